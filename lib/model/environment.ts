@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { alarmPolicySchema, type AlarmPolicy } from './alarm-policy';
+import { deadMansSwitchSchema, type DeadMansSwitchPolicy } from './dead-mans-switch';
+import { dnsLabel, percent, positiveInt } from './private/fields';
+import { rolloutSchema, type Rollout } from './rollout';
+import type { SecretReference } from './secrets';
+
+/** What happens to stateful resources (secrets, keys, log groups) when the stack is deleted. */
+export enum RetentionPolicy {
+  /** Keep them (the default for production). */
+  RETAIN = 'retain',
+  /** Delete them with the stack (the default elsewhere). */
+  DESTROY = 'destroy',
+}
+
+/** Capacity of one environment; overrides the workload's. */
+export const capacitySchema = z.strictObject({
+  /** Tasks or pods to run. @default - the workload's desiredCount */
+  desiredCount: positiveInt.optional(),
+  /** Scale between these bounds on CPU when both are given. @default - no autoscaling */
+  minCount: positiveInt.optional(),
+  /** @default - no autoscaling */
+  maxCount: positiveInt.optional(),
+  /** Target CPU utilization for autoscaling, %. @default 60 */
+  targetCpuPercent: percent.optional(),
+});
+
+/** One environment the service ships to, in promotion order. */
+export const environmentSchema = z.strictObject({
+  /** Name, e.g. `dev`, `staging`, `prod`, `pr-123`. */
+  name: dnsLabel(20),
+  /** Whether this environment serves real users (strictest checks). @default name is "prod" or "production" */
+  production: z.boolean().optional(),
+  /** Whether a human approves before this environment deploys. @default production */
+  approval: z.boolean().optional(),
+  /** AWS account id. @default - the CLI's environment */
+  account: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }).optional(),
+  /** AWS region. @default - the CLI's environment */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as "eu-west-1"' }).optional(),
+  /** How a new version rolls out here. */
+  rollout: rolloutSchema,
+  /** Capacity here. @default - the workload's */
+  capacity: capacitySchema.optional(),
+  /** Alarm thresholds here, merged over the service's policy. @default - the service's */
+  alarms: alarmPolicySchema.optional(),
+  /** Dead-man's switch here, merged over the service's. @default - the service's */
+  deadMansSwitch: deadMansSwitchSchema.optional(),
+  /** Retention of stateful resources. @default retain in production, destroy elsewhere */
+  retention: z.enum(RetentionPolicy).optional(),
+  /** ACM certificate for HTTPS on the load balancer. @default - HTTP only */
+  certificateArn: z.string().regex(/^arn:aws[-a-z]*:acm:/, { error: 'must be an ACM certificate ARN' }).optional(),
+});
+
+/** An environment as written. */
+export type EnvironmentInput = z.output<typeof environmentSchema>;
+
+/** Capacity, resolved. */
+export interface Capacity {
+  readonly desiredCount: number;
+  /** Present when autoscaling is on. */
+  readonly scaling?: { readonly minCount: number; readonly maxCount: number; readonly targetCpuPercent: number };
+}
+
+/** One environment with every default filled: what the targets render. */
+export interface EnvironmentDefinition {
+  readonly name: string;
+  /** Position in the promotion order (0 = first). */
+  readonly order: number;
+  readonly production: boolean;
+  readonly approval: boolean;
+  readonly account?: string;
+  readonly region?: string;
+  readonly rollout: Rollout;
+  readonly capacity: Capacity;
+  readonly alarms: AlarmPolicy;
+  readonly deadMansSwitch: DeadMansSwitchPolicy;
+  readonly retention: RetentionPolicy;
+  readonly secrets: readonly SecretReference[];
+  readonly certificateArn?: string;
+}

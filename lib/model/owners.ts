@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/**
+ * Who owns the service and who decides on a rollback.
+ */
+export const ownersSchema = z
+  .strictObject({
+    /** The owning team. */
+    team: z.string().min(1),
+    /** Primary on-call: makes the rollback decision during a release (name, handle or email). */
+    primary: z.string().min(1),
+    /** Backup on-call: decides when the primary cannot be reached. */
+    backup: z.string().min(1),
+    /** Where release communication happens, e.g. a chat channel `#checkout-releases`. */
+    channel: z.string().min(1),
+  })
+  .meta({ description: 'The owning team, primary and backup on-call for the rollback decision, and the release channel.' });
+
+/** Owners of a service, as validated. */
+export type Owners = z.output<typeof ownersSchema>;

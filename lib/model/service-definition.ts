@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { alarmPolicySchema } from './alarm-policy';
+import { deadMansSwitchSchema } from './dead-mans-switch';
+import { Duration } from './duration';
+import { environmentSchema, type EnvironmentDefinition } from './environment';
+import { ownersSchema, type Owners } from './owners';
+import { dnsLabel, durationField } from './private/fields';
+import { secretSchema } from './secrets';
+import { workloadSchema, type Workload } from './workload';
+
+/** Time budgets of the three rollback levels. */
+export const rollbackBudgetsSchema = z.strictObject({
+  /** Level 1: turn a feature flag off. @default 1m */
+  featureFlag: durationField.optional(),
+  /** Level 2: go back to the previous configuration / revision. @default 5m */
+  configuration: durationField.optional(),
+  /** Level 3: redeploy the previous code. @default 15m */
+  code: durationField.optional(),
+});
+
+/**
+ * The definition of how one service ships: the single source for CloudFormation, Kubernetes
+ * manifests and the runbook. Write it in TypeScript (`defineService`) or as YAML/JSON checked by
+ * `schema/glidepath.schema.json`.
+ */
+export const serviceDefinitionSchema = z
+  .strictObject({
+    /** Optional link to the JSON Schema, for editors. */
+    $schema: z.string().optional(),
+    /** Service name, e.g. `checkout`; prefix of every physical name. */
+    service: dnsLabel(40),
+    /** One line on what the service does. @default - none */
+    description: z.string().optional(),
+    /** Who owns the service and decides on rollbacks. */
+    owners: ownersSchema,
+    /** What runs. */
+    workload: workloadSchema,
+    /** Alarm policy for every environment (each may override). @default - common-practice thresholds */
+    alarms: alarmPolicySchema.optional(),
+    /** Dead-man's switch for every environment. @default - 5 minutes without platform metrics */
+    deadMansSwitch: deadMansSwitchSchema.optional(),
+    /** Secrets the workload needs. @default - none */
+    secrets: z.array(secretSchema).optional(),
+    /** Time budgets of the rollback levels. @default 1m / 5m / 15m */
+    rollbackBudgets: rollbackBudgetsSchema.optional(),
+    /** Environments in promotion order; production last. */
+    environments: z.array(environmentSchema).min(1, { error: 'must list at least one environment' }),
+    /**
+     * Fail instead of warn when a platform cannot run the requested schedule exactly or a rollback
+     * bound exceeds its budget. @default false
+     */
+    strict: z.boolean().optional(),
+    /** Where the rendered runbooks are published, for links from alarms. @default - relative links */
+    runbookBaseUrl: z.string().url().optional(),
+  })
+  .meta({ id: 'ServiceDefinition', title: 'glidepath service definition' });
+
+/** A definition as written (TypeScript users get completion from this type). */
+export type ServiceDefinitionInput = z.input<typeof serviceDefinitionSchema>;
+
+/** Rollback budgets, resolved. */
+export interface RollbackBudgets {
+  readonly featureFlag: Duration;
+  readonly configuration: Duration;
+  readonly code: Duration;
+}
+
+/** A validated definition with every default filled. */
+export interface ServiceDefinition {
+  readonly service: string;
+  readonly description?: string;
+  readonly owners: Owners;
+  readonly workload: Workload;
+  readonly environments: readonly EnvironmentDefinition[];
+  readonly rollbackBudgets: RollbackBudgets;
+  readonly strict: boolean;
+  readonly runbookBaseUrl?: string;
+  /** Directory that relative paths (function code) are resolved against. */
+  readonly baseDirectory: string;
+}
+
+/** Finds an environment by name, or throws an error listing the ones that exist. */
+export function environmentOf(definition: ServiceDefinition, name: string): EnvironmentDefinition {
+  const env = definition.environments.find((e) => e.name === name);
+  if (!env) {
+    throw new Error(
+      `environment "${name}" is not defined for service "${definition.service}"; defined: ${definition.environments
+        .map((e) => e.name)
+        .join(', ')}`,
+    );
+  }
+  return env;
+}

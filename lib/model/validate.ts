@@ -1,0 +1,398 @@
+import * as path from 'node:path';
+import { z } from 'zod';
+import { resolveAlarmPolicy, type AlarmPolicy, type Evaluation } from './alarm-policy';
+import { resolveDeadMansSwitch } from './dead-mans-switch';
+import { Duration } from './duration';
+import { RetentionPolicy, type EnvironmentDefinition, type EnvironmentInput } from './environment';
+import { DefinitionError, problem, problemsFromIssues, type Problem } from './problems';
+import { blueGreenStages, RolloutStrategy, standardStages, type Rollout, type Stage } from './rollout';
+import type { SecretInput, SecretReference } from './secrets';
+import { serviceDefinitionSchema, type ServiceDefinition, type ServiceDefinitionInput } from './service-definition';
+import { isContainer } from './workload';
+
+/** Options for validating a definition. */
+export interface ValidateOptions {
+  /** Where the definition came from, named in error messages. @default - none */
+  readonly source?: string;
+  /** Directory relative paths are resolved against. @default - the current directory */
+  readonly baseDirectory?: string;
+}
+
+type Parsed = z.output<typeof serviceDefinitionSchema>;
+
+/** Plain configuration keys and values that look like credentials. */
+const SECRET_KEY = /(passw(or)?d|secret|token|api[-_]?key|private[-_]?key|credential)/i;
+const SECRET_VALUE = [
+  /AKIA[0-9A-Z]{16}/, // AWS access key id
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /\b(ghp|gho|github_pat)_[A-Za-z0-9_]{20,}/,
+  /\bxox[abpr]-[A-Za-z0-9-]{10,}/, // Slack token
+  /\bsk_(live|test)_[A-Za-z0-9]{16,}/, // Stripe key
+  /:\/\/[^/\s:@]+:[^/\s@]+@/, // credentials inside a URL
+];
+
+/** CloudWatch accepts these periods, plus any multiple of 60 seconds. */
+function isValidPeriod(period: Duration): boolean {
+  const s = period.toSeconds();
+  return s === 10 || s === 30 || (s >= 60 && s % 60 === 0);
+}
+
+/**
+ * Validates a definition and fills every default. Throws a `DefinitionError` listing every
+ * problem (field path, value found, fix) when it is invalid; nothing else is thrown for bad input.
+ */
+export function validateDefinition(input: unknown, options: ValidateOptions = {}): ServiceDefinition {
+  const parsed = serviceDefinitionSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new DefinitionError(problemsFromIssues(parsed.error.issues, input, knownKeysAt), options.source);
+  }
+  const problems = checkDefinition(parsed.data);
+  if (problems.length > 0) {
+    throw new DefinitionError(problems, options.source);
+  }
+  return resolveDefinition(parsed.data, options.baseDirectory ?? process.cwd());
+}
+
+/**
+ * Declares a definition in TypeScript: type-checked as you write it, validated when called.
+ */
+export function defineService(input: ServiceDefinitionInput, options: ValidateOptions = {}): ServiceDefinition {
+  return validateDefinition(input, options);
+}
+
+function checkDefinition(def: Parsed): Problem[] {
+  const problems: Problem[] = [];
+  const budgets = def.rollbackBudgets ?? {};
+  for (const [key, budget] of Object.entries(budgets)) {
+    if (budget !== undefined && budget.toSeconds() <= 0) {
+      problems.push(problem(['rollbackBudgets', key], budget.toString(), 'a rollback budget must be longer than 0s'));
+    }
+  }
+
+  if (def.workload.container) {
+    checkPlainEnvironment(def.workload.container.environment, ['workload', 'container', 'environment'], problems);
+  }
+  if (def.workload.function) {
+    checkPlainEnvironment(def.workload.function.environment, ['workload', 'function', 'environment'], problems);
+  }
+
+  checkDuplicates(def.environments.map((e) => e.name), ['environments'], 'name', 'environment names must be unique', problems);
+  const secrets = def.secrets ?? [];
+  checkDuplicates(secrets.map((s) => s.name), ['secrets'], 'name', 'secret names must be unique', problems);
+  checkDuplicates(secrets.map((s) => s.envVar), ['secrets'], 'envVar', 'each secret needs its own environment variable', problems);
+  secrets.forEach((secret, i) => checkSecret(secret, i, def, problems));
+
+  const productionIndexes: number[] = [];
+  def.environments.forEach((env, i) => {
+    const at = (...rest: PropertyKey[]) => ['environments', i, ...rest];
+    const production = isProduction(env);
+    if (production) {
+      productionIndexes.push(i);
+    } else if (productionIndexes.length > 0) {
+      problems.push(
+        problem(at('name'), env.name, `"${env.name}" comes after production environment "${def.environments[productionIndexes[0]].name}"; list environments in promotion order with production last`),
+      );
+    }
+    if (`${def.service}-${env.name}`.length > 60) {
+      problems.push(problem(at('name'), env.name, `"${def.service}-${env.name}" is longer than 60 characters; shorten the service or environment name (it names the stack and the namespace)`));
+    }
+    checkRollout(env, def, at, problems);
+    const alarms = resolveAlarmPolicy(def.alarms, env.alarms);
+    checkAlarms(alarms, env, def, at, production, problems);
+    const deadMan = resolveDeadMansSwitch(def.deadMansSwitch, env.deadMansSwitch);
+    if (production && !deadMan.enabled) {
+      problems.push(problem(at('deadMansSwitch', 'enabled'), false, `production environment "${env.name}" needs a dead-man's switch; remove "enabled: false"`));
+    }
+    if (deadMan.enabled && (deadMan.missingFor.toSeconds() < 60 || !deadMan.missingFor.isWholeMinutes())) {
+      problems.push(problem(at('deadMansSwitch', 'missingFor'), deadMan.missingFor.toString(), 'use a whole number of minutes, at least "1m"'));
+    }
+    if (env.capacity) {
+      checkCapacity(env, def, at, problems);
+    }
+  });
+  return problems;
+}
+
+function isProduction(env: EnvironmentInput): boolean {
+  return env.production ?? (env.name === 'prod' || env.name === 'production');
+}
+
+function checkPlainEnvironment(vars: Record<string, string>, at: PropertyKey[], problems: Problem[]): void {
+  for (const [key, value] of Object.entries(vars)) {
+    if (SECRET_KEY.test(key) || SECRET_VALUE.some((pattern) => pattern.test(value))) {
+      problems.push(
+        problem([...at, key], '<redacted>', `this looks like a credential in plain text; remove it and declare it under "secrets" (envVar "${key}") with "existing.secretName" or "generate"`),
+      );
+    }
+  }
+}
+
+function checkDuplicates(values: string[], at: PropertyKey[], field: string, why: string, problems: Problem[]): void {
+  values.forEach((value, i) => {
+    const first = values.indexOf(value);
+    if (first !== i) {
+      problems.push(problem([...at, i, field], value, `${why}; "${value}" is already used by ${at.join('.')}[${first}]`));
+    }
+  });
+}
+
+function checkSecret(secret: SecretInput, i: number, def: Parsed, problems: Problem[]): void {
+  const at = (...rest: PropertyKey[]) => ['secrets', i, ...rest];
+  if (secret.value !== undefined) {
+    problems.push(
+      problem(at('value'), '<redacted>', 'secret values are never written in a definition; store the value in Secrets Manager and reference it with "existing.secretName", or use "generate"'),
+    );
+  }
+  if ((secret.existing === undefined) === (secret.generate === undefined)) {
+    problems.push(
+      problem(at(), secret.name, `secret "${secret.name}" needs exactly one of "existing" (a secret you manage) or "generate" (created and rotated for you)`),
+    );
+  }
+  if (secret.generate) {
+    const days = secret.generate.rotation.toSeconds() / 86400;
+    if (!Number.isInteger(days) || days < 1 || days > 1000) {
+      problems.push(problem(at('generate', 'rotation'), secret.generate.rotation.toString(), 'rotation must be a whole number of days between "1d" and "1000d"'));
+    }
+  }
+  const plain = def.workload.container?.environment ?? def.workload.function?.environment ?? {};
+  if (secret.envVar in plain) {
+    problems.push(problem(at('envVar'), secret.envVar, `"${secret.envVar}" is also set in the workload's plain environment; remove it there`));
+  }
+}
+
+function checkRollout(env: EnvironmentInput, def: Parsed, at: (...rest: PropertyKey[]) => PropertyKey[], problems: Problem[]): void {
+  const { strategy, stages } = env.rollout;
+  const shifting = strategy === RolloutStrategy.CANARY || strategy === RolloutStrategy.LINEAR || strategy === RolloutStrategy.BLUE_GREEN;
+  if (!isContainer(def.workload) && strategy === RolloutStrategy.ROLLING) {
+    problems.push(problem(at('rollout', 'strategy'), strategy, 'functions shift traffic between versions and cannot roll instances; use "canary", "linear", "blue-green" or "all-at-once"'));
+  }
+  if (!shifting) {
+    if (stages !== undefined) {
+      problems.push(problem(at('rollout', 'stages'), `${stages.length} stages`, `"${strategy}" does not split traffic between versions; remove "stages" or use "canary"`));
+    }
+    return;
+  }
+  if (stages === undefined) {
+    return;
+  }
+  stages.forEach((stage, s) => {
+    const where = at('rollout', 'stages', s);
+    if (stage.bake.toSeconds() <= 0) {
+      problems.push(problem([...where, 'bake'], stage.bake.toString(), 'bake time must be longer than 0s'));
+    }
+    if (s > 0 && stage.trafficPercent <= stages[s - 1].trafficPercent) {
+      problems.push(
+        problem([...where, 'trafficPercent'], stage.trafficPercent, `it must be greater than stages[${s - 1}] (${stages[s - 1].trafficPercent}); stages run in order of increasing traffic`),
+      );
+    }
+  });
+  const last = stages[stages.length - 1];
+  if (last.trafficPercent !== 100) {
+    problems.push(problem(at('rollout', 'stages', stages.length - 1, 'trafficPercent'), last.trafficPercent, 'the last stage must send 100% of traffic to the new version'));
+  }
+  if (strategy === RolloutStrategy.BLUE_GREEN) {
+    stages.forEach((stage, s) => {
+      if (stage.trafficPercent !== 0 && stage.trafficPercent !== 100) {
+        problems.push(
+          problem(at('rollout', 'stages', s, 'trafficPercent'), stage.trafficPercent, 'blue-green shifts all traffic at once, so stages may only be 0% (test route) and 100%; use "canary" for partial stages'),
+        );
+      }
+    });
+  }
+  if (strategy === RolloutStrategy.LINEAR) {
+    const shifting = stages.filter((st) => st.trafficPercent > 0);
+    const step = shifting[0]?.trafficPercent ?? 100;
+    shifting.forEach((stage, k) => {
+      const expected = Math.min(100, step * (k + 1));
+      if (Math.abs(stage.trafficPercent - expected) > 1e-9 && stage !== shifting[shifting.length - 1]) {
+        const s = stages.indexOf(stage);
+        problems.push(
+          problem(at('rollout', 'stages', s, 'trafficPercent'), stage.trafficPercent, `linear rollouts move in equal steps of ${step}%, so this stage must be ${expected}%; use "canary" for uneven stages`),
+        );
+      }
+    });
+  }
+}
+
+function checkEvaluation(evaluation: Evaluation, at: PropertyKey[], problems: Problem[]): void {
+  if (!isValidPeriod(evaluation.period)) {
+    problems.push(problem([...at, 'period'], evaluation.period.toString(), 'CloudWatch periods are 10s, 30s or a whole number of minutes'));
+  }
+  if (evaluation.datapointsToAlarm > evaluation.evaluationPeriods) {
+    problems.push(
+      problem([...at, 'datapointsToAlarm'], evaluation.datapointsToAlarm, `it must not exceed evaluationPeriods (${evaluation.evaluationPeriods})`),
+    );
+  }
+}
+
+function checkAlarms(
+  alarms: AlarmPolicy,
+  env: EnvironmentInput,
+  def: Parsed,
+  at: (...rest: PropertyKey[]) => PropertyKey[],
+  production: boolean,
+  problems: Problem[],
+): void {
+  // Report the field where the user wrote the value: the environment's override if any, else the service's.
+  const where = (...rest: string[]): PropertyKey[] => {
+    let envValue: unknown = env.alarms;
+    for (const key of rest) envValue = (envValue as Record<string, unknown> | undefined)?.[key];
+    return envValue !== undefined ? at('alarms', ...rest) : ['alarms', ...rest];
+  };
+  if (production && !alarms.enabled) {
+    problems.push(problem(where('enabled'), false, `production environment "${env.name}" must have alarms; remove "enabled: false"`));
+  }
+  if (alarms.warning.errorRatePercent >= alarms.critical.errorRatePercent) {
+    problems.push(
+      problem(where('warning', 'errorRatePercent'), alarms.warning.errorRatePercent, `a warning must fire before the critical alarm; make it lower than critical.errorRatePercent (${alarms.critical.errorRatePercent})`),
+    );
+  }
+  if (alarms.warning.p95LatencyMs >= alarms.critical.p99LatencyMs) {
+    problems.push(
+      problem(where('warning', 'p95LatencyMs'), alarms.warning.p95LatencyMs, `a warning must fire before the critical alarm; make it lower than critical.p99LatencyMs (${alarms.critical.p99LatencyMs})`),
+    );
+  }
+  if (alarms.rollbackTrigger.errorRatePercent > 100) {
+    problems.push(
+      problem(where('rollbackTrigger', 'errorRateMultiplier'), alarms.rollbackTrigger.errorRateMultiplier, `baseline ${alarms.rollbackTrigger.baselineErrorRatePercent}% × ${alarms.rollbackTrigger.errorRateMultiplier} is above 100%; lower the multiplier or the baseline`),
+    );
+  }
+  checkEvaluation(alarms.evaluation, where('evaluation'), problems);
+  checkEvaluation(alarms.rollbackTrigger.evaluation, where('rollbackTrigger', 'evaluation'), problems);
+  void def;
+}
+
+function checkCapacity(env: EnvironmentInput, def: Parsed, at: (...rest: PropertyKey[]) => PropertyKey[], problems: Problem[]): void {
+  const capacity = env.capacity ?? {};
+  const { minCount, maxCount } = capacity;
+  if ((minCount === undefined) !== (maxCount === undefined)) {
+    problems.push(problem(at('capacity', minCount === undefined ? 'minCount' : 'maxCount'), undefined, 'autoscaling needs both minCount and maxCount'));
+    return;
+  }
+  if (minCount !== undefined && maxCount !== undefined) {
+    if (minCount > maxCount) {
+      problems.push(problem(at('capacity', 'minCount'), minCount, `it must not exceed maxCount (${maxCount})`));
+    }
+    const desired = capacity.desiredCount ?? def.workload.container?.desiredCount;
+    if (desired !== undefined && (desired < minCount || desired > maxCount)) {
+      problems.push(problem(at('capacity', 'desiredCount'), desired, `it must be between minCount (${minCount}) and maxCount (${maxCount})`));
+    }
+  }
+}
+
+function resolveRollout(env: EnvironmentInput): Rollout {
+  const { strategy } = env.rollout;
+  let stages: readonly Stage[] = [];
+  if (strategy === RolloutStrategy.BLUE_GREEN) {
+    stages = env.rollout.stages ?? blueGreenStages();
+  } else if (strategy === RolloutStrategy.LINEAR) {
+    stages = env.rollout.stages ?? linearDefaultStages();
+  } else if (strategy === RolloutStrategy.CANARY) {
+    stages = env.rollout.stages ?? standardStages();
+  }
+  return {
+    strategy,
+    stages,
+    rolling: {
+      maxSurgePercent: env.rollout.rolling?.maxSurgePercent ?? 100,
+      maxUnavailablePercent: env.rollout.rolling?.maxUnavailablePercent ?? 0,
+    },
+    rationale: env.rollout.rationale,
+  };
+}
+
+/** Linear default: four equal steps of 25 % after the infrastructure stage, 10 minutes each. */
+function linearDefaultStages(): Stage[] {
+  const [infrastructure, canary] = standardStages();
+  return [
+    infrastructure,
+    ...[25, 50, 75, 100].map((trafficPercent) => ({
+      name: `step-${trafficPercent}`,
+      trafficPercent,
+      bake: Duration.minutes(10),
+      validation: canary.validation,
+      rollbackTrigger: canary.rollbackTrigger,
+    })),
+  ];
+}
+
+function resolveSecrets(def: Parsed, envName: string): SecretReference[] {
+  return (def.secrets ?? []).map((s) => ({
+    name: s.name,
+    envVar: s.envVar,
+    secretName: s.existing ? s.existing.secretName.replace(/\{env\}/g, envName) : `${def.service}/${envName}/${s.name}`,
+    generated: s.generate !== undefined,
+    rotationDays: s.generate ? s.generate.rotation.toSeconds() / 86400 : undefined,
+    length: s.generate?.length,
+  }));
+}
+
+function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDefinition {
+  const environments: EnvironmentDefinition[] = def.environments.map((env, order) => {
+    const production = isProduction(env);
+    const desiredCount = env.capacity?.desiredCount ?? def.workload.container?.desiredCount ?? 1;
+    const { minCount, maxCount } = env.capacity ?? {};
+    return {
+      name: env.name,
+      order,
+      production,
+      approval: env.approval ?? production,
+      account: env.account,
+      region: env.region,
+      rollout: resolveRollout(env),
+      capacity: {
+        desiredCount,
+        scaling:
+          minCount !== undefined && maxCount !== undefined
+            ? { minCount, maxCount, targetCpuPercent: env.capacity?.targetCpuPercent ?? 60 }
+            : undefined,
+      },
+      alarms: resolveAlarmPolicy(def.alarms, env.alarms),
+      deadMansSwitch: resolveDeadMansSwitch(def.deadMansSwitch, env.deadMansSwitch),
+      retention: env.retention ?? (production ? RetentionPolicy.RETAIN : RetentionPolicy.DESTROY),
+      secrets: resolveSecrets(def, env.name),
+      certificateArn: env.certificateArn,
+    };
+  });
+  return {
+    service: def.service,
+    description: def.description,
+    owners: def.owners,
+    workload: def.workload,
+    environments,
+    rollbackBudgets: {
+      featureFlag: def.rollbackBudgets?.featureFlag ?? Duration.minutes(1),
+      configuration: def.rollbackBudgets?.configuration ?? Duration.minutes(5),
+      code: def.rollbackBudgets?.code ?? Duration.minutes(15),
+    },
+    strict: def.strict ?? false,
+    runbookBaseUrl: def.runbookBaseUrl,
+    baseDirectory: path.resolve(baseDirectory),
+  };
+}
+
+/** Field names a strict object accepts at `at` in the definition schema (for suggestions). */
+function knownKeysAt(at: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType | undefined = serviceDefinitionSchema;
+  const unwrap = (s: z.core.$ZodType): z.core.$ZodType => {
+    let current = s;
+    for (;;) {
+      const def = current._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; out?: z.core.$ZodType; in?: z.core.$ZodType };
+      if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') && def.innerType) {
+        current = def.innerType;
+      } else if (def.type === 'pipe' && def.in) {
+        current = def.in;
+      } else {
+        return current;
+      }
+    }
+  };
+  for (const key of at) {
+    if (!schema) return [];
+    const def = unwrap(schema)._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    schema = typeof key === 'number' ? def.element : def.shape?.[String(key)];
+  }
+  if (!schema) return [];
+  const def = unwrap(schema)._zod.def as unknown as { shape?: Record<string, z.core.$ZodType> };
+  return Object.keys(def.shape ?? {}).filter((k) => k !== '$schema' && k !== 'value');
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { Duration } from './duration';
+import { durationField, positiveInt } from './private/fields';
+
+/** Fargate-valid CPU units. */
+const FARGATE_CPU = [256, 512, 1024, 2048, 4096, 8192, 16384] as const;
+
+/** Plain (non-secret) configuration passed to the workload as environment variables. */
+const plainEnvironment = z.record(z.string(), z.string()).meta({
+  description: 'Plain configuration values. Secrets never go here: declare them under `secrets`.',
+});
+
+/**
+ * A long-running container behind a load balancer (ECS Fargate on AWS, a Deployment or Rollout on
+ * Kubernetes).
+ */
+export const containerWorkloadSchema = z.strictObject({
+  /** Image reference, pinned by tag or digest (e.g. `public.ecr.aws/acme/checkout:1.42.0`). */
+  image: z.string().min(1),
+  /** Port the container listens on. */
+  port: z.number().int().min(1).max(65535),
+  /** HTTP path that answers 200 when the container is ready, e.g. `/healthz`. */
+  healthCheckPath: z.string().regex(/^\//, { error: 'must be an absolute HTTP path starting with "/", e.g. "/healthz"' }),
+  /** CPU units (1024 = 1 vCPU). @default 512 */
+  cpu: z
+    .number()
+    .refine((v) => (FARGATE_CPU as readonly number[]).includes(v), {
+      error: `is not a Fargate CPU size; use one of ${FARGATE_CPU.join(', ')}`,
+    })
+    .default(512),
+  /** Memory in MiB. @default 1024 */
+  memoryMiB: positiveInt.default(1024),
+  /** Tasks or pods to run. @default 2 */
+  desiredCount: positiveInt.default(2),
+  /** Plain configuration. @default - none */
+  environment: plainEnvironment.default({}),
+});
+
+/**
+ * A function invoked per request (Lambda on AWS).
+ */
+export const functionWorkloadSchema = z.strictObject({
+  /** Lambda runtime identifier, e.g. `nodejs22.x`, `python3.13`. */
+  runtime: z.string().regex(/^(nodejs\d+\.x|python3\.\d+|java\d+|dotnet\d+|ruby\d\.\d+|provided\.al2023)$/, {
+    error: 'is not a Lambda runtime identifier; use e.g. "nodejs22.x", "python3.13", "java21"',
+  }),
+  /** Handler, e.g. `index.handler`. */
+  handler: z.string().min(1),
+  /** Directory holding the function code, relative to the definition file. */
+  code: z.string().min(1),
+  /** Memory in MiB. @default 256 */
+  memoryMiB: z.number().int().min(128).max(10240).default(256),
+  /** Invocation timeout. @default 10s */
+  timeout: durationField.default(() => Duration.seconds(10)),
+  /** Plain configuration. @default - none */
+  environment: plainEnvironment.default({}),
+});
+
+/** What runs: exactly one of `container` or `function`. */
+export const workloadSchema = z
+  .strictObject({
+    container: containerWorkloadSchema.optional(),
+    function: functionWorkloadSchema.optional(),
+  })
+  .refine((w) => (w.container === undefined) !== (w.function === undefined), {
+    error: 'must declare exactly one of "container" or "function"',
+  });
+
+/** A container workload, as validated. */
+export type ContainerWorkload = z.output<typeof containerWorkloadSchema>;
+/** A function workload, as validated. */
+export type FunctionWorkload = z.output<typeof functionWorkloadSchema>;
+/** The workload, as validated. */
+export type Workload = z.output<typeof workloadSchema>;
+
+/** Whether the workload is a container. */
+export function isContainer(workload: Workload): workload is Workload & { container: ContainerWorkload } {
+  return workload.container !== undefined;
+}
+
+/** Whether the workload is a function. */
+export function isFunction(workload: Workload): workload is Workload & { function: FunctionWorkload } {
+  return workload.function !== undefined;
+}

@@ -1,0 +1,4 @@
+export * from './codedeploy-schedule';
+export * from './ecs-schedule';
+export * from './schedule';
+export * from './timing';

@@ -1,0 +1,123 @@
+import type { IConstruct } from 'constructs';
+import type { Owners } from '../model/owners';
+import type { CompiledSchedule } from '../plan/schedule';
+import type { TimeBound } from '../plan/timing';
+
+/** Where a runbook's commands run. */
+export enum RunbookTarget {
+  AWS = 'aws',
+  KUBERNETES = 'k8s',
+}
+
+/** How loud an alarm is. */
+export enum AlarmSeverity {
+  /** Pages the on-call. */
+  CRITICAL = 'critical',
+  /** Notifies the channel. */
+  WARNING = 'warning',
+  /** Rolls an in-flight deployment back by itself. */
+  ROLLBACK = 'rollback',
+}
+
+/** A shell command with what it should print. */
+export interface RunbookCommand {
+  /** What the command does, one line. */
+  readonly description: string;
+  /** The exact command, with real resource names; must pass `bash -n`. */
+  readonly command: string;
+  /** What a good result looks like. */
+  readonly expected?: string;
+}
+
+/** One alarm or alert, described the way on-call runbooks describe them. */
+export interface AlarmFact {
+  /** Stable anchor in the runbook, e.g. `checkout-prod-error-rate-critical`. */
+  readonly anchor: string;
+  /** Physical alarm or alert name, as it appears in the synthesized output. */
+  readonly name: string;
+  readonly severity: AlarmSeverity;
+  /** The condition in words, with the threshold and evaluation, e.g. "5xx > 5 % of requests, 3 of 3 × 1m". */
+  readonly condition: string;
+  /** What missing data does: `breaching` for dead-man's switches. */
+  readonly missingData: string;
+  /** Where notifications go (topic or receiver), if anywhere. */
+  readonly notifies?: string;
+  readonly meaning: string;
+  readonly impact: string;
+  readonly diagnosis: readonly RunbookCommand[];
+  readonly mitigation: readonly string[];
+}
+
+/** One rung of the rollback ladder. */
+export interface RollbackLevelFact {
+  readonly level: 1 | 2 | 3;
+  readonly title: string;
+  /** When to use this level. */
+  readonly when: string;
+  readonly commands: readonly RunbookCommand[];
+  readonly verify: readonly RunbookCommand[];
+  /** Time bound computed from the configuration, compared with the level's budget. */
+  readonly bound?: TimeBound;
+}
+
+/** Who and what a runbook is about; contributed by the construct that represents the deployment. */
+export interface DeploymentContext {
+  readonly service: string;
+  readonly environment: string;
+  readonly target: RunbookTarget;
+  readonly owners: Owners;
+  readonly description?: string;
+  /** The stack or namespace the commands operate on. */
+  readonly scope: string;
+  readonly production: boolean;
+  readonly approval: boolean;
+  readonly strategy: string;
+  readonly rationale?: string;
+}
+
+/** A resource the runbook names, so tests can check it exists in the output. */
+export interface NamedResource {
+  /** E.g. `AWS::CloudWatch::Alarm`, `argoproj.io/Rollout`. */
+  readonly type: string;
+  readonly name: string;
+}
+
+/**
+ * What a construct knows that belongs in the runbook: what to watch, how to roll back, with real
+ * names. Every field is optional; the runbook merges the facts of all constructs in a tree.
+ */
+export interface RunbookFacts {
+  readonly context?: DeploymentContext;
+  /** The rollout schedule that will really run, with a sentence on what each setting means. */
+  readonly rollout?: { readonly schedule: CompiledSchedule; readonly summary: string };
+  readonly alarms?: readonly AlarmFact[];
+  readonly rollback?: readonly RollbackLevelFact[];
+  /** Commands to follow a deployment as it happens. */
+  readonly deploy?: readonly RunbookCommand[];
+  /** Dashboards and metrics to keep open. */
+  readonly watch?: readonly string[];
+  /** Secrets the workload receives, by reference only. */
+  readonly secrets?: readonly { readonly name: string; readonly envVar: string; readonly rotation?: string }[];
+  /** Every resource this construct names in its commands. */
+  readonly resources?: readonly NamedResource[];
+  /** Anything else worth knowing, one sentence each. */
+  readonly notes?: readonly string[];
+}
+
+/** A construct that contributes to runbooks. */
+export interface IRunbookContributor {
+  runbookFacts(): RunbookFacts;
+}
+
+/** Whether a construct contributes runbook facts. */
+export function isRunbookContributor(x: unknown): x is IRunbookContributor {
+  return typeof x === 'object' && x !== null && typeof (x as IRunbookContributor).runbookFacts === 'function';
+}
+
+/**
+ * Collects the facts of every contributor in a construct tree, in tree order (depth first), so a
+ * runbook can be rendered from any tree: a `DeploymentStack`, a chart, or a user's own stack.
+ */
+export function collectRunbookFacts(root: IConstruct): RunbookFacts[] {
+  return root.node.findAll().filter(isRunbookContributor).map((c) => c.runbookFacts());
+}
