@@ -119,5 +119,8 @@ export function isRunbookContributor(x: unknown): x is IRunbookContributor {
  * runbook can be rendered from any tree: a `DeploymentStack`, a chart, or a user's own stack.
  */
 export function collectRunbookFacts(root: IConstruct): RunbookFacts[] {
-  return root.node.findAll().filter(isRunbookContributor).map((c) => c.runbookFacts());
+  return root.node
+    .findAll()
+    .filter((c): c is IConstruct & IRunbookContributor => isRunbookContributor(c))
+    .map((c) => c.runbookFacts());
 }
