@@ -1,0 +1,25 @@
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+
+/**
+ * The health signals of a workload that alarms and dashboards are built from. Each workload
+ * construct (`ProgressiveFargateService`, `CanaryFunction`, or a user's own) exposes them, so
+ * `AlarmSet` and `ServiceDashboard` work the same for containers and functions.
+ */
+export interface ServiceSignals {
+  /** Share of requests that failed, in percent (0–100). */
+  readonly errorRatePercent: cloudwatch.IMetric;
+  /** p99 latency in milliseconds. */
+  readonly latencyP99Ms: cloudwatch.IMetric;
+  /** p95 latency in milliseconds. */
+  readonly latencyP95Ms: cloudwatch.IMetric;
+  /** Requests or invocations per period. */
+  readonly requests: cloudwatch.IMetric;
+  /** CPU utilization in percent, where the platform reports it. */
+  readonly cpuPercent?: cloudwatch.IMetric;
+  /** Memory utilization in percent, where the platform reports it. */
+  readonly memoryPercent?: cloudwatch.IMetric;
+  /** A metric that arrives every minute while the workload runs: the dead-man's switch watches it. */
+  readonly heartbeat: cloudwatch.IMetric;
+  /** Human description of where the signals come from, e.g. "ALB target group checkout-prod". */
+  readonly source: string;
+}
