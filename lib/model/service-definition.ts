@@ -11,11 +11,11 @@ import { workloadSchema, type Workload } from './workload';
 /** Time budgets of the three rollback levels. */
 export const rollbackBudgetsSchema = z.strictObject({
   /** Level 1: turn a feature flag off. @default 1m */
-  featureFlag: durationField.optional(),
+  featureFlag: durationField.optional().describe('Level 1: turn a feature flag off. Default "1m".'),
   /** Level 2: go back to the previous configuration / revision. @default 5m */
-  configuration: durationField.optional(),
+  configuration: durationField.optional().describe('Level 2: go back to the previous configuration / revision. Default "5m".'),
   /** Level 3: redeploy the previous code. @default 15m */
-  code: durationField.optional(),
+  code: durationField.optional().describe('Level 3: redeploy the previous code. Default "15m".'),
 });
 
 /**
@@ -26,34 +26,44 @@ export const rollbackBudgetsSchema = z.strictObject({
 export const serviceDefinitionSchema = z
   .strictObject({
     /** Optional link to the JSON Schema, for editors. */
-    $schema: z.string().optional(),
+    $schema: z.string().optional().describe('Link to the JSON Schema, for editors.'),
     /** Service name, e.g. `checkout`; prefix of every physical name. */
-    service: dnsLabel(40),
+    service: dnsLabel(40).describe('Service name, e.g. "checkout"; prefix of every physical name. Lower-case letters, digits and hyphens, at most 40 characters.'),
     /** One line on what the service does. @default - none */
-    description: z.string().optional(),
+    description: z.string().optional().describe('One line on what the service does.'),
     /** Who owns the service and decides on rollbacks. */
     owners: ownersSchema,
     /** What runs. */
-    workload: workloadSchema,
+    workload: workloadSchema.describe('What runs: exactly one of container or function.'),
     /** Alarm policy for every environment (each may override). @default - common-practice thresholds */
-    alarms: alarmPolicySchema.optional(),
+    alarms: alarmPolicySchema.optional().describe('Alarm policy for every environment (each may override). Default: common-practice thresholds.'),
     /** Dead-man's switch for every environment. @default - 5 minutes without platform metrics */
-    deadMansSwitch: deadMansSwitchSchema.optional(),
+    deadMansSwitch: deadMansSwitchSchema.optional().describe("Dead-man's switch for every environment. Default: 5 minutes without platform metrics."),
     /** Secrets the workload needs. @default - none */
-    secrets: z.array(secretSchema).optional(),
+    secrets: z.array(secretSchema).optional().describe('Secrets the workload needs, as references or generated values.'),
     /** Time budgets of the rollback levels. @default 1m / 5m / 15m */
-    rollbackBudgets: rollbackBudgetsSchema.optional(),
+    rollbackBudgets: rollbackBudgetsSchema.optional().describe('Time budgets of the three rollback levels. Default 1m / 5m / 15m.'),
     /** Environments in promotion order; production last. */
-    environments: z.array(environmentSchema).min(1, { error: 'must list at least one environment' }),
+    environments: z
+      .array(environmentSchema)
+      .min(1, { error: 'must list at least one environment' })
+      .describe('Environments in promotion order; production last.'),
     /**
      * Fail instead of warn when a platform cannot run the requested schedule exactly or a rollback
      * bound exceeds its budget. @default false
      */
-    strict: z.boolean().optional(),
+    strict: z
+      .boolean()
+      .optional()
+      .describe('Fail instead of warn when a platform cannot run the requested schedule exactly or a rollback bound exceeds its budget. Default false.'),
     /** Where the rendered runbooks are published, for links from alarms. @default - relative links */
-    runbookBaseUrl: z.string().url().optional(),
+    runbookBaseUrl: z.string().url().optional().describe('Where the rendered runbooks are published, for links from alarms. Default: relative links.'),
   })
-  .meta({ id: 'ServiceDefinition', title: 'glidepath service definition' });
+  .meta({
+    id: 'ServiceDefinition',
+    title: 'glidepath service definition',
+    description: 'How one service ships: owners, workload, environments with their rollout, alarms, dead-man\'s switch and secrets.',
+  });
 
 /** A definition as written (TypeScript users get completion from this type). */
 export type ServiceDefinitionInput = z.input<typeof serviceDefinitionSchema>;
