@@ -1,4 +1,6 @@
+export * from './argo-schedule';
 export * from './codedeploy-schedule';
 export * from './ecs-schedule';
 export * from './schedule';
 export * from './timing';
+export * from './names';

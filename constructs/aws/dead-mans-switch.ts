@@ -1,0 +1,96 @@
+import { Duration as CdkDuration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { anchorOf } from '../../lib/runbook/anchors';
+import { topicName } from './private/literal-names';
+import { AlarmSeverity, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
+
+/** Props for `DeadMansSwitch`. */
+export interface DeadMansSwitchProps {
+  /** Physical alarm name, e.g. `checkout-prod-dead-mans-switch`. */
+  readonly alarmName: string;
+  /** A metric that arrives at least once a minute while the service is alive. */
+  readonly heartbeat: cloudwatch.IMetric;
+  /** What the heartbeat is, in words, e.g. "ECS CPU samples of checkout-prod". */
+  readonly heartbeatDescription: string;
+  /** Fire after this many minutes without a datapoint. @default 5 */
+  readonly missingMinutes?: number;
+  /** Topic that pages. */
+  readonly topic: sns.ITopic;
+  /** Turns the alarm's anchor into a runbook link. @default - the anchor alone */
+  readonly runbookLink?: (anchor: string) => string;
+  /** Commands that show why the heartbeat stopped. @default - none */
+  readonly diagnosis?: readonly RunbookCommand[];
+}
+
+/**
+ * Alerts when a service goes silent: no heartbeat datapoint for N minutes. Missing data is
+ * breaching, so the alarm fires precisely when nothing arrives (a crashed service, a broken metrics
+ * pipeline or a scaled-to-zero deployment), which ordinary threshold alarms cannot see.
+ */
+export class DeadMansSwitch extends Construct implements IRunbookContributor {
+  /** The alarm. */
+  public readonly alarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, private readonly props: DeadMansSwitchProps) {
+    super(scope, id);
+    const minutes = props.missingMinutes ?? 5;
+    if (!Number.isInteger(minutes) || minutes < 1) {
+      throw new Error(`DeadMansSwitch 'missingMinutes' (${minutes}) must be a whole number of minutes, at least 1`);
+    }
+    const metric = (props.heartbeat as cloudwatch.Metric).with({ period: CdkDuration.minutes(1), statistic: 'SampleCount' });
+    this.alarm = new cloudwatch.Alarm(this, 'Resource', {
+      alarmName: props.alarmName,
+      alarmDescription: `CRITICAL: no heartbeat (${props.heartbeatDescription}) for ${minutes} minutes. Runbook: ${this.link()}`,
+      metric,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: minutes,
+      datapointsToAlarm: minutes,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.alarm.addAlarmAction(new actions.SnsAction(props.topic));
+    this.alarm.addOkAction(new actions.SnsAction(props.topic));
+    this.minutes = minutes;
+  }
+
+  private readonly minutes: number;
+
+  private link(): string {
+    const anchor = anchorOf(this.props.alarmName);
+    return this.props.runbookLink ? this.props.runbookLink(anchor) : anchor;
+  }
+
+  public runbookFacts(): RunbookFacts {
+    const name = this.props.alarmName;
+    return {
+      alarms: [
+        {
+          anchor: anchorOf(name),
+          name,
+          severity: AlarmSeverity.CRITICAL,
+          condition: `no datapoint of ${this.props.heartbeatDescription} for ${this.minutes} consecutive minutes`,
+          missingData: 'breaching (this alarm exists to catch silence)',
+          notifies: topicName(this.props.topic),
+          meaning: 'The service stopped reporting: it is down, scaled to zero, or its metrics no longer arrive.',
+          impact: 'Every other alarm of this service is blind while this one fires; users may be fully affected.',
+          diagnosis: [
+            {
+              description: 'Confirm the heartbeat metric really stopped',
+              command: `aws cloudwatch describe-alarms --alarm-names ${name} --query 'MetricAlarms[0].StateReason' --output text`,
+              expected: 'The reason names the missing datapoints',
+            },
+            ...(this.props.diagnosis ?? []),
+          ],
+          mitigation: [
+            'If the service has no running tasks or instances, restore capacity first, then roll back the last change (level 2).',
+            'If the service runs and serves traffic, the metrics pipeline is broken: fix it; until then the other alarms cannot be trusted.',
+          ],
+        },
+      ],
+      resources: [{ type: 'AWS::CloudWatch::Alarm', name }],
+    };
+  }
+}

@@ -1,0 +1,379 @@
+import { Duration as CdkDuration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
+import type { CompiledSchedule } from '../../lib/plan/schedule';
+import type { IRunbookContributor, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import type { ServiceSignals } from './service-signals';
+
+/** Props for `ProgressiveFargateService`. */
+export interface ProgressiveFargateServiceProps {
+  /** Cluster to run in; its VPC hosts the load balancer. */
+  readonly cluster: ecs.ICluster;
+  /** Physical name of the ECS service and task family, e.g. `checkout-prod`. */
+  readonly serviceName: string;
+  /** Literal cluster name, for runbook commands (the cluster's own attribute may be a token). */
+  readonly clusterName: string;
+  /** Container image reference. */
+  readonly image: string;
+  /** Port the container listens on. */
+  readonly containerPort: number;
+  /** HTTP path answering 200 when ready. */
+  readonly healthCheckPath: string;
+  /** CPU units. @default 512 */
+  readonly cpu?: number;
+  /** Memory in MiB. @default 1024 */
+  readonly memoryMiB?: number;
+  /** Tasks to run. @default 2 */
+  readonly desiredCount?: number;
+  /** Scale on CPU between these bounds. @default - no autoscaling */
+  readonly scaling?: { readonly minCount: number; readonly maxCount: number; readonly targetCpuPercent: number };
+  /** How new versions roll out (from `compileEcsRollout`). */
+  readonly deployment: EcsDeploymentSettings;
+  /** The schedule the settings produce, for the runbook. @default - not described */
+  readonly schedule?: CompiledSchedule;
+  /** Plain configuration. @default - none */
+  readonly environment?: Record<string, string>;
+  /** Secrets injected by ECS from Secrets Manager; values never enter the task definition. @default - none */
+  readonly secrets?: readonly { readonly envVar: string; readonly secret: secretsmanager.ISecret }[];
+  /** Alarms that roll a deployment back when they fire. More can be added with `addDeploymentAlarm`. @default - none */
+  readonly deploymentAlarms?: readonly cloudwatch.IAlarm[];
+  /** Log retention. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Removal of the log group and access-log bucket. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Serve HTTPS with this certificate (and redirect HTTP). @default - HTTP on port 80 */
+  readonly certificate?: elbv2.IListenerCertificate;
+  /** Port of the test listener that reaches the new version before production traffic. @default 9000 */
+  readonly testListenerPort?: number;
+}
+
+/** Port mapping name, used by the load balancer target. */
+const CONTAINER_NAME = 'app';
+
+/**
+ * An ECS Fargate service behind an Application Load Balancer that rolls out with ECS native
+ * deployments: blue/green, canary or linear traffic shifting between two target groups (with a
+ * test listener reaching the new version first), or rolling updates with the circuit breaker. The
+ * given alarms roll a deployment back; `cdk deploy` drives the whole rollout.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-blue-green.html
+ */
+export class ProgressiveFargateService extends Construct implements IRunbookContributor {
+  /** The ECS service. */
+  public readonly service: ecs.FargateService;
+  /** The task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The load balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** Target group serving production traffic at creation. */
+  public readonly primaryTargetGroup: elbv2.ApplicationTargetGroup;
+  /** Target group receiving the new version during traffic-shifting deployments. */
+  public readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+  /** Health signals for alarms and dashboards. */
+  public readonly signals: ServiceSignals;
+  /** The production listener. */
+  public readonly listener: elbv2.ApplicationListener;
+  private readonly deploymentAlarms: cloudwatch.IAlarm[] = [];
+
+  constructor(scope: Construct, id: string, private readonly props: ProgressiveFargateServiceProps) {
+    super(scope, id);
+    const vpc = props.cluster.vpc;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const settings = props.deployment;
+    const shifting = settings.strategy !== 'ROLLING';
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/ecs/${props.serviceName}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      family: props.serviceName,
+      cpu: props.cpu ?? 512,
+      memoryLimitMiB: props.memoryMiB ?? 1024,
+    });
+    const secrets: Record<string, ecs.Secret> = {};
+    for (const { envVar, secret } of props.secrets ?? []) {
+      secrets[envVar] = ecs.Secret.fromSecretsManager(secret);
+    }
+    this.taskDefinition.addContainer(CONTAINER_NAME, {
+      containerName: CONTAINER_NAME,
+      image: ecs.ContainerImage.fromRegistry(props.image),
+      portMappings: [{ containerPort: props.containerPort, name: 'http' }],
+      environment: props.environment,
+      secrets,
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: CONTAINER_NAME }),
+      readonlyRootFilesystem: true,
+      // Give in-flight requests time to finish after the load balancer stops sending new ones.
+      stopTimeout: CdkDuration.seconds(30),
+    });
+
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      removalPolicy,
+      autoDeleteObjects: false,
+      lifecycleRules: [{ expiration: CdkDuration.days(90) }],
+    });
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc,
+      internetFacing: true,
+      dropInvalidHeaderFields: true,
+    });
+    this.loadBalancer.logAccessLogs(accessLogs, props.serviceName);
+
+    const targetGroup = (id: string) =>
+      new elbv2.ApplicationTargetGroup(this, id, {
+        vpc,
+        port: props.containerPort,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        targetType: elbv2.TargetType.IP,
+        deregistrationDelay: CdkDuration.seconds(30),
+        healthCheck: {
+          path: props.healthCheckPath,
+          healthyHttpCodes: '200',
+          interval: CdkDuration.seconds(10),
+          timeout: CdkDuration.seconds(5),
+          healthyThresholdCount: 2,
+          unhealthyThresholdCount: 3,
+        },
+      });
+    this.primaryTargetGroup = targetGroup('PrimaryTargetGroup');
+    this.alternateTargetGroup = shifting ? targetGroup('AlternateTargetGroup') : undefined;
+    const forward = () =>
+      this.alternateTargetGroup
+        ? elbv2.ListenerAction.weightedForward([
+            { targetGroup: this.primaryTargetGroup, weight: 100 },
+            { targetGroup: this.alternateTargetGroup, weight: 0 },
+          ])
+        : elbv2.ListenerAction.forward([this.primaryTargetGroup]);
+
+    const notFound = elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' });
+    if (props.certificate) {
+      this.listener = this.loadBalancer.addListener('Https', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [props.certificate],
+        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        defaultAction: notFound,
+      });
+      this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
+    } else {
+      this.listener = this.loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, defaultAction: notFound });
+    }
+    const productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
+      listener: this.listener,
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+      action: forward(),
+    });
+
+    let testRule: elbv2.ApplicationListenerRule | undefined;
+    if (shifting) {
+      const testPort = props.testListenerPort ?? 9000;
+      // Only callers inside the VPC (smoke tests, lifecycle hooks) reach the new version early.
+      const testListener = this.loadBalancer.addListener('Test', {
+        port: testPort,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: notFound,
+      });
+      this.loadBalancer.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(testPort), 'Test listener, from inside the VPC');
+      testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
+        listener: testListener,
+        priority: 1,
+        conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+        action: forward(),
+      });
+    }
+
+    this.service = new ecs.FargateService(this, 'Resource', {
+      cluster: props.cluster,
+      serviceName: props.serviceName,
+      taskDefinition: this.taskDefinition,
+      desiredCount: props.desiredCount ?? 2,
+      assignPublicIp: false,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      minHealthyPercent: settings.minimumHealthyPercent,
+      maxHealthyPercent: settings.maximumPercent,
+      deploymentStrategy: ecs.DeploymentStrategy[settings.strategy],
+      bakeTime: settings.bakeMinutes !== undefined ? CdkDuration.minutes(settings.bakeMinutes) : undefined,
+      canaryConfiguration:
+        settings.strategy === 'CANARY'
+          ? { stepPercent: settings.stepPercent, stepBakeTime: CdkDuration.minutes(settings.stepBakeMinutes ?? 0) }
+          : undefined,
+      linearConfiguration:
+        settings.strategy === 'LINEAR'
+          ? { stepPercent: settings.stepPercent, stepBakeTime: CdkDuration.minutes(settings.stepBakeMinutes ?? 0) }
+          : undefined,
+      circuitBreaker: shifting ? undefined : { enable: true, rollback: true },
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      healthCheckGracePeriod: CdkDuration.seconds(60),
+    });
+    this.service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.containerPort), 'Load balancer to tasks');
+
+    if (this.alternateTargetGroup && testRule) {
+      const target = this.service.loadBalancerTarget({
+        containerName: CONTAINER_NAME,
+        containerPort: props.containerPort,
+        alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
+          alternateTargetGroup: this.alternateTargetGroup,
+          productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(productionRule),
+          testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(testRule),
+        }),
+      });
+      target.attachToApplicationTargetGroup(this.primaryTargetGroup);
+    } else {
+      this.service.attachToApplicationTargetGroup(this.primaryTargetGroup);
+    }
+    this.service.node.addDependency(productionRule);
+
+    // Rendered by hand rather than through enableDeploymentAlarms(), which drops alarms (aws/aws-cdk#36308).
+    (props.deploymentAlarms ?? []).forEach((a) => this.addDeploymentAlarm(a));
+    (this.service.node.defaultChild as ecs.CfnService).addPropertyOverride(
+      'DeploymentConfiguration.Alarms',
+      Lazy.any({
+        produce: () =>
+          this.deploymentAlarms.length === 0
+            ? undefined
+            : { AlarmNames: this.deploymentAlarms.map((a) => a.alarmName), Enable: true, Rollback: true },
+      }),
+    );
+
+    if (props.scaling) {
+      this.service
+        .autoScaleTaskCount({ minCapacity: props.scaling.minCount, maxCapacity: props.scaling.maxCount })
+        .scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: props.scaling.targetCpuPercent });
+    }
+
+    this.signals = this.buildSignals();
+  }
+
+  /** Rolls deployments back when `alarm` fires during the rollout or bake time. */
+  public addDeploymentAlarm(alarm: cloudwatch.IAlarm): void {
+    this.deploymentAlarms.push(alarm);
+  }
+
+  private buildSignals(): ServiceSignals {
+    const lb = this.loadBalancer.metrics;
+    const errors = lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' });
+    const elbErrors = lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum' });
+    const requests = lb.requestCount({ statistic: 'Sum' });
+    const latency = (statistic: string) =>
+      new cloudwatch.MathExpression({
+        expression: '1000 * latency',
+        usingMetrics: { latency: lb.targetResponseTime({ statistic }) },
+        label: `${statistic} latency (ms)`,
+      });
+    const serviceMetric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ECS',
+        metricName,
+        dimensionsMap: { ClusterName: this.props.clusterName, ServiceName: this.props.serviceName },
+        statistic: 'Average',
+      });
+    return {
+      // Target and load balancer 5xx both fail users; an idle service has no error rate.
+      errorRatePercent: new cloudwatch.MathExpression({
+        expression: 'IF(requests > 0, 100 * (FILL(errors, 0) + FILL(elbErrors, 0)) / requests, 0)',
+        usingMetrics: { errors, elbErrors, requests },
+        label: 'Error rate (%)',
+      }),
+      latencyP99Ms: latency('p99'),
+      latencyP95Ms: latency('p95'),
+      requests,
+      cpuPercent: serviceMetric('CPUUtilization'),
+      memoryPercent: serviceMetric('MemoryUtilization'),
+      heartbeat: serviceMetric('CPUUtilization').with({ statistic: 'SampleCount' }),
+      source: `load balancer of ECS service ${this.props.serviceName}`,
+    };
+  }
+
+  public runbookFacts(): RunbookFacts {
+    const cluster = this.props.clusterName;
+    const service = this.props.serviceName;
+    const ecsArgs = `--cluster ${cluster} --service ${service}`;
+    const inFlight: RunbookCommand[] = [
+      {
+        description: 'Find the deployment in progress',
+        command: `DEPLOYMENT_ARN=$(aws ecs list-service-deployments ${ecsArgs} --status IN_PROGRESS --query 'serviceDeployments[0].serviceDeploymentArn' --output text)`,
+        expected: 'DEPLOYMENT_ARN holds an ARN (None when nothing is deploying)',
+      },
+      {
+        description: 'Stop it and return all traffic to the previous revision',
+        command: 'aws ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK',
+        expected: 'The deployment moves to ROLLBACK_IN_PROGRESS, then ROLLBACK_SUCCESSFUL',
+      },
+    ];
+    const afterwards: RunbookCommand[] = [
+      {
+        description: 'Find the previous task definition revision',
+        command: `PREVIOUS=$(aws ecs list-task-definitions --family-prefix ${service} --sort DESC --max-items 2 --query 'taskDefinitionArns[1]' --output text)`,
+        expected: 'PREVIOUS holds the ARN of the revision before the current one',
+      },
+      {
+        description: 'Deploy it (runs the same rollout strategy, watched by the same alarms)',
+        command: `aws ecs update-service ${ecsArgs} --task-definition "$PREVIOUS"`,
+      },
+    ];
+    const verify: RunbookCommand[] = [
+      {
+        description: 'Wait until the service is stable',
+        command: `aws ecs wait services-stable --cluster ${cluster} --services ${service}`,
+        expected: 'Returns without error',
+      },
+      {
+        description: 'Check which revision serves traffic',
+        command: `aws ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].taskDefinition' --output text`,
+        expected: 'The previous revision',
+      },
+    ];
+    const level2: RollbackLevelFact = {
+      level: 2,
+      title: 'Configuration: previous task definition revision',
+      when: 'A flag cannot turn the change off, or the problem is in configuration or the image; no build needed.',
+      commands: [...inFlight, ...afterwards],
+      verify,
+    };
+    const s = this.props.deployment;
+    const summary =
+      s.strategy === 'ROLLING'
+        ? `ECS rolling update: up to ${s.maximumPercent}% of desired tasks run during the update and at least ${s.minimumHealthyPercent}% stay healthy; the circuit breaker rolls back failed deployments.`
+        : s.strategy === 'BLUE_GREEN'
+          ? `ECS blue/green: the new revision starts beside the old one and is reachable on the test listener; then all traffic shifts and the old revision is kept for ${s.bakeMinutes}m of bake time.`
+          : `ECS ${s.strategy.toLowerCase()}: ${s.stepPercent}% of traffic ${s.strategy === 'LINEAR' ? 'more' : ''} every ${s.stepBakeMinutes}m${
+              s.strategy === 'CANARY' ? ' once, then the rest' : ''
+            }, then ${s.bakeMinutes}m of bake time before the old revision stops.`;
+    return {
+      rollout: this.props.schedule ? { schedule: this.props.schedule, summary: summary.replace(/\s+/g, ' ') } : undefined,
+      deploy: [
+        {
+          description: 'Follow the rollout',
+          command: `aws ecs list-service-deployments ${ecsArgs} --max-results 5`,
+          expected: 'The newest deployment is IN_PROGRESS, then SUCCESSFUL',
+        },
+        { description: 'Wait for the service to settle', command: `aws ecs wait services-stable --cluster ${cluster} --services ${service}` },
+        {
+          description: 'Tail the service logs',
+          command: `aws logs tail /ecs/${service} --since 15m --follow`,
+        },
+      ],
+      rollback: [level2],
+      watch: [`ECS service \`${service}\` in cluster \`${cluster}\`; logs in \`/ecs/${service}\`.`],
+      resources: [
+        { type: 'AWS::ECS::Service', name: service },
+        { type: 'AWS::ECS::Cluster', name: cluster },
+        { type: 'AWS::ECS::TaskDefinition', name: service },
+        { type: 'AWS::Logs::LogGroup', name: `/ecs/${service}` },
+      ],
+    };
+  }
+}
