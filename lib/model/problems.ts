@@ -1,4 +1,4 @@
-import { closest } from 'fastest-levenshtein';
+import { closest, distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 
 /** One thing wrong with a definition: where, what was found, and how to fix it. */
@@ -61,6 +61,7 @@ export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',
+  int: 'a whole number',
   number: 'a number',
   boolean: 'true or false',
   object: 'an object',
@@ -84,16 +85,18 @@ export function problemsFromIssues(
         const known = knownKeys(issue.path);
         for (const key of issue.keys) {
           const path = [...issue.path, key];
-          if (key === 'value' || /password|secret|token|credential/i.test(key)) {
+          const written = valueAt(input, path);
+          // Only a scalar can be a secret value; an object or list under such a key is a misspelled section (e.g. "secret:").
+          if ((key === 'value' || /password|secret|token|credential/i.test(key)) && (written === null || typeof written !== 'object')) {
             problems.push(
               problem(path, '<redacted>', 'secret values are never written in a definition; declare the secret under "secrets" with "existing.secretName" or "generate"'),
             );
             continue;
           }
-          const suggestion = known.length > 0 ? closest(key, [...known]) : undefined;
+          const suggestion = suggest(key, known);
           problems.push({
             path: formatPath(path),
-            message: `${formatPath(path)} is not a known field${suggestion ? `; did you mean "${suggestion}"?` : ''} Known fields here: ${known.join(', ')}`,
+            message: `${formatPath(path)} is not a known field; ${suggestion ? `did you mean "${suggestion}"? Known` : 'known'} fields here: ${known.join(', ')}`,
           });
         }
         break;
@@ -102,12 +105,12 @@ export function problemsFromIssues(
         problems.push(
           value === undefined
             ? problem(issue.path, value, `it is required (${TYPE_NAMES[issue.expected] ?? issue.expected})`)
-            : problem(issue.path, value, issue.message.startsWith('Invalid input') ? `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}` : issue.message),
+            : problem(issue.path, value, issue.message.startsWith('Invalid input') ? `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}` : customFix(issue.message)),
         );
         break;
       case 'invalid_value': {
         const options = issue.values.map(String);
-        const suggestion = typeof value === 'string' ? closest(value, options) : undefined;
+        const suggestion = typeof value === 'string' ? suggest(value, options) : undefined;
         problems.push(
           problem(issue.path, value, `use one of ${options.map((o) => `"${o}"`).join(', ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`),
         );
@@ -132,8 +135,25 @@ export function problemsFromIssues(
         problems.push(problem(issue.path, value, issue.message.startsWith('Too big') ? `it must be at most ${issue.maximum}` : `it ${issue.message}`));
         break;
       default:
-        problems.push(problem(issue.path, value, issue.message.startsWith('is ') ? `it ${issue.message}` : issue.message));
+        problems.push(problem(issue.path, value, customFix(issue.message)));
     }
   }
   return problems;
+}
+
+/** Our own schema messages read "is not a …" / "must be …"; they follow "<path> is <value>; it". */
+function customFix(message: string): string {
+  return /^(is|must) /.test(message) ? `it ${message}` : message;
+}
+
+/**
+ * The closest known name, when it is close enough to be a plausible misspelling: at most a third
+ * of the name's letters differ (and at least 2 may). Far-off names get no suggestion.
+ */
+function suggest(written: string, known: readonly string[]): string | undefined {
+  if (known.length === 0) {
+    return undefined;
+  }
+  const best = closest(written, known);
+  return distance(written.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(written.length / 3)) ? best : undefined;
 }

@@ -57,7 +57,7 @@ export const serviceDefinitionSchema = z
       .optional()
       .describe('Fail instead of warn when a platform cannot run the requested schedule exactly or a rollback bound exceeds its budget. Default false.'),
     /** Where the rendered runbooks are published, for links from alarms. @default - relative links */
-    runbookBaseUrl: z.string().url().optional().describe('Where the rendered runbooks are published, for links from alarms. Default: relative links.'),
+    runbookBaseUrl: z.url({ error: 'must be an http(s) URL such as "https://runbooks.example.com/checkout"', protocol: /^https?$/ }).optional().describe('Where the rendered runbooks are published, for links from alarms. Default: relative links.'),
   })
   .meta({
     id: 'ServiceDefinition',

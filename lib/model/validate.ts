@@ -4,7 +4,7 @@ import { resolveAlarmPolicy, type AlarmPolicy, type Evaluation } from './alarm-p
 import { resolveDeadMansSwitch } from './dead-mans-switch';
 import { Duration } from './duration';
 import { RetentionPolicy, type EnvironmentDefinition, type EnvironmentInput } from './environment';
-import { DefinitionError, problem, problemsFromIssues, type Problem } from './problems';
+import { DefinitionError, formatPath, problem, problemsFromIssues, type Problem } from './problems';
 import { blueGreenStages, RolloutStrategy, standardStages, type Rollout, type Stage } from './rollout';
 import type { SecretInput, SecretReference } from './secrets';
 import { serviceDefinitionSchema, type ServiceDefinition, type ServiceDefinitionInput } from './service-definition';
@@ -100,17 +100,20 @@ function checkDefinition(def: Parsed): Problem[] {
     const alarms = resolveAlarmPolicy(def.alarms, env.alarms);
     checkAlarms(alarms, env, def, at, production, problems);
     const deadMan = resolveDeadMansSwitch(def.deadMansSwitch, env.deadMansSwitch);
+    // Report the field where the user wrote the value: the environment's override if any, else the service's.
+    const deadManAt = (key: 'enabled' | 'missingFor') => (env.deadMansSwitch?.[key] !== undefined ? at('deadMansSwitch', key) : ['deadMansSwitch', key]);
     if (production && !deadMan.enabled) {
-      problems.push(problem(at('deadMansSwitch', 'enabled'), false, `production environment "${env.name}" needs a dead-man's switch; remove "enabled: false"`));
+      problems.push(problem(deadManAt('enabled'), false, `production environment "${env.name}" needs a dead-man's switch; remove "enabled: false"`));
     }
     if (deadMan.enabled && (deadMan.missingFor.toSeconds() < 60 || !deadMan.missingFor.isWholeMinutes())) {
-      problems.push(problem(at('deadMansSwitch', 'missingFor'), deadMan.missingFor.toString(), 'use a whole number of minutes, at least "1m"'));
+      problems.push(problem(deadManAt('missingFor'), deadMan.missingFor.toString(), 'use a whole number of minutes, at least "1m"'));
     }
     if (env.capacity) {
       checkCapacity(env, def, at, problems);
     }
   });
-  return problems;
+  // A service-level value that is wrong for several environments is one problem, reported once.
+  return problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i);
 }
 
 function isProduction(env: EnvironmentInput): boolean {
@@ -143,9 +146,13 @@ function checkSecret(secret: SecretInput, i: number, def: Parsed, problems: Prob
       problem(at('value'), '<redacted>', 'secret values are never written in a definition; store the value in Secrets Manager and reference it with "existing.secretName", or use "generate"'),
     );
   }
-  if ((secret.existing === undefined) === (secret.generate === undefined)) {
+  if (secret.existing === undefined && secret.generate === undefined) {
     problems.push(
-      problem(at(), secret.name, `secret "${secret.name}" needs exactly one of "existing" (a secret you manage) or "generate" (created and rotated for you)`),
+      problem(at('existing'), undefined, `secret "${secret.name}" needs exactly one of "existing" (a secret you manage) or "generate" (created and rotated for you)`),
+    );
+  } else if (secret.existing !== undefined && secret.generate !== undefined) {
+    problems.push(
+      problem(at('existing'), secret.existing, `secret "${secret.name}" also has "generate"; keep one: "existing" for a secret you manage, or "generate" to have it created and rotated`),
     );
   }
   if (secret.generate) {
@@ -168,7 +175,7 @@ function checkRollout(env: EnvironmentInput, def: Parsed, at: (...rest: Property
   }
   if (!shifting) {
     if (stages !== undefined) {
-      problems.push(problem(at('rollout', 'stages'), `${stages.length} stages`, `"${strategy}" does not split traffic between versions; remove "stages" or use "canary"`));
+      problems.push(problem(at('rollout', 'stages'), stages, `"${strategy}" does not split traffic between versions; remove "stages" or use "canary"`));
     }
     return;
   }
@@ -202,12 +209,19 @@ function checkRollout(env: EnvironmentInput, def: Parsed, at: (...rest: Property
   if (strategy === RolloutStrategy.LINEAR) {
     const shifting = stages.filter((st) => st.trafficPercent > 0);
     const step = shifting[0]?.trafficPercent ?? 100;
+    let uneven = false;
     shifting.forEach((stage, k) => {
       const expected = Math.min(100, step * (k + 1));
+      const s = stages.indexOf(stage);
       if (Math.abs(stage.trafficPercent - expected) > 1e-9 && stage !== shifting[shifting.length - 1]) {
-        const s = stages.indexOf(stage);
+        uneven = true;
         problems.push(
           problem(at('rollout', 'stages', s, 'trafficPercent'), stage.trafficPercent, `linear rollouts move in equal steps of ${step}%, so this stage must be ${expected}%; use "canary" for uneven stages`),
+        );
+      } else if (!uneven && stage === shifting[shifting.length - 1] && k > 0 && expected < 100 - 1e-9) {
+        // The platforms keep stepping by `step` until 100 %, so a larger last jump would run extra stages.
+        problems.push(
+          problem(at('rollout', 'stages', s, 'trafficPercent'), stage.trafficPercent, `linear rollouts move in equal steps of ${step}%, so a stage at ${expected}% must come before it; add it or use "canary" for uneven stages`),
         );
       }
     });
@@ -272,10 +286,20 @@ function checkCapacity(env: EnvironmentInput, def: Parsed, at: (...rest: Propert
   if (minCount !== undefined && maxCount !== undefined) {
     if (minCount > maxCount) {
       problems.push(problem(at('capacity', 'minCount'), minCount, `it must not exceed maxCount (${maxCount})`));
+      return;
     }
-    const desired = capacity.desiredCount ?? def.workload.container?.desiredCount;
-    if (desired !== undefined && (desired < minCount || desired > maxCount)) {
-      problems.push(problem(at('capacity', 'desiredCount'), desired, `it must be between minCount (${minCount}) and maxCount (${maxCount})`));
+    if (capacity.desiredCount !== undefined) {
+      if (capacity.desiredCount < minCount || capacity.desiredCount > maxCount) {
+        problems.push(problem(at('capacity', 'desiredCount'), capacity.desiredCount, `it must be between minCount (${minCount}) and maxCount (${maxCount})`));
+      }
+    } else if (def.workload.container && (def.workload.container.desiredCount < minCount || def.workload.container.desiredCount > maxCount)) {
+      problems.push(
+        problem(
+          ['workload', 'container', 'desiredCount'],
+          def.workload.container.desiredCount,
+          `it is outside ${formatPath(at('capacity'))} minCount (${minCount}) to maxCount (${maxCount}); set ${formatPath(at('capacity', 'desiredCount'))} between them`,
+        ),
+      );
     }
   }
 }
