@@ -209,19 +209,14 @@ function checkRollout(env: EnvironmentInput, def: Parsed, at: (...rest: Property
   if (strategy === RolloutStrategy.LINEAR) {
     const shifting = stages.filter((st) => st.trafficPercent > 0);
     const step = shifting[0]?.trafficPercent ?? 100;
-    let uneven = false;
     shifting.forEach((stage, k) => {
       const expected = Math.min(100, step * (k + 1));
-      const s = stages.indexOf(stage);
+      // The last stage (100 %) may follow any step: the platforms keep stepping by `step` until 100 %, so
+      // `[10%, 100%]` is a shorthand for 10 equal steps and the compiled schedule lists them all.
       if (Math.abs(stage.trafficPercent - expected) > 1e-9 && stage !== shifting[shifting.length - 1]) {
-        uneven = true;
+        const s = stages.indexOf(stage);
         problems.push(
           problem(at('rollout', 'stages', s, 'trafficPercent'), stage.trafficPercent, `linear rollouts move in equal steps of ${step}%, so this stage must be ${expected}%; use "canary" for uneven stages`),
-        );
-      } else if (!uneven && stage === shifting[shifting.length - 1] && k > 0 && expected < 100 - 1e-9) {
-        // The platforms keep stepping by `step` until 100 %, so a larger last jump would run extra stages.
-        problems.push(
-          problem(at('rollout', 'stages', s, 'trafficPercent'), stage.trafficPercent, `linear rollouts move in equal steps of ${step}%, so a stage at ${expected}% must come before it; add it or use "canary" for uneven stages`),
         );
       }
     });
