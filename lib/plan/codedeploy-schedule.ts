@@ -66,10 +66,13 @@ export function compileLambdaRollout(env: EnvironmentDefinition): LambdaRolloutP
       schedule: compiledSchedule(Backend.LAMBDA_CODEDEPLOY, rollout.strategy, [step(canary, percentage, Duration.minutes(intervalMinutes)), step(final, 100, Duration.seconds(0))], deviations),
     };
   }
-  if (rollout.strategy === RolloutStrategy.LINEAR) {
+  if (rollout.strategy === RolloutStrategy.LINEAR && shifting.length > 1) {
     const first = shifting[0];
     const percentage = wholePercent(first);
     const intervalMinutes = Math.max(1, wholeMinutes(first.bake, `stage "${first.name}" bake`, deviations));
+    if (shifting.slice(0, -1).some((s) => s.bake.toSeconds() !== first.bake.toSeconds())) {
+      deviations.push(`CodeDeploy linear steps all wait the same interval, so every step bakes ${intervalMinutes}m (stage "${first.name}")`);
+    }
     const steps: ScheduleStep[] = [];
     for (let traffic = percentage; traffic < 100; traffic += percentage) {
       steps.push(step({ ...first, name: `step-${traffic}` }, traffic, Duration.minutes(intervalMinutes)));
@@ -80,8 +83,8 @@ export function compileLambdaRollout(env: EnvironmentDefinition): LambdaRolloutP
       schedule: compiledSchedule(Backend.LAMBDA_CODEDEPLOY, rollout.strategy, steps, deviations),
     };
   }
-  // blue-green, all-at-once, and a canary without a partial stage: shift everything at once.
-  if (rollout.strategy === RolloutStrategy.CANARY) {
+  // blue-green, all-at-once, and a canary or linear plan without a partial stage: shift everything at once.
+  if (rollout.strategy === RolloutStrategy.CANARY || rollout.strategy === RolloutStrategy.LINEAR) {
     deviations.push('the plan has no partial stage, so CodeDeploy shifts all traffic at once');
   }
   const last = final ?? { name: 'full', trafficPercent: 100, bake: Duration.seconds(0) };
