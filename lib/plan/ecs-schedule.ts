@@ -118,6 +118,9 @@ export function compileEcsRollout(env: EnvironmentDefinition): EcsRolloutPlan {
       const steps = testStep();
       const first = shifting[0];
       let stepPercent = Math.round(first.trafficPercent * 10) / 10;
+      if (stepPercent !== first.trafficPercent && stepPercent >= 3) {
+        deviations.push(`stage "${first.name}" sends ${first.trafficPercent}%; ECS takes multiples of 0.1%, so it steps ${stepPercent}%`);
+      }
       if (stepPercent < 3) {
         deviations.push(`linear step is ${first.trafficPercent}%; ECS linear steps are at least 3%, so it steps 3%`);
         stepPercent = 3;

@@ -78,6 +78,13 @@ describe('compileEcsRollout', () => {
       expect(schedule.deviations).toEqual(['ECS linear steps all bake the same time, so every step bakes 5m (stage "at-20")']);
     });
 
+    test('a step that is not a multiple of 0.1% is rounded, reported', () => {
+      const { settings, schedule } = compileEcsRollout(environmentWith({ strategy: 'linear', stages: [stage(33.33, '5m', 'third'), stage(100, '5m', 'full')] }));
+      expect(settings.stepPercent).toBe(33.3);
+      expect(stepsOf(schedule)).toEqual(['step-33.3 33.3% 5m', 'step-66.6 66.6% 5m', 'step-99.9 99.9% 5m', 'full 100% 5m']);
+      expect(schedule.deviations).toEqual(['stage "third" sends 33.33%; ECS takes multiples of 0.1%, so it steps 33.3%']);
+    });
+
     test('a step below 3% is raised to 3%, reported', () => {
       const { settings, schedule } = compileEcsRollout(environmentWith({ strategy: 'linear', stages: [stage(2, '1m'), stage(100, '5m')] }));
       expect(settings.stepPercent).toBe(3);
