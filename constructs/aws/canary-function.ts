@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { LambdaTrafficRouting } from '../../lib/plan/codedeploy-schedule';
 import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import { literalName } from './private/literal-names';
 import type { ServiceSignals } from './service-signals';
 
 /** A Secrets Manager secret handed to a `CanaryFunction` by reference. */
@@ -141,11 +142,13 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
   public readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
   /** The custom deployment config compiled from `routing`. */
   public readonly deploymentConfig: codedeploy.LambdaDeploymentConfig;
-  /** The function's log group, `/aws/lambda/<functionName>`. */
+  /** The function's log group. */
   public readonly logGroup: logs.LogGroup;
+  /** Name of the log group, `/aws/lambda/<functionName>`. */
+  public readonly logGroupName: string;
   /** Health signals measured on the alias, for alarms and dashboards. */
   public readonly signals: ServiceSignals;
-  /** Physical names, as they appear in the template and the runbook. */
+  /** Physical name of the function, as in the template and the runbook. */
   public readonly functionName: string;
   /** Name of the alias, e.g. `live`. */
   public readonly aliasName: string;
@@ -171,9 +174,10 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
     this.applicationName = this.functionName;
     this.deploymentGroupName = this.functionName;
     this.deploymentConfigName = `${this.functionName}-${routingSlug(this.routing)}`;
+    this.logGroupName = `/aws/lambda/${this.functionName}`;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      logGroupName: `/aws/lambda/${this.functionName}`,
+      logGroupName: this.logGroupName,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       encryptionKey: props.encryptionKey,
@@ -190,7 +194,7 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
               'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
                 service: 'logs',
                 resource: 'log-group',
-                resourceName: this.logGroup.logGroupName,
+                resourceName: this.logGroupName,
                 arnFormat: ArnFormat.COLON_RESOURCE_NAME,
               }),
             },
@@ -230,7 +234,9 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
       deploymentConfig: this.deploymentConfig,
       preHook: props.preTrafficHook,
       postHook: props.postTrafficHook,
-      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+      // deploymentInAlarm is left to its default, which turns on once an alarm is added: `true`
+      // makes aws-cdk-lib fail synth with a resolution error before the validation below can say why.
+      autoRollback: { failedDeployment: true, stoppedDeployment: true },
     });
     for (const alarm of props.rollbackAlarms ?? []) {
       this.addRollbackAlarm(alarm);
@@ -268,12 +274,22 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
       command: `aws lambda get-alias --function-name ${fn} --name ${this.aliasName} --query '{version: FunctionVersion, weights: RoutingConfig.AdditionalVersionWeights}'`,
       expected: 'during a shift, weights maps the new version to its share (0.1 = 10%); afterwards weights is null',
     };
-    const alarmNames = this.rollbackAlarms.map((a) => a.alarmName).filter((n) => !Token.isUnresolved(n));
+    const secrets = this.secrets.flatMap(({ envVar, secret }) => {
+      const name = secretNameOf(secret);
+      return name ? [{ name, envVar: secretArnVariable(envVar) }] : [];
+    });
+    const unnamed = this.secrets.filter(({ secret }) => !secretNameOf(secret)).map(({ envVar }) => secretArnVariable(envVar));
+    const alarmNames = this.rollbackAlarms.flatMap((a) => literalName(a, a.alarmName, 'alarmName') ?? []);
     const notes = [
       `A manual update-alias leaves the stack believing the alias serves the bad version; ship the fix or the revert with cdk deploy so template and alias agree again.`,
     ];
     if (alarmNames.length > 0) {
       notes.unshift(`CodeDeploy stops and rolls back ${this.deploymentGroupName} when any of these alarms fires: ${alarmNames.join(', ')}.`);
+    }
+    if (unnamed.length > 0) {
+      notes.push(
+        `${unnamed.join(', ')} ${unnamed.length === 1 ? 'points at a secret' : 'point at secrets'} without a fixed name; give ${unnamed.length === 1 ? 'it' : 'them'} a name so the runbook can show it.`,
+      );
     }
     const summary = this.rolloutSummary();
     if (!this.schedule) {
@@ -282,7 +298,7 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
     const resources: NamedResource[] = [
       { type: 'AWS::Lambda::Function', name: fn },
       { type: 'AWS::Lambda::Alias', name: this.aliasName },
-      { type: 'AWS::Logs::LogGroup', name: this.logGroup.logGroupName },
+      { type: 'AWS::Logs::LogGroup', name: this.logGroupName },
       { type: 'AWS::CodeDeploy::Application', name: this.applicationName },
       { type: 'AWS::CodeDeploy::DeploymentGroup', name: this.deploymentGroupName },
       { type: 'AWS::CodeDeploy::DeploymentConfig', name: this.deploymentConfigName },
@@ -299,14 +315,12 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
         getAlias,
         {
           description: 'Tail the function logs',
-          command: `aws logs tail ${this.logGroup.logGroupName} --since 15m --follow`,
+          command: `aws logs tail ${this.logGroupName} --since 15m --follow`,
         },
       ],
       rollback: [this.rollbackLevel(findInFlight, getAlias)],
       watch: [`${this.signals.source}: Errors, Invocations and Duration p99 (AWS/Lambda, dimension Resource=${fn}:${this.aliasName})`],
-      secrets: this.secrets
-        .filter(({ secret }) => !Token.isUnresolved(secret.secretName))
-        .map(({ envVar, secret }) => ({ name: secret.secretName, envVar: secretArnVariable(envVar) })),
+      secrets: secrets.length > 0 ? secrets : undefined,
       resources,
       notes,
     };
@@ -346,7 +360,7 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
         {
           description: 'Finished: find the last successful deployment (listed newest first) and the version it replaced: CurrentVersion in its AppSpec',
           command: `DEPLOYMENT_ID=$(aws deploy list-deployments ${group} --include-only-statuses Succeeded --query 'deployments[0]' --output text) && aws deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.revision.appSpecContent.content || deploymentInfo.revision.string.content' --output text`,
-          expected: 'an AppSpec whose CurrentVersion is the version to go back to; set PREVIOUS_VERSION to it',
+          expected: 'an AppSpec whose CurrentVersion is the version to go back to; then run PREVIOUS_VERSION=<that version>',
         },
         {
           description: 'Finished, or to cross-check: list the retained versions with their dates',
@@ -415,6 +429,11 @@ function routingSlug(routing: LambdaTrafficRouting): string {
     case 'all-at-once':
       return 'all-at-once';
   }
+}
+
+/** The secret's name when it is known at synth time: imported by name, or owned with a fixed name. */
+function secretNameOf(secret: secretsmanager.ISecret): string | undefined {
+  return literalName(secret, secret.secretName, 'name');
 }
 
 function minutes(n: number): string {
