@@ -122,7 +122,9 @@ function isProduction(env: EnvironmentInput): boolean {
 
 function checkPlainEnvironment(vars: Record<string, string>, at: PropertyKey[], problems: Problem[]): void {
   for (const [key, value] of Object.entries(vars)) {
-    if (SECRET_KEY.test(key) || SECRET_VALUE.some((pattern) => pattern.test(value))) {
+    // An ARN is a reference (e.g. DB_PASSWORD_SECRET_ARN), not a credential, whatever the key says.
+    const reference = /^arn:aws[-a-z]*:/.test(value);
+    if ((SECRET_KEY.test(key) && !reference) || SECRET_VALUE.some((pattern) => pattern.test(value))) {
       problems.push(
         problem([...at, key], '<redacted>', `this looks like a credential in plain text; remove it and declare it under "secrets" (envVar "${key}") with "existing.secretName" or "generate"`),
       );

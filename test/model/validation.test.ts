@@ -829,6 +829,12 @@ describe('validateDefinition merges and resolves', () => {
     ]);
   });
 
+  test('an ARN under a secret-sounding key is a reference, not a credential', () => {
+    const input = base();
+    input.workload.container.environment = { DB_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf', LOG_LEVEL: 'info' };
+    expect(problemsOf(input)).toEqual([]);
+  });
+
   test('TypeScript definitions may give Duration objects', () => {
     const input: ServiceDefinitionInput = base();
     input.environments[0].rollout = {
