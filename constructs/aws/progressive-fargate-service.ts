@@ -1,4 +1,4 @@
-import { Duration as CdkDuration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration as CdkDuration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -115,20 +115,27 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       stopTimeout: CdkDuration.seconds(30),
     });
 
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      removalPolicy,
-      autoDeleteObjects: false,
-      lifecycleRules: [{ expiration: CdkDuration.days(90) }],
-    });
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc,
       internetFacing: true,
       dropInvalidHeaderFields: true,
     });
-    this.loadBalancer.logAccessLogs(accessLogs, props.serviceName);
+    // The log delivery principal depends on the region, so region-agnostic stacks cannot log.
+    if (Token.isUnresolved(Stack.of(this).region)) {
+      Annotations.of(this).addWarningV2(
+        'glidepath:access-logs',
+        `${props.serviceName}: load balancer access logs need a region; set the environment's region (or the stack's env) to enable them`,
+      );
+    } else {
+      const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        enforceSSL: true,
+        removalPolicy,
+        lifecycleRules: [{ expiration: CdkDuration.days(90) }],
+      });
+      this.loadBalancer.logAccessLogs(accessLogs, props.serviceName);
+    }
 
     const targetGroup = (id: string) =>
       new elbv2.ApplicationTargetGroup(this, id, {
@@ -214,7 +221,8 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         settings.strategy === 'LINEAR'
           ? { stepPercent: settings.stepPercent, stepBakeTime: CdkDuration.minutes(settings.stepBakeMinutes ?? 0) }
           : undefined,
-      circuitBreaker: shifting ? undefined : { enable: true, rollback: true },
+      // ECS supports the circuit breaker for rolling and blue/green; canary and linear rely on alarms.
+      circuitBreaker: settings.strategy === 'ROLLING' || settings.strategy === 'BLUE_GREEN' ? { enable: true, rollback: true } : undefined,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       healthCheckGracePeriod: CdkDuration.seconds(60),
     });
@@ -235,6 +243,12 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       this.service.attachToApplicationTargetGroup(this.primaryTargetGroup);
     }
     this.service.node.addDependency(productionRule);
+    if (settings.strategy === 'CANARY' || settings.strategy === 'LINEAR') {
+      Annotations.of(this.service).acknowledgeWarning(
+        '@aws-cdk/aws-ecs:shouldUseCircuitBreaker',
+        'Canary and linear deployments fail and roll back on the deployment alarms instead',
+      );
+    }
 
     // Rendered by hand rather than through enableDeploymentAlarms(), which drops alarms (aws/aws-cdk#36308).
     (props.deploymentAlarms ?? []).forEach((a) => this.addDeploymentAlarm(a));
@@ -269,8 +283,8 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     const requests = lb.requestCount({ statistic: 'Sum' });
     const latency = (statistic: string) =>
       new cloudwatch.MathExpression({
-        expression: '1000 * latency',
-        usingMetrics: { latency: lb.targetResponseTime({ statistic }) },
+        expression: `1000 * latency${statistic}`,
+        usingMetrics: { [`latency${statistic}`]: lb.targetResponseTime({ statistic }) },
         label: `${statistic} latency (ms)`,
       });
     const serviceMetric = (metricName: string) =>
@@ -303,24 +317,24 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     const ecsArgs = `--cluster ${cluster} --service ${service}`;
     const inFlight: RunbookCommand[] = [
       {
-        description: 'Find the deployment in progress',
+        description: 'During a deployment: find it',
         command: `DEPLOYMENT_ARN=$(aws ecs list-service-deployments ${ecsArgs} --status IN_PROGRESS --query 'serviceDeployments[0].serviceDeploymentArn' --output text)`,
         expected: 'DEPLOYMENT_ARN holds an ARN (None when nothing is deploying)',
       },
       {
-        description: 'Stop it and return all traffic to the previous revision',
+        description: 'During a deployment: stop it and return all traffic to the previous revision',
         command: 'aws ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK',
         expected: 'The deployment moves to ROLLBACK_IN_PROGRESS, then ROLLBACK_SUCCESSFUL',
       },
     ];
     const afterwards: RunbookCommand[] = [
       {
-        description: 'Find the previous task definition revision',
+        description: 'After the deployment completed: find the previous task definition revision',
         command: `PREVIOUS=$(aws ecs list-task-definitions --family-prefix ${service} --sort DESC --max-items 2 --query 'taskDefinitionArns[1]' --output text)`,
         expected: 'PREVIOUS holds the ARN of the revision before the current one',
       },
       {
-        description: 'Deploy it (runs the same rollout strategy, watched by the same alarms)',
+        description: 'After the deployment completed: deploy that revision (it runs the same rollout strategy, watched by the same alarms)',
         command: `aws ecs update-service ${ecsArgs} --task-definition "$PREVIOUS"`,
       },
     ];

@@ -92,6 +92,8 @@ export interface RunbookFacts {
   readonly rollout?: { readonly schedule: CompiledSchedule; readonly summary: string };
   readonly alarms?: readonly AlarmFact[];
   readonly rollback?: readonly RollbackLevelFact[];
+  /** What rolls a deployment back without a human, one sentence. */
+  readonly automaticRollback?: string;
   /** Commands to follow a deployment as it happens. */
   readonly deploy?: readonly RunbookCommand[];
   /** Dashboards and metrics to keep open. */

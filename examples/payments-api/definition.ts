@@ -1,0 +1,65 @@
+import { defineService, Duration, RolloutStrategy } from '../../lib/model';
+
+/**
+ * The payments API: a Lambda function behind API clients, shifted by CodeDeploy.
+ * A canary in every environment; prod waits longer at 5 % and requires an approval.
+ */
+export const definition = defineService(
+  {
+    service: 'payments-api',
+    description: 'Authorizes and captures card payments for checkout',
+    owners: {
+      team: 'payments',
+      primary: '@ana.costa',
+      backup: '@li.wei',
+      channel: '#payments-releases',
+    },
+    workload: {
+      function: {
+        runtime: 'nodejs22.x',
+        handler: 'index.handler',
+        code: 'src',
+        memoryMiB: 512,
+        timeout: '15s',
+        environment: { LOG_LEVEL: 'info' },
+      },
+    },
+    secrets: [
+      { name: 'card-processor-api-key', envVar: 'CARD_PROCESSOR_API_KEY', existing: { secretName: 'payments-api/{env}/card-processor-api-key' } },
+    ],
+    alarms: {
+      critical: { errorRatePercent: 2, p99LatencyMs: 2500 },
+      warning: { errorRatePercent: 1, p95LatencyMs: 1000 },
+      rollbackTrigger: { baselineErrorRatePercent: 0.5, errorRateMultiplier: 2 },
+    },
+    deadMansSwitch: { missingFor: '10m' },
+    environments: [
+      {
+        name: 'staging',
+        region: 'us-east-1',
+        rollout: {
+          strategy: RolloutStrategy.CANARY,
+          stages: [
+            { name: 'canary', trafficPercent: 10, bake: '5m' },
+            { name: 'full', trafficPercent: 100, bake: '10m' },
+          ],
+        },
+      },
+      {
+        name: 'prod',
+        region: 'us-east-1',
+        rollout: {
+          strategy: RolloutStrategy.CANARY,
+          rationale: 'Payment failures are costly; 5% of traffic for 10 minutes catches regressions before they reach most customers.',
+          stages: [
+            { name: 'canary', trafficPercent: 5, bake: Duration.minutes(10), validation: 'Authorization error rate at or below 0.5%' },
+            { name: 'full', trafficPercent: 100, bake: '30m', validation: 'All alarms OK through the rollback window' },
+          ],
+        },
+      },
+    ],
+  },
+  { source: 'examples/payments-api/definition.ts', baseDirectory: __dirname },
+);
+
+export default definition;

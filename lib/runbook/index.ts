@@ -1,0 +1,4 @@
+export * from './anchors';
+export * from './facts';
+export * from './merge';
+export * from './render';

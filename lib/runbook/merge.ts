@@ -1,0 +1,52 @@
+import type { AlarmFact, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from './facts';
+
+/** The facts of a whole construct tree, merged into one document's worth. */
+export interface MergedFacts {
+  readonly context?: RunbookFacts['context'];
+  readonly rollout?: RunbookFacts['rollout'];
+  readonly automaticRollback: readonly string[];
+  readonly alarms: readonly AlarmFact[];
+  readonly rollback: readonly RollbackLevelFact[];
+  readonly deploy: readonly RunbookCommand[];
+  readonly watch: readonly string[];
+  readonly secrets: NonNullable<RunbookFacts['secrets']>;
+  readonly resources: readonly NamedResource[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * Merges facts from many constructs: the first context and rollout win; lists are concatenated in
+ * tree order; rollback levels with the same number are combined (titles and conditions joined,
+ * commands concatenated, the first computed bound kept).
+ */
+export function mergeFacts(all: readonly RunbookFacts[]): MergedFacts {
+  const levels = new Map<number, RollbackLevelFact>();
+  for (const fact of all.flatMap((f) => f.rollback ?? [])) {
+    const existing = levels.get(fact.level);
+    levels.set(
+      fact.level,
+      existing
+        ? {
+            level: fact.level,
+            title: existing.commands.length === 0 && fact.commands.length > 0 ? fact.title : existing.title,
+            when: [existing.when, fact.when].filter((w) => w.length > 0).join(' '),
+            commands: [...existing.commands, ...fact.commands],
+            verify: [...existing.verify, ...fact.verify],
+            bound: existing.bound ?? fact.bound,
+          }
+        : fact,
+    );
+  }
+  return {
+    context: all.find((f) => f.context)?.context,
+    rollout: all.find((f) => f.rollout)?.rollout,
+    automaticRollback: all.flatMap((f) => (f.automaticRollback ? [f.automaticRollback] : [])),
+    alarms: all.flatMap((f) => f.alarms ?? []),
+    rollback: [...levels.values()].sort((a, b) => a.level - b.level),
+    deploy: all.flatMap((f) => f.deploy ?? []),
+    watch: all.flatMap((f) => f.watch ?? []),
+    secrets: all.flatMap((f) => f.secrets ?? []),
+    resources: all.flatMap((f) => f.resources ?? []),
+    notes: all.flatMap((f) => f.notes ?? []),
+  };
+}
