@@ -232,6 +232,9 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     for (const deviation of this.schedule.deviations) {
       Annotations.of(this).addWarningV2('glidepath:schedule', `${this.names.base}: ${deviation}`);
     }
+    for (const wait of this.schedule.unheldWaits) {
+      Annotations.of(this).addInfo(`${this.names.base}: ${wait}`);
+    }
   }
 
   /**

@@ -22,15 +22,16 @@ export interface LambdaRolloutPlan {
 export function compileLambdaRollout(env: EnvironmentDefinition): LambdaRolloutPlan {
   const { rollout } = env;
   const deviations: string[] = [];
+  const unheldWaits: string[] = [];
   const shifting = rollout.stages.filter((s) => s.trafficPercent > 0);
   const final = shifting[shifting.length - 1];
   for (const stage of rollout.stages.filter((s) => s.trafficPercent === 0)) {
-    deviations.push(
+    unheldWaits.push(
       `stage "${stage.name}" (0%) bakes ${stage.bake} in the request; CodeDeploy runs the pre-traffic hook and then shifts, so it runs 0m`,
     );
   }
   if (final) {
-    deviations.push(
+    unheldWaits.push(
       `stage "${final.name}" (100%) bakes ${final.bake} in the request; CodeDeploy ends the deployment when all traffic has shifted, so watch the alarms for that long and roll back with level 2 if one fires`,
     );
   }
@@ -63,7 +64,7 @@ export function compileLambdaRollout(env: EnvironmentDefinition): LambdaRolloutP
     const intervalMinutes = Math.max(1, wholeMinutes(canary.bake, `stage "${canary.name}" bake`, deviations));
     return {
       routing: { type: 'canary', percentage, intervalMinutes },
-      schedule: compiledSchedule(Backend.LAMBDA_CODEDEPLOY, rollout.strategy, [step(canary, percentage, Duration.minutes(intervalMinutes)), step(final, 100, Duration.seconds(0))], deviations),
+      schedule: compiledSchedule(Backend.LAMBDA_CODEDEPLOY, rollout.strategy, [step(canary, percentage, Duration.minutes(intervalMinutes)), step(final, 100, Duration.seconds(0))], deviations, unheldWaits),
     };
   }
   if (rollout.strategy === RolloutStrategy.LINEAR && shifting.length > 1) {
@@ -80,7 +81,7 @@ export function compileLambdaRollout(env: EnvironmentDefinition): LambdaRolloutP
     steps.push(step(final, 100, Duration.seconds(0)));
     return {
       routing: { type: 'linear', percentage, intervalMinutes },
-      schedule: compiledSchedule(Backend.LAMBDA_CODEDEPLOY, rollout.strategy, steps, deviations),
+      schedule: compiledSchedule(Backend.LAMBDA_CODEDEPLOY, rollout.strategy, steps, deviations, unheldWaits),
     };
   }
   // blue-green, all-at-once, and a canary or linear plan without a partial stage: shift everything at once.
@@ -90,6 +91,6 @@ export function compileLambdaRollout(env: EnvironmentDefinition): LambdaRolloutP
   const last = final ?? { name: 'full', trafficPercent: 100, bake: Duration.seconds(0) };
   return {
     routing: { type: 'all-at-once' },
-    schedule: compiledSchedule(Backend.LAMBDA_CODEDEPLOY, rollout.strategy, [step(last, 100, Duration.seconds(0))], deviations),
+    schedule: compiledSchedule(Backend.LAMBDA_CODEDEPLOY, rollout.strategy, [step(last, 100, Duration.seconds(0))], deviations, unheldWaits),
   };
 }

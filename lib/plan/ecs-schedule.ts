@@ -32,6 +32,7 @@ const MAX_BAKE_MINUTES = 1440;
 export function compileEcsRollout(env: EnvironmentDefinition): EcsRolloutPlan {
   const { rollout } = env;
   const deviations: string[] = [];
+  const unheldWaits: string[] = [];
   const testStages = rollout.stages.filter((s) => s.trafficPercent === 0);
   const shifting = rollout.stages.filter((s) => s.trafficPercent > 0);
   const final = shifting[shifting.length - 1];
@@ -54,7 +55,7 @@ export function compileEcsRollout(env: EnvironmentDefinition): EcsRolloutPlan {
   const testStep = (): ScheduleStep[] => {
     if (testStages.length === 0) return [];
     const stage = testStages[0];
-    deviations.push(
+    unheldWaits.push(
       `stage "${stage.name}" (0%) bakes ${stage.bake} in the request; ECS moves on as soon as the new tasks are healthy on the test listener, unless a lifecycle hook holds the deployment, so it runs 0m`,
     );
     return [step(stage, 0, 0)];
@@ -70,7 +71,7 @@ export function compileEcsRollout(env: EnvironmentDefinition): EcsRolloutPlan {
           minimumHealthyPercent: allAtOnce ? 0 : 100 - rollout.rolling.maxUnavailablePercent,
           maximumPercent: allAtOnce ? 100 : 100 + rollout.rolling.maxSurgePercent,
         },
-        schedule: compiledSchedule(Backend.ECS, rollout.strategy, [], deviations),
+        schedule: compiledSchedule(Backend.ECS, rollout.strategy, [], deviations, unheldWaits),
       };
     }
     case RolloutStrategy.BLUE_GREEN: {
@@ -79,7 +80,7 @@ export function compileEcsRollout(env: EnvironmentDefinition): EcsRolloutPlan {
       steps.push(step(final, 100, bakeMinutes));
       return {
         settings: { strategy: 'BLUE_GREEN', bakeMinutes, minimumHealthyPercent: 100, maximumPercent: 200 },
-        schedule: compiledSchedule(Backend.ECS, rollout.strategy, steps, deviations),
+        schedule: compiledSchedule(Backend.ECS, rollout.strategy, steps, deviations, unheldWaits),
       };
     }
     case RolloutStrategy.CANARY: {
@@ -90,7 +91,7 @@ export function compileEcsRollout(env: EnvironmentDefinition): EcsRolloutPlan {
         steps.push(step(final, 100, bakeMinutes));
         return {
           settings: { strategy: 'BLUE_GREEN', bakeMinutes, minimumHealthyPercent: 100, maximumPercent: 200 },
-          schedule: compiledSchedule(Backend.ECS, rollout.strategy, steps, deviations),
+          schedule: compiledSchedule(Backend.ECS, rollout.strategy, steps, deviations, unheldWaits),
         };
       }
       const canary = shifting[0];
@@ -111,7 +112,7 @@ export function compileEcsRollout(env: EnvironmentDefinition): EcsRolloutPlan {
       steps.push(step(canary, stepPercent, stepBakeMinutes), step(final, 100, bakeMinutes));
       return {
         settings: { strategy: 'CANARY', stepPercent, stepBakeMinutes, bakeMinutes, minimumHealthyPercent: 100, maximumPercent: 200 },
-        schedule: compiledSchedule(Backend.ECS, rollout.strategy, steps, deviations),
+        schedule: compiledSchedule(Backend.ECS, rollout.strategy, steps, deviations, unheldWaits),
       };
     }
     case RolloutStrategy.LINEAR: {
@@ -138,7 +139,7 @@ export function compileEcsRollout(env: EnvironmentDefinition): EcsRolloutPlan {
       steps.push(step(final, 100, bakeMinutes));
       return {
         settings: { strategy: 'LINEAR', stepPercent, stepBakeMinutes, bakeMinutes, minimumHealthyPercent: 100, maximumPercent: 200 },
-        schedule: compiledSchedule(Backend.ECS, rollout.strategy, steps, deviations),
+        schedule: compiledSchedule(Backend.ECS, rollout.strategy, steps, deviations, unheldWaits),
       };
     }
   }

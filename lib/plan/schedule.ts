@@ -32,8 +32,17 @@ export interface CompiledSchedule {
   readonly strategy: RolloutStrategy;
   /** Steps in order. Empty for rolling and all-at-once, which replace instances without splitting traffic. */
   readonly steps: readonly ScheduleStep[];
-  /** Where the platform cannot run the requested plan exactly, one sentence each. */
+  /**
+   * Where the platform runs different traffic steps than requested (skipped stages, rounded
+   * percentages or times), one sentence each. Strict mode refuses these.
+   */
   readonly deviations: readonly string[];
+  /**
+   * Requested waits that the platform does not hold by itself (a 0 % test stage without a hook, a
+   * bake after the deployment ends): the traffic steps are as requested, but people must watch for
+   * that long. Shown in the runbook; not refused by strict mode.
+   */
+  readonly unheldWaits: readonly string[];
   /** Time from the first traffic shift to the end of the last bake, when nothing goes wrong. */
   readonly totalBake: Duration;
 }
@@ -44,8 +53,9 @@ export function compiledSchedule(
   strategy: RolloutStrategy,
   steps: ScheduleStep[],
   deviations: string[],
+  unheldWaits: string[] = [],
 ): CompiledSchedule {
-  return { backend, strategy, steps, deviations, totalBake: sumDurations(steps.map((s) => s.bake)) };
+  return { backend, strategy, steps, deviations, unheldWaits, totalBake: sumDurations(steps.map((s) => s.bake)) };
 }
 
 /** Rounds a duration up to whole minutes (what ECS and CodeDeploy accept), noting the change. */

@@ -69,6 +69,14 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
     if (f.rollout.schedule.deviations.length > 0) {
       out.push('Where this differs from the requested plan:', '', ...f.rollout.schedule.deviations.map((d) => `- ${d}`), '');
     }
+    if (f.rollout.schedule.unheldWaits.length > 0) {
+      out.push(
+        'Waits the platform does not hold by itself (watch the alarms and dashboard for this long before calling the stage done):',
+        '',
+        ...f.rollout.schedule.unheldWaits.map((d) => `- ${d}`),
+        '',
+      );
+    }
   }
 
   if (f.deploy.length > 0) {

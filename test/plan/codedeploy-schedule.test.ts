@@ -19,7 +19,7 @@ describe('compileLambdaRollout', () => {
     });
 
     test('reports the test stage, the unenforced final bake and the skipped stages', () => {
-      expect(schedule.deviations).toEqual([
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([
         TEST_ROUTE_DEVIATION,
         afterShift('full', '30m'),
         'CodeDeploy canaries shift one step and then all traffic, so stages "partial" (25%), "majority" (50%) will not run',
@@ -30,7 +30,7 @@ describe('compileLambdaRollout', () => {
       const { routing: r, schedule: s } = compileLambdaRollout(fnEnv({ strategy: 'canary', stages: [stage(0.5, '30s', 'canary'), stage(100, '1m', 'full')] }));
       expect(r).toEqual({ type: 'canary', percentage: 1, intervalMinutes: 1 });
       expect(stepsOf(s)).toEqual(['canary 1% 1m', 'full 100% 0s']);
-      expect(s.deviations).toEqual([
+      expect([...s.unheldWaits, ...s.deviations]).toEqual([
         afterShift('full', '1m'),
         'stage "canary" sends 0.5%; CodeDeploy takes whole percentages from 1 to 99, so it sends 1%',
         'stage "canary" bake is 30s; the platform counts whole minutes, so it runs 1m',
@@ -40,7 +40,7 @@ describe('compileLambdaRollout', () => {
     test('without a partial stage, shifts all at once and says so', () => {
       const { routing: r, schedule: s } = compileLambdaRollout(fnEnv({ strategy: 'canary', stages: [stage(100, '5m', 'full')] }));
       expect(r).toEqual({ type: 'all-at-once' });
-      expect(s.deviations).toEqual([afterShift('full', '5m'), 'the plan has no partial stage, so CodeDeploy shifts all traffic at once']);
+      expect([...s.unheldWaits, ...s.deviations]).toEqual([afterShift('full', '5m'), 'the plan has no partial stage, so CodeDeploy shifts all traffic at once']);
     });
   });
 
@@ -49,7 +49,7 @@ describe('compileLambdaRollout', () => {
       const { routing, schedule } = compileLambdaRollout(fnEnv({ strategy: 'linear' }));
       expect(routing).toEqual({ type: 'linear', percentage: 25, intervalMinutes: 10 });
       expect(stepsOf(schedule)).toEqual(['step-25 25% 10m', 'step-50 50% 10m', 'step-75 75% 10m', 'step-100 100% 0s']);
-      expect(schedule.deviations).toEqual([TEST_ROUTE_DEVIATION, afterShift('step-100', '10m')]);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([TEST_ROUTE_DEVIATION, afterShift('step-100', '10m')]);
     });
 
     test('[step, 100%] expands to equal steps', () => {
@@ -60,10 +60,10 @@ describe('compileLambdaRollout', () => {
 
     test('unequal intervals run as the first one, reported', () => {
       const { schedule } = compileLambdaRollout(fnEnv({ strategy: 'linear', stages: [stage(50, '5m'), stage(100, '1m', 'full')] }));
-      expect(schedule.deviations).toEqual([afterShift('full', '1m')]);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([afterShift('full', '1m')]);
       const uneven = compileLambdaRollout(fnEnv({ strategy: 'linear', stages: [stage(25, '5m'), stage(50, '10m'), stage(75, '5m'), stage(100, '1m', 'full')] }));
       expect(stepsOf(uneven.schedule)).toEqual(['step-25 25% 5m', 'step-50 50% 5m', 'step-75 75% 5m', 'full 100% 0s']);
-      expect(uneven.schedule.deviations).toEqual([
+      expect([...uneven.schedule.unheldWaits, ...uneven.schedule.deviations]).toEqual([
         afterShift('full', '1m'),
         'CodeDeploy linear steps all wait the same interval, so every step bakes 5m (stage "at-25")',
       ]);
@@ -73,7 +73,7 @@ describe('compileLambdaRollout', () => {
       const { routing, schedule } = compileLambdaRollout(fnEnv({ strategy: 'linear', stages: [stage(100, '5m', 'full')] }));
       expect(routing).toEqual({ type: 'all-at-once' });
       expect(stepsOf(schedule)).toEqual(['full 100% 0s']);
-      expect(schedule.deviations).toEqual([afterShift('full', '5m'), 'the plan has no partial stage, so CodeDeploy shifts all traffic at once']);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([afterShift('full', '5m'), 'the plan has no partial stage, so CodeDeploy shifts all traffic at once']);
     });
   });
 
@@ -82,30 +82,33 @@ describe('compileLambdaRollout', () => {
       const { routing, schedule } = compileLambdaRollout(fnEnv({ strategy: 'blue-green' }));
       expect(routing).toEqual({ type: 'all-at-once' });
       expect(stepsOf(schedule)).toEqual(['full 100% 0s']);
-      expect(schedule.deviations).toEqual([TEST_ROUTE_DEVIATION, afterShift('full', '30m')]);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([TEST_ROUTE_DEVIATION, afterShift('full', '30m')]);
     });
 
     test('all-at-once has nothing to report', () => {
       const { routing, schedule } = compileLambdaRollout(fnEnv({ strategy: 'all-at-once' }));
       expect(routing).toEqual({ type: 'all-at-once' });
       expect(stepsOf(schedule)).toEqual(['full 100% 0s']);
-      expect(schedule.deviations).toEqual([]);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([]);
     });
   });
 
   describe('strict mode', () => {
-    test('refuses a canary whose final bake CodeDeploy cannot enforce', () => {
-      const env = fnEnv({ strategy: 'canary', stages: [stage(10, '5m', 'canary'), stage(100, '10m', 'full')] });
+    test('refuses a canary whose stages CodeDeploy cannot run, but not the final bake it does not hold', () => {
+      const env = fnEnv({ strategy: 'canary', stages: [stage(10, '5m', 'canary'), stage(30, '5m', 'partial'), stage(100, '10m', 'full')] });
       const { schedule } = compileLambdaRollout(env);
       expect(() => enforceStrict(schedule, env, true, 'checkout')).toThrow(
         new DefinitionError([
           {
             path: 'environments[0].rollout',
-            message: `environments[0].rollout (checkout-staging, lambda-codedeploy) cannot run exactly as requested: ${afterShift('full', '10m')}; adjust the stages or set "strict: false" to accept the schedule that will run`,
+            message:
+              'environments[0].rollout (checkout-staging, lambda-codedeploy) cannot run exactly as requested: CodeDeploy canaries shift one step and then all traffic, so stage "partial" (30%) will not run; adjust the stages or set "strict: false" to accept the schedule that will run',
           },
         ]).message,
       );
       expect(() => enforceStrict(schedule, env, false, 'checkout')).not.toThrow();
+      const exact = fnEnv({ strategy: 'canary', stages: [stage(10, '5m', 'canary'), stage(100, '10m', 'full')] });
+      expect(() => enforceStrict(compileLambdaRollout(exact).schedule, exact, true, 'checkout')).not.toThrow();
     });
 
     test('accepts all-at-once, which CodeDeploy runs exactly', () => {

@@ -18,7 +18,7 @@ describe('compileEcsRollout', () => {
     });
 
     test('reports the stages that will not run, and the unheld test stage', () => {
-      expect(schedule.deviations).toEqual([
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([
         TEST_ROUTE_DEVIATION,
         'ECS canary deployments shift one canary step and then all traffic, so stages "partial" (25%), "majority" (50%) will not run; use Kubernetes (Argo Rollouts) for a multi-step canary',
       ]);
@@ -27,12 +27,12 @@ describe('compileEcsRollout', () => {
     test('a plan ECS can run exactly has no deviations', () => {
       const exact = compileEcsRollout(environmentWith({ strategy: 'canary', stages: [stage(10, '5m'), stage(100, '20m')] }));
       expect(stepsOf(exact.schedule)).toEqual(['at-10 10% 5m', 'at-100 100% 20m']);
-      expect(exact.schedule.deviations).toEqual([]);
+      expect([...exact.schedule.unheldWaits, ...exact.schedule.deviations]).toEqual([]);
     });
 
     test('one skipped stage is named in the singular', () => {
       const { schedule: s } = compileEcsRollout(environmentWith({ strategy: 'canary', stages: [stage(5, '5m'), stage(50, '5m'), stage(100, '5m')] }));
-      expect(s.deviations).toEqual([
+      expect([...s.unheldWaits, ...s.deviations]).toEqual([
         'ECS canary deployments shift one canary step and then all traffic, so stage "at-50" (50%) will not run; use Kubernetes (Argo Rollouts) for a multi-step canary',
       ]);
     });
@@ -41,7 +41,7 @@ describe('compileEcsRollout', () => {
       const { settings: s, schedule: sc } = compileEcsRollout(environmentWith({ strategy: 'canary', stages: [stage(2.55, '90s', 'canary'), stage(100, '2d', 'full')] }));
       expect(s).toMatchObject({ stepPercent: 2.6, stepBakeMinutes: 2, bakeMinutes: 1440 });
       expect(stepsOf(sc)).toEqual(['canary 2.6% 2m', 'full 100% 1d']);
-      expect(sc.deviations).toEqual([
+      expect([...sc.unheldWaits, ...sc.deviations]).toEqual([
         'stage "canary" sends 2.55%; ECS takes multiples of 0.1%, so it sends 2.6%',
         'stage "canary" bake is 1m30s; the platform counts whole minutes, so it runs 2m',
         'stage "full" bake is 2d; ECS bakes at most 1440m (24h), so it runs 1440m',
@@ -51,7 +51,7 @@ describe('compileEcsRollout', () => {
     test('without a partial stage, runs as blue/green and says so', () => {
       const { settings: s, schedule: sc } = compileEcsRollout(environmentWith({ strategy: 'canary', stages: [stage(100, '10m', 'full')] }));
       expect(s).toEqual({ strategy: 'BLUE_GREEN', bakeMinutes: 10, minimumHealthyPercent: 100, maximumPercent: 200 });
-      expect(sc.deviations).toEqual(['the plan has no partial stage, so ECS runs it as blue/green (all traffic at once)']);
+      expect([...sc.unheldWaits, ...sc.deviations]).toEqual(['the plan has no partial stage, so ECS runs it as blue/green (all traffic at once)']);
     });
   });
 
@@ -60,13 +60,13 @@ describe('compileEcsRollout', () => {
       const { settings, schedule } = compileEcsRollout(environmentWith({ strategy: 'linear' }));
       expect(settings).toEqual({ strategy: 'LINEAR', stepPercent: 25, stepBakeMinutes: 10, bakeMinutes: 10, minimumHealthyPercent: 100, maximumPercent: 200 });
       expect(stepsOf(schedule)).toEqual(['infrastructure 0% 0s', 'step-25 25% 10m', 'step-50 50% 10m', 'step-75 75% 10m', 'step-100 100% 10m']);
-      expect(schedule.deviations).toEqual([TEST_ROUTE_DEVIATION]);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([TEST_ROUTE_DEVIATION]);
     });
 
     test('[step, 100%] expands to every equal step', () => {
       const { schedule } = compileEcsRollout(environmentWith({ strategy: 'linear', stages: [stage(30, '5m', 'first'), stage(100, '15m', 'full')] }));
       expect(stepsOf(schedule)).toEqual(['first 30% 5m', 'step-60 60% 5m', 'step-90 90% 5m', 'full 100% 15m']);
-      expect(schedule.deviations).toEqual([]);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([]);
       expect(schedule.totalBake.toString()).toBe('30m');
     });
 
@@ -75,14 +75,14 @@ describe('compileEcsRollout', () => {
         environmentWith({ strategy: 'linear', stages: [stage(20, '5m'), stage(40, '10m'), stage(60, '5m'), stage(80, '5m'), stage(100, '15m')] }),
       );
       expect(stepsOf(schedule)).toEqual(['at-20 20% 5m', 'at-40 40% 5m', 'at-60 60% 5m', 'at-80 80% 5m', 'at-100 100% 15m']);
-      expect(schedule.deviations).toEqual(['ECS linear steps all bake the same time, so every step bakes 5m (stage "at-20")']);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual(['ECS linear steps all bake the same time, so every step bakes 5m (stage "at-20")']);
     });
 
     test('a step that is not a multiple of 0.1% is rounded, reported', () => {
       const { settings, schedule } = compileEcsRollout(environmentWith({ strategy: 'linear', stages: [stage(33.33, '5m', 'third'), stage(100, '5m', 'full')] }));
       expect(settings.stepPercent).toBe(33.3);
       expect(stepsOf(schedule)).toEqual(['step-33.3 33.3% 5m', 'step-66.6 66.6% 5m', 'step-99.9 99.9% 5m', 'full 100% 5m']);
-      expect(schedule.deviations).toEqual(['stage "third" sends 33.33%; ECS takes multiples of 0.1%, so it steps 33.3%']);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual(['stage "third" sends 33.33%; ECS takes multiples of 0.1%, so it steps 33.3%']);
     });
 
     test('a step below 3% is raised to 3%, reported', () => {
@@ -90,7 +90,7 @@ describe('compileEcsRollout', () => {
       expect(settings.stepPercent).toBe(3);
       expect(schedule.steps).toHaveLength(34);
       expect(stepsOf(schedule).slice(-2)).toEqual(['step-99 99% 1m', 'at-100 100% 5m']);
-      expect(schedule.deviations).toEqual(['linear step is 2%; ECS linear steps are at least 3%, so it steps 3%']);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual(['linear step is 2%; ECS linear steps are at least 3%, so it steps 3%']);
     });
   });
 
@@ -99,7 +99,7 @@ describe('compileEcsRollout', () => {
       const { settings, schedule } = compileEcsRollout(environmentWith({ strategy: 'blue-green' }));
       expect(settings).toEqual({ strategy: 'BLUE_GREEN', bakeMinutes: 30, minimumHealthyPercent: 100, maximumPercent: 200 });
       expect(stepsOf(schedule)).toEqual(['infrastructure 0% 0s', 'full 100% 30m']);
-      expect(schedule.deviations).toEqual([TEST_ROUTE_DEVIATION]);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([TEST_ROUTE_DEVIATION]);
     });
   });
 
@@ -108,7 +108,7 @@ describe('compileEcsRollout', () => {
       const { settings, schedule } = compileEcsRollout(environmentWith({ strategy: 'rolling', rolling: { maxSurgePercent: 50, maxUnavailablePercent: 25 } }));
       expect(settings).toEqual({ strategy: 'ROLLING', minimumHealthyPercent: 75, maximumPercent: 150 });
       expect(schedule.steps).toEqual([]);
-      expect(schedule.deviations).toEqual([]);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([]);
     });
 
     test('rolling defaults to a full surge with no capacity lost', () => {
@@ -124,7 +124,7 @@ describe('compileEcsRollout', () => {
     const env = environmentWith({ strategy: 'canary' });
     const { schedule } = compileEcsRollout(env);
 
-    test('throws every deviation as a problem of the rollout', () => {
+    test('throws every deviation as a problem of the rollout, but not the waits ECS does not hold', () => {
       expect(() => enforceStrict(schedule, env, true, 'checkout')).toThrow(DefinitionError);
       try {
         enforceStrict(schedule, env, true, 'checkout');
@@ -132,12 +132,8 @@ describe('compileEcsRollout', () => {
         expect((err as DefinitionError).problems).toEqual([
           {
             path: 'environments[0].rollout',
-            message: `environments[0].rollout (checkout-staging, ecs) cannot run exactly as requested: ${TEST_ROUTE_DEVIATION}; adjust the stages or set "strict: false" to accept the schedule that will run`,
-          },
-          {
-            path: 'environments[0].rollout',
             message:
-              'environments[0].rollout (checkout-staging, ecs) cannot run exactly as requested: ECS canary deployments shift one canary step and then all traffic, so stages "partial" (25%), "majority" (50%) will not run; use Kubernetes (Argo Rollouts) for a multi-step canary',
+              'environments[0].rollout (checkout-staging, ecs) cannot run exactly as requested: ECS canary deployments shift one canary step and then all traffic, so stages "partial" (25%), "majority" (50%) will not run; use Kubernetes (Argo Rollouts) for a multi-step canary; adjust the stages or set "strict: false" to accept the schedule that will run',
           },
         ]);
       }
