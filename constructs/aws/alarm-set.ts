@@ -68,9 +68,9 @@ export class AlarmSet extends Construct implements IRunbookContributor {
         metric: signals.errorRatePercent,
         threshold: policy.rollbackTrigger.errorRatePercent,
         unit: '%',
-        what: `error rate above ${policy.rollbackTrigger.errorRateMultiplier}× the ${policy.rollbackTrigger.baselineErrorRatePercent}% baseline`,
+        what: `error rate (${policy.rollbackTrigger.errorRateMultiplier}× the ${policy.rollbackTrigger.baselineErrorRatePercent}% baseline)`,
         evaluation: policy.rollbackTrigger.evaluation,
-        meaning: 'Errors rose above twice their normal level; a deployment in progress rolls back automatically.',
+        meaning: `Errors rose above ${policy.rollbackTrigger.errorRateMultiplier}× their normal level; a deployment in progress rolls back automatically.`,
         impact: 'Some users see errors. During a deployment, traffic returns to the previous version.',
         mitigation: [
           'If a deployment is in progress, let the automatic rollback finish and confirm it (level 2 verify commands).',

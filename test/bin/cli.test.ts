@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main, type CliIo } from '../../bin/cli';
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+}
+
+describe('glidepath CLI', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-cli-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('synth writes templates and runbooks for the chosen environments', async () => {
+    const io = capture();
+    const out = path.join(dir, 'out');
+    const code = await main(['synth', 'examples/checkout/definition.yaml', '--env', 'prod', '--out', out], io);
+    expect(code).toBe(0);
+    expect(fs.readdirSync(path.join(out, 'aws'))).toEqual(['checkout-prod.template.json']);
+    expect(fs.readdirSync(path.join(out, 'runbooks'))).toEqual(['checkout-prod.md']);
+    const template = JSON.parse(fs.readFileSync(path.join(out, 'aws', 'checkout-prod.template.json'), 'utf8'));
+    expect(Object.values(template.Resources as Record<string, { Type: string }>).some((r) => r.Type === 'AWS::ECS::Service')).toBe(true);
+    expect(io.stdout.join('')).toContain(`wrote ${path.join(out, 'runbooks', 'checkout-prod.md')}`);
+    expect(fs.readdirSync(dir)).toEqual(['out']); // no staging directory left behind
+  });
+
+  test('an invalid definition exits 1 with every problem and writes nothing', async () => {
+    const file = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'service: Checkout',
+        'owners: { team: t, primary: p, backup: b, channel: c }',
+        'workload: { container: { image: x, port: 8080, healthCheckPath: /healthz } }',
+        'environments:',
+        '  - name: prod',
+        '    rollout: { strategy: canry }',
+      ].join('\n'),
+    );
+    const io = capture();
+    const out = path.join(dir, 'out');
+    const code = await main(['synth', file, '--out', out], io);
+    expect(code).toBe(1);
+    const stderr = io.stderr.join('');
+    expect(stderr).toContain(`${file}: the definition has 2 problems:`);
+    expect(stderr).toContain('service is "Checkout"; it is not a valid name');
+    expect(stderr).toContain('environments[0].rollout.strategy is "canry"; use one of');
+    expect(stderr).toContain('(did you mean "canary"?)');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('a failing synth leaves an existing output directory as it was', async () => {
+    const out = path.join(dir, 'out');
+    fs.mkdirSync(path.join(out, 'runbooks'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'runbooks', 'keep.md'), 'previous run');
+    const io = capture();
+    expect(await main(['synth', 'examples/checkout/definition.yaml', '--env', 'qa', '--out', out], io)).toBe(1);
+    expect(io.stderr.join('')).toContain('environment "qa" is not defined for service "checkout"; defined: dev, staging, prod');
+    expect(fs.readdirSync(path.join(out, 'runbooks'))).toEqual(['keep.md']);
+  });
+
+  test('validate reports a valid definition and its promotion order', async () => {
+    const io = capture();
+    expect(await main(['validate', 'examples/payments-api/definition.ts'], io)).toBe(0);
+    expect(io.stdout.join('')).toBe('examples/payments-api/definition.ts: valid (payments-api: staging → prod)\n');
+  });
+
+  test('unknown commands exit 2 with help', async () => {
+    const io = capture();
+    expect(await main(['deploy-everything'], io)).toBe(2);
+    expect(io.stderr.join('')).toContain("unknown command 'deploy-everything'");
+  });
+});

@@ -1,0 +1,146 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { synthesizeAws, type AwsArtifacts } from '../../constructs/aws/synthesize';
+import { loadDefinitionFile } from '../../lib/model/load';
+
+const EXAMPLES = ['examples/checkout/definition.yaml', 'examples/payments-api/definition.ts'];
+
+/** Every string anywhere in a template: physical names live in properties of many shapes. */
+function templateStrings(template: unknown, into = new Set<string>()): Set<string> {
+  if (typeof template === 'string') {
+    into.add(template);
+  } else if (Array.isArray(template)) {
+    template.forEach((v) => templateStrings(v, into));
+  } else if (template && typeof template === 'object') {
+    Object.values(template).forEach((v) => templateStrings(v, into));
+  }
+  return into;
+}
+
+function bashBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) =>
+    m[1]
+      .split('\n')
+      .map((l) => l.replace(/^ {3}/, ''))
+      .join('\n'),
+  );
+}
+
+/** Names passed to the flags and subcommands of the commands a runbook prints. */
+const NAME_FLAGS = [
+  '--cluster',
+  '--service',
+  '--services',
+  '--alarm-name',
+  '--alarm-names',
+  '--function-name',
+  '--secret-id',
+  '--stack-name',
+  '--dashboard-name',
+  '--family-prefix',
+  '--application-name',
+  '--deployment-group-name',
+  '--name',
+];
+
+function namesInCommands(blocks: string[]): string[] {
+  const names: string[] = [];
+  for (const block of blocks) {
+    for (const flag of NAME_FLAGS) {
+      for (const m of block.matchAll(new RegExp(`${flag} ([^\\s"'$()]+)`, 'g'))) names.push(m[1]);
+    }
+    for (const m of block.matchAll(/aws logs tail ([^\s]+)/g)) names.push(m[1]);
+    for (const m of block.matchAll(/npx cdk (?:deploy|diff) ([^\s]+)/g)) names.push(m[1]);
+  }
+  return names;
+}
+
+describe.each(EXAMPLES)('runbooks of %s (AWS)', (example) => {
+  let artifacts: AwsArtifacts;
+  beforeAll(() => {
+    artifacts = synthesizeAws(loadDefinitionFile(example));
+  });
+
+  test('one runbook per stack', () => {
+    const stacks = Object.keys(artifacts.templates).map((f) => f.replace('.template.json', ''));
+    expect(Object.keys(artifacts.runbooks).map((f) => f.replace('.md', ''))).toEqual(stacks);
+  });
+
+  test('every name a command uses exists in that stack\'s template', () => {
+    for (const [file, markdown] of Object.entries(artifacts.runbooks)) {
+      const stack = file.replace('.md', '');
+      const template = JSON.parse(artifacts.templates[`${stack}.template.json`]);
+      const known = templateStrings(template);
+      known.add(stack);
+      const names = namesInCommands(bashBlocks(markdown));
+      expect(names.length).toBeGreaterThan(5);
+      const missing = names.filter((n) => !known.has(n) && n !== 'live');
+      expect({ stack, missing }).toEqual({ stack, missing: [] });
+    }
+  });
+
+  test('every alarm in a template has its runbook section, and every section its alarm', () => {
+    for (const [file, markdown] of Object.entries(artifacts.runbooks)) {
+      const stack = file.replace('.md', '');
+      const template = JSON.parse(artifacts.templates[`${stack}.template.json`]);
+      const alarms = Object.values(template.Resources as Record<string, { Type: string; Properties: { AlarmName: string } }>)
+        .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+        .map((r) => r.Properties.AlarmName)
+        .sort();
+      const alarmSection = markdown.slice(markdown.indexOf('\n## Alarms\n'));
+      const sections = [...alarmSection.matchAll(/^### (.+)$/gm)].map((m) => m[1]).sort();
+      expect(alarms.length).toBeGreaterThanOrEqual(6);
+      expect(sections).toEqual(alarms);
+      for (const name of alarms) {
+        // The alarm's description links to its section.
+        const described = Object.values(template.Resources as Record<string, { Properties: { AlarmName?: string; AlarmDescription?: string } }>).find(
+          (r) => r.Properties?.AlarmName === name,
+        );
+        expect(described?.Properties.AlarmDescription).toContain(`runbooks/${stack}.md#${name}`);
+      }
+    }
+  });
+
+  test('every bash block parses (bash -n), and passes shellcheck where installed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-runbook-'));
+    const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+    try {
+      for (const [file, markdown] of Object.entries(artifacts.runbooks)) {
+        bashBlocks(markdown).forEach((block, i) => {
+          const script = path.join(dir, `${file}-${i}.sh`);
+          fs.writeFileSync(script, `#!/usr/bin/env bash\n${block}`);
+          const result = spawnSync('bash', ['-n', script], { encoding: 'utf8' });
+          expect({ block, stderr: result.stderr }).toEqual({ block, stderr: '' });
+          if (hasShellcheck) {
+            // SC2034: variables set in one step are used in the next block.
+            const check = spawnSync('shellcheck', ['-e', 'SC2034', '-S', 'warning', script], { encoding: 'utf8' });
+            expect({ block, findings: check.stdout }).toEqual({ block, findings: '' });
+          }
+        });
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    if (process.env.CI === 'true') {
+      expect(hasShellcheck).toBe(true);
+    }
+  });
+
+  test('no secret value appears in a runbook or template', () => {
+    const everything = [...Object.values(artifacts.runbooks), ...Object.values(artifacts.templates)].join('\n');
+    expect(everything).not.toMatch(/\{\{resolve:secretsmanager/);
+    expect(everything).not.toMatch(/"SecretString"\s*:/);
+  });
+
+  test('synthesis is deterministic: two runs give byte-identical runbooks and templates', () => {
+    const again = synthesizeAws(loadDefinitionFile(example));
+    expect(again.runbooks).toEqual(artifacts.runbooks);
+    expect(again.templates).toEqual(artifacts.templates);
+  });
+});
+
+test('bash is available for the syntax checks', () => {
+  expect(execFileSync('bash', ['--version'], { encoding: 'utf8' })).toContain('GNU bash');
+});
