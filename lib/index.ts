@@ -1,0 +1,4 @@
+/** glidepath: the target-free core (definition model, release plans, runbook). */
+export * from './model';
+export * from './plan';
+export * from './runbook';
