@@ -1,0 +1,307 @@
+import { Construct } from 'constructs';
+import type { AlarmPolicy, Evaluation } from '../../lib/model/alarm-policy';
+import type { DeadMansSwitchPolicy } from '../../lib/model/dead-mans-switch';
+import { Duration } from '../../lib/model/duration';
+import { anchorOf, runbookUrl } from '../../lib/runbook/anchors';
+import { AlarmSeverity, RunbookTarget, type AlarmFact, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
+import type { PrometheusSignals } from './prometheus-signals';
+import { KubePrometheusRule, type AlertingRule, type PrometheusRuleSpec } from './private/crds';
+import { plain, promDuration } from './private/units';
+
+/** Props of `PrometheusAlerts`. */
+export interface PrometheusAlertsProps {
+  /** Name of the PrometheusRule. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Service name, written to the `service` label of every alert. */
+  readonly service: string;
+  /** Environment name, written to the `environment` label of every alert. */
+  readonly environment: string;
+  /** Where the expressions read from. */
+  readonly signals: PrometheusSignals;
+  /** Thresholds and evaluation. */
+  readonly policy: AlarmPolicy;
+  /** The dead-man's switch; `enabled: false` leaves it (and only it) out. */
+  readonly deadMansSwitch: DeadMansSwitchPolicy;
+  /** Container name, for the CPU and memory alerts. */
+  readonly container: string;
+  /**
+   * How often Prometheus scrapes the workload. The dead-man's switch waits `for` twice this long
+   * so one missed scrape does not page.
+   * @default 30s
+   */
+  readonly scrapeInterval?: Duration;
+  /** Base URL of the published runbooks. @default - relative links (`runbooks/<file>#<anchor>`) */
+  readonly runbookBaseUrl?: string;
+  /** Commands on-call runs first when any alert fires. @default - none */
+  readonly diagnosis?: readonly RunbookCommand[];
+  /** What to do when a critical alert fires, one step each. @default - generic advice */
+  readonly mitigation?: readonly string[];
+}
+
+/** The kinds of alerts `PrometheusAlerts` writes, named like the AWS alarms. */
+export enum AlertKind {
+  CRITICAL_ERROR_RATE = 'critical-error-rate',
+  CRITICAL_LATENCY_P99 = 'critical-latency-p99',
+  WARNING_ERROR_RATE = 'warning-error-rate',
+  WARNING_LATENCY_P95 = 'warning-latency-p95',
+  WARNING_CPU = 'warning-cpu',
+  WARNING_MEMORY = 'warning-memory',
+  DEAD_MANS_SWITCH = 'dead-mans-switch',
+  WATCHDOG = 'watchdog',
+}
+
+/** One generated alert with the numbers it was built from (for tests and the runbook). */
+export interface GeneratedAlert {
+  readonly kind: AlertKind;
+  readonly rule: AlertingRule;
+  readonly anchor: string;
+  /** The threshold the expression compares with, in the expression's unit (ratio, seconds). */
+  readonly threshold?: number;
+  /** Window of the `rate()` or `absent_over_time()` in the expression. */
+  readonly window?: Duration;
+  /** How long the condition must hold (`for`). */
+  readonly holdFor: Duration;
+}
+
+/**
+ * A prometheus-operator `PrometheusRule` with the alarm policy's critical and warning alerts, a
+ * dead-man's switch and a `Watchdog`. Every alert carries `severity`, `service`, `environment` and
+ * `namespace` labels and `summary`, `description` and `runbook_url` annotations; the runbook URL
+ * points at the same anchor as the alert's runbook section.
+ *
+ * Thresholds fire at the threshold (`>=`). Missing request metrics make the ratios empty, so the
+ * ratio alerts stay quiet; the dead-man's switch (`absent_over_time` on the heartbeat) is the alert
+ * for missing data, and `Watchdog` always fires so that a silent alerting pipeline is noticed.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/
+ */
+export class PrometheusAlerts extends Construct implements IRunbookContributor {
+  /** The generated alerts in rule order. */
+  public readonly alerts: readonly GeneratedAlert[];
+  /** The rule's spec, as promtool reads it (`promtool check rules`). */
+  public readonly spec: PrometheusRuleSpec;
+  /** The rule group's evaluation interval. */
+  public readonly evaluationInterval: Duration;
+  /** The PrometheusRule's name. */
+  public readonly name: string;
+  /** Where the expressions read from. */
+  public readonly signals: PrometheusSignals;
+
+  constructor(scope: Construct, id: string, private readonly props: PrometheusAlertsProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.signals = props.signals;
+    const scrape = props.scrapeInterval ?? Duration.seconds(30);
+    this.evaluationInterval = scrape;
+    this.alerts = this.buildAlerts(scrape);
+    this.spec = {
+      groups: [{ name: `${props.service}.${props.environment}`, interval: promDuration(this.evaluationInterval), rules: this.alerts.map((a) => a.rule) }],
+    };
+    new KubePrometheusRule(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: this.spec,
+    });
+  }
+
+  public runbookFacts(): RunbookFacts {
+    return {
+      alarms: this.alerts.map((a) => this.fact(a)),
+      resources: [{ type: 'monitoring.coreos.com/PrometheusRule', name: this.props.name }],
+      notes: [
+        `alert "Watchdog" (${this.props.namespace}) always fires; route it to a dead-man's-switch receiver so that a broken Prometheus or Alertmanager is noticed`,
+      ],
+    };
+  }
+
+  private buildAlerts(scrape: Duration): GeneratedAlert[] {
+    const { policy, signals, deadMansSwitch, container } = this.props;
+    const alerts: GeneratedAlert[] = [];
+    const rateWindow = (evaluation: Evaluation): Duration =>
+      Duration.seconds(Math.max(evaluation.period.toSeconds(), scrape.toSeconds() * 2));
+    const holdFor = (evaluation: Evaluation): Duration => evaluation.period.times(evaluation.datapointsToAlarm);
+    const threshold = (
+      kind: AlertKind,
+      severity: 'critical' | 'warning',
+      query: (window: string) => string,
+      value: number,
+      evaluation: Evaluation,
+      summary: string,
+      description: string,
+    ): void => {
+      const window = rateWindow(evaluation);
+      const hold = holdFor(evaluation);
+      alerts.push(
+        this.alert(kind, severity, `(${query(promDuration(window))}) >= ${plain(value)}`, hold, summary, description, { threshold: value, window }),
+      );
+    };
+    if (policy.enabled) {
+      const { critical, warning, evaluation } = policy;
+      threshold(
+        AlertKind.CRITICAL_ERROR_RATE,
+        'critical',
+        (w) => signals.errorRatio(w),
+        critical.errorRatePercent / 100,
+        evaluation,
+        `${this.label()}: 5xx at or above ${critical.errorRatePercent}% of requests`,
+        `The share of requests answered with a 5xx has been at or above ${critical.errorRatePercent}% for ${holdFor(evaluation)}. Users see errors.`,
+      );
+      threshold(
+        AlertKind.CRITICAL_LATENCY_P99,
+        'critical',
+        (w) => signals.latencySeconds(0.99, w),
+        critical.p99LatencyMs / 1000,
+        evaluation,
+        `${this.label()}: p99 latency at or above ${critical.p99LatencyMs} ms`,
+        `The 99th percentile of request latency has been at or above ${critical.p99LatencyMs} ms for ${holdFor(evaluation)}.`,
+      );
+      threshold(
+        AlertKind.WARNING_ERROR_RATE,
+        'warning',
+        (w) => signals.errorRatio(w),
+        warning.errorRatePercent / 100,
+        evaluation,
+        `${this.label()}: 5xx at or above ${warning.errorRatePercent}% of requests`,
+        `The share of requests answered with a 5xx has been at or above ${warning.errorRatePercent}% for ${holdFor(evaluation)}; the critical alert fires at ${critical.errorRatePercent}%.`,
+      );
+      threshold(
+        AlertKind.WARNING_LATENCY_P95,
+        'warning',
+        (w) => signals.latencySeconds(0.95, w),
+        warning.p95LatencyMs / 1000,
+        evaluation,
+        `${this.label()}: p95 latency at or above ${warning.p95LatencyMs} ms`,
+        `The 95th percentile of request latency has been at or above ${warning.p95LatencyMs} ms for ${holdFor(evaluation)}.`,
+      );
+      threshold(
+        AlertKind.WARNING_CPU,
+        'warning',
+        (w) => signals.cpuRatio(w, container),
+        warning.cpuPercent / 100,
+        evaluation,
+        `${this.label()}: CPU at or above ${warning.cpuPercent}% of the limit`,
+        `Container "${container}" has used at least ${warning.cpuPercent}% of its CPU limit for ${holdFor(evaluation)}; it will be throttled.`,
+      );
+      alerts.push(
+        this.alert(
+          AlertKind.WARNING_MEMORY,
+          'warning',
+          `(${signals.memoryRatio(container)}) >= ${plain(warning.memoryPercent / 100)}`,
+          holdFor(evaluation),
+          `${this.label()}: memory at or above ${warning.memoryPercent}% of the limit`,
+          `Container "${container}" has used at least ${warning.memoryPercent}% of its memory limit for ${holdFor(evaluation)}; at 100% it is OOM-killed.`,
+          { threshold: warning.memoryPercent / 100 },
+        ),
+      );
+    }
+    if (deadMansSwitch.enabled) {
+      alerts.push(this.deadMansSwitch(deadMansSwitch, scrape));
+    }
+    alerts.push(
+      this.alert(
+        AlertKind.WATCHDOG,
+        'none',
+        'vector(1)',
+        Duration.seconds(0),
+        'Alerting pipeline heartbeat: always firing',
+        'This alert always fires. If it stops arriving, Prometheus or Alertmanager is broken and no other alert will reach you.',
+      ),
+    );
+    return alerts;
+  }
+
+  private deadMansSwitch(policy: DeadMansSwitchPolicy, scrape: Duration): GeneratedAlert {
+    // `for` spans two scrapes so one missed scrape does not page; the window makes up the rest, so
+    // the alert fires `missingFor` after the last sample.
+    const hold = scrape.times(2);
+    const window = Duration.seconds(policy.missingFor.toSeconds() - hold.toSeconds());
+    if (window.toSeconds() < scrape.toSeconds()) {
+      throw new Error(
+        `deadMansSwitch.missingFor is ${policy.missingFor}; on Prometheus it must be at least 3 × the scrape interval (${scrape.times(3)}) so that one missed scrape does not page; raise missingFor or lower the scrape interval`,
+      );
+    }
+    const heartbeat = this.props.signals.heartbeat();
+    return this.alert(
+      AlertKind.DEAD_MANS_SWITCH,
+      'critical',
+      `absent_over_time(${heartbeat}[${promDuration(window)}])`,
+      hold,
+      `${this.label()}: no heartbeat for ${policy.missingFor}`,
+      `No sample of ${heartbeat} for ${policy.missingFor}: the workload is gone, not scraped, or not reporting. Missing data counts as an outage.`,
+      { window },
+    );
+  }
+
+  private alert(
+    kind: AlertKind,
+    severity: 'critical' | 'warning' | 'none',
+    expr: string,
+    holdFor: Duration,
+    summary: string,
+    description: string,
+    extra: { threshold?: number; window?: Duration } = {},
+  ): GeneratedAlert {
+    const anchor = anchorOf(`${this.props.namespace}-${kind}`);
+    const url = runbookUrl(
+      { service: this.props.service, environment: this.props.environment, target: RunbookTarget.KUBERNETES, baseUrl: this.props.runbookBaseUrl },
+      anchor,
+    );
+    const rule: AlertingRule = {
+      alert: alertName(kind),
+      expr,
+      ...(holdFor.toSeconds() > 0 ? { for: promDuration(holdFor) } : {}),
+      labels: { severity, service: this.props.service, environment: this.props.environment, namespace: this.props.namespace },
+      annotations: { summary, description, runbook_url: url },
+    };
+    return { kind, rule, anchor, holdFor, ...extra };
+  }
+
+  private fact(a: GeneratedAlert): AlarmFact {
+    const deadMan = a.kind === AlertKind.DEAD_MANS_SWITCH;
+    const critical = a.rule.labels.severity === 'critical';
+    const ns = this.props.namespace;
+    return {
+      anchor: a.anchor,
+      name: a.rule.alert,
+      severity: critical ? AlarmSeverity.CRITICAL : AlarmSeverity.WARNING,
+      condition: `${a.rule.expr}${a.rule.for ? ` for ${a.rule.for}` : ''} (PrometheusRule ${ns}/${this.props.name})`,
+      missingData: deadMan
+        ? 'breaching: the alert is about missing data'
+        : 'not breaching: without request metrics the expression is empty; the DeadMansSwitch alert covers missing data',
+      notifies: `Alertmanager, severity="${a.rule.labels.severity}"`,
+      meaning: a.rule.annotations.description,
+      impact: a.kind === AlertKind.WATCHDOG
+        ? 'None while it fires. When it stops, no alert of any service in this Prometheus reaches you.'
+        : deadMan
+        ? 'Either the service is down for every user or nobody can see whether it is: treat as an outage until proven otherwise.'
+        : critical
+          ? 'Users are affected now.'
+          : 'No user impact yet; the critical alert follows if the trend continues.',
+      diagnosis: [
+        ...(this.props.diagnosis ?? []),
+        {
+          description: 'Show the alert as Prometheus evaluates it',
+          command: `kubectl -n ${ns} get prometheusrule ${this.props.name} -o yaml`,
+          expected: `a rule "${a.rule.alert}" with the expression above`,
+        },
+      ],
+      mitigation: this.props.mitigation ?? [
+        'If a rollout is in progress, abort it (rollback level 2).',
+        'If the last rollout finished recently, roll back to the previous revision (rollback level 2 or 3).',
+        'Otherwise escalate to the owning team in the release channel.',
+      ],
+    };
+  }
+
+  private label(): string {
+    return `${this.props.service} (${this.props.environment})`;
+  }
+}
+
+/** Prometheus alert names are metric-name-like: `critical-error-rate` → `CriticalErrorRate`. */
+export function alertName(kind: AlertKind): string {
+  return kind
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

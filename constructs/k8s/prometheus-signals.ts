@@ -1,0 +1,94 @@
+/** Options for `PrometheusSignals.forWorkload()`. */
+export interface PrometheusSignalsOptions {
+  /** Namespace the workload runs in. */
+  readonly namespace: string;
+  /** Value of the `job` label on the workload's series (the `WorkloadPodMonitor` sets it). */
+  readonly job: string;
+  /** Counter of HTTP requests, labelled with the status code. @default 'http_requests_total' */
+  readonly requestsMetric?: string;
+  /** Label holding the HTTP status code. @default 'code' */
+  readonly statusLabel?: string;
+  /** Histogram of request durations in seconds (without `_bucket`). @default 'http_request_duration_seconds' */
+  readonly durationHistogram?: string;
+  /**
+   * Series that exists while the workload is alive: the dead-man's switch watches it.
+   * @default 'up' (the scrape itself)
+   */
+  readonly heartbeatMetric?: string;
+}
+
+/**
+ * The PromQL expressions alerts and analysis are built from, the Prometheus counterpart of the AWS
+ * `ServiceSignals`. Expressions are plain strings so they can be shown in the runbook and tested
+ * with `promtool`.
+ */
+export class PrometheusSignals {
+  /** Signals of a workload scraped with the usual HTTP metric names. */
+  public static forWorkload(options: PrometheusSignalsOptions): PrometheusSignals {
+    return new PrometheusSignals(options);
+  }
+
+  /** Label matchers that select the workload's series, e.g. `namespace="checkout-prod",job="checkout"`. */
+  public readonly matchers: string;
+  /** Metric name of the heartbeat series. */
+  public readonly heartbeatMetric: string;
+  /** Metric name of the request counter. */
+  public readonly requestsMetric: string;
+  private readonly statusLabel: string;
+  private readonly durationHistogram: string;
+
+  private constructor(options: PrometheusSignalsOptions) {
+    this.matchers = `namespace="${options.namespace}",job="${options.job}"`;
+    this.requestsMetric = options.requestsMetric ?? 'http_requests_total';
+    this.statusLabel = options.statusLabel ?? 'code';
+    this.durationHistogram = options.durationHistogram ?? 'http_request_duration_seconds';
+    this.heartbeatMetric = options.heartbeatMetric ?? 'up';
+  }
+
+  /** The heartbeat selector, e.g. `up{namespace="checkout-prod",job="checkout"}`. */
+  public heartbeat(): string {
+    return `${this.heartbeatMetric}{${this.matchers}}`;
+  }
+
+  /**
+   * Share of requests answered with a 5xx, as a ratio 0–1 over `window` (e.g. `1m`). `extra`
+   * narrows the series further, e.g. to one pod template hash.
+   */
+  public errorRatio(window: string, extra?: string): string {
+    const m = this.with(extra);
+    // increase(), not rate(): whole counts divide exactly, so a ratio equal to the threshold
+    // compares equal (rate() divides by the window first: 100/60 ÷ 2000/60 is 0.049999…).
+    return `sum(increase(${this.requestsMetric}{${m},${this.statusLabel}=~"5.."}[${window}])) / sum(increase(${this.requestsMetric}{${m}}[${window}]))`;
+  }
+
+  /** A latency quantile (e.g. 0.99) in seconds over `window`. */
+  public latencySeconds(quantile: number, window: string, extra?: string): string {
+    return `histogram_quantile(${quantile}, sum by (le) (rate(${this.durationHistogram}_bucket{${this.with(extra)}}[${window}])))`;
+  }
+
+  /** One request-counter series with a status code, e.g. for `promtool test rules` input. */
+  public requestSeries(code: string): string {
+    return `${this.requestsMetric}{${this.matchers},${this.statusLabel}="${code}"}`;
+  }
+
+  /** CPU use as a ratio of the CPU limit, over `window`. Needs cAdvisor and kube-state-metrics. */
+  public cpuRatio(window: string, container: string): string {
+    const ns = this.matchers.split(',')[0];
+    return `sum(rate(container_cpu_usage_seconds_total{${ns},container="${container}"}[${window}])) / sum(kube_pod_container_resource_limits{${ns},container="${container}",resource="cpu"})`;
+  }
+
+  /** Working-set memory as a ratio of the memory limit. Needs cAdvisor and kube-state-metrics. */
+  public memoryRatio(container: string): string {
+    const ns = this.matchers.split(',')[0];
+    return `sum(container_memory_working_set_bytes{${ns},container="${container}"}) / sum(kube_pod_container_resource_limits{${ns},container="${container}",resource="memory"})`;
+  }
+
+  /** Smallest `up` value among the workload's targets (1 when all are up), narrowed by `extra`. */
+  public minUp(extra?: string): string {
+    return `min(up{${this.with(extra)}})`;
+  }
+
+  private with(extra?: string): string {
+    return extra ? `${this.matchers},${extra}` : this.matchers;
+  }
+}

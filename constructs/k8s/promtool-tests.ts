@@ -1,0 +1,118 @@
+import { AlertKind, type GeneratedAlert, type PrometheusAlerts } from './prometheus-alerts';
+import { promDuration } from './private/units';
+
+/** One `promtool test rules` alert expectation. */
+export interface PromtoolAlertTest {
+  readonly eval_time: string;
+  readonly alertname: string;
+  readonly exp_alerts: readonly { readonly exp_labels: Record<string, string>; readonly exp_annotations: Record<string, string> }[];
+}
+
+/** One `promtool test rules` test group. */
+export interface PromtoolTestGroup {
+  readonly name: string;
+  readonly interval: string;
+  readonly input_series: readonly { readonly series: string; readonly values: string }[];
+  readonly alert_rule_test: readonly PromtoolAlertTest[];
+}
+
+/** A `promtool test rules` file. */
+export interface PromtoolTestFile {
+  readonly rule_files: readonly string[];
+  readonly evaluation_interval: string;
+  readonly tests: readonly PromtoolTestGroup[];
+}
+
+/**
+ * Unit tests for the rules of a `PrometheusAlerts`, for `promtool test rules` (write the rule's
+ * `spec` to `ruleFile` beside it). They prove that:
+ *
+ * - the dead-man's switch does not fire one evaluation before `missingFor` has passed since the
+ *   last heartbeat sample, and fires one evaluation after (the slack covers Prometheus 2's
+ *   closed and Prometheus 3's left-open range windows);
+ * - the critical error-rate alert fires with the 5xx ratio exactly at the threshold, and not with
+ *   the smallest ratio below it;
+ * - `Watchdog` always fires.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/
+ */
+export function promtoolTests(alerts: PrometheusAlerts, ruleFile: string): PromtoolTestFile {
+  const step = alerts.evaluationInterval;
+  const interval = promDuration(step);
+  const tests: PromtoolTestGroup[] = [];
+  const expected = (a: GeneratedAlert, extraLabels: Record<string, string> = {}) => ({
+    exp_labels: { ...extraLabels, ...a.rule.labels },
+    exp_annotations: a.rule.annotations,
+  });
+  const find = (kind: AlertKind) => alerts.alerts.find((a) => a.kind === kind);
+
+  const deadMan = find(AlertKind.DEAD_MANS_SWITCH);
+  if (deadMan) {
+    const missingFor = deadMan.window!.plus(deadMan.holdFor);
+    const samples = 20;
+    const last = step.times(samples);
+    tests.push({
+      name: `${deadMan.rule.alert}: fires ${missingFor} after the last heartbeat, not before`,
+      interval,
+      input_series: [{ series: alerts.signals.heartbeat(), values: `1x${samples}` }],
+      alert_rule_test: [
+        { eval_time: promDuration(last.plus(missingFor).plus(step.times(-1))), alertname: deadMan.rule.alert, exp_alerts: [] },
+        {
+          eval_time: promDuration(last.plus(missingFor).plus(step)),
+          alertname: deadMan.rule.alert,
+          exp_alerts: [expected(deadMan, labelsOf(alerts.signals.heartbeat()))],
+        },
+      ],
+    });
+  }
+
+  const errorRate = find(AlertKind.CRITICAL_ERROR_RATE);
+  if (errorRate) {
+    const ratio = errorRate.threshold!;
+    // Requests per scrape such that the threshold is a whole number of errors.
+    let total = 1000;
+    while (!Number.isInteger(Number((ratio * total).toFixed(6)))) total *= 10;
+    const errors = Math.round(ratio * total);
+    // Evaluate once the rate window is full and the condition has held for `for`, with slack.
+    const evalAt = errorRate.holdFor.plus(errorRate.window!).plus(step.times(4));
+    const scrapes = Math.ceil(evalAt.toSeconds() / step.toSeconds()) + 4;
+    const series = (errorsPerScrape: number) => [
+      { series: alerts.signals.requestSeries('200'), values: `0+${total - errorsPerScrape}x${scrapes}` },
+      { series: alerts.signals.requestSeries('500'), values: `0+${errorsPerScrape}x${scrapes}` },
+    ];
+    tests.push(
+      {
+        name: `${errorRate.rule.alert}: fires at exactly ${errors} errors in ${total} requests`,
+        interval,
+        input_series: series(errors),
+        alert_rule_test: [{ eval_time: promDuration(evalAt), alertname: errorRate.rule.alert, exp_alerts: [expected(errorRate)] }],
+      },
+      {
+        name: `${errorRate.rule.alert}: stays quiet at ${errors - 1} errors in ${total} requests`,
+        interval,
+        input_series: series(errors - 1),
+        alert_rule_test: [{ eval_time: promDuration(evalAt), alertname: errorRate.rule.alert, exp_alerts: [] }],
+      },
+    );
+  }
+
+  const watchdog = find(AlertKind.WATCHDOG);
+  if (watchdog) {
+    tests.push({
+      name: 'Watchdog: always fires',
+      interval,
+      input_series: [],
+      alert_rule_test: [{ eval_time: interval, alertname: watchdog.rule.alert, exp_alerts: [expected(watchdog)] }],
+    });
+  }
+  return { rule_files: [ruleFile], evaluation_interval: interval, tests };
+}
+
+/** The equality matchers of a selector as labels: `up{a="1",b="2"}` → `{ a: '1', b: '2' }`. */
+function labelsOf(selector: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [, key, value] of selector.matchAll(/(\w+)="([^"]*)"/g)) {
+    labels[key] = value;
+  }
+  return labels;
+}
