@@ -1,0 +1,124 @@
+import { Construct } from 'constructs';
+import { Duration } from '../../lib/model/duration';
+import type { SecretReference } from '../../lib/model/secrets';
+import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import { KubeExternalSecret, KubeSecretStore } from './private/crds';
+import { promDuration } from './private/units';
+
+/** Props of `ExternalSecrets`. */
+export interface ExternalSecretsProps {
+  readonly namespace: string;
+  /** Name of the SecretStore, and prefix of the Kubernetes Secrets (`<prefix>-<secret name>`). */
+  readonly name: string;
+  /** AWS region of the Secrets Manager secrets. */
+  readonly region: string;
+  /** The secrets, by reference (physical Secrets Manager name); never values. */
+  readonly secrets: readonly Pick<SecretReference, 'name' | 'envVar' | 'secretName' | 'rotationDays'>[];
+  /**
+   * How often the operator re-reads each secret. Must be shorter than every rotation period so a
+   * rotated value arrives before the old one is retired.
+   * @default 1h
+   */
+  readonly refreshInterval?: Duration;
+  /**
+   * Service account whose IAM role (IRSA) reads the secrets.
+   * @default - the External Secrets controller's own identity (EKS Pod Identity or IRSA)
+   */
+  readonly serviceAccountName?: string;
+}
+
+/** How the workload receives one secret: an environment variable from a key of a Kubernetes Secret. */
+export interface SecretEnvironmentVariable {
+  readonly envVar: string;
+  /** Kubernetes Secret the operator writes. */
+  readonly secretName: string;
+  readonly key: string;
+}
+
+/**
+ * External Secrets Operator resources (`external-secrets.io/v1`) that copy AWS Secrets Manager
+ * secrets into Kubernetes Secrets: one `SecretStore` for the namespace and one `ExternalSecret` per
+ * secret. The manifests hold references only; values stay in Secrets Manager and in the cluster.
+ *
+ * @see https://external-secrets.io/latest/provider/aws-secrets-manager/
+ */
+export class ExternalSecrets extends Construct implements IRunbookContributor {
+  /** Key of the value inside each Kubernetes Secret. */
+  public static readonly KEY = 'value';
+
+  /** What the workload's containers read, in declaration order. */
+  public readonly environmentVariables: readonly SecretEnvironmentVariable[];
+  /** The refresh interval. */
+  public readonly refreshInterval: Duration;
+
+  constructor(scope: Construct, id: string, private readonly props: ExternalSecretsProps) {
+    super(scope, id);
+    this.refreshInterval = props.refreshInterval ?? Duration.hours(1);
+    props.secrets.forEach((secret, i) => {
+      if (secret.rotationDays !== undefined && this.refreshInterval.toSeconds() >= secret.rotationDays * 86400) {
+        throw new Error(
+          `secrets[${i}] ("${secret.name}") rotates every ${secret.rotationDays}d but refreshInterval is ${this.refreshInterval}; make refreshInterval shorter than the rotation so pods never read a retired value`,
+        );
+      }
+    });
+    new KubeSecretStore(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: {
+        provider: {
+          aws: {
+            service: 'SecretsManager',
+            region: props.region,
+            ...(props.serviceAccountName ? { auth: { jwt: { serviceAccountRef: { name: props.serviceAccountName } } } } : {}),
+          },
+        },
+      },
+    });
+    this.environmentVariables = props.secrets.map((secret) => {
+      const target = this.kubernetesSecretName(secret.name);
+      new KubeExternalSecret(this, secret.name, {
+        metadata: { name: target, namespace: props.namespace },
+        spec: {
+          refreshInterval: promDuration(this.refreshInterval),
+          secretStoreRef: { name: props.name, kind: 'SecretStore' },
+          target: { name: target, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+          data: [{ secretKey: ExternalSecrets.KEY, remoteRef: { key: secret.secretName } }],
+        },
+      });
+      return { envVar: secret.envVar, secretName: target, key: ExternalSecrets.KEY };
+    });
+  }
+
+  /** Name of the Kubernetes Secret (and ExternalSecret) for a secret, e.g. `checkout-prod-db-password`. */
+  public kubernetesSecretName(name: string): string {
+    return `${this.props.name}-${name}`;
+  }
+
+  public runbookFacts(): RunbookFacts {
+    const ns = `kubectl -n ${this.props.namespace}`;
+    const deploy: RunbookCommand[] = [
+      {
+        description: 'Check that every secret has synced from Secrets Manager',
+        command: `${ns} get externalsecrets`,
+        expected: 'STATUS "SecretSynced" and READY "True" on every row',
+      },
+    ];
+    return {
+      secrets: this.props.secrets.map((s) => ({
+        name: `${s.secretName} → Secret ${this.props.namespace}/${this.kubernetesSecretName(s.name)}`,
+        envVar: s.envVar,
+        rotation: s.rotationDays !== undefined ? `${s.rotationDays}d, re-read every ${this.refreshInterval}` : undefined,
+      })),
+      deploy,
+      resources: [
+        { type: 'external-secrets.io/SecretStore', name: this.props.name },
+        ...this.props.secrets.map((s) => ({ type: 'external-secrets.io/ExternalSecret', name: this.kubernetesSecretName(s.name) })),
+      ],
+      notes: this.props.secrets.length
+        ? [
+            `to re-read a secret now: ${ns} annotate externalsecret ${this.kubernetesSecretName(this.props.secrets[0].name)} force-sync="$(date +%s)" --overwrite`,
+            'a new secret value reaches the pods when they restart (environment variables are read at start)',
+          ]
+        : [],
+    };
+  }
+}

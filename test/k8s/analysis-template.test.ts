@@ -1,0 +1,73 @@
+import { Testing } from 'cdk8s';
+import { Duration, resolveAlarmPolicy } from '../../lib/model';
+import { AlarmSeverity } from '../../lib/runbook/facts';
+import { PrometheusSignals, RollbackAnalysis, type RollbackAnalysisProps } from '../../constructs/k8s';
+import { bashSyntaxError, objectOf, validateObject, type Manifest } from './helpers';
+
+function synth(overrides: Partial<RollbackAnalysisProps> = {}): { analysis: RollbackAnalysis; manifests: Manifest[] } {
+  const chart = Testing.chart();
+  const analysis = new RollbackAnalysis(chart, 'Analysis', {
+    name: 'shop-rollback',
+    namespace: 'shop-prod',
+    signals: PrometheusSignals.forWorkload({ namespace: 'shop-prod', job: 'shop' }),
+    rollbackTrigger: resolveAlarmPolicy({
+      rollbackTrigger: { baselineErrorRatePercent: 0.5, errorRateMultiplier: 3, evaluation: { period: Duration.minutes(2), evaluationPeriods: 3, datapointsToAlarm: 3 } },
+    }).rollbackTrigger,
+    p99LatencyMs: 2500,
+    rolloutName: 'shop',
+    ...overrides,
+  });
+  return { analysis, manifests: Testing.synth(chart) };
+}
+
+describe('RollbackAnalysis', () => {
+  const { analysis, manifests } = synth();
+  const template = objectOf(manifests, 'AnalysisTemplate', 'shop-rollback');
+  const metric = (name: string) => template.spec.metrics.find((m: { name: string }) => m.name === name);
+
+  test('both templates validate', () => {
+    expect(manifests.map((m) => m.metadata.name)).toEqual(['shop-rollback', 'shop-rollback-health']);
+    for (const m of manifests) expect(() => validateObject(m)).not.toThrow();
+  });
+
+  test('the error-rate metric fails above baseline × multiplier, measured every period, failing at datapointsToAlarm failures', () => {
+    expect(metric('error-rate')).toMatchObject({
+      interval: '2m',
+      failureLimit: 2,
+      successCondition: 'isNaN(result[0]) || result[0] < 0.015',
+    });
+    expect(metric('error-rate').count).toBeUndefined();
+    expect(metric('error-rate').provider.prometheus.address).toBe('http://prometheus-operated.monitoring.svc:9090');
+  });
+
+  test('queries read only the new version, selected by the pod-template-hash argument', () => {
+    expect(template.spec.args).toEqual([{ name: 'pod-template-hash' }]);
+    expect(metric('error-rate').provider.prometheus.query).toBe(
+      'sum(increase(http_requests_total{namespace="shop-prod",job="shop",rollouts_pod_template_hash="{{args.pod-template-hash}}",code=~"5.."}[2m])) / sum(increase(http_requests_total{namespace="shop-prod",job="shop",rollouts_pod_template_hash="{{args.pod-template-hash}}"}[2m]))',
+    );
+  });
+
+  test('latency fails at the critical p99, in seconds', () => {
+    expect(metric('latency-p99').successCondition).toBe('isNaN(result[0]) || result[0] < 2.5');
+  });
+
+  test('the health template checks every new pod is up, a fixed number of times', () => {
+    const health = objectOf(manifests, 'AnalysisTemplate', 'shop-rollback-health').spec.metrics[0];
+    expect(health).toMatchObject({ name: 'pods-up', count: 3, failureLimit: 0, successCondition: 'result[0] == 1' });
+    expect(health.provider.prometheus.query).toBe('min(up{namespace="shop-prod",job="shop",rollouts_pod_template_hash="{{args.pod-template-hash}}"})');
+  });
+
+  test('measurements and address are configurable', () => {
+    const custom = objectOf(synth({ measurements: 15, prometheusAddress: 'http://prom:9090' }).manifests, 'AnalysisTemplate', 'shop-rollback');
+    expect(custom.spec.metrics.map((m: { count: number }) => m.count)).toEqual([15, 15]);
+    expect(custom.spec.metrics[0].provider.prometheus.address).toBe('http://prom:9090');
+  });
+
+  test('contributes the rollback alarm with commands that parse', () => {
+    const [fact] = analysis.runbookFacts().alarms ?? [];
+    expect(fact).toMatchObject({ anchor: 'shop-prod-rollback-error-rate', name: 'shop-rollback', severity: AlarmSeverity.ROLLBACK });
+    expect(fact.condition).toContain('at or above 1.5% (0.5% baseline × 3)');
+    expect(fact.condition).toContain('in 3 measurements, one every 2m');
+    for (const c of fact.diagnosis) expect(bashSyntaxError(c.command)).toBeUndefined();
+  });
+});
