@@ -1,0 +1,180 @@
+import { Chart, type ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { Duration } from '../../lib/model/duration';
+import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
+import type { EnvironmentDefinition } from '../../lib/model/environment';
+import { isContainer, type ContainerWorkload } from '../../lib/model/workload';
+import { ResourceNames } from '../../lib/plan/names';
+import { enforceStrict } from '../../lib/plan/schedule';
+import { RunbookTarget, type IRunbookContributor, type RunbookFacts } from '../../lib/runbook/facts';
+import { RollbackAnalysis } from './analysis-template';
+import { ExternalSecrets } from './external-secrets';
+import { WorkloadPodMonitor } from './pod-monitor';
+import { PrometheusAlerts } from './prometheus-alerts';
+import { PrometheusSignals } from './prometheus-signals';
+import { ProgressiveWorkload, type WorkloadIngressOptions } from './progressive-workload';
+
+/** Props of a `DeploymentChart`. */
+export interface DeploymentChartProps extends Omit<ChartProps, 'namespace'> {
+  /** The validated definition. */
+  readonly definition: ServiceDefinition;
+  /** Name of the environment to render. */
+  readonly environment: string;
+  /** Prometheus as seen from the Argo Rollouts controller. @default 'http://prometheus-operated.monitoring.svc:9090' */
+  readonly prometheusAddress?: string;
+  /** Prometheus scrape interval of the workload. @default 30s */
+  readonly scrapeInterval?: Duration;
+  /** The Ingress. @default - class `nginx`, every host */
+  readonly ingress?: WorkloadIngressOptions;
+  /** HTTP path of the workload's Prometheus metrics. @default '/metrics' */
+  readonly metricsPath?: string;
+}
+
+/**
+ * Everything one service × environment needs on Kubernetes, composed from a definition: a
+ * namespace (`<service>-<environment>`, Pod Security `restricted`), the `ProgressiveWorkload`
+ * (Rollout or Deployment, Services, Ingress, PDB, HPA), `ExternalSecrets`, a `WorkloadPodMonitor`,
+ * the `RollbackAnalysis` templates and `PrometheusAlerts`.
+ *
+ * In strict mode a schedule Argo Rollouts cannot run exactly is an error; otherwise the difference
+ * is in the runbook's rollout section.
+ */
+export class DeploymentChart extends Chart implements IRunbookContributor {
+  /** The rendered environment. */
+  public readonly environmentDefinition: EnvironmentDefinition;
+  /** The namespace every object lives in, e.g. `checkout-prod`. */
+  public readonly namespaceName: string;
+  public readonly workload: ProgressiveWorkload;
+  public readonly alerts: PrometheusAlerts;
+  /** Present for Rollouts. */
+  public readonly analysis?: RollbackAnalysis;
+  /** Present when the definition declares secrets. */
+  public readonly secrets?: ExternalSecrets;
+  public readonly podMonitor: WorkloadPodMonitor;
+
+  constructor(scope: Construct, id: string, private readonly props: DeploymentChartProps) {
+    super(scope, id, { labels: props.labels, disableResourceNameHashes: props.disableResourceNameHashes });
+    const { definition } = props;
+    const env = environmentOf(definition, props.environment);
+    this.environmentDefinition = env;
+    if (!isContainer(definition.workload)) {
+      throw new Error(
+        `workload.function: service "${definition.service}" is a function; the Kubernetes target runs containers ("workload.container"); render functions with the AWS target`,
+      );
+    }
+    const container: ContainerWorkload = definition.workload.container;
+    const names = new ResourceNames(definition.service, env.name);
+    const namespace = names.base;
+    this.namespaceName = namespace;
+    const scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
+
+    new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: namespace,
+        labels: {
+          'app.kubernetes.io/part-of': definition.service,
+          'glidepath.dev/environment': env.name,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+        },
+      },
+    });
+
+    if (env.secrets.length > 0) {
+      if (!env.region) {
+        throw new Error(
+          `environments[${env.order}].region is not set for "${env.name}"; the External Secrets SecretStore needs the AWS region of the Secrets Manager secrets (${env.secrets
+            .map((s) => `"${s.secretName}"`)
+            .join(', ')}); set "region", e.g. "eu-west-1"`,
+        );
+      }
+      this.secrets = new ExternalSecrets(this, 'Secrets', { namespace, name: namespace, region: env.region, secrets: env.secrets });
+    }
+
+    const selectorLabels = { 'app.kubernetes.io/name': definition.service, 'app.kubernetes.io/instance': namespace };
+    this.podMonitor = new WorkloadPodMonitor(this, 'PodMonitor', {
+      name: definition.service,
+      namespace,
+      selector: selectorLabels,
+      job: definition.service,
+      path: props.metricsPath,
+      interval: scrapeInterval,
+    });
+    const signals = PrometheusSignals.forWorkload({ namespace, job: definition.service });
+
+    const argo = env.rollout.strategy !== 'rolling' && env.rollout.strategy !== 'all-at-once';
+    if (argo) {
+      const interval = env.alarms.rollbackTrigger.evaluation.period;
+      const stages = env.rollout.stages;
+      const blueGreen = env.rollout.strategy === 'blue-green';
+      const measurementsIn = (bake: Duration) => Math.max(1, Math.floor(bake.toSeconds() / interval.toSeconds()));
+      const test = stages.find((s) => s.trafficPercent === 0);
+      this.analysis = new RollbackAnalysis(this, 'Analysis', {
+        name: `${definition.service}-rollback`,
+        namespace,
+        signals,
+        rollbackTrigger: env.alarms.rollbackTrigger,
+        p99LatencyMs: env.alarms.critical.p99LatencyMs,
+        rolloutName: definition.service,
+        prometheusAddress: props.prometheusAddress,
+        scrapeInterval,
+        measurements: blueGreen ? measurementsIn(stages[stages.length - 1].bake) : undefined,
+        healthMeasurements: test ? Math.min(3, measurementsIn(test.bake)) : undefined,
+      });
+    }
+
+    this.workload = new ProgressiveWorkload(this, 'Workload', {
+      name: definition.service,
+      namespace,
+      container,
+      capacity: env.capacity,
+      rollout: env,
+      analysis: this.analysis,
+      secretEnvironment: this.secrets?.environmentVariables,
+      selectorLabels,
+      ingress: props.ingress,
+      configurationRollbackBudget: definition.rollbackBudgets.configuration,
+    });
+    enforceStrict(this.workload.schedule, env, definition.strict, definition.service);
+
+    this.alerts = new PrometheusAlerts(this, 'Alerts', {
+      name: definition.service,
+      namespace,
+      service: definition.service,
+      environment: env.name,
+      signals,
+      policy: env.alarms,
+      deadMansSwitch: env.deadMansSwitch,
+      container: definition.service,
+      scrapeInterval,
+      runbookBaseUrl: definition.runbookBaseUrl,
+      diagnosis: this.workload.diagnosisCommands(),
+    });
+  }
+
+  public runbookFacts(): RunbookFacts {
+    const { definition } = this.props;
+    const env = this.environmentDefinition;
+    return {
+      context: {
+        service: definition.service,
+        environment: env.name,
+        target: RunbookTarget.KUBERNETES,
+        owners: definition.owners,
+        description: definition.description,
+        scope: this.namespaceName,
+        production: env.production,
+        approval: env.approval,
+        strategy: env.rollout.strategy,
+        rationale: env.rollout.rationale,
+      },
+      resources: [{ type: 'Namespace', name: this.namespaceName }],
+      watch: [
+        `kubectl -n ${this.namespaceName} get pods -w`,
+        ...(this.workload.kind === 'Rollout' ? [`kubectl argo rollouts dashboard (then open the ${this.namespaceName} namespace)`] : []),
+      ],
+      notes: this.workload.schedule.deviations.map((d) => `the schedule differs from the request: ${d}`),
+    };
+  }
+}

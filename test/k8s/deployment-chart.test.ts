@@ -1,0 +1,155 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, Testing } from 'cdk8s';
+import { loadDefinitionFile, validateDefinition } from '../../lib/model';
+import { RunbookTarget } from '../../lib/runbook/facts';
+import { DeploymentChart } from '../../constructs/k8s';
+import { bashSyntaxError, commandsOf, containerService, objectOf, validateObject, type Manifest } from './helpers';
+import { collectRunbookFacts } from '../../lib/runbook/facts';
+
+const EXAMPLES = ['storefront-web', 'checkout']
+  .map((name) => path.join(__dirname, '..', '..', 'examples', name, 'definition.yaml'))
+  .filter((file) => fs.existsSync(file));
+const CLUSTER_SCOPED = new Set(['Namespace']);
+
+const cases = EXAMPLES.flatMap((file) => {
+  const definition = loadDefinitionFile(file);
+  return definition.environments.map((env) => [`${definition.service}-${env.name}`, definition, env.name] as const);
+});
+
+describe.each(cases)('%s', (_name, definition, environment) => {
+  const chart = new DeploymentChart(Testing.app(), 'Chart', { definition, environment });
+  const manifests: Manifest[] = Testing.synth(chart);
+  const facts = collectRunbookFacts(chart);
+  const namespace = `${definition.service}-${environment}`;
+
+  test('every object validates against its schema', () => {
+    for (const m of manifests) expect(() => validateObject(m)).not.toThrow();
+  });
+
+  test('every namespaced object is in the namespace', () => {
+    expect(objectOf(manifests, 'Namespace').metadata.name).toBe(namespace);
+    for (const m of manifests.filter((x) => !CLUSTER_SCOPED.has(x.kind))) expect(`${m.kind}/${m.metadata.name} ${m.metadata.namespace}`).toBe(`${m.kind}/${m.metadata.name} ${namespace}`);
+  });
+
+  test('no secret value: no Secret objects, and each secret variable comes from a secretKeyRef', () => {
+    expect(manifests.filter((m) => m.kind === 'Secret')).toEqual([]);
+    const workload = manifests.find((m) => m.kind === 'Rollout' || m.kind === 'Deployment')!;
+    const env: { name: string; value?: string; valueFrom?: unknown }[] = workload.spec.template.spec.containers[0].env;
+    for (const secret of chart.environmentDefinition.secrets) {
+      const entry = env.find((e) => e.name === secret.envVar);
+      expect(entry).toEqual({ name: secret.envVar, valueFrom: { secretKeyRef: { name: `${namespace}-${secret.name}`, key: 'value' } } });
+    }
+  });
+
+  test('every runbook command parses with bash -n', () => {
+    const commands = commandsOf(facts);
+    expect(commands.length).toBeGreaterThan(5);
+    for (const command of commands) expect([command, bashSyntaxError(command)]).toEqual([command, undefined]);
+  });
+
+  test('every resource the runbook names exists in the manifest', () => {
+    const names = facts.flatMap((f) => f.resources ?? []);
+    for (const r of names) {
+      const kind = r.type.split('/').pop()!;
+      expect([r.type, r.name, manifests.some((m) => m.kind === kind && m.metadata.name === r.name)]).toEqual([r.type, r.name, true]);
+    }
+  });
+
+  test('the context names the namespace as scope, for the Kubernetes runbook', () => {
+    const context = facts.find((f) => f.context)?.context;
+    expect(context).toMatchObject({ service: definition.service, environment, target: RunbookTarget.KUBERNETES, scope: namespace });
+  });
+
+  test('every alarm fact has a runbook_url on its rule with the same anchor', () => {
+    const rules = objectOf(manifests, 'PrometheusRule').spec.groups[0].rules;
+    for (const rule of rules) {
+      const anchor = rule.annotations.runbook_url.split('#')[1];
+      expect(facts.flatMap((f) => f.alarms ?? []).some((a) => a.anchor === anchor && a.name === rule.alert)).toBe(true);
+    }
+  });
+
+  test('thresholds, weights and bakes come from the definition', () => {
+    const env = chart.environmentDefinition;
+    const rules = objectOf(manifests, 'PrometheusRule').spec.groups[0].rules;
+    expect(rules.find((r: { alert: string }) => r.alert === 'CriticalErrorRate').expr).toMatch(new RegExp(`>= ${env.alarms.critical.errorRatePercent / 100}$`));
+    const rollout = manifests.find((m) => m.kind === 'Rollout');
+    if (rollout?.spec.strategy.canary) {
+      const weights = rollout.spec.strategy.canary.steps.filter((s: object) => 'setWeight' in s).map((s: { setWeight: number }) => s.setWeight);
+      expect(weights).toEqual(env.rollout.stages.filter((s) => s.trafficPercent > 0).map((s) => s.trafficPercent));
+    }
+    if (rollout?.spec.strategy.blueGreen) {
+      expect(rollout.spec.strategy.blueGreen.scaleDownDelaySeconds).toBe(env.rollout.stages[env.rollout.stages.length - 1].bake.toSeconds());
+      expect(rollout.spec.strategy.blueGreen.autoPromotionEnabled).toBe(!env.production);
+    }
+  });
+
+  test('synthesis is deterministic', () => {
+    const again = Testing.synth(new DeploymentChart(Testing.app(), 'Chart', { definition, environment }));
+    expect(again).toEqual(manifests);
+  });
+});
+
+describe('DeploymentChart', () => {
+  test('the examples exist and render every environment', () => {
+    expect(EXAMPLES.length).toBeGreaterThanOrEqual(1);
+    expect(cases.map(([name]) => name)).toEqual(expect.arrayContaining(['storefront-web-dev', 'storefront-web-staging', 'storefront-web-prod']));
+  });
+
+  test('the namespace enforces the restricted Pod Security Standard', () => {
+    const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }]);
+    const ns = objectOf(Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' })), 'Namespace');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  test('options: Prometheus address, ingress host, metrics path', () => {
+    const definition = containerService([{ name: 'staging', rollout: { strategy: 'canary' } }]);
+    const manifests = Testing.synth(
+      new DeploymentChart(Testing.app(), 'C', { definition, environment: 'staging', prometheusAddress: 'http://prom:9090', ingress: { host: 'shop.example.com' }, metricsPath: '/internal/metrics' }),
+    );
+    expect(objectOf(manifests, 'AnalysisTemplate', 'shop-rollback').spec.metrics[0].provider.prometheus.address).toBe('http://prom:9090');
+    expect(objectOf(manifests, 'Ingress').spec.rules[0].host).toBe('shop.example.com');
+    expect(objectOf(manifests, 'PodMonitor').spec.podMetricsEndpoints[0].path).toBe('/internal/metrics');
+  });
+
+  test('fails for an unknown environment, listing the defined ones', () => {
+    const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }]);
+    expect(() => new DeploymentChart(new App(), 'C', { definition, environment: 'prod' })).toThrow('environment "prod" is not defined for service "shop"; defined: dev');
+  });
+
+  test('fails for a function workload', () => {
+    const definition = validateDefinition({
+      service: 'fn',
+      owners: { team: 't', primary: 'p', backup: 'b', channel: '#c' },
+      workload: { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist' } },
+      environments: [{ name: 'dev', rollout: { strategy: 'all-at-once' } }],
+    });
+    expect(() => new DeploymentChart(new App(), 'C', { definition, environment: 'dev' })).toThrow(
+      'workload.function: service "fn" is a function; the Kubernetes target runs containers ("workload.container"); render functions with the AWS target',
+    );
+  });
+
+  test('fails when secrets need a region the environment does not set', () => {
+    const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], {
+      secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD', existing: { secretName: 'shop/{env}/db' } }],
+    });
+    expect(() => new DeploymentChart(new App(), 'C', { definition, environment: 'dev' })).toThrow(
+      'environments[0].region is not set for "dev"; the External Secrets SecretStore needs the AWS region of the Secrets Manager secrets ("shop/dev/db"); set "region", e.g. "eu-west-1"',
+    );
+  });
+
+  test('strict mode refuses a schedule Argo Rollouts would round; otherwise the runbook notes it', () => {
+    const environments = [{ name: 'staging', rollout: { strategy: 'canary', stages: [{ name: 'canary', trafficPercent: 2.5, bake: '5m' }, { name: 'full', trafficPercent: 100, bake: '5m' }] } }];
+    expect(() => new DeploymentChart(new App(), 'C', { definition: containerService(environments, { strict: true }), environment: 'staging' })).toThrow(
+      /environments\[0\]\.rollout \(shop-staging, argo-rollouts\) cannot run exactly as requested: stage "canary" sends 2.5%; Argo Rollouts sets whole percentages, so it sends 3%/,
+    );
+    const chart = new DeploymentChart(new App(), 'C', { definition: containerService(environments), environment: 'staging' });
+    expect(chart.runbookFacts().notes).toEqual(['the schedule differs from the request: stage "canary" sends 2.5%; Argo Rollouts sets whole percentages, so it sends 3%']);
+  });
+
+  test('the validator has teeth: a wrong type in a Rollout fails', () => {
+    const definition = containerService([{ name: 'staging', rollout: { strategy: 'canary' } }]);
+    const rollout = objectOf(Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'staging' })), 'Rollout');
+    expect(() => validateObject({ ...rollout, spec: { ...rollout.spec, replicas: 'three' } })).toThrow(/Rollout shop-staging\/shop is invalid/);
+  });
+});
