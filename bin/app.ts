@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * The CDK app that `npx cdk synth` runs (see cdk.json): one DeploymentStack per service ×
- * environment of the bundled examples, plus their runbooks in `<outdir>/runbooks/`.
+ * environment of the bundled AWS examples, and next to the cloud assembly the runbooks
+ * (`<outdir>/runbooks/`) and the Kubernetes manifests (`<outdir>/k8s/`) of every example that
+ * runs containers.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,18 +12,34 @@ import { addDeploymentStacks, renderStackRunbook } from '../constructs/aws/synth
 import { loadDefinitionFile } from '../lib/model/load';
 import { runbookFileName } from '../lib/runbook/anchors';
 import { RunbookTarget } from '../lib/runbook/facts';
+import { kubernetesArtifacts } from './artifacts';
 
-const EXAMPLES = ['examples/checkout/definition.yaml', 'examples/payments-api/definition.ts'];
+/** Examples deployed to AWS by this app. */
+const AWS_EXAMPLES = ['examples/checkout/definition.yaml', 'examples/payments-api/definition.ts'];
+/** Examples rendered for Kubernetes. */
+const KUBERNETES_EXAMPLES = ['examples/checkout/definition.yaml', 'examples/storefront-web/definition.yaml'];
 
 const root = path.resolve(__dirname, '..');
+const load = (file: string) => loadDefinitionFile(path.join(root, file));
+
+// Render Kubernetes first, in memory: an invalid definition fails before anything is written.
+const kubernetesFiles = KUBERNETES_EXAMPLES.map(load).reduce<Record<string, string>>(
+  (files, definition) => ({ ...files, ...kubernetesArtifacts(definition, definition.environments.map((e) => e.name)).files }),
+  {},
+);
+
 const app = new App();
-const definitions = EXAMPLES.map((file) => loadDefinitionFile(path.join(root, file)));
-const stacks = definitions.flatMap((definition) => addDeploymentStacks(app, definition));
+const stacks = AWS_EXAMPLES.map(load).flatMap((definition) => addDeploymentStacks(app, definition));
 app.synth();
 
-const runbookDir = path.join(app.outdir, 'runbooks');
-fs.mkdirSync(runbookDir, { recursive: true });
+const write = (relative: string, text: string) => {
+  const file = path.join(app.outdir, relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+};
 for (const stack of stacks) {
-  const file = runbookFileName(stack.definition.service, stack.environmentDefinition.name, RunbookTarget.AWS);
-  fs.writeFileSync(path.join(runbookDir, file), renderStackRunbook(stack));
+  write(`runbooks/${runbookFileName(stack.definition.service, stack.environmentDefinition.name, RunbookTarget.AWS)}`, renderStackRunbook(stack));
+}
+for (const [relative, text] of Object.entries(kubernetesFiles)) {
+  write(relative, text);
 }

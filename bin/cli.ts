@@ -4,11 +4,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { synthesizeAws } from '../constructs/aws/synthesize';
+import { Command, CommanderError, Option } from 'commander';
 import { loadDefinitionFile } from '../lib/model/load';
 import { DefinitionError } from '../lib/model/problems';
 import { environmentOf, type ServiceDefinition } from '../lib/model/service-definition';
+import { synthesizeArtifacts, Target, targetsFor } from './artifacts';
 
 /** Where the CLI writes; tests capture it. */
 export interface CliIo {
@@ -32,19 +32,23 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 
   program
     .command('synth')
-    .description('Synthesize CloudFormation templates and runbooks for a definition')
+    .description('Synthesize CloudFormation templates, Kubernetes manifests and runbooks for a definition')
     .argument('<definition>', 'definition file (.yaml, .yml, .json or .ts)')
     .option('-e, --env <name...>', 'only these environments (default: all)')
+    .addOption(
+      new Option('-t, --target <target...>', 'only these targets (default: every target the workload runs on)').choices(Object.values(Target)),
+    )
     .option('-o, --out <dir>', 'output directory', 'glidepath-out')
-    .action((file: string, opts: { env?: string[]; out: string }) => {
+    .action((file: string, opts: { env?: string[]; target?: Target[]; out: string }) => {
       const definition = loadDefinitionFile(file);
-      const envs = selectEnvironments(definition, opts.env);
-      const aws = synthesizeAws(definition, envs);
-      const files: Record<string, string> = {};
-      for (const [name, text] of Object.entries(aws.templates)) files[path.join('aws', name)] = text;
-      for (const [name, text] of Object.entries(aws.runbooks)) files[path.join('runbooks', name)] = text;
+      const environments = selectEnvironments(definition, opts.env);
+      const targets = opts.target ?? targetsFor(definition);
+      if (targets.includes(Target.KUBERNETES) && !definition.workload.container) {
+        throw new Error(`${file}: "${definition.service}" is a function; the k8s target runs containers, use --target aws`);
+      }
+      const { files, warnings } = synthesizeArtifacts(definition, { environments, targets });
       writeAll(opts.out, files);
-      for (const warning of aws.warnings) io.err(`warning: ${warning}\n`);
+      for (const warning of warnings) io.err(`warning: ${warning}\n`);
       io.out(Object.keys(files).map((f) => `wrote ${path.join(opts.out, f)}\n`).join(''));
     });
 

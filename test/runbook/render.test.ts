@@ -5,7 +5,10 @@ import { AlarmSet } from '../../constructs/aws/alarm-set';
 import { DeadMansSwitch } from '../../constructs/aws/dead-mans-switch';
 import { synthesizeAws } from '../../constructs/aws/synthesize';
 import { resolveAlarmPolicy } from '../../lib/model/alarm-policy';
+import * as fs from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { loadDefinitionFile } from '../../lib/model/load';
+import { validateDefinition } from '../../lib/model/validate';
 import { collectRunbookFacts } from '../../lib/runbook/facts';
 import { mergeFacts } from '../../lib/runbook/merge';
 import { GENERATED_MARKER, renderRunbook } from '../../lib/runbook/render';
@@ -89,14 +92,19 @@ describe('example runbooks', () => {
     expect(md).toContain('| `checkout/prod/session-signing-key` | `SESSION_SIGNING_KEY` | every 30 days (generated) |');
   });
 
-  test('checkout-staging: the canary stages ECS skips are stated, and the level-2 bound is over budget', () => {
-    const md = checkout.runbooks['checkout-staging.md'];
+  test('checkout-staging with a 5-minute canary: the level-2 bound is over budget, in the runbook and as a warning', () => {
+    const raw = parseYaml(fs.readFileSync('examples/checkout/definition.yaml', 'utf8'));
+    raw.environments[1].rollout.stages[1].bake = '5m';
+    const slow = synthesizeAws(validateDefinition(raw), ['staging']);
+    const md = slow.runbooks['checkout-staging.md'];
     expect(md).toContain('| canary | 10% | 5m |');
     expect(md).toContain('Time bound: **7m20s**');
     expect(md).toContain('**over the 5m budget**');
-    expect(checkout.warnings).toContain(
+    expect(slow.warnings).toContain(
       'checkout-staging: rollback level 2 takes up to 7m20s with this configuration, over its 5m budget (start and health-check new tasks (allowance 1m + 2 × 10s) 1m20s + bake of the steps before 100% traffic 5m + shift traffic 1m)',
     );
+    expect(checkout.runbooks['checkout-staging.md']).toContain('Time bound: **4m20s**');
+    expect(checkout.warnings).toEqual([]);
   });
 
   test('payments-api-prod: the CodeDeploy canary and the alias rollback', () => {
