@@ -1,5 +1,4 @@
 import { Duration as CdkDuration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -47,17 +46,11 @@ export class ManagedSecret extends Construct implements IRunbookContributor {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.secret = secret;
-    const rotation = rotationFunction(this);
-    secret.grantRead(rotation);
-    secret.grantWrite(rotation);
-    rotation.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'],
-        resources: [secret.secretArn],
-      }),
-    );
+    // The rotation schedule grants the function exactly what rotation needs on this secret
+    // (describe, get, put, update the version stage; its key through Secrets Manager) and lets
+    // Secrets Manager invoke it. More (grantWrite's UpdateSecret) would let it re-key the secret.
     secret.addRotationSchedule('Rotation', {
-      rotationLambda: rotation,
+      rotationLambda: rotationFunction(this, props.removalPolicy ?? RemovalPolicy.RETAIN),
       automaticallyAfter: CdkDuration.days(props.rotationDays),
     });
   }
@@ -76,13 +69,16 @@ export class ManagedSecret extends Construct implements IRunbookContributor {
 const ROTATION_UUID = '6f1b0d0e-4d5c-4a63-9f0c-1e7c2a9b5d11';
 
 /** One rotation function per stack, shared by every ManagedSecret in it. */
-function rotationFunction(scope: Construct): lambda.SingletonFunction {
+function rotationFunction(scope: Construct, removalPolicy: RemovalPolicy): lambda.SingletonFunction {
   const stack = Stack.of(scope);
-  const logGroupId = 'GlidepathSecretRotationLogs';
-  const logGroup =
-    (stack.node.tryFindChild(logGroupId) as logs.LogGroup | undefined) ??
-    new logs.LogGroup(stack, logGroupId, { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
-  const fn = new lambda.SingletonFunction(scope, 'RotationFunction', {
+  // One wrapper per stack, not one per secret: each wrapper keeps its own cache of invoke grants,
+  // so a second wrapper would add the same Secrets Manager permission again and fail synthesis.
+  const functionId = 'GlidepathSecretRotationFunction';
+  const existing = stack.node.tryFindChild(functionId) as lambda.SingletonFunction | undefined;
+  if (existing) {
+    return existing;
+  }
+  return new lambda.SingletonFunction(stack, functionId, {
     uuid: ROTATION_UUID,
     lambdaPurpose: 'GlidepathSecretRotation',
     description: 'Rotates glidepath-generated opaque secrets',
@@ -90,9 +86,7 @@ function rotationFunction(scope: Construct): lambda.SingletonFunction {
     handler: 'index.handler',
     code: lambda.Code.fromInline(ROTATION_HANDLER_SOURCE),
     timeout: CdkDuration.seconds(30),
-    logGroup,
+    // Kept like the secrets whose rotations it records: the first ManagedSecret of the stack decides.
+    logGroup: new logs.LogGroup(stack, 'GlidepathSecretRotationLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy }),
   });
-  // GetRandomPassword has no resource to scope to.
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] }));
-  return fn;
 }
