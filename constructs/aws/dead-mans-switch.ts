@@ -15,7 +15,7 @@ export interface DeadMansSwitchProps {
   readonly heartbeat: cloudwatch.IMetric;
   /** What the heartbeat is, in words, e.g. "ECS CPU samples of checkout-prod". */
   readonly heartbeatDescription: string;
-  /** Fire after this many minutes without a datapoint. @default 5 */
+  /** Fire after this many minutes without a datapoint, 1 to 1440. @default 5 */
   readonly missingMinutes?: number;
   /** Topic that pages. */
   readonly topic: sns.ITopic;
@@ -37,8 +37,9 @@ export class DeadMansSwitch extends Construct implements IRunbookContributor {
   constructor(scope: Construct, id: string, private readonly props: DeadMansSwitchProps) {
     super(scope, id);
     const minutes = props.missingMinutes ?? 5;
-    if (!Number.isInteger(minutes) || minutes < 1) {
-      throw new Error(`DeadMansSwitch 'missingMinutes' (${minutes}) must be a whole number of minutes, at least 1`);
+    // CloudWatch evaluates at most one day of 1-minute periods (EvaluationPeriods × Period ≤ 86400 s).
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
+      throw new Error(`DeadMansSwitch 'missingMinutes' (${minutes}) must be a whole number of minutes from 1 to 1440 (one day, the longest CloudWatch evaluates at 1-minute periods)`);
     }
     const metric = (props.heartbeat as cloudwatch.Metric).with({ period: CdkDuration.minutes(1), statistic: 'SampleCount' });
     this.alarm = new cloudwatch.Alarm(this, 'Resource', {
