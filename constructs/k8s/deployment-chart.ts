@@ -1,6 +1,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
+import { HeartbeatSource } from '../../lib/model/dead-mans-switch';
 import { Duration } from '../../lib/model/duration';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import type { EnvironmentDefinition } from '../../lib/model/environment';
@@ -41,6 +42,9 @@ export interface DeploymentChartProps extends Omit<ChartProps, 'namespace'> {
  * is in the runbook's rollout section.
  */
 export class DeploymentChart extends Chart implements IRunbookContributor {
+  /** The series a service with `deadMansSwitch.source: heartbeat` exposes on its metrics endpoint while it works. */
+  public static readonly HEARTBEAT_METRIC = 'glidepath_heartbeat_total';
+
   /** The rendered environment. */
   public readonly environmentDefinition: EnvironmentDefinition;
   /** The namespace every object lives in, e.g. `checkout-prod`. */
@@ -101,7 +105,12 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       path: props.metricsPath,
       interval: scrapeInterval,
     });
-    const signals = PrometheusSignals.forWorkload({ namespace, job: definition.service });
+    const signals = PrometheusSignals.forWorkload({
+      namespace,
+      job: definition.service,
+      // The Prometheus counterpart of the CloudWatch Glidepath/Heartbeat metric.
+      heartbeatMetric: env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT ? DeploymentChart.HEARTBEAT_METRIC : undefined,
+    });
 
     const argo = env.rollout.strategy !== 'rolling' && env.rollout.strategy !== 'all-at-once';
     if (argo) {
@@ -153,6 +162,11 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
     });
   }
 
+  /** Where the platform runs a different schedule than requested, one sentence each (synth warns). */
+  public warnings(): string[] {
+    return [...this.workload.schedule.deviations, ...this.workload.schedule.unheldWaits];
+  }
+
   public runbookFacts(): RunbookFacts {
     const { definition } = this.props;
     const env = this.environmentDefinition;
@@ -174,7 +188,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         `kubectl -n ${this.namespaceName} get pods -w`,
         ...(this.workload.kind === 'Rollout' ? [`kubectl argo rollouts dashboard (then open the ${this.namespaceName} namespace)`] : []),
       ],
-      notes: this.workload.schedule.deviations.map((d) => `the schedule differs from the request: ${d}`),
+      notes: this.warnings().map((w) => `the schedule differs from the request: ${w}`),
     };
   }
 }

@@ -114,10 +114,7 @@ export class ExternalSecrets extends Construct implements IRunbookContributor {
         ...this.props.secrets.map((s) => ({ type: 'external-secrets.io/ExternalSecret', name: this.kubernetesSecretName(s.name) })),
       ],
       notes: this.props.secrets.length
-        ? [
-            `to re-read a secret now: ${ns} annotate externalsecret ${this.kubernetesSecretName(this.props.secrets[0].name)} force-sync="$(date +%s)" --overwrite`,
-            'a new secret value reaches the pods when they restart (environment variables are read at start)',
-          ]
+        ? [`to re-read a secret now: ${ns} annotate externalsecret ${this.kubernetesSecretName(this.props.secrets[0].name)} force-sync="$(date +%s)" --overwrite`]
         : [],
     };
   }

@@ -18,6 +18,9 @@ import type { SecretEnvironmentVariable } from './external-secrets';
 import { KubeArgoRollout } from './private/crds';
 import { podTemplate, type ContainerSpec } from './private/pod-template';
 
+/** Seconds without progress after which a rollout is marked failed (and a Rollout aborts). */
+const DEPLOYMENT_PROGRESS_DEADLINE_SECONDS = 600;
+
 /** How the workload is exposed outside the cluster. */
 export interface WorkloadIngressOptions {
   /** Host name the Ingress answers. @default - every host (no `host` in the rule) */
@@ -134,7 +137,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
         spec: {
           ...(replicas !== undefined ? { replicas } : {}),
           revisionHistoryLimit: 5,
-          progressDeadlineSeconds: 600,
+          progressDeadlineSeconds: DEPLOYMENT_PROGRESS_DEADLINE_SECONDS,
           progressDeadlineAbort: true,
           selector: { matchLabels: this.selectorLabels },
           template: k8s.toJson_PodTemplateSpec(template),
@@ -150,7 +153,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
         spec: {
           replicas,
           revisionHistoryLimit: 5,
-          progressDeadlineSeconds: 600,
+          progressDeadlineSeconds: DEPLOYMENT_PROGRESS_DEADLINE_SECONDS,
           minReadySeconds: 10,
           selector: { matchLabels: this.selectorLabels },
           template,
@@ -233,8 +236,9 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       rollout: { schedule: this.schedule, summary: this.summary() },
       deploy: this.deployCommands(),
       rollback: this.rollbackLevels(),
+      automaticRollback: this.automaticRollback(),
       resources: this.resources,
-      notes: [...(this.argo?.notes ?? []), ...(this.props.secretEnvironment?.length ? [`after a secret changes, restart the pods: ${this.restartCommand()}`] : [])],
+      notes: [...(this.argo?.notes ?? []), ...(this.props.secretEnvironment?.length ? [`a new secret value reaches the pods only when they restart (environment variables are read at start): ${this.restartCommand()}`] : [])],
     };
   }
 
@@ -384,6 +388,21 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
         verify: [status],
       },
     ];
+  }
+
+  private automaticRollback(): string {
+    const analysis = this.props.analysis;
+    if (this.kind === 'Deployment') {
+      return `none: a Deployment does not roll back by itself; pods that fail their readiness probe get no traffic, maxUnavailable keeps old pods serving, and after ${DEPLOYMENT_PROGRESS_DEADLINE_SECONDS}s without progress the rollout is only marked failed`;
+    }
+    if (!analysis) {
+      return `Argo Rollouts aborts (all traffic back to the stable version) when the new pods make no progress for ${DEPLOYMENT_PROGRESS_DEADLINE_SECONDS}s; no analysis is attached`;
+    }
+    const failures = analysis.failureLimit + 1;
+    const when = `${failures} measurement${failures > 1 ? 's' : ''} of AnalysisTemplate ${analysis.templateName} fail${failures > 1 ? '' : 's'}, or the new pods make no progress for ${DEPLOYMENT_PROGRESS_DEADLINE_SECONDS}s`;
+    return this.argo?.canary
+      ? `Argo Rollouts aborts the canary and sends all traffic back to the stable version when ${when}`
+      : `Argo Rollouts keeps the active Service on the old version when ${analysis.healthTemplateName} fails before promotion, and switches it back when ${when} after promotion (within the ${this.schedule.steps[this.schedule.steps.length - 1]?.bake} the old version is kept)`;
   }
 
   private abortBound(budget: Duration): TimeBound | undefined {

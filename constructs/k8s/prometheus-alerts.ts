@@ -265,9 +265,12 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
       name: a.rule.alert,
       severity: critical ? AlarmSeverity.CRITICAL : AlarmSeverity.WARNING,
       condition: `${a.rule.expr}${a.rule.for ? ` for ${a.rule.for}` : ''} (PrometheusRule ${ns}/${this.props.name})`,
-      missingData: deadMan
-        ? 'breaching: the alert is about missing data'
-        : 'not breaching: without request metrics the expression is empty; the DeadMansSwitch alert covers missing data',
+      missingData:
+        a.kind === AlertKind.WATCHDOG
+          ? 'not applicable: the expression is a constant'
+          : deadMan
+            ? 'breaching: the alert is about missing data'
+            : 'not breaching: without the metrics the expression is empty; the DeadMansSwitch alert covers missing data',
       notifies: `Alertmanager, severity="${a.rule.labels.severity}"`,
       meaning: a.rule.annotations.description,
       impact: a.kind === AlertKind.WATCHDOG
@@ -277,19 +280,41 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
         : critical
           ? 'Users are affected now.'
           : 'No user impact yet; the critical alert follows if the trend continues.',
-      diagnosis: [
+      diagnosis: a.kind === AlertKind.WATCHDOG ? WATCHDOG_DIAGNOSIS : [
         ...(this.props.diagnosis ?? []),
+        ...(deadMan
+          ? [
+              {
+                description: 'Check that pods run and are ready',
+                command: `kubectl -n ${ns} get pods -o wide`,
+                expected: 'every pod Running and READY',
+              },
+              {
+                description: 'Check that Prometheus is told to scrape them',
+                command: `kubectl -n ${ns} get podmonitors,servicemonitors`,
+                expected: 'the workload\'s PodMonitor is listed',
+              },
+            ]
+          : []),
         {
           description: 'Show the alert as Prometheus evaluates it',
           command: `kubectl -n ${ns} get prometheusrule ${this.props.name} -o yaml`,
           expected: `a rule "${a.rule.alert}" with the expression above`,
         },
       ],
-      mitigation: this.props.mitigation ?? [
-        'If a rollout is in progress, abort it (rollback level 2).',
-        'If the last rollout finished recently, roll back to the previous revision (rollback level 2 or 3).',
-        'Otherwise escalate to the owning team in the release channel.',
-      ],
+      mitigation:
+        a.kind === AlertKind.WATCHDOG
+          ? ['Nothing while it fires.', 'When it stops: restore Prometheus and Alertmanager first; until then, watch the service by hand.']
+          : deadMan
+            ? [
+                'If no pod runs: roll back to the previous revision (rollback level 2), then find out why the pods stopped.',
+                'If pods run but are not scraped: fix the PodMonitor or the metrics endpoint; until then, watch the service by hand.',
+              ]
+            : (this.props.mitigation ?? [
+                'If a rollout is in progress, abort it (rollback level 2).',
+                'If the last rollout finished recently, roll back to the previous revision (rollback level 2 or 3).',
+                'Otherwise escalate to the owning team in the release channel.',
+              ]),
     };
   }
 
@@ -297,6 +322,14 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
     return `${this.props.service} (${this.props.environment})`;
   }
 }
+
+const WATCHDOG_DIAGNOSIS: RunbookCommand[] = [
+  {
+    description: 'Find the Prometheus and Alertmanager pods and check they run',
+    command: 'kubectl get pods --all-namespaces -l "app.kubernetes.io/name in (prometheus,alertmanager)"',
+    expected: 'every pod Running and READY',
+  },
+];
 
 /** Prometheus alert names are metric-name-like: `critical-error-rate` → `CriticalErrorRate`. */
 export function alertName(kind: AlertKind): string {

@@ -112,6 +112,22 @@ describe('DeploymentChart', () => {
     expect(objectOf(manifests, 'PodMonitor').spec.podMetricsEndpoints[0].path).toBe('/internal/metrics');
   });
 
+  test('a service-published heartbeat is what the dead-man switch watches', () => {
+    const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], { deadMansSwitch: { source: 'heartbeat' } });
+    const rules = objectOf(Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' })), 'PrometheusRule').spec.groups[0].rules;
+    expect(rules.find((r: { alert: string }) => r.alert === 'DeadMansSwitch').expr).toBe('absent_over_time(glidepath_heartbeat_total{namespace="shop-dev",job="shop"}[4m])');
+  });
+
+  test('says what rolls back without a human', () => {
+    const facts = (strategy: string, name = 'staging') =>
+      new DeploymentChart(new App(), 'C', { definition: containerService([{ name, rollout: { strategy } }]), environment: name }).workload.runbookFacts();
+    expect(facts('canary').automaticRollback).toBe(
+      'Argo Rollouts aborts the canary and sends all traffic back to the stable version when 2 measurements of AnalysisTemplate shop-rollback fail, or the new pods make no progress for 600s',
+    );
+    expect(facts('blue-green', 'prod').automaticRollback).toMatch(/^Argo Rollouts keeps the active Service on the old version when shop-rollback-health fails before promotion/);
+    expect(facts('rolling').automaticRollback).toMatch(/^none: a Deployment does not roll back by itself/);
+  });
+
   test('fails for an unknown environment, listing the defined ones', () => {
     const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }]);
     expect(() => new DeploymentChart(new App(), 'C', { definition, environment: 'prod' })).toThrow('environment "prod" is not defined for service "shop"; defined: dev');

@@ -97,6 +97,19 @@ describe('PrometheusAlerts', () => {
     expect(facts.find((f) => f.name === 'DeadMansSwitch')?.missingData).toMatch(/^breaching/);
   });
 
+  test('Watchdog and dead-man facts send on-call to the right places', () => {
+    const facts = alerts().construct.runbookFacts().alarms ?? [];
+    const watchdog = facts.find((f) => f.name === 'Watchdog')!;
+    expect(watchdog.diagnosis.map((c) => c.command)).toEqual(['kubectl get pods --all-namespaces -l "app.kubernetes.io/name in (prometheus,alertmanager)"']);
+    expect(watchdog.missingData).toBe('not applicable: the expression is a constant');
+    const deadMan = facts.find((f) => f.name === 'DeadMansSwitch')!;
+    expect(deadMan.diagnosis.map((c) => c.command)).toEqual([
+      'kubectl -n shop-prod get pods -o wide',
+      'kubectl -n shop-prod get podmonitors,servicemonitors',
+      'kubectl -n shop-prod get prometheusrule shop -o yaml',
+    ]);
+  });
+
   test('fails when missingFor leaves no room for two scrapes of for', () => {
     expect(() => alerts({ deadMansSwitch: resolveDeadMansSwitch({ missingFor: Duration.minutes(1) }) })).toThrow(
       'deadMansSwitch.missingFor is 1m; on Prometheus it must be at least 3 × the scrape interval (1m30s) so that one missed scrape does not page; raise missingFor or lower the scrape interval',
