@@ -16,17 +16,28 @@ describe('glidepath CLI', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('synth writes templates and runbooks for the chosen environments', async () => {
+  test('synth writes templates, manifests and runbooks of every target for the chosen environments', async () => {
     const io = capture();
     const out = path.join(dir, 'out');
     const code = await main(['synth', 'examples/checkout/definition.yaml', '--env', 'prod', '--out', out], io);
     expect(code).toBe(0);
     expect(fs.readdirSync(path.join(out, 'aws'))).toEqual(['checkout-prod.template.json']);
-    expect(fs.readdirSync(path.join(out, 'runbooks'))).toEqual(['checkout-prod.md']);
+    expect(fs.readdirSync(path.join(out, 'runbooks'))).toEqual(['checkout-prod.k8s.md', 'checkout-prod.md']);
+    expect(fs.readdirSync(path.join(out, 'k8s'))).toEqual(['checkout-prod.k8s.yaml']);
     const template = JSON.parse(fs.readFileSync(path.join(out, 'aws', 'checkout-prod.template.json'), 'utf8'));
     expect(Object.values(template.Resources as Record<string, { Type: string }>).some((r) => r.Type === 'AWS::ECS::Service')).toBe(true);
     expect(io.stdout.join('')).toContain(`wrote ${path.join(out, 'runbooks', 'checkout-prod.md')}`);
     expect(fs.readdirSync(dir)).toEqual(['out']); // no staging directory left behind
+  });
+
+  test('--target picks one target; a function cannot go to Kubernetes', async () => {
+    const out = path.join(dir, 'out');
+    expect(await main(['synth', 'examples/checkout/definition.yaml', '--env', 'dev', '--target', 'k8s', '--out', out], capture())).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['k8s', 'runbooks']);
+    const io = capture();
+    expect(await main(['synth', 'examples/payments-api/definition.ts', '--target', 'k8s', '--out', path.join(dir, 'fn')], io)).toBe(1);
+    expect(io.stderr.join('')).toContain('"payments-api" is a function; the k8s target runs containers, use --target aws');
+    expect(fs.existsSync(path.join(dir, 'fn'))).toBe(false);
   });
 
   test('an invalid definition exits 1 with every problem and writes nothing', async () => {

@@ -8,8 +8,7 @@ describe('quick start: npx cdk synth', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-quick-start-'));
   let result: ReturnType<typeof spawnSync>;
   beforeAll(() => {
-    const env = { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true' };
-    delete env.AWS_PROFILE;
+    const env: NodeJS.ProcessEnv = { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true' };
     result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', outdir], { encoding: 'utf8', env, timeout: 180_000 });
   });
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
