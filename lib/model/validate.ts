@@ -20,6 +20,17 @@ export interface ValidateOptions {
 
 type Parsed = z.output<typeof serviceDefinitionSchema>;
 
+/**
+ * What the cross-field checks look at: a parsed definition, or, when parts of it failed the schema,
+ * the parts that passed (failed environments and secrets are `undefined` at their index, so
+ * messages keep the user's indexes; a failed workload is `undefined`).
+ */
+type Checkable = Omit<Parsed, 'workload' | 'environments' | 'secrets'> & {
+  readonly workload?: Parsed['workload'];
+  readonly environments: readonly (EnvironmentInput | undefined)[];
+  readonly secrets?: readonly (SecretInput | undefined)[];
+};
+
 /** Plain configuration keys and values that look like credentials. */
 const SECRET_KEY = /(passw(or)?d|secret|token|api[-_]?key|private[-_]?key|credential)/i;
 const SECRET_VALUE = [
@@ -44,7 +55,9 @@ function isValidPeriod(period: Duration): boolean {
 export function validateDefinition(input: unknown, options: ValidateOptions = {}): ServiceDefinition {
   const parsed = serviceDefinitionSchema.safeParse(input);
   if (!parsed.success) {
-    throw new DefinitionError(problemsFromIssues(parsed.error.issues, input, knownKeysAt), options.source);
+    // Report the cross-field problems of the parts that did parse too: every problem at once.
+    const structural = problemsFromIssues(parsed.error.issues, input, knownKeysAt);
+    throw new DefinitionError([...structural, ...checkDefinition(partialParse(input))], options.source);
   }
   const problems = checkDefinition(parsed.data);
   if (problems.length > 0) {
@@ -60,7 +73,28 @@ export function defineService(input: ServiceDefinitionInput, options: ValidateOp
   return validateDefinition(input, options);
 }
 
-function checkDefinition(def: Parsed): Problem[] {
+/** Parses each part of a definition on its own, keeping the parts that pass. */
+function partialParse(input: unknown): Checkable {
+  const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const shape = serviceDefinitionSchema.shape;
+  const part = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+    const result = schema.safeParse(value);
+    return result.success ? result.data : undefined;
+  };
+  const list = <T>(schema: z.ZodType<T>, value: unknown): (T | undefined)[] => (Array.isArray(value) ? value.map((v) => part(schema, v)) : []);
+  return {
+    service: typeof raw.service === 'string' ? raw.service : '',
+    owners: part(shape.owners, raw.owners) as Parsed['owners'],
+    workload: part(shape.workload, raw.workload),
+    alarms: part(shape.alarms, raw.alarms),
+    deadMansSwitch: part(shape.deadMansSwitch, raw.deadMansSwitch),
+    rollbackBudgets: part(shape.rollbackBudgets, raw.rollbackBudgets),
+    environments: list(shape.environments.element, raw.environments),
+    secrets: list(shape.secrets.unwrap().element, raw.secrets),
+  };
+}
+
+function checkDefinition(def: Checkable): Problem[] {
   const problems: Problem[] = [];
   const budgets = def.rollbackBudgets ?? {};
   for (const [key, budget] of Object.entries(budgets)) {
@@ -69,28 +103,29 @@ function checkDefinition(def: Parsed): Problem[] {
     }
   }
 
-  if (def.workload.container) {
+  if (def.workload?.container) {
     checkPlainEnvironment(def.workload.container.environment, ['workload', 'container', 'environment'], problems);
   }
-  if (def.workload.function) {
+  if (def.workload?.function) {
     checkPlainEnvironment(def.workload.function.environment, ['workload', 'function', 'environment'], problems);
   }
 
-  checkDuplicates(def.environments.map((e) => e.name), ['environments'], 'name', 'environment names must be unique', problems);
+  checkDuplicates(def.environments.map((e) => e?.name), ['environments'], 'name', 'environment names must be unique', problems);
   const secrets = def.secrets ?? [];
-  checkDuplicates(secrets.map((s) => s.name), ['secrets'], 'name', 'secret names must be unique', problems);
-  checkDuplicates(secrets.map((s) => s.envVar), ['secrets'], 'envVar', 'each secret needs its own environment variable', problems);
-  secrets.forEach((secret, i) => checkSecret(secret, i, def, problems));
+  checkDuplicates(secrets.map((s) => s?.name), ['secrets'], 'name', 'secret names must be unique', problems);
+  checkDuplicates(secrets.map((s) => s?.envVar), ['secrets'], 'envVar', 'each secret needs its own environment variable', problems);
+  secrets.forEach((secret, i) => secret && checkSecret(secret, i, def, problems));
 
   const productionIndexes: number[] = [];
   def.environments.forEach((env, i) => {
+    if (!env) return;
     const at = (...rest: PropertyKey[]) => ['environments', i, ...rest];
     const production = isProduction(env);
     if (production) {
       productionIndexes.push(i);
     } else if (productionIndexes.length > 0) {
       problems.push(
-        problem(at('name'), env.name, `"${env.name}" comes after production environment "${def.environments[productionIndexes[0]].name}"; list environments in promotion order with production last`),
+        problem(at('name'), env.name, `"${env.name}" comes after production environment "${def.environments[productionIndexes[0]]?.name}"; list environments in promotion order with production last`),
       );
     }
     if (`${def.service}-${env.name}`.length > 60) {
@@ -132,16 +167,16 @@ function checkPlainEnvironment(vars: Record<string, string>, at: PropertyKey[], 
   }
 }
 
-function checkDuplicates(values: string[], at: PropertyKey[], field: string, why: string, problems: Problem[]): void {
+function checkDuplicates(values: (string | undefined)[], at: PropertyKey[], field: string, why: string, problems: Problem[]): void {
   values.forEach((value, i) => {
     const first = values.indexOf(value);
-    if (first !== i) {
+    if (value !== undefined && first !== i) {
       problems.push(problem([...at, i, field], value, `${why}; "${value}" is already used by ${at.join('.')}[${first}]`));
     }
   });
 }
 
-function checkSecret(secret: SecretInput, i: number, def: Parsed, problems: Problem[]): void {
+function checkSecret(secret: SecretInput, i: number, def: Checkable, problems: Problem[]): void {
   const at = (...rest: PropertyKey[]) => ['secrets', i, ...rest];
   if (secret.value !== undefined) {
     problems.push(
@@ -163,16 +198,16 @@ function checkSecret(secret: SecretInput, i: number, def: Parsed, problems: Prob
       problems.push(problem(at('generate', 'rotation'), secret.generate.rotation.toString(), 'rotation must be a whole number of days between "1d" and "1000d"'));
     }
   }
-  const plain = def.workload.container?.environment ?? def.workload.function?.environment ?? {};
+  const plain = def.workload?.container?.environment ?? def.workload?.function?.environment ?? {};
   if (secret.envVar in plain) {
     problems.push(problem(at('envVar'), secret.envVar, `"${secret.envVar}" is also set in the workload's plain environment; remove it there`));
   }
 }
 
-function checkRollout(env: EnvironmentInput, def: Parsed, at: (...rest: PropertyKey[]) => PropertyKey[], problems: Problem[]): void {
+function checkRollout(env: EnvironmentInput, def: Checkable, at: (...rest: PropertyKey[]) => PropertyKey[], problems: Problem[]): void {
   const { strategy, stages } = env.rollout;
   const shifting = strategy === RolloutStrategy.CANARY || strategy === RolloutStrategy.LINEAR || strategy === RolloutStrategy.BLUE_GREEN;
-  if (!isContainer(def.workload) && strategy === RolloutStrategy.ROLLING) {
+  if (def.workload && !isContainer(def.workload) && strategy === RolloutStrategy.ROLLING) {
     problems.push(problem(at('rollout', 'strategy'), strategy, 'functions shift traffic between versions and cannot roll instances; use "canary", "linear", "blue-green" or "all-at-once"'));
   }
   if (!shifting) {
@@ -239,7 +274,7 @@ function checkEvaluation(evaluation: Evaluation, at: PropertyKey[], problems: Pr
 function checkAlarms(
   alarms: AlarmPolicy,
   env: EnvironmentInput,
-  def: Parsed,
+  def: Checkable,
   at: (...rest: PropertyKey[]) => PropertyKey[],
   production: boolean,
   problems: Problem[],
@@ -273,7 +308,7 @@ function checkAlarms(
   void def;
 }
 
-function checkCapacity(env: EnvironmentInput, def: Parsed, at: (...rest: PropertyKey[]) => PropertyKey[], problems: Problem[]): void {
+function checkCapacity(env: EnvironmentInput, def: Checkable, at: (...rest: PropertyKey[]) => PropertyKey[], problems: Problem[]): void {
   const capacity = env.capacity ?? {};
   const { minCount, maxCount } = capacity;
   if ((minCount === undefined) !== (maxCount === undefined)) {
@@ -289,7 +324,7 @@ function checkCapacity(env: EnvironmentInput, def: Parsed, at: (...rest: Propert
       if (capacity.desiredCount < minCount || capacity.desiredCount > maxCount) {
         problems.push(problem(at('capacity', 'desiredCount'), capacity.desiredCount, `it must be between minCount (${minCount}) and maxCount (${maxCount})`));
       }
-    } else if (def.workload.container && (def.workload.container.desiredCount < minCount || def.workload.container.desiredCount > maxCount)) {
+    } else if (def.workload?.container && (def.workload.container.desiredCount < minCount || def.workload.container.desiredCount > maxCount)) {
       problems.push(
         problem(
           ['workload', 'container', 'desiredCount'],

@@ -636,6 +636,21 @@ const cases: Case[] = [
     ],
   ],
   [
+    'schema and cross-field problems together, all reported in one run',
+    (d) => {
+      d.workload.container.port = 0;
+      d.environments[0].rollout.stages = [stage(50), stage(25)];
+      d.environments[1].rollout.strategy = 'big-bang';
+      d.environments.push({ name: 'qa', rollout: { strategy: 'canary' } });
+    },
+    [
+      'workload.container.port is 0; it must be at least 1',
+      'environments[1].rollout.strategy is "big-bang"; use one of "blue-green", "canary", "linear", "rolling", "all-at-once"',
+      'environments[0].rollout.stages[1].trafficPercent is 25; it must be greater than stages[0] (50); stages run in order of increasing traffic',
+      'environments[0].rollout.stages[1].trafficPercent is 25; the last stage must send 100% of traffic to the new version',
+    ],
+  ],
+  [
     'several semantic problems, all reported',
     (d) => {
       d.alarms = { warning: { errorRatePercent: 9 } };
