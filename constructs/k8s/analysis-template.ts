@@ -31,7 +31,11 @@ export interface RollbackAnalysisProps {
    * @default - unlimited
    */
   readonly measurements?: number;
-  /** Measurements the health template takes (one per rollback-trigger period). @default 3 */
+  /**
+   * Write the `<name>-health` template too, taking this many measurements (one per rollback-trigger
+   * period): blue-green pre-promotion analysis uses it.
+   * @default - no health template
+   */
   readonly healthMeasurements?: number;
 }
 
@@ -43,8 +47,8 @@ export interface RollbackAnalysisProps {
  *   latency below the critical threshold, measured every rollback-trigger period; the analysis
  *   fails (and the Rollout aborts) at `datapointsToAlarm` failed measurements. A window without
  *   requests (NaN) passes: the dead-man's switch covers missing data.
- * - `<name>-health`: every pod of the new version is scraped and up; for blue-green pre-promotion,
- *   when the preview has no user traffic to measure.
+ * - `<name>-health` (when `healthMeasurements` is set): every pod of the new version is scraped
+ *   and up; for blue-green pre-promotion, when the preview has no user traffic to measure.
  *
  * Both take the argument `pod-template-hash` (the Rollout passes the new ReplicaSet's hash).
  *
@@ -58,8 +62,8 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
 
   /** Name of the error-rate and latency template. */
   public readonly templateName: string;
-  /** Name of the health template. */
-  public readonly healthTemplateName: string;
+  /** Name of the health template, when `healthMeasurements` asked for one. */
+  public readonly healthTemplateName?: string;
   /** Failed measurements the error-rate template tolerates before it fails. */
   public readonly failureLimit: number;
   /** Time between measurements. */
@@ -69,7 +73,7 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
     super(scope, id);
     const { rollbackTrigger, signals } = props;
     this.templateName = props.name;
-    this.healthTemplateName = `${props.name}-health`;
+    this.healthTemplateName = props.healthMeasurements !== undefined ? `${props.name}-health` : undefined;
     this.interval = rollbackTrigger.evaluation.period;
     this.failureLimit = rollbackTrigger.evaluation.datapointsToAlarm - 1;
     const scrape = props.scrapeInterval ?? Duration.seconds(30);
@@ -104,22 +108,24 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
         ],
       },
     });
-    new KubeArgoAnalysisTemplate(this, 'Health', {
-      metadata: { name: this.healthTemplateName, namespace: props.namespace },
-      spec: {
-        args,
-        metrics: [
-          {
-            name: 'pods-up',
-            interval: promDuration(this.interval),
-            count: props.healthMeasurements ?? 3,
-            failureLimit: 0,
-            successCondition: 'result[0] == 1',
-            provider: { prometheus: { address, query: signals.minUp(latest) } },
-          },
-        ],
-      },
-    });
+    if (this.healthTemplateName) {
+      new KubeArgoAnalysisTemplate(this, 'Health', {
+        metadata: { name: this.healthTemplateName, namespace: props.namespace },
+        spec: {
+          args,
+          metrics: [
+            {
+              name: 'pods-up',
+              interval: promDuration(this.interval),
+              count: props.healthMeasurements,
+              failureLimit: 0,
+              successCondition: 'result[0] == 1',
+              provider: { prometheus: { address, query: signals.minUp(latest) } },
+            },
+          ],
+        },
+      });
+    }
   }
 
   public runbookFacts(): RunbookFacts {
@@ -157,7 +163,7 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
       ],
       resources: [
         { type: 'argoproj.io/AnalysisTemplate', name: this.templateName },
-        { type: 'argoproj.io/AnalysisTemplate', name: this.healthTemplateName },
+        ...(this.healthTemplateName ? [{ type: 'argoproj.io/AnalysisTemplate', name: this.healthTemplateName }] : []),
       ],
     };
   }

@@ -129,7 +129,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         prometheusAddress: props.prometheusAddress,
         scrapeInterval,
         measurements: blueGreen ? measurementsIn(stages[stages.length - 1].bake) : undefined,
-        healthMeasurements: test ? Math.min(3, measurementsIn(test.bake)) : undefined,
+        healthMeasurements: blueGreen ? Math.min(3, test ? measurementsIn(test.bake) : 3) : undefined,
       });
     }
 

@@ -238,7 +238,14 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       rollback: this.rollbackLevels(),
       automaticRollback: this.automaticRollback(),
       resources: this.resources,
-      notes: [...(this.argo?.notes ?? []), ...(this.props.secretEnvironment?.length ? [`a new secret value reaches the pods only when they restart (environment variables are read at start): ${this.restartCommand()}`] : [])],
+      notes: [
+        ...(this.argo?.notes ?? []),
+        ...((this.props.capacity.scaling?.minCount ?? this.props.capacity.desiredCount) < 2
+          ? [
+              `${this.kind} ${this.name} can run a single pod: evicting it (node drain, cluster upgrade) interrupts the service; the PodDisruptionBudget allows that so drains do not hang; run at least 2 pods for zero downtime`,
+            ]
+          : []),
+        ...(this.props.secretEnvironment?.length ? [`a new secret value reaches the pods only when they restart (environment variables are read at start): ${this.restartCommand()}`] : [])],
     };
   }
 
@@ -266,7 +273,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
         scaleDownDelaySeconds: bg.scaleDownDelaySeconds,
         ...(analysis
           ? {
-              prePromotionAnalysis: { templates: [{ templateName: analysis.healthTemplateName }], args },
+              ...(analysis.healthTemplateName ? { prePromotionAnalysis: { templates: [{ templateName: analysis.healthTemplateName }], args } } : {}),
               postPromotionAnalysis: { templates: [{ templateName: analysis.templateName }], args },
             }
           : {}),
@@ -402,7 +409,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     const when = `${failures} measurement${failures > 1 ? 's' : ''} of AnalysisTemplate ${analysis.templateName} fail${failures > 1 ? '' : 's'}, or the new pods make no progress for ${DEPLOYMENT_PROGRESS_DEADLINE_SECONDS}s`;
     return this.argo?.canary
       ? `Argo Rollouts aborts the canary and sends all traffic back to the stable version when ${when}`
-      : `Argo Rollouts keeps the active Service on the old version when ${analysis.healthTemplateName} fails before promotion, and switches it back when ${when} after promotion (within the ${this.schedule.steps[this.schedule.steps.length - 1]?.bake} the old version is kept)`;
+      : `Argo Rollouts ${analysis.healthTemplateName ? `keeps the active Service on the old version when ${analysis.healthTemplateName} fails before promotion, and ` : ''}switches the active Service back when ${when} after promotion (within the ${this.schedule.steps[this.schedule.steps.length - 1]?.bake} the old version is kept)`;
   }
 
   private abortBound(budget: Duration): TimeBound | undefined {

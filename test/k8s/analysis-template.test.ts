@@ -15,6 +15,7 @@ function synth(overrides: Partial<RollbackAnalysisProps> = {}): { analysis: Roll
     }).rollbackTrigger,
     p99LatencyMs: 2500,
     rolloutName: 'shop',
+    healthMeasurements: 3,
     ...overrides,
   });
   return { analysis, manifests: Testing.synth(chart) };
@@ -55,6 +56,12 @@ describe('RollbackAnalysis', () => {
     const health = objectOf(manifests, 'AnalysisTemplate', 'shop-rollback-health').spec.metrics[0];
     expect(health).toMatchObject({ name: 'pods-up', count: 3, failureLimit: 0, successCondition: 'result[0] == 1' });
     expect(health.provider.prometheus.query).toBe('min(up{namespace="shop-prod",job="shop",rollouts_pod_template_hash="{{args.pod-template-hash}}"})');
+  });
+
+  test('no health template unless asked for', () => {
+    const { analysis: plain, manifests: only } = synth({ healthMeasurements: undefined });
+    expect(only.map((m) => m.metadata.name)).toEqual(['shop-rollback']);
+    expect(plain.healthTemplateName).toBeUndefined();
   });
 
   test('measurements and address are configurable', () => {

@@ -4,7 +4,7 @@ import { App, Testing } from 'cdk8s';
 import { loadDefinitionFile, validateDefinition } from '../../lib/model';
 import { RunbookTarget } from '../../lib/runbook/facts';
 import { DeploymentChart } from '../../constructs/k8s';
-import { bashSyntaxError, commandsOf, containerService, objectOf, validateObject, type Manifest } from './helpers';
+import { bashSyntaxError, commandsOf, containerService, objectOf, shellcheckFindings, validateObject, type Manifest } from './helpers';
 import { collectRunbookFacts } from '../../lib/runbook/facts';
 
 const EXAMPLES = ['storefront-web', 'checkout']
@@ -46,6 +46,11 @@ describe.each(cases)('%s', (_name, definition, environment) => {
     const commands = commandsOf(facts);
     expect(commands.length).toBeGreaterThan(5);
     for (const command of commands) expect([command, bashSyntaxError(command)]).toEqual([command, undefined]);
+  });
+
+  test('runbook commands pass shellcheck', () => {
+    const findings = shellcheckFindings(commandsOf(facts));
+    if (findings !== undefined) expect(findings).toBe('');
   });
 
   test('every resource the runbook names exists in the manifest', () => {

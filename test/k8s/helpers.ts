@@ -161,6 +161,22 @@ export function bashSyntaxError(command: string): string | undefined {
   return result.status === 0 ? undefined : result.stderr.trim();
 }
 
+/**
+ * shellcheck findings (severity warning and above) for commands run as one script; empty when
+ * clean. Undefined when shellcheck is not installed, except in CI where that fails.
+ */
+export function shellcheckFindings(commands: readonly string[]): string | undefined {
+  const available = spawnSync('shellcheck', ['--version']).status === 0;
+  if (!available) {
+    if (process.env.CI === 'true') {
+      throw new Error('shellcheck is missing and CI=true: install it (apt-get install -y shellcheck)');
+    }
+    return undefined;
+  }
+  const result = spawnSync('shellcheck', ['-S', 'warning', '-s', 'bash', '-'], { input: commands.join('\n') + '\n', encoding: 'utf8' });
+  return result.stdout;
+}
+
 /** Whether promtool is on the PATH. In CI it must be (`.ci/run` installs Debian's `prometheus`). */
 export function havePromtool(): boolean {
   const found = spawnSync('promtool', ['--version'], { encoding: 'utf8' }).status === 0;

@@ -16,6 +16,7 @@ function synth(overrides: Partial<ProgressiveWorkloadProps> & { withAnalysis?: b
         rollbackTrigger: resolveAlarmPolicy().rollbackTrigger,
         p99LatencyMs: 5000,
         rolloutName: 'shop',
+        healthMeasurements: 3,
       })
     : undefined;
   const workload = new ProgressiveWorkload(chart, 'Workload', {
@@ -159,6 +160,15 @@ describe('ProgressiveWorkload: other strategies and capacity', () => {
     });
     expect(objectOf(manifests, 'Rollout').spec.replicas).toBeUndefined();
     expect(() => validateObject(hpa)).not.toThrow();
+  });
+
+  test('a single pod is called out in the runbook', () => {
+    const note = (capacity: ProgressiveWorkloadProps['capacity']) => synth({ capacity }).workload.runbookFacts().notes?.find((n) => n.includes('single pod'));
+    expect(note({ desiredCount: 1 })).toBe(
+      'Rollout shop can run a single pod: evicting it (node drain, cluster upgrade) interrupts the service; the PodDisruptionBudget allows that so drains do not hang; run at least 2 pods for zero downtime',
+    );
+    expect(note({ desiredCount: 2, scaling: { minCount: 1, maxCount: 4, targetCpuPercent: 60 } })).toBeDefined();
+    expect(note({ desiredCount: 2 })).toBeUndefined();
   });
 
   test('no scaling: no HPA', () => {

@@ -20,7 +20,6 @@ describe('synthesizeKubernetes', () => {
       'ExternalSecret',
       'PodMonitor',
       'AnalysisTemplate',
-      'AnalysisTemplate',
       'ServiceAccount',
       'Service',
       'Service',
