@@ -124,7 +124,13 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         new ec2.Vpc(this, 'Vpc', {
           maxAzs: 2,
           natGateways: env.production ? 2 : 1,
-          flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+          flowLogs: {
+            all: {
+              trafficType: ec2.FlowLogTrafficType.REJECT,
+              // An explicit log group, so flow logs follow the environment's retention like every other log group.
+              destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: logRetention, removalPolicy })),
+            },
+          },
         });
       const cluster = new ecs.Cluster(this, 'Cluster', {
         vpc,
