@@ -36,8 +36,10 @@ export class PrometheusSignals {
   public readonly requestsMetric: string;
   private readonly statusLabel: string;
   private readonly durationHistogram: string;
+  private readonly namespace: string;
 
   private constructor(options: PrometheusSignalsOptions) {
+    this.namespace = options.namespace;
     this.matchers = `namespace="${options.namespace}",job="${options.job}"`;
     this.requestsMetric = options.requestsMetric ?? 'http_requests_total';
     this.statusLabel = options.statusLabel ?? 'code';
@@ -73,13 +75,13 @@ export class PrometheusSignals {
 
   /** CPU use as a ratio of the CPU limit, over `window`. Needs cAdvisor and kube-state-metrics. */
   public cpuRatio(window: string, container: string): string {
-    const ns = this.matchers.split(',')[0];
+    const ns = `namespace="${this.namespace}"`;
     return `sum(rate(container_cpu_usage_seconds_total{${ns},container="${container}"}[${window}])) / sum(kube_pod_container_resource_limits{${ns},container="${container}",resource="cpu"})`;
   }
 
   /** Working-set memory as a ratio of the memory limit. Needs cAdvisor and kube-state-metrics. */
   public memoryRatio(container: string): string {
-    const ns = this.matchers.split(',')[0];
+    const ns = `namespace="${this.namespace}"`;
     return `sum(container_memory_working_set_bytes{${ns},container="${container}"}) / sum(kube_pod_container_resource_limits{${ns},container="${container}",resource="memory"})`;
   }
 
