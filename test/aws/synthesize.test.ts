@@ -1,0 +1,66 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { addDeploymentStacks, renderStackRunbook, synthesizeAws } from '../../constructs/aws/synthesize';
+import { defineService, RolloutStrategy } from '../../lib/model';
+
+const definition = defineService({
+  service: 'orders',
+  owners: { team: 'commerce', primary: '@ana', backup: '@ben', channel: '#orders' },
+  workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz' } },
+  environments: [
+    { name: 'dev', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.ROLLING } },
+    // The standard five-stage canary: ECS runs one canary step, so synthesis warns.
+    { name: 'prod', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.CANARY } },
+  ],
+});
+
+describe('synthesizeAws', () => {
+  // A private temp dir, so other runs sharing the system one cannot confuse the clean-up check.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-test-'));
+  const previousTmp = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  let artifacts: ReturnType<typeof synthesizeAws>;
+  try {
+    artifacts = synthesizeAws(definition);
+  } finally {
+    if (previousTmp === undefined) {
+      delete process.env.TMPDIR;
+    } else {
+      process.env.TMPDIR = previousTmp;
+    }
+  }
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('returns one template and one runbook per environment, by file name', () => {
+    expect(Object.keys(artifacts.templates)).toEqual(['orders-dev.template.json', 'orders-prod.template.json']);
+    expect(Object.keys(artifacts.runbooks).sort()).toEqual(['orders-dev.md', 'orders-prod.md']);
+    expect(JSON.parse(artifacts.templates['orders-prod.template.json']).Resources).toBeDefined();
+    expect(artifacts.templates['orders-prod.template.json'].endsWith('\n')).toBe(true);
+  });
+
+  test('collects the warnings without the acknowledgement suffix', () => {
+    expect(artifacts.warnings).toEqual([
+      expect.stringMatching(/^orders-prod: ECS canary deployments shift one canary step and then all traffic, so stages .* will not run; use Kubernetes \(Argo Rollouts\) for a multi-step canary$/),
+      expect.stringMatching(/^orders-prod: rollback level 2 takes up to 12m20s with this configuration, over its 5m budget \(.*\)$/),
+      expect.stringMatching(/^orders-prod: rollback level 3 takes up to 15m20s with this configuration, over its 15m budget \(.*\)$/),
+    ]);
+  });
+
+  test('synthesizes only the environments asked for', () => {
+    expect(Object.keys(synthesizeAws(definition, ['dev']).templates)).toEqual(['orders-dev.template.json']);
+  });
+
+  test('leaves no cloud assembly behind', () => {
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+});
+
+describe('addDeploymentStacks and renderStackRunbook', () => {
+  test('stack ids are the stack names; the runbook names the service and environment', () => {
+    const stacks = addDeploymentStacks(new App(), definition, ['prod']);
+    expect(stacks.map((s) => [s.node.id, s.stackName])).toEqual([['orders-prod', 'orders-prod']]);
+    expect(renderStackRunbook(stacks[0])).toContain('\n# Runbook: orders in prod (AWS)\n');
+  });
+});
