@@ -1,6 +1,7 @@
 export * from './analysis-template';
 export * from './deployment-chart';
 export * from './external-secrets';
+export * from './feature-flags';
 export * from './pod-monitor';
 export * from './progressive-workload';
 export * from './prometheus-alerts';

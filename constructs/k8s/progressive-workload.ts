@@ -14,6 +14,7 @@ import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, NamedResource, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { RollbackAnalysis } from './analysis-template';
 import type { SecretEnvironmentVariable } from './external-secrets';
+import type { FeatureFlags } from './feature-flags';
 import { KubeArgoRollout } from './private/crds';
 import { podTemplate, type ContainerSpec } from './private/pod-template';
 import { PROGRESS_DEADLINE_SECONDS, WorkloadRunbook } from './private/workload-runbook';
@@ -44,6 +45,8 @@ export interface ProgressiveWorkloadProps {
   readonly rollout: RolloutTarget;
   /** Analysis that aborts a bad canary and gates blue-green promotion. @default - none: only the steps run */
   readonly analysis?: RollbackAnalysis;
+  /** Feature flags the container reads from files (see `FeatureFlags`). @default - none */
+  readonly featureFlags?: FeatureFlags;
   /** Secrets the container reads as environment variables (see `ExternalSecrets`). @default - none */
   readonly secretEnvironment?: readonly SecretEnvironmentVariable[];
   /** Labels that select the pods. @default - `app.kubernetes.io/name` and `app.kubernetes.io/instance` = `name` */
@@ -104,6 +107,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       serviceAccountName: name,
       preStopDelay: props.preStopDelay ?? Duration.seconds(15),
       drainTimeout: props.drainTimeout ?? Duration.seconds(30),
+      extraVolumes: props.featureFlags ? [props.featureFlags.podVolume()] : [],
     });
     // With an HPA the replica count belongs to the HPA; a fixed count would fight it on every apply.
     const replicas = capacity.scaling ? undefined : capacity.desiredCount;

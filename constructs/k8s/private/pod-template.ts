@@ -16,6 +16,8 @@ export interface PodTemplateOptions {
   readonly serviceAccountName: string;
   readonly preStopDelay: Duration;
   readonly drainTimeout: Duration;
+  /** More read-only volumes, e.g. feature flags. */
+  readonly extraVolumes?: readonly { readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }[];
 }
 
 /** The user and group the container runs as when the image does not say (the distroless `nonroot`). */
@@ -87,10 +89,10 @@ export function podTemplate(o: PodTemplateOptions): k8s.PodTemplateSpec {
             runAsNonRoot: true,
             capabilities: { drop: ['ALL'] },
           },
-          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(o.extraVolumes ?? []).map((v) => v.mount)],
         },
       ],
-      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }, ...(o.extraVolumes ?? []).map((v) => v.volume)],
     },
   };
 }

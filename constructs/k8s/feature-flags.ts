@@ -1,0 +1,104 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Duration } from '../../lib/model/duration';
+import { timeBound } from '../../lib/plan/timing';
+import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+
+/** Props of `FeatureFlags`. */
+export interface FeatureFlagsProps {
+  /** Name of the ConfigMap. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Flag name (a ConfigMap key: letters, digits, `-`, `_`, `.`) → whether it is on. */
+  readonly flags: Record<string, boolean>;
+  /** How often the workload re-reads the flag files. @default 10s */
+  readonly reloadInterval?: Duration;
+  /** Budget of rollback level 1, to check the computed bound against. @default 1m */
+  readonly budget?: Duration;
+}
+
+/** A ConfigMap key. */
+const FLAG_NAME = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * Feature flags as a ConfigMap with one key per flag (`"true"` / `"false"`), mounted as files under
+ * `FeatureFlags.MOUNT_PATH` so that turning a flag off needs no restart: the kubelet refreshes the
+ * files within its sync period (1 minute by default) and the workload re-reads them. This is
+ * rollback level 1.
+ *
+ * @see https://kubernetes.io/docs/concepts/configuration/configmap/#mounted-configmaps-are-updated-automatically
+ */
+export class FeatureFlags extends Construct implements IRunbookContributor {
+  /** Where the flag files appear in the container: one file per flag. */
+  public static readonly MOUNT_PATH = '/etc/glidepath/flags';
+  /** The kubelet's default sync period, which bounds how late a mounted ConfigMap change arrives. */
+  public static readonly KUBELET_SYNC_PERIOD = Duration.minutes(1);
+
+  /** Name of the ConfigMap. */
+  public readonly configMapName: string;
+
+  constructor(scope: Construct, id: string, private readonly props: FeatureFlagsProps) {
+    super(scope, id);
+    for (const name of Object.keys(props.flags)) {
+      if (!FLAG_NAME.test(name)) {
+        throw new Error(`flags["${name}"] is not a valid ConfigMap key; use letters, digits, "-", "_" and ".", e.g. "new-checkout"`);
+      }
+    }
+    this.configMapName = props.name;
+    new k8s.KubeConfigMap(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace },
+      data: Object.fromEntries(
+        Object.keys(props.flags)
+          .sort()
+          .map((name) => [name, String(props.flags[name])]),
+      ),
+    });
+  }
+
+  /** The volume and mount to add to a pod so the workload can read the flags. */
+  public podVolume(): { volume: k8s.Volume; mount: k8s.VolumeMount } {
+    return {
+      volume: { name: 'feature-flags', configMap: { name: this.configMapName } },
+      mount: { name: 'feature-flags', mountPath: FeatureFlags.MOUNT_PATH, readOnly: true },
+    };
+  }
+
+  public runbookFacts(): RunbookFacts {
+    const names = Object.keys(this.props.flags).sort();
+    if (names.length === 0) {
+      return { resources: [{ type: 'ConfigMap', name: this.configMapName }] };
+    }
+    const ns = `kubectl -n ${this.props.namespace}`;
+    const off = (name: string): RunbookCommand => ({
+      description: `Turn "${name}" off`,
+      command: `${ns} patch configmap ${this.configMapName} --type merge -p '{"data":{"${name}":"false"}}'`,
+    });
+    const reload = this.props.reloadInterval ?? Duration.seconds(10);
+    return {
+      rollback: [
+        {
+          level: 1,
+          title: 'Turn the feature flag off',
+          when: 'A feature behind a flag misbehaves and the rest of the release is fine',
+          commands: names.map(off),
+          verify: [
+            {
+              description: 'Show the flags as the pods will read them',
+              command: `${ns} get configmap ${this.configMapName} -o jsonpath='{.data}'`,
+              expected: 'the flag is "false"',
+            },
+          ],
+          bound: timeBound(
+            [
+              { what: 'kubelet refreshes the mounted ConfigMap (sync period)', duration: FeatureFlags.KUBELET_SYNC_PERIOD },
+              { what: 'the workload re-reads the flag files', duration: reload },
+            ],
+            this.props.budget ?? Duration.minutes(1),
+          ),
+        },
+      ],
+      resources: [{ type: 'ConfigMap', name: this.configMapName }],
+      notes: [`feature flags are files under ${FeatureFlags.MOUNT_PATH} (one per flag); the definition in git stays the source: change it too, or the next deploy turns the flag back on`],
+    };
+  }
+}
