@@ -5,8 +5,10 @@ import { HeartbeatSource } from '../../lib/model/dead-mans-switch';
 import { Duration } from '../../lib/model/duration';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import type { EnvironmentDefinition } from '../../lib/model/environment';
+import { RolloutStrategy } from '../../lib/model/rollout';
 import { isContainer, type ContainerWorkload } from '../../lib/model/workload';
 import { ResourceNames } from '../../lib/plan/names';
+import { usesArgoRollouts } from '../../lib/plan/argo-schedule';
 import { enforceStrict } from '../../lib/plan/schedule';
 import { RunbookTarget, type IRunbookContributor, type RunbookFacts } from '../../lib/runbook/facts';
 import { RollbackAnalysis } from './analysis-template';
@@ -112,11 +114,10 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       heartbeatMetric: env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT ? DeploymentChart.HEARTBEAT_METRIC : undefined,
     });
 
-    const argo = env.rollout.strategy !== 'rolling' && env.rollout.strategy !== 'all-at-once';
-    if (argo) {
+    if (usesArgoRollouts(env.rollout.strategy)) {
       const interval = env.alarms.rollbackTrigger.evaluation.period;
       const stages = env.rollout.stages;
-      const blueGreen = env.rollout.strategy === 'blue-green';
+      const blueGreen = env.rollout.strategy === RolloutStrategy.BLUE_GREEN;
       const measurementsIn = (bake: Duration) => Math.max(1, Math.floor(bake.toSeconds() / interval.toSeconds()));
       const test = stages.find((s) => s.trafficPercent === 0);
       this.analysis = new RollbackAnalysis(this, 'Analysis', {

@@ -1,4 +1,5 @@
 import { Duration } from '../../../lib/model/duration';
+import { RolloutStrategy } from '../../../lib/model/rollout';
 import type { ArgoRolloutPlan } from '../../../lib/plan/argo-schedule';
 import type { CompiledSchedule } from '../../../lib/plan/schedule';
 import { timeBound, type TimeBound } from '../../../lib/plan/timing';
@@ -86,7 +87,7 @@ export class WorkloadRunbook {
   private summary(): string {
     const { rollout } = this.props.rollout;
     if (this.kind === 'Deployment') {
-      return rollout.strategy === 'all-at-once'
+      return rollout.strategy === RolloutStrategy.ALL_AT_ONCE
         ? `Deployment ${this.name} recreates its pods: every old pod stops before new ones start, so the service is down during the update.`
         : `Deployment ${this.name} rolls pods with maxSurge ${rollout.rolling.maxSurgePercent}% and maxUnavailable ${rollout.rolling.maxUnavailablePercent}%; new pods take traffic once their readiness probe passes.`;
     }
