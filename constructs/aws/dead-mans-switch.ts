@@ -41,7 +41,12 @@ export class DeadMansSwitch extends Construct implements IRunbookContributor {
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
       throw new Error(`DeadMansSwitch 'missingMinutes' (${minutes}) must be a whole number of minutes from 1 to 1440 (one day, the longest CloudWatch evaluates at 1-minute periods)`);
     }
-    const metric = (props.heartbeat as cloudwatch.Metric).with({ period: CdkDuration.minutes(1), statistic: 'SampleCount' });
+    // The switch counts samples per minute; a math expression has no samples and would silently
+    // alarm on its value instead.
+    if (!(props.heartbeat instanceof cloudwatch.Metric)) {
+      throw new Error(`DeadMansSwitch 'heartbeat' must be a plain cloudwatch.Metric, not a math expression: the switch counts its samples each minute`);
+    }
+    const metric = props.heartbeat.with({ period: CdkDuration.minutes(1), statistic: 'SampleCount' });
     this.alarm = new cloudwatch.Alarm(this, 'Resource', {
       alarmName: props.alarmName,
       alarmDescription: `CRITICAL: no heartbeat (${props.heartbeatDescription}) for ${minutes} minutes. Runbook: ${this.link()}`,

@@ -132,6 +132,9 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         enforceSSL: true,
         removalPolicy,
+        // The load balancer keeps writing logs, so a bucket that should go with the stack must be
+        // emptied first, or the stack deletion fails on a non-empty bucket.
+        autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
         lifecycleRules: [{ expiration: CdkDuration.days(90) }],
       });
       this.loadBalancer.logAccessLogs(accessLogs, props.serviceName);

@@ -66,6 +66,13 @@ describe('DeadMansSwitch', () => {
     );
   });
 
+  test('fails when the heartbeat is a math expression, which has no samples to count', () => {
+    const heartbeat = new cloudwatch.MathExpression({ expression: 'm1 * 1', usingMetrics: { m1: new cloudwatch.Metric({ namespace: 'N', metricName: 'M' }) } });
+    expect(() => build({ heartbeat })).toThrow(
+      `DeadMansSwitch 'heartbeat' must be a plain cloudwatch.Metric, not a math expression: the switch counts its samples each minute`,
+    );
+  });
+
   test('runbook facts describe the alarm as it is in the template', () => {
     const facts = built.sw.runbookFacts();
     expect(facts.resources).toEqual([{ type: 'AWS::CloudWatch::Alarm', name: 'checkout-prod-dead-mans-switch' }]);

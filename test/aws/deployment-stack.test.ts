@@ -176,6 +176,11 @@ describe('DeploymentStack', () => {
       expect(new Set(policies('dev'))).toEqual(new Set(['Delete']));
     });
 
+    test('dev empties its access-log bucket on deletion, so the stack can be deleted; prod keeps it', () => {
+      templates.dev.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
+      templates.prod.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+    });
+
     test('logs are kept a year in prod and a month elsewhere', () => {
       templates.prod.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
       templates.dev.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ecs/checkout-dev', RetentionInDays: 30 });

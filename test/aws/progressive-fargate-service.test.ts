@@ -1,4 +1,4 @@
-import { App, Stack, type StackProps } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -320,6 +320,16 @@ describe('ProgressiveFargateService', () => {
       template.hasResourceProperties('AWS::S3::BucketPolicy', {
         PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
       });
+    });
+
+    test('the access-log bucket is retained by default; a bucket that goes with the stack is emptied first', () => {
+      const retained = built('BLUE_GREEN').template;
+      retained.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+      retained.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+      const destroyed = build(SETTINGS.ROLLING, { removalPolicy: RemovalPolicy.DESTROY }).template;
+      destroyed.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+      destroyed.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: { Ref: Match.stringLikeRegexp('^ServiceAccessLogs') } });
+      destroyed.hasResource('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/ecs/checkout-prod' }, DeletionPolicy: 'Delete' });
     });
 
     test('without a region: no access logs, and a warning says why', () => {
