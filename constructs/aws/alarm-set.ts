@@ -39,6 +39,8 @@ interface AlarmSpec {
   readonly meaning: string;
   readonly impact: string;
   readonly mitigation: string[];
+  /** Where the metric comes from. @default - the signals' source */
+  readonly source?: string;
 }
 
 /**
@@ -132,6 +134,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
     if (signals.cpuPercent) {
       specs.push({
         kind: 'warning-cpu',
+        source: signals.saturationSource,
         severity: AlarmSeverity.WARNING,
         metric: signals.cpuPercent,
         threshold: policy.warning.cpuPercent,
@@ -146,6 +149,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
     if (signals.memoryPercent) {
       specs.push({
         kind: 'warning-memory',
+        source: signals.saturationSource,
         severity: AlarmSeverity.WARNING,
         metric: signals.memoryPercent,
         threshold: policy.warning.memoryPercent,
@@ -188,7 +192,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
     const link = this.props.runbookLink ? this.props.runbookLink(anchor) : anchor;
     const alarm = new cloudwatch.Alarm(this, spec.kind, {
       alarmName: name,
-      alarmDescription: `${spec.severity.toUpperCase()}: ${condition} (${this.props.signals.source}). Runbook: ${link}`,
+      alarmDescription: `${spec.severity.toUpperCase()}: ${condition} (${spec.source ?? this.props.signals.source}). Runbook: ${link}`,
       metric,
       threshold: spec.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

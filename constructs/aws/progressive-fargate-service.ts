@@ -311,6 +311,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       memoryPercent: serviceMetric('MemoryUtilization'),
       heartbeat: serviceMetric('CPUUtilization').with({ statistic: 'SampleCount' }),
       source: `load balancer of ECS service ${this.props.serviceName}`,
+      saturationSource: `ECS service ${this.props.serviceName} in cluster ${this.props.clusterName}`,
     };
   }
 

@@ -22,4 +22,9 @@ export interface ServiceSignals {
   readonly heartbeat: cloudwatch.IMetric;
   /** Human description of where the signals come from, e.g. "ALB target group checkout-prod". */
   readonly source: string;
+  /**
+   * Where `cpuPercent` and `memoryPercent` come from, when not from `source`, e.g. "ECS service
+   * checkout-prod". @default - `source`
+   */
+  readonly saturationSource?: string;
 }

@@ -112,6 +112,22 @@ describe('AlarmSet', () => {
     });
   });
 
+  test('CPU and memory alarms name where saturation is measured, when the signals say so', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'checkout-prod-warning-cpu',
+      AlarmDescription: Match.stringLikeRegexp('^WARNING: CPU utilization > 75% for 3 of 5 periods of 1m \\(test signals of checkout-prod\\)'),
+    });
+    const t = build({ signals: { ...signals(), saturationSource: 'ECS service checkout-prod' } }).template;
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'checkout-prod-warning-memory',
+      AlarmDescription: Match.stringLikeRegexp('^WARNING: memory utilization > 80% for 3 of 5 periods of 1m \\(ECS service checkout-prod\\)'),
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'checkout-prod-warning-error-rate',
+      AlarmDescription: Match.stringLikeRegexp('\\(test signals of checkout-prod\\)'),
+    });
+  });
+
   test('every alarm states how to treat missing data', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(7);

@@ -146,6 +146,17 @@ describe('DeploymentStack', () => {
       });
     });
 
+    test('load balancer alarms name the load balancer, CPU and memory alarms the ECS service', () => {
+      templates.prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'checkout-prod-warning-cpu',
+        AlarmDescription: Match.stringLikeRegexp('\\(ECS service checkout-prod in cluster checkout-prod\\)\\. Runbook: '),
+      });
+      templates.prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'checkout-prod-warning-latency-p95',
+        AlarmDescription: Match.stringLikeRegexp('\\(load balancer of ECS service checkout-prod\\)\\. Runbook: '),
+      });
+    });
+
     test('alarm descriptions link the published runbook anchor', () => {
       templates.prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'checkout-prod-critical-error-rate',
