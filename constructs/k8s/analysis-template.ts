@@ -12,6 +12,7 @@ import { plain, promDuration } from './private/units';
 export interface RollbackAnalysisProps {
   /** Name of the error-rate template; the health template is `<name>-health`. */
   readonly name: string;
+  /** Namespace of the objects. */
   readonly namespace: string;
   /** Where the queries read from; the series must carry `rollouts_pod_template_hash` (see `WorkloadPodMonitor`). */
   readonly signals: PrometheusSignals;

@@ -7,6 +7,7 @@ import { promDuration } from './private/units';
 
 /** Props of `ExternalSecrets`. */
 export interface ExternalSecretsProps {
+  /** Namespace of the objects. */
   readonly namespace: string;
   /** Name of the SecretStore, and prefix of the Kubernetes Secrets (`<prefix>-<secret name>`). */
   readonly name: string;
@@ -29,9 +30,11 @@ export interface ExternalSecretsProps {
 
 /** How the workload receives one secret: an environment variable from a key of a Kubernetes Secret. */
 export interface SecretEnvironmentVariable {
+  /** Environment variable the container reads. */
   readonly envVar: string;
   /** Kubernetes Secret the operator writes. */
   readonly secretName: string;
+  /** Key of the value in that Secret. */
   readonly key: string;
 }
 

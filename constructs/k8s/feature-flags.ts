@@ -8,6 +8,7 @@ import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../li
 export interface FeatureFlagsProps {
   /** Name of the ConfigMap. */
   readonly name: string;
+  /** Namespace of the objects. */
   readonly namespace: string;
   /** Flag name (a ConfigMap key: letters, digits, `-`, `_`, `.`) → whether it is on. */
   readonly flags: Record<string, boolean>;

@@ -8,6 +8,7 @@ import { promDuration } from './private/units';
 export interface WorkloadPodMonitorProps {
   /** Name of the PodMonitor. */
   readonly name: string;
+  /** Namespace of the objects. */
   readonly namespace: string;
   /** Labels that select the workload's pods. */
   readonly selector: Record<string, string>;

@@ -31,6 +31,7 @@ export interface WorkloadIngressOptions {
 export interface ProgressiveWorkloadProps {
   /** Name of the Rollout or Deployment, its Services, Ingress, PDB, HPA and ServiceAccount. */
   readonly name: string;
+  /** Namespace of the objects. */
   readonly namespace: string;
   /** What runs. `cpu` is in Fargate units (1024 = 1 vCPU). */
   readonly container: ContainerSpec;

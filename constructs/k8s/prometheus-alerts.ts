@@ -12,6 +12,7 @@ import { plain, promDuration } from './private/units';
 export interface PrometheusAlertsProps {
   /** Name of the PrometheusRule. */
   readonly name: string;
+  /** Namespace of the objects. */
   readonly namespace: string;
   /** Service name, written to the `service` label of every alert. */
   readonly service: string;
@@ -54,7 +55,9 @@ export enum AlertKind {
 /** One generated alert with the numbers it was built from (for tests and the runbook). */
 export interface GeneratedAlert {
   readonly kind: AlertKind;
+  /** The rule as written to the PrometheusRule. */
   readonly rule: AlertingRule;
+  /** The runbook anchor its `runbook_url` points at. */
   readonly anchor: string;
   /** The threshold the expression compares with, in the expression's unit (ratio, seconds). */
   readonly threshold?: number;

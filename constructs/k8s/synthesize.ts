@@ -9,6 +9,7 @@ export interface KubernetesSynthesis {
   readonly manifest: string;
   /** Runbook facts of every construct in the chart, in tree order. */
   readonly facts: RunbookFacts[];
+  /** The chart, for callers that inspect constructs. */
   readonly chart: DeploymentChart;
   /** Where Argo Rollouts or Kubernetes runs a different schedule than requested; print them as synth warnings. */
   readonly warnings: string[];
