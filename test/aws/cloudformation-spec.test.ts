@@ -10,6 +10,7 @@ type SpecType =
   | { type: 'ref'; reference: { $ref: string } }
   | { type: 'array' | 'map'; element: SpecType }
   | { type: 'union'; types: SpecType[] }
+  | { type: 'string'; allowedValues?: string[] }
   | { type: string };
 
 interface CfnResource {
@@ -34,7 +35,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !isIntrinsic(value);
 }
 
-/** Property names used in `value` that the spec does not know, as paths. */
+/** Property names used in `value` that the spec does not know, and literal values outside its allowed values, as paths. */
 function unknownNames(db: SpecDatabase, value: unknown, type: SpecType, at: string): string[] {
   if (isIntrinsic(value)) return [];
   if (type.type === 'ref' && 'reference' in type && isPlainObject(value)) {
@@ -44,6 +45,9 @@ function unknownNames(db: SpecDatabase, value: unknown, type: SpecType, at: stri
   if ((type.type === 'array' || type.type === 'map') && 'element' in type) {
     const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : isPlainObject(value) ? Object.entries(value).map(([k, v]) => [`.${k}`, v] as const) : [];
     return entries.flatMap(([key, v]) => unknownNames(db, v, type.element, `${at}${key}`));
+  }
+  if (type.type === 'string' && 'allowedValues' in type && Array.isArray(type.allowedValues) && typeof value === 'string' && !type.allowedValues.includes(value)) {
+    return [`${at} = "${value}" (allowed: ${type.allowedValues.join(', ')})`];
   }
   if (type.type === 'union' && 'types' in type) {
     const attempts = type.types.map((t) => unknownNames(db, value, t, at));
@@ -108,7 +112,7 @@ describe('example templates against the CloudFormation spec', () => {
     expect(unknown).toEqual([]);
   });
 
-  test('every nested property name exists too (all property types, through arrays, maps and unions)', () => {
+  test('every nested property name exists too (through arrays, maps and unions), and enumerated values are allowed ones', () => {
     const unknown = resources()
       .filter(({ resource }) => !resource.Type.startsWith('Custom::'))
       .flatMap(({ where, resource }) => unknownProperties(db, resource.Properties ?? {}, resourceSpec(resource.Type)!.properties, `${where}: ${resource.Type}`));
@@ -132,11 +136,14 @@ describe('example templates against the CloudFormation spec', () => {
     expect(checked.sort()).toEqual(['BLUE_GREEN', 'CANARY', 'ROLLING']);
   });
 
-  test('the check itself finds a wrong name', () => {
+  test('the check itself finds a wrong name or value', () => {
     const spec = resourceSpec('AWS::ECS::Service')!;
     expect(
       unknownProperties(db, { DeploymentConfiguration: { Alarms: { AlarmNames: ['a'], Enabled: true } }, ServiceName: 'x' }, spec.properties, 'AWS::ECS::Service'),
     ).toEqual(['AWS::ECS::Service.DeploymentConfiguration.Alarms.Enabled']);
     expect(unknownProperties(db, { Tags: [{ Key: 'k', Value: 'v' }], ServiceNme: 'x' }, spec.properties, 'S')).toEqual(['S.ServiceNme']);
+    expect(unknownProperties(db, { DeploymentConfiguration: { Strategy: 'CANNARY' } }, spec.properties, 'S')).toEqual([
+      'S.DeploymentConfiguration.Strategy = "CANNARY" (allowed: ROLLING, BLUE_GREEN, LINEAR, CANARY)',
+    ]);
   });
 });
