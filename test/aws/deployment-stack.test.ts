@@ -3,7 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { DeploymentStack } from '../../constructs/aws/deployment-stack';
 import { addDeploymentStacks } from '../../constructs/aws/synthesize';
-import { defineService, loadDefinitionFile, type ServiceDefinitionInput } from '../../lib/model';
+import { defineService, HeartbeatSource, loadDefinitionFile, RolloutStrategy, type ServiceDefinitionInput } from '../../lib/model';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 
@@ -23,9 +23,9 @@ function container(overrides: Partial<ServiceDefinitionInput> = {}): ServiceDefi
     service: 'orders',
     owners: { team: 'commerce', primary: '@ana', backup: '@ben', channel: '#orders' },
     workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz' } },
-    environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: 'blue-green' as never } }],
+    environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.BLUE_GREEN } }],
     ...overrides,
-  } as ServiceDefinitionInput;
+  };
 }
 
 function countByType(template: Template): Record<string, number> {
@@ -306,7 +306,7 @@ describe('DeploymentStack', () => {
 
   describe('from small definitions', () => {
     test('warns when ECS cannot run the staged canary', () => {
-      const [stack] = stacksOf(container({ environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: 'canary' as never } }] }));
+      const [stack] = stacksOf(container({ environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.CANARY } }] }));
       Annotations.fromStack(stack).hasWarning(
         '/orders-prod',
         Match.stringLikeRegexp('^orders-prod: ECS canary deployments shift one canary step and then all traffic, so stages .* will not run; use Kubernetes \\(Argo Rollouts\\) for a multi-step canary \\[ack: glidepath:schedule\\]$'),
@@ -314,7 +314,7 @@ describe('DeploymentStack', () => {
     });
 
     test('strict mode refuses a schedule ECS cannot run', () => {
-      expect(() => stacksOf(container({ strict: true, environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: 'canary' as never } }] }))).toThrow(
+      expect(() => stacksOf(container({ strict: true, environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.CANARY } }] }))).toThrow(
         /environments\[0\]\.rollout \(orders-prod, ecs\) cannot run exactly as requested: ECS canary deployments shift one canary step and then all traffic/,
       );
     });
@@ -324,7 +324,7 @@ describe('DeploymentStack', () => {
         name: 'prod',
         region: 'eu-west-1',
         rollout: {
-          strategy: 'canary' as never,
+          strategy: RolloutStrategy.CANARY,
           stages: [
             { name: 'canary', trafficPercent: 10, bake: '10m' },
             { name: 'full', trafficPercent: 100, bake: '10m' },
@@ -339,7 +339,7 @@ describe('DeploymentStack', () => {
     });
 
     test('a self-published heartbeat feeds the dead-man\'s switch', () => {
-      const [stack] = stacksOf(container({ deadMansSwitch: { source: 'heartbeat' as never, missingFor: '3m' as never } }));
+      const [stack] = stacksOf(container({ deadMansSwitch: { source: HeartbeatSource.HEARTBEAT, missingFor: '3m' } }));
       Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'orders-prod-dead-mans-switch',
         Namespace: 'Glidepath',
@@ -351,14 +351,14 @@ describe('DeploymentStack', () => {
     });
 
     test('an environment without a region still synthesizes, without access logs', () => {
-      const [stack] = stacksOf(container({ environments: [{ name: 'dev', rollout: { strategy: 'rolling' as never } }] }));
+      const [stack] = stacksOf(container({ environments: [{ name: 'dev', rollout: { strategy: RolloutStrategy.ROLLING } }] }));
       Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
       Annotations.fromStack(stack).hasWarning('/orders-dev/Service', Match.stringLikeRegexp('access logs need a region'));
     });
 
     test('a certificate turns on HTTPS', () => {
       const [stack] = stacksOf(
-        container({ environments: [{ name: 'prod', region: 'eu-west-1', certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc', rollout: { strategy: 'blue-green' as never } }] }),
+        container({ environments: [{ name: 'prod', region: 'eu-west-1', certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc', rollout: { strategy: RolloutStrategy.BLUE_GREEN } }] }),
       );
       Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
     });
