@@ -3,8 +3,10 @@ import { alarmPolicySchema } from './alarm-policy';
 import { deadMansSwitchSchema } from './dead-mans-switch';
 import { Duration } from './duration';
 import { environmentSchema, type EnvironmentDefinition } from './environment';
+import { featureFlagSchema, type FeatureFlag } from './feature-flags';
 import { ownersSchema, type Owners } from './owners';
 import { dnsLabel, durationField } from './private/fields';
+import { communicationSchema, doraTargetsSchema, type CommunicationPlan, type DoraTargets } from './release-practice';
 import { secretSchema } from './secrets';
 import { workloadSchema, type Workload } from './workload';
 
@@ -41,6 +43,12 @@ export const serviceDefinitionSchema = z
     deadMansSwitch: deadMansSwitchSchema.optional().describe("Dead-man's switch for every environment. Default: 5 minutes without platform metrics."),
     /** Secrets the workload needs. @default - none */
     secrets: z.array(secretSchema).optional().describe('Secrets the workload needs, as references or generated values.'),
+    /** Feature flags; kill switches are rollback level 1. @default - none */
+    featureFlags: z.array(featureFlagSchema).optional().describe('Feature flags; kill switches are rollback level 1.'),
+    /** The team's DORA targets, for the decision record. @default - none */
+    dora: doraTargetsSchema.optional().describe("The team's DORA targets, for the runbook's decision record."),
+    /** The communication plan. @default - derived from the owners */
+    communication: communicationSchema.optional().describe('Who hears what before, during and after a release. Default: derived from the owners.'),
     /** Time budgets of the rollback levels. @default 1m / 5m / 15m */
     rollbackBudgets: rollbackBudgetsSchema.optional().describe('Time budgets of the three rollback levels. Default 1m / 5m / 15m.'),
     /** Environments in promotion order; production last. */
@@ -83,6 +91,9 @@ export interface ServiceDefinition {
   readonly workload: Workload;
   readonly environments: readonly EnvironmentDefinition[];
   readonly rollbackBudgets: RollbackBudgets;
+  readonly featureFlags: readonly FeatureFlag[];
+  readonly dora?: DoraTargets;
+  readonly communication: CommunicationPlan;
   readonly strict: boolean;
   readonly runbookBaseUrl?: string;
   /** Directory that relative paths (function code) are resolved against. */

@@ -89,6 +89,7 @@ function partialParse(input: unknown): Checkable {
     alarms: part(shape.alarms, raw.alarms),
     deadMansSwitch: part(shape.deadMansSwitch, raw.deadMansSwitch),
     rollbackBudgets: part(shape.rollbackBudgets, raw.rollbackBudgets),
+    featureFlags: part(shape.featureFlags, raw.featureFlags),
     environments: list(shape.environments.element, raw.environments),
     secrets: list(shape.secrets.unwrap().element, raw.secrets),
   };
@@ -111,6 +112,7 @@ function checkDefinition(def: Checkable): Problem[] {
   }
 
   checkDuplicates(def.environments.map((e) => e?.name), ['environments'], 'name', 'environment names must be unique', problems);
+  checkDuplicates((def.featureFlags ?? []).map((f) => f.name), ['featureFlags'], 'name', 'feature flag names must be unique', problems);
   const secrets = def.secrets ?? [];
   checkDuplicates(secrets.map((s) => s?.name), ['secrets'], 'name', 'secret names must be unique', problems);
   checkDuplicates(secrets.map((s) => s?.envVar), ['secrets'], 'envVar', 'each secret needs its own environment variable', problems);
@@ -420,6 +422,21 @@ function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDefinitio
       featureFlag: def.rollbackBudgets?.featureFlag ?? Duration.minutes(1),
       configuration: def.rollbackBudgets?.configuration ?? Duration.minutes(5),
       code: def.rollbackBudgets?.code ?? Duration.minutes(15),
+    },
+    featureFlags: (def.featureFlags ?? []).map((f) => ({
+      name: f.name,
+      description: f.description,
+      enabled: f.enabled ?? false,
+      killSwitch: f.killSwitch ?? true,
+    })),
+    dora: def.dora,
+    communication: {
+      before: def.communication?.before ?? `Announce the release and its window in ${def.owners.channel}; ${def.owners.primary} confirms they are on call.`,
+      during: def.communication?.during ?? `Post each stage as it starts and passes in ${def.owners.channel}.`,
+      ifIssues:
+        def.communication?.ifIssues ??
+        `${def.owners.primary} decides on rollback (backup ${def.owners.backup}); post status in ${def.owners.channel} every 15 minutes until resolved.`,
+      checklist: def.communication?.checklist ?? [],
     },
     strict: def.strict ?? false,
     runbookBaseUrl: def.runbookBaseUrl,

@@ -1,5 +1,7 @@
 import type { IConstruct } from 'constructs';
 import type { Owners } from '../model/owners';
+import type { CommunicationPlan, DoraTargets } from '../model/release-practice';
+import type { RollbackBudgets } from '../model/service-definition';
 import type { CompiledSchedule } from '../plan/schedule';
 import type { TimeBound } from '../plan/timing';
 
@@ -73,6 +75,21 @@ export interface DeploymentContext {
   readonly approval: boolean;
   readonly strategy: string;
   readonly rationale?: string;
+  /** Budgets of the rollback levels. @default 1m / 5m / 15m */
+  readonly budgets?: RollbackBudgets;
+  /** The team's DORA targets, for the decision record. */
+  readonly dora?: DoraTargets;
+  /** Who hears what, when. */
+  readonly communication?: CommunicationPlan;
+}
+
+/** A policy finding that was acknowledged rather than fixed, with the reason. */
+export interface AcceptedRisk {
+  /** Rule id, e.g. `AwsSolutions-IAM5`. */
+  readonly rule: string;
+  /** Construct path or resource it applies to. */
+  readonly resource: string;
+  readonly reason: string;
 }
 
 /** A resource the runbook names, so tests can check it exists in the output. */
@@ -94,8 +111,16 @@ export interface RunbookFacts {
   readonly rollback?: readonly RollbackLevelFact[];
   /** What rolls a deployment back without a human, one sentence. */
   readonly automaticRollback?: string;
+  /** Commands to run before deploying (diffs, checks). */
+  readonly preDeploy?: readonly RunbookCommand[];
   /** Commands to follow a deployment as it happens. */
   readonly deploy?: readonly RunbookCommand[];
+  /** Commands that check the new version answers (smoke tests). */
+  readonly smoke?: readonly RunbookCommand[];
+  /** Items for the pre-deployment checklist, one line each. */
+  readonly checklist?: readonly string[];
+  /** Policy findings acknowledged instead of fixed. */
+  readonly acceptedRisks?: readonly AcceptedRisk[];
   /** Dashboards and metrics to keep open. */
   readonly watch?: readonly string[];
   /** Secrets the workload receives, by reference only. */

@@ -1,4 +1,4 @@
-import type { AlarmFact, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from './facts';
+import type { AcceptedRisk, AlarmFact, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from './facts';
 
 /** The facts of a whole construct tree, merged into one document's worth. */
 export interface MergedFacts {
@@ -7,7 +7,11 @@ export interface MergedFacts {
   readonly automaticRollback: readonly string[];
   readonly alarms: readonly AlarmFact[];
   readonly rollback: readonly RollbackLevelFact[];
+  readonly preDeploy: readonly RunbookCommand[];
   readonly deploy: readonly RunbookCommand[];
+  readonly smoke: readonly RunbookCommand[];
+  readonly checklist: readonly string[];
+  readonly acceptedRisks: readonly AcceptedRisk[];
   readonly watch: readonly string[];
   readonly secrets: NonNullable<RunbookFacts['secrets']>;
   readonly resources: readonly NamedResource[];
@@ -43,7 +47,11 @@ export function mergeFacts(all: readonly RunbookFacts[]): MergedFacts {
     automaticRollback: all.flatMap((f) => (f.automaticRollback ? [f.automaticRollback] : [])),
     alarms: all.flatMap((f) => f.alarms ?? []),
     rollback: [...levels.values()].sort((a, b) => a.level - b.level),
+    preDeploy: all.flatMap((f) => f.preDeploy ?? []),
     deploy: all.flatMap((f) => f.deploy ?? []),
+    smoke: all.flatMap((f) => f.smoke ?? []),
+    checklist: all.flatMap((f) => f.checklist ?? []),
+    acceptedRisks: all.flatMap((f) => f.acceptedRisks ?? []),
     watch: all.flatMap((f) => f.watch ?? []),
     secrets: all.flatMap((f) => f.secrets ?? []),
     resources: all.flatMap((f) => f.resources ?? []),

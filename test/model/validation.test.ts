@@ -51,7 +51,7 @@ const cases: Case[] = [
     },
     [
       'environments is missing; it is required (a list)',
-      'enviroments is not a known field; did you mean "environments"? Known fields here: service, description, owners, workload, alarms, deadMansSwitch, secrets, rollbackBudgets, environments, strict, runbookBaseUrl',
+      'enviroments is not a known field; did you mean "environments"? Known fields here: service, description, owners, workload, alarms, deadMansSwitch, secrets, featureFlags, dora, communication, rollbackBudgets, environments, strict, runbookBaseUrl',
     ],
   ],
   [
@@ -83,7 +83,7 @@ const cases: Case[] = [
     (d) => {
       d.secret = [{ name: 'db-password', envVar: 'DB_PASSWORD', generate: { rotation: '30d' } }];
     },
-    ['secret is not a known field; did you mean "secrets"? Known fields here: service, description, owners, workload, alarms, deadMansSwitch, secrets, rollbackBudgets, environments, strict, runbookBaseUrl'],
+    ['secret is not a known field; did you mean "secrets"? Known fields here: service, description, owners, workload, alarms, deadMansSwitch, secrets, featureFlags, dora, communication, rollbackBudgets, environments, strict, runbookBaseUrl'],
   ],
   [
     'a misspelled enum value',

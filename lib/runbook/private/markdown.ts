@@ -1,6 +1,12 @@
-/** Escapes text for a Markdown table cell. */
+/** Escapes prose so that `<placeholder>` is shown, not parsed as HTML. */
+export function prose(text: string): string {
+  return text.replace(/<(?=[A-Za-z/])/g, '&lt;');
+}
+
+/** Escapes text for a Markdown table cell; an empty cell shows a dash. */
 export function cell(text: string | number): string {
-  return String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const value = prose(String(text)).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return value.trim() === '' ? '-' : value;
 }
 
 /** A GitHub-flavoured Markdown table. */

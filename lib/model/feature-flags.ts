@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * A feature flag: decouples deploying code from releasing it, and is rollback level 1 (turn the
+ * flag off, no deployment).
+ */
+export const featureFlagSchema = z.strictObject({
+  /** Flag name, e.g. `new-payment-form`. */
+  name: z
+    .string()
+    .regex(/^[a-z][-a-z0-9]*$/, { error: 'is not a valid flag name; use lower-case letters, digits and hyphens, e.g. "new-payment-form"' })
+    .max(64, { error: 'is longer than 64 characters; shorten it' })
+    .describe('Flag name, e.g. "new-payment-form": lower-case letters, digits and hyphens.'),
+  /** What the flag turns on. */
+  description: z.string().min(1).describe('What the flag turns on.'),
+  /** State in a new environment. @default false */
+  enabled: z.boolean().optional().describe('State when first deployed. Default false: ship dark, then turn on.'),
+  /**
+   * Whether this flag is a kill switch: turning it off is the level-1 rollback of the release.
+   * @default true
+   */
+  killSwitch: z.boolean().optional().describe('Whether turning this flag off is the level-1 rollback of the release. Default true.'),
+});
+
+/** A feature flag, resolved. */
+export interface FeatureFlag {
+  readonly name: string;
+  readonly description: string;
+  readonly enabled: boolean;
+  readonly killSwitch: boolean;
+}
