@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Annotations, Duration as CdkDuration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration as CdkDuration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -19,7 +19,7 @@ import { ResourceNames } from '../../lib/plan/names';
 import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { timeBound, timeToDetect } from '../../lib/plan/timing';
 import { runbookUrl } from '../../lib/runbook/anchors';
-import { RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookFacts } from '../../lib/runbook/facts';
+import { RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { AlarmSet } from './alarm-set';
 import { AlertTopics } from './alert-topics';
 import { CanaryFunction } from './canary-function';
@@ -158,6 +158,10 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         certificate: env.certificateArn ? elbv2.ListenerCertificate.fromArn(env.certificateArn) : undefined,
       });
       signals = this.containerService.signals;
+      new CfnOutput(this, 'ServiceUrl', {
+        description: 'Where users reach the service (the smoke tests in the runbook call it)',
+        value: `${env.certificateArn ? 'https' : 'http'}://${this.containerService.loadBalancer.loadBalancerDnsName}`,
+      });
       addDeploymentAlarm = (a) => this.containerService?.addDeploymentAlarm(a);
     } else {
       const fn = def.workload.function!;
@@ -281,6 +285,33 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     return { level2, level3 };
   }
 
+  /** Checks that the new version answers, through the same entry point users reach. */
+  private smokeCommands(): RunbookCommand[] {
+    const stack = this.names.stack;
+    if (this.containerService) {
+      const health = this.definition.workload.container?.healthCheckPath ?? '/';
+      return [
+        {
+          description: 'Read the service URL from the stack outputs',
+          command: `URL=$(aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='ServiceUrl'].OutputValue" --output text)`,
+          expected: 'URL holds the load balancer address',
+        },
+        {
+          description: 'Call the health check through the load balancer',
+          command: `curl --fail --silent --show-error --max-time 5 "$URL${health}"`,
+          expected: 'HTTP 200 within 5 seconds',
+        },
+      ];
+    }
+    return [
+      {
+        description: 'Invoke the live alias once',
+        command: `aws lambda invoke --function-name ${this.names.base} --qualifier live --payload '{}' --cli-binary-format raw-in-base64-out /dev/stdout`,
+        expected: '"StatusCode": 200 and no "FunctionError"',
+      },
+    ];
+  }
+
   public runbookFacts(): RunbookFacts {
     const def = this.definition;
     const env = this.environmentDefinition;
@@ -300,12 +331,26 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         approval: env.approval,
         strategy: env.rollout.strategy,
         rationale: env.rollout.rationale,
+        budgets: def.rollbackBudgets,
+        dora: def.dora,
+        communication: def.communication,
       },
       automaticRollback: autoRollback,
+      preDeploy: [
+        { description: 'Review the change set before deploying', command: `npx cdk diff ${stack}`, expected: 'Only the changes this release intends' },
+        ...env.secrets
+          .filter((s) => !s.generated)
+          .map((s) => ({
+            description: `Check that secret ${s.secretName} exists (it is managed outside this stack)`,
+            command: `aws secretsmanager describe-secret --secret-id ${s.secretName} --query Name --output text`,
+            expected: s.secretName,
+          })),
+      ],
       deploy: [
-        { description: 'Review the change set before deploying', command: `npx cdk diff ${stack}` },
         { description: 'Deploy (the rollout runs inside this command)', command: `npx cdk deploy ${stack} --require-approval never`, expected: `${stack} UPDATE_COMPLETE` },
       ],
+      smoke: this.smokeCommands(),
+      checklist: def.featureFlags.length > 0 ? [`Feature flags set as intended before the release: ${def.featureFlags.map((f) => f.name).join(', ')}`] : [],
       rollback: [
         {
           level: 1,
