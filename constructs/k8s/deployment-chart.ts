@@ -10,9 +10,10 @@ import { isContainer, type ContainerWorkload } from '../../lib/model/workload';
 import { ResourceNames } from '../../lib/plan/names';
 import { usesArgoRollouts } from '../../lib/plan/argo-schedule';
 import { enforceStrict } from '../../lib/plan/schedule';
-import { RunbookTarget, type IRunbookContributor, type RunbookFacts } from '../../lib/runbook/facts';
+import { RunbookTarget, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { RollbackAnalysis } from './analysis-template';
 import { ExternalSecrets } from './external-secrets';
+import { FeatureFlags } from './feature-flags';
 import { WorkloadPodMonitor } from './pod-monitor';
 import { PrometheusAlerts } from './prometheus-alerts';
 import { PrometheusSignals } from './prometheus-signals';
@@ -32,6 +33,12 @@ export interface DeploymentChartProps extends Omit<ChartProps, 'namespace'> {
   readonly ingress?: WorkloadIngressOptions;
   /** HTTP path of the workload's Prometheus metrics. @default '/metrics' */
   readonly metricsPath?: string;
+  /**
+   * Path of the written manifest, as the runbook's `kubectl apply` and `kubectl diff` name it
+   * (relative to the directory the commands run in).
+   * @default `k8s/<service>-<environment>.k8s.yaml` (the layout `glidepath synth` writes)
+   */
+  readonly manifestPath?: string;
 }
 
 /**
@@ -58,6 +65,10 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   /** Present when the definition declares secrets. */
   public readonly secrets?: ExternalSecrets;
   public readonly podMonitor: WorkloadPodMonitor;
+  /** Present when the definition declares feature flags. */
+  public readonly featureFlags?: FeatureFlags;
+  /** Path of the manifest in the runbook's commands. */
+  public readonly manifestPath: string;
 
   constructor(scope: Construct, id: string, private readonly props: DeploymentChartProps) {
     super(scope, id, { labels: props.labels, disableResourceNameHashes: props.disableResourceNameHashes });
@@ -96,6 +107,16 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         );
       }
       this.secrets = new ExternalSecrets(this, 'Secrets', { namespace, name: namespace, region: env.region, secrets: env.secrets });
+    }
+
+    this.manifestPath = props.manifestPath ?? `k8s/${namespace}.k8s.yaml`;
+    if (definition.featureFlags.length > 0) {
+      this.featureFlags = new FeatureFlags(this, 'FeatureFlags', {
+        name: `${definition.service}-feature-flags`,
+        namespace,
+        flags: definition.featureFlags,
+        budget: definition.rollbackBudgets.featureFlag,
+      });
     }
 
     const selectorLabels = { 'app.kubernetes.io/name': definition.service, 'app.kubernetes.io/instance': namespace };
@@ -142,6 +163,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       rollout: env,
       analysis: this.analysis,
       secretEnvironment: this.secrets?.environmentVariables,
+      featureFlags: this.featureFlags,
       selectorLabels,
       ingress: props.ingress,
       configurationRollbackBudget: definition.rollbackBudgets.configuration,
@@ -163,9 +185,19 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
     });
   }
 
-  /** Where the platform runs a different schedule than requested, one sentence each (synth warns). */
+  /**
+   * Where the platform runs a different schedule than requested, or a rollback level cannot meet
+   * its budget; one sentence each (synth warns).
+   */
   public warnings(): string[] {
-    return [...this.workload.schedule.deviations, ...this.workload.schedule.unheldWaits];
+    const levels = [...(this.featureFlags?.runbookFacts().rollback ?? []), ...(this.workload.runbookFacts().rollback ?? [])];
+    return [
+      ...this.workload.schedule.deviations,
+      ...this.workload.schedule.unheldWaits,
+      ...levels
+        .filter((l) => l.bound && !l.bound.withinBudget)
+        .map((l) => `rollback level ${l.level} (${l.title}) takes about ${l.bound!.total}, over its ${l.bound!.budget} budget`),
+    ];
   }
 
   public runbookFacts(): RunbookFacts {
@@ -183,13 +215,76 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         approval: env.approval,
         strategy: env.rollout.strategy,
         rationale: env.rollout.rationale,
+        budgets: definition.rollbackBudgets,
+        dora: definition.dora,
+        communication: definition.communication,
       },
+      preDeploy: this.preDeployCommands(),
+      deploy: [
+        {
+          description: 'Apply the manifest (server-side, so the controllers own the fields they manage)',
+          command: `kubectl apply --server-side -f ${this.manifestPath}`,
+          expected: 'every object "serverside-applied" or "unchanged"',
+        },
+      ],
+      smoke: [this.smokeCommand()],
+      checklist: definition.featureFlags.length > 0 ? [`Feature flags set as intended before the release: ${definition.featureFlags.map((f) => f.name).join(', ')}`] : [],
       resources: [{ type: 'Namespace', name: this.namespaceName }],
       watch: [
         `kubectl -n ${this.namespaceName} get pods -w`,
         ...(this.workload.kind === 'Rollout' ? [`kubectl argo rollouts dashboard (then open the ${this.namespaceName} namespace)`] : []),
       ],
-      notes: this.warnings().map((w) => `the schedule differs from the request: ${w}`),
+      notes: env.secrets.some((s) => s.generated)
+        ? [
+            `generated secrets (${env.secrets
+              .filter((s) => s.generated)
+              .map((s) => s.secretName)
+              .join(', ')}) are created and rotated by the AWS stack; deploy it first, or the ExternalSecrets cannot sync`,
+          ]
+        : [],
+    };
+  }
+
+  private preDeployCommands(): RunbookCommand[] {
+    const env = this.environmentDefinition;
+    const crds = [
+      ...(this.workload.kind === 'Rollout' ? ['rollouts.argoproj.io', 'analysistemplates.argoproj.io'] : []),
+      'prometheusrules.monitoring.coreos.com',
+      'podmonitors.monitoring.coreos.com',
+      ...(this.secrets ? ['secretstores.external-secrets.io', 'externalsecrets.external-secrets.io'] : []),
+    ];
+    return [
+      {
+        description: 'Check that the controllers this manifest needs are installed',
+        command: `kubectl get crd ${crds.join(' ')}`,
+        expected: `${crds.length} rows, no "NotFound"`,
+      },
+      ...env.secrets.map((s) => ({
+        description: `Check that secret ${s.secretName} exists in Secrets Manager`,
+        command: `aws secretsmanager describe-secret --secret-id ${s.secretName} --region ${env.region} --query Name --output text`,
+        expected: s.secretName,
+      })),
+      {
+        description: 'Review what the release changes in the cluster',
+        command: `kubectl diff --server-side -f ${this.manifestPath}`,
+        expected: 'only the changes this release intends (exit code 1 means "differences found")',
+      },
+    ];
+  }
+
+  private smokeCommand(): RunbookCommand {
+    const container = this.props.definition.workload.container!;
+    const service = this.workload.testServiceName ?? this.workload.serviceName;
+    const when =
+      this.workload.kind === 'Deployment'
+        ? 'after the rollout'
+        : this.workload.testServiceName?.endsWith('-preview')
+          ? 'on the preview Service, before promotion'
+          : 'on the canary Service, during the 0% stage';
+    return {
+      description: `Call the health check of the new version ${when}`,
+      command: `kubectl -n ${this.namespaceName} port-forward svc/${service} 18080:80 >/dev/null & PF=$!; sleep 3; curl -fsS "http://127.0.0.1:18080${container.healthCheckPath}"; kill "$PF"`,
+      expected: 'HTTP 200 from the health check',
     };
   }
 }

@@ -4,14 +4,26 @@ import { Duration } from '../../lib/model/duration';
 import { timeBound } from '../../lib/plan/timing';
 import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 
+/** One flag. */
+export interface FeatureFlagSetting {
+  /** Flag name, a ConfigMap key: letters, digits, `-`, `_`, `.`. */
+  readonly name: string;
+  /** Whether the flag is on when first deployed. */
+  readonly enabled: boolean;
+  /** Whether turning it off is the level-1 rollback. @default true */
+  readonly killSwitch?: boolean;
+  /** What the flag turns on. @default - none */
+  readonly description?: string;
+}
+
 /** Props of `FeatureFlags`. */
 export interface FeatureFlagsProps {
   /** Name of the ConfigMap. */
   readonly name: string;
   /** Namespace of the objects. */
   readonly namespace: string;
-  /** Flag name (a ConfigMap key: letters, digits, `-`, `_`, `.`) → whether it is on. */
-  readonly flags: Record<string, boolean>;
+  /** The flags and their initial state (a definition's `featureFlags` fit). */
+  readonly flags: readonly FeatureFlagSetting[];
   /** How often the workload re-reads the flag files. @default 10s */
   readonly reloadInterval?: Duration;
   /** Budget of rollback level 1, to check the computed bound against. @default 1m */
@@ -40,19 +52,15 @@ export class FeatureFlags extends Construct implements IRunbookContributor {
 
   constructor(scope: Construct, id: string, private readonly props: FeatureFlagsProps) {
     super(scope, id);
-    for (const name of Object.keys(props.flags)) {
-      if (!FLAG_NAME.test(name)) {
-        throw new Error(`flags["${name}"] is not a valid ConfigMap key; use letters, digits, "-", "_" and ".", e.g. "new-checkout"`);
+    props.flags.forEach((flag, i) => {
+      if (!FLAG_NAME.test(flag.name)) {
+        throw new Error(`flags[${i}].name is "${flag.name}", not a valid ConfigMap key; use letters, digits, "-", "_" and ".", e.g. "new-checkout"`);
       }
-    }
+    });
     this.configMapName = props.name;
     new k8s.KubeConfigMap(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace },
-      data: Object.fromEntries(
-        Object.keys(props.flags)
-          .sort()
-          .map((name) => [name, String(props.flags[name])]),
-      ),
+      data: Object.fromEntries([...props.flags].sort((a, b) => a.name.localeCompare(b.name)).map((f) => [f.name, String(f.enabled)])),
     });
   }
 
@@ -64,14 +72,23 @@ export class FeatureFlags extends Construct implements IRunbookContributor {
     };
   }
 
+  private describe(name: string): string {
+    const description = this.props.flags.find((f) => f.name === name)?.description;
+    return description ? ` (${description})` : '';
+  }
+
   public runbookFacts(): RunbookFacts {
-    const names = Object.keys(this.props.flags).sort();
+    const names = this.props.flags.filter((f) => f.killSwitch ?? true).map((f) => f.name);
+    const resources = [{ type: 'ConfigMap', name: this.configMapName }];
+    const notes = [
+      `feature flags are files under ${FeatureFlags.MOUNT_PATH} (one per flag, "true" or "false"); the definition stays the source: change it too, or the next deploy sets the flag back`,
+    ];
     if (names.length === 0) {
-      return { resources: [{ type: 'ConfigMap', name: this.configMapName }] };
+      return { resources, notes };
     }
     const ns = `kubectl -n ${this.props.namespace}`;
     const off = (name: string): RunbookCommand => ({
-      description: `Turn "${name}" off`,
+      description: `Turn "${name}" off${this.describe(name)}`,
       command: `${ns} patch configmap ${this.configMapName} --type merge -p '{"data":{"${name}":"false"}}'`,
     });
     const reload = this.props.reloadInterval ?? Duration.seconds(10);
@@ -98,8 +115,8 @@ export class FeatureFlags extends Construct implements IRunbookContributor {
           ),
         },
       ],
-      resources: [{ type: 'ConfigMap', name: this.configMapName }],
-      notes: [`feature flags are files under ${FeatureFlags.MOUNT_PATH} (one per flag); the definition in git stays the source: change it too, or the next deploy turns the flag back on`],
+      resources,
+      notes,
     };
   }
 }

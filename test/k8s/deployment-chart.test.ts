@@ -133,6 +133,73 @@ describe('DeploymentChart', () => {
     expect(facts('rolling').automaticRollback).toMatch(/^none: a Deployment does not roll back by itself/);
   });
 
+  test('pre-deploy: the CRDs in use, each secret in Secrets Manager, then a server-side diff of the written manifest', () => {
+    const definition = containerService([{ name: 'staging', region: 'eu-west-1', rollout: { strategy: 'canary' } }], {
+      secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD', existing: { secretName: 'shop/{env}/db' } }],
+    });
+    const facts = new DeploymentChart(new App(), 'C', { definition, environment: 'staging' }).runbookFacts();
+    expect(facts.preDeploy?.map((c) => c.command)).toEqual([
+      'kubectl get crd rollouts.argoproj.io analysistemplates.argoproj.io prometheusrules.monitoring.coreos.com podmonitors.monitoring.coreos.com secretstores.external-secrets.io externalsecrets.external-secrets.io',
+      'aws secretsmanager describe-secret --secret-id shop/staging/db --region eu-west-1 --query Name --output text',
+      'kubectl diff --server-side -f k8s/shop-staging.k8s.yaml',
+    ]);
+    expect(facts.deploy?.map((c) => c.command)).toEqual(['kubectl apply --server-side -f k8s/shop-staging.k8s.yaml']);
+  });
+
+  test('a Deployment needs no Argo CRDs; the manifest path is configurable', () => {
+    const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }]);
+    const facts = new DeploymentChart(new App(), 'C', { definition, environment: 'dev', manifestPath: 'out/k8s/shop-dev.k8s.yaml' }).runbookFacts();
+    expect(facts.preDeploy?.[0].command).toBe('kubectl get crd prometheusrules.monitoring.coreos.com podmonitors.monitoring.coreos.com');
+    expect(facts.deploy?.[0].command).toBe('kubectl apply --server-side -f out/k8s/shop-dev.k8s.yaml');
+  });
+
+  test.each([
+    ['canary', 'staging', 'shop-canary', 'on the canary Service, during the 0% stage'],
+    ['blue-green', 'prod', 'shop-preview', 'on the preview Service, before promotion'],
+    ['rolling', 'dev', 'shop', 'after the rollout'],
+  ])('smoke test for %s calls the health check through Service of the new version', (strategy, name, service, when) => {
+    const definition = containerService([{ name, rollout: { strategy } }]);
+    const [smoke] = new DeploymentChart(new App(), 'C', { definition, environment: name }).runbookFacts().smoke ?? [];
+    expect(smoke.description).toBe(`Call the health check of the new version ${when}`);
+    expect(smoke.command).toBe(
+      `kubectl -n shop-${name} port-forward svc/${service} 18080:80 >/dev/null & PF=$!; sleep 3; curl -fsS "http://127.0.0.1:18080/healthz"; kill "$PF"`,
+    );
+    expect(bashSyntaxError(smoke.command)).toBeUndefined();
+  });
+
+  test('feature flags from the definition: a ConfigMap mounted into the pods, kill switches as level 1 within the flag budget', () => {
+    const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], {
+      featureFlags: [{ name: 'new-search', description: 'New search', enabled: true }],
+      rollbackBudgets: { featureFlag: '2m' },
+    });
+    const chart = new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' });
+    const manifests = Testing.synth(chart);
+    expect(objectOf(manifests, 'ConfigMap', 'shop-feature-flags').data).toEqual({ 'new-search': 'true' });
+    expect(objectOf(manifests, 'Deployment').spec.template.spec.volumes).toContainEqual({ name: 'feature-flags', configMap: { name: 'shop-feature-flags' } });
+    const level1 = chart.featureFlags!.runbookFacts().rollback![0];
+    expect(level1.bound?.budget.toString()).toBe('2m');
+    expect(chart.runbookFacts().checklist).toEqual(['Feature flags set as intended before the release: new-search']);
+    expect(chart.warnings()).toEqual([]);
+  });
+
+  test('warns when a rollback level cannot meet its budget', () => {
+    const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], {
+      featureFlags: [{ name: 'new-search', description: 'New search', enabled: true }],
+    });
+    expect(new DeploymentChart(new App(), 'C', { definition, environment: 'dev' }).warnings()).toEqual([
+      'rollback level 1 (Turn the feature flag off) takes about 1m10s, over its 1m budget',
+    ]);
+  });
+
+  test('the context carries the budgets; generated secrets point at the AWS stack that creates them', () => {
+    const definition = containerService([{ name: 'dev', region: 'eu-west-1', rollout: { strategy: 'rolling' } }], {
+      secrets: [{ name: 'signing-key', envVar: 'SIGNING_KEY', generate: { rotation: '30d' } }],
+    });
+    const facts = new DeploymentChart(new App(), 'C', { definition, environment: 'dev' }).runbookFacts();
+    expect(facts.context?.budgets?.configuration.toString()).toBe('5m');
+    expect(facts.notes).toEqual(['generated secrets (shop/dev/signing-key) are created and rotated by the AWS stack; deploy it first, or the ExternalSecrets cannot sync']);
+  });
+
   test('fails for an unknown environment, listing the defined ones', () => {
     const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }]);
     expect(() => new DeploymentChart(new App(), 'C', { definition, environment: 'prod' })).toThrow('environment "prod" is not defined for service "shop"; defined: dev');
@@ -159,13 +226,14 @@ describe('DeploymentChart', () => {
     );
   });
 
-  test('strict mode refuses a schedule Argo Rollouts would round; otherwise the runbook notes it', () => {
+  test('strict mode refuses a schedule Argo Rollouts would round; otherwise it is a warning and in the runbook schedule', () => {
     const environments = [{ name: 'staging', rollout: { strategy: 'canary', stages: [{ name: 'canary', trafficPercent: 2.5, bake: '5m' }, { name: 'full', trafficPercent: 100, bake: '5m' }] } }];
     expect(() => new DeploymentChart(new App(), 'C', { definition: containerService(environments, { strict: true }), environment: 'staging' })).toThrow(
       /environments\[0\]\.rollout \(shop-staging, argo-rollouts\) cannot run exactly as requested: stage "canary" sends 2.5%; Argo Rollouts sets whole percentages, so it sends 3%/,
     );
     const chart = new DeploymentChart(new App(), 'C', { definition: containerService(environments), environment: 'staging' });
-    expect(chart.runbookFacts().notes).toEqual(['the schedule differs from the request: stage "canary" sends 2.5%; Argo Rollouts sets whole percentages, so it sends 3%']);
+    expect(chart.warnings()).toEqual(['stage "canary" sends 2.5%; Argo Rollouts sets whole percentages, so it sends 3%']);
+    expect(chart.workload.runbookFacts().rollout?.schedule.deviations).toEqual(chart.warnings());
   });
 
   test('the validator has teeth: a wrong type in a Rollout fails', () => {

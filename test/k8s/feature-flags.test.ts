@@ -1,10 +1,10 @@
 import { Testing } from 'cdk8s';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Duration, validateDefinition } from '../../lib/model';
-import { FeatureFlags, ProgressiveWorkload } from '../../constructs/k8s';
+import { FeatureFlags, ProgressiveWorkload, type FeatureFlagSetting } from '../../constructs/k8s';
 import { bashSyntaxError, objectOf } from './helpers';
 
-const synth = (flags: Record<string, boolean>, extra: { budget?: Duration; reloadInterval?: Duration } = {}) => {
+const synth = (flags: FeatureFlagSetting[], extra: { budget?: Duration; reloadInterval?: Duration } = {}) => {
   const chart = Testing.chart();
   const construct = new FeatureFlags(chart, 'Flags', { name: 'shop-flags', namespace: 'shop-prod', flags, ...extra });
   return { construct, chart, manifests: Testing.synth(chart) };
@@ -12,25 +12,27 @@ const synth = (flags: Record<string, boolean>, extra: { budget?: Duration; reloa
 
 describe('FeatureFlags', () => {
   test('one ConfigMap key per flag, sorted, as "true" / "false"', () => {
-    const { manifests } = synth({ 'new-search': true, 'beta.basket': false });
+    const { manifests } = synth([{ name: 'new-search', enabled: true }, { name: 'beta.basket', enabled: false }]);
     expect(manifests[0].data).toEqual({ 'beta.basket': 'false', 'new-search': 'true' });
     expect(Object.keys(manifests[0].data)).toEqual(['beta.basket', 'new-search']);
     expect(() => new ConfigMap(manifests[0]).validate()).not.toThrow();
   });
 
   test('level-1 rollback: one patch command per flag that parses, and an honest bound against the budget', () => {
-    const [level1] = synth({ 'new-search': true }).construct.runbookFacts().rollback ?? [];
+    const [level1] = synth([{ name: 'new-search', enabled: true, description: 'the new search page' }, { name: 'dark-mode', enabled: true, killSwitch: false }]).construct.runbookFacts().rollback ?? [];
     expect(level1.level).toBe(1);
-    expect(level1.commands.map((c) => c.command)).toEqual([`kubectl -n shop-prod patch configmap shop-flags --type merge -p '{"data":{"new-search":"false"}}'`]);
+    expect(level1.commands).toEqual([
+      { description: 'Turn "new-search" off (the new search page)', command: `kubectl -n shop-prod patch configmap shop-flags --type merge -p '{"data":{"new-search":"false"}}'` },
+    ]);
     for (const c of [...level1.commands, ...level1.verify]) expect(bashSyntaxError(c.command)).toBeUndefined();
     expect(level1.bound?.total.toString()).toBe('1m10s');
     expect(level1.bound?.withinBudget).toBe(false);
-    const fast = synth({ 'new-search': true }, { budget: Duration.minutes(2), reloadInterval: Duration.seconds(5) }).construct.runbookFacts().rollback?.[0].bound;
+    const fast = synth([{ name: 'new-search', enabled: true }], { budget: Duration.minutes(2), reloadInterval: Duration.seconds(5) }).construct.runbookFacts().rollback?.[0].bound;
     expect([fast?.total.toString(), fast?.withinBudget]).toEqual(['1m5s', true]);
   });
 
   test('mounted read-only into a ProgressiveWorkload', () => {
-    const { construct, chart } = synth({ 'new-search': true });
+    const { construct, chart } = synth([{ name: 'new-search', enabled: true }]);
     const env = validateDefinition({
       service: 'shop',
       owners: { team: 't', primary: 'p', backup: 'b', channel: '#c' },
@@ -51,6 +53,14 @@ describe('FeatureFlags', () => {
   });
 
   test('fails for a flag name that cannot be a ConfigMap key', () => {
-    expect(() => synth({ 'new search': true })).toThrow('flags["new search"] is not a valid ConfigMap key; use letters, digits, "-", "_" and ".", e.g. "new-checkout"');
+    expect(() => synth([{ name: 'new search', enabled: true }])).toThrow(
+      'flags[0].name is "new search", not a valid ConfigMap key; use letters, digits, "-", "_" and ".", e.g. "new-checkout"',
+    );
+  });
+
+  test('no kill switch: no level-1 rollback, only the ConfigMap', () => {
+    const facts = synth([{ name: 'dark-mode', enabled: false, killSwitch: false }]).construct.runbookFacts();
+    expect(facts.rollback).toBeUndefined();
+    expect(facts.resources).toEqual([{ type: 'ConfigMap', name: 'shop-flags' }]);
   });
 });

@@ -18,6 +18,7 @@ describe('synthesizeKubernetes', () => {
       'SecretStore',
       'ExternalSecret',
       'ExternalSecret',
+      'ConfigMap',
       'PodMonitor',
       'AnalysisTemplate',
       'ServiceAccount',
