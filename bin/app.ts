@@ -7,7 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { addDeploymentStacks, renderStackRunbook } from '../constructs/aws/synthesize';
 import { loadDefinitionFile } from '../lib/model/load';
 import { runbookFileName } from '../lib/runbook/anchors';
@@ -30,6 +31,9 @@ const kubernetesFiles = KUBERNETES_EXAMPLES.map(load).reduce<Record<string, stri
 
 const app = new App();
 const stacks = AWS_EXAMPLES.map(load).flatMap((definition) => addDeploymentStacks(app, definition));
+// Every new AwsSolutions finding fails `cdk synth`; accepted ones are acknowledged, with a reason,
+// where the resource is created, and listed in the runbook under "Accepted risks".
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();
 
 const write = (relative: string, text: string) => {

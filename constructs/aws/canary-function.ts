@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { LambdaTrafficRouting } from '../../lib/plan/codedeploy-schedule';
 import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import { functionRole } from './private/function-role';
 import { literalName } from './private/literal-names';
 import type { ServiceSignals } from './service-signals';
 
@@ -203,8 +204,15 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
       );
     }
 
+    const role = functionRole(this, 'ServiceRole', this.logGroup, `Runs ${this.functionName}`);
+    // Tracing is on: X-Ray's PutTraceSegments and PutTelemetryRecords have no resource to scope to.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions',
+    });
     this.function = new lambda.Function(this, 'Resource', {
       functionName: this.functionName,
+      role,
       runtime: props.runtime,
       handler: props.handler,
       code: props.code,
@@ -237,6 +245,10 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
       // deploymentInAlarm is left to its default, which turns on once an alarm is added: `true`
       // makes aws-cdk-lib fail synth with a resolution error before the validation below can say why.
       autoRollback: { failedDeployment: true, stoppedDeployment: true },
+    });
+    Validations.of(this.deploymentGroup).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      reason: 'CodeDeploy needs this AWS-managed service-role policy to shift Lambda aliases; AWS scopes and maintains it',
     });
     for (const alarm of props.rollbackAlarms ?? []) {
       this.addRollbackAlarm(alarm);

@@ -1,10 +1,11 @@
-import { Duration as CdkDuration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration as CdkDuration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { functionRole } from './private/function-role';
 import { ROTATION_HANDLER_SOURCE } from './private/rotation-handler';
 
 /** Props for `ManagedSecret`. */
@@ -78,15 +79,22 @@ function rotationFunction(scope: Construct, removalPolicy: RemovalPolicy): lambd
   if (existing) {
     return existing;
   }
+  const logGroup = new logs.LogGroup(stack, 'GlidepathSecretRotationLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy });
+  const role = functionRole(stack, 'GlidepathSecretRotationRole', logGroup, 'Rotates glidepath-generated opaque secrets');
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'secretsmanager:GetRandomPassword does not support resource-level permissions; every other action is scoped to the secrets',
+  });
   return new lambda.SingletonFunction(stack, functionId, {
     uuid: ROTATION_UUID,
+    role,
     lambdaPurpose: 'GlidepathSecretRotation',
     description: 'Rotates glidepath-generated opaque secrets',
-    runtime: lambda.Runtime.NODEJS_22_X,
+    runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline(ROTATION_HANDLER_SOURCE),
     timeout: CdkDuration.seconds(30),
     // Kept like the secrets whose rotations it records: the first ManagedSecret of the stack decides.
-    logGroup: new logs.LogGroup(stack, 'GlidepathSecretRotationLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy }),
+    logGroup,
   });
 }

@@ -1,4 +1,4 @@
-import { Annotations, Duration as CdkDuration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration as CdkDuration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -114,11 +114,21 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       // Give in-flight requests time to finish after the load balancer stops sending new ones.
       stopTimeout: CdkDuration.seconds(30),
     });
+    if (props.environment && Object.keys(props.environment).length > 0) {
+      Validations.of(this.taskDefinition).acknowledge({
+        id: 'AwsSolutions-ECS2',
+        reason: 'Only plain, non-secret configuration is set as environment variables (the definition refuses credential-looking values); secrets come from Secrets Manager',
+      });
+    }
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc,
       internetFacing: true,
       dropInvalidHeaderFields: true,
+    });
+    Validations.of(this.loadBalancer).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'An internet-facing load balancer accepts users from anywhere on its listener port; the test listener is open to the VPC only',
     });
     // The log delivery principal depends on the region, so region-agnostic stacks cannot log.
     if (Token.isUnresolved(Stack.of(this).region)) {
@@ -138,6 +148,10 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         lifecycleRules: [{ expiration: CdkDuration.days(90) }],
       });
       this.loadBalancer.logAccessLogs(accessLogs, props.serviceName);
+      Validations.of(accessLogs).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason: 'This bucket holds the load balancer access logs; logging access to the log bucket itself would only log the log delivery',
+      });
     }
 
     const targetGroup = (id: string) =>
@@ -242,6 +256,10 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         }),
       });
       target.attachToApplicationTargetGroup(this.primaryTargetGroup);
+      Validations.of(this.service).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
+        reason: 'ECS native blue/green, canary and linear deployments need this AWS-managed policy to move traffic between the target groups',
+      });
     } else {
       this.service.attachToApplicationTargetGroup(this.primaryTargetGroup);
     }

@@ -16,7 +16,7 @@ export const definition = defineService(
     },
     workload: {
       function: {
-        runtime: 'nodejs22.x',
+        runtime: 'nodejs24.x',
         handler: 'index.handler',
         code: 'src',
         memoryMiB: 512,

@@ -146,8 +146,26 @@ export function isRunbookContributor(x: unknown): x is IRunbookContributor {
  * runbook can be rendered from any tree: a `DeploymentStack`, a chart, or a user's own stack.
  */
 export function collectRunbookFacts(root: IConstruct): RunbookFacts[] {
-  return root.node
-    .findAll()
-    .filter((c): c is IConstruct & IRunbookContributor => isRunbookContributor(c))
-    .map((c) => c.runbookFacts());
+  const all = root.node.findAll();
+  const facts = all.filter((c): c is IConstruct & IRunbookContributor => isRunbookContributor(c)).map((c) => c.runbookFacts());
+  const acceptedRisks = all.flatMap(acknowledgedRules);
+  return acceptedRisks.length > 0 ? [...facts, { acceptedRisks }] : facts;
+}
+
+/**
+ * Where aws-cdk-lib's `Validations.of(x).acknowledge()` records an acknowledged policy finding
+ * (cdk-nag v3 and other validation plugins): node metadata of this type, data `{ [ruleId]: reason }`.
+ */
+const ACKNOWLEDGED_RULES_METADATA = 'aws:cdk:acknowledged-rules';
+
+function acknowledgedRules(construct: IConstruct): AcceptedRisk[] {
+  return construct.node.metadata
+    .filter((m) => m.type === ACKNOWLEDGED_RULES_METADATA && typeof m.data === 'object' && m.data !== null)
+    .flatMap((m) =>
+      Object.entries(m.data as Record<string, string>).map(([rule, reason]) => ({
+        rule: rule.replace(/^Annotation::/, ''),
+        resource: construct.node.path,
+        reason: String(reason),
+      })),
+    );
 }

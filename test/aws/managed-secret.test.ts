@@ -63,7 +63,7 @@ describe('ManagedSecret', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.resourceCountIs('AWS::Logs::LogGroup', 1);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       Code: { ZipFile: Match.stringLikeRegexp('finishSecret') },
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^GlidepathSecretRotationLogs') } },
@@ -93,7 +93,7 @@ describe('ManagedSecret', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Effect: 'Allow',
-            Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GlidepathSecretRotation.*ServiceRole'), 'Arn'] } },
+            Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GlidepathSecretRotationRole'), 'Arn'] } },
             Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
           }),
         ]),
