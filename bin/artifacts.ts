@@ -30,14 +30,16 @@ export function targetsFor(definition: ServiceDefinition): Target[] {
 /** Renders the Kubernetes manifests and runbooks of a definition's environments. */
 export function kubernetesArtifacts(definition: ServiceDefinition, environments: readonly string[]): Artifacts {
   const files: Record<string, string> = {};
+  const warnings: string[] = [];
   for (const env of environments) {
-    const { manifest, facts } = synthesizeKubernetes(definition, env);
+    const { manifest, facts, warnings: envWarnings } = synthesizeKubernetes(definition, env);
+    warnings.push(...envWarnings);
     files[`k8s/${definition.service}-${env}.k8s.yaml`] = manifest;
     files[`runbooks/${runbookFileName(definition.service, env, RunbookTarget.KUBERNETES)}`] = renderRunbook(facts, {
       budgets: definition.rollbackBudgets,
     });
   }
-  return { files, warnings: [] };
+  return { files, warnings };
 }
 
 /** Renders every requested target of a definition. */

@@ -72,7 +72,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
         unit: '%',
         what: `error rate (${policy.rollbackTrigger.errorRateMultiplier}× the ${policy.rollbackTrigger.baselineErrorRatePercent}% baseline)`,
         evaluation: policy.rollbackTrigger.evaluation,
-        meaning: `Errors rose above ${policy.rollbackTrigger.errorRateMultiplier}× their normal level; a deployment in progress rolls back automatically.`,
+        meaning: `Errors reached ${policy.rollbackTrigger.errorRateMultiplier}× their normal level; a deployment in progress rolls back automatically.`,
         impact: 'Some users see errors. During a deployment, traffic returns to the previous version.',
         mitigation: [
           'If a deployment is in progress, let the automatic rollback finish and confirm it (level 2 verify commands).',
@@ -87,7 +87,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
         unit: '%',
         what: 'error rate',
         evaluation: policy.evaluation,
-        meaning: `More than ${policy.critical.errorRatePercent}% of requests fail.`,
+        meaning: `${policy.critical.errorRatePercent}% or more of requests fail.`,
         impact: 'A significant share of users cannot complete requests.',
         mitigation: [
           'If a release is in progress or just finished, roll back (start at level 1 if a flag covers the change, else level 2).',
@@ -102,7 +102,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
         unit: 'ms',
         what: 'p99 latency',
         evaluation: policy.evaluation,
-        meaning: `The slowest 1% of requests take longer than ${policy.critical.p99LatencyMs} ms.`,
+        meaning: `The slowest 1% of requests take ${policy.critical.p99LatencyMs} ms or longer.`,
         impact: 'Users wait or time out; callers may retry and add load.',
         mitigation: ['Roll back if a release coincides.', 'Check saturation (CPU, memory, connection pools) and slow dependencies; scale out if saturated.'],
       },
@@ -114,7 +114,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
         unit: '%',
         what: 'error rate',
         evaluation: policy.evaluation,
-        meaning: `More than ${policy.warning.errorRatePercent}% of requests fail.`,
+        meaning: `${policy.warning.errorRatePercent}% or more of requests fail.`,
         impact: 'Some users see errors; the critical threshold may follow.',
         mitigation: ['Hold any rollout in progress and investigate before promoting further.'],
       },
@@ -126,7 +126,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
         unit: 'ms',
         what: 'p95 latency',
         evaluation: policy.evaluation,
-        meaning: `One request in twenty takes longer than ${policy.warning.p95LatencyMs} ms.`,
+        meaning: `One request in twenty takes ${policy.warning.p95LatencyMs} ms or longer.`,
         impact: 'The service is slowing down for many users.',
         mitigation: ['Check saturation and dependencies; hold rollouts until latency recovers.'],
       },
@@ -141,7 +141,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
         unit: '%',
         what: 'CPU utilization',
         evaluation: policy.evaluation,
-        meaning: `CPU utilization is above ${policy.warning.cpuPercent}%.`,
+        meaning: `CPU utilization is at or above ${policy.warning.cpuPercent}%.`,
         impact: 'Little headroom: latency rises and a traffic spike may cause errors.',
         mitigation: ['Scale out (raise desired count or the autoscaling maximum), then find the cause.'],
       });
@@ -156,7 +156,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
         unit: '%',
         what: 'memory utilization',
         evaluation: policy.evaluation,
-        meaning: `Memory utilization is above ${policy.warning.memoryPercent}%.`,
+        meaning: `Memory utilization is at or above ${policy.warning.memoryPercent}%.`,
         impact: 'Tasks may be killed for running out of memory, dropping in-flight requests.',
         mitigation: ['Look for a leak introduced by a recent release (roll back if so); otherwise raise the memory size.'],
       });
@@ -188,14 +188,15 @@ export class AlarmSet extends Construct implements IRunbookContributor {
     const metric = spec.metric instanceof cloudwatch.MathExpression
       ? spec.metric.with({ period: CdkDuration.seconds(period.toSeconds()) })
       : (spec.metric as cloudwatch.Metric).with({ period: CdkDuration.seconds(period.toSeconds()) });
-    const condition = `${spec.what} > ${spec.threshold}${spec.unit === '%' ? '%' : ` ${spec.unit}`} for ${datapointsToAlarm} of ${evaluationPeriods} periods of ${period}`;
+    const condition = `${spec.what} ≥ ${spec.threshold}${spec.unit === '%' ? '%' : ` ${spec.unit}`} for ${datapointsToAlarm} of ${evaluationPeriods} periods of ${period}`;
     const link = this.props.runbookLink ? this.props.runbookLink(anchor) : anchor;
     const alarm = new cloudwatch.Alarm(this, spec.kind, {
       alarmName: name,
       alarmDescription: `${spec.severity.toUpperCase()}: ${condition} (${spec.source ?? this.props.signals.source}). Runbook: ${link}`,
       metric,
       threshold: spec.threshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // Fires at the threshold, like the Prometheus alerts and Argo analysis of the same policy (>=).
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods,
       datapointsToAlarm,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -65,7 +65,7 @@ describe('AlarmSet', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: name,
       Threshold: threshold,
-      ComparisonOperator: 'GreaterThanThreshold',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       EvaluationPeriods: 5,
       DatapointsToAlarm: 3,
       TreatMissingData: 'notBreaching',
@@ -90,37 +90,37 @@ describe('AlarmSet', () => {
     });
   });
 
-  test('the rollback alarm fires above baseline × multiplier on its own short evaluation, and pages without an OK action', () => {
+  test('the rollback alarm fires at baseline × multiplier on its own short evaluation, and pages without an OK action', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'checkout-prod-rollback-error-rate',
       Threshold: 1.5,
-      ComparisonOperator: 'GreaterThanThreshold',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       EvaluationPeriods: 4,
       DatapointsToAlarm: 2,
       TreatMissingData: 'notBreaching',
       AlarmActions: [CRITICAL_TOPIC],
       OKActions: Match.absent(),
       Metrics: Match.arrayWith([Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Period: 30 }) })]),
-      AlarmDescription: Match.stringLikeRegexp('^ROLLBACK: .*3× the 0.5% baseline.*> 1.5% for 2 of 4 periods of 30s'),
+      AlarmDescription: Match.stringLikeRegexp('^ROLLBACK: .*3× the 0.5% baseline.*≥ 1.5% for 2 of 4 periods of 30s'),
     });
   });
 
   test('descriptions state severity, condition and source', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'checkout-prod-critical-latency-p99',
-      AlarmDescription: Match.stringLikeRegexp('^CRITICAL: p99 latency > 3000 ms for 3 of 5 periods of 1m \\(test signals of checkout-prod\\)\\. Runbook: '),
+      AlarmDescription: Match.stringLikeRegexp('^CRITICAL: p99 latency ≥ 3000 ms for 3 of 5 periods of 1m \\(test signals of checkout-prod\\)\\. Runbook: '),
     });
   });
 
   test('CPU and memory alarms name where saturation is measured, when the signals say so', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'checkout-prod-warning-cpu',
-      AlarmDescription: Match.stringLikeRegexp('^WARNING: CPU utilization > 75% for 3 of 5 periods of 1m \\(test signals of checkout-prod\\)'),
+      AlarmDescription: Match.stringLikeRegexp('^WARNING: CPU utilization ≥ 75% for 3 of 5 periods of 1m \\(test signals of checkout-prod\\)'),
     });
     const t = build({ signals: { ...signals(), saturationSource: 'ECS service checkout-prod' } }).template;
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'checkout-prod-warning-memory',
-      AlarmDescription: Match.stringLikeRegexp('^WARNING: memory utilization > 80% for 3 of 5 periods of 1m \\(ECS service checkout-prod\\)'),
+      AlarmDescription: Match.stringLikeRegexp('^WARNING: memory utilization ≥ 80% for 3 of 5 periods of 1m \\(ECS service checkout-prod\\)'),
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'checkout-prod-warning-error-rate',
@@ -189,7 +189,7 @@ describe('AlarmSet', () => {
 
     test('the rollback meaning uses the configured multiplier', () => {
       const rollback = facts.alarms?.find((a) => a.severity === AlarmSeverity.ROLLBACK);
-      expect(rollback?.meaning).toMatch(/^Errors rose above 3× their normal level/);
+      expect(rollback?.meaning).toMatch(/^Errors reached 3× their normal level/);
     });
   });
 });
