@@ -1,20 +1,16 @@
 /**
  * The `glidepath` command line. `main()` returns the exit code instead of exiting, so tests run it
- * in-process.
+ * in-process. Each command lives in `bin/commands/<name>.ts` and registers itself here.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
-import { loadDefinitionFile } from '../lib/model/load';
+import { Command, CommanderError } from 'commander';
 import { DefinitionError } from '../lib/model/problems';
-import { environmentOf, type ServiceDefinition } from '../lib/model/service-definition';
-import { synthesizeArtifacts, Target, targetsFor } from './artifacts';
+import type { CliIo, CommandContext } from './commands/context';
+import { registerInit } from './commands/init';
+import { registerRunbook } from './commands/runbook';
+import { registerSynth } from './commands/synth';
+import { registerValidate } from './commands/validate';
 
-/** Where the CLI writes; tests capture it. */
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+export type { CliIo } from './commands/context';
 
 const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
@@ -29,37 +25,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
-
-  program
-    .command('synth')
-    .description('Synthesize CloudFormation templates, Kubernetes manifests and runbooks for a definition')
-    .argument('<definition>', 'definition file (.yaml, .yml, .json or .ts)')
-    .option('-e, --env <name...>', 'only these environments (default: all)')
-    .addOption(
-      new Option('-t, --target <target...>', 'only these targets (default: every target the workload runs on)').choices(Object.values(Target)),
-    )
-    .option('-o, --out <dir>', 'output directory', 'glidepath-out')
-    .action((file: string, opts: { env?: string[]; target?: Target[]; out: string }) => {
-      const definition = loadDefinitionFile(file);
-      const environments = selectEnvironments(definition, opts.env);
-      const targets = opts.target ?? targetsFor(definition);
-      if (targets.includes(Target.KUBERNETES) && !definition.workload.container) {
-        throw new Error(`${file}: "${definition.service}" is a function; the k8s target runs containers, use --target aws`);
-      }
-      const { files, warnings } = synthesizeArtifacts(definition, { environments, targets });
-      writeAll(opts.out, files);
-      for (const warning of warnings) io.err(`warning: ${warning}\n`);
-      io.out(Object.keys(files).map((f) => `wrote ${path.join(opts.out, f)}\n`).join(''));
-    });
-
-  program
-    .command('validate')
-    .description('Validate a definition and print every problem')
-    .argument('<definition>', 'definition file (.yaml, .yml, .json or .ts)')
-    .action((file: string) => {
-      const definition = loadDefinitionFile(file);
-      io.out(`${file}: valid (${definition.service}: ${definition.environments.map((e) => e.name).join(' → ')})\n`);
-    });
+  const context: CommandContext = { io, setExitCode: (code) => (exitCode = code) };
+  for (const register of [registerSynth, registerValidate, registerRunbook, registerInit]) {
+    register(program, context);
+  }
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -72,37 +41,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return 1;
     }
     io.err(`glidepath: ${(error as Error).message}\n`);
-    exitCode = 1;
+    return 1;
   }
   return exitCode;
-}
-
-function selectEnvironments(definition: ServiceDefinition, names: string[] | undefined): string[] | undefined {
-  if (!names) return undefined;
-  // environmentOf throws a message listing the environments that exist.
-  return names.map((name) => environmentOf(definition, name).name);
-}
-
-/**
- * Writes every file or none: all content is produced before this runs, files go to a temporary
- * sibling directory first, and only then are moved into place.
- */
-function writeAll(outDir: string, files: Record<string, string>): void {
-  const target = path.resolve(outDir);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const staging = fs.mkdtempSync(`${target}.tmp-`);
-  try {
-    for (const [name, text] of Object.entries(files)) {
-      const file = path.join(staging, name);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, text);
-    }
-    for (const name of Object.keys(files)) {
-      const destination = path.join(target, name);
-      fs.mkdirSync(path.dirname(destination), { recursive: true });
-      fs.renameSync(path.join(staging, name), destination);
-    }
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
 }

@@ -81,6 +81,30 @@ describe('glidepath CLI', () => {
     expect(io.stdout.join('')).toBe('examples/payments-api/definition.ts: valid (payments-api: staging → prod)\n');
   });
 
+  test('runbook prints one runbook, or writes it to a file', async () => {
+    const io = capture();
+    expect(await main(['runbook', 'examples/checkout/definition.yaml', '--env', 'prod', '--target', 'k8s'], io)).toBe(0);
+    expect(io.stdout.join('')).toContain('# Runbook: checkout in prod (Kubernetes)');
+    const file = path.join(dir, 'rb', 'checkout-prod.md');
+    expect(await main(['runbook', 'examples/checkout/definition.yaml', '--env', 'prod', '--output', file], capture())).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toContain('# Runbook: checkout in prod (AWS)');
+    const missing = capture();
+    expect(await main(['runbook', 'examples/checkout/definition.yaml'], missing)).toBe(2);
+    expect(missing.stderr.join('')).toContain("required option '-e, --env <name>' not specified");
+  });
+
+  test.each(['canary', 'blue-green', 'rolling'])('init --strategy %s writes a starter definition that validates', async (strategy) => {
+    const file = path.join(dir, `${strategy}.yaml`);
+    expect(await main(['init', '--strategy', strategy, '--output', file], capture())).toBe(0);
+    const io = capture();
+    expect(await main(['validate', file], io)).toBe(0);
+    expect(io.stdout.join('')).toContain('valid (my-service: dev → staging → prod)');
+    expect(fs.readFileSync(file, 'utf8')).toContain(`strategy: ${strategy}`);
+    const again = capture();
+    expect(await main(['init', '--output', file], again)).toBe(1);
+    expect(again.stderr.join('')).toContain('already exists; pass --force to overwrite it');
+  });
+
   test('unknown commands exit 2 with help', async () => {
     const io = capture();
     expect(await main(['deploy-everything'], io)).toBe(2);

@@ -1,0 +1,30 @@
+import * as path from 'node:path';
+import { Option, type Command } from 'commander';
+import { loadDefinitionFile } from '../../lib/model/load';
+import { synthesizeArtifacts, Target, targetsFor } from '../artifacts';
+import { selectEnvironments, writeAll, type CommandContext } from './context';
+
+/** `glidepath synth <definition>`: templates, manifests and runbooks into a directory. */
+export function registerSynth(program: Command, { io }: CommandContext): void {
+  program
+    .command('synth')
+    .description('Synthesize CloudFormation templates, Kubernetes manifests and runbooks for a definition')
+    .argument('<definition>', 'definition file (.yaml, .yml, .json or .ts)')
+    .option('-e, --env <name...>', 'only these environments (default: all)')
+    .addOption(
+      new Option('-t, --target <target...>', 'only these targets (default: every target the workload runs on)').choices(Object.values(Target)),
+    )
+    .option('-o, --out <dir>', 'output directory', 'glidepath-out')
+    .action((file: string, opts: { env?: string[]; target?: Target[]; out: string }) => {
+      const definition = loadDefinitionFile(file);
+      const environments = selectEnvironments(definition, opts.env);
+      const targets = opts.target ?? targetsFor(definition);
+      if (targets.includes(Target.KUBERNETES) && !definition.workload.container) {
+        throw new Error(`${file}: "${definition.service}" is a function; the k8s target runs containers, use --target aws`);
+      }
+      const { files, warnings } = synthesizeArtifacts(definition, { environments, targets });
+      writeAll(opts.out, files);
+      for (const warning of warnings) io.err(`warning: ${warning}\n`);
+      io.out(Object.keys(files).map((f) => `wrote ${path.join(opts.out, f)}\n`).join(''));
+    });
+}
