@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { DeploymentSafetyChecks } from '../constructs/aws/deployment-safety-checks';
 import { addDeploymentStacks, renderStackRunbook } from '../constructs/aws/synthesize';
 import { loadDefinitionFile } from '../lib/model/load';
 import { runbookFileName } from '../lib/runbook/anchors';
@@ -31,9 +32,10 @@ const kubernetesFiles = KUBERNETES_EXAMPLES.map(load).reduce<Record<string, stri
 
 const app = new App();
 const stacks = AWS_EXAMPLES.map(load).flatMap((definition) => addDeploymentStacks(app, definition));
-// Every new AwsSolutions finding fails `cdk synth`; accepted ones are acknowledged, with a reason,
-// where the resource is created, and listed in the runbook under "Accepted risks".
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// Every new AwsSolutions or deployment-safety finding fails `cdk synth`; accepted ones are
+// acknowledged, with a reason, where the resource is created, and listed in the runbook under
+// "Accepted risks".
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new DeploymentSafetyChecks());
 app.synth();
 
 const write = (relative: string, text: string) => {

@@ -5,8 +5,10 @@
 import { Command, CommanderError } from 'commander';
 import { DefinitionError } from '../lib/model/problems';
 import type { CliIo, CommandContext } from './commands/context';
+import { registerCheck } from './commands/check';
 import { registerInit } from './commands/init';
 import { registerRunbook } from './commands/runbook';
+import { registerSmokeTest } from './commands/smoke-test';
 import { registerSynth } from './commands/synth';
 import { registerValidate } from './commands/validate';
 
@@ -26,7 +28,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
   const context: CommandContext = { io, setExitCode: (code) => (exitCode = code) };
-  for (const register of [registerSynth, registerValidate, registerRunbook, registerInit]) {
+  for (const register of [registerSynth, registerValidate, registerCheck, registerRunbook, registerInit, registerSmokeTest]) {
     register(program, context);
   }
 

@@ -2,3 +2,5 @@
 export * from './model';
 export * from './plan';
 export * from './runbook';
+export * from './smoke';
+export * from './policy';

@@ -2,6 +2,7 @@ export * from './alarm-set';
 export * from './alert-topics';
 export * from './canary-function';
 export * from './dead-mans-switch';
+export * from './deployment-safety-checks';
 export * from './deployment-stack';
 export * from './managed-secret';
 export * from './progressive-fargate-service';

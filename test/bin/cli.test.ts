@@ -105,6 +105,29 @@ describe('glidepath CLI', () => {
     expect(again.stderr.join('')).toContain('already exists; pass --force to overwrite it');
   });
 
+  test('check passes the examples and fails a risky definition with exit 1', async () => {
+    const ok = capture();
+    expect(await main(['check', 'examples/checkout/definition.yaml', '--env', 'prod'], ok)).toBe(0);
+    expect(ok.stdout.join('')).toBe('examples/checkout/definition.yaml: 0 error(s), 0 warning(s)\n');
+    const file = path.join(dir, 'risky.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'service: orders',
+        'owners: { team: t, primary: "@p", backup: "@b", channel: "#c" }',
+        'workload: { container: { image: x, port: 8080, healthCheckPath: /healthz } }',
+        'environments:',
+        '  - { name: prod, region: eu-west-1, approval: false, rollout: { strategy: all-at-once } }',
+      ].join('\n'),
+    );
+    const risky = capture();
+    expect(await main(['check', file], risky)).toBe(1);
+    expect(risky.stderr.join('')).toContain('error GP-PROD1 environments[0] (prod): production environment "prod" deploys "all-at-once" without an approval');
+    expect(risky.stderr.join('')).toContain('error GP-PROD2 environments[0] (prod)');
+    expect(risky.stdout.join('')).toContain('warning GP-REL1 environments[0] (prod)');
+    expect(risky.stdout.join('')).toContain(`${file}: 2 error(s), 1 warning(s)`);
+  });
+
   test('unknown commands exit 2 with help', async () => {
     const io = capture();
     expect(await main(['deploy-everything'], io)).toBe(2);
