@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import { HeartbeatSource } from '../../lib/model/dead-mans-switch';
 import { Duration } from '../../lib/model/duration';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../lib/model/environment';
+import { DefinitionError } from '../../lib/model/problems';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
@@ -37,6 +38,12 @@ export interface DeploymentStackProps extends StackProps {
   readonly environment: string;
   /** VPC to run containers in. @default - a new VPC with two AZs and flow logs */
   readonly vpc?: ec2.IVpc;
+  /**
+   * Existing ECS cluster to run containers in; the load balancer goes into its VPC. Its name must
+   * be known at synthesis (imported, or created with `clusterName`) for the runbook's commands.
+   * @default - a new cluster named after the service, in `vpc`
+   */
+  readonly cluster?: ecs.ICluster;
 }
 
 /** Allowances the rollback bounds use for work whose duration the configuration does not fix. */
@@ -119,7 +126,10 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     if (def.workload.container) {
       const plan = compileEcsRollout(env);
       this.schedule = plan.schedule;
-      const vpc =
+      if (props.cluster && props.vpc) {
+        throw new Error(`DeploymentStack ${id}: pass 'cluster' or 'vpc', not both: the service runs in the cluster's VPC`);
+      }
+      const vpc = (): ec2.IVpc =>
         props.vpc ??
         new ec2.Vpc(this, 'Vpc', {
           maxAzs: 2,
@@ -132,15 +142,16 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
             },
           },
         });
-      const cluster = new ecs.Cluster(this, 'Cluster', {
-        vpc,
-        clusterName: names.base,
-        containerInsightsV2: ecs.ContainerInsights.ENABLED,
-      });
+      const cluster =
+        props.cluster ??
+        new ecs.Cluster(this, 'Cluster', {
+          vpc: vpc(),
+          clusterName: names.base,
+          containerInsightsV2: ecs.ContainerInsights.ENABLED,
+        });
       const container = def.workload.container;
       this.containerService = new ProgressiveFargateService(this, 'Service', {
         cluster,
-        clusterName: names.base,
         serviceName: names.base,
         image: container.image,
         containerPort: container.port,
@@ -222,7 +233,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
           ? [
               {
                 description: 'Count running tasks',
-                command: `aws ecs describe-services --cluster ${names.base} --services ${names.base} --query 'services[0].[desiredCount,runningCount]' --output text`,
+                command: `aws ecs describe-services --cluster ${this.containerService.clusterName} --services ${names.base} --query 'services[0].[desiredCount,runningCount]' --output text`,
                 expected: 'Running equals desired; 0 running means the service is down',
               },
             ]
@@ -276,7 +287,13 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
           .map((p) => `${p.what} ${p.duration}`)
           .join(' + ')})`;
         if (def.strict) {
-          throw new Error(`${message}; shorten the bake times before 100% or raise rollbackBudgets`);
+          const field = level === '2' ? 'configuration' : 'code';
+          throw new DefinitionError([
+            {
+              path: `rollbackBudgets.${field}`,
+              message: `rollbackBudgets.${field} is ${bound.budget}; ${message}; shorten the bake times before 100% traffic or raise the budget (strict mode)`,
+            },
+          ]);
         }
         Annotations.of(this).addWarningV2('glidepath:rollback-budget', message);
       }

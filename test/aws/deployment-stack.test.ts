@@ -4,6 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { DeploymentStack } from '../../constructs/aws/deployment-stack';
 import { addDeploymentStacks } from '../../constructs/aws/synthesize';
 import { defineService, HeartbeatSource, loadDefinitionFile, RolloutStrategy, type ServiceDefinitionInput } from '../../lib/model';
+import { DefinitionError } from '../../lib/model/problems';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 
@@ -335,7 +336,10 @@ describe('DeploymentStack', () => {
       const [stack] = stacksOf(container({ environments: [slow] }));
       Annotations.fromStack(stack).hasWarning('/orders-prod', Match.stringLikeRegexp(`^${message.replace(/[()]/g, '\\$&')}`));
       expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow(message);
-      expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow('; shorten the bake times before 100% or raise rollbackBudgets');
+      expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow(DefinitionError);
+      expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow(
+        /rollbackBudgets\.configuration is 5m; orders-prod: rollback level 2 takes up to 12m20s .*; shorten the bake times before 100% traffic or raise the budget \(strict mode\)/,
+      );
     });
 
     test('a self-published heartbeat feeds the dead-man\'s switch', () => {
