@@ -3,6 +3,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AlarmSet } from '../../constructs/aws/alarm-set';
 import { DeadMansSwitch } from '../../constructs/aws/dead-mans-switch';
+import { kubernetesArtifacts } from '../../bin/artifacts';
 import { synthesizeAws } from '../../constructs/aws/synthesize';
 import { resolveAlarmPolicy } from '../../lib/model/alarm-policy';
 import * as fs from 'node:fs';
@@ -117,5 +118,7 @@ describe('example runbooks', () => {
   test('golden runbooks (reviewed like code)', () => {
     expect(checkout.runbooks['checkout-prod.md']).toMatchSnapshot('checkout-prod.md');
     expect(payments.runbooks['payments-api-prod.md']).toMatchSnapshot('payments-api-prod.md');
+    const storefront = loadDefinitionFile('examples/storefront-web/definition.yaml');
+    expect(kubernetesArtifacts(storefront, ['prod']).files['runbooks/storefront-web-prod.k8s.md']).toMatchSnapshot('storefront-web-prod.k8s.md');
   });
 });
