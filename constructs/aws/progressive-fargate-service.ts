@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
 import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import { literalName } from './private/literal-names';
 import type { ServiceSignals } from './service-signals';
 
 /** Props for `ProgressiveFargateService`. */
@@ -18,8 +19,11 @@ export interface ProgressiveFargateServiceProps {
   readonly cluster: ecs.ICluster;
   /** Physical name of the ECS service and task family, e.g. `checkout-prod`. */
   readonly serviceName: string;
-  /** Literal cluster name, for runbook commands (the cluster's own attribute may be a token). */
-  readonly clusterName: string;
+  /**
+   * Literal cluster name, for runbook commands (the cluster's own attribute may be a token).
+   * @default - the cluster's name when it is known at synthesis: an imported cluster, or one created with `clusterName`
+   */
+  readonly clusterName?: string;
   /** Container image reference. */
   readonly image: string;
   /** Port the container listens on. */
@@ -80,10 +84,19 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
   public readonly signals: ServiceSignals;
   /** The production listener. */
   public readonly listener: elbv2.ApplicationListener;
+  /** Literal name of the cluster, as runbook commands use it. */
+  public readonly clusterName: string;
   private readonly deploymentAlarms: cloudwatch.IAlarm[] = [];
 
   constructor(scope: Construct, id: string, private readonly props: ProgressiveFargateServiceProps) {
     super(scope, id);
+    const clusterName = props.clusterName ?? literalName(props.cluster, props.cluster.clusterName, 'clusterName');
+    if (clusterName === undefined) {
+      throw new Error(
+        `ProgressiveFargateService 'clusterName' is required when the cluster's name is only known after deployment (${props.cluster.node.path}): create the cluster with a clusterName, import it with ecs.Cluster.fromClusterAttributes, or pass clusterName`,
+      );
+    }
+    this.clusterName = clusterName;
     const vpc = props.cluster.vpc;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const settings = props.deployment;
@@ -312,7 +325,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       new cloudwatch.Metric({
         namespace: 'AWS/ECS',
         metricName,
-        dimensionsMap: { ClusterName: this.props.clusterName, ServiceName: this.props.serviceName },
+        dimensionsMap: { ClusterName: this.clusterName, ServiceName: this.props.serviceName },
         statistic: 'Average',
       });
     return {
@@ -329,12 +342,12 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       memoryPercent: serviceMetric('MemoryUtilization'),
       heartbeat: serviceMetric('CPUUtilization').with({ statistic: 'SampleCount' }),
       source: `load balancer of ECS service ${this.props.serviceName}`,
-      saturationSource: `ECS service ${this.props.serviceName} in cluster ${this.props.clusterName}`,
+      saturationSource: `ECS service ${this.props.serviceName} in cluster ${this.clusterName}`,
     };
   }
 
   public runbookFacts(): RunbookFacts {
-    const cluster = this.props.clusterName;
+    const cluster = this.clusterName;
     const service = this.props.serviceName;
     const ecsArgs = `--cluster ${cluster} --service ${service}`;
     const inFlight: RunbookCommand[] = [
