@@ -1,0 +1,2 @@
+export * from './matchers';
+export * from './snapshot';
