@@ -37,7 +37,7 @@ describe('snapshotOf', () => {
       const template = snapshot.templates!.Shop;
       const raw = JSON.stringify(template);
       expect(template.Resources!.CDKMetadata).toBeUndefined();
-      expect(template.Parameters?.BootstrapVersion).toBeUndefined();
+      expect((template.Parameters as Record<string, unknown> | undefined)?.BootstrapVersion).toBeUndefined();
       expect(template.Rules).toBeUndefined();
       expect(raw).not.toMatch(/aws:cdk:path|aws:asset:/);
       expect(Object.values(template.Resources!).map((r) => r.Type)).toContain('AWS::ECS::Service');
