@@ -29,7 +29,7 @@ export function loadDefinitionFile(file: string): ServiceDefinition {
   }
   if (ext === '.ts' || ext === '.js') {
     if (ext === '.ts') {
-      registerTypeScript();
+      registerTypeScript(file);
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(absolute) as Record<string, unknown>;
@@ -48,11 +48,26 @@ function isValidated(value: unknown): value is ServiceDefinition {
 }
 
 let tsRegistered = false;
-function registerTypeScript(): void {
+function registerTypeScript(file: string): void {
   if (tsRegistered || require.extensions['.ts']) {
     return;
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+  let tsNode: { register(options: object): unknown };
+  try {
+    // An optional peer dependency of the package: only .ts definitions need it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    tsNode = require('ts-node');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') {
+      throw error;
+    }
+    throw new DefinitionError([
+      {
+        path: '(file)',
+        message: `${file} is TypeScript; loading it needs ts-node, an optional peer dependency of glidepath: run \`npm install --save-dev ts-node typescript\`, or write the definition as .yaml, .json or compiled .js`,
+      },
+    ]);
+  }
+  tsNode.register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
   tsRegistered = true;
 }
