@@ -9,6 +9,8 @@ import type { TimeBound } from '../plan/timing';
 export enum RunbookTarget {
   AWS = 'aws',
   KUBERNETES = 'k8s',
+  /** A Pulumi stack (`constructs/pulumi`); its AWS or Kubernetes resources are managed by `pulumi up`. */
+  PULUMI = 'pulumi',
 }
 
 /** How loud an alarm is. */

@@ -1,0 +1,482 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
+import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/environment';
+import type { ServiceDefinition } from '../../../lib/model/service-definition';
+import { compileEcsRollout } from '../../../lib/plan/ecs-schedule';
+import type { ResourceNames } from '../../../lib/plan/names';
+import type { CompiledSchedule } from '../../../lib/plan/schedule';
+import { anchorOf } from '../../../lib/runbook/anchors';
+import { AlarmSeverity } from '../../../lib/runbook/facts';
+import { ROTATION_HANDLER_SOURCE } from '../../aws/private/rotation-handler';
+import { containerAlarmSpecs, type AlarmSpec } from './alarm-specs';
+
+/** The network a container service runs in (the component does not create a VPC). */
+export interface AwsNetworkInput {
+  readonly vpcId: pulumi.Input<string>;
+  readonly publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** What the AWS resources expose to the component. */
+export interface AwsResources {
+  readonly serviceUrl: pulumi.Output<string>;
+  readonly alarmNames: string[];
+  readonly alarmArns: pulumi.Output<string[]>;
+  readonly topicArns: { readonly critical: pulumi.Output<string>; readonly warning: pulumi.Output<string> };
+  readonly schedule: CompiledSchedule;
+}
+
+const CONTAINER_NAME = 'app';
+const TEST_LISTENER_PORT = 9000;
+
+/**
+ * Creates, as children of `parent`, the @pulumi/aws resources of a container service that
+ * `DeploymentStack` creates through CloudFormation: alert topics, secrets, the ECS service with its
+ * native deployment configuration and deployment alarms, the alarm set, the dead-man's switch,
+ * autoscaling and a dashboard. Names, thresholds, weights and bake times come from the same plan.
+ */
+export function createAwsResources(
+  parent: pulumi.ComponentResource,
+  def: ServiceDefinition,
+  env: EnvironmentDefinition,
+  names: ResourceNames,
+  network: AwsNetworkInput,
+  runbookLink: (anchor: string) => string,
+): AwsResources {
+  const container = def.workload.container!;
+  const opts: pulumi.CustomResourceOptions = { parent, retainOnDelete: env.retention === RetentionPolicy.RETAIN };
+  const tags = { 'glidepath:service': def.service, 'glidepath:environment': env.name, 'glidepath:team': def.owners.team };
+  const id = (suffix: string) => `${names.base}-${suffix}`;
+  const region = aws.getRegionOutput({}, { parent }).region;
+  const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
+  const logRetentionDays = env.production ? 365 : 30;
+
+  // Alert topics, encrypted with a key CloudWatch may use to publish.
+  const topicKey = new aws.kms.Key(id('alert-topics-key'), {
+    description: `Encrypts the alert topics of ${names.base}`,
+    enableKeyRotation: true,
+    policy: pulumi.jsonStringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+        { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
+      ],
+    }),
+    tags,
+  }, opts);
+  const topic = (severity: 'critical' | 'warning') => {
+    const t = new aws.sns.Topic(names.topic(severity), {
+      name: names.topic(severity),
+      displayName: `${names.base} ${severity} alerts`,
+      kmsMasterKeyId: topicKey.arn,
+      tags,
+    }, opts);
+    new aws.sns.TopicPolicy(`${names.topic(severity)}-ssl`, {
+      arn: t.arn,
+      policy: pulumi.jsonStringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: t.arn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+      }),
+    }, opts);
+    return t;
+  };
+  const critical = topic('critical');
+  const warning = topic('warning');
+
+  // Secrets: generated ones are created here and rotated; existing ones are looked up by name.
+  const secretArns = createSecrets(parent, env, names, opts, tags, logRetentionDays);
+
+  // Load balancer and service networking.
+  const vpc = aws.ec2.getVpcOutput({ id: network.vpcId }, { parent });
+  const plan = compileEcsRollout(env);
+  const settings = plan.settings;
+  const shifting = settings.strategy !== 'ROLLING';
+  const https = env.certificateArn !== undefined;
+  const lbSecurityGroup = new aws.ec2.SecurityGroup(id('lb'), {
+    vpcId: network.vpcId,
+    description: `Load balancer of ${names.base}`,
+    ingress: [
+      { protocol: 'tcp', fromPort: 80, toPort: 80, cidrBlocks: ['0.0.0.0/0'], description: 'HTTP from anywhere' },
+      ...(https ? [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'], description: 'HTTPS from anywhere' }] : []),
+      // Only callers inside the VPC (smoke tests, lifecycle hooks) reach the new version early.
+      ...(shifting ? [{ protocol: 'tcp', fromPort: TEST_LISTENER_PORT, toPort: TEST_LISTENER_PORT, cidrBlocks: [vpc.cidrBlock], description: 'Test listener, from inside the VPC' }] : []),
+    ],
+    egress: [{ protocol: 'tcp', fromPort: container.port, toPort: container.port, cidrBlocks: [vpc.cidrBlock], description: 'Load balancer to tasks' }],
+    tags,
+  }, opts);
+  const serviceSecurityGroup = new aws.ec2.SecurityGroup(id('service'), {
+    vpcId: network.vpcId,
+    description: `Tasks of ${names.base}`,
+    ingress: [{ protocol: 'tcp', fromPort: container.port, toPort: container.port, securityGroups: [lbSecurityGroup.id], description: 'Load balancer to tasks' }],
+    egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Image pulls, secrets, dependencies' }],
+    tags,
+  }, opts);
+  const loadBalancer = new aws.lb.LoadBalancer(id('lb'), {
+    name: names.base.slice(0, 32),
+    loadBalancerType: 'application',
+    internal: false,
+    subnets: network.publicSubnetIds,
+    securityGroups: [lbSecurityGroup.id],
+    dropInvalidHeaderFields: true,
+    tags,
+  }, opts);
+  const targetGroup = (suffix: string) =>
+    new aws.lb.TargetGroup(id(suffix), {
+      vpcId: network.vpcId,
+      port: container.port,
+      protocol: 'HTTP',
+      targetType: 'ip',
+      deregistrationDelay: 30,
+      healthCheck: { path: container.healthCheckPath, matcher: '200', interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+      tags,
+    }, opts);
+  const primary = targetGroup('primary');
+  const alternate = shifting ? targetGroup('alternate') : undefined;
+  const forward: aws.types.input.lb.ListenerRuleAction[] = [
+    alternate
+      ? { type: 'forward', forward: { targetGroups: [{ arn: primary.arn, weight: 100 }, { arn: alternate.arn, weight: 0 }] } }
+      : { type: 'forward', targetGroupArn: primary.arn },
+  ];
+  const notFound: aws.types.input.lb.ListenerDefaultAction[] = [
+    { type: 'fixed-response', fixedResponse: { statusCode: '404', contentType: 'text/plain', messageBody: 'Not found' } },
+  ];
+  const listener = new aws.lb.Listener(id(https ? 'https' : 'http'), {
+    loadBalancerArn: loadBalancer.arn,
+    port: https ? 443 : 80,
+    protocol: https ? 'HTTPS' : 'HTTP',
+    certificateArn: env.certificateArn,
+    sslPolicy: https ? 'ELBSecurityPolicy-TLS13-1-2-2021-06' : undefined,
+    defaultActions: notFound,
+    tags,
+  }, opts);
+  if (https) {
+    new aws.lb.Listener(id('http-redirect'), {
+      loadBalancerArn: loadBalancer.arn,
+      port: 80,
+      protocol: 'HTTP',
+      defaultActions: [{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', statusCode: 'HTTP_301' } }],
+      tags,
+    }, opts);
+  }
+  const productionRule = new aws.lb.ListenerRule(id('production'), {
+    listenerArn: listener.arn,
+    priority: 1,
+    conditions: [{ pathPattern: { values: ['/*'] } }],
+    actions: forward,
+    tags,
+  }, { ...opts, ignoreChanges: shifting ? ['actions'] : [] }); // ECS moves the weights during deployments.
+  let testRule: aws.lb.ListenerRule | undefined;
+  if (shifting) {
+    const testListener = new aws.lb.Listener(id('test'), {
+      loadBalancerArn: loadBalancer.arn,
+      port: TEST_LISTENER_PORT,
+      protocol: 'HTTP',
+      defaultActions: notFound,
+      tags,
+    }, opts);
+    testRule = new aws.lb.ListenerRule(id('test'), {
+      listenerArn: testListener.arn,
+      priority: 1,
+      conditions: [{ pathPattern: { values: ['/*'] } }],
+      actions: forward,
+      tags,
+    }, { ...opts, ignoreChanges: ['actions'] });
+  }
+
+  // Cluster, roles, task definition.
+  const cluster = new aws.ecs.Cluster(id('cluster'), {
+    name: names.base,
+    settings: [{ name: 'containerInsights', value: 'enabled' }],
+    tags,
+  }, opts);
+  const logGroup = new aws.cloudwatch.LogGroup(id('logs'), { name: `/ecs/${names.base}`, retentionInDays: logRetentionDays, tags }, opts);
+  const assumedBy = (service: string) =>
+    JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
+  const executionRole = new aws.iam.Role(id('execution'), {
+    assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'),
+    tags,
+  }, opts);
+  new aws.iam.RolePolicyAttachment(id('execution'), {
+    role: executionRole.name,
+    policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+  }, opts);
+  if (secretArns.length > 0) {
+    new aws.iam.RolePolicy(id('execution-secrets'), {
+      role: executionRole.id,
+      policy: pulumi.jsonStringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArns.map((s) => s.arn) },
+          { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } } },
+        ],
+      }),
+    }, opts);
+  }
+  const taskRole = new aws.iam.Role(id('task'), { assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'), tags }, opts);
+  const taskDefinition = new aws.ecs.TaskDefinition(id('task'), {
+    family: names.base,
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: String(container.cpu ?? 512),
+    memory: String(container.memoryMiB ?? 1024),
+    executionRoleArn: executionRole.arn,
+    taskRoleArn: taskRole.arn,
+    containerDefinitions: pulumi.jsonStringify([
+      {
+        name: CONTAINER_NAME,
+        image: container.image,
+        essential: true,
+        portMappings: [{ containerPort: container.port, protocol: 'tcp' }],
+        environment: Object.entries(container.environment ?? {}).map(([name, value]) => ({ name, value })),
+        // References only: ECS reads the values when a task starts.
+        secrets: secretArns.map((s) => ({ name: s.envVar, valueFrom: s.arn })),
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': names.base } },
+      },
+    ]),
+    tags,
+  }, opts);
+
+  // Alarms: the same specs as AlarmSet; deployment alarms roll the ECS deployment back.
+  const specs = env.alarms.enabled
+    ? containerAlarmSpecs(env.alarms, { loadBalancerFullName: loadBalancer.arnSuffix, clusterName: names.base, serviceName: names.base })
+    : [];
+  const alarms = specs.map((spec) => metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts));
+  const deploymentAlarmNames = specs.filter((s) => s.severity !== AlarmSeverity.WARNING).map((s) => names.alarm(s.kind));
+
+  const infrastructureRole = alternate
+    ? new aws.iam.Role(id('ecs-infrastructure'), { assumeRolePolicy: assumedBy('ecs.amazonaws.com'), tags }, opts)
+    : undefined;
+  const infrastructureAttachment = infrastructureRole
+    ? new aws.iam.RolePolicyAttachment(id('ecs-infrastructure'), {
+        role: infrastructureRole.name,
+        policyArn: 'arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers',
+      }, opts)
+    : undefined;
+  const minutes = (n: number | undefined) => (n === undefined ? undefined : String(n));
+  const service = new aws.ecs.Service(id('service'), {
+    name: names.base,
+    cluster: cluster.arn,
+    taskDefinition: taskDefinition.arn,
+    launchType: 'FARGATE',
+    desiredCount: env.capacity.desiredCount,
+    deploymentMinimumHealthyPercent: settings.minimumHealthyPercent,
+    deploymentMaximumPercent: settings.maximumPercent,
+    deploymentConfiguration: {
+      strategy: settings.strategy,
+      bakeTimeInMinutes: minutes(settings.bakeMinutes),
+      canaryConfiguration:
+        settings.strategy === 'CANARY' ? { canaryPercent: settings.stepPercent, canaryBakeTimeInMinutes: minutes(settings.stepBakeMinutes ?? 0) } : undefined,
+      linearConfiguration:
+        settings.strategy === 'LINEAR' ? { stepPercent: settings.stepPercent, stepBakeTimeInMinutes: minutes(settings.stepBakeMinutes ?? 0) } : undefined,
+    },
+    // ECS supports the circuit breaker for rolling and blue/green; canary and linear rely on alarms.
+    deploymentCircuitBreaker: settings.strategy === 'ROLLING' || settings.strategy === 'BLUE_GREEN' ? { enable: true, rollback: true } : undefined,
+    alarms: deploymentAlarmNames.length > 0 ? { alarmNames: deploymentAlarmNames, enable: true, rollback: true } : undefined,
+    loadBalancers: [
+      {
+        targetGroupArn: primary.arn,
+        containerName: CONTAINER_NAME,
+        containerPort: container.port,
+        advancedConfiguration:
+          alternate && infrastructureRole
+            ? { alternateTargetGroupArn: alternate.arn, productionListenerRule: productionRule.arn, testListenerRule: testRule?.arn, roleArn: infrastructureRole.arn }
+            : undefined,
+      },
+    ],
+    networkConfiguration: { subnets: network.privateSubnetIds, securityGroups: [serviceSecurityGroup.id], assignPublicIp: false },
+    healthCheckGracePeriodSeconds: 60,
+    propagateTags: 'SERVICE',
+    // `pulumi up` returns when the rollout (bake times included) has finished or rolled back, like `cdk deploy`.
+    waitForSteadyState: true,
+    tags,
+  }, { ...opts, dependsOn: [productionRule, ...alarms, ...(infrastructureAttachment ? [infrastructureAttachment] : [])] });
+
+  if (env.capacity.scaling) {
+    const scaling = env.capacity.scaling;
+    const target = new aws.appautoscaling.Target(id('scaling'), {
+      serviceNamespace: 'ecs',
+      scalableDimension: 'ecs:service:DesiredCount',
+      resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`,
+      minCapacity: scaling.minCount,
+      maxCapacity: scaling.maxCount,
+    }, opts);
+    new aws.appautoscaling.Policy(id('cpu-scaling'), {
+      policyType: 'TargetTrackingScaling',
+      serviceNamespace: target.serviceNamespace,
+      scalableDimension: target.scalableDimension,
+      resourceId: target.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: scaling.targetCpuPercent,
+        predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+      },
+    }, opts);
+  }
+
+  const allAlarms = [...alarms];
+  const allNames = specs.map((s) => names.alarm(s.kind));
+  if (env.deadMansSwitch.enabled) {
+    const minutesMissing = env.deadMansSwitch.missingFor.toMinutes();
+    const own = env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT;
+    const name = names.alarm('dead-mans-switch');
+    const heartbeat = own ? 'metric Glidepath/Heartbeat (Service=' + names.base + ') published by the service' : `ECS CPUUtilization samples of ${names.base}`;
+    allAlarms.push(
+      new aws.cloudwatch.MetricAlarm(name, {
+        name,
+        alarmDescription: `CRITICAL: no heartbeat (${heartbeat}) for ${minutesMissing} minutes. Runbook: ${runbookLink(anchorOf(name))}`,
+        namespace: own ? 'Glidepath' : 'AWS/ECS',
+        metricName: own ? 'Heartbeat' : 'CPUUtilization',
+        dimensions: own ? { Service: names.base } : { ClusterName: names.base, ServiceName: names.base },
+        statistic: 'SampleCount',
+        period: 60,
+        threshold: 1,
+        comparisonOperator: 'LessThanThreshold',
+        evaluationPeriods: minutesMissing,
+        datapointsToAlarm: minutesMissing,
+        // Silence is the failure this alarm exists to catch.
+        treatMissingData: 'breaching',
+        alarmActions: [critical.arn],
+        okActions: [critical.arn],
+        tags,
+      }, opts),
+    );
+    allNames.push(name);
+  }
+
+  new aws.cloudwatch.Dashboard(id('dashboard'), {
+    dashboardName: names.base,
+    dashboardBody: pulumi.jsonStringify({
+      widgets: [
+        { type: 'alarm', width: 24, height: 3, x: 0, y: 0, properties: { title: 'Alarms', alarms: allAlarms.map((a) => a.arn) } },
+        {
+          type: 'metric', width: 12, height: 6, x: 0, y: 3,
+          properties: { title: 'Requests and 5xx', region, stat: 'Sum', metrics: [
+            ['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', loadBalancer.arnSuffix],
+            ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'LoadBalancer', loadBalancer.arnSuffix],
+          ] },
+        },
+        {
+          type: 'metric', width: 12, height: 6, x: 12, y: 3,
+          properties: { title: 'CPU and memory (%)', region, stat: 'Average', metrics: [
+            ['AWS/ECS', 'CPUUtilization', 'ClusterName', names.base, 'ServiceName', names.base],
+            ['AWS/ECS', 'MemoryUtilization', 'ClusterName', names.base, 'ServiceName', names.base],
+          ] },
+        },
+      ],
+    }),
+  }, opts);
+
+  return {
+    serviceUrl: pulumi.interpolate`${https ? 'https' : 'http'}://${loadBalancer.dnsName}`,
+    alarmNames: allNames,
+    alarmArns: pulumi.all(allAlarms.map((a) => a.arn)),
+    topicArns: { critical: critical.arn, warning: warning.arn },
+    schedule: plan.schedule,
+  };
+}
+
+function metricAlarm(
+  spec: AlarmSpec,
+  names: ResourceNames,
+  topic: aws.sns.Topic,
+  runbookLink: (anchor: string) => string,
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+): aws.cloudwatch.MetricAlarm {
+  const name = names.alarm(spec.kind);
+  const { period, evaluationPeriods, datapointsToAlarm } = spec.evaluation;
+  return new aws.cloudwatch.MetricAlarm(name, {
+    name,
+    alarmDescription: `${spec.description}. Runbook: ${runbookLink(anchorOf(name))}`,
+    threshold: spec.threshold,
+    // Fires at the threshold, like the Prometheus alerts and Argo analysis of the same policy (>=).
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    evaluationPeriods,
+    datapointsToAlarm,
+    // A quiet service has no errors; silence is the dead-man's switch's job.
+    treatMissingData: 'notBreaching',
+    metricQueries: spec.queries?.map((q) => ({ ...q, metric: q.metric && { ...q.metric, dimensions: q.metric.dimensions } })),
+    ...(spec.metric
+      ? { namespace: spec.metric.namespace, metricName: spec.metric.metricName, dimensions: spec.metric.dimensions, statistic: spec.metric.statistic, period: period.toSeconds() }
+      : {}),
+    alarmActions: [topic.arn],
+    okActions: spec.severity === AlarmSeverity.ROLLBACK ? [] : [topic.arn],
+    tags,
+  }, opts);
+}
+
+/** Generated secrets (KMS key, initial random value, rotation function) and existing ones by name. */
+function createSecrets(
+  parent: pulumi.ComponentResource,
+  env: EnvironmentDefinition,
+  names: ResourceNames,
+  opts: pulumi.CustomResourceOptions,
+  tags: Record<string, string>,
+  logRetentionDays: number,
+): { envVar: string; arn: pulumi.Output<string> }[] {
+  const generated = env.secrets.filter((s) => s.generated);
+  let rotation: aws.lambda.Function | undefined;
+  let key: aws.kms.Key | undefined;
+  if (generated.length > 0) {
+    key = new aws.kms.Key(`${names.base}-secrets-key`, { description: `Encrypts the secrets of ${names.base}`, enableKeyRotation: true, tags }, opts);
+    const logGroup = new aws.cloudwatch.LogGroup(`${names.base}-secret-rotation`, { name: `/aws/lambda/${names.base}-secret-rotation`, retentionInDays: logRetentionDays, tags }, opts);
+    const role = new aws.iam.Role(`${names.base}-secret-rotation`, {
+      description: 'Rotates glidepath-generated opaque secrets',
+      assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      tags,
+    }, opts);
+    rotation = new aws.lambda.Function(`${names.base}-secret-rotation`, {
+      name: `${names.base}-secret-rotation`,
+      runtime: aws.lambda.Runtime.NodeJS24dX,
+      handler: 'index.handler',
+      role: role.arn,
+      timeout: 30,
+      code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(ROTATION_HANDLER_SOURCE) }),
+      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      tags,
+    }, opts);
+    const secretArnsPattern = generated.map((s) => pulumi.interpolate`arn:aws:secretsmanager:*:*:secret:${s.secretName}-*`);
+    new aws.iam.RolePolicy(`${names.base}-secret-rotation`, {
+      role: role.id,
+      policy: pulumi.jsonStringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+            Resource: secretArnsPattern,
+          },
+          { Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+          { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: key.arn },
+          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+        ],
+      }),
+    }, opts);
+    new aws.lambda.Permission(`${names.base}-secret-rotation`, { action: 'lambda:InvokeFunction', function: rotation.name, principal: 'secretsmanager.amazonaws.com' }, opts);
+  }
+  return env.secrets.map((s) => {
+    if (!s.generated) {
+      return { envVar: s.envVar, arn: aws.secretsmanager.getSecretOutput({ name: s.secretName }, { parent }).arn };
+    }
+    const secret = new aws.secretsmanager.Secret(s.secretName, {
+      name: s.secretName,
+      description: `Generated by glidepath; rotates every ${s.rotationDays} days`,
+      kmsKeyId: key!.arn,
+      tags,
+    }, opts);
+    // The first value comes from Secrets Manager's generator; rotation replaces it at once and
+    // every rotationDays afterwards, so the value Pulumi saw (encrypted in its state) is never used.
+    const initial = aws.secretsmanager.getRandomPasswordOutput({ passwordLength: s.length ?? 32, excludePunctuation: true }, { parent });
+    const version = new aws.secretsmanager.SecretVersion(s.secretName, {
+      secretId: secret.id,
+      secretString: pulumi.secret(initial.randomPassword),
+    }, { ...opts, ignoreChanges: ['secretString'] });
+    new aws.secretsmanager.SecretRotation(s.secretName, {
+      secretId: secret.id,
+      rotationLambdaArn: rotation!.arn,
+      rotationRules: { scheduleExpression: `rate(${s.rotationDays} days)` },
+      rotateImmediately: true,
+    }, { ...opts, dependsOn: [version] });
+    return { envVar: s.envVar, arn: secret.arn };
+  });
+}

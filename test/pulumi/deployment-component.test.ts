@@ -1,0 +1,163 @@
+import * as pulumi from '@pulumi/pulumi';
+import { parse } from 'yaml';
+import { DeploymentComponent, DeploymentPlatform, DEPLOYMENT_COMPONENT_TYPE } from '../../constructs/pulumi';
+import { definition as paymentsApi } from '../../examples/payments-api/definition';
+import { renderRunbook } from '../../lib/runbook/render';
+import { synthesizeKubernetes } from '../../constructs/k8s/synthesize';
+import { checkout, installMocks, network, settle, valueOf, type Registered } from './helpers';
+
+const registered = installMocks('prod');
+const definition = checkout();
+
+/** Creates a component and records every descendant with its parent, through a transformation. */
+async function deploy(name: string, platform: DeploymentPlatform) {
+  const start = registered.length;
+  const parents: { type: string; name: string; parent?: pulumi.Resource }[] = [];
+  const component = new DeploymentComponent(
+    name,
+    { definition, environment: 'prod', platform, network: platform === DeploymentPlatform.AWS ? network : undefined },
+    { transformations: [(a) => void parents.push({ type: a.type, name: a.name, parent: a.opts.parent }) as undefined] },
+  );
+  await settle();
+  return { component, resources: registered.slice(start), parents };
+}
+
+const byType = (resources: readonly Registered[], type: string) => resources.filter((r) => r.type === type);
+
+describe('DeploymentComponent on AWS', () => {
+  let aws: Awaited<ReturnType<typeof deploy>>;
+  beforeAll(async () => {
+    aws = await deploy('checkout-prod', DeploymentPlatform.AWS);
+  });
+
+  test('registers the component under its type token, with every resource as a descendant', () => {
+    const component = aws.resources.find((r) => r.type === DEPLOYMENT_COMPONENT_TYPE);
+    expect(component?.name).toBe('checkout-prod');
+    const children = aws.resources.filter((r) => r.type !== DEPLOYMENT_COMPONENT_TYPE);
+    const descendants = aws.parents.filter((p) => p.type !== DEPLOYMENT_COMPONENT_TYPE);
+    expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual(descendants.map((p) => `${p.type}::${p.name}`).sort());
+    for (const p of descendants) expect(p.parent).toBe(aws.component);
+  });
+
+  test('the resource types of a container service', () => {
+    const counts: Record<string, number> = {};
+    for (const r of aws.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    expect(counts).toMatchObject({
+      'aws:cloudwatch/metricAlarm:MetricAlarm': 8,
+      'aws:sns/topic:Topic': 2,
+      'aws:ecs/service:Service': 1,
+      'aws:ecs/cluster:Cluster': 1,
+      'aws:ecs/taskDefinition:TaskDefinition': 1,
+      'aws:lb/loadBalancer:LoadBalancer': 1,
+      'aws:lb/targetGroup:TargetGroup': 2,
+      'aws:lb/listenerRule:ListenerRule': 2,
+      'aws:secretsmanager/secret:Secret': 1,
+      'aws:secretsmanager/secretRotation:SecretRotation': 1,
+      'aws:appautoscaling/policy:Policy': 1,
+      'aws:cloudwatch/dashboard:Dashboard': 1,
+    });
+  });
+
+  test('blue/green with the deployment alarms that roll back and the test listener rule', () => {
+    const service = byType(aws.resources, 'aws:ecs/service:Service')[0].inputs;
+    expect(service.deploymentConfiguration).toEqual({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: '30' });
+    expect(service.alarms).toEqual({
+      alarmNames: ['checkout-prod-rollback-error-rate', 'checkout-prod-critical-error-rate', 'checkout-prod-critical-latency-p99'],
+      enable: true,
+      rollback: true,
+    });
+    expect(service.waitForSteadyState).toBe(true);
+    expect(service.loadBalancers[0].advancedConfiguration).toEqual(
+      expect.objectContaining({ alternateTargetGroupArn: expect.stringContaining('checkout-prod-alternate'), testListenerRule: expect.stringContaining('checkout-prod-test') }),
+    );
+  });
+
+  test('secrets are references: the task definition holds ARNs, never values', () => {
+    const containers = JSON.parse(byType(aws.resources, 'aws:ecs/taskDefinition:TaskDefinition')[0].inputs.containerDefinitions);
+    expect(containers[0].secrets).toEqual([
+      { name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:checkout/prod/db-password-AbCdEf' },
+      { name: 'SESSION_SIGNING_KEY', valueFrom: expect.stringContaining('checkout/prod/session-signing-key') },
+    ]);
+    expect(JSON.stringify(containers)).not.toContain('mock-value');
+  });
+
+  test('outputs: service URL, alarm names and ARNs, topic ARNs', async () => {
+    expect(await valueOf(aws.component.serviceUrl)).toBe('http://checkout-prod-lb.eu-west-1.elb.amazonaws.com');
+    expect(await valueOf(aws.component.alarmNames)).toContain('checkout-prod-dead-mans-switch');
+    expect(await valueOf(aws.component.alarmArns)).toHaveLength(8);
+    expect(await valueOf(aws.component.topicArns)).toEqual({ critical: expect.stringContaining('checkout-prod-critical'), warning: expect.stringContaining('checkout-prod-warning') });
+    expect(await valueOf(aws.component.namespace)).toBeUndefined();
+  });
+
+  test('alarm descriptions link to the Pulumi runbook', () => {
+    const alarm = byType(aws.resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').find((r) => r.name === 'checkout-prod-critical-error-rate')!;
+    expect(alarm.inputs.alarmDescription).toMatch(/Runbook: runbooks\/checkout-prod\.pulumi\.md#checkout-prod-critical-error-rate$/);
+  });
+
+  test('the runbook uses pulumi commands and names resources that exist', () => {
+    const facts = aws.component.runbookFacts();
+    const markdown = renderRunbook(facts);
+    expect(markdown).toContain('# Runbook: checkout in prod (Pulumi)');
+    expect(markdown).toContain('Pulumi stack `prod`');
+    expect(markdown).toContain('pulumi preview --stack prod --diff');
+    expect(markdown).toContain('pulumi up --stack prod --yes');
+    expect(markdown).toContain('URL=$(pulumi stack output serviceUrl --stack prod)');
+    expect(markdown).not.toMatch(/npx cdk|aws cloudformation/);
+    const named = facts.flatMap((f) => f.resources ?? []).filter((r) => r.type !== 'pulumi:pulumi:Stack');
+    expect(named.length).toBeGreaterThan(10);
+    for (const r of named) {
+      const nameInput = { 'aws:ecs/taskDefinition:TaskDefinition': 'family', 'aws:cloudwatch/dashboard:Dashboard': 'dashboardName' }[r.type] ?? 'name';
+      expect([r.type, aws.resources.filter((x) => x.type === r.type).map((x) => x.inputs[nameInput])]).toEqual([r.type, expect.arrayContaining([r.name])]);
+    }
+  });
+});
+
+describe('DeploymentComponent on Kubernetes', () => {
+  let k8s: Awaited<ReturnType<typeof deploy>>;
+  beforeAll(async () => {
+    k8s = await deploy('checkout-prod-k8s', DeploymentPlatform.KUBERNETES);
+  });
+
+  test('one ConfigGroup holding exactly the objects DeploymentChart synthesizes', () => {
+    const groups = byType(k8s.resources, 'kubernetes:yaml/v2:ConfigGroup');
+    expect(groups).toHaveLength(1);
+    const manifest = synthesizeKubernetes(definition, 'prod').manifest;
+    const expected = manifest.split(/^---$/m).map((d) => parse(d)).filter((o) => o);
+    expect(groups[0].inputs.objs).toEqual(expected);
+    expect(groups[0].inputs.objs.map((o: { kind: string }) => o.kind)).toEqual(expect.arrayContaining(['Rollout', 'AnalysisTemplate', 'PrometheusRule', 'ExternalSecret']));
+    for (const p of k8s.parents.filter((p) => p.type !== DEPLOYMENT_COMPONENT_TYPE)) expect(p.parent).toBe(k8s.component);
+  });
+
+  test('outputs: namespace and alert names', async () => {
+    expect(await valueOf(k8s.component.namespace)).toBe('checkout-prod');
+    expect(await valueOf(k8s.component.alarmNames)).toEqual(expect.arrayContaining(['CriticalErrorRate', 'DeadMansSwitch']));
+    expect(await valueOf(k8s.component.serviceUrl)).toBeUndefined();
+  });
+
+  test('the runbook replaces kubectl apply and diff with pulumi, keeps Argo Rollouts commands', () => {
+    const markdown = renderRunbook(k8s.component.runbookFacts());
+    expect(markdown).toContain('(Pulumi)');
+    expect(markdown).toContain('pulumi up --stack prod --yes');
+    expect(markdown).toContain('pulumi preview --stack prod --diff');
+    expect(markdown).not.toMatch(/kubectl (apply|diff)/);
+    expect(markdown).toContain('kubectl argo rollouts abort checkout');
+  });
+});
+
+describe('DeploymentComponent errors', () => {
+  test('fails when a container workload on AWS has no network', () => {
+    expect(() => new DeploymentComponent('no-network', { definition, environment: 'prod', platform: DeploymentPlatform.AWS })).toThrow(
+      "DeploymentComponent 'network' is required for container workloads on AWS: pass the VPC and subnets 'checkout-prod' runs in",
+    );
+  });
+
+  test('fails when a function workload targets AWS', () => {
+    expect(() => new DeploymentComponent('fn', { definition: paymentsApi, environment: 'prod', platform: DeploymentPlatform.AWS, network })).toThrow(
+      /function workload; the Pulumi AWS target deploys container workloads only/,
+    );
+  });
+
+  test('fails for an unknown environment, with the model\'s message', () => {
+    expect(() => new DeploymentComponent('x', { definition, environment: 'qa', platform: DeploymentPlatform.KUBERNETES })).toThrow(/qa/);
+  });
+});
