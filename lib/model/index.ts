@@ -1,5 +1,6 @@
 export * from './alarm-policy';
 export * from './dead-mans-switch';
+export * from './delivery';
 export * from './duration';
 export * from './environment';
 export * from './feature-flags';

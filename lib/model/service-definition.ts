@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alarmPolicySchema } from './alarm-policy';
 import { deadMansSwitchSchema } from './dead-mans-switch';
+import { deliverySchema, type Delivery } from './delivery';
 import { Duration } from './duration';
 import { environmentSchema, type EnvironmentDefinition } from './environment';
 import { featureFlagSchema, type FeatureFlag } from './feature-flags';
@@ -51,6 +52,8 @@ export const serviceDefinitionSchema = z
     communication: communicationSchema.optional().describe('Who hears what before, during and after a release. Default: derived from the owners.'),
     /** Time budgets of the rollback levels. @default 1m / 5m / 15m */
     rollbackBudgets: rollbackBudgetsSchema.optional().describe('Time budgets of the three rollback levels. Default 1m / 5m / 15m.'),
+    /** How changes reach the environments (pipeline, waves, deploy roles). @default - no pipeline */
+    delivery: deliverySchema.optional(),
     /** Environments in promotion order; production last. */
     environments: z
       .array(environmentSchema)
@@ -90,6 +93,8 @@ export interface ServiceDefinition {
   readonly owners: Owners;
   readonly workload: Workload;
   readonly environments: readonly EnvironmentDefinition[];
+  /** How changes reach the environments; absent when the definition has no `delivery`. */
+  readonly delivery?: Delivery;
   readonly rollbackBudgets: RollbackBudgets;
   readonly featureFlags: readonly FeatureFlag[];
   readonly dora?: DoraTargets;

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { resolveAlarmPolicy, type AlarmPolicy, type Evaluation } from './alarm-policy';
 import { resolveDeadMansSwitch } from './dead-mans-switch';
+import { checkDelivery, resolveDelivery } from './delivery';
 import { Duration } from './duration';
 import { RetentionPolicy, type EnvironmentDefinition, type EnvironmentInput } from './environment';
 import { DefinitionError, formatPath, problem, problemsFromIssues, type Problem } from './problems';
@@ -90,6 +91,7 @@ function partialParse(input: unknown): Checkable {
     deadMansSwitch: part(shape.deadMansSwitch, raw.deadMansSwitch),
     rollbackBudgets: part(shape.rollbackBudgets, raw.rollbackBudgets),
     featureFlags: part(shape.featureFlags, raw.featureFlags),
+    delivery: part(shape.delivery, raw.delivery),
     environments: list(shape.environments.element, raw.environments),
     secrets: list(shape.secrets.unwrap().element, raw.secrets),
   };
@@ -149,6 +151,7 @@ function checkDefinition(def: Checkable): Problem[] {
       checkCapacity(env, def, at, problems);
     }
   });
+  if (def.delivery) problems.push(...checkDelivery(def.delivery, def.environments));
   // A service-level value that is wrong for several environments is one problem, reported once.
   return problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i);
 }
@@ -418,6 +421,7 @@ function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDefinitio
     owners: def.owners,
     workload: def.workload,
     environments,
+    delivery: def.delivery ? resolveDelivery(def.delivery, environments) : undefined,
     rollbackBudgets: {
       featureFlag: def.rollbackBudgets?.featureFlag ?? Duration.minutes(1),
       configuration: def.rollbackBudgets?.configuration ?? Duration.minutes(5),

@@ -8,9 +8,15 @@ import {
   loadDefinitionFile,
   RetentionPolicy,
   RolloutStrategy,
+  serviceDefinitionSchema,
   validateDefinition,
   type ServiceDefinitionInput,
 } from '../../lib/model';
+
+/** The top-level fields, in schema order, as suggestions list them (sections added later need no edit here). */
+const TOP_LEVEL_FIELDS = Object.keys(serviceDefinitionSchema.shape)
+  .filter((k) => k !== '$schema')
+  .join(', ');
 
 /** A small valid definition; each case breaks one thing in a fresh copy. */
 function base(): any {
@@ -51,7 +57,7 @@ const cases: Case[] = [
     },
     [
       'environments is missing; it is required (a list)',
-      'enviroments is not a known field; did you mean "environments"? Known fields here: service, description, owners, workload, alarms, deadMansSwitch, secrets, featureFlags, dora, communication, rollbackBudgets, environments, strict, runbookBaseUrl',
+      `enviroments is not a known field; did you mean "environments"? Known fields here: ${TOP_LEVEL_FIELDS}`,
     ],
   ],
   [
@@ -83,7 +89,7 @@ const cases: Case[] = [
     (d) => {
       d.secret = [{ name: 'db-password', envVar: 'DB_PASSWORD', generate: { rotation: '30d' } }];
     },
-    ['secret is not a known field; did you mean "secrets"? Known fields here: service, description, owners, workload, alarms, deadMansSwitch, secrets, featureFlags, dora, communication, rollbackBudgets, environments, strict, runbookBaseUrl'],
+    [`secret is not a known field; did you mean "secrets"? Known fields here: ${TOP_LEVEL_FIELDS}`],
   ],
   [
     'a misspelled enum value',
