@@ -1,0 +1,312 @@
+/**
+ * The benchmark's baseline: what a platform team would write by hand with aws-cdk-lib to ship one
+ * checkout-shaped service to one environment, creating the same resources as `DeploymentStack`
+ * (same ECS native deployment, alarms, topics, secrets, dashboard) without glidepath's model,
+ * plan or runbook facts.
+ *
+ * When `DeploymentStack` grows a resource (feature flags, migrations, ...), the benchmark fails
+ * with the per-type difference; add the same resource here, in the section it belongs to.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { CheckoutEnvironment } from './environments';
+
+/** Props for `HandWrittenCheckoutStack`. */
+export interface HandWrittenCheckoutStackProps extends StackProps {
+  /** Service name, e.g. `checkout-007`. */
+  readonly service: string;
+  /** The environment's settings, written out by hand. */
+  readonly environment: CheckoutEnvironment;
+}
+
+const PORT = 8080;
+const HEALTH_CHECK_PATH = '/healthz';
+const TEST_PORT = 9000;
+
+/** One checkout-shaped service in one environment, in plain aws-cdk-lib. */
+export class HandWrittenCheckoutStack extends Stack {
+  constructor(scope: Construct, id: string, props: HandWrittenCheckoutStackProps) {
+    const env = props.environment;
+    const base = `${props.service}-${env.name}`;
+    super(scope, id, {
+      stackName: base,
+      description: `${props.service} (${env.name}): hand-written deployment stack`,
+      env: { region: env.region },
+      ...props,
+    });
+    Tags.of(this).add('glidepath:service', props.service);
+    Tags.of(this).add('glidepath:environment', env.name);
+    Tags.of(this).add('glidepath:team', 'commerce-platform');
+    const removalPolicy = env.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = env.production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH;
+
+    // Alert topics, encrypted with a key CloudWatch may use.
+    const topicKey = new kms.Key(this, 'TopicKey', { description: `Encrypts the alert topics of ${base}`, enableKeyRotation: true, removalPolicy });
+    topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    const topic = (id: string, severity: string) =>
+      new sns.Topic(this, id, { topicName: `${base}-${severity}`, displayName: `${base} ${severity} alerts`, masterKey: topicKey, enforceSSL: true });
+    const critical = topic('Critical', 'critical');
+    const warning = topic('Warning', 'warning');
+
+    // Secrets: one managed elsewhere, one generated and rotated by a function.
+    const secretsKey = new kms.Key(this, 'SecretsKey', { description: `Encrypts the secrets of ${base}`, enableKeyRotation: true, removalPolicy });
+    const dbPassword = secretsmanager.Secret.fromSecretNameV2(this, 'DbPassword', `${props.service}/${env.name}/db-password`);
+    const signingKey = new secretsmanager.Secret(this, 'SessionSigningKey', {
+      secretName: `${props.service}/${env.name}/session-signing-key`,
+      encryptionKey: secretsKey,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
+    const rotationLogs = new logs.LogGroup(this, 'RotationLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy });
+    const rotationRole = new iam.Role(this, 'RotationRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    rotationLogs.grantWrite(rotationRole);
+    signingKey.addRotationSchedule('Rotation', {
+      rotationLambda: new lambda.SingletonFunction(this, 'RotationFunction', {
+        uuid: '0c3f4c1e-5e3b-4a57-9a59-2b1f0c1d9e21',
+        role: rotationRole,
+        runtime: lambda.Runtime.NODEJS_24_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline(ROTATION_HANDLER),
+        timeout: Duration.seconds(30),
+        logGroup: rotationLogs,
+      }),
+      automaticallyAfter: Duration.days(30),
+    });
+
+    // Network and cluster.
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: env.production ? 2 : 1,
+      flowLogs: {
+        all: {
+          trafficType: ec2.FlowLogTrafficType.REJECT,
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: logRetention, removalPolicy })),
+        },
+      },
+    });
+    const cluster = new ecs.Cluster(this, 'Cluster', { vpc, clusterName: base, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+
+    // The service, its load balancer and the ECS native deployment.
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', { family: base, cpu: 512, memoryLimitMiB: 1024 });
+    taskDefinition.addContainer('app', {
+      containerName: 'app',
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/acme/checkout:1.42.0'),
+      portMappings: [{ containerPort: PORT, name: 'http' }],
+      environment: { LOG_LEVEL: 'info', PAYMENTS_API_URL: 'https://payments.internal.acme.example' },
+      secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(dbPassword), SESSION_SIGNING_KEY: ecs.Secret.fromSecretsManager(signingKey) },
+      logging: ecs.LogDrivers.awsLogs({
+        logGroup: new logs.LogGroup(this, 'ServiceLogs', { logGroupName: `/ecs/${base}`, retention: logRetention, removalPolicy }),
+        streamPrefix: 'app',
+      }),
+      readonlyRootFilesystem: true,
+      stopTimeout: Duration.seconds(30),
+    });
+    const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', { vpc, internetFacing: true, dropInvalidHeaderFields: true });
+    loadBalancer.logAccessLogs(
+      new s3.Bucket(this, 'AccessLogs', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        enforceSSL: true,
+        removalPolicy,
+        autoDeleteObjects: !env.retain,
+        lifecycleRules: [{ expiration: Duration.days(90) }],
+      }),
+      base,
+    );
+    const targetGroup = (id: string) =>
+      new elbv2.ApplicationTargetGroup(this, id, {
+        vpc,
+        port: PORT,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        targetType: elbv2.TargetType.IP,
+        deregistrationDelay: Duration.seconds(30),
+        healthCheck: { path: HEALTH_CHECK_PATH, healthyHttpCodes: '200', interval: Duration.seconds(10), timeout: Duration.seconds(5), healthyThresholdCount: 2, unhealthyThresholdCount: 3 },
+      });
+    const shifting = env.deployment.strategy !== ecs.DeploymentStrategy.ROLLING;
+    const primary = targetGroup('PrimaryTargetGroup');
+    const alternate = shifting ? targetGroup('AlternateTargetGroup') : undefined;
+    const forward = () =>
+      alternate
+        ? elbv2.ListenerAction.weightedForward([
+            { targetGroup: primary, weight: 100 },
+            { targetGroup: alternate, weight: 0 },
+          ])
+        : elbv2.ListenerAction.forward([primary]);
+    const notFound = elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' });
+    const listener = loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, defaultAction: notFound });
+    const productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
+      listener,
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+      action: forward(),
+    });
+    let testRule: elbv2.ApplicationListenerRule | undefined;
+    if (shifting) {
+      const testListener = loadBalancer.addListener('Test', { port: TEST_PORT, protocol: elbv2.ApplicationProtocol.HTTP, open: false, defaultAction: notFound });
+      loadBalancer.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(TEST_PORT), 'Test listener, from inside the VPC');
+      testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
+        listener: testListener,
+        priority: 1,
+        conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+        action: forward(),
+      });
+    }
+    const d = env.deployment;
+    const service = new ecs.FargateService(this, 'Service', {
+      cluster,
+      serviceName: base,
+      taskDefinition,
+      desiredCount: env.desiredCount,
+      assignPublicIp: false,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      deploymentStrategy: d.strategy,
+      bakeTime: d.bakeMinutes !== undefined ? Duration.minutes(d.bakeMinutes) : undefined,
+      canaryConfiguration: d.canary ? { stepPercent: d.canary.stepPercent, stepBakeTime: Duration.minutes(d.canary.stepBakeMinutes) } : undefined,
+      circuitBreaker: d.strategy === ecs.DeploymentStrategy.CANARY ? undefined : { enable: true, rollback: true },
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      healthCheckGracePeriod: Duration.seconds(60),
+    });
+    service.connections.allowFrom(loadBalancer, ec2.Port.tcp(PORT), 'Load balancer to tasks');
+    if (alternate && testRule) {
+      service
+        .loadBalancerTarget({
+          containerName: 'app',
+          containerPort: PORT,
+          alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
+            alternateTargetGroup: alternate,
+            productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(productionRule),
+            testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(testRule),
+          }),
+        })
+        .attachToApplicationTargetGroup(primary);
+    } else {
+      service.attachToApplicationTargetGroup(primary);
+    }
+    service.node.addDependency(productionRule);
+    if (env.scaling) {
+      service
+        .autoScaleTaskCount({ minCapacity: env.scaling.minCount, maxCapacity: env.scaling.maxCount })
+        .scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: env.scaling.targetCpuPercent });
+    }
+    new CfnOutput(this, 'ServiceUrl', { value: `http://${loadBalancer.loadBalancerDnsName}` });
+
+    // Metrics, alarms and the dead-man's switch.
+    const lb = loadBalancer.metrics;
+    const errorRate = new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, 100 * (FILL(errors, 0) + FILL(elbErrors, 0)) / requests, 0)',
+      usingMetrics: {
+        errors: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' }),
+        elbErrors: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum' }),
+        requests: lb.requestCount({ statistic: 'Sum' }),
+      },
+      label: 'Error rate (%)',
+    });
+    const latency = (statistic: string) =>
+      new cloudwatch.MathExpression({
+        expression: `1000 * latency${statistic}`,
+        usingMetrics: { [`latency${statistic}`]: lb.targetResponseTime({ statistic }) },
+        label: `${statistic} latency (ms)`,
+      });
+    const ecsMetric = (metricName: string, statistic = 'Average') =>
+      new cloudwatch.Metric({ namespace: 'AWS/ECS', metricName, dimensionsMap: { ClusterName: base, ServiceName: base }, statistic, period: Duration.minutes(1) });
+    const requests = lb.requestCount({ statistic: 'Sum' });
+    const cpu = ecsMetric('CPUUtilization');
+    const memory = ecsMetric('MemoryUtilization');
+    const p95 = latency('p95');
+    const p99 = latency('p99');
+    const e = env.evaluation;
+    const alarm = (kind: string, metric: cloudwatch.IMetric, threshold: number, topic: sns.ITopic, evaluationPeriods: number, datapointsToAlarm: number) => {
+      const a = new cloudwatch.Alarm(this, kind, {
+        alarmName: `${base}-${kind}`,
+        alarmDescription: `${kind} of ${base} at or above ${threshold}`,
+        metric,
+        threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods,
+        datapointsToAlarm,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(new actions.SnsAction(topic));
+      if (!kind.startsWith('rollback')) {
+        a.addOkAction(new actions.SnsAction(topic));
+      }
+      return a;
+    };
+    const rollback = alarm('rollback-error-rate', errorRate, 2, critical, 2, 2);
+    const criticals = [
+      alarm('critical-error-rate', errorRate, 5, critical, e.evaluationPeriods, e.datapointsToAlarm),
+      alarm('critical-latency-p99', p99, 3000, critical, e.evaluationPeriods, e.datapointsToAlarm),
+    ];
+    const warnings = [
+      alarm('warning-error-rate', errorRate, 2, warning, e.evaluationPeriods, e.datapointsToAlarm),
+      alarm('warning-latency-p95', p95, 1200, warning, e.evaluationPeriods, e.datapointsToAlarm),
+      alarm('warning-cpu', cpu, 80, warning, e.evaluationPeriods, e.datapointsToAlarm),
+      alarm('warning-memory', memory, 80, warning, e.evaluationPeriods, e.datapointsToAlarm),
+    ];
+    // Rendered by hand: enableDeploymentAlarms() drops alarms (aws/aws-cdk#36308).
+    (service.node.defaultChild as ecs.CfnService).addPropertyOverride('DeploymentConfiguration.Alarms', {
+      AlarmNames: [rollback, ...criticals].map((a) => a.alarmName),
+      Enable: true,
+      Rollback: true,
+    });
+    const deadMansSwitch = new cloudwatch.Alarm(this, 'DeadMansSwitch', {
+      alarmName: `${base}-dead-mans-switch`,
+      alarmDescription: `No CPU samples from ${base} for 5 minutes`,
+      metric: ecsMetric('CPUUtilization', 'SampleCount'),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 5,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    deadMansSwitch.addAlarmAction(new actions.SnsAction(critical));
+    deadMansSwitch.addOkAction(new actions.SnsAction(critical));
+
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: base });
+    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...criticals, ...warnings, rollback, deadMansSwitch], width: 24 }));
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Error rate (%)', left: [errorRate], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Latency (ms)', left: [p95, p99], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Requests', left: [requests], width: 8 }),
+    );
+    dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'Saturation (%)', left: [cpu, memory], width: 24 }));
+  }
+}
+
+/** A minimal rotation function for opaque secrets (the four-step protocol, value from GetRandomPassword). */
+const ROTATION_HANDLER = `
+const sm = require('@aws-sdk/client-secrets-manager');
+const client = new sm.SecretsManagerClient({});
+exports.handler = async ({ SecretId: id, ClientRequestToken: token, Step: step }) => {
+  const meta = await client.send(new sm.DescribeSecretCommand({ SecretId: id }));
+  const versions = meta.VersionIdsToStages || {};
+  if (!versions[token] || versions[token].includes('AWSCURRENT')) return;
+  if (step === 'createSecret') {
+    const random = await client.send(new sm.GetRandomPasswordCommand({ PasswordLength: 48, ExcludePunctuation: true }));
+    await client.send(new sm.PutSecretValueCommand({ SecretId: id, ClientRequestToken: token, SecretString: random.RandomPassword, VersionStages: ['AWSPENDING'] }));
+  } else if (step === 'finishSecret') {
+    const current = Object.keys(versions).find((v) => versions[v].includes('AWSCURRENT'));
+    await client.send(new sm.UpdateSecretVersionStageCommand({ SecretId: id, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: current }));
+  }
+};
+`;
