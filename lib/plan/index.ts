@@ -4,3 +4,4 @@ export * from './ecs-schedule';
 export * from './schedule';
 export * from './timing';
 export * from './names';
+export * from './promotion';

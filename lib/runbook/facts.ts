@@ -4,6 +4,7 @@ import type { CommunicationPlan, DoraTargets } from '../model/release-practice';
 import type { RollbackBudgets } from '../model/service-definition';
 import type { CompiledSchedule } from '../plan/schedule';
 import type { TimeBound } from '../plan/timing';
+import type { PipelineFacts } from './pipeline-facts';
 
 /** Where a runbook's commands run. */
 export enum RunbookTarget {
@@ -131,6 +132,8 @@ export interface RunbookFacts {
   readonly resources?: readonly NamedResource[];
   /** Anything else worth knowing, one sentence each. */
   readonly notes?: readonly string[];
+  /** The delivery pipeline that releases the service (its own runbook: `renderPipelineRunbook`). */
+  readonly pipeline?: PipelineFacts;
 }
 
 /** A construct that contributes to runbooks. */
@@ -160,7 +163,8 @@ export function collectRunbookFacts(root: IConstruct): RunbookFacts[] {
  */
 const ACKNOWLEDGED_RULES_METADATA = 'aws:cdk:acknowledged-rules';
 
-function acknowledgedRules(construct: IConstruct): AcceptedRisk[] {
+/** The policy findings acknowledged on one construct (not its children), with their reasons. */
+export function acknowledgedRules(construct: IConstruct): AcceptedRisk[] {
   return construct.node.metadata
     .filter((m) => m.type === ACKNOWLEDGED_RULES_METADATA && typeof m.data === 'object' && m.data !== null)
     .flatMap((m) =>

@@ -1,0 +1,246 @@
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { Construct } from 'constructs';
+import type { Delivery } from '../../lib/model/delivery';
+import type { EnvironmentDefinition } from '../../lib/model/environment';
+import type { ServiceDefinition } from '../../lib/model/service-definition';
+import { promotionSteps, stepEnvironments, type PromotionStep } from '../../lib/plan/promotion';
+import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import type { PipelineFacts, PipelineStageFact } from '../../lib/runbook/pipeline-facts';
+import { AlertTopics } from './alert-topics';
+import { DeploymentStage } from './deployment-stage';
+import { acknowledgePipelineFindings } from './private/pipeline-acknowledgements';
+
+/** Props for `DeliveryPipeline`. */
+export interface DeliveryPipelineProps {
+  /** The validated definition; it must have `delivery.connectionArn`. */
+  readonly definition: ServiceDefinition;
+  /** Path of the definition file in the repository, for `glidepath check` and smoke tests, e.g. `glidepath.yaml`. */
+  readonly definitionPath: string;
+  /** Topic that hears about failed releases. @default - the warning topic of a new `AlertTopics` named `<service>-pipeline` */
+  readonly alertTopic?: sns.ITopic;
+  /** Command that synthesizes the cloud assembly. @default npx cdk synth */
+  readonly synthCommand?: string;
+}
+
+/** Step ids: they are the CodePipeline action names the runbook's commands use. */
+const APPROVE = 'Approve';
+const CHECK = 'Check';
+const SMOKE_TEST = 'SmokeTest';
+
+/** The deterministic name of a service's pipeline (and of the stack `PipelineStack` puts it in). */
+export function pipelineName(service: string): string {
+  return `${service}-pipeline`;
+}
+
+/**
+ * CI/CD for one definition with CDK Pipelines: the repository and branch of `delivery` through a
+ * CodeStar connection, a synth step (install, lint, test, build, `cdk synth`), then one pipeline
+ * stage per environment in promotion order, each deploying that environment's `DeploymentStack`.
+ * Before an environment with `approval`, `glidepath check` runs and a human approves; after it,
+ * `glidepath smoke-test` calls the new version through the stack's `ServiceUrl` output. Waves
+ * deploy several environments in parallel, their canary first. A failed execution notifies the
+ * alert topic, and the runbook gets the exact commands to approve, retry and stop a release.
+ *
+ * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.pipelines-readme.html
+ */
+export class DeliveryPipeline extends Construct implements IRunbookContributor {
+  /** The CDK Pipelines pipeline (call `buildPipeline()` before reading `pipeline`). */
+  public readonly pipeline: pipelines.CodePipeline;
+  /** The deployment stages, by environment name. */
+  public readonly stages: ReadonlyMap<string, DeploymentStage>;
+  /** The topic that hears about failed releases. */
+  public readonly alertTopic: sns.ITopic;
+  /** The pipeline's physical name. */
+  public readonly pipelineName: string;
+  private readonly delivery: Delivery;
+  private readonly stageFacts: PipelineStageFact[] = [];
+  private readonly topicName?: string;
+
+  constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
+    super(scope, id);
+    const def = props.definition;
+    const delivery = def.delivery;
+    if (!delivery?.connectionArn) {
+      throw new Error(`${def.service}: the AWS pipeline needs "delivery.connectionArn" (a CodeStar connection to ${delivery?.repository ?? 'the repository'}); add a "delivery" section with it`);
+    }
+    this.delivery = delivery;
+    this.pipelineName = pipelineName(def.service);
+    const commands = delivery.commands;
+    const source = pipelines.CodePipelineSource.connection(delivery.repository, delivery.branch, {
+      connectionArn: delivery.connectionArn,
+      codeBuildCloneOutput: false,
+    });
+    this.pipeline = new pipelines.CodePipeline(this, 'Resource', {
+      pipelineName: this.pipelineName,
+      pipelineType: codepipeline.PipelineType.V2,
+      crossAccountKeys: true,
+      enableKeyRotation: true,
+      synth: new pipelines.ShellStep('Synth', {
+        input: source,
+        commands: [commands.install, commands.lint, commands.test, commands.build, props.synthCommand ?? 'npx cdk synth'],
+      }),
+    });
+
+    const stages = new Map<string, DeploymentStage>();
+    const stageOf = (env: EnvironmentDefinition) => {
+      const stage = new DeploymentStage(this, env.name, { definition: def, environment: env.name });
+      stages.set(env.name, stage);
+      return stage;
+    };
+    const check = (envs: readonly EnvironmentDefinition[]) =>
+      new pipelines.ShellStep(CHECK, {
+        input: source,
+        commands: [commands.install, `npx glidepath check ${props.definitionPath} ${envs.map((e) => `--env ${e.name}`).join(' ')}`],
+      });
+    const smoke = (stage: DeploymentStage) =>
+      stage.serviceUrl
+        ? [
+            new pipelines.ShellStep(SMOKE_TEST, {
+              input: source,
+              envFromCfnOutputs: { URL: stage.serviceUrl },
+              commands: [commands.install, `npx glidepath smoke-test --url "$URL" --config ${props.definitionPath}`],
+            }),
+          ]
+        : [];
+    const gate = (step: PromotionStep, envs: readonly EnvironmentDefinition[]): pipelines.Step[] => {
+      const checkStep = check(envs);
+      if (!step.approval) return [checkStep];
+      const approve = new pipelines.ManualApprovalStep(APPROVE, {
+        comment: `Release ${def.service} to ${envs.map((e) => e.name).join(', ')}: the previous environments passed their smoke tests; review the change, then approve.`,
+        reviewUrl: delivery.reviewUrl,
+      });
+      // A human approves a release that passed the automated checks.
+      approve.addStepDependency(checkStep);
+      return [checkStep, approve];
+    };
+
+    for (const step of promotionSteps(def)) {
+      if (!step.wave) {
+        const env = step.parallel[0];
+        const stage = stageOf(env);
+        this.pipeline.addStage(stage, { pre: gate(step, [env]), post: smoke(stage) });
+        this.stageFacts.push({ name: env.name, environments: [env.name], approval: step.approval, smokeTests: stage.serviceUrl !== undefined });
+        continue;
+      }
+      let gateSteps = gate(step, stepEnvironments(step));
+      if (step.canary) {
+        const stage = stageOf(step.canary);
+        this.pipeline.addStage(stage, { pre: gateSteps, post: smoke(stage) });
+        this.stageFacts.push({ name: step.canary.name, environments: [step.canary.name], approval: step.approval, smokeTests: stage.serviceUrl !== undefined, canaryOf: step.name });
+        gateSteps = [];
+      }
+      const wave = this.pipeline.addWave(step.name, { pre: gateSteps });
+      for (const env of step.parallel) {
+        const stage = stageOf(env);
+        wave.addStage(stage, { post: smoke(stage) });
+      }
+      this.stageFacts.push({
+        name: step.name,
+        environments: step.parallel.map((e) => e.name),
+        approval: step.approval && !step.canary,
+        smokeTests: step.parallel.some((e) => stages.get(e.name)?.serviceUrl !== undefined),
+      });
+    }
+    this.stages = stages;
+    this.pipeline.buildPipeline();
+    acknowledgePipelineFindings(this.pipeline);
+
+    if (props.alertTopic) {
+      this.alertTopic = props.alertTopic;
+    } else {
+      const topics = new AlertTopics(this, 'AlertTopics', { namePrefix: this.pipelineName });
+      // EventBridge publishes to the encrypted topic only when the key lets it.
+      topics.encryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+        }),
+      );
+      this.alertTopic = topics.warning;
+      this.topicName = `${this.pipelineName}-warning`;
+    }
+    new events.Rule(this, 'Failed', {
+      ruleName: `${this.pipelineName}-failed`,
+      description: `A release of ${def.service} failed in ${this.pipelineName}`,
+      eventPattern: {
+        source: ['aws.codepipeline'],
+        detailType: ['CodePipeline Pipeline Execution State Change'],
+        detail: { pipeline: [this.pipelineName], state: ['FAILED'] },
+      },
+      targets: [
+        new targets.SnsTopic(this.alertTopic, {
+          message: events.RuleTargetInput.fromText(
+            `${this.pipelineName}: execution ${events.EventField.fromPath('$.detail.execution-id')} FAILED. See the "Pipeline" runbook: retry the failed stage or stop the release.`,
+          ),
+        }),
+      ],
+    });
+  }
+
+  public runbookFacts(): RunbookFacts {
+    const name = this.pipelineName;
+    const execution = `EXECUTION_ID=$(aws codepipeline list-pipeline-executions --pipeline-name ${name} --max-items 1 --query 'pipelineExecutionSummaries[0].pipelineExecutionId' --output text)`;
+    const approvals = this.stageFacts.filter((s) => s.approval);
+    const token = (stage: string) =>
+      `TOKEN=$(aws codepipeline get-pipeline-state --name ${name} --query "stageStates[?stageName=='${stage}'].actionStates[] | [?actionName=='${APPROVE}'].latestExecution.token" --output text)`;
+    const approve: RunbookCommand[] = approvals.flatMap((s) => [
+      { description: `Read the approval token of stage ${s.name}`, command: token(s.name), expected: 'TOKEN holds a UUID (empty when no approval is waiting)' },
+      {
+        description: `Approve ${s.environments.join(', ')} (use status=Rejected to stop the release here)`,
+        command: `aws codepipeline put-approval-result --pipeline-name ${name} --stage-name ${s.name} --action-name ${APPROVE} --result "summary=Reviewed and approved,status=Approved" --token "$TOKEN"`,
+        expected: 'an approvedAt timestamp',
+      },
+    ]);
+    const facts: PipelineFacts = {
+      pipelineName: name,
+      source: `${this.delivery.repository}@${this.delivery.branch}`,
+      stages: this.stageFacts,
+      failureTopic: this.topicName,
+      follow: [
+        { description: 'Start a release of the branch head by hand', command: `aws codepipeline start-pipeline-execution --name ${name}`, expected: 'a pipelineExecutionId' },
+        {
+          description: 'Show where the latest release is',
+          command: `aws codepipeline get-pipeline-state --name ${name} --query 'stageStates[].[stageName,latestExecution.status]' --output table`,
+          expected: 'each stage with Succeeded, InProgress or Failed',
+        },
+      ],
+      approve,
+      retry: [
+        { description: 'Find the latest execution', command: execution, expected: 'EXECUTION_ID holds an execution id' },
+        ...this.stageFacts.slice(0, 1).map((s) => ({
+          description: `Retry the failed actions of a stage (here ${s.name}; use the stage that failed)`,
+          command: `aws codepipeline retry-stage-execution --pipeline-name ${name} --stage-name ${s.name} --pipeline-execution-id "$EXECUTION_ID" --retry-mode FAILED_ACTIONS`,
+          expected: 'the same pipelineExecutionId',
+        })),
+      ],
+      stop: [
+        { description: 'Find the latest execution', command: execution, expected: 'EXECUTION_ID holds an execution id' },
+        {
+          description: 'Stop it now, abandoning running actions (a stack update already running still finishes or rolls back in CloudFormation)',
+          command: `aws codepipeline stop-pipeline-execution --pipeline-name ${name} --pipeline-execution-id "$EXECUTION_ID" --abandon --reason "Stopped by the release owner"`,
+          expected: 'the pipelineExecutionId',
+        },
+        ...this.stageFacts.slice(-1).flatMap((s) => [
+          {
+            description: `Hold every later release before ${s.name}`,
+            command: `aws codepipeline disable-stage-transition --pipeline-name ${name} --stage-name ${s.name} --transition-type Inbound --reason "Release on hold"`,
+          },
+          { description: 'Release the hold', command: `aws codepipeline enable-stage-transition --pipeline-name ${name} --stage-name ${s.name} --transition-type Inbound` },
+        ]),
+      ],
+    };
+    return {
+      pipeline: facts,
+      resources: [
+        { type: 'AWS::CodePipeline::Pipeline', name },
+        { type: 'AWS::Events::Rule', name: `${name}-failed` },
+      ],
+    };
+  }
+}

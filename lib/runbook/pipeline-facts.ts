@@ -1,0 +1,34 @@
+import type { RunbookCommand } from './facts';
+
+/** One stage of a delivery pipeline, as the runbook describes it. */
+export interface PipelineStageFact {
+  /** Pipeline stage name (an environment's or a wave's): the `--stage-name` of the commands. */
+  readonly name: string;
+  /** Environments the stage deploys (in parallel when more than one). */
+  readonly environments: readonly string[];
+  /** Whether a human approves in this stage before it deploys. */
+  readonly approval: boolean;
+  /** Whether smoke tests run after the deployment. */
+  readonly smokeTests: boolean;
+  /** The wave this stage is the canary of. */
+  readonly canaryOf?: string;
+}
+
+/**
+ * What a runbook says about the pipeline that releases a service: its stages in order, where a
+ * human approves, and the exact commands to follow, approve, retry and stop a release.
+ */
+export interface PipelineFacts {
+  /** Physical pipeline name. */
+  readonly pipelineName: string;
+  /** `owner/name@branch` the pipeline releases. */
+  readonly source: string;
+  /** Stages after the build, in order. */
+  readonly stages: readonly PipelineStageFact[];
+  /** SNS topic that hears about failed executions, when the pipeline owns it. */
+  readonly failureTopic?: string;
+  readonly follow: readonly RunbookCommand[];
+  readonly approve: readonly RunbookCommand[];
+  readonly retry: readonly RunbookCommand[];
+  readonly stop: readonly RunbookCommand[];
+}
