@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { serviceDefinitionSchema } from '../lib/model/service-definition';
+import { smokeTestsSchema } from '../lib/model/smoke-tests';
 
 /** Where the schema is written, relative to the repository root. */
 export const SCHEMA_FILE = path.join('schema', 'glidepath.schema.json');
@@ -18,6 +19,21 @@ export function definitionJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(serviceDefinitionSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   const { $schema, ...rest } = generated;
   return tidy({ $schema, $comment: GENERATED_MARKER, ...rest }) as Record<string, unknown>;
+}
+
+/** Where the schema of a standalone `smoke-tests.json` is written. */
+export const SMOKE_SCHEMA_FILE = path.join('schema', 'smoke-tests.schema.json');
+
+/** The JSON Schema of a standalone `smoke-tests.json` (the definition's `smokeTests` shape). */
+export function smokeTestsJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(smokeTestsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema, ...rest } = generated;
+  return tidy({ $schema, $comment: GENERATED_MARKER, ...rest }) as Record<string, unknown>;
+}
+
+/** The smoke-tests schema file's exact content. */
+export function renderSmokeTestsSchema(): string {
+  return `${JSON.stringify(smokeTestsJsonSchema(), null, 2)}\n`;
 }
 
 /** The schema file's exact content: 2-space JSON and a trailing newline. */
@@ -51,4 +67,6 @@ if (require.main === module) {
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, renderSchema());
   process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
+  fs.writeFileSync(path.resolve(__dirname, '..', SMOKE_SCHEMA_FILE), renderSmokeTestsSchema());
+  process.stdout.write(`wrote ${SMOKE_SCHEMA_FILE}\n`);
 }

@@ -1,4 +1,19 @@
 import { z } from 'zod';
+import { percent } from './private/fields';
+
+/**
+ * A gradual release of a flag: on for internal users first, then for a percentage of everyone
+ * (AppConfig multi-variant flags on AWS; on Kubernetes the workload evaluates the same rule).
+ */
+export const flagRolloutSchema = z.strictObject({
+  /**
+   * The flag is on for requests whose context has `internal: true` (employees, test accounts)
+   * before anyone else. @default false
+   */
+  internalFirst: z.boolean().optional().describe('On for requests whose context has "internal": true before anyone else. Default false.'),
+  /** Percentage of all other requests (split on the context's `userId`) that get the flag. */
+  percent: percent.describe('Percentage of other requests (split by the context\'s "userId") that get the flag, 0 to 100.'),
+});
 
 /**
  * A feature flag: decouples deploying code from releasing it, and is rollback level 1 (turn the
@@ -20,7 +35,15 @@ export const featureFlagSchema = z.strictObject({
    * @default true
    */
   killSwitch: z.boolean().optional().describe('Whether turning this flag off is the level-1 rollback of the release. Default true.'),
+  /** Release the flag gradually: internal users first, then a percentage. @default - all or nothing */
+  rollout: flagRolloutSchema.optional().describe('Release gradually: internal users first, then a percentage. Default: all or nothing.'),
 });
+
+/** A gradual flag release, resolved. */
+export interface FlagRollout {
+  readonly internalFirst: boolean;
+  readonly percent: number;
+}
 
 /** A feature flag, resolved. */
 export interface FeatureFlag {
@@ -28,4 +51,6 @@ export interface FeatureFlag {
   readonly description: string;
   readonly enabled: boolean;
   readonly killSwitch: boolean;
+  /** Gradual release, if any. */
+  readonly rollout?: FlagRollout;
 }

@@ -5,10 +5,12 @@ import { deliverySchema, type Delivery } from './delivery';
 import { Duration } from './duration';
 import { environmentSchema, type EnvironmentDefinition } from './environment';
 import { featureFlagSchema, type FeatureFlag } from './feature-flags';
+import { migrationSchema, type Migration } from './migrations';
 import { ownersSchema, type Owners } from './owners';
 import { dnsLabel, durationField } from './private/fields';
 import { communicationSchema, doraTargetsSchema, type CommunicationPlan, type DoraTargets } from './release-practice';
 import { secretSchema } from './secrets';
+import { smokeTestsSchema, type SmokeTests } from './smoke-tests';
 import { workloadSchema, type Workload } from './workload';
 
 /** Time budgets of the three rollback levels. */
@@ -46,6 +48,10 @@ export const serviceDefinitionSchema = z
     secrets: z.array(secretSchema).optional().describe('Secrets the workload needs, as references or generated values.'),
     /** Feature flags; kill switches are rollback level 1. @default - none */
     featureFlags: z.array(featureFlagSchema).optional().describe('Feature flags; kill switches are rollback level 1.'),
+    /** HTTP checks of the new version, run at every stage. @default - none */
+    smokeTests: smokeTestsSchema.optional().describe('HTTP checks of the new version, run by the platform before it takes traffic and by "glidepath smoke-test".'),
+    /** Database migrations, expand before traffic and contract after the rollback window. @default - none */
+    migrations: z.array(migrationSchema).optional().describe('Database migrations of this release: expand before traffic, contract after the rollback window.'),
     /** The team's DORA targets, for the decision record. @default - none */
     dora: doraTargetsSchema.optional().describe("The team's DORA targets, for the runbook's decision record."),
     /** The communication plan. @default - derived from the owners */
@@ -97,6 +103,10 @@ export interface ServiceDefinition {
   readonly delivery?: Delivery;
   readonly rollbackBudgets: RollbackBudgets;
   readonly featureFlags: readonly FeatureFlag[];
+  /** Smoke tests, if defined. */
+  readonly smokeTests?: SmokeTests;
+  /** Migrations in order (expand and contract). */
+  readonly migrations: readonly Migration[];
   readonly dora?: DoraTargets;
   readonly communication: CommunicationPlan;
   readonly strict: boolean;

@@ -7,8 +7,10 @@ import { Duration } from './duration';
 import { RetentionPolicy, type EnvironmentDefinition, type EnvironmentInput } from './environment';
 import { DefinitionError, formatPath, problem, problemsFromIssues, type Problem } from './problems';
 import { blueGreenStages, RolloutStrategy, standardStages, type Rollout, type Stage } from './rollout';
+import { MAX_MIGRATION_TIMEOUT, MigrationPhase, type Migration } from './migrations';
 import type { SecretInput, SecretReference } from './secrets';
 import { serviceDefinitionSchema, type ServiceDefinition, type ServiceDefinitionInput } from './service-definition';
+import { resolveSmokeTests, smokeHeaderProblems } from './smoke-tests';
 import { isContainer } from './workload';
 
 /** Options for validating a definition. */
@@ -91,6 +93,8 @@ function partialParse(input: unknown): Checkable {
     deadMansSwitch: part(shape.deadMansSwitch, raw.deadMansSwitch),
     rollbackBudgets: part(shape.rollbackBudgets, raw.rollbackBudgets),
     featureFlags: part(shape.featureFlags, raw.featureFlags),
+    smokeTests: part(shape.smokeTests, raw.smokeTests),
+    migrations: part(shape.migrations, raw.migrations),
     delivery: part(shape.delivery, raw.delivery),
     environments: list(shape.environments.element, raw.environments),
     secrets: list(shape.secrets.unwrap().element, raw.secrets),
@@ -115,6 +119,9 @@ function checkDefinition(def: Checkable): Problem[] {
 
   checkDuplicates(def.environments.map((e) => e?.name), ['environments'], 'name', 'environment names must be unique', problems);
   checkDuplicates((def.featureFlags ?? []).map((f) => f.name), ['featureFlags'], 'name', 'feature flag names must be unique', problems);
+  checkFlagRollouts(def, problems);
+  checkSmokeTests(def, problems);
+  checkMigrations(def, problems);
   const secrets = def.secrets ?? [];
   checkDuplicates(secrets.map((s) => s?.name), ['secrets'], 'name', 'secret names must be unique', problems);
   checkDuplicates(secrets.map((s) => s?.envVar), ['secrets'], 'envVar', 'each secret needs its own environment variable', problems);
@@ -154,6 +161,98 @@ function checkDefinition(def: Checkable): Problem[] {
   if (def.delivery) problems.push(...checkDelivery(def.delivery, def.environments));
   // A service-level value that is wrong for several environments is one problem, reported once.
   return problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i);
+}
+
+function checkFlagRollouts(def: Checkable, problems: Problem[]): void {
+  (def.featureFlags ?? []).forEach((flag, i) => {
+    const rollout = flag.rollout;
+    if (!rollout) return;
+    const at = ['featureFlags', i, 'rollout', 'percent'];
+    if (rollout.percent === 0 && !rollout.internalFirst) {
+      problems.push(problem(at, 0, 'with "internalFirst" false nobody gets the flag; set "internalFirst: true" or a percentage above 0, or remove "rollout"'));
+    }
+    if (rollout.percent === 100) {
+      problems.push(problem(at, 100, 'a 100% rollout is the same as the flag being on for everyone; remove "rollout" and keep "enabled: true"'));
+    }
+    if (flag.enabled === false || flag.enabled === undefined) {
+      problems.push(
+        problem(['featureFlags', i, 'enabled'], flag.enabled ?? false, `"rollout" only applies to a flag that is on; set "enabled: true" to release "${flag.name}" to ${rollout.internalFirst ? 'internal users and ' : ''}${rollout.percent}% of users`),
+      );
+    }
+  });
+}
+
+/** Whether a plain value looks like a credential (keys, tokens, passwords in URLs, bearer tokens). */
+export function looksLikeCredential(value: string): boolean {
+  return SECRET_VALUE.some((pattern) => pattern.test(value)) || /^(bearer|basic)\s+\S{8,}/i.test(value);
+}
+
+function checkSmokeTests(def: Checkable, problems: Problem[]): void {
+  const checks = def.smokeTests?.checks ?? [];
+  checkDuplicates(checks.map((c) => c.name), ['smokeTests', 'checks'], 'name', 'smoke check names must be unique', problems);
+  for (const p of smokeHeaderProblems(checks, looksLikeCredential)) {
+    problems.push(problem(['smokeTests', ...p.at], p.value, p.fix));
+  }
+}
+
+function checkMigrations(def: Checkable, problems: Problem[]): void {
+  const migrations = def.migrations ?? [];
+  checkDuplicates(migrations.map((m) => m.name), ['migrations'], 'name', 'migration names must be unique', problems);
+  const image = def.workload?.container?.image;
+  migrations.forEach((m, i) => {
+    const at = (...rest: PropertyKey[]) => ['migrations', i, ...rest];
+    if (m.phase === MigrationPhase.EXPAND && m.backwardCompatible === false) {
+      problems.push(
+        problem(
+          at('backwardCompatible'),
+          false,
+          'an expand migration runs before the new version takes traffic, and the previous version must keep working on the expanded schema or a code rollback breaks; make it additive (new tables, nullable columns) and move the destructive part to a "contract" migration in a later release',
+        ),
+      );
+    }
+    if (m.phase === MigrationPhase.CONTRACT) {
+      if (m.codeReleasedIn === undefined) {
+        problems.push(
+          problem(
+            at('codeReleasedIn'),
+            undefined,
+            'a contract migration removes what older code reads; name the earlier release (image) whose code stopped using it, e.g. "codeReleasedIn: public.ecr.aws/acme/checkout:1.41.0", so the plan can check that a rollback cannot bring that code back',
+          ),
+        );
+      } else if (image !== undefined && m.codeReleasedIn === image) {
+        problems.push(
+          problem(
+            at('codeReleasedIn'),
+            m.codeReleasedIn,
+            `this release (${image}) is the one that stops using the old schema, so rolling it back brings back code that still needs it; ship this contract migration in a later release, after the rollback window of ${image} has closed`,
+          ),
+        );
+      }
+      if (m.backwardCompatible === true) {
+        problems.push(problem(at('backwardCompatible'), true, 'a contract migration removes schema that older code used; if nothing used it, make it an "expand" migration instead'));
+      }
+    }
+    if (def.workload?.function) {
+      problems.push(
+        problem(at('name'), m.name, 'migrations run as one-off container tasks beside a container workload; a function has no cluster to run them in, so run this migration from the service that owns the database'),
+      );
+    }
+    if (m.timeout && (m.timeout.toSeconds() <= 0 || m.timeout.toSeconds() > MAX_MIGRATION_TIMEOUT.toSeconds())) {
+      problems.push(problem(at('timeout'), m.timeout.toString(), `it must be longer than 0s and at most "${MAX_MIGRATION_TIMEOUT}" (the deployment waits for the migration; split longer migrations or run them as a backfill outside the release)`));
+    }
+  });
+}
+
+function resolveMigrations(def: Parsed): Migration[] {
+  return (def.migrations ?? []).map((m) => ({
+    name: m.name,
+    phase: m.phase,
+    command: m.command,
+    image: m.image ?? def.workload.container?.image ?? '',
+    backwardCompatible: m.backwardCompatible ?? m.phase === MigrationPhase.EXPAND,
+    codeReleasedIn: m.codeReleasedIn,
+    timeout: m.timeout ?? Duration.minutes(10),
+  }));
 }
 
 function isProduction(env: EnvironmentInput): boolean {
@@ -432,7 +531,10 @@ function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDefinitio
       description: f.description,
       enabled: f.enabled ?? false,
       killSwitch: f.killSwitch ?? true,
+      rollout: f.rollout ? { internalFirst: f.rollout.internalFirst ?? false, percent: f.rollout.percent } : undefined,
     })),
+    smokeTests: def.smokeTests ? resolveSmokeTests(def.smokeTests) : undefined,
+    migrations: resolveMigrations(def),
     dora: def.dora,
     communication: {
       before: def.communication?.before ?? `Announce the release and its window in ${def.owners.channel}; ${def.owners.primary} confirms they are on call.`,

@@ -1,0 +1,5 @@
+export * from './check';
+export * from './inline';
+export * from './load';
+export * from './run';
+export * from './table';
