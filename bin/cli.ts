@@ -7,6 +7,7 @@ import { DefinitionError } from '../lib/model/problems';
 import type { CliIo, CommandContext } from './commands/context';
 import { registerCheck } from './commands/check';
 import { registerInit } from './commands/init';
+import { registerPipeline } from './commands/pipeline';
 import { registerRunbook } from './commands/runbook';
 import { registerSmokeTest } from './commands/smoke-test';
 import { registerSynth } from './commands/synth';
@@ -28,7 +29,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
   const context: CommandContext = { io, setExitCode: (code) => (exitCode = code) };
-  for (const register of [registerSynth, registerValidate, registerCheck, registerRunbook, registerInit, registerSmokeTest]) {
+  for (const register of [registerSynth, registerValidate, registerCheck, registerRunbook, registerInit, registerSmokeTest, registerPipeline]) {
     register(program, context);
   }
 
