@@ -3,21 +3,26 @@
  * The CDK app that `npx cdk synth` runs (see cdk.json): one DeploymentStack per service ×
  * environment of the bundled AWS examples, and next to the cloud assembly the runbooks
  * (`<outdir>/runbooks/`) and the Kubernetes manifests (`<outdir>/k8s/`) of every example that
- * runs containers.
+ * runs containers; for the examples with a delivery section, a PipelineStack (`checkout-pipeline`)
+ * with its runbook, and the GitHub Actions workflow (`<outdir>/workflows/<service>.yml`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeploymentSafetyChecks } from '../constructs/aws/deployment-safety-checks';
+import { PipelineStack } from '../constructs/aws/pipeline-stack';
 import { addDeploymentStacks, renderStackRunbook } from '../constructs/aws/synthesize';
 import { loadDefinitionFile } from '../lib/model/load';
+import { githubWorkflow } from '../lib/pipeline/github-workflow';
 import { runbookFileName } from '../lib/runbook/anchors';
 import { RunbookTarget } from '../lib/runbook/facts';
 import { kubernetesArtifacts } from './artifacts';
 
 /** Examples deployed to AWS by this app. */
 const AWS_EXAMPLES = ['examples/checkout/definition.yaml', 'examples/payments-api/definition.ts'];
+/** Examples released by a delivery pipeline: a CodePipeline stack, and a GitHub workflow in `<outdir>/workflows/`. */
+const PIPELINE_EXAMPLES = ['examples/checkout/definition.yaml'];
 /** Examples rendered for Kubernetes. */
 const KUBERNETES_EXAMPLES = ['examples/checkout/definition.yaml', 'examples/storefront-web/definition.yaml'];
 
@@ -32,6 +37,10 @@ const kubernetesFiles = KUBERNETES_EXAMPLES.map(load).reduce<Record<string, stri
 
 const app = new App();
 const stacks = AWS_EXAMPLES.map(load).flatMap((definition) => addDeploymentStacks(app, definition));
+const pipelines = PIPELINE_EXAMPLES.map((file) => {
+  const definition = load(file);
+  return { file, stack: new PipelineStack(app, `${definition.service}-pipeline`, { definition, definitionPath: file }) };
+});
 // Every new AwsSolutions or deployment-safety finding fails `cdk synth`; accepted ones are
 // acknowledged, with a reason, where the resource is created, and listed in the runbook under
 // "Accepted risks".
@@ -45,6 +54,10 @@ const write = (relative: string, text: string) => {
 };
 for (const stack of stacks) {
   write(`runbooks/${runbookFileName(stack.definition.service, stack.environmentDefinition.name, RunbookTarget.AWS)}`, renderStackRunbook(stack));
+}
+for (const { file, stack } of pipelines) {
+  write(`runbooks/${stack.stackName}.md`, stack.renderRunbook());
+  write(`workflows/${stack.definition.service}.yml`, githubWorkflow(stack.definition, { definitionPath: file }));
 }
 for (const [relative, text] of Object.entries(kubernetesFiles)) {
   write(relative, text);

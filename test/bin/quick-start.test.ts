@@ -20,10 +20,11 @@ describe('quick start: npx cdk synth', () => {
     expect(result.stderr).not.toMatch(/NOTICES/);
   });
 
-  test('writes every stack template, runbook and Kubernetes manifest', () => {
+  test('writes every stack template, runbook, workflow and Kubernetes manifest', () => {
     const templates = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
     expect(templates.sort()).toEqual([
       'checkout-dev.template.json',
+      'checkout-pipeline.template.json',
       'checkout-prod.template.json',
       'checkout-staging.template.json',
       'payments-api-prod.template.json',
@@ -32,6 +33,7 @@ describe('quick start: npx cdk synth', () => {
     expect(fs.readdirSync(path.join(outdir, 'runbooks')).sort()).toEqual([
       'checkout-dev.k8s.md',
       'checkout-dev.md',
+      'checkout-pipeline.md',
       'checkout-prod.k8s.md',
       'checkout-prod.md',
       'checkout-staging.k8s.md',
@@ -42,6 +44,7 @@ describe('quick start: npx cdk synth', () => {
       'storefront-web-prod.k8s.md',
       'storefront-web-staging.k8s.md',
     ]);
+    expect(fs.readdirSync(path.join(outdir, 'workflows'))).toEqual(['checkout.yml']);
     expect(fs.readdirSync(path.join(outdir, 'k8s')).sort()).toEqual([
       'checkout-dev.k8s.yaml',
       'checkout-prod.k8s.yaml',
