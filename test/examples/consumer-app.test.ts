@@ -1,0 +1,73 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * SLOW (about 1.5–2 minutes): glidepath as a consumer gets it. Packs the library (`npm pack`, which
+ * builds it), installs the tarball into a fresh copy of examples/consumer-app (no workspace links),
+ * and runs that app's own `cdk synth`, type-check and jest suite. The app's snapshots, written by
+ * the first run, must match on a second run after a change to an asset's contents only.
+ */
+
+const ROOT = path.join(__dirname, '..', '..');
+const CONSUMER = path.join(ROOT, 'examples', 'consumer-app');
+const ENV: NodeJS.ProcessEnv = { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', npm_config_update_notifier: 'false', CI: 'true' };
+
+function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { cwd, env: ENV, encoding: 'utf8', timeout: 150_000 });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+  }
+  return result;
+}
+
+describe('SLOW: examples/consumer-app installs the packed tarball and passes its own synth and tests', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-consumer-'));
+  const app = path.join(tmp, 'consumer-app');
+  let tarball: string;
+
+  beforeAll(() => {
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tmp], ROOT).stdout) as { filename: string }[];
+    tarball = path.join(tmp, packed[0].filename);
+    fs.cpSync(CONSUMER, app, { recursive: true, filter: (src) => !/[/\\](node_modules|cdk\.out|__snapshots__)$/.test(src) });
+    const manifest = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8'));
+    manifest.dependencies.glidepath = `file:${tarball}`;
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify(manifest, null, 2));
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], app);
+  }, 150_000);
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('glidepath is a real install of the tarball, with one copy of aws-cdk-lib and constructs', () => {
+    const installed = path.join(app, 'node_modules', 'glidepath');
+    expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
+    expect(fs.existsSync(path.join(installed, 'dist', 'constructs', 'testing', 'index.d.ts'))).toBe(true);
+    expect(fs.existsSync(path.join(installed, 'test'))).toBe(false);
+    expect(fs.existsSync(path.join(installed, 'examples'))).toBe(false);
+    for (const name of ['aws-cdk-lib', 'constructs', 'cdk8s']) {
+      expect(fs.existsSync(path.join(installed, 'node_modules', name))).toBe(false);
+    }
+  });
+
+  test('its CLI runs from the installed bin', () => {
+    expect(run(path.join(app, 'node_modules', '.bin', 'glidepath'), ['--help'], app).stdout).toContain('Usage: glidepath');
+  });
+
+  test('cdk synth writes the template and a runbook naming the real resources', () => {
+    const result = run('npx', ['cdk', 'synth', '--quiet'], app);
+    expect(result.stderr).not.toMatch(/WARNING|NOTICES|feature flags? (are|is) not configured/i);
+    expect(fs.existsSync(path.join(app, 'cdk.out', 'shop-prod.template.json'))).toBe(true);
+    const runbook = fs.readFileSync(path.join(app, 'cdk.out', 'shop-prod.runbook.md'), 'utf8');
+    expect(runbook).toContain('shop-web-dead-mans-switch');
+    expect(runbook).toContain('--cluster shop --service shop-web');
+  });
+
+  test('its own type-check and jest suite pass; snapshots match on a second run after an asset-only change', () => {
+    const first = run('npm', ['test', '--', '--ci=false'], app);
+    expect(first.stderr).toMatch(/2 snapshots written/);
+    const handler = path.join(app, 'lambda', 'thumbnailer', 'index.js');
+    fs.appendFileSync(handler, '// a change to the asset only\n');
+    const second = run('npx', ['jest', '--ci'], app);
+    expect(second.stderr).toMatch(/Snapshots: +2 passed, 2 total/);
+  });
+});
