@@ -26,10 +26,12 @@ describe('SLOW: examples/consumer-app installs the packed tarball and passes its
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-consumer-'));
   const app = path.join(tmp, 'consumer-app');
   let tarball: string;
+  let files: { path: string; mode: number }[];
 
   beforeAll(() => {
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tmp], ROOT).stdout) as { filename: string }[];
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tmp], ROOT).stdout) as { filename: string; files: typeof files }[];
     tarball = path.join(tmp, packed[0].filename);
+    files = packed[0].files;
     fs.cpSync(CONSUMER, app, { recursive: true, filter: (src) => !/[/\\](node_modules|cdk\.out|__snapshots__)$/.test(src) });
     const manifest = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8'));
     manifest.dependencies.glidepath = `file:${tarball}`;
@@ -37,6 +39,14 @@ describe('SLOW: examples/consumer-app installs the packed tarball and passes its
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], app);
   }, 150_000);
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('the tarball holds compiled JavaScript, declarations, the schema and an executable CLI; no tests, examples, bench or quick-start app', () => {
+    const paths = files.map((f) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'schema/glidepath.schema.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/constructs/testing/index.d.ts']));
+    expect(paths.filter((p) => !/^dist\/.*\.(js|d\.ts)$/.test(p)).sort()).toEqual(['README.md', 'package.json', 'schema/glidepath.schema.json']);
+    expect(paths.filter((p) => /(^|\/)(test|examples|bench)\/|\.test\.|dist\/bin\/(app|generate-schema)\./.test(p))).toEqual([]);
+    expect(files.find((f) => f.path === 'dist/bin/glidepath.js')!.mode & 0o111).toBe(0o111);
+  });
 
   test('glidepath is a real install of the tarball, with one copy of aws-cdk-lib and constructs', () => {
     const installed = path.join(app, 'node_modules', 'glidepath');
