@@ -49,7 +49,7 @@ export function pipelineName(service: string): string {
  * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.pipelines-readme.html
  */
 export class DeliveryPipeline extends Construct implements IRunbookContributor {
-  /** The CDK Pipelines pipeline (call `buildPipeline()` before reading `pipeline`). */
+  /** The CDK Pipelines pipeline, already built (`pipeline.pipeline` is the CodePipeline). */
   public readonly pipeline: pipelines.CodePipeline;
   /** The deployment stages, by environment name. */
   public readonly stages: ReadonlyMap<string, DeploymentStage>;
@@ -73,7 +73,6 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
     const commands = delivery.commands;
     const source = pipelines.CodePipelineSource.connection(delivery.repository, delivery.branch, {
       connectionArn: delivery.connectionArn,
-      codeBuildCloneOutput: false,
     });
     this.pipeline = new pipelines.CodePipeline(this, 'Resource', {
       pipelineName: this.pipelineName,
@@ -95,7 +94,7 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
     const check = (envs: readonly EnvironmentDefinition[]) =>
       new pipelines.ShellStep(CHECK, {
         input: source,
-        commands: [commands.install, `npx glidepath check ${props.definitionPath} ${envs.map((e) => `--env ${e.name}`).join(' ')}`],
+        commands: [commands.install, `npx glidepath check ${props.definitionPath} --env ${envs.map((e) => e.name).join(' ')}`],
       });
     const smoke = (stage: DeploymentStage) =>
       stage.serviceUrl
@@ -103,7 +102,7 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
             new pipelines.ShellStep(SMOKE_TEST, {
               input: source,
               envFromCfnOutputs: { URL: stage.serviceUrl },
-              commands: [commands.install, `npx glidepath smoke-test --url "$URL" --config ${props.definitionPath}`],
+              commands: [commands.install, `npx glidepath smoke-test --url "$URL" --definition ${props.definitionPath}`],
             }),
           ]
         : [];
@@ -212,12 +211,16 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
       ],
       approve,
       retry: [
-        { description: 'Find the latest execution', command: execution, expected: 'EXECUTION_ID holds an execution id' },
-        ...this.stageFacts.slice(0, 1).map((s) => ({
-          description: `Retry the failed actions of a stage (here ${s.name}; use the stage that failed)`,
-          command: `aws codepipeline retry-stage-execution --pipeline-name ${name} --stage-name ${s.name} --pipeline-execution-id "$EXECUTION_ID" --retry-mode FAILED_ACTIONS`,
+        {
+          description: 'Find the failed stage and its execution',
+          command: `read -r STAGE EXECUTION_ID < <(aws codepipeline get-pipeline-state --name ${name} --query "stageStates[?latestExecution.status=='Failed'] | [0].[stageName,latestExecution.pipelineExecutionId]" --output text)`,
+          expected: `STAGE holds one of ${this.stageFacts.map((s) => s.name).join(', ')} (or Build, UpdatePipeline, Assets)`,
+        },
+        {
+          description: 'Retry only the actions that failed in that stage',
+          command: `aws codepipeline retry-stage-execution --pipeline-name ${name} --stage-name "$STAGE" --pipeline-execution-id "$EXECUTION_ID" --retry-mode FAILED_ACTIONS`,
           expected: 'the same pipelineExecutionId',
-        })),
+        },
       ],
       stop: [
         { description: 'Find the latest execution', command: execution, expected: 'EXECUTION_ID holds an execution id' },

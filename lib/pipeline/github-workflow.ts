@@ -94,7 +94,7 @@ export function githubWorkflow(definition: ServiceDefinition, options: GitHubWor
             : `npx cdk deploy ${stack} --require-approval never`,
         },
         ...(container
-          ? [{ name: 'Smoke test', env: { URL: '${{ steps.deploy.outputs.url }}' }, run: `npx glidepath smoke-test --url "$URL" --config ${def}` }]
+          ? [{ name: 'Smoke test', env: { URL: '${{ steps.deploy.outputs.url }}' }, run: `npx glidepath smoke-test --url "$URL" --definition ${def}` }]
           : []),
       ],
     };

@@ -19,9 +19,13 @@ interface PipelineStage {
   readonly Name: string;
   readonly Actions: readonly Action[];
 }
+interface Violation {
+  readonly ruleName: string;
+  readonly violatingConstructs?: readonly { readonly constructPath: string }[];
+}
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 
-/** Synthesizes a definition's pipeline stack with cdk-nag attached: template, unacknowledged findings, runbook. */
+/** Synthesizes a definition's pipeline stack with cdk-nag attached: template, the pipeline's own unacknowledged findings, runbook. */
 function synthPipeline(definition: ServiceDefinition) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-pipeline-'));
   try {
@@ -31,7 +35,10 @@ function synthPipeline(definition: ServiceDefinition) {
     const assembly = app.synth();
     const template = assembly.getStackByName(stack.stackName).template as { Resources: Resources };
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
-    const findings: string[] = (report.pluginReports ?? []).flatMap((r: { violations?: { ruleName: string }[] }) => (r.violations ?? []).map((v) => v.ruleName));
+    // The deployment stacks inside the stages are the same as the top-level ones, checked by cdk-nag.test.ts.
+    const stagePaths = [...stack.deliveryPipeline.stages.values()].map((stage) => `${stage.node.path}/`);
+    const own = (v: Violation) => (v.violatingConstructs ?? []).some((c) => !stagePaths.some((p) => c.constructPath.startsWith(p)));
+    const findings: string[] = (report.pluginReports ?? []).flatMap((r: { violations?: Violation[] }) => (r.violations ?? []).filter(own).map((v) => v.ruleName));
     const pipeline = Object.values(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline')!;
     const projects = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CodeBuild::Project');
     return { stack, template, findings, pipeline, stages: pipeline.Properties.Stages as PipelineStage[], projects, runbook: stack.renderRunbook() };
@@ -95,7 +102,7 @@ describe('DeliveryPipeline: the checkout example', () => {
       expect(JSON.stringify(action(stage, 'SmokeTest')?.Configuration)).toContain('ServiceUrl');
     }
     const specs = buildSpecs(synth.projects);
-    expect(specs.filter((s) => s.includes('npx glidepath smoke-test --url \\"$URL\\" --config glidepath.yaml'))).toHaveLength(3);
+    expect(specs.filter((s) => s.includes('npx glidepath smoke-test --url \\"$URL\\" --definition glidepath.yaml'))).toHaveLength(3);
     for (const env of ['dev', 'staging', 'prod']) {
       expect(specs.some((s) => s.includes(`npx glidepath check glidepath.yaml --env ${env}`))).toBe(true);
     }
@@ -199,6 +206,7 @@ describe('DeliveryPipeline: a production wave across regions, canary region firs
 
   test('one approval gates the wave, before its canary', () => {
     expect(approvalsIn(synth.stages)).toEqual(['prod-eu']);
+    expect(buildSpecs(synth.projects).some((s) => s.includes('npx glidepath check glidepath.yaml --env prod-eu prod-us prod-ap'))).toBe(true);
   });
 
   test('cdk-nag AwsSolutions: zero unacknowledged findings', () => {
