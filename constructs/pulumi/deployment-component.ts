@@ -2,7 +2,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import type { EnvironmentDefinition } from '../../lib/model/environment';
 import { ResourceNames } from '../../lib/plan/names';
-import type { CompiledSchedule } from '../../lib/plan/schedule';
+import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
+import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { runbookUrl } from '../../lib/runbook/anchors';
 import { RunbookTarget, type RunbookFacts } from '../../lib/runbook/facts';
 import { synthesizeKubernetes, type KubernetesSynthesis } from '../k8s/synthesize';
@@ -123,11 +124,12 @@ export class DeploymentComponent extends pulumi.ComponentResource {
       }
       const link = (anchor: string) =>
         runbookUrl({ service: args.definition.service, environment: env.name, target: RunbookTarget.PULUMI, baseUrl: args.definition.runbookBaseUrl }, anchor);
-      const aws = createAwsResources(this, args.definition, env, this.names, args.network, link);
-      this.schedule = aws.schedule;
-      this.warnings = [
-        ...aws.schedule.deviations.map((d) => `${this.names.base} (Pulumi/AWS): ${d}`),
-      ];
+      const plan = compileEcsRollout(env);
+      // Strict definitions fail here exactly as DeploymentStack fails them, before any resource exists.
+      enforceStrict(plan.schedule, env, args.definition.strict, args.definition.service);
+      this.schedule = plan.schedule;
+      this.warnings = plan.schedule.deviations.map((d) => `${this.names.base} (Pulumi/AWS): ${d}`);
+      const aws = createAwsResources(this, args.definition, env, this.names, plan, args.network, link);
       this.serviceUrl = aws.serviceUrl;
       this.alarmNames = pulumi.output(aws.alarmNames);
       this.alarmArns = aws.alarmArns;
@@ -153,7 +155,12 @@ export class DeploymentComponent extends pulumi.ComponentResource {
   public runbookFacts(): RunbookFacts[] {
     const stack = pulumi.getStack();
     if (this.kubernetes) {
-      return kubernetesRunbookFacts(this.kubernetes.facts, { stack, namespace: this.kubernetes.chart.namespaceName });
+      return kubernetesRunbookFacts(this.kubernetes.facts, {
+        stack,
+        namespace: this.kubernetes.chart.namespaceName,
+        schedule: this.schedule,
+        budget: this.definition.rollbackBudgets.code,
+      });
     }
     return awsRunbookFacts(this.definition, this.environmentDefinition.name, { stack, serviceUrlOutput: this.serviceUrlOutput });
   }

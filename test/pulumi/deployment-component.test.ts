@@ -2,6 +2,9 @@ import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { DeploymentComponent, DeploymentPlatform, DEPLOYMENT_COMPONENT_TYPE } from '../../constructs/pulumi';
 import { definition as paymentsApi } from '../../examples/payments-api/definition';
+import { environmentOf, validateDefinition } from '../../lib/model';
+import { ResourceNames } from '../../lib/plan/names';
+import { checkRegion } from '../../constructs/pulumi/private/aws-resources';
 import { renderRunbook } from '../../lib/runbook/render';
 import { synthesizeKubernetes } from '../../constructs/k8s/synthesize';
 import { checkout, installMocks, network, settle, valueOf, type Registered } from './helpers';
@@ -155,6 +158,41 @@ describe('DeploymentComponent errors', () => {
     expect(() => new DeploymentComponent('fn', { definition: paymentsApi, environment: 'prod', platform: DeploymentPlatform.AWS, network })).toThrow(
       /function workload; the Pulumi AWS target deploys container workloads only/,
     );
+  });
+
+  test('fails when a strict definition asks for a schedule ECS cannot run, as DeploymentStack does', () => {
+    const strict = validateDefinition({
+      service: 'shop',
+      strict: true,
+      owners: { team: 'web', primary: '@ana', backup: '@ben', channel: '#shop-releases' },
+      workload: { container: { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
+      environments: [
+        {
+          name: 'prod',
+          rollout: {
+            strategy: 'canary',
+            stages: [
+              { name: 'ten', trafficPercent: 10, bake: '5m', validation: 'ok', rollbackTrigger: 'alarm' },
+              { name: 'half', trafficPercent: 50, bake: '5m', validation: 'ok', rollbackTrigger: 'alarm' },
+              { name: 'full', trafficPercent: 100, bake: '10m', validation: 'ok', rollbackTrigger: 'alarm' },
+            ],
+          },
+        },
+      ],
+    });
+    expect(() => new DeploymentComponent('strict', { definition: strict, environment: 'prod', platform: DeploymentPlatform.AWS, network })).toThrow(
+      /environments\[0\]\.rollout \(shop-prod, .*\) cannot run exactly as requested/,
+    );
+  });
+
+  test('fails when the AWS provider deploys to another region than the environment names', () => {
+    const prod = environmentOf(definition, 'prod');
+    const names = new ResourceNames('checkout', 'prod');
+    expect(checkRegion('eu-west-1', prod, names)).toBe('eu-west-1');
+    expect(() => checkRegion('us-east-1', prod, names)).toThrow(
+      "DeploymentComponent 'checkout-prod': the AWS provider deploys to us-east-1, but environments[2].region is eu-west-1; set aws:region (or pass a provider) to eu-west-1",
+    );
+    expect(checkRegion('us-east-1', { ...prod, region: undefined }, names)).toBe('us-east-1');
   });
 
   test('fails for an unknown environment, with the model\'s message', () => {

@@ -3,9 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/environment';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
-import { compileEcsRollout } from '../../../lib/plan/ecs-schedule';
+import type { EcsRolloutPlan } from '../../../lib/plan/ecs-schedule';
 import type { ResourceNames } from '../../../lib/plan/names';
-import type { CompiledSchedule } from '../../../lib/plan/schedule';
 import { anchorOf } from '../../../lib/runbook/anchors';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
 import { ROTATION_HANDLER_SOURCE } from '../../aws/private/rotation-handler';
@@ -24,7 +23,6 @@ export interface AwsResources {
   readonly alarmNames: string[];
   readonly alarmArns: pulumi.Output<string[]>;
   readonly topicArns: { readonly critical: pulumi.Output<string>; readonly warning: pulumi.Output<string> };
-  readonly schedule: CompiledSchedule;
 }
 
 const CONTAINER_NAME = 'app';
@@ -41,6 +39,7 @@ export function createAwsResources(
   def: ServiceDefinition,
   env: EnvironmentDefinition,
   names: ResourceNames,
+  plan: EcsRolloutPlan,
   network: AwsNetworkInput,
   runbookLink: (anchor: string) => string,
 ): AwsResources {
@@ -48,7 +47,8 @@ export function createAwsResources(
   const opts: pulumi.CustomResourceOptions = { parent, retainOnDelete: env.retention === RetentionPolicy.RETAIN };
   const tags = { 'glidepath:service': def.service, 'glidepath:environment': env.name, 'glidepath:team': def.owners.team };
   const id = (suffix: string) => `${names.base}-${suffix}`;
-  const region = aws.getRegionOutput({}, { parent }).region;
+  // Names are per environment, not per region: refuse to deploy one environment to the wrong region.
+  const region = aws.getRegionOutput({}, { parent }).region.apply((r) => checkRegion(r, env, names));
   const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
   const logRetentionDays = env.production ? 365 : 30;
 
@@ -89,7 +89,6 @@ export function createAwsResources(
 
   // Load balancer and service networking.
   const vpc = aws.ec2.getVpcOutput({ id: network.vpcId }, { parent });
-  const plan = compileEcsRollout(env);
   const settings = plan.settings;
   const shifting = settings.strategy !== 'ROLLING';
   const https = env.certificateArn !== undefined;
@@ -371,8 +370,20 @@ export function createAwsResources(
     alarmNames: allNames,
     alarmArns: pulumi.all(allAlarms.map((a) => a.arn)),
     topicArns: { critical: critical.arn, warning: warning.arn },
-    schedule: plan.schedule,
   };
+}
+
+/**
+ * The region the provider deploys to, when it is the environment's (or the environment names none).
+ * Resources that use the region (task definition, policies, dashboard) fail to register otherwise.
+ */
+export function checkRegion(providerRegion: string, env: EnvironmentDefinition, names: ResourceNames): string {
+  if (env.region !== undefined && providerRegion !== env.region) {
+    throw new Error(
+      `DeploymentComponent '${names.base}': the AWS provider deploys to ${providerRegion}, but environments[${env.order}].region is ${env.region}; set aws:region (or pass a provider) to ${env.region}`,
+    );
+  }
+  return providerRegion;
 }
 
 function metricAlarm(

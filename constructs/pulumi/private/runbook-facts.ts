@@ -1,7 +1,20 @@
 import { App } from 'aws-cdk-lib';
+import { Duration } from '../../../lib/model/duration';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
-import { collectRunbookFacts, RunbookTarget, type NamedResource, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../../lib/runbook/facts';
+import type { CompiledSchedule } from '../../../lib/plan/schedule';
+import { timeBound } from '../../../lib/plan/timing';
+import type { IConstruct } from 'constructs';
+import { isRunbookContributor, RunbookTarget, type IRunbookContributor, type NamedResource, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../../lib/runbook/facts';
+import { AlarmSet } from '../../aws/alarm-set';
+import { AlertTopics } from '../../aws/alert-topics';
+import { DeadMansSwitch } from '../../aws/dead-mans-switch';
 import { DeploymentStack } from '../../aws/deployment-stack';
+import { ManagedSecret } from '../../aws/managed-secret';
+import { ProgressiveFargateService } from '../../aws/progressive-fargate-service';
+import { ServiceDashboard } from '../../aws/service-dashboard';
+
+/** The AWS constructs whose resources the Pulumi target creates; facts of any other construct would name resources that do not exist. */
+const MIRRORED = [DeploymentStack, AlertTopics, AlarmSet, DeadMansSwitch, ManagedSecret, ProgressiveFargateService, ServiceDashboard];
 
 /** Pulumi resource types of the CloudFormation types the AWS runbook names. */
 const PULUMI_TYPES: Record<string, string> = {
@@ -57,7 +70,9 @@ function level3(stack: string, bound: RollbackLevelFact['bound']): RollbackLevel
  */
 export function awsRunbookFacts(definition: ServiceDefinition, environment: string, scope: PulumiScope & { readonly serviceUrlOutput: string }): RunbookFacts[] {
   const stack = new DeploymentStack(new App(), `${definition.service}-${environment}`, { definition, environment });
-  const facts = collectRunbookFacts(stack).filter((f) => f.acceptedRisks === undefined);
+  const contributors = stack.node.findAll().filter((c): c is IConstruct & IRunbookContributor => isRunbookContributor(c));
+  const facts = contributors.filter((c) => MIRRORED.some((type) => c instanceof type)).map((c) => c.runbookFacts());
+  const missing = contributors.filter((c) => !MIRRORED.some((type) => c instanceof type)).map((c) => `\`${c.node.path.split('/').slice(1).join('/')}\``);
   const s = scope.stack;
   return facts.map((f) => {
     const rollback = f.rollback?.map((l) =>
@@ -92,6 +107,9 @@ export function awsRunbookFacts(definition: ServiceDefinition, environment: stri
       notes: [
         ...(f.notes ?? []),
         'Level 2 commands change the ECS service outside Pulumi; revert the release commit before the next `pulumi up`, or it deploys the bad revision again.',
+        ...(missing.length > 0
+          ? [`The Pulumi target does not deploy these parts of the CloudFormation target yet, so this runbook leaves them out: ${missing.join(', ')}.`]
+          : []),
       ],
     };
   });
@@ -103,9 +121,21 @@ export function awsRunbookFacts(definition: ServiceDefinition, environment: stri
  * previous commit for level 3. Argo Rollouts commands stay: Pulumi applies the Rollout, the
  * controller runs it.
  */
-export function kubernetesRunbookFacts(chartFacts: readonly RunbookFacts[], scope: PulumiScope & { readonly namespace: string }): RunbookFacts[] {
+export function kubernetesRunbookFacts(
+  chartFacts: readonly RunbookFacts[],
+  scope: PulumiScope & { readonly namespace: string; readonly schedule: CompiledSchedule; readonly budget: Duration },
+): RunbookFacts[] {
   const s = scope.stack;
-  const bound = chartFacts.flatMap((f) => f.rollback ?? []).find((l) => l.level === 3)?.bound;
+  // The reverted objects go through the same rollout: count until all traffic is on the good version.
+  const beforeFull = scope.schedule.steps.slice(0, -1).reduce((acc, step) => acc.plus(step.bake), Duration.seconds(0));
+  const bound = timeBound(
+    [
+      { what: '`pulumi up` applies the objects (allowance)', duration: Duration.minutes(1) },
+      { what: 'start and ready the pods of the previous version (allowance)', duration: Duration.minutes(1) },
+      ...(beforeFull.toSeconds() > 0 ? [{ what: 'bake of the steps before 100% traffic', duration: beforeFull }] : []),
+    ],
+    scope.budget,
+  );
   const facts = chartFacts.map((f): RunbookFacts => {
     const rollback = f.rollback?.filter((l) => l.level !== 3);
     if (!f.context) {

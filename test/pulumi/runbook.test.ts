@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DeploymentComponent, DeploymentPlatform } from '../../constructs/pulumi';
+import { runbookFileName } from '../../lib/runbook/anchors';
+import { RunbookTarget, type RunbookFacts } from '../../lib/runbook/facts';
+import { renderRunbook } from '../../lib/runbook/render';
+import { checkout, installMocks, network, settle } from './helpers';
+
+/* The Pulumi runbooks hold the same bar as the others: markdownlint-clean, every command parses. */
+installMocks('prod');
+const definition = checkout();
+let runbooks: { platform: DeploymentPlatform; facts: RunbookFacts[]; markdown: string }[];
+
+beforeAll(async () => {
+  runbooks = [DeploymentPlatform.AWS, DeploymentPlatform.KUBERNETES].map((platform) => {
+    const component = new DeploymentComponent(`checkout-prod-${platform}`, { definition, environment: 'prod', platform, network });
+    const facts = component.runbookFacts();
+    return { platform, facts, markdown: renderRunbook(facts) };
+  });
+  await settle();
+});
+
+test('the runbook file of the Pulumi target is <service>-<env>.pulumi.md, the alarms link to it', () => {
+  expect(runbookFileName('checkout', 'prod', RunbookTarget.PULUMI)).toBe('checkout-prod.pulumi.md');
+});
+
+test('every command passes bash -n', () => {
+  const commands = runbooks.flatMap(({ facts }) =>
+    facts.flatMap((f) => [
+      ...(f.preDeploy ?? []),
+      ...(f.deploy ?? []),
+      ...(f.smoke ?? []),
+      ...(f.rollback ?? []).flatMap((l) => [...l.commands, ...l.verify]),
+      ...(f.alarms ?? []).flatMap((a) => a.diagnosis),
+    ]),
+  );
+  expect(commands.length).toBeGreaterThan(20);
+  const script = commands.map((c) => c.command).join('\n');
+  const result = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
+  expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+});
+
+test('level 3 is `pulumi up` of the previous version, within the code budget as computed for the stack', () => {
+  for (const { facts } of runbooks) {
+    const level3 = facts.flatMap((f) => f.rollback ?? []).filter((l) => l.level === 3);
+    expect(level3).toHaveLength(1);
+    expect(level3[0].commands.map((c) => c.command)).toEqual(['git revert --no-edit "$RELEASE_COMMIT"', 'pulumi up --stack prod --yes']);
+    expect(level3[0].bound).toBeDefined();
+  }
+});
+
+test('the runbooks pass markdownlint with the committed configuration', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-pulumi-mdlint-'));
+  try {
+    for (const { platform, markdown } of runbooks) fs.writeFileSync(path.join(dir, `checkout-prod-${platform}.pulumi.md`), markdown);
+    fs.copyFileSync(path.join(__dirname, '..', '..', '.markdownlint-cli2.jsonc'), path.join(dir, '.markdownlint-cli2.jsonc'));
+    const cli = path.resolve(__dirname, '..', '..', 'node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs');
+    const result = spawnSync(process.execPath, [cli, '*.md'], { cwd: dir, encoding: 'utf8' });
+    expect({ status: result.status, output: result.stderr }).toEqual({ status: 0, output: '' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
