@@ -149,6 +149,18 @@ describe('DeliveryPipeline: the checkout example', () => {
     }
   });
 
+  test('the runbook passes markdownlint with the committed configuration', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-pipeline-mdlint-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'checkout-pipeline.md'), synth.runbook);
+      fs.copyFileSync('.markdownlint-cli2.jsonc', path.join(dir, '.markdownlint-cli2.jsonc'));
+      const result = spawnSync(process.execPath, [path.resolve('node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs'), '*.md'], { cwd: dir, encoding: 'utf8' });
+      expect({ status: result.status, output: result.stderr }).toEqual({ status: 0, output: '' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('every bash block of the runbook parses (bash -n) and passes shellcheck where installed', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-pipeline-runbook-'));
     const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
