@@ -15,11 +15,11 @@ const definition = checkout();
 /** Creates a component and records every descendant with its parent, through a transformation. */
 async function deploy(name: string, platform: DeploymentPlatform) {
   const start = registered.length;
-  const parents: { type: string; name: string; parent?: pulumi.Resource }[] = [];
+  const parents: { type: string; name: string; parent?: pulumi.Resource; retainOnDelete?: boolean }[] = [];
   const component = new DeploymentComponent(
     name,
     { definition, environment: 'prod', platform, network: platform === DeploymentPlatform.AWS ? network : undefined },
-    { transformations: [(a) => void parents.push({ type: a.type, name: a.name, parent: a.opts.parent }) as undefined] },
+    { transformations: [(a) => void parents.push({ type: a.type, name: a.name, parent: a.opts.parent, retainOnDelete: (a.opts as pulumi.CustomResourceOptions).retainOnDelete }) as undefined] },
   );
   await settle();
   return { component, resources: registered.slice(start), parents };
@@ -73,6 +73,11 @@ describe('DeploymentComponent on AWS', () => {
     expect(service.loadBalancers[0].advancedConfiguration).toEqual(
       expect.objectContaining({ alternateTargetGroupArn: expect.stringContaining('checkout-prod-alternate'), testListenerRule: expect.stringContaining('checkout-prod-test') }),
     );
+  });
+
+  test('prod retains data (keys, secrets, logs) on delete, like the CloudFormation removal policy, and nothing else', () => {
+    const retained = aws.parents.filter((p) => p.retainOnDelete).map((p) => p.type);
+    expect([...new Set(retained)].sort()).toEqual(['aws:cloudwatch/logGroup:LogGroup', 'aws:kms/key:Key', 'aws:secretsmanager/secret:Secret']);
   });
 
   test('secrets are references: the task definition holds ARNs, never values', () => {
