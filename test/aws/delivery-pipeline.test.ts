@@ -232,3 +232,26 @@ test('fails without a connection ARN, naming the field', () => {
     'payments-api: the AWS pipeline needs "delivery.connectionArn" (a CodeStar connection to the repository); add a "delivery" section with it',
   );
 });
+
+describe('DeliveryPipeline: a function', () => {
+  let synth: ReturnType<typeof synthPipeline>;
+  beforeAll(() => {
+    const definition = loadDefinitionFile('examples/payments-api/definition.ts');
+    const delivery = validateDefinition({
+      service: 'x',
+      owners: definition.owners,
+      workload: { container: { image: 'public.ecr.aws/acme/x:1', port: 8080, healthCheckPath: '/' } },
+      environments: [{ name: 'staging', rollout: { strategy: 'all-at-once' } }],
+      delivery: { repository: 'acme/payments-api', connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789' },
+    }).delivery;
+    synth = synthPipeline({ ...definition, delivery });
+  });
+
+  test('has no URL to smoke-test: the stages check and deploy, and the runbook says so', () => {
+    expect(names(synth.stages).slice(-2)).toEqual(['staging', 'prod']);
+    expect(synth.stages.flatMap((s) => s.Actions.map((a) => a.Name)).filter((n) => n.includes('SmokeTest'))).toEqual([]);
+    expect(approvalsIn(synth.stages)).toEqual(['prod']);
+    expect(synth.runbook).toContain('| 2 | `prod` | prod | `glidepath check`, then human approval (action `Approve`) | - |');
+    expect(synth.findings).toEqual([]);
+  });
+});
