@@ -3,11 +3,8 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ServiceDefinition } from '../lib/model/service-definition';
 import { validateDefinition } from '../lib/model/validate';
+import { serviceName } from './service-names';
 
-/** Name of the i-th benchmark service (1-based): `checkout-001`, `checkout-002`, ... */
-export function serviceName(i: number): string {
-  return `checkout-${String(i).padStart(3, '0')}`;
-}
 
 /**
  * `count` copies of a definition file, each with its own service name: the `service` field and
