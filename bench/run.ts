@@ -101,7 +101,8 @@ function runOnce(kind: AppKind, services: number, definition: string): Measureme
   });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (child.status !== 0) {
-    log(child.stdout, child.stderr);
+    // aws-cdk-lib prints minified source lines with its errors: keep the end, where the reason is.
+    log(child.stderr.length > 6000 ? `...${child.stderr.slice(-6000)}` : child.stderr);
     throw new Error(`${kind} run with ${services} services exited with ${child.status ?? child.signal}`);
   }
   const lines = child.stdout.trim().split('\n');
@@ -125,6 +126,7 @@ function checkEquivalence(services: number, glidepath: Measurement, handwritten:
     log('The full run (with Kubernetes and runbooks) created different AWS resources than the glidepath run.');
   }
   log('Update bench/handwritten/checkout-stack.ts to create what DeploymentStack creates now (or the reverse), then run again.');
+  process.stdout.write(`ratio=n/a growth=n/a peak_rss_mb=${glidepath.maxRssMb.toFixed(0)}\n`);
   process.exit(1);
 }
 
@@ -204,4 +206,10 @@ function repositoryRoot(): string {
   return path.basename(path.dirname(__dirname)) === '.out' ? path.resolve(__dirname, '../../..') : path.resolve(__dirname, '..');
 }
 
-main();
+try {
+  main();
+} catch (err) {
+  log(`FAIL: ${(err as Error).message}`);
+  process.stdout.write('ratio=n/a growth=n/a peak_rss_mb=n/a\n');
+  process.exitCode = 1;
+}
