@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /**
- * SLOW (about 1.5–2 minutes): glidepath as a consumer gets it. Packs the library (`npm pack`, which
- * builds it), installs the tarball into a fresh copy of examples/consumer-app (no workspace links),
+ * SLOW (about 1.5–2 minutes): glidepath as a consumer gets it. Builds the library as `npm run build`
+ * does (into a staged copy, not the working tree's dist/) and packs it with `npm pack`, installs the tarball into a fresh copy of examples/consumer-app (no workspace links),
  * and runs that app's own `cdk synth`, type-check and jest suite. The app's snapshots, written by
  * the first run, must match on a second run after a change to an asset's contents only.
  */
@@ -29,7 +29,13 @@ describe('SLOW: examples/consumer-app installs the packed tarball and passes its
   let files: { path: string; mode: number }[];
 
   beforeAll(() => {
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tmp], ROOT).stdout) as { filename: string; files: typeof files }[];
+    // Build and pack a staged copy, so parallel runs never race on the working tree's dist/.
+    const stage = path.join(tmp, 'glidepath');
+    run(process.execPath, [path.join(ROOT, 'scripts', 'build.js'), path.join(stage, 'dist')], ROOT);
+    for (const file of ['package.json', 'README.md', 'schema']) {
+      fs.cpSync(path.join(ROOT, file), path.join(stage, file), { recursive: true });
+    }
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], stage).stdout) as { filename: string; files: typeof files }[];
     tarball = path.join(tmp, packed[0].filename);
     files = packed[0].files;
     fs.cpSync(CONSUMER, app, { recursive: true, filter: (src) => !/[/\\](node_modules|cdk\.out|__snapshots__)$/.test(src) });
@@ -39,6 +45,10 @@ describe('SLOW: examples/consumer-app installs the packed tarball and passes its
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], app);
   }, 150_000);
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('npm pack builds first (prepack)', () => {
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts).toMatchObject({ prepack: 'npm run build', build: 'node scripts/build.js' });
+  });
 
   test('the tarball holds compiled JavaScript, declarations, the schema and an executable CLI; no tests, examples, bench or quick-start app', () => {
     const paths = files.map((f) => f.path);
