@@ -9,6 +9,7 @@ import { RunbookTarget, type RunbookFacts } from '../../lib/runbook/facts';
 import { synthesizeKubernetes, type KubernetesSynthesis } from '../k8s/synthesize';
 import { createAwsResources, type AwsNetworkInput } from './private/aws-resources';
 import { createKubernetesObjects } from './private/kubernetes-resources';
+import { ReferenceStack } from './private/reference-stack';
 import { awsRunbookFacts, kubernetesRunbookFacts } from './private/runbook-facts';
 
 /** Where a `DeploymentComponent` deploys the service. */
@@ -84,9 +85,15 @@ export class DeploymentComponent extends pulumi.ComponentResource {
   public readonly topicArns: pulumi.Output<{ critical: string; warning: string } | undefined>;
   /** The Kubernetes namespace (Kubernetes; undefined on AWS). */
   public readonly namespace: pulumi.Output<string | undefined>;
-  /** Warnings of the synthesis (schedule deviations the platform cannot run exactly). */
+  /** Warnings: schedule deviations the platform cannot run exactly, and parts of the definition this target does not deploy yet. */
   public readonly warnings: readonly string[];
+  /**
+   * Construct paths of `DeploymentStack` parts (runbook contributors) the Pulumi AWS target does not
+   * deploy yet, e.g. `Migration-add-order-notes`; empty on Kubernetes, where every object is applied.
+   */
+  public readonly missingParts: readonly string[];
   private readonly kubernetes?: KubernetesSynthesis;
+  private readonly reference?: ReferenceStack;
   private readonly serviceUrlOutput: string;
 
   constructor(name: string, args: DeploymentComponentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -102,6 +109,7 @@ export class DeploymentComponent extends pulumi.ComponentResource {
       const synthesis = synthesizeKubernetes(args.definition, env.name);
       this.kubernetes = synthesis;
       this.warnings = synthesis.warnings;
+      this.missingParts = [];
       this.schedule = synthesis.chart.workload.schedule;
       createKubernetesObjects(this, `${name}-objects`, synthesis);
       this.serviceUrl = pulumi.output<string | undefined>(undefined);
@@ -128,7 +136,14 @@ export class DeploymentComponent extends pulumi.ComponentResource {
       // Strict definitions fail here exactly as DeploymentStack fails them, before any resource exists.
       enforceStrict(plan.schedule, env, args.definition.strict, args.definition.service);
       this.schedule = plan.schedule;
-      this.warnings = plan.schedule.deviations.map((d) => `${this.names.base} (Pulumi/AWS): ${d}`);
+      this.reference = new ReferenceStack(args.definition, env.name);
+      this.missingParts = this.reference.missing;
+      this.warnings = [
+        ...plan.schedule.deviations.map((d) => `${this.names.base} (Pulumi/AWS): ${d}`),
+        ...(this.reference.missing.length > 0
+          ? [`${this.names.base} (Pulumi/AWS): not deployed by the Pulumi target yet, though DeploymentStack deploys them: ${this.reference.missing.join(', ')}`]
+          : []),
+      ];
       const aws = createAwsResources(this, args.definition, env, this.names, plan, args.network, link);
       this.serviceUrl = aws.serviceUrl;
       this.alarmNames = pulumi.output(aws.alarmNames);
@@ -162,6 +177,6 @@ export class DeploymentComponent extends pulumi.ComponentResource {
         budget: this.definition.rollbackBudgets.code,
       });
     }
-    return awsRunbookFacts(this.definition, this.environmentDefinition.name, { stack, serviceUrlOutput: this.serviceUrlOutput });
+    return awsRunbookFacts(this.definition, this.reference!, { stack, serviceUrlOutput: this.serviceUrlOutput });
   }
 }

@@ -1,20 +1,9 @@
-import { App } from 'aws-cdk-lib';
 import { Duration } from '../../../lib/model/duration';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import type { CompiledSchedule } from '../../../lib/plan/schedule';
 import { timeBound } from '../../../lib/plan/timing';
-import type { IConstruct } from 'constructs';
-import { isRunbookContributor, RunbookTarget, type IRunbookContributor, type NamedResource, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../../lib/runbook/facts';
-import { AlarmSet } from '../../aws/alarm-set';
-import { AlertTopics } from '../../aws/alert-topics';
-import { DeadMansSwitch } from '../../aws/dead-mans-switch';
-import { DeploymentStack } from '../../aws/deployment-stack';
-import { ManagedSecret } from '../../aws/managed-secret';
-import { ProgressiveFargateService } from '../../aws/progressive-fargate-service';
-import { ServiceDashboard } from '../../aws/service-dashboard';
-
-/** The AWS constructs whose resources the Pulumi target creates; facts of any other construct would name resources that do not exist. */
-const MIRRORED = [DeploymentStack, AlertTopics, AlarmSet, DeadMansSwitch, ManagedSecret, ProgressiveFargateService, ServiceDashboard];
+import { RunbookTarget, type NamedResource, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../../lib/runbook/facts';
+import type { ReferenceStack } from './reference-stack';
 
 /** Pulumi resource types of the CloudFormation types the AWS runbook names. */
 const PULUMI_TYPES: Record<string, string> = {
@@ -68,11 +57,13 @@ function level3(stack: string, bound: RollbackLevelFact['bound']): RollbackLevel
  * stack outputs, and `pulumi up` of the previous commit for level 3. Alarm, ECS and secret
  * commands stay: the physical names are the same on both targets.
  */
-export function awsRunbookFacts(definition: ServiceDefinition, environment: string, scope: PulumiScope & { readonly serviceUrlOutput: string }): RunbookFacts[] {
-  const stack = new DeploymentStack(new App(), `${definition.service}-${environment}`, { definition, environment });
-  const contributors = stack.node.findAll().filter((c): c is IConstruct & IRunbookContributor => isRunbookContributor(c));
-  const facts = contributors.filter((c) => MIRRORED.some((type) => c instanceof type)).map((c) => c.runbookFacts());
-  const missing = contributors.filter((c) => !MIRRORED.some((type) => c instanceof type)).map((c) => `\`${c.node.path.split('/').slice(1).join('/')}\``);
+export function awsRunbookFacts(
+  definition: ServiceDefinition,
+  reference: ReferenceStack,
+  scope: PulumiScope & { readonly serviceUrlOutput: string },
+): RunbookFacts[] {
+  const facts = reference.mirrored.map((c) => c.runbookFacts());
+  const missing = reference.missing.map((p) => `\`${p}\``);
   const s = scope.stack;
   return facts.map((f) => {
     const rollback = f.rollback?.map((l) =>
