@@ -137,7 +137,7 @@ function report(results: SizeResult[]): void {
 
   const rows: string[] = [
     '| services × envs | stacks | app | reps | median wall | median CPU | peak RSS | vs hand-written (wall / CPU) |',
-    '|---|---|---|---|---|---|---|---|',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     for (const kind of [AppKind.HANDWRITTEN, AppKind.GLIDEPATH, AppKind.FULL]) {
