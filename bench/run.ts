@@ -56,6 +56,12 @@ function main(): void {
     .opts<{ services?: number; repetitions?: number; definition: string }>();
 
   const sizes = options.services ? [options.services] : DEFAULT_SIZES;
+  // One untimed run of each app first: the first process after the compile reads cold files,
+  // and that cost would land on whichever app runs first.
+  for (const kind of KINDS) {
+    runOnce(kind, 1, options.definition);
+  }
+  log('  warm-up done (one untimed run of each app with 1 service)');
   const results: SizeResult[] = [];
   for (const services of sizes) {
     const repetitions = options.repetitions ?? DEFAULT_REPETITIONS[services] ?? 3;
