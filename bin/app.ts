@@ -17,6 +17,7 @@ import { loadDefinitionFile } from '../lib/model/load';
 import { githubWorkflow } from '../lib/pipeline/github-workflow';
 import { runbookFileName } from '../lib/runbook/anchors';
 import { RunbookTarget } from '../lib/runbook/facts';
+import { renderSmokeTestsFile, smokeTestsFileName } from '../lib/smoke/file';
 import { kubernetesArtifacts } from './artifacts';
 
 /** Examples deployed to AWS by this app. */
@@ -54,6 +55,9 @@ const write = (relative: string, text: string) => {
 };
 for (const stack of stacks) {
   write(`runbooks/${runbookFileName(stack.definition.service, stack.environmentDefinition.name, RunbookTarget.AWS)}`, renderStackRunbook(stack));
+  if (stack.definition.smokeTests) {
+    write(smokeTestsFileName(stack.definition.service), renderSmokeTestsFile(stack.definition.smokeTests));
+  }
 }
 for (const { file, stack } of pipelines) {
   write(`runbooks/${stack.stackName}.md`, stack.renderRunbook());

@@ -9,6 +9,7 @@ import type { ServiceDefinition } from '../lib/model/service-definition';
 import { runbookFileName } from '../lib/runbook/anchors';
 import { RunbookTarget } from '../lib/runbook/facts';
 import { renderRunbook } from '../lib/runbook/render';
+import { renderSmokeTestsFile, smokeTestsFileName } from '../lib/smoke/file';
 
 /** Which targets to render. */
 export enum Target {
@@ -61,6 +62,10 @@ export function synthesizeArtifacts(
     const k8s = kubernetesArtifacts(definition, environments);
     Object.assign(files, k8s.files);
     warnings.push(...k8s.warnings);
+  }
+  // The runbooks' `glidepath smoke-test --config` reads this file.
+  if (definition.smokeTests) {
+    files[smokeTestsFileName(definition.service)] = renderSmokeTestsFile(definition.smokeTests);
   }
   return { files, warnings };
 }

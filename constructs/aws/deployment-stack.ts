@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Annotations, CfnOutput, Duration as CdkDuration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration as CdkDuration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -20,15 +20,19 @@ import { ResourceNames } from '../../lib/plan/names';
 import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { timeBound, timeToDetect } from '../../lib/plan/timing';
 import { runbookUrl } from '../../lib/runbook/anchors';
+import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
 import { RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { AlarmSet } from './alarm-set';
 import { AlertTopics } from './alert-topics';
+import { AppConfigFeatureFlags } from './app-config-feature-flags';
 import { CanaryFunction } from './canary-function';
 import { DeadMansSwitch } from './dead-mans-switch';
 import { ManagedSecret } from './managed-secret';
+import { MigrationTask } from './migration-task';
 import { ProgressiveFargateService } from './progressive-fargate-service';
 import { ServiceDashboard } from './service-dashboard';
 import type { ServiceSignals } from './service-signals';
+import { SmokeTestHook, SmokeTestTarget } from './smoke-test-hook';
 
 /** Props for `DeploymentStack`. */
 export interface DeploymentStackProps extends StackProps {
@@ -77,6 +81,12 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
   public readonly canaryFunction?: CanaryFunction;
   /** The definition this stack was built from. */
   public readonly definition: ServiceDefinition;
+  /** Feature flags in AppConfig (present when the definition declares flags). */
+  public readonly featureFlags?: AppConfigFeatureFlags;
+  /** The in-platform smoke tests (present when the definition has smoke tests and the rollout has a test step). */
+  public readonly smokeTestHook?: SmokeTestHook;
+  /** Database migrations, in definition order. */
+  public readonly migrations: readonly MigrationTask[] = [];
   private readonly levelBounds: { level2: RollbackLevelFact['bound']; level3: RollbackLevelFact['bound'] };
 
   constructor(scope: Construct, id: string, props: DeploymentStackProps) {
@@ -123,6 +133,9 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
 
     let signals: ServiceSignals;
     let addDeploymentAlarm: (alarm: cloudwatch.IAlarm) => void;
+    // Where the workload reads its flags (the AppConfig agent sidecar or Lambda extension).
+    const flagsEnvironment: Record<string, string> =
+      def.featureFlags.length > 0 ? { GLIDEPATH_FLAGS_URL: AppConfigFeatureFlags.localUrlOf(names.base, env.name) } : {};
     if (def.workload.container) {
       const plan = compileEcsRollout(env);
       this.schedule = plan.schedule;
@@ -162,13 +175,44 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         scaling: env.capacity.scaling,
         deployment: plan.settings,
         schedule: plan.schedule,
-        environment: container.environment,
+        environment: { ...container.environment, ...flagsEnvironment },
         secrets,
         logRetention,
         removalPolicy,
         certificate: env.certificateArn ? elbv2.ListenerCertificate.fromArn(env.certificateArn) : undefined,
       });
       signals = this.containerService.signals;
+      const service = this.containerService;
+      this.migrations = def.migrations.map(
+        (m) =>
+          new MigrationTask(this, `Migration-${m.name}`, {
+            migration: m,
+            cluster,
+            clusterName: names.base,
+            serviceName: names.base,
+            family: `${names.base}-migrate-${m.name}`,
+            subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+            securityGroups: service.service.connections.securityGroups,
+            secrets,
+            environment: container.environment,
+            logRetention,
+            removalPolicy,
+          }),
+      );
+      // Expand migrations finish before ECS starts a single task of the new revision. Only the
+      // service resource waits: its security group is an input of the migrations.
+      const serviceResource = service.service.node.defaultChild as ecs.CfnService;
+      this.migrations.filter((m) => m.runner).forEach((m) => serviceResource.node.addDependency(m.runner!));
+      if (def.smokeTests && service.testListenerPort !== undefined) {
+        this.smokeTestHook = new SmokeTestHook(this, 'SmokeTests', {
+          functionName: `${names.base}-smoke-tests`,
+          tests: def.smokeTests,
+          target: SmokeTestTarget.testListener({ loadBalancer: service.loadBalancer, port: service.testListenerPort, vpc: cluster.vpc }),
+          logRetention,
+          removalPolicy,
+        });
+        service.service.addLifecycleHook(this.smokeTestHook.ecsLifecycleHook());
+      }
       new CfnOutput(this, 'ServiceUrl', {
         description: 'Where users reach the service (the smoke tests in the runbook call it)',
         value: `${env.certificateArn ? 'https' : 'http'}://${this.containerService.loadBalancer.loadBalancerDnsName}`,
@@ -185,7 +229,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         code: lambda.Code.fromAsset(path.resolve(def.baseDirectory, fn.code)),
         memoryMiB: fn.memoryMiB,
         timeout: CdkDuration.seconds(fn.timeout.toSeconds()),
-        environment: fn.environment,
+        environment: { ...fn.environment, ...flagsEnvironment },
         secrets,
         routing: plan.routing,
         schedule: plan.schedule,
@@ -194,6 +238,21 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       });
       signals = this.canaryFunction.signals;
       addDeploymentAlarm = (a) => this.canaryFunction?.addRollbackAlarm(a);
+      if (def.smokeTests) {
+        this.smokeTestHook = new SmokeTestHook(this, 'SmokeTests', {
+          functionName: `${names.base}-smoke-tests`,
+          tests: def.smokeTests,
+          target: SmokeTestTarget.functionVersion(this.canaryFunction.function.currentVersion),
+          logRetention,
+          removalPolicy,
+        });
+        this.canaryFunction.deploymentGroup.addPreHook(this.smokeTestHook.function);
+        const hookId = this.getLogicalId(this.smokeTestHook.function.node.defaultChild as lambda.CfnFunction);
+        Validations.of(this.canaryFunction.deploymentGroup).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${hookId}.Arn>:*]`,
+          reason: 'aws-cdk-lib lets CodeDeploy invoke the pre-traffic hook function and its versions; it is one function in this stack that only runs the smoke tests',
+        });
+      }
     }
     this.reportDeviations(def, env);
 
@@ -239,6 +298,32 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
             ]
           : diagnosis,
       });
+    }
+    if (def.featureFlags.length > 0) {
+      this.featureFlags = new AppConfigFeatureFlags(this, 'FeatureFlags', {
+        applicationName: names.base,
+        environmentName: env.name,
+        flags: def.featureFlags,
+        monitors: this.alarms ? [this.alarms.rollback, ...this.alarms.critical] : [],
+        budget: def.rollbackBudgets.featureFlag,
+      });
+      if (this.containerService) {
+        const task = this.containerService.taskDefinition;
+        this.featureFlags.grantRead(task.taskRole);
+        task.addContainer('appconfig-agent', {
+          containerName: 'appconfig-agent',
+          image: ecs.ContainerImage.fromRegistry(AppConfigFeatureFlags.AGENT_IMAGE),
+          // The workload keeps serving (flags at their safe defaults) if the agent stops.
+          essential: false,
+          environment: this.featureFlags.agentEnvironment(),
+          logging: ecs.LogDrivers.awsLogs({
+            logGroup: new logs.LogGroup(this, 'AppConfigAgentLogs', { logGroupName: `/ecs/${names.base}/appconfig-agent`, retention: logRetention, removalPolicy }),
+            streamPrefix: 'appconfig-agent',
+          }),
+        });
+      } else if (this.canaryFunction) {
+        this.featureFlags.grantRead(this.canaryFunction.function.role!);
+      }
     }
     new ServiceDashboard(this, 'Dashboard', {
       dashboardName: names.base,
@@ -305,6 +390,21 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
   /** Checks that the new version answers, through the same entry point users reach. */
   private smokeCommands(): RunbookCommand[] {
     const stack = this.names.stack;
+    const tests = this.definition.smokeTests;
+    if (this.containerService && tests) {
+      return [
+        {
+          description: 'Read the service URL from the stack outputs',
+          command: `URL=$(aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='ServiceUrl'].OutputValue" --output text)`,
+          expected: 'URL holds the load balancer address',
+        },
+        {
+          description: `Run the smoke tests through the load balancer: ${describeChecks(tests)}`,
+          command: `npx glidepath smoke-test --url "$URL" --config ${smokeTestsFileName(this.definition.service)}`,
+          expected: `every check PASS and exit code 0 (${tests.attempts} attempts per check, ${tests.timeout} per request)`,
+        },
+      ];
+    }
     if (this.containerService) {
       const health = this.definition.workload.container?.healthCheckPath ?? '/';
       return [
@@ -367,15 +467,18 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         { description: 'Deploy (the rollout runs inside this command)', command: `npx cdk deploy ${stack} --require-approval never`, expected: `${stack} UPDATE_COMPLETE` },
       ],
       smoke: this.smokeCommands(),
+      notes:
+        this.canaryFunction && this.definition.smokeTests
+          ? [
+              `the function has no HTTP endpoint in this stack, so the smoke tests run in the pre-traffic hook; behind an API, run them there too: \`npx glidepath smoke-test --url "$API_URL" --config ${smokeTestsFileName(this.definition.service)}\``,
+            ]
+          : [],
       checklist: def.featureFlags.length > 0 ? [`Feature flags set as intended before the release: ${def.featureFlags.map((f) => f.name).join(', ')}`] : [],
       rollback: [
-        {
-          level: 1,
-          title: 'Feature flag',
-          when: 'The change is behind a feature flag: turn the flag off.',
-          commands: [],
-          verify: [],
-        },
+        // With flags, AppConfigFeatureFlags contributes level 1 with its commands.
+        ...(this.featureFlags
+          ? []
+          : [{ level: 1 as const, title: 'Feature flag', when: 'The change is behind a feature flag: turn the flag off.', commands: [], verify: [] }]),
         { level: 2, title: 'Configuration', when: '', commands: [], verify: [], bound: this.levelBounds.level2 },
         {
           level: 3,

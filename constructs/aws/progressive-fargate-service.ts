@@ -84,6 +84,8 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
   public readonly signals: ServiceSignals;
   /** The production listener. */
   public readonly listener: elbv2.ApplicationListener;
+  /** Port of the test listener, for traffic-shifting deployments (absent for rolling updates). */
+  public readonly testListenerPort?: number;
   /** Literal name of the cluster, as runbook commands use it. */
   public readonly clusterName: string;
   private readonly deploymentAlarms: cloudwatch.IAlarm[] = [];
@@ -216,6 +218,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     let testRule: elbv2.ApplicationListenerRule | undefined;
     if (shifting) {
       const testPort = props.testListenerPort ?? 9000;
+      this.testListenerPort = testPort;
       // Only callers inside the VPC (smoke tests, lifecycle hooks) reach the new version early.
       const testListener = this.loadBalancer.addListener('Test', {
         port: testPort,

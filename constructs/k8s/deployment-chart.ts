@@ -14,6 +14,9 @@ import { RunbookTarget, type IRunbookContributor, type RunbookCommand, type Runb
 import { RollbackAnalysis } from './analysis-template';
 import { ExternalSecrets } from './external-secrets';
 import { FeatureFlags } from './feature-flags';
+import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
+import { MigrationJobs } from './migration-jobs';
+import { SmokeTestAnalysis } from './smoke-test-analysis';
 import { WorkloadPodMonitor } from './pod-monitor';
 import { PrometheusAlerts } from './prometheus-alerts';
 import { PrometheusSignals } from './prometheus-signals';
@@ -67,6 +70,10 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   public readonly podMonitor: WorkloadPodMonitor;
   /** Present when the definition declares feature flags. */
   public readonly featureFlags?: FeatureFlags;
+  /** Present when the definition declares migrations. */
+  public readonly migrations?: MigrationJobs;
+  /** Present when the definition declares smoke tests and the rollout runs on Argo Rollouts. */
+  public readonly smokeTests?: SmokeTestAnalysis;
   /** Path of the manifest in the runbook's commands. */
   public readonly manifestPath: string;
 
@@ -155,6 +162,28 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       });
     }
 
+    if (definition.migrations.length > 0) {
+      this.migrations = new MigrationJobs(this, 'Migrations', {
+        name: definition.service,
+        namespace,
+        migrations: definition.migrations,
+        // The workload's ServiceAccount (named after the service) reads the expand Jobs.
+        serviceAccountName: definition.service,
+        environment: container.environment,
+        secretEnvironment: this.secrets?.environmentVariables,
+      });
+    }
+    if (definition.smokeTests && this.analysis) {
+      this.smokeTests = new SmokeTestAnalysis(this, 'SmokeTests', {
+        name: `${definition.service}-smoke-tests`,
+        namespace,
+        tests: definition.smokeTests,
+        // The Service ProgressiveWorkload creates for the new version.
+        serviceName: `${definition.service}-${env.rollout.strategy === RolloutStrategy.BLUE_GREEN ? 'preview' : 'canary'}`,
+        service: definition.service,
+      });
+    }
+
     this.workload = new ProgressiveWorkload(this, 'Workload', {
       name: definition.service,
       namespace,
@@ -164,6 +193,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       analysis: this.analysis,
       secretEnvironment: this.secrets?.environmentVariables,
       featureFlags: this.featureFlags,
+      smokeTests: this.smokeTests,
+      gate: this.migrations?.podGate(),
       selectorLabels,
       ingress: props.ingress,
       configurationRollbackBudget: definition.rollbackBudgets.configuration,
@@ -227,7 +258,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
           expected: 'every object "serverside-applied" or "unchanged"',
         },
       ],
-      smoke: [this.smokeCommand()],
+      // SmokeTestAnalysis contributes its own commands where the Rollout runs the checks.
+      smoke: this.smokeTests ? [] : [this.smokeCommand()],
       checklist: definition.featureFlags.length > 0 ? [`Feature flags set as intended before the release: ${definition.featureFlags.map((f) => f.name).join(', ')}`] : [],
       resources: [{ type: 'Namespace', name: this.namespaceName }],
       watch: [
@@ -281,6 +313,14 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         : this.workload.testServiceName?.endsWith('-preview')
           ? 'on the preview Service, before promotion'
           : 'on the canary Service, during the 0% stage';
+    const tests = this.props.definition.smokeTests;
+    if (tests) {
+      return {
+        description: `Run the smoke tests against the new version ${when}: ${describeChecks(tests)}`,
+        command: `kubectl -n ${this.namespaceName} port-forward svc/${service} 18080:80 >/dev/null & PF=$!; sleep 3; npx glidepath smoke-test --url http://127.0.0.1:18080 --config ${smokeTestsFileName(this.props.definition.service)}; kill "$PF"`,
+        expected: 'every check PASS and exit code 0',
+      };
+    }
     return {
       description: `Call the health check of the new version ${when}`,
       command: `kubectl -n ${this.namespaceName} port-forward svc/${service} 18080:80 >/dev/null & PF=$!; sleep 3; curl -fsS "http://127.0.0.1:18080${container.healthCheckPath}"; kill "$PF"`,

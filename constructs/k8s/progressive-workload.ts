@@ -13,6 +13,8 @@ import {
 import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, NamedResource, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { RollbackAnalysis } from './analysis-template';
+import type { PodGate } from './migration-jobs';
+import type { SmokeTestAnalysis } from './smoke-test-analysis';
 import type { SecretEnvironmentVariable } from './external-secrets';
 import type { FeatureFlags } from './feature-flags';
 import { KubeArgoRollout } from './private/crds';
@@ -46,6 +48,14 @@ export interface ProgressiveWorkloadProps {
   readonly rollout: RolloutTarget;
   /** Analysis that aborts a bad canary and gates blue-green promotion. @default - none: only the steps run */
   readonly analysis?: RollbackAnalysis;
+  /**
+   * Smoke tests run before the new version gets production traffic: blue-green pre-promotion
+   * analysis, or a canary analysis step while the canary has no production traffic (after the
+   * first weight when the plan has no 0% stage). Needs `analysis`' Rollout strategies. @default - none
+   */
+  readonly smokeTests?: SmokeTestAnalysis;
+  /** Init containers the new pods wait for, e.g. `MigrationJobs.podGate()`. @default - none */
+  readonly gate?: PodGate;
   /** Feature flags the container reads from files (see `FeatureFlags`). @default - none */
   readonly featureFlags?: FeatureFlags;
   /** Secrets the container reads as environment variables (see `ExternalSecrets`). @default - none */
@@ -109,6 +119,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       preStopDelay: props.preStopDelay ?? Duration.seconds(15),
       drainTimeout: props.drainTimeout ?? Duration.seconds(30),
       extraVolumes: props.featureFlags ? [props.featureFlags.podVolume()] : [],
+      gate: props.gate,
     });
     // With an HPA the replica count belongs to the HPA; a fixed count would fight it on every apply.
     const replicas = capacity.scaling ? undefined : capacity.desiredCount;
@@ -238,13 +249,22 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     const analysis = this.props.analysis;
     const args = [{ name: RollbackAnalysis.POD_TEMPLATE_HASH_ARG, valueFrom: { podTemplateHashValue: 'Latest' } }];
     if (plan.canary) {
+      const steps: unknown[] = [...plan.canary.steps];
+      let startingStep = plan.canary.analysisStartingStep;
+      if (this.props.smokeTests) {
+        // While the canary runs at full size without traffic, or else right after the first weight.
+        const scale = plan.canary.steps.findIndex((s) => 'setCanaryScale' in s);
+        const at = scale >= 0 ? scale + 1 : plan.canary.steps.findIndex((s) => 'setWeight' in s) + 1;
+        steps.splice(at, 0, { analysis: { templates: [{ templateName: this.props.smokeTests.templateName }] } });
+        if (at <= startingStep) startingStep++;
+      }
       return {
         canary: {
           stableService: this.serviceName,
           canaryService: this.testServiceName,
           trafficRouting: { nginx: { stableIngress: this.name } },
-          ...(analysis ? { analysis: { templates: [{ templateName: analysis.templateName }], startingStep: plan.canary.analysisStartingStep, args } } : {}),
-          steps: plan.canary.steps,
+          ...(analysis ? { analysis: { templates: [{ templateName: analysis.templateName }], startingStep, args } } : {}),
+          steps,
         },
       };
     }
@@ -258,7 +278,17 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
         scaleDownDelaySeconds: bg.scaleDownDelaySeconds,
         ...(analysis
           ? {
-              ...(analysis.healthTemplateName ? { prePromotionAnalysis: { templates: [{ templateName: analysis.healthTemplateName }], args } } : {}),
+              ...(analysis.healthTemplateName || this.props.smokeTests
+                ? {
+                    prePromotionAnalysis: {
+                      templates: [
+                        ...(analysis.healthTemplateName ? [{ templateName: analysis.healthTemplateName }] : []),
+                        ...(this.props.smokeTests ? [{ templateName: this.props.smokeTests.templateName }] : []),
+                      ],
+                      args,
+                    },
+                  }
+                : {}),
               postPromotionAnalysis: { templates: [{ templateName: analysis.templateName }], args },
             }
           : {}),

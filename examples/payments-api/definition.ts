@@ -1,4 +1,4 @@
-import { defineService, Duration, RolloutStrategy } from '../../lib/model';
+import { defineService, Duration, RolloutStrategy, SmokeMethod } from '../../lib/model';
 
 /**
  * The payments API: a Lambda function behind API clients, shifted by CodeDeploy.
@@ -33,6 +33,18 @@ export const definition = defineService(
       rollbackTrigger: { baselineErrorRatePercent: 0.5, errorRateMultiplier: 2 },
     },
     deadMansSwitch: { missingFor: '10m' },
+    featureFlags: [
+      { name: 'network-tokens', description: 'Authorize with card network tokens instead of PANs', enabled: true, rollout: { internalFirst: true, percent: 5 } },
+    ],
+    // Run by the CodeDeploy pre-traffic hook against the new version, before any traffic shifts.
+    smokeTests: {
+      attempts: 2,
+      timeout: '5s',
+      checks: [
+        { name: 'authorize', method: SmokeMethod.POST, path: '/authorize', body: '{"amount": 1}', bodyContains: 'authorized', maxLatencyMs: 1500 },
+        { name: 'rejects-zero-amount', method: SmokeMethod.POST, path: '/authorize', body: '{"amount": 0}', expectedStatus: 400, maxLatencyMs: 1500 },
+      ],
+    },
     environments: [
       {
         name: 'staging',

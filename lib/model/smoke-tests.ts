@@ -56,6 +56,8 @@ export const smokeTestsSchema = z
   .strictObject({
     /** Optional link to the JSON Schema, for editors. */
     $schema: z.string().optional().describe('Link to the JSON Schema, for editors.'),
+    /** A note for readers (generated files say where they come from). */
+    $comment: z.string().optional().describe('A note for readers.'),
     /** The checks, run in order. */
     checks: z.array(smokeCheckSchema).min(1, { error: 'must list at least one check' }).describe('The checks, run in order.'),
     /** Attempts per check before it fails (retries with exponential backoff). @default 3 */

@@ -1,4 +1,5 @@
 import type { IConstruct } from 'constructs';
+import type { MigrationPhase } from '../model/migrations';
 import type { Owners } from '../model/owners';
 import type { CommunicationPlan, DoraTargets } from '../model/release-practice';
 import type { RollbackBudgets } from '../model/service-definition';
@@ -86,6 +87,21 @@ export interface DeploymentContext {
   readonly communication?: CommunicationPlan;
 }
 
+/** A database migration: how it runs, how to run it by hand, and what a rollback can and cannot undo. */
+export interface MigrationFact {
+  /** Migration name from the definition. */
+  readonly name: string;
+  readonly phase: MigrationPhase;
+  /** How and when it runs, one or two sentences. */
+  readonly summary: string;
+  /** Commands to run it (contract) or follow it (expand). */
+  readonly commands: readonly RunbookCommand[];
+  /** Commands that show it succeeded. */
+  readonly verify: readonly RunbookCommand[];
+  /** What a rollback means for this migration, one sentence. */
+  readonly rollback: string;
+}
+
 /** A policy finding that was acknowledged rather than fixed, with the reason. */
 export interface AcceptedRisk {
   /** Rule id, e.g. `AwsSolutions-IAM5`. */
@@ -120,6 +136,8 @@ export interface RunbookFacts {
   readonly deploy?: readonly RunbookCommand[];
   /** Commands that check the new version answers (smoke tests). */
   readonly smoke?: readonly RunbookCommand[];
+  /** Database migrations, expand and contract, in definition order. */
+  readonly migrations?: readonly MigrationFact[];
   /** Items for the pre-deployment checklist, one line each. */
   readonly checklist?: readonly string[];
   /** Policy findings acknowledged instead of fixed. */

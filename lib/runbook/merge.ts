@@ -1,4 +1,4 @@
-import type { AcceptedRisk, AlarmFact, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from './facts';
+import type { AcceptedRisk, AlarmFact, MigrationFact, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from './facts';
 
 /** The facts of a whole construct tree, merged into one document's worth. */
 export interface MergedFacts {
@@ -10,6 +10,7 @@ export interface MergedFacts {
   readonly preDeploy: readonly RunbookCommand[];
   readonly deploy: readonly RunbookCommand[];
   readonly smoke: readonly RunbookCommand[];
+  readonly migrations: readonly MigrationFact[];
   readonly checklist: readonly string[];
   readonly acceptedRisks: readonly AcceptedRisk[];
   readonly watch: readonly string[];
@@ -50,6 +51,7 @@ export function mergeFacts(all: readonly RunbookFacts[]): MergedFacts {
     preDeploy: all.flatMap((f) => f.preDeploy ?? []),
     deploy: all.flatMap((f) => f.deploy ?? []),
     smoke: all.flatMap((f) => f.smoke ?? []),
+    migrations: all.flatMap((f) => f.migrations ?? []),
     checklist: all.flatMap((f) => f.checklist ?? []),
     acceptedRisks: all.flatMap((f) => f.acceptedRisks ?? []),
     watch: all.flatMap((f) => f.watch ?? []),

@@ -1,6 +1,7 @@
 import { Duration } from '../model/duration';
+import { MigrationPhase } from '../model/migrations';
 import type { RollbackBudgets } from '../model/service-definition';
-import { AlarmSeverity, RunbookTarget, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from './facts';
+import { AlarmSeverity, RunbookTarget, type MigrationFact, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from './facts';
 import { mergeFacts, type MergedFacts } from './merge';
 import { rollbackEffect } from './private/decision';
 import { rolloutDiagram } from './private/diagram';
@@ -165,7 +166,21 @@ function phases(out: string[], f: MergedFacts): void {
   out.push(...(f.preDeploy.length > 0 ? commandSteps(f.preDeploy) : ['Work through the checklist above.']), '');
 
   out.push('## Phase 2: Migration (expand)', '');
-  out.push('No database migrations are defined for this service. Schema changes must be backward compatible (expand first, contract after the rollback window).', '');
+  const expand = f.migrations.filter((m) => m.phase === MigrationPhase.EXPAND);
+  if (expand.length === 0) {
+    out.push(
+      f.migrations.length === 0
+        ? 'No database migrations are defined for this service. Schema changes must be backward compatible (expand first, contract after the rollback window).'
+        : 'No expand migration in this release.',
+      '',
+    );
+  } else {
+    out.push(
+      'Expand migrations only add to the schema, before the new version takes traffic; the previous version keeps working on the expanded schema, so the code can still roll back.',
+      '',
+      ...expand.flatMap(migrationSteps),
+    );
+  }
 
   out.push('## Phase 3: App deployment', '');
   if (f.rollout) {
@@ -234,18 +249,32 @@ function phases(out: string[], f: MergedFacts): void {
   out.push('## Phase 6: Post-deployment', '');
   const steps = f.rollout?.schedule.steps ?? [];
   const window = steps[steps.length - 1]?.bake;
+  const contract = f.migrations.filter((m) => m.phase === MigrationPhase.CONTRACT);
   out.push(
     `- Keep watching the alarms through the rollback window${window && window.toSeconds() > 0 ? ` (${window} after all traffic has moved)` : ''}.`,
-    '- Run contract migrations (dropping old columns or tables) only after the rollback window has closed: data cannot be rolled back by redeploying code.',
+    contract.length > 0
+      ? `- Run the contract migration${contract.length === 1 ? '' : 's'} below only after the rollback window has closed: data cannot be rolled back by redeploying code.`
+      : '- Run contract migrations (dropping old columns or tables) only after the rollback window has closed: data cannot be rolled back by redeploying code.',
     `- Announce completion${f.context ? ` in ${f.context.owners.channel}` : ''} and record the deployment (and any rollback) for the team's DORA metrics.`,
     '',
   );
+  if (contract.length > 0) {
+    out.push(...contract.flatMap(migrationSteps));
+  }
 }
 
 function rollbackSection(out: string[], f: MergedFacts, levels: RollbackLevelFact[], budgets: RollbackBudgets): void {
   out.push('## Rollback', '');
   if (f.automaticRollback.length > 0) {
     out.push(...f.automaticRollback, '');
+  }
+  if (f.migrations.length > 0) {
+    out.push(
+      `Rolling back code does not roll back the database: ${f.migrations
+        .map((m) => `\`${m.name}\` (${m.phase}) ${m.rollback.replace(/\.$/, '')}`)
+        .join('; ')}.`,
+      '',
+    );
   }
   for (const level of levels) {
     const budget = budgets[LEVEL_BUDGET_KEY[level.level]];
@@ -308,6 +337,17 @@ function communication(out: string[], f: MergedFacts): void {
     ),
     '',
   );
+}
+
+function migrationSteps(m: MigrationFact): string[] {
+  return [
+    prose(`**Migration \`${m.name}\` (${m.phase}).** ${m.summary}`),
+    '',
+    ...commandSteps(m.commands),
+    ...(m.verify.length > 0 ? ['Verify:', '', ...commandSteps(m.verify)] : []),
+    prose(`Rollback: ${m.rollback.replace(/\.?$/, '.')}`),
+    '',
+  ];
 }
 
 function commandSteps(commands: readonly RunbookCommand[]): string[] {

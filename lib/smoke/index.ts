@@ -1,4 +1,5 @@
 export * from './check';
+export * from './file';
 export * from './inline';
 export * from './load';
 export * from './run';

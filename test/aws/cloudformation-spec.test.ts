@@ -23,7 +23,7 @@ const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 /** Resource attributes CloudFormation accepts beside Type and Properties. */
 const RESOURCE_ATTRIBUTES = new Set(['Type', 'Properties', 'DependsOn', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy', 'Metadata', 'Condition']);
 /** Custom resources are ours or CDK's Lambda-backed ones; the spec does not list them. */
-const KNOWN_CUSTOM_TYPES = new Set(['Custom::VpcRestrictDefaultSG', 'Custom::S3AutoDeleteObjects']);
+const KNOWN_CUSTOM_TYPES = new Set(['Custom::VpcRestrictDefaultSG', 'Custom::S3AutoDeleteObjects', 'Custom::GlidepathMigration']);
 
 function isIntrinsic(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;

@@ -43,6 +43,10 @@ const NAME_FLAGS = [
   '--application-name',
   '--deployment-group-name',
   '--name',
+  '--task-definition',
+  '--application-identifier',
+  '--environment-identifier',
+  '--configuration-profile-identifier',
 ];
 
 function namesInCommands(blocks: string[]): string[] {
@@ -52,6 +56,8 @@ function namesInCommands(blocks: string[]): string[] {
       for (const m of block.matchAll(new RegExp(`${flag} ([^\\s"'$()]+)`, 'g'))) names.push(m[1]);
     }
     for (const m of block.matchAll(/aws logs tail ([^\s]+)/g)) names.push(m[1]);
+    // AppConfig IDs are looked up by name in JMESPath filters.
+    for (const m of block.matchAll(/Name=='([^']+)'/g)) names.push(m[1]);
     for (const m of block.matchAll(/npx cdk (?:deploy|diff) ([^\s]+)/g)) names.push(m[1]);
   }
   return names;

@@ -86,7 +86,7 @@ describe('example runbooks', () => {
     expect(md).toContain('| Rollback decision | @maria.silva (primary), @kenji.tanaka (backup) |');
     expect(md).toContain('| Human approval before deploy | required |');
     expect(md).toContain('| full | 100% | 30m |');
-    expect(md).toContain('### Level 1: Feature flag (budget 1m)');
+    expect(md).toContain('### Level 1: Turn the feature flag off (budget 1m)');
     expect(md).toContain('### Level 2: Configuration: previous task definition revision (budget 5m)');
     expect(md).toContain('Time bound: **2m20s**');
     expect(md).toContain('aws ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK');

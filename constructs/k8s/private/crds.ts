@@ -48,12 +48,16 @@ export interface AnalysisTemplateSpec {
   readonly args?: readonly { readonly name: string; readonly value?: string }[];
   readonly metrics: readonly {
     readonly name: string;
-    readonly interval: string;
+    /** Absent for a metric measured once (a Job). */
+    readonly interval?: string;
     readonly count?: number;
     readonly failureLimit: number;
     readonly consecutiveErrorLimit?: number;
-    readonly successCondition: string;
-    readonly provider: { readonly prometheus: { readonly address: string; readonly query: string } };
+    /** Absent for a Job, which succeeds or fails by itself. */
+    readonly successCondition?: string;
+    readonly provider:
+      | { readonly prometheus: { readonly address: string; readonly query: string } }
+      | { readonly job: { readonly metadata?: ApiObjectMetadata; readonly spec: unknown } };
   }[];
 }
 /** An Argo Rollouts `AnalysisTemplate`. @see https://argo-rollouts.readthedocs.io/en/stable/analysis/prometheus/ */

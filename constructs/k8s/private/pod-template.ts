@@ -18,6 +18,8 @@ export interface PodTemplateOptions {
   readonly drainTimeout: Duration;
   /** More read-only volumes, e.g. feature flags. */
   readonly extraVolumes?: readonly { readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }[];
+  /** Init containers that must finish before the workload starts, with their own volumes (e.g. a migration gate). */
+  readonly gate?: { readonly initContainers: readonly k8s.Container[]; readonly volumes: readonly k8s.Volume[] };
 }
 
 /** The user and group the container runs as when the image does not say (the distroless `nonroot`). */
@@ -71,6 +73,7 @@ export function podTemplate(o: PodTemplateOptions): k8s.PodTemplateSpec {
           labelSelector: { matchLabels: o.labels },
         },
       ],
+      ...(o.gate ? { initContainers: [...o.gate.initContainers] } : {}),
       containers: [
         {
           name: o.containerName,
@@ -92,7 +95,11 @@ export function podTemplate(o: PodTemplateOptions): k8s.PodTemplateSpec {
           volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(o.extraVolumes ?? []).map((v) => v.mount)],
         },
       ],
-      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }, ...(o.extraVolumes ?? []).map((v) => v.volume)],
+      volumes: [
+        { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+        ...(o.extraVolumes ?? []).map((v) => v.volume),
+        ...(o.gate?.volumes ?? []),
+      ],
     },
   };
 }

@@ -1,0 +1,295 @@
+import { Stack } from 'aws-cdk-lib';
+import * as appconfig from 'aws-cdk-lib/aws-appconfig';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { Duration } from '../../lib/model/duration';
+import type { FeatureFlag } from '../../lib/model/feature-flags';
+import { timeBound } from '../../lib/plan/timing';
+import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+
+/** Props for `AppConfigFeatureFlags`. */
+export interface AppConfigFeatureFlagsProps {
+  /** AppConfig application name, e.g. `checkout-prod`; also prefixes the deployment strategies. */
+  readonly applicationName: string;
+  /** AppConfig environment name, e.g. `prod`. */
+  readonly environmentName: string;
+  /** The flags and their state when deployed. */
+  readonly flags: readonly FeatureFlag[];
+  /**
+   * Alarms AppConfig watches during a flag deployment and its bake time; when one fires, the flag
+   * change rolls back by itself. @default - none
+   */
+  readonly monitors?: readonly cloudwatch.IAlarm[];
+  /** Name of the configuration profile. @default "feature-flags" */
+  readonly profileName?: string;
+  /** How long AppConfig watches the alarms after a gradual flag release. @default 10m */
+  readonly releaseBake?: Duration;
+  /**
+   * How often the workload's AppConfig agent (ECS sidecar) or Lambda extension polls for changes:
+   * it bounds how late a kill switch takes effect. @default 15s
+   */
+  readonly pollInterval?: Duration;
+  /** Budget of rollback level 1, to check the computed bound against. @default 1m */
+  readonly budget?: Duration;
+}
+
+/** The AppConfig agent's local endpoint, where the workload reads its flags. */
+const AGENT_PORT = 2772;
+
+/**
+ * Feature flags in AWS AppConfig: an application, an environment whose alarm monitors roll a bad
+ * flag change back, a `AWS.AppConfig.FeatureFlags` configuration profile holding the definition's
+ * flags (gradual flags as multi-variant flags: internal users first, then a percentage split on
+ * `userId`), and two deployment strategies: a gradual one for releases and an immediate one for
+ * kill switches (rollback level 1).
+ *
+ * The workload reads the flags from the AppConfig agent (a sidecar on ECS, see
+ * `agentContainerOptions()`) or the AppConfig Lambda extension, both at
+ * `http://localhost:2772/applications/<app>/environments/<env>/configurations/<profile>`; pass
+ * `Context: userId=…,internal=true` headers for multi-variant flags.
+ *
+ * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-type-reference-feature-flags.html
+ * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-ecs.html
+ */
+export class AppConfigFeatureFlags extends Construct implements IRunbookContributor {
+  /** The AppConfig agent image for the ECS sidecar, pinned to the 2.x line AWS publishes. */
+  public static readonly AGENT_IMAGE = 'public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.x';
+
+  /** Where the workload reads the flags of `applicationName`/`environmentName` from the agent or extension. */
+  public static localUrlOf(applicationName: string, environmentName: string, profileName = 'feature-flags'): string {
+    return `http://localhost:${AGENT_PORT}/applications/${applicationName}/environments/${environmentName}/configurations/${profileName}`;
+  }
+
+  /** Physical name of the gradual release strategy. */
+  public readonly releaseStrategyName: string;
+  /** Physical name of the immediate kill-switch strategy. */
+  public readonly killSwitchStrategyName: string;
+  /** Name of the configuration profile. */
+  public readonly profileName: string;
+  /** The application. */
+  public readonly application: appconfig.CfnApplication;
+  /** The environment. */
+  public readonly environment: appconfig.CfnEnvironment;
+  /** The configuration profile. */
+  public readonly profile: appconfig.CfnConfigurationProfile;
+  /** The hosted configuration version with the definition's flags. */
+  public readonly version: appconfig.CfnHostedConfigurationVersion;
+  /** The deployment of that version. */
+  public readonly deployment: appconfig.CfnDeployment;
+  private readonly pollInterval: Duration;
+
+  constructor(scope: Construct, id: string, private readonly props: AppConfigFeatureFlagsProps) {
+    super(scope, id);
+    if (props.flags.length === 0) {
+      throw new Error(`flags is empty for AppConfig application "${props.applicationName}"; declare at least one flag or leave AppConfigFeatureFlags out`);
+    }
+    this.pollInterval = props.pollInterval ?? Duration.seconds(15);
+    this.profileName = props.profileName ?? 'feature-flags';
+    this.releaseStrategyName = `${props.applicationName}-release`;
+    this.killSwitchStrategyName = `${props.applicationName}-kill-switch`;
+    const monitors = props.monitors ?? [];
+
+    this.application = new appconfig.CfnApplication(this, 'Resource', {
+      name: props.applicationName,
+      description: `Feature flags of ${props.applicationName}`,
+    });
+    let monitorRole: iam.Role | undefined;
+    if (monitors.length > 0) {
+      // AppConfig reads the alarms' state with this role while a flag change deploys and bakes.
+      monitorRole = new iam.Role(this, 'MonitorRole', {
+        assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com'),
+        description: `Lets AppConfig read the rollback alarms of ${props.applicationName}`,
+      });
+      monitorRole.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: monitors.map((a) => a.alarmArn) }));
+    }
+    this.environment = new appconfig.CfnEnvironment(this, 'Environment', {
+      applicationId: this.application.ref,
+      name: props.environmentName,
+      description: `Rolls a flag change back when ${monitors.length} alarm(s) fire`,
+      monitors: monitorRole ? monitors.map((a) => ({ alarmArn: a.alarmArn, alarmRoleArn: monitorRole.roleArn })) : undefined,
+    });
+    this.profile = new appconfig.CfnConfigurationProfile(this, 'Profile', {
+      applicationId: this.application.ref,
+      name: this.profileName,
+      locationUri: 'hosted',
+      type: 'AWS.AppConfig.FeatureFlags',
+    });
+    this.version = new appconfig.CfnHostedConfigurationVersion(this, 'Version', {
+      applicationId: this.application.ref,
+      configurationProfileId: this.profile.ref,
+      contentType: 'application/json',
+      content: JSON.stringify(AppConfigFeatureFlags.content(props.flags)),
+    });
+    const bake = props.releaseBake ?? Duration.minutes(10);
+    const release = new appconfig.CfnDeploymentStrategy(this, 'ReleaseStrategy', {
+      name: this.releaseStrategyName,
+      description: 'Flag releases: 20% of hosts more every 2 minutes, then watch the alarms for the bake time',
+      deploymentDurationInMinutes: 10,
+      growthType: 'LINEAR',
+      growthFactor: 20,
+      finalBakeTimeInMinutes: Math.round(bake.toSeconds() / 60),
+      replicateTo: 'NONE',
+    });
+    new appconfig.CfnDeploymentStrategy(this, 'KillSwitchStrategy', {
+      name: this.killSwitchStrategyName,
+      description: 'Kill switch: every host at once, no bake (turning a feature off must not wait)',
+      deploymentDurationInMinutes: 0,
+      growthType: 'LINEAR',
+      growthFactor: 100,
+      finalBakeTimeInMinutes: 0,
+      replicateTo: 'NONE',
+    });
+    this.deployment = new appconfig.CfnDeployment(this, 'Deployment', {
+      applicationId: this.application.ref,
+      environmentId: this.environment.ref,
+      configurationProfileId: this.profile.ref,
+      configurationVersion: this.version.ref,
+      deploymentStrategyId: release.ref,
+      description: 'Flags as declared in the service definition',
+    });
+  }
+
+  /**
+   * The `AWS.AppConfig.FeatureFlags` document for `flags`: one flag each; a gradual flag is a
+   * multi-variant flag whose variants are `internal` (rule `(eq $internal true)`), `rollout`
+   * (`(split pct::N by::$userId)`) and the default variant, off.
+   */
+  public static content(flags: readonly FeatureFlag[]): Record<string, unknown> {
+    const sorted = [...flags].sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      version: '1',
+      flags: Object.fromEntries(sorted.map((f) => [f.name, { name: f.name, description: f.description.slice(0, 1024) }])),
+      values: Object.fromEntries(
+        sorted.map((f) => {
+          if (!f.rollout || !f.enabled) {
+            return [f.name, { enabled: f.enabled }];
+          }
+          const variants = [
+            ...(f.rollout.internalFirst ? [{ name: 'internal', enabled: true, rule: '(eq $internal true)' }] : []),
+            ...(f.rollout.percent > 0 ? [{ name: 'rollout', enabled: true, rule: `(split pct::${f.rollout.percent} by::$userId)` }] : []),
+            { name: 'default', enabled: false },
+          ];
+          return [f.name, { _variants: variants }];
+        }),
+      ),
+    };
+  }
+
+  /**
+   * Lets `role` (the task role or the function's role) read the flags through the agent or
+   * extension. The permission is a policy of its own, not the role's default policy, so a function
+   * whose alarms watch its flag deployments does not wait for itself.
+   */
+  public grantRead(role: iam.IRole): iam.Policy {
+    return new iam.Policy(this, `Read${this.node.children.filter((c) => c instanceof iam.Policy).length || ''}`, {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'],
+          resources: [
+            Stack.of(this).formatArn({
+              service: 'appconfig',
+              resource: 'application',
+              resourceName: `${this.application.ref}/environment/${this.environment.ref}/configuration/${this.profile.ref}`,
+            }),
+          ],
+        }),
+      ],
+    });
+  }
+
+  /** Where the workload reads the flags: the agent's or extension's local endpoint. */
+  public get localUrl(): string {
+    return AppConfigFeatureFlags.localUrlOf(this.props.applicationName, this.props.environmentName, this.profileName);
+  }
+
+  /** Environment of the AppConfig agent sidecar (ECS) or Lambda extension: the poll interval. */
+  public agentEnvironment(): Record<string, string> {
+    return {
+      POLL_INTERVAL: String(this.pollInterval.toSeconds()),
+      AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: String(this.pollInterval.toSeconds()),
+    };
+  }
+
+  public runbookFacts(): RunbookFacts {
+    const app = this.props.applicationName;
+    const killSwitches = this.props.flags.filter((f) => f.killSwitch);
+    const resources = [
+      { type: 'AWS::AppConfig::Application', name: app },
+      { type: 'AWS::AppConfig::DeploymentStrategy', name: this.killSwitchStrategyName },
+      { type: 'AWS::AppConfig::DeploymentStrategy', name: this.releaseStrategyName },
+    ];
+    const notes = [
+      `feature flags live in AppConfig application ${app}, environment ${this.props.environmentName}, profile ${this.profileName}; the workload reads them at \`${this.localUrl}\` (AppConfig agent sidecar on ECS, AppConfig Lambda extension on Lambda), polling every ${this.pollInterval}; the definition stays the source: change it too, or the next deploy sets the flag back`,
+    ];
+    if (killSwitches.length === 0) {
+      return { resources, notes };
+    }
+    const ids: RunbookCommand[] = [
+      {
+        description: 'Find the AppConfig IDs of the flags and the kill-switch strategy',
+        command: [
+          `APP_ID=$(aws appconfig list-applications --query "Items[?Name=='${app}'].Id" --output text)`,
+          `ENV_ID=$(aws appconfig list-environments --application-id "$APP_ID" --query "Items[?Name=='${this.props.environmentName}'].Id" --output text)`,
+          `PROFILE_ID=$(aws appconfig list-configuration-profiles --application-id "$APP_ID" --query "Items[?Name=='${this.profileName}'].Id" --output text)`,
+          `STRATEGY_ID=$(aws appconfig list-deployment-strategies --query "Items[?Name=='${this.killSwitchStrategyName}'].Id" --output text)`,
+        ].join('\n'),
+        expected: 'four IDs, none empty',
+      },
+      {
+        description: 'Download the flags as deployed now',
+        command: [
+          `LATEST=$(aws appconfig list-hosted-configuration-versions --application-id "$APP_ID" --configuration-profile-id "$PROFILE_ID" --query 'max_by(Items, &VersionNumber).VersionNumber' --output text)`,
+          `aws appconfig get-hosted-configuration-version --application-id "$APP_ID" --configuration-profile-id "$PROFILE_ID" --version-number "$LATEST" flags.json`,
+        ].join('\n'),
+        expected: 'flags.json holds the current flags',
+      },
+    ];
+    const off = (flag: FeatureFlag): RunbookCommand => ({
+      description: `Turn "${flag.name}" off (${flag.description}): a new version with the flag disabled for everyone, deployed at once`,
+      command: [
+        `jq '.values["${flag.name}"] = {"enabled": false}' flags.json > flags-off.json`,
+        `NEW=$(aws appconfig create-hosted-configuration-version --application-id "$APP_ID" --configuration-profile-id "$PROFILE_ID" --content-type application/json --content fileb://flags-off.json --description "kill switch: ${flag.name} off" --query VersionNumber --output text created.json)`,
+        `DEPLOYMENT=$(aws appconfig start-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --configuration-profile-id "$PROFILE_ID" --configuration-version "$NEW" --deployment-strategy-id "$STRATEGY_ID" --description "kill switch: ${flag.name} off" --query DeploymentNumber --output text)`,
+      ].join('\n'),
+      expected: 'DEPLOYMENT holds the deployment number',
+    });
+    return {
+      rollback: [
+        {
+          level: 1,
+          title: 'Turn the feature flag off',
+          when: 'A feature behind a flag misbehaves and the rest of the release is fine. AppConfig runs one deployment per environment at a time: if a flag release is still deploying, stop it first (`aws appconfig stop-deployment`), which also returns its flags to the previous version.',
+          commands: [...ids, ...killSwitches.map(off)],
+          verify: [
+            {
+              description: 'The flag deployment finished',
+              command: `aws appconfig get-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --deployment-number "$DEPLOYMENT" --query State --output text`,
+              expected: 'COMPLETE (ROLLED_BACK means an alarm fired during the deployment)',
+            },
+            {
+              description: 'Read the flags as the workload will',
+              command: [
+                `TOKEN=$(aws appconfigdata start-configuration-session --application-identifier ${app} --environment-identifier ${this.props.environmentName} --configuration-profile-identifier ${this.profileName} --query InitialConfigurationToken --output text)`,
+                'aws appconfigdata get-latest-configuration --configuration-token "$TOKEN" latest-flags.json && cat latest-flags.json',
+              ].join('\n'),
+              expected: 'the flag shows "enabled": false',
+            },
+          ],
+          bound: timeBound(
+            [
+              { what: 'create the version and start the deployment (allowance)', duration: Duration.seconds(15) },
+              { what: 'kill-switch strategy: all hosts at once, no bake', duration: Duration.seconds(0) },
+              { what: 'the agent or extension polls for the change', duration: this.pollInterval },
+            ],
+            this.props.budget ?? Duration.minutes(1),
+          ),
+        },
+      ],
+      checklist: [`Flags deploy with AppConfig strategy ${this.releaseStrategyName}; a kill switch uses ${this.killSwitchStrategyName}`],
+      resources,
+      notes,
+    };
+  }
+}

@@ -1,0 +1,207 @@
+import { CustomResource, Duration as CdkDuration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { MigrationPhase, type Migration } from '../../lib/model/migrations';
+import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import { functionRole } from './private/function-role';
+import { MIGRATION_RUNNER_SOURCE } from './private/migration-runner-code';
+
+/** Props for `MigrationTask`. */
+export interface MigrationTaskProps {
+  /** The migration (from the definition's `migrations`). */
+  readonly migration: Migration;
+  /** Cluster the task runs in (the service's). */
+  readonly cluster: ecs.ICluster;
+  /** Literal cluster name, for runbook commands. */
+  readonly clusterName: string;
+  /** Literal name of the ECS service, whose network configuration the runbook reuses. */
+  readonly serviceName: string;
+  /** Task family, e.g. `checkout-prod-migrate-add-order-notes`. */
+  readonly family: string;
+  /** Subnets to run in (the service's). */
+  readonly subnets: ec2.SubnetSelection;
+  /** Security groups (the service's, so the database already admits the task). */
+  readonly securityGroups: readonly ec2.ISecurityGroup[];
+  /** Secrets injected like the workload's (database credentials). @default - none */
+  readonly secrets?: readonly { readonly envVar: string; readonly secret: secretsmanager.ISecret }[];
+  /** Plain configuration, like the workload's. @default - none */
+  readonly environment?: Record<string, string>;
+  /** CPU units. @default 256 */
+  readonly cpu?: number;
+  /** Memory in MiB. @default 512 */
+  readonly memoryMiB?: number;
+  /** Log retention. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Removal of the log groups. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A database migration as a one-off ECS task with the workload's network and secrets.
+ *
+ * An **expand** migration runs during `cdk deploy`: a custom resource starts the task and waits for
+ * it to stop (up to the migration's timeout, at most 14 minutes); exit code 0 lets the deployment
+ * continue, anything else fails the custom resource, and CloudFormation rolls the stack back before
+ * the service is updated (make the service depend on `runner`). It runs again whenever its task
+ * definition changes (a new image or command), so expand migrations must be idempotent.
+ *
+ * A **contract** migration is only defined here; the runbook runs it by hand after the rollback
+ * window (`aws ecs run-task`), because it cannot be undone by redeploying code.
+ */
+export class MigrationTask extends Construct implements IRunbookContributor {
+  /** The task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The custom resource that runs an expand migration (absent for contract migrations). */
+  public readonly runner?: CustomResource;
+  /** Log group of the migration's output. */
+  public readonly logGroupName: string;
+
+  constructor(scope: Construct, id: string, private readonly props: MigrationTaskProps) {
+    super(scope, id);
+    const m = props.migration;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.logGroupName = `/ecs/${props.family}`;
+    const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: this.logGroupName, retention, removalPolicy });
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      family: props.family,
+      cpu: props.cpu ?? 256,
+      memoryLimitMiB: props.memoryMiB ?? 512,
+    });
+    const secrets: Record<string, ecs.Secret> = {};
+    for (const { envVar, secret } of props.secrets ?? []) {
+      secrets[envVar] = ecs.Secret.fromSecretsManager(secret);
+    }
+    this.taskDefinition.addContainer('migrate', {
+      containerName: 'migrate',
+      image: ecs.ContainerImage.fromRegistry(m.image),
+      command: [...m.command],
+      environment: props.environment,
+      secrets,
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'migrate' }),
+      readonlyRootFilesystem: true,
+    });
+    if (props.environment && Object.keys(props.environment).length > 0) {
+      Validations.of(this.taskDefinition).acknowledge({
+        id: 'AwsSolutions-ECS2',
+        reason: 'The migration gets the same plain, non-secret configuration as the workload (the definition refuses credential-looking values); secrets come from Secrets Manager',
+      });
+    }
+    if (m.phase === MigrationPhase.EXPAND) {
+      this.runner = this.expandRunner(removalPolicy, retention);
+    }
+  }
+
+  private expandRunner(removalPolicy: RemovalPolicy, retention: logs.RetentionDays): CustomResource {
+    const { props } = this;
+    const m = props.migration;
+    const functionName = `${props.family}-run`.slice(0, 64);
+    const logGroup = new logs.LogGroup(this, 'RunnerLogs', { logGroupName: `/aws/lambda/${functionName}`, retention, removalPolicy });
+    const role = functionRole(this, 'RunnerRole', logGroup, `Runs migration ${m.name} during cdk deploy`);
+    const stack = Stack.of(this);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:RunTask'],
+        resources: [this.taskDefinition.taskDefinitionArn],
+        conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
+      }),
+    );
+    const tasks = stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${props.clusterName}/*` });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTasks'], resources: [tasks] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.taskDefinition.taskRole.roleArn, this.taskDefinition.obtainExecutionRole().roleArn],
+      }),
+    );
+    // cdk-nag names the resource as rendered: literal region and account when the stack has them.
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:ecs:${region}:${account}:task/${props.clusterName}/*]`,
+      reason: `The runner reads the state of the migration task it started; task IDs are only known at run time, so DescribeTasks is limited to tasks of cluster ${props.clusterName}`,
+    });
+    const fn = new lambda.Function(this, 'Runner', {
+      functionName,
+      description: `Runs migration ${m.name} (expand) before the service update and waits for exit code 0`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(MIGRATION_RUNNER_SOURCE),
+      timeout: CdkDuration.seconds(Math.min(15 * 60, m.timeout.toSeconds() + 60)),
+      memorySize: 128,
+      role,
+      logGroup,
+    });
+    return new CustomResource(this, 'Resource', {
+      serviceToken: fn.functionArn,
+      resourceType: 'Custom::GlidepathMigration',
+      properties: {
+        Migration: m.name,
+        Cluster: props.cluster.clusterArn,
+        TaskDefinition: this.taskDefinition.taskDefinitionArn,
+        Subnets: props.cluster.vpc.selectSubnets(props.subnets).subnetIds,
+        SecurityGroups: props.securityGroups.map((g) => g.securityGroupId),
+        LogGroup: this.logGroupName,
+      },
+    });
+  }
+
+  public runbookFacts(): RunbookFacts {
+    const { props } = this;
+    const m = props.migration;
+    const cluster = props.clusterName;
+    const run: RunbookCommand[] = [
+      {
+        description: 'Reuse the network configuration of the service',
+        command: `NETWORK=$(aws ecs describe-services --cluster ${cluster} --services ${props.serviceName} --query 'services[0].networkConfiguration' --output json)`,
+        expected: 'NETWORK holds the subnets and security groups',
+      },
+      {
+        description: `Start migration ${m.name}`,
+        command: `TASK=$(aws ecs run-task --cluster ${cluster} --task-definition ${props.family} --launch-type FARGATE --network-configuration "$NETWORK" --started-by glidepath-${m.phase} --query 'tasks[0].taskArn' --output text)`,
+        expected: 'TASK holds the task ARN',
+      },
+    ];
+    const verify: RunbookCommand[] = [
+      { description: 'Wait for the task to stop', command: `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"` },
+      {
+        description: 'Read its exit code',
+        command: `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode' --output text`,
+        expected: '0',
+      },
+      { description: 'Read its output', command: `aws logs tail ${this.logGroupName} --since 1h` },
+    ];
+    const command = m.command.join(' ');
+    const fact =
+      m.phase === MigrationPhase.EXPAND
+        ? {
+            name: m.name,
+            phase: m.phase,
+            summary: `Automatic: \`cdk deploy\` runs \`${command}\` as ECS task \`${props.family}\` before the service update and waits up to ${m.timeout} for exit code 0; a failure rolls the stack back before any new task starts. To re-run it by hand (it must be idempotent):`,
+            commands: run,
+            verify,
+            rollback: 'stays applied: the previous version runs on the expanded schema (backward compatible); undo it, if ever, with a new migration',
+          }
+        : {
+            name: m.name,
+            phase: m.phase,
+            summary: `By hand, after the rollback window: runs \`${command}\` as ECS task \`${props.family}\`. The code that stopped using the old schema shipped in ${m.codeReleasedIn}; check that no running or rollback-target version is older.`,
+            commands: run,
+            verify,
+            rollback: 'cannot be undone by redeploying code: take a database snapshot first; restoring it loses writes made since',
+          };
+    return {
+      migrations: [fact],
+      resources: [
+        { type: 'AWS::ECS::TaskDefinition', name: props.family },
+        { type: 'AWS::Logs::LogGroup', name: this.logGroupName },
+      ],
+    };
+  }
+}
