@@ -60,7 +60,7 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
   test('the tarball holds compiled JavaScript, declarations, the schema and an executable CLI; no tests, examples, bench or quick-start app', () => {
     const paths = files.map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'schema/glidepath.schema.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/constructs/testing/index.d.ts']));
-    expect(paths.filter((p) => !/^dist\/.*\.(js|d\.ts)$/.test(p)).sort()).toEqual(['README.md', 'package.json', 'schema/glidepath.schema.json']);
+    expect(paths.filter((p) => !/^dist\/.*\.(js|d\.ts)$/.test(p)).sort()).toEqual(['README.md', 'package.json', 'schema/glidepath.schema.json', 'schema/smoke-tests.schema.json']);
     expect(paths.filter((p) => /(^|\/)(test|examples|bench)\/|\.test\.|dist\/bin\/(app|generate-schema)\./.test(p))).toEqual([]);
     expect(files.find((f) => f.path === 'dist/bin/glidepath.js')!.mode & 0o111).toBe(0o111);
   });
