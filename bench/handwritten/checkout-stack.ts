@@ -1,13 +1,14 @@
 /**
  * The benchmark's baseline: what a platform team would write by hand with aws-cdk-lib to ship one
  * checkout-shaped service to one environment, creating the same resources as `DeploymentStack`
- * (same ECS native deployment, alarms, topics, secrets, dashboard) without glidepath's model,
- * plan or runbook facts.
+ * (same ECS native deployment, alarms, topics, secrets, dashboard, database migrations, smoke-test
+ * lifecycle hook and AppConfig feature flags) without glidepath's model, plan or runbook facts.
  *
  * When `DeploymentStack` grows a resource (feature flags, migrations, ...), the benchmark fails
  * with the per-type difference; add the same resource here, in the section it belongs to.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -21,7 +22,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { CheckoutEnvironment } from './environments';
+import { CHECKOUT_FEATURE_FLAGS, CHECKOUT_MIGRATIONS, CHECKOUT_SMOKE_TESTS, type CheckoutEnvironment } from './environments';
+import { MIGRATION_RUNNER_HANDLER, ROTATION_HANDLER, SMOKE_TEST_HANDLER } from './handlers';
 
 /** Props for `HandWrittenCheckoutStack`. */
 export interface HandWrittenCheckoutStackProps extends StackProps {
@@ -34,6 +36,9 @@ export interface HandWrittenCheckoutStackProps extends StackProps {
 const PORT = 8080;
 const HEALTH_CHECK_PATH = '/healthz';
 const TEST_PORT = 9000;
+const IMAGE = 'public.ecr.aws/acme/checkout:1.42.0';
+const APP_ENVIRONMENT = { LOG_LEVEL: 'info', PAYMENTS_API_URL: 'https://payments.internal.acme.example' };
+const FLAGS_PROFILE = 'feature-flags';
 
 /** One checkout-shaped service in one environment, in plain aws-cdk-lib. */
 export class HandWrittenCheckoutStack extends Stack {
@@ -105,19 +110,31 @@ export class HandWrittenCheckoutStack extends Stack {
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc, clusterName: base, containerInsightsV2: ecs.ContainerInsights.ENABLED });
 
     // The service, its load balancer and the ECS native deployment.
+    const appSecrets = { DB_PASSWORD: ecs.Secret.fromSecretsManager(dbPassword), SESSION_SIGNING_KEY: ecs.Secret.fromSecretsManager(signingKey) };
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', { family: base, cpu: 512, memoryLimitMiB: 1024 });
     taskDefinition.addContainer('app', {
       containerName: 'app',
-      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/acme/checkout:1.42.0'),
+      image: ecs.ContainerImage.fromRegistry(IMAGE),
       portMappings: [{ containerPort: PORT, name: 'http' }],
-      environment: { LOG_LEVEL: 'info', PAYMENTS_API_URL: 'https://payments.internal.acme.example' },
-      secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(dbPassword), SESSION_SIGNING_KEY: ecs.Secret.fromSecretsManager(signingKey) },
+      // The app reads its flags from the AppConfig agent sidecar below.
+      environment: { ...APP_ENVIRONMENT, FEATURE_FLAGS_URL: `http://localhost:2772/applications/${base}/environments/${env.name}/configurations/${FLAGS_PROFILE}` },
+      secrets: appSecrets,
       logging: ecs.LogDrivers.awsLogs({
         logGroup: new logs.LogGroup(this, 'ServiceLogs', { logGroupName: `/ecs/${base}`, retention: logRetention, removalPolicy }),
         streamPrefix: 'app',
       }),
       readonlyRootFilesystem: true,
       stopTimeout: Duration.seconds(30),
+    });
+    taskDefinition.addContainer('appconfig-agent', {
+      containerName: 'appconfig-agent',
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.x'),
+      essential: false,
+      environment: { POLL_INTERVAL: '15' },
+      logging: ecs.LogDrivers.awsLogs({
+        logGroup: new logs.LogGroup(this, 'AppConfigAgentLogs', { logGroupName: `/ecs/${base}/appconfig-agent`, retention: logRetention, removalPolicy }),
+        streamPrefix: 'appconfig-agent',
+      }),
     });
     const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', { vpc, internetFacing: true, dropInvalidHeaderFields: true });
     loadBalancer.logAccessLogs(
@@ -210,6 +227,100 @@ export class HandWrittenCheckoutStack extends Stack {
     }
     new CfnOutput(this, 'ServiceUrl', { value: `http://${loadBalancer.loadBalancerDnsName}` });
 
+    // Database migrations: one-off tasks with the service's image, network and secrets. Expand runs
+    // during the deploy through a custom resource that starts the task and waits for exit code 0,
+    // and the service update waits for it; contract is only defined, and run by hand later.
+    const privateSubnets = vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    for (const m of CHECKOUT_MIGRATIONS) {
+      const family = `${base}-migrate-${m.name}`;
+      const migrationTask = new ecs.FargateTaskDefinition(this, `Migrate-${m.name}`, { family, cpu: 256, memoryLimitMiB: 512 });
+      migrationTask.addContainer('migrate', {
+        containerName: 'migrate',
+        image: ecs.ContainerImage.fromRegistry(IMAGE),
+        command: [...m.command],
+        environment: APP_ENVIRONMENT,
+        secrets: appSecrets,
+        logging: ecs.LogDrivers.awsLogs({
+          logGroup: new logs.LogGroup(this, `Migrate-${m.name}-Logs`, { logGroupName: `/ecs/${family}`, retention: logRetention, removalPolicy }),
+          streamPrefix: 'migrate',
+        }),
+        readonlyRootFilesystem: true,
+      });
+      if (m.phase !== 'expand') {
+        continue;
+      }
+      const runnerName = `${family}-run`;
+      const runnerLogs = new logs.LogGroup(this, `Migrate-${m.name}-RunnerLogs`, { logGroupName: `/aws/lambda/${runnerName}`, retention: logRetention, removalPolicy });
+      const runnerRole = new iam.Role(this, `Migrate-${m.name}-RunnerRole`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      runnerLogs.grantWrite(runnerRole);
+      runnerRole.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['ecs:RunTask'],
+          resources: [migrationTask.taskDefinitionArn],
+          conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
+        }),
+      );
+      runnerRole.addToPolicy(
+        new iam.PolicyStatement({ actions: ['ecs:DescribeTasks'], resources: [this.formatArn({ service: 'ecs', resource: 'task', resourceName: `${base}/*` })] }),
+      );
+      runnerRole.addToPolicy(
+        new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [migrationTask.taskRole.roleArn, migrationTask.obtainExecutionRole().roleArn] }),
+      );
+      const runner = new lambda.Function(this, `Migrate-${m.name}-Runner`, {
+        functionName: runnerName,
+        runtime: lambda.Runtime.NODEJS_24_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline(MIGRATION_RUNNER_HANDLER),
+        timeout: Duration.minutes(m.timeoutMinutes + 1),
+        memorySize: 128,
+        role: runnerRole,
+        logGroup: runnerLogs,
+      });
+      // The resource type is glidepath's, so that the benchmark's per-type comparison lines up.
+      const migration = new CustomResource(this, `Migrate-${m.name}-Run`, {
+        serviceToken: runner.functionArn,
+        resourceType: 'Custom::GlidepathMigration',
+        properties: {
+          Migration: m.name,
+          Cluster: cluster.clusterArn,
+          TaskDefinition: migrationTask.taskDefinitionArn,
+          Subnets: privateSubnets.subnetIds,
+          SecurityGroups: service.connections.securityGroups.map((g) => g.securityGroupId),
+          LogGroup: `/ecs/${family}`,
+        },
+      });
+      // Only the ECS service waits: its security group is an input of the migration.
+      (service.node.defaultChild as ecs.CfnService).node.addDependency(migration);
+    }
+
+    // Smoke tests before production traffic (blue/green and canary): a Lambda function in the VPC
+    // runs the checks against the test listener as an ECS lifecycle hook; a failure rolls back.
+    if (shifting) {
+      const smokeName = `${base}-smoke-tests`;
+      const smokeLogs = new logs.LogGroup(this, 'SmokeTestLogs', { logGroupName: `/aws/lambda/${smokeName}`, retention: logRetention, removalPolicy });
+      const smokeRole = new iam.Role(this, 'SmokeTestRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      smokeLogs.grantWrite(smokeRole);
+      // To find the load balancer's private address; the action has no resource-level permissions.
+      smokeRole.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces'], resources: ['*'] }));
+      const smokeTests = new lambda.Function(this, 'SmokeTests', {
+        functionName: smokeName,
+        runtime: lambda.Runtime.NODEJS_24_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline(SMOKE_TEST_HANDLER),
+        // 3 checks × (3 attempts × 5 s + 2 s + 4 s backoff), plus a minute.
+        timeout: Duration.seconds(123),
+        memorySize: 256,
+        role: smokeRole,
+        logGroup: smokeLogs,
+        environment: { SMOKE_TESTS: JSON.stringify(CHECKOUT_SMOKE_TESTS), LOAD_BALANCER: loadBalancer.loadBalancerFullName, TEST_PORT: String(TEST_PORT) },
+        vpc,
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      });
+      service.addLifecycleHook(
+        new ecs.DeploymentLifecycleLambdaTarget(smokeTests, 'SmokeTests', { lifecycleStages: [ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT] }),
+      );
+    }
+
     // Metrics, alarms and the dead-man's switch.
     const lb = loadBalancer.metrics;
     const errorRate = new cloudwatch.MathExpression({
@@ -282,6 +393,35 @@ export class HandWrittenCheckoutStack extends Stack {
     deadMansSwitch.addAlarmAction(new actions.SnsAction(critical));
     deadMansSwitch.addOkAction(new actions.SnsAction(critical));
 
+    // Feature flags in AppConfig: a flag change deploys gradually and rolls back by itself when the
+    // rollback or a critical alarm fires; the kill-switch strategy turns a flag off at once.
+    const flagsApp = new appconfig.Application(this, 'FlagsApplication', { applicationName: base, description: `Feature flags of ${base}` });
+    const monitorRole = new iam.Role(this, 'FlagsMonitorRole', { assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com') });
+    const monitored = [rollback, ...criticals];
+    monitorRole.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: monitored.map((a) => a.alarmArn) }));
+    const flagsEnvironment = new appconfig.Environment(this, 'FlagsEnvironment', {
+      application: flagsApp,
+      environmentName: env.name,
+      monitors: monitored.map((a) => appconfig.Monitor.fromCloudWatchAlarm(a, monitorRole)),
+    });
+    const releaseStrategy = new appconfig.DeploymentStrategy(this, 'FlagsRelease', {
+      deploymentStrategyName: `${base}-release`,
+      rolloutStrategy: appconfig.RolloutStrategy.linear({ growthFactor: 20, deploymentDuration: Duration.minutes(10), finalBakeTime: Duration.minutes(10) }),
+    });
+    new appconfig.DeploymentStrategy(this, 'FlagsKillSwitch', {
+      deploymentStrategyName: `${base}-kill-switch`,
+      rolloutStrategy: appconfig.RolloutStrategy.linear({ growthFactor: 100, deploymentDuration: Duration.minutes(0), finalBakeTime: Duration.minutes(0) }),
+    });
+    new appconfig.HostedConfiguration(this, 'Flags', {
+      application: flagsApp,
+      name: FLAGS_PROFILE,
+      type: appconfig.ConfigurationType.FEATURE_FLAGS,
+      content: appconfig.ConfigurationContent.fromInlineJson(JSON.stringify(CHECKOUT_FEATURE_FLAGS)),
+      deploymentStrategy: releaseStrategy,
+      deployTo: [flagsEnvironment],
+    });
+    flagsEnvironment.grantReadConfig(taskDefinition.taskRole);
+
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: base });
     dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...criticals, ...warnings, rollback, deadMansSwitch], width: 24 }));
     dashboard.addWidgets(
@@ -292,21 +432,3 @@ export class HandWrittenCheckoutStack extends Stack {
     dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'Saturation (%)', left: [cpu, memory], width: 24 }));
   }
 }
-
-/** A minimal rotation function for opaque secrets (the four-step protocol, value from GetRandomPassword). */
-const ROTATION_HANDLER = `
-const sm = require('@aws-sdk/client-secrets-manager');
-const client = new sm.SecretsManagerClient({});
-exports.handler = async ({ SecretId: id, ClientRequestToken: token, Step: step }) => {
-  const meta = await client.send(new sm.DescribeSecretCommand({ SecretId: id }));
-  const versions = meta.VersionIdsToStages || {};
-  if (!versions[token] || versions[token].includes('AWSCURRENT')) return;
-  if (step === 'createSecret') {
-    const random = await client.send(new sm.GetRandomPasswordCommand({ PasswordLength: 48, ExcludePunctuation: true }));
-    await client.send(new sm.PutSecretValueCommand({ SecretId: id, ClientRequestToken: token, SecretString: random.RandomPassword, VersionStages: ['AWSPENDING'] }));
-  } else if (step === 'finishSecret') {
-    const current = Object.keys(versions).find((v) => versions[v].includes('AWSCURRENT'));
-    await client.send(new sm.UpdateSecretVersionStageCommand({ SecretId: id, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: current }));
-  }
-};
-`;

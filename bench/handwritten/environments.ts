@@ -53,3 +53,41 @@ export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
     evaluation: { evaluationPeriods: 3, datapointsToAlarm: 3 },
   },
 ];
+
+/**
+ * The checkout flags as an AppConfig `AWS.AppConfig.FeatureFlags` document: one-click-checkout on
+ * for internal users and 10% of users (split on userId), address-autocomplete off.
+ */
+export const CHECKOUT_FEATURE_FLAGS = {
+  version: '1',
+  flags: {
+    'address-autocomplete': { name: 'address-autocomplete', description: 'Suggest delivery addresses while typing' },
+    'one-click-checkout': { name: 'one-click-checkout', description: 'Pay with the saved card in one click' },
+  },
+  values: {
+    'address-autocomplete': { enabled: false },
+    'one-click-checkout': {
+      _variants: [
+        { name: 'internal', enabled: true, rule: '(eq $internal true)' },
+        { name: 'rollout', enabled: true, rule: '(split pct::10 by::$userId)' },
+        { name: 'default', enabled: false },
+      ],
+    },
+  },
+};
+
+/** The smoke checks the lifecycle hook runs against the test listener (blue/green and canary only). */
+export const CHECKOUT_SMOKE_TESTS = {
+  checks: [
+    { name: 'health', method: 'GET', path: '/healthz', expectedStatus: 200, maxLatencyMs: 500, headers: {} },
+    { name: 'cart-page', method: 'GET', path: '/cart', expectedStatus: 200, bodyContains: 'Your basket', maxLatencyMs: 1500, headers: {} },
+    { name: 'order-validation', method: 'POST', path: '/api/orders', expectedStatus: 400, maxLatencyMs: 1000, headers: { 'Content-Type': 'application/json' }, body: '{}' },
+  ],
+  settings: { attempts: 3, backoffMs: 2000, timeoutMs: 5000 },
+};
+
+/** Database migrations: expand runs during the deploy, before the service update; contract is run by hand. */
+export const CHECKOUT_MIGRATIONS: readonly { readonly name: string; readonly phase: 'expand' | 'contract'; readonly command: readonly string[]; readonly timeoutMinutes: number }[] = [
+  { name: 'add-order-notes', phase: 'expand', command: ['npm', 'run', 'migrate', '--', 'up', 'add-order-notes'], timeoutMinutes: 5 },
+  { name: 'drop-legacy-coupons', phase: 'contract', command: ['npm', 'run', 'migrate', '--', 'up', 'drop-legacy-coupons'], timeoutMinutes: 5 },
+];
