@@ -1,16 +1,17 @@
-import * as path from 'node:path';
 import { z } from 'zod';
 import { resolveAlarmPolicy, type AlarmPolicy, type Evaluation } from './alarm-policy';
 import { resolveDeadMansSwitch } from './dead-mans-switch';
-import { checkDelivery, resolveDelivery } from './delivery';
+import { checkDelivery } from './delivery';
 import { Duration } from './duration';
-import { RetentionPolicy, type EnvironmentDefinition, type EnvironmentInput } from './environment';
+import type { EnvironmentInput } from './environment';
 import { DefinitionError, formatPath, problem, problemsFromIssues, type Problem } from './problems';
-import { blueGreenStages, RolloutStrategy, standardStages, type Rollout, type Stage } from './rollout';
-import { MAX_MIGRATION_TIMEOUT, MigrationPhase, type Migration } from './migrations';
-import type { SecretInput, SecretReference } from './secrets';
+import { RolloutStrategy } from './rollout';
+import { MAX_MIGRATION_TIMEOUT, MigrationPhase } from './migrations';
+import type { SecretInput } from './secrets';
+import { knownKeysAt } from './private/known-keys';
+import { isProduction, resolveDefinition } from './private/resolve';
 import { serviceDefinitionSchema, type ServiceDefinition, type ServiceDefinitionInput } from './service-definition';
-import { resolveSmokeTests, smokeHeaderProblems } from './smoke-tests';
+import { smokeHeaderProblems } from './smoke-tests';
 import { isContainer } from './workload';
 
 /** Options for validating a definition. */
@@ -44,6 +45,9 @@ const SECRET_VALUE = [
   /\bsk_(live|test)_[A-Za-z0-9]{16,}/, // Stripe key
   /:\/\/[^/\s:@]+:[^/\s@]+@/, // credentials inside a URL
 ];
+
+/** CloudWatch evaluates at most one day of datapoints per alarm. */
+const ONE_DAY_SECONDS = 86400;
 
 /** CloudWatch accepts these periods, plus any multiple of 60 seconds. */
 function isValidPeriod(period: Duration): boolean {
@@ -153,6 +157,8 @@ function checkDefinition(def: Checkable): Problem[] {
     }
     if (deadMan.enabled && (deadMan.missingFor.toSeconds() < 60 || !deadMan.missingFor.isWholeMinutes())) {
       problems.push(problem(deadManAt('missingFor'), deadMan.missingFor.toString(), 'use a whole number of minutes, at least "1m"'));
+    } else if (deadMan.enabled && deadMan.missingFor.toSeconds() > ONE_DAY_SECONDS) {
+      problems.push(problem(deadManAt('missingFor'), deadMan.missingFor.toString(), 'CloudWatch evaluates at most one day of datapoints; use "1d" or less (an outage should be noticed in minutes)'));
     }
     if (env.capacity) {
       checkCapacity(env, def, at, problems);
@@ -241,22 +247,6 @@ function checkMigrations(def: Checkable, problems: Problem[]): void {
       problems.push(problem(at('timeout'), m.timeout.toString(), `it must be longer than 0s and at most "${MAX_MIGRATION_TIMEOUT}" (the deployment waits for the migration; split longer migrations or run them as a backfill outside the release)`));
     }
   });
-}
-
-function resolveMigrations(def: Parsed): Migration[] {
-  return (def.migrations ?? []).map((m) => ({
-    name: m.name,
-    phase: m.phase,
-    command: m.command,
-    image: m.image ?? def.workload.container?.image ?? '',
-    backwardCompatible: m.backwardCompatible ?? m.phase === MigrationPhase.EXPAND,
-    codeReleasedIn: m.codeReleasedIn,
-    timeout: m.timeout ?? Duration.minutes(10),
-  }));
-}
-
-function isProduction(env: EnvironmentInput): boolean {
-  return env.production ?? (env.name === 'prod' || env.name === 'production');
 }
 
 function checkPlainEnvironment(vars: Record<string, string>, at: PropertyKey[], problems: Problem[]): void {
@@ -368,6 +358,12 @@ function checkEvaluation(evaluation: Evaluation, at: PropertyKey[], problems: Pr
   if (!isValidPeriod(evaluation.period)) {
     problems.push(problem([...at, 'period'], evaluation.period.toString(), 'CloudWatch periods are 10s, 30s or a whole number of minutes'));
   }
+  const window = evaluation.period.toSeconds() * evaluation.evaluationPeriods;
+  if (isValidPeriod(evaluation.period) && window > ONE_DAY_SECONDS) {
+    problems.push(
+      problem([...at, 'evaluationPeriods'], evaluation.evaluationPeriods, `${evaluation.evaluationPeriods} periods of ${evaluation.period} span more than one day, which CloudWatch refuses; use fewer periods or a shorter period`),
+    );
+  }
   if (evaluation.datapointsToAlarm > evaluation.evaluationPeriods) {
     problems.push(
       problem([...at, 'datapointsToAlarm'], evaluation.datapointsToAlarm, `it must not exceed evaluationPeriods (${evaluation.evaluationPeriods})`),
@@ -440,138 +436,3 @@ function checkCapacity(env: EnvironmentInput, def: Checkable, at: (...rest: Prop
   }
 }
 
-function resolveRollout(env: EnvironmentInput): Rollout {
-  const { strategy } = env.rollout;
-  let stages: readonly Stage[] = [];
-  if (strategy === RolloutStrategy.BLUE_GREEN) {
-    stages = env.rollout.stages ?? blueGreenStages();
-  } else if (strategy === RolloutStrategy.LINEAR) {
-    stages = env.rollout.stages ?? linearDefaultStages();
-  } else if (strategy === RolloutStrategy.CANARY) {
-    stages = env.rollout.stages ?? standardStages();
-  }
-  return {
-    strategy,
-    stages,
-    rolling: {
-      maxSurgePercent: env.rollout.rolling?.maxSurgePercent ?? 100,
-      maxUnavailablePercent: env.rollout.rolling?.maxUnavailablePercent ?? 0,
-    },
-    rationale: env.rollout.rationale,
-  };
-}
-
-/** Linear default: four equal steps of 25 % after the infrastructure stage, 10 minutes each. */
-function linearDefaultStages(): Stage[] {
-  const [infrastructure, canary] = standardStages();
-  return [
-    infrastructure,
-    ...[25, 50, 75, 100].map((trafficPercent) => ({
-      name: `step-${trafficPercent}`,
-      trafficPercent,
-      bake: Duration.minutes(10),
-      validation: canary.validation,
-      rollbackTrigger: canary.rollbackTrigger,
-    })),
-  ];
-}
-
-function resolveSecrets(def: Parsed, envName: string): SecretReference[] {
-  return (def.secrets ?? []).map((s) => ({
-    name: s.name,
-    envVar: s.envVar,
-    secretName: s.existing ? s.existing.secretName.replace(/\{env\}/g, envName) : `${def.service}/${envName}/${s.name}`,
-    generated: s.generate !== undefined,
-    rotationDays: s.generate ? s.generate.rotation.toSeconds() / 86400 : undefined,
-    length: s.generate?.length,
-  }));
-}
-
-function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDefinition {
-  const environments: EnvironmentDefinition[] = def.environments.map((env, order) => {
-    const production = isProduction(env);
-    const desiredCount = env.capacity?.desiredCount ?? def.workload.container?.desiredCount ?? 1;
-    const { minCount, maxCount } = env.capacity ?? {};
-    return {
-      name: env.name,
-      order,
-      production,
-      approval: env.approval ?? production,
-      account: env.account,
-      region: env.region,
-      rollout: resolveRollout(env),
-      capacity: {
-        desiredCount,
-        scaling:
-          minCount !== undefined && maxCount !== undefined
-            ? { minCount, maxCount, targetCpuPercent: env.capacity?.targetCpuPercent ?? 60 }
-            : undefined,
-      },
-      alarms: resolveAlarmPolicy(def.alarms, env.alarms),
-      deadMansSwitch: resolveDeadMansSwitch(def.deadMansSwitch, env.deadMansSwitch),
-      retention: env.retention ?? (production ? RetentionPolicy.RETAIN : RetentionPolicy.DESTROY),
-      secrets: resolveSecrets(def, env.name),
-      certificateArn: env.certificateArn,
-    };
-  });
-  return {
-    service: def.service,
-    description: def.description,
-    owners: def.owners,
-    workload: def.workload,
-    environments,
-    delivery: def.delivery ? resolveDelivery(def.delivery, environments) : undefined,
-    rollbackBudgets: {
-      featureFlag: def.rollbackBudgets?.featureFlag ?? Duration.minutes(1),
-      configuration: def.rollbackBudgets?.configuration ?? Duration.minutes(5),
-      code: def.rollbackBudgets?.code ?? Duration.minutes(15),
-    },
-    featureFlags: (def.featureFlags ?? []).map((f) => ({
-      name: f.name,
-      description: f.description,
-      enabled: f.enabled ?? false,
-      killSwitch: f.killSwitch ?? true,
-      rollout: f.rollout ? { internalFirst: f.rollout.internalFirst ?? false, percent: f.rollout.percent } : undefined,
-    })),
-    smokeTests: def.smokeTests ? resolveSmokeTests(def.smokeTests) : undefined,
-    migrations: resolveMigrations(def),
-    dora: def.dora,
-    communication: {
-      before: def.communication?.before ?? `Announce the release and its window in ${def.owners.channel}; ${def.owners.primary} confirms they are on call.`,
-      during: def.communication?.during ?? `Post each stage as it starts and passes in ${def.owners.channel}.`,
-      ifIssues:
-        def.communication?.ifIssues ??
-        `${def.owners.primary} decides on rollback (backup ${def.owners.backup}); post status in ${def.owners.channel} every 15 minutes until resolved.`,
-      checklist: def.communication?.checklist ?? [],
-    },
-    strict: def.strict ?? false,
-    runbookBaseUrl: def.runbookBaseUrl,
-    baseDirectory: path.resolve(baseDirectory),
-  };
-}
-
-/** Field names a strict object accepts at `at` in the definition schema (for suggestions). */
-function knownKeysAt(at: readonly PropertyKey[]): string[] {
-  let schema: z.core.$ZodType | undefined = serviceDefinitionSchema;
-  const unwrap = (s: z.core.$ZodType): z.core.$ZodType => {
-    let current = s;
-    for (;;) {
-      const def = current._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; out?: z.core.$ZodType; in?: z.core.$ZodType };
-      if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') && def.innerType) {
-        current = def.innerType;
-      } else if (def.type === 'pipe' && def.in) {
-        current = def.in;
-      } else {
-        return current;
-      }
-    }
-  };
-  for (const key of at) {
-    if (!schema) return [];
-    const def = unwrap(schema)._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
-    schema = typeof key === 'number' ? def.element : def.shape?.[String(key)];
-  }
-  if (!schema) return [];
-  const def = unwrap(schema)._zod.def as unknown as { shape?: Record<string, z.core.$ZodType> };
-  return Object.keys(def.shape ?? {}).filter((k) => k !== '$schema' && k !== 'value');
-}

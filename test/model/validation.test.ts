@@ -627,6 +627,17 @@ const cases: Case[] = [
     ['workload.container.desiredCount is 2; it is outside environments[1].capacity minCount (3) to maxCount (6); set environments[1].capacity.desiredCount between them'],
   ],
 
+  [
+    'an evaluation window longer than one day',
+    (d) => (d.alarms = { evaluation: { period: '1h', evaluationPeriods: 25 } }),
+    ['alarms.evaluation.evaluationPeriods is 25; 25 periods of 1h span more than one day, which CloudWatch refuses; use fewer periods or a shorter period'],
+  ],
+  [
+    "a dead-man's switch waiting more than one day",
+    (d) => (d.deadMansSwitch = { missingFor: '2d' }),
+    ['deadMansSwitch.missingFor is "2d"; CloudWatch evaluates at most one day of datapoints; use "1d" or less (an outage should be noticed in minutes)'],
+  ],
+
   // Several problems at once
   [
     'several schema problems, all reported',
