@@ -54,7 +54,7 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
   afterAll(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
   test('npm pack builds first (prepack)', () => {
-    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts).toMatchObject({ prepack: 'npm run build', build: 'node scripts/build.js' });
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts).toMatchObject({ prepack: 'npm run build', build: 'node bin/build.js' });
   });
 
   test('the tarball holds compiled JavaScript, declarations, the schema and an executable CLI; no tests, examples, bench or quick-start app', () => {
