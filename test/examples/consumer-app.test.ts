@@ -38,7 +38,7 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
     app = path.join(tmp, 'consumer-app');
     // Build and pack a staged copy, so parallel runs never race on the working tree's dist/.
     const stage = path.join(tmp, 'glidepath');
-    run(process.execPath, [path.join(ROOT, 'scripts', 'build.js'), path.join(stage, 'dist')], ROOT);
+    run(process.execPath, [path.join(ROOT, 'bin', 'build.js'), path.join(stage, 'dist')], ROOT);
     for (const file of ['package.json', 'README.md', 'schema']) {
       fs.cpSync(path.join(ROOT, file), path.join(stage, file), { recursive: true });
     }
