@@ -14,6 +14,7 @@ import { DeploymentSafetyChecks } from '../constructs/aws/deployment-safety-chec
 import { PipelineStack } from '../constructs/aws/pipeline-stack';
 import { addDeploymentStacks, renderStackRunbook } from '../constructs/aws/synthesize';
 import { loadDefinitionFile } from '../lib/model/load';
+import type { ServiceDefinition } from '../lib/model/service-definition';
 import { githubWorkflow } from '../lib/pipeline/github-workflow';
 import { runbookFileName } from '../lib/runbook/anchors';
 import { RunbookTarget } from '../lib/runbook/facts';
@@ -28,7 +29,12 @@ const PIPELINE_EXAMPLES = ['examples/checkout/definition.yaml'];
 const KUBERNETES_EXAMPLES = ['examples/checkout/definition.yaml', 'examples/storefront-web/definition.yaml'];
 
 const root = path.resolve(__dirname, '..');
-const load = (file: string) => loadDefinitionFile(path.join(root, file));
+// Each example is loaded and validated once, however many targets render it.
+const loaded = new Map<string, ServiceDefinition>();
+const load = (file: string): ServiceDefinition => {
+  if (!loaded.has(file)) loaded.set(file, loadDefinitionFile(path.join(root, file)));
+  return loaded.get(file)!;
+};
 
 // Render Kubernetes first, in memory: an invalid definition fails before anything is written.
 const kubernetesFiles = KUBERNETES_EXAMPLES.map(load).reduce<Record<string, string>>(
@@ -55,8 +61,10 @@ const write = (relative: string, text: string) => {
 };
 for (const stack of stacks) {
   write(`runbooks/${runbookFileName(stack.definition.service, stack.environmentDefinition.name, RunbookTarget.AWS)}`, renderStackRunbook(stack));
-  if (stack.definition.smokeTests) {
-    write(smokeTestsFileName(stack.definition.service), renderSmokeTestsFile(stack.definition.smokeTests));
+}
+for (const definition of AWS_EXAMPLES.map(load)) {
+  if (definition.smokeTests) {
+    write(smokeTestsFileName(definition.service), renderSmokeTestsFile(definition.smokeTests));
   }
 }
 for (const { file, stack } of pipelines) {

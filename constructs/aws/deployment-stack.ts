@@ -330,7 +330,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       signals,
       alarms: [...(this.alarms ? [...this.alarms.critical, ...this.alarms.warning, this.alarms.rollback] : []), ...(this.deadMansSwitch ? [this.deadMansSwitch.alarm] : [])],
     });
-    this.levelBounds = this.computeBounds(def, env);
+    this.levelBounds = this.computeBounds(def);
   }
 
   private reportDeviations(def: ServiceDefinition, env: EnvironmentDefinition): void {
@@ -348,7 +348,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
    * to the previous version at once) or redeploys the previous revision through the same schedule;
    * level 3 adds a stack update. Only the time until all traffic is on the good version counts.
    */
-  private computeBounds(def: ServiceDefinition, env: EnvironmentDefinition) {
+  private computeBounds(def: ServiceDefinition) {
     const steps = this.schedule.steps;
     const beforeFull = steps.slice(0, -1).reduce((acc, s) => acc.plus(s.bake), Duration.seconds(0));
     // A redeploy through the rollout counts until all traffic is on the good version.
@@ -383,7 +383,6 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         Annotations.of(this).addWarningV2('glidepath:rollback-budget', message);
       }
     }
-    void env;
     return { level2, level3 };
   }
 

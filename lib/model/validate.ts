@@ -148,7 +148,7 @@ function checkDefinition(def: Checkable): Problem[] {
     }
     checkRollout(env, def, at, problems);
     const alarms = resolveAlarmPolicy(def.alarms, env.alarms);
-    checkAlarms(alarms, env, def, at, production, problems);
+    checkAlarms(alarms, env, at, production, problems);
     const deadMan = resolveDeadMansSwitch(def.deadMansSwitch, env.deadMansSwitch);
     // Report the field where the user wrote the value: the environment's override if any, else the service's.
     const deadManAt = (key: 'enabled' | 'missingFor') => (env.deadMansSwitch?.[key] !== undefined ? at('deadMansSwitch', key) : ['deadMansSwitch', key]);
@@ -374,7 +374,6 @@ function checkEvaluation(evaluation: Evaluation, at: PropertyKey[], problems: Pr
 function checkAlarms(
   alarms: AlarmPolicy,
   env: EnvironmentInput,
-  def: Checkable,
   at: (...rest: PropertyKey[]) => PropertyKey[],
   production: boolean,
   problems: Problem[],
@@ -405,7 +404,6 @@ function checkAlarms(
   }
   checkEvaluation(alarms.evaluation, where('evaluation'), problems);
   checkEvaluation(alarms.rollbackTrigger.evaluation, where('rollbackTrigger', 'evaluation'), problems);
-  void def;
 }
 
 function checkCapacity(env: EnvironmentInput, def: Checkable, at: (...rest: PropertyKey[]) => PropertyKey[], problems: Problem[]): void {
