@@ -1,4 +1,6 @@
 import type { IConstruct } from 'constructs';
+import { AlarmSeverity } from '../plan/alarm-catalogue';
+import { Target } from '../targets/target';
 import type { MigrationPhase } from '../model/migrations';
 import type { Owners } from '../model/owners';
 import type { CommunicationPlan, DoraTargets } from '../model/release-practice';
@@ -7,23 +9,16 @@ import type { CompiledSchedule } from '../plan/schedule';
 import type { TimeBound } from '../plan/timing';
 import type { PipelineFacts } from './pipeline-facts';
 
-/** Where a runbook's commands run. */
-export enum RunbookTarget {
-  AWS = 'aws',
-  KUBERNETES = 'k8s',
-  /** A Pulumi stack (`constructs/pulumi`); its AWS or Kubernetes resources are managed by `pulumi up`. */
-  PULUMI = 'pulumi',
-}
+/**
+ * Where a runbook's commands run.
+ * @deprecated use `Target` (lib/targets), the one enum of targets.
+ */
+export const RunbookTarget = Target;
+/** @deprecated use `Target`. */
+export type RunbookTarget = Target;
 
-/** How loud an alarm is. */
-export enum AlarmSeverity {
-  /** Pages the on-call. */
-  CRITICAL = 'critical',
-  /** Notifies the channel. */
-  WARNING = 'warning',
-  /** Rolls an in-flight deployment back by itself. */
-  ROLLBACK = 'rollback',
-}
+// Severity is defined with the alarm catalogue (lib/plan); re-exported here for the runbook API.
+export { AlarmSeverity };
 
 /** A shell command with what it should print. */
 export interface RunbookCommand {
@@ -70,7 +65,7 @@ export interface RollbackLevelFact {
 export interface DeploymentContext {
   readonly service: string;
   readonly environment: string;
-  readonly target: RunbookTarget;
+  readonly target: Target;
   readonly owners: Owners;
   readonly description?: string;
   /** The stack or namespace the commands operate on. */
