@@ -6,3 +6,5 @@ export * from './timing';
 export * from './names';
 export * from './promotion';
 export * from './alarm-catalogue';
+export * from './strictness';
+export * from './rollout-plan';
