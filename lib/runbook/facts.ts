@@ -7,6 +7,7 @@ import type { CommunicationPlan, DoraTargets } from '../model/release-practice';
 import type { RollbackBudgets } from '../model/service-definition';
 import type { CompiledSchedule } from '../plan/schedule';
 import type { TimeBound } from '../plan/timing';
+import type { RunbookCommand } from './command';
 import type { PipelineFacts } from './pipeline-facts';
 
 /**
@@ -20,15 +21,7 @@ export type RunbookTarget = Target;
 // Severity is defined with the alarm catalogue (lib/plan); re-exported here for the runbook API.
 export { AlarmSeverity };
 
-/** A shell command with what it should print. */
-export interface RunbookCommand {
-  /** What the command does, one line. */
-  readonly description: string;
-  /** The exact command, with real resource names; must pass `bash -n`. */
-  readonly command: string;
-  /** What a good result looks like. */
-  readonly expected?: string;
-}
+export type { RunbookCommand } from './command';
 
 /** One alarm or alert, described the way on-call runbooks describe them. */
 export interface AlarmFact {
