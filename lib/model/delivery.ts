@@ -73,7 +73,10 @@ export const deliverySchema = z
     /** GitHub Actions settings. @default - no GitHub workflow */
     github: githubDeliverySchema.optional().describe('GitHub Actions settings: the OIDC roles that deploy.'),
     /** Where approvers review a release (a dashboard, a change ticket). @default - the repository's commit */
-    reviewUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional().describe("Where approvers review a release. Default: the repository's commits page."),
+    reviewUrl: z
+      .url({ protocol: /^https$/, error: 'must be an https URL' })
+      .regex(/^\S+$/, { error: 'must not contain spaces; write a space in a URL as "%20"' })
+      .optional().describe("Where approvers review a release. Default: the repository's commits page."),
   })
   .describe('How changes reach the environments: repository, branch, pipeline commands, waves, deploy roles.');
 

@@ -594,7 +594,7 @@ const cases: Case[] = [
     (d) => {
       d.environments[1].region = 'europe';
     },
-    ['environments[1].region is "europe"; it must be an AWS region such as "eu-west-1"'],
+    ['environments[1].region is "europe"; it must be an AWS region such as "eu-west-1", one of those in aws-cdk-lib\'s region facts'],
   ],
   [
     'a runbook URL that is not a URL',
