@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { loadDefinitionFile } from '../../lib/model/load';
 import { synthesizeArtifacts, Target, targetsFor } from '../artifacts';
 import { selectEnvironments, writeAll, type CommandContext } from './context';
+import { OutputError } from './output-writer';
 
 /** `glidepath synth <definition>`: templates, manifests and runbooks into a directory. */
 export function registerSynth(program: Command, { io }: CommandContext): void {
@@ -14,8 +15,11 @@ export function registerSynth(program: Command, { io }: CommandContext): void {
     .addOption(
       new Option('-t, --target <target...>', 'only these targets (default: every target the workload runs on)').choices(Object.values(Target)),
     )
-    .option('-o, --out <dir>', 'output directory', 'glidepath-out')
+    .option('-o, --out <dir>', 'output directory, replaced as a whole', 'glidepath-out')
     .action((file: string, opts: { env?: string[]; target?: Target[]; out: string }) => {
+      if (opts.out.trim() === '') {
+        throw new OutputError('--out is empty; name the output directory, e.g. --out glidepath-out');
+      }
       const definition = loadDefinitionFile(file);
       const environments = selectEnvironments(definition, opts.env);
       const targets = opts.target ?? targetsFor(definition);
@@ -23,7 +27,7 @@ export function registerSynth(program: Command, { io }: CommandContext): void {
         throw new Error(`${file}: "${definition.service}" is a function; the k8s target runs containers, use --target aws`);
       }
       const { files, warnings } = synthesizeArtifacts(definition, { environments, targets });
-      writeAll(opts.out, files);
+      writeAll(opts.out, files, io);
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
       io.out(Object.keys(files).map((f) => `wrote ${path.join(opts.out, f)}\n`).join(''));
     });

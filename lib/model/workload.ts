@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Duration } from './duration';
 import { durationField, positiveInt } from './private/fields';
-import { imageReferenceProblem } from './private/image-reference';
+import { imageReference } from './private/image-reference';
 
 /** Fargate-valid CPU units. */
 const FARGATE_CPU = [256, 512, 1024, 2048, 4096, 8192, 16384] as const;
@@ -21,14 +21,7 @@ const plainEnvironment = z.record(
  */
 export const containerWorkloadSchema = z.strictObject({
   /** Image reference, pinned by tag or digest (e.g. `public.ecr.aws/acme/checkout:1.42.0`). */
-  image: z
-    .string()
-    .min(1)
-    .superRefine((image, ctx) => {
-      const wrong = imageReferenceProblem(image);
-      if (wrong) ctx.addIssue({ code: 'custom', message: wrong, input: image });
-    })
-    .describe('Image reference, pinned by tag or digest, e.g. "public.ecr.aws/acme/checkout:1.42.0".'),
+  image: imageReference.describe('Image reference, pinned by tag or digest, e.g. "public.ecr.aws/acme/checkout:1.42.0".'),
   /** Port the container listens on. */
   port: z.number().int().min(1).max(65535).describe('Port the container listens on.'),
   /** HTTP path that answers 200 when the container is ready, e.g. `/healthz`. */

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Checks a container image reference as Docker and ECS parse it
  * (`[registry[:port]/]repository[:tag][@digest]`, see the distribution project's reference grammar),
@@ -45,3 +47,13 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const REGISTRY = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+
+/** A string field holding a pinned image reference. */
+export const imageReference = z
+  .string()
+  .min(1)
+  .superRefine((image, ctx) => {
+    const wrong = imageReferenceProblem(image);
+    if (wrong) ctx.addIssue({ code: 'custom', message: wrong, input: image });
+  });
