@@ -5,6 +5,7 @@ import { checkDelivery } from './delivery';
 import { Duration } from './duration';
 import type { EnvironmentInput } from './environment';
 import { DefinitionError, formatPath, formatValue, problem, problemsFromIssues, type Problem } from './problems';
+import { deployLimitProblems } from '../plan/deploy-limits';
 import { DOCUMENT, toPlainData } from './private/plain-data';
 import type { SourceLocation } from './private/source-document';
 import { RolloutStrategy } from './rollout';
@@ -101,7 +102,13 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
   if (problems.length > 0) {
     fail(problems);
   }
-  return resolveDefinition(parsed.data!, options.baseDirectory ?? process.cwd());
+  const resolved = resolveDefinition(parsed.data!, options.baseDirectory ?? process.cwd());
+  // What AWS would refuse at synthesis or deployment: names over their limits, a 4 KB Lambda environment, …
+  const limits = deployLimitProblems(resolved);
+  if (limits.length > 0) {
+    fail(limits);
+  }
+  return resolved;
 }
 
 /** `a.b[2]` → [`a.b[2]`, `a.b`, `a`]. */
