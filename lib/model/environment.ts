@@ -1,6 +1,8 @@
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { alarmPolicySchema, type AlarmPolicy } from './alarm-policy';
 import { deadMansSwitchSchema, type DeadMansSwitchPolicy } from './dead-mans-switch';
+import { AWS_REGIONS } from './private/aws-regions';
 import { dnsLabel, percent, positiveInt } from './private/fields';
 import { rolloutSchema, type Rollout } from './rollout';
 import type { SecretReference } from './secrets';
@@ -42,7 +44,13 @@ export const environmentSchema = z.strictObject({
   /** AWS region. @default - the CLI's environment */
   region: z
     .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as "eu-west-1"' })
+    .refine((region) => AWS_REGIONS.includes(region), {
+      error: (issue) => {
+        const near = closestRegion(issue.input as string);
+        return `must be an AWS region such as "eu-west-1"${near ? ` (did you mean "${near}"?)` : ''}, one of those in aws-cdk-lib's region facts`;
+      },
+    })
+    .meta({ enum: [...AWS_REGIONS] })
     .optional()
     .describe("AWS region, e.g. \"eu-west-1\". Default: the CLI's environment."),
   /** How a new version rolls out here. */
@@ -92,4 +100,11 @@ export interface EnvironmentDefinition {
   readonly retention: RetentionPolicy;
   readonly secrets: readonly SecretReference[];
   readonly certificateArn?: string;
+}
+
+/** The known region closest to a misspelt one, if it is close. */
+function closestRegion(written: string): string | undefined {
+  if (typeof written !== 'string' || written.length > 40) return undefined;
+  const best = closest(written, [...AWS_REGIONS]);
+  return distance(written, best) <= 2 ? best : undefined;
 }
