@@ -56,7 +56,15 @@ export interface ProgressiveFargateServiceProps {
   readonly certificate?: elbv2.IListenerCertificate;
   /** Port of the test listener that reaches the new version before production traffic. @default 9000 */
   readonly testListenerPort?: number;
+  /**
+   * Requests a target group needs in one alarm period before its own error rate counts (see
+   * `ServiceSignals.versionErrorRatePercent`). @default 10
+   */
+  readonly minimumRequests?: number;
 }
+
+/** Requests per period below which a target group's error rate is not judged. */
+const MINIMUM_REQUESTS = 10;
 
 /** Port mapping name, used by the load balancer target. */
 const CONTAINER_NAME = 'app';
@@ -331,6 +339,17 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         dimensionsMap: { ClusterName: this.clusterName, ServiceName: this.props.serviceName },
         statistic: 'Average',
       });
+    const minimumRequests = this.props.minimumRequests ?? MINIMUM_REQUESTS;
+    // Each target group on its own traffic: ECS swaps the two between deployments, so the new
+    // version may be behind either; the load balancer as a whole adds its own 5xx (no healthy target).
+    const groups = [this.primaryTargetGroup, ...(this.alternateTargetGroup ? [this.alternateTargetGroup] : [])];
+    const usingMetrics: Record<string, cloudwatch.IMetric> = { errors, elbErrors, requests };
+    const ratios = groups.map((group, i) => {
+      usingMetrics[`tg${i}Errors`] = group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' });
+      usingMetrics[`tg${i}Requests`] = group.metrics.requestCount({ statistic: 'Sum' });
+      return `IF(FILL(tg${i}Requests, 0) >= ${minimumRequests}, 100 * FILL(tg${i}Errors, 0) / tg${i}Requests, 0)`;
+    });
+    ratios.push(`IF(FILL(requests, 0) >= ${minimumRequests}, 100 * (FILL(errors, 0) + FILL(elbErrors, 0)) / requests, 0)`);
     return {
       // Target and load balancer 5xx both fail users; an idle service has no error rate.
       errorRatePercent: new cloudwatch.MathExpression({
@@ -338,6 +357,13 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         usingMetrics: { errors, elbErrors, requests },
         label: 'Error rate (%)',
       }),
+      versionErrorRatePercent: new cloudwatch.MathExpression({
+        // MAX of an array is the per-datapoint maximum (MAX of one series would be a single number).
+        expression: `MAX([${ratios.join(', ')}])`,
+        usingMetrics,
+        label: 'Error rate of the worst target group (%)',
+      }),
+      minimumRequests,
       latencyP99Ms: latency('p99'),
       latencyP95Ms: latency('p95'),
       requests,
