@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
 import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
@@ -54,6 +55,21 @@ export interface ProgressiveFargateServiceProps {
   readonly removalPolicy?: RemovalPolicy;
   /** Serve HTTPS with this certificate (and redirect HTTP). @default - HTTP on port 80 */
   readonly certificate?: elbv2.IListenerCertificate;
+  /**
+   * TLS policy of the HTTPS listener.
+   * @default elbv2.SslPolicy.TLS13_12_PQ (TLS 1.3 and 1.2, with post-quantum key exchange)
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+  /**
+   * User (and group) the application container runs as, as in a Dockerfile's `USER`; never root.
+   * @default "1000:1000"
+   */
+  readonly user?: string;
+  /**
+   * Refuse to delete the load balancer until this is turned off.
+   * @default - true when `removalPolicy` is RETAIN
+   */
+  readonly deletionProtection?: boolean;
   /** Port of the test listener that reaches the new version before production traffic. @default 9000 */
   readonly testListenerPort?: number;
   /**
@@ -134,6 +150,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       secrets,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: CONTAINER_NAME }),
       readonlyRootFilesystem: true,
+      user: props.user ?? DEFAULT_CONTAINER_USER,
       // Give in-flight requests time to finish after the load balancer stops sending new ones.
       stopTimeout: CdkDuration.seconds(30),
     });
@@ -148,6 +165,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       vpc,
       internetFacing: true,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,
     });
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions-EC23',
@@ -209,7 +227,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
         certificates: [props.certificate],
-        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_PQ,
         defaultAction: notFound,
       });
       this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });

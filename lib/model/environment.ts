@@ -4,6 +4,7 @@ import { deadMansSwitchSchema, type DeadMansSwitchPolicy } from './dead-mans-swi
 import { dnsLabel, percent, positiveInt } from './private/fields';
 import { rolloutSchema, type Rollout } from './rollout';
 import type { SecretReference } from './secrets';
+import { tlsSchema, type Tls } from './tls';
 
 /** What happens to stateful resources (secrets, keys, log groups) when the stack is deleted. */
 export enum RetentionPolicy {
@@ -58,7 +59,12 @@ export const environmentSchema = z.strictObject({
     .enum(RetentionPolicy)
     .optional()
     .describe('What happens to secrets, keys and log groups when the stack is deleted. Default: "retain" in production, "destroy" elsewhere.'),
-  /** ACM certificate for HTTPS on the load balancer. @default - HTTP only */
+  /** HTTPS on the load balancer. @default - none: production container services must set it */
+  tls: tlsSchema.optional(),
+  /**
+   * ACM certificate for HTTPS on the load balancer. @default - HTTP only
+   * @deprecated use `tls.certificateArn`
+   */
   certificateArn: z
     .string()
     .regex(/^arn:aws[-a-z]*:acm:/, { error: 'must be an ACM certificate ARN' })
@@ -91,5 +97,8 @@ export interface EnvironmentDefinition {
   readonly deadMansSwitch: DeadMansSwitchPolicy;
   readonly retention: RetentionPolicy;
   readonly secrets: readonly SecretReference[];
+  /** @deprecated use `tls` */
   readonly certificateArn?: string;
+  /** HTTPS on the load balancer; absent when the definition says nothing. */
+  readonly tls?: Tls;
 }
