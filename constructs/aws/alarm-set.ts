@@ -63,14 +63,20 @@ export class AlarmSet extends Construct implements IRunbookContributor {
   constructor(scope: Construct, id: string, private readonly props: AlarmSetProps) {
     super(scope, id);
     const { policy, signals } = props;
+    // Rollback and paging judge each version on its own traffic, so a canary's errors are not
+    // diluted by the stable version's; warnings keep the service-wide rate.
+    const versionRate = signals.versionErrorRatePercent ?? signals.errorRatePercent;
+    const perVersion = signals.versionErrorRatePercent
+      ? ` of the worst version on its own traffic${signals.minimumRequests !== undefined ? ` (from ${signals.minimumRequests} requests a period)` : ''}`
+      : '';
     const specs: AlarmSpec[] = [
       {
         kind: 'rollback-error-rate',
         severity: AlarmSeverity.ROLLBACK,
-        metric: signals.errorRatePercent,
+        metric: versionRate,
         threshold: policy.rollbackTrigger.errorRatePercent,
         unit: '%',
-        what: `error rate (${policy.rollbackTrigger.errorRateMultiplier}× the ${policy.rollbackTrigger.baselineErrorRatePercent}% baseline)`,
+        what: `error rate${perVersion} (${policy.rollbackTrigger.errorRateMultiplier}× the ${policy.rollbackTrigger.baselineErrorRatePercent}% baseline)`,
         evaluation: policy.rollbackTrigger.evaluation,
         meaning: `Errors reached ${policy.rollbackTrigger.errorRateMultiplier}× their normal level; a deployment in progress rolls back automatically.`,
         impact: 'Some users see errors. During a deployment, traffic returns to the previous version.',
@@ -82,10 +88,10 @@ export class AlarmSet extends Construct implements IRunbookContributor {
       {
         kind: 'critical-error-rate',
         severity: AlarmSeverity.CRITICAL,
-        metric: signals.errorRatePercent,
+        metric: versionRate,
         threshold: policy.critical.errorRatePercent,
         unit: '%',
-        what: 'error rate',
+        what: `error rate${perVersion}`,
         evaluation: policy.evaluation,
         meaning: `${policy.critical.errorRatePercent}% or more of requests fail.`,
         impact: 'A significant share of users cannot complete requests.',

@@ -6,6 +6,7 @@ import { AWS_REGIONS } from './private/aws-regions';
 import { dnsLabel, percent, positiveInt } from './private/fields';
 import { rolloutSchema, type Rollout } from './rollout';
 import type { SecretReference } from './secrets';
+import { tlsSchema, type Tls } from './tls';
 
 /** What happens to stateful resources (secrets, keys, log groups) when the stack is deleted. */
 export enum RetentionPolicy {
@@ -66,7 +67,12 @@ export const environmentSchema = z.strictObject({
     .enum(RetentionPolicy)
     .optional()
     .describe('What happens to secrets, keys and log groups when the stack is deleted. Default: "retain" in production, "destroy" elsewhere.'),
-  /** ACM certificate for HTTPS on the load balancer. @default - HTTP only */
+  /** HTTPS on the load balancer. @default - none: production container services must set it */
+  tls: tlsSchema.optional(),
+  /**
+   * ACM certificate for HTTPS on the load balancer. @default - HTTP only
+   * @deprecated use `tls.certificateArn`
+   */
   certificateArn: z
     .string()
     .regex(/^arn:aws[-a-z]*:acm:/, { error: 'must be an ACM certificate ARN' })
@@ -99,7 +105,10 @@ export interface EnvironmentDefinition {
   readonly deadMansSwitch: DeadMansSwitchPolicy;
   readonly retention: RetentionPolicy;
   readonly secrets: readonly SecretReference[];
+  /** @deprecated use `tls` */
   readonly certificateArn?: string;
+  /** HTTPS on the load balancer; absent when the definition says nothing. */
+  readonly tls?: Tls;
 }
 
 /** The known region closest to a misspelt one, if it is close. */
