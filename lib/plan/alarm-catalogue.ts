@@ -85,6 +85,8 @@ export interface AlarmDefinition {
 
 /** Options of `alarmCatalogue`. */
 export interface AlarmCatalogueOptions {
+  /** The dead-man's switch policy; its alarm is left out when absent or disabled. @default - none */
+  readonly deadMansSwitch?: DeadMansSwitchPolicy;
   /** Whether the workload has CPU and memory to watch (containers do, functions do not). @default true */
   readonly saturation?: boolean;
   /** Add the always-firing WATCHDOG (Prometheus targets). @default false */
@@ -122,8 +124,9 @@ export function alarmTimeToDetect(alarm: AlarmDefinition): Duration | undefined 
  * (missing data is breaching) and, for Prometheus, the Watchdog. Disabled alarms or switches are
  * left out. Every target builds its alarms from this list and nothing else.
  */
-export function alarmCatalogue(policy: AlarmPolicy, deadMansSwitch: DeadMansSwitchPolicy, options: AlarmCatalogueOptions = {}): AlarmDefinition[] {
+export function alarmCatalogue(policy: AlarmPolicy, options: AlarmCatalogueOptions = {}): AlarmDefinition[] {
   const alarms: AlarmDefinition[] = [];
+  const deadMansSwitch = options.deadMansSwitch;
   if (policy.enabled) {
     const { rollbackTrigger: trigger, critical, warning, evaluation } = policy;
     alarms.push(
@@ -235,7 +238,7 @@ export function alarmCatalogue(policy: AlarmPolicy, deadMansSwitch: DeadMansSwit
       );
     }
   }
-  if (deadMansSwitch.enabled) {
+  if (deadMansSwitch?.enabled) {
     alarms.push({
       kind: AlarmKind.DEAD_MANS_SWITCH,
       severity: AlarmSeverity.CRITICAL,
