@@ -239,20 +239,7 @@ export function alarmCatalogue(policy: AlarmPolicy, options: AlarmCatalogueOptio
     }
   }
   if (deadMansSwitch?.enabled) {
-    alarms.push({
-      kind: AlarmKind.DEAD_MANS_SWITCH,
-      severity: AlarmSeverity.CRITICAL,
-      signal: AlarmSignal.HEARTBEAT,
-      what: 'heartbeat',
-      missingFor: deadMansSwitch.missingFor,
-      triggersRollback: false,
-      meaning: `The service stopped reporting for ${deadMansSwitch.missingFor}: it is down, scaled to zero, or its metrics no longer arrive.`,
-      impact: 'Every other alarm of this service is blind while this one fires; users may be fully affected. Treat it as an outage until proven otherwise.',
-      mitigation: [
-        'If nothing of the service runs, restore capacity first, then roll back the last change (level 2).',
-        'If the service runs and serves traffic, the metrics pipeline is broken: fix it; until then the other alarms cannot be trusted.',
-      ],
-    });
+    alarms.push(deadMansSwitchAlarm(deadMansSwitch.missingFor));
   }
   if (options.watchdog) {
     alarms.push({
@@ -267,6 +254,27 @@ export function alarmCatalogue(policy: AlarmPolicy, options: AlarmCatalogueOptio
     });
   }
   return alarms;
+}
+
+/**
+ * The dead-man's switch: fires when no data at all arrived for `missingFor` (missing data is
+ * breaching). Exported for constructs that make the switch alone (`DeadMansSwitch`).
+ */
+export function deadMansSwitchAlarm(missingFor: Duration): AlarmDefinition {
+  return {
+    kind: AlarmKind.DEAD_MANS_SWITCH,
+    severity: AlarmSeverity.CRITICAL,
+    signal: AlarmSignal.HEARTBEAT,
+    what: 'heartbeat',
+    missingFor,
+    triggersRollback: false,
+    meaning: `The service stopped reporting for ${missingFor}: it is down, scaled to zero, or its metrics no longer arrive.`,
+    impact: 'Every other alarm of this service is blind while this one fires; users may be fully affected. Treat it as an outage until proven otherwise.',
+    mitigation: [
+      'If nothing of the service runs, restore capacity first, then roll back the last change (level 2).',
+      'If the service runs and serves traffic, the metrics pipeline is broken: fix it; until then the other alarms cannot be trusted.',
+    ],
+  };
 }
 
 /** The catalogue entry of one kind, or an error naming the kinds there are. */
