@@ -28,13 +28,13 @@ export interface DeploymentChartProps extends Omit<ChartProps, 'namespace'> {
   readonly definition: ServiceDefinition;
   /** Name of the environment to render. */
   readonly environment: string;
-  /** Prometheus as seen from the Argo Rollouts controller. @default 'http://prometheus-operated.monitoring.svc:9090' */
+  /** Prometheus as seen from the Argo Rollouts controller. @default - the environment's `kubernetes.prometheusAddress` */
   readonly prometheusAddress?: string;
-  /** Prometheus scrape interval of the workload. @default 30s */
+  /** Prometheus scrape interval of the workload. @default - the environment's `kubernetes.scrapeInterval` */
   readonly scrapeInterval?: Duration;
-  /** The Ingress. @default - class `nginx`, every host */
+  /** The Ingress. @default - the environment's `kubernetes.ingress` */
   readonly ingress?: WorkloadIngressOptions;
-  /** HTTP path of the workload's Prometheus metrics. @default '/metrics' */
+  /** HTTP path of the workload's Prometheus metrics. @default - the environment's `kubernetes.metrics.path` */
   readonly metricsPath?: string;
   /**
    * Path of the written manifest, as the runbook's `kubectl apply` and `kubectl diff` name it
@@ -91,7 +91,13 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
     const names = new ResourceNames(definition.service, env.name);
     const namespace = names.base;
     this.namespaceName = namespace;
-    const scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
+    const kube = env.kubernetes;
+    const scrapeInterval = props.scrapeInterval ?? kube.scrapeInterval;
+    if (kube.metrics.port === container.port) {
+      throw new Error(
+        `kubernetes.metrics.port is ${kube.metrics.port}, the same as workload.container.port; serve metrics on their own port (e.g. 9090) so they stay out of the Services and the Ingress`,
+      );
+    }
 
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -132,12 +138,17 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       namespace,
       selector: selectorLabels,
       job: definition.service,
-      path: props.metricsPath,
+      path: props.metricsPath ?? kube.metrics.path,
+      port: 'metrics',
       interval: scrapeInterval,
+      labels: { ...kube.monitoringLabels },
     });
     const signals = PrometheusSignals.forWorkload({
       namespace,
       job: definition.service,
+      requestsMetric: kube.metrics.requestsMetric,
+      statusLabel: kube.metrics.statusLabel,
+      durationHistogram: kube.metrics.durationHistogram,
       // The Prometheus counterpart of the CloudWatch Glidepath/Heartbeat metric.
       heartbeatMetric: env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT ? DeploymentChart.HEARTBEAT_METRIC : undefined,
     });
@@ -155,8 +166,9 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         rollbackTrigger: env.alarms.rollbackTrigger,
         p99LatencyMs: env.alarms.critical.p99LatencyMs,
         rolloutName: definition.service,
-        prometheusAddress: props.prometheusAddress,
+        prometheusAddress: props.prometheusAddress ?? kube.prometheusAddress,
         scrapeInterval,
+        minimumRequests: kube.minimumRequests,
         measurements: blueGreen ? measurementsIn(stages[stages.length - 1].bake) : undefined,
         healthMeasurements: blueGreen ? Math.min(3, test ? measurementsIn(test.bake) : 3) : undefined,
       });
@@ -196,7 +208,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       smokeTests: this.smokeTests,
       gate: this.migrations?.podGate(),
       selectorLabels,
-      ingress: props.ingress,
+      ingress: props.ingress ?? { className: kube.ingress.className, host: kube.ingress.host, paths: kube.ingress.paths },
+      metricsPort: kube.metrics.port,
       configurationRollbackBudget: definition.rollbackBudgets.configuration,
     });
     enforceStrict(this.workload.schedule, env, definition.strict, definition.service);
@@ -211,6 +224,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       deadMansSwitch: env.deadMansSwitch,
       container: definition.service,
       scrapeInterval,
+      labels: { ...kube.monitoringLabels },
       runbookBaseUrl: definition.runbookBaseUrl,
       diagnosis: this.workload.diagnosisCommands(),
     });

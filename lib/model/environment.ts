@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alarmPolicySchema, type AlarmPolicy } from './alarm-policy';
 import { deadMansSwitchSchema, type DeadMansSwitchPolicy } from './dead-mans-switch';
+import { kubernetesSchema, type KubernetesSettings } from './kubernetes';
 import { dnsLabel, percent, positiveInt } from './private/fields';
 import { rolloutSchema, type Rollout } from './rollout';
 import type { SecretReference } from './secrets';
@@ -64,6 +65,8 @@ export const environmentSchema = z.strictObject({
     .regex(/^arn:aws[-a-z]*:acm:/, { error: 'must be an ACM certificate ARN' })
     .optional()
     .describe('ACM certificate ARN for HTTPS on the load balancer. Default: HTTP only.'),
+  /** Kubernetes settings here, merged over the service's. @default - the service's */
+  kubernetes: kubernetesSchema.optional(),
 }).describe('One environment the service ships to, in promotion order.');
 
 /** An environment as written. */
@@ -92,4 +95,6 @@ export interface EnvironmentDefinition {
   readonly retention: RetentionPolicy;
   readonly secrets: readonly SecretReference[];
   readonly certificateArn?: string;
+  /** Kubernetes target settings (Prometheus, analysis, Ingress, metrics). */
+  readonly kubernetes: KubernetesSettings;
 }

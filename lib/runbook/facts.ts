@@ -23,6 +23,8 @@ export enum AlarmSeverity {
   WARNING = 'warning',
   /** Rolls an in-flight deployment back by itself. */
   ROLLBACK = 'rollback',
+  /** Always fires, routed to a dead-man's-switch receiver, never to people (e.g. Prometheus `Watchdog`). */
+  HEARTBEAT = 'heartbeat',
 }
 
 /** A shell command with what it should print. */

@@ -1,3 +1,4 @@
+import { resolveKubernetes } from '../kubernetes';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { resolveAlarmPolicy } from '../alarm-policy';
@@ -103,6 +104,7 @@ export function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDe
       retention: env.retention ?? (production ? RetentionPolicy.RETAIN : RetentionPolicy.DESTROY),
       secrets: resolveSecrets(def, env.name),
       certificateArn: env.certificateArn,
+      kubernetes: resolveKubernetes(def.kubernetes, env.kubernetes),
     };
   });
   return {
