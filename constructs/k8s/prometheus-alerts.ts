@@ -7,7 +7,7 @@ import { AlarmSeverity, RunbookTarget, type AlarmFact, type IRunbookContributor,
 import type { PrometheusSignals } from './prometheus-signals';
 import { KubePrometheusRule, type AlertingRule, type PrometheusRuleSpec } from './private/crds';
 import { plain, promDuration } from './private/units';
-import { rateWindow } from './release-bounds';
+import { alertBounds, deadMansSwitchBounds, rateWindow } from './release-bounds';
 
 /** Props of `PrometheusAlerts`. */
 export interface PrometheusAlertsProps {
@@ -276,7 +276,7 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
       anchor: a.anchor,
       name: a.rule.alert,
       severity: a.kind === AlertKind.WATCHDOG ? AlarmSeverity.HEARTBEAT : critical ? AlarmSeverity.CRITICAL : AlarmSeverity.WARNING,
-      condition: `${a.rule.expr}${a.rule.for ? ` for ${a.rule.for}` : ''} (PrometheusRule ${ns}/${this.props.name})`,
+      condition: `${a.rule.expr}${a.rule.for ? ` for ${a.rule.for}` : ''}${this.timing(a)} (PrometheusRule ${ns}/${this.props.name})`,
       missingData:
         a.kind === AlertKind.WATCHDOG
           ? 'not applicable: the expression is a constant'
@@ -331,6 +331,19 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
                 'Otherwise escalate to the owning team in the release channel.',
               ]),
     };
+  }
+
+  /** The alert's time bound, from the same functions the scenario tests measure against. */
+  private timing(a: GeneratedAlert): string {
+    if (a.kind === AlertKind.DEAD_MANS_SWITCH) {
+      const b = deadMansSwitchBounds(a.window!.plus(a.holdFor), this.evaluationInterval);
+      return `; fires within ${b.latest} of the last good scrape`;
+    }
+    if (a.window && a.holdFor.toSeconds() > 0) {
+      const b = alertBounds(a.window, a.holdFor, this.props.scrapeInterval ?? Duration.seconds(30), this.evaluationInterval);
+      return `; fires within ${b.latest} of a sustained breach, not before ${b.earliest}`;
+    }
+    return '';
   }
 
   private label(): string {

@@ -220,14 +220,8 @@ export class WorkloadRunbook {
     if (!analysis) {
       return undefined;
     }
-    const failures = analysis.failureLimit + 1;
-    return timeBound(
-      [
-        { what: `detect: ${failures} failed measurement${failures > 1 ? 's' : ''} × ${analysis.interval}`, duration: analysis.interval.times(failures) },
-        { what: 'abort: the controller resets the canary weight and scales the stable version (estimate)', duration: Duration.seconds(30) },
-      ],
-      budget,
-    );
+    // The same bound the scenario tests measure (constructs/k8s/release-bounds.ts).
+    return timeBound([...analysis.bounds().parts], budget);
   }
 
   private restartCommand(): string {
