@@ -19,7 +19,7 @@ import type { SecretEnvironmentVariable } from './external-secrets';
 import type { FeatureFlags } from './feature-flags';
 import { KubeArgoRollout } from './private/crds';
 import { podTemplate, type ContainerSpec } from './private/pod-template';
-import { PROGRESS_DEADLINE_SECONDS, WorkloadRunbook } from './private/workload-runbook';
+import { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS, WorkloadRunbook } from './private/workload-runbook';
 
 /** How the workload is exposed outside the cluster. */
 export interface WorkloadIngressOptions {
@@ -160,6 +160,8 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
         spec: {
           ...(replicas !== undefined ? { replicas } : {}),
           revisionHistoryLimit: 5,
+          // An undo to a recent revision skips the steps (and analysis): rollback level 2 in minutes.
+          rollbackWindow: { revisions: ROLLBACK_WINDOW_REVISIONS },
           progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
           progressDeadlineAbort: true,
           selector: { matchLabels: this.selectorLabels },

@@ -49,7 +49,7 @@ export function analysisBounds(t: AnalysisTiming): AnalysisBounds {
   return {
     detect,
     abort: detect.plus(ARGO_ABORT_ESTIMATE),
-    parts: [...parts, { what: 'Argo Rollouts sets the canary weight to 0 / switches the active Service back (estimate)', duration: ARGO_ABORT_ESTIMATE }],
+    parts: [...parts, { what: 'Argo Rollouts aborts: all traffic back on the stable version (estimate)', duration: ARGO_ABORT_ESTIMATE }],
   };
 }
 

@@ -120,7 +120,9 @@ describe('DeploymentChart', () => {
   test('a service-published heartbeat is what the dead-man switch watches', () => {
     const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], { deadMansSwitch: { source: 'heartbeat' } });
     const rules = objectOf(Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' })), 'PrometheusRule').spec.groups[0].rules;
-    expect(rules.find((r: { alert: string }) => r.alert === 'DeadMansSwitch').expr).toBe('absent_over_time(glidepath_heartbeat_total{namespace="shop-dev",job="shop"}[4m])');
+    expect(rules.find((r: { alert: string }) => r.alert === 'DeadMansSwitch').expr).toBe(
+      'sum(absent_over_time(glidepath_heartbeat_total{namespace="shop-dev",job="shop"}[4m])) or (max(max_over_time(up{namespace="shop-dev",job="shop"}[4m])) < 1)',
+    );
   });
 
   test('says what rolls back without a human', () => {

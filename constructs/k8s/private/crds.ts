@@ -29,6 +29,7 @@ export interface LabelSelector {
 export interface RolloutSpec {
   readonly replicas?: number;
   readonly revisionHistoryLimit: number;
+  readonly rollbackWindow?: { readonly revisions: number };
   readonly progressDeadlineSeconds: number;
   readonly progressDeadlineAbort: boolean;
   readonly selector: LabelSelector;
