@@ -150,6 +150,33 @@ export function validateObject(m: Manifest): void {
   } catch (err) {
     throw new Error(`${where} is invalid: ${(err as Error).message}`);
   }
+  validateEmbeddedPodSpecs(m, where);
+}
+
+/**
+ * Pod and Job specs inside custom resources are untyped to their CRD schema
+ * (preserve-unknown-fields), but the controllers decode them as core types: validate them
+ * against kubernetes-models' `batch/v1` Job and `apps/v1` Deployment (pod template) schemas.
+ */
+export function validateEmbeddedPodSpecs(m: Manifest, where = `${m.kind} ${m.metadata?.name}`): void {
+  const check = (what: string, run: () => void) => {
+    try {
+      run();
+    } catch (err) {
+      throw new Error(`${where}: ${what} is not a valid core object: ${(err as Error).message}`);
+    }
+  };
+  if (m.kind === 'AnalysisTemplate') {
+    for (const metric of m.spec.metrics ?? []) {
+      const job = metric.provider?.job;
+      if (job) check(`metric ${metric.name}'s Job`, () => new Job({ metadata: { name: 'embedded', ...job.metadata }, spec: job.spec }).validate());
+    }
+  }
+  if (m.kind === 'Rollout') {
+    check('spec.template', () =>
+      new Deployment({ metadata: { name: 'embedded' }, spec: { selector: m.spec.selector, template: m.spec.template } }).validate(),
+    );
+  }
 }
 
 /** Every shell command in a set of runbook facts. */
