@@ -16,6 +16,7 @@ import { ExternalSecrets } from './external-secrets';
 import { FeatureFlags } from './feature-flags';
 import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
 import { MigrationJobs } from './migration-jobs';
+import { WorkloadNetworkPolicies } from './network-policies';
 import { SmokeTestAnalysis } from './smoke-test-analysis';
 import { WorkloadPodMonitor } from './pod-monitor';
 import { PrometheusAlerts } from './prometheus-alerts';
@@ -74,6 +75,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   public readonly migrations?: MigrationJobs;
   /** Present when the definition declares smoke tests and the rollout runs on Argo Rollouts. */
   public readonly smokeTests?: SmokeTestAnalysis;
+  /** Default-deny NetworkPolicies with the allowed paths. */
+  public readonly networkPolicies: WorkloadNetworkPolicies;
   /** Path of the manifest in the runbook's commands. */
   public readonly manifestPath: string;
 
@@ -214,6 +217,19 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
     });
     enforceStrict(this.workload.schedule, env, definition.strict, definition.service);
 
+    this.networkPolicies = new WorkloadNetworkPolicies(this, 'NetworkPolicies', {
+      name: definition.service,
+      namespace,
+      podLabels: selectorLabels,
+      servingPort: container.port,
+      metricsPort: kube.metrics.port,
+      ingressControllerNamespace: kube.ingress.controllerNamespace,
+      prometheusNamespace: namespaceOfServiceUrl(props.prometheusAddress ?? kube.prometheusAddress) ?? 'monitoring',
+      testerLabels: this.smokeTests ? SmokeTestAnalysis.POD_LABELS(definition.service) : undefined,
+      kubernetesApi: this.migrations?.podGate() !== undefined,
+      egress: kube.egress,
+    });
+
     this.alerts = new PrometheusAlerts(this, 'Alerts', {
       name: definition.service,
       namespace,
@@ -341,4 +357,9 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       expected: 'HTTP 200 from the health check',
     };
   }
+}
+
+/** The namespace of an in-cluster Service URL (`http://svc.NAMESPACE.svc:9090`), if it is one. */
+function namespaceOfServiceUrl(url: string): string | undefined {
+  return /^https?:\/\/[^./:]+\.([^./:]+)\.svc(\.|:|\/|$)/.exec(url)?.[1];
 }

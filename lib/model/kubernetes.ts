@@ -28,6 +28,8 @@ export const kubernetesIngressSchema = z.strictObject({
     .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: 'is not a host name such as "shop.example.com"' })
     .optional()
     .describe('Host name the Ingress answers. Default: every host (collides with other Ingresses of the same class on "/"; set it in a shared cluster).'),
+  /** Namespace of the ingress controller, allowed to reach the serving port. @default ingress-nginx */
+  controllerNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a namespace name such as "ingress-nginx"' }).optional().describe('Namespace of the ingress controller; the NetworkPolicy lets only it reach the serving port. Default "ingress-nginx".'),
   /** Path prefixes routed to the workload. @default ["/"] */
   paths: z
     .array(z.string().regex(/^\//, { error: 'must start with "/"' }))
@@ -70,8 +72,22 @@ export const kubernetesSchema = z
     ingress: kubernetesIngressSchema.optional().describe('The Ingress. Default: class "nginx", every host, path "/".'),
     /** The metrics the workload exposes. @default - the common Prometheus HTTP metric names on port 9090 */
     metrics: kubernetesMetricsSchema.optional().describe('The metrics the workload exposes; their names must match or every alert stays silent.'),
-    /** kubectl context the runbook's commands name. @default - the current context */
-    context: z.string().min(1).optional().describe("kubectl context of the environment's cluster, named by every runbook command. Default: the current context."),
+    /** Where the pods may connect besides DNS (the NetworkPolicy denies everything else). @default - nowhere */
+    egress: z
+      .array(
+        z.strictObject({
+          /** An IP block, e.g. `10.20.0.0/16` or `0.0.0.0/0`. */
+          cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { error: 'is not an IPv4 CIDR such as "10.20.0.0/16"' }).optional().describe('IPv4 block, e.g. "10.20.0.0/16".'),
+          /** A namespace in the cluster. */
+          namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a namespace name' }).optional().describe('A namespace in the cluster, e.g. "catalog-prod".'),
+          /** TCP port. */
+          port: positiveInt.max(65535, { error: 'must be a port between 1 and 65535' }).describe('TCP port.'),
+        }).refine((e) => (e.cidr === undefined) !== (e.namespace === undefined), {
+          error: 'needs exactly one of "cidr" (e.g. "10.20.0.0/16") or "namespace" (e.g. "catalog-prod")',
+        }),
+      )
+      .optional()
+      .describe('Where the pods may connect besides DNS; everything else is denied by the NetworkPolicy. Each entry needs cidr or namespace. Default: nowhere.'),
   })
   .describe('Kubernetes target settings: Prometheus, analysis, Ingress and metrics (merged field by field, environment over service).');
 
@@ -84,7 +100,7 @@ export interface KubernetesSettings {
   readonly prometheusAddress: string;
   readonly monitoringLabels: Readonly<Record<string, string>>;
   readonly minimumRequests: number;
-  readonly ingress: { readonly className: string; readonly host?: string; readonly paths: readonly string[] };
+  readonly ingress: { readonly className: string; readonly host?: string; readonly paths: readonly string[]; readonly controllerNamespace: string };
   readonly metrics: {
     readonly port: number;
     readonly path: string;
@@ -92,7 +108,7 @@ export interface KubernetesSettings {
     readonly statusLabel: string;
     readonly durationHistogram: string;
   };
-  readonly context?: string;
+  readonly egress: readonly { readonly cidr?: string; readonly namespace?: string; readonly port: number }[];
 }
 
 /** Merges Kubernetes settings, later layers winning field by field, over the defaults. */
@@ -107,7 +123,7 @@ export function resolveKubernetes(...layers: (KubernetesInput | undefined)[]): K
     prometheusAddress: pick('prometheusAddress') ?? DEFAULT_PROMETHEUS_ADDRESS,
     monitoringLabels: pick('monitoringLabels') ?? KUBE_PROMETHEUS_STACK_LABELS,
     minimumRequests: pick('minimumRequests') ?? 50,
-    ingress: { className: ingress.className ?? 'nginx', host: ingress.host, paths: ingress.paths ?? ['/'] },
+    ingress: { className: ingress.className ?? 'nginx', host: ingress.host, paths: ingress.paths ?? ['/'], controllerNamespace: ingress.controllerNamespace ?? 'ingress-nginx' },
     metrics: {
       port: metrics.port ?? 9090,
       path: metrics.path ?? '/metrics',
@@ -115,6 +131,6 @@ export function resolveKubernetes(...layers: (KubernetesInput | undefined)[]): K
       statusLabel: metrics.statusLabel ?? 'code',
       durationHistogram: metrics.durationHistogram ?? 'http_request_duration_seconds',
     },
-    context: pick('context'),
+    egress: pick('egress') ?? [],
   };
 }
