@@ -287,6 +287,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
           command: `kubectl apply --server-side -f ${this.manifestPath}`,
           expected: 'every object "serverside-applied" or "unchanged"',
         },
+        ...this.monitoringChecks(),
       ],
       // SmokeTestAnalysis contributes its own commands where the Rollout runs the checks.
       smoke: this.smokeTests ? [] : [this.smokeCommand()],
@@ -307,8 +308,67 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
     };
   }
 
+  /** A `kubectl get --raw` through the API server's service proxy to Prometheus, when it runs in the cluster. */
+  private prometheusApi(pathAndQuery: string): string | undefined {
+    const address = this.props.prometheusAddress ?? this.environmentDefinition.kubernetes.prometheusAddress;
+    const m = /^(https?):\/\/([^./:]+)\.([^./:]+)\.svc(?:\.cluster\.local)?(?::(\d+))?\/?$/.exec(address);
+    if (!m) return undefined;
+    const [, scheme, service, namespace, port] = m;
+    const target = `${scheme === 'https' ? 'https:' : ''}${service}:${port ?? (scheme === 'https' ? '443' : '80')}`;
+    return `kubectl get --raw "/api/v1/namespaces/${namespace}/services/${target}/proxy${pathAndQuery}"`;
+  }
+
+  /** After applying: Prometheus loaded the rules and scrapes the metrics the alerts read. */
+  private monitoringChecks(): RunbookCommand[] {
+    const group = this.alerts.spec.groups[0].name;
+    const labels = Object.entries(this.environmentDefinition.kubernetes.monitoringLabels).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const rules = this.prometheusApi('/api/v1/rules');
+    const requests = this.prometheusApi(`/api/v1/query?query=${encodeURIComponent(`count(${this.alerts.signals.requestsMetric}{${this.alerts.signals.matchers}})`)}`);
+    if (!rules || !requests) return [];
+    return [
+      {
+        description: `Check that Prometheus loaded the rule group (it selects PrometheusRules by labels: ${labels || 'none set'}); nothing is alerted otherwise`,
+        command: `${rules} | grep -o '"name":"${group}"'`,
+        expected: `"name":"${group}" (no output: the Prometheus's ruleSelector does not match kubernetes.monitoringLabels)`,
+      },
+      {
+        description: `Once pods run: check that Prometheus scrapes ${this.alerts.signals.requestsMetric} from them (a wrong metric name or port silences every alert and the analysis)`,
+        command: requests,
+        expected: '"result":[{…"value":[…,"N"]}] with N at least the number of pods; "result":[] means not scraped or a different metric name (kubernetes.metrics)',
+      },
+    ];
+  }
+
   private preDeployCommands(): RunbookCommand[] {
     const env = this.environmentDefinition;
+    const kube = env.kubernetes;
+    const saturation = this.prometheusApi(`/api/v1/query?query=${encodeURIComponent('count(kube_pod_container_resource_limits) and count(container_cpu_usage_seconds_total)')}`);
+    const prerequisites: RunbookCommand[] = [
+      ...(this.workload.kind === 'Rollout'
+        ? [
+            { description: 'Check the Argo Rollouts kubectl plugin', command: 'kubectl argo rollouts version', expected: 'kubectl-argo-rollouts: v1.4 or later (rollbackWindow)' },
+            {
+              description: 'Check that the Argo Rollouts controller runs',
+              command: 'kubectl get pods --all-namespaces -l app.kubernetes.io/name=argo-rollouts',
+              expected: 'at least one pod Running and READY',
+            },
+          ]
+        : []),
+      {
+        description: `Check the ingress controller of class ${kube.ingress.className}`,
+        command: `kubectl get ingressclass ${kube.ingress.className}`,
+        expected: `one row${kube.ingress.host ? '' : '; no other Ingress of this class answers every host on the same path (this one has no host)'}`,
+      },
+      ...(saturation
+        ? [
+            {
+              description: 'Check that Prometheus answers and has kube-state-metrics and cAdvisor series (the CPU and memory alerts need them)',
+              command: saturation,
+              expected: '"status":"success" and a non-empty "result"',
+            },
+          ]
+        : []),
+    ];
     const crds = [
       ...(this.workload.kind === 'Rollout' ? ['rollouts.argoproj.io', 'analysistemplates.argoproj.io'] : []),
       'prometheusrules.monitoring.coreos.com',
@@ -316,6 +376,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       ...(this.secrets ? ['secretstores.external-secrets.io', 'externalsecrets.external-secrets.io'] : []),
     ];
     return [
+      ...prerequisites,
       {
         description: 'Check that the controllers this manifest needs are installed',
         command: `kubectl get crd ${crds.join(' ')}`,
