@@ -7,6 +7,7 @@ import { AlarmSeverity, RunbookTarget, type AlarmFact, type IRunbookContributor,
 import type { PrometheusSignals } from './prometheus-signals';
 import { KubePrometheusRule, type AlertingRule, type PrometheusRuleSpec } from './private/crds';
 import { plain, promDuration } from './private/units';
+import { alertBounds, deadMansSwitchBounds, rateWindow } from './release-bounds';
 
 /** Props of `PrometheusAlerts`. */
 export interface PrometheusAlertsProps {
@@ -32,6 +33,11 @@ export interface PrometheusAlertsProps {
    * @default 30s
    */
   readonly scrapeInterval?: Duration;
+  /**
+   * Labels the Prometheus selects rules by (kube-prometheus-stack: `release: <Helm release>`).
+   * @default - none: only a Prometheus with an empty rule selector loads the rule
+   */
+  readonly labels?: Record<string, string>;
   /** Base URL of the published runbooks. @default - relative links (`runbooks/<file>#<anchor>`) */
   readonly runbookBaseUrl?: string;
   /** Commands on-call runs first when any alert fires. @default - none */
@@ -102,7 +108,7 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
       groups: [{ name: `${props.service}.${props.environment}`, interval: promDuration(this.evaluationInterval), rules: this.alerts.map((a) => a.rule) }],
     };
     new KubePrometheusRule(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace },
+      metadata: { name: props.name, namespace: props.namespace, ...(props.labels ? { labels: props.labels } : {}) },
       spec: this.spec,
     });
   }
@@ -120,8 +126,7 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
   private buildAlerts(scrape: Duration): GeneratedAlert[] {
     const { policy, signals, deadMansSwitch, container } = this.props;
     const alerts: GeneratedAlert[] = [];
-    const rateWindow = (evaluation: Evaluation): Duration =>
-      Duration.seconds(Math.max(evaluation.period.toSeconds(), scrape.toSeconds() * 2));
+    const windowOf = (evaluation: Evaluation): Duration => rateWindow(evaluation.period, scrape);
     const holdFor = (evaluation: Evaluation): Duration => evaluation.period.times(evaluation.datapointsToAlarm);
     const threshold = (
       kind: AlertKind,
@@ -132,7 +137,7 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
       summary: string,
       description: string,
     ): void => {
-      const window = rateWindow(evaluation);
+      const window = windowOf(evaluation);
       const hold = holdFor(evaluation);
       alerts.push(
         this.alert(kind, severity, `(${query(promDuration(window))}) >= ${plain(value)}`, hold, summary, description, { threshold: value, window }),
@@ -224,13 +229,17 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
       );
     }
     const heartbeat = this.props.signals.heartbeat();
+    const w = promDuration(window);
+    // absent_over_time() alone stays quiet while targets exist but every scrape fails (up == 0):
+    // also fire when no target was up at any time in the window. Both sides aggregate away the
+    // pod labels, so the old and new pods of a rollout count together (no alert on pod churn).
     return this.alert(
       AlertKind.DEAD_MANS_SWITCH,
       'critical',
-      `absent_over_time(${heartbeat}[${promDuration(window)}])`,
+      `sum(absent_over_time(${heartbeat}[${w}])) or (max(max_over_time(${this.props.signals.up()}[${w}])) < 1)`,
       hold,
       `${this.label()}: no heartbeat for ${policy.missingFor}`,
-      `No sample of ${heartbeat} for ${policy.missingFor}: the workload is gone, not scraped, or not reporting. Missing data counts as an outage.`,
+      `No sample of ${heartbeat}, or no scrape target up, for ${policy.missingFor}: the workload is gone, down, not scraped, or not reporting. Missing data counts as an outage.`,
       { window },
     );
   }
@@ -266,15 +275,18 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
     return {
       anchor: a.anchor,
       name: a.rule.alert,
-      severity: critical ? AlarmSeverity.CRITICAL : AlarmSeverity.WARNING,
-      condition: `${a.rule.expr}${a.rule.for ? ` for ${a.rule.for}` : ''} (PrometheusRule ${ns}/${this.props.name})`,
+      severity: a.kind === AlertKind.WATCHDOG ? AlarmSeverity.HEARTBEAT : critical ? AlarmSeverity.CRITICAL : AlarmSeverity.WARNING,
+      condition: `${a.rule.expr}${a.rule.for ? ` for ${a.rule.for}` : ''}${this.timing(a)} (PrometheusRule ${ns}/${this.props.name})`,
       missingData:
         a.kind === AlertKind.WATCHDOG
           ? 'not applicable: the expression is a constant'
           : deadMan
             ? 'breaching: the alert is about missing data'
             : 'not breaching: without the metrics the expression is empty; the DeadMansSwitch alert covers missing data',
-      notifies: `Alertmanager, severity="${a.rule.labels.severity}"`,
+      notifies:
+        a.kind === AlertKind.WATCHDOG
+          ? 'Alertmanager, severity="none": route it to a dead-man\'s-switch receiver (a service that pages when it stops arriving), never to people'
+          : `Alertmanager, severity="${a.rule.labels.severity}"`,
       meaning: a.rule.annotations.description,
       impact: a.kind === AlertKind.WATCHDOG
         ? 'None while it fires. When it stops, no alert of any service in this Prometheus reaches you.'
@@ -319,6 +331,19 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
                 'Otherwise escalate to the owning team in the release channel.',
               ]),
     };
+  }
+
+  /** The alert's time bound, from the same functions the scenario tests measure against. */
+  private timing(a: GeneratedAlert): string {
+    if (a.kind === AlertKind.DEAD_MANS_SWITCH) {
+      const b = deadMansSwitchBounds(a.window!.plus(a.holdFor), this.evaluationInterval);
+      return `; fires within ${b.latest} of the last good scrape`;
+    }
+    if (a.window && a.holdFor.toSeconds() > 0) {
+      const b = alertBounds(a.window, a.holdFor, this.props.scrapeInterval ?? Duration.seconds(30), this.evaluationInterval);
+      return `; fires within ${b.latest} of a sustained breach, not before ${b.earliest}`;
+    }
+    return '';
   }
 
   private label(): string {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { alarmPolicySchema, type AlarmPolicy } from './alarm-policy';
 import { deadMansSwitchSchema, type DeadMansSwitchPolicy } from './dead-mans-switch';
 import { AWS_REGIONS } from './private/aws-regions';
+import { kubernetesSchema, type KubernetesSettings } from './kubernetes';
 import { dnsLabel, percent, positiveInt } from './private/fields';
 import { rolloutSchema, type Rollout } from './rollout';
 import type { SecretReference } from './secrets';
@@ -78,6 +79,8 @@ export const environmentSchema = z.strictObject({
     .regex(/^arn:aws[-a-z]*:acm:/, { error: 'must be an ACM certificate ARN' })
     .optional()
     .describe('ACM certificate ARN for HTTPS on the load balancer. Default: HTTP only.'),
+  /** Kubernetes settings here, merged over the service's. @default - the service's */
+  kubernetes: kubernetesSchema.optional(),
 }).describe('One environment the service ships to, in promotion order.');
 
 /** An environment as written. */
@@ -109,6 +112,8 @@ export interface EnvironmentDefinition {
   readonly certificateArn?: string;
   /** HTTPS on the load balancer; absent when the definition says nothing. */
   readonly tls?: Tls;
+  /** Kubernetes target settings (Prometheus, analysis, Ingress, metrics). */
+  readonly kubernetes: KubernetesSettings;
 }
 
 /** The known region closest to a misspelt one, if it is close. */

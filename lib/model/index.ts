@@ -5,6 +5,7 @@ export * from './delivery';
 export * from './duration';
 export * from './environment';
 export * from './feature-flags';
+export * from './kubernetes';
 export * from './load';
 export * from './migrations';
 export * from './owners';

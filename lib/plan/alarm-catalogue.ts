@@ -11,6 +11,8 @@ export enum AlarmSeverity {
   WARNING = 'warning',
   /** Rolls an in-flight deployment back by itself. */
   ROLLBACK = 'rollback',
+  /** Always fires, routed to a dead-man's-switch receiver, never to people (e.g. Prometheus `Watchdog`). */
+  HEARTBEAT = 'heartbeat',
 }
 
 /**
@@ -244,7 +246,7 @@ export function alarmCatalogue(policy: AlarmPolicy, options: AlarmCatalogueOptio
   if (options.watchdog) {
     alarms.push({
       kind: AlarmKind.WATCHDOG,
-      severity: AlarmSeverity.WARNING,
+      severity: AlarmSeverity.HEARTBEAT,
       signal: AlarmSignal.CONSTANT,
       what: 'alerting pipeline heartbeat',
       triggersRollback: false,

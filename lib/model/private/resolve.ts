@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { resolveKubernetes } from '../kubernetes';
 import { resolveTls } from '../tls';
 import type { z } from 'zod';
 import { resolveAlarmPolicy } from '../alarm-policy';
@@ -105,6 +106,7 @@ export function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDe
       secrets: resolveSecrets(def, env.name),
       certificateArn: env.certificateArn ?? env.tls?.certificateArn,
       tls: resolveTls(env.tls, env.certificateArn),
+      kubernetes: resolveKubernetes(def.kubernetes, env.kubernetes),
     };
   });
   return {
