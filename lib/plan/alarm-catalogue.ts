@@ -132,22 +132,7 @@ export function alarmCatalogue(policy: AlarmPolicy, options: AlarmCatalogueOptio
   if (policy.enabled) {
     const { rollbackTrigger: trigger, critical, warning, evaluation } = policy;
     alarms.push(
-      {
-        kind: AlarmKind.ROLLBACK_ERROR_RATE,
-        severity: AlarmSeverity.ROLLBACK,
-        signal: AlarmSignal.ERROR_RATIO,
-        threshold: trigger.errorRatePercent,
-        unit: ThresholdUnit.PERCENT,
-        what: `error rate (${trigger.errorRateMultiplier}× the ${trigger.baselineErrorRatePercent}% baseline)`,
-        evaluation: trigger.evaluation,
-        triggersRollback: true,
-        meaning: `Errors of the new version reached ${trigger.errorRateMultiplier}× their normal level (${trigger.errorRatePercent}%); a deployment in progress rolls back.`,
-        impact: 'Users routed to the new version see errors. During a deployment, traffic returns to the previous version.',
-        mitigation: [
-          'If a deployment is in progress, let the automatic rollback finish and confirm it (level 2 verify commands).',
-          'If no deployment is in progress, treat it as an early warning and check dependencies.',
-        ],
-      },
+      rollbackTriggerAlarm(trigger),
       {
         kind: AlarmKind.CRITICAL_ERROR_RATE,
         severity: AlarmSeverity.CRITICAL,
@@ -256,6 +241,29 @@ export function alarmCatalogue(policy: AlarmPolicy, options: AlarmCatalogueOptio
     });
   }
   return alarms;
+}
+
+/**
+ * The rollback trigger: the new version's error rate at or above `baseline × multiplier`, on short
+ * periods. Exported for the constructs that render it alone (Argo analysis, deployment alarms).
+ */
+export function rollbackTriggerAlarm(trigger: AlarmPolicy['rollbackTrigger']): AlarmDefinition {
+  return {
+    kind: AlarmKind.ROLLBACK_ERROR_RATE,
+    severity: AlarmSeverity.ROLLBACK,
+    signal: AlarmSignal.ERROR_RATIO,
+    threshold: trigger.errorRatePercent,
+    unit: ThresholdUnit.PERCENT,
+    what: `error rate (${trigger.errorRateMultiplier}× the ${trigger.baselineErrorRatePercent}% baseline)`,
+    evaluation: trigger.evaluation,
+    triggersRollback: true,
+    meaning: `Errors of the new version reached ${trigger.errorRateMultiplier}× their normal level (${trigger.errorRatePercent}%); a deployment in progress rolls back.`,
+    impact: 'Users routed to the new version see errors. During a deployment, traffic returns to the previous version.',
+    mitigation: [
+      'If a deployment is in progress, let the automatic rollback finish and confirm it (level 2 verify commands).',
+      'If no deployment is in progress, treat it as an early warning and check dependencies.',
+    ],
+  };
 }
 
 /**
