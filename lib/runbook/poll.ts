@@ -8,7 +8,7 @@ export interface PollOptions {
   readonly until: string;
   /** How long the work can take; the poll gives up after this. */
   readonly timeout: Duration;
-  /** Time between checks. @default 15s */
+  /** Time between checks. @default 30s */
   readonly interval?: Duration;
   /** What did not happen, for the message on timeout. */
   readonly what: string;
@@ -21,7 +21,7 @@ export interface PollOptions {
  * services-stable` after 10 minutes), so runbooks poll with a timeout the time bound accounts for.
  */
 export function pollCommand(o: PollOptions): string {
-  const interval = (o.interval ?? Duration.seconds(15)).toSeconds();
+  const interval = (o.interval ?? Duration.seconds(30)).toSeconds();
   const attempts = Math.max(1, Math.ceil(o.timeout.toSeconds() / interval));
   return `( for _ in $(seq 1 ${attempts}); do [ "$(${o.check})" = "${o.until}" ] && exit 0; sleep ${interval}; done; echo "${o.what} within ${o.timeout}" >&2; exit 1 )`;
 }
