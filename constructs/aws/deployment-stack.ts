@@ -529,7 +529,9 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       },
       automaticRollback: autoRollback,
       prerequisites: [
-        `AWS CLI v2, version 2.27.50 or later (\`aws ecs stop-service-deployment\`, \`aws ecs list-service-deployments\`, \`aws logs tail\`), with credentials for the account of ${stack}`,
+        this.containerService
+          ? `AWS CLI v2, version 2.27.50 or later (\`aws ecs stop-service-deployment\` and \`aws ecs list-service-deployments\` of ECS native deployments), with credentials for the account of ${stack}`
+          : `AWS CLI v2 (\`aws logs tail\` is v2 only), with credentials for the account of ${stack}`,
         'jq 1.6 or later',
         'Node.js 20 and the project\'s dependencies (`npm ci`), for `npx cdk` and `npx glidepath`',
         'git, in a clone of the repository',

@@ -82,7 +82,7 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
   out.push(
     '## Rollout flow',
     '',
-    rolloutDiagram(f.rollout?.schedule, f.deploy[0]?.command ?? f.preDeploy[0]?.command ?? 'deploy', f.deploymentAlarms.length > 0),
+    rolloutDiagram(f.rollout?.schedule, f.deploy[0]?.command ?? f.preDeploy[0]?.command ?? 'deploy', wiredAlarms(f).length > 0),
     '',
   );
   alarmSections(out, f);
@@ -233,8 +233,8 @@ function phases(out: string[], f: MergedFacts): void {
   if (f.alarms.length > 0) {
     out.push(
       `Critical alarms page the on-call; warnings notify the channel.${
-        f.deploymentAlarms.length > 0
-          ? ` These alarms roll an in-flight deployment back by themselves: ${f.deploymentAlarms.map((n) => `\`${n}\``).join(', ')}.`
+        wiredAlarms(f).length > 0
+          ? ` These alarms roll an in-flight deployment back by themselves: ${wiredAlarms(f).map((n) => `\`${n}\``).join(', ')}.`
           : ' No alarm is wired to roll a deployment back by itself: every rollback is by hand.'
       }`,
       '',
@@ -335,8 +335,18 @@ function alarmSections(out: string[], f: MergedFacts): void {
   }
 }
 
+/**
+ * The alarms that roll a deployment back by themselves: those the contributing constructs say they
+ * wired; for contributors that do not list them, the rollback-severity alarms when an automatic
+ * rollback is described (Argo analysis on Kubernetes).
+ */
+function wiredAlarms(f: MergedFacts): readonly string[] {
+  if (f.deploymentAlarms.length > 0) return f.deploymentAlarms;
+  return f.automaticRollback.length > 0 ? f.alarms.filter((a) => a.severity === AlarmSeverity.ROLLBACK).map((a) => a.name) : [];
+}
+
 function severityText(f: MergedFacts, a: AlarmFact): string {
-  const wired = f.deploymentAlarms.includes(a.name);
+  const wired = wiredAlarms(f).includes(a.name);
   if (a.severity === AlarmSeverity.ROLLBACK) return wired ? 'rolls deployments back' : 'rollback trigger, not wired to any deployment here';
   return wired ? `${a.severity}, rolls deployments back` : a.severity;
 }
@@ -345,7 +355,7 @@ function severityText(f: MergedFacts, a: AlarmFact): string {
 function levelToConsider(f: MergedFacts, a: AlarmFact): string {
   if (a.missingData.startsWith('breaching')) return 'restore capacity first, then level 2 if a release caused it';
   if (a.severity === AlarmSeverity.WARNING) return 'none yet: hold rollouts and watch';
-  const automatic = f.deploymentAlarms.includes(a.name) ? 'during a deployment it rolls back by itself (confirm with level 2 verify); otherwise ' : '';
+  const automatic = wiredAlarms(f).includes(a.name) ? 'during a deployment it rolls back by itself (confirm with level 2 verify); otherwise ' : '';
   const flags = f.rollback.some((l) => l.level === 1 && l.commands.length > 0);
   return `${automatic}${flags ? 'level 1 if a flag covers the change, else level 2' : 'level 2'}`;
 }

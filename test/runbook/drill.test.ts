@@ -10,7 +10,8 @@ import { loadDefinitionFile } from '../../lib/model/load';
 import type { ServiceDefinition } from '../../lib/model/service-definition';
 import { renderSmokeTestsFile, smokeTestsFileName } from '../../lib/smoke/file';
 import type { DeployedStack } from './drill/aws-world';
-import { drillSections, StubHost } from './drill/stubs';
+import { Drill, type Runbook, type SectionFailure } from './drill/run';
+import { drillSections } from './drill/stubs';
 import { DrillWorld } from './drill/world';
 
 /*
@@ -24,14 +25,9 @@ import { DrillWorld } from './drill/world';
 const RELEASE_COMMIT = process.env.GLIDEPATH_RELEASE_COMMIT ?? '0123456789abcdef0123456789abcdef01234567';
 process.env.GLIDEPATH_RELEASE_COMMIT = RELEASE_COMMIT;
 
-interface Runbook {
-  readonly name: string;
-  readonly markdown: string;
-  readonly world: () => DrillWorld;
-}
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-drill-'));
-const host = new StubHost(path.join(root, 'bin'));
+const driller = new Drill(root);
 
 function synthAws(definition: ServiceDefinition, withPipeline: boolean): { stacks: DeployedStack[]; runbooks: Record<string, string>; pipelineRunbook?: string } {
   const app = new App({ outdir: path.join(root, `cdk-${definition.service}`) });
@@ -88,17 +84,9 @@ function secretStoreStacks(name: string, manifest: string): DeployedStack[] {
 }
 
 const runbooks: Runbook[] = [];
-const dirs = new Map<string, string>();
 
 beforeAll(async () => {
-  await host.start();
-  host.handler = (tool, cwd, args) => {
-    const dir = [...worlds.keys()].find((d) => cwd === d || cwd.startsWith(`${d}/`));
-    if (!dir) return { stdout: `drill: no world for ${cwd}`, status: 97 };
-    const world = worlds.get(dir)!;
-    world.aws.clock = host.slept(dir);
-    return world.handle(tool, cwd, args);
-  };
+  await driller.start();
   const checkout = loadDefinitionFile('examples/checkout/definition.yaml');
   const payments = loadDefinitionFile('examples/payments-api/definition.ts');
   const storefront = loadDefinitionFile('examples/storefront-web/definition.yaml');
@@ -108,12 +96,10 @@ beforeAll(async () => {
     const firing = firingAlarms(stacks);
     for (const [name, markdown] of Object.entries(md)) {
       const own = stacks.filter((s) => s.name === name || s.name.endsWith('-pipeline'));
-      runbooks.push({ name: `${name}.md`, markdown, world: () => new DrillWorld(own, { releaseCommit: RELEASE_COMMIT, firing }) });
-      dirs.set(`${name}.md`, dir);
+      runbooks.push({ name: `${name}.md`, markdown, world: () => new DrillWorld(own, { releaseCommit: RELEASE_COMMIT, firing }), dir });
     }
     if (pipelineRunbook) {
-      runbooks.push({ name: `${definition.service}-pipeline.md`, markdown: pipelineRunbook, world: () => new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT }) });
-      dirs.set(`${definition.service}-pipeline.md`, dir);
+      runbooks.push({ name: `${definition.service}-pipeline.md`, markdown: pipelineRunbook, world: () => new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT }), dir });
     }
   }
   for (const definition of [checkout, storefront]) {
@@ -123,14 +109,13 @@ beforeAll(async () => {
       const env = file.replace(/^runbooks\/.*?-([a-z0-9]+)\.k8s\.md$/, '$1');
       const manifest = files[`k8s/${definition.service}-${env}.k8s.yaml`];
       const stacks = secretStoreStacks(`${definition.service}-${env}`, manifest);
-      runbooks.push({ name: path.basename(file), markdown, world: () => new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT, manifest }) });
-      dirs.set(path.basename(file), dir);
+      runbooks.push({ name: path.basename(file), markdown, world: () => new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT, manifest }), dir });
     }
   }
 });
 
 afterAll(async () => {
-  await host.stop();
+  await driller.stop();
   fs.rmSync(root, { recursive: true, force: true });
 });
 
@@ -144,24 +129,8 @@ afterAll(async () => {
  */
 const KNOWN_K8S_FAILURES = /\.k8s\.md$/;
 
-/** Simulated worlds by working directory: sections run in parallel, each in its own directory. */
-const worlds = new Map<string, DrillWorld>();
-
-async function drill(runbook: Runbook, only?: RegExp): Promise<{ section: string; problems: string[] }[]> {
-  const sections = drillSections(runbook.markdown).filter((s) => !only || only.test(s.heading));
-  const results = await Promise.all(
-    sections.map(async (section) => {
-      const world = runbook.world();
-      const cwd = fs.mkdtempSync(path.join(root, 'run-'));
-      fs.cpSync(dirs.get(runbook.name)!, cwd, { recursive: true });
-      worlds.set(cwd, world);
-      const result = await host.run(section.script, cwd);
-      worlds.delete(cwd);
-      const problems = [...world.problems, ...(result.status === 0 ? [] : [`exit ${result.status}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`])];
-      return { section: section.heading, problems: [...new Set(problems)] };
-    }),
-  );
-  return results.filter((r) => r.problems.length > 0);
+async function drill(runbook: Runbook, only?: RegExp): Promise<SectionFailure[]> {
+  return driller.run(runbook, only);
 }
 
 /** The problems of one section after a change to the runbook text or to the synthesized world. */
