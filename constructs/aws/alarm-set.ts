@@ -10,6 +10,7 @@ import { AlarmSignal, alarmCatalogue, describeCondition, type AlarmDefinition } 
 import { AlarmSeverity, type AlarmFact, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { topicName } from './private/literal-names';
 import type { ServiceSignals } from './service-signals';
+import { awsCliOf } from './private/aws-cli';
 
 /** Props for `AlarmSet`. */
 export interface AlarmSetProps {
@@ -130,7 +131,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
       diagnosis: [
         {
           description: 'See the alarm state and its recent history',
-          command: `aws cloudwatch describe-alarm-history --alarm-name ${name} --history-item-type StateUpdate --max-records 5`,
+          command: awsCliOf(this)`cloudwatch describe-alarm-history --alarm-name ${name} --history-item-type StateUpdate --max-records 5`,
           expected: 'The transitions to ALARM with the datapoints that breached',
         },
         ...(this.props.diagnosis ?? []),

@@ -8,6 +8,7 @@ import { deadMansSwitchAlarm } from '../../lib/plan/alarm-catalogue';
 import { anchorOf } from '../../lib/runbook/anchors';
 import { topicName } from './private/literal-names';
 import { AlarmSeverity, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
+import { awsCliOf } from './private/aws-cli';
 
 /** Props for `DeadMansSwitch`. */
 export interface DeadMansSwitchProps {
@@ -88,7 +89,7 @@ export class DeadMansSwitch extends Construct implements IRunbookContributor {
           diagnosis: [
             {
               description: 'Confirm the heartbeat metric really stopped',
-              command: `aws cloudwatch describe-alarms --alarm-names ${name} --query 'MetricAlarms[0].StateReason' --output text`,
+              command: awsCliOf(this)`cloudwatch describe-alarms --alarm-names ${name} --query 'MetricAlarms[0].StateReason' --output text`,
               expected: 'The reason names the missing datapoints',
             },
             ...(this.props.diagnosis ?? []),

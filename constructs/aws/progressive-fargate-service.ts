@@ -11,6 +11,9 @@ import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
 import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import { Duration } from '../../lib/model/duration';
+import { pollCommand } from '../../lib/runbook/poll';
+import { awsCliOf } from './private/aws-cli';
 import { literalName } from './private/literal-names';
 import type { ServiceSignals } from './service-signals';
 
@@ -138,6 +141,9 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       cpu: props.cpu ?? 512,
       memoryLimitMiB: props.memoryMiB ?? 1024,
     });
+    // CloudFormation deregisters a replaced revision (INACTIVE, not deployable) unless retained;
+    // level 2 of the runbook deploys the previous revision, so every revision stays ACTIVE.
+    (this.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition).applyRemovalPolicy(RemovalPolicy.RETAIN);
     const secrets: Record<string, ecs.Secret> = {};
     for (const { envVar, secret } of props.secrets ?? []) {
       secrets[envVar] = ecs.Secret.fromSecretsManager(secret);
@@ -393,42 +399,66 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     };
   }
 
+  /**
+   * How long one deployment of this service runs with its strategy, from start to the old
+   * revision stopping: every step's bake and the final bake, plus 10m for starting, health-checking
+   * and draining tasks. Waits in the runbook poll this long.
+   */
+  public get deploymentDuration(): Duration {
+    const s = this.props.deployment;
+    const steps = s.strategy === 'CANARY' ? 1 : s.strategy === 'LINEAR' ? Math.ceil(100 / (s.stepPercent ?? 100)) - 1 : 0;
+    return Duration.minutes(10 + steps * (s.stepBakeMinutes ?? 0) + (s.strategy === 'ROLLING' ? 0 : (s.bakeMinutes ?? 0)));
+  }
+
   public runbookFacts(): RunbookFacts {
+    const aws = awsCliOf(this);
     const cluster = this.clusterName;
     const service = this.props.serviceName;
     const ecsArgs = `--cluster ${cluster} --service ${service}`;
+    const duration = this.deploymentDuration;
+    const waitStable = (what: string): RunbookCommand => ({
+      description: `${what} (polls up to ${duration}: the deployment runs its bake times before the old revision stops; \`aws ecs wait services-stable\` gives up after 10m)`,
+      command: pollCommand({
+        check: aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'length(services[?length(deployments) == \`1\` && runningCount == desiredCount])' --output text`,
+        until: '1',
+        timeout: duration,
+        what: `${service} did not settle on one deployment`,
+      }),
+      expected: 'Returns without error once one deployment remains and all tasks run',
+    });
     const inFlight: RunbookCommand[] = [
       {
         description: 'During a deployment: find it',
-        command: `DEPLOYMENT_ARN=$(aws ecs list-service-deployments ${ecsArgs} --status IN_PROGRESS --query 'serviceDeployments[0].serviceDeploymentArn' --output text)`,
-        expected: 'DEPLOYMENT_ARN holds an ARN (None when nothing is deploying)',
+        command: `DEPLOYMENT_ARN=$(${aws`ecs list-service-deployments ${ecsArgs} --status IN_PROGRESS --query 'serviceDeployments[0].serviceDeploymentArn' --output text`})`,
+        expected: 'DEPLOYMENT_ARN holds an ARN (None when nothing is deploying: skip to step 3)',
       },
       {
         description: 'During a deployment: stop it and return all traffic to the previous revision',
-        command: 'aws ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK',
+        command: `[ "$DEPLOYMENT_ARN" = None ] || ${aws`ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK`}`,
         expected: 'The deployment moves to ROLLBACK_IN_PROGRESS, then ROLLBACK_SUCCESSFUL',
       },
     ];
     const afterwards: RunbookCommand[] = [
       {
-        description: 'After the deployment completed: find the previous task definition revision',
-        command: `PREVIOUS=$(aws ecs list-task-definitions --family-prefix ${service} --sort DESC --max-items 2 --query 'taskDefinitionArns[1]' --output text)`,
-        expected: 'PREVIOUS holds the ARN of the revision before the current one',
+        description:
+          'After the deployment completed: find the revision before the one serving now. Replaced revisions stay ACTIVE (the task definition is retained on stack updates), so ECS can deploy them',
+        command: [
+          `CURRENT=$(${aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].taskDefinition' --output text`})`,
+          `PREVIOUS=$(${aws`ecs list-task-definitions --family-prefix ${service} --status ACTIVE --sort DESC --query 'taskDefinitionArns[]' --output text`} | tr '\\t' '\\n' | awk -F: -v current="\${CURRENT##*:}" -v family=":task-definition/${service}:" 'index($0, family) && $NF + 0 < current + 0 { print; exit }')`,
+          'echo "current $CURRENT, rolling back to ${PREVIOUS:?no earlier ACTIVE revision: use level 3}"',
+        ].join('\n'),
+        expected: 'PREVIOUS holds the ARN of the newest ACTIVE revision older than the current one',
       },
       {
         description: 'After the deployment completed: deploy that revision (it runs the same rollout strategy, watched by the same alarms)',
-        command: `aws ecs update-service ${ecsArgs} --task-definition "$PREVIOUS"`,
+        command: aws`ecs update-service ${ecsArgs} --task-definition "$PREVIOUS"`,
       },
     ];
     const verify: RunbookCommand[] = [
-      {
-        description: 'Wait until the service is stable',
-        command: `aws ecs wait services-stable --cluster ${cluster} --services ${service}`,
-        expected: 'Returns without error',
-      },
+      waitStable('Wait until the service is stable'),
       {
         description: 'Check which revision serves traffic',
-        command: `aws ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].taskDefinition' --output text`,
+        command: aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].taskDefinition' --output text`,
         expected: 'The previous revision',
       },
     ];
@@ -438,7 +468,10 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       when: 'A flag cannot turn the change off, or the problem is in configuration or the image; no build needed.',
       commands: [...inFlight, ...afterwards],
       verify,
+      afterwards:
+        'update-service changed the service outside CloudFormation: revert the release commit and deploy the revert (level 3), so the next deployment does not bring the bad revision back.',
     };
+    const alarmNames = this.deploymentAlarms.flatMap((a) => literalName(a, a.alarmName, 'alarmName') ?? []);
     const s = this.props.deployment;
     const summary =
       s.strategy === 'ROLLING'
@@ -453,16 +486,21 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       deploy: [
         {
           description: 'Follow the rollout',
-          command: `aws ecs list-service-deployments ${ecsArgs} --max-results 5`,
+          command: aws`ecs list-service-deployments ${ecsArgs} --max-results 5`,
           expected: 'The newest deployment is IN_PROGRESS, then SUCCESSFUL',
         },
-        { description: 'Wait for the service to settle', command: `aws ecs wait services-stable --cluster ${cluster} --services ${service}` },
+        waitStable('Wait for the service to settle'),
         {
           description: 'Tail the service logs',
-          command: `aws logs tail /ecs/${service} --since 15m --follow`,
+          command: aws`logs tail /ecs/${service} --since 15m`,
         },
       ],
       rollback: [level2],
+      automaticRollback:
+        alarmNames.length > 0
+          ? `Automatic: ECS stops a deployment of ${service} and returns traffic to the previous revision when any of these alarms fires during it: ${alarmNames.join(', ')}.`
+          : undefined,
+      deploymentAlarms: alarmNames,
       watch: [`ECS service \`${service}\` in cluster \`${cluster}\`; logs in \`/ecs/${service}\`.`],
       resources: [
         { type: 'AWS::ECS::Service', name: service },

@@ -52,6 +52,8 @@ export interface RollbackLevelFact {
   readonly verify: readonly RunbookCommand[];
   /** Time bound computed from the configuration, compared with the level's budget. */
   readonly bound?: TimeBound;
+  /** What to do once service is restored, e.g. bring the code in line with a rollback made outside the deployment tool. @default - nothing */
+  readonly afterwards?: string;
 }
 
 /** Who and what a runbook is about; contributed by the construct that represents the deployment. */
@@ -73,6 +75,10 @@ export interface DeploymentContext {
   readonly dora?: DoraTargets;
   /** Who hears what, when. */
   readonly communication?: CommunicationPlan;
+  /** AWS region of the environment, for console links. @default - not shown */
+  readonly region?: string;
+  /** The delivery pipeline that owns this environment: deploys and level 3 go through it. @default - deployed by hand */
+  readonly pipeline?: { readonly name: string; readonly stage: string };
 }
 
 /** A database migration: how it runs, how to run it by hand, and what a rollback can and cannot undo. */
@@ -138,6 +144,14 @@ export interface RunbookFacts {
   readonly resources?: readonly NamedResource[];
   /** Anything else worth knowing, one sentence each. */
   readonly notes?: readonly string[];
+  /** Tools the commands need, one line each (merged and de-duplicated). */
+  readonly prerequisites?: readonly string[];
+  /** The directory every relative path in the commands resolves from. */
+  readonly workingDirectory?: string;
+  /** Names of the alarms that roll a deployment back by themselves, as wired by the contributing construct. */
+  readonly deploymentAlarms?: readonly string[];
+  /** A dashboard to open first, with its console URL. */
+  readonly dashboard?: { readonly name: string; readonly url: string };
   /** The delivery pipeline that releases the service (its own runbook: `renderPipelineRunbook`). */
   readonly pipeline?: PipelineFacts;
 }

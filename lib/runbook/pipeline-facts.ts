@@ -31,4 +31,10 @@ export interface PipelineFacts {
   readonly approve: readonly RunbookCommand[];
   readonly retry: readonly RunbookCommand[];
   readonly stop: readonly RunbookCommand[];
+  /** How to roll a release back through the pipeline. @default - no rollback section */
+  readonly rollback?: readonly RunbookCommand[];
+  /** Where the commands run. @default - not stated */
+  readonly workingDirectory?: string;
+  /** Tools the commands need. @default - none stated */
+  readonly prerequisites?: readonly string[];
 }
