@@ -256,7 +256,12 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
     if (arn === undefined) {
       throw new Error(`AppConfigFeatureFlags '${this.props.applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${LAMBDA_EXTENSION_VERSION} (${arch}) in ${region}; use a region where AWS publishes it`);
     }
-    const layer = lambda.LayerVersion.fromLayerVersionArn(this, `LambdaExtension${this.workloadChecks.length || ''}`, arn);
+    // The function's own runtime, not the default Runtime.ALL: that list grows whenever a Runtime is
+    // constructed, and aws-cdk-lib hashes it into the function version's logical id.
+    const layer = lambda.LayerVersion.fromLayerVersionAttributes(this, `LambdaExtension${this.workloadChecks.length || ''}`, {
+      layerVersionArn: arn,
+      compatibleRuntimes: [fn.runtime],
+    });
     fn.addLayers(layer);
     for (const [key, value] of Object.entries(this.agentEnvironment())) {
       if (key.startsWith('AWS_APPCONFIG_EXTENSION_')) fn.addEnvironment(key, value);

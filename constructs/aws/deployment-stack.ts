@@ -239,7 +239,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       this.schedule = plan.schedule;
       this.canaryFunction = new CanaryFunction(this, 'Function', {
         functionName: names.base,
-        runtime: new lambda.Runtime(fn.runtime),
+        runtime: lambdaRuntime(fn.runtime),
         handler: fn.handler,
         code: lambda.Code.fromAsset(path.resolve(def.baseDirectory, fn.code)),
         memoryMiB: fn.memoryMiB,
@@ -648,4 +648,13 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       ],
     };
   }
+}
+
+/**
+ * The aws-cdk-lib runtime of a name. Reuses the library's instance where there is one: every
+ * `new lambda.Runtime()` is appended to the global `Runtime.ALL`, which would make two syntheses in
+ * one process differ.
+ */
+function lambdaRuntime(name: string): lambda.Runtime {
+  return lambda.Runtime.ALL.find((r) => r.name === name && r.family !== undefined) ?? new lambda.Runtime(name, lambda.RuntimeFamily.NODEJS);
 }
