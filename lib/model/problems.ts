@@ -215,6 +215,12 @@ export function problemsFromIssues(
       case 'too_big':
         problems.push(problem(issue.path, value, issue.message.startsWith('Too big') ? `it must be at most ${issue.maximum}` : `it ${issue.message}`));
         break;
+      case 'invalid_key': {
+        // A record key (e.g. an environment variable name) failed: quote the key, not its value.
+        const key = issue.path[issue.path.length - 1];
+        problems.push(problem(issue.path, key, customFix(issue.issues[0]?.message ?? issue.message)));
+        break;
+      }
       default:
         problems.push(problem(issue.path, value, customFix(issue.message)));
     }

@@ -94,8 +94,10 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
     const written = options.locate ? (at: readonly PropertyKey[]) => options.locate!(formatPath(at))?.written : undefined;
     const structural = problemsFromIssues(parsed.error.issues, data, knownKeysAt, written);
     // A field that could not be read was dropped from the data: its "missing" is no problem of its own.
+    // Nor is a complaint about the value that held it (a list cut at the depth limit is not "a string").
     const unreadable = new Set(plain.problems.map((p) => p.path));
-    const own = structural.filter((p) => !pathAndAncestors(p.path).some((at) => unreadable.has(at)));
+    const holders = new Set(plain.problems.flatMap((p) => pathAndAncestors(p.path)));
+    const own = structural.filter((p) => !holders.has(p.path) && !pathAndAncestors(p.path).some((at) => unreadable.has(at)));
     fail([...plain.problems, ...own, ...checkDefinition(partialParse(data))]);
   }
   const problems = [...plain.problems, ...checkDefinition(parsed.data!)];
