@@ -157,7 +157,25 @@ describe('replaceFile', () => {
   });
 });
 
-describe('CLI output paths', () => {
+describe('CLI', () => {
+  test('validate with several files refuses names two definitions would share in one app', async () => {
+    const yaml = (service: string, env: string) =>
+      [
+        `service: ${service}`,
+        'owners: { team: t, primary: "@a", backup: "@b", channel: "#c" }',
+        'workload: { container: { image: "x:1", port: 8080, healthCheckPath: /healthz } }',
+        `environments: [{ name: ${env}, production: true, rollout: { strategy: canary } }]`,
+      ].join('\n');
+    fs.writeFileSync(path.join(dir, 'a.yaml'), yaml('checkout', 'prod-eu'));
+    fs.writeFileSync(path.join(dir, 'b.yaml'), yaml('checkout-prod', 'eu'));
+    const err: string[] = [];
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
+    expect(await main(['validate', path.join(dir, 'a.yaml'), path.join(dir, 'b.yaml')], io)).toBe(1);
+    expect(err.join('')).toContain(`${path.join(dir, 'b.yaml')}: environments[0].name makes the CloudFormation stack "checkout-prod-eu", which ${path.join(dir, 'a.yaml')} (environment "prod-eu") makes too`);
+    expect(await main(['validate', path.join(dir, 'a.yaml')], io)).toBe(0);
+  });
+
   test('synth --out "" is refused before anything is written', async () => {
     const err: string[] = [];
     const code = await main(['synth', 'examples/checkout/definition.yaml', '--out', ''], { out: () => undefined, err: (t) => err.push(t) });
