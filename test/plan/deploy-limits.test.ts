@@ -123,3 +123,18 @@ describe('nameCollisions', () => {
     ])).toEqual([]);
   });
 });
+
+describe('names within one definition', () => {
+  test('two migrations whose runner functions are cut to the same 64 characters', () => {
+    const d = base();
+    d.service = 'a'.repeat(40);
+    d.environments = [{ name: 'e'.repeat(19), rollout: { strategy: 'canary' } }];
+    d.migrations = [
+      { name: 'one', phase: 'expand', command: ['migrate'] },
+      { name: 'two', phase: 'expand', command: ['migrate'] },
+    ];
+    expect(problemsOf(d)).toContain(
+      `migrations[1].name is "two"; it makes the Lambda function running a migration "${`${'a'.repeat(40)}-${'e'.repeat(19)}-migrate-two-run`.slice(0, 64)}", which migrations[0].name makes too; rename one of them`,
+    );
+  });
+});
