@@ -15,6 +15,7 @@ import {
   isFargateSize,
   LAMBDA_ENVIRONMENT_BYTES_MAX,
   LAMBDA_FUNCTION_NAME_MAX,
+  LAMBDA_RESERVED_VARIABLES,
   LOG_GROUP_NAME_MAX,
   PIPELINE_NAME_MAX,
   SECRET_NAME_MAX,
@@ -195,6 +196,9 @@ export function nameCollisions(definitions: readonly { readonly source: string; 
 function functionEnvironmentProblems(def: ServiceDefinition): Problem[] {
   const fn = def.workload.function;
   if (!fn) return [];
+  const reserved = Object.keys(fn.environment)
+    .filter((key) => LAMBDA_RESERVED_VARIABLES.has(key))
+    .map((key) => problem(['workload', 'function', 'environment', key], key, 'Lambda sets this variable itself and refuses a function that sets it; rename it'));
   const bytes = Math.max(
     ...def.environments.map((env) => {
       const names = new ResourceNames(def.service, env.name);
@@ -204,8 +208,9 @@ function functionEnvironmentProblems(def: ServiceDefinition): Problem[] {
       return environmentBytes(variables);
     }),
   );
-  if (bytes <= LAMBDA_ENVIRONMENT_BYTES_MAX) return [];
+  if (bytes <= LAMBDA_ENVIRONMENT_BYTES_MAX) return reserved;
   return [
+    ...reserved,
     problem(
       ['workload', 'function', 'environment'],
       `<${Object.keys(fn.environment).length} variables>`,

@@ -55,6 +55,12 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
     expect(problemsOf(d)).toEqual([]);
   });
 
+  test('a variable Lambda reserves (AWS_REGION) in a function environment', () => {
+    const d = base();
+    d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { AWS_REGION: 'eu-west-1' } } };
+    expect(problemsOf(d)).toEqual(['workload.function.environment.AWS_REGION is "AWS_REGION"; Lambda sets this variable itself and refuses a function that sets it; rename it']);
+  });
+
   test('canary bake times of 20h + 20h exceed the 33h CloudFormation refuses for an ECS deployment', () => {
     const d = base();
     d.environments[1].rollout.stages = [
