@@ -19,7 +19,7 @@ import { nameCollisions } from '../lib/plan/deploy-limits';
 import type { ServiceDefinition } from '../lib/model/service-definition';
 import { githubWorkflow } from '../lib/pipeline/github-workflow';
 import { runbookFileName } from '../lib/runbook/anchors';
-import { RunbookTarget } from '../lib/runbook/facts';
+import { Target } from '../lib/targets/target';
 import { renderSmokeTestsFile, smokeTestsFileName } from '../lib/smoke/file';
 import { kubernetesArtifacts } from './artifacts';
 
@@ -66,7 +66,7 @@ const write = (relative: string, text: string) => {
   fs.writeFileSync(file, text);
 };
 for (const stack of stacks) {
-  write(`runbooks/${runbookFileName(stack.definition.service, stack.environmentDefinition.name, RunbookTarget.AWS)}`, renderStackRunbook(stack));
+  write(`runbooks/${runbookFileName(stack.definition.service, stack.environmentDefinition.name, Target.AWS)}`, renderStackRunbook(stack));
 }
 for (const definition of AWS_EXAMPLES.map(load)) {
   if (definition.smokeTests) {

@@ -4,6 +4,7 @@ import { deadMansSwitchSchema } from './dead-mans-switch';
 import { deliverySchema, type Delivery } from './delivery';
 import { Duration } from './duration';
 import { environmentSchema, type EnvironmentDefinition } from './environment';
+import { kubernetesSchema } from './kubernetes';
 import { featureFlagSchema, type FeatureFlag } from './feature-flags';
 import { migrationSchema, type Migration } from './migrations';
 import { ownersSchema, type Owners } from './owners';
@@ -74,6 +75,8 @@ export const serviceDefinitionSchema = z
     communication: communicationSchema.optional().describe('Who hears what before, during and after a release. Default: derived from the owners.'),
     /** Time budgets of the rollback levels. @default 1m / 5m / 15m */
     rollbackBudgets: rollbackBudgetsSchema.optional().describe('Time budgets of the three rollback levels. Default 1m / 5m / 15m.'),
+    /** Kubernetes target settings for every environment (each may override). @default - see `kubernetesSchema` */
+    kubernetes: kubernetesSchema.optional(),
     /** How changes reach the environments (pipeline, waves, deploy roles). @default - no pipeline */
     delivery: deliverySchema.optional(),
     /** Environments in promotion order; production last. */

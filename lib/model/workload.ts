@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Duration } from './duration';
+import { containerUserField } from './container-user';
 import { durationField, positiveInt } from './private/fields';
 import { imageReference } from './private/image-reference';
 
@@ -43,6 +44,8 @@ export const containerWorkloadSchema = z.strictObject({
   desiredCount: positiveInt.default(2).describe('Tasks or pods to run. Default 2.'),
   /** Plain configuration. @default - none */
   environment: plainEnvironment.default({}),
+  /** User the container runs as; never root. @default "1000:1000" */
+  user: containerUserField,
 }).describe('A long-running container behind a load balancer (ECS Fargate on AWS, a Deployment or Rollout on Kubernetes).');
 
 /**

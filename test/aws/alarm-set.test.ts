@@ -189,7 +189,7 @@ describe('AlarmSet', () => {
 
     test('the rollback meaning uses the configured multiplier', () => {
       const rollback = facts.alarms?.find((a) => a.severity === AlarmSeverity.ROLLBACK);
-      expect(rollback?.meaning).toMatch(/^Errors reached 3× their normal level/);
+      expect(rollback?.meaning).toMatch(/^Errors of the new version reached 3× their normal level \(1.5%\)/);
     });
   });
 });
