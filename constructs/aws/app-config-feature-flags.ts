@@ -233,7 +233,7 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
     });
     this.workloadChecks.push({
       description: 'The tasks run the AppConfig agent the workload reads its flags from',
-      command: `aws ecs describe-task-definition --task-definition ${taskDefinition.family} --query "taskDefinition.containerDefinitions[?name=='appconfig-agent'].image" --output text`,
+      command: awsCliOf(this)`ecs describe-task-definition --task-definition ${taskDefinition.family} --query "taskDefinition.containerDefinitions[?name=='appconfig-agent'].image" --output text`,
       expected: AppConfigFeatureFlags.AGENT_IMAGE,
     });
     return container;
@@ -264,7 +264,7 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
     this.grantRead(fn.role!);
     this.workloadChecks.push({
       description: 'The live function version carries the AppConfig extension the flags are read from',
-      command: `aws lambda get-function-configuration --function-name ${functionName} --qualifier ${aliasName} --query "Layers[].Arn" --output text`,
+      command: awsCliOf(this)`lambda get-function-configuration --function-name ${functionName} --qualifier ${aliasName} --query "Layers[].Arn" --output text`,
       expected: arn,
     });
     return layer;
