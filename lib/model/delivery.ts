@@ -122,6 +122,8 @@ export function checkDelivery(
   const problems: Problem[] = [];
   const names = writtenNames;
   const known = names.filter((n): n is string => n !== undefined);
+  // An environment whose name could not be read may be the one referred to: do not call a reference unknown then.
+  const unknownName = (name: string) => !known.includes(name) && known.length === names.length;
   const approval = (e: { name: string; approval?: boolean; production?: boolean }) => e.approval ?? e.production ?? (e.name === 'prod' || e.name === 'production');
   const seen = new Map<string, string>();
   (delivery.waves ?? []).forEach((wave, w) => {
@@ -130,7 +132,7 @@ export function checkDelivery(
       problems.push(problem(at('name'), wave.name, `it is also an environment name; name the wave differently (e.g. "${wave.name}-wave")`));
     }
     wave.environments.forEach((name, i) => {
-      if (!known.includes(name)) {
+      if (unknownName(name)) {
         problems.push(problem(at('environments', i), name, `no environment has this name; use one of ${known.map((k) => `"${k}"`).join(', ')}`));
       } else if (seen.has(name)) {
         problems.push(problem(at('environments', i), name, `it is already in wave "${seen.get(name)}"; an environment belongs to at most one wave`));
@@ -151,7 +153,7 @@ export function checkDelivery(
   });
   const roles = delivery.github?.deployRoles ?? {};
   for (const name of Object.keys(roles)) {
-    if (!known.includes(name)) {
+    if (unknownName(name)) {
       problems.push(problem(['delivery', 'github', 'deployRoles', name], name, `no environment has this name; use one of ${known.map((k) => `"${k}"`).join(', ')}`));
     }
   }

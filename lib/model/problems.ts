@@ -74,8 +74,18 @@ export class DefinitionError extends Error {
 /** Renders a path as `a.b[2].c`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : unusualKey(String(key)) ? `[${quotedKey(String(key))}]` : i === 0 ? String(key) : `.${String(key)}`))
     .join('');
+}
+
+/** A key that cannot be shown bare: control characters (a newline would look like another line) or absurd length. */
+function unusualKey(key: string): boolean {
+  return key.length > 100 || /[\u0000-\u001f\u007f]/.test(key);
+}
+
+function quotedKey(key: string): string {
+  const shown = JSON.stringify(key.length > 100 ? key.slice(0, 97) : key);
+  return key.length > 100 ? `${shown.slice(0, -1)}..."` : shown;
 }
 
 /** Longest quoted value; longer values are shortened with "...". */
@@ -215,6 +225,12 @@ export function problemsFromIssues(
       case 'too_big':
         problems.push(problem(issue.path, value, issue.message.startsWith('Too big') ? `it must be at most ${issue.maximum}` : `it ${issue.message}`));
         break;
+      case 'invalid_key': {
+        // A record key (e.g. an environment variable name) failed: quote the key, not its value.
+        const key = issue.path[issue.path.length - 1];
+        problems.push(problem(issue.path, key, customFix(issue.issues[0]?.message ?? issue.message)));
+        break;
+      }
       default:
         problems.push(problem(issue.path, value, customFix(issue.message)));
     }

@@ -47,6 +47,8 @@ type Checkable = Omit<Parsed, 'workload' | 'environments' | 'secrets'> & {
    * one of them is not a problem of its own (its environment's problem is reported).
    */
   readonly environmentNames?: readonly (string | undefined)[];
+  /** Whether "environments" itself failed (missing or not a list). */
+  readonly environmentsUnknown?: boolean;
 };
 
 /** Plain configuration keys and values that look like credentials. */
@@ -94,8 +96,10 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
     const written = options.locate ? (at: readonly PropertyKey[]) => options.locate!(formatPath(at))?.written : undefined;
     const structural = problemsFromIssues(parsed.error.issues, data, knownKeysAt, written);
     // A field that could not be read was dropped from the data: its "missing" is no problem of its own.
+    // Nor is a complaint about the value that held it (a list cut at the depth limit is not "a string").
     const unreadable = new Set(plain.problems.map((p) => p.path));
-    const own = structural.filter((p) => !pathAndAncestors(p.path).some((at) => unreadable.has(at)));
+    const holders = new Set(plain.problems.flatMap((p) => pathAndAncestors(p.path)));
+    const own = structural.filter((p) => !holders.has(p.path) && !pathAndAncestors(p.path).some((at) => unreadable.has(at)));
     fail([...plain.problems, ...own, ...checkDefinition(partialParse(data))]);
   }
   const problems = [...plain.problems, ...checkDefinition(parsed.data!)];
@@ -158,9 +162,11 @@ function partialParse(input: unknown): Checkable {
     migrations: part(shape.migrations, raw.migrations),
     delivery: part(shape.delivery, raw.delivery),
     environments: list(shape.environments.element, raw.environments),
+    // Not a list at all: which environments exist is unknown, so references to them are not checked.
     environmentNames: Array.isArray(raw.environments)
       ? raw.environments.map((e: unknown) => (typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : undefined))
-      : [],
+      : undefined,
+    environmentsUnknown: !Array.isArray(raw.environments),
     secrets: list(shape.secrets.unwrap().element, raw.secrets),
   };
 }
@@ -229,7 +235,7 @@ function checkDefinition(def: Checkable): Problem[] {
       checkCapacity(env, def, at, problems);
     }
   });
-  if (def.delivery) problems.push(...checkDelivery(def.delivery, def.environments, environmentNames));
+  if (def.delivery && !def.environmentsUnknown) problems.push(...checkDelivery(def.delivery, def.environments, environmentNames));
   // A service-level value that is wrong for several environments is one problem, reported once.
   const seen = new Set<string>();
   return problems.filter((p) => !seen.has(p.message) && Boolean(seen.add(p.message)));

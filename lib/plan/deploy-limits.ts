@@ -15,6 +15,7 @@ import {
   isFargateSize,
   LAMBDA_ENVIRONMENT_BYTES_MAX,
   LAMBDA_FUNCTION_NAME_MAX,
+  LAMBDA_RESERVED_VARIABLES,
   LOG_GROUP_NAME_MAX,
   PIPELINE_NAME_MAX,
   SECRET_NAME_MAX,
@@ -78,6 +79,8 @@ export function physicalNames(def: ServiceDefinition): PhysicalName[] {
         const field = ['migrations', j, 'name'];
         add('ECS task family of a migration', names.migrationFamily(m.name), ECS_NAME_MAX, field);
         add('log group', `/ecs/${names.migrationFamily(m.name)}`, LOG_GROUP_NAME_MAX, field);
+        add('Lambda function running a migration', names.migrationRunner(m.name), LAMBDA_FUNCTION_NAME_MAX, field);
+        add('log group', names.lambdaLogGroup(names.migrationRunner(m.name)), LOG_GROUP_NAME_MAX, field);
       });
     } else {
       add('Lambda function', names.function, LAMBDA_FUNCTION_NAME_MAX);
@@ -129,11 +132,21 @@ export function deployLimitProblems(def: ServiceDefinition): Problem[] {
       problems.push(
         problem(
           n.field,
-          n.field[0] === 'environments' ? n.environment : n.field[0] === 'service' ? def.service : n.field[0] === 'migrations' ? def.migrations[n.field[1] as number]?.name : n.name,
+          fieldValue(def, n),
           `it makes the ${n.what} name "${n.name.length > 120 ? `${n.name.slice(0, 117)}...` : n.name}" (${n.name.length} characters), over AWS's limit of ${n.limit}; shorten ${n.field[0] === 'environments' ? 'it or "service"' : 'it'} by ${n.name.length - n.limit} characters`,
         ),
       );
     }
+  }
+  // Two fields of one definition that make one name (e.g. migrations whose runner names are cut to 64 characters alike).
+  const first = new Map<string, string>();
+  for (const n of names) {
+    if (n.unique === false) continue;
+    const key = `${n.what}\u0000${n.name}`;
+    const field = formatPath(n.field);
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, field);
+    else if (earlier !== field) problems.push(problem(n.field, fieldValue(def, n), `it makes the ${n.what} "${n.name}", which ${earlier} makes too; rename one of them`));
   }
   def.environments.forEach((env, i) => {
     if (env.name === 'pipeline') {
@@ -183,6 +196,9 @@ export function nameCollisions(definitions: readonly { readonly source: string; 
 function functionEnvironmentProblems(def: ServiceDefinition): Problem[] {
   const fn = def.workload.function;
   if (!fn) return [];
+  const reserved = Object.keys(fn.environment)
+    .filter((key) => LAMBDA_RESERVED_VARIABLES.has(key))
+    .map((key) => problem(['workload', 'function', 'environment', key], key, 'Lambda sets this variable itself and refuses a function that sets it; rename it'));
   const bytes = Math.max(
     ...def.environments.map((env) => {
       const names = new ResourceNames(def.service, env.name);
@@ -192,8 +208,9 @@ function functionEnvironmentProblems(def: ServiceDefinition): Problem[] {
       return environmentBytes(variables);
     }),
   );
-  if (bytes <= LAMBDA_ENVIRONMENT_BYTES_MAX) return [];
+  if (bytes <= LAMBDA_ENVIRONMENT_BYTES_MAX) return reserved;
   return [
+    ...reserved,
     problem(
       ['workload', 'function', 'environment'],
       `<${Object.keys(fn.environment).length} variables>`,
@@ -246,4 +263,18 @@ function environmentBytes(variables: Record<string, string>): number {
 function secretArn(env: EnvironmentDefinition, secretName: string): string {
   // A generated secret's ARN ends in "-" and 6 random characters.
   return `arn:${ARN_PARTITION}:secretsmanager:${env.region ?? LONGEST_REGION}:123456789012:secret:${secretName}-abcdef`;
+}
+
+/** The value of the field a name comes from, for quoting it. */
+function fieldValue(def: ServiceDefinition, n: PhysicalName): unknown {
+  switch (n.field[0]) {
+    case 'environments':
+      return n.environment;
+    case 'service':
+      return def.service;
+    case 'migrations':
+      return def.migrations[n.field[1] as number]?.name;
+    default:
+      return n.name;
+  }
 }

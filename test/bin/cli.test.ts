@@ -117,7 +117,7 @@ describe('glidepath CLI', () => {
         'owners: { team: t, primary: "@p", backup: "@b", channel: "#c" }',
         'workload: { container: { image: "x:1", port: 8080, healthCheckPath: /healthz } }',
         'environments:',
-        '  - { name: prod, region: eu-west-1, approval: false, rollout: { strategy: all-at-once } }',
+        '  - { name: prod, region: eu-west-1, approval: false, rollout: { strategy: all-at-once }, tls: { enabled: false, reason: "internal test service without users" } }',
       ].join('\n'),
     );
     const risky = capture();

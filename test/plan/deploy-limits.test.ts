@@ -55,6 +55,12 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
     expect(problemsOf(d)).toEqual([]);
   });
 
+  test('a variable Lambda reserves (AWS_REGION) in a function environment', () => {
+    const d = base();
+    d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { AWS_REGION: 'eu-west-1' } } };
+    expect(problemsOf(d)).toEqual(['workload.function.environment.AWS_REGION is "AWS_REGION"; Lambda sets this variable itself and refuses a function that sets it; rename it']);
+  });
+
   test('canary bake times of 20h + 20h exceed the 33h CloudFormation refuses for an ECS deployment', () => {
     const d = base();
     d.environments[1].rollout.stages = [
@@ -121,5 +127,20 @@ describe('nameCollisions', () => {
       { source: 'a.yaml', definition: validateDefinition(base()) },
       { source: 'b.yaml', definition: validateDefinition(b) },
     ])).toEqual([]);
+  });
+});
+
+describe('names within one definition', () => {
+  test('two migrations whose runner functions are cut to the same 64 characters', () => {
+    const d = base();
+    d.service = 'a'.repeat(40);
+    d.environments = [{ name: 'e'.repeat(19), rollout: { strategy: 'canary' } }];
+    d.migrations = [
+      { name: 'one', phase: 'expand', command: ['migrate'] },
+      { name: 'two', phase: 'expand', command: ['migrate'] },
+    ];
+    expect(problemsOf(d)).toContain(
+      `migrations[1].name is "two"; it makes the Lambda function running a migration "${`${'a'.repeat(40)}-${'e'.repeat(19)}-migrate-two-run`.slice(0, 64)}", which migrations[0].name makes too; rename one of them`,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { formatPath, type Problem } from '../problems';
-import { DOCUMENT, firstLine, MAX_DEPTH } from './plain-data';
+import { DOCUMENT, firstLine, MAX_DEPTH, MAX_NODES } from './plain-data';
 
 /** Where a field is written in the file, and how its value is spelled there. */
 export interface SourceLocation {
@@ -24,6 +24,19 @@ export interface SourceDocument {
 export enum SourceFormat {
   YAML = 'YAML',
   JSON = 'JSON',
+}
+
+/** Most lines plus comma-separated entries a definition file may have (every value needs one or the other, nearly). */
+const MAX_ENTRIES = 2 * MAX_NODES;
+
+/** Newlines and commas: linear and cheap, and an upper bound of what a parser would build. */
+function countEntries(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 44) count++;
+  }
+  return count;
 }
 
 /** Deepest bracket nesting scanned before parsing: far beyond `MAX_DEPTH`, far below a stack overflow. */
@@ -58,6 +71,11 @@ export function decodeUtf8(bytes: Uint8Array): { readonly text?: string; readonl
  */
 export function parseSource(text: string, format: SourceFormat): SourceDocument {
   const problems: Problem[] = [];
+  // Lines and comma-separated entries bound the number of values: refuse a huge map before parsing it.
+  const entries = countEntries(text);
+  if (entries > MAX_ENTRIES) {
+    return noDocument(documentProblem(`has more than ${MAX_ENTRIES} lines and entries; a definition is small (a large one has about 500), so this is not a definition`));
+  }
   const deepest = bracketDepth(text, format);
   if (deepest > MAX_BRACKET_DEPTH) {
     return noDocument(documentProblem(`is nested more than ${MAX_BRACKET_DEPTH} levels deep; a definition is at most ${MAX_DEPTH} levels deep`));
