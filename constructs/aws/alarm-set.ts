@@ -8,6 +8,7 @@ import { timeToDetect } from '../../lib/plan/timing';
 import { anchorOf } from '../../lib/runbook/anchors';
 import { AlarmSeverity, type AlarmFact, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { topicName } from './private/literal-names';
+import { versionErrorRateWording } from './private/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 
 /** Props for `AlarmSet`. */
@@ -66,9 +67,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
     // Rollback and paging judge each version on its own traffic, so a canary's errors are not
     // diluted by the stable version's; warnings keep the service-wide rate.
     const versionRate = signals.versionErrorRatePercent ?? signals.errorRatePercent;
-    const perVersion = signals.versionErrorRatePercent
-      ? ` of the worst version on its own traffic${signals.minimumRequests !== undefined ? ` (from ${signals.minimumRequests} requests a period)` : ''}`
-      : '';
+    const perVersion = signals.versionErrorRatePercent ? versionErrorRateWording(signals.minimumRequests) : '';
     const specs: AlarmSpec[] = [
       {
         kind: 'rollback-error-rate',

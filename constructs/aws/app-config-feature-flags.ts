@@ -253,7 +253,8 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
     if (arn === undefined) {
       throw new Error(`AppConfigFeatureFlags '${this.props.applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${LAMBDA_EXTENSION_VERSION} (${arch}) in ${region}; use a region where AWS publishes it`);
     }
-    const layer = lambda.LayerVersion.fromLayerVersionArn(this, `LambdaExtension${this.workloadChecks.length || ''}`, arn);
+    // Without compatibleRuntimes: fromLayerVersionArn's Runtime.ALL makes the version hash differ between runs.
+    const layer = lambda.LayerVersion.fromLayerVersionAttributes(this, `LambdaExtension${this.workloadChecks.length || ''}`, { layerVersionArn: arn });
     fn.addLayers(layer);
     for (const [key, value] of Object.entries(this.agentEnvironment())) {
       if (key.startsWith('AWS_APPCONFIG_EXTENSION_')) fn.addEnvironment(key, value);

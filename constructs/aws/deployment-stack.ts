@@ -489,7 +489,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     const env = this.environmentDefinition;
     const stack = this.names.stack;
     const autoRollback = env.alarms.enabled
-      ? `Automatic: the rollback alarm fires about ${timeToDetect(env.alarms.rollbackTrigger.evaluation)} after errors reach ${env.alarms.rollbackTrigger.errorRatePercent}% and the deployment returns traffic to the previous version by itself.`
+      ? `Automatic: the rollback alarm fires about ${timeToDetect(env.alarms.rollbackTrigger.evaluation)} after the new version's own error rate reaches ${env.alarms.rollbackTrigger.errorRatePercent}% (measured apart from the old version's traffic) and the deployment returns traffic to the previous version by itself.`
       : 'Automatic rollback is off: alarms are disabled in this environment.';
     return {
       context: {

@@ -12,6 +12,7 @@ import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
 import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { literalName } from './private/literal-names';
+import { MINIMUM_REQUESTS, targetGroupErrorRateExpression } from './private/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 
 /** Props for `ProgressiveFargateService`. */
@@ -79,8 +80,6 @@ export interface ProgressiveFargateServiceProps {
   readonly minimumRequests?: number;
 }
 
-/** Requests per period below which a target group's error rate is not judged. */
-const MINIMUM_REQUESTS = 10;
 
 /** Port mapping name, used by the load balancer target. */
 const CONTAINER_NAME = 'app';
@@ -362,12 +361,10 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     // version may be behind either; the load balancer as a whole adds its own 5xx (no healthy target).
     const groups = [this.primaryTargetGroup, ...(this.alternateTargetGroup ? [this.alternateTargetGroup] : [])];
     const usingMetrics: Record<string, cloudwatch.IMetric> = { errors, elbErrors, requests };
-    const ratios = groups.map((group, i) => {
+    groups.forEach((group, i) => {
       usingMetrics[`tg${i}Errors`] = group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' });
       usingMetrics[`tg${i}Requests`] = group.metrics.requestCount({ statistic: 'Sum' });
-      return `IF(FILL(tg${i}Requests, 0) >= ${minimumRequests}, 100 * FILL(tg${i}Errors, 0) / tg${i}Requests, 0)`;
     });
-    ratios.push(`IF(FILL(requests, 0) >= ${minimumRequests}, 100 * (FILL(errors, 0) + FILL(elbErrors, 0)) / requests, 0)`);
     return {
       // Target and load balancer 5xx both fail users; an idle service has no error rate.
       errorRatePercent: new cloudwatch.MathExpression({
@@ -376,8 +373,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         label: 'Error rate (%)',
       }),
       versionErrorRatePercent: new cloudwatch.MathExpression({
-        // MAX of an array is the per-datapoint maximum (MAX of one series would be a single number).
-        expression: `MAX([${ratios.join(', ')}])`,
+        expression: targetGroupErrorRateExpression(groups.length, minimumRequests),
         usingMetrics,
         label: 'Error rate of the worst target group (%)',
       }),
