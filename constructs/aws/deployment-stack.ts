@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Annotations, CfnOutput, Duration as CdkDuration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { Annotations, type CfnElement, CfnOutput, Duration as CdkDuration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -34,6 +34,7 @@ import { DeadMansSwitch } from './dead-mans-switch';
 import { ManagedSecret } from './managed-secret';
 import { MigrationTask } from './migration-task';
 import { ProgressiveFargateService } from './progressive-fargate-service';
+import { StageIndependentNames } from './private/stage-independent-names';
 import { ServiceDashboard } from './service-dashboard';
 import type { ServiceSignals } from './service-signals';
 import { SmokeTestHook, SmokeTestTarget } from './smoke-test-hook';
@@ -92,6 +93,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
   /** Database migrations, in definition order. */
   public readonly migrations: readonly MigrationTask[] = [];
   private readonly levelBounds: { level2: RollbackLevelFact['bound']; level3: RollbackLevelFact['bound'] };
+  /** Inside a pipeline stage: maps path-derived names to the standalone stack's. */
+  private stageIndependentNames?: StageIndependentNames;
 
   constructor(scope: Construct, id: string, props: DeploymentStackProps) {
     const env = environmentOf(props.definition, props.environment);
@@ -104,6 +107,10 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     });
     const def = props.definition;
     this.definition = def;
+    // `cdk deploy <stack>` and the pipeline deploy the same stack: it must not depend on where it sits.
+    if (StageIndependentNames.isStaged(this)) {
+      this.stageIndependentNames = new StageIndependentNames(this);
+    }
     this.environmentDefinition = env;
     this.names = names;
     Tags.of(this).add('glidepath:service', def.service);
@@ -387,6 +394,10 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     }
     const https = tls !== undefined && tls.mode !== TlsMode.DISABLED;
     return `${https ? 'https' : 'http'}://${tls?.domainName ?? service.loadBalancer.loadBalancerDnsName}`;
+  }
+
+  protected allocateLogicalId(element: CfnElement): string {
+    return this.stageIndependentNames ? this.stageIndependentNames.logicalId(element) : super.allocateLogicalId(element);
   }
 
   private reportDeviations(def: ServiceDefinition, env: EnvironmentDefinition): void {
