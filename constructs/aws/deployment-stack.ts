@@ -337,6 +337,13 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       alarms: [...(this.alarms ? [...this.alarms.critical, ...this.alarms.warning, this.alarms.rollback] : []), ...(this.deadMansSwitch ? [this.deadMansSwitch.alarm] : [])],
     });
     this.levelBounds = this.computeBounds(def);
+    // Log retention and encryption, stated per environment (AWS Control Tower CT.LOGS.PR.2 asks for a customer-managed key).
+    Validations.of(this).acknowledge({
+      id: 'CT.LOGS.PR.2',
+      reason:
+        `Log groups of ${names.base} keep ${env.production ? 'one year' : 'one month'} of logs (${env.production ? 'production' : 'non-production'} retention) and are encrypted at rest by CloudWatch Logs with AWS-owned keys; ` +
+        'they hold no secret values (secrets reach the workload by reference), so a customer-managed key would add a key policy to keep right without protecting anything more',
+    });
   }
 
   /**

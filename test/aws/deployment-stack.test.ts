@@ -453,6 +453,14 @@ describe('DeploymentStack', () => {
       expect(attributes).not.toContainEqual({ Key: 'deletion_protection.enabled', Value: 'true' });
     });
 
+    test('log retention and encryption are stated per environment, under accepted risks', () => {
+      const [prod] = stacksOf(container());
+      expect(renderStackRunbook(prod)).toMatch(/CT\.LOGS\.PR\.2.*keep one year of logs \(production retention\) and are encrypted at rest by CloudWatch Logs/);
+      const [dev] = stacksOf(container({ environments: [{ name: 'dev', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.ROLLING } }] }));
+      expect(renderStackRunbook(dev)).toMatch(/CT\.LOGS\.PR\.2.*keep one month of logs \(non-production retention\)/);
+      Template.fromStack(dev).allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    });
+
     test('fails for an environment the definition does not have', () => {
       expect(() => stacksOf(container(), ['qa'])).toThrow('environment "qa" is not defined for service "orders"; defined: prod');
     });
