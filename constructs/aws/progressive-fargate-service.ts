@@ -1,4 +1,4 @@
-import { Annotations, Duration as CdkDuration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration as CdkDuration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -12,6 +12,7 @@ import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
 import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { literalName } from './private/literal-names';
+import { trafficRoutingFingerprint } from './private/traffic-routing';
 import { MINIMUM_REQUESTS, targetGroupErrorRateExpression } from './private/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 
@@ -112,6 +113,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
   /** Literal name of the cluster, as runbook commands use it. */
   public readonly clusterName: string;
   private readonly deploymentAlarms: cloudwatch.IAlarm[] = [];
+  private routingFingerprint?: () => string;
 
   constructor(scope: Construct, id: string, private readonly props: ProgressiveFargateServiceProps) {
     super(scope, id);
@@ -331,6 +333,17 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     }
 
     this.signals = this.buildSignals();
+
+    if (testRule) {
+      const rules = [productionRule, testRule];
+      const groups = [this.primaryTargetGroup, this.alternateTargetGroup!];
+      this.routingFingerprint = () => trafficRoutingFingerprint(rules, [this.listener], groups);
+      // The deployed value tells the runbook's pre-deployment guard whether an update would rewrite the rules.
+      new CfnOutput(this, 'TrafficRouting', {
+        description: 'Fingerprint of the listener rules ECS shifts traffic on; a change means the update resets live weights',
+        value: Lazy.string({ produce: () => this.routingFingerprint!() }),
+      }).overrideLogicalId('TrafficRouting');
+    }
   }
 
   /** Rolls deployments back when `alarm` fires during the rollout or bake time. */
@@ -386,6 +399,22 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       heartbeat: serviceMetric('CPUUtilization').with({ statistic: 'SampleCount' }),
       source: `load balancer of ECS service ${this.props.serviceName}`,
       saturationSource: `ECS service ${this.props.serviceName} in cluster ${this.clusterName}`,
+    };
+  }
+
+  /**
+   * Refuses a stack update that would rewrite the listener rules ECS shifts traffic on: it would
+   * reset the live weights (aws/aws-cdk#36649). The safe order: a deployment that leaves production
+   * on the primary target group (the one the template's 100/0 weights name), then the update.
+   */
+  private routingGuard(fingerprint: string, ecsArgs: string): RunbookCommand {
+    const stack = Stack.of(this).stackName;
+    return {
+      description:
+        'Refuse an update that rewrites the traffic-shifting listener rules: CloudFormation would reset the weights ECS set (aws/aws-cdk#36649). ' +
+        `If it refuses: when the primary target group already serves 100% (\`aws elbv2 describe-rules --listener-arn <production listener> --query 'Rules[].Actions[].ForwardConfig'\`) deploy anyway; otherwise first run \`aws ecs update-service ${ecsArgs} --force-new-deployment\` and wait for it (ECS moves production to the other target group, the primary), then deploy`,
+      command: `DEPLOYED=$(aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='TrafficRouting'].OutputValue" --output text 2>/dev/null || echo None); if [ "$DEPLOYED" != "None" ] && [ "$DEPLOYED" != "${fingerprint}" ]; then echo "this update rewrites the listener rules and resets live traffic weights; see the step description" >&2; exit 1; fi`,
+      expected: 'No output: the update leaves the listener rules, and so the live weights, alone',
     };
   }
 
@@ -446,6 +475,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
             }, then ${s.bakeMinutes}m of bake time before the old revision stops.`;
     return {
       rollout: this.props.schedule ? { schedule: this.props.schedule, summary: summary.replace(/\s+/g, ' ') } : undefined,
+      preDeploy: this.routingFingerprint ? [this.routingGuard(this.routingFingerprint(), ecsArgs)] : [],
       deploy: [
         {
           description: 'Follow the rollout',
