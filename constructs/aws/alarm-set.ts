@@ -9,6 +9,7 @@ import { anchorOf } from '../../lib/runbook/anchors';
 import { AlarmSignal, alarmCatalogue, describeCondition, type AlarmDefinition } from '../../lib/plan/alarm-catalogue';
 import { AlarmSeverity, type AlarmFact, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { topicName } from './private/literal-names';
+import { versionErrorRateWording } from './private/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 import { awsCliOf } from './private/aws-cli';
 
@@ -53,9 +54,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
     // Rollback and paging judge each version on its own traffic, so a canary's errors are not
     // diluted by the stable version's; warnings keep the service-wide rate.
     const versionRate = signals.versionErrorRatePercent ?? signals.errorRatePercent;
-    const perVersion = signals.versionErrorRatePercent
-      ? `, worst version on its own traffic${signals.minimumRequests !== undefined ? ` from ${signals.minimumRequests} requests a period` : ''}`
-      : '';
+    const perVersion = signals.versionErrorRatePercent ? `; error rate${versionErrorRateWording(signals.minimumRequests)}` : '';
     const metricOf = (alarm: AlarmDefinition): { metric: cloudwatch.IMetric; source: string } => {
       switch (alarm.signal) {
         case AlarmSignal.ERROR_RATIO:

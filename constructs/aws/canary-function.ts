@@ -13,6 +13,7 @@ import type { IRunbookContributor, NamedResource, RollbackLevelFact, RunbookComm
 import { functionRole } from './private/function-role';
 import { awsCliOf } from './private/aws-cli';
 import { literalName } from './private/literal-names';
+import { MINIMUM_REQUESTS } from './private/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 
 /** A Secrets Manager secret handed to a `CanaryFunction` by reference. */
@@ -125,8 +126,6 @@ export interface CanaryFunctionProps {
   readonly minimumRequests?: number;
 }
 
-/** Invocations per period below which a version's error rate is not judged. */
-const MINIMUM_INVOCATIONS = 10;
 
 /**
  * A Lambda function released by CodeDeploy: a version per change, an alias that serves traffic,
@@ -273,7 +272,7 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
             ],
     });
 
-    this.signals = aliasSignals(this.alias, this.function.currentVersion, `Lambda alias ${this.functionName}:${this.aliasName}`, props.minimumRequests ?? MINIMUM_INVOCATIONS);
+    this.signals = aliasSignals(this.alias, this.function.currentVersion, `Lambda alias ${this.functionName}:${this.aliasName}`, props.minimumRequests ?? MINIMUM_REQUESTS);
   }
 
   /** Adds an alarm that stops the deployment and rolls it back when it fires. */

@@ -2,6 +2,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
@@ -15,6 +16,9 @@ import { AlertTopics } from './alert-topics';
 import { DeploymentStage } from './deployment-stage';
 import { acknowledgePipelineFindings } from './private/pipeline-acknowledgements';
 import { awsCliOf } from './private/aws-cli';
+
+/** Days a pipeline artifact is kept: long enough to retry a release, not an archive. */
+const ARTIFACT_RETENTION_DAYS = 30;
 
 /** Props for `DeliveryPipeline`. */
 export interface DeliveryPipelineProps {
@@ -149,6 +153,19 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
     this.stages = stages;
     this.pipeline.buildPipeline();
     acknowledgePipelineFindings(this.pipeline);
+    // Artifacts only matter while a release runs (and for a retry soon after): expire them.
+    const artifacts = this.pipeline.pipeline.artifactBucket.node.defaultChild as s3.CfnBucket;
+    artifacts.lifecycleConfiguration = {
+      rules: [
+        {
+          id: 'expire-pipeline-artifacts',
+          status: 'Enabled',
+          expirationInDays: ARTIFACT_RETENTION_DAYS,
+          noncurrentVersionExpiration: { noncurrentDays: 1 },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        },
+      ],
+    };
 
     if (props.alertTopic) {
       this.alertTopic = props.alertTopic;

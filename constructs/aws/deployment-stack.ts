@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Annotations, CfnOutput, Duration as CdkDuration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { Annotations, type CfnElement, CfnOutput, Duration as CdkDuration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -39,6 +39,7 @@ import { DeadMansSwitch } from './dead-mans-switch';
 import { ManagedSecret } from './managed-secret';
 import { MigrationTask } from './migration-task';
 import { ProgressiveFargateService } from './progressive-fargate-service';
+import { StageIndependentNames } from './private/stage-independent-names';
 import { ServiceDashboard } from './service-dashboard';
 import type { ServiceSignals } from './service-signals';
 import { SmokeTestHook, SmokeTestTarget } from './smoke-test-hook';
@@ -97,6 +98,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
   /** Database migrations, in definition order. */
   public readonly migrations: readonly MigrationTask[] = [];
   private readonly levelBounds: { level2: RollbackLevelFact['bound']; level3: RollbackLevelFact['bound'] };
+  /** Inside a pipeline stage: maps path-derived names to the standalone stack's. */
+  private stageIndependentNames?: StageIndependentNames;
 
   constructor(scope: Construct, id: string, props: DeploymentStackProps) {
     const env = environmentOf(props.definition, props.environment);
@@ -109,6 +112,10 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     });
     const def = props.definition;
     this.definition = def;
+    // `cdk deploy <stack>` and the pipeline deploy the same stack: it must not depend on where it sits.
+    if (StageIndependentNames.isStaged(this)) {
+      this.stageIndependentNames = new StageIndependentNames(this);
+    }
     this.environmentDefinition = env;
     this.names = names;
     Tags.of(this).add('glidepath:service', def.service);
@@ -341,6 +348,13 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       alarms: [...(this.alarms ? [...this.alarms.critical, ...this.alarms.warning, this.alarms.rollback] : []), ...(this.deadMansSwitch ? [this.deadMansSwitch.alarm] : [])],
     });
     this.levelBounds = this.computeBounds(def);
+    // Log retention and encryption, stated per environment (AWS Control Tower CT.LOGS.PR.2 asks for a customer-managed key).
+    Validations.of(this).acknowledge({
+      id: 'CT.LOGS.PR.2',
+      reason:
+        `Log groups of ${names.base} keep ${env.production ? 'one year' : 'one month'} of logs (${env.production ? 'production' : 'non-production'} retention) and are encrypted at rest by CloudWatch Logs with AWS-owned keys; ` +
+        'they hold no secret values (secrets reach the workload by reference), so a customer-managed key would add a key policy to keep right without protecting anything more',
+    });
   }
 
   /**
@@ -398,6 +412,10 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     }
     const https = tls !== undefined && tls.mode !== TlsMode.DISABLED;
     return `${https ? 'https' : 'http'}://${tls?.domainName ?? service.loadBalancer.loadBalancerDnsName}`;
+  }
+
+  protected allocateLogicalId(element: CfnElement): string {
+    return this.stageIndependentNames ? this.stageIndependentNames.logicalId(element) : super.allocateLogicalId(element);
   }
 
   private reportDeviations(def: ServiceDefinition, env: EnvironmentDefinition): void {
@@ -515,7 +533,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     const owner = this.pipelineStage();
     const pipelineCli = owner ? awsCli(owner.region) : aws;
     const autoRollback = env.alarms.enabled
-      ? `The rollback alarm fires about ${timeToDetect(env.alarms.rollbackTrigger.evaluation)} after errors reach ${env.alarms.rollbackTrigger.errorRatePercent}%.`
+      ? `The rollback alarm fires about ${timeToDetect(env.alarms.rollbackTrigger.evaluation)} after the new version's own error rate reaches ${env.alarms.rollbackTrigger.errorRatePercent}% (measured apart from the old version's traffic).`
       : 'Automatic rollback is off: alarms are disabled in this environment.';
     const readCommit: RunbookCommand = {
       description: 'Read the commit the stack was deployed from (stack output ReleaseCommit, recorded at synthesis)',

@@ -1,4 +1,4 @@
-import { Duration as CdkDuration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration as CdkDuration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -55,6 +55,7 @@ export class ManagedSecret extends Construct implements IRunbookContributor {
       rotationLambda: rotationFunction(this, props.removalPolicy ?? RemovalPolicy.RETAIN),
       automaticallyAfter: CdkDuration.days(props.rotationDays),
     });
+    confineRotationInvoke(Stack.of(this));
   }
 
   public runbookFacts(): RunbookFacts {
@@ -65,6 +66,20 @@ export class ManagedSecret extends Construct implements IRunbookContributor {
       ],
       resources: [{ type: 'AWS::SecretsManager::Secret', name }],
     };
+  }
+}
+
+/**
+ * Only Secrets Manager acting for this account's secrets in this region may invoke the rotation
+ * function (the confused-deputy guard): aws-cdk-lib's grant names the service principal alone.
+ * One function serves every secret of the stack, so the source is any secret of the account.
+ */
+function confineRotationInvoke(stack: Stack): void {
+  for (const permission of stack.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
+    if (permission.principal === 'secretsmanager.amazonaws.com' && permission.sourceAccount === undefined) {
+      permission.sourceAccount = stack.account;
+      permission.sourceArn = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    }
   }
 }
 

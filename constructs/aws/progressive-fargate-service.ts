@@ -1,4 +1,4 @@
-import { Annotations, Duration as CdkDuration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration as CdkDuration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -15,6 +15,8 @@ import { Duration } from '../../lib/model/duration';
 import { pollCommand } from '../../lib/runbook/poll';
 import { awsCliOf } from './private/aws-cli';
 import { literalName } from './private/literal-names';
+import { trafficRoutingFingerprint } from './private/traffic-routing';
+import { MINIMUM_REQUESTS, targetGroupErrorRateExpression } from './private/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 
 /** Props for `ProgressiveFargateService`. */
@@ -82,8 +84,6 @@ export interface ProgressiveFargateServiceProps {
   readonly minimumRequests?: number;
 }
 
-/** Requests per period below which a target group's error rate is not judged. */
-const MINIMUM_REQUESTS = 10;
 
 /** Port mapping name, used by the load balancer target. */
 const CONTAINER_NAME = 'app';
@@ -116,6 +116,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
   /** Literal name of the cluster, as runbook commands use it. */
   public readonly clusterName: string;
   private readonly deploymentAlarms: cloudwatch.IAlarm[] = [];
+  private routingFingerprint?: () => string;
 
   constructor(scope: Construct, id: string, private readonly props: ProgressiveFargateServiceProps) {
     super(scope, id);
@@ -338,6 +339,17 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     }
 
     this.signals = this.buildSignals();
+
+    if (testRule) {
+      const rules = [productionRule, testRule];
+      const groups = [this.primaryTargetGroup, this.alternateTargetGroup!];
+      this.routingFingerprint = () => trafficRoutingFingerprint(rules, [this.listener], groups);
+      // The deployed value tells the runbook's pre-deployment guard whether an update would rewrite the rules.
+      new CfnOutput(this, 'TrafficRouting', {
+        description: 'Fingerprint of the listener rules ECS shifts traffic on; a change means the update resets live weights',
+        value: Lazy.string({ produce: () => this.routingFingerprint!() }),
+      }).overrideLogicalId('TrafficRouting');
+    }
   }
 
   /** Rolls deployments back when `alarm` fires during the rollout or bake time. */
@@ -368,12 +380,10 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     // version may be behind either; the load balancer as a whole adds its own 5xx (no healthy target).
     const groups = [this.primaryTargetGroup, ...(this.alternateTargetGroup ? [this.alternateTargetGroup] : [])];
     const usingMetrics: Record<string, cloudwatch.IMetric> = { errors, elbErrors, requests };
-    const ratios = groups.map((group, i) => {
+    groups.forEach((group, i) => {
       usingMetrics[`tg${i}Errors`] = group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' });
       usingMetrics[`tg${i}Requests`] = group.metrics.requestCount({ statistic: 'Sum' });
-      return `IF(FILL(tg${i}Requests, 0) >= ${minimumRequests}, 100 * FILL(tg${i}Errors, 0) / tg${i}Requests, 0)`;
     });
-    ratios.push(`IF(FILL(requests, 0) >= ${minimumRequests}, 100 * (FILL(errors, 0) + FILL(elbErrors, 0)) / requests, 0)`);
     return {
       // Target and load balancer 5xx both fail users; an idle service has no error rate.
       errorRatePercent: new cloudwatch.MathExpression({
@@ -382,8 +392,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         label: 'Error rate (%)',
       }),
       versionErrorRatePercent: new cloudwatch.MathExpression({
-        // MAX of an array is the per-datapoint maximum (MAX of one series would be a single number).
-        expression: `MAX([${ratios.join(', ')}])`,
+        expression: targetGroupErrorRateExpression(groups.length, minimumRequests),
         usingMetrics,
         label: 'Error rate of the worst target group (%)',
       }),
@@ -408,6 +417,22 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     const s = this.props.deployment;
     const steps = s.strategy === 'CANARY' ? 1 : s.strategy === 'LINEAR' ? Math.ceil(100 / (s.stepPercent ?? 100)) - 1 : 0;
     return Duration.minutes(10 + steps * (s.stepBakeMinutes ?? 0) + (s.strategy === 'ROLLING' ? 0 : (s.bakeMinutes ?? 0)));
+  }
+
+  /**
+   * Refuses a stack update that would rewrite the listener rules ECS shifts traffic on: it would
+   * reset the live weights (aws/aws-cdk#36649). The safe order: a deployment that leaves production
+   * on the primary target group (the one the template's 100/0 weights name), then the update.
+   */
+  private routingGuard(fingerprint: string, ecsArgs: string): RunbookCommand {
+    const stack = Stack.of(this).stackName;
+    return {
+      description:
+        'Refuse an update that rewrites the traffic-shifting listener rules: CloudFormation would reset the weights ECS set (aws/aws-cdk#36649). ' +
+        `If it refuses: when the primary target group already serves 100% (\`aws elbv2 describe-rules --listener-arn <production listener> --query 'Rules[].Actions[].ForwardConfig'\`) deploy anyway; otherwise first run \`aws ecs update-service ${ecsArgs} --force-new-deployment\` and wait for it (ECS moves production to the other target group, the primary), then deploy`,
+      command: `DEPLOYED=$(${awsCliOf(this)`cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='TrafficRouting'].OutputValue" --output text`} 2>/dev/null || echo None); if [ "$DEPLOYED" != "None" ] && [ "$DEPLOYED" != "${fingerprint}" ]; then echo "this update rewrites the listener rules and resets live traffic weights; see the step description" >&2; exit 1; fi`,
+      expected: 'No output: the update leaves the listener rules, and so the live weights, alone',
+    };
   }
 
   public runbookFacts(): RunbookFacts {
@@ -483,6 +508,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
             }, then ${s.bakeMinutes}m of bake time before the old revision stops.`;
     return {
       rollout: this.props.schedule ? { schedule: this.props.schedule, summary: summary.replace(/\s+/g, ' ') } : undefined,
+      preDeploy: this.routingFingerprint ? [this.routingGuard(this.routingFingerprint(), ecsArgs)] : [],
       deploy: [
         {
           description: 'Follow the rollout',

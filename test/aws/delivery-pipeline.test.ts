@@ -58,6 +58,14 @@ describe('DeliveryPipeline: the checkout example', () => {
     synth = synthPipeline(loadDefinitionFile('examples/checkout/definition.yaml'));
   });
 
+  test('pipeline artifacts expire (a lifecycle rule on the artifact bucket)', () => {
+    const buckets = Object.values(synth.template.Resources).filter((r) => r.Type === 'AWS::S3::Bucket' && r.Properties.LifecycleConfiguration);
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0].Properties.LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+    ]);
+  });
+
   test('a V2 pipeline with a deterministic name, fed by the CodeStar connection to the repository and branch', () => {
     expect(synth.pipeline.Properties).toMatchObject({ Name: 'checkout-pipeline', PipelineType: 'V2' });
     expect(synth.stack.stackName).toBe('checkout-pipeline');

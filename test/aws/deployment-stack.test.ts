@@ -453,6 +453,33 @@ describe('DeploymentStack', () => {
       expect(attributes).not.toContainEqual({ Key: 'deletion_protection.enabled', Value: 'true' });
     });
 
+    test('log retention and encryption are stated per environment, under accepted risks', () => {
+      const [prod] = stacksOf(container());
+      expect(renderStackRunbook(prod)).toMatch(/CT\.LOGS\.PR\.2.*keep one year of logs \(production retention\) and are encrypted at rest by CloudWatch Logs/);
+      const [dev] = stacksOf(container({ environments: [{ name: 'dev', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.ROLLING } }] }));
+      expect(renderStackRunbook(dev)).toMatch(/CT\.LOGS\.PR\.2.*keep one month of logs \(non-production retention\)/);
+      Template.fromStack(dev).allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    });
+
+    test('live traffic weights: an unrelated update keeps the listener rules, one that rewrites them is refused before deploying', () => {
+      const routing = (def: ServiceDefinitionInput) => {
+        const [stack] = stacksOf(def);
+        return { value: Template.fromStack(stack).toJSON().Outputs.TrafficRouting.Value as string, runbook: renderStackRunbook(stack) };
+      };
+      const before = routing(container());
+      // A new image, more tasks: the rules stay as deployed, so CloudFormation leaves ECS's weights alone.
+      const image = routing(container({ workload: { container: { image: 'public.ecr.aws/acme/orders:2.1.0', port: 8080, healthCheckPath: '/healthz', desiredCount: 4 } } }));
+      expect(image.value).toBe(before.value);
+      // From plain HTTP to HTTPS replaces the production listener, and with it the rule: the guard refuses.
+      const plain = routing(container({ environments: [{ name: 'prod', region: 'eu-west-1', tls: { enabled: false, reason: 'Internal tool behind the VPN' }, rollout: { strategy: RolloutStrategy.BLUE_GREEN } }] }));
+      expect(plain.value).not.toBe(before.value);
+      // A new container port replaces the target groups.
+      const port = routing(container({ workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 9090, healthCheckPath: '/healthz' } } }));
+      expect(port.value).not.toBe(before.value);
+      expect(before.runbook).toContain(`[ "$DEPLOYED" != "${before.value}" ]`);
+      expect(before.runbook).toContain('aws ecs update-service --cluster orders-prod --service orders-prod --force-new-deployment');
+    });
+
     test('fails for an environment the definition does not have', () => {
       expect(() => stacksOf(container(), ['qa'])).toThrow('environment "qa" is not defined for service "orders"; defined: prod');
     });

@@ -87,6 +87,15 @@ describe('ManagedSecret', () => {
     expect(JSON.stringify(secretStatements)).not.toContain('secretsmanager:UpdateSecret"');
   });
 
+  test('only Secrets Manager acting for this account\'s secrets in this region may invoke the rotation function', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter((p) => p.Properties.Principal === 'secretsmanager.amazonaws.com');
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0].Properties).toMatchObject({
+      SourceAccount: '111111111111',
+      SourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:*']] },
+    });
+  });
+
   test('the rotation function may use the key only through Secrets Manager', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {

@@ -117,7 +117,7 @@ describe('glidepath CLI', () => {
         'owners: { team: t, primary: "@p", backup: "@b", channel: "#c" }',
         'workload: { container: { image: "x:1", port: 8080, healthCheckPath: /healthz } }',
         'environments:',
-        '  - { name: prod, region: eu-west-1, approval: false, rollout: { strategy: all-at-once }, tls: { enabled: false, reason: "internal test service without users" } }',
+        '  - { name: prod, region: eu-west-1, approval: false, tls: { certificateArn: "arn:aws:acm:eu-west-1:111111111111:certificate/abc" }, rollout: { strategy: all-at-once } }',
       ].join('\n'),
     );
     const risky = capture();

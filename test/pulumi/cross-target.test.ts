@@ -59,7 +59,7 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
   test('every CloudWatch alarm: name, threshold, comparison, evaluation, missing data, metrics and actions', () => {
     const fromCfn = cfnOf('AWS::CloudWatch::Alarm').map((r) => {
       const p = r.Properties;
-      const dims = (d: Json[] | undefined) => Object.fromEntries((d ?? []).map((x) => [x.Name, typeof x.Value === 'string' ? x.Value : 'LB']));
+      const dims = (d: Json[] | undefined) => Object.fromEntries((d ?? []).map((x) => [x.Name, typeof x.Value === 'string' ? x.Value : x.Name === 'TargetGroup' ? 'TG' : 'LB']));
       return {
         name: p.AlarmName,
         description: p.AlarmDescription.replace(`${base}.md#`, `${base}.pulumi.md#`),
@@ -87,7 +87,7 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
       };
     });
     const fromPulumi = pulumiOf('aws:cloudwatch/metricAlarm:MetricAlarm').map((p) => {
-      const dims = (d: Json | undefined) => Object.fromEntries(Object.entries(d ?? {}).map(([k, v]) => [k, k === 'LoadBalancer' ? 'LB' : v]));
+      const dims = (d: Json | undefined) => Object.fromEntries(Object.entries(d ?? {}).map(([k, v]) => [k, k === 'LoadBalancer' ? 'LB' : k === 'TargetGroup' ? 'TG' : v]));
       return {
         name: p.name,
         description: p.alarmDescription,

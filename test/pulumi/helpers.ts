@@ -31,6 +31,9 @@ export function installMocks(stack = 'prod', project = 'glidepath-test'): Regist
           state.dnsName = `${name}.eu-west-1.elb.amazonaws.com`;
           state.arnSuffix = `app/${inputs.name}/0123456789abcdef`;
         }
+        if (type === 'aws:lb/targetGroup:TargetGroup') {
+          state.arnSuffix = `targetgroup/${inputs.name}/0123456789abcdef`;
+        }
         return { id: `${name}-id`, state };
       },
       call: ({ token, inputs }) => {

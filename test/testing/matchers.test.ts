@@ -18,7 +18,7 @@ const canary = defineService({
   service: 'shop',
   owners: { team: 'web', primary: '@ana', backup: '@ben', channel: '#shop-releases' },
   workload: { container: { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
-  environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.CANARY } }],
+  environments: [{ name: 'prod', region: 'eu-west-1', tls: { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }, rollout: { strategy: RolloutStrategy.CANARY } }],
 });
 
 /** The failure message jest prints for `assertion`. */

@@ -1,6 +1,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type { AlarmPolicy, Evaluation } from '../../../lib/model/alarm-policy';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
+import { MINIMUM_REQUESTS, targetGroupErrorRateExpression, versionErrorRateWording } from '../../aws/private/version-error-rate';
 
 /** One query of a CloudWatch metric-math alarm, in the shape `aws.cloudwatch.MetricAlarm` takes. */
 export interface MetricQuery {
@@ -42,6 +43,8 @@ export interface AlarmSpec {
 export interface ContainerSignals {
   /** `LoadBalancerFullName` of the Application Load Balancer (`app/<name>/<id>`). */
   readonly loadBalancerFullName: pulumi.Input<string>;
+  /** `TargetGroupFullName` of each target group (`targetgroup/<name>/<id>`), primary first. */
+  readonly targetGroupFullNames: readonly pulumi.Input<string>[];
   readonly clusterName: string;
   readonly serviceName: string;
 }
@@ -74,6 +77,28 @@ export function containerAlarmSpecs(policy: AlarmPolicy, signals: ContainerSigna
       elbMetric('requests', 'RequestCount', 'Sum', period),
     ];
   };
+  // Rollback and critical alarms judge each target group on its own traffic, as `AlarmSet` does.
+  const versionErrorRate = (e: Evaluation): MetricQuery[] => {
+    const period = e.period.toSeconds();
+    const tgMetric = (id: string, metricName: string, i: number): MetricQuery => ({
+      id,
+      returnData: false,
+      metric: { namespace: ELB, metricName, dimensions: { ...lb, TargetGroup: signals.targetGroupFullNames[i] }, period, stat: 'Sum' },
+    });
+    return [
+      {
+        id: 'expr_1',
+        expression: targetGroupErrorRateExpression(signals.targetGroupFullNames.length, MINIMUM_REQUESTS),
+        label: 'Error rate of the worst target group (%)',
+        returnData: true,
+      },
+      elbMetric('errors', 'HTTPCode_Target_5XX_Count', 'Sum', period),
+      elbMetric('elbErrors', 'HTTPCode_ELB_5XX_Count', 'Sum', period),
+      elbMetric('requests', 'RequestCount', 'Sum', period),
+      ...signals.targetGroupFullNames.flatMap((_, i) => [tgMetric(`tg${i}Errors`, 'HTTPCode_Target_5XX_Count', i), tgMetric(`tg${i}Requests`, 'RequestCount', i)]),
+    ];
+  };
+  const perVersion = versionErrorRateWording(MINIMUM_REQUESTS);
   const latency = (statistic: string, e: Evaluation): MetricQuery[] => [
     { id: 'expr_1', expression: `1000 * latency${statistic}`, label: `${statistic} latency (ms)`, returnData: true },
     elbMetric(`latency${statistic}`, 'TargetResponseTime', statistic, e.period.toSeconds()),
@@ -104,14 +129,14 @@ export function containerAlarmSpecs(policy: AlarmPolicy, signals: ContainerSigna
     spec(
       'rollback-error-rate',
       AlarmSeverity.ROLLBACK,
-      `error rate (${trigger.errorRateMultiplier}× the ${trigger.baselineErrorRatePercent}% baseline)`,
+      `error rate${perVersion} (${trigger.errorRateMultiplier}× the ${trigger.baselineErrorRatePercent}% baseline)`,
       trigger.errorRatePercent,
       '%',
       trigger.evaluation,
       source,
-      { queries: errorRate(trigger.evaluation) },
+      { queries: versionErrorRate(trigger.evaluation) },
     ),
-    spec('critical-error-rate', AlarmSeverity.CRITICAL, 'error rate', critical.errorRatePercent, '%', evaluation, source, { queries: errorRate(evaluation) }),
+    spec('critical-error-rate', AlarmSeverity.CRITICAL, `error rate${perVersion}`, critical.errorRatePercent, '%', evaluation, source, { queries: versionErrorRate(evaluation) }),
     spec('critical-latency-p99', AlarmSeverity.CRITICAL, 'p99 latency', critical.p99LatencyMs, 'ms', evaluation, source, { queries: latency('p99', evaluation) }),
     spec('warning-error-rate', AlarmSeverity.WARNING, 'error rate', warning.errorRatePercent, '%', evaluation, source, { queries: errorRate(evaluation) }),
     spec('warning-latency-p95', AlarmSeverity.WARNING, 'p95 latency', warning.p95LatencyMs, 'ms', evaluation, source, { queries: latency('p95', evaluation) }),

@@ -240,7 +240,12 @@ export function createAwsResources(
 
   // Alarms: the same specs as AlarmSet; deployment alarms roll the ECS deployment back.
   const specs = env.alarms.enabled
-    ? containerAlarmSpecs(env.alarms, { loadBalancerFullName: loadBalancer.arnSuffix, clusterName: names.base, serviceName: names.base })
+    ? containerAlarmSpecs(env.alarms, {
+        loadBalancerFullName: loadBalancer.arnSuffix,
+        targetGroupFullNames: [primary, ...(alternate ? [alternate] : [])].map((g) => g.arnSuffix),
+        clusterName: names.base,
+        serviceName: names.base,
+      })
     : [];
   const alarms = specs.map((spec) => metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts));
   const deploymentAlarmNames = specs.filter((s) => s.severity !== AlarmSeverity.WARNING).map((s) => names.alarm(s.kind));

@@ -78,7 +78,9 @@ export function awsRunbookFacts(
     );
     const resources = f.resources?.map((r): NamedResource => ({ type: PULUMI_TYPES[r.type] ?? r.type, name: r.type === 'AWS::CloudFormation::Stack' ? s : r.name }));
     if (!f.context) {
-      return { ...f, rollback, resources };
+      // The listener-rule guard reads a CloudFormation output; `pulumi preview` shows such changes instead.
+      const preDeploy = f.preDeploy?.filter((c) => !c.command.includes('aws cloudformation'));
+      return { ...f, rollback, resources, preDeploy };
     }
     const health = definition.workload.container?.healthCheckPath ?? '/';
     return {
