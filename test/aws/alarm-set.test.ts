@@ -183,7 +183,7 @@ describe('AlarmSet', () => {
       for (const alarm of facts.alarms ?? []) {
         expect(alarm.anchor).toBe(alarm.name);
         expect(alarm.missingData).toMatch(/^not breaching/);
-        expect(alarm.diagnosis[0].command).toBe(`aws cloudwatch describe-alarm-history --alarm-name ${alarm.name} --history-item-type StateUpdate --max-records 5`);
+        expect(alarm.diagnosis[0].command).toBe(`aws cloudwatch describe-alarm-history --alarm-name ${alarm.name} --history-item-type StateUpdate --max-records 5 --region "$AWS_REGION"`);
       }
     });
 

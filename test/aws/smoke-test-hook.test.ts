@@ -54,7 +54,7 @@ describe('SmokeTestHook on the ECS test listener', () => {
   test('checks needing credentials run only from the CLI, and the runbook says so', () => {
     expect(hook.checks.skipped).toEqual(['me']);
     expect(hook.runbookFacts().notes).toEqual([expect.stringContaining('smoke checks me need credentials')]);
-    expect(hook.runbookFacts().smoke![0].command).toBe('aws logs tail /aws/lambda/checkout-prod-smoke-tests --since 30m');
+    expect(hook.runbookFacts().smoke![0].command).toBe('aws logs tail /aws/lambda/checkout-prod-smoke-tests --since 30m --region eu-west-1');
   });
 
   test('fails when every check needs a credential', () => {

@@ -105,11 +105,13 @@ beforeAll(async () => {
   for (const definition of [checkout, storefront]) {
     const { files } = kubernetesArtifacts(definition, definition.environments.map((e) => e.name));
     const dir = projectDir(definition, Object.fromEntries(Object.entries(files).filter(([f]) => f.startsWith('k8s/'))));
+    // Kubernetes runbooks run from the synthesis output directory, as their "Before you start" says.
+    const outDir = path.join(dir, 'cdk.out');
     for (const [file, markdown] of Object.entries(files).filter(([f]) => f.endsWith('.md'))) {
       const env = file.replace(/^runbooks\/.*?-([a-z0-9]+)\.k8s\.md$/, '$1');
       const manifest = files[`k8s/${definition.service}-${env}.k8s.yaml`];
       const stacks = secretStoreStacks(`${definition.service}-${env}`, manifest);
-      runbooks.push({ name: path.basename(file), markdown, world: () => new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT, manifest }), dir });
+      runbooks.push({ name: path.basename(file), markdown, world: () => new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT, manifest }), dir: outDir });
     }
   }
 });
@@ -123,15 +125,12 @@ afterAll(async () => {
  * TODO(constructs/k8s, issue 16): what the Kubernetes runbooks still fail, pending the
  * Kubernetes-specific fixes in constructs/k8s (another engineer's change). Each entry is a problem
  * the drill reports; any other problem fails the test, so the checks are not weakened:
- * - `kubectl apply/diff -f k8s/<env>.k8s.yaml`: the path does not resolve from the working
- *   directory (synthesis writes it under cdk.out/);
  * - `kubectl argo rollouts get rollout … --watch` in the deployment phase never returns;
  * - level 2: `kubectl argo rollouts status --timeout 10m` after an `undo` that replays every canary
  *   step (no `spec.rollbackWindow`), e.g. 77m for storefront-web prod;
  * - level 3: `REVISION` is never set by a command (`${REVISION:?…}`).
  */
 const K8S_TODO = [
-  /^kubectl: -f k8s\/[a-z0-9-]+\.k8s\.yaml does not exist in the working directory$/,
   /^kubectl argo rollouts get --watch never returns/,
   /^kubectl argo rollouts status --timeout \S+ gives up while the rollout runs \d+m \(after undo\)$/,
   /REVISION: set REVISION to the revision number/,
