@@ -1,8 +1,13 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import { Duration } from '../../lib/model/duration';
 import type { FeatureFlag } from '../../lib/model/feature-flags';
 import { timeBound } from '../../lib/plan/timing';
@@ -39,6 +44,12 @@ export interface AppConfigFeatureFlagsProps {
 
 /** The AppConfig agent's local endpoint, where the workload reads its flags. */
 const AGENT_PORT = 2772;
+
+/**
+ * Version of the AWS AppConfig Lambda extension layer, the newest that aws-cdk-lib's region facts
+ * list for both x86_64 and arm64.
+ */
+const LAMBDA_EXTENSION_VERSION = '2.0.181';
 
 /**
  * Feature flags in AWS AppConfig: an application, an environment whose alarm monitors roll a bad
@@ -81,6 +92,8 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
   /** The deployment of that version. */
   public readonly deployment: appconfig.CfnDeployment;
   private readonly pollInterval: Duration;
+  /** Checks that the workload really reads the flags (the agent or extension is in place). */
+  private readonly workloadChecks: RunbookCommand[] = [];
 
   constructor(scope: Construct, id: string, private readonly props: AppConfigFeatureFlagsProps) {
     super(scope, id);
@@ -202,6 +215,61 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
     });
   }
 
+  /**
+   * Runs the AppConfig agent as a sidecar of `taskDefinition` (non-root, read-only root
+   * filesystem, not essential: the workload keeps serving with its flags' safe defaults if the
+   * agent stops) and lets the task role read the flags.
+   */
+  public addAgentSidecar(taskDefinition: ecs.TaskDefinition, options: { readonly logGroup: logs.ILogGroup; readonly user?: string }): ecs.ContainerDefinition {
+    this.grantRead(taskDefinition.taskRole);
+    const container = taskDefinition.addContainer('appconfig-agent', {
+      containerName: 'appconfig-agent',
+      image: ecs.ContainerImage.fromRegistry(AppConfigFeatureFlags.AGENT_IMAGE),
+      essential: false,
+      environment: this.agentEnvironment(),
+      readonlyRootFilesystem: true,
+      user: options.user ?? DEFAULT_CONTAINER_USER,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: options.logGroup, streamPrefix: 'appconfig-agent' }),
+    });
+    this.workloadChecks.push({
+      description: 'The tasks run the AppConfig agent the workload reads its flags from',
+      command: awsCliOf(this)`ecs describe-task-definition --task-definition ${taskDefinition.family} --query "taskDefinition.containerDefinitions[?name=='appconfig-agent'].image" --output text`,
+      expected: AppConfigFeatureFlags.AGENT_IMAGE,
+    });
+    return container;
+  }
+
+  /**
+   * Attaches the AWS AppConfig Lambda extension for the function's region and architecture (the
+   * layer serves the flags at `localUrl`), sets its poll interval and lets the function read the
+   * flags. The stack needs a concrete region: the layer ARN differs per region.
+   *
+   * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-versions.html
+   */
+  public attachLambdaExtension(fn: lambda.Function, functionName: string, aliasName = 'live'): lambda.ILayerVersion {
+    const region = Stack.of(fn).region;
+    if (Token.isUnresolved(region)) {
+      throw new Error(`AppConfigFeatureFlags '${this.props.applicationName}': the AppConfig Lambda extension layer depends on the region; give the stack of function ${functionName} a region (the environment's "region")`);
+    }
+    const arch = fn.architecture === lambda.Architecture.ARM_64 ? 'arm64' : 'x86_64';
+    const arn = RegionInfo.get(region).appConfigLambdaArn(LAMBDA_EXTENSION_VERSION, arch);
+    if (arn === undefined) {
+      throw new Error(`AppConfigFeatureFlags '${this.props.applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${LAMBDA_EXTENSION_VERSION} (${arch}) in ${region}; use a region where AWS publishes it`);
+    }
+    const layer = lambda.LayerVersion.fromLayerVersionArn(this, `LambdaExtension${this.workloadChecks.length || ''}`, arn);
+    fn.addLayers(layer);
+    for (const [key, value] of Object.entries(this.agentEnvironment())) {
+      if (key.startsWith('AWS_APPCONFIG_EXTENSION_')) fn.addEnvironment(key, value);
+    }
+    this.grantRead(fn.role!);
+    this.workloadChecks.push({
+      description: 'The live function version carries the AppConfig extension the flags are read from',
+      command: awsCliOf(this)`lambda get-function-configuration --function-name ${functionName} --qualifier ${aliasName} --query "Layers[].Arn" --output text`,
+      expected: arn,
+    });
+    return layer;
+  }
+
   /** Where the workload reads the flags: the agent's or extension's local endpoint. */
   public get localUrl(): string {
     return AppConfigFeatureFlags.localUrlOf(this.props.applicationName, this.props.environmentName, this.profileName);
@@ -286,6 +354,7 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
           when: 'A feature behind a flag misbehaves and the rest of the release is fine. AppConfig runs one deployment per environment at a time: if a flag release is still deploying, stop it first (`aws appconfig stop-deployment --region <region>`), which also returns its flags to the previous version.',
           commands: [...ids, ...killSwitches.map(off)],
           verify: [
+            ...this.workloadChecks,
             {
               description: 'The flag deployment finished',
               command: aws`appconfig get-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --deployment-number "$DEPLOYMENT" --query State --output text`,

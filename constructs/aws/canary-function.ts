@@ -117,7 +117,16 @@ export interface CanaryFunctionProps {
    * @default 'live'
    */
   readonly aliasName?: string;
+  /**
+   * Invocations a version needs in one alarm period before its own error rate counts (see
+   * `ServiceSignals.versionErrorRatePercent`).
+   * @default 10
+   */
+  readonly minimumRequests?: number;
 }
+
+/** Invocations per period below which a version's error rate is not judged. */
+const MINIMUM_INVOCATIONS = 10;
 
 /**
  * A Lambda function released by CodeDeploy: a version per change, an alias that serves traffic,
@@ -264,7 +273,7 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
             ],
     });
 
-    this.signals = aliasSignals(this.alias, `Lambda alias ${this.functionName}:${this.aliasName}`);
+    this.signals = aliasSignals(this.alias, this.function.currentVersion, `Lambda alias ${this.functionName}:${this.aliasName}`, props.minimumRequests ?? MINIMUM_INVOCATIONS);
   }
 
   /** Adds an alarm that stops the deployment and rolls it back when it fires. */
@@ -413,10 +422,35 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
 }
 
 /** Health signals measured on a Lambda alias: error rate, p99/p95 duration, invocations. */
-function aliasSignals(alias: lambda.Alias, source: string): ServiceSignals {
+function aliasSignals(alias: lambda.Alias, version: lambda.IVersion, source: string, minimumRequests: number): ServiceSignals {
   const period = Duration.minutes(1);
   const invocations = alias.metricInvocations({ statistic: cloudwatch.Stats.SUM, period });
+  // The version this template deploys, on its own invocations: alias metrics mix both versions
+  // while CodeDeploy shifts weights, so a 10% canary's errors would be diluted tenfold.
+  const executed = (metricName: string) =>
+    new cloudwatch.Metric({
+      namespace: 'AWS/Lambda',
+      metricName,
+      dimensionsMap: { FunctionName: alias.lambda.functionName, Resource: `${alias.lambda.functionName}:${alias.aliasName}`, ExecutedVersion: version.version },
+      statistic: cloudwatch.Stats.SUM,
+      period,
+    });
   return {
+    versionErrorRatePercent: new cloudwatch.MathExpression({
+      // MAX of an array is the per-datapoint maximum; the alias term covers the previous version.
+      expression:
+        `MAX([IF(FILL(newInvocations, 0) >= ${minimumRequests}, 100 * FILL(newErrors, 0) / newInvocations, 0), ` +
+        `IF(FILL(invocations, 0) >= ${minimumRequests}, 100 * FILL(errors, 0) / invocations, 0)])`,
+      usingMetrics: {
+        newErrors: executed('Errors'),
+        newInvocations: executed('Invocations'),
+        errors: alias.metricErrors({ statistic: cloudwatch.Stats.SUM, period }),
+        invocations,
+      },
+      label: 'Error rate of the worst version (%)',
+      period,
+    }),
+    minimumRequests,
     errorRatePercent: new cloudwatch.MathExpression({
       // Without the guard a minute with zero invocations divides by zero.
       expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',

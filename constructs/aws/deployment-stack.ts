@@ -4,15 +4,19 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { HeartbeatSource } from '../../lib/model/dead-mans-switch';
 import { Duration } from '../../lib/model/duration';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../lib/model/environment';
 import { DefinitionError } from '../../lib/model/problems';
+import { TlsMode, type Tls } from '../../lib/model/tls';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
@@ -170,6 +174,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
           containerInsightsV2: ecs.ContainerInsights.ENABLED,
         });
       const container = def.workload.container;
+      const tls = this.tlsOf(env);
       this.containerService = new ProgressiveFargateService(this, 'Service', {
         cluster,
         serviceName: names.base,
@@ -186,8 +191,10 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         secrets,
         logRetention,
         removalPolicy,
-        certificate: env.certificateArn ? elbv2.ListenerCertificate.fromArn(env.certificateArn) : undefined,
+        certificate: tls.certificate,
+        user: container.user,
       });
+      const serviceUrl = this.pointDomain(tls, this.containerService);
       signals = this.containerService.signals;
       const service = this.containerService;
       this.migrations = def.migrations.map(
@@ -204,6 +211,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
             environment: container.environment,
             logRetention,
             removalPolicy,
+            user: container.user,
           }),
       );
       // Expand migrations finish before ECS starts a single task of the new revision. Only the
@@ -222,7 +230,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       }
       new CfnOutput(this, 'ServiceUrl', {
         description: 'Where users reach the service (the smoke tests in the runbook call it)',
-        value: `${env.certificateArn ? 'https' : 'http'}://${this.containerService.loadBalancer.loadBalancerDnsName}`,
+        value: serviceUrl,
       });
       addDeploymentAlarm = (a) => this.containerService?.addDeploymentAlarm(a);
     } else {
@@ -319,21 +327,12 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         budget: def.rollbackBudgets.featureFlag,
       });
       if (this.containerService) {
-        const task = this.containerService.taskDefinition;
-        this.featureFlags.grantRead(task.taskRole);
-        task.addContainer('appconfig-agent', {
-          containerName: 'appconfig-agent',
-          image: ecs.ContainerImage.fromRegistry(AppConfigFeatureFlags.AGENT_IMAGE),
-          // The workload keeps serving (flags at their safe defaults) if the agent stops.
-          essential: false,
-          environment: this.featureFlags.agentEnvironment(),
-          logging: ecs.LogDrivers.awsLogs({
-            logGroup: new logs.LogGroup(this, 'AppConfigAgentLogs', { logGroupName: `/ecs/${names.base}/appconfig-agent`, retention: logRetention, removalPolicy }),
-            streamPrefix: 'appconfig-agent',
-          }),
+        this.featureFlags.addAgentSidecar(this.containerService.taskDefinition, {
+          logGroup: new logs.LogGroup(this, 'AppConfigAgentLogs', { logGroupName: `/ecs/${names.base}/appconfig-agent`, retention: logRetention, removalPolicy }),
+          user: def.workload.container?.user,
         });
       } else if (this.canaryFunction) {
-        this.featureFlags.grantRead(this.canaryFunction.function.role!);
+        this.featureFlags.attachLambdaExtension(this.canaryFunction.function, names.base, this.canaryFunction.aliasName);
       }
     }
     new ServiceDashboard(this, 'Dashboard', {
@@ -342,6 +341,63 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       alarms: [...(this.alarms ? [...this.alarms.critical, ...this.alarms.warning, this.alarms.rollback] : []), ...(this.deadMansSwitch ? [this.deadMansSwitch.alarm] : [])],
     });
     this.levelBounds = this.computeBounds(def);
+  }
+
+  /**
+   * The certificate of the environment's load balancer. Production refuses plain HTTP unless the
+   * definition disables TLS with a reason, which is then acknowledged on the listener (accepted risks).
+   */
+  private tlsOf(env: EnvironmentDefinition): { tls?: Tls; certificate?: elbv2.IListenerCertificate } {
+    const tls = env.tls;
+    if (!tls && env.production) {
+      const path = `environments[${env.order}].tls`;
+      throw new DefinitionError([
+        {
+          path,
+          message:
+            `${path} is not set; production environment "${env.name}" serves users through an internet-facing load balancer and needs HTTPS: ` +
+            'set "tls.certificateArn", or "tls.domainName" with "tls.hostedZoneId" and "tls.hostedZoneName" to issue a DNS-validated certificate, ' +
+            'or "tls: { enabled: false, reason: ... }" to accept plain HTTP',
+        },
+      ]);
+    }
+    switch (tls?.mode) {
+      case TlsMode.CERTIFICATE:
+        return { tls, certificate: elbv2.ListenerCertificate.fromArn(tls.certificateArn!) };
+      case TlsMode.DNS_VALIDATED: {
+        const certificate = new acm.Certificate(this, 'Certificate', {
+          domainName: tls.domainName!,
+          validation: acm.CertificateValidation.fromDns(this.hostedZone(tls)),
+        });
+        return { tls, certificate: elbv2.ListenerCertificate.fromCertificateManager(certificate) };
+      }
+      default:
+        return { tls };
+    }
+  }
+
+  private hostedZone(tls: Tls): route53.IHostedZone {
+    return (
+      (this.node.tryFindChild('HostedZone') as route53.IHostedZone | undefined) ??
+      route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', { hostedZoneId: tls.hostedZone!.id, zoneName: tls.hostedZone!.name })
+    );
+  }
+
+  /** Points the environment's domain at the load balancer, acknowledges plain HTTP, and returns the service URL. */
+  private pointDomain(settings: { tls?: Tls }, service: ProgressiveFargateService): string {
+    const tls = settings.tls;
+    if (tls?.mode === TlsMode.DISABLED) {
+      Validations.of(service.listener).acknowledge({ id: 'glidepath-https', reason: `Plain HTTP on purpose: ${tls.reason}` });
+    }
+    if (tls?.domainName && tls.hostedZone) {
+      new route53.ARecord(this, 'DomainRecord', {
+        zone: this.hostedZone(tls),
+        recordName: tls.domainName,
+        target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(service.loadBalancer)),
+      });
+    }
+    const https = tls !== undefined && tls.mode !== TlsMode.DISABLED;
+    return `${https ? 'https' : 'http'}://${tls?.domainName ?? service.loadBalancer.loadBalancerDnsName}`;
   }
 
   private reportDeviations(def: ServiceDefinition, env: EnvironmentDefinition): void {

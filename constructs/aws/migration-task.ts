@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import { MigrationPhase, type Migration } from '../../lib/model/migrations';
 import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { functionRole } from './private/function-role';
@@ -42,6 +43,8 @@ export interface MigrationTaskProps {
   readonly logRetention?: logs.RetentionDays;
   /** Removal of the log groups. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /** User (and group) the migration container runs as; never root. @default "1000:1000" */
+  readonly user?: string;
 }
 
 /**
@@ -88,6 +91,7 @@ export class MigrationTask extends Construct implements IRunbookContributor {
       secrets,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'migrate' }),
       readonlyRootFilesystem: true,
+      user: props.user ?? DEFAULT_CONTAINER_USER,
     });
     if (props.environment && Object.keys(props.environment).length > 0) {
       Validations.of(this.taskDefinition).acknowledge({

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
 import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
@@ -57,9 +58,32 @@ export interface ProgressiveFargateServiceProps {
   readonly removalPolicy?: RemovalPolicy;
   /** Serve HTTPS with this certificate (and redirect HTTP). @default - HTTP on port 80 */
   readonly certificate?: elbv2.IListenerCertificate;
+  /**
+   * TLS policy of the HTTPS listener.
+   * @default elbv2.SslPolicy.TLS13_12_PQ (TLS 1.3 and 1.2, with post-quantum key exchange)
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+  /**
+   * User (and group) the application container runs as, as in a Dockerfile's `USER`; never root.
+   * @default "1000:1000"
+   */
+  readonly user?: string;
+  /**
+   * Refuse to delete the load balancer until this is turned off.
+   * @default - true when `removalPolicy` is RETAIN
+   */
+  readonly deletionProtection?: boolean;
   /** Port of the test listener that reaches the new version before production traffic. @default 9000 */
   readonly testListenerPort?: number;
+  /**
+   * Requests a target group needs in one alarm period before its own error rate counts (see
+   * `ServiceSignals.versionErrorRatePercent`). @default 10
+   */
+  readonly minimumRequests?: number;
 }
+
+/** Requests per period below which a target group's error rate is not judged. */
+const MINIMUM_REQUESTS = 10;
 
 /** Port mapping name, used by the load balancer target. */
 const CONTAINER_NAME = 'app';
@@ -132,6 +156,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       secrets,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: CONTAINER_NAME }),
       readonlyRootFilesystem: true,
+      user: props.user ?? DEFAULT_CONTAINER_USER,
       // Give in-flight requests time to finish after the load balancer stops sending new ones.
       stopTimeout: CdkDuration.seconds(30),
     });
@@ -146,6 +171,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       vpc,
       internetFacing: true,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,
     });
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions-EC23',
@@ -207,7 +233,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
         certificates: [props.certificate],
-        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_PQ,
         defaultAction: notFound,
       });
       this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
@@ -337,6 +363,17 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         dimensionsMap: { ClusterName: this.clusterName, ServiceName: this.props.serviceName },
         statistic: 'Average',
       });
+    const minimumRequests = this.props.minimumRequests ?? MINIMUM_REQUESTS;
+    // Each target group on its own traffic: ECS swaps the two between deployments, so the new
+    // version may be behind either; the load balancer as a whole adds its own 5xx (no healthy target).
+    const groups = [this.primaryTargetGroup, ...(this.alternateTargetGroup ? [this.alternateTargetGroup] : [])];
+    const usingMetrics: Record<string, cloudwatch.IMetric> = { errors, elbErrors, requests };
+    const ratios = groups.map((group, i) => {
+      usingMetrics[`tg${i}Errors`] = group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' });
+      usingMetrics[`tg${i}Requests`] = group.metrics.requestCount({ statistic: 'Sum' });
+      return `IF(FILL(tg${i}Requests, 0) >= ${minimumRequests}, 100 * FILL(tg${i}Errors, 0) / tg${i}Requests, 0)`;
+    });
+    ratios.push(`IF(FILL(requests, 0) >= ${minimumRequests}, 100 * (FILL(errors, 0) + FILL(elbErrors, 0)) / requests, 0)`);
     return {
       // Target and load balancer 5xx both fail users; an idle service has no error rate.
       errorRatePercent: new cloudwatch.MathExpression({
@@ -344,6 +381,13 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         usingMetrics: { errors, elbErrors, requests },
         label: 'Error rate (%)',
       }),
+      versionErrorRatePercent: new cloudwatch.MathExpression({
+        // MAX of an array is the per-datapoint maximum (MAX of one series would be a single number).
+        expression: `MAX([${ratios.join(', ')}])`,
+        usingMetrics,
+        label: 'Error rate of the worst target group (%)',
+      }),
+      minimumRequests,
       latencyP99Ms: latency('p99'),
       latencyP95Ms: latency('p95'),
       requests,

@@ -1,11 +1,14 @@
 import { Construct } from 'constructs';
 import type { AlarmPolicy } from '../../lib/model/alarm-policy';
+import { DEFAULT_PROMETHEUS_ADDRESS } from '../../lib/model/kubernetes';
 import { Duration } from '../../lib/model/duration';
+import { rollbackTriggerAlarm } from '../../lib/plan/alarm-catalogue';
 import { anchorOf } from '../../lib/runbook/anchors';
 import { AlarmSeverity, type IRunbookContributor, type RunbookFacts } from '../../lib/runbook/facts';
 import { WorkloadPodMonitor } from './pod-monitor';
 import type { PrometheusSignals } from './prometheus-signals';
-import { KubeArgoAnalysisTemplate } from './private/crds';
+import { KubeArgoAnalysisTemplate, type AnalysisTemplateSpec } from './private/crds';
+import { analysisBounds, rateWindow, type AnalysisBounds } from './release-bounds';
 import { plain, promDuration } from './private/units';
 
 /** Props of `RollbackAnalysis`. */
@@ -24,8 +27,14 @@ export interface RollbackAnalysisProps {
   readonly rolloutName: string;
   /** Prometheus base URL as seen from the Argo Rollouts controller. @default 'http://prometheus-operated.monitoring.svc:9090' */
   readonly prometheusAddress?: string;
-  /** Scrape interval; a rate window spans at least two scrapes. @default 30s */
+  /** Scrape interval; query windows span at least 4 scrapes. @default 30s */
   readonly scrapeInterval?: Duration;
+  /**
+   * Requests the new version must have served in a query window before a measurement judges it;
+   * with fewer the measurement is inconclusive, and the analysis pauses the rollout for a human.
+   * @default 50
+   */
+  readonly minimumRequests?: number;
   /**
    * Measurements the error-rate template takes, one per rollback-trigger period. Background canary
    * analysis runs until the rollout ends; blue-green post-promotion analysis needs a count.
@@ -40,26 +49,37 @@ export interface RollbackAnalysisProps {
   readonly healthMeasurements?: number;
 }
 
+/** An AnalysisTemplate metric as written (the fields glidepath sets). */
+export type AnalysisMetric = AnalysisTemplateSpec['metrics'][number];
+
 /**
  * Argo Rollouts `AnalysisTemplate`s built from the alarm policy's rollback trigger, so that a bad
  * canary aborts by itself:
  *
- * - `<name>`: the new version's 5xx ratio must stay below `baseline × multiplier` and its p99
- *   latency below the critical threshold, measured every rollback-trigger period; the analysis
- *   fails (and the Rollout aborts) at `datapointsToAlarm` failed measurements. A window without
- *   requests (NaN) passes: the dead-man's switch covers missing data.
+ * - `<name>`: measured every rollback-trigger period over a window of at least 4 scrapes, once
+ *   the new version served `minimumRequests` requests in the window: its 5xx ratio must stay
+ *   below `baseline × multiplier`, below `multiplier ×` the stable version's ratio (when both
+ *   versions have traffic), and its p99 latency below the critical threshold. The analysis fails
+ *   (and the Rollout aborts) at `datapointsToAlarm` failed measurements. A window with too little
+ *   traffic is *inconclusive*: Argo pauses the rollout for a human, it neither passes nor aborts.
+ *   Every condition guards an empty result (`len(result) > 0`), which Argo otherwise counts as an
+ *   Error (`utils/evaluate/evaluate.go`).
  * - `<name>-health` (when `healthMeasurements` is set): every pod of the new version is scraped
- *   and up; for blue-green pre-promotion, when the preview has no user traffic to measure.
+ *   and up, after an initial delay of two scrapes and tolerating one failed measurement; for
+ *   blue-green pre-promotion, when the preview has no user traffic to measure.
  *
- * Both take the argument `pod-template-hash` (the Rollout passes the new ReplicaSet's hash).
+ * Both take the argument `pod-template-hash` (the new ReplicaSet's hash); `<name>` also
+ * `stable-pod-template-hash`.
  *
  * @see https://argo-rollouts.readthedocs.io/en/stable/analysis/prometheus/
  */
 export class RollbackAnalysis extends Construct implements IRunbookContributor {
   /** The argument that selects the new version's series. */
   public static readonly POD_TEMPLATE_HASH_ARG = 'pod-template-hash';
+  /** The argument that selects the stable version's series. */
+  public static readonly STABLE_POD_TEMPLATE_HASH_ARG = 'stable-pod-template-hash';
   /** Default Prometheus address: the prometheus-operator's governing Service in `monitoring`. */
-  public static readonly DEFAULT_PROMETHEUS_ADDRESS = 'http://prometheus-operated.monitoring.svc:9090';
+  public static readonly DEFAULT_PROMETHEUS_ADDRESS = DEFAULT_PROMETHEUS_ADDRESS;
 
   /** Name of the error-rate and latency template. */
   public readonly templateName: string;
@@ -67,8 +87,20 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
   public readonly healthTemplateName?: string;
   /** Failed measurements the error-rate template tolerates before it fails. */
   public readonly failureLimit: number;
+  /** Inconclusive measurements (too little traffic) tolerated before the rollout pauses. */
+  public readonly inconclusiveLimit: number;
   /** Time between measurements. */
   public readonly interval: Duration;
+  /** Window of the queries' `increase()`/`rate()`. */
+  public readonly window: Duration;
+  /** Scrape interval the window was derived from. */
+  public readonly scrapeInterval: Duration;
+  /** Requests a window needs before it is judged. */
+  public readonly minimumRequests: number;
+  /** The metrics of `<name>`, as written (for tests and scenario simulation). */
+  public readonly metrics: readonly AnalysisMetric[];
+  /** The metrics of `<name>-health`, when written. */
+  public readonly healthMetrics?: readonly AnalysisMetric[];
 
   constructor(scope: Construct, id: string, private readonly props: RollbackAnalysisProps) {
     super(scope, id);
@@ -77,73 +109,105 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
     this.healthTemplateName = props.healthMeasurements !== undefined ? `${props.name}-health` : undefined;
     this.interval = rollbackTrigger.evaluation.period;
     this.failureLimit = rollbackTrigger.evaluation.datapointsToAlarm - 1;
-    const scrape = props.scrapeInterval ?? Duration.seconds(30);
-    const window = promDuration(Duration.seconds(Math.max(this.interval.toSeconds(), scrape.toSeconds() * 2)));
+    this.inconclusiveLimit = this.failureLimit;
+    this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
+    this.minimumRequests = props.minimumRequests ?? 50;
+    this.window = rateWindow(this.interval, this.scrapeInterval);
+    const window = promDuration(this.window);
     const address = props.prometheusAddress ?? RollbackAnalysis.DEFAULT_PROMETHEUS_ADDRESS;
-    const latest = `${WorkloadPodMonitor.POD_TEMPLATE_HASH_LABEL.replace(/-/g, '_')}="{{args.${RollbackAnalysis.POD_TEMPLATE_HASH_ARG}}}"`;
-    const args = [{ name: RollbackAnalysis.POD_TEMPLATE_HASH_ARG }];
-
+    const hashLabel = WorkloadPodMonitor.POD_TEMPLATE_HASH_LABEL.replace(/-/g, '_');
+    const latest = `${hashLabel}="{{args.${RollbackAnalysis.POD_TEMPLATE_HASH_ARG}}}"`;
+    const stable = `${hashLabel}="{{args.${RollbackAnalysis.STABLE_POD_TEMPLATE_HASH_ARG}}}"`;
+    const min = this.minimumRequests;
+    const judged = (threshold: string) => ({
+      // Too little traffic gives an empty result: neither condition holds, so it is inconclusive.
+      successCondition: `len(result) > 0 && !isNaN(result[0]) && result[0] < ${threshold}`,
+      failureCondition: `len(result) > 0 && (isNaN(result[0]) || result[0] >= ${threshold})`,
+    });
+    const common = {
+      // The analysis starts when the new version gets traffic: judge once the window holds only that.
+      initialDelay: promDuration(this.window),
+      interval: promDuration(this.interval),
+      ...(props.measurements !== undefined ? { count: props.measurements } : {}),
+      failureLimit: this.failureLimit,
+      inconclusiveLimit: this.inconclusiveLimit,
+      consecutiveErrorLimit: 4,
+    };
+    const baseline = rollbackTrigger.baselineErrorRatePercent / 100;
+    this.metrics = [
+      {
+        name: 'error-rate',
+        ...common,
+        ...judged(plain(rollbackTrigger.errorRatePercent / 100)),
+        provider: { prometheus: { address, query: signals.whenServed(signals.errorRatio(window, latest), window, min, latest) } },
+      },
+      {
+        name: 'error-rate-vs-stable',
+        ...common,
+        // No comparison without traffic on both versions: error-rate decides then.
+        successCondition: 'len(result) == 0 || result[0] < 1',
+        provider: {
+          prometheus: {
+            address,
+            query: signals.errorRatioVersusStable(window, latest, stable, rollbackTrigger.errorRateMultiplier, Math.max(baseline, 1e-6), min),
+          },
+        },
+      },
+      {
+        name: 'latency-p99',
+        ...common,
+        ...judged(plain(props.p99LatencyMs / 1000)),
+        provider: { prometheus: { address, query: signals.whenServed(signals.latencySeconds(0.99, window, latest), window, min, latest) } },
+      },
+    ];
     new KubeArgoAnalysisTemplate(this, 'Resource', {
       metadata: { name: this.templateName, namespace: props.namespace },
       spec: {
-        args,
-        metrics: [
-          {
-            name: 'error-rate',
-            interval: promDuration(this.interval),
-            ...(props.measurements !== undefined ? { count: props.measurements } : {}),
-            failureLimit: this.failureLimit,
-            consecutiveErrorLimit: 4,
-            successCondition: `isNaN(result[0]) || result[0] < ${plain(rollbackTrigger.errorRatePercent / 100)}`,
-            provider: { prometheus: { address, query: signals.errorRatio(window, latest) } },
-          },
-          {
-            name: 'latency-p99',
-            interval: promDuration(this.interval),
-            ...(props.measurements !== undefined ? { count: props.measurements } : {}),
-            failureLimit: this.failureLimit,
-            consecutiveErrorLimit: 4,
-            successCondition: `isNaN(result[0]) || result[0] < ${plain(props.p99LatencyMs / 1000)}`,
-            provider: { prometheus: { address, query: signals.latencySeconds(0.99, window, latest) } },
-          },
-        ],
+        args: [{ name: RollbackAnalysis.POD_TEMPLATE_HASH_ARG }, { name: RollbackAnalysis.STABLE_POD_TEMPLATE_HASH_ARG }],
+        metrics: this.metrics,
       },
     });
     if (this.healthTemplateName) {
+      this.healthMetrics = [
+        {
+          name: 'pods-up',
+          // A fresh pod's first scrape may precede its readiness: wait two scrapes, tolerate one miss.
+          initialDelay: promDuration(this.scrapeInterval.times(2)),
+          interval: promDuration(this.interval),
+          count: Math.max(2, props.healthMeasurements ?? 0),
+          failureLimit: 1,
+          successCondition: 'len(result) > 0 && result[0] == 1',
+          provider: { prometheus: { address, query: signals.minUp(latest) } },
+        },
+      ];
       new KubeArgoAnalysisTemplate(this, 'Health', {
         metadata: { name: this.healthTemplateName, namespace: props.namespace },
-        spec: {
-          args,
-          metrics: [
-            {
-              name: 'pods-up',
-              interval: promDuration(this.interval),
-              count: props.healthMeasurements,
-              failureLimit: 0,
-              successCondition: 'result[0] == 1',
-              provider: { prometheus: { address, query: signals.minUp(latest) } },
-            },
-          ],
-        },
+        spec: { args: [{ name: RollbackAnalysis.POD_TEMPLATE_HASH_ARG }], metrics: this.healthMetrics },
       });
     }
+  }
+
+  /** Detect and abort bounds (the runbook's and the scenario tests' single source). */
+  public bounds(): AnalysisBounds {
+    return analysisBounds({ interval: this.interval, window: this.window, failureLimit: this.failureLimit, scrapeInterval: this.scrapeInterval });
   }
 
   public runbookFacts(): RunbookFacts {
     const { namespace, rollbackTrigger, rolloutName } = this.props;
     const ns = `kubectl -n ${namespace}`;
     const failures = this.failureLimit + 1;
+    const trigger = rollbackTriggerAlarm(rollbackTrigger);
     return {
       alarms: [
         {
           anchor: anchorOf(`${namespace}-rollback-error-rate`),
           name: this.templateName,
           severity: AlarmSeverity.ROLLBACK,
-          condition: `the new version's 5xx ratio at or above ${rollbackTrigger.errorRatePercent}% (${rollbackTrigger.baselineErrorRatePercent}% baseline × ${rollbackTrigger.errorRateMultiplier}) or its p99 latency at or above ${this.props.p99LatencyMs} ms in ${failures} measurement${failures > 1 ? 's' : ''}, one every ${this.interval} (AnalysisTemplate ${namespace}/${this.templateName})`,
-          missingData: 'not breaching: a window without requests passes; the dead-man\'s switch covers missing data; 4 consecutive query errors fail the analysis',
+          condition: `the new version's 5xx ratio at or above ${rollbackTrigger.errorRatePercent}% (${rollbackTrigger.baselineErrorRatePercent}% baseline × ${rollbackTrigger.errorRateMultiplier}), or at or above ${rollbackTrigger.errorRateMultiplier} × the stable version's (at least ${rollbackTrigger.baselineErrorRatePercent}%), or its p99 latency at or above ${this.props.p99LatencyMs} ms, over ${this.window} in ${failures} measurement${failures > 1 ? 's' : ''}, one every ${this.interval}; detected within ${this.bounds().detect}, aborted within about ${this.bounds().abort} (AnalysisTemplate ${namespace}/${this.templateName})`,
+          missingData: `inconclusive: a window with fewer than ${this.minimumRequests} requests to the new version is not judged; after ${this.inconclusiveLimit + 1} such measurement${this.inconclusiveLimit > 0 ? 's' : ''} the rollout pauses for a human (it neither passes nor aborts); 5 consecutive query errors end the analysis in Error and abort`,
           notifies: `Rollout ${namespace}/${rolloutName} (aborts by itself)`,
-          meaning: 'The new version fails more requests (or answers slower) than the rollback trigger allows; Argo Rollouts aborted the rollout and sent all traffic back to the stable version.',
-          impact: 'Users on the canary share of traffic saw errors until the abort; after it, none from this release.',
+          meaning: `${trigger.meaning} Here the analysis also fails a version that answers slower than the critical p99 or errs ${rollbackTrigger.errorRateMultiplier}× more than the stable version; Argo Rollouts aborts the rollout and sends all traffic back to the stable version.`,
+          impact: trigger.impact,
           diagnosis: [
             {
               description: 'Show the rollout, its steps and the failed analysis',
@@ -156,10 +220,7 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
               expected: 'the measurements that failed, with their values',
             },
           ],
-          mitigation: [
-            'Nothing to undo: traffic is back on the stable version.',
-            'Fix forward with a new image, or retry the same image only when the cause was external.',
-          ],
+          mitigation: [...trigger.mitigation, 'Fix forward with a new image, or retry the same image only when the cause was external.'],
         },
       ],
       resources: [

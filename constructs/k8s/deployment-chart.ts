@@ -16,6 +16,7 @@ import { ExternalSecrets } from './external-secrets';
 import { FeatureFlags } from './feature-flags';
 import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
 import { MigrationJobs } from './migration-jobs';
+import { WorkloadNetworkPolicies } from './network-policies';
 import { SmokeTestAnalysis } from './smoke-test-analysis';
 import { WorkloadPodMonitor } from './pod-monitor';
 import { PrometheusAlerts } from './prometheus-alerts';
@@ -28,13 +29,13 @@ export interface DeploymentChartProps extends Omit<ChartProps, 'namespace'> {
   readonly definition: ServiceDefinition;
   /** Name of the environment to render. */
   readonly environment: string;
-  /** Prometheus as seen from the Argo Rollouts controller. @default 'http://prometheus-operated.monitoring.svc:9090' */
+  /** Prometheus as seen from the Argo Rollouts controller. @default - the environment's `kubernetes.prometheusAddress` */
   readonly prometheusAddress?: string;
-  /** Prometheus scrape interval of the workload. @default 30s */
+  /** Prometheus scrape interval of the workload. @default - the environment's `kubernetes.scrapeInterval` */
   readonly scrapeInterval?: Duration;
-  /** The Ingress. @default - class `nginx`, every host */
+  /** The Ingress. @default - the environment's `kubernetes.ingress` */
   readonly ingress?: WorkloadIngressOptions;
-  /** HTTP path of the workload's Prometheus metrics. @default '/metrics' */
+  /** HTTP path of the workload's Prometheus metrics. @default - the environment's `kubernetes.metrics.path` */
   readonly metricsPath?: string;
   /**
    * Path of the written manifest, as the runbook's `kubectl apply` and `kubectl diff` name it
@@ -74,6 +75,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   public readonly migrations?: MigrationJobs;
   /** Present when the definition declares smoke tests and the rollout runs on Argo Rollouts. */
   public readonly smokeTests?: SmokeTestAnalysis;
+  /** Default-deny NetworkPolicies with the allowed paths. */
+  public readonly networkPolicies: WorkloadNetworkPolicies;
   /** Path of the manifest in the runbook's commands. */
   public readonly manifestPath: string;
 
@@ -91,7 +94,13 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
     const names = new ResourceNames(definition.service, env.name);
     const namespace = names.base;
     this.namespaceName = namespace;
-    const scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
+    const kube = env.kubernetes;
+    const scrapeInterval = props.scrapeInterval ?? kube.scrapeInterval;
+    if (kube.metrics.port === container.port) {
+      throw new Error(
+        `kubernetes.metrics.port is ${kube.metrics.port}, the same as workload.container.port; serve metrics on their own port (e.g. 9090) so they stay out of the Services and the Ingress`,
+      );
+    }
 
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -132,12 +141,17 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       namespace,
       selector: selectorLabels,
       job: definition.service,
-      path: props.metricsPath,
+      path: props.metricsPath ?? kube.metrics.path,
+      port: 'metrics',
       interval: scrapeInterval,
+      labels: { ...kube.monitoringLabels },
     });
     const signals = PrometheusSignals.forWorkload({
       namespace,
       job: definition.service,
+      requestsMetric: kube.metrics.requestsMetric,
+      statusLabel: kube.metrics.statusLabel,
+      durationHistogram: kube.metrics.durationHistogram,
       // The Prometheus counterpart of the CloudWatch Glidepath/Heartbeat metric.
       heartbeatMetric: env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT ? DeploymentChart.HEARTBEAT_METRIC : undefined,
     });
@@ -155,8 +169,9 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         rollbackTrigger: env.alarms.rollbackTrigger,
         p99LatencyMs: env.alarms.critical.p99LatencyMs,
         rolloutName: definition.service,
-        prometheusAddress: props.prometheusAddress,
+        prometheusAddress: props.prometheusAddress ?? kube.prometheusAddress,
         scrapeInterval,
+        minimumRequests: kube.minimumRequests,
         measurements: blueGreen ? measurementsIn(stages[stages.length - 1].bake) : undefined,
         healthMeasurements: blueGreen ? Math.min(3, test ? measurementsIn(test.bake) : 3) : undefined,
       });
@@ -196,10 +211,24 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       smokeTests: this.smokeTests,
       gate: this.migrations?.podGate(),
       selectorLabels,
-      ingress: props.ingress,
+      ingress: props.ingress ?? { className: kube.ingress.className, host: kube.ingress.host, paths: kube.ingress.paths },
+      metricsPort: kube.metrics.port,
       configurationRollbackBudget: definition.rollbackBudgets.configuration,
     });
     enforceStrict(this.workload.schedule, env, definition.strict, definition.service);
+
+    this.networkPolicies = new WorkloadNetworkPolicies(this, 'NetworkPolicies', {
+      name: definition.service,
+      namespace,
+      podLabels: selectorLabels,
+      servingPort: container.port,
+      metricsPort: kube.metrics.port,
+      ingressControllerNamespace: kube.ingress.controllerNamespace,
+      prometheusNamespace: namespaceOfServiceUrl(props.prometheusAddress ?? kube.prometheusAddress) ?? 'monitoring',
+      testerLabels: this.smokeTests ? SmokeTestAnalysis.POD_LABELS(definition.service) : undefined,
+      kubernetesApi: this.migrations?.podGate() !== undefined,
+      egress: kube.egress,
+    });
 
     this.alerts = new PrometheusAlerts(this, 'Alerts', {
       name: definition.service,
@@ -211,6 +240,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       deadMansSwitch: env.deadMansSwitch,
       container: definition.service,
       scrapeInterval,
+      labels: { ...kube.monitoringLabels },
       runbookBaseUrl: definition.runbookBaseUrl,
       diagnosis: this.workload.diagnosisCommands(),
     });
@@ -257,6 +287,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
           command: `kubectl apply --server-side -f ${this.manifestPath}`,
           expected: 'every object "serverside-applied" or "unchanged"',
         },
+        ...this.monitoringChecks(),
       ],
       // SmokeTestAnalysis contributes its own commands where the Rollout runs the checks.
       smoke: this.smokeTests ? [] : [this.smokeCommand()],
@@ -277,8 +308,67 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
     };
   }
 
+  /** A `kubectl get --raw` through the API server's service proxy to Prometheus, when it runs in the cluster. */
+  private prometheusApi(pathAndQuery: string): string | undefined {
+    const address = this.props.prometheusAddress ?? this.environmentDefinition.kubernetes.prometheusAddress;
+    const m = /^(https?):\/\/([^./:]+)\.([^./:]+)\.svc(?:\.cluster\.local)?(?::(\d+))?\/?$/.exec(address);
+    if (!m) return undefined;
+    const [, scheme, service, namespace, port] = m;
+    const target = `${scheme === 'https' ? 'https:' : ''}${service}:${port ?? (scheme === 'https' ? '443' : '80')}`;
+    return `kubectl get --raw "/api/v1/namespaces/${namespace}/services/${target}/proxy${pathAndQuery}"`;
+  }
+
+  /** After applying: Prometheus loaded the rules and scrapes the metrics the alerts read. */
+  private monitoringChecks(): RunbookCommand[] {
+    const group = this.alerts.spec.groups[0].name;
+    const labels = Object.entries(this.environmentDefinition.kubernetes.monitoringLabels).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const rules = this.prometheusApi('/api/v1/rules');
+    const requests = this.prometheusApi(`/api/v1/query?query=${encodeURIComponent(`count(${this.alerts.signals.requestsMetric}{${this.alerts.signals.matchers}})`)}`);
+    if (!rules || !requests) return [];
+    return [
+      {
+        description: `Check that Prometheus loaded the rule group (it selects PrometheusRules by labels: ${labels || 'none set'}); nothing is alerted otherwise`,
+        command: `${rules} | grep -o '"name":"${group}"'`,
+        expected: `"name":"${group}" (no output: the Prometheus's ruleSelector does not match kubernetes.monitoringLabels)`,
+      },
+      {
+        description: `Once pods run: check that Prometheus scrapes ${this.alerts.signals.requestsMetric} from them (a wrong metric name or port silences every alert and the analysis)`,
+        command: requests,
+        expected: '"result":[{…"value":[…,"N"]}] with N at least the number of pods; "result":[] means not scraped or a different metric name (kubernetes.metrics)',
+      },
+    ];
+  }
+
   private preDeployCommands(): RunbookCommand[] {
     const env = this.environmentDefinition;
+    const kube = env.kubernetes;
+    const saturation = this.prometheusApi(`/api/v1/query?query=${encodeURIComponent('count(kube_pod_container_resource_limits) and count(container_cpu_usage_seconds_total)')}`);
+    const prerequisites: RunbookCommand[] = [
+      ...(this.workload.kind === 'Rollout'
+        ? [
+            { description: 'Check the Argo Rollouts kubectl plugin', command: 'kubectl argo rollouts version', expected: 'kubectl-argo-rollouts: v1.4 or later (rollbackWindow)' },
+            {
+              description: 'Check that the Argo Rollouts controller runs',
+              command: 'kubectl get pods --all-namespaces -l app.kubernetes.io/name=argo-rollouts',
+              expected: 'at least one pod Running and READY',
+            },
+          ]
+        : []),
+      {
+        description: `Check the ingress controller of class ${kube.ingress.className}`,
+        command: `kubectl get ingressclass ${kube.ingress.className}`,
+        expected: `one row${kube.ingress.host ? '' : '; no other Ingress of this class answers every host on the same path (this one has no host)'}`,
+      },
+      ...(saturation
+        ? [
+            {
+              description: 'Check that Prometheus answers and has kube-state-metrics and cAdvisor series (the CPU and memory alerts need them)',
+              command: saturation,
+              expected: '"status":"success" and a non-empty "result"',
+            },
+          ]
+        : []),
+    ];
     const crds = [
       ...(this.workload.kind === 'Rollout' ? ['rollouts.argoproj.io', 'analysistemplates.argoproj.io'] : []),
       'prometheusrules.monitoring.coreos.com',
@@ -286,6 +376,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       ...(this.secrets ? ['secretstores.external-secrets.io', 'externalsecrets.external-secrets.io'] : []),
     ];
     return [
+      ...prerequisites,
       {
         description: 'Check that the controllers this manifest needs are installed',
         command: `kubectl get crd ${crds.join(' ')}`,
@@ -327,4 +418,9 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       expected: 'HTTP 200 from the health check',
     };
   }
+}
+
+/** The namespace of an in-cluster Service URL (`http://svc.NAMESPACE.svc:9090`), if it is one. */
+function namespaceOfServiceUrl(url: string): string | undefined {
+  return /^https?:\/\/[^./:]+\.([^./:]+)\.svc(\.|:|\/|$)/.exec(url)?.[1];
 }

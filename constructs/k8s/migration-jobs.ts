@@ -65,9 +65,13 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
     }
   }
 
-  /** `<name>-migrate-<migration>-<hash of image and command>`, at most 63 characters. */
+  /**
+   * `<name>-migrate-<migration>-<hash of the whole rendered Job spec>`, at most 63 characters. A
+   * Job's `spec.template` is immutable: any change (image, command, env, secrets, resources,
+   * timeout) must give a new name, or `kubectl apply` is rejected.
+   */
   public jobName(m: Migration): string {
-    const hash = createHash('sha256').update(JSON.stringify([m.image, m.command])).digest('hex').slice(0, 8);
+    const hash = createHash('sha256').update(JSON.stringify(plain(this.jobSpec(m)))).digest('hex').slice(0, 8);
     return `${this.props.name}-migrate-${m.name}`.slice(0, 54) + `-${hash}`;
   }
 
@@ -108,6 +112,17 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
   }
 
   private job(m: Migration) {
+    return {
+      metadata: {
+        name: this.jobName(m),
+        namespace: this.props.namespace,
+        labels: { 'app.kubernetes.io/component': 'migration', 'app.kubernetes.io/part-of': this.props.name, 'glidepath.dev/migration': m.name },
+      },
+      spec: this.jobSpec(m),
+    };
+  }
+
+  private jobSpec(m: Migration) {
     const env = [
       ...Object.keys(this.props.environment ?? {})
         .sort()
@@ -115,38 +130,31 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
       ...(this.props.secretEnvironment ?? []).map((s) => ({ name: s.envVar, valueFrom: { secretKeyRef: { name: s.secretName, key: s.key } } })),
     ];
     return {
-      metadata: {
-        name: this.jobName(m),
-        namespace: this.props.namespace,
-        labels: { 'app.kubernetes.io/component': 'migration', 'app.kubernetes.io/part-of': this.props.name, 'glidepath.dev/migration': m.name },
-      },
-      spec: {
-        // A half-applied migration is not retried blindly: a failure stops the rollout for a human.
-        backoffLimit: 0,
-        activeDeadlineSeconds: m.timeout.toSeconds(),
-        template: {
-          metadata: { labels: { 'app.kubernetes.io/component': 'migration', 'glidepath.dev/migration': m.name } },
-          spec: {
-            restartPolicy: 'Never',
-            serviceAccountName: this.props.serviceAccountName,
-            automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: NON_ROOT_ID, runAsGroup: NON_ROOT_ID, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [
-              {
-                name: 'migrate',
-                image: m.image,
-                command: [...m.command],
-                env,
-                resources: {
-                  requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('512Mi') },
-                  limits: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('512Mi') },
-                },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+      // A half-applied migration is not retried blindly: a failure stops the rollout for a human.
+      backoffLimit: 0,
+      activeDeadlineSeconds: m.timeout.toSeconds(),
+      template: {
+        metadata: { labels: { 'app.kubernetes.io/component': 'migration', 'glidepath.dev/migration': m.name } },
+        spec: {
+          restartPolicy: 'Never',
+          serviceAccountName: this.props.serviceAccountName,
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: NON_ROOT_ID, runAsGroup: NON_ROOT_ID, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'migrate',
+              image: m.image,
+              command: [...m.command],
+              env,
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('512Mi') },
+                limits: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('512Mi') },
               },
-            ],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
-          },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
         },
       },
     };

@@ -18,6 +18,11 @@ export interface WorkloadPodMonitorProps {
   readonly port?: string;
   /** HTTP path of the metrics. @default '/metrics' */
   readonly path?: string;
+  /**
+   * Labels the Prometheus selects PodMonitors by (kube-prometheus-stack: `release: <Helm release>`).
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
   /** Scrape interval. @default 30s */
   readonly interval?: Duration;
 }
@@ -43,7 +48,7 @@ export class WorkloadPodMonitor extends Construct implements IRunbookContributor
     this.name = props.name;
     this.interval = props.interval ?? Duration.seconds(30);
     new KubePodMonitor(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace },
+      metadata: { name: props.name, namespace: props.namespace, ...(props.labels ? { labels: props.labels } : {}) },
       spec: {
         selector: { matchLabels: props.selector },
         podTargetLabels: [WorkloadPodMonitor.POD_TEMPLATE_HASH_LABEL],

@@ -19,7 +19,7 @@ import type { SecretEnvironmentVariable } from './external-secrets';
 import type { FeatureFlags } from './feature-flags';
 import { KubeArgoRollout } from './private/crds';
 import { podTemplate, type ContainerSpec } from './private/pod-template';
-import { PROGRESS_DEADLINE_SECONDS, WorkloadRunbook } from './private/workload-runbook';
+import { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS, WorkloadRunbook } from './private/workload-runbook';
 
 /** How the workload is exposed outside the cluster. */
 export interface WorkloadIngressOptions {
@@ -27,6 +27,8 @@ export interface WorkloadIngressOptions {
   readonly host?: string;
   /** Ingress class; canary traffic splitting uses the NGINX Ingress Controller. @default 'nginx' */
   readonly className?: string;
+  /** Path prefixes routed to the workload. @default ['/'] */
+  readonly paths?: readonly string[];
 }
 
 /** Props of `ProgressiveWorkload`. */
@@ -56,6 +58,12 @@ export interface ProgressiveWorkloadProps {
   readonly smokeTests?: SmokeTestAnalysis;
   /** Init containers the new pods wait for, e.g. `MigrationJobs.podGate()`. @default - none */
   readonly gate?: PodGate;
+  /**
+   * Container port that serves Prometheus metrics, named `metrics`; it is in no Service and no
+   * Ingress, so metrics are not public.
+   * @default - none: metrics, if any, are served on the serving port
+   */
+  readonly metricsPort?: number;
   /** Feature flags the container reads from files (see `FeatureFlags`). @default - none */
   readonly featureFlags?: FeatureFlags;
   /** Secrets the container reads as environment variables (see `ExternalSecrets`). @default - none */
@@ -120,6 +128,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       drainTimeout: props.drainTimeout ?? Duration.seconds(30),
       extraVolumes: props.featureFlags ? [props.featureFlags.podVolume()] : [],
       gate: props.gate,
+      metricsPort: props.metricsPort,
     });
     // With an HPA the replica count belongs to the HPA; a fixed count would fight it on every apply.
     const replicas = capacity.scaling ? undefined : capacity.desiredCount;
@@ -151,6 +160,8 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
         spec: {
           ...(replicas !== undefined ? { replicas } : {}),
           revisionHistoryLimit: 5,
+          // An undo to a recent revision skips the steps (and analysis): rollback level 2 in minutes.
+          rollbackWindow: { revisions: ROLLBACK_WINDOW_REVISIONS },
           progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
           progressDeadlineAbort: true,
           selector: { matchLabels: this.selectorLabels },
@@ -195,7 +206,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
           {
             ...(ingress.host ? { host: ingress.host } : {}),
             http: {
-              paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.serviceName, port: { name: 'http' } } } }],
+              paths: (ingress.paths ?? ['/']).map((path) => ({ path, pathType: 'Prefix', backend: { service: { name: this.serviceName, port: { name: 'http' } } } })),
             },
           },
         ],
@@ -247,7 +258,10 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
 
   private argoStrategy(plan: ArgoRolloutPlan): { canary: unknown } | { blueGreen: unknown } {
     const analysis = this.props.analysis;
-    const args = [{ name: RollbackAnalysis.POD_TEMPLATE_HASH_ARG, valueFrom: { podTemplateHashValue: 'Latest' } }];
+    const args = [
+      { name: RollbackAnalysis.POD_TEMPLATE_HASH_ARG, valueFrom: { podTemplateHashValue: 'Latest' } },
+      { name: RollbackAnalysis.STABLE_POD_TEMPLATE_HASH_ARG, valueFrom: { podTemplateHashValue: 'Stable' } },
+    ];
     if (plan.canary) {
       const steps: unknown[] = [...plan.canary.steps];
       let startingStep = plan.canary.analysisStartingStep;

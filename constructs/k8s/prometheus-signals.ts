@@ -34,8 +34,10 @@ export class PrometheusSignals {
   public readonly heartbeatMetric: string;
   /** Metric name of the request counter. */
   public readonly requestsMetric: string;
-  private readonly statusLabel: string;
-  private readonly durationHistogram: string;
+  /** Label of the request counter holding the status code. */
+  public readonly statusLabel: string;
+  /** Histogram of request durations in seconds (without `_bucket`). */
+  public readonly durationHistogram: string;
   private readonly namespace: string;
 
   private constructor(options: PrometheusSignalsOptions) {
@@ -53,14 +55,46 @@ export class PrometheusSignals {
   }
 
   /**
-   * Share of requests answered with a 5xx, as a ratio 0–1 over `window` (e.g. `1m`). `extra`
-   * narrows the series further, e.g. to one pod template hash.
+   * Share of requests answered with a 5xx, as a ratio 0–1 over `window` (e.g. `2m`). `extra`
+   * narrows the series further, e.g. to one pod template hash. A healthy pod has no 5xx series
+   * at all (a counter that was never incremented is not exported), so the error count falls back
+   * to 0: the ratio is 0, not an empty result. Without requests the result is empty.
    */
   public errorRatio(window: string, extra?: string): string {
     const m = this.with(extra);
     // increase(), not rate(): whole counts divide exactly, so a ratio equal to the threshold
     // compares equal (rate() divides by the window first: 100/60 ÷ 2000/60 is 0.049999…).
-    return `sum(increase(${this.requestsMetric}{${m},${this.statusLabel}=~"5.."}[${window}])) / sum(increase(${this.requestsMetric}{${m}}[${window}]))`;
+    return `(sum(increase(${this.requestsMetric}{${m},${this.statusLabel}=~"5.."}[${window}])) or vector(0)) / ${this.requests(window, extra)}`;
+  }
+
+  /** Requests served over `window`, narrowed by `extra`; empty when no request series exists. */
+  public requests(window: string, extra?: string): string {
+    return `sum(increase(${this.requestsMetric}{${this.with(extra)}}[${window}]))`;
+  }
+
+  /**
+   * `expr`, kept only while the series narrowed by `extra` served at least `minimum` requests over
+   * `window`: too little traffic gives an empty result, which an analysis treats as inconclusive.
+   */
+  public whenServed(expr: string, window: string, minimum: number, extra?: string): string {
+    return `(${expr}) and on() (${this.requests(window, extra)} >= ${minimum})`;
+  }
+
+  /**
+   * The canary's error ratio divided by what the stable version's allows: `multiplier` × the
+   * stable ratio, but at least `floor` (so that one error against a spotless stable version does
+   * not fail). 1 or more fails. Empty while either version served fewer than `minimum` requests:
+   * no comparison is possible then.
+   */
+  public errorRatioVersusStable(window: string, canary: string, stable: string, multiplier: number, floor: number, minimum: number): string {
+    const canaryRatio = this.whenServed(this.errorRatio(window, canary), window, minimum, canary);
+    const stableRatio = this.whenServed(this.errorRatio(window, stable), window, minimum, stable);
+    return `(${canaryRatio}) / clamp_min((${stableRatio}) * ${multiplier}, ${floor})`;
+  }
+
+  /** The `up` series of the workload's scrape targets. */
+  public up(extra?: string): string {
+    return `up{${this.with(extra)}}`;
   }
 
   /** A latency quantile (e.g. 0.99) in seconds over `window`. */
@@ -87,7 +121,7 @@ export class PrometheusSignals {
 
   /** Smallest `up` value among the workload's targets (1 when all are up), narrowed by `extra`. */
   public minUp(extra?: string): string {
-    return `min(up{${this.with(extra)}})`;
+    return `min(${this.up(extra)})`;
   }
 
   private with(extra?: string): string {

@@ -29,7 +29,8 @@ export interface PromtoolTestFile {
  *
  * - the dead-man's switch does not fire one evaluation before `missingFor` has passed since the
  *   last heartbeat sample, and fires one evaluation after (the slack covers Prometheus 2's
- *   closed and Prometheus 3's left-open range windows);
+ *   closed and Prometheus 3's left-open range windows), also while targets exist but are down
+ *   (`up == 0`), and stays quiet through a rollout's pod churn and one missed scrape;
  * - the critical error-rate alert fires with the 5xx ratio exactly at the threshold, and not with
  *   the smallest ratio below it;
  * - `Watchdog` always fires.
@@ -51,19 +52,50 @@ export function promtoolTests(alerts: PrometheusAlerts, ruleFile: string): Promt
     const missingFor = deadMan.window!.plus(deadMan.holdFor);
     const samples = 20;
     const last = step.times(samples);
-    tests.push({
-      name: `${deadMan.rule.alert}: fires ${missingFor} after the last heartbeat, not before`,
-      interval,
-      input_series: [{ series: alerts.signals.heartbeat(), values: `1x${samples}` }],
-      alert_rule_test: [
-        { eval_time: promDuration(last.plus(missingFor).plus(step.times(-1))), alertname: deadMan.rule.alert, exp_alerts: [] },
-        {
-          eval_time: promDuration(last.plus(missingFor).plus(step)),
-          alertname: deadMan.rule.alert,
-          exp_alerts: [expected(deadMan, labelsOf(alerts.signals.heartbeat()))],
-        },
-      ],
-    });
+    const up = (hash: string) => `${alerts.signals.up()}`.replace('}', `,rollouts_pod_template_hash="${hash}"}`);
+    const notBefore = promDuration(last.plus(missingFor).plus(step.times(-1)));
+    const firedBy = promDuration(last.plus(missingFor).plus(step));
+    const tail = Math.ceil(missingFor.toSeconds() / step.toSeconds()) + 4;
+    tests.push(
+      {
+        name: `${deadMan.rule.alert}: fires ${missingFor} after the last heartbeat, not before`,
+        interval,
+        input_series: [{ series: alerts.signals.heartbeat(), values: `1x${samples}` }],
+        alert_rule_test: [
+          { eval_time: notBefore, alertname: deadMan.rule.alert, exp_alerts: [] },
+          { eval_time: firedBy, alertname: deadMan.rule.alert, exp_alerts: [expected(deadMan)] },
+        ],
+      },
+      {
+        // absent_over_time() alone misses this: the targets exist, every scrape fails.
+        name: `${deadMan.rule.alert}: fires ${missingFor} after the last successful scrape while targets are down (up == 0)`,
+        interval,
+        input_series: [
+          { series: alerts.signals.up(), values: `1x${samples} 0x${tail}` },
+          // A service-published heartbeat is not scraped while the target is down.
+          ...(alerts.signals.heartbeat() === alerts.signals.up() ? [] : [{ series: alerts.signals.heartbeat(), values: `0+1x${samples}` }]),
+        ],
+        alert_rule_test: [
+          { eval_time: notBefore, alertname: deadMan.rule.alert, exp_alerts: [] },
+          { eval_time: firedBy, alertname: deadMan.rule.alert, exp_alerts: [expected(deadMan)] },
+        ],
+      },
+      {
+        name: `${deadMan.rule.alert}: quiet through a rollout's pod churn (old pod template hash ends, new one starts) and one missed scrape`,
+        interval,
+        input_series: [
+          { series: up('old'), values: `1x${samples} stale` },
+          { series: up('new'), values: `_x${samples} 1 _ 1x${tail}` },
+          ...(alerts.signals.heartbeat() === alerts.signals.up()
+            ? []
+            : [{ series: alerts.signals.heartbeat(), values: `0+1x${samples} _ ${samples + 2}+1x${tail}` }]),
+        ],
+        alert_rule_test: [
+          { eval_time: notBefore, alertname: deadMan.rule.alert, exp_alerts: [] },
+          { eval_time: firedBy, alertname: deadMan.rule.alert, exp_alerts: [] },
+        ],
+      },
+    );
   }
 
   const errorRate = find(AlertKind.CRITICAL_ERROR_RATE);
@@ -106,13 +138,4 @@ export function promtoolTests(alerts: PrometheusAlerts, ruleFile: string): Promt
     });
   }
   return { rule_files: [ruleFile], evaluation_interval: interval, tests };
-}
-
-/** The equality matchers of a selector as labels: `up{a="1",b="2"}` → `{ a: '1', b: '2' }`. */
-function labelsOf(selector: string): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const [, key, value] of selector.matchAll(/(\w+)="([^"]*)"/g)) {
-    labels[key] = value;
-  }
-  return labels;
 }

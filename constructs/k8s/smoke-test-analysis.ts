@@ -1,4 +1,3 @@
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { SmokeTests } from '../../lib/model/smoke-tests';
 import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
@@ -30,6 +29,9 @@ export interface SmokeTestAnalysisProps {
  * @see https://argo-rollouts.readthedocs.io/en/stable/analysis/job/
  */
 export class SmokeTestAnalysis extends Construct implements IRunbookContributor {
+  /** Labels of the smoke-test Job and its pods. */
+  public static readonly POD_LABELS = (service: string): Record<string, string> => ({ 'app.kubernetes.io/component': 'smoke-tests', 'app.kubernetes.io/part-of': service });
+
   /** Name of the AnalysisTemplate. */
   public readonly templateName: string;
   /** The checks the Job runs (credential-needing checks are left out). */
@@ -53,11 +55,14 @@ export class SmokeTestAnalysis extends Construct implements IRunbookContributor 
             failureLimit: 0,
             provider: {
               job: {
-                metadata: { labels: { 'app.kubernetes.io/component': 'smoke-tests', 'app.kubernetes.io/part-of': props.service } },
+                metadata: { labels: SmokeTestAnalysis.POD_LABELS(props.service) },
                 spec: {
                   backoffLimit: 0,
                   activeDeadlineSeconds: deadline,
                   template: {
+                    // Argo copies only the pod template's labels onto the Job's pods: the runbook's
+                    // `kubectl logs -l app.kubernetes.io/component=smoke-tests` selects them.
+                    metadata: { labels: SmokeTestAnalysis.POD_LABELS(props.service) },
                     spec: {
                       restartPolicy: 'Never',
                       automountServiceAccountToken: false,
@@ -71,10 +76,9 @@ export class SmokeTestAnalysis extends Construct implements IRunbookContributor 
                             { name: 'BASE_URL', value: baseUrl },
                             { name: 'SMOKE_TESTS', value: JSON.stringify({ checks: this.checks.checks, settings: this.checks.settings }) },
                           ],
-                          resources: {
-                            requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
-                            limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
-                          },
+                          // Plain strings: the AnalysisTemplate is an untyped object, and a cdk8s
+                          // Quantity would be written as {value: …}, which the controller cannot decode.
+                          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
                           securityContext: HELPER_SECURITY_CONTEXT,
                         },
                       ],

@@ -4,6 +4,7 @@ import { deadMansSwitchSchema } from './dead-mans-switch';
 import { deliverySchema, type Delivery } from './delivery';
 import { Duration } from './duration';
 import { environmentSchema, type EnvironmentDefinition } from './environment';
+import { kubernetesSchema } from './kubernetes';
 import { featureFlagSchema, type FeatureFlag } from './feature-flags';
 import { migrationSchema, type Migration } from './migrations';
 import { ownersSchema, type Owners } from './owners';
@@ -12,6 +13,16 @@ import { communicationSchema, doraTargetsSchema, type CommunicationPlan, type Do
 import { secretSchema } from './secrets';
 import { smokeTestsSchema, type SmokeTests } from './smoke-tests';
 import { workloadSchema, type Workload } from './workload';
+
+/**
+ * Longest description: it becomes the stack description, which CloudFormation caps at 1,024 bytes.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-description-structure.html
+ */
+export const MAX_DESCRIPTION_BYTES = 1024;
+
+function utf8Bytes(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
 
 /** Time budgets of the three rollback levels. */
 export const rollbackBudgetsSchema = z.strictObject({
@@ -35,7 +46,13 @@ export const serviceDefinitionSchema = z
     /** Service name, e.g. `checkout`; prefix of every physical name. */
     service: dnsLabel(40).describe('Service name, e.g. "checkout"; prefix of every physical name. Lower-case letters, digits and hyphens, at most 40 characters.'),
     /** One line on what the service does. @default - none */
-    description: z.string().optional().describe('One line on what the service does.'),
+    description: z
+      .string()
+      .refine((text) => utf8Bytes(text) <= MAX_DESCRIPTION_BYTES, {
+        error: (issue) => `is ${utf8Bytes(issue.input as string)} bytes long; CloudFormation caps a description at ${MAX_DESCRIPTION_BYTES} bytes, so keep it to one line`,
+      })
+      .optional()
+      .describe(`One line on what the service does (at most ${MAX_DESCRIPTION_BYTES} bytes).`),
     /** Who owns the service and decides on rollbacks. */
     owners: ownersSchema,
     /** What runs. */
@@ -58,6 +75,8 @@ export const serviceDefinitionSchema = z
     communication: communicationSchema.optional().describe('Who hears what before, during and after a release. Default: derived from the owners.'),
     /** Time budgets of the rollback levels. @default 1m / 5m / 15m */
     rollbackBudgets: rollbackBudgetsSchema.optional().describe('Time budgets of the three rollback levels. Default 1m / 5m / 15m.'),
+    /** Kubernetes target settings for every environment (each may override). @default - see `kubernetesSchema` */
+    kubernetes: kubernetesSchema.optional(),
     /** How changes reach the environments (pipeline, waves, deploy roles). @default - no pipeline */
     delivery: deliverySchema.optional(),
     /** Environments in promotion order; production last. */
@@ -74,7 +93,10 @@ export const serviceDefinitionSchema = z
       .optional()
       .describe('Fail instead of warn when a platform cannot run the requested schedule exactly or a rollback bound exceeds its budget. Default false.'),
     /** Where the rendered runbooks are published, for links from alarms. @default - relative links */
-    runbookBaseUrl: z.url({ error: 'must be an http(s) URL such as "https://runbooks.example.com/checkout"', protocol: /^https?$/ }).optional().describe('Where the rendered runbooks are published, for links from alarms. Default: relative links.'),
+    runbookBaseUrl: z
+      .url({ error: 'must be an http(s) URL such as "https://runbooks.example.com/checkout"', protocol: /^https?$/ })
+      .regex(/^\S+$/, { error: 'must not contain spaces; write a space in a URL as "%20"' })
+      .optional().describe('Where the rendered runbooks are published, for links from alarms. Default: relative links.'),
   })
   .meta({
     id: 'ServiceDefinition',

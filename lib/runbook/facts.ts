@@ -1,39 +1,27 @@
 import type { IConstruct } from 'constructs';
+import { AlarmSeverity } from '../plan/alarm-catalogue';
+import { Target } from '../targets/target';
 import type { MigrationPhase } from '../model/migrations';
 import type { Owners } from '../model/owners';
 import type { CommunicationPlan, DoraTargets } from '../model/release-practice';
 import type { RollbackBudgets } from '../model/service-definition';
 import type { CompiledSchedule } from '../plan/schedule';
 import type { TimeBound } from '../plan/timing';
+import type { RunbookCommand } from './command';
 import type { PipelineFacts } from './pipeline-facts';
 
-/** Where a runbook's commands run. */
-export enum RunbookTarget {
-  AWS = 'aws',
-  KUBERNETES = 'k8s',
-  /** A Pulumi stack (`constructs/pulumi`); its AWS or Kubernetes resources are managed by `pulumi up`. */
-  PULUMI = 'pulumi',
-}
+/**
+ * Where a runbook's commands run.
+ * @deprecated use `Target` (lib/targets), the one enum of targets.
+ */
+export const RunbookTarget = Target;
+/** @deprecated use `Target`. */
+export type RunbookTarget = Target;
 
-/** How loud an alarm is. */
-export enum AlarmSeverity {
-  /** Pages the on-call. */
-  CRITICAL = 'critical',
-  /** Notifies the channel. */
-  WARNING = 'warning',
-  /** Rolls an in-flight deployment back by itself. */
-  ROLLBACK = 'rollback',
-}
+// Severity is defined with the alarm catalogue (lib/plan); re-exported here for the runbook API.
+export { AlarmSeverity };
 
-/** A shell command with what it should print. */
-export interface RunbookCommand {
-  /** What the command does, one line. */
-  readonly description: string;
-  /** The exact command, with real resource names; must pass `bash -n`. */
-  readonly command: string;
-  /** What a good result looks like. */
-  readonly expected?: string;
-}
+export type { RunbookCommand } from './command';
 
 /** One alarm or alert, described the way on-call runbooks describe them. */
 export interface AlarmFact {
@@ -72,7 +60,7 @@ export interface RollbackLevelFact {
 export interface DeploymentContext {
   readonly service: string;
   readonly environment: string;
-  readonly target: RunbookTarget;
+  readonly target: Target;
   readonly owners: Owners;
   readonly description?: string;
   /** The stack or namespace the commands operate on. */

@@ -1,4 +1,4 @@
-import type { RunbookCommand } from './facts';
+import type { RunbookCommand } from './command';
 
 /** One stage of a delivery pipeline, as the runbook describes it. */
 export interface PipelineStageFact {

@@ -1,7 +1,8 @@
 import { Duration } from '../model/duration';
 import { MigrationPhase } from '../model/migrations';
 import type { RollbackBudgets } from '../model/service-definition';
-import { AlarmSeverity, RunbookTarget, type AlarmFact, type MigrationFact, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from './facts';
+import { AlarmSeverity, type AlarmFact, type MigrationFact, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from './facts';
+import { TARGET_DESCRIPTIONS, Target } from '../targets/target';
 import { mergeFacts, type MergedFacts } from './merge';
 import { rollbackEffect } from './private/decision';
 import { rolloutDiagram } from './private/diagram';
@@ -23,18 +24,6 @@ const DEFAULT_BUDGETS: RollbackBudgets = {
   configuration: Duration.minutes(5),
   code: Duration.minutes(15),
 };
-/** The Target row of the header: what the commands operate on. */
-function targetScope(target: RunbookTarget, scope: string): string {
-  switch (target) {
-    case RunbookTarget.KUBERNETES:
-      return `Kubernetes namespace \`${scope}\``;
-    case RunbookTarget.PULUMI:
-      return `Pulumi stack \`${scope}\``;
-    default:
-      return `AWS CloudFormation stack \`${scope}\``;
-  }
-}
-
 const LEVEL_BUDGET_KEY = { 1: 'featureFlag', 2: 'configuration', 3: 'code' } as const;
 const LEVEL_TITLES = { 1: 'Feature flag', 2: 'Configuration', 3: 'Code' } as const;
 
@@ -48,7 +37,7 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
   const f = mergeFacts(facts);
   const ctx = f.context;
   const budgets = options.budgets ?? ctx?.budgets ?? DEFAULT_BUDGETS;
-  const targetName = ctx?.target === RunbookTarget.KUBERNETES ? 'Kubernetes' : ctx?.target === RunbookTarget.PULUMI ? 'Pulumi' : 'AWS';
+  const targetName = TARGET_DESCRIPTIONS[ctx?.target ?? Target.AWS].title;
   const out: string[] = [GENERATED_MARKER, ''];
   out.push(ctx ? `# Runbook: ${ctx.service} in ${ctx.environment} (${targetName})` : `# ${options.title ?? 'Runbook'}`, '');
   out.push('> Generated: edit the definition, not this file.', '');
@@ -59,7 +48,7 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
         [
           ['Service', ctx.description ? `${ctx.service}: ${ctx.description}` : ctx.service],
           ['Environment', `${ctx.environment}${ctx.production ? ' (production)' : ''}`],
-          ['Target', targetScope(ctx.target, ctx.scope)],
+          ['Target', TARGET_DESCRIPTIONS[ctx.target].scope(ctx.scope)],
           ['Owning team', ctx.owners.team],
           ['Rollback decision', `${ctx.owners.primary} (primary), ${ctx.owners.backup} (backup)`],
           ['Channel', ctx.owners.channel],

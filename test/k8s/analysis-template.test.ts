@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { Duration, resolveAlarmPolicy } from '../../lib/model';
 import { AlarmSeverity } from '../../lib/runbook/facts';
 import { PrometheusSignals, RollbackAnalysis, type RollbackAnalysisProps } from '../../constructs/k8s';
+import { measurementPhase, Phase } from './support/argo-analysis';
 import { bashSyntaxError, objectOf, validateObject, type Manifest } from './helpers';
 
 function synth(overrides: Partial<RollbackAnalysisProps> = {}): { analysis: RollbackAnalysis; manifests: Manifest[] } {
@@ -35,26 +36,52 @@ describe('RollbackAnalysis', () => {
     expect(metric('error-rate')).toMatchObject({
       interval: '2m',
       failureLimit: 2,
-      successCondition: 'isNaN(result[0]) || result[0] < 0.015',
+      inconclusiveLimit: 2,
+      initialDelay: '2m',
+      successCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] < 0.015',
+      failureCondition: 'len(result) > 0 && (isNaN(result[0]) || result[0] >= 0.015)',
     });
     expect(metric('error-rate').count).toBeUndefined();
     expect(metric('error-rate').provider.prometheus.address).toBe('http://prometheus-operated.monitoring.svc:9090');
   });
 
   test('queries read only the new version, selected by the pod-template-hash argument', () => {
-    expect(template.spec.args).toEqual([{ name: 'pod-template-hash' }]);
+    expect(template.spec.args).toEqual([{ name: 'pod-template-hash' }, { name: 'stable-pod-template-hash' }]);
+    const canary = 'namespace="shop-prod",job="shop",rollouts_pod_template_hash="{{args.pod-template-hash}}"';
     expect(metric('error-rate').provider.prometheus.query).toBe(
-      'sum(increase(http_requests_total{namespace="shop-prod",job="shop",rollouts_pod_template_hash="{{args.pod-template-hash}}",code=~"5.."}[2m])) / sum(increase(http_requests_total{namespace="shop-prod",job="shop",rollouts_pod_template_hash="{{args.pod-template-hash}}"}[2m]))',
+      `((sum(increase(http_requests_total{${canary},code=~"5.."}[2m])) or vector(0)) / sum(increase(http_requests_total{${canary}}[2m]))) and on() (sum(increase(http_requests_total{${canary}}[2m])) >= 50)`,
     );
   });
 
+  test('a result is judged only with traffic: empty is inconclusive, never an Error or a pass', () => {
+    // Argo's EvaluateResult semantics (see test/k8s/support/argo-analysis.ts).
+    for (const name of ['error-rate', 'latency-p99']) {
+      const m = metric(name);
+      expect(measurementPhase(m, [])).toBe(Phase.INCONCLUSIVE);
+      expect(measurementPhase(m, [0])).toBe(Phase.SUCCESSFUL);
+      expect(measurementPhase(m, [NaN])).toBe(Phase.FAILED);
+    }
+    expect(measurementPhase(metric('error-rate'), [0.015])).toBe(Phase.FAILED);
+    expect(measurementPhase(metric('error-rate'), [0.0149])).toBe(Phase.SUCCESSFUL);
+  });
+
+  test('the canary is compared with the stable version: multiplier × its ratio, at least the baseline', () => {
+    const m = metric('error-rate-vs-stable');
+    expect(m.provider.prometheus.query).toContain('rollouts_pod_template_hash="{{args.stable-pod-template-hash}}"');
+    expect(m.provider.prometheus.query).toMatch(/\/ clamp_min\(\(.*\) \* 3, 0\.005\)$/);
+    expect(measurementPhase(m, [])).toBe(Phase.SUCCESSFUL);
+    expect(measurementPhase(m, [1])).toBe(Phase.FAILED);
+  });
+
   test('latency fails at the critical p99, in seconds', () => {
-    expect(metric('latency-p99').successCondition).toBe('isNaN(result[0]) || result[0] < 2.5');
+    expect(metric('latency-p99').successCondition).toBe('len(result) > 0 && !isNaN(result[0]) && result[0] < 2.5');
   });
 
   test('the health template checks every new pod is up, a fixed number of times', () => {
     const health = objectOf(manifests, 'AnalysisTemplate', 'shop-rollback-health').spec.metrics[0];
-    expect(health).toMatchObject({ name: 'pods-up', count: 3, failureLimit: 0, successCondition: 'result[0] == 1' });
+    // A fresh pod's first scrape can precede readiness: wait two scrapes, tolerate one failure.
+    expect(health).toMatchObject({ name: 'pods-up', count: 3, failureLimit: 1, initialDelay: '1m', successCondition: 'len(result) > 0 && result[0] == 1' });
+    expect(measurementPhase(health, [])).toBe(Phase.FAILED);
     expect(health.provider.prometheus.query).toBe('min(up{namespace="shop-prod",job="shop",rollouts_pod_template_hash="{{args.pod-template-hash}}"})');
   });
 
@@ -66,7 +93,7 @@ describe('RollbackAnalysis', () => {
 
   test('measurements and address are configurable', () => {
     const custom = objectOf(synth({ measurements: 15, prometheusAddress: 'http://prom:9090' }).manifests, 'AnalysisTemplate', 'shop-rollback');
-    expect(custom.spec.metrics.map((m: { count: number }) => m.count)).toEqual([15, 15]);
+    expect(custom.spec.metrics.map((m: { count: number }) => m.count)).toEqual([15, 15, 15]);
     expect(custom.spec.metrics[0].provider.prometheus.address).toBe('http://prom:9090');
   });
 
@@ -75,6 +102,8 @@ describe('RollbackAnalysis', () => {
     expect(fact).toMatchObject({ anchor: 'shop-prod-rollback-error-rate', name: 'shop-rollback', severity: AlarmSeverity.ROLLBACK });
     expect(fact.condition).toContain('at or above 1.5% (0.5% baseline × 3)');
     expect(fact.condition).toContain('in 3 measurements, one every 2m');
+    expect(fact.condition).toContain(`detected within ${analysis.bounds().detect}`);
+    expect(fact.missingData).toContain('inconclusive');
     for (const c of fact.diagnosis) expect(bashSyntaxError(c.command)).toBeUndefined();
   });
 });

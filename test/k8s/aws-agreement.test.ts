@@ -53,7 +53,7 @@ run('AWS and Kubernetes agree on thresholds, weights and bakes (examples/checkou
       const deadMan = alarm('dead-mans-switch');
       const rule = rules.find((r) => r.alert === 'DeadMansSwitch')!;
       const seconds = (d: string) => [...d.matchAll(/(\d+)([hms])/g)].reduce((s, [, n, u]) => s + Number(n) * { h: 3600, m: 60, s: 1 }[u as 'h' | 'm' | 's'], 0);
-      const window = seconds(/\[([^\]]+)\]\)$/.exec(rule.expr)![1]);
+      const window = seconds(/absent_over_time\([^[]+\[([^\]]+)\]\)/.exec(rule.expr)![1]);
       expect(window + seconds(rule.for!)).toBe(deadMan.EvaluationPeriods * (deadMan.Period ?? 60));
     });
 

@@ -120,7 +120,9 @@ describe('DeploymentChart', () => {
   test('a service-published heartbeat is what the dead-man switch watches', () => {
     const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], { deadMansSwitch: { source: 'heartbeat' } });
     const rules = objectOf(Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' })), 'PrometheusRule').spec.groups[0].rules;
-    expect(rules.find((r: { alert: string }) => r.alert === 'DeadMansSwitch').expr).toBe('absent_over_time(glidepath_heartbeat_total{namespace="shop-dev",job="shop"}[4m])');
+    expect(rules.find((r: { alert: string }) => r.alert === 'DeadMansSwitch').expr).toBe(
+      'sum(absent_over_time(glidepath_heartbeat_total{namespace="shop-dev",job="shop"}[4m])) or (max(max_over_time(up{namespace="shop-dev",job="shop"}[4m])) < 1)',
+    );
   });
 
   test('says what rolls back without a human', () => {
@@ -139,17 +141,96 @@ describe('DeploymentChart', () => {
     });
     const facts = new DeploymentChart(new App(), 'C', { definition, environment: 'staging' }).runbookFacts();
     expect(facts.preDeploy?.map((c) => c.command)).toEqual([
+      'kubectl argo rollouts version',
+      'kubectl get pods --all-namespaces -l app.kubernetes.io/name=argo-rollouts',
+      'kubectl get ingressclass nginx',
+      'kubectl get --raw "/api/v1/namespaces/monitoring/services/prometheus-operated:9090/proxy/api/v1/query?query=count(kube_pod_container_resource_limits)%20and%20count(container_cpu_usage_seconds_total)"',
       'kubectl get crd rollouts.argoproj.io analysistemplates.argoproj.io prometheusrules.monitoring.coreos.com podmonitors.monitoring.coreos.com secretstores.external-secrets.io externalsecrets.external-secrets.io',
       'aws secretsmanager describe-secret --secret-id shop/staging/db --region eu-west-1 --query Name --output text',
       'kubectl diff --server-side -f k8s/shop-staging.k8s.yaml',
     ]);
-    expect(facts.deploy?.map((c) => c.command)).toEqual(['kubectl apply --server-side -f k8s/shop-staging.k8s.yaml']);
+    expect(facts.deploy?.map((c) => c.command)).toEqual([
+      'kubectl apply --server-side -f k8s/shop-staging.k8s.yaml',
+      // Prometheus loaded the rule group and scrapes the request counter.
+      'kubectl get --raw "/api/v1/namespaces/monitoring/services/prometheus-operated:9090/proxy/api/v1/rules" | grep -o \'"name":"shop.staging"\'',
+      'kubectl get --raw "/api/v1/namespaces/monitoring/services/prometheus-operated:9090/proxy/api/v1/query?query=count(http_requests_total%7Bnamespace%3D%22shop-staging%22%2Cjob%3D%22shop%22%7D)"',
+    ]);
+  });
+
+  test('Kubernetes settings of the definition: selector labels, metrics port and names, ingress, minimum requests, egress', () => {
+    const definition = containerService([{ name: 'staging', rollout: { strategy: 'canary' }, kubernetes: { minimumRequests: 200 } }], {
+      kubernetes: {
+        monitoringLabels: { release: 'monitoring' },
+        scrapeInterval: '15s',
+        prometheusAddress: 'http://prometheus-k8s.observability.svc:9090',
+        ingress: { className: 'internal', host: 'shop.example.com', paths: ['/shop', '/api'], controllerNamespace: 'ingress-internal' },
+        metrics: { port: 9102, requestsMetric: 'requests_total', statusLabel: 'status', durationHistogram: 'latency_seconds' },
+        egress: [{ namespace: 'catalog', port: 8080 }, { cidr: '10.0.0.0/8', port: 5432 }],
+      },
+    });
+    const manifests = Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'staging' }));
+    expect(objectOf(manifests, 'PodMonitor').metadata.labels).toEqual({ release: 'monitoring' });
+    expect(objectOf(manifests, 'PrometheusRule').metadata.labels).toEqual({ release: 'monitoring' });
+    expect(objectOf(manifests, 'PodMonitor').spec.podMetricsEndpoints[0]).toMatchObject({ port: 'metrics', interval: '15s' });
+    const ingress = objectOf(manifests, 'Ingress').spec;
+    expect(ingress.ingressClassName).toBe('internal');
+    expect(ingress.rules[0].host).toBe('shop.example.com');
+    expect(ingress.rules[0].http.paths.map((p: Manifest) => p.path)).toEqual(['/shop', '/api']);
+    // Metrics on their own port: in the pod, not in any Service or the Ingress.
+    const ports = objectOf(manifests, 'Rollout').spec.template.spec.containers[0].ports;
+    expect(ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9102, protocol: 'TCP' },
+    ]);
+    for (const svc of manifests.filter((m) => m.kind === 'Service')) expect(svc.spec.ports.map((p: Manifest) => p.targetPort)).toEqual(['http']);
+    const analysis = objectOf(manifests, 'AnalysisTemplate', 'shop-rollback').spec.metrics[0];
+    expect(analysis.provider.prometheus.address).toBe('http://prometheus-k8s.observability.svc:9090');
+    expect(analysis.provider.prometheus.query).toContain('requests_total{');
+    expect(analysis.provider.prometheus.query).toContain('status=~"5.."');
+    expect(analysis.provider.prometheus.query).toContain('>= 200)');
+    // 4 × 15s scrapes = 1m, the rollback period.
+    expect(analysis.provider.prometheus.query).toContain('[1m]');
+    const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
+    expect(policies.map((p) => p.metadata.name)).toEqual(['shop-default-deny', 'shop-allow-dns', 'shop-allow-ingress', 'shop-allow-egress']);
+    for (const p of policies) expect(() => validateObject(p)).not.toThrow();
+    const allowIngress = objectOf(manifests, 'NetworkPolicy', 'shop-allow-ingress').spec.ingress;
+    expect(allowIngress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-internal' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }], ports: [{ protocol: 'TCP', port: 9102 }] },
+    ]);
+    expect(objectOf(manifests, 'NetworkPolicy', 'shop-default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(objectOf(manifests, 'NetworkPolicy', 'shop-allow-egress').spec.egress).toEqual([
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'catalog' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+    ]);
+  });
+
+  test('defaults: kube-prometheus-stack release label, metrics on port 9090, 30s scrapes', () => {
+    const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }]);
+    const manifests = Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' }));
+    expect(objectOf(manifests, 'PodMonitor').metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
+    expect(objectOf(manifests, 'PrometheusRule').metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
+    expect(objectOf(manifests, 'Deployment').spec.template.spec.containers[0].ports[1]).toEqual({ name: 'metrics', containerPort: 9090, protocol: 'TCP' });
+  });
+
+  test('fails when the metrics port is the serving port', () => {
+    const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], { kubernetes: { metrics: { port: 8080 } } });
+    expect(() => new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' })).toThrow(
+      'kubernetes.metrics.port is 8080, the same as workload.container.port; serve metrics on their own port (e.g. 9090) so they stay out of the Services and the Ingress',
+    );
+  });
+
+  test('fails when an egress entry names neither or both of cidr and namespace', () => {
+    expect(() => containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], { kubernetes: { egress: [{ port: 443 }] } })).toThrow(
+      /kubernetes\.egress\[0\].*needs exactly one of "cidr".*or "namespace"/,
+    );
   });
 
   test('a Deployment needs no Argo CRDs; the manifest path is configurable', () => {
     const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }]);
     const facts = new DeploymentChart(new App(), 'C', { definition, environment: 'dev', manifestPath: 'out/k8s/shop-dev.k8s.yaml' }).runbookFacts();
-    expect(facts.preDeploy?.[0].command).toBe('kubectl get crd prometheusrules.monitoring.coreos.com podmonitors.monitoring.coreos.com');
+    expect(facts.preDeploy?.map((c) => c.command)).toContain('kubectl get crd prometheusrules.monitoring.coreos.com podmonitors.monitoring.coreos.com');
+    expect(facts.preDeploy?.map((c) => c.command)).not.toContain('kubectl argo rollouts version');
     expect(facts.deploy?.[0].command).toBe('kubectl apply --server-side -f out/k8s/shop-dev.k8s.yaml');
   });
 

@@ -10,6 +10,7 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
@@ -119,6 +120,7 @@ const models: Record<string, new (data: any) => { validate(): void }> = {
   'rbac.authorization.k8s.io/v1/Role': Role,
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
   'networking.k8s.io/v1/Ingress': Ingress,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'argoproj.io/v1alpha1/Rollout': Rollout,
@@ -149,6 +151,33 @@ export function validateObject(m: Manifest): void {
     new Model(m).validate();
   } catch (err) {
     throw new Error(`${where} is invalid: ${(err as Error).message}`);
+  }
+  validateEmbeddedPodSpecs(m, where);
+}
+
+/**
+ * Pod and Job specs inside custom resources are untyped to their CRD schema
+ * (preserve-unknown-fields), but the controllers decode them as core types: validate them
+ * against kubernetes-models' `batch/v1` Job and `apps/v1` Deployment (pod template) schemas.
+ */
+export function validateEmbeddedPodSpecs(m: Manifest, where = `${m.kind} ${m.metadata?.name}`): void {
+  const check = (what: string, run: () => void) => {
+    try {
+      run();
+    } catch (err) {
+      throw new Error(`${where}: ${what} is not a valid core object: ${(err as Error).message}`);
+    }
+  };
+  if (m.kind === 'AnalysisTemplate') {
+    for (const metric of m.spec.metrics ?? []) {
+      const job = metric.provider?.job;
+      if (job) check(`metric ${metric.name}'s Job`, () => new Job({ metadata: { name: 'embedded', ...job.metadata }, spec: job.spec }).validate());
+    }
+  }
+  if (m.kind === 'Rollout') {
+    check('spec.template', () =>
+      new Deployment({ metadata: { name: 'embedded' }, spec: { selector: m.spec.selector, template: m.spec.template } }).validate(),
+    );
   }
 }
 

@@ -54,7 +54,10 @@ describe('ProgressiveWorkload: canary', () => {
     expect(rollout.spec.strategy.canary.analysis).toEqual({
       templates: [{ templateName: 'shop-rollback' }],
       startingStep: 2,
-      args: [{ name: 'pod-template-hash', valueFrom: { podTemplateHashValue: 'Latest' } }],
+      args: [
+        { name: 'pod-template-hash', valueFrom: { podTemplateHashValue: 'Latest' } },
+        { name: 'stable-pod-template-hash', valueFrom: { podTemplateHashValue: 'Stable' } },
+      ],
     });
   });
 
@@ -65,8 +68,17 @@ describe('ProgressiveWorkload: canary', () => {
   test('level-2 rollback: abort or undo with real names, and a bound from the analysis within the budget', () => {
     const level2 = workload.runbookFacts().rollback?.find((l) => l.level === 2);
     expect(level2?.commands.map((c) => c.command)).toEqual(['kubectl argo rollouts abort shop -n shop-staging', 'kubectl argo rollouts undo shop -n shop-staging']);
-    expect(level2?.bound?.total.toString()).toBe('2m30s');
+    // scrape 30s + window 2m + 2 failed measurements × 1m + abort 30s (release-bounds.ts)
+    expect(level2?.bound?.total.toString()).toBe('5m');
     expect(level2?.bound?.withinBudget).toBe(true);
+    expect(level2?.bound?.parts.map((p) => p.what).join(' ')).toContain('canary weight to 0');
+    // The wait outlasts both the abort and the undo (rollbackWindow) bounds.
+    expect(level2?.verify[0].command).toBe('kubectl argo rollouts status shop -n shop-staging --timeout 10m');
+    expect(level2?.commands[1].description).toContain('bound 1m30s');
+  });
+
+  test('an undo to a recent revision skips the steps: rollbackWindow', () => {
+    expect(rollout.spec.rollbackWindow).toEqual({ revisions: 3 });
   });
 
   test('every runbook command parses with bash -n', () => {

@@ -37,12 +37,13 @@ describe('PrometheusAlerts', () => {
   test('the critical error-rate alert fires at the policy threshold, held for period × datapoints', () => {
     const { manifest } = alerts({}, { critical: { errorRatePercent: 4 }, evaluation: { period: Duration.minutes(1), evaluationPeriods: 3, datapointsToAlarm: 2 } });
     const rule = ruleOf(manifest, 'CriticalErrorRate');
+    // A window of 4 scrapes (2m at 30s); no 5xx series counts as 0 errors, not as an empty result.
     expect(rule.expr).toBe(
-      '(sum(increase(http_requests_total{namespace="shop-prod",job="shop",code=~"5.."}[1m])) / sum(increase(http_requests_total{namespace="shop-prod",job="shop"}[1m]))) >= 0.04',
+      '((sum(increase(http_requests_total{namespace="shop-prod",job="shop",code=~"5.."}[2m])) or vector(0)) / sum(increase(http_requests_total{namespace="shop-prod",job="shop"}[2m]))) >= 0.04',
     );
     expect(rule.for).toBe('2m');
     expect(rule.labels).toEqual({ severity: 'critical', service: 'shop', environment: 'prod', namespace: 'shop-prod' });
-    expect(rule.annotations.summary).toBe('shop (prod): 5xx at or above 4% of requests');
+    expect(rule.annotations.summary).toBe('shop (prod): error rate at or above 4%');
   });
 
   test('latency thresholds are in seconds and warnings are labelled warning', () => {
@@ -52,15 +53,32 @@ describe('PrometheusAlerts', () => {
     expect(ruleOf(manifest, 'WarningLatencyP95').labels.severity).toBe('warning');
   });
 
-  test('a rate window spans at least two scrapes', () => {
+  test('a rate window spans at least four scrapes, so one missed scrape leaves three samples', () => {
     const { manifest } = alerts({ scrapeInterval: Duration.minutes(1) }, { evaluation: { period: Duration.seconds(30) } });
-    expect(ruleOf(manifest, 'CriticalErrorRate').expr).toContain('[2m]');
+    expect(ruleOf(manifest, 'CriticalErrorRate').expr).toContain('[4m]');
+    expect(ruleOf(manifest, 'CriticalErrorRate').expr).not.toContain('[2m]');
+  });
+
+  test('kube-prometheus-stack selector labels go on the PrometheusRule', () => {
+    const { manifest } = alerts({ labels: { release: 'kube-prometheus-stack' } });
+    expect(manifest.metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
+  });
+
+  test('the Watchdog is listed as what it is routed as: a heartbeat with severity "none"', () => {
+    const { construct } = alerts();
+    const fact = construct.runbookFacts().alarms!.find((a) => a.name === 'Watchdog')!;
+    expect(fact.severity).toBe('heartbeat');
+    expect(fact.notifies).toContain('severity="none"');
+    expect(construct.alerts.find((a) => a.rule.alert === 'Watchdog')!.rule.labels.severity).toBe('none');
   });
 
   test('the dead-man switch fires missingFor after the last sample: window + for, for = 2 scrapes', () => {
     const { manifest } = alerts({ deadMansSwitch: resolveDeadMansSwitch({ missingFor: Duration.minutes(10) }) });
     const rule = ruleOf(manifest, 'DeadMansSwitch');
-    expect(rule.expr).toBe('absent_over_time(up{namespace="shop-prod",job="shop"}[9m])');
+    // Also when every target is down (up == 0): absent_over_time() alone misses that.
+    expect(rule.expr).toBe(
+      'sum(absent_over_time(up{namespace="shop-prod",job="shop"}[9m])) or (max(max_over_time(up{namespace="shop-prod",job="shop"}[9m])) < 1)',
+    );
     expect(rule.for).toBe('1m');
     expect(rule.labels.severity).toBe('critical');
   });

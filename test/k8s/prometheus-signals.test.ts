@@ -3,10 +3,14 @@ import { PrometheusSignals } from '../../constructs/k8s';
 describe('PrometheusSignals', () => {
   const signals = PrometheusSignals.forWorkload({ namespace: 'shop-prod', job: 'shop' });
 
-  test('error ratio from whole counts (increase), so a ratio equal to the threshold compares equal', () => {
+  test('error ratio from whole counts (increase); no 5xx series (a healthy pod) counts as 0 errors, not as an empty result', () => {
     expect(signals.errorRatio('1m')).toBe(
-      'sum(increase(http_requests_total{namespace="shop-prod",job="shop",code=~"5.."}[1m])) / sum(increase(http_requests_total{namespace="shop-prod",job="shop"}[1m]))',
+      '(sum(increase(http_requests_total{namespace="shop-prod",job="shop",code=~"5.."}[1m])) or vector(0)) / sum(increase(http_requests_total{namespace="shop-prod",job="shop"}[1m]))',
     );
+  });
+
+  test('whenServed keeps a result only with enough requests', () => {
+    expect(signals.whenServed('x', '2m', 50)).toBe('(x) and on() (sum(increase(http_requests_total{namespace="shop-prod",job="shop"}[2m])) >= 50)');
   });
 
   test('extra matchers narrow every selector', () => {

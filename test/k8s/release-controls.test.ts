@@ -8,7 +8,7 @@ import { Testing } from 'cdk8s';
 import { DeploymentChart } from '../../constructs/k8s/deployment-chart';
 import { waitForJobScript, smokeScript } from '../../constructs/k8s/private/node-scripts';
 import { startTestServer, type TestServer } from '../smoke/server';
-import { bashSyntaxError, containerService, objectOf, validateObject, type Manifest } from './helpers';
+import { bashSyntaxError, containerService, objectOf, validateEmbeddedPodSpecs, validateObject, type Manifest } from './helpers';
 
 const SMOKE = { attempts: 2, backoff: '0.01s', timeout: '2s', checks: [{ name: 'health', path: '/healthz', maxLatencyMs: 800 }] };
 const MIGRATIONS = [
@@ -59,6 +59,36 @@ describe('DeploymentChart with smoke tests and migrations', () => {
     expect(objectOf(canary.manifests, 'AnalysisTemplate', 'shop-smoke-tests').spec.metrics[0].provider.job.spec.template.spec.containers[0].env[0].value).toBe(
       'http://shop-canary.shop-prod.svc.cluster.local',
     );
+  });
+
+  test('the smoke-test Job\'s pod template holds plain quantity strings and passes the core batch/v1 Job schema', () => {
+    const job = objectOf(blueGreen.manifests, 'AnalysisTemplate', 'shop-smoke-tests').spec.metrics[0].provider.job;
+    expect(job.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '100m', memory: '128Mi' } });
+    expect(() => validateEmbeddedPodSpecs(objectOf(blueGreen.manifests, 'AnalysisTemplate', 'shop-smoke-tests'))).not.toThrow();
+    // What the defect wrote: a cdk8s Quantity serialized inside an untyped object.
+    const broken = JSON.parse(JSON.stringify(objectOf(blueGreen.manifests, 'AnalysisTemplate', 'shop-smoke-tests')));
+    broken.spec.metrics[0].provider.job.spec.template.spec.containers[0].resources.limits.cpu = { value: '100m' };
+    expect(() => validateEmbeddedPodSpecs(broken)).toThrow(/not a valid core object/);
+  });
+
+  test('the smoke-test Job\'s pods carry the labels the runbook\'s kubectl logs selects', () => {
+    const job = objectOf(canary.manifests, 'AnalysisTemplate', 'shop-smoke-tests').spec.metrics[0].provider.job;
+    expect(job.spec.template.metadata.labels).toMatchObject({ 'app.kubernetes.io/component': 'smoke-tests' });
+    const logs = canary.chart.smokeTests!.runbookFacts().smoke![0].command;
+    expect(logs).toContain('-l app.kubernetes.io/component=smoke-tests');
+  });
+
+  test('the migration Job name changes with anything in its spec (env, resources), since spec.template is immutable', () => {
+    const name = (extra: Record<string, unknown>) => {
+      const definition = containerService([{ name: 'prod', rollout: { strategy: 'rolling' } }], { migrations: MIGRATIONS, secrets: [], ...extra });
+      return new DeploymentChart(Testing.app(), 'shop-prod', { definition, environment: 'prod' }).migrations!.expandJobNames[0];
+    };
+    const base = name({});
+    expect(name({})).toBe(base);
+    const withEnv = name({ workload: { container: { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz', environment: { LOG_LEVEL: 'debug' } } } });
+    expect(withEnv).not.toBe(base);
+    const longer = name({ migrations: [{ ...MIGRATIONS[0], timeout: '9m' }, MIGRATIONS[1]] });
+    expect(longer).not.toBe(base);
   });
 
   test('the expand migration is a Job named after its image and command; contract migrations are not in the manifest', () => {

@@ -28,6 +28,10 @@ describe('synthesizeKubernetes', () => {
       'Ingress',
       'PodDisruptionBudget',
       'HorizontalPodAutoscaler',
+      'NetworkPolicy',
+      'NetworkPolicy',
+      'NetworkPolicy',
+      'NetworkPolicy',
       'PrometheusRule',
     ]);
   });

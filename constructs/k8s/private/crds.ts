@@ -29,6 +29,7 @@ export interface LabelSelector {
 export interface RolloutSpec {
   readonly replicas?: number;
   readonly revisionHistoryLimit: number;
+  readonly rollbackWindow?: { readonly revisions: number };
   readonly progressDeadlineSeconds: number;
   readonly progressDeadlineAbort: boolean;
   readonly selector: LabelSelector;
@@ -51,10 +52,15 @@ export interface AnalysisTemplateSpec {
     /** Absent for a metric measured once (a Job). */
     readonly interval?: string;
     readonly count?: number;
+    /** Time before the first measurement. */
+    readonly initialDelay?: string;
     readonly failureLimit: number;
+    readonly inconclusiveLimit?: number;
     readonly consecutiveErrorLimit?: number;
     /** Absent for a Job, which succeeds or fails by itself. */
     readonly successCondition?: string;
+    /** With a success condition too, a measurement meeting neither is inconclusive. */
+    readonly failureCondition?: string;
     readonly provider:
       | { readonly prometheus: { readonly address: string; readonly query: string } }
       | { readonly job: { readonly metadata?: ApiObjectMetadata; readonly spec: unknown } };

@@ -20,6 +20,8 @@ export interface PodTemplateOptions {
   readonly extraVolumes?: readonly { readonly volume: k8s.Volume; readonly mount: k8s.VolumeMount }[];
   /** Init containers that must finish before the workload starts, with their own volumes (e.g. a migration gate). */
   readonly gate?: { readonly initContainers: readonly k8s.Container[]; readonly volumes: readonly k8s.Volume[] };
+  /** A separate container port for metrics, named `metrics`. */
+  readonly metricsPort?: number;
 }
 
 /** The user and group the container runs as when the image does not say (the distroless `nonroot`). */
@@ -78,7 +80,10 @@ export function podTemplate(o: PodTemplateOptions): k8s.PodTemplateSpec {
         {
           name: o.containerName,
           image: container.image,
-          ports: [{ name: 'http', containerPort: container.port, protocol: 'TCP' }],
+          ports: [
+            { name: 'http', containerPort: container.port, protocol: 'TCP' },
+            ...(o.metricsPort !== undefined ? [{ name: 'metrics', containerPort: o.metricsPort, protocol: 'TCP' }] : []),
+          ],
           env: [...plain, ...secret],
           resources: { requests: resources, limits: resources },
           startupProbe: { httpGet, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 2 },

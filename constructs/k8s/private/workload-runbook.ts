@@ -5,6 +5,10 @@ import type { CompiledSchedule } from '../../../lib/plan/schedule';
 import { timeBound, type TimeBound } from '../../../lib/plan/timing';
 import type { RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../../lib/runbook/facts';
 import type { ProgressiveWorkloadProps } from '../progressive-workload';
+import { ARGO_ABORT_ESTIMATE } from '../release-bounds';
+
+/** Revisions a Rollout's `rollbackWindow` covers: an undo to one of them skips steps and analysis. */
+export const ROLLBACK_WINDOW_REVISIONS = 3;
 
 /** Seconds without progress after which a rollout is marked failed (and a Rollout aborts). */
 export const PROGRESS_DEADLINE_SECONDS = 600;
@@ -163,27 +167,35 @@ export class WorkloadRunbook {
         },
       ];
     }
+    const abort = this.abortBound(budget);
+    const undo = this.undoBound(budget);
+    // The wait must outlast the slower of the two, with room for a slow image pull.
+    const waitMinutes = Math.ceil(Math.max(abort?.total.toMinutes() ?? 0, undo.total.toMinutes())) + 5;
     const status: RunbookCommand = {
-      description: 'Check that the stable version serves all traffic',
-      command: `kubectl argo rollouts status ${this.name} -n ${namespace} --timeout 10m`,
+      description: `Check that the stable version serves all traffic (waits up to ${waitMinutes}m, longer than the bounds above)`,
+      command: `kubectl argo rollouts status ${this.name} -n ${namespace} --timeout ${waitMinutes}m`,
       expected: 'Healthy (after undo) or Degraded with RolloutAborted (after abort): both mean the stable version has all traffic',
     };
+    const fullWait = Math.ceil(this.schedule.totalBake.toMinutes()) + 15;
     return [
       {
         level: 2,
         title: 'Abort the rollout or undo the last one',
-        when: 'A rollout is in progress and the new version misbehaves (abort), or one finished and the new version is bad (undo)',
+        when: `A rollout is in progress and the new version misbehaves (abort), or one finished and the new version is bad (undo: the previous ${ROLLBACK_WINDOW_REVISIONS - 1} revisions are inside the Rollout's rollbackWindow, so undo skips the steps and the analysis)`,
         commands: [
           { description: 'During a rollout: send all traffic back to the stable version', command: `kubectl argo rollouts abort ${this.name} -n ${namespace}` },
-          { description: 'After a rollout: go back to the previous revision', command: `kubectl argo rollouts undo ${this.name} -n ${namespace}` },
+          {
+            description: `After a rollout: go back to the previous revision at once (within the rollbackWindow; bound ${undo.total}: ${undo.parts.map((p) => `${p.what} ${p.duration}`).join(' + ')})`,
+            command: `kubectl argo rollouts undo ${this.name} -n ${namespace}`,
+          },
         ],
         verify: [status],
-        bound: this.abortBound(budget),
+        bound: abort ?? undo,
       },
       {
         level: 3,
         title: 'Redeploy an older revision at once',
-        when: 'The previous revision is bad too, or waiting for the full schedule is not acceptable',
+        when: `The previous revision is bad too, or the fault is older than the rollbackWindow (${ROLLBACK_WINDOW_REVISIONS} revisions): an undo beyond it replays every step (${this.schedule.totalBake} of bakes) unless promoted`,
         commands: [
           { description: 'List revisions and pick the last good one', command: `kubectl argo rollouts get rollout ${this.name} -n ${namespace}` },
           {
@@ -195,9 +207,30 @@ export class WorkloadRunbook {
             command: `kubectl argo rollouts promote ${this.name} -n ${namespace} --full`,
           },
         ],
-        verify: [status],
+        verify: [
+          status,
+          {
+            description: `If you did not promote: wait for every step (waits up to ${fullWait}m, the ${this.schedule.totalBake} of bakes plus 15m)`,
+            command: `kubectl argo rollouts status ${this.name} -n ${namespace} --timeout ${fullWait}m`,
+            expected: 'Healthy',
+          },
+        ],
       },
     ];
+  }
+
+  /** Undo to a revision inside the rollbackWindow: the previous pods start and take all traffic, no steps. */
+  private undoBound(budget: Duration): TimeBound {
+    return timeBound(
+      [
+        { what: 'pods of the previous revision start and pass readiness (estimate; the startup probe allows up to 5m)', duration: Duration.minutes(1) },
+        {
+          what: this.argo?.canary ? 'Argo Rollouts sets the weight to 100% for them (estimate)' : 'Argo Rollouts switches the active Service to them (estimate)',
+          duration: ARGO_ABORT_ESTIMATE,
+        },
+      ],
+      budget,
+    );
   }
 
   private automaticRollback(): string {
@@ -220,11 +253,17 @@ export class WorkloadRunbook {
     if (!analysis) {
       return undefined;
     }
-    const failures = analysis.failureLimit + 1;
+    // The same detect bound the scenario tests measure (constructs/k8s/release-bounds.ts).
+    const b = analysis.bounds();
     return timeBound(
       [
-        { what: `detect: ${failures} failed measurement${failures > 1 ? 's' : ''} × ${analysis.interval}`, duration: analysis.interval.times(failures) },
-        { what: 'abort: the controller resets the canary weight and scales the stable version (estimate)', duration: Duration.seconds(30) },
+        ...b.parts.slice(0, -1),
+        {
+          what: this.argo?.canary
+            ? 'Argo Rollouts sets the canary weight to 0 (estimate)'
+            : 'Argo Rollouts switches the active Service back to the previous version (estimate)',
+          duration: ARGO_ABORT_ESTIMATE,
+        },
       ],
       budget,
     );

@@ -209,6 +209,17 @@ export class AwsWorld {
         const revisions = [...(s?.revisions ?? [1])].sort((a, b) => (call.options.get('--sort')?.[0] === 'DESC' ? b - a : a - b));
         return { taskDefinitionArns: revisions.map((r) => `${arnPrefix}:task-definition/${family}:${r}`) };
       }
+      case 'ecs describe-task-definition': {
+        const family = this.one(call, '--task-definition');
+        const td = this.need('AWS::ECS::TaskDefinition', family, region);
+        const containers = (td.props.ContainerDefinitions as { Name: string; Image: unknown }[]) ?? [];
+        return {
+          taskDefinition: {
+            family,
+            containerDefinitions: containers.map((c) => ({ name: c.Name, image: typeof c.Image === 'string' ? c.Image : `111111111111.dkr.ecr.${region}.amazonaws.com/${family}:latest` })),
+          },
+        };
+      }
       case 'ecs run-task': {
         this.need('AWS::ECS::Cluster', this.one(call, '--cluster'), region);
         const family = this.one(call, '--task-definition');
@@ -272,6 +283,14 @@ export class AwsWorld {
         const referenced = this.stacks.some((s) => s.region === region && JSON.stringify(s.template).includes(`:secret:${id}`));
         if (!managed && !referenced) throw new Fail(`no secret ${id} in ${region}`);
         return { Name: id, ARN: `arn:aws:secretsmanager:${region}:111111111111:secret:${id}-AbCdEf` };
+      }
+      case 'lambda get-function-configuration': {
+        const fn = this.one(call, '--function-name');
+        const resource = this.need('AWS::Lambda::Function', fn, region);
+        const qualifier = call.options.get('--qualifier')?.[0];
+        if (qualifier) this.need('AWS::Lambda::Alias', qualifier, region);
+        const layers = ((resource.props.Layers as unknown[]) ?? []).filter((l): l is string => typeof l === 'string');
+        return { FunctionName: fn, Layers: layers.map((arn) => ({ Arn: arn })) };
       }
       case 'lambda get-alias':
       case 'lambda update-alias':
