@@ -377,7 +377,7 @@ function triage(out: string[], f: MergedFacts): void {
 
 /** What a Kubernetes runbook needs when its constructs do not say: the tools its commands call. */
 function kubernetesDefaults(f: MergedFacts): { workingDirectory?: string; prerequisites: string[] } {
-  if (f.context?.target !== RunbookTarget.KUBERNETES) return { workingDirectory: f.workingDirectory, prerequisites: [...f.prerequisites] };
+  if (!f.context || f.context.target !== Target.KUBERNETES) return { workingDirectory: f.workingDirectory, prerequisites: [...f.prerequisites] };
   const commands = [...f.deploy, ...f.preDeploy, ...f.smoke, ...f.rollback.flatMap((l) => [...l.commands, ...l.verify]), ...f.alarms.flatMap((a) => a.diagnosis)].map((c) => c.command).join('\n');
   return {
     workingDirectory:

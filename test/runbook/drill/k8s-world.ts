@@ -10,7 +10,7 @@ type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespa
  * Flags listed take a value unless marked `!` (boolean).
  */
 const KUBECTL: Record<string, string[]> = {
-  get: ['-o', '--output', '--sort-by', '-l', '--selector', '--all-namespaces!', '-A!', '--watch!', '-w!'],
+  get: ['-o', '--output', '--raw', '--sort-by', '-l', '--selector', '--all-namespaces!', '-A!', '--watch!', '-w!'],
   describe: [],
   logs: ['-l', '--selector', '--all-containers!', '--prefix!', '--since', '--tail', '-f!', '--follow!', '-c', '--container'],
   apply: ['-f', '--filename', '--server-side!', '--dry-run'],
