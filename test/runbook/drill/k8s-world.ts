@@ -110,6 +110,16 @@ export class KubernetesWorld {
         break;
       case 'get':
       case 'describe': {
+        const raw = flags.get('--raw');
+        if (typeof raw === 'string') {
+          // The Prometheus HTTP API through the API server's service proxy: rule groups from the
+          // PrometheusRules of this environment, and a query that has one series.
+          const groups = this.objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => ((o.spec?.groups ?? []) as { name: string }[]).map((g) => ({ name: g.name, rules: [] })));
+          stdout = raw.includes('/api/v1/rules')
+            ? JSON.stringify({ status: 'success', data: { groups } })
+            : JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '2'] }] } });
+          break;
+        }
         const [kind, ...names] = rest;
         if (kind === 'crd') {
           const groups = new Set(this.objects.map((o) => o.apiVersion.split('/')[0]));
