@@ -155,3 +155,15 @@ describe.each(EXAMPLES)('runbooks of %s (AWS)', (example) => {
 test('bash is available for the syntax checks', () => {
   expect(execFileSync('bash', ['--version'], { encoding: 'utf8' })).toContain('GNU bash');
 });
+
+test('with runbookBaseUrl, every alarm description carries the full URL of its runbook section', () => {
+  const definition = { ...loadDefinitionFile('examples/checkout/definition.yaml'), runbookBaseUrl: 'https://runbooks.example.com/checkout' };
+  const { templates } = synthesizeAws(definition, ['prod']);
+  const alarms = Object.values(JSON.parse(templates['checkout-prod.template.json']).Resources as Record<string, { Type: string; Properties: Record<string, string> }>).filter(
+    (r) => r.Type === 'AWS::CloudWatch::Alarm',
+  );
+  expect(alarms.length).toBeGreaterThanOrEqual(6);
+  for (const a of alarms) {
+    expect(a.Properties.AlarmDescription).toContain(`Runbook: https://runbooks.example.com/checkout/checkout-prod.md#${a.Properties.AlarmName}`);
+  }
+});

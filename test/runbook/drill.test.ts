@@ -105,11 +105,13 @@ beforeAll(async () => {
   for (const definition of [checkout, storefront]) {
     const { files } = kubernetesArtifacts(definition, definition.environments.map((e) => e.name));
     const dir = projectDir(definition, Object.fromEntries(Object.entries(files).filter(([f]) => f.startsWith('k8s/'))));
+    // Kubernetes runbooks run from the synthesis output directory, as their "Before you start" says.
+    const outDir = path.join(dir, 'cdk.out');
     for (const [file, markdown] of Object.entries(files).filter(([f]) => f.endsWith('.md'))) {
       const env = file.replace(/^runbooks\/.*?-([a-z0-9]+)\.k8s\.md$/, '$1');
       const manifest = files[`k8s/${definition.service}-${env}.k8s.yaml`];
       const stacks = secretStoreStacks(`${definition.service}-${env}`, manifest);
-      runbooks.push({ name: path.basename(file), markdown, world: () => new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT, manifest }), dir });
+      runbooks.push({ name: path.basename(file), markdown, world: () => new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT, manifest }), dir: outDir });
     }
   }
 });
@@ -120,13 +122,17 @@ afterAll(async () => {
 });
 
 /**
- * TODO(constructs/k8s, issue 16): the Kubernetes runbooks still fail the drill where the
- * Kubernetes-specific fixes are pending in constructs/k8s (another engineer's change): paths under
- * `k8s/` and `smoke-tests/` that do not resolve from the stated working directory, `kubectl argo
- * rollouts get --watch` that never returns, and `status --timeout 10m` after an `undo` that
- * replays every canary step without `rollbackWindow`. The AWS, pipeline and Pulumi checks are not
- * weakened for them: these sections are listed here and their problems are reported, not asserted.
+ * TODO(constructs/k8s, issue 16): what the Kubernetes runbooks still fail, pending the
+ * Kubernetes-specific fixes in constructs/k8s (another engineer's change). Each entry is a problem
+ * the drill reports; any other problem fails the test, so the checks are not weakened:
+ * - `kubectl argo rollouts get rollout … --watch` in the deployment phase never returns;
+ * - level 3: `REVISION` is never set by a command (`${REVISION:?…}`).
  */
+const K8S_TODO = [
+  /^kubectl argo rollouts get --watch never returns/,
+  /REVISION: set REVISION to the revision number/,
+  /^exit 1: ?$/,
+];
 const KNOWN_K8S_FAILURES = /\.k8s\.md$/;
 
 async function drill(runbook: Runbook, only?: RegExp): Promise<SectionFailure[]> {
@@ -193,28 +199,39 @@ test('every runbook has drillable sections: deployment, levels 1-3 or the pipeli
     if (r.name.includes('-pipeline')) {
       expect(headings.length).toBeGreaterThanOrEqual(4);
     } else {
-      expect({ runbook: r.name, levels: headings.filter((h) => /^Level [23]/.test(h) || /^Phase 3/.test(h)).length }).toEqual({ runbook: r.name, levels: expect.any(Number) });
-      expect(headings.some((h) => /^Phase 3/.test(h))).toBe(true);
+      // The deployment phase, levels 2 and 3, and one section per alarm of the runbook.
+      const alarms = (r.markdown.split('\n## Alarms\n')[1] ?? '').split('\n## ')[0].match(/^### /gm)?.length ?? 0;
+      expect({ runbook: r.name, phase: headings.filter((h) => /^Phase 3/.test(h)).length, levels: headings.filter((h) => /^Level [23]/.test(h)).length }).toEqual({ runbook: r.name, phase: 1, levels: 2 });
+      expect(alarms).toBeGreaterThanOrEqual(5);
+      expect(headings.length).toBeGreaterThanOrEqual(3 + alarms - 1);
     }
   }
 });
 
 test('AWS and pipeline runbooks: every command runs against the simulated account, in order, with set -u', async () => {
   const report: Record<string, { section: string; problems: string[] }[]> = {};
+  const before = driller.calls;
   for (const r of runbooks.filter((x) => !KNOWN_K8S_FAILURES.test(x.name))) {
     const failures = await drill(r);
     if (failures.length > 0) report[r.name] = failures;
   }
   expect(report).toEqual({});
+  // Every command block ran: hundreds of calls (456 when written).
+  expect(driller.calls - before).toBeGreaterThan(300);
+  console.log(`drilled ${runbooks.filter((x) => !KNOWN_K8S_FAILURES.test(x.name)).length} AWS and pipeline runbooks: ${driller.calls - before} stubbed calls`);
 });
 
 test('Kubernetes runbooks: drilled, known failures reported (TODO constructs/k8s)', async () => {
   const report: Record<string, string[]> = {};
+  const all: string[] = [];
   for (const r of runbooks.filter((x) => KNOWN_K8S_FAILURES.test(x.name))) {
     const failures = await drill(r);
     if (failures.length > 0) report[r.name] = failures.map((f) => `${f.section}: ${f.problems.join('; ')}`);
+    all.push(...failures.flatMap((f) => f.problems));
   }
   // The drill ran every Kubernetes runbook; print what still fails for the constructs/k8s change.
   console.log(`Kubernetes drill findings (TODO constructs/k8s):\n${JSON.stringify(report, null, 1)}`);
   expect(runbooks.filter((x) => KNOWN_K8S_FAILURES.test(x.name)).length).toBeGreaterThanOrEqual(6);
+  const unexpected = all.filter((p) => !K8S_TODO.some((t) => t.test(p)));
+  expect(unexpected).toEqual([]);
 });

@@ -10,7 +10,7 @@ type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespa
  * Flags listed take a value unless marked `!` (boolean).
  */
 const KUBECTL: Record<string, string[]> = {
-  get: ['-o', '--output', '--sort-by', '-l', '--selector', '--all-namespaces!', '-A!', '--watch!', '-w!'],
+  get: ['-o', '--output', '--raw', '--sort-by', '-l', '--selector', '--all-namespaces!', '-A!', '--watch!', '-w!'],
   describe: [],
   logs: ['-l', '--selector', '--all-containers!', '--prefix!', '--since', '--tail', '-f!', '--follow!', '-c', '--container'],
   apply: ['-f', '--filename', '--server-side!', '--dry-run'],
@@ -110,6 +110,16 @@ export class KubernetesWorld {
         break;
       case 'get':
       case 'describe': {
+        const raw = flags.get('--raw');
+        if (typeof raw === 'string') {
+          // The Prometheus HTTP API through the API server's service proxy: rule groups from the
+          // PrometheusRules of this environment, and a query that has one series.
+          const groups = this.objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => ((o.spec?.groups ?? []) as { name: string }[]).map((g) => ({ name: g.name, rules: [] })));
+          stdout = raw.includes('/api/v1/rules')
+            ? JSON.stringify({ status: 'success', data: { groups } })
+            : JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '2'] }] } });
+          break;
+        }
         const [kind, ...names] = rest;
         if (kind === 'crd') {
           const groups = new Set(this.objects.map((o) => o.apiVersion.split('/')[0]));

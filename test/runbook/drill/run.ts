@@ -24,6 +24,8 @@ export interface SectionFailure {
 export class Drill {
   public readonly host: StubHost;
   private readonly worlds = new Map<string, DrillWorld>();
+  /** Stubbed calls answered so far. */
+  public calls = 0;
 
   constructor(private readonly root: string) {
     this.host = new StubHost(path.join(root, 'bin'));
@@ -31,6 +33,7 @@ export class Drill {
       const dir = [...this.worlds.keys()].find((d) => cwd === d || cwd.startsWith(`${d}/`));
       if (!dir) return { stdout: `drill: no world for ${cwd}`, status: 97 };
       const world = this.worlds.get(dir)!;
+      this.calls++;
       world.aws.clock = this.host.slept(dir);
       return world.handle(tool, cwd, args);
     };
