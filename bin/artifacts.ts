@@ -3,19 +3,14 @@
  * file path (relative to the output directory) → content. Nothing is written here, so a failure
  * anywhere leaves no half-written output.
  */
-import { synthesizeAws } from '../constructs/aws/synthesize';
-import { synthesizeKubernetes } from '../constructs/k8s/synthesize';
 import type { ServiceDefinition } from '../lib/model/service-definition';
 import { runbookFileName } from '../lib/runbook/anchors';
 import { RunbookTarget } from '../lib/runbook/facts';
 import { renderRunbook } from '../lib/runbook/render';
 import { renderSmokeTestsFile, smokeTestsFileName } from '../lib/smoke/file';
+import { awsRenderer, kubernetesRenderer, Target } from './targets';
 
-/** Which targets to render. */
-export enum Target {
-  AWS = 'aws',
-  KUBERNETES = 'k8s',
-}
+export { Target } from './targets';
 
 /** Files and warnings for one definition. */
 export interface Artifacts {
@@ -32,6 +27,7 @@ export function targetsFor(definition: ServiceDefinition): Target[] {
 export function kubernetesArtifacts(definition: ServiceDefinition, environments: readonly string[]): Artifacts {
   const files: Record<string, string> = {};
   const warnings: string[] = [];
+  const { synthesizeKubernetes } = kubernetesRenderer('synth');
   for (const env of environments) {
     const { manifest, facts, warnings: envWarnings } = synthesizeKubernetes(definition, env);
     warnings.push(...envWarnings);
@@ -53,7 +49,7 @@ export function synthesizeArtifacts(
   const files: Record<string, string> = {};
   const warnings: string[] = [];
   if (targets.includes(Target.AWS)) {
-    const aws = synthesizeAws(definition, environments);
+    const aws = awsRenderer('synth').synthesizeAws(definition, environments);
     for (const [name, text] of Object.entries(aws.templates)) files[`aws/${name}`] = text;
     for (const [name, text] of Object.entries(aws.runbooks)) files[`runbooks/${name}`] = text;
     warnings.push(...aws.warnings);

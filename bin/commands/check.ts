@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { synthesizeAws } from '../../constructs/aws/synthesize';
 import { loadDefinitionFile } from '../../lib/model/load';
 import { checkDefinitionPolicy, checkTemplatePolicy, PolicySeverity, type PolicyFinding } from '../../lib/policy';
+import { awsRenderer } from '../targets';
 import { selectEnvironments, type CommandContext } from './context';
 
 /**
@@ -17,7 +17,7 @@ export function registerCheck(program: Command, { io, setExitCode }: CommandCont
     .action((file: string, opts: { env?: string[] }) => {
       const definition = loadDefinitionFile(file);
       const environments = selectEnvironments(definition, opts.env);
-      const { templates } = synthesizeAws(definition, environments);
+      const { templates } = awsRenderer('check').synthesizeAws(definition, environments);
       const findings: PolicyFinding[] = [
         ...checkDefinitionPolicy(definition),
         ...Object.entries(templates).flatMap(([name, text]) => checkTemplatePolicy(name.replace('.template.json', ''), JSON.parse(text))),

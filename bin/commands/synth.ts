@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadDefinitionFile } from '../../lib/model/load';
 import { synthesizeArtifacts, Target, targetsFor } from '../artifacts';
+import { isTargetInstalled } from '../targets';
 import { selectEnvironments, writeAll, type CommandContext } from './context';
 
 /** `glidepath synth <definition>`: templates, manifests and runbooks into a directory. */
@@ -18,7 +19,7 @@ export function registerSynth(program: Command, { io }: CommandContext): void {
     .action((file: string, opts: { env?: string[]; target?: Target[]; out: string }) => {
       const definition = loadDefinitionFile(file);
       const environments = selectEnvironments(definition, opts.env);
-      const targets = opts.target ?? targetsFor(definition);
+      const targets = opts.target ?? defaultTargets(targetsFor(definition), io.err);
       if (targets.includes(Target.KUBERNETES) && !definition.workload.container) {
         throw new Error(`${file}: "${definition.service}" is a function; the k8s target runs containers, use --target aws`);
       }
@@ -27,4 +28,13 @@ export function registerSynth(program: Command, { io }: CommandContext): void {
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
       io.out(Object.keys(files).map((f) => `wrote ${path.join(opts.out, f)}\n`).join(''));
     });
+}
+
+/** Every target the workload runs on whose peers are installed (all of them when none is: the error names what to install). */
+function defaultTargets(possible: Target[], note: (text: string) => void): Target[] {
+  const installed = possible.filter(isTargetInstalled);
+  for (const target of possible.filter((t) => !installed.includes(t))) {
+    note(`note: skipping target ${target}: its peer dependencies are not installed (pass --target ${target} to see which)\n`);
+  }
+  return installed.length > 0 ? installed : possible;
 }
