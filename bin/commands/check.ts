@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadDefinitionFile } from '../../lib/model/load';
 import { checkDefinitionPolicy, checkTemplatePolicy, PolicySeverity, type PolicyFinding } from '../../lib/policy';
 import { synthesizeArtifacts, Target, targetsFor } from '../artifacts';
-import { isTargetInstalled } from '../targets';
+import { awsRenderer, isTargetInstalled } from '../targets';
 import { selectEnvironments, type CommandContext } from './context';
 
 /** The rule name of a warning `glidepath synth` (and `cdk synth`) prints. */
@@ -22,6 +22,7 @@ export function registerCheck(program: Command, { io, setExitCode }: CommandCont
     .action((file: string, opts: { env?: string[] }) => {
       const definition = loadDefinitionFile(file);
       const environments = selectEnvironments(definition, opts.env);
+      awsRenderer('check'); // names the missing peer before anything renders
       // AWS always (the template policy reads CloudFormation); Kubernetes too where synth would render it.
       const targets = [Target.AWS, ...targetsFor(definition).filter((t) => t === Target.KUBERNETES && isTargetInstalled(t))];
       const { files, warnings } = synthesizeArtifacts(definition, { environments, targets });

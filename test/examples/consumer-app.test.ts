@@ -1,7 +1,7 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { packGlidepath, ROOT, run } from './pack';
 
 /**
  * SLOW (about 1.5–2 minutes): glidepath as a consumer gets it. Builds the library as `npm run build`
@@ -11,17 +11,7 @@ import * as path from 'node:path';
  * `GLIDEPATH_SKIP_CONSUMER=1 npx jest` skips it while iterating on something else.
  */
 
-const ROOT = path.join(__dirname, '..', '..');
 const CONSUMER = path.join(ROOT, 'examples', 'consumer-app');
-const ENV: NodeJS.ProcessEnv = { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', npm_config_update_notifier: 'false', CI: 'true' };
-
-function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd, env: ENV, encoding: 'utf8', timeout: 300_000 });
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
-  }
-  return result;
-}
 
 const describeSlow = process.env.GLIDEPATH_SKIP_CONSUMER ? describe.skip : describe;
 // About 2 minutes on an idle machine; generous limits so a busy one (parallel suites) does not fail it.
@@ -31,20 +21,12 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
   let tmp: string;
   let app: string;
   let tarball: string;
-  let files: { path: string; mode: number }[];
+  let files: ReturnType<typeof packGlidepath>['files'];
 
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-consumer-'));
     app = path.join(tmp, 'consumer-app');
-    // Build and pack a staged copy, so parallel runs never race on the working tree's dist/.
-    const stage = path.join(tmp, 'glidepath');
-    run(process.execPath, [path.join(ROOT, 'bin', 'build.js'), path.join(stage, 'dist')], ROOT);
-    for (const file of ['package.json', 'README.md', 'schema']) {
-      fs.cpSync(path.join(ROOT, file), path.join(stage, file), { recursive: true });
-    }
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], stage).stdout) as { filename: string; files: typeof files }[];
-    tarball = path.join(tmp, packed[0].filename);
-    files = packed[0].files;
+    ({ tarball, files } = packGlidepath(tmp));
     fs.cpSync(CONSUMER, app, { recursive: true, filter: (src) => !/[/\\](node_modules|cdk\.out|__snapshots__)$/.test(src) });
     const manifest = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8'));
     manifest.dependencies.glidepath = `file:${tarball}`;
@@ -60,9 +42,9 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
   test('the tarball holds compiled JavaScript, declarations, the schema and an executable CLI; no tests, examples, bench or quick-start app', () => {
     const paths = files.map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'schema/glidepath.schema.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/constructs/testing/index.d.ts']));
-    expect(paths.filter((p) => !/^dist\/.*\.(js|d\.ts)$/.test(p)).sort()).toEqual(['README.md', 'package.json', 'schema/glidepath.schema.json', 'schema/smoke-tests.schema.json']);
+    expect(paths.filter((p) => !/^dist\/.*\.(js|d\.ts)$/.test(p)).sort()).toEqual(['LICENSE', 'README.md', 'bin/glidepath-bin.js', 'package.json', 'schema/glidepath.schema.json', 'schema/smoke-tests.schema.json']);
     expect(paths.filter((p) => /(^|\/)(test|examples|bench)\/|\.test\.|dist\/bin\/(app|generate-schema)\./.test(p))).toEqual([]);
-    expect(files.find((f) => f.path === 'dist/bin/glidepath.js')!.mode & 0o111).toBe(0o111);
+    expect(files.find((f) => f.path === 'bin/glidepath-bin.js')!.mode & 0o111).toBe(0o111);
   });
 
   test('glidepath is a real install of the tarball, with one copy of aws-cdk-lib and constructs', () => {
