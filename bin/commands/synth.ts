@@ -27,6 +27,12 @@ export function registerSynth(program: Command, { io }: CommandContext): void {
       writeAll(opts.out, files);
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
       io.out(Object.keys(files).map((f) => `wrote ${path.join(opts.out, f)}\n`).join(''));
+      if (targets.includes(Target.AWS)) {
+        // The templates name Lambda code assets that only `cdk deploy` builds and uploads.
+        io.out(
+          `note: ${path.join(opts.out, 'aws')}/*.template.json are for review and "glidepath check"; deploy AWS from a CDK app (new DeploymentStack(app, '<service>-<environment>', …); cdk deploy), which builds and uploads their assets\n`,
+        );
+      }
     });
 }
 

@@ -49,6 +49,7 @@ describe('glidepath check reports every warning glidepath synth prints', () => {
     const synth = capture();
     expect(await main(['synth', file, '--out', path.join(dir, `out-${strategy}`)], synth)).toBe(0);
     expect(synth.stderr.join('')).toBe('');
+    expect(synth.stdout.join('')).toContain('*.template.json are for review and "glidepath check"; deploy AWS from a CDK app');
     const check = capture();
     expect(await main(['check', file], check)).toBe(0);
     expect(check.stdout.join('')).toBe(`${file}: 0 error(s), 0 warning(s)\n`);
