@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The trial apps' own tests run inside the installed apps (test/examples/trial.test.ts).
+  testPathIgnorePatterns: ['/node_modules/', '/test/examples/trial-apps/'],
   // Type-checking happens once in `npm test` (tsc --noEmit); per-file checks cost ~15 s each.
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   testTimeout: 120000,

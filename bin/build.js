@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run build`: compiles the package into `dist/` (or the directory given as the first argument)
- * from scratch, so files of deleted sources never reach the package, and marks the CLI executable.
+ * from scratch, so files of deleted sources never reach the package, publishes declarations
+ * without zod's types (see flatten-declarations.js), and marks the CLI executable.
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -14,4 +15,6 @@ const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), 
 if (tsc.status !== 0) {
   process.exit(tsc.status ?? 1);
 }
+const { notes } = require('./flatten-declarations').flattenDeclarations(outDir);
+for (const note of notes) process.stdout.write(`declarations: ${note}\n`);
 fs.chmodSync(path.join(outDir, 'bin', 'glidepath.js'), 0o755);

@@ -2,6 +2,8 @@
  * The `glidepath` command line. `main()` returns the exit code instead of exiting, so tests run it
  * in-process. Each command lives in `bin/commands/<name>.ts` and registers itself here.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { DefinitionError } from '../lib/model/problems';
 import type { CliIo, CommandContext } from './commands/context';
@@ -20,11 +22,24 @@ const processIo: CliIo = {
   err: (text) => process.stderr.write(text),
 };
 
+/** glidepath's version, from its package.json (bin/ in a checkout, dist/bin/ in the package). */
+export function glidepathVersion(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'glidepath' && manifest.version) return manifest.version;
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
+}
+
 /** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let exitCode = 0;
   const program = new Command('glidepath')
     .description('One definition of how a service ships: CloudFormation, Kubernetes manifests and a runbook.')
+    .version(glidepathVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();

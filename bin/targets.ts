@@ -5,19 +5,49 @@
  * `DeploymentTarget`, and one line here.
  */
 import type { ServiceDefinition } from '../lib/model/service-definition';
+import { assertPeers, AWS_PEERS, KUBERNETES_PEERS, missingPeers, type Peer } from '../lib/private/peers';
 import { Target, type DeploymentTarget, type TargetArtifacts } from '../lib/targets/target';
+import type * as awsSynthesis from '../constructs/aws/synthesize';
+import type * as kubernetesSynthesis from '../constructs/k8s/synthesize';
+
+export { Target };
 
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading keeps each target's peer dependencies optional */
-const REGISTRY: ReadonlyArray<{ readonly id: Target; readonly load: () => DeploymentTarget }> = [
-  { id: Target.AWS, load: () => (require('../constructs/aws/target') as { awsTarget: DeploymentTarget }).awsTarget },
-  { id: Target.KUBERNETES, load: () => (require('../constructs/k8s/target') as { kubernetesTarget: DeploymentTarget }).kubernetesTarget },
+const REGISTRY: ReadonlyArray<{ readonly id: Target; readonly peers: readonly Peer[]; readonly load: () => DeploymentTarget }> = [
+  { id: Target.AWS, peers: AWS_PEERS, load: () => (require('../constructs/aws/target') as { awsTarget: DeploymentTarget }).awsTarget },
+  {
+    id: Target.KUBERNETES,
+    peers: KUBERNETES_PEERS,
+    load: () => (require('../constructs/k8s/target') as { kubernetesTarget: DeploymentTarget }).kubernetesTarget,
+  },
 ];
+
+/** The AWS synthesis functions, for commands that work on stacks (`check`); names the missing peer. */
+export function awsRenderer(command: string): typeof awsSynthesis {
+  assertPeers(`glidepath ${command} (target aws)`, AWS_PEERS);
+  return require('../constructs/aws/synthesize') as typeof awsSynthesis;
+}
+
+/** The Kubernetes synthesis functions; names the missing peer. */
+export function kubernetesRenderer(command: string): typeof kubernetesSynthesis {
+  assertPeers(`glidepath ${command} (target k8s)`, KUBERNETES_PEERS);
+  return require('../constructs/k8s/synthesize') as typeof kubernetesSynthesis;
+}
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Whether a target's peer dependencies are installed. */
+export function isTargetInstalled(id: Target): boolean {
+  const entry = REGISTRY.find((e) => e.id === id);
+  return entry !== undefined && missingPeers(entry.peers).length === 0;
+}
 
 /** Targets the CLI can synthesize to, in registry order. */
 export const CLI_TARGETS: readonly Target[] = REGISTRY.map((entry) => entry.id);
 
-/** The target unit of an id; an error naming the ones there are for an id the CLI cannot synthesize. */
+/**
+ * The target unit of an id; an error naming the ones there are for an id the CLI cannot synthesize.
+ * The unit is light (it loads its constructs when it synthesizes); `synthesizeTargets` checks peers.
+ */
 export function targetUnit(id: Target): DeploymentTarget {
   const entry = REGISTRY.find((e) => e.id === id);
   if (!entry) {
@@ -41,6 +71,9 @@ export function assertSupported(file: string, definition: ServiceDefinition, tar
 
 /** Renders each requested target, in memory. */
 export function synthesizeTargets(definition: ServiceDefinition, targets: readonly Target[], environments: readonly string[]): TargetArtifacts {
+  for (const id of targets) {
+    assertPeers(`glidepath synth (target ${id})`, REGISTRY.find((e) => e.id === id)?.peers ?? []);
+  }
   const units = targets.map(targetUnit);
   const files: Record<string, string> = {};
   const warnings: string[] = [];

@@ -11,10 +11,17 @@ export enum StarterStrategy {
   ROLLING = 'rolling',
 }
 
+// ECS runs one canary step and then all traffic (Argo Rollouts runs any steps): the starter asks for
+// what every target runs as written, so its first synth has no warning.
+const CANARY_STAGES = `      stages:
+        - { name: canary, trafficPercent: 10, bake: 5m, validation: Canary error rate and latency within the alarm thresholds }
+        - { name: full, trafficPercent: 100, bake: 10m, validation: All alarms OK through the rollback window }`;
+
 const PROD_ROLLOUT: Record<StarterStrategy, string> = {
   [StarterStrategy.CANARY]: `      strategy: canary
       rationale: A small share of users sees each release first; bad releases roll back on the error rate.
-      # The standard five stages apply: 0% -> 5% -> 25% -> 50% -> 100%. Override with "stages:".`,
+      # ECS runs one canary step, then all traffic; on Kubernetes (Argo Rollouts) add steps, e.g. 5% -> 25% -> 50% -> 100%.
+${CANARY_STAGES}`,
   [StarterStrategy.BLUE_GREEN]: `      strategy: blue-green
       rationale: Versions never mix, and a rollback switches traffic back at once.
       stages:
@@ -25,12 +32,29 @@ const PROD_ROLLOUT: Record<StarterStrategy, string> = {
       rolling: { maxSurgePercent: 50, maxUnavailablePercent: 0 }`,
 };
 
-/** A starter definition for a container service: valid as written, with the fields a team edits first. */
-export function starterDefinition(strategy: StarterStrategy): string {
+const STAGING_ROLLOUT: Record<StarterStrategy, string> = {
+  [StarterStrategy.CANARY]: `      strategy: canary
+${CANARY_STAGES}`,
+  [StarterStrategy.BLUE_GREEN]: `      strategy: canary
+${CANARY_STAGES}`,
+  [StarterStrategy.ROLLING]: `      strategy: rolling`,
+};
+
+/**
+ * A starter definition for a container service: valid as written, synthesizes without a warning
+ * on every target, and has the fields a team edits first. `file` is where it is written (named in
+ * its header's commands).
+ */
+export function starterDefinition(strategy: StarterStrategy, file = 'service.yaml'): string {
   return `# yaml-language-server: $schema=./node_modules/glidepath/schema/glidepath.schema.json
-# A starter glidepath definition. Edit the names, image and owners, then run:
-#   glidepath validate definition.yaml
-#   glidepath synth definition.yaml --out out/
+# A starter glidepath definition. Edit the names, image, owners, repository and deploy role, then run:
+#   npx glidepath validate ${file}
+#   npx glidepath check ${file}
+#   npx glidepath synth ${file} --out glidepath-out/
+#   npx glidepath pipeline github ${file} --output .github/workflows/deploy.yml
+# In a CDK app, deploy one DeploymentStack per environment with the id <service>-<environment>
+# (the ids the generated workflow deploys):
+#   new DeploymentStack(app, 'my-service-prod', { definition: loadDefinitionFile('${file}'), environment: 'prod' });
 service: my-service
 description: What this service does, in one line
 owners:
@@ -51,7 +75,9 @@ secrets:
   - name: db-password
     envVar: DB_PASSWORD
     existing: { secretName: "my-service/{env}/db-password" }
-rollbackBudgets: { featureFlag: 1m, configuration: 5m, code: 15m }
+# How long each rollback level may take: 1 turns a feature flag off, 2 redeploys the previous
+# configuration (bake before 100% traffic included), 3 deploys the previous code through a stack update.
+rollbackBudgets: { featureFlag: 1m, configuration: 10m, code: 15m }
 environments:
   - name: dev
     region: eu-west-1
@@ -59,12 +85,19 @@ environments:
     capacity: { desiredCount: 1 }
   - name: staging
     region: eu-west-1
-    rollout: { strategy: ${strategy === StarterStrategy.ROLLING ? 'rolling' : 'canary'} }
+    rollout:
+${STAGING_ROLLOUT[strategy]}
   - name: prod
     region: eu-west-1
     approval: true
     rollout:
 ${PROD_ROLLOUT[strategy]}
+delivery:
+  # The GitHub repository that releases this service, and the IAM role the workflow's deploy jobs
+  # assume through GitHub OIDC (one per account: use deployRoles: { <environment>: <role ARN> }).
+  repository: my-org/my-service
+  github:
+    deployRole: arn:aws:iam::123456789012:role/my-service-deploy
 `;
 }
 
@@ -77,7 +110,7 @@ export function registerInit(program: Command, { io }: CommandContext): void {
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('-f, --force', 'overwrite an existing file', false)
     .action((opts: { strategy: StarterStrategy; output?: string; force: boolean }) => {
-      const text = starterDefinition(opts.strategy);
+      const text = starterDefinition(opts.strategy, opts.output ? opts.output.split(/[\\/]/).join('/') : undefined);
       validateDefinition(parseYaml(text), { source: 'starter definition' });
       if (opts.output && fs.existsSync(opts.output) && !opts.force) {
         throw new Error(`${opts.output} already exists; pass --force to overwrite it`);

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadDefinitionFile } from '../../lib/model/load';
-import type { Target } from '../../lib/targets/target';
-import { assertSupported, CLI_TARGETS, synthesizeTargets, targetsFor } from '../targets';
+import { Target } from '../../lib/targets/target';
+import { assertSupported, CLI_TARGETS, isTargetInstalled, synthesizeTargets, targetsFor } from '../targets';
 import { selectEnvironments, writeAll, type CommandContext } from './context';
 import { OutputError } from './output-writer';
 
@@ -23,11 +23,26 @@ export function registerSynth(program: Command, { io }: CommandContext): void {
       }
       const definition = loadDefinitionFile(file);
       const environments = selectEnvironments(definition, opts.env) ?? definition.environments.map((e) => e.name);
-      const targets = opts.target ?? targetsFor(definition);
+      const targets = opts.target ?? defaultTargets(targetsFor(definition), io.err);
       assertSupported(file, definition, targets);
       const { files, warnings } = synthesizeTargets(definition, targets, environments);
       writeAll(opts.out, files, io);
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
       io.out(Object.keys(files).map((f) => `wrote ${path.join(opts.out, f)}\n`).join(''));
+      if (targets.includes(Target.AWS)) {
+        // The templates name Lambda code assets that only `cdk deploy` builds and uploads.
+        io.out(
+          `note: ${path.join(opts.out, 'aws')}/*.template.json are for review and "glidepath check"; deploy AWS from a CDK app (new DeploymentStack(app, '<service>-<environment>', …); cdk deploy), which builds and uploads their assets\n`,
+        );
+      }
     });
+}
+
+/** Every target the workload runs on whose peers are installed (all of them when none is: the error names what to install). */
+function defaultTargets(possible: Target[], note: (text: string) => void): Target[] {
+  const installed = possible.filter(isTargetInstalled);
+  for (const target of possible.filter((t) => !installed.includes(t))) {
+    note(`note: skipping target ${target}: its peer dependencies are not installed (pass --target ${target} to see which)\n`);
+  }
+  return installed.length > 0 ? installed : possible;
 }

@@ -101,8 +101,9 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
         input: source,
         commands: [commands.install, `npx glidepath check ${props.definitionPath} --env ${envs.map((e) => e.name).join(' ')}`],
       });
+    // Only with smoke tests in the definition: without them `glidepath smoke-test` has nothing to run and fails.
     const smoke = (stage: DeploymentStage) =>
-      stage.serviceUrl
+      stage.serviceUrl && def.smokeTests
         ? [
             new pipelines.ShellStep(SMOKE_TEST, {
               input: source,
@@ -128,14 +129,14 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
         const env = step.parallel[0];
         const stage = stageOf(env);
         this.pipeline.addStage(stage, { pre: gate(step, [env]), post: smoke(stage) });
-        this.stageFacts.push({ name: env.name, environments: [env.name], approval: step.approval, smokeTests: stage.serviceUrl !== undefined });
+        this.stageFacts.push({ name: env.name, environments: [env.name], approval: step.approval, smokeTests: stage.serviceUrl !== undefined && def.smokeTests !== undefined });
         continue;
       }
       let gateSteps = gate(step, stepEnvironments(step));
       if (step.canary) {
         const stage = stageOf(step.canary);
         this.pipeline.addStage(stage, { pre: gateSteps, post: smoke(stage) });
-        this.stageFacts.push({ name: step.canary.name, environments: [step.canary.name], approval: step.approval, smokeTests: stage.serviceUrl !== undefined, canaryOf: step.name });
+        this.stageFacts.push({ name: step.canary.name, environments: [step.canary.name], approval: step.approval, smokeTests: stage.serviceUrl !== undefined && def.smokeTests !== undefined, canaryOf: step.name });
         gateSteps = [];
       }
       const wave = this.pipeline.addWave(step.name, { pre: gateSteps });

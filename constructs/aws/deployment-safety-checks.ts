@@ -32,11 +32,13 @@ export class DeploymentSafetyChecks implements IPolicyValidationPlugin {
       for (const rule of TEMPLATE_RULES) {
         const failing = rule.check(template).filter((r) => r.outcome === RuleOutcome.NON_COMPLIANT);
         if (failing.length === 0) continue;
+        // Each message reads "what is wrong; how to fix it": the report shows each part once.
+        const parts = failing.map((r) => splitFix(r.message ?? ''));
         violations.push({
           ruleName: rule.id,
-          description: `${rule.summary}. ${failing.map((r) => r.message).join(' ')}`,
+          description: `${rule.summary}. ${parts.map((p) => p.problem).join('. ')}`,
           severity: rule.severity,
-          fix: failing[0].message,
+          fix: [...new Set(parts.map((p) => p.fix).filter((f) => f !== ''))].join('; ') || rule.summary,
           violatingResources: failing.map((r) => ({
             resourceLogicalId: r.subject === 'stack' ? undefined : r.subject,
             templatePath,
@@ -48,4 +50,10 @@ export class DeploymentSafetyChecks implements IPolicyValidationPlugin {
     const failing = violations.filter((v) => v.severity === PolicySeverity.ERROR || this.props.failOnWarnings);
     return { violations, success: failing.length === 0 };
   }
+}
+
+/** `alarm X has no AlarmActions: nobody hears it; add a topic` → problem and fix. */
+function splitFix(message: string): { problem: string; fix: string } {
+  const at = message.lastIndexOf('; ');
+  return at < 0 ? { problem: message, fix: '' } : { problem: message.slice(0, at), fix: message.slice(at + 2) };
 }

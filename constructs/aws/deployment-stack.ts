@@ -453,11 +453,15 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     const level3 = timeBound([{ what: 'CloudFormation stack update (allowance)', duration: STACK_UPDATE }, ...redeploy], def.rollbackBudgets.code);
     for (const [level, bound] of [['2', level2], ['3', level3]] as const) {
       if (!bound.withinBudget) {
+        const field = level === '2' ? 'configuration' : 'code';
+        const meaning =
+          level === '2'
+            ? 'Level 2 is undoing a bad configuration by redeploying the previous revision'
+            : 'Level 3 is undoing bad code by deploying the previous version through a stack update';
         const message = `${this.names.base}: rollback level ${level} takes up to ${bound.total} with this configuration, over its ${bound.budget} budget (${bound.parts
           .map((p) => `${p.what} ${p.duration}`)
-          .join(' + ')})`;
+          .join(' + ')}). ${meaning}; shorten the bake before 100% traffic or raise rollbackBudgets.${field} (the runbook's rollback ladder has the steps)`;
         if (def.strict) {
-          const field = level === '2' ? 'configuration' : 'code';
           throw new DefinitionError([
             {
               path: `rollbackBudgets.${field}`,

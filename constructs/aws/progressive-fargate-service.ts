@@ -19,6 +19,31 @@ import { trafficRoutingFingerprint } from './private/traffic-routing';
 import { MINIMUM_REQUESTS, targetGroupErrorRateExpression } from './private/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 
+/** The ECS strategy names, and the definition's spellings of them (`canary`, `blue-green`, …). */
+export type FargateDeploymentStrategy = EcsDeploymentSettings['strategy'] | 'canary' | 'linear' | 'blue-green' | 'rolling';
+
+/**
+ * ECS deployment settings as written by hand. Strategies take the ECS names or the YAML spellings;
+ * the healthy percentages have defaults.
+ */
+export interface FargateDeploymentOptions extends Omit<EcsDeploymentSettings, 'strategy' | 'minimumHealthyPercent' | 'maximumPercent'> {
+  /** `'CANARY'` or `'canary'`, `'LINEAR'`, `'BLUE_GREEN'` or `'blue-green'`, `'ROLLING'`. */
+  readonly strategy: FargateDeploymentStrategy;
+  /** Tasks kept healthy during a deployment, % of the desired count. @default 100 */
+  readonly minimumHealthyPercent?: number;
+  /** Tasks allowed during a deployment, % of the desired count. @default 200 */
+  readonly maximumPercent?: number;
+}
+
+/** Fills the defaults of `FargateDeploymentOptions` and maps YAML spellings to the ECS names. */
+export function resolveFargateDeployment(options: FargateDeploymentOptions): EcsDeploymentSettings {
+  const strategy = options.strategy.toUpperCase().replace('-', '_') as EcsDeploymentSettings['strategy'];
+  if (!['BLUE_GREEN', 'CANARY', 'LINEAR', 'ROLLING'].includes(strategy)) {
+    throw new Error(`ProgressiveFargateService 'deployment.strategy' is "${options.strategy}"; use 'canary', 'linear', 'blue-green' or 'rolling' (or the ECS names 'CANARY', 'LINEAR', 'BLUE_GREEN', 'ROLLING')`);
+  }
+  return { ...options, strategy, minimumHealthyPercent: options.minimumHealthyPercent ?? 100, maximumPercent: options.maximumPercent ?? 200 };
+}
+
 /** Props for `ProgressiveFargateService`. */
 export interface ProgressiveFargateServiceProps {
   /** Cluster to run in; its VPC hosts the load balancer. */
@@ -44,8 +69,11 @@ export interface ProgressiveFargateServiceProps {
   readonly desiredCount?: number;
   /** Scale on CPU between these bounds. @default - no autoscaling */
   readonly scaling?: { readonly minCount: number; readonly maxCount: number; readonly targetCpuPercent: number };
-  /** How new versions roll out (from `compileEcsRollout`). */
-  readonly deployment: EcsDeploymentSettings;
+  /**
+   * How new versions roll out (from `compileEcsRollout`, or written by hand:
+   * `{ strategy: 'canary', stepPercent: 10, stepBakeMinutes: 5 }`).
+   */
+  readonly deployment: FargateDeploymentOptions;
   /** The schedule the settings produce, for the runbook. @default - not described */
   readonly schedule?: CompiledSchedule;
   /** Plain configuration. @default - none */
@@ -117,6 +145,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
   public readonly clusterName: string;
   private readonly deploymentAlarms: cloudwatch.IAlarm[] = [];
   private routingFingerprint?: () => string;
+  private readonly settings: EcsDeploymentSettings;
 
   constructor(scope: Construct, id: string, private readonly props: ProgressiveFargateServiceProps) {
     super(scope, id);
@@ -129,7 +158,8 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     this.clusterName = clusterName;
     const vpc = props.cluster.vpc;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const settings = props.deployment;
+    const settings = resolveFargateDeployment(props.deployment);
+    this.settings = settings;
     const shifting = settings.strategy !== 'ROLLING';
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
@@ -414,7 +444,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
    * and draining tasks. Waits in the runbook poll this long.
    */
   public get deploymentDuration(): Duration {
-    const s = this.props.deployment;
+    const s = this.settings;
     const steps = s.strategy === 'CANARY' ? 1 : s.strategy === 'LINEAR' ? Math.ceil(100 / (s.stepPercent ?? 100)) - 1 : 0;
     return Duration.minutes(10 + steps * (s.stepBakeMinutes ?? 0) + (s.strategy === 'ROLLING' ? 0 : (s.bakeMinutes ?? 0)));
   }
@@ -497,7 +527,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         'update-service changed the service outside CloudFormation: revert the release commit and deploy the revert (level 3), so the next deployment does not bring the bad revision back.',
     };
     const alarmNames = this.deploymentAlarms.flatMap((a) => literalName(a, a.alarmName, 'alarmName') ?? []);
-    const s = this.props.deployment;
+    const s = this.settings;
     const summary =
       s.strategy === 'ROLLING'
         ? `ECS rolling update: up to ${s.maximumPercent}% of desired tasks run during the update and at least ${s.minimumHealthyPercent}% stay healthy; the circuit breaker rolls back failed deployments.`

@@ -1,3 +1,5 @@
+// First: a missing peer is reported by name before any construct loads it.
+import './private/peers';
 export * from './analysis-template';
 export * from './deployment-chart';
 export * from './external-secrets';

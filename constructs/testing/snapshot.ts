@@ -1,12 +1,8 @@
-import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import type { ServiceDefinition } from '../../lib/model/service-definition';
+import { assertPeers, AWS_PEERS, isInstalled, optionalPeer, Peer } from '../../lib/private/peers';
 import { collectRunbookFacts, type RunbookFacts } from '../../lib/runbook/facts';
 import { renderRunbook } from '../../lib/runbook/render';
-import { renderStackRunbook, synthesizeAws } from '../aws/synthesize';
-import { synthesizeKubernetes } from '../k8s/synthesize';
 import { normalizeHashes, normalizeTemplate, type TemplateJson } from './private/normalize';
 
 /**
@@ -36,21 +32,26 @@ export interface SnapshotOptions {
  * as objects; and the runbook of every glidepath construct in the tree. Equal inputs give equal
  * snapshots on every machine and run, also when only an asset's contents changed.
  *
- * A definition renders every environment on AWS, and on Kubernetes too for container workloads.
+ * A definition renders every environment on AWS, and on Kubernetes too for container workloads
+ * when cdk8s and cdk8s-plus-28 are installed.
  *
  * @example
  * expect(snapshotOf(stack)).toMatchSnapshot();
  */
-export function snapshotOf(subject: Stack | Chart | ServiceDefinition, options: SnapshotOptions = {}): GlidepathSnapshot {
+export function snapshotOf(subject: IConstruct | ServiceDefinition, options: SnapshotOptions = {}): GlidepathSnapshot {
   const withRunbook = options.runbook ?? true;
-  if (Stack.isStack(subject)) {
+  // Peers load only when installed (glidepath/testing serves CDK-only and cdk8s-only apps alike).
+  const cdk = optionalPeer<typeof import('aws-cdk-lib')>(Peer.AWS_CDK_LIB);
+  if (cdk?.Stack.isStack(subject)) {
+    const { Template } = require('aws-cdk-lib/assertions') as typeof import('aws-cdk-lib/assertions');
+    const { renderStackRunbook } = require('../aws/synthesize') as typeof import('../aws/synthesize');
     const template = normalizeTemplate(Template.fromStack(subject).toJSON());
     return {
       templates: { [subject.stackName]: template },
       ...(withRunbook ? runbooksOf(subject, subject.stackName, () => renderStackRunbook(subject)) : {}),
     };
   }
-  if (Chart.isChart(subject)) {
+  if (optionalPeer<typeof import('cdk8s')>(Peer.CDK8S)?.Chart.isChart(subject)) {
     const name = subject.node.id;
     return {
       manifests: { [name]: normalizeHashes(subject.toJson() as Record<string, unknown>[]) },
@@ -73,6 +74,8 @@ function definitionSnapshot(definition: ServiceDefinition, environments: readonl
   const templates: Record<string, TemplateJson> = {};
   const manifests: Record<string, Record<string, unknown>[]> = {};
   const runbooks: Record<string, string> = {};
+  assertPeers('snapshotOf(definition)', AWS_PEERS);
+  const { synthesizeAws } = require('../aws/synthesize') as typeof import('../aws/synthesize');
   const aws = synthesizeAws(definition, environments);
   for (const [file, text] of Object.entries(aws.templates)) {
     templates[file.replace(/\.template\.json$/, '')] = normalizeTemplate(JSON.parse(text) as TemplateJson);
@@ -80,7 +83,9 @@ function definitionSnapshot(definition: ServiceDefinition, environments: readonl
   for (const [file, text] of Object.entries(aws.runbooks)) {
     runbooks[file.replace(/\.md$/, '')] = normalizeHashes(text);
   }
-  if (definition.workload.container) {
+  // Kubernetes too when cdk8s is installed (a CDK-only app snapshots what it can deploy).
+  if (definition.workload.container && isInstalled(Peer.CDK8S) && isInstalled(Peer.CDK8S_PLUS)) {
+    const { synthesizeKubernetes } = require('../k8s/synthesize') as typeof import('../k8s/synthesize');
     for (const environment of environments) {
       const k8s = synthesizeKubernetes(definition, environment);
       const name = `${definition.service}-${environment}.k8s`;

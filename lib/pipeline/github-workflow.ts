@@ -31,8 +31,9 @@ type Job = Record<string, unknown>;
  * A GitHub Actions workflow that releases one definition: lint, test and build once, then one job
  * per environment in promotion order. Each deploy job assumes the environment's role through
  * GitHub OIDC (no long-lived keys), runs `glidepath check`, `cdk deploy`s the environment's stack
- * and runs `glidepath smoke-test` against its `ServiceUrl`; the next environment starts only when
- * it passed. Every deploy job names its GitHub environment, so environments with `approval` wait
+ * (the CDK app's stack with id `<service>-<environment>`) and, when the definition has smoke tests,
+ * runs `glidepath smoke-test` against its `ServiceUrl`; the next environment starts only when it
+ * passed. Every deploy job names its GitHub environment, so environments with `approval` wait
  * for their required reviewers, and a per-environment concurrency group keeps two releases from
  * deploying one environment at once. Waves deploy in parallel, their canary first.
  *
@@ -44,7 +45,14 @@ export function githubWorkflow(definition: ServiceDefinition, options: GitHubWor
   const roles = delivery?.githubDeployRoles;
   if (!delivery || !roles) {
     throw new Error(
-      `${definition.service}: a GitHub workflow needs "delivery.repository" and "delivery.github" (deployRole or deployRoles per environment); add them to the definition`,
+      [
+        `${definition.service}: a GitHub workflow needs ${delivery ? '"delivery.github"' : 'a "delivery" section'}: the repository, and the IAM role each deploy job assumes through GitHub OIDC. Add to the definition:`,
+        '',
+        'delivery:',
+        `  repository: ${delivery?.repository ?? `my-org/${definition.service}`}        # GitHub "owner/name"`,
+        '  github:',
+        `    deployRole: arn:aws:iam::123456789012:role/${definition.service}-deploy   # or deployRoles: { <environment>: <role ARN> } per account`,
+      ].join('\n'),
     );
   }
   const def = options.definitionPath;
@@ -71,6 +79,8 @@ export function githubWorkflow(definition: ServiceDefinition, options: GitHubWor
   const deployJob = (env: EnvironmentDefinition, needs: string[]): Job => {
     const stack = new ResourceNames(definition.service, env.name).stack;
     const container = definition.workload.container !== undefined;
+    // Only a definition with smoke tests gets the step: without them `glidepath smoke-test` has nothing to run.
+    const smoke = container && definition.smokeTests !== undefined;
     return {
       name: `Deploy ${env.name}`,
       needs,
@@ -93,7 +103,7 @@ export function githubWorkflow(definition: ServiceDefinition, options: GitHubWor
             ? `npx cdk deploy ${stack} --require-approval never --outputs-file cdk-outputs.json\necho "url=$(jq -r '."${stack}".ServiceUrl' cdk-outputs.json)" >> "$GITHUB_OUTPUT"\n`
             : `npx cdk deploy ${stack} --require-approval never`,
         },
-        ...(container
+        ...(smoke
           ? [{ name: 'Smoke test', env: { URL: '${{ steps.deploy.outputs.url }}' }, run: `npx glidepath smoke-test --url "$URL" --definition ${def}` }]
           : []),
       ],
@@ -127,6 +137,8 @@ export function githubWorkflow(definition: ServiceDefinition, options: GitHubWor
   doc.commentBefore = [
     WORKFLOW_MARKER,
     ` Source: ${def}. Regenerate: npx glidepath pipeline github ${def}`,
+    ` Stacks: each deploy job runs "cdk deploy <service>-<environment>", so the CDK app must create them with exactly those ids:`,
+    `   new DeploymentStack(app, '${new ResourceNames(definition.service, definition.environments[0].name).stack}', { definition, environment: '${definition.environments[0].name}' })`,
     gated.length > 0
       ? ` Approval: give the GitHub environments ${gated.join(', ')} required reviewers (Settings > Environments), so their jobs wait for a human.`
       : ' Approval: no environment requires one.',

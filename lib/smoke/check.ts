@@ -42,10 +42,14 @@ export interface SmokeCheckResult {
   readonly detail: string;
 }
 
-/** What `runSmokeCheck` needs of `fetch`, so a hook can send a check another way (a Lambda invoke). */
+/**
+ * What `runSmokeCheck` needs of `fetch`, so a hook can send a check another way (a Lambda invoke).
+ * `signal` is the request's `AbortSignal`; typed `unknown` so the published declarations need
+ * neither the DOM nor Node's global types (a cdk8s app's tsconfig loads neither).
+ */
 export type SmokeSend = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; redirect: 'manual'; signal: AbortSignal },
+  init: { method: string; headers: Record<string, string>; body?: string; redirect: 'manual'; signal: unknown },
 ) => Promise<{ status: number; text(): Promise<string> }>;
 
 /**

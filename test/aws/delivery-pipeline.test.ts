@@ -189,30 +189,41 @@ describe('DeliveryPipeline: the checkout example', () => {
   });
 });
 
+/** A production wave across three regions; `smokeTests: false` leaves the smoke tests out. */
+function waveDefinition({ smokeTests = true } = {}) {
+  const prod = (name: string, region: string) => ({
+    name,
+    account: '222222222222',
+    region,
+    production: true,
+    tls: { certificateArn: `arn:aws:acm:${region}:222222222222:certificate/prod` },
+    rollout: { strategy: 'all-at-once' },
+  });
+  return validateDefinition({
+    service: 'orders',
+    ...(smokeTests ? { smokeTests: { checks: [{ name: 'health', path: '/healthz' }] } } : {}),
+    owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#orders' },
+    workload: { container: { image: 'public.ecr.aws/acme/orders:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
+    environments: [
+      { name: 'staging', account: '111111111111', region: 'eu-west-1', rollout: { strategy: 'all-at-once' } },
+      prod('prod-eu', 'eu-west-1'),
+      prod('prod-us', 'us-east-1'),
+      prod('prod-ap', 'ap-southeast-2'),
+    ],
+    delivery: {
+      repository: 'acme/orders',
+      connectionArn: 'arn:aws:codeconnections:eu-west-1:000000000000:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+      account: '000000000000',
+      region: 'eu-west-1',
+      waves: [{ name: 'prod', environments: ['prod-eu', 'prod-us', 'prod-ap'], canary: 'prod-eu' }],
+    },
+  });
+}
+
 describe('DeliveryPipeline: a production wave across regions, canary region first', () => {
   let synth: ReturnType<typeof synthPipeline>;
   beforeAll(() => {
-    const prod = (name: string, region: string) => ({ name, account: '222222222222', region, production: true, tls: { certificateArn: `arn:aws:acm:${region}:222222222222:certificate/prod` }, rollout: { strategy: 'all-at-once' } });
-    synth = synthPipeline(
-      validateDefinition({
-        service: 'orders',
-        owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#orders' },
-        workload: { container: { image: 'public.ecr.aws/acme/orders:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
-        environments: [
-          { name: 'staging', account: '111111111111', region: 'eu-west-1', rollout: { strategy: 'all-at-once' } },
-          prod('prod-eu', 'eu-west-1'),
-          prod('prod-us', 'us-east-1'),
-          prod('prod-ap', 'ap-southeast-2'),
-        ],
-        delivery: {
-          repository: 'acme/orders',
-          connectionArn: 'arn:aws:codeconnections:eu-west-1:000000000000:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
-          account: '000000000000',
-          region: 'eu-west-1',
-          waves: [{ name: 'prod', environments: ['prod-eu', 'prod-us', 'prod-ap'], canary: 'prod-eu' }],
-        },
-      }),
-    );
+    synth = synthPipeline(waveDefinition());
   });
 
   test('the canary region deploys alone, then the rest of the wave in parallel', () => {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { DeploymentSafetyChecks } from '../../constructs/aws/deployment-safety-checks';
 import { addDeploymentStacks, synthesizeAws } from '../../constructs/aws/synthesize';
@@ -65,5 +66,26 @@ describe('DeploymentSafetyChecks (validation plugin)', () => {
       });
     });
     expect(result).toEqual({ success: false, rules: ['GP-ALARM1'] });
+  });
+
+  test('the suggested fix says what to do, not the problem again', () => {
+    const stack = new Stack(new App(), 'Theirs');
+    new cloudwatch.Alarm(stack, 'Quiet', {
+      metric: new cloudwatch.Metric({ namespace: 'Acme', metricName: 'Errors' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-safety-fix-'));
+    try {
+      const file = path.join(dir, 'Theirs.template.json');
+      fs.writeFileSync(file, JSON.stringify(Template.fromStack(stack).toJSON()));
+      const [violation] = new DeploymentSafetyChecks().validate({ templatePaths: [file], stackTemplates: [], appConstruct: new App() }).violations;
+      expect(violation.ruleName).toBe('GP-ALARM1');
+      expect(violation.fix).toBe('add a topic (critical pages, warnings notify)');
+      expect(violation.description).toMatch(/has no AlarmActions: nobody hears it$/);
+      expect(violation.description).not.toContain(violation.fix);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

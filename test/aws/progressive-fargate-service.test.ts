@@ -409,3 +409,23 @@ describe('ProgressiveFargateService', () => {
     });
   });
 });
+
+describe('deployment settings written by hand', () => {
+  const service = (deployment: ProgressiveFargateServiceProps['deployment']) => {
+    const stack = new Stack(new App(), 'Shop', { env: ENV });
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 }), clusterName: 'shop' });
+    new ProgressiveFargateService(stack, 'Web', { cluster, serviceName: 'shop-web', image: 'public.ecr.aws/acme/shop-web:1.0.0', containerPort: 8080, healthCheckPath: '/healthz', deployment });
+    return Template.fromStack(stack).findResources('AWS::ECS::Service');
+  };
+
+  test("takes the definition's spellings ('canary', 'blue-green') and fills the healthy percentages", () => {
+    expect(service({ strategy: 'canary', stepPercent: 10, stepBakeMinutes: 5, bakeMinutes: 10 })).toEqual(service(SETTINGS.CANARY));
+    expect(service({ strategy: 'blue-green', bakeMinutes: 30 })).toEqual(service(SETTINGS.BLUE_GREEN));
+  });
+
+  test('fails on an unknown strategy, naming the prop, the value and the choices', () => {
+    expect(() => service({ strategy: 'big-bang' as 'canary' })).toThrow(
+      `ProgressiveFargateService 'deployment.strategy' is "big-bang"; use 'canary', 'linear', 'blue-green' or 'rolling'`,
+    );
+  });
+});

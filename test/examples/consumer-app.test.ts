@@ -1,27 +1,17 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { packGlidepath, ROOT, run } from './pack';
 
 /**
  * SLOW (about 1.5–2 minutes): glidepath as a consumer gets it. Builds the library as `npm run build`
  * does (into a staged copy, not the working tree's dist/) and packs it with `npm pack`, installs the tarball into a fresh copy of examples/consumer-app (no workspace links),
- * and runs that app's own `cdk synth`, type-check and jest suite. The app's snapshots, written by
- * the first run, must match on a second run after a change to an asset's contents only.
+ * and runs that app's own `cdk synth`, type-check and jest suite. The app's committed snapshots
+ * must match, and still match after a change to an asset's contents only.
  * `GLIDEPATH_SKIP_CONSUMER=1 npx jest` skips it while iterating on something else.
  */
 
-const ROOT = path.join(__dirname, '..', '..');
 const CONSUMER = path.join(ROOT, 'examples', 'consumer-app');
-const ENV: NodeJS.ProcessEnv = { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', npm_config_update_notifier: 'false', CI: 'true' };
-
-function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd, env: ENV, encoding: 'utf8', timeout: 300_000 });
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
-  }
-  return result;
-}
 
 const describeSlow = process.env.GLIDEPATH_SKIP_CONSUMER ? describe.skip : describe;
 // About 2 minutes on an idle machine; generous limits so a busy one (parallel suites) does not fail it.
@@ -31,21 +21,13 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
   let tmp: string;
   let app: string;
   let tarball: string;
-  let files: { path: string; mode: number }[];
+  let files: ReturnType<typeof packGlidepath>['files'];
 
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-consumer-'));
     app = path.join(tmp, 'consumer-app');
-    // Build and pack a staged copy, so parallel runs never race on the working tree's dist/.
-    const stage = path.join(tmp, 'glidepath');
-    run(process.execPath, [path.join(ROOT, 'bin', 'build.js'), path.join(stage, 'dist')], ROOT);
-    for (const file of ['package.json', 'README.md', 'schema']) {
-      fs.cpSync(path.join(ROOT, file), path.join(stage, file), { recursive: true });
-    }
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], stage).stdout) as { filename: string; files: typeof files }[];
-    tarball = path.join(tmp, packed[0].filename);
-    files = packed[0].files;
-    fs.cpSync(CONSUMER, app, { recursive: true, filter: (src) => !/[/\\](node_modules|cdk\.out|__snapshots__)$/.test(src) });
+    ({ tarball, files } = packGlidepath(tmp));
+    fs.cpSync(CONSUMER, app, { recursive: true, filter: (src) => !/[/\\](node_modules|cdk\.out)$/.test(src) });
     const manifest = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8'));
     manifest.dependencies.glidepath = `file:${tarball}`;
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify(manifest, null, 2));
@@ -60,9 +42,9 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
   test('the tarball holds compiled JavaScript, declarations, the schema and an executable CLI; no tests, examples, bench or quick-start app', () => {
     const paths = files.map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'schema/glidepath.schema.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/constructs/testing/index.d.ts']));
-    expect(paths.filter((p) => !/^dist\/.*\.(js|d\.ts)$/.test(p)).sort()).toEqual(['README.md', 'package.json', 'schema/glidepath.schema.json', 'schema/smoke-tests.schema.json']);
+    expect(paths.filter((p) => !/^dist\/.*\.(js|d\.ts)$/.test(p)).sort()).toEqual(['LICENSE', 'README.md', 'bin/glidepath-bin.js', 'package.json', 'schema/glidepath.schema.json', 'schema/smoke-tests.schema.json']);
     expect(paths.filter((p) => /(^|\/)(test|examples|bench)\/|\.test\.|dist\/bin\/(app|generate-schema)\./.test(p))).toEqual([]);
-    expect(files.find((f) => f.path === 'dist/bin/glidepath.js')!.mode & 0o111).toBe(0o111);
+    expect(files.find((f) => f.path === 'bin/glidepath-bin.js')!.mode & 0o111).toBe(0o111);
   });
 
   test('glidepath is a real install of the tarball, with one copy of aws-cdk-lib and constructs', () => {
@@ -89,9 +71,9 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
     expect(runbook).toContain('--cluster shop --service shop-web');
   });
 
-  test('its own type-check and jest suite pass; snapshots match on a second run after an asset-only change', () => {
-    const first = run('npm', ['test', '--', '--ci=false'], app);
-    expect(first.stderr).toMatch(/2 snapshots written/);
+  test('its own type-check and jest suite pass against the committed snapshots, also after an asset-only change', () => {
+    const first = run('npm', ['test', '--', '--ci'], app);
+    expect(first.stderr).toMatch(/Snapshots: +2 passed, 2 total/);
     const handler = path.join(app, 'lambda', 'thumbnailer', 'index.js');
     fs.appendFileSync(handler, '// a change to the asset only\n');
     const second = run('npx', ['jest', '--ci'], app);

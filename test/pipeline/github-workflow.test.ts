@@ -139,9 +139,31 @@ test('a function has no URL to smoke-test: its deploy job deploys only', () => {
   expect(job.steps.map((s) => s.run ?? '').filter((r) => r.includes('smoke-test'))).toEqual([]);
 });
 
-test('fails without delivery.github, naming the fields to add', () => {
+test('fails without delivery.github, printing the YAML to add', () => {
   expect(() => githubWorkflow(loadDefinitionFile('examples/payments-api/definition.ts'), { definitionPath: 'd.ts' })).toThrow(
-    'payments-api: a GitHub workflow needs "delivery.repository" and "delivery.github" (deployRole or deployRoles per environment); add them to the definition',
+    [
+      'payments-api: a GitHub workflow needs a "delivery" section: the repository, and the IAM role each deploy job assumes through GitHub OIDC. Add to the definition:',
+      '',
+      'delivery:',
+      '  repository: my-org/payments-api        # GitHub "owner/name"',
+      '  github:',
+      '    deployRole: arn:aws:iam::123456789012:role/payments-api-deploy   # or deployRoles: { <environment>: <role ARN> } per account',
+    ].join('\n'),
+  );
+});
+
+test('a container without smoke tests gets no smoke-test step (it would have nothing to run)', () => {
+  const definition = waveDefinition();
+  expect(definition.smokeTests).toBeUndefined();
+  const jobs = (parse(githubWorkflow(definition, { definitionPath: 'glidepath.yaml' })) as { jobs: Record<string, Job> }).jobs;
+  for (const job of Object.values(jobs)) {
+    expect(job.steps.map((s) => s.run ?? '').filter((r) => r.includes('smoke-test'))).toEqual([]);
+  }
+});
+
+test('the header names the stack ids the deploy jobs deploy', () => {
+  expect(githubWorkflow(waveDefinition(), { definitionPath: 'glidepath.yaml' })).toContain(
+    "#   new DeploymentStack(app, 'orders-staging', { definition, environment: 'staging' })",
   );
 });
 
@@ -164,6 +186,6 @@ describe('glidepath pipeline github', () => {
   test('exits 1 with the reason when the definition has no GitHub settings', async () => {
     const io = capture();
     expect(await main(['pipeline', 'github', 'examples/payments-api/definition.ts'], io)).toBe(1);
-    expect(io.stderr.join('')).toContain('needs "delivery.repository" and "delivery.github"');
+    expect(io.stderr.join('')).toContain('needs a "delivery" section');
   });
 });

@@ -222,5 +222,21 @@ describe('glidepath matchers', () => {
       expect(chartMessage).toContain('  - Secret "db" carries its values in the manifest; use an ExternalSecret (ExternalSecrets) instead');
       expect(message + chartMessage).not.toMatch(/do-not-print/);
     });
+
+    test("an ECS container's literal credential points at the construct's own secrets prop", () => {
+      const template = {
+        Resources: {
+          Task: {
+            Type: 'AWS::ECS::TaskDefinition',
+            Properties: { ContainerDefinitions: [{ Name: 'web', Environment: [{ Name: 'DB_PASSWORD', Value: 'do-not-print' }] }] },
+          },
+        },
+      };
+      const message = failureOf(() => expect({ templates: { shop: template } }).toKeepSecretsOutOfPlainText());
+      expect(message).toContain(
+        `Task (AWS::ECS::TaskDefinition) Properties.ContainerDefinitions[0].Environment[0]: environment variable DB_PASSWORD holds a literal value; pass it in the construct's "secrets" prop`,
+      );
+      expect(message).not.toMatch(/do-not-print/);
+    });
   });
 });

@@ -1,6 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { Chart } from 'cdk8s';
+import { optionalPeer, Peer } from '../../../lib/private/peers';
 import type { GlidepathSnapshot } from '../snapshot';
 import type { TemplateJson } from './normalize';
 
@@ -17,10 +15,13 @@ export interface Artefacts {
 
 /** Synthesizes a Stack or Chart, or reads a `snapshotOf()` result; `undefined` for anything else. */
 export function artefactsOf(received: unknown): Artefacts | undefined {
-  if (Stack.isStack(received)) {
+  // Each peer is loaded only when installed: a cdk8s-only app has no aws-cdk-lib, and the reverse.
+  const cdk = optionalPeer<typeof import('aws-cdk-lib')>(Peer.AWS_CDK_LIB);
+  if (cdk?.Stack.isStack(received)) {
+    const { Template } = require('aws-cdk-lib/assertions') as typeof import('aws-cdk-lib/assertions');
     return { label: `stack "${received.stackName}"`, templates: [{ name: received.stackName, template: Template.fromStack(received).toJSON() }], objects: [] };
   }
-  if (Chart.isChart(received)) {
+  if (optionalPeer<typeof import('cdk8s')>(Peer.CDK8S)?.Chart.isChart(received)) {
     return { label: `chart "${received.node.id}"`, templates: [], objects: received.toJson() as KubeObject[] };
   }
   if (typeof received === 'object' && received !== null && ('templates' in received || 'manifests' in received)) {

@@ -190,7 +190,7 @@ export function checkSecretsOutOfPlainText(a: Artefacts): CheckResult {
         const v = value as Record<string, unknown>;
         // ECS `Environment: [{ Name, Value }]`.
         if (typeof v.Name === 'string' && 'Value' in v && SECRET_ENV.test(v.Name) && literal(v.Value)) {
-          problems.push(`${id} (${type}) ${path}: environment variable ${v.Name} holds a literal value; inject it as a secret (ecs.Secret.fromSecretsManager)`);
+          problems.push(`${id} (${type}) ${path}: environment variable ${v.Name} holds a literal value; pass it in the construct's "secrets" prop (ProgressiveFargateService, DeploymentStack via the definition's secrets) or, in your own task definition, as ecs.Secret.fromSecretsManager`);
         }
         for (const [key, child] of Object.entries(v)) {
           if (SECRET_PROPERTY.test(key) && literal(child)) {

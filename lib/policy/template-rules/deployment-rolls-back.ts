@@ -26,7 +26,7 @@ export const deploymentRollsBack: TemplateRule = {
         return [
           onAlarms || circuitBreaker
             ? compliant(id)
-            : nonCompliant(id, `ECS service ${id} neither rolls back on alarms (DeploymentConfiguration.Alarms) nor on failed starts (circuit breaker)`),
+            : nonCompliant(id, `ECS service ${id} neither rolls back on alarms (DeploymentConfiguration.Alarms) nor on failed starts (circuit breaker); use ProgressiveFargateService and pass AlarmSet.deploymentAlarms to addDeploymentAlarm()`),
         ];
       }
       if (r.Type === 'AWS::CodeDeploy::DeploymentGroup') {
@@ -35,7 +35,7 @@ export const deploymentRollsBack: TemplateRule = {
         return [
           enabled && events.includes('DEPLOYMENT_STOP_ON_ALARM')
             ? compliant(id)
-            : nonCompliant(id, `deployment group ${id} does not roll back when an alarm fires (AutoRollbackConfiguration with DEPLOYMENT_STOP_ON_ALARM and alarms)`),
+            : nonCompliant(id, `deployment group ${id} does not roll back when an alarm fires; set AutoRollbackConfiguration with DEPLOYMENT_STOP_ON_ALARM and give it alarms (CanaryFunction does both)`),
         ];
       }
       return [];

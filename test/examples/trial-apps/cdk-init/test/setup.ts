@@ -1,0 +1,3 @@
+import { registerGlidepathMatchers } from 'glidepath/testing';
+
+registerGlidepathMatchers();

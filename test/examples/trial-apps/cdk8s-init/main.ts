@@ -1,0 +1,22 @@
+import { Construct } from 'constructs';
+import { App, Chart, ChartProps } from 'cdk8s';
+import { loadDefinitionFile } from 'glidepath';
+import { DeploymentChart } from 'glidepath/k8s';
+
+export class MyChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = { }) {
+    super(scope, id, props);
+
+    // define resources here
+
+  }
+}
+
+const app = new App();
+new MyChart(app, 'trial-k8s');
+// What the user adds: one chart per environment of the definition; cdk8s writes dist/<id>.k8s.yaml.
+const definition = loadDefinitionFile('service.yaml');
+for (const environment of definition.environments) {
+  new DeploymentChart(app, `${definition.service}-${environment.name}`, { definition, environment: environment.name });
+}
+app.synth();

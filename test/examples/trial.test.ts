@@ -1,0 +1,204 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { validateWorkflow } from '@action-validator/core';
+import { parse } from 'yaml';
+import { ENV, packGlidepath, ROOT, run } from './pack';
+
+/**
+ * SLOW (about 2–3 minutes): the first hour of a new user, from the packed tarball, in fresh
+ * temporary folders (issue 17's trial):
+ * (a) an app with the files and tsconfig `cdk init app --language typescript` writes
+ *     (trial-apps/cdk-init), with glidepath, aws-cdk-lib and constructs only: tsc, cdk synth, jest
+ *     with the matchers;
+ * (b) an app with the files and tsconfig `cdk8s init typescript-app` writes (trial-apps/cdk8s-init),
+ *     with glidepath, cdk8s, cdk8s-plus-28 and constructs only: tsc (a jest test with
+ *     glidepath/testing included), synthesizing DeploymentCharts, the matchers on a chart;
+ * (c) the CLI from `init` to `pipeline github` on the starter: zero warnings, and a workflow whose
+ *     every glidepath step succeeds and whose every deployed stack exists.
+ * The tarball is unpacked into each app's node_modules and the other packages are linked from this
+ * repository's install (no registry needed), so each app holds exactly the packages listed.
+ * `GLIDEPATH_SKIP_CONSUMER=1` skips it, like the consumer-app test.
+ */
+
+const TRIAL_APPS = path.join(__dirname, 'trial-apps');
+const describeSlow = process.env.GLIDEPATH_SKIP_CONSUMER ? describe.skip : describe;
+jest.setTimeout(300_000);
+
+/** Dev tools a fresh app installs beside its runtime packages, and the bins `npx` finds. */
+const BINS: Record<string, string> = { tsc: 'typescript/bin/tsc', jest: 'jest/bin/jest.js', cdk: 'aws-cdk/bin/cdk' };
+
+/**
+ * Installs the tarball into `app/node_modules/glidepath` and links glidepath's own dependencies
+ * and `packages` from this repository's node_modules; nothing else is there.
+ */
+function install(app: string, tarball: string, packages: readonly string[]): void {
+  const modules = path.join(app, 'node_modules');
+  const glidepath = path.join(modules, 'glidepath');
+  fs.mkdirSync(glidepath, { recursive: true });
+  run('tar', ['-xzf', tarball, '-C', glidepath, '--strip-components=1'], app);
+  const manifest = JSON.parse(fs.readFileSync(path.join(glidepath, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  for (const name of [...Object.keys(manifest.dependencies), ...packages]) {
+    fs.mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
+    fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules', name)), path.join(modules, name));
+  }
+  fs.mkdirSync(path.join(modules, '.bin'));
+  fs.symlinkSync('../glidepath/bin/glidepath-bin.js', path.join(modules, '.bin', 'glidepath'));
+  for (const [bin, target] of Object.entries(BINS)) {
+    if (packages.includes(target.split('/')[0])) fs.symlinkSync(`../${target}`, path.join(modules, '.bin', bin));
+  }
+}
+
+/** Runs a bin of the app, as `npx` would. */
+function npx(app: string, bin: string, args: string[]) {
+  return run(path.join(app, 'node_modules', '.bin', bin), args, app, { ...ENV, PATH: `${path.join(app, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` });
+}
+
+describeSlow('SLOW: the first hour of a new user, from the packed tarball', () => {
+  let tmp: string;
+  let tarball: string;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-trial-'));
+    ({ tarball } = packGlidepath(tmp));
+  }, 300_000);
+  afterAll(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('the package needs aws-cdk-lib, cdk8s and cdk8s-plus-28 only where used, and its declarations never name zod', () => {
+    const dir = path.join(tmp, 'inspect');
+    fs.mkdirSync(dir);
+    run('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1'], dir);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    for (const peer of ['aws-cdk-lib', 'cdk8s', 'cdk8s-plus-28']) {
+      expect(manifest.peerDependenciesMeta[peer]).toEqual({ optional: true });
+    }
+    expect(manifest.peerDependenciesMeta.constructs).toBeUndefined();
+    const declarations = (fs.readdirSync(path.join(dir, 'dist'), { recursive: true }) as string[]).filter((f) => f.endsWith('.d.ts'));
+    expect(declarations.length).toBeGreaterThan(50);
+    const withZod = declarations.filter((f) => /from ['"]zod['"]|import\(['"]zod['"]\)/.test(fs.readFileSync(path.join(dir, 'dist', f), 'utf8')));
+    expect(withZod).toEqual([]);
+  });
+
+  describe('(c) the CLI from init to pipeline github', () => {
+    test('init and validate need neither aws-cdk-lib nor cdk8s; synth and check name the peer they need', () => {
+      const bare = path.join(tmp, 'bare');
+      fs.mkdirSync(bare);
+      install(bare, tarball, []);
+      expect(npx(bare, 'glidepath', ['--version']).stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+      npx(bare, 'glidepath', ['init', '--output', 'service.yaml']);
+      expect(npx(bare, 'glidepath', ['validate', 'service.yaml']).stdout).toBe('service.yaml: valid (my-service: dev → staging → prod)\n');
+      expect(() => npx(bare, 'glidepath', ['check', 'service.yaml'])).toThrow(
+        'glidepath check (target aws) needs the peer dependencies "aws-cdk-lib", "constructs", which are not installed: run npm install aws-cdk-lib constructs',
+      );
+      expect(() => run(process.execPath, ['-e', "require('glidepath/k8s')"], bare)).toThrow('glidepath/k8s needs the peer dependencies "cdk8s", "cdk8s-plus-28", "constructs"');
+    });
+  });
+
+  describe('(a) a cdk init app with glidepath, aws-cdk-lib and constructs', () => {
+    let app: string;
+    beforeAll(() => {
+      app = path.join(tmp, 'cdk-init');
+      fs.cpSync(path.join(TRIAL_APPS, 'cdk-init'), app, { recursive: true });
+      install(app, tarball, ['aws-cdk-lib', 'constructs', 'typescript', 'jest', 'ts-jest', '@types/jest', '@types/node', 'aws-cdk']);
+      npx(app, 'glidepath', ['init', '--output', 'service.yaml']);
+    });
+
+    test('holds no cdk8s', () => {
+      for (const name of ['cdk8s', 'cdk8s-plus-28']) expect(fs.existsSync(path.join(app, 'node_modules', name))).toBe(false);
+      expect(() => run(process.execPath, ['-e', "require('glidepath/k8s')"], app)).toThrow('glidepath/k8s needs the peer dependencies "cdk8s", "cdk8s-plus-28", which are not installed: run npm install cdk8s cdk8s-plus-28');
+    });
+
+    test('compiles with the tsconfig cdk init writes (cdk.json runs tsc), and cdk synth writes the README stack and one stack per environment without a warning', () => {
+      expect(JSON.parse(fs.readFileSync(path.join(app, 'tsconfig.json'), 'utf8')).compilerOptions).not.toHaveProperty('esModuleInterop');
+      expect(JSON.parse(fs.readFileSync(path.join(app, 'cdk.json'), 'utf8')).app).toBe('npx tsc && node bin/trial-app.js');
+      const result = npx(app, 'cdk', ['synth', '--quiet', '--no-notices']);
+      expect(`${result.stdout}${result.stderr}`).not.toMatch(/warning/i);
+      for (const stack of ['TrialAppStack', 'my-service-dev', 'my-service-staging', 'my-service-prod']) {
+        expect(fs.existsSync(path.join(app, 'cdk.out', `${stack}.template.json`))).toBe(true);
+      }
+    });
+
+    test('jest runs the glidepath matchers and snapshotOf', () => {
+      const result = npx(app, 'jest', ['--ci=false']);
+      expect(result.stderr).toMatch(/Tests: +2 passed, 2 total/);
+      expect(result.stderr).toMatch(/1 snapshot written/);
+    });
+
+    test('(c) init → validate → synth → runbook → check → pipeline github: zero warnings, every step can succeed', () => {
+      const all = (args: string[]) => {
+        const r = npx(app, 'glidepath', args);
+        return `${r.stdout}${r.stderr}`;
+      };
+      // `check` runs below, as the workflow's steps run it.
+      const outputs = [
+        all(['validate', 'service.yaml']),
+        all(['synth', 'service.yaml', '--out', 'glidepath-out']),
+        all(['runbook', 'service.yaml', '--env', 'prod', '--output', 'prod.md']),
+        all(['pipeline', 'github', 'service.yaml', '--output', '.github/workflows/deploy.yml']),
+      ];
+      expect(outputs.join('')).not.toMatch(/^warning|warning:/im);
+      expect(fs.readFileSync(path.join(app, 'prod.md'), 'utf8')).toContain('my-service-prod');
+
+      const text = fs.readFileSync(path.join(app, '.github', 'workflows', 'deploy.yml'), 'utf8');
+      expect(validateWorkflow(text).errors).toEqual([]);
+      const steps = Object.values((parse(text) as { jobs: Record<string, { steps: { run?: string }[] }> }).jobs).flatMap((j) => j.steps);
+      const commands = steps.map((s) => s.run).filter((r): r is string => r !== undefined);
+      // The app's scripts exist for the commands the workflow runs (lint is --if-present).
+      const scripts = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8')).scripts;
+      expect(commands).toEqual(expect.arrayContaining(['npm ci', 'npm test', 'npm run build --if-present']));
+      expect(scripts).toHaveProperty('test');
+      // No smoke-test step: the starter has no smokeTests.
+      expect(commands.filter((c) => c.includes('smoke-test'))).toEqual([]);
+      // Every glidepath command of the workflow succeeds here.
+      const glidepathRuns = commands.filter((c) => c.startsWith('npx glidepath '));
+      expect(glidepathRuns.length).toBeGreaterThanOrEqual(4);
+      expect(glidepathRuns).toContain('npx glidepath check service.yaml');
+      for (const command of glidepathRuns) {
+        expect(all(command.replace(/^npx glidepath /, '').split(' '))).toBe('service.yaml: 0 error(s), 0 warning(s)\n');
+      }
+      // Every stack the workflow deploys is one the app synthesizes.
+      const deployed = commands.flatMap((c) => /npx cdk deploy (\S+)/.exec(c)?.[1] ?? []);
+      expect(deployed).toEqual(['my-service-dev', 'my-service-staging', 'my-service-prod']);
+      const artifacts = Object.keys(JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', 'manifest.json'), 'utf8')).artifacts);
+      expect(artifacts).toEqual(expect.arrayContaining(deployed));
+    });
+  });
+
+  describe('(b) a cdk8s init app with glidepath, cdk8s and cdk8s-plus-28', () => {
+    let app: string;
+    beforeAll(() => {
+      app = path.join(tmp, 'cdk8s-init');
+      fs.cpSync(path.join(TRIAL_APPS, 'cdk8s-init'), app, { recursive: true });
+      install(app, tarball, ['cdk8s', 'cdk8s-plus-28', 'constructs', 'typescript', '@types/node', '@types/jest']);
+      npx(app, 'glidepath', ['init', '--output', 'service.yaml']);
+    });
+
+    test('holds no aws-cdk-lib; glidepath/aws names it when imported', () => {
+      expect(fs.existsSync(path.join(app, 'node_modules', 'aws-cdk-lib'))).toBe(false);
+      expect(() => run(process.execPath, ['-e', "require('glidepath/aws')"], app)).toThrow('glidepath/aws needs the peer dependency "aws-cdk-lib", which is not installed: run npm install aws-cdk-lib');
+    });
+
+    test('compiles with the tsconfig cdk8s init writes (no esModuleInterop, no skipLibCheck; glidepath/testing included) and synthesizes the charts', () => {
+      const options = JSON.parse(fs.readFileSync(path.join(app, 'tsconfig.json'), 'utf8')).compilerOptions;
+      expect(options).not.toHaveProperty('esModuleInterop');
+      expect(options).not.toHaveProperty('skipLibCheck');
+      npx(app, 'tsc', []);
+      run(process.execPath, ['main.js'], app);
+      for (const env of ['dev', 'staging', 'prod']) {
+        expect(fs.readFileSync(path.join(app, 'dist', `my-service-${env}.k8s.yaml`), 'utf8')).toContain(`namespace: my-service-${env}`);
+      }
+    });
+
+    test('glidepath/testing works without aws-cdk-lib: the matchers and snapshotOf on a DeploymentChart', () => {
+      const script = [
+        "const { Testing } = require('cdk8s');",
+        "const { loadDefinitionFile } = require('glidepath');",
+        "const { DeploymentChart } = require('glidepath/k8s');",
+        "const { snapshotOf, toRollBackOnAlarm, toHaveDeadMansSwitch } = require('glidepath/testing');",
+        "const chart = new DeploymentChart(Testing.app(), 'my-service-prod', { definition: loadDefinitionFile('service.yaml'), environment: 'prod' });",
+        'const snapshot = snapshotOf(chart);',
+        'console.log(JSON.stringify([toRollBackOnAlarm.call({}, chart).pass, toHaveDeadMansSwitch.call({}, chart).pass, Object.keys(snapshot)]));',
+      ].join('\n');
+      expect(JSON.parse(run(process.execPath, ['-e', script], app).stdout)).toEqual([true, true, ['manifests', 'runbooks']]);
+    });
+  });
+});
