@@ -90,6 +90,10 @@ ${STAGING_ROLLOUT[strategy]}
   - name: prod
     region: eu-west-1
     approval: true
+    # Production serves HTTPS: the ARN of your ACM certificate for the service's domain, in this
+    # region (or domainName + hostedZoneId + hostedZoneName to have one issued).
+    tls:
+      certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000
     rollout:
 ${PROD_ROLLOUT[strategy]}
 delivery:
