@@ -5,3 +5,4 @@ export * from './schedule';
 export * from './timing';
 export * from './names';
 export * from './promotion';
+export * from './container-task-spec';

@@ -26,6 +26,7 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
   let cfn: Json[];
   let pulumiAws: Registered[];
   let pulumiK8s: Registered[];
+  let missingParts: readonly string[];
 
   beforeAll(async () => {
     const resources: Record<string, Json> = JSON.parse(templates[`${base}.template.json`]).Resources;
@@ -39,6 +40,7 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
     const component = new DeploymentComponent(`${base}-aws`, { definition, environment, platform: DeploymentPlatform.AWS, network });
     await settle();
     // Parts the component declares it does not deploy (warnings, runbook note) are left out of the comparison.
+    missingParts = component.missingParts;
     const missing = component.missingParts.map((p) => p.replace(/[^A-Za-z0-9]/g, ''));
     cfn = Object.entries(resources)
       .filter(([logicalId]) => !missing.some((m) => logicalId.startsWith(m)))
@@ -140,6 +142,188 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
       healthCheckGracePeriodSeconds: r.Properties.HealthCheckGracePeriodSeconds,
       alternateTargetGroup: r.Properties.LoadBalancers[0].AdvancedConfiguration !== undefined,
     });
+  });
+
+  /** CloudFormation intrinsics and Pulumi mock values flattened to the same placeholders. */
+  const flat = (x: unknown, r: Json): unknown => {
+    if (typeof x === 'string') return x.replace(/arn:aws:mock:[^"]*?aws:s3\/bucket:Bucket\/[\w-]+/g, 'BUCKET').replace(/123456789012/g, 'ACCOUNT');
+    if (Array.isArray(x)) return x.map((y) => flat(y, r));
+    if (x && typeof x === 'object') {
+      const o = x as Json;
+      if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map((y) => flat(y, r)).join(o['Fn::Join'][0]);
+      if (o.Ref === 'AWS::AccountId') return 'ACCOUNT';
+      if (o['Fn::GetAtt'] && r.Type === 'AWS::S3::BucketPolicy' && o['Fn::GetAtt'][0] === r.Properties.Bucket.Ref) return 'BUCKET';
+      return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, flat(v, r)]));
+    }
+    return x;
+  };
+  const attributes = (list: Json[] | undefined) => Object.fromEntries((list ?? []).map((a) => [a.Key, a.Value]));
+
+  test('the task definition: image, ports, hardening, stop timeout, cpu/memory and logging', () => {
+    const task = cfnOf('AWS::ECS::TaskDefinition').find((r) => r.Properties.Family === base)!.Properties;
+    // The AppConfig agent sidecar and its URL belong to the feature flags, compared while the component deploys them.
+    const flagsMissing = missingParts.includes('FeatureFlags');
+    const containers = task.ContainerDefinitions.filter((c: Json) => !(flagsMissing && c.Name === 'appconfig-agent'));
+    const app = containers.find((c: Json) => c.Name === 'app');
+    const logGroup = (ref: Json) => cfnOf('AWS::Logs::LogGroup').find((r) => r.Properties.LogGroupName === `/ecs/${base}`) && ref.Ref;
+    expect(logGroup(app.LogConfiguration.Options['awslogs-group'])).toBeDefined();
+    const fromCfn = {
+      family: task.Family,
+      cpu: task.Cpu,
+      memory: task.Memory,
+      networkMode: task.NetworkMode,
+      requiresCompatibilities: task.RequiresCompatibilities,
+      containers: containers.map((c: Json) => c.Name),
+      app: {
+        name: app.Name,
+        image: app.Image,
+        essential: app.Essential,
+        portMappings: app.PortMappings.map((m: Json) => ({ containerPort: m.ContainerPort, name: m.Name, protocol: m.Protocol })),
+        readonlyRootFilesystem: app.ReadonlyRootFilesystem,
+        user: app.User,
+        stopTimeout: app.StopTimeout,
+        environment: app.Environment.filter((e: Json) => !(flagsMissing && e.Name === 'GLIDEPATH_FLAGS_URL')).map((e: Json) => ({ name: e.Name, value: e.Value })),
+        secrets: app.Secrets.map((e: Json) => e.Name),
+        log: { driver: app.LogConfiguration.LogDriver, group: `/ecs/${base}`, region: app.LogConfiguration.Options['awslogs-region'], prefix: app.LogConfiguration.Options['awslogs-stream-prefix'] },
+      },
+      logRetentionDays: cfnOf('AWS::Logs::LogGroup').find((r) => r.Properties.LogGroupName === `/ecs/${base}`)!.Properties.RetentionInDays,
+    };
+    const p = pulumiOf('aws:ecs/taskDefinition:TaskDefinition').find((t) => t.family === base)!;
+    const pcontainers: Json[] = JSON.parse(p.containerDefinitions);
+    const papp = pcontainers.find((c) => c.name === 'app')!;
+    const fromPulumi = {
+      family: p.family,
+      cpu: p.cpu,
+      memory: p.memory,
+      networkMode: p.networkMode,
+      requiresCompatibilities: p.requiresCompatibilities,
+      containers: pcontainers.map((c) => c.name),
+      app: {
+        name: papp.name,
+        image: papp.image,
+        essential: papp.essential,
+        portMappings: papp.portMappings,
+        readonlyRootFilesystem: papp.readonlyRootFilesystem,
+        user: papp.user,
+        stopTimeout: papp.stopTimeout,
+        environment: papp.environment,
+        secrets: papp.secrets.map((e: Json) => e.name),
+        log: {
+          driver: papp.logConfiguration.logDriver,
+          group: papp.logConfiguration.options['awslogs-group'],
+          region: papp.logConfiguration.options['awslogs-region'],
+          prefix: papp.logConfiguration.options['awslogs-stream-prefix'],
+        },
+      },
+      logRetentionDays: pulumiOf('aws:cloudwatch/logGroup:LogGroup').find((l) => l.name === `/ecs/${base}`)!.retentionInDays,
+    };
+    expect(fromPulumi).toEqual(fromCfn);
+    expect(fromCfn.app.readonlyRootFilesystem).toBe(true);
+    expect(fromCfn.app.stopTimeout).toBe(30);
+  });
+
+  test('the load balancer: attributes, access logs and their bucket, target groups, health checks, listeners and rules', () => {
+    const lb = cfnOf('AWS::ElasticLoadBalancingV2::LoadBalancer')[0].Properties;
+    const attrs = attributes(lb.LoadBalancerAttributes);
+    const bucket = cfnOf('AWS::S3::Bucket').find((r) => r.Properties.LifecycleConfiguration)!;
+    const bucketPolicy = cfnOf('AWS::S3::BucketPolicy').find((r) => r.Properties.Bucket.Ref === attrs['access_logs.s3.bucket'].Ref)!;
+    const healthCheck = (t: Json) => ({
+      path: t.HealthCheckPath,
+      matcher: t.Matcher.HttpCode,
+      interval: t.HealthCheckIntervalSeconds,
+      timeout: t.HealthCheckTimeoutSeconds,
+      healthyThreshold: t.HealthyThresholdCount,
+      unhealthyThreshold: t.UnhealthyThresholdCount,
+    });
+    const svc = cfnOf('AWS::ECS::Service')[0].Properties;
+    const fromCfn = {
+      type: lb.Type,
+      internal: lb.Scheme !== 'internet-facing',
+      dropInvalidHeaderFields: attrs['routing.http.drop_invalid_header_fields.enabled'] === 'true',
+      deletionProtection: attrs['deletion_protection.enabled'] === 'true',
+      accessLogs: { enabled: attrs['access_logs.s3.enabled'] === 'true', prefix: attrs['access_logs.s3.prefix'] },
+      bucket: {
+        encryption: bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm,
+        publicAccessBlock: bucket.Properties.PublicAccessBlockConfiguration,
+        expirationDays: bucket.Properties.LifecycleConfiguration.Rules.map((r: Json) => r.ExpirationInDays),
+        // CDK empties a bucket that goes with the stack through a custom resource; Pulumi with forceDestroy.
+        policy: flat(
+          bucketPolicy.Properties.PolicyDocument.Statement.filter((st: Json) => !st.Principal.AWS?.['Fn::GetAtt']?.[0].startsWith('CustomS3AutoDeleteObjects')),
+          bucketPolicy,
+        ),
+        forceDestroy: cfn.some((r) => r.Type === 'Custom::S3AutoDeleteObjects'),
+      },
+      targetGroups: cfnOf('AWS::ElasticLoadBalancingV2::TargetGroup').map((r) => ({
+        port: r.Properties.Port,
+        protocol: r.Properties.Protocol,
+        targetType: r.Properties.TargetType,
+        deregistrationDelay: Number(attributes(r.Properties.TargetGroupAttributes)['deregistration_delay.timeout_seconds']),
+        healthCheck: healthCheck(r.Properties),
+      })),
+      listeners: cfnOf('AWS::ElasticLoadBalancingV2::Listener')
+        .map((r) => ({ port: r.Properties.Port, protocol: r.Properties.Protocol, defaultActions: r.Properties.DefaultActions.map((a: Json) => a.Type) }))
+        .sort((a, b) => a.port - b.port),
+      rules: cfnOf('AWS::ElasticLoadBalancingV2::ListenerRule').map((r) => ({
+        priority: r.Properties.Priority,
+        paths: r.Properties.Conditions[0].PathPatternConfig.Values,
+        weights: r.Properties.Actions[0].ForwardConfig?.TargetGroups.map((t: Json) => t.Weight),
+      })),
+      service: {
+        healthCheckGracePeriodSeconds: svc.HealthCheckGracePeriodSeconds,
+        launchType: svc.LaunchType,
+        propagateTags: svc.PropagateTags,
+        assignPublicIp: svc.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp === 'ENABLED',
+        container: { name: svc.LoadBalancers[0].ContainerName, port: svc.LoadBalancers[0].ContainerPort },
+      },
+    };
+    const plb = pulumiOf('aws:lb/loadBalancer:LoadBalancer')[0];
+    const pbucket = pulumiAws.find((r) => r.type === 'aws:s3/bucket:Bucket')!;
+    const ofBucket = (type: string) => pulumiAws.find((r) => r.type === type && r.name === pbucket.name)!.inputs;
+    const pservice = pulumiOf('aws:ecs/service:Service')[0];
+    const fromPulumi = {
+      type: plb.loadBalancerType,
+      internal: plb.internal,
+      dropInvalidHeaderFields: plb.dropInvalidHeaderFields,
+      deletionProtection: plb.enableDeletionProtection ?? false,
+      accessLogs: { enabled: plb.accessLogs.enabled, prefix: plb.accessLogs.prefix },
+      bucket: {
+        encryption: ofBucket('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration').rules[0].applyServerSideEncryptionByDefault
+          .sseAlgorithm,
+        publicAccessBlock: ((b: Json) => ({
+          BlockPublicAcls: b.blockPublicAcls,
+          BlockPublicPolicy: b.blockPublicPolicy,
+          IgnorePublicAcls: b.ignorePublicAcls,
+          RestrictPublicBuckets: b.restrictPublicBuckets,
+        }))(ofBucket('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock')),
+        expirationDays: ofBucket('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').rules.map((r: Json) => r.expiration.days),
+        policy: flat(JSON.parse(ofBucket('aws:s3/bucketPolicy:BucketPolicy').policy).Statement, {}),
+        forceDestroy: pbucket.inputs.forceDestroy,
+      },
+      targetGroups: pulumiOf('aws:lb/targetGroup:TargetGroup').map((t) => ({
+        port: t.port,
+        protocol: t.protocol,
+        targetType: t.targetType,
+        deregistrationDelay: t.deregistrationDelay,
+        healthCheck: t.healthCheck,
+      })),
+      listeners: pulumiOf('aws:lb/listener:Listener')
+        .map((l) => ({ port: l.port, protocol: l.protocol, defaultActions: l.defaultActions.map((a: Json) => a.type) }))
+        .sort((a, b) => a.port - b.port),
+      rules: pulumiOf('aws:lb/listenerRule:ListenerRule').map((r) => ({
+        priority: r.priority,
+        paths: r.conditions[0].pathPattern.values,
+        weights: r.actions[0].forward?.targetGroups.map((t: Json) => t.weight),
+      })),
+      service: {
+        healthCheckGracePeriodSeconds: pservice.healthCheckGracePeriodSeconds,
+        launchType: pservice.launchType,
+        propagateTags: pservice.propagateTags,
+        assignPublicIp: pservice.networkConfiguration.assignPublicIp,
+        container: { name: pservice.loadBalancers[0].containerName, port: pservice.loadBalancers[0].containerPort },
+      },
+    };
+    expect(fromPulumi).toEqual(fromCfn);
+    expect(fromCfn.accessLogs).toEqual({ enabled: true, prefix: base });
   });
 
   test('physical names: cluster, task family, log group, topics, generated secrets and their rotation', () => {

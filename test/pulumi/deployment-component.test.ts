@@ -75,9 +75,9 @@ describe('DeploymentComponent on AWS', () => {
     );
   });
 
-  test('prod retains data (keys, secrets, logs) on delete, like the CloudFormation removal policy, and nothing else', () => {
+  test('prod retains data (keys, secrets, logs, access logs) on delete, like the CloudFormation removal policy, and nothing else', () => {
     const retained = aws.parents.filter((p) => p.retainOnDelete).map((p) => p.type);
-    expect([...new Set(retained)].sort()).toEqual(['aws:cloudwatch/logGroup:LogGroup', 'aws:kms/key:Key', 'aws:secretsmanager/secret:Secret']);
+    expect([...new Set(retained)].sort()).toEqual(['aws:cloudwatch/logGroup:LogGroup', 'aws:kms/key:Key', 'aws:s3/bucket:Bucket', 'aws:secretsmanager/secret:Secret']);
   });
 
   test('secrets are references: the task definition holds ARNs, never values', () => {

@@ -31,6 +31,7 @@ export function installMocks(stack = 'prod', project = 'glidepath-test'): Regist
           state.dnsName = `${name}.eu-west-1.elb.amazonaws.com`;
           state.arnSuffix = `app/${inputs.name}/0123456789abcdef`;
         }
+        if (type === 'aws:s3/bucket:Bucket') state.bucket = `${name}-0123abcd`;
         return { id: `${name}-id`, state };
       },
       call: ({ token, inputs }) => {
@@ -39,6 +40,8 @@ export function installMocks(stack = 'prod', project = 'glidepath-test'): Regist
             return { name: 'eu-west-1', region: 'eu-west-1' };
           case 'aws:index/getCallerIdentity:getCallerIdentity':
             return { accountId: '123456789012' };
+          case 'aws:elb/getServiceAccount:getServiceAccount':
+            return { arn: 'arn:aws:iam::156460612806:root', id: '156460612806' };
           case 'aws:ec2/getVpc:getVpc':
             return { id: inputs.id, cidrBlock: '10.0.0.0/16' };
           case 'aws:secretsmanager/getSecret:getSecret':

@@ -3,11 +3,12 @@ import * as pulumi from '@pulumi/pulumi';
 import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/environment';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
+import { containerTaskSpec, logRetentionDays as retentionDaysOf, type ContainerTaskSpec } from '../../../lib/plan/container-task-spec';
 import type { EcsRolloutPlan } from '../../../lib/plan/ecs-schedule';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { anchorOf } from '../../../lib/runbook/anchors';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
-import { ROTATION_HANDLER_SOURCE } from '../../aws/private/rotation-handler';
+import { ROTATION_HANDLER_SOURCE } from '../../../lib/handlers/rotation-handler';
 import { containerAlarmSpecs, type AlarmSpec } from './alarm-specs';
 
 /** The network a container service runs in (the component does not create a VPC). */
@@ -25,8 +26,6 @@ export interface AwsResources {
   readonly topicArns: { readonly critical: pulumi.Output<string>; readonly warning: pulumi.Output<string> };
 }
 
-const CONTAINER_NAME = 'app';
-const TEST_LISTENER_PORT = 9000;
 
 /**
  * Creates, as children of `parent`, the @pulumi/aws resources of a container service that
@@ -52,7 +51,17 @@ export function createAwsResources(
   // Names are per environment, not per region: refuse to deploy one environment to the wrong region.
   const region = aws.getRegionOutput({}, { parent }).region.apply((r) => checkRegion(r, env, names));
   const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
-  const logRetentionDays = env.production ? 365 : 30;
+  const logRetentionDays = retentionDaysOf(env.production);
+  // Numbers and hardening shared with ProgressiveFargateService (lib/plan/container-task-spec).
+  const spec = containerTaskSpec({
+    serviceName: names.base,
+    image: container.image,
+    containerPort: container.port,
+    healthCheckPath: container.healthCheckPath,
+    cpu: container.cpu,
+    memoryMiB: container.memoryMiB,
+  });
+  const lbSpec = spec.loadBalancer;
 
   // Alert topics, encrypted with a key CloudWatch may use to publish.
   const topicKey = new aws.kms.Key(id('alert-topics-key'), {
@@ -101,7 +110,7 @@ export function createAwsResources(
       { protocol: 'tcp', fromPort: 80, toPort: 80, cidrBlocks: ['0.0.0.0/0'], description: 'HTTP from anywhere' },
       ...(https ? [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'], description: 'HTTPS from anywhere' }] : []),
       // Only callers inside the VPC (smoke tests, lifecycle hooks) reach the new version early.
-      ...(shifting ? [{ protocol: 'tcp', fromPort: TEST_LISTENER_PORT, toPort: TEST_LISTENER_PORT, cidrBlocks: [vpc.cidrBlock], description: 'Test listener, from inside the VPC' }] : []),
+      ...(shifting ? [{ protocol: 'tcp', fromPort: lbSpec.testListenerPort, toPort: lbSpec.testListenerPort, cidrBlocks: [vpc.cidrBlock], description: 'Test listener, from inside the VPC' }] : []),
     ],
     egress: [{ protocol: 'tcp', fromPort: container.port, toPort: container.port, cidrBlocks: [vpc.cidrBlock], description: 'Load balancer to tasks' }],
     tags,
@@ -113,23 +122,32 @@ export function createAwsResources(
     egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Image pulls, secrets, dependencies' }],
     tags,
   }, opts);
+  const accessLogs = createAccessLogBucket(id('access-logs'), spec, account, keep, env.retention !== RetentionPolicy.RETAIN, tags);
   const loadBalancer = new aws.lb.LoadBalancer(id('lb'), {
     name: names.base.slice(0, 32),
     loadBalancerType: 'application',
     internal: false,
     subnets: network.publicSubnetIds,
     securityGroups: [lbSecurityGroup.id],
-    dropInvalidHeaderFields: true,
+    dropInvalidHeaderFields: lbSpec.dropInvalidHeaderFields,
+    accessLogs: { bucket: accessLogs.bucket, prefix: lbSpec.accessLogs.prefix, enabled: true },
     tags,
-  }, opts);
+  }, { ...opts, dependsOn: [accessLogs.policy] });
   const targetGroup = (suffix: string) =>
     new aws.lb.TargetGroup(id(suffix), {
       vpcId: network.vpcId,
       port: container.port,
       protocol: 'HTTP',
       targetType: 'ip',
-      deregistrationDelay: 30,
-      healthCheck: { path: container.healthCheckPath, matcher: '200', interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+      deregistrationDelay: lbSpec.deregistrationDelay.toSeconds(),
+      healthCheck: {
+        path: lbSpec.healthCheck.path,
+        matcher: lbSpec.healthCheck.healthyHttpCodes,
+        interval: lbSpec.healthCheck.interval.toSeconds(),
+        timeout: lbSpec.healthCheck.timeout.toSeconds(),
+        healthyThreshold: lbSpec.healthCheck.healthyThresholdCount,
+        unhealthyThreshold: lbSpec.healthCheck.unhealthyThresholdCount,
+      },
       tags,
     }, opts);
   const primary = targetGroup('primary');
@@ -162,8 +180,8 @@ export function createAwsResources(
   }
   const productionRule = new aws.lb.ListenerRule(id('production'), {
     listenerArn: listener.arn,
-    priority: 1,
-    conditions: [{ pathPattern: { values: ['/*'] } }],
+    priority: lbSpec.rulePriority,
+    conditions: [{ pathPattern: { values: [lbSpec.rulePathPattern] } }],
     actions: forward,
     tags,
   }, { ...opts, ignoreChanges: shifting ? ['actions'] : [] }); // ECS moves the weights during deployments.
@@ -171,15 +189,15 @@ export function createAwsResources(
   if (shifting) {
     const testListener = new aws.lb.Listener(id('test'), {
       loadBalancerArn: loadBalancer.arn,
-      port: TEST_LISTENER_PORT,
+      port: lbSpec.testListenerPort,
       protocol: 'HTTP',
       defaultActions: notFound,
       tags,
     }, opts);
     testRule = new aws.lb.ListenerRule(id('test'), {
       listenerArn: testListener.arn,
-      priority: 1,
-      conditions: [{ pathPattern: { values: ['/*'] } }],
+      priority: lbSpec.rulePriority,
+      conditions: [{ pathPattern: { values: [lbSpec.rulePathPattern] } }],
       actions: forward,
       tags,
     }, { ...opts, ignoreChanges: ['actions'] });
@@ -191,7 +209,7 @@ export function createAwsResources(
     settings: [{ name: 'containerInsights', value: 'enabled' }],
     tags,
   }, opts);
-  const logGroup = new aws.cloudwatch.LogGroup(id('logs'), { name: `/ecs/${names.base}`, retentionInDays: logRetentionDays, tags }, keep);
+  const logGroup = new aws.cloudwatch.LogGroup(id('logs'), { name: spec.container.logging.logGroupName, retentionInDays: logRetentionDays, tags }, keep);
   const assumedBy = (service: string) =>
     JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
   const executionRole = new aws.iam.Role(id('execution'), {
@@ -216,23 +234,26 @@ export function createAwsResources(
   }
   const taskRole = new aws.iam.Role(id('task'), { assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'), tags }, opts);
   const taskDefinition = new aws.ecs.TaskDefinition(id('task'), {
-    family: names.base,
+    family: spec.family,
     requiresCompatibilities: ['FARGATE'],
     networkMode: 'awsvpc',
-    cpu: String(container.cpu ?? 512),
-    memory: String(container.memoryMiB ?? 1024),
+    cpu: String(spec.cpu),
+    memory: String(spec.memoryMiB),
     executionRoleArn: executionRole.arn,
     taskRoleArn: taskRole.arn,
     containerDefinitions: pulumi.jsonStringify([
       {
-        name: CONTAINER_NAME,
-        image: container.image,
+        name: spec.container.name,
+        image: spec.container.image,
         essential: true,
-        portMappings: [{ containerPort: container.port, protocol: 'tcp' }],
+        portMappings: [{ containerPort: spec.container.port, name: spec.container.portName, protocol: 'tcp' }],
+        readonlyRootFilesystem: spec.container.readonlyRootFilesystem,
+        user: spec.container.user,
+        stopTimeout: spec.container.stopTimeout.toSeconds(),
         environment: Object.entries(container.environment ?? {}).map(([name, value]) => ({ name, value })),
         // References only: ECS reads the values when a task starts.
         secrets: secretArns.map((s) => ({ name: s.envVar, valueFrom: s.arn })),
-        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': names.base } },
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': spec.container.logging.streamPrefix } },
       },
     ]),
     tags,
@@ -277,8 +298,8 @@ export function createAwsResources(
     loadBalancers: [
       {
         targetGroupArn: primary.arn,
-        containerName: CONTAINER_NAME,
-        containerPort: container.port,
+        containerName: spec.container.name,
+        containerPort: spec.container.port,
         advancedConfiguration:
           alternate && infrastructureRole
             ? { alternateTargetGroupArn: alternate.arn, productionListenerRule: productionRule.arn, testListenerRule: testRule?.arn, roleArn: infrastructureRole.arn }
@@ -286,7 +307,7 @@ export function createAwsResources(
       },
     ],
     networkConfiguration: { subnets: network.privateSubnetIds, securityGroups: [serviceSecurityGroup.id], assignPublicIp: false },
-    healthCheckGracePeriodSeconds: 60,
+    healthCheckGracePeriodSeconds: spec.healthCheckGracePeriod.toSeconds(),
     propagateTags: 'SERVICE',
     // `pulumi up` returns when the rollout (bake times included) has finished or rolled back, like `cdk deploy`.
     waitForSteadyState: true,
@@ -493,4 +514,52 @@ function createSecrets(
     }, { ...opts, dependsOn: [version] });
     return { envVar: s.envVar, arn: secret.arn };
   });
+}
+
+/**
+ * The load balancer's access-log bucket, as ProgressiveFargateService creates it: S3-managed
+ * encryption, no public access, TLS only, objects expire; the region's load balancer log delivery
+ * may write below the prefix.
+ */
+function createAccessLogBucket(
+  name: string,
+  spec: ContainerTaskSpec,
+  account: pulumi.Input<string>,
+  keep: pulumi.CustomResourceOptions,
+  emptyOnDelete: boolean,
+  tags: Record<string, string>,
+): { bucket: pulumi.Output<string>; policy: aws.s3.BucketPolicy } {
+  const opts: pulumi.CustomResourceOptions = { parent: keep.parent };
+  // The load balancer keeps writing logs: a bucket that goes with the stack must be emptied first.
+  const bucket = new aws.s3.Bucket(name, { forceDestroy: emptyOnDelete, tags }, keep);
+  new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+    bucket: bucket.id,
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+  }, opts);
+  new aws.s3.BucketPublicAccessBlock(name, {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  }, opts);
+  new aws.s3.BucketLifecycleConfiguration(name, {
+    bucket: bucket.id,
+    rules: [{ id: 'expire', status: 'Enabled', filter: {}, expiration: { days: spec.loadBalancer.accessLogs.expiration.toSeconds() / 86400 } }],
+  }, opts);
+  const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: keep.parent }).arn;
+  const objects = pulumi.interpolate`${bucket.arn}/${spec.loadBalancer.accessLogs.prefix}/AWSLogs/${account}/*`;
+  const policy = new aws.s3.BucketPolicy(name, {
+    bucket: bucket.id,
+    policy: pulumi.jsonStringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        { Effect: 'Allow', Principal: { AWS: elbAccount }, Action: 's3:PutObject', Resource: objects },
+        { Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:PutObject', Resource: objects, Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } } },
+        { Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: bucket.arn },
+      ],
+    }),
+  }, opts);
+  return { bucket: bucket.bucket, policy };
 }
