@@ -21,7 +21,7 @@ import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { timeBound, timeToDetect } from '../../lib/plan/timing';
 import { runbookUrl } from '../../lib/runbook/anchors';
 import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
-import { RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
+import { CommandKind, RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { AlarmSet } from './alarm-set';
 import { AlertTopics } from './alert-topics';
 import { AppConfigFeatureFlags } from './app-config-feature-flags';
@@ -453,7 +453,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       },
       automaticRollback: autoRollback,
       preDeploy: [
-        { description: 'Review the change set before deploying', command: `npx cdk diff ${stack}`, expected: 'Only the changes this release intends' },
+        { description: 'Review the change set before deploying', command: `npx cdk diff ${stack}`, kind: CommandKind.PREVIEW, expected: 'Only the changes this release intends' },
         ...env.secrets
           .filter((s) => !s.generated)
           .map((s) => ({
@@ -463,7 +463,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
           })),
       ],
       deploy: [
-        { description: 'Deploy (the rollout runs inside this command)', command: `npx cdk deploy ${stack} --require-approval never`, expected: `${stack} UPDATE_COMPLETE` },
+        { description: 'Deploy (the rollout runs inside this command)', command: `npx cdk deploy ${stack} --require-approval never`, kind: CommandKind.DEPLOY, expected: `${stack} UPDATE_COMPLETE` },
       ],
       smoke: this.smokeCommands(),
       notes:
@@ -485,7 +485,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
           when: 'The previous revision is no longer deployable, or infrastructure changed with the release.',
           commands: [
             { description: 'Revert the release commit', command: 'git revert --no-edit "$RELEASE_COMMIT"' },
-            { description: 'Deploy the reverted code through the same rollout', command: `npx cdk deploy ${stack} --require-approval never` },
+            { description: 'Deploy the reverted code through the same rollout', command: `npx cdk deploy ${stack} --require-approval never`, kind: CommandKind.DEPLOY },
           ],
           verify: [
             {

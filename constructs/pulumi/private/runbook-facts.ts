@@ -2,7 +2,8 @@ import { Duration } from '../../../lib/model/duration';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import type { CompiledSchedule } from '../../../lib/plan/schedule';
 import { timeBound } from '../../../lib/plan/timing';
-import { RunbookTarget, type NamedResource, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../../lib/runbook/facts';
+import { describeChecks, smokeTestsFileName } from '../../../lib/smoke/file';
+import { CommandKind, RunbookTarget, type NamedResource, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../../lib/runbook/facts';
 import type { ReferenceStack } from './reference-stack';
 
 /** Pulumi resource types of the CloudFormation types the AWS runbook names. */
@@ -27,8 +28,9 @@ const preview = (stack: string): RunbookCommand => ({
   description: 'Review what the release changes',
   command: `pulumi preview --stack ${stack} --diff`,
   expected: 'Only the changes this release intends',
+  kind: CommandKind.PREVIEW,
 });
-const up = (stack: string, what: string): RunbookCommand => ({ description: what, command: `pulumi up --stack ${stack} --yes` });
+const up = (stack: string, what: string): RunbookCommand => ({ description: what, command: `pulumi up --stack ${stack} --yes`, kind: CommandKind.DEPLOY });
 
 /** Level 3 on Pulumi: the program of the previous commit, through the same rollout. */
 function level3(stack: string, bound: RollbackLevelFact['bound']): RollbackLevelFact {
@@ -51,11 +53,20 @@ function level3(stack: string, bound: RollbackLevelFact['bound']): RollbackLevel
   };
 }
 
+/** Commands other than those the target's own tool runs (`cdk diff`, `cdk deploy`, `kubectl apply`). */
+function withoutToolCommands(commands: readonly RunbookCommand[] | undefined): RunbookCommand[] {
+  return (commands ?? []).filter((c) => c.kind !== CommandKind.PREVIEW && c.kind !== CommandKind.DEPLOY);
+}
+
+/** Pulumi owns the stack update: `pulumi up` replaces the CloudFormation update of level 3. */
+const PULUMI_UP = Duration.minutes(3);
+
 /**
  * The AWS runbook facts of the same definition, from the `DeploymentStack` constructs (built in
- * memory, never synthesized), with Pulumi commands where they replace `cdk`: preview, `pulumi up`,
- * stack outputs, and `pulumi up` of the previous commit for level 3. Alarm, ECS and secret
- * commands stay: the physical names are the same on both targets.
+ * memory, never synthesized). Commands the CloudFormation tool runs (tagged `PREVIEW` or `DEPLOY`)
+ * give way to Pulumi's own: preview, `pulumi up`, the stack outputs, and `pulumi up` of the
+ * previous commit for level 3. Alarm, ECS, Lambda and secret commands stay: the physical names
+ * are the same on both targets.
  */
 export function awsRunbookFacts(
   definition: ServiceDefinition,
@@ -66,33 +77,24 @@ export function awsRunbookFacts(
   const missing = reference.missing.map((p) => `\`${p}\``);
   const s = scope.stack;
   return facts.map((f) => {
-    const rollback = f.rollback?.map((l) =>
-      l.level === 3
-        ? level3(s, l.bound && { ...l.bound, parts: l.bound.parts.map((p) => (p.what.startsWith('CloudFormation') ? { ...p, what: '`pulumi up` (allowance)' } : p)) })
-        : l,
-    );
     const resources = f.resources?.map((r): NamedResource => ({ type: PULUMI_TYPES[r.type] ?? r.type, name: r.type === 'AWS::CloudFormation::Stack' ? s : r.name }));
     if (!f.context) {
-      return { ...f, rollback, resources };
+      return { ...f, preDeploy: withoutToolCommands(f.preDeploy), deploy: withoutToolCommands(f.deploy), resources };
     }
-    const health = definition.workload.container?.healthCheckPath ?? '/';
+    // Level 3 is a `pulumi up` followed by the same redeploy as level 2 (start tasks, bake, shift).
+    const level2 = f.rollback?.find((l) => l.level === 2)?.bound;
+    const code = definition.rollbackBudgets.code;
+    const bound = level2 && timeBound([{ what: '`pulumi up` (allowance)', duration: PULUMI_UP }, ...level2.parts], code);
+    const rollback = f.rollback?.map((l) => (l.level === 3 ? level3(s, bound ?? l.bound) : l));
     return {
       ...f,
       context: { ...f.context, target: RunbookTarget.PULUMI, scope: s },
-      preDeploy: [preview(s), ...(f.preDeploy ?? []).filter((c) => !c.command.startsWith('npx cdk'))],
-      deploy: [{ ...up(s, 'Deploy (the rollout runs inside this command: the ECS service waits for steady state)'), expected: 'Update succeeded; no resource failed' }],
-      smoke: [
-        {
-          description: 'Read the service URL from the stack outputs',
-          command: `URL=$(pulumi stack output ${scope.serviceUrlOutput} --stack ${s})`,
-          expected: 'URL holds the load balancer address',
-        },
-        {
-          description: 'Call the health check through the load balancer',
-          command: `curl --fail --silent --show-error --max-time 5 "$URL${health}"`,
-          expected: 'HTTP 200 within 5 seconds',
-        },
+      preDeploy: [preview(s), ...withoutToolCommands(f.preDeploy)],
+      deploy: [
+        { ...up(s, 'Deploy (the rollout runs inside this command: the ECS service waits for steady state)'), expected: 'Update succeeded; no resource failed' },
+        ...withoutToolCommands(f.deploy),
       ],
+      smoke: smokeCommands(definition, s, scope.serviceUrlOutput),
       rollback,
       resources,
       notes: [
@@ -104,6 +106,38 @@ export function awsRunbookFacts(
       ],
     };
   });
+}
+
+/** The service URL from the Pulumi stack outputs, then the smoke tests (or the health check) through it. */
+function smokeCommands(definition: ServiceDefinition, stack: string, output: string): RunbookCommand[] {
+  const url: RunbookCommand = {
+    description: 'Read the service URL from the stack outputs',
+    command: `URL=$(pulumi stack output ${output} --stack ${stack})`,
+    expected: 'URL holds the load balancer address',
+    kind: CommandKind.INSPECT,
+  };
+  const tests = definition.smokeTests;
+  if (tests) {
+    return [
+      url,
+      {
+        description: `Run the smoke tests through the load balancer: ${describeChecks(tests)}`,
+        command: `npx glidepath smoke-test --url "$URL" --config ${smokeTestsFileName(definition.service)}`,
+        expected: `every check PASS and exit code 0 (${tests.attempts} attempts per check, ${tests.timeout} per request)`,
+        kind: CommandKind.INSPECT,
+      },
+    ];
+  }
+  const health = definition.workload.container?.healthCheckPath ?? '/';
+  return [
+    url,
+    {
+      description: 'Call the health check through the load balancer',
+      command: `curl --fail --silent --show-error --max-time 5 "$URL${health}"`,
+      expected: 'HTTP 200 within 5 seconds',
+      kind: CommandKind.INSPECT,
+    },
+  ];
 }
 
 /**
@@ -135,7 +169,7 @@ export function kubernetesRunbookFacts(
     return {
       ...f,
       context: { ...f.context, target: RunbookTarget.PULUMI, scope: s },
-      preDeploy: [...(f.preDeploy ?? []).filter((c) => !c.command.startsWith('kubectl diff')), preview(s)],
+      preDeploy: [...withoutToolCommands(f.preDeploy).filter((c) => !isUntaggedKubectlDiff(c)), preview(s)],
       deploy: [
         {
           ...up(s, `Apply the objects of namespace ${scope.namespace}; the rollout then runs in the cluster (follow it below)`),
@@ -151,4 +185,12 @@ export function kubernetesRunbookFacts(
     };
   });
   return [...facts, { rollback: [level3(s, bound)] }];
+}
+
+/**
+ * DeploymentChart (constructs/k8s) does not tag its `kubectl diff` with `CommandKind.PREVIEW` yet;
+ * until it does, recognise that one command. Remove when the chart tags it.
+ */
+function isUntaggedKubectlDiff(c: RunbookCommand): boolean {
+  return c.kind === undefined && /^kubectl diff /.test(c.command);
 }
