@@ -6,3 +6,4 @@ export * from './timing';
 export * from './names';
 export * from './promotion';
 export * from './container-task-spec';
+export * from './function-release-spec';

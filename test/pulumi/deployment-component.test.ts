@@ -1,7 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { DeploymentComponent, DeploymentPlatform, DEPLOYMENT_COMPONENT_TYPE } from '../../constructs/pulumi';
-import { definition as paymentsApi } from '../../examples/payments-api/definition';
 import { environmentOf, validateDefinition } from '../../lib/model';
 import { ResourceNames } from '../../lib/plan/names';
 import { checkRegion } from '../../constructs/pulumi/private/aws-resources';
@@ -156,12 +155,6 @@ describe('DeploymentComponent errors', () => {
   test('fails when a container workload on AWS has no network', () => {
     expect(() => new DeploymentComponent('no-network', { definition, environment: 'prod', platform: DeploymentPlatform.AWS })).toThrow(
       "DeploymentComponent 'network' is required for container workloads on AWS: pass the VPC and subnets 'checkout-prod' runs in",
-    );
-  });
-
-  test('fails when a function workload targets AWS', () => {
-    expect(() => new DeploymentComponent('fn', { definition: paymentsApi, environment: 'prod', platform: DeploymentPlatform.AWS, network })).toThrow(
-      /function workload; the Pulumi AWS target deploys container workloads only/,
     );
   });
 

@@ -13,6 +13,10 @@ export interface Registered {
 /** The checkout example, the definition every Pulumi test deploys. */
 export const checkout = () => loadDefinitionFile(path.join(__dirname, '..', '..', 'examples', 'checkout', 'definition.yaml'));
 
+/** The payments API example (a function shifted by CodeDeploy). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const payments = () => (require('../../examples/payments-api/definition') as typeof import('../../examples/payments-api/definition')).definition;
+
 /** A network of placeholder IDs: under mocks nothing is looked up. */
 export const network = { vpcId: 'vpc-0123', publicSubnetIds: ['subnet-pub-a', 'subnet-pub-b'], privateSubnetIds: ['subnet-priv-a', 'subnet-priv-b'] };
 
@@ -20,7 +24,7 @@ export const network = { vpcId: 'vpc-0123', publicSubnetIds: ['subnet-pub-a', 's
  * Installs Pulumi mocks (no CLI, no cloud) and returns what gets registered. Mocks are global to
  * the module registry, and jest gives every test file its own, so call this once per file.
  */
-export function installMocks(stack = 'prod', project = 'glidepath-test'): Registered[] {
+export function installMocks(stack = 'prod', project = 'glidepath-test', region = 'eu-west-1'): Registered[] {
   const registered: Registered[] = [];
   pulumi.runtime.setMocks(
     {
@@ -32,12 +36,16 @@ export function installMocks(stack = 'prod', project = 'glidepath-test'): Regist
           state.arnSuffix = `app/${inputs.name}/0123456789abcdef`;
         }
         if (type === 'aws:s3/bucket:Bucket') state.bucket = `${name}-0123abcd`;
+        if (type === 'aws:lambda/function:Function') {
+          state.version = '7';
+          state.qualifiedArn = `${state.arn}:7`;
+        }
         return { id: `${name}-id`, state };
       },
       call: ({ token, inputs }) => {
         switch (token) {
           case 'aws:index/getRegion:getRegion':
-            return { name: 'eu-west-1', region: 'eu-west-1' };
+            return { name: region, region };
           case 'aws:index/getCallerIdentity:getCallerIdentity':
             return { accountId: '123456789012' };
           case 'aws:elb/getServiceAccount:getServiceAccount':

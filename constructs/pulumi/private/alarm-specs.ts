@@ -22,6 +22,7 @@ export interface PlainMetric {
   readonly namespace: string;
   readonly metricName: string;
   readonly dimensions: Record<string, pulumi.Input<string>>;
+  /** `Average`, `Sum`, … or a percentile such as `p99` (CloudWatch's extended statistic). */
   readonly statistic: string;
 }
 
@@ -117,5 +118,50 @@ export function containerAlarmSpecs(policy: AlarmPolicy, signals: ContainerSigna
     spec('warning-latency-p95', AlarmSeverity.WARNING, 'p95 latency', warning.p95LatencyMs, 'ms', evaluation, source, { queries: latency('p95', evaluation) }),
     spec('warning-cpu', AlarmSeverity.WARNING, 'CPU utilization', warning.cpuPercent, '%', evaluation, saturation, { metric: ecsMetric('CPUUtilization') }),
     spec('warning-memory', AlarmSeverity.WARNING, 'memory utilization', warning.memoryPercent, '%', evaluation, saturation, { metric: ecsMetric('MemoryUtilization') }),
+  ];
+}
+
+/** Where a function's metrics come from: the alias that serves traffic. */
+export interface FunctionSignals {
+  readonly functionName: string;
+  readonly aliasName: string;
+}
+
+/**
+ * The alarms of a function from an alarm policy, measured on its alias like `AlarmSet` over
+ * `CanaryFunction.signals`: error rate (metric math), p99 and p95 duration. Functions have no
+ * CPU or memory saturation alarms.
+ */
+export function functionAlarmSpecs(policy: AlarmPolicy, signals: FunctionSignals): AlarmSpec[] {
+  const dimensions = { FunctionName: signals.functionName, Resource: `${signals.functionName}:${signals.aliasName}` };
+  const lambdaMetric = (id: string, metricName: string): MetricQuery => ({
+    id,
+    returnData: false,
+    metric: { namespace: 'AWS/Lambda', metricName, dimensions, period: 60, stat: 'Sum' },
+  });
+  const errorRate: MetricQuery[] = [
+    { id: 'expr_1', expression: 'IF(invocations > 0, 100 * errors / invocations, 0)', label: 'Error rate (%)', returnData: true },
+    lambdaMetric('errors', 'Errors'),
+    lambdaMetric('invocations', 'Invocations'),
+  ];
+  const duration = (statistic: string): PlainMetric => ({ namespace: 'AWS/Lambda', metricName: 'Duration', dimensions, statistic });
+  const source = `Lambda alias ${signals.functionName}:${signals.aliasName}`;
+  const describe = (severity: AlarmSeverity, what: string, threshold: number, unit: string, e: Evaluation) =>
+    `${severity.toUpperCase()}: ${what} ≥ ${threshold}${unit === '%' ? '%' : ` ${unit}`} for ${e.datapointsToAlarm} of ${e.evaluationPeriods} periods of ${e.period} (${source})`;
+  const spec = (kind: string, severity: AlarmSeverity, what: string, threshold: number, unit: string, evaluation: Evaluation, metric: { queries?: MetricQuery[]; metric?: PlainMetric }): AlarmSpec => ({
+    kind,
+    severity,
+    threshold,
+    evaluation,
+    description: describe(severity, what, threshold, unit, evaluation),
+    ...metric,
+  });
+  const { rollbackTrigger: trigger, critical, warning, evaluation } = policy;
+  return [
+    spec('rollback-error-rate', AlarmSeverity.ROLLBACK, `error rate (${trigger.errorRateMultiplier}× the ${trigger.baselineErrorRatePercent}% baseline)`, trigger.errorRatePercent, '%', trigger.evaluation, { queries: errorRate }),
+    spec('critical-error-rate', AlarmSeverity.CRITICAL, 'error rate', critical.errorRatePercent, '%', evaluation, { queries: errorRate }),
+    spec('critical-latency-p99', AlarmSeverity.CRITICAL, 'p99 latency', critical.p99LatencyMs, 'ms', evaluation, { metric: duration('p99') }),
+    spec('warning-error-rate', AlarmSeverity.WARNING, 'error rate', warning.errorRatePercent, '%', evaluation, { queries: errorRate }),
+    spec('warning-latency-p95', AlarmSeverity.WARNING, 'p95 latency', warning.p95LatencyMs, 'ms', evaluation, { metric: duration('p95') }),
   ];
 }

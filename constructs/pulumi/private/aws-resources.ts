@@ -24,6 +24,8 @@ export interface AwsResources {
   readonly alarmNames: string[];
   readonly alarmArns: pulumi.Output<string[]>;
   readonly topicArns: { readonly critical: pulumi.Output<string>; readonly warning: pulumi.Output<string> };
+  /** Name of the CloudWatch dashboard. */
+  readonly dashboardName: pulumi.Output<string>;
 }
 
 
@@ -63,37 +65,7 @@ export function createAwsResources(
   });
   const lbSpec = spec.loadBalancer;
 
-  // Alert topics, encrypted with a key CloudWatch may use to publish.
-  const topicKey = new aws.kms.Key(id('alert-topics-key'), {
-    description: `Encrypts the alert topics of ${names.base}`,
-    enableKeyRotation: true,
-    policy: pulumi.jsonStringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
-        { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
-      ],
-    }),
-    tags,
-  }, keep);
-  const topic = (severity: 'critical' | 'warning') => {
-    const t = new aws.sns.Topic(names.topic(severity), {
-      name: names.topic(severity),
-      displayName: `${names.base} ${severity} alerts`,
-      kmsMasterKeyId: topicKey.arn,
-      tags,
-    }, opts);
-    new aws.sns.TopicPolicy(`${names.topic(severity)}-ssl`, {
-      arn: t.arn,
-      policy: pulumi.jsonStringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: t.arn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
-      }),
-    }, opts);
-    return t;
-  };
-  const critical = topic('critical');
-  const warning = topic('warning');
+  const { critical, warning } = createAlertTopics(names, account, tags, opts, keep);
 
   // Secrets: generated ones are created here and rotated; existing ones are looked up by name.
   const secretArns = createSecrets(parent, env, names, opts, keep, tags, logRetentionDays);
@@ -365,7 +337,7 @@ export function createAwsResources(
     allNames.push(name);
   }
 
-  new aws.cloudwatch.Dashboard(id('dashboard'), {
+  const dashboard = new aws.cloudwatch.Dashboard(id('dashboard'), {
     dashboardName: names.base,
     dashboardBody: pulumi.jsonStringify({
       widgets: [
@@ -393,6 +365,7 @@ export function createAwsResources(
     alarmNames: allNames,
     alarmArns: pulumi.all(allAlarms.map((a) => a.arn)),
     topicArns: { critical: critical.arn, warning: warning.arn },
+    dashboardName: dashboard.dashboardName,
   };
 }
 
@@ -409,7 +382,7 @@ export function checkRegion(providerRegion: string, env: EnvironmentDefinition, 
   return providerRegion;
 }
 
-function metricAlarm(
+export function metricAlarm(
   spec: AlarmSpec,
   names: ResourceNames,
   topic: aws.sns.Topic,
@@ -431,7 +404,14 @@ function metricAlarm(
     treatMissingData: 'notBreaching',
     metricQueries: spec.queries?.map((q) => ({ ...q, metric: q.metric && { ...q.metric, dimensions: q.metric.dimensions } })),
     ...(spec.metric
-      ? { namespace: spec.metric.namespace, metricName: spec.metric.metricName, dimensions: spec.metric.dimensions, statistic: spec.metric.statistic, period: period.toSeconds() }
+      ? {
+          namespace: spec.metric.namespace,
+          metricName: spec.metric.metricName,
+          dimensions: spec.metric.dimensions,
+          // Percentiles are CloudWatch's extended statistics.
+          ...(/^p\d/.test(spec.metric.statistic) ? { extendedStatistic: spec.metric.statistic } : { statistic: spec.metric.statistic }),
+          period: period.toSeconds(),
+        }
       : {}),
     alarmActions: [topic.arn],
     okActions: spec.severity === AlarmSeverity.ROLLBACK ? [] : [topic.arn],
@@ -562,4 +542,43 @@ function createAccessLogBucket(
     }),
   }, opts);
   return { bucket: bucket.bucket, policy };
+}
+
+/** The `critical` and `warning` alert topics, encrypted with a key CloudWatch may use to publish. */
+export function createAlertTopics(
+  names: ResourceNames,
+  account: pulumi.Input<string>,
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+  keep: pulumi.CustomResourceOptions,
+): { critical: aws.sns.Topic; warning: aws.sns.Topic } {
+  const topicKey = new aws.kms.Key(`${names.base}-alert-topics-key`, {
+    description: `Encrypts the alert topics of ${names.base}`,
+    enableKeyRotation: true,
+    policy: pulumi.jsonStringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+        { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
+      ],
+    }),
+    tags,
+  }, keep);
+  const topic = (severity: 'critical' | 'warning') => {
+    const t = new aws.sns.Topic(names.topic(severity), {
+      name: names.topic(severity),
+      displayName: `${names.base} ${severity} alerts`,
+      kmsMasterKeyId: topicKey.arn,
+      tags,
+    }, opts);
+    new aws.sns.TopicPolicy(`${names.topic(severity)}-ssl`, {
+      arn: t.arn,
+      policy: pulumi.jsonStringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: t.arn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+      }),
+    }, opts);
+    return t;
+  };
+  return { critical: topic('critical'), warning: topic('warning') };
 }

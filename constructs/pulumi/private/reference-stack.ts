@@ -4,14 +4,18 @@ import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import { isRunbookContributor, type IRunbookContributor } from '../../../lib/runbook/facts';
 import { AlarmSet } from '../../aws/alarm-set';
 import { AlertTopics } from '../../aws/alert-topics';
+import { CanaryFunction } from '../../aws/canary-function';
 import { DeadMansSwitch } from '../../aws/dead-mans-switch';
 import { DeploymentStack } from '../../aws/deployment-stack';
 import { ManagedSecret } from '../../aws/managed-secret';
 import { ProgressiveFargateService } from '../../aws/progressive-fargate-service';
 import { ServiceDashboard } from '../../aws/service-dashboard';
+import { SmokeTestHook } from '../../aws/smoke-test-hook';
 
-/** The AWS constructs whose resources the Pulumi target creates. */
+/** The AWS constructs whose resources the Pulumi target creates, for every workload. */
 const MIRRORED = [DeploymentStack, AlertTopics, AlarmSet, DeadMansSwitch, ManagedSecret, ProgressiveFargateService, ServiceDashboard];
+/** And for function workloads: the CodeDeploy-shifted function and its pre-traffic smoke-test hook. */
+const MIRRORED_FUNCTION = [CanaryFunction, SmokeTestHook];
 
 type Contributor = IConstruct & IRunbookContributor;
 
@@ -30,7 +34,8 @@ export class ReferenceStack {
   constructor(definition: ServiceDefinition, environment: string) {
     this.stack = new DeploymentStack(new App(), `${definition.service}-${environment}`, { definition, environment });
     const contributors = this.stack.node.findAll().filter((c): c is Contributor => isRunbookContributor(c));
-    const isMirrored = (c: IConstruct) => MIRRORED.some((type) => c instanceof type);
+    const types = definition.workload.function ? [...MIRRORED, ...MIRRORED_FUNCTION] : MIRRORED;
+    const isMirrored = (c: IConstruct) => types.some((type) => c instanceof type);
     this.mirrored = contributors.filter(isMirrored);
     this.missing = contributors.filter((c) => !isMirrored(c)).map((c) => c.node.path.split('/').slice(1).join('/'));
   }

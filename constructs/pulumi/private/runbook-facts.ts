@@ -86,20 +86,32 @@ export function awsRunbookFacts(
     const code = definition.rollbackBudgets.code;
     const bound = level2 && timeBound([{ what: '`pulumi up` (allowance)', duration: PULUMI_UP }, ...level2.parts], code);
     const rollback = f.rollback?.map((l) => (l.level === 3 ? level3(s, bound ?? l.bound) : l));
+    const isFunction = definition.workload.function !== undefined;
     return {
       ...f,
       context: { ...f.context, target: RunbookTarget.PULUMI, scope: s },
       preDeploy: [preview(s), ...withoutToolCommands(f.preDeploy)],
       deploy: [
-        { ...up(s, 'Deploy (the rollout runs inside this command: the ECS service waits for steady state)'), expected: 'Update succeeded; no resource failed' },
+        {
+          ...up(
+            s,
+            isFunction
+              ? 'Deploy (the rollout runs inside this command: CodeDeploy shifts the alias and `pulumi up` waits for the deployment)'
+              : 'Deploy (the rollout runs inside this command: the ECS service waits for steady state)',
+          ),
+          expected: 'Update succeeded; no resource failed',
+        },
         ...withoutToolCommands(f.deploy),
       ],
-      smoke: smokeCommands(definition, s, scope.serviceUrlOutput),
+      smoke: smokeCommands(definition, reference.stack.names.base, s, scope.serviceUrlOutput),
       rollback,
       resources,
       notes: [
         ...(f.notes ?? []),
-        'Level 2 commands change the ECS service outside Pulumi; revert the release commit before the next `pulumi up`, or it deploys the bad revision again.',
+        isFunction
+          ? 'Level 2 moves the alias outside Pulumi, which leaves the alias to CodeDeploy after creating it; revert the release commit before the next `pulumi up`, or it ships the bad version again.'
+          : 'Level 2 commands change the ECS service outside Pulumi; revert the release commit before the next `pulumi up`, or it deploys the bad revision again.',
+        'A `pulumi up` that hangs or was interrupted leaves the stack locked: `pulumi cancel --stack ' + s + ' --yes`, then check `pulumi stack history --stack ' + s + '`.',
         ...(missing.length > 0
           ? [`The Pulumi target does not deploy these parts of the CloudFormation target yet, so this runbook leaves them out: ${missing.join(', ')}.`]
           : []),
@@ -109,7 +121,18 @@ export function awsRunbookFacts(
 }
 
 /** The service URL from the Pulumi stack outputs, then the smoke tests (or the health check) through it. */
-function smokeCommands(definition: ServiceDefinition, stack: string, output: string): RunbookCommand[] {
+function smokeCommands(definition: ServiceDefinition, base: string, stack: string, output: string): RunbookCommand[] {
+  if (definition.workload.function) {
+    // The pre-traffic hook ran the smoke tests against the new version; call the live alias once more.
+    return [
+      {
+        description: 'Invoke the live alias once',
+        command: `aws lambda invoke --function-name ${base} --qualifier live --payload '{}' --cli-binary-format raw-in-base64-out /dev/stdout`,
+        expected: '"StatusCode": 200 and no "FunctionError"',
+        kind: CommandKind.INSPECT,
+      },
+    ];
+  }
   const url: RunbookCommand = {
     description: 'Read the service URL from the stack outputs',
     command: `URL=$(pulumi stack output ${output} --stack ${stack})`,
