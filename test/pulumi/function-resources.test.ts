@@ -1,6 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { DeploymentComponent, DeploymentPlatform } from '../../constructs/pulumi';
 import { ALIAS_DEPLOYER_SOURCE } from '../../constructs/pulumi/private/alias-deployer-code';
+import { renderRunbook } from '../../lib/runbook/render';
 import { installMocks, payments, settle, valueOf } from './helpers';
 
 /* A function workload through Pulumi: no network needed, CodeDeploy shifts the alias during `pulumi up`. */
@@ -141,5 +146,45 @@ describe('the alias deployer (run against a fake AWS SDK)', () => {
   test('leaves a shift still running near Lambda\'s time limit to CodeDeploy and says so', async () => {
     const { result } = await run('7', [], 60000);
     expect(result).toEqual({ value: { status: 'InProgress', deploymentId: 'd-TEST', version: '8' } });
+  });
+});
+
+describe('the Pulumi runbook of a function', () => {
+  test('pulumi commands where Pulumi owns the change, CodeDeploy and Lambda commands where they do; every command parses', () => {
+    const facts = component.runbookFacts();
+    const commands = facts.flatMap((f) => [
+      ...(f.preDeploy ?? []),
+      ...(f.deploy ?? []),
+      ...(f.smoke ?? []),
+      ...(f.rollback ?? []).flatMap((l) => [...l.commands, ...l.verify]),
+      ...(f.alarms ?? []).flatMap((a) => a.diagnosis),
+    ]);
+    const text = commands.map((c) => c.command);
+    expect(text).toContain('pulumi preview --stack prod --diff');
+    expect(text).toContain('pulumi up --stack prod --yes');
+    expect(text.some((c) => c.startsWith('aws deploy stop-deployment'))).toBe(true);
+    expect(text.some((c) => c.startsWith('aws lambda update-alias --function-name payments-api-prod --name live'))).toBe(true);
+    expect(text.filter((c) => /npx cdk|aws cloudformation/.test(c))).toEqual([]);
+    const result = spawnSync('bash', ['-n'], { input: text.join('\n'), encoding: 'utf8' });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    const level3 = facts.flatMap((f) => f.rollback ?? []).filter((l) => l.level === 3);
+    expect(level3).toHaveLength(1);
+    expect(level3[0].bound!.parts[0].what).toBe('`pulumi up` (allowance)');
+    const notes = facts.flatMap((f) => f.notes ?? []).join('\n');
+    expect(notes).toContain('pulumi cancel --stack prod --yes');
+    expect(notes).toContain('FeatureFlags');
+  });
+
+  test('the runbook passes markdownlint with the committed configuration', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-pulumi-fn-mdlint-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'payments-api-prod.pulumi.md'), renderRunbook(component.runbookFacts()));
+      fs.copyFileSync(path.join(__dirname, '..', '..', '.markdownlint-cli2.jsonc'), path.join(dir, '.markdownlint-cli2.jsonc'));
+      const cli = path.resolve(__dirname, '..', '..', 'node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs');
+      const result = spawnSync(process.execPath, [cli, '*.md'], { cwd: dir, encoding: 'utf8' });
+      expect({ status: result.status, output: result.stderr }).toEqual({ status: 0, output: '' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
