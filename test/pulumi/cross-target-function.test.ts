@@ -1,6 +1,6 @@
 import { synthesizeAws } from '../../constructs/aws/synthesize';
 import { DeploymentComponent, DeploymentPlatform } from '../../constructs/pulumi';
-import { installMocks, payments, settle, type Registered } from './helpers';
+import { flagsOf, installMocks, payments, settle, type Registered } from './helpers';
 
 /*
  * A function workload on both AWS targets: the Lambda function, its alias, the CodeDeploy
@@ -41,9 +41,10 @@ describe.each(definition.environments.map((e) => [e.name]))('examples/payments-a
     const o = x as Json;
     if (Array.isArray(o)) return o.map(resolve);
     if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(resolve).join(o['Fn::Join'][0]);
-    if (o.Ref && resources[o.Ref]) {
-      const p = resources[o.Ref].Properties ?? {};
-      return p.DeploymentGroupName ?? p.FunctionName ?? p.AlarmName ?? p.TopicName ?? p.ApplicationName ?? p.DeploymentConfigName ?? o.Ref;
+    const target = o.Ref ?? o['Fn::GetAtt']?.[0];
+    if (target && resources[target]) {
+      const p = resources[target].Properties ?? {};
+      return p.DeploymentGroupName ?? p.FunctionName ?? p.AlarmName ?? p.TopicName ?? p.ApplicationName ?? p.DeploymentConfigName ?? target;
     }
     if (o.Ref === 'AWS::AccountId') return '123456789012';
     return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, resolve(v)]));
@@ -52,8 +53,9 @@ describe.each(definition.environments.map((e) => [e.name]))('examples/payments-a
   const pulumiOf = (type: string) => pulumiAws.filter((r) => r.type === type).map((r) => r.inputs);
   const topic = (arn: string) => /(payments-api-\w+-(critical|warning))$/.exec(arn)![1];
 
-  test('the component deploys every part but the feature flags, and says so', () => {
-    expect(component.missingParts).toEqual(definition.featureFlags.length > 0 ? ['FeatureFlags'] : []);
+  test('the component deploys every part DeploymentStack deploys: no missing parts, no warning about them', () => {
+    expect(component.missingParts).toEqual([]);
+    expect(component.warnings.join('\n')).not.toMatch(/not deployed by the Pulumi target/);
     expect(component.schedule.backend).toBe('lambda-codedeploy');
   });
 
@@ -181,6 +183,11 @@ describe.each(definition.environments.map((e) => [e.name]))('examples/payments-a
     });
   });
 
+  test('feature flags: AppConfig application, environment monitors, profile, content, strategies and deployment', () => {
+    expect(flagsOf(cfnOf, (a) => String(a))).toEqual(flagsOf(pulumiOf, (arn) => /(payments-api-[\w-]+)$/.exec(String(arn))![1]));
+    expect(cfnOf('AWS::AppConfig::Application')).toHaveLength(definition.featureFlags.length > 0 ? 1 : 0);
+  });
+
   test('the pre-traffic smoke-test hook: same checks, timeout and target version; CodeDeploy runs it before any traffic moves', () => {
     const hook = cfnOf('AWS::Lambda::Function').find((p) => p.FunctionName === `${base}-smoke-tests`)!;
     const phook = pulumiOf('aws:lambda/function:Function').find((x) => x.name === `${base}-smoke-tests`)!;
@@ -205,3 +212,4 @@ describe.each(definition.environments.map((e) => [e.name]))('examples/payments-a
     });
   });
 });
+

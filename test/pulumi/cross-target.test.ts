@@ -2,7 +2,7 @@ import { DeploymentComponent, DeploymentPlatform } from '../../constructs/pulumi
 import { synthesizeAws } from '../../constructs/aws/synthesize';
 import { synthesizeKubernetes } from '../../constructs/k8s/synthesize';
 import { manifestObjects } from '../../constructs/pulumi/private/kubernetes-resources';
-import { checkout, installMocks, network, settle, type Registered } from './helpers';
+import { checkout, flagsOf, installMocks, network, settle, type Registered } from './helpers';
 
 /*
  * One definition, three targets: the thresholds, weights, bake times and names a reviewer approves
@@ -324,6 +324,12 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
     };
     expect(fromPulumi).toEqual(fromCfn);
     expect(fromCfn.accessLogs).toEqual({ enabled: true, prefix: base });
+  });
+
+  test('feature flags: AppConfig application, environment monitors, profile, content, strategies and deployment', () => {
+    const alarmName = (x: Json) => (typeof x === 'string' ? /(checkout-[\w-]+)$/.exec(x)![1] : cfn[0].nameOf(x));
+    expect(flagsOf(pulumiOf, alarmName)).toEqual(flagsOf((t) => cfnOf(t).map((r) => r.Properties), alarmName));
+    expect(cfnOf('AWS::AppConfig::Application')).toHaveLength(definition.featureFlags.length > 0 ? 1 : 0);
   });
 
   test('physical names: cluster, task family, log group, topics, generated secrets and their rotation', () => {

@@ -172,7 +172,7 @@ describe('the Pulumi runbook of a function', () => {
     expect(level3[0].bound!.parts[0].what).toBe('`pulumi up` (allowance)');
     const notes = facts.flatMap((f) => f.notes ?? []).join('\n');
     expect(notes).toContain('pulumi cancel --stack prod --yes');
-    expect(notes).toContain('FeatureFlags');
+    expect(notes).not.toContain('does not deploy these parts');
   });
 
   test('the runbook passes markdownlint with the committed configuration', () => {
@@ -187,4 +187,17 @@ describe('the Pulumi runbook of a function', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('every resource the function runbook names exists among the registered resources', () => {
+  const nameInput: Record<string, string> = {
+    'aws:cloudwatch/dashboard:Dashboard': 'dashboardName',
+    'aws:codedeploy/deploymentGroup:DeploymentGroup': 'deploymentGroupName',
+    'aws:codedeploy/deploymentConfig:DeploymentConfig': 'deploymentConfigName',
+  };
+  const named = component.runbookFacts().flatMap((f) => f.resources ?? []).filter((r) => r.type.startsWith('aws:'));
+  expect(named.length).toBeGreaterThan(8);
+  for (const r of named) {
+    expect([r.type, registered.filter((x) => x.type === r.type).map((x) => x.inputs[nameInput[r.type] ?? 'name'])]).toEqual([r.type, expect.arrayContaining([r.name])]);
+  }
 });

@@ -2,6 +2,9 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { loadDefinitionFile } from '../../lib/model';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
 /** One resource registered with the mock engine. */
 export interface Registered {
   readonly type: string;
@@ -78,4 +81,37 @@ export async function settle(): Promise<void> {
 /** The value of an output (mocks resolve them all). */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** The AppConfig resources of either target in one shape (`alarm` turns a monitor's alarm into its name). */
+export function flagsOf(of: (type: string) => Json[], alarm: (x: Json) => string) {
+  const cfnStyle = of('AWS::AppConfig::Application').length > 0;
+  const pick = (cfnType: string, pulumiType: string) => (cfnStyle ? of(cfnType) : of(pulumiType));
+  const app = pick('AWS::AppConfig::Application', 'aws:appconfig/application:Application').map((p) => ({ name: p.Name ?? p.name, description: p.Description ?? p.description }));
+  const envs = pick('AWS::AppConfig::Environment', 'aws:appconfig/environment:Environment').map((p) => ({
+    name: p.Name ?? p.name,
+    description: p.Description ?? p.description,
+    monitors: (p.Monitors ?? p.monitors ?? []).map((m: Json) => alarm(m.AlarmArn ?? m.alarmArn)),
+  }));
+  const profiles = pick('AWS::AppConfig::ConfigurationProfile', 'aws:appconfig/configurationProfile:ConfigurationProfile').map((p) => ({
+    name: p.Name ?? p.name,
+    locationUri: p.LocationUri ?? p.locationUri,
+    type: p.Type ?? p.type,
+  }));
+  const versions = pick('AWS::AppConfig::HostedConfigurationVersion', 'aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion').map((p) => ({
+    // The provider marks content secret: the mock sees it wrapped.
+    content: JSON.parse(p.Content ?? (typeof p.content === 'string' ? p.content : p.content.value)),
+    contentType: p.ContentType ?? p.contentType,
+  }));
+  const strategies = pick('AWS::AppConfig::DeploymentStrategy', 'aws:appconfig/deploymentStrategy:DeploymentStrategy').map((p) => ({
+    name: p.Name ?? p.name,
+    description: p.Description ?? p.description,
+    duration: p.DeploymentDurationInMinutes ?? p.deploymentDurationInMinutes,
+    growthType: p.GrowthType ?? p.growthType,
+    growthFactor: p.GrowthFactor ?? p.growthFactor,
+    bake: p.FinalBakeTimeInMinutes ?? p.finalBakeTimeInMinutes,
+    replicateTo: p.ReplicateTo ?? p.replicateTo,
+  }));
+  const deployments = pick('AWS::AppConfig::Deployment', 'aws:appconfig/deployment:Deployment').map((p) => ({ description: p.Description ?? p.description }));
+  return { app, envs, profiles, versions, strategies, deployments };
 }

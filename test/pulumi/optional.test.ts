@@ -6,7 +6,7 @@ import * as path from 'node:path';
  * Pulumi target may import it.
  */
 const root = path.join(__dirname, '..', '..');
-const allowed = ['constructs/pulumi/', 'examples/pulumi-checkout/', 'test/pulumi/'];
+const allowed = ['constructs/pulumi/', 'examples/pulumi-checkout/', 'examples/pulumi-payments/', 'test/pulumi/'];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
@@ -22,5 +22,10 @@ test('only the Pulumi target imports @pulumi/* or constructs/pulumi', () => {
     .flatMap(sources)
     .filter((f) => !allowed.some((a) => f.startsWith(a)))
     .filter((f) => /from '@pulumi\/|require\('@pulumi\/|from '[./]*(constructs\/)?pulumi'/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+  expect(offenders).toEqual([]);
+});
+
+test('the Pulumi target imports nothing private of another target', () => {
+  const offenders = sources('constructs/pulumi').filter((f) => /from '[./]*(aws|k8s)\/private\//.test(fs.readFileSync(path.join(root, f), 'utf8')));
   expect(offenders).toEqual([]);
 });

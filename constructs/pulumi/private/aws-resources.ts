@@ -10,6 +10,7 @@ import { anchorOf } from '../../../lib/runbook/anchors';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
 import { ROTATION_HANDLER_SOURCE } from '../../../lib/handlers/rotation-handler';
 import { containerAlarmSpecs, type AlarmSpec } from './alarm-specs';
+import { agentContainer, createFeatureFlags, flagsEnvironment } from './feature-flags';
 
 /** The network a container service runs in (the component does not create a VPC). */
 export interface AwsNetworkInput {
@@ -205,6 +206,10 @@ export function createAwsResources(
     }, opts);
   }
   const taskRole = new aws.iam.Role(id('task'), { assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'), tags }, opts);
+  const hasFlags = def.featureFlags.length > 0;
+  const agentLogs = hasFlags
+    ? new aws.cloudwatch.LogGroup(id('appconfig-agent'), { name: `/ecs/${names.base}/appconfig-agent`, retentionInDays: logRetentionDays, tags }, keep)
+    : undefined;
   const taskDefinition = new aws.ecs.TaskDefinition(id('task'), {
     family: spec.family,
     requiresCompatibilities: ['FARGATE'],
@@ -222,11 +227,12 @@ export function createAwsResources(
         readonlyRootFilesystem: spec.container.readonlyRootFilesystem,
         user: spec.container.user,
         stopTimeout: spec.container.stopTimeout.toSeconds(),
-        environment: Object.entries(container.environment ?? {}).map(([name, value]) => ({ name, value })),
+        environment: Object.entries({ ...container.environment, ...flagsEnvironment(names, env.name, def.featureFlags) }).map(([name, value]) => ({ name, value })),
         // References only: ECS reads the values when a task starts.
         secrets: secretArns.map((s) => ({ name: s.envVar, valueFrom: s.arn })),
         logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': spec.container.logging.streamPrefix } },
       },
+      ...(agentLogs ? [agentContainer(agentLogs.name, region)] : []),
     ]),
     tags,
   }, opts);
@@ -237,6 +243,11 @@ export function createAwsResources(
     : [];
   const alarms = specs.map((spec) => metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts));
   const deploymentAlarmNames = specs.filter((s) => s.severity !== AlarmSeverity.WARNING).map((s) => names.alarm(s.kind));
+  if (hasFlags) {
+    // The alarms that roll a deployment back also roll a bad flag change back.
+    const monitors = alarms.filter((_, i) => specs[i].severity !== AlarmSeverity.WARNING);
+    createFeatureFlags(names, env.name, def.featureFlags, monitors, [taskRole.id], { region, account, tags, opts });
+  }
 
   const infrastructureRole = alternate
     ? new aws.iam.Role(id('ecs-infrastructure'), { assumeRolePolicy: assumedBy('ecs.amazonaws.com'), tags }, opts)

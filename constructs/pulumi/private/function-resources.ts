@@ -14,6 +14,7 @@ import { AlarmSeverity } from '../../../lib/runbook/facts';
 import { platformSmokeTests, worstCaseMs } from '../../../lib/smoke/inline';
 import { functionAlarmSpecs } from './alarm-specs';
 import { ALIAS_DEPLOYER_SOURCE } from './alias-deployer-code';
+import { createFeatureFlags, flagsEnvironment } from './feature-flags';
 import { checkRegion, createAlertTopics, metricAlarm, type AwsResources } from './aws-resources';
 
 /** A hook may run for at most this long (CodeDeploy waits up to an hour; Lambda stops at 15 minutes). */
@@ -34,7 +35,6 @@ export function createFunctionResources(
   names: ResourceNames,
   plan: LambdaRolloutPlan,
   runbookLink: (anchor: string) => string,
-  extraEnvironment: Record<string, string> = {},
 ): AwsResources & { readonly release: FunctionReleaseSpec; readonly functionArn: pulumi.Output<string>; readonly roleName: pulumi.Output<string> } {
   const fn = def.workload.function!;
   const opts: pulumi.CustomResourceOptions = { parent };
@@ -76,7 +76,7 @@ export function createFunctionResources(
     code: new pulumi.asset.FileArchive(path.resolve(def.baseDirectory, fn.code)),
     memorySize: fn.memoryMiB,
     timeout: fn.timeout.toSeconds(),
-    environment: { variables: { ...fn.environment, ...extraEnvironment, ...Object.fromEntries(secrets.map((s) => [s.envVar, s.arn])) } },
+    environment: { variables: { ...fn.environment, ...flagsEnvironment(names, env.name, def.featureFlags), ...Object.fromEntries(secrets.map((s) => [s.envVar, s.arn])) } },
     tracingConfig: { mode: 'Active' },
     loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
     // Every change publishes a version; old versions stay, so level 2 can point the alias back.
@@ -94,6 +94,11 @@ export function createFunctionResources(
   const specs = env.alarms.enabled ? functionAlarmSpecs(env.alarms, { functionName: release.functionName, aliasName: release.aliasName }) : [];
   const alarms = specs.map((spec) => metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts));
   const rollbackAlarmNames = specs.filter((s) => s.severity !== AlarmSeverity.WARNING).map((s) => names.alarm(s.kind));
+  if (def.featureFlags.length > 0) {
+    // The alarms that roll a deployment back also roll a bad flag change back.
+    const monitors = alarms.filter((_, i) => specs[i].severity !== AlarmSeverity.WARNING);
+    createFeatureFlags(names, env.name, def.featureFlags, monitors, [role.id], { region, account, tags, opts });
+  }
 
   // CodeDeploy: application, the custom config compiled from the plan, the group with auto-rollback.
   const application = new aws.codedeploy.Application(release.applicationName, { name: release.applicationName, computePlatform: 'Lambda', tags }, opts);

@@ -4,6 +4,7 @@ import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import { isRunbookContributor, type IRunbookContributor } from '../../../lib/runbook/facts';
 import { AlarmSet } from '../../aws/alarm-set';
 import { AlertTopics } from '../../aws/alert-topics';
+import { AppConfigFeatureFlags } from '../../aws/app-config-feature-flags';
 import { CanaryFunction } from '../../aws/canary-function';
 import { DeadMansSwitch } from '../../aws/dead-mans-switch';
 import { DeploymentStack } from '../../aws/deployment-stack';
@@ -13,7 +14,7 @@ import { ServiceDashboard } from '../../aws/service-dashboard';
 import { SmokeTestHook } from '../../aws/smoke-test-hook';
 
 /** The AWS constructs whose resources the Pulumi target creates, for every workload. */
-const MIRRORED = [DeploymentStack, AlertTopics, AlarmSet, DeadMansSwitch, ManagedSecret, ProgressiveFargateService, ServiceDashboard];
+const MIRRORED = [DeploymentStack, AlertTopics, AlarmSet, AppConfigFeatureFlags, DeadMansSwitch, ManagedSecret, ProgressiveFargateService, ServiceDashboard];
 /** And for function workloads: the CodeDeploy-shifted function and its pre-traffic smoke-test hook. */
 const MIRRORED_FUNCTION = [CanaryFunction, SmokeTestHook];
 

@@ -17,6 +17,13 @@ const PULUMI_TYPES: Record<string, string> = {
   'AWS::Logs::LogGroup': 'aws:cloudwatch/logGroup:LogGroup',
   'AWS::SecretsManager::Secret': 'aws:secretsmanager/secret:Secret',
   'AWS::CloudWatch::Dashboard': 'aws:cloudwatch/dashboard:Dashboard',
+  'AWS::Lambda::Function': 'aws:lambda/function:Function',
+  'AWS::Lambda::Alias': 'aws:lambda/alias:Alias',
+  'AWS::CodeDeploy::Application': 'aws:codedeploy/application:Application',
+  'AWS::CodeDeploy::DeploymentGroup': 'aws:codedeploy/deploymentGroup:DeploymentGroup',
+  'AWS::CodeDeploy::DeploymentConfig': 'aws:codedeploy/deploymentConfig:DeploymentConfig',
+  'AWS::AppConfig::Application': 'aws:appconfig/application:Application',
+  'AWS::AppConfig::DeploymentStrategy': 'aws:appconfig/deploymentStrategy:DeploymentStrategy',
 };
 
 interface PulumiScope {
