@@ -332,6 +332,37 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
     expect(cfnOf('AWS::AppConfig::Application')).toHaveLength(definition.featureFlags.length > 0 ? 1 : 0);
   });
 
+  test('the smoke-test hook: ECS runs it after test traffic moves, with the same checks, timeout and test port', () => {
+    const hooks = cfnOf('AWS::ECS::Service')[0].Properties.DeploymentConfiguration.LifecycleHooks ?? [];
+    const fn = cfnOf('AWS::Lambda::Function').find((r) => r.Properties.FunctionName === `${base}-smoke-tests`)?.Properties;
+    const phooks = pulumiOf('aws:ecs/service:Service')[0].deploymentConfiguration.lifecycleHooks ?? [];
+    const pfn = pulumiOf('aws:lambda/function:Function').find((p) => p.name === `${base}-smoke-tests`);
+    expect({
+      stages: phooks.map((h: Json) => h.lifecycleStages),
+      fn: pfn && {
+        description: pfn.description,
+        timeout: pfn.timeout,
+        memorySize: pfn.memorySize,
+        runtime: pfn.runtime,
+        smokeTests: pfn.environment.variables.SMOKE_TESTS,
+        testPort: pfn.environment.variables.TEST_PORT,
+        inVpc: pfn.vpcConfig !== undefined,
+      },
+    }).toEqual({
+      stages: hooks.map((h: Json) => h.LifecycleStages),
+      fn: fn && {
+        description: fn.Description,
+        timeout: fn.Timeout,
+        memorySize: fn.MemorySize,
+        runtime: fn.Runtime,
+        smokeTests: fn.Environment.Variables.SMOKE_TESTS,
+        testPort: fn.Environment.Variables.TEST_PORT,
+        inVpc: fn.VpcConfig !== undefined,
+      },
+    });
+    expect(hooks.length).toBe(definition.smokeTests && cfnOf('AWS::ECS::Service')[0].Properties.DeploymentConfiguration.Strategy !== 'ROLLING' ? 1 : 0);
+  });
+
   test('physical names: cluster, task family, log group, topics, generated secrets and their rotation', () => {
     const names = (type: string, key: string) => cfnOf(type).map((r) => r.Properties[key]).filter((n) => typeof n === 'string').sort();
     const pnames = (type: string, key: string) => pulumiOf(type).map((p) => p[key]).sort();

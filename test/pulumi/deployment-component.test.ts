@@ -60,9 +60,13 @@ describe('DeploymentComponent on AWS', () => {
     });
   });
 
-  test('blue/green with the deployment alarms that roll back and the test listener rule', () => {
+  test('blue/green with the deployment alarms that roll back, the test listener rule and the smoke-test hook', () => {
     const service = byType(aws.resources, 'aws:ecs/service:Service')[0].inputs;
-    expect(service.deploymentConfiguration).toEqual({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: '30' });
+    expect(service.deploymentConfiguration).toEqual({
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: '30',
+      lifecycleHooks: [{ hookTargetArn: expect.stringMatching(/checkout-prod-smoke-tests$/), roleArn: expect.stringMatching(/checkout-prod-smoke-tests-ecs$/), lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+    });
     expect(service.alarms).toEqual({
       alarmNames: ['checkout-prod-rollback-error-rate', 'checkout-prod-critical-error-rate', 'checkout-prod-critical-latency-p99'],
       enable: true,

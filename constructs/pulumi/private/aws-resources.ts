@@ -11,6 +11,7 @@ import { AlarmSeverity } from '../../../lib/runbook/facts';
 import { ROTATION_HANDLER_SOURCE } from '../../../lib/handlers/rotation-handler';
 import { containerAlarmSpecs, type AlarmSpec } from './alarm-specs';
 import { agentContainer, createFeatureFlags, flagsEnvironment } from './feature-flags';
+import { createSmokeHook } from './smoke-hook';
 
 /** The network a container service runs in (the component does not create a VPC). */
 export interface AwsNetworkInput {
@@ -259,6 +260,30 @@ export function createAwsResources(
       }, opts)
     : undefined;
   const minutes = (n: number | undefined) => (n === undefined ? undefined : String(n));
+  // Smoke tests from inside the VPC through the test listener, before production traffic moves.
+  const smokeHook =
+    def.smokeTests && shifting
+      ? createSmokeHook(
+          def.smokeTests,
+          `${names.base}-smoke-tests`,
+          { loadBalancerFullName: loadBalancer.arnSuffix, testPort: lbSpec.testListenerPort, subnetIds: network.privateSubnetIds, vpcId: network.vpcId },
+          { retentionInDays: logRetentionDays, tags, opts, keep },
+        )
+      : undefined;
+  const hookRole = smokeHook
+    ? new aws.iam.Role(id('smoke-tests-ecs'), {
+        description: `Lets ECS run the smoke tests ${names.base}-smoke-tests during deployments`,
+        assumeRolePolicy: assumedBy('ecs.amazonaws.com'),
+        tags,
+      }, opts)
+    : undefined;
+  const hookPolicy =
+    smokeHook && hookRole
+      ? new aws.iam.RolePolicy(id('smoke-tests-ecs'), {
+          role: hookRole.id,
+          policy: pulumi.jsonStringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: smokeHook.arn }] }),
+        }, opts)
+      : undefined;
   const service = new aws.ecs.Service(id('service'), {
     name: names.base,
     cluster: cluster.arn,
@@ -274,6 +299,8 @@ export function createAwsResources(
         settings.strategy === 'CANARY' ? { canaryPercent: settings.stepPercent, canaryBakeTimeInMinutes: minutes(settings.stepBakeMinutes ?? 0) } : undefined,
       linearConfiguration:
         settings.strategy === 'LINEAR' ? { stepPercent: settings.stepPercent, stepBakeTimeInMinutes: minutes(settings.stepBakeMinutes ?? 0) } : undefined,
+      lifecycleHooks:
+        smokeHook && hookRole ? [{ hookTargetArn: smokeHook.arn, roleArn: hookRole.arn, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }] : undefined,
     },
     // ECS supports the circuit breaker for rolling and blue/green; canary and linear rely on alarms.
     deploymentCircuitBreaker: settings.strategy === 'ROLLING' || settings.strategy === 'BLUE_GREEN' ? { enable: true, rollback: true } : undefined,
@@ -295,7 +322,7 @@ export function createAwsResources(
     // `pulumi up` returns when the rollout (bake times included) has finished or rolled back, like `cdk deploy`.
     waitForSteadyState: true,
     tags,
-  }, { ...opts, dependsOn: [productionRule, ...alarms, ...(infrastructureAttachment ? [infrastructureAttachment] : [])] });
+  }, { ...opts, dependsOn: [productionRule, ...alarms, ...(infrastructureAttachment ? [infrastructureAttachment] : []), ...(hookPolicy ? [hookPolicy] : [])] });
 
   if (env.capacity.scaling) {
     const scaling = env.capacity.scaling;

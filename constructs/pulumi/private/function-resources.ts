@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { lambdaHookSource } from '../../../lib/handlers/smoke-hook-code';
 import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/environment';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
@@ -11,14 +10,11 @@ import { functionReleaseSpec, type FunctionReleaseSpec } from '../../../lib/plan
 import type { ResourceNames } from '../../../lib/plan/names';
 import { anchorOf } from '../../../lib/runbook/anchors';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
-import { platformSmokeTests, worstCaseMs } from '../../../lib/smoke/inline';
 import { functionAlarmSpecs } from './alarm-specs';
 import { ALIAS_DEPLOYER_SOURCE } from './alias-deployer-code';
 import { createFeatureFlags, flagsEnvironment } from './feature-flags';
 import { checkRegion, createAlertTopics, metricAlarm, type AwsResources } from './aws-resources';
-
-/** A hook may run for at most this long (CodeDeploy waits up to an hour; Lambda stops at 15 minutes). */
-const MAX_HOOK_MS = 14 * 60 * 1000;
+import { createSmokeHook } from './smoke-hook';
 
 /**
  * Creates, as children of `parent`, the @pulumi/aws resources of a function workload that
@@ -107,7 +103,9 @@ export function createFunctionResources(
     computePlatform: 'Lambda',
     trafficRoutingConfig: trafficRoutingConfig(plan.routing),
   }, opts);
-  const hook = def.smokeTests ? createSmokeHook(def, release, lambdaFunction, retentionInDays, tags, opts, keep, region, account) : undefined;
+  const hook = def.smokeTests
+    ? createSmokeHook(def.smokeTests, release.smokeHookName, { functionVersion: lambdaFunction, codeDeployGroupArn: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:deploymentgroup:${release.applicationName}/${release.deploymentGroupName}` }, { retentionInDays, tags, opts, keep })
+    : undefined;
   const codeDeployRole = new aws.iam.Role(`${names.base}-codedeploy`, { assumeRolePolicy: assumedBy('codedeploy.amazonaws.com'), tags }, opts);
   new aws.iam.RolePolicyAttachment(`${names.base}-codedeploy`, {
     role: codeDeployRole.name,
@@ -252,68 +250,4 @@ function trafficRoutingConfig(routing: LambdaTrafficRouting): aws.types.input.co
     case 'all-at-once':
       return { type: 'AllAtOnce' };
   }
-}
-
-/**
- * The pre-traffic hook (BeforeAllowTraffic): the same source as `SmokeTestHook` on CloudFormation,
- * invoking the new version with each check before any traffic shifts.
- */
-function createSmokeHook(
-  def: ServiceDefinition,
-  release: FunctionReleaseSpec,
-  target: aws.lambda.Function,
-  retentionInDays: number,
-  tags: Record<string, string>,
-  opts: pulumi.CustomResourceOptions,
-  keep: pulumi.CustomResourceOptions,
-  region: pulumi.Input<string>,
-  account: pulumi.Input<string>,
-): aws.lambda.Function {
-  const checks = platformSmokeTests(def.smokeTests!);
-  if (checks.checks.length === 0) {
-    throw new Error(
-      `smokeTests.checks: every check of ${release.smokeHookName} needs a credential header (${checks.skipped.join(', ')}), so none can run inside the platform; add a check without credentials (e.g. the health check)`,
-    );
-  }
-  const worst = worstCaseMs(checks);
-  if (worst > MAX_HOOK_MS) {
-    throw new Error(
-      `smokeTests: ${checks.checks.length} checks × ${checks.settings.attempts} attempts × ${checks.settings.timeoutMs} ms timeout can take ${Math.ceil(worst / 1000)}s, longer than a hook may run (${MAX_HOOK_MS / 1000}s); lower "attempts" or "timeout"`,
-    );
-  }
-  const name = release.smokeHookName;
-  const logGroup = new aws.cloudwatch.LogGroup(`/aws/lambda/${name}`, { name: `/aws/lambda/${name}`, retentionInDays, tags }, keep);
-  const role = new aws.iam.Role(name, {
-    description: `Runs the smoke tests of ${name}`,
-    assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
-    tags,
-  }, opts);
-  const policy = new aws.iam.RolePolicy(name, {
-    role: role.id,
-    policy: pulumi.jsonStringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroup.arn },
-        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: target.qualifiedArn },
-        {
-          Effect: 'Allow',
-          Action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
-          Resource: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:deploymentgroup:${release.applicationName}/${release.deploymentGroupName}`,
-        },
-      ],
-    }),
-  }, opts);
-  return new aws.lambda.Function(name, {
-    name,
-    description: `Smoke tests (${checks.checks.map((c) => c.name).join(', ')}) before production traffic`,
-    runtime: aws.lambda.Runtime.NodeJS24dX,
-    handler: 'index.handler',
-    role: role.arn,
-    timeout: Math.ceil(worst / 1000) + 60,
-    memorySize: 256,
-    code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(lambdaHookSource()) }),
-    environment: { variables: { SMOKE_TESTS: JSON.stringify({ checks: checks.checks, settings: checks.settings }), TARGET_VERSION: target.qualifiedArn } },
-    loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
-    tags,
-  }, { ...opts, dependsOn: [policy] });
 }

@@ -14,9 +14,18 @@ import { ServiceDashboard } from '../../aws/service-dashboard';
 import { SmokeTestHook } from '../../aws/smoke-test-hook';
 
 /** The AWS constructs whose resources the Pulumi target creates, for every workload. */
-const MIRRORED = [DeploymentStack, AlertTopics, AlarmSet, AppConfigFeatureFlags, DeadMansSwitch, ManagedSecret, ProgressiveFargateService, ServiceDashboard];
-/** And for function workloads: the CodeDeploy-shifted function and its pre-traffic smoke-test hook. */
-const MIRRORED_FUNCTION = [CanaryFunction, SmokeTestHook];
+const MIRRORED = [
+  DeploymentStack,
+  AlertTopics,
+  AlarmSet,
+  AppConfigFeatureFlags,
+  CanaryFunction,
+  DeadMansSwitch,
+  ManagedSecret,
+  ProgressiveFargateService,
+  ServiceDashboard,
+  SmokeTestHook,
+];
 
 type Contributor = IConstruct & IRunbookContributor;
 
@@ -35,8 +44,7 @@ export class ReferenceStack {
   constructor(definition: ServiceDefinition, environment: string) {
     this.stack = new DeploymentStack(new App(), `${definition.service}-${environment}`, { definition, environment });
     const contributors = this.stack.node.findAll().filter((c): c is Contributor => isRunbookContributor(c));
-    const types = definition.workload.function ? [...MIRRORED, ...MIRRORED_FUNCTION] : MIRRORED;
-    const isMirrored = (c: IConstruct) => types.some((type) => c instanceof type);
+    const isMirrored = (c: IConstruct) => MIRRORED.some((type) => c instanceof type);
     this.mirrored = contributors.filter(isMirrored);
     this.missing = contributors.filter((c) => !isMirrored(c)).map((c) => c.node.path.split('/').slice(1).join('/'));
   }
