@@ -363,6 +363,64 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
     expect(hooks.length).toBe(definition.smokeTests && cfnOf('AWS::ECS::Service')[0].Properties.DeploymentConfiguration.Strategy !== 'ROLLING' ? 1 : 0);
   });
 
+  test('migrations: one-off task definitions, and a runner for each expand migration', () => {
+    const tasks = (families: Json[]) => families.sort((a, b) => a.family.localeCompare(b.family));
+    const fromCfn = tasks(
+      cfnOf('AWS::ECS::TaskDefinition')
+        .filter((r) => r.Properties.Family.startsWith(`${base}-migrate-`))
+        .map((r) => {
+          const c = r.Properties.ContainerDefinitions[0];
+          return {
+            family: r.Properties.Family,
+            cpu: r.Properties.Cpu,
+            memory: r.Properties.Memory,
+            container: c.Name,
+            image: c.Image,
+            command: c.Command,
+            readonlyRootFilesystem: c.ReadonlyRootFilesystem,
+            environment: c.Environment.map((e: Json) => ({ name: e.Name, value: e.Value })),
+            secrets: c.Secrets.map((e: Json) => e.Name),
+            logPrefix: c.LogConfiguration.Options['awslogs-stream-prefix'],
+          };
+        }),
+    );
+    const fromPulumi = tasks(
+      pulumiOf('aws:ecs/taskDefinition:TaskDefinition')
+        .filter((p) => p.family.startsWith(`${base}-migrate-`))
+        .map((p) => {
+          const c = JSON.parse(p.containerDefinitions)[0];
+          return {
+            family: p.family,
+            cpu: p.cpu,
+            memory: p.memory,
+            container: c.name,
+            image: c.image,
+            command: c.command,
+            readonlyRootFilesystem: c.readonlyRootFilesystem,
+            environment: c.environment,
+            secrets: c.secrets.map((e: Json) => e.name),
+            logPrefix: c.logConfiguration.options['awslogs-stream-prefix'],
+          };
+        }),
+    );
+    expect(fromPulumi).toEqual(fromCfn);
+    expect(fromCfn).toHaveLength(definition.migrations.length);
+    const runners = (fns: Json[]) => fns.filter((f) => /-run$/.test(f.name)).sort((a, b) => a.name.localeCompare(b.name));
+    expect(runners(pulumiOf('aws:lambda/function:Function').map((p) => ({ name: p.name, timeout: p.timeout, memorySize: p.memorySize, description: p.description })))).toEqual(
+      runners(
+        cfnOf('AWS::Lambda::Function').map((r) => ({
+          name: r.Properties.FunctionName,
+          timeout: r.Properties.Timeout,
+          memorySize: r.Properties.MemorySize,
+          description: r.Properties.Description,
+        })),
+      ),
+    );
+    expect(pulumiOf('aws:lambda/invocation:Invocation').map((p) => JSON.parse(p.input).Migration)).toEqual(
+      cfnOf('Custom::GlidepathMigration').map((r) => r.Properties.Migration),
+    );
+  });
+
   test('physical names: cluster, task family, log group, topics, generated secrets and their rotation', () => {
     const names = (type: string, key: string) => cfnOf(type).map((r) => r.Properties[key]).filter((n) => typeof n === 'string').sort();
     const pnames = (type: string, key: string) => pulumiOf(type).map((p) => p[key]).sort();

@@ -14,11 +14,24 @@ const definition = checkout();
 /** Creates a component and records every descendant with its parent, through a transformation. */
 async function deploy(name: string, platform: DeploymentPlatform) {
   const start = registered.length;
-  const parents: { type: string; name: string; parent?: pulumi.Resource; retainOnDelete?: boolean }[] = [];
+  const parents: { type: string; name: string; parent?: pulumi.Resource; retainOnDelete?: boolean; dependsOn?: string[] }[] = [];
+  // Pulumi keeps a resource's logical name in `__name`; enough to see which resources another waits for.
+  const nameOf = (r: unknown) => (r as { __name?: string }).__name ?? '?';
   const component = new DeploymentComponent(
     name,
     { definition, environment: 'prod', platform, network: platform === DeploymentPlatform.AWS ? network : undefined },
-    { transformations: [(a) => void parents.push({ type: a.type, name: a.name, parent: a.opts.parent, retainOnDelete: (a.opts as pulumi.CustomResourceOptions).retainOnDelete }) as undefined] },
+        {
+      transformations: [
+        (a) =>
+          void parents.push({
+            type: a.type,
+            name: a.name,
+            parent: a.opts.parent,
+            retainOnDelete: (a.opts as pulumi.CustomResourceOptions).retainOnDelete,
+            dependsOn: Array.isArray(a.opts.dependsOn) ? a.opts.dependsOn.map(nameOf) : undefined,
+          }) as undefined,
+      ],
+    },
   );
   await settle();
   return { component, resources: registered.slice(start), parents };
@@ -49,7 +62,7 @@ describe('DeploymentComponent on AWS', () => {
       'aws:sns/topic:Topic': 2,
       'aws:ecs/service:Service': 1,
       'aws:ecs/cluster:Cluster': 1,
-      'aws:ecs/taskDefinition:TaskDefinition': 1,
+      'aws:ecs/taskDefinition:TaskDefinition': 3, // the service and its two migrations
       'aws:lb/loadBalancer:LoadBalancer': 1,
       'aws:lb/targetGroup:TargetGroup': 2,
       'aws:lb/listenerRule:ListenerRule': 2,
@@ -76,6 +89,17 @@ describe('DeploymentComponent on AWS', () => {
     expect(service.loadBalancers[0].advancedConfiguration).toEqual(
       expect.objectContaining({ alternateTargetGroupArn: expect.stringContaining('checkout-prod-alternate'), testListenerRule: expect.stringContaining('checkout-prod-test') }),
     );
+  });
+
+  test('the ECS service update waits for every expand migration to exit 0; contract migrations only get a task definition', () => {
+    const service = aws.parents.find((p) => p.type === 'aws:ecs/service:Service')!;
+    const expand = definition.migrations.filter((m) => m.phase === 'expand').map((m) => `checkout-prod-migrate-${m.name}-run`);
+    expect(expand.length).toBeGreaterThan(0);
+    expect(service.dependsOn).toEqual(expect.arrayContaining(expand));
+    const invocations = aws.parents.filter((p) => p.type === 'aws:lambda/invocation:Invocation').map((p) => p.name);
+    expect(invocations).toEqual(expect.arrayContaining(expand));
+    const contract = definition.migrations.filter((m) => m.phase === 'contract').map((m) => `checkout-prod-migrate-${m.name}-run`);
+    expect(invocations.filter((n) => contract.includes(n))).toEqual([]);
   });
 
   test('prod retains data (keys, secrets, logs, access logs) on delete, like the CloudFormation removal policy, and nothing else', () => {

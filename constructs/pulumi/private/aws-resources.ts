@@ -11,6 +11,7 @@ import { AlarmSeverity } from '../../../lib/runbook/facts';
 import { ROTATION_HANDLER_SOURCE } from '../../../lib/handlers/rotation-handler';
 import { containerAlarmSpecs, type AlarmSpec } from './alarm-specs';
 import { agentContainer, createFeatureFlags, flagsEnvironment } from './feature-flags';
+import { createMigration } from './migrations';
 import { createSmokeHook } from './smoke-hook';
 
 /** The network a container service runs in (the component does not create a VPC). */
@@ -190,12 +191,14 @@ export function createAwsResources(
     assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'),
     tags,
   }, opts);
-  new aws.iam.RolePolicyAttachment(id('execution'), {
-    role: executionRole.name,
-    policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
-  }, opts);
+  const executionPolicies: pulumi.Resource[] = [
+    new aws.iam.RolePolicyAttachment(id('execution'), {
+      role: executionRole.name,
+      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+    }, opts),
+  ];
   if (secretArns.length > 0) {
-    new aws.iam.RolePolicy(id('execution-secrets'), {
+    executionPolicies.push(new aws.iam.RolePolicy(id('execution-secrets'), {
       role: executionRole.id,
       policy: pulumi.jsonStringify({
         Version: '2012-10-17',
@@ -204,7 +207,7 @@ export function createAwsResources(
           { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } } },
         ],
       }),
-    }, opts);
+    }, opts));
   }
   const taskRole = new aws.iam.Role(id('task'), { assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'), tags }, opts);
   const hasFlags = def.featureFlags.length > 0;
@@ -260,6 +263,24 @@ export function createAwsResources(
       }, opts)
     : undefined;
   const minutes = (n: number | undefined) => (n === undefined ? undefined : String(n));
+  // Expand migrations run as one-off tasks that must exit 0 before the service update starts.
+  const migrationRuns = def.migrations.flatMap(
+    (m) =>
+      createMigration(m, {
+        names,
+        cluster,
+        executionRoleArn: executionRole.arn,
+        environment: container.environment ?? {},
+        secrets: secretArns,
+        subnetIds: network.privateSubnetIds,
+        securityGroupIds: [serviceSecurityGroup.id],
+        region,
+        retentionInDays: logRetentionDays,
+        tags,
+        opts: { ...opts, dependsOn: executionPolicies },
+        keep,
+      }) ?? [],
+  );
   // Smoke tests from inside the VPC through the test listener, before production traffic moves.
   const smokeHook =
     def.smokeTests && shifting
@@ -322,7 +343,7 @@ export function createAwsResources(
     // `pulumi up` returns when the rollout (bake times included) has finished or rolled back, like `cdk deploy`.
     waitForSteadyState: true,
     tags,
-  }, { ...opts, dependsOn: [productionRule, ...alarms, ...(infrastructureAttachment ? [infrastructureAttachment] : []), ...(hookPolicy ? [hookPolicy] : [])] });
+  }, { ...opts, dependsOn: [productionRule, ...alarms, ...(infrastructureAttachment ? [infrastructureAttachment] : []), ...(hookPolicy ? [hookPolicy] : []), ...migrationRuns] });
 
   if (env.capacity.scaling) {
     const scaling = env.capacity.scaling;

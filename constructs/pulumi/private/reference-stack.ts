@@ -9,6 +9,7 @@ import { CanaryFunction } from '../../aws/canary-function';
 import { DeadMansSwitch } from '../../aws/dead-mans-switch';
 import { DeploymentStack } from '../../aws/deployment-stack';
 import { ManagedSecret } from '../../aws/managed-secret';
+import { MigrationTask } from '../../aws/migration-task';
 import { ProgressiveFargateService } from '../../aws/progressive-fargate-service';
 import { ServiceDashboard } from '../../aws/service-dashboard';
 import { SmokeTestHook } from '../../aws/smoke-test-hook';
@@ -22,6 +23,7 @@ const MIRRORED = [
   CanaryFunction,
   DeadMansSwitch,
   ManagedSecret,
+  MigrationTask,
   ProgressiveFargateService,
   ServiceDashboard,
   SmokeTestHook,
