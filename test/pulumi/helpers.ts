@@ -28,6 +28,7 @@ export const network = { vpcId: 'vpc-0123', publicSubnetIds: ['subnet-pub-a', 's
  * the module registry, and jest gives every test file its own, so call this once per file.
  */
 export function installMocks(stack = 'prod', project = 'glidepath-test', region = 'eu-west-1'): Registered[] {
+  mockRegion = region;
   const registered: Registered[] = [];
   pulumi.runtime.setMocks(
     {
@@ -48,7 +49,7 @@ export function installMocks(stack = 'prod', project = 'glidepath-test', region 
       call: ({ token, inputs }) => {
         switch (token) {
           case 'aws:index/getRegion:getRegion':
-            return { name: region, region };
+            return { name: mockRegion, region: mockRegion };
           case 'aws:index/getCallerIdentity:getCallerIdentity':
             return { accountId: '123456789012' };
           case 'aws:elb/getServiceAccount:getServiceAccount':
@@ -69,6 +70,13 @@ export function installMocks(stack = 'prod', project = 'glidepath-test', region 
     false,
   );
   return registered;
+}
+
+let mockRegion = 'eu-west-1';
+
+/** The region `aws.getRegion` answers from now on (for definitions whose environments differ). */
+export function setMockRegion(region: string): void {
+  mockRegion = region;
 }
 
 /** Waits until every resource registration and invoke started so far has reached the mocks. */
