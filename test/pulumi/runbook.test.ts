@@ -81,3 +81,11 @@ test('level 3 on AWS is `pulumi up` plus the same redeploy as level 2, within th
   expect(level3.total.toSeconds()).toBe(180 + level2.total.toSeconds());
   expect(level3.budget.toString()).toBe(definition.rollbackBudgets.code.toString());
 });
+
+test('expand migrations say that `pulumi up` runs them; nothing in the AWS runbook mentions cdk', () => {
+  const aws = runbooks.find((r) => r.platform === DeploymentPlatform.AWS)!;
+  const migrations = aws.facts.flatMap((f) => f.migrations ?? []).filter((m) => m.phase === 'expand');
+  expect(migrations.length).toBeGreaterThan(0);
+  for (const m of migrations) expect(m.summary).toMatch(/^Automatic: `pulumi up` runs `.+` as ECS task `checkout-prod-migrate-[\w-]+` before the service update/);
+  expect(aws.markdown).not.toMatch(/\bcdk\b/);
+});

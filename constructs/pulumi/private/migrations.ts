@@ -4,6 +4,13 @@ import { MIGRATION_RUNNER_SOURCE } from '../../../lib/handlers/migration-runner-
 import { MigrationPhase, type Migration } from '../../../lib/model/migrations';
 import type { ResourceNames } from '../../../lib/plan/names';
 
+/**
+ * The CloudFormation custom resource's runner with one more entry point, `invoke`: the same task
+ * logic (`run`: start the task, poll, exit code 0 or an error), called directly by
+ * `aws.lambda.Invocation`, which fails the update on a thrown error.
+ */
+export const PULUMI_MIGRATION_RUNNER_SOURCE = `${MIGRATION_RUNNER_SOURCE}\nexports.invoke = (event, context) => run(event, context);\n`;
+
 /** What a migration task shares with the service it migrates for. */
 export interface MigrationScope {
   readonly names: ResourceNames;
@@ -84,7 +91,7 @@ export function createMigration(m: Migration, scope: MigrationScope): aws.lambda
     // The CloudFormation custom resource's task logic; Pulumi invokes it directly and reads a thrown error as failure.
     handler: 'index.invoke',
     code: new pulumi.asset.AssetArchive({
-      'index.js': new pulumi.asset.StringAsset(`${MIGRATION_RUNNER_SOURCE}\nexports.invoke = (event, context) => run(event, context);\n`),
+      'index.js': new pulumi.asset.StringAsset(PULUMI_MIGRATION_RUNNER_SOURCE),
     }),
     timeout: Math.min(15 * 60, m.timeout.toSeconds() + 60),
     memorySize: 128,

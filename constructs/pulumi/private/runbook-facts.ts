@@ -3,7 +3,8 @@ import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import type { CompiledSchedule } from '../../../lib/plan/schedule';
 import { timeBound } from '../../../lib/plan/timing';
 import { describeChecks, smokeTestsFileName } from '../../../lib/smoke/file';
-import { CommandKind, RunbookTarget, type NamedResource, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../../lib/runbook/facts';
+import { MigrationPhase } from '../../../lib/model/migrations';
+import { CommandKind, RunbookTarget, type MigrationFact, type NamedResource, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../../lib/runbook/facts';
 import type { ReferenceStack } from './reference-stack';
 
 /** Pulumi resource types of the CloudFormation types the AWS runbook names. */
@@ -86,7 +87,7 @@ export function awsRunbookFacts(
   return facts.map((f) => {
     const resources = f.resources?.map((r): NamedResource => ({ type: PULUMI_TYPES[r.type] ?? r.type, name: r.type === 'AWS::CloudFormation::Stack' ? s : r.name }));
     if (!f.context) {
-      return { ...f, preDeploy: withoutToolCommands(f.preDeploy), deploy: withoutToolCommands(f.deploy), resources };
+      return { ...f, preDeploy: withoutToolCommands(f.preDeploy), deploy: withoutToolCommands(f.deploy), migrations: f.migrations?.map((m) => pulumiMigration(m, definition, reference)), resources };
     }
     // Level 3 is a `pulumi up` followed by the same redeploy as level 2 (start tasks, bake, shift).
     const level2 = f.rollback?.find((l) => l.level === 2)?.bound;
@@ -125,6 +126,19 @@ export function awsRunbookFacts(
       ],
     };
   });
+}
+
+/** How Pulumi runs an expand migration: its own sentence (the task, command and timeout are the same). */
+function pulumiMigration(fact: MigrationFact, definition: ServiceDefinition, reference: ReferenceStack): MigrationFact {
+  const m = definition.migrations.find((x) => x.name === fact.name);
+  if (!m || m.phase !== MigrationPhase.EXPAND) {
+    return fact;
+  }
+  const family = `${reference.stack.names.base}-migrate-${m.name}`;
+  return {
+    ...fact,
+    summary: `Automatic: \`pulumi up\` runs \`${m.command.join(' ')}\` as ECS task \`${family}\` before the service update and waits up to ${m.timeout} for exit code 0; a failure fails the update before any new task starts. To re-run it by hand (it must be idempotent):`,
+  };
 }
 
 /** The service URL from the Pulumi stack outputs, then the smoke tests (or the health check) through it. */
