@@ -9,7 +9,7 @@ import { anchorOf } from '../../lib/runbook/anchors';
 import { AlarmSignal, alarmCatalogue, describeCondition, type AlarmDefinition } from '../../lib/plan/alarm-catalogue';
 import { AlarmSeverity, type AlarmFact, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { topicName } from './private/literal-names';
-import { versionErrorRateWording } from './private/version-error-rate';
+import { versionErrorRateWording } from '../../lib/plan/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 import { awsCliOf } from './private/aws-cli';
 

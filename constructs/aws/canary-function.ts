@@ -13,7 +13,7 @@ import type { IRunbookContributor, NamedResource, RollbackLevelFact, RunbookComm
 import { functionRole } from './private/function-role';
 import { awsCliOf } from './private/aws-cli';
 import { literalName } from './private/literal-names';
-import { MINIMUM_REQUESTS } from './private/version-error-rate';
+import { MINIMUM_REQUESTS } from '../../lib/plan/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 
 /** A Secrets Manager secret handed to a `CanaryFunction` by reference. */

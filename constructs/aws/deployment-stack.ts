@@ -30,7 +30,7 @@ import { awsCli } from '../../lib/runbook/aws-cli';
 import { promotionSteps } from '../../lib/plan/promotion';
 import { pipelineName } from './delivery-pipeline';
 import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
-import { RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
+import { CommandKind, RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { AlarmSet } from './alarm-set';
 import { AlertTopics } from './alert-topics';
 import { AppConfigFeatureFlags } from './app-config-feature-flags';
@@ -569,7 +569,14 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
             expected: 'InProgress, then Succeeded',
           },
         ]
-      : [{ description: 'Deploy (the rollout runs inside this command)', command: `npx cdk deploy ${stack} --require-approval never`, expected: `${stack} UPDATE_COMPLETE` }];
+      : [
+          {
+            description: 'Deploy (the rollout runs inside this command)',
+            command: `npx cdk deploy ${stack} --require-approval never`,
+            kind: CommandKind.DEPLOY,
+            expected: `${stack} UPDATE_COMPLETE`,
+          },
+        ];
     const revertDeploy: RunbookCommand[] = owner
       ? [
           {
@@ -585,7 +592,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         ]
       : [
           { description: 'Revert the release commit', command: 'git revert --no-edit "$RELEASE_COMMIT"' },
-          { description: 'Deploy the reverted code through the same rollout', command: `npx cdk deploy ${stack} --require-approval never` },
+          { description: 'Deploy the reverted code through the same rollout', command: `npx cdk deploy ${stack} --require-approval never`, kind: CommandKind.DEPLOY },
         ];
     return {
       context: {
@@ -616,7 +623,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       ],
       workingDirectory: 'the project directory (the one holding cdk.json); files written by synthesis are under cdk.out/ (run `npx cdk synth` first)',
       preDeploy: [
-        { description: 'Review the change set before deploying', command: `npx cdk diff ${stack}`, expected: 'Only the changes this release intends' },
+        { description: 'Review the change set before deploying', command: `npx cdk diff ${stack}`, kind: CommandKind.PREVIEW, expected: 'Only the changes this release intends' },
         ...env.secrets
           .filter((s) => !s.generated)
           .map((s) => ({

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
+import { APP_CONTAINER_NAME, containerTaskSpec } from '../../lib/plan/container-task-spec';
 import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
 import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
@@ -16,7 +16,7 @@ import { pollCommand } from '../../lib/runbook/poll';
 import { awsCliOf } from './private/aws-cli';
 import { literalName } from './private/literal-names';
 import { trafficRoutingFingerprint } from './private/traffic-routing';
-import { MINIMUM_REQUESTS, targetGroupErrorRateExpression } from './private/version-error-rate';
+import { MINIMUM_REQUESTS, targetGroupErrorRateExpression } from '../../lib/plan/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 
 /** The ECS strategy names, and the definition's spellings of them (`canary`, `blue-green`, …). */
@@ -114,7 +114,7 @@ export interface ProgressiveFargateServiceProps {
 
 
 /** Port mapping name, used by the load balancer target. */
-const CONTAINER_NAME = 'app';
+const CONTAINER_NAME = APP_CONTAINER_NAME;
 
 /**
  * An ECS Fargate service behind an Application Load Balancer that rolls out with ECS native
@@ -161,16 +161,19 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     const settings = resolveFargateDeployment(props.deployment);
     this.settings = settings;
     const shifting = settings.strategy !== 'ROLLING';
+    // Numbers and hardening shared with the Pulumi target (lib/plan/container-task-spec).
+    const spec = containerTaskSpec(props);
+    const seconds = (d: { toSeconds(): number }) => CdkDuration.seconds(d.toSeconds());
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/ecs/${props.serviceName}`,
+      logGroupName: spec.container.logging.logGroupName,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy,
     });
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-      family: props.serviceName,
-      cpu: props.cpu ?? 512,
-      memoryLimitMiB: props.memoryMiB ?? 1024,
+      family: spec.family,
+      cpu: spec.cpu,
+      memoryLimitMiB: spec.memoryMiB,
     });
     // CloudFormation deregisters a replaced revision (INACTIVE, not deployable) unless retained;
     // level 2 of the runbook deploys the previous revision, so every revision stays ACTIVE.
@@ -181,15 +184,15 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     }
     this.taskDefinition.addContainer(CONTAINER_NAME, {
       containerName: CONTAINER_NAME,
-      image: ecs.ContainerImage.fromRegistry(props.image),
-      portMappings: [{ containerPort: props.containerPort, name: 'http' }],
+      image: ecs.ContainerImage.fromRegistry(spec.container.image),
+      portMappings: [{ containerPort: spec.container.port, name: spec.container.portName }],
       environment: props.environment,
       secrets,
-      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: CONTAINER_NAME }),
-      readonlyRootFilesystem: true,
-      user: props.user ?? DEFAULT_CONTAINER_USER,
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: spec.container.logging.streamPrefix }),
+      readonlyRootFilesystem: spec.container.readonlyRootFilesystem,
+      user: spec.container.user,
       // Give in-flight requests time to finish after the load balancer stops sending new ones.
-      stopTimeout: CdkDuration.seconds(30),
+      stopTimeout: seconds(spec.container.stopTimeout),
     });
     if (props.environment && Object.keys(props.environment).length > 0) {
       Validations.of(this.taskDefinition).acknowledge({
@@ -201,7 +204,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc,
       internetFacing: true,
-      dropInvalidHeaderFields: true,
+      dropInvalidHeaderFields: spec.loadBalancer.dropInvalidHeaderFields,
       deletionProtection: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,
     });
     Validations.of(this.loadBalancer).acknowledge({
@@ -223,9 +226,9 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         // The load balancer keeps writing logs, so a bucket that should go with the stack must be
         // emptied first, or the stack deletion fails on a non-empty bucket.
         autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
-        lifecycleRules: [{ expiration: CdkDuration.days(90) }],
+        lifecycleRules: [{ expiration: seconds(spec.loadBalancer.accessLogs.expiration) }],
       });
-      this.loadBalancer.logAccessLogs(accessLogs, props.serviceName);
+      this.loadBalancer.logAccessLogs(accessLogs, spec.loadBalancer.accessLogs.prefix);
       Validations.of(accessLogs).acknowledge({
         id: 'AwsSolutions-S1',
         reason: 'This bucket holds the load balancer access logs; logging access to the log bucket itself would only log the log delivery',
@@ -235,17 +238,17 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     const targetGroup = (id: string) =>
       new elbv2.ApplicationTargetGroup(this, id, {
         vpc,
-        port: props.containerPort,
+        port: spec.container.port,
         protocol: elbv2.ApplicationProtocol.HTTP,
         targetType: elbv2.TargetType.IP,
-        deregistrationDelay: CdkDuration.seconds(30),
+        deregistrationDelay: seconds(spec.loadBalancer.deregistrationDelay),
         healthCheck: {
-          path: props.healthCheckPath,
-          healthyHttpCodes: '200',
-          interval: CdkDuration.seconds(10),
-          timeout: CdkDuration.seconds(5),
-          healthyThresholdCount: 2,
-          unhealthyThresholdCount: 3,
+          path: spec.loadBalancer.healthCheck.path,
+          healthyHttpCodes: spec.loadBalancer.healthCheck.healthyHttpCodes,
+          interval: seconds(spec.loadBalancer.healthCheck.interval),
+          timeout: seconds(spec.loadBalancer.healthCheck.timeout),
+          healthyThresholdCount: spec.loadBalancer.healthCheck.healthyThresholdCount,
+          unhealthyThresholdCount: spec.loadBalancer.healthCheck.unhealthyThresholdCount,
         },
       });
     this.primaryTargetGroup = targetGroup('PrimaryTargetGroup');
@@ -273,14 +276,14 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     }
     const productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
       listener: this.listener,
-      priority: 1,
-      conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+      priority: spec.loadBalancer.rulePriority,
+      conditions: [elbv2.ListenerCondition.pathPatterns([spec.loadBalancer.rulePathPattern])],
       action: forward(),
     });
 
     let testRule: elbv2.ApplicationListenerRule | undefined;
     if (shifting) {
-      const testPort = props.testListenerPort ?? 9000;
+      const testPort = spec.loadBalancer.testListenerPort;
       this.testListenerPort = testPort;
       // Only callers inside the VPC (smoke tests, lifecycle hooks) reach the new version early.
       const testListener = this.loadBalancer.addListener('Test', {
@@ -292,8 +295,8 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       this.loadBalancer.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(testPort), 'Test listener, from inside the VPC');
       testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
         listener: testListener,
-        priority: 1,
-        conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+        priority: spec.loadBalancer.rulePriority,
+        conditions: [elbv2.ListenerCondition.pathPatterns([spec.loadBalancer.rulePathPattern])],
         action: forward(),
       });
     }
@@ -320,7 +323,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       // ECS supports the circuit breaker for rolling and blue/green; canary and linear rely on alarms.
       circuitBreaker: settings.strategy === 'ROLLING' || settings.strategy === 'BLUE_GREEN' ? { enable: true, rollback: true } : undefined,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
-      healthCheckGracePeriod: CdkDuration.seconds(60),
+      healthCheckGracePeriod: seconds(spec.healthCheckGracePeriod),
     });
     this.service.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.containerPort), 'Load balancer to tasks');
 

@@ -2,12 +2,14 @@ import * as pulumi from '@pulumi/pulumi';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import type { EnvironmentDefinition } from '../../lib/model/environment';
 import { ResourceNames } from '../../lib/plan/names';
+import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
 import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { runbookUrl } from '../../lib/runbook/anchors';
 import { RunbookTarget, type RunbookFacts } from '../../lib/runbook/facts';
 import { synthesizeKubernetes, type KubernetesSynthesis } from '../k8s/synthesize';
-import { createAwsResources, type AwsNetworkInput } from './private/aws-resources';
+import { createAwsResources, type AwsNetworkInput, type AwsResources } from './private/aws-resources';
+import { createFunctionResources } from './private/function-resources';
 import { createKubernetesObjects } from './private/kubernetes-resources';
 import { ReferenceStack } from './private/reference-stack';
 import { awsRunbookFacts, kubernetesRunbookFacts } from './private/runbook-facts';
@@ -38,7 +40,7 @@ export interface DeploymentComponentArgs {
   readonly environment: string;
   /** Where to deploy. */
   readonly platform: DeploymentPlatform;
-  /** The network, for container workloads on AWS. @default - none; required with `DeploymentPlatform.AWS` */
+  /** The network, for container workloads on AWS. @default - none; required for container workloads with `DeploymentPlatform.AWS` */
   readonly network?: AwsNetwork;
   /**
    * Name of the stack output the program exports `serviceUrl` under; the runbook's smoke test reads it.
@@ -75,8 +77,10 @@ export class DeploymentComponent extends pulumi.ComponentResource {
   public readonly platform: DeploymentPlatform;
   /** The rollout schedule that will really run (ECS native deployments or Argo Rollouts). */
   public readonly schedule: CompiledSchedule;
-  /** Where users reach the service (AWS: the load balancer URL; Kubernetes: undefined). */
+  /** Where users reach the service (AWS containers: the load balancer URL; functions and Kubernetes: undefined). */
   public readonly serviceUrl: pulumi.Output<string | undefined>;
+  /** Name of the CloudWatch dashboard (AWS; undefined on Kubernetes). */
+  public readonly dashboardName: pulumi.Output<string | undefined>;
   /** Names of the alarms (AWS) or alerts (Kubernetes: the PrometheusRule alert names). */
   public readonly alarmNames: pulumi.Output<string[]>;
   /** ARNs of the CloudWatch alarms (AWS; empty on Kubernetes). */
@@ -113,26 +117,21 @@ export class DeploymentComponent extends pulumi.ComponentResource {
       this.schedule = synthesis.chart.workload.schedule;
       createKubernetesObjects(this, `${name}-objects`, synthesis);
       this.serviceUrl = pulumi.output<string | undefined>(undefined);
+      this.dashboardName = pulumi.output<string | undefined>(undefined);
       this.alarmNames = pulumi.output(synthesis.chart.alerts.alerts.map((a) => a.rule.alert));
       this.alarmArns = pulumi.output<string[]>([]);
       this.topicArns = pulumi.output<{ critical: string; warning: string } | undefined>(undefined);
       this.namespace = pulumi.output<string | undefined>(synthesis.chart.namespaceName);
     } else {
-      if (!args.definition.workload.container) {
-        throw new Error(
-          `DeploymentComponent: '${args.definition.service}' is a function workload; the Pulumi AWS target deploys container workloads only. ` +
-            'CloudFormation shifts Lambda alias traffic through CodeDeploy (UpdatePolicy); a Pulumi alias update would move all traffic at once. ' +
-            'Use DeploymentStack (CloudFormation) for functions.',
-        );
-      }
-      if (!args.network) {
+      const isFunction = args.definition.workload.function !== undefined;
+      if (!isFunction && !args.network) {
         throw new Error(
           `DeploymentComponent 'network' is required for container workloads on AWS: pass the VPC and subnets '${this.names.base}' runs in (for example from @pulumi/awsx ec2.Vpc)`,
         );
       }
       const link = (anchor: string) =>
         runbookUrl({ service: args.definition.service, environment: env.name, target: RunbookTarget.PULUMI, baseUrl: args.definition.runbookBaseUrl }, anchor);
-      const plan = compileEcsRollout(env);
+      const plan = isFunction ? compileLambdaRollout(env) : compileEcsRollout(env);
       // Strict definitions fail here exactly as DeploymentStack fails them, before any resource exists.
       enforceStrict(plan.schedule, env, args.definition.strict, args.definition.service);
       this.schedule = plan.schedule;
@@ -144,8 +143,12 @@ export class DeploymentComponent extends pulumi.ComponentResource {
           ? [`${this.names.base} (Pulumi/AWS): not deployed by the Pulumi target yet, though DeploymentStack deploys them: ${this.reference.missing.join(', ')}`]
           : []),
       ];
-      const aws = createAwsResources(this, args.definition, env, this.names, plan, args.network, link);
-      this.serviceUrl = aws.serviceUrl;
+      const aws: AwsResources =
+        'routing' in plan
+          ? createFunctionResources(this, args.definition, env, this.names, plan, link)
+          : createAwsResources(this, args.definition, env, this.names, plan, args.network!, link);
+      this.serviceUrl = isFunction ? pulumi.output<string | undefined>(undefined) : aws.serviceUrl;
+      this.dashboardName = aws.dashboardName;
       this.alarmNames = pulumi.output(aws.alarmNames);
       this.alarmArns = aws.alarmArns;
       this.topicArns = pulumi.all([aws.topicArns.critical, aws.topicArns.warning]).apply(([critical, warning]) => ({ critical, warning }));
@@ -153,6 +156,7 @@ export class DeploymentComponent extends pulumi.ComponentResource {
     }
     this.registerOutputs({
       serviceUrl: this.serviceUrl,
+      dashboardName: this.dashboardName,
       alarmNames: this.alarmNames,
       alarmArns: this.alarmArns,
       topicArns: this.topicArns,

@@ -42,3 +42,4 @@ export const alarmNames = checkout.alarmNames;
 export const alarmArns = checkout.alarmArns;
 export const topicArns = checkout.topicArns;
 export const namespace = checkout.namespace;
+export const dashboardName = checkout.dashboardName;

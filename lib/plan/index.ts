@@ -8,3 +8,5 @@ export * from './promotion';
 export * from './alarm-catalogue';
 export * from './strictness';
 export * from './rollout-plan';
+export * from './container-task-spec';
+export * from './function-release-spec';

@@ -21,7 +21,7 @@ export type RunbookTarget = Target;
 // Severity is defined with the alarm catalogue (lib/plan); re-exported here for the runbook API.
 export { AlarmSeverity };
 
-export type { RunbookCommand } from './command';
+export { CommandKind, type RunbookCommand } from './command';
 
 /** One alarm or alert, described the way on-call runbooks describe them. */
 export interface AlarmFact {

@@ -2,7 +2,7 @@ import { DeploymentComponent, DeploymentPlatform } from '../../constructs/pulumi
 import { synthesizeAws } from '../../constructs/aws/synthesize';
 import { synthesizeKubernetes } from '../../constructs/k8s/synthesize';
 import { manifestObjects } from '../../constructs/pulumi/private/kubernetes-resources';
-import { checkout, installMocks, network, settle, type Registered } from './helpers';
+import { checkout, flagsOf, installMocks, network, settle, type Registered } from './helpers';
 
 /*
  * One definition, three targets: the thresholds, weights, bake times and names a reviewer approves
@@ -26,6 +26,7 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
   let cfn: Json[];
   let pulumiAws: Registered[];
   let pulumiK8s: Registered[];
+  let missingParts: readonly string[];
 
   beforeAll(async () => {
     const resources: Record<string, Json> = JSON.parse(templates[`${base}.template.json`]).Resources;
@@ -39,6 +40,7 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
     const component = new DeploymentComponent(`${base}-aws`, { definition, environment, platform: DeploymentPlatform.AWS, network });
     await settle();
     // Parts the component declares it does not deploy (warnings, runbook note) are left out of the comparison.
+    missingParts = component.missingParts;
     const missing = component.missingParts.map((p) => p.replace(/[^A-Za-z0-9]/g, ''));
     cfn = Object.entries(resources)
       .filter(([logicalId]) => !missing.some((m) => logicalId.startsWith(m)))
@@ -140,6 +142,283 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
       healthCheckGracePeriodSeconds: r.Properties.HealthCheckGracePeriodSeconds,
       alternateTargetGroup: r.Properties.LoadBalancers[0].AdvancedConfiguration !== undefined,
     });
+  });
+
+  /** CloudFormation intrinsics and Pulumi mock values flattened to the same placeholders. */
+  const flat = (x: unknown, r: Json): unknown => {
+    if (typeof x === 'string') return x.replace(/arn:aws:mock:[^"]*?aws:s3\/bucket:Bucket\/[\w-]+/g, 'BUCKET').replace(/123456789012/g, 'ACCOUNT');
+    if (Array.isArray(x)) return x.map((y) => flat(y, r));
+    if (x && typeof x === 'object') {
+      const o = x as Json;
+      if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map((y) => flat(y, r)).join(o['Fn::Join'][0]);
+      if (o.Ref === 'AWS::AccountId') return 'ACCOUNT';
+      if (o['Fn::GetAtt'] && r.Type === 'AWS::S3::BucketPolicy' && o['Fn::GetAtt'][0] === r.Properties.Bucket.Ref) return 'BUCKET';
+      return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, flat(v, r)]));
+    }
+    return x;
+  };
+  const attributes = (list: Json[] | undefined) => Object.fromEntries((list ?? []).map((a) => [a.Key, a.Value]));
+
+  test('the task definition: image, ports, hardening, stop timeout, cpu/memory and logging', () => {
+    const task = cfnOf('AWS::ECS::TaskDefinition').find((r) => r.Properties.Family === base)!.Properties;
+    // The AppConfig agent sidecar and its URL belong to the feature flags, compared while the component deploys them.
+    const flagsMissing = missingParts.includes('FeatureFlags');
+    const containers = task.ContainerDefinitions.filter((c: Json) => !(flagsMissing && c.Name === 'appconfig-agent'));
+    const app = containers.find((c: Json) => c.Name === 'app');
+    const logGroup = (ref: Json) => cfnOf('AWS::Logs::LogGroup').find((r) => r.Properties.LogGroupName === `/ecs/${base}`) && ref.Ref;
+    expect(logGroup(app.LogConfiguration.Options['awslogs-group'])).toBeDefined();
+    const fromCfn = {
+      family: task.Family,
+      cpu: task.Cpu,
+      memory: task.Memory,
+      networkMode: task.NetworkMode,
+      requiresCompatibilities: task.RequiresCompatibilities,
+      containers: containers.map((c: Json) => c.Name),
+      app: {
+        name: app.Name,
+        image: app.Image,
+        essential: app.Essential,
+        portMappings: app.PortMappings.map((m: Json) => ({ containerPort: m.ContainerPort, name: m.Name, protocol: m.Protocol })),
+        readonlyRootFilesystem: app.ReadonlyRootFilesystem,
+        user: app.User,
+        stopTimeout: app.StopTimeout,
+        environment: app.Environment.filter((e: Json) => !(flagsMissing && e.Name === 'GLIDEPATH_FLAGS_URL')).map((e: Json) => ({ name: e.Name, value: e.Value })),
+        secrets: app.Secrets.map((e: Json) => e.Name),
+        log: { driver: app.LogConfiguration.LogDriver, group: `/ecs/${base}`, region: app.LogConfiguration.Options['awslogs-region'], prefix: app.LogConfiguration.Options['awslogs-stream-prefix'] },
+      },
+      logRetentionDays: cfnOf('AWS::Logs::LogGroup').find((r) => r.Properties.LogGroupName === `/ecs/${base}`)!.Properties.RetentionInDays,
+    };
+    const p = pulumiOf('aws:ecs/taskDefinition:TaskDefinition').find((t) => t.family === base)!;
+    const pcontainers: Json[] = JSON.parse(p.containerDefinitions);
+    const papp = pcontainers.find((c) => c.name === 'app')!;
+    const fromPulumi = {
+      family: p.family,
+      cpu: p.cpu,
+      memory: p.memory,
+      networkMode: p.networkMode,
+      requiresCompatibilities: p.requiresCompatibilities,
+      containers: pcontainers.map((c) => c.name),
+      app: {
+        name: papp.name,
+        image: papp.image,
+        essential: papp.essential,
+        portMappings: papp.portMappings,
+        readonlyRootFilesystem: papp.readonlyRootFilesystem,
+        user: papp.user,
+        stopTimeout: papp.stopTimeout,
+        environment: papp.environment,
+        secrets: papp.secrets.map((e: Json) => e.name),
+        log: {
+          driver: papp.logConfiguration.logDriver,
+          group: papp.logConfiguration.options['awslogs-group'],
+          region: papp.logConfiguration.options['awslogs-region'],
+          prefix: papp.logConfiguration.options['awslogs-stream-prefix'],
+        },
+      },
+      logRetentionDays: pulumiOf('aws:cloudwatch/logGroup:LogGroup').find((l) => l.name === `/ecs/${base}`)!.retentionInDays,
+    };
+    expect(fromPulumi).toEqual(fromCfn);
+    expect(fromCfn.app.readonlyRootFilesystem).toBe(true);
+    expect(fromCfn.app.stopTimeout).toBe(30);
+  });
+
+  test('the load balancer: attributes, access logs and their bucket, target groups, health checks, listeners and rules', () => {
+    const lb = cfnOf('AWS::ElasticLoadBalancingV2::LoadBalancer')[0].Properties;
+    const attrs = attributes(lb.LoadBalancerAttributes);
+    const bucket = cfnOf('AWS::S3::Bucket').find((r) => r.Properties.LifecycleConfiguration)!;
+    const bucketPolicy = cfnOf('AWS::S3::BucketPolicy').find((r) => r.Properties.Bucket.Ref === attrs['access_logs.s3.bucket'].Ref)!;
+    const healthCheck = (t: Json) => ({
+      path: t.HealthCheckPath,
+      matcher: t.Matcher.HttpCode,
+      interval: t.HealthCheckIntervalSeconds,
+      timeout: t.HealthCheckTimeoutSeconds,
+      healthyThreshold: t.HealthyThresholdCount,
+      unhealthyThreshold: t.UnhealthyThresholdCount,
+    });
+    const svc = cfnOf('AWS::ECS::Service')[0].Properties;
+    const fromCfn = {
+      type: lb.Type,
+      internal: lb.Scheme !== 'internet-facing',
+      dropInvalidHeaderFields: attrs['routing.http.drop_invalid_header_fields.enabled'] === 'true',
+      deletionProtection: attrs['deletion_protection.enabled'] === 'true',
+      accessLogs: { enabled: attrs['access_logs.s3.enabled'] === 'true', prefix: attrs['access_logs.s3.prefix'] },
+      bucket: {
+        encryption: bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm,
+        publicAccessBlock: bucket.Properties.PublicAccessBlockConfiguration,
+        expirationDays: bucket.Properties.LifecycleConfiguration.Rules.map((r: Json) => r.ExpirationInDays),
+        // CDK empties a bucket that goes with the stack through a custom resource; Pulumi with forceDestroy.
+        policy: flat(
+          bucketPolicy.Properties.PolicyDocument.Statement.filter((st: Json) => !st.Principal.AWS?.['Fn::GetAtt']?.[0].startsWith('CustomS3AutoDeleteObjects')),
+          bucketPolicy,
+        ),
+        forceDestroy: cfn.some((r) => r.Type === 'Custom::S3AutoDeleteObjects'),
+      },
+      targetGroups: cfnOf('AWS::ElasticLoadBalancingV2::TargetGroup').map((r) => ({
+        port: r.Properties.Port,
+        protocol: r.Properties.Protocol,
+        targetType: r.Properties.TargetType,
+        deregistrationDelay: Number(attributes(r.Properties.TargetGroupAttributes)['deregistration_delay.timeout_seconds']),
+        healthCheck: healthCheck(r.Properties),
+      })),
+      listeners: cfnOf('AWS::ElasticLoadBalancingV2::Listener')
+        .map((r) => ({ port: r.Properties.Port, protocol: r.Properties.Protocol, defaultActions: r.Properties.DefaultActions.map((a: Json) => a.Type) }))
+        .sort((a, b) => a.port - b.port),
+      rules: cfnOf('AWS::ElasticLoadBalancingV2::ListenerRule').map((r) => ({
+        priority: r.Properties.Priority,
+        paths: r.Properties.Conditions[0].PathPatternConfig.Values,
+        weights: r.Properties.Actions[0].ForwardConfig?.TargetGroups.map((t: Json) => t.Weight),
+      })),
+      service: {
+        healthCheckGracePeriodSeconds: svc.HealthCheckGracePeriodSeconds,
+        launchType: svc.LaunchType,
+        propagateTags: svc.PropagateTags,
+        assignPublicIp: svc.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp === 'ENABLED',
+        container: { name: svc.LoadBalancers[0].ContainerName, port: svc.LoadBalancers[0].ContainerPort },
+      },
+    };
+    const plb = pulumiOf('aws:lb/loadBalancer:LoadBalancer')[0];
+    const pbucket = pulumiAws.find((r) => r.type === 'aws:s3/bucket:Bucket')!;
+    const ofBucket = (type: string) => pulumiAws.find((r) => r.type === type && r.name === pbucket.name)!.inputs;
+    const pservice = pulumiOf('aws:ecs/service:Service')[0];
+    const fromPulumi = {
+      type: plb.loadBalancerType,
+      internal: plb.internal,
+      dropInvalidHeaderFields: plb.dropInvalidHeaderFields,
+      deletionProtection: plb.enableDeletionProtection ?? false,
+      accessLogs: { enabled: plb.accessLogs.enabled, prefix: plb.accessLogs.prefix },
+      bucket: {
+        encryption: ofBucket('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration').rules[0].applyServerSideEncryptionByDefault
+          .sseAlgorithm,
+        publicAccessBlock: ((b: Json) => ({
+          BlockPublicAcls: b.blockPublicAcls,
+          BlockPublicPolicy: b.blockPublicPolicy,
+          IgnorePublicAcls: b.ignorePublicAcls,
+          RestrictPublicBuckets: b.restrictPublicBuckets,
+        }))(ofBucket('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock')),
+        expirationDays: ofBucket('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').rules.map((r: Json) => r.expiration.days),
+        policy: flat(JSON.parse(ofBucket('aws:s3/bucketPolicy:BucketPolicy').policy).Statement, {}),
+        forceDestroy: pbucket.inputs.forceDestroy,
+      },
+      targetGroups: pulumiOf('aws:lb/targetGroup:TargetGroup').map((t) => ({
+        port: t.port,
+        protocol: t.protocol,
+        targetType: t.targetType,
+        deregistrationDelay: t.deregistrationDelay,
+        healthCheck: t.healthCheck,
+      })),
+      listeners: pulumiOf('aws:lb/listener:Listener')
+        .map((l) => ({ port: l.port, protocol: l.protocol, defaultActions: l.defaultActions.map((a: Json) => a.type) }))
+        .sort((a, b) => a.port - b.port),
+      rules: pulumiOf('aws:lb/listenerRule:ListenerRule').map((r) => ({
+        priority: r.priority,
+        paths: r.conditions[0].pathPattern.values,
+        weights: r.actions[0].forward?.targetGroups.map((t: Json) => t.weight),
+      })),
+      service: {
+        healthCheckGracePeriodSeconds: pservice.healthCheckGracePeriodSeconds,
+        launchType: pservice.launchType,
+        propagateTags: pservice.propagateTags,
+        assignPublicIp: pservice.networkConfiguration.assignPublicIp,
+        container: { name: pservice.loadBalancers[0].containerName, port: pservice.loadBalancers[0].containerPort },
+      },
+    };
+    expect(fromPulumi).toEqual(fromCfn);
+    expect(fromCfn.accessLogs).toEqual({ enabled: true, prefix: base });
+  });
+
+  test('feature flags: AppConfig application, environment monitors, profile, content, strategies and deployment', () => {
+    const alarmName = (x: Json) => (typeof x === 'string' ? /(checkout-[\w-]+)$/.exec(x)![1] : cfn[0].nameOf(x));
+    expect(flagsOf(pulumiOf, alarmName)).toEqual(flagsOf((t) => cfnOf(t).map((r) => r.Properties), alarmName));
+    expect(cfnOf('AWS::AppConfig::Application')).toHaveLength(definition.featureFlags.length > 0 ? 1 : 0);
+  });
+
+  test('the smoke-test hook: ECS runs it after test traffic moves, with the same checks, timeout and test port', () => {
+    const hooks = cfnOf('AWS::ECS::Service')[0].Properties.DeploymentConfiguration.LifecycleHooks ?? [];
+    const fn = cfnOf('AWS::Lambda::Function').find((r) => r.Properties.FunctionName === `${base}-smoke-tests`)?.Properties;
+    const phooks = pulumiOf('aws:ecs/service:Service')[0].deploymentConfiguration.lifecycleHooks ?? [];
+    const pfn = pulumiOf('aws:lambda/function:Function').find((p) => p.name === `${base}-smoke-tests`);
+    expect({
+      stages: phooks.map((h: Json) => h.lifecycleStages),
+      fn: pfn && {
+        description: pfn.description,
+        timeout: pfn.timeout,
+        memorySize: pfn.memorySize,
+        runtime: pfn.runtime,
+        smokeTests: pfn.environment.variables.SMOKE_TESTS,
+        testPort: pfn.environment.variables.TEST_PORT,
+        inVpc: pfn.vpcConfig !== undefined,
+      },
+    }).toEqual({
+      stages: hooks.map((h: Json) => h.LifecycleStages),
+      fn: fn && {
+        description: fn.Description,
+        timeout: fn.Timeout,
+        memorySize: fn.MemorySize,
+        runtime: fn.Runtime,
+        smokeTests: fn.Environment.Variables.SMOKE_TESTS,
+        testPort: fn.Environment.Variables.TEST_PORT,
+        inVpc: fn.VpcConfig !== undefined,
+      },
+    });
+    expect(hooks.length).toBe(definition.smokeTests && cfnOf('AWS::ECS::Service')[0].Properties.DeploymentConfiguration.Strategy !== 'ROLLING' ? 1 : 0);
+  });
+
+  test('migrations: one-off task definitions, and a runner for each expand migration', () => {
+    const tasks = (families: Json[]) => families.sort((a, b) => a.family.localeCompare(b.family));
+    const fromCfn = tasks(
+      cfnOf('AWS::ECS::TaskDefinition')
+        .filter((r) => r.Properties.Family.startsWith(`${base}-migrate-`))
+        .map((r) => {
+          const c = r.Properties.ContainerDefinitions[0];
+          return {
+            family: r.Properties.Family,
+            cpu: r.Properties.Cpu,
+            memory: r.Properties.Memory,
+            container: c.Name,
+            image: c.Image,
+            command: c.Command,
+            readonlyRootFilesystem: c.ReadonlyRootFilesystem,
+            environment: c.Environment.map((e: Json) => ({ name: e.Name, value: e.Value })),
+            secrets: c.Secrets.map((e: Json) => e.Name),
+            logPrefix: c.LogConfiguration.Options['awslogs-stream-prefix'],
+          };
+        }),
+    );
+    const fromPulumi = tasks(
+      pulumiOf('aws:ecs/taskDefinition:TaskDefinition')
+        .filter((p) => p.family.startsWith(`${base}-migrate-`))
+        .map((p) => {
+          const c = JSON.parse(p.containerDefinitions)[0];
+          return {
+            family: p.family,
+            cpu: p.cpu,
+            memory: p.memory,
+            container: c.name,
+            image: c.image,
+            command: c.command,
+            readonlyRootFilesystem: c.readonlyRootFilesystem,
+            environment: c.environment,
+            secrets: c.secrets.map((e: Json) => e.name),
+            logPrefix: c.logConfiguration.options['awslogs-stream-prefix'],
+          };
+        }),
+    );
+    expect(fromPulumi).toEqual(fromCfn);
+    expect(fromCfn).toHaveLength(definition.migrations.length);
+    const runners = (fns: Json[]) => fns.filter((f) => /-run$/.test(f.name)).sort((a, b) => a.name.localeCompare(b.name));
+    expect(runners(pulumiOf('aws:lambda/function:Function').map((p) => ({ name: p.name, timeout: p.timeout, memorySize: p.memorySize, description: p.description })))).toEqual(
+      runners(
+        cfnOf('AWS::Lambda::Function').map((r) => ({
+          name: r.Properties.FunctionName,
+          timeout: r.Properties.Timeout,
+          memorySize: r.Properties.MemorySize,
+          description: r.Properties.Description,
+        })),
+      ),
+    );
+    expect(pulumiOf('aws:lambda/invocation:Invocation').map((p) => JSON.parse(p.input).Migration)).toEqual(
+      cfnOf('Custom::GlidepathMigration').map((r) => r.Properties.Migration),
+    );
   });
 
   test('physical names: cluster, task family, log group, topics, generated secrets and their rotation', () => {

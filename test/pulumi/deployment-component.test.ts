@@ -1,7 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { DeploymentComponent, DeploymentPlatform, DEPLOYMENT_COMPONENT_TYPE } from '../../constructs/pulumi';
-import { definition as paymentsApi } from '../../examples/payments-api/definition';
 import { environmentOf, validateDefinition } from '../../lib/model';
 import { ResourceNames } from '../../lib/plan/names';
 import { checkRegion } from '../../constructs/pulumi/private/aws-resources';
@@ -15,11 +14,24 @@ const definition = checkout();
 /** Creates a component and records every descendant with its parent, through a transformation. */
 async function deploy(name: string, platform: DeploymentPlatform) {
   const start = registered.length;
-  const parents: { type: string; name: string; parent?: pulumi.Resource; retainOnDelete?: boolean }[] = [];
+  const parents: { type: string; name: string; parent?: pulumi.Resource; retainOnDelete?: boolean; dependsOn?: string[] }[] = [];
+  // Pulumi keeps a resource's logical name in `__name`; enough to see which resources another waits for.
+  const nameOf = (r: unknown) => (r as { __name?: string }).__name ?? '?';
   const component = new DeploymentComponent(
     name,
     { definition, environment: 'prod', platform, network: platform === DeploymentPlatform.AWS ? network : undefined },
-    { transformations: [(a) => void parents.push({ type: a.type, name: a.name, parent: a.opts.parent, retainOnDelete: (a.opts as pulumi.CustomResourceOptions).retainOnDelete }) as undefined] },
+        {
+      transformations: [
+        (a) =>
+          void parents.push({
+            type: a.type,
+            name: a.name,
+            parent: a.opts.parent,
+            retainOnDelete: (a.opts as pulumi.CustomResourceOptions).retainOnDelete,
+            dependsOn: Array.isArray(a.opts.dependsOn) ? a.opts.dependsOn.map(nameOf) : undefined,
+          }) as undefined,
+      ],
+    },
   );
   await settle();
   return { component, resources: registered.slice(start), parents };
@@ -50,7 +62,7 @@ describe('DeploymentComponent on AWS', () => {
       'aws:sns/topic:Topic': 2,
       'aws:ecs/service:Service': 1,
       'aws:ecs/cluster:Cluster': 1,
-      'aws:ecs/taskDefinition:TaskDefinition': 1,
+      'aws:ecs/taskDefinition:TaskDefinition': 3, // the service and its two migrations
       'aws:lb/loadBalancer:LoadBalancer': 1,
       'aws:lb/targetGroup:TargetGroup': 2,
       'aws:lb/listenerRule:ListenerRule': 2,
@@ -61,9 +73,13 @@ describe('DeploymentComponent on AWS', () => {
     });
   });
 
-  test('blue/green with the deployment alarms that roll back and the test listener rule', () => {
+  test('blue/green with the deployment alarms that roll back, the test listener rule and the smoke-test hook', () => {
     const service = byType(aws.resources, 'aws:ecs/service:Service')[0].inputs;
-    expect(service.deploymentConfiguration).toEqual({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: '30' });
+    expect(service.deploymentConfiguration).toEqual({
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: '30',
+      lifecycleHooks: [{ hookTargetArn: expect.stringMatching(/checkout-prod-smoke-tests$/), roleArn: expect.stringMatching(/checkout-prod-smoke-tests-ecs$/), lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+    });
     expect(service.alarms).toEqual({
       alarmNames: ['checkout-prod-rollback-error-rate', 'checkout-prod-critical-error-rate', 'checkout-prod-critical-latency-p99'],
       enable: true,
@@ -75,9 +91,20 @@ describe('DeploymentComponent on AWS', () => {
     );
   });
 
-  test('prod retains data (keys, secrets, logs) on delete, like the CloudFormation removal policy, and nothing else', () => {
+  test('the ECS service update waits for every expand migration to exit 0; contract migrations only get a task definition', () => {
+    const service = aws.parents.find((p) => p.type === 'aws:ecs/service:Service')!;
+    const expand = definition.migrations.filter((m) => m.phase === 'expand').map((m) => `checkout-prod-migrate-${m.name}-run`);
+    expect(expand.length).toBeGreaterThan(0);
+    expect(service.dependsOn).toEqual(expect.arrayContaining(expand));
+    const invocations = aws.parents.filter((p) => p.type === 'aws:lambda/invocation:Invocation').map((p) => p.name);
+    expect(invocations).toEqual(expect.arrayContaining(expand));
+    const contract = definition.migrations.filter((m) => m.phase === 'contract').map((m) => `checkout-prod-migrate-${m.name}-run`);
+    expect(invocations.filter((n) => contract.includes(n))).toEqual([]);
+  });
+
+  test('prod retains data (keys, secrets, logs, access logs) on delete, like the CloudFormation removal policy, and nothing else', () => {
     const retained = aws.parents.filter((p) => p.retainOnDelete).map((p) => p.type);
-    expect([...new Set(retained)].sort()).toEqual(['aws:cloudwatch/logGroup:LogGroup', 'aws:kms/key:Key', 'aws:secretsmanager/secret:Secret']);
+    expect([...new Set(retained)].sort()).toEqual(['aws:cloudwatch/logGroup:LogGroup', 'aws:kms/key:Key', 'aws:s3/bucket:Bucket', 'aws:secretsmanager/secret:Secret']);
   });
 
   test('secrets are references: the task definition holds ARNs, never values', () => {
@@ -156,12 +183,6 @@ describe('DeploymentComponent errors', () => {
   test('fails when a container workload on AWS has no network', () => {
     expect(() => new DeploymentComponent('no-network', { definition, environment: 'prod', platform: DeploymentPlatform.AWS })).toThrow(
       "DeploymentComponent 'network' is required for container workloads on AWS: pass the VPC and subnets 'checkout-prod' runs in",
-    );
-  });
-
-  test('fails when a function workload targets AWS', () => {
-    expect(() => new DeploymentComponent('fn', { definition: paymentsApi, environment: 'prod', platform: DeploymentPlatform.AWS, network })).toThrow(
-      /function workload; the Pulumi AWS target deploys container workloads only/,
     );
   });
 

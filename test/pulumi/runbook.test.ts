@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DeploymentComponent, DeploymentPlatform } from '../../constructs/pulumi';
 import { runbookFileName } from '../../lib/runbook/anchors';
-import { RunbookTarget, type RunbookFacts } from '../../lib/runbook/facts';
+import { CommandKind, RunbookTarget, type RunbookFacts } from '../../lib/runbook/facts';
 import { renderRunbook } from '../../lib/runbook/render';
 import { checkout, installMocks, network, settle } from './helpers';
 
@@ -66,4 +66,30 @@ test('the runbooks pass markdownlint with the committed configuration', () => {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('Pulumi renders its own tool commands: no cdk, CloudFormation or kubectl diff/apply command, tagged by kind', () => {
+  for (const { facts } of runbooks) {
+    const commands = facts.flatMap((f) => [...(f.preDeploy ?? []), ...(f.deploy ?? []), ...(f.smoke ?? []), ...(f.rollback ?? []).flatMap((l) => [...l.commands, ...l.verify])]);
+    expect(commands.filter((c) => /npx cdk|aws cloudformation|kubectl diff|kubectl apply/.test(c.command))).toEqual([]);
+    expect(commands.filter((c) => c.kind === CommandKind.PREVIEW).map((c) => c.command)).toEqual(['pulumi preview --stack prod --diff']);
+    expect(commands.filter((c) => c.kind === CommandKind.DEPLOY).map((c) => c.command)).toEqual(['pulumi up --stack prod --yes', 'pulumi up --stack prod --yes']);
+  }
+});
+
+test('level 3 on AWS is `pulumi up` plus the same redeploy as level 2, within the code budget', () => {
+  const rollback = runbooks[0].facts.flatMap((f) => f.rollback ?? []);
+  const level2 = rollback.find((l) => l.level === 2 && l.bound)!.bound!;
+  const level3 = rollback.find((l) => l.level === 3)!.bound!;
+  expect(level3.parts.map((p) => p.what)).toEqual(['`pulumi up` (allowance)', ...level2.parts.map((p) => p.what)]);
+  expect(level3.total.toSeconds()).toBe(180 + level2.total.toSeconds());
+  expect(level3.budget.toString()).toBe(definition.rollbackBudgets.code.toString());
+});
+
+test('expand migrations say that `pulumi up` runs them; nothing in the AWS runbook mentions cdk', () => {
+  const aws = runbooks.find((r) => r.platform === DeploymentPlatform.AWS)!;
+  const migrations = aws.facts.flatMap((f) => f.migrations ?? []).filter((m) => m.phase === 'expand');
+  expect(migrations.length).toBeGreaterThan(0);
+  for (const m of migrations) expect(m.summary).toMatch(/^Automatic: `pulumi up` runs `.+` as ECS task `checkout-prod-migrate-[\w-]+` before the service update/);
+  expect(aws.markdown).not.toMatch(/\bcdk\b/);
 });

@@ -1,7 +1,8 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type { AlarmPolicy, Evaluation } from '../../../lib/model/alarm-policy';
-import { AlarmSeverity } from '../../../lib/runbook/facts';
-import { MINIMUM_REQUESTS, targetGroupErrorRateExpression, versionErrorRateWording } from '../../aws/private/version-error-rate';
+import { AlarmSignal, alarmCatalogue, describeCondition, type AlarmDefinition } from '../../../lib/plan/alarm-catalogue';
+import type { AlarmSeverity } from '../../../lib/runbook/facts';
+import { MINIMUM_REQUESTS, targetGroupErrorRateExpression, versionErrorRateWording } from '../../../lib/plan/version-error-rate';
 
 /** One query of a CloudWatch metric-math alarm, in the shape `aws.cloudwatch.MetricAlarm` takes. */
 export interface MetricQuery {
@@ -23,6 +24,7 @@ export interface PlainMetric {
   readonly namespace: string;
   readonly metricName: string;
   readonly dimensions: Record<string, pulumi.Input<string>>;
+  /** `Average`, `Sum`, … or a percentile such as `p99` (CloudWatch's extended statistic). */
   readonly statistic: string;
 }
 
@@ -111,36 +113,64 @@ export function containerAlarmSpecs(policy: AlarmPolicy, signals: ContainerSigna
   });
   const source = `load balancer of ECS service ${signals.serviceName}`;
   const saturation = `ECS service ${signals.serviceName} in cluster ${signals.clusterName}`;
-  const describe = (severity: AlarmSeverity, what: string, threshold: number, unit: string, e: Evaluation, from: string) =>
-    `${severity.toUpperCase()}: ${what} ≥ ${threshold}${unit === '%' ? '%' : ` ${unit}`} for ${e.datapointsToAlarm} of ${e.evaluationPeriods} periods of ${e.period} (${from})`;
-  const spec = (
-    kind: string,
-    severity: AlarmSeverity,
-    what: string,
-    threshold: number,
-    unit: string,
-    evaluation: Evaluation,
-    source_: string,
-    metric: { queries?: MetricQuery[]; metric?: PlainMetric },
-  ): AlarmSpec => ({ kind, severity, threshold, evaluation, description: describe(severity, what, threshold, unit, evaluation, source_), ...metric });
+  // Each catalogue alarm, its signal mapped to CloudWatch as `AlarmSet` maps it.
+  return alarmCatalogue(policy).map((alarm) => {
+    const e = alarm.evaluation as Evaluation;
+    switch (alarm.signal) {
+      case AlarmSignal.ERROR_RATIO:
+        return alarm.triggersRollback
+          ? specOf(alarm, `${source}; error rate${perVersion}`, { queries: versionErrorRate(e) })
+          : specOf(alarm, source, { queries: errorRate(e) });
+      case AlarmSignal.LATENCY:
+        return specOf(alarm, source, { queries: latency(alarm.quantile === 0.99 ? 'p99' : 'p95', e) });
+      case AlarmSignal.CPU:
+        return specOf(alarm, saturation, { metric: ecsMetric('CPUUtilization') });
+      default:
+        return specOf(alarm, saturation, { metric: ecsMetric('MemoryUtilization') });
+    }
+  });
+}
 
-  const { rollbackTrigger: trigger, critical, warning, evaluation } = policy;
-  return [
-    spec(
-      'rollback-error-rate',
-      AlarmSeverity.ROLLBACK,
-      `error rate${perVersion} (${trigger.errorRateMultiplier}× the ${trigger.baselineErrorRatePercent}% baseline)`,
-      trigger.errorRatePercent,
-      '%',
-      trigger.evaluation,
-      source,
-      { queries: versionErrorRate(trigger.evaluation) },
-    ),
-    spec('critical-error-rate', AlarmSeverity.CRITICAL, `error rate${perVersion}`, critical.errorRatePercent, '%', evaluation, source, { queries: versionErrorRate(evaluation) }),
-    spec('critical-latency-p99', AlarmSeverity.CRITICAL, 'p99 latency', critical.p99LatencyMs, 'ms', evaluation, source, { queries: latency('p99', evaluation) }),
-    spec('warning-error-rate', AlarmSeverity.WARNING, 'error rate', warning.errorRatePercent, '%', evaluation, source, { queries: errorRate(evaluation) }),
-    spec('warning-latency-p95', AlarmSeverity.WARNING, 'p95 latency', warning.p95LatencyMs, 'ms', evaluation, source, { queries: latency('p95', evaluation) }),
-    spec('warning-cpu', AlarmSeverity.WARNING, 'CPU utilization', warning.cpuPercent, '%', evaluation, saturation, { metric: ecsMetric('CPUUtilization') }),
-    spec('warning-memory', AlarmSeverity.WARNING, 'memory utilization', warning.memoryPercent, '%', evaluation, saturation, { metric: ecsMetric('MemoryUtilization') }),
+/** One catalogue alarm with its CloudWatch source, described the way `AlarmSet` describes it. */
+function specOf(alarm: AlarmDefinition, source: string, metric: { queries?: MetricQuery[]; metric?: PlainMetric }): AlarmSpec {
+  return {
+    kind: alarm.kind,
+    severity: alarm.severity,
+    threshold: alarm.threshold as number,
+    evaluation: alarm.evaluation as Evaluation,
+    description: `${alarm.severity.toUpperCase()}: ${describeCondition(alarm)} (${source})`,
+    ...metric,
+  };
+}
+
+/** Where a function's metrics come from: the alias that serves traffic. */
+export interface FunctionSignals {
+  readonly functionName: string;
+  readonly aliasName: string;
+}
+
+/**
+ * The alarms of a function from an alarm policy, measured on its alias like `AlarmSet` over
+ * `CanaryFunction.signals`: error rate (metric math), p99 and p95 duration. Functions have no
+ * CPU or memory saturation alarms.
+ */
+export function functionAlarmSpecs(policy: AlarmPolicy, signals: FunctionSignals): AlarmSpec[] {
+  const dimensions = { FunctionName: signals.functionName, Resource: `${signals.functionName}:${signals.aliasName}` };
+  const lambdaMetric = (id: string, metricName: string): MetricQuery => ({
+    id,
+    returnData: false,
+    metric: { namespace: 'AWS/Lambda', metricName, dimensions, period: 60, stat: 'Sum' },
+  });
+  const errorRate: MetricQuery[] = [
+    { id: 'expr_1', expression: 'IF(invocations > 0, 100 * errors / invocations, 0)', label: 'Error rate (%)', returnData: true },
+    lambdaMetric('errors', 'Errors'),
+    lambdaMetric('invocations', 'Invocations'),
   ];
+  const duration = (statistic: string): PlainMetric => ({ namespace: 'AWS/Lambda', metricName: 'Duration', dimensions, statistic });
+  const source = `Lambda alias ${signals.functionName}:${signals.aliasName}`;
+  return alarmCatalogue(policy, { saturation: false }).map((alarm) =>
+    alarm.signal === AlarmSignal.ERROR_RATIO
+      ? specOf(alarm, source, { queries: errorRate })
+      : specOf(alarm, source, { metric: duration(alarm.quantile === 0.99 ? 'p99' : 'p95') }),
+  );
 }

@@ -3,12 +3,16 @@ import * as pulumi from '@pulumi/pulumi';
 import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/environment';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
+import { containerTaskSpec, logRetentionDays as retentionDaysOf, type ContainerTaskSpec } from '../../../lib/plan/container-task-spec';
 import type { EcsRolloutPlan } from '../../../lib/plan/ecs-schedule';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { anchorOf } from '../../../lib/runbook/anchors';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
-import { ROTATION_HANDLER_SOURCE } from '../../aws/private/rotation-handler';
+import { ROTATION_HANDLER_SOURCE } from '../../../lib/handlers/rotation-handler';
 import { containerAlarmSpecs, type AlarmSpec } from './alarm-specs';
+import { agentContainer, createFeatureFlags, flagsEnvironment } from './feature-flags';
+import { createMigration } from './migrations';
+import { createSmokeHook } from './smoke-hook';
 
 /** The network a container service runs in (the component does not create a VPC). */
 export interface AwsNetworkInput {
@@ -23,10 +27,10 @@ export interface AwsResources {
   readonly alarmNames: string[];
   readonly alarmArns: pulumi.Output<string[]>;
   readonly topicArns: { readonly critical: pulumi.Output<string>; readonly warning: pulumi.Output<string> };
+  /** Name of the CloudWatch dashboard. */
+  readonly dashboardName: pulumi.Output<string>;
 }
 
-const CONTAINER_NAME = 'app';
-const TEST_LISTENER_PORT = 9000;
 
 /**
  * Creates, as children of `parent`, the @pulumi/aws resources of a container service that
@@ -52,39 +56,19 @@ export function createAwsResources(
   // Names are per environment, not per region: refuse to deploy one environment to the wrong region.
   const region = aws.getRegionOutput({}, { parent }).region.apply((r) => checkRegion(r, env, names));
   const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
-  const logRetentionDays = env.production ? 365 : 30;
+  const logRetentionDays = retentionDaysOf(env.production);
+  // Numbers and hardening shared with ProgressiveFargateService (lib/plan/container-task-spec).
+  const spec = containerTaskSpec({
+    serviceName: names.base,
+    image: container.image,
+    containerPort: container.port,
+    healthCheckPath: container.healthCheckPath,
+    cpu: container.cpu,
+    memoryMiB: container.memoryMiB,
+  });
+  const lbSpec = spec.loadBalancer;
 
-  // Alert topics, encrypted with a key CloudWatch may use to publish.
-  const topicKey = new aws.kms.Key(id('alert-topics-key'), {
-    description: `Encrypts the alert topics of ${names.base}`,
-    enableKeyRotation: true,
-    policy: pulumi.jsonStringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
-        { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
-      ],
-    }),
-    tags,
-  }, keep);
-  const topic = (severity: 'critical' | 'warning') => {
-    const t = new aws.sns.Topic(names.topic(severity), {
-      name: names.topic(severity),
-      displayName: `${names.base} ${severity} alerts`,
-      kmsMasterKeyId: topicKey.arn,
-      tags,
-    }, opts);
-    new aws.sns.TopicPolicy(`${names.topic(severity)}-ssl`, {
-      arn: t.arn,
-      policy: pulumi.jsonStringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: t.arn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
-      }),
-    }, opts);
-    return t;
-  };
-  const critical = topic('critical');
-  const warning = topic('warning');
+  const { critical, warning } = createAlertTopics(names, account, tags, opts, keep);
 
   // Secrets: generated ones are created here and rotated; existing ones are looked up by name.
   const secretArns = createSecrets(parent, env, names, opts, keep, tags, logRetentionDays);
@@ -101,7 +85,7 @@ export function createAwsResources(
       { protocol: 'tcp', fromPort: 80, toPort: 80, cidrBlocks: ['0.0.0.0/0'], description: 'HTTP from anywhere' },
       ...(https ? [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'], description: 'HTTPS from anywhere' }] : []),
       // Only callers inside the VPC (smoke tests, lifecycle hooks) reach the new version early.
-      ...(shifting ? [{ protocol: 'tcp', fromPort: TEST_LISTENER_PORT, toPort: TEST_LISTENER_PORT, cidrBlocks: [vpc.cidrBlock], description: 'Test listener, from inside the VPC' }] : []),
+      ...(shifting ? [{ protocol: 'tcp', fromPort: lbSpec.testListenerPort, toPort: lbSpec.testListenerPort, cidrBlocks: [vpc.cidrBlock], description: 'Test listener, from inside the VPC' }] : []),
     ],
     egress: [{ protocol: 'tcp', fromPort: container.port, toPort: container.port, cidrBlocks: [vpc.cidrBlock], description: 'Load balancer to tasks' }],
     tags,
@@ -113,23 +97,32 @@ export function createAwsResources(
     egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Image pulls, secrets, dependencies' }],
     tags,
   }, opts);
+  const accessLogs = createAccessLogBucket(id('access-logs'), spec, account, keep, env.retention !== RetentionPolicy.RETAIN, tags);
   const loadBalancer = new aws.lb.LoadBalancer(id('lb'), {
     name: names.base.slice(0, 32),
     loadBalancerType: 'application',
     internal: false,
     subnets: network.publicSubnetIds,
     securityGroups: [lbSecurityGroup.id],
-    dropInvalidHeaderFields: true,
+    dropInvalidHeaderFields: lbSpec.dropInvalidHeaderFields,
+    accessLogs: { bucket: accessLogs.bucket, prefix: lbSpec.accessLogs.prefix, enabled: true },
     tags,
-  }, opts);
+  }, { ...opts, dependsOn: [accessLogs.policy] });
   const targetGroup = (suffix: string) =>
     new aws.lb.TargetGroup(id(suffix), {
       vpcId: network.vpcId,
       port: container.port,
       protocol: 'HTTP',
       targetType: 'ip',
-      deregistrationDelay: 30,
-      healthCheck: { path: container.healthCheckPath, matcher: '200', interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+      deregistrationDelay: lbSpec.deregistrationDelay.toSeconds(),
+      healthCheck: {
+        path: lbSpec.healthCheck.path,
+        matcher: lbSpec.healthCheck.healthyHttpCodes,
+        interval: lbSpec.healthCheck.interval.toSeconds(),
+        timeout: lbSpec.healthCheck.timeout.toSeconds(),
+        healthyThreshold: lbSpec.healthCheck.healthyThresholdCount,
+        unhealthyThreshold: lbSpec.healthCheck.unhealthyThresholdCount,
+      },
       tags,
     }, opts);
   const primary = targetGroup('primary');
@@ -162,8 +155,8 @@ export function createAwsResources(
   }
   const productionRule = new aws.lb.ListenerRule(id('production'), {
     listenerArn: listener.arn,
-    priority: 1,
-    conditions: [{ pathPattern: { values: ['/*'] } }],
+    priority: lbSpec.rulePriority,
+    conditions: [{ pathPattern: { values: [lbSpec.rulePathPattern] } }],
     actions: forward,
     tags,
   }, { ...opts, ignoreChanges: shifting ? ['actions'] : [] }); // ECS moves the weights during deployments.
@@ -171,15 +164,15 @@ export function createAwsResources(
   if (shifting) {
     const testListener = new aws.lb.Listener(id('test'), {
       loadBalancerArn: loadBalancer.arn,
-      port: TEST_LISTENER_PORT,
+      port: lbSpec.testListenerPort,
       protocol: 'HTTP',
       defaultActions: notFound,
       tags,
     }, opts);
     testRule = new aws.lb.ListenerRule(id('test'), {
       listenerArn: testListener.arn,
-      priority: 1,
-      conditions: [{ pathPattern: { values: ['/*'] } }],
+      priority: lbSpec.rulePriority,
+      conditions: [{ pathPattern: { values: [lbSpec.rulePathPattern] } }],
       actions: forward,
       tags,
     }, { ...opts, ignoreChanges: ['actions'] });
@@ -191,19 +184,21 @@ export function createAwsResources(
     settings: [{ name: 'containerInsights', value: 'enabled' }],
     tags,
   }, opts);
-  const logGroup = new aws.cloudwatch.LogGroup(id('logs'), { name: `/ecs/${names.base}`, retentionInDays: logRetentionDays, tags }, keep);
+  const logGroup = new aws.cloudwatch.LogGroup(id('logs'), { name: spec.container.logging.logGroupName, retentionInDays: logRetentionDays, tags }, keep);
   const assumedBy = (service: string) =>
     JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
   const executionRole = new aws.iam.Role(id('execution'), {
     assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'),
     tags,
   }, opts);
-  new aws.iam.RolePolicyAttachment(id('execution'), {
-    role: executionRole.name,
-    policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
-  }, opts);
+  const executionPolicies: pulumi.Resource[] = [
+    new aws.iam.RolePolicyAttachment(id('execution'), {
+      role: executionRole.name,
+      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+    }, opts),
+  ];
   if (secretArns.length > 0) {
-    new aws.iam.RolePolicy(id('execution-secrets'), {
+    executionPolicies.push(new aws.iam.RolePolicy(id('execution-secrets'), {
       role: executionRole.id,
       policy: pulumi.jsonStringify({
         Version: '2012-10-17',
@@ -212,28 +207,36 @@ export function createAwsResources(
           { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } } },
         ],
       }),
-    }, opts);
+    }, opts));
   }
   const taskRole = new aws.iam.Role(id('task'), { assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'), tags }, opts);
+  const hasFlags = def.featureFlags.length > 0;
+  const agentLogs = hasFlags
+    ? new aws.cloudwatch.LogGroup(id('appconfig-agent'), { name: `/ecs/${names.base}/appconfig-agent`, retentionInDays: logRetentionDays, tags }, keep)
+    : undefined;
   const taskDefinition = new aws.ecs.TaskDefinition(id('task'), {
-    family: names.base,
+    family: spec.family,
     requiresCompatibilities: ['FARGATE'],
     networkMode: 'awsvpc',
-    cpu: String(container.cpu ?? 512),
-    memory: String(container.memoryMiB ?? 1024),
+    cpu: String(spec.cpu),
+    memory: String(spec.memoryMiB),
     executionRoleArn: executionRole.arn,
     taskRoleArn: taskRole.arn,
     containerDefinitions: pulumi.jsonStringify([
       {
-        name: CONTAINER_NAME,
-        image: container.image,
+        name: spec.container.name,
+        image: spec.container.image,
         essential: true,
-        portMappings: [{ containerPort: container.port, protocol: 'tcp' }],
-        environment: Object.entries(container.environment ?? {}).map(([name, value]) => ({ name, value })),
+        portMappings: [{ containerPort: spec.container.port, name: spec.container.portName, protocol: 'tcp' }],
+        readonlyRootFilesystem: spec.container.readonlyRootFilesystem,
+        user: spec.container.user,
+        stopTimeout: spec.container.stopTimeout.toSeconds(),
+        environment: Object.entries({ ...container.environment, ...flagsEnvironment(names, env.name, def.featureFlags) }).map(([name, value]) => ({ name, value })),
         // References only: ECS reads the values when a task starts.
         secrets: secretArns.map((s) => ({ name: s.envVar, valueFrom: s.arn })),
-        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': names.base } },
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': spec.container.logging.streamPrefix } },
       },
+      ...(agentLogs ? [agentContainer(agentLogs.name, region)] : []),
     ]),
     tags,
   }, opts);
@@ -249,6 +252,11 @@ export function createAwsResources(
     : [];
   const alarms = specs.map((spec) => metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts));
   const deploymentAlarmNames = specs.filter((s) => s.severity !== AlarmSeverity.WARNING).map((s) => names.alarm(s.kind));
+  if (hasFlags) {
+    // The alarms that roll a deployment back also roll a bad flag change back.
+    const monitors = alarms.filter((_, i) => specs[i].severity !== AlarmSeverity.WARNING);
+    createFeatureFlags(names, env.name, def.featureFlags, monitors, [taskRole.id], { region, account, tags, opts });
+  }
 
   const infrastructureRole = alternate
     ? new aws.iam.Role(id('ecs-infrastructure'), { assumeRolePolicy: assumedBy('ecs.amazonaws.com'), tags }, opts)
@@ -260,6 +268,48 @@ export function createAwsResources(
       }, opts)
     : undefined;
   const minutes = (n: number | undefined) => (n === undefined ? undefined : String(n));
+  // Expand migrations run as one-off tasks that must exit 0 before the service update starts.
+  const migrationRuns = def.migrations.flatMap(
+    (m) =>
+      createMigration(m, {
+        names,
+        cluster,
+        executionRoleArn: executionRole.arn,
+        environment: container.environment ?? {},
+        secrets: secretArns,
+        subnetIds: network.privateSubnetIds,
+        securityGroupIds: [serviceSecurityGroup.id],
+        region,
+        retentionInDays: logRetentionDays,
+        tags,
+        opts: { ...opts, dependsOn: executionPolicies },
+        keep,
+      }) ?? [],
+  );
+  // Smoke tests from inside the VPC through the test listener, before production traffic moves.
+  const smokeHook =
+    def.smokeTests && shifting
+      ? createSmokeHook(
+          def.smokeTests,
+          `${names.base}-smoke-tests`,
+          { loadBalancerFullName: loadBalancer.arnSuffix, testPort: lbSpec.testListenerPort, subnetIds: network.privateSubnetIds, vpcId: network.vpcId },
+          { retentionInDays: logRetentionDays, tags, opts, keep },
+        )
+      : undefined;
+  const hookRole = smokeHook
+    ? new aws.iam.Role(id('smoke-tests-ecs'), {
+        description: `Lets ECS run the smoke tests ${names.base}-smoke-tests during deployments`,
+        assumeRolePolicy: assumedBy('ecs.amazonaws.com'),
+        tags,
+      }, opts)
+    : undefined;
+  const hookPolicy =
+    smokeHook && hookRole
+      ? new aws.iam.RolePolicy(id('smoke-tests-ecs'), {
+          role: hookRole.id,
+          policy: pulumi.jsonStringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: smokeHook.arn }] }),
+        }, opts)
+      : undefined;
   const service = new aws.ecs.Service(id('service'), {
     name: names.base,
     cluster: cluster.arn,
@@ -275,6 +325,8 @@ export function createAwsResources(
         settings.strategy === 'CANARY' ? { canaryPercent: settings.stepPercent, canaryBakeTimeInMinutes: minutes(settings.stepBakeMinutes ?? 0) } : undefined,
       linearConfiguration:
         settings.strategy === 'LINEAR' ? { stepPercent: settings.stepPercent, stepBakeTimeInMinutes: minutes(settings.stepBakeMinutes ?? 0) } : undefined,
+      lifecycleHooks:
+        smokeHook && hookRole ? [{ hookTargetArn: smokeHook.arn, roleArn: hookRole.arn, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }] : undefined,
     },
     // ECS supports the circuit breaker for rolling and blue/green; canary and linear rely on alarms.
     deploymentCircuitBreaker: settings.strategy === 'ROLLING' || settings.strategy === 'BLUE_GREEN' ? { enable: true, rollback: true } : undefined,
@@ -282,8 +334,8 @@ export function createAwsResources(
     loadBalancers: [
       {
         targetGroupArn: primary.arn,
-        containerName: CONTAINER_NAME,
-        containerPort: container.port,
+        containerName: spec.container.name,
+        containerPort: spec.container.port,
         advancedConfiguration:
           alternate && infrastructureRole
             ? { alternateTargetGroupArn: alternate.arn, productionListenerRule: productionRule.arn, testListenerRule: testRule?.arn, roleArn: infrastructureRole.arn }
@@ -291,12 +343,12 @@ export function createAwsResources(
       },
     ],
     networkConfiguration: { subnets: network.privateSubnetIds, securityGroups: [serviceSecurityGroup.id], assignPublicIp: false },
-    healthCheckGracePeriodSeconds: 60,
+    healthCheckGracePeriodSeconds: spec.healthCheckGracePeriod.toSeconds(),
     propagateTags: 'SERVICE',
     // `pulumi up` returns when the rollout (bake times included) has finished or rolled back, like `cdk deploy`.
     waitForSteadyState: true,
     tags,
-  }, { ...opts, dependsOn: [productionRule, ...alarms, ...(infrastructureAttachment ? [infrastructureAttachment] : [])] });
+  }, { ...opts, dependsOn: [productionRule, ...alarms, ...(infrastructureAttachment ? [infrastructureAttachment] : []), ...(hookPolicy ? [hookPolicy] : []), ...migrationRuns] });
 
   if (env.capacity.scaling) {
     const scaling = env.capacity.scaling;
@@ -349,7 +401,7 @@ export function createAwsResources(
     allNames.push(name);
   }
 
-  new aws.cloudwatch.Dashboard(id('dashboard'), {
+  const dashboard = new aws.cloudwatch.Dashboard(id('dashboard'), {
     dashboardName: names.base,
     dashboardBody: pulumi.jsonStringify({
       widgets: [
@@ -377,6 +429,7 @@ export function createAwsResources(
     alarmNames: allNames,
     alarmArns: pulumi.all(allAlarms.map((a) => a.arn)),
     topicArns: { critical: critical.arn, warning: warning.arn },
+    dashboardName: dashboard.dashboardName,
   };
 }
 
@@ -393,7 +446,7 @@ export function checkRegion(providerRegion: string, env: EnvironmentDefinition, 
   return providerRegion;
 }
 
-function metricAlarm(
+export function metricAlarm(
   spec: AlarmSpec,
   names: ResourceNames,
   topic: aws.sns.Topic,
@@ -415,7 +468,14 @@ function metricAlarm(
     treatMissingData: 'notBreaching',
     metricQueries: spec.queries?.map((q) => ({ ...q, metric: q.metric && { ...q.metric, dimensions: q.metric.dimensions } })),
     ...(spec.metric
-      ? { namespace: spec.metric.namespace, metricName: spec.metric.metricName, dimensions: spec.metric.dimensions, statistic: spec.metric.statistic, period: period.toSeconds() }
+      ? {
+          namespace: spec.metric.namespace,
+          metricName: spec.metric.metricName,
+          dimensions: spec.metric.dimensions,
+          // Percentiles are CloudWatch's extended statistics.
+          ...(/^p\d/.test(spec.metric.statistic) ? { extendedStatistic: spec.metric.statistic } : { statistic: spec.metric.statistic }),
+          period: period.toSeconds(),
+        }
       : {}),
     alarmActions: [topic.arn],
     okActions: spec.severity === AlarmSeverity.ROLLBACK ? [] : [topic.arn],
@@ -498,4 +558,91 @@ function createSecrets(
     }, { ...opts, dependsOn: [version] });
     return { envVar: s.envVar, arn: secret.arn };
   });
+}
+
+/**
+ * The load balancer's access-log bucket, as ProgressiveFargateService creates it: S3-managed
+ * encryption, no public access, TLS only, objects expire; the region's load balancer log delivery
+ * may write below the prefix.
+ */
+function createAccessLogBucket(
+  name: string,
+  spec: ContainerTaskSpec,
+  account: pulumi.Input<string>,
+  keep: pulumi.CustomResourceOptions,
+  emptyOnDelete: boolean,
+  tags: Record<string, string>,
+): { bucket: pulumi.Output<string>; policy: aws.s3.BucketPolicy } {
+  const opts: pulumi.CustomResourceOptions = { parent: keep.parent };
+  // The load balancer keeps writing logs: a bucket that goes with the stack must be emptied first.
+  const bucket = new aws.s3.Bucket(name, { forceDestroy: emptyOnDelete, tags }, keep);
+  new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+    bucket: bucket.id,
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+  }, opts);
+  new aws.s3.BucketPublicAccessBlock(name, {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  }, opts);
+  new aws.s3.BucketLifecycleConfiguration(name, {
+    bucket: bucket.id,
+    rules: [{ id: 'expire', status: 'Enabled', filter: {}, expiration: { days: spec.loadBalancer.accessLogs.expiration.toSeconds() / 86400 } }],
+  }, opts);
+  const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: keep.parent }).arn;
+  const objects = pulumi.interpolate`${bucket.arn}/${spec.loadBalancer.accessLogs.prefix}/AWSLogs/${account}/*`;
+  const policy = new aws.s3.BucketPolicy(name, {
+    bucket: bucket.id,
+    policy: pulumi.jsonStringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        { Effect: 'Allow', Principal: { AWS: elbAccount }, Action: 's3:PutObject', Resource: objects },
+        { Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:PutObject', Resource: objects, Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } } },
+        { Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: bucket.arn },
+      ],
+    }),
+  }, opts);
+  return { bucket: bucket.bucket, policy };
+}
+
+/** The `critical` and `warning` alert topics, encrypted with a key CloudWatch may use to publish. */
+export function createAlertTopics(
+  names: ResourceNames,
+  account: pulumi.Input<string>,
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+  keep: pulumi.CustomResourceOptions,
+): { critical: aws.sns.Topic; warning: aws.sns.Topic } {
+  const topicKey = new aws.kms.Key(`${names.base}-alert-topics-key`, {
+    description: `Encrypts the alert topics of ${names.base}`,
+    enableKeyRotation: true,
+    policy: pulumi.jsonStringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+        { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
+      ],
+    }),
+    tags,
+  }, keep);
+  const topic = (severity: 'critical' | 'warning') => {
+    const t = new aws.sns.Topic(names.topic(severity), {
+      name: names.topic(severity),
+      displayName: `${names.base} ${severity} alerts`,
+      kmsMasterKeyId: topicKey.arn,
+      tags,
+    }, opts);
+    new aws.sns.TopicPolicy(`${names.topic(severity)}-ssl`, {
+      arn: t.arn,
+      policy: pulumi.jsonStringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: t.arn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+      }),
+    }, opts);
+    return t;
+  };
+  return { critical: topic('critical'), warning: topic('warning') };
 }

@@ -4,14 +4,30 @@ import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import { isRunbookContributor, type IRunbookContributor } from '../../../lib/runbook/facts';
 import { AlarmSet } from '../../aws/alarm-set';
 import { AlertTopics } from '../../aws/alert-topics';
+import { AppConfigFeatureFlags } from '../../aws/app-config-feature-flags';
+import { CanaryFunction } from '../../aws/canary-function';
 import { DeadMansSwitch } from '../../aws/dead-mans-switch';
 import { DeploymentStack } from '../../aws/deployment-stack';
 import { ManagedSecret } from '../../aws/managed-secret';
+import { MigrationTask } from '../../aws/migration-task';
 import { ProgressiveFargateService } from '../../aws/progressive-fargate-service';
 import { ServiceDashboard } from '../../aws/service-dashboard';
+import { SmokeTestHook } from '../../aws/smoke-test-hook';
 
-/** The AWS constructs whose resources the Pulumi target creates. */
-const MIRRORED = [DeploymentStack, AlertTopics, AlarmSet, DeadMansSwitch, ManagedSecret, ProgressiveFargateService, ServiceDashboard];
+/** The AWS constructs whose resources the Pulumi target creates, for every workload. */
+const MIRRORED = [
+  DeploymentStack,
+  AlertTopics,
+  AlarmSet,
+  AppConfigFeatureFlags,
+  CanaryFunction,
+  DeadMansSwitch,
+  ManagedSecret,
+  MigrationTask,
+  ProgressiveFargateService,
+  ServiceDashboard,
+  SmokeTestHook,
+];
 
 type Contributor = IConstruct & IRunbookContributor;
 

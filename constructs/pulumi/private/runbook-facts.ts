@@ -2,7 +2,9 @@ import { Duration } from '../../../lib/model/duration';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import type { CompiledSchedule } from '../../../lib/plan/schedule';
 import { timeBound } from '../../../lib/plan/timing';
-import { RunbookTarget, type NamedResource, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../../lib/runbook/facts';
+import { describeChecks, smokeTestsFileName } from '../../../lib/smoke/file';
+import { MigrationPhase } from '../../../lib/model/migrations';
+import { CommandKind, RunbookTarget, type MigrationFact, type NamedResource, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../../lib/runbook/facts';
 import type { ReferenceStack } from './reference-stack';
 
 /** Pulumi resource types of the CloudFormation types the AWS runbook names. */
@@ -16,6 +18,13 @@ const PULUMI_TYPES: Record<string, string> = {
   'AWS::Logs::LogGroup': 'aws:cloudwatch/logGroup:LogGroup',
   'AWS::SecretsManager::Secret': 'aws:secretsmanager/secret:Secret',
   'AWS::CloudWatch::Dashboard': 'aws:cloudwatch/dashboard:Dashboard',
+  'AWS::Lambda::Function': 'aws:lambda/function:Function',
+  'AWS::Lambda::Alias': 'aws:lambda/alias:Alias',
+  'AWS::CodeDeploy::Application': 'aws:codedeploy/application:Application',
+  'AWS::CodeDeploy::DeploymentGroup': 'aws:codedeploy/deploymentGroup:DeploymentGroup',
+  'AWS::CodeDeploy::DeploymentConfig': 'aws:codedeploy/deploymentConfig:DeploymentConfig',
+  'AWS::AppConfig::Application': 'aws:appconfig/application:Application',
+  'AWS::AppConfig::DeploymentStrategy': 'aws:appconfig/deploymentStrategy:DeploymentStrategy',
 };
 
 interface PulumiScope {
@@ -27,8 +36,9 @@ const preview = (stack: string): RunbookCommand => ({
   description: 'Review what the release changes',
   command: `pulumi preview --stack ${stack} --diff`,
   expected: 'Only the changes this release intends',
+  kind: CommandKind.PREVIEW,
 });
-const up = (stack: string, what: string): RunbookCommand => ({ description: what, command: `pulumi up --stack ${stack} --yes` });
+const up = (stack: string, what: string): RunbookCommand => ({ description: what, command: `pulumi up --stack ${stack} --yes`, kind: CommandKind.DEPLOY });
 
 /** Level 3 on Pulumi: the program of the previous commit, through the same rollout. */
 function level3(stack: string, bound: RollbackLevelFact['bound']): RollbackLevelFact {
@@ -56,11 +66,20 @@ function level3(stack: string, bound: RollbackLevelFact['bound']): RollbackLevel
   };
 }
 
+/** Commands other than those the target's own tool runs (`cdk diff`, `cdk deploy`, `kubectl apply`). */
+function withoutToolCommands(commands: readonly RunbookCommand[] | undefined): RunbookCommand[] {
+  return (commands ?? []).filter((c) => c.kind !== CommandKind.PREVIEW && c.kind !== CommandKind.DEPLOY);
+}
+
+/** Pulumi owns the stack update: `pulumi up` replaces the CloudFormation update of level 3. */
+const PULUMI_UP = Duration.minutes(3);
+
 /**
  * The AWS runbook facts of the same definition, from the `DeploymentStack` constructs (built in
- * memory, never synthesized), with Pulumi commands where they replace `cdk`: preview, `pulumi up`,
- * stack outputs, and `pulumi up` of the previous commit for level 3. Alarm, ECS and secret
- * commands stay: the physical names are the same on both targets.
+ * memory, never synthesized). Commands the CloudFormation tool runs (tagged `PREVIEW` or `DEPLOY`)
+ * give way to Pulumi's own: preview, `pulumi up`, the stack outputs, and `pulumi up` of the
+ * previous commit for level 3. Alarm, ECS, Lambda and secret commands stay: the physical names
+ * are the same on both targets.
  */
 export function awsRunbookFacts(
   definition: ServiceDefinition,
@@ -71,48 +90,108 @@ export function awsRunbookFacts(
   const missing = reference.missing.map((p) => `\`${p}\``);
   const s = scope.stack;
   return facts.map((f) => {
-    const rollback = f.rollback?.map((l) =>
-      l.level === 3
-        ? level3(s, l.bound && { ...l.bound, parts: l.bound.parts.map((p) => (p.what.startsWith('CloudFormation') ? { ...p, what: '`pulumi up` (allowance)' } : p)) })
-        : l,
-    );
     const resources = f.resources?.map((r): NamedResource => ({ type: PULUMI_TYPES[r.type] ?? r.type, name: r.type === 'AWS::CloudFormation::Stack' ? s : r.name }));
     if (!f.context) {
       // The listener-rule guard reads a CloudFormation output; `pulumi preview` shows such changes instead.
-      const preDeploy = f.preDeploy?.filter((c) => !c.command.includes('aws cloudformation'));
-      return { ...f, rollback, resources, preDeploy };
+      const preDeploy = withoutToolCommands(f.preDeploy).filter((c) => !c.command.includes('cloudformation describe-stacks'));
+      return { ...f, preDeploy, deploy: withoutToolCommands(f.deploy), migrations: f.migrations?.map((m) => pulumiMigration(m, definition, reference)), resources };
     }
-    const health = definition.workload.container?.healthCheckPath ?? '/';
+    // Level 3 is a `pulumi up` followed by the same redeploy as level 2 (start tasks, bake, shift).
+    const level2 = f.rollback?.find((l) => l.level === 2)?.bound;
+    const code = definition.rollbackBudgets.code;
+    const bound = level2 && timeBound([{ what: '`pulumi up` (allowance)', duration: PULUMI_UP }, ...level2.parts], code);
+    const rollback = f.rollback?.map((l) => (l.level === 3 ? level3(s, bound ?? l.bound) : l));
+    const isFunction = definition.workload.function !== undefined;
     return {
       ...f,
+      // A pipeline releases the CloudFormation stacks; the Pulumi stack is released with `pulumi up`.
       context: { ...f.context, target: RunbookTarget.PULUMI, scope: s, pipeline: undefined },
       workingDirectory: 'the Pulumi project directory (the one holding Pulumi.yaml)',
       prerequisites: [...(f.prerequisites ?? []).filter((p) => !p.includes('npx cdk')), 'the Pulumi CLI, logged in to the backend that holds the stack'],
-      preDeploy: [preview(s), ...(f.preDeploy ?? []).filter((c) => !c.command.startsWith('npx cdk'))],
-      deploy: [{ ...up(s, 'Deploy (the rollout runs inside this command: the ECS service waits for steady state)'), expected: 'Update succeeded; no resource failed' }],
-      smoke: [
+      preDeploy: [preview(s), ...withoutToolCommands(f.preDeploy)],
+      deploy: [
         {
-          description: 'Read the service URL from the stack outputs',
-          command: `URL=$(pulumi stack output ${scope.serviceUrlOutput} --stack ${s})`,
-          expected: 'URL holds the load balancer address',
+          ...up(
+            s,
+            isFunction
+              ? 'Deploy (the rollout runs inside this command: CodeDeploy shifts the alias and `pulumi up` waits for the deployment)'
+              : 'Deploy (the rollout runs inside this command: the ECS service waits for steady state)',
+          ),
+          expected: 'Update succeeded; no resource failed',
         },
-        {
-          description: 'Call the health check through the load balancer',
-          command: `curl --fail --silent --show-error --max-time 5 "$URL${health}"`,
-          expected: 'HTTP 200 within 5 seconds',
-        },
+        ...withoutToolCommands(f.deploy).filter((c) => !c.command.includes('codepipeline')),
       ],
+      smoke: smokeCommands(definition, reference.stack.names.base, s, scope.serviceUrlOutput),
       rollback,
       resources,
       notes: [
         ...(f.notes ?? []),
-        'Level 2 commands change the ECS service outside Pulumi; revert the release commit before the next `pulumi up`, or it deploys the bad revision again.',
+        isFunction
+          ? 'Level 2 moves the alias outside Pulumi, which leaves the alias to CodeDeploy after creating it; revert the release commit before the next `pulumi up`, or it ships the bad version again.'
+          : 'Level 2 commands change the ECS service outside Pulumi; revert the release commit before the next `pulumi up`, or it deploys the bad revision again.',
+        'A `pulumi up` that hangs or was interrupted leaves the stack locked: `pulumi cancel --stack ' + s + ' --yes`, then check `pulumi stack history --stack ' + s + '`.',
         ...(missing.length > 0
           ? [`The Pulumi target does not deploy these parts of the CloudFormation target yet, so this runbook leaves them out: ${missing.join(', ')}.`]
           : []),
       ],
     };
   });
+}
+
+/** How Pulumi runs an expand migration: its own sentence (the task, command and timeout are the same). */
+function pulumiMigration(fact: MigrationFact, definition: ServiceDefinition, reference: ReferenceStack): MigrationFact {
+  const m = definition.migrations.find((x) => x.name === fact.name);
+  if (!m || m.phase !== MigrationPhase.EXPAND) {
+    return fact;
+  }
+  const family = `${reference.stack.names.base}-migrate-${m.name}`;
+  return {
+    ...fact,
+    summary: `Automatic: \`pulumi up\` runs \`${m.command.join(' ')}\` as ECS task \`${family}\` before the service update and waits up to ${m.timeout} for exit code 0; a failure fails the update before any new task starts. To re-run it by hand (it must be idempotent):`,
+  };
+}
+
+/** The service URL from the Pulumi stack outputs, then the smoke tests (or the health check) through it. */
+function smokeCommands(definition: ServiceDefinition, base: string, stack: string, output: string): RunbookCommand[] {
+  if (definition.workload.function) {
+    // The pre-traffic hook ran the smoke tests against the new version; call the live alias once more.
+    return [
+      {
+        description: 'Invoke the live alias once',
+        command: `aws lambda invoke --function-name ${base} --qualifier live --payload '{}' --cli-binary-format raw-in-base64-out /dev/stdout`,
+        expected: '"StatusCode": 200 and no "FunctionError"',
+        kind: CommandKind.INSPECT,
+      },
+    ];
+  }
+  const url: RunbookCommand = {
+    description: 'Read the service URL from the stack outputs',
+    command: `URL=$(pulumi stack output ${output} --stack ${stack})`,
+    expected: 'URL holds the load balancer address',
+    kind: CommandKind.INSPECT,
+  };
+  const tests = definition.smokeTests;
+  if (tests) {
+    return [
+      url,
+      {
+        description: `Run the smoke tests through the load balancer: ${describeChecks(tests)}`,
+        command: `npx glidepath smoke-test --url "$URL" --config ${smokeTestsFileName(definition.service)}`,
+        expected: `every check PASS and exit code 0 (${tests.attempts} attempts per check, ${tests.timeout} per request)`,
+        kind: CommandKind.INSPECT,
+      },
+    ];
+  }
+  const health = definition.workload.container?.healthCheckPath ?? '/';
+  return [
+    url,
+    {
+      description: 'Call the health check through the load balancer',
+      command: `curl --fail --silent --show-error --max-time 5 "$URL${health}"`,
+      expected: 'HTTP 200 within 5 seconds',
+      kind: CommandKind.INSPECT,
+    },
+  ];
 }
 
 /**
@@ -144,7 +223,7 @@ export function kubernetesRunbookFacts(
     return {
       ...f,
       context: { ...f.context, target: RunbookTarget.PULUMI, scope: s },
-      preDeploy: [...(f.preDeploy ?? []).filter((c) => !c.command.startsWith('kubectl diff')), preview(s)],
+      preDeploy: [...withoutToolCommands(f.preDeploy).filter((c) => !isUntaggedKubectlDiff(c)), preview(s)],
       deploy: [
         {
           ...up(s, `Apply the objects of namespace ${scope.namespace}; the rollout then runs in the cluster (follow it below)`),
@@ -160,4 +239,12 @@ export function kubernetesRunbookFacts(
     };
   });
   return [...facts, { rollback: [level3(s, bound)] }];
+}
+
+/**
+ * DeploymentChart (constructs/k8s) does not tag its `kubectl diff` with `CommandKind.PREVIEW` yet;
+ * until it does, recognise that one command. Remove when the chart tags it.
+ */
+function isUntaggedKubectlDiff(c: RunbookCommand): boolean {
+  return c.kind === undefined && /^kubectl diff /.test(c.command);
 }

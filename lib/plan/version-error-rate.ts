@@ -1,6 +1,7 @@
 /**
  * The metric math of the per-version error rate (see `ServiceSignals.versionErrorRatePercent`),
- * shared by the CloudFormation and Pulumi targets so both render the same alarm.
+ * shared by the CloudFormation and Pulumi targets so both render the same alarm (target-free:
+ * CloudWatch metric math as text).
  */
 
 /** Requests per period below which a target group's or version's error rate is not judged. */
