@@ -284,7 +284,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       deploy: [
         {
           description: 'Apply the manifest (server-side, so the controllers own the fields they manage)',
-          command: `kubectl apply --server-side -f ${this.manifestPath}`,
+          command: `kubectl apply --server-side -n ${this.namespaceName} -f ${this.manifestPath}`,
           expected: 'every object "serverside-applied" or "unchanged"',
         },
         ...this.monitoringChecks(),
@@ -389,7 +389,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       })),
       {
         description: 'Review what the release changes in the cluster',
-        command: `kubectl diff --server-side -f ${this.manifestPath}`,
+        command: `kubectl diff --server-side -n ${this.namespaceName} -f ${this.manifestPath}`,
         expected: 'only the changes this release intends (exit code 1 means "differences found")',
       },
     ];
