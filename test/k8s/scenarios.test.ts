@@ -148,7 +148,15 @@ describe.each(cases)('%s', (_name, definition, environment) => {
       expect(o.atSeconds - faultAt).toBeLessThanOrEqual(bounds.detect.toSeconds());
     });
 
-    // Blue-green post-promotion analysis: the old version has no traffic left to compare with.
+    // Blue-green post-promotion analysis: the old version has no traffic left to compare with, so
+    // the comparison passes and the fixed threshold decides.
+    if (weight >= 100) {
+      test('no stable traffic to compare with: the comparison passes, the fixed threshold decides', () => {
+        const o = run([stable(), canary({ errorRatio: (t) => (t > faultAt ? trigger.errorRatePercent / 100 : 0) })]);
+        expect(o.measurements.filter((m) => m.metric === 'error-rate-vs-stable').every((m) => m.phase === Phase.SUCCESSFUL)).toBe(true);
+        expect(o.measurements.find((m) => m.phase === Phase.FAILED)?.metric).toBe('error-rate');
+      });
+    }
     (weight < 100 ? test : test.skip)('error ratio under the fixed threshold but multiplier × the stable version\'s: Failed', () => {
       const stableRatio = (trigger.baselineErrorRatePercent / 100) * 0.4;
       const canaryRatio = (trigger.errorRatePercent / 100) * 0.8;
