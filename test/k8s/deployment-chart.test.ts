@@ -159,6 +159,7 @@ describe('DeploymentChart', () => {
       'kubectl get ingressclass nginx',
       'kubectl get --raw "/api/v1/namespaces/monitoring/services/prometheus-operated:9090/proxy/api/v1/query?query=count(kube_pod_container_resource_limits)%20and%20count(container_cpu_usage_seconds_total)"',
       'kubectl get crd rollouts.argoproj.io analysistemplates.argoproj.io prometheusrules.monitoring.coreos.com podmonitors.monitoring.coreos.com secretstores.external-secrets.io externalsecrets.external-secrets.io',
+      "kubectl get crd externalsecrets.external-secrets.io -o jsonpath='{.spec.versions[?(@.served==true)].name}'",
       'aws secretsmanager describe-secret --secret-id shop/staging/db --region eu-west-1 --query Name --output text',
       'kubectl diff --server-side -n shop-staging -f k8s/shop-staging.k8s.yaml',
     ]);
@@ -216,6 +217,18 @@ describe('DeploymentChart', () => {
       { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'catalog' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
       { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
     ]);
+  });
+
+  test('secretStoreRoleArn: the SecretStore authenticates as an IRSA ServiceAccount of its own', () => {
+    const definition = containerService([{ name: 'staging', region: 'eu-west-1', rollout: { strategy: 'rolling' } }], {
+      secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD', existing: { secretName: 'shop/{env}/db' } }],
+      kubernetes: { secretStoreRoleArn: 'arn:aws:iam::123456789012:role/shop-secrets' },
+    });
+    const manifests = Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'staging' }));
+    const sa = objectOf(manifests, 'ServiceAccount', 'shop-staging-external-secrets');
+    expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-secrets' });
+    expect(objectOf(manifests, 'SecretStore').spec.provider.aws.auth).toEqual({ jwt: { serviceAccountRef: { name: 'shop-staging-external-secrets' } } });
+    for (const m of manifests) expect(() => validateObject(m)).not.toThrow();
   });
 
   test('defaults: kube-prometheus-stack release label, metrics on port 9090, 30s scrapes', () => {
