@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { stringify } from 'yaml';
 import { Testing } from 'cdk8s';
-import { DeploymentChart } from '../../constructs/k8s';
+import { DeploymentChart, promtoolTests } from '../../constructs/k8s';
 import { AlertKind, alertName } from '../../constructs/k8s/prometheus-alerts';
 import { alertBounds, deadMansSwitchBounds } from '../../constructs/k8s/release-bounds';
 import { loadDefinitionFile } from '../../lib/model';
@@ -43,6 +47,16 @@ describe.each(cases)('%s', (_name, definition, environment) => {
     const fires = (versions: VersionBehaviour[], kind: AlertKind) =>
       new PromqlEngine(scrape, series(versions), evaluation).firingTimes(rules, alertName(kind), END);
     const steady = (hash: string, extra: Partial<VersionBehaviour> = {}): VersionBehaviour => ({ hash, requests: () => 1000, ...extra });
+
+    test('the generated promtool unit tests pass on the generated rules (promtool test rules)', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-rules-'));
+      fs.writeFileSync(path.join(dir, 'rules.yaml'), stringify(rules));
+      fs.writeFileSync(path.join(dir, 'rules.test.yaml'), stringify(promtoolTests(chart.alerts, 'rules.yaml')));
+      const r = spawnSync('promtool', ['test', 'rules', 'rules.test.yaml'], { cwd: dir, encoding: 'utf8' });
+      expect(r.error).toBeUndefined();
+      expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS');
+      expect(r.status).toBe(0);
+    });
 
     test('healthy traffic: no alert but the Watchdog', () => {
       const engine = new PromqlEngine(scrape, series([steady('stable', { errorRatio: () => env.alarms.rollbackTrigger.baselineErrorRatePercent / 100 / 2 })]), evaluation);
