@@ -14,10 +14,12 @@ import { DeploymentSafetyChecks } from '../constructs/aws/deployment-safety-chec
 import { PipelineStack } from '../constructs/aws/pipeline-stack';
 import { addDeploymentStacks, renderStackRunbook } from '../constructs/aws/synthesize';
 import { loadDefinitionFile } from '../lib/model/load';
+import { DefinitionError } from '../lib/model/problems';
+import { nameCollisions } from '../lib/plan/deploy-limits';
 import type { ServiceDefinition } from '../lib/model/service-definition';
 import { githubWorkflow } from '../lib/pipeline/github-workflow';
 import { runbookFileName } from '../lib/runbook/anchors';
-import { RunbookTarget } from '../lib/runbook/facts';
+import { Target } from '../lib/targets/target';
 import { renderSmokeTestsFile, smokeTestsFileName } from '../lib/smoke/file';
 import { kubernetesArtifacts } from './artifacts';
 
@@ -35,6 +37,10 @@ const load = (file: string): ServiceDefinition => {
   if (!loaded.has(file)) loaded.set(file, loadDefinitionFile(path.join(root, file)));
   return loaded.get(file)!;
 };
+
+// Two definitions must not derive the same physical name (service "checkout" + env "prod-eu" vs "checkout-prod" + "eu").
+const collisions = nameCollisions([...new Set([...AWS_EXAMPLES, ...KUBERNETES_EXAMPLES])].map((file) => ({ source: file, definition: load(file) })));
+if (collisions.length > 0) throw new DefinitionError(collisions, 'the app');
 
 // Render Kubernetes first, in memory: an invalid definition fails before anything is written.
 const kubernetesFiles = KUBERNETES_EXAMPLES.map(load).reduce<Record<string, string>>(
@@ -60,7 +66,7 @@ const write = (relative: string, text: string) => {
   fs.writeFileSync(file, text);
 };
 for (const stack of stacks) {
-  write(`runbooks/${runbookFileName(stack.definition.service, stack.environmentDefinition.name, RunbookTarget.AWS)}`, renderStackRunbook(stack));
+  write(`runbooks/${runbookFileName(stack.definition.service, stack.environmentDefinition.name, Target.AWS)}`, renderStackRunbook(stack));
 }
 for (const definition of AWS_EXAMPLES.map(load)) {
   if (definition.smokeTests) {

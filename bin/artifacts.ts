@@ -3,69 +3,25 @@
  * file path (relative to the output directory) → content. Nothing is written here, so a failure
  * anywhere leaves no half-written output.
  */
-import { synthesizeAws } from '../constructs/aws/synthesize';
-import { synthesizeKubernetes } from '../constructs/k8s/synthesize';
 import type { ServiceDefinition } from '../lib/model/service-definition';
-import { runbookFileName } from '../lib/runbook/anchors';
-import { RunbookTarget } from '../lib/runbook/facts';
-import { renderRunbook } from '../lib/runbook/render';
-import { renderSmokeTestsFile, smokeTestsFileName } from '../lib/smoke/file';
+import { Target, type TargetArtifacts } from '../lib/targets/target';
+import { synthesizeTargets, targetsFor } from './targets';
 
-/** Which targets to render. */
-export enum Target {
-  AWS = 'aws',
-  KUBERNETES = 'k8s',
-}
+export { Target, targetsFor };
 
 /** Files and warnings for one definition. */
-export interface Artifacts {
-  readonly files: Record<string, string>;
-  readonly warnings: readonly string[];
-}
-
-/** Targets a definition can render to: functions run on AWS only. */
-export function targetsFor(definition: ServiceDefinition): Target[] {
-  return definition.workload.container ? [Target.AWS, Target.KUBERNETES] : [Target.AWS];
-}
+export type Artifacts = TargetArtifacts;
 
 /** Renders the Kubernetes manifests and runbooks of a definition's environments. */
 export function kubernetesArtifacts(definition: ServiceDefinition, environments: readonly string[]): Artifacts {
-  const files: Record<string, string> = {};
-  const warnings: string[] = [];
-  for (const env of environments) {
-    const { manifest, facts, warnings: envWarnings } = synthesizeKubernetes(definition, env);
-    warnings.push(...envWarnings);
-    files[`k8s/${definition.service}-${env}.k8s.yaml`] = manifest;
-    files[`runbooks/${runbookFileName(definition.service, env, RunbookTarget.KUBERNETES)}`] = renderRunbook(facts, {
-      budgets: definition.rollbackBudgets,
-    });
-  }
-  return { files, warnings };
+  return synthesizeTargets(definition, [Target.KUBERNETES], environments);
 }
 
-/** Renders every requested target of a definition. */
+/** Renders every requested target of a definition (default: every target it can run on). */
 export function synthesizeArtifacts(
   definition: ServiceDefinition,
   options: { environments?: readonly string[]; targets?: readonly Target[] } = {},
 ): Artifacts {
   const environments = options.environments ?? definition.environments.map((e) => e.name);
-  const targets = options.targets ?? targetsFor(definition);
-  const files: Record<string, string> = {};
-  const warnings: string[] = [];
-  if (targets.includes(Target.AWS)) {
-    const aws = synthesizeAws(definition, environments);
-    for (const [name, text] of Object.entries(aws.templates)) files[`aws/${name}`] = text;
-    for (const [name, text] of Object.entries(aws.runbooks)) files[`runbooks/${name}`] = text;
-    warnings.push(...aws.warnings);
-  }
-  if (targets.includes(Target.KUBERNETES)) {
-    const k8s = kubernetesArtifacts(definition, environments);
-    Object.assign(files, k8s.files);
-    warnings.push(...k8s.warnings);
-  }
-  // The runbooks' `glidepath smoke-test --config` reads this file.
-  if (definition.smokeTests) {
-    files[smokeTestsFileName(definition.service)] = renderSmokeTestsFile(definition.smokeTests);
-  }
-  return { files, warnings };
+  return synthesizeTargets(definition, options.targets ?? targetsFor(definition), environments);
 }

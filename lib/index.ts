@@ -5,3 +5,4 @@ export * from './plan';
 export * from './runbook';
 export * from './smoke';
 export * from './policy';
+export * from './targets';

@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
+import { replaceDirectory, replaceFile } from './output-writer';
 
 /** Where the CLI writes; tests capture it. */
 export interface CliIo {
@@ -21,38 +20,19 @@ export function selectEnvironments(definition: ServiceDefinition, names: readonl
 }
 
 /**
- * Writes every file or none: all content is produced before this runs, files go to a temporary
- * sibling directory first, and only then are moved into place.
+ * Writes every file or none, replacing `outDir` as a whole (see `replaceDirectory`): afterwards it
+ * holds the complete previous or the complete new output, whatever interrupts the run. What an
+ * interrupted earlier run left is put back first and reported on stderr.
  */
-export function writeAll(outDir: string, files: Record<string, string>): void {
-  const target = path.resolve(outDir);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const staging = fs.mkdtempSync(`${target}.tmp-`);
-  try {
-    for (const [name, text] of Object.entries(files)) {
-      const file = path.join(staging, name);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, text);
-    }
-    for (const name of Object.keys(files)) {
-      const destination = path.join(target, name);
-      fs.mkdirSync(path.dirname(destination), { recursive: true });
-      fs.renameSync(path.join(staging, name), destination);
-    }
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
+export function writeAll(outDir: string, files: Record<string, string>, io?: CliIo): void {
+  for (const line of replaceDirectory(outDir, files)) io?.err(`glidepath: ${line}\n`);
 }
 
-/** Writes one file atomically (temporary file, then rename), or to stdout when no path is given. */
+/** Writes one file atomically (temporary file beside it, then rename), or to stdout when no path is given. */
 export function writeOutput(io: CliIo, text: string, file?: string): void {
-  if (!file) {
+  if (file === undefined) {
     io.out(text);
     return;
   }
-  const target = path.resolve(file);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const temporary = `${target}.tmp-${process.pid}`;
-  fs.writeFileSync(temporary, text);
-  fs.renameSync(temporary, target);
+  replaceFile(file, text);
 }

@@ -6,9 +6,11 @@ import { Construct } from 'constructs';
 import type { AlarmPolicy, Evaluation } from '../../lib/model/alarm-policy';
 import { timeToDetect } from '../../lib/plan/timing';
 import { anchorOf } from '../../lib/runbook/anchors';
+import { AlarmSignal, alarmCatalogue, describeCondition, type AlarmDefinition } from '../../lib/plan/alarm-catalogue';
 import { AlarmSeverity, type AlarmFact, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { topicName } from './private/literal-names';
 import type { ServiceSignals } from './service-signals';
+import { awsCliOf } from './private/aws-cli';
 
 /** Props for `AlarmSet`. */
 export interface AlarmSetProps {
@@ -26,21 +28,6 @@ export interface AlarmSetProps {
   readonly runbookLink?: (anchor: string) => string;
   /** Commands that help diagnose any alarm of this service (logs, deployments). @default - none */
   readonly diagnosis?: readonly RunbookCommand[];
-}
-
-interface AlarmSpec {
-  readonly kind: string;
-  readonly severity: AlarmSeverity;
-  readonly metric: cloudwatch.IMetric;
-  readonly threshold: number;
-  readonly unit: string;
-  readonly what: string;
-  readonly evaluation: Evaluation;
-  readonly meaning: string;
-  readonly impact: string;
-  readonly mitigation: string[];
-  /** Where the metric comes from. @default - the signals' source */
-  readonly source?: string;
 }
 
 /**
@@ -63,111 +50,35 @@ export class AlarmSet extends Construct implements IRunbookContributor {
   constructor(scope: Construct, id: string, private readonly props: AlarmSetProps) {
     super(scope, id);
     const { policy, signals } = props;
-    const specs: AlarmSpec[] = [
-      {
-        kind: 'rollback-error-rate',
-        severity: AlarmSeverity.ROLLBACK,
-        metric: signals.errorRatePercent,
-        threshold: policy.rollbackTrigger.errorRatePercent,
-        unit: '%',
-        what: `error rate (${policy.rollbackTrigger.errorRateMultiplier}× the ${policy.rollbackTrigger.baselineErrorRatePercent}% baseline)`,
-        evaluation: policy.rollbackTrigger.evaluation,
-        meaning: `Errors reached ${policy.rollbackTrigger.errorRateMultiplier}× their normal level; a deployment in progress rolls back automatically.`,
-        impact: 'Some users see errors. During a deployment, traffic returns to the previous version.',
-        mitigation: [
-          'If a deployment is in progress, let the automatic rollback finish and confirm it (level 2 verify commands).',
-          'If no deployment is in progress, treat it as an early warning and check dependencies.',
-        ],
-      },
-      {
-        kind: 'critical-error-rate',
-        severity: AlarmSeverity.CRITICAL,
-        metric: signals.errorRatePercent,
-        threshold: policy.critical.errorRatePercent,
-        unit: '%',
-        what: 'error rate',
-        evaluation: policy.evaluation,
-        meaning: `${policy.critical.errorRatePercent}% or more of requests fail.`,
-        impact: 'A significant share of users cannot complete requests.',
-        mitigation: [
-          'If a release is in progress or just finished, roll back (start at level 1 if a flag covers the change, else level 2).',
-          'Otherwise check dependencies (database, downstream APIs) and recent configuration changes.',
-        ],
-      },
-      {
-        kind: 'critical-latency-p99',
-        severity: AlarmSeverity.CRITICAL,
-        metric: signals.latencyP99Ms,
-        threshold: policy.critical.p99LatencyMs,
-        unit: 'ms',
-        what: 'p99 latency',
-        evaluation: policy.evaluation,
-        meaning: `The slowest 1% of requests take ${policy.critical.p99LatencyMs} ms or longer.`,
-        impact: 'Users wait or time out; callers may retry and add load.',
-        mitigation: ['Roll back if a release coincides.', 'Check saturation (CPU, memory, connection pools) and slow dependencies; scale out if saturated.'],
-      },
-      {
-        kind: 'warning-error-rate',
-        severity: AlarmSeverity.WARNING,
-        metric: signals.errorRatePercent,
-        threshold: policy.warning.errorRatePercent,
-        unit: '%',
-        what: 'error rate',
-        evaluation: policy.evaluation,
-        meaning: `${policy.warning.errorRatePercent}% or more of requests fail.`,
-        impact: 'Some users see errors; the critical threshold may follow.',
-        mitigation: ['Hold any rollout in progress and investigate before promoting further.'],
-      },
-      {
-        kind: 'warning-latency-p95',
-        severity: AlarmSeverity.WARNING,
-        metric: signals.latencyP95Ms,
-        threshold: policy.warning.p95LatencyMs,
-        unit: 'ms',
-        what: 'p95 latency',
-        evaluation: policy.evaluation,
-        meaning: `One request in twenty takes ${policy.warning.p95LatencyMs} ms or longer.`,
-        impact: 'The service is slowing down for many users.',
-        mitigation: ['Check saturation and dependencies; hold rollouts until latency recovers.'],
-      },
-    ];
-    if (signals.cpuPercent) {
-      specs.push({
-        kind: 'warning-cpu',
-        source: signals.saturationSource,
-        severity: AlarmSeverity.WARNING,
-        metric: signals.cpuPercent,
-        threshold: policy.warning.cpuPercent,
-        unit: '%',
-        what: 'CPU utilization',
-        evaluation: policy.evaluation,
-        meaning: `CPU utilization is at or above ${policy.warning.cpuPercent}%.`,
-        impact: 'Little headroom: latency rises and a traffic spike may cause errors.',
-        mitigation: ['Scale out (raise desired count or the autoscaling maximum), then find the cause.'],
-      });
-    }
-    if (signals.memoryPercent) {
-      specs.push({
-        kind: 'warning-memory',
-        source: signals.saturationSource,
-        severity: AlarmSeverity.WARNING,
-        metric: signals.memoryPercent,
-        threshold: policy.warning.memoryPercent,
-        unit: '%',
-        what: 'memory utilization',
-        evaluation: policy.evaluation,
-        meaning: `Memory utilization is at or above ${policy.warning.memoryPercent}%.`,
-        impact: 'Tasks may be killed for running out of memory, dropping in-flight requests.',
-        mitigation: ['Look for a leak introduced by a recent release (roll back if so); otherwise raise the memory size.'],
-      });
-    }
+    // Rollback and paging judge each version on its own traffic, so a canary's errors are not
+    // diluted by the stable version's; warnings keep the service-wide rate.
+    const versionRate = signals.versionErrorRatePercent ?? signals.errorRatePercent;
+    const perVersion = signals.versionErrorRatePercent
+      ? `, worst version on its own traffic${signals.minimumRequests !== undefined ? ` from ${signals.minimumRequests} requests a period` : ''}`
+      : '';
+    const metricOf = (alarm: AlarmDefinition): { metric: cloudwatch.IMetric; source: string } => {
+      switch (alarm.signal) {
+        case AlarmSignal.ERROR_RATIO:
+          return alarm.triggersRollback ? { metric: versionRate, source: `${signals.source}${perVersion}` } : { metric: signals.errorRatePercent, source: signals.source };
+        case AlarmSignal.LATENCY:
+          return { metric: alarm.quantile === 0.99 ? signals.latencyP99Ms : signals.latencyP95Ms, source: signals.source };
+        case AlarmSignal.CPU:
+          return { metric: signals.cpuPercent as cloudwatch.IMetric, source: signals.saturationSource ?? signals.source };
+        case AlarmSignal.MEMORY:
+          return { metric: signals.memoryPercent as cloudwatch.IMetric, source: signals.saturationSource ?? signals.source };
+        default:
+          throw new Error(`AlarmSet renders threshold alarms; "${alarm.kind}" belongs to DeadMansSwitch`);
+      }
+    };
+    const catalogue = alarmCatalogue(policy, { saturation: signals.cpuPercent !== undefined && signals.memoryPercent !== undefined });
+    const specs = catalogue.map((alarm) => ({ alarm, ...metricOf(alarm) }));
 
     let rollback: cloudwatch.IAlarm | undefined;
     for (const spec of specs) {
-      const alarm = this.alarmFor(spec);
-      if (spec.severity === AlarmSeverity.ROLLBACK) {
+      const alarm = this.alarmFor(spec.alarm, spec.metric, spec.source);
+      if (spec.alarm.severity === AlarmSeverity.ROLLBACK) {
         rollback = alarm;
-      } else if (spec.severity === AlarmSeverity.CRITICAL) {
+      } else if (spec.alarm.severity === AlarmSeverity.CRITICAL) {
         this.critical.push(alarm);
       } else {
         this.warning.push(alarm);
@@ -181,20 +92,22 @@ export class AlarmSet extends Construct implements IRunbookContributor {
     return [this.rollback, ...this.critical];
   }
 
-  private alarmFor(spec: AlarmSpec): cloudwatch.IAlarm {
+  private alarmFor(spec: AlarmDefinition, source: cloudwatch.IMetric, sourceDescription: string): cloudwatch.IAlarm {
     const name = `${this.props.namePrefix}-${spec.kind}`;
     const anchor = anchorOf(name);
-    const { period, evaluationPeriods, datapointsToAlarm } = spec.evaluation;
-    const metric = spec.metric instanceof cloudwatch.MathExpression
-      ? spec.metric.with({ period: CdkDuration.seconds(period.toSeconds()) })
-      : (spec.metric as cloudwatch.Metric).with({ period: CdkDuration.seconds(period.toSeconds()) });
-    const condition = `${spec.what} ≥ ${spec.threshold}${spec.unit === '%' ? '%' : ` ${spec.unit}`} for ${datapointsToAlarm} of ${evaluationPeriods} periods of ${period}`;
+    const evaluation = spec.evaluation as Evaluation;
+    const { period, evaluationPeriods, datapointsToAlarm } = evaluation;
+    const metric =
+      source instanceof cloudwatch.MathExpression
+        ? source.with({ period: CdkDuration.seconds(period.toSeconds()) })
+        : (source as cloudwatch.Metric).with({ period: CdkDuration.seconds(period.toSeconds()) });
+    const condition = describeCondition(spec);
     const link = this.props.runbookLink ? this.props.runbookLink(anchor) : anchor;
     const alarm = new cloudwatch.Alarm(this, spec.kind, {
       alarmName: name,
-      alarmDescription: `${spec.severity.toUpperCase()}: ${condition} (${spec.source ?? this.props.signals.source}). Runbook: ${link}`,
+      alarmDescription: `${spec.severity.toUpperCase()}: ${condition} (${sourceDescription}). Runbook: ${link}`,
       metric,
-      threshold: spec.threshold,
+      threshold: spec.threshold as number,
       // Fires at the threshold, like the Prometheus alerts and Argo analysis of the same policy (>=).
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods,
@@ -210,7 +123,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
       anchor,
       name,
       severity: spec.severity,
-      condition: `${condition}; fires about ${timeToDetect(spec.evaluation)} after the condition starts`,
+      condition: `${condition}; fires about ${timeToDetect(evaluation)} after the condition starts`,
       missingData: 'not breaching (silence is watched by the dead-man\'s switch)',
       notifies: topicName(topic),
       meaning: spec.meaning,
@@ -218,12 +131,12 @@ export class AlarmSet extends Construct implements IRunbookContributor {
       diagnosis: [
         {
           description: 'See the alarm state and its recent history',
-          command: `aws cloudwatch describe-alarm-history --alarm-name ${name} --history-item-type StateUpdate --max-records 5`,
+          command: awsCliOf(this)`cloudwatch describe-alarm-history --alarm-name ${name} --history-item-type StateUpdate --max-records 5`,
           expected: 'The transitions to ALARM with the datapoints that breached',
         },
         ...(this.props.diagnosis ?? []),
       ],
-      mitigation: spec.mitigation,
+      mitigation: [...spec.mitigation],
     });
     return alarm;
   }

@@ -1,12 +1,20 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import { Duration } from '../../lib/model/duration';
 import type { FeatureFlag } from '../../lib/model/feature-flags';
 import { timeBound } from '../../lib/plan/timing';
 import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import { awsCliOf } from './private/aws-cli';
+import { pollCommand } from '../../lib/runbook/poll';
+import { literalName } from './private/literal-names';
 
 /** Props for `AppConfigFeatureFlags`. */
 export interface AppConfigFeatureFlagsProps {
@@ -36,6 +44,12 @@ export interface AppConfigFeatureFlagsProps {
 
 /** The AppConfig agent's local endpoint, where the workload reads its flags. */
 const AGENT_PORT = 2772;
+
+/**
+ * Version of the AWS AppConfig Lambda extension layer, the newest that aws-cdk-lib's region facts
+ * list for both x86_64 and arm64.
+ */
+const LAMBDA_EXTENSION_VERSION = '2.0.181';
 
 /**
  * Feature flags in AWS AppConfig: an application, an environment whose alarm monitors roll a bad
@@ -78,6 +92,8 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
   /** The deployment of that version. */
   public readonly deployment: appconfig.CfnDeployment;
   private readonly pollInterval: Duration;
+  /** Checks that the workload really reads the flags (the agent or extension is in place). */
+  private readonly workloadChecks: RunbookCommand[] = [];
 
   constructor(scope: Construct, id: string, private readonly props: AppConfigFeatureFlagsProps) {
     super(scope, id);
@@ -199,6 +215,61 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
     });
   }
 
+  /**
+   * Runs the AppConfig agent as a sidecar of `taskDefinition` (non-root, read-only root
+   * filesystem, not essential: the workload keeps serving with its flags' safe defaults if the
+   * agent stops) and lets the task role read the flags.
+   */
+  public addAgentSidecar(taskDefinition: ecs.TaskDefinition, options: { readonly logGroup: logs.ILogGroup; readonly user?: string }): ecs.ContainerDefinition {
+    this.grantRead(taskDefinition.taskRole);
+    const container = taskDefinition.addContainer('appconfig-agent', {
+      containerName: 'appconfig-agent',
+      image: ecs.ContainerImage.fromRegistry(AppConfigFeatureFlags.AGENT_IMAGE),
+      essential: false,
+      environment: this.agentEnvironment(),
+      readonlyRootFilesystem: true,
+      user: options.user ?? DEFAULT_CONTAINER_USER,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: options.logGroup, streamPrefix: 'appconfig-agent' }),
+    });
+    this.workloadChecks.push({
+      description: 'The tasks run the AppConfig agent the workload reads its flags from',
+      command: awsCliOf(this)`ecs describe-task-definition --task-definition ${taskDefinition.family} --query "taskDefinition.containerDefinitions[?name=='appconfig-agent'].image" --output text`,
+      expected: AppConfigFeatureFlags.AGENT_IMAGE,
+    });
+    return container;
+  }
+
+  /**
+   * Attaches the AWS AppConfig Lambda extension for the function's region and architecture (the
+   * layer serves the flags at `localUrl`), sets its poll interval and lets the function read the
+   * flags. The stack needs a concrete region: the layer ARN differs per region.
+   *
+   * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-versions.html
+   */
+  public attachLambdaExtension(fn: lambda.Function, functionName: string, aliasName = 'live'): lambda.ILayerVersion {
+    const region = Stack.of(fn).region;
+    if (Token.isUnresolved(region)) {
+      throw new Error(`AppConfigFeatureFlags '${this.props.applicationName}': the AppConfig Lambda extension layer depends on the region; give the stack of function ${functionName} a region (the environment's "region")`);
+    }
+    const arch = fn.architecture === lambda.Architecture.ARM_64 ? 'arm64' : 'x86_64';
+    const arn = RegionInfo.get(region).appConfigLambdaArn(LAMBDA_EXTENSION_VERSION, arch);
+    if (arn === undefined) {
+      throw new Error(`AppConfigFeatureFlags '${this.props.applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${LAMBDA_EXTENSION_VERSION} (${arch}) in ${region}; use a region where AWS publishes it`);
+    }
+    const layer = lambda.LayerVersion.fromLayerVersionArn(this, `LambdaExtension${this.workloadChecks.length || ''}`, arn);
+    fn.addLayers(layer);
+    for (const [key, value] of Object.entries(this.agentEnvironment())) {
+      if (key.startsWith('AWS_APPCONFIG_EXTENSION_')) fn.addEnvironment(key, value);
+    }
+    this.grantRead(fn.role!);
+    this.workloadChecks.push({
+      description: 'The live function version carries the AppConfig extension the flags are read from',
+      command: awsCliOf(this)`lambda get-function-configuration --function-name ${functionName} --qualifier ${aliasName} --query "Layers[].Arn" --output text`,
+      expected: arn,
+    });
+    return layer;
+  }
+
   /** Where the workload reads the flags: the agent's or extension's local endpoint. */
   public get localUrl(): string {
     return AppConfigFeatureFlags.localUrlOf(this.props.applicationName, this.props.environmentName, this.profileName);
@@ -226,53 +297,83 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
     if (killSwitches.length === 0) {
       return { resources, notes };
     }
+    const aws = awsCliOf(this);
+    const env = this.props.environmentName;
+    const monitors = (this.props.monitors ?? []).flatMap((a) => literalName(a, a.alarmName, 'alarmName') ?? []);
     const ids: RunbookCommand[] = [
       {
         description: 'Find the AppConfig IDs of the flags and the kill-switch strategy',
         command: [
-          `APP_ID=$(aws appconfig list-applications --query "Items[?Name=='${app}'].Id" --output text)`,
-          `ENV_ID=$(aws appconfig list-environments --application-id "$APP_ID" --query "Items[?Name=='${this.props.environmentName}'].Id" --output text)`,
-          `PROFILE_ID=$(aws appconfig list-configuration-profiles --application-id "$APP_ID" --query "Items[?Name=='${this.profileName}'].Id" --output text)`,
-          `STRATEGY_ID=$(aws appconfig list-deployment-strategies --query "Items[?Name=='${this.killSwitchStrategyName}'].Id" --output text)`,
+          `APP_ID=$(${aws`appconfig list-applications --query "Items[?Name=='${app}'].Id" --output text`})`,
+          `ENV_ID=$(${aws`appconfig list-environments --application-id "$APP_ID" --query "Items[?Name=='${env}'].Id" --output text`})`,
+          `PROFILE_ID=$(${aws`appconfig list-configuration-profiles --application-id "$APP_ID" --query "Items[?Name=='${this.profileName}'].Id" --output text`})`,
+          `STRATEGY_ID=$(${aws`appconfig list-deployment-strategies --query "Items[?Name=='${this.killSwitchStrategyName}'].Id" --output text`})`,
         ].join('\n'),
         expected: 'four IDs, none empty',
       },
       {
-        description: 'Download the flags as deployed now',
+        description:
+          'Download the flags deployed to the environment now: the configuration version of the newest COMPLETE deployment (deployments are listed newest first), not the newest hosted version, which may never have been deployed',
         command: [
-          `LATEST=$(aws appconfig list-hosted-configuration-versions --application-id "$APP_ID" --configuration-profile-id "$PROFILE_ID" --query 'max_by(Items, &VersionNumber).VersionNumber' --output text)`,
-          `aws appconfig get-hosted-configuration-version --application-id "$APP_ID" --configuration-profile-id "$PROFILE_ID" --version-number "$LATEST" flags.json`,
+          `DEPLOYED=$(${aws`appconfig list-deployments --application-id "$APP_ID" --environment-id "$ENV_ID" --query "Items[?State=='COMPLETE' && ConfigurationName=='${this.profileName}'] | [0].ConfigurationVersion" --output text`})`,
+          `${aws`appconfig get-hosted-configuration-version --application-id "$APP_ID" --configuration-profile-id "$PROFILE_ID" --version-number "$DEPLOYED"`} flags.json`,
         ].join('\n'),
-        expected: 'flags.json holds the current flags',
+        expected: 'flags.json holds the flags the workload reads now',
       },
+      ...(monitors.length > 0
+        ? [
+            {
+              description: `Pause the actions of the alarms that monitor environment ${env} (${monitors.join(', ')}). AppConfig rolls back any deployment during which a monitor is in ALARM, so the alarm that called for the kill switch would undo it; AWS documents that a deployment does not roll back when the alarm's actions are disabled. Their state stays visible; re-enable them in the verify step`,
+              command: aws`cloudwatch disable-alarm-actions --alarm-names ${monitors.join(' ')}`,
+              expected: 'no output',
+            },
+          ]
+        : []),
     ];
+    const waitDeployed = pollCommand({
+      check: aws`appconfig get-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --deployment-number "$DEPLOYMENT" --query State --output text`,
+      until: 'COMPLETE',
+      timeout: Duration.minutes(2),
+      what: 'the kill-switch deployment did not complete',
+    });
     const off = (flag: FeatureFlag): RunbookCommand => ({
-      description: `Turn "${flag.name}" off (${flag.description}): a new version with the flag disabled for everyone, deployed at once`,
+      description: `Turn "${flag.name}" off (${flag.description}): builds on flags.json (so flags turned off before stay off), creates a version with the flag disabled for everyone, deploys it at once and waits for it (AppConfig runs one deployment per environment at a time)`,
       command: [
-        `jq '.values["${flag.name}"] = {"enabled": false}' flags.json > flags-off.json`,
-        `NEW=$(aws appconfig create-hosted-configuration-version --application-id "$APP_ID" --configuration-profile-id "$PROFILE_ID" --content-type application/json --content fileb://flags-off.json --description "kill switch: ${flag.name} off" --query VersionNumber --output text created.json)`,
-        `DEPLOYMENT=$(aws appconfig start-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --configuration-profile-id "$PROFILE_ID" --configuration-version "$NEW" --deployment-strategy-id "$STRATEGY_ID" --description "kill switch: ${flag.name} off" --query DeploymentNumber --output text)`,
+        `jq '.values["${flag.name}"] = {"enabled": false}' flags.json > flags-next.json && mv flags-next.json flags.json`,
+        `NEW=$(${aws`appconfig create-hosted-configuration-version --application-id "$APP_ID" --configuration-profile-id "$PROFILE_ID" --content-type application/json --content fileb://flags.json --description "kill switch: ${flag.name} off" --query VersionNumber --output text`} created.json)`,
+        `DEPLOYMENT=$(${aws`appconfig start-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --configuration-profile-id "$PROFILE_ID" --configuration-version "$NEW" --deployment-strategy-id "$STRATEGY_ID" --description "kill switch: ${flag.name} off" --query DeploymentNumber --output text`})`,
+        waitDeployed,
       ].join('\n'),
-      expected: 'DEPLOYMENT holds the deployment number',
+      expected: 'DEPLOYMENT holds the deployment number, and it is COMPLETE',
     });
     return {
       rollback: [
         {
           level: 1,
           title: 'Turn the feature flag off',
-          when: 'A feature behind a flag misbehaves and the rest of the release is fine. AppConfig runs one deployment per environment at a time: if a flag release is still deploying, stop it first (`aws appconfig stop-deployment`), which also returns its flags to the previous version.',
+          when: 'A feature behind a flag misbehaves and the rest of the release is fine. AppConfig runs one deployment per environment at a time: if a flag release is still deploying, stop it first (`aws appconfig stop-deployment --region <region>`), which also returns its flags to the previous version.',
           commands: [...ids, ...killSwitches.map(off)],
           verify: [
+            ...this.workloadChecks,
             {
               description: 'The flag deployment finished',
-              command: `aws appconfig get-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --deployment-number "$DEPLOYMENT" --query State --output text`,
-              expected: 'COMPLETE (ROLLED_BACK means an alarm fired during the deployment)',
+              command: aws`appconfig get-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --deployment-number "$DEPLOYMENT" --query State --output text`,
+              expected: 'COMPLETE (ROLLED_BACK means a monitor with enabled actions fired during the deployment)',
             },
+            ...(monitors.length > 0
+              ? [
+                  {
+                    description: 'Re-enable the actions of the monitor alarms, once the kill switch is COMPLETE',
+                    command: aws`cloudwatch enable-alarm-actions --alarm-names ${monitors.join(' ')}`,
+                    expected: 'no output',
+                  },
+                ]
+              : []),
             {
               description: 'Read the flags as the workload will',
               command: [
-                `TOKEN=$(aws appconfigdata start-configuration-session --application-identifier ${app} --environment-identifier ${this.props.environmentName} --configuration-profile-identifier ${this.profileName} --query InitialConfigurationToken --output text)`,
-                'aws appconfigdata get-latest-configuration --configuration-token "$TOKEN" latest-flags.json && cat latest-flags.json',
+                `TOKEN=$(${aws`appconfigdata start-configuration-session --application-identifier ${app} --environment-identifier ${this.props.environmentName} --configuration-profile-identifier ${this.profileName} --query InitialConfigurationToken --output text`})`,
+                `${aws`appconfigdata get-latest-configuration --configuration-token "$TOKEN"`} latest-flags.json && cat latest-flags.json`,
               ].join('\n'),
               expected: 'the flag shows "enabled": false',
             },

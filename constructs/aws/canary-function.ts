@@ -11,6 +11,7 @@ import type { LambdaTrafficRouting } from '../../lib/plan/codedeploy-schedule';
 import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { functionRole } from './private/function-role';
+import { awsCliOf } from './private/aws-cli';
 import { literalName } from './private/literal-names';
 import type { ServiceSignals } from './service-signals';
 
@@ -116,7 +117,16 @@ export interface CanaryFunctionProps {
    * @default 'live'
    */
   readonly aliasName?: string;
+  /**
+   * Invocations a version needs in one alarm period before its own error rate counts (see
+   * `ServiceSignals.versionErrorRatePercent`).
+   * @default 10
+   */
+  readonly minimumRequests?: number;
 }
+
+/** Invocations per period below which a version's error rate is not judged. */
+const MINIMUM_INVOCATIONS = 10;
 
 /**
  * A Lambda function released by CodeDeploy: a version per change, an alias that serves traffic,
@@ -263,7 +273,7 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
             ],
     });
 
-    this.signals = aliasSignals(this.alias, `Lambda alias ${this.functionName}:${this.aliasName}`);
+    this.signals = aliasSignals(this.alias, this.function.currentVersion, `Lambda alias ${this.functionName}:${this.aliasName}`, props.minimumRequests ?? MINIMUM_INVOCATIONS);
   }
 
   /** Adds an alarm that stops the deployment and rolls it back when it fires. */
@@ -274,16 +284,17 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
 
   /** Rollout, deploy commands, the level-2 rollback, and every name those commands use. */
   public runbookFacts(): RunbookFacts {
+    const aws = awsCliOf(this);
     const fn = this.functionName;
     const group = `--application-name ${this.applicationName} --deployment-group-name ${this.deploymentGroupName}`;
     const findInFlight: RunbookCommand = {
       description: 'Find the deployment in flight and keep its id in DEPLOYMENT_ID',
-      command: `DEPLOYMENT_ID=$(aws deploy list-deployments ${group} --include-only-statuses Created Queued InProgress Ready --query 'deployments[0]' --output text) && echo "$DEPLOYMENT_ID"`,
+      command: `DEPLOYMENT_ID=$(${aws`deploy list-deployments ${group} --include-only-statuses Created Queued InProgress Ready --query 'deployments[0]' --output text`}) && echo "$DEPLOYMENT_ID"`,
       expected: 'a deployment id such as d-AB12CD34E; None when nothing is in flight',
     };
     const getAlias: RunbookCommand = {
       description: `Show which version alias ${this.aliasName} serves and any weight still on another version`,
-      command: `aws lambda get-alias --function-name ${fn} --name ${this.aliasName} --query '{version: FunctionVersion, weights: RoutingConfig.AdditionalVersionWeights}'`,
+      command: aws`lambda get-alias --function-name ${fn} --name ${this.aliasName} --query '{version: FunctionVersion, weights: RoutingConfig.AdditionalVersionWeights}'`,
       expected: 'during a shift, weights maps the new version to its share (0.1 = 10%); afterwards weights is null',
     };
     const secrets = this.secrets.flatMap(({ envVar, secret }) => {
@@ -295,9 +306,6 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
     const notes = [
       `A manual update-alias leaves the stack believing the alias serves the bad version; ship the fix or the revert with cdk deploy so template and alias agree again.`,
     ];
-    if (alarmNames.length > 0) {
-      notes.unshift(`CodeDeploy stops and rolls back ${this.deploymentGroupName} when any of these alarms fires: ${alarmNames.join(', ')}.`);
-    }
     if (unnamed.length > 0) {
       notes.push(
         `${unnamed.join(', ')} ${unnamed.length === 1 ? 'points at a secret' : 'point at secrets'} without a fixed name; give ${unnamed.length === 1 ? 'it' : 'them'} a name so the runbook can show it.`,
@@ -321,16 +329,21 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
         findInFlight,
         {
           description: 'Follow the deployment: status, config, and the error if it failed',
-          command: `aws deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.{status: status, config: deploymentConfigName, created: createTime, error: errorInformation, rollback: rollbackInfo}'`,
+          command: `[ "$DEPLOYMENT_ID" = None ] || ${aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.{status: status, config: deploymentConfigName, created: createTime, error: errorInformation, rollback: rollbackInfo}'`}`,
           expected: 'status InProgress while shifting, Succeeded at the end; error is null',
         },
         getAlias,
         {
           description: 'Tail the function logs',
-          command: `aws logs tail ${this.logGroupName} --since 15m --follow`,
+          command: aws`logs tail ${this.logGroupName} --since 15m`,
         },
       ],
       rollback: [this.rollbackLevel(findInFlight, getAlias)],
+      automaticRollback:
+        alarmNames.length > 0
+          ? `Automatic: CodeDeploy stops and rolls back ${this.deploymentGroupName} when any of these alarms fires during a deployment: ${alarmNames.join(', ')}.`
+          : undefined,
+      deploymentAlarms: alarmNames,
       watch: [`${this.signals.source}: Errors, Invocations and Duration p99 (AWS/Lambda, dimension Resource=${fn}:${this.aliasName})`],
       secrets: secrets.length > 0 ? secrets : undefined,
       resources,
@@ -357,8 +370,11 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
   private rollbackLevel(findInFlight: RunbookCommand, getAlias: RunbookCommand): RollbackLevelFact {
     const fn = this.functionName;
     const group = `--application-name ${this.applicationName} --deployment-group-name ${this.deploymentGroupName}`;
+    const aws = awsCliOf(this);
     return {
       level: 2,
+      afterwards:
+        'the alias was moved outside CloudFormation: revert the release commit and deploy the revert (level 3), so the next deployment does not shift traffic back to the bad version.',
       title: `Move alias ${this.aliasName} of ${fn} back to the previous version`,
       when:
         'The new version misbehaves. While CodeDeploy is still shifting, stop the deployment and CodeDeploy rolls back (the CloudFormation update then fails and rolls back too); after it has finished, point the alias at the previous version.',
@@ -366,34 +382,38 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
         findInFlight,
         {
           description: 'In flight: stop the deployment; CodeDeploy moves all traffic back to the previous version',
-          command: 'aws deploy stop-deployment --deployment-id "$DEPLOYMENT_ID" --auto-rollback-enabled',
+          command: `[ "$DEPLOYMENT_ID" = None ] || ${aws`deploy stop-deployment --deployment-id "$DEPLOYMENT_ID" --auto-rollback-enabled`}`,
           expected: '"status": "Pending" (stopping)',
         },
         {
           description: 'Finished: find the last successful deployment (listed newest first) and the version it replaced: CurrentVersion in its AppSpec',
-          command: `DEPLOYMENT_ID=$(aws deploy list-deployments ${group} --include-only-statuses Succeeded --query 'deployments[0]' --output text) && aws deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.revision.appSpecContent.content || deploymentInfo.revision.string.content' --output text`,
-          expected: 'an AppSpec whose CurrentVersion is the version to go back to; then run PREVIOUS_VERSION=<that version>',
+          command: [
+            `DEPLOYMENT_ID=$(${aws`deploy list-deployments ${group} --include-only-statuses Succeeded --query 'deployments[0]' --output text`})`,
+            `PREVIOUS_VERSION=$(${aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.revision.appSpecContent.content || deploymentInfo.revision.string.content' --output text`} | jq -r '[.Resources[] | to_entries[].value.Properties.CurrentVersion][0]')`,
+            'echo "going back to version ${PREVIOUS_VERSION:?no previous version in the AppSpec: use level 3}"',
+          ].join('\n'),
+          expected: 'PREVIOUS_VERSION holds the version the last successful deployment replaced (CurrentVersion of its AppSpec)',
         },
         {
           description: 'Finished, or to cross-check: list the retained versions with their dates',
-          command: `aws lambda list-versions-by-function --function-name ${fn} --query 'Versions[?Version!=\`$LATEST\`].{version: Version, modified: LastModified, sha256: CodeSha256}' --output table`,
+          command: aws`lambda list-versions-by-function --function-name ${fn} --query 'Versions[?Version!=\`$LATEST\`].{version: Version, modified: LastModified, sha256: CodeSha256}' --output table`,
         },
         {
           description: 'Finished: send all traffic on the alias to PREVIOUS_VERSION',
-          command: `aws lambda update-alias --function-name ${fn} --name ${this.aliasName} --function-version "$PREVIOUS_VERSION" --routing-config '{"AdditionalVersionWeights": {}}'`,
+          command: aws`lambda update-alias --function-name ${fn} --name ${this.aliasName} --function-version "$PREVIOUS_VERSION" --routing-config '{"AdditionalVersionWeights": {}}'`,
           expected: `FunctionVersion equals PREVIOUS_VERSION`,
         },
       ],
       verify: [
         {
           description: 'In flight: the deployment stopped and a rollback deployment ran',
-          command: `aws deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.{status: status, rollback: rollbackInfo}'`,
+          command: aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.{status: status, rollback: rollbackInfo}'`,
           expected: 'status Stopped, rollback.rollbackDeploymentId set',
         },
         { ...getAlias, expected: 'version is the previous version and weights is null' },
         {
           description: 'Errors on the alias over the last 15 minutes (GNU date) fall back to the baseline',
-          command: `aws cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name Errors --dimensions Name=FunctionName,Value=${fn} Name=Resource,Value=${fn}:${this.aliasName} --statistics Sum --period 60 --start-time "$(date -u -d '15 minutes ago' +%Y-%m-%dT%H:%M:%SZ)" --end-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"`,
+          command: aws`cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name Errors --dimensions Name=FunctionName,Value=${fn} Name=Resource,Value=${fn}:${this.aliasName} --statistics Sum --period 60 --start-time "$(date -u -d '15 minutes ago' +%Y-%m-%dT%H:%M:%SZ)" --end-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"`,
           expected: 'Sum drops to the pre-deployment level within a few minutes of the rollback',
         },
       ],
@@ -402,10 +422,35 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
 }
 
 /** Health signals measured on a Lambda alias: error rate, p99/p95 duration, invocations. */
-function aliasSignals(alias: lambda.Alias, source: string): ServiceSignals {
+function aliasSignals(alias: lambda.Alias, version: lambda.IVersion, source: string, minimumRequests: number): ServiceSignals {
   const period = Duration.minutes(1);
   const invocations = alias.metricInvocations({ statistic: cloudwatch.Stats.SUM, period });
+  // The version this template deploys, on its own invocations: alias metrics mix both versions
+  // while CodeDeploy shifts weights, so a 10% canary's errors would be diluted tenfold.
+  const executed = (metricName: string) =>
+    new cloudwatch.Metric({
+      namespace: 'AWS/Lambda',
+      metricName,
+      dimensionsMap: { FunctionName: alias.lambda.functionName, Resource: `${alias.lambda.functionName}:${alias.aliasName}`, ExecutedVersion: version.version },
+      statistic: cloudwatch.Stats.SUM,
+      period,
+    });
   return {
+    versionErrorRatePercent: new cloudwatch.MathExpression({
+      // MAX of an array is the per-datapoint maximum; the alias term covers the previous version.
+      expression:
+        `MAX([IF(FILL(newInvocations, 0) >= ${minimumRequests}, 100 * FILL(newErrors, 0) / newInvocations, 0), ` +
+        `IF(FILL(invocations, 0) >= ${minimumRequests}, 100 * FILL(errors, 0) / invocations, 0)])`,
+      usingMetrics: {
+        newErrors: executed('Errors'),
+        newInvocations: executed('Invocations'),
+        errors: alias.metricErrors({ statistic: cloudwatch.Stats.SUM, period }),
+        invocations,
+      },
+      label: 'Error rate of the worst version (%)',
+      period,
+    }),
+    minimumRequests,
     errorRatePercent: new cloudwatch.MathExpression({
       // Without the guard a minute with zero invocations divides by zero.
       expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',

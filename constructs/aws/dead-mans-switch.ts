@@ -3,9 +3,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { Duration } from '../../lib/model/duration';
+import { deadMansSwitchAlarm } from '../../lib/plan/alarm-catalogue';
 import { anchorOf } from '../../lib/runbook/anchors';
 import { topicName } from './private/literal-names';
 import { AlarmSeverity, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
+import { awsCliOf } from './private/aws-cli';
 
 /** Props for `DeadMansSwitch`. */
 export interface DeadMansSwitchProps {
@@ -71,6 +74,7 @@ export class DeadMansSwitch extends Construct implements IRunbookContributor {
 
   public runbookFacts(): RunbookFacts {
     const name = this.props.alarmName;
+    const definition = deadMansSwitchAlarm(Duration.minutes(this.minutes));
     return {
       alarms: [
         {
@@ -80,20 +84,17 @@ export class DeadMansSwitch extends Construct implements IRunbookContributor {
           condition: `no datapoint of ${this.props.heartbeatDescription} for ${this.minutes} consecutive minutes`,
           missingData: 'breaching (this alarm exists to catch silence)',
           notifies: topicName(this.props.topic),
-          meaning: 'The service stopped reporting: it is down, scaled to zero, or its metrics no longer arrive.',
-          impact: 'Every other alarm of this service is blind while this one fires; users may be fully affected.',
+          meaning: definition.meaning,
+          impact: definition.impact,
           diagnosis: [
             {
               description: 'Confirm the heartbeat metric really stopped',
-              command: `aws cloudwatch describe-alarms --alarm-names ${name} --query 'MetricAlarms[0].StateReason' --output text`,
+              command: awsCliOf(this)`cloudwatch describe-alarms --alarm-names ${name} --query 'MetricAlarms[0].StateReason' --output text`,
               expected: 'The reason names the missing datapoints',
             },
             ...(this.props.diagnosis ?? []),
           ],
-          mitigation: [
-            'If the service has no running tasks or instances, restore capacity first, then roll back the last change (level 2).',
-            'If the service runs and serves traffic, the metrics pipeline is broken: fix it; until then the other alarms cannot be trusted.',
-          ],
+          mitigation: [...definition.mitigation],
         },
       ],
       resources: [{ type: 'AWS::CloudWatch::Alarm', name }],

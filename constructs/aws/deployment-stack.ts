@@ -4,15 +4,19 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { HeartbeatSource } from '../../lib/model/dead-mans-switch';
 import { Duration } from '../../lib/model/duration';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../lib/model/environment';
 import { DefinitionError } from '../../lib/model/problems';
+import { TlsMode, type Tls } from '../../lib/model/tls';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
@@ -20,6 +24,11 @@ import { ResourceNames } from '../../lib/plan/names';
 import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { timeBound, timeToDetect } from '../../lib/plan/timing';
 import { runbookUrl } from '../../lib/runbook/anchors';
+import { releaseCommit } from './private/release-commit';
+import { awsCliOf, literalRegion } from './private/aws-cli';
+import { awsCli } from '../../lib/runbook/aws-cli';
+import { promotionSteps } from '../../lib/plan/promotion';
+import { pipelineName } from './delivery-pipeline';
 import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
 import { RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { AlarmSet } from './alarm-set';
@@ -105,6 +114,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     Tags.of(this).add('glidepath:service', def.service);
     Tags.of(this).add('glidepath:environment', env.name);
     Tags.of(this).add('glidepath:team', def.owners.team);
+    // Level 3 of the runbook reverts this commit; it reads it from the deployed stack.
+    new CfnOutput(this, 'ReleaseCommit', { value: releaseCommit(), description: 'Commit this stack was synthesized from (level 3 of the runbook reverts it)' });
 
     const removalPolicy = env.retention === RetentionPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = env.production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH;
@@ -163,6 +174,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
           containerInsightsV2: ecs.ContainerInsights.ENABLED,
         });
       const container = def.workload.container;
+      const tls = this.tlsOf(env);
       this.containerService = new ProgressiveFargateService(this, 'Service', {
         cluster,
         serviceName: names.base,
@@ -179,8 +191,10 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         secrets,
         logRetention,
         removalPolicy,
-        certificate: env.certificateArn ? elbv2.ListenerCertificate.fromArn(env.certificateArn) : undefined,
+        certificate: tls.certificate,
+        user: container.user,
       });
+      const serviceUrl = this.pointDomain(tls, this.containerService);
       signals = this.containerService.signals;
       const service = this.containerService;
       this.migrations = def.migrations.map(
@@ -197,6 +211,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
             environment: container.environment,
             logRetention,
             removalPolicy,
+            user: container.user,
           }),
       );
       // Expand migrations finish before ECS starts a single task of the new revision. Only the
@@ -215,7 +230,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       }
       new CfnOutput(this, 'ServiceUrl', {
         description: 'Where users reach the service (the smoke tests in the runbook call it)',
-        value: `${env.certificateArn ? 'https' : 'http'}://${this.containerService.loadBalancer.loadBalancerDnsName}`,
+        value: serviceUrl,
       });
       addDeploymentAlarm = (a) => this.containerService?.addDeploymentAlarm(a);
     } else {
@@ -256,9 +271,13 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     }
     this.reportDeviations(def, env);
 
-    const diagnosis = this.containerService
-      ? [{ description: 'Read the most recent errors in the logs', command: `aws logs tail /ecs/${names.base} --since 30m --filter-pattern ERROR` }]
-      : [{ description: 'Read the most recent errors in the logs', command: `aws logs tail /aws/lambda/${names.base} --since 30m --filter-pattern ERROR` }];
+    const aws = awsCliOf(this);
+    const diagnosis = [
+      {
+        description: 'Read the most recent errors in the logs',
+        command: aws`logs tail ${this.containerService ? `/ecs/${names.base}` : `/aws/lambda/${names.base}`} --since 30m --filter-pattern ERROR`,
+      },
+    ];
     if (env.alarms.enabled) {
       this.alarms = new AlarmSet(this, 'Alarms', {
         namePrefix: names.base,
@@ -292,7 +311,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
           ? [
               {
                 description: 'Count running tasks',
-                command: `aws ecs describe-services --cluster ${this.containerService.clusterName} --services ${names.base} --query 'services[0].[desiredCount,runningCount]' --output text`,
+                command: aws`ecs describe-services --cluster ${this.containerService.clusterName} --services ${names.base} --query 'services[0].[desiredCount,runningCount]' --output text`,
                 expected: 'Running equals desired; 0 running means the service is down',
               },
             ]
@@ -308,21 +327,12 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         budget: def.rollbackBudgets.featureFlag,
       });
       if (this.containerService) {
-        const task = this.containerService.taskDefinition;
-        this.featureFlags.grantRead(task.taskRole);
-        task.addContainer('appconfig-agent', {
-          containerName: 'appconfig-agent',
-          image: ecs.ContainerImage.fromRegistry(AppConfigFeatureFlags.AGENT_IMAGE),
-          // The workload keeps serving (flags at their safe defaults) if the agent stops.
-          essential: false,
-          environment: this.featureFlags.agentEnvironment(),
-          logging: ecs.LogDrivers.awsLogs({
-            logGroup: new logs.LogGroup(this, 'AppConfigAgentLogs', { logGroupName: `/ecs/${names.base}/appconfig-agent`, retention: logRetention, removalPolicy }),
-            streamPrefix: 'appconfig-agent',
-          }),
+        this.featureFlags.addAgentSidecar(this.containerService.taskDefinition, {
+          logGroup: new logs.LogGroup(this, 'AppConfigAgentLogs', { logGroupName: `/ecs/${names.base}/appconfig-agent`, retention: logRetention, removalPolicy }),
+          user: def.workload.container?.user,
         });
       } else if (this.canaryFunction) {
-        this.featureFlags.grantRead(this.canaryFunction.function.role!);
+        this.featureFlags.attachLambdaExtension(this.canaryFunction.function, names.base, this.canaryFunction.aliasName);
       }
     }
     new ServiceDashboard(this, 'Dashboard', {
@@ -331,6 +341,63 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       alarms: [...(this.alarms ? [...this.alarms.critical, ...this.alarms.warning, this.alarms.rollback] : []), ...(this.deadMansSwitch ? [this.deadMansSwitch.alarm] : [])],
     });
     this.levelBounds = this.computeBounds(def);
+  }
+
+  /**
+   * The certificate of the environment's load balancer. Production refuses plain HTTP unless the
+   * definition disables TLS with a reason, which is then acknowledged on the listener (accepted risks).
+   */
+  private tlsOf(env: EnvironmentDefinition): { tls?: Tls; certificate?: elbv2.IListenerCertificate } {
+    const tls = env.tls;
+    if (!tls && env.production) {
+      const path = `environments[${env.order}].tls`;
+      throw new DefinitionError([
+        {
+          path,
+          message:
+            `${path} is not set; production environment "${env.name}" serves users through an internet-facing load balancer and needs HTTPS: ` +
+            'set "tls.certificateArn", or "tls.domainName" with "tls.hostedZoneId" and "tls.hostedZoneName" to issue a DNS-validated certificate, ' +
+            'or "tls: { enabled: false, reason: ... }" to accept plain HTTP',
+        },
+      ]);
+    }
+    switch (tls?.mode) {
+      case TlsMode.CERTIFICATE:
+        return { tls, certificate: elbv2.ListenerCertificate.fromArn(tls.certificateArn!) };
+      case TlsMode.DNS_VALIDATED: {
+        const certificate = new acm.Certificate(this, 'Certificate', {
+          domainName: tls.domainName!,
+          validation: acm.CertificateValidation.fromDns(this.hostedZone(tls)),
+        });
+        return { tls, certificate: elbv2.ListenerCertificate.fromCertificateManager(certificate) };
+      }
+      default:
+        return { tls };
+    }
+  }
+
+  private hostedZone(tls: Tls): route53.IHostedZone {
+    return (
+      (this.node.tryFindChild('HostedZone') as route53.IHostedZone | undefined) ??
+      route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', { hostedZoneId: tls.hostedZone!.id, zoneName: tls.hostedZone!.name })
+    );
+  }
+
+  /** Points the environment's domain at the load balancer, acknowledges plain HTTP, and returns the service URL. */
+  private pointDomain(settings: { tls?: Tls }, service: ProgressiveFargateService): string {
+    const tls = settings.tls;
+    if (tls?.mode === TlsMode.DISABLED) {
+      Validations.of(service.listener).acknowledge({ id: 'glidepath-https', reason: `Plain HTTP on purpose: ${tls.reason}` });
+    }
+    if (tls?.domainName && tls.hostedZone) {
+      new route53.ARecord(this, 'DomainRecord', {
+        zone: this.hostedZone(tls),
+        recordName: tls.domainName,
+        target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(service.loadBalancer)),
+      });
+    }
+    const https = tls !== undefined && tls.mode !== TlsMode.DISABLED;
+    return `${https ? 'https' : 'http'}://${tls?.domainName ?? service.loadBalancer.loadBalancerDnsName}`;
   }
 
   private reportDeviations(def: ServiceDefinition, env: EnvironmentDefinition): void {
@@ -388,18 +455,19 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
 
   /** Checks that the new version answers, through the same entry point users reach. */
   private smokeCommands(): RunbookCommand[] {
+    const aws = awsCliOf(this);
     const stack = this.names.stack;
     const tests = this.definition.smokeTests;
     if (this.containerService && tests) {
       return [
         {
           description: 'Read the service URL from the stack outputs',
-          command: `URL=$(aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='ServiceUrl'].OutputValue" --output text)`,
+          command: `URL=$(${aws`cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='ServiceUrl'].OutputValue" --output text`})`,
           expected: 'URL holds the load balancer address',
         },
         {
           description: `Run the smoke tests through the load balancer: ${describeChecks(tests)}`,
-          command: `npx glidepath smoke-test --url "$URL" --config ${smokeTestsFileName(this.definition.service)}`,
+          command: `npx glidepath smoke-test --url "$URL" --config cdk.out/${smokeTestsFileName(this.definition.service)}`,
           expected: `every check PASS and exit code 0 (${tests.attempts} attempts per check, ${tests.timeout} per request)`,
         },
       ];
@@ -409,7 +477,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       return [
         {
           description: 'Read the service URL from the stack outputs',
-          command: `URL=$(aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='ServiceUrl'].OutputValue" --output text)`,
+          command: `URL=$(${aws`cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='ServiceUrl'].OutputValue" --output text`})`,
           expected: 'URL holds the load balancer address',
         },
         {
@@ -422,19 +490,81 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     return [
       {
         description: 'Invoke the live alias once',
-        command: `aws lambda invoke --function-name ${this.names.base} --qualifier live --payload '{}' --cli-binary-format raw-in-base64-out /dev/stdout`,
+        command: aws`lambda invoke --function-name ${this.names.base} --qualifier live --payload '{}' --cli-binary-format raw-in-base64-out /dev/stdout`,
         expected: '"StatusCode": 200 and no "FunctionError"',
       },
     ];
+  }
+
+  /** The CodePipeline stage that deploys this environment, when a delivery pipeline owns it. */
+  private pipelineStage(): { pipeline: string; stage: string; region: string | undefined; approval: boolean } | undefined {
+    const def = this.definition;
+    if (!def.delivery?.connectionArn) return undefined;
+    const step = promotionSteps(def).find((p) => p.canary?.name === this.environmentDefinition.name || p.parallel.some((e) => e.name === this.environmentDefinition.name));
+    if (!step) return undefined;
+    const stage = step.canary?.name === this.environmentDefinition.name || !step.wave ? this.environmentDefinition.name : step.name;
+    return { pipeline: pipelineName(def.service), stage, region: def.delivery.region ?? def.environments[0].region, approval: step.approval };
   }
 
   public runbookFacts(): RunbookFacts {
     const def = this.definition;
     const env = this.environmentDefinition;
     const stack = this.names.stack;
+    const aws = awsCliOf(this);
+    const region = literalRegion(this);
+    const owner = this.pipelineStage();
+    const pipelineCli = owner ? awsCli(owner.region) : aws;
     const autoRollback = env.alarms.enabled
-      ? `Automatic: the rollback alarm fires about ${timeToDetect(env.alarms.rollbackTrigger.evaluation)} after errors reach ${env.alarms.rollbackTrigger.errorRatePercent}% and the deployment returns traffic to the previous version by itself.`
+      ? `The rollback alarm fires about ${timeToDetect(env.alarms.rollbackTrigger.evaluation)} after errors reach ${env.alarms.rollbackTrigger.errorRatePercent}%.`
       : 'Automatic rollback is off: alarms are disabled in this environment.';
+    const readCommit: RunbookCommand = {
+      description: 'Read the commit the stack was deployed from (stack output ReleaseCommit, recorded at synthesis)',
+      command: `RELEASE_COMMIT=$(${aws`cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='ReleaseCommit'].OutputValue" --output text`}) && git show --no-patch --oneline "$RELEASE_COMMIT"`,
+      expected: 'the release commit and its subject',
+    };
+    const deploy: RunbookCommand[] = owner
+      ? [
+          {
+            description: `Release through pipeline ${owner.pipeline}: it deploys ${env.name} in stage ${owner.stage}${owner.approval ? ' after a human approves (see the pipeline runbook)' : ''}; do not run \`cdk deploy\` by hand, it skips the approval and can race a running execution`,
+            command: `EXECUTION_ID=$(${pipelineCli`codepipeline start-pipeline-execution --name ${owner.pipeline} --query pipelineExecutionId --output text`})`,
+            expected: 'EXECUTION_ID holds the execution',
+          },
+          ...(owner.approval
+            ? [
+                {
+                  description: `When stage ${owner.stage} waits for approval, approve it`,
+                  command: [
+                    `TOKEN=$(${pipelineCli`codepipeline get-pipeline-state --name ${owner.pipeline} --query "stageStates[?stageName=='${owner.stage}'].actionStates[] | [?actionName=='Approve'].latestExecution.token" --output text`})`,
+                    pipelineCli`codepipeline put-approval-result --pipeline-name ${owner.pipeline} --stage-name ${owner.stage} --action-name Approve --result "summary=Approved by the on-call,status=Approved" --token "$TOKEN"`,
+                  ].join('\n'),
+                  expected: 'an approvedAt time',
+                },
+              ]
+            : []),
+          {
+            description: `Follow the execution`,
+            command: pipelineCli`codepipeline get-pipeline-execution --pipeline-name ${owner.pipeline} --pipeline-execution-id "$EXECUTION_ID" --query pipelineExecution.status --output text`,
+            expected: 'InProgress, then Succeeded',
+          },
+        ]
+      : [{ description: 'Deploy (the rollout runs inside this command)', command: `npx cdk deploy ${stack} --require-approval never`, expected: `${stack} UPDATE_COMPLETE` }];
+    const revertDeploy: RunbookCommand[] = owner
+      ? [
+          {
+            description: `Revert the release commit and push it to ${def.delivery?.branch ?? 'main'}: the pipeline releases the revert through every stage before ${owner.stage} too`,
+            command: `git revert --no-edit "$RELEASE_COMMIT" && git push origin HEAD:${def.delivery?.branch ?? 'main'}`,
+          },
+          {
+            description: 'Find the execution the push started',
+            command: `EXECUTION_ID=$(${pipelineCli`codepipeline list-pipeline-executions --pipeline-name ${owner.pipeline} --max-items 1 --query 'pipelineExecutionSummaries[0].pipelineExecutionId' --output text`})`,
+            expected: 'EXECUTION_ID holds the execution of the revert commit',
+          },
+          ...deploy.slice(1),
+        ]
+      : [
+          { description: 'Revert the release commit', command: 'git revert --no-edit "$RELEASE_COMMIT"' },
+          { description: 'Deploy the reverted code through the same rollout', command: `npx cdk deploy ${stack} --require-approval never` },
+        ];
     return {
       context: {
         service: def.service,
@@ -450,26 +580,35 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         budgets: def.rollbackBudgets,
         dora: def.dora,
         communication: def.communication,
+        region,
+        pipeline: owner ? { name: owner.pipeline, stage: owner.stage } : undefined,
       },
       automaticRollback: autoRollback,
+      prerequisites: [
+        this.containerService
+          ? `AWS CLI v2, version 2.27.50 or later (\`aws ecs stop-service-deployment\` and \`aws ecs list-service-deployments\` of ECS native deployments), with credentials for the account of ${stack}`
+          : `AWS CLI v2 (\`aws logs tail\` is v2 only), with credentials for the account of ${stack}`,
+        'jq 1.6 or later',
+        'Node.js 20 and the project\'s dependencies (`npm ci`), for `npx cdk` and `npx glidepath`',
+        'git, in a clone of the repository',
+      ],
+      workingDirectory: 'the project directory (the one holding cdk.json); files written by synthesis are under cdk.out/ (run `npx cdk synth` first)',
       preDeploy: [
         { description: 'Review the change set before deploying', command: `npx cdk diff ${stack}`, expected: 'Only the changes this release intends' },
         ...env.secrets
           .filter((s) => !s.generated)
           .map((s) => ({
             description: `Check that secret ${s.secretName} exists (it is managed outside this stack)`,
-            command: `aws secretsmanager describe-secret --secret-id ${s.secretName} --query Name --output text`,
+            command: aws`secretsmanager describe-secret --secret-id ${s.secretName} --query Name --output text`,
             expected: s.secretName,
           })),
       ],
-      deploy: [
-        { description: 'Deploy (the rollout runs inside this command)', command: `npx cdk deploy ${stack} --require-approval never`, expected: `${stack} UPDATE_COMPLETE` },
-      ],
+      deploy,
       smoke: this.smokeCommands(),
       notes:
         this.canaryFunction && this.definition.smokeTests
           ? [
-              `the function has no HTTP endpoint in this stack, so the smoke tests run in the pre-traffic hook; behind an API, run them there too: \`npx glidepath smoke-test --url "$API_URL" --config ${smokeTestsFileName(this.definition.service)}\``,
+              `the function has no HTTP endpoint in this stack, so the smoke tests run in the pre-traffic hook; behind an API, run them there too: \`npx glidepath smoke-test --url "$API_URL" --config cdk.out/${smokeTestsFileName(this.definition.service)}\``,
             ]
           : [],
       checklist: def.featureFlags.length > 0 ? [`Feature flags set as intended before the release: ${def.featureFlags.map((f) => f.name).join(', ')}`] : [],
@@ -484,13 +623,13 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
           title: 'Code: redeploy the previous commit',
           when: 'The previous revision is no longer deployable, or infrastructure changed with the release.',
           commands: [
-            { description: 'Revert the release commit', command: 'git revert --no-edit "$RELEASE_COMMIT"' },
-            { description: 'Deploy the reverted code through the same rollout', command: `npx cdk deploy ${stack} --require-approval never` },
+            readCommit,
+            ...revertDeploy,
           ],
           verify: [
             {
               description: 'The stack update finished',
-              command: `aws cloudformation describe-stacks --stack-name ${stack} --query 'Stacks[0].StackStatus' --output text`,
+              command: aws`cloudformation describe-stacks --stack-name ${stack} --query 'Stacks[0].StackStatus' --output text`,
               expected: 'UPDATE_COMPLETE',
             },
           ],
@@ -499,7 +638,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       ],
       secrets: env.secrets.map((s) => ({
         name: s.secretName,
-        envVar: s.envVar,
+        // Containers get the value in the variable; a function gets the secret's ARN (CanaryFunction).
+        envVar: this.containerService ? s.envVar : `${s.envVar}_SECRET_ARN`,
         rotation: s.generated ? `every ${s.rotationDays} days (generated)` : 'managed outside glidepath',
       })),
       resources: [

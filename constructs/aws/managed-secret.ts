@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { functionRole } from './private/function-role';
 import { ROTATION_HANDLER_SOURCE } from './private/rotation-handler';
+import { awsCliOf } from './private/aws-cli';
 
 /** Props for `ManagedSecret`. */
 export interface ManagedSecretProps {
@@ -60,7 +61,7 @@ export class ManagedSecret extends Construct implements IRunbookContributor {
     const name = this.props.secretName;
     return {
       notes: [
-        `Secret \`${name}\` rotates every ${this.props.rotationDays} days; rotate now with \`aws secretsmanager rotate-secret --secret-id ${name}\`, then replace running tasks so they read the new value.`,
+        `Secret \`${name}\` rotates every ${this.props.rotationDays} days; rotate now with \`${awsCliOf(this)`secretsmanager rotate-secret --secret-id ${name}`}\`, then replace running tasks so they read the new value.`,
       ],
       resources: [{ type: 'AWS::SecretsManager::Secret', name }],
     };

@@ -6,10 +6,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import { MigrationPhase, type Migration } from '../../lib/model/migrations';
 import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { functionRole } from './private/function-role';
 import { MIGRATION_RUNNER_SOURCE } from './private/migration-runner-code';
+import { awsCliOf } from './private/aws-cli';
+import { Duration } from '../../lib/model/duration';
+import { pollCommand } from '../../lib/runbook/poll';
 
 /** Props for `MigrationTask`. */
 export interface MigrationTaskProps {
@@ -39,6 +43,8 @@ export interface MigrationTaskProps {
   readonly logRetention?: logs.RetentionDays;
   /** Removal of the log groups. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /** User (and group) the migration container runs as; never root. @default "1000:1000" */
+  readonly user?: string;
 }
 
 /**
@@ -85,6 +91,7 @@ export class MigrationTask extends Construct implements IRunbookContributor {
       secrets,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'migrate' }),
       readonlyRootFilesystem: true,
+      user: props.user ?? DEFAULT_CONTAINER_USER,
     });
     if (props.environment && Object.keys(props.environment).length > 0) {
       Validations.of(this.taskDefinition).acknowledge({
@@ -156,26 +163,37 @@ export class MigrationTask extends Construct implements IRunbookContributor {
     const { props } = this;
     const m = props.migration;
     const cluster = props.clusterName;
+    const aws = awsCliOf(this);
+    // The task's own timeout plus time to pull the image and start.
+    const waitFor = m.timeout.plus(Duration.minutes(2));
     const run: RunbookCommand[] = [
       {
         description: 'Reuse the network configuration of the service',
-        command: `NETWORK=$(aws ecs describe-services --cluster ${cluster} --services ${props.serviceName} --query 'services[0].networkConfiguration' --output json)`,
+        command: `NETWORK=$(${aws`ecs describe-services --cluster ${cluster} --services ${props.serviceName} --query 'services[0].networkConfiguration' --output json`})`,
         expected: 'NETWORK holds the subnets and security groups',
       },
       {
         description: `Start migration ${m.name}`,
-        command: `TASK=$(aws ecs run-task --cluster ${cluster} --task-definition ${props.family} --launch-type FARGATE --network-configuration "$NETWORK" --started-by glidepath-${m.phase} --query 'tasks[0].taskArn' --output text)`,
+        command: `TASK=$(${aws`ecs run-task --cluster ${cluster} --task-definition ${props.family} --launch-type FARGATE --network-configuration "$NETWORK" --started-by glidepath-${m.phase} --query 'tasks[0].taskArn' --output text`})`,
         expected: 'TASK holds the task ARN',
       },
     ];
     const verify: RunbookCommand[] = [
-      { description: 'Wait for the task to stop', command: `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"` },
+      {
+        description: `Wait for the task to stop (polls up to ${waitFor}: its ${m.timeout} timeout plus 2m to start; \`aws ecs wait tasks-stopped\` gives up after 10m)`,
+        command: pollCommand({
+          check: aws`ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].lastStatus' --output text`,
+          until: 'STOPPED',
+          timeout: waitFor,
+          what: 'the migration task did not stop',
+        }),
+      },
       {
         description: 'Read its exit code',
-        command: `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode' --output text`,
+        command: aws`ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode' --output text`,
         expected: '0',
       },
-      { description: 'Read its output', command: `aws logs tail ${this.logGroupName} --since 1h` },
+      { description: 'Read its output', command: aws`logs tail ${this.logGroupName} --since 1h` },
     ];
     const command = m.command.join(' ');
     const fact =

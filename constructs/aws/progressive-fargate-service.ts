@@ -7,9 +7,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
 import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import { Duration } from '../../lib/model/duration';
+import { pollCommand } from '../../lib/runbook/poll';
+import { awsCliOf } from './private/aws-cli';
 import { literalName } from './private/literal-names';
 import type { ServiceSignals } from './service-signals';
 
@@ -54,9 +58,32 @@ export interface ProgressiveFargateServiceProps {
   readonly removalPolicy?: RemovalPolicy;
   /** Serve HTTPS with this certificate (and redirect HTTP). @default - HTTP on port 80 */
   readonly certificate?: elbv2.IListenerCertificate;
+  /**
+   * TLS policy of the HTTPS listener.
+   * @default elbv2.SslPolicy.TLS13_12_PQ (TLS 1.3 and 1.2, with post-quantum key exchange)
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+  /**
+   * User (and group) the application container runs as, as in a Dockerfile's `USER`; never root.
+   * @default "1000:1000"
+   */
+  readonly user?: string;
+  /**
+   * Refuse to delete the load balancer until this is turned off.
+   * @default - true when `removalPolicy` is RETAIN
+   */
+  readonly deletionProtection?: boolean;
   /** Port of the test listener that reaches the new version before production traffic. @default 9000 */
   readonly testListenerPort?: number;
+  /**
+   * Requests a target group needs in one alarm period before its own error rate counts (see
+   * `ServiceSignals.versionErrorRatePercent`). @default 10
+   */
+  readonly minimumRequests?: number;
 }
+
+/** Requests per period below which a target group's error rate is not judged. */
+const MINIMUM_REQUESTS = 10;
 
 /** Port mapping name, used by the load balancer target. */
 const CONTAINER_NAME = 'app';
@@ -114,6 +141,9 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       cpu: props.cpu ?? 512,
       memoryLimitMiB: props.memoryMiB ?? 1024,
     });
+    // CloudFormation deregisters a replaced revision (INACTIVE, not deployable) unless retained;
+    // level 2 of the runbook deploys the previous revision, so every revision stays ACTIVE.
+    (this.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition).applyRemovalPolicy(RemovalPolicy.RETAIN);
     const secrets: Record<string, ecs.Secret> = {};
     for (const { envVar, secret } of props.secrets ?? []) {
       secrets[envVar] = ecs.Secret.fromSecretsManager(secret);
@@ -126,6 +156,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       secrets,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: CONTAINER_NAME }),
       readonlyRootFilesystem: true,
+      user: props.user ?? DEFAULT_CONTAINER_USER,
       // Give in-flight requests time to finish after the load balancer stops sending new ones.
       stopTimeout: CdkDuration.seconds(30),
     });
@@ -140,6 +171,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       vpc,
       internetFacing: true,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,
     });
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions-EC23',
@@ -201,7 +233,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
         certificates: [props.certificate],
-        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_PQ,
         defaultAction: notFound,
       });
       this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
@@ -331,6 +363,17 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         dimensionsMap: { ClusterName: this.clusterName, ServiceName: this.props.serviceName },
         statistic: 'Average',
       });
+    const minimumRequests = this.props.minimumRequests ?? MINIMUM_REQUESTS;
+    // Each target group on its own traffic: ECS swaps the two between deployments, so the new
+    // version may be behind either; the load balancer as a whole adds its own 5xx (no healthy target).
+    const groups = [this.primaryTargetGroup, ...(this.alternateTargetGroup ? [this.alternateTargetGroup] : [])];
+    const usingMetrics: Record<string, cloudwatch.IMetric> = { errors, elbErrors, requests };
+    const ratios = groups.map((group, i) => {
+      usingMetrics[`tg${i}Errors`] = group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' });
+      usingMetrics[`tg${i}Requests`] = group.metrics.requestCount({ statistic: 'Sum' });
+      return `IF(FILL(tg${i}Requests, 0) >= ${minimumRequests}, 100 * FILL(tg${i}Errors, 0) / tg${i}Requests, 0)`;
+    });
+    ratios.push(`IF(FILL(requests, 0) >= ${minimumRequests}, 100 * (FILL(errors, 0) + FILL(elbErrors, 0)) / requests, 0)`);
     return {
       // Target and load balancer 5xx both fail users; an idle service has no error rate.
       errorRatePercent: new cloudwatch.MathExpression({
@@ -338,6 +381,13 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         usingMetrics: { errors, elbErrors, requests },
         label: 'Error rate (%)',
       }),
+      versionErrorRatePercent: new cloudwatch.MathExpression({
+        // MAX of an array is the per-datapoint maximum (MAX of one series would be a single number).
+        expression: `MAX([${ratios.join(', ')}])`,
+        usingMetrics,
+        label: 'Error rate of the worst target group (%)',
+      }),
+      minimumRequests,
       latencyP99Ms: latency('p99'),
       latencyP95Ms: latency('p95'),
       requests,
@@ -349,42 +399,66 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     };
   }
 
+  /**
+   * How long one deployment of this service runs with its strategy, from start to the old
+   * revision stopping: every step's bake and the final bake, plus 10m for starting, health-checking
+   * and draining tasks. Waits in the runbook poll this long.
+   */
+  public get deploymentDuration(): Duration {
+    const s = this.props.deployment;
+    const steps = s.strategy === 'CANARY' ? 1 : s.strategy === 'LINEAR' ? Math.ceil(100 / (s.stepPercent ?? 100)) - 1 : 0;
+    return Duration.minutes(10 + steps * (s.stepBakeMinutes ?? 0) + (s.strategy === 'ROLLING' ? 0 : (s.bakeMinutes ?? 0)));
+  }
+
   public runbookFacts(): RunbookFacts {
+    const aws = awsCliOf(this);
     const cluster = this.clusterName;
     const service = this.props.serviceName;
     const ecsArgs = `--cluster ${cluster} --service ${service}`;
+    const duration = this.deploymentDuration;
+    const waitStable = (what: string): RunbookCommand => ({
+      description: `${what} (polls up to ${duration}: the deployment runs its bake times before the old revision stops; \`aws ecs wait services-stable\` gives up after 10m)`,
+      command: pollCommand({
+        check: aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'length(services[?length(deployments) == \`1\` && runningCount == desiredCount])' --output text`,
+        until: '1',
+        timeout: duration,
+        what: `${service} did not settle on one deployment`,
+      }),
+      expected: 'Returns without error once one deployment remains and all tasks run',
+    });
     const inFlight: RunbookCommand[] = [
       {
         description: 'During a deployment: find it',
-        command: `DEPLOYMENT_ARN=$(aws ecs list-service-deployments ${ecsArgs} --status IN_PROGRESS --query 'serviceDeployments[0].serviceDeploymentArn' --output text)`,
-        expected: 'DEPLOYMENT_ARN holds an ARN (None when nothing is deploying)',
+        command: `DEPLOYMENT_ARN=$(${aws`ecs list-service-deployments ${ecsArgs} --status IN_PROGRESS --query 'serviceDeployments[0].serviceDeploymentArn' --output text`})`,
+        expected: 'DEPLOYMENT_ARN holds an ARN (None when nothing is deploying: skip to step 3)',
       },
       {
         description: 'During a deployment: stop it and return all traffic to the previous revision',
-        command: 'aws ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK',
+        command: `[ "$DEPLOYMENT_ARN" = None ] || ${aws`ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK`}`,
         expected: 'The deployment moves to ROLLBACK_IN_PROGRESS, then ROLLBACK_SUCCESSFUL',
       },
     ];
     const afterwards: RunbookCommand[] = [
       {
-        description: 'After the deployment completed: find the previous task definition revision',
-        command: `PREVIOUS=$(aws ecs list-task-definitions --family-prefix ${service} --sort DESC --max-items 2 --query 'taskDefinitionArns[1]' --output text)`,
-        expected: 'PREVIOUS holds the ARN of the revision before the current one',
+        description:
+          'After the deployment completed: find the revision before the one serving now. Replaced revisions stay ACTIVE (the task definition is retained on stack updates), so ECS can deploy them',
+        command: [
+          `CURRENT=$(${aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].taskDefinition' --output text`})`,
+          `PREVIOUS=$(${aws`ecs list-task-definitions --family-prefix ${service} --status ACTIVE --sort DESC --query 'taskDefinitionArns[]' --output text`} | tr '\\t' '\\n' | awk -F: -v current="\${CURRENT##*:}" -v family=":task-definition/${service}:" 'index($0, family) && $NF + 0 < current + 0 { print; exit }')`,
+          'echo "current $CURRENT, rolling back to ${PREVIOUS:?no earlier ACTIVE revision: use level 3}"',
+        ].join('\n'),
+        expected: 'PREVIOUS holds the ARN of the newest ACTIVE revision older than the current one',
       },
       {
         description: 'After the deployment completed: deploy that revision (it runs the same rollout strategy, watched by the same alarms)',
-        command: `aws ecs update-service ${ecsArgs} --task-definition "$PREVIOUS"`,
+        command: aws`ecs update-service ${ecsArgs} --task-definition "$PREVIOUS"`,
       },
     ];
     const verify: RunbookCommand[] = [
-      {
-        description: 'Wait until the service is stable',
-        command: `aws ecs wait services-stable --cluster ${cluster} --services ${service}`,
-        expected: 'Returns without error',
-      },
+      waitStable('Wait until the service is stable'),
       {
         description: 'Check which revision serves traffic',
-        command: `aws ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].taskDefinition' --output text`,
+        command: aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].taskDefinition' --output text`,
         expected: 'The previous revision',
       },
     ];
@@ -394,7 +468,10 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       when: 'A flag cannot turn the change off, or the problem is in configuration or the image; no build needed.',
       commands: [...inFlight, ...afterwards],
       verify,
+      afterwards:
+        'update-service changed the service outside CloudFormation: revert the release commit and deploy the revert (level 3), so the next deployment does not bring the bad revision back.',
     };
+    const alarmNames = this.deploymentAlarms.flatMap((a) => literalName(a, a.alarmName, 'alarmName') ?? []);
     const s = this.props.deployment;
     const summary =
       s.strategy === 'ROLLING'
@@ -409,16 +486,21 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       deploy: [
         {
           description: 'Follow the rollout',
-          command: `aws ecs list-service-deployments ${ecsArgs} --max-results 5`,
+          command: aws`ecs list-service-deployments ${ecsArgs} --max-results 5`,
           expected: 'The newest deployment is IN_PROGRESS, then SUCCESSFUL',
         },
-        { description: 'Wait for the service to settle', command: `aws ecs wait services-stable --cluster ${cluster} --services ${service}` },
+        waitStable('Wait for the service to settle'),
         {
           description: 'Tail the service logs',
-          command: `aws logs tail /ecs/${service} --since 15m --follow`,
+          command: aws`logs tail /ecs/${service} --since 15m`,
         },
       ],
       rollback: [level2],
+      automaticRollback:
+        alarmNames.length > 0
+          ? `Automatic: ECS stops a deployment of ${service} and returns traffic to the previous revision when any of these alarms fires during it: ${alarmNames.join(', ')}.`
+          : undefined,
+      deploymentAlarms: alarmNames,
       watch: [`ECS service \`${service}\` in cluster \`${cluster}\`; logs in \`/ecs/${service}\`.`],
       resources: [
         { type: 'AWS::ECS::Service', name: service },

@@ -2,6 +2,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import type { ServiceSignals } from './service-signals';
+import { awsCliOf, literalRegion } from './private/aws-cli';
 
 /** Props for `ServiceDashboard`. */
 export interface ServiceDashboardProps {
@@ -41,9 +42,13 @@ export class ServiceDashboard extends Construct implements IRunbookContributor {
 
   public runbookFacts(): RunbookFacts {
     const name = this.props.dashboardName;
+    const region = literalRegion(this);
     return {
+      dashboard: region
+        ? { name, url: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${name}` }
+        : undefined,
       watch: [
-        `CloudWatch dashboard \`${name}\`: open it before the release (\`aws cloudwatch get-dashboard --dashboard-name ${name}\` shows it exists).`,
+        `CloudWatch dashboard \`${name}\`: open it before the release (\`${awsCliOf(this)`cloudwatch get-dashboard --dashboard-name ${name}`}\` shows it exists).`,
       ],
       resources: [{ type: 'AWS::CloudWatch::Dashboard', name }],
     };

@@ -8,6 +8,18 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 export interface ServiceSignals {
   /** Share of requests that failed, in percent (0–100). */
   readonly errorRatePercent: cloudwatch.IMetric;
+  /**
+   * Error rate in percent of the worst version serving traffic, each measured on its own requests:
+   * during a canary the new version's errors are not diluted by the old version's traffic (ECS:
+   * each target group, which ECS swaps between deployments; Lambda: the new version's
+   * `ExecutedVersion`). Periods with fewer than `minimumRequests` requests count as 0, so an
+   * idle or nearly idle version cannot trip an alarm on one failed request. The rollback and
+   * critical error-rate alarms watch it.
+   * @default - `errorRatePercent`
+   */
+  readonly versionErrorRatePercent?: cloudwatch.IMetric;
+  /** Requests a version needs in one period before `versionErrorRatePercent` counts it. @default - not stated */
+  readonly minimumRequests?: number;
   /** p99 latency in milliseconds. */
   readonly latencyP99Ms: cloudwatch.IMetric;
   /** p95 latency in milliseconds. */

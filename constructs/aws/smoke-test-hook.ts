@@ -11,6 +11,7 @@ import { platformSmokeTests, worstCaseMs, type PlatformSmokeTests } from '../../
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { functionRole } from './private/function-role';
 import { ecsHookSource, lambdaHookSource } from './private/smoke-hook-code';
+import { awsCliOf } from './private/aws-cli';
 
 /** Kinds of `SmokeTestTarget`. */
 enum TargetKind {
@@ -147,7 +148,7 @@ export class SmokeTestHook extends Construct implements IRunbookContributor {
       smoke: [
         {
           description: `Automatic: ${where}. Read what it found`,
-          command: `aws logs tail /aws/lambda/${name} --since 30m`,
+          command: awsCliOf(this)`logs tail /aws/lambda/${name} --since 30m`,
           expected: 'one JSON line per check with "passed": true, then "all N smoke tests passed"',
         },
       ],

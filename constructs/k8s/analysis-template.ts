@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { AlarmPolicy } from '../../lib/model/alarm-policy';
 import { DEFAULT_PROMETHEUS_ADDRESS } from '../../lib/model/kubernetes';
 import { Duration } from '../../lib/model/duration';
+import { rollbackTriggerAlarm } from '../../lib/plan/alarm-catalogue';
 import { anchorOf } from '../../lib/runbook/anchors';
 import { AlarmSeverity, type IRunbookContributor, type RunbookFacts } from '../../lib/runbook/facts';
 import { WorkloadPodMonitor } from './pod-monitor';
@@ -195,6 +196,7 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
     const { namespace, rollbackTrigger, rolloutName } = this.props;
     const ns = `kubectl -n ${namespace}`;
     const failures = this.failureLimit + 1;
+    const trigger = rollbackTriggerAlarm(rollbackTrigger);
     return {
       alarms: [
         {
@@ -204,8 +206,8 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
           condition: `the new version's 5xx ratio at or above ${rollbackTrigger.errorRatePercent}% (${rollbackTrigger.baselineErrorRatePercent}% baseline × ${rollbackTrigger.errorRateMultiplier}), or at or above ${rollbackTrigger.errorRateMultiplier} × the stable version's (at least ${rollbackTrigger.baselineErrorRatePercent}%, while both versions serve ${this.minimumRequests} requests per window), or its p99 latency at or above ${this.props.p99LatencyMs} ms, over ${this.window} in ${failures} measurement${failures > 1 ? 's' : ''}, one every ${this.interval}; detected within ${this.bounds().detect}, aborted within about ${this.bounds().abort} (AnalysisTemplate ${namespace}/${this.templateName})`,
           missingData: `inconclusive: a window with fewer than ${this.minimumRequests} requests to the new version is not judged; after ${this.inconclusiveLimit + 1} such measurement${this.inconclusiveLimit > 0 ? 's' : ''} the rollout pauses for a human (it neither passes nor aborts); 5 consecutive query errors end the analysis in Error and abort`,
           notifies: `Rollout ${namespace}/${rolloutName} (aborts by itself)`,
-          meaning: 'The new version fails more requests (or answers slower) than the rollback trigger allows; Argo Rollouts aborted the rollout and sent all traffic back to the stable version.',
-          impact: 'Users on the canary share of traffic saw errors until the abort; after it, none from this release.',
+          meaning: `${trigger.meaning} Here the analysis also fails a version that answers slower than the critical p99 or errs ${rollbackTrigger.errorRateMultiplier}× more than the stable version; Argo Rollouts aborts the rollout and sends all traffic back to the stable version.`,
+          impact: trigger.impact,
           diagnosis: [
             {
               description: 'Show the rollout, its steps and the failed analysis',
@@ -218,10 +220,7 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
               expected: 'the measurements that failed, with their values',
             },
           ],
-          mitigation: [
-            'Nothing to undo: traffic is back on the stable version.',
-            'Fix forward with a new image, or retry the same image only when the cause was external.',
-          ],
+          mitigation: [...trigger.mitigation, 'Fix forward with a new image, or retry the same image only when the cause was external.'],
         },
       ],
       resources: [

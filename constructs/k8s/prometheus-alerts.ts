@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { AlarmPolicy, Evaluation } from '../../lib/model/alarm-policy';
 import type { DeadMansSwitchPolicy } from '../../lib/model/dead-mans-switch';
 import { Duration } from '../../lib/model/duration';
+import { AlarmKind, AlarmSignal, ThresholdUnit, alarmCatalogue, alertNameOf, type AlarmDefinition } from '../../lib/plan/alarm-catalogue';
 import { anchorOf, runbookUrl } from '../../lib/runbook/anchors';
 import { AlarmSeverity, RunbookTarget, type AlarmFact, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import type { PrometheusSignals } from './prometheus-signals';
@@ -47,20 +48,15 @@ export interface PrometheusAlertsProps {
 }
 
 /** The kinds of alerts `PrometheusAlerts` writes, named like the AWS alarms. */
-export enum AlertKind {
-  CRITICAL_ERROR_RATE = 'critical-error-rate',
-  CRITICAL_LATENCY_P99 = 'critical-latency-p99',
-  WARNING_ERROR_RATE = 'warning-error-rate',
-  WARNING_LATENCY_P95 = 'warning-latency-p95',
-  WARNING_CPU = 'warning-cpu',
-  WARNING_MEMORY = 'warning-memory',
-  DEAD_MANS_SWITCH = 'dead-mans-switch',
-  WATCHDOG = 'watchdog',
-}
+export const AlertKind = AlarmKind;
+/** @deprecated use `AlarmKind` from the core alarm catalogue. */
+export type AlertKind = AlarmKind;
 
 /** One generated alert with the numbers it was built from (for tests and the runbook). */
 export interface GeneratedAlert {
-  readonly kind: AlertKind;
+  readonly kind: AlarmKind;
+  /** The catalogue entry it renders. */
+  readonly definition: AlarmDefinition;
   /** The rule as written to the PrometheusRule. */
   readonly rule: AlertingRule;
   /** The runbook anchor its `runbook_url` points at. */
@@ -125,100 +121,41 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
 
   private buildAlerts(scrape: Duration): GeneratedAlert[] {
     const { policy, signals, deadMansSwitch, container } = this.props;
-    const alerts: GeneratedAlert[] = [];
     const windowOf = (evaluation: Evaluation): Duration => rateWindow(evaluation.period, scrape);
     const holdFor = (evaluation: Evaluation): Duration => evaluation.period.times(evaluation.datapointsToAlarm);
-    const threshold = (
-      kind: AlertKind,
-      severity: 'critical' | 'warning',
-      query: (window: string) => string,
-      value: number,
-      evaluation: Evaluation,
-      summary: string,
-      description: string,
-    ): void => {
+    // The rollback trigger is the Argo analysis on Kubernetes (RollbackAnalysis), not an alert.
+    const catalogue = alarmCatalogue(policy, { deadMansSwitch, watchdog: true }).filter((a) => a.kind !== AlarmKind.ROLLBACK_ERROR_RATE);
+    return catalogue.map((alarm): GeneratedAlert => {
+      if (alarm.signal === AlarmSignal.HEARTBEAT) {
+        return this.deadMansSwitch(alarm, deadMansSwitch, scrape);
+      }
+      if (alarm.signal === AlarmSignal.CONSTANT) {
+        return this.alert(alarm, 'none', 'vector(1)', Duration.seconds(0), 'Alerting pipeline heartbeat: always firing', alarm.meaning);
+      }
+      const evaluation = alarm.evaluation as Evaluation;
       const window = windowOf(evaluation);
       const hold = holdFor(evaluation);
-      alerts.push(
-        this.alert(kind, severity, `(${query(promDuration(window))}) >= ${plain(value)}`, hold, summary, description, { threshold: value, window }),
-      );
-    };
-    if (policy.enabled) {
-      const { critical, warning, evaluation } = policy;
-      threshold(
-        AlertKind.CRITICAL_ERROR_RATE,
-        'critical',
-        (w) => signals.errorRatio(w),
-        critical.errorRatePercent / 100,
-        evaluation,
-        `${this.label()}: 5xx at or above ${critical.errorRatePercent}% of requests`,
-        `The share of requests answered with a 5xx has been at or above ${critical.errorRatePercent}% for ${holdFor(evaluation)}. Users see errors.`,
-      );
-      threshold(
-        AlertKind.CRITICAL_LATENCY_P99,
-        'critical',
-        (w) => signals.latencySeconds(0.99, w),
-        critical.p99LatencyMs / 1000,
-        evaluation,
-        `${this.label()}: p99 latency at or above ${critical.p99LatencyMs} ms`,
-        `The 99th percentile of request latency has been at or above ${critical.p99LatencyMs} ms for ${holdFor(evaluation)}.`,
-      );
-      threshold(
-        AlertKind.WARNING_ERROR_RATE,
-        'warning',
-        (w) => signals.errorRatio(w),
-        warning.errorRatePercent / 100,
-        evaluation,
-        `${this.label()}: 5xx at or above ${warning.errorRatePercent}% of requests`,
-        `The share of requests answered with a 5xx has been at or above ${warning.errorRatePercent}% for ${holdFor(evaluation)}; the critical alert fires at ${critical.errorRatePercent}%.`,
-      );
-      threshold(
-        AlertKind.WARNING_LATENCY_P95,
-        'warning',
-        (w) => signals.latencySeconds(0.95, w),
-        warning.p95LatencyMs / 1000,
-        evaluation,
-        `${this.label()}: p95 latency at or above ${warning.p95LatencyMs} ms`,
-        `The 95th percentile of request latency has been at or above ${warning.p95LatencyMs} ms for ${holdFor(evaluation)}.`,
-      );
-      threshold(
-        AlertKind.WARNING_CPU,
-        'warning',
-        (w) => signals.cpuRatio(w, container),
-        warning.cpuPercent / 100,
-        evaluation,
-        `${this.label()}: CPU at or above ${warning.cpuPercent}% of the limit`,
-        `Container "${container}" has used at least ${warning.cpuPercent}% of its CPU limit for ${holdFor(evaluation)}; it will be throttled.`,
-      );
-      alerts.push(
-        this.alert(
-          AlertKind.WARNING_MEMORY,
-          'warning',
-          `(${signals.memoryRatio(container)}) >= ${plain(warning.memoryPercent / 100)}`,
-          holdFor(evaluation),
-          `${this.label()}: memory at or above ${warning.memoryPercent}% of the limit`,
-          `Container "${container}" has used at least ${warning.memoryPercent}% of its memory limit for ${holdFor(evaluation)}; at 100% it is OOM-killed.`,
-          { threshold: warning.memoryPercent / 100 },
-        ),
-      );
-    }
-    if (deadMansSwitch.enabled) {
-      alerts.push(this.deadMansSwitch(deadMansSwitch, scrape));
-    }
-    alerts.push(
-      this.alert(
-        AlertKind.WATCHDOG,
-        'none',
-        'vector(1)',
-        Duration.seconds(0),
-        'Alerting pipeline heartbeat: always firing',
-        'This alert always fires. If it stops arriving, Prometheus or Alertmanager is broken and no other alert will reach you.',
-      ),
-    );
-    return alerts;
+      const w = promDuration(window);
+      // Prometheus reads ratios and seconds where the definition says % and ms.
+      const value = alarm.unit === ThresholdUnit.MILLISECONDS ? (alarm.threshold as number) / 1000 : (alarm.threshold as number) / 100;
+      const query = {
+        [AlarmSignal.ERROR_RATIO]: () => signals.errorRatio(w),
+        [AlarmSignal.LATENCY]: () => signals.latencySeconds(alarm.quantile as number, w),
+        [AlarmSignal.CPU]: () => signals.cpuRatio(w, container),
+        // Memory is a gauge: the working set now, no window.
+        [AlarmSignal.MEMORY]: () => signals.memoryRatio(container),
+      }[alarm.signal]();
+      const severity = alarm.severity === AlarmSeverity.CRITICAL ? 'critical' : 'warning';
+      const summary = `${this.label()}: ${alarm.what} at or above ${alarm.threshold}${alarm.unit === ThresholdUnit.PERCENT ? '%' : ` ${alarm.unit}`}`;
+      const description = `${alarm.meaning} Held for ${hold}${alarm.signal === AlarmSignal.MEMORY ? '' : ` over a ${window} window`}.`;
+      return this.alert(alarm, severity, `(${query}) >= ${plain(value)}`, hold, summary, description, {
+        threshold: value,
+        ...(alarm.signal === AlarmSignal.MEMORY ? {} : { window }),
+      });
+    });
   }
 
-  private deadMansSwitch(policy: DeadMansSwitchPolicy, scrape: Duration): GeneratedAlert {
+  private deadMansSwitch(alarm: AlarmDefinition, policy: DeadMansSwitchPolicy, scrape: Duration): GeneratedAlert {
     // `for` spans two scrapes so one missed scrape does not page; the window makes up the rest, so
     // the alert fires `missingFor` after the last sample.
     const hold = scrape.times(2);
@@ -234,7 +171,7 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
     // also fire when no target was up at any time in the window. Both sides aggregate away the
     // pod labels, so the old and new pods of a rollout count together (no alert on pod churn).
     return this.alert(
-      AlertKind.DEAD_MANS_SWITCH,
+      alarm,
       'critical',
       `sum(absent_over_time(${heartbeat}[${w}])) or (max(max_over_time(${this.props.signals.up()}[${w}])) < 1)`,
       hold,
@@ -245,7 +182,7 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
   }
 
   private alert(
-    kind: AlertKind,
+    alarm: AlarmDefinition,
     severity: 'critical' | 'warning' | 'none',
     expr: string,
     holdFor: Duration,
@@ -253,29 +190,29 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
     description: string,
     extra: { threshold?: number; window?: Duration } = {},
   ): GeneratedAlert {
+    const kind = alarm.kind;
     const anchor = anchorOf(`${this.props.namespace}-${kind}`);
     const url = runbookUrl(
       { service: this.props.service, environment: this.props.environment, target: RunbookTarget.KUBERNETES, baseUrl: this.props.runbookBaseUrl },
       anchor,
     );
     const rule: AlertingRule = {
-      alert: alertName(kind),
+      alert: alertNameOf(kind),
       expr,
       ...(holdFor.toSeconds() > 0 ? { for: promDuration(holdFor) } : {}),
       labels: { severity, service: this.props.service, environment: this.props.environment, namespace: this.props.namespace },
       annotations: { summary, description, runbook_url: url },
     };
-    return { kind, rule, anchor, holdFor, ...extra };
+    return { kind, definition: alarm, rule, anchor, holdFor, ...extra };
   }
 
   private fact(a: GeneratedAlert): AlarmFact {
     const deadMan = a.kind === AlertKind.DEAD_MANS_SWITCH;
-    const critical = a.rule.labels.severity === 'critical';
     const ns = this.props.namespace;
     return {
       anchor: a.anchor,
       name: a.rule.alert,
-      severity: a.kind === AlertKind.WATCHDOG ? AlarmSeverity.HEARTBEAT : critical ? AlarmSeverity.CRITICAL : AlarmSeverity.WARNING,
+      severity: a.definition.severity,
       condition: `${a.rule.expr}${a.rule.for ? ` for ${a.rule.for}` : ''}${this.timing(a)} (PrometheusRule ${ns}/${this.props.name})`,
       missingData:
         a.kind === AlertKind.WATCHDOG
@@ -287,14 +224,8 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
         a.kind === AlertKind.WATCHDOG
           ? 'Alertmanager, severity="none": route it to a dead-man\'s-switch receiver (a service that pages when it stops arriving), never to people'
           : `Alertmanager, severity="${a.rule.labels.severity}"`,
-      meaning: a.rule.annotations.description,
-      impact: a.kind === AlertKind.WATCHDOG
-        ? 'None while it fires. When it stops, no alert of any service in this Prometheus reaches you.'
-        : deadMan
-        ? 'Either the service is down for every user or nobody can see whether it is: treat as an outage until proven otherwise.'
-        : critical
-          ? 'Users are affected now.'
-          : 'No user impact yet; the critical alert follows if the trend continues.',
+      meaning: a.definition.meaning,
+      impact: a.definition.impact,
       diagnosis: a.kind === AlertKind.WATCHDOG ? WATCHDOG_DIAGNOSIS : [
         ...(this.props.diagnosis ?? []),
         ...(deadMan
@@ -317,19 +248,9 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
           expected: `a rule "${a.rule.alert}" with the expression above`,
         },
       ],
-      mitigation:
-        a.kind === AlertKind.WATCHDOG
-          ? ['Nothing while it fires.', 'When it stops: restore Prometheus and Alertmanager first; until then, watch the service by hand.']
-          : deadMan
-            ? [
-                'If no pod runs: roll back to the previous revision (rollback level 2), then find out why the pods stopped.',
-                'If pods run but are not scraped: fix the PodMonitor or the metrics endpoint; until then, watch the service by hand.',
-              ]
-            : (this.props.mitigation ?? [
-                'If a rollout is in progress, abort it (rollback level 2).',
-                'If the last rollout finished recently, roll back to the previous revision (rollback level 2 or 3).',
-                'Otherwise escalate to the owning team in the release channel.',
-              ]),
+      mitigation: a.definition.signal === AlarmSignal.HEARTBEAT || a.definition.signal === AlarmSignal.CONSTANT
+        ? [...a.definition.mitigation]
+        : [...(this.props.mitigation ?? a.definition.mitigation)],
     };
   }
 
@@ -359,10 +280,10 @@ const WATCHDOG_DIAGNOSIS: RunbookCommand[] = [
   },
 ];
 
-/** Prometheus alert names are metric-name-like: `critical-error-rate` → `CriticalErrorRate`. */
-export function alertName(kind: AlertKind): string {
-  return kind
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
+/**
+ * Prometheus alert names are metric-name-like: `critical-error-rate` → `CriticalErrorRate`.
+ * @deprecated use `alertNameOf` from the core alarm catalogue.
+ */
+export function alertName(kind: AlarmKind): string {
+  return alertNameOf(kind);
 }

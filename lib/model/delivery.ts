@@ -73,7 +73,10 @@ export const deliverySchema = z
     /** GitHub Actions settings. @default - no GitHub workflow */
     github: githubDeliverySchema.optional().describe('GitHub Actions settings: the OIDC roles that deploy.'),
     /** Where approvers review a release (a dashboard, a change ticket). @default - the repository's commit */
-    reviewUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional().describe("Where approvers review a release. Default: the repository's commits page."),
+    reviewUrl: z
+      .url({ protocol: /^https$/, error: 'must be an https URL' })
+      .regex(/^\S+$/, { error: 'must not contain spaces; write a space in a URL as "%20"' })
+      .optional().describe("Where approvers review a release. Default: the repository's commits page."),
   })
   .describe('How changes reach the environments: repository, branch, pipeline commands, waves, deploy roles.');
 
@@ -110,9 +113,14 @@ export interface Delivery {
 }
 
 /** Cross-field checks of the delivery section against the environments (names, order, approvals). */
-export function checkDelivery(delivery: DeliveryInput, environments: readonly ({ name: string; approval?: boolean; production?: boolean } | undefined)[]): Problem[] {
+export function checkDelivery(
+  delivery: DeliveryInput,
+  environments: readonly ({ name: string; approval?: boolean; production?: boolean } | undefined)[],
+  // Names as written, including environments that failed validation: referring to one is fine.
+  writtenNames: readonly (string | undefined)[] = environments.map((e) => e?.name),
+): Problem[] {
   const problems: Problem[] = [];
-  const names = environments.map((e) => e?.name);
+  const names = writtenNames;
   const known = names.filter((n): n is string => n !== undefined);
   const approval = (e: { name: string; approval?: boolean; production?: boolean }) => e.approval ?? e.production ?? (e.name === 'prod' || e.name === 'production');
   const seen = new Map<string, string>();
@@ -133,7 +141,7 @@ export function checkDelivery(delivery: DeliveryInput, environments: readonly ({
     if (indexes.length > 0 && indexes[indexes.length - 1] - indexes[0] !== indexes.length - 1) {
       problems.push(problem(at('environments'), wave.environments, 'environments of a wave deploy together, so they must be adjacent in "environments"; reorder them'));
     }
-    const approvals = new Set(indexes.map((i) => approval(environments[i]!)));
+    const approvals = new Set(indexes.flatMap((i) => (environments[i] ? [approval(environments[i]!)] : [])));
     if (approvals.size > 1) {
       problems.push(problem(at('environments'), wave.environments, 'one approval gates the whole wave; give every environment of the wave the same "approval"'));
     }
@@ -148,7 +156,7 @@ export function checkDelivery(delivery: DeliveryInput, environments: readonly ({
     }
   }
   if (delivery.github && !delivery.github.deployRole) {
-    for (const name of known.filter((n) => !(n in roles))) {
+    for (const name of environments.flatMap((e) => (e && !Object.hasOwn(roles, e.name) ? [e.name] : []))) {
       problems.push(problem(['delivery', 'github', 'deployRoles', name], undefined, `GitHub Actions needs a role to deploy "${name}"; add it here or set delivery.github.deployRole`));
     }
   }
@@ -172,7 +180,7 @@ export function resolveDelivery(delivery: DeliveryInput, environments: readonly 
     },
     waves: (delivery.waves ?? []).map((w) => ({ name: w.name, environments: w.environments, canary: w.canary })),
     githubDeployRoles: delivery.github
-      ? Object.fromEntries(environments.map((e) => [e.name, delivery.github?.deployRoles?.[e.name] ?? (delivery.github?.deployRole as string)]))
+      ? Object.fromEntries(environments.map((e) => [e.name, (delivery.github?.deployRoles && Object.hasOwn(delivery.github.deployRoles, e.name) ? delivery.github.deployRoles[e.name] : undefined) ?? (delivery.github?.deployRole as string)]))
       : undefined,
     reviewUrl: delivery.reviewUrl ?? `https://github.com/${delivery.repository}/commits/${branch}`,
   };

@@ -1,10 +1,13 @@
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { alarmPolicySchema, type AlarmPolicy } from './alarm-policy';
 import { deadMansSwitchSchema, type DeadMansSwitchPolicy } from './dead-mans-switch';
+import { AWS_REGIONS } from './private/aws-regions';
 import { kubernetesSchema, type KubernetesSettings } from './kubernetes';
 import { dnsLabel, percent, positiveInt } from './private/fields';
 import { rolloutSchema, type Rollout } from './rollout';
 import type { SecretReference } from './secrets';
+import { tlsSchema, type Tls } from './tls';
 
 /** What happens to stateful resources (secrets, keys, log groups) when the stack is deleted. */
 export enum RetentionPolicy {
@@ -43,7 +46,13 @@ export const environmentSchema = z.strictObject({
   /** AWS region. @default - the CLI's environment */
   region: z
     .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as "eu-west-1"' })
+    .refine((region) => AWS_REGIONS.includes(region), {
+      error: (issue) => {
+        const near = closestRegion(issue.input as string);
+        return `must be an AWS region such as "eu-west-1"${near ? ` (did you mean "${near}"?)` : ''}, one of those in aws-cdk-lib's region facts`;
+      },
+    })
+    .meta({ enum: [...AWS_REGIONS] })
     .optional()
     .describe("AWS region, e.g. \"eu-west-1\". Default: the CLI's environment."),
   /** How a new version rolls out here. */
@@ -59,7 +68,12 @@ export const environmentSchema = z.strictObject({
     .enum(RetentionPolicy)
     .optional()
     .describe('What happens to secrets, keys and log groups when the stack is deleted. Default: "retain" in production, "destroy" elsewhere.'),
-  /** ACM certificate for HTTPS on the load balancer. @default - HTTP only */
+  /** HTTPS on the load balancer. @default - none: production container services must set it */
+  tls: tlsSchema.optional(),
+  /**
+   * ACM certificate for HTTPS on the load balancer. @default - HTTP only
+   * @deprecated use `tls.certificateArn`
+   */
   certificateArn: z
     .string()
     .regex(/^arn:aws[-a-z]*:acm:/, { error: 'must be an ACM certificate ARN' })
@@ -94,7 +108,17 @@ export interface EnvironmentDefinition {
   readonly deadMansSwitch: DeadMansSwitchPolicy;
   readonly retention: RetentionPolicy;
   readonly secrets: readonly SecretReference[];
+  /** @deprecated use `tls` */
   readonly certificateArn?: string;
+  /** HTTPS on the load balancer; absent when the definition says nothing. */
+  readonly tls?: Tls;
   /** Kubernetes target settings (Prometheus, analysis, Ingress, metrics). */
   readonly kubernetes: KubernetesSettings;
+}
+
+/** The known region closest to a misspelt one, if it is close. */
+function closestRegion(written: string): string | undefined {
+  if (typeof written !== 'string' || written.length > 40) return undefined;
+  const best = closest(written, [...AWS_REGIONS]);
+  return distance(written, best) <= 2 ? best : undefined;
 }

@@ -1,4 +1,5 @@
 export * from './alarm-policy';
+export * from './container-user';
 export * from './dead-mans-switch';
 export * from './delivery';
 export * from './duration';
@@ -14,5 +15,6 @@ export * from './rollout';
 export * from './secrets';
 export * from './service-definition';
 export * from './smoke-tests';
+export * from './tls';
 export * from './validate';
 export * from './workload';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { imageReference } from './private/image-reference';
 import { Duration } from './duration';
 import { dnsLabel, durationField } from './private/fields';
 
@@ -28,7 +29,7 @@ export const migrationSchema = z.strictObject({
   /** The command, as an argument list, e.g. `["npm", "run", "migrate", "--", "up"]`. */
   command: z.array(z.string().min(1)).min(1, { error: 'must list the command and its arguments, e.g. ["npm", "run", "migrate"]' }).describe('The command and its arguments, e.g. ["npm", "run", "migrate"].'),
   /** Image that holds the migration. @default - the workload's container image */
-  image: z.string().min(1).optional().describe("Image holding the migration. Default: the workload's container image."),
+  image: imageReference.optional().describe("Image holding the migration. Default: the workload's container image."),
   /**
    * Whether the code of the previous release still works after this migration ran. Expand
    * migrations must be; a contract migration never is for code that used what it removes.

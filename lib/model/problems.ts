@@ -9,18 +9,64 @@ export interface Problem {
   readonly message: string;
 }
 
+/** At most this many problems of one kind are listed; the rest are counted. */
+const MAX_LISTED_PER_KIND = 10;
+/** At most this many problems are listed in all. */
+const MAX_LISTED = 40;
+/** A single listed message is cut at this length, so a hostile value cannot flood the terminal. */
+const MAX_MESSAGE_CHARS = 600;
+
 /**
- * Thrown when a definition is invalid. Carries every problem found, not only the first.
+ * What a problem is about, ignoring where and which value: 200,000 unknown keys are one kind.
+ * Derived from the message so that every producer of problems is grouped the same way.
+ */
+function kindOf(p: Problem): string {
+  const message = p.message.slice(0, MAX_MESSAGE_CHARS);
+  if (message.includes(' is not a known field; ')) return 'unknown field';
+  const fix = message.indexOf('; ');
+  return (fix >= 0 ? message.slice(fix + 2) : message).replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\d+/g, '#');
+}
+
+function clip(text: string): string {
+  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text;
+}
+
+/**
+ * Renders problems as a bounded list: every kind of problem shows, but a flood of one kind (say,
+ * 200,000 unknown keys) shows its first few and "and N more of the same kind".
+ */
+export function renderProblems(problems: readonly Problem[]): string {
+  const listed: string[] = [];
+  const perKind = new Map<string, { shown: number; omitted: number; first: string }>();
+  for (const p of problems) {
+    const kind = kindOf(p);
+    const tally = perKind.get(kind) ?? { shown: 0, omitted: 0, first: p.path };
+    perKind.set(kind, tally);
+    if (tally.shown < MAX_LISTED_PER_KIND && listed.length < MAX_LISTED) {
+      tally.shown++;
+      listed.push(`  - ${clip(p.message)}`);
+    } else {
+      tally.omitted++;
+    }
+  }
+  for (const tally of perKind.values()) {
+    if (tally.omitted > 0) {
+      listed.push(`  - and ${tally.omitted} more ${tally.shown > 0 ? `of the same kind as ${clip(tally.first)}` : `problems like ${clip(tally.first)}`}`);
+    }
+  }
+  return listed.join('\n');
+}
+
+/**
+ * Thrown when a definition is invalid. Carries every problem found, not only the first; the message
+ * lists them, bounded (see `renderProblems`).
  */
 export class DefinitionError extends Error {
   constructor(
     public readonly problems: readonly Problem[],
-    source?: string,
+    public readonly source?: string,
   ) {
-    super(
-      `${source ? `${source}: ` : ''}the definition has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  - ${p.message}`).join('\n'),
-    );
+    super(`${source ? `${source}: ` : ''}the definition has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` + renderProblems(problems));
     this.name = 'DefinitionError';
   }
 }
@@ -32,13 +78,44 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/** Renders a found value for a message: strings quoted, long values shortened. */
+/** Longest quoted value; longer values are shortened with "...". */
+const MAX_VALUE_CHARS = 60;
+
+/**
+ * Renders a found value for a message: strings quoted, long values shortened. Numbers JSON cannot
+ * write (NaN, Infinity) and BigInts are shown as JavaScript writes them, never as "null"; objects are
+ * rendered only as far as the message shows them, so a huge value costs no more than a small one.
+ */
 export function formatValue(value: unknown): string {
   if (value === undefined) {
     return 'missing';
   }
-  const text = typeof value === 'object' && value !== null && 'toJSON' in value ? JSON.stringify(value) : JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const text = preview(value, MAX_VALUE_CHARS + 1);
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 3)}...` : text;
+}
+
+/** A value shown exactly as the source file spells it. */
+export class Written {
+  constructor(public readonly text: string) {}
+}
+
+/** JSON-like rendering of `value`, stopping once `budget` characters are written. */
+function preview(value: unknown, budget: number): string {
+  if (value instanceof Written) return value.text;
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'string') return JSON.stringify(value.length > budget ? value.slice(0, budget) : value);
+  if (value === null || typeof value !== 'object') return value === undefined ? 'undefined' : String(value);
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return preview((value as { toJSON(): unknown }).toJSON(), budget);
+  const array = Array.isArray(value);
+  let out = array ? '[' : '{';
+  for (const key of Object.keys(value)) {
+    if (out.length > budget) break;
+    if (out.length > 1) out += ',';
+    const item = (value as Record<string, unknown>)[key];
+    out += array ? preview(item, budget - out.length) : `${JSON.stringify(key)}:${preview(item, budget - out.length)}`;
+  }
+  return out + (array ? ']' : '}');
 }
 
 /** Builds a problem for `path` whose value is `value`. */
@@ -76,10 +153,14 @@ export function problemsFromIssues(
   issues: readonly z.core.$ZodIssue[],
   input: unknown,
   knownKeys: (path: readonly PropertyKey[]) => readonly string[],
+  written?: (path: readonly PropertyKey[]) => string | undefined,
 ): Problem[] {
   const problems: Problem[] = [];
   for (const issue of issues) {
-    const value = valueAt(input, issue.path);
+    const found = valueAt(input, issue.path);
+    // A number is quoted as the file spells it (`.nan`, `1e309`, `0x1F`), not as JavaScript reads it.
+    const spelled = typeof found === 'number' ? written?.(issue.path) : undefined;
+    const value = spelled !== undefined ? new Written(spelled) : found;
     switch (issue.code) {
       case 'unrecognized_keys': {
         const known = knownKeys(issue.path);

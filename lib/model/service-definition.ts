@@ -14,6 +14,16 @@ import { secretSchema } from './secrets';
 import { smokeTestsSchema, type SmokeTests } from './smoke-tests';
 import { workloadSchema, type Workload } from './workload';
 
+/**
+ * Longest description: it becomes the stack description, which CloudFormation caps at 1,024 bytes.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-description-structure.html
+ */
+export const MAX_DESCRIPTION_BYTES = 1024;
+
+function utf8Bytes(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
 /** Time budgets of the three rollback levels. */
 export const rollbackBudgetsSchema = z.strictObject({
   /** Level 1: turn a feature flag off. @default 1m */
@@ -36,7 +46,13 @@ export const serviceDefinitionSchema = z
     /** Service name, e.g. `checkout`; prefix of every physical name. */
     service: dnsLabel(40).describe('Service name, e.g. "checkout"; prefix of every physical name. Lower-case letters, digits and hyphens, at most 40 characters.'),
     /** One line on what the service does. @default - none */
-    description: z.string().optional().describe('One line on what the service does.'),
+    description: z
+      .string()
+      .refine((text) => utf8Bytes(text) <= MAX_DESCRIPTION_BYTES, {
+        error: (issue) => `is ${utf8Bytes(issue.input as string)} bytes long; CloudFormation caps a description at ${MAX_DESCRIPTION_BYTES} bytes, so keep it to one line`,
+      })
+      .optional()
+      .describe(`One line on what the service does (at most ${MAX_DESCRIPTION_BYTES} bytes).`),
     /** Who owns the service and decides on rollbacks. */
     owners: ownersSchema,
     /** What runs. */
@@ -77,7 +93,10 @@ export const serviceDefinitionSchema = z
       .optional()
       .describe('Fail instead of warn when a platform cannot run the requested schedule exactly or a rollback bound exceeds its budget. Default false.'),
     /** Where the rendered runbooks are published, for links from alarms. @default - relative links */
-    runbookBaseUrl: z.url({ error: 'must be an http(s) URL such as "https://runbooks.example.com/checkout"', protocol: /^https?$/ }).optional().describe('Where the rendered runbooks are published, for links from alarms. Default: relative links.'),
+    runbookBaseUrl: z
+      .url({ error: 'must be an http(s) URL such as "https://runbooks.example.com/checkout"', protocol: /^https?$/ })
+      .regex(/^\S+$/, { error: 'must not contain spaces; write a space in a URL as "%20"' })
+      .optional().describe('Where the rendered runbooks are published, for links from alarms. Default: relative links.'),
   })
   .meta({
     id: 'ServiceDefinition',

@@ -4,7 +4,10 @@ import { resolveDeadMansSwitch } from './dead-mans-switch';
 import { checkDelivery } from './delivery';
 import { Duration } from './duration';
 import type { EnvironmentInput } from './environment';
-import { DefinitionError, formatPath, problem, problemsFromIssues, type Problem } from './problems';
+import { DefinitionError, formatPath, formatValue, problem, problemsFromIssues, type Problem } from './problems';
+import { deployLimitProblems } from '../plan/deploy-limits';
+import { DOCUMENT, toPlainData } from './private/plain-data';
+import type { SourceLocation } from './private/source-document';
 import { RolloutStrategy } from './rollout';
 import { MAX_MIGRATION_TIMEOUT, MigrationPhase } from './migrations';
 import type { SecretInput } from './secrets';
@@ -20,6 +23,12 @@ export interface ValidateOptions {
   readonly source?: string;
   /** Directory relative paths are resolved against. @default - the current directory */
   readonly baseDirectory?: string;
+  /**
+   * Where a field (path as `formatPath` writes it) is written in the source file, so messages can
+   * point at it and quote values as written. `loadDefinitionFile` supplies it for YAML and JSON.
+   * @default - messages carry no positions
+   */
+  readonly locate?: (path: string) => SourceLocation | undefined;
 }
 
 type Parsed = z.output<typeof serviceDefinitionSchema>;
@@ -33,6 +42,11 @@ type Checkable = Omit<Parsed, 'workload' | 'environments' | 'secrets'> & {
   readonly workload?: Parsed['workload'];
   readonly environments: readonly (EnvironmentInput | undefined)[];
   readonly secrets?: readonly (SecretInput | undefined)[];
+  /**
+   * Environment names as written, including environments that failed the schema: a reference to
+   * one of them is not a problem of its own (its environment's problem is reported).
+   */
+  readonly environmentNames?: readonly (string | undefined)[];
 };
 
 /** Plain configuration keys and values that look like credentials. */
@@ -60,17 +74,60 @@ function isValidPeriod(period: Duration): boolean {
  * problem (field path, value found, fix) when it is invalid; nothing else is thrown for bad input.
  */
 export function validateDefinition(input: unknown, options: ValidateOptions = {}): ServiceDefinition {
-  const parsed = serviceDefinitionSchema.safeParse(input);
+  const fail = (problems: readonly Problem[]): never => {
+    throw new DefinitionError(located(problems, options), options.source);
+  };
+  // Getters, proxies, cycles, BigInts, prototype keys and absurd sizes become problems here, so
+  // the schema below only ever sees plain data of bounded size and depth.
+  const plain = toPlainData(input);
+  const data = plain.value;
+  if (data === undefined || data === null || typeof data !== 'object' || Array.isArray(data)) {
+    fail(
+      plain.problems.length > 0
+        ? plain.problems
+        : [{ path: DOCUMENT, message: `${DOCUMENT} is ${formatValue(data)}; a definition is a mapping with "service", "owners", "workload" and "environments"` }],
+    );
+  }
+  const parsed = serviceDefinitionSchema.safeParse(data);
   if (!parsed.success) {
     // Report the cross-field problems of the parts that did parse too: every problem at once.
-    const structural = problemsFromIssues(parsed.error.issues, input, knownKeysAt);
-    throw new DefinitionError([...structural, ...checkDefinition(partialParse(input))], options.source);
+    const written = options.locate ? (at: readonly PropertyKey[]) => options.locate!(formatPath(at))?.written : undefined;
+    const structural = problemsFromIssues(parsed.error.issues, data, knownKeysAt, written);
+    // A field that could not be read was dropped from the data: its "missing" is no problem of its own.
+    const unreadable = new Set(plain.problems.map((p) => p.path));
+    const own = structural.filter((p) => !pathAndAncestors(p.path).some((at) => unreadable.has(at)));
+    fail([...plain.problems, ...own, ...checkDefinition(partialParse(data))]);
   }
-  const problems = checkDefinition(parsed.data);
+  const problems = [...plain.problems, ...checkDefinition(parsed.data!)];
   if (problems.length > 0) {
-    throw new DefinitionError(problems, options.source);
+    fail(problems);
   }
-  return resolveDefinition(parsed.data, options.baseDirectory ?? process.cwd());
+  const resolved = resolveDefinition(parsed.data!, options.baseDirectory ?? process.cwd());
+  // What AWS would refuse at synthesis or deployment: names over their limits, a 4 KB Lambda environment, …
+  const limits = deployLimitProblems(resolved);
+  if (limits.length > 0) {
+    fail(limits);
+  }
+  return resolved;
+}
+
+/** `a.b[2]` → [`a.b[2]`, `a.b`, `a`]. */
+function pathAndAncestors(path: string): string[] {
+  const out = [path];
+  for (let cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('[')); cut > 0; cut = Math.max(path.lastIndexOf('.', cut - 1), path.lastIndexOf('[', cut - 1))) {
+    out.push(path.slice(0, cut));
+  }
+  return out;
+}
+
+/** Appends where each problem's field is written (`file:line:column`), when the source is known. */
+function located(problems: readonly Problem[], options: ValidateOptions): Problem[] {
+  const { locate, source } = options;
+  if (!locate) return [...problems];
+  return problems.map((p) => {
+    const at = p.path.startsWith('(') ? undefined : locate(p.path);
+    return at ? { path: p.path, message: `${p.message} (at ${source ?? 'line'}:${at.line}:${at.column})` } : p;
+  });
 }
 
 /**
@@ -101,6 +158,9 @@ function partialParse(input: unknown): Checkable {
     migrations: part(shape.migrations, raw.migrations),
     delivery: part(shape.delivery, raw.delivery),
     environments: list(shape.environments.element, raw.environments),
+    environmentNames: Array.isArray(raw.environments)
+      ? raw.environments.map((e: unknown) => (typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : undefined))
+      : [],
     secrets: list(shape.secrets.unwrap().element, raw.secrets),
   };
 }
@@ -121,7 +181,8 @@ function checkDefinition(def: Checkable): Problem[] {
     checkPlainEnvironment(def.workload.function.environment, ['workload', 'function', 'environment'], problems);
   }
 
-  checkDuplicates(def.environments.map((e) => e?.name), ['environments'], 'name', 'environment names must be unique', problems);
+  const environmentNames = def.environmentNames ?? def.environments.map((e) => e?.name);
+  checkDuplicates([...environmentNames], ['environments'], 'name', 'environment names must be unique', problems);
   checkDuplicates((def.featureFlags ?? []).map((f) => f.name), ['featureFlags'], 'name', 'feature flag names must be unique', problems);
   checkFlagRollouts(def, problems);
   checkSmokeTests(def, problems);
@@ -140,7 +201,11 @@ function checkDefinition(def: Checkable): Problem[] {
       productionIndexes.push(i);
     } else if (productionIndexes.length > 0) {
       problems.push(
-        problem(at('name'), env.name, `"${env.name}" comes after production environment "${def.environments[productionIndexes[0]]?.name}"; list environments in promotion order with production last`),
+        problem(
+          at('name'),
+          env.name,
+          `"${env.name}" comes after production environment "${def.environments[productionIndexes[0]]?.name}"; list environments in promotion order with production last, or, if "${env.name}" serves real users too (a second production region), set "production: true" on it`,
+        ),
       );
     }
     if (`${def.service}-${env.name}`.length > 60) {
@@ -164,9 +229,10 @@ function checkDefinition(def: Checkable): Problem[] {
       checkCapacity(env, def, at, problems);
     }
   });
-  if (def.delivery) problems.push(...checkDelivery(def.delivery, def.environments));
+  if (def.delivery) problems.push(...checkDelivery(def.delivery, def.environments, environmentNames));
   // A service-level value that is wrong for several environments is one problem, reported once.
-  return problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i);
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.message) && Boolean(seen.add(p.message)));
 }
 
 function checkFlagRollouts(def: Checkable, problems: Problem[]): void {
@@ -293,7 +359,7 @@ function checkSecret(secret: SecretInput, i: number, def: Checkable, problems: P
     }
   }
   const plain = def.workload?.container?.environment ?? def.workload?.function?.environment ?? {};
-  if (secret.envVar in plain) {
+  if (Object.hasOwn(plain, secret.envVar)) {
     problems.push(problem(at('envVar'), secret.envVar, `"${secret.envVar}" is also set in the workload's plain environment; remove it there`));
   }
 }

@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { Duration } from './duration';
+import { containerUserField } from './container-user';
 import { durationField, positiveInt } from './private/fields';
+import { imageReference } from './private/image-reference';
 
 /** Fargate-valid CPU units. */
 const FARGATE_CPU = [256, 512, 1024, 2048, 4096, 8192, 16384] as const;
 
 /** Plain (non-secret) configuration passed to the workload as environment variables. */
-const plainEnvironment = z.record(z.string(), z.string()).meta({
+const plainEnvironment = z.record(
+  // Lambda, ECS and POSIX shells accept these; a "=" or a space in a name cannot be set at all.
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'is not an environment variable name; use letters, digits and underscores, starting with a letter or underscore, e.g. "LOG_LEVEL"' }),
+  z.string(),
+).meta({
   description: 'Plain configuration values. Secrets never go here: declare them under `secrets`.',
 });
 
@@ -16,7 +22,7 @@ const plainEnvironment = z.record(z.string(), z.string()).meta({
  */
 export const containerWorkloadSchema = z.strictObject({
   /** Image reference, pinned by tag or digest (e.g. `public.ecr.aws/acme/checkout:1.42.0`). */
-  image: z.string().min(1).describe('Image reference, pinned by tag or digest, e.g. "public.ecr.aws/acme/checkout:1.42.0".'),
+  image: imageReference.describe('Image reference, pinned by tag or digest, e.g. "public.ecr.aws/acme/checkout:1.42.0".'),
   /** Port the container listens on. */
   port: z.number().int().min(1).max(65535).describe('Port the container listens on.'),
   /** HTTP path that answers 200 when the container is ready, e.g. `/healthz`. */
@@ -38,6 +44,8 @@ export const containerWorkloadSchema = z.strictObject({
   desiredCount: positiveInt.default(2).describe('Tasks or pods to run. Default 2.'),
   /** Plain configuration. @default - none */
   environment: plainEnvironment.default({}),
+  /** User the container runs as; never root. @default "1000:1000" */
+  user: containerUserField,
 }).describe('A long-running container behind a load balancer (ECS Fargate on AWS, a Deployment or Rollout on Kubernetes).');
 
 /**

@@ -5,3 +5,6 @@ export * from './schedule';
 export * from './timing';
 export * from './names';
 export * from './promotion';
+export * from './alarm-catalogue';
+export * from './strictness';
+export * from './rollout-plan';

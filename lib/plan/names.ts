@@ -43,4 +43,65 @@ export class ResourceNames {
   get deploymentConfig(): string {
     return `${this.base}-rollout`;
   }
+
+  /** Lambda function of a function workload (also its CodeDeploy application and deployment group). */
+  get function(): string {
+    return this.base;
+  }
+
+  /** Lambda function that runs the smoke tests inside the platform. */
+  get smokeTestsFunction(): string {
+    return `${this.base}-smoke-tests`;
+  }
+
+  /** ECS cluster, service and task definition family. */
+  get ecsService(): string {
+    return this.base;
+  }
+
+  /** Log group of the ECS service's containers. */
+  get ecsLogGroup(): string {
+    return `/ecs/${this.base}`;
+  }
+
+  /** Log group of the AppConfig agent sidecar. */
+  get appConfigAgentLogGroup(): string {
+    return `/ecs/${this.base}/appconfig-agent`;
+  }
+
+  /** Log group of a Lambda function. */
+  lambdaLogGroup(functionName: string): string {
+    return `/aws/lambda/${functionName}`;
+  }
+
+  /** AppConfig application of the feature flags. */
+  get appConfigApplication(): string {
+    return this.base;
+  }
+
+  /** AppConfig deployment strategies: the gradual release and the immediate kill switch. */
+  get appConfigStrategies(): readonly string[] {
+    return [`${this.base}-release`, `${this.base}-kill-switch`];
+  }
+
+  /** Task definition family of a migration. */
+  migrationFamily(migration: string): string {
+    return `${this.base}-migrate-${migration}`;
+  }
+
+  /** Lambda function that starts a migration task and waits for it (cut at 64 characters by the construct). */
+  migrationRunner(migration: string): string {
+    return `${this.migrationFamily(migration)}-run`.slice(0, 64);
+  }
+
+  /** CloudWatch dashboard. */
+  get dashboard(): string {
+    return this.base;
+  }
 }
+
+/** Name of a service's delivery pipeline: its stack, its CodePipeline and the prefix of its topics and rule. */
+export function pipelineName(service: string): string {
+  return `${service}-pipeline`;
+}
+

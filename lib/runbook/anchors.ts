@@ -1,4 +1,4 @@
-import type { RunbookTarget } from './facts';
+import { TARGET_DESCRIPTIONS, type Target } from '../targets/target';
 
 /** A stable Markdown anchor for a heading text (GitHub's rule: lower-case, spaces to hyphens). */
 export function anchorOf(text: string): string {
@@ -10,8 +10,8 @@ export function anchorOf(text: string): string {
 }
 
 /** File name of the runbook for one service × environment × target, e.g. `checkout-prod.md`. */
-export function runbookFileName(service: string, environment: string, target: RunbookTarget): string {
-  return target === 'aws' ? `${service}-${environment}.md` : `${service}-${environment}.${target}.md`;
+export function runbookFileName(service: string, environment: string, target: Target): string {
+  return `${service}-${environment}${TARGET_DESCRIPTIONS[target].runbookSuffix}.md`;
 }
 
 /**
@@ -19,7 +19,7 @@ export function runbookFileName(service: string, environment: string, target: Ru
  * `runbooks/<file>#<anchor>` when no base URL is configured.
  */
 export function runbookUrl(
-  opts: { service: string; environment: string; target: RunbookTarget; baseUrl?: string },
+  opts: { service: string; environment: string; target: Target; baseUrl?: string },
   anchor: string,
 ): string {
   const file = runbookFileName(opts.service, opts.environment, opts.target);

@@ -1,41 +1,27 @@
 import type { IConstruct } from 'constructs';
+import { AlarmSeverity } from '../plan/alarm-catalogue';
+import { Target } from '../targets/target';
 import type { MigrationPhase } from '../model/migrations';
 import type { Owners } from '../model/owners';
 import type { CommunicationPlan, DoraTargets } from '../model/release-practice';
 import type { RollbackBudgets } from '../model/service-definition';
 import type { CompiledSchedule } from '../plan/schedule';
 import type { TimeBound } from '../plan/timing';
+import type { RunbookCommand } from './command';
 import type { PipelineFacts } from './pipeline-facts';
 
-/** Where a runbook's commands run. */
-export enum RunbookTarget {
-  AWS = 'aws',
-  KUBERNETES = 'k8s',
-  /** A Pulumi stack (`constructs/pulumi`); its AWS or Kubernetes resources are managed by `pulumi up`. */
-  PULUMI = 'pulumi',
-}
+/**
+ * Where a runbook's commands run.
+ * @deprecated use `Target` (lib/targets), the one enum of targets.
+ */
+export const RunbookTarget = Target;
+/** @deprecated use `Target`. */
+export type RunbookTarget = Target;
 
-/** How loud an alarm is. */
-export enum AlarmSeverity {
-  /** Pages the on-call. */
-  CRITICAL = 'critical',
-  /** Notifies the channel. */
-  WARNING = 'warning',
-  /** Rolls an in-flight deployment back by itself. */
-  ROLLBACK = 'rollback',
-  /** Always fires, routed to a dead-man's-switch receiver, never to people (e.g. Prometheus `Watchdog`). */
-  HEARTBEAT = 'heartbeat',
-}
+// Severity is defined with the alarm catalogue (lib/plan); re-exported here for the runbook API.
+export { AlarmSeverity };
 
-/** A shell command with what it should print. */
-export interface RunbookCommand {
-  /** What the command does, one line. */
-  readonly description: string;
-  /** The exact command, with real resource names; must pass `bash -n`. */
-  readonly command: string;
-  /** What a good result looks like. */
-  readonly expected?: string;
-}
+export type { RunbookCommand } from './command';
 
 /** One alarm or alert, described the way on-call runbooks describe them. */
 export interface AlarmFact {
@@ -66,13 +52,15 @@ export interface RollbackLevelFact {
   readonly verify: readonly RunbookCommand[];
   /** Time bound computed from the configuration, compared with the level's budget. */
   readonly bound?: TimeBound;
+  /** What to do once service is restored, e.g. bring the code in line with a rollback made outside the deployment tool. @default - nothing */
+  readonly afterwards?: string;
 }
 
 /** Who and what a runbook is about; contributed by the construct that represents the deployment. */
 export interface DeploymentContext {
   readonly service: string;
   readonly environment: string;
-  readonly target: RunbookTarget;
+  readonly target: Target;
   readonly owners: Owners;
   readonly description?: string;
   /** The stack or namespace the commands operate on. */
@@ -87,6 +75,10 @@ export interface DeploymentContext {
   readonly dora?: DoraTargets;
   /** Who hears what, when. */
   readonly communication?: CommunicationPlan;
+  /** AWS region of the environment, for console links. @default - not shown */
+  readonly region?: string;
+  /** The delivery pipeline that owns this environment: deploys and level 3 go through it. @default - deployed by hand */
+  readonly pipeline?: { readonly name: string; readonly stage: string };
 }
 
 /** A database migration: how it runs, how to run it by hand, and what a rollback can and cannot undo. */
@@ -152,6 +144,14 @@ export interface RunbookFacts {
   readonly resources?: readonly NamedResource[];
   /** Anything else worth knowing, one sentence each. */
   readonly notes?: readonly string[];
+  /** Tools the commands need, one line each (merged and de-duplicated). */
+  readonly prerequisites?: readonly string[];
+  /** The directory every relative path in the commands resolves from. */
+  readonly workingDirectory?: string;
+  /** Names of the alarms that roll a deployment back by themselves, as wired by the contributing construct. */
+  readonly deploymentAlarms?: readonly string[];
+  /** A dashboard to open first, with its console URL. */
+  readonly dashboard?: { readonly name: string; readonly url: string };
   /** The delivery pipeline that releases the service (its own runbook: `renderPipelineRunbook`). */
   readonly pipeline?: PipelineFacts;
 }

@@ -4,3 +4,5 @@ export * from './merge';
 export * from './pipeline-facts';
 export * from './render';
 export * from './render-pipeline';
+export * from './aws-cli';
+export * from './poll';

@@ -17,6 +17,10 @@ export interface MergedFacts {
   readonly secrets: NonNullable<RunbookFacts['secrets']>;
   readonly resources: readonly NamedResource[];
   readonly notes: readonly string[];
+  readonly prerequisites: readonly string[];
+  readonly workingDirectory?: string;
+  readonly deploymentAlarms: readonly string[];
+  readonly dashboard?: RunbookFacts['dashboard'];
 }
 
 /**
@@ -38,6 +42,7 @@ export function mergeFacts(all: readonly RunbookFacts[]): MergedFacts {
             commands: [...existing.commands, ...fact.commands],
             verify: [...existing.verify, ...fact.verify],
             bound: existing.bound ?? fact.bound,
+            afterwards: [existing.afterwards, fact.afterwards].filter((a) => a).join(' ') || undefined,
           }
         : fact,
     );
@@ -58,5 +63,9 @@ export function mergeFacts(all: readonly RunbookFacts[]): MergedFacts {
     secrets: all.flatMap((f) => f.secrets ?? []),
     resources: all.flatMap((f) => f.resources ?? []),
     notes: all.flatMap((f) => f.notes ?? []),
+    prerequisites: [...new Set(all.flatMap((f) => f.prerequisites ?? []))],
+    workingDirectory: all.find((f) => f.workingDirectory)?.workingDirectory,
+    deploymentAlarms: [...new Set(all.flatMap((f) => f.deploymentAlarms ?? []))],
+    dashboard: all.find((f) => f.dashboard)?.dashboard,
   };
 }

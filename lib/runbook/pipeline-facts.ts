@@ -1,4 +1,4 @@
-import type { RunbookCommand } from './facts';
+import type { RunbookCommand } from './command';
 
 /** One stage of a delivery pipeline, as the runbook describes it. */
 export interface PipelineStageFact {
@@ -31,4 +31,10 @@ export interface PipelineFacts {
   readonly approve: readonly RunbookCommand[];
   readonly retry: readonly RunbookCommand[];
   readonly stop: readonly RunbookCommand[];
+  /** How to roll a release back through the pipeline. @default - no rollback section */
+  readonly rollback?: readonly RunbookCommand[];
+  /** Where the commands run. @default - not stated */
+  readonly workingDirectory?: string;
+  /** Tools the commands need. @default - none stated */
+  readonly prerequisites?: readonly string[];
 }

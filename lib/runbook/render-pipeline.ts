@@ -14,6 +14,11 @@ export function renderPipelineRunbook(facts: readonly RunbookFacts[]): string {
   }
   const risks = facts.flatMap((f) => f.acceptedRisks ?? []);
   const out: string[] = [GENERATED_MARKER, '', `# Runbook: pipeline ${p.pipelineName}`, '', '> Generated: edit the definition, not this file.', ''];
+  if (p.workingDirectory || p.prerequisites) {
+    out.push('## Before you start', '');
+    if (p.workingDirectory) out.push(prose(`Working directory: ${p.workingDirectory}. Run the commands of a section in order, in one bash shell: later steps use variables set by earlier ones.`), '');
+    if (p.prerequisites) out.push('You need:', '', ...p.prerequisites.map((x) => prose(`- ${x}`)), '');
+  }
   out.push(
     `\`${p.pipelineName}\` releases \`${p.source}\`: every commit is installed, linted, tested, built and synthesized, then promoted through the stages below in order. A stage starts only when the one before it passed its smoke tests.`,
     '',
@@ -43,6 +48,9 @@ export function renderPipelineRunbook(facts: readonly RunbookFacts[]): string {
     ...(p.approve.length > 0 ? commandSteps(p.approve) : ['No stage waits for a human: every environment deploys when the one before it passed.', '']),
   );
   out.push('### Retry a failed stage', '', 'Fix the cause first (a failed smoke test means the new version misbehaves: roll back with the environment\'s runbook).', '', ...commandSteps(p.retry));
+  if (p.rollback && p.rollback.length > 0) {
+    out.push('### Roll back a release', '', ...commandSteps(p.rollback));
+  }
   out.push('### Stop a release', '', ...commandSteps(p.stop));
   out.push('## Accepted risks', '');
   out.push(

@@ -1,7 +1,8 @@
 import { Duration } from '../model/duration';
 import { MigrationPhase } from '../model/migrations';
 import type { RollbackBudgets } from '../model/service-definition';
-import { AlarmSeverity, RunbookTarget, type MigrationFact, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from './facts';
+import { AlarmSeverity, type AlarmFact, type MigrationFact, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from './facts';
+import { TARGET_DESCRIPTIONS, Target } from '../targets/target';
 import { mergeFacts, type MergedFacts } from './merge';
 import { rollbackEffect } from './private/decision';
 import { rolloutDiagram } from './private/diagram';
@@ -23,18 +24,6 @@ const DEFAULT_BUDGETS: RollbackBudgets = {
   configuration: Duration.minutes(5),
   code: Duration.minutes(15),
 };
-/** The Target row of the header: what the commands operate on. */
-function targetScope(target: RunbookTarget, scope: string): string {
-  switch (target) {
-    case RunbookTarget.KUBERNETES:
-      return `Kubernetes namespace \`${scope}\``;
-    case RunbookTarget.PULUMI:
-      return `Pulumi stack \`${scope}\``;
-    default:
-      return `AWS CloudFormation stack \`${scope}\``;
-  }
-}
-
 const LEVEL_BUDGET_KEY = { 1: 'featureFlag', 2: 'configuration', 3: 'code' } as const;
 const LEVEL_TITLES = { 1: 'Feature flag', 2: 'Configuration', 3: 'Code' } as const;
 
@@ -48,7 +37,7 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
   const f = mergeFacts(facts);
   const ctx = f.context;
   const budgets = options.budgets ?? ctx?.budgets ?? DEFAULT_BUDGETS;
-  const targetName = ctx?.target === RunbookTarget.KUBERNETES ? 'Kubernetes' : ctx?.target === RunbookTarget.PULUMI ? 'Pulumi' : 'AWS';
+  const targetName = TARGET_DESCRIPTIONS[ctx?.target ?? Target.AWS].title;
   const out: string[] = [GENERATED_MARKER, ''];
   out.push(ctx ? `# Runbook: ${ctx.service} in ${ctx.environment} (${targetName})` : `# ${options.title ?? 'Runbook'}`, '');
   out.push('> Generated: edit the definition, not this file.', '');
@@ -59,17 +48,22 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
         [
           ['Service', ctx.description ? `${ctx.service}: ${ctx.description}` : ctx.service],
           ['Environment', `${ctx.environment}${ctx.production ? ' (production)' : ''}`],
-          ['Target', targetScope(ctx.target, ctx.scope)],
+          ['Target', TARGET_DESCRIPTIONS[ctx.target].scope(ctx.scope)],
           ['Owning team', ctx.owners.team],
           ['Rollback decision', `${ctx.owners.primary} (primary), ${ctx.owners.backup} (backup)`],
           ['Channel', ctx.owners.channel],
           ['Human approval before deploy', ctx.approval ? 'required' : 'not required'],
+          ...(ctx.region ? [['Region', ctx.region]] : []),
+          ...(ctx.pipeline ? [['Released by', `pipeline \`${ctx.pipeline.name}\`, stage \`${ctx.pipeline.stage}\` (see its runbook)`]] : []),
+          ...(f.dashboard ? [['Dashboard', `[${f.dashboard.name}](${f.dashboard.url})`]] : []),
         ],
       ),
       '',
     );
   }
   const levels = ladder(f);
+  triage(out, f);
+  prerequisites(out, f);
   decisionRecord(out, f, levels);
   checklist(out, f);
   phases(out, f);
@@ -77,7 +71,7 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
   out.push(
     '## Rollout flow',
     '',
-    rolloutDiagram(f.rollout?.schedule, f.deploy[0]?.command ?? f.preDeploy[0]?.command ?? 'deploy', f.automaticRollback.length > 0),
+    rolloutDiagram(f.rollout?.schedule, f.deploy[0]?.command ?? f.preDeploy[0]?.command ?? 'deploy', wiredAlarms(f).length > 0),
     '',
   );
   alarmSections(out, f);
@@ -227,7 +221,11 @@ function phases(out: string[], f: MergedFacts): void {
   }
   if (f.alarms.length > 0) {
     out.push(
-      'Critical alarms page the on-call; warnings notify the channel; the rollback alarm rolls an in-flight deployment back by itself.',
+      `Critical alarms page the on-call; warnings notify the channel.${
+        wiredAlarms(f).length > 0
+          ? ` These alarms roll an in-flight deployment back by themselves: ${wiredAlarms(f).map((n) => `\`${n}\``).join(', ')}.`
+          : ' No alarm is wired to roll a deployment back by itself: every rollback is by hand.'
+      }`,
       '',
       table(
         ['Alarm', 'Severity', 'Condition', 'Missing data', 'Notifies'],
@@ -286,7 +284,9 @@ function rollbackSection(out: string[], f: MergedFacts, levels: RollbackLevelFac
       out.push(
         level.level === 1
           ? 'Not available: no feature flags are provisioned for this service on this target, so start at level 2.'
-          : 'No commands: see the automatic behaviour above.',
+          : f.automaticRollback.length > 0
+            ? 'No commands: see the automatic behaviour at the top of this section.'
+            : 'No commands are provided for this level on this target.',
         '',
       );
     } else {
@@ -294,6 +294,9 @@ function rollbackSection(out: string[], f: MergedFacts, levels: RollbackLevelFac
     }
     if (level.verify.length > 0) {
       out.push('Verify:', '', ...commandSteps(level.verify), '');
+    }
+    if (level.afterwards) {
+      out.push(`Afterwards: ${level.afterwards}`, '');
     }
     if (level.bound) {
       const b = level.bound;
@@ -312,13 +315,74 @@ function alarmSections(out: string[], f: MergedFacts): void {
   out.push('## Alarms', '');
   for (const a of f.alarms) {
     out.push(`### ${a.anchor}`, '');
-    out.push(`Alarm \`${a.name}\` (${a.severity === AlarmSeverity.ROLLBACK ? 'rolls deployments back' : a.severity}): ${a.condition}.`, '');
+    out.push(`Alarm \`${a.name}\` (${severityText(f, a)}): ${a.condition}.`, '');
     out.push('**Meaning.** ' + a.meaning, '', '**Impact.** ' + a.impact, '');
     if (a.diagnosis.length > 0) {
       out.push('**Diagnosis.**', '', ...commandSteps(a.diagnosis), '');
     }
     out.push('**Mitigation.**', '', ...a.mitigation.map((m) => `- ${m}`), '');
   }
+}
+
+/**
+ * The alarms that roll a deployment back by themselves: those the contributing constructs say they
+ * wired; for contributors that do not list them, the rollback-severity alarms when an automatic
+ * rollback is described (Argo analysis on Kubernetes).
+ */
+function wiredAlarms(f: MergedFacts): readonly string[] {
+  if (f.deploymentAlarms.length > 0) return f.deploymentAlarms;
+  return f.automaticRollback.length > 0 ? f.alarms.filter((a) => a.severity === AlarmSeverity.ROLLBACK).map((a) => a.name) : [];
+}
+
+function severityText(f: MergedFacts, a: AlarmFact): string {
+  const wired = wiredAlarms(f).includes(a.name);
+  if (a.severity === AlarmSeverity.ROLLBACK) return wired ? 'rolls deployments back' : 'rollback trigger, not wired to any deployment here';
+  return wired ? `${a.severity}, rolls deployments back` : a.severity;
+}
+
+/** The rollback level to consider first when an alarm fires. */
+function levelToConsider(f: MergedFacts, a: AlarmFact): string {
+  if (a.missingData.startsWith('breaching')) return 'restore capacity first, then level 2 if a release caused it';
+  if (a.severity === AlarmSeverity.WARNING) return 'none yet: hold rollouts and watch';
+  if (a.severity === AlarmSeverity.HEARTBEAT) return 'none: it always fires; if it stops, restore Prometheus and Alertmanager first';
+  const automatic = wiredAlarms(f).includes(a.name) ? 'during a deployment it rolls back by itself (confirm with level 2 verify); otherwise ' : '';
+  const flags = f.rollback.some((l) => l.level === 1 && l.commands.length > 0);
+  return `${automatic}${flags ? 'level 1 if a flag covers the change, else level 2' : 'level 2'}`;
+}
+
+/**
+ * "Paged? Start here": one row per alarm with its meaning, the first command and the level to
+ * consider, and the rule for several alarms at once, so an incident starts at the top.
+ */
+function triage(out: string[], f: MergedFacts): void {
+  if (f.alarms.length === 0) return;
+  const deadMan = f.alarms.find((a) => a.missingData.startsWith('breaching'));
+  out.push(
+    '## Paged? Start here',
+    '',
+    deadMan
+      ? `Several alarms at once: start with the dead-man's switch [${deadMan.name}](#${deadMan.anchor}) if it fires (every other alarm is blind while it does), then critical before warning, then follow the first alarm that fired.`
+      : 'Several alarms at once: critical before warning, then follow the first alarm that fired.',
+    '',
+    table(
+      ['Alarm', 'Means', 'First command', 'Consider'],
+      f.alarms.map((a) => {
+        const first = a.diagnosis[0]?.command;
+        const inline = first && !first.includes('`') && !first.includes('\n') ? `\`${first}\`` : 'see its section';
+        return [`[${a.name}](#${a.anchor})`, a.meaning, inline, levelToConsider(f, a)];
+      }),
+    ),
+    '',
+  );
+}
+
+/** Tools and the directory the commands assume, before any command. */
+function prerequisites(out: string[], f: MergedFacts): void {
+  if (f.prerequisites.length === 0 && !f.workingDirectory) return;
+  out.push('## Before you start', '');
+  if (f.workingDirectory) out.push(prose(`Working directory: ${f.workingDirectory}. Every relative path resolves from there.`), '');
+  out.push('Run the commands of a section in order, in one bash shell: later steps use variables set by earlier ones.', '');
+  if (f.prerequisites.length > 0) out.push('You need:', '', ...f.prerequisites.map((p) => prose(`- ${p}`)), '');
 }
 
 function communication(out: string[], f: MergedFacts): void {

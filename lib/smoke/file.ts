@@ -1,4 +1,5 @@
 import type { SmokeTests } from '../model/smoke-tests';
+import type { ServiceDefinition } from '../model/service-definition';
 
 /** Where `glidepath synth` writes a service's checks in the standalone format. */
 export function smokeTestsFileName(service: string): string {
@@ -34,4 +35,9 @@ export function describeChecks(tests: SmokeTests): string {
   return tests.checks
     .map((c) => `${c.name} (${c.method} ${c.path} → ${c.expectedStatus}${c.bodyContains ? `, body contains "${c.bodyContains}"` : ''}, ≤ ${c.maxLatencyMs} ms)`)
     .join('; ');
+}
+
+/** The smoke-test file every target writes beside its runbooks (they run `glidepath smoke-test --config` on it); none without smoke tests. */
+export function smokeTestArtifacts(definition: ServiceDefinition): Record<string, string> {
+  return definition.smokeTests ? { [smokeTestsFileName(definition.service)]: renderSmokeTestsFile(definition.smokeTests) } : {};
 }

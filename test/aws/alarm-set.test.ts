@@ -183,13 +183,14 @@ describe('AlarmSet', () => {
       for (const alarm of facts.alarms ?? []) {
         expect(alarm.anchor).toBe(alarm.name);
         expect(alarm.missingData).toMatch(/^not breaching/);
-        expect(alarm.diagnosis[0].command).toBe(`aws cloudwatch describe-alarm-history --alarm-name ${alarm.name} --history-item-type StateUpdate --max-records 5`);
+        // A stack without a region names the region through AWS_REGION, which the runbook's prerequisites set.
+        expect(alarm.diagnosis[0].command).toBe(`aws cloudwatch describe-alarm-history --alarm-name ${alarm.name} --history-item-type StateUpdate --max-records 5 --region "$AWS_REGION"`);
       }
     });
 
     test('the rollback meaning uses the configured multiplier', () => {
       const rollback = facts.alarms?.find((a) => a.severity === AlarmSeverity.ROLLBACK);
-      expect(rollback?.meaning).toMatch(/^Errors reached 3× their normal level/);
+      expect(rollback?.meaning).toMatch(/^Errors of the new version reached 3× their normal level \(1.5%\)/);
     });
   });
 });

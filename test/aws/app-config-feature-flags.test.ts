@@ -98,7 +98,12 @@ describe('AppConfigFeatureFlags', () => {
     const [level1] = flags.runbookFacts().rollback!;
     const commands = level1.commands.map((c) => c.command).join('\n');
     expect(commands).toContain(`--query "Items[?Name=='checkout-prod-kill-switch'].Id"`);
-    expect(commands).toContain(`jq '.values["one-click"] = {"enabled": false}' flags.json > flags-off.json`);
+    // Each kill switch builds on the last (flags.json is rewritten), from the version deployed now.
+    expect(commands).toContain(`jq '.values["one-click"] = {"enabled": false}' flags.json > flags-next.json && mv flags-next.json flags.json`);
+    expect(commands).toContain(`Items[?State=='COMPLETE' && ConfigurationName=='feature-flags'] | [0].ConfigurationVersion`);
+    // The monitors in ALARM would roll the kill switch back: their actions are paused, then re-enabled.
+    expect(commands).toContain('aws cloudwatch disable-alarm-actions --alarm-names checkout-prod-rollback --region eu-west-1');
+    expect(level1.verify.map((c) => c.command).join('\n')).toContain('aws cloudwatch enable-alarm-actions --alarm-names checkout-prod-rollback --region eu-west-1');
     expect(commands).toContain('aws appconfig start-deployment');
     expect(commands).not.toContain('banner');
     expect(level1.verify.map((c) => c.command).join('\n')).toContain('aws appconfigdata get-latest-configuration');

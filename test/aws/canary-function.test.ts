@@ -407,7 +407,8 @@ describe('CanaryFunction', () => {
 
     test('name secrets by reference and the ARN variable', () => {
       expect(facts.secrets).toEqual([{ name: 'payments-api/prod/db-password', envVar: 'DB_PASSWORD_SECRET_ARN' }]);
-      expect(facts.notes).toContain('CodeDeploy stops and rolls back payments-api-prod when any of these alarms fires: payments-api-prod-error-rate-rollback.');
+      expect(facts.automaticRollback).toBe('Automatic: CodeDeploy stops and rolls back payments-api-prod when any of these alarms fires during a deployment: payments-api-prod-error-rate-rollback.');
+      expect(facts.deploymentAlarms).toEqual(['payments-api-prod-error-rate-rollback']);
     });
 
     test('a secret without a fixed name is noted, not named', () => {

@@ -18,7 +18,7 @@ const orders = defineService({
   service: 'orders',
   owners: { team: 'commerce', primary: '@ana', backup: '@ben', channel: '#orders' },
   workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz' } },
-  environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.BLUE_GREEN } }],
+  environments: [{ name: 'prod', region: 'eu-west-1', tls: { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }, rollout: { strategy: RolloutStrategy.BLUE_GREEN } }],
 });
 
 function platform(app: App) {

@@ -184,7 +184,7 @@ describe('DeliveryPipeline: the checkout example', () => {
 describe('DeliveryPipeline: a production wave across regions, canary region first', () => {
   let synth: ReturnType<typeof synthPipeline>;
   beforeAll(() => {
-    const prod = (name: string, region: string) => ({ name, account: '222222222222', region, production: true, rollout: { strategy: 'all-at-once' } });
+    const prod = (name: string, region: string) => ({ name, account: '222222222222', region, production: true, tls: { certificateArn: `arn:aws:acm:${region}:222222222222:certificate/prod` }, rollout: { strategy: 'all-at-once' } });
     synth = synthPipeline(
       validateDefinition({
         service: 'orders',

@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { DeploymentStack } from '../../constructs/aws/deployment-stack';
-import { addDeploymentStacks } from '../../constructs/aws/synthesize';
-import { defineService, HeartbeatSource, loadDefinitionFile, RolloutStrategy, type ServiceDefinitionInput } from '../../lib/model';
+import { addDeploymentStacks, renderStackRunbook } from '../../constructs/aws/synthesize';
+import { defineService, HeartbeatSource, loadDefinitionFile, MigrationPhase, RolloutStrategy, type ServiceDefinitionInput } from '../../lib/model';
 import { DefinitionError } from '../../lib/model/problems';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
@@ -19,12 +19,14 @@ function stacksOf(definition: ServiceDefinitionInput, environments?: string[]): 
 }
 
 /** A small container service; each test overrides what it needs. */
+const CERTIFICATE = 'arn:aws:acm:eu-west-1:111111111111:certificate/abc';
+
 function container(overrides: Partial<ServiceDefinitionInput> = {}): ServiceDefinitionInput {
   return {
     service: 'orders',
     owners: { team: 'commerce', primary: '@ana', backup: '@ben', channel: '#orders' },
     workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz' } },
-    environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.BLUE_GREEN } }],
+    environments: [{ name: 'prod', region: 'eu-west-1', tls: { certificateArn: CERTIFICATE }, rollout: { strategy: RolloutStrategy.BLUE_GREEN } }],
     ...overrides,
   };
 }
@@ -78,6 +80,7 @@ describe('DeploymentStack', () => {
         'AWS::AppConfig::HostedConfigurationVersion': 1,
         'AWS::ApplicationAutoScaling::ScalableTarget': 1,
         'AWS::ApplicationAutoScaling::ScalingPolicy': 1,
+        'AWS::CertificateManager::Certificate': 1,
         'AWS::CloudWatch::Alarm': 8,
         'AWS::CloudWatch::Dashboard': 1,
         'AWS::EC2::EIP': 2,
@@ -96,7 +99,7 @@ describe('DeploymentStack', () => {
         'AWS::ECS::Cluster': 1,
         'AWS::ECS::Service': 1,
         'AWS::ECS::TaskDefinition': 3,
-        'AWS::ElasticLoadBalancingV2::Listener': 2,
+        'AWS::ElasticLoadBalancingV2::Listener': 3,
         'AWS::ElasticLoadBalancingV2::ListenerRule': 2,
         'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
         'AWS::ElasticLoadBalancingV2::TargetGroup': 2,
@@ -106,6 +109,7 @@ describe('DeploymentStack', () => {
         'AWS::Lambda::Function': 4,
         'AWS::Lambda::Permission': 1,
         'AWS::Logs::LogGroup': 8,
+        'AWS::Route53::RecordSet': 1,
         'AWS::S3::Bucket': 1,
         'AWS::S3::BucketPolicy': 1,
         'AWS::SNS::Topic': 2,
@@ -320,7 +324,7 @@ describe('DeploymentStack', () => {
 
   describe('from small definitions', () => {
     test('warns when ECS cannot run the staged canary', () => {
-      const [stack] = stacksOf(container({ environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.CANARY } }] }));
+      const [stack] = stacksOf(container({ environments: [{ name: 'prod', region: 'eu-west-1', tls: { certificateArn: CERTIFICATE }, rollout: { strategy: RolloutStrategy.CANARY } }] }));
       Annotations.fromStack(stack).hasWarning(
         '/orders-prod',
         Match.stringLikeRegexp('^orders-prod: ECS canary deployments shift one canary step and then all traffic, so stages .* will not run; use Kubernetes \\(Argo Rollouts\\) for a multi-step canary \\[ack: glidepath:schedule\\]$'),
@@ -328,7 +332,7 @@ describe('DeploymentStack', () => {
     });
 
     test('strict mode refuses a schedule ECS cannot run', () => {
-      expect(() => stacksOf(container({ strict: true, environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.CANARY } }] }))).toThrow(
+      expect(() => stacksOf(container({ strict: true, environments: [{ name: 'prod', region: 'eu-west-1', tls: { certificateArn: CERTIFICATE }, rollout: { strategy: RolloutStrategy.CANARY } }] }))).toThrow(
         /environments\[0\]\.rollout \(orders-prod, ecs\) cannot run exactly as requested: ECS canary deployments shift one canary step and then all traffic/,
       );
     });
@@ -337,6 +341,7 @@ describe('DeploymentStack', () => {
       const slow = {
         name: 'prod',
         region: 'eu-west-1',
+        tls: { certificateArn: CERTIFICATE },
         rollout: {
           strategy: RolloutStrategy.CANARY,
           stages: [
@@ -380,8 +385,98 @@ describe('DeploymentStack', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
     });
 
+    test('production refuses plain HTTP, naming the field and the fixes', () => {
+      const plain = container({ environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.BLUE_GREEN } }] });
+      expect(() => stacksOf(plain)).toThrow(DefinitionError);
+      expect(() => stacksOf(plain)).toThrow(/environments\[0\]\.tls is not set; production environment "prod" .* needs HTTPS: set "tls\.certificateArn", or "tls\.domainName"/);
+    });
+
+    test('plain HTTP in production on purpose: the reason is an accepted risk in the runbook', () => {
+      const reason = 'Internal tool reached only through the corporate VPN';
+      const [stack] = stacksOf(container({ environments: [{ name: 'prod', region: 'eu-west-1', tls: { enabled: false, reason }, rollout: { strategy: RolloutStrategy.BLUE_GREEN } }] }));
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
+      expect(renderStackRunbook(stack)).toContain(`Plain HTTP on purpose: ${reason}`);
+    });
+
+    test('a domain in a hosted zone: DNS-validated certificate, alias record, HTTPS with a current TLS policy, HTTP redirected', () => {
+      const tls = { domainName: 'orders.acme.example', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'acme.example' };
+      const [stack] = stacksOf(container({ environments: [{ name: 'prod', region: 'eu-west-1', tls, rollout: { strategy: RolloutStrategy.BLUE_GREEN } }] }));
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+        DomainName: 'orders.acme.example',
+        ValidationMethod: 'DNS',
+        DomainValidationOptions: [{ DomainName: 'orders.acme.example', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+      });
+      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'orders.acme.example.', Type: 'A', HostedZoneId: 'Z0123456789ABCDEFGHIJ' });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09' });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Port: 80,
+        DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' }) })],
+      });
+      template.hasOutput('ServiceUrl', { Value: 'https://orders.acme.example' });
+      // The test listener stays reachable from inside the VPC only.
+      const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroup')).flatMap((g) => g.Properties.SecurityGroupIngress ?? []);
+      expect(ingress.filter((r: { FromPort: number }) => r.FromPort === 9000).map((r: { CidrIp: unknown }) => r.CidrIp)).not.toContain('0.0.0.0/0');
+    });
+
+    test('ECS-managed listener rules hold exactly one forward action (ECS blue/green refuses rules mixing forward and other actions)', () => {
+      const [stack] = stacksOf(container());
+      const rules = Object.values(Template.fromStack(stack).findResources('AWS::ElasticLoadBalancingV2::ListenerRule'));
+      expect(rules).toHaveLength(2);
+      for (const rule of rules) {
+        expect(rule.Properties.Actions.map((a: { Type: string }) => a.Type)).toEqual(['forward']);
+        expect(rule.Properties.Actions[0].ForwardConfig.TargetGroups).toHaveLength(2);
+      }
+    });
+
+    test('every container runs as a non-root user; the AppConfig agent has a read-only root filesystem too', () => {
+      const flags = [{ name: 'new-cart', description: 'The new cart', enabled: false }];
+      const migrations = [{ name: 'add-notes', phase: MigrationPhase.EXPAND, command: ['migrate'], timeout: '5m' }];
+      const [stack] = stacksOf(container({ featureFlags: flags, migrations }));
+      const containers = Object.values(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition')).flatMap((t) => t.Properties.ContainerDefinitions);
+      expect(containers.map((c: { Name: string }) => c.Name).sort()).toEqual(['app', 'appconfig-agent', 'migrate']);
+      for (const c of containers) {
+        expect({ name: c.Name, user: c.User, readOnly: c.ReadonlyRootFilesystem }).toEqual({ name: c.Name, user: '1000:1000', readOnly: true });
+      }
+      const custom = stacksOf(container({ workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz', user: 'app:app' } } }))[0];
+      Template.fromStack(custom).hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Name: 'app', User: 'app:app' })] });
+    });
+
+    test('production load balancers are protected from deletion; others are not', () => {
+      const [prod] = stacksOf(container());
+      Template.fromStack(prod).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+      });
+      const [dev] = stacksOf(container({ environments: [{ name: 'dev', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.ROLLING } }] }));
+      const attributes = Object.values(Template.fromStack(dev).findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties.LoadBalancerAttributes;
+      expect(attributes).not.toContainEqual({ Key: 'deletion_protection.enabled', Value: 'true' });
+    });
+
     test('fails for an environment the definition does not have', () => {
       expect(() => stacksOf(container(), ['qa'])).toThrow('environment "qa" is not defined for service "orders"; defined: prod');
+    });
+  });
+
+  describe('feature flags reach the workload on both targets', () => {
+    test('payments-api (Lambda): the AppConfig extension layer of the region and architecture, its poll interval, and a verify step that checks it', () => {
+      const [, prod] = addDeploymentStacks(newApp(), loadDefinitionFile(path.join(EXAMPLES, 'payments-api', 'definition.ts')));
+      const template = Template.fromStack(prod);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'payments-api-prod',
+        Layers: ['arn:aws:lambda:us-east-1:027255383542:layer:AWS-AppConfig-Extension:113'],
+        Environment: { Variables: Match.objectLike({ GLIDEPATH_FLAGS_URL: Match.stringLikeRegexp('^http://localhost:2772/'), AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: '15' }) },
+      });
+      expect(renderStackRunbook(prod)).toContain('aws lambda get-function-configuration --function-name payments-api-prod --qualifier live --query "Layers[].Arn"');
+    });
+
+    test('checkout (ECS): the agent sidecar, and a verify step that checks the task runs it', () => {
+      const stacks = addDeploymentStacks(newApp(), loadDefinitionFile(path.join(EXAMPLES, 'checkout', 'definition.yaml')));
+      const prod = stacks.find((s) => s.environmentDefinition.name === 'prod')!;
+      Template.fromStack(prod).hasResourceProperties('AWS::ECS::TaskDefinition', {
+        ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'appconfig-agent', Essential: false, User: '1000:1000', ReadonlyRootFilesystem: true })]),
+      });
+      expect(renderStackRunbook(prod)).toContain("aws ecs describe-task-definition --task-definition checkout-prod --query \"taskDefinition.containerDefinitions[?name=='appconfig-agent'].image\"");
     });
   });
 });

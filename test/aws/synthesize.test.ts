@@ -12,7 +12,7 @@ const definition = defineService({
   environments: [
     { name: 'dev', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.ROLLING } },
     // The standard five-stage canary: ECS runs one canary step, so synthesis warns.
-    { name: 'prod', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.CANARY } },
+    { name: 'prod', region: 'eu-west-1', tls: { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }, rollout: { strategy: RolloutStrategy.CANARY } },
   ],
 });
 

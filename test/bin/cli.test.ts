@@ -33,7 +33,7 @@ describe('glidepath CLI', () => {
   test('--target picks one target; a function cannot go to Kubernetes', async () => {
     const out = path.join(dir, 'out');
     expect(await main(['synth', 'examples/checkout/definition.yaml', '--env', 'dev', '--target', 'k8s', '--out', out], capture())).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['k8s', 'runbooks', 'smoke-tests']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.glidepath-output', 'k8s', 'runbooks', 'smoke-tests']);
     const io = capture();
     expect(await main(['synth', 'examples/payments-api/definition.ts', '--target', 'k8s', '--out', path.join(dir, 'fn')], io)).toBe(1);
     expect(io.stderr.join('')).toContain('"payments-api" is a function; the k8s target runs containers, use --target aws');
@@ -47,7 +47,7 @@ describe('glidepath CLI', () => {
       [
         'service: Checkout',
         'owners: { team: t, primary: p, backup: b, channel: c }',
-        'workload: { container: { image: x, port: 8080, healthCheckPath: /healthz } }',
+        'workload: { container: { image: "x:1", port: 8080, healthCheckPath: /healthz } }',
         'environments:',
         '  - name: prod',
         '    rollout: { strategy: canry }',
@@ -115,7 +115,7 @@ describe('glidepath CLI', () => {
       [
         'service: orders',
         'owners: { team: t, primary: "@p", backup: "@b", channel: "#c" }',
-        'workload: { container: { image: x, port: 8080, healthCheckPath: /healthz } }',
+        'workload: { container: { image: "x:1", port: 8080, healthCheckPath: /healthz } }',
         'environments:',
         '  - { name: prod, region: eu-west-1, approval: false, rollout: { strategy: all-at-once } }',
       ].join('\n'),

@@ -43,7 +43,7 @@ describe('PrometheusAlerts', () => {
     );
     expect(rule.for).toBe('2m');
     expect(rule.labels).toEqual({ severity: 'critical', service: 'shop', environment: 'prod', namespace: 'shop-prod' });
-    expect(rule.annotations.summary).toBe('shop (prod): 5xx at or above 4% of requests');
+    expect(rule.annotations.summary).toBe('shop (prod): error rate at or above 4%');
   });
 
   test('latency thresholds are in seconds and warnings are labelled warning', () => {

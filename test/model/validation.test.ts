@@ -314,7 +314,7 @@ const cases: Case[] = [
     (d) => {
       d.environments.push({ name: 'qa', rollout: { strategy: 'canary' } });
     },
-    ['environments[2].name is "qa"; "qa" comes after production environment "prod"; list environments in promotion order with production last'],
+    ['environments[2].name is "qa"; "qa" comes after production environment "prod"; list environments in promotion order with production last, or, if "qa" serves real users too (a second production region), set "production: true" on it'],
   ],
   [
     'production with alarms disabled in the environment',
@@ -352,7 +352,7 @@ const cases: Case[] = [
         { name: 'staging', rollout: { strategy: 'canary' } },
       ];
     },
-    ['environments[1].name is "staging"; "staging" comes after production environment "live"; list environments in promotion order with production last'],
+    ['environments[1].name is "staging"; "staging" comes after production environment "live"; list environments in promotion order with production last, or, if "staging" serves real users too (a second production region), set "production: true" on it'],
   ],
 
   // Secrets in plain text
@@ -594,7 +594,7 @@ const cases: Case[] = [
     (d) => {
       d.environments[1].region = 'europe';
     },
-    ['environments[1].region is "europe"; it must be an AWS region such as "eu-west-1"'],
+    ['environments[1].region is "europe"; it must be an AWS region such as "eu-west-1", one of those in aws-cdk-lib\'s region facts'],
   ],
   [
     'a runbook URL that is not a URL',
@@ -678,7 +678,7 @@ const cases: Case[] = [
       'environments[0].rollout.stages[1].trafficPercent is 25; it must be greater than stages[0] (50); stages run in order of increasing traffic',
       'environments[0].rollout.stages[1].trafficPercent is 25; the last stage must send 100% of traffic to the new version',
       'alarms.warning.errorRatePercent is 9; a warning must fire before the critical alarm; make it lower than critical.errorRatePercent (5)',
-      'environments[2].name is "qa"; "qa" comes after production environment "prod"; list environments in promotion order with production last',
+      'environments[2].name is "qa"; "qa" comes after production environment "prod"; list environments in promotion order with production last, or, if "qa" serves real users too (a second production region), set "production: true" on it',
     ],
   ],
 ];

@@ -46,7 +46,11 @@ test('level 3 is `pulumi up` of the previous version, within the code budget as 
   for (const { facts } of runbooks) {
     const level3 = facts.flatMap((f) => f.rollback ?? []).filter((l) => l.level === 3);
     expect(level3).toHaveLength(1);
-    expect(level3[0].commands.map((c) => c.command)).toEqual(['git revert --no-edit "$RELEASE_COMMIT"', 'pulumi up --stack prod --yes']);
+    expect(level3[0].commands.map((c) => c.command)).toEqual([
+      `RELEASE_COMMIT=$(pulumi stack history --stack prod --page-size 1 --json | jq -r '.[0].environment["git.head"]') && git show --no-patch --oneline "$RELEASE_COMMIT"`,
+      'git revert --no-edit "$RELEASE_COMMIT"',
+      'pulumi up --stack prod --yes',
+    ]);
     expect(level3[0].bound).toBeDefined();
   }
 });

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthesizeAws, type AwsArtifacts } from '../../constructs/aws/synthesize';
 import { loadDefinitionFile } from '../../lib/model/load';
+import { pipelineName } from '../../constructs/aws/delivery-pipeline';
 
 const EXAMPLES = ['examples/checkout/definition.yaml', 'examples/payments-api/definition.ts'];
 
@@ -80,6 +81,8 @@ describe.each(EXAMPLES)('runbooks of %s (AWS)', (example) => {
       const template = JSON.parse(artifacts.templates[`${stack}.template.json`]);
       const known = templateStrings(template);
       known.add(stack);
+      // Pipeline-owned environments deploy through the pipeline, which lives in its own stack.
+      known.add(pipelineName(loadDefinitionFile(example).service)).add('Approve');
       const names = namesInCommands(bashBlocks(markdown));
       expect(names.length).toBeGreaterThan(5);
       // Secrets managed outside the stack are referenced by ARN: `...:secret:<name>`.

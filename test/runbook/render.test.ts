@@ -57,6 +57,25 @@ describe('a runbook from a construct tree the user composed by hand', () => {
   test('is deterministic', () => {
     expect(renderRunbook(collectRunbookFacts(stack), { title: 'Runbook: orders' })).toBe(markdown);
   });
+
+  test('claims only what is wired: no deployment alarm, so nothing rolls back by itself', () => {
+    expect(markdown).toContain('No alarm is wired to roll a deployment back by itself: every rollback is by hand.');
+    expect(markdown).toContain('(rollback trigger, not wired to any deployment here)');
+    expect(markdown).not.toContain('rolls an in-flight deployment back by itself');
+    expect(markdown).not.toContain('automatic rollback to the previous version');
+    expect(markdown).not.toContain('see the automatic behaviour');
+    // No schedule was described: the diagram does not invent one.
+    expect(markdown).toContain('rollout (schedule not described)');
+    expect(markdown).not.toContain('replace instances (no traffic split)');
+  });
+
+  test('starts with the triage section: dead-man first, one row per alarm, commands with the region', () => {
+    const triage = markdown.slice(markdown.indexOf('## Paged? Start here'), markdown.indexOf('\n## ', markdown.indexOf('## Paged? Start here') + 5));
+    expect(markdown.indexOf('## Paged? Start here')).toBeLessThan(markdown.indexOf('## Phase 1'));
+    expect(triage).toContain("start with the dead-man's switch [orders-heartbeat](#orders-heartbeat)");
+    expect(triage).toContain('| [orders-critical-error-rate](#orders-critical-error-rate) |');
+    expect(triage).toContain('--region eu-west-1`');
+  });
 });
 
 describe('mergeFacts', () => {

@@ -37,6 +37,11 @@ function level3(stack: string, bound: RollbackLevelFact['bound']): RollbackLevel
     title: 'Code: `pulumi up` of the previous version',
     when: 'The previous revision is no longer deployable, or infrastructure changed with the release.',
     commands: [
+      {
+        description: 'Read the commit of the last update (Pulumi records the git HEAD of the program as git.head)',
+        command: `RELEASE_COMMIT=$(pulumi stack history --stack ${stack} --page-size 1 --json | jq -r '.[0].environment["git.head"]') && git show --no-patch --oneline "$RELEASE_COMMIT"`,
+        expected: 'the release commit and its subject',
+      },
       { description: 'Revert the release commit', command: 'git revert --no-edit "$RELEASE_COMMIT"' },
       up(stack, 'Deploy the previous version through the same rollout'),
     ],
@@ -78,7 +83,9 @@ export function awsRunbookFacts(
     const health = definition.workload.container?.healthCheckPath ?? '/';
     return {
       ...f,
-      context: { ...f.context, target: RunbookTarget.PULUMI, scope: s },
+      context: { ...f.context, target: RunbookTarget.PULUMI, scope: s, pipeline: undefined },
+      workingDirectory: 'the Pulumi project directory (the one holding Pulumi.yaml)',
+      prerequisites: [...(f.prerequisites ?? []).filter((p) => !p.includes('npx cdk')), 'the Pulumi CLI, logged in to the backend that holds the stack'],
       preDeploy: [preview(s), ...(f.preDeploy ?? []).filter((c) => !c.command.startsWith('npx cdk'))],
       deploy: [{ ...up(s, 'Deploy (the rollout runs inside this command: the ECS service waits for steady state)'), expected: 'Update succeeded; no resource failed' }],
       smoke: [

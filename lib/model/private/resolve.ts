@@ -1,5 +1,6 @@
-import { resolveKubernetes } from '../kubernetes';
 import * as path from 'node:path';
+import { resolveKubernetes } from '../kubernetes';
+import { resolveTls } from '../tls';
 import type { z } from 'zod';
 import { resolveAlarmPolicy } from '../alarm-policy';
 import { resolveDeadMansSwitch } from '../dead-mans-switch';
@@ -103,7 +104,8 @@ export function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDe
       deadMansSwitch: resolveDeadMansSwitch(def.deadMansSwitch, env.deadMansSwitch),
       retention: env.retention ?? (production ? RetentionPolicy.RETAIN : RetentionPolicy.DESTROY),
       secrets: resolveSecrets(def, env.name),
-      certificateArn: env.certificateArn,
+      certificateArn: env.certificateArn ?? env.tls?.certificateArn,
+      tls: resolveTls(env.tls, env.certificateArn),
       kubernetes: resolveKubernetes(def.kubernetes, env.kubernetes),
     };
   });

@@ -15,7 +15,8 @@ export function rolloutDiagram(schedule: CompiledSchedule | undefined, deployCom
   const steps = schedule?.steps ?? [];
   let previous = 'start';
   if (steps.length === 0) {
-    lines.push(`  replace[${label('replace instances (no traffic split)')}]`, `  start --> replace`);
+    // Without a compiled schedule nothing is known about traffic splitting: say so, claim nothing.
+    lines.push(`  replace[${label(schedule ? 'replace instances (no traffic split)' : 'rollout (schedule not described)')}]`, `  start --> replace`);
     previous = 'replace';
   }
   steps.forEach((step, i) => {
@@ -31,7 +32,7 @@ export function rolloutDiagram(schedule: CompiledSchedule | undefined, deployCom
     lines.push(`  ${id} -.-> watch`);
   }
   if (automatic) {
-    lines.push(`  watch -->|rollback or critical alarm| auto[${label('automatic rollback to the previous version')}]`);
+    lines.push(`  watch -->|deployment alarm fires| auto[${label('automatic rollback to the previous version')}]`);
   }
   lines.push(
     `  watch -->|change behind a flag| l1[${label('Level 1: turn the flag off')}]`,

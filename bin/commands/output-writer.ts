@@ -1,0 +1,148 @@
+/**
+ * Writes the CLI's output so that an interrupted run never leaves a mix of old and new files.
+ *
+ * A directory is replaced as a whole: the new content is written into a staging directory beside
+ * the target (same parent, so same filesystem: `rename` never fails with EXDEV), then the old
+ * directory is renamed aside, the staging directory renamed into place, and the old one removed.
+ * Each rename is atomic. A kill between the two renames leaves the target missing and the previous
+ * content complete beside it; the next run puts it back (and says so) before doing anything else.
+ *
+ * Only Node's `fs` is imported: the kill test runs this file in child processes it kills.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Marks a directory as written by glidepath, so it may be replaced as a whole. */
+export const OUTPUT_MARKER = '.glidepath-output';
+/** Top-level entries of output written before the marker existed. */
+const GLIDEPATH_ENTRIES = new Set([OUTPUT_MARKER, 'aws', 'k8s', 'runbooks', 'smoke-tests', 'workflows', 'assets']);
+
+const STAGING = '.glidepath-staging-';
+const PREVIOUS = '.glidepath-previous';
+const TEMPORARY = '.glidepath-tmp-';
+
+/** Thrown for an output path the CLI must not write to; the message says why and what to do. */
+export class OutputError extends Error {}
+
+/**
+ * Puts back what an interrupted run left beside `target`: the previous content when the target is
+ * missing, and removes staging directories and temporary files of runs that are no longer alive.
+ * @returns one line per thing done, for the user
+ */
+export function recoverInterrupted(target: string): string[] {
+  const done: string[] = [];
+  const previous = `${target}${PREVIOUS}`;
+  if (fs.existsSync(previous)) {
+    if (!fs.existsSync(target)) {
+      fs.renameSync(previous, target);
+      done.push(`restored ${target} to its previous content: an earlier run was interrupted while replacing it`);
+    } else {
+      // The new content was already in place when the earlier run stopped; only the old copy is left.
+      fs.rmSync(previous, { recursive: true, force: true });
+      done.push(`removed ${previous}, left by an interrupted earlier run (${target} is complete)`);
+    }
+  }
+  const parent = path.dirname(target);
+  const base = path.basename(target);
+  let siblings: string[] = [];
+  try {
+    siblings = fs.readdirSync(parent);
+  } catch {
+    return done;
+  }
+  for (const name of siblings) {
+    for (const marker of [STAGING, TEMPORARY]) {
+      if (!name.startsWith(`${base}${marker}`)) continue;
+      const pid = Number(name.slice(base.length + marker.length));
+      if (pid !== process.pid && isAlive(pid)) continue; // another run, still writing
+      fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+      done.push(`removed ${path.join(parent, name)}, left by an interrupted earlier run`);
+    }
+  }
+  return done;
+}
+
+/**
+ * Replaces directory `outDir` with exactly `files` (relative path → content), atomically as seen
+ * by anyone reading it afterwards: the complete previous content or the complete new content.
+ * Refuses an empty path, and a directory that holds anything glidepath did not write.
+ * @returns what was recovered from an interrupted earlier run, one line each
+ */
+export function replaceDirectory(outDir: string, files: Readonly<Record<string, string>>): string[] {
+  if (outDir.trim() === '') {
+    throw new OutputError('--out is empty; name the output directory, e.g. --out glidepath-out');
+  }
+  const target = path.resolve(outDir);
+  if (target === path.parse(target).root) {
+    throw new OutputError(`--out ${outDir} is the filesystem root; name a directory for the output, e.g. --out glidepath-out`);
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const recovered = recoverInterrupted(target);
+  if (fs.existsSync(target)) {
+    if (!fs.statSync(target).isDirectory()) {
+      throw new OutputError(`--out ${outDir} is a file; name a directory for the output`);
+    }
+    const foreign = fs.readdirSync(target).filter((name) => !GLIDEPATH_ENTRIES.has(name));
+    if (foreign.length > 0 && !fs.existsSync(path.join(target, OUTPUT_MARKER))) {
+      throw new OutputError(
+        `--out ${outDir} holds files glidepath did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}) and is replaced as a whole; choose a new or empty directory, e.g. --out glidepath-out`,
+      );
+    }
+  }
+  const staging = `${target}${STAGING}${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    fs.mkdirSync(staging);
+    fs.writeFileSync(path.join(staging, OUTPUT_MARKER), 'Written by glidepath synth; this directory is replaced as a whole by the next run.\n');
+    for (const [name, text] of Object.entries(files)) {
+      const file = path.resolve(staging, name);
+      if (!file.startsWith(staging + path.sep)) throw new OutputError(`refusing to write ${name} outside the output directory`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+    }
+    const previous = `${target}${PREVIOUS}`;
+    if (fs.existsSync(target)) {
+      fs.renameSync(target, previous);
+      // A kill here leaves `previous` complete and `target` missing: recoverInterrupted() restores it.
+      fs.renameSync(staging, target);
+      fs.rmSync(previous, { recursive: true, force: true });
+    } else {
+      fs.renameSync(staging, target);
+    }
+  } catch (error) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  return recovered;
+}
+
+/**
+ * Writes one file atomically: a temporary file beside it, then a rename. On failure (a full disk)
+ * the temporary file is removed and the target left as it was.
+ */
+export function replaceFile(file: string, text: string): void {
+  if (file.trim() === '') {
+    throw new OutputError('--output is empty; name the file to write, or leave --output out to print to stdout');
+  }
+  const target = path.resolve(file);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  recoverInterrupted(target);
+  const temporary = `${target}${TEMPORARY}${process.pid}`;
+  try {
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, target);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The registry of targets the CLI and the quick-start app synthesize to. Each entry loads its
+ * target folder only when used, so `glidepath validate` needs neither aws-cdk-lib nor cdk8s, and
+ * a CDK-only project never loads cdk8s. Adding a target: a folder with a `target.ts` exporting a
+ * `DeploymentTarget`, and one line here.
+ */
+import type { ServiceDefinition } from '../lib/model/service-definition';
+import { Target, type DeploymentTarget, type TargetArtifacts } from '../lib/targets/target';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy loading keeps each target's peer dependencies optional */
+const REGISTRY: ReadonlyArray<{ readonly id: Target; readonly load: () => DeploymentTarget }> = [
+  { id: Target.AWS, load: () => (require('../constructs/aws/target') as { awsTarget: DeploymentTarget }).awsTarget },
+  { id: Target.KUBERNETES, load: () => (require('../constructs/k8s/target') as { kubernetesTarget: DeploymentTarget }).kubernetesTarget },
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Targets the CLI can synthesize to, in registry order. */
+export const CLI_TARGETS: readonly Target[] = REGISTRY.map((entry) => entry.id);
+
+/** The target unit of an id; an error naming the ones there are for an id the CLI cannot synthesize. */
+export function targetUnit(id: Target): DeploymentTarget {
+  const entry = REGISTRY.find((e) => e.id === id);
+  if (!entry) {
+    throw new Error(`target "${id}" cannot be synthesized by the CLI; use one of ${CLI_TARGETS.map((t) => `"${t}"`).join(', ')}`);
+  }
+  return entry.load();
+}
+
+/** The targets that can deploy a definition (functions run on AWS only). */
+export function targetsFor(definition: ServiceDefinition): Target[] {
+  return CLI_TARGETS.filter((id) => targetUnit(id).unsupportedReason(definition) === undefined);
+}
+
+/** Throws, naming the file, when a requested target cannot deploy the definition. */
+export function assertSupported(file: string, definition: ServiceDefinition, targets: readonly Target[]): void {
+  for (const id of targets) {
+    const reason = targetUnit(id).unsupportedReason(definition);
+    if (reason) throw new Error(`${file}: ${reason}`);
+  }
+}
+
+/** Renders each requested target, in memory. */
+export function synthesizeTargets(definition: ServiceDefinition, targets: readonly Target[], environments: readonly string[]): TargetArtifacts {
+  const units = targets.map(targetUnit);
+  const files: Record<string, string> = {};
+  const warnings: string[] = [];
+  for (const unit of units) {
+    const out = unit.synthesize(definition, environments);
+    Object.assign(files, out.files);
+    warnings.push(...out.warnings);
+  }
+  return { files, warnings };
+}

@@ -1,0 +1,50 @@
+import { DefinitionError, type Problem } from '../model/problems';
+import type { TimeBound } from './timing';
+
+/** Something a target found it cannot do exactly as the definition asks; a warning, or an error in strict mode. */
+export interface PlanFinding {
+  /** The definition field to change, as written (`rollbackBudgets.code`). */
+  readonly path: string;
+  /** The field's current value, quoted in the strict-mode error. */
+  readonly value: string;
+  /** What will happen instead, one sentence with the numbers. */
+  readonly message: string;
+  /** What to change to make the finding go away. */
+  readonly fix: string;
+}
+
+/**
+ * The same rule on every target: in strict mode every finding is an error of the field it names
+ * (all of them at once); otherwise each is a warning, returned for the caller to report.
+ */
+export function applyStrictness(findings: readonly PlanFinding[], strict: boolean): string[] {
+  if (strict && findings.length > 0) {
+    const problems: Problem[] = findings.map((f) => ({ path: f.path, message: `${f.path} is ${f.value}; ${f.message}; ${f.fix} (strict mode)` }));
+    throw new DefinitionError(problems);
+  }
+  return findings.map((f) => `${f.message}; ${f.fix}`);
+}
+
+/** Which budget each rollback level is held to. */
+const BUDGET_FIELD = { 2: 'configuration', 3: 'code' } as const;
+
+/**
+ * Rollback levels whose computed bound is over the level's budget, as findings naming the budget
+ * to raise (level 2 is "configuration": redeploy the previous version; level 3 is "code": revert
+ * and deploy through the rollout).
+ */
+export function rollbackBudgetFindings(label: string, bounds: readonly { readonly level: 2 | 3; readonly bound?: TimeBound }[]): PlanFinding[] {
+  return bounds
+    .filter((b) => b.bound !== undefined && !b.bound.withinBudget)
+    .map(({ level, bound }) => {
+      const b = bound as TimeBound;
+      return {
+        path: `rollbackBudgets.${BUDGET_FIELD[level]}`,
+        value: String(b.budget),
+        message: `${label}: rollback level ${level} (${level === 2 ? 'redeploy the previous version' : 'revert the code and deploy it through the rollout'}) takes up to ${b.total} with this configuration, over its ${b.budget} budget (${b.parts
+          .map((p) => `${p.what} ${p.duration}`)
+          .join(' + ')})`,
+        fix: 'shorten the bake times before 100% traffic or raise the budget',
+      };
+    });
+}

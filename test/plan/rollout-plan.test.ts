@@ -1,0 +1,47 @@
+import * as path from 'node:path';
+import { loadDefinitionFile } from '../../lib/model/load';
+import { environmentOf } from '../../lib/model/service-definition';
+import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
+import { backendFor, compileRollout } from '../../lib/plan/rollout-plan';
+import { Backend } from '../../lib/plan/schedule';
+import { Target } from '../../lib/targets/target';
+
+const root = path.resolve(__dirname, '../..');
+const checkout = loadDefinitionFile(path.join(root, 'examples/checkout/definition.yaml'));
+const payments = loadDefinitionFile(path.join(root, 'examples/payments-api/definition.ts'));
+
+describe('compileRollout', () => {
+  test('picks the backend from the target, the workload and the strategy', () => {
+    const prod = environmentOf(checkout, 'prod');
+    expect(backendFor(checkout, Target.AWS, prod)).toBe(Backend.ECS);
+    expect(backendFor(payments, Target.AWS, environmentOf(payments, 'prod'))).toBe(Backend.LAMBDA_CODEDEPLOY);
+    for (const env of checkout.environments) {
+      const expected = ['canary', 'linear', 'blue-green'].includes(env.rollout.strategy) ? Backend.ARGO_ROLLOUTS : Backend.KUBERNETES_DEPLOYMENT;
+      expect(backendFor(checkout, Target.KUBERNETES, env)).toBe(expected);
+    }
+  });
+
+  test('compiles once per backend to the same plan as the backend compiler, tagged with the backend', () => {
+    for (const env of checkout.environments) {
+      const plan = compileRollout(env, Backend.ECS);
+      expect(plan.backend).toBe(Backend.ECS);
+      expect(plan).toEqual({ backend: Backend.ECS, ...compileEcsRollout(env) });
+      expect(plan.schedule.backend).toBe(Backend.ECS);
+    }
+    for (const env of payments.environments) {
+      const plan = compileRollout(env, Backend.LAMBDA_CODEDEPLOY);
+      expect(plan.schedule.backend).toBe(Backend.LAMBDA_CODEDEPLOY);
+    }
+  });
+
+  test('fails when the backend cannot run the strategy, naming the field', () => {
+    const rolling = checkout.environments.find((e) => e.rollout.strategy === 'rolling');
+    if (rolling) {
+      expect(() => compileRollout(rolling, Backend.ARGO_ROLLOUTS)).toThrow(/rollout\.strategy is "rolling"/);
+    } else {
+      expect(() => compileRollout({ ...checkout.environments[0], rollout: { ...checkout.environments[0].rollout, strategy: 'rolling' as never } }, Backend.ARGO_ROLLOUTS)).toThrow(
+        /rollout\.strategy is "rolling"/,
+      );
+    }
+  });
+});

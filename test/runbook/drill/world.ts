@@ -1,0 +1,77 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AwsWorld, type DeployedStack, type StubResult } from './aws-world';
+import { KubernetesWorld } from './k8s-world';
+
+/**
+ * Everything one runbook's commands can reach: AWS stacks, a cluster, a git history, a Pulumi
+ * stack, and the stubs' answers for the tools that are not cloud APIs (npx, git, curl, pulumi,
+ * sleep advancing the simulated clock).
+ */
+export class DrillWorld {
+  public readonly aws: AwsWorld;
+  public readonly k8s?: KubernetesWorld;
+  private readonly other: string[] = [];
+
+  constructor(
+    stacks: readonly DeployedStack[],
+    private readonly opts: { releaseCommit: string; firing?: readonly string[]; manifest?: string; pulumiStack?: string },
+  ) {
+    this.aws = new AwsWorld(stacks, opts.releaseCommit, opts.firing ?? []);
+    this.k8s = opts.manifest ? new KubernetesWorld(opts.manifest) : undefined;
+  }
+
+  public get problems(): string[] {
+    return [...this.aws.problems, ...(this.k8s?.problems ?? []), ...this.other];
+  }
+
+  private fail(problem: string): StubResult {
+    this.other.push(problem);
+    return { stdout: problem, status: 1 };
+  }
+
+  public handle(tool: string, cwd: string, args: string[]): StubResult {
+    switch (tool) {
+      case 'aws':
+        return this.aws.aws(args, cwd);
+      case 'kubectl': {
+        if (!this.k8s) return this.fail('kubectl called in a runbook without a cluster');
+        const file = args[args.indexOf('-f') + 1];
+        if (args.includes('-f') && file !== '-' && !fs.existsSync(path.resolve(cwd, file))) return this.fail(`kubectl: -f ${file} does not exist in the working directory`);
+        return this.k8s.kubectl(args);
+      }
+      case 'git': {
+        const commit = args.find((a) => !a.startsWith('-') && a !== args[0]);
+        if (args[0] === 'revert' || args[0] === 'show') {
+          return commit === this.opts.releaseCommit ? { stdout: `${commit} release`, status: 0 } : this.fail(`git ${args[0]}: unknown commit "${commit}"`);
+        }
+        return args[0] === 'push' ? { stdout: '', status: 0 } : this.fail(`git ${args[0]}: not expected in a runbook`);
+      }
+      case 'curl': {
+        const url = args.find((a) => /^https?:\/\//.test(a));
+        return url ? { stdout: 'ok', status: 0 } : this.fail(`curl without an http(s) URL: ${args.join(' ')}`);
+      }
+      case 'npx': {
+        if (args[0] === 'cdk' && ['diff', 'deploy'].includes(args[1])) {
+          return this.aws.stacks.some((s) => s.name === args[2]) ? { stdout: '', status: 0 } : this.fail(`npx cdk ${args[1]}: no stack ${args[2]}`);
+        }
+        if (args[0] === 'glidepath' && args[1] === 'smoke-test') {
+          const config = args[args.indexOf('--config') + 1];
+          const url = args[args.indexOf('--url') + 1];
+          if (!/^https?:\/\//.test(url ?? '')) return this.fail(`glidepath smoke-test: --url "${url}" is not a URL`);
+          return fs.existsSync(path.resolve(cwd, config)) ? { stdout: 'all smoke tests passed', status: 0 } : this.fail(`glidepath smoke-test: --config ${config} does not exist in the working directory`);
+        }
+        return this.fail(`npx ${args.slice(0, 2).join(' ')}: not expected in a runbook`);
+      }
+      case 'pulumi': {
+        const stack = args[args.indexOf('--stack') + 1];
+        if (!args.includes('--stack') || stack !== this.opts.pulumiStack) return this.fail(`pulumi ${args[0]}: --stack ${stack} is not the runbook's stack ${this.opts.pulumiStack}`);
+        if (args[0] === 'stack' && args[1] === 'history') return { stdout: JSON.stringify([{ result: 'succeeded', environment: { 'git.head': this.opts.releaseCommit } }]), status: 0 };
+        if (args[0] === 'stack' && args[1] === 'output') return { stdout: 'http://lb.example.com', status: 0 };
+        return ['preview', 'up'].includes(args[0]) ? { stdout: '', status: 0 } : this.fail(`pulumi ${args[0]}: not expected`);
+      }
+      default:
+        return this.fail(`unexpected tool ${tool}`);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Synthesis records the release commit (`GLIDEPATH_RELEASE_COMMIT`, else `git rev-parse HEAD`) in
+ * every deployment stack; tests pin it so templates and snapshots do not change with each commit.
+ */
+process.env.GLIDEPATH_RELEASE_COMMIT ??= '0123456789abcdef0123456789abcdef01234567';
