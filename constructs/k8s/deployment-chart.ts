@@ -122,7 +122,21 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
             .join(', ')}); set "region", e.g. "eu-west-1"`,
         );
       }
-      this.secrets = new ExternalSecrets(this, 'Secrets', { namespace, name: namespace, region: env.region, secrets: env.secrets });
+      const roleArn = env.kubernetes.secretStoreRoleArn;
+      if (roleArn) {
+        // An explicit identity for the SecretStore (JWT auth through IRSA), not the operator's own.
+        new k8s.KubeServiceAccount(this, 'SecretStoreServiceAccount', {
+          metadata: { name: `${namespace}-external-secrets`, namespace, annotations: { 'eks.amazonaws.com/role-arn': roleArn } },
+          automountServiceAccountToken: false,
+        });
+      }
+      this.secrets = new ExternalSecrets(this, 'Secrets', {
+        namespace,
+        name: namespace,
+        region: env.region,
+        secrets: env.secrets,
+        serviceAccountName: roleArn ? `${namespace}-external-secrets` : undefined,
+      });
     }
 
     this.manifestPath = props.manifestPath ?? `k8s/${namespace}.k8s.yaml`;
@@ -284,7 +298,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       deploy: [
         {
           description: 'Apply the manifest (server-side, so the controllers own the fields they manage)',
-          command: `kubectl apply --server-side -f ${this.manifestPath}`,
+          command: `kubectl apply --server-side -n ${this.namespaceName} -f ${this.manifestPath}`,
           expected: 'every object "serverside-applied" or "unchanged"',
         },
         ...this.monitoringChecks(),
@@ -382,6 +396,15 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         command: `kubectl get crd ${crds.join(' ')}`,
         expected: `${crds.length} rows, no "NotFound"`,
       },
+      ...(this.secrets
+        ? [
+            {
+              description: 'Check that External Secrets serves external-secrets.io/v1 (v1beta1 alone is not enough)',
+              command: "kubectl get crd externalsecrets.external-secrets.io -o jsonpath='{.spec.versions[?(@.served==true)].name}'",
+              expected: 'a list that contains v1',
+            },
+          ]
+        : []),
       ...env.secrets.map((s) => ({
         description: `Check that secret ${s.secretName} exists in Secrets Manager`,
         command: `aws secretsmanager describe-secret --secret-id ${s.secretName} --region ${env.region} --query Name --output text`,
@@ -389,7 +412,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       })),
       {
         description: 'Review what the release changes in the cluster',
-        command: `kubectl diff --server-side -f ${this.manifestPath}`,
+        command: `kubectl diff --server-side -n ${this.namespaceName} -f ${this.manifestPath}`,
         expected: 'only the changes this release intends (exit code 1 means "differences found")',
       },
     ];

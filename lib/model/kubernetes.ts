@@ -72,6 +72,12 @@ export const kubernetesSchema = z
     ingress: kubernetesIngressSchema.optional().describe('The Ingress. Default: class "nginx", every host, path "/".'),
     /** The metrics the workload exposes. @default - the common Prometheus HTTP metric names on port 9090 */
     metrics: kubernetesMetricsSchema.optional().describe('The metrics the workload exposes; their names must match or every alert stays silent.'),
+    /** IAM role External Secrets assumes (IRSA) to read this service's secrets. @default - the operator's own identity */
+    secretStoreRoleArn: z
+      .string()
+      .regex(/^arn:aws[-a-z]*:iam::\d{12}:role\/.+$/, { error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/checkout-secrets"' })
+      .optional()
+      .describe("IAM role (IRSA) the SecretStore's ServiceAccount assumes to read this service's secrets. Default: the External Secrets operator's own identity."),
     /** Where the pods may connect besides DNS (the NetworkPolicy denies everything else). @default - nowhere */
     egress: z
       .array(
@@ -109,6 +115,7 @@ export interface KubernetesSettings {
     readonly durationHistogram: string;
   };
   readonly egress: readonly { readonly cidr?: string; readonly namespace?: string; readonly port: number }[];
+  readonly secretStoreRoleArn?: string;
 }
 
 /** Merges Kubernetes settings, later layers winning field by field, over the defaults. */
@@ -132,5 +139,6 @@ export function resolveKubernetes(...layers: (KubernetesInput | undefined)[]): K
       durationHistogram: metrics.durationHistogram ?? 'http_request_duration_seconds',
     },
     egress: pick('egress') ?? [],
+    secretStoreRoleArn: pick('secretStoreRoleArn'),
   };
 }

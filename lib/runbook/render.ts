@@ -344,6 +344,7 @@ function severityText(f: MergedFacts, a: AlarmFact): string {
 function levelToConsider(f: MergedFacts, a: AlarmFact): string {
   if (a.missingData.startsWith('breaching')) return 'restore capacity first, then level 2 if a release caused it';
   if (a.severity === AlarmSeverity.WARNING) return 'none yet: hold rollouts and watch';
+  if (a.severity === AlarmSeverity.HEARTBEAT) return 'none: it always fires; if it stops, restore Prometheus and Alertmanager first';
   const automatic = wiredAlarms(f).includes(a.name) ? 'during a deployment it rolls back by itself (confirm with level 2 verify); otherwise ' : '';
   const flags = f.rollback.some((l) => l.level === 1 && l.commands.length > 0);
   return `${automatic}${flags ? 'level 1 if a flag covers the change, else level 2' : 'level 2'}`;

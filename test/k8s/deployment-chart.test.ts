@@ -4,7 +4,7 @@ import { App, Testing } from 'cdk8s';
 import { loadDefinitionFile, validateDefinition } from '../../lib/model';
 import { RunbookTarget } from '../../lib/runbook/facts';
 import { DeploymentChart } from '../../constructs/k8s';
-import { bashSyntaxError, commandsOf, containerService, objectOf, shellcheckFindings, validateObject, type Manifest } from './helpers';
+import { bashSyntaxError, commandsOf, containerService, objectOf, shellcheckFindings, validateEmbeddedPodSpecs, validateObject, type Manifest } from './helpers';
 import { collectRunbookFacts } from '../../lib/runbook/facts';
 
 const EXAMPLES = ['storefront-web', 'checkout']
@@ -46,6 +46,19 @@ describe.each(cases)('%s', (_name, definition, environment) => {
     const commands = commandsOf(facts);
     expect(commands.length).toBeGreaterThan(5);
     for (const command of commands) expect([command, bashSyntaxError(command)]).toEqual([command, undefined]);
+  });
+
+  test('every kubectl command on namespaced objects names the namespace', () => {
+    const all = [...commandsOf(facts), ...facts.flatMap((f) => [...(f.preDeploy ?? []), ...(f.smoke ?? [])].map((c) => c.command))];
+    // Cluster-scoped or API-path commands need none.
+    const clusterScoped = /^kubectl (get crd |get ingressclass |argo rollouts version|get --raw |get pods --all-namespaces)/;
+    const kubectl = all.flatMap((c) => c.split(/\||;|&&|\$\(/).map((part) => part.trim())).filter((c) => c.startsWith('kubectl ') && !clusterScoped.test(c));
+    expect(kubectl.length).toBeGreaterThan(3);
+    for (const c of kubectl) expect([c, / -n [a-z0-9-]+/.exec(c)?.[0]]).toEqual([c, ` -n ${namespace}`]);
+  });
+
+  test('every embedded pod and Job spec passes the core schemas', () => {
+    for (const m of manifests) expect(() => validateEmbeddedPodSpecs(m)).not.toThrow();
   });
 
   test('runbook commands pass shellcheck', () => {
@@ -146,11 +159,12 @@ describe('DeploymentChart', () => {
       'kubectl get ingressclass nginx',
       'kubectl get --raw "/api/v1/namespaces/monitoring/services/prometheus-operated:9090/proxy/api/v1/query?query=count(kube_pod_container_resource_limits)%20and%20count(container_cpu_usage_seconds_total)"',
       'kubectl get crd rollouts.argoproj.io analysistemplates.argoproj.io prometheusrules.monitoring.coreos.com podmonitors.monitoring.coreos.com secretstores.external-secrets.io externalsecrets.external-secrets.io',
+      "kubectl get crd externalsecrets.external-secrets.io -o jsonpath='{.spec.versions[?(@.served==true)].name}'",
       'aws secretsmanager describe-secret --secret-id shop/staging/db --region eu-west-1 --query Name --output text',
-      'kubectl diff --server-side -f k8s/shop-staging.k8s.yaml',
+      'kubectl diff --server-side -n shop-staging -f k8s/shop-staging.k8s.yaml',
     ]);
     expect(facts.deploy?.map((c) => c.command)).toEqual([
-      'kubectl apply --server-side -f k8s/shop-staging.k8s.yaml',
+      'kubectl apply --server-side -n shop-staging -f k8s/shop-staging.k8s.yaml',
       // Prometheus loaded the rule group and scrapes the request counter.
       'kubectl get --raw "/api/v1/namespaces/monitoring/services/prometheus-operated:9090/proxy/api/v1/rules" | grep -o \'"name":"shop.staging"\'',
       'kubectl get --raw "/api/v1/namespaces/monitoring/services/prometheus-operated:9090/proxy/api/v1/query?query=count(http_requests_total%7Bnamespace%3D%22shop-staging%22%2Cjob%3D%22shop%22%7D)"',
@@ -205,6 +219,18 @@ describe('DeploymentChart', () => {
     ]);
   });
 
+  test('secretStoreRoleArn: the SecretStore authenticates as an IRSA ServiceAccount of its own', () => {
+    const definition = containerService([{ name: 'staging', region: 'eu-west-1', rollout: { strategy: 'rolling' } }], {
+      secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD', existing: { secretName: 'shop/{env}/db' } }],
+      kubernetes: { secretStoreRoleArn: 'arn:aws:iam::123456789012:role/shop-secrets' },
+    });
+    const manifests = Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'staging' }));
+    const sa = objectOf(manifests, 'ServiceAccount', 'shop-staging-external-secrets');
+    expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-secrets' });
+    expect(objectOf(manifests, 'SecretStore').spec.provider.aws.auth).toEqual({ jwt: { serviceAccountRef: { name: 'shop-staging-external-secrets' } } });
+    for (const m of manifests) expect(() => validateObject(m)).not.toThrow();
+  });
+
   test('defaults: kube-prometheus-stack release label, metrics on port 9090, 30s scrapes', () => {
     const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }]);
     const manifests = Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' }));
@@ -231,7 +257,7 @@ describe('DeploymentChart', () => {
     const facts = new DeploymentChart(new App(), 'C', { definition, environment: 'dev', manifestPath: 'out/k8s/shop-dev.k8s.yaml' }).runbookFacts();
     expect(facts.preDeploy?.map((c) => c.command)).toContain('kubectl get crd prometheusrules.monitoring.coreos.com podmonitors.monitoring.coreos.com');
     expect(facts.preDeploy?.map((c) => c.command)).not.toContain('kubectl argo rollouts version');
-    expect(facts.deploy?.[0].command).toBe('kubectl apply --server-side -f out/k8s/shop-dev.k8s.yaml');
+    expect(facts.deploy?.[0].command).toBe('kubectl apply --server-side -n shop-dev -f out/k8s/shop-dev.k8s.yaml');
   });
 
   test.each([

@@ -147,6 +147,15 @@ describe('ProgressiveWorkload: other strategies and capacity', () => {
     expect(workload.runbookFacts().deploy?.map((c) => c.command)).toContain('kubectl argo rollouts promote shop -n shop-staging');
   });
 
+  test('blue-green level 2 talks about the active Service, never a canary weight; every kubectl command names the namespace', () => {
+    const { workload } = synth({ rollout: rolloutOf({ strategy: 'blue-green' }, 'prod'), withAnalysis: true });
+    const levels = workload.runbookFacts().rollback ?? [];
+    const text = JSON.stringify(levels);
+    expect(text).not.toMatch(/canary/i);
+    expect(levels[0].bound!.parts.map((p) => p.what).join(' ')).toContain('switches the active Service back');
+    for (const c of commandsOf([workload.runbookFacts()]).filter((x) => x.startsWith('kubectl'))) expect(c).toMatch(/ -n shop-staging\b/);
+  });
+
   test('rolling: a Deployment with the rolling limits and level-2 rollout undo', () => {
     const { manifests, workload } = synth({ rollout: rolloutOf({ strategy: 'rolling' }) });
     const deployment = objectOf(manifests, 'Deployment');

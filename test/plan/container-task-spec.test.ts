@@ -1,3 +1,4 @@
+import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import { APP_CONTAINER_NAME, containerTaskSpec, logRetentionDays } from '../../lib/plan/container-task-spec';
 
 const input = { serviceName: 'checkout-prod', image: 'public.ecr.aws/acme/checkout:1.42.0', containerPort: 8080, healthCheckPath: '/healthz' };
@@ -24,15 +25,15 @@ test('defaults: 512 CPU units, 1024 MiB, test listener on 9000, health check eve
   });
 });
 
-test('given values win over defaults; the image user is kept unless one is given', () => {
+test('given values win over defaults; containers never run as the image user (root) unless one is given', () => {
   const spec = containerTaskSpec({ ...input, cpu: 1024, memoryMiB: 2048, testListenerPort: 9443 });
   expect({ cpu: spec.cpu, memory: spec.memoryMiB, test: spec.loadBalancer.testListenerPort, user: spec.container.user }).toEqual({
     cpu: 1024,
     memory: 2048,
     test: 9443,
-    user: undefined,
+    user: DEFAULT_CONTAINER_USER,
   });
-  expect(containerTaskSpec({ ...input, user: '1000:1000' }).container.user).toBe('1000:1000');
+  expect(containerTaskSpec({ ...input, user: 'app:app' }).container.user).toBe('app:app');
 });
 
 test('logs are kept a year in production and a month elsewhere', () => {
