@@ -5,7 +5,6 @@ import type { ServiceDefinition } from '../lib/model/service-definition';
 import { validateDefinition } from '../lib/model/validate';
 import { serviceName } from './service-names';
 
-
 /**
  * `count` copies of a definition file, each with its own service name: the `service` field and
  * every string that starts with `<service>/` (secret names such as `checkout/{env}/db-password`).

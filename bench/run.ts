@@ -78,7 +78,9 @@ function measureSize(services: number, repetitions: number, definition: string):
     for (const kind of order) {
       const m = runOnce(kind, services, definition);
       runs[kind].push(m);
-      log(`  N=${services} rep ${r + 1}/${repetitions} ${kind.padEnd(11)} ${seconds(m.wallMs)} wall, ${seconds(m.cpuMs)} cpu, ${m.maxRssMb.toFixed(0)} MB`);
+      log(
+        `  N=${services} rep ${r + 1}/${repetitions} ${kind.padEnd(11)} ${seconds(m.wallMs)} wall, ${seconds(m.cpuMs)} cpu, ${m.maxRssMb.toFixed(0)} MB`,
+      );
     }
     if (r === 0) {
       checkEquivalence(services, runs[AppKind.GLIDEPATH][0], runs[AppKind.HANDWRITTEN][0], runs[AppKind.FULL][0]);
@@ -92,8 +94,16 @@ function measureSize(services: number, repetitions: number, definition: string):
   return {
     services,
     repetitions,
-    median: { [AppKind.GLIDEPATH]: med(AppKind.GLIDEPATH), [AppKind.HANDWRITTEN]: med(AppKind.HANDWRITTEN), [AppKind.FULL]: med(AppKind.FULL) },
-    sample: { [AppKind.GLIDEPATH]: runs[AppKind.GLIDEPATH][0], [AppKind.HANDWRITTEN]: runs[AppKind.HANDWRITTEN][0], [AppKind.FULL]: runs[AppKind.FULL][0] },
+    median: {
+      [AppKind.GLIDEPATH]: med(AppKind.GLIDEPATH),
+      [AppKind.HANDWRITTEN]: med(AppKind.HANDWRITTEN),
+      [AppKind.FULL]: med(AppKind.FULL),
+    },
+    sample: {
+      [AppKind.GLIDEPATH]: runs[AppKind.GLIDEPATH][0],
+      [AppKind.HANDWRITTEN]: runs[AppKind.HANDWRITTEN][0],
+      [AppKind.FULL]: runs[AppKind.FULL][0],
+    },
   };
 }
 
@@ -149,7 +159,9 @@ function report(results: SizeResult[]): void {
     for (const kind of [AppKind.HANDWRITTEN, AppKind.GLIDEPATH, AppKind.FULL]) {
       const m = r.median[kind];
       const h = r.median.handwritten;
-      const label = { handwritten: 'hand-written aws-cdk-lib', glidepath: 'glidepath DeploymentStack', full: '+ Kubernetes + runbooks' }[kind];
+      const label = { handwritten: 'hand-written aws-cdk-lib', glidepath: 'glidepath DeploymentStack', full: '+ Kubernetes + runbooks' }[
+        kind
+      ];
       rows.push(
         `| ${r.services} × 3 | ${r.sample[kind].stacks} | ${label} | ${r.repetitions} | ${seconds(m.wallMs)} | ${seconds(m.cpuMs)} | ${m.maxRssMb.toFixed(0)} MB | ` +
           `${kind === AppKind.HANDWRITTEN ? '1.00×' : `${(m.wallMs / h.wallMs).toFixed(2)}× / ${(m.cpuMs / h.cpuMs).toFixed(2)}×`} |`,
@@ -161,7 +173,8 @@ function report(results: SizeResult[]): void {
   const targetRow = at(50) ?? results[results.length - 1];
   const r50 = at(50);
   const r200 = at(200);
-  const growthOf = (measure: 'wallMs' | 'cpuMs' | 'maxRssMb') => (r50 && r200 ? r200.median.glidepath[measure] / r50.median.glidepath[measure] : undefined);
+  const growthOf = (measure: 'wallMs' | 'cpuMs' | 'maxRssMb') =>
+    r50 && r200 ? r200.median.glidepath[measure] / r50.median.glidepath[measure] : undefined;
   const growth = growthOf('wallMs');
   const status = (ok: boolean) => (ok ? 'met' : 'MISSED');
   const cpuRatio = targetRow.median.glidepath.cpuMs / targetRow.median.handwritten.cpuMs;
@@ -189,11 +202,18 @@ function report(results: SizeResult[]): void {
     `largest stack ${largest.stack}: ${largest.resources} of ${MAX_RESOURCES} resources, template ${kb(largest.templateBytes)} as synthesized ` +
       `(${kb(largest.minifiedBytes)} minified) of ${kb(MAX_TEMPLATE_BYTES)}`,
   );
-  lines.push(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  lines.push(
+    `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   log(lines.join('\n'));
 
   const peak = Math.max(...results.map((r) => r.median.glidepath.maxRssMb));
-  process.stdout.write(`ratio=${ratio(targetRow).toFixed(2)} growth=${growth === undefined ? 'n/a' : growth.toFixed(2)} peak_rss_mb=${peak.toFixed(0)}\n`);
+  process.stdout.write(
+    `ratio=${ratio(targetRow).toFixed(2)} growth=${growth === undefined ? 'n/a' : growth.toFixed(2)} peak_rss_mb=${peak.toFixed(0)}\n`,
+  );
 }
 
 function median(values: number[]): number {

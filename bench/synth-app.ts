@@ -50,7 +50,12 @@ function main(): void {
       }
       const templateBytes = fs.statSync(artifact.templateFullPath).size;
       if (resources.length > largest.resources || (resources.length === largest.resources && templateBytes > largest.templateBytes)) {
-        largest = { stack: stack.stackName, resources: resources.length, templateBytes, minifiedBytes: Buffer.byteLength(JSON.stringify(artifact.template)) };
+        largest = {
+          stack: stack.stackName,
+          resources: resources.length,
+          templateBytes,
+          minifiedBytes: Buffer.byteLength(JSON.stringify(artifact.template)),
+        };
       }
     }
     const usage = process.resourceUsage();

@@ -39,12 +39,20 @@ const load = (file: string): ServiceDefinition => {
 };
 
 // Two definitions must not derive the same physical name (service "checkout" + env "prod-eu" vs "checkout-prod" + "eu").
-const collisions = nameCollisions([...new Set([...AWS_EXAMPLES, ...KUBERNETES_EXAMPLES])].map((file) => ({ source: file, definition: load(file) })));
+const collisions = nameCollisions(
+  [...new Set([...AWS_EXAMPLES, ...KUBERNETES_EXAMPLES])].map((file) => ({ source: file, definition: load(file) })),
+);
 if (collisions.length > 0) throw new DefinitionError(collisions, 'the app');
 
 // Render Kubernetes first, in memory: an invalid definition fails before anything is written.
 const kubernetesFiles = KUBERNETES_EXAMPLES.map(load).reduce<Record<string, string>>(
-  (files, definition) => ({ ...files, ...kubernetesArtifacts(definition, definition.environments.map((e) => e.name)).files }),
+  (files, definition) => ({
+    ...files,
+    ...kubernetesArtifacts(
+      definition,
+      definition.environments.map((e) => e.name),
+    ).files,
+  }),
   {},
 );
 

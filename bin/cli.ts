@@ -44,7 +44,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
   const context: CommandContext = { io, setExitCode: (code) => (exitCode = code) };
-  for (const register of [registerSynth, registerValidate, registerCheck, registerRunbook, registerInit, registerSmokeTest, registerPipeline]) {
+  for (const register of [
+    registerSynth,
+    registerValidate,
+    registerCheck,
+    registerRunbook,
+    registerInit,
+    registerSmokeTest,
+    registerPipeline,
+  ]) {
     register(program, context);
   }
 

@@ -70,7 +70,11 @@ export function assertSupported(file: string, definition: ServiceDefinition, tar
 }
 
 /** Renders each requested target, in memory. */
-export function synthesizeTargets(definition: ServiceDefinition, targets: readonly Target[], environments: readonly string[]): TargetArtifacts {
+export function synthesizeTargets(
+  definition: ServiceDefinition,
+  targets: readonly Target[],
+  environments: readonly string[],
+): TargetArtifacts {
   for (const id of targets) {
     assertPeers(`glidepath synth (target ${id})`, REGISTRY.find((e) => e.id === id)?.peers ?? []);
   }

@@ -28,13 +28,19 @@ export function glidepathApp(extraTargets: boolean): BenchApp {
           // eslint-disable-next-line @typescript-eslint/no-require-imports
           const { synthesizeKubernetes } = require('../../constructs/k8s/synthesize') as typeof import('../../constructs/k8s/synthesize');
           for (const stack of stacks) {
-            write(`runbooks/${runbookFileName(stack.definition.service, stack.environmentDefinition.name, RunbookTarget.AWS)}`, renderStackRunbook(stack));
+            write(
+              `runbooks/${runbookFileName(stack.definition.service, stack.environmentDefinition.name, RunbookTarget.AWS)}`,
+              renderStackRunbook(stack),
+            );
           }
           for (const definition of definitions) {
             for (const { name } of definition.environments) {
               const k8s = synthesizeKubernetes(definition, name);
               write(`k8s/${definition.service}-${name}.k8s.yaml`, k8s.manifest);
-              write(`runbooks/${runbookFileName(definition.service, name, RunbookTarget.KUBERNETES)}`, renderRunbook(k8s.facts, { budgets: definition.rollbackBudgets }));
+              write(
+                `runbooks/${runbookFileName(definition.service, name, RunbookTarget.KUBERNETES)}`,
+                renderRunbook(k8s.facts, { budgets: definition.rollbackBudgets }),
+              );
             }
           }
         }

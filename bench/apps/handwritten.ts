@@ -9,7 +9,8 @@ export const handWrittenApp: BenchApp = {
   addStacks(app: App, services: number): Stack[] {
     return Array.from({ length: services }, (_, i) =>
       CHECKOUT_ENVIRONMENTS.map(
-        (environment) => new HandWrittenCheckoutStack(app, `${serviceName(i + 1)}-${environment.name}`, { service: serviceName(i + 1), environment }),
+        (environment) =>
+          new HandWrittenCheckoutStack(app, `${serviceName(i + 1)}-${environment.name}`, { service: serviceName(i + 1), environment }),
       ),
     ).flat();
   },

@@ -58,7 +58,11 @@ export class HandWrittenCheckoutStack extends Stack {
     const logRetention = env.production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH;
 
     // Alert topics, encrypted with a key CloudWatch may use.
-    const topicKey = new kms.Key(this, 'TopicKey', { description: `Encrypts the alert topics of ${base}`, enableKeyRotation: true, removalPolicy });
+    const topicKey = new kms.Key(this, 'TopicKey', {
+      description: `Encrypts the alert topics of ${base}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
     topicKey.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -67,12 +71,21 @@ export class HandWrittenCheckoutStack extends Stack {
       }),
     );
     const topic = (id: string, severity: string) =>
-      new sns.Topic(this, id, { topicName: `${base}-${severity}`, displayName: `${base} ${severity} alerts`, masterKey: topicKey, enforceSSL: true });
+      new sns.Topic(this, id, {
+        topicName: `${base}-${severity}`,
+        displayName: `${base} ${severity} alerts`,
+        masterKey: topicKey,
+        enforceSSL: true,
+      });
     const critical = topic('Critical', 'critical');
     const warning = topic('Warning', 'warning');
 
     // Secrets: one managed elsewhere, one generated and rotated by a function.
-    const secretsKey = new kms.Key(this, 'SecretsKey', { description: `Encrypts the secrets of ${base}`, enableKeyRotation: true, removalPolicy });
+    const secretsKey = new kms.Key(this, 'SecretsKey', {
+      description: `Encrypts the secrets of ${base}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
     const dbPassword = secretsmanager.Secret.fromSecretNameV2(this, 'DbPassword', `${props.service}/${env.name}/db-password`);
     const signingKey = new secretsmanager.Secret(this, 'SessionSigningKey', {
       secretName: `${props.service}/${env.name}/session-signing-key`,
@@ -103,21 +116,29 @@ export class HandWrittenCheckoutStack extends Stack {
       flowLogs: {
         all: {
           trafficType: ec2.FlowLogTrafficType.REJECT,
-          destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: logRetention, removalPolicy })),
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(
+            new logs.LogGroup(this, 'FlowLogs', { retention: logRetention, removalPolicy }),
+          ),
         },
       },
     });
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc, clusterName: base, containerInsightsV2: ecs.ContainerInsights.ENABLED });
 
     // The service, its load balancer and the ECS native deployment.
-    const appSecrets = { DB_PASSWORD: ecs.Secret.fromSecretsManager(dbPassword), SESSION_SIGNING_KEY: ecs.Secret.fromSecretsManager(signingKey) };
+    const appSecrets = {
+      DB_PASSWORD: ecs.Secret.fromSecretsManager(dbPassword),
+      SESSION_SIGNING_KEY: ecs.Secret.fromSecretsManager(signingKey),
+    };
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', { family: base, cpu: 512, memoryLimitMiB: 1024 });
     taskDefinition.addContainer('app', {
       containerName: 'app',
       image: ecs.ContainerImage.fromRegistry(IMAGE),
       portMappings: [{ containerPort: PORT, name: 'http' }],
       // The app reads its flags from the AppConfig agent sidecar below.
-      environment: { ...APP_ENVIRONMENT, FEATURE_FLAGS_URL: `http://localhost:2772/applications/${base}/environments/${env.name}/configurations/${FLAGS_PROFILE}` },
+      environment: {
+        ...APP_ENVIRONMENT,
+        FEATURE_FLAGS_URL: `http://localhost:2772/applications/${base}/environments/${env.name}/configurations/${FLAGS_PROFILE}`,
+      },
       secrets: appSecrets,
       logging: ecs.LogDrivers.awsLogs({
         logGroup: new logs.LogGroup(this, 'ServiceLogs', { logGroupName: `/ecs/${base}`, retention: logRetention, removalPolicy }),
@@ -132,11 +153,19 @@ export class HandWrittenCheckoutStack extends Stack {
       essential: false,
       environment: { POLL_INTERVAL: '15' },
       logging: ecs.LogDrivers.awsLogs({
-        logGroup: new logs.LogGroup(this, 'AppConfigAgentLogs', { logGroupName: `/ecs/${base}/appconfig-agent`, retention: logRetention, removalPolicy }),
+        logGroup: new logs.LogGroup(this, 'AppConfigAgentLogs', {
+          logGroupName: `/ecs/${base}/appconfig-agent`,
+          retention: logRetention,
+          removalPolicy,
+        }),
         streamPrefix: 'appconfig-agent',
       }),
     });
-    const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', { vpc, internetFacing: true, dropInvalidHeaderFields: true });
+    const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc,
+      internetFacing: true,
+      dropInvalidHeaderFields: true,
+    });
     loadBalancer.logAccessLogs(
       new s3.Bucket(this, 'AccessLogs', {
         encryption: s3.BucketEncryption.S3_MANAGED,
@@ -155,7 +184,14 @@ export class HandWrittenCheckoutStack extends Stack {
         protocol: elbv2.ApplicationProtocol.HTTP,
         targetType: elbv2.TargetType.IP,
         deregistrationDelay: Duration.seconds(30),
-        healthCheck: { path: HEALTH_CHECK_PATH, healthyHttpCodes: '200', interval: Duration.seconds(10), timeout: Duration.seconds(5), healthyThresholdCount: 2, unhealthyThresholdCount: 3 },
+        healthCheck: {
+          path: HEALTH_CHECK_PATH,
+          healthyHttpCodes: '200',
+          interval: Duration.seconds(10),
+          timeout: Duration.seconds(5),
+          healthyThresholdCount: 2,
+          unhealthyThresholdCount: 3,
+        },
       });
     const shifting = env.deployment.strategy !== ecs.DeploymentStrategy.ROLLING;
     const primary = targetGroup('PrimaryTargetGroup');
@@ -177,7 +213,12 @@ export class HandWrittenCheckoutStack extends Stack {
     });
     let testRule: elbv2.ApplicationListenerRule | undefined;
     if (shifting) {
-      const testListener = loadBalancer.addListener('Test', { port: TEST_PORT, protocol: elbv2.ApplicationProtocol.HTTP, open: false, defaultAction: notFound });
+      const testListener = loadBalancer.addListener('Test', {
+        port: TEST_PORT,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: notFound,
+      });
       loadBalancer.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(TEST_PORT), 'Test listener, from inside the VPC');
       testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
         listener: testListener,
@@ -198,7 +239,9 @@ export class HandWrittenCheckoutStack extends Stack {
       maxHealthyPercent: 200,
       deploymentStrategy: d.strategy,
       bakeTime: d.bakeMinutes !== undefined ? Duration.minutes(d.bakeMinutes) : undefined,
-      canaryConfiguration: d.canary ? { stepPercent: d.canary.stepPercent, stepBakeTime: Duration.minutes(d.canary.stepBakeMinutes) } : undefined,
+      canaryConfiguration: d.canary
+        ? { stepPercent: d.canary.stepPercent, stepBakeTime: Duration.minutes(d.canary.stepBakeMinutes) }
+        : undefined,
       circuitBreaker: d.strategy === ecs.DeploymentStrategy.CANARY ? undefined : { enable: true, rollback: true },
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       healthCheckGracePeriod: Duration.seconds(60),
@@ -241,7 +284,11 @@ export class HandWrittenCheckoutStack extends Stack {
         environment: APP_ENVIRONMENT,
         secrets: appSecrets,
         logging: ecs.LogDrivers.awsLogs({
-          logGroup: new logs.LogGroup(this, `Migrate-${m.name}-Logs`, { logGroupName: `/ecs/${family}`, retention: logRetention, removalPolicy }),
+          logGroup: new logs.LogGroup(this, `Migrate-${m.name}-Logs`, {
+            logGroupName: `/ecs/${family}`,
+            retention: logRetention,
+            removalPolicy,
+          }),
           streamPrefix: 'migrate',
         }),
         readonlyRootFilesystem: true,
@@ -250,8 +297,14 @@ export class HandWrittenCheckoutStack extends Stack {
         continue;
       }
       const runnerName = `${family}-run`;
-      const runnerLogs = new logs.LogGroup(this, `Migrate-${m.name}-RunnerLogs`, { logGroupName: `/aws/lambda/${runnerName}`, retention: logRetention, removalPolicy });
-      const runnerRole = new iam.Role(this, `Migrate-${m.name}-RunnerRole`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      const runnerLogs = new logs.LogGroup(this, `Migrate-${m.name}-RunnerLogs`, {
+        logGroupName: `/aws/lambda/${runnerName}`,
+        retention: logRetention,
+        removalPolicy,
+      });
+      const runnerRole = new iam.Role(this, `Migrate-${m.name}-RunnerRole`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      });
       runnerLogs.grantWrite(runnerRole);
       runnerRole.addToPolicy(
         new iam.PolicyStatement({
@@ -261,10 +314,16 @@ export class HandWrittenCheckoutStack extends Stack {
         }),
       );
       runnerRole.addToPolicy(
-        new iam.PolicyStatement({ actions: ['ecs:DescribeTasks'], resources: [this.formatArn({ service: 'ecs', resource: 'task', resourceName: `${base}/*` })] }),
+        new iam.PolicyStatement({
+          actions: ['ecs:DescribeTasks'],
+          resources: [this.formatArn({ service: 'ecs', resource: 'task', resourceName: `${base}/*` })],
+        }),
       );
       runnerRole.addToPolicy(
-        new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [migrationTask.taskRole.roleArn, migrationTask.obtainExecutionRole().roleArn] }),
+        new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [migrationTask.taskRole.roleArn, migrationTask.obtainExecutionRole().roleArn],
+        }),
       );
       const runner = new lambda.Function(this, `Migrate-${m.name}-Runner`, {
         functionName: runnerName,
@@ -297,7 +356,11 @@ export class HandWrittenCheckoutStack extends Stack {
     // runs the checks against the test listener as an ECS lifecycle hook; a failure rolls back.
     if (shifting) {
       const smokeName = `${base}-smoke-tests`;
-      const smokeLogs = new logs.LogGroup(this, 'SmokeTestLogs', { logGroupName: `/aws/lambda/${smokeName}`, retention: logRetention, removalPolicy });
+      const smokeLogs = new logs.LogGroup(this, 'SmokeTestLogs', {
+        logGroupName: `/aws/lambda/${smokeName}`,
+        retention: logRetention,
+        removalPolicy,
+      });
       const smokeRole = new iam.Role(this, 'SmokeTestRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       smokeLogs.grantWrite(smokeRole);
       // To find the load balancer's private address; the action has no resource-level permissions.
@@ -312,12 +375,18 @@ export class HandWrittenCheckoutStack extends Stack {
         memorySize: 256,
         role: smokeRole,
         logGroup: smokeLogs,
-        environment: { SMOKE_TESTS: JSON.stringify(CHECKOUT_SMOKE_TESTS), LOAD_BALANCER: loadBalancer.loadBalancerFullName, TEST_PORT: String(TEST_PORT) },
+        environment: {
+          SMOKE_TESTS: JSON.stringify(CHECKOUT_SMOKE_TESTS),
+          LOAD_BALANCER: loadBalancer.loadBalancerFullName,
+          TEST_PORT: String(TEST_PORT),
+        },
         vpc,
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       });
       service.addLifecycleHook(
-        new ecs.DeploymentLifecycleLambdaTarget(smokeTests, 'SmokeTests', { lifecycleStages: [ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT] }),
+        new ecs.DeploymentLifecycleLambdaTarget(smokeTests, 'SmokeTests', {
+          lifecycleStages: [ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT],
+        }),
       );
     }
 
@@ -339,14 +408,27 @@ export class HandWrittenCheckoutStack extends Stack {
         label: `${statistic} latency (ms)`,
       });
     const ecsMetric = (metricName: string, statistic = 'Average') =>
-      new cloudwatch.Metric({ namespace: 'AWS/ECS', metricName, dimensionsMap: { ClusterName: base, ServiceName: base }, statistic, period: Duration.minutes(1) });
+      new cloudwatch.Metric({
+        namespace: 'AWS/ECS',
+        metricName,
+        dimensionsMap: { ClusterName: base, ServiceName: base },
+        statistic,
+        period: Duration.minutes(1),
+      });
     const requests = lb.requestCount({ statistic: 'Sum' });
     const cpu = ecsMetric('CPUUtilization');
     const memory = ecsMetric('MemoryUtilization');
     const p95 = latency('p95');
     const p99 = latency('p99');
     const e = env.evaluation;
-    const alarm = (kind: string, metric: cloudwatch.IMetric, threshold: number, topic: sns.ITopic, evaluationPeriods: number, datapointsToAlarm: number) => {
+    const alarm = (
+      kind: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      topic: sns.ITopic,
+      evaluationPeriods: number,
+      datapointsToAlarm: number,
+    ) => {
       const a = new cloudwatch.Alarm(this, kind, {
         alarmName: `${base}-${kind}`,
         alarmDescription: `${kind} of ${base} at or above ${threshold}`,
@@ -395,10 +477,15 @@ export class HandWrittenCheckoutStack extends Stack {
 
     // Feature flags in AppConfig: a flag change deploys gradually and rolls back by itself when the
     // rollback or a critical alarm fires; the kill-switch strategy turns a flag off at once.
-    const flagsApp = new appconfig.Application(this, 'FlagsApplication', { applicationName: base, description: `Feature flags of ${base}` });
+    const flagsApp = new appconfig.Application(this, 'FlagsApplication', {
+      applicationName: base,
+      description: `Feature flags of ${base}`,
+    });
     const monitorRole = new iam.Role(this, 'FlagsMonitorRole', { assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com') });
     const monitored = [rollback, ...criticals];
-    monitorRole.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: monitored.map((a) => a.alarmArn) }));
+    monitorRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: monitored.map((a) => a.alarmArn) }),
+    );
     const flagsEnvironment = new appconfig.Environment(this, 'FlagsEnvironment', {
       application: flagsApp,
       environmentName: env.name,
@@ -406,11 +493,19 @@ export class HandWrittenCheckoutStack extends Stack {
     });
     const releaseStrategy = new appconfig.DeploymentStrategy(this, 'FlagsRelease', {
       deploymentStrategyName: `${base}-release`,
-      rolloutStrategy: appconfig.RolloutStrategy.linear({ growthFactor: 20, deploymentDuration: Duration.minutes(10), finalBakeTime: Duration.minutes(10) }),
+      rolloutStrategy: appconfig.RolloutStrategy.linear({
+        growthFactor: 20,
+        deploymentDuration: Duration.minutes(10),
+        finalBakeTime: Duration.minutes(10),
+      }),
     });
     new appconfig.DeploymentStrategy(this, 'FlagsKillSwitch', {
       deploymentStrategyName: `${base}-kill-switch`,
-      rolloutStrategy: appconfig.RolloutStrategy.linear({ growthFactor: 100, deploymentDuration: Duration.minutes(0), finalBakeTime: Duration.minutes(0) }),
+      rolloutStrategy: appconfig.RolloutStrategy.linear({
+        growthFactor: 100,
+        deploymentDuration: Duration.minutes(0),
+        finalBakeTime: Duration.minutes(0),
+      }),
     });
     new appconfig.HostedConfiguration(this, 'Flags', {
       application: flagsApp,
@@ -423,7 +518,9 @@ export class HandWrittenCheckoutStack extends Stack {
     flagsEnvironment.grantReadConfig(taskDefinition.taskRole);
 
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: base });
-    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...criticals, ...warnings, rollback, deadMansSwitch], width: 24 }));
+    dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...criticals, ...warnings, rollback, deadMansSwitch], width: 24 }),
+    );
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Error rate (%)', left: [errorRate], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Latency (ms)', left: [p95, p99], width: 8 }),

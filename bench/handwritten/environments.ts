@@ -81,13 +81,31 @@ export const CHECKOUT_SMOKE_TESTS = {
   checks: [
     { name: 'health', method: 'GET', path: '/healthz', expectedStatus: 200, maxLatencyMs: 500, headers: {} },
     { name: 'cart-page', method: 'GET', path: '/cart', expectedStatus: 200, bodyContains: 'Your basket', maxLatencyMs: 1500, headers: {} },
-    { name: 'order-validation', method: 'POST', path: '/api/orders', expectedStatus: 400, maxLatencyMs: 1000, headers: { 'Content-Type': 'application/json' }, body: '{}' },
+    {
+      name: 'order-validation',
+      method: 'POST',
+      path: '/api/orders',
+      expectedStatus: 400,
+      maxLatencyMs: 1000,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    },
   ],
   settings: { attempts: 3, backoffMs: 2000, timeoutMs: 5000 },
 };
 
 /** Database migrations: expand runs during the deploy, before the service update; contract is run by hand. */
-export const CHECKOUT_MIGRATIONS: readonly { readonly name: string; readonly phase: 'expand' | 'contract'; readonly command: readonly string[]; readonly timeoutMinutes: number }[] = [
+export const CHECKOUT_MIGRATIONS: readonly {
+  readonly name: string;
+  readonly phase: 'expand' | 'contract';
+  readonly command: readonly string[];
+  readonly timeoutMinutes: number;
+}[] = [
   { name: 'add-order-notes', phase: 'expand', command: ['npm', 'run', 'migrate', '--', 'up', 'add-order-notes'], timeoutMinutes: 5 },
-  { name: 'drop-legacy-coupons', phase: 'contract', command: ['npm', 'run', 'migrate', '--', 'up', 'drop-legacy-coupons'], timeoutMinutes: 5 },
+  {
+    name: 'drop-legacy-coupons',
+    phase: 'contract',
+    command: ['npm', 'run', 'migrate', '--', 'up', 'drop-legacy-coupons'],
+    timeoutMinutes: 5,
+  },
 ];

@@ -29,7 +29,9 @@ export function registerCheck(program: Command, { io, setExitCode }: CommandCont
       const templates = Object.entries(files).filter(([name]) => name.startsWith('aws/') && name.endsWith('.template.json'));
       const findings: PolicyFinding[] = [
         ...checkDefinitionPolicy(definition),
-        ...templates.flatMap(([name, text]) => checkTemplatePolicy(name.replace(/^aws\//, '').replace('.template.json', ''), JSON.parse(text))),
+        ...templates.flatMap(([name, text]) =>
+          checkTemplatePolicy(name.replace(/^aws\//, '').replace('.template.json', ''), JSON.parse(text)),
+        ),
         ...[...new Set(warnings)].map((warning) => synthWarning(warning)),
       ];
       const errors = findings.filter((f) => f.severity === PolicySeverity.ERROR);

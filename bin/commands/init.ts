@@ -110,7 +110,11 @@ export function registerInit(program: Command, { io }: CommandContext): void {
   program
     .command('init')
     .description('Write a starter definition to edit (stdout by default)')
-    .addOption(new Option('-s, --strategy <strategy>', 'production rollout pattern').choices(Object.values(StarterStrategy)).default(StarterStrategy.CANARY))
+    .addOption(
+      new Option('-s, --strategy <strategy>', 'production rollout pattern')
+        .choices(Object.values(StarterStrategy))
+        .default(StarterStrategy.CANARY),
+    )
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('-f, --force', 'overwrite an existing file', false)
     .action((opts: { strategy: StarterStrategy; output?: string; force: boolean }) => {

@@ -93,7 +93,10 @@ export function replaceDirectory(outDir: string, files: Readonly<Record<string, 
   fs.rmSync(staging, { recursive: true, force: true });
   try {
     fs.mkdirSync(staging);
-    fs.writeFileSync(path.join(staging, OUTPUT_MARKER), 'Written by glidepath synth; this directory is replaced as a whole by the next run.\n');
+    fs.writeFileSync(
+      path.join(staging, OUTPUT_MARKER),
+      'Written by glidepath synth; this directory is replaced as a whole by the next run.\n',
+    );
     for (const [name, text] of Object.entries(files)) {
       const file = path.resolve(staging, name);
       if (!file.startsWith(staging + path.sep)) throw new OutputError(`refusing to write ${name} outside the output directory`);

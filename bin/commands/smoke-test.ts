@@ -16,7 +16,7 @@ export function registerSmokeTest(program: Command, { io, setExitCode }: Command
     .description('Run smoke tests against a URL and exit non-zero when one fails')
     .requiredOption('-u, --url <url>', 'base URL of the version under test, e.g. https://checkout.example.com')
     .option('-c, --config <file>', 'smoke-tests.json (see schema/smoke-tests.schema.json)')
-    .option('-d, --definition <file>', "a service definition; its smokeTests are used when --config is not given")
+    .option('-d, --definition <file>', 'a service definition; its smokeTests are used when --config is not given')
     .action(async (opts: { url: string; config?: string; definition?: string }) => {
       const tests = loadTests(opts);
       const report = await runSmokeTests(opts.url, tests);

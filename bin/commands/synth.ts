@@ -28,7 +28,11 @@ export function registerSynth(program: Command, { io }: CommandContext): void {
       const { files, warnings } = synthesizeTargets(definition, targets, environments);
       writeAll(opts.out, files, io);
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
-      io.out(Object.keys(files).map((f) => `wrote ${path.join(opts.out, f)}\n`).join(''));
+      io.out(
+        Object.keys(files)
+          .map((f) => `wrote ${path.join(opts.out, f)}\n`)
+          .join(''),
+      );
       if (targets.includes(Target.AWS)) {
         // The templates name Lambda code assets that only `cdk deploy` builds and uploads.
         io.out(

@@ -9,7 +9,10 @@ export function registerValidate(program: Command, { io }: CommandContext): void
   program
     .command('validate')
     .description('Validate a definition and print every problem')
-    .argument('<definition...>', 'definition files (.yaml, .yml, .json or .ts); several are also checked for physical names they would share in one app')
+    .argument(
+      '<definition...>',
+      'definition files (.yaml, .yml, .json or .ts); several are also checked for physical names they would share in one app',
+    )
     .action((files: string[]) => {
       const loaded = files.map((file) => ({ source: file, definition: loadDefinitionFile(file) }));
       const collisions = nameCollisions(loaded);

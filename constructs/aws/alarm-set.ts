@@ -48,7 +48,11 @@ export class AlarmSet extends Construct implements IRunbookContributor {
   public readonly rollback: cloudwatch.IAlarm;
   private readonly facts: AlarmFact[] = [];
 
-  constructor(scope: Construct, id: string, private readonly props: AlarmSetProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: AlarmSetProps,
+  ) {
     super(scope, id);
     const { policy, signals } = props;
     // Rollback and paging judge each version on its own traffic, so a canary's errors are not
@@ -58,7 +62,9 @@ export class AlarmSet extends Construct implements IRunbookContributor {
     const metricOf = (alarm: AlarmDefinition): { metric: cloudwatch.IMetric; source: string } => {
       switch (alarm.signal) {
         case AlarmSignal.ERROR_RATIO:
-          return alarm.triggersRollback ? { metric: versionRate, source: `${signals.source}${perVersion}` } : { metric: signals.errorRatePercent, source: signals.source };
+          return alarm.triggersRollback
+            ? { metric: versionRate, source: `${signals.source}${perVersion}` }
+            : { metric: signals.errorRatePercent, source: signals.source };
         case AlarmSignal.LATENCY:
           return { metric: alarm.quantile === 0.99 ? signals.latencyP99Ms : signals.latencyP95Ms, source: signals.source };
         case AlarmSignal.CPU:
@@ -123,7 +129,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
       name,
       severity: spec.severity,
       condition: `${condition}; fires about ${timeToDetect(evaluation)} after the condition starts`,
-      missingData: 'not breaching (silence is watched by the dead-man\'s switch)',
+      missingData: "not breaching (silence is watched by the dead-man's switch)",
       notifies: topicName(topic),
       meaning: spec.meaning,
       impact: spec.impact,

@@ -61,9 +61,7 @@ export class AlertTopics extends Construct implements IRunbookContributor {
 
   public runbookFacts(): RunbookFacts {
     return {
-      watch: [
-        `Critical alarms page through SNS topic \`${this.names.critical}\`; warnings notify through \`${this.names.warning}\`.`,
-      ],
+      watch: [`Critical alarms page through SNS topic \`${this.names.critical}\`; warnings notify through \`${this.names.warning}\`.`],
       resources: [
         { type: 'AWS::SNS::Topic', name: this.names.critical },
         { type: 'AWS::SNS::Topic', name: this.names.warning },

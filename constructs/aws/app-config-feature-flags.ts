@@ -95,10 +95,16 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
   /** Checks that the workload really reads the flags (the agent or extension is in place). */
   private readonly workloadChecks: RunbookCommand[] = [];
 
-  constructor(scope: Construct, id: string, private readonly props: AppConfigFeatureFlagsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: AppConfigFeatureFlagsProps,
+  ) {
     super(scope, id);
     if (props.flags.length === 0) {
-      throw new Error(`flags is empty for AppConfig application "${props.applicationName}"; declare at least one flag or leave AppConfigFeatureFlags out`);
+      throw new Error(
+        `flags is empty for AppConfig application "${props.applicationName}"; declare at least one flag or leave AppConfigFeatureFlags out`,
+      );
     }
     this.pollInterval = props.pollInterval ?? Duration.seconds(15);
     this.profileName = props.profileName ?? 'feature-flags';
@@ -117,7 +123,9 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
         assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com'),
         description: `Lets AppConfig read the rollback alarms of ${props.applicationName}`,
       });
-      monitorRole.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: monitors.map((a) => a.alarmArn) }));
+      monitorRole.addToPolicy(
+        new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: monitors.map((a) => a.alarmArn) }),
+      );
     }
     this.environment = new appconfig.CfnEnvironment(this, 'Environment', {
       applicationId: this.application.ref,
@@ -220,7 +228,10 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
    * filesystem, not essential: the workload keeps serving with its flags' safe defaults if the
    * agent stops) and lets the task role read the flags.
    */
-  public addAgentSidecar(taskDefinition: ecs.TaskDefinition, options: { readonly logGroup: logs.ILogGroup; readonly user?: string }): ecs.ContainerDefinition {
+  public addAgentSidecar(
+    taskDefinition: ecs.TaskDefinition,
+    options: { readonly logGroup: logs.ILogGroup; readonly user?: string },
+  ): ecs.ContainerDefinition {
     this.grantRead(taskDefinition.taskRole);
     const container = taskDefinition.addContainer('appconfig-agent', {
       containerName: 'appconfig-agent',
@@ -233,7 +244,9 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
     });
     this.workloadChecks.push({
       description: 'The tasks run the AppConfig agent the workload reads its flags from',
-      command: awsCliOf(this)`ecs describe-task-definition --task-definition ${taskDefinition.family} --query "taskDefinition.containerDefinitions[?name=='appconfig-agent'].image" --output text`,
+      command: awsCliOf(
+        this,
+      )`ecs describe-task-definition --task-definition ${taskDefinition.family} --query "taskDefinition.containerDefinitions[?name=='appconfig-agent'].image" --output text`,
       expected: AppConfigFeatureFlags.AGENT_IMAGE,
     });
     return container;
@@ -249,12 +262,16 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
   public attachLambdaExtension(fn: lambda.Function, functionName: string, aliasName = 'live'): lambda.ILayerVersion {
     const region = Stack.of(fn).region;
     if (Token.isUnresolved(region)) {
-      throw new Error(`AppConfigFeatureFlags '${this.props.applicationName}': the AppConfig Lambda extension layer depends on the region; give the stack of function ${functionName} a region (the environment's "region")`);
+      throw new Error(
+        `AppConfigFeatureFlags '${this.props.applicationName}': the AppConfig Lambda extension layer depends on the region; give the stack of function ${functionName} a region (the environment's "region")`,
+      );
     }
     const arch = fn.architecture === lambda.Architecture.ARM_64 ? 'arm64' : 'x86_64';
     const arn = RegionInfo.get(region).appConfigLambdaArn(LAMBDA_EXTENSION_VERSION, arch);
     if (arn === undefined) {
-      throw new Error(`AppConfigFeatureFlags '${this.props.applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${LAMBDA_EXTENSION_VERSION} (${arch}) in ${region}; use a region where AWS publishes it`);
+      throw new Error(
+        `AppConfigFeatureFlags '${this.props.applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${LAMBDA_EXTENSION_VERSION} (${arch}) in ${region}; use a region where AWS publishes it`,
+      );
     }
     // The function's own runtime, not the default Runtime.ALL: that list grows whenever a Runtime is
     // constructed, and aws-cdk-lib hashes it into the function version's logical id.
@@ -269,7 +286,9 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
     this.grantRead(fn.role!);
     this.workloadChecks.push({
       description: 'The live function version carries the AppConfig extension the flags are read from',
-      command: awsCliOf(this)`lambda get-function-configuration --function-name ${functionName} --qualifier ${aliasName} --query "Layers[].Arn" --output text`,
+      command: awsCliOf(
+        this,
+      )`lambda get-function-configuration --function-name ${functionName} --qualifier ${aliasName} --query "Layers[].Arn" --output text`,
       expected: arn,
     });
     return layer;

@@ -126,7 +126,6 @@ export interface CanaryFunctionProps {
   readonly minimumRequests?: number;
 }
 
-
 /**
  * A Lambda function released by CodeDeploy: a version per change, an alias that serves traffic,
  * and a `LambdaDeploymentGroup` that shifts the alias by a custom deployment config and rolls it
@@ -272,7 +271,12 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
             ],
     });
 
-    this.signals = aliasSignals(this.alias, this.function.currentVersion, `Lambda alias ${this.functionName}:${this.aliasName}`, props.minimumRequests ?? MINIMUM_REQUESTS);
+    this.signals = aliasSignals(
+      this.alias,
+      this.function.currentVersion,
+      `Lambda alias ${this.functionName}:${this.aliasName}`,
+      props.minimumRequests ?? MINIMUM_REQUESTS,
+    );
   }
 
   /** Adds an alarm that stops the deployment and rolls it back when it fires. */
@@ -352,7 +356,8 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
 
   private rolloutSummary(): string {
     const target = `alias ${this.aliasName} of ${this.functionName}`;
-    const guard = 'if the deployment fails, is stopped, or a rollback alarm fires, CodeDeploy moves all traffic back to the previous version';
+    const guard =
+      'if the deployment fails, is stopped, or a rollback alarm fires, CodeDeploy moves all traffic back to the previous version';
     const routing = this.routing;
     switch (routing.type) {
       case 'canary':
@@ -375,8 +380,7 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
       afterwards:
         'the alias was moved outside CloudFormation: revert the release commit and deploy the revert (level 3), so the next deployment does not shift traffic back to the bad version.',
       title: `Move alias ${this.aliasName} of ${fn} back to the previous version`,
-      when:
-        'The new version misbehaves. While CodeDeploy is still shifting, stop the deployment and CodeDeploy rolls back (the CloudFormation update then fails and rolls back too); after it has finished, point the alias at the previous version.',
+      when: 'The new version misbehaves. While CodeDeploy is still shifting, stop the deployment and CodeDeploy rolls back (the CloudFormation update then fails and rolls back too); after it has finished, point the alias at the previous version.',
       commands: [
         findInFlight,
         {
@@ -385,7 +389,8 @@ export class CanaryFunction extends Construct implements IRunbookContributor {
           expected: '"status": "Pending" (stopping)',
         },
         {
-          description: 'Finished: find the last successful deployment (listed newest first) and the version it replaced: CurrentVersion in its AppSpec',
+          description:
+            'Finished: find the last successful deployment (listed newest first) and the version it replaced: CurrentVersion in its AppSpec',
           command: [
             `DEPLOYMENT_ID=$(${aws`deploy list-deployments ${group} --include-only-statuses Succeeded --query 'deployments[0]' --output text`})`,
             `PREVIOUS_VERSION=$(${aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.revision.appSpecContent.content || deploymentInfo.revision.string.content' --output text`} | jq -r '[.Resources[] | to_entries[].value.Properties.CurrentVersion][0]')`,
@@ -430,7 +435,11 @@ function aliasSignals(alias: lambda.Alias, version: lambda.IVersion, source: str
     new cloudwatch.Metric({
       namespace: 'AWS/Lambda',
       metricName,
-      dimensionsMap: { FunctionName: alias.lambda.functionName, Resource: `${alias.lambda.functionName}:${alias.aliasName}`, ExecutedVersion: version.version },
+      dimensionsMap: {
+        FunctionName: alias.lambda.functionName,
+        Resource: `${alias.lambda.functionName}:${alias.aliasName}`,
+        ExecutedVersion: version.version,
+      },
       statistic: cloudwatch.Stats.SUM,
       period,
     });
@@ -468,9 +477,15 @@ function aliasSignals(alias: lambda.Alias, version: lambda.IVersion, source: str
 function trafficRoutingOf(routing: LambdaTrafficRouting): codedeploy.TrafficRouting {
   switch (routing.type) {
     case 'canary':
-      return codedeploy.TrafficRouting.timeBasedCanary({ interval: Duration.minutes(routing.intervalMinutes), percentage: routing.percentage });
+      return codedeploy.TrafficRouting.timeBasedCanary({
+        interval: Duration.minutes(routing.intervalMinutes),
+        percentage: routing.percentage,
+      });
     case 'linear':
-      return codedeploy.TrafficRouting.timeBasedLinear({ interval: Duration.minutes(routing.intervalMinutes), percentage: routing.percentage });
+      return codedeploy.TrafficRouting.timeBasedLinear({
+        interval: Duration.minutes(routing.intervalMinutes),
+        percentage: routing.percentage,
+      });
     case 'all-at-once':
       return codedeploy.TrafficRouting.allAtOnce();
   }
@@ -504,11 +519,15 @@ function secretEnvironment(environment: Record<string, string>, secrets: readonl
   const result = { ...environment };
   secrets.forEach(({ envVar, secret }, i) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envVar)) {
-      throw new Error(`'secrets[${i}].envVar' (${JSON.stringify(envVar)}) must be letters, digits and underscores, not starting with a digit, e.g. 'DB_PASSWORD'`);
+      throw new Error(
+        `'secrets[${i}].envVar' (${JSON.stringify(envVar)}) must be letters, digits and underscores, not starting with a digit, e.g. 'DB_PASSWORD'`,
+      );
     }
     const name = secretArnVariable(envVar);
     if (name in result) {
-      throw new Error(`'secrets[${i}].envVar' (${JSON.stringify(envVar)}) sets ${name}, which 'environment' or an earlier secret already sets; give each secret its own envVar`);
+      throw new Error(
+        `'secrets[${i}].envVar' (${JSON.stringify(envVar)}) sets ${name}, which 'environment' or an earlier secret already sets; give each secret its own envVar`,
+      );
     }
     result[name] = secret.secretArn;
   });
@@ -520,14 +539,18 @@ function checkedFunctionName(name: string): string {
     throw new Error(`'functionName' must be a literal string, not a token: runbook commands print it`);
   }
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
-    throw new Error(`'functionName' (${JSON.stringify(name)}) must be 1–64 letters, digits, hyphens or underscores, e.g. 'payments-api-prod'`);
+    throw new Error(
+      `'functionName' (${JSON.stringify(name)}) must be 1–64 letters, digits, hyphens or underscores, e.g. 'payments-api-prod'`,
+    );
   }
   return name;
 }
 
 function checkedAliasName(name: string): string {
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(name) || /^[0-9]+$/.test(name)) {
-    throw new Error(`'aliasName' (${JSON.stringify(name)}) must be 1–128 letters, digits, hyphens or underscores and not only digits, e.g. 'live'`);
+    throw new Error(
+      `'aliasName' (${JSON.stringify(name)}) must be 1–128 letters, digits, hyphens or underscores and not only digits, e.g. 'live'`,
+    );
   }
   return name;
 }
@@ -537,20 +560,29 @@ function checkedRouting(routing: LambdaTrafficRouting): LambdaTrafficRouting {
     return routing;
   }
   if (!Number.isInteger(routing.percentage) || routing.percentage < 1 || routing.percentage > 99) {
-    throw new Error(`'routing.percentage' (${routing.percentage}) must be a whole number from 1 to 99: CodeDeploy shifts whole percentages`);
+    throw new Error(
+      `'routing.percentage' (${routing.percentage}) must be a whole number from 1 to 99: CodeDeploy shifts whole percentages`,
+    );
   }
   if (!Number.isInteger(routing.intervalMinutes) || routing.intervalMinutes < 1) {
-    throw new Error(`'routing.intervalMinutes' (${routing.intervalMinutes}) must be a whole number of minutes, at least 1: CodeDeploy counts whole minutes`);
+    throw new Error(
+      `'routing.intervalMinutes' (${routing.intervalMinutes}) must be a whole number of minutes, at least 1: CodeDeploy counts whole minutes`,
+    );
   }
   return routing;
 }
 
 function checkedSchedule(schedule: CompiledSchedule, routing: LambdaTrafficRouting): CompiledSchedule {
   if (schedule.backend !== Backend.LAMBDA_CODEDEPLOY) {
-    throw new Error(`'schedule.backend' (${schedule.backend}) must be '${Backend.LAMBDA_CODEDEPLOY}': pass the schedule compileLambdaRollout returned with 'routing'`);
+    throw new Error(
+      `'schedule.backend' (${schedule.backend}) must be '${Backend.LAMBDA_CODEDEPLOY}': pass the schedule compileLambdaRollout returned with 'routing'`,
+    );
   }
   const first = schedule.steps[0];
-  const expected = routing.type === 'all-at-once' ? { trafficPercent: 100, bakeMinutes: 0 } : { trafficPercent: routing.percentage, bakeMinutes: routing.intervalMinutes };
+  const expected =
+    routing.type === 'all-at-once'
+      ? { trafficPercent: 100, bakeMinutes: 0 }
+      : { trafficPercent: routing.percentage, bakeMinutes: routing.intervalMinutes };
   if (!first || first.trafficPercent !== expected.trafficPercent || first.bake.toMinutes() !== expected.bakeMinutes) {
     const got = first ? `${first.trafficPercent}% for ${first.bake}` : 'no steps';
     throw new Error(

@@ -37,17 +37,25 @@ export class DeadMansSwitch extends Construct implements IRunbookContributor {
   /** The alarm. */
   public readonly alarm: cloudwatch.Alarm;
 
-  constructor(scope: Construct, id: string, private readonly props: DeadMansSwitchProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: DeadMansSwitchProps,
+  ) {
     super(scope, id);
     const minutes = props.missingMinutes ?? 5;
     // CloudWatch evaluates at most one day of 1-minute periods (EvaluationPeriods × Period ≤ 86400 s).
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
-      throw new Error(`DeadMansSwitch 'missingMinutes' (${minutes}) must be a whole number of minutes from 1 to 1440 (one day, the longest CloudWatch evaluates at 1-minute periods)`);
+      throw new Error(
+        `DeadMansSwitch 'missingMinutes' (${minutes}) must be a whole number of minutes from 1 to 1440 (one day, the longest CloudWatch evaluates at 1-minute periods)`,
+      );
     }
     // The switch counts samples per minute; a math expression has no samples and would silently
     // alarm on its value instead.
     if (!(props.heartbeat instanceof cloudwatch.Metric)) {
-      throw new Error(`DeadMansSwitch 'heartbeat' must be a plain cloudwatch.Metric, not a math expression: the switch counts its samples each minute`);
+      throw new Error(
+        `DeadMansSwitch 'heartbeat' must be a plain cloudwatch.Metric, not a math expression: the switch counts its samples each minute`,
+      );
     }
     const metric = props.heartbeat.with({ period: CdkDuration.minutes(1), statistic: 'SampleCount' });
     this.alarm = new cloudwatch.Alarm(this, 'Resource', {

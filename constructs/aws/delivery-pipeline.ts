@@ -71,7 +71,9 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
     const def = props.definition;
     const delivery = def.delivery;
     if (!delivery?.connectionArn) {
-      throw new Error(`${def.service}: the AWS pipeline needs "delivery.connectionArn" (a CodeStar connection to ${delivery?.repository ?? 'the repository'}); add a "delivery" section with it`);
+      throw new Error(
+        `${def.service}: the AWS pipeline needs "delivery.connectionArn" (a CodeStar connection to ${delivery?.repository ?? 'the repository'}); add a "delivery" section with it`,
+      );
     }
     this.delivery = delivery;
     this.pipelineName = pipelineName(def.service);
@@ -129,14 +131,25 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
         const env = step.parallel[0];
         const stage = stageOf(env);
         this.pipeline.addStage(stage, { pre: gate(step, [env]), post: smoke(stage) });
-        this.stageFacts.push({ name: env.name, environments: [env.name], approval: step.approval, smokeTests: stage.serviceUrl !== undefined && def.smokeTests !== undefined });
+        this.stageFacts.push({
+          name: env.name,
+          environments: [env.name],
+          approval: step.approval,
+          smokeTests: stage.serviceUrl !== undefined && def.smokeTests !== undefined,
+        });
         continue;
       }
       let gateSteps = gate(step, stepEnvironments(step));
       if (step.canary) {
         const stage = stageOf(step.canary);
         this.pipeline.addStage(stage, { pre: gateSteps, post: smoke(stage) });
-        this.stageFacts.push({ name: step.canary.name, environments: [step.canary.name], approval: step.approval, smokeTests: stage.serviceUrl !== undefined && def.smokeTests !== undefined, canaryOf: step.name });
+        this.stageFacts.push({
+          name: step.canary.name,
+          environments: [step.canary.name],
+          approval: step.approval,
+          smokeTests: stage.serviceUrl !== undefined && def.smokeTests !== undefined,
+          canaryOf: step.name,
+        });
         gateSteps = [];
       }
       const wave = this.pipeline.addWave(step.name, { pre: gateSteps });
@@ -209,7 +222,11 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
     const token = (stage: string) =>
       `TOKEN=$(${aws`codepipeline get-pipeline-state --name ${name} --query "stageStates[?stageName=='${stage}'].actionStates[] | [?actionName=='${APPROVE}'].latestExecution.token" --output text`})`;
     const approve: RunbookCommand[] = approvals.flatMap((s) => [
-      { description: `Read the approval token of stage ${s.name}`, command: token(s.name), expected: 'TOKEN holds a UUID (empty when no approval is waiting)' },
+      {
+        description: `Read the approval token of stage ${s.name}`,
+        command: token(s.name),
+        expected: 'TOKEN holds a UUID (empty when no approval is waiting)',
+      },
       {
         description: `Approve ${s.environments.join(', ')} (use status=Rejected to stop the release here)`,
         command: aws`codepipeline put-approval-result --pipeline-name ${name} --stage-name ${s.name} --action-name ${APPROVE} --result "summary=Reviewed and approved,status=Approved" --token "$TOKEN"`,
@@ -224,7 +241,11 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
       stages: this.stageFacts,
       failureTopic: this.topicName,
       follow: [
-        { description: 'Start a release of the branch head by hand', command: aws`codepipeline start-pipeline-execution --name ${name}`, expected: 'a pipelineExecutionId' },
+        {
+          description: 'Start a release of the branch head by hand',
+          command: aws`codepipeline start-pipeline-execution --name ${name}`,
+          expected: 'a pipelineExecutionId',
+        },
         {
           description: 'Show where the latest release is',
           command: aws`codepipeline get-pipeline-state --name ${name} --query 'stageStates[].[stageName,latestExecution.status]' --output table`,
@@ -246,7 +267,8 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
       ],
       rollback: [
         {
-          description: 'Stop the running execution first, so it does not deploy the bad commit further (see "Stop a release" below for the commands)',
+          description:
+            'Stop the running execution first, so it does not deploy the bad commit further (see "Stop a release" below for the commands)',
           command: `read -r EXECUTION_ID STATUS RELEASE_COMMIT < <(${aws`codepipeline list-pipeline-executions --pipeline-name ${name} --max-items 1 --query 'pipelineExecutionSummaries[0].[pipelineExecutionId,status,sourceRevisions[0].revisionId]' --output text`}) && echo "$EXECUTION_ID $STATUS $RELEASE_COMMIT"`,
           expected: 'the latest execution, its status and the commit it releases (RELEASE_COMMIT); stop it if InProgress',
         },
@@ -264,7 +286,8 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
       stop: [
         { description: 'Find the latest execution', command: execution, expected: 'EXECUTION_ID holds an execution id' },
         {
-          description: 'Stop it now, abandoning running actions (a stack update already running still finishes or rolls back in CloudFormation)',
+          description:
+            'Stop it now, abandoning running actions (a stack update already running still finishes or rolls back in CloudFormation)',
           command: aws`codepipeline stop-pipeline-execution --pipeline-name ${name} --pipeline-execution-id "$EXECUTION_ID" --abandon --reason "Stopped by the release owner"`,
           expected: 'the pipelineExecutionId',
         },
@@ -273,7 +296,10 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
             description: `Hold every later release before ${s.name}`,
             command: aws`codepipeline disable-stage-transition --pipeline-name ${name} --stage-name ${s.name} --transition-type Inbound --reason "Release on hold"`,
           },
-          { description: 'Release the hold', command: aws`codepipeline enable-stage-transition --pipeline-name ${name} --stage-name ${s.name} --transition-type Inbound` },
+          {
+            description: 'Release the hold',
+            command: aws`codepipeline enable-stage-transition --pipeline-name ${name} --stage-name ${s.name} --transition-type Inbound`,
+          },
         ]),
       ],
     };

@@ -1,5 +1,15 @@
 import * as path from 'node:path';
-import { Annotations, type CfnElement, CfnOutput, Duration as CdkDuration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  type CfnElement,
+  CfnOutput,
+  Duration as CdkDuration,
+  RemovalPolicy,
+  Stack,
+  Tags,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -30,7 +40,14 @@ import { awsCli } from '../../lib/runbook/aws-cli';
 import { promotionSteps } from '../../lib/plan/promotion';
 import { pipelineName } from './delivery-pipeline';
 import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
-import { CommandKind, RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
+import {
+  CommandKind,
+  RunbookTarget,
+  type IRunbookContributor,
+  type RollbackLevelFact,
+  type RunbookCommand,
+  type RunbookFacts,
+} from '../../lib/runbook/facts';
 import { AlarmSet } from './alarm-set';
 import { AlertTopics } from './alert-topics';
 import { AppConfigFeatureFlags } from './app-config-feature-flags';
@@ -122,7 +139,10 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     Tags.of(this).add('glidepath:environment', env.name);
     Tags.of(this).add('glidepath:team', def.owners.team);
     // Level 3 of the runbook reverts this commit; it reads it from the deployed stack.
-    new CfnOutput(this, 'ReleaseCommit', { value: releaseCommit(), description: 'Commit this stack was synthesized from (level 3 of the runbook reverts it)' });
+    new CfnOutput(this, 'ReleaseCommit', {
+      value: releaseCommit(),
+      description: 'Commit this stack was synthesized from (level 3 of the runbook reverts it)',
+    });
 
     const removalPolicy = env.retention === RetentionPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = env.production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH;
@@ -169,7 +189,9 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
             all: {
               trafficType: ec2.FlowLogTrafficType.REJECT,
               // An explicit log group, so flow logs follow the environment's retention like every other log group.
-              destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: logRetention, removalPolicy })),
+              destination: ec2.FlowLogDestination.toCloudWatchLogs(
+                new logs.LogGroup(this, 'FlowLogs', { retention: logRetention, removalPolicy }),
+              ),
             },
           },
         });
@@ -272,7 +294,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         const hookId = this.getLogicalId(this.smokeTestHook.function.node.defaultChild as lambda.CfnFunction);
         Validations.of(this.canaryFunction.deploymentGroup).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${hookId}.Arn>:*]`,
-          reason: 'aws-cdk-lib lets CodeDeploy invoke the pre-traffic hook function and its versions; it is one function in this stack that only runs the smoke tests',
+          reason:
+            'aws-cdk-lib lets CodeDeploy invoke the pre-traffic hook function and its versions; it is one function in this stack that only runs the smoke tests',
         });
       }
     }
@@ -335,7 +358,11 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       });
       if (this.containerService) {
         this.featureFlags.addAgentSidecar(this.containerService.taskDefinition, {
-          logGroup: new logs.LogGroup(this, 'AppConfigAgentLogs', { logGroupName: `/ecs/${names.base}/appconfig-agent`, retention: logRetention, removalPolicy }),
+          logGroup: new logs.LogGroup(this, 'AppConfigAgentLogs', {
+            logGroupName: `/ecs/${names.base}/appconfig-agent`,
+            retention: logRetention,
+            removalPolicy,
+          }),
           user: def.workload.container?.user,
         });
       } else if (this.canaryFunction) {
@@ -345,7 +372,10 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     new ServiceDashboard(this, 'Dashboard', {
       dashboardName: names.base,
       signals,
-      alarms: [...(this.alarms ? [...this.alarms.critical, ...this.alarms.warning, this.alarms.rollback] : []), ...(this.deadMansSwitch ? [this.deadMansSwitch.alarm] : [])],
+      alarms: [
+        ...(this.alarms ? [...this.alarms.critical, ...this.alarms.warning, this.alarms.rollback] : []),
+        ...(this.deadMansSwitch ? [this.deadMansSwitch.alarm] : []),
+      ],
     });
     this.levelBounds = this.computeBounds(def);
     // Log retention and encryption, stated per environment (AWS Control Tower CT.LOGS.PR.2 asks for a customer-managed key).
@@ -439,7 +469,9 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     // A redeploy through the rollout counts until all traffic is on the good version.
     const redeploy = [
       {
-        what: this.containerService ? 'start and health-check new tasks (allowance 1m + 2 × 10s)' : 'CodeDeploy starts the deployment (allowance)',
+        what: this.containerService
+          ? 'start and health-check new tasks (allowance 1m + 2 × 10s)'
+          : 'CodeDeploy starts the deployment (allowance)',
         duration: this.containerService ? TASK_START.plus(Duration.seconds(20)) : Duration.seconds(30),
       },
       ...(beforeFull.toSeconds() > 0 ? [{ what: 'bake of the steps before 100% traffic', duration: beforeFull }] : []),
@@ -450,8 +482,14 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       this.containerService ? redeploy : [{ what: 'update the alias to the previous version', duration: Duration.seconds(10) }],
       def.rollbackBudgets.configuration,
     );
-    const level3 = timeBound([{ what: 'CloudFormation stack update (allowance)', duration: STACK_UPDATE }, ...redeploy], def.rollbackBudgets.code);
-    for (const [level, bound] of [['2', level2], ['3', level3]] as const) {
+    const level3 = timeBound(
+      [{ what: 'CloudFormation stack update (allowance)', duration: STACK_UPDATE }, ...redeploy],
+      def.rollbackBudgets.code,
+    );
+    for (const [level, bound] of [
+      ['2', level2],
+      ['3', level3],
+    ] as const) {
       if (!bound.withinBudget) {
         const field = level === '2' ? 'configuration' : 'code';
         const meaning =
@@ -460,7 +498,9 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
             : 'Level 3 is undoing bad code by deploying the previous version through a stack update';
         const message = `${this.names.base}: rollback level ${level} takes up to ${bound.total} with this configuration, over its ${bound.budget} budget (${bound.parts
           .map((p) => `${p.what} ${p.duration}`)
-          .join(' + ')}). ${meaning}; shorten the bake before 100% traffic or raise rollbackBudgets.${field} (the runbook's rollback ladder has the steps)`;
+          .join(
+            ' + ',
+          )}). ${meaning}; shorten the bake before 100% traffic or raise rollbackBudgets.${field} (the runbook's rollback ladder has the steps)`;
         if (def.strict) {
           throw new DefinitionError([
             {
@@ -522,10 +562,17 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
   private pipelineStage(): { pipeline: string; stage: string; region: string | undefined; approval: boolean } | undefined {
     const def = this.definition;
     if (!def.delivery?.connectionArn) return undefined;
-    const step = promotionSteps(def).find((p) => p.canary?.name === this.environmentDefinition.name || p.parallel.some((e) => e.name === this.environmentDefinition.name));
+    const step = promotionSteps(def).find(
+      (p) => p.canary?.name === this.environmentDefinition.name || p.parallel.some((e) => e.name === this.environmentDefinition.name),
+    );
     if (!step) return undefined;
     const stage = step.canary?.name === this.environmentDefinition.name || !step.wave ? this.environmentDefinition.name : step.name;
-    return { pipeline: pipelineName(def.service), stage, region: def.delivery.region ?? def.environments[0].region, approval: step.approval };
+    return {
+      pipeline: pipelineName(def.service),
+      stage,
+      region: def.delivery.region ?? def.environments[0].region,
+      approval: step.approval,
+    };
   }
 
   public runbookFacts(): RunbookFacts {
@@ -592,7 +639,11 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         ]
       : [
           { description: 'Revert the release commit', command: 'git revert --no-edit "$RELEASE_COMMIT"' },
-          { description: 'Deploy the reverted code through the same rollout', command: `npx cdk deploy ${stack} --require-approval never`, kind: CommandKind.DEPLOY },
+          {
+            description: 'Deploy the reverted code through the same rollout',
+            command: `npx cdk deploy ${stack} --require-approval never`,
+            kind: CommandKind.DEPLOY,
+          },
         ];
     return {
       context: {
@@ -618,12 +669,18 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
           ? `AWS CLI v2, version 2.27.50 or later (\`aws ecs stop-service-deployment\` and \`aws ecs list-service-deployments\` of ECS native deployments), with credentials for the account of ${stack}`
           : `AWS CLI v2 (\`aws logs tail\` is v2 only), with credentials for the account of ${stack}`,
         'jq 1.6 or later',
-        'Node.js 20 and the project\'s dependencies (`npm ci`), for `npx cdk` and `npx glidepath`',
+        "Node.js 20 and the project's dependencies (`npm ci`), for `npx cdk` and `npx glidepath`",
         'git, in a clone of the repository',
       ],
-      workingDirectory: 'the project directory (the one holding cdk.json); files written by synthesis are under cdk.out/ (run `npx cdk synth` first)',
+      workingDirectory:
+        'the project directory (the one holding cdk.json); files written by synthesis are under cdk.out/ (run `npx cdk synth` first)',
       preDeploy: [
-        { description: 'Review the change set before deploying', command: `npx cdk diff ${stack}`, kind: CommandKind.PREVIEW, expected: 'Only the changes this release intends' },
+        {
+          description: 'Review the change set before deploying',
+          command: `npx cdk diff ${stack}`,
+          kind: CommandKind.PREVIEW,
+          expected: 'Only the changes this release intends',
+        },
         ...env.secrets
           .filter((s) => !s.generated)
           .map((s) => ({
@@ -640,21 +697,29 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
               `the function has no HTTP endpoint in this stack, so the smoke tests run in the pre-traffic hook; behind an API, run them there too: \`npx glidepath smoke-test --url "$API_URL" --config cdk.out/${smokeTestsFileName(this.definition.service)}\``,
             ]
           : [],
-      checklist: def.featureFlags.length > 0 ? [`Feature flags set as intended before the release: ${def.featureFlags.map((f) => f.name).join(', ')}`] : [],
+      checklist:
+        def.featureFlags.length > 0
+          ? [`Feature flags set as intended before the release: ${def.featureFlags.map((f) => f.name).join(', ')}`]
+          : [],
       rollback: [
         // With flags, AppConfigFeatureFlags contributes level 1 with its commands.
         ...(this.featureFlags
           ? []
-          : [{ level: 1 as const, title: 'Feature flag', when: 'The change is behind a feature flag: turn the flag off.', commands: [], verify: [] }]),
+          : [
+              {
+                level: 1 as const,
+                title: 'Feature flag',
+                when: 'The change is behind a feature flag: turn the flag off.',
+                commands: [],
+                verify: [],
+              },
+            ]),
         { level: 2, title: 'Configuration', when: '', commands: [], verify: [], bound: this.levelBounds.level2 },
         {
           level: 3,
           title: 'Code: redeploy the previous commit',
           when: 'The previous revision is no longer deployable, or infrastructure changed with the release.',
-          commands: [
-            readCommit,
-            ...revertDeploy,
-          ],
+          commands: [readCommit, ...revertDeploy],
           verify: [
             {
               description: 'The stack update finished',

@@ -24,7 +24,10 @@ export class DeploymentStage extends Stage {
 
   constructor(scope: Construct, id: string, props: DeploymentStageProps) {
     const env = environmentOf(props.definition, props.environment);
-    super(scope, id, { env: props.env ?? (env.account || env.region ? { account: env.account, region: env.region } : undefined), ...props });
+    super(scope, id, {
+      env: props.env ?? (env.account || env.region ? { account: env.account, region: env.region } : undefined),
+      ...props,
+    });
     this.deploymentStack = new DeploymentStack(this, 'Deployment', { definition: props.definition, environment: env.name });
     const output = this.deploymentStack.node.tryFindChild('ServiceUrl');
     this.serviceUrl = output instanceof CfnOutput ? output : undefined;

@@ -35,7 +35,11 @@ export class ManagedSecret extends Construct implements IRunbookContributor {
   /** The secret. */
   public readonly secret: secretsmanager.ISecret;
 
-  constructor(scope: Construct, id: string, private readonly props: ManagedSecretProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ManagedSecretProps,
+  ) {
     super(scope, id);
     if (!Number.isInteger(props.rotationDays) || props.rotationDays < 1 || props.rotationDays > 1000) {
       throw new Error(`ManagedSecret 'rotationDays' (${props.rotationDays}) must be a whole number between 1 and 1000`);
@@ -78,7 +82,12 @@ function confineRotationInvoke(stack: Stack): void {
   for (const permission of stack.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
     if (permission.principal === 'secretsmanager.amazonaws.com' && permission.sourceAccount === undefined) {
       permission.sourceAccount = stack.account;
-      permission.sourceArn = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      permission.sourceArn = stack.formatArn({
+        service: 'secretsmanager',
+        resource: 'secret',
+        resourceName: '*',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
     }
   }
 }

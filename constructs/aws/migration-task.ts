@@ -67,7 +67,11 @@ export class MigrationTask extends Construct implements IRunbookContributor {
   /** Log group of the migration's output. */
   public readonly logGroupName: string;
 
-  constructor(scope: Construct, id: string, private readonly props: MigrationTaskProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: MigrationTaskProps,
+  ) {
     super(scope, id);
     const m = props.migration;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -96,7 +100,8 @@ export class MigrationTask extends Construct implements IRunbookContributor {
     if (props.environment && Object.keys(props.environment).length > 0) {
       Validations.of(this.taskDefinition).acknowledge({
         id: 'AwsSolutions-ECS2',
-        reason: 'The migration gets the same plain, non-secret configuration as the workload (the definition refuses credential-looking values); secrets come from Secrets Manager',
+        reason:
+          'The migration gets the same plain, non-secret configuration as the workload (the definition refuses credential-looking values); secrets come from Secrets Manager',
       });
     }
     if (m.phase === MigrationPhase.EXPAND) {
@@ -204,7 +209,8 @@ export class MigrationTask extends Construct implements IRunbookContributor {
             summary: `Automatic: \`cdk deploy\` runs \`${command}\` as ECS task \`${props.family}\` before the service update and waits up to ${m.timeout} for exit code 0; a failure rolls the stack back before any new task starts. To re-run it by hand (it must be idempotent):`,
             commands: run,
             verify,
-            rollback: 'stays applied: the previous version runs on the expanded schema (backward compatible); undo it, if ever, with a new migration',
+            rollback:
+              'stays applied: the previous version runs on the expanded schema (backward compatible); undo it, if ever, with a new migration',
           }
         : {
             name: m.name,

@@ -54,7 +54,10 @@ export class PipelineStack extends Stack {
   public collectRunbookFacts(): RunbookFacts[] {
     const own = this.node.findAll().filter((c) => Stage.of(c) === Stage.of(this));
     const acceptedRisks = own.flatMap(acknowledgedRules);
-    return [...own.filter((c): c is IConstruct & IRunbookContributor => isRunbookContributor(c)).map((c) => c.runbookFacts()), { acceptedRisks }];
+    return [
+      ...own.filter((c): c is IConstruct & IRunbookContributor => isRunbookContributor(c)).map((c) => c.runbookFacts()),
+      { acceptedRisks },
+    ];
   }
 
   /** The pipeline's runbook in Markdown. */

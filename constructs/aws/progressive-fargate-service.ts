@@ -39,9 +39,16 @@ export interface FargateDeploymentOptions extends Omit<EcsDeploymentSettings, 's
 export function resolveFargateDeployment(options: FargateDeploymentOptions): EcsDeploymentSettings {
   const strategy = options.strategy.toUpperCase().replace('-', '_') as EcsDeploymentSettings['strategy'];
   if (!['BLUE_GREEN', 'CANARY', 'LINEAR', 'ROLLING'].includes(strategy)) {
-    throw new Error(`ProgressiveFargateService 'deployment.strategy' is "${options.strategy}"; use 'canary', 'linear', 'blue-green' or 'rolling' (or the ECS names 'CANARY', 'LINEAR', 'BLUE_GREEN', 'ROLLING')`);
+    throw new Error(
+      `ProgressiveFargateService 'deployment.strategy' is "${options.strategy}"; use 'canary', 'linear', 'blue-green' or 'rolling' (or the ECS names 'CANARY', 'LINEAR', 'BLUE_GREEN', 'ROLLING')`,
+    );
   }
-  return { ...options, strategy, minimumHealthyPercent: options.minimumHealthyPercent ?? 100, maximumPercent: options.maximumPercent ?? 200 };
+  return {
+    ...options,
+    strategy,
+    minimumHealthyPercent: options.minimumHealthyPercent ?? 100,
+    maximumPercent: options.maximumPercent ?? 200,
+  };
 }
 
 /** Props for `ProgressiveFargateService`. */
@@ -112,7 +119,6 @@ export interface ProgressiveFargateServiceProps {
   readonly minimumRequests?: number;
 }
 
-
 /** Port mapping name, used by the load balancer target. */
 const CONTAINER_NAME = APP_CONTAINER_NAME;
 
@@ -147,7 +153,11 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
   private routingFingerprint?: () => string;
   private readonly settings: EcsDeploymentSettings;
 
-  constructor(scope: Construct, id: string, private readonly props: ProgressiveFargateServiceProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ProgressiveFargateServiceProps,
+  ) {
     super(scope, id);
     const clusterName = props.clusterName ?? literalName(props.cluster, props.cluster.clusterName, 'clusterName');
     if (clusterName === undefined) {
@@ -197,7 +207,8 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     if (props.environment && Object.keys(props.environment).length > 0) {
       Validations.of(this.taskDefinition).acknowledge({
         id: 'AwsSolutions-ECS2',
-        reason: 'Only plain, non-secret configuration is set as environment variables (the definition refuses credential-looking values); secrets come from Secrets Manager',
+        reason:
+          'Only plain, non-secret configuration is set as environment variables (the definition refuses credential-looking values); secrets come from Secrets Manager',
       });
     }
 
@@ -209,7 +220,8 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     });
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions-EC23',
-      reason: 'An internet-facing load balancer accepts users from anywhere on its listener port; the test listener is open to the VPC only',
+      reason:
+        'An internet-facing load balancer accepts users from anywhere on its listener port; the test listener is open to the VPC only',
     });
     // The log delivery principal depends on the region, so region-agnostic stacks cannot log.
     if (Token.isUnresolved(Stack.of(this).region)) {
@@ -272,7 +284,11 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       });
       this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
     } else {
-      this.listener = this.loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, defaultAction: notFound });
+      this.listener = this.loadBalancer.addListener('Http', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        defaultAction: notFound,
+      });
     }
     const productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
       listener: this.listener,
@@ -292,7 +308,11 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         open: false,
         defaultAction: notFound,
       });
-      this.loadBalancer.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(testPort), 'Test listener, from inside the VPC');
+      this.loadBalancer.connections.allowFrom(
+        ec2.Peer.ipv4(vpc.vpcCidrBlock),
+        ec2.Port.tcp(testPort),
+        'Test listener, from inside the VPC',
+      );
       testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
         listener: testListener,
         priority: spec.loadBalancer.rulePriority,
@@ -340,7 +360,8 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       target.attachToApplicationTargetGroup(this.primaryTargetGroup);
       Validations.of(this.service).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
-        reason: 'ECS native blue/green, canary and linear deployments need this AWS-managed policy to move traffic between the target groups',
+        reason:
+          'ECS native blue/green, canary and linear deployments need this AWS-managed policy to move traffic between the target groups',
       });
     } else {
       this.service.attachToApplicationTargetGroup(this.primaryTargetGroup);

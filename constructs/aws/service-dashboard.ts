@@ -22,7 +22,11 @@ export class ServiceDashboard extends Construct implements IRunbookContributor {
   /** The dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
 
-  constructor(scope: Construct, id: string, private readonly props: ServiceDashboardProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ServiceDashboardProps,
+  ) {
     super(scope, id);
     const { signals } = props;
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', { dashboardName: props.dashboardName });

@@ -25,7 +25,11 @@ export class SmokeTestTarget {
    * The test listener of an ECS native blue/green, canary or linear deployment, called from inside
    * the VPC through the load balancer's private address (the listener accepts the VPC only).
    */
-  public static testListener(options: { readonly loadBalancer: elbv2.ApplicationLoadBalancer; readonly port: number; readonly vpc: ec2.IVpc }): SmokeTestTarget {
+  public static testListener(options: {
+    readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+    readonly port: number;
+    readonly vpc: ec2.IVpc;
+  }): SmokeTestTarget {
     return new SmokeTestTarget(TargetKind.TEST_LISTENER, options.loadBalancer, options.port, options.vpc);
   }
 
@@ -73,7 +77,11 @@ export class SmokeTestHook extends Construct implements IRunbookContributor {
   /** The checks the hook runs (credential-needing checks are left out). */
   public readonly checks: PlatformSmokeTests;
 
-  constructor(scope: Construct, id: string, private readonly props: SmokeTestHookProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: SmokeTestHookProps,
+  ) {
     super(scope, id);
     this.checks = platformSmokeTests(props.tests);
     if (this.checks.checks.length === 0) {
@@ -107,7 +115,9 @@ export class SmokeTestHook extends Construct implements IRunbookContributor {
       logGroup,
       environment: {
         SMOKE_TESTS: JSON.stringify({ checks: this.checks.checks, settings: this.checks.settings }),
-        ...(inVpc ? { LOAD_BALANCER: target._loadBalancer!.loadBalancerFullName, TEST_PORT: String(target._port) } : { TARGET_VERSION: target._version!.functionArn }),
+        ...(inVpc
+          ? { LOAD_BALANCER: target._loadBalancer!.loadBalancerFullName, TEST_PORT: String(target._port) }
+          : { TARGET_VERSION: target._version!.functionArn }),
       },
       ...(inVpc ? { vpc: target._vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, allowPublicSubnet: false } : {}),
     });
@@ -116,11 +126,13 @@ export class SmokeTestHook extends Construct implements IRunbookContributor {
       role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces'], resources: ['*'] }));
       Validations.of(role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ec2:DescribeNetworkInterfaces (to find the private address of the load balancer) and the VPC network-interface actions of a Lambda function in a VPC support no resource-level permissions',
+        reason:
+          'ec2:DescribeNetworkInterfaces (to find the private address of the load balancer) and the VPC network-interface actions of a Lambda function in a VPC support no resource-level permissions',
       });
       Validations.of(role).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason: 'A Lambda function in a VPC needs this AWS-managed policy to create its network interfaces; the smoke-test hook runs in the VPC to reach the test listener, which accepts the VPC only',
+        reason:
+          'A Lambda function in a VPC needs this AWS-managed policy to create its network interfaces; the smoke-test hook runs in the VPC to reach the test listener, which accepts the VPC only',
       });
     } else {
       target._version!.grantInvoke(this.function);
@@ -135,7 +147,10 @@ export class SmokeTestHook extends Construct implements IRunbookContributor {
       description: `Lets ECS run the smoke tests ${this.props.functionName} during deployments`,
     });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }));
-    return new ecs.DeploymentLifecycleLambdaTarget(this.function, 'SmokeTests', { role, lifecycleStages: [ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT] });
+    return new ecs.DeploymentLifecycleLambdaTarget(this.function, 'SmokeTests', {
+      role,
+      lifecycleStages: [ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT],
+    });
   }
 
   public runbookFacts(): RunbookFacts {
@@ -152,7 +167,12 @@ export class SmokeTestHook extends Construct implements IRunbookContributor {
           expected: 'one JSON line per check with "passed": true, then "all N smoke tests passed"',
         },
       ],
-      notes: this.checks.skipped.length > 0 ? [`smoke checks ${this.checks.skipped.join(', ')} need credentials from the environment, so they run only with glidepath smoke-test, not in the ${name} hook`] : [],
+      notes:
+        this.checks.skipped.length > 0
+          ? [
+              `smoke checks ${this.checks.skipped.join(', ')} need credentials from the environment, so they run only with glidepath smoke-test, not in the ${name} hook`,
+            ]
+          : [],
       resources: [{ type: 'AWS::Lambda::Function', name }],
     };
   }

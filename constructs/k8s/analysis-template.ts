@@ -102,7 +102,11 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
   /** The metrics of `<name>-health`, when written. */
   public readonly healthMetrics?: readonly AnalysisMetric[];
 
-  constructor(scope: Construct, id: string, private readonly props: RollbackAnalysisProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: RollbackAnalysisProps,
+  ) {
     super(scope, id);
     const { rollbackTrigger, signals } = props;
     this.templateName = props.name;
@@ -149,7 +153,14 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
         provider: {
           prometheus: {
             address,
-            query: signals.errorRatioVersusStable(window, latest, stable, rollbackTrigger.errorRateMultiplier, Math.max(baseline, 1e-6), min),
+            query: signals.errorRatioVersusStable(
+              window,
+              latest,
+              stable,
+              rollbackTrigger.errorRateMultiplier,
+              Math.max(baseline, 1e-6),
+              min,
+            ),
           },
         },
       },
@@ -189,7 +200,12 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
 
   /** Detect and abort bounds (the runbook's and the scenario tests' single source). */
   public bounds(): AnalysisBounds {
-    return analysisBounds({ interval: this.interval, window: this.window, failureLimit: this.failureLimit, scrapeInterval: this.scrapeInterval });
+    return analysisBounds({
+      interval: this.interval,
+      window: this.window,
+      failureLimit: this.failureLimit,
+      scrapeInterval: this.scrapeInterval,
+    });
   }
 
   public runbookFacts(): RunbookFacts {

@@ -80,7 +80,11 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   /** Path of the manifest in the runbook's commands. */
   public readonly manifestPath: string;
 
-  constructor(scope: Construct, id: string, private readonly props: DeploymentChartProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: DeploymentChartProps,
+  ) {
     super(scope, id, { labels: props.labels, disableResourceNameHashes: props.disableResourceNameHashes });
     const { definition } = props;
     const env = environmentOf(definition, props.environment);
@@ -305,7 +309,10 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       ],
       // SmokeTestAnalysis contributes its own commands where the Rollout runs the checks.
       smoke: this.smokeTests ? [] : [this.smokeCommand()],
-      checklist: definition.featureFlags.length > 0 ? [`Feature flags set as intended before the release: ${definition.featureFlags.map((f) => f.name).join(', ')}`] : [],
+      checklist:
+        definition.featureFlags.length > 0
+          ? [`Feature flags set as intended before the release: ${definition.featureFlags.map((f) => f.name).join(', ')}`]
+          : [],
       resources: [{ type: 'Namespace', name: this.namespaceName }],
       watch: [
         `kubectl -n ${this.namespaceName} get pods -w`,
@@ -335,9 +342,13 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   /** After applying: Prometheus loaded the rules and scrapes the metrics the alerts read. */
   private monitoringChecks(): RunbookCommand[] {
     const group = this.alerts.spec.groups[0].name;
-    const labels = Object.entries(this.environmentDefinition.kubernetes.monitoringLabels).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const labels = Object.entries(this.environmentDefinition.kubernetes.monitoringLabels)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
     const rules = this.prometheusApi('/api/v1/rules');
-    const requests = this.prometheusApi(`/api/v1/query?query=${encodeURIComponent(`count(${this.alerts.signals.requestsMetric}{${this.alerts.signals.matchers}})`)}`);
+    const requests = this.prometheusApi(
+      `/api/v1/query?query=${encodeURIComponent(`count(${this.alerts.signals.requestsMetric}{${this.alerts.signals.matchers}})`)}`,
+    );
     if (!rules || !requests) return [];
     return [
       {
@@ -348,7 +359,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       {
         description: `Once pods run: check that Prometheus scrapes ${this.alerts.signals.requestsMetric} from them (a wrong metric name or port silences every alert and the analysis)`,
         command: requests,
-        expected: '"result":[{…"value":[…,"N"]}] with N at least the number of pods; "result":[] means not scraped or a different metric name (kubernetes.metrics)',
+        expected:
+          '"result":[{…"value":[…,"N"]}] with N at least the number of pods; "result":[] means not scraped or a different metric name (kubernetes.metrics)',
       },
     ];
   }
@@ -356,11 +368,17 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   private preDeployCommands(): RunbookCommand[] {
     const env = this.environmentDefinition;
     const kube = env.kubernetes;
-    const saturation = this.prometheusApi(`/api/v1/query?query=${encodeURIComponent('count(kube_pod_container_resource_limits) and count(container_cpu_usage_seconds_total)')}`);
+    const saturation = this.prometheusApi(
+      `/api/v1/query?query=${encodeURIComponent('count(kube_pod_container_resource_limits) and count(container_cpu_usage_seconds_total)')}`,
+    );
     const prerequisites: RunbookCommand[] = [
       ...(this.workload.kind === 'Rollout'
         ? [
-            { description: 'Check the Argo Rollouts kubectl plugin', command: 'kubectl argo rollouts version', expected: 'kubectl-argo-rollouts: v1.4 or later (rollbackWindow)' },
+            {
+              description: 'Check the Argo Rollouts kubectl plugin',
+              command: 'kubectl argo rollouts version',
+              expected: 'kubectl-argo-rollouts: v1.4 or later (rollbackWindow)',
+            },
             {
               description: 'Check that the Argo Rollouts controller runs',
               command: 'kubectl get pods --all-namespaces -l app.kubernetes.io/name=argo-rollouts',
@@ -376,7 +394,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       ...(saturation
         ? [
             {
-              description: 'Check that Prometheus answers and has kube-state-metrics and cAdvisor series (the CPU and memory alerts need them)',
+              description:
+                'Check that Prometheus answers and has kube-state-metrics and cAdvisor series (the CPU and memory alerts need them)',
               command: saturation,
               expected: '"status":"success" and a non-empty "result"',
             },

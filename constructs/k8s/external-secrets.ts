@@ -54,7 +54,11 @@ export class ExternalSecrets extends Construct implements IRunbookContributor {
   /** The refresh interval. */
   public readonly refreshInterval: Duration;
 
-  constructor(scope: Construct, id: string, private readonly props: ExternalSecretsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ExternalSecretsProps,
+  ) {
     super(scope, id);
     this.refreshInterval = props.refreshInterval ?? Duration.hours(1);
     props.secrets.forEach((secret, i) => {
@@ -117,7 +121,9 @@ export class ExternalSecrets extends Construct implements IRunbookContributor {
         ...this.props.secrets.map((s) => ({ type: 'external-secrets.io/ExternalSecret', name: this.kubernetesSecretName(s.name) })),
       ],
       notes: this.props.secrets.length
-        ? [`to re-read a secret now: ${ns} annotate externalsecret ${this.kubernetesSecretName(this.props.secrets[0].name)} force-sync="$(date +%s)" --overwrite`]
+        ? [
+            `to re-read a secret now: ${ns} annotate externalsecret ${this.kubernetesSecretName(this.props.secrets[0].name)} force-sync="$(date +%s)" --overwrite`,
+          ]
         : [],
     };
   }

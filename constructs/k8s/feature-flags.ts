@@ -50,11 +50,17 @@ export class FeatureFlags extends Construct implements IRunbookContributor {
   /** Name of the ConfigMap. */
   public readonly configMapName: string;
 
-  constructor(scope: Construct, id: string, private readonly props: FeatureFlagsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: FeatureFlagsProps,
+  ) {
     super(scope, id);
     props.flags.forEach((flag, i) => {
       if (!FLAG_NAME.test(flag.name)) {
-        throw new Error(`flags[${i}].name is "${flag.name}", not a valid ConfigMap key; use letters, digits, "-", "_" and ".", e.g. "new-checkout"`);
+        throw new Error(
+          `flags[${i}].name is "${flag.name}", not a valid ConfigMap key; use letters, digits, "-", "_" and ".", e.g. "new-checkout"`,
+        );
       }
     });
     this.configMapName = props.name;

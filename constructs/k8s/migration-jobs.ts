@@ -46,7 +46,11 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
   /** Names of the expand Jobs, in definition order. */
   public readonly expandJobNames: readonly string[];
 
-  constructor(scope: Construct, id: string, private readonly props: MigrationJobsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: MigrationJobsProps,
+  ) {
     super(scope, id);
     const expand = props.migrations.filter((m) => m.phase === MigrationPhase.EXPAND);
     this.expandJobNames = expand.map((m) => this.jobName(m));
@@ -71,7 +75,10 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
    * timeout) must give a new name, or `kubectl apply` is rejected.
    */
   public jobName(m: Migration): string {
-    const hash = createHash('sha256').update(JSON.stringify(plain(this.jobSpec(m)))).digest('hex').slice(0, 8);
+    const hash = createHash('sha256')
+      .update(JSON.stringify(plain(this.jobSpec(m))))
+      .digest('hex')
+      .slice(0, 8);
     return `${this.props.name}-migrate-${m.name}`.slice(0, 54) + `-${hash}`;
   }
 
@@ -116,7 +123,11 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
       metadata: {
         name: this.jobName(m),
         namespace: this.props.namespace,
-        labels: { 'app.kubernetes.io/component': 'migration', 'app.kubernetes.io/part-of': this.props.name, 'glidepath.dev/migration': m.name },
+        labels: {
+          'app.kubernetes.io/component': 'migration',
+          'app.kubernetes.io/part-of': this.props.name,
+          'glidepath.dev/migration': m.name,
+        },
       },
       spec: this.jobSpec(m),
     };
@@ -127,7 +138,10 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
       ...Object.keys(this.props.environment ?? {})
         .sort()
         .map((name) => ({ name, value: this.props.environment![name] })),
-      ...(this.props.secretEnvironment ?? []).map((s) => ({ name: s.envVar, valueFrom: { secretKeyRef: { name: s.secretName, key: s.key } } })),
+      ...(this.props.secretEnvironment ?? []).map((s) => ({
+        name: s.envVar,
+        valueFrom: { secretKeyRef: { name: s.secretName, key: s.key } },
+      })),
     ];
     return {
       // A half-applied migration is not retried blindly: a failure stops the rollout for a human.
@@ -139,7 +153,12 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
           restartPolicy: 'Never',
           serviceAccountName: this.props.serviceAccountName,
           automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, runAsUser: NON_ROOT_ID, runAsGroup: NON_ROOT_ID, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: NON_ROOT_ID,
+            runAsGroup: NON_ROOT_ID,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           containers: [
             {
               name: 'migrate',
@@ -150,7 +169,13 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
                 requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('512Mi') },
                 limits: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('512Mi') },
               },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                privileged: false,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+              },
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             },
           ],
@@ -165,7 +190,11 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
     const migrations: MigrationFact[] = this.props.migrations.map((m) => {
       const job = this.jobName(m);
       const verify = [
-        { description: `Wait for Job ${job} to complete`, command: `${ns} wait --for=condition=complete job/${job} --timeout=${m.timeout.toSeconds()}s`, expected: `job.batch/${job} condition met` },
+        {
+          description: `Wait for Job ${job} to complete`,
+          command: `${ns} wait --for=condition=complete job/${job} --timeout=${m.timeout.toSeconds()}s`,
+          expected: `job.batch/${job} condition met`,
+        },
         { description: 'Read its output', command: `${ns} logs job/${job}` },
       ];
       if (m.phase === MigrationPhase.EXPAND) {
@@ -181,7 +210,8 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
             },
           ],
           verify,
-          rollback: 'stays applied: the previous version runs on the expanded schema (backward compatible); undo it, if ever, with a new migration',
+          rollback:
+            'stays applied: the previous version runs on the expanded schema (backward compatible); undo it, if ever, with a new migration',
         };
       }
       // One line of JSON in single quotes (kubectl reads JSON too): copyable from an indented block.
@@ -190,7 +220,9 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
         name: m.name,
         phase: m.phase,
         summary: `By hand, after the rollback window: creates Job \`${job}\` (\`${m.command.join(' ')}\`). The code that stopped using the old schema shipped in ${m.codeReleasedIn}; check that no running or rollback-target version is older.`,
-        commands: [{ description: `Create Job ${job}`, command: `echo '${manifest}' | ${ns} apply -f -`, expected: `job.batch/${job} created` }],
+        commands: [
+          { description: `Create Job ${job}`, command: `echo '${manifest}' | ${ns} apply -f -`, expected: `job.batch/${job} created` },
+        ],
         verify,
         rollback: 'cannot be undone by redeploying code: take a database snapshot first; restoring it loses writes made since',
       };

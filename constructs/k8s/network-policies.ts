@@ -54,7 +54,11 @@ export class WorkloadNetworkPolicies extends Construct implements IRunbookContri
   /** Names of the policies written. */
   public readonly policyNames: readonly string[];
 
-  constructor(scope: Construct, id: string, private readonly props: WorkloadNetworkPoliciesProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: WorkloadNetworkPoliciesProps,
+  ) {
     super(scope, id);
     const { name, namespace, podLabels } = props;
     const names: string[] = [];
@@ -80,7 +84,10 @@ export class WorkloadNetworkPolicies extends Construct implements IRunbookContri
       ingress: [
         { from: [{ namespaceSelector: nsSelector(props.ingressControllerNamespace ?? 'ingress-nginx') }], ports: [tcp(props.servingPort)] },
         ...(props.testerLabels ? [{ from: [{ podSelector: { matchLabels: props.testerLabels } }], ports: [tcp(props.servingPort)] }] : []),
-        { from: [{ namespaceSelector: nsSelector(props.prometheusNamespace ?? 'monitoring') }], ports: [tcp(props.metricsPort ?? props.servingPort)] },
+        {
+          from: [{ namespaceSelector: nsSelector(props.prometheusNamespace ?? 'monitoring') }],
+          ports: [tcp(props.metricsPort ?? props.servingPort)],
+        },
       ],
     });
     if (props.testerLabels) {

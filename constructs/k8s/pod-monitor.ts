@@ -43,7 +43,11 @@ export class WorkloadPodMonitor extends Construct implements IRunbookContributor
   /** The PodMonitor's name. */
   public readonly name: string;
 
-  constructor(scope: Construct, id: string, private readonly props: WorkloadPodMonitorProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: WorkloadPodMonitorProps,
+  ) {
     super(scope, id);
     this.name = props.name;
     this.interval = props.interval ?? Duration.seconds(30);
@@ -67,7 +71,9 @@ export class WorkloadPodMonitor extends Construct implements IRunbookContributor
   public runbookFacts(): RunbookFacts {
     return {
       resources: [{ type: 'monitoring.coreos.com/PodMonitor', name: this.props.name }],
-      watch: [`Prometheus scrapes ${this.props.path ?? '/metrics'} on every pod every ${this.interval} (PodMonitor ${this.props.namespace}/${this.props.name}, job="${this.props.job}")`],
+      watch: [
+        `Prometheus scrapes ${this.props.path ?? '/metrics'} on every pod every ${this.interval} (PodMonitor ${this.props.namespace}/${this.props.name}, job="${this.props.job}")`,
+      ],
     };
   }
 }

@@ -111,7 +111,11 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
   private readonly resources: NamedResource[] = [];
   private readonly runbook: WorkloadRunbook;
 
-  constructor(scope: Construct, id: string, private readonly props: ProgressiveWorkloadProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ProgressiveWorkloadProps,
+  ) {
     super(scope, id);
     const { name, namespace, capacity } = props;
     this.name = name;
@@ -206,7 +210,11 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
           {
             ...(ingress.host ? { host: ingress.host } : {}),
             http: {
-              paths: (ingress.paths ?? ['/']).map((path) => ({ path, pathType: 'Prefix', backend: { service: { name: this.serviceName, port: { name: 'http' } } } })),
+              paths: (ingress.paths ?? ['/']).map((path) => ({
+                path,
+                pathType: 'Prefix',
+                backend: { service: { name: this.serviceName, port: { name: 'http' } } },
+              })),
             },
           },
         ],
@@ -224,11 +232,17 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
         metadata: metadata(name),
         spec: {
-          scaleTargetRef: this.kind === 'Rollout' ? { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name } : { apiVersion: 'apps/v1', kind: 'Deployment', name },
+          scaleTargetRef:
+            this.kind === 'Rollout'
+              ? { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name }
+              : { apiVersion: 'apps/v1', kind: 'Deployment', name },
           minReplicas: capacity.scaling.minCount,
           maxReplicas: capacity.scaling.maxCount,
           metrics: [
-            { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: capacity.scaling.targetCpuPercent } } },
+            {
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: capacity.scaling.targetCpuPercent } },
+            },
           ],
         },
       });

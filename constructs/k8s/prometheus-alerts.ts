@@ -4,7 +4,14 @@ import type { DeadMansSwitchPolicy } from '../../lib/model/dead-mans-switch';
 import { Duration } from '../../lib/model/duration';
 import { AlarmKind, AlarmSignal, ThresholdUnit, alarmCatalogue, alertNameOf, type AlarmDefinition } from '../../lib/plan/alarm-catalogue';
 import { anchorOf, runbookUrl } from '../../lib/runbook/anchors';
-import { AlarmSeverity, RunbookTarget, type AlarmFact, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
+import {
+  AlarmSeverity,
+  RunbookTarget,
+  type AlarmFact,
+  type IRunbookContributor,
+  type RunbookCommand,
+  type RunbookFacts,
+} from '../../lib/runbook/facts';
 import type { PrometheusSignals } from './prometheus-signals';
 import { KubePrometheusRule, type AlertingRule, type PrometheusRuleSpec } from './private/crds';
 import { plain, promDuration } from './private/units';
@@ -93,7 +100,11 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
   /** Where the expressions read from. */
   public readonly signals: PrometheusSignals;
 
-  constructor(scope: Construct, id: string, private readonly props: PrometheusAlertsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: PrometheusAlertsProps,
+  ) {
     super(scope, id);
     this.name = props.name;
     this.signals = props.signals;
@@ -101,7 +112,13 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
     this.evaluationInterval = scrape;
     this.alerts = this.buildAlerts(scrape);
     this.spec = {
-      groups: [{ name: `${props.service}.${props.environment}`, interval: promDuration(this.evaluationInterval), rules: this.alerts.map((a) => a.rule) }],
+      groups: [
+        {
+          name: `${props.service}.${props.environment}`,
+          interval: promDuration(this.evaluationInterval),
+          rules: this.alerts.map((a) => a.rule),
+        },
+      ],
     };
     new KubePrometheusRule(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, ...(props.labels ? { labels: props.labels } : {}) },
@@ -193,7 +210,12 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
     const kind = alarm.kind;
     const anchor = anchorOf(`${this.props.namespace}-${kind}`);
     const url = runbookUrl(
-      { service: this.props.service, environment: this.props.environment, target: RunbookTarget.KUBERNETES, baseUrl: this.props.runbookBaseUrl },
+      {
+        service: this.props.service,
+        environment: this.props.environment,
+        target: RunbookTarget.KUBERNETES,
+        baseUrl: this.props.runbookBaseUrl,
+      },
       anchor,
     );
     const rule: AlertingRule = {
@@ -226,31 +248,35 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
           : `Alertmanager, severity="${a.rule.labels.severity}"`,
       meaning: a.definition.meaning,
       impact: a.definition.impact,
-      diagnosis: a.kind === AlertKind.WATCHDOG ? WATCHDOG_DIAGNOSIS : [
-        ...(this.props.diagnosis ?? []),
-        ...(deadMan
-          ? [
+      diagnosis:
+        a.kind === AlertKind.WATCHDOG
+          ? WATCHDOG_DIAGNOSIS
+          : [
+              ...(this.props.diagnosis ?? []),
+              ...(deadMan
+                ? [
+                    {
+                      description: 'Check that pods run and are ready',
+                      command: `kubectl -n ${ns} get pods -o wide`,
+                      expected: 'every pod Running and READY',
+                    },
+                    {
+                      description: 'Check that Prometheus is told to scrape them',
+                      command: `kubectl -n ${ns} get podmonitors,servicemonitors`,
+                      expected: "the workload's PodMonitor is listed",
+                    },
+                  ]
+                : []),
               {
-                description: 'Check that pods run and are ready',
-                command: `kubectl -n ${ns} get pods -o wide`,
-                expected: 'every pod Running and READY',
+                description: 'Show the alert as Prometheus evaluates it',
+                command: `kubectl -n ${ns} get prometheusrule ${this.props.name} -o yaml`,
+                expected: `a rule "${a.rule.alert}" with the expression above`,
               },
-              {
-                description: 'Check that Prometheus is told to scrape them',
-                command: `kubectl -n ${ns} get podmonitors,servicemonitors`,
-                expected: 'the workload\'s PodMonitor is listed',
-              },
-            ]
-          : []),
-        {
-          description: 'Show the alert as Prometheus evaluates it',
-          command: `kubectl -n ${ns} get prometheusrule ${this.props.name} -o yaml`,
-          expected: `a rule "${a.rule.alert}" with the expression above`,
-        },
-      ],
-      mitigation: a.definition.signal === AlarmSignal.HEARTBEAT || a.definition.signal === AlarmSignal.CONSTANT
-        ? [...a.definition.mitigation]
-        : [...(this.props.mitigation ?? a.definition.mitigation)],
+            ],
+      mitigation:
+        a.definition.signal === AlarmSignal.HEARTBEAT || a.definition.signal === AlarmSignal.CONSTANT
+          ? [...a.definition.mitigation]
+          : [...(this.props.mitigation ?? a.definition.mitigation)],
     };
   }
 

@@ -86,7 +86,14 @@ export class PrometheusSignals {
    * not fail). 1 or more fails. Empty while either version served fewer than `minimum` requests:
    * no comparison is possible then.
    */
-  public errorRatioVersusStable(window: string, canary: string, stable: string, multiplier: number, floor: number, minimum: number): string {
+  public errorRatioVersusStable(
+    window: string,
+    canary: string,
+    stable: string,
+    multiplier: number,
+    floor: number,
+    minimum: number,
+  ): string {
     const canaryRatio = this.whenServed(this.errorRatio(window, canary), window, minimum, canary);
     const stableRatio = this.whenServed(this.errorRatio(window, stable), window, minimum, stable);
     return `(${canaryRatio}) / clamp_min((${stableRatio}) * ${multiplier}, ${floor})`;

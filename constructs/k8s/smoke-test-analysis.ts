@@ -30,19 +30,28 @@ export interface SmokeTestAnalysisProps {
  */
 export class SmokeTestAnalysis extends Construct implements IRunbookContributor {
   /** Labels of the smoke-test Job and its pods. */
-  public static readonly POD_LABELS = (service: string): Record<string, string> => ({ 'app.kubernetes.io/component': 'smoke-tests', 'app.kubernetes.io/part-of': service });
+  public static readonly POD_LABELS = (service: string): Record<string, string> => ({
+    'app.kubernetes.io/component': 'smoke-tests',
+    'app.kubernetes.io/part-of': service,
+  });
 
   /** Name of the AnalysisTemplate. */
   public readonly templateName: string;
   /** The checks the Job runs (credential-needing checks are left out). */
   public readonly checks: PlatformSmokeTests;
 
-  constructor(scope: Construct, id: string, private readonly props: SmokeTestAnalysisProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: SmokeTestAnalysisProps,
+  ) {
     super(scope, id);
     this.templateName = props.name;
     this.checks = platformSmokeTests(props.tests);
     if (this.checks.checks.length === 0) {
-      throw new Error(`smokeTests.checks: every check of ${props.name} needs a credential header (${this.checks.skipped.join(', ')}); add a check without credentials (e.g. the health check)`);
+      throw new Error(
+        `smokeTests.checks: every check of ${props.name} needs a credential header (${this.checks.skipped.join(', ')}); add a check without credentials (e.g. the health check)`,
+      );
     }
     const baseUrl = `http://${props.serviceName}.${props.namespace}.svc.cluster.local`;
     const deadline = Math.ceil(worstCaseMs(this.checks) / 1000) + 60;
@@ -108,7 +117,12 @@ export class SmokeTestAnalysis extends Construct implements IRunbookContributor 
           expected: 'every check PASS and exit code 0',
         },
       ],
-      notes: this.checks.skipped.length > 0 ? [`smoke checks ${this.checks.skipped.join(', ')} need credentials from the environment, so they run only with glidepath smoke-test, not in the ${this.templateName} analysis`] : [],
+      notes:
+        this.checks.skipped.length > 0
+          ? [
+              `smoke checks ${this.checks.skipped.join(', ')} need credentials from the environment, so they run only with glidepath smoke-test, not in the ${this.templateName} analysis`,
+            ]
+          : [],
       resources: [{ type: 'argoproj.io/AnalysisTemplate', name: this.templateName }],
     };
   }

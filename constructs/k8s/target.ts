@@ -13,9 +13,7 @@ const load = (): typeof synthesis => require('./synthesize') as typeof synthesis
 export const kubernetesTarget: DeploymentTarget = {
   id: Target.KUBERNETES,
   unsupportedReason: (definition) =>
-    definition.workload.container
-      ? undefined
-      : `"${definition.service}" is a function; the k8s target runs containers, use --target aws`,
+    definition.workload.container ? undefined : `"${definition.service}" is a function; the k8s target runs containers, use --target aws`,
   synthesize(definition: ServiceDefinition, environments: readonly string[]): TargetArtifacts {
     const files: Record<string, string> = { ...smokeTestArtifacts(definition) };
     const warnings: string[] = [];

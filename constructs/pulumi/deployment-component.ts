@@ -130,7 +130,15 @@ export class DeploymentComponent extends pulumi.ComponentResource {
         );
       }
       const link = (anchor: string) =>
-        runbookUrl({ service: args.definition.service, environment: env.name, target: RunbookTarget.PULUMI, baseUrl: args.definition.runbookBaseUrl }, anchor);
+        runbookUrl(
+          {
+            service: args.definition.service,
+            environment: env.name,
+            target: RunbookTarget.PULUMI,
+            baseUrl: args.definition.runbookBaseUrl,
+          },
+          anchor,
+        );
       const plan = isFunction ? compileLambdaRollout(env) : compileEcsRollout(env);
       // Strict definitions fail here exactly as DeploymentStack fails them, before any resource exists.
       enforceStrict(plan.schedule, env, args.definition.strict, args.definition.service);
@@ -140,7 +148,9 @@ export class DeploymentComponent extends pulumi.ComponentResource {
       this.warnings = [
         ...plan.schedule.deviations.map((d) => `${this.names.base} (Pulumi/AWS): ${d}`),
         ...(this.reference.missing.length > 0
-          ? [`${this.names.base} (Pulumi/AWS): not deployed by the Pulumi target yet, though DeploymentStack deploys them: ${this.reference.missing.join(', ')}`]
+          ? [
+              `${this.names.base} (Pulumi/AWS): not deployed by the Pulumi target yet, though DeploymentStack deploys them: ${this.reference.missing.join(', ')}`,
+            ]
           : []),
       ];
       const aws: AwsResources =

@@ -1,5 +1,11 @@
 import { artefactsOf } from './private/artefacts';
-import { checkDeadMansSwitch, checkRollBackOnAlarm, checkSecretsOutOfPlainText, checkShiftTraffic, type CheckResult } from './private/checks';
+import {
+  checkDeadMansSwitch,
+  checkRollBackOnAlarm,
+  checkSecretsOutOfPlainText,
+  checkShiftTraffic,
+  type CheckResult,
+} from './private/checks';
 
 /** The part of jest's matcher context the matchers use (`this` inside a matcher). */
 export interface GlidepathMatcherContext {
@@ -14,7 +20,11 @@ export interface GlidepathMatcherResult {
 
 type Matcher<A extends unknown[]> = (this: GlidepathMatcherContext, received: unknown, ...args: A) => GlidepathMatcherResult;
 
-function matcher<A extends unknown[]>(name: string, expectation: (...args: A) => string, check: (...args: A) => (a: NonNullable<ReturnType<typeof artefactsOf>>) => CheckResult): Matcher<A> {
+function matcher<A extends unknown[]>(
+  name: string,
+  expectation: (...args: A) => string,
+  check: (...args: A) => (a: NonNullable<ReturnType<typeof artefactsOf>>) => CheckResult,
+): Matcher<A> {
   return function (this: GlidepathMatcherContext, received: unknown, ...args: A): GlidepathMatcherResult {
     const artefacts = artefactsOf(received);
     if (!artefacts) {
@@ -31,8 +41,13 @@ function matcher<A extends unknown[]>(name: string, expectation: (...args: A) =>
       message: () =>
         pass
           ? [`expect(${artefacts.label}).not.${name}`, '', `Expected it not to ${what}, but:`, ...checked.map((c) => `  - ${c}`)].join('\n')
-          : [`expect(${artefacts.label}).${name}`, '', `Expected it to ${what}, but:`, ...problems.map((p) => (p.startsWith('  ') ? `  ${p}` : `  - ${p}`)),
-              ...(checked.length > 0 ? ['', 'These are fine:', ...checked.map((c) => `  - ${c}`)] : [])].join('\n'),
+          : [
+              `expect(${artefacts.label}).${name}`,
+              '',
+              `Expected it to ${what}, but:`,
+              ...problems.map((p) => (p.startsWith('  ') ? `  ${p}` : `  - ${p}`)),
+              ...(checked.length > 0 ? ['', 'These are fine:', ...checked.map((c) => `  - ${c}`)] : []),
+            ].join('\n'),
     };
   };
 }
@@ -45,10 +60,18 @@ function describe(x: unknown): string {
  * Every deployment rolls back by itself: ECS services with deployment alarms (enabled, rollback),
  * CodeDeploy groups that stop and roll back on alarm, Argo Rollouts with an analysis.
  */
-export const toRollBackOnAlarm = matcher<[]>('toRollBackOnAlarm()', () => 'roll every deployment back on alarm', () => checkRollBackOnAlarm);
+export const toRollBackOnAlarm = matcher<[]>(
+  'toRollBackOnAlarm()',
+  () => 'roll every deployment back on alarm',
+  () => checkRollBackOnAlarm,
+);
 
 /** Some alarm fires on silence: CloudWatch with `TreatMissingData: breaching` and an action, or a Prometheus `absent` alert. */
-export const toHaveDeadMansSwitch = matcher<[]>('toHaveDeadMansSwitch()', () => "have a dead-man's switch (an alarm that fires when data stops)", () => checkDeadMansSwitch);
+export const toHaveDeadMansSwitch = matcher<[]>(
+  'toHaveDeadMansSwitch()',
+  () => "have a dead-man's switch (an alarm that fires when data stops)",
+  () => checkDeadMansSwitch,
+);
 
 /**
  * Every deployment moves traffic through exactly these weights, ending at 100, as the platform
@@ -62,7 +85,11 @@ export const toShiftTraffic = matcher<[readonly number[]]>(
 );
 
 /** No credential appears as a literal: not in templates, task definitions, manifests or ConfigMaps. */
-export const toKeepSecretsOutOfPlainText = matcher<[]>('toKeepSecretsOutOfPlainText()', () => 'keep secrets out of plain text', () => checkSecretsOutOfPlainText);
+export const toKeepSecretsOutOfPlainText = matcher<[]>(
+  'toKeepSecretsOutOfPlainText()',
+  () => 'keep secrets out of plain text',
+  () => checkSecretsOutOfPlainText,
+);
 
 /** The matchers, for `expect.extend(glidepathMatchers)`. */
 export const glidepathMatchers = { toRollBackOnAlarm, toHaveDeadMansSwitch, toShiftTraffic, toKeepSecretsOutOfPlainText };

@@ -61,7 +61,9 @@ export function snapshotOf(subject: IConstruct | ServiceDefinition, options: Sna
   if (isDefinition(subject)) {
     return definitionSnapshot(subject, options.environments ?? subject.environments.map((e) => e.name), withRunbook);
   }
-  throw new Error(`snapshotOf() takes an aws-cdk-lib Stack, a cdk8s Chart or a glidepath definition (defineService, loadDefinitionFile); got ${describe(subject)}`);
+  throw new Error(
+    `snapshotOf() takes an aws-cdk-lib Stack, a cdk8s Chart or a glidepath definition (defineService, loadDefinitionFile); got ${describe(subject)}`,
+  );
 }
 
 function runbooksOf(scope: IConstruct, name: string, render: (facts: RunbookFacts[]) => string): Pick<GlidepathSnapshot, 'runbooks'> {

@@ -25,7 +25,11 @@ export const definition = defineService(
       },
     },
     secrets: [
-      { name: 'card-processor-api-key', envVar: 'CARD_PROCESSOR_API_KEY', existing: { secretName: 'payments-api/{env}/card-processor-api-key' } },
+      {
+        name: 'card-processor-api-key',
+        envVar: 'CARD_PROCESSOR_API_KEY',
+        existing: { secretName: 'payments-api/{env}/card-processor-api-key' },
+      },
     ],
     alarms: {
       critical: { errorRatePercent: 2, p99LatencyMs: 2500 },
@@ -34,15 +38,34 @@ export const definition = defineService(
     },
     deadMansSwitch: { missingFor: '10m' },
     featureFlags: [
-      { name: 'network-tokens', description: 'Authorize with card network tokens instead of PANs', enabled: true, rollout: { internalFirst: true, percent: 5 } },
+      {
+        name: 'network-tokens',
+        description: 'Authorize with card network tokens instead of PANs',
+        enabled: true,
+        rollout: { internalFirst: true, percent: 5 },
+      },
     ],
     // Run by the CodeDeploy pre-traffic hook against the new version, before any traffic shifts.
     smokeTests: {
       attempts: 2,
       timeout: '5s',
       checks: [
-        { name: 'authorize', method: SmokeMethod.POST, path: '/authorize', body: '{"amount": 1}', bodyContains: 'authorized', maxLatencyMs: 1500 },
-        { name: 'rejects-zero-amount', method: SmokeMethod.POST, path: '/authorize', body: '{"amount": 0}', expectedStatus: 400, maxLatencyMs: 1500 },
+        {
+          name: 'authorize',
+          method: SmokeMethod.POST,
+          path: '/authorize',
+          body: '{"amount": 1}',
+          bodyContains: 'authorized',
+          maxLatencyMs: 1500,
+        },
+        {
+          name: 'rejects-zero-amount',
+          method: SmokeMethod.POST,
+          path: '/authorize',
+          body: '{"amount": 0}',
+          expectedStatus: 400,
+          maxLatencyMs: 1500,
+        },
       ],
     },
     environments: [

@@ -30,7 +30,7 @@ export function ecsHookSource(): string {
     `const runSmokeCheck = ${inlineSmokeCheckSource()};`,
     RUN_ALL,
     'exports.handler = async (event) => {',
-    "console.log(JSON.stringify({ stage: event.lifecycleStage, revision: event.executionDetails && event.executionDetails.targetServiceRevisionArn }));",
+    'console.log(JSON.stringify({ stage: event.lifecycleStage, revision: event.executionDetails && event.executionDetails.targetServiceRevisionArn }));',
     "const enis = await new EC2Client({}).send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'description', Values: ['ELB ' + process.env.LOAD_BALANCER] }] }));",
     'const ips = (enis.NetworkInterfaces || []).map((n) => n.PrivateIpAddress).filter(Boolean).sort();',
     "if (ips.length === 0) { console.log('no private address of ' + process.env.LOAD_BALANCER); return { hookStatus: 'FAILED' }; }",

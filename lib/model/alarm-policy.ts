@@ -3,72 +3,90 @@ import { Duration } from './duration';
 import { durationField, percent, positiveInt } from './private/fields';
 
 /** How long a condition must hold before an alarm fires. */
-export const evaluationSchema = z.strictObject({
-  /**
-   * Length of one datapoint. 10s/30s need high-resolution metrics, which only metrics the service
-   * publishes itself have; platform metrics use 1 minute or more.
-   * @default 1m
-   */
-  period: durationField.optional().describe('Length of one datapoint: "10s" or "30s" (high-resolution metrics the service publishes itself) or whole minutes. Default "1m".'),
-  /** Datapoints considered. @default 3 */
-  evaluationPeriods: positiveInt.optional().describe('Datapoints considered. Default 3 (2 for the rollback trigger).'),
-  /** Datapoints among them that must breach. @default evaluationPeriods */
-  datapointsToAlarm: positiveInt.optional().describe('Datapoints among them that must breach; at most evaluationPeriods. Default evaluationPeriods.'),
-}).describe('How long a condition must hold before an alarm fires.');
+export const evaluationSchema = z
+  .strictObject({
+    /**
+     * Length of one datapoint. 10s/30s need high-resolution metrics, which only metrics the service
+     * publishes itself have; platform metrics use 1 minute or more.
+     * @default 1m
+     */
+    period: durationField
+      .optional()
+      .describe(
+        'Length of one datapoint: "10s" or "30s" (high-resolution metrics the service publishes itself) or whole minutes. Default "1m".',
+      ),
+    /** Datapoints considered. @default 3 */
+    evaluationPeriods: positiveInt.optional().describe('Datapoints considered. Default 3 (2 for the rollback trigger).'),
+    /** Datapoints among them that must breach. @default evaluationPeriods */
+    datapointsToAlarm: positiveInt
+      .optional()
+      .describe('Datapoints among them that must breach; at most evaluationPeriods. Default evaluationPeriods.'),
+  })
+  .describe('How long a condition must hold before an alarm fires.');
 
 /**
  * The alarm policy: thresholds with defaults from common practice. Every field is optional; an
  * environment's policy is merged over the service's, which is merged over these defaults.
  */
-export const alarmPolicySchema = z.strictObject({
-  /** Set to false to run without alarms (refused for production environments). @default true */
-  enabled: z.boolean().optional().describe('Set to false to run without alarms (refused for production environments). Default true.'),
-  /** Critical alarms page the on-call. */
-  critical: z
-    .strictObject({
-      /** 5xx share of requests, %. @default 5 */
-      errorRatePercent: percent.optional().describe('Page when the 5xx share of requests is above this, %. Default 5.'),
-      /** p99 latency, milliseconds. @default 5000 */
-      p99LatencyMs: positiveInt.optional().describe('Page when p99 latency is above this, milliseconds. Default 5000.'),
-    })
-    .optional()
-    .describe('Critical alarms page the on-call.'),
-  /** Warning alarms notify the channel. */
-  warning: z
-    .strictObject({
-      /** 5xx share of requests, %. @default 2 */
-      errorRatePercent: percent.optional().describe('Notify when the 5xx share of requests is above this, %; below critical.errorRatePercent. Default 2.'),
-      /** p95 latency, milliseconds. @default 2000 */
-      p95LatencyMs: positiveInt.optional().describe('Notify when p95 latency is above this, milliseconds; below critical.p99LatencyMs. Default 2000.'),
-      /** CPU utilization, %. @default 80 */
-      cpuPercent: percent.optional().describe('Notify when CPU utilization is above this, %. Default 80.'),
-      /** Memory utilization, %. @default 80 */
-      memoryPercent: percent.optional().describe('Notify when memory utilization is above this, %. Default 80.'),
-    })
-    .optional()
-    .describe('Warning alarms notify the channel.'),
-  /**
-   * The aggressive alarm that rolls a deployment back: error rate above `errorRateMultiplier` ×
-   * the baseline, evaluated on short periods.
-   */
-  rollbackTrigger: z
-    .strictObject({
-      /** Normal error rate of the service, %. @default 1 */
-      baselineErrorRatePercent: percent.optional().describe('Normal error rate of the service, %. Default 1.'),
-      /** Roll back above this multiple of the baseline. @default 2 */
-      errorRateMultiplier: z
-        .number()
-        .gt(1, { error: 'must be greater than 1' })
-        .optional()
-        .describe('Roll back when the error rate is above this multiple of the baseline. Default 2.'),
-      /** Evaluation of the rollback alarm. @default 1m period, 2 of 2 datapoints */
-      evaluation: evaluationSchema.optional().describe('Evaluation of the rollback alarm. Default 1m period, 2 of 2 datapoints.'),
-    })
-    .optional()
-    .describe('The aggressive alarm that rolls a deployment back: error rate above errorRateMultiplier x the baseline, on short periods.'),
-  /** Evaluation of critical and warning alarms. @default 1m period, 3 of 3 datapoints */
-  evaluation: evaluationSchema.optional().describe('Evaluation of critical and warning alarms. Default 1m period, 3 of 3 datapoints.'),
-}).describe('Alarm thresholds. Every field is optional; an environment\'s policy is merged over the service\'s, which is merged over common-practice defaults.');
+export const alarmPolicySchema = z
+  .strictObject({
+    /** Set to false to run without alarms (refused for production environments). @default true */
+    enabled: z.boolean().optional().describe('Set to false to run without alarms (refused for production environments). Default true.'),
+    /** Critical alarms page the on-call. */
+    critical: z
+      .strictObject({
+        /** 5xx share of requests, %. @default 5 */
+        errorRatePercent: percent.optional().describe('Page when the 5xx share of requests is above this, %. Default 5.'),
+        /** p99 latency, milliseconds. @default 5000 */
+        p99LatencyMs: positiveInt.optional().describe('Page when p99 latency is above this, milliseconds. Default 5000.'),
+      })
+      .optional()
+      .describe('Critical alarms page the on-call.'),
+    /** Warning alarms notify the channel. */
+    warning: z
+      .strictObject({
+        /** 5xx share of requests, %. @default 2 */
+        errorRatePercent: percent
+          .optional()
+          .describe('Notify when the 5xx share of requests is above this, %; below critical.errorRatePercent. Default 2.'),
+        /** p95 latency, milliseconds. @default 2000 */
+        p95LatencyMs: positiveInt
+          .optional()
+          .describe('Notify when p95 latency is above this, milliseconds; below critical.p99LatencyMs. Default 2000.'),
+        /** CPU utilization, %. @default 80 */
+        cpuPercent: percent.optional().describe('Notify when CPU utilization is above this, %. Default 80.'),
+        /** Memory utilization, %. @default 80 */
+        memoryPercent: percent.optional().describe('Notify when memory utilization is above this, %. Default 80.'),
+      })
+      .optional()
+      .describe('Warning alarms notify the channel.'),
+    /**
+     * The aggressive alarm that rolls a deployment back: error rate above `errorRateMultiplier` ×
+     * the baseline, evaluated on short periods.
+     */
+    rollbackTrigger: z
+      .strictObject({
+        /** Normal error rate of the service, %. @default 1 */
+        baselineErrorRatePercent: percent.optional().describe('Normal error rate of the service, %. Default 1.'),
+        /** Roll back above this multiple of the baseline. @default 2 */
+        errorRateMultiplier: z
+          .number()
+          .gt(1, { error: 'must be greater than 1' })
+          .optional()
+          .describe('Roll back when the error rate is above this multiple of the baseline. Default 2.'),
+        /** Evaluation of the rollback alarm. @default 1m period, 2 of 2 datapoints */
+        evaluation: evaluationSchema.optional().describe('Evaluation of the rollback alarm. Default 1m period, 2 of 2 datapoints.'),
+      })
+      .optional()
+      .describe(
+        'The aggressive alarm that rolls a deployment back: error rate above errorRateMultiplier x the baseline, on short periods.',
+      ),
+    /** Evaluation of critical and warning alarms. @default 1m period, 3 of 3 datapoints */
+    evaluation: evaluationSchema.optional().describe('Evaluation of critical and warning alarms. Default 1m period, 3 of 3 datapoints.'),
+  })
+  .describe(
+    "Alarm thresholds. Every field is optional; an environment's policy is merged over the service's, which is merged over common-practice defaults.",
+  );
 
 /** Evaluation settings, resolved. */
 export interface Evaluation {

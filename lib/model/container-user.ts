@@ -14,7 +14,9 @@ const NAME_OR_ID = '([a-z_][a-z0-9_-]{0,31}|\\d+)';
  */
 export const containerUserField = z
   .string()
-  .regex(new RegExp(`^${NAME_OR_ID}(:${NAME_OR_ID})?$`), { error: 'is not a user; write "uid", "uid:gid", "name" or "name:group", e.g. "1000:1000"' })
+  .regex(new RegExp(`^${NAME_OR_ID}(:${NAME_OR_ID})?$`), {
+    error: 'is not a user; write "uid", "uid:gid", "name" or "name:group", e.g. "1000:1000"',
+  })
   .refine((user) => !['0', 'root'].includes(user.split(':')[0]), {
     error: `runs the container as root; use an unprivileged user such as "${DEFAULT_CONTAINER_USER}" (the image must let it read its files)`,
   })

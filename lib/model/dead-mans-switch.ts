@@ -11,17 +11,21 @@ export enum HeartbeatSource {
 }
 
 /** Alert when no heartbeat or metrics arrive for a while: missing data is breaching. */
-export const deadMansSwitchSchema = z.strictObject({
-  /** Set to false to disable (refused for production environments). @default true */
-  enabled: z.boolean().optional().describe('Set to false to disable (refused for production environments). Default true.'),
-  /** How long without data before the alarm fires. @default 5m */
-  missingFor: durationField.optional().describe('How long without data before the alarm fires; whole minutes. Default "5m".'),
-  /** Which signal to watch. @default platform-metrics */
-  source: z
-    .enum(HeartbeatSource)
-    .optional()
-    .describe('Which signal to watch: "platform-metrics" (ECS CPU, Lambda invocations) or "heartbeat" (a Heartbeat metric the service publishes). Default "platform-metrics".'),
-}).describe("Dead-man's switch: alert when no heartbeat or metrics arrive for a while (missing data is breaching).");
+export const deadMansSwitchSchema = z
+  .strictObject({
+    /** Set to false to disable (refused for production environments). @default true */
+    enabled: z.boolean().optional().describe('Set to false to disable (refused for production environments). Default true.'),
+    /** How long without data before the alarm fires. @default 5m */
+    missingFor: durationField.optional().describe('How long without data before the alarm fires; whole minutes. Default "5m".'),
+    /** Which signal to watch. @default platform-metrics */
+    source: z
+      .enum(HeartbeatSource)
+      .optional()
+      .describe(
+        'Which signal to watch: "platform-metrics" (ECS CPU, Lambda invocations) or "heartbeat" (a Heartbeat metric the service publishes). Default "platform-metrics".',
+      ),
+  })
+  .describe("Dead-man's switch: alert when no heartbeat or metrics arrive for a while (missing data is breaching).");
 
 /** The dead-man's switch, resolved. */
 export interface DeadMansSwitchPolicy {

@@ -5,7 +5,9 @@ import { problem, type Problem } from './problems';
 
 const roleArn = z
   .string()
-  .regex(/^arn:aws[-a-z]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/checkout-deploy"' });
+  .regex(/^arn:aws[-a-z]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+    error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/checkout-deploy"',
+  });
 
 /** Commands the pipeline runs before anything deploys. */
 export const deliveryCommandsSchema = z.strictObject({
@@ -24,17 +26,28 @@ export const waveSchema = z.strictObject({
   /** Name of the wave, e.g. `prod`: names the pipeline stage. */
   name: dnsLabel(20).describe('Name of the wave, e.g. "prod": names the pipeline stage.'),
   /** Environments of the wave, adjacent in the promotion order. */
-  environments: z.array(z.string()).min(2, { error: 'a wave has at least two environments' }).describe('Environments deployed in parallel; adjacent in the promotion order.'),
+  environments: z
+    .array(z.string())
+    .min(2, { error: 'a wave has at least two environments' })
+    .describe('Environments deployed in parallel; adjacent in the promotion order.'),
   /** Environment that deploys (and passes its smoke tests) before the others of the wave start. @default - all in parallel */
-  canary: z.string().optional().describe('Environment of the wave that deploys first, alone; the others follow in parallel once it passes. Default: all in parallel.'),
+  canary: z
+    .string()
+    .optional()
+    .describe('Environment of the wave that deploys first, alone; the others follow in parallel once it passes. Default: all in parallel.'),
 });
 
 /** GitHub Actions settings. */
 export const githubDeliverySchema = z.strictObject({
   /** Role assumed through GitHub OIDC in every environment without its own role. @default - each environment needs one in deployRoles */
-  deployRole: roleArn.optional().describe('IAM role assumed through GitHub OIDC to deploy, for every environment without its own entry in deployRoles.'),
+  deployRole: roleArn
+    .optional()
+    .describe('IAM role assumed through GitHub OIDC to deploy, for every environment without its own entry in deployRoles.'),
   /** Role per environment name (usually one per account). @default - deployRole */
-  deployRoles: z.record(z.string(), roleArn).optional().describe('IAM role assumed through GitHub OIDC per environment name (usually one per account). Default: deployRole.'),
+  deployRoles: z
+    .record(z.string(), roleArn)
+    .optional()
+    .describe('IAM role assumed through GitHub OIDC per environment name (usually one per account). Default: deployRole.'),
 });
 
 /**
@@ -59,7 +72,11 @@ export const deliverySchema = z
       .optional()
       .describe('CodeStar (CodeConnections) connection ARN to the repository; needed for the CodePipeline pipeline.'),
     /** Account of the pipeline. @default - the first environment's */
-    account: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }).optional().describe("AWS account of the pipeline. Default: the first environment's."),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
+      .optional()
+      .describe("AWS account of the pipeline. Default: the first environment's."),
     /** Region of the pipeline. @default - the first environment's */
     region: z
       .string()
@@ -69,14 +86,18 @@ export const deliverySchema = z
     /** Commands run before deploying. @default - npm ci, lint, test, build */
     commands: deliveryCommandsSchema.optional().describe('Commands run before anything deploys.'),
     /** Environments deployed in parallel. @default - none: one environment at a time */
-    waves: z.array(waveSchema).optional().describe('Environments deployed in parallel (regions or accounts of one promotion step). Default: one environment at a time.'),
+    waves: z
+      .array(waveSchema)
+      .optional()
+      .describe('Environments deployed in parallel (regions or accounts of one promotion step). Default: one environment at a time.'),
     /** GitHub Actions settings. @default - no GitHub workflow */
     github: githubDeliverySchema.optional().describe('GitHub Actions settings: the OIDC roles that deploy.'),
     /** Where approvers review a release (a dashboard, a change ticket). @default - the repository's commit */
     reviewUrl: z
       .url({ protocol: /^https$/, error: 'must be an https URL' })
       .regex(/^\S+$/, { error: 'must not contain spaces; write a space in a URL as "%20"' })
-      .optional().describe("Where approvers review a release. Default: the repository's commits page."),
+      .optional()
+      .describe("Where approvers review a release. Default: the repository's commits page."),
   })
   .describe('How changes reach the environments: repository, branch, pipeline commands, waves, deploy roles.');
 
@@ -124,7 +145,8 @@ export function checkDelivery(
   const known = names.filter((n): n is string => n !== undefined);
   // An environment whose name could not be read may be the one referred to: do not call a reference unknown then.
   const unknownName = (name: string) => !known.includes(name) && known.length === names.length;
-  const approval = (e: { name: string; approval?: boolean; production?: boolean }) => e.approval ?? e.production ?? (e.name === 'prod' || e.name === 'production');
+  const approval = (e: { name: string; approval?: boolean; production?: boolean }) =>
+    e.approval ?? e.production ?? (e.name === 'prod' || e.name === 'production');
   const seen = new Map<string, string>();
   (delivery.waves ?? []).forEach((wave, w) => {
     const at = (...rest: PropertyKey[]) => ['delivery', 'waves', w, ...rest];
@@ -133,33 +155,70 @@ export function checkDelivery(
     }
     wave.environments.forEach((name, i) => {
       if (unknownName(name)) {
-        problems.push(problem(at('environments', i), name, `no environment has this name; use one of ${known.map((k) => `"${k}"`).join(', ')}`));
+        problems.push(
+          problem(at('environments', i), name, `no environment has this name; use one of ${known.map((k) => `"${k}"`).join(', ')}`),
+        );
       } else if (seen.has(name)) {
-        problems.push(problem(at('environments', i), name, `it is already in wave "${seen.get(name)}"; an environment belongs to at most one wave`));
+        problems.push(
+          problem(at('environments', i), name, `it is already in wave "${seen.get(name)}"; an environment belongs to at most one wave`),
+        );
       }
       seen.set(name, wave.name);
     });
-    const indexes = wave.environments.map((n) => names.indexOf(n)).filter((i) => i >= 0).sort((a, b) => a - b);
+    const indexes = wave.environments
+      .map((n) => names.indexOf(n))
+      .filter((i) => i >= 0)
+      .sort((a, b) => a - b);
     if (indexes.length > 0 && indexes[indexes.length - 1] - indexes[0] !== indexes.length - 1) {
-      problems.push(problem(at('environments'), wave.environments, 'environments of a wave deploy together, so they must be adjacent in "environments"; reorder them'));
+      problems.push(
+        problem(
+          at('environments'),
+          wave.environments,
+          'environments of a wave deploy together, so they must be adjacent in "environments"; reorder them',
+        ),
+      );
     }
     const approvals = new Set(indexes.flatMap((i) => (environments[i] ? [approval(environments[i]!)] : [])));
     if (approvals.size > 1) {
-      problems.push(problem(at('environments'), wave.environments, 'one approval gates the whole wave; give every environment of the wave the same "approval"'));
+      problems.push(
+        problem(
+          at('environments'),
+          wave.environments,
+          'one approval gates the whole wave; give every environment of the wave the same "approval"',
+        ),
+      );
     }
     if (wave.canary !== undefined && !wave.environments.includes(wave.canary)) {
-      problems.push(problem(at('canary'), wave.canary, `it must be one of the wave's environments (${wave.environments.map((n) => `"${n}"`).join(', ')})`));
+      problems.push(
+        problem(
+          at('canary'),
+          wave.canary,
+          `it must be one of the wave's environments (${wave.environments.map((n) => `"${n}"`).join(', ')})`,
+        ),
+      );
     }
   });
   const roles = delivery.github?.deployRoles ?? {};
   for (const name of Object.keys(roles)) {
     if (unknownName(name)) {
-      problems.push(problem(['delivery', 'github', 'deployRoles', name], name, `no environment has this name; use one of ${known.map((k) => `"${k}"`).join(', ')}`));
+      problems.push(
+        problem(
+          ['delivery', 'github', 'deployRoles', name],
+          name,
+          `no environment has this name; use one of ${known.map((k) => `"${k}"`).join(', ')}`,
+        ),
+      );
     }
   }
   if (delivery.github && !delivery.github.deployRole) {
     for (const name of environments.flatMap((e) => (e && !Object.hasOwn(roles, e.name) ? [e.name] : []))) {
-      problems.push(problem(['delivery', 'github', 'deployRoles', name], undefined, `GitHub Actions needs a role to deploy "${name}"; add it here or set delivery.github.deployRole`));
+      problems.push(
+        problem(
+          ['delivery', 'github', 'deployRoles', name],
+          undefined,
+          `GitHub Actions needs a role to deploy "${name}"; add it here or set delivery.github.deployRole`,
+        ),
+      );
     }
   }
   return problems;
@@ -182,7 +241,14 @@ export function resolveDelivery(delivery: DeliveryInput, environments: readonly 
     },
     waves: (delivery.waves ?? []).map((w) => ({ name: w.name, environments: w.environments, canary: w.canary })),
     githubDeployRoles: delivery.github
-      ? Object.fromEntries(environments.map((e) => [e.name, (delivery.github?.deployRoles && Object.hasOwn(delivery.github.deployRoles, e.name) ? delivery.github.deployRoles[e.name] : undefined) ?? (delivery.github?.deployRole as string)]))
+      ? Object.fromEntries(
+          environments.map((e) => [
+            e.name,
+            (delivery.github?.deployRoles && Object.hasOwn(delivery.github.deployRoles, e.name)
+              ? delivery.github.deployRoles[e.name]
+              : undefined) ?? (delivery.github?.deployRole as string),
+          ]),
+        )
       : undefined,
     reviewUrl: delivery.reviewUrl ?? `https://github.com/${delivery.repository}/commits/${branch}`,
   };

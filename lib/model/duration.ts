@@ -85,7 +85,11 @@ export class Duration {
       return '0s';
     }
     const parts: string[] = [];
-    for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+    for (const [unit, size] of [
+      ['d', 86400],
+      ['h', 3600],
+      ['m', 60],
+    ] as const) {
       const whole = Math.floor(rest / size);
       if (whole > 0) {
         parts.push(`${whole}${unit}`);

@@ -18,70 +18,81 @@ export enum RetentionPolicy {
 }
 
 /** Capacity of one environment; overrides the workload's. */
-export const capacitySchema = z.strictObject({
-  /** Tasks or pods to run. @default - the workload's desiredCount */
-  desiredCount: positiveInt.optional().describe("Tasks or pods to run. Default: the workload's desiredCount."),
-  /** Scale between these bounds on CPU when both are given. @default - no autoscaling */
-  minCount: positiveInt.optional().describe('Lower bound for CPU autoscaling (give maxCount too). Default: no autoscaling.'),
-  /** @default - no autoscaling */
-  maxCount: positiveInt.optional().describe('Upper bound for CPU autoscaling (give minCount too). Default: no autoscaling.'),
-  /** Target CPU utilization for autoscaling, %. @default 60 */
-  targetCpuPercent: percent.optional().describe('Target CPU utilization for autoscaling, %. Default 60.'),
-}).describe("Capacity of this environment; overrides the workload's.");
+export const capacitySchema = z
+  .strictObject({
+    /** Tasks or pods to run. @default - the workload's desiredCount */
+    desiredCount: positiveInt.optional().describe("Tasks or pods to run. Default: the workload's desiredCount."),
+    /** Scale between these bounds on CPU when both are given. @default - no autoscaling */
+    minCount: positiveInt.optional().describe('Lower bound for CPU autoscaling (give maxCount too). Default: no autoscaling.'),
+    /** @default - no autoscaling */
+    maxCount: positiveInt.optional().describe('Upper bound for CPU autoscaling (give minCount too). Default: no autoscaling.'),
+    /** Target CPU utilization for autoscaling, %. @default 60 */
+    targetCpuPercent: percent.optional().describe('Target CPU utilization for autoscaling, %. Default 60.'),
+  })
+  .describe("Capacity of this environment; overrides the workload's.");
 
 /** One environment the service ships to, in promotion order. */
-export const environmentSchema = z.strictObject({
-  /** Name, e.g. `dev`, `staging`, `prod`, `pr-123`. */
-  name: dnsLabel(20).describe('Environment name, e.g. "dev", "staging", "prod": lower-case letters, digits and hyphens, at most 20 characters.'),
-  /** Whether this environment serves real users (strictest checks). @default name is "prod" or "production" */
-  production: z.boolean().optional().describe('Whether this environment serves real users (strictest checks). Default: true when the name is "prod" or "production".'),
-  /** Whether a human approves before this environment deploys. @default production */
-  approval: z.boolean().optional().describe('Whether a human approves before this environment deploys. Default: production.'),
-  /** AWS account id. @default - the CLI's environment */
-  account: z
-    .string()
-    .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
-    .optional()
-    .describe("AWS account id (12 digits). Default: the CLI's environment."),
-  /** AWS region. @default - the CLI's environment */
-  region: z
-    .string()
-    .refine((region) => AWS_REGIONS.includes(region), {
-      error: (issue) => {
-        const near = closestRegion(issue.input as string);
-        return `must be an AWS region such as "eu-west-1"${near ? ` (did you mean "${near}"?)` : ''}, one of those in aws-cdk-lib's region facts`;
-      },
-    })
-    .meta({ enum: [...AWS_REGIONS] })
-    .optional()
-    .describe("AWS region, e.g. \"eu-west-1\". Default: the CLI's environment."),
-  /** How a new version rolls out here. */
-  rollout: rolloutSchema.describe('How a new version rolls out in this environment.'),
-  /** Capacity here. @default - the workload's */
-  capacity: capacitySchema.optional(),
-  /** Alarm thresholds here, merged over the service's policy. @default - the service's */
-  alarms: alarmPolicySchema.optional().describe("Alarm thresholds here, merged field by field over the service's alarms."),
-  /** Dead-man's switch here, merged over the service's. @default - the service's */
-  deadMansSwitch: deadMansSwitchSchema.optional().describe("Dead-man's switch here, merged over the service's."),
-  /** Retention of stateful resources. @default retain in production, destroy elsewhere */
-  retention: z
-    .enum(RetentionPolicy)
-    .optional()
-    .describe('What happens to secrets, keys and log groups when the stack is deleted. Default: "retain" in production, "destroy" elsewhere.'),
-  /** HTTPS on the load balancer. @default - none: production container services must set it */
-  tls: tlsSchema.optional(),
-  /**
-   * ACM certificate for HTTPS on the load balancer. @default - HTTP only
-   * @deprecated use `tls.certificateArn`
-   */
-  certificateArn: z
-    .string()
-    .regex(/^arn:aws[-a-z]*:acm:/, { error: 'must be an ACM certificate ARN' })
-    .optional()
-    .describe('ACM certificate ARN for HTTPS on the load balancer. Default: HTTP only.'),
-  /** Kubernetes settings here, merged over the service's. @default - the service's */
-  kubernetes: kubernetesSchema.optional(),
-}).describe('One environment the service ships to, in promotion order.');
+export const environmentSchema = z
+  .strictObject({
+    /** Name, e.g. `dev`, `staging`, `prod`, `pr-123`. */
+    name: dnsLabel(20).describe(
+      'Environment name, e.g. "dev", "staging", "prod": lower-case letters, digits and hyphens, at most 20 characters.',
+    ),
+    /** Whether this environment serves real users (strictest checks). @default name is "prod" or "production" */
+    production: z
+      .boolean()
+      .optional()
+      .describe('Whether this environment serves real users (strictest checks). Default: true when the name is "prod" or "production".'),
+    /** Whether a human approves before this environment deploys. @default production */
+    approval: z.boolean().optional().describe('Whether a human approves before this environment deploys. Default: production.'),
+    /** AWS account id. @default - the CLI's environment */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
+      .optional()
+      .describe("AWS account id (12 digits). Default: the CLI's environment."),
+    /** AWS region. @default - the CLI's environment */
+    region: z
+      .string()
+      .refine((region) => AWS_REGIONS.includes(region), {
+        error: (issue) => {
+          const near = closestRegion(issue.input as string);
+          return `must be an AWS region such as "eu-west-1"${near ? ` (did you mean "${near}"?)` : ''}, one of those in aws-cdk-lib's region facts`;
+        },
+      })
+      .meta({ enum: [...AWS_REGIONS] })
+      .optional()
+      .describe('AWS region, e.g. "eu-west-1". Default: the CLI\'s environment.'),
+    /** How a new version rolls out here. */
+    rollout: rolloutSchema.describe('How a new version rolls out in this environment.'),
+    /** Capacity here. @default - the workload's */
+    capacity: capacitySchema.optional(),
+    /** Alarm thresholds here, merged over the service's policy. @default - the service's */
+    alarms: alarmPolicySchema.optional().describe("Alarm thresholds here, merged field by field over the service's alarms."),
+    /** Dead-man's switch here, merged over the service's. @default - the service's */
+    deadMansSwitch: deadMansSwitchSchema.optional().describe("Dead-man's switch here, merged over the service's."),
+    /** Retention of stateful resources. @default retain in production, destroy elsewhere */
+    retention: z
+      .enum(RetentionPolicy)
+      .optional()
+      .describe(
+        'What happens to secrets, keys and log groups when the stack is deleted. Default: "retain" in production, "destroy" elsewhere.',
+      ),
+    /** HTTPS on the load balancer. @default - none: production container services must set it */
+    tls: tlsSchema.optional(),
+    /**
+     * ACM certificate for HTTPS on the load balancer. @default - HTTP only
+     * @deprecated use `tls.certificateArn`
+     */
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws[-a-z]*:acm:/, { error: 'must be an ACM certificate ARN' })
+      .optional()
+      .describe('ACM certificate ARN for HTTPS on the load balancer. Default: HTTP only.'),
+    /** Kubernetes settings here, merged over the service's. @default - the service's */
+    kubernetes: kubernetesSchema.optional(),
+  })
+  .describe('One environment the service ships to, in promotion order.');
 
 /** An environment as written. */
 export type EnvironmentInput = z.output<typeof environmentSchema>;

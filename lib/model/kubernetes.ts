@@ -13,10 +13,18 @@ export const KUBE_PROMETHEUS_STACK_LABELS: Readonly<Record<string, string>> = { 
 export const DEFAULT_PROMETHEUS_ADDRESS = 'http://prometheus-operated.monitoring.svc:9090';
 
 const labelMap = z.record(
-  z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { error: 'is not a Kubernetes label key such as "release"' }),
-  z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: 'is not a Kubernetes label value (63 letters, digits, "-", "_", "." at most)' }),
+  z
+    .string()
+    .regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { error: 'is not a Kubernetes label key such as "release"' }),
+  z
+    .string()
+    .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, {
+      error: 'is not a Kubernetes label value (63 letters, digits, "-", "_", "." at most)',
+    }),
 );
-const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: 'is not a Prometheus metric name such as "http_requests_total"' });
+const metricName = z
+  .string()
+  .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: 'is not a Prometheus metric name such as "http_requests_total"' });
 
 /** Where the workload is reachable from outside the cluster. */
 export const kubernetesIngressSchema = z.strictObject({
@@ -25,11 +33,19 @@ export const kubernetesIngressSchema = z.strictObject({
   /** Host name. @default - every host (collides with other Ingresses of the class on `/`) */
   host: z
     .string()
-    .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: 'is not a host name such as "shop.example.com"' })
+    .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+      error: 'is not a host name such as "shop.example.com"',
+    })
     .optional()
-    .describe('Host name the Ingress answers. Default: every host (collides with other Ingresses of the same class on "/"; set it in a shared cluster).'),
+    .describe(
+      'Host name the Ingress answers. Default: every host (collides with other Ingresses of the same class on "/"; set it in a shared cluster).',
+    ),
   /** Namespace of the ingress controller, allowed to reach the serving port. @default ingress-nginx */
-  controllerNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a namespace name such as "ingress-nginx"' }).optional().describe('Namespace of the ingress controller; the NetworkPolicy lets only it reach the serving port. Default "ingress-nginx".'),
+  controllerNamespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a namespace name such as "ingress-nginx"' })
+    .optional()
+    .describe('Namespace of the ingress controller; the NetworkPolicy lets only it reach the serving port. Default "ingress-nginx".'),
   /** Path prefixes routed to the workload. @default ["/"] */
   paths: z
     .array(z.string().regex(/^\//, { error: 'must start with "/"' }))
@@ -41,59 +57,96 @@ export const kubernetesIngressSchema = z.strictObject({
 /** The metrics the workload exposes; a mismatch silently disables every alert and the analysis. */
 export const kubernetesMetricsSchema = z.strictObject({
   /** Container port that serves the metrics, not exposed through the Ingress. @default 9090 */
-  port: positiveInt.max(65535, { error: 'must be a port between 1 and 65535' }).optional().describe('Container port that serves the metrics (named "metrics", not in the Ingress). Default 9090.'),
+  port: positiveInt
+    .max(65535, { error: 'must be a port between 1 and 65535' })
+    .optional()
+    .describe('Container port that serves the metrics (named "metrics", not in the Ingress). Default 9090.'),
   /** HTTP path of the metrics. @default /metrics */
   path: z.string().regex(/^\//, { error: 'must start with "/"' }).optional().describe('HTTP path of the metrics. Default "/metrics".'),
   /** Counter of HTTP requests. @default http_requests_total */
   requestsMetric: metricName.optional().describe('Counter of HTTP requests, labelled with the status code. Default "http_requests_total".'),
   /** Label of the request counter holding the HTTP status code. @default code */
-  statusLabel: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'is not a Prometheus label name such as "code"' }).optional().describe('Label of the request counter holding the HTTP status code. Default "code".'),
+  statusLabel: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'is not a Prometheus label name such as "code"' })
+    .optional()
+    .describe('Label of the request counter holding the HTTP status code. Default "code".'),
   /** Histogram of request durations in seconds, without `_bucket`. @default http_request_duration_seconds */
-  durationHistogram: metricName.optional().describe('Histogram of request durations in seconds, without "_bucket". Default "http_request_duration_seconds".'),
+  durationHistogram: metricName
+    .optional()
+    .describe('Histogram of request durations in seconds, without "_bucket". Default "http_request_duration_seconds".'),
 });
 
 /** Kubernetes target settings: monitoring stack, analysis and exposure. */
 export const kubernetesSchema = z
   .strictObject({
     /** Prometheus scrape interval of the workload; alert and analysis windows are at least 4 of them. @default 30s */
-    scrapeInterval: durationField.optional().describe('Prometheus scrape interval of the workload; rate windows span at least 4 of them. Default "30s".'),
+    scrapeInterval: durationField
+      .optional()
+      .describe('Prometheus scrape interval of the workload; rate windows span at least 4 of them. Default "30s".'),
     /** Prometheus as the Argo Rollouts controller reaches it. @default http://prometheus-operated.monitoring.svc:9090 */
     prometheusAddress: z
       .url({ error: 'must be an http(s) URL such as "http://prometheus-operated.monitoring.svc:9090"', protocol: /^https?$/ })
       .optional()
-      .describe('Prometheus base URL as the Argo Rollouts controller reaches it. Default "http://prometheus-operated.monitoring.svc:9090".'),
+      .describe(
+        'Prometheus base URL as the Argo Rollouts controller reaches it. Default "http://prometheus-operated.monitoring.svc:9090".',
+      ),
     /** Labels the Prometheus selects PodMonitors and PrometheusRules by. @default { release: kube-prometheus-stack } */
     monitoringLabels: labelMap
       .optional()
-      .describe('Labels your Prometheus selects PodMonitors and PrometheusRules by (kube-prometheus-stack: "release: <Helm release name>"). Default { release: kube-prometheus-stack }.'),
+      .describe(
+        'Labels your Prometheus selects PodMonitors and PrometheusRules by (kube-prometheus-stack: "release: <Helm release name>"). Default { release: kube-prometheus-stack }.',
+      ),
     /** Requests the new version must have served in an analysis window before it is judged. @default 50 */
-    minimumRequests: positiveInt.optional().describe('Requests the new version must serve in an analysis window before it is judged; fewer makes the measurement inconclusive (the rollout pauses). Default 50.'),
+    minimumRequests: positiveInt
+      .optional()
+      .describe(
+        'Requests the new version must serve in an analysis window before it is judged; fewer makes the measurement inconclusive (the rollout pauses). Default 50.',
+      ),
     /** The Ingress. @default class nginx, every host, path / */
     ingress: kubernetesIngressSchema.optional().describe('The Ingress. Default: class "nginx", every host, path "/".'),
     /** The metrics the workload exposes. @default - the common Prometheus HTTP metric names on port 9090 */
-    metrics: kubernetesMetricsSchema.optional().describe('The metrics the workload exposes; their names must match or every alert stays silent.'),
+    metrics: kubernetesMetricsSchema
+      .optional()
+      .describe('The metrics the workload exposes; their names must match or every alert stays silent.'),
     /** IAM role External Secrets assumes (IRSA) to read this service's secrets. @default - the operator's own identity */
     secretStoreRoleArn: z
       .string()
-      .regex(/^arn:aws[-a-z]*:iam::\d{12}:role\/.+$/, { error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/checkout-secrets"' })
+      .regex(/^arn:aws[-a-z]*:iam::\d{12}:role\/.+$/, {
+        error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/checkout-secrets"',
+      })
       .optional()
-      .describe("IAM role (IRSA) the SecretStore's ServiceAccount assumes to read this service's secrets. Default: the External Secrets operator's own identity."),
+      .describe(
+        "IAM role (IRSA) the SecretStore's ServiceAccount assumes to read this service's secrets. Default: the External Secrets operator's own identity.",
+      ),
     /** Where the pods may connect besides DNS (the NetworkPolicy denies everything else). @default - nowhere */
     egress: z
       .array(
-        z.strictObject({
-          /** An IP block, e.g. `10.20.0.0/16` or `0.0.0.0/0`. */
-          cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { error: 'is not an IPv4 CIDR such as "10.20.0.0/16"' }).optional().describe('IPv4 block, e.g. "10.20.0.0/16".'),
-          /** A namespace in the cluster. */
-          namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a namespace name' }).optional().describe('A namespace in the cluster, e.g. "catalog-prod".'),
-          /** TCP port. */
-          port: positiveInt.max(65535, { error: 'must be a port between 1 and 65535' }).describe('TCP port.'),
-        }).refine((e) => (e.cidr === undefined) !== (e.namespace === undefined), {
-          error: 'needs exactly one of "cidr" (e.g. "10.20.0.0/16") or "namespace" (e.g. "catalog-prod")',
-        }),
+        z
+          .strictObject({
+            /** An IP block, e.g. `10.20.0.0/16` or `0.0.0.0/0`. */
+            cidr: z
+              .string()
+              .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { error: 'is not an IPv4 CIDR such as "10.20.0.0/16"' })
+              .optional()
+              .describe('IPv4 block, e.g. "10.20.0.0/16".'),
+            /** A namespace in the cluster. */
+            namespace: z
+              .string()
+              .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a namespace name' })
+              .optional()
+              .describe('A namespace in the cluster, e.g. "catalog-prod".'),
+            /** TCP port. */
+            port: positiveInt.max(65535, { error: 'must be a port between 1 and 65535' }).describe('TCP port.'),
+          })
+          .refine((e) => (e.cidr === undefined) !== (e.namespace === undefined), {
+            error: 'needs exactly one of "cidr" (e.g. "10.20.0.0/16") or "namespace" (e.g. "catalog-prod")',
+          }),
       )
       .optional()
-      .describe('Where the pods may connect besides DNS; everything else is denied by the NetworkPolicy. Each entry needs cidr or namespace. Default: nowhere.'),
+      .describe(
+        'Where the pods may connect besides DNS; everything else is denied by the NetworkPolicy. Each entry needs cidr or namespace. Default: nowhere.',
+      ),
   })
   .describe('Kubernetes target settings: Prometheus, analysis, Ingress and metrics (merged field by field, environment over service).');
 
@@ -106,7 +159,12 @@ export interface KubernetesSettings {
   readonly prometheusAddress: string;
   readonly monitoringLabels: Readonly<Record<string, string>>;
   readonly minimumRequests: number;
-  readonly ingress: { readonly className: string; readonly host?: string; readonly paths: readonly string[]; readonly controllerNamespace: string };
+  readonly ingress: {
+    readonly className: string;
+    readonly host?: string;
+    readonly paths: readonly string[];
+    readonly controllerNamespace: string;
+  };
   readonly metrics: {
     readonly port: number;
     readonly path: string;
@@ -130,7 +188,12 @@ export function resolveKubernetes(...layers: (KubernetesInput | undefined)[]): K
     prometheusAddress: pick('prometheusAddress') ?? DEFAULT_PROMETHEUS_ADDRESS,
     monitoringLabels: pick('monitoringLabels') ?? KUBE_PROMETHEUS_STACK_LABELS,
     minimumRequests: pick('minimumRequests') ?? 50,
-    ingress: { className: ingress.className ?? 'nginx', host: ingress.host, paths: ingress.paths ?? ['/'], controllerNamespace: ingress.controllerNamespace ?? 'ingress-nginx' },
+    ingress: {
+      className: ingress.className ?? 'nginx',
+      host: ingress.host,
+      paths: ingress.paths ?? ['/'],
+      controllerNamespace: ingress.controllerNamespace ?? 'ingress-nginx',
+    },
     metrics: {
       port: metrics.port ?? 9090,
       path: metrics.path ?? '/metrics',

@@ -26,7 +26,9 @@ export function loadDefinitionFile(file: string): ServiceDefinition {
     stat = fs.statSync(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? fail(`${file} does not exist`) : fail(`${file} cannot be read (${code ?? firstLine(error)})`);
+    return code === 'ENOENT' || code === 'ENOTDIR'
+      ? fail(`${file} does not exist`)
+      : fail(`${file} cannot be read (${code ?? firstLine(error)})`);
   }
   if (stat.isDirectory()) {
     fail(`${file} is a directory; pass the definition file inside it (e.g. ${path.join(file, 'definition.yaml')})`);
@@ -53,7 +55,10 @@ export function loadDefinitionFile(file: string): ServiceDefinition {
     const source = parseSource(decoded.text!, ext === '.json' ? SourceFormat.JSON : SourceFormat.YAML);
     if (source.problems.length > 0) throw new DefinitionError(source.problems, file);
     if (source.data === undefined || source.data === null) {
-      fail(`${DOCUMENT} is empty${decoded.text!.trim() === '' ? '' : ' (only comments or null)'}; write a definition: a mapping with "service", "owners", "workload" and "environments" (run \`glidepath init\` for a starter)`, DOCUMENT);
+      fail(
+        `${DOCUMENT} is empty${decoded.text!.trim() === '' ? '' : ' (only comments or null)'}; write a definition: a mapping with "service", "owners", "workload" and "environments" (run \`glidepath init\` for a starter)`,
+        DOCUMENT,
+      );
     }
     return validateDefinition(source.data, { source: file, baseDirectory, locate: source.locate });
   }
@@ -69,7 +74,10 @@ export function loadDefinitionFile(file: string): ServiceDefinition {
       exported = mod.default ?? mod.definition ?? (typeof mod === 'object' && mod !== null && 'service' in mod ? mod : undefined);
     } catch (error) {
       if (error instanceof DefinitionError) throw error.source ? error : new DefinitionError(error.problems, file);
-      return fail(`${DOCUMENT} could not be loaded: ${firstLine(error)}; fix the error in ${file} (run it with node to see where)`, DOCUMENT);
+      return fail(
+        `${DOCUMENT} could not be loaded: ${firstLine(error)}; fix the error in ${file} (run it with node to see where)`,
+        DOCUMENT,
+      );
     }
     if (exported === undefined) {
       fail(`${file} exports no definition; export it as "default" or "definition"`);

@@ -27,7 +27,10 @@ export const migrationSchema = z.strictObject({
   /** `expand` runs before the new version takes traffic; `contract` after the rollback window. */
   phase: z.enum(MigrationPhase).describe('"expand" runs before the new version takes traffic; "contract" after the rollback window.'),
   /** The command, as an argument list, e.g. `["npm", "run", "migrate", "--", "up"]`. */
-  command: z.array(z.string().min(1)).min(1, { error: 'must list the command and its arguments, e.g. ["npm", "run", "migrate"]' }).describe('The command and its arguments, e.g. ["npm", "run", "migrate"].'),
+  command: z
+    .array(z.string().min(1))
+    .min(1, { error: 'must list the command and its arguments, e.g. ["npm", "run", "migrate"]' })
+    .describe('The command and its arguments, e.g. ["npm", "run", "migrate"].'),
   /** Image that holds the migration. @default - the workload's container image */
   image: imageReference.optional().describe("Image holding the migration. Default: the workload's container image."),
   /**
@@ -35,12 +38,19 @@ export const migrationSchema = z.strictObject({
    * migrations must be; a contract migration never is for code that used what it removes.
    * @default - true for expand, false for contract
    */
-  backwardCompatible: z.boolean().optional().describe('Whether the previous release still works after this migration. Default: true for expand, false for contract.'),
+  backwardCompatible: z
+    .boolean()
+    .optional()
+    .describe('Whether the previous release still works after this migration. Default: true for expand, false for contract.'),
   /**
    * For contract migrations: the release (image reference) whose code stopped using what this
    * migration removes. It must be an earlier release than the one being deployed.
    */
-  codeReleasedIn: z.string().min(1).optional().describe('Contract migrations: the earlier release (image reference) whose code stopped using what this migration removes.'),
+  codeReleasedIn: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Contract migrations: the earlier release (image reference) whose code stopped using what this migration removes.'),
   /** Longest the migration may run. @default 10m */
   timeout: durationField.optional().describe('Longest the migration may run. Default "10m"; at most "14m" on AWS.'),
 });

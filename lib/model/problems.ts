@@ -51,7 +51,9 @@ export function renderProblems(problems: readonly Problem[]): string {
   }
   for (const tally of perKind.values()) {
     if (tally.omitted > 0) {
-      listed.push(`  - and ${tally.omitted} more ${tally.shown > 0 ? `of the same kind as ${clip(tally.first)}` : `problems like ${clip(tally.first)}`}`);
+      listed.push(
+        `  - and ${tally.omitted} more ${tally.shown > 0 ? `of the same kind as ${clip(tally.first)}` : `problems like ${clip(tally.first)}`}`,
+      );
     }
   }
   return listed.join('\n');
@@ -66,7 +68,10 @@ export class DefinitionError extends Error {
     public readonly problems: readonly Problem[],
     public readonly source?: string,
   ) {
-    super(`${source ? `${source}: ` : ''}the definition has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` + renderProblems(problems));
+    super(
+      `${source ? `${source}: ` : ''}the definition has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        renderProblems(problems),
+    );
     this.name = 'DefinitionError';
   }
 }
@@ -74,7 +79,15 @@ export class DefinitionError extends Error {
 /** Renders a path as `a.b[2].c`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : unusualKey(String(key)) ? `[${quotedKey(String(key))}]` : i === 0 ? String(key) : `.${String(key)}`))
+    .map((key, i) =>
+      typeof key === 'number'
+        ? `[${key}]`
+        : unusualKey(String(key))
+          ? `[${quotedKey(String(key))}]`
+          : i === 0
+            ? String(key)
+            : `.${String(key)}`,
+    )
     .join('');
 }
 
@@ -180,7 +193,11 @@ export function problemsFromIssues(
           // Only a scalar can be a secret value; an object or list under such a key is a misspelled section (e.g. "secret:").
           if ((key === 'value' || /password|secret|token|credential/i.test(key)) && (written === null || typeof written !== 'object')) {
             problems.push(
-              problem(path, '<redacted>', 'secret values are never written in a definition; declare the secret under "secrets" with "existing.secretName" or "generate"'),
+              problem(
+                path,
+                '<redacted>',
+                'secret values are never written in a definition; declare the secret under "secrets" with "existing.secretName" or "generate"',
+              ),
             );
             continue;
           }
@@ -196,14 +213,24 @@ export function problemsFromIssues(
         problems.push(
           value === undefined
             ? problem(issue.path, value, `it is required (${TYPE_NAMES[issue.expected] ?? issue.expected})`)
-            : problem(issue.path, value, issue.message.startsWith('Invalid input') ? `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}` : customFix(issue.message)),
+            : problem(
+                issue.path,
+                value,
+                issue.message.startsWith('Invalid input')
+                  ? `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`
+                  : customFix(issue.message),
+              ),
         );
         break;
       case 'invalid_value': {
         const options = issue.values.map(String);
         const suggestion = typeof value === 'string' ? suggest(value, options) : undefined;
         problems.push(
-          problem(issue.path, value, `use one of ${options.map((o) => `"${o}"`).join(', ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`),
+          problem(
+            issue.path,
+            value,
+            `use one of ${options.map((o) => `"${o}"`).join(', ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+          ),
         );
         break;
       }
@@ -223,7 +250,9 @@ export function problemsFromIssues(
         );
         break;
       case 'too_big':
-        problems.push(problem(issue.path, value, issue.message.startsWith('Too big') ? `it must be at most ${issue.maximum}` : `it ${issue.message}`));
+        problems.push(
+          problem(issue.path, value, issue.message.startsWith('Too big') ? `it must be at most ${issue.maximum}` : `it ${issue.message}`),
+        );
         break;
       case 'invalid_key': {
         // A record key (e.g. an environment variable name) failed: quote the key, not its value.

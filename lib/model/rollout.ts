@@ -26,18 +26,22 @@ export const TRAFFIC_SHIFTING_STRATEGIES: readonly RolloutStrategy[] = [
 ];
 
 /** One stage of a staged rollout. */
-export const stageSchema = z.strictObject({
-  /** Short name of the stage, e.g. `canary`. */
-  name: z.string().min(1).describe('Short name of the stage, e.g. "canary".'),
-  /** Share of production traffic on the new version during this stage (0–100). */
-  trafficPercent: percent.describe('Share of production traffic on the new version during this stage (0-100), greater than the previous stage.'),
-  /** How long the stage runs before the next one starts (the bake time). */
-  bake: durationField.describe('How long the stage runs before the next one starts (the bake time), e.g. "10m".'),
-  /** What must hold for the stage to pass. @default - from the standard plan */
-  validation: z.string().min(1).optional().describe('What must hold for the stage to pass. Default: from the standard plan.'),
-  /** What makes the stage roll back. @default - the alarm policy's rollback trigger */
-  rollbackTrigger: z.string().min(1).optional().describe("What makes the stage roll back. Default: the alarm policy's rollback trigger."),
-}).describe('One stage of a staged rollout.');
+export const stageSchema = z
+  .strictObject({
+    /** Short name of the stage, e.g. `canary`. */
+    name: z.string().min(1).describe('Short name of the stage, e.g. "canary".'),
+    /** Share of production traffic on the new version during this stage (0–100). */
+    trafficPercent: percent.describe(
+      'Share of production traffic on the new version during this stage (0-100), greater than the previous stage.',
+    ),
+    /** How long the stage runs before the next one starts (the bake time). */
+    bake: durationField.describe('How long the stage runs before the next one starts (the bake time), e.g. "10m".'),
+    /** What must hold for the stage to pass. @default - from the standard plan */
+    validation: z.string().min(1).optional().describe('What must hold for the stage to pass. Default: from the standard plan.'),
+    /** What makes the stage roll back. @default - the alarm policy's rollback trigger */
+    rollbackTrigger: z.string().min(1).optional().describe("What makes the stage roll back. Default: the alarm policy's rollback trigger."),
+  })
+  .describe('One stage of a staged rollout.');
 
 /** A stage as validated. */
 export type Stage = z.output<typeof stageSchema>;
@@ -47,7 +51,9 @@ export const rollingSchema = z.strictObject({
   /** Extra capacity started during the update, in % of desired count. @default 100 */
   maxSurgePercent: percent.default(100).describe('Extra capacity started during the update, % of desired count. Default 100.'),
   /** Capacity allowed to be unavailable during the update, in % of desired count. @default 0 */
-  maxUnavailablePercent: percent.default(0).describe('Capacity allowed to be unavailable during the update, % of desired count. Default 0.'),
+  maxUnavailablePercent: percent
+    .default(0)
+    .describe('Capacity allowed to be unavailable during the update, % of desired count. Default 0.'),
 });
 
 /** How one environment rolls out a new version. */
@@ -55,7 +61,9 @@ export const rolloutSchema = z.strictObject({
   /** The deployment pattern. */
   strategy: z
     .enum(RolloutStrategy)
-    .describe('The deployment pattern: "blue-green", "canary" (staged), "linear" (equal steps), "rolling" (containers only) or "all-at-once".'),
+    .describe(
+      'The deployment pattern: "blue-green", "canary" (staged), "linear" (equal steps), "rolling" (containers only) or "all-at-once".',
+    ),
   /**
    * The staged plan: traffic % strictly increasing, ending at 100.
    * @default - the standard five-stage plan for canary/linear, 0% → 100% for blue-green
@@ -64,7 +72,9 @@ export const rolloutSchema = z.strictObject({
     .array(stageSchema)
     .min(1)
     .optional()
-    .describe('The staged plan: traffic % strictly increasing, ending at 100. Default: the standard five stages 0/5/25/50/100 for canary, 25% steps for linear, 0/100 for blue-green.'),
+    .describe(
+      'The staged plan: traffic % strictly increasing, ending at 100. Default: the standard five stages 0/5/25/50/100 for canary, 25% steps for linear, 0/100 for blue-green.',
+    ),
   /** Limits for rolling updates. @default - 100% surge, 0% unavailable */
   rolling: rollingSchema.optional().describe('Limits for rolling updates. Default: 100% surge, 0% unavailable.'),
   /** Why this pattern was chosen, for the runbook's decision record. @default - none */

@@ -44,12 +44,15 @@ export const serviceDefinitionSchema = z
     /** Optional link to the JSON Schema, for editors. */
     $schema: z.string().optional().describe('Link to the JSON Schema, for editors.'),
     /** Service name, e.g. `checkout`; prefix of every physical name. */
-    service: dnsLabel(40).describe('Service name, e.g. "checkout"; prefix of every physical name. Lower-case letters, digits and hyphens, at most 40 characters.'),
+    service: dnsLabel(40).describe(
+      'Service name, e.g. "checkout"; prefix of every physical name. Lower-case letters, digits and hyphens, at most 40 characters.',
+    ),
     /** One line on what the service does. @default - none */
     description: z
       .string()
       .refine((text) => utf8Bytes(text) <= MAX_DESCRIPTION_BYTES, {
-        error: (issue) => `is ${utf8Bytes(issue.input as string)} bytes long; CloudFormation caps a description at ${MAX_DESCRIPTION_BYTES} bytes, so keep it to one line`,
+        error: (issue) =>
+          `is ${utf8Bytes(issue.input as string)} bytes long; CloudFormation caps a description at ${MAX_DESCRIPTION_BYTES} bytes, so keep it to one line`,
       })
       .optional()
       .describe(`One line on what the service does (at most ${MAX_DESCRIPTION_BYTES} bytes).`),
@@ -58,21 +61,32 @@ export const serviceDefinitionSchema = z
     /** What runs. */
     workload: workloadSchema.describe('What runs: exactly one of container or function.'),
     /** Alarm policy for every environment (each may override). @default - common-practice thresholds */
-    alarms: alarmPolicySchema.optional().describe('Alarm policy for every environment (each may override). Default: common-practice thresholds.'),
+    alarms: alarmPolicySchema
+      .optional()
+      .describe('Alarm policy for every environment (each may override). Default: common-practice thresholds.'),
     /** Dead-man's switch for every environment. @default - 5 minutes without platform metrics */
-    deadMansSwitch: deadMansSwitchSchema.optional().describe("Dead-man's switch for every environment. Default: 5 minutes without platform metrics."),
+    deadMansSwitch: deadMansSwitchSchema
+      .optional()
+      .describe("Dead-man's switch for every environment. Default: 5 minutes without platform metrics."),
     /** Secrets the workload needs. @default - none */
     secrets: z.array(secretSchema).optional().describe('Secrets the workload needs, as references or generated values.'),
     /** Feature flags; kill switches are rollback level 1. @default - none */
     featureFlags: z.array(featureFlagSchema).optional().describe('Feature flags; kill switches are rollback level 1.'),
     /** HTTP checks of the new version, run at every stage. @default - none */
-    smokeTests: smokeTestsSchema.optional().describe('HTTP checks of the new version, run by the platform before it takes traffic and by "glidepath smoke-test".'),
+    smokeTests: smokeTestsSchema
+      .optional()
+      .describe('HTTP checks of the new version, run by the platform before it takes traffic and by "glidepath smoke-test".'),
     /** Database migrations, expand before traffic and contract after the rollback window. @default - none */
-    migrations: z.array(migrationSchema).optional().describe('Database migrations of this release: expand before traffic, contract after the rollback window.'),
+    migrations: z
+      .array(migrationSchema)
+      .optional()
+      .describe('Database migrations of this release: expand before traffic, contract after the rollback window.'),
     /** The team's DORA targets, for the decision record. @default - none */
     dora: doraTargetsSchema.optional().describe("The team's DORA targets, for the runbook's decision record."),
     /** The communication plan. @default - derived from the owners */
-    communication: communicationSchema.optional().describe('Who hears what before, during and after a release. Default: derived from the owners.'),
+    communication: communicationSchema
+      .optional()
+      .describe('Who hears what before, during and after a release. Default: derived from the owners.'),
     /** Time budgets of the rollback levels. @default 1m / 5m / 15m */
     rollbackBudgets: rollbackBudgetsSchema.optional().describe('Time budgets of the three rollback levels. Default 1m / 5m / 15m.'),
     /** Kubernetes target settings for every environment (each may override). @default - see `kubernetesSchema` */
@@ -91,17 +105,20 @@ export const serviceDefinitionSchema = z
     strict: z
       .boolean()
       .optional()
-      .describe('Fail instead of warn when a platform cannot run the requested schedule exactly or a rollback bound exceeds its budget. Default false.'),
+      .describe(
+        'Fail instead of warn when a platform cannot run the requested schedule exactly or a rollback bound exceeds its budget. Default false.',
+      ),
     /** Where the rendered runbooks are published, for links from alarms. @default - relative links */
     runbookBaseUrl: z
       .url({ error: 'must be an http(s) URL such as "https://runbooks.example.com/checkout"', protocol: /^https?$/ })
       .regex(/^\S+$/, { error: 'must not contain spaces; write a space in a URL as "%20"' })
-      .optional().describe('Where the rendered runbooks are published, for links from alarms. Default: relative links.'),
+      .optional()
+      .describe('Where the rendered runbooks are published, for links from alarms. Default: relative links.'),
   })
   .meta({
     id: 'ServiceDefinition',
     title: 'glidepath service definition',
-    description: 'How one service ships: owners, workload, environments with their rollout, alarms, dead-man\'s switch and secrets.',
+    description: "How one service ships: owners, workload, environments with their rollout, alarms, dead-man's switch and secrets.",
   });
 
 /** A definition as written (TypeScript users get completion from this type). */

@@ -67,7 +67,11 @@ export const smokeTestsSchema = z
     /** Time limit of one request. @default 10s */
     timeout: durationField.optional().describe('Time limit of one request. Default "10s".'),
   })
-  .meta({ id: 'SmokeTests', title: 'glidepath smoke tests', description: 'HTTP checks of a new version: in a service definition or a standalone smoke-tests.json.' });
+  .meta({
+    id: 'SmokeTests',
+    title: 'glidepath smoke tests',
+    description: 'HTTP checks of a new version: in a service definition or a standalone smoke-tests.json.',
+  });
 
 /** Smoke tests as written. */
 export type SmokeTestsInput = z.input<typeof smokeTestsSchema>;

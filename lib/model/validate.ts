@@ -87,7 +87,12 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
     fail(
       plain.problems.length > 0
         ? plain.problems
-        : [{ path: DOCUMENT, message: `${DOCUMENT} is ${formatValue(data)}; a definition is a mapping with "service", "owners", "workload" and "environments"` }],
+        : [
+            {
+              path: DOCUMENT,
+              message: `${DOCUMENT} is ${formatValue(data)}; a definition is a mapping with "service", "owners", "workload" and "environments"`,
+            },
+          ],
     );
   }
   const parsed = serviceDefinitionSchema.safeParse(data);
@@ -118,7 +123,11 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
 /** `a.b[2]` → [`a.b[2]`, `a.b`, `a`]. */
 function pathAndAncestors(path: string): string[] {
   const out = [path];
-  for (let cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('[')); cut > 0; cut = Math.max(path.lastIndexOf('.', cut - 1), path.lastIndexOf('[', cut - 1))) {
+  for (
+    let cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    cut > 0;
+    cut = Math.max(path.lastIndexOf('.', cut - 1), path.lastIndexOf('[', cut - 1))
+  ) {
     out.push(path.slice(0, cut));
   }
   return out;
@@ -149,7 +158,8 @@ function partialParse(input: unknown): Checkable {
     const result = schema.safeParse(value);
     return result.success ? result.data : undefined;
   };
-  const list = <T>(schema: z.ZodType<T>, value: unknown): (T | undefined)[] => (Array.isArray(value) ? value.map((v) => part(schema, v)) : []);
+  const list = <T>(schema: z.ZodType<T>, value: unknown): (T | undefined)[] =>
+    Array.isArray(value) ? value.map((v) => part(schema, v)) : [];
   return {
     service: typeof raw.service === 'string' ? raw.service : '',
     owners: part(shape.owners, raw.owners) as Parsed['owners'],
@@ -164,7 +174,11 @@ function partialParse(input: unknown): Checkable {
     environments: list(shape.environments.element, raw.environments),
     // Not a list at all: which environments exist is unknown, so references to them are not checked.
     environmentNames: Array.isArray(raw.environments)
-      ? raw.environments.map((e: unknown) => (typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : undefined))
+      ? raw.environments.map((e: unknown) =>
+          typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string'
+            ? (e as { name: string }).name
+            : undefined,
+        )
       : undefined,
     environmentsUnknown: !Array.isArray(raw.environments),
     secrets: list(shape.secrets.unwrap().element, raw.secrets),
@@ -189,13 +203,31 @@ function checkDefinition(def: Checkable): Problem[] {
 
   const environmentNames = def.environmentNames ?? def.environments.map((e) => e?.name);
   checkDuplicates([...environmentNames], ['environments'], 'name', 'environment names must be unique', problems);
-  checkDuplicates((def.featureFlags ?? []).map((f) => f.name), ['featureFlags'], 'name', 'feature flag names must be unique', problems);
+  checkDuplicates(
+    (def.featureFlags ?? []).map((f) => f.name),
+    ['featureFlags'],
+    'name',
+    'feature flag names must be unique',
+    problems,
+  );
   checkFlagRollouts(def, problems);
   checkSmokeTests(def, problems);
   checkMigrations(def, problems);
   const secrets = def.secrets ?? [];
-  checkDuplicates(secrets.map((s) => s?.name), ['secrets'], 'name', 'secret names must be unique', problems);
-  checkDuplicates(secrets.map((s) => s?.envVar), ['secrets'], 'envVar', 'each secret needs its own environment variable', problems);
+  checkDuplicates(
+    secrets.map((s) => s?.name),
+    ['secrets'],
+    'name',
+    'secret names must be unique',
+    problems,
+  );
+  checkDuplicates(
+    secrets.map((s) => s?.envVar),
+    ['secrets'],
+    'envVar',
+    'each secret needs its own environment variable',
+    problems,
+  );
   secrets.forEach((secret, i) => secret && checkSecret(secret, i, def, problems));
 
   const productionIndexes: number[] = [];
@@ -215,21 +247,36 @@ function checkDefinition(def: Checkable): Problem[] {
       );
     }
     if (`${def.service}-${env.name}`.length > 60) {
-      problems.push(problem(at('name'), env.name, `"${def.service}-${env.name}" is longer than 60 characters; shorten the service or environment name (it names the stack and the namespace)`));
+      problems.push(
+        problem(
+          at('name'),
+          env.name,
+          `"${def.service}-${env.name}" is longer than 60 characters; shorten the service or environment name (it names the stack and the namespace)`,
+        ),
+      );
     }
     checkRollout(env, def, at, problems);
     const alarms = resolveAlarmPolicy(def.alarms, env.alarms);
     checkAlarms(alarms, env, at, production, problems);
     const deadMan = resolveDeadMansSwitch(def.deadMansSwitch, env.deadMansSwitch);
     // Report the field where the user wrote the value: the environment's override if any, else the service's.
-    const deadManAt = (key: 'enabled' | 'missingFor') => (env.deadMansSwitch?.[key] !== undefined ? at('deadMansSwitch', key) : ['deadMansSwitch', key]);
+    const deadManAt = (key: 'enabled' | 'missingFor') =>
+      env.deadMansSwitch?.[key] !== undefined ? at('deadMansSwitch', key) : ['deadMansSwitch', key];
     if (production && !deadMan.enabled) {
-      problems.push(problem(deadManAt('enabled'), false, `production environment "${env.name}" needs a dead-man's switch; remove "enabled: false"`));
+      problems.push(
+        problem(deadManAt('enabled'), false, `production environment "${env.name}" needs a dead-man's switch; remove "enabled: false"`),
+      );
     }
     if (deadMan.enabled && (deadMan.missingFor.toSeconds() < 60 || !deadMan.missingFor.isWholeMinutes())) {
       problems.push(problem(deadManAt('missingFor'), deadMan.missingFor.toString(), 'use a whole number of minutes, at least "1m"'));
     } else if (deadMan.enabled && deadMan.missingFor.toSeconds() > ONE_DAY_SECONDS) {
-      problems.push(problem(deadManAt('missingFor'), deadMan.missingFor.toString(), 'CloudWatch evaluates at most one day of datapoints; use "1d" or less (an outage should be noticed in minutes)'));
+      problems.push(
+        problem(
+          deadManAt('missingFor'),
+          deadMan.missingFor.toString(),
+          'CloudWatch evaluates at most one day of datapoints; use "1d" or less (an outage should be noticed in minutes)',
+        ),
+      );
     }
     if (env.capacity) {
       checkCapacity(env, def, at, problems);
@@ -247,14 +294,26 @@ function checkFlagRollouts(def: Checkable, problems: Problem[]): void {
     if (!rollout) return;
     const at = ['featureFlags', i, 'rollout', 'percent'];
     if (rollout.percent === 0 && !rollout.internalFirst) {
-      problems.push(problem(at, 0, 'with "internalFirst" false nobody gets the flag; set "internalFirst: true" or a percentage above 0, or remove "rollout"'));
+      problems.push(
+        problem(
+          at,
+          0,
+          'with "internalFirst" false nobody gets the flag; set "internalFirst: true" or a percentage above 0, or remove "rollout"',
+        ),
+      );
     }
     if (rollout.percent === 100) {
-      problems.push(problem(at, 100, 'a 100% rollout is the same as the flag being on for everyone; remove "rollout" and keep "enabled: true"'));
+      problems.push(
+        problem(at, 100, 'a 100% rollout is the same as the flag being on for everyone; remove "rollout" and keep "enabled: true"'),
+      );
     }
     if (flag.enabled === false || flag.enabled === undefined) {
       problems.push(
-        problem(['featureFlags', i, 'enabled'], flag.enabled ?? false, `"rollout" only applies to a flag that is on; set "enabled: true" to release "${flag.name}" to ${rollout.internalFirst ? 'internal users and ' : ''}${rollout.percent}% of users`),
+        problem(
+          ['featureFlags', i, 'enabled'],
+          flag.enabled ?? false,
+          `"rollout" only applies to a flag that is on; set "enabled: true" to release "${flag.name}" to ${rollout.internalFirst ? 'internal users and ' : ''}${rollout.percent}% of users`,
+        ),
       );
     }
   });
@@ -267,7 +326,13 @@ export function looksLikeCredential(value: string): boolean {
 
 function checkSmokeTests(def: Checkable, problems: Problem[]): void {
   const checks = def.smokeTests?.checks ?? [];
-  checkDuplicates(checks.map((c) => c.name), ['smokeTests', 'checks'], 'name', 'smoke check names must be unique', problems);
+  checkDuplicates(
+    checks.map((c) => c.name),
+    ['smokeTests', 'checks'],
+    'name',
+    'smoke check names must be unique',
+    problems,
+  );
   for (const p of smokeHeaderProblems(checks, looksLikeCredential)) {
     problems.push(problem(['smokeTests', ...p.at], p.value, p.fix));
   }
@@ -275,7 +340,13 @@ function checkSmokeTests(def: Checkable, problems: Problem[]): void {
 
 function checkMigrations(def: Checkable, problems: Problem[]): void {
   const migrations = def.migrations ?? [];
-  checkDuplicates(migrations.map((m) => m.name), ['migrations'], 'name', 'migration names must be unique', problems);
+  checkDuplicates(
+    migrations.map((m) => m.name),
+    ['migrations'],
+    'name',
+    'migration names must be unique',
+    problems,
+  );
   const image = def.workload?.container?.image;
   migrations.forEach((m, i) => {
     const at = (...rest: PropertyKey[]) => ['migrations', i, ...rest];
@@ -307,16 +378,32 @@ function checkMigrations(def: Checkable, problems: Problem[]): void {
         );
       }
       if (m.backwardCompatible === true) {
-        problems.push(problem(at('backwardCompatible'), true, 'a contract migration removes schema that older code used; if nothing used it, make it an "expand" migration instead'));
+        problems.push(
+          problem(
+            at('backwardCompatible'),
+            true,
+            'a contract migration removes schema that older code used; if nothing used it, make it an "expand" migration instead',
+          ),
+        );
       }
     }
     if (def.workload?.function) {
       problems.push(
-        problem(at('name'), m.name, 'migrations run as one-off container tasks beside a container workload; a function has no cluster to run them in, so run this migration from the service that owns the database'),
+        problem(
+          at('name'),
+          m.name,
+          'migrations run as one-off container tasks beside a container workload; a function has no cluster to run them in, so run this migration from the service that owns the database',
+        ),
       );
     }
     if (m.timeout && (m.timeout.toSeconds() <= 0 || m.timeout.toSeconds() > MAX_MIGRATION_TIMEOUT.toSeconds())) {
-      problems.push(problem(at('timeout'), m.timeout.toString(), `it must be longer than 0s and at most "${MAX_MIGRATION_TIMEOUT}" (the deployment waits for the migration; split longer migrations or run them as a backfill outside the release)`));
+      problems.push(
+        problem(
+          at('timeout'),
+          m.timeout.toString(),
+          `it must be longer than 0s and at most "${MAX_MIGRATION_TIMEOUT}" (the deployment waits for the migration; split longer migrations or run them as a backfill outside the release)`,
+        ),
+      );
     }
   });
 }
@@ -327,7 +414,11 @@ function checkPlainEnvironment(vars: Record<string, string>, at: PropertyKey[], 
     const reference = /^arn:aws[-a-z]*:/.test(value);
     if ((SECRET_KEY.test(key) && !reference) || SECRET_VALUE.some((pattern) => pattern.test(value))) {
       problems.push(
-        problem([...at, key], '<redacted>', `this looks like a credential in plain text; remove it and declare it under "secrets" (envVar "${key}") with "existing.secretName" or "generate"`),
+        problem(
+          [...at, key],
+          '<redacted>',
+          `this looks like a credential in plain text; remove it and declare it under "secrets" (envVar "${key}") with "existing.secretName" or "generate"`,
+        ),
       );
     }
   }
@@ -346,27 +437,47 @@ function checkSecret(secret: SecretInput, i: number, def: Checkable, problems: P
   const at = (...rest: PropertyKey[]) => ['secrets', i, ...rest];
   if (secret.value !== undefined) {
     problems.push(
-      problem(at('value'), '<redacted>', 'secret values are never written in a definition; store the value in Secrets Manager and reference it with "existing.secretName", or use "generate"'),
+      problem(
+        at('value'),
+        '<redacted>',
+        'secret values are never written in a definition; store the value in Secrets Manager and reference it with "existing.secretName", or use "generate"',
+      ),
     );
   }
   if (secret.existing === undefined && secret.generate === undefined) {
     problems.push(
-      problem(at('existing'), undefined, `secret "${secret.name}" needs exactly one of "existing" (a secret you manage) or "generate" (created and rotated for you)`),
+      problem(
+        at('existing'),
+        undefined,
+        `secret "${secret.name}" needs exactly one of "existing" (a secret you manage) or "generate" (created and rotated for you)`,
+      ),
     );
   } else if (secret.existing !== undefined && secret.generate !== undefined) {
     problems.push(
-      problem(at('existing'), secret.existing, `secret "${secret.name}" also has "generate"; keep one: "existing" for a secret you manage, or "generate" to have it created and rotated`),
+      problem(
+        at('existing'),
+        secret.existing,
+        `secret "${secret.name}" also has "generate"; keep one: "existing" for a secret you manage, or "generate" to have it created and rotated`,
+      ),
     );
   }
   if (secret.generate) {
     const days = secret.generate.rotation.toSeconds() / 86400;
     if (!Number.isInteger(days) || days < 1 || days > 1000) {
-      problems.push(problem(at('generate', 'rotation'), secret.generate.rotation.toString(), 'rotation must be a whole number of days between "1d" and "1000d"'));
+      problems.push(
+        problem(
+          at('generate', 'rotation'),
+          secret.generate.rotation.toString(),
+          'rotation must be a whole number of days between "1d" and "1000d"',
+        ),
+      );
     }
   }
   const plain = def.workload?.container?.environment ?? def.workload?.function?.environment ?? {};
   if (Object.hasOwn(plain, secret.envVar)) {
-    problems.push(problem(at('envVar'), secret.envVar, `"${secret.envVar}" is also set in the workload's plain environment; remove it there`));
+    problems.push(
+      problem(at('envVar'), secret.envVar, `"${secret.envVar}" is also set in the workload's plain environment; remove it there`),
+    );
   }
 }
 
@@ -374,11 +485,19 @@ function checkRollout(env: EnvironmentInput, def: Checkable, at: (...rest: Prope
   const { strategy, stages } = env.rollout;
   const shifting = strategy === RolloutStrategy.CANARY || strategy === RolloutStrategy.LINEAR || strategy === RolloutStrategy.BLUE_GREEN;
   if (def.workload && !isContainer(def.workload) && strategy === RolloutStrategy.ROLLING) {
-    problems.push(problem(at('rollout', 'strategy'), strategy, 'functions shift traffic between versions and cannot roll instances; use "canary", "linear", "blue-green" or "all-at-once"'));
+    problems.push(
+      problem(
+        at('rollout', 'strategy'),
+        strategy,
+        'functions shift traffic between versions and cannot roll instances; use "canary", "linear", "blue-green" or "all-at-once"',
+      ),
+    );
   }
   if (!shifting) {
     if (stages !== undefined) {
-      problems.push(problem(at('rollout', 'stages'), stages, `"${strategy}" does not split traffic between versions; remove "stages" or use "canary"`));
+      problems.push(
+        problem(at('rollout', 'stages'), stages, `"${strategy}" does not split traffic between versions; remove "stages" or use "canary"`),
+      );
     }
     return;
   }
@@ -392,19 +511,33 @@ function checkRollout(env: EnvironmentInput, def: Checkable, at: (...rest: Prope
     }
     if (s > 0 && stage.trafficPercent <= stages[s - 1].trafficPercent) {
       problems.push(
-        problem([...where, 'trafficPercent'], stage.trafficPercent, `it must be greater than stages[${s - 1}] (${stages[s - 1].trafficPercent}); stages run in order of increasing traffic`),
+        problem(
+          [...where, 'trafficPercent'],
+          stage.trafficPercent,
+          `it must be greater than stages[${s - 1}] (${stages[s - 1].trafficPercent}); stages run in order of increasing traffic`,
+        ),
       );
     }
   });
   const last = stages[stages.length - 1];
   if (last.trafficPercent !== 100) {
-    problems.push(problem(at('rollout', 'stages', stages.length - 1, 'trafficPercent'), last.trafficPercent, 'the last stage must send 100% of traffic to the new version'));
+    problems.push(
+      problem(
+        at('rollout', 'stages', stages.length - 1, 'trafficPercent'),
+        last.trafficPercent,
+        'the last stage must send 100% of traffic to the new version',
+      ),
+    );
   }
   if (strategy === RolloutStrategy.BLUE_GREEN) {
     stages.forEach((stage, s) => {
       if (stage.trafficPercent !== 0 && stage.trafficPercent !== 100) {
         problems.push(
-          problem(at('rollout', 'stages', s, 'trafficPercent'), stage.trafficPercent, 'blue-green shifts all traffic at once, so stages may only be 0% (test route) and 100%; use "canary" for partial stages'),
+          problem(
+            at('rollout', 'stages', s, 'trafficPercent'),
+            stage.trafficPercent,
+            'blue-green shifts all traffic at once, so stages may only be 0% (test route) and 100%; use "canary" for partial stages',
+          ),
         );
       }
     });
@@ -419,7 +552,11 @@ function checkRollout(env: EnvironmentInput, def: Checkable, at: (...rest: Prope
       if (Math.abs(stage.trafficPercent - expected) > 1e-9 && stage !== shifting[shifting.length - 1]) {
         const s = stages.indexOf(stage);
         problems.push(
-          problem(at('rollout', 'stages', s, 'trafficPercent'), stage.trafficPercent, `linear rollouts move in equal steps of ${step}%, so this stage must be ${expected}%; use "canary" for uneven stages`),
+          problem(
+            at('rollout', 'stages', s, 'trafficPercent'),
+            stage.trafficPercent,
+            `linear rollouts move in equal steps of ${step}%, so this stage must be ${expected}%; use "canary" for uneven stages`,
+          ),
         );
       }
     });
@@ -433,12 +570,20 @@ function checkEvaluation(evaluation: Evaluation, at: PropertyKey[], problems: Pr
   const window = evaluation.period.toSeconds() * evaluation.evaluationPeriods;
   if (isValidPeriod(evaluation.period) && window > ONE_DAY_SECONDS) {
     problems.push(
-      problem([...at, 'evaluationPeriods'], evaluation.evaluationPeriods, `${evaluation.evaluationPeriods} periods of ${evaluation.period} span more than one day, which CloudWatch refuses; use fewer periods or a shorter period`),
+      problem(
+        [...at, 'evaluationPeriods'],
+        evaluation.evaluationPeriods,
+        `${evaluation.evaluationPeriods} periods of ${evaluation.period} span more than one day, which CloudWatch refuses; use fewer periods or a shorter period`,
+      ),
     );
   }
   if (evaluation.datapointsToAlarm > evaluation.evaluationPeriods) {
     problems.push(
-      problem([...at, 'datapointsToAlarm'], evaluation.datapointsToAlarm, `it must not exceed evaluationPeriods (${evaluation.evaluationPeriods})`),
+      problem(
+        [...at, 'datapointsToAlarm'],
+        evaluation.datapointsToAlarm,
+        `it must not exceed evaluationPeriods (${evaluation.evaluationPeriods})`,
+      ),
     );
   }
 }
@@ -461,17 +606,29 @@ function checkAlarms(
   }
   if (alarms.warning.errorRatePercent >= alarms.critical.errorRatePercent) {
     problems.push(
-      problem(where('warning', 'errorRatePercent'), alarms.warning.errorRatePercent, `a warning must fire before the critical alarm; make it lower than critical.errorRatePercent (${alarms.critical.errorRatePercent})`),
+      problem(
+        where('warning', 'errorRatePercent'),
+        alarms.warning.errorRatePercent,
+        `a warning must fire before the critical alarm; make it lower than critical.errorRatePercent (${alarms.critical.errorRatePercent})`,
+      ),
     );
   }
   if (alarms.warning.p95LatencyMs >= alarms.critical.p99LatencyMs) {
     problems.push(
-      problem(where('warning', 'p95LatencyMs'), alarms.warning.p95LatencyMs, `a warning must fire before the critical alarm; make it lower than critical.p99LatencyMs (${alarms.critical.p99LatencyMs})`),
+      problem(
+        where('warning', 'p95LatencyMs'),
+        alarms.warning.p95LatencyMs,
+        `a warning must fire before the critical alarm; make it lower than critical.p99LatencyMs (${alarms.critical.p99LatencyMs})`,
+      ),
     );
   }
   if (alarms.rollbackTrigger.errorRatePercent > 100) {
     problems.push(
-      problem(where('rollbackTrigger', 'errorRateMultiplier'), alarms.rollbackTrigger.errorRateMultiplier, `baseline ${alarms.rollbackTrigger.baselineErrorRatePercent}% × ${alarms.rollbackTrigger.errorRateMultiplier} is above 100%; lower the multiplier or the baseline`),
+      problem(
+        where('rollbackTrigger', 'errorRateMultiplier'),
+        alarms.rollbackTrigger.errorRateMultiplier,
+        `baseline ${alarms.rollbackTrigger.baselineErrorRatePercent}% × ${alarms.rollbackTrigger.errorRateMultiplier} is above 100%; lower the multiplier or the baseline`,
+      ),
     );
   }
   checkEvaluation(alarms.evaluation, where('evaluation'), problems);
@@ -482,7 +639,9 @@ function checkCapacity(env: EnvironmentInput, def: Checkable, at: (...rest: Prop
   const capacity = env.capacity ?? {};
   const { minCount, maxCount } = capacity;
   if ((minCount === undefined) !== (maxCount === undefined)) {
-    problems.push(problem(at('capacity', minCount === undefined ? 'minCount' : 'maxCount'), undefined, 'autoscaling needs both minCount and maxCount'));
+    problems.push(
+      problem(at('capacity', minCount === undefined ? 'minCount' : 'maxCount'), undefined, 'autoscaling needs both minCount and maxCount'),
+    );
     return;
   }
   if (minCount !== undefined && maxCount !== undefined) {
@@ -492,9 +651,18 @@ function checkCapacity(env: EnvironmentInput, def: Checkable, at: (...rest: Prop
     }
     if (capacity.desiredCount !== undefined) {
       if (capacity.desiredCount < minCount || capacity.desiredCount > maxCount) {
-        problems.push(problem(at('capacity', 'desiredCount'), capacity.desiredCount, `it must be between minCount (${minCount}) and maxCount (${maxCount})`));
+        problems.push(
+          problem(
+            at('capacity', 'desiredCount'),
+            capacity.desiredCount,
+            `it must be between minCount (${minCount}) and maxCount (${maxCount})`,
+          ),
+        );
       }
-    } else if (def.workload?.container && (def.workload.container.desiredCount < minCount || def.workload.container.desiredCount > maxCount)) {
+    } else if (
+      def.workload?.container &&
+      (def.workload.container.desiredCount < minCount || def.workload.container.desiredCount > maxCount)
+    ) {
       problems.push(
         problem(
           ['workload', 'container', 'desiredCount'],
@@ -505,4 +673,3 @@ function checkCapacity(env: EnvironmentInput, def: Checkable, at: (...rest: Prop
     }
   }
 }
-

@@ -93,7 +93,11 @@ export function githubWorkflow(definition: ServiceDefinition, options: GitHubWor
         {
           name: 'Assume the deploy role (OIDC)',
           uses: PINNED_ACTIONS.awsCredentials,
-          with: { 'role-to-assume': roles[env.name], ...(env.region ? { 'aws-region': env.region } : {}), 'role-session-name': `glidepath-${stack}` },
+          with: {
+            'role-to-assume': roles[env.name],
+            ...(env.region ? { 'aws-region': env.region } : {}),
+            'role-session-name': `glidepath-${stack}`,
+          },
         },
         { name: `Check ${env.name}`, run: `npx glidepath check ${def} --env ${env.name}` },
         {
@@ -104,7 +108,13 @@ export function githubWorkflow(definition: ServiceDefinition, options: GitHubWor
             : `npx cdk deploy ${stack} --require-approval never`,
         },
         ...(smoke
-          ? [{ name: 'Smoke test', env: { URL: '${{ steps.deploy.outputs.url }}' }, run: `npx glidepath smoke-test --url "$URL" --definition ${def}` }]
+          ? [
+              {
+                name: 'Smoke test',
+                env: { URL: '${{ steps.deploy.outputs.url }}' },
+                run: `npx glidepath smoke-test --url "$URL" --definition ${def}`,
+              },
+            ]
           : []),
       ],
     };

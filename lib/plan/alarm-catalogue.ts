@@ -237,7 +237,10 @@ export function alarmCatalogue(policy: AlarmPolicy, options: AlarmCatalogueOptio
       triggersRollback: false,
       meaning: 'This alert always fires. If it stops arriving, Prometheus or Alertmanager is broken and no other alert will reach you.',
       impact: 'None while it fires. When it stops, no alert of any service in this Prometheus reaches you.',
-      mitigation: ['Nothing while it fires.', 'When it stops: restore Prometheus and Alertmanager first; until then, watch the service by hand.'],
+      mitigation: [
+        'Nothing while it fires.',
+        'When it stops: restore Prometheus and Alertmanager first; until then, watch the service by hand.',
+      ],
     });
   }
   return alarms;
@@ -279,7 +282,8 @@ export function deadMansSwitchAlarm(missingFor: Duration): AlarmDefinition {
     missingFor,
     triggersRollback: false,
     meaning: `The service stopped reporting for ${missingFor}: it is down, scaled to zero, or its metrics no longer arrive.`,
-    impact: 'Every other alarm of this service is blind while this one fires; users may be fully affected. Treat it as an outage until proven otherwise.',
+    impact:
+      'Every other alarm of this service is blind while this one fires; users may be fully affected. Treat it as an outage until proven otherwise.',
     mitigation: [
       'If nothing of the service runs, restore capacity first, then roll back the last change (level 2).',
       'If the service runs and serves traffic, the metrics pipeline is broken: fix it; until then the other alarms cannot be trusted.',

@@ -166,7 +166,10 @@ export function compileArgoRollout(env: RolloutTarget): ArgoRolloutPlan {
     if (analysisStartingStep < 0) {
       analysisStartingStep = argoSteps.length;
     }
-    argoSteps.push({ setWeight: weight }, { pause: { duration: argoDuration(Duration.seconds(bake), `stage "${stage.name}" bake`, deviations) } });
+    argoSteps.push(
+      { setWeight: weight },
+      { pause: { duration: argoDuration(Duration.seconds(bake), `stage "${stage.name}" bake`, deviations) } },
+    );
     steps.push(scheduleStep(stage, weight, Duration.seconds(bake)));
   }
   if (fullSize) {

@@ -5,8 +5,7 @@ import { Backend, compiledSchedule, wholeMinutes, type CompiledSchedule, type Sc
 
 /** CodeDeploy traffic routing for a Lambda alias. */
 export type LambdaTrafficRouting =
-  | { readonly type: 'all-at-once' }
-  | { readonly type: 'canary' | 'linear'; readonly percentage: number; readonly intervalMinutes: number };
+  { readonly type: 'all-at-once' } | { readonly type: 'canary' | 'linear'; readonly percentage: number; readonly intervalMinutes: number };
 
 /** A Lambda rollout: the CodeDeploy routing and the schedule it produces. */
 export interface LambdaRolloutPlan {
@@ -45,7 +44,9 @@ export function compileLambdaRollout(env: EnvironmentDefinition): LambdaRolloutP
   const wholePercent = (stage: Stage): number => {
     const p = Math.min(99, Math.max(1, Math.round(stage.trafficPercent)));
     if (p !== stage.trafficPercent) {
-      deviations.push(`stage "${stage.name}" sends ${stage.trafficPercent}%; CodeDeploy takes whole percentages from 1 to 99, so it sends ${p}%`);
+      deviations.push(
+        `stage "${stage.name}" sends ${stage.trafficPercent}%; CodeDeploy takes whole percentages from 1 to 99, so it sends ${p}%`,
+      );
     }
     return p;
   };
@@ -64,7 +65,13 @@ export function compileLambdaRollout(env: EnvironmentDefinition): LambdaRolloutP
     const intervalMinutes = Math.max(1, wholeMinutes(canary.bake, `stage "${canary.name}" bake`, deviations));
     return {
       routing: { type: 'canary', percentage, intervalMinutes },
-      schedule: compiledSchedule(Backend.LAMBDA_CODEDEPLOY, rollout.strategy, [step(canary, percentage, Duration.minutes(intervalMinutes)), step(final, 100, Duration.seconds(0))], deviations, unheldWaits),
+      schedule: compiledSchedule(
+        Backend.LAMBDA_CODEDEPLOY,
+        rollout.strategy,
+        [step(canary, percentage, Duration.minutes(intervalMinutes)), step(final, 100, Duration.seconds(0))],
+        deviations,
+        unheldWaits,
+      ),
     };
   }
   if (rollout.strategy === RolloutStrategy.LINEAR && shifting.length > 1) {
@@ -72,7 +79,9 @@ export function compileLambdaRollout(env: EnvironmentDefinition): LambdaRolloutP
     const percentage = wholePercent(first);
     const intervalMinutes = Math.max(1, wholeMinutes(first.bake, `stage "${first.name}" bake`, deviations));
     if (shifting.slice(0, -1).some((s) => s.bake.toSeconds() !== first.bake.toSeconds())) {
-      deviations.push(`CodeDeploy linear steps all wait the same interval, so every step bakes ${intervalMinutes}m (stage "${first.name}")`);
+      deviations.push(
+        `CodeDeploy linear steps all wait the same interval, so every step bakes ${intervalMinutes}m (stage "${first.name}")`,
+      );
     }
     const steps: ScheduleStep[] = [];
     for (let traffic = percentage; traffic < 100; traffic += percentage) {
@@ -91,6 +100,12 @@ export function compileLambdaRollout(env: EnvironmentDefinition): LambdaRolloutP
   const last = final ?? { name: 'full', trafficPercent: 100, bake: Duration.seconds(0) };
   return {
     routing: { type: 'all-at-once' },
-    schedule: compiledSchedule(Backend.LAMBDA_CODEDEPLOY, rollout.strategy, [step(last, 100, Duration.seconds(0))], deviations, unheldWaits),
+    schedule: compiledSchedule(
+      Backend.LAMBDA_CODEDEPLOY,
+      rollout.strategy,
+      [step(last, 100, Duration.seconds(0))],
+      deviations,
+      unheldWaits,
+    ),
   };
 }

@@ -42,7 +42,16 @@ export interface PhysicalName {
 }
 
 /** Alarm kinds the AWS target creates (the longest decide); see constructs/aws/alarm-set.ts. */
-const ALARM_KINDS = ['rollback-error-rate', 'critical-error-rate', 'critical-latency-p99', 'warning-error-rate', 'warning-latency-p95', 'warning-cpu', 'warning-memory', 'dead-mans-switch'];
+const ALARM_KINDS = [
+  'rollback-error-rate',
+  'critical-error-rate',
+  'critical-latency-p99',
+  'warning-error-rate',
+  'warning-latency-p95',
+  'warning-cpu',
+  'warning-memory',
+  'dead-mans-switch',
+];
 /** Severities of the alert topics; see constructs/aws/alert-topics.ts. */
 const TOPIC_SEVERITIES = ['critical', 'warning'];
 /** Longest ARN partition ("aws-iso-b") and region ("ap-southeast-7"), for ARNs only known after deployment. */
@@ -112,7 +121,8 @@ export function physicalNames(def: ServiceDefinition): PhysicalName[] {
     out.push({ what: 'CloudFormation stack of the pipeline', name, limit: STACK_NAME_MAX, field });
     out.push({ what: 'CodePipeline pipeline', name, limit: PIPELINE_NAME_MAX, field });
     out.push({ what: 'EventBridge rule', name: `${name}-failed`, limit: EVENT_RULE_NAME_MAX, field });
-    for (const severity of TOPIC_SEVERITIES) out.push({ what: 'SNS topic of the pipeline', name: `${name}-${severity}`, limit: TOPIC_NAME_MAX, field });
+    for (const severity of TOPIC_SEVERITIES)
+      out.push({ what: 'SNS topic of the pipeline', name: `${name}-${severity}`, limit: TOPIC_NAME_MAX, field });
   }
   return out;
 }
@@ -146,18 +156,33 @@ export function deployLimitProblems(def: ServiceDefinition): Problem[] {
     const field = formatPath(n.field);
     const earlier = first.get(key);
     if (earlier === undefined) first.set(key, field);
-    else if (earlier !== field) problems.push(problem(n.field, fieldValue(def, n), `it makes the ${n.what} "${n.name}", which ${earlier} makes too; rename one of them`));
+    else if (earlier !== field)
+      problems.push(
+        problem(n.field, fieldValue(def, n), `it makes the ${n.what} "${n.name}", which ${earlier} makes too; rename one of them`),
+      );
   }
   def.environments.forEach((env, i) => {
     if (env.name === 'pipeline') {
-      problems.push(problem(['environments', i, 'name'], env.name, `its stack would be "${pipelineName(def.service)}", the name of the delivery pipeline's stack; name the environment differently`));
+      problems.push(
+        problem(
+          ['environments', i, 'name'],
+          env.name,
+          `its stack would be "${pipelineName(def.service)}", the name of the delivery pipeline's stack; name the environment differently`,
+        ),
+      );
     }
     problems.push(...ecsDurationProblems(def, env, i));
   });
   problems.push(...functionEnvironmentProblems(def), ...smokeHookEnvironmentProblems(def));
   const container = def.workload.container;
   if (container && !isFargateSize(container.cpu, container.memoryMiB)) {
-    problems.push(problem(['workload', 'container', 'memoryMiB'], container.memoryMiB, `Fargate runs ${container.cpu} CPU units with ${fargateMemoryText(container.cpu)} MiB of memory; use one of those, or change "cpu"`));
+    problems.push(
+      problem(
+        ['workload', 'container', 'memoryMiB'],
+        container.memoryMiB,
+        `Fargate runs ${container.cpu} CPU units with ${fargateMemoryText(container.cpu)} MiB of memory; use one of those, or change "cpu"`,
+      ),
+    );
   }
   return problems;
 }
@@ -179,7 +204,10 @@ export function nameCollisions(definitions: readonly { readonly source: string; 
       const self = { source, what: n.what, environment: n.environment };
       if (!owner) {
         owners.set(key, self);
-      } else if ((owner.source !== source || owner.environment !== n.environment) && !reported.has(`${source}\u0000${formatPath(n.field)}`)) {
+      } else if (
+        (owner.source !== source || owner.environment !== n.environment) &&
+        !reported.has(`${source}\u0000${formatPath(n.field)}`)
+      ) {
         reported.add(`${source}\u0000${formatPath(n.field)}`);
         const where = formatPath(n.field);
         problems.push({
@@ -198,12 +226,19 @@ function functionEnvironmentProblems(def: ServiceDefinition): Problem[] {
   if (!fn) return [];
   const reserved = Object.keys(fn.environment)
     .filter((key) => LAMBDA_RESERVED_VARIABLES.has(key))
-    .map((key) => problem(['workload', 'function', 'environment', key], key, 'Lambda sets this variable itself and refuses a function that sets it; rename it'));
+    .map((key) =>
+      problem(
+        ['workload', 'function', 'environment', key],
+        key,
+        'Lambda sets this variable itself and refuses a function that sets it; rename it',
+      ),
+    );
   const bytes = Math.max(
     ...def.environments.map((env) => {
       const names = new ResourceNames(def.service, env.name);
       const variables: Record<string, string> = { ...fn.environment };
-      if (def.featureFlags.length > 0) variables.GLIDEPATH_FLAGS_URL = `http://localhost:2772/applications/${names.base}/environments/${env.name}/configurations/feature-flags`;
+      if (def.featureFlags.length > 0)
+        variables.GLIDEPATH_FLAGS_URL = `http://localhost:2772/applications/${names.base}/environments/${env.name}/configurations/feature-flags`;
       for (const s of env.secrets) variables[`${s.envVar}_SECRET_ARN`] = secretArn(env, s.secretName);
       return environmentBytes(variables);
     }),

@@ -133,7 +133,9 @@ export function compileEcsRollout(env: EnvironmentDefinition): EcsRolloutPlan {
       }
       for (let traffic = stepPercent; traffic < 100 - 1e-9; traffic = Math.round((traffic + stepPercent) * 10) / 10) {
         const requested = shifting.find((s) => Math.abs(s.trafficPercent - traffic) < 1e-9) ?? first;
-        steps.push(step({ ...requested, name: requested.trafficPercent === traffic ? requested.name : `step-${traffic}` }, traffic, stepBakeMinutes));
+        steps.push(
+          step({ ...requested, name: requested.trafficPercent === traffic ? requested.name : `step-${traffic}` }, traffic, stepBakeMinutes),
+        );
       }
       const bakeMinutes = bakeOf(final, `stage "${final.name}" bake`);
       steps.push(step(final, 100, bakeMinutes));

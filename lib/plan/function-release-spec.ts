@@ -37,7 +37,11 @@ export function functionReleaseSpec(functionName: string, routing: LambdaTraffic
     deploymentGroupName: functionName,
     deploymentConfigName: `${functionName}-${routingSlug(routing)}`,
     logGroupName: `/aws/lambda/${functionName}`,
-    autoRollbackEvents: [AutoRollbackEvent.DEPLOYMENT_FAILURE, AutoRollbackEvent.DEPLOYMENT_STOP_ON_REQUEST, AutoRollbackEvent.DEPLOYMENT_STOP_ON_ALARM],
+    autoRollbackEvents: [
+      AutoRollbackEvent.DEPLOYMENT_FAILURE,
+      AutoRollbackEvent.DEPLOYMENT_STOP_ON_REQUEST,
+      AutoRollbackEvent.DEPLOYMENT_STOP_ON_ALARM,
+    ],
     smokeHookName: `${functionName}-smoke-tests`,
   };
 }

@@ -68,7 +68,9 @@ export const ECS_CLOUDFORMATION_DEPLOYMENT_MINUTES_MAX = 33 * 60;
  * Fargate task sizes: memory (MiB) allowed for each CPU value.
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
  */
-export const FARGATE_MEMORY_MIB: Readonly<Record<number, { readonly min: number; readonly max: number; readonly step: number; readonly extra?: readonly number[] }>> = {
+export const FARGATE_MEMORY_MIB: Readonly<
+  Record<number, { readonly min: number; readonly max: number; readonly step: number; readonly extra?: readonly number[] }>
+> = {
   256: { min: 1024, max: 2048, step: 1024, extra: [512] },
   512: { min: 1024, max: 4096, step: 1024 },
   1024: { min: 2048, max: 8192, step: 1024 },
@@ -82,7 +84,10 @@ export const FARGATE_MEMORY_MIB: Readonly<Record<number, { readonly min: number;
 export function isFargateSize(cpu: number, memoryMiB: number): boolean {
   const sizes = FARGATE_MEMORY_MIB[cpu];
   if (!sizes) return false;
-  return (sizes.extra ?? []).includes(memoryMiB) || (memoryMiB >= sizes.min && memoryMiB <= sizes.max && (memoryMiB - sizes.min) % sizes.step === 0);
+  return (
+    (sizes.extra ?? []).includes(memoryMiB) ||
+    (memoryMiB >= sizes.min && memoryMiB <= sizes.max && (memoryMiB - sizes.min) % sizes.step === 0)
+  );
 }
 
 /** The memory sizes Fargate allows for `cpu`, for a message. */

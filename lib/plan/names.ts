@@ -104,4 +104,3 @@ export class ResourceNames {
 export function pipelineName(service: string): string {
   return `${service}-pipeline`;
 }
-

@@ -1,7 +1,13 @@
 import type { EnvironmentDefinition } from '../model/environment';
 import type { ServiceDefinition } from '../model/service-definition';
 import { Target } from '../targets/target';
-import { compileArgoRollout, compileKubernetesDeployment, usesArgoRollouts, type ArgoRolloutPlan, type KubernetesDeploymentPlan } from './argo-schedule';
+import {
+  compileArgoRollout,
+  compileKubernetesDeployment,
+  usesArgoRollouts,
+  type ArgoRolloutPlan,
+  type KubernetesDeploymentPlan,
+} from './argo-schedule';
 import { compileLambdaRollout, type LambdaRolloutPlan } from './codedeploy-schedule';
 import { compileEcsRollout, type EcsRolloutPlan } from './ecs-schedule';
 import { Backend } from './schedule';

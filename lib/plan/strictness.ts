@@ -19,7 +19,10 @@ export interface PlanFinding {
  */
 export function applyStrictness(findings: readonly PlanFinding[], strict: boolean): string[] {
   if (strict && findings.length > 0) {
-    const problems: Problem[] = findings.map((f) => ({ path: f.path, message: `${f.path} is ${f.value}; ${f.message}; ${f.fix} (strict mode)` }));
+    const problems: Problem[] = findings.map((f) => ({
+      path: f.path,
+      message: `${f.path} is ${f.value}; ${f.message}; ${f.fix} (strict mode)`,
+    }));
     throw new DefinitionError(problems);
   }
   return findings.map((f) => `${f.message}; ${f.fix}`);
@@ -33,7 +36,10 @@ const BUDGET_FIELD = { 2: 'configuration', 3: 'code' } as const;
  * to raise (level 2 is "configuration": redeploy the previous version; level 3 is "code": revert
  * and deploy through the rollout).
  */
-export function rollbackBudgetFindings(label: string, bounds: readonly { readonly level: 2 | 3; readonly bound?: TimeBound }[]): PlanFinding[] {
+export function rollbackBudgetFindings(
+  label: string,
+  bounds: readonly { readonly level: 2 | 3; readonly bound?: TimeBound }[],
+): PlanFinding[] {
   return bounds
     .filter((b) => b.bound !== undefined && !b.bound.withinBudget)
     .map(({ level, bound }) => {

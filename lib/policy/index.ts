@@ -14,10 +14,22 @@ import { generatedSecretRotates } from './template-rules/generated-secret-rotate
 export * from './policy-rule';
 
 /** The deployment-safety rules over definitions. */
-export const DEFINITION_RULES: readonly DefinitionRule[] = [productionGate, productionAutoRollback, deadMansSwitch, secretRotation, promotionPath, rollbackWindow];
+export const DEFINITION_RULES: readonly DefinitionRule[] = [
+  productionGate,
+  productionAutoRollback,
+  deadMansSwitch,
+  secretRotation,
+  promotionPath,
+  rollbackWindow,
+];
 
 /** The deployment-safety rules over synthesized CloudFormation templates. */
-export const TEMPLATE_RULES: readonly TemplateRule[] = [alarmActionable, deploymentRollsBack, deadMansSwitchPresent, generatedSecretRotates];
+export const TEMPLATE_RULES: readonly TemplateRule[] = [
+  alarmActionable,
+  deploymentRollsBack,
+  deadMansSwitchPresent,
+  generatedSecretRotates,
+];
 
 /** Runs every definition rule. */
 export function checkDefinitionPolicy(definition: ServiceDefinition): PolicyFinding[] {
@@ -26,5 +38,8 @@ export function checkDefinitionPolicy(definition: ServiceDefinition): PolicyFind
 
 /** Runs every template rule on one template; subjects are prefixed with the stack name. */
 export function checkTemplatePolicy(stackName: string, template: CfnTemplate): PolicyFinding[] {
-  return TEMPLATE_RULES.flatMap((rule) => findingsOf(rule, rule.check(template))).map((f) => ({ ...f, subject: `${stackName}/${f.subject}` }));
+  return TEMPLATE_RULES.flatMap((rule) => findingsOf(rule, rule.check(template))).map((f) => ({
+    ...f,
+    subject: `${stackName}/${f.subject}`,
+  }));
 }

@@ -46,7 +46,10 @@ export interface DefinitionRule extends PolicyRuleInfo {
 
 /** A CloudFormation template, as JSON. */
 export interface CfnTemplate {
-  readonly Resources?: Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown>; readonly Metadata?: Record<string, unknown> }>;
+  readonly Resources?: Record<
+    string,
+    { readonly Type: string; readonly Properties?: Record<string, unknown>; readonly Metadata?: Record<string, unknown> }
+  >;
 }
 
 /** A rule over one synthesized CloudFormation template. */

@@ -18,10 +18,7 @@ export function runbookFileName(service: string, environment: string, target: Ta
  * Link to an alarm's section in the runbook: `<baseUrl>/<file>#<anchor>`, or a relative link
  * `runbooks/<file>#<anchor>` when no base URL is configured.
  */
-export function runbookUrl(
-  opts: { service: string; environment: string; target: Target; baseUrl?: string },
-  anchor: string,
-): string {
+export function runbookUrl(opts: { service: string; environment: string; target: Target; baseUrl?: string }, anchor: string): string {
   const file = runbookFileName(opts.service, opts.environment, opts.target);
   const base = opts.baseUrl ? opts.baseUrl.replace(/\/+$/, '') : 'runbooks';
   return `${base}/${file}#${anchor}`;

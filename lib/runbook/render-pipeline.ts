@@ -13,10 +13,23 @@ export function renderPipelineRunbook(facts: readonly RunbookFacts[]): string {
     throw new Error('no construct in the tree contributes pipeline facts; render the tree of a DeliveryPipeline');
   }
   const risks = facts.flatMap((f) => f.acceptedRisks ?? []);
-  const out: string[] = [GENERATED_MARKER, '', `# Runbook: pipeline ${p.pipelineName}`, '', '> Generated: edit the definition, not this file.', ''];
+  const out: string[] = [
+    GENERATED_MARKER,
+    '',
+    `# Runbook: pipeline ${p.pipelineName}`,
+    '',
+    '> Generated: edit the definition, not this file.',
+    '',
+  ];
   if (p.workingDirectory || p.prerequisites) {
     out.push('## Before you start', '');
-    if (p.workingDirectory) out.push(prose(`Working directory: ${p.workingDirectory}. Run the commands of a section in order, in one bash shell: later steps use variables set by earlier ones.`), '');
+    if (p.workingDirectory)
+      out.push(
+        prose(
+          `Working directory: ${p.workingDirectory}. Run the commands of a section in order, in one bash shell: later steps use variables set by earlier ones.`,
+        ),
+        '',
+      );
     if (p.prerequisites) out.push('You need:', '', ...p.prerequisites.map((x) => prose(`- ${x}`)), '');
   }
   out.push(
@@ -29,7 +42,9 @@ export function renderPipelineRunbook(facts: readonly RunbookFacts[]): string {
       p.stages.map((s, i) => [
         i + 1,
         `\`${s.name}\``,
-        s.environments.join(', ') + (s.environments.length > 1 ? ' (in parallel)' : '') + (s.canaryOf ? ` (canary of wave ${s.canaryOf})` : ''),
+        s.environments.join(', ') +
+          (s.environments.length > 1 ? ' (in parallel)' : '') +
+          (s.canaryOf ? ` (canary of wave ${s.canaryOf})` : ''),
         s.approval ? '`glidepath check`, then human approval (action `Approve`)' : '`glidepath check`',
         s.smokeTests ? 'smoke tests (action `SmokeTest`)' : '-',
       ]),
@@ -45,9 +60,17 @@ export function renderPipelineRunbook(facts: readonly RunbookFacts[]): string {
   );
   out.push('### Approve a release', '');
   out.push(
-    ...(p.approve.length > 0 ? commandSteps(p.approve) : ['No stage waits for a human: every environment deploys when the one before it passed.', '']),
+    ...(p.approve.length > 0
+      ? commandSteps(p.approve)
+      : ['No stage waits for a human: every environment deploys when the one before it passed.', '']),
   );
-  out.push('### Retry a failed stage', '', 'Fix the cause first (a failed smoke test means the new version misbehaves: roll back with the environment\'s runbook).', '', ...commandSteps(p.retry));
+  out.push(
+    '### Retry a failed stage',
+    '',
+    "Fix the cause first (a failed smoke test means the new version misbehaves: roll back with the environment's runbook).",
+    '',
+    ...commandSteps(p.retry),
+  );
   if (p.rollback && p.rollback.length > 0) {
     out.push('### Roll back a release', '', ...commandSteps(p.rollback));
   }
@@ -56,10 +79,18 @@ export function renderPipelineRunbook(facts: readonly RunbookFacts[]): string {
   out.push(
     risks.length === 0
       ? 'None: no policy finding was acknowledged instead of fixed.'
-      : table(['Rule', 'Resource', 'Why it is accepted'], risks.map((r) => [r.rule, `\`${r.resource}\``, r.reason])),
+      : table(
+          ['Rule', 'Resource', 'Why it is accepted'],
+          risks.map((r) => [r.rule, `\`${r.resource}\``, r.reason]),
+        ),
     '',
   );
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 function commandSteps(commands: readonly RunbookCommand[]): string[] {

@@ -54,7 +54,9 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
           ['Channel', ctx.owners.channel],
           ['Human approval before deploy', ctx.approval ? 'required' : 'not required'],
           ...(ctx.region ? [['Region', ctx.region]] : []),
-          ...(ctx.pipeline ? [['Released by', `pipeline \`${ctx.pipeline.name}\`, stage \`${ctx.pipeline.stage}\` (see its runbook)`]] : []),
+          ...(ctx.pipeline
+            ? [['Released by', `pipeline \`${ctx.pipeline.name}\`, stage \`${ctx.pipeline.stage}\` (see its runbook)`]]
+            : []),
           ...(f.dashboard ? [['Dashboard', `[${f.dashboard.name}](${f.dashboard.url})`]] : []),
         ],
       ),
@@ -82,7 +84,10 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
       '',
       'Values are never written here; the platform injects them from the secrets manager.',
       '',
-      table(['Secret', 'Environment variable', 'Rotation'], f.secrets.map((s) => [`\`${s.name}\``, s.envVar ? `\`${s.envVar}\`` : '', s.rotation ?? ''])),
+      table(
+        ['Secret', 'Environment variable', 'Rotation'],
+        f.secrets.map((s) => [`\`${s.name}\``, s.envVar ? `\`${s.envVar}\`` : '', s.rotation ?? '']),
+      ),
       '',
     );
   }
@@ -90,13 +95,21 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
   out.push(
     f.acceptedRisks.length === 0
       ? 'None: no policy finding was acknowledged instead of fixed.'
-      : table(['Rule', 'Resource', 'Why it is accepted'], f.acceptedRisks.map((r) => [r.rule, `\`${r.resource}\``, r.reason])),
+      : table(
+          ['Rule', 'Resource', 'Why it is accepted'],
+          f.acceptedRisks.map((r) => [r.rule, `\`${r.resource}\``, r.reason]),
+        ),
     '',
   );
   if (f.notes.length > 0) {
     out.push('## Notes', '', ...f.notes.map((n) => `- ${n}`), '');
   }
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 /** All three levels, in order, whether or not a construct contributed each. */
@@ -223,7 +236,9 @@ function phases(out: string[], f: MergedFacts): void {
     out.push(
       `Critical alarms page the on-call; warnings notify the channel.${
         wiredAlarms(f).length > 0
-          ? ` These alarms roll an in-flight deployment back by themselves: ${wiredAlarms(f).map((n) => `\`${n}\``).join(', ')}.`
+          ? ` These alarms roll an in-flight deployment back by themselves: ${wiredAlarms(f)
+              .map((n) => `\`${n}\``)
+              .join(', ')}.`
           : ' No alarm is wired to roll a deployment back by itself: every rollback is by hand.'
       }`,
       '',
@@ -345,7 +360,9 @@ function levelToConsider(f: MergedFacts, a: AlarmFact): string {
   if (a.missingData.startsWith('breaching')) return 'restore capacity first, then level 2 if a release caused it';
   if (a.severity === AlarmSeverity.WARNING) return 'none yet: hold rollouts and watch';
   if (a.severity === AlarmSeverity.HEARTBEAT) return 'none: it always fires; if it stops, restore Prometheus and Alertmanager first';
-  const automatic = wiredAlarms(f).includes(a.name) ? 'during a deployment it rolls back by itself (confirm with level 2 verify); otherwise ' : '';
+  const automatic = wiredAlarms(f).includes(a.name)
+    ? 'during a deployment it rolls back by itself (confirm with level 2 verify); otherwise '
+    : '';
   const flags = f.rollback.some((l) => l.level === 1 && l.commands.length > 0);
   return `${automatic}${flags ? 'level 1 if a flag covers the change, else level 2' : 'level 2'}`;
 }
@@ -378,8 +395,17 @@ function triage(out: string[], f: MergedFacts): void {
 
 /** What a Kubernetes runbook needs when its constructs do not say: the tools its commands call. */
 function kubernetesDefaults(f: MergedFacts): { workingDirectory?: string; prerequisites: string[] } {
-  if (!f.context || f.context.target !== Target.KUBERNETES) return { workingDirectory: f.workingDirectory, prerequisites: [...f.prerequisites] };
-  const commands = [...f.deploy, ...f.preDeploy, ...f.smoke, ...f.rollback.flatMap((l) => [...l.commands, ...l.verify]), ...f.alarms.flatMap((a) => a.diagnosis)].map((c) => c.command).join('\n');
+  if (!f.context || f.context.target !== Target.KUBERNETES)
+    return { workingDirectory: f.workingDirectory, prerequisites: [...f.prerequisites] };
+  const commands = [
+    ...f.deploy,
+    ...f.preDeploy,
+    ...f.smoke,
+    ...f.rollback.flatMap((l) => [...l.commands, ...l.verify]),
+    ...f.alarms.flatMap((a) => a.diagnosis),
+  ]
+    .map((c) => c.command)
+    .join('\n');
   return {
     workingDirectory:
       f.workingDirectory ??

@@ -68,7 +68,16 @@ export async function runSmokeCheck(
   for (const [key, value] of Object.entries(check.headers || {})) {
     const ref = /^\$\{([A-Z_][A-Z0-9_]*)\}$/.exec(value);
     if (ref && env[ref[1]] === undefined) {
-      return { name: check.name, method: check.method, path: check.path, passed: false, status: 0, latencyMs: 0, attempts: 0, detail: `header ${key} needs environment variable ${ref[1]}, which is not set` };
+      return {
+        name: check.name,
+        method: check.method,
+        path: check.path,
+        passed: false,
+        status: 0,
+        latencyMs: 0,
+        attempts: 0,
+        detail: `header ${key} needs environment variable ${ref[1]}, which is not set`,
+      };
     }
     headers[key] = ref ? String(env[ref[1]]) : value;
   }
@@ -80,7 +89,13 @@ export async function runSmokeCheck(
     }
     const started = Date.now();
     try {
-      const response = await (send || fetch)(url, { method: check.method, headers, body: check.body, redirect: 'manual', signal: AbortSignal.timeout(settings.timeoutMs) });
+      const response = await (send || fetch)(url, {
+        method: check.method,
+        headers,
+        body: check.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(settings.timeoutMs),
+      });
       const text = check.method === 'HEAD' ? '' : await response.text();
       const latencyMs = Date.now() - started;
       let detail = 'ok';
@@ -95,7 +110,13 @@ export async function runSmokeCheck(
     } catch (error) {
       const err = error as Error & { cause?: { code?: string; message?: string } };
       const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
-      last = { status: 0, latencyMs: Date.now() - started, detail: timedOut ? `no response within ${settings.timeoutMs} ms` : `request failed: ${(err.cause && (err.cause.code || err.cause.message)) || err.message}` };
+      last = {
+        status: 0,
+        latencyMs: Date.now() - started,
+        detail: timedOut
+          ? `no response within ${settings.timeoutMs} ms`
+          : `request failed: ${(err.cause && (err.cause.code || err.cause.message)) || err.message}`,
+      };
     }
     if (last.detail === 'ok') {
       return { name: check.name, method: check.method, path: check.path, passed: true, ...last, attempts: attempt };

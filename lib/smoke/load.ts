@@ -26,7 +26,10 @@ export function loadSmokeTestsFile(file: string): SmokeTests {
 export function parseSmokeTests(raw: unknown, source?: string): SmokeTests {
   const parsed = smokeTestsSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new DefinitionError(problemsFromIssues(parsed.error.issues, raw, () => []), source);
+    throw new DefinitionError(
+      problemsFromIssues(parsed.error.issues, raw, () => []),
+      source,
+    );
   }
   const headerProblems = smokeHeaderProblems(parsed.data.checks, looksLikeCredential).map((p) => problem(p.at, p.value, p.fix));
   if (headerProblems.length > 0) {

@@ -36,7 +36,11 @@ function build(overrides: Partial<AlarmSetProps> = {}) {
     policy: resolveAlarmPolicy({
       critical: { p99LatencyMs: 3000 },
       warning: { p95LatencyMs: 1200, cpuPercent: 75 },
-      rollbackTrigger: { baselineErrorRatePercent: 0.5, errorRateMultiplier: 3, evaluation: { period: Duration.seconds(30), evaluationPeriods: 4, datapointsToAlarm: 2 } },
+      rollbackTrigger: {
+        baselineErrorRatePercent: 0.5,
+        errorRateMultiplier: 3,
+        evaluation: { period: Duration.seconds(30), evaluationPeriods: 4, datapointsToAlarm: 2 },
+      },
       evaluation: { evaluationPeriods: 5, datapointsToAlarm: 3 },
     }),
     signals: signals(),
@@ -77,7 +81,11 @@ describe('AlarmSet', () => {
 
   test('plain metrics are evaluated on the policy period', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'checkout-prod-warning-cpu', Period: 60, Statistic: 'Average' });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'checkout-prod-critical-latency-p99', Period: 60, ExtendedStatistic: 'p99' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'checkout-prod-critical-latency-p99',
+      Period: 60,
+      ExtendedStatistic: 'p99',
+    });
   });
 
   test('math expressions are evaluated on the policy period too', () => {
@@ -108,19 +116,25 @@ describe('AlarmSet', () => {
   test('descriptions state severity, condition and source', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'checkout-prod-critical-latency-p99',
-      AlarmDescription: Match.stringLikeRegexp('^CRITICAL: p99 latency ≥ 3000 ms for 3 of 5 periods of 1m \\(test signals of checkout-prod\\)\\. Runbook: '),
+      AlarmDescription: Match.stringLikeRegexp(
+        '^CRITICAL: p99 latency ≥ 3000 ms for 3 of 5 periods of 1m \\(test signals of checkout-prod\\)\\. Runbook: ',
+      ),
     });
   });
 
   test('CPU and memory alarms name where saturation is measured, when the signals say so', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'checkout-prod-warning-cpu',
-      AlarmDescription: Match.stringLikeRegexp('^WARNING: CPU utilization ≥ 75% for 3 of 5 periods of 1m \\(test signals of checkout-prod\\)'),
+      AlarmDescription: Match.stringLikeRegexp(
+        '^WARNING: CPU utilization ≥ 75% for 3 of 5 periods of 1m \\(test signals of checkout-prod\\)',
+      ),
     });
     const t = build({ signals: { ...signals(), saturationSource: 'ECS service checkout-prod' } }).template;
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'checkout-prod-warning-memory',
-      AlarmDescription: Match.stringLikeRegexp('^WARNING: memory utilization ≥ 80% for 3 of 5 periods of 1m \\(ECS service checkout-prod\\)'),
+      AlarmDescription: Match.stringLikeRegexp(
+        '^WARNING: memory utilization ≥ 80% for 3 of 5 periods of 1m \\(ECS service checkout-prod\\)',
+      ),
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'checkout-prod-warning-error-rate',
@@ -169,7 +183,9 @@ describe('AlarmSet', () => {
     const facts = built.alarms.runbookFacts();
 
     test('name exactly the alarms in the template', () => {
-      const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName).sort();
+      const names = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+        .map((a) => a.Properties.AlarmName)
+        .sort();
       expect(facts.alarms?.map((a) => a.name).sort()).toEqual(names);
       expect(facts.resources?.map((r) => r.name).sort()).toEqual(names);
       expect(new Set(facts.resources?.map((r) => r.type))).toEqual(new Set(['AWS::CloudWatch::Alarm']));
@@ -177,14 +193,22 @@ describe('AlarmSet', () => {
 
     test('carry severity, the topic notified and the missing-data rule', () => {
       const byName = new Map(facts.alarms?.map((a) => [a.name, a]));
-      expect(byName.get('checkout-prod-rollback-error-rate')).toMatchObject({ severity: AlarmSeverity.ROLLBACK, notifies: 'checkout-prod-critical' });
-      expect(byName.get('checkout-prod-critical-error-rate')).toMatchObject({ severity: AlarmSeverity.CRITICAL, notifies: 'checkout-prod-critical' });
+      expect(byName.get('checkout-prod-rollback-error-rate')).toMatchObject({
+        severity: AlarmSeverity.ROLLBACK,
+        notifies: 'checkout-prod-critical',
+      });
+      expect(byName.get('checkout-prod-critical-error-rate')).toMatchObject({
+        severity: AlarmSeverity.CRITICAL,
+        notifies: 'checkout-prod-critical',
+      });
       expect(byName.get('checkout-prod-warning-cpu')).toMatchObject({ severity: AlarmSeverity.WARNING, notifies: 'checkout-prod-warning' });
       for (const alarm of facts.alarms ?? []) {
         expect(alarm.anchor).toBe(alarm.name);
         expect(alarm.missingData).toMatch(/^not breaching/);
         // A stack without a region names the region through AWS_REGION, which the runbook's prerequisites set.
-        expect(alarm.diagnosis[0].command).toBe(`aws cloudwatch describe-alarm-history --alarm-name ${alarm.name} --history-item-type StateUpdate --max-records 5 --region "$AWS_REGION"`);
+        expect(alarm.diagnosis[0].command).toBe(
+          `aws cloudwatch describe-alarm-history --alarm-name ${alarm.name} --history-item-type StateUpdate --max-records 5 --region "$AWS_REGION"`,
+        );
       }
     });
 

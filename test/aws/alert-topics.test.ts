@@ -16,8 +16,16 @@ const KEY_ARN = { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlertTopicsKey'), 'Arn
 describe('AlertTopics', () => {
   test('a critical and a warning topic, named from the prefix and encrypted with the key', () => {
     template.resourceCountIs('AWS::SNS::Topic', 2);
-    template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'checkout-prod-critical', DisplayName: 'checkout-prod critical alerts', KmsMasterKeyId: KEY_ARN });
-    template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'checkout-prod-warning', DisplayName: 'checkout-prod warning alerts', KmsMasterKeyId: KEY_ARN });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'checkout-prod-critical',
+      DisplayName: 'checkout-prod critical alerts',
+      KmsMasterKeyId: KEY_ARN,
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'checkout-prod-warning',
+      DisplayName: 'checkout-prod warning alerts',
+      KmsMasterKeyId: KEY_ARN,
+    });
   });
 
   test('the key rotates and is retained by default', () => {

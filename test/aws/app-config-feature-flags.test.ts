@@ -22,7 +22,12 @@ describe('AppConfigFeatureFlags', () => {
     evaluationPeriods: 1,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
-  const flags = new AppConfigFeatureFlags(stack, 'FeatureFlags', { applicationName: 'checkout-prod', environmentName: 'prod', flags: FLAGS, monitors: [alarm] });
+  const flags = new AppConfigFeatureFlags(stack, 'FeatureFlags', {
+    applicationName: 'checkout-prod',
+    environmentName: 'prod',
+    flags: FLAGS,
+    monitors: [alarm],
+  });
   const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   flags.grantRead(reader);
   const template = Template.fromStack(stack);
@@ -30,7 +35,11 @@ describe('AppConfigFeatureFlags', () => {
   test('an application, an environment and a FEATURE_FLAGS profile with deterministic names', () => {
     template.hasResourceProperties('AWS::AppConfig::Application', { Name: 'checkout-prod' });
     template.hasResourceProperties('AWS::AppConfig::Environment', { Name: 'prod' });
-    template.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', { Name: 'feature-flags', LocationUri: 'hosted', Type: 'AWS.AppConfig.FeatureFlags' });
+    template.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', {
+      Name: 'feature-flags',
+      LocationUri: 'hosted',
+      Type: 'AWS.AppConfig.FeatureFlags',
+    });
   });
 
   test('the hosted version holds the flags in the AWS.AppConfig.FeatureFlags format, gradual flags as variants', () => {
@@ -71,16 +80,30 @@ describe('AppConfigFeatureFlags', () => {
       GrowthFactor: 100,
       FinalBakeTimeInMinutes: 0,
     });
-    template.hasResourceProperties('AWS::AppConfig::Deployment', { DeploymentStrategyId: { Ref: Match.stringLikeRegexp('ReleaseStrategy') } });
+    template.hasResourceProperties('AWS::AppConfig::Deployment', {
+      DeploymentStrategyId: { Ref: Match.stringLikeRegexp('ReleaseStrategy') },
+    });
   });
 
   test('the alarms roll a flag change back, read through a role AppConfig assumes', () => {
     template.hasResourceProperties('AWS::AppConfig::Environment', {
-      Monitors: [{ AlarmArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Rollback'), 'Arn'] }, AlarmRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('MonitorRole'), 'Arn'] } }],
+      Monitors: [
+        {
+          AlarmArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Rollback'), 'Arn'] },
+          AlarmRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('MonitorRole'), 'Arn'] },
+        },
+      ],
     });
-    template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'appconfig.amazonaws.com' } })] }) });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'appconfig.amazonaws.com' } })] }),
+    });
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'cloudwatch:DescribeAlarms', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Rollback'), 'Arn'] } }], Version: '2012-10-17' },
+      PolicyDocument: {
+        Statement: [
+          { Action: 'cloudwatch:DescribeAlarms', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Rollback'), 'Arn'] } },
+        ],
+        Version: '2012-10-17',
+      },
     });
   });
 
@@ -88,7 +111,13 @@ describe('AppConfigFeatureFlags', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('Reader') }],
       PolicyDocument: {
-        Statement: [{ Action: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'], Effect: 'Allow', Resource: { 'Fn::Join': Match.anyValue() } }],
+        Statement: [
+          {
+            Action: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'],
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': Match.anyValue() },
+          },
+        ],
         Version: '2012-10-17',
       },
     });
@@ -99,11 +128,15 @@ describe('AppConfigFeatureFlags', () => {
     const commands = level1.commands.map((c) => c.command).join('\n');
     expect(commands).toContain(`--query "Items[?Name=='checkout-prod-kill-switch'].Id"`);
     // Each kill switch builds on the last (flags.json is rewritten), from the version deployed now.
-    expect(commands).toContain(`jq '.values["one-click"] = {"enabled": false}' flags.json > flags-next.json && mv flags-next.json flags.json`);
+    expect(commands).toContain(
+      `jq '.values["one-click"] = {"enabled": false}' flags.json > flags-next.json && mv flags-next.json flags.json`,
+    );
     expect(commands).toContain(`Items[?State=='COMPLETE' && ConfigurationName=='feature-flags'] | [0].ConfigurationVersion`);
     // The monitors in ALARM would roll the kill switch back: their actions are paused, then re-enabled.
     expect(commands).toContain('aws cloudwatch disable-alarm-actions --alarm-names checkout-prod-rollback --region eu-west-1');
-    expect(level1.verify.map((c) => c.command).join('\n')).toContain('aws cloudwatch enable-alarm-actions --alarm-names checkout-prod-rollback --region eu-west-1');
+    expect(level1.verify.map((c) => c.command).join('\n')).toContain(
+      'aws cloudwatch enable-alarm-actions --alarm-names checkout-prod-rollback --region eu-west-1',
+    );
     expect(commands).toContain('aws appconfig start-deployment');
     expect(commands).not.toContain('banner');
     expect(level1.verify.map((c) => c.command).join('\n')).toContain('aws appconfigdata get-latest-configuration');
@@ -117,13 +150,23 @@ describe('AppConfigFeatureFlags', () => {
   });
 
   test('a slow poll interval is reported over budget', () => {
-    const slow = new AppConfigFeatureFlags(new Stack(new App(), 'Slow'), 'Flags', { applicationName: 'a-b', environmentName: 'b', flags: FLAGS, pollInterval: Duration.seconds(90) });
+    const slow = new AppConfigFeatureFlags(new Stack(new App(), 'Slow'), 'Flags', {
+      applicationName: 'a-b',
+      environmentName: 'b',
+      flags: FLAGS,
+      pollInterval: Duration.seconds(90),
+    });
     expect(slow.runbookFacts().rollback![0].bound).toMatchObject({ withinBudget: false });
   });
 
   test('fails when there are no flags', () => {
-    expect(() => new AppConfigFeatureFlags(new Stack(new App(), 'None'), 'Flags', { applicationName: 'checkout-prod', environmentName: 'prod', flags: [] })).toThrow(
-      'flags is empty for AppConfig application "checkout-prod"; declare at least one flag or leave AppConfigFeatureFlags out',
-    );
+    expect(
+      () =>
+        new AppConfigFeatureFlags(new Stack(new App(), 'None'), 'Flags', {
+          applicationName: 'checkout-prod',
+          environmentName: 'prod',
+          flags: [],
+        }),
+    ).toThrow('flags is empty for AppConfig application "checkout-prod"; declare at least one flag or leave AppConfigFeatureFlags out');
   });
 });

@@ -116,7 +116,10 @@ describe('CanaryFunction', () => {
               Condition: {
                 ArnEquals: {
                   'kms:EncryptionContext:aws:logs:arn': {
-                    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:111111111111:log-group:/aws/lambda/payments-api-prod']],
+                    'Fn::Join': [
+                      '',
+                      ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:111111111111:log-group:/aws/lambda/payments-api-prod'],
+                    ],
                   },
                 },
               },
@@ -165,7 +168,9 @@ describe('CanaryFunction', () => {
     test('grants GetSecretValue on that secret only', () => {
       const policies = template.findResources('AWS::IAM::Policy');
       const statements = Object.values(policies).flatMap(
-        (p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement,
+        (p) =>
+          (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties
+            .PolicyDocument.Statement,
       );
       const secretStatements = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
       expect(secretStatements).toEqual([
@@ -280,13 +285,21 @@ describe('CanaryFunction', () => {
     });
 
     test.each<[string, Partial<CanaryFunctionProps>, string]>([
-      ['functionName is invalid', { functionName: 'payments api' }, `'functionName' ("payments api") must be 1–64 letters, digits, hyphens or underscores, e.g. 'payments-api-prod'`],
+      [
+        'functionName is invalid',
+        { functionName: 'payments api' },
+        `'functionName' ("payments api") must be 1–64 letters, digits, hyphens or underscores, e.g. 'payments-api-prod'`,
+      ],
       [
         'functionName is a token',
         { functionName: Lazy.string({ produce: () => 'payments-api-prod' }) },
         `'functionName' must be a literal string, not a token: runbook commands print it`,
       ],
-      ['aliasName is only digits', { aliasName: '1' }, `'aliasName' ("1") must be 1–128 letters, digits, hyphens or underscores and not only digits, e.g. 'live'`],
+      [
+        'aliasName is only digits',
+        { aliasName: '1' },
+        `'aliasName' ("1") must be 1–128 letters, digits, hyphens or underscores and not only digits, e.g. 'live'`,
+      ],
       [
         'the percentage is not whole',
         { routing: { type: 'canary', percentage: 12.5, intervalMinutes: 5 }, schedule: undefined },
@@ -371,7 +384,9 @@ describe('CanaryFunction', () => {
       expect(rollback?.bound).toBeUndefined();
       const text = allCommands(rollback?.commands ?? []);
       expect(text).toContain('aws deploy stop-deployment --deployment-id "$DEPLOYMENT_ID" --auto-rollback-enabled');
-      expect(text).toContain('aws lambda update-alias --function-name payments-api-prod --name live --function-version "$PREVIOUS_VERSION"');
+      expect(text).toContain(
+        'aws lambda update-alias --function-name payments-api-prod --name live --function-version "$PREVIOUS_VERSION"',
+      );
       expect(text).toContain('aws lambda list-versions-by-function --function-name payments-api-prod');
       expect(allCommands(rollback?.verify ?? [])).toContain('aws lambda get-alias --function-name payments-api-prod --name live');
     });
@@ -407,7 +422,9 @@ describe('CanaryFunction', () => {
 
     test('name secrets by reference and the ARN variable', () => {
       expect(facts.secrets).toEqual([{ name: 'payments-api/prod/db-password', envVar: 'DB_PASSWORD_SECRET_ARN' }]);
-      expect(facts.automaticRollback).toBe('Automatic: CodeDeploy stops and rolls back payments-api-prod when any of these alarms fires during a deployment: payments-api-prod-error-rate-rollback.');
+      expect(facts.automaticRollback).toBe(
+        'Automatic: CodeDeploy stops and rolls back payments-api-prod when any of these alarms fires during a deployment: payments-api-prod-error-rate-rollback.',
+      );
       expect(facts.deploymentAlarms).toEqual(['payments-api-prod-error-rate-rollback']);
     });
 
@@ -422,7 +439,9 @@ describe('CanaryFunction', () => {
     test('without a schedule, the summary goes to the notes', () => {
       const f = build({ routing: { type: 'linear', percentage: 10, intervalMinutes: 2 }, schedule: undefined }).fn.runbookFacts();
       expect(f.rollout).toBeUndefined();
-      expect(f.notes?.[0]).toMatch(/shifts 10% more of alias live of payments-api-prod to the new version every 2 minutes until all traffic has moved \(10 shifts over 18 minutes\)/);
+      expect(f.notes?.[0]).toMatch(
+        /shifts 10% more of alias live of payments-api-prod to the new version every 2 minutes until all traffic has moved \(10 shifts over 18 minutes\)/,
+      );
     });
   });
 });

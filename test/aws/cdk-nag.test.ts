@@ -28,10 +28,13 @@ function nagFindings(build: (app: App) => void): Violation[] {
 }
 
 describe('cdk-nag AwsSolutions over the example apps', () => {
-  test.each(['examples/checkout/definition.yaml', 'examples/payments-api/definition.ts'])('%s has zero unacknowledged findings', (example) => {
-    const findings = nagFindings((app) => addDeploymentStacks(app, loadDefinitionFile(example)));
-    expect(findings.map((f) => `${f.ruleName} ${f.violatingResources.map((r) => r.resourceLogicalId).join(',')}`)).toEqual([]);
-  });
+  test.each(['examples/checkout/definition.yaml', 'examples/payments-api/definition.ts'])(
+    '%s has zero unacknowledged findings',
+    (example) => {
+      const findings = nagFindings((app) => addDeploymentStacks(app, loadDefinitionFile(example)));
+      expect(findings.map((f) => `${f.ruleName} ${f.violatingResources.map((r) => r.resourceLogicalId).join(',')}`)).toEqual([]);
+    },
+  );
 
   test('the check can fail: a topic that allows publishing without TLS is reported', () => {
     const findings = nagFindings((app) => new sns.Topic(new Stack(app, 'Plain'), 'Topic'));

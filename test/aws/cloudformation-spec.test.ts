@@ -21,7 +21,17 @@ interface CfnResource {
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 /** Resource attributes CloudFormation accepts beside Type and Properties. */
-const RESOURCE_ATTRIBUTES = new Set(['Type', 'Properties', 'DependsOn', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy', 'Metadata', 'Condition']);
+const RESOURCE_ATTRIBUTES = new Set([
+  'Type',
+  'Properties',
+  'DependsOn',
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'UpdatePolicy',
+  'CreationPolicy',
+  'Metadata',
+  'Condition',
+]);
 /** Custom resources are ours or CDK's Lambda-backed ones; the spec does not list them. */
 const KNOWN_CUSTOM_TYPES = new Set(['Custom::VpcRestrictDefaultSG', 'Custom::S3AutoDeleteObjects', 'Custom::GlidepathMigration']);
 
@@ -43,10 +53,20 @@ function unknownNames(db: SpecDatabase, value: unknown, type: SpecType, at: stri
     return unknownProperties(db, value, definition.properties, at);
   }
   if ((type.type === 'array' || type.type === 'map') && 'element' in type) {
-    const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : isPlainObject(value) ? Object.entries(value).map(([k, v]) => [`.${k}`, v] as const) : [];
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [`[${i}]`, v] as const)
+      : isPlainObject(value)
+        ? Object.entries(value).map(([k, v]) => [`.${k}`, v] as const)
+        : [];
     return entries.flatMap(([key, v]) => unknownNames(db, v, type.element, `${at}${key}`));
   }
-  if (type.type === 'string' && 'allowedValues' in type && Array.isArray(type.allowedValues) && typeof value === 'string' && !type.allowedValues.includes(value)) {
+  if (
+    type.type === 'string' &&
+    'allowedValues' in type &&
+    Array.isArray(type.allowedValues) &&
+    typeof value === 'string' &&
+    !type.allowedValues.includes(value)
+  ) {
     return [`${at} = "${value}" (allowed: ${type.allowedValues.join(', ')})`];
   }
   if (type.type === 'union' && 'types' in type) {
@@ -56,7 +76,12 @@ function unknownNames(db: SpecDatabase, value: unknown, type: SpecType, at: stri
   return [];
 }
 
-function unknownProperties(db: SpecDatabase, properties: Record<string, unknown>, spec: Record<string, { type: SpecType }>, at: string): string[] {
+function unknownProperties(
+  db: SpecDatabase,
+  properties: Record<string, unknown>,
+  spec: Record<string, { type: SpecType }>,
+  at: string,
+): string[] {
   return Object.entries(properties).flatMap(([name, value]) =>
     spec[name] === undefined ? [`${at}.${name}`] : unknownNames(db, value, spec[name].type, `${at}.${name}`),
   );
@@ -75,8 +100,12 @@ describe('example templates against the CloudFormation spec', () => {
     }
   });
 
-  const resourceSpec = (type: string): SpecResource | undefined => db.lookup('resource', 'cloudFormationType', 'equals', type)[0] as SpecResource | undefined;
-  const resources = () => Object.entries(templates).flatMap(([file, t]) => Object.entries(t.Resources).map(([id, r]) => ({ where: `${file} ${id}`, resource: r })));
+  const resourceSpec = (type: string): SpecResource | undefined =>
+    db.lookup('resource', 'cloudFormationType', 'equals', type)[0] as SpecResource | undefined;
+  const resources = () =>
+    Object.entries(templates).flatMap(([file, t]) =>
+      Object.entries(t.Resources).map(([id, r]) => ({ where: `${file} ${id}`, resource: r })),
+    );
 
   test('covers the five example stacks', () => {
     expect(Object.keys(templates).sort()).toEqual([
@@ -93,12 +122,20 @@ describe('example templates against the CloudFormation spec', () => {
       .filter(({ resource }) => !resource.Type.startsWith('Custom::') && resourceSpec(resource.Type) === undefined)
       .map(({ where, resource }) => `${where}: ${resource.Type}`);
     expect(unknown).toEqual([]);
-    const custom = new Set(resources().map(({ resource }) => resource.Type).filter((t) => t.startsWith('Custom::')));
+    const custom = new Set(
+      resources()
+        .map(({ resource }) => resource.Type)
+        .filter((t) => t.startsWith('Custom::')),
+    );
     expect([...custom].filter((t) => !KNOWN_CUSTOM_TYPES.has(t))).toEqual([]);
   });
 
   test('every resource uses only CloudFormation resource attributes', () => {
-    const unknown = resources().flatMap(({ where, resource }) => Object.keys(resource).filter((k) => !RESOURCE_ATTRIBUTES.has(k)).map((k) => `${where}: ${k}`));
+    const unknown = resources().flatMap(({ where, resource }) =>
+      Object.keys(resource)
+        .filter((k) => !RESOURCE_ATTRIBUTES.has(k))
+        .map((k) => `${where}: ${k}`),
+    );
     expect(unknown).toEqual([]);
   });
 
@@ -107,7 +144,9 @@ describe('example templates against the CloudFormation spec', () => {
       .filter(({ resource }) => !resource.Type.startsWith('Custom::'))
       .flatMap(({ where, resource }) => {
         const spec = resourceSpec(resource.Type)!;
-        return Object.keys(resource.Properties ?? {}).filter((name) => spec.properties[name] === undefined).map((name) => `${where}: ${resource.Type}.${name}`);
+        return Object.keys(resource.Properties ?? {})
+          .filter((name) => spec.properties[name] === undefined)
+          .map((name) => `${where}: ${resource.Type}.${name}`);
       });
     expect(unknown).toEqual([]);
   });
@@ -115,19 +154,34 @@ describe('example templates against the CloudFormation spec', () => {
   test('every nested property name exists too (through arrays, maps and unions), and enumerated values are allowed ones', () => {
     const unknown = resources()
       .filter(({ resource }) => !resource.Type.startsWith('Custom::'))
-      .flatMap(({ where, resource }) => unknownProperties(db, resource.Properties ?? {}, resourceSpec(resource.Type)!.properties, `${where}: ${resource.Type}`));
+      .flatMap(({ where, resource }) =>
+        unknownProperties(db, resource.Properties ?? {}, resourceSpec(resource.Type)!.properties, `${where}: ${resource.Type}`),
+      );
     expect(unknown).toEqual([]);
   });
 
   test('the ECS deployment configuration we render by hand uses spec names (Alarms, Strategy, canary settings)', () => {
     const service = resourceSpec('AWS::ECS::Service')!;
-    const deployment = db.get('typeDefinition', (service.properties.DeploymentConfiguration.type as { reference: { $ref: string } }).reference) as unknown as {
+    const deployment = db.get(
+      'typeDefinition',
+      (service.properties.DeploymentConfiguration.type as { reference: { $ref: string } }).reference,
+    ) as unknown as {
       properties: Record<string, { type: SpecType }>;
     };
     expect(Object.keys(deployment.properties)).toEqual(
-      expect.arrayContaining(['Alarms', 'Strategy', 'BakeTimeInMinutes', 'CanaryConfiguration', 'LinearConfiguration', 'DeploymentCircuitBreaker']),
+      expect.arrayContaining([
+        'Alarms',
+        'Strategy',
+        'BakeTimeInMinutes',
+        'CanaryConfiguration',
+        'LinearConfiguration',
+        'DeploymentCircuitBreaker',
+      ]),
     );
-    const alarms = db.get('typeDefinition', (deployment.properties.Alarms.type as { reference: { $ref: string } }).reference) as unknown as { properties: Record<string, unknown> };
+    const alarms = db.get(
+      'typeDefinition',
+      (deployment.properties.Alarms.type as { reference: { $ref: string } }).reference,
+    ) as unknown as { properties: Record<string, unknown> };
     expect(Object.keys(alarms.properties).sort()).toEqual(['AlarmNames', 'Enable', 'Rollback']);
     const checked = Object.values(templates)
       .flatMap((t) => Object.values(t.Resources))
@@ -139,7 +193,12 @@ describe('example templates against the CloudFormation spec', () => {
   test('the check itself finds a wrong name or value', () => {
     const spec = resourceSpec('AWS::ECS::Service')!;
     expect(
-      unknownProperties(db, { DeploymentConfiguration: { Alarms: { AlarmNames: ['a'], Enabled: true } }, ServiceName: 'x' }, spec.properties, 'AWS::ECS::Service'),
+      unknownProperties(
+        db,
+        { DeploymentConfiguration: { Alarms: { AlarmNames: ['a'], Enabled: true } }, ServiceName: 'x' },
+        spec.properties,
+        'AWS::ECS::Service',
+      ),
     ).toEqual(['AWS::ECS::Service.DeploymentConfiguration.Alarms.Enabled']);
     expect(unknownProperties(db, { Tags: [{ Key: 'k', Value: 'v' }], ServiceNme: 'x' }, spec.properties, 'S')).toEqual(['S.ServiceNme']);
     expect(unknownProperties(db, { DeploymentConfiguration: { Strategy: 'CANNARY' } }, spec.properties, 'S')).toEqual([

@@ -18,7 +18,14 @@ const orders = defineService({
   service: 'orders',
   owners: { team: 'commerce', primary: '@ana', backup: '@ben', channel: '#orders' },
   workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz' } },
-  environments: [{ name: 'prod', region: 'eu-west-1', tls: { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }, rollout: { strategy: RolloutStrategy.BLUE_GREEN } }],
+  environments: [
+    {
+      name: 'prod',
+      region: 'eu-west-1',
+      tls: { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' },
+      rollout: { strategy: RolloutStrategy.BLUE_GREEN },
+    },
+  ],
 });
 
 function platform(app: App) {
@@ -87,6 +94,8 @@ describe('ProgressiveFargateService clusterName', () => {
     expect(() => new ProgressiveFargateService(stack, 'Web', { cluster, ...serviceProps })).toThrow(
       "ProgressiveFargateService 'clusterName' is required when the cluster's name is only known after deployment (S/Cluster): create the cluster with a clusterName, import it with ecs.Cluster.fromClusterAttributes, or pass clusterName",
     );
-    expect(new ProgressiveFargateService(stack, 'Named', { cluster, ...serviceProps, clusterName: 'named-elsewhere' }).clusterName).toBe('named-elsewhere');
+    expect(new ProgressiveFargateService(stack, 'Named', { cluster, ...serviceProps, clusterName: 'named-elsewhere' }).clusterName).toBe(
+      'named-elsewhere',
+    );
   });
 });

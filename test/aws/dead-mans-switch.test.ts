@@ -67,7 +67,10 @@ describe('DeadMansSwitch', () => {
   });
 
   test('fails when the heartbeat is a math expression, which has no samples to count', () => {
-    const heartbeat = new cloudwatch.MathExpression({ expression: 'm1 * 1', usingMetrics: { m1: new cloudwatch.Metric({ namespace: 'N', metricName: 'M' }) } });
+    const heartbeat = new cloudwatch.MathExpression({
+      expression: 'm1 * 1',
+      usingMetrics: { m1: new cloudwatch.Metric({ namespace: 'N', metricName: 'M' }) },
+    });
     expect(() => build({ heartbeat })).toThrow(
       `DeadMansSwitch 'heartbeat' must be a plain cloudwatch.Metric, not a math expression: the switch counts its samples each minute`,
     );

@@ -38,17 +38,28 @@ function synthPipeline(definition: ServiceDefinition) {
     // The deployment stacks inside the stages are the same as the top-level ones, checked by cdk-nag.test.ts.
     const stagePaths = [...stack.deliveryPipeline.stages.values()].map((stage) => `${stage.node.path}/`);
     const own = (v: Violation) => (v.violatingConstructs ?? []).some((c) => !stagePaths.some((p) => c.constructPath.startsWith(p)));
-    const findings: string[] = (report.pluginReports ?? []).flatMap((r: { violations?: Violation[] }) => (r.violations ?? []).filter(own).map((v) => v.ruleName));
+    const findings: string[] = (report.pluginReports ?? []).flatMap((r: { violations?: Violation[] }) =>
+      (r.violations ?? []).filter(own).map((v) => v.ruleName),
+    );
     const pipeline = Object.values(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline')!;
     const projects = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CodeBuild::Project');
-    return { stack, template, findings, pipeline, stages: pipeline.Properties.Stages as PipelineStage[], projects, runbook: stack.renderRunbook() };
+    return {
+      stack,
+      template,
+      findings,
+      pipeline,
+      stages: pipeline.Properties.Stages as PipelineStage[],
+      projects,
+      runbook: stack.renderRunbook(),
+    };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
 const names = (stages: readonly PipelineStage[]) => stages.map((s) => s.Name);
-const approvalsIn = (stages: readonly PipelineStage[]) => stages.filter((s) => s.Actions.some((a) => a.ActionTypeId.Category === 'Approval')).map((s) => s.Name);
+const approvalsIn = (stages: readonly PipelineStage[]) =>
+  stages.filter((s) => s.Actions.some((a) => a.ActionTypeId.Category === 'Approval')).map((s) => s.Name);
 const action = (stage: PipelineStage, name: string) => stage.Actions.find((a) => a.Name === name || a.Name.endsWith(`.${name}`));
 const buildSpecs = (projects: { Properties: Record<string, any> }[]) => projects.map((p) => String(p.Properties.Source.BuildSpec));
 
@@ -59,10 +70,17 @@ describe('DeliveryPipeline: the checkout example', () => {
   });
 
   test('pipeline artifacts expire (a lifecycle rule on the artifact bucket)', () => {
-    const buckets = Object.values(synth.template.Resources).filter((r) => r.Type === 'AWS::S3::Bucket' && r.Properties.LifecycleConfiguration);
+    const buckets = Object.values(synth.template.Resources).filter(
+      (r) => r.Type === 'AWS::S3::Bucket' && r.Properties.LifecycleConfiguration,
+    );
     expect(buckets).toHaveLength(1);
     expect(buckets[0].Properties.LifecycleConfiguration.Rules).toEqual([
-      expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+      expect.objectContaining({
+        Status: 'Enabled',
+        ExpirationInDays: 30,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      }),
     ]);
   });
 
@@ -85,7 +103,7 @@ describe('DeliveryPipeline: the checkout example', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
-  test('one stage per environment, in the definition\'s order, after the build', () => {
+  test("one stage per environment, in the definition's order, after the build", () => {
     expect(names(synth.stages)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'dev', 'staging', 'prod']);
   });
 
@@ -116,19 +134,33 @@ describe('DeliveryPipeline: the checkout example', () => {
     }
   });
 
-  test('each stage deploys that environment\'s DeploymentStack, named as with cdk deploy', () => {
-    expect([...synth.stack.deliveryPipeline.stages.values()].map((s) => s.deploymentStack.stackName)).toEqual(['checkout-dev', 'checkout-staging', 'checkout-prod']);
+  test("each stage deploys that environment's DeploymentStack, named as with cdk deploy", () => {
+    expect([...synth.stack.deliveryPipeline.stages.values()].map((s) => s.deploymentStack.stackName)).toEqual([
+      'checkout-dev',
+      'checkout-staging',
+      'checkout-prod',
+    ]);
   });
 
   test('a failed execution notifies the warning topic through EventBridge; the topic is encrypted and EventBridge may use the key', () => {
     const rule = Object.values(synth.template.Resources).find((r) => r.Type === 'AWS::Events::Rule')!;
     expect(rule.Properties).toMatchObject({
       Name: 'checkout-pipeline-failed',
-      EventPattern: { source: ['aws.codepipeline'], 'detail-type': ['CodePipeline Pipeline Execution State Change'], detail: { pipeline: ['checkout-pipeline'], state: ['FAILED'] } },
+      EventPattern: {
+        source: ['aws.codepipeline'],
+        'detail-type': ['CodePipeline Pipeline Execution State Change'],
+        detail: { pipeline: ['checkout-pipeline'], state: ['FAILED'] },
+      },
     });
-    const [topicId] = Object.entries(synth.template.Resources).find(([, r]) => r.Type === 'AWS::SNS::Topic' && r.Properties.TopicName === 'checkout-pipeline-warning')!;
+    const [topicId] = Object.entries(synth.template.Resources).find(
+      ([, r]) => r.Type === 'AWS::SNS::Topic' && r.Properties.TopicName === 'checkout-pipeline-warning',
+    )!;
     expect(rule.Properties.Targets[0].Arn).toEqual({ Ref: topicId });
-    const keyPolicy = JSON.stringify(Object.values(synth.template.Resources).filter((r) => r.Type === 'AWS::KMS::Key').map((k) => k.Properties.KeyPolicy));
+    const keyPolicy = JSON.stringify(
+      Object.values(synth.template.Resources)
+        .filter((r) => r.Type === 'AWS::KMS::Key')
+        .map((k) => k.Properties.KeyPolicy),
+    );
     expect(keyPolicy).toContain('events.amazonaws.com');
   });
 
@@ -143,7 +175,7 @@ describe('DeliveryPipeline: the checkout example', () => {
     expect(risks).not.toContain('AwsSolutions-ECS2'); // the deployment stacks have their own runbooks
   });
 
-  test('the runbook\'s commands name the pipeline, stages and actions of the template', () => {
+  test("the runbook's commands name the pipeline, stages and actions of the template", () => {
     const blocks = [...synth.runbook.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1].trim());
     expect(blocks.length).toBeGreaterThanOrEqual(8);
     const text = blocks.join('\n');
@@ -162,7 +194,10 @@ describe('DeliveryPipeline: the checkout example', () => {
     try {
       fs.writeFileSync(path.join(dir, 'checkout-pipeline.md'), synth.runbook);
       fs.copyFileSync('.markdownlint-cli2.jsonc', path.join(dir, '.markdownlint-cli2.jsonc'));
-      const result = spawnSync(process.execPath, [path.resolve('node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs'), '*.md'], { cwd: dir, encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [path.resolve('node_modules/markdownlint-cli2/markdownlint-cli2-bin.mjs'), '*.md'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
       expect({ status: result.status, output: result.stderr }).toEqual({ status: 0, output: '' });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -237,7 +272,9 @@ describe('DeliveryPipeline: a production wave across regions, canary region firs
 
   test('one approval gates the wave, before its canary', () => {
     expect(approvalsIn(synth.stages)).toEqual(['prod-eu']);
-    expect(buildSpecs(synth.projects).some((s) => s.includes('npx glidepath check glidepath.yaml --env prod-eu prod-us prod-ap'))).toBe(true);
+    expect(buildSpecs(synth.projects).some((s) => s.includes('npx glidepath check glidepath.yaml --env prod-eu prod-us prod-ap'))).toBe(
+      true,
+    );
   });
 
   test('cdk-nag AwsSolutions: zero unacknowledged findings', () => {
@@ -261,7 +298,10 @@ describe('DeliveryPipeline: a function', () => {
       owners: definition.owners,
       workload: { container: { image: 'public.ecr.aws/acme/x:1', port: 8080, healthCheckPath: '/' } },
       environments: [{ name: 'staging', rollout: { strategy: 'all-at-once' } }],
-      delivery: { repository: 'acme/payments-api', connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789' },
+      delivery: {
+        repository: 'acme/payments-api',
+        connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+      },
     }).delivery;
     synth = synthPipeline({ ...definition, delivery });
   });

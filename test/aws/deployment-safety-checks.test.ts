@@ -48,7 +48,11 @@ describe('DeploymentSafetyChecks (validation plugin)', () => {
         if (r.Type === 'AWS::ECS::Service') r.Properties.DeploymentConfiguration = {};
       }
       fs.writeFileSync(path.join(dir, 'broken.template.json'), JSON.stringify(prod));
-      const broken = plugin.validate({ templatePaths: [path.join(dir, 'broken.template.json')], stackTemplates: [], appConstruct: new App() });
+      const broken = plugin.validate({
+        templatePaths: [path.join(dir, 'broken.template.json')],
+        stackTemplates: [],
+        appConstruct: new App(),
+      });
       expect(broken.success).toBe(false);
       expect(broken.violations.map((v) => v.ruleName)).toEqual(['GP-DEPLOY1']);
     } finally {
@@ -79,7 +83,11 @@ describe('DeploymentSafetyChecks (validation plugin)', () => {
     try {
       const file = path.join(dir, 'Theirs.template.json');
       fs.writeFileSync(file, JSON.stringify(Template.fromStack(stack).toJSON()));
-      const [violation] = new DeploymentSafetyChecks().validate({ templatePaths: [file], stackTemplates: [], appConstruct: new App() }).violations;
+      const [violation] = new DeploymentSafetyChecks().validate({
+        templatePaths: [file],
+        stackTemplates: [],
+        appConstruct: new App(),
+      }).violations;
       expect(violation.ruleName).toBe('GP-ALARM1');
       expect(violation.fix).toBe('add a topic (critical pages, warnings notify)');
       expect(violation.description).toMatch(/has no AlarmActions: nobody hears it$/);

@@ -3,7 +3,14 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { DeploymentStack } from '../../constructs/aws/deployment-stack';
 import { addDeploymentStacks, renderStackRunbook } from '../../constructs/aws/synthesize';
-import { defineService, HeartbeatSource, loadDefinitionFile, MigrationPhase, RolloutStrategy, type ServiceDefinitionInput } from '../../lib/model';
+import {
+  defineService,
+  HeartbeatSource,
+  loadDefinitionFile,
+  MigrationPhase,
+  RolloutStrategy,
+  type ServiceDefinitionInput,
+} from '../../lib/model';
 import { DefinitionError } from '../../lib/model/problems';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
@@ -26,7 +33,9 @@ function container(overrides: Partial<ServiceDefinitionInput> = {}): ServiceDefi
     service: 'orders',
     owners: { team: 'commerce', primary: '@ana', backup: '@ben', channel: '#orders' },
     workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz' } },
-    environments: [{ name: 'prod', region: 'eu-west-1', tls: { certificateArn: CERTIFICATE }, rollout: { strategy: RolloutStrategy.BLUE_GREEN } }],
+    environments: [
+      { name: 'prod', region: 'eu-west-1', tls: { certificateArn: CERTIFICATE }, rollout: { strategy: RolloutStrategy.BLUE_GREEN } },
+    ],
     ...overrides,
   };
 }
@@ -123,10 +132,17 @@ describe('DeploymentStack', () => {
     });
 
     test('each environment gets its strategy: rolling in dev, canary in staging, blue/green in prod', () => {
-      templates.dev.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 1, DeploymentConfiguration: Match.objectLike({ Strategy: 'ROLLING' }) });
+      templates.dev.hasResourceProperties('AWS::ECS::Service', {
+        DesiredCount: 1,
+        DeploymentConfiguration: Match.objectLike({ Strategy: 'ROLLING' }),
+      });
       templates.staging.hasResourceProperties('AWS::ECS::Service', {
         DesiredCount: 2,
-        DeploymentConfiguration: Match.objectLike({ Strategy: 'CANARY', CanaryConfiguration: { CanaryPercent: 10, CanaryBakeTimeInMinutes: 2 }, BakeTimeInMinutes: 10 }),
+        DeploymentConfiguration: Match.objectLike({
+          Strategy: 'CANARY',
+          CanaryConfiguration: { CanaryPercent: 10, CanaryBakeTimeInMinutes: 2 },
+          BakeTimeInMinutes: 10,
+        }),
       });
       templates.prod.hasResourceProperties('AWS::ECS::Service', {
         ServiceName: 'checkout-prod',
@@ -148,13 +164,26 @@ describe('DeploymentStack', () => {
     });
 
     test('alarm thresholds and evaluation come from the service policy merged with the environment', () => {
-      templates.prod.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'checkout-prod-critical-latency-p99', Threshold: 3000, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
-      templates.dev.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'checkout-dev-critical-latency-p99', Threshold: 3000, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
+      templates.prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'checkout-prod-critical-latency-p99',
+        Threshold: 3000,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+      });
+      templates.dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'checkout-dev-critical-latency-p99',
+        Threshold: 3000,
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 3,
+      });
       templates.prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'checkout-prod-dead-mans-switch',
         TreatMissingData: 'breaching',
         EvaluationPeriods: 5,
-        Dimensions: [{ Name: 'ClusterName', Value: 'checkout-prod' }, { Name: 'ServiceName', Value: 'checkout-prod' }],
+        Dimensions: [
+          { Name: 'ClusterName', Value: 'checkout-prod' },
+          { Name: 'ServiceName', Value: 'checkout-prod' },
+        ],
       });
     });
 
@@ -177,14 +206,24 @@ describe('DeploymentStack', () => {
     });
 
     test('secrets: the existing one by name, the generated one rotated every 30 days, both injected as secrets', () => {
-      templates.prod.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'checkout/prod/session-signing-key', GenerateSecretString: { PasswordLength: 48 } });
+      templates.prod.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: 'checkout/prod/session-signing-key',
+        GenerateSecretString: { PasswordLength: 48 },
+      });
       templates.prod.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { Name: 'checkout/prod/db-password' }, 0);
-      templates.prod.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(30 days)' } });
+      templates.prod.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+        RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      });
       templates.prod.hasResourceProperties('AWS::ECS::TaskDefinition', {
         ContainerDefinitions: [
           Match.objectLike({
             Secrets: [
-              { Name: 'DB_PASSWORD', ValueFrom: { 'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-1:', { Ref: 'AWS::AccountId' }, ':secret:checkout/prod/db-password']] } },
+              {
+                Name: 'DB_PASSWORD',
+                ValueFrom: {
+                  'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-1:', { Ref: 'AWS::AccountId' }, ':secret:checkout/prod/db-password']],
+                },
+              },
               { Name: 'SESSION_SIGNING_KEY', ValueFrom: { Ref: Match.stringLikeRegexp('^Secretsessionsigningkey') } },
             ],
           }),
@@ -224,7 +263,10 @@ describe('DeploymentStack', () => {
 
     test('the example runs as requested: no warnings; the 0% stages ECS does not hold are noted as info', () => {
       for (const stack of Object.values(stacks)) {
-        expect({ stack: stack.stackName, warnings: Annotations.fromStack(stack).findWarning('*', Match.anyValue()) }).toEqual({ stack: stack.stackName, warnings: [] });
+        expect({ stack: stack.stackName, warnings: Annotations.fromStack(stack).findWarning('*', Match.anyValue()) }).toEqual({
+          stack: stack.stackName,
+          warnings: [],
+        });
       }
       Annotations.fromStack(stacks.staging).hasInfo(
         '/checkout-staging',
@@ -238,7 +280,13 @@ describe('DeploymentStack', () => {
         { type: 'AWS::CloudFormation::Stack', name: 'checkout-prod' },
         { type: 'AWS::SecretsManager::Secret', name: 'checkout/prod/session-signing-key' },
       ]);
-      expect(facts.context).toMatchObject({ service: 'checkout', environment: 'prod', scope: 'checkout-prod', production: true, approval: true });
+      expect(facts.context).toMatchObject({
+        service: 'checkout',
+        environment: 'prod',
+        scope: 'checkout-prod',
+        production: true,
+        approval: true,
+      });
     });
   });
 
@@ -288,7 +336,12 @@ describe('DeploymentStack', () => {
         Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'],
       });
       expect(group.Properties.AlarmConfiguration.Enabled).toBe(true);
-      expect(alarmNames(template, group.Properties.AlarmConfiguration.Alarms.map((a: { Name: { Ref: string } }) => a.Name))).toEqual([
+      expect(
+        alarmNames(
+          template,
+          group.Properties.AlarmConfiguration.Alarms.map((a: { Name: { Ref: string } }) => a.Name),
+        ),
+      ).toEqual([
         'payments-api-prod-rollback-error-rate',
         'payments-api-prod-critical-error-rate',
         'payments-api-prod-critical-latency-p99',
@@ -296,10 +349,15 @@ describe('DeploymentStack', () => {
     });
 
     test('the rollback alarm threshold is baseline × multiplier (0.5% × 2)', () => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'payments-api-prod-rollback-error-rate', Threshold: 1, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'payments-api-prod-rollback-error-rate',
+        Threshold: 1,
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 2,
+      });
     });
 
-    test('the dead-man\'s switch watches invocations of the alias for 10 minutes', () => {
+    test("the dead-man's switch watches invocations of the alias for 10 minutes", () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'payments-api-prod-dead-mans-switch',
         MetricName: 'Invocations',
@@ -324,15 +382,32 @@ describe('DeploymentStack', () => {
 
   describe('from small definitions', () => {
     test('warns when ECS cannot run the staged canary', () => {
-      const [stack] = stacksOf(container({ environments: [{ name: 'prod', region: 'eu-west-1', tls: { certificateArn: CERTIFICATE }, rollout: { strategy: RolloutStrategy.CANARY } }] }));
+      const [stack] = stacksOf(
+        container({
+          environments: [
+            { name: 'prod', region: 'eu-west-1', tls: { certificateArn: CERTIFICATE }, rollout: { strategy: RolloutStrategy.CANARY } },
+          ],
+        }),
+      );
       Annotations.fromStack(stack).hasWarning(
         '/orders-prod',
-        Match.stringLikeRegexp('^orders-prod: ECS canary deployments shift one canary step and then all traffic, so stages .* will not run; use Kubernetes \\(Argo Rollouts\\) for a multi-step canary \\[ack: glidepath:schedule\\]$'),
+        Match.stringLikeRegexp(
+          '^orders-prod: ECS canary deployments shift one canary step and then all traffic, so stages .* will not run; use Kubernetes \\(Argo Rollouts\\) for a multi-step canary \\[ack: glidepath:schedule\\]$',
+        ),
       );
     });
 
     test('strict mode refuses a schedule ECS cannot run', () => {
-      expect(() => stacksOf(container({ strict: true, environments: [{ name: 'prod', region: 'eu-west-1', tls: { certificateArn: CERTIFICATE }, rollout: { strategy: RolloutStrategy.CANARY } }] }))).toThrow(
+      expect(() =>
+        stacksOf(
+          container({
+            strict: true,
+            environments: [
+              { name: 'prod', region: 'eu-west-1', tls: { certificateArn: CERTIFICATE }, rollout: { strategy: RolloutStrategy.CANARY } },
+            ],
+          }),
+        ),
+      ).toThrow(
         /environments\[0\]\.rollout \(orders-prod, ecs\) cannot run exactly as requested: ECS canary deployments shift one canary step and then all traffic/,
       );
     });
@@ -360,7 +435,7 @@ describe('DeploymentStack', () => {
       );
     });
 
-    test('a self-published heartbeat feeds the dead-man\'s switch', () => {
+    test("a self-published heartbeat feeds the dead-man's switch", () => {
       const [stack] = stacksOf(container({ deadMansSwitch: { source: HeartbeatSource.HEARTBEAT, missingFor: '3m' } }));
       Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'orders-prod-dead-mans-switch',
@@ -380,7 +455,16 @@ describe('DeploymentStack', () => {
 
     test('a certificate turns on HTTPS', () => {
       const [stack] = stacksOf(
-        container({ environments: [{ name: 'prod', region: 'eu-west-1', certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc', rollout: { strategy: RolloutStrategy.BLUE_GREEN } }] }),
+        container({
+          environments: [
+            {
+              name: 'prod',
+              region: 'eu-west-1',
+              certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc',
+              rollout: { strategy: RolloutStrategy.BLUE_GREEN },
+            },
+          ],
+        }),
       );
       Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
     });
@@ -388,12 +472,20 @@ describe('DeploymentStack', () => {
     test('production refuses plain HTTP, naming the field and the fixes', () => {
       const plain = container({ environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.BLUE_GREEN } }] });
       expect(() => stacksOf(plain)).toThrow(DefinitionError);
-      expect(() => stacksOf(plain)).toThrow(/environments\[0\]\.tls is not set; production environment "prod" .* needs HTTPS: set "tls\.certificateArn", or "tls\.domainName"/);
+      expect(() => stacksOf(plain)).toThrow(
+        /environments\[0\]\.tls is not set; production environment "prod" .* needs HTTPS: set "tls\.certificateArn", or "tls\.domainName"/,
+      );
     });
 
     test('plain HTTP in production on purpose: the reason is an accepted risk in the runbook', () => {
       const reason = 'Internal tool reached only through the corporate VPN';
-      const [stack] = stacksOf(container({ environments: [{ name: 'prod', region: 'eu-west-1', tls: { enabled: false, reason }, rollout: { strategy: RolloutStrategy.BLUE_GREEN } }] }));
+      const [stack] = stacksOf(
+        container({
+          environments: [
+            { name: 'prod', region: 'eu-west-1', tls: { enabled: false, reason }, rollout: { strategy: RolloutStrategy.BLUE_GREEN } },
+          ],
+        }),
+      );
       const template = Template.fromStack(stack);
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
       expect(renderStackRunbook(stack)).toContain(`Plain HTTP on purpose: ${reason}`);
@@ -401,23 +493,42 @@ describe('DeploymentStack', () => {
 
     test('a domain in a hosted zone: DNS-validated certificate, alias record, HTTPS with a current TLS policy, HTTP redirected', () => {
       const tls = { domainName: 'orders.acme.example', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'acme.example' };
-      const [stack] = stacksOf(container({ environments: [{ name: 'prod', region: 'eu-west-1', tls, rollout: { strategy: RolloutStrategy.BLUE_GREEN } }] }));
+      const [stack] = stacksOf(
+        container({ environments: [{ name: 'prod', region: 'eu-west-1', tls, rollout: { strategy: RolloutStrategy.BLUE_GREEN } }] }),
+      );
       const template = Template.fromStack(stack);
       template.hasResourceProperties('AWS::CertificateManager::Certificate', {
         DomainName: 'orders.acme.example',
         ValidationMethod: 'DNS',
         DomainValidationOptions: [{ DomainName: 'orders.acme.example', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
       });
-      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'orders.acme.example.', Type: 'A', HostedZoneId: 'Z0123456789ABCDEFGHIJ' });
-      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09' });
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'orders.acme.example.',
+        Type: 'A',
+        HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Port: 443,
+        Protocol: 'HTTPS',
+        SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09',
+      });
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
         Port: 80,
-        DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' }) })],
+        DefaultActions: [
+          Match.objectLike({
+            Type: 'redirect',
+            RedirectConfig: Match.objectLike({ Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' }),
+          }),
+        ],
       });
       template.hasOutput('ServiceUrl', { Value: 'https://orders.acme.example' });
       // The test listener stays reachable from inside the VPC only.
-      const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroup')).flatMap((g) => g.Properties.SecurityGroupIngress ?? []);
-      expect(ingress.filter((r: { FromPort: number }) => r.FromPort === 9000).map((r: { CidrIp: unknown }) => r.CidrIp)).not.toContain('0.0.0.0/0');
+      const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroup')).flatMap(
+        (g) => g.Properties.SecurityGroupIngress ?? [],
+      );
+      expect(ingress.filter((r: { FromPort: number }) => r.FromPort === 9000).map((r: { CidrIp: unknown }) => r.CidrIp)).not.toContain(
+        '0.0.0.0/0',
+      );
     });
 
     test('ECS-managed listener rules hold exactly one forward action (ECS blue/green refuses rules mixing forward and other actions)', () => {
@@ -434,13 +545,25 @@ describe('DeploymentStack', () => {
       const flags = [{ name: 'new-cart', description: 'The new cart', enabled: false }];
       const migrations = [{ name: 'add-notes', phase: MigrationPhase.EXPAND, command: ['migrate'], timeout: '5m' }];
       const [stack] = stacksOf(container({ featureFlags: flags, migrations }));
-      const containers = Object.values(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition')).flatMap((t) => t.Properties.ContainerDefinitions);
+      const containers = Object.values(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition')).flatMap(
+        (t) => t.Properties.ContainerDefinitions,
+      );
       expect(containers.map((c: { Name: string }) => c.Name).sort()).toEqual(['app', 'appconfig-agent', 'migrate']);
       for (const c of containers) {
-        expect({ name: c.Name, user: c.User, readOnly: c.ReadonlyRootFilesystem }).toEqual({ name: c.Name, user: '1000:1000', readOnly: true });
+        expect({ name: c.Name, user: c.User, readOnly: c.ReadonlyRootFilesystem }).toEqual({
+          name: c.Name,
+          user: '1000:1000',
+          readOnly: true,
+        });
       }
-      const custom = stacksOf(container({ workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz', user: 'app:app' } } }))[0];
-      Template.fromStack(custom).hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Name: 'app', User: 'app:app' })] });
+      const custom = stacksOf(
+        container({
+          workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz', user: 'app:app' } },
+        }),
+      )[0];
+      Template.fromStack(custom).hasResourceProperties('AWS::ECS::TaskDefinition', {
+        ContainerDefinitions: [Match.objectLike({ Name: 'app', User: 'app:app' })],
+      });
     });
 
     test('production load balancers are protected from deletion; others are not', () => {
@@ -448,15 +571,22 @@ describe('DeploymentStack', () => {
       Template.fromStack(prod).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
         LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
       });
-      const [dev] = stacksOf(container({ environments: [{ name: 'dev', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.ROLLING } }] }));
-      const attributes = Object.values(Template.fromStack(dev).findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties.LoadBalancerAttributes;
+      const [dev] = stacksOf(
+        container({ environments: [{ name: 'dev', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.ROLLING } }] }),
+      );
+      const attributes = Object.values(Template.fromStack(dev).findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties
+        .LoadBalancerAttributes;
       expect(attributes).not.toContainEqual({ Key: 'deletion_protection.enabled', Value: 'true' });
     });
 
     test('log retention and encryption are stated per environment, under accepted risks', () => {
       const [prod] = stacksOf(container());
-      expect(renderStackRunbook(prod)).toMatch(/CT\.LOGS\.PR\.2.*keep one year of logs \(production retention\) and are encrypted at rest by CloudWatch Logs/);
-      const [dev] = stacksOf(container({ environments: [{ name: 'dev', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.ROLLING } }] }));
+      expect(renderStackRunbook(prod)).toMatch(
+        /CT\.LOGS\.PR\.2.*keep one year of logs \(production retention\) and are encrypted at rest by CloudWatch Logs/,
+      );
+      const [dev] = stacksOf(
+        container({ environments: [{ name: 'dev', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.ROLLING } }] }),
+      );
       expect(renderStackRunbook(dev)).toMatch(/CT\.LOGS\.PR\.2.*keep one month of logs \(non-production retention\)/);
       Template.fromStack(dev).allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     });
@@ -468,13 +598,30 @@ describe('DeploymentStack', () => {
       };
       const before = routing(container());
       // A new image, more tasks: the rules stay as deployed, so CloudFormation leaves ECS's weights alone.
-      const image = routing(container({ workload: { container: { image: 'public.ecr.aws/acme/orders:2.1.0', port: 8080, healthCheckPath: '/healthz', desiredCount: 4 } } }));
+      const image = routing(
+        container({
+          workload: { container: { image: 'public.ecr.aws/acme/orders:2.1.0', port: 8080, healthCheckPath: '/healthz', desiredCount: 4 } },
+        }),
+      );
       expect(image.value).toBe(before.value);
       // From plain HTTP to HTTPS replaces the production listener, and with it the rule: the guard refuses.
-      const plain = routing(container({ environments: [{ name: 'prod', region: 'eu-west-1', tls: { enabled: false, reason: 'Internal tool behind the VPN' }, rollout: { strategy: RolloutStrategy.BLUE_GREEN } }] }));
+      const plain = routing(
+        container({
+          environments: [
+            {
+              name: 'prod',
+              region: 'eu-west-1',
+              tls: { enabled: false, reason: 'Internal tool behind the VPN' },
+              rollout: { strategy: RolloutStrategy.BLUE_GREEN },
+            },
+          ],
+        }),
+      );
       expect(plain.value).not.toBe(before.value);
       // A new container port replaces the target groups.
-      const port = routing(container({ workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 9090, healthCheckPath: '/healthz' } } }));
+      const port = routing(
+        container({ workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 9090, healthCheckPath: '/healthz' } } }),
+      );
       expect(port.value).not.toBe(before.value);
       expect(before.runbook).toContain(`[ "$DEPLOYED" != "${before.value}" ]`);
       expect(before.runbook).toContain('aws ecs update-service --cluster orders-prod --service orders-prod --force-new-deployment');
@@ -492,18 +639,29 @@ describe('DeploymentStack', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: 'payments-api-prod',
         Layers: ['arn:aws:lambda:us-east-1:027255383542:layer:AWS-AppConfig-Extension:113'],
-        Environment: { Variables: Match.objectLike({ GLIDEPATH_FLAGS_URL: Match.stringLikeRegexp('^http://localhost:2772/'), AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: '15' }) },
+        Environment: {
+          Variables: Match.objectLike({
+            GLIDEPATH_FLAGS_URL: Match.stringLikeRegexp('^http://localhost:2772/'),
+            AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: '15',
+          }),
+        },
       });
-      expect(renderStackRunbook(prod)).toContain('aws lambda get-function-configuration --function-name payments-api-prod --qualifier live --query "Layers[].Arn"');
+      expect(renderStackRunbook(prod)).toContain(
+        'aws lambda get-function-configuration --function-name payments-api-prod --qualifier live --query "Layers[].Arn"',
+      );
     });
 
     test('checkout (ECS): the agent sidecar, and a verify step that checks the task runs it', () => {
       const stacks = addDeploymentStacks(newApp(), loadDefinitionFile(path.join(EXAMPLES, 'checkout', 'definition.yaml')));
       const prod = stacks.find((s) => s.environmentDefinition.name === 'prod')!;
       Template.fromStack(prod).hasResourceProperties('AWS::ECS::TaskDefinition', {
-        ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'appconfig-agent', Essential: false, User: '1000:1000', ReadonlyRootFilesystem: true })]),
+        ContainerDefinitions: Match.arrayWith([
+          Match.objectLike({ Name: 'appconfig-agent', Essential: false, User: '1000:1000', ReadonlyRootFilesystem: true }),
+        ]),
       });
-      expect(renderStackRunbook(prod)).toContain("aws ecs describe-task-definition --task-definition checkout-prod --query \"taskDefinition.containerDefinitions[?name=='appconfig-agent'].image\"");
+      expect(renderStackRunbook(prod)).toContain(
+        'aws ecs describe-task-definition --task-definition checkout-prod --query "taskDefinition.containerDefinitions[?name==\'appconfig-agent\'].image"',
+      );
     });
   });
 });

@@ -30,7 +30,10 @@ function normalize(template: unknown): unknown {
 describe.each(DEFINITION.environments.map((e) => e.name))('environment %s', (environment) => {
   test('the standalone stack and the pipeline stage synthesize the same template', () => {
     const standalone = addDeploymentStacks(newApp(), DEFINITION, [environment])[0];
-    const pipeline = new PipelineStack(newApp(), 'checkout-pipeline', { definition: DEFINITION, definitionPath: 'examples/checkout/definition.yaml' });
+    const pipeline = new PipelineStack(newApp(), 'checkout-pipeline', {
+      definition: DEFINITION,
+      definitionPath: 'examples/checkout/definition.yaml',
+    });
     const staged = pipeline.deliveryPipeline.stages.get(environment)!.deploymentStack;
     expect(staged.stackName).toBe(standalone.stackName);
     expect(normalize(Template.fromStack(staged).toJSON())).toEqual(normalize(Template.fromStack(standalone).toJSON()));

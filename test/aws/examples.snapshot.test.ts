@@ -18,7 +18,11 @@ const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 
 /** Asset and version hashes change with unrelated edits (CDK version, handler code). */
 function normalize<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value).replace(/[0-9a-f]{32,}/g, '<hash>').replace(/(Version)[0-9A-F]{8}<hash>/g, '$1<hash>'));
+  return JSON.parse(
+    JSON.stringify(value)
+      .replace(/[0-9a-f]{32,}/g, '<hash>')
+      .replace(/(Version)[0-9A-F]{8}<hash>/g, '$1<hash>'),
+  );
 }
 
 function pick(properties: Record<string, unknown> | undefined, keys: string[]): Record<string, unknown> {
@@ -30,10 +34,14 @@ function summarize(template: { Resources: Record<string, CfnResource> }) {
   const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
   return normalize({
     resources: Object.fromEntries(resources.map(([id, r]) => [id, r.Type])),
-    ecsService: ofType('AWS::ECS::Service').map(([, r]) => pick(r.Properties, ['ServiceName', 'DesiredCount', 'DeploymentConfiguration', 'LoadBalancers'])),
+    ecsService: ofType('AWS::ECS::Service').map(([, r]) =>
+      pick(r.Properties, ['ServiceName', 'DesiredCount', 'DeploymentConfiguration', 'LoadBalancers']),
+    ),
     codeDeploy: [
       ...ofType('AWS::CodeDeploy::DeploymentConfig').map(([, r]) => pick(r.Properties, ['DeploymentConfigName', 'TrafficRoutingConfig'])),
-      ...ofType('AWS::CodeDeploy::DeploymentGroup').map(([, r]) => pick(r.Properties, ['DeploymentGroupName', 'AutoRollbackConfiguration', 'AlarmConfiguration'])),
+      ...ofType('AWS::CodeDeploy::DeploymentGroup').map(([, r]) =>
+        pick(r.Properties, ['DeploymentGroupName', 'AutoRollbackConfiguration', 'AlarmConfiguration']),
+      ),
     ],
     alarms: ofType('AWS::CloudWatch::Alarm').map(([, r]) => {
       const p = r.Properties ?? {};

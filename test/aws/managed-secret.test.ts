@@ -69,12 +69,20 @@ describe('ManagedSecret', () => {
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^GlidepathSecretRotationLogs') } },
     });
     template.resourceCountIs('AWS::Lambda::Permission', 1);
-    template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'secretsmanager.amazonaws.com' });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'secretsmanager.amazonaws.com',
+    });
   });
 
   test('the rotation function may touch each secret only with the rotation actions, scoped to that secret', () => {
     const secretStatements = statementsOf(template).filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
-    const rotation = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];
+    const rotation = [
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecretVersionStage',
+    ];
     expect(secretStatements).toEqual(
       expect.arrayContaining([
         { Effect: 'Allow', Action: rotation, Resource: { Ref: expect.stringMatching(/^Session/) } },
@@ -87,8 +95,10 @@ describe('ManagedSecret', () => {
     expect(JSON.stringify(secretStatements)).not.toContain('secretsmanager:UpdateSecret"');
   });
 
-  test('only Secrets Manager acting for this account\'s secrets in this region may invoke the rotation function', () => {
-    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter((p) => p.Properties.Principal === 'secretsmanager.amazonaws.com');
+  test("only Secrets Manager acting for this account's secrets in this region may invoke the rotation function", () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
+      (p) => p.Properties.Principal === 'secretsmanager.amazonaws.com',
+    );
     expect(permissions).toHaveLength(1);
     expect(permissions[0].Properties).toMatchObject({
       SourceAccount: '111111111111',
@@ -122,7 +132,9 @@ describe('ManagedSecret', () => {
   });
 
   test.each([0, 1001, 7.5])('fails when rotationDays is %d', (rotationDays) => {
-    expect(() => build({ rotationDays })).toThrow(`ManagedSecret 'rotationDays' (${rotationDays}) must be a whole number between 1 and 1000`);
+    expect(() => build({ rotationDays })).toThrow(
+      `ManagedSecret 'rotationDays' (${rotationDays}) must be a whole number between 1 and 1000`,
+    );
   });
 
   test('runbook facts name the secret and how to rotate it, never a value', () => {

@@ -18,22 +18,46 @@ const EXPAND: Migration = {
   backwardCompatible: true,
   timeout: Duration.minutes(5),
 };
-const CONTRACT: Migration = { ...EXPAND, name: 'drop-old', phase: MigrationPhase.CONTRACT, backwardCompatible: false, codeReleasedIn: 'public.ecr.aws/acme/checkout:1.41.0' };
+const CONTRACT: Migration = {
+  ...EXPAND,
+  name: 'drop-old',
+  phase: MigrationPhase.CONTRACT,
+  backwardCompatible: false,
+  codeReleasedIn: 'public.ecr.aws/acme/checkout:1.41.0',
+};
 
 describe('MigrationTask', () => {
   const stack = new Stack(new App(), 'Migrations', { env: { region: 'eu-west-1', account: '111111111111' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, clusterName: 'checkout-prod' });
   const group = new ec2.SecurityGroup(stack, 'ServiceGroup', { vpc });
-  const common = { cluster, clusterName: 'checkout-prod', serviceName: 'checkout-prod', subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [group] };
-  const expand = new MigrationTask(stack, 'Expand', { ...common, migration: EXPAND, family: 'checkout-prod-migrate-add-notes', environment: { LOG_LEVEL: 'info' } });
+  const common = {
+    cluster,
+    clusterName: 'checkout-prod',
+    serviceName: 'checkout-prod',
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    securityGroups: [group],
+  };
+  const expand = new MigrationTask(stack, 'Expand', {
+    ...common,
+    migration: EXPAND,
+    family: 'checkout-prod-migrate-add-notes',
+    environment: { LOG_LEVEL: 'info' },
+  });
   const contract = new MigrationTask(stack, 'Contract', { ...common, migration: CONTRACT, family: 'checkout-prod-migrate-drop-old' });
   const template = Template.fromStack(stack);
 
   test('a task definition per migration running its command in its image, read-only', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       Family: 'checkout-prod-migrate-add-notes',
-      ContainerDefinitions: [Match.objectLike({ Name: 'migrate', Image: 'public.ecr.aws/acme/checkout:1.42.0', Command: ['npm', 'run', 'migrate'], ReadonlyRootFilesystem: true })],
+      ContainerDefinitions: [
+        Match.objectLike({
+          Name: 'migrate',
+          Image: 'public.ecr.aws/acme/checkout:1.42.0',
+          Command: ['npm', 'run', 'migrate'],
+          ReadonlyRootFilesystem: true,
+        }),
+      ],
     });
     template.hasResourceProperties('AWS::ECS::TaskDefinition', { Family: 'checkout-prod-migrate-drop-old' });
   });
@@ -47,7 +71,11 @@ describe('MigrationTask', () => {
       Subnets: Match.arrayWith([{ Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') }]),
       LogGroup: '/ecs/checkout-prod-migrate-add-notes',
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'checkout-prod-migrate-add-notes-run', Runtime: 'nodejs24.x', Timeout: 360 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'checkout-prod-migrate-add-notes-run',
+      Runtime: 'nodejs24.x',
+      Timeout: 360,
+    });
     expect(expand.runner).toBeDefined();
     expect(contract.runner).toBeUndefined();
   });
@@ -56,8 +84,15 @@ describe('MigrationTask', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: 'ecs:RunTask', Resource: { Ref: Match.stringLikeRegexp('ExpandTaskDefinition') }, Condition: { ArnEquals: { 'ecs:cluster': Match.anyValue() } } }),
-          Match.objectLike({ Action: 'ecs:DescribeTasks', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:eu-west-1:111111111111:task/checkout-prod/*']] } }),
+          Match.objectLike({
+            Action: 'ecs:RunTask',
+            Resource: { Ref: Match.stringLikeRegexp('ExpandTaskDefinition') },
+            Condition: { ArnEquals: { 'ecs:cluster': Match.anyValue() } },
+          }),
+          Match.objectLike({
+            Action: 'ecs:DescribeTasks',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:eu-west-1:111111111111:task/checkout-prod/*']] },
+          }),
         ]),
         Version: '2012-10-17',
       },
@@ -68,9 +103,13 @@ describe('MigrationTask', () => {
     const [e] = expand.runbookFacts().migrations!;
     const [c] = contract.runbookFacts().migrations!;
     expect(e).toMatchObject({ name: 'add-notes', phase: MigrationPhase.EXPAND });
-    expect(e.summary).toMatch(/^Automatic: `cdk deploy` runs `npm run migrate` as ECS task `checkout-prod-migrate-add-notes` before the service update/);
+    expect(e.summary).toMatch(
+      /^Automatic: `cdk deploy` runs `npm run migrate` as ECS task `checkout-prod-migrate-add-notes` before the service update/,
+    );
     expect(c.summary).toMatch(/^By hand, after the rollback window/);
-    expect(c.commands.map((x) => x.command).join('\n')).toContain('aws ecs run-task --cluster checkout-prod --task-definition checkout-prod-migrate-drop-old --launch-type FARGATE --network-configuration "$NETWORK"');
+    expect(c.commands.map((x) => x.command).join('\n')).toContain(
+      'aws ecs run-task --cluster checkout-prod --task-definition checkout-prod-migrate-drop-old --launch-type FARGATE --network-configuration "$NETWORK"',
+    );
     expect(c.rollback).toContain('cannot be undone by redeploying code');
   });
 });
@@ -104,9 +143,18 @@ describe('the inline migration runner, answering a local CloudFormation response
         ECSClient: class {
           send = async (command: { kind: string; input: Record<string, unknown> }) => {
             calls.push(command.kind);
-            if (command.kind === 'RunTask') return started ? { tasks: [{ taskArn: 'arn:task/1' }] } : { tasks: [], failures: [{ reason: 'RESOURCE:ENI' }] };
+            if (command.kind === 'RunTask')
+              return started ? { tasks: [{ taskArn: 'arn:task/1' }] } : { tasks: [], failures: [{ reason: 'RESOURCE:ENI' }] };
             polls++;
-            return { tasks: [{ lastStatus: polls < 2 ? 'RUNNING' : 'STOPPED', stoppedReason: 'Essential container exited', containers: [{ name: 'migrate', exitCode }] }] };
+            return {
+              tasks: [
+                {
+                  lastStatus: polls < 2 ? 'RUNNING' : 'STOPPED',
+                  stoppedReason: 'Essential container exited',
+                  containers: [{ name: 'migrate', exitCode }],
+                },
+              ],
+            };
           };
         },
         RunTaskCommand: class {
@@ -127,7 +175,14 @@ describe('the inline migration runner, answering a local CloudFormation response
     StackId: 'stack',
     RequestId: 'req',
     LogicalResourceId: 'Migration',
-    ResourceProperties: { Migration: 'add-notes', Cluster: 'c', TaskDefinition: 'td', Subnets: ['s'], SecurityGroups: ['g'], LogGroup: '/ecs/x' },
+    ResourceProperties: {
+      Migration: 'add-notes',
+      Cluster: 'c',
+      TaskDefinition: 'td',
+      Subnets: ['s'],
+      SecurityGroups: ['g'],
+      LogGroup: '/ecs/x',
+    },
   });
   const context = { getRemainingTimeInMillis: () => 60000 };
   const instant = { setTimeout: ((fn: () => void) => setImmediate(fn)) as unknown as typeof setTimeout };
@@ -137,13 +192,18 @@ describe('the inline migration runner, answering a local CloudFormation response
     const handler = loadHandler(MIGRATION_RUNNER_SOURCE, { '@aws-sdk/client-ecs': ecs.module, https: http }, {}, instant);
     await handler(event('Create'), context);
     expect(ecs.calls).toEqual(['RunTask', 'DescribeTasks', 'DescribeTasks']);
-    expect(responses).toEqual([expect.objectContaining({ method: 'PUT', Status: 'SUCCESS', PhysicalResourceId: 'add-notes', Data: { TaskArn: 'arn:task/1' } })]);
+    expect(responses).toEqual([
+      expect.objectContaining({ method: 'PUT', Status: 'SUCCESS', PhysicalResourceId: 'add-notes', Data: { TaskArn: 'arn:task/1' } }),
+    ]);
   });
 
   test('reports FAILED with the exit code and where the logs are when the task fails', async () => {
     const handler = loadHandler(MIGRATION_RUNNER_SOURCE, { '@aws-sdk/client-ecs': ecsStub(3).module, https: http }, {}, instant);
     await handler(event('Update'), context);
-    expect(responses[0]).toMatchObject({ Status: 'FAILED', Reason: 'migration add-notes failed (exit code 3, Essential container exited); logs: aws logs tail /ecs/x' });
+    expect(responses[0]).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'migration add-notes failed (exit code 3, Essential container exited); logs: aws logs tail /ecs/x',
+    });
   });
 
   test('reports FAILED when the task does not start', async () => {
@@ -155,7 +215,10 @@ describe('the inline migration runner, answering a local CloudFormation response
   test('reports FAILED before its own timeout while the task still runs', async () => {
     const handler = loadHandler(MIGRATION_RUNNER_SOURCE, { '@aws-sdk/client-ecs': ecsStub(0).module, https: http }, {}, instant);
     await handler(event('Create'), { getRemainingTimeInMillis: () => 10000 });
-    expect(responses[0]).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/^migration add-notes still running at the time limit/) });
+    expect(responses[0]).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(/^migration add-notes still running at the time limit/),
+    });
   });
 
   test('does nothing on Delete: a schema is not un-migrated', async () => {

@@ -22,7 +22,11 @@ interface Built {
   readonly template: Template;
 }
 
-function build(settings: EcsDeploymentSettings, overrides: Partial<ProgressiveFargateServiceProps> = {}, stackProps: StackProps = { env: ENV }): Built {
+function build(
+  settings: EcsDeploymentSettings,
+  overrides: Partial<ProgressiveFargateServiceProps> = {},
+  stackProps: StackProps = { env: ENV },
+): Built {
   const stack = new Stack(new App(), 'CheckoutProd', stackProps);
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, clusterName: 'checkout-prod' });
@@ -158,25 +162,28 @@ describe('ProgressiveFargateService', () => {
   });
 
   describe('traffic shifting', () => {
-    test.each(['BLUE_GREEN', 'CANARY', 'LINEAR'] as const)('%s: alternate target group with production and test listener rules', (strategy) => {
-      const { template } = built(strategy);
-      template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
-      template.hasResourceProperties('AWS::ECS::Service', {
-        LoadBalancers: [
-          {
-            ContainerName: 'app',
-            ContainerPort: 8080,
-            TargetGroupArn: { Ref: Match.stringLikeRegexp('^ServicePrimaryTargetGroup') },
-            AdvancedConfiguration: {
-              AlternateTargetGroupArn: { Ref: Match.stringLikeRegexp('^ServiceAlternateTargetGroup') },
-              ProductionListenerRule: { Ref: Match.stringLikeRegexp('^ServiceProductionRule') },
-              TestListenerRule: { Ref: Match.stringLikeRegexp('^ServiceTestRule') },
-              RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServiceAlternateTargetRole'), 'Arn'] },
+    test.each(['BLUE_GREEN', 'CANARY', 'LINEAR'] as const)(
+      '%s: alternate target group with production and test listener rules',
+      (strategy) => {
+        const { template } = built(strategy);
+        template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+        template.hasResourceProperties('AWS::ECS::Service', {
+          LoadBalancers: [
+            {
+              ContainerName: 'app',
+              ContainerPort: 8080,
+              TargetGroupArn: { Ref: Match.stringLikeRegexp('^ServicePrimaryTargetGroup') },
+              AdvancedConfiguration: {
+                AlternateTargetGroupArn: { Ref: Match.stringLikeRegexp('^ServiceAlternateTargetGroup') },
+                ProductionListenerRule: { Ref: Match.stringLikeRegexp('^ServiceProductionRule') },
+                TestListenerRule: { Ref: Match.stringLikeRegexp('^ServiceTestRule') },
+                RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServiceAlternateTargetRole'), 'Arn'] },
+              },
             },
-          },
-        ],
-      });
-    });
+          ],
+        });
+      },
+    );
 
     test.each([
       ['production', 'ServiceLoadBalancerHttp', 80],
@@ -220,7 +227,9 @@ describe('ProgressiveFargateService', () => {
         Actions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^ServicePrimaryTargetGroup') } }],
       });
       template.hasResourceProperties('AWS::ECS::Service', {
-        LoadBalancers: [{ ContainerName: 'app', ContainerPort: 8080, TargetGroupArn: Match.anyValue(), AdvancedConfiguration: Match.absent() }],
+        LoadBalancers: [
+          { ContainerName: 'app', ContainerPort: 8080, TargetGroupArn: Match.anyValue(), AdvancedConfiguration: Match.absent() },
+        ],
       });
     });
 
@@ -246,7 +255,15 @@ describe('ProgressiveFargateService', () => {
             Image: 'public.ecr.aws/acme/checkout:1.42.0',
             Environment: [{ Name: 'LOG_LEVEL', Value: 'info' }],
             Secrets: [
-              { Name: 'DB_PASSWORD', ValueFrom: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:checkout/prod/db-password']] } },
+              {
+                Name: 'DB_PASSWORD',
+                ValueFrom: {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:checkout/prod/db-password'],
+                  ],
+                },
+              },
               { Name: 'SESSION_SIGNING_KEY', ValueFrom: { Ref: Match.stringLikeRegexp('^SessionKey') } },
             ],
             ReadonlyRootFilesystem: true,
@@ -273,7 +290,12 @@ describe('ProgressiveFargateService', () => {
           id: executionRole,
           effect: 'Allow',
           actions: read,
-          resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:checkout/prod/db-password-??????']] },
+          resource: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:checkout/prod/db-password-??????'],
+            ],
+          },
         },
         { id: executionRole, effect: 'Allow', actions: read, resource: { Ref: expect.stringMatching(/^SessionKey/) } },
       ]);
@@ -287,7 +309,10 @@ describe('ProgressiveFargateService', () => {
       template.hasResourceProperties('AWS::ECS::TaskDefinition', {
         ContainerDefinitions: [
           Match.objectLike({
-            LogConfiguration: { LogDriver: 'awslogs', Options: Match.objectLike({ 'awslogs-group': { Ref: Match.stringLikeRegexp('^ServiceLogs') } }) },
+            LogConfiguration: {
+              LogDriver: 'awslogs',
+              Options: Match.objectLike({ 'awslogs-group': { Ref: Match.stringLikeRegexp('^ServiceLogs') } }),
+            },
           }),
         ],
       });
@@ -297,7 +322,12 @@ describe('ProgressiveFargateService', () => {
       template.hasResourceProperties('AWS::ECS::Service', {
         LaunchType: 'FARGATE',
         DesiredCount: 4,
-        NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED', Subnets: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }] } },
+        NetworkConfiguration: {
+          AwsvpcConfiguration: {
+            AssignPublicIp: 'DISABLED',
+            Subnets: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }],
+          },
+        },
       });
     });
   });
@@ -318,7 +348,9 @@ describe('ProgressiveFargateService', () => {
         LifecycleConfiguration: { Rules: [{ ExpirationInDays: 90, Status: 'Enabled' }] },
       });
       template.hasResourceProperties('AWS::S3::BucketPolicy', {
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
       });
     });
 
@@ -355,7 +387,9 @@ describe('ProgressiveFargateService', () => {
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
         Port: 80,
         Protocol: 'HTTP',
-        DefaultActions: [{ Type: 'redirect', RedirectConfig: Match.objectLike({ Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' }) }],
+        DefaultActions: [
+          { Type: 'redirect', RedirectConfig: Match.objectLike({ Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' }) },
+        ],
       });
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
         ListenerArn: { Ref: Match.stringLikeRegexp('^ServiceLoadBalancerHttps') },
@@ -365,9 +399,16 @@ describe('ProgressiveFargateService', () => {
 
   test('scales on CPU between the given bounds', () => {
     const { template } = build(SETTINGS.ROLLING, { scaling: { minCount: 4, maxCount: 12, targetCpuPercent: 60 } });
-    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 4, MaxCapacity: 12, ScalableDimension: 'ecs:service:DesiredCount' });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 4,
+      MaxCapacity: 12,
+      ScalableDimension: 'ecs:service:DesiredCount',
+    });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, TargetValue: 60 },
+      TargetTrackingScalingPolicyConfiguration: {
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        TargetValue: 60,
+      },
     });
   });
 
@@ -413,8 +454,18 @@ describe('ProgressiveFargateService', () => {
 describe('deployment settings written by hand', () => {
   const service = (deployment: ProgressiveFargateServiceProps['deployment']) => {
     const stack = new Stack(new App(), 'Shop', { env: ENV });
-    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 }), clusterName: 'shop' });
-    new ProgressiveFargateService(stack, 'Web', { cluster, serviceName: 'shop-web', image: 'public.ecr.aws/acme/shop-web:1.0.0', containerPort: 8080, healthCheckPath: '/healthz', deployment });
+    const cluster = new ecs.Cluster(stack, 'Cluster', {
+      vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 }),
+      clusterName: 'shop',
+    });
+    new ProgressiveFargateService(stack, 'Web', {
+      cluster,
+      serviceName: 'shop-web',
+      image: 'public.ecr.aws/acme/shop-web:1.0.0',
+      containerPort: 8080,
+      healthCheckPath: '/healthz',
+      deployment,
+    });
     return Template.fromStack(stack).findResources('AWS::ECS::Service');
   };
 

@@ -12,7 +12,9 @@ import { alarmFromTemplate, simulateAlarm, type MetricFeed, type MetricRef } fro
  */
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
-const DEFINITIONS = [path.join(EXAMPLES, 'checkout', 'definition.yaml'), path.join(EXAMPLES, 'payments-api', 'definition.ts')].map((f) => loadDefinitionFile(f));
+const DEFINITIONS = [path.join(EXAMPLES, 'checkout', 'definition.yaml'), path.join(EXAMPLES, 'payments-api', 'definition.ts')].map((f) =>
+  loadDefinitionFile(f),
+);
 const ARTIFACTS = new Map(DEFINITIONS.map((d) => [d.service, synthesizeAws(d)]));
 
 /** Requests per minute on the service as a whole. */
@@ -71,7 +73,8 @@ function feedFor(s: Scenario): MetricFeed {
       return pick({ requests: serving.requests + idle, errors: serving.errors + idle });
     }
     if (metric.namespace === 'AWS/Lambda') {
-      const v = d.ExecutedVersion !== undefined ? t.new : { requests: t.new.requests + t.stable.requests, errors: t.new.errors + t.stable.errors };
+      const v =
+        d.ExecutedVersion !== undefined ? t.new : { requests: t.new.requests + t.stable.requests, errors: t.new.errors + t.stable.errors };
       return datapoint(metricName === 'Invocations' ? v.requests : v.errors);
     }
     throw new Error(`unexpected metric ${metric.namespace}/${metricName}`);
@@ -120,42 +123,63 @@ describe('rollback trigger scenarios for every AWS example environment', () => {
     ]);
   });
 
-  describe.each(CASES.map((c) => [`${c.def.service}-${c.env.name}`, c.weight, c] as const))('%s at %d%% traffic', (stack, weight, { def, env }) => {
-    const artifacts = ARTIFACTS.get(def.service)!;
-    const template = JSON.parse(artifacts.templates[`${stack}.template.json`]);
-    const runbook = artifacts.runbooks[Object.keys(artifacts.runbooks).find((k) => k === `${stack}.md`)!];
-    const trigger = env.alarms.rollbackTrigger;
-    const rollback = alarmFromTemplate(template, `${stack}-rollback-error-rate`);
-    const critical = alarmFromTemplate(template, `${stack}-critical-error-rate`);
-    const singleGroup = !Object.keys(template.Resources).some((id) => id.includes('AlternateTargetGroup'));
-    const groups = def.workload.container && !singleGroup ? (['Primary', 'Alternate'] as const) : (['Primary'] as const);
+  describe.each(CASES.map((c) => [`${c.def.service}-${c.env.name}`, c.weight, c] as const))(
+    '%s at %d%% traffic',
+    (stack, weight, { def, env }) => {
+      const artifacts = ARTIFACTS.get(def.service)!;
+      const template = JSON.parse(artifacts.templates[`${stack}.template.json`]);
+      const runbook = artifacts.runbooks[Object.keys(artifacts.runbooks).find((k) => k === `${stack}.md`)!];
+      const trigger = env.alarms.rollbackTrigger;
+      const rollback = alarmFromTemplate(template, `${stack}-rollback-error-rate`);
+      const critical = alarmFromTemplate(template, `${stack}-critical-error-rate`);
+      const singleGroup = !Object.keys(template.Resources).some((id) => id.includes('AlternateTargetGroup'));
+      const groups = def.workload.container && !singleGroup ? (['Primary', 'Alternate'] as const) : (['Primary'] as const);
 
-    test.each(groups)('errors at the multiplier × baseline on the new version trip the rollback alarm within the runbook bound (new version in the %s target group)', (newGroup) => {
-      const bad: Scenario = { weight, newErrorPercent: trigger.errorRatePercent, stableErrorPercent: trigger.baselineErrorRatePercent, newGroup, singleGroup };
-      const result = simulateAlarm(rollback, feedFor(bad), { datapoints: WARM_UP + AFTER });
-      expect(result.firstAlarmSeconds).toBeDefined();
-      const afterShift = result.firstAlarmSeconds! - WARM_UP * 60;
-      const bound = statedBound(runbook, rollback.name);
-      expect(afterShift).toBeGreaterThan(0);
-      expect(afterShift).toBeLessThanOrEqual(bound);
-      // The stack's own summary of automatic rollback states the same time.
-      expect(runbook).toMatch(new RegExp(`the rollback alarm fires about ${bound / 60}m after`, 'i'));
-    });
+      test.each(groups)(
+        'errors at the multiplier × baseline on the new version trip the rollback alarm within the runbook bound (new version in the %s target group)',
+        (newGroup) => {
+          const bad: Scenario = {
+            weight,
+            newErrorPercent: trigger.errorRatePercent,
+            stableErrorPercent: trigger.baselineErrorRatePercent,
+            newGroup,
+            singleGroup,
+          };
+          const result = simulateAlarm(rollback, feedFor(bad), { datapoints: WARM_UP + AFTER });
+          expect(result.firstAlarmSeconds).toBeDefined();
+          const afterShift = result.firstAlarmSeconds! - WARM_UP * 60;
+          const bound = statedBound(runbook, rollback.name);
+          expect(afterShift).toBeGreaterThan(0);
+          expect(afterShift).toBeLessThanOrEqual(bound);
+          // The stack's own summary of automatic rollback states the same time.
+          expect(runbook).toMatch(new RegExp(`the rollback alarm fires about ${bound / 60}m after`, 'i'));
+        },
+      );
 
-    test.each(groups)('a healthy new version (at the baseline) trips neither the rollback nor the critical alarm (%s target group)', (newGroup) => {
-      const healthy: Scenario = { weight, newErrorPercent: trigger.baselineErrorRatePercent, stableErrorPercent: trigger.baselineErrorRatePercent, newGroup, singleGroup };
-      expect(simulateAlarm(rollback, feedFor(healthy), { datapoints: WARM_UP + AFTER }).firstAlarmSeconds).toBeUndefined();
-      expect(simulateAlarm(critical, feedFor(healthy), { datapoints: WARM_UP + AFTER }).firstAlarmSeconds).toBeUndefined();
-    });
+      test.each(groups)(
+        'a healthy new version (at the baseline) trips neither the rollback nor the critical alarm (%s target group)',
+        (newGroup) => {
+          const healthy: Scenario = {
+            weight,
+            newErrorPercent: trigger.baselineErrorRatePercent,
+            stableErrorPercent: trigger.baselineErrorRatePercent,
+            newGroup,
+            singleGroup,
+          };
+          expect(simulateAlarm(rollback, feedFor(healthy), { datapoints: WARM_UP + AFTER }).firstAlarmSeconds).toBeUndefined();
+          expect(simulateAlarm(critical, feedFor(healthy), { datapoints: WARM_UP + AFTER }).firstAlarmSeconds).toBeUndefined();
+        },
+      );
 
-    if (def.workload.container && !singleGroup) {
-      test('a nearly idle target group (a few failing requests a minute) never trips it', () => {
-        const idle: Scenario = { weight, newErrorPercent: 0, stableErrorPercent: 0, newGroup: 'Alternate', strayRequests: 3 };
-        // Before the shift the alternate group serves nothing; at 100% the primary one serves nothing.
-        expect(simulateAlarm(rollback, feedFor(idle), { datapoints: WARM_UP + AFTER }).firstAlarmSeconds).toBeUndefined();
-      });
-    }
-  });
+      if (def.workload.container && !singleGroup) {
+        test('a nearly idle target group (a few failing requests a minute) never trips it', () => {
+          const idle: Scenario = { weight, newErrorPercent: 0, stableErrorPercent: 0, newGroup: 'Alternate', strayRequests: 3 };
+          // Before the shift the alternate group serves nothing; at 100% the primary one serves nothing.
+          expect(simulateAlarm(rollback, feedFor(idle), { datapoints: WARM_UP + AFTER }).firstAlarmSeconds).toBeUndefined();
+        });
+      }
+    },
+  );
 });
 
 describe('the simulator can fail', () => {
@@ -169,8 +193,16 @@ describe('the simulator can fail', () => {
       comparison: 'GreaterThanOrEqualToThreshold',
       treatMissingData: 'notBreaching',
       queries: [
-        { id: 'errors', metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: {}, stat: 'Sum' }, returnData: false },
-        { id: 'requests', metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: {}, stat: 'Sum' }, returnData: false },
+        {
+          id: 'errors',
+          metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: {}, stat: 'Sum' },
+          returnData: false,
+        },
+        {
+          id: 'requests',
+          metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: {}, stat: 'Sum' },
+          returnData: false,
+        },
         { id: 'rate', expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)', returnData: true },
       ],
     };

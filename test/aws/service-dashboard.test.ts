@@ -4,7 +4,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ServiceDashboard } from '../../constructs/aws/service-dashboard';
 import type { ServiceSignals } from '../../constructs/aws/service-signals';
 
-const metric = (metricName: string) => new cloudwatch.Metric({ namespace: 'Test', metricName, dimensionsMap: { Service: 'checkout-prod' } });
+const metric = (metricName: string) =>
+  new cloudwatch.Metric({ namespace: 'Test', metricName, dimensionsMap: { Service: 'checkout-prod' } });
 
 function signals(withSaturation: boolean): ServiceSignals {
   return {
@@ -22,12 +23,25 @@ function signals(withSaturation: boolean): ServiceSignals {
 /** The dashboard body with tokens rendered as their CloudFormation references. */
 function body(withSaturation: boolean, alarms: boolean) {
   const stack = new Stack(new App(), 'S');
-  const alarm = new cloudwatch.Alarm(stack, 'Alarm', { alarmName: 'checkout-prod-critical-error-rate', metric: metric('ErrorRate'), threshold: 5, evaluationPeriods: 1 });
-  const dashboard = new ServiceDashboard(stack, 'Dashboard', { dashboardName: 'checkout-prod', signals: signals(withSaturation), alarms: alarms ? [alarm] : undefined });
+  const alarm = new cloudwatch.Alarm(stack, 'Alarm', {
+    alarmName: 'checkout-prod-critical-error-rate',
+    metric: metric('ErrorRate'),
+    threshold: 5,
+    evaluationPeriods: 1,
+  });
+  const dashboard = new ServiceDashboard(stack, 'Dashboard', {
+    dashboardName: 'checkout-prod',
+    signals: signals(withSaturation),
+    alarms: alarms ? [alarm] : undefined,
+  });
   const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
   const parts = resource.Properties.DashboardBody['Fn::Join'][1] as unknown[];
   const text = parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p).replace(/"/g, "'"))).join('');
-  return { dashboard, name: resource.Properties.DashboardName, widgets: JSON.parse(text).widgets as { type: string; properties: { title: string } }[] };
+  return {
+    dashboard,
+    name: resource.Properties.DashboardName,
+    widgets: JSON.parse(text).widgets as { type: string; properties: { title: string } }[],
+  };
 }
 
 describe('ServiceDashboard', () => {

@@ -14,7 +14,14 @@ import { loadHandler } from './inline-code';
 const TESTS: SmokeTests = {
   checks: [
     { name: 'health', method: SmokeMethod.GET, path: '/ok', expectedStatus: 200, bodyContains: 'healthy', maxLatencyMs: 1000, headers: {} },
-    { name: 'me', method: SmokeMethod.GET, path: '/me', expectedStatus: 200, maxLatencyMs: 1000, headers: { Authorization: '${SMOKE_TOKEN}' } },
+    {
+      name: 'me',
+      method: SmokeMethod.GET,
+      path: '/me',
+      expectedStatus: 200,
+      maxLatencyMs: 1000,
+      headers: { Authorization: '${SMOKE_TOKEN}' },
+    },
   ],
   attempts: 2,
   backoff: Duration.parse('0.01s')!,
@@ -25,7 +32,11 @@ describe('SmokeTestHook on the ECS test listener', () => {
   const stack = new Stack(new App(), 'Ecs', { env: { region: 'eu-west-1', account: '111111111111' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc });
-  const hook = new SmokeTestHook(stack, 'SmokeTests', { functionName: 'checkout-prod-smoke-tests', tests: TESTS, target: SmokeTestTarget.testListener({ loadBalancer, port: 9000, vpc }) });
+  const hook = new SmokeTestHook(stack, 'SmokeTests', {
+    functionName: 'checkout-prod-smoke-tests',
+    tests: TESTS,
+    target: SmokeTestTarget.testListener({ loadBalancer, port: 9000, vpc }),
+  });
   hook.ecsLifecycleHook();
   const template = Template.fromStack(stack);
 
@@ -47,14 +58,21 @@ describe('SmokeTestHook on the ECS test listener', () => {
 
   test('ECS may invoke this function only', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('SmokeTests'), 'Arn'] } }], Version: '2012-10-17' },
+      PolicyDocument: {
+        Statement: [
+          { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('SmokeTests'), 'Arn'] } },
+        ],
+        Version: '2012-10-17',
+      },
     });
   });
 
   test('checks needing credentials run only from the CLI, and the runbook says so', () => {
     expect(hook.checks.skipped).toEqual(['me']);
     expect(hook.runbookFacts().notes).toEqual([expect.stringContaining('smoke checks me need credentials')]);
-    expect(hook.runbookFacts().smoke![0].command).toBe('aws logs tail /aws/lambda/checkout-prod-smoke-tests --since 30m --region eu-west-1');
+    expect(hook.runbookFacts().smoke![0].command).toBe(
+      'aws logs tail /aws/lambda/checkout-prod-smoke-tests --since 30m --region eu-west-1',
+    );
   });
 
   test('fails when every check needs a credential', () => {
@@ -65,7 +83,11 @@ describe('SmokeTestHook on the ECS test listener', () => {
         new SmokeTestHook(s, 'H', {
           functionName: 'x-smoke-tests',
           tests: { ...TESTS, checks: [TESTS.checks[1]] },
-          target: SmokeTestTarget.testListener({ loadBalancer: new elbv2.ApplicationLoadBalancer(s, 'Lb', { vpc: v }), port: 9000, vpc: v }),
+          target: SmokeTestTarget.testListener({
+            loadBalancer: new elbv2.ApplicationLoadBalancer(s, 'Lb', { vpc: v }),
+            port: 9000,
+            vpc: v,
+          }),
         }),
     ).toThrow('smokeTests.checks: every check of x-smoke-tests needs a credential header (me), so none can run inside the platform');
   });
@@ -78,7 +100,11 @@ describe('SmokeTestHook on the ECS test listener', () => {
         new SmokeTestHook(s, 'H', {
           functionName: 'x-smoke-tests',
           tests: { ...TESTS, attempts: 10, timeout: Duration.minutes(2) },
-          target: SmokeTestTarget.testListener({ loadBalancer: new elbv2.ApplicationLoadBalancer(s, 'Lb', { vpc: v }), port: 9000, vpc: v }),
+          target: SmokeTestTarget.testListener({
+            loadBalancer: new elbv2.ApplicationLoadBalancer(s, 'Lb', { vpc: v }),
+            port: 9000,
+            vpc: v,
+          }),
         }),
     ).toThrow(/longer than a hook may run \(840s\); lower "attempts" or "timeout"/);
   });
@@ -87,8 +113,16 @@ describe('SmokeTestHook on the ECS test listener', () => {
 describe('SmokeTestHook as a CodeDeploy pre-traffic hook', () => {
   test('invokes the new version and may do nothing else with it', () => {
     const stack = new Stack(new App(), 'Fn');
-    const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({})') });
-    new SmokeTestHook(stack, 'SmokeTests', { functionName: 'payments-api-prod-smoke-tests', tests: TESTS, target: SmokeTestTarget.functionVersion(fn.currentVersion) });
+    const fn = new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler=async()=>({})'),
+    });
+    new SmokeTestHook(stack, 'SmokeTests', {
+      functionName: 'payments-api-prod-smoke-tests',
+      tests: TESTS,
+      target: SmokeTestTarget.functionVersion(fn.currentVersion),
+    });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'payments-api-prod-smoke-tests',
@@ -111,7 +145,10 @@ describe('the inline hook code, against a local HTTP server', () => {
   /** An EC2 client stub that finds the load balancer at 127.0.0.1 (the local server). */
   const ec2Stub = (addresses: string[]) => ({
     EC2Client: class {
-      send = async (command: { input: unknown }) => ({ NetworkInterfaces: addresses.map((PrivateIpAddress) => ({ PrivateIpAddress })), input: command.input });
+      send = async (command: { input: unknown }) => ({
+        NetworkInterfaces: addresses.map((PrivateIpAddress) => ({ PrivateIpAddress })),
+        input: command.input,
+      });
     },
     DescribeNetworkInterfacesCommand: class {
       constructor(public readonly input: unknown) {}
@@ -121,20 +158,32 @@ describe('the inline hook code, against a local HTTP server', () => {
   test('the ECS hook answers SUCCEEDED when every check passes on the test listener', async () => {
     // A loose latency bound: this test is about the hook's answer, not the machine's speed.
     const checks = platformSmokeTests({ ...TESTS, checks: [{ ...TESTS.checks[0], maxLatencyMs: 10000 }] }).checks;
-    const handler = loadHandler(ecsHookSource(), { '@aws-sdk/client-ec2': ec2Stub(['127.0.0.1']) }, { SMOKE_TESTS: JSON.stringify({ checks, settings }), LOAD_BALANCER: 'app/lb/1', TEST_PORT: port() });
+    const handler = loadHandler(
+      ecsHookSource(),
+      { '@aws-sdk/client-ec2': ec2Stub(['127.0.0.1']) },
+      { SMOKE_TESTS: JSON.stringify({ checks, settings }), LOAD_BALANCER: 'app/lb/1', TEST_PORT: port() },
+    );
     await expect(handler({ lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT' })).resolves.toEqual({ hookStatus: 'SUCCEEDED' });
     expect(server.hits.get('/ok')).toBe(1);
   });
 
   test('the ECS hook answers FAILED when a check fails, after its retries', async () => {
     const checks = [{ ...TESTS.checks[0], name: 'broken', path: '/fail' }];
-    const handler = loadHandler(ecsHookSource(), { '@aws-sdk/client-ec2': ec2Stub(['127.0.0.1']) }, { SMOKE_TESTS: JSON.stringify({ checks, settings }), LOAD_BALANCER: 'app/lb/1', TEST_PORT: port() });
+    const handler = loadHandler(
+      ecsHookSource(),
+      { '@aws-sdk/client-ec2': ec2Stub(['127.0.0.1']) },
+      { SMOKE_TESTS: JSON.stringify({ checks, settings }), LOAD_BALANCER: 'app/lb/1', TEST_PORT: port() },
+    );
     await expect(handler({ lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT' })).resolves.toEqual({ hookStatus: 'FAILED' });
     expect(server.hits.get('/fail')).toBe(2);
   });
 
   test('the ECS hook answers FAILED when it cannot find the load balancer', async () => {
-    const handler = loadHandler(ecsHookSource(), { '@aws-sdk/client-ec2': ec2Stub([]) }, { SMOKE_TESTS: JSON.stringify({ checks: [TESTS.checks[0]], settings }), LOAD_BALANCER: 'app/lb/1', TEST_PORT: port() });
+    const handler = loadHandler(
+      ecsHookSource(),
+      { '@aws-sdk/client-ec2': ec2Stub([]) },
+      { SMOKE_TESTS: JSON.stringify({ checks: [TESTS.checks[0]], settings }), LOAD_BALANCER: 'app/lb/1', TEST_PORT: port() },
+    );
     await expect(handler({})).resolves.toEqual({ hookStatus: 'FAILED' });
   });
 
@@ -168,7 +217,10 @@ describe('the inline hook code, against a local HTTP server', () => {
 
   test('the pre-traffic hook invokes the new version per check and reports Succeeded', async () => {
     const statuses: string[] = [];
-    const handler = loadHandler(lambdaHookSource(), lambdaStubs(statuses), { SMOKE_TESTS: JSON.stringify({ checks: [TESTS.checks[0]], settings }), TARGET_VERSION: 'fn:7' });
+    const handler = loadHandler(lambdaHookSource(), lambdaStubs(statuses), {
+      SMOKE_TESTS: JSON.stringify({ checks: [TESTS.checks[0]], settings }),
+      TARGET_VERSION: 'fn:7',
+    });
     await expect(handler({ DeploymentId: 'd-1', LifecycleEventHookExecutionId: 'e-1' })).resolves.toBe('Succeeded');
     expect(statuses).toEqual(['d-1: Succeeded']);
   });
@@ -176,7 +228,10 @@ describe('the inline hook code, against a local HTTP server', () => {
   test('the pre-traffic hook reports Failed when a check fails', async () => {
     const statuses: string[] = [];
     const checks = [{ ...TESTS.checks[0], name: 'slow', path: '/slow', bodyContains: undefined, maxLatencyMs: 50 }];
-    const handler = loadHandler(lambdaHookSource(), lambdaStubs(statuses), { SMOKE_TESTS: JSON.stringify({ checks, settings }), TARGET_VERSION: 'fn:7' });
+    const handler = loadHandler(lambdaHookSource(), lambdaStubs(statuses), {
+      SMOKE_TESTS: JSON.stringify({ checks, settings }),
+      TARGET_VERSION: 'fn:7',
+    });
     await expect(handler({ DeploymentId: 'd-2', LifecycleEventHookExecutionId: 'e-2' })).resolves.toBe('Failed');
     expect(statuses).toEqual(['d-2: Failed']);
   });

@@ -12,7 +12,12 @@ const definition = defineService({
   environments: [
     { name: 'dev', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.ROLLING } },
     // The standard five-stage canary: ECS runs one canary step, so synthesis warns.
-    { name: 'prod', region: 'eu-west-1', tls: { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }, rollout: { strategy: RolloutStrategy.CANARY } },
+    {
+      name: 'prod',
+      region: 'eu-west-1',
+      tls: { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' },
+      rollout: { strategy: RolloutStrategy.CANARY },
+    },
   ],
 });
 
@@ -42,7 +47,9 @@ describe('synthesizeAws', () => {
 
   test('collects the warnings without the acknowledgement suffix', () => {
     expect(artifacts.warnings).toEqual([
-      expect.stringMatching(/^orders-prod: ECS canary deployments shift one canary step and then all traffic, so stages .* will not run; use Kubernetes \(Argo Rollouts\) for a multi-step canary$/),
+      expect.stringMatching(
+        /^orders-prod: ECS canary deployments shift one canary step and then all traffic, so stages .* will not run; use Kubernetes \(Argo Rollouts\) for a multi-step canary$/,
+      ),
       expect.stringMatching(/^orders-prod: rollback level 2 takes up to 12m20s with this configuration, over its 5m budget \(.*\)$/),
       expect.stringMatching(/^orders-prod: rollback level 3 takes up to 15m20s with this configuration, over its 15m budget \(.*\)$/),
     ]);

@@ -18,7 +18,11 @@ describe('the glidepath bin in a checkout', () => {
   test('runs the TypeScript sources (no dist/ needed): --version and validate', () => {
     const version = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'glidepath-bin.js'), '--version'], { cwd: ROOT, encoding: 'utf8' });
     expect(version.stdout).toBe(`${manifest.version}\n`);
-    const validate = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'glidepath-bin.js'), 'validate', 'examples/payments-api/definition.ts'], { cwd: ROOT, encoding: 'utf8' });
+    const validate = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'glidepath-bin.js'), 'validate', 'examples/payments-api/definition.ts'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(validate.stdout).toBe('examples/payments-api/definition.ts: valid (payments-api: staging → prod)\n');
   });
 

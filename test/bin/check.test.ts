@@ -29,12 +29,20 @@ describe('glidepath check reports every warning glidepath synth prints', () => {
     );
     const synth = capture();
     expect(await main(['synth', file, '--target', 'aws', '--out', path.join(dir, 'out')], synth)).toBe(0);
-    const printed = synth.stderr.join('').split('\n').filter((l) => l.startsWith('warning: ')).map((l) => l.replace(/^warning: /, ''));
+    const printed = synth.stderr
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('warning: '))
+      .map((l) => l.replace(/^warning: /, ''));
     expect(printed.length).toBeGreaterThanOrEqual(4);
 
     const check = capture();
     expect(await main(['check', file], check)).toBe(0);
-    const reported = check.stdout.join('').split('\n').filter((l) => l.startsWith('warning synth ')).map((l) => l.replace(/^warning synth ([^:]+): /, '$1: '));
+    const reported = check.stdout
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('warning synth '))
+      .map((l) => l.replace(/^warning synth ([^:]+): /, '$1: '));
     const aws = reported.filter((l) => !l.includes('(Kubernetes)'));
     expect(aws.sort()).toEqual([...printed].sort());
     expect(new Set(reported).size).toBe(reported.length);

@@ -129,7 +129,9 @@ describe('glidepath CLI', () => {
     );
     const risky = capture();
     expect(await main(['check', file], risky)).toBe(1);
-    expect(risky.stderr.join('')).toContain('error GP-PROD1 environments[0] (prod): production environment "prod" deploys "all-at-once" without an approval');
+    expect(risky.stderr.join('')).toContain(
+      'error GP-PROD1 environments[0] (prod): production environment "prod" deploys "all-at-once" without an approval',
+    );
     expect(risky.stderr.join('')).toContain('error GP-PROD2 environments[0] (prod)');
     expect(risky.stdout.join('')).toContain('warning GP-REL1 environments[0] (prod)');
     expect(risky.stdout.join('')).toContain(`${file}: 2 error(s), 1 warning(s)`);

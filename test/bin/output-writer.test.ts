@@ -29,7 +29,9 @@ function listFiles(dir: string): string[] {
 function completeGeneration(dir: string, count = 60): number {
   const expected = [...Object.keys(generation(0, count)), OUTPUT_MARKER].sort();
   expect(listFiles(dir)).toEqual(expected);
-  const gens = new Set(Object.keys(generation(0, count)).map((f) => /^generation (\d+)/.exec(fs.readFileSync(path.join(dir, f), 'utf8'))![1]));
+  const gens = new Set(
+    Object.keys(generation(0, count)).map((f) => /^generation (\d+)/.exec(fs.readFileSync(path.join(dir, f), 'utf8'))![1]),
+  );
   expect(gens.size).toBe(1);
   return Number([...gens][0]);
 }
@@ -101,7 +103,9 @@ describe('replaceDirectory', () => {
   test('SIGKILL at random points, including between the renames: never a mix, always restorable', async () => {
     // The writer runs in plain node processes (compiled here), so each run starts in milliseconds.
     const source = fs.readFileSync(path.join(__dirname, '..', '..', 'bin', 'commands', 'output-writer.ts'), 'utf8');
-    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+    const js = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
     const harness = path.join(dir, 'harness');
     fs.mkdirSync(harness);
     fs.writeFileSync(path.join(harness, 'output-writer.js'), js);
@@ -125,7 +129,9 @@ for (let gen = start + 1; ; gen++) replaceDirectory(out, files(gen));
     let restored = 0;
     let last = 0;
     for (let run = 0; run < runs; run++) {
-      const child = spawn(process.execPath, [path.join(harness, 'writer.js'), out, String(last * 1000)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [path.join(harness, 'writer.js'), out, String(last * 1000)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       await new Promise((resolve) => setTimeout(resolve, next() * 40));
       child.kill('SIGKILL');
@@ -139,7 +145,12 @@ for (let gen = start + 1; ; gen++) replaceDirectory(out, files(gen));
       }
       recoverInterrupted(out);
       last = completeGeneration(out);
-      expect(fs.readdirSync(dir).filter((n) => n.startsWith('out')).sort()).toEqual(['out']);
+      expect(
+        fs
+          .readdirSync(dir)
+          .filter((n) => n.startsWith('out'))
+          .sort(),
+      ).toEqual(['out']);
     }
     // The pauses make the window between the renames wide enough that some kills land in it.
     expect(runs < 50 || restored > 0).toBe(true);
@@ -172,7 +183,9 @@ describe('CLI', () => {
     const out: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
     expect(await main(['validate', path.join(dir, 'a.yaml'), path.join(dir, 'b.yaml')], io)).toBe(1);
-    expect(err.join('')).toContain(`${path.join(dir, 'b.yaml')}: environments[0].name makes the CloudFormation stack "checkout-prod-eu", which ${path.join(dir, 'a.yaml')} (environment "prod-eu") makes too`);
+    expect(err.join('')).toContain(
+      `${path.join(dir, 'b.yaml')}: environments[0].name makes the CloudFormation stack "checkout-prod-eu", which ${path.join(dir, 'a.yaml')} (environment "prod-eu") makes too`,
+    );
     expect(await main(['validate', path.join(dir, 'a.yaml')], io)).toBe(0);
   });
 

@@ -34,7 +34,13 @@ describe('glidepath smoke-test', () => {
 
   test('exits 0 and prints the table when every check passes', async () => {
     const io = capture();
-    const file = config({ checks: [{ name: 'health', path: '/ok', bodyContains: 'healthy' }, { name: 'flaky', path: '/flaky' }], backoff: '0.01s' });
+    const file = config({
+      checks: [
+        { name: 'health', path: '/ok', bodyContains: 'healthy' },
+        { name: 'flaky', path: '/flaky' },
+      ],
+      backoff: '0.01s',
+    });
     const code = await main(['smoke-test', '--url', server.url, '--config', file], io);
     expect(code).toBe(0);
     const out = io.stdout.join('');
@@ -54,10 +60,7 @@ describe('glidepath smoke-test', () => {
   test("uses a definition's smokeTests with --definition", async () => {
     const io = capture();
     const definition = path.join(dir, 'definition.yaml');
-    fs.writeFileSync(
-      definition,
-      fs.readFileSync(path.join(ROOT, 'examples', 'checkout', 'definition.yaml'), 'utf8'),
-    );
+    fs.writeFileSync(definition, fs.readFileSync(path.join(ROOT, 'examples', 'checkout', 'definition.yaml'), 'utf8'));
     const code = await main(['smoke-test', '--url', server.url, '--definition', definition], io);
     // The checkout checks call paths this server does not serve: a clean failure, not a crash.
     expect(code).toBe(1);

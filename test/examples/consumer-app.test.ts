@@ -36,13 +36,32 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
   afterAll(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
   test('npm pack builds first (prepack)', () => {
-    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts).toMatchObject({ prepack: 'npm run build', build: 'node bin/build.js' });
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts).toMatchObject({
+      prepack: 'npm run build',
+      build: 'node bin/build.js',
+    });
   });
 
   test('the tarball holds compiled JavaScript, declarations, the schema and an executable CLI; no tests, examples, bench or quick-start app', () => {
     const paths = files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'schema/glidepath.schema.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/constructs/testing/index.d.ts']));
-    expect(paths.filter((p) => !/^dist\/.*\.(js|d\.ts)$/.test(p)).sort()).toEqual(['LICENSE', 'README.md', 'bin/glidepath-bin.js', 'package.json', 'schema/glidepath.schema.json', 'schema/smoke-tests.schema.json']);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'schema/glidepath.schema.json',
+        'dist/lib/index.js',
+        'dist/lib/index.d.ts',
+        'dist/constructs/testing/index.d.ts',
+      ]),
+    );
+    expect(paths.filter((p) => !/^dist\/.*\.(js|d\.ts)$/.test(p)).sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'bin/glidepath-bin.js',
+      'package.json',
+      'schema/glidepath.schema.json',
+      'schema/smoke-tests.schema.json',
+    ]);
     expect(paths.filter((p) => /(^|\/)(test|examples|bench)\/|\.test\.|dist\/bin\/(app|generate-schema)\./.test(p))).toEqual([]);
     expect(files.find((f) => f.path === 'bin/glidepath-bin.js')!.mode & 0o111).toBe(0o111);
   });

@@ -5,7 +5,12 @@ import * as path from 'node:path';
 /** The repository root. */
 export const ROOT = path.join(__dirname, '..', '..');
 /** Environment of the commands the slow example tests run: offline CDK, no npm notices. */
-export const ENV: NodeJS.ProcessEnv = { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', npm_config_update_notifier: 'false', CI: 'true' };
+export const ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  CDK_DISABLE_VERSION_CHECK: 'true',
+  npm_config_update_notifier: 'false',
+  CI: 'true',
+};
 
 /** Runs a command and returns its output; throws with both streams when it exits non-zero. */
 export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = ENV): SpawnSyncReturns<string> {
@@ -32,6 +37,9 @@ export function packGlidepath(tmp: string): Packed {
   for (const file of ['package.json', 'README.md', 'LICENSE', 'schema', path.join('bin', 'glidepath-bin.js')]) {
     fs.cpSync(path.join(ROOT, file), path.join(stage, file), { recursive: true });
   }
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], stage).stdout) as { filename: string; files: Packed['files'] }[];
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], stage).stdout) as {
+    filename: string;
+    files: Packed['files'];
+  }[];
   return { tarball: path.join(tmp, packed[0].filename), files: packed[0].files };
 }

@@ -51,7 +51,10 @@ function install(app: string, tarball: string, packages: readonly string[]): voi
 
 /** Runs a bin of the app, as `npx` would. */
 function npx(app: string, bin: string, args: string[]) {
-  return run(path.join(app, 'node_modules', '.bin', bin), args, app, { ...ENV, PATH: `${path.join(app, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` });
+  return run(path.join(app, 'node_modules', '.bin', bin), args, app, {
+    ...ENV,
+    PATH: `${path.join(app, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`,
+  });
 }
 
 describeSlow('SLOW: the first hour of a new user, from the packed tarball', () => {
@@ -74,7 +77,9 @@ describeSlow('SLOW: the first hour of a new user, from the packed tarball', () =
     expect(manifest.peerDependenciesMeta.constructs).toBeUndefined();
     const declarations = (fs.readdirSync(path.join(dir, 'dist'), { recursive: true }) as string[]).filter((f) => f.endsWith('.d.ts'));
     expect(declarations.length).toBeGreaterThan(50);
-    const withZod = declarations.filter((f) => /from ['"]zod['"]|import\(['"]zod['"]\)/.test(fs.readFileSync(path.join(dir, 'dist', f), 'utf8')));
+    const withZod = declarations.filter((f) =>
+      /from ['"]zod['"]|import\(['"]zod['"]\)/.test(fs.readFileSync(path.join(dir, 'dist', f), 'utf8')),
+    );
     expect(withZod).toEqual([]);
   });
 
@@ -83,13 +88,17 @@ describeSlow('SLOW: the first hour of a new user, from the packed tarball', () =
       const bare = path.join(tmp, 'bare');
       fs.mkdirSync(bare);
       install(bare, tarball, []);
-      expect(npx(bare, 'glidepath', ['--version']).stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+      expect(npx(bare, 'glidepath', ['--version']).stdout.trim()).toBe(
+        JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
+      );
       npx(bare, 'glidepath', ['init', '--output', 'service.yaml']);
       expect(npx(bare, 'glidepath', ['validate', 'service.yaml']).stdout).toBe('service.yaml: valid (my-service: dev → staging → prod)\n');
       expect(() => npx(bare, 'glidepath', ['check', 'service.yaml'])).toThrow(
         'glidepath check (target aws) needs the peer dependencies "aws-cdk-lib", "constructs", which are not installed: run npm install aws-cdk-lib constructs',
       );
-      expect(() => run(process.execPath, ['-e', "require('glidepath/k8s')"], bare)).toThrow('glidepath/k8s needs the peer dependencies "cdk8s", "cdk8s-plus-28", "constructs"');
+      expect(() => run(process.execPath, ['-e', "require('glidepath/k8s')"], bare)).toThrow(
+        'glidepath/k8s needs the peer dependencies "cdk8s", "cdk8s-plus-28", "constructs"',
+      );
     });
   });
 
@@ -104,7 +113,9 @@ describeSlow('SLOW: the first hour of a new user, from the packed tarball', () =
 
     test('holds no cdk8s', () => {
       for (const name of ['cdk8s', 'cdk8s-plus-28']) expect(fs.existsSync(path.join(app, 'node_modules', name))).toBe(false);
-      expect(() => run(process.execPath, ['-e', "require('glidepath/k8s')"], app)).toThrow('glidepath/k8s needs the peer dependencies "cdk8s", "cdk8s-plus-28", which are not installed: run npm install cdk8s cdk8s-plus-28');
+      expect(() => run(process.execPath, ['-e', "require('glidepath/k8s')"], app)).toThrow(
+        'glidepath/k8s needs the peer dependencies "cdk8s", "cdk8s-plus-28", which are not installed: run npm install cdk8s cdk8s-plus-28',
+      );
     });
 
     test('compiles with the tsconfig cdk init writes (cdk.json runs tsc), and cdk synth writes the README stack and one stack per environment without a warning', () => {
@@ -174,7 +185,9 @@ describeSlow('SLOW: the first hour of a new user, from the packed tarball', () =
 
     test('holds no aws-cdk-lib; glidepath/aws names it when imported', () => {
       expect(fs.existsSync(path.join(app, 'node_modules', 'aws-cdk-lib'))).toBe(false);
-      expect(() => run(process.execPath, ['-e', "require('glidepath/aws')"], app)).toThrow('glidepath/aws needs the peer dependency "aws-cdk-lib", which is not installed: run npm install aws-cdk-lib');
+      expect(() => run(process.execPath, ['-e', "require('glidepath/aws')"], app)).toThrow(
+        'glidepath/aws needs the peer dependency "aws-cdk-lib", which is not installed: run npm install aws-cdk-lib',
+      );
     });
 
     test('compiles with the tsconfig cdk8s init writes (no esModuleInterop, no skipLibCheck; glidepath/testing included) and synthesizes the charts', () => {

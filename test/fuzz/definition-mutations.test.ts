@@ -43,8 +43,16 @@ function typescriptExampleInput(): Json {
 }
 
 const EXAMPLES: { readonly name: string; readonly yaml: boolean; readonly input: () => Json }[] = [
-  { name: 'examples/checkout/definition.yaml', yaml: true, input: () => parseYaml(fs.readFileSync(path.join(ROOT, 'examples/checkout/definition.yaml'), 'utf8')) },
-  { name: 'examples/storefront-web/definition.yaml', yaml: true, input: () => parseYaml(fs.readFileSync(path.join(ROOT, 'examples/storefront-web/definition.yaml'), 'utf8')) },
+  {
+    name: 'examples/checkout/definition.yaml',
+    yaml: true,
+    input: () => parseYaml(fs.readFileSync(path.join(ROOT, 'examples/checkout/definition.yaml'), 'utf8')),
+  },
+  {
+    name: 'examples/storefront-web/definition.yaml',
+    yaml: true,
+    input: () => parseYaml(fs.readFileSync(path.join(ROOT, 'examples/storefront-web/definition.yaml'), 'utf8')),
+  },
   { name: 'examples/payments-api/definition.ts', yaml: false, input: typescriptExampleInput },
 ];
 
@@ -158,7 +166,9 @@ function refuse(example: (typeof EXAMPLES)[number], input: Json): DefinitionErro
   }
   expect(Date.now() - started).toBeLessThan(MAX_MS);
   if (!(error instanceof DefinitionError)) {
-    throw new Error(`expected a DefinitionError, got ${error === undefined ? 'a valid definition' : String((error as Error)?.stack ?? error)}`);
+    throw new Error(
+      `expected a DefinitionError, got ${error === undefined ? 'a valid definition' : String((error as Error)?.stack ?? error)}`,
+    );
   }
   return error;
 }
@@ -194,7 +204,8 @@ describe.each(EXAMPLES)('fuzzed mutations of $name', (example) => {
         }
         // No follow-on noise: a reference to an environment that exists is not a problem of its own.
         const touchesNames = /^environments(\[\d+\])?(\.name)?$|^delivery/.test(field);
-        if (!touchesNames && error.problems.some((p) => p.message.includes('no environment has this name'))) throw new Error(`follow-on noise: ${context}`);
+        if (!touchesNames && error.problems.some((p) => p.message.includes('no environment has this name')))
+          throw new Error(`follow-on noise: ${context}`);
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
@@ -206,13 +217,19 @@ describe('through the CLI', () => {
   test('in a real process: a definition that throws exits 1 with one line naming the file, no stack trace', () => {
     const file = path.join(dir, 'throws.js');
     fs.writeFileSync(file, 'throw new TypeError("boom at load");\n');
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'glidepath.ts'), 'validate', file], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'glidepath.ts'), 'validate', file],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`${file}: the definition has 1 problem:\n  - (document) could not be loaded: boom at load; fix the error in ${file} (run it with node to see where)\n`);
+    expect(result.stderr).toBe(
+      `${file}: the definition has 1 problem:\n  - (document) could not be loaded: boom at load; fix the error in ${file} (run it with node to see where)\n`,
+    );
   }, 60_000);
 
   test('a mutated definition exits 1 and leaves the output directory untouched', async () => {
@@ -225,7 +242,11 @@ describe('through the CLI', () => {
     fs.mkdirSync(path.join(out, 'aws'), { recursive: true });
     fs.writeFileSync(path.join(out, 'aws', 'previous.json'), '{}');
     const err: string[] = [];
-    for (const argv of [['validate', file], ['synth', file, '--out', out], ['runbook', file, '--env', 'prod', '--output', path.join(out, 'runbook.md')]]) {
+    for (const argv of [
+      ['validate', file],
+      ['synth', file, '--out', out],
+      ['runbook', file, '--env', 'prod', '--output', path.join(out, 'runbook.md')],
+    ]) {
       expect(await main(argv, { out: () => undefined, err: (t) => err.push(t) })).toBe(1);
     }
     expect(fs.readdirSync(out)).toEqual(['aws']);

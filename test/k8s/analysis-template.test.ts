@@ -12,7 +12,11 @@ function synth(overrides: Partial<RollbackAnalysisProps> = {}): { analysis: Roll
     namespace: 'shop-prod',
     signals: PrometheusSignals.forWorkload({ namespace: 'shop-prod', job: 'shop' }),
     rollbackTrigger: resolveAlarmPolicy({
-      rollbackTrigger: { baselineErrorRatePercent: 0.5, errorRateMultiplier: 3, evaluation: { period: Duration.minutes(2), evaluationPeriods: 3, datapointsToAlarm: 3 } },
+      rollbackTrigger: {
+        baselineErrorRatePercent: 0.5,
+        errorRateMultiplier: 3,
+        evaluation: { period: Duration.minutes(2), evaluationPeriods: 3, datapointsToAlarm: 3 },
+      },
     }).rollbackTrigger,
     p99LatencyMs: 2500,
     rolloutName: 'shop',
@@ -80,9 +84,17 @@ describe('RollbackAnalysis', () => {
   test('the health template checks every new pod is up, a fixed number of times', () => {
     const health = objectOf(manifests, 'AnalysisTemplate', 'shop-rollback-health').spec.metrics[0];
     // A fresh pod's first scrape can precede readiness: wait two scrapes, tolerate one failure.
-    expect(health).toMatchObject({ name: 'pods-up', count: 3, failureLimit: 1, initialDelay: '1m', successCondition: 'len(result) > 0 && result[0] == 1' });
+    expect(health).toMatchObject({
+      name: 'pods-up',
+      count: 3,
+      failureLimit: 1,
+      initialDelay: '1m',
+      successCondition: 'len(result) > 0 && result[0] == 1',
+    });
     expect(measurementPhase(health, [])).toBe(Phase.FAILED);
-    expect(health.provider.prometheus.query).toBe('min(up{namespace="shop-prod",job="shop",rollouts_pod_template_hash="{{args.pod-template-hash}}"})');
+    expect(health.provider.prometheus.query).toBe(
+      'min(up{namespace="shop-prod",job="shop",rollouts_pod_template_hash="{{args.pod-template-hash}}"})',
+    );
   });
 
   test('no health template unless asked for', () => {
@@ -92,7 +104,11 @@ describe('RollbackAnalysis', () => {
   });
 
   test('measurements and address are configurable', () => {
-    const custom = objectOf(synth({ measurements: 15, prometheusAddress: 'http://prom:9090' }).manifests, 'AnalysisTemplate', 'shop-rollback');
+    const custom = objectOf(
+      synth({ measurements: 15, prometheusAddress: 'http://prom:9090' }).manifests,
+      'AnalysisTemplate',
+      'shop-rollback',
+    );
     expect(custom.spec.metrics.map((m: { count: number }) => m.count)).toEqual([15, 15, 15]);
     expect(custom.spec.metrics[0].provider.prometheus.address).toBe('http://prom:9090');
   });

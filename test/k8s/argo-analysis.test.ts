@@ -50,7 +50,12 @@ describe('EvaluateResult', () => {
 });
 
 describe('analysis run', () => {
-  const metric = (extra: Partial<SimulatedMetric> = {}): SimulatedMetric => ({ name: 'm', interval: '1m', successCondition: 'result[0] < 1', ...extra });
+  const metric = (extra: Partial<SimulatedMetric> = {}): SimulatedMetric => ({
+    name: 'm',
+    interval: '1m',
+    successCondition: 'result[0] < 1',
+    ...extra,
+  });
 
   test('Go durations', () => {
     expect(goDurationSeconds('1m30s')).toBe(90);

@@ -35,7 +35,12 @@ describe('compileArgoRollout: canary', () => {
 
   test('without a 0% stage the canary follows the weight and analysis starts at step 0', () => {
     const plan = compileArgoRollout(envWith({ strategy: 'canary', stages: [stage(10, '90s'), stage(100, '2h')] }));
-    expect(plan.canary?.steps).toEqual([{ setWeight: 10 }, { pause: { duration: '90s' } }, { setWeight: 100 }, { pause: { duration: '2h' } }]);
+    expect(plan.canary?.steps).toEqual([
+      { setWeight: 10 },
+      { pause: { duration: '90s' } },
+      { setWeight: 100 },
+      { pause: { duration: '2h' } },
+    ]);
     expect(plan.canary?.analysisStartingStep).toBe(0);
     expect(plan.notes).toEqual([]);
   });
@@ -101,11 +106,8 @@ describe('compileKubernetesDeployment', () => {
 
 test('argoDuration uses the largest whole unit', () => {
   const deviations: string[] = [];
-  expect([Duration.seconds(90), Duration.minutes(2), Duration.hours(1), Duration.seconds(0)].map((d) => argoDuration(d, 'x', deviations))).toEqual([
-    '90s',
-    '2m',
-    '1h',
-    '0s',
-  ]);
+  expect(
+    [Duration.seconds(90), Duration.minutes(2), Duration.hours(1), Duration.seconds(0)].map((d) => argoDuration(d, 'x', deviations)),
+  ).toEqual(['90s', '2m', '1h', '0s']);
   expect(deviations).toEqual([]);
 });

@@ -52,14 +52,16 @@ run('AWS and Kubernetes agree on thresholds, weights and bakes (examples/checkou
     test('the dead-man switch window', () => {
       const deadMan = alarm('dead-mans-switch');
       const rule = rules.find((r) => r.alert === 'DeadMansSwitch')!;
-      const seconds = (d: string) => [...d.matchAll(/(\d+)([hms])/g)].reduce((s, [, n, u]) => s + Number(n) * { h: 3600, m: 60, s: 1 }[u as 'h' | 'm' | 's'], 0);
+      const seconds = (d: string) =>
+        [...d.matchAll(/(\d+)([hms])/g)].reduce((s, [, n, u]) => s + Number(n) * { h: 3600, m: 60, s: 1 }[u as 'h' | 'm' | 's'], 0);
       const window = seconds(/absent_over_time\([^[]+\[([^\]]+)\]\)/.exec(rule.expr)![1]);
       expect(window + seconds(rule.for!)).toBe(deadMan.EvaluationPeriods * (deadMan.Period ?? 60));
     });
 
     test('stage weights and bake times', () => {
       const rollout = manifests.find((m) => m.kind === 'Rollout');
-      const minutes = (d: string) => (d.endsWith('h') ? Number(d.slice(0, -1)) * 60 : d.endsWith('m') ? Number(d.slice(0, -1)) : Number(d.slice(0, -1)) / 60);
+      const minutes = (d: string) =>
+        d.endsWith('h') ? Number(d.slice(0, -1)) * 60 : d.endsWith('m') ? Number(d.slice(0, -1)) : Number(d.slice(0, -1)) / 60;
       if (!rollout) {
         const deployment = objectOf(manifests, 'Deployment').spec.strategy;
         expect(`${100 - ecs.MinimumHealthyPercent}%`).toBe(deployment.rollingUpdate?.maxUnavailable ?? '100%');

@@ -4,7 +4,16 @@ import { App, Testing } from 'cdk8s';
 import { loadDefinitionFile, validateDefinition } from '../../lib/model';
 import { RunbookTarget } from '../../lib/runbook/facts';
 import { DeploymentChart } from '../../constructs/k8s';
-import { bashSyntaxError, commandsOf, containerService, objectOf, shellcheckFindings, validateEmbeddedPodSpecs, validateObject, type Manifest } from './helpers';
+import {
+  bashSyntaxError,
+  commandsOf,
+  containerService,
+  objectOf,
+  shellcheckFindings,
+  validateEmbeddedPodSpecs,
+  validateObject,
+  type Manifest,
+} from './helpers';
 import { collectRunbookFacts } from '../../lib/runbook/facts';
 
 const EXAMPLES = ['storefront-web', 'checkout']
@@ -29,7 +38,8 @@ describe.each(cases)('%s', (_name, definition, environment) => {
 
   test('every namespaced object is in the namespace', () => {
     expect(objectOf(manifests, 'Namespace').metadata.name).toBe(namespace);
-    for (const m of manifests.filter((x) => !CLUSTER_SCOPED.has(x.kind))) expect(`${m.kind}/${m.metadata.name} ${m.metadata.namespace}`).toBe(`${m.kind}/${m.metadata.name} ${namespace}`);
+    for (const m of manifests.filter((x) => !CLUSTER_SCOPED.has(x.kind)))
+      expect(`${m.kind}/${m.metadata.name} ${m.metadata.namespace}`).toBe(`${m.kind}/${m.metadata.name} ${namespace}`);
   });
 
   test('no secret value: no Secret objects, and each secret variable comes from a secretKeyRef', () => {
@@ -52,7 +62,9 @@ describe.each(cases)('%s', (_name, definition, environment) => {
     const all = [...commandsOf(facts), ...facts.flatMap((f) => [...(f.preDeploy ?? []), ...(f.smoke ?? [])].map((c) => c.command))];
     // Cluster-scoped or API-path commands need none.
     const clusterScoped = /^kubectl (get crd |get ingressclass |argo rollouts version|get --raw |get pods --all-namespaces)/;
-    const kubectl = all.flatMap((c) => c.split(/\||;|&&|\$\(/).map((part) => part.trim())).filter((c) => c.startsWith('kubectl ') && !clusterScoped.test(c));
+    const kubectl = all
+      .flatMap((c) => c.split(/\||;|&&|\$\(/).map((part) => part.trim()))
+      .filter((c) => c.startsWith('kubectl ') && !clusterScoped.test(c));
     expect(kubectl.length).toBeGreaterThan(3);
     for (const c of kubectl) expect([c, / -n [a-z0-9-]+/.exec(c)?.[0]]).toEqual([c, ` -n ${namespace}`]);
   });
@@ -90,14 +102,20 @@ describe.each(cases)('%s', (_name, definition, environment) => {
   test('thresholds, weights and bakes come from the definition', () => {
     const env = chart.environmentDefinition;
     const rules = objectOf(manifests, 'PrometheusRule').spec.groups[0].rules;
-    expect(rules.find((r: { alert: string }) => r.alert === 'CriticalErrorRate').expr).toMatch(new RegExp(`>= ${env.alarms.critical.errorRatePercent / 100}$`));
+    expect(rules.find((r: { alert: string }) => r.alert === 'CriticalErrorRate').expr).toMatch(
+      new RegExp(`>= ${env.alarms.critical.errorRatePercent / 100}$`),
+    );
     const rollout = manifests.find((m) => m.kind === 'Rollout');
     if (rollout?.spec.strategy.canary) {
-      const weights = rollout.spec.strategy.canary.steps.filter((s: object) => 'setWeight' in s).map((s: { setWeight: number }) => s.setWeight);
+      const weights = rollout.spec.strategy.canary.steps
+        .filter((s: object) => 'setWeight' in s)
+        .map((s: { setWeight: number }) => s.setWeight);
       expect(weights).toEqual(env.rollout.stages.filter((s) => s.trafficPercent > 0).map((s) => s.trafficPercent));
     }
     if (rollout?.spec.strategy.blueGreen) {
-      expect(rollout.spec.strategy.blueGreen.scaleDownDelaySeconds).toBe(env.rollout.stages[env.rollout.stages.length - 1].bake.toSeconds());
+      expect(rollout.spec.strategy.blueGreen.scaleDownDelaySeconds).toBe(
+        env.rollout.stages[env.rollout.stages.length - 1].bake.toSeconds(),
+      );
       expect(rollout.spec.strategy.blueGreen.autoPromotionEnabled).toBe(!env.production);
     }
   });
@@ -111,7 +129,9 @@ describe.each(cases)('%s', (_name, definition, environment) => {
 describe('DeploymentChart', () => {
   test('the examples exist and render every environment', () => {
     expect(EXAMPLES.length).toBeGreaterThanOrEqual(1);
-    expect(cases.map(([name]) => name)).toEqual(expect.arrayContaining(['storefront-web-dev', 'storefront-web-staging', 'storefront-web-prod']));
+    expect(cases.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['storefront-web-dev', 'storefront-web-staging', 'storefront-web-prod']),
+    );
   });
 
   test('the namespace enforces the restricted Pod Security Standard', () => {
@@ -123,7 +143,13 @@ describe('DeploymentChart', () => {
   test('options: Prometheus address, ingress host, metrics path', () => {
     const definition = containerService([{ name: 'staging', rollout: { strategy: 'canary' } }]);
     const manifests = Testing.synth(
-      new DeploymentChart(Testing.app(), 'C', { definition, environment: 'staging', prometheusAddress: 'http://prom:9090', ingress: { host: 'shop.example.com' }, metricsPath: '/internal/metrics' }),
+      new DeploymentChart(Testing.app(), 'C', {
+        definition,
+        environment: 'staging',
+        prometheusAddress: 'http://prom:9090',
+        ingress: { host: 'shop.example.com' },
+        metricsPath: '/internal/metrics',
+      }),
     );
     expect(objectOf(manifests, 'AnalysisTemplate', 'shop-rollback').spec.metrics[0].provider.prometheus.address).toBe('http://prom:9090');
     expect(objectOf(manifests, 'Ingress').spec.rules[0].host).toBe('shop.example.com');
@@ -132,7 +158,8 @@ describe('DeploymentChart', () => {
 
   test('a service-published heartbeat is what the dead-man switch watches', () => {
     const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], { deadMansSwitch: { source: 'heartbeat' } });
-    const rules = objectOf(Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' })), 'PrometheusRule').spec.groups[0].rules;
+    const rules = objectOf(Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' })), 'PrometheusRule')
+      .spec.groups[0].rules;
     expect(rules.find((r: { alert: string }) => r.alert === 'DeadMansSwitch').expr).toBe(
       'sum(absent_over_time(glidepath_heartbeat_total{namespace="shop-dev",job="shop"}[4m])) or (max(max_over_time(up{namespace="shop-dev",job="shop"}[4m])) < 1)',
     );
@@ -140,11 +167,16 @@ describe('DeploymentChart', () => {
 
   test('says what rolls back without a human', () => {
     const facts = (strategy: string, name = 'staging') =>
-      new DeploymentChart(new App(), 'C', { definition: containerService([{ name, rollout: { strategy } }]), environment: name }).workload.runbookFacts();
+      new DeploymentChart(new App(), 'C', {
+        definition: containerService([{ name, rollout: { strategy } }]),
+        environment: name,
+      }).workload.runbookFacts();
     expect(facts('canary').automaticRollback).toBe(
       'Argo Rollouts aborts the canary and sends all traffic back to the stable version when 2 measurements of AnalysisTemplate shop-rollback fail, or the new pods make no progress for 600s',
     );
-    expect(facts('blue-green', 'prod').automaticRollback).toMatch(/^Argo Rollouts keeps the active Service on the old version when shop-rollback-health fails before promotion/);
+    expect(facts('blue-green', 'prod').automaticRollback).toMatch(
+      /^Argo Rollouts keeps the active Service on the old version when shop-rollback-health fails before promotion/,
+    );
     expect(facts('rolling').automaticRollback).toMatch(/^none: a Deployment does not roll back by itself/);
   });
 
@@ -179,7 +211,10 @@ describe('DeploymentChart', () => {
         prometheusAddress: 'http://prometheus-k8s.observability.svc:9090',
         ingress: { className: 'internal', host: 'shop.example.com', paths: ['/shop', '/api'], controllerNamespace: 'ingress-internal' },
         metrics: { port: 9102, requestsMetric: 'requests_total', statusLabel: 'status', durationHistogram: 'latency_seconds' },
-        egress: [{ namespace: 'catalog', port: 8080 }, { cidr: '10.0.0.0/8', port: 5432 }],
+        egress: [
+          { namespace: 'catalog', port: 8080 },
+          { cidr: '10.0.0.0/8', port: 5432 },
+        ],
       },
     });
     const manifests = Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'staging' }));
@@ -196,7 +231,8 @@ describe('DeploymentChart', () => {
       { name: 'http', containerPort: 8080, protocol: 'TCP' },
       { name: 'metrics', containerPort: 9102, protocol: 'TCP' },
     ]);
-    for (const svc of manifests.filter((m) => m.kind === 'Service')) expect(svc.spec.ports.map((p: Manifest) => p.targetPort)).toEqual(['http']);
+    for (const svc of manifests.filter((m) => m.kind === 'Service'))
+      expect(svc.spec.ports.map((p: Manifest) => p.targetPort)).toEqual(['http']);
     const analysis = objectOf(manifests, 'AnalysisTemplate', 'shop-rollback').spec.metrics[0];
     expect(analysis.provider.prometheus.address).toBe('http://prometheus-k8s.observability.svc:9090');
     expect(analysis.provider.prometheus.query).toContain('requests_total{');
@@ -205,16 +241,30 @@ describe('DeploymentChart', () => {
     // 4 × 15s scrapes = 1m, the rollback period.
     expect(analysis.provider.prometheus.query).toContain('[1m]');
     const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
-    expect(policies.map((p) => p.metadata.name)).toEqual(['shop-default-deny', 'shop-allow-dns', 'shop-allow-ingress', 'shop-allow-egress']);
+    expect(policies.map((p) => p.metadata.name)).toEqual([
+      'shop-default-deny',
+      'shop-allow-dns',
+      'shop-allow-ingress',
+      'shop-allow-egress',
+    ]);
     for (const p of policies) expect(() => validateObject(p)).not.toThrow();
     const allowIngress = objectOf(manifests, 'NetworkPolicy', 'shop-allow-ingress').spec.ingress;
     expect(allowIngress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-internal' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }], ports: [{ protocol: 'TCP', port: 9102 }] },
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-internal' } } }],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
+        ports: [{ protocol: 'TCP', port: 9102 }],
+      },
     ]);
     expect(objectOf(manifests, 'NetworkPolicy', 'shop-default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     expect(objectOf(manifests, 'NetworkPolicy', 'shop-allow-egress').spec.egress).toEqual([
-      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'catalog' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'catalog' } } }],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
       { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
     ]);
   });
@@ -227,7 +277,9 @@ describe('DeploymentChart', () => {
     const manifests = Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'staging' }));
     const sa = objectOf(manifests, 'ServiceAccount', 'shop-staging-external-secrets');
     expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-secrets' });
-    expect(objectOf(manifests, 'SecretStore').spec.provider.aws.auth).toEqual({ jwt: { serviceAccountRef: { name: 'shop-staging-external-secrets' } } });
+    expect(objectOf(manifests, 'SecretStore').spec.provider.aws.auth).toEqual({
+      jwt: { serviceAccountRef: { name: 'shop-staging-external-secrets' } },
+    });
     for (const m of manifests) expect(() => validateObject(m)).not.toThrow();
   });
 
@@ -236,7 +288,11 @@ describe('DeploymentChart', () => {
     const manifests = Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' }));
     expect(objectOf(manifests, 'PodMonitor').metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
     expect(objectOf(manifests, 'PrometheusRule').metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
-    expect(objectOf(manifests, 'Deployment').spec.template.spec.containers[0].ports[1]).toEqual({ name: 'metrics', containerPort: 9090, protocol: 'TCP' });
+    expect(objectOf(manifests, 'Deployment').spec.template.spec.containers[0].ports[1]).toEqual({
+      name: 'metrics',
+      containerPort: 9090,
+      protocol: 'TCP',
+    });
   });
 
   test('fails when the metrics port is the serving port', () => {
@@ -247,15 +303,21 @@ describe('DeploymentChart', () => {
   });
 
   test('fails when an egress entry names neither or both of cidr and namespace', () => {
-    expect(() => containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], { kubernetes: { egress: [{ port: 443 }] } })).toThrow(
-      /kubernetes\.egress\[0\].*needs exactly one of "cidr".*or "namespace"/,
-    );
+    expect(() =>
+      containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], { kubernetes: { egress: [{ port: 443 }] } }),
+    ).toThrow(/kubernetes\.egress\[0\].*needs exactly one of "cidr".*or "namespace"/);
   });
 
   test('a Deployment needs no Argo CRDs; the manifest path is configurable', () => {
     const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }]);
-    const facts = new DeploymentChart(new App(), 'C', { definition, environment: 'dev', manifestPath: 'out/k8s/shop-dev.k8s.yaml' }).runbookFacts();
-    expect(facts.preDeploy?.map((c) => c.command)).toContain('kubectl get crd prometheusrules.monitoring.coreos.com podmonitors.monitoring.coreos.com');
+    const facts = new DeploymentChart(new App(), 'C', {
+      definition,
+      environment: 'dev',
+      manifestPath: 'out/k8s/shop-dev.k8s.yaml',
+    }).runbookFacts();
+    expect(facts.preDeploy?.map((c) => c.command)).toContain(
+      'kubectl get crd prometheusrules.monitoring.coreos.com podmonitors.monitoring.coreos.com',
+    );
     expect(facts.preDeploy?.map((c) => c.command)).not.toContain('kubectl argo rollouts version');
     expect(facts.deploy?.[0].command).toBe('kubectl apply --server-side -n shop-dev -f out/k8s/shop-dev.k8s.yaml');
   });
@@ -282,7 +344,10 @@ describe('DeploymentChart', () => {
     const chart = new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' });
     const manifests = Testing.synth(chart);
     expect(objectOf(manifests, 'ConfigMap', 'shop-feature-flags').data).toEqual({ 'new-search': 'true' });
-    expect(objectOf(manifests, 'Deployment').spec.template.spec.volumes).toContainEqual({ name: 'feature-flags', configMap: { name: 'shop-feature-flags' } });
+    expect(objectOf(manifests, 'Deployment').spec.template.spec.volumes).toContainEqual({
+      name: 'feature-flags',
+      configMap: { name: 'shop-feature-flags' },
+    });
     const level1 = chart.featureFlags!.runbookFacts().rollback![0];
     expect(level1.bound?.budget.toString()).toBe('2m');
     expect(chart.runbookFacts().checklist).toEqual(['Feature flags set as intended before the release: new-search']);
@@ -304,12 +369,16 @@ describe('DeploymentChart', () => {
     });
     const facts = new DeploymentChart(new App(), 'C', { definition, environment: 'dev' }).runbookFacts();
     expect(facts.context?.budgets?.configuration.toString()).toBe('5m');
-    expect(facts.notes).toEqual(['generated secrets (shop/dev/signing-key) are created and rotated by the AWS stack; deploy it first, or the ExternalSecrets cannot sync']);
+    expect(facts.notes).toEqual([
+      'generated secrets (shop/dev/signing-key) are created and rotated by the AWS stack; deploy it first, or the ExternalSecrets cannot sync',
+    ]);
   });
 
   test('fails for an unknown environment, listing the defined ones', () => {
     const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }]);
-    expect(() => new DeploymentChart(new App(), 'C', { definition, environment: 'prod' })).toThrow('environment "prod" is not defined for service "shop"; defined: dev');
+    expect(() => new DeploymentChart(new App(), 'C', { definition, environment: 'prod' })).toThrow(
+      'environment "prod" is not defined for service "shop"; defined: dev',
+    );
   });
 
   test('fails for a function workload', () => {
@@ -334,8 +403,21 @@ describe('DeploymentChart', () => {
   });
 
   test('strict mode refuses a schedule Argo Rollouts would round; otherwise it is a warning and in the runbook schedule', () => {
-    const environments = [{ name: 'staging', rollout: { strategy: 'canary', stages: [{ name: 'canary', trafficPercent: 2.5, bake: '5m' }, { name: 'full', trafficPercent: 100, bake: '5m' }] } }];
-    expect(() => new DeploymentChart(new App(), 'C', { definition: containerService(environments, { strict: true }), environment: 'staging' })).toThrow(
+    const environments = [
+      {
+        name: 'staging',
+        rollout: {
+          strategy: 'canary',
+          stages: [
+            { name: 'canary', trafficPercent: 2.5, bake: '5m' },
+            { name: 'full', trafficPercent: 100, bake: '5m' },
+          ],
+        },
+      },
+    ];
+    expect(
+      () => new DeploymentChart(new App(), 'C', { definition: containerService(environments, { strict: true }), environment: 'staging' }),
+    ).toThrow(
       /environments\[0\]\.rollout \(shop-staging, argo-rollouts\) cannot run exactly as requested: stage "canary" sends 2.5%; Argo Rollouts sets whole percentages, so it sends 3%/,
     );
     const chart = new DeploymentChart(new App(), 'C', { definition: containerService(environments), environment: 'staging' });
@@ -346,6 +428,8 @@ describe('DeploymentChart', () => {
   test('the validator has teeth: a wrong type in a Rollout fails', () => {
     const definition = containerService([{ name: 'staging', rollout: { strategy: 'canary' } }]);
     const rollout = objectOf(Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'staging' })), 'Rollout');
-    expect(() => validateObject({ ...rollout, spec: { ...rollout.spec, replicas: 'three' } })).toThrow(/Rollout shop-staging\/shop is invalid/);
+    expect(() => validateObject({ ...rollout, spec: { ...rollout.spec, replicas: 'three' } })).toThrow(
+      /Rollout shop-staging\/shop is invalid/,
+    );
   });
 });

@@ -10,7 +10,13 @@ const secrets = [
 
 function synth(overrides: Partial<ExternalSecretsProps> = {}): { construct: ExternalSecrets; manifests: Manifest[] } {
   const chart = Testing.chart();
-  const construct = new ExternalSecrets(chart, 'Secrets', { namespace: 'shop-prod', name: 'shop-prod', region: 'eu-west-1', secrets, ...overrides });
+  const construct = new ExternalSecrets(chart, 'Secrets', {
+    namespace: 'shop-prod',
+    name: 'shop-prod',
+    region: 'eu-west-1',
+    secrets,
+    ...overrides,
+  });
   return { construct, manifests: Testing.synth(chart) };
 }
 
@@ -59,7 +65,11 @@ describe('ExternalSecrets', () => {
 
   test('runbook facts name secrets by reference and their commands parse', () => {
     const facts = construct.runbookFacts();
-    expect(facts.secrets?.[1]).toEqual({ name: 'shop/prod/signing-key → Secret shop-prod/shop-prod-signing-key', envVar: 'SIGNING_KEY', rotation: '7d, re-read every 1h' });
+    expect(facts.secrets?.[1]).toEqual({
+      name: 'shop/prod/signing-key → Secret shop-prod/shop-prod-signing-key',
+      envVar: 'SIGNING_KEY',
+      rotation: '7d, re-read every 1h',
+    });
     for (const c of facts.deploy ?? []) expect(bashSyntaxError(c.command)).toBeUndefined();
   });
 

@@ -12,22 +12,35 @@ const synth = (flags: FeatureFlagSetting[], extra: { budget?: Duration; reloadIn
 
 describe('FeatureFlags', () => {
   test('one ConfigMap key per flag, sorted, as "true" / "false"', () => {
-    const { manifests } = synth([{ name: 'new-search', enabled: true }, { name: 'beta.basket', enabled: false }]);
+    const { manifests } = synth([
+      { name: 'new-search', enabled: true },
+      { name: 'beta.basket', enabled: false },
+    ]);
     expect(manifests[0].data).toEqual({ 'beta.basket': 'false', 'new-search': 'true' });
     expect(Object.keys(manifests[0].data)).toEqual(['beta.basket', 'new-search']);
     expect(() => new ConfigMap(manifests[0]).validate()).not.toThrow();
   });
 
   test('level-1 rollback: one patch command per flag that parses, and an honest bound against the budget', () => {
-    const [level1] = synth([{ name: 'new-search', enabled: true, description: 'the new search page' }, { name: 'dark-mode', enabled: true, killSwitch: false }]).construct.runbookFacts().rollback ?? [];
+    const [level1] =
+      synth([
+        { name: 'new-search', enabled: true, description: 'the new search page' },
+        { name: 'dark-mode', enabled: true, killSwitch: false },
+      ]).construct.runbookFacts().rollback ?? [];
     expect(level1.level).toBe(1);
     expect(level1.commands).toEqual([
-      { description: 'Turn "new-search" off (the new search page)', command: `kubectl -n shop-prod patch configmap shop-flags --type merge -p '{"data":{"new-search":"false"}}'` },
+      {
+        description: 'Turn "new-search" off (the new search page)',
+        command: `kubectl -n shop-prod patch configmap shop-flags --type merge -p '{"data":{"new-search":"false"}}'`,
+      },
     ]);
     for (const c of [...level1.commands, ...level1.verify]) expect(bashSyntaxError(c.command)).toBeUndefined();
     expect(level1.bound?.total.toString()).toBe('1m10s');
     expect(level1.bound?.withinBudget).toBe(false);
-    const fast = synth([{ name: 'new-search', enabled: true }], { budget: Duration.minutes(2), reloadInterval: Duration.seconds(5) }).construct.runbookFacts().rollback?.[0].bound;
+    const fast = synth([{ name: 'new-search', enabled: true }], {
+      budget: Duration.minutes(2),
+      reloadInterval: Duration.seconds(5),
+    }).construct.runbookFacts().rollback?.[0].bound;
     expect([fast?.total.toString(), fast?.withinBudget]).toEqual(['1m5s', true]);
   });
 

@@ -38,15 +38,25 @@ export function containerService(environments: readonly unknown[], extra: Record
 export function objectOf(manifests: Manifest[], kind: string, name?: string): Manifest {
   const found = manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
   if (found.length !== 1) {
-    throw new Error(`expected one ${kind}${name ? ` "${name}"` : ''}, found ${found.length}: ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`);
+    throw new Error(
+      `expected one ${kind}${name ? ` "${name}"` : ''}, found ${found.length}: ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`,
+    );
   }
   return found[0];
 }
 
 // Minimal schemas of the External Secrets Operator v1 kinds glidepath writes: the npm models
 // predate external-secrets.io/v1. Closed objects, so a misspelt field fails.
-const closed = (properties: Record<string, object>, required: string[]) => ({ type: 'object', additionalProperties: false, properties, required });
-const metadata = closed({ name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' }, namespace: { type: 'string' } }, ['name', 'namespace']);
+const closed = (properties: Record<string, object>, required: string[]) => ({
+  type: 'object',
+  additionalProperties: false,
+  properties,
+  required,
+});
+const metadata = closed({ name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' }, namespace: { type: 'string' } }, [
+  'name',
+  'namespace',
+]);
 const esoSchemas: Record<string, object> = {
   SecretStore: closed(
     {
@@ -61,7 +71,10 @@ const esoSchemas: Record<string, object> = {
                 {
                   service: { enum: ['SecretsManager', 'ParameterStore'] },
                   region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' },
-                  auth: closed({ jwt: closed({ serviceAccountRef: closed({ name: { type: 'string' } }, ['name']) }, ['serviceAccountRef']) }, ['jwt']),
+                  auth: closed(
+                    { jwt: closed({ serviceAccountRef: closed({ name: { type: 'string' } }, ['name']) }, ['serviceAccountRef']) },
+                    ['jwt'],
+                  ),
                 },
                 ['service', 'region'],
               ),
@@ -95,7 +108,10 @@ const esoSchemas: Record<string, object> = {
             type: 'array',
             minItems: 1,
             items: closed(
-              { secretKey: { type: 'string' }, remoteRef: closed({ key: { type: 'string', minLength: 1 }, property: { type: 'string' } }, ['key']) },
+              {
+                secretKey: { type: 'string' },
+                remoteRef: closed({ key: { type: 'string', minLength: 1 }, property: { type: 'string' } }, ['key']),
+              },
               ['secretKey', 'remoteRef'],
             ),
           },
@@ -171,7 +187,8 @@ export function validateEmbeddedPodSpecs(m: Manifest, where = `${m.kind} ${m.met
   if (m.kind === 'AnalysisTemplate') {
     for (const metric of m.spec.metrics ?? []) {
       const job = metric.provider?.job;
-      if (job) check(`metric ${metric.name}'s Job`, () => new Job({ metadata: { name: 'embedded', ...job.metadata }, spec: job.spec }).validate());
+      if (job)
+        check(`metric ${metric.name}'s Job`, () => new Job({ metadata: { name: 'embedded', ...job.metadata }, spec: job.spec }).validate());
     }
   }
   if (m.kind === 'Rollout') {

@@ -6,7 +6,13 @@ import { validateObject } from './helpers';
 describe('WorkloadPodMonitor', () => {
   const synth = (props: Partial<ConstructorParameters<typeof WorkloadPodMonitor>[2]> = {}) => {
     const chart = Testing.chart();
-    const monitor = new WorkloadPodMonitor(chart, 'Monitor', { name: 'shop', namespace: 'shop-prod', selector: { app: 'shop' }, job: 'shop', ...props });
+    const monitor = new WorkloadPodMonitor(chart, 'Monitor', {
+      name: 'shop',
+      namespace: 'shop-prod',
+      selector: { app: 'shop' },
+      job: 'shop',
+      ...props,
+    });
     return { monitor, manifest: Testing.synth(chart)[0] };
   };
 
@@ -15,7 +21,9 @@ describe('WorkloadPodMonitor', () => {
     expect(manifest.spec).toEqual({
       selector: { matchLabels: { app: 'shop' } },
       podTargetLabels: ['rollouts-pod-template-hash'],
-      podMetricsEndpoints: [{ port: 'http', path: '/metrics', interval: '30s', relabelings: [{ action: 'replace', targetLabel: 'job', replacement: 'shop' }] }],
+      podMetricsEndpoints: [
+        { port: 'http', path: '/metrics', interval: '30s', relabelings: [{ action: 'replace', targetLabel: 'job', replacement: 'shop' }] },
+      ],
     });
     expect(() => validateObject(manifest)).not.toThrow();
   });

@@ -3,10 +3,20 @@ import { Duration, resolveAlarmPolicy } from '../../lib/model';
 import { ProgressiveWorkload, PrometheusSignals, RollbackAnalysis, type ProgressiveWorkloadProps } from '../../constructs/k8s';
 import { bashSyntaxError, commandsOf, containerService, objectOf, validateObject, type Manifest } from './helpers';
 
-const container = { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz', cpu: 512, memoryMiB: 1024, environment: { B: '2', A: '1' } };
+const container = {
+  image: 'ghcr.io/acme/shop:1.0.0',
+  port: 8080,
+  healthCheckPath: '/healthz',
+  cpu: 512,
+  memoryMiB: 1024,
+  environment: { B: '2', A: '1' },
+};
 const rolloutOf = (rollout: unknown, name = 'staging') => containerService([{ name, rollout }]).environments[0];
 
-function synth(overrides: Partial<ProgressiveWorkloadProps> & { withAnalysis?: boolean } = {}): { workload: ProgressiveWorkload; manifests: Manifest[] } {
+function synth(overrides: Partial<ProgressiveWorkloadProps> & { withAnalysis?: boolean } = {}): {
+  workload: ProgressiveWorkload;
+  manifests: Manifest[];
+} {
   const chart = Testing.chart();
   const analysis = overrides.withAnalysis
     ? new RollbackAnalysis(chart, 'Analysis', {
@@ -67,7 +77,10 @@ describe('ProgressiveWorkload: canary', () => {
 
   test('level-2 rollback: abort or undo with real names, and a bound from the analysis within the budget', () => {
     const level2 = workload.runbookFacts().rollback?.find((l) => l.level === 2);
-    expect(level2?.commands.map((c) => c.command)).toEqual(['kubectl argo rollouts abort shop -n shop-staging', 'kubectl argo rollouts undo shop -n shop-staging']);
+    expect(level2?.commands.map((c) => c.command)).toEqual([
+      'kubectl argo rollouts abort shop -n shop-staging',
+      'kubectl argo rollouts undo shop -n shop-staging',
+    ]);
     // scrape 30s + window 2m + 2 failed measurements × 1m + abort 30s (release-bounds.ts)
     expect(level2?.bound?.total.toString()).toBe('5m');
     expect(level2?.bound?.withinBudget).toBe(true);
@@ -91,7 +104,8 @@ describe('ProgressiveWorkload: zero-downtime pod defaults', () => {
   const c = pod.containers[0];
 
   test('probes on the health-check path', () => {
-    for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) expect(probe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe])
+      expect(probe.httpGet).toEqual({ path: '/healthz', port: 'http' });
   });
 
   test('preStop delay and a grace period that covers it plus draining', () => {
@@ -124,7 +138,8 @@ describe('ProgressiveWorkload: zero-downtime pod defaults', () => {
   });
 
   test('custom preStop delay and drain timeout', () => {
-    const custom = objectOf(synth({ preStopDelay: Duration.seconds(5), drainTimeout: Duration.minutes(1) }).manifests, 'Rollout').spec.template.spec;
+    const custom = objectOf(synth({ preStopDelay: Duration.seconds(5), drainTimeout: Duration.minutes(1) }).manifests, 'Rollout').spec
+      .template.spec;
     expect(custom.terminationGracePeriodSeconds).toBe(65);
     expect(custom.containers[0].lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
   });
@@ -133,13 +148,21 @@ describe('ProgressiveWorkload: zero-downtime pod defaults', () => {
 describe('ProgressiveWorkload: other strategies and capacity', () => {
   test('a PodDisruptionBudget keeps all but one pod through voluntary disruptions', () => {
     const { manifests, workload } = synth();
-    expect(objectOf(manifests, 'PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: workload.selectorLabels } });
+    expect(objectOf(manifests, 'PodDisruptionBudget').spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: workload.selectorLabels },
+    });
   });
 
   test('blue-green: active and preview Services, manual promotion in production, pre- and post-promotion analysis', () => {
     const { manifests, workload } = synth({ rollout: rolloutOf({ strategy: 'blue-green' }, 'prod'), withAnalysis: true });
     const bg = objectOf(manifests, 'Rollout').spec.strategy.blueGreen;
-    expect(bg).toMatchObject({ activeService: 'shop', previewService: 'shop-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 1800 });
+    expect(bg).toMatchObject({
+      activeService: 'shop',
+      previewService: 'shop-preview',
+      autoPromotionEnabled: false,
+      scaleDownDelaySeconds: 1800,
+    });
     expect(bg.autoPromotionSeconds).toBeUndefined();
     expect(bg.prePromotionAnalysis.templates).toEqual([{ templateName: 'shop-rollback-health' }]);
     expect(bg.postPromotionAnalysis.templates).toEqual([{ templateName: 'shop-rollback' }]);
@@ -167,7 +190,9 @@ describe('ProgressiveWorkload: other strategies and capacity', () => {
   });
 
   test('all-at-once: Recreate', () => {
-    expect(objectOf(synth({ rollout: rolloutOf({ strategy: 'all-at-once' }) }).manifests, 'Deployment').spec.strategy).toEqual({ type: 'Recreate' });
+    expect(objectOf(synth({ rollout: rolloutOf({ strategy: 'all-at-once' }) }).manifests, 'Deployment').spec.strategy).toEqual({
+      type: 'Recreate',
+    });
   });
 
   test('scaling: an HPA on the Rollout owns the replica count', () => {
@@ -184,7 +209,10 @@ describe('ProgressiveWorkload: other strategies and capacity', () => {
   });
 
   test('a single pod is called out in the runbook', () => {
-    const note = (capacity: ProgressiveWorkloadProps['capacity']) => synth({ capacity }).workload.runbookFacts().notes?.find((n) => n.includes('single pod'));
+    const note = (capacity: ProgressiveWorkloadProps['capacity']) =>
+      synth({ capacity })
+        .workload.runbookFacts()
+        .notes?.find((n) => n.includes('single pod'));
     expect(note({ desiredCount: 1 })).toBe(
       'Rollout shop can run a single pod: evicting it (node drain, cluster upgrade) interrupts the service; the PodDisruptionBudget allows that so drains do not hang; run at least 2 pods for zero downtime',
     );

@@ -8,7 +8,10 @@ import { AlarmSeverity } from '../../lib/runbook/facts';
 import { PrometheusAlerts, PrometheusSignals, promtoolTests, type PrometheusAlertsProps } from '../../constructs/k8s';
 import { havePromtool, promtool, validateObject } from './helpers';
 
-function alerts(overrides: Partial<PrometheusAlertsProps> = {}, policy: AlarmPolicyInput = {}): { construct: PrometheusAlerts; manifest: Record<string, any> } {
+function alerts(
+  overrides: Partial<PrometheusAlertsProps> = {},
+  policy: AlarmPolicyInput = {},
+): { construct: PrometheusAlerts; manifest: Record<string, any> } {
   const chart = Testing.chart();
   const construct = new PrometheusAlerts(chart, 'Alerts', {
     name: 'shop',
@@ -25,17 +28,25 @@ function alerts(overrides: Partial<PrometheusAlertsProps> = {}, policy: AlarmPol
   return { construct, manifest: Testing.synth(chart)[0] };
 }
 
-const ruleOf = (manifest: Record<string, any>, alert: string) => manifest.spec.groups[0].rules.find((r: { alert: string }) => r.alert === alert);
+const ruleOf = (manifest: Record<string, any>, alert: string) =>
+  manifest.spec.groups[0].rules.find((r: { alert: string }) => r.alert === alert);
 
 describe('PrometheusAlerts', () => {
   test('is a valid monitoring.coreos.com/v1 PrometheusRule', () => {
     const { manifest } = alerts();
-    expect(manifest).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'shop', namespace: 'shop-prod' } });
+    expect(manifest).toMatchObject({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'shop', namespace: 'shop-prod' },
+    });
     expect(() => validateObject(manifest)).not.toThrow();
   });
 
   test('the critical error-rate alert fires at the policy threshold, held for period × datapoints', () => {
-    const { manifest } = alerts({}, { critical: { errorRatePercent: 4 }, evaluation: { period: Duration.minutes(1), evaluationPeriods: 3, datapointsToAlarm: 2 } });
+    const { manifest } = alerts(
+      {},
+      { critical: { errorRatePercent: 4 }, evaluation: { period: Duration.minutes(1), evaluationPeriods: 3, datapointsToAlarm: 2 } },
+    );
     const rule = ruleOf(manifest, 'CriticalErrorRate');
     // A window of 4 scrapes (2m at 30s); no 5xx series counts as 0 errors, not as an empty result.
     expect(rule.expr).toBe(
@@ -111,14 +122,19 @@ describe('PrometheusAlerts', () => {
       expect(fact).toBeDefined();
       expect(rule.annotations.runbook_url).toBe(`https://runbooks.example/shop/shop-prod.k8s.md#${fact!.anchor}`);
     }
-    expect(facts.find((f) => f.name === 'CriticalErrorRate')).toMatchObject({ anchor: 'shop-prod-critical-error-rate', severity: AlarmSeverity.CRITICAL });
+    expect(facts.find((f) => f.name === 'CriticalErrorRate')).toMatchObject({
+      anchor: 'shop-prod-critical-error-rate',
+      severity: AlarmSeverity.CRITICAL,
+    });
     expect(facts.find((f) => f.name === 'DeadMansSwitch')?.missingData).toMatch(/^breaching/);
   });
 
   test('Watchdog and dead-man facts send on-call to the right places', () => {
     const facts = alerts().construct.runbookFacts().alarms ?? [];
     const watchdog = facts.find((f) => f.name === 'Watchdog')!;
-    expect(watchdog.diagnosis.map((c) => c.command)).toEqual(['kubectl get pods --all-namespaces -l "app.kubernetes.io/name in (prometheus,alertmanager)"']);
+    expect(watchdog.diagnosis.map((c) => c.command)).toEqual([
+      'kubectl get pods --all-namespaces -l "app.kubernetes.io/name in (prometheus,alertmanager)"',
+    ]);
     expect(watchdog.missingData).toBe('not applicable: the expression is a constant');
     const deadMan = facts.find((f) => f.name === 'DeadMansSwitch')!;
     expect(deadMan.diagnosis.map((c) => c.command)).toEqual([
@@ -158,15 +174,18 @@ describe('promtool', () => {
   run.each([
     ['5m, 30s scrapes, 5%', Duration.minutes(5), Duration.seconds(30), 5],
     ['15m, 1m scrapes, 2.5%', Duration.minutes(15), Duration.minutes(1), 2.5],
-  ])('generated tests pass: dead-man switch at missingFor, error rate at the threshold (%s)', (name, missingFor, scrape, errorRatePercent) => {
-    const { construct } = alerts(
-      { deadMansSwitch: resolveDeadMansSwitch({ missingFor }), scrapeInterval: scrape },
-      { critical: { errorRatePercent }, warning: { errorRatePercent: 1 } },
-    );
-    const result = testRules(name.replace(/\W+/g, '-'), construct);
-    expect(result.output).toContain('SUCCESS');
-    expect(result.status).toBe(0);
-  });
+  ])(
+    'generated tests pass: dead-man switch at missingFor, error rate at the threshold (%s)',
+    (name, missingFor, scrape, errorRatePercent) => {
+      const { construct } = alerts(
+        { deadMansSwitch: resolveDeadMansSwitch({ missingFor }), scrapeInterval: scrape },
+        { critical: { errorRatePercent }, warning: { errorRatePercent: 1 } },
+      );
+      const result = testRules(name.replace(/\W+/g, '-'), construct);
+      expect(result.output).toContain('SUCCESS');
+      expect(result.status).toBe(0);
+    },
+  );
 
   run('the generated tests catch a dead-man switch that fires early', () => {
     const early = alerts({ deadMansSwitch: resolveDeadMansSwitch({ missingFor: Duration.minutes(4) }) }).construct;

@@ -10,7 +10,9 @@ describe('PrometheusSignals', () => {
   });
 
   test('whenServed keeps a result only with enough requests', () => {
-    expect(signals.whenServed('x', '2m', 50)).toBe('(x) and on() (sum(increase(http_requests_total{namespace="shop-prod",job="shop"}[2m])) >= 50)');
+    expect(signals.whenServed('x', '2m', 50)).toBe(
+      '(x) and on() (sum(increase(http_requests_total{namespace="shop-prod",job="shop"}[2m])) >= 50)',
+    );
   });
 
   test('extra matchers narrow every selector', () => {

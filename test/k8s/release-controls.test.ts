@@ -17,7 +17,11 @@ const MIGRATIONS = [
 ];
 
 function synth(strategy: string) {
-  const definition = containerService([{ name: 'prod', rollout: { strategy } }], { smokeTests: SMOKE, migrations: MIGRATIONS, secrets: [] });
+  const definition = containerService([{ name: 'prod', rollout: { strategy } }], {
+    smokeTests: SMOKE,
+    migrations: MIGRATIONS,
+    secrets: [],
+  });
   const chart = new DeploymentChart(Testing.app(), 'shop-prod', { definition, environment: 'prod' });
   return { chart, manifests: Testing.synth(chart) as Manifest[] };
 }
@@ -39,11 +43,20 @@ describe('DeploymentChart with smoke tests and migrations', () => {
     expect(container.image).toBe('node:24-alpine');
     expect(container.env).toEqual([
       { name: 'BASE_URL', value: 'http://shop-preview.shop-prod.svc.cluster.local' },
-      { name: 'SMOKE_TESTS', value: JSON.stringify({ checks: [{ name: 'health', method: 'GET', path: '/healthz', expectedStatus: 200, maxLatencyMs: 800, headers: {} }], settings: { attempts: 2, backoffMs: 10, timeoutMs: 2000 } }) },
+      {
+        name: 'SMOKE_TESTS',
+        value: JSON.stringify({
+          checks: [{ name: 'health', method: 'GET', path: '/healthz', expectedStatus: 200, maxLatencyMs: 800, headers: {} }],
+          settings: { attempts: 2, backoffMs: 10, timeoutMs: 2000 },
+        }),
+      },
     ]);
     expect(container.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     const rollout = objectOf(blueGreen.manifests, 'Rollout');
-    expect(rollout.spec.strategy.blueGreen.prePromotionAnalysis.templates).toEqual([{ templateName: 'shop-rollback-health' }, { templateName: 'shop-smoke-tests' }]);
+    expect(rollout.spec.strategy.blueGreen.prePromotionAnalysis.templates).toEqual([
+      { templateName: 'shop-rollback-health' },
+      { templateName: 'shop-smoke-tests' },
+    ]);
   });
 
   test('canary: an analysis step while the canary runs without production traffic, before the first weight', () => {
@@ -56,14 +69,18 @@ describe('DeploymentChart with smoke tests and migrations', () => {
     expect(steps[smoke - 1]).toEqual({ setCanaryScale: { weight: 100 } });
     // The rollback analysis still starts at the first weight.
     expect(rollout.spec.strategy.canary.analysis.startingStep).toBe(firstWeight);
-    expect(objectOf(canary.manifests, 'AnalysisTemplate', 'shop-smoke-tests').spec.metrics[0].provider.job.spec.template.spec.containers[0].env[0].value).toBe(
-      'http://shop-canary.shop-prod.svc.cluster.local',
-    );
+    expect(
+      objectOf(canary.manifests, 'AnalysisTemplate', 'shop-smoke-tests').spec.metrics[0].provider.job.spec.template.spec.containers[0]
+        .env[0].value,
+    ).toBe('http://shop-canary.shop-prod.svc.cluster.local');
   });
 
-  test('the smoke-test Job\'s pod template holds plain quantity strings and passes the core batch/v1 Job schema', () => {
+  test("the smoke-test Job's pod template holds plain quantity strings and passes the core batch/v1 Job schema", () => {
     const job = objectOf(blueGreen.manifests, 'AnalysisTemplate', 'shop-smoke-tests').spec.metrics[0].provider.job;
-    expect(job.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '100m', memory: '128Mi' } });
+    expect(job.spec.template.spec.containers[0].resources).toEqual({
+      requests: { cpu: '100m', memory: '128Mi' },
+      limits: { cpu: '100m', memory: '128Mi' },
+    });
     expect(() => validateEmbeddedPodSpecs(objectOf(blueGreen.manifests, 'AnalysisTemplate', 'shop-smoke-tests'))).not.toThrow();
     // What the defect wrote: a cdk8s Quantity serialized inside an untyped object.
     const broken = JSON.parse(JSON.stringify(objectOf(blueGreen.manifests, 'AnalysisTemplate', 'shop-smoke-tests')));
@@ -71,7 +88,7 @@ describe('DeploymentChart with smoke tests and migrations', () => {
     expect(() => validateEmbeddedPodSpecs(broken)).toThrow(/not a valid core object/);
   });
 
-  test('the smoke-test Job\'s pods carry the labels the runbook\'s kubectl logs selects', () => {
+  test("the smoke-test Job's pods carry the labels the runbook's kubectl logs selects", () => {
     const job = objectOf(canary.manifests, 'AnalysisTemplate', 'shop-smoke-tests').spec.metrics[0].provider.job;
     expect(job.spec.template.metadata.labels).toMatchObject({ 'app.kubernetes.io/component': 'smoke-tests' });
     const logs = canary.chart.smokeTests!.runbookFacts().smoke![0].command;
@@ -80,12 +97,20 @@ describe('DeploymentChart with smoke tests and migrations', () => {
 
   test('the migration Job name changes with anything in its spec (env, resources), since spec.template is immutable', () => {
     const name = (extra: Record<string, unknown>) => {
-      const definition = containerService([{ name: 'prod', rollout: { strategy: 'rolling' } }], { migrations: MIGRATIONS, secrets: [], ...extra });
+      const definition = containerService([{ name: 'prod', rollout: { strategy: 'rolling' } }], {
+        migrations: MIGRATIONS,
+        secrets: [],
+        ...extra,
+      });
       return new DeploymentChart(Testing.app(), 'shop-prod', { definition, environment: 'prod' }).migrations!.expandJobNames[0];
     };
     const base = name({});
     expect(name({})).toBe(base);
-    const withEnv = name({ workload: { container: { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz', environment: { LOG_LEVEL: 'debug' } } } });
+    const withEnv = name({
+      workload: {
+        container: { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz', environment: { LOG_LEVEL: 'debug' } },
+      },
+    });
     expect(withEnv).not.toBe(base);
     const longer = name({ migrations: [{ ...MIGRATIONS[0], timeout: '9m' }, MIGRATIONS[1]] });
     expect(longer).not.toBe(base);
@@ -96,7 +121,11 @@ describe('DeploymentChart with smoke tests and migrations', () => {
     expect(jobs.map((j) => j.metadata.name)).toEqual([blueGreen.chart.migrations!.expandJobNames[0]]);
     expect(jobs[0].metadata.name).toMatch(/^shop-migrate-add-notes-[0-9a-f]{8}$/);
     expect(jobs[0].spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 300 });
-    expect(jobs[0].spec.template.spec.containers[0]).toMatchObject({ name: 'migrate', image: 'ghcr.io/acme/shop:1.0.0', command: ['npm', 'run', 'migrate'] });
+    expect(jobs[0].spec.template.spec.containers[0]).toMatchObject({
+      name: 'migrate',
+      image: 'ghcr.io/acme/shop:1.0.0',
+      command: ['npm', 'run', 'migrate'],
+    });
   });
 
   test('new pods wait for the expand Job in an init container that alone gets a token, allowed to read that Job only', () => {
@@ -106,12 +135,23 @@ describe('DeploymentChart with smoke tests and migrations', () => {
       const pod = workload.spec.template.spec;
       expect(pod.automountServiceAccountToken).toBe(false);
       expect(pod.initContainers).toHaveLength(1);
-      expect(pod.initContainers[0].env).toEqual(expect.arrayContaining([{ name: 'JOB', value: job }, { name: 'NAMESPACE', value: 'shop-prod' }]));
-      expect(pod.initContainers[0].volumeMounts).toEqual([{ name: 'migration-reader-token', mountPath: '/var/run/glidepath', readOnly: true }]);
+      expect(pod.initContainers[0].env).toEqual(
+        expect.arrayContaining([
+          { name: 'JOB', value: job },
+          { name: 'NAMESPACE', value: 'shop-prod' },
+        ]),
+      );
+      expect(pod.initContainers[0].volumeMounts).toEqual([
+        { name: 'migration-reader-token', mountPath: '/var/run/glidepath', readOnly: true },
+      ]);
       expect(pod.containers[0].volumeMounts.map((v: Manifest) => v.name)).not.toContain('migration-reader-token');
     }
-    expect(objectOf(blueGreen.manifests, 'Role').rules).toEqual([{ apiGroups: ['batch'], resources: ['jobs'], resourceNames: [job], verbs: ['get'] }]);
-    expect(objectOf(blueGreen.manifests, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'shop', namespace: 'shop-prod' }]);
+    expect(objectOf(blueGreen.manifests, 'Role').rules).toEqual([
+      { apiGroups: ['batch'], resources: ['jobs'], resourceNames: [job], verbs: ['get'] },
+    ]);
+    expect(objectOf(blueGreen.manifests, 'RoleBinding').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'shop', namespace: 'shop-prod' },
+    ]);
   });
 
   test('runbook facts: the expand Job is followed, the contract Job applied by hand, every command parses', () => {
@@ -122,7 +162,11 @@ describe('DeploymentChart with smoke tests and migrations', () => {
     ]);
     const contract = facts[1].commands[0].command;
     expect(contract).toMatch(/^echo '\{"apiVersion":"batch\/v1","kind":"Job",.*\}' \| kubectl -n shop-prod apply -f -$/);
-    expect(JSON.parse(contract.slice(6, contract.lastIndexOf("' |"))).spec.template.spec.containers[0].command).toEqual(['npm', 'run', 'contract']);
+    expect(JSON.parse(contract.slice(6, contract.lastIndexOf("' |"))).spec.template.spec.containers[0].command).toEqual([
+      'npm',
+      'run',
+      'contract',
+    ]);
     for (const f of facts) for (const c of [...f.commands, ...f.verify]) expect(bashSyntaxError(c.command)).toBeUndefined();
   });
 
@@ -158,10 +202,16 @@ describe('the Job scripts, run with node against local servers', () => {
   const check = (path: string) => ({ name: 'c', method: 'GET', path, expectedStatus: 200, maxLatencyMs: 5000, headers: {} });
 
   test('the smoke Job exits 0 when the checks pass and 1 when one fails', async () => {
-    const pass = await runNode(smokeScript(), { BASE_URL: server.url, SMOKE_TESTS: JSON.stringify({ checks: [check('/ok'), check('/flaky')], settings: { ...settings, attempts: 3 } }) });
+    const pass = await runNode(smokeScript(), {
+      BASE_URL: server.url,
+      SMOKE_TESTS: JSON.stringify({ checks: [check('/ok'), check('/flaky')], settings: { ...settings, attempts: 3 } }),
+    });
     expect(pass).toMatchObject({ code: 0 });
     expect(pass.output).toContain('all 2 smoke tests passed');
-    const fail = await runNode(smokeScript(), { BASE_URL: server.url, SMOKE_TESTS: JSON.stringify({ checks: [check('/fail')], settings }) });
+    const fail = await runNode(smokeScript(), {
+      BASE_URL: server.url,
+      SMOKE_TESTS: JSON.stringify({ checks: [check('/fail')], settings }),
+    });
     expect(fail).toMatchObject({ code: 1 });
     expect(fail.output).toContain('1 smoke tests FAILED');
   });
@@ -188,7 +238,13 @@ describe('the Job scripts, run with node against local servers', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
     fs.writeFileSync(path.join(dir, 'token'), 'test-token\n');
     try {
-      const result = await runNode(waitForJobScript(), { KUBERNETES_API: url, NAMESPACE: 'shop-prod', JOB: 'shop-migrate-add-notes-1', TOKEN_FILE: path.join(dir, 'token'), POLL_MS: '10' });
+      const result = await runNode(waitForJobScript(), {
+        KUBERNETES_API: url,
+        NAMESPACE: 'shop-prod',
+        JOB: 'shop-migrate-add-notes-1',
+        TOKEN_FILE: path.join(dir, 'token'),
+        POLL_MS: '10',
+      });
       expect(result.code).toBe(expectedCode);
       expect(result.output).toContain(message);
       expect(reads()).toBe(3);

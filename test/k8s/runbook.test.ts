@@ -44,6 +44,10 @@ describe.each(cases)('%s runbook', (_name, definition, environment) => {
   test('names the namespace and the workload the commands act on', () => {
     expect(markdown).toContain(`Kubernetes namespace \`${definition.service}-${environment}\``);
     const workload = objects.find((o) => o.kind === 'Rollout' || o.kind === 'Deployment')!;
-    expect(markdown).toContain(workload.kind === 'Rollout' ? `kubectl argo rollouts get rollout ${workload.metadata.name} -n ${definition.service}-${environment}` : `deployment/${workload.metadata.name}`);
+    expect(markdown).toContain(
+      workload.kind === 'Rollout'
+        ? `kubectl argo rollouts get rollout ${workload.metadata.name} -n ${definition.service}-${environment}`
+        : `deployment/${workload.metadata.name}`,
+    );
   });
 });

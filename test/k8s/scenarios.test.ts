@@ -59,9 +59,16 @@ describe.each(cases)('%s', (_name, definition, environment) => {
     });
 
     test('healthy traffic: no alert but the Watchdog', () => {
-      const engine = new PromqlEngine(scrape, series([steady('stable', { errorRatio: () => env.alarms.rollbackTrigger.baselineErrorRatePercent / 100 / 2 })]), evaluation);
+      const engine = new PromqlEngine(
+        scrape,
+        series([steady('stable', { errorRatio: () => env.alarms.rollbackTrigger.baselineErrorRatePercent / 100 / 2 })]),
+        evaluation,
+      );
       for (const a of chart.alerts.alerts) {
-        expect([a.rule.alert, engine.firingTimes(rules, a.rule.alert, END).length > 0]).toEqual([a.rule.alert, a.kind === AlertKind.WATCHDOG]);
+        expect([a.rule.alert, engine.firingTimes(rules, a.rule.alert, END).length > 0]).toEqual([
+          a.rule.alert,
+          a.kind === AlertKind.WATCHDOG,
+        ]);
       }
     });
 
@@ -81,7 +88,9 @@ describe.each(cases)('%s', (_name, definition, environment) => {
         expectWithin(fires([steady('stable', { to: lastGood })], AlertKind.DEAD_MANS_SWITCH));
       });
       test('rollout pod churn (old hash ends, new hash starts): no DeadMansSwitch', () => {
-        expect(fires([steady('old', { to: lastGood }), steady('new', { from: lastGood + scrape })], AlertKind.DEAD_MANS_SWITCH)).toEqual([]);
+        expect(fires([steady('old', { to: lastGood }), steady('new', { from: lastGood + scrape })], AlertKind.DEAD_MANS_SWITCH)).toEqual(
+          [],
+        );
       });
       test('one missed scrape: no DeadMansSwitch', () => {
         expect(fires([steady('stable', { missed: [lastGood] })], AlertKind.DEAD_MANS_SWITCH)).toEqual([]);
@@ -91,14 +100,17 @@ describe.each(cases)('%s', (_name, definition, environment) => {
         expect(fact.condition).toContain(`fires within ${bounds.latest}`);
       });
     } else {
-      test('the dead-man\'s switch is only off outside production', () => expect(env.production).toBe(false));
+      test("the dead-man's switch is only off outside production", () => expect(env.production).toBe(false));
     }
 
     const critical = chart.alerts.alerts.find((a) => a.kind === AlertKind.CRITICAL_ERROR_RATE);
     if (critical) {
       const bounds = alertBounds(critical.window!, critical.holdFor, env.kubernetes.scrapeInterval, chart.alerts.evaluationInterval);
       test(`critical error ratio sustained: fires between ${bounds.earliest} and ${bounds.latest} after it starts, not before`, () => {
-        const times = fires([steady('stable', { errorRatio: (t) => (t > faultAt ? critical.threshold! : 0) })], AlertKind.CRITICAL_ERROR_RATE);
+        const times = fires(
+          [steady('stable', { errorRatio: (t) => (t > faultAt ? critical.threshold! : 0) })],
+          AlertKind.CRITICAL_ERROR_RATE,
+        );
         expect(times.length).toBeGreaterThan(0);
         expect(times[0] - faultAt).toBeGreaterThanOrEqual(bounds.earliest.toSeconds());
         expect(times[0] - faultAt).toBeLessThanOrEqual(bounds.latest.toSeconds());
@@ -119,8 +131,16 @@ describe.each(cases)('%s', (_name, definition, environment) => {
     const stableRequests = Math.round((canaryRequests * (100 - weight)) / weight);
     const trigger = env.alarms.rollbackTrigger;
     const bounds = analysis.bounds();
-    const stable = (ratio = trigger.baselineErrorRatePercent / 100 / 2): VersionBehaviour => ({ hash: 'stable', requests: () => stableRequests, errorRatio: () => ratio });
-    const canary = (extra: Partial<VersionBehaviour> = {}): VersionBehaviour => ({ hash: 'canary', requests: () => canaryRequests, ...extra });
+    const stable = (ratio = trigger.baselineErrorRatePercent / 100 / 2): VersionBehaviour => ({
+      hash: 'stable',
+      requests: () => stableRequests,
+      errorRatio: () => ratio,
+    });
+    const canary = (extra: Partial<VersionBehaviour> = {}): VersionBehaviour => ({
+      hash: 'canary',
+      requests: () => canaryRequests,
+      ...extra,
+    });
 
     const run = (versions: VersionBehaviour[], metrics: readonly SimulatedMetric[] = analysis.metrics): AnalysisOutcome => {
       const engine = new PromqlEngine(scrape, series(versions), evaluation);
@@ -172,13 +192,17 @@ describe.each(cases)('%s', (_name, definition, environment) => {
       });
     }
     if (weight < 100) {
-      test('error ratio under the fixed threshold but multiplier × the stable version\'s: Failed', () => {
+      test("error ratio under the fixed threshold but multiplier × the stable version's: Failed", () => {
         const stableRatio = (trigger.baselineErrorRatePercent / 100) * 0.4;
         const canaryRatio = (trigger.errorRatePercent / 100) * 0.8;
-        expect(canaryRatio).toBeGreaterThanOrEqual(Math.max(stableRatio * trigger.errorRateMultiplier, trigger.baselineErrorRatePercent / 100));
+        expect(canaryRatio).toBeGreaterThanOrEqual(
+          Math.max(stableRatio * trigger.errorRateMultiplier, trigger.baselineErrorRatePercent / 100),
+        );
         const o = run([stable(stableRatio), canary({ errorRatio: (t) => (t > faultAt ? canaryRatio : 0) })]);
         expect(o.phase).toBe(Phase.FAILED);
-        expect(o.measurements.filter((m) => m.phase === Phase.FAILED).map((m) => m.metric)).toEqual(expect.arrayContaining(['error-rate-vs-stable']));
+        expect(o.measurements.filter((m) => m.phase === Phase.FAILED).map((m) => m.metric)).toEqual(
+          expect.arrayContaining(['error-rate-vs-stable']),
+        );
         expect(o.measurements.filter((m) => m.metric === 'error-rate' && m.phase === Phase.FAILED)).toEqual([]);
       });
     }

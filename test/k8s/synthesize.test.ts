@@ -38,14 +38,29 @@ describe('synthesizeKubernetes', () => {
 
   test('returns the facts of every contributor and the chart', () => {
     expect(result.facts.find((f) => f.context)?.context?.scope).toBe('storefront-web-prod');
-    expect(result.facts.flatMap((f) => f.alarms ?? []).map((a) => a.name)).toEqual(expect.arrayContaining(['storefront-web-rollback', 'CriticalErrorRate', 'DeadMansSwitch']));
+    expect(result.facts.flatMap((f) => f.alarms ?? []).map((a) => a.name)).toEqual(
+      expect.arrayContaining(['storefront-web-rollback', 'CriticalErrorRate', 'DeadMansSwitch']),
+    );
     expect(result.chart.namespaceName).toBe('storefront-web-prod');
   });
 
   test('no warnings when Argo Rollouts runs the schedule exactly; a warning names service, environment and target otherwise', () => {
     expect(result.warnings).toEqual([]);
-    const rounded = containerService([{ name: 'staging', rollout: { strategy: 'canary', stages: [{ name: 'canary', trafficPercent: 0.5, bake: '5m' }, { name: 'full', trafficPercent: 100, bake: '5m' }] } }]);
-    expect(synthesizeKubernetes(rounded, 'staging').warnings).toEqual(['shop-staging (Kubernetes): stage "canary" sends 0.5%; Argo Rollouts sets whole percentages, so it sends 1%']);
+    const rounded = containerService([
+      {
+        name: 'staging',
+        rollout: {
+          strategy: 'canary',
+          stages: [
+            { name: 'canary', trafficPercent: 0.5, bake: '5m' },
+            { name: 'full', trafficPercent: 100, bake: '5m' },
+          ],
+        },
+      },
+    ]);
+    expect(synthesizeKubernetes(rounded, 'staging').warnings).toEqual([
+      'shop-staging (Kubernetes): stage "canary" sends 0.5%; Argo Rollouts sets whole percentages, so it sends 1%',
+    ]);
   });
 
   test('is the same on every call', () => {

@@ -14,7 +14,11 @@ function base(): any {
       { name: 'prod-eu', region: 'eu-west-1', production: true, rollout: { strategy: 'canary' } },
       { name: 'prod-us', region: 'us-east-1', production: true, rollout: { strategy: 'canary' } },
     ],
-    delivery: { repository: 'acme/checkout', connectionArn: CONNECTION, waves: [{ name: 'prod', environments: ['prod-eu', 'prod-us'], canary: 'prod-eu' }] },
+    delivery: {
+      repository: 'acme/checkout',
+      connectionArn: CONNECTION,
+      waves: [{ name: 'prod', environments: ['prod-eu', 'prod-us'], canary: 'prod-eu' }],
+    },
   };
 }
 
@@ -66,7 +70,9 @@ describe('delivery', () => {
     [
       'a connection ARN of another service',
       (d) => (d.delivery.connectionArn = ROLE),
-      [`delivery.connectionArn is "${ROLE}"; it must be a CodeStar/CodeConnections connection ARN such as "arn:aws:codeconnections:eu-west-1:123456789012:connection/…"`],
+      [
+        `delivery.connectionArn is "${ROLE}"; it must be a CodeStar/CodeConnections connection ARN such as "arn:aws:codeconnections:eu-west-1:123456789012:connection/…"`,
+      ],
     ],
     [
       'a wave naming an unknown environment',
@@ -78,12 +84,16 @@ describe('delivery', () => {
       (d) => {
         d.environments.splice(2, 0, { name: 'prod-canary', production: true, rollout: { strategy: 'canary' } });
       },
-      ['delivery.waves[0].environments is ["prod-eu","prod-us"]; environments of a wave deploy together, so they must be adjacent in "environments"; reorder them'],
+      [
+        'delivery.waves[0].environments is ["prod-eu","prod-us"]; environments of a wave deploy together, so they must be adjacent in "environments"; reorder them',
+      ],
     ],
     [
       'a wave whose environments disagree on approval',
       (d) => (d.environments[2].approval = false),
-      ['delivery.waves[0].environments is ["prod-eu","prod-us"]; one approval gates the whole wave; give every environment of the wave the same "approval"'],
+      [
+        'delivery.waves[0].environments is ["prod-eu","prod-us"]; one approval gates the whole wave; give every environment of the wave the same "approval"',
+      ],
     ],
     [
       'a canary outside its wave',
@@ -98,12 +108,18 @@ describe('delivery', () => {
     [
       'an environment in two waves',
       (d) => d.delivery.waves.push({ name: 'again', environments: ['prod-us', 'staging'] }),
-      ['delivery.waves[1].environments[0] is "prod-us"; it is already in wave "prod"; an environment belongs to at most one wave', 'delivery.waves[1].environments is ["prod-us","staging"]; environments of a wave deploy together, so they must be adjacent in "environments"; reorder them', 'delivery.waves[1].environments is ["prod-us","staging"]; one approval gates the whole wave; give every environment of the wave the same "approval"'],
+      [
+        'delivery.waves[1].environments[0] is "prod-us"; it is already in wave "prod"; an environment belongs to at most one wave',
+        'delivery.waves[1].environments is ["prod-us","staging"]; environments of a wave deploy together, so they must be adjacent in "environments"; reorder them',
+        'delivery.waves[1].environments is ["prod-us","staging"]; one approval gates the whole wave; give every environment of the wave the same "approval"',
+      ],
     ],
     [
       'GitHub Actions without a role for an environment',
       (d) => (d.delivery.github = { deployRoles: { staging: ROLE, 'prod-eu': ROLE } }),
-      ['delivery.github.deployRoles.prod-us is missing; GitHub Actions needs a role to deploy "prod-us"; add it here or set delivery.github.deployRole'],
+      [
+        'delivery.github.deployRoles.prod-us is missing; GitHub Actions needs a role to deploy "prod-us"; add it here or set delivery.github.deployRole',
+      ],
     ],
     [
       'a GitHub role for an unknown environment',

@@ -39,15 +39,43 @@ function messages(error: DefinitionError, file: string): string[] {
 
 describe('odd files are refused with the file and "(document)" named', () => {
   test.each([
-    ['empty.yaml', '', '(document) is empty; write a definition: a mapping with "service", "owners", "workload" and "environments" (run `glidepath init` for a starter)'],
-    ['comments.yaml', '# only a comment\n', '(document) is empty (only comments or null); write a definition: a mapping with "service", "owners", "workload" and "environments" (run `glidepath init` for a starter)'],
-    ['null.json', 'null', '(document) is empty (only comments or null); write a definition: a mapping with "service", "owners", "workload" and "environments" (run `glidepath init` for a starter)'],
-    ['list.yaml', '- a\n- b\n', '(document) is ["a","b"]; a definition is a mapping with "service", "owners", "workload" and "environments"'],
+    [
+      'empty.yaml',
+      '',
+      '(document) is empty; write a definition: a mapping with "service", "owners", "workload" and "environments" (run `glidepath init` for a starter)',
+    ],
+    [
+      'comments.yaml',
+      '# only a comment\n',
+      '(document) is empty (only comments or null); write a definition: a mapping with "service", "owners", "workload" and "environments" (run `glidepath init` for a starter)',
+    ],
+    [
+      'null.json',
+      'null',
+      '(document) is empty (only comments or null); write a definition: a mapping with "service", "owners", "workload" and "environments" (run `glidepath init` for a starter)',
+    ],
+    [
+      'list.yaml',
+      '- a\n- b\n',
+      '(document) is ["a","b"]; a definition is a mapping with "service", "owners", "workload" and "environments"',
+    ],
     ['scalar.yaml', 'hello\n', '(document) is "hello"; a definition is a mapping with "service", "owners", "workload" and "environments"'],
     ['utf16.yaml', Buffer.from('\ufeffservice: x\n', 'utf16le'), '(document) is encoded as UTF-16; save the file as UTF-8'],
-    ['latin1.yaml', Buffer.concat([Buffer.from('service: caf'), Buffer.from([0xe9]), Buffer.from('\n')]), '(document) has a byte that is not UTF-8 (0xe9) at line 1, column 13; save the file as UTF-8'],
-    ['deep.json', `${'['.repeat(10_000)}${']'.repeat(10_000)}`, '(document) is nested more than 512 levels deep; a definition is at most 32 levels deep'],
-    ['dup.json', '{"service": "a", "service": "b"}', 'service is written twice in the same mapping (at line 1, column 2 and line 1, column 18); keep one: only one of the values would be used'],
+    [
+      'latin1.yaml',
+      Buffer.concat([Buffer.from('service: caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+      '(document) has a byte that is not UTF-8 (0xe9) at line 1, column 13; save the file as UTF-8',
+    ],
+    [
+      'deep.json',
+      `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+      '(document) is nested more than 512 levels deep; a definition is at most 32 levels deep',
+    ],
+    [
+      'dup.json',
+      '{"service": "a", "service": "b"}',
+      'service is written twice in the same mapping (at line 1, column 2 and line 1, column 18); keep one: only one of the values would be used',
+    ],
   ])('%s', (name, content, expected) => {
     expect(messages(refusal(name, content), name)).toEqual([expected]);
   });
@@ -55,20 +83,30 @@ describe('odd files are refused with the file and "(document)" named', () => {
   test('nesting 40 levels deep in YAML is refused at the field, not with a stack overflow', () => {
     const text = CHECKOUT.replace('    environment:\n', `    environment:\n      DEEP: ${'['.repeat(40)}${']'.repeat(40)}\n`);
     const found = messages(refusal('deep.yaml', text), 'deep.yaml');
-    expect(found).toContain(`workload.container.environment.DEEP${'[0]'.repeat(28)} is nested more than 32 levels deep; a definition is at most 32 levels deep, so remove the extra nesting (at deep.yaml:20:41)`);
+    expect(found).toContain(
+      `workload.container.environment.DEEP${'[0]'.repeat(28)} is nested more than 32 levels deep; a definition is at most 32 levels deep, so remove the extra nesting (at deep.yaml:20:41)`,
+    );
     expect(found).toHaveLength(1);
   });
 
   test('a directory, a FIFO, /dev/zero and a file over 1 MiB are refused without being read', () => {
     const fifo = path.join(dir, 'fifo.yaml');
     execFileSync('mkfifo', [fifo]);
-    expect(errorOf(() => loadDefinitionFile(fifo)).problems[0].message).toBe(`${fifo} is not a regular file (a FIFO, socket or device); pass the definition file itself`);
-    expect(errorOf(() => loadDefinitionFile('/dev/zero')).problems[0].message).toBe('/dev/zero is not a regular file (a FIFO, socket or device); pass the definition file itself');
-    expect(errorOf(() => loadDefinitionFile(dir)).problems[0].message).toBe(`${dir} is a directory; pass the definition file inside it (e.g. ${dir}/definition.yaml)`);
+    expect(errorOf(() => loadDefinitionFile(fifo)).problems[0].message).toBe(
+      `${fifo} is not a regular file (a FIFO, socket or device); pass the definition file itself`,
+    );
+    expect(errorOf(() => loadDefinitionFile('/dev/zero')).problems[0].message).toBe(
+      '/dev/zero is not a regular file (a FIFO, socket or device); pass the definition file itself',
+    );
+    expect(errorOf(() => loadDefinitionFile(dir)).problems[0].message).toBe(
+      `${dir} is a directory; pass the definition file inside it (e.g. ${dir}/definition.yaml)`,
+    );
     const big = path.join(dir, 'big.yaml');
     fs.writeFileSync(big, `description: ${'x'.repeat(20 * 1024 * 1024)}\n`);
     const started = Date.now();
-    expect(errorOf(() => loadDefinitionFile(big)).problems[0].message).toMatch(new RegExp(`is \\d+ bytes; a definition is at most ${MAX_DEFINITION_BYTES} bytes \\(1 MiB\\)`));
+    expect(errorOf(() => loadDefinitionFile(big)).problems[0].message).toMatch(
+      new RegExp(`is \\d+ bytes; a definition is at most ${MAX_DEFINITION_BYTES} bytes \\(1 MiB\\)`),
+    );
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
@@ -107,7 +145,9 @@ describe('values are quoted as written, with where they are written', () => {
     const json = JSON.parse(JSON.stringify(require('yaml').parse(CHECKOUT)));
     json.workload.container.port = 12345;
     const text = JSON.stringify(json, null, 2).replace('"port": 12345', '"port": 1e309');
-    expect(messages(refusal('big-number.json', text), 'big-number.json')[0]).toMatch(/^workload\.container\.port is 1e309; expected a number \(at big-number\.json:\d+:\d+\)$/);
+    expect(messages(refusal('big-number.json', text), 'big-number.json')[0]).toMatch(
+      /^workload\.container\.port is 1e309; expected a number \(at big-number\.json:\d+:\d+\)$/,
+    );
   });
 });
 
@@ -137,12 +177,36 @@ describe('floods are capped', () => {
 
 describe('TypeScript and JavaScript definitions that misbehave', () => {
   test.each([
-    ['throws.js', 'throw new Error("boom");', ['(document) could not be loaded: boom; fix the error in NAME (run it with node to see where)']],
-    ['syntax.js', 'module.exports = {', ['(document) could not be loaded: Unexpected end of input; fix the error in NAME (run it with node to see where)']],
-    ['cycle.js', 'const d = { service: "a" }; d.self = d; exports.definition = d;', ['self is "<cycle>"; it contains itself (a cycle); a definition must be a tree of plain data']],
-    ['bigint.js', 'exports.definition = { service: 10n };', ['service is 10n; a BigInt cannot be written to a template; use a plain number']],
-    ['proxy.js', 'exports.definition = new Proxy({}, { ownKeys() { throw new Error("trap"); } });', ['(document) is "<unreadable>"; reading it failed (trap); a definition must be plain data, without getters or proxies that throw']],
-    ['getter.js', 'exports.definition = { get service() { throw new Error("getter"); } };', ['service is "<unreadable>"; reading it failed (getter); a definition must be plain data, without getters or proxies that throw']],
+    [
+      'throws.js',
+      'throw new Error("boom");',
+      ['(document) could not be loaded: boom; fix the error in NAME (run it with node to see where)'],
+    ],
+    [
+      'syntax.js',
+      'module.exports = {',
+      ['(document) could not be loaded: Unexpected end of input; fix the error in NAME (run it with node to see where)'],
+    ],
+    [
+      'cycle.js',
+      'const d = { service: "a" }; d.self = d; exports.definition = d;',
+      ['self is "<cycle>"; it contains itself (a cycle); a definition must be a tree of plain data'],
+    ],
+    [
+      'bigint.js',
+      'exports.definition = { service: 10n };',
+      ['service is 10n; a BigInt cannot be written to a template; use a plain number'],
+    ],
+    [
+      'proxy.js',
+      'exports.definition = new Proxy({}, { ownKeys() { throw new Error("trap"); } });',
+      ['(document) is "<unreadable>"; reading it failed (trap); a definition must be plain data, without getters or proxies that throw'],
+    ],
+    [
+      'getter.js',
+      'exports.definition = { get service() { throw new Error("getter"); } };',
+      ['service is "<unreadable>"; reading it failed (getter); a definition must be plain data, without getters or proxies that throw'],
+    ],
   ])('%s', (name, source, expected: string[]) => {
     const found = messages(refusal(name, source), name);
     expected = expected.map((m) => m.replace('NAME', name));
@@ -157,7 +221,9 @@ describe('accepted-but-wrong values are refused', () => {
   const problemsOf = (input: unknown) => errorOf(() => validateDefinition(input)).problems.map((p) => p.message);
 
   test('__proto__, constructor and prototype keys are refused, and nothing is polluted', () => {
-    const input = JSON.parse('{"__proto__": {"polluted": 1}, "workload": {"container": {"environment": {"__proto__": {"polluted": 2}, "constructor": "x"}}}}');
+    const input = JSON.parse(
+      '{"__proto__": {"polluted": 1}, "workload": {"container": {"environment": {"__proto__": {"polluted": 2}, "constructor": "x"}}}}',
+    );
     const found = problemsOf(input);
     expect(found).toContain('__proto__ is a key JavaScript reserves for prototypes; rename or remove it');
     expect(found).toContain('workload.container.environment.__proto__ is a key JavaScript reserves for prototypes; rename or remove it');
@@ -167,11 +233,31 @@ describe('accepted-but-wrong values are refused', () => {
   });
 
   test.each([
-    ['a description over 1,024 bytes', (d: any) => (d.description = 'é'.repeat(600)), `description is "${'é'.repeat(56)}...; it is 1200 bytes long; CloudFormation caps a description at 1024 bytes, so keep it to one line`],
-    ['an image without a tag or digest', (d: any) => (d.workload.container.image = 'public.ecr.aws/acme/checkout'), 'workload.container.image is "public.ecr.aws/acme/checkout"; it has no tag or digest, so it means "public.ecr.aws/acme/checkout:latest", which changes under you and a rollback cannot return to; pin it, e.g. "public.ecr.aws/acme/checkout:1.0.0" or "public.ecr.aws/acme/checkout@sha256:…"'],
-    ['an upper-case repository', (d: any) => (d.workload.container.image = 'public.ecr.aws/Acme/checkout:1.0.0'), 'workload.container.image is "public.ecr.aws/Acme/checkout:1.0.0"; the repository "Acme/checkout" has upper-case letters; repository names are lower-case'],
-    ['an environment variable name with "="', (d: any) => (d.workload.container.environment['A=B'] = 'x'), 'workload.container.environment.A=B is "A=B"; it is not an environment variable name; use letters, digits and underscores, starting with a letter or underscore, e.g. "LOG_LEVEL"'],
-    ['a URL with a space', (d: any) => (d.delivery.reviewUrl = 'https://github.com/acme/checkout/releases tab'), 'delivery.reviewUrl is "https://github.com/acme/checkout/releases tab"; it must not contain spaces; write a space in a URL as "%20"'],
+    [
+      'a description over 1,024 bytes',
+      (d: any) => (d.description = 'é'.repeat(600)),
+      `description is "${'é'.repeat(56)}...; it is 1200 bytes long; CloudFormation caps a description at 1024 bytes, so keep it to one line`,
+    ],
+    [
+      'an image without a tag or digest',
+      (d: any) => (d.workload.container.image = 'public.ecr.aws/acme/checkout'),
+      'workload.container.image is "public.ecr.aws/acme/checkout"; it has no tag or digest, so it means "public.ecr.aws/acme/checkout:latest", which changes under you and a rollback cannot return to; pin it, e.g. "public.ecr.aws/acme/checkout:1.0.0" or "public.ecr.aws/acme/checkout@sha256:…"',
+    ],
+    [
+      'an upper-case repository',
+      (d: any) => (d.workload.container.image = 'public.ecr.aws/Acme/checkout:1.0.0'),
+      'workload.container.image is "public.ecr.aws/Acme/checkout:1.0.0"; the repository "Acme/checkout" has upper-case letters; repository names are lower-case',
+    ],
+    [
+      'an environment variable name with "="',
+      (d: any) => (d.workload.container.environment['A=B'] = 'x'),
+      'workload.container.environment.A=B is "A=B"; it is not an environment variable name; use letters, digits and underscores, starting with a letter or underscore, e.g. "LOG_LEVEL"',
+    ],
+    [
+      'a URL with a space',
+      (d: any) => (d.delivery.reviewUrl = 'https://github.com/acme/checkout/releases tab'),
+      'delivery.reviewUrl is "https://github.com/acme/checkout/releases tab"; it must not contain spaces; write a space in a URL as "%20"',
+    ],
   ])('%s', (_what, mutate, expected) => {
     const d = definition();
     mutate(d);
@@ -187,6 +273,8 @@ describe('accepted-but-wrong values are refused', () => {
   test('a lone surrogate in a TypeScript string is refused (it cannot be written as UTF-8)', () => {
     const d = definition();
     d.description = 'bad \ud800 text';
-    expect(problemsOf(d)).toEqual(['description is "bad \ufffd text"; it contains a lone UTF-16 surrogate, which is not valid Unicode and cannot be written as UTF-8; fix the text']);
+    expect(problemsOf(d)).toEqual([
+      'description is "bad \ufffd text"; it contains a lone UTF-16 surrogate, which is not valid Unicode and cannot be written as UTF-8; fix the text',
+    ]);
   });
 });

@@ -14,7 +14,13 @@ describe('kubernetes settings', () => {
     expect(k.monitoringLabels).toEqual(KUBE_PROMETHEUS_STACK_LABELS);
     expect(k.monitoringLabels).toEqual({ release: 'kube-prometheus-stack' });
     expect(k.ingress).toEqual({ className: 'nginx', host: undefined, paths: ['/'], controllerNamespace: 'ingress-nginx' });
-    expect(k.metrics).toEqual({ port: 9090, path: '/metrics', requestsMetric: 'http_requests_total', statusLabel: 'code', durationHistogram: 'http_request_duration_seconds' });
+    expect(k.metrics).toEqual({
+      port: 9090,
+      path: '/metrics',
+      requestsMetric: 'http_requests_total',
+      statusLabel: 'code',
+      durationHistogram: 'http_request_duration_seconds',
+    });
     expect(k.minimumRequests).toBe(50);
     expect(k.egress).toEqual([]);
   });
@@ -24,7 +30,11 @@ describe('kubernetes settings', () => {
       ...base,
       kubernetes: { scrapeInterval: '15s', ingress: { host: 'shop.example.com' }, metrics: { port: 9102 } },
       environments: [
-        { name: 'dev', rollout: { strategy: 'rolling' }, kubernetes: { ingress: { host: 'dev.shop.example.com' }, metrics: { path: '/internal' } } },
+        {
+          name: 'dev',
+          rollout: { strategy: 'rolling' },
+          kubernetes: { ingress: { host: 'dev.shop.example.com' }, metrics: { path: '/internal' } },
+        },
         { name: 'prod', rollout: { strategy: 'canary' } },
       ],
     });
@@ -44,6 +54,8 @@ describe('kubernetes settings', () => {
     [{ ingress: { paths: ['shop'] } }, 'kubernetes.ingress.paths[0]'],
     [{ scrapeInterval: 'often' }, 'kubernetes.scrapeInterval'],
   ])('fails on %j naming %s', (kubernetes, field) => {
-    expect(() => validateDefinition({ ...base, kubernetes, environments: [{ name: 'dev', rollout: { strategy: 'rolling' } }] })).toThrow(field);
+    expect(() => validateDefinition({ ...base, kubernetes, environments: [{ name: 'dev', rollout: { strategy: 'rolling' } }] })).toThrow(
+      field,
+    );
   });
 });

@@ -24,8 +24,16 @@ function problemsOf(input: unknown): string[] {
 
 describe('featureFlags[].rollout', () => {
   test('resolves internal-first and a percentage', () => {
-    const def = validateDefinition(base({ featureFlags: [{ name: 'new-form', description: 'New form', enabled: true, rollout: { internalFirst: true, percent: 10 } }] }));
-    expect(def.featureFlags[0]).toEqual({ name: 'new-form', description: 'New form', enabled: true, killSwitch: true, rollout: { internalFirst: true, percent: 10 } });
+    const def = validateDefinition(
+      base({ featureFlags: [{ name: 'new-form', description: 'New form', enabled: true, rollout: { internalFirst: true, percent: 10 } }] }),
+    );
+    expect(def.featureFlags[0]).toEqual({
+      name: 'new-form',
+      description: 'New form',
+      enabled: true,
+      killSwitch: true,
+      rollout: { internalFirst: true, percent: 10 },
+    });
   });
 
   test('fails when nobody would get the flag', () => {
@@ -59,7 +67,18 @@ describe('smokeTests', () => {
   test('fills defaults: GET, 200, 2000 ms, 3 attempts, 1s backoff, 10s timeout', () => {
     const def = validateDefinition(base({ smokeTests: { checks } }));
     expect(def.smokeTests).toEqual({
-      checks: [{ name: 'health', method: SmokeMethod.GET, path: '/healthz', expectedStatus: 200, maxLatencyMs: 2000, headers: {}, bodyContains: undefined, body: undefined }],
+      checks: [
+        {
+          name: 'health',
+          method: SmokeMethod.GET,
+          path: '/healthz',
+          expectedStatus: 200,
+          maxLatencyMs: 2000,
+          headers: {},
+          bodyContains: undefined,
+          body: undefined,
+        },
+      ],
       attempts: 3,
       backoff: Duration.seconds(1),
       timeout: Duration.seconds(10),
@@ -67,7 +86,9 @@ describe('smokeTests', () => {
   });
 
   test('accepts a credential header given as an environment reference', () => {
-    const def = validateDefinition(base({ smokeTests: { checks: [{ name: 'me', path: '/me', headers: { Authorization: '${SMOKE_TOKEN}' } }] } }));
+    const def = validateDefinition(
+      base({ smokeTests: { checks: [{ name: 'me', path: '/me', headers: { Authorization: '${SMOKE_TOKEN}' } }] } }),
+    );
     expect(def.smokeTests?.checks[0].headers).toEqual({ Authorization: '${SMOKE_TOKEN}' });
   });
 
@@ -78,7 +99,9 @@ describe('smokeTests', () => {
   });
 
   test('fails when any header value looks like a credential', () => {
-    const [message] = problemsOf(base({ smokeTests: { checks: [{ name: 'me', path: '/me', headers: { 'X-Debug': 'AKIAABCDEFGHIJKLMNOP' } }] } }));
+    const [message] = problemsOf(
+      base({ smokeTests: { checks: [{ name: 'me', path: '/me', headers: { 'X-Debug': 'AKIAABCDEFGHIJKLMNOP' } }] } }),
+    );
     expect(message).toMatch(/^smokeTests\.checks\[0\]\.headers\.X-Debug is "AKIA…"; a credential must not be written/);
   });
 
@@ -98,7 +121,9 @@ describe('smokeTests', () => {
   test('a standalone smoke-tests.json is checked like the definition field', () => {
     expect(parseSmokeTests({ checks, attempts: 5 }).attempts).toBe(5);
     expect(() => parseSmokeTests({ checks, attempts: 20 }, 'smoke-tests.json')).toThrow(/smoke-tests.json: .*attempts is 20/s);
-    expect(() => parseSmokeTests({ checks: [{ name: 'a', path: '/', headers: { Cookie: 'session=1' } }] })).toThrow(/checks\[0\]\.headers\.Cookie/);
+    expect(() => parseSmokeTests({ checks: [{ name: 'a', path: '/', headers: { Cookie: 'session=1' } }] })).toThrow(
+      /checks\[0\]\.headers\.Cookie/,
+    );
   });
 });
 
@@ -121,7 +146,11 @@ describe('migrations', () => {
   });
 
   test('a contract migration of code released earlier is accepted and not backward compatible', () => {
-    const def = validateDefinition(base({ migrations: [{ name: 'drop-old', phase: 'contract', command: ['migrate'], codeReleasedIn: 'public.ecr.aws/acme/checkout:0.9.0' }] }));
+    const def = validateDefinition(
+      base({
+        migrations: [{ name: 'drop-old', phase: 'contract', command: ['migrate'], codeReleasedIn: 'public.ecr.aws/acme/checkout:0.9.0' }],
+      }),
+    );
     expect(def.migrations[0]).toMatchObject({ phase: MigrationPhase.CONTRACT, backwardCompatible: false });
   });
 
@@ -139,20 +168,32 @@ describe('migrations', () => {
 
   test('fails when a contract migration ships with the code that stops using the old schema', () => {
     expect(
-      problemsOf(base({ migrations: [{ name: 'drop-old', phase: 'contract', command: ['migrate'], codeReleasedIn: 'public.ecr.aws/acme/checkout:1.0.0' }] })),
+      problemsOf(
+        base({
+          migrations: [{ name: 'drop-old', phase: 'contract', command: ['migrate'], codeReleasedIn: 'public.ecr.aws/acme/checkout:1.0.0' }],
+        }),
+      ),
     ).toEqual([
       'migrations[0].codeReleasedIn is "public.ecr.aws/acme/checkout:1.0.0"; this release (public.ecr.aws/acme/checkout:1.0.0) is the one that stops using the old schema, so rolling it back brings back code that still needs it; ship this contract migration in a later release, after the rollback window of public.ecr.aws/acme/checkout:1.0.0 has closed',
     ]);
   });
 
   test('fails when a contract migration claims backward compatibility', () => {
-    expect(problemsOf(base({ migrations: [{ name: 'drop-old', phase: 'contract', command: ['m'], codeReleasedIn: 'img:0.9', backwardCompatible: true }] }))).toEqual([
+    expect(
+      problemsOf(
+        base({
+          migrations: [{ name: 'drop-old', phase: 'contract', command: ['m'], codeReleasedIn: 'img:0.9', backwardCompatible: true }],
+        }),
+      ),
+    ).toEqual([
       'migrations[0].backwardCompatible is true; a contract migration removes schema that older code used; if nothing used it, make it an "expand" migration instead',
     ]);
   });
 
   test('fails when the timeout is over 14m', () => {
-    expect(problemsOf(base({ migrations: [{ ...expand, timeout: '20m' }] }))[0]).toMatch(/^migrations\[0\]\.timeout is "20m"; it must be longer than 0s and at most "14m"/);
+    expect(problemsOf(base({ migrations: [{ ...expand, timeout: '20m' }] }))[0]).toMatch(
+      /^migrations\[0\]\.timeout is "20m"; it must be longer than 0s and at most "14m"/,
+    );
   });
 
   test('fails when names repeat', () => {
@@ -164,7 +205,9 @@ describe('migrations', () => {
   test('fails when the workload is a function', () => {
     const input = base({ migrations: [expand] });
     input.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist' } };
-    expect(problemsOf(input)[0]).toMatch(/^migrations\[0\]\.name is "add-notes"; migrations run as one-off container tasks beside a container workload/);
+    expect(problemsOf(input)[0]).toMatch(
+      /^migrations\[0\]\.name is "add-notes"; migrations run as one-off container tasks beside a container workload/,
+    );
   });
 
   test('fails when the phase is unknown', () => {

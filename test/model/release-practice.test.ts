@@ -26,7 +26,9 @@ describe('feature flags, DORA targets and the communication plan', () => {
       featureFlags: [{ name: 'new-payment-form', description: 'The redesigned payment form' }],
       dora: { deploymentFrequency: 'daily', leadTime: '1d', changeFailureRatePercent: 10, timeToRestore: '1h' },
     });
-    expect(def.featureFlags).toEqual([{ name: 'new-payment-form', description: 'The redesigned payment form', enabled: false, killSwitch: true }]);
+    expect(def.featureFlags).toEqual([
+      { name: 'new-payment-form', description: 'The redesigned payment form', enabled: false, killSwitch: true },
+    ]);
     expect(def.dora?.deploymentFrequency).toBe(DeploymentFrequency.DAILY);
     expect(def.dora?.timeToRestore).toEqual(Duration.hours(1));
   });

@@ -54,7 +54,17 @@ describe('schema/glidepath.schema.json', () => {
 
   test('describes the main fields for editor hover', () => {
     const def = JSON.parse(renderSchema()).$defs.ServiceDefinition;
-    for (const field of ['service', 'owners', 'workload', 'alarms', 'deadMansSwitch', 'secrets', 'rollbackBudgets', 'environments', 'strict']) {
+    for (const field of [
+      'service',
+      'owners',
+      'workload',
+      'alarms',
+      'deadMansSwitch',
+      'secrets',
+      'rollbackBudgets',
+      'environments',
+      'strict',
+    ]) {
       expect({ field, description: typeof def.properties[field].description }).toEqual({ field, description: 'string' });
     }
     const env = def.properties.environments.items;

@@ -65,7 +65,9 @@ const cases: Case[] = [
     (d) => {
       d.environments[0].rollout = { stratgy: 'canary', strategy: 'canary' };
     },
-    ['environments[0].rollout.stratgy is not a known field; did you mean "strategy"? Known fields here: strategy, stages, rolling, rationale'],
+    [
+      'environments[0].rollout.stratgy is not a known field; did you mean "strategy"? Known fields here: strategy, stages, rolling, rationale',
+    ],
   ],
   [
     'a misspelled stage field',
@@ -96,7 +98,9 @@ const cases: Case[] = [
     (d) => {
       d.environments[0].rollout.strategy = 'canery';
     },
-    ['environments[0].rollout.strategy is "canery"; use one of "blue-green", "canary", "linear", "rolling", "all-at-once" (did you mean "canary"?)'],
+    [
+      'environments[0].rollout.strategy is "canery"; use one of "blue-green", "canary", "linear", "rolling", "all-at-once" (did you mean "canary"?)',
+    ],
   ],
   [
     'an unknown heartbeat source',
@@ -140,14 +144,18 @@ const cases: Case[] = [
     (d) => {
       d.environments[0].rollout.stages = [stage(5, 300 as unknown as string), stage(100)];
     },
-    ['environments[0].rollout.stages[0].bake is 300; it is not a duration; write it as a string with a number and a unit s, m, h or d, e.g. "30s", "5m"'],
+    [
+      'environments[0].rollout.stages[0].bake is 300; it is not a duration; write it as a string with a number and a unit s, m, h or d, e.g. "30s", "5m"',
+    ],
   ],
   [
     'a bake without a unit',
     (d) => {
       d.environments[0].rollout.stages = [stage(5, '5'), stage(100)];
     },
-    ['environments[0].rollout.stages[0].bake is "5"; it is not a duration; write it as a number and a unit s, m, h or d, e.g. "30s", "5m", "1h30m"'],
+    [
+      'environments[0].rollout.stages[0].bake is "5"; it is not a duration; write it as a number and a unit s, m, h or d, e.g. "30s", "5m", "1h30m"',
+    ],
   ],
   [
     'a plain environment value that is not a string',
@@ -177,14 +185,18 @@ const cases: Case[] = [
     (d) => {
       d.environments[0].rollout.stages = [stage(25), stage(10), stage(100)];
     },
-    ['environments[0].rollout.stages[1].trafficPercent is 10; it must be greater than stages[0] (25); stages run in order of increasing traffic'],
+    [
+      'environments[0].rollout.stages[1].trafficPercent is 10; it must be greater than stages[0] (25); stages run in order of increasing traffic',
+    ],
   ],
   [
     'two stages at the same traffic',
     (d) => {
       d.environments[0].rollout.stages = [stage(5), stage(5, '5m', 'again'), stage(100)];
     },
-    ['environments[0].rollout.stages[1].trafficPercent is 5; it must be greater than stages[0] (5); stages run in order of increasing traffic'],
+    [
+      'environments[0].rollout.stages[1].trafficPercent is 5; it must be greater than stages[0] (5); stages run in order of increasing traffic',
+    ],
   ],
   [
     'a final stage not at 100',
@@ -214,7 +226,9 @@ const cases: Case[] = [
     (d) => {
       d.environments[0].rollout.stages = [stage(5, '-5m'), stage(100)];
     },
-    ['environments[0].rollout.stages[0].bake is "-5m"; it is not a duration; write it as a number and a unit s, m, h or d, e.g. "30s", "5m", "1h30m"'],
+    [
+      'environments[0].rollout.stages[0].bake is "-5m"; it is not a duration; write it as a number and a unit s, m, h or d, e.g. "30s", "5m", "1h30m"',
+    ],
   ],
   [
     'a zero rollback budget',
@@ -259,14 +273,18 @@ const cases: Case[] = [
     (d) => {
       d.service = 'Checkout';
     },
-    ['service is "Checkout"; it is not a valid name; use lower-case letters, digits and hyphens, start with a letter and end with a letter or digit (e.g. "checkout")'],
+    [
+      'service is "Checkout"; it is not a valid name; use lower-case letters, digits and hyphens, start with a letter and end with a letter or digit (e.g. "checkout")',
+    ],
   ],
   [
     'a service name with an underscore',
     (d) => {
       d.service = 'check_out';
     },
-    ['service is "check_out"; it is not a valid name; use lower-case letters, digits and hyphens, start with a letter and end with a letter or digit (e.g. "checkout")'],
+    [
+      'service is "check_out"; it is not a valid name; use lower-case letters, digits and hyphens, start with a letter and end with a letter or digit (e.g. "checkout")',
+    ],
   ],
   [
     'a service name longer than 40 characters',
@@ -280,14 +298,18 @@ const cases: Case[] = [
     (d) => {
       d.environments[0].name = 'staging-environment-01';
     },
-    ['environments[0].name is "staging-environment-01"; it is longer than 20 characters; shorten it (it becomes part of AWS and Kubernetes names)'],
+    [
+      'environments[0].name is "staging-environment-01"; it is longer than 20 characters; shorten it (it becomes part of AWS and Kubernetes names)',
+    ],
   ],
   [
     'an environment name ending with a hyphen',
     (d) => {
       d.environments[0].name = 'staging-';
     },
-    ['environments[0].name is "staging-"; it is not a valid name; use lower-case letters, digits and hyphens, start with a letter and end with a letter or digit (e.g. "checkout")'],
+    [
+      'environments[0].name is "staging-"; it is not a valid name; use lower-case letters, digits and hyphens, start with a letter and end with a letter or digit (e.g. "checkout")',
+    ],
   ],
   [
     'service and environment names that together exceed 60 characters',
@@ -295,7 +317,9 @@ const cases: Case[] = [
       d.service = 'a'.repeat(40);
       d.environments[0].name = 'b'.repeat(20);
     },
-    [`environments[0].name is "${'b'.repeat(20)}"; "${'a'.repeat(40)}-${'b'.repeat(20)}" is longer than 60 characters; shorten the service or environment name (it names the stack and the namespace)`],
+    [
+      `environments[0].name is "${'b'.repeat(20)}"; "${'a'.repeat(40)}-${'b'.repeat(20)}" is longer than 60 characters; shorten the service or environment name (it names the stack and the namespace)`,
+    ],
   ],
   [
     'invalid secret and environment variable names',
@@ -314,7 +338,9 @@ const cases: Case[] = [
     (d) => {
       d.environments.push({ name: 'qa', rollout: { strategy: 'canary' } });
     },
-    ['environments[2].name is "qa"; "qa" comes after production environment "prod"; list environments in promotion order with production last, or, if "qa" serves real users too (a second production region), set "production: true" on it'],
+    [
+      'environments[2].name is "qa"; "qa" comes after production environment "prod"; list environments in promotion order with production last, or, if "qa" serves real users too (a second production region), set "production: true" on it',
+    ],
   ],
   [
     'production with alarms disabled in the environment',
@@ -352,7 +378,9 @@ const cases: Case[] = [
         { name: 'staging', rollout: { strategy: 'canary' } },
       ];
     },
-    ['environments[1].name is "staging"; "staging" comes after production environment "live"; list environments in promotion order with production last, or, if "staging" serves real users too (a second production region), set "production: true" on it'],
+    [
+      'environments[1].name is "staging"; "staging" comes after production environment "live"; list environments in promotion order with production last, or, if "staging" serves real users too (a second production region), set "production: true" on it',
+    ],
   ],
 
   // Secrets in plain text
@@ -361,28 +389,36 @@ const cases: Case[] = [
     (d) => {
       d.secrets = [{ name: 'db-password', envVar: 'DB_PASSWORD', existing: { secretName: 'checkout/{env}/db' }, value: 'hunter2' }];
     },
-    ['secrets[0].value is "<redacted>"; secret values are never written in a definition; store the value in Secrets Manager and reference it with "existing.secretName", or use "generate"'],
+    [
+      'secrets[0].value is "<redacted>"; secret values are never written in a definition; store the value in Secrets Manager and reference it with "existing.secretName", or use "generate"',
+    ],
   ],
   [
     'a secret with a password field',
     (d) => {
       d.secrets = [{ name: 'db-password', envVar: 'DB_PASSWORD', existing: { secretName: 'checkout/{env}/db' }, password: 'hunter2' }];
     },
-    ['secrets[0].password is "<redacted>"; secret values are never written in a definition; declare the secret under "secrets" with "existing.secretName" or "generate"'],
+    [
+      'secrets[0].password is "<redacted>"; secret values are never written in a definition; declare the secret under "secrets" with "existing.secretName" or "generate"',
+    ],
   ],
   [
     'a password in the plain environment',
     (d) => {
       d.workload.container.environment = { DB_PASSWORD: 'hunter2' };
     },
-    ['workload.container.environment.DB_PASSWORD is "<redacted>"; this looks like a credential in plain text; remove it and declare it under "secrets" (envVar "DB_PASSWORD") with "existing.secretName" or "generate"'],
+    [
+      'workload.container.environment.DB_PASSWORD is "<redacted>"; this looks like a credential in plain text; remove it and declare it under "secrets" (envVar "DB_PASSWORD") with "existing.secretName" or "generate"',
+    ],
   ],
   [
     'an AWS access key id in the plain environment',
     (d) => {
       d.workload.container.environment = { AWS_ID: 'AKIAABCDEFGHIJKLMNOP' };
     },
-    ['workload.container.environment.AWS_ID is "<redacted>"; this looks like a credential in plain text; remove it and declare it under "secrets" (envVar "AWS_ID") with "existing.secretName" or "generate"'],
+    [
+      'workload.container.environment.AWS_ID is "<redacted>"; this looks like a credential in plain text; remove it and declare it under "secrets" (envVar "AWS_ID") with "existing.secretName" or "generate"',
+    ],
   ],
   [
     'credentials inside a URL in a function environment',
@@ -390,28 +426,36 @@ const cases: Case[] = [
       d.workload = { function: { ...fn, environment: { DATABASE_URL: 'postgres://app:s3cret@db:5432/app' } } };
       d.environments[0].rollout = { strategy: 'canary' };
     },
-    ['workload.function.environment.DATABASE_URL is "<redacted>"; this looks like a credential in plain text; remove it and declare it under "secrets" (envVar "DATABASE_URL") with "existing.secretName" or "generate"'],
+    [
+      'workload.function.environment.DATABASE_URL is "<redacted>"; this looks like a credential in plain text; remove it and declare it under "secrets" (envVar "DATABASE_URL") with "existing.secretName" or "generate"',
+    ],
   ],
   [
     'a Stripe key under an innocent name',
     (d) => {
       d.workload.container.environment = { PAYMENTS: 'sk_live_abcdefghijklmnop1234' };
     },
-    ['workload.container.environment.PAYMENTS is "<redacted>"; this looks like a credential in plain text; remove it and declare it under "secrets" (envVar "PAYMENTS") with "existing.secretName" or "generate"'],
+    [
+      'workload.container.environment.PAYMENTS is "<redacted>"; this looks like a credential in plain text; remove it and declare it under "secrets" (envVar "PAYMENTS") with "existing.secretName" or "generate"',
+    ],
   ],
   [
     'a secret that neither references nor generates',
     (d) => {
       d.secrets = [{ name: 'db-password', envVar: 'DB_PASSWORD' }];
     },
-    ['secrets[0].existing is missing; secret "db-password" needs exactly one of "existing" (a secret you manage) or "generate" (created and rotated for you)'],
+    [
+      'secrets[0].existing is missing; secret "db-password" needs exactly one of "existing" (a secret you manage) or "generate" (created and rotated for you)',
+    ],
   ],
   [
     'a secret that both references and generates',
     (d) => {
       d.secrets = [{ name: 'db-password', envVar: 'DB_PASSWORD', existing: { secretName: 'db' }, generate: { rotation: '30d' } }];
     },
-    ['secrets[0].existing is {"secretName":"db"}; secret "db-password" also has "generate"; keep one: "existing" for a secret you manage, or "generate" to have it created and rotated'],
+    [
+      'secrets[0].existing is {"secretName":"db"}; secret "db-password" also has "generate"; keep one: "existing" for a secret you manage, or "generate" to have it created and rotated',
+    ],
   ],
   [
     'a rotation shorter than a day',
@@ -435,14 +479,18 @@ const cases: Case[] = [
     (d) => {
       d.alarms = { warning: { errorRatePercent: 6 } };
     },
-    ['alarms.warning.errorRatePercent is 6; a warning must fire before the critical alarm; make it lower than critical.errorRatePercent (5)'],
+    [
+      'alarms.warning.errorRatePercent is 6; a warning must fire before the critical alarm; make it lower than critical.errorRatePercent (5)',
+    ],
   ],
   [
     'a warning latency above the critical one in one environment',
     (d) => {
       d.environments[1].alarms = { warning: { p95LatencyMs: 6000 } };
     },
-    ['environments[1].alarms.warning.p95LatencyMs is 6000; a warning must fire before the critical alarm; make it lower than critical.p99LatencyMs (5000)'],
+    [
+      'environments[1].alarms.warning.p95LatencyMs is 6000; a warning must fire before the critical alarm; make it lower than critical.p99LatencyMs (5000)',
+    ],
   ],
   [
     'datapointsToAlarm above evaluationPeriods',
@@ -494,28 +542,36 @@ const cases: Case[] = [
       d.workload = { function: fn };
       d.environments[0].rollout = { strategy: 'rolling' };
     },
-    ['environments[0].rollout.strategy is "rolling"; functions shift traffic between versions and cannot roll instances; use "canary", "linear", "blue-green" or "all-at-once"'],
+    [
+      'environments[0].rollout.strategy is "rolling"; functions shift traffic between versions and cannot roll instances; use "canary", "linear", "blue-green" or "all-at-once"',
+    ],
   ],
   [
     'stages on a rolling rollout',
     (d) => {
       d.environments[0].rollout = { strategy: 'rolling', stages: [stage(100)] };
     },
-    ['environments[0].rollout.stages is [{"name":"s100","trafficPercent":100,"bake":"5m"}]; "rolling" does not split traffic between versions; remove "stages" or use "canary"'],
+    [
+      'environments[0].rollout.stages is [{"name":"s100","trafficPercent":100,"bake":"5m"}]; "rolling" does not split traffic between versions; remove "stages" or use "canary"',
+    ],
   ],
   [
     'blue-green with a 25% stage',
     (d) => {
       d.environments[1].rollout = { strategy: 'blue-green', stages: [stage(25), stage(100)] };
     },
-    ['environments[1].rollout.stages[0].trafficPercent is 25; blue-green shifts all traffic at once, so stages may only be 0% (test route) and 100%; use "canary" for partial stages'],
+    [
+      'environments[1].rollout.stages[0].trafficPercent is 25; blue-green shifts all traffic at once, so stages may only be 0% (test route) and 100%; use "canary" for partial stages',
+    ],
   ],
   [
     'linear with unequal steps',
     (d) => {
       d.environments[1].rollout = { strategy: 'linear', stages: [stage(10), stage(30), stage(100)] };
     },
-    ['environments[1].rollout.stages[1].trafficPercent is 30; linear rollouts move in equal steps of 10%, so this stage must be 20%; use "canary" for uneven stages'],
+    [
+      'environments[1].rollout.stages[1].trafficPercent is 30; linear rollouts move in equal steps of 10%, so this stage must be 20%; use "canary" for uneven stages',
+    ],
   ],
 
   // Missing and malformed required fields
@@ -624,18 +680,24 @@ const cases: Case[] = [
     (d) => {
       d.environments[1].capacity = { minCount: 3, maxCount: 6 };
     },
-    ['workload.container.desiredCount is 2; it is outside environments[1].capacity minCount (3) to maxCount (6); set environments[1].capacity.desiredCount between them'],
+    [
+      'workload.container.desiredCount is 2; it is outside environments[1].capacity minCount (3) to maxCount (6); set environments[1].capacity.desiredCount between them',
+    ],
   ],
 
   [
     'an evaluation window longer than one day',
     (d) => (d.alarms = { evaluation: { period: '1h', evaluationPeriods: 25 } }),
-    ['alarms.evaluation.evaluationPeriods is 25; 25 periods of 1h span more than one day, which CloudWatch refuses; use fewer periods or a shorter period'],
+    [
+      'alarms.evaluation.evaluationPeriods is 25; 25 periods of 1h span more than one day, which CloudWatch refuses; use fewer periods or a shorter period',
+    ],
   ],
   [
     "a dead-man's switch waiting more than one day",
     (d) => (d.deadMansSwitch = { missingFor: '2d' }),
-    ['deadMansSwitch.missingFor is "2d"; CloudWatch evaluates at most one day of datapoints; use "1d" or less (an outage should be noticed in minutes)'],
+    [
+      'deadMansSwitch.missingFor is "2d"; CloudWatch evaluates at most one day of datapoints; use "1d" or less (an outage should be noticed in minutes)',
+    ],
   ],
 
   // Several problems at once
@@ -790,8 +852,14 @@ describe('validateDefinition fills defaults', () => {
 
   test('rollback trigger at 2x a 1% baseline, 2 of 2 one-minute datapoints; alarms 3 of 3', () => {
     const { rollbackTrigger, evaluation } = prod.alarms;
-    expect([rollbackTrigger.baselineErrorRatePercent, rollbackTrigger.errorRateMultiplier, rollbackTrigger.errorRatePercent]).toEqual([1, 2, 2]);
-    expect([rollbackTrigger.evaluation.period.toString(), rollbackTrigger.evaluation.evaluationPeriods, rollbackTrigger.evaluation.datapointsToAlarm]).toEqual(['1m', 2, 2]);
+    expect([rollbackTrigger.baselineErrorRatePercent, rollbackTrigger.errorRateMultiplier, rollbackTrigger.errorRatePercent]).toEqual([
+      1, 2, 2,
+    ]);
+    expect([
+      rollbackTrigger.evaluation.period.toString(),
+      rollbackTrigger.evaluation.evaluationPeriods,
+      rollbackTrigger.evaluation.datapointsToAlarm,
+    ]).toEqual(['1m', 2, 2]);
     expect([evaluation.period.toString(), evaluation.evaluationPeriods, evaluation.datapointsToAlarm]).toEqual(['1m', 3, 3]);
   });
 
@@ -835,7 +903,11 @@ describe('validateDefinition merges and resolves', () => {
     expect(staging.alarms.critical).toEqual({ errorRatePercent: 8, p99LatencyMs: 3000 });
     expect(prod.alarms.critical).toEqual({ errorRatePercent: 4, p99LatencyMs: 3000 });
     expect(prod.alarms.warning).toEqual({ errorRatePercent: 2, p95LatencyMs: 2000, cpuPercent: 70, memoryPercent: 80 });
-    expect([prod.alarms.evaluation.period.toString(), prod.alarms.evaluation.evaluationPeriods, prod.alarms.evaluation.datapointsToAlarm]).toEqual(['30s', 5, 5]);
+    expect([
+      prod.alarms.evaluation.period.toString(),
+      prod.alarms.evaluation.evaluationPeriods,
+      prod.alarms.evaluation.datapointsToAlarm,
+    ]).toEqual(['30s', 5, 5]);
   });
 
   test("an environment's dead-man's switch merges over the service's", () => {
@@ -844,7 +916,11 @@ describe('validateDefinition merges and resolves', () => {
     input.environments[0].deadMansSwitch = { enabled: false };
     const [staging, prod] = validateDefinition(input).environments;
     expect([staging.deadMansSwitch.enabled, staging.deadMansSwitch.missingFor.toString()]).toEqual([false, '10m']);
-    expect([prod.deadMansSwitch.enabled, prod.deadMansSwitch.missingFor.toString(), prod.deadMansSwitch.source]).toEqual([true, '10m', HeartbeatSource.HEARTBEAT]);
+    expect([prod.deadMansSwitch.enabled, prod.deadMansSwitch.missingFor.toString(), prod.deadMansSwitch.source]).toEqual([
+      true,
+      '10m',
+      HeartbeatSource.HEARTBEAT,
+    ]);
   });
 
   test('{env} in an existing secret name becomes the environment name; generated secrets get a derived name', () => {
@@ -856,14 +932,31 @@ describe('validateDefinition merges and resolves', () => {
     const [staging, prod] = validateDefinition(input).environments;
     expect(staging.secrets.map((s) => s.secretName)).toEqual(['shared/staging/stripe-staging', 'checkout/staging/db-password']);
     expect(prod.secrets).toEqual([
-      { name: 'stripe-api-key', envVar: 'STRIPE_API_KEY', secretName: 'shared/prod/stripe-prod', generated: false, rotationDays: undefined, length: undefined },
-      { name: 'db-password', envVar: 'DB_PASSWORD', secretName: 'checkout/prod/db-password', generated: true, rotationDays: 30, length: 32 },
+      {
+        name: 'stripe-api-key',
+        envVar: 'STRIPE_API_KEY',
+        secretName: 'shared/prod/stripe-prod',
+        generated: false,
+        rotationDays: undefined,
+        length: undefined,
+      },
+      {
+        name: 'db-password',
+        envVar: 'DB_PASSWORD',
+        secretName: 'checkout/prod/db-password',
+        generated: true,
+        rotationDays: 30,
+        length: 32,
+      },
     ]);
   });
 
   test('an ARN under a secret-sounding key is a reference, not a credential', () => {
     const input = base();
-    input.workload.container.environment = { DB_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf', LOG_LEVEL: 'info' };
+    input.workload.container.environment = {
+      DB_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf',
+      LOG_LEVEL: 'info',
+    };
     expect(problemsOf(input)).toEqual([]);
   });
 

@@ -32,7 +32,12 @@ function waveDefinition() {
     service: 'orders',
     owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#orders' },
     workload: { container: { image: 'public.ecr.aws/acme/orders:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
-    environments: [{ name: 'staging', region: 'eu-west-1', rollout: { strategy: 'all-at-once' } }, prod('prod-eu', 'eu-west-1'), prod('prod-us', 'us-east-1'), prod('prod-ap', 'ap-southeast-2')],
+    environments: [
+      { name: 'staging', region: 'eu-west-1', rollout: { strategy: 'all-at-once' } },
+      prod('prod-eu', 'eu-west-1'),
+      prod('prod-us', 'us-east-1'),
+      prod('prod-ap', 'ap-southeast-2'),
+    ],
     delivery: {
       repository: 'acme/orders',
       branch: 'release',
@@ -73,7 +78,7 @@ describe('githubWorkflow: the checkout example', () => {
     expect(workflow.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: {} });
   });
 
-  test('build runs the definition\'s lint, test and build commands', () => {
+  test("build runs the definition's lint, test and build commands", () => {
     expect(workflow.jobs.build.steps.map((s) => s.run).filter(Boolean)).toEqual([
       'npm ci',
       'npm run lint',
@@ -132,7 +137,10 @@ describe('githubWorkflow: a production wave', () => {
 
 test('a function has no URL to smoke-test: its deploy job deploys only', () => {
   const definition = loadDefinitionFile('examples/payments-api/definition.ts');
-  const text = githubWorkflow({ ...definition, delivery: { ...waveDefinition().delivery!, waves: [], githubDeployRoles: { staging: ROLE, prod: ROLE } } }, { definitionPath: 'd.ts' });
+  const text = githubWorkflow(
+    { ...definition, delivery: { ...waveDefinition().delivery!, waves: [], githubDeployRoles: { staging: ROLE, prod: ROLE } } },
+    { definitionPath: 'd.ts' },
+  );
   expect(validateWorkflow(text).errors).toEqual([]);
   const job = (parse(text) as { jobs: Record<string, Job> }).jobs['deploy-prod'];
   expect(job.environment).toEqual({ name: 'prod' });

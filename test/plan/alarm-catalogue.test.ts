@@ -39,11 +39,20 @@ describe('alarmCatalogue', () => {
   test('thresholds and evaluations come from the resolved policy', () => {
     const custom = resolveAlarmPolicy({
       critical: { errorRatePercent: 7 },
-      rollbackTrigger: { baselineErrorRatePercent: 0.5, errorRateMultiplier: 3, evaluation: { period: Duration.seconds(30), evaluationPeriods: 4, datapointsToAlarm: 2 } },
+      rollbackTrigger: {
+        baselineErrorRatePercent: 0.5,
+        errorRateMultiplier: 3,
+        evaluation: { period: Duration.seconds(30), evaluationPeriods: 4, datapointsToAlarm: 2 },
+      },
     });
     const catalogue = alarmCatalogue(custom, { deadMansSwitch: deadMan });
     const rollback = alarmOf(catalogue, AlarmKind.ROLLBACK_ERROR_RATE);
-    expect(rollback).toMatchObject({ severity: AlarmSeverity.ROLLBACK, signal: AlarmSignal.ERROR_RATIO, threshold: 1.5, triggersRollback: true });
+    expect(rollback).toMatchObject({
+      severity: AlarmSeverity.ROLLBACK,
+      signal: AlarmSignal.ERROR_RATIO,
+      threshold: 1.5,
+      triggersRollback: true,
+    });
     expect(describeCondition(rollback)).toBe('error rate (3× the 0.5% baseline) ≥ 1.5% for 2 of 4 periods of 30s');
     expect(alarmTimeToDetect(rollback)?.toSeconds()).toBe(90);
     expect(alarmOf(catalogue, AlarmKind.CRITICAL_ERROR_RATE).threshold).toBe(7);
@@ -62,8 +71,12 @@ describe('alarmCatalogue', () => {
     const switchAlarm = alarmOf(alarmCatalogue(policy, { deadMansSwitch: slow }), AlarmKind.DEAD_MANS_SWITCH);
     expect(alarmTimeToDetect(switchAlarm)?.toMinutes()).toBe(9);
     expect(describeCondition(switchAlarm)).toBe('no data for 9m');
-    expect(alarmCatalogue(resolveAlarmPolicy({ enabled: false }), { deadMansSwitch: resolveDeadMansSwitch({ enabled: false }) })).toEqual([]);
-    expect(alarmCatalogue(resolveAlarmPolicy({ enabled: false }), { deadMansSwitch: deadMan }).map((a) => a.kind)).toEqual([AlarmKind.DEAD_MANS_SWITCH]);
+    expect(alarmCatalogue(resolveAlarmPolicy({ enabled: false }), { deadMansSwitch: resolveDeadMansSwitch({ enabled: false }) })).toEqual(
+      [],
+    );
+    expect(alarmCatalogue(resolveAlarmPolicy({ enabled: false }), { deadMansSwitch: deadMan }).map((a) => a.kind)).toEqual([
+      AlarmKind.DEAD_MANS_SWITCH,
+    ]);
   });
 
   test('every alarm says what it means, what it does to users and what to do', () => {
@@ -75,9 +88,9 @@ describe('alarmCatalogue', () => {
   });
 
   test('fails when a kind is not in the catalogue, naming those that are', () => {
-    expect(() => alarmOf(alarmCatalogue(resolveAlarmPolicy({ enabled: false }), { deadMansSwitch: deadMan }), AlarmKind.WARNING_CPU)).toThrow(
-      'no alarm of kind "warning-cpu" in this catalogue; it has "dead-mans-switch"',
-    );
+    expect(() =>
+      alarmOf(alarmCatalogue(resolveAlarmPolicy({ enabled: false }), { deadMansSwitch: deadMan }), AlarmKind.WARNING_CPU),
+    ).toThrow('no alarm of kind "warning-cpu" in this catalogue; it has "dead-mans-switch"');
   });
 
   test('Prometheus alert names are the kinds in PascalCase', () => {

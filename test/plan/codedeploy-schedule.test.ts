@@ -5,7 +5,8 @@ import { environmentWith, stage, stepsOf } from './helpers';
 const fnEnv = (rollout: unknown) => environmentWith(rollout, 'function');
 const afterShift = (name: string, bake: string) =>
   `stage "${name}" (100%) bakes ${bake} in the request; CodeDeploy ends the deployment when all traffic has shifted, so watch the alarms for that long and roll back with level 2 if one fires`;
-const TEST_ROUTE_DEVIATION = 'stage "infrastructure" (0%) bakes 5m in the request; CodeDeploy runs the pre-traffic hook and then shifts, so it runs 0m';
+const TEST_ROUTE_DEVIATION =
+  'stage "infrastructure" (0%) bakes 5m in the request; CodeDeploy runs the pre-traffic hook and then shifts, so it runs 0m';
 
 describe('compileLambdaRollout', () => {
   describe('canary', () => {
@@ -27,7 +28,9 @@ describe('compileLambdaRollout', () => {
     });
 
     test('rounds to whole percentages (1 to 99) and whole minutes, reporting each', () => {
-      const { routing: r, schedule: s } = compileLambdaRollout(fnEnv({ strategy: 'canary', stages: [stage(0.5, '30s', 'canary'), stage(100, '1m', 'full')] }));
+      const { routing: r, schedule: s } = compileLambdaRollout(
+        fnEnv({ strategy: 'canary', stages: [stage(0.5, '30s', 'canary'), stage(100, '1m', 'full')] }),
+      );
       expect(r).toEqual({ type: 'canary', percentage: 1, intervalMinutes: 1 });
       expect(stepsOf(s)).toEqual(['canary 1% 1m', 'full 100% 0s']);
       expect([...s.unheldWaits, ...s.deviations]).toEqual([
@@ -40,7 +43,10 @@ describe('compileLambdaRollout', () => {
     test('without a partial stage, shifts all at once and says so', () => {
       const { routing: r, schedule: s } = compileLambdaRollout(fnEnv({ strategy: 'canary', stages: [stage(100, '5m', 'full')] }));
       expect(r).toEqual({ type: 'all-at-once' });
-      expect([...s.unheldWaits, ...s.deviations]).toEqual([afterShift('full', '5m'), 'the plan has no partial stage, so CodeDeploy shifts all traffic at once']);
+      expect([...s.unheldWaits, ...s.deviations]).toEqual([
+        afterShift('full', '5m'),
+        'the plan has no partial stage, so CodeDeploy shifts all traffic at once',
+      ]);
     });
   });
 
@@ -53,7 +59,9 @@ describe('compileLambdaRollout', () => {
     });
 
     test('[step, 100%] expands to equal steps', () => {
-      const { routing, schedule } = compileLambdaRollout(fnEnv({ strategy: 'linear', stages: [stage(33, '2m'), stage(100, '1m', 'full')] }));
+      const { routing, schedule } = compileLambdaRollout(
+        fnEnv({ strategy: 'linear', stages: [stage(33, '2m'), stage(100, '1m', 'full')] }),
+      );
       expect(routing).toEqual({ type: 'linear', percentage: 33, intervalMinutes: 2 });
       expect(stepsOf(schedule)).toEqual(['step-33 33% 2m', 'step-66 66% 2m', 'step-99 99% 2m', 'full 100% 0s']);
     });
@@ -61,7 +69,9 @@ describe('compileLambdaRollout', () => {
     test('unequal intervals run as the first one, reported', () => {
       const { schedule } = compileLambdaRollout(fnEnv({ strategy: 'linear', stages: [stage(50, '5m'), stage(100, '1m', 'full')] }));
       expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([afterShift('full', '1m')]);
-      const uneven = compileLambdaRollout(fnEnv({ strategy: 'linear', stages: [stage(25, '5m'), stage(50, '10m'), stage(75, '5m'), stage(100, '1m', 'full')] }));
+      const uneven = compileLambdaRollout(
+        fnEnv({ strategy: 'linear', stages: [stage(25, '5m'), stage(50, '10m'), stage(75, '5m'), stage(100, '1m', 'full')] }),
+      );
       expect(stepsOf(uneven.schedule)).toEqual(['step-25 25% 5m', 'step-50 50% 5m', 'step-75 75% 5m', 'full 100% 0s']);
       expect([...uneven.schedule.unheldWaits, ...uneven.schedule.deviations]).toEqual([
         afterShift('full', '1m'),
@@ -73,7 +83,10 @@ describe('compileLambdaRollout', () => {
       const { routing, schedule } = compileLambdaRollout(fnEnv({ strategy: 'linear', stages: [stage(100, '5m', 'full')] }));
       expect(routing).toEqual({ type: 'all-at-once' });
       expect(stepsOf(schedule)).toEqual(['full 100% 0s']);
-      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([afterShift('full', '5m'), 'the plan has no partial stage, so CodeDeploy shifts all traffic at once']);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([
+        afterShift('full', '5m'),
+        'the plan has no partial stage, so CodeDeploy shifts all traffic at once',
+      ]);
     });
   });
 

@@ -1,11 +1,20 @@
 import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import { APP_CONTAINER_NAME, containerTaskSpec, logRetentionDays } from '../../lib/plan/container-task-spec';
 
-const input = { serviceName: 'checkout-prod', image: 'public.ecr.aws/acme/checkout:1.42.0', containerPort: 8080, healthCheckPath: '/healthz' };
+const input = {
+  serviceName: 'checkout-prod',
+  image: 'public.ecr.aws/acme/checkout:1.42.0',
+  containerPort: 8080,
+  healthCheckPath: '/healthz',
+};
 
 test('the hardening every AWS target renders: read-only root filesystem, 30 s stop timeout, access logs, strict headers', () => {
   const spec = containerTaskSpec(input);
-  expect(spec.container).toMatchObject({ name: APP_CONTAINER_NAME, readonlyRootFilesystem: true, logging: { logGroupName: '/ecs/checkout-prod', streamPrefix: 'app' } });
+  expect(spec.container).toMatchObject({
+    name: APP_CONTAINER_NAME,
+    readonlyRootFilesystem: true,
+    logging: { logGroupName: '/ecs/checkout-prod', streamPrefix: 'app' },
+  });
   expect(spec.container.stopTimeout.toSeconds()).toBe(30);
   expect(spec.loadBalancer.dropInvalidHeaderFields).toBe(true);
   expect(spec.loadBalancer.accessLogs.prefix).toBe('checkout-prod');
@@ -14,9 +23,19 @@ test('the hardening every AWS target renders: read-only root filesystem, 30 s st
 
 test('defaults: 512 CPU units, 1024 MiB, test listener on 9000, health check every 10 s (2 healthy, 3 unhealthy)', () => {
   const spec = containerTaskSpec(input);
-  expect({ cpu: spec.cpu, memory: spec.memoryMiB, test: spec.loadBalancer.testListenerPort }).toEqual({ cpu: 512, memory: 1024, test: 9000 });
+  expect({ cpu: spec.cpu, memory: spec.memoryMiB, test: spec.loadBalancer.testListenerPort }).toEqual({
+    cpu: 512,
+    memory: 1024,
+    test: 9000,
+  });
   const hc = spec.loadBalancer.healthCheck;
-  expect({ path: hc.path, interval: hc.interval.toSeconds(), timeout: hc.timeout.toSeconds(), up: hc.healthyThresholdCount, down: hc.unhealthyThresholdCount }).toEqual({
+  expect({
+    path: hc.path,
+    interval: hc.interval.toSeconds(),
+    timeout: hc.timeout.toSeconds(),
+    up: hc.healthyThresholdCount,
+    down: hc.unhealthyThresholdCount,
+  }).toEqual({
     path: '/healthz',
     interval: 10,
     timeout: 5,

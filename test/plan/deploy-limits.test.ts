@@ -37,20 +37,32 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
     expect(messages.some((m) => m.startsWith('environments[0].name') && m.includes('Lambda function running the smoke tests'))).toBe(true);
   });
 
-  test('20 smoke checks with bodies overflow the hook function\'s 4 KB environment', () => {
+  test("20 smoke checks with bodies overflow the hook function's 4 KB environment", () => {
     const d = base();
     d.smokeTests = {
-      checks: Array.from({ length: 20 }, (_, i) => ({ name: `check-${i}`, method: 'POST', path: `/api/orders/${'x'.repeat(40)}`, body: JSON.stringify({ sku: 'y'.repeat(100) }), headers: { 'Content-Type': 'application/json' } })),
+      checks: Array.from({ length: 20 }, (_, i) => ({
+        name: `check-${i}`,
+        method: 'POST',
+        path: `/api/orders/${'x'.repeat(40)}`,
+        body: JSON.stringify({ sku: 'y'.repeat(100) }),
+        headers: { 'Content-Type': 'application/json' },
+      })),
     };
     const messages = problemsOf(d);
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/^smokeTests\.checks is "<20 checks>"; the smoke-test function carries the checks in its environment, about \d+ bytes, over Lambda's limit of 4096/);
+    expect(messages[0]).toMatch(
+      /^smokeTests\.checks is "<20 checks>"; the smoke-test function carries the checks in its environment, about \d+ bytes, over Lambda's limit of 4096/,
+    );
   });
 
-  test('a function environment over 4 KB with glidepath\'s own variables', () => {
+  test("a function environment over 4 KB with glidepath's own variables", () => {
     const d = base();
     d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { BIG: 'v'.repeat(4094) } } };
-    expect(problemsOf(d)).toEqual([expect.stringMatching(/^workload\.function\.environment is "<1 variables>"; with glidepath's own variables \(flags URL, secret ARNs\) the function gets up to 4097 bytes/)]);
+    expect(problemsOf(d)).toEqual([
+      expect.stringMatching(
+        /^workload\.function\.environment is "<1 variables>"; with glidepath's own variables \(flags URL, secret ARNs\) the function gets up to 4097 bytes/,
+      ),
+    ]);
     d.workload.function.environment = { BIG: 'v'.repeat(3000) };
     expect(problemsOf(d)).toEqual([]);
   });
@@ -58,7 +70,9 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
   test('a variable Lambda reserves (AWS_REGION) in a function environment', () => {
     const d = base();
     d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { AWS_REGION: 'eu-west-1' } } };
-    expect(problemsOf(d)).toEqual(['workload.function.environment.AWS_REGION is "AWS_REGION"; Lambda sets this variable itself and refuses a function that sets it; rename it']);
+    expect(problemsOf(d)).toEqual([
+      'workload.function.environment.AWS_REGION is "AWS_REGION"; Lambda sets this variable itself and refuses a function that sets it; rename it',
+    ]);
   });
 
   test('canary bake times of 20h + 20h exceed the 33h CloudFormation refuses for an ECS deployment', () => {
@@ -85,7 +99,9 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
   test('a memory size Fargate does not run for the CPU (a huge one included) is refused before any construct sees it', () => {
     const d = base();
     d.workload.container.memoryMiB = 1e9;
-    expect(problemsOf(d)).toEqual(['workload.container.memoryMiB is 1000000000; Fargate runs 512 CPU units with 1024 to 4096 in steps of 1024 MiB of memory; use one of those, or change "cpu"']);
+    expect(problemsOf(d)).toEqual([
+      'workload.container.memoryMiB is 1000000000; Fargate runs 512 CPU units with 1024 to 4096 in steps of 1024 MiB of memory; use one of those, or change "cpu"',
+    ]);
     d.workload.container.memoryMiB = 4096;
     expect(problemsOf(d)).toEqual([]);
   });
@@ -94,13 +110,17 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
     const d = base();
     d.secrets = [{ name: 'db', envVar: 'DB', existing: { secretName: `x/{env}/${'s'.repeat(510)}` } }];
     const messages = problemsOf(d);
-    expect(messages[0]).toMatch(/^secrets\[0\]\.existing\.secretName is ".*\.\.\.; it makes the Secrets Manager secret name ".*" \(\d+ characters\), over AWS's limit of 512; shorten it by 8 characters$/);
+    expect(messages[0]).toMatch(
+      /^secrets\[0\]\.existing\.secretName is ".*\.\.\.; it makes the Secrets Manager secret name ".*" \(\d+ characters\), over AWS's limit of 512; shorten it by 8 characters$/,
+    );
   });
 
   test('every name of the checkout-shaped base is listed with its limit, and none is over', () => {
     const def = validateDefinition(base());
     const names = physicalNames(def);
-    expect(names.map((n) => n.name)).toEqual(expect.arrayContaining(['checkout-prod', '/ecs/checkout-prod', 'checkout-prod-critical-error-rate']));
+    expect(names.map((n) => n.name)).toEqual(
+      expect.arrayContaining(['checkout-prod', '/ecs/checkout-prod', 'checkout-prod-critical-error-rate']),
+    );
     expect(deployLimitProblems(def)).toEqual([]);
   });
 });
@@ -116,17 +136,21 @@ describe('nameCollisions', () => {
       { source: 'a.yaml', definition: validateDefinition(a) },
       { source: 'b.yaml', definition: validateDefinition(b) },
     ]);
-    expect(problems[0].message).toBe('b.yaml: environments[0].name makes the CloudFormation stack "checkout-prod-eu", which a.yaml (environment "prod-eu") makes too; rename the service or environment of one of them');
+    expect(problems[0].message).toBe(
+      'b.yaml: environments[0].name makes the CloudFormation stack "checkout-prod-eu", which a.yaml (environment "prod-eu") makes too; rename the service or environment of one of them',
+    );
     expect(problems).toHaveLength(1);
   });
 
   test('distinct services do not collide', () => {
     const b = base();
     b.service = 'payments';
-    expect(nameCollisions([
-      { source: 'a.yaml', definition: validateDefinition(base()) },
-      { source: 'b.yaml', definition: validateDefinition(b) },
-    ])).toEqual([]);
+    expect(
+      nameCollisions([
+        { source: 'a.yaml', definition: validateDefinition(base()) },
+        { source: 'b.yaml', definition: validateDefinition(b) },
+      ]),
+    ).toEqual([]);
   });
 });
 

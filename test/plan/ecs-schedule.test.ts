@@ -11,7 +11,14 @@ describe('compileEcsRollout', () => {
     const { settings, schedule } = compileEcsRollout(env);
 
     test('runs the standard plan as one 5% step, then all traffic', () => {
-      expect(settings).toEqual({ strategy: 'CANARY', stepPercent: 5, stepBakeMinutes: 10, bakeMinutes: 30, minimumHealthyPercent: 100, maximumPercent: 200 });
+      expect(settings).toEqual({
+        strategy: 'CANARY',
+        stepPercent: 5,
+        stepBakeMinutes: 10,
+        bakeMinutes: 30,
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+      });
       expect(stepsOf(schedule)).toEqual(['infrastructure 0% 0s', 'canary 5% 10m', 'full 100% 30m']);
       expect(schedule.backend).toBe(Backend.ECS);
       expect(schedule.totalBake.toString()).toBe('40m');
@@ -31,14 +38,18 @@ describe('compileEcsRollout', () => {
     });
 
     test('one skipped stage is named in the singular', () => {
-      const { schedule: s } = compileEcsRollout(environmentWith({ strategy: 'canary', stages: [stage(5, '5m'), stage(50, '5m'), stage(100, '5m')] }));
+      const { schedule: s } = compileEcsRollout(
+        environmentWith({ strategy: 'canary', stages: [stage(5, '5m'), stage(50, '5m'), stage(100, '5m')] }),
+      );
       expect([...s.unheldWaits, ...s.deviations]).toEqual([
         'ECS canary deployments shift one canary step and then all traffic, so stage "at-50" (50%) will not run; use Kubernetes (Argo Rollouts) for a multi-step canary',
       ]);
     });
 
     test('rounds the step to 0.1%, bakes up to whole minutes and caps them at 24h, reporting each', () => {
-      const { settings: s, schedule: sc } = compileEcsRollout(environmentWith({ strategy: 'canary', stages: [stage(2.55, '90s', 'canary'), stage(100, '2d', 'full')] }));
+      const { settings: s, schedule: sc } = compileEcsRollout(
+        environmentWith({ strategy: 'canary', stages: [stage(2.55, '90s', 'canary'), stage(100, '2d', 'full')] }),
+      );
       expect(s).toMatchObject({ stepPercent: 2.6, stepBakeMinutes: 2, bakeMinutes: 1440 });
       expect(stepsOf(sc)).toEqual(['canary 2.6% 2m', 'full 100% 1d']);
       expect([...sc.unheldWaits, ...sc.deviations]).toEqual([
@@ -51,20 +62,37 @@ describe('compileEcsRollout', () => {
     test('without a partial stage, runs as blue/green and says so', () => {
       const { settings: s, schedule: sc } = compileEcsRollout(environmentWith({ strategy: 'canary', stages: [stage(100, '10m', 'full')] }));
       expect(s).toEqual({ strategy: 'BLUE_GREEN', bakeMinutes: 10, minimumHealthyPercent: 100, maximumPercent: 200 });
-      expect([...sc.unheldWaits, ...sc.deviations]).toEqual(['the plan has no partial stage, so ECS runs it as blue/green (all traffic at once)']);
+      expect([...sc.unheldWaits, ...sc.deviations]).toEqual([
+        'the plan has no partial stage, so ECS runs it as blue/green (all traffic at once)',
+      ]);
     });
   });
 
   describe('linear', () => {
     test('the default plan runs four equal 25% steps of 10 minutes', () => {
       const { settings, schedule } = compileEcsRollout(environmentWith({ strategy: 'linear' }));
-      expect(settings).toEqual({ strategy: 'LINEAR', stepPercent: 25, stepBakeMinutes: 10, bakeMinutes: 10, minimumHealthyPercent: 100, maximumPercent: 200 });
-      expect(stepsOf(schedule)).toEqual(['infrastructure 0% 0s', 'step-25 25% 10m', 'step-50 50% 10m', 'step-75 75% 10m', 'step-100 100% 10m']);
+      expect(settings).toEqual({
+        strategy: 'LINEAR',
+        stepPercent: 25,
+        stepBakeMinutes: 10,
+        bakeMinutes: 10,
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+      });
+      expect(stepsOf(schedule)).toEqual([
+        'infrastructure 0% 0s',
+        'step-25 25% 10m',
+        'step-50 50% 10m',
+        'step-75 75% 10m',
+        'step-100 100% 10m',
+      ]);
       expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([TEST_ROUTE_DEVIATION]);
     });
 
     test('[step, 100%] expands to every equal step', () => {
-      const { schedule } = compileEcsRollout(environmentWith({ strategy: 'linear', stages: [stage(30, '5m', 'first'), stage(100, '15m', 'full')] }));
+      const { schedule } = compileEcsRollout(
+        environmentWith({ strategy: 'linear', stages: [stage(30, '5m', 'first'), stage(100, '15m', 'full')] }),
+      );
       expect(stepsOf(schedule)).toEqual(['first 30% 5m', 'step-60 60% 5m', 'step-90 90% 5m', 'full 100% 15m']);
       expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([]);
       expect(schedule.totalBake.toString()).toBe('30m');
@@ -72,17 +100,26 @@ describe('compileEcsRollout', () => {
 
     test('unequal step bakes run as the first one, reported', () => {
       const { schedule } = compileEcsRollout(
-        environmentWith({ strategy: 'linear', stages: [stage(20, '5m'), stage(40, '10m'), stage(60, '5m'), stage(80, '5m'), stage(100, '15m')] }),
+        environmentWith({
+          strategy: 'linear',
+          stages: [stage(20, '5m'), stage(40, '10m'), stage(60, '5m'), stage(80, '5m'), stage(100, '15m')],
+        }),
       );
       expect(stepsOf(schedule)).toEqual(['at-20 20% 5m', 'at-40 40% 5m', 'at-60 60% 5m', 'at-80 80% 5m', 'at-100 100% 15m']);
-      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual(['ECS linear steps all bake the same time, so every step bakes 5m (stage "at-20")']);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([
+        'ECS linear steps all bake the same time, so every step bakes 5m (stage "at-20")',
+      ]);
     });
 
     test('a step that is not a multiple of 0.1% is rounded, reported', () => {
-      const { settings, schedule } = compileEcsRollout(environmentWith({ strategy: 'linear', stages: [stage(33.33, '5m', 'third'), stage(100, '5m', 'full')] }));
+      const { settings, schedule } = compileEcsRollout(
+        environmentWith({ strategy: 'linear', stages: [stage(33.33, '5m', 'third'), stage(100, '5m', 'full')] }),
+      );
       expect(settings.stepPercent).toBe(33.3);
       expect(stepsOf(schedule)).toEqual(['step-33.3 33.3% 5m', 'step-66.6 66.6% 5m', 'step-99.9 99.9% 5m', 'full 100% 5m']);
-      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual(['stage "third" sends 33.33%; ECS takes multiples of 0.1%, so it steps 33.3%']);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([
+        'stage "third" sends 33.33%; ECS takes multiples of 0.1%, so it steps 33.3%',
+      ]);
     });
 
     test('a step below 3% is raised to 3%, reported', () => {
@@ -90,7 +127,9 @@ describe('compileEcsRollout', () => {
       expect(settings.stepPercent).toBe(3);
       expect(schedule.steps).toHaveLength(34);
       expect(stepsOf(schedule).slice(-2)).toEqual(['step-99 99% 1m', 'at-100 100% 5m']);
-      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual(['linear step is 2%; ECS linear steps are at least 3%, so it steps 3%']);
+      expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([
+        'linear step is 2%; ECS linear steps are at least 3%, so it steps 3%',
+      ]);
     });
   });
 
@@ -105,18 +144,28 @@ describe('compileEcsRollout', () => {
 
   describe('rolling and all-at-once', () => {
     test('rolling maps surge and unavailability to ECS percentages, without traffic steps', () => {
-      const { settings, schedule } = compileEcsRollout(environmentWith({ strategy: 'rolling', rolling: { maxSurgePercent: 50, maxUnavailablePercent: 25 } }));
+      const { settings, schedule } = compileEcsRollout(
+        environmentWith({ strategy: 'rolling', rolling: { maxSurgePercent: 50, maxUnavailablePercent: 25 } }),
+      );
       expect(settings).toEqual({ strategy: 'ROLLING', minimumHealthyPercent: 75, maximumPercent: 150 });
       expect(schedule.steps).toEqual([]);
       expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([]);
     });
 
     test('rolling defaults to a full surge with no capacity lost', () => {
-      expect(compileEcsRollout(environmentWith({ strategy: 'rolling' })).settings).toEqual({ strategy: 'ROLLING', minimumHealthyPercent: 100, maximumPercent: 200 });
+      expect(compileEcsRollout(environmentWith({ strategy: 'rolling' })).settings).toEqual({
+        strategy: 'ROLLING',
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+      });
     });
 
     test('all-at-once stops every old task first', () => {
-      expect(compileEcsRollout(environmentWith({ strategy: 'all-at-once' })).settings).toEqual({ strategy: 'ROLLING', minimumHealthyPercent: 0, maximumPercent: 100 });
+      expect(compileEcsRollout(environmentWith({ strategy: 'all-at-once' })).settings).toEqual({
+        strategy: 'ROLLING',
+        minimumHealthyPercent: 0,
+        maximumPercent: 100,
+      });
     });
   });
 

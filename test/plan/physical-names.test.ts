@@ -47,7 +47,11 @@ describe.each(['examples/checkout/definition.yaml', 'examples/payments-api/defin
   const app = new App();
   const [stack] = addDeploymentStacks(app, definition, [env]);
   const template = Template.fromStack(stack).toJSON();
-  const listed = new Set(physicalNames(definition).filter((n) => n.environment === env).map((n) => n.name));
+  const listed = new Set(
+    physicalNames(definition)
+      .filter((n) => n.environment === env)
+      .map((n) => n.name),
+  );
 
   test('every name the stack gives a resource is one validate checks against its limit', () => {
     const unlisted = [...literalNames(template)].filter(([name]) => !listed.has(name) && !FIXED.has(name));

@@ -13,11 +13,20 @@ function definition(waves: unknown[]) {
 }
 
 const summary = (waves: unknown[]) =>
-  promotionSteps(definition(waves)).map((s) => `${s.name}${s.approval ? ' (approval)' : ''}: ${s.canary ? `${s.canary.name} then ` : ''}${s.parallel.map((e) => e.name).join(' + ')}`);
+  promotionSteps(definition(waves)).map(
+    (s) =>
+      `${s.name}${s.approval ? ' (approval)' : ''}: ${s.canary ? `${s.canary.name} then ` : ''}${s.parallel.map((e) => e.name).join(' + ')}`,
+  );
 
 describe('promotionSteps', () => {
   test('without waves: one environment per step, in definition order, approval where the environment has it', () => {
-    expect(summary([])).toEqual(['dev: dev', 'staging-eu: staging-eu', 'staging-us: staging-us', 'prod-eu (approval): prod-eu', 'prod-us (approval): prod-us']);
+    expect(summary([])).toEqual([
+      'dev: dev',
+      'staging-eu: staging-eu',
+      'staging-us: staging-us',
+      'prod-eu (approval): prod-eu',
+      'prod-us (approval): prod-us',
+    ]);
   });
 
   test('a wave is one step at the position of its first environment; its canary goes first', () => {
@@ -30,7 +39,12 @@ describe('promotionSteps', () => {
   });
 
   test('stepEnvironments lists the canary first', () => {
-    const [, , prod] = promotionSteps(definition([{ name: 'staging', environments: ['staging-eu', 'staging-us'] }, { name: 'prod', environments: ['prod-eu', 'prod-us'], canary: 'prod-us' }]));
+    const [, , prod] = promotionSteps(
+      definition([
+        { name: 'staging', environments: ['staging-eu', 'staging-us'] },
+        { name: 'prod', environments: ['prod-eu', 'prod-us'], canary: 'prod-us' },
+      ]),
+    );
     expect(stepEnvironments(prod).map((e) => e.name)).toEqual(['prod-us', 'prod-eu']);
   });
 });

@@ -16,7 +16,9 @@ describe('compileRollout', () => {
     expect(backendFor(checkout, Target.AWS, prod)).toBe(Backend.ECS);
     expect(backendFor(payments, Target.AWS, environmentOf(payments, 'prod'))).toBe(Backend.LAMBDA_CODEDEPLOY);
     for (const env of checkout.environments) {
-      const expected = ['canary', 'linear', 'blue-green'].includes(env.rollout.strategy) ? Backend.ARGO_ROLLOUTS : Backend.KUBERNETES_DEPLOYMENT;
+      const expected = ['canary', 'linear', 'blue-green'].includes(env.rollout.strategy)
+        ? Backend.ARGO_ROLLOUTS
+        : Backend.KUBERNETES_DEPLOYMENT;
       expect(backendFor(checkout, Target.KUBERNETES, env)).toBe(expected);
     }
   });
@@ -39,9 +41,12 @@ describe('compileRollout', () => {
     if (rolling) {
       expect(() => compileRollout(rolling, Backend.ARGO_ROLLOUTS)).toThrow(/rollout\.strategy is "rolling"/);
     } else {
-      expect(() => compileRollout({ ...checkout.environments[0], rollout: { ...checkout.environments[0].rollout, strategy: 'rolling' as never } }, Backend.ARGO_ROLLOUTS)).toThrow(
-        /rollout\.strategy is "rolling"/,
-      );
+      expect(() =>
+        compileRollout(
+          { ...checkout.environments[0], rollout: { ...checkout.environments[0].rollout, strategy: 'rolling' as never } },
+          Backend.ARGO_ROLLOUTS,
+        ),
+      ).toThrow(/rollout\.strategy is "rolling"/);
     }
   });
 });

@@ -39,7 +39,9 @@ describe('rollback budgets, the same rule on every target', () => {
     expect((error as DefinitionError).problems).toEqual([
       {
         path: 'rollbackBudgets.configuration',
-        message: expect.stringMatching(/^rollbackBudgets\.configuration is 5m; checkout-prod: rollback level 2 .* raise the budget \(strict mode\)$/),
+        message: expect.stringMatching(
+          /^rollbackBudgets\.configuration is 5m; checkout-prod: rollback level 2 .* raise the budget \(strict mode\)$/,
+        ),
       },
     ]);
   });

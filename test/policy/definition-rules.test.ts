@@ -16,7 +16,8 @@ function definition(mutate: (d: any) => void = () => {}) {
   return validateDefinition(d as ServiceDefinitionInput);
 }
 
-const messages = (mutate?: (d: any) => void) => checkDefinitionPolicy(definition(mutate)).map((f) => `${f.severity} ${f.rule} ${f.subject}: ${f.message}`);
+const messages = (mutate?: (d: any) => void) =>
+  checkDefinitionPolicy(definition(mutate)).map((f) => `${f.severity} ${f.rule} ${f.subject}: ${f.message}`);
 
 describe('deployment-safety rules over definitions', () => {
   test('a careful definition is compliant with every rule', () => {
@@ -42,7 +43,7 @@ describe('deployment-safety rules over definitions', () => {
     expect(messages((d) => (d.environments[1].rollout = { strategy: 'all-at-once' })).map((m) => m.split(' ')[1])).toEqual(['GP-PROD2']);
   });
 
-  test('GP-PROD3: a dead-man\'s switch that waits too long', () => {
+  test("GP-PROD3: a dead-man's switch that waits too long", () => {
     expect(messages((d) => (d.environments[1].deadMansSwitch = { missingFor: '30m' }))).toEqual([
       'warning GP-PROD3 environments[1] (prod): the dead-man\'s switch of "prod" waits 30m of silence; lower "deadMansSwitch.missingFor" to 15m or less',
     ]);
@@ -62,7 +63,13 @@ describe('deployment-safety rules over definitions', () => {
 
   test('GP-REL2: a rollback window shorter than 10 minutes', () => {
     expect(
-      messages((d) => (d.environments[1].rollout.stages = [{ name: 'test', trafficPercent: 0, bake: '5m' }, { name: 'full', trafficPercent: 100, bake: '5m' }])),
+      messages(
+        (d) =>
+          (d.environments[1].rollout.stages = [
+            { name: 'test', trafficPercent: 0, bake: '5m' },
+            { name: 'full', trafficPercent: 100, bake: '5m' },
+          ]),
+      ),
     ).toEqual([
       'warning GP-REL2 environments[1] (prod): the last stage of "prod" bakes 5m; make it at least 10m so that slow failures are caught while rollback is instant',
     ]);

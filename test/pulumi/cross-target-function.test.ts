@@ -69,7 +69,13 @@ describe.each(definition.environments.map((e) => [e.name]))('examples/payments-a
       evaluationPeriods: p.EvaluationPeriods,
       datapointsToAlarm: p.DatapointsToAlarm,
       treatMissingData: p.TreatMissingData,
-      metric: p.MetricName && { namespace: p.Namespace, metricName: p.MetricName, dimensions: dims(p.Dimensions), statistic: p.Statistic ?? p.ExtendedStatistic, period: p.Period },
+      metric: p.MetricName && {
+        namespace: p.Namespace,
+        metricName: p.MetricName,
+        dimensions: dims(p.Dimensions),
+        statistic: p.Statistic ?? p.ExtendedStatistic,
+        period: p.Period,
+      },
       queries: p.Metrics?.map((m: Json) => ({
         id: m.Id,
         expression: m.Expression,
@@ -94,7 +100,13 @@ describe.each(definition.environments.map((e) => [e.name]))('examples/payments-a
       evaluationPeriods: p.evaluationPeriods,
       datapointsToAlarm: p.datapointsToAlarm,
       treatMissingData: p.treatMissingData,
-      metric: p.metricName && { namespace: p.namespace, metricName: p.metricName, dimensions: p.dimensions, statistic: p.statistic ?? p.extendedStatistic, period: p.period },
+      metric: p.metricName && {
+        namespace: p.namespace,
+        metricName: p.metricName,
+        dimensions: p.dimensions,
+        statistic: p.statistic ?? p.extendedStatistic,
+        period: p.period,
+      },
       queries: p.metricQueries,
       alarmActions: p.alarmActions.map(topic),
       okActions: (p.okActions ?? []).map(topic),
@@ -154,15 +166,24 @@ describe.each(definition.environments.map((e) => [e.name]))('examples/payments-a
         name: pconfig.deploymentConfigName,
         platform: pconfig.computePlatform,
         type: prouting.type,
-        canary: prouting.timeBasedCanary && { interval: prouting.timeBasedCanary.interval, percentage: prouting.timeBasedCanary.percentage },
-        linear: prouting.timeBasedLinear && { interval: prouting.timeBasedLinear.interval, percentage: prouting.timeBasedLinear.percentage },
+        canary: prouting.timeBasedCanary && {
+          interval: prouting.timeBasedCanary.interval,
+          percentage: prouting.timeBasedCanary.percentage,
+        },
+        linear: prouting.timeBasedLinear && {
+          interval: prouting.timeBasedLinear.interval,
+          percentage: prouting.timeBasedLinear.percentage,
+        },
       },
       group: {
         name: pgroup.deploymentGroupName,
         config: pgroup.deploymentConfigName,
         style: pgroup.deploymentStyle,
         autoRollback: { enabled: pgroup.autoRollbackConfiguration.enabled, events: [...pgroup.autoRollbackConfiguration.events].sort() },
-        alarms: pgroup.alarmConfiguration && { names: [...pgroup.alarmConfiguration.alarms].sort(), enabled: pgroup.alarmConfiguration.enabled },
+        alarms: pgroup.alarmConfiguration && {
+          names: [...pgroup.alarmConfiguration.alarms].sort(),
+          enabled: pgroup.alarmConfiguration.enabled,
+        },
       },
     }).toEqual({
       application: { name: app.ApplicationName, platform: app.ComputePlatform },
@@ -170,15 +191,24 @@ describe.each(definition.environments.map((e) => [e.name]))('examples/payments-a
         name: config.DeploymentConfigName,
         platform: config.ComputePlatform,
         type: routing.Type,
-        canary: routing.TimeBasedCanary && { interval: routing.TimeBasedCanary.CanaryInterval, percentage: routing.TimeBasedCanary.CanaryPercentage },
-        linear: routing.TimeBasedLinear && { interval: routing.TimeBasedLinear.LinearInterval, percentage: routing.TimeBasedLinear.LinearPercentage },
+        canary: routing.TimeBasedCanary && {
+          interval: routing.TimeBasedCanary.CanaryInterval,
+          percentage: routing.TimeBasedCanary.CanaryPercentage,
+        },
+        linear: routing.TimeBasedLinear && {
+          interval: routing.TimeBasedLinear.LinearInterval,
+          percentage: routing.TimeBasedLinear.LinearPercentage,
+        },
       },
       group: {
         name: group.DeploymentGroupName,
         config: group.DeploymentConfigName,
         style: { deploymentOption: group.DeploymentStyle.DeploymentOption, deploymentType: group.DeploymentStyle.DeploymentType },
         autoRollback: { enabled: group.AutoRollbackConfiguration.Enabled, events: [...group.AutoRollbackConfiguration.Events].sort() },
-        alarms: group.AlarmConfiguration && { names: group.AlarmConfiguration.Alarms.map((a: Json) => a.Name).sort(), enabled: group.AlarmConfiguration.Enabled },
+        alarms: group.AlarmConfiguration && {
+          names: group.AlarmConfiguration.Alarms.map((a: Json) => a.Name).sort(),
+          enabled: group.AlarmConfiguration.Enabled,
+        },
       },
     });
   });
@@ -197,7 +227,13 @@ describe.each(definition.environments.map((e) => [e.name]))('examples/payments-a
       memorySize: phook.memorySize,
       runtime: phook.runtime,
       smokeTests: phook.environment.variables.SMOKE_TESTS,
-    }).toEqual({ description: hook.Description, timeout: hook.Timeout, memorySize: hook.MemorySize, runtime: hook.Runtime, smokeTests: hook.Environment.Variables.SMOKE_TESTS });
+    }).toEqual({
+      description: hook.Description,
+      timeout: hook.Timeout,
+      memorySize: hook.MemorySize,
+      runtime: hook.Runtime,
+      smokeTests: hook.Environment.Variables.SMOKE_TESTS,
+    });
     expect(phook.environment.variables.TARGET_VERSION).toMatch(new RegExp(`${base}:7$`));
     const aliasUpdate = cfn.find((r) => r.Type === 'AWS::Lambda::Alias')!.UpdatePolicy.CodeDeployLambdaAliasUpdate;
     expect(resolve(aliasUpdate.BeforeAllowTrafficHook)).toBe(`${base}-smoke-tests`);
@@ -212,4 +248,3 @@ describe.each(definition.environments.map((e) => [e.name]))('examples/payments-a
     });
   });
 });
-

@@ -61,7 +61,8 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
   test('every CloudWatch alarm: name, threshold, comparison, evaluation, missing data, metrics and actions', () => {
     const fromCfn = cfnOf('AWS::CloudWatch::Alarm').map((r) => {
       const p = r.Properties;
-      const dims = (d: Json[] | undefined) => Object.fromEntries((d ?? []).map((x) => [x.Name, typeof x.Value === 'string' ? x.Value : x.Name === 'TargetGroup' ? 'TG' : 'LB']));
+      const dims = (d: Json[] | undefined) =>
+        Object.fromEntries((d ?? []).map((x) => [x.Name, typeof x.Value === 'string' ? x.Value : x.Name === 'TargetGroup' ? 'TG' : 'LB']));
       return {
         name: p.AlarmName,
         description: p.AlarmDescription.replace(`${base}.md#`, `${base}.pulumi.md#`),
@@ -70,7 +71,13 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
         evaluationPeriods: p.EvaluationPeriods,
         datapointsToAlarm: p.DatapointsToAlarm,
         treatMissingData: p.TreatMissingData,
-        metric: p.MetricName && { namespace: p.Namespace, metricName: p.MetricName, dimensions: dims(p.Dimensions), statistic: p.Statistic, period: p.Period },
+        metric: p.MetricName && {
+          namespace: p.Namespace,
+          metricName: p.MetricName,
+          dimensions: dims(p.Dimensions),
+          statistic: p.Statistic,
+          period: p.Period,
+        },
         queries: p.Metrics?.map((m: Json) => ({
           id: m.Id,
           expression: m.Expression,
@@ -89,7 +96,8 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
       };
     });
     const fromPulumi = pulumiOf('aws:cloudwatch/metricAlarm:MetricAlarm').map((p) => {
-      const dims = (d: Json | undefined) => Object.fromEntries(Object.entries(d ?? {}).map(([k, v]) => [k, k === 'LoadBalancer' ? 'LB' : k === 'TargetGroup' ? 'TG' : v]));
+      const dims = (d: Json | undefined) =>
+        Object.fromEntries(Object.entries(d ?? {}).map(([k, v]) => [k, k === 'LoadBalancer' ? 'LB' : k === 'TargetGroup' ? 'TG' : v]));
       return {
         name: p.name,
         description: p.alarmDescription,
@@ -98,7 +106,13 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
         evaluationPeriods: p.evaluationPeriods,
         datapointsToAlarm: p.datapointsToAlarm,
         treatMissingData: p.treatMissingData,
-        metric: p.metricName && { namespace: p.namespace, metricName: p.metricName, dimensions: dims(p.dimensions), statistic: p.statistic, period: p.period },
+        metric: p.metricName && {
+          namespace: p.namespace,
+          metricName: p.metricName,
+          dimensions: dims(p.dimensions),
+          statistic: p.statistic,
+          period: p.period,
+        },
         queries: p.metricQueries?.map((q: Json) => ({ ...q, metric: q.metric && { ...q.metric, dimensions: dims(q.metric.dimensions) } })),
         alarmActions: p.alarmActions.map((a: string) => topic(a, {})),
         okActions: (p.okActions ?? []).map((a: string) => topic(a, {})),
@@ -134,11 +148,21 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
       desiredCount: r.Properties.DesiredCount,
       strategy: c.Strategy,
       bake: c.BakeTimeInMinutes,
-      canary: c.CanaryConfiguration && { percent: c.CanaryConfiguration.CanaryPercent, bake: c.CanaryConfiguration.CanaryBakeTimeInMinutes },
+      canary: c.CanaryConfiguration && {
+        percent: c.CanaryConfiguration.CanaryPercent,
+        bake: c.CanaryConfiguration.CanaryBakeTimeInMinutes,
+      },
       minimumHealthyPercent: c.MinimumHealthyPercent,
       maximumPercent: c.MaximumPercent,
-      alarms: c.Alarms && { alarmNames: c.Alarms.AlarmNames.map((a: Json) => r.nameOf(a)), enable: c.Alarms.Enable, rollback: c.Alarms.Rollback },
-      circuitBreaker: c.DeploymentCircuitBreaker && { enable: c.DeploymentCircuitBreaker.Enable, rollback: c.DeploymentCircuitBreaker.Rollback },
+      alarms: c.Alarms && {
+        alarmNames: c.Alarms.AlarmNames.map((a: Json) => r.nameOf(a)),
+        enable: c.Alarms.Enable,
+        rollback: c.Alarms.Rollback,
+      },
+      circuitBreaker: c.DeploymentCircuitBreaker && {
+        enable: c.DeploymentCircuitBreaker.Enable,
+        rollback: c.DeploymentCircuitBreaker.Rollback,
+      },
       healthCheckGracePeriodSeconds: r.Properties.HealthCheckGracePeriodSeconds,
       alternateTargetGroup: r.Properties.LoadBalancers[0].AdvancedConfiguration !== undefined,
     });
@@ -146,7 +170,8 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
 
   /** CloudFormation intrinsics and Pulumi mock values flattened to the same placeholders. */
   const flat = (x: unknown, r: Json): unknown => {
-    if (typeof x === 'string') return x.replace(/arn:aws:mock:[^"]*?aws:s3\/bucket:Bucket\/[\w-]+/g, 'BUCKET').replace(/123456789012/g, 'ACCOUNT');
+    if (typeof x === 'string')
+      return x.replace(/arn:aws:mock:[^"]*?aws:s3\/bucket:Bucket\/[\w-]+/g, 'BUCKET').replace(/123456789012/g, 'ACCOUNT');
     if (Array.isArray(x)) return x.map((y) => flat(y, r));
     if (x && typeof x === 'object') {
       const o = x as Json;
@@ -182,9 +207,17 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
         readonlyRootFilesystem: app.ReadonlyRootFilesystem,
         user: app.User,
         stopTimeout: app.StopTimeout,
-        environment: app.Environment.filter((e: Json) => !(flagsMissing && e.Name === 'GLIDEPATH_FLAGS_URL')).map((e: Json) => ({ name: e.Name, value: e.Value })),
+        environment: app.Environment.filter((e: Json) => !(flagsMissing && e.Name === 'GLIDEPATH_FLAGS_URL')).map((e: Json) => ({
+          name: e.Name,
+          value: e.Value,
+        })),
         secrets: app.Secrets.map((e: Json) => e.Name),
-        log: { driver: app.LogConfiguration.LogDriver, group: `/ecs/${base}`, region: app.LogConfiguration.Options['awslogs-region'], prefix: app.LogConfiguration.Options['awslogs-stream-prefix'] },
+        log: {
+          driver: app.LogConfiguration.LogDriver,
+          group: `/ecs/${base}`,
+          region: app.LogConfiguration.Options['awslogs-region'],
+          prefix: app.LogConfiguration.Options['awslogs-stream-prefix'],
+        },
       },
       logRetentionDays: cfnOf('AWS::Logs::LogGroup').find((r) => r.Properties.LogGroupName === `/ecs/${base}`)!.Properties.RetentionInDays,
     };
@@ -248,7 +281,9 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
         expirationDays: bucket.Properties.LifecycleConfiguration.Rules.map((r: Json) => r.ExpirationInDays),
         // CDK empties a bucket that goes with the stack through a custom resource; Pulumi with forceDestroy.
         policy: flat(
-          bucketPolicy.Properties.PolicyDocument.Statement.filter((st: Json) => !st.Principal.AWS?.['Fn::GetAtt']?.[0].startsWith('CustomS3AutoDeleteObjects')),
+          bucketPolicy.Properties.PolicyDocument.Statement.filter(
+            (st: Json) => !st.Principal.AWS?.['Fn::GetAtt']?.[0].startsWith('CustomS3AutoDeleteObjects'),
+          ),
           bucketPolicy,
         ),
         forceDestroy: cfn.some((r) => r.Type === 'Custom::S3AutoDeleteObjects'),
@@ -261,7 +296,11 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
         healthCheck: healthCheck(r.Properties),
       })),
       listeners: cfnOf('AWS::ElasticLoadBalancingV2::Listener')
-        .map((r) => ({ port: r.Properties.Port, protocol: r.Properties.Protocol, defaultActions: r.Properties.DefaultActions.map((a: Json) => a.Type) }))
+        .map((r) => ({
+          port: r.Properties.Port,
+          protocol: r.Properties.Protocol,
+          defaultActions: r.Properties.DefaultActions.map((a: Json) => a.Type),
+        }))
         .sort((a, b) => a.port - b.port),
       rules: cfnOf('AWS::ElasticLoadBalancingV2::ListenerRule').map((r) => ({
         priority: r.Properties.Priority,
@@ -287,15 +326,17 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
       deletionProtection: plb.enableDeletionProtection ?? false,
       accessLogs: { enabled: plb.accessLogs.enabled, prefix: plb.accessLogs.prefix },
       bucket: {
-        encryption: ofBucket('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration').rules[0].applyServerSideEncryptionByDefault
-          .sseAlgorithm,
+        encryption: ofBucket('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration').rules[0]
+          .applyServerSideEncryptionByDefault.sseAlgorithm,
         publicAccessBlock: ((b: Json) => ({
           BlockPublicAcls: b.blockPublicAcls,
           BlockPublicPolicy: b.blockPublicPolicy,
           IgnorePublicAcls: b.ignorePublicAcls,
           RestrictPublicBuckets: b.restrictPublicBuckets,
         }))(ofBucket('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock')),
-        expirationDays: ofBucket('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').rules.map((r: Json) => r.expiration.days),
+        expirationDays: ofBucket('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').rules.map(
+          (r: Json) => r.expiration.days,
+        ),
         policy: flat(JSON.parse(ofBucket('aws:s3/bucketPolicy:BucketPolicy').policy).Statement, {}),
         forceDestroy: pbucket.inputs.forceDestroy,
       },
@@ -360,7 +401,9 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
         inVpc: fn.VpcConfig !== undefined,
       },
     });
-    expect(hooks.length).toBe(definition.smokeTests && cfnOf('AWS::ECS::Service')[0].Properties.DeploymentConfiguration.Strategy !== 'ROLLING' ? 1 : 0);
+    expect(hooks.length).toBe(
+      definition.smokeTests && cfnOf('AWS::ECS::Service')[0].Properties.DeploymentConfiguration.Strategy !== 'ROLLING' ? 1 : 0,
+    );
   });
 
   test('migrations: one-off task definitions, and a runner for each expand migration', () => {
@@ -406,7 +449,16 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
     expect(fromPulumi).toEqual(fromCfn);
     expect(fromCfn).toHaveLength(definition.migrations.length);
     const runners = (fns: Json[]) => fns.filter((f) => /-run$/.test(f.name)).sort((a, b) => a.name.localeCompare(b.name));
-    expect(runners(pulumiOf('aws:lambda/function:Function').map((p) => ({ name: p.name, timeout: p.timeout, memorySize: p.memorySize, description: p.description })))).toEqual(
+    expect(
+      runners(
+        pulumiOf('aws:lambda/function:Function').map((p) => ({
+          name: p.name,
+          timeout: p.timeout,
+          memorySize: p.memorySize,
+          description: p.description,
+        })),
+      ),
+    ).toEqual(
       runners(
         cfnOf('AWS::Lambda::Function').map((r) => ({
           name: r.Properties.FunctionName,
@@ -422,8 +474,15 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
   });
 
   test('physical names: cluster, task family, log group, topics, generated secrets and their rotation', () => {
-    const names = (type: string, key: string) => cfnOf(type).map((r) => r.Properties[key]).filter((n) => typeof n === 'string').sort();
-    const pnames = (type: string, key: string) => pulumiOf(type).map((p) => p[key]).sort();
+    const names = (type: string, key: string) =>
+      cfnOf(type)
+        .map((r) => r.Properties[key])
+        .filter((n) => typeof n === 'string')
+        .sort();
+    const pnames = (type: string, key: string) =>
+      pulumiOf(type)
+        .map((p) => p[key])
+        .sort();
     expect(pnames('aws:ecs/cluster:Cluster', 'name')).toEqual(names('AWS::ECS::Cluster', 'ClusterName'));
     expect(pnames('aws:ecs/taskDefinition:TaskDefinition', 'family')).toEqual(names('AWS::ECS::TaskDefinition', 'Family'));
     expect(pnames('aws:sns/topic:Topic', 'name')).toEqual(names('AWS::SNS::Topic', 'TopicName'));
@@ -435,7 +494,9 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
     );
     const scaling = cfnOf('AWS::ApplicationAutoScaling::ScalableTarget')[0]?.Properties;
     const target = pulumiOf('aws:appautoscaling/target:Target')[0];
-    expect(target && { min: target.minCapacity, max: target.maxCapacity }).toEqual(scaling && { min: scaling.MinCapacity, max: scaling.MaxCapacity });
+    expect(target && { min: target.minCapacity, max: target.maxCapacity }).toEqual(
+      scaling && { min: scaling.MinCapacity, max: scaling.MaxCapacity },
+    );
   });
 
   test('Kubernetes through Pulumi: exactly the objects of the manifest, with the same numbers as the ECS service and alarms', () => {
@@ -465,6 +526,8 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
     const first = steps.find((s) => s.setWeight !== undefined)!.setWeight;
     expect(service.strategy).toBe('CANARY');
     expect(first).toBe(service.canaryConfiguration.canaryPercent);
-    expect(steps[steps.findIndex((s) => s.setWeight === first) + 1].pause.duration).toBe(`${service.canaryConfiguration.canaryBakeTimeInMinutes}m`);
+    expect(steps[steps.findIndex((s) => s.setWeight === first) + 1].pause.duration).toBe(
+      `${service.canaryConfiguration.canaryBakeTimeInMinutes}m`,
+    );
   });
 });

@@ -20,7 +20,7 @@ async function deploy(name: string, platform: DeploymentPlatform) {
   const component = new DeploymentComponent(
     name,
     { definition, environment: 'prod', platform, network: platform === DeploymentPlatform.AWS ? network : undefined },
-        {
+    {
       transformations: [
         (a) =>
           void parents.push({
@@ -78,7 +78,13 @@ describe('DeploymentComponent on AWS', () => {
     expect(service.deploymentConfiguration).toEqual({
       strategy: 'BLUE_GREEN',
       bakeTimeInMinutes: '30',
-      lifecycleHooks: [{ hookTargetArn: expect.stringMatching(/checkout-prod-smoke-tests$/), roleArn: expect.stringMatching(/checkout-prod-smoke-tests-ecs$/), lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+      lifecycleHooks: [
+        {
+          hookTargetArn: expect.stringMatching(/checkout-prod-smoke-tests$/),
+          roleArn: expect.stringMatching(/checkout-prod-smoke-tests-ecs$/),
+          lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+        },
+      ],
     });
     expect(service.alarms).toEqual({
       alarmNames: ['checkout-prod-rollback-error-rate', 'checkout-prod-critical-error-rate', 'checkout-prod-critical-latency-p99'],
@@ -87,7 +93,10 @@ describe('DeploymentComponent on AWS', () => {
     });
     expect(service.waitForSteadyState).toBe(true);
     expect(service.loadBalancers[0].advancedConfiguration).toEqual(
-      expect.objectContaining({ alternateTargetGroupArn: expect.stringContaining('checkout-prod-alternate'), testListenerRule: expect.stringContaining('checkout-prod-test') }),
+      expect.objectContaining({
+        alternateTargetGroupArn: expect.stringContaining('checkout-prod-alternate'),
+        testListenerRule: expect.stringContaining('checkout-prod-test'),
+      }),
     );
   });
 
@@ -104,7 +113,12 @@ describe('DeploymentComponent on AWS', () => {
 
   test('prod retains data (keys, secrets, logs, access logs) on delete, like the CloudFormation removal policy, and nothing else', () => {
     const retained = aws.parents.filter((p) => p.retainOnDelete).map((p) => p.type);
-    expect([...new Set(retained)].sort()).toEqual(['aws:cloudwatch/logGroup:LogGroup', 'aws:kms/key:Key', 'aws:s3/bucket:Bucket', 'aws:secretsmanager/secret:Secret']);
+    expect([...new Set(retained)].sort()).toEqual([
+      'aws:cloudwatch/logGroup:LogGroup',
+      'aws:kms/key:Key',
+      'aws:s3/bucket:Bucket',
+      'aws:secretsmanager/secret:Secret',
+    ]);
   });
 
   test('secrets are references: the task definition holds ARNs, never values', () => {
@@ -120,12 +134,17 @@ describe('DeploymentComponent on AWS', () => {
     expect(await valueOf(aws.component.serviceUrl)).toBe('http://checkout-prod-lb.eu-west-1.elb.amazonaws.com');
     expect(await valueOf(aws.component.alarmNames)).toContain('checkout-prod-dead-mans-switch');
     expect(await valueOf(aws.component.alarmArns)).toHaveLength(8);
-    expect(await valueOf(aws.component.topicArns)).toEqual({ critical: expect.stringContaining('checkout-prod-critical'), warning: expect.stringContaining('checkout-prod-warning') });
+    expect(await valueOf(aws.component.topicArns)).toEqual({
+      critical: expect.stringContaining('checkout-prod-critical'),
+      warning: expect.stringContaining('checkout-prod-warning'),
+    });
     expect(await valueOf(aws.component.namespace)).toBeUndefined();
   });
 
   test('alarm descriptions link to the Pulumi runbook', () => {
-    const alarm = byType(aws.resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').find((r) => r.name === 'checkout-prod-critical-error-rate')!;
+    const alarm = byType(aws.resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').find(
+      (r) => r.name === 'checkout-prod-critical-error-rate',
+    )!;
     expect(alarm.inputs.alarmDescription).toMatch(/Runbook: runbooks\/checkout-prod\.pulumi\.md#checkout-prod-critical-error-rate$/);
   });
 
@@ -141,8 +160,12 @@ describe('DeploymentComponent on AWS', () => {
     const named = facts.flatMap((f) => f.resources ?? []).filter((r) => r.type !== 'pulumi:pulumi:Stack');
     expect(named.length).toBeGreaterThan(10);
     for (const r of named) {
-      const nameInput = { 'aws:ecs/taskDefinition:TaskDefinition': 'family', 'aws:cloudwatch/dashboard:Dashboard': 'dashboardName' }[r.type] ?? 'name';
-      expect([r.type, aws.resources.filter((x) => x.type === r.type).map((x) => x.inputs[nameInput])]).toEqual([r.type, expect.arrayContaining([r.name])]);
+      const nameInput =
+        { 'aws:ecs/taskDefinition:TaskDefinition': 'family', 'aws:cloudwatch/dashboard:Dashboard': 'dashboardName' }[r.type] ?? 'name';
+      expect([r.type, aws.resources.filter((x) => x.type === r.type).map((x) => x.inputs[nameInput])]).toEqual([
+        r.type,
+        expect.arrayContaining([r.name]),
+      ]);
     }
   });
 });
@@ -157,9 +180,14 @@ describe('DeploymentComponent on Kubernetes', () => {
     const groups = byType(k8s.resources, 'kubernetes:yaml/v2:ConfigGroup');
     expect(groups).toHaveLength(1);
     const manifest = synthesizeKubernetes(definition, 'prod').manifest;
-    const expected = manifest.split(/^---$/m).map((d) => parse(d)).filter((o) => o);
+    const expected = manifest
+      .split(/^---$/m)
+      .map((d) => parse(d))
+      .filter((o) => o);
     expect(groups[0].inputs.objs).toEqual(expected);
-    expect(groups[0].inputs.objs.map((o: { kind: string }) => o.kind)).toEqual(expect.arrayContaining(['Rollout', 'AnalysisTemplate', 'PrometheusRule', 'ExternalSecret']));
+    expect(groups[0].inputs.objs.map((o: { kind: string }) => o.kind)).toEqual(
+      expect.arrayContaining(['Rollout', 'AnalysisTemplate', 'PrometheusRule', 'ExternalSecret']),
+    );
     for (const p of k8s.parents.filter((p) => p.type !== DEPLOYMENT_COMPONENT_TYPE)) expect(p.parent).toBe(k8s.component);
   });
 
@@ -206,9 +234,9 @@ describe('DeploymentComponent errors', () => {
         },
       ],
     });
-    expect(() => new DeploymentComponent('strict', { definition: strict, environment: 'prod', platform: DeploymentPlatform.AWS, network })).toThrow(
-      /environments\[0\]\.rollout \(shop-prod, .*\) cannot run exactly as requested/,
-    );
+    expect(
+      () => new DeploymentComponent('strict', { definition: strict, environment: 'prod', platform: DeploymentPlatform.AWS, network }),
+    ).toThrow(/environments\[0\]\.rollout \(shop-prod, .*\) cannot run exactly as requested/);
   });
 
   test('fails when the AWS provider deploys to another region than the environment names', () => {
@@ -221,7 +249,7 @@ describe('DeploymentComponent errors', () => {
     expect(checkRegion('us-east-1', { ...prod, region: undefined }, names)).toBe('us-east-1');
   });
 
-  test('fails for an unknown environment, with the model\'s message', () => {
+  test("fails for an unknown environment, with the model's message", () => {
     expect(() => new DeploymentComponent('x', { definition, environment: 'qa', platform: DeploymentPlatform.KUBERNETES })).toThrow(/qa/);
   });
 });

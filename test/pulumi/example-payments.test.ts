@@ -7,10 +7,15 @@ const registered = installMocks('prod', 'pulumi-payments', 'us-east-1');
 test('examples/pulumi-payments deploys the payments-api prod function through CodeDeploy and exports the alarms', async () => {
   pulumi.runtime.setAllConfig({ 'pulumi-payments:environment': 'prod' });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const program = require('../../examples/pulumi-payments/index') as { alarmNames: pulumi.Output<string[]>; dashboardName: pulumi.Output<string | undefined> };
+  const program = require('../../examples/pulumi-payments/index') as {
+    alarmNames: pulumi.Output<string[]>;
+    dashboardName: pulumi.Output<string | undefined>;
+  };
   await settle();
   expect(registered.find((r) => r.type === 'glidepath:index:Deployment')?.name).toBe('payments-api-prod');
-  expect(registered.find((r) => r.type === 'aws:codedeploy/deploymentConfig:DeploymentConfig')?.inputs.deploymentConfigName).toBe('payments-api-prod-canary-5pct-10m');
+  expect(registered.find((r) => r.type === 'aws:codedeploy/deploymentConfig:DeploymentConfig')?.inputs.deploymentConfigName).toBe(
+    'payments-api-prod-canary-5pct-10m',
+  );
   expect(await valueOf(program.alarmNames)).toEqual([
     'payments-api-prod-rollback-error-rate',
     'payments-api-prod-critical-error-rate',

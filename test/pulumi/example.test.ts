@@ -11,7 +11,10 @@ test('examples/pulumi-checkout deploys the checkout prod environment and exports
     'pulumi-checkout:privateSubnetIds': '["subnet-priv-a","subnet-priv-b"]',
   });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const program = require('../../examples/pulumi-checkout/index') as { serviceUrl: pulumi.Output<string | undefined>; alarmNames: pulumi.Output<string[]> };
+  const program = require('../../examples/pulumi-checkout/index') as {
+    serviceUrl: pulumi.Output<string | undefined>;
+    alarmNames: pulumi.Output<string[]>;
+  };
   await settle();
   expect(registered.find((r) => r.type === 'glidepath:index:Deployment')?.name).toBe('checkout-prod');
   expect(registered.find((r) => r.type === 'aws:ecs/service:Service')?.inputs.name).toBe('checkout-prod');

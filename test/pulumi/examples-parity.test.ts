@@ -6,7 +6,9 @@ import { checkout, installMocks, network, payments, setMockRegion, settle } from
 /* Every example, every environment: the Pulumi AWS target deploys every part DeploymentStack deploys. */
 installMocks('prod');
 const storefront = loadDefinitionFile(path.join(__dirname, '..', '..', 'examples', 'storefront-web', 'definition.yaml'));
-const cases = [checkout(), payments(), storefront].flatMap((d) => d.environments.map((e) => [`${d.service} ${e.name}`, d, e.name] as const));
+const cases = [checkout(), payments(), storefront].flatMap((d) =>
+  d.environments.map((e) => [`${d.service} ${e.name}`, d, e.name] as const),
+);
 
 test.each(cases)('%s: no missing parts and no warning about them', async (_, definition, environment) => {
   setMockRegion(definition.environments.find((e) => e.name === environment)!.region ?? 'eu-west-1');

@@ -37,7 +37,7 @@ test('a function needs no network and gets the function, alias, CodeDeploy, hook
   expect(component.warnings.join('\n')).not.toMatch(/Function|SmokeTests/);
 });
 
-test('the alias is CodeDeploy\'s after creation: Pulumi ignores its version, so a release never moves all traffic at once', () => {
+test("the alias is CodeDeploy's after creation: Pulumi ignores its version, so a release never moves all traffic at once", () => {
   const alias = registered.find((r) => r.type === 'aws:lambda/alias:Alias')!;
   expect(alias.inputs.functionVersion).toBe('7');
   expect(ignored['aws:lambda/alias:Alias']).toEqual(['functionVersion', 'routingConfig']);
@@ -48,7 +48,10 @@ test('the alias is CodeDeploy\'s after creation: Pulumi ignores its version, so 
 test('stack outputs: alarm names, dashboard and topic ARNs; no service URL for a function', async () => {
   expect(await valueOf(component.alarmNames)).toContain('payments-api-prod-rollback-error-rate');
   expect(await valueOf(component.dashboardName)).toBe('payments-api-prod');
-  expect(await valueOf(component.topicArns)).toEqual({ critical: expect.stringMatching(/payments-api-prod-critical$/), warning: expect.stringMatching(/payments-api-prod-warning$/) });
+  expect(await valueOf(component.topicArns)).toEqual({
+    critical: expect.stringMatching(/payments-api-prod-critical$/),
+    warning: expect.stringMatching(/payments-api-prod-warning$/),
+  });
   expect(await valueOf(component.serviceUrl)).toBeUndefined();
 });
 
@@ -68,7 +71,12 @@ describe('the alias deployer (run against a fake AWS SDK)', () => {
       if (name === 'GetAlias') return { FunctionVersion: current };
       if (name === 'CreateDeployment') return { deploymentId: 'd-TEST' };
       const status = statuses.shift() ?? 'InProgress';
-      return { deploymentInfo: { status, errorInformation: status === 'Failed' ? { message: 'alarm payments-api-prod-rollback-error-rate fired' } : undefined } };
+      return {
+        deploymentInfo: {
+          status,
+          errorInformation: status === 'Failed' ? { message: 'alarm payments-api-prod-rollback-error-rate fired' } : undefined,
+        },
+      };
     };
     const sdk = {
       '@aws-sdk/client-codedeploy': {
@@ -126,11 +134,21 @@ describe('the alias deployer (run against a fake AWS SDK)', () => {
   test('starts a CodeDeploy deployment from the served version to the new one, with the pre-traffic hook, and waits for success', async () => {
     const { result, calls } = await run('7', ['InProgress', 'InProgress', 'Succeeded']);
     expect(result).toEqual({ value: { status: 'Succeeded', deploymentId: 'd-TEST', version: '8' } });
-    const create = calls.find((c) => c.command === 'CreateDeployment')!.input as { revision: { appSpecContent: { content: string } }; deploymentGroupName: string };
+    const create = calls.find((c) => c.command === 'CreateDeployment')!.input as {
+      revision: { appSpecContent: { content: string } };
+      deploymentGroupName: string;
+    };
     expect(create.deploymentGroupName).toBe('payments-api-prod');
     expect(JSON.parse(create.revision.appSpecContent.content)).toEqual({
       version: 0,
-      Resources: [{ 'payments-api-prod': { Type: 'AWS::Lambda::Function', Properties: { Name: 'payments-api-prod', Alias: 'live', CurrentVersion: '7', TargetVersion: '8' } } }],
+      Resources: [
+        {
+          'payments-api-prod': {
+            Type: 'AWS::Lambda::Function',
+            Properties: { Name: 'payments-api-prod', Alias: 'live', CurrentVersion: '7', TargetVersion: '8' },
+          },
+        },
+      ],
       Hooks: [{ BeforeAllowTraffic: 'payments-api-prod-smoke-tests' }],
     });
     expect(calls.filter((c) => c.command === 'GetDeployment')).toHaveLength(3);
@@ -143,7 +161,7 @@ describe('the alias deployer (run against a fake AWS SDK)', () => {
     expect((await run('7', ['Stopped'])).result).toEqual({ error: expect.stringMatching(/^CodeDeploy deployment d-TEST Stopped/) });
   });
 
-  test('leaves a shift still running near Lambda\'s time limit to CodeDeploy and says so', async () => {
+  test("leaves a shift still running near Lambda's time limit to CodeDeploy and says so", async () => {
     const { result } = await run('7', [], 60000);
     expect(result).toEqual({ value: { status: 'InProgress', deploymentId: 'd-TEST', version: '8' } });
   });
@@ -195,9 +213,15 @@ test('every resource the function runbook names exists among the registered reso
     'aws:codedeploy/deploymentGroup:DeploymentGroup': 'deploymentGroupName',
     'aws:codedeploy/deploymentConfig:DeploymentConfig': 'deploymentConfigName',
   };
-  const named = component.runbookFacts().flatMap((f) => f.resources ?? []).filter((r) => r.type.startsWith('aws:'));
+  const named = component
+    .runbookFacts()
+    .flatMap((f) => f.resources ?? [])
+    .filter((r) => r.type.startsWith('aws:'));
   expect(named.length).toBeGreaterThan(8);
   for (const r of named) {
-    expect([r.type, registered.filter((x) => x.type === r.type).map((x) => x.inputs[nameInput[r.type] ?? 'name'])]).toEqual([r.type, expect.arrayContaining([r.name])]);
+    expect([r.type, registered.filter((x) => x.type === r.type).map((x) => x.inputs[nameInput[r.type] ?? 'name'])]).toEqual([
+      r.type,
+      expect.arrayContaining([r.name]),
+    ]);
   }
 });

@@ -18,10 +18,15 @@ export const checkout = () => loadDefinitionFile(path.join(__dirname, '..', '..'
 
 /** The payments API example (a function shifted by CodeDeploy). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const payments = () => (require('../../examples/payments-api/definition') as typeof import('../../examples/payments-api/definition')).definition;
+export const payments = () =>
+  (require('../../examples/payments-api/definition') as typeof import('../../examples/payments-api/definition')).definition;
 
 /** A network of placeholder IDs: under mocks nothing is looked up. */
-export const network = { vpcId: 'vpc-0123', publicSubnetIds: ['subnet-pub-a', 'subnet-pub-b'], privateSubnetIds: ['subnet-priv-a', 'subnet-priv-b'] };
+export const network = {
+  vpcId: 'vpc-0123',
+  publicSubnetIds: ['subnet-pub-a', 'subnet-pub-b'],
+  privateSubnetIds: ['subnet-priv-a', 'subnet-priv-b'],
+};
 
 /**
  * Installs Pulumi mocks (no CLI, no cloud) and returns what gets registered. Mocks are global to
@@ -98,7 +103,10 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 export function flagsOf(of: (type: string) => Json[], alarm: (x: Json) => string) {
   const cfnStyle = of('AWS::AppConfig::Application').length > 0;
   const pick = (cfnType: string, pulumiType: string) => (cfnStyle ? of(cfnType) : of(pulumiType));
-  const app = pick('AWS::AppConfig::Application', 'aws:appconfig/application:Application').map((p) => ({ name: p.Name ?? p.name, description: p.Description ?? p.description }));
+  const app = pick('AWS::AppConfig::Application', 'aws:appconfig/application:Application').map((p) => ({
+    name: p.Name ?? p.name,
+    description: p.Description ?? p.description,
+  }));
   const envs = pick('AWS::AppConfig::Environment', 'aws:appconfig/environment:Environment').map((p) => ({
     name: p.Name ?? p.name,
     description: p.Description ?? p.description,
@@ -109,7 +117,10 @@ export function flagsOf(of: (type: string) => Json[], alarm: (x: Json) => string
     locationUri: p.LocationUri ?? p.locationUri,
     type: p.Type ?? p.type,
   }));
-  const versions = pick('AWS::AppConfig::HostedConfigurationVersion', 'aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion').map((p) => ({
+  const versions = pick(
+    'AWS::AppConfig::HostedConfigurationVersion',
+    'aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion',
+  ).map((p) => ({
     // The provider marks content secret: the mock sees it wrapped.
     content: JSON.parse(p.Content ?? (typeof p.content === 'string' ? p.content : p.content.value)),
     contentType: p.ContentType ?? p.contentType,
@@ -123,6 +134,8 @@ export function flagsOf(of: (type: string) => Json[], alarm: (x: Json) => string
     bake: p.FinalBakeTimeInMinutes ?? p.finalBakeTimeInMinutes,
     replicateTo: p.ReplicateTo ?? p.replicateTo,
   }));
-  const deployments = pick('AWS::AppConfig::Deployment', 'aws:appconfig/deployment:Deployment').map((p) => ({ description: p.Description ?? p.description }));
+  const deployments = pick('AWS::AppConfig::Deployment', 'aws:appconfig/deployment:Deployment').map((p) => ({
+    description: p.Description ?? p.description,
+  }));
   return { app, envs, profiles, versions, strategies, deployments };
 }

@@ -18,7 +18,15 @@ async function run(exitCode: number | undefined, stopsAfterPolls: number, remain
         if (last === 'RunTask') return { tasks: [{ taskArn: 'arn:aws:ecs:eu-west-1:1:task/checkout-prod/abc' }] };
         polls += 1;
         const stopped = polls >= stopsAfterPolls;
-        return { tasks: [{ lastStatus: stopped ? 'STOPPED' : 'RUNNING', containers: [{ name: 'migrate', exitCode: stopped ? exitCode : undefined }], stoppedReason: 'Essential container in task exited' }] };
+        return {
+          tasks: [
+            {
+              lastStatus: stopped ? 'STOPPED' : 'RUNNING',
+              containers: [{ name: 'migrate', exitCode: stopped ? exitCode : undefined }],
+              stoppedReason: 'Essential container in task exited',
+            },
+          ],
+        };
       }
     },
     RunTaskCommand: command('RunTask'),
@@ -42,7 +50,14 @@ async function run(exitCode: number | undefined, stopsAfterPolls: number, remain
     Buffer,
   };
   vm.runInNewContext(`${PULUMI_MIGRATION_RUNNER_SOURCE}\nmodule.exports = exports;`, sandbox);
-  const event = { Migration: 'add-order-notes', Cluster: 'arn:cluster', TaskDefinition: 'arn:td', Subnets: ['s-1'], SecurityGroups: ['sg-1'], LogGroup: '/ecs/checkout-prod-migrate-add-order-notes' };
+  const event = {
+    Migration: 'add-order-notes',
+    Cluster: 'arn:cluster',
+    TaskDefinition: 'arn:td',
+    Subnets: ['s-1'],
+    SecurityGroups: ['sg-1'],
+    LogGroup: '/ecs/checkout-prod-migrate-add-order-notes',
+  };
   const result = await module.exports.invoke!(event, { getRemainingTimeInMillis: () => remaining }).then(
     (value) => ({ value }),
     (e: Error) => ({ error: e.message }),
@@ -65,9 +80,15 @@ test('runs the task in the service network and returns when it exits 0', async (
 });
 
 test('throws (so pulumi up fails before the service update) when the task exits non-zero', async () => {
-  expect((await run(1, 1)).result).toEqual({ error: expect.stringMatching(/^migration add-order-notes failed \(exit code 1, .*aws logs tail \/ecs\/checkout-prod-migrate-add-order-notes$/) });
+  expect((await run(1, 1)).result).toEqual({
+    error: expect.stringMatching(
+      /^migration add-order-notes failed \(exit code 1, .*aws logs tail \/ecs\/checkout-prod-migrate-add-order-notes$/,
+    ),
+  });
 });
 
 test('throws when the task is still running at the time limit', async () => {
-  expect((await run(0, 1000, 60000)).result).toEqual({ error: expect.stringMatching(/^migration add-order-notes still running at the time limit/) });
+  expect((await run(0, 1000, 60000)).result).toEqual({
+    error: expect.stringMatching(/^migration add-order-notes still running at the time limit/),
+  });
 });

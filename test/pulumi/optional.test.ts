@@ -22,11 +22,15 @@ test('only the Pulumi target imports @pulumi/* or constructs/pulumi', () => {
     .filter((d) => fs.existsSync(path.join(root, d)))
     .flatMap(sources)
     .filter((f) => !allowed.some((a) => f.startsWith(a)))
-    .filter((f) => /from '@pulumi\/|require\('@pulumi\/|from '[./]*(constructs\/)?pulumi'/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    .filter((f) =>
+      /from '@pulumi\/|require\('@pulumi\/|from '[./]*(constructs\/)?pulumi'/.test(fs.readFileSync(path.join(root, f), 'utf8')),
+    );
   expect(offenders).toEqual([]);
 });
 
 test('the Pulumi target imports nothing private of another target', () => {
-  const offenders = sources('constructs/pulumi').filter((f) => /from '[./]*(aws|k8s)\/private\//.test(fs.readFileSync(path.join(root, f), 'utf8')));
+  const offenders = sources('constructs/pulumi').filter((f) =>
+    /from '[./]*(aws|k8s)\/private\//.test(fs.readFileSync(path.join(root, f), 'utf8')),
+  );
   expect(offenders).toEqual([]);
 });

@@ -70,10 +70,18 @@ test('the runbooks pass markdownlint with the committed configuration', () => {
 
 test('Pulumi renders its own tool commands: no cdk, CloudFormation or kubectl diff/apply command, tagged by kind', () => {
   for (const { facts } of runbooks) {
-    const commands = facts.flatMap((f) => [...(f.preDeploy ?? []), ...(f.deploy ?? []), ...(f.smoke ?? []), ...(f.rollback ?? []).flatMap((l) => [...l.commands, ...l.verify])]);
+    const commands = facts.flatMap((f) => [
+      ...(f.preDeploy ?? []),
+      ...(f.deploy ?? []),
+      ...(f.smoke ?? []),
+      ...(f.rollback ?? []).flatMap((l) => [...l.commands, ...l.verify]),
+    ]);
     expect(commands.filter((c) => /npx cdk|aws cloudformation|kubectl diff|kubectl apply/.test(c.command))).toEqual([]);
     expect(commands.filter((c) => c.kind === CommandKind.PREVIEW).map((c) => c.command)).toEqual(['pulumi preview --stack prod --diff']);
-    expect(commands.filter((c) => c.kind === CommandKind.DEPLOY).map((c) => c.command)).toEqual(['pulumi up --stack prod --yes', 'pulumi up --stack prod --yes']);
+    expect(commands.filter((c) => c.kind === CommandKind.DEPLOY).map((c) => c.command)).toEqual([
+      'pulumi up --stack prod --yes',
+      'pulumi up --stack prod --yes',
+    ]);
   }
 });
 
@@ -90,6 +98,7 @@ test('expand migrations say that `pulumi up` runs them; nothing in the AWS runbo
   const aws = runbooks.find((r) => r.platform === DeploymentPlatform.AWS)!;
   const migrations = aws.facts.flatMap((f) => f.migrations ?? []).filter((m) => m.phase === 'expand');
   expect(migrations.length).toBeGreaterThan(0);
-  for (const m of migrations) expect(m.summary).toMatch(/^Automatic: `pulumi up` runs `.+` as ECS task `checkout-prod-migrate-[\w-]+` before the service update/);
+  for (const m of migrations)
+    expect(m.summary).toMatch(/^Automatic: `pulumi up` runs `.+` as ECS task `checkout-prod-migrate-[\w-]+` before the service update/);
   expect(aws.markdown).not.toMatch(/\bcdk\b/);
 });

@@ -3,7 +3,9 @@ import { awsCli, regionArgument } from '../../lib/runbook/aws-cli';
 describe('awsCli', () => {
   test('every command names the region, after its own options', () => {
     const aws = awsCli('us-east-1');
-    expect(aws`lambda get-alias --function-name ${'payments-api-prod'} --name live`).toBe('aws lambda get-alias --function-name payments-api-prod --name live --region us-east-1');
+    expect(aws`lambda get-alias --function-name ${'payments-api-prod'} --name live`).toBe(
+      'aws lambda get-alias --function-name payments-api-prod --name live --region us-east-1',
+    );
   });
 
   test('a region only known at deploy time becomes "$AWS_REGION", which the prerequisites ask for', () => {

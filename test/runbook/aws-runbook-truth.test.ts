@@ -75,7 +75,7 @@ describe.each(EXAMPLES)('runbooks of %s (AWS)', (example) => {
     expect(Object.keys(artifacts.runbooks).map((f) => f.replace('.md', ''))).toEqual(stacks);
   });
 
-  test('every name a command uses exists in that stack\'s template', () => {
+  test("every name a command uses exists in that stack's template", () => {
     for (const [file, markdown] of Object.entries(artifacts.runbooks)) {
       const stack = file.replace('.md', '');
       const template = JSON.parse(artifacts.templates[`${stack}.template.json`]);
@@ -106,9 +106,9 @@ describe.each(EXAMPLES)('runbooks of %s (AWS)', (example) => {
       expect(sections).toEqual(alarms);
       for (const name of alarms) {
         // The alarm's description links to its section.
-        const described = Object.values(template.Resources as Record<string, { Properties: { AlarmName?: string; AlarmDescription?: string } }>).find(
-          (r) => r.Properties?.AlarmName === name,
-        );
+        const described = Object.values(
+          template.Resources as Record<string, { Properties: { AlarmName?: string; AlarmDescription?: string } }>,
+        ).find((r) => r.Properties?.AlarmName === name);
         expect(described?.Properties.AlarmDescription).toContain(`runbooks/${stack}.md#${name}`);
       }
     }
@@ -157,13 +157,18 @@ test('bash is available for the syntax checks', () => {
 });
 
 test('with runbookBaseUrl, every alarm description carries the full URL of its runbook section', () => {
-  const definition = { ...loadDefinitionFile('examples/checkout/definition.yaml'), runbookBaseUrl: 'https://runbooks.example.com/checkout' };
+  const definition = {
+    ...loadDefinitionFile('examples/checkout/definition.yaml'),
+    runbookBaseUrl: 'https://runbooks.example.com/checkout',
+  };
   const { templates } = synthesizeAws(definition, ['prod']);
-  const alarms = Object.values(JSON.parse(templates['checkout-prod.template.json']).Resources as Record<string, { Type: string; Properties: Record<string, string> }>).filter(
-    (r) => r.Type === 'AWS::CloudWatch::Alarm',
-  );
+  const alarms = Object.values(
+    JSON.parse(templates['checkout-prod.template.json']).Resources as Record<string, { Type: string; Properties: Record<string, string> }>,
+  ).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
   expect(alarms.length).toBeGreaterThanOrEqual(6);
   for (const a of alarms) {
-    expect(a.Properties.AlarmDescription).toContain(`Runbook: https://runbooks.example.com/checkout/checkout-prod.md#${a.Properties.AlarmName}`);
+    expect(a.Properties.AlarmDescription).toContain(
+      `Runbook: https://runbooks.example.com/checkout/checkout-prod.md#${a.Properties.AlarmName}`,
+    );
   }
 });

@@ -46,7 +46,8 @@ const NAME_PROPERTY: Record<string, string> = {
 
 function pascal(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(pascal);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), pascal(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), pascal(v)]));
   return value;
 }
 
@@ -57,8 +58,11 @@ function awsStack(stack: string, resources: readonly Registered[]): DeployedStac
     if (!mapped) return [];
     const [type, nameInput] = mapped;
     // `skipDestroy` keeps replaced task definition revisions registered, like CloudFormation's Retain.
-    const retain = r.type === 'aws:ecs/taskDefinition:TaskDefinition' && r.inputs.skipDestroy === true ? { UpdateReplacePolicy: 'Retain' } : {};
-    return [[`R${i}`, { Type: type, ...retain, Properties: { ...(pascal(r.inputs) as object), [NAME_PROPERTY[type]]: r.inputs[nameInput] } }]];
+    const retain =
+      r.type === 'aws:ecs/taskDefinition:TaskDefinition' && r.inputs.skipDestroy === true ? { UpdateReplacePolicy: 'Retain' } : {};
+    return [
+      [`R${i}`, { Type: type, ...retain, Properties: { ...(pascal(r.inputs) as object), [NAME_PROPERTY[type]]: r.inputs[nameInput] } }],
+    ];
   });
   return { name: stack, region: 'eu-west-1', template: { Resources: Object.fromEntries(entries) } };
 }
@@ -68,7 +72,8 @@ beforeAll(async () => {
   const definition = checkout();
   const dir = fs.mkdtempSync(path.join(root, 'project-'));
   fs.mkdirSync(path.join(dir, 'cdk.out', 'smoke-tests'), { recursive: true });
-  if (definition.smokeTests) fs.writeFileSync(path.join(dir, 'cdk.out', smokeTestsFileName(definition.service)), renderSmokeTestsFile(definition.smokeTests));
+  if (definition.smokeTests)
+    fs.writeFileSync(path.join(dir, 'cdk.out', smokeTestsFileName(definition.service)), renderSmokeTestsFile(definition.smokeTests));
   for (const platform of [DeploymentPlatform.AWS, DeploymentPlatform.KUBERNETES]) {
     const before = registered.length;
     const component = new DeploymentComponent(`checkout-prod-${platform}`, { definition, environment: 'prod', platform, network });
@@ -85,7 +90,8 @@ beforeAll(async () => {
       name: `checkout-prod-${platform}.pulumi.md`,
       markdown,
       dir,
-      world: () => new DrillWorld([awsStack('prod', mine)], { releaseCommit: RELEASE_COMMIT, pulumiStack: 'prod', manifest: manifest || undefined }),
+      world: () =>
+        new DrillWorld([awsStack('prod', mine)], { releaseCommit: RELEASE_COMMIT, pulumiStack: 'prod', manifest: manifest || undefined }),
     });
   }
 });

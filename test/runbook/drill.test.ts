@@ -25,16 +25,24 @@ import { DrillWorld } from './drill/world';
 const RELEASE_COMMIT = process.env.GLIDEPATH_RELEASE_COMMIT ?? '0123456789abcdef0123456789abcdef01234567';
 process.env.GLIDEPATH_RELEASE_COMMIT = RELEASE_COMMIT;
 
-
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-drill-'));
 const driller = new Drill(root);
 
-function synthAws(definition: ServiceDefinition, withPipeline: boolean): { stacks: DeployedStack[]; runbooks: Record<string, string>; pipelineRunbook?: string } {
+function synthAws(
+  definition: ServiceDefinition,
+  withPipeline: boolean,
+): { stacks: DeployedStack[]; runbooks: Record<string, string>; pipelineRunbook?: string } {
   const app = new App({ outdir: path.join(root, `cdk-${definition.service}`) });
   const stacks = addDeploymentStacks(app, definition);
-  const pipeline = withPipeline ? new PipelineStack(app, `${definition.service}-pipeline`, { definition, definitionPath: 'glidepath.yaml' }) : undefined;
+  const pipeline = withPipeline
+    ? new PipelineStack(app, `${definition.service}-pipeline`, { definition, definitionPath: 'glidepath.yaml' })
+    : undefined;
   const assembly = app.synth();
-  const deployed = [...stacks, ...(pipeline ? [pipeline] : [])].map((s) => ({ name: s.stackName, region: s.region, template: assembly.getStackArtifact(s.artifactId).template }));
+  const deployed = [...stacks, ...(pipeline ? [pipeline] : [])].map((s) => ({
+    name: s.stackName,
+    region: s.region,
+    template: assembly.getStackArtifact(s.artifactId).template,
+  }));
   return {
     stacks: deployed,
     runbooks: Object.fromEntries(stacks.map((s) => [s.stackName, renderStackRunbook(s)])),
@@ -71,16 +79,24 @@ function firingAlarms(stacks: readonly DeployedStack[]): string[] {
  * its ExternalSecrets read, in the region of their SecretStore.
  */
 function secretStoreStacks(name: string, manifest: string): DeployedStack[] {
-  const objects = parseAllDocuments(manifest).map((d) => d.toJSON()).filter((o) => o && o.kind);
+  const objects = parseAllDocuments(manifest)
+    .map((d) => d.toJSON())
+    .filter((o) => o && o.kind);
   const regions = new Map<string, string>(
     objects.filter((o) => o.kind === 'SecretStore').map((o) => [o.metadata.name, o.spec?.provider?.aws?.region]),
   );
   const byRegion = new Map<string, string[]>();
   for (const es of objects.filter((o) => o.kind === 'ExternalSecret')) {
     const region = regions.get(es.spec?.secretStoreRef?.name);
-    for (const d of es.spec?.data ?? []) if (region) byRegion.set(region, [...(byRegion.get(region) ?? []), `arn:aws:secretsmanager:${region}:111111111111:secret:${d.remoteRef?.key}`]);
+    for (const d of es.spec?.data ?? [])
+      if (region)
+        byRegion.set(region, [...(byRegion.get(region) ?? []), `arn:aws:secretsmanager:${region}:111111111111:secret:${d.remoteRef?.key}`]);
   }
-  return [...byRegion].map(([region, arns]) => ({ name, region, template: { Resources: { ExternalSecrets: { Type: 'Glidepath::ExternalSecrets', Properties: { Arns: arns } } } } }));
+  return [...byRegion].map(([region, arns]) => ({
+    name,
+    region,
+    template: { Resources: { ExternalSecrets: { Type: 'Glidepath::ExternalSecrets', Properties: { Arns: arns } } } },
+  }));
 }
 
 const runbooks: Runbook[] = [];
@@ -90,7 +106,10 @@ beforeAll(async () => {
   const checkout = loadDefinitionFile('examples/checkout/definition.yaml');
   const payments = loadDefinitionFile('examples/payments-api/definition.ts');
   const storefront = loadDefinitionFile('examples/storefront-web/definition.yaml');
-  for (const [definition, withPipeline] of [[checkout, true], [payments, false]] as const) {
+  for (const [definition, withPipeline] of [
+    [checkout, true],
+    [payments, false],
+  ] as const) {
     const { stacks, runbooks: md, pipelineRunbook } = synthAws(definition, withPipeline);
     const dir = projectDir(definition);
     const firing = firingAlarms(stacks);
@@ -99,11 +118,19 @@ beforeAll(async () => {
       runbooks.push({ name: `${name}.md`, markdown, world: () => new DrillWorld(own, { releaseCommit: RELEASE_COMMIT, firing }), dir });
     }
     if (pipelineRunbook) {
-      runbooks.push({ name: `${definition.service}-pipeline.md`, markdown: pipelineRunbook, world: () => new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT }), dir });
+      runbooks.push({
+        name: `${definition.service}-pipeline.md`,
+        markdown: pipelineRunbook,
+        world: () => new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT }),
+        dir,
+      });
     }
   }
   for (const definition of [checkout, storefront]) {
-    const { files } = kubernetesArtifacts(definition, definition.environments.map((e) => e.name));
+    const { files } = kubernetesArtifacts(
+      definition,
+      definition.environments.map((e) => e.name),
+    );
     const dir = projectDir(definition, Object.fromEntries(Object.entries(files).filter(([f]) => f.startsWith('k8s/'))));
     // Kubernetes runbooks run from the synthesis output directory, as their "Before you start" says.
     const outDir = path.join(dir, 'cdk.out');
@@ -111,7 +138,12 @@ beforeAll(async () => {
       const env = file.replace(/^runbooks\/.*?-([a-z0-9]+)\.k8s\.md$/, '$1');
       const manifest = files[`k8s/${definition.service}-${env}.k8s.yaml`];
       const stacks = secretStoreStacks(`${definition.service}-${env}`, manifest);
-      runbooks.push({ name: path.basename(file), markdown, world: () => new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT, manifest }), dir: outDir });
+      runbooks.push({
+        name: path.basename(file),
+        markdown,
+        world: () => new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT, manifest }),
+        dir: outDir,
+      });
     }
   }
 });
@@ -128,11 +160,7 @@ afterAll(async () => {
  * - `kubectl argo rollouts get rollout … --watch` in the deployment phase never returns;
  * - level 3: `REVISION` is never set by a command (`${REVISION:?…}`).
  */
-const K8S_TODO = [
-  /^kubectl argo rollouts get --watch never returns/,
-  /REVISION: set REVISION to the revision number/,
-  /^exit 1: ?$/,
-];
+const K8S_TODO = [/^kubectl argo rollouts get --watch never returns/, /REVISION: set REVISION to the revision number/, /^exit 1: ?$/];
 const KNOWN_K8S_FAILURES = /\.k8s\.md$/;
 
 async function drill(runbook: Runbook, only?: RegExp): Promise<SectionFailure[]> {
@@ -140,7 +168,12 @@ async function drill(runbook: Runbook, only?: RegExp): Promise<SectionFailure[]>
 }
 
 /** The problems of one section after a change to the runbook text or to the synthesized world. */
-async function mutated(name: string, section: RegExp, edit: (md: string) => string, world?: (r: Runbook) => () => DrillWorld): Promise<string[]> {
+async function mutated(
+  name: string,
+  section: RegExp,
+  edit: (md: string) => string,
+  world?: (r: Runbook) => () => DrillWorld,
+): Promise<string[]> {
   const r = runbooks.find((x) => x.name === name)!;
   const markdown = edit(r.markdown);
   expect(markdown).not.toBe(r.markdown);
@@ -151,44 +184,90 @@ async function mutated(name: string, section: RegExp, edit: (md: string) => stri
 describe('the drill fails a runbook with each defect of issue 16 (each mutation must be caught)', () => {
   const md = 'checkout-prod.md';
   test('(5) a command without --region, or in the wrong region', async () => {
-    expect(await mutated(md, /^Level 2/, (m) => m.replace(/(aws ecs list-service-deployments .*?) --region eu-west-1/g, '$1'))).toContain('aws ecs list-service-deployments: no --region');
-    expect((await mutated(md, /^Level 2/, (m) => m.replace(/(aws ecs update-service .*?) --region eu-west-1/, '$1 --region us-east-1'))).join()).toMatch(/region us-east-1 holds no stack/);
+    expect(await mutated(md, /^Level 2/, (m) => m.replace(/(aws ecs list-service-deployments .*?) --region eu-west-1/g, '$1'))).toContain(
+      'aws ecs list-service-deployments: no --region',
+    );
+    expect(
+      (await mutated(md, /^Level 2/, (m) => m.replace(/(aws ecs update-service .*?) --region eu-west-1/, '$1 --region us-east-1'))).join(),
+    ).toMatch(/region us-east-1 holds no stack/);
   });
   test('an option the command does not have', async () => {
     expect((await mutated(md, /^Level 2/, (m) => m.replace('--status ACTIVE', '--state ACTIVE'))).join()).toMatch(/unknown option --state/);
   });
   test('a resource that is not in the synthesized output', async () => {
-    expect((await mutated(md, /checkout-prod-warning-cpu/, (m) => m.replace(/--alarm-name checkout-prod-warning-cpu/g, '--alarm-name checkout-prod-cpu'))).join()).toMatch(/no AWS::CloudWatch::Alarm named checkout-prod-cpu/);
+    expect(
+      (
+        await mutated(md, /checkout-prod-warning-cpu/, (m) =>
+          m.replace(/--alarm-name checkout-prod-warning-cpu/g, '--alarm-name checkout-prod-cpu'),
+        )
+      ).join(),
+    ).toMatch(/no AWS::CloudWatch::Alarm named checkout-prod-cpu/);
   });
   test('(2) a wait that gives up before the 30m bake is over', async () => {
-    expect((await mutated(md, /^Phase 3/, (m) => m.replace(/seq 1 80/g, 'seq 1 20'))).join()).toMatch(/did not settle on one deployment within/);
+    expect((await mutated(md, /^Phase 3/, (m) => m.replace(/seq 1 80/g, 'seq 1 20'))).join()).toMatch(
+      /did not settle on one deployment within/,
+    );
   });
   test('(1) level 2 against a template that lets CloudFormation deregister replaced revisions', async () => {
     const notRetained = (r: Runbook) => () => {
       const w = r.world();
       const stacks = w.aws.stacks.map((s) => ({
         ...s,
-        template: { ...s.template, Resources: Object.fromEntries(Object.entries(s.template.Resources).map(([k, v]) => [k, v.Type === 'AWS::ECS::TaskDefinition' ? { ...v, UpdateReplacePolicy: undefined, DeletionPolicy: undefined } : v])) },
+        template: {
+          ...s.template,
+          Resources: Object.fromEntries(
+            Object.entries(s.template.Resources).map(([k, v]) => [
+              k,
+              v.Type === 'AWS::ECS::TaskDefinition' ? { ...v, UpdateReplacePolicy: undefined, DeletionPolicy: undefined } : v,
+            ]),
+          ),
+        },
       }));
       return new DrillWorld(stacks, { releaseCommit: RELEASE_COMMIT, firing: firingAlarms(stacks) });
     };
     expect((await mutated(md, /^Level 2/, (m) => m + '\n', notRetained)).join()).toMatch(/no earlier ACTIVE revision/);
   });
   test('(3) a kill switch the firing monitor alarm rolls back, or one that re-enables the flag turned off before', async () => {
-    expect((await mutated(md, /^Level 1/, (m) => m.replace(/aws cloudwatch disable-alarm-actions [^\n]*\n/, 'true\n'))).join()).toMatch(/kill-switch deployment did not complete/);
+    expect((await mutated(md, /^Level 1/, (m) => m.replace(/aws cloudwatch disable-alarm-actions [^\n]*\n/, 'true\n'))).join()).toMatch(
+      /kill-switch deployment did not complete/,
+    );
     expect(
-      (await mutated(md, /^Level 1/, (m) => m.replace(/DEPLOYED=\$\(aws appconfig list-deployments[^\n]*\n/, "DEPLOYED=$(aws appconfig list-hosted-configuration-versions --application-id \"$APP_ID\" --configuration-profile-id \"$PROFILE_ID\" --query 'max_by(Items, &VersionNumber).VersionNumber' --output text --region eu-west-1)\n"))).join(),
+      (
+        await mutated(md, /^Level 1/, (m) =>
+          m.replace(
+            /DEPLOYED=\$\(aws appconfig list-deployments[^\n]*\n/,
+            'DEPLOYED=$(aws appconfig list-hosted-configuration-versions --application-id "$APP_ID" --configuration-profile-id "$PROFILE_ID" --query \'max_by(Items, &VersionNumber).VersionNumber\' --output text --region eu-west-1)\n',
+          ),
+        )
+      ).join(),
     ).toMatch(/unknown operation|turns flag .* back on/);
     expect(
-      (await mutated(md, /^Level 1/, (m) => m.replace(/ > flags-next\.json && mv flags-next\.json flags\.json/g, ' > flags-off.json').replace(/fileb:\/\/flags\.json/g, 'fileb://flags-off.json'))).join(),
+      (
+        await mutated(md, /^Level 1/, (m) =>
+          m
+            .replace(/ > flags-next\.json && mv flags-next\.json flags\.json/g, ' > flags-off.json')
+            .replace(/fileb:\/\/flags\.json/g, 'fileb://flags-off.json'),
+        )
+      ).join(),
     ).toMatch(/turns flag one-click-checkout back on/);
   });
   test('(4) a variable that is never set', async () => {
-    expect((await mutated(md, /^Level 3/, (m) => m.replace(/RELEASE_COMMIT=\$\(/, 'COMMIT=$('))).join()).toMatch(/RELEASE_COMMIT: unbound variable/);
+    expect((await mutated(md, /^Level 3/, (m) => m.replace(/RELEASE_COMMIT=\$\(/, 'COMMIT=$('))).join()).toMatch(
+      /RELEASE_COMMIT: unbound variable/,
+    );
   });
   test('(7) a path that does not resolve from the working directory', async () => {
     expect((await mutated('payments-api-prod.md', /^Phase 3/, (m) => m + '\n')).length).toBe(0);
-    expect((await mutated(md, /^Phase 3/, (m) => m.replace(/## Phase 3: App deployment\n/, '## Phase 3: App deployment\n\n```bash\nnpx glidepath smoke-test --url "http://x" --config smoke-tests/checkout.smoke-tests.json\n```\n'))).join()).toMatch(/does not exist in the working directory/);
+    expect(
+      (
+        await mutated(md, /^Phase 3/, (m) =>
+          m.replace(
+            /## Phase 3: App deployment\n/,
+            '## Phase 3: App deployment\n\n```bash\nnpx glidepath smoke-test --url "http://x" --config smoke-tests/checkout.smoke-tests.json\n```\n',
+          ),
+        )
+      ).join(),
+    ).toMatch(/does not exist in the working directory/);
   });
 });
 
@@ -201,7 +280,11 @@ test('every runbook has drillable sections: deployment, levels 1-3 or the pipeli
     } else {
       // The deployment phase, levels 2 and 3, and one section per alarm of the runbook.
       const alarms = (r.markdown.split('\n## Alarms\n')[1] ?? '').split('\n## ')[0].match(/^### /gm)?.length ?? 0;
-      expect({ runbook: r.name, phase: headings.filter((h) => /^Phase 3/.test(h)).length, levels: headings.filter((h) => /^Level [23]/.test(h)).length }).toEqual({ runbook: r.name, phase: 1, levels: 2 });
+      expect({
+        runbook: r.name,
+        phase: headings.filter((h) => /^Phase 3/.test(h)).length,
+        levels: headings.filter((h) => /^Level [23]/.test(h)).length,
+      }).toEqual({ runbook: r.name, phase: 1, levels: 2 });
       expect(alarms).toBeGreaterThanOrEqual(5);
       expect(headings.length).toBeGreaterThanOrEqual(3 + alarms - 1);
     }
@@ -218,7 +301,9 @@ test('AWS and pipeline runbooks: every command runs against the simulated accoun
   expect(report).toEqual({});
   // Every command block ran: hundreds of calls (456 when written).
   expect(driller.calls - before).toBeGreaterThan(300);
-  console.log(`drilled ${runbooks.filter((x) => !KNOWN_K8S_FAILURES.test(x.name)).length} AWS and pipeline runbooks: ${driller.calls - before} stubbed calls`);
+  console.log(
+    `drilled ${runbooks.filter((x) => !KNOWN_K8S_FAILURES.test(x.name)).length} AWS and pipeline runbooks: ${driller.calls - before} stubbed calls`,
+  );
 });
 
 test('Kubernetes runbooks: drilled, known failures reported (TODO constructs/k8s)', async () => {

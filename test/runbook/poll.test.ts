@@ -10,11 +10,17 @@ function run(timeout: Duration, readyAfter: number): { status: number; slept: nu
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-poll-'));
   try {
     fs.writeFileSync(path.join(dir, 'sleep'), `#!/bin/bash\necho $(( $(cat "${dir}/clock") + $1 )) > "${dir}/clock"\n`, { mode: 0o755 });
-    fs.writeFileSync(path.join(dir, 'check'), `#!/bin/bash\n[ "$(cat "${dir}/clock")" -ge ${readyAfter} ] && echo done || echo waiting\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'check'), `#!/bin/bash\n[ "$(cat "${dir}/clock")" -ge ${readyAfter} ] && echo done || echo waiting\n`, {
+      mode: 0o755,
+    });
     fs.writeFileSync(path.join(dir, 'clock'), '0');
     const script = pollCommand({ check: 'check', until: 'done', timeout, what: 'the thing did not finish' });
     // stdin from /dev/null: bash reads /etc/bash.bashrc when stdin is a socket.
-    const r = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
+      env: { PATH: `${dir}:/usr/bin:/bin` },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return { status: r.status ?? 1, slept: Number(fs.readFileSync(path.join(dir, 'clock'), 'utf8')), stderr: r.stderr };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -37,7 +37,12 @@ describe('a runbook from a construct tree the user composed by hand', () => {
     criticalTopic: critical,
     warningTopic: warning,
   });
-  new DeadMansSwitch(stack, 'Heartbeat', { alarmName: 'orders-heartbeat', heartbeat: metric('Heartbeat'), heartbeatDescription: 'Acme/Heartbeat', topic: critical });
+  new DeadMansSwitch(stack, 'Heartbeat', {
+    alarmName: 'orders-heartbeat',
+    heartbeat: metric('Heartbeat'),
+    heartbeatDescription: 'Acme/Heartbeat',
+    topic: critical,
+  });
   const markdown = renderRunbook(collectRunbookFacts(stack), { title: 'Runbook: orders' });
 
   test('has the generated marker and the fallback title', () => {
@@ -70,7 +75,10 @@ describe('a runbook from a construct tree the user composed by hand', () => {
   });
 
   test('starts with the triage section: dead-man first, one row per alarm, commands with the region', () => {
-    const triage = markdown.slice(markdown.indexOf('## Paged? Start here'), markdown.indexOf('\n## ', markdown.indexOf('## Paged? Start here') + 5));
+    const triage = markdown.slice(
+      markdown.indexOf('## Paged? Start here'),
+      markdown.indexOf('\n## ', markdown.indexOf('## Paged? Start here') + 5),
+    );
     expect(markdown.indexOf('## Paged? Start here')).toBeLessThan(markdown.indexOf('## Phase 1'));
     expect(triage).toContain("start with the dead-man's switch [orders-heartbeat](#orders-heartbeat)");
     expect(triage).toContain('| [orders-critical-error-rate](#orders-critical-error-rate) |');
@@ -84,7 +92,13 @@ describe('mergeFacts', () => {
       { rollback: [{ level: 2, title: 'Configuration', when: '', commands: [], verify: [] }] },
       {
         rollback: [
-          { level: 2, title: 'Previous revision', when: 'No flag covers it.', commands: [{ description: 'Roll back', command: 'echo back' }], verify: [] },
+          {
+            level: 2,
+            title: 'Previous revision',
+            when: 'No flag covers it.',
+            commands: [{ description: 'Roll back', command: 'echo back' }],
+            verify: [],
+          },
           { level: 1, title: 'Flag', when: 'Behind a flag.', commands: [], verify: [] },
         ],
       },
@@ -121,7 +135,7 @@ describe('example runbooks', () => {
     expect(md).toContain('Time bound: **7m20s**');
     expect(md).toContain('**over the 5m budget**');
     expect(slow.warnings).toContain(
-      'checkout-staging: rollback level 2 takes up to 7m20s with this configuration, over its 5m budget (start and health-check new tasks (allowance 1m + 2 × 10s) 1m20s + bake of the steps before 100% traffic 5m + shift traffic 1m). Level 2 is undoing a bad configuration by redeploying the previous revision; shorten the bake before 100% traffic or raise rollbackBudgets.configuration (the runbook\'s rollback ladder has the steps)',
+      "checkout-staging: rollback level 2 takes up to 7m20s with this configuration, over its 5m budget (start and health-check new tasks (allowance 1m + 2 × 10s) 1m20s + bake of the steps before 100% traffic 5m + shift traffic 1m). Level 2 is undoing a bad configuration by redeploying the previous revision; shorten the bake before 100% traffic or raise rollbackBudgets.configuration (the runbook's rollback ladder has the steps)",
     );
     expect(checkout.runbooks['checkout-staging.md']).toContain('Time bound: **4m20s**');
     expect(checkout.warnings).toEqual([]);
@@ -138,6 +152,8 @@ describe('example runbooks', () => {
     expect(checkout.runbooks['checkout-prod.md']).toMatchSnapshot('checkout-prod.md');
     expect(payments.runbooks['payments-api-prod.md']).toMatchSnapshot('payments-api-prod.md');
     const storefront = loadDefinitionFile('examples/storefront-web/definition.yaml');
-    expect(kubernetesArtifacts(storefront, ['prod']).files['runbooks/storefront-web-prod.k8s.md']).toMatchSnapshot('storefront-web-prod.k8s.md');
+    expect(kubernetesArtifacts(storefront, ['prod']).files['runbooks/storefront-web-prod.k8s.md']).toMatchSnapshot(
+      'storefront-web-prod.k8s.md',
+    );
   });
 });

@@ -28,7 +28,9 @@ describe.each(EXAMPLES)('no secret value in any artefact of %s', (example) => {
   });
 
   test.each(CREDENTIAL_SHAPES)('no %s', (_what, shape) => {
-    const hits = Object.entries(files).filter(([, text]) => shape.test(text)).map(([name]) => name);
+    const hits = Object.entries(files)
+      .filter(([, text]) => shape.test(text))
+      .map(([name]) => name);
     expect(hits).toEqual([]);
   });
 
@@ -44,6 +46,11 @@ describe.each(EXAMPLES)('no secret value in any artefact of %s', (example) => {
 
 test('the scan finds a planted credential (it has teeth)', () => {
   const planted = 'environment:\n  - name: DB_URL\n    value: postgres://app:hunter2hunter2@db:5432/app\n  - password: hunter2hunter2\n';
-  expect(CREDENTIAL_SHAPES.filter(([, shape]) => shape.test(planted)).map(([what]) => what)).toEqual(['credentials in a URL', 'password assignment']);
-  expect(CREDENTIAL_SHAPES.some(([, shape]) => shape.test('arn:aws:secretsmanager:eu-west-1:1:secret:checkout/prod/db-password'))).toBe(false);
+  expect(CREDENTIAL_SHAPES.filter(([, shape]) => shape.test(planted)).map(([what]) => what)).toEqual([
+    'credentials in a URL',
+    'password assignment',
+  ]);
+  expect(CREDENTIAL_SHAPES.some(([, shape]) => shape.test('arn:aws:secretsmanager:eu-west-1:1:secret:checkout/prod/db-password'))).toBe(
+    false,
+  );
 });

@@ -4,7 +4,12 @@ import { loadDefinitionFile } from '../../lib/model/load';
 
 interface Container {
   name: string;
-  securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; runAsNonRoot?: boolean; capabilities?: { drop?: string[] } };
+  securityContext?: {
+    readOnlyRootFilesystem?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    runAsNonRoot?: boolean;
+    capabilities?: { drop?: string[] };
+  };
   resources?: { limits?: { cpu?: string; memory?: string }; requests?: Record<string, string> };
   readinessProbe?: unknown;
   livenessProbe?: unknown;
@@ -17,16 +22,30 @@ interface PodSpec {
 interface K8sObject {
   kind: string;
   metadata: { name: string; namespace?: string };
-  spec?: { template?: { metadata?: { labels?: Record<string, string> }; spec: PodSpec }; selector?: { matchLabels?: Record<string, string> } };
+  spec?: {
+    template?: { metadata?: { labels?: Record<string, string> }; spec: PodSpec };
+    selector?: { matchLabels?: Record<string, string> };
+  };
 }
 
 const EXAMPLES = ['examples/checkout/definition.yaml', 'examples/storefront-web/definition.yaml'];
 const manifests = EXAMPLES.flatMap((example) => {
   const definition = loadDefinitionFile(example);
-  const { files } = kubernetesArtifacts(definition, definition.environments.map((e) => e.name));
+  const { files } = kubernetesArtifacts(
+    definition,
+    definition.environments.map((e) => e.name),
+  );
   return Object.entries(files)
     .filter(([name]) => name.endsWith('.k8s.yaml'))
-    .map(([name, text]) => [name, parseAllDocuments(text).map((d) => d.toJS() as K8sObject).filter(Boolean)] as const);
+    .map(
+      ([name, text]) =>
+        [
+          name,
+          parseAllDocuments(text)
+            .map((d) => d.toJS() as K8sObject)
+            .filter(Boolean),
+        ] as const,
+    );
 });
 
 const WORKLOAD_KINDS = ['Deployment', 'Rollout', 'StatefulSet', 'DaemonSet', 'Job'];
@@ -43,12 +62,18 @@ describe.each(manifests)('%s: every workload is hardened', (_name, objects) => {
       const pod = w.spec!.template!.spec;
       for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
         const where = `${w.kind}/${w.metadata.name} container ${c.name}`;
-        expect({ where, nonRoot: pod.securityContext?.runAsNonRoot === true || c.securityContext?.runAsNonRoot === true }).toEqual({ where, nonRoot: true });
+        expect({ where, nonRoot: pod.securityContext?.runAsNonRoot === true || c.securityContext?.runAsNonRoot === true }).toEqual({
+          where,
+          nonRoot: true,
+        });
         expect({ where, sc: c.securityContext }).toMatchObject({
           where,
           sc: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: expect.arrayContaining(['ALL']) } },
         });
-        expect({ where, limits: c.resources?.limits }).toMatchObject({ where, limits: { cpu: expect.any(String), memory: expect.any(String) } });
+        expect({ where, limits: c.resources?.limits }).toMatchObject({
+          where,
+          limits: { cpu: expect.any(String), memory: expect.any(String) },
+        });
       }
     }
   });

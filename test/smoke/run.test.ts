@@ -74,7 +74,17 @@ describe('runSmokeTests against a local HTTP server', () => {
   test('sends the method, body and headers, resolving ${NAME} from the environment', async () => {
     const report = await runSmokeTests(
       server.url,
-      tests([check('create', '/created', { method: SmokeMethod.POST, expectedStatus: 201, body: '{}', headers: { 'X-Smoke': 'yes', Authorization: '${SMOKE_TOKEN}' } })], 1),
+      tests(
+        [
+          check('create', '/created', {
+            method: SmokeMethod.POST,
+            expectedStatus: 201,
+            body: '{}',
+            headers: { 'X-Smoke': 'yes', Authorization: '${SMOKE_TOKEN}' },
+          }),
+        ],
+        1,
+      ),
       { env: { SMOKE_TOKEN: 'Bearer test-only' } },
     );
     expect(report.results[0]).toMatchObject({ passed: true, status: 201 });
@@ -82,8 +92,14 @@ describe('runSmokeTests against a local HTTP server', () => {
   });
 
   test('fails a check whose header needs a variable that is not set, without calling the server', async () => {
-    const report = await runSmokeTests(server.url, tests([check('auth', '/ok', { headers: { Authorization: '${SMOKE_TOKEN}' } })]), { env: {} });
-    expect(report.results[0]).toMatchObject({ passed: false, attempts: 0, detail: 'header Authorization needs environment variable SMOKE_TOKEN, which is not set' });
+    const report = await runSmokeTests(server.url, tests([check('auth', '/ok', { headers: { Authorization: '${SMOKE_TOKEN}' } })]), {
+      env: {},
+    });
+    expect(report.results[0]).toMatchObject({
+      passed: false,
+      attempts: 0,
+      detail: 'header Authorization needs environment variable SMOKE_TOKEN, which is not set',
+    });
     expect(server.hits.get('/ok')).toBeUndefined();
   });
 

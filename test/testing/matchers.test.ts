@@ -18,7 +18,14 @@ const canary = defineService({
   service: 'shop',
   owners: { team: 'web', primary: '@ana', backup: '@ben', channel: '#shop-releases' },
   workload: { container: { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
-  environments: [{ name: 'prod', region: 'eu-west-1', tls: { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }, rollout: { strategy: RolloutStrategy.CANARY } }],
+  environments: [
+    {
+      name: 'prod',
+      region: 'eu-west-1',
+      tls: { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' },
+      rollout: { strategy: RolloutStrategy.CANARY },
+    },
+  ],
 });
 
 /** The failure message jest prints for `assertion`. */
@@ -69,9 +76,17 @@ function carelessChart(): Chart {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
     metadata: { name: 'web' },
-    spec: { strategy: { canary: { steps: [{ setWeight: 20 }, { pause: { duration: '1m' } }] } }, template: { spec: { containers: [{ name: 'app', env: [{ name: 'DB_PASSWORD', value: 'pw-do-not-print' }] }] } } },
+    spec: {
+      strategy: { canary: { steps: [{ setWeight: 20 }, { pause: { duration: '1m' } }] } },
+      template: { spec: { containers: [{ name: 'app', env: [{ name: 'DB_PASSWORD', value: 'pw-do-not-print' }] }] } },
+    },
   });
-  new ApiObject(chart, 'secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: 'pw-do-not-print' } });
+  new ApiObject(chart, 'secret', {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'db' },
+    stringData: { password: 'pw-do-not-print' },
+  });
   new ApiObject(chart, 'rule', {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
@@ -170,12 +185,19 @@ describe('glidepath matchers', () => {
 
     test('fails showing the schedule that will run', () => {
       expect(failureOf(() => expect(shop).toShiftTraffic([5, 25, 50, 100]))).toBe(
-        ['expect(stack "Shop").toShiftTraffic()', '', 'Expected it to shift traffic 5% → 25% → 50% → 100%, but:', '  - ECS service "shop-web" shifts 5% → 100% (CANARY)'].join('\n'),
+        [
+          'expect(stack "Shop").toShiftTraffic()',
+          '',
+          'Expected it to shift traffic 5% → 25% → 50% → 100%, but:',
+          '  - ECS service "shop-web" shifts 5% → 100% (CANARY)',
+        ].join('\n'),
       );
       expect(failureOf(() => expect(shopStack({ deployment: SETTINGS.rolling })).toShiftTraffic([100]))).toContain(
         '  - ECS service "shop-web" does not shift traffic (ROLLING (replaces tasks; no traffic shifting))',
       );
-      expect(failureOf(() => expect(carelessChart()).toShiftTraffic([5, 100]))).toContain('  - Rollout "web" shifts 20% → 100% (Argo Rollouts canary)');
+      expect(failureOf(() => expect(carelessChart()).toShiftTraffic([5, 100]))).toContain(
+        '  - Rollout "web" shifts 20% → 100% (Argo Rollouts canary)',
+      );
     });
 
     test('fails for every deployment that runs another schedule: ECS runs one canary step of the standard stages', () => {
@@ -218,7 +240,9 @@ describe('glidepath matchers', () => {
         ].join('\n'),
       );
       const chartMessage = failureOf(() => expect(carelessChart()).toKeepSecretsOutOfPlainText());
-      expect(chartMessage).toContain('  - Rollout "web" spec.template.spec.containers[0]: environment variable DB_PASSWORD holds a literal value; use valueFrom.secretKeyRef');
+      expect(chartMessage).toContain(
+        '  - Rollout "web" spec.template.spec.containers[0]: environment variable DB_PASSWORD holds a literal value; use valueFrom.secretKeyRef',
+      );
       expect(chartMessage).toContain('  - Secret "db" carries its values in the manifest; use an ExternalSecret (ExternalSecrets) instead');
       expect(message + chartMessage).not.toMatch(/do-not-print/);
     });

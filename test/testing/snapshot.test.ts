@@ -22,7 +22,11 @@ function handlerDirectory(body: string): string {
 /** A user's stack with a function from an asset directory, published as a version. */
 function functionStack(codeDirectory: string): Stack {
   const stack = new Stack(new App(), 'Api', { env: { account: '111111111111', region: 'eu-west-1' } });
-  const fn = new lambda.Function(stack, 'Handler', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromAsset(codeDirectory) });
+  const fn = new lambda.Function(stack, 'Handler', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(codeDirectory),
+  });
   new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion });
   return stack;
 }
@@ -108,7 +112,9 @@ describe('snapshotOf', () => {
       'snapshotOf() takes an aws-cdk-lib Stack, a cdk8s Chart or a glidepath definition (defineService, loadDefinitionFile); got an object of class Runtime',
     );
     const stack = new Stack(new App(), 'S');
-    expect(() => snapshotOf(stack.node.scope as never)).toThrow('got an object of class App (a construct that is neither a Stack nor a Chart: pass its Stack or Chart)');
+    expect(() => snapshotOf(stack.node.scope as never)).toThrow(
+      'got an object of class App (a construct that is neither a Stack nor a Chart: pass its Stack or Chart)',
+    );
   });
 });
 
@@ -118,7 +124,10 @@ describe('normalizeTemplate', () => {
     const template = {
       Parameters: { BootstrapVersion: { Type: 'AWS::SSM::Parameter::Value<String>' }, Stage: { Type: 'String' } },
       Resources: {
-        FnCurrentVersion1A2B3C4D0123456789abcdef0123456789abcdef: { Type: 'AWS::Lambda::Version', Metadata: { 'aws:cdk:path': 'S/Fn', cfn_nag: { rules_to_suppress: [] } } },
+        FnCurrentVersion1A2B3C4D0123456789abcdef0123456789abcdef: {
+          Type: 'AWS::Lambda::Version',
+          Metadata: { 'aws:cdk:path': 'S/Fn', cfn_nag: { rules_to_suppress: [] } },
+        },
         Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { S3Key: `${hash}.zip` } }, Metadata: { 'aws:asset:path': 'asset.x' } },
       },
     };

@@ -19,10 +19,20 @@ export function acknowledgePipelineFindings(pipeline: pipelines.CodePipeline): v
 
   Validations.of(pipeline.pipeline.artifactBucket).acknowledge({
     id: 'AwsSolutions-S1',
-    reason: "The artifact bucket is written and read only by this pipeline's roles; each access is an action of a pipeline execution, recorded in the execution history and CloudTrail",
+    reason:
+      "The artifact bucket is written and read only by this pipeline's roles; each access is an action of a pipeline execution, recorded in the execution history and CloudTrail",
   });
-  const artifacts = "CDK Pipelines grants the pipeline's roles read/write on the pipeline's own artifact bucket and its KMS key; object keys are generated per execution, so the grant covers the bucket's objects";
-  for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+  const artifacts =
+    "CDK Pipelines grants the pipeline's roles read/write on the pipeline's own artifact bucket and its KMS key; object keys are generated per execution, so the grant covers the bucket's objects";
+  for (const action of [
+    's3:GetObject*',
+    's3:GetBucket*',
+    's3:List*',
+    's3:DeleteObject*',
+    's3:Abort*',
+    'kms:ReEncrypt*',
+    'kms:GenerateDataKey*',
+  ]) {
     ack(`Action::${action}`, artifacts);
   }
   ack(`Resource::<${logicalId(bucket)}.Arn>/*`, artifacts);
@@ -49,7 +59,8 @@ export function acknowledgePipelineFindings(pipeline: pipelines.CodePipeline): v
       reason: `The replication bucket of region ${support.stack.region} holds this pipeline's artifacts for deployments there; only the pipeline's roles use it`,
     });
   }
-  const assets = 'Asset publishing runs one CodeBuild project per asset, created by CDK Pipelines; its role writes the logs and reports of those projects';
+  const assets =
+    'Asset publishing runs one CodeBuild project per asset, created by CDK Pipelines; its role writes the logs and reports of those projects';
   ack(`Resource::arn:${partition}:logs:${region}:${account}:log-group:/aws/codebuild/*`, assets);
   ack(`Resource::arn:${partition}:codebuild:${region}:${account}:report-group/*`, assets);
 }

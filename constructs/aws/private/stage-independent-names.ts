@@ -50,7 +50,10 @@ export class StageIndependentNames {
         ] as const;
       });
       // Longest first, so a construct's id is replaced before its parent's prefix of it.
-      this.replacements = pairs.flat().filter(([a, b]) => a !== b && a !== '').sort((a, b) => b[0].length - a[0].length);
+      this.replacements = pairs
+        .flat()
+        .filter(([a, b]) => a !== b && a !== '')
+        .sort((a, b) => b[0].length - a[0].length);
     }
     return this.replacements;
   }

@@ -10,12 +10,18 @@ import type { IConstruct } from 'constructs';
  * group (aws/aws-cdk#36649). While the fingerprint is unchanged, CloudFormation leaves the live
  * weights alone.
  */
-export function trafficRoutingFingerprint(rules: readonly IConstruct[], listeners: readonly IConstruct[], targetGroups: readonly IConstruct[]): string {
+export function trafficRoutingFingerprint(
+  rules: readonly IConstruct[],
+  listeners: readonly IConstruct[],
+  targetGroups: readonly IConstruct[],
+): string {
   const stack = Stack.of(rules[0]);
   const props = (c: IConstruct, keys?: readonly string[]) => {
     const cfn = c.node.defaultChild as CfnResource;
     // aws-cdk-lib renders one resource's template fragment with `_toCloudFormation()` (internal, stable since v1).
-    const rendered = stack.resolve((cfn as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as { Resources: Record<string, { Properties?: Record<string, unknown> }> };
+    const rendered = stack.resolve((cfn as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as {
+      Resources: Record<string, { Properties?: Record<string, unknown> }>;
+    };
     const [[logicalId, resource]] = Object.entries(rendered.Resources);
     const p = resource.Properties ?? {};
     return [logicalId, keys ? Object.fromEntries(keys.map((k) => [k, p[k]])) : p];

@@ -5,7 +5,11 @@ export function promDuration(duration: Duration): string {
   let rest = Math.ceil(duration.toSeconds());
   if (rest === 0) return '0s';
   let out = '';
-  for (const [unit, size] of [['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const whole = Math.floor(rest / size);
     if (whole > 0) {
       out += `${whole}${unit}`;

@@ -55,8 +55,16 @@ export class WorkloadRunbook {
     const { namespace } = this.props;
     const status: RunbookCommand =
       this.kind === 'Rollout'
-        ? { description: 'Show the rollout: revisions, step, weights, analysis', command: `kubectl argo rollouts get rollout ${this.name} -n ${namespace}`, expected: 'Status "Healthy"' }
-        : { description: 'Show the deployment and its pods', command: `kubectl -n ${namespace} get deployment,pods -l ${selectorText(this.selectorLabels)} -o wide`, expected: 'READY equal to the desired count' };
+        ? {
+            description: 'Show the rollout: revisions, step, weights, analysis',
+            command: `kubectl argo rollouts get rollout ${this.name} -n ${namespace}`,
+            expected: 'Status "Healthy"',
+          }
+        : {
+            description: 'Show the deployment and its pods',
+            command: `kubectl -n ${namespace} get deployment,pods -l ${selectorText(this.selectorLabels)} -o wide`,
+            expected: 'READY equal to the desired count',
+          };
     return [
       status,
       {
@@ -84,7 +92,12 @@ export class WorkloadRunbook {
               `${this.kind} ${this.name} can run a single pod: evicting it (node drain, cluster upgrade) interrupts the service; the PodDisruptionBudget allows that so drains do not hang; run at least 2 pods for zero downtime`,
             ]
           : []),
-        ...(this.props.secretEnvironment?.length ? [`a new secret value reaches the pods only when they restart (environment variables are read at start): ${this.restartCommand()}`] : [])],
+        ...(this.props.secretEnvironment?.length
+          ? [
+              `a new secret value reaches the pods only when they restart (environment variables are read at start): ${this.restartCommand()}`,
+            ]
+          : []),
+      ],
     };
   }
 
@@ -96,7 +109,9 @@ export class WorkloadRunbook {
         : `Deployment ${this.name} rolls pods with maxSurge ${rollout.rolling.maxSurgePercent}% and maxUnavailable ${rollout.rolling.maxUnavailablePercent}%; new pods take traffic once their readiness probe passes.`;
     }
     const steps = this.schedule.steps.map((s) => `${s.name} ${s.trafficPercent}% for ${s.bake}`).join(', then ');
-    const gate = this.props.analysis ? ` AnalysisTemplate ${this.props.analysis.templateName} aborts it when the rollback trigger fires.` : '';
+    const gate = this.props.analysis
+      ? ` AnalysisTemplate ${this.props.analysis.templateName} aborts it when the rollback trigger fires.`
+      : '';
     return this.argo?.canary
       ? `Rollout ${this.name} shifts traffic through the NGINX canary Ingress: ${steps}.${gate}`
       : `Rollout ${this.name} starts the new version behind Service ${this.testServiceName}, then switches Service ${this.serviceName} to it: ${steps}.${gate}`;
@@ -149,7 +164,12 @@ export class WorkloadRunbook {
           level: 2,
           title: 'Go back to the previous revision',
           when: 'The latest update (configuration or image) is bad',
-          commands: [{ description: 'Roll the Deployment back one revision', command: `kubectl -n ${namespace} rollout undo deployment/${this.name}` }],
+          commands: [
+            {
+              description: 'Roll the Deployment back one revision',
+              command: `kubectl -n ${namespace} rollout undo deployment/${this.name}`,
+            },
+          ],
           verify: [status],
         },
         {
@@ -157,7 +177,10 @@ export class WorkloadRunbook {
           title: 'Redeploy an older revision',
           when: 'The previous revision is bad too, or the fault is older',
           commands: [
-            { description: 'List revisions and pick the last good one', command: `kubectl -n ${namespace} rollout history deployment/${this.name}` },
+            {
+              description: 'List revisions and pick the last good one',
+              command: `kubectl -n ${namespace} rollout history deployment/${this.name}`,
+            },
             {
               description: 'Roll back to that revision',
               command: `kubectl -n ${namespace} rollout undo deployment/${this.name} --to-revision="\${REVISION:?set REVISION to the revision number from the history}"`,
@@ -183,7 +206,10 @@ export class WorkloadRunbook {
         title: 'Abort the rollout or undo the last one',
         when: `A rollout is in progress and the new version misbehaves (abort), or one finished and the new version is bad (undo: the previous ${ROLLBACK_WINDOW_REVISIONS - 1} revisions are inside the Rollout's rollbackWindow, so undo skips the steps and the analysis)`,
         commands: [
-          { description: 'During a rollout: send all traffic back to the stable version', command: `kubectl argo rollouts abort ${this.name} -n ${namespace}` },
+          {
+            description: 'During a rollout: send all traffic back to the stable version',
+            command: `kubectl argo rollouts abort ${this.name} -n ${namespace}`,
+          },
           {
             description: `After a rollout: go back to the previous revision at once (within the rollbackWindow; bound ${undo.total}: ${undo.parts.map((p) => `${p.what} ${p.duration}`).join(' + ')})`,
             command: `kubectl argo rollouts undo ${this.name} -n ${namespace}`,
@@ -197,7 +223,10 @@ export class WorkloadRunbook {
         title: 'Redeploy an older revision at once',
         when: `The previous revision is bad too, or the fault is older than the rollbackWindow (${ROLLBACK_WINDOW_REVISIONS} revisions): an undo beyond it replays every step (${this.schedule.totalBake} of bakes) unless promoted`,
         commands: [
-          { description: 'List revisions and pick the last good one', command: `kubectl argo rollouts get rollout ${this.name} -n ${namespace}` },
+          {
+            description: 'List revisions and pick the last good one',
+            command: `kubectl argo rollouts get rollout ${this.name} -n ${namespace}`,
+          },
           {
             description: 'Roll back to that revision',
             command: `kubectl argo rollouts undo ${this.name} -n ${namespace} --to-revision="\${REVISION:?set REVISION to the revision number shown above}"`,
@@ -223,9 +252,14 @@ export class WorkloadRunbook {
   private undoBound(budget: Duration): TimeBound {
     return timeBound(
       [
-        { what: 'pods of the previous revision start and pass readiness (estimate; the startup probe allows up to 5m)', duration: Duration.minutes(1) },
         {
-          what: this.argo?.canary ? 'Argo Rollouts sets the weight to 100% for them (estimate)' : 'Argo Rollouts switches the active Service to them (estimate)',
+          what: 'pods of the previous revision start and pass readiness (estimate; the startup probe allows up to 5m)',
+          duration: Duration.minutes(1),
+        },
+        {
+          what: this.argo?.canary
+            ? 'Argo Rollouts sets the weight to 100% for them (estimate)'
+            : 'Argo Rollouts switches the active Service to them (estimate)',
           duration: ARGO_ABORT_ESTIMATE,
         },
       ],

@@ -97,7 +97,10 @@ export function containerAlarmSpecs(policy: AlarmPolicy, signals: ContainerSigna
       elbMetric('errors', 'HTTPCode_Target_5XX_Count', 'Sum', period),
       elbMetric('elbErrors', 'HTTPCode_ELB_5XX_Count', 'Sum', period),
       elbMetric('requests', 'RequestCount', 'Sum', period),
-      ...signals.targetGroupFullNames.flatMap((_, i) => [tgMetric(`tg${i}Errors`, 'HTTPCode_Target_5XX_Count', i), tgMetric(`tg${i}Requests`, 'RequestCount', i)]),
+      ...signals.targetGroupFullNames.flatMap((_, i) => [
+        tgMetric(`tg${i}Errors`, 'HTTPCode_Target_5XX_Count', i),
+        tgMetric(`tg${i}Requests`, 'RequestCount', i),
+      ]),
     ];
   };
   const perVersion = versionErrorRateWording(MINIMUM_REQUESTS);

@@ -31,7 +31,6 @@ export interface AwsResources {
   readonly dashboardName: pulumi.Output<string>;
 }
 
-
 /**
  * Creates, as children of `parent`, the @pulumi/aws resources of a container service that
  * `DeploymentStack` creates through CloudFormation: alert topics, secrets, the ECS service with its
@@ -78,168 +77,286 @@ export function createAwsResources(
   const settings = plan.settings;
   const shifting = settings.strategy !== 'ROLLING';
   const https = env.certificateArn !== undefined;
-  const lbSecurityGroup = new aws.ec2.SecurityGroup(id('lb'), {
-    vpcId: network.vpcId,
-    description: `Load balancer of ${names.base}`,
-    ingress: [
-      { protocol: 'tcp', fromPort: 80, toPort: 80, cidrBlocks: ['0.0.0.0/0'], description: 'HTTP from anywhere' },
-      ...(https ? [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'], description: 'HTTPS from anywhere' }] : []),
-      // Only callers inside the VPC (smoke tests, lifecycle hooks) reach the new version early.
-      ...(shifting ? [{ protocol: 'tcp', fromPort: lbSpec.testListenerPort, toPort: lbSpec.testListenerPort, cidrBlocks: [vpc.cidrBlock], description: 'Test listener, from inside the VPC' }] : []),
-    ],
-    egress: [{ protocol: 'tcp', fromPort: container.port, toPort: container.port, cidrBlocks: [vpc.cidrBlock], description: 'Load balancer to tasks' }],
-    tags,
-  }, opts);
-  const serviceSecurityGroup = new aws.ec2.SecurityGroup(id('service'), {
-    vpcId: network.vpcId,
-    description: `Tasks of ${names.base}`,
-    ingress: [{ protocol: 'tcp', fromPort: container.port, toPort: container.port, securityGroups: [lbSecurityGroup.id], description: 'Load balancer to tasks' }],
-    egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Image pulls, secrets, dependencies' }],
-    tags,
-  }, opts);
-  const accessLogs = createAccessLogBucket(id('access-logs'), spec, account, keep, env.retention !== RetentionPolicy.RETAIN, tags);
-  const loadBalancer = new aws.lb.LoadBalancer(id('lb'), {
-    name: names.base.slice(0, 32),
-    loadBalancerType: 'application',
-    internal: false,
-    subnets: network.publicSubnetIds,
-    securityGroups: [lbSecurityGroup.id],
-    dropInvalidHeaderFields: lbSpec.dropInvalidHeaderFields,
-    accessLogs: { bucket: accessLogs.bucket, prefix: lbSpec.accessLogs.prefix, enabled: true },
-    tags,
-  }, { ...opts, dependsOn: [accessLogs.policy] });
-  const targetGroup = (suffix: string) =>
-    new aws.lb.TargetGroup(id(suffix), {
+  const lbSecurityGroup = new aws.ec2.SecurityGroup(
+    id('lb'),
+    {
       vpcId: network.vpcId,
-      port: container.port,
-      protocol: 'HTTP',
-      targetType: 'ip',
-      deregistrationDelay: lbSpec.deregistrationDelay.toSeconds(),
-      healthCheck: {
-        path: lbSpec.healthCheck.path,
-        matcher: lbSpec.healthCheck.healthyHttpCodes,
-        interval: lbSpec.healthCheck.interval.toSeconds(),
-        timeout: lbSpec.healthCheck.timeout.toSeconds(),
-        healthyThreshold: lbSpec.healthCheck.healthyThresholdCount,
-        unhealthyThreshold: lbSpec.healthCheck.unhealthyThresholdCount,
-      },
+      description: `Load balancer of ${names.base}`,
+      ingress: [
+        { protocol: 'tcp', fromPort: 80, toPort: 80, cidrBlocks: ['0.0.0.0/0'], description: 'HTTP from anywhere' },
+        ...(https ? [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'], description: 'HTTPS from anywhere' }] : []),
+        // Only callers inside the VPC (smoke tests, lifecycle hooks) reach the new version early.
+        ...(shifting
+          ? [
+              {
+                protocol: 'tcp',
+                fromPort: lbSpec.testListenerPort,
+                toPort: lbSpec.testListenerPort,
+                cidrBlocks: [vpc.cidrBlock],
+                description: 'Test listener, from inside the VPC',
+              },
+            ]
+          : []),
+      ],
+      egress: [
+        {
+          protocol: 'tcp',
+          fromPort: container.port,
+          toPort: container.port,
+          cidrBlocks: [vpc.cidrBlock],
+          description: 'Load balancer to tasks',
+        },
+      ],
       tags,
-    }, opts);
+    },
+    opts,
+  );
+  const serviceSecurityGroup = new aws.ec2.SecurityGroup(
+    id('service'),
+    {
+      vpcId: network.vpcId,
+      description: `Tasks of ${names.base}`,
+      ingress: [
+        {
+          protocol: 'tcp',
+          fromPort: container.port,
+          toPort: container.port,
+          securityGroups: [lbSecurityGroup.id],
+          description: 'Load balancer to tasks',
+        },
+      ],
+      egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Image pulls, secrets, dependencies' }],
+      tags,
+    },
+    opts,
+  );
+  const accessLogs = createAccessLogBucket(id('access-logs'), spec, account, keep, env.retention !== RetentionPolicy.RETAIN, tags);
+  const loadBalancer = new aws.lb.LoadBalancer(
+    id('lb'),
+    {
+      name: names.base.slice(0, 32),
+      loadBalancerType: 'application',
+      internal: false,
+      subnets: network.publicSubnetIds,
+      securityGroups: [lbSecurityGroup.id],
+      dropInvalidHeaderFields: lbSpec.dropInvalidHeaderFields,
+      accessLogs: { bucket: accessLogs.bucket, prefix: lbSpec.accessLogs.prefix, enabled: true },
+      tags,
+    },
+    { ...opts, dependsOn: [accessLogs.policy] },
+  );
+  const targetGroup = (suffix: string) =>
+    new aws.lb.TargetGroup(
+      id(suffix),
+      {
+        vpcId: network.vpcId,
+        port: container.port,
+        protocol: 'HTTP',
+        targetType: 'ip',
+        deregistrationDelay: lbSpec.deregistrationDelay.toSeconds(),
+        healthCheck: {
+          path: lbSpec.healthCheck.path,
+          matcher: lbSpec.healthCheck.healthyHttpCodes,
+          interval: lbSpec.healthCheck.interval.toSeconds(),
+          timeout: lbSpec.healthCheck.timeout.toSeconds(),
+          healthyThreshold: lbSpec.healthCheck.healthyThresholdCount,
+          unhealthyThreshold: lbSpec.healthCheck.unhealthyThresholdCount,
+        },
+        tags,
+      },
+      opts,
+    );
   const primary = targetGroup('primary');
   const alternate = shifting ? targetGroup('alternate') : undefined;
   const forward: aws.types.input.lb.ListenerRuleAction[] = [
     alternate
-      ? { type: 'forward', forward: { targetGroups: [{ arn: primary.arn, weight: 100 }, { arn: alternate.arn, weight: 0 }] } }
+      ? {
+          type: 'forward',
+          forward: {
+            targetGroups: [
+              { arn: primary.arn, weight: 100 },
+              { arn: alternate.arn, weight: 0 },
+            ],
+          },
+        }
       : { type: 'forward', targetGroupArn: primary.arn },
   ];
   const notFound: aws.types.input.lb.ListenerDefaultAction[] = [
     { type: 'fixed-response', fixedResponse: { statusCode: '404', contentType: 'text/plain', messageBody: 'Not found' } },
   ];
-  const listener = new aws.lb.Listener(id(https ? 'https' : 'http'), {
-    loadBalancerArn: loadBalancer.arn,
-    port: https ? 443 : 80,
-    protocol: https ? 'HTTPS' : 'HTTP',
-    certificateArn: env.certificateArn,
-    sslPolicy: https ? 'ELBSecurityPolicy-TLS13-1-2-2021-06' : undefined,
-    defaultActions: notFound,
-    tags,
-  }, opts);
-  if (https) {
-    new aws.lb.Listener(id('http-redirect'), {
+  const listener = new aws.lb.Listener(
+    id(https ? 'https' : 'http'),
+    {
       loadBalancerArn: loadBalancer.arn,
-      port: 80,
-      protocol: 'HTTP',
-      defaultActions: [{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', statusCode: 'HTTP_301' } }],
-      tags,
-    }, opts);
-  }
-  const productionRule = new aws.lb.ListenerRule(id('production'), {
-    listenerArn: listener.arn,
-    priority: lbSpec.rulePriority,
-    conditions: [{ pathPattern: { values: [lbSpec.rulePathPattern] } }],
-    actions: forward,
-    tags,
-  }, { ...opts, ignoreChanges: shifting ? ['actions'] : [] }); // ECS moves the weights during deployments.
-  let testRule: aws.lb.ListenerRule | undefined;
-  if (shifting) {
-    const testListener = new aws.lb.Listener(id('test'), {
-      loadBalancerArn: loadBalancer.arn,
-      port: lbSpec.testListenerPort,
-      protocol: 'HTTP',
+      port: https ? 443 : 80,
+      protocol: https ? 'HTTPS' : 'HTTP',
+      certificateArn: env.certificateArn,
+      sslPolicy: https ? 'ELBSecurityPolicy-TLS13-1-2-2021-06' : undefined,
       defaultActions: notFound,
       tags,
-    }, opts);
-    testRule = new aws.lb.ListenerRule(id('test'), {
-      listenerArn: testListener.arn,
+    },
+    opts,
+  );
+  if (https) {
+    new aws.lb.Listener(
+      id('http-redirect'),
+      {
+        loadBalancerArn: loadBalancer.arn,
+        port: 80,
+        protocol: 'HTTP',
+        defaultActions: [{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', statusCode: 'HTTP_301' } }],
+        tags,
+      },
+      opts,
+    );
+  }
+  const productionRule = new aws.lb.ListenerRule(
+    id('production'),
+    {
+      listenerArn: listener.arn,
       priority: lbSpec.rulePriority,
       conditions: [{ pathPattern: { values: [lbSpec.rulePathPattern] } }],
       actions: forward,
       tags,
-    }, { ...opts, ignoreChanges: ['actions'] });
+    },
+    { ...opts, ignoreChanges: shifting ? ['actions'] : [] },
+  ); // ECS moves the weights during deployments.
+  let testRule: aws.lb.ListenerRule | undefined;
+  if (shifting) {
+    const testListener = new aws.lb.Listener(
+      id('test'),
+      {
+        loadBalancerArn: loadBalancer.arn,
+        port: lbSpec.testListenerPort,
+        protocol: 'HTTP',
+        defaultActions: notFound,
+        tags,
+      },
+      opts,
+    );
+    testRule = new aws.lb.ListenerRule(
+      id('test'),
+      {
+        listenerArn: testListener.arn,
+        priority: lbSpec.rulePriority,
+        conditions: [{ pathPattern: { values: [lbSpec.rulePathPattern] } }],
+        actions: forward,
+        tags,
+      },
+      { ...opts, ignoreChanges: ['actions'] },
+    );
   }
 
   // Cluster, roles, task definition.
-  const cluster = new aws.ecs.Cluster(id('cluster'), {
-    name: names.base,
-    settings: [{ name: 'containerInsights', value: 'enabled' }],
-    tags,
-  }, opts);
-  const logGroup = new aws.cloudwatch.LogGroup(id('logs'), { name: spec.container.logging.logGroupName, retentionInDays: logRetentionDays, tags }, keep);
+  const cluster = new aws.ecs.Cluster(
+    id('cluster'),
+    {
+      name: names.base,
+      settings: [{ name: 'containerInsights', value: 'enabled' }],
+      tags,
+    },
+    opts,
+  );
+  const logGroup = new aws.cloudwatch.LogGroup(
+    id('logs'),
+    { name: spec.container.logging.logGroupName, retentionInDays: logRetentionDays, tags },
+    keep,
+  );
   const assumedBy = (service: string) =>
     JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
-  const executionRole = new aws.iam.Role(id('execution'), {
-    assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'),
-    tags,
-  }, opts);
+  const executionRole = new aws.iam.Role(
+    id('execution'),
+    {
+      assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'),
+      tags,
+    },
+    opts,
+  );
   const executionPolicies: pulumi.Resource[] = [
-    new aws.iam.RolePolicyAttachment(id('execution'), {
-      role: executionRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
-    }, opts),
+    new aws.iam.RolePolicyAttachment(
+      id('execution'),
+      {
+        role: executionRole.name,
+        policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+      },
+      opts,
+    ),
   ];
   if (secretArns.length > 0) {
-    executionPolicies.push(new aws.iam.RolePolicy(id('execution-secrets'), {
-      role: executionRole.id,
-      policy: pulumi.jsonStringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArns.map((s) => s.arn) },
-          { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } } },
-        ],
-      }),
-    }, opts));
+    executionPolicies.push(
+      new aws.iam.RolePolicy(
+        id('execution-secrets'),
+        {
+          role: executionRole.id,
+          policy: pulumi.jsonStringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+                Resource: secretArns.map((s) => s.arn),
+              },
+              {
+                Effect: 'Allow',
+                Action: 'kms:Decrypt',
+                Resource: '*',
+                Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
+              },
+            ],
+          }),
+        },
+        opts,
+      ),
+    );
   }
   const taskRole = new aws.iam.Role(id('task'), { assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'), tags }, opts);
   const hasFlags = def.featureFlags.length > 0;
   const agentLogs = hasFlags
-    ? new aws.cloudwatch.LogGroup(id('appconfig-agent'), { name: `/ecs/${names.base}/appconfig-agent`, retentionInDays: logRetentionDays, tags }, keep)
+    ? new aws.cloudwatch.LogGroup(
+        id('appconfig-agent'),
+        { name: `/ecs/${names.base}/appconfig-agent`, retentionInDays: logRetentionDays, tags },
+        keep,
+      )
     : undefined;
-  const taskDefinition = new aws.ecs.TaskDefinition(id('task'), {
-    family: spec.family,
-    requiresCompatibilities: ['FARGATE'],
-    networkMode: 'awsvpc',
-    cpu: String(spec.cpu),
-    memory: String(spec.memoryMiB),
-    executionRoleArn: executionRole.arn,
-    taskRoleArn: taskRole.arn,
-    containerDefinitions: pulumi.jsonStringify([
-      {
-        name: spec.container.name,
-        image: spec.container.image,
-        essential: true,
-        portMappings: [{ containerPort: spec.container.port, name: spec.container.portName, protocol: 'tcp' }],
-        readonlyRootFilesystem: spec.container.readonlyRootFilesystem,
-        user: spec.container.user,
-        stopTimeout: spec.container.stopTimeout.toSeconds(),
-        environment: Object.entries({ ...container.environment, ...flagsEnvironment(names, env.name, def.featureFlags) }).map(([name, value]) => ({ name, value })),
-        // References only: ECS reads the values when a task starts.
-        secrets: secretArns.map((s) => ({ name: s.envVar, valueFrom: s.arn })),
-        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': spec.container.logging.streamPrefix } },
-      },
-      ...(agentLogs ? [agentContainer(agentLogs.name, region)] : []),
-    ]),
-    tags,
-  }, opts);
+  const taskDefinition = new aws.ecs.TaskDefinition(
+    id('task'),
+    {
+      family: spec.family,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: String(spec.cpu),
+      memory: String(spec.memoryMiB),
+      executionRoleArn: executionRole.arn,
+      taskRoleArn: taskRole.arn,
+      containerDefinitions: pulumi.jsonStringify([
+        {
+          name: spec.container.name,
+          image: spec.container.image,
+          essential: true,
+          portMappings: [{ containerPort: spec.container.port, name: spec.container.portName, protocol: 'tcp' }],
+          readonlyRootFilesystem: spec.container.readonlyRootFilesystem,
+          user: spec.container.user,
+          stopTimeout: spec.container.stopTimeout.toSeconds(),
+          environment: Object.entries({ ...container.environment, ...flagsEnvironment(names, env.name, def.featureFlags) }).map(
+            ([name, value]) => ({ name, value }),
+          ),
+          // References only: ECS reads the values when a task starts.
+          secrets: secretArns.map((s) => ({ name: s.envVar, valueFrom: s.arn })),
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': logGroup.name,
+              'awslogs-region': region,
+              'awslogs-stream-prefix': spec.container.logging.streamPrefix,
+            },
+          },
+        },
+        ...(agentLogs ? [agentContainer(agentLogs.name, region)] : []),
+      ]),
+      tags,
+    },
+    opts,
+  );
 
   // Alarms: the same specs as AlarmSet; deployment alarms roll the ECS deployment back.
   const specs = env.alarms.enabled
@@ -250,7 +367,9 @@ export function createAwsResources(
         serviceName: names.base,
       })
     : [];
-  const alarms = specs.map((spec) => metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts));
+  const alarms = specs.map((spec) =>
+    metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts),
+  );
   const deploymentAlarmNames = specs.filter((s) => s.severity !== AlarmSeverity.WARNING).map((s) => names.alarm(s.kind));
   if (hasFlags) {
     // The alarms that roll a deployment back also roll a bad flag change back.
@@ -262,10 +381,14 @@ export function createAwsResources(
     ? new aws.iam.Role(id('ecs-infrastructure'), { assumeRolePolicy: assumedBy('ecs.amazonaws.com'), tags }, opts)
     : undefined;
   const infrastructureAttachment = infrastructureRole
-    ? new aws.iam.RolePolicyAttachment(id('ecs-infrastructure'), {
-        role: infrastructureRole.name,
-        policyArn: 'arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers',
-      }, opts)
+    ? new aws.iam.RolePolicyAttachment(
+        id('ecs-infrastructure'),
+        {
+          role: infrastructureRole.name,
+          policyArn: 'arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers',
+        },
+        opts,
+      )
     : undefined;
   const minutes = (n: number | undefined) => (n === undefined ? undefined : String(n));
   // Expand migrations run as one-off tasks that must exit 0 before the service update starts.
@@ -292,83 +415,132 @@ export function createAwsResources(
       ? createSmokeHook(
           def.smokeTests,
           `${names.base}-smoke-tests`,
-          { loadBalancerFullName: loadBalancer.arnSuffix, testPort: lbSpec.testListenerPort, subnetIds: network.privateSubnetIds, vpcId: network.vpcId },
+          {
+            loadBalancerFullName: loadBalancer.arnSuffix,
+            testPort: lbSpec.testListenerPort,
+            subnetIds: network.privateSubnetIds,
+            vpcId: network.vpcId,
+          },
           { retentionInDays: logRetentionDays, tags, opts, keep },
         )
       : undefined;
   const hookRole = smokeHook
-    ? new aws.iam.Role(id('smoke-tests-ecs'), {
-        description: `Lets ECS run the smoke tests ${names.base}-smoke-tests during deployments`,
-        assumeRolePolicy: assumedBy('ecs.amazonaws.com'),
-        tags,
-      }, opts)
+    ? new aws.iam.Role(
+        id('smoke-tests-ecs'),
+        {
+          description: `Lets ECS run the smoke tests ${names.base}-smoke-tests during deployments`,
+          assumeRolePolicy: assumedBy('ecs.amazonaws.com'),
+          tags,
+        },
+        opts,
+      )
     : undefined;
   const hookPolicy =
     smokeHook && hookRole
-      ? new aws.iam.RolePolicy(id('smoke-tests-ecs'), {
-          role: hookRole.id,
-          policy: pulumi.jsonStringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: smokeHook.arn }] }),
-        }, opts)
+      ? new aws.iam.RolePolicy(
+          id('smoke-tests-ecs'),
+          {
+            role: hookRole.id,
+            policy: pulumi.jsonStringify({
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: smokeHook.arn }],
+            }),
+          },
+          opts,
+        )
       : undefined;
-  const service = new aws.ecs.Service(id('service'), {
-    name: names.base,
-    cluster: cluster.arn,
-    taskDefinition: taskDefinition.arn,
-    launchType: 'FARGATE',
-    desiredCount: env.capacity.desiredCount,
-    deploymentMinimumHealthyPercent: settings.minimumHealthyPercent,
-    deploymentMaximumPercent: settings.maximumPercent,
-    deploymentConfiguration: {
-      strategy: settings.strategy,
-      bakeTimeInMinutes: minutes(settings.bakeMinutes),
-      canaryConfiguration:
-        settings.strategy === 'CANARY' ? { canaryPercent: settings.stepPercent, canaryBakeTimeInMinutes: minutes(settings.stepBakeMinutes ?? 0) } : undefined,
-      linearConfiguration:
-        settings.strategy === 'LINEAR' ? { stepPercent: settings.stepPercent, stepBakeTimeInMinutes: minutes(settings.stepBakeMinutes ?? 0) } : undefined,
-      lifecycleHooks:
-        smokeHook && hookRole ? [{ hookTargetArn: smokeHook.arn, roleArn: hookRole.arn, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }] : undefined,
-    },
-    // ECS supports the circuit breaker for rolling and blue/green; canary and linear rely on alarms.
-    deploymentCircuitBreaker: settings.strategy === 'ROLLING' || settings.strategy === 'BLUE_GREEN' ? { enable: true, rollback: true } : undefined,
-    alarms: deploymentAlarmNames.length > 0 ? { alarmNames: deploymentAlarmNames, enable: true, rollback: true } : undefined,
-    loadBalancers: [
-      {
-        targetGroupArn: primary.arn,
-        containerName: spec.container.name,
-        containerPort: spec.container.port,
-        advancedConfiguration:
-          alternate && infrastructureRole
-            ? { alternateTargetGroupArn: alternate.arn, productionListenerRule: productionRule.arn, testListenerRule: testRule?.arn, roleArn: infrastructureRole.arn }
+  const service = new aws.ecs.Service(
+    id('service'),
+    {
+      name: names.base,
+      cluster: cluster.arn,
+      taskDefinition: taskDefinition.arn,
+      launchType: 'FARGATE',
+      desiredCount: env.capacity.desiredCount,
+      deploymentMinimumHealthyPercent: settings.minimumHealthyPercent,
+      deploymentMaximumPercent: settings.maximumPercent,
+      deploymentConfiguration: {
+        strategy: settings.strategy,
+        bakeTimeInMinutes: minutes(settings.bakeMinutes),
+        canaryConfiguration:
+          settings.strategy === 'CANARY'
+            ? { canaryPercent: settings.stepPercent, canaryBakeTimeInMinutes: minutes(settings.stepBakeMinutes ?? 0) }
+            : undefined,
+        linearConfiguration:
+          settings.strategy === 'LINEAR'
+            ? { stepPercent: settings.stepPercent, stepBakeTimeInMinutes: minutes(settings.stepBakeMinutes ?? 0) }
+            : undefined,
+        lifecycleHooks:
+          smokeHook && hookRole
+            ? [{ hookTargetArn: smokeHook.arn, roleArn: hookRole.arn, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }]
             : undefined,
       },
-    ],
-    networkConfiguration: { subnets: network.privateSubnetIds, securityGroups: [serviceSecurityGroup.id], assignPublicIp: false },
-    healthCheckGracePeriodSeconds: spec.healthCheckGracePeriod.toSeconds(),
-    propagateTags: 'SERVICE',
-    // `pulumi up` returns when the rollout (bake times included) has finished or rolled back, like `cdk deploy`.
-    waitForSteadyState: true,
-    tags,
-  }, { ...opts, dependsOn: [productionRule, ...alarms, ...(infrastructureAttachment ? [infrastructureAttachment] : []), ...(hookPolicy ? [hookPolicy] : []), ...migrationRuns] });
+      // ECS supports the circuit breaker for rolling and blue/green; canary and linear rely on alarms.
+      deploymentCircuitBreaker:
+        settings.strategy === 'ROLLING' || settings.strategy === 'BLUE_GREEN' ? { enable: true, rollback: true } : undefined,
+      alarms: deploymentAlarmNames.length > 0 ? { alarmNames: deploymentAlarmNames, enable: true, rollback: true } : undefined,
+      loadBalancers: [
+        {
+          targetGroupArn: primary.arn,
+          containerName: spec.container.name,
+          containerPort: spec.container.port,
+          advancedConfiguration:
+            alternate && infrastructureRole
+              ? {
+                  alternateTargetGroupArn: alternate.arn,
+                  productionListenerRule: productionRule.arn,
+                  testListenerRule: testRule?.arn,
+                  roleArn: infrastructureRole.arn,
+                }
+              : undefined,
+        },
+      ],
+      networkConfiguration: { subnets: network.privateSubnetIds, securityGroups: [serviceSecurityGroup.id], assignPublicIp: false },
+      healthCheckGracePeriodSeconds: spec.healthCheckGracePeriod.toSeconds(),
+      propagateTags: 'SERVICE',
+      // `pulumi up` returns when the rollout (bake times included) has finished or rolled back, like `cdk deploy`.
+      waitForSteadyState: true,
+      tags,
+    },
+    {
+      ...opts,
+      dependsOn: [
+        productionRule,
+        ...alarms,
+        ...(infrastructureAttachment ? [infrastructureAttachment] : []),
+        ...(hookPolicy ? [hookPolicy] : []),
+        ...migrationRuns,
+      ],
+    },
+  );
 
   if (env.capacity.scaling) {
     const scaling = env.capacity.scaling;
-    const target = new aws.appautoscaling.Target(id('scaling'), {
-      serviceNamespace: 'ecs',
-      scalableDimension: 'ecs:service:DesiredCount',
-      resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`,
-      minCapacity: scaling.minCount,
-      maxCapacity: scaling.maxCount,
-    }, opts);
-    new aws.appautoscaling.Policy(id('cpu-scaling'), {
-      policyType: 'TargetTrackingScaling',
-      serviceNamespace: target.serviceNamespace,
-      scalableDimension: target.scalableDimension,
-      resourceId: target.resourceId,
-      targetTrackingScalingPolicyConfiguration: {
-        targetValue: scaling.targetCpuPercent,
-        predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+    const target = new aws.appautoscaling.Target(
+      id('scaling'),
+      {
+        serviceNamespace: 'ecs',
+        scalableDimension: 'ecs:service:DesiredCount',
+        resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`,
+        minCapacity: scaling.minCount,
+        maxCapacity: scaling.maxCount,
       },
-    }, opts);
+      opts,
+    );
+    new aws.appautoscaling.Policy(
+      id('cpu-scaling'),
+      {
+        policyType: 'TargetTrackingScaling',
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: scaling.targetCpuPercent,
+          predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        },
+      },
+      opts,
+    );
   }
 
   const allAlarms = [...alarms];
@@ -377,52 +549,80 @@ export function createAwsResources(
     const minutesMissing = env.deadMansSwitch.missingFor.toMinutes();
     const own = env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT;
     const name = names.alarm('dead-mans-switch');
-    const heartbeat = own ? 'metric Glidepath/Heartbeat (Service=' + names.base + ') published by the service' : `ECS CPUUtilization samples of ${names.base}`;
+    const heartbeat = own
+      ? 'metric Glidepath/Heartbeat (Service=' + names.base + ') published by the service'
+      : `ECS CPUUtilization samples of ${names.base}`;
     allAlarms.push(
-      new aws.cloudwatch.MetricAlarm(name, {
+      new aws.cloudwatch.MetricAlarm(
         name,
-        alarmDescription: `CRITICAL: no heartbeat (${heartbeat}) for ${minutesMissing} minutes. Runbook: ${runbookLink(anchorOf(name))}`,
-        namespace: own ? 'Glidepath' : 'AWS/ECS',
-        metricName: own ? 'Heartbeat' : 'CPUUtilization',
-        dimensions: own ? { Service: names.base } : { ClusterName: names.base, ServiceName: names.base },
-        statistic: 'SampleCount',
-        period: 60,
-        threshold: 1,
-        comparisonOperator: 'LessThanThreshold',
-        evaluationPeriods: minutesMissing,
-        datapointsToAlarm: minutesMissing,
-        // Silence is the failure this alarm exists to catch.
-        treatMissingData: 'breaching',
-        alarmActions: [critical.arn],
-        okActions: [critical.arn],
-        tags,
-      }, opts),
+        {
+          name,
+          alarmDescription: `CRITICAL: no heartbeat (${heartbeat}) for ${minutesMissing} minutes. Runbook: ${runbookLink(anchorOf(name))}`,
+          namespace: own ? 'Glidepath' : 'AWS/ECS',
+          metricName: own ? 'Heartbeat' : 'CPUUtilization',
+          dimensions: own ? { Service: names.base } : { ClusterName: names.base, ServiceName: names.base },
+          statistic: 'SampleCount',
+          period: 60,
+          threshold: 1,
+          comparisonOperator: 'LessThanThreshold',
+          evaluationPeriods: minutesMissing,
+          datapointsToAlarm: minutesMissing,
+          // Silence is the failure this alarm exists to catch.
+          treatMissingData: 'breaching',
+          alarmActions: [critical.arn],
+          okActions: [critical.arn],
+          tags,
+        },
+        opts,
+      ),
     );
     allNames.push(name);
   }
 
-  const dashboard = new aws.cloudwatch.Dashboard(id('dashboard'), {
-    dashboardName: names.base,
-    dashboardBody: pulumi.jsonStringify({
-      widgets: [
-        { type: 'alarm', width: 24, height: 3, x: 0, y: 0, properties: { title: 'Alarms', alarms: allAlarms.map((a) => a.arn) } },
-        {
-          type: 'metric', width: 12, height: 6, x: 0, y: 3,
-          properties: { title: 'Requests and 5xx', region, stat: 'Sum', metrics: [
-            ['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', loadBalancer.arnSuffix],
-            ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'LoadBalancer', loadBalancer.arnSuffix],
-          ] },
-        },
-        {
-          type: 'metric', width: 12, height: 6, x: 12, y: 3,
-          properties: { title: 'CPU and memory (%)', region, stat: 'Average', metrics: [
-            ['AWS/ECS', 'CPUUtilization', 'ClusterName', names.base, 'ServiceName', names.base],
-            ['AWS/ECS', 'MemoryUtilization', 'ClusterName', names.base, 'ServiceName', names.base],
-          ] },
-        },
-      ],
-    }),
-  }, opts);
+  const dashboard = new aws.cloudwatch.Dashboard(
+    id('dashboard'),
+    {
+      dashboardName: names.base,
+      dashboardBody: pulumi.jsonStringify({
+        widgets: [
+          { type: 'alarm', width: 24, height: 3, x: 0, y: 0, properties: { title: 'Alarms', alarms: allAlarms.map((a) => a.arn) } },
+          {
+            type: 'metric',
+            width: 12,
+            height: 6,
+            x: 0,
+            y: 3,
+            properties: {
+              title: 'Requests and 5xx',
+              region,
+              stat: 'Sum',
+              metrics: [
+                ['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', loadBalancer.arnSuffix],
+                ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'LoadBalancer', loadBalancer.arnSuffix],
+              ],
+            },
+          },
+          {
+            type: 'metric',
+            width: 12,
+            height: 6,
+            x: 12,
+            y: 3,
+            properties: {
+              title: 'CPU and memory (%)',
+              region,
+              stat: 'Average',
+              metrics: [
+                ['AWS/ECS', 'CPUUtilization', 'ClusterName', names.base, 'ServiceName', names.base],
+                ['AWS/ECS', 'MemoryUtilization', 'ClusterName', names.base, 'ServiceName', names.base],
+              ],
+            },
+          },
+        ],
+      }),
+    },
+    opts,
+  );
 
   return {
     serviceUrl: pulumi.interpolate`${https ? 'https' : 'http'}://${loadBalancer.dnsName}`,
@@ -456,31 +656,35 @@ export function metricAlarm(
 ): aws.cloudwatch.MetricAlarm {
   const name = names.alarm(spec.kind);
   const { period, evaluationPeriods, datapointsToAlarm } = spec.evaluation;
-  return new aws.cloudwatch.MetricAlarm(name, {
+  return new aws.cloudwatch.MetricAlarm(
     name,
-    alarmDescription: `${spec.description}. Runbook: ${runbookLink(anchorOf(name))}`,
-    threshold: spec.threshold,
-    // Fires at the threshold, like the Prometheus alerts and Argo analysis of the same policy (>=).
-    comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    evaluationPeriods,
-    datapointsToAlarm,
-    // A quiet service has no errors; silence is the dead-man's switch's job.
-    treatMissingData: 'notBreaching',
-    metricQueries: spec.queries?.map((q) => ({ ...q, metric: q.metric && { ...q.metric, dimensions: q.metric.dimensions } })),
-    ...(spec.metric
-      ? {
-          namespace: spec.metric.namespace,
-          metricName: spec.metric.metricName,
-          dimensions: spec.metric.dimensions,
-          // Percentiles are CloudWatch's extended statistics.
-          ...(/^p\d/.test(spec.metric.statistic) ? { extendedStatistic: spec.metric.statistic } : { statistic: spec.metric.statistic }),
-          period: period.toSeconds(),
-        }
-      : {}),
-    alarmActions: [topic.arn],
-    okActions: spec.severity === AlarmSeverity.ROLLBACK ? [] : [topic.arn],
-    tags,
-  }, opts);
+    {
+      name,
+      alarmDescription: `${spec.description}. Runbook: ${runbookLink(anchorOf(name))}`,
+      threshold: spec.threshold,
+      // Fires at the threshold, like the Prometheus alerts and Argo analysis of the same policy (>=).
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      evaluationPeriods,
+      datapointsToAlarm,
+      // A quiet service has no errors; silence is the dead-man's switch's job.
+      treatMissingData: 'notBreaching',
+      metricQueries: spec.queries?.map((q) => ({ ...q, metric: q.metric && { ...q.metric, dimensions: q.metric.dimensions } })),
+      ...(spec.metric
+        ? {
+            namespace: spec.metric.namespace,
+            metricName: spec.metric.metricName,
+            dimensions: spec.metric.dimensions,
+            // Percentiles are CloudWatch's extended statistics.
+            ...(/^p\d/.test(spec.metric.statistic) ? { extendedStatistic: spec.metric.statistic } : { statistic: spec.metric.statistic }),
+            period: period.toSeconds(),
+          }
+        : {}),
+      alarmActions: [topic.arn],
+      okActions: spec.severity === AlarmSeverity.ROLLBACK ? [] : [topic.arn],
+      tags,
+    },
+    opts,
+  );
 }
 
 /** Generated secrets (KMS key, initial random value, rotation function) and existing ones by name. */
@@ -497,65 +701,109 @@ function createSecrets(
   let rotation: aws.lambda.Function | undefined;
   let key: aws.kms.Key | undefined;
   if (generated.length > 0) {
-    key = new aws.kms.Key(`${names.base}-secrets-key`, { description: `Encrypts the secrets of ${names.base}`, enableKeyRotation: true, tags }, keep);
-    const logGroup = new aws.cloudwatch.LogGroup(`${names.base}-secret-rotation`, { name: `/aws/lambda/${names.base}-secret-rotation`, retentionInDays: logRetentionDays, tags }, keep);
-    const role = new aws.iam.Role(`${names.base}-secret-rotation`, {
-      description: 'Rotates glidepath-generated opaque secrets',
-      assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
-      tags,
-    }, opts);
-    rotation = new aws.lambda.Function(`${names.base}-secret-rotation`, {
-      name: `${names.base}-secret-rotation`,
-      runtime: aws.lambda.Runtime.NodeJS24dX,
-      handler: 'index.handler',
-      role: role.arn,
-      timeout: 30,
-      code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(ROTATION_HANDLER_SOURCE) }),
-      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
-      tags,
-    }, opts);
+    key = new aws.kms.Key(
+      `${names.base}-secrets-key`,
+      { description: `Encrypts the secrets of ${names.base}`, enableKeyRotation: true, tags },
+      keep,
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${names.base}-secret-rotation`,
+      { name: `/aws/lambda/${names.base}-secret-rotation`, retentionInDays: logRetentionDays, tags },
+      keep,
+    );
+    const role = new aws.iam.Role(
+      `${names.base}-secret-rotation`,
+      {
+        description: 'Rotates glidepath-generated opaque secrets',
+        assumeRolePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+        tags,
+      },
+      opts,
+    );
+    rotation = new aws.lambda.Function(
+      `${names.base}-secret-rotation`,
+      {
+        name: `${names.base}-secret-rotation`,
+        runtime: aws.lambda.Runtime.NodeJS24dX,
+        handler: 'index.handler',
+        role: role.arn,
+        timeout: 30,
+        code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(ROTATION_HANDLER_SOURCE) }),
+        loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+        tags,
+      },
+      opts,
+    );
     const secretArnsPattern = generated.map((s) => pulumi.interpolate`arn:aws:secretsmanager:*:*:secret:${s.secretName}-*`);
-    new aws.iam.RolePolicy(`${names.base}-secret-rotation`, {
-      role: role.id,
-      policy: pulumi.jsonStringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
-            Resource: secretArnsPattern,
-          },
-          { Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
-          { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: key.arn },
-          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-        ],
-      }),
-    }, opts);
-    new aws.lambda.Permission(`${names.base}-secret-rotation`, { action: 'lambda:InvokeFunction', function: rotation.name, principal: 'secretsmanager.amazonaws.com' }, opts);
+    new aws.iam.RolePolicy(
+      `${names.base}-secret-rotation`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: [
+                'secretsmanager:DescribeSecret',
+                'secretsmanager:GetSecretValue',
+                'secretsmanager:PutSecretValue',
+                'secretsmanager:UpdateSecretVersionStage',
+              ],
+              Resource: secretArnsPattern,
+            },
+            { Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+            { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: key.arn },
+            { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+          ],
+        }),
+      },
+      opts,
+    );
+    new aws.lambda.Permission(
+      `${names.base}-secret-rotation`,
+      { action: 'lambda:InvokeFunction', function: rotation.name, principal: 'secretsmanager.amazonaws.com' },
+      opts,
+    );
   }
   return env.secrets.map((s) => {
     if (!s.generated) {
       return { envVar: s.envVar, arn: aws.secretsmanager.getSecretOutput({ name: s.secretName }, { parent }).arn };
     }
-    const secret = new aws.secretsmanager.Secret(s.secretName, {
-      name: s.secretName,
-      description: `Generated by glidepath; rotates every ${s.rotationDays} days`,
-      kmsKeyId: key!.arn,
-      tags,
-    }, keep);
+    const secret = new aws.secretsmanager.Secret(
+      s.secretName,
+      {
+        name: s.secretName,
+        description: `Generated by glidepath; rotates every ${s.rotationDays} days`,
+        kmsKeyId: key!.arn,
+        tags,
+      },
+      keep,
+    );
     // The first value comes from Secrets Manager's generator; rotation replaces it at once and
     // every rotationDays afterwards, so the value Pulumi saw (encrypted in its state) is never used.
     const initial = aws.secretsmanager.getRandomPasswordOutput({ passwordLength: s.length ?? 32, excludePunctuation: true }, { parent });
-    const version = new aws.secretsmanager.SecretVersion(s.secretName, {
-      secretId: secret.id,
-      secretString: pulumi.secret(initial.randomPassword),
-    }, { ...opts, ignoreChanges: ['secretString'] });
-    new aws.secretsmanager.SecretRotation(s.secretName, {
-      secretId: secret.id,
-      rotationLambdaArn: rotation!.arn,
-      rotationRules: { scheduleExpression: `rate(${s.rotationDays} days)` },
-      rotateImmediately: true,
-    }, { ...opts, dependsOn: [version] });
+    const version = new aws.secretsmanager.SecretVersion(
+      s.secretName,
+      {
+        secretId: secret.id,
+        secretString: pulumi.secret(initial.randomPassword),
+      },
+      { ...opts, ignoreChanges: ['secretString'] },
+    );
+    new aws.secretsmanager.SecretRotation(
+      s.secretName,
+      {
+        secretId: secret.id,
+        rotationLambdaArn: rotation!.arn,
+        rotationRules: { scheduleExpression: `rate(${s.rotationDays} days)` },
+        rotateImmediately: true,
+      },
+      { ...opts, dependsOn: [version] },
+    );
     return { envVar: s.envVar, arn: secret.arn };
   });
 }
@@ -576,35 +824,65 @@ function createAccessLogBucket(
   const opts: pulumi.CustomResourceOptions = { parent: keep.parent };
   // The load balancer keeps writing logs: a bucket that goes with the stack must be emptied first.
   const bucket = new aws.s3.Bucket(name, { forceDestroy: emptyOnDelete, tags }, keep);
-  new aws.s3.BucketServerSideEncryptionConfiguration(name, {
-    bucket: bucket.id,
-    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-  }, opts);
-  new aws.s3.BucketPublicAccessBlock(name, {
-    bucket: bucket.id,
-    blockPublicAcls: true,
-    blockPublicPolicy: true,
-    ignorePublicAcls: true,
-    restrictPublicBuckets: true,
-  }, opts);
-  new aws.s3.BucketLifecycleConfiguration(name, {
-    bucket: bucket.id,
-    rules: [{ id: 'expire', status: 'Enabled', filter: {}, expiration: { days: spec.loadBalancer.accessLogs.expiration.toSeconds() / 86400 } }],
-  }, opts);
+  new aws.s3.BucketServerSideEncryptionConfiguration(
+    name,
+    {
+      bucket: bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    },
+    opts,
+  );
+  new aws.s3.BucketPublicAccessBlock(
+    name,
+    {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
+    opts,
+  );
+  new aws.s3.BucketLifecycleConfiguration(
+    name,
+    {
+      bucket: bucket.id,
+      rules: [
+        { id: 'expire', status: 'Enabled', filter: {}, expiration: { days: spec.loadBalancer.accessLogs.expiration.toSeconds() / 86400 } },
+      ],
+    },
+    opts,
+  );
   const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: keep.parent }).arn;
   const objects = pulumi.interpolate`${bucket.arn}/${spec.loadBalancer.accessLogs.prefix}/AWSLogs/${account}/*`;
-  const policy = new aws.s3.BucketPolicy(name, {
-    bucket: bucket.id,
-    policy: pulumi.jsonStringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-        { Effect: 'Allow', Principal: { AWS: elbAccount }, Action: 's3:PutObject', Resource: objects },
-        { Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:PutObject', Resource: objects, Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } } },
-        { Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: bucket.arn },
-      ],
-    }),
-  }, opts);
+  const policy = new aws.s3.BucketPolicy(
+    name,
+    {
+      bucket: bucket.id,
+      policy: pulumi.jsonStringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+          { Effect: 'Allow', Principal: { AWS: elbAccount }, Action: 's3:PutObject', Resource: objects },
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'delivery.logs.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: objects,
+            Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+          },
+          { Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: bucket.arn },
+        ],
+      }),
+    },
+    opts,
+  );
   return { bucket: bucket.bucket, policy };
 }
 
@@ -616,32 +894,57 @@ export function createAlertTopics(
   opts: pulumi.CustomResourceOptions,
   keep: pulumi.CustomResourceOptions,
 ): { critical: aws.sns.Topic; warning: aws.sns.Topic } {
-  const topicKey = new aws.kms.Key(`${names.base}-alert-topics-key`, {
-    description: `Encrypts the alert topics of ${names.base}`,
-    enableKeyRotation: true,
-    policy: pulumi.jsonStringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
-        { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
-      ],
-    }),
-    tags,
-  }, keep);
-  const topic = (severity: 'critical' | 'warning') => {
-    const t = new aws.sns.Topic(names.topic(severity), {
-      name: names.topic(severity),
-      displayName: `${names.base} ${severity} alerts`,
-      kmsMasterKeyId: topicKey.arn,
-      tags,
-    }, opts);
-    new aws.sns.TopicPolicy(`${names.topic(severity)}-ssl`, {
-      arn: t.arn,
+  const topicKey = new aws.kms.Key(
+    `${names.base}-alert-topics-key`,
+    {
+      description: `Encrypts the alert topics of ${names.base}`,
+      enableKeyRotation: true,
       policy: pulumi.jsonStringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: t.arn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+          },
+        ],
       }),
-    }, opts);
+      tags,
+    },
+    keep,
+  );
+  const topic = (severity: 'critical' | 'warning') => {
+    const t = new aws.sns.Topic(
+      names.topic(severity),
+      {
+        name: names.topic(severity),
+        displayName: `${names.base} ${severity} alerts`,
+        kmsMasterKeyId: topicKey.arn,
+        tags,
+      },
+      opts,
+    );
+    new aws.sns.TopicPolicy(
+      `${names.topic(severity)}-ssl`,
+      {
+        arn: t.arn,
+        policy: pulumi.jsonStringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sns:Publish',
+              Resource: t.arn,
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        }),
+      },
+      opts,
+    );
     return t;
   };
   return { critical: topic('critical'), warning: topic('warning') };

@@ -27,7 +27,10 @@ export function agentContainer(logGroupName: pulumi.Input<string>, region: pulum
       { name: 'POLL_INTERVAL', value: String(POLL_SECONDS) },
       { name: 'AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS', value: String(POLL_SECONDS) },
     ],
-    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': logGroupName, 'awslogs-region': region, 'awslogs-stream-prefix': 'appconfig-agent' } },
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': logGroupName, 'awslogs-region': region, 'awslogs-stream-prefix': 'appconfig-agent' },
+    },
   };
 }
 
@@ -51,79 +54,122 @@ export function createFeatureFlags(
   let monitorRole: aws.iam.Role | undefined;
   if (monitors.length > 0) {
     // AppConfig reads the alarms' state with this role while a flag change deploys and bakes.
-    monitorRole = new aws.iam.Role(`${app}-flags-monitor`, {
-      description: `Lets AppConfig read the rollback alarms of ${app}`,
-      assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'appconfig.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
-      tags,
-    }, opts);
-    new aws.iam.RolePolicy(`${app}-flags-monitor`, {
-      role: monitorRole.id,
-      policy: pulumi.jsonStringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: monitors.map((a) => a.arn) }] }),
-    }, opts);
+    monitorRole = new aws.iam.Role(
+      `${app}-flags-monitor`,
+      {
+        description: `Lets AppConfig read the rollback alarms of ${app}`,
+        assumeRolePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'appconfig.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+        tags,
+      },
+      opts,
+    );
+    new aws.iam.RolePolicy(
+      `${app}-flags-monitor`,
+      {
+        role: monitorRole.id,
+        policy: pulumi.jsonStringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: monitors.map((a) => a.arn) }],
+        }),
+      },
+      opts,
+    );
   }
-  const environment = new aws.appconfig.Environment(`${app}-flags`, {
-    applicationId: application.id,
-    name: environmentName,
-    description: `Rolls a flag change back when ${monitors.length} alarm(s) fire`,
-    monitors: monitorRole ? monitors.map((a) => ({ alarmArn: a.arn, alarmRoleArn: monitorRole.arn })) : undefined,
-    tags,
-  }, opts);
-  const profile = new aws.appconfig.ConfigurationProfile(`${app}-flags`, {
-    applicationId: application.id,
-    name: PROFILE,
-    locationUri: 'hosted',
-    type: 'AWS.AppConfig.FeatureFlags',
-    tags,
-  }, opts);
-  const version = new aws.appconfig.HostedConfigurationVersion(`${app}-flags`, {
-    applicationId: application.id,
-    configurationProfileId: profile.configurationProfileId,
-    contentType: 'application/json',
-    content: JSON.stringify(AppConfigFeatureFlags.content(flags)),
-  }, opts);
-  const release = new aws.appconfig.DeploymentStrategy(`${app}-release`, {
-    name: `${app}-release`,
-    description: 'Flag releases: 20% of hosts more every 2 minutes, then watch the alarms for the bake time',
-    deploymentDurationInMinutes: 10,
-    growthType: 'LINEAR',
-    growthFactor: 20,
-    finalBakeTimeInMinutes: 10,
-    replicateTo: 'NONE',
-    tags,
-  }, opts);
-  new aws.appconfig.DeploymentStrategy(`${app}-kill-switch`, {
-    name: `${app}-kill-switch`,
-    description: 'Kill switch: every host at once, no bake (turning a feature off must not wait)',
-    deploymentDurationInMinutes: 0,
-    growthType: 'LINEAR',
-    growthFactor: 100,
-    finalBakeTimeInMinutes: 0,
-    replicateTo: 'NONE',
-    tags,
-  }, opts);
-  new aws.appconfig.Deployment(`${app}-flags`, {
-    applicationId: application.id,
-    environmentId: environment.environmentId,
-    configurationProfileId: profile.configurationProfileId,
-    configurationVersion: version.versionNumber.apply(String),
-    deploymentStrategyId: release.id,
-    description: 'Flags as declared in the service definition',
-    tags,
-  }, opts);
-  readers.forEach((role, i) =>
-    new aws.iam.RolePolicy(`${app}-flags-read${i || ''}`, {
-      role,
-      policy: pulumi.jsonStringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'],
-            Resource: pulumi.interpolate`arn:aws:appconfig:${scope.region}:${scope.account}:application/${application.id}/environment/${environment.environmentId}/configuration/${profile.configurationProfileId}`,
-          },
-        ],
-      }),
-    }, opts),
+  const environment = new aws.appconfig.Environment(
+    `${app}-flags`,
+    {
+      applicationId: application.id,
+      name: environmentName,
+      description: `Rolls a flag change back when ${monitors.length} alarm(s) fire`,
+      monitors: monitorRole ? monitors.map((a) => ({ alarmArn: a.arn, alarmRoleArn: monitorRole.arn })) : undefined,
+      tags,
+    },
+    opts,
+  );
+  const profile = new aws.appconfig.ConfigurationProfile(
+    `${app}-flags`,
+    {
+      applicationId: application.id,
+      name: PROFILE,
+      locationUri: 'hosted',
+      type: 'AWS.AppConfig.FeatureFlags',
+      tags,
+    },
+    opts,
+  );
+  const version = new aws.appconfig.HostedConfigurationVersion(
+    `${app}-flags`,
+    {
+      applicationId: application.id,
+      configurationProfileId: profile.configurationProfileId,
+      contentType: 'application/json',
+      content: JSON.stringify(AppConfigFeatureFlags.content(flags)),
+    },
+    opts,
+  );
+  const release = new aws.appconfig.DeploymentStrategy(
+    `${app}-release`,
+    {
+      name: `${app}-release`,
+      description: 'Flag releases: 20% of hosts more every 2 minutes, then watch the alarms for the bake time',
+      deploymentDurationInMinutes: 10,
+      growthType: 'LINEAR',
+      growthFactor: 20,
+      finalBakeTimeInMinutes: 10,
+      replicateTo: 'NONE',
+      tags,
+    },
+    opts,
+  );
+  new aws.appconfig.DeploymentStrategy(
+    `${app}-kill-switch`,
+    {
+      name: `${app}-kill-switch`,
+      description: 'Kill switch: every host at once, no bake (turning a feature off must not wait)',
+      deploymentDurationInMinutes: 0,
+      growthType: 'LINEAR',
+      growthFactor: 100,
+      finalBakeTimeInMinutes: 0,
+      replicateTo: 'NONE',
+      tags,
+    },
+    opts,
+  );
+  new aws.appconfig.Deployment(
+    `${app}-flags`,
+    {
+      applicationId: application.id,
+      environmentId: environment.environmentId,
+      configurationProfileId: profile.configurationProfileId,
+      configurationVersion: version.versionNumber.apply(String),
+      deploymentStrategyId: release.id,
+      description: 'Flags as declared in the service definition',
+      tags,
+    },
+    opts,
+  );
+  readers.forEach(
+    (role, i) =>
+      new aws.iam.RolePolicy(
+        `${app}-flags-read${i || ''}`,
+        {
+          role,
+          policy: pulumi.jsonStringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'],
+                Resource: pulumi.interpolate`arn:aws:appconfig:${scope.region}:${scope.account}:application/${application.id}/environment/${environment.environmentId}/configuration/${profile.configurationProfileId}`,
+              },
+            ],
+          }),
+        },
+        opts,
+      ),
   );
   return application;
 }

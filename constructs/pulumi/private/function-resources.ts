@@ -31,7 +31,11 @@ export function createFunctionResources(
   names: ResourceNames,
   plan: LambdaRolloutPlan,
   runbookLink: (anchor: string) => string,
-): AwsResources & { readonly release: FunctionReleaseSpec; readonly functionArn: pulumi.Output<string>; readonly roleName: pulumi.Output<string> } {
+): AwsResources & {
+  readonly release: FunctionReleaseSpec;
+  readonly functionArn: pulumi.Output<string>;
+  readonly roleName: pulumi.Output<string>;
+} {
   const fn = def.workload.function!;
   const opts: pulumi.CustomResourceOptions = { parent };
   const keep: pulumi.CustomResourceOptions = { parent, retainOnDelete: env.retention === RetentionPolicy.RETAIN };
@@ -47,48 +51,82 @@ export function createFunctionResources(
 
   // The function: its own log group, a role that may write only there, secrets by ARN only.
   const logGroup = new aws.cloudwatch.LogGroup(release.logGroupName, { name: release.logGroupName, retentionInDays, tags }, keep);
-  const role = new aws.iam.Role(`${names.base}-function`, { description: `Runs ${names.base}`, assumeRolePolicy: assumedBy('lambda.amazonaws.com'), tags }, opts);
+  const role = new aws.iam.Role(
+    `${names.base}-function`,
+    { description: `Runs ${names.base}`, assumeRolePolicy: assumedBy('lambda.amazonaws.com'), tags },
+    opts,
+  );
   const secrets = env.secrets.map((s) => ({
     envVar: `${s.envVar}_SECRET_ARN`,
     arn: aws.secretsmanager.getSecretOutput({ name: s.secretName }, { parent }).arn,
   }));
-  const rolePolicy = new aws.iam.RolePolicy(`${names.base}-function`, {
-    role: role.id,
-    policy: pulumi.jsonStringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroup.arn },
-        // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource to scope to.
-        { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
-        ...(secrets.length > 0 ? [{ Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: secrets.map((s) => s.arn) }] : []),
-      ],
-    }),
-  }, opts);
-  const lambdaFunction = new aws.lambda.Function(names.base, {
-    name: release.functionName,
-    role: role.arn,
-    runtime: fn.runtime,
-    handler: fn.handler,
-    code: new pulumi.asset.FileArchive(path.resolve(def.baseDirectory, fn.code)),
-    memorySize: fn.memoryMiB,
-    timeout: fn.timeout.toSeconds(),
-    environment: { variables: { ...fn.environment, ...flagsEnvironment(names, env.name, def.featureFlags), ...Object.fromEntries(secrets.map((s) => [s.envVar, s.arn])) } },
-    tracingConfig: { mode: 'Active' },
-    loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
-    // Every change publishes a version; old versions stay, so level 2 can point the alias back.
-    publish: true,
-    tags,
-  }, { ...opts, dependsOn: [rolePolicy] });
+  const rolePolicy = new aws.iam.RolePolicy(
+    `${names.base}-function`,
+    {
+      role: role.id,
+      policy: pulumi.jsonStringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroup.arn },
+          // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource to scope to.
+          { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
+          ...(secrets.length > 0
+            ? [
+                {
+                  Effect: 'Allow',
+                  Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+                  Resource: secrets.map((s) => s.arn),
+                },
+              ]
+            : []),
+        ],
+      }),
+    },
+    opts,
+  );
+  const lambdaFunction = new aws.lambda.Function(
+    names.base,
+    {
+      name: release.functionName,
+      role: role.arn,
+      runtime: fn.runtime,
+      handler: fn.handler,
+      code: new pulumi.asset.FileArchive(path.resolve(def.baseDirectory, fn.code)),
+      memorySize: fn.memoryMiB,
+      timeout: fn.timeout.toSeconds(),
+      environment: {
+        variables: {
+          ...fn.environment,
+          ...flagsEnvironment(names, env.name, def.featureFlags),
+          ...Object.fromEntries(secrets.map((s) => [s.envVar, s.arn])),
+        },
+      },
+      tracingConfig: { mode: 'Active' },
+      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      // Every change publishes a version; old versions stay, so level 2 can point the alias back.
+      publish: true,
+      tags,
+    },
+    { ...opts, dependsOn: [rolePolicy] },
+  );
   // Created on the first version; afterwards only CodeDeploy moves it (see the deployer below).
-  const alias = new aws.lambda.Alias(`${names.base}-${release.aliasName}`, {
-    name: release.aliasName,
-    functionName: lambdaFunction.name,
-    functionVersion: lambdaFunction.version,
-  }, { ...opts, ignoreChanges: ['functionVersion', 'routingConfig'] });
+  const alias = new aws.lambda.Alias(
+    `${names.base}-${release.aliasName}`,
+    {
+      name: release.aliasName,
+      functionName: lambdaFunction.name,
+      functionVersion: lambdaFunction.version,
+    },
+    { ...opts, ignoreChanges: ['functionVersion', 'routingConfig'] },
+  );
 
   // Alarms on the alias; the rollback, critical error and p99 alarms stop the shift.
-  const specs = env.alarms.enabled ? functionAlarmSpecs(env.alarms, { functionName: release.functionName, aliasName: release.aliasName }) : [];
-  const alarms = specs.map((spec) => metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts));
+  const specs = env.alarms.enabled
+    ? functionAlarmSpecs(env.alarms, { functionName: release.functionName, aliasName: release.aliasName })
+    : [];
+  const alarms = specs.map((spec) =>
+    metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts),
+  );
   const rollbackAlarmNames = specs.filter((s) => s.severity !== AlarmSeverity.WARNING).map((s) => names.alarm(s.kind));
   if (def.featureFlags.length > 0) {
     // The alarms that roll a deployment back also roll a bad flag change back.
@@ -97,88 +135,148 @@ export function createFunctionResources(
   }
 
   // CodeDeploy: application, the custom config compiled from the plan, the group with auto-rollback.
-  const application = new aws.codedeploy.Application(release.applicationName, { name: release.applicationName, computePlatform: 'Lambda', tags }, opts);
-  const config = new aws.codedeploy.DeploymentConfig(release.deploymentConfigName, {
-    deploymentConfigName: release.deploymentConfigName,
-    computePlatform: 'Lambda',
-    trafficRoutingConfig: trafficRoutingConfig(plan.routing),
-  }, opts);
+  const application = new aws.codedeploy.Application(
+    release.applicationName,
+    { name: release.applicationName, computePlatform: 'Lambda', tags },
+    opts,
+  );
+  const config = new aws.codedeploy.DeploymentConfig(
+    release.deploymentConfigName,
+    {
+      deploymentConfigName: release.deploymentConfigName,
+      computePlatform: 'Lambda',
+      trafficRoutingConfig: trafficRoutingConfig(plan.routing),
+    },
+    opts,
+  );
   const hook = def.smokeTests
-    ? createSmokeHook(def.smokeTests, release.smokeHookName, { functionVersion: lambdaFunction, codeDeployGroupArn: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:deploymentgroup:${release.applicationName}/${release.deploymentGroupName}` }, { retentionInDays, tags, opts, keep })
+    ? createSmokeHook(
+        def.smokeTests,
+        release.smokeHookName,
+        {
+          functionVersion: lambdaFunction,
+          codeDeployGroupArn: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:deploymentgroup:${release.applicationName}/${release.deploymentGroupName}`,
+        },
+        { retentionInDays, tags, opts, keep },
+      )
     : undefined;
-  const codeDeployRole = new aws.iam.Role(`${names.base}-codedeploy`, { assumeRolePolicy: assumedBy('codedeploy.amazonaws.com'), tags }, opts);
-  new aws.iam.RolePolicyAttachment(`${names.base}-codedeploy`, {
-    role: codeDeployRole.name,
-    policyArn: 'arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited',
-  }, opts);
+  const codeDeployRole = new aws.iam.Role(
+    `${names.base}-codedeploy`,
+    { assumeRolePolicy: assumedBy('codedeploy.amazonaws.com'), tags },
+    opts,
+  );
+  new aws.iam.RolePolicyAttachment(
+    `${names.base}-codedeploy`,
+    {
+      role: codeDeployRole.name,
+      policyArn: 'arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited',
+    },
+    opts,
+  );
   if (hook) {
-    new aws.iam.RolePolicy(`${names.base}-codedeploy-hook`, {
-      role: codeDeployRole.id,
-      policy: pulumi.jsonStringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [hook.arn, pulumi.interpolate`${hook.arn}:*`] }],
-      }),
-    }, opts);
+    new aws.iam.RolePolicy(
+      `${names.base}-codedeploy-hook`,
+      {
+        role: codeDeployRole.id,
+        policy: pulumi.jsonStringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [hook.arn, pulumi.interpolate`${hook.arn}:*`] }],
+        }),
+      },
+      opts,
+    );
   }
-  const group = new aws.codedeploy.DeploymentGroup(release.deploymentGroupName, {
-    appName: application.name,
-    deploymentGroupName: release.deploymentGroupName,
-    serviceRoleArn: codeDeployRole.arn,
-    deploymentConfigName: config.deploymentConfigName,
-    deploymentStyle: { deploymentOption: 'WITH_TRAFFIC_CONTROL', deploymentType: 'BLUE_GREEN' },
-    autoRollbackConfiguration: { enabled: true, events: [...release.autoRollbackEvents] },
-    alarmConfiguration: rollbackAlarmNames.length > 0 ? { alarms: rollbackAlarmNames, enabled: true } : undefined,
-    tags,
-  }, { ...opts, dependsOn: alarms });
+  const group = new aws.codedeploy.DeploymentGroup(
+    release.deploymentGroupName,
+    {
+      appName: application.name,
+      deploymentGroupName: release.deploymentGroupName,
+      serviceRoleArn: codeDeployRole.arn,
+      deploymentConfigName: config.deploymentConfigName,
+      deploymentStyle: { deploymentOption: 'WITH_TRAFFIC_CONTROL', deploymentType: 'BLUE_GREEN' },
+      autoRollbackConfiguration: { enabled: true, events: [...release.autoRollbackEvents] },
+      alarmConfiguration: rollbackAlarmNames.length > 0 ? { alarms: rollbackAlarmNames, enabled: true } : undefined,
+      tags,
+    },
+    { ...opts, dependsOn: alarms },
+  );
 
   // The shift itself: CloudFormation's CodeDeployLambdaAliasUpdate, as a deployment `pulumi up` waits for.
-  const deployerLogs = new aws.cloudwatch.LogGroup(`${names.base}-alias-deployer`, { name: `/aws/lambda/${names.base}-alias-deployer`, retentionInDays, tags }, keep);
-  const deployerRole = new aws.iam.Role(`${names.base}-alias-deployer`, {
-    description: `Shifts alias ${release.aliasName} of ${names.base} through CodeDeploy during pulumi up`,
-    assumeRolePolicy: assumedBy('lambda.amazonaws.com'),
-    tags,
-  }, opts);
-  const deployerPolicy = new aws.iam.RolePolicy(`${names.base}-alias-deployer`, {
-    role: deployerRole.id,
-    policy: pulumi.jsonStringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: deployerLogs.arn },
-        { Effect: 'Allow', Action: 'lambda:GetAlias', Resource: alias.arn },
-        {
-          Effect: 'Allow',
-          Action: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment'],
-          Resource: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:deploymentgroup:${application.name}/${group.deploymentGroupName}`,
-        },
-        { Effect: 'Allow', Action: 'codedeploy:GetDeploymentConfig', Resource: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:deploymentconfig:${config.deploymentConfigName}` },
-        { Effect: 'Allow', Action: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'], Resource: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:application:${application.name}` },
-      ],
-    }),
-  }, opts);
-  const deployer = new aws.lambda.Function(`${names.base}-alias-deployer`, {
-    name: `${names.base}-alias-deployer`,
-    description: `Shifts ${names.base}:${release.aliasName} to a new version through CodeDeploy (${release.deploymentConfigName})`,
-    runtime: aws.lambda.Runtime.NodeJS24dX,
-    handler: 'index.handler',
-    role: deployerRole.arn,
-    // Lambda's limit; a longer shift keeps running in CodeDeploy, watched by its alarms.
-    timeout: 900,
-    code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(ALIAS_DEPLOYER_SOURCE) }),
-    loggingConfig: { logFormat: 'Text', logGroup: deployerLogs.name },
-    tags,
-  }, { ...opts, dependsOn: [deployerPolicy] });
-  new aws.lambda.Invocation(`${names.base}-shift`, {
-    functionName: deployer.name,
-    // A new version changes the input, so Pulumi invokes the deployer once per release.
-    input: pulumi.jsonStringify({
-      functionName: release.functionName,
-      aliasName: release.aliasName,
-      targetVersion: lambdaFunction.version,
-      applicationName: application.name,
-      deploymentGroupName: group.deploymentGroupName,
-      beforeAllowTraffic: hook?.name,
-    }),
-  }, { ...opts, dependsOn: [alias, group] });
+  const deployerLogs = new aws.cloudwatch.LogGroup(
+    `${names.base}-alias-deployer`,
+    { name: `/aws/lambda/${names.base}-alias-deployer`, retentionInDays, tags },
+    keep,
+  );
+  const deployerRole = new aws.iam.Role(
+    `${names.base}-alias-deployer`,
+    {
+      description: `Shifts alias ${release.aliasName} of ${names.base} through CodeDeploy during pulumi up`,
+      assumeRolePolicy: assumedBy('lambda.amazonaws.com'),
+      tags,
+    },
+    opts,
+  );
+  const deployerPolicy = new aws.iam.RolePolicy(
+    `${names.base}-alias-deployer`,
+    {
+      role: deployerRole.id,
+      policy: pulumi.jsonStringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: deployerLogs.arn },
+          { Effect: 'Allow', Action: 'lambda:GetAlias', Resource: alias.arn },
+          {
+            Effect: 'Allow',
+            Action: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment'],
+            Resource: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:deploymentgroup:${application.name}/${group.deploymentGroupName}`,
+          },
+          {
+            Effect: 'Allow',
+            Action: 'codedeploy:GetDeploymentConfig',
+            Resource: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:deploymentconfig:${config.deploymentConfigName}`,
+          },
+          {
+            Effect: 'Allow',
+            Action: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
+            Resource: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:application:${application.name}`,
+          },
+        ],
+      }),
+    },
+    opts,
+  );
+  const deployer = new aws.lambda.Function(
+    `${names.base}-alias-deployer`,
+    {
+      name: `${names.base}-alias-deployer`,
+      description: `Shifts ${names.base}:${release.aliasName} to a new version through CodeDeploy (${release.deploymentConfigName})`,
+      runtime: aws.lambda.Runtime.NodeJS24dX,
+      handler: 'index.handler',
+      role: deployerRole.arn,
+      // Lambda's limit; a longer shift keeps running in CodeDeploy, watched by its alarms.
+      timeout: 900,
+      code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(ALIAS_DEPLOYER_SOURCE) }),
+      loggingConfig: { logFormat: 'Text', logGroup: deployerLogs.name },
+      tags,
+    },
+    { ...opts, dependsOn: [deployerPolicy] },
+  );
+  new aws.lambda.Invocation(
+    `${names.base}-shift`,
+    {
+      functionName: deployer.name,
+      // A new version changes the input, so Pulumi invokes the deployer once per release.
+      input: pulumi.jsonStringify({
+        functionName: release.functionName,
+        aliasName: release.aliasName,
+        targetVersion: lambdaFunction.version,
+        applicationName: application.name,
+        deploymentGroupName: group.deploymentGroupName,
+        beforeAllowTraffic: hook?.name,
+      }),
+    },
+    { ...opts, dependsOn: [alias, group] },
+  );
 
   const allAlarms = [...alarms];
   const allNames = specs.map((s) => names.alarm(s.kind));
@@ -186,47 +284,82 @@ export function createFunctionResources(
     const minutesMissing = env.deadMansSwitch.missingFor.toMinutes();
     const own = env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT;
     const name = names.alarm('dead-mans-switch');
-    const heartbeat = own ? `metric Glidepath/Heartbeat (Service=${names.base}) published by the service` : `Lambda invocations of ${names.base}`;
+    const heartbeat = own
+      ? `metric Glidepath/Heartbeat (Service=${names.base}) published by the service`
+      : `Lambda invocations of ${names.base}`;
     allAlarms.push(
-      new aws.cloudwatch.MetricAlarm(name, {
+      new aws.cloudwatch.MetricAlarm(
         name,
-        alarmDescription: `CRITICAL: no heartbeat (${heartbeat}) for ${minutesMissing} minutes. Runbook: ${runbookLink(anchorOf(name))}`,
-        namespace: own ? 'Glidepath' : 'AWS/Lambda',
-        metricName: own ? 'Heartbeat' : 'Invocations',
-        dimensions: own ? { Service: names.base } : { FunctionName: release.functionName, Resource: `${release.functionName}:${release.aliasName}` },
-        statistic: 'SampleCount',
-        period: 60,
-        threshold: 1,
-        comparisonOperator: 'LessThanThreshold',
-        evaluationPeriods: minutesMissing,
-        datapointsToAlarm: minutesMissing,
-        // Silence is the failure this alarm exists to catch.
-        treatMissingData: 'breaching',
-        alarmActions: [critical.arn],
-        okActions: [critical.arn],
-        tags,
-      }, opts),
+        {
+          name,
+          alarmDescription: `CRITICAL: no heartbeat (${heartbeat}) for ${minutesMissing} minutes. Runbook: ${runbookLink(anchorOf(name))}`,
+          namespace: own ? 'Glidepath' : 'AWS/Lambda',
+          metricName: own ? 'Heartbeat' : 'Invocations',
+          dimensions: own
+            ? { Service: names.base }
+            : { FunctionName: release.functionName, Resource: `${release.functionName}:${release.aliasName}` },
+          statistic: 'SampleCount',
+          period: 60,
+          threshold: 1,
+          comparisonOperator: 'LessThanThreshold',
+          evaluationPeriods: minutesMissing,
+          datapointsToAlarm: minutesMissing,
+          // Silence is the failure this alarm exists to catch.
+          treatMissingData: 'breaching',
+          alarmActions: [critical.arn],
+          okActions: [critical.arn],
+          tags,
+        },
+        opts,
+      ),
     );
     allNames.push(name);
   }
 
   const dimensions = ['FunctionName', release.functionName, 'Resource', `${release.functionName}:${release.aliasName}`];
-  const dashboard = new aws.cloudwatch.Dashboard(`${names.base}-dashboard`, {
-    dashboardName: names.base,
-    dashboardBody: pulumi.jsonStringify({
-      widgets: [
-        { type: 'alarm', width: 24, height: 3, x: 0, y: 0, properties: { title: 'Alarms', alarms: allAlarms.map((a) => a.arn) } },
-        {
-          type: 'metric', width: 12, height: 6, x: 0, y: 3,
-          properties: { title: 'Invocations and errors', region, stat: 'Sum', metrics: [['AWS/Lambda', 'Invocations', ...dimensions], ['AWS/Lambda', 'Errors', ...dimensions]] },
-        },
-        {
-          type: 'metric', width: 12, height: 6, x: 12, y: 3,
-          properties: { title: 'Duration (ms)', region, metrics: [['AWS/Lambda', 'Duration', ...dimensions, { stat: 'p99' }], ['AWS/Lambda', 'Duration', ...dimensions, { stat: 'p95' }]] },
-        },
-      ],
-    }),
-  }, opts);
+  const dashboard = new aws.cloudwatch.Dashboard(
+    `${names.base}-dashboard`,
+    {
+      dashboardName: names.base,
+      dashboardBody: pulumi.jsonStringify({
+        widgets: [
+          { type: 'alarm', width: 24, height: 3, x: 0, y: 0, properties: { title: 'Alarms', alarms: allAlarms.map((a) => a.arn) } },
+          {
+            type: 'metric',
+            width: 12,
+            height: 6,
+            x: 0,
+            y: 3,
+            properties: {
+              title: 'Invocations and errors',
+              region,
+              stat: 'Sum',
+              metrics: [
+                ['AWS/Lambda', 'Invocations', ...dimensions],
+                ['AWS/Lambda', 'Errors', ...dimensions],
+              ],
+            },
+          },
+          {
+            type: 'metric',
+            width: 12,
+            height: 6,
+            x: 12,
+            y: 3,
+            properties: {
+              title: 'Duration (ms)',
+              region,
+              metrics: [
+                ['AWS/Lambda', 'Duration', ...dimensions, { stat: 'p99' }],
+                ['AWS/Lambda', 'Duration', ...dimensions, { stat: 'p95' }],
+              ],
+            },
+          },
+        ],
+      }),
+    },
+    opts,
+  );
 
   return {
     serviceUrl: pulumi.output(''),

@@ -9,7 +9,11 @@ import type { KubernetesSynthesis } from '../../k8s/synthesize';
  * before the objects that need them, and applies Argo Rollouts, PrometheusRules and ExternalSecrets
  * exactly as cdk8s rendered them.
  */
-export function createKubernetesObjects(parent: pulumi.ComponentResource, name: string, synthesis: KubernetesSynthesis): k8s.yaml.v2.ConfigGroup {
+export function createKubernetesObjects(
+  parent: pulumi.ComponentResource,
+  name: string,
+  synthesis: KubernetesSynthesis,
+): k8s.yaml.v2.ConfigGroup {
   return new k8s.yaml.v2.ConfigGroup(name, { objs: manifestObjects(synthesis.manifest) }, { parent });
 }
 

@@ -4,7 +4,15 @@ import type { CompiledSchedule } from '../../../lib/plan/schedule';
 import { timeBound } from '../../../lib/plan/timing';
 import { describeChecks, smokeTestsFileName } from '../../../lib/smoke/file';
 import { MigrationPhase } from '../../../lib/model/migrations';
-import { CommandKind, RunbookTarget, type MigrationFact, type NamedResource, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../../../lib/runbook/facts';
+import {
+  CommandKind,
+  RunbookTarget,
+  type MigrationFact,
+  type NamedResource,
+  type RollbackLevelFact,
+  type RunbookCommand,
+  type RunbookFacts,
+} from '../../../lib/runbook/facts';
 import type { ReferenceStack } from './reference-stack';
 
 /** Pulumi resource types of the CloudFormation types the AWS runbook names. */
@@ -38,7 +46,11 @@ const preview = (stack: string): RunbookCommand => ({
   expected: 'Only the changes this release intends',
   kind: CommandKind.PREVIEW,
 });
-const up = (stack: string, what: string): RunbookCommand => ({ description: what, command: `pulumi up --stack ${stack} --yes`, kind: CommandKind.DEPLOY });
+const up = (stack: string, what: string): RunbookCommand => ({
+  description: what,
+  command: `pulumi up --stack ${stack} --yes`,
+  kind: CommandKind.DEPLOY,
+});
 
 /** Level 3 on Pulumi: the program of the previous commit, through the same rollout. */
 function level3(stack: string, bound: RollbackLevelFact['bound']): RollbackLevelFact {
@@ -90,11 +102,20 @@ export function awsRunbookFacts(
   const missing = reference.missing.map((p) => `\`${p}\``);
   const s = scope.stack;
   return facts.map((f) => {
-    const resources = f.resources?.map((r): NamedResource => ({ type: PULUMI_TYPES[r.type] ?? r.type, name: r.type === 'AWS::CloudFormation::Stack' ? s : r.name }));
+    const resources = f.resources?.map((r): NamedResource => ({
+      type: PULUMI_TYPES[r.type] ?? r.type,
+      name: r.type === 'AWS::CloudFormation::Stack' ? s : r.name,
+    }));
     if (!f.context) {
       // The listener-rule guard reads a CloudFormation output; `pulumi preview` shows such changes instead.
       const preDeploy = withoutToolCommands(f.preDeploy).filter((c) => !c.command.includes('cloudformation describe-stacks'));
-      return { ...f, preDeploy, deploy: withoutToolCommands(f.deploy), migrations: f.migrations?.map((m) => pulumiMigration(m, definition, reference)), resources };
+      return {
+        ...f,
+        preDeploy,
+        deploy: withoutToolCommands(f.deploy),
+        migrations: f.migrations?.map((m) => pulumiMigration(m, definition, reference)),
+        resources,
+      };
     }
     // Level 3 is a `pulumi up` followed by the same redeploy as level 2 (start tasks, bake, shift).
     const level2 = f.rollback?.find((l) => l.level === 2)?.bound;
@@ -107,7 +128,10 @@ export function awsRunbookFacts(
       // A pipeline releases the CloudFormation stacks; the Pulumi stack is released with `pulumi up`.
       context: { ...f.context, target: RunbookTarget.PULUMI, scope: s, pipeline: undefined },
       workingDirectory: 'the Pulumi project directory (the one holding Pulumi.yaml)',
-      prerequisites: [...(f.prerequisites ?? []).filter((p) => !p.includes('npx cdk')), 'the Pulumi CLI, logged in to the backend that holds the stack'],
+      prerequisites: [
+        ...(f.prerequisites ?? []).filter((p) => !p.includes('npx cdk')),
+        'the Pulumi CLI, logged in to the backend that holds the stack',
+      ],
       preDeploy: [preview(s), ...withoutToolCommands(f.preDeploy)],
       deploy: [
         {
@@ -129,9 +153,15 @@ export function awsRunbookFacts(
         isFunction
           ? 'Level 2 moves the alias outside Pulumi, which leaves the alias to CodeDeploy after creating it; revert the release commit before the next `pulumi up`, or it ships the bad version again.'
           : 'Level 2 commands change the ECS service outside Pulumi; revert the release commit before the next `pulumi up`, or it deploys the bad revision again.',
-        'A `pulumi up` that hangs or was interrupted leaves the stack locked: `pulumi cancel --stack ' + s + ' --yes`, then check `pulumi stack history --stack ' + s + '`.',
+        'A `pulumi up` that hangs or was interrupted leaves the stack locked: `pulumi cancel --stack ' +
+          s +
+          ' --yes`, then check `pulumi stack history --stack ' +
+          s +
+          '`.',
         ...(missing.length > 0
-          ? [`The Pulumi target does not deploy these parts of the CloudFormation target yet, so this runbook leaves them out: ${missing.join(', ')}.`]
+          ? [
+              `The Pulumi target does not deploy these parts of the CloudFormation target yet, so this runbook leaves them out: ${missing.join(', ')}.`,
+            ]
           : []),
       ],
     };

@@ -42,19 +42,34 @@ export function createSmokeHook(
     );
   }
   const inVpc = !('functionVersion' in target);
-  const logGroup = new aws.cloudwatch.LogGroup(`/aws/lambda/${name}`, { name: `/aws/lambda/${name}`, retentionInDays: scope.retentionInDays, tags }, scope.keep);
-  const role = new aws.iam.Role(name, {
-    description: `Runs the smoke tests of ${name}`,
-    assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
-    tags,
-  }, opts);
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `/aws/lambda/${name}`,
+    { name: `/aws/lambda/${name}`, retentionInDays: scope.retentionInDays, tags },
+    scope.keep,
+  );
+  const role = new aws.iam.Role(
+    name,
+    {
+      description: `Runs the smoke tests of ${name}`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+      tags,
+    },
+    opts,
+  );
   const statements: unknown[] = [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroup.arn }];
   const dependsOn: pulumi.Resource[] = [];
   if (inVpc) {
     // DescribeNetworkInterfaces (the load balancer's private address) supports no resource-level permissions.
     statements.push({ Effect: 'Allow', Action: 'ec2:DescribeNetworkInterfaces', Resource: '*' });
     dependsOn.push(
-      new aws.iam.RolePolicyAttachment(`${name}-vpc`, { role: role.name, policyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' }, opts),
+      new aws.iam.RolePolicyAttachment(
+        `${name}-vpc`,
+        { role: role.name, policyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' },
+        opts,
+      ),
     );
   } else {
     statements.push(
@@ -62,32 +77,44 @@ export function createSmokeHook(
       { Effect: 'Allow', Action: 'codedeploy:PutLifecycleEventHookExecutionStatus', Resource: target.codeDeployGroupArn },
     );
   }
-  dependsOn.push(new aws.iam.RolePolicy(name, { role: role.id, policy: pulumi.jsonStringify({ Version: '2012-10-17', Statement: statements }) }, opts));
+  dependsOn.push(
+    new aws.iam.RolePolicy(name, { role: role.id, policy: pulumi.jsonStringify({ Version: '2012-10-17', Statement: statements }) }, opts),
+  );
   const securityGroup = inVpc
-    ? new aws.ec2.SecurityGroup(name, {
-        vpcId: target.vpcId,
-        description: `Smoke tests ${name}: reach the test listener`,
-        egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Test listener and AWS APIs' }],
-        tags,
-      }, opts)
+    ? new aws.ec2.SecurityGroup(
+        name,
+        {
+          vpcId: target.vpcId,
+          description: `Smoke tests ${name}: reach the test listener`,
+          egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Test listener and AWS APIs' }],
+          tags,
+        },
+        opts,
+      )
     : undefined;
-  return new aws.lambda.Function(name, {
+  return new aws.lambda.Function(
     name,
-    description: `Smoke tests (${checks.checks.map((c) => c.name).join(', ')}) before production traffic`,
-    runtime: aws.lambda.Runtime.NodeJS24dX,
-    handler: 'index.handler',
-    role: role.arn,
-    timeout: Math.ceil(worst / 1000) + 60,
-    memorySize: 256,
-    code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(inVpc ? ecsHookSource() : lambdaHookSource()) }),
-    environment: {
-      variables: {
-        SMOKE_TESTS: JSON.stringify({ checks: checks.checks, settings: checks.settings }),
-        ...(inVpc ? { LOAD_BALANCER: target.loadBalancerFullName, TEST_PORT: String(target.testPort) } : { TARGET_VERSION: target.functionVersion.qualifiedArn }),
+    {
+      name,
+      description: `Smoke tests (${checks.checks.map((c) => c.name).join(', ')}) before production traffic`,
+      runtime: aws.lambda.Runtime.NodeJS24dX,
+      handler: 'index.handler',
+      role: role.arn,
+      timeout: Math.ceil(worst / 1000) + 60,
+      memorySize: 256,
+      code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(inVpc ? ecsHookSource() : lambdaHookSource()) }),
+      environment: {
+        variables: {
+          SMOKE_TESTS: JSON.stringify({ checks: checks.checks, settings: checks.settings }),
+          ...(inVpc
+            ? { LOAD_BALANCER: target.loadBalancerFullName, TEST_PORT: String(target.testPort) }
+            : { TARGET_VERSION: target.functionVersion.qualifiedArn }),
+        },
       },
+      vpcConfig: inVpc && securityGroup ? { subnetIds: target.subnetIds, securityGroupIds: [securityGroup.id] } : undefined,
+      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      tags,
     },
-    vpcConfig: inVpc && securityGroup ? { subnetIds: target.subnetIds, securityGroupIds: [securityGroup.id] } : undefined,
-    loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
-    tags,
-  }, { ...opts, dependsOn });
+    { ...opts, dependsOn },
+  );
 }

@@ -3,7 +3,12 @@ import type { GlidepathSnapshot } from '../snapshot';
 import type { TemplateJson } from './normalize';
 
 /** A Kubernetes object as synthesized. */
-export type KubeObject = Record<string, unknown> & { kind?: string; apiVersion?: string; metadata?: { name?: string }; spec?: Record<string, unknown> };
+export type KubeObject = Record<string, unknown> & {
+  kind?: string;
+  apiVersion?: string;
+  metadata?: { name?: string };
+  spec?: Record<string, unknown>;
+};
 
 /** What a matcher inspects: templates and manifests, with a label for messages. */
 export interface Artefacts {
@@ -19,7 +24,11 @@ export function artefactsOf(received: unknown): Artefacts | undefined {
   const cdk = optionalPeer<typeof import('aws-cdk-lib')>(Peer.AWS_CDK_LIB);
   if (cdk?.Stack.isStack(received)) {
     const { Template } = require('aws-cdk-lib/assertions') as typeof import('aws-cdk-lib/assertions');
-    return { label: `stack "${received.stackName}"`, templates: [{ name: received.stackName, template: Template.fromStack(received).toJSON() }], objects: [] };
+    return {
+      label: `stack "${received.stackName}"`,
+      templates: [{ name: received.stackName, template: Template.fromStack(received).toJSON() }],
+      objects: [],
+    };
   }
   if (optionalPeer<typeof import('cdk8s')>(Peer.CDK8S)?.Chart.isChart(received)) {
     return { label: `chart "${received.node.id}"`, templates: [], objects: received.toJson() as KubeObject[] };

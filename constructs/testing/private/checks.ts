@@ -13,7 +13,8 @@ export interface CheckResult {
 }
 
 const ecsName = (id: string, p: Record<string, any>) => `ECS service ${p.ServiceName ? `"${cfnText(p.ServiceName)}"` : id}`;
-const groupName = (id: string, p: Record<string, any>) => `CodeDeploy deployment group ${p.DeploymentGroupName ? `"${cfnText(p.DeploymentGroupName)}"` : id}`;
+const groupName = (id: string, p: Record<string, any>) =>
+  `CodeDeploy deployment group ${p.DeploymentGroupName ? `"${cfnText(p.DeploymentGroupName)}"` : id}`;
 const kubeName = (o: KubeObject) => `${o.kind} "${o.metadata?.name ?? '?'}"`;
 
 /** Every deployment rolls back by itself when an alarm (AWS) or an analysis (Argo Rollouts) fails. */
@@ -26,7 +27,9 @@ export function checkRollBackOnAlarm(a: Artefacts): CheckResult {
     if (!alarms) {
       problems.push(`${ecsName(id, p)} has no DeploymentConfiguration.Alarms: pass deploymentAlarms or call addDeploymentAlarm()`);
     } else if (alarms.Enable !== true || alarms.Rollback !== true || names.length === 0) {
-      problems.push(`${ecsName(id, p)} has DeploymentConfiguration.Alarms ${JSON.stringify({ Enable: alarms.Enable, Rollback: alarms.Rollback, alarms: names.length })}; it needs Enable and Rollback true and at least one alarm`);
+      problems.push(
+        `${ecsName(id, p)} has DeploymentConfiguration.Alarms ${JSON.stringify({ Enable: alarms.Enable, Rollback: alarms.Rollback, alarms: names.length })}; it needs Enable and Rollback true and at least one alarm`,
+      );
     } else {
       checked.push(`${ecsName(id, p)} rolls back on ${names.map(cfnText).join(', ')}`);
     }
@@ -37,7 +40,9 @@ export function checkRollBackOnAlarm(a: Artefacts): CheckResult {
     if (p.AlarmConfiguration?.Enabled !== true || alarms.length === 0) {
       problems.push(`${groupName(id, p)} watches no alarms (AlarmConfiguration is not enabled with at least one alarm)`);
     } else if (p.AutoRollbackConfiguration?.Enabled !== true || !events.includes('DEPLOYMENT_STOP_ON_ALARM')) {
-      problems.push(`${groupName(id, p)} watches alarms but does not roll back on them (AutoRollbackConfiguration.Events lacks DEPLOYMENT_STOP_ON_ALARM)`);
+      problems.push(
+        `${groupName(id, p)} watches alarms but does not roll back on them (AutoRollbackConfiguration.Events lacks DEPLOYMENT_STOP_ON_ALARM)`,
+      );
     } else {
       checked.push(`${groupName(id, p)} rolls back on ${alarms.map((x) => cfnText((x as { Name?: unknown }).Name)).join(', ')}`);
     }
@@ -47,7 +52,9 @@ export function checkRollBackOnAlarm(a: Artefacts): CheckResult {
     const analyses = strategy.canary
       ? [strategy.canary.analysis, ...((strategy.canary.steps ?? []) as any[]).map((s) => s.analysis)]
       : [strategy.blueGreen?.prePromotionAnalysis, strategy.blueGreen?.postPromotionAnalysis];
-    const templates = analyses.filter(Boolean).flatMap((x: any) => (x.templates ?? []).map((t: any) => t.templateName ?? t.clusterTemplateName));
+    const templates = analyses
+      .filter(Boolean)
+      .flatMap((x: any) => (x.templates ?? []).map((t: any) => t.templateName ?? t.clusterTemplateName));
     if (templates.length === 0) {
       problems.push(`${kubeName(rollout)} runs no analysis, so nothing aborts a bad rollout: add an AnalysisTemplate (RollbackAnalysis)`);
     } else {
@@ -74,7 +81,7 @@ export function checkDeadMansSwitch(a: Artefacts): CheckResult {
     }
   }
   for (const rule of objectsOf(a, 'PrometheusRule')) {
-    for (const group of ((rule.spec?.groups ?? []) as any[])) {
+    for (const group of (rule.spec?.groups ?? []) as any[]) {
       for (const r of (group.rules ?? []) as any[]) {
         if (!r.alert) continue;
         if (/\babsent(_over_time)?\s*\(/.test(String(r.expr))) {
@@ -95,9 +102,12 @@ export function checkDeadMansSwitch(a: Artefacts): CheckResult {
 }
 
 /** The traffic weights each deployment really steps through, ending at 100. */
-export function trafficSchedules(a: Artefacts): { readonly workload: string; readonly weights: readonly number[] | undefined; readonly how: string }[] {
+export function trafficSchedules(
+  a: Artefacts,
+): { readonly workload: string; readonly weights: readonly number[] | undefined; readonly how: string }[] {
   const out: { workload: string; weights: number[] | undefined; how: string }[] = [];
-  const upTo100 = (step: number) => Array.from({ length: Math.ceil(100 / step) }, (_, i) => Math.min(100, Number(((i + 1) * step).toFixed(1))));
+  const upTo100 = (step: number) =>
+    Array.from({ length: Math.ceil(100 / step) }, (_, i) => Math.min(100, Number(((i + 1) * step).toFixed(1))));
   for (const { id, properties: p } of resourcesOf(a, 'AWS::ECS::Service')) {
     const d = p.DeploymentConfiguration ?? {};
     const strategy = d.Strategy ?? 'ROLLING';
@@ -109,7 +119,11 @@ export function trafficSchedules(a: Artefacts): { readonly workload: string; rea
           : strategy === 'BLUE_GREEN'
             ? [100]
             : undefined;
-    out.push({ workload: ecsName(id, p), weights, how: strategy === 'ROLLING' ? 'ROLLING (replaces tasks; no traffic shifting)' : strategy });
+    out.push({
+      workload: ecsName(id, p),
+      weights,
+      how: strategy === 'ROLLING' ? 'ROLLING (replaces tasks; no traffic shifting)' : strategy,
+    });
   }
   for (const { id, properties: p, template } of resourcesOf(a, 'AWS::CodeDeploy::DeploymentGroup')) {
     const ref = p.DeploymentConfigName;
@@ -190,11 +204,15 @@ export function checkSecretsOutOfPlainText(a: Artefacts): CheckResult {
         const v = value as Record<string, unknown>;
         // ECS `Environment: [{ Name, Value }]`.
         if (typeof v.Name === 'string' && 'Value' in v && SECRET_ENV.test(v.Name) && literal(v.Value)) {
-          problems.push(`${id} (${type}) ${path}: environment variable ${v.Name} holds a literal value; pass it in the construct's "secrets" prop (ProgressiveFargateService, DeploymentStack via the definition's secrets) or, in your own task definition, as ecs.Secret.fromSecretsManager`);
+          problems.push(
+            `${id} (${type}) ${path}: environment variable ${v.Name} holds a literal value; pass it in the construct's "secrets" prop (ProgressiveFargateService, DeploymentStack via the definition's secrets) or, in your own task definition, as ecs.Secret.fromSecretsManager`,
+          );
         }
         for (const [key, child] of Object.entries(v)) {
           if (SECRET_PROPERTY.test(key) && literal(child)) {
-            problems.push(`${id} (${type}) ${path}.${key} holds a literal value; generate it or use a {{resolve:secretsmanager:…}} reference`);
+            problems.push(
+              `${id} (${type}) ${path}.${key} holds a literal value; generate it or use a {{resolve:secretsmanager:…}} reference`,
+            );
           } else if (key === 'Variables' && typeof child === 'object' && child !== null) {
             // Lambda `Environment.Variables: { NAME: value }`.
             for (const [name, val] of Object.entries(child)) {
@@ -213,7 +231,11 @@ export function checkSecretsOutOfPlainText(a: Artefacts): CheckResult {
   }
   for (const o of a.objects) {
     const before = problems.length;
-    if (o.kind === 'Secret' && o.apiVersion === 'v1' && (Object.keys((o.data as object) ?? {}).length > 0 || Object.keys((o.stringData as object) ?? {}).length > 0)) {
+    if (
+      o.kind === 'Secret' &&
+      o.apiVersion === 'v1' &&
+      (Object.keys((o.data as object) ?? {}).length > 0 || Object.keys((o.stringData as object) ?? {}).length > 0)
+    ) {
       problems.push(`${kubeName(o)} carries its values in the manifest; use an ExternalSecret (ExternalSecrets) instead`);
     }
     if (o.kind === 'ConfigMap') {

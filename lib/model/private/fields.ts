@@ -32,10 +32,7 @@ export function dnsLabel(maxLength: number) {
 }
 
 /** A percentage between 0 and 100 inclusive. */
-export const percent = z
-  .number()
-  .min(0, { error: 'must be between 0 and 100' })
-  .max(100, { error: 'must be between 0 and 100' });
+export const percent = z.number().min(0, { error: 'must be between 0 and 100' }).max(100, { error: 'must be between 0 and 100' });
 
 /** A whole number greater than zero. */
 export const positiveInt = z.number().int({ error: 'must be a whole number' }).positive({ error: 'must be greater than 0' });

@@ -24,7 +24,8 @@ export function imageReferenceProblem(image: string): string | undefined {
   if (colon > rest.lastIndexOf('/')) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) return `the tag "${tag}" is not valid; a tag is up to 128 letters, digits, "_", "." and "-", not starting with "." or "-"`;
+    if (!TAG.test(tag))
+      return `the tag "${tag}" is not valid; a tag is up to 128 letters, digits, "_", "." and "-", not starting with "." or "-"`;
   }
   const components = rest.split('/');
   // The first component is a registry when it looks like a host (a dot, a port or localhost).
@@ -33,7 +34,8 @@ export function imageReferenceProblem(image: string): string | undefined {
     if (!REGISTRY.test(registry)) return `the registry "${registry}" is not a host name (with an optional port)`;
   }
   const repository = components.join('/');
-  if (repository !== repository.toLowerCase()) return `the repository "${repository}" has upper-case letters; repository names are lower-case`;
+  if (repository !== repository.toLowerCase())
+    return `the repository "${repository}" has upper-case letters; repository names are lower-case`;
   if (!components.every((c) => COMPONENT.test(c))) {
     return `the repository "${repository}" is not valid; use lower-case letters and digits separated by "/", ".", "_" or "-"`;
   }
@@ -47,7 +49,6 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const REGISTRY = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-
 
 /** A string field holding a pinned image reference. */
 export const imageReference = z

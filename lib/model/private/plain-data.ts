@@ -40,7 +40,13 @@ export function toPlainData(input: unknown): PlainData {
     switch (typeof value) {
       case 'string':
         if (LONE_SURROGATE.test(value)) {
-          problems.push(problem(path, value.replace(LONE_SURROGATE_ALL, '\uFFFD'), 'it contains a lone UTF-16 surrogate, which is not valid Unicode and cannot be written as UTF-8; fix the text'));
+          problems.push(
+            problem(
+              path,
+              value.replace(LONE_SURROGATE_ALL, '\uFFFD'),
+              'it contains a lone UTF-16 surrogate, which is not valid Unicode and cannot be written as UTF-8; fix the text',
+            ),
+          );
         }
         return value;
       case 'number':
@@ -52,7 +58,13 @@ export function toPlainData(input: unknown): PlainData {
         return undefined;
       case 'function':
       case 'symbol':
-        problems.push(problem(path, `<${typeof value}>`, `a ${typeof value} is not data; a definition holds only strings, numbers, booleans, lists and objects`));
+        problems.push(
+          problem(
+            path,
+            `<${typeof value}>`,
+            `a ${typeof value} is not data; a definition holds only strings, numbers, booleans, lists and objects`,
+          ),
+        );
         return undefined;
     }
     if (value === null) return value;
@@ -60,7 +72,13 @@ export function toPlainData(input: unknown): PlainData {
     try {
       if (object instanceof Duration) return object;
     } catch (error) {
-      problems.push(problem(path, '<unreadable>', `reading it failed (${firstLine(error)}); a definition must be plain data, without getters or proxies that throw`));
+      problems.push(
+        problem(
+          path,
+          '<unreadable>',
+          `reading it failed (${firstLine(error)}); a definition must be plain data, without getters or proxies that throw`,
+        ),
+      );
       return undefined;
     }
     if (ancestors.has(object)) {
@@ -68,7 +86,10 @@ export function toPlainData(input: unknown): PlainData {
       return undefined;
     }
     if (path.length >= MAX_DEPTH) {
-      problems.push({ path: formatPath(path), message: `${formatPath(path)} is nested more than ${MAX_DEPTH} levels deep; a definition is at most ${MAX_DEPTH} levels deep, so remove the extra nesting` });
+      problems.push({
+        path: formatPath(path),
+        message: `${formatPath(path)} is nested more than ${MAX_DEPTH} levels deep; a definition is at most ${MAX_DEPTH} levels deep, so remove the extra nesting`,
+      });
       return undefined;
     }
     ancestors.add(object);
@@ -82,7 +103,10 @@ export function toPlainData(input: unknown): PlainData {
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(object)) {
         if (FORBIDDEN_KEYS.has(key)) {
-          problems.push({ path: formatPath([...path, key]), message: `${formatPath([...path, key])} is a key JavaScript reserves for prototypes; rename or remove it` });
+          problems.push({
+            path: formatPath([...path, key]),
+            message: `${formatPath([...path, key])} is a key JavaScript reserves for prototypes; rename or remove it`,
+          });
           continue;
         }
         const item = read(object, key, path);
@@ -91,7 +115,13 @@ export function toPlainData(input: unknown): PlainData {
       return out;
     } catch (error) {
       if (error instanceof TooManyNodes) throw error;
-      problems.push(problem(path, '<unreadable>', `reading it failed (${firstLine(error)}); a definition must be plain data, without getters or proxies that throw`));
+      problems.push(
+        problem(
+          path,
+          '<unreadable>',
+          `reading it failed (${firstLine(error)}); a definition must be plain data, without getters or proxies that throw`,
+        ),
+      );
       return undefined;
     } finally {
       ancestors.delete(object);
@@ -103,7 +133,13 @@ export function toPlainData(input: unknown): PlainData {
     try {
       item = (object as Record<string | number, unknown>)[key];
     } catch (error) {
-      problems.push(problem([...path, key], '<unreadable>', `reading it failed (${firstLine(error)}); a definition must be plain data, without getters or proxies that throw`));
+      problems.push(
+        problem(
+          [...path, key],
+          '<unreadable>',
+          `reading it failed (${firstLine(error)}); a definition must be plain data, without getters or proxies that throw`,
+        ),
+      );
       return undefined;
     }
     return copy(item, [...path, key]);
@@ -116,7 +152,12 @@ export function toPlainData(input: unknown): PlainData {
     if (!(error instanceof TooManyNodes)) throw error;
     return {
       value: undefined,
-      problems: [{ path: DOCUMENT, message: `${DOCUMENT} holds more than ${MAX_NODES} values; a definition is small (a large one holds about 500), so this is not a definition` }],
+      problems: [
+        {
+          path: DOCUMENT,
+          message: `${DOCUMENT} holds more than ${MAX_NODES} values; a definition is small (a large one holds about 500), so this is not a definition`,
+        },
+      ],
     };
   }
 }

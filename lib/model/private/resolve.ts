@@ -132,7 +132,9 @@ export function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDe
     migrations: resolveMigrations(def),
     dora: def.dora,
     communication: {
-      before: def.communication?.before ?? `Announce the release and its window in ${def.owners.channel}; ${def.owners.primary} confirms they are on call.`,
+      before:
+        def.communication?.before ??
+        `Announce the release and its window in ${def.owners.channel}; ${def.owners.primary} confirms they are on call.`,
       during: def.communication?.during ?? `Post each stage as it starts and passes in ${def.owners.channel}.`,
       ifIssues:
         def.communication?.ifIssues ??

@@ -47,7 +47,11 @@ const MAX_BRACKET_DEPTH = 512;
  * not UTF-8 are refused with where they are; a UTF-8 byte-order mark is dropped.
  */
 export function decodeUtf8(bytes: Uint8Array): { readonly text?: string; readonly problem?: Problem } {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes.length >= 2 && (bytes[0] === 0 || bytes[1] === 0))) {
+  if (
+    (bytes[0] === 0xff && bytes[1] === 0xfe) ||
+    (bytes[0] === 0xfe && bytes[1] === 0xff) ||
+    (bytes.length >= 2 && (bytes[0] === 0 || bytes[1] === 0))
+  ) {
     return { problem: documentProblem('is encoded as UTF-16; save the file as UTF-8') };
   }
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
@@ -55,7 +59,11 @@ export function decodeUtf8(bytes: Uint8Array): { readonly text?: string; readonl
   if (invalid >= 0) {
     const before = new TextDecoder('utf-8').decode(bytes.subarray(start, invalid));
     const { line, column } = lineColumn(before, before.length);
-    return { problem: documentProblem(`has a byte that is not UTF-8 (0x${bytes[invalid].toString(16).padStart(2, '0')}) at line ${line}, column ${column}; save the file as UTF-8`) };
+    return {
+      problem: documentProblem(
+        `has a byte that is not UTF-8 (0x${bytes[invalid].toString(16).padStart(2, '0')}) at line ${line}, column ${column}; save the file as UTF-8`,
+      ),
+    };
   }
   const text = new TextDecoder('utf-8').decode(bytes.subarray(start));
   if (text.includes('\u0000')) {
@@ -74,11 +82,17 @@ export function parseSource(text: string, format: SourceFormat): SourceDocument 
   // Lines and comma-separated entries bound the number of values: refuse a huge map before parsing it.
   const entries = countEntries(text);
   if (entries > MAX_ENTRIES) {
-    return noDocument(documentProblem(`has more than ${MAX_ENTRIES} lines and entries; a definition is small (a large one has about 500), so this is not a definition`));
+    return noDocument(
+      documentProblem(
+        `has more than ${MAX_ENTRIES} lines and entries; a definition is small (a large one has about 500), so this is not a definition`,
+      ),
+    );
   }
   const deepest = bracketDepth(text, format);
   if (deepest > MAX_BRACKET_DEPTH) {
-    return noDocument(documentProblem(`is nested more than ${MAX_BRACKET_DEPTH} levels deep; a definition is at most ${MAX_DEPTH} levels deep`));
+    return noDocument(
+      documentProblem(`is nested more than ${MAX_BRACKET_DEPTH} levels deep; a definition is at most ${MAX_DEPTH} levels deep`),
+    );
   }
   const lineCounter = new LineCounter();
   let data: unknown;
@@ -214,7 +228,7 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
 function firstInvalidUtf8(bytes: Uint8Array, start: number): number {
-  for (let i = start; i < bytes.length; ) {
+  for (let i = start; i < bytes.length;) {
     const b = bytes[i];
     let length: number;
     let min: number;

@@ -13,7 +13,10 @@ export const deadMansSwitch: DefinitionRule = {
       const subject = `environments[${env.order}] (${env.name})`;
       if (!env.production) return notApplicable(subject);
       if (!env.deadMansSwitch.enabled) {
-        return nonCompliant(subject, `production environment "${env.name}" has no dead-man's switch; remove "deadMansSwitch.enabled: false"`);
+        return nonCompliant(
+          subject,
+          `production environment "${env.name}" has no dead-man's switch; remove "deadMansSwitch.enabled: false"`,
+        );
       }
       if (env.deadMansSwitch.missingFor.toMinutes() > MAX_PRODUCTION_SILENCE_MINUTES) {
         return nonCompliant(

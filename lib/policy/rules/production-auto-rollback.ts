@@ -11,7 +11,10 @@ export const productionAutoRollback: DefinitionRule = {
       const subject = `environments[${env.order}] (${env.name})`;
       if (!env.production) return notApplicable(subject);
       if (!env.alarms.enabled) {
-        return nonCompliant(subject, `production environment "${env.name}" has alarms disabled, so nothing can roll a deployment back; remove "alarms.enabled: false"`);
+        return nonCompliant(
+          subject,
+          `production environment "${env.name}" has alarms disabled, so nothing can roll a deployment back; remove "alarms.enabled: false"`,
+        );
       }
       if (env.rollout.strategy === RolloutStrategy.ALL_AT_ONCE) {
         return nonCompliant(

@@ -14,6 +14,9 @@ export const secretRotation: DefinitionRule = {
         const subject = `secrets (${s.name})`;
         return s.rotationDays !== undefined && s.rotationDays <= MAX_ROTATION_DAYS
           ? compliant(subject)
-          : nonCompliant(subject, `secret "${s.name}" rotates every ${s.rotationDays} days; rotate at least every ${MAX_ROTATION_DAYS} days ("generate.rotation: 90d")`);
+          : nonCompliant(
+              subject,
+              `secret "${s.name}" rotates every ${s.rotationDays} days; rotate at least every ${MAX_ROTATION_DAYS} days ("generate.rotation: 90d")`,
+            );
       }),
 };

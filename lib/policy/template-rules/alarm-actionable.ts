@@ -15,7 +15,10 @@ export const alarmActionable: TemplateRule = {
           return nonCompliant(id, `alarm ${id} has no AlarmActions: nobody hears it; add a topic (critical pages, warnings notify)`);
         }
         if (props.TreatMissingData === undefined) {
-          return nonCompliant(id, `alarm ${id} does not set TreatMissingData; state it ("breaching" for dead-man's switches, "notBreaching" for rates)`);
+          return nonCompliant(
+            id,
+            `alarm ${id} does not set TreatMissingData; state it ("breaching" for dead-man's switches, "notBreaching" for rates)`,
+          );
         }
         return compliant(id);
       }),

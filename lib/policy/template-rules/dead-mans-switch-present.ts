@@ -9,14 +9,17 @@ export const deadMansSwitchPresent: TemplateRule = {
   severity: PolicySeverity.ERROR,
   check: (template) => {
     const resources = Object.values(template.Resources ?? {});
-    if (!resources.some((r) => r.Type === 'AWS::ECS::Service' || (r.Type === 'AWS::CodeDeploy::DeploymentGroup'))) {
+    if (!resources.some((r) => r.Type === 'AWS::ECS::Service' || r.Type === 'AWS::CodeDeploy::DeploymentGroup')) {
       return [notApplicable('stack')];
     }
     const breaching = resources.some((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.TreatMissingData === 'breaching');
     return [
       breaching
         ? compliant('stack')
-        : nonCompliant('stack', `the stack runs ${WORKLOADS.join(' / ')} but no alarm treats missing data as breaching; add a DeadMansSwitch`),
+        : nonCompliant(
+            'stack',
+            `the stack runs ${WORKLOADS.join(' / ')} but no alarm treats missing data as breaching; add a DeadMansSwitch`,
+          ),
     ];
   },
 };

@@ -21,12 +21,16 @@ export const deploymentRollsBack: TemplateRule = {
       if (r.Type === 'AWS::ECS::Service') {
         const config = props.DeploymentConfiguration ?? {};
         const alarms = config.Alarms;
-        const onAlarms = alarms?.Enable === true && alarms?.Rollback === true && Array.isArray(alarms.AlarmNames) && alarms.AlarmNames.length > 0;
+        const onAlarms =
+          alarms?.Enable === true && alarms?.Rollback === true && Array.isArray(alarms.AlarmNames) && alarms.AlarmNames.length > 0;
         const circuitBreaker = config.DeploymentCircuitBreaker?.Enable === true && config.DeploymentCircuitBreaker?.Rollback === true;
         return [
           onAlarms || circuitBreaker
             ? compliant(id)
-            : nonCompliant(id, `ECS service ${id} neither rolls back on alarms (DeploymentConfiguration.Alarms) nor on failed starts (circuit breaker); use ProgressiveFargateService and pass AlarmSet.deploymentAlarms to addDeploymentAlarm()`),
+            : nonCompliant(
+                id,
+                `ECS service ${id} neither rolls back on alarms (DeploymentConfiguration.Alarms) nor on failed starts (circuit breaker); use ProgressiveFargateService and pass AlarmSet.deploymentAlarms to addDeploymentAlarm()`,
+              ),
         ];
       }
       if (r.Type === 'AWS::CodeDeploy::DeploymentGroup') {
@@ -35,7 +39,10 @@ export const deploymentRollsBack: TemplateRule = {
         return [
           enabled && events.includes('DEPLOYMENT_STOP_ON_ALARM')
             ? compliant(id)
-            : nonCompliant(id, `deployment group ${id} does not roll back when an alarm fires; set AutoRollbackConfiguration with DEPLOYMENT_STOP_ON_ALARM and give it alarms (CanaryFunction does both)`),
+            : nonCompliant(
+                id,
+                `deployment group ${id} does not roll back when an alarm fires; set AutoRollbackConfiguration with DEPLOYMENT_STOP_ON_ALARM and give it alarms (CanaryFunction does both)`,
+              ),
         ];
       }
       return [];

@@ -15,7 +15,9 @@ export const generatedSecretRotates: TemplateRule = {
     return Object.entries(resources)
       .filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret' && r.Properties?.GenerateSecretString !== undefined)
       .map(([id]) =>
-        rotated.has(JSON.stringify({ Ref: id })) ? compliant(id) : nonCompliant(id, `generated secret ${id} has no rotation schedule; use ManagedSecret (rotates by itself)`),
+        rotated.has(JSON.stringify({ Ref: id }))
+          ? compliant(id)
+          : nonCompliant(id, `generated secret ${id} has no rotation schedule; use ManagedSecret (rotates by itself)`),
       );
   },
 };

@@ -16,7 +16,10 @@ export function rolloutDiagram(schedule: CompiledSchedule | undefined, deployCom
   let previous = 'start';
   if (steps.length === 0) {
     // Without a compiled schedule nothing is known about traffic splitting: say so, claim nothing.
-    lines.push(`  replace[${label(schedule ? 'replace instances (no traffic split)' : 'rollout (schedule not described)')}]`, `  start --> replace`);
+    lines.push(
+      `  replace[${label(schedule ? 'replace instances (no traffic split)' : 'rollout (schedule not described)')}]`,
+      `  start --> replace`,
+    );
     previous = 'replace';
   }
   steps.forEach((step, i) => {

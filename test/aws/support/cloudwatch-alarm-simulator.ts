@@ -81,7 +81,10 @@ function metricOf(raw: Record<string, unknown>, stat: string): MetricRef {
 }
 
 /** Reads the alarm named `alarmName` from a template's JSON. */
-export function alarmFromTemplate(template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }, alarmName: string): SimulatedAlarm {
+export function alarmFromTemplate(
+  template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> },
+  alarmName: string,
+): SimulatedAlarm {
   const found = Object.values(template.Resources).find((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.AlarmName === alarmName);
   if (!found?.Properties) {
     throw new Error(`no alarm named ${alarmName} in the template`);
@@ -100,7 +103,11 @@ export function alarmFromTemplate(template: { Resources: Record<string, { Type: 
         returnData: q.ReturnData !== false,
       };
     });
-    const periods = new Set(raw.flatMap((q) => [(q.MetricStat as { Period?: number } | undefined)?.Period, q.Period as number | undefined]).filter((x) => x !== undefined));
+    const periods = new Set(
+      raw
+        .flatMap((q) => [(q.MetricStat as { Period?: number } | undefined)?.Period, q.Period as number | undefined])
+        .filter((x) => x !== undefined),
+    );
     if (periods.size !== 1) {
       throw new Error(`alarm ${alarmName} mixes periods ${[...periods].join(', ')}`);
     }
@@ -131,7 +138,13 @@ type Node =
   | { readonly kind: 'bin'; readonly op: string; readonly left: Node; readonly right: Node }
   | { readonly kind: 'neg'; readonly operand: Node };
 
-const BINARY_LEVELS = [['||', 'OR'], ['&&', 'AND'], ['==', '!=', '>=', '<=', '>', '<'], ['+', '-'], ['*', '/']];
+const BINARY_LEVELS = [
+  ['||', 'OR'],
+  ['&&', 'AND'],
+  ['==', '!=', '>=', '<=', '>', '<'],
+  ['+', '-'],
+  ['*', '/'],
+];
 
 /** Parses a metric-math expression into a tree (recursive descent, usual precedence). */
 export function parseExpression(text: string): Node {

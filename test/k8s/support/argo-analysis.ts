@@ -125,7 +125,9 @@ export function simulateAnalysis(
   endSeconds: number,
   measure: (metric: SimulatedMetric, atSeconds: number) => readonly number[],
 ): AnalysisOutcome {
-  const counters = new Map<string, Counters>(metrics.map((m) => [m.name, { count: 0, failed: 0, inconclusive: 0, error: 0, consecutiveError: 0 }]));
+  const counters = new Map<string, Counters>(
+    metrics.map((m) => [m.name, { count: 0, failed: 0, inconclusive: 0, error: 0, consecutiveError: 0 }]),
+  );
   const next = new Map<string, number | undefined>(metrics.map((m) => [m.name, goDurationSeconds(m.initialDelay ?? '0s')]));
   const phases = new Map<string, Phase>(metrics.map((m) => [m.name, Phase.PENDING]));
   const measurements: Measurement[] = [];
@@ -135,8 +137,14 @@ export function simulateAnalysis(
     const t = Math.min(...pending.map(([, at]) => at));
     if (pending.length === 0 || t > endSeconds) {
       // The rollout terminates the run: running metrics count as Successful.
-      const final = metrics.map((m) => (measurements.some((x) => x.metric === m.name) ? metricPhase(m, counters.get(m.name)!, true) : Phase.SUCCESSFUL));
-      return { phase: worst(final), atSeconds: pending.length === 0 ? Math.max(0, ...measurements.map((x) => x.atSeconds)) : endSeconds, measurements };
+      const final = metrics.map((m) =>
+        measurements.some((x) => x.metric === m.name) ? metricPhase(m, counters.get(m.name)!, true) : Phase.SUCCESSFUL,
+      );
+      return {
+        phase: worst(final),
+        atSeconds: pending.length === 0 ? Math.max(0, ...measurements.map((x) => x.atSeconds)) : endSeconds,
+        measurements,
+      };
     }
     for (const m of metrics.filter((x) => next.get(x.name) === t)) {
       const result = measure(m, t);
@@ -154,7 +162,10 @@ export function simulateAnalysis(
       }
       phases.set(m.name, metricPhase(m, c, false));
       const done = m.count !== undefined && c.count >= m.count;
-      next.set(m.name, done ? undefined : t + (phase === Phase.ERROR ? DEFAULT_ERROR_RETRY_SECONDS : goDurationSeconds(m.interval ?? '0s')));
+      next.set(
+        m.name,
+        done ? undefined : t + (phase === Phase.ERROR ? DEFAULT_ERROR_RETRY_SECONDS : goDurationSeconds(m.interval ?? '0s')),
+      );
     }
     const completedBad = [...phases.values()].filter((p) => p === Phase.FAILED || p === Phase.ERROR || p === Phase.INCONCLUSIVE);
     if (completedBad.length > 0) {

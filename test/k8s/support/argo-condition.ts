@@ -61,7 +61,8 @@ export function compileCondition(text: string): (result: ConditionValue) => bool
     let left = and();
     while (peek('||')) {
       i++;
-      const l = left, r = and();
+      const l = left,
+        r = and();
       left = (env) => bool(l(env)) || bool(r(env));
     }
     return left;
@@ -70,7 +71,8 @@ export function compileCondition(text: string): (result: ConditionValue) => bool
     let left = unary();
     while (peek('&&')) {
       i++;
-      const l = left, r = unary();
+      const l = left,
+        r = unary();
       left = (env) => bool(l(env)) && bool(r(env));
     }
     return left;
@@ -93,12 +95,18 @@ export function compileCondition(text: string): (result: ConditionValue) => bool
         const a = num(left(env), 'left operand');
         const b = num(right(env), 'right operand');
         switch (op.value) {
-          case '==': return a === b;
-          case '!=': return a !== b;
-          case '<': return a < b;
-          case '<=': return a <= b;
-          case '>': return a > b;
-          default: return a >= b;
+          case '==':
+            return a === b;
+          case '!=':
+            return a !== b;
+          case '<':
+            return a < b;
+          case '<=':
+            return a <= b;
+          case '>':
+            return a > b;
+          default:
+            return a >= b;
         }
       };
     }

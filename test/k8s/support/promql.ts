@@ -32,7 +32,11 @@ export function promTime(seconds: number): string {
   if (seconds === 0) return '0s';
   let rest = Math.round(seconds);
   let out = '';
-  for (const [unit, size] of [['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const whole = Math.floor(rest / size);
     if (whole > 0) {
       out += `${whole}${unit}`;
@@ -84,12 +88,19 @@ export class PromqlEngine {
   public query(expr: string, times: readonly number[]): Map<number, Sample[]> {
     const missing = times.filter((t) => !this.cache.has(`${expr}@${t}`));
     if (missing.length > 0) {
-      const tests = [{ expr: 'vector(1)', eval_time: '0s', exp_samples: [] }, ...missing.map((t) => ({ expr, eval_time: promTime(t), exp_samples: [] }))];
-      const out = runPromtool(this.dir, {
-        rule_files: [],
-        evaluation_interval: promTime(this.evaluationSeconds),
-        tests: [{ name: 'q', interval: promTime(this.scrapeSeconds), input_series: this.series, promql_expr_test: tests }],
-      }, {});
+      const tests = [
+        { expr: 'vector(1)', eval_time: '0s', exp_samples: [] },
+        ...missing.map((t) => ({ expr, eval_time: promTime(t), exp_samples: [] })),
+      ];
+      const out = runPromtool(
+        this.dir,
+        {
+          rule_files: [],
+          evaluation_interval: promTime(this.evaluationSeconds),
+          tests: [{ name: 'q', interval: promTime(this.scrapeSeconds), input_series: this.series, promql_expr_test: tests }],
+        },
+        {},
+      );
       const found = new Map<string, Sample[]>();
       let sentinel = false;
       for (const block of out.split(/\n\s*expr: /).slice(1)) {
@@ -112,7 +123,9 @@ export class PromqlEngine {
 
   /** The values of `expr` at `t`, as Argo's Prometheus provider passes them to a condition. */
   public values(expr: string, t: number): number[] {
-    return this.query(expr, [t]).get(t)!.map((s) => s.value);
+    return this.query(expr, [t])
+      .get(t)!
+      .map((s) => s.value);
   }
 
   /**

@@ -27,7 +27,13 @@ export interface VersionBehaviour {
  * duration histogram with buckets around `latencyThreshold`, and `up`, all with the labels the
  * PodMonitor gives them. Samples every `scrape` seconds up to `end`.
  */
-export function trafficSeries(signals: PrometheusSignals, versions: readonly VersionBehaviour[], scrape: number, end: number, latencyThreshold: number): InputSeries[] {
+export function trafficSeries(
+  signals: PrometheusSignals,
+  versions: readonly VersionBehaviour[],
+  scrape: number,
+  end: number,
+  latencyThreshold: number,
+): InputSeries[] {
   const out: InputSeries[] = [];
   // Healthy requests take a tenth of the threshold (under any warning threshold too), slow ones 1.5 ×.
   const buckets = [latencyThreshold / 10, latencyThreshold / 2, latencyThreshold, latencyThreshold * 2];

@@ -52,13 +52,23 @@ const GLOBAL: Record<string, Arity> = {
   '--no-cli-pager': Arity.FLAG,
   '--debug': Arity.FLAG,
 };
-const PAGINATION: Record<string, Arity> = { '--max-items': Arity.ONE, '--starting-token': Arity.ONE, '--page-size': Arity.ONE, '--no-paginate': Arity.FLAG };
+const PAGINATION: Record<string, Arity> = {
+  '--max-items': Arity.ONE,
+  '--starting-token': Arity.ONE,
+  '--page-size': Arity.ONE,
+  '--no-paginate': Arity.FLAG,
+};
 
 /**
  * Operations whose output is written to a file named as the last positional argument (blob or
  * streaming output members: awscli `outfile`), per the CLI reference pages of these commands.
  */
-const OUTFILE = new Set(['appconfig get-hosted-configuration-version', 'appconfig create-hosted-configuration-version', 'appconfigdata get-latest-configuration', 'lambda invoke']);
+const OUTFILE = new Set([
+  'appconfig get-hosted-configuration-version',
+  'appconfig create-hosted-configuration-version',
+  'appconfigdata get-latest-configuration',
+  'lambda invoke',
+]);
 
 /**
  * Commands the CLI adds on top of the service model (awscli/customizations):
@@ -177,7 +187,8 @@ export function parseAwsCall(argv: readonly string[]): { call?: AwsCall; problem
     } else if (arity === Arity.MANY) {
       while (i + 1 < rest.length && !rest[i + 1].startsWith('--')) values.push(rest[++i]);
       // An output file after a list option belongs to the command, not the list.
-      if (model.positionals > 0 && positionals.length === 0 && i === rest.length - 1 && values.length > 1) positionals.push(values.pop() as string);
+      if (model.positionals > 0 && positionals.length === 0 && i === rest.length - 1 && values.length > 1)
+        positionals.push(values.pop() as string);
     }
     options.set(arg, values);
   }

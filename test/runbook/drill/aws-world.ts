@@ -7,7 +7,13 @@ import { parseAwsCall, type AwsCall } from './aws-command-model';
 export interface DeployedStack {
   readonly name: string;
   readonly region: string;
-  readonly template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>; Outputs?: Record<string, { Value: unknown }> };
+  readonly template: {
+    Resources: Record<
+      string,
+      { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+    >;
+    Outputs?: Record<string, { Value: unknown }>;
+  };
 }
 
 /** What a call printed and its exit status. */
@@ -76,14 +82,23 @@ export class AwsWorld {
       const family = this.nameOf(this.ref(r.stack, r.props.TaskDefinition)) ?? String(r.props.ServiceName);
       const td = this.all('AWS::ECS::TaskDefinition').find((t) => t.props.Family === family);
       // Three releases so far. CloudFormation deregisters replaced revisions unless retained.
-      const retained = td && (td.stack.template.Resources[td.logicalId].UpdateReplacePolicy === 'Retain');
-      this.ecs.set(String(r.props.ServiceName), { revisions: retained ? [1, 2, 3] : [3], current: 3, startedAt: 0, work: this.deploymentSeconds(r.props), inFlight: true });
+      const retained = td && td.stack.template.Resources[td.logicalId].UpdateReplacePolicy === 'Retain';
+      this.ecs.set(String(r.props.ServiceName), {
+        revisions: retained ? [1, 2, 3] : [3],
+        current: 3,
+        startedAt: 0,
+        work: this.deploymentSeconds(r.props),
+        inFlight: true,
+      });
     }
     const hosted = this.all('AWS::AppConfig::HostedConfigurationVersion')[0];
     if (hosted) {
       // Version 1 is deployed; version 2 was created by hand and never deployed.
       const content = JSON.parse(String(hosted.props.Content));
-      this.flagVersions.push(JSON.stringify(content), JSON.stringify({ ...content, values: Object.fromEntries(Object.keys(content.values).map((k) => [k, { enabled: true }])) }));
+      this.flagVersions.push(
+        JSON.stringify(content),
+        JSON.stringify({ ...content, values: Object.fromEntries(Object.keys(content.values).map((k) => [k, { enabled: true }])) }),
+      );
       this.appconfigDeployments.push({ state: 'COMPLETE', version: 1 });
     }
   }
@@ -94,7 +109,11 @@ export class AwsWorld {
     const bake = Number(c.BakeTimeInMinutes ?? 0) * 60;
     const canary = c.CanaryConfiguration as { CanaryBakeTimeInMinutes?: number } | undefined;
     const linear = c.LinearConfiguration as { StepBakeTimeInMinutes?: number; StepPercent?: number } | undefined;
-    const steps = canary ? Number(canary.CanaryBakeTimeInMinutes ?? 0) * 60 : linear ? (Math.ceil(100 / Number(linear.StepPercent ?? 100)) - 1) * Number(linear.StepBakeTimeInMinutes ?? 0) * 60 : 0;
+    const steps = canary
+      ? Number(canary.CanaryBakeTimeInMinutes ?? 0) * 60
+      : linear
+        ? (Math.ceil(100 / Number(linear.StepPercent ?? 100)) - 1) * Number(linear.StepBakeTimeInMinutes ?? 0) * 60
+        : 0;
     // Starting and health-checking tasks takes about two minutes.
     return bake + steps + 120;
   }
@@ -119,7 +138,9 @@ export class AwsWorld {
     const found = this.all(type, region).find((r) => this.nameOf(r) === name);
     if (!found) {
       const elsewhere = this.all(type).find((r) => this.nameOf(r) === name);
-      throw new Fail(elsewhere ? `${type} ${name} is in ${elsewhere.stack.region}, not ${region}` : `no ${type} named ${name} in ${region}`);
+      throw new Fail(
+        elsewhere ? `${type} ${name} is in ${elsewhere.stack.region}, not ${region}` : `no ${type} named ${name} in ${region}`,
+      );
     }
     return found;
   }
@@ -140,7 +161,9 @@ export class AwsWorld {
     }
     const region = call.options.get('--region')?.[0];
     if (!region || !this.stacks.some((s) => s.region === region)) {
-      this.problems.push(`aws ${argv.slice(0, 2).join(' ')}: ${region ? `region ${region} holds no stack of this runbook` : 'no --region'}`);
+      this.problems.push(
+        `aws ${argv.slice(0, 2).join(' ')}: ${region ? `region ${region} holds no stack of this runbook` : 'no --region'}`,
+      );
       return { stdout: '', status: 253 };
     }
     try {
@@ -171,7 +194,8 @@ export class AwsWorld {
             if (op === 'ecs update-service') {
               const arn = this.one(call, '--task-definition');
               const m = new RegExp(`^${arnPrefix}:task-definition/${name}:(\\d+)$`).exec(arn);
-              if (!m || !s.revisions.includes(Number(m[1]))) throw new Fail(`task definition ${arn} is not an ACTIVE revision of ${name}: ECS cannot deploy it`);
+              if (!m || !s.revisions.includes(Number(m[1])))
+                throw new Fail(`task definition ${arn} is not an ACTIVE revision of ${name}: ECS cannot deploy it`);
               Object.assign(s, { current: Number(m[1]), startedAt: this.clock, inFlight: true });
             }
             const stable = this.clock - s.startedAt >= s.work;
@@ -184,13 +208,18 @@ export class AwsWorld {
               desiredCount: 2,
               runningCount: 2,
               deployments: stable ? [{ status: 'PRIMARY' }] : [{ status: 'PRIMARY' }, { status: 'ACTIVE' }],
-              networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } },
+              networkConfiguration: {
+                awsvpcConfiguration: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' },
+              },
             };
           }),
           serviceDeployments: services.flatMap((name) => {
             const s = this.ecs.get(name)!;
             const status = call.options.get('--status')?.[0];
-            const d = { serviceDeploymentArn: `${arnPrefix}:service-deployment/${clusterName}/${name}/d${s.startedAt}`, status: s.inFlight ? 'IN_PROGRESS' : 'SUCCESSFUL' };
+            const d = {
+              serviceDeploymentArn: `${arnPrefix}:service-deployment/${clusterName}/${name}/d${s.startedAt}`,
+              status: s.inFlight ? 'IN_PROGRESS' : 'SUCCESSFUL',
+            };
             return !status || status === d.status ? [d] : [];
           }),
         };
@@ -216,7 +245,10 @@ export class AwsWorld {
         return {
           taskDefinition: {
             family,
-            containerDefinitions: containers.map((c) => ({ name: c.Name, image: typeof c.Image === 'string' ? c.Image : `111111111111.dkr.ecr.${region}.amazonaws.com/${family}:latest` })),
+            containerDefinitions: containers.map((c) => ({
+              name: c.Name,
+              image: typeof c.Image === 'string' ? c.Image : `111111111111.dkr.ecr.${region}.amazonaws.com/${family}:latest`,
+            })),
           },
         };
       }
@@ -237,7 +269,11 @@ export class AwsWorld {
             const started = this.tasks.get(arn);
             if (started === undefined) throw new Fail(`no task ${arn}`);
             const stopped = this.clock - started >= 90;
-            return { taskArn: arn, lastStatus: stopped ? 'STOPPED' : 'RUNNING', containers: [{ name: 'migrate', exitCode: stopped ? 0 : null }] };
+            return {
+              taskArn: arn,
+              lastStatus: stopped ? 'STOPPED' : 'RUNNING',
+              containers: [{ name: 'migrate', exitCode: stopped ? 0 : null }],
+            };
           }),
         };
       }
@@ -247,12 +283,21 @@ export class AwsWorld {
       }
       case 'cloudwatch describe-alarm-history':
         this.need('AWS::CloudWatch::Alarm', this.one(call, '--alarm-name'), region);
-        return { AlarmHistoryItems: [{ AlarmName: this.one(call, '--alarm-name'), HistoryItemType: 'StateUpdate', HistorySummary: 'Alarm updated from OK to ALARM' }] };
+        return {
+          AlarmHistoryItems: [
+            { AlarmName: this.one(call, '--alarm-name'), HistoryItemType: 'StateUpdate', HistorySummary: 'Alarm updated from OK to ALARM' },
+          ],
+        };
       case 'cloudwatch describe-alarms':
         return {
           MetricAlarms: (call.options.get('--alarm-names') ?? []).map((n) => {
             this.need('AWS::CloudWatch::Alarm', n, region);
-            return { AlarmName: n, StateValue: 'ALARM', StateReason: 'Threshold Crossed: no datapoints were received for 5 periods', ActionsEnabled: this.alarmActions.get(n) ?? true };
+            return {
+              AlarmName: n,
+              StateValue: 'ALARM',
+              StateReason: 'Threshold Crossed: no datapoints were received for 5 periods',
+              ActionsEnabled: this.alarmActions.get(n) ?? true,
+            };
           }),
           CompositeAlarms: [],
         };
@@ -274,7 +319,11 @@ export class AwsWorld {
         const name = this.one(call, '--stack-name');
         const stack = this.stacks.find((s) => s.name === name && s.region === region);
         if (!stack) throw new Fail(`no stack ${name} in ${region}`);
-        const outputs = Object.entries(stack.template.Outputs ?? {}).map(([k, o]) => ({ OutputKey: k, OutputValue: typeof o.Value === 'string' ? o.Value : k === 'ServiceUrl' ? `http://${name}-123.${region}.elb.amazonaws.com` : `<${k}>` }));
+        const outputs = Object.entries(stack.template.Outputs ?? {}).map(([k, o]) => ({
+          OutputKey: k,
+          OutputValue:
+            typeof o.Value === 'string' ? o.Value : k === 'ServiceUrl' ? `http://${name}-123.${region}.elb.amazonaws.com` : `<${k}>`,
+        }));
         return { Stacks: [{ StackName: name, StackStatus: 'UPDATE_COMPLETE', Outputs: outputs }] };
       }
       case 'secretsmanager describe-secret': {
@@ -304,7 +353,8 @@ export class AwsWorld {
           outfile('{"statusCode":200}');
           return { StatusCode: 200, ExecutedVersion: '3' };
         }
-        if (op === 'lambda update-alias' && !/^\d+$/.test(this.one(call, '--function-version'))) throw new Fail(`--function-version ${this.one(call, '--function-version')} is not a version number`);
+        if (op === 'lambda update-alias' && !/^\d+$/.test(this.one(call, '--function-version')))
+          throw new Fail(`--function-version ${this.one(call, '--function-version')} is not a version number`);
         return op === 'lambda list-versions-by-function'
           ? { Versions: ['$LATEST', '1', '2', '3'].map((v) => ({ Version: v, LastModified: '2026-01-01', CodeSha256: 'x' })) }
           : { Name: alias, FunctionVersion: call.options.get('--function-version')?.[0] ?? '3', RoutingConfig: null };
@@ -320,7 +370,22 @@ export class AwsWorld {
           status: 'Pending',
           deploymentInfo: {
             status: 'Succeeded',
-            revision: { revisionType: 'AppSpecContent', appSpecContent: { content: JSON.stringify({ version: 0.0, Resources: [{ fn: { Type: 'AWS::Lambda::Function', Properties: { Name: 'fn', Alias: 'live', CurrentVersion: '2', TargetVersion: '3' } } }] }) } },
+            revision: {
+              revisionType: 'AppSpecContent',
+              appSpecContent: {
+                content: JSON.stringify({
+                  version: 0.0,
+                  Resources: [
+                    {
+                      fn: {
+                        Type: 'AWS::Lambda::Function',
+                        Properties: { Name: 'fn', Alias: 'live', CurrentVersion: '2', TargetVersion: '3' },
+                      },
+                    },
+                  ],
+                }),
+              },
+            },
           },
         };
       default:
@@ -357,7 +422,12 @@ export class AwsWorld {
         app();
         return {
           Items: this.appconfigDeployments
-            .map((d, i) => ({ DeploymentNumber: i + 1, State: d.state, ConfigurationName: this.nameOf(this.all('AWS::AppConfig::ConfigurationProfile', region)[0]), ConfigurationVersion: String(d.version) }))
+            .map((d, i) => ({
+              DeploymentNumber: i + 1,
+              State: d.state,
+              ConfigurationName: this.nameOf(this.all('AWS::AppConfig::ConfigurationProfile', region)[0]),
+              ConfigurationVersion: String(d.version),
+            }))
             .reverse(),
         };
       case 'appconfig list-hosted-configuration-versions':
@@ -377,18 +447,23 @@ export class AwsWorld {
         const deployed = JSON.parse(this.flagVersions[this.deployedVersion - 1]);
         // A kill switch must keep every flag the deployed version already has off, off.
         for (const [flag, value] of Object.entries(deployed.values as Record<string, { enabled?: boolean }>)) {
-          if (value.enabled === false && content.values[flag]?.enabled !== false) throw new Fail(`the new version turns flag ${flag} back on (it is off in the deployed version ${this.deployedVersion})`);
+          if (value.enabled === false && content.values[flag]?.enabled !== false)
+            throw new Fail(`the new version turns flag ${flag} back on (it is off in the deployed version ${this.deployedVersion})`);
         }
         this.flagVersions.push(JSON.stringify(content));
         outfile('');
         return { VersionNumber: this.flagVersions.length };
       }
       case 'appconfig start-deployment': {
-        const env = this.all('AWS::AppConfig::Environment', region).find((e) => `environment-${e.logicalId}` === this.one(call, '--environment-id'));
-        if (!env || !inApp(env)) throw new Fail(`no environment ${this.one(call, '--environment-id')} in application ${this.one(call, '--application-id')}`);
+        const env = this.all('AWS::AppConfig::Environment', region).find(
+          (e) => `environment-${e.logicalId}` === this.one(call, '--environment-id'),
+        );
+        if (!env || !inApp(env))
+          throw new Fail(`no environment ${this.one(call, '--environment-id')} in application ${this.one(call, '--application-id')}`);
         const version = Number(this.one(call, '--configuration-version'));
         if (!this.flagVersions[version - 1]) throw new Fail(`no configuration version ${version}`);
-        if (this.appconfigDeployments.some((d) => d.state === 'DEPLOYING')) throw new Fail('ConflictException: a deployment is already in progress in this environment');
+        if (this.appconfigDeployments.some((d) => d.state === 'DEPLOYING'))
+          throw new Fail('ConflictException: a deployment is already in progress in this environment');
         // AppConfig rolls back a deployment while a monitor alarm with enabled actions is in ALARM.
         const monitors = ((env.props.Monitors ?? []) as { AlarmArn: unknown }[]).map((m) => this.nameOf(this.ref(env.stack, m.AlarmArn)));
         const undoneBy = monitors.find((m) => m && this.firing.includes(m) && (this.alarmActions.get(m) ?? true));
@@ -423,7 +498,8 @@ export class AwsWorld {
     const stage = call.options.get('--stage-name')?.[0];
     if (stage && !stage.startsWith('$') && !stages.some((s) => s.Name === stage)) throw new Fail(`pipeline ${name} has no stage ${stage}`);
     const action = call.options.get('--action-name')?.[0];
-    if (action && !stages.find((s) => s.Name === stage)?.Actions.some((a) => a.Name === action)) throw new Fail(`stage ${stage} of ${name} has no action ${action}`);
+    if (action && !stages.find((s) => s.Name === stage)?.Actions.some((a) => a.Name === action))
+      throw new Fail(`stage ${stage} of ${name} has no action ${action}`);
     switch (op) {
       case 'codepipeline get-pipeline-state':
         return {
@@ -431,15 +507,27 @@ export class AwsWorld {
           stageStates: stages.map((s, i) => ({
             stageName: s.Name,
             latestExecution: { pipelineExecutionId: 'exec-1', status: i === stages.length - 1 ? 'Failed' : 'Succeeded' },
-            actionStates: s.Actions.map((a) => ({ actionName: a.Name, latestExecution: a.Name === 'Approve' ? { status: 'InProgress', token: 'token-1' } : { status: 'Succeeded' } })),
+            actionStates: s.Actions.map((a) => ({
+              actionName: a.Name,
+              latestExecution: a.Name === 'Approve' ? { status: 'InProgress', token: 'token-1' } : { status: 'Succeeded' },
+            })),
           })),
         };
       case 'codepipeline list-pipeline-executions':
-        return { pipelineExecutionSummaries: [{ pipelineExecutionId: 'exec-1', status: 'InProgress', sourceRevisions: [{ actionName: 'Source', revisionId: this.releaseCommit }] }] };
+        return {
+          pipelineExecutionSummaries: [
+            {
+              pipelineExecutionId: 'exec-1',
+              status: 'InProgress',
+              sourceRevisions: [{ actionName: 'Source', revisionId: this.releaseCommit }],
+            },
+          ],
+        };
       case 'codepipeline start-pipeline-execution':
         return { pipelineExecutionId: 'exec-2' };
       case 'codepipeline get-pipeline-execution':
-        if (!/^exec-\d+$/.test(this.one(call, '--pipeline-execution-id'))) throw new Fail(`no execution ${this.one(call, '--pipeline-execution-id')}`);
+        if (!/^exec-\d+$/.test(this.one(call, '--pipeline-execution-id')))
+          throw new Fail(`no execution ${this.one(call, '--pipeline-execution-id')}`);
         return { pipelineExecution: { pipelineName: name, status: 'Succeeded' } };
       case 'codepipeline put-approval-result':
         if (this.one(call, '--token') !== 'token-1') throw new Fail(`wrong approval token ${this.one(call, '--token')}`);
@@ -458,8 +546,19 @@ function query(response: unknown, expression: string | undefined): unknown {
 
 /** Prints a value the way the AWS CLI's `--output` does (text: tabs within a row, one row per line). */
 function format(value: unknown, output: string): string {
-  if (output === 'json' || output === 'table' || output === 'yaml') return value === null || value === undefined ? '' : JSON.stringify(value, null, 4);
-  const scalar = (v: unknown): string => (v === null || v === undefined ? 'None' : typeof v === 'object' ? Object.values(v as object).map(scalar).join('\t') : String(v));
-  if (Array.isArray(value)) return value.every((v) => !Array.isArray(v) && (v === null || typeof v !== 'object')) ? value.map(scalar).join('\t') : value.map((v) => (Array.isArray(v) ? v.map(scalar).join('\t') : scalar(v))).join('\n');
+  if (output === 'json' || output === 'table' || output === 'yaml')
+    return value === null || value === undefined ? '' : JSON.stringify(value, null, 4);
+  const scalar = (v: unknown): string =>
+    v === null || v === undefined
+      ? 'None'
+      : typeof v === 'object'
+        ? Object.values(v as object)
+            .map(scalar)
+            .join('\t')
+        : String(v);
+  if (Array.isArray(value))
+    return value.every((v) => !Array.isArray(v) && (v === null || typeof v !== 'object'))
+      ? value.map(scalar).join('\t')
+      : value.map((v) => (Array.isArray(v) ? v.map(scalar).join('\t') : scalar(v))).join('\n');
   return scalar(value);
 }

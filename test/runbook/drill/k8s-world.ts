@@ -1,7 +1,13 @@
 import { parseAllDocuments } from 'yaml';
 import type { StubResult } from './aws-world';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: Record<string, unknown>; data?: Record<string, string> };
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+};
 
 /**
  * kubectl commands and flags the runbooks may use, from the kubectl reference
@@ -50,11 +56,18 @@ export class KubernetesWorld {
   private lastAction: 'undo' | 'abort' | 'promote' | undefined;
 
   constructor(manifest: string) {
-    this.objects = parseAllDocuments(manifest).map((d) => d.toJSON() as Obj).filter((o) => o && o.kind);
+    this.objects = parseAllDocuments(manifest)
+      .map((d) => d.toJSON() as Obj)
+      .filter((o) => o && o.kind);
   }
 
   private find(kind: string, name: string, namespace: string | undefined): Obj | undefined {
-    return this.objects.find((o) => o.kind.toLowerCase() === kind.toLowerCase() && o.metadata.name === name && (!namespace || o.metadata.namespace === namespace || o.kind === 'Namespace'));
+    return this.objects.find(
+      (o) =>
+        o.kind.toLowerCase() === kind.toLowerCase() &&
+        o.metadata.name === name &&
+        (!namespace || o.metadata.namespace === namespace || o.kind === 'Namespace'),
+    );
   }
 
   public kubectl(argv: readonly string[]): StubResult {
@@ -83,22 +96,28 @@ export class KubernetesWorld {
       }
     }
     namespace = (flags.get('-n') ?? flags.get('--namespace')) as string | undefined;
-    if (namespace && !this.objects.some((o) => o.metadata.namespace === namespace)) return this.fail(`kubectl ${verb}: namespace ${namespace} holds no object of this environment`);
+    if (namespace && !this.objects.some((o) => o.metadata.namespace === namespace))
+      return this.fail(`kubectl ${verb}: namespace ${namespace} holds no object of this environment`);
     const rest = words.slice(verb.split(' ').length);
-    const named = (kind: string, name: string) => (this.find(kind, name, namespace) ? undefined : `no ${kind} ${name} in namespace ${namespace}`);
+    const named = (kind: string, name: string) =>
+      this.find(kind, name, namespace) ? undefined : `no ${kind} ${name} in namespace ${namespace}`;
     let missing: string | undefined;
     let stdout = '';
     switch (verb) {
       case 'argo rollouts get':
         missing = named('Rollout', rest[1]);
-        if (flags.has('--watch') || flags.has('-w')) return this.fail('kubectl argo rollouts get --watch never returns: a runbook step must end');
+        if (flags.has('--watch') || flags.has('-w'))
+          return this.fail('kubectl argo rollouts get --watch never returns: a runbook step must end');
         stdout = `Name: ${rest[1]}\nStatus: ✔ Healthy\nRevision 3 (stable)\nRevision 2\nRevision 1`;
         break;
       case 'argo rollouts status': {
         missing = named('Rollout', rest[0]);
         const timeout = seconds(String(flags.get('--timeout') ?? '0s'));
         const work = this.rolloutSeconds(rest[0]);
-        if (timeout > 0 && timeout < work) return this.fail(`kubectl argo rollouts status --timeout ${flags.get('--timeout')} gives up while the rollout runs ${Math.round(work / 60)}m (after ${this.lastAction ?? 'a release'})`);
+        if (timeout > 0 && timeout < work)
+          return this.fail(
+            `kubectl argo rollouts status --timeout ${flags.get('--timeout')} gives up while the rollout runs ${Math.round(work / 60)}m (after ${this.lastAction ?? 'a release'})`,
+          );
         stdout = 'Healthy';
         break;
       }
@@ -114,7 +133,9 @@ export class KubernetesWorld {
         if (typeof raw === 'string') {
           // The Prometheus HTTP API through the API server's service proxy: rule groups from the
           // PrometheusRules of this environment, and a query that has one series.
-          const groups = this.objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => ((o.spec?.groups ?? []) as { name: string }[]).map((g) => ({ name: g.name, rules: [] })));
+          const groups = this.objects
+            .filter((o) => o.kind === 'PrometheusRule')
+            .flatMap((o) => ((o.spec?.groups ?? []) as { name: string }[]).map((g) => ({ name: g.name, rules: [] })));
           stdout = raw.includes('/api/v1/rules')
             ? JSON.stringify({ status: 'success', data: { groups } })
             : JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '2'] }] } });
@@ -123,13 +144,22 @@ export class KubernetesWorld {
         const [kind, ...names] = rest;
         if (kind === 'crd') {
           const groups = new Set(this.objects.map((o) => o.apiVersion.split('/')[0]));
-          missing = names.find((n) => !groups.has(n.slice(n.indexOf('.') + 1))) && `CRD ${names.find((n) => !groups.has(n.slice(n.indexOf('.') + 1)))} is not used by this environment`;
+          missing =
+            names.find((n) => !groups.has(n.slice(n.indexOf('.') + 1))) &&
+            `CRD ${names.find((n) => !groups.has(n.slice(n.indexOf('.') + 1)))} is not used by this environment`;
         } else if (names.length > 0 && !kind.includes('/') && !kind.startsWith('$')) {
           missing = names.map((n) => named(kind.replace(/s$/, ''), n)).find((m) => m);
         }
         const output = String(flags.get('-o') ?? '');
         const obj = names[0] ? this.find(kind.replace(/s$/, ''), names[0], namespace) : undefined;
-        stdout = output === 'name' ? `${kind.replace(/s$/, '')}.argoproj.io/${namespace}-run-1` : output.includes('.data') ? JSON.stringify(obj?.data ?? {}) : output.includes('conditions') ? 'Complete' : 'NAME\tSTATUS';
+        stdout =
+          output === 'name'
+            ? `${kind.replace(/s$/, '')}.argoproj.io/${namespace}-run-1`
+            : output.includes('.data')
+              ? JSON.stringify(obj?.data ?? {})
+              : output.includes('conditions')
+                ? 'Complete'
+                : 'NAME\tSTATUS';
         break;
       }
       case 'logs':
@@ -159,7 +189,10 @@ export class KubernetesWorld {
   /** How long a rollout runs after the last action: an undo replays the canary steps unless the rollback window covers it. */
   private rolloutSeconds(name: string): number {
     const rollout = this.find('Rollout', name, undefined);
-    const spec = (rollout?.spec ?? {}) as { rollbackWindow?: { revisions?: number }; strategy?: { canary?: { steps?: { pause?: { duration?: string } }[] } } };
+    const spec = (rollout?.spec ?? {}) as {
+      rollbackWindow?: { revisions?: number };
+      strategy?: { canary?: { steps?: { pause?: { duration?: string } }[] } };
+    };
     if (this.lastAction === 'abort' || this.lastAction === 'promote') return 120;
     if (this.lastAction === 'undo' && (spec.rollbackWindow?.revisions ?? 0) >= 1) return 120;
     const steps = spec.strategy?.canary?.steps ?? [];

@@ -58,7 +58,10 @@ export class Drill {
         this.worlds.set(cwd, world);
         const result = await this.host.run(section.script, cwd);
         this.worlds.delete(cwd);
-        const problems = [...world.problems, ...(result.status === 0 ? [] : [`exit ${result.status}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`])];
+        const problems = [
+          ...world.problems,
+          ...(result.status === 0 ? [] : [`exit ${result.status}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`]),
+        ];
         return { section: section.heading, problems: [...new Set(problems)] };
       }),
     );

@@ -79,7 +79,12 @@ export class StubHost {
   /** Seconds slept so far in a working directory. */
   public slept(cwd: string): number {
     const file = this.clockFile(cwd);
-    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').reduce((acc, l) => acc + (Number(l) || 0), 0) : 0;
+    return fs.existsSync(file)
+      ? fs
+          .readFileSync(file, 'utf8')
+          .split('\n')
+          .reduce((acc, l) => acc + (Number(l) || 0), 0)
+      : 0;
   }
 
   /** Runs a script with `bash -euo pipefail` in `cwd`, the stubs first on PATH. */
@@ -89,7 +94,13 @@ export class StubHost {
       const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
         cwd,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { PATH: `${this.binDir}:/usr/bin:/bin`, DRILL_PORT: String(this.port), DRILL_CLOCK: this.clockFile(cwd), HOME: cwd, LANG: 'C.UTF-8' },
+        env: {
+          PATH: `${this.binDir}:/usr/bin:/bin`,
+          DRILL_PORT: String(this.port),
+          DRILL_CLOCK: this.clockFile(cwd),
+          HOME: cwd,
+          LANG: 'C.UTF-8',
+        },
       });
       let stdout = '';
       let stderr = '';

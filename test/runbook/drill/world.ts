@@ -37,13 +37,16 @@ export class DrillWorld {
       case 'kubectl': {
         if (!this.k8s) return this.fail('kubectl called in a runbook without a cluster');
         const file = args[args.indexOf('-f') + 1];
-        if (args.includes('-f') && file !== '-' && !fs.existsSync(path.resolve(cwd, file))) return this.fail(`kubectl: -f ${file} does not exist in the working directory`);
+        if (args.includes('-f') && file !== '-' && !fs.existsSync(path.resolve(cwd, file)))
+          return this.fail(`kubectl: -f ${file} does not exist in the working directory`);
         return this.k8s.kubectl(args);
       }
       case 'git': {
         const commit = args.find((a) => !a.startsWith('-') && a !== args[0]);
         if (args[0] === 'revert' || args[0] === 'show') {
-          return commit === this.opts.releaseCommit ? { stdout: `${commit} release`, status: 0 } : this.fail(`git ${args[0]}: unknown commit "${commit}"`);
+          return commit === this.opts.releaseCommit
+            ? { stdout: `${commit} release`, status: 0 }
+            : this.fail(`git ${args[0]}: unknown commit "${commit}"`);
         }
         return args[0] === 'push' ? { stdout: '', status: 0 } : this.fail(`git ${args[0]}: not expected in a runbook`);
       }
@@ -53,20 +56,26 @@ export class DrillWorld {
       }
       case 'npx': {
         if (args[0] === 'cdk' && ['diff', 'deploy'].includes(args[1])) {
-          return this.aws.stacks.some((s) => s.name === args[2]) ? { stdout: '', status: 0 } : this.fail(`npx cdk ${args[1]}: no stack ${args[2]}`);
+          return this.aws.stacks.some((s) => s.name === args[2])
+            ? { stdout: '', status: 0 }
+            : this.fail(`npx cdk ${args[1]}: no stack ${args[2]}`);
         }
         if (args[0] === 'glidepath' && args[1] === 'smoke-test') {
           const config = args[args.indexOf('--config') + 1];
           const url = args[args.indexOf('--url') + 1];
           if (!/^https?:\/\//.test(url ?? '')) return this.fail(`glidepath smoke-test: --url "${url}" is not a URL`);
-          return fs.existsSync(path.resolve(cwd, config)) ? { stdout: 'all smoke tests passed', status: 0 } : this.fail(`glidepath smoke-test: --config ${config} does not exist in the working directory`);
+          return fs.existsSync(path.resolve(cwd, config))
+            ? { stdout: 'all smoke tests passed', status: 0 }
+            : this.fail(`glidepath smoke-test: --config ${config} does not exist in the working directory`);
         }
         return this.fail(`npx ${args.slice(0, 2).join(' ')}: not expected in a runbook`);
       }
       case 'pulumi': {
         const stack = args[args.indexOf('--stack') + 1];
-        if (!args.includes('--stack') || stack !== this.opts.pulumiStack) return this.fail(`pulumi ${args[0]}: --stack ${stack} is not the runbook's stack ${this.opts.pulumiStack}`);
-        if (args[0] === 'stack' && args[1] === 'history') return { stdout: JSON.stringify([{ result: 'succeeded', environment: { 'git.head': this.opts.releaseCommit } }]), status: 0 };
+        if (!args.includes('--stack') || stack !== this.opts.pulumiStack)
+          return this.fail(`pulumi ${args[0]}: --stack ${stack} is not the runbook's stack ${this.opts.pulumiStack}`);
+        if (args[0] === 'stack' && args[1] === 'history')
+          return { stdout: JSON.stringify([{ result: 'succeeded', environment: { 'git.head': this.opts.releaseCommit } }]), status: 0 };
         if (args[0] === 'stack' && args[1] === 'output') return { stdout: 'http://lb.example.com', status: 0 };
         return ['preview', 'up'].includes(args[0]) ? { stdout: '', status: 0 } : this.fail(`pulumi ${args[0]}: not expected`);
       }
