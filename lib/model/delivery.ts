@@ -3,11 +3,9 @@ import type { EnvironmentDefinition } from './environment';
 import { dnsLabel } from './private/fields';
 import { problem, type Problem } from './problems';
 
-const roleArn = z
-  .string()
-  .regex(/^arn:aws[-a-z]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
-    error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/checkout-deploy"',
-  });
+const roleArn = z.string().regex(/^arn:aws[-a-z]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+  error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/checkout-deploy"',
+});
 
 /** Commands the pipeline runs before anything deploys. */
 export const deliveryCommandsSchema = z.strictObject({

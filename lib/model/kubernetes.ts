@@ -16,11 +16,9 @@ const labelMap = z.record(
   z
     .string()
     .regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { error: 'is not a Kubernetes label key such as "release"' }),
-  z
-    .string()
-    .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, {
-      error: 'is not a Kubernetes label value (63 letters, digits, "-", "_", "." at most)',
-    }),
+  z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, {
+    error: 'is not a Kubernetes label value (63 letters, digits, "-", "_", "." at most)',
+  }),
 );
 const metricName = z
   .string()

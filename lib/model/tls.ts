@@ -10,11 +10,9 @@ export enum TlsMode {
   DISABLED = 'disabled',
 }
 
-const hostname = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-    error: 'is not a domain name; use lower-case labels separated by dots, e.g. "checkout.acme.example"',
-  });
+const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+  error: 'is not a domain name; use lower-case labels separated by dots, e.g. "checkout.acme.example"',
+});
 
 /**
  * HTTPS on the load balancer of one environment: an existing certificate, or a domain in a

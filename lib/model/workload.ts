@@ -11,12 +11,10 @@ const FARGATE_CPU = [256, 512, 1024, 2048, 4096, 8192, 16384] as const;
 const plainEnvironment = z
   .record(
     // Lambda, ECS and POSIX shells accept these; a "=" or a space in a name cannot be set at all.
-    z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-        error:
-          'is not an environment variable name; use letters, digits and underscores, starting with a letter or underscore, e.g. "LOG_LEVEL"',
-      }),
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+      error:
+        'is not an environment variable name; use letters, digits and underscores, starting with a letter or underscore, e.g. "LOG_LEVEL"',
+    }),
     z.string(),
   )
   .meta({
