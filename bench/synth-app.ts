@@ -77,7 +77,6 @@ function main(): void {
 
 /** Loads only the measured app, so the hand-written run does not pay for loading glidepath (nor glidepath for cdk8s). */
 function load(kind: AppKind): BenchApp {
-  /* eslint-disable @typescript-eslint/no-require-imports */
   switch (kind) {
     case AppKind.HANDWRITTEN:
       return (require('./apps/handwritten') as typeof import('./apps/handwritten')).handWrittenApp;
@@ -87,12 +86,10 @@ function load(kind: AppKind): BenchApp {
     default:
       throw new Error(`unknown app "${kind}"; use ${Object.values(AppKind).join(', ')}`);
   }
-  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /** The same context for both apps: the current feature flags, as `cdk init` and `synthesizeAws` set them. */
 function context(): Record<string, unknown> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const flags = require('aws-cdk-lib/recommended-feature-flags.json') as Record<string, unknown>;
   return { ...flags, '@aws-cdk/core:annotationsInValidationReport': false };
 }

@@ -25,7 +25,7 @@ export function glidepathApp(extraTargets: boolean): BenchApp {
     writeExtras: extraTargets
       ? (write) => {
           // Loaded here, so runs without the extra targets do not load cdk8s.
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
+
           const { synthesizeKubernetes } = require('../../constructs/k8s/synthesize') as typeof import('../../constructs/k8s/synthesize');
           for (const stack of stacks) {
             write(

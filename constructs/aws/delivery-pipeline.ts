@@ -14,6 +14,7 @@ import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../li
 import type { PipelineFacts, PipelineStageFact } from '../../lib/runbook/pipeline-facts';
 import { AlertTopics } from './alert-topics';
 import { DeploymentStage } from './deployment-stage';
+import { pipelineName } from '../../lib/plan/names';
 import { acknowledgePipelineFindings } from './private/pipeline-acknowledgements';
 import { awsCliOf } from './private/aws-cli';
 
@@ -38,9 +39,7 @@ const CHECK = 'Check';
 const SMOKE_TEST = 'SmokeTest';
 
 /** The deterministic name of a service's pipeline (and of the stack `PipelineStack` puts it in). */
-export function pipelineName(service: string): string {
-  return `${service}-pipeline`;
-}
+export { pipelineName };
 
 /**
  * CI/CD for one definition with CDK Pipelines: the repository and branch of `delivery` through a

@@ -30,7 +30,7 @@ import { TlsMode, type Tls } from '../../lib/model/tls';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
-import { ResourceNames } from '../../lib/plan/names';
+import { pipelineName, ResourceNames } from '../../lib/plan/names';
 import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { timeBound, timeToDetect } from '../../lib/plan/timing';
 import { runbookUrl } from '../../lib/runbook/anchors';
@@ -38,7 +38,6 @@ import { releaseCommit } from './private/release-commit';
 import { awsCliOf, literalRegion } from './private/aws-cli';
 import { awsCli } from '../../lib/runbook/aws-cli';
 import { promotionSteps } from '../../lib/plan/promotion';
-import { pipelineName } from './delivery-pipeline';
 import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
 import {
   CommandKind,

@@ -33,7 +33,8 @@ const checkout = new DeploymentComponent('checkout-prod', {
       : undefined,
 });
 for (const warning of checkout.warnings) {
-  pulumi.log.warn(warning, checkout);
+  // Logging is fire-and-forget in a Pulumi program.
+  void pulumi.log.warn(warning, checkout);
 }
 
 /** The runbook's smoke test reads this output: `pulumi stack output serviceUrl`. */

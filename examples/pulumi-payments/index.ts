@@ -15,7 +15,8 @@ import { definition } from '../payments-api/definition';
 const environment = new pulumi.Config().get('environment') ?? 'prod';
 const payments = new DeploymentComponent(`payments-api-${environment}`, { definition, environment, platform: DeploymentPlatform.AWS });
 for (const warning of payments.warnings) {
-  pulumi.log.warn(warning, payments);
+  // Logging is fire-and-forget in a Pulumi program.
+  void pulumi.log.warn(warning, payments);
 }
 
 export const alarmNames = payments.alarmNames;

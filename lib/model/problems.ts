@@ -93,6 +93,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** A key that cannot be shown bare: control characters (a newline would look like another line) or absurd length. */
 function unusualKey(key: string): boolean {
+  // Matching control characters is the point here.
+  // eslint-disable-next-line no-control-regex
   return key.length > 100 || /[\u0000-\u001f\u007f]/.test(key);
 }
 

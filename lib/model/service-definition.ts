@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { alarmPolicySchema } from './alarm-policy';
 import { deadMansSwitchSchema } from './dead-mans-switch';
 import { deliverySchema, type Delivery } from './delivery';
-import { Duration } from './duration';
+import { type Duration } from './duration';
 import { environmentSchema, type EnvironmentDefinition } from './environment';
 import { kubernetesSchema } from './kubernetes';
 import { featureFlagSchema, type FeatureFlag } from './feature-flags';

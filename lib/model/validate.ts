@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { resolveAlarmPolicy, type AlarmPolicy, type Evaluation } from './alarm-policy';
 import { resolveDeadMansSwitch } from './dead-mans-switch';
 import { checkDelivery } from './delivery';
-import { Duration } from './duration';
+import { type Duration } from './duration';
 import type { EnvironmentInput } from './environment';
 import { DefinitionError, formatPath, formatValue, problem, problemsFromIssues, type Problem } from './problems';
 import { deployLimitProblems } from '../plan/deploy-limits';

@@ -1,6 +1,6 @@
 import type { AlarmPolicy, Evaluation } from '../model/alarm-policy';
 import type { DeadMansSwitchPolicy } from '../model/dead-mans-switch';
-import { Duration } from '../model/duration';
+import { type Duration } from '../model/duration';
 import { timeToDetect } from './timing';
 
 /** How loud an alarm is. */

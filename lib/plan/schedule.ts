@@ -1,4 +1,4 @@
-import { Duration, sumDurations } from '../model/duration';
+import { type Duration, sumDurations } from '../model/duration';
 import type { EnvironmentDefinition } from '../model/environment';
 import { DefinitionError } from '../model/problems';
 import type { RolloutStrategy } from '../model/rollout';

@@ -49,5 +49,7 @@ export function assertPeers(user: string, peers: readonly Peer[]): void {
 
 /** Loads a peer when it is installed, `undefined` otherwise (a value from it cannot be in play then). */
 export function optionalPeer<T>(name: Peer): T | undefined {
+  // A lazy require: an optional peer must not be loaded unless it is installed.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return isInstalled(name) ? (require(name) as T) : undefined;
 }

@@ -10,7 +10,6 @@ import { defineService, RolloutStrategy } from '../../lib/model';
  * names taken from the cluster itself.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const newApp = () => new App({ context: require('aws-cdk-lib/recommended-feature-flags.json') });
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 

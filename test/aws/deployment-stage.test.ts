@@ -14,7 +14,6 @@ const DEFINITION = loadDefinitionFile(path.join(__dirname, '..', '..', 'examples
 
 /** An app configured like `cdk synth` (the recommended feature flags of cdk.json). */
 function newApp(): App {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return new App({ context: require('aws-cdk-lib/recommended-feature-flags.json') });
 }
 

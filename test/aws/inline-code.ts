@@ -14,7 +14,7 @@ export function loadHandler(
   const sandbox = {
     module,
     exports: module.exports,
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     require: (name: string) => (name in modules ? modules[name] : require(name)),
     process: { env },
     console: { log: () => undefined },

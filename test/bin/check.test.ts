@@ -24,7 +24,7 @@ describe('glidepath check reports every warning glidepath synth prints', () => {
       file,
       starterDefinition(StarterStrategy.CANARY)
         .replace(/rollout:\n {6}strategy: canary\n {6}stages:\n(?: {8}- .*\n)+/g, 'rollout: { strategy: canary }\n')
-        .replace(/      rationale: .*\n      # ECS runs.*\n      stages:\n(?: {8}- .*\n)+/, '      rationale: Canary.\n')
+        .replace(/ {6}rationale: .*\n {6}# ECS runs.*\n {6}stages:\n(?: {8}- .*\n)+/, '      rationale: Canary.\n')
         .replace('configuration: 10m', 'configuration: 5m'),
     );
     const synth = capture();

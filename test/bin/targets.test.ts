@@ -8,7 +8,6 @@ const root = path.resolve(__dirname, '../..');
 describe('target registry', () => {
   test('choosing targets loads neither aws-cdk-lib nor cdk8s', () => {
     jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { targetsFor, CLI_TARGETS } = require('../../bin/targets') as typeof import('../../bin/targets');
       expect(CLI_TARGETS).toEqual([Target.AWS, Target.KUBERNETES]);
       expect(targetsFor(loadDefinitionFile(path.join(root, 'examples/checkout/definition.yaml')))).toEqual([Target.AWS, Target.KUBERNETES]);
@@ -19,7 +18,6 @@ describe('target registry', () => {
   });
 
   test('fails when a target cannot deploy the definition, naming the file and the fix', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { assertSupported } = require('../../bin/targets') as typeof import('../../bin/targets');
     const file = path.join(root, 'examples/payments-api/definition.ts');
     expect(() => assertSupported(file, loadDefinitionFile(file), [Target.KUBERNETES])).toThrow(

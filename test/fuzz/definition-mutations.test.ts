@@ -33,7 +33,6 @@ function typescriptExampleInput(): Json {
     return validate.validateDefinition(input, options);
   });
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('../../examples/payments-api/definition');
   } finally {
     spy.mockRestore();

@@ -19,7 +19,7 @@ run('AWS and Kubernetes agree on thresholds, weights and bakes (examples/checkou
 
   describe.each(definition.environments.map((e) => [e.name]))('%s', (environment) => {
     const base = `${definition.service}-${environment}`;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
     const resources: Record<string, any>[] = Object.values(JSON.parse(aws.templates[`${base}.template.json`]).Resources);
     const alarm = (kind: string) => {
       const found = resources.find((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmName === `${base}-${kind}`);

@@ -20,7 +20,7 @@ import { validateDefinition, type ServiceDefinition } from '../../lib/model';
 import type { RunbookFacts } from '../../lib/runbook/facts';
 
 /** A Kubernetes object as synthesized. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export type Manifest = Record<string, any>;
 
 /** A container service `shop` with the given environments (as written in YAML), validated. */
@@ -125,7 +125,6 @@ const esoSchemas: Record<string, object> = {
 const ajv = new Ajv({ allErrors: true });
 const esoValidators = Object.fromEntries(Object.entries(esoSchemas).map(([kind, schema]) => [kind, ajv.compile(schema)]));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const models: Record<string, new (data: any) => { validate(): void }> = {
   'v1/Namespace': Namespace,
   'v1/ConfigMap': ConfigMap,

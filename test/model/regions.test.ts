@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REGIONS_FILE, renderRegions } from '../../bin/generate-regions';
-import { DefinitionError, validateDefinition } from '../../lib/model';
+import { type DefinitionError, validateDefinition } from '../../lib/model';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

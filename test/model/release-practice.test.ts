@@ -1,4 +1,4 @@
-import { DefinitionError, DeploymentFrequency, Duration, validateDefinition } from '../../lib/model';
+import { type DefinitionError, DeploymentFrequency, Duration, validateDefinition } from '../../lib/model';
 
 const base = () => ({
   service: 'checkout',

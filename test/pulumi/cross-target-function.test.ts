@@ -8,7 +8,7 @@ import { flagsOf, installMocks, payments, settle, type Registered } from './help
  * the pre-traffic smoke-test hook, the alarms and the dead-man's switch the Pulumi component
  * registers are the ones DeploymentStack synthesizes, field by field.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 type Json = Record<string, any>;
 
 // The payments API runs in us-east-1.

@@ -9,7 +9,7 @@ import { checkout, flagsOf, installMocks, network, settle, type Registered } fro
  * in the definition are the same in the CloudFormation template (DeploymentStack), in the Kubernetes
  * manifests (DeploymentChart) and in the resources the Pulumi component registers.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 type Json = Record<string, any>;
 
 const registered = installMocks('prod');

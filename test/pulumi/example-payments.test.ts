@@ -6,7 +6,7 @@ const registered = installMocks('prod', 'pulumi-payments', 'us-east-1');
 
 test('examples/pulumi-payments deploys the payments-api prod function through CodeDeploy and exports the alarms', async () => {
   pulumi.runtime.setAllConfig({ 'pulumi-payments:environment': 'prod' });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const program = require('../../examples/pulumi-payments/index') as {
     alarmNames: pulumi.Output<string[]>;
     dashboardName: pulumi.Output<string | undefined>;

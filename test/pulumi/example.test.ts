@@ -10,7 +10,7 @@ test('examples/pulumi-checkout deploys the checkout prod environment and exports
     'pulumi-checkout:publicSubnetIds': '["subnet-pub-a","subnet-pub-b"]',
     'pulumi-checkout:privateSubnetIds': '["subnet-priv-a","subnet-priv-b"]',
   });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const program = require('../../examples/pulumi-checkout/index') as {
     serviceUrl: pulumi.Output<string | undefined>;
     alarmNames: pulumi.Output<string[]>;

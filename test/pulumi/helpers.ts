@@ -2,14 +2,13 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { loadDefinitionFile } from '../../lib/model';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 /** One resource registered with the mock engine. */
 export interface Registered {
   readonly type: string;
   readonly name: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   readonly inputs: Record<string, any>;
 }
 
@@ -17,7 +16,7 @@ export interface Registered {
 export const checkout = () => loadDefinitionFile(path.join(__dirname, '..', '..', 'examples', 'checkout', 'definition.yaml'));
 
 /** The payments API example (a function shifted by CodeDeploy). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 export const payments = () =>
   (require('../../examples/payments-api/definition') as typeof import('../../examples/payments-api/definition')).definition;
 
@@ -35,7 +34,7 @@ export const network = {
 export function installMocks(stack = 'prod', project = 'glidepath-test', region = 'eu-west-1'): Registered[] {
   mockRegion = region;
   const registered: Registered[] = [];
-  pulumi.runtime.setMocks(
+  void pulumi.runtime.setMocks(
     {
       newResource: ({ type, name, inputs }) => {
         registered.push({ type, name, inputs });
@@ -89,7 +88,6 @@ export function setMockRegion(region: string): void {
 
 /** Waits until every resource registration and invoke started so far has reached the mocks. */
 export async function settle(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
   await settings.waitForRPCs();
 }

@@ -17,7 +17,6 @@ export const SETTINGS = {
  * alarms that roll the service back, a dead-man's switch and a rotated secret.
  */
 export function shopStack(options: { deployment?: EcsDeploymentSettings; app?: App } = {}): Stack {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const app = options.app ?? new App({ context: require('aws-cdk-lib/recommended-feature-flags.json') });
   const stack = new Stack(app, 'Shop', { env: { account: '111111111111', region: 'eu-west-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });

@@ -65,7 +65,6 @@ function carelessStack(): Stack {
 }
 
 function cdkUnsafe(value: string) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('aws-cdk-lib') as typeof import('aws-cdk-lib')).SecretValue.unsafePlainText(value);
 }
 

@@ -4,8 +4,22 @@ import type { ArgoRolloutPlan } from '../../../lib/plan/argo-schedule';
 import type { CompiledSchedule } from '../../../lib/plan/schedule';
 import { timeBound, type TimeBound } from '../../../lib/plan/timing';
 import type { RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../../lib/runbook/facts';
-import type { ProgressiveWorkloadProps } from '../progressive-workload';
+import type { Capacity } from '../../../lib/model/environment';
+import type { RolloutTarget } from '../../../lib/plan/argo-schedule';
+import type { RollbackAnalysis } from '../analysis-template';
+import type { SecretEnvironmentVariable } from '../external-secrets';
+
 import { ARGO_ABORT_ESTIMATE } from '../release-bounds';
+
+/** What the workload's runbook reads of `ProgressiveWorkloadProps` (a narrow input, not the construct's props). */
+export interface WorkloadRunbookSettings {
+  readonly namespace: string;
+  readonly capacity: Capacity;
+  readonly rollout: RolloutTarget;
+  readonly analysis?: RollbackAnalysis;
+  readonly secretEnvironment?: readonly SecretEnvironmentVariable[];
+  readonly configurationRollbackBudget?: Duration;
+}
 
 /** Revisions a Rollout's `rollbackWindow` covers: an undo to one of them skips steps and analysis. */
 export const ROLLBACK_WINDOW_REVISIONS = 3;
@@ -22,7 +36,7 @@ export interface WorkloadRunbookInput {
   readonly selectorLabels: Record<string, string>;
   readonly schedule: CompiledSchedule;
   readonly argo?: ArgoRolloutPlan;
-  readonly props: ProgressiveWorkloadProps;
+  readonly props: WorkloadRunbookSettings;
 }
 
 /**
@@ -37,7 +51,7 @@ export class WorkloadRunbook {
   private readonly selectorLabels: Record<string, string>;
   private readonly schedule: CompiledSchedule;
   private readonly argo?: ArgoRolloutPlan;
-  private readonly props: ProgressiveWorkloadProps;
+  private readonly props: WorkloadRunbookSettings;
 
   constructor(input: WorkloadRunbookInput) {
     this.kind = input.kind;

@@ -116,7 +116,7 @@ export function serviceModel(service: string): Map<string, OperationModel> | und
   if (cache.has(service)) return cache.get(service);
   const pkg = CLIENTS[service];
   if (!pkg) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const client = require(pkg) as Record<string, unknown>;
   const ops = new Map<string, OperationModel>();
   for (const [key, value] of Object.entries(client)) {

@@ -72,7 +72,6 @@ export class KubernetesWorld {
 
   public kubectl(argv: readonly string[]): StubResult {
     const args = [...argv];
-    let namespace: string | undefined;
     const flags = new Map<string, string | true>();
     const words: string[] = [];
     // The verb decides which flags take values; find it first.
@@ -95,7 +94,7 @@ export class KubernetesWorld {
         words.push(a);
       }
     }
-    namespace = (flags.get('-n') ?? flags.get('--namespace')) as string | undefined;
+    const namespace = (flags.get('-n') ?? flags.get('--namespace')) as string | undefined;
     if (namespace && !this.objects.some((o) => o.metadata.namespace === namespace))
       return this.fail(`kubectl ${verb}: namespace ${namespace} holds no object of this environment`);
     const rest = words.slice(verb.split(' ').length);

@@ -1,5 +1,5 @@
-import { Construct } from 'constructs';
-import { App, Chart, ChartProps } from 'cdk8s';
+import { type Construct } from 'constructs';
+import { App, Chart, type ChartProps } from 'cdk8s';
 import { loadDefinitionFile } from 'glidepath';
 import { DeploymentChart } from 'glidepath/k8s';
 

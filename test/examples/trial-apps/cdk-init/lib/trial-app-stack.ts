@@ -1,7 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { Construct } from 'constructs';
+import { type Construct } from 'constructs';
 import { resolveAlarmPolicy } from 'glidepath';
 import { AlarmSet, AlertTopics, DeadMansSwitch, ManagedSecret, ProgressiveFargateService } from 'glidepath/aws';
 
