@@ -358,6 +358,9 @@ export function createAwsResources(
     id('task'),
     {
       family: spec.family,
+      // A replaced revision stays registered (ACTIVE), as CloudFormation's Retain keeps it: level 2
+      // of the runbook deploys the previous revision.
+      skipDestroy: true,
       requiresCompatibilities: ['FARGATE'],
       networkMode: 'awsvpc',
       cpu: String(spec.cpu),
