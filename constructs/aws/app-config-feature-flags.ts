@@ -71,6 +71,21 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
   public static readonly AGENT_IMAGE = 'public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.x';
 
   /** Where the workload reads the flags of `applicationName`/`environmentName` from the agent or extension. */
+  /**
+   * ARN of the AppConfig Lambda extension layer in `region` for `architecture` (the Pulumi target
+   * attaches the same layer).
+   * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-versions.html
+   */
+  public static lambdaExtensionArn(region: string, architecture: 'x86_64' | 'arm64', applicationName: string): string {
+    const arn = RegionInfo.get(region).appConfigLambdaArn(LAMBDA_EXTENSION_VERSION, architecture);
+    if (arn === undefined) {
+      throw new Error(
+        `AppConfigFeatureFlags '${applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${LAMBDA_EXTENSION_VERSION} (${architecture}) in ${region}; use a region where AWS publishes it`,
+      );
+    }
+    return arn;
+  }
+
   public static localUrlOf(applicationName: string, environmentName: string, profileName = 'feature-flags'): string {
     return `http://localhost:${AGENT_PORT}/applications/${applicationName}/environments/${environmentName}/configurations/${profileName}`;
   }
@@ -267,12 +282,7 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
       );
     }
     const arch = fn.architecture === lambda.Architecture.ARM_64 ? 'arm64' : 'x86_64';
-    const arn = RegionInfo.get(region).appConfigLambdaArn(LAMBDA_EXTENSION_VERSION, arch);
-    if (arn === undefined) {
-      throw new Error(
-        `AppConfigFeatureFlags '${this.props.applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${LAMBDA_EXTENSION_VERSION} (${arch}) in ${region}; use a region where AWS publishes it`,
-      );
-    }
+    const arn = AppConfigFeatureFlags.lambdaExtensionArn(region, arch, this.props.applicationName);
     // The function's own runtime, not the default Runtime.ALL: that list grows whenever a Runtime is
     // constructed, and aws-cdk-lib hashes it into the function version's logical id.
     const layer = lambda.LayerVersion.fromLayerVersionAttributes(this, `LambdaExtension${this.workloadChecks.length || ''}`, {

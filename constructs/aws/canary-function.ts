@@ -13,7 +13,7 @@ import type { IRunbookContributor, NamedResource, RollbackLevelFact, RunbookComm
 import { functionRole } from './private/function-role';
 import { awsCliOf } from './private/aws-cli';
 import { literalName } from './private/literal-names';
-import { MINIMUM_REQUESTS } from '../../lib/plan/version-error-rate';
+import { MINIMUM_REQUESTS, functionVersionErrorRateExpression } from '../../lib/plan/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 
 /** A Secrets Manager secret handed to a `CanaryFunction` by reference. */
@@ -446,9 +446,7 @@ function aliasSignals(alias: lambda.Alias, version: lambda.IVersion, source: str
   return {
     versionErrorRatePercent: new cloudwatch.MathExpression({
       // MAX of an array is the per-datapoint maximum; the alias term covers the previous version.
-      expression:
-        `MAX([IF(FILL(newInvocations, 0) >= ${minimumRequests}, 100 * FILL(newErrors, 0) / newInvocations, 0), ` +
-        `IF(FILL(invocations, 0) >= ${minimumRequests}, 100 * FILL(errors, 0) / invocations, 0)])`,
+      expression: functionVersionErrorRateExpression(minimumRequests),
       usingMetrics: {
         newErrors: executed('Errors'),
         newInvocations: executed('Invocations'),

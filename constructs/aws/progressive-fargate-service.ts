@@ -172,7 +172,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     this.settings = settings;
     const shifting = settings.strategy !== 'ROLLING';
     // Numbers and hardening shared with the Pulumi target (lib/plan/container-task-spec).
-    const spec = containerTaskSpec(props);
+    const spec = containerTaskSpec({ ...props, retained: removalPolicy === RemovalPolicy.RETAIN });
     const seconds = (d: { toSeconds(): number }) => CdkDuration.seconds(d.toSeconds());
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
@@ -216,7 +216,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       vpc,
       internetFacing: true,
       dropInvalidHeaderFields: spec.loadBalancer.dropInvalidHeaderFields,
-      deletionProtection: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,
+      deletionProtection: spec.loadBalancer.deletionProtection,
     });
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions-EC23',
@@ -275,17 +275,19 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
 
     const notFound = elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' });
     if (props.certificate) {
+      const https = spec.loadBalancer.https;
       this.listener = this.loadBalancer.addListener('Https', {
-        port: 443,
+        port: https.port,
         protocol: elbv2.ApplicationProtocol.HTTPS,
         certificates: [props.certificate],
-        sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_PQ,
+        // ListenerTlsPolicy holds the same policy names as elbv2.SslPolicy.
+        sslPolicy: props.sslPolicy ?? (https.tlsPolicy as string as elbv2.SslPolicy),
         defaultAction: notFound,
       });
-      this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
+      this.loadBalancer.addRedirect({ sourcePort: https.redirectFromPort, targetPort: https.port });
     } else {
       this.listener = this.loadBalancer.addListener('Http', {
-        port: 80,
+        port: spec.loadBalancer.httpPort,
         protocol: elbv2.ApplicationProtocol.HTTP,
         defaultAction: notFound,
       });

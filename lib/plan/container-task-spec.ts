@@ -22,6 +22,25 @@ export interface ContainerTaskInput {
   readonly testListenerPort?: number;
   /** User (`uid[:gid]`) the container runs as. @default DEFAULT_CONTAINER_USER ("1000:1000") */
   readonly user?: string;
+  /** Whether the service's data (logs, access logs) outlives the stack. @default true */
+  readonly retained?: boolean;
+  /** Refuse to delete the load balancer until this is turned off. @default - `retained` */
+  readonly deletionProtection?: boolean;
+}
+
+/** TLS policies of the HTTPS listener. */
+export enum ListenerTlsPolicy {
+  /** TLS 1.3 and 1.2 with post-quantum hybrid key exchange (aws-cdk-lib's `SslPolicy.TLS13_12_PQ`). */
+  TLS13_12_PQ = 'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09',
+}
+
+/** The production listener when it serves HTTPS. */
+export interface HttpsListenerSpec {
+  /** Port of the HTTPS listener. */
+  readonly port: number;
+  readonly tlsPolicy: ListenerTlsPolicy;
+  /** The plain-HTTP port, answered with a permanent redirect (301) to HTTPS. */
+  readonly redirectFromPort: number;
 }
 
 /** The target group's health check. */
@@ -39,6 +58,12 @@ export interface TargetHealthCheckSpec {
 export interface LoadBalancerSpec {
   /** Reject requests with header fields that are not valid HTTP (request smuggling). */
   readonly dropInvalidHeaderFields: boolean;
+  /** The load balancer refuses deletion (on when the environment retains its data). */
+  readonly deletionProtection: boolean;
+  /** Port of the production listener when it serves plain HTTP. */
+  readonly httpPort: number;
+  /** The production listener when the environment has a certificate. */
+  readonly https: HttpsListenerSpec;
   /** How long a draining target keeps its in-flight requests. */
   readonly deregistrationDelay: Duration;
   readonly healthCheck: TargetHealthCheckSpec;
@@ -103,6 +128,9 @@ export function containerTaskSpec(input: ContainerTaskInput): ContainerTaskSpec 
     },
     loadBalancer: {
       dropInvalidHeaderFields: true,
+      deletionProtection: input.deletionProtection ?? input.retained ?? true,
+      httpPort: 80,
+      https: { port: 443, tlsPolicy: ListenerTlsPolicy.TLS13_12_PQ, redirectFromPort: 80 },
       deregistrationDelay: Duration.seconds(30),
       healthCheck: {
         path: input.healthCheckPath,

@@ -26,3 +26,17 @@ export function targetGroupErrorRateExpression(targetGroups: number, minimumRequ
 export function versionErrorRateWording(minimumRequests?: number): string {
   return ` of each version on its own requests${minimumRequests !== undefined ? ` (from ${minimumRequests} a period)` : ''}`;
 }
+
+/**
+ * The worst of the new Lambda version's own error rate (`newErrors` / `newInvocations`, metrics
+ * with the `ExecutedVersion` dimension) and the alias's overall one (`errors` / `invocations`: it
+ * covers the previous version); each counts from `minimumRequests` invocations in the period.
+ * Alias metrics alone mix both versions while CodeDeploy shifts weights, so a 10% canary's errors
+ * would be diluted tenfold.
+ */
+export function functionVersionErrorRateExpression(minimumRequests: number): string {
+  return (
+    `MAX([IF(FILL(newInvocations, 0) >= ${minimumRequests}, 100 * FILL(newErrors, 0) / newInvocations, 0), ` +
+    `IF(FILL(invocations, 0) >= ${minimumRequests}, 100 * FILL(errors, 0) / invocations, 0)])`
+  );
+}

@@ -1,5 +1,6 @@
 import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
-import { APP_CONTAINER_NAME, containerTaskSpec, logRetentionDays } from '../../lib/plan/container-task-spec';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { APP_CONTAINER_NAME, ListenerTlsPolicy, containerTaskSpec, logRetentionDays } from '../../lib/plan/container-task-spec';
 
 const input = {
   serviceName: 'checkout-prod',
@@ -57,4 +58,18 @@ test('given values win over defaults; containers never run as the image user (ro
 
 test('logs are kept a year in production and a month elsewhere', () => {
   expect([logRetentionDays(true), logRetentionDays(false)]).toEqual([365, 30]);
+});
+
+test('HTTPS: 443 with TLS 1.3/1.2 and post-quantum key exchange (the policy aws-cdk-lib names TLS13_12_PQ), 80 redirects', () => {
+  const { https, httpPort } = containerTaskSpec(input).loadBalancer;
+  expect(https).toEqual({ port: 443, tlsPolicy: ListenerTlsPolicy.TLS13_12_PQ, redirectFromPort: 80 });
+  expect(httpPort).toBe(80);
+  // ProgressiveFargateService passes the name as an elbv2.SslPolicy: it must be one.
+  expect(String(ListenerTlsPolicy.TLS13_12_PQ)).toBe(String(elbv2.SslPolicy.TLS13_12_PQ));
+});
+
+test('deletion protection follows retention unless stated', () => {
+  expect(containerTaskSpec(input).loadBalancer.deletionProtection).toBe(true);
+  expect(containerTaskSpec({ ...input, retained: false }).loadBalancer.deletionProtection).toBe(false);
+  expect(containerTaskSpec({ ...input, retained: false, deletionProtection: true }).loadBalancer.deletionProtection).toBe(true);
 });

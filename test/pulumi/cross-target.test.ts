@@ -300,8 +300,25 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
           port: r.Properties.Port,
           protocol: r.Properties.Protocol,
           defaultActions: r.Properties.DefaultActions.map((a: Json) => a.Type),
+          redirect: r.Properties.DefaultActions[0].RedirectConfig,
+          sslPolicy: r.Properties.SslPolicy,
+          // An existing certificate by ARN, or the one the stack issues.
+          certificate: ((arn: string | Json | undefined) => (typeof arn === 'object' ? 'issued' : arn))(
+            r.Properties.Certificates?.[0].CertificateArn,
+          ),
         }))
         .sort((a, b) => a.port - b.port),
+      issuedCertificates: cfnOf('AWS::CertificateManager::Certificate').map((r) => ({
+        domainName: r.Properties.DomainName,
+        validation: r.Properties.ValidationMethod,
+        hostedZoneId: r.Properties.DomainValidationOptions[0].HostedZoneId,
+      })),
+      domainRecords: cfnOf('AWS::Route53::RecordSet').map((r) => ({
+        zone: r.Properties.HostedZoneId,
+        name: r.Properties.Name.replace(/\.$/, ''),
+        type: r.Properties.Type,
+        alias: r.Properties.AliasTarget.DNSName['Fn::Join'][1].map((x: string | Json) => (typeof x === 'string' ? x : 'LB')).join(''),
+      })),
       rules: cfnOf('AWS::ElasticLoadBalancingV2::ListenerRule').map((r) => ({
         priority: r.Properties.Priority,
         paths: r.Properties.Conditions[0].PathPatternConfig.Values,
@@ -348,8 +365,36 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
         healthCheck: t.healthCheck,
       })),
       listeners: pulumiOf('aws:lb/listener:Listener')
-        .map((l) => ({ port: l.port, protocol: l.protocol, defaultActions: l.defaultActions.map((a: Json) => a.type) }))
+        .map((l) => ({
+          port: l.port,
+          protocol: l.protocol,
+          defaultActions: l.defaultActions.map((a: Json) => a.type),
+          redirect: ((r: Json | undefined) => r && { Port: r.port, Protocol: r.protocol, StatusCode: r.statusCode })(
+            l.defaultActions[0].redirect,
+          ),
+          sslPolicy: l.sslPolicy,
+          certificate: pulumiAws.some((c) => c.type === 'aws:acm/certificate:Certificate' && l.certificateArn?.endsWith(`/${c.name}`))
+            ? 'issued'
+            : l.certificateArn,
+        }))
         .sort((a, b) => a.port - b.port),
+      issuedCertificates: pulumiOf('aws:acm/certificate:Certificate').map((c) => ({
+        domainName: c.domainName,
+        validation: c.validationMethod,
+        // The DNS validation record Pulumi writes (CloudFormation writes it from DomainValidationOptions).
+        hostedZoneId: pulumiOf('aws:route53/record:Record').find((r) => r.type === 'CNAME' && r.name.endsWith(`.${c.domainName}.`))?.zoneId,
+      })),
+      domainRecords: pulumiOf('aws:route53/record:Record')
+        .filter((r) => r.aliases)
+        .map((r) => ({
+          zone: r.zoneId,
+          name: r.name,
+          type: r.type,
+          alias: r.aliases[0].name.replace(
+            `${pulumiAws.find((x) => x.type === 'aws:lb/loadBalancer:LoadBalancer')!.name}.eu-west-1.elb.amazonaws.com`,
+            'LB',
+          ),
+        })),
       rules: pulumiOf('aws:lb/listenerRule:ListenerRule').map((r) => ({
         priority: r.priority,
         paths: r.conditions[0].pathPattern.values,
@@ -365,6 +410,12 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
     };
     expect(fromPulumi).toEqual(fromCfn);
     expect(fromCfn.accessLogs).toEqual({ enabled: true, prefix: base });
+    if (environment === 'prod') {
+      // checkout prod declares a domain in a hosted zone: HTTPS with an issued certificate, 80 redirects.
+      expect(fromCfn.issuedCertificates).toHaveLength(1);
+      expect(fromCfn.domainRecords).toHaveLength(1);
+      expect(fromCfn.listeners.map((l) => l.protocol)).toEqual(['HTTP', 'HTTPS', 'HTTP']);
+    }
   });
 
   test('feature flags: AppConfig application, environment monitors, profile, content, strategies and deployment', () => {

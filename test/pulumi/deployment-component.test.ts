@@ -131,7 +131,8 @@ describe('DeploymentComponent on AWS', () => {
   });
 
   test('outputs: service URL, alarm names and ARNs, topic ARNs', async () => {
-    expect(await valueOf(aws.component.serviceUrl)).toBe('http://checkout-prod-lb.eu-west-1.elb.amazonaws.com');
+    // checkout prod declares its domain (tls.domainName): users reach it there, over HTTPS, as on CloudFormation.
+    expect(await valueOf(aws.component.serviceUrl)).toBe('https://checkout.acme.example');
     expect(await valueOf(aws.component.alarmNames)).toContain('checkout-prod-dead-mans-switch');
     expect(await valueOf(aws.component.alarmArns)).toHaveLength(8);
     expect(await valueOf(aws.component.topicArns)).toEqual({

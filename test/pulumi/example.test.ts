@@ -18,6 +18,6 @@ test('examples/pulumi-checkout deploys the checkout prod environment and exports
   await settle();
   expect(registered.find((r) => r.type === 'glidepath:index:Deployment')?.name).toBe('checkout-prod');
   expect(registered.find((r) => r.type === 'aws:ecs/service:Service')?.inputs.name).toBe('checkout-prod');
-  expect(await valueOf(program.serviceUrl)).toMatch(/^http:\/\//);
+  expect(await valueOf(program.serviceUrl)).toBe('https://checkout.acme.example');
   expect(await valueOf(program.alarmNames)).toHaveLength(8);
 });

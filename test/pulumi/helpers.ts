@@ -42,11 +42,24 @@ export function installMocks(stack = 'prod', project = 'glidepath-test', region 
         if (type === 'aws:lb/loadBalancer:LoadBalancer') {
           state.dnsName = `${name}.eu-west-1.elb.amazonaws.com`;
           state.arnSuffix = `app/${inputs.name}/0123456789abcdef`;
+          state.zoneId = 'Z32O12XQLNTSW2';
         }
         if (type === 'aws:lb/targetGroup:TargetGroup') {
           state.arnSuffix = `targetgroup/${inputs.name}/0123456789abcdef`;
         }
         if (type === 'aws:s3/bucket:Bucket') state.bucket = `${name}-0123abcd`;
+        if (type === 'aws:acm/certificate:Certificate') {
+          // What ACM answers for DNS validation: one CNAME per domain.
+          state.domainValidationOptions = [
+            {
+              domainName: inputs.domainName,
+              resourceRecordName: `_0123abcd.${inputs.domainName}.`,
+              resourceRecordType: 'CNAME',
+              resourceRecordValue: '_4567ef.acm-validations.aws.',
+            },
+          ];
+        }
+        if (type === 'aws:route53/record:Record') state.fqdn = inputs.name;
         if (type === 'aws:lambda/function:Function') {
           state.version = '7';
           state.qualifiedArn = `${state.arn}:7`;

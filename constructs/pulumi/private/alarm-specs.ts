@@ -2,7 +2,12 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { AlarmPolicy, Evaluation } from '../../../lib/model/alarm-policy';
 import { AlarmSignal, alarmCatalogue, describeCondition, type AlarmDefinition } from '../../../lib/plan/alarm-catalogue';
 import type { AlarmSeverity } from '../../../lib/runbook/facts';
-import { MINIMUM_REQUESTS, targetGroupErrorRateExpression, versionErrorRateWording } from '../../../lib/plan/version-error-rate';
+import {
+  MINIMUM_REQUESTS,
+  functionVersionErrorRateExpression,
+  targetGroupErrorRateExpression,
+  versionErrorRateWording,
+} from '../../../lib/plan/version-error-rate';
 
 /** One query of a CloudWatch metric-math alarm, in the shape `aws.cloudwatch.MetricAlarm` takes. */
 export interface MetricQuery {
@@ -146,34 +151,60 @@ function specOf(alarm: AlarmDefinition, source: string, metric: { queries?: Metr
   };
 }
 
-/** Where a function's metrics come from: the alias that serves traffic. */
+/** Where a function's metrics come from: the alias that serves traffic, and the version this update publishes. */
 export interface FunctionSignals {
   readonly functionName: string;
   readonly aliasName: string;
+  /** The version the update publishes (`ExecutedVersion` of its own invocations). */
+  readonly version: pulumi.Input<string>;
 }
 
 /**
  * The alarms of a function from an alarm policy, measured on its alias like `AlarmSet` over
- * `CanaryFunction.signals`: error rate (metric math), p99 and p95 duration. Functions have no
- * CPU or memory saturation alarms.
+ * `CanaryFunction.signals`: error rate (metric math), p99 and p95 duration. The rollback and
+ * critical error-rate alarms judge the new version on its own invocations (`ExecutedVersion`)
+ * as well as the alias as a whole. Functions have no CPU or memory saturation alarms.
  */
 export function functionAlarmSpecs(policy: AlarmPolicy, signals: FunctionSignals): AlarmSpec[] {
   const dimensions = { FunctionName: signals.functionName, Resource: `${signals.functionName}:${signals.aliasName}` };
-  const lambdaMetric = (id: string, metricName: string): MetricQuery => ({
+  const lambdaMetric = (id: string, metricName: string, e: Evaluation, executed = false): MetricQuery => ({
     id,
     returnData: false,
-    metric: { namespace: 'AWS/Lambda', metricName, dimensions, period: 60, stat: 'Sum' },
+    metric: {
+      namespace: 'AWS/Lambda',
+      metricName,
+      dimensions: executed ? { ...dimensions, ExecutedVersion: signals.version } : dimensions,
+      period: e.period.toSeconds(),
+      stat: 'Sum',
+    },
   });
-  const errorRate: MetricQuery[] = [
+  const errorRate = (e: Evaluation): MetricQuery[] => [
     { id: 'expr_1', expression: 'IF(invocations > 0, 100 * errors / invocations, 0)', label: 'Error rate (%)', returnData: true },
-    lambdaMetric('errors', 'Errors'),
-    lambdaMetric('invocations', 'Invocations'),
+    lambdaMetric('errors', 'Errors', e),
+    lambdaMetric('invocations', 'Invocations', e),
+  ];
+  const versionErrorRate = (e: Evaluation): MetricQuery[] => [
+    {
+      id: 'expr_1',
+      expression: functionVersionErrorRateExpression(MINIMUM_REQUESTS),
+      label: 'Error rate of the worst version (%)',
+      returnData: true,
+    },
+    lambdaMetric('newErrors', 'Errors', e, true),
+    lambdaMetric('newInvocations', 'Invocations', e, true),
+    lambdaMetric('errors', 'Errors', e),
+    lambdaMetric('invocations', 'Invocations', e),
   ];
   const duration = (statistic: string): PlainMetric => ({ namespace: 'AWS/Lambda', metricName: 'Duration', dimensions, statistic });
   const source = `Lambda alias ${signals.functionName}:${signals.aliasName}`;
-  return alarmCatalogue(policy, { saturation: false }).map((alarm) =>
-    alarm.signal === AlarmSignal.ERROR_RATIO
-      ? specOf(alarm, source, { queries: errorRate })
-      : specOf(alarm, source, { metric: duration(alarm.quantile === 0.99 ? 'p99' : 'p95') }),
-  );
+  const perVersion = versionErrorRateWording(MINIMUM_REQUESTS);
+  return alarmCatalogue(policy, { saturation: false }).map((alarm) => {
+    const e = alarm.evaluation as Evaluation;
+    if (alarm.signal !== AlarmSignal.ERROR_RATIO) {
+      return specOf(alarm, source, { metric: duration(alarm.quantile === 0.99 ? 'p99' : 'p95') });
+    }
+    return alarm.triggersRollback
+      ? specOf(alarm, `${source}; error rate${perVersion}`, { queries: versionErrorRate(e) })
+      : specOf(alarm, source, { queries: errorRate(e) });
+  });
 }

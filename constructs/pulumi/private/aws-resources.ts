@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/environment';
+import { TlsMode, type Tls } from '../../../lib/model/tls';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import { containerTaskSpec, logRetentionDays as retentionDaysOf, type ContainerTaskSpec } from '../../../lib/plan/container-task-spec';
 import type { EcsRolloutPlan } from '../../../lib/plan/ecs-schedule';
@@ -64,6 +65,7 @@ export function createAwsResources(
     healthCheckPath: container.healthCheckPath,
     cpu: container.cpu,
     memoryMiB: container.memoryMiB,
+    retained: env.retention === RetentionPolicy.RETAIN,
   });
   const lbSpec = spec.loadBalancer;
 
@@ -76,15 +78,33 @@ export function createAwsResources(
   const vpc = aws.ec2.getVpcOutput({ id: network.vpcId }, { parent });
   const settings = plan.settings;
   const shifting = settings.strategy !== 'ROLLING';
-  const https = env.certificateArn !== undefined;
+  // Production without TLS is refused by the reference DeploymentStack, with the same message.
+  const tls = env.tls?.mode === TlsMode.DISABLED ? undefined : env.tls;
+  const https = tls !== undefined;
   const lbSecurityGroup = new aws.ec2.SecurityGroup(
     id('lb'),
     {
       vpcId: network.vpcId,
       description: `Load balancer of ${names.base}`,
       ingress: [
-        { protocol: 'tcp', fromPort: 80, toPort: 80, cidrBlocks: ['0.0.0.0/0'], description: 'HTTP from anywhere' },
-        ...(https ? [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'], description: 'HTTPS from anywhere' }] : []),
+        {
+          protocol: 'tcp',
+          fromPort: lbSpec.httpPort,
+          toPort: lbSpec.httpPort,
+          cidrBlocks: ['0.0.0.0/0'],
+          description: https ? 'HTTP from anywhere (redirected to HTTPS)' : 'HTTP from anywhere',
+        },
+        ...(https
+          ? [
+              {
+                protocol: 'tcp',
+                fromPort: lbSpec.https.port,
+                toPort: lbSpec.https.port,
+                cidrBlocks: ['0.0.0.0/0'],
+                description: 'HTTPS from anywhere',
+              },
+            ]
+          : []),
         // Only callers inside the VPC (smoke tests, lifecycle hooks) reach the new version early.
         ...(shifting
           ? [
@@ -140,6 +160,7 @@ export function createAwsResources(
       subnets: network.publicSubnetIds,
       securityGroups: [lbSecurityGroup.id],
       dropInvalidHeaderFields: lbSpec.dropInvalidHeaderFields,
+      enableDeletionProtection: lbSpec.deletionProtection,
       accessLogs: { bucket: accessLogs.bucket, prefix: lbSpec.accessLogs.prefix, enabled: true },
       tags,
     },
@@ -188,10 +209,10 @@ export function createAwsResources(
     id(https ? 'https' : 'http'),
     {
       loadBalancerArn: loadBalancer.arn,
-      port: https ? 443 : 80,
+      port: https ? lbSpec.https.port : lbSpec.httpPort,
       protocol: https ? 'HTTPS' : 'HTTP',
-      certificateArn: env.certificateArn,
-      sslPolicy: https ? 'ELBSecurityPolicy-TLS13-1-2-2021-06' : undefined,
+      certificateArn: tls && certificateOf(tls, id, tags, opts),
+      sslPolicy: https ? lbSpec.https.tlsPolicy : undefined,
       defaultActions: notFound,
       tags,
     },
@@ -202,10 +223,25 @@ export function createAwsResources(
       id('http-redirect'),
       {
         loadBalancerArn: loadBalancer.arn,
-        port: 80,
+        port: lbSpec.https.redirectFromPort,
         protocol: 'HTTP',
-        defaultActions: [{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', statusCode: 'HTTP_301' } }],
+        defaultActions: [{ type: 'redirect', redirect: { port: String(lbSpec.https.port), protocol: 'HTTPS', statusCode: 'HTTP_301' } }],
         tags,
+      },
+      opts,
+    );
+  }
+  if (tls?.domainName && tls.hostedZone) {
+    // Users reach the service at its domain: an alias record on the load balancer, as DeploymentStack points it.
+    new aws.route53.Record(
+      id('domain'),
+      {
+        zoneId: tls.hostedZone.id,
+        name: tls.domainName,
+        type: 'A',
+        aliases: [
+          { name: pulumi.interpolate`dualstack.${loadBalancer.dnsName}`, zoneId: loadBalancer.zoneId, evaluateTargetHealth: false },
+        ],
       },
       opts,
     );
@@ -322,6 +358,9 @@ export function createAwsResources(
     id('task'),
     {
       family: spec.family,
+      // A replaced revision stays registered (ACTIVE), as CloudFormation's Retain keeps it: level 2
+      // of the runbook deploys the previous revision.
+      skipDestroy: true,
       requiresCompatibilities: ['FARGATE'],
       networkMode: 'awsvpc',
       cpu: String(spec.cpu),
@@ -625,12 +664,48 @@ export function createAwsResources(
   );
 
   return {
-    serviceUrl: pulumi.interpolate`${https ? 'https' : 'http'}://${loadBalancer.dnsName}`,
+    serviceUrl: tls?.domainName
+      ? pulumi.output(`https://${tls.domainName}`)
+      : pulumi.interpolate`${https ? 'https' : 'http'}://${loadBalancer.dnsName}`,
     alarmNames: allNames,
     alarmArns: pulumi.all(allAlarms.map((a) => a.arn)),
     topicArns: { critical: critical.arn, warning: warning.arn },
     dashboardName: dashboard.dashboardName,
   };
+}
+
+/**
+ * The certificate of the HTTPS listener: the existing one, or one ACM issues for the domain once
+ * the DNS validation record is in the hosted zone (CloudFormation writes that record itself).
+ */
+function certificateOf(
+  tls: Tls,
+  id: (suffix: string) => string,
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.Input<string> {
+  if (tls.mode === TlsMode.CERTIFICATE) return tls.certificateArn!;
+  const certificate = new aws.acm.Certificate(id('certificate'), { domainName: tls.domainName!, validationMethod: 'DNS', tags }, opts);
+  const option = certificate.domainValidationOptions[0];
+  const record = new aws.route53.Record(
+    id('certificate-validation'),
+    {
+      zoneId: tls.hostedZone!.id,
+      name: option.resourceRecordName.apply((n) => n!),
+      type: option.resourceRecordType.apply((t) => t!),
+      records: [option.resourceRecordValue.apply((v) => v!)],
+      ttl: 60,
+      // A certificate re-issued for the same domain needs the same record.
+      allowOverwrite: true,
+    },
+    opts,
+  );
+  // The listener waits for the certificate to be issued.
+  return new aws.acm.CertificateValidation(
+    id('certificate'),
+    { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
+    opts,
+  ).certificateArn;
 }
 
 /**

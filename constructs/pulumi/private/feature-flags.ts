@@ -15,6 +15,22 @@ export function flagsEnvironment(names: ResourceNames, environmentName: string, 
 }
 
 /**
+ * The AppConfig Lambda extension of a function, as `AppConfigFeatureFlags.attachLambdaExtension`
+ * attaches it: the layer for the region and architecture (it serves the flags at the local URL)
+ * and its poll interval.
+ */
+export function lambdaExtension(
+  names: ResourceNames,
+  region: pulumi.Input<string>,
+  architecture: 'x86_64' | 'arm64' = 'x86_64',
+): { layer: pulumi.Output<string>; environment: Record<string, string> } {
+  return {
+    layer: pulumi.output(region).apply((r) => AppConfigFeatureFlags.lambdaExtensionArn(r, architecture, names.base)),
+    environment: { AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: String(POLL_SECONDS) },
+  };
+}
+
+/**
  * The AppConfig agent sidecar of an ECS task (a container definition, as `DeploymentStack` adds
  * it): not essential, so the workload keeps serving with its safe defaults if the agent stops.
  */

@@ -12,7 +12,7 @@ import { anchorOf } from '../../../lib/runbook/anchors';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
 import { functionAlarmSpecs } from './alarm-specs';
 import { ALIAS_DEPLOYER_SOURCE } from './alias-deployer-code';
-import { createFeatureFlags, flagsEnvironment } from './feature-flags';
+import { createFeatureFlags, flagsEnvironment, lambdaExtension } from './feature-flags';
 import { checkRegion, createAlertTopics, metricAlarm, type AwsResources } from './aws-resources';
 import { createSmokeHook } from './smoke-hook';
 
@@ -84,6 +84,8 @@ export function createFunctionResources(
     },
     opts,
   );
+  // Functions read their flags from the AppConfig Lambda extension's local endpoint.
+  const extension = def.featureFlags.length > 0 ? lambdaExtension(names, region) : undefined;
   const lambdaFunction = new aws.lambda.Function(
     names.base,
     {
@@ -98,9 +100,11 @@ export function createFunctionResources(
         variables: {
           ...fn.environment,
           ...flagsEnvironment(names, env.name, def.featureFlags),
+          ...extension?.environment,
           ...Object.fromEntries(secrets.map((s) => [s.envVar, s.arn])),
         },
       },
+      layers: extension && [extension.layer],
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
       // Every change publishes a version; old versions stay, so level 2 can point the alias back.
@@ -122,7 +126,7 @@ export function createFunctionResources(
 
   // Alarms on the alias; the rollback, critical error and p99 alarms stop the shift.
   const specs = env.alarms.enabled
-    ? functionAlarmSpecs(env.alarms, { functionName: release.functionName, aliasName: release.aliasName })
+    ? functionAlarmSpecs(env.alarms, { functionName: release.functionName, aliasName: release.aliasName, version: lambdaFunction.version })
     : [];
   const alarms = specs.map((spec) =>
     metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts),
