@@ -50,7 +50,7 @@ import {
 import { AlarmSet } from './alarm-set';
 import { AlertTopics } from './alert-topics';
 import { AppConfigFeatureFlags } from './app-config-feature-flags';
-import { CanaryFunction } from './canary-function';
+import { ProgressiveFunction } from './progressive-function';
 import { DeadMansSwitch } from './dead-mans-switch';
 import { ManagedSecret } from './managed-secret';
 import { MigrationTask } from './migration-task';
@@ -104,7 +104,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
   /** The container service, for container workloads. */
   public readonly containerService?: ProgressiveFargateService;
   /** The function, for function workloads. */
-  public readonly canaryFunction?: CanaryFunction;
+  public readonly canaryFunction?: ProgressiveFunction;
   /** The definition this stack was built from. */
   public readonly definition: ServiceDefinition;
   /** Feature flags in AppConfig (present when the definition declares flags). */
@@ -265,7 +265,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       const fn = def.workload.function!;
       const plan = compileLambdaRollout(env);
       this.schedule = plan.schedule;
-      this.canaryFunction = new CanaryFunction(this, 'Function', {
+      this.canaryFunction = new ProgressiveFunction(this, 'Function', {
         functionName: names.base,
         runtime: lambdaRuntime(fn.runtime),
         handler: fn.handler,
@@ -731,7 +731,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       ],
       secrets: env.secrets.map((s) => ({
         name: s.secretName,
-        // Containers get the value in the variable; a function gets the secret's ARN (CanaryFunction).
+        // Containers get the value in the variable; a function gets the secret's ARN (ProgressiveFunction).
         envVar: this.containerService ? s.envVar : `${s.envVar}_SECRET_ARN`,
         rotation: s.generated ? `every ${s.rotationDays} days (generated)` : 'managed outside glidepath',
       })),

@@ -2,6 +2,7 @@
 import './private/peers';
 export * from './alarm-set';
 export * from './alert-topics';
+export * from './progressive-function';
 export * from './canary-function';
 export * from './dead-mans-switch';
 export * from './delivery-pipeline';

@@ -2,7 +2,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 
 /**
  * The health signals of a workload that alarms and dashboards are built from. Each workload
- * construct (`ProgressiveFargateService`, `CanaryFunction`, or a user's own) exposes them, so
+ * construct (`ProgressiveFargateService`, `ProgressiveFunction`, or a user's own) exposes them, so
  * `AlarmSet` and `ServiceDashboard` work the same for containers and functions.
  */
 export interface ServiceSignals {

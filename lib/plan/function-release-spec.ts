@@ -12,7 +12,7 @@ export enum AutoRollbackEvent {
 
 /**
  * The names and release settings of a function shifted by CodeDeploy, written once for every AWS
- * target (CloudFormation's `CanaryFunction`, Pulumi's `DeploymentComponent`).
+ * target (CloudFormation's `ProgressiveFunction`, Pulumi's `DeploymentComponent`).
  */
 export interface FunctionReleaseSpec {
   readonly functionName: string;

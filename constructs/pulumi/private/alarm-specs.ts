@@ -161,7 +161,7 @@ export interface FunctionSignals {
 
 /**
  * The alarms of a function from an alarm policy, measured on its alias like `AlarmSet` over
- * `CanaryFunction.signals`: error rate (metric math), p99 and p95 duration. The rollback and
+ * `ProgressiveFunction.signals`: error rate (metric math), p99 and p95 duration. The rollback and
  * critical error-rate alarms judge the new version on its own invocations (`ExecutedVersion`)
  * as well as the alias as a whole. Functions have no CPU or memory saturation alarms.
  */

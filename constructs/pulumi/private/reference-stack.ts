@@ -5,7 +5,7 @@ import { isRunbookContributor, type IRunbookContributor } from '../../../lib/run
 import { AlarmSet } from '../../aws/alarm-set';
 import { AlertTopics } from '../../aws/alert-topics';
 import { AppConfigFeatureFlags } from '../../aws/app-config-feature-flags';
-import { CanaryFunction } from '../../aws/canary-function';
+import { ProgressiveFunction } from '../../aws/progressive-function';
 import { DeadMansSwitch } from '../../aws/dead-mans-switch';
 import { DeploymentStack } from '../../aws/deployment-stack';
 import { ManagedSecret } from '../../aws/managed-secret';
@@ -20,7 +20,7 @@ const MIRRORED = [
   AlertTopics,
   AlarmSet,
   AppConfigFeatureFlags,
-  CanaryFunction,
+  ProgressiveFunction,
   DeadMansSwitch,
   ManagedSecret,
   MigrationTask,

@@ -41,7 +41,7 @@ export const deploymentRollsBack: TemplateRule = {
             ? compliant(id)
             : nonCompliant(
                 id,
-                `deployment group ${id} does not roll back when an alarm fires; set AutoRollbackConfiguration with DEPLOYMENT_STOP_ON_ALARM and give it alarms (CanaryFunction does both)`,
+                `deployment group ${id} does not roll back when an alarm fires; set AutoRollbackConfiguration with DEPLOYMENT_STOP_ON_ALARM and give it alarms (ProgressiveFunction does both)`,
               ),
         ];
       }

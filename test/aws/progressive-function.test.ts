@@ -1,3 +1,4 @@
+import { CanaryFunction } from '../../constructs/aws/canary-function';
 import { spawnSync } from 'node:child_process';
 import { App, Duration as CdkDuration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -6,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { CanaryFunction, type CanaryFunctionProps } from '../../constructs/aws/canary-function';
+import { ProgressiveFunction, type ProgressiveFunctionProps } from '../../constructs/aws/progressive-function';
 import { Duration } from '../../lib/model/duration';
 import { RolloutStrategy } from '../../lib/model/rollout';
 import type { LambdaTrafficRouting } from '../../lib/plan/codedeploy-schedule';
@@ -26,17 +27,17 @@ const CANARY_SCHEDULE = compiledSchedule(
 
 interface Built {
   readonly stack: Stack;
-  readonly fn: CanaryFunction;
+  readonly fn: ProgressiveFunction;
   readonly alarm: cloudwatch.Alarm;
   readonly secret: secretsmanager.Secret;
   readonly template: () => Template;
 }
 
-function build(overrides: Partial<CanaryFunctionProps> = {}, withAlarm = true): Built {
+function build(overrides: Partial<ProgressiveFunctionProps> = {}, withAlarm = true): Built {
   const app = new App();
   const stack = new Stack(app, 'PaymentsApiProd', { env: { account: '111111111111', region: 'eu-west-1' } });
   const secret = new secretsmanager.Secret(stack, 'DbPassword', { secretName: 'payments-api/prod/db-password' });
-  const fn = new CanaryFunction(stack, 'Function', {
+  const fn = new ProgressiveFunction(stack, 'Function', {
     functionName: 'payments-api-prod',
     runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
@@ -68,7 +69,7 @@ function allCommands(cmds: readonly RunbookCommand[]): string {
   return cmds.map((c) => c.command).join('\n');
 }
 
-describe('CanaryFunction', () => {
+describe('ProgressiveFunction', () => {
   describe('function', () => {
     test('has a physical name, X-Ray tracing, the default memory and timeout', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
@@ -97,7 +98,7 @@ describe('CanaryFunction', () => {
       const app = new App();
       const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
       const key = new kms.Key(stack, 'Key');
-      new CanaryFunction(stack, 'Fn', {
+      new ProgressiveFunction(stack, 'Fn', {
         functionName: 'payments-api-prod',
         runtime: lambda.Runtime.NODEJS_24_X,
         handler: 'index.handler',
@@ -248,7 +249,7 @@ describe('CanaryFunction', () => {
       const app = new App();
       const stack = new Stack(app, 'S');
       const alarm = cloudwatch.Alarm.fromAlarmName(stack, 'Imported', 'payments-api-prod-p99-rollback');
-      new CanaryFunction(stack, 'Fn', {
+      new ProgressiveFunction(stack, 'Fn', {
         functionName: 'payments-api-prod',
         runtime: lambda.Runtime.NODEJS_24_X,
         handler: 'index.handler',
@@ -265,7 +266,7 @@ describe('CanaryFunction', () => {
       const app = new App();
       const stack = new Stack(app, 'S');
       const hook = lambda.Function.fromFunctionName(stack, 'Hook', 'payments-api-prod-smoke');
-      new CanaryFunction(stack, 'Fn', {
+      new ProgressiveFunction(stack, 'Fn', {
         functionName: 'payments-api-prod',
         runtime: lambda.Runtime.NODEJS_24_X,
         handler: 'index.handler',
@@ -281,10 +282,10 @@ describe('CanaryFunction', () => {
 
     test('fails at synth when no rollback alarm was added', () => {
       const { template: t } = build({}, false);
-      expect(t).toThrow(`CanaryFunction 'payments-api-prod' has no rollback alarms, so CodeDeploy could not stop a bad version`);
+      expect(t).toThrow(`ProgressiveFunction 'payments-api-prod' has no rollback alarms, so CodeDeploy could not stop a bad version`);
     });
 
-    test.each<[string, Partial<CanaryFunctionProps>, string]>([
+    test.each<[string, Partial<ProgressiveFunctionProps>, string]>([
       [
         'functionName is invalid',
         { functionName: 'payments api' },
@@ -443,5 +444,11 @@ describe('CanaryFunction', () => {
         /shifts 10% more of alias live of payments-api-prod to the new version every 2 minutes until all traffic has moved \(10 shifts over 18 minutes\)/,
       );
     });
+  });
+});
+
+describe('CanaryFunction (deprecated name)', () => {
+  test('is ProgressiveFunction, so existing apps keep their construct and its ids', () => {
+    expect(CanaryFunction).toBe(ProgressiveFunction);
   });
 });

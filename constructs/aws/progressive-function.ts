@@ -1,0 +1,591 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { LambdaTrafficRouting } from '../../lib/plan/codedeploy-schedule';
+import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
+import type { IRunbookContributor, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import { functionRole } from './private/function-role';
+import { awsCliOf } from './private/aws-cli';
+import { literalName } from './private/literal-names';
+import { MINIMUM_REQUESTS, functionVersionErrorRateExpression } from '../../lib/plan/version-error-rate';
+import type { ServiceSignals } from './service-signals';
+
+/** A Secrets Manager secret handed to a `ProgressiveFunction` by reference. */
+export interface ProgressiveFunctionSecret {
+  /**
+   * Stem of the environment variable that carries the secret's ARN: `DB_PASSWORD` becomes
+   * `DB_PASSWORD_SECRET_ARN`. Letters, digits and underscores, not starting with a digit.
+   */
+  readonly envVar: string;
+  /**
+   * The secret. Prefer a secret owned by the stack or imported by its complete ARN: a secret
+   * imported by name has a partial ARN, and its grant ends in a `-??????` wildcard.
+   */
+  readonly secret: secretsmanager.ISecret;
+}
+
+/** Construction properties of `ProgressiveFunction`. */
+export interface ProgressiveFunctionProps {
+  /**
+   * Physical name of the function, e.g. `payments-api-prod`. It also names the CodeDeploy
+   * application, the deployment group, the deployment config and the log group, so runbook
+   * commands can use it. 1–64 letters, digits, hyphens or underscores; a literal, not a token.
+   */
+  readonly functionName: string;
+  /** The Lambda runtime. */
+  readonly runtime: lambda.Runtime;
+  /** The handler, e.g. `index.handler`. */
+  readonly handler: string;
+  /** The function's code. */
+  readonly code: lambda.Code;
+  /**
+   * Memory in MiB.
+   * @default 256
+   */
+  readonly memoryMiB?: number;
+  /**
+   * How long one invocation may run.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Plain, non-secret environment variables. Never put a secret value here: use `secrets`.
+   * @default - no variables besides the secret ARNs
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Secrets the function reads at run time. Lambda has no native secret injection, so the
+   * function receives each secret's ARN in `<envVar>_SECRET_ARN` (never the value) and is granted
+   * `secretsmanager:GetSecretValue` and `DescribeSecret` on that secret only (plus `kms:Decrypt`
+   * through Secrets Manager when the secret has its own key). Read the value at cold start with
+   * the AWS SDK or the AWS Parameters and Secrets Lambda Extension.
+   * @default - no secrets
+   */
+  readonly secrets?: readonly ProgressiveFunctionSecret[];
+  /**
+   * How CodeDeploy shifts the alias to a new version, as compiled by `compileLambdaRollout`.
+   * Becomes a custom `LambdaDeploymentConfig`.
+   */
+  readonly routing: LambdaTrafficRouting;
+  /**
+   * The schedule `routing` was compiled with, for the runbook. Must be a
+   * `lambda-codedeploy` schedule that starts with the routing's first step.
+   * @default - the runbook gets a one-sentence summary of the routing but no schedule
+   */
+  readonly schedule?: CompiledSchedule;
+  /**
+   * Alarms that stop the deployment and roll it back when any of them fires. More can be added
+   * with `addRollbackAlarm()`; at least one is required by synth time.
+   * @default - none yet
+   */
+  readonly rollbackAlarms?: readonly cloudwatch.IAlarm[];
+  /**
+   * A function CodeDeploy runs against the new version before shifting any traffic. It must
+   * report back with `codedeploy:PutLifecycleEventHookExecutionStatus`, which is granted.
+   * @default - no pre-traffic hook
+   */
+  readonly preTrafficHook?: lambda.IFunction;
+  /**
+   * A function CodeDeploy runs after all traffic has shifted; granted like `preTrafficHook`.
+   * @default - no post-traffic hook
+   */
+  readonly postTrafficHook?: lambda.IFunction;
+  /**
+   * How long the function's logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the log group when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Customer-managed key for the log group. The key policy is extended to let CloudWatch Logs
+   * use it for this log group only (a no-op on imported keys, whose policy you manage). The
+   * environment holds no secret values, so it keeps Lambda's default encryption.
+   * @default - CloudWatch Logs' default encryption
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Name of the alias that serves traffic and that CodeDeploy shifts.
+   * @default 'live'
+   */
+  readonly aliasName?: string;
+  /**
+   * Invocations a version needs in one alarm period before its own error rate counts (see
+   * `ServiceSignals.versionErrorRatePercent`).
+   * @default 10
+   */
+  readonly minimumRequests?: number;
+}
+
+/**
+ * A Lambda function released by CodeDeploy: a version per change, an alias that serves traffic,
+ * and a `LambdaDeploymentGroup` that shifts the alias by a custom deployment config and rolls it
+ * back when the deployment fails, is stopped, or a rollback alarm fires.
+ *
+ * Every name a runbook command uses is physical and derived from `functionName`: the function,
+ * its log group `/aws/lambda/<functionName>`, the CodeDeploy application and deployment group
+ * (`<functionName>`), and the deployment config (`<functionName>-<routing>`, e.g.
+ * `payments-api-prod-canary-10pct-5m`; the routing is part of the name because CodeDeploy
+ * configs are immutable and CloudFormation cannot replace a resource with a fixed name).
+ * Versions are retained on replacement so level-2 rollback can point the alias back at them.
+ *
+ * Secrets never enter the environment: see `ProgressiveFunctionProps.secrets`.
+ *
+ * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html#deployment-configuration-lambda
+ */
+export class ProgressiveFunction extends Construct implements IRunbookContributor {
+  /** The function. */
+  public readonly function: lambda.Function;
+  /** The alias that serves traffic; invoke and alarm on this, not on the function. */
+  public readonly alias: lambda.Alias;
+  /** The deployment group that shifts the alias. */
+  public readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
+  /** The custom deployment config compiled from `routing`. */
+  public readonly deploymentConfig: codedeploy.LambdaDeploymentConfig;
+  /** The function's log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** Name of the log group, `/aws/lambda/<functionName>`. */
+  public readonly logGroupName: string;
+  /** Health signals measured on the alias, for alarms and dashboards. */
+  public readonly signals: ServiceSignals;
+  /** Physical name of the function, as in the template and the runbook. */
+  public readonly functionName: string;
+  /** Name of the alias, e.g. `live`. */
+  public readonly aliasName: string;
+  /** Name of the CodeDeploy application. */
+  public readonly applicationName: string;
+  /** Name of the CodeDeploy deployment group. */
+  public readonly deploymentGroupName: string;
+  /** Name of the CodeDeploy deployment config. */
+  public readonly deploymentConfigName: string;
+
+  private readonly routing: LambdaTrafficRouting;
+  private readonly schedule?: CompiledSchedule;
+  private readonly secrets: readonly ProgressiveFunctionSecret[];
+  private readonly rollbackAlarms: cloudwatch.IAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ProgressiveFunctionProps) {
+    super(scope, id);
+    this.functionName = checkedFunctionName(props.functionName);
+    this.aliasName = checkedAliasName(props.aliasName ?? 'live');
+    this.routing = checkedRouting(props.routing);
+    this.schedule = props.schedule && checkedSchedule(props.schedule, this.routing);
+    this.secrets = props.secrets ?? [];
+    this.applicationName = this.functionName;
+    this.deploymentGroupName = this.functionName;
+    this.deploymentConfigName = `${this.functionName}-${routingSlug(this.routing)}`;
+    this.logGroupName = `/aws/lambda/${this.functionName}`;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: this.logGroupName,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      encryptionKey: props.encryptionKey,
+    });
+    if (props.encryptionKey) {
+      const stack = Stack.of(this);
+      props.encryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          resources: ['*'], // in a key policy, '*' is the key itself
+          conditions: {
+            ArnEquals: {
+              'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+                service: 'logs',
+                resource: 'log-group',
+                resourceName: this.logGroupName,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            },
+          },
+        }),
+      );
+    }
+
+    const role = functionRole(this, 'ServiceRole', this.logGroup, `Runs ${this.functionName}`);
+    // Tracing is on: X-Ray's PutTraceSegments and PutTelemetryRecords have no resource to scope to.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions',
+    });
+    this.function = new lambda.Function(this, 'Resource', {
+      functionName: this.functionName,
+      role,
+      runtime: props.runtime,
+      handler: props.handler,
+      code: props.code,
+      memorySize: props.memoryMiB ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      environment: secretEnvironment(props.environment ?? {}, this.secrets),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      // CloudFormation deletes a replaced version by default; keep it so the alias can go back to it.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
+    });
+    for (const { secret } of this.secrets) {
+      secret.grantRead(this.function);
+    }
+
+    this.alias = new lambda.Alias(this, 'Alias', { aliasName: this.aliasName, version: this.function.currentVersion });
+
+    this.deploymentConfig = new codedeploy.LambdaDeploymentConfig(this, 'DeploymentConfig', {
+      deploymentConfigName: this.deploymentConfigName,
+      trafficRouting: trafficRoutingOf(this.routing),
+    });
+    const application = new codedeploy.LambdaApplication(this, 'Application', { applicationName: this.applicationName });
+    this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'DeploymentGroup', {
+      application,
+      deploymentGroupName: this.deploymentGroupName,
+      alias: this.alias,
+      deploymentConfig: this.deploymentConfig,
+      preHook: props.preTrafficHook,
+      postHook: props.postTrafficHook,
+      // deploymentInAlarm is left to its default, which turns on once an alarm is added: `true`
+      // makes aws-cdk-lib fail synth with a resolution error before the validation below can say why.
+      autoRollback: { failedDeployment: true, stoppedDeployment: true },
+    });
+    Validations.of(this.deploymentGroup).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      reason: 'CodeDeploy needs this AWS-managed service-role policy to shift Lambda aliases; AWS scopes and maintains it',
+    });
+    for (const alarm of props.rollbackAlarms ?? []) {
+      this.addRollbackAlarm(alarm);
+    }
+    this.node.addValidation({
+      validate: () =>
+        this.rollbackAlarms.length > 0
+          ? []
+          : [
+              `ProgressiveFunction '${this.functionName}' has no rollback alarms, so CodeDeploy could not stop a bad version; ` +
+                `pass 'rollbackAlarms' or call addRollbackAlarm() (for example with the error-rate alarm built on 'signals')`,
+            ],
+    });
+
+    this.signals = aliasSignals(
+      this.alias,
+      this.function.currentVersion,
+      `Lambda alias ${this.functionName}:${this.aliasName}`,
+      props.minimumRequests ?? MINIMUM_REQUESTS,
+    );
+  }
+
+  /** Adds an alarm that stops the deployment and rolls it back when it fires. */
+  public addRollbackAlarm(alarm: cloudwatch.IAlarm): void {
+    this.rollbackAlarms.push(alarm);
+    this.deploymentGroup.addAlarm(alarm);
+  }
+
+  /** Rollout, deploy commands, the level-2 rollback, and every name those commands use. */
+  public runbookFacts(): RunbookFacts {
+    const aws = awsCliOf(this);
+    const fn = this.functionName;
+    const group = `--application-name ${this.applicationName} --deployment-group-name ${this.deploymentGroupName}`;
+    const findInFlight: RunbookCommand = {
+      description: 'Find the deployment in flight and keep its id in DEPLOYMENT_ID',
+      command: `DEPLOYMENT_ID=$(${aws`deploy list-deployments ${group} --include-only-statuses Created Queued InProgress Ready --query 'deployments[0]' --output text`}) && echo "$DEPLOYMENT_ID"`,
+      expected: 'a deployment id such as d-AB12CD34E; None when nothing is in flight',
+    };
+    const getAlias: RunbookCommand = {
+      description: `Show which version alias ${this.aliasName} serves and any weight still on another version`,
+      command: aws`lambda get-alias --function-name ${fn} --name ${this.aliasName} --query '{version: FunctionVersion, weights: RoutingConfig.AdditionalVersionWeights}'`,
+      expected: 'during a shift, weights maps the new version to its share (0.1 = 10%); afterwards weights is null',
+    };
+    const secrets = this.secrets.flatMap(({ envVar, secret }) => {
+      const name = secretNameOf(secret);
+      return name ? [{ name, envVar: secretArnVariable(envVar) }] : [];
+    });
+    const unnamed = this.secrets.filter(({ secret }) => !secretNameOf(secret)).map(({ envVar }) => secretArnVariable(envVar));
+    const alarmNames = this.rollbackAlarms.flatMap((a) => literalName(a, a.alarmName, 'alarmName') ?? []);
+    const notes = [
+      `A manual update-alias leaves the stack believing the alias serves the bad version; ship the fix or the revert with cdk deploy so template and alias agree again.`,
+    ];
+    if (unnamed.length > 0) {
+      notes.push(
+        `${unnamed.join(', ')} ${unnamed.length === 1 ? 'points at a secret' : 'point at secrets'} without a fixed name; give ${unnamed.length === 1 ? 'it' : 'them'} a name so the runbook can show it.`,
+      );
+    }
+    const summary = this.rolloutSummary();
+    if (!this.schedule) {
+      notes.unshift(summary);
+    }
+    const resources: NamedResource[] = [
+      { type: 'AWS::Lambda::Function', name: fn },
+      { type: 'AWS::Lambda::Alias', name: this.aliasName },
+      { type: 'AWS::Logs::LogGroup', name: this.logGroupName },
+      { type: 'AWS::CodeDeploy::Application', name: this.applicationName },
+      { type: 'AWS::CodeDeploy::DeploymentGroup', name: this.deploymentGroupName },
+      { type: 'AWS::CodeDeploy::DeploymentConfig', name: this.deploymentConfigName },
+    ];
+    return {
+      rollout: this.schedule ? { schedule: this.schedule, summary } : undefined,
+      deploy: [
+        findInFlight,
+        {
+          description: 'Follow the deployment: status, config, and the error if it failed',
+          command: `[ "$DEPLOYMENT_ID" = None ] || ${aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.{status: status, config: deploymentConfigName, created: createTime, error: errorInformation, rollback: rollbackInfo}'`}`,
+          expected: 'status InProgress while shifting, Succeeded at the end; error is null',
+        },
+        getAlias,
+        {
+          description: 'Tail the function logs',
+          command: aws`logs tail ${this.logGroupName} --since 15m`,
+        },
+      ],
+      rollback: [this.rollbackLevel(findInFlight, getAlias)],
+      automaticRollback:
+        alarmNames.length > 0
+          ? `Automatic: CodeDeploy stops and rolls back ${this.deploymentGroupName} when any of these alarms fires during a deployment: ${alarmNames.join(', ')}.`
+          : undefined,
+      deploymentAlarms: alarmNames,
+      watch: [`${this.signals.source}: Errors, Invocations and Duration p99 (AWS/Lambda, dimension Resource=${fn}:${this.aliasName})`],
+      secrets: secrets.length > 0 ? secrets : undefined,
+      resources,
+      notes,
+    };
+  }
+
+  private rolloutSummary(): string {
+    const target = `alias ${this.aliasName} of ${this.functionName}`;
+    const guard =
+      'if the deployment fails, is stopped, or a rollback alarm fires, CodeDeploy moves all traffic back to the previous version';
+    const routing = this.routing;
+    switch (routing.type) {
+      case 'canary':
+        return `CodeDeploy (${this.deploymentConfigName}) shifts ${routing.percentage}% of ${target} to the new version, waits ${minutes(routing.intervalMinutes)}, then shifts the remaining ${100 - routing.percentage}%; ${guard}.`;
+      case 'linear': {
+        const shifts = Math.ceil(100 / routing.percentage);
+        return `CodeDeploy (${this.deploymentConfigName}) shifts ${routing.percentage}% more of ${target} to the new version every ${minutes(routing.intervalMinutes)} until all traffic has moved (${shifts} shifts over ${minutes((shifts - 1) * routing.intervalMinutes)}); ${guard}.`;
+      }
+      case 'all-at-once':
+        return `CodeDeploy (${this.deploymentConfigName}) shifts all of ${target} to the new version at once; ${guard}.`;
+    }
+  }
+
+  private rollbackLevel(findInFlight: RunbookCommand, getAlias: RunbookCommand): RollbackLevelFact {
+    const fn = this.functionName;
+    const group = `--application-name ${this.applicationName} --deployment-group-name ${this.deploymentGroupName}`;
+    const aws = awsCliOf(this);
+    return {
+      level: 2,
+      afterwards:
+        'the alias was moved outside CloudFormation: revert the release commit and deploy the revert (level 3), so the next deployment does not shift traffic back to the bad version.',
+      title: `Move alias ${this.aliasName} of ${fn} back to the previous version`,
+      when: 'The new version misbehaves. While CodeDeploy is still shifting, stop the deployment and CodeDeploy rolls back (the CloudFormation update then fails and rolls back too); after it has finished, point the alias at the previous version.',
+      commands: [
+        findInFlight,
+        {
+          description: 'In flight: stop the deployment; CodeDeploy moves all traffic back to the previous version',
+          command: `[ "$DEPLOYMENT_ID" = None ] || ${aws`deploy stop-deployment --deployment-id "$DEPLOYMENT_ID" --auto-rollback-enabled`}`,
+          expected: '"status": "Pending" (stopping)',
+        },
+        {
+          description:
+            'Finished: find the last successful deployment (listed newest first) and the version it replaced: CurrentVersion in its AppSpec',
+          command: [
+            `DEPLOYMENT_ID=$(${aws`deploy list-deployments ${group} --include-only-statuses Succeeded --query 'deployments[0]' --output text`})`,
+            `PREVIOUS_VERSION=$(${aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.revision.appSpecContent.content || deploymentInfo.revision.string.content' --output text`} | jq -r '[.Resources[] | to_entries[].value.Properties.CurrentVersion][0]')`,
+            'echo "going back to version ${PREVIOUS_VERSION:?no previous version in the AppSpec: use level 3}"',
+          ].join('\n'),
+          expected: 'PREVIOUS_VERSION holds the version the last successful deployment replaced (CurrentVersion of its AppSpec)',
+        },
+        {
+          description: 'Finished, or to cross-check: list the retained versions with their dates',
+          command: aws`lambda list-versions-by-function --function-name ${fn} --query 'Versions[?Version!=\`$LATEST\`].{version: Version, modified: LastModified, sha256: CodeSha256}' --output table`,
+        },
+        {
+          description: 'Finished: send all traffic on the alias to PREVIOUS_VERSION',
+          command: aws`lambda update-alias --function-name ${fn} --name ${this.aliasName} --function-version "$PREVIOUS_VERSION" --routing-config '{"AdditionalVersionWeights": {}}'`,
+          expected: `FunctionVersion equals PREVIOUS_VERSION`,
+        },
+      ],
+      verify: [
+        {
+          description: 'In flight: the deployment stopped and a rollback deployment ran',
+          command: aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.{status: status, rollback: rollbackInfo}'`,
+          expected: 'status Stopped, rollback.rollbackDeploymentId set',
+        },
+        { ...getAlias, expected: 'version is the previous version and weights is null' },
+        {
+          description: 'Errors on the alias over the last 15 minutes (GNU date) fall back to the baseline',
+          command: aws`cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name Errors --dimensions Name=FunctionName,Value=${fn} Name=Resource,Value=${fn}:${this.aliasName} --statistics Sum --period 60 --start-time "$(date -u -d '15 minutes ago' +%Y-%m-%dT%H:%M:%SZ)" --end-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"`,
+          expected: 'Sum drops to the pre-deployment level within a few minutes of the rollback',
+        },
+      ],
+    };
+  }
+}
+
+/** Health signals measured on a Lambda alias: error rate, p99/p95 duration, invocations. */
+function aliasSignals(alias: lambda.Alias, version: lambda.IVersion, source: string, minimumRequests: number): ServiceSignals {
+  const period = Duration.minutes(1);
+  const invocations = alias.metricInvocations({ statistic: cloudwatch.Stats.SUM, period });
+  // The version this template deploys, on its own invocations: alias metrics mix both versions
+  // while CodeDeploy shifts weights, so a 10% canary's errors would be diluted tenfold.
+  const executed = (metricName: string) =>
+    new cloudwatch.Metric({
+      namespace: 'AWS/Lambda',
+      metricName,
+      dimensionsMap: {
+        FunctionName: alias.lambda.functionName,
+        Resource: `${alias.lambda.functionName}:${alias.aliasName}`,
+        ExecutedVersion: version.version,
+      },
+      statistic: cloudwatch.Stats.SUM,
+      period,
+    });
+  return {
+    versionErrorRatePercent: new cloudwatch.MathExpression({
+      // MAX of an array is the per-datapoint maximum; the alias term covers the previous version.
+      expression: functionVersionErrorRateExpression(minimumRequests),
+      usingMetrics: {
+        newErrors: executed('Errors'),
+        newInvocations: executed('Invocations'),
+        errors: alias.metricErrors({ statistic: cloudwatch.Stats.SUM, period }),
+        invocations,
+      },
+      label: 'Error rate of the worst version (%)',
+      period,
+    }),
+    minimumRequests,
+    errorRatePercent: new cloudwatch.MathExpression({
+      // Without the guard a minute with zero invocations divides by zero.
+      expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
+      usingMetrics: { errors: alias.metricErrors({ statistic: cloudwatch.Stats.SUM, period }), invocations },
+      label: 'Error rate (%)',
+      period,
+    }),
+    latencyP99Ms: alias.metricDuration({ statistic: cloudwatch.Stats.p(99), period }),
+    latencyP95Ms: alias.metricDuration({ statistic: cloudwatch.Stats.p(95), period }),
+    requests: invocations,
+    heartbeat: invocations,
+    source,
+  };
+}
+
+function trafficRoutingOf(routing: LambdaTrafficRouting): codedeploy.TrafficRouting {
+  switch (routing.type) {
+    case 'canary':
+      return codedeploy.TrafficRouting.timeBasedCanary({
+        interval: Duration.minutes(routing.intervalMinutes),
+        percentage: routing.percentage,
+      });
+    case 'linear':
+      return codedeploy.TrafficRouting.timeBasedLinear({
+        interval: Duration.minutes(routing.intervalMinutes),
+        percentage: routing.percentage,
+      });
+    case 'all-at-once':
+      return codedeploy.TrafficRouting.allAtOnce();
+  }
+}
+
+function routingSlug(routing: LambdaTrafficRouting): string {
+  switch (routing.type) {
+    case 'canary':
+      return `canary-${routing.percentage}pct-${routing.intervalMinutes}m`;
+    case 'linear':
+      return `linear-${routing.percentage}pct-every-${routing.intervalMinutes}m`;
+    case 'all-at-once':
+      return 'all-at-once';
+  }
+}
+
+/** The secret's name when it is known at synth time: imported by name, or owned with a fixed name. */
+function secretNameOf(secret: secretsmanager.ISecret): string | undefined {
+  return literalName(secret, secret.secretName, 'name');
+}
+
+function minutes(n: number): string {
+  return n === 1 ? '1 minute' : `${n} minutes`;
+}
+
+function secretArnVariable(envVar: string): string {
+  return `${envVar}_SECRET_ARN`;
+}
+
+function secretEnvironment(environment: Record<string, string>, secrets: readonly ProgressiveFunctionSecret[]): Record<string, string> {
+  const result = { ...environment };
+  secrets.forEach(({ envVar, secret }, i) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envVar)) {
+      throw new Error(
+        `'secrets[${i}].envVar' (${JSON.stringify(envVar)}) must be letters, digits and underscores, not starting with a digit, e.g. 'DB_PASSWORD'`,
+      );
+    }
+    const name = secretArnVariable(envVar);
+    if (name in result) {
+      throw new Error(
+        `'secrets[${i}].envVar' (${JSON.stringify(envVar)}) sets ${name}, which 'environment' or an earlier secret already sets; give each secret its own envVar`,
+      );
+    }
+    result[name] = secret.secretArn;
+  });
+  return result;
+}
+
+function checkedFunctionName(name: string): string {
+  if (Token.isUnresolved(name)) {
+    throw new Error(`'functionName' must be a literal string, not a token: runbook commands print it`);
+  }
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+    throw new Error(
+      `'functionName' (${JSON.stringify(name)}) must be 1–64 letters, digits, hyphens or underscores, e.g. 'payments-api-prod'`,
+    );
+  }
+  return name;
+}
+
+function checkedAliasName(name: string): string {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(name) || /^[0-9]+$/.test(name)) {
+    throw new Error(
+      `'aliasName' (${JSON.stringify(name)}) must be 1–128 letters, digits, hyphens or underscores and not only digits, e.g. 'live'`,
+    );
+  }
+  return name;
+}
+
+function checkedRouting(routing: LambdaTrafficRouting): LambdaTrafficRouting {
+  if (routing.type === 'all-at-once') {
+    return routing;
+  }
+  if (!Number.isInteger(routing.percentage) || routing.percentage < 1 || routing.percentage > 99) {
+    throw new Error(
+      `'routing.percentage' (${routing.percentage}) must be a whole number from 1 to 99: CodeDeploy shifts whole percentages`,
+    );
+  }
+  if (!Number.isInteger(routing.intervalMinutes) || routing.intervalMinutes < 1) {
+    throw new Error(
+      `'routing.intervalMinutes' (${routing.intervalMinutes}) must be a whole number of minutes, at least 1: CodeDeploy counts whole minutes`,
+    );
+  }
+  return routing;
+}
+
+function checkedSchedule(schedule: CompiledSchedule, routing: LambdaTrafficRouting): CompiledSchedule {
+  if (schedule.backend !== Backend.LAMBDA_CODEDEPLOY) {
+    throw new Error(
+      `'schedule.backend' (${schedule.backend}) must be '${Backend.LAMBDA_CODEDEPLOY}': pass the schedule compileLambdaRollout returned with 'routing'`,
+    );
+  }
+  const first = schedule.steps[0];
+  const expected =
+    routing.type === 'all-at-once'
+      ? { trafficPercent: 100, bakeMinutes: 0 }
+      : { trafficPercent: routing.percentage, bakeMinutes: routing.intervalMinutes };
+  if (!first || first.trafficPercent !== expected.trafficPercent || first.bake.toMinutes() !== expected.bakeMinutes) {
+    const got = first ? `${first.trafficPercent}% for ${first.bake}` : 'no steps';
+    throw new Error(
+      `'schedule' starts with ${got} but 'routing' (${routingSlug(routing)}) starts with ${expected.trafficPercent}% for ${expected.bakeMinutes}m; pass the schedule and routing from the same compileLambdaRollout call`,
+    );
+  }
+  return schedule;
+}
