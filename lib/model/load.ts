@@ -97,16 +97,21 @@ function isValidated(value: unknown): value is ServiceDefinition {
   }
 }
 
-let tsRegistered = false;
+/**
+ * Lets `require()` load `.ts` definitions: each file is transpiled in memory with the `typescript`
+ * package's public `transpileModule` (types are not checked), so it works with the TypeScript and
+ * tsconfig a project has, without ts-node. (`bin/transpile-typescript.js` does the same for the
+ * repository's bin shim, which must run before anything is compiled.)
+ */
 function registerTypeScript(file: string): void {
-  if (tsRegistered || require.extensions['.ts']) {
+  if (require.extensions['.ts']) {
     return;
   }
-  let tsNode: { register(options: object): unknown };
+  let ts: typeof import('typescript');
   try {
     // An optional peer dependency of the package: only .ts definitions need it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    tsNode = require('ts-node');
+    ts = require('typescript') as typeof import('typescript');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') {
       throw error;
@@ -114,10 +119,15 @@ function registerTypeScript(file: string): void {
     throw new DefinitionError([
       {
         path: '(file)',
-        message: `${file} is TypeScript; loading it needs ts-node, an optional peer dependency of glidepath: run \`npm install --save-dev ts-node typescript\`, or write the definition as .yaml, .json or compiled .js`,
+        message: `${file} is TypeScript; loading it needs the typescript package, an optional peer dependency of glidepath: run \`npm install --save-dev typescript\`, or write the definition as .yaml, .json or compiled .js`,
       },
     ]);
   }
-  tsNode.register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
-  tsRegistered = true;
+  require.extensions['.ts'] = (module, filename) => {
+    const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+      fileName: filename,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true },
+    });
+    (module as NodeJS.Module & { _compile(code: string, file: string): void })._compile(outputText, filename);
+  };
 }
