@@ -122,7 +122,21 @@ export const serviceDefinitionSchema = z
   });
 
 /** A definition as written (TypeScript users get completion from this type). */
-export type ServiceDefinitionInput = z.input<typeof serviceDefinitionSchema>;
+export type ServiceDefinitionInput = WithSpellings<z.input<typeof serviceDefinitionSchema>>;
+
+/**
+ * An input type where every enum also takes its value as written in YAML (`'canary'` for
+ * `RolloutStrategy.CANARY`), so TypeScript definitions accept the same spellings as YAML and JSON.
+ */
+export type WithSpellings<T> = T extends string
+  ? T | `${T}`
+  : T extends (...args: never[]) => unknown
+    ? T
+    : T extends readonly (infer U)[]
+      ? readonly WithSpellings<U>[]
+      : T extends object
+        ? { [K in keyof T]: WithSpellings<T[K]> }
+        : T;
 
 /** Rollback budgets, resolved. */
 export interface RollbackBudgets {
