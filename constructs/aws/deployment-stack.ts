@@ -31,6 +31,7 @@ import { environmentOf, type ServiceDefinition } from '../../lib/model/service-d
 import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
 import { pipelineName, ResourceNames } from '../../lib/plan/names';
+import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictness';
 import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { timeBound, timeToDetect } from '../../lib/plan/timing';
 import { runbookUrl } from '../../lib/runbook/anchors';
@@ -485,31 +486,15 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       [{ what: 'CloudFormation stack update (allowance)', duration: STACK_UPDATE }, ...redeploy],
       def.rollbackBudgets.code,
     );
-    for (const [level, bound] of [
-      ['2', level2],
-      ['3', level3],
-    ] as const) {
-      if (!bound.withinBudget) {
-        const field = level === '2' ? 'configuration' : 'code';
-        const meaning =
-          level === '2'
-            ? 'Level 2 is undoing a bad configuration by redeploying the previous revision'
-            : 'Level 3 is undoing bad code by deploying the previous version through a stack update';
-        const message = `${this.names.base}: rollback level ${level} takes up to ${bound.total} with this configuration, over its ${bound.budget} budget (${bound.parts
-          .map((p) => `${p.what} ${p.duration}`)
-          .join(
-            ' + ',
-          )}). ${meaning}; shorten the bake before 100% traffic or raise rollbackBudgets.${field} (the runbook's rollback ladder has the steps)`;
-        if (def.strict) {
-          throw new DefinitionError([
-            {
-              path: `rollbackBudgets.${field}`,
-              message: `rollbackBudgets.${field} is ${bound.budget}; ${message}; shorten the bake times before 100% traffic or raise the budget (strict mode)`,
-            },
-          ]);
-        }
-        Annotations.of(this).addWarningV2('glidepath:rollback-budget', message);
-      }
+    // The same rule on every target: over budget warns, or fails in strict mode (lib/plan/strictness).
+    const level1 = this.featureFlags?.runbookFacts().rollback?.find((l) => l.level === 1)?.bound;
+    const findings = rollbackBudgetFindings(this.names.base, [
+      { level: 1, bound: level1 },
+      { level: 2, bound: level2 },
+      { level: 3, bound: level3 },
+    ]);
+    for (const warning of applyStrictness(findings, def.strict)) {
+      Annotations.of(this).addWarningV2('glidepath:rollback-budget', `${warning} (the runbook's rollback ladder has the steps)`);
     }
     return { level2, level3 };
   }

@@ -1,3 +1,4 @@
+import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictness';
 import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
@@ -262,6 +263,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       runbookBaseUrl: definition.runbookBaseUrl,
       diagnosis: this.workload.diagnosisCommands(),
     });
+    // Strict mode refuses a rollback level over its budget here, as DeploymentStack does.
+    this.budgetWarnings();
   }
 
   /**
@@ -269,14 +272,13 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
    * its budget; one sentence each (synth warns).
    */
   public warnings(): string[] {
+    return [...this.workload.schedule.deviations, ...this.workload.schedule.unheldWaits, ...this.budgetWarnings()];
+  }
+
+  /** Rollback levels over budget: warnings, or an error in strict mode, by the rule every target uses. */
+  private budgetWarnings(): string[] {
     const levels = [...(this.featureFlags?.runbookFacts().rollback ?? []), ...(this.workload.runbookFacts().rollback ?? [])];
-    return [
-      ...this.workload.schedule.deviations,
-      ...this.workload.schedule.unheldWaits,
-      ...levels
-        .filter((l) => l.bound && !l.bound.withinBudget)
-        .map((l) => `rollback level ${l.level} (${l.title}) takes about ${l.bound!.total}, over its ${l.bound!.budget} budget`),
-    ];
+    return applyStrictness(rollbackBudgetFindings(undefined, levels), this.props.definition.strict);
   }
 
   public runbookFacts(): RunbookFacts {

@@ -28,29 +28,37 @@ export function applyStrictness(findings: readonly PlanFinding[], strict: boolea
   return findings.map((f) => `${f.message}; ${f.fix}`);
 }
 
-/** Which budget each rollback level is held to. */
-const BUDGET_FIELD = { 2: 'configuration', 3: 'code' } as const;
+/** Which budget each rollback level is held to, and what the level does. */
+const LEVELS = {
+  1: { field: 'featureFlag', does: 'turn the feature flag off' },
+  2: { field: 'configuration', does: 'redeploy the previous version' },
+  3: { field: 'code', does: 'revert the code and deploy it through the rollout' },
+} as const;
 
 /**
  * Rollback levels whose computed bound is over the level's budget, as findings naming the budget
- * to raise (level 2 is "configuration": redeploy the previous version; level 3 is "code": revert
- * and deploy through the rollout).
+ * to raise (level 1 is "featureFlag": turn the flag off; level 2 is "configuration": redeploy the
+ * previous version; level 3 is "code": revert and deploy through the rollout). `label` (e.g.
+ * `checkout-prod`) starts each message when given.
  */
 export function rollbackBudgetFindings(
-  label: string,
-  bounds: readonly { readonly level: 2 | 3; readonly bound?: TimeBound }[],
+  label: string | undefined,
+  bounds: readonly { readonly level: 1 | 2 | 3; readonly bound?: TimeBound }[],
 ): PlanFinding[] {
   return bounds
     .filter((b) => b.bound !== undefined && !b.bound.withinBudget)
     .map(({ level, bound }) => {
       const b = bound as TimeBound;
       return {
-        path: `rollbackBudgets.${BUDGET_FIELD[level]}`,
+        path: `rollbackBudgets.${LEVELS[level].field}`,
         value: String(b.budget),
-        message: `${label}: rollback level ${level} (${level === 2 ? 'redeploy the previous version' : 'revert the code and deploy it through the rollout'}) takes up to ${b.total} with this configuration, over its ${b.budget} budget (${b.parts
+        message: `${label ? `${label}: ` : ''}rollback level ${level} (${LEVELS[level].does}) takes up to ${b.total} with this configuration, over its ${b.budget} budget (${b.parts
           .map((p) => `${p.what} ${p.duration}`)
           .join(' + ')})`,
-        fix: 'shorten the bake times before 100% traffic or raise the budget',
+        fix:
+          level === 1
+            ? 'make the workload read its flags sooner or raise the budget'
+            : 'shorten the bake times before 100% traffic or raise the budget',
       };
     });
 }

@@ -424,13 +424,14 @@ describe('DeploymentStack', () => {
           ],
         },
       };
-      const message = 'orders-prod: rollback level 2 takes up to 12m20s with this configuration, over its 5m budget';
+      const message =
+        'orders-prod: rollback level 2 (redeploy the previous version) takes up to 12m20s with this configuration, over its 5m budget';
       const [stack] = stacksOf(container({ environments: [slow] }));
       Annotations.fromStack(stack).hasWarning('/orders-prod', Match.stringLikeRegexp(`^${message.replace(/[()]/g, '\\$&')}`));
       expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow(message);
       expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow(DefinitionError);
       expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow(
-        /rollbackBudgets\.configuration is 5m; orders-prod: rollback level 2 takes up to 12m20s .*; shorten the bake times before 100% traffic or raise the budget \(strict mode\)/,
+        /rollbackBudgets\.configuration is 5m; orders-prod: rollback level 2 \(redeploy the previous version\) takes up to 12m20s .*; shorten the bake times before 100% traffic or raise the budget \(strict mode\)/,
       );
     });
 

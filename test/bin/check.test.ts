@@ -47,8 +47,8 @@ describe('glidepath check reports every warning glidepath synth prints', () => {
     expect(aws.sort()).toEqual([...printed].sort());
     expect(new Set(reported).size).toBe(reported.length);
     expect(reported.filter((l) => l.startsWith('my-service-prod: ECS canary'))).toHaveLength(1);
-    expect(check.stdout.join('')).toContain('rollback level 2 takes up to');
-    expect(check.stdout.join('')).toContain('Level 2 is undoing a bad configuration');
+    expect(check.stdout.join('')).toContain('rollback level 2 (redeploy the previous version) takes up to');
+    expect(check.stdout.join('')).toContain('shorten the bake times before 100% traffic or raise the budget');
   });
 
   test.each(Object.values(StarterStrategy))('the %s starter synthesizes and checks with zero warnings', async (strategy) => {

@@ -111,7 +111,7 @@ describe('glidepath CLI', () => {
     // The one warning `glidepath synth` prints for checkout's prod (Kubernetes target), reported by check too.
     expect(ok.stdout.join('')).toBe(
       [
-        'warning synth checkout-prod (Kubernetes): rollback level 1 (Turn the feature flag off) takes about 1m10s, over its 1m budget',
+        'warning synth checkout-prod (Kubernetes): rollback level 1 (turn the feature flag off) takes up to 1m10s with this configuration, over its 1m budget (kubelet refreshes the mounted ConfigMap (sync period) 1m + the workload re-reads the flag files 10s); make the workload read its flags sooner or raise the budget',
         'examples/checkout/definition.yaml: 0 error(s), 1 warning(s)',
         '',
       ].join('\n'),

@@ -359,8 +359,18 @@ describe('DeploymentChart', () => {
       featureFlags: [{ name: 'new-search', description: 'New search', enabled: true }],
     });
     expect(new DeploymentChart(new App(), 'C', { definition, environment: 'dev' }).warnings()).toEqual([
-      'rollback level 1 (Turn the feature flag off) takes about 1m10s, over its 1m budget',
+      'rollback level 1 (turn the feature flag off) takes up to 1m10s with this configuration, over its 1m budget (kubelet refreshes the mounted ConfigMap (sync period) 1m + the workload re-reads the flag files 10s); make the workload read its flags sooner or raise the budget',
     ]);
+  });
+
+  test('fails in strict mode when a rollback level cannot meet its budget, as the AWS target does', () => {
+    const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], {
+      strict: true,
+      featureFlags: [{ name: 'new-search', description: 'New search', enabled: true }],
+    });
+    expect(() => new DeploymentChart(new App(), 'C', { definition, environment: 'dev' })).toThrow(
+      /^.*rollbackBudgets\.featureFlag is 1m; rollback level 1 \(turn the feature flag off\) takes up to 1m10s .*\(strict mode\)/s,
+    );
   });
 
   test('the context carries the budgets; generated secrets point at the AWS stack that creates them', () => {

@@ -135,7 +135,7 @@ describe('example runbooks', () => {
     expect(md).toContain('Time bound: **7m20s**');
     expect(md).toContain('**over the 5m budget**');
     expect(slow.warnings).toContain(
-      "checkout-staging: rollback level 2 takes up to 7m20s with this configuration, over its 5m budget (start and health-check new tasks (allowance 1m + 2 × 10s) 1m20s + bake of the steps before 100% traffic 5m + shift traffic 1m). Level 2 is undoing a bad configuration by redeploying the previous revision; shorten the bake before 100% traffic or raise rollbackBudgets.configuration (the runbook's rollback ladder has the steps)",
+      "checkout-staging: rollback level 2 (redeploy the previous version) takes up to 7m20s with this configuration, over its 5m budget (start and health-check new tasks (allowance 1m + 2 × 10s) 1m20s + bake of the steps before 100% traffic 5m + shift traffic 1m); shorten the bake times before 100% traffic or raise the budget (the runbook's rollback ladder has the steps)",
     );
     expect(checkout.runbooks['checkout-staging.md']).toContain('Time bound: **4m20s**');
     expect(checkout.warnings).toEqual([]);
