@@ -8,6 +8,9 @@ module.exports = {
   // Type-checking happens once in `npm test` (tsc --noEmit); per-file checks cost ~15 s each.
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   testTimeout: 120000,
+  // Jest's default on 2 cores is one worker; suites spend much of their time in child processes
+  // (promtool, tsc, npm, bash), so two keep both cores busy.
+  maxWorkers: 2,
   // Pins the release commit recorded at synthesis (see test/setup-env.ts).
   setupFiles: ['<rootDir>/test/setup-env.ts'],
 };
