@@ -585,36 +585,14 @@ export function createAwsResources(
   const allAlarms = [...alarms];
   const allNames = specs.map((s) => names.alarm(s.kind));
   if (env.deadMansSwitch.enabled) {
-    const minutesMissing = env.deadMansSwitch.missingFor.toMinutes();
-    const own = env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT;
     const name = names.alarm('dead-mans-switch');
-    const heartbeat = own
-      ? 'metric Glidepath/Heartbeat (Service=' + names.base + ') published by the service'
-      : `ECS CPUUtilization samples of ${names.base}`;
-    allAlarms.push(
-      new aws.cloudwatch.MetricAlarm(
-        name,
-        {
-          name,
-          alarmDescription: `CRITICAL: no heartbeat (${heartbeat}) for ${minutesMissing} minutes. Runbook: ${runbookLink(anchorOf(name))}`,
-          namespace: own ? 'Glidepath' : 'AWS/ECS',
-          metricName: own ? 'Heartbeat' : 'CPUUtilization',
-          dimensions: own ? { Service: names.base } : { ClusterName: names.base, ServiceName: names.base },
-          statistic: 'SampleCount',
-          period: 60,
-          threshold: 1,
-          comparisonOperator: 'LessThanThreshold',
-          evaluationPeriods: minutesMissing,
-          datapointsToAlarm: minutesMissing,
-          // Silence is the failure this alarm exists to catch.
-          treatMissingData: 'breaching',
-          alarmActions: [critical.arn],
-          okActions: [critical.arn],
-          tags,
-        },
-        opts,
-      ),
-    );
+    const platform = {
+      description: `ECS CPUUtilization samples of ${names.base}`,
+      namespace: 'AWS/ECS',
+      metricName: 'CPUUtilization',
+      dimensions: { ClusterName: names.base, ServiceName: names.base },
+    };
+    allAlarms.push(deadMansSwitchAlarm(name, env, names, platform, critical, runbookLink, tags, opts));
     allNames.push(name);
   }
 
@@ -1023,4 +1001,54 @@ export function createAlertTopics(
     return t;
   };
   return { critical: topic('critical'), warning: topic('warning') };
+}
+
+/** The platform metric whose samples prove a workload is alive (ECS CPU samples, Lambda invocations). */
+export interface HeartbeatMetric {
+  readonly description: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * The dead-man's switch as `DeadMansSwitch` renders it on CloudFormation: no sample of the
+ * heartbeat (the platform metric, or Glidepath/Heartbeat when the service publishes its own) for
+ * `missingFor`, missing data breaching, paging the critical topic.
+ */
+export function deadMansSwitchAlarm(
+  name: string,
+  env: EnvironmentDefinition,
+  names: ResourceNames,
+  platform: HeartbeatMetric,
+  critical: aws.sns.Topic,
+  runbookLink: (anchor: string) => string,
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+): aws.cloudwatch.MetricAlarm {
+  const minutesMissing = env.deadMansSwitch.missingFor.toMinutes();
+  const own = env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT;
+  const heartbeat = own ? `metric Glidepath/Heartbeat (Service=${names.base}) published by the service` : platform.description;
+  return new aws.cloudwatch.MetricAlarm(
+    name,
+    {
+      name,
+      alarmDescription: `CRITICAL: no heartbeat (${heartbeat}) for ${minutesMissing} minutes. Runbook: ${runbookLink(anchorOf(name))}`,
+      namespace: own ? 'Glidepath' : platform.namespace,
+      metricName: own ? 'Heartbeat' : platform.metricName,
+      dimensions: own ? { Service: names.base } : platform.dimensions,
+      statistic: 'SampleCount',
+      period: 60,
+      threshold: 1,
+      comparisonOperator: 'LessThanThreshold',
+      evaluationPeriods: minutesMissing,
+      datapointsToAlarm: minutesMissing,
+      // Silence is the failure this alarm exists to catch.
+      treatMissingData: 'breaching',
+      alarmActions: [critical.arn],
+      okActions: [critical.arn],
+      tags,
+    },
+    opts,
+  );
 }

@@ -1,19 +1,17 @@
 import * as path from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/environment';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import { logRetentionDays } from '../../../lib/plan/container-task-spec';
 import type { LambdaRolloutPlan, LambdaTrafficRouting } from '../../../lib/plan/codedeploy-schedule';
 import { functionReleaseSpec, type FunctionReleaseSpec } from '../../../lib/plan/function-release-spec';
 import type { ResourceNames } from '../../../lib/plan/names';
-import { anchorOf } from '../../../lib/runbook/anchors';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
 import { functionAlarmSpecs } from './alarm-specs';
 import { ALIAS_DEPLOYER_SOURCE } from './alias-deployer-code';
 import { createFeatureFlags, flagsEnvironment, lambdaExtension } from './feature-flags';
-import { checkRegion, createAlertTopics, metricAlarm, type AwsResources } from './aws-resources';
+import { checkRegion, createAlertTopics, deadMansSwitchAlarm, metricAlarm, type AwsResources } from './aws-resources';
 import { createSmokeHook } from './smoke-hook';
 
 /**
@@ -285,38 +283,14 @@ export function createFunctionResources(
   const allAlarms = [...alarms];
   const allNames = specs.map((s) => names.alarm(s.kind));
   if (env.deadMansSwitch.enabled) {
-    const minutesMissing = env.deadMansSwitch.missingFor.toMinutes();
-    const own = env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT;
     const name = names.alarm('dead-mans-switch');
-    const heartbeat = own
-      ? `metric Glidepath/Heartbeat (Service=${names.base}) published by the service`
-      : `Lambda invocations of ${names.base}`;
-    allAlarms.push(
-      new aws.cloudwatch.MetricAlarm(
-        name,
-        {
-          name,
-          alarmDescription: `CRITICAL: no heartbeat (${heartbeat}) for ${minutesMissing} minutes. Runbook: ${runbookLink(anchorOf(name))}`,
-          namespace: own ? 'Glidepath' : 'AWS/Lambda',
-          metricName: own ? 'Heartbeat' : 'Invocations',
-          dimensions: own
-            ? { Service: names.base }
-            : { FunctionName: release.functionName, Resource: `${release.functionName}:${release.aliasName}` },
-          statistic: 'SampleCount',
-          period: 60,
-          threshold: 1,
-          comparisonOperator: 'LessThanThreshold',
-          evaluationPeriods: minutesMissing,
-          datapointsToAlarm: minutesMissing,
-          // Silence is the failure this alarm exists to catch.
-          treatMissingData: 'breaching',
-          alarmActions: [critical.arn],
-          okActions: [critical.arn],
-          tags,
-        },
-        opts,
-      ),
-    );
+    const platform = {
+      description: `Lambda invocations of ${names.base}`,
+      namespace: 'AWS/Lambda',
+      metricName: 'Invocations',
+      dimensions: { FunctionName: release.functionName, Resource: `${release.functionName}:${release.aliasName}` },
+    };
+    allAlarms.push(deadMansSwitchAlarm(name, env, names, platform, critical, runbookLink, tags, opts));
     allNames.push(name);
   }
 
