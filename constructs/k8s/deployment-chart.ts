@@ -9,7 +9,9 @@ import type { EnvironmentDefinition } from '../../lib/model/environment';
 import { RolloutStrategy } from '../../lib/model/rollout';
 import { isContainer, type ContainerWorkload } from '../../lib/model/workload';
 import { ResourceNames } from '../../lib/plan/names';
-import { usesArgoRollouts } from '../../lib/plan/argo-schedule';
+import { backendFor, compileRollout } from '../../lib/plan/rollout-plan';
+import { Backend } from '../../lib/plan/schedule';
+import { Target } from '../../lib/targets/target';
 import { enforceStrict } from '../../lib/plan/schedule';
 import { RunbookTarget, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { RollbackAnalysis } from './analysis-template';
@@ -175,7 +177,9 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       heartbeatMetric: env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT ? DeploymentChart.HEARTBEAT_METRIC : undefined,
     });
 
-    if (usesArgoRollouts(env.rollout.strategy)) {
+    // The rollout is compiled once, here, and handed to the workload.
+    const plan = compileRollout(env, backendFor(definition, Target.KUBERNETES, env));
+    if (plan.backend === Backend.ARGO_ROLLOUTS) {
       const interval = env.alarms.rollbackTrigger.evaluation.period;
       const stages = env.rollout.stages;
       const blueGreen = env.rollout.strategy === RolloutStrategy.BLUE_GREEN;
@@ -224,6 +228,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       container,
       capacity: env.capacity,
       rollout: env,
+      plan,
       analysis: this.analysis,
       secretEnvironment: this.secrets?.environmentVariables,
       featureFlags: this.featureFlags,
@@ -445,7 +450,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
     const when =
       this.workload.kind === 'Deployment'
         ? 'after the rollout'
-        : this.workload.testServiceName?.endsWith('-preview')
+        : this.workload.argo?.blueGreen
           ? 'on the preview Service, before promotion'
           : 'on the canary Service, during the 0% stage';
     const tests = this.props.definition.smokeTests;

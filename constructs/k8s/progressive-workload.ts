@@ -7,10 +7,10 @@ import {
   compileKubernetesDeployment,
   usesArgoRollouts,
   type ArgoRolloutPlan,
-  type KubernetesDeploymentPlan,
   type RolloutTarget,
 } from '../../lib/plan/argo-schedule';
-import type { CompiledSchedule } from '../../lib/plan/schedule';
+import type { RolloutPlan } from '../../lib/plan/rollout-plan';
+import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, NamedResource, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { RollbackAnalysis } from './analysis-template';
 import type { PodGate } from './migration-jobs';
@@ -48,6 +48,12 @@ export interface ProgressiveWorkloadProps {
    * as an Argo Rollouts `Rollout`; rolling and all-at-once as a `Deployment`.
    */
   readonly rollout: RolloutTarget;
+  /**
+   * The rollout already compiled for this environment (`compileRollout(env, backendFor(...))`), so
+   * the plan is compiled once, in lib/plan, and shared with whoever composes this workload.
+   * @default - compiled here from `rollout`
+   */
+  readonly plan?: RolloutPlan;
   /** Analysis that aborts a bad canary and gates blue-green promotion. @default - none: only the steps run */
   readonly analysis?: RollbackAnalysis;
   /**
@@ -107,7 +113,8 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
   /** Service of the new version during a rollout (canary / preview), for Rollouts. */
   public readonly testServiceName?: string;
 
-  private readonly argo?: ArgoRolloutPlan;
+  /** The compiled Argo Rollouts plan, when the workload is a `Rollout`. */
+  public readonly argo?: ArgoRolloutPlan;
   private readonly resources: NamedResource[] = [];
   private readonly runbook: WorkloadRunbook;
 
@@ -153,9 +160,14 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     };
     service('Service', this.serviceName);
 
-    if (usesArgoRollouts(props.rollout.rollout.strategy)) {
+    const plan: RolloutPlan =
+      props.plan ??
+      (usesArgoRollouts(props.rollout.rollout.strategy)
+        ? { backend: Backend.ARGO_ROLLOUTS, ...compileArgoRollout(props.rollout) }
+        : { backend: Backend.KUBERNETES_DEPLOYMENT, ...compileKubernetesDeployment(props.rollout) });
+    if (plan.backend === Backend.ARGO_ROLLOUTS) {
       this.kind = 'Rollout';
-      this.argo = compileArgoRollout(props.rollout);
+      this.argo = plan;
       this.schedule = this.argo.schedule;
       this.testServiceName = `${name}-${this.argo.canary ? 'canary' : 'preview'}`;
       service('TestService', this.testServiceName);
@@ -173,9 +185,8 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
           strategy: this.argoStrategy(this.argo),
         },
       });
-    } else {
+    } else if (plan.backend === Backend.KUBERNETES_DEPLOYMENT) {
       this.kind = 'Deployment';
-      const plan: KubernetesDeploymentPlan = compileKubernetesDeployment(props.rollout);
       this.schedule = plan.schedule;
       new k8s.KubeDeployment(this, 'Resource', {
         metadata: metadata(name),
@@ -198,6 +209,10 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
                 },
         },
       });
+    } else {
+      throw new Error(
+        `ProgressiveWorkload ${id}: 'plan.backend' is "${plan.backend}"; a Kubernetes workload runs "${Backend.ARGO_ROLLOUTS}" or "${Backend.KUBERNETES_DEPLOYMENT}" plans: compile it with compileRollout(env, backendFor(definition, Target.KUBERNETES, env))`,
+      );
     }
     this.resources.unshift({ type: this.kind === 'Rollout' ? 'argoproj.io/Rollout' : 'Deployment', name });
 

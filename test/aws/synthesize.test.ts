@@ -50,8 +50,12 @@ describe('synthesizeAws', () => {
       expect.stringMatching(
         /^orders-prod: ECS canary deployments shift one canary step and then all traffic, so stages .* will not run; use Kubernetes \(Argo Rollouts\) for a multi-step canary$/,
       ),
-      expect.stringMatching(/^orders-prod: rollback level 2 takes up to 12m20s with this configuration, over its 5m budget \(.*\)$/),
-      expect.stringMatching(/^orders-prod: rollback level 3 takes up to 15m20s with this configuration, over its 15m budget \(.*\)$/),
+      expect.stringMatching(
+        /^orders-prod: rollback level 2 \(redeploy the previous version\) takes up to 12m20s with this configuration, over its 5m budget \(.*\); shorten the bake times before 100% traffic or raise the budget/,
+      ),
+      expect.stringMatching(
+        /^orders-prod: rollback level 3 \(revert the code and deploy it through the rollout\) takes up to 15m20s with this configuration, over its 15m budget \(.*\); shorten/,
+      ),
     ]);
   });
 
