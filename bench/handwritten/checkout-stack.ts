@@ -8,7 +8,7 @@
  * with the per-type difference; add the same resource here, in the section it belongs to.
  */
 import { createHash } from 'node:crypto';
-import { CfnOutput, CustomResource, Duration, Lazy, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, CustomResource, Duration, Lazy, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -117,6 +117,18 @@ export class HandWrittenCheckoutStack extends Stack {
       }),
       automaticallyAfter: Duration.days(30),
     });
+    // Confused-deputy guard: only Secrets Manager acting for this account's secrets may invoke the rotation function.
+    for (const c of this.node.findAll()) {
+      if (c instanceof lambda.CfnPermission && c.principal === 'secretsmanager.amazonaws.com') {
+        c.sourceAccount = this.account;
+        c.sourceArn = this.formatArn({
+          service: 'secretsmanager',
+          resource: 'secret',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+      }
+    }
 
     // Network and cluster.
     const vpc = new ec2.Vpc(this, 'Vpc', {
