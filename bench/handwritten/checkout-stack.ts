@@ -7,7 +7,9 @@
  * When `DeploymentStack` grows a resource (feature flags, migrations, ...), the benchmark fails
  * with the per-type difference; add the same resource here, in the section it belongs to.
  */
-import { CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { ArnFormat, CfnOutput, CustomResource, Duration, Lazy, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -18,6 +20,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -39,6 +43,10 @@ const TEST_PORT = 9000;
 const IMAGE = 'public.ecr.aws/acme/checkout:1.42.0';
 const APP_ENVIRONMENT = { LOG_LEVEL: 'info', PAYMENTS_API_URL: 'https://payments.internal.acme.example' };
 const FLAGS_PROFILE = 'feature-flags';
+/** Never root: the image's user is not trusted to be non-root. */
+const CONTAINER_USER = '1000:1000';
+/** Stands in for the commit the app is synthesized from (glidepath reads it from git or the CI environment). */
+const RELEASE_COMMIT = process.env.GITHUB_SHA ?? 'unknown';
 
 /** One checkout-shaped service in one environment, in plain aws-cdk-lib. */
 export class HandWrittenCheckoutStack extends Stack {
@@ -54,6 +62,7 @@ export class HandWrittenCheckoutStack extends Stack {
     Tags.of(this).add('glidepath:service', props.service);
     Tags.of(this).add('glidepath:environment', env.name);
     Tags.of(this).add('glidepath:team', 'commerce-platform');
+    new CfnOutput(this, 'ReleaseCommit', { value: RELEASE_COMMIT, description: 'Commit this stack was synthesized from' });
     const removalPolicy = env.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = env.production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH;
 
@@ -108,6 +117,18 @@ export class HandWrittenCheckoutStack extends Stack {
       }),
       automaticallyAfter: Duration.days(30),
     });
+    // Confused-deputy guard: only Secrets Manager acting for this account's secrets may invoke the rotation function.
+    for (const c of this.node.findAll()) {
+      if (c instanceof lambda.CfnPermission && c.principal === 'secretsmanager.amazonaws.com') {
+        c.sourceAccount = this.account;
+        c.sourceArn = this.formatArn({
+          service: 'secretsmanager',
+          resource: 'secret',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+      }
+    }
 
     // Network and cluster.
     const vpc = new ec2.Vpc(this, 'Vpc', {
@@ -130,6 +151,8 @@ export class HandWrittenCheckoutStack extends Stack {
       SESSION_SIGNING_KEY: ecs.Secret.fromSecretsManager(signingKey),
     };
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', { family: base, cpu: 512, memoryLimitMiB: 1024 });
+    // Keep replaced revisions ACTIVE, so the previous one can be deployed again.
+    (taskDefinition.node.defaultChild as ecs.CfnTaskDefinition).applyRemovalPolicy(RemovalPolicy.RETAIN);
     taskDefinition.addContainer('app', {
       containerName: 'app',
       image: ecs.ContainerImage.fromRegistry(IMAGE),
@@ -145,6 +168,7 @@ export class HandWrittenCheckoutStack extends Stack {
         streamPrefix: 'app',
       }),
       readonlyRootFilesystem: true,
+      user: CONTAINER_USER,
       stopTimeout: Duration.seconds(30),
     });
     taskDefinition.addContainer('appconfig-agent', {
@@ -152,6 +176,8 @@ export class HandWrittenCheckoutStack extends Stack {
       image: ecs.ContainerImage.fromRegistry('public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.x'),
       essential: false,
       environment: { POLL_INTERVAL: '15' },
+      readonlyRootFilesystem: true,
+      user: CONTAINER_USER,
       logging: ecs.LogDrivers.awsLogs({
         logGroup: new logs.LogGroup(this, 'AppConfigAgentLogs', {
           logGroupName: `/ecs/${base}/appconfig-agent`,
@@ -165,6 +191,7 @@ export class HandWrittenCheckoutStack extends Stack {
       vpc,
       internetFacing: true,
       dropInvalidHeaderFields: true,
+      deletionProtection: env.retain,
     });
     loadBalancer.logAccessLogs(
       new s3.Bucket(this, 'AccessLogs', {
@@ -204,7 +231,35 @@ export class HandWrittenCheckoutStack extends Stack {
           ])
         : elbv2.ListenerAction.forward([primary]);
     const notFound = elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' });
-    const listener = loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, defaultAction: notFound });
+    // Production serves HTTPS with a DNS-validated certificate, and port 80 redirects to it.
+    const hostedZone = env.tls
+      ? route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', {
+          hostedZoneId: env.tls.hostedZoneId,
+          zoneName: env.tls.hostedZoneName,
+        })
+      : undefined;
+    let listener: elbv2.ApplicationListener;
+    if (env.tls && hostedZone) {
+      const certificate = new acm.Certificate(this, 'Certificate', {
+        domainName: env.tls.domainName,
+        validation: acm.CertificateValidation.fromDns(hostedZone),
+      });
+      listener = loadBalancer.addListener('Https', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [elbv2.ListenerCertificate.fromCertificateManager(certificate)],
+        sslPolicy: elbv2.SslPolicy.TLS13_12_PQ,
+        defaultAction: notFound,
+      });
+      loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
+      new route53.ARecord(this, 'DomainRecord', {
+        zone: hostedZone,
+        recordName: env.tls.domainName,
+        target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(loadBalancer)),
+      });
+    } else {
+      listener = loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, defaultAction: notFound });
+    }
     const productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
       listener,
       priority: 1,
@@ -268,7 +323,27 @@ export class HandWrittenCheckoutStack extends Stack {
         .autoScaleTaskCount({ minCapacity: env.scaling.minCount, maxCapacity: env.scaling.maxCount })
         .scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: env.scaling.targetCpuPercent });
     }
-    new CfnOutput(this, 'ServiceUrl', { value: `http://${loadBalancer.loadBalancerDnsName}` });
+    new CfnOutput(this, 'ServiceUrl', {
+      value: env.tls ? `https://${env.tls.domainName}` : `http://${loadBalancer.loadBalancerDnsName}`,
+    });
+    if (alternate && testRule) {
+      // Tells a pre-deployment check whether an update would rewrite the rules ECS shifts traffic on.
+      new CfnOutput(this, 'TrafficRouting', {
+        description: 'Fingerprint of the listener rules ECS shifts traffic on',
+        value: Lazy.string({
+          produce: () => {
+            const rules = [productionRule, testRule!].map((r) => {
+              const cfn = r.node.defaultChild as elbv2.CfnListenerRule;
+              return [cfn.priority, cfn.conditions, cfn.actions];
+            });
+            return createHash('sha256')
+              .update(JSON.stringify(this.resolve(rules)))
+              .digest('hex')
+              .slice(0, 16);
+          },
+        }),
+      });
+    }
 
     // Database migrations: one-off tasks with the service's image, network and secrets. Expand runs
     // during the deploy through a custom resource that starts the task and waits for exit code 0,
@@ -292,6 +367,7 @@ export class HandWrittenCheckoutStack extends Stack {
           streamPrefix: 'migrate',
         }),
         readonlyRootFilesystem: true,
+        user: CONTAINER_USER,
       });
       if (m.phase !== 'expand') {
         continue;
@@ -401,6 +477,25 @@ export class HandWrittenCheckoutStack extends Stack {
       },
       label: 'Error rate (%)',
     });
+    // Rollback and paging judge each target group (version) on its own requests, from 10 a period,
+    // so a canary's errors are not diluted by the stable version's; the load balancer's own 5xx count too.
+    const groups = alternate ? [primary, alternate] : [primary];
+    const versionMetrics: Record<string, cloudwatch.IMetric> = {
+      errors: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' }),
+      elbErrors: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum' }),
+      requests: lb.requestCount({ statistic: 'Sum' }),
+    };
+    const ratios = groups.map((group, i) => {
+      versionMetrics[`tg${i}Errors`] = group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' });
+      versionMetrics[`tg${i}Requests`] = group.metrics.requestCount({ statistic: 'Sum' });
+      return `IF(FILL(tg${i}Requests, 0) >= 10, 100 * FILL(tg${i}Errors, 0) / tg${i}Requests, 0)`;
+    });
+    ratios.push('IF(FILL(requests, 0) >= 10, 100 * (FILL(errors, 0) + FILL(elbErrors, 0)) / requests, 0)');
+    const versionErrorRate = new cloudwatch.MathExpression({
+      expression: `MAX([${ratios.join(', ')}])`,
+      usingMetrics: versionMetrics,
+      label: 'Error rate of the worst target group (%)',
+    });
     const latency = (statistic: string) =>
       new cloudwatch.MathExpression({
         expression: `1000 * latency${statistic}`,
@@ -445,9 +540,9 @@ export class HandWrittenCheckoutStack extends Stack {
       }
       return a;
     };
-    const rollback = alarm('rollback-error-rate', errorRate, 2, critical, 2, 2);
+    const rollback = alarm('rollback-error-rate', versionErrorRate, 2, critical, 2, 2);
     const criticals = [
-      alarm('critical-error-rate', errorRate, 5, critical, e.evaluationPeriods, e.datapointsToAlarm),
+      alarm('critical-error-rate', versionErrorRate, 5, critical, e.evaluationPeriods, e.datapointsToAlarm),
       alarm('critical-latency-p99', p99, 3000, critical, e.evaluationPeriods, e.datapointsToAlarm),
     ];
     const warnings = [

@@ -20,9 +20,11 @@ export interface CheckoutEnvironment {
   };
   /** Evaluation of the critical and warning alarms (1-minute periods). */
   readonly evaluation: { readonly evaluationPeriods: number; readonly datapointsToAlarm: number };
+  /** HTTPS with a DNS-validated certificate for this domain, and an alias record to the load balancer. */
+  readonly tls?: { readonly domainName: string; readonly hostedZoneId: string; readonly hostedZoneName: string };
 }
 
-/** dev (rolling), staging (canary 10% for 2m, then 10m bake), prod (blue/green, 30m bake, autoscaling). */
+/** dev (rolling), staging (canary 10% for 2m, then 10m bake), prod (blue/green, 30m bake, autoscaling, HTTPS). */
 export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
   {
     name: 'dev',
@@ -51,6 +53,7 @@ export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
     scaling: { minCount: 4, maxCount: 12, targetCpuPercent: 60 },
     deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, bakeMinutes: 30 },
     evaluation: { evaluationPeriods: 3, datapointsToAlarm: 3 },
+    tls: { domainName: 'checkout.acme.example', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'acme.example' },
   },
 ];
 
