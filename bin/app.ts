@@ -20,7 +20,7 @@ import type { ServiceDefinition } from '../lib/model/service-definition';
 import { githubWorkflow } from '../lib/pipeline/github-workflow';
 import { runbookFileName } from '../lib/runbook/anchors';
 import { Target } from '../lib/targets/target';
-import { renderSmokeTestsFile, smokeTestsFileName } from '../lib/smoke/file';
+import { smokeTestArtifacts } from '../lib/smoke/file';
 import { kubernetesArtifacts } from './artifacts';
 
 /** Examples deployed to AWS by this app. */
@@ -77,9 +77,7 @@ for (const stack of stacks) {
   write(`runbooks/${runbookFileName(stack.definition.service, stack.environmentDefinition.name, Target.AWS)}`, renderStackRunbook(stack));
 }
 for (const definition of AWS_EXAMPLES.map(load)) {
-  if (definition.smokeTests) {
-    write(smokeTestsFileName(definition.service), renderSmokeTestsFile(definition.smokeTests));
-  }
+  for (const [relative, text] of Object.entries(smokeTestArtifacts(definition))) write(relative, text);
 }
 for (const { file, stack } of pipelines) {
   write(`runbooks/${stack.stackName}.md`, stack.renderRunbook());

@@ -1,3 +1,5 @@
+import { Duration } from '../../../lib/model/duration';
+import { promDuration } from '../../../constructs/k8s/private/units';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -29,21 +31,7 @@ export interface Sample {
 
 /** Seconds in Prometheus duration notation, as promtool prints eval times (`1h2m30s`, `0s`). */
 export function promTime(seconds: number): string {
-  if (seconds === 0) return '0s';
-  let rest = Math.round(seconds);
-  let out = '';
-  for (const [unit, size] of [
-    ['h', 3600],
-    ['m', 60],
-    ['s', 1],
-  ] as const) {
-    const whole = Math.floor(rest / size);
-    if (whole > 0) {
-      out += `${whole}${unit}`;
-      rest -= whole * size;
-    }
-  }
-  return out;
+  return promDuration(Duration.seconds(Math.round(seconds)));
 }
 
 function parseValue(text: string): number {
