@@ -12,7 +12,7 @@ import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
 import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { ecsDeploymentDuration, ecsServiceRunbookFacts } from '../../lib/runbook/platforms/ecs';
-import { Duration } from '../../lib/model/duration';
+import type { Duration } from '../../lib/model/duration';
 import { literalRegion } from './private/aws-cli';
 import { literalName } from './private/literal-names';
 import { trafficRoutingFingerprint } from './private/traffic-routing';
