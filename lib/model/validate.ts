@@ -6,6 +6,7 @@ import { deployLimitProblems } from '../plan/deploy-limits';
 import { DOCUMENT, toPlainData } from './private/plain-data';
 import type { SourceLocation } from './private/source-document';
 import { knownKeysAt } from './private/known-keys';
+import { rememberInput } from './private/validated-input';
 import { isProduction, resolveDefinition } from './private/resolve';
 import { serviceDefinitionSchema, type ServiceDefinition, type ServiceDefinitionInput } from './service-definition';
 import { checkAlarms } from './validate/alarms';
@@ -18,6 +19,7 @@ import { checkMigrations } from './validate/migrations';
 import { checkRollout } from './validate/rollout';
 import { checkSecret } from './validate/secrets';
 import { checkSmokeTests } from './validate/smoke-tests';
+import { checkFunctionCode, checkFunctionTimeout } from './validate/workload';
 
 export { looksLikeCredential } from './validate/common';
 export type { Checkable } from './validate/checkable';
@@ -73,6 +75,8 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
     fail([...plain.problems, ...own, ...checkDefinition(partialParse(data))]);
   }
   const problems = [...plain.problems, ...checkDefinition(parsed.data!)];
+  // Needs the filesystem and the definition's directory, so only once the definition parsed.
+  checkFunctionCode(parsed.data!, options.baseDirectory, problems);
   if (problems.length > 0) {
     fail(problems);
   }
@@ -89,7 +93,8 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
  * Declares a definition in TypeScript: type-checked as you write it, validated when called.
  */
 export function defineService(input: ServiceDefinitionInput, options: ValidateOptions = {}): ServiceDefinition {
-  return validateDefinition(input, options);
+  // Kept so that loadDefinitionFile validates the input again, naming the file, instead of trusting the result's shape.
+  return rememberInput(validateDefinition(input, options), { input, baseDirectory: options.baseDirectory });
 }
 
 function checkDefinition(def: Checkable): Problem[] {
@@ -120,6 +125,7 @@ function checkDefinition(def: Checkable): Problem[] {
   checkFlagRollouts(def, problems);
   checkSmokeTests(def, problems);
   checkMigrations(def, problems);
+  checkFunctionTimeout(def, problems);
   const secrets = def.secrets ?? [];
   checkDuplicates(
     secrets.map((s) => s?.name),
