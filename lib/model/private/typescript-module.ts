@@ -57,16 +57,17 @@ export function transpileTypeScript(source: string, filename: string): string {
  * repository's bin shim) is put back afterwards.
  */
 export function requireWithTypeScript(file: string): unknown {
+  // The entry's syntax is checked here, whatever module system runs it (jest compiles .ts itself).
+  const entry = file.endsWith('.ts') ? transpileTypeScript(fs.readFileSync(file, 'utf8'), file) : undefined;
   const extensions = require.extensions as NodeJS.RequireExtensions | undefined;
   if (!extensions) {
-    // A module system without Node's hooks (jest): it compiles .ts itself; the syntax is still ours to check.
-    if (file.endsWith('.ts')) transpileTypeScript(fs.readFileSync(file, 'utf8'), file);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(file);
   }
   const previous = extensions['.ts'];
   extensions['.ts'] = (module, filename) => {
-    (module as unknown as CompilableModule)._compile(transpileTypeScript(fs.readFileSync(filename, 'utf8'), filename), filename);
+    const code = filename === file && entry !== undefined ? entry : transpileTypeScript(fs.readFileSync(filename, 'utf8'), filename);
+    (module as unknown as CompilableModule)._compile(code, filename);
   };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
