@@ -190,7 +190,6 @@ describe('replaceDirectory on a mount point (the directory itself cannot be rena
     // The same code path as a real mount point: renaming the directory itself fails with EBUSY
     // (what Linux returns for a mount point, rename(2)); renames inside it work.
     // The node:fs module object itself (the writer's namespace import reads through to it).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const nodeFs = require('node:fs') as typeof fs;
     const rename = nodeFs.renameSync;
     let refused = 0;
