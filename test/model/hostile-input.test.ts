@@ -380,3 +380,35 @@ describe('issue 30: refused by validation, never a stack trace from a target', (
     ]);
   });
 });
+
+describe('YAML indentation mistakes point at the line to fix, with the fix', () => {
+  /** The checkout example with line `line` (1-based) re-indented by `change` spaces (or a tab when "tab"). */
+  const reindented = (needle: string, change: number | 'tab') => {
+    const lines = CHECKOUT.split('\n');
+    const at = lines.findIndex((l) => l.trimStart().startsWith(needle));
+    lines[at] =
+      change === 'tab' ? `\t${lines[at].trimStart()}` : change > 0 ? `${' '.repeat(change)}${lines[at]}` : lines[at].slice(-change);
+    return { text: lines.join('\n'), line: at + 1 };
+  };
+
+  test('fails when a key is one space too deep (the parser blames the line before)', () => {
+    const { text, line } = reindented('port: 8080', 1);
+    expect(messages(refusal('deep-key.yaml', text), 'deep-key.yaml')).toEqual([
+      `(document) is not valid YAML: "port" at line ${line}, column 6 is indented 5 spaces, which lines up with no key above it; YAML nests by indentation, so indent it by 4 to line up with "image" (line ${line - 1})`,
+    ]);
+  });
+
+  test('fails when a key is one space short (the parser says column 1)', () => {
+    const { text, line } = reindented('port: 8080', -1);
+    expect(messages(refusal('short-key.yaml', text), 'short-key.yaml')).toEqual([
+      `(document) is not valid YAML: "port" at line ${line}, column 4 is indented 3 spaces, which lines up with no key above it; YAML nests by indentation, so indent it by 4 to line up with "image" (line ${line - 1}), or by 2 to line up with "container" (line ${line - 2})`,
+    ]);
+  });
+
+  test('fails when a line is indented with a tab', () => {
+    const { text, line } = reindented('port: 8080', 'tab');
+    expect(messages(refusal('tab.yaml', text), 'tab.yaml')).toEqual([
+      `(document) is not valid YAML: line ${line} is indented with a tab; YAML indents with spaces only: replace the tab with spaces (at line ${line}, column 1)`,
+    ]);
+  });
+});
