@@ -64,7 +64,7 @@ export function loadDefinitionFile(file: string): ServiceDefinition {
         DOCUMENT,
       );
     }
-    return validateDefinition(source.data, { source: file, baseDirectory, locate: source.locate });
+    return validateDefinition(source.data, { source: file, baseDirectory, locate: source.locate, targetRules: true });
   }
   if (ext === '.ts' || ext === '.js') {
     let exported: unknown;
@@ -92,8 +92,8 @@ export function loadDefinitionFile(file: string): ServiceDefinition {
     // made from (with this file named), anything else as it is, however validated it looks.
     const remembered = rememberedInput(exported);
     return remembered
-      ? validateDefinition(remembered.input, { source: file, baseDirectory: remembered.baseDirectory ?? baseDirectory })
-      : validateDefinition(exported, { source: file, baseDirectory });
+      ? validateDefinition(remembered.input, { source: file, baseDirectory: remembered.baseDirectory ?? baseDirectory, targetRules: true })
+      : validateDefinition(exported, { source: file, baseDirectory, targetRules: true });
   }
   return fail(`${file} has extension "${ext}"; use .yaml, .yml, .json or .ts`);
 }

@@ -19,6 +19,7 @@ import { checkMigrations } from './validate/migrations';
 import { checkRollout } from './validate/rollout';
 import { checkSecret } from './validate/secrets';
 import { checkSmokeTests } from './validate/smoke-tests';
+import { targetProblems } from './validate/targets';
 import { checkFunctionCode, checkFunctionTimeout } from './validate/workload';
 
 export { looksLikeCredential } from './validate/common';
@@ -36,6 +37,14 @@ export interface ValidateOptions {
    * @default - messages carry no positions
    */
   readonly locate?: (path: string) => SourceLocation | undefined;
+  /**
+   * Also refuse what any target would refuse at synthesis (HTTPS in production, a region where a
+   * target needs one, Kubernetes metrics and scrape settings, smoke checks a hook can run): what
+   * `loadDefinitionFile`, and so every CLI command, checks, since the CLI synthesizes every target.
+   * A library user composing one target's constructs gets that target's own checks instead.
+   * @default false
+   */
+  readonly targetRules?: boolean;
 }
 
 /**
@@ -82,7 +91,7 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
   }
   const resolved = resolveDefinition(parsed.data!, options.baseDirectory ?? process.cwd());
   // What AWS would refuse at synthesis or deployment: names over their limits, a 4 KB Lambda environment, …
-  const limits = deployLimitProblems(resolved);
+  const limits = [...deployLimitProblems(resolved), ...(options.targetRules ? targetProblems(resolved, parsed.data!) : [])];
   if (limits.length > 0) {
     fail(limits);
   }

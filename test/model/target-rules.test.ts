@@ -1,0 +1,131 @@
+/**
+ * What a target refuses at synthesis, refused by validation first (lib/model/validate/targets.ts):
+ * `loadDefinitionFile`, and so `glidepath validate`, names the field and where it is written.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { DefinitionError, loadDefinitionFile, validateDefinition } from '../../lib/model';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CHECKOUT = fs.readFileSync(path.join(ROOT, 'examples', 'checkout', 'definition.yaml'), 'utf8');
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-target-rules-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Loads `text` from `name` and returns the messages, with the temporary directory cut. */
+function refusal(name: string, text: string): string[] {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  try {
+    loadDefinitionFile(file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DefinitionError);
+    return (error as DefinitionError).problems.map((p) => p.message.replaceAll(`${dir}/`, ''));
+  }
+  throw new Error(`${name} loaded`);
+}
+
+/** 1-based line of the first line of `text` that contains `needle` (after `after`). */
+function lineOf(text: string, needle: string, after = 0): number {
+  return text.split('\n').findIndex((l, i) => i >= after && l.includes(needle)) + 1;
+}
+
+const HTTPS_FIX =
+  'set "tls.certificateArn", or "tls.domainName" with "tls.hostedZoneId" and "tls.hostedZoneName" to issue a DNS-validated certificate, or "tls: { enabled: false, reason: ... }" to accept plain HTTP';
+
+describe('HTTPS in production (constructs/aws/deployment-stack.ts refused it at synthesis)', () => {
+  test('fails when a production container environment says nothing about TLS', () => {
+    const d = parse(CHECKOUT);
+    delete d.environments[2].tls;
+    const text = stringify(d);
+    const line = lineOf(text, '- name: prod');
+    expect(refusal('no-tls.yaml', text)).toEqual([
+      `environments[2].tls is missing; production environment "prod" serves users through an internet-facing load balancer and needs HTTPS: ${HTTPS_FIX} (at no-tls.yaml:${line}:5)`,
+    ]);
+  });
+
+  test('plain HTTP with a reason validates; the library API leaves the rule to the AWS target', () => {
+    const d = parse(CHECKOUT);
+    d.environments[2].tls = { enabled: false, reason: 'TLS terminates at the corporate proxy in front of the load balancer' };
+    fs.writeFileSync(path.join(dir, 'plain.yaml'), stringify(d));
+    expect(loadDefinitionFile(path.join(dir, 'plain.yaml')).environments[2].tls?.reason).toContain('corporate proxy');
+    delete d.environments[2].tls;
+    expect(() => validateDefinition(d, { baseDirectory: dir })).not.toThrow();
+  });
+});
+
+describe('regions a target needs', () => {
+  test('fails when an environment with secrets has no region (the Kubernetes SecretStore needs it)', () => {
+    const d = parse(CHECKOUT);
+    delete d.environments[0].region;
+    const text = stringify(d);
+    expect(refusal('no-region.yaml', text)).toEqual([
+      `environments[0].region is missing; "dev" has secrets ("checkout/dev/db-password", "checkout/dev/session-signing-key"), and the Kubernetes SecretStore must name the AWS region that holds them; set "region", e.g. "eu-west-1" (at no-region.yaml:${lineOf(text, '- name: dev')}:5)`,
+    ]);
+  });
+
+  test('fails when a function with feature flags has no region (the AppConfig Lambda extension is per region)', () => {
+    const text = [
+      'service: pay',
+      'owners: { team: t, primary: "@a", backup: "@b", channel: "#c" }',
+      'workload: { function: { runtime: nodejs22.x, handler: index.handler, code: src } }',
+      'featureFlags: [{ name: new-form, description: The new form }]',
+      'environments:',
+      '  - name: staging',
+      '    rollout: { strategy: canary }',
+    ].join('\n');
+    fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+    expect(refusal('function-flags.yaml', text)).toEqual([
+      'environments[0].region is missing; the function reads its feature flags through the AppConfig Lambda extension, a layer published per region, so "staging" must name its region; set "region", e.g. "eu-west-1" (at function-flags.yaml:6:5)',
+    ]);
+  });
+});
+
+describe('Kubernetes settings (constructs/k8s refused them at synthesis)', () => {
+  test('fails when the serving port is the metrics port (9090 by default)', () => {
+    const text = CHECKOUT.replace('port: 8080', 'port: 9090');
+    expect(refusal('metrics-port.yaml', text)).toEqual([
+      `workload.container.port is 9090; the Kubernetes target serves metrics on kubernetes.metrics.port (9090), which must differ from the serving port so metrics stay out of the Services and the Ingress; set "kubernetes.metrics.port" to another port, e.g. 9091 (at metrics-port.yaml:${lineOf(text, 'port: 9090')}:5)`,
+    ]);
+  });
+
+  test('fails when the dead-man\'s switch fires within three scrape intervals', () => {
+    const d = parse(CHECKOUT);
+    d.kubernetes = { ...(d.kubernetes ?? {}), scrapeInterval: '1m' };
+    d.environments[2].deadMansSwitch = { missingFor: '2m' };
+    const text = stringify(d);
+    expect(refusal('scrape.yaml', text)).toEqual([
+      `environments[2].deadMansSwitch.missingFor is "2m"; on Prometheus it must be at least 3 × the scrape interval (3m in "prod") so that one missed scrape does not page; raise it or lower "kubernetes.scrapeInterval" (at scrape.yaml:${lineOf(text, 'missingFor: 2m')}:7)`,
+    ]);
+  });
+});
+
+describe('smoke checks a deployment hook can run (constructs/aws/smoke-test-hook.ts, constructs/k8s/smoke-test-analysis.ts)', () => {
+  test('fails when every check needs a credential', () => {
+    const d = parse(CHECKOUT);
+    for (const check of d.smokeTests.checks) check.headers = { Authorization: '${SMOKE_TOKEN}' };
+    const text = stringify(d);
+    const found = refusal('credentials.yaml', text);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      /^smokeTests\.checks is \["health","cart-page",.*; every check needs a credential from the environment, so none can run inside the platform \(the deployment hook or the analysis Job\) and every release would roll back; add a check without credentials, e\.g\. the health check \(at credentials\.yaml:\d+:3\)$/,
+    );
+  });
+
+  test('fails when the checks can outlast a hook (15 minutes of Lambda, one kept for reporting)', () => {
+    const d = parse(CHECKOUT);
+    d.smokeTests.attempts = 10;
+    d.smokeTests.timeout = '30s';
+    const text = stringify(d);
+    const found = refusal('slow.yaml', text);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      /^smokeTests is "\d+ checks × 10 attempts × 30000 ms"; the checks can take \d+s, longer than a deployment hook may run \(840s\); lower "attempts" or "timeout", or run fewer checks \(at slow\.yaml:\d+:1\)$/,
+    );
+  });
+});
