@@ -94,7 +94,7 @@ describe('Kubernetes settings (constructs/k8s refused them at synthesis)', () =>
     ]);
   });
 
-  test('fails when the dead-man\'s switch fires within three scrape intervals', () => {
+  test("fails when the dead-man's switch fires within three scrape intervals", () => {
     const d = parse(CHECKOUT);
     d.kubernetes = { ...(d.kubernetes ?? {}), scrapeInterval: '1m' };
     d.environments[2].deadMansSwitch = { missingFor: '2m' };
