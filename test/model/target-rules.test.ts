@@ -129,3 +129,66 @@ describe('smoke checks a deployment hook can run (constructs/aws/smoke-test-hook
     );
   });
 });
+
+/**
+ * Each rule is a refusal a target really makes, at the same boundary: the definition the rule
+ * refuses makes the target throw when validated without the rule (the library path), and the
+ * nearest definition the rule accepts synthesizes.
+ */
+describe('each rule agrees with the target it stands for', () => {
+  const kubernetes = () => require('../../constructs/k8s/synthesize') as typeof import('../../constructs/k8s/synthesize');
+  const aws = () => require('../../constructs/aws/synthesize') as typeof import('../../constructs/aws/synthesize');
+  const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const library = (d: unknown) => validateDefinition(d, { baseDirectory: dir });
+  const refusedByRules = (d: unknown) =>
+    expect(() => validateDefinition(d, { baseDirectory: dir, targetRules: true })).toThrow(DefinitionError);
+
+  test('metrics port: the Kubernetes chart refuses 9090 = 9090 and renders 9091', () => {
+    const same = parse(CHECKOUT.replace('port: 8080', 'port: 9090'));
+    refusedByRules(same);
+    expect(() => kubernetes().synthesizeKubernetes(library(same), 'dev')).toThrow('the same as workload.container.port');
+    const next = parse(CHECKOUT.replace('port: 8080', 'port: 9091'));
+    expect(() => validateDefinition(next, { baseDirectory: dir, targetRules: true })).not.toThrow();
+    expect(() => kubernetes().synthesizeKubernetes(library(next), 'dev')).not.toThrow();
+  });
+
+  test('region: the SecretStore refuses secrets without a region', () => {
+    const d = parse(CHECKOUT);
+    delete d.environments[0].region;
+    refusedByRules(d);
+    expect(() => kubernetes().synthesizeKubernetes(library(d), 'dev')).toThrow('environments[0].region is not set for "dev"');
+  });
+
+  test('scrape interval: Prometheus alerts refuse missingFor 2m at a 1m scrape and render 3m', () => {
+    const d = parse(CHECKOUT);
+    d.kubernetes = { ...(d.kubernetes ?? {}), scrapeInterval: '1m' };
+    d.environments[0].deadMansSwitch = { missingFor: '2m' };
+    refusedByRules(d);
+    expect(() => kubernetes().synthesizeKubernetes(library(d), 'dev')).toThrow('deadMansSwitch.missingFor is 2m');
+    d.environments[0].deadMansSwitch = { missingFor: '3m' };
+    expect(() => validateDefinition(d, { baseDirectory: dir, targetRules: true })).not.toThrow();
+    expect(() => kubernetes().synthesizeKubernetes(library(d), 'dev')).not.toThrow();
+  });
+
+  test('smoke checks: the Kubernetes analysis refuses checks that all need credentials', () => {
+    const d = parse(CHECKOUT);
+    for (const check of d.smokeTests.checks) check.headers = { Authorization: '${SMOKE_TOKEN}' };
+    refusedByRules(d);
+    expect(() => kubernetes().synthesizeKubernetes(library(d), 'staging')).toThrow('needs a credential header');
+  });
+
+  test('HTTPS: the AWS stack refuses a production container environment without TLS', () => {
+    const d = parse(CHECKOUT);
+    delete d.environments[2].tls;
+    refusedByRules(d);
+    expect(() => aws().addDeploymentStacks(new App(), library(d), ['prod'])).toThrow('environments[2].tls is not set');
+  }, 60_000);
+
+  test('smoke checks: the AWS hook refuses checks that can outlast it', () => {
+    const d = parse(CHECKOUT);
+    d.smokeTests.attempts = 10;
+    d.smokeTests.timeout = '30s';
+    refusedByRules(d);
+    expect(() => aws().addDeploymentStacks(new App(), library(d), ['staging'])).toThrow('longer than a hook may run (840s)');
+  }, 60_000);
+});
