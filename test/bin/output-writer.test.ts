@@ -324,7 +324,7 @@ describe('CLI', () => {
         `service: ${service}`,
         'owners: { team: t, primary: "@a", backup: "@b", channel: "#c" }',
         'workload: { container: { image: "x:1", port: 8080, healthCheckPath: /healthz } }',
-        `environments: [{ name: ${env}, production: true, rollout: { strategy: canary } }]`,
+        `environments: [{ name: ${env}, production: true, region: eu-west-1, rollout: { strategy: canary }, tls: { enabled: false, reason: "a name-collision fixture, never deployed" } }]`,
       ].join('\n');
     fs.writeFileSync(path.join(dir, 'a.yaml'), yaml('checkout', 'prod-eu'));
     fs.writeFileSync(path.join(dir, 'b.yaml'), yaml('checkout-prod', 'eu'));

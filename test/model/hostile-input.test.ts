@@ -329,7 +329,7 @@ describe('issue 30: refused by validation, never a stack trace from a target', (
     expect(found).toContain(`deadMansSwitch.missingFor is "${'9'.repeat(56)}...; ${fix}`);
   });
 
-  test('fails when the function code directory does not exist, is a file, is the filesystem root or holds the definition', () => {
+  test('fails when the function code directory does not exist, is a file, is the filesystem root or above the definition', () => {
     const base = path.join(dir, 'service');
     fs.mkdirSync(path.join(base, 'handler.js'), { recursive: true });
     fs.rmSync(path.join(base, 'handler.js'), { recursive: true });
@@ -345,9 +345,11 @@ describe('issue 30: refused by validation, never a stack trace from a target', (
     expect(problemsOf(fn(root), base)).toEqual([
       `workload.function.code is ${root.length > 59 ? `"${root.slice(0, 56)}...` : `"${root}"`}; it resolves to /, which is the filesystem root; the whole directory is packaged as the function, so point "code" at the directory holding only the function's code, e.g. "src"`,
     ]);
-    expect(problemsOf(fn('.'), base)).toEqual([
-      `workload.function.code is "."; it resolves to ${base}, which holds the definition itself; the whole directory is packaged as the function, so point "code" at the directory holding only the function's code, e.g. "src"`,
+    expect(problemsOf(fn('..'), base)).toEqual([
+      `workload.function.code is ".."; it resolves to ${dir}, which holds the definition's directory (${base}); the whole directory is packaged as the function, so point "code" at the directory holding only the function's code, e.g. "src"`,
     ]);
+    // The definition's own directory is fine: a folder holding a handler and its definition.
+    expect(() => validateDefinition(fn('.'), { baseDirectory: base })).not.toThrow();
   });
 
   test('fails when a .js module exports an object that only looks validated (baseDirectory, rollbackBudgets): every field is named', () => {

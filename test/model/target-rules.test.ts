@@ -86,6 +86,25 @@ describe('regions a target needs', () => {
   });
 });
 
+describe('secrets of a function (constructs/aws/progressive-function.ts refused them at synthesis)', () => {
+  test("fails when the plain environment already sets the variable a secret's ARN goes to", () => {
+    const text = [
+      'service: pay',
+      'owners: { team: t, primary: "@a", backup: "@b", channel: "#c" }',
+      'workload:',
+      '  function: { runtime: nodejs22.x, handler: index.handler, code: src, environment: { DB_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:x" } }',
+      'secrets:',
+      '  - { name: db, envVar: DB, generate: { rotation: 30d } }',
+      'environments:',
+      '  - { name: staging, region: eu-west-1, rollout: { strategy: canary } }',
+    ].join('\n');
+    fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+    expect(refusal('secret-arn.yaml', text)).toEqual([
+      'secrets[0].envVar is "DB"; a function reads this secret\'s ARN from "DB_SECRET_ARN", which workload.function.environment also sets; remove "DB_SECRET_ARN" there (glidepath sets it) (at secret-arn.yaml:6:17)',
+    ]);
+  });
+});
+
 describe('Kubernetes settings (constructs/k8s refused them at synthesis)', () => {
   test('fails when the serving port is the metrics port (9090 by default)', () => {
     const text = CHECKOUT.replace('port: 8080', 'port: 9090');

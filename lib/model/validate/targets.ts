@@ -48,6 +48,20 @@ export function targetProblems(def: ServiceDefinition, parsed: Parsed): Problem[
       );
     }
   }
+  // constructs/aws/progressive-function.ts (secretEnvironment): a function reads each secret's ARN from <envVar>_SECRET_ARN.
+  const fn = def.workload.function;
+  (parsed.secrets ?? []).forEach((secret, k) => {
+    const variable = `${secret.envVar}_SECRET_ARN`;
+    if (fn && Object.hasOwn(fn.environment, variable)) {
+      problems.push(
+        problem(
+          ['secrets', k, 'envVar'],
+          secret.envVar,
+          `a function reads this secret's ARN from "${variable}", which workload.function.environment also sets; remove "${variable}" there (glidepath sets it)`,
+        ),
+      );
+    }
+  });
   def.environments.forEach((env, i) => problems.push(...environmentProblems(def, env, i, parsed)));
   // A service-level value that is wrong for several environments is one problem, reported once.
   const seen = new Set<string>();

@@ -28,9 +28,10 @@ export function checkFunctionTimeout(def: Checkable, problems: Problem[]): void 
 
 /**
  * Refuses a function `code` directory the targets could not package: one that does not exist, a
- * file, or the filesystem root or a directory holding the definition itself (packaging would read
- * everything under it: other projects, devices, `node_modules`). Only when the definition's
- * directory is known (`baseDirectory`), since `code` is relative to it.
+ * file, the filesystem root, or a directory above the definition's (packaging would read everything
+ * under it: other projects, devices, `node_modules`). The definition's own directory is allowed (a
+ * folder holding a handler and its definition). Only when the definition's directory is known
+ * (`baseDirectory`), since `code` is relative to it.
  */
 export function checkFunctionCode(def: Checkable, baseDirectory: string | undefined, problems: Problem[]): void {
   const code = def.workload?.function?.code;
@@ -64,13 +65,15 @@ export function checkFunctionCode(def: Checkable, baseDirectory: string | undefi
     );
     return;
   }
+  // `base` inside `directory`, strictly: the code directory would hold the definition's whole folder.
   const relative = path.relative(directory, base);
-  if (directory === path.parse(directory).root || relative === '' || !(relative.startsWith('..') || path.isAbsolute(relative))) {
+  const above = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  if (directory === path.parse(directory).root || above) {
     problems.push(
       problem(
         at,
         code,
-        `it resolves to ${directory}, which ${directory === path.parse(directory).root ? 'is the filesystem root' : 'holds the definition itself'}; the whole directory is packaged as the function, so point "code" at the directory holding only the function's code, e.g. "src"`,
+        `it resolves to ${directory}, which ${directory === path.parse(directory).root ? 'is the filesystem root' : `holds the definition's directory (${base})`}; the whole directory is packaged as the function, so point "code" at the directory holding only the function's code, e.g. "src"`,
       ),
     );
   }
