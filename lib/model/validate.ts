@@ -205,6 +205,9 @@ function checkDefinition(def: Checkable): Problem[] {
     }
   });
   if (def.delivery && !def.environmentsUnknown) problems.push(...checkDelivery(def.delivery, def.environments, environmentNames));
+  // Per-topic rules: a file lib/model/validate-<topic>.ts (or lib/model/validate/<topic>.ts) exporting
+  // `check<Topic>(def: Checkable): Problem[]`, hooked here with one line each.
+  // What a target refuses at synthesis goes in lib/model/validate/targets.ts instead (resolved definition).
   // A service-level value that is wrong for several environments is one problem, reported once.
   const seen = new Set<string>();
   return problems.filter((p) => !seen.has(p.message) && Boolean(seen.add(p.message)));
