@@ -414,3 +414,30 @@ describe('YAML indentation mistakes point at the line to fix, with the fix', () 
     ]);
   });
 });
+
+describe('a Duration from another copy of glidepath', () => {
+  const definition = (): any => require('yaml').parse(CHECKOUT);
+  /** What another copy's Duration looks like: its own class, named Duration, with toSeconds(). */
+  class Duration {
+    constructor(private readonly seconds: () => number) {}
+    toSeconds(): number {
+      return this.seconds();
+    }
+  }
+
+  test("is read by its seconds (a definition importing the project's glidepath, read by a CLI installed elsewhere)", () => {
+    const d = definition();
+    d.rollbackBudgets.code = new Duration(() => 1200);
+    expect(validateDefinition(d).rollbackBudgets.code.toString()).toBe('20m');
+  });
+
+  test('fails when its toSeconds() throws, naming the field', () => {
+    const d = definition();
+    d.rollbackBudgets.code = new Duration(() => {
+      throw new Error('token');
+    });
+    expect(errorOf(() => validateDefinition(d)).problems.map((p) => p.message)).toEqual([
+      'rollbackBudgets.code is "<unreadable>"; reading it failed (token); a definition must be plain data, without getters or proxies that throw',
+    ]);
+  });
+});
