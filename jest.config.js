@@ -13,4 +13,7 @@ module.exports = {
   maxWorkers: 2,
   // Pins the release commit recorded at synthesis (see test/setup-env.ts).
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  // The slowest suites and jest's wall time after every run, before the default summary (which
+  // stays last): the suite's budget is visible in every CI log.
+  reporters: [['<rootDir>/test/support/timing-reporter.js', { top: 10 }], 'default'],
 };
