@@ -29,6 +29,12 @@ export const EXAMPLE_DEFINITIONS = {
 /** A bundled example's name. */
 export type ExampleName = keyof typeof EXAMPLE_DEFINITIONS;
 
+/**
+ * An example by name (`checkout`) or by its definition file, as the suites spell it
+ * (`examples/checkout/definition.yaml`, relative to the repository or absolute).
+ */
+export type Example = ExampleName | string;
+
 /** What `synthesizeAws` returns, read from the cache. */
 export interface CachedAwsArtifacts {
   /** File name (`checkout-prod.template.json`) → template JSON text. */
@@ -48,13 +54,22 @@ const SOURCES = ['lib', 'constructs', 'bin', ...Object.values(EXAMPLE_DEFINITION
 /** How often a waiting worker looks whether the one synthesizing has finished. */
 const POLL_MS = 100;
 
-/** Path of a repository file from its repository-relative name. */
-export function examplePath(name: ExampleName): string {
-  return path.join(ROOT, EXAMPLE_DEFINITIONS[name]);
+/** Absolute path of an example's definition file. */
+export function examplePath(example: Example): string {
+  return path.join(ROOT, EXAMPLE_DEFINITIONS[exampleName(example)]);
+}
+
+/** The example's name; an error listing the cached examples for any other file. */
+function exampleName(example: Example): ExampleName {
+  if (example in EXAMPLE_DEFINITIONS) return example as ExampleName;
+  const relative = path.relative(ROOT, path.resolve(ROOT, example));
+  const found = (Object.keys(EXAMPLE_DEFINITIONS) as ExampleName[]).find((name) => EXAMPLE_DEFINITIONS[name] === relative);
+  if (!found) throw new Error(`${example} is not a bundled example; the cached ones are ${Object.values(EXAMPLE_DEFINITIONS).join(', ')}`);
+  return found;
 }
 
 /** Every target's files and warnings, as `synthesizeArtifacts(loadDefinitionFile(example))` returns them. */
-export function exampleArtifacts(name: ExampleName): TargetArtifacts {
+export function exampleArtifacts(name: Example): TargetArtifacts {
   const files: Record<string, string> = {};
   const warnings: string[] = [];
   for (const { artifacts } of cachedExample(name)) {
@@ -65,7 +80,7 @@ export function exampleArtifacts(name: ExampleName): TargetArtifacts {
 }
 
 /** The AWS templates, runbooks and warnings, as `synthesizeAws(loadDefinitionFile(example))` returns them. */
-export function exampleAws(name: ExampleName): CachedAwsArtifacts {
+export function exampleAws(name: Example): CachedAwsArtifacts {
   const aws = cachedExample(name).find((t) => t.target === 'aws');
   if (!aws) throw new Error(`example ${name} has no AWS output`);
   const under = (prefix: string, keep: (file: string) => boolean) =>
@@ -83,14 +98,15 @@ export function exampleAws(name: ExampleName): CachedAwsArtifacts {
 }
 
 /** The example's templates parsed, by stack name (`checkout-prod`). */
-export function exampleTemplates(name: ExampleName): Record<string, any> {
+export function exampleTemplates(name: Example): Record<string, any> {
   return Object.fromEntries(
     Object.entries(exampleAws(name).templates).map(([file, text]) => [file.replace(/\.template\.json$/, ''), JSON.parse(text)]),
   );
 }
 
 /** The example's output, from the cache, or synthesized now (and cached for the other suites). */
-function cachedExample(name: ExampleName): CachedExample {
+function cachedExample(example: Example): CachedExample {
+  const name = exampleName(example);
   if (process.env.GLIDEPATH_TEST_CACHE === 'off') return synthesizeExample(name);
   const dir = path.join(os.tmpdir(), 'glidepath-test-outputs', cacheKey());
   fs.mkdirSync(dir, { recursive: true });
