@@ -1,8 +1,6 @@
-import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TargetArtifacts } from '../../lib/targets/target';
+import { cacheDir, produceOnce } from './run-cache';
 
 /**
  * The bundled examples, synthesized once and shared by every suite that only inspects the output.
@@ -13,10 +11,10 @@ import type { TargetArtifacts } from '../../lib/targets/target';
  * first suite of a run that asks synthesizes (in its worker, holding a lock file so a parallel
  * worker waits instead of synthesizing the same example again); the others read the JSON.
  *
- * The cache lives in `os.tmpdir()/glidepath-test-outputs/<key>`, where the key hashes everything
- * synthesis reads: the sources (`lib/`, `constructs/`, `bin/`), the examples, the lockfile, the
- * Node version and `GLIDEPATH_RELEASE_COMMIT`. Any change to them is a new key, so a cached output is
- * never stale; `GLIDEPATH_TEST_CACHE=off` synthesizes in the suite instead (to rule the cache out).
+ * The cache (`run-cache.ts`) is keyed by everything synthesis reads: the sources (`lib/`,
+ * `constructs/`, `bin/`), the examples, the lockfile, the Node version and
+ * `GLIDEPATH_RELEASE_COMMIT`. Any change to them is a new key, so a cached output is never stale;
+ * `GLIDEPATH_TEST_CACHE=off` synthesizes in the suite instead (to rule the cache out).
  */
 
 /** The bundled examples with a definition file. */
@@ -51,8 +49,6 @@ type CachedExample = { readonly target: string; readonly artifacts: TargetArtifa
 const ROOT = path.join(__dirname, '..', '..');
 /** What synthesis reads besides node_modules (the lockfile stands for those). */
 const SOURCES = ['lib', 'constructs', 'bin', ...Object.values(EXAMPLE_DEFINITIONS).map((f) => path.dirname(f))];
-/** How often a waiting worker looks whether the one synthesizing has finished. */
-const POLL_MS = 100;
 
 /** Absolute path of an example's definition file. */
 export function examplePath(example: Example): string {
@@ -108,9 +104,8 @@ export function exampleTemplates(name: Example): Record<string, any> {
 function cachedExample(example: Example): CachedExample {
   const name = exampleName(example);
   if (process.env.GLIDEPATH_TEST_CACHE === 'off') return synthesizeExample(name);
-  const dir = path.join(os.tmpdir(), 'glidepath-test-outputs', cacheKey());
-  fs.mkdirSync(dir, { recursive: true });
-  return JSON.parse(produceOnce(path.join(dir, `${name}.json`), () => JSON.stringify(synthesizeExample(name))));
+  const file = path.join(cacheDir(SOURCES), `${name}.json`);
+  return JSON.parse(produceOnce(file, () => JSON.stringify(synthesizeExample(name))));
 }
 
 /** Renders each target the example can run on, in registry order, as the CLI's `synth` does. */
@@ -121,91 +116,4 @@ function synthesizeExample(name: ExampleName): CachedExample {
   const definition = loadDefinitionFile(examplePath(name));
   const environments = definition.environments.map((e) => e.name);
   return targetsFor(definition).map((target) => ({ target, artifacts: synthesizeTargets(definition, [target], environments) }));
-}
-
-let key: string | undefined;
-
-/** The hash of everything synthesis reads; computed once per suite (a few milliseconds). */
-function cacheKey(): string {
-  if (key) return key;
-  const hash = crypto.createHash('sha256');
-  hash.update(`node ${process.version}\0commit ${process.env.GLIDEPATH_RELEASE_COMMIT ?? ''}\0`);
-  const files = ['package-lock.json', ...SOURCES.flatMap((dir) => filesUnder(dir))].sort();
-  for (const file of files) {
-    hash.update(`${file}\0`);
-    hash.update(fs.readFileSync(path.join(ROOT, file)));
-    hash.update('\0');
-  }
-  key = hash.digest('hex').slice(0, 24);
-  return key;
-}
-
-/** Repository-relative paths of the files under a directory. */
-function filesUnder(dir: string): string[] {
-  return (fs.readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true }) as fs.Dirent[])
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)));
-}
-
-/**
- * Returns the content of `file`, producing it first when it does not exist. One process produces
- * (it holds `file.lock`, created exclusively, with its pid); the others wait for the file, for as
- * long as the producer is alive: progress, not a fixed time, decides. A producer that died leaves
- * a lock whose pid is gone; the next caller removes it and produces.
- */
-function produceOnce(file: string, produce: () => string): string {
-  const lock = `${file}.lock`;
-  for (;;) {
-    if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
-    let fd: number;
-    try {
-      fd = fs.openSync(lock, 'wx');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (!isAlive(lockOwner(lock), lock)) fs.rmSync(lock, { force: true });
-      else sleep(POLL_MS);
-      continue;
-    }
-    try {
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
-      const text = produce();
-      const staged = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(staged, text);
-      fs.renameSync(staged, file);
-      return text;
-    } finally {
-      fs.rmSync(lock, { force: true });
-    }
-  }
-}
-
-function lockOwner(lock: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(lock, 'utf8'));
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether the lock's owner is alive; a lock created but not yet written counts as alive for a few seconds. */
-function isAlive(pid: number | undefined, lock: string): boolean {
-  if (pid === undefined) {
-    try {
-      return Date.now() - fs.statSync(lock).mtimeMs < 10_000;
-    } catch {
-      return false;
-    }
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
