@@ -19,9 +19,27 @@ const keys = new Map<string, string>();
 
 /** The directory for outputs made from `sources` (repository-relative files and folders), created. */
 export function cacheDir(sources: readonly string[]): string {
-  const dir = path.join(os.tmpdir(), 'glidepath-test-outputs', cacheKey(sources));
-  fs.mkdirSync(dir, { recursive: true });
+  const parent = path.join(os.tmpdir(), 'glidepath-test-outputs');
+  const dir = path.join(parent, cacheKey(sources));
+  if (!fs.existsSync(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    removeOlderThan(parent, STALE_MS);
+  }
   return dir;
+}
+
+/** Outputs of sources that changed a day ago are no run's any more; each key holds a few MB. */
+const STALE_MS = 24 * 3600 * 1000;
+
+function removeOlderThan(parent: string, ms: number): void {
+  for (const entry of fs.readdirSync(parent)) {
+    const old = path.join(parent, entry);
+    try {
+      if (Date.now() - fs.statSync(old).mtimeMs > ms) fs.rmSync(old, { recursive: true, force: true });
+    } catch {
+      // Another run removed it first.
+    }
+  }
 }
 
 /** The hash of the sources' contents and the environment synthesis reads; a few milliseconds. */
