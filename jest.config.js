@@ -1,3 +1,12 @@
+const os = require('node:os');
+
+/** GLIDEPATH_TIMEOUT_SCALE (0: no limit), else the load average per core, at least 1. */
+function timeoutScale() {
+  const configured = process.env.GLIDEPATH_TIMEOUT_SCALE;
+  if (configured) return Number(configured) === 0 ? Infinity : Number(configured);
+  return Math.max(1, os.loadavg()[0] / os.cpus().length);
+}
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -7,10 +16,15 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/test/examples/trial-apps/'],
   // Type-checking happens once in `npm test` (tsc --noEmit); per-file checks cost ~15 s each.
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
-  testTimeout: 120000,
+  // Two minutes on an idle machine, times the load per core when jest starts (as test/support/budget.ts
+  // scales the limits of spawned commands), or GLIDEPATH_TIMEOUT_SCALE.
+  testTimeout: Math.min(2 ** 31 - 1, Math.round(120000 * timeoutScale())),
   // Jest's default on 2 cores is one worker; suites spend much of their time in child processes
   // (promtool, tsc, npm, bash), so two keep both cores busy.
   maxWorkers: 2,
   // Pins the release commit recorded at synthesis (see test/setup-env.ts).
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  // The slowest suites and jest's wall time after every run, before the default summary (which
+  // stays last): the suite's budget is visible in every CI log.
+  reporters: [['<rootDir>/test/support/timing-reporter.js', { top: 10 }], 'default'],
 };

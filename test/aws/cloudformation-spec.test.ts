@@ -1,7 +1,5 @@
-import * as path from 'node:path';
 import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
-import { synthesizeAws } from '../../constructs/aws/synthesize';
-import { loadDefinitionFile } from '../../lib/model';
+import { exampleAws } from '../support/example-outputs';
 
 type SpecDatabase = Awaited<ReturnType<typeof loadAwsServiceSpec>>;
 type SpecResource = ReturnType<SpecDatabase['lookup']>[number] & { properties: Record<string, { type: SpecType }> };
@@ -19,7 +17,6 @@ interface CfnResource {
   readonly [attribute: string]: unknown;
 }
 
-const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 /** Resource attributes CloudFormation accepts beside Type and Properties. */
 const RESOURCE_ATTRIBUTES = new Set([
   'Type',
@@ -93,8 +90,8 @@ describe('example templates against the CloudFormation spec', () => {
 
   beforeAll(async () => {
     db = await loadAwsServiceSpec();
-    for (const file of [path.join(EXAMPLES, 'checkout', 'definition.yaml'), path.join(EXAMPLES, 'payments-api', 'definition.ts')]) {
-      for (const [name, text] of Object.entries(synthesizeAws(loadDefinitionFile(file)).templates)) {
+    for (const example of ['checkout', 'payments-api'] as const) {
+      for (const [name, text] of Object.entries(exampleAws(example).templates)) {
         templates[name] = JSON.parse(text);
       }
     }

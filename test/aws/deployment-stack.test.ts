@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { DeploymentStack } from '../../constructs/aws/deployment-stack';
 import { addDeploymentStacks, renderStackRunbook } from '../../constructs/aws/synthesize';
 import {
@@ -12,6 +12,8 @@ import {
   type ServiceDefinitionInput,
 } from '../../lib/model';
 import { DefinitionError } from '../../lib/model/problems';
+import { exampleAws, exampleTemplates } from '../support/example-outputs';
+import { annotationsOf } from './support/annotations';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 
@@ -262,12 +264,12 @@ describe('DeploymentStack', () => {
 
     test('the example runs as requested: no warnings; the 0% stages ECS does not hold are noted as info', () => {
       for (const stack of Object.values(stacks)) {
-        expect({ stack: stack.stackName, warnings: Annotations.fromStack(stack).findWarning('*', Match.anyValue()) }).toEqual({
+        expect({ stack: stack.stackName, warnings: annotationsOf(stack).findWarning('*', Match.anyValue()) }).toEqual({
           stack: stack.stackName,
           warnings: [],
         });
       }
-      Annotations.fromStack(stacks.staging).hasInfo(
+      annotationsOf(stacks.staging).hasInfo(
         '/checkout-staging',
         'checkout-staging: stage "infrastructure" (0%) bakes 2m in the request; ECS moves on as soon as the new tasks are healthy on the test listener, unless a lifecycle hook holds the deployment, so it runs 0m',
       );
@@ -290,16 +292,14 @@ describe('DeploymentStack', () => {
   });
 
   describe('payments-api (Lambda)', () => {
-    let stack: DeploymentStack;
     let template: Template;
     beforeAll(() => {
-      const definition = loadDefinitionFile(path.join(EXAMPLES, 'payments-api', 'definition.ts'));
-      [stack] = addDeploymentStacks(newApp(), definition, ['prod']);
-      template = Template.fromStack(stack);
+      // The example's synthesized templates, shared by the suites that only inspect them.
+      template = Template.fromJSON(exampleTemplates('payments-api')['payments-api-prod']);
     });
 
     test('payments-api-prod has exactly these resources', () => {
-      expect(stack.stackName).toBe('payments-api-prod');
+      expect(Object.keys(exampleTemplates('payments-api'))).toContain('payments-api-prod');
       expect(countByType(template)).toEqual({
         'AWS::AppConfig::Application': 1,
         'AWS::AppConfig::ConfigurationProfile': 1,
@@ -388,7 +388,7 @@ describe('DeploymentStack', () => {
           ],
         }),
       );
-      Annotations.fromStack(stack).hasWarning(
+      annotationsOf(stack).hasWarning(
         '/orders-prod',
         Match.stringLikeRegexp(
           '^orders-prod: ECS canary deployments shift one canary step and then all traffic, so stages .* will not run; use Kubernetes \\(Argo Rollouts\\) for a multi-step canary \\[ack: glidepath:schedule\\]$',
@@ -427,7 +427,7 @@ describe('DeploymentStack', () => {
       const message =
         'orders-prod: rollback level 2 (redeploy the previous version) takes up to 12m20s with this configuration, over its 5m budget';
       const [stack] = stacksOf(container({ environments: [slow] }));
-      Annotations.fromStack(stack).hasWarning('/orders-prod', Match.stringLikeRegexp(`^${message.replace(/[()]/g, '\\$&')}`));
+      annotationsOf(stack).hasWarning('/orders-prod', Match.stringLikeRegexp(`^${message.replace(/[()]/g, '\\$&')}`));
       expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow(message);
       expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow(DefinitionError);
       expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow(
@@ -450,7 +450,7 @@ describe('DeploymentStack', () => {
     test('an environment without a region still synthesizes, without access logs', () => {
       const [stack] = stacksOf(container({ environments: [{ name: 'dev', rollout: { strategy: RolloutStrategy.ROLLING } }] }));
       Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
-      Annotations.fromStack(stack).hasWarning('/orders-dev/Service', Match.stringLikeRegexp('access logs need a region'));
+      annotationsOf(stack).hasWarning('/orders-dev/Service', Match.stringLikeRegexp('access logs need a region'));
     });
 
     test('a certificate turns on HTTPS', () => {
@@ -634,8 +634,7 @@ describe('DeploymentStack', () => {
 
   describe('feature flags reach the workload on both targets', () => {
     test('payments-api (Lambda): the AppConfig extension layer of the region and architecture, its poll interval, and a verify step that checks it', () => {
-      const [, prod] = addDeploymentStacks(newApp(), loadDefinitionFile(path.join(EXAMPLES, 'payments-api', 'definition.ts')));
-      const template = Template.fromStack(prod);
+      const template = Template.fromJSON(exampleTemplates('payments-api')['payments-api-prod']);
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: 'payments-api-prod',
         Layers: ['arn:aws:lambda:us-east-1:027255383542:layer:AWS-AppConfig-Extension:113'],
@@ -646,20 +645,18 @@ describe('DeploymentStack', () => {
           }),
         },
       });
-      expect(renderStackRunbook(prod)).toContain(
+      expect(exampleAws('payments-api').runbooks['payments-api-prod.md']).toContain(
         'aws lambda get-function-configuration --function-name payments-api-prod --qualifier live --query "Layers[].Arn"',
       );
     });
 
     test('checkout (ECS): the agent sidecar, and a verify step that checks the task runs it', () => {
-      const stacks = addDeploymentStacks(newApp(), loadDefinitionFile(path.join(EXAMPLES, 'checkout', 'definition.yaml')));
-      const prod = stacks.find((s) => s.environmentDefinition.name === 'prod')!;
-      Template.fromStack(prod).hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Template.fromJSON(exampleTemplates('checkout')['checkout-prod']).hasResourceProperties('AWS::ECS::TaskDefinition', {
         ContainerDefinitions: Match.arrayWith([
           Match.objectLike({ Name: 'appconfig-agent', Essential: false, User: '1000:1000', ReadonlyRootFilesystem: true }),
         ]),
       });
-      expect(renderStackRunbook(prod)).toContain(
+      expect(exampleAws('checkout').runbooks['checkout-prod.md']).toContain(
         'aws ecs describe-task-definition --task-definition checkout-prod --query "taskDefinition.containerDefinitions[?name==\'appconfig-agent\'].image"',
       );
     });

@@ -1,6 +1,4 @@
-import * as path from 'node:path';
-import { synthesizeAws } from '../../constructs/aws/synthesize';
-import { loadDefinitionFile } from '../../lib/model';
+import { exampleAws } from '../support/example-outputs';
 
 /**
  * One small golden summary per example stack: every resource (logical id → type) and the
@@ -13,8 +11,6 @@ interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
 }
-
-const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 
 /** Asset and version hashes change with unrelated edits (CDK version, handler code). */
 function normalize<T>(value: T): T {
@@ -54,8 +50,8 @@ function summarize(template: { Resources: Record<string, CfnResource> }) {
 describe('example stacks (summary snapshots)', () => {
   const templates: Record<string, { Resources: Record<string, CfnResource> }> = {};
   beforeAll(() => {
-    for (const file of [path.join(EXAMPLES, 'checkout', 'definition.yaml'), path.join(EXAMPLES, 'payments-api', 'definition.ts')]) {
-      for (const [name, text] of Object.entries(synthesizeAws(loadDefinitionFile(file)).templates)) {
+    for (const example of ['checkout', 'payments-api'] as const) {
+      for (const [name, text] of Object.entries(exampleAws(example).templates)) {
         templates[name.replace(/\.template\.json$/, '')] = JSON.parse(text);
       }
     }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { synthesizeAws } from '../../constructs/aws/synthesize';
+import { exampleAws } from '../support/example-outputs';
 import { loadDefinitionFile, type ServiceDefinition } from '../../lib/model';
 import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
@@ -12,10 +12,9 @@ import { alarmFromTemplate, simulateAlarm, type MetricFeed, type MetricRef } fro
  */
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
-const DEFINITIONS = [path.join(EXAMPLES, 'checkout', 'definition.yaml'), path.join(EXAMPLES, 'payments-api', 'definition.ts')].map((f) =>
-  loadDefinitionFile(f),
-);
-const ARTIFACTS = new Map(DEFINITIONS.map((d) => [d.service, synthesizeAws(d)]));
+const FILES = [path.join(EXAMPLES, 'checkout', 'definition.yaml'), path.join(EXAMPLES, 'payments-api', 'definition.ts')];
+const DEFINITIONS = FILES.map((f) => loadDefinitionFile(f));
+const ARTIFACTS = new Map(DEFINITIONS.map((d, i) => [d.service, exampleAws(FILES[i])]));
 
 /** Requests per minute on the service as a whole. */
 const TRAFFIC = 10_000;

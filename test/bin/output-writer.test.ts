@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import { OUTPUT_MARKER, recoverInterrupted, replaceDirectory, replaceFile } from '../../bin/commands/output-writer';
 import { main } from '../../bin/cli';
+import { scaled } from '../support/budget';
 
 /** Files of one generation: every file says which generation wrote it. */
 function generation(gen: number, count = 60): Record<string, string> {
@@ -100,19 +101,21 @@ describe('replaceDirectory', () => {
     }
   });
 
-  test('SIGKILL at random points, including between the renames: never a mix, always restorable', async () => {
-    // The writer runs in plain node processes (compiled here), so each run starts in milliseconds.
-    const source = fs.readFileSync(path.join(__dirname, '..', '..', 'bin', 'commands', 'output-writer.ts'), 'utf8');
-    const js = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    }).outputText;
-    const harness = path.join(dir, 'harness');
-    fs.mkdirSync(harness);
-    fs.writeFileSync(path.join(harness, 'output-writer.js'), js);
-    // Each rename is followed by a short random pause, so kills often land between the two renames.
-    fs.writeFileSync(
-      path.join(harness, 'writer.js'),
-      `const fs = require('node:fs');
+  test(
+    'SIGKILL at random points, including between the renames: never a mix, always restorable',
+    async () => {
+      // The writer runs in plain node processes (compiled here), so each run starts in milliseconds.
+      const source = fs.readFileSync(path.join(__dirname, '..', '..', 'bin', 'commands', 'output-writer.ts'), 'utf8');
+      const js = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      }).outputText;
+      const harness = path.join(dir, 'harness');
+      fs.mkdirSync(harness);
+      fs.writeFileSync(path.join(harness, 'output-writer.js'), js);
+      // Each rename is followed by a short random pause, so kills often land between the two renames.
+      fs.writeFileSync(
+        path.join(harness, 'writer.js'),
+        `const fs = require('node:fs');
 const rename = fs.renameSync;
 fs.renameSync = (a, b) => { rename(a, b); const end = Date.now() + Math.random() * 15; while (Date.now() < end) {} };
 const { replaceDirectory } = require('./output-writer.js');
@@ -121,41 +124,43 @@ const files = (gen) => Object.fromEntries(Array.from({ length: 60 }, (_, i) => [
 process.stdout.write('ready\\n');
 for (let gen = start + 1; ; gen++) replaceDirectory(out, files(gen));
 `,
-    );
-    const out = path.join(dir, 'out');
-    replaceDirectory(out, generation(0));
-    const runs = Number(process.env.GLIDEPATH_KILL_RUNS ?? 12);
-    const next = random(Number(process.env.GLIDEPATH_KILL_SEED ?? 19));
-    let restored = 0;
-    let last = 0;
-    for (let run = 0; run < runs; run++) {
-      const child = spawn(process.execPath, [path.join(harness, 'writer.js'), out, String(last * 1000)], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      await new Promise((resolve) => setTimeout(resolve, next() * 40));
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-      // Right after the kill: the target is complete, or missing with the complete previous content beside it.
-      if (!fs.existsSync(out)) {
-        completeGeneration(`${out}.glidepath-previous`);
-        restored++;
-      } else {
-        completeGeneration(out);
+      );
+      const out = path.join(dir, 'out');
+      replaceDirectory(out, generation(0));
+      const runs = Number(process.env.GLIDEPATH_KILL_RUNS ?? 12);
+      const next = random(Number(process.env.GLIDEPATH_KILL_SEED ?? 19));
+      let restored = 0;
+      let last = 0;
+      for (let run = 0; run < runs; run++) {
+        const child = spawn(process.execPath, [path.join(harness, 'writer.js'), out, String(last * 1000)], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+        await new Promise((resolve) => setTimeout(resolve, next() * 40));
+        child.kill('SIGKILL');
+        await new Promise((resolve) => child.once('exit', resolve));
+        // Right after the kill: the target is complete, or missing with the complete previous content beside it.
+        if (!fs.existsSync(out)) {
+          completeGeneration(`${out}.glidepath-previous`);
+          restored++;
+        } else {
+          completeGeneration(out);
+        }
+        recoverInterrupted(out);
+        last = completeGeneration(out);
+        expect(
+          fs
+            .readdirSync(dir)
+            .filter((n) => n.startsWith('out'))
+            .sort(),
+        ).toEqual(['out']);
       }
-      recoverInterrupted(out);
-      last = completeGeneration(out);
-      expect(
-        fs
-          .readdirSync(dir)
-          .filter((n) => n.startsWith('out'))
-          .sort(),
-      ).toEqual(['out']);
-    }
-    // The pauses make the window between the renames wide enough that some kills land in it.
-    expect(runs < 50 || restored > 0).toBe(true);
-    process.stdout.write(`kill test: ${runs} runs, ${restored} killed between the renames and restored\n`);
-  }, 60_000);
+      // The pauses make the window between the renames wide enough that some kills land in it.
+      expect(runs < 50 || restored > 0).toBe(true);
+      process.stdout.write(`kill test: ${runs} runs, ${restored} killed between the renames and restored\n`);
+    },
+    scaled(5_000 * Number(process.env.GLIDEPATH_KILL_RUNS ?? 12)),
+  );
 });
 
 /** Compiles the writer to plain JavaScript beside a harness, so child processes start in milliseconds. */

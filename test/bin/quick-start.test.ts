@@ -2,19 +2,21 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { explainEnd, scaled } from '../support/budget';
 
 /** The README's quick start, as a new user runs it: `npx cdk synth`, offline, no credentials. */
 describe('quick start: npx cdk synth', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-quick-start-'));
   let result: ReturnType<typeof spawnSync>;
+  const limit = scaled(180_000);
   beforeAll(() => {
     const env: NodeJS.ProcessEnv = { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true' };
-    result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', outdir], { encoding: 'utf8', env, timeout: 180_000 });
+    result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', outdir], { encoding: 'utf8', env, timeout: limit });
   });
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test('succeeds without warnings or notices about unconfigured feature flags', () => {
-    expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
+    expect({ status: result.status, stderr: result.stderr, stopped: explainEnd(result, 180_000, limit) }).toMatchObject({ status: 0 });
     expect(result.stderr).not.toMatch(/feature flags? (are|is) not configured/i);
     expect(result.stderr).not.toMatch(/WARNING/);
     expect(result.stderr).not.toMatch(/NOTICES/);

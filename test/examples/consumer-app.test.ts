@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { scaled } from '../support/budget';
 import { packGlidepath, ROOT, run } from './pack';
 
 /**
@@ -14,8 +15,8 @@ import { packGlidepath, ROOT, run } from './pack';
 const CONSUMER = path.join(ROOT, 'examples', 'consumer-app');
 
 const describeSlow = process.env.GLIDEPATH_SKIP_CONSUMER ? describe.skip : describe;
-// About 2 minutes on an idle machine; generous limits so a busy one (parallel suites) does not fail it.
-jest.setTimeout(300_000);
+// About 2 minutes on an idle machine; each command's limit scales with the load (./pack.ts).
+jest.setTimeout(scaled(300_000));
 
 describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes its own synth and tests', () => {
   let tmp: string;
@@ -26,13 +27,13 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-consumer-'));
     app = path.join(tmp, 'consumer-app');
-    ({ tarball, files } = packGlidepath(tmp));
+    ({ tarball, files } = packGlidepath());
     fs.cpSync(CONSUMER, app, { recursive: true, filter: (src) => !/[/\\](node_modules|cdk\.out)$/.test(src) });
     const manifest = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8'));
     manifest.dependencies.glidepath = `file:${tarball}`;
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify(manifest, null, 2));
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], app);
-  }, 300_000);
+  }, scaled(300_000));
   afterAll(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
   test('npm pack builds first (prepack)', () => {

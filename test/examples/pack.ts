@@ -1,6 +1,8 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { explainEnd, scaled } from '../support/budget';
+import { cacheDir, produceOnce } from '../support/run-cache';
 
 /** The repository root. */
 export const ROOT = path.join(__dirname, '..', '..');
@@ -12,11 +14,25 @@ export const ENV: NodeJS.ProcessEnv = {
   CI: 'true',
 };
 
-/** Runs a command and returns its output; throws with both streams when it exits non-zero. */
+/**
+ * How long one command of these tests may take on an idle 2-core machine (the slowest, `npm
+ * install` of the consumer app, takes about a minute there). Scaled by the load when it starts
+ * (test/support/budget.ts), so a busy machine does not reach it; a hung command still stops.
+ */
+const COMMAND_LIMIT_MS = 300_000;
+/** What the message of a stopped command suggests. */
+const SKIP = 'GLIDEPATH_SKIP_CONSUMER=1';
+
+/**
+ * Runs a command and returns its output; throws with both streams when it exits non-zero, and
+ * says so, with the limit, when it was stopped for taking too long or killed by a signal.
+ */
 export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = ENV): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 300_000 });
+  const limit = scaled(COMMAND_LIMIT_MS);
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: limit });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+    const how = result.status === null ? explainEnd(result, COMMAND_LIMIT_MS, limit, SKIP) : `exited ${result.status}`;
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) ${how}:\n${result.stdout}\n${result.stderr}`);
   }
   return result;
 }
@@ -27,19 +43,43 @@ export interface Packed {
   readonly files: readonly { readonly path: string; readonly mode: number }[];
 }
 
+/** What the package is built from; a change to any of them packs again. */
+const PACKED_SOURCES = [
+  'lib',
+  'constructs',
+  'bin',
+  'schema',
+  'package.json',
+  'README.md',
+  'LICENSE',
+  'tsconfig.json',
+  'tsconfig.build.json',
+];
+
 /**
  * Builds the library as `npm run build` does (into a staged copy, not the working tree's dist/, so
- * parallel runs never race) and packs it with `npm pack` into `tmp`.
+ * parallel runs never race) and packs it with `npm pack`. Once per run: the consumer-app and trial
+ * suites share the tarball (test/support/run-cache.ts, keyed by the sources' content); the other
+ * waits while the first builds.
  */
-export function packGlidepath(tmp: string): Packed {
-  const stage = path.join(tmp, 'glidepath');
-  run(process.execPath, [path.join(ROOT, 'bin', 'build.js'), path.join(stage, 'dist')], ROOT);
-  for (const file of ['package.json', 'README.md', 'LICENSE', 'schema', path.join('bin', 'glidepath-bin.js')]) {
-    fs.cpSync(path.join(ROOT, file), path.join(stage, file), { recursive: true });
+export function packGlidepath(): Packed {
+  const dir = cacheDir(PACKED_SOURCES);
+  return JSON.parse(produceOnce(path.join(dir, 'packed.json'), () => JSON.stringify(pack(dir))));
+}
+
+function pack(dir: string): Packed {
+  const stage = fs.mkdtempSync(path.join(dir, 'stage-'));
+  try {
+    run(process.execPath, [path.join(ROOT, 'bin', 'build.js'), path.join(stage, 'dist')], ROOT);
+    for (const file of ['package.json', 'README.md', 'LICENSE', 'schema', path.join('bin', 'glidepath-bin.js')]) {
+      fs.cpSync(path.join(ROOT, file), path.join(stage, file), { recursive: true });
+    }
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], stage).stdout) as {
+      filename: string;
+      files: Packed['files'];
+    }[];
+    return { tarball: path.join(dir, packed[0].filename), files: packed[0].files };
+  } finally {
+    fs.rmSync(stage, { recursive: true, force: true });
   }
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], stage).stdout) as {
-    filename: string;
-    files: Packed['files'];
-  }[];
-  return { tarball: path.join(tmp, packed[0].filename), files: packed[0].files };
 }

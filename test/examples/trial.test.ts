@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
+import { scaled } from '../support/budget';
 import { ENV, packGlidepath, ROOT, run } from './pack';
 
 /**
@@ -23,7 +24,7 @@ import { ENV, packGlidepath, ROOT, run } from './pack';
 
 const TRIAL_APPS = path.join(__dirname, 'trial-apps');
 const describeSlow = process.env.GLIDEPATH_SKIP_CONSUMER ? describe.skip : describe;
-jest.setTimeout(300_000);
+jest.setTimeout(scaled(300_000));
 
 /** Dev tools a fresh app installs beside its runtime packages, and the bins `npx` finds. */
 const BINS: Record<string, string> = { tsc: 'typescript/bin/tsc', jest: 'jest/bin/jest.js', cdk: 'aws-cdk/bin/cdk' };
@@ -62,8 +63,8 @@ describeSlow('SLOW: the first hour of a new user, from the packed tarball', () =
   let tarball: string;
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-trial-'));
-    ({ tarball } = packGlidepath(tmp));
-  }, 300_000);
+    ({ tarball } = packGlidepath());
+  }, scaled(300_000));
   afterAll(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
   test('the package needs aws-cdk-lib, cdk8s and cdk8s-plus-28 only where used, and its declarations never name zod', () => {

@@ -14,6 +14,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { main } from '../../bin/cli';
 import { DefinitionError, Duration, formatPath, loadDefinitionFile, validateDefinition } from '../../lib/model';
 import * as validate from '../../lib/model/validate';
+import { scaled } from '../support/budget';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.GLIDEPATH_FUZZ_RUNS ?? 150);
@@ -253,23 +254,27 @@ describe('values a target used to refuse with a stack trace (issue 30)', () => {
 });
 
 describe('through the CLI', () => {
-  test('in a real process: a definition that throws exits 1 with one line naming the file, no stack trace', () => {
-    const file = path.join(dir, 'throws.js');
-    fs.writeFileSync(file, 'throw new TypeError("boom at load");\n');
-    const result = spawnSync(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'glidepath.ts'), 'validate', file],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        timeout: 60_000,
-      },
-    );
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      `${file}: the definition has 1 problem:\n  - (document) could not be loaded: boom at load; fix the error in ${file} (run it with node to see where)\n`,
-    );
-  }, 60_000);
+  test(
+    'in a real process: a definition that throws exits 1 with one line naming the file, no stack trace',
+    () => {
+      const file = path.join(dir, 'throws.js');
+      fs.writeFileSync(file, 'throw new TypeError("boom at load");\n');
+      const result = spawnSync(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'glidepath.ts'), 'validate', file],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          timeout: scaled(60_000),
+        },
+      );
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        `${file}: the definition has 1 problem:\n  - (document) could not be loaded: boom at load; fix the error in ${file} (run it with node to see where)\n`,
+      );
+    },
+    scaled(60_000),
+  );
 
   test('a mutated definition exits 1 and leaves the output directory untouched', async () => {
     const input: any = parseYaml(fs.readFileSync(path.join(ROOT, 'examples/checkout/definition.yaml'), 'utf8'));

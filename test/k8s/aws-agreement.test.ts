@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { loadDefinitionFile } from '../../lib/model';
-import { synthesizeAws } from '../../constructs/aws/synthesize';
+import { exampleAws } from '../support/example-outputs';
 import { DeploymentChart } from '../../constructs/k8s';
 import { objectOf, type Manifest } from './helpers';
 
@@ -15,7 +15,7 @@ const run = fs.existsSync(file) ? describe : describe.skip;
 
 run('AWS and Kubernetes agree on thresholds, weights and bakes (examples/checkout)', () => {
   const definition = loadDefinitionFile(file);
-  const aws = synthesizeAws(definition);
+  const aws = exampleAws(file);
 
   describe.each(definition.environments.map((e) => [e.name]))('%s', (environment) => {
     const base = `${definition.service}-${environment}`;

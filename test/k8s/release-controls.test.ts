@@ -9,6 +9,7 @@ import { DeploymentChart } from '../../constructs/k8s/deployment-chart';
 import { waitForJobScript, smokeScript } from '../../constructs/k8s/private/node-scripts';
 import { startTestServer, type TestServer } from '../smoke/server';
 import { bashSyntaxError, containerService, objectOf, validateEmbeddedPodSpecs, validateObject, type Manifest } from './helpers';
+import { scaled } from '../support/budget';
 
 const SMOKE = { attempts: 2, backoff: '0.01s', timeout: '2s', checks: [{ name: 'health', path: '/healthz', maxLatencyMs: 800 }] };
 const MIGRATIONS = [
@@ -184,7 +185,7 @@ function runNode(script: string, env: Record<string, string>): Promise<{ code: n
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => child.kill(), 20000);
+    const timer = setTimeout(() => child.kill(), scaled(20_000));
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, output });

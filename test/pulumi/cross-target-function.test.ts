@@ -1,5 +1,5 @@
-import { synthesizeAws } from '../../constructs/aws/synthesize';
 import { DeploymentComponent, DeploymentPlatform } from '../../constructs/pulumi';
+import { exampleAws } from '../support/example-outputs';
 import { flagsOf, installMocks, payments, settle, type Registered } from './helpers';
 
 /*
@@ -18,7 +18,7 @@ const registered = installMocks('prod', 'glidepath-test', 'us-east-1');
 const definition = payments();
 let templates: Record<string, string>;
 beforeAll(() => {
-  templates = synthesizeAws(definition).templates;
+  templates = exampleAws('payments-api').templates;
 });
 
 describe.each(definition.environments.map((e) => [e.name]))('examples/payments-api %s: CloudFormation and Pulumi agree', (environment) => {

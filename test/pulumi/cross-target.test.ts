@@ -1,7 +1,6 @@
 import { DeploymentComponent, DeploymentPlatform } from '../../constructs/pulumi';
-import { synthesizeAws } from '../../constructs/aws/synthesize';
-import { synthesizeKubernetes } from '../../constructs/k8s/synthesize';
 import { manifestObjects } from '../../constructs/pulumi/private/kubernetes-resources';
+import { exampleArtifacts, exampleAws } from '../support/example-outputs';
 import { checkout, flagsOf, installMocks, network, settle, type Registered } from './helpers';
 
 /*
@@ -15,10 +14,10 @@ type Json = Record<string, any>;
 const registered = installMocks('prod');
 const definition = checkout();
 const environments = definition.environments.map((e) => e.name);
-// One app for all environments: synthesizing CloudFormation is the slow part of this file.
+// The example's templates and manifests, synthesized once per run (test/support/example-outputs.ts).
 let templates: Record<string, string>;
 beforeAll(() => {
-  templates = synthesizeAws(definition).templates;
+  templates = exampleAws('checkout').templates;
 });
 
 describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormation, Kubernetes and Pulumi agree', (environment) => {
@@ -553,7 +552,7 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
   test('Kubernetes through Pulumi: exactly the objects of the manifest, with the same numbers as the ECS service and alarms', () => {
     const group = pulumiK8s.find((r) => r.type === 'kubernetes:yaml/v2:ConfigGroup')!;
     const objs: Json[] = group.inputs.objs;
-    expect(objs).toEqual(manifestObjects(synthesizeKubernetes(definition, environment).manifest));
+    expect(objs).toEqual(manifestObjects(exampleArtifacts('checkout').files[`k8s/checkout-${environment}.k8s.yaml`]));
 
     const service = pulumiOf('aws:ecs/service:Service')[0].deploymentConfiguration;
     const alarm = (kind: string) => pulumiOf('aws:cloudwatch/metricAlarm:MetricAlarm').find((p) => p.name === `${base}-${kind}`)!;

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { synthesizeAws, type AwsArtifacts } from '../../constructs/aws/synthesize';
 import { loadDefinitionFile } from '../../lib/model/load';
 import { pipelineName } from '../../constructs/aws/delivery-pipeline';
+import { exampleAws } from '../support/example-outputs';
 
 const EXAMPLES = ['examples/checkout/definition.yaml', 'examples/payments-api/definition.ts'];
 
@@ -67,7 +68,7 @@ function namesInCommands(blocks: string[]): string[] {
 describe.each(EXAMPLES)('runbooks of %s (AWS)', (example) => {
   let artifacts: AwsArtifacts;
   beforeAll(() => {
-    artifacts = synthesizeAws(loadDefinitionFile(example));
+    artifacts = exampleAws(example);
   });
 
   test('one runbook per stack', () => {

@@ -2,17 +2,16 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { synthesizeArtifacts } from '../../bin/artifacts';
-import { loadDefinitionFile } from '../../lib/model/load';
+import { exampleArtifacts, type ExampleName } from '../support/example-outputs';
 
-const EXAMPLES = ['examples/checkout/definition.yaml', 'examples/payments-api/definition.ts', 'examples/storefront-web/definition.yaml'];
+const EXAMPLES: ExampleName[] = ['checkout', 'payments-api', 'storefront-web'];
 
 test('every example runbook passes markdownlint with the committed configuration', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-mdlint-'));
   try {
     let count = 0;
     for (const example of EXAMPLES) {
-      const { files } = synthesizeArtifacts(loadDefinitionFile(example));
+      const { files } = exampleArtifacts(example);
       for (const [name, text] of Object.entries(files).filter(([n]) => n.endsWith('.md'))) {
         fs.writeFileSync(path.join(dir, path.basename(name)), text);
         count++;

@@ -1,8 +1,7 @@
 import { parseAllDocuments } from 'yaml';
-import { synthesizeArtifacts } from '../../bin/artifacts';
-import { loadDefinitionFile } from '../../lib/model/load';
+import { exampleArtifacts, type ExampleName } from '../support/example-outputs';
 
-const EXAMPLES = ['examples/checkout/definition.yaml', 'examples/payments-api/definition.ts', 'examples/storefront-web/definition.yaml'];
+const EXAMPLES: ExampleName[] = ['checkout', 'payments-api', 'storefront-web'];
 
 /** Credential shapes, written independently of the model's own detector so each checks the other. */
 const CREDENTIAL_SHAPES: [string, RegExp][] = [
@@ -20,7 +19,7 @@ const CREDENTIAL_SHAPES: [string, RegExp][] = [
 ];
 
 describe.each(EXAMPLES)('no secret value in any artefact of %s', (example) => {
-  const { files } = synthesizeArtifacts(loadDefinitionFile(example));
+  const { files } = exampleArtifacts(example);
 
   test('the scan covers templates or manifests, and runbooks', () => {
     expect(Object.keys(files).some((f) => f.endsWith('.md'))).toBe(true);

@@ -1,0 +1,66 @@
+// @ts-check
+/**
+ * A jest reporter that makes the suite's time budget visible: after every run it prints the
+ * slowest suites (wall seconds each suite took in its worker) and jest's own wall time, so growth
+ * shows in every CI log. It is listed before jest's default reporter so the final summary lines
+ * ("Tests: …", "Time: …") stay last and unchanged.
+ *
+ * Options (jest.config.js): `top` (default 10). Environment: `GLIDEPATH_TIMING_FILE=path` also
+ * writes the figures as JSON (`.ci/run` prints them again after the wall times).
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+class TimingReporter {
+  /**
+   * @param {unknown} _globalConfig
+   * @param {{ top?: number }} [options]
+   */
+  constructor(_globalConfig, options = {}) {
+    this.top = options.top ?? 10;
+    /** @type {{ suite: string, seconds: number, tests: number, failed: number }[]} */
+    this.suites = [];
+  }
+
+  /**
+   * @param {unknown} _test
+   * @param {{ testFilePath: string, perfStats: { start: number, end: number }, numFailingTests: number, testResults: unknown[], skipped?: boolean }} result
+   */
+  onTestResult(_test, result) {
+    this.suites.push({
+      suite: path.relative(process.cwd(), result.testFilePath),
+      seconds: Math.max(0, (result.perfStats.end - result.perfStats.start) / 1000),
+      tests: result.testResults.length,
+      failed: result.numFailingTests,
+    });
+  }
+
+  /**
+   * @param {unknown} _contexts
+   * @param {{ startTime: number, numTotalTestSuites: number }} results
+   */
+  onRunComplete(_contexts, results) {
+    // One suite run on its own (`npx jest path`) prints its time in jest's own line already.
+    if (this.suites.length < 2 && !process.env.GLIDEPATH_TIMING_FILE) return;
+    const wall = (Date.now() - results.startTime) / 1000;
+    const sum = this.suites.reduce((total, s) => total + s.seconds, 0);
+    const slowest = [...this.suites].sort((a, b) => b.seconds - a.seconds).slice(0, this.top);
+    const [load1] = os.loadavg();
+    const width = Math.max(0, ...slowest.map((s) => s.suite.length));
+    const lines = [
+      '',
+      `Slowest ${slowest.length} of ${this.suites.length} suites (wall seconds in a worker; load average ${load1.toFixed(1)} on ${os.cpus().length} cores):`,
+      ...slowest.map((s) => `  ${s.seconds.toFixed(1).padStart(7)} s  ${s.suite.padEnd(width)}  (${s.tests} tests${s.failed ? `, ${s.failed} failed` : ''})`),
+      `jest: ${wall.toFixed(1)} s wall, ${sum.toFixed(1)} s summed over suites`,
+      '',
+    ];
+    process.stderr.write(lines.join('\n') + '\n');
+    const file = process.env.GLIDEPATH_TIMING_FILE;
+    if (file) {
+      fs.writeFileSync(file, JSON.stringify({ wallSeconds: wall, summedSeconds: sum, load1, suites: slowest }, null, 1) + '\n');
+    }
+  }
+}
+
+module.exports = TimingReporter;
