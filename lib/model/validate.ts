@@ -15,6 +15,7 @@ import { knownKeysAt } from './private/known-keys';
 import { isProduction, resolveDefinition } from './private/resolve';
 import { serviceDefinitionSchema, type ServiceDefinition, type ServiceDefinitionInput } from './service-definition';
 import { smokeHeaderProblems } from './smoke-tests';
+import { checkReceivers } from './validate-receivers';
 import { isContainer } from './workload';
 
 /** Options for validating a definition. */
@@ -171,6 +172,8 @@ function partialParse(input: unknown): Checkable {
     smokeTests: part(shape.smokeTests, raw.smokeTests),
     migrations: part(shape.migrations, raw.migrations),
     delivery: part(shape.delivery, raw.delivery),
+    receivers: part(shape.receivers, raw.receivers),
+    runbookBaseUrl: part(shape.runbookBaseUrl, raw.runbookBaseUrl),
     environments: list(shape.environments.element, raw.environments),
     // Not a list at all: which environments exist is unknown, so references to them are not checked.
     environmentNames: Array.isArray(raw.environments)
@@ -282,6 +285,7 @@ function checkDefinition(def: Checkable): Problem[] {
       checkCapacity(env, def, at, problems);
     }
   });
+  problems.push(...checkReceivers(def));
   if (def.delivery && !def.environmentsUnknown) problems.push(...checkDelivery(def.delivery, def.environments, environmentNames));
   // A service-level value that is wrong for several environments is one problem, reported once.
   const seen = new Set<string>();
