@@ -46,7 +46,7 @@ export const definition = defineService(
         teams: {
           teamId: '5f0c2a1e-8d3b-4c6a-9e7f-1a2b3c4d5e6f',
           tenantId: '0e1d2c3b-4a59-4687-8796-a5b4c3d2e1f0',
-          channelId: '19:payments-alerts@thread.tacv2',
+          channelId: '19%3Apayments-alerts%40thread.tacv2',
           webhookUrlSecret: 'payments-api/{env}/teams-webhook-url',
         },
       },

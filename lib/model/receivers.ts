@@ -118,12 +118,15 @@ export const warningReceiverSchema = z
         teamId: z.uuid({ error: 'is not a Microsoft Teams team id (a UUID)' }).optional().describe('Team id, a UUID (needed on AWS).'),
         /** Tenant id (AWS). */
         tenantId: z.uuid({ error: 'is not a Microsoft Entra tenant id (a UUID)' }).optional().describe('Tenant id, a UUID (needed on AWS).'),
-        /** Channel id, e.g. `19:abc…@thread.tacv2` (AWS). */
+        /** Channel id as in the channel's link, URL-encoded, e.g. `19%3Aabc%40thread.tacv2` (AWS). */
         channelId: z
           .string()
-          .regex(/^[^\s]{1,255}$/, { error: 'is not a Teams channel id such as "19:abc...@thread.tacv2"' })
+          // AWS::Chatbot::MicrosoftTeamsChannelConfiguration's TeamsChannelId pattern.
+          .regex(/^([a-zA-Z0-9-_=+/.,])*%3[aA]([a-zA-Z0-9-_=+/.,])*%40([a-zA-Z0-9-_=+/.,])*$/, {
+            error: 'is not a Teams channel id as AWS Chatbot takes it: URL-encoded, as in the channel link, e.g. "19%3Aabc%40thread.tacv2"',
+          })
           .optional()
-          .describe('Channel id, e.g. "19:abc...@thread.tacv2" (needed on AWS).'),
+          .describe('Channel id, URL-encoded as in the channel link, e.g. "19%3Aabc%40thread.tacv2" (needed on AWS).'),
         /** Secret holding an incoming-webhook (Workflows) URL for the channel (Kubernetes). */
         webhookUrlSecret: secretName.optional().describe("Secrets Manager secret holding the channel's incoming-webhook URL (needed on Kubernetes)."),
         webhookUrl: inline('the webhook URL'),
