@@ -1,0 +1,189 @@
+import { Construct } from 'constructs';
+import { Duration } from '../../lib/model/duration';
+import { PagerKind, receiverSecrets, type Receivers } from '../../lib/model/receivers';
+import { AlarmKind, alertNameOf } from '../../lib/plan/alarm-catalogue';
+import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { ExternalSecrets } from './external-secrets';
+import {
+  KubeAlertmanagerConfig,
+  type AlertmanagerConfigSpec,
+  type AlertmanagerMatcher,
+  type AlertmanagerReceiver,
+  type AlertmanagerRoute,
+} from './private/alertmanager-config-crd';
+import { promDuration } from './private/units';
+
+/** Props of `AlertmanagerRouting`. */
+export interface AlertmanagerRoutingProps {
+  /** Name of the AlertmanagerConfig, of its SecretStore and prefix of its Secrets, e.g. `checkout-prod-alerting`. */
+  readonly name: string;
+  /** Namespace of the service (the operator only routes alerts whose `namespace` label is this one). */
+  readonly namespace: string;
+  /** Who hears the alerts. */
+  readonly receivers: Receivers;
+  /** AWS region of the Secrets Manager secrets holding the receivers' credentials. */
+  readonly region: string;
+  /**
+   * Labels the Alertmanager selects AlertmanagerConfigs by (`alertmanagerConfigSelector`).
+   * @default - none: only an Alertmanager with an empty selector (`{}`) loads it
+   */
+  readonly labels?: Record<string, string>;
+  /** Service account (IRSA) the SecretStore reads the credentials as. @default - the operator's own identity */
+  readonly serviceAccountName?: string;
+  /**
+   * How often Alertmanager re-sends the firing `Watchdog` to the heartbeat service; the service
+   * pages when it hears nothing for longer than its period.
+   * @default 1m
+   */
+  readonly heartbeatInterval?: Duration;
+}
+
+/** Receiver names inside the AlertmanagerConfig (the operator prefixes them with `<namespace>/<name>/`). */
+export enum ReceiverName {
+  PAGER = 'pager',
+  CHAT = 'chat',
+  HEARTBEAT = 'heartbeat',
+  /** Where Watchdog goes when no heartbeat service is declared: nowhere, never to people. */
+  NONE = 'none',
+}
+
+/**
+ * A prometheus-operator `AlertmanagerConfig` (`monitoring.coreos.com/v1alpha1`) that routes one
+ * service's alerts: `severity="critical"` to the pager, `severity="warning"` to the chat channel,
+ * `Watchdog` to the heartbeat service every minute, and a critical alert inhibits the warnings of
+ * the same service and environment. Credentials reach Alertmanager as Kubernetes Secrets that
+ * External Secrets copies from Secrets Manager; the manifest holds only their names.
+ *
+ * The operator adds a `namespace="<namespace>"` matcher to the top route and to both sides of each
+ * inhibit rule (unless the Alertmanager's `alertmanagerConfigMatcherStrategy` is `None`), sets
+ * `continue: true` on it, and puts it before the main configuration's routes
+ * (prometheus-operator `pkg/alertmanager/amcfg.go`: `namespaceEnforcer`, `AddAlertmanagerConfigs`).
+ * @see https://prometheus-operator.dev/docs/developer/alerting/
+ */
+export class AlertmanagerRouting extends Construct implements IRunbookContributor {
+  /** The spec as written to the AlertmanagerConfig. */
+  public readonly spec: AlertmanagerConfigSpec;
+  /** The Kubernetes Secrets the receivers read (`<name>-<pager|chat|heartbeat>`, key `value`). */
+  public readonly secrets?: ExternalSecrets;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: AlertmanagerRoutingProps,
+  ) {
+    super(scope, id);
+    const { receivers } = props;
+    const credentials = receiverSecrets(receivers);
+    if (credentials.length > 0) {
+      this.secrets = new ExternalSecrets(this, 'Secrets', {
+        namespace: props.namespace,
+        name: props.name,
+        region: props.region,
+        // Alertmanager reads them from the Secret, not from an environment variable.
+        secrets: credentials.map((c) => ({ ...c, envVar: `ALERTMANAGER_${c.name.toUpperCase()}` })),
+        serviceAccountName: props.serviceAccountName,
+      });
+    }
+    const secretRef = (name: string) => ({ name: this.secrets!.kubernetesSecretName(name), key: ExternalSecrets.KEY });
+    const rendered: AlertmanagerReceiver[] = [];
+    if (receivers.critical) {
+      const ref = secretRef('pager');
+      rendered.push({
+        name: ReceiverName.PAGER,
+        ...(receivers.critical.kind === PagerKind.PAGERDUTY
+          ? { pagerdutyConfigs: [{ routingKey: ref, sendResolved: true }] }
+          : receivers.critical.kind === PagerKind.OPSGENIE
+            ? { opsgenieConfigs: [{ apiKey: ref, sendResolved: true }] }
+            : { webhookConfigs: [{ urlSecret: ref, sendResolved: true }] }),
+      });
+    }
+    const chat = receivers.warning;
+    if (chat) {
+      if (chat.webhookUrlSecret === undefined) {
+        throw new Error(
+          `receivers.warning.${chat.kind} of ${props.namespace} has no "webhookUrlSecret"; on Kubernetes Alertmanager posts to the channel's incoming webhook, so store its URL in Secrets Manager and name the secret`,
+        );
+      }
+      const ref = secretRef('chat');
+      rendered.push({
+        name: ReceiverName.CHAT,
+        ...(chat.kind === 'slack'
+          ? { slackConfigs: [{ apiURL: ref, sendResolved: true, ...(chat.channelId ? { channel: chat.channelId } : {}) }] }
+          : { msteamsConfigs: [{ webhookUrl: ref, sendResolved: true }] }),
+      });
+    }
+    if (receivers.heartbeat) {
+      rendered.push({ name: ReceiverName.HEARTBEAT, webhookConfigs: [{ urlSecret: secretRef('heartbeat'), sendResolved: false }] });
+    } else {
+      rendered.push({ name: ReceiverName.NONE });
+    }
+    const equal = (name: string, value: string): AlertmanagerMatcher => ({ name, value, matchType: '=' });
+    const pagerOrChat = receivers.critical ? ReceiverName.PAGER : chat ? ReceiverName.CHAT : ReceiverName.NONE;
+    const heartbeat = promDuration(props.heartbeatInterval ?? Duration.minutes(1));
+    const routes: AlertmanagerRoute[] = [
+      {
+        // Always firing: re-sent every interval so that the heartbeat service notices when it stops.
+        matchers: [equal('alertname', alertNameOf(AlarmKind.WATCHDOG))],
+        receiver: receivers.heartbeat ? ReceiverName.HEARTBEAT : ReceiverName.NONE,
+        groupWait: '0s',
+        groupInterval: heartbeat,
+        repeatInterval: heartbeat,
+      },
+      { matchers: [equal('severity', 'critical')], receiver: pagerOrChat, repeatInterval: '1h' },
+      { matchers: [equal('severity', 'warning')], receiver: chat ? ReceiverName.CHAT : ReceiverName.NONE },
+    ];
+    if (!rendered.some((r) => r.name === ReceiverName.NONE) && routes.some((r) => r.receiver === ReceiverName.NONE)) {
+      rendered.push({ name: ReceiverName.NONE });
+    }
+    this.spec = {
+      route: {
+        receiver: chat ? ReceiverName.CHAT : pagerOrChat,
+        groupBy: ['alertname', 'service', 'environment'],
+        groupWait: '30s',
+        groupInterval: '5m',
+        repeatInterval: '4h',
+        routes,
+      },
+      receivers: rendered,
+      inhibitRules: [
+        {
+          // A critical alert of the service silences its warnings: one page, not a page and a chat storm.
+          sourceMatch: [equal('severity', 'critical')],
+          targetMatch: [equal('severity', 'warning')],
+          equal: ['service', 'environment'],
+        },
+      ],
+    };
+    new KubeAlertmanagerConfig(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace, ...(props.labels ? { labels: props.labels } : {}) },
+      spec: this.spec,
+    });
+  }
+
+  /** The receiver an alert with these labels reaches inside this config, as written (before the operator's prefix). */
+  public receiverFor(severity: string, alertname: string): ReceiverName {
+    const route = this.spec.route.routes.find((r) =>
+      r.matchers.every((m) => (m.name === 'alertname' ? alertname === m.value : m.name === 'severity' ? severity === m.value : false)),
+    );
+    return (route?.receiver ?? this.spec.route.receiver) as ReceiverName;
+  }
+
+  public runbookFacts(): RunbookFacts {
+    const r = this.props.receivers;
+    const labels = Object.entries(this.props.labels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    return {
+      resources: [{ type: 'monitoring.coreos.com/AlertmanagerConfig', name: this.props.name }],
+      prerequisites: [
+        `Alertmanager (prometheus-operator) selects AlertmanagerConfig ${this.props.namespace}/${this.props.name}: its alertmanagerConfigSelector matches ${labels ? `labels ${labels}` : 'every AlertmanagerConfig ({})'}, its alertmanagerConfigNamespaceSelector matches namespace ${this.props.namespace}, and alertmanagerConfigMatcherStrategy is OnNamespace (the default: only alerts labelled namespace="${this.props.namespace}" are routed)`,
+      ],
+      watch: [
+        `Alertmanager routes critical alerts to ${r.critical ? `the pager (${r.critical.kind})` : 'the team channel (nobody is paged)'}, warnings to ${r.warning ? `${r.warning.kind === 'slack' ? 'Slack' : 'Microsoft Teams'}` : 'nobody'}, and Watchdog to ${r.heartbeat ? `${r.heartbeat.service} every ${promDuration(this.props.heartbeatInterval ?? Duration.minutes(1))}` : 'nobody (declare receivers.heartbeat so that a dead Prometheus pages)'} (AlertmanagerConfig ${this.props.namespace}/${this.props.name}).`,
+      ],
+      ...(r.optOutReason !== undefined
+        ? { acceptedRisks: [{ rule: 'glidepath-paging', resource: `AlertmanagerConfig ${this.props.namespace}/${this.props.name}`, reason: `Nobody is paged: ${r.optOutReason}` }] }
+        : {}),
+    };
+  }
+}
