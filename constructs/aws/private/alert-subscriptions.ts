@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PagerKind, type Pager, type Receivers } from '../../../lib/model/receivers';
+import { CHAT_NOTIFICATION_ACTIONS } from '../../../lib/plan/chat-guardrail';
 
 /** Props of `AlertSubscriptions`. */
 export interface AlertSubscriptionsProps {
@@ -35,13 +36,6 @@ export function pagerEndpoint(pager: Pager): string {
   }
 }
 
-/**
- * Read-only CloudWatch actions AWS Chatbot needs to render an alarm notification (its graph and
- * history). The channel role and the guardrail both hold only these, so nobody in the channel can
- * change anything through chat: a guardrail caps what any chat user may do.
- * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/chatbot-iam-policies.html
- */
-export const CHAT_NOTIFICATION_ACTIONS = ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory', 'cloudwatch:GetMetricData'];
 
 /**
  * The subscriptions of a service's alert topics: the pager (HTTPS) on the critical topic, and the
@@ -78,7 +72,7 @@ export class AlertSubscriptions extends Construct {
       const guardrail = new iam.ManagedPolicy(this, 'ChatGuardrail', {
         managedPolicyName: `${props.namePrefix}-chat-guardrail`,
         description: `What anyone in the alert channel of ${props.namePrefix} may do through chat: read alarms, nothing else`,
-        statements: [new iam.PolicyStatement({ actions: CHAT_NOTIFICATION_ACTIONS, resources: ['*'] })],
+        statements: [new iam.PolicyStatement({ actions: [...CHAT_NOTIFICATION_ACTIONS], resources: ['*'] })],
       });
       const role = new iam.Role(this, 'ChatRole', {
         roleName: `${props.namePrefix}-chat`,
@@ -108,7 +102,7 @@ export class AlertSubscriptions extends Construct {
           loggingLevel: common.loggingLevel,
           userRoleRequired: common.userRoleRequired,
           slackWorkspaceId: chat.workspaceId as string,
-          slackChannelId: chat.channelId,
+          slackChannelId: chat.channelId as string,
         });
       } else {
         new chatbot.CfnMicrosoftTeamsChannelConfiguration(this, 'Teams', {
@@ -120,7 +114,7 @@ export class AlertSubscriptions extends Construct {
           userRoleRequired: common.userRoleRequired,
           teamId: chat.teamId as string,
           teamsTenantId: chat.tenantId as string,
-          teamsChannelId: chat.channelId,
+          teamsChannelId: chat.channelId as string,
         });
       }
       this.lines.push(
