@@ -13,6 +13,8 @@ const secretName = z
   .max(512)
   .describe('Name of the AWS Secrets Manager secret holding the credential, e.g. "checkout/{env}/pagerduty"; {env} is the environment.');
 
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
 /** Never allowed: a credential written inline. Declared so that the error can say what to do instead. */
 const inline = (what: string) =>
   z
@@ -115,9 +117,9 @@ export const warningReceiverSchema = z
     teams: z
       .strictObject({
         /** Team id (AWS). */
-        teamId: z.uuid({ error: 'is not a Microsoft Teams team id (a UUID)' }).optional().describe('Team id, a UUID (needed on AWS).'),
+        teamId: z.string().regex(UUID, { error: 'is not a Microsoft Teams team id (a UUID)' }).optional().describe('Team id, a UUID (needed on AWS).'),
         /** Tenant id (AWS). */
-        tenantId: z.uuid({ error: 'is not a Microsoft Entra tenant id (a UUID)' }).optional().describe('Tenant id, a UUID (needed on AWS).'),
+        tenantId: z.string().regex(UUID, { error: 'is not a Microsoft Entra tenant id (a UUID)' }).optional().describe('Tenant id, a UUID (needed on AWS).'),
         /** Channel id as in the channel's link, URL-encoded, e.g. `19%3Aabc%40thread.tacv2` (AWS). */
         channelId: z
           .string()

@@ -112,7 +112,8 @@ function checkLayer(receivers: ReceiversInput | undefined, at: PropertyKey[], pr
       const channel = warning[kind];
       if (!channel) continue;
       checkCredentials(channel, [...at, 'warning', kind], problems);
-      const chatbot = kind === 'slack' ? ['workspaceId', 'channelId'] : ['teamId', 'tenantId', 'channelId'];
+      // A Slack channel id is always given (Alertmanager posts to it too); the workspace makes it an AWS Chatbot channel.
+      const chatbot = kind === 'slack' ? ['workspaceId'] : ['teamId', 'tenantId', 'channelId'];
       const record = channel as Record<string, unknown>;
       const some = chatbot.filter((k) => record[k] !== undefined);
       if (some.length > 0 && some.length < chatbot.length) {

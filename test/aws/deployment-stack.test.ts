@@ -31,6 +31,7 @@ function container(overrides: Partial<ServiceDefinitionInput> = {}): ServiceDefi
   return {
     service: 'orders',
     owners: { team: 'commerce', primary: '@ana', backup: '@ben', channel: '#orders' },
+    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz' } },
     environments: [
       { name: 'prod', region: 'eu-west-1', tls: { certificateArn: CERTIFICATE }, rollout: { strategy: RolloutStrategy.BLUE_GREEN } },

@@ -174,6 +174,7 @@ describe('CLI', () => {
       [
         `service: ${service}`,
         'owners: { team: t, primary: "@a", backup: "@b", channel: "#c" }',
+        'receivers: { critical: { enabled: false, reason: "A test definition: nobody is paged" } }',
         'workload: { container: { image: "x:1", port: 8080, healthCheckPath: /healthz } }',
         `environments: [{ name: ${env}, production: true, rollout: { strategy: canary } }]`,
       ].join('\n');

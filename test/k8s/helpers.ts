@@ -29,6 +29,7 @@ export function containerService(environments: readonly unknown[], extra: Record
   return validateDefinition({
     service: 'shop',
     owners: { team: 'web', primary: '@ana', backup: '@ben', channel: '#shop-releases' },
+    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     workload: { container: { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
     ...extra,
     environments,

@@ -130,7 +130,7 @@ function subscribe({ names, env, topics, tags, opts }: AlertRoutingInput): void 
   const guardrail = new aws.iam.Policy(
     `${names.base}-chat-guardrail`,
     {
-      name: `${names.base}-chat-guardrail`,
+      name: names.chat.guardrail,
       description: `What anyone in the alert channel of ${names.base} may do through chat: read alarms, nothing else`,
       policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: CHAT_NOTIFICATION_ACTIONS, Resource: '*' }] }),
       tags,
@@ -140,7 +140,7 @@ function subscribe({ names, env, topics, tags, opts }: AlertRoutingInput): void 
   const role = new aws.iam.Role(
     `${names.base}-chat`,
     {
-      name: `${names.base}-chat`,
+      name: names.chat.role,
       description: `AWS Chatbot channel role of ${names.base}: renders alarm notifications`,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
@@ -152,7 +152,7 @@ function subscribe({ names, env, topics, tags, opts }: AlertRoutingInput): void 
     opts,
   );
   const common = {
-    configurationName: `${names.base}-alerts`,
+    configurationName: names.chat.configuration,
     iamRoleArn: role.arn,
     guardrailPolicyArns: [guardrail.arn],
     snsTopicArns: receivers.critical ? [topics.warning.arn] : [topics.warning.arn, topics.critical.arn],
