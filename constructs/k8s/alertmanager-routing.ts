@@ -36,7 +36,14 @@ export interface AlertmanagerRoutingProps {
    * @default 1m
    */
   readonly heartbeatInterval?: Duration;
+  /** How often Prometheus evaluates the rules (the PrometheusRule group's interval). @default 30s */
+  readonly evaluationInterval?: Duration;
 }
+
+/** Prometheus's `--rules.alert.resend-delay` default (cmd/prometheus/main.go). */
+const RESEND_DELAY = Duration.minutes(1);
+/** The route's group_wait: how long a new alert group waits before its first notification. */
+const GROUP_WAIT = Duration.seconds(30);
 
 /** Receiver names inside the AlertmanagerConfig (the operator prefixes them with `<namespace>/<name>/`). */
 export enum ReceiverName {
@@ -119,15 +126,18 @@ export class AlertmanagerRouting extends Construct implements IRunbookContributo
     }
     const equal = (name: string, value: string): AlertmanagerMatcher => ({ name, value, matchType: '=' });
     const pagerOrChat = receivers.critical ? ReceiverName.PAGER : chat ? ReceiverName.CHAT : ReceiverName.NONE;
-    const heartbeat = promDuration(props.heartbeatInterval ?? Duration.minutes(1));
+    const interval = props.heartbeatInterval ?? Duration.minutes(1);
+    // Alertmanager re-sends only when the last notification is older than repeat_interval at a
+    // flush (every group_interval); the last one was logged just after the previous flush, so a
+    // repeat_interval equal to group_interval would skip every other flush.
+    const heartbeat = { groupInterval: promDuration(interval), repeatInterval: promDuration(interval.times(5 / 6)) };
     const routes: AlertmanagerRoute[] = [
       {
         // Always firing: re-sent every interval so that the heartbeat service notices when it stops.
         matchers: [equal('alertname', alertNameOf(AlarmKind.WATCHDOG))],
         receiver: receivers.heartbeat ? ReceiverName.HEARTBEAT : ReceiverName.NONE,
         groupWait: '0s',
-        groupInterval: heartbeat,
-        repeatInterval: heartbeat,
+        ...heartbeat,
       },
       { matchers: [equal('severity', 'critical')], receiver: pagerOrChat, repeatInterval: '1h' },
       { matchers: [equal('severity', 'warning')], receiver: chat ? ReceiverName.CHAT : ReceiverName.NONE },
@@ -160,6 +170,26 @@ export class AlertmanagerRouting extends Construct implements IRunbookContributo
     });
   }
 
+  /** A critical alert reaches the pager this long after it fires (the route's `group_wait`). */
+  public get pageDelay(): Duration {
+    return GROUP_WAIT;
+  }
+
+  /**
+   * How long after Prometheus stops the heartbeat service can still hear the Watchdog, and the
+   * check to configure there: Prometheus sends alerts valid for 4 × max(evaluation interval,
+   * resend delay) (`rules/alerting.go`), Alertmanager re-sends until then every `group_interval`.
+   * A check period of the heartbeat interval with a grace of twice that pages within `pagedWithin`.
+   */
+  public get prometheusDown(): { readonly silentAfter: Duration; readonly period: Duration; readonly grace: Duration; readonly pagedWithin: Duration } {
+    const interval = this.props.heartbeatInterval ?? Duration.minutes(1);
+    const evaluation = this.props.evaluationInterval ?? Duration.seconds(30);
+    const validFor = (evaluation.toSeconds() > RESEND_DELAY.toSeconds() ? evaluation : RESEND_DELAY).times(4);
+    const silentAfter = validFor.plus(interval);
+    const grace = interval.times(2);
+    return { silentAfter, period: interval, grace, pagedWithin: silentAfter.plus(interval).plus(grace) };
+  }
+
   /** The receiver an alert with these labels reaches inside this config, as written (before the operator's prefix). */
   public receiverFor(severity: string, alertname: string): ReceiverName {
     const route = this.spec.route.routes.find((r) =>
@@ -179,7 +209,13 @@ export class AlertmanagerRouting extends Construct implements IRunbookContributo
         `Alertmanager (prometheus-operator) selects AlertmanagerConfig ${this.props.namespace}/${this.props.name}: its alertmanagerConfigSelector matches ${labels ? `labels ${labels}` : 'every AlertmanagerConfig ({})'}, its alertmanagerConfigNamespaceSelector matches namespace ${this.props.namespace}, and alertmanagerConfigMatcherStrategy is OnNamespace (the default: only alerts labelled namespace="${this.props.namespace}" are routed)`,
       ],
       watch: [
-        `Alertmanager routes critical alerts to ${r.critical ? `the pager (${r.critical.kind})` : 'the team channel (nobody is paged)'}, warnings to ${r.warning ? `${r.warning.kind === 'slack' ? 'Slack' : 'Microsoft Teams'}` : 'nobody'}, and Watchdog to ${r.heartbeat ? `${r.heartbeat.service} every ${promDuration(this.props.heartbeatInterval ?? Duration.minutes(1))}` : 'nobody (declare receivers.heartbeat so that a dead Prometheus pages)'} (AlertmanagerConfig ${this.props.namespace}/${this.props.name}).`,
+        ...(r.critical ? [`A critical alert reaches the pager ${this.pageDelay} after it fires (group_wait; no mute intervals: 3 a.m. pages like 3 p.m.).`] : []),
+        ...(r.heartbeat
+          ? [
+              `Configure the ${r.heartbeat.service} check with a period of ${this.prometheusDown.period} and a grace of ${this.prometheusDown.grace}: Alertmanager pings it every ${this.prometheusDown.period} while Prometheus runs; after Prometheus stops the pings end within ${this.prometheusDown.silentAfter}, so a dead Prometheus pages within ${this.prometheusDown.pagedWithin}.`,
+            ]
+          : []),
+        `Alertmanager routes critical alerts to ${r.critical ? `the pager (${r.critical.kind})` : 'the team channel (nobody is paged)'}, warnings to ${r.warning ? `${r.warning.kind === 'slack' ? 'Slack' : 'Microsoft Teams'}` : 'nobody'}, and Watchdog to ${r.heartbeat ? `${r.heartbeat.service} every ${this.prometheusDown.period}` : 'nobody (declare receivers.heartbeat so that a dead Prometheus pages)'} (AlertmanagerConfig ${this.props.namespace}/${this.props.name}).`,
       ],
       ...(r.optOutReason !== undefined
         ? { acceptedRisks: [{ rule: 'glidepath-paging', resource: `AlertmanagerConfig ${this.props.namespace}/${this.props.name}`, reason: `Nobody is paged: ${r.optOutReason}` }] }

@@ -280,6 +280,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         region: this.regionFor(env, 'the receivers\' credentials'),
         labels: { ...kube.alertmanagerConfigLabels },
         serviceAccountName: kube.secretStoreRoleArn ? `${namespace}-external-secrets` : undefined,
+        evaluationInterval: this.alerts.evaluationInterval,
       });
     }
     // Strict mode refuses a rollback level over its budget here, as DeploymentStack does.

@@ -169,9 +169,9 @@ describe.each(EXAMPLES.flatMap((d) => d.environments.map((e) => [`${d.service}-$
       });
     });
 
-    test('the Watchdog is re-sent every minute, so the heartbeat service notices within its period when it stops', () => {
+    test('the Watchdog is re-sent at every 1m flush (repeat_interval under group_interval), so the heartbeat service hears it every minute', () => {
       const watchdog = am.spec.route.routes.find((r: Manifest) => r.matchers.some((m: Manifest) => m.value === 'Watchdog'));
-      expect(watchdog).toMatchObject({ receiver: 'heartbeat', groupWait: '0s', groupInterval: '1m', repeatInterval: '1m' });
+      expect(watchdog).toMatchObject({ receiver: 'heartbeat', groupWait: '0s', groupInterval: '1m', repeatInterval: '50s' });
     });
 
     test('the runbook names the operator settings the routing needs', () => {
