@@ -21,8 +21,8 @@ export interface AlertmanagerRoutingProps {
   readonly namespace: string;
   /** Who hears the alerts. */
   readonly receivers: Receivers;
-  /** AWS region of the Secrets Manager secrets holding the receivers' credentials. */
-  readonly region: string;
+  /** AWS region of the Secrets Manager secrets holding the receivers' credentials. @default - none: only valid without credentials */
+  readonly region?: string;
   /**
    * Labels the Alertmanager selects AlertmanagerConfigs by (`alertmanagerConfigSelector`).
    * @default - none: only an Alertmanager with an empty selector (`{}`) loads it
@@ -68,8 +68,10 @@ export enum ReceiverName {
  * @see https://prometheus-operator.dev/docs/developer/alerting/
  */
 export class AlertmanagerRouting extends Construct implements IRunbookContributor {
-  /** The spec as written to the AlertmanagerConfig. */
+  /** The spec as written to the AlertmanagerConfig (empty routes when no receiver is declared). */
   public readonly spec: AlertmanagerConfigSpec;
+  /** Whether an AlertmanagerConfig is written: only when some receiver is declared. */
+  public readonly routed: boolean;
   /** The Kubernetes Secrets the receivers read (`<name>-<pager|chat|heartbeat>`, key `value`). */
   public readonly secrets?: ExternalSecrets;
 
@@ -81,7 +83,11 @@ export class AlertmanagerRouting extends Construct implements IRunbookContributo
     super(scope, id);
     const { receivers } = props;
     const credentials = receiverSecrets(receivers);
+    this.routed = receivers.critical !== undefined || receivers.warning !== undefined || receivers.heartbeat !== undefined;
     if (credentials.length > 0) {
+      if (props.region === undefined) {
+        throw new Error(`AlertmanagerRouting ${props.namespace}/${props.name}: 'region' is required to read the receivers' credentials from Secrets Manager`);
+      }
       this.secrets = new ExternalSecrets(this, 'Secrets', {
         namespace: props.namespace,
         name: props.name,
@@ -164,10 +170,14 @@ export class AlertmanagerRouting extends Construct implements IRunbookContributo
         },
       ],
     };
-    new KubeAlertmanagerConfig(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, ...(props.labels ? { labels: props.labels } : {}) },
-      spec: this.spec,
-    });
+    // Paging turned off and nothing else declared: Alertmanager's own configuration decides; only
+    // the accepted risk is reported.
+    if (this.routed) {
+      new KubeAlertmanagerConfig(this, 'Resource', {
+        metadata: { name: props.name, namespace: props.namespace, ...(props.labels ? { labels: props.labels } : {}) },
+        spec: this.spec,
+      });
+    }
   }
 
   /** A critical alert reaches the pager this long after it fires (the route's `group_wait`). */
@@ -203,7 +213,13 @@ export class AlertmanagerRouting extends Construct implements IRunbookContributo
     const labels = Object.entries(this.props.labels ?? {})
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
+    const risk =
+      r.optOutReason !== undefined
+        ? { acceptedRisks: [{ rule: 'glidepath-paging', resource: `namespace ${this.props.namespace}`, reason: `Nobody is paged: ${r.optOutReason}` }] }
+        : {};
+    if (!this.routed) return risk;
     return {
+      ...risk,
       resources: [{ type: 'monitoring.coreos.com/AlertmanagerConfig', name: this.props.name }],
       prerequisites: [
         `Alertmanager (prometheus-operator) selects AlertmanagerConfig ${this.props.namespace}/${this.props.name}: its alertmanagerConfigSelector matches ${labels ? `labels ${labels}` : 'every AlertmanagerConfig ({})'}, its alertmanagerConfigNamespaceSelector matches namespace ${this.props.namespace}, and alertmanagerConfigMatcherStrategy is OnNamespace (the default: only alerts labelled namespace="${this.props.namespace}" are routed)`,
@@ -217,9 +233,6 @@ export class AlertmanagerRouting extends Construct implements IRunbookContributo
           : []),
         `Alertmanager routes critical alerts to ${r.critical ? `the pager (${r.critical.kind})` : 'the team channel (nobody is paged)'}, warnings to ${r.warning ? `${r.warning.kind === 'slack' ? 'Slack' : 'Microsoft Teams'}` : 'nobody'}, and Watchdog to ${r.heartbeat ? `${r.heartbeat.service} every ${this.prometheusDown.period}` : 'nobody (declare receivers.heartbeat so that a dead Prometheus pages)'} (AlertmanagerConfig ${this.props.namespace}/${this.props.name}).`,
       ],
-      ...(r.optOutReason !== undefined
-        ? { acceptedRisks: [{ rule: 'glidepath-paging', resource: `AlertmanagerConfig ${this.props.namespace}/${this.props.name}`, reason: `Nobody is paged: ${r.optOutReason}` }] }
-        : {}),
     };
   }
 }

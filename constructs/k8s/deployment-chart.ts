@@ -24,6 +24,7 @@ import { SmokeTestAnalysis } from './smoke-test-analysis';
 import { WorkloadPodMonitor } from './pod-monitor';
 import { PrometheusAlerts } from './prometheus-alerts';
 import { AlertmanagerRouting } from './alertmanager-routing';
+import { receiverSecrets } from '../../lib/model/receivers';
 import { PrometheusSignals } from './prometheus-signals';
 import { ProgressiveWorkload, type WorkloadIngressOptions } from './progressive-workload';
 
@@ -277,7 +278,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         name: `${namespace}-alerting`,
         namespace,
         receivers,
-        region: this.regionFor(env, 'the receivers\' credentials'),
+        region: receiverSecrets(receivers).length > 0 ? this.regionFor(env, "the receivers' credentials") : env.region,
         labels: { ...kube.alertmanagerConfigLabels },
         serviceAccountName: kube.secretStoreRoleArn ? `${namespace}-external-secrets` : undefined,
         evaluationInterval: this.alerts.evaluationInterval,
