@@ -88,4 +88,4 @@ export class AlertTopics extends Construct implements IRunbookContributor {
     };
   }
 }
-export { AlarmPublishAction, grantAlarmPublish } from './private/alarm-publish';
+export { AlarmPublishAction, EventRulePublishTarget, grantAlarmPublish } from './private/alarm-publish';

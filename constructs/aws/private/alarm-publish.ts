@@ -1,6 +1,7 @@
 import { ArnFormat, Lazy, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -80,6 +81,41 @@ function conditions(scope: Construct, arns: string[]): Record<string, Record<str
     StringEquals: { 'aws:SourceAccount': Stack.of(scope).account },
     ArnLike: { 'aws:SourceArn': Lazy.list({ produce: () => [...arns] }) },
   };
+}
+
+/**
+ * An EventBridge rule target that publishes to a topic and lets exactly that rule publish: an
+ * `Allow` for `events.amazonaws.com` conditioned on `aws:SourceAccount` and `aws:SourceArn` (the
+ * rule's ARN), where aws-cdk-lib's `SnsTopic` target grants the service unconditioned. The key
+ * statement for EventBridge stays unconditioned: EventBridge's KMS requests carry no source keys.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+ */
+export class EventRulePublishTarget implements events.IRuleTarget {
+  constructor(
+    private readonly topic: sns.ITopic,
+    private readonly message?: events.RuleTargetInput,
+  ) {}
+
+  public bind(rule: events.IRuleRef): events.RuleTargetConfig {
+    const r = rule as events.IRule;
+    if (this.topic instanceof sns.Topic) {
+      const l1 = r.node.defaultChild as { name?: string } | undefined;
+      const arn =
+        typeof l1?.name === 'string' && !Token.isUnresolved(l1.name)
+          ? Stack.of(r).formatArn({ service: 'events', resource: 'rule', resourceName: l1.name })
+          : r.ruleArn;
+      this.topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowEventBridgeRuleToPublish',
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [this.topic.topicArn],
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(r).account }, ArnEquals: { 'aws:SourceArn': arn } },
+        }),
+      );
+    }
+    return { arn: this.topic.topicArn, input: this.message, targetResource: this.topic };
+  }
 }
 
 /**
