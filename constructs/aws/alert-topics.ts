@@ -4,6 +4,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Receivers } from '../../lib/model/receivers';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { awsPagingFacts } from '../../lib/runbook/paging';
+import { awsCliOf } from './private/aws-cli';
+import { alarmNamesPublishingTo } from './private/alarm-publish';
 import { AlertSubscriptions } from './private/alert-subscriptions';
 
 /** Props for `AlertTopics`. */
@@ -37,7 +40,11 @@ export class AlertTopics extends Construct implements IRunbookContributor {
   /** Key encrypting the topics. */
   public readonly encryptionKey: kms.IKey;
 
-  constructor(scope: Construct, id: string, props: AlertTopicsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: AlertTopicsProps,
+  ) {
     super(scope, id);
     this.encryptionKey =
       props.encryptionKey ??
@@ -62,6 +69,7 @@ export class AlertTopics extends Construct implements IRunbookContributor {
         receivers: props.receivers,
         critical: this.critical,
         warning: this.warning,
+        removalPolicy: props.removalPolicy,
       });
       if (props.receivers.optOutReason !== undefined) {
         // Shown under the runbook's accepted risks, like plain HTTP on purpose.
@@ -81,6 +89,16 @@ export class AlertTopics extends Construct implements IRunbookContributor {
         `Critical alarms page through SNS topic \`${this.names.critical}\`; warnings notify through \`${this.names.warning}\`.`,
         ...(this.subscriptions?.describe() ?? []),
       ],
+      ...(this.props.receivers
+        ? {
+            paging: awsPagingFacts({
+              receivers: this.props.receivers,
+              topics: this.names,
+              alarms: { critical: alarmNamesPublishingTo(this.critical), warning: alarmNamesPublishingTo(this.warning) },
+              aws: awsCliOf(this),
+            }),
+          }
+        : {}),
       resources: [
         { type: 'AWS::SNS::Topic', name: this.names.critical },
         { type: 'AWS::SNS::Topic', name: this.names.warning },

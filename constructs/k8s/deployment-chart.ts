@@ -282,6 +282,9 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         labels: { ...kube.alertmanagerConfigLabels },
         serviceAccountName: kube.secretStoreRoleArn ? `${namespace}-external-secrets` : undefined,
         evaluationInterval: this.alerts.evaluationInterval,
+        alertmanagerNamespace: namespaceOfServiceUrl(props.prometheusAddress ?? kube.prometheusAddress) ?? 'monitoring',
+        service: definition.service,
+        environment: env.name,
       });
     }
     // Strict mode refuses a rollback level over its budget here, as DeploymentStack does.

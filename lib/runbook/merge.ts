@@ -1,3 +1,4 @@
+import { mergePaging, type PagingFacts } from './paging';
 import type { AcceptedRisk, AlarmFact, MigrationFact, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from './facts';
 
 /** The facts of a whole construct tree, merged into one document's worth. */
@@ -21,6 +22,7 @@ export interface MergedFacts {
   readonly workingDirectory?: string;
   readonly deploymentAlarms: readonly string[];
   readonly dashboard?: RunbookFacts['dashboard'];
+  readonly paging?: PagingFacts;
 }
 
 /**
@@ -67,5 +69,6 @@ export function mergeFacts(all: readonly RunbookFacts[]): MergedFacts {
     workingDirectory: all.find((f) => f.workingDirectory)?.workingDirectory,
     deploymentAlarms: [...new Set(all.flatMap((f) => f.deploymentAlarms ?? []))],
     dashboard: all.find((f) => f.dashboard)?.dashboard,
+    paging: mergePaging(all),
   };
 }

@@ -18,12 +18,11 @@ const examples: Record<string, () => ServiceDefinition> = {
   'payments-api': () => (require('../../examples/payments-api/definition') as typeof import('../../examples/payments-api/definition')).definition,
 };
 
-/** Who hears each severity, as the examples declare it (literals from the definitions). */
-const PAGER: Record<string, string> = {
-  checkout: 'https:https://events.pagerduty.com/integration/{{resolve:secretsmanager:checkout/prod/pagerduty-integration-key:SecretString:::}}/enqueue',
-  'storefront-web':
-    'https:https://events.pagerduty.com/integration/{{resolve:secretsmanager:storefront-web/prod/pagerduty-routing-key:SecretString:::}}/enqueue',
-  'payments-api': 'https:https://api.opsgenie.com/v1/json/cloudwatch?apiKey={{resolve:secretsmanager:payments-api/prod/opsgenie-api-key:SecretString:::}}',
+/** The pager each example declares: kind and Secrets Manager secret (literals from the definitions). */
+const PAGER: Record<string, { kind: string; secret: string }> = {
+  checkout: { kind: 'pagerduty', secret: 'checkout/prod/pagerduty-integration-key' },
+  'storefront-web': { kind: 'pagerduty', secret: 'storefront-web/prod/pagerduty-routing-key' },
+  'payments-api': { kind: 'opsgenie', secret: 'payments-api/prod/opsgenie-api-key' },
 };
 
 /** The environments whose critical alarms page (dev opts out in two examples, with a reason). */
@@ -78,9 +77,12 @@ describe.each(Object.keys(examples))('%s on AWS: every alarm reaches its receive
         const critical = hop.topicArn.endsWith('-critical');
         expect(hop.topicArn).toBe(`arn:aws:sns:${at.region}:111111111111:${def.service}-${env}-${critical ? 'critical' : 'warning'}`);
         if (critical && PAGED[example].includes(env)) {
-          expect({ alarm: d.alarmName, receivers: hop.receivers }).toEqual({
-            alarm: d.alarmName,
-            receivers: [PAGER[example].replace('/prod/', `/${env}/`)],
+          // The forwarder SNS may invoke, which reads the declared pager's key at run time.
+          expect({ alarm: d.alarmName, receivers: hop.receivers }).toEqual({ alarm: d.alarmName, receivers: [`lambda:${def.service}-${env}-pager`] });
+          const fn = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === `${def.service}-${env}-pager`);
+          expect(fn.Properties.Environment.Variables).toEqual({
+            PAGER_KIND: PAGER[example].kind,
+            PAGER_SECRET_ID: PAGER[example].secret.replace('/prod/', `/${env}/`),
           });
         } else {
           expect({ alarm: d.alarmName, receivers: hop.receivers }).toEqual({ alarm: d.alarmName, receivers: [`chatbot:${def.service}-${env}-alerts`] });

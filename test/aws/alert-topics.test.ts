@@ -97,7 +97,7 @@ describe('AlertTopics', () => {
     expect(statements.map((st: { Principal: unknown }) => st.Principal)).toEqual([{ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } }]);
   });
 
-  test('receivers: the pager subscribes over HTTPS with the key as a Secrets Manager reference, the chat channel through AWS Chatbot', () => {
+  test('receivers: a forwarder reading the key from Secrets Manager subscribes for the pager, the chat channel through AWS Chatbot', () => {
     const stack = new Stack(new App(), 'S');
     new AlertTopics(stack, 'AlertTopics', {
       namePrefix: 'checkout-prod',
@@ -108,10 +108,16 @@ describe('AlertTopics', () => {
     });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'https',
+      Protocol: 'lambda',
       TopicArn: { Ref: Match.stringLikeRegexp('^AlertTopicsCritical') },
-      Endpoint: 'https://events.pagerduty.com/integration/{{resolve:secretsmanager:checkout/prod/pagerduty:SecretString:::}}/enqueue',
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('Pager'), 'Arn'] },
     });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'checkout-prod-pager',
+      Environment: { Variables: { PAGER_KIND: 'pagerduty', PAGER_SECRET_ID: 'checkout/prod/pagerduty' } },
+    });
+    // No credential, and no reference that would resolve one into the template.
+    expect(JSON.stringify(t.toJSON())).not.toContain('{{resolve:');
     t.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
       ConfigurationName: 'checkout-prod-alerts',
       SlackWorkspaceId: 'T0123',

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { Testing } from 'cdk8s';
@@ -172,6 +173,19 @@ describe.each(EXAMPLES.flatMap((d) => d.environments.map((e) => [`${d.service}-$
     test('the Watchdog is re-sent at every 1m flush (repeat_interval under group_interval), so the heartbeat service hears it every minute', () => {
       const watchdog = am.spec.route.routes.find((r: Manifest) => r.matchers.some((m: Manifest) => m.value === 'Watchdog'));
       expect(watchdog).toMatchObject({ receiver: 'heartbeat', groupWait: '0s', groupInterval: '1m', repeatInterval: '50s' });
+    });
+
+    test("the runbook's paging check runs with the real amtool: its flags and labels parse (the Alertmanager is unreachable here)", () => {
+      const paging = collectRunbookFacts(chart).find((f) => f.paging)?.paging;
+      const amtool = (paging?.test ?? []).filter((c) => c.command.startsWith('amtool '));
+      expect(amtool.map((c) => c.command.split(' ').slice(0, 3).join(' '))).toEqual(['amtool config routes', 'amtool alert add']);
+      for (const c of amtool) {
+        const r = spawnSync('bash', ['-c', c.command.replace('http://127.0.0.1:9093', 'http://127.0.0.1:1')], { encoding: 'utf8' });
+        expect(r.stderr).toMatch(/127\.0\.0\.1:1\/api\/v2\/(status|alerts)".*connection refused/);
+      }
+      expect(paging?.test.find((c) => c.command.startsWith('amtool config'))?.expected).toContain(
+        `${ns}/${ns}-alerting/${PAGED.includes(environment) ? 'pager' : 'chat'}`,
+      );
     });
 
     test('the runbook names the operator settings the routing needs', () => {

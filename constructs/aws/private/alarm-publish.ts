@@ -23,6 +23,13 @@ export function alarmArnOf(alarm: cloudwatch.IAlarm): string {
 
 /** The alarm ARNs each topic and key already lets publish, so one statement per topic or key grows. */
 const granted = new WeakMap<Construct, string[]>();
+/** The literal names of the alarms publishing to each topic, for the runbook's test page. */
+const names = new WeakMap<Construct, string[]>();
+
+/** Names of the alarms granted to publish to a topic (those with a literal name), in grant order. */
+export function alarmNamesPublishingTo(topic: sns.ITopic): string[] {
+  return [...(names.get(topic) ?? [])];
+}
 
 /**
  * Lets CloudWatch publish one alarm's notifications to a topic: an `Allow` for
@@ -39,6 +46,12 @@ export function grantAlarmPublish(topic: sns.ITopic, alarm: cloudwatch.IAlarm): 
   // An imported topic's policy is not ours to change; its owner grants publishing.
   if (!(topic instanceof sns.Topic)) return;
   const arn = alarmArnOf(alarm);
+  const name = (alarm.node.defaultChild as cloudwatch.CfnAlarm | undefined)?.alarmName;
+  if (typeof name === 'string' && !Token.isUnresolved(name)) {
+    const list = names.get(topic) ?? [];
+    if (!list.includes(name)) list.push(name);
+    names.set(topic, list);
+  }
   grow(topic, arn, (arns) => {
     topic.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -1,7 +1,13 @@
-import { SecretValue, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { PAGER_FORWARDER_SOURCE } from '../../../lib/handlers/pager-forwarder-code';
+import { functionRole } from './function-role';
 import { Construct } from 'constructs';
 import { PagerKind, type Pager, type Receivers } from '../../../lib/model/receivers';
 import { CHAT_NOTIFICATION_ACTIONS } from '../../../lib/plan/chat-guardrail';
@@ -12,33 +18,16 @@ export interface AlertSubscriptionsProps {
   readonly receivers: Receivers;
   readonly critical: sns.ITopic;
   readonly warning: sns.ITopic;
+  /** What happens to the forwarder's log group when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default one month */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
- * Where each pager's CloudWatch integration receives SNS notifications, with the credential from
- * the secret in the middle. The credential reaches CloudFormation as a Secrets Manager dynamic
- * reference (`{{resolve:secretsmanager:…}}`), so it is never in the template, the repository or
- * the CloudFormation console; SNS stores the resolved endpoint and shows it to principals allowed
- * `sns:ListSubscriptionsByTopic` / `sns:GetSubscriptionAttributes` on the topic.
- * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
- * @see https://support.pagerduty.com/main/docs/amazon-cloudwatch-integration-guide
- * @see https://support.atlassian.com/opsgenie/docs/integrate-opsgenie-with-amazon-cloudwatch/
- */
-export function pagerEndpoint(pager: Pager): string {
-  const secret = SecretValue.secretsManager(pager.secretName).unsafeUnwrap();
-  switch (pager.kind) {
-    case PagerKind.PAGERDUTY:
-      return `https://events.pagerduty.com/integration/${secret}/enqueue`;
-    case PagerKind.OPSGENIE:
-      return `https://api.opsgenie.com/v1/json/cloudwatch?apiKey=${secret}`;
-    default:
-      return secret;
-  }
-}
-
-
-/**
- * The subscriptions of a service's alert topics: the pager (HTTPS) on the critical topic, and the
+ * The subscriptions of a service's alert topics: the pager on the critical topic, through a
+ * function that reads the integration key from Secrets Manager at run time (an HTTPS subscription
+ * would hold the key in its endpoint, which SNS shows to anyone allowed `sns:ListSubscriptions`), and the
  * chat channel (AWS Chatbot, now Amazon Q Developer in chat applications) on the warning topic, and
  * on the critical topic too when nobody is paged. AWS Chatbot needs the Slack workspace (or Teams
  * team) authorized once in its console before the channel configuration deploys.
@@ -51,13 +40,10 @@ export class AlertSubscriptions extends Construct {
     super(scope, id);
     const { receivers } = props;
     if (receivers.critical) {
-      new sns.Subscription(this, 'Pager', {
-        topic: props.critical,
-        protocol: sns.SubscriptionProtocol.HTTPS,
-        endpoint: pagerEndpoint(receivers.critical),
-      });
+      this.pagerFunction = this.forwarder(props, receivers.critical);
+      props.critical.addSubscription(new subscriptions.LambdaSubscription(this.pagerFunction));
       this.lines.push(
-        `Critical alarms page through ${pagerLabel(receivers.critical)} (HTTPS subscription of \`${props.namePrefix}-critical\`; the key is read from Secrets Manager secret \`${receivers.critical.secretName}\` at deploy).`,
+        `Critical alarms page through ${pagerLabel(receivers.critical)}: function \`${props.namePrefix}-pager\` (subscribed to \`${props.namePrefix}-critical\`) reads the key from Secrets Manager secret \`${receivers.critical.secretName}\` and forwards each notification; its log group \`/aws/lambda/${props.namePrefix}-pager\` shows every forward.`,
       );
     }
     const chat = receivers.warning;
@@ -121,6 +107,37 @@ export class AlertSubscriptions extends Construct {
         `${receivers.critical ? 'Warnings' : 'Warnings and critical alarms'} reach ${chat.kind === 'slack' ? 'Slack' : 'Microsoft Teams'} channel \`${chat.channelId}\` through AWS Chatbot configuration \`${common.configurationName}\` (read-only guardrail \`${props.namePrefix}-chat-guardrail\`).`,
       );
     }
+  }
+
+  /** The function forwarding critical notifications to the pager, when one is declared. */
+  public readonly pagerFunction?: lambda.Function;
+
+  private forwarder(props: AlertSubscriptionsProps, pager: Pager): lambda.Function {
+    const name = `${props.namePrefix}-pager`;
+    const logGroup = new logs.LogGroup(this, 'PagerLogs', {
+      logGroupName: `/aws/lambda/${name}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const role = functionRole(this, 'PagerRole', logGroup, `Forwards the critical alerts of ${props.namePrefix} to the pager`);
+    const secret = secretsmanager.Secret.fromSecretNameV2(this, 'PagerSecret', pager.secretName);
+    secret.grantRead(role);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${pager.secretName}-??????]`,
+      reason: 'Secrets Manager appends six random characters to a secret ARN; the wildcard matches only that suffix of the one pager secret',
+    });
+    return new lambda.Function(this, 'Pager', {
+      functionName: name,
+      description: `Forwards the critical alerts of ${props.namePrefix} to ${pagerLabel(pager)} with the key from Secrets Manager`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(PAGER_FORWARDER_SOURCE),
+      timeout: Duration.seconds(30),
+      memorySize: 128,
+      role,
+      logGroup,
+      environment: { PAGER_SECRET_ID: pager.secretName, PAGER_KIND: pager.kind },
+    });
   }
 
   /** One sentence per subscription, for the runbook. */

@@ -58,6 +58,7 @@ export function resolveIntrinsics(value: unknown, template: Json, at: Deployment
       const r = resources[id];
       if (r?.Type === 'AWS::KMS::Key' && attr === 'Arn') return `arn:${partition}:kms:${at.region}:${at.account}:key/${id}`;
       if (r?.Type === 'AWS::CloudWatch::Alarm' && attr === 'Arn') return alarmArn(r.Properties.AlarmName, at);
+      if (r?.Type === 'AWS::Lambda::Function' && attr === 'Arn') return `arn:${partition}:lambda:${at.region}:${at.account}:function:${r.Properties.FunctionName}`;
       if (r?.Type === 'AWS::IAM::Role' && attr === 'Arn') return `arn:${partition}:iam::${at.account}:role/${r.Properties.RoleName ?? id}`;
       return `${id}.${attr}`;
     }
@@ -77,7 +78,10 @@ export interface TopicDelivery {
   readonly publish: PolicyDecision;
   /** Decisions on the topic's key (GenerateDataKey and Decrypt); absent when the topic is not encrypted. */
   readonly key?: { readonly generateDataKey: PolicyDecision; readonly decrypt: PolicyDecision };
-  /** Who hears: `https:<endpoint as written>` subscriptions and `chatbot:<configuration name>`. */
+  /**
+   * Who hears: `lambda:<function name>` for a function SNS may invoke (its permission evaluated
+   * like the policies), `<protocol>:<endpoint>` for other subscriptions, `chatbot:<configuration>`.
+   */
   readonly receivers: readonly string[];
 }
 
@@ -122,7 +126,25 @@ export function alarmDeliveries(template: Json, at: Deployment, overrides: Recor
     const receivers = [
       ...byType('AWS::SNS::Subscription')
         .filter(([, r]) => resolved(r.Properties.TopicArn) === topicArn)
-        .map(([, r]) => `${r.Properties.Protocol}:${resolved(r.Properties.Endpoint)}`),
+        .map(([, r]) => {
+          const endpoint = resolved(r.Properties.Endpoint) as string;
+          if (r.Properties.Protocol !== 'lambda') return `${r.Properties.Protocol}:${endpoint}`;
+          // A function's resource policy is its AWS::Lambda::Permission resources.
+          const statements = byType('AWS::Lambda::Permission')
+            .filter(([, p]) => resolved(p.Properties.FunctionName) === endpoint)
+            .map(([, p]) => ({
+              Effect: 'Allow' as const,
+              Principal: { Service: p.Properties.Principal as string },
+              Action: p.Properties.Action as string,
+              Resource: endpoint,
+              ...(p.Properties.SourceArn ? { Condition: { ArnLike: { 'aws:SourceArn': resolved(p.Properties.SourceArn) } } } : {}),
+            }));
+          const invoke = evaluatePolicy(
+            { Statement: statements },
+            { principal: { service: 'sns.amazonaws.com' }, action: 'lambda:InvokeFunction', resource: endpoint, context: { 'aws:SourceArn': topicArn } },
+          );
+          return invoke.decision === 'Allow' ? `lambda:${endpoint.split(':').pop()}` : `lambda:${endpoint.split(':').pop()} (SNS may not invoke it)`;
+        }),
       ...[...byType('AWS::Chatbot::SlackChannelConfiguration'), ...byType('AWS::Chatbot::MicrosoftTeamsChannelConfiguration')]
         .filter(([, r]) => (resolved(r.Properties.SnsTopicArns ?? []) as string[]).includes(topicArn))
         .map(([, r]) => `chatbot:${r.Properties.ConfigurationName}`),

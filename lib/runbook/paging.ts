@@ -1,0 +1,105 @@
+import { PagerKind, type Receivers } from '../model/receivers';
+import { AlarmSeverity } from '../plan/alarm-catalogue';
+import type { AwsCli } from './aws-cli';
+import type { RunbookCommand } from './command';
+
+/** Who hears each kind of alarm, in words, and how to prove it: what a target's routing contributes. */
+export interface PagingFacts {
+  /** Who a critical alarm pages, e.g. "PagerDuty (on-call)"; absent when nobody is paged. */
+  readonly critical?: string;
+  /** Who hears a warning, e.g. "Slack channel C0123". */
+  readonly warning?: string;
+  /** Who hears the heartbeat (Watchdog), e.g. "healthchecks (pages when it stops)". */
+  readonly heartbeat?: string;
+  /** Commands that send a test page and show it arrived, per target. */
+  readonly test: readonly RunbookCommand[];
+}
+
+/** Who hears an alarm of this severity, for the triage table. */
+export function whoHears(paging: PagingFacts | undefined, severity: AlarmSeverity): string {
+  if (!paging) return 'not declared (see receivers)';
+  switch (severity) {
+    case AlarmSeverity.WARNING:
+      return paging.warning ?? 'nobody';
+    case AlarmSeverity.HEARTBEAT:
+      return paging.heartbeat ?? 'nobody: declare receivers.heartbeat';
+    default:
+      // Critical alarms, the dead-man's switch and (on AWS) the rollback alarm page.
+      return paging.critical ?? `nobody paged${paging.warning ? `; ${paging.warning}` : ''}`;
+  }
+}
+
+/** The "Check that paging works" section: the test page commands, in a bash block each. */
+export function renderPagingCheck(out: string[], paging: PagingFacts | undefined, steps: (commands: readonly RunbookCommand[]) => string[]): void {
+  if (!paging || paging.test.length === 0) return;
+  out.push(
+    '## Check that paging works',
+    '',
+    'Before the first release, after changing receivers, and every quarter: send a test page and confirm that it arrives where the triage table says.',
+    '',
+  );
+  out.push(...steps(paging.test));
+}
+
+/** The paging facts of a tree: the first contributor's (one routing per runbook). */
+export function mergePaging(all: readonly { readonly paging?: PagingFacts }[]): PagingFacts | undefined {
+  return all.find((f) => f.paging)?.paging;
+}
+
+/** What the AWS targets know about their alert routing, for `awsPagingFacts`. */
+export interface AwsPagingInput {
+  readonly receivers: Receivers;
+  /** Topic names, e.g. `checkout-prod-critical`. */
+  readonly topics: { readonly critical: string; readonly warning: string };
+  /** Names of the alarms that publish to each topic. */
+  readonly alarms: { readonly critical: readonly string[]; readonly warning: readonly string[] };
+  /** The AWS CLI of the environment's region. */
+  readonly aws: AwsCli;
+}
+
+const PAGER_LABEL: Record<PagerKind, string> = {
+  [PagerKind.PAGERDUTY]: 'PagerDuty',
+  [PagerKind.OPSGENIE]: 'Opsgenie',
+  [PagerKind.HTTPS]: 'the pager endpoint',
+};
+
+/** Who a service's receivers are, in words, on any target. */
+export function receiverWords(receivers: Receivers): { critical?: string; warning?: string; heartbeat?: string } {
+  const chat = receivers.warning;
+  return {
+    critical: receivers.critical ? `${PAGER_LABEL[receivers.critical.kind]} (on-call)` : undefined,
+    warning: chat ? `${chat.kind === 'slack' ? 'Slack' : 'Microsoft Teams'} channel${chat.channelId ? ` \`${chat.channelId}\`` : ''}` : undefined,
+    heartbeat: receivers.heartbeat ? `${receivers.heartbeat.service} (pages when it stops)` : undefined,
+  };
+}
+
+/**
+ * Paging facts of the AWS targets: a test page puts a real alarm in ALARM by hand
+ * (`set-alarm-state`), so CloudWatch publishes through the same topic policy, key and subscription
+ * as a real one; the alarm's action history shows whether the publish succeeded.
+ * @see https://docs.aws.amazon.com/cli/latest/reference/cloudwatch/set-alarm-state.html
+ */
+export function awsPagingFacts(input: AwsPagingInput): PagingFacts {
+  const { receivers, topics, alarms, aws } = input;
+  const words = receiverWords(receivers);
+  const test: RunbookCommand[] = [];
+  const page = (alarm: string, topic: string, who: string) => {
+    test.push(
+      {
+        description: `Send a test page: put \`${alarm}\` in ALARM by hand`,
+        command: aws`cloudwatch set-alarm-state --alarm-name ${alarm} --state-value ALARM --state-reason "Paging test from the runbook"`,
+        expected: `${who} hears about ${alarm} within a minute; at its next evaluation the alarm returns to its real state and the OK notification resolves it`,
+      },
+      {
+        description: `Check that CloudWatch could publish the test page to \`${topic}\``,
+        command: aws`cloudwatch describe-alarm-history --alarm-name ${alarm} --history-item-type Action --max-records 2 --query 'AlarmHistoryItems[].HistorySummary' --output text`,
+        expected: `"Successfully executed action arn:…:${topic}"; "Failed to execute action" means the topic policy or its key refused CloudWatch`,
+      },
+    );
+  };
+  const critical = alarms.critical.find((a) => a.endsWith('-critical-error-rate')) ?? alarms.critical[0];
+  if (critical) page(critical, topics.critical, words.critical ?? words.warning ?? 'nobody (paging is off)');
+  const warning = alarms.warning[0];
+  if (warning && words.warning) page(warning, topics.warning, words.warning);
+  return { ...words, test };
+}
