@@ -58,7 +58,26 @@ function hops(resources: Registered[], region: string, overrides: Record<string,
       const receivers = [
         ...of('aws:sns/topicSubscription:TopicSubscription')
           .filter((s) => s.inputs.topic === topicArn)
-          .map((s) => `${s.inputs.protocol}:${unwrap(s.inputs.endpoint)}`),
+          .map((s) => {
+            if (s.inputs.protocol !== 'lambda') return `${s.inputs.protocol}:${unwrap(s.inputs.endpoint)}`;
+            const fn = of('aws:lambda/function:Function').find((f) => arnOf(f) === s.inputs.endpoint)!;
+            // The function's resource policy: its Permission resources, evaluated for SNS invoking it for this topic.
+            const statements = of('aws:lambda/permission:Permission')
+              .filter((p) => p.inputs.function === fn.inputs.name)
+              .map((p) => ({
+                Effect: 'Allow' as const,
+                Principal: { Service: p.inputs.principal as string },
+                Action: p.inputs.action as string,
+                Resource: arnOf(fn),
+                ...(p.inputs.sourceArn ? { Condition: { ArnLike: { 'aws:SourceArn': p.inputs.sourceArn as string } } } : {}),
+              }));
+            const invoke = evaluatePolicy(
+              { Statement: statements },
+              { principal: { service: 'sns.amazonaws.com' }, action: 'lambda:InvokeFunction', resource: arnOf(fn), context: { 'aws:SourceArn': topicArn } },
+            );
+            const env = fn.inputs.environment.variables;
+            return `lambda:${fn.inputs.name}:${env.PAGER_KIND}:${env.PAGER_SECRET_ID}${invoke.decision === 'Allow' ? '' : ' (SNS may not invoke it)'}`;
+          }),
         ...[...of('aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration'), ...of('aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration')]
           .filter((c: Json) => (c.inputs.snsTopicArns ?? []).includes(topicArn))
           .map((c: Json) => `chatbot:${c.inputs.configurationName}`),
@@ -90,8 +109,8 @@ describe.each(cases)('%s on Pulumi: every alarm reaches its receiver', (base, de
       const critical = hop.topic === `${base}-critical`;
       const pager =
         definition.service === 'payments-api'
-          ? `https:https://api.opsgenie.com/v1/json/cloudwatch?apiKey=mock-secret-of-${definition.service}/${environment}/opsgenie-api-key`
-          : `https:https://events.pagerduty.com/integration/mock-secret-of-${definition.service}/${environment}/${definition.service === 'checkout' ? 'pagerduty-integration-key' : 'pagerduty-routing-key'}/enqueue`;
+          ? `lambda:${base}-pager:opsgenie:${definition.service}/${environment}/opsgenie-api-key`
+          : `lambda:${base}-pager:pagerduty:${definition.service}/${environment}/${definition.service === 'checkout' ? 'pagerduty-integration-key' : 'pagerduty-routing-key'}`;
       expect(hop).toEqual({
         alarm: hop.alarm,
         topic: hop.topic,

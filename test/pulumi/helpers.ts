@@ -78,9 +78,6 @@ export function installMocks(stack = 'prod', project = 'glidepath-test', region 
             return { id: inputs.id, cidrBlock: '10.0.0.0/16' };
           case 'aws:secretsmanager/getSecret:getSecret':
             return { arn: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${inputs.name}-AbCdEf`, name: inputs.name };
-          case 'aws:secretsmanager/getSecretVersion:getSecretVersion':
-            // A stand-in for the value stored in the secret (a pager's integration key).
-            return { secretId: inputs.secretId, secretString: `mock-secret-of-${inputs.secretId}` };
           case 'aws:secretsmanager/getRandomPassword:getRandomPassword':
             return { randomPassword: 'mock-value' };
           default:

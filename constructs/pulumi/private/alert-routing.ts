@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { PagerKind, type Pager } from '../../../lib/model/receivers';
+import { PAGER_FORWARDER_SOURCE } from '../../../lib/handlers/pager-forwarder-code';
+import type { Pager } from '../../../lib/model/receivers';
 import type { EnvironmentDefinition } from '../../../lib/model/environment';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
@@ -34,8 +35,8 @@ export interface AlertRouting {
  * (`aws:SourceAccount`); the key policy lets CloudWatch use the key on the same conditions; the
  * pager subscribes over HTTPS and the chat channel through AWS Chatbot with a read-only guardrail.
  *
- * The pager endpoint carries the integration key, read from Secrets Manager at `pulumi up`:
- * Pulumi marks it secret, so the state holds it encrypted and previews print `[secret]`.
+ * The pager is a function subscribed to the critical topic that reads the integration key from
+ * Secrets Manager when it runs, so the key is in no Pulumi state and no SNS subscription.
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
  */
 export function routeAlerts(input: AlertRoutingInput): AlertRouting {
@@ -110,14 +111,11 @@ export function routeAlerts(input: AlertRoutingInput): AlertRouting {
   return { topicPolicies, keyPolicy };
 }
 
-function subscribe({ names, env, topics, tags, opts }: AlertRoutingInput): void {
+function subscribe(input: AlertRoutingInput): void {
+  const { names, env, topics, tags, opts } = input;
   const receivers = env.receivers;
   if (receivers.critical) {
-    new aws.sns.TopicSubscription(
-      `${names.base}-pager`,
-      { topic: topics.critical.arn, protocol: 'https', endpoint: pagerEndpoint(receivers.critical, opts) },
-      opts,
-    );
+    pagerForwarder(input, receivers.critical);
   }
   const chat = receivers.warning;
   if (!chat) return;
@@ -192,18 +190,66 @@ export function publishersOf(
   };
 }
 
-/** The pager's CloudWatch integration URL with the key from Secrets Manager, as a Pulumi secret. */
-function pagerEndpoint(pager: Pager, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
-  const value = aws.secretsmanager.getSecretVersionOutput({ secretId: pager.secretName }, { parent: opts.parent }).secretString;
-  const url = value.apply((key) => {
-    switch (pager.kind) {
-      case PagerKind.PAGERDUTY:
-        return `https://events.pagerduty.com/integration/${key}/enqueue`;
-      case PagerKind.OPSGENIE:
-        return `https://api.opsgenie.com/v1/json/cloudwatch?apiKey=${key}`;
-      default:
-        return key;
-    }
-  });
-  return pulumi.secret(url);
+/**
+ * The function that forwards the critical topic's notifications to the pager, reading the key
+ * from Secrets Manager at run time (the CloudFormation target's twin): the key is never in the
+ * Pulumi state, the SNS subscription or the function's configuration.
+ */
+function pagerForwarder({ names, region, account, topics, tags, opts }: AlertRoutingInput, pager: Pager): void {
+  const name = `${names.base}-pager`;
+  const logGroup = new aws.cloudwatch.LogGroup(`/aws/lambda/${name}`, { name: `/aws/lambda/${name}`, retentionInDays: 30, tags }, opts);
+  const role = new aws.iam.Role(
+    name,
+    {
+      description: `Forwards the critical alerts of ${names.base} to the pager`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+      tags,
+    },
+    opts,
+  );
+  const policy = new aws.iam.RolePolicy(
+    name,
+    {
+      role: role.id,
+      policy: pulumi.jsonStringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroup.arn },
+          {
+            Effect: 'Allow',
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            // Secrets Manager appends six random characters to the name.
+            Resource: pulumi.interpolate`arn:aws:secretsmanager:${region}:${account}:secret:${pager.secretName}-??????`,
+          },
+        ],
+      }),
+    },
+    opts,
+  );
+  const fn = new aws.lambda.Function(
+    name,
+    {
+      name,
+      description: `Forwards the critical alerts of ${names.base} to the pager with the key from Secrets Manager`,
+      runtime: aws.lambda.Runtime.NodeJS24dX,
+      handler: 'index.handler',
+      role: role.arn,
+      timeout: 30,
+      memorySize: 128,
+      code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(PAGER_FORWARDER_SOURCE) }),
+      environment: { variables: { PAGER_SECRET_ID: pager.secretName, PAGER_KIND: pager.kind } },
+      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      tags,
+    },
+    { ...opts, dependsOn: [policy] },
+  );
+  new aws.lambda.Permission(
+    name,
+    { action: 'lambda:InvokeFunction', function: fn.name, principal: 'sns.amazonaws.com', sourceArn: topics.critical.arn },
+    opts,
+  );
+  new aws.sns.TopicSubscription(name, { topic: topics.critical.arn, protocol: 'lambda', endpoint: fn.arn }, opts);
 }
