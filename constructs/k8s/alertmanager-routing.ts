@@ -92,7 +92,9 @@ export class AlertmanagerRouting extends Construct implements IRunbookContributo
     this.routed = receivers.critical !== undefined || receivers.warning !== undefined || receivers.heartbeat !== undefined;
     if (credentials.length > 0) {
       if (props.region === undefined) {
-        throw new Error(`AlertmanagerRouting ${props.namespace}/${props.name}: 'region' is required to read the receivers' credentials from Secrets Manager`);
+        throw new Error(
+          `AlertmanagerRouting ${props.namespace}/${props.name}: 'region' is required to read the receivers' credentials from Secrets Manager`,
+        );
       }
       this.secrets = new ExternalSecrets(this, 'Secrets', {
         namespace: props.namespace,
@@ -197,7 +199,12 @@ export class AlertmanagerRouting extends Construct implements IRunbookContributo
    * resend delay) (`rules/alerting.go`), Alertmanager re-sends until then every `group_interval`.
    * A check period of the heartbeat interval with a grace of twice that pages within `pagedWithin`.
    */
-  public get prometheusDown(): { readonly silentAfter: Duration; readonly period: Duration; readonly grace: Duration; readonly pagedWithin: Duration } {
+  public get prometheusDown(): {
+    readonly silentAfter: Duration;
+    readonly period: Duration;
+    readonly grace: Duration;
+    readonly pagedWithin: Duration;
+  } {
     const interval = this.props.heartbeatInterval ?? Duration.minutes(1);
     const evaluation = this.props.evaluationInterval ?? Duration.seconds(30);
     const validFor = (evaluation.toSeconds() > RESEND_DELAY.toSeconds() ? evaluation : RESEND_DELAY).times(4);
@@ -253,7 +260,11 @@ sleep 3`,
       .join(',');
     const risk =
       r.optOutReason !== undefined
-        ? { acceptedRisks: [{ rule: 'glidepath-paging', resource: `namespace ${this.props.namespace}`, reason: `Nobody is paged: ${r.optOutReason}` }] }
+        ? {
+            acceptedRisks: [
+              { rule: 'glidepath-paging', resource: `namespace ${this.props.namespace}`, reason: `Nobody is paged: ${r.optOutReason}` },
+            ],
+          }
         : {};
     if (!this.routed) return risk;
     return {
@@ -265,7 +276,11 @@ sleep 3`,
         `Alertmanager (prometheus-operator) selects AlertmanagerConfig ${this.props.namespace}/${this.props.name}: its alertmanagerConfigSelector matches ${labels ? `labels ${labels}` : 'every AlertmanagerConfig ({})'}, its alertmanagerConfigNamespaceSelector matches namespace ${this.props.namespace}, and alertmanagerConfigMatcherStrategy is OnNamespace (the default: only alerts labelled namespace="${this.props.namespace}" are routed)`,
       ],
       watch: [
-        ...(r.critical ? [`A critical alert reaches the pager ${this.pageDelay} after it fires (group_wait; no mute intervals: 3 a.m. pages like 3 p.m.).`] : []),
+        ...(r.critical
+          ? [
+              `A critical alert reaches the pager ${this.pageDelay} after it fires (group_wait; no mute intervals: 3 a.m. pages like 3 p.m.).`,
+            ]
+          : []),
         ...(r.heartbeat
           ? [
               `Configure the ${r.heartbeat.service} check with a period of ${this.prometheusDown.period} and a grace of ${this.prometheusDown.grace}: Alertmanager pings it every ${this.prometheusDown.period} while Prometheus runs; after Prometheus stops the pings end within ${this.prometheusDown.silentAfter}, so a dead Prometheus pages within ${this.prometheusDown.pagedWithin}.`,

@@ -98,9 +98,7 @@ export const kubernetesSchema = z
     /** Labels the Alertmanager selects AlertmanagerConfigs by. @default - the monitoringLabels */
     alertmanagerConfigLabels: labelMap
       .optional()
-      .describe(
-        "Labels your Alertmanager's alertmanagerConfigSelector selects AlertmanagerConfigs by. Default: the monitoringLabels.",
-      ),
+      .describe("Labels your Alertmanager's alertmanagerConfigSelector selects AlertmanagerConfigs by. Default: the monitoringLabels."),
     /** Requests the new version must have served in an analysis window before it is judged. @default 50 */
     minimumRequests: positiveInt
       .optional()

@@ -20,7 +20,10 @@ const inline = (what: string) =>
   z
     .unknown()
     .optional()
-    .meta({ description: `Never allowed: ${what} is a credential; store it in Secrets Manager and give the secret's name instead.`, not: {} });
+    .meta({
+      description: `Never allowed: ${what} is a credential; store it in Secrets Manager and give the secret's name instead.`,
+      not: {},
+    });
 
 /** Where critical alerts page someone. */
 export enum PagerKind {
@@ -108,7 +111,9 @@ export const warningReceiverSchema = z
         /** Secret holding an incoming-webhook URL for the channel (Kubernetes). */
         webhookUrlSecret: secretName
           .optional()
-          .describe('Secrets Manager secret holding the channel\'s incoming-webhook URL (needed on Kubernetes), e.g. "checkout/{env}/slack-webhook".'),
+          .describe(
+            'Secrets Manager secret holding the channel\'s incoming-webhook URL (needed on Kubernetes), e.g. "checkout/{env}/slack-webhook".',
+          ),
         webhookUrl: inline('the webhook URL'),
       })
       .optional()
@@ -117,9 +122,17 @@ export const warningReceiverSchema = z
     teams: z
       .strictObject({
         /** Team id (AWS). */
-        teamId: z.string().regex(UUID, { error: 'is not a Microsoft Teams team id (a UUID)' }).optional().describe('Team id, a UUID (needed on AWS).'),
+        teamId: z
+          .string()
+          .regex(UUID, { error: 'is not a Microsoft Teams team id (a UUID)' })
+          .optional()
+          .describe('Team id, a UUID (needed on AWS).'),
         /** Tenant id (AWS). */
-        tenantId: z.string().regex(UUID, { error: 'is not a Microsoft Entra tenant id (a UUID)' }).optional().describe('Tenant id, a UUID (needed on AWS).'),
+        tenantId: z
+          .string()
+          .regex(UUID, { error: 'is not a Microsoft Entra tenant id (a UUID)' })
+          .optional()
+          .describe('Tenant id, a UUID (needed on AWS).'),
         /** Channel id as in the channel's link, URL-encoded, e.g. `19%3Aabc%40thread.tacv2` (AWS). */
         channelId: z
           .string()
@@ -130,7 +143,9 @@ export const warningReceiverSchema = z
           .optional()
           .describe('Channel id, URL-encoded as in the channel link, e.g. "19%3Aabc%40thread.tacv2" (needed on AWS).'),
         /** Secret holding an incoming-webhook (Workflows) URL for the channel (Kubernetes). */
-        webhookUrlSecret: secretName.optional().describe("Secrets Manager secret holding the channel's incoming-webhook URL (needed on Kubernetes)."),
+        webhookUrlSecret: secretName
+          .optional()
+          .describe("Secrets Manager secret holding the channel's incoming-webhook URL (needed on Kubernetes)."),
         webhookUrl: inline('the webhook URL'),
       })
       .optional()
@@ -215,7 +230,12 @@ export function resolveReceivers(envName: string, ...layers: (ReceiversInput | u
   }
   const w = merged.warning;
   const warning: ChatChannel | undefined = w?.slack
-    ? { kind: 'slack', workspaceId: w.slack.workspaceId, channelId: w.slack.channelId, webhookUrlSecret: opt(fill, w.slack.webhookUrlSecret) }
+    ? {
+        kind: 'slack',
+        workspaceId: w.slack.workspaceId,
+        channelId: w.slack.channelId,
+        webhookUrlSecret: opt(fill, w.slack.webhookUrlSecret),
+      }
     : w?.teams
       ? {
           kind: 'teams',

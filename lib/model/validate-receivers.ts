@@ -7,7 +7,9 @@ export interface ReceiverCheckable {
   readonly service: string;
   readonly receivers?: ReceiversInput;
   readonly runbookBaseUrl?: string;
-  readonly environments: readonly ({ readonly name: string; readonly production?: boolean; readonly receivers?: ReceiversInput } | undefined)[];
+  readonly environments: readonly (
+    { readonly name: string; readonly production?: boolean; readonly receivers?: ReceiversInput } | undefined
+  )[];
 }
 
 /** Secrets Manager names: letters, digits and `/_+=.@-`, plus `{env}`. */
@@ -81,7 +83,11 @@ function checkLayer(receivers: ReceiversInput | undefined, at: PropertyKey[], pr
       }
       if (given.length > 0) {
         problems.push(
-          problem([...at, 'critical', 'enabled'], false, `"${given[0]}" is declared but paging is off; remove "enabled: false" or "${given[0]}"`),
+          problem(
+            [...at, 'critical', 'enabled'],
+            false,
+            `"${given[0]}" is declared but paging is off; remove "enabled: false" or "${given[0]}"`,
+          ),
         );
       }
     } else {
@@ -104,9 +110,7 @@ function checkLayer(receivers: ReceiversInput | undefined, at: PropertyKey[], pr
   }
   if (warning) {
     if ((warning.slack === undefined) === (warning.teams === undefined)) {
-      problems.push(
-        problem([...at, 'warning'], warning.slack ? 'slack, teams' : undefined, 'give exactly one of "slack" or "teams"'),
-      );
+      problems.push(problem([...at, 'warning'], warning.slack ? 'slack, teams' : undefined, 'give exactly one of "slack" or "teams"'));
     }
     for (const kind of ['slack', 'teams'] as const) {
       const channel = warning[kind];

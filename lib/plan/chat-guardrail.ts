@@ -5,4 +5,8 @@
  * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/chatbot-iam-policies.html
  * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/understanding-permissions.html#channel-guardrails
  */
-export const CHAT_NOTIFICATION_ACTIONS: readonly string[] = ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory', 'cloudwatch:GetMetricData'];
+export const CHAT_NOTIFICATION_ACTIONS: readonly string[] = [
+  'cloudwatch:DescribeAlarms',
+  'cloudwatch:DescribeAlarmHistory',
+  'cloudwatch:GetMetricData',
+];

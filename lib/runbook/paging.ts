@@ -30,7 +30,11 @@ export function whoHears(paging: PagingFacts | undefined, severity: AlarmSeverit
 }
 
 /** The "Check that paging works" section: the test page commands, in a bash block each. */
-export function renderPagingCheck(out: string[], paging: PagingFacts | undefined, steps: (commands: readonly RunbookCommand[]) => string[]): void {
+export function renderPagingCheck(
+  out: string[],
+  paging: PagingFacts | undefined,
+  steps: (commands: readonly RunbookCommand[]) => string[],
+): void {
   if (!paging || paging.test.length === 0) return;
   out.push(
     '## Check that paging works',
@@ -68,7 +72,9 @@ export function receiverWords(receivers: Receivers): { critical?: string; warnin
   const chat = receivers.warning;
   return {
     critical: receivers.critical ? `${PAGER_LABEL[receivers.critical.kind]} (on-call)` : undefined,
-    warning: chat ? `${chat.kind === 'slack' ? 'Slack' : 'Microsoft Teams'} channel${chat.channelId ? ` \`${chat.channelId}\`` : ''}` : undefined,
+    warning: chat
+      ? `${chat.kind === 'slack' ? 'Slack' : 'Microsoft Teams'} channel${chat.channelId ? ` \`${chat.channelId}\`` : ''}`
+      : undefined,
     heartbeat: receivers.heartbeat ? `${receivers.heartbeat.service} (pages when it stops)` : undefined,
   };
 }

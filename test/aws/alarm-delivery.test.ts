@@ -15,7 +15,8 @@ const ACCOUNT = '111111111111';
 const examples: Record<string, () => ServiceDefinition> = {
   checkout: () => loadDefinitionFile(path.join(root, 'examples', 'checkout', 'definition.yaml')),
   'storefront-web': () => loadDefinitionFile(path.join(root, 'examples', 'storefront-web', 'definition.yaml')),
-  'payments-api': () => (require('../../examples/payments-api/definition') as typeof import('../../examples/payments-api/definition')).definition,
+  'payments-api': () =>
+    (require('../../examples/payments-api/definition') as typeof import('../../examples/payments-api/definition')).definition,
 };
 
 /** The pager each example declares: kind and Secrets Manager secret (literals from the definitions). */
@@ -26,7 +27,11 @@ const PAGER: Record<string, { kind: string; secret: string }> = {
 };
 
 /** The environments whose critical alarms page (dev opts out in two examples, with a reason). */
-const PAGED: Record<string, string[]> = { checkout: ['staging', 'prod'], 'storefront-web': ['staging', 'prod'], 'payments-api': ['staging', 'prod'] };
+const PAGED: Record<string, string[]> = {
+  checkout: ['staging', 'prod'],
+  'storefront-web': ['staging', 'prod'],
+  'payments-api': ['staging', 'prod'],
+};
 
 const synthesized = new Map<string, { env: string; at: { account: string; region: string }; template: Record<string, any> }[]>();
 function templatesOf(example: string) {
@@ -78,14 +83,22 @@ describe.each(Object.keys(examples))('%s on AWS: every alarm reaches its receive
         expect(hop.topicArn).toBe(`arn:aws:sns:${at.region}:111111111111:${def.service}-${env}-${critical ? 'critical' : 'warning'}`);
         if (critical && PAGED[example].includes(env)) {
           // The forwarder SNS may invoke, which reads the declared pager's key at run time.
-          expect({ alarm: d.alarmName, receivers: hop.receivers }).toEqual({ alarm: d.alarmName, receivers: [`lambda:${def.service}-${env}-pager`] });
-          const fn = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === `${def.service}-${env}-pager`);
+          expect({ alarm: d.alarmName, receivers: hop.receivers }).toEqual({
+            alarm: d.alarmName,
+            receivers: [`lambda:${def.service}-${env}-pager`],
+          });
+          const fn = Object.values<any>(template.Resources).find(
+            (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === `${def.service}-${env}-pager`,
+          );
           expect(fn.Properties.Environment.Variables).toEqual({
             PAGER_KIND: PAGER[example].kind,
             PAGER_SECRET_ID: PAGER[example].secret.replace('/prod/', `/${env}/`),
           });
         } else {
-          expect({ alarm: d.alarmName, receivers: hop.receivers }).toEqual({ alarm: d.alarmName, receivers: [`chatbot:${def.service}-${env}-alerts`] });
+          expect({ alarm: d.alarmName, receivers: hop.receivers }).toEqual({
+            alarm: d.alarmName,
+            receivers: [`chatbot:${def.service}-${env}-alerts`],
+          });
         }
       }
     }

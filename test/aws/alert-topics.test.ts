@@ -58,7 +58,14 @@ describe('AlertTopics', () => {
     const conditions = {
       StringEquals: { 'aws:SourceAccount': '111111111111' },
       ArnLike: {
-        'aws:SourceArn': [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:111111111111:alarm:checkout-prod-critical-error-rate']] }],
+        'aws:SourceArn': [
+          {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:111111111111:alarm:checkout-prod-critical-error-rate'],
+            ],
+          },
+        ],
       },
     };
     t.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -94,7 +101,9 @@ describe('AlertTopics', () => {
 
   test('without alarms, nobody but the account may use the key (no unconditioned service grant)', () => {
     const statements = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
-    expect(statements.map((st: { Principal: unknown }) => st.Principal)).toEqual([{ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } }]);
+    expect(statements.map((st: { Principal: unknown }) => st.Principal)).toEqual([
+      { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
+    ]);
   });
 
   test('receivers: a forwarder reading the key from Secrets Manager subscribes for the pager, the chat channel through AWS Chatbot', () => {
@@ -129,7 +138,13 @@ describe('AlertTopics', () => {
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       ManagedPolicyName: 'checkout-prod-chat-guardrail',
       PolicyDocument: {
-        Statement: [{ Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory', 'cloudwatch:GetMetricData'], Resource: '*' }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory', 'cloudwatch:GetMetricData'],
+            Resource: '*',
+          },
+        ],
       },
     });
   });
@@ -140,7 +155,13 @@ describe('AlertTopics', () => {
       namePrefix: 'checkout-dev',
       receivers: resolveReceivers('dev', {
         critical: { enabled: false, reason: 'Dev serves no users' },
-        warning: { teams: { teamId: '5f0c2a1e-8d3b-4c6a-9e7f-1a2b3c4d5e6f', tenantId: '0e1d2c3b-4a59-4687-8796-a5b4c3d2e1f0', channelId: '19%3Aa%40thread.tacv2' } },
+        warning: {
+          teams: {
+            teamId: '5f0c2a1e-8d3b-4c6a-9e7f-1a2b3c4d5e6f',
+            tenantId: '0e1d2c3b-4a59-4687-8796-a5b4c3d2e1f0',
+            channelId: '19%3Aa%40thread.tacv2',
+          },
+        },
       }),
     });
     const t = Template.fromStack(stack);
@@ -161,7 +182,9 @@ describe('AlertTopics', () => {
           namePrefix: 'checkout-prod',
           receivers: resolveReceivers('prod', { warning: { slack: { channelId: 'C0123', webhookUrlSecret: 'a/b' } } }),
         }),
-    ).toThrow('receivers.warning.slack of checkout-prod has no AWS Chatbot ids; on AWS warnings reach the channel through AWS Chatbot, so give "workspaceId" and "channelId" (the webhook is for Kubernetes)');
+    ).toThrow(
+      'receivers.warning.slack of checkout-prod has no AWS Chatbot ids; on AWS warnings reach the channel through AWS Chatbot, so give "workspaceId" and "channelId" (the webhook is for Kubernetes)',
+    );
   });
 
   test.each(['Critical', 'Warning'])('the %s topic refuses publishing without TLS', (id) => {

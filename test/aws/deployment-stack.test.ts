@@ -204,7 +204,9 @@ describe('DeploymentStack', () => {
     test('alarm descriptions link the absolute URL of the published runbook section', () => {
       templates.prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'checkout-prod-critical-error-rate',
-        AlarmDescription: Match.stringLikeRegexp('Runbook: https://runbooks\\.acme\\.example/checkout/checkout-prod\\.md#checkout-prod-critical-error-rate$'),
+        AlarmDescription: Match.stringLikeRegexp(
+          'Runbook: https://runbooks\\.acme\\.example/checkout/checkout-prod\\.md#checkout-prod-critical-error-rate$',
+        ),
       });
     });
 

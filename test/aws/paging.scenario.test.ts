@@ -94,7 +94,11 @@ describe.each(DEFINITIONS.map((d) => [`${d.service}-prod`, d] as const))('%s', (
 
   test('healthy traffic fires neither', () => {
     const healthy: MetricFeed = (m, i) => incident('errors')(m, Math.min(i, ONSET - 1));
-    expect(simulateAlarm(alarmFromTemplate(template, `${stack}-critical-error-rate`), healthy, { datapoints: MINUTES }).firstAlarmSeconds).toBeUndefined();
-    expect(simulateAlarm(alarmFromTemplate(template, `${stack}-dead-mans-switch`), healthy, { datapoints: MINUTES }).firstAlarmSeconds).toBeUndefined();
+    expect(
+      simulateAlarm(alarmFromTemplate(template, `${stack}-critical-error-rate`), healthy, { datapoints: MINUTES }).firstAlarmSeconds,
+    ).toBeUndefined();
+    expect(
+      simulateAlarm(alarmFromTemplate(template, `${stack}-dead-mans-switch`), healthy, { datapoints: MINUTES }).firstAlarmSeconds,
+    ).toBeUndefined();
   });
 });

@@ -14,7 +14,11 @@ import { evaluatePolicy, type PolicyDocument } from './support/policy-evaluator'
 
 const definition = loadDefinitionFile(path.join(__dirname, '..', '..', 'examples', 'checkout', 'definition.yaml'));
 const app = new App();
-const stack = new PipelineStack(app, 'checkout-pipeline', { definition, definitionPath: 'glidepath.yaml', env: { account: '111111111111', region: 'eu-west-1' } });
+const stack = new PipelineStack(app, 'checkout-pipeline', {
+  definition,
+  definitionPath: 'glidepath.yaml',
+  env: { account: '111111111111', region: 'eu-west-1' },
+});
 const template = Template.fromStack(stack as Stack).toJSON();
 const at = { account: '111111111111', region: 'eu-west-1' };
 const resolved = (v: unknown) => resolveIntrinsics(v, template, at);
@@ -23,7 +27,9 @@ const of = (type: string) => Object.entries<any>(template.Resources).filter(([, 
 const [ruleId, rule] = of('AWS::Events::Rule').find(([, r]) => String(r.Properties.Name).endsWith('-failed'))!;
 const topicArn = resolved(rule.Properties.Targets[0].Arn) as string;
 const ruleArn = `arn:aws:events:eu-west-1:111111111111:rule/${rule.Properties.Name}`;
-const policy = resolved(of('AWS::SNS::TopicPolicy').find(([, r]) => (resolved(r.Properties.Topics) as string[]).includes(topicArn))![1].Properties.PolicyDocument) as PolicyDocument;
+const policy = resolved(
+  of('AWS::SNS::TopicPolicy').find(([, r]) => (resolved(r.Properties.Topics) as string[]).includes(topicArn))![1].Properties.PolicyDocument,
+) as PolicyDocument;
 const publish = (context: Record<string, string>) =>
   evaluatePolicy(policy, { principal: { service: 'events.amazonaws.com' }, action: 'sns:Publish', resource: topicArn, context }).decision;
 
@@ -34,7 +40,9 @@ describe('the pipeline failure rule → its alert topic', () => {
   });
 
   test('another rule, another account or plain HTTP may not', () => {
-    expect(publish({ 'aws:SourceArn': `${ruleArn}-other`, 'aws:SourceAccount': '111111111111', 'aws:SecureTransport': 'true' })).toBe('ImplicitDeny');
+    expect(publish({ 'aws:SourceArn': `${ruleArn}-other`, 'aws:SourceAccount': '111111111111', 'aws:SecureTransport': 'true' })).toBe(
+      'ImplicitDeny',
+    );
     expect(publish({ 'aws:SourceArn': ruleArn, 'aws:SourceAccount': '222222222222', 'aws:SecureTransport': 'true' })).toBe('ImplicitDeny');
     expect(publish({ 'aws:SourceArn': ruleArn, 'aws:SourceAccount': '111111111111', 'aws:SecureTransport': 'false' })).toBe('ExplicitDeny');
   });

@@ -105,18 +105,26 @@ describe('policy evaluation (AWS documentation examples)', () => {
   });
 
   test('a policy with only the SSL-only deny allows nothing: the default is deny', () => {
-    const context = { 'aws:SourceArn': 'arn:aws:s3:::amzn-s3-demo-bucket', 'aws:SourceAccount': '111122223333', 'aws:SecureTransport': 'true' };
+    const context = {
+      'aws:SourceArn': 'arn:aws:s3:::amzn-s3-demo-bucket',
+      'aws:SourceAccount': '111122223333',
+      'aws:SecureTransport': 'true',
+    };
     expect(evaluatePolicy({ Statement: [SSL_ONLY] }, s3Request(context)).decision).toBe('ImplicitDeny');
   });
 
   test("the default key policy lets the account's principals in, not a service principal", () => {
     const key = 'arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const base = { action: 'kms:GenerateDataKey', resource: key, context: {} };
-    expect(evaluatePolicy(DEFAULT_KEY_POLICY, { ...base, principal: { aws: 'arn:aws:iam::111122223333:role/Admin' } }).decision).toBe('Allow');
+    expect(evaluatePolicy(DEFAULT_KEY_POLICY, { ...base, principal: { aws: 'arn:aws:iam::111122223333:role/Admin' } }).decision).toBe(
+      'Allow',
+    );
     expect(evaluatePolicy(DEFAULT_KEY_POLICY, { ...base, principal: { aws: 'arn:aws:iam::444455556666:role/Admin' } }).decision).toBe(
       'ImplicitDeny',
     );
-    expect(evaluatePolicy(DEFAULT_KEY_POLICY, { ...base, principal: { service: 'cloudwatch.amazonaws.com' } }).decision).toBe('ImplicitDeny');
+    expect(evaluatePolicy(DEFAULT_KEY_POLICY, { ...base, principal: { service: 'cloudwatch.amazonaws.com' } }).decision).toBe(
+      'ImplicitDeny',
+    );
   });
 
   test('ArnLike matches wildcards within each ARN segment only', () => {
@@ -132,8 +140,12 @@ describe('policy evaluation (AWS documentation examples)', () => {
       ],
     };
     const ask = (arn: string) =>
-      evaluatePolicy(policy, { principal: { service: 'cloudwatch.amazonaws.com' }, action: 'sns:Publish', resource: TOPIC, context: { 'aws:SourceArn': arn } })
-        .decision;
+      evaluatePolicy(policy, {
+        principal: { service: 'cloudwatch.amazonaws.com' },
+        action: 'sns:Publish',
+        resource: TOPIC,
+        context: { 'aws:SourceArn': arn },
+      }).decision;
     expect(ask('arn:aws:cloudwatch:us-east-2:111122223333:alarm:checkout-prod-critical-error-rate')).toBe('Allow');
     expect(ask('arn:aws:cloudwatch:us-east-2:444455556666:alarm:checkout-prod-critical-error-rate')).toBe('ImplicitDeny');
     expect(ask('arn:aws:cloudwatch:eu-west-1:111122223333:alarm:x')).toBe('ImplicitDeny');
@@ -147,7 +159,10 @@ describe('policy evaluation (AWS documentation examples)', () => {
           Principal: '*',
           Action: 'sns:Publish',
           Resource: '*',
-          Condition: { StringEquals: { 'aws:SourceAccount': ['111122223333', '444455556666'] }, StringNotEquals: { 'aws:SourceVpc': ['vpc-1', 'vpc-2'] } },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ['111122223333', '444455556666'] },
+            StringNotEquals: { 'aws:SourceVpc': ['vpc-1', 'vpc-2'] },
+          },
         },
       ],
     };
@@ -160,7 +175,15 @@ describe('policy evaluation (AWS documentation examples)', () => {
 
   test('an operator it does not know fails loudly instead of guessing', () => {
     const policy: PolicyDocument = {
-      Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*', Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } } }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: '*',
+          Resource: '*',
+          Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } },
+        },
+      ],
     };
     expect(() => evaluatePolicy(policy, s3Request({ 'aws:MultiFactorAuthAge': '10' }))).toThrow(/NumericLessThan/);
   });

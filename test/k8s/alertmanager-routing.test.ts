@@ -34,7 +34,12 @@ function clusterSecrets(ns: string): Record<string, string> {
  * A closed schema of the AlertmanagerConfig fields glidepath writes, from the operator's CRD
  * (monitoring.coreos.com_alertmanagerconfigs.yaml): the npm model accepts unknown fields.
  */
-const selector = { type: 'object', additionalProperties: false, required: ['name', 'key'], properties: { name: { type: 'string' }, key: { type: 'string' } } };
+const selector = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'key'],
+  properties: { name: { type: 'string' }, key: { type: 'string' } },
+};
 const matcher = {
   type: 'object',
   additionalProperties: false,
@@ -93,7 +98,11 @@ const specSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        properties: { sourceMatch: { type: 'array', items: matcher }, targetMatch: { type: 'array', items: matcher }, equal: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          sourceMatch: { type: 'array', items: matcher },
+          targetMatch: { type: 'array', items: matcher },
+          equal: { type: 'array', items: { type: 'string' } },
+        },
       },
     },
   },
@@ -199,7 +208,12 @@ describe.each(EXAMPLES.flatMap((d) => d.environments.map((e) => [`${d.service}-$
 
 describe('AlertmanagerRouting', () => {
   const build = (receivers: Parameters<typeof resolveReceivers>[1]) =>
-    new AlertmanagerRouting(Testing.chart(), 'Alerting', { name: 'shop-prod-alerting', namespace: 'shop-prod', region: 'eu-west-1', receivers: resolveReceivers('prod', receivers) });
+    new AlertmanagerRouting(Testing.chart(), 'Alerting', {
+      name: 'shop-prod-alerting',
+      namespace: 'shop-prod',
+      region: 'eu-west-1',
+      receivers: resolveReceivers('prod', receivers),
+    });
 
   test('Teams, Opsgenie and an HTTPS pager render their own integrations', () => {
     const spec = build({

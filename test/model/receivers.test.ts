@@ -75,8 +75,12 @@ describe('receivers', () => {
   test('fails when a role names two destinations, or none', () => {
     expect(
       problems(definition({ receivers: { critical: { pagerDuty: { integrationKeySecret: 'a/b' }, https: { urlSecret: 'c/d' } } } })),
-    ).toEqual(['receivers.critical is "pagerDuty, https"; give exactly one of "pagerDuty", "opsgenie" or "https" (or "enabled: false" with a "reason")']);
-    expect(problems(definition({ receivers: { ...PAGER, warning: {} } }))).toEqual(['receivers.warning is missing; give exactly one of "slack" or "teams"']);
+    ).toEqual([
+      'receivers.critical is "pagerDuty, https"; give exactly one of "pagerDuty", "opsgenie" or "https" (or "enabled: false" with a "reason")',
+    ]);
+    expect(problems(definition({ receivers: { ...PAGER, warning: {} } }))).toEqual([
+      'receivers.warning is missing; give exactly one of "slack" or "teams"',
+    ]);
   });
 
   test('refuses a credential written inline, without echoing it', () => {
@@ -113,8 +117,17 @@ describe('receivers', () => {
       'receivers.warning.slack is missing; give the AWS Chatbot ids ("workspaceId") for AWS, "webhookUrlSecret" for Kubernetes, or both',
     ]);
     expect(
-      problems(definition({ receivers: { ...PAGER, warning: { teams: { teamId: '5f0c2a1e-8d3b-4c6a-9e7f-1a2b3c4d5e6f', channelId: '19%3Aa%40thread.tacv2' } } } })),
-    ).toEqual(['receivers.warning.teams.tenantId is missing; AWS Chatbot needs "teamId", "tenantId", "channelId" together; add "tenantId"']);
+      problems(
+        definition({
+          receivers: {
+            ...PAGER,
+            warning: { teams: { teamId: '5f0c2a1e-8d3b-4c6a-9e7f-1a2b3c4d5e6f', channelId: '19%3Aa%40thread.tacv2' } },
+          },
+        }),
+      ),
+    ).toEqual([
+      'receivers.warning.teams.tenantId is missing; AWS Chatbot needs "teamId", "tenantId", "channelId" together; add "tenantId"',
+    ]);
   });
 
   test('fails on a Teams channel id as shown in the app rather than URL-encoded', () => {
@@ -122,6 +135,8 @@ describe('receivers', () => {
       problems(
         definition({ receivers: { ...PAGER, warning: { teams: { webhookUrlSecret: 'a/b', channelId: '19:abc@thread.tacv2' } } } }),
       )[0],
-    ).toMatch(/^receivers\.warning\.teams\.channelId is "19:abc@thread.tacv2"; it is not a Teams channel id as AWS Chatbot takes it: URL-encoded/);
+    ).toMatch(
+      /^receivers\.warning\.teams\.channelId is "19:abc@thread.tacv2"; it is not a Teams channel id as AWS Chatbot takes it: URL-encoded/,
+    );
   });
 });

@@ -14,12 +14,15 @@ import { checkout, installMocks, network, payments, setMockRegion, settle, type 
 const registered = installMocks('prod');
 const ACCOUNT = '123456789012'; // what the mocks answer for aws.getCallerIdentity
 const storefront = loadDefinitionFile(path.join(__dirname, '..', '..', 'examples', 'storefront-web', 'definition.yaml'));
-const cases = [checkout(), payments(), storefront].flatMap((d) => d.environments.map((e) => [`${d.service}-${e.name}`, d, e.name] as const));
+const cases = [checkout(), payments(), storefront].flatMap((d) =>
+  d.environments.map((e) => [`${d.service}-${e.name}`, d, e.name] as const),
+);
 /** Environments whose critical alarms page (the examples' dev opts out with a reason). */
 const PAGED = ['staging', 'prod'];
 
 type Json = Record<string, any>;
-const unwrap = (v: any): any => (v && typeof v === 'object' && 'value' in v && Object.keys(v).some((k) => /^[0-9a-f]{32}$/.test(k)) ? v.value : v);
+const unwrap = (v: any): any =>
+  v && typeof v === 'object' && 'value' in v && Object.keys(v).some((k) => /^[0-9a-f]{32}$/.test(k)) ? v.value : v;
 
 async function deploy(definition: ServiceDefinition, environment: string): Promise<Registered[]> {
   const region = definition.environments.find((e) => e.name === environment)!.region!;
@@ -45,7 +48,12 @@ function hops(resources: Registered[], region: string, overrides: Record<string,
     [...(alarm.inputs.alarmActions ?? []), ...(alarm.inputs.okActions ?? [])].map((topicArn: string) => {
       const topic = topics.find((t) => arnOf(t) === topicArn);
       if (!topic) throw new Error(`alarm ${alarm.inputs.name} publishes to ${topicArn}, which this component did not create`);
-      const context = { 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': alarmArn(alarm.inputs.name, at), 'aws:SecureTransport': 'true', ...overrides };
+      const context = {
+        'aws:SourceAccount': ACCOUNT,
+        'aws:SourceArn': alarmArn(alarm.inputs.name, at),
+        'aws:SecureTransport': 'true',
+        ...overrides,
+      };
       const request = { principal: { service: 'cloudwatch.amazonaws.com' }, action: 'sns:Publish', resource: topicArn, context };
       const policies = of('aws:sns/topicPolicy:TopicPolicy').filter((p) => p.inputs.arn === topicArn);
       if (policies.length !== 1) throw new Error(`topic ${topic.name} has ${policies.length} topic policies`);
@@ -73,12 +81,20 @@ function hops(resources: Registered[], region: string, overrides: Record<string,
               }));
             const invoke = evaluatePolicy(
               { Statement: statements },
-              { principal: { service: 'sns.amazonaws.com' }, action: 'lambda:InvokeFunction', resource: arnOf(fn), context: { 'aws:SourceArn': topicArn } },
+              {
+                principal: { service: 'sns.amazonaws.com' },
+                action: 'lambda:InvokeFunction',
+                resource: arnOf(fn),
+                context: { 'aws:SourceArn': topicArn },
+              },
             );
             const env = fn.inputs.environment.variables;
             return `lambda:${fn.inputs.name}:${env.PAGER_KIND}:${env.PAGER_SECRET_ID}${invoke.decision === 'Allow' ? '' : ' (SNS may not invoke it)'}`;
           }),
-        ...[...of('aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration'), ...of('aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration')]
+        ...[
+          ...of('aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration'),
+          ...of('aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration'),
+        ]
           .filter((c: Json) => (c.inputs.snsTopicArns ?? []).includes(topicArn))
           .map((c: Json) => `chatbot:${c.inputs.configurationName}`),
       ];
@@ -126,7 +142,9 @@ describe.each(cases)('%s on Pulumi: every alarm reaches its receiver', (base, de
     expect(hops(resources, region, { 'aws:SecureTransport': 'false' }).every((h) => h.publish === 'ExplicitDeny')).toBe(true);
     expect(hops(resources, region, { 'aws:SourceAccount': '222222222222' }).every((h) => h.publish === 'ImplicitDeny')).toBe(true);
     const stranger = { 'aws:SourceArn': `arn:aws:cloudwatch:${region}:${ACCOUNT}:alarm:someone-elses-alarm` };
-    expect(hops(resources, region, stranger).every((h) => h.publish === 'ImplicitDeny' && h.key.every((d) => d === 'ImplicitDeny'))).toBe(true);
+    expect(hops(resources, region, stranger).every((h) => h.publish === 'ImplicitDeny' && h.key.every((d) => d === 'ImplicitDeny'))).toBe(
+      true,
+    );
   });
 });
 

@@ -146,7 +146,9 @@ describe('DeploymentComponent on AWS', () => {
     const alarm = byType(aws.resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').find(
       (r) => r.name === 'checkout-prod-critical-error-rate',
     )!;
-    expect(alarm.inputs.alarmDescription).toMatch(/Runbook: https:\/\/runbooks\.acme\.example\/checkout\/checkout-prod\.pulumi\.md#checkout-prod-critical-error-rate$/);
+    expect(alarm.inputs.alarmDescription).toMatch(
+      /Runbook: https:\/\/runbooks\.acme\.example\/checkout\/checkout-prod\.pulumi\.md#checkout-prod-critical-error-rate$/,
+    );
   });
 
   test('the runbook uses pulumi commands and names resources that exist', () => {

@@ -16,7 +16,12 @@ export function alarmArnOf(alarm: cloudwatch.IAlarm): string {
   const l1 = alarm.node.defaultChild as cloudwatch.CfnAlarm | undefined;
   const name = l1?.alarmName;
   if (typeof name === 'string' && !Token.isUnresolved(name)) {
-    return Stack.of(alarm).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    return Stack.of(alarm).formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
   return alarm.alarmArn;
 }

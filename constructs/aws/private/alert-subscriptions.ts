@@ -68,7 +68,8 @@ export class AlertSubscriptions extends Construct {
       });
       const acknowledgement = {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'CloudWatch DescribeAlarms, DescribeAlarmHistory and GetMetricData support no resource-level permissions; the actions are read-only',
+        reason:
+          'CloudWatch DescribeAlarms, DescribeAlarmHistory and GetMetricData support no resource-level permissions; the actions are read-only',
       };
       Validations.of(guardrail).acknowledge(acknowledgement);
       const common = {
@@ -124,7 +125,8 @@ export class AlertSubscriptions extends Construct {
     secret.grantRead(role);
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${pager.secretName}-??????]`,
-      reason: 'Secrets Manager appends six random characters to a secret ARN; the wildcard matches only that suffix of the one pager secret',
+      reason:
+        'Secrets Manager appends six random characters to a secret ARN; the wildcard matches only that suffix of the one pager secret',
     });
     return new lambda.Function(this, 'Pager', {
       functionName: name,

@@ -596,7 +596,17 @@ export function createAwsResources(
     allAlarms.push(deadMansSwitchAlarm(name, env, names, platform, critical, runbookLink, tags, opts));
     allNames.push(name);
   }
-  routeAlerts({ names, env, region, account, topics: { critical, warning }, key: topicKey, publishers: publishersOf(specs, names, env), tags, opts });
+  routeAlerts({
+    names,
+    env,
+    region,
+    account,
+    topics: { critical, warning },
+    key: topicKey,
+    publishers: publishersOf(specs, names, env),
+    tags,
+    opts,
+  });
 
   const dashboard = new aws.cloudwatch.Dashboard(
     id('dashboard'),

@@ -294,7 +294,17 @@ export function createFunctionResources(
     allAlarms.push(deadMansSwitchAlarm(name, env, names, platform, critical, runbookLink, tags, opts));
     allNames.push(name);
   }
-  routeAlerts({ names, env, region, account, topics: { critical, warning }, key: topicKey, publishers: publishersOf(specs, names, env), tags, opts });
+  routeAlerts({
+    names,
+    env,
+    region,
+    account,
+    topics: { critical, warning },
+    key: topicKey,
+    publishers: publishersOf(specs, names, env),
+    tags,
+    opts,
+  });
 
   const dimensions = ['FunctionName', release.functionName, 'Resource', `${release.functionName}:${release.aliasName}`];
   const dashboard = new aws.cloudwatch.Dashboard(

@@ -58,7 +58,8 @@ export function resolveIntrinsics(value: unknown, template: Json, at: Deployment
       const r = resources[id];
       if (r?.Type === 'AWS::KMS::Key' && attr === 'Arn') return `arn:${partition}:kms:${at.region}:${at.account}:key/${id}`;
       if (r?.Type === 'AWS::CloudWatch::Alarm' && attr === 'Arn') return alarmArn(r.Properties.AlarmName, at);
-      if (r?.Type === 'AWS::Lambda::Function' && attr === 'Arn') return `arn:${partition}:lambda:${at.region}:${at.account}:function:${r.Properties.FunctionName}`;
+      if (r?.Type === 'AWS::Lambda::Function' && attr === 'Arn')
+        return `arn:${partition}:lambda:${at.region}:${at.account}:function:${r.Properties.FunctionName}`;
       if (r?.Type === 'AWS::IAM::Role' && attr === 'Arn') return `arn:${partition}:iam::${at.account}:role/${r.Properties.RoleName ?? id}`;
       return `${id}.${attr}`;
     }
@@ -141,9 +142,16 @@ export function alarmDeliveries(template: Json, at: Deployment, overrides: Recor
             }));
           const invoke = evaluatePolicy(
             { Statement: statements },
-            { principal: { service: 'sns.amazonaws.com' }, action: 'lambda:InvokeFunction', resource: endpoint, context: { 'aws:SourceArn': topicArn } },
+            {
+              principal: { service: 'sns.amazonaws.com' },
+              action: 'lambda:InvokeFunction',
+              resource: endpoint,
+              context: { 'aws:SourceArn': topicArn },
+            },
           );
-          return invoke.decision === 'Allow' ? `lambda:${endpoint.split(':').pop()}` : `lambda:${endpoint.split(':').pop()} (SNS may not invoke it)`;
+          return invoke.decision === 'Allow'
+            ? `lambda:${endpoint.split(':').pop()}`
+            : `lambda:${endpoint.split(':').pop()} (SNS may not invoke it)`;
         }),
       ...[...byType('AWS::Chatbot::SlackChannelConfiguration'), ...byType('AWS::Chatbot::MicrosoftTeamsChannelConfiguration')]
         .filter(([, r]) => (resolved(r.Properties.SnsTopicArns ?? []) as string[]).includes(topicArn))

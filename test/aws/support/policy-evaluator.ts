@@ -65,7 +65,10 @@ const list = <T>(value: T | readonly T[] | undefined): T[] => (value === undefin
 
 /** `*` matches any run of characters, `?` one character. */
 function wildcard(pattern: string, value: string, caseInsensitive = false): boolean {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, caseInsensitive ? 'is' : 's').test(value);
 }
 
@@ -136,7 +139,9 @@ function conditionHolds(condition: Statement['Condition'], context: Readonly<Rec
 /** Whether one statement applies to a request. */
 export function statementMatches(statement: Statement, request: PolicyRequest): boolean {
   const principal =
-    statement.NotPrincipal !== undefined ? !principalMatches(statement.NotPrincipal, request.principal) : principalMatches(statement.Principal, request.principal);
+    statement.NotPrincipal !== undefined
+      ? !principalMatches(statement.NotPrincipal, request.principal)
+      : principalMatches(statement.Principal, request.principal);
   const action =
     statement.NotAction !== undefined
       ? !list(statement.NotAction).some((a) => wildcard(a, request.action, true))

@@ -88,10 +88,19 @@ export function operatorConfig(amConfigs: Json[], secrets: Record<string, string
       out.receivers.push({
         name: prefixed(r.name),
         ...(r.pagerdutyConfigs
-          ? { pagerduty_configs: r.pagerdutyConfigs.map((c: Json) => ({ routing_key: secret(c.routingKey), send_resolved: c.sendResolved })) }
+          ? {
+              pagerduty_configs: r.pagerdutyConfigs.map((c: Json) => ({
+                routing_key: secret(c.routingKey),
+                send_resolved: c.sendResolved,
+              })),
+            }
           : {}),
-        ...(r.opsgenieConfigs ? { opsgenie_configs: r.opsgenieConfigs.map((c: Json) => ({ api_key: secret(c.apiKey), send_resolved: c.sendResolved })) } : {}),
-        ...(r.webhookConfigs ? { webhook_configs: r.webhookConfigs.map((c: Json) => ({ url: secret(c.urlSecret), send_resolved: c.sendResolved })) } : {}),
+        ...(r.opsgenieConfigs
+          ? { opsgenie_configs: r.opsgenieConfigs.map((c: Json) => ({ api_key: secret(c.apiKey), send_resolved: c.sendResolved })) }
+          : {}),
+        ...(r.webhookConfigs
+          ? { webhook_configs: r.webhookConfigs.map((c: Json) => ({ url: secret(c.urlSecret), send_resolved: c.sendResolved })) }
+          : {}),
         ...(r.slackConfigs
           ? {
               slack_configs: r.slackConfigs.map((c: Json) => ({
@@ -101,7 +110,9 @@ export function operatorConfig(amConfigs: Json[], secrets: Record<string, string
               })),
             }
           : {}),
-        ...(r.msteamsConfigs ? { msteams_configs: r.msteamsConfigs.map((c: Json) => ({ webhook_url: secret(c.webhookUrl), send_resolved: c.sendResolved })) } : {}),
+        ...(r.msteamsConfigs
+          ? { msteams_configs: r.msteamsConfigs.map((c: Json) => ({ webhook_url: secret(c.webhookUrl), send_resolved: c.sendResolved })) }
+          : {}),
       });
     }
   }
@@ -116,7 +127,8 @@ export function operatorConfig(amConfigs: Json[], secrets: Record<string, string
  */
 export function amtoolVersion(): string {
   const r = spawnSync('amtool', ['--version'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error('amtool is missing: install it (apt-get install -y prometheus-alertmanager); the amtool tests fail rather than skip');
+  if (r.status !== 0)
+    throw new Error('amtool is missing: install it (apt-get install -y prometheus-alertmanager); the amtool tests fail rather than skip');
   return /version (\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? 'unknown';
 }
 
@@ -142,5 +154,9 @@ export function routesTest(file: string, labels: Record<string, string>): string
   const args = ['config', 'routes', 'test', `--config.file=${file}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
   const r = spawnSync('amtool', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`amtool ${args.join(' ')} failed (${r.status}): ${r.stdout}${r.stderr}`);
-  return r.stdout.trim().split(',').map((s) => s.trim()).filter(Boolean);
+  return r.stdout
+    .trim()
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
