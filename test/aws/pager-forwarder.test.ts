@@ -45,7 +45,7 @@ function load(kind: string, secretValue: () => string) {
   fs.writeFileSync(path.join(dir, 'index.js'), PAGER_FORWARDER_SOURCE);
   process.env.PAGER_KIND = kind;
   process.env.PAGER_SECRET_ID = 'checkout/prod/pagerduty-integration-key';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   return { handler: require(path.join(dir, 'index.js')).handler as (e: unknown) => Promise<void>, reads };
 }
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PipelineStack } from '../../constructs/aws/pipeline-stack';
 import { loadDefinitionFile } from '../../lib/model/load';
