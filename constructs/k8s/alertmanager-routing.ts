@@ -100,8 +100,8 @@ export class AlertmanagerRouting extends Construct implements IRunbookContributo
         namespace: props.namespace,
         name: props.name,
         region: props.region,
-        // Alertmanager reads them from the Secret, not from an environment variable.
-        secrets: credentials.map((c) => ({ ...c, envVar: `ALERTMANAGER_${c.name.toUpperCase()}` })),
+        // Alertmanager reads them from the Secret: no workload environment variable.
+        secrets: credentials.map((c) => ({ ...c, envVar: '' })),
         serviceAccountName: props.serviceAccountName,
       });
     }
@@ -269,7 +269,7 @@ sleep 3`,
     if (!this.routed) return risk;
     return {
       ...risk,
-      paging: { ...receiverWords(r), test: this.testPage() },
+      paging: { ...receiverWords(r), rollback: 'nobody: Argo Rollouts aborts the rollout by itself', test: this.testPage() },
       resources: [{ type: 'monitoring.coreos.com/AlertmanagerConfig', name: this.props.name }],
       prerequisites: [
         'amtool (Debian/Ubuntu `prometheus-alertmanager`, or from the Alertmanager release) for the paging check',

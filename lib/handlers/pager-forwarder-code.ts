@@ -1,7 +1,7 @@
 /**
  * Inline source of the function that forwards a critical topic's notifications to the pager
  * (Node.js, AWS SDK v3 from the runtime). It reads the integration key (or URL) from Secrets
- * Manager at run time, by the name in `PAGER_SECRET_ID`, and POSTs each SNS notification to the
+ * Manager at run time, by the secret name in `PAGER_KEY_SOURCE` (a name, never the value), and POSTs each SNS notification to the
  * pager's CloudWatch integration in the JSON shape of an SNS HTTPS delivery, so the pager sees
  * what a direct subscription would have sent. An HTTPS subscription would have to hold the key in
  * its endpoint, which SNS shows to anyone allowed `sns:ListSubscriptions`; here the key exists only
@@ -21,7 +21,7 @@ function endpoint(kind, value) {
 }
 exports.handler = async (event) => {
   if (credential === undefined) {
-    const secret = await sm.send(new GetSecretValueCommand({ SecretId: process.env.PAGER_SECRET_ID }));
+    const secret = await sm.send(new GetSecretValueCommand({ SecretId: process.env.PAGER_KEY_SOURCE }));
     credential = String(secret.SecretString || '').trim();
   }
   const url = endpoint(process.env.PAGER_KIND, credential);

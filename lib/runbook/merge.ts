@@ -56,7 +56,8 @@ export function mergeFacts(all: readonly RunbookFacts[]): MergedFacts {
     alarms: all.flatMap((f) => f.alarms ?? []),
     rollback: [...levels.values()].sort((a, b) => a.level - b.level),
     preDeploy: all.flatMap((f) => f.preDeploy ?? []),
-    deploy: all.flatMap((f) => f.deploy ?? []),
+    // Two contributors asking for the same check (e.g. two ExternalSecrets groups in one namespace) make one step.
+    deploy: all.flatMap((f) => f.deploy ?? []).filter((c, i, list) => list.findIndex((d) => d.command === c.command) === i),
     smoke: all.flatMap((f) => f.smoke ?? []),
     migrations: all.flatMap((f) => f.migrations ?? []),
     checklist: all.flatMap((f) => f.checklist ?? []),

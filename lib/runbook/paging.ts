@@ -9,6 +9,8 @@ export interface PagingFacts {
   readonly critical?: string;
   /** Who hears a warning, e.g. "Slack channel C0123". */
   readonly warning?: string;
+  /** Who hears the rollback trigger: on AWS an alarm on the critical topic; on Kubernetes an analysis that pages nobody. @default - as critical */
+  readonly rollback?: string;
   /** Who hears the heartbeat (Watchdog), e.g. "healthchecks (pages when it stops)". */
   readonly heartbeat?: string;
   /** Commands that send a test page and show it arrived, per target. */
@@ -21,6 +23,8 @@ export function whoHears(paging: PagingFacts | undefined, severity: AlarmSeverit
   switch (severity) {
     case AlarmSeverity.WARNING:
       return paging.warning ?? 'nobody';
+    case AlarmSeverity.ROLLBACK:
+      return paging.rollback ?? paging.critical ?? `nobody paged${paging.warning ? `; ${paging.warning}` : ''}`;
     case AlarmSeverity.HEARTBEAT:
       return paging.heartbeat ?? 'nobody: declare receivers.heartbeat';
     default:
@@ -92,7 +96,7 @@ export function awsPagingFacts(input: AwsPagingInput): PagingFacts {
   const page = (alarm: string, topic: string, who: string) => {
     test.push(
       {
-        description: `Send a test page: put \`${alarm}\` in ALARM by hand`,
+        description: `Send a test page: put \`${alarm}\` in ALARM by hand${topic === topics.warning || alarm.endsWith('-dead-mans-switch') ? ' (it rolls nothing back)' : ' (not during a release: it rolls a deployment back)'}`,
         command: aws`cloudwatch set-alarm-state --alarm-name ${alarm} --state-value ALARM --state-reason "Paging test from the runbook"`,
         expected: `${who} hears about ${alarm} within a minute; at its next evaluation the alarm returns to its real state and the OK notification resolves it`,
       },
@@ -103,7 +107,9 @@ export function awsPagingFacts(input: AwsPagingInput): PagingFacts {
       },
     );
   };
-  const critical = alarms.critical.find((a) => a.endsWith('-critical-error-rate')) ?? alarms.critical[0];
+  // The dead-man's switch pages like any critical alarm but rolls nothing back and stops no
+  // feature-flag deployment: a test page through it is harmless, even during a release.
+  const critical = alarms.critical.find((a) => a.endsWith('-dead-mans-switch')) ?? alarms.critical[0];
   if (critical) page(critical, topics.critical, words.critical ?? words.warning ?? 'nobody (paging is off)');
   const warning = alarms.warning[0];
   if (warning && words.warning) page(warning, topics.warning, words.warning);

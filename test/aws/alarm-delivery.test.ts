@@ -92,7 +92,7 @@ describe.each(Object.keys(examples))('%s on AWS: every alarm reaches its receive
           );
           expect(fn.Properties.Environment.Variables).toEqual({
             PAGER_KIND: PAGER[example].kind,
-            PAGER_SECRET_ID: PAGER[example].secret.replace('/prod/', `/${env}/`),
+            PAGER_KEY_SOURCE: PAGER[example].secret.replace('/prod/', `/${env}/`),
           });
         } else {
           expect({ alarm: d.alarmName, receivers: hop.receivers }).toEqual({

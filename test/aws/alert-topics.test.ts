@@ -123,7 +123,7 @@ describe('AlertTopics', () => {
     });
     t.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'checkout-prod-pager',
-      Environment: { Variables: { PAGER_KIND: 'pagerduty', PAGER_SECRET_ID: 'checkout/prod/pagerduty' } },
+      Environment: { Variables: { PAGER_KIND: 'pagerduty', PAGER_KEY_SOURCE: 'checkout/prod/pagerduty' } },
     });
     // No credential, and no reference that would resolve one into the template.
     expect(JSON.stringify(t.toJSON())).not.toContain('{{resolve:');

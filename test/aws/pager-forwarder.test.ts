@@ -44,7 +44,7 @@ function load(kind: string, secretValue: () => string) {
   );
   fs.writeFileSync(path.join(dir, 'index.js'), PAGER_FORWARDER_SOURCE);
   process.env.PAGER_KIND = kind;
-  process.env.PAGER_SECRET_ID = 'checkout/prod/pagerduty-integration-key';
+  process.env.PAGER_KEY_SOURCE = 'checkout/prod/pagerduty-integration-key';
 
   return { handler: require(path.join(dir, 'index.js')).handler as (e: unknown) => Promise<void>, reads };
 }

@@ -89,7 +89,7 @@ function hops(resources: Registered[], region: string, overrides: Record<string,
               },
             );
             const env = fn.inputs.environment.variables;
-            return `lambda:${fn.inputs.name}:${env.PAGER_KIND}:${env.PAGER_SECRET_ID}${invoke.decision === 'Allow' ? '' : ' (SNS may not invoke it)'}`;
+            return `lambda:${fn.inputs.name}:${env.PAGER_KIND}:${env.PAGER_KEY_SOURCE}${invoke.decision === 'Allow' ? '' : ' (SNS may not invoke it)'}`;
           }),
         ...[
           ...of('aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration'),

@@ -138,7 +138,7 @@ export class AlertSubscriptions extends Construct {
       memorySize: 128,
       role,
       logGroup,
-      environment: { PAGER_SECRET_ID: pager.secretName, PAGER_KIND: pager.kind },
+      environment: { PAGER_KEY_SOURCE: pager.secretName, PAGER_KIND: pager.kind },
     });
   }
 

@@ -240,7 +240,7 @@ function pagerForwarder({ names, region, account, topics, tags, opts }: AlertRou
       timeout: 30,
       memorySize: 128,
       code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(PAGER_FORWARDER_SOURCE) }),
-      environment: { variables: { PAGER_SECRET_ID: pager.secretName, PAGER_KIND: pager.kind } },
+      environment: { variables: { PAGER_KEY_SOURCE: pager.secretName, PAGER_KIND: pager.kind } },
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
       tags,
     },
