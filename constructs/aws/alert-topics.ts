@@ -4,7 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Receivers } from '../../lib/model/receivers';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
-import { awsPagingFacts } from '../../lib/runbook/paging';
+import { alertTopicsRunbookFacts } from '../../lib/runbook/platforms/alert-topics';
 import { awsCliOf } from './private/aws-cli';
 import { alarmNamesPublishingTo } from './private/alarm-publish';
 import { AlertSubscriptions } from './private/alert-subscriptions';
@@ -62,7 +62,6 @@ export class AlertTopics extends Construct implements IRunbookContributor {
       });
     this.critical = topic('Critical', 'critical');
     this.warning = topic('Warning', 'warning');
-    this.names = { critical: `${props.namePrefix}-critical`, warning: `${props.namePrefix}-warning` };
     if (props.receivers) {
       this.subscriptions = new AlertSubscriptions(this, 'Receivers', {
         namePrefix: props.namePrefix,
@@ -81,29 +80,14 @@ export class AlertTopics extends Construct implements IRunbookContributor {
   /** The receivers' subscriptions, when `receivers` was given. */
   public readonly subscriptions?: AlertSubscriptions;
 
-  private readonly names: { critical: string; warning: string };
-
+  /** The topics' part of the runbook (text in lib/runbook/platforms/alert-topics.ts). */
   public runbookFacts(): RunbookFacts {
-    return {
-      watch: [
-        `Critical alarms page through SNS topic \`${this.names.critical}\`; warnings notify through \`${this.names.warning}\`.`,
-        ...(this.subscriptions?.describe() ?? []),
-      ],
-      ...(this.props.receivers
-        ? {
-            paging: awsPagingFacts({
-              receivers: this.props.receivers,
-              topics: this.names,
-              alarms: { critical: alarmNamesPublishingTo(this.critical), warning: alarmNamesPublishingTo(this.warning) },
-              aws: awsCliOf(this),
-            }),
-          }
-        : {}),
-      resources: [
-        { type: 'AWS::SNS::Topic', name: this.names.critical },
-        { type: 'AWS::SNS::Topic', name: this.names.warning },
-      ],
-    };
+    return alertTopicsRunbookFacts({
+      namePrefix: this.props.namePrefix,
+      receivers: this.props.receivers,
+      alarms: { critical: alarmNamesPublishingTo(this.critical), warning: alarmNamesPublishingTo(this.warning) },
+      aws: awsCliOf(this),
+    });
   }
 }
 export { AlarmPublishAction, EventRulePublishTarget, grantAlarmPublish } from './private/alarm-publish';

@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { Duration } from '../../lib/model/duration';
 import { PagerKind, receiverSecrets, type Receivers } from '../../lib/model/receivers';
 import { AlarmKind, alertNameOf } from '../../lib/plan/alarm-catalogue';
-import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
-import { receiverWords } from '../../lib/runbook/paging';
+import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { alertmanagerRunbookFacts } from '../../lib/runbook/platforms/alertmanager';
 import { ExternalSecrets } from './external-secrets';
 import {
   KubeAlertmanagerConfig,
@@ -221,73 +221,20 @@ export class AlertmanagerRouting extends Construct implements IRunbookContributo
     return (route?.receiver ?? this.spec.route.receiver) as ReceiverName;
   }
 
-  /**
-   * The test page: amtool against the cluster's Alertmanager (through a port-forward to the
-   * operator's `alertmanager-operated` Service) shows the loaded routing, then a test alert with this
-   * service's labels goes through it to the pager.
-   */
-  private testPage(): RunbookCommand[] {
-    const ns = this.props.namespace;
-    const am = this.props.alertmanagerNamespace ?? 'monitoring';
-    const labels = `namespace=${ns} service=${this.props.service ?? ns} environment=${this.props.environment ?? ns}`;
-    const url = '--alertmanager.url=http://127.0.0.1:9093';
-    const critical = this.receiverFor('critical', 'DeadMansSwitch');
-    return [
-      {
-        description: `Reach the Alertmanager in namespace ${am}`,
-        command: `kubectl -n ${am} port-forward svc/alertmanager-operated 9093:9093 >/dev/null 2>&1 &
-sleep 3`,
-        expected: 'no output; the port-forward runs in the background',
-      },
-      {
-        description: 'Check that the Alertmanager loaded this routing',
-        command: `amtool config routes test ${url} alertname=DeadMansSwitch severity=critical ${labels}`,
-        expected: `${ns}/${this.props.name}/${critical} (only "null" means the operator did not select AlertmanagerConfig ${ns}/${this.props.name}: see the prerequisites)`,
-      },
-      {
-        description: 'Send a test page that resolves itself after 5 minutes',
-        command: `amtool alert add ${url} alertname=GlidepathPagingTest severity=critical ${labels} --annotation=summary="Paging test from the runbook" --end="$(date -u -d '+5 minutes' +%Y-%m-%dT%H:%M:%SZ)"`,
-        expected: `${critical === ReceiverName.PAGER ? 'the pager' : 'the team channel'} hears GlidepathPagingTest within ${this.pageDelay.plus(Duration.seconds(30))}`,
-      },
-      { description: 'Stop the port-forward', command: 'kill %1', expected: 'no output' },
-    ];
-  }
-
+  /** The routing's part of the runbook (text in lib/runbook/platforms/alertmanager.ts). */
   public runbookFacts(): RunbookFacts {
-    const r = this.props.receivers;
-    const labels = Object.entries(this.props.labels ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
-    const risk =
-      r.optOutReason !== undefined
-        ? {
-            acceptedRisks: [
-              { rule: 'glidepath-paging', resource: `namespace ${this.props.namespace}`, reason: `Nobody is paged: ${r.optOutReason}` },
-            ],
-          }
-        : {};
-    if (!this.routed) return risk;
-    return {
-      ...risk,
-      paging: { ...receiverWords(r), rollback: 'nobody: Argo Rollouts aborts the rollout by itself', test: this.testPage() },
-      resources: [{ type: 'monitoring.coreos.com/AlertmanagerConfig', name: this.props.name }],
-      prerequisites: [
-        'amtool (Debian/Ubuntu `prometheus-alertmanager`, or from the Alertmanager release) for the paging check',
-        `Alertmanager (prometheus-operator) selects AlertmanagerConfig ${this.props.namespace}/${this.props.name}: its alertmanagerConfigSelector matches ${labels ? `labels ${labels}` : 'every AlertmanagerConfig ({})'}, its alertmanagerConfigNamespaceSelector matches namespace ${this.props.namespace}, and alertmanagerConfigMatcherStrategy is OnNamespace (the default: only alerts labelled namespace="${this.props.namespace}" are routed)`,
-      ],
-      watch: [
-        ...(r.critical
-          ? [
-              `A critical alert reaches the pager ${this.pageDelay} after it fires (group_wait; no mute intervals: 3 a.m. pages like 3 p.m.).`,
-            ]
-          : []),
-        ...(r.heartbeat
-          ? [
-              `Configure the ${r.heartbeat.service} check with a period of ${this.prometheusDown.period} and a grace of ${this.prometheusDown.grace}: Alertmanager pings it every ${this.prometheusDown.period} while Prometheus runs; after Prometheus stops the pings end within ${this.prometheusDown.silentAfter}, so a dead Prometheus pages within ${this.prometheusDown.pagedWithin}.`,
-            ]
-          : []),
-        `Alertmanager routes critical alerts to ${r.critical ? `the pager (${r.critical.kind})` : 'the team channel (nobody is paged)'}, warnings to ${r.warning ? `${r.warning.kind === 'slack' ? 'Slack' : 'Microsoft Teams'}` : 'nobody'}, and Watchdog to ${r.heartbeat ? `${r.heartbeat.service} every ${this.prometheusDown.period}` : 'nobody (declare receivers.heartbeat so that a dead Prometheus pages)'} (AlertmanagerConfig ${this.props.namespace}/${this.props.name}).`,
-      ],
-    };
+    return alertmanagerRunbookFacts({
+      namespace: this.props.namespace,
+      name: this.props.name,
+      routed: this.routed,
+      receivers: this.props.receivers,
+      labels: this.props.labels,
+      alertmanagerNamespace: this.props.alertmanagerNamespace ?? 'monitoring',
+      service: this.props.service ?? this.props.namespace,
+      environment: this.props.environment ?? this.props.namespace,
+      criticalReceiver: this.receiverFor('critical', 'DeadMansSwitch'),
+      pageDelay: this.pageDelay,
+      prometheusDown: this.prometheusDown,
+    });
   }
 }

@@ -1,6 +1,5 @@
 import { PagerKind, type Receivers } from '../model/receivers';
 import { AlarmSeverity } from '../plan/alarm-catalogue';
-import type { AwsCli } from './aws-cli';
 import type { RunbookCommand } from './command';
 
 /** Who hears each kind of alarm, in words, and how to prove it: what a target's routing contributes. */
@@ -54,17 +53,6 @@ export function mergePaging(all: readonly { readonly paging?: PagingFacts }[]): 
   return all.find((f) => f.paging)?.paging;
 }
 
-/** What the AWS targets know about their alert routing, for `awsPagingFacts`. */
-export interface AwsPagingInput {
-  readonly receivers: Receivers;
-  /** Topic names, e.g. `checkout-prod-critical`. */
-  readonly topics: { readonly critical: string; readonly warning: string };
-  /** Names of the alarms that publish to each topic. */
-  readonly alarms: { readonly critical: readonly string[]; readonly warning: readonly string[] };
-  /** The AWS CLI of the environment's region. */
-  readonly aws: AwsCli;
-}
-
 const PAGER_LABEL: Record<PagerKind, string> = {
   [PagerKind.PAGERDUTY]: 'PagerDuty',
   [PagerKind.OPSGENIE]: 'Opsgenie',
@@ -81,37 +69,4 @@ export function receiverWords(receivers: Receivers): { critical?: string; warnin
       : undefined,
     heartbeat: receivers.heartbeat ? `${receivers.heartbeat.service} (pages when it stops)` : undefined,
   };
-}
-
-/**
- * Paging facts of the AWS targets: a test page puts a real alarm in ALARM by hand
- * (`set-alarm-state`), so CloudWatch publishes through the same topic policy, key and subscription
- * as a real one; the alarm's action history shows whether the publish succeeded.
- * @see https://docs.aws.amazon.com/cli/latest/reference/cloudwatch/set-alarm-state.html
- */
-export function awsPagingFacts(input: AwsPagingInput): PagingFacts {
-  const { receivers, topics, alarms, aws } = input;
-  const words = receiverWords(receivers);
-  const test: RunbookCommand[] = [];
-  const page = (alarm: string, topic: string, who: string) => {
-    test.push(
-      {
-        description: `Send a test page: put \`${alarm}\` in ALARM by hand${topic === topics.warning || alarm.endsWith('-dead-mans-switch') ? ' (it rolls nothing back)' : ' (not during a release: it rolls a deployment back)'}`,
-        command: aws`cloudwatch set-alarm-state --alarm-name ${alarm} --state-value ALARM --state-reason "Paging test from the runbook"`,
-        expected: `${who} hears about ${alarm} within a minute; at its next evaluation the alarm returns to its real state and the OK notification resolves it`,
-      },
-      {
-        description: `Check that CloudWatch could publish the test page to \`${topic}\``,
-        command: aws`cloudwatch describe-alarm-history --alarm-name ${alarm} --history-item-type Action --max-records 2 --query 'AlarmHistoryItems[].HistorySummary' --output text`,
-        expected: `"Successfully executed action arn:…:${topic}"; "Failed to execute action" means the topic policy or its key refused CloudWatch`,
-      },
-    );
-  };
-  // The dead-man's switch pages like any critical alarm but rolls nothing back and stops no
-  // feature-flag deployment: a test page through it is harmless, even during a release.
-  const critical = alarms.critical.find((a) => a.endsWith('-dead-mans-switch')) ?? alarms.critical[0];
-  if (critical) page(critical, topics.critical, words.critical ?? words.warning ?? 'nobody (paging is off)');
-  const warning = alarms.warning[0];
-  if (warning && words.warning) page(warning, topics.warning, words.warning);
-  return { ...words, test };
 }

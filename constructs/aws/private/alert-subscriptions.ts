@@ -34,17 +34,12 @@ export interface AlertSubscriptionsProps {
  * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/slack-setup.html
  */
 export class AlertSubscriptions extends Construct {
-  private readonly lines: string[] = [];
-
   constructor(scope: Construct, id: string, props: AlertSubscriptionsProps) {
     super(scope, id);
     const { receivers } = props;
     if (receivers.critical) {
       this.pagerFunction = this.forwarder(props, receivers.critical);
       props.critical.addSubscription(new subscriptions.LambdaSubscription(this.pagerFunction));
-      this.lines.push(
-        `Critical alarms page through ${pagerLabel(receivers.critical)}: function \`${props.namePrefix}-pager\` (subscribed to \`${props.namePrefix}-critical\`) reads the key from Secrets Manager secret \`${receivers.critical.secretName}\` and forwards each notification; its log group \`/aws/lambda/${props.namePrefix}-pager\` shows every forward.`,
-      );
     }
     const chat = receivers.warning;
     if (chat && (chat.channelId === undefined || (chat.workspaceId === undefined && chat.tenantId === undefined))) {
@@ -104,9 +99,6 @@ export class AlertSubscriptions extends Construct {
           teamsChannelId: chat.channelId as string,
         });
       }
-      this.lines.push(
-        `${receivers.critical ? 'Warnings' : 'Warnings and critical alarms'} reach ${chat.kind === 'slack' ? 'Slack' : 'Microsoft Teams'} channel \`${chat.channelId}\` through AWS Chatbot configuration \`${common.configurationName}\` (read-only guardrail \`${props.namePrefix}-chat-guardrail\`).`,
-      );
     }
   }
 
@@ -140,11 +132,6 @@ export class AlertSubscriptions extends Construct {
       logGroup,
       environment: { PAGER_KEY_SOURCE: pager.secretName, PAGER_KIND: pager.kind },
     });
-  }
-
-  /** One sentence per subscription, for the runbook. */
-  public describe(): string[] {
-    return [...this.lines];
   }
 }
 
