@@ -34,6 +34,11 @@ export class ResourceNames {
     return { configuration: `${this.base}-alerts`, role: `${this.base}-chat`, guardrail: `${this.base}-chat-guardrail` };
   }
 
+  /** The function forwarding critical alerts to the pager, e.g. `checkout-prod-pager`. */
+  get pagerFunction(): string {
+    return `${this.base}-pager`;
+  }
+
   /** SNS topic for a severity, e.g. `checkout-prod-critical`. */
   topic(severity: string): string {
     return `${this.base}-${severity}`;
