@@ -384,11 +384,13 @@ function triage(out: string[], f: MergedFacts): void {
       : 'Several alarms at once: critical before warning, then follow the first alarm that fired.',
     '',
     table(
-      ['Alarm', 'Means', 'Who hears it', 'First command', 'Consider'],
+      // "Who hears it" when the tree declares its receivers (a hand-composed tree may route alerts itself).
+      ['Alarm', 'Means', ...(f.paging ? ['Who hears it'] : []), 'First command', 'Consider'],
       f.alarms.map((a) => {
         const first = a.diagnosis[0]?.command;
         const inline = first && !first.includes('`') && !first.includes('\n') ? `\`${first}\`` : 'see its section';
-        return [`[${a.name}](#${a.anchor})`, a.meaning, whoHears(f.paging, a.severity), inline, levelToConsider(f, a)];
+        const who = f.paging ? [whoHears(f.paging, a.severity)] : [];
+        return [`[${a.name}](#${a.anchor})`, a.meaning, ...who, inline, levelToConsider(f, a)];
       }),
     ),
     '',
