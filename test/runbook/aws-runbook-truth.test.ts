@@ -110,7 +110,9 @@ describe.each(EXAMPLES)('runbooks of %s (AWS)', (example) => {
           template.Resources as Record<string, { Properties: { AlarmName?: string; AlarmDescription?: string } }>,
         ).find((r) => r.Properties?.AlarmName === name);
         // The absolute URL of its section: the examples publish their runbooks (runbookBaseUrl).
-        expect(described?.Properties.AlarmDescription).toContain(`Runbook: https://runbooks.acme.example/${stack.replace(/-(dev|staging|prod)$/, '')}/${stack}.md#${name}`);
+        expect(described?.Properties.AlarmDescription).toContain(
+          `Runbook: https://runbooks.acme.example/${stack.replace(/-(dev|staging|prod)$/, '')}/${stack}.md#${name}`,
+        );
       }
     }
   });
