@@ -75,6 +75,18 @@ secrets:
   - name: db-password
     envVar: DB_PASSWORD
     existing: { secretName: "my-service/{env}/db-password" }
+# Alarm descriptions and pages link to the runbook section of the alarm that fired.
+runbookBaseUrl: https://runbooks.example.com/my-service
+# Who hears about alerts. Credentials are Secrets Manager secret names, never values.
+receivers:
+  critical:
+    pagerDuty: { integrationKeySecret: "my-service/{env}/pagerduty-integration-key" }
+  warning:
+    slack:
+      workspaceId: T00000000
+      channelId: C00000000
+      webhookUrlSecret: "my-service/{env}/slack-webhook-url"
+  heartbeat: { service: healthchecks, urlSecret: "my-service/{env}/healthchecks-ping-url" }
 # How long each rollback level may take: 1 turns a feature flag off, 2 redeploys the previous
 # configuration (bake before 100% traffic included), 3 deploys the previous code through a stack update.
 rollbackBudgets: { featureFlag: 1m, configuration: 10m, code: 15m }

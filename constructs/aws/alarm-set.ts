@@ -1,6 +1,5 @@
 import { Duration as CdkDuration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { AlarmPolicy, Evaluation } from '../../lib/model/alarm-policy';
@@ -12,6 +11,7 @@ import { topicName } from './private/literal-names';
 import { versionErrorRateWording } from '../../lib/plan/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 import { awsCliOf } from './private/aws-cli';
+import { AlarmPublishAction } from './private/alarm-publish';
 
 /** Props for `AlarmSet`. */
 export interface AlarmSetProps {
@@ -120,9 +120,9 @@ export class AlarmSet extends Construct implements IRunbookContributor {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const topic = spec.severity === AlarmSeverity.WARNING ? this.props.warningTopic : this.props.criticalTopic;
-    alarm.addAlarmAction(new actions.SnsAction(topic));
+    alarm.addAlarmAction(new AlarmPublishAction(topic));
     if (spec.severity !== AlarmSeverity.ROLLBACK) {
-      alarm.addOkAction(new actions.SnsAction(topic));
+      alarm.addOkAction(new AlarmPublishAction(topic));
     }
     this.facts.push({
       anchor,

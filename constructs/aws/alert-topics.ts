@@ -1,9 +1,13 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { Receivers } from '../../lib/model/receivers';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { alertTopicsRunbookFacts } from '../../lib/runbook/platforms/alert-topics';
+import { awsCliOf } from './private/aws-cli';
+import { alarmNamesPublishingTo } from './private/alarm-publish';
+import { AlertSubscriptions } from './private/alert-subscriptions';
 
 /** Props for `AlertTopics`. */
 export interface AlertTopicsProps {
@@ -13,12 +17,20 @@ export interface AlertTopicsProps {
   readonly encryptionKey?: kms.IKey;
   /** What happens to the key when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Who hears the alerts: the pager subscribes to the critical topic (HTTPS), the chat channel to
+   * the warning topic through AWS Chatbot (and to the critical topic too when nobody is paged).
+   * @default - no subscriptions: subscribe your own
+   */
+  readonly receivers?: Receivers;
 }
 
 /**
  * The two alert routes of a service: critical alarms page (`<prefix>-critical`), warnings notify
  * (`<prefix>-warning`). Both topics are KMS-encrypted and refuse publishing over plain HTTP.
- * Subscribe your pager and chat integrations to them.
+ * Alarms that publish through `AlarmPublishAction` (as `AlarmSet` and `DeadMansSwitch` do) are let
+ * in by name: CloudWatch may publish, and use the key, only for them (`aws:SourceArn`) and only
+ * from this account (`aws:SourceAccount`). With `receivers`, the pager and chat channel subscribe.
  */
 export class AlertTopics extends Construct implements IRunbookContributor {
   /** Pages the on-call. */
@@ -28,7 +40,11 @@ export class AlertTopics extends Construct implements IRunbookContributor {
   /** Key encrypting the topics. */
   public readonly encryptionKey: kms.IKey;
 
-  constructor(scope: Construct, id: string, props: AlertTopicsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: AlertTopicsProps,
+  ) {
     super(scope, id);
     this.encryptionKey =
       props.encryptionKey ??
@@ -37,14 +53,6 @@ export class AlertTopics extends Construct implements IRunbookContributor {
         enableKeyRotation: true,
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       });
-    // CloudWatch alarms publish to encrypted topics only when the key lets them.
-    this.encryptionKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }),
-    );
     const topic = (id: string, severity: string) =>
       new sns.Topic(this, id, {
         topicName: `${props.namePrefix}-${severity}`,
@@ -54,18 +62,32 @@ export class AlertTopics extends Construct implements IRunbookContributor {
       });
     this.critical = topic('Critical', 'critical');
     this.warning = topic('Warning', 'warning');
-    this.names = { critical: `${props.namePrefix}-critical`, warning: `${props.namePrefix}-warning` };
+    if (props.receivers) {
+      this.subscriptions = new AlertSubscriptions(this, 'Receivers', {
+        namePrefix: props.namePrefix,
+        receivers: props.receivers,
+        critical: this.critical,
+        warning: this.warning,
+        removalPolicy: props.removalPolicy,
+      });
+      if (props.receivers.optOutReason !== undefined) {
+        // Shown under the runbook's accepted risks, like plain HTTP on purpose.
+        Validations.of(this.critical).acknowledge({ id: 'glidepath-paging', reason: `Nobody is paged: ${props.receivers.optOutReason}` });
+      }
+    }
   }
 
-  private readonly names: { critical: string; warning: string };
+  /** The receivers' subscriptions, when `receivers` was given. */
+  public readonly subscriptions?: AlertSubscriptions;
 
+  /** The topics' part of the runbook (text in lib/runbook/platforms/alert-topics.ts). */
   public runbookFacts(): RunbookFacts {
-    return {
-      watch: [`Critical alarms page through SNS topic \`${this.names.critical}\`; warnings notify through \`${this.names.warning}\`.`],
-      resources: [
-        { type: 'AWS::SNS::Topic', name: this.names.critical },
-        { type: 'AWS::SNS::Topic', name: this.names.warning },
-      ],
-    };
+    return alertTopicsRunbookFacts({
+      namePrefix: this.props.namePrefix,
+      receivers: this.props.receivers,
+      alarms: { critical: alarmNamesPublishingTo(this.critical), warning: alarmNamesPublishingTo(this.warning) },
+      aws: awsCliOf(this),
+    });
   }
 }
+export { AlarmPublishAction, EventRulePublishTarget, grantAlarmPublish } from './private/alarm-publish';

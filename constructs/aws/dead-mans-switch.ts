@@ -1,6 +1,5 @@
 import { Duration as CdkDuration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Duration } from '../../lib/model/duration';
@@ -9,6 +8,7 @@ import { anchorOf } from '../../lib/runbook/anchors';
 import { topicName } from './private/literal-names';
 import { AlarmSeverity, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { awsCliOf } from './private/aws-cli';
+import { AlarmPublishAction } from './private/alarm-publish';
 
 /** Props for `DeadMansSwitch`. */
 export interface DeadMansSwitchProps {
@@ -68,8 +68,8 @@ export class DeadMansSwitch extends Construct implements IRunbookContributor {
       datapointsToAlarm: minutes,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    this.alarm.addAlarmAction(new actions.SnsAction(props.topic));
-    this.alarm.addOkAction(new actions.SnsAction(props.topic));
+    this.alarm.addAlarmAction(new AlarmPublishAction(props.topic));
+    this.alarm.addOkAction(new AlarmPublishAction(props.topic));
     this.minutes = minutes;
   }
 

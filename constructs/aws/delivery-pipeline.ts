@@ -1,6 +1,5 @@
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -12,7 +11,7 @@ import type { ServiceDefinition } from '../../lib/model/service-definition';
 import { promotionSteps, stepEnvironments, type PromotionStep } from '../../lib/plan/promotion';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import type { PipelineStageFact } from '../../lib/runbook/pipeline-facts';
-import { AlertTopics } from './alert-topics';
+import { AlertTopics, EventRulePublishTarget } from './alert-topics';
 import { DeploymentStage } from './deployment-stage';
 import { pipelineName } from '../../lib/plan/names';
 import { acknowledgePipelineFindings } from './private/pipeline-acknowledgements';
@@ -205,11 +204,13 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
         detail: { pipeline: [this.pipelineName], state: ['FAILED'] },
       },
       targets: [
-        new targets.SnsTopic(this.alertTopic, {
-          message: events.RuleTargetInput.fromText(
+        // Lets this rule (and only it) publish: aws:SourceArn, aws:SourceAccount.
+        new EventRulePublishTarget(
+          this.alertTopic,
+          events.RuleTargetInput.fromText(
             `${this.pipelineName}: execution ${events.EventField.fromPath('$.detail.execution-id')} FAILED. See the "Pipeline" runbook: retry the failed stage or stop the release.`,
           ),
-        }),
+        ),
       ],
     });
   }

@@ -140,7 +140,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     const link = (anchor: string) =>
       runbookUrl({ service: def.service, environment: env.name, target: RunbookTarget.AWS, baseUrl: def.runbookBaseUrl }, anchor);
 
-    this.topics = new AlertTopics(this, 'AlertTopics', { namePrefix: names.base, removalPolicy });
+    this.topics = new AlertTopics(this, 'AlertTopics', { namePrefix: names.base, removalPolicy, receivers: env.receivers });
 
     const generated = env.secrets.filter((s) => s.generated);
     const secretsKey =

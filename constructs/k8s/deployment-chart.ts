@@ -23,6 +23,8 @@ import { WorkloadNetworkPolicies } from './network-policies';
 import { SmokeTestAnalysis } from './smoke-test-analysis';
 import { WorkloadPodMonitor } from './pod-monitor';
 import { PrometheusAlerts } from './prometheus-alerts';
+import { AlertmanagerRouting } from './alertmanager-routing';
+import { receiverSecrets } from '../../lib/model/receivers';
 import { PrometheusSignals } from './prometheus-signals';
 import { ProgressiveWorkload, type WorkloadIngressOptions } from './progressive-workload';
 
@@ -67,6 +69,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   public readonly namespaceName: string;
   public readonly workload: ProgressiveWorkload;
   public readonly alerts: PrometheusAlerts;
+  /** Alertmanager routing of the alerts to the declared receivers, when the definition declares any. */
+  public readonly alerting?: AlertmanagerRouting;
   /** Present for Rollouts. */
   public readonly analysis?: RollbackAnalysis;
   /** Present when the definition declares secrets. */
@@ -268,6 +272,21 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       runbookBaseUrl: definition.runbookBaseUrl,
       diagnosis: this.workload.diagnosisCommands(),
     });
+    const { receivers } = env;
+    if (receivers.critical || receivers.warning || receivers.heartbeat || receivers.optOutReason !== undefined) {
+      this.alerting = new AlertmanagerRouting(this, 'Alerting', {
+        name: `${namespace}-alerting`,
+        namespace,
+        receivers,
+        region: receiverSecrets(receivers).length > 0 ? this.regionFor(env, "the receivers' credentials") : env.region,
+        labels: { ...kube.alertmanagerConfigLabels },
+        serviceAccountName: kube.secretStoreRoleArn ? `${namespace}-external-secrets` : undefined,
+        evaluationInterval: this.alerts.evaluationInterval,
+        alertmanagerNamespace: namespaceOfServiceUrl(props.prometheusAddress ?? kube.prometheusAddress) ?? 'monitoring',
+        service: definition.service,
+        environment: env.name,
+      });
+    }
     // Strict mode refuses a rollback level over its budget here, as DeploymentStack does.
     this.budgetWarnings();
   }
@@ -284,6 +303,16 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   private budgetWarnings(): string[] {
     const levels = [...(this.featureFlags?.runbookFacts().rollback ?? []), ...(this.workload.runbookFacts().rollback ?? [])];
     return applyStrictness(rollbackBudgetFindings(undefined, levels), this.props.definition.strict);
+  }
+
+  /** The environment's region, which External Secrets needs to read Secrets Manager. */
+  private regionFor(env: EnvironmentDefinition, what: string): string {
+    if (!env.region) {
+      throw new Error(
+        `environments[${env.order}].region is not set for "${env.name}"; the External Secrets SecretStore needs the AWS region of ${what} in Secrets Manager; set "region", e.g. "eu-west-1"`,
+      );
+    }
+    return env.region;
   }
 
   /** The namespace's part of the runbook (text in lib/runbook/platforms/kubernetes-chart.ts). */

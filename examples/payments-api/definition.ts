@@ -1,4 +1,4 @@
-import { defineService, Duration, RolloutStrategy, SmokeMethod } from '../../lib/model';
+import { defineService, Duration, HeartbeatService, RolloutStrategy, SmokeMethod } from '../../lib/model';
 
 /**
  * The payments API: a Lambda function behind API clients, shifted by CodeDeploy.
@@ -37,6 +37,21 @@ export const definition = defineService(
       rollbackTrigger: { baselineErrorRatePercent: 0.5, errorRateMultiplier: 2 },
     },
     deadMansSwitch: { missingFor: '10m' },
+    // Pages and alarm descriptions link to the section of the alarm that fired.
+    runbookBaseUrl: 'https://runbooks.acme.example/payments-api',
+    // Who hears about alerts. Credentials are the names of Secrets Manager secrets, never values.
+    receivers: {
+      critical: { opsgenie: { apiKeySecret: 'payments-api/{env}/opsgenie-api-key' } },
+      warning: {
+        teams: {
+          teamId: '5f0c2a1e-8d3b-4c6a-9e7f-1a2b3c4d5e6f',
+          tenantId: '0e1d2c3b-4a59-4687-8796-a5b4c3d2e1f0',
+          channelId: '19%3Apayments-alerts%40thread.tacv2',
+          webhookUrlSecret: 'payments-api/{env}/teams-webhook-url',
+        },
+      },
+      heartbeat: { service: HeartbeatService.HEALTHCHECKS, urlSecret: 'payments-api/{env}/healthchecks-ping-url' },
+    },
     featureFlags: [
       {
         name: 'network-tokens',

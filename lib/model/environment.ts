@@ -5,6 +5,7 @@ import { deadMansSwitchSchema, type DeadMansSwitchPolicy } from './dead-mans-swi
 import { AWS_REGIONS } from './private/aws-regions';
 import { kubernetesSchema, type KubernetesSettings } from './kubernetes';
 import { dnsLabel, percent, positiveInt } from './private/fields';
+import { receiversSchema, type Receivers } from './receivers';
 import { rolloutSchema, type Rollout } from './rollout';
 import type { SecretReference } from './secrets';
 import { tlsSchema, type Tls } from './tls';
@@ -91,6 +92,8 @@ export const environmentSchema = z
       .describe('ACM certificate ARN for HTTPS on the load balancer. Default: HTTP only.'),
     /** Kubernetes settings here, merged over the service's. @default - the service's */
     kubernetes: kubernetesSchema.optional(),
+    /** Who hears about alerts here, each role replacing the service's. @default - the service's */
+    receivers: receiversSchema.optional(),
   })
   .describe('One environment the service ships to, in promotion order.');
 
@@ -125,6 +128,8 @@ export interface EnvironmentDefinition {
   readonly tls?: Tls;
   /** Kubernetes target settings (Prometheus, analysis, Ingress, metrics). */
   readonly kubernetes: KubernetesSettings;
+  /** Who is paged and notified (environment over service). */
+  readonly receivers: Receivers;
 }
 
 /** The known region closest to a misspelt one, if it is close. */

@@ -10,6 +10,7 @@ export * from './load';
 export * from './migrations';
 export * from './owners';
 export * from './problems';
+export * from './receivers';
 export * from './release-practice';
 export * from './rollout';
 export * from './secrets';

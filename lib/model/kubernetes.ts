@@ -95,6 +95,10 @@ export const kubernetesSchema = z
       .describe(
         'Labels your Prometheus selects PodMonitors and PrometheusRules by (kube-prometheus-stack: "release: <Helm release name>"). Default { release: kube-prometheus-stack }.',
       ),
+    /** Labels the Alertmanager selects AlertmanagerConfigs by. @default - the monitoringLabels */
+    alertmanagerConfigLabels: labelMap
+      .optional()
+      .describe("Labels your Alertmanager's alertmanagerConfigSelector selects AlertmanagerConfigs by. Default: the monitoringLabels."),
     /** Requests the new version must have served in an analysis window before it is judged. @default 50 */
     minimumRequests: positiveInt
       .optional()
@@ -156,6 +160,8 @@ export interface KubernetesSettings {
   readonly scrapeInterval: Duration;
   readonly prometheusAddress: string;
   readonly monitoringLabels: Readonly<Record<string, string>>;
+  /** Labels the Alertmanager selects AlertmanagerConfigs by. */
+  readonly alertmanagerConfigLabels: Readonly<Record<string, string>>;
   readonly minimumRequests: number;
   readonly ingress: {
     readonly className: string;
@@ -185,6 +191,7 @@ export function resolveKubernetes(...layers: (KubernetesInput | undefined)[]): K
     scrapeInterval: pick('scrapeInterval') ?? Duration.seconds(30),
     prometheusAddress: pick('prometheusAddress') ?? DEFAULT_PROMETHEUS_ADDRESS,
     monitoringLabels: pick('monitoringLabels') ?? KUBE_PROMETHEUS_STACK_LABELS,
+    alertmanagerConfigLabels: pick('alertmanagerConfigLabels') ?? pick('monitoringLabels') ?? KUBE_PROMETHEUS_STACK_LABELS,
     minimumRequests: pick('minimumRequests') ?? 50,
     ingress: {
       className: ingress.className ?? 'nginx',

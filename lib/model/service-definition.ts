@@ -10,6 +10,7 @@ import { migrationSchema, type Migration } from './migrations';
 import { ownersSchema, type Owners } from './owners';
 import { dnsLabel, durationField } from './private/fields';
 import { communicationSchema, doraTargetsSchema, type CommunicationPlan, type DoraTargets } from './release-practice';
+import { receiversSchema } from './receivers';
 import { secretSchema } from './secrets';
 import { smokeTestsSchema, type SmokeTests } from './smoke-tests';
 import { workloadSchema, type Workload } from './workload';
@@ -91,6 +92,8 @@ export const serviceDefinitionSchema = z
     rollbackBudgets: rollbackBudgetsSchema.optional().describe('Time budgets of the three rollback levels. Default 1m / 5m / 15m.'),
     /** Kubernetes target settings for every environment (each may override). @default - see `kubernetesSchema` */
     kubernetes: kubernetesSchema.optional(),
+    /** Who hears about alerts in every environment (each may override a role). @default - nobody */
+    receivers: receiversSchema.optional(),
     /** How changes reach the environments (pipeline, waves, deploy roles). @default - no pipeline */
     delivery: deliverySchema.optional(),
     /** Environments in promotion order; production last. */

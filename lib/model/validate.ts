@@ -19,6 +19,7 @@ import { checkMigrations } from './validate/migrations';
 import { checkRollout } from './validate/rollout';
 import { checkSecret } from './validate/secrets';
 import { checkSmokeTests } from './validate/smoke-tests';
+import { checkReceivers } from './validate-receivers';
 import { targetProblems } from './validate/targets';
 import { checkFunctionCode, checkFunctionTimeout } from './validate/workload';
 
@@ -204,6 +205,7 @@ function checkDefinition(def: Checkable): Problem[] {
       checkCapacity(env, def, at, problems);
     }
   });
+  problems.push(...checkReceivers(def));
   if (def.delivery && !def.environmentsUnknown) problems.push(...checkDelivery(def.delivery, def.environments, environmentNames));
   // Per-topic rules: a file lib/model/validate-<topic>.ts (or lib/model/validate/<topic>.ts) exporting
   // `check<Topic>(def: Checkable): Problem[]`, hooked here with one line each.

@@ -21,6 +21,9 @@ import {
   SECRET_NAME_MAX,
   STACK_NAME_MAX,
   TOPIC_NAME_MAX,
+  CHATBOT_CONFIGURATION_NAME_MAX,
+  IAM_POLICY_NAME_MAX,
+  IAM_ROLE_NAME_MAX,
 } from './limits';
 import { pipelineName, ResourceNames } from './names';
 
@@ -81,6 +84,15 @@ export function physicalNames(def: ServiceDefinition): PhysicalName[] {
     for (const kind of ALARM_KINDS) add('CloudWatch alarm', names.alarm(kind), ALARM_NAME_MAX);
     for (const severity of TOPIC_SEVERITIES) add('SNS topic', names.topic(severity), TOPIC_NAME_MAX);
     add('CloudWatch dashboard', names.dashboard, DASHBOARD_NAME_MAX);
+    if (env.receivers.critical) {
+      add('Lambda function forwarding pages', names.pagerFunction, LAMBDA_FUNCTION_NAME_MAX);
+      add('log group', names.lambdaLogGroup(names.pagerFunction), LOG_GROUP_NAME_MAX);
+    }
+    if (env.receivers.warning) {
+      add('AWS Chatbot configuration of the alert channel', names.chat.configuration, CHATBOT_CONFIGURATION_NAME_MAX);
+      add('IAM role of the alert channel', names.chat.role, IAM_ROLE_NAME_MAX);
+      add('IAM policy guarding the alert channel', names.chat.guardrail, IAM_POLICY_NAME_MAX);
+    }
     if (def.workload.container) {
       add('ECS cluster, service and task family', names.ecsService, ECS_NAME_MAX);
       add('log group', names.ecsLogGroup, LOG_GROUP_NAME_MAX);

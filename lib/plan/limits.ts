@@ -55,6 +55,12 @@ export const CODEDEPLOY_NAME_MAX = 100;
 export const DASHBOARD_NAME_MAX = 255;
 /** CodePipeline pipeline names. @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html */
 export const PIPELINE_NAME_MAX = 100;
+/** IAM role names. @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html */
+export const IAM_ROLE_NAME_MAX = 64;
+/** IAM managed policy names. @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html */
+export const IAM_POLICY_NAME_MAX = 128;
+/** AWS Chatbot channel configuration names. @see https://docs.aws.amazon.com/chatbot/latest/APIReference/API_CreateSlackChannelConfiguration.html */
+export const CHATBOT_CONFIGURATION_NAME_MAX = 128;
 /** EventBridge rule names. @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html */
 export const EVENT_RULE_NAME_MAX = 64;
 /**

@@ -29,6 +29,16 @@ export class ResourceNames {
     return `${this.base}-${kind}`;
   }
 
+  /** The alert chat channel's AWS Chatbot configuration, IAM role and guardrail policy, e.g. `checkout-prod-alerts`. */
+  get chat(): { readonly configuration: string; readonly role: string; readonly guardrail: string } {
+    return { configuration: `${this.base}-alerts`, role: `${this.base}-chat`, guardrail: `${this.base}-chat-guardrail` };
+  }
+
+  /** The function forwarding critical alerts to the pager, e.g. `checkout-prod-pager`. */
+  get pagerFunction(): string {
+    return `${this.base}-pager`;
+  }
+
   /** SNS topic for a severity, e.g. `checkout-prod-critical`. */
   topic(severity: string): string {
     return `${this.base}-${severity}`;

@@ -8,6 +8,7 @@ import type { RollbackBudgets } from '../model/service-definition';
 import type { CompiledSchedule } from '../plan/schedule';
 import type { TimeBound } from '../plan/timing';
 import type { RunbookCommand } from './command';
+import type { PagingFacts } from './paging';
 import type { PipelineFacts } from './pipeline-facts';
 
 /**
@@ -152,6 +153,8 @@ export interface RunbookFacts {
   readonly deploymentAlarms?: readonly string[];
   /** A dashboard to open first, with its console URL. */
   readonly dashboard?: { readonly name: string; readonly url: string };
+  /** Who hears each kind of alarm and how to send a test page (the target's alert routing). */
+  readonly paging?: PagingFacts;
   /** The delivery pipeline that releases the service (its own runbook: `renderPipelineRunbook`). */
   readonly pipeline?: PipelineFacts;
 }

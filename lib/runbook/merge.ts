@@ -1,3 +1,4 @@
+import { mergePaging, type PagingFacts } from './paging';
 import type { AcceptedRisk, AlarmFact, MigrationFact, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from './facts';
 
 /** The facts of a whole construct tree, merged into one document's worth. */
@@ -21,6 +22,7 @@ export interface MergedFacts {
   readonly workingDirectory?: string;
   readonly deploymentAlarms: readonly string[];
   readonly dashboard?: RunbookFacts['dashboard'];
+  readonly paging?: PagingFacts;
 }
 
 /**
@@ -54,7 +56,8 @@ export function mergeFacts(all: readonly RunbookFacts[]): MergedFacts {
     alarms: all.flatMap((f) => f.alarms ?? []),
     rollback: [...levels.values()].sort((a, b) => a.level - b.level),
     preDeploy: all.flatMap((f) => f.preDeploy ?? []),
-    deploy: all.flatMap((f) => f.deploy ?? []),
+    // Two contributors asking for the same check (e.g. two ExternalSecrets groups in one namespace) make one step.
+    deploy: all.flatMap((f) => f.deploy ?? []).filter((c, i, list) => list.findIndex((d) => d.command === c.command) === i),
     smoke: all.flatMap((f) => f.smoke ?? []),
     migrations: all.flatMap((f) => f.migrations ?? []),
     checklist: all.flatMap((f) => f.checklist ?? []),
@@ -67,5 +70,6 @@ export function mergeFacts(all: readonly RunbookFacts[]): MergedFacts {
     workingDirectory: all.find((f) => f.workingDirectory)?.workingDirectory,
     deploymentAlarms: [...new Set(all.flatMap((f) => f.deploymentAlarms ?? []))],
     dashboard: all.find((f) => f.dashboard)?.dashboard,
+    paging: mergePaging(all),
   };
 }

@@ -16,6 +16,7 @@ const ENV = { account: '111111111111', region: 'eu-west-1' };
 const orders = defineService({
   service: 'orders',
   owners: { team: 'commerce', primary: '@ana', backup: '@ben', channel: '#orders' },
+  receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
   workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz' } },
   environments: [
     {

@@ -238,6 +238,7 @@ function waveDefinition({ smokeTests = true } = {}) {
     service: 'orders',
     ...(smokeTests ? { smokeTests: { checks: [{ name: 'health', path: '/healthz' }] } } : {}),
     owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#orders' },
+    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     workload: { container: { image: 'public.ecr.aws/acme/orders:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
     environments: [
       { name: 'staging', account: '111111111111', region: 'eu-west-1', rollout: { strategy: 'all-at-once' } },

@@ -33,6 +33,7 @@ function container(overrides: Partial<ServiceDefinitionInput> = {}): ServiceDefi
   return {
     service: 'orders',
     owners: { team: 'commerce', primary: '@ana', backup: '@ben', channel: '#orders' },
+    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz' } },
     environments: [
       { name: 'prod', region: 'eu-west-1', tls: { certificateArn: CERTIFICATE }, rollout: { strategy: RolloutStrategy.BLUE_GREEN } },
@@ -91,6 +92,7 @@ describe('DeploymentStack', () => {
         'AWS::ApplicationAutoScaling::ScalableTarget': 1,
         'AWS::ApplicationAutoScaling::ScalingPolicy': 1,
         'AWS::CertificateManager::Certificate': 1,
+        'AWS::Chatbot::SlackChannelConfiguration': 1,
         'AWS::CloudWatch::Alarm': 8,
         'AWS::CloudWatch::Dashboard': 1,
         'AWS::EC2::EIP': 2,
@@ -113,8 +115,9 @@ describe('DeploymentStack', () => {
         'AWS::ElasticLoadBalancingV2::ListenerRule': 2,
         'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
         'AWS::ElasticLoadBalancingV2::TargetGroup': 2,
+        'AWS::IAM::ManagedPolicy': 1,
         'AWS::IAM::Policy': 10,
-        'AWS::IAM::Role': 14,
+        'AWS::IAM::Role': 15,
         'AWS::KMS::Key': 2,
         'AWS::Lambda::Function': 4,
         'AWS::Lambda::Permission': 1,
@@ -123,6 +126,7 @@ describe('DeploymentStack', () => {
         'AWS::S3::Bucket': 1,
         'AWS::S3::BucketPolicy': 1,
         'AWS::SNS::Topic': 2,
+        'AWS::SNS::Subscription': 1,
         'AWS::SNS::TopicPolicy': 2,
         'AWS::SecretsManager::ResourcePolicy': 1,
         'AWS::SecretsManager::RotationSchedule': 1,
@@ -199,10 +203,12 @@ describe('DeploymentStack', () => {
       });
     });
 
-    test('alarm descriptions link the published runbook anchor', () => {
+    test('alarm descriptions link the absolute URL of the published runbook section', () => {
       templates.prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'checkout-prod-critical-error-rate',
-        AlarmDescription: Match.stringLikeRegexp('Runbook: runbooks/checkout-prod\\.md#checkout-prod-critical-error-rate$'),
+        AlarmDescription: Match.stringLikeRegexp(
+          'Runbook: https://runbooks\\.acme\\.example/checkout/checkout-prod\\.md#checkout-prod-critical-error-rate$',
+        ),
       });
     });
 
@@ -307,19 +313,22 @@ describe('DeploymentStack', () => {
         'AWS::AppConfig::DeploymentStrategy': 2,
         'AWS::AppConfig::Environment': 1,
         'AWS::AppConfig::HostedConfigurationVersion': 1,
+        'AWS::Chatbot::MicrosoftTeamsChannelConfiguration': 1,
         'AWS::CloudWatch::Alarm': 6,
         'AWS::CloudWatch::Dashboard': 1,
         'AWS::CodeDeploy::Application': 1,
         'AWS::CodeDeploy::DeploymentConfig': 1,
         'AWS::CodeDeploy::DeploymentGroup': 1,
+        'AWS::IAM::ManagedPolicy': 1,
         'AWS::IAM::Policy': 5,
-        'AWS::IAM::Role': 4,
+        'AWS::IAM::Role': 5,
         'AWS::KMS::Key': 1,
         'AWS::Lambda::Alias': 1,
         'AWS::Lambda::Function': 2,
         'AWS::Lambda::Version': 1,
         'AWS::Logs::LogGroup': 2,
         'AWS::SNS::Topic': 2,
+        'AWS::SNS::Subscription': 1,
         'AWS::SNS::TopicPolicy': 2,
       });
     });

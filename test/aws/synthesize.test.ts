@@ -8,6 +8,7 @@ import { defineService, RolloutStrategy } from '../../lib/model';
 const definition = defineService({
   service: 'orders',
   owners: { team: 'commerce', primary: '@ana', backup: '@ben', channel: '#orders' },
+  receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
   workload: { container: { image: 'public.ecr.aws/acme/orders:2.0.0', port: 8080, healthCheckPath: '/healthz' } },
   environments: [
     { name: 'dev', region: 'eu-west-1', rollout: { strategy: RolloutStrategy.ROLLING } },

@@ -47,6 +47,7 @@ describe('glidepath CLI', () => {
       [
         'service: Checkout',
         'owners: { team: t, primary: p, backup: b, channel: c }',
+        'receivers: { critical: { enabled: false, reason: "A test definition: nobody is paged" } }',
         'workload: { container: { image: "x:1", port: 8080, healthCheckPath: /healthz } }',
         'environments:',
         '  - name: prod',
@@ -122,6 +123,7 @@ describe('glidepath CLI', () => {
       [
         'service: orders',
         'owners: { team: t, primary: "@p", backup: "@b", channel: "#c" }',
+        'receivers: { critical: { enabled: false, reason: "A test definition: nobody is paged" } }',
         'workload: { container: { image: "x:1", port: 8080, healthCheckPath: /healthz } }',
         'environments:',
         '  - { name: prod, region: eu-west-1, approval: false, tls: { certificateArn: "arn:aws:acm:eu-west-1:111111111111:certificate/abc" }, rollout: { strategy: all-at-once } }',

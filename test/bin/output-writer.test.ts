@@ -328,6 +328,7 @@ describe('CLI', () => {
       [
         `service: ${service}`,
         'owners: { team: t, primary: "@a", backup: "@b", channel: "#c" }',
+        'receivers: { critical: { enabled: false, reason: "A test definition: nobody is paged" } }',
         'workload: { container: { image: "x:1", port: 8080, healthCheckPath: /healthz } }',
         `environments: [{ name: ${env}, production: true, region: eu-west-1, rollout: { strategy: canary }, tls: { enabled: false, reason: "a name-collision fixture, never deployed" } }]`,
       ].join('\n');

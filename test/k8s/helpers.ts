@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import Ajv from 'ajv';
 import { Rollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
 import { AnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
+import { AlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -28,6 +29,7 @@ export function containerService(environments: readonly unknown[], extra: Record
   return validateDefinition({
     service: 'shop',
     owners: { team: 'web', primary: '@ana', backup: '@ben', channel: '#shop-releases' },
+    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     workload: { container: { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
     ...extra,
     environments,
@@ -142,6 +144,7 @@ const models: Record<string, new (data: any) => { validate(): void }> = {
   'argoproj.io/v1alpha1/AnalysisTemplate': AnalysisTemplate,
   'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
   'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
+  'monitoring.coreos.com/v1alpha1/AlertmanagerConfig': AlertmanagerConfig,
 };
 
 /**

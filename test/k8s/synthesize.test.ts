@@ -33,6 +33,11 @@ describe('synthesizeKubernetes', () => {
       'NetworkPolicy',
       'NetworkPolicy',
       'PrometheusRule',
+      'SecretStore',
+      'ExternalSecret',
+      'ExternalSecret',
+      'ExternalSecret',
+      'AlertmanagerConfig',
     ]);
   });
 

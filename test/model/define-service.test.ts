@@ -7,6 +7,7 @@ describe('defineService', () => {
     const definition = defineService({
       service: 'orders',
       owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#orders' },
+      receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
       workload: { container: { image: 'public.ecr.aws/acme/orders:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
       environments: [
         { name: 'staging', region: 'eu-west-1', rollout: { strategy: 'canary' } },

@@ -3,6 +3,7 @@ import { Duration, KUBE_PROMETHEUS_STACK_LABELS, resolveKubernetes, validateDefi
 const base = {
   service: 'shop',
   owners: { team: 'web', primary: '@ana', backup: '@ben', channel: '#shop' },
+  receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
   workload: { container: { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
 };
 

@@ -9,6 +9,7 @@ function definition(region: string): unknown {
   return {
     service: 'checkout',
     owners: { team: 't', primary: '@a', backup: '@b', channel: '#c' },
+    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     workload: { container: { image: 'public.ecr.aws/acme/checkout:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
     environments: [{ name: 'prod', region, rollout: { strategy: 'canary' } }],
   };

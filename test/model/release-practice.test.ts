@@ -3,6 +3,7 @@ import { type DefinitionError, DeploymentFrequency, Duration, validateDefinition
 const base = () => ({
   service: 'checkout',
   owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#checkout-releases' },
+  receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
   workload: { container: { image: 'acme/checkout:1', port: 8080, healthCheckPath: '/healthz' } },
   environments: [{ name: 'prod', rollout: { strategy: 'canary' } }],
 });

@@ -23,6 +23,7 @@ function base(): any {
   return {
     service: 'checkout',
     owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#checkout-releases' },
+    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     workload: { container: { image: 'public.ecr.aws/acme/checkout:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
     environments: [
       { name: 'staging', rollout: { strategy: 'canary' } },
@@ -798,6 +799,7 @@ describe('validateDefinition refuses bad definitions with one exact message per 
       [
         'service: checkout',
         'owners: { team: payments, primary: "@ana", backup: "@ben", channel: "#c" }',
+        'receivers: { critical: { enabled: false, reason: "A test definition: nobody is paged" } }',
         'workload:',
         '  container: { image: acme/checkout:1, port: 8080, healthCheckPath: /healthz }',
         'environments:',

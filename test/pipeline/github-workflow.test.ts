@@ -31,6 +31,7 @@ function waveDefinition() {
   return validateDefinition({
     service: 'orders',
     owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#orders' },
+    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     workload: { container: { image: 'public.ecr.aws/acme/orders:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
     environments: [
       { name: 'staging', region: 'eu-west-1', rollout: { strategy: 'all-at-once' } },

@@ -5,6 +5,7 @@ function base(): any {
   return {
     service: 'checkout',
     owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#checkout-releases' },
+    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     workload: { container: { image: 'public.ecr.aws/acme/checkout:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
     environments: [
       { name: 'staging', rollout: { strategy: 'canary' } },

@@ -6,6 +6,7 @@ function definition(waves: unknown[]) {
   return validateDefinition({
     service: 'orders',
     owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#orders' },
+    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     workload: { container: { image: 'public.ecr.aws/acme/orders:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
     environments: [env('dev'), env('staging-eu'), env('staging-us'), env('prod-eu', true), env('prod-us', true)],
     delivery: { repository: 'acme/orders', waves },

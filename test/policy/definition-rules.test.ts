@@ -5,6 +5,7 @@ function definition(mutate: (d: any) => void = () => {}) {
   const d: any = {
     service: 'checkout',
     owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#releases' },
+    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     workload: { container: { image: 'acme/checkout:1', port: 8080, healthCheckPath: '/healthz' } },
     secrets: [{ name: 'session-key', envVar: 'SESSION_KEY', generate: { rotation: '30d' } }],
     environments: [

@@ -146,7 +146,9 @@ describe('DeploymentComponent on AWS', () => {
     const alarm = byType(aws.resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').find(
       (r) => r.name === 'checkout-prod-critical-error-rate',
     )!;
-    expect(alarm.inputs.alarmDescription).toMatch(/Runbook: runbooks\/checkout-prod\.pulumi\.md#checkout-prod-critical-error-rate$/);
+    expect(alarm.inputs.alarmDescription).toMatch(
+      /Runbook: https:\/\/runbooks\.acme\.example\/checkout\/checkout-prod\.pulumi\.md#checkout-prod-critical-error-rate$/,
+    );
   });
 
   test('the runbook uses pulumi commands and names resources that exist', () => {
@@ -220,6 +222,7 @@ describe('DeploymentComponent errors', () => {
       service: 'shop',
       strict: true,
       owners: { team: 'web', primary: '@ana', backup: '@ben', channel: '#shop-releases' },
+      receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
       workload: { container: { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
       environments: [
         {

@@ -110,7 +110,10 @@ describe.each(EXAMPLES)('runbooks of %s (AWS)', (example) => {
         const described = Object.values(
           template.Resources as Record<string, { Properties: { AlarmName?: string; AlarmDescription?: string } }>,
         ).find((r) => r.Properties?.AlarmName === name);
-        expect(described?.Properties.AlarmDescription).toContain(`runbooks/${stack}.md#${name}`);
+        // The absolute URL of its section: the examples publish their runbooks (runbookBaseUrl).
+        expect(described?.Properties.AlarmDescription).toContain(
+          `Runbook: https://runbooks.acme.example/${stack.replace(/-(dev|staging|prod)$/, '')}/${stack}.md#${name}`,
+        );
       }
     }
   });

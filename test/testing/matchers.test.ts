@@ -17,6 +17,7 @@ const storefront = loadDefinitionFile(`${__dirname}/../../examples/storefront-we
 const canary = defineService({
   service: 'shop',
   owners: { team: 'web', primary: '@ana', backup: '@ben', channel: '#shop-releases' },
+  receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
   workload: { container: { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
   environments: [
     {

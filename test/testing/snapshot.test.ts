@@ -92,6 +92,7 @@ describe('snapshotOf', () => {
           {
             service: 'quotes',
             owners: { team: 'pricing', primary: '@ana', backup: '@ben', channel: '#quotes' },
+            receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
             workload: { function: { runtime: 'nodejs24.x', handler: 'index.handler', code: '.' } },
             environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: 'canary' } }],
           },

@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { publishersOf, routeAlerts } from './alert-routing';
 import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/environment';
 import { TlsMode, type Tls } from '../../../lib/model/tls';
@@ -69,7 +70,7 @@ export function createAwsResources(
   });
   const lbSpec = spec.loadBalancer;
 
-  const { critical, warning } = createAlertTopics(names, account, tags, opts, keep);
+  const { critical, warning, key: topicKey } = createAlertTopics(names, tags, opts, keep);
 
   // Secrets: generated ones are created here and rotated; existing ones are looked up by name.
   const secretArns = createSecrets(parent, env, names, opts, keep, tags, logRetentionDays);
@@ -595,6 +596,17 @@ export function createAwsResources(
     allAlarms.push(deadMansSwitchAlarm(name, env, names, platform, critical, runbookLink, tags, opts));
     allNames.push(name);
   }
+  routeAlerts({
+    names,
+    env,
+    region,
+    account,
+    topics: { critical, warning },
+    key: topicKey,
+    publishers: publishersOf(specs, names, env),
+    tags,
+    opts,
+  });
 
   const dashboard = new aws.cloudwatch.Dashboard(
     id('dashboard'),
@@ -939,68 +951,28 @@ function createAccessLogBucket(
   return { bucket: bucket.bucket, policy };
 }
 
-/** The `critical` and `warning` alert topics, encrypted with a key CloudWatch may use to publish. */
+/**
+ * The `critical` and `warning` alert topics and the key encrypting them. Their policies (who may
+ * publish, who may use the key) and subscriptions come from `routeAlerts` once the alarms are known.
+ */
 export function createAlertTopics(
   names: ResourceNames,
-  account: pulumi.Input<string>,
   tags: Record<string, string>,
   opts: pulumi.CustomResourceOptions,
   keep: pulumi.CustomResourceOptions,
-): { critical: aws.sns.Topic; warning: aws.sns.Topic } {
-  const topicKey = new aws.kms.Key(
+): { critical: aws.sns.Topic; warning: aws.sns.Topic; key: aws.kms.Key } {
+  const key = new aws.kms.Key(
     `${names.base}-alert-topics-key`,
-    {
-      description: `Encrypts the alert topics of ${names.base}`,
-      enableKeyRotation: true,
-      policy: pulumi.jsonStringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            Resource: '*',
-          },
-        ],
-      }),
-      tags,
-    },
+    { description: `Encrypts the alert topics of ${names.base}`, enableKeyRotation: true, tags },
     keep,
   );
-  const topic = (severity: 'critical' | 'warning') => {
-    const t = new aws.sns.Topic(
+  const topic = (severity: 'critical' | 'warning') =>
+    new aws.sns.Topic(
       names.topic(severity),
-      {
-        name: names.topic(severity),
-        displayName: `${names.base} ${severity} alerts`,
-        kmsMasterKeyId: topicKey.arn,
-        tags,
-      },
+      { name: names.topic(severity), displayName: `${names.base} ${severity} alerts`, kmsMasterKeyId: key.arn, tags },
       opts,
     );
-    new aws.sns.TopicPolicy(
-      `${names.topic(severity)}-ssl`,
-      {
-        arn: t.arn,
-        policy: pulumi.jsonStringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 'sns:Publish',
-              Resource: t.arn,
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ],
-        }),
-      },
-      opts,
-    );
-    return t;
-  };
-  return { critical: topic('critical'), warning: topic('warning') };
+  return { critical: topic('critical'), warning: topic('warning'), key };
 }
 
 /** The platform metric whose samples prove a workload is alive (ECS CPU samples, Lambda invocations). */

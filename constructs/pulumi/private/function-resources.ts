@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { publishersOf, routeAlerts } from './alert-routing';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/environment';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import { logRetentionDays } from '../../../lib/plan/container-task-spec';
@@ -45,7 +46,7 @@ export function createFunctionResources(
   const assumedBy = (service: string) =>
     JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
 
-  const { critical, warning } = createAlertTopics(names, account, tags, opts, keep);
+  const { critical, warning, key: topicKey } = createAlertTopics(names, tags, opts, keep);
 
   // The function: its own log group, a role that may write only there, secrets by ARN only.
   const logGroup = new aws.cloudwatch.LogGroup(release.logGroupName, { name: release.logGroupName, retentionInDays, tags }, keep);
@@ -293,6 +294,17 @@ export function createFunctionResources(
     allAlarms.push(deadMansSwitchAlarm(name, env, names, platform, critical, runbookLink, tags, opts));
     allNames.push(name);
   }
+  routeAlerts({
+    names,
+    env,
+    region,
+    account,
+    topics: { critical, warning },
+    key: topicKey,
+    publishers: publishersOf(specs, names, env),
+    tags,
+    opts,
+  });
 
   const dimensions = ['FunctionName', release.functionName, 'Resource', `${release.functionName}:${release.aliasName}`];
   const dashboard = new aws.cloudwatch.Dashboard(

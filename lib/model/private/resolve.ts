@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { resolveKubernetes } from '../kubernetes';
+import { resolveReceivers } from '../receivers';
 import { resolveTls } from '../tls';
 import type { z } from 'zod';
 import { resolveAlarmPolicy } from '../alarm-policy';
@@ -107,6 +108,7 @@ export function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDe
       certificateArn: env.certificateArn ?? env.tls?.certificateArn,
       tls: resolveTls(env.tls, env.certificateArn),
       kubernetes: resolveKubernetes(def.kubernetes, env.kubernetes),
+      receivers: resolveReceivers(env.name, def.receivers, env.receivers),
     };
   });
   return {

@@ -48,6 +48,8 @@ export function partialParse(input: unknown): Checkable {
     smokeTests: part(shape.smokeTests, raw.smokeTests),
     migrations: part(shape.migrations, raw.migrations),
     delivery: part(shape.delivery, raw.delivery),
+    receivers: part(shape.receivers, raw.receivers),
+    runbookBaseUrl: part(shape.runbookBaseUrl, raw.runbookBaseUrl),
     kubernetes: part(shape.kubernetes, raw.kubernetes),
     environments: list(shape.environments.element, raw.environments),
     // Not a list at all: which environments exist is unknown, so references to them are not checked.
