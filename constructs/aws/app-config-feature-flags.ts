@@ -14,12 +14,7 @@ import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../li
 import { awsCliOf, literalRegion } from './private/aws-cli';
 import { appConfigFlagsRunbookFacts } from '../../lib/runbook/platforms/appconfig-flags';
 import { literalName } from './private/literal-names';
-import {
-  APPCONFIG_AGENT_IMAGE,
-  APPCONFIG_LAMBDA_EXTENSION_VERSION,
-  appConfigFlagsContent,
-  appConfigLocalUrl,
-} from '../../lib/plan/appconfig';
+import { APPCONFIG_AGENT_IMAGE, appConfigFlagsContent, appConfigLambdaExtensionArn, appConfigLocalUrl } from '../../lib/plan/appconfig';
 
 /** Props for `AppConfigFeatureFlags`. */
 export interface AppConfigFeatureFlagsProps {
@@ -47,8 +42,6 @@ export interface AppConfigFeatureFlagsProps {
   readonly budget?: Duration;
 }
 
-const LAMBDA_EXTENSION_VERSION = APPCONFIG_LAMBDA_EXTENSION_VERSION;
-
 /**
  * Feature flags in AWS AppConfig: an application, an environment whose alarm monitors roll a bad
  * flag change back, a `AWS.AppConfig.FeatureFlags` configuration profile holding the definition's
@@ -75,13 +68,12 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
    * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-versions.html
    */
   public static lambdaExtensionArn(region: string, architecture: 'x86_64' | 'arm64', applicationName: string): string {
-    const arn = RegionInfo.get(region).appConfigLambdaArn(LAMBDA_EXTENSION_VERSION, architecture);
-    if (arn === undefined) {
-      throw new Error(
-        `AppConfigFeatureFlags '${applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${LAMBDA_EXTENSION_VERSION} (${architecture}) in ${region}; use a region where AWS publishes it`,
-      );
-    }
-    return arn;
+    return appConfigLambdaExtensionArn(
+      (version, arch) => RegionInfo.get(region).appConfigLambdaArn(version, arch),
+      region,
+      architecture,
+      applicationName,
+    );
   }
 
   public static localUrlOf(applicationName: string, environmentName: string, profileName = 'feature-flags'): string {

@@ -49,3 +49,24 @@ export function appConfigFlagsContent(flags: readonly FeatureFlag[]): Record<str
     ),
   };
 }
+
+/**
+ * ARN of the AppConfig Lambda extension layer in `region` for `architecture`, from a lookup of the
+ * region facts aws-cdk-lib ships (`RegionInfo.get(region).appConfigLambdaArn`); an error naming the
+ * region when AWS publishes none there.
+ * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-versions.html
+ */
+export function appConfigLambdaExtensionArn(
+  lookup: (version: string, architecture: 'x86_64' | 'arm64') => string | undefined,
+  region: string,
+  architecture: 'x86_64' | 'arm64',
+  applicationName: string,
+): string {
+  const arn = lookup(APPCONFIG_LAMBDA_EXTENSION_VERSION, architecture);
+  if (arn === undefined) {
+    throw new Error(
+      `AppConfigFeatureFlags '${applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${APPCONFIG_LAMBDA_EXTENSION_VERSION} (${architecture}) in ${region}; use a region where AWS publishes it`,
+    );
+  }
+  return arn;
+}

@@ -2,12 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { FeatureFlag } from '../../../lib/model/feature-flags';
 import type { ResourceNames } from '../../../lib/plan/names';
-import {
-  APPCONFIG_AGENT_IMAGE,
-  APPCONFIG_LAMBDA_EXTENSION_VERSION,
-  appConfigFlagsContent,
-  appConfigLocalUrl,
-} from '../../../lib/plan/appconfig';
+import { APPCONFIG_AGENT_IMAGE, appConfigFlagsContent, appConfigLambdaExtensionArn, appConfigLocalUrl } from '../../../lib/plan/appconfig';
 import { AWS_PEERS, requireWithPeers } from '../../../lib/private/peers';
 
 /** The AppConfig profile the workload reads. */
@@ -50,13 +45,12 @@ function lambdaExtensionArn(region: string, architecture: 'x86_64' | 'arm64', ap
     AWS_PEERS,
     load,
   );
-  const arn = RegionInfo.get(region).appConfigLambdaArn(APPCONFIG_LAMBDA_EXTENSION_VERSION, architecture);
-  if (arn === undefined) {
-    throw new Error(
-      `AppConfigFeatureFlags '${applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${APPCONFIG_LAMBDA_EXTENSION_VERSION} (${architecture}) in ${region}; use a region where AWS publishes it`,
-    );
-  }
-  return arn;
+  return appConfigLambdaExtensionArn(
+    (version, arch) => RegionInfo.get(region).appConfigLambdaArn(version, arch),
+    region,
+    architecture,
+    applicationName,
+  );
 }
 
 /**
