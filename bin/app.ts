@@ -12,14 +12,12 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeploymentSafetyChecks } from '../constructs/aws/deployment-safety-checks';
 import { PipelineStack } from '../constructs/aws/pipeline-stack';
-import { addDeploymentStacks, renderStackRunbook } from '../constructs/aws/synthesize';
+import { addDeploymentStacks } from '../constructs/aws/synthesize';
 import { loadDefinitionFile } from '../lib/model/load';
 import { DefinitionError } from '../lib/model/problems';
 import { nameCollisions } from '../lib/plan/deploy-limits';
 import type { ServiceDefinition } from '../lib/model/service-definition';
 import { githubWorkflow } from '../lib/pipeline/github-workflow';
-import { runbookFileName } from '../lib/runbook/anchors';
-import { Target } from '../lib/targets/target';
 import { smokeTestArtifacts } from '../lib/smoke/file';
 import { kubernetesArtifacts } from './artifacts';
 
@@ -73,9 +71,7 @@ const write = (relative: string, text: string) => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
 };
-for (const stack of stacks) {
-  write(`runbooks/${runbookFileName(stack.definition.service, stack.environmentDefinition.name, Target.AWS)}`, renderStackRunbook(stack));
-}
+// Each DeploymentStack wrote its runbook into the assembly (runbooks/<stack>.md) during app.synth().
 for (const definition of AWS_EXAMPLES.map(load)) {
   for (const [relative, text] of Object.entries(smokeTestArtifacts(definition))) write(relative, text);
 }
@@ -86,3 +82,20 @@ for (const { file, stack } of pipelines) {
 for (const [relative, text] of Object.entries(kubernetesFiles)) {
   write(relative, text);
 }
+
+// What was written where, in a few lines (cdk prints the assembly directory after this).
+const count = (dir: string, suffix: string) => fs.readdirSync(path.join(app.outdir, dir)).filter((f) => f.endsWith(suffix)).length;
+const where = (dir: string) => {
+  const relative = path.relative(process.cwd(), app.outdir);
+  return path.join(relative.startsWith('..') ? app.outdir : relative || '.', dir);
+};
+process.stderr.write(
+  [
+    `glidepath: ${stacks.length + pipelines.length} stacks (cdk-nag and deployment-safety checks passed)`,
+    `  runbooks           ${where('runbooks')}/ (${count('runbooks', '.md')})`,
+    `  Kubernetes         ${where('k8s')}/ (${count('k8s', '.yaml')} manifests)`,
+    `  GitHub workflows   ${where('workflows')}/ (${count('workflows', '.yml')})`,
+    `  smoke-test configs ${where('smoke-tests')}/`,
+    '',
+  ].join('\n'),
+);

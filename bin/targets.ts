@@ -13,12 +13,32 @@ import type * as kubernetesSynthesis from '../constructs/k8s/synthesize';
 export { Target };
 
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading keeps each target's peer dependencies optional */
-const REGISTRY: ReadonlyArray<{ readonly id: Target; readonly peers: readonly Peer[]; readonly load: () => DeploymentTarget }> = [
-  { id: Target.AWS, peers: AWS_PEERS, load: () => (require('../constructs/aws/target') as { awsTarget: DeploymentTarget }).awsTarget },
+const REGISTRY: ReadonlyArray<{
+  readonly id: Target;
+  readonly peers: readonly Peer[];
+  /** Whether `synth` renders it when no `--target` is given. */
+  readonly byDefault: boolean;
+  readonly load: () => DeploymentTarget;
+}> = [
+  {
+    id: Target.AWS,
+    peers: AWS_PEERS,
+    byDefault: true,
+    load: () => (require('../constructs/aws/target') as { awsTarget: DeploymentTarget }).awsTarget,
+  },
   {
     id: Target.KUBERNETES,
     peers: KUBERNETES_PEERS,
+    byDefault: true,
     load: () => (require('../constructs/k8s/target') as { kubernetesTarget: DeploymentTarget }).kubernetesTarget,
+  },
+  // A Pulumi stack is deployed by `pulumi up` of a program; the CLI renders its runbook (the AWS
+  // platform's, whose text comes from the in-memory DeploymentStack: aws-cdk-lib, no @pulumi/*).
+  {
+    id: Target.PULUMI,
+    peers: AWS_PEERS,
+    byDefault: false,
+    load: () => (require('../constructs/pulumi/target') as { pulumiTarget: DeploymentTarget }).pulumiTarget,
   },
 ];
 
@@ -56,9 +76,14 @@ export function targetUnit(id: Target): DeploymentTarget {
   return entry.load();
 }
 
-/** The targets that can deploy a definition (functions run on AWS only). */
+/**
+ * The targets `synth` renders by default that can deploy a definition (functions run on AWS
+ * only); Pulumi is rendered on request (`--target pulumi`).
+ */
 export function targetsFor(definition: ServiceDefinition): Target[] {
-  return CLI_TARGETS.filter((id) => targetUnit(id).unsupportedReason(definition) === undefined);
+  return REGISTRY.filter((e) => e.byDefault)
+    .map((e) => e.id)
+    .filter((id) => targetUnit(id).unsupportedReason(definition) === undefined);
 }
 
 /** Throws, naming the file, when a requested target cannot deploy the definition. */
@@ -69,14 +94,15 @@ export function assertSupported(file: string, definition: ServiceDefinition, tar
   }
 }
 
-/** Renders each requested target, in memory. */
+/** Renders each requested target, in memory; a missing peer is named with the command that needed it. */
 export function synthesizeTargets(
   definition: ServiceDefinition,
   targets: readonly Target[],
   environments: readonly string[],
+  command = 'synth',
 ): TargetArtifacts {
   for (const id of targets) {
-    assertPeers(`glidepath synth (target ${id})`, REGISTRY.find((e) => e.id === id)?.peers ?? []);
+    assertPeers(`glidepath ${command} (target ${id})`, REGISTRY.find((e) => e.id === id)?.peers ?? []);
   }
   const units = targets.map(targetUnit);
   const files: Record<string, string> = {};

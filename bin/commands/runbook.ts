@@ -6,7 +6,7 @@ import { assertSupported, CLI_TARGETS, synthesizeTargets } from '../targets';
 import { runbookFileName } from '../../lib/runbook/anchors';
 import { writeOutput, type CommandContext } from './context';
 
-/** `glidepath runbook <definition> --env NAME --target aws|k8s`: one runbook, to stdout or a file. */
+/** `glidepath runbook <definition> --env NAME --target aws|k8s|pulumi`: one runbook, to stdout or a file. */
 export function registerRunbook(program: Command, { io }: CommandContext): void {
   program
     .command('runbook')
@@ -19,7 +19,7 @@ export function registerRunbook(program: Command, { io }: CommandContext): void 
       const definition = loadDefinitionFile(file);
       const env = environmentOf(definition, opts.env).name;
       assertSupported(file, definition, [opts.target]);
-      const { files, warnings } = synthesizeTargets(definition, [opts.target], [env]);
+      const { files, warnings } = synthesizeTargets(definition, [opts.target], [env], 'runbook');
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
       writeOutput(io, files[`runbooks/${runbookFileName(definition.service, env, opts.target)}`], opts.output);
     });

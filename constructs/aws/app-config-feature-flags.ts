@@ -14,6 +14,7 @@ import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../li
 import { awsCliOf, literalRegion } from './private/aws-cli';
 import { appConfigFlagsRunbookFacts } from '../../lib/runbook/platforms/appconfig-flags';
 import { literalName } from './private/literal-names';
+import { APPCONFIG_AGENT_IMAGE, appConfigFlagsContent, appConfigLambdaExtensionArn, appConfigLocalUrl } from '../../lib/plan/appconfig';
 
 /** Props for `AppConfigFeatureFlags`. */
 export interface AppConfigFeatureFlagsProps {
@@ -41,15 +42,6 @@ export interface AppConfigFeatureFlagsProps {
   readonly budget?: Duration;
 }
 
-/** The AppConfig agent's local endpoint, where the workload reads its flags. */
-const AGENT_PORT = 2772;
-
-/**
- * Version of the AWS AppConfig Lambda extension layer, the newest that aws-cdk-lib's region facts
- * list for both x86_64 and arm64.
- */
-const LAMBDA_EXTENSION_VERSION = '2.0.181';
-
 /**
  * Feature flags in AWS AppConfig: an application, an environment whose alarm monitors roll a bad
  * flag change back, a `AWS.AppConfig.FeatureFlags` configuration profile holding the definition's
@@ -67,7 +59,7 @@ const LAMBDA_EXTENSION_VERSION = '2.0.181';
  */
 export class AppConfigFeatureFlags extends Construct implements IRunbookContributor {
   /** The AppConfig agent image for the ECS sidecar, pinned to the 2.x line AWS publishes. */
-  public static readonly AGENT_IMAGE = 'public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.x';
+  public static readonly AGENT_IMAGE = APPCONFIG_AGENT_IMAGE;
 
   /** Where the workload reads the flags of `applicationName`/`environmentName` from the agent or extension. */
   /**
@@ -76,17 +68,16 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
    * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-versions.html
    */
   public static lambdaExtensionArn(region: string, architecture: 'x86_64' | 'arm64', applicationName: string): string {
-    const arn = RegionInfo.get(region).appConfigLambdaArn(LAMBDA_EXTENSION_VERSION, architecture);
-    if (arn === undefined) {
-      throw new Error(
-        `AppConfigFeatureFlags '${applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${LAMBDA_EXTENSION_VERSION} (${architecture}) in ${region}; use a region where AWS publishes it`,
-      );
-    }
-    return arn;
+    return appConfigLambdaExtensionArn(
+      (version, arch) => RegionInfo.get(region).appConfigLambdaArn(version, arch),
+      region,
+      architecture,
+      applicationName,
+    );
   }
 
   public static localUrlOf(applicationName: string, environmentName: string, profileName = 'feature-flags'): string {
-    return `http://localhost:${AGENT_PORT}/applications/${applicationName}/environments/${environmentName}/configurations/${profileName}`;
+    return appConfigLocalUrl(applicationName, environmentName, profileName);
   }
 
   /** Physical name of the gradual release strategy. */
@@ -194,24 +185,7 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
    * (`(split pct::N by::$userId)`) and the default variant, off.
    */
   public static content(flags: readonly FeatureFlag[]): Record<string, unknown> {
-    const sorted = [...flags].sort((a, b) => a.name.localeCompare(b.name));
-    return {
-      version: '1',
-      flags: Object.fromEntries(sorted.map((f) => [f.name, { name: f.name, description: f.description.slice(0, 1024) }])),
-      values: Object.fromEntries(
-        sorted.map((f) => {
-          if (!f.rollout || !f.enabled) {
-            return [f.name, { enabled: f.enabled }];
-          }
-          const variants = [
-            ...(f.rollout.internalFirst ? [{ name: 'internal', enabled: true, rule: '(eq $internal true)' }] : []),
-            ...(f.rollout.percent > 0 ? [{ name: 'rollout', enabled: true, rule: `(split pct::${f.rollout.percent} by::$userId)` }] : []),
-            { name: 'default', enabled: false },
-          ];
-          return [f.name, { _variants: variants }];
-        }),
-      ),
-    };
+    return appConfigFlagsContent(flags);
   }
 
   /**

@@ -35,8 +35,9 @@ import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictne
 import { Backend, enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { awsStackRunbookFacts } from '../../lib/runbook/platforms/aws-stack';
 import { timeBound } from '../../lib/plan/timing';
-import { runbookUrl } from '../../lib/runbook/anchors';
+import { runbookFileName, runbookUrl } from '../../lib/runbook/anchors';
 import { releaseCommit } from './private/release-commit';
+import { RunbookFile } from './private/runbook-file';
 import { awsCliOf, literalRegion } from './private/aws-cli';
 import { RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookFacts } from '../../lib/runbook/facts';
 import { AlarmSet } from './alarm-set';
@@ -129,6 +130,12 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     Tags.of(this).add('glidepath:service', def.service);
     Tags.of(this).add('glidepath:environment', env.name);
     Tags.of(this).add('glidepath:team', def.owners.team);
+    // The runbook the alarms link to, written into the cloud assembly on synthesis.
+    new RunbookFile(this, 'Runbook', {
+      relativePath: `runbooks/${runbookFileName(def.service, env.name, RunbookTarget.AWS)}`,
+      title: `Runbook: ${this.stackName}`,
+      budgets: def.rollbackBudgets,
+    });
     // Level 3 of the runbook reverts this commit; it reads it from the deployed stack.
     new CfnOutput(this, 'ReleaseCommit', {
       value: releaseCommit(),
@@ -444,9 +451,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     for (const deviation of this.schedule.deviations) {
       Annotations.of(this).addWarningV2('glidepath:schedule', `${this.names.base}: ${deviation}`);
     }
-    for (const wait of this.schedule.unheldWaits) {
-      Annotations.of(this).addInfo(`${this.names.base}: ${wait}`);
-    }
+    // Waits the platform does not hold are in the runbook's rollout section, not on the console:
+    // `cdk synth` stays quiet unless something needs the user (and a pipeline stage would repeat them).
   }
 
   /**

@@ -7,11 +7,10 @@ import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
 import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { runbookUrl } from '../../lib/runbook/anchors';
 import { RunbookTarget, type RunbookFacts } from '../../lib/runbook/facts';
-import { synthesizeKubernetes, type KubernetesSynthesis } from '../k8s/synthesize';
-import { createAwsResources, type AwsNetworkInput, type AwsResources } from './private/aws-resources';
-import { createFunctionResources } from './private/function-resources';
-import { createKubernetesObjects } from './private/kubernetes-resources';
-import { ReferenceStack } from './private/reference-stack';
+import type { KubernetesSynthesis } from '../k8s/synthesize';
+import type { AwsNetworkInput, AwsResources } from './private/aws-resources';
+import { awsPlatform, kubernetesPlatform, referenceStackModule } from './private/platform-modules';
+import type { ReferenceStack } from './private/reference-stack';
 import { awsRunbookFacts, kubernetesRunbookFacts } from './private/runbook-facts';
 
 /** Where a `DeploymentComponent` deploys the service. */
@@ -91,13 +90,8 @@ export class DeploymentComponent extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string | undefined>;
   /** Warnings: schedule deviations the platform cannot run exactly, and parts of the definition this target does not deploy yet. */
   public readonly warnings: readonly string[];
-  /**
-   * Construct paths of `DeploymentStack` parts (runbook contributors) the Pulumi AWS target does not
-   * deploy yet, e.g. `Migration-add-order-notes`; empty on Kubernetes, where every object is applied.
-   */
-  public readonly missingParts: readonly string[];
   private readonly kubernetes?: KubernetesSynthesis;
-  private readonly reference?: ReferenceStack;
+  private reference?: ReferenceStack;
   private readonly serviceUrlOutput: string;
 
   constructor(name: string, args: DeploymentComponentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -110,12 +104,12 @@ export class DeploymentComponent extends pulumi.ComponentResource {
     this.serviceUrlOutput = args.serviceUrlOutput ?? 'serviceUrl';
 
     if (args.platform === DeploymentPlatform.KUBERNETES) {
-      const synthesis = synthesizeKubernetes(args.definition, env.name);
+      const kubernetes = kubernetesPlatform();
+      const synthesis = kubernetes.synthesizeKubernetes(args.definition, env.name);
       this.kubernetes = synthesis;
       this.warnings = synthesis.warnings;
-      this.missingParts = [];
       this.schedule = synthesis.chart.workload.schedule;
-      createKubernetesObjects(this, `${name}-objects`, synthesis);
+      kubernetes.createKubernetesObjects(this, `${name}-objects`, synthesis);
       this.serviceUrl = pulumi.output<string | undefined>(undefined);
       this.dashboardName = pulumi.output<string | undefined>(undefined);
       this.alarmNames = pulumi.output(synthesis.chart.alerts.alerts.map((a) => a.rule.alert));
@@ -143,20 +137,12 @@ export class DeploymentComponent extends pulumi.ComponentResource {
       // Strict definitions fail here exactly as DeploymentStack fails them, before any resource exists.
       enforceStrict(plan.schedule, env, args.definition.strict, args.definition.service);
       this.schedule = plan.schedule;
-      this.reference = new ReferenceStack(args.definition, env.name);
-      this.missingParts = this.reference.missing;
-      this.warnings = [
-        ...plan.schedule.deviations.map((d) => `${this.names.base} (Pulumi/AWS): ${d}`),
-        ...(this.reference.missing.length > 0
-          ? [
-              `${this.names.base} (Pulumi/AWS): not deployed by the Pulumi target yet, though DeploymentStack deploys them: ${this.reference.missing.join(', ')}`,
-            ]
-          : []),
-      ];
+      this.warnings = plan.schedule.deviations.map((d) => `${this.names.base} (Pulumi/AWS): ${d}`);
+      const platform = awsPlatform();
       const aws: AwsResources =
         'routing' in plan
-          ? createFunctionResources(this, args.definition, env, this.names, plan, link)
-          : createAwsResources(this, args.definition, env, this.names, plan, args.network!, link);
+          ? platform.createFunctionResources(this, args.definition, env, this.names, plan, link)
+          : platform.createAwsResources(this, args.definition, env, this.names, plan, args.network!, link);
       this.serviceUrl = isFunction ? pulumi.output<string | undefined>(undefined) : aws.serviceUrl;
       this.dashboardName = aws.dashboardName;
       this.alarmNames = pulumi.output(aws.alarmNames);
@@ -175,11 +161,21 @@ export class DeploymentComponent extends pulumi.ComponentResource {
   }
 
   /**
+   * Construct paths of `DeploymentStack` parts (runbook contributors) the Pulumi AWS target does not
+   * deploy yet, e.g. `Migration-add-order-notes`; empty on Kubernetes, where every object is applied.
+   * On AWS it compares with the `DeploymentStack` of the same definition built in memory, so it
+   * needs aws-cdk-lib (deploying does not). The runbook lists these parts in its notes.
+   */
+  public get missingParts(): readonly string[] {
+    return this.kubernetes ? [] : this.referenceStack('DeploymentComponent.missingParts').missing;
+  }
+
+  /**
    * Runbook facts for this deployment with Pulumi commands where they replace `cdk`/`kubectl`
    * (preview, `pulumi up`, stack outputs, `pulumi up` of the previous commit for level 3), for
    * `renderRunbook`. The AWS facts come from the same `DeploymentStack` constructs (built in memory,
    * not synthesized), so alarm meanings and rollback commands are the ones the CloudFormation
-   * runbook prints.
+   * runbook prints: on AWS this needs aws-cdk-lib (deploying does not).
    */
   public runbookFacts(): RunbookFacts[] {
     const stack = pulumi.getStack();
@@ -191,6 +187,15 @@ export class DeploymentComponent extends pulumi.ComponentResource {
         budget: this.definition.rollbackBudgets.code,
       });
     }
-    return awsRunbookFacts(this.definition, this.reference!, { stack, serviceUrlOutput: this.serviceUrlOutput });
+    return awsRunbookFacts(this.definition, this.referenceStack('DeploymentComponent.runbookFacts() (platform aws)'), {
+      stack,
+      serviceUrlOutput: this.serviceUrlOutput,
+    });
+  }
+
+  /** The `DeploymentStack` of the same definition, built in memory on first use. */
+  private referenceStack(user: string): ReferenceStack {
+    this.reference ??= new (referenceStackModule(user).ReferenceStack)(this.definition, this.environmentDefinition.name);
+    return this.reference;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Peer dependencies are needed only by the entry point that uses them: `glidepath/aws` needs
- * aws-cdk-lib, `glidepath/k8s` needs cdk8s and cdk8s-plus-28, the root and the CLI's `validate` and
- * `init` need neither. These helpers load a peer when it is used, and say which package to install
+ * aws-cdk-lib, `glidepath/k8s` needs cdk8s and cdk8s-plus-28, `glidepath/pulumi` needs `@pulumi/pulumi`
+ * and `@pulumi/aws` (or `@pulumi/kubernetes`), the root and the CLI's `validate` and `init` need none. These helpers load a peer when it is used, and say which package to install
  * when it is missing (instead of Node's "Cannot find module" from deep inside glidepath).
  */
 
@@ -11,12 +11,22 @@ export enum Peer {
   CONSTRUCTS = 'constructs',
   CDK8S = 'cdk8s',
   CDK8S_PLUS = 'cdk8s-plus-28',
+  PULUMI = '@pulumi/pulumi',
+  PULUMI_AWS = '@pulumi/aws',
+  PULUMI_KUBERNETES = '@pulumi/kubernetes',
 }
 
 /** Peers of the AWS constructs (`glidepath/aws`, `glidepath synth --target aws`, `glidepath check`). */
 export const AWS_PEERS: readonly Peer[] = [Peer.AWS_CDK_LIB, Peer.CONSTRUCTS];
 /** Peers of the Kubernetes constructs (`glidepath/k8s`, `glidepath synth --target k8s`). */
 export const KUBERNETES_PEERS: readonly Peer[] = [Peer.CDK8S, Peer.CDK8S_PLUS, Peer.CONSTRUCTS];
+/** Peers of a Pulumi program deploying to AWS (`glidepath/pulumi`, `DeploymentPlatform.AWS`). */
+export const PULUMI_AWS_PEERS: readonly Peer[] = [Peer.PULUMI, Peer.PULUMI_AWS];
+/**
+ * Peers of a Pulumi program deploying to Kubernetes (`DeploymentPlatform.KUBERNETES`): the objects
+ * are the ones `DeploymentChart` synthesizes, so cdk8s renders them.
+ */
+export const PULUMI_KUBERNETES_PEERS: readonly Peer[] = [Peer.PULUMI, Peer.PULUMI_KUBERNETES, ...KUBERNETES_PEERS];
 
 /** Whether a package can be resolved from glidepath's own location (where Node will look for it). */
 export function isInstalled(name: string): boolean {
@@ -52,4 +62,13 @@ export function optionalPeer<T>(name: Peer): T | undefined {
   // A lazy require: an optional peer must not be loaded unless it is installed.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return isInstalled(name) ? (require(name) as T) : undefined;
+}
+
+/**
+ * Loads a module of glidepath that needs `peers`, after checking they are installed: the error
+ * names the missing packages and the install command instead of Node's "Cannot find module".
+ */
+export function requireWithPeers<T>(user: string, peers: readonly Peer[], load: () => T): T {
+  assertPeers(user, peers);
+  return load();
 }

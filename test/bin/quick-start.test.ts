@@ -22,6 +22,20 @@ describe('quick start: npx cdk synth', () => {
     expect(result.stderr).not.toMatch(/NOTICES/);
   });
 
+  test('prints what it wrote where, in a few lines, and nothing else (no notes twice, no library source lines)', () => {
+    const lines = String(result.stderr).trimEnd().split('\n');
+    expect(lines.slice(0, 5)).toEqual([
+      'glidepath: 6 stacks (cdk-nag and deployment-safety checks passed)',
+      `  runbooks           ${outdir}/runbooks/ (12)`,
+      `  Kubernetes         ${outdir}/k8s/ (6 manifests)`,
+      `  GitHub workflows   ${outdir}/workflows/ (1)`,
+      `  smoke-test configs ${outdir}/smoke-tests/`,
+    ]);
+    // Then only cdk's own "Successfully synthesized to …" (and, without --quiet, how to show a template).
+    expect(lines.length).toBeLessThanOrEqual(7);
+    expect(result.stderr).not.toMatch(/Acknowledge with|constructs\/aws\/|INFO/);
+  });
+
   test('writes every stack template, runbook, workflow and Kubernetes manifest', () => {
     const templates = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
     expect(templates.sort()).toEqual([

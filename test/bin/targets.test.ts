@@ -9,11 +9,11 @@ describe('target registry', () => {
   test('choosing targets loads neither aws-cdk-lib nor cdk8s', () => {
     jest.isolateModules(() => {
       const { targetsFor, CLI_TARGETS } = require('../../bin/targets') as typeof import('../../bin/targets');
-      expect(CLI_TARGETS).toEqual([Target.AWS, Target.KUBERNETES]);
+      expect(CLI_TARGETS).toEqual([Target.AWS, Target.KUBERNETES, Target.PULUMI]);
       expect(targetsFor(loadDefinitionFile(path.join(root, 'examples/checkout/definition.yaml')))).toEqual([Target.AWS, Target.KUBERNETES]);
       expect(targetsFor(loadDefinitionFile(path.join(root, 'examples/payments-api/definition.ts')))).toEqual([Target.AWS]);
     });
-    const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](aws-cdk-lib|cdk8s|cdk8s-plus-28)[\\/]/.test(f));
+    const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](aws-cdk-lib|cdk8s|cdk8s-plus-28|@pulumi)[\\/]/.test(f));
     expect(loaded).toEqual([]);
   });
 

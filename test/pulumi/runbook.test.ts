@@ -102,3 +102,18 @@ test('expand migrations say that `pulumi up` runs them; nothing in the AWS runbo
     expect(m.summary).toMatch(/^Automatic: `pulumi up` runs `.+` as ECS task `checkout-prod-migrate-[\w-]+` before the service update/);
   expect(aws.markdown).not.toMatch(/\bcdk\b/);
 });
+
+test('glidepath runbook -t pulumi prints the runbook of the AWS component in the stack named after the environment', async () => {
+  const { main } = require('../../bin/cli') as typeof import('../../bin/cli');
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['runbook', 'examples/checkout/definition.yaml', '--env', 'prod', '-t', 'pulumi'], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+  });
+  expect(err.join('')).toBe('');
+  expect(code).toBe(0);
+  // The program of examples/pulumi-checkout runs in `pulumi stack init prod`: the mocks' stack.
+  const aws = runbooks.find((r) => r.platform === DeploymentPlatform.AWS)!;
+  expect(out.join('')).toBe(renderRunbook(aws.facts, { budgets: definition.rollbackBudgets }));
+});

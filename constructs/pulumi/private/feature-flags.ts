@@ -2,7 +2,8 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { FeatureFlag } from '../../../lib/model/feature-flags';
 import type { ResourceNames } from '../../../lib/plan/names';
-import { AppConfigFeatureFlags } from '../../aws/app-config-feature-flags';
+import { APPCONFIG_AGENT_IMAGE, appConfigFlagsContent, appConfigLambdaExtensionArn, appConfigLocalUrl } from '../../../lib/plan/appconfig';
+import { AWS_PEERS, requireWithPeers } from '../../../lib/private/peers';
 
 /** The AppConfig profile the workload reads. */
 const PROFILE = 'feature-flags';
@@ -11,7 +12,7 @@ const POLL_SECONDS = 15;
 
 /** Where the workload reads its flags (`GLIDEPATH_FLAGS_URL`), as on CloudFormation. */
 export function flagsEnvironment(names: ResourceNames, environmentName: string, flags: readonly FeatureFlag[]): Record<string, string> {
-  return flags.length > 0 ? { GLIDEPATH_FLAGS_URL: AppConfigFeatureFlags.localUrlOf(names.base, environmentName, PROFILE) } : {};
+  return flags.length > 0 ? { GLIDEPATH_FLAGS_URL: appConfigLocalUrl(names.base, environmentName, PROFILE) } : {};
 }
 
 /**
@@ -25,9 +26,31 @@ export function lambdaExtension(
   architecture: 'x86_64' | 'arm64' = 'x86_64',
 ): { layer: pulumi.Output<string>; environment: Record<string, string> } {
   return {
-    layer: pulumi.output(region).apply((r) => AppConfigFeatureFlags.lambdaExtensionArn(r, architecture, names.base)),
+    layer: pulumi.output(region).apply((r) => lambdaExtensionArn(r, architecture, names.base)),
     environment: { AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: String(POLL_SECONDS) },
   };
+}
+
+/**
+ * ARN of the AppConfig Lambda extension layer in `region`, from the region facts aws-cdk-lib ships
+ * (the same call `AppConfigFeatureFlags.lambdaExtensionArn` makes). Only a function with feature
+ * flags needs it, so only that program needs aws-cdk-lib; the error names it.
+ * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-versions.html
+ */
+function lambdaExtensionArn(region: string, architecture: 'x86_64' | 'arm64', applicationName: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- aws-cdk-lib stays optional for Pulumi programs
+  const load = () => require('aws-cdk-lib/region-info') as typeof import('aws-cdk-lib/region-info');
+  const { RegionInfo } = requireWithPeers(
+    'DeploymentComponent (feature flags of a function, for the AppConfig extension layer ARN)',
+    AWS_PEERS,
+    load,
+  );
+  return appConfigLambdaExtensionArn(
+    (version, arch) => RegionInfo.get(region).appConfigLambdaArn(version, arch),
+    region,
+    architecture,
+    applicationName,
+  );
 }
 
 /**
@@ -37,7 +60,7 @@ export function lambdaExtension(
 export function agentContainer(logGroupName: pulumi.Input<string>, region: pulumi.Input<string>): Record<string, unknown> {
   return {
     name: 'appconfig-agent',
-    image: AppConfigFeatureFlags.AGENT_IMAGE,
+    image: APPCONFIG_AGENT_IMAGE,
     essential: false,
     environment: [
       { name: 'POLL_INTERVAL', value: String(POLL_SECONDS) },
@@ -122,7 +145,7 @@ export function createFeatureFlags(
       applicationId: application.id,
       configurationProfileId: profile.configurationProfileId,
       contentType: 'application/json',
-      content: JSON.stringify(AppConfigFeatureFlags.content(flags)),
+      content: JSON.stringify(appConfigFlagsContent(flags)),
     },
     opts,
   );

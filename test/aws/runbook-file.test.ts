@@ -1,0 +1,40 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Stage } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DeploymentStack } from '../../constructs/aws/deployment-stack';
+import { renderStackRunbook } from '../../constructs/aws/synthesize';
+import { loadDefinitionFile } from '../../lib/model/load';
+
+/*
+ * A DeploymentStack in a user's own app writes its runbook where its alarms link
+ * (`runbooks/<stack>.md` in the cloud assembly) on `app.synth()`, with no code of theirs.
+ */
+const definition = loadDefinitionFile(path.join(__dirname, '..', '..', 'examples', 'checkout', 'definition.yaml'));
+let outdir: string;
+beforeEach(() => {
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-runbook-file-'));
+});
+afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+test('app.synth() writes runbooks/<stack>.md, the file every alarm description links to', () => {
+  const app = new App({ outdir });
+  const stack = new DeploymentStack(app, 'checkout-prod', { definition, environment: 'prod' });
+  app.synth();
+  const file = path.join(outdir, 'runbooks', 'checkout-prod.md');
+  expect(fs.readFileSync(file, 'utf8')).toBe(renderStackRunbook(stack));
+  const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
+  const links = Object.values(alarms).map((a) => /Runbook: (\S+)#/.exec(String(a.Properties.AlarmDescription))?.[1]);
+  expect(links.length).toBeGreaterThan(0);
+  expect(new Set(links)).toEqual(new Set(['runbooks/checkout-prod.md']));
+});
+
+test('inside a stage the runbook lands in that stage assembly, beside the template', () => {
+  const app = new App({ outdir });
+  const stage = new Stage(app, 'Prod');
+  new DeploymentStack(stage, 'checkout-prod', { definition, environment: 'prod' });
+  const assembly = app.synth().getNestedAssembly(`assembly-Prod`);
+  expect(fs.existsSync(path.join(assembly.directory, 'runbooks', 'checkout-prod.md'))).toBe(true);
+  expect(fs.existsSync(path.join(outdir, 'runbooks'))).toBe(false);
+});
