@@ -25,6 +25,8 @@ import { WorkloadPodMonitor } from './pod-monitor';
 import { PrometheusAlerts } from './prometheus-alerts';
 import { PrometheusSignals } from './prometheus-signals';
 import { ProgressiveWorkload, type WorkloadIngressOptions } from './progressive-workload';
+import { RolloutStatusAlerts } from './rollout-status-alerts';
+import { PROGRESS_DEADLINE_SECONDS } from './private/workload-runbook';
 
 /** Props of a `DeploymentChart`. */
 export interface DeploymentChartProps extends Omit<ChartProps, 'namespace'> {
@@ -82,6 +84,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   public readonly networkPolicies: WorkloadNetworkPolicies;
   /** Path of the manifest in the runbook's commands. */
   public readonly manifestPath: string;
+  /** Alerts on the Rollout's phase (paused too long, aborted), for Rollouts. */
+  public readonly rolloutStatusAlerts?: RolloutStatusAlerts;
 
   constructor(
     scope: Construct,
@@ -268,6 +272,19 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       runbookBaseUrl: definition.runbookBaseUrl,
       diagnosis: this.workload.diagnosisCommands(),
     });
+    if (this.workload.argo) {
+      this.rolloutStatusAlerts = new RolloutStatusAlerts(this, 'RolloutStatusAlerts', {
+        rolloutName: definition.service,
+        namespace,
+        service: definition.service,
+        environment: env.name,
+        plan: this.workload.argo,
+        progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
+        labels: { ...kube.monitoringLabels },
+        runbookBaseUrl: definition.runbookBaseUrl,
+        diagnosis: this.workload.diagnosisCommands(),
+      });
+    }
     // Strict mode refuses a rollback level over its budget here, as DeploymentStack does.
     this.budgetWarnings();
   }
@@ -277,7 +294,16 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
    * its budget; one sentence each (synth warns).
    */
   public warnings(): string[] {
-    return [...this.workload.schedule.deviations, ...this.workload.schedule.unheldWaits, ...this.budgetWarnings()];
+    return [
+      ...this.workload.schedule.deviations,
+      ...this.workload.schedule.unheldWaits,
+      ...this.budgetWarnings(),
+      ...(this.props.definition.runbookBaseUrl
+        ? []
+        : [
+            "runbookBaseUrl is not set: the alerts' runbook_url annotations are relative links (runbooks/<file>#<anchor>) that Alertmanager receivers cannot open; set runbookBaseUrl to where the runbooks are published",
+          ]),
+    ];
   }
 
   /** Rollback levels over budget: warnings, or an error in strict mode, by the rule every target uses. */

@@ -147,24 +147,31 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(name), automountServiceAccountToken: false });
     this.resources.push({ type: 'ServiceAccount', name });
 
+    const plan: RolloutPlan =
+      props.plan ??
+      (usesArgoRollouts(props.rollout.rollout.strategy)
+        ? { backend: Backend.ARGO_ROLLOUTS, ...compileArgoRollout(props.rollout) }
+        : { backend: Backend.KUBERNETES_DEPLOYMENT, ...compileKubernetesDeployment(props.rollout) });
+    // Argo Rollouts owns the selector of the Services it routes (it patches in
+    // `rollouts-pod-template-hash`, and `spec.selector` is an atomic map, so it then owns all of
+    // it): applying a selector would conflict on the next `kubectl apply --server-side`
+    // (argoproj/argo-rollouts#3281). Those Services are applied without one; Argo sets it to the
+    // pod-template hash of the ReplicaSet it points them at (rollout/service.go
+    // switchServiceSelector creates the map when it is nil). Only this workload's pods carry
+    // that hash in the namespace.
+    const argoRoutes = plan.backend === Backend.ARGO_ROLLOUTS;
     const service = (id2: string, serviceName: string) => {
       new k8s.KubeService(this, id2, {
         metadata: metadata(serviceName),
         spec: {
           type: 'ClusterIP',
-          selector: this.selectorLabels,
+          ...(argoRoutes ? {} : { selector: this.selectorLabels }),
           ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
         },
       });
       this.resources.push({ type: 'Service', name: serviceName });
     };
     service('Service', this.serviceName);
-
-    const plan: RolloutPlan =
-      props.plan ??
-      (usesArgoRollouts(props.rollout.rollout.strategy)
-        ? { backend: Backend.ARGO_ROLLOUTS, ...compileArgoRollout(props.rollout) }
-        : { backend: Backend.KUBERNETES_DEPLOYMENT, ...compileKubernetesDeployment(props.rollout) });
     if (plan.backend === Backend.ARGO_ROLLOUTS) {
       this.kind = 'Rollout';
       this.argo = plan;
