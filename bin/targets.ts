@@ -6,7 +6,7 @@
  */
 import type { ServiceDefinition } from '../lib/model/service-definition';
 import { assertPeers, AWS_PEERS, KUBERNETES_PEERS, missingPeers, type Peer } from '../lib/private/peers';
-import { Target, type DeploymentTarget, type TargetArtifacts } from '../lib/targets/target';
+import { Target, type DeploymentTarget, type PreviousArtifact, type TargetArtifacts } from '../lib/targets/target';
 import type * as awsSynthesis from '../constructs/aws/synthesize';
 import type * as kubernetesSynthesis from '../constructs/k8s/synthesize';
 
@@ -74,6 +74,7 @@ export function synthesizeTargets(
   definition: ServiceDefinition,
   targets: readonly Target[],
   environments: readonly string[],
+  previous?: PreviousArtifact,
 ): TargetArtifacts {
   for (const id of targets) {
     assertPeers(`glidepath synth (target ${id})`, REGISTRY.find((e) => e.id === id)?.peers ?? []);
@@ -82,7 +83,7 @@ export function synthesizeTargets(
   const files: Record<string, string> = {};
   const warnings: string[] = [];
   for (const unit of units) {
-    const out = unit.synthesize(definition, environments);
+    const out = unit.synthesize(definition, environments, previous);
     Object.assign(files, out.files);
     warnings.push(...out.warnings);
   }

@@ -1,5 +1,6 @@
 import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictness';
 import { Chart, type ChartProps } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { HeartbeatSource } from '../../lib/model/dead-mans-switch';
@@ -7,6 +8,9 @@ import { type Duration } from '../../lib/model/duration';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import type { EnvironmentDefinition } from '../../lib/model/environment';
 import { RolloutStrategy } from '../../lib/model/rollout';
+import { IngressController } from '../../lib/model/kubernetes';
+import { DefinitionError } from '../../lib/model/problems';
+import { kubernetesNetworkProblems } from '../../lib/model/validate-kubernetes-network';
 import { isContainer, type ContainerWorkload } from '../../lib/model/workload';
 import { ResourceNames } from '../../lib/plan/names';
 import { backendFor, compileRollout } from '../../lib/plan/rollout-plan';
@@ -48,6 +52,13 @@ export interface DeploymentChartProps extends Omit<ChartProps, 'namespace'> {
    * @default `k8s/<service>-<environment>.k8s.yaml` (the layout `glidepath synth` writes)
    */
   readonly manifestPath?: string;
+  /**
+   * The manifest written for the previous release of this environment (its YAML text). The
+   * migration reader Role carries the earlier releases' Job names forward from it, so pods of an
+   * earlier template (undo, drain) can still read their Job.
+   * @default - none: the Role lists this release's Jobs only, and synth warns when there are migrations
+   */
+  readonly previousManifest?: string;
 }
 
 /**
@@ -107,6 +118,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
     this.namespaceName = namespace;
     const kube = env.kubernetes;
     const scrapeInterval = props.scrapeInterval ?? kube.scrapeInterval;
+    const networkProblems = kubernetesNetworkProblems(definition, env);
+    if (networkProblems.length > 0) throw new DefinitionError(networkProblems, `${definition.service} (${env.name}, Kubernetes)`);
     if (kube.metrics.port === container.port) {
       throw new Error(
         `kubernetes.metrics.port is ${kube.metrics.port}, the same as workload.container.port; serve metrics on their own port (e.g. 9090) so they stay out of the Services and the Ingress`,
@@ -213,6 +226,13 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         serviceAccountName: definition.service,
         environment: container.environment,
         secretEnvironment: this.secrets?.environmentVariables,
+        previousReleases:
+          props.previousManifest === undefined
+            ? undefined
+            : MigrationJobs.historyOf(
+                parseAllDocuments(props.previousManifest).map((d) => d.toJS() as Record<string, any>),
+                definition.service,
+              ),
       });
     }
     if (definition.smokeTests && this.analysis) {
@@ -239,7 +259,12 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       smokeTests: this.smokeTests,
       gate: this.migrations?.podGate(),
       selectorLabels,
-      ingress: props.ingress ?? { className: kube.ingress.className, host: kube.ingress.host, paths: kube.ingress.paths },
+      ingress: props.ingress ?? {
+        className: kube.ingress.className,
+        controller: kube.ingress.controller,
+        host: kube.ingress.host,
+        paths: kube.ingress.paths,
+      },
       metricsPort: kube.metrics.port,
       configurationRollbackBudget: definition.rollbackBudgets.configuration,
     });
@@ -252,9 +277,11 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       servingPort: container.port,
       metricsPort: kube.metrics.port,
       ingressControllerNamespace: kube.ingress.controllerNamespace,
+      ingressSourceCidr: kube.ingress.controller === IngressController.ALB ? kube.ingress.sourceCidr : undefined,
+      callerNamespaces: kube.callers,
       prometheusNamespace: namespaceOfServiceUrl(props.prometheusAddress ?? kube.prometheusAddress) ?? 'monitoring',
       testerLabels: this.smokeTests ? SmokeTestAnalysis.POD_LABELS(definition.service) : undefined,
-      kubernetesApi: this.migrations?.podGate() !== undefined,
+      kubernetesApi: this.migrations?.podGate() !== undefined && kube.apiServerCidr ? { cidr: kube.apiServerCidr } : undefined,
       egress: kube.egress,
     });
 
@@ -298,6 +325,11 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       ...this.workload.schedule.deviations,
       ...this.workload.schedule.unheldWaits,
       ...this.budgetWarnings(),
+      ...(this.migrations && this.props.previousManifest === undefined
+        ? [
+            `no previous manifest was given: the migration reader Role lists this release's Jobs only, so pods of an earlier revision (undo, or a drain mid-release) fail their migration wait with 403; keep the written manifest (${this.manifestPath}) so the next synth carries the names forward`,
+          ]
+        : []),
       ...(this.props.definition.runbookBaseUrl
         ? []
         : [

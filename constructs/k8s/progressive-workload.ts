@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Duration } from '../../lib/model/duration';
+import { IngressController } from '../../lib/model/kubernetes';
 import type { Capacity } from '../../lib/model/environment';
 import {
   compileArgoRollout,
@@ -25,8 +26,14 @@ import { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS, WorkloadRunbook }
 export interface WorkloadIngressOptions {
   /** Host name the Ingress answers. @default - every host (no `host` in the rule) */
   readonly host?: string;
-  /** Ingress class; canary traffic splitting uses the NGINX Ingress Controller. @default 'nginx' */
+  /** Ingress class. @default 'nginx' */
   readonly className?: string;
+  /**
+   * The controller serving the class, which splits canary traffic: ingress-nginx (Argo
+   * `trafficRouting.nginx`) or the AWS Load Balancer Controller (`trafficRouting.alb`, IP targets).
+   * @default IngressController.NGINX
+   */
+  readonly controller?: IngressController;
   /** Path prefixes routed to the workload. @default ['/'] */
   readonly paths?: readonly string[];
 }
@@ -224,8 +231,15 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     this.resources.unshift({ type: this.kind === 'Rollout' ? 'argoproj.io/Rollout' : 'Deployment', name });
 
     const ingress = props.ingress ?? {};
+    // With ALB canary routing the rule targets the stable Service's action, which Argo writes
+    // into the annotation alb.ingress.kubernetes.io/actions.<stable Service> (its key alone, so
+    // not applied here); IP targets send traffic to the pods directly.
+    const albActions = this.albRouted();
     new k8s.KubeIngress(this, 'Ingress', {
-      metadata: metadata(name),
+      metadata: {
+        ...metadata(name),
+        ...(ingress.controller === IngressController.ALB ? { annotations: { 'alb.ingress.kubernetes.io/target-type': 'ip' } } : {}),
+      },
       spec: {
         ingressClassName: ingress.className ?? 'nginx',
         rules: [
@@ -235,7 +249,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
               paths: (ingress.paths ?? ['/']).map((path) => ({
                 path,
                 pathType: 'Prefix',
-                backend: { service: { name: this.serviceName, port: { name: 'http' } } },
+                backend: { service: { name: this.serviceName, port: { name: albActions ? 'use-annotation' : 'http' } } },
               })),
             },
           },
@@ -292,6 +306,11 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     return { ...this.runbook.facts(), resources: this.resources };
   }
 
+  /** Whether canary traffic is split by the AWS Load Balancer Controller (weighted target groups). */
+  private albRouted(): boolean {
+    return this.props.ingress?.controller === IngressController.ALB && this.argo?.canary !== undefined;
+  }
+
   private argoStrategy(plan: ArgoRolloutPlan): { canary: unknown } | { blueGreen: unknown } {
     const analysis = this.props.analysis;
     const args = [
@@ -312,7 +331,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
         canary: {
           stableService: this.serviceName,
           canaryService: this.testServiceName,
-          trafficRouting: { nginx: { stableIngress: this.name } },
+          trafficRouting: this.albRouted() ? { alb: { ingress: this.name, servicePort: 80 } } : { nginx: { stableIngress: this.name } },
           ...(analysis ? { analysis: { templates: [{ templateName: analysis.templateName }], startingStep, args } } : {}),
           steps,
         },

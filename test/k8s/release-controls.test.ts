@@ -255,4 +255,38 @@ describe('the Job scripts, run with node against local servers', () => {
       await new Promise<void>((resolve) => api.close(() => resolve()));
     }
   });
+  // Before: a 403 (a pod template older than the Role's Job names) or a 404 was logged and
+  // polled forever, leaving the pod in Init with no reason.
+  test.each([
+    [403, 2, 'cannot read Job shop-migrate-add-notes-1 (403 Forbidden): the Role shop-migration-reader does not list it'],
+    [404, 3, 'Job shop-migrate-add-notes-1 not found (404)'],
+  ])('the migration gate fails at once on HTTP %s, saying why', async (status, expectedCode, message) => {
+    let reads = 0;
+    const api = http.createServer((_req, res) => {
+      reads++;
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ kind: 'Status', code: status }));
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
+    fs.writeFileSync(path.join(dir, 'token'), 'test-token\n');
+    try {
+      const result = await runNode(waitForJobScript(), {
+        KUBERNETES_API: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+        NAMESPACE: 'shop-prod',
+        JOB: 'shop-migrate-add-notes-1',
+        ROLE: 'shop-migration-reader',
+        TOKEN_FILE: path.join(dir, 'token'),
+        POLL_MS: '10',
+      });
+      expect(result.code).toBe(expectedCode);
+      expect(result.output).toContain(message);
+      expect(reads).toBe(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      api.closeAllConnections();
+      await new Promise<void>((resolve) => api.close(() => resolve()));
+    }
+  });
 });
