@@ -383,15 +383,27 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         `kubectl -n ${this.namespaceName} get pods -w`,
         ...(this.workload.kind === 'Rollout' ? [`kubectl argo rollouts dashboard (then open the ${this.namespaceName} namespace)`] : []),
       ],
-      notes: env.secrets.some((s) => s.generated)
-        ? [
-            `generated secrets (${env.secrets
-              .filter((s) => s.generated)
-              .map((s) => s.secretName)
-              .join(', ')}) are created and rotated by the AWS stack; deploy it first, or the ExternalSecrets cannot sync`,
-          ]
-        : [],
+      notes: [
+        ...(this.secrets
+          ? [
+              `secrets are environment variables, read when a pod starts: after a rotation External Secrets updates the Secret within ${this.secrets.refreshInterval}, then Stakater Reloader (annotation secret.reloader.stakater.com/reload) replaces the pods${this.workload.kind === 'Rollout' ? ` as a new Rollout revision that runs the release steps (${this.workload.schedule.totalBake} of bakes${this.workload.argo?.blueGreen && !this.workload.argo.blueGreen.autoPromotionEnabled ? ', and waits for the promotion' : ''})` : ''}; until then older and newer pods hold different values, so keep the previous value valid (Secrets Manager's AWSPREVIOUS) until the pods are replaced`,
+            ]
+          : []),
+        ...this.generatedSecretNotes(),
+      ],
     };
+  }
+
+  private generatedSecretNotes(): string[] {
+    const env = this.environmentDefinition;
+    return env.secrets.some((s) => s.generated)
+      ? [
+          `generated secrets (${env.secrets
+            .filter((s) => s.generated)
+            .map((s) => s.secretName)
+            .join(', ')}) are created and rotated by the AWS stack; deploy it first, or the ExternalSecrets cannot sync`,
+        ]
+      : [];
   }
 
   /** A `kubectl get --raw` through the API server's service proxy to Prometheus, when it runs in the cluster. */
@@ -482,6 +494,12 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       },
       ...(this.secrets
         ? [
+            {
+              description: `Check that Stakater Reloader runs (it replaces the pods when a synced Secret changes; for Rollouts it needs isArgoRollouts: true)`,
+              command: 'kubectl get deployments --all-namespaces -o name | grep -i reloader',
+              expected:
+                'one deployment, e.g. deployment.apps/reloader-reloader (none: rotated secrets reach the pods only at their next restart)',
+            },
             {
               description: 'Check that External Secrets serves external-secrets.io/v1 (v1beta1 alone is not enough)',
               command: "kubectl get crd externalsecrets.external-secrets.io -o jsonpath='{.spec.versions[?(@.served==true)].name}'",

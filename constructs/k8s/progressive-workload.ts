@@ -22,6 +22,9 @@ import { KubeArgoRollout } from './private/crds';
 import { podTemplate, type ContainerSpec } from './private/pod-template';
 import { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS, WorkloadRunbook } from './private/workload-runbook';
 
+/** Stakater Reloader's annotation: replace the pods when one of these Secrets changes. */
+export const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
+
 /** How the workload is exposed outside the cluster. */
 export interface WorkloadIngressOptions {
   /** Host name the Ingress answers. @default - every host (no `host` in the rule) */
@@ -79,7 +82,15 @@ export interface ProgressiveWorkloadProps {
   readonly metricsPort?: number;
   /** Feature flags the container reads from files (see `FeatureFlags`). @default - none */
   readonly featureFlags?: FeatureFlags;
-  /** Secrets the container reads as environment variables (see `ExternalSecrets`). @default - none */
+  /**
+   * Secrets the container reads as environment variables (see `ExternalSecrets`). Environment
+   * variables are read at start, so the workload carries Stakater Reloader's
+   * `secret.reloader.stakater.com/reload` annotation naming them: when a synced Secret changes,
+   * Reloader updates the pod template and the pods are replaced (for a Rollout, a new revision
+   * through its steps; Reloader must run with `isArgoRollouts: true`).
+   * @default - none
+   * @see https://github.com/stakater/Reloader
+   */
   readonly secretEnvironment?: readonly SecretEnvironmentVariable[];
   /** Labels that select the pods. @default - `app.kubernetes.io/name` and `app.kubernetes.io/instance` = `name` */
   readonly selectorLabels?: Record<string, string>;
@@ -120,6 +131,8 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
   /** Service of the new version during a rollout (canary / preview), for Rollouts. */
   public readonly testServiceName?: string;
 
+  /** Secrets whose change replaces the pods (Stakater Reloader). */
+  public readonly reloadOnSecrets: readonly string[];
   /** The compiled Argo Rollouts plan, when the workload is a `Rollout`. */
   public readonly argo?: ArgoRolloutPlan;
   private readonly resources: NamedResource[] = [];
@@ -136,6 +149,12 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     this.serviceName = name;
     this.selectorLabels = props.selectorLabels ?? { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
     const metadata = (n: string) => ({ name: n, namespace, labels: this.selectorLabels });
+    const secretNames = [...new Set((props.secretEnvironment ?? []).map((s) => s.secretName))];
+    this.reloadOnSecrets = secretNames;
+    const workloadMetadata = (n: string) => ({
+      ...metadata(n),
+      ...(secretNames.length > 0 ? { annotations: { [RELOADER_SECRET_ANNOTATION]: secretNames.join(',') } } : {}),
+    });
     const template = podTemplate({
       containerName: props.containerName ?? name,
       labels: this.selectorLabels,
@@ -186,7 +205,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       this.testServiceName = `${name}-${this.argo.canary ? 'canary' : 'preview'}`;
       service('TestService', this.testServiceName);
       new KubeArgoRollout(this, 'Resource', {
-        metadata: metadata(name),
+        metadata: workloadMetadata(name),
         spec: {
           ...(replicas !== undefined ? { replicas } : {}),
           revisionHistoryLimit: 5,
@@ -203,7 +222,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       this.kind = 'Deployment';
       this.schedule = plan.schedule;
       new k8s.KubeDeployment(this, 'Resource', {
-        metadata: metadata(name),
+        metadata: workloadMetadata(name),
         spec: {
           replicas,
           revisionHistoryLimit: 5,
