@@ -30,6 +30,7 @@ import { PrometheusAlerts } from './prometheus-alerts';
 import { PrometheusSignals } from './prometheus-signals';
 import { ProgressiveWorkload, type WorkloadIngressOptions } from './progressive-workload';
 import { RolloutStatusAlerts } from './rollout-status-alerts';
+import { rateWindow } from './release-bounds';
 import { PROGRESS_DEADLINE_SECONDS } from './private/workload-runbook';
 
 /** Props of a `DeploymentChart`. */
@@ -213,6 +214,11 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         scrapeInterval,
         minimumRequests: kube.minimumRequests,
         measurements: blueGreen ? measurementsIn(stages[stages.length - 1].bake) : undefined,
+        // After the switch the previous version serves nothing: compare with its last served
+        // period, back over the whole post-promotion analysis plus two windows.
+        stableLookback: blueGreen
+          ? interval.times(measurementsIn(stages[stages.length - 1].bake) + 1).plus(rateWindow(interval, scrapeInterval).times(2))
+          : undefined,
         healthMeasurements: blueGreen ? Math.min(3, test ? measurementsIn(test.bake) : 3) : undefined,
       });
     }
