@@ -1,3 +1,4 @@
+import { JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Duration } from '../../lib/model/duration';
@@ -19,7 +20,7 @@ import type { SmokeTestAnalysis } from './smoke-test-analysis';
 import type { SecretEnvironmentVariable } from './external-secrets';
 import type { FeatureFlags } from './feature-flags';
 import { KubeArgoRollout } from './private/crds';
-import { podTemplate, type ContainerSpec } from './private/pod-template';
+import { podTemplate, preStopSleep, type ContainerSpec } from './private/pod-template';
 import { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS, WorkloadRunbook } from './private/workload-runbook';
 
 /** Stakater Reloader's annotation: replace the pods when one of these Secrets changes. */
@@ -98,7 +99,8 @@ export interface ProgressiveWorkloadProps {
   readonly ingress?: WorkloadIngressOptions;
   /**
    * Time between a pod being marked for termination and SIGTERM, so load balancers stop sending
-   * it requests first. The image must contain `sleep`.
+   * it requests first: the kubelet's `sleep` preStop action (Kubernetes 1.30 or later), so the
+   * image needs no `sleep` binary (distroless works).
    * @default 15s
    */
   readonly preStopDelay?: Duration;
@@ -155,6 +157,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       ...metadata(n),
       ...(secretNames.length > 0 ? { annotations: { [RELOADER_SECRET_ANNOTATION]: secretNames.join(',') } } : {}),
     });
+    const preStop = preStopSleep(props.preStopDelay ?? Duration.seconds(15));
     const template = podTemplate({
       containerName: props.containerName ?? name,
       labels: this.selectorLabels,
@@ -214,14 +217,14 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
           progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
           progressDeadlineAbort: true,
           selector: { matchLabels: this.selectorLabels },
-          template: k8s.toJson_PodTemplateSpec(template),
+          template: withPreStopSleep(k8s.toJson_PodTemplateSpec(template)!, preStop),
           strategy: this.argoStrategy(this.argo),
         },
       });
     } else if (plan.backend === Backend.KUBERNETES_DEPLOYMENT) {
       this.kind = 'Deployment';
       this.schedule = plan.schedule;
-      new k8s.KubeDeployment(this, 'Resource', {
+      const deployment = new k8s.KubeDeployment(this, 'Resource', {
         metadata: workloadMetadata(name),
         spec: {
           replicas,
@@ -242,6 +245,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
                 },
         },
       });
+      deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/lifecycle', preStop));
     } else {
       throw new Error(
         `ProgressiveWorkload ${id}: 'plan.backend' is "${plan.backend}"; a Kubernetes workload runs "${Backend.ARGO_ROLLOUTS}" or "${Backend.KUBERNETES_DEPLOYMENT}" plans: compile it with compileRollout(env, backendFor(definition, Target.KUBERNETES, env))`,
@@ -383,4 +387,10 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       },
     };
   }
+}
+
+/** The rendered pod template with the preStop sleep action on its first (the workload's) container. */
+function withPreStopSleep(template: Record<string, any>, lifecycle: ReturnType<typeof preStopSleep>): Record<string, any> {
+  const [first, ...rest] = template.spec.containers as Record<string, unknown>[];
+  return { ...template, spec: { ...template.spec, containers: [{ ...first, lifecycle }, ...rest] } };
 }

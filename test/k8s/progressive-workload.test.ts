@@ -111,7 +111,8 @@ describe('ProgressiveWorkload: zero-downtime pod defaults', () => {
   });
 
   test('preStop delay and a grace period that covers it plus draining', () => {
-    expect(c.lifecycle.preStop.exec.command).toEqual(['sleep', '15']);
+    // The kubelet's sleep action: distroless images have no sleep binary.
+    expect(c.lifecycle).toEqual({ preStop: { sleep: { seconds: 15 } } });
     expect(pod.terminationGracePeriodSeconds).toBe(45);
   });
 
@@ -144,7 +145,7 @@ describe('ProgressiveWorkload: zero-downtime pod defaults', () => {
     const custom = objectOf(synth({ preStopDelay: Duration.seconds(5), drainTimeout: Duration.minutes(1) }).manifests, 'Rollout').spec
       .template.spec;
     expect(custom.terminationGracePeriodSeconds).toBe(65);
-    expect(custom.containers[0].lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+    expect(custom.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
   });
 });
 
