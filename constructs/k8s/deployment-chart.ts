@@ -455,6 +455,11 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       `/api/v1/query?query=${encodeURIComponent('count(kube_pod_container_resource_limits) and count(container_cpu_usage_seconds_total)')}`,
     );
     const prerequisites: RunbookCommand[] = [
+      {
+        description: "Check that the cluster runs Kubernetes 1.30 or later (the pods' preStop hook is the kubelet's sleep action)",
+        command: 'kubectl version',
+        expected: 'Server Version: v1.30 or later',
+      },
       ...(this.workload.kind === 'Rollout'
         ? [
             {

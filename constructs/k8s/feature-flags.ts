@@ -151,7 +151,7 @@ export class FeatureFlags extends Construct implements IRunbookContributor {
       const manifest = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', ...this.configMap(killed) }).replace(/'/g, `'\\''`);
       return {
         description: `Turn "${name}" off${this.describe(name)} (the other flags as the definition sets them)`,
-        command: `echo '${manifest}' | kubectl apply --server-side -f -`,
+        command: `echo '${manifest}' | ${ns} apply --server-side -f -`,
         expected: `configmap/${this.configMapName} serverside-applied`,
       };
     };

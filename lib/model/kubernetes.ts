@@ -160,6 +160,16 @@ export const kubernetesSchema = z
       .describe(
         "IPv4 block of the API server's endpoints (kubectl get endpoints kubernetes -n default), which pods that read the API (the migration gate) may reach on 443 and 6443. Required with migrations.",
       ),
+    /** The kubeconfig context of the cluster, named in every kubectl command of the runbook. @default - the current context */
+    context: z
+      .string()
+      .regex(/^[A-Za-z0-9][-A-Za-z0-9_.:@/]*$/, {
+        error: 'is not a kubeconfig context name such as "arn:aws:eks:eu-west-1:111111111111:cluster/prod"',
+      })
+      .optional()
+      .describe(
+        'The kubeconfig context of the cluster (kubectl config get-contexts); every kubectl command in the runbook names it, so no command runs against the wrong cluster. Default: the current context.',
+      ),
     /** Namespaces whose pods call this service inside the cluster. @default - none */
     callers: z
       .array(namespaceName)
@@ -218,6 +228,7 @@ export interface KubernetesSettings {
   };
   readonly apiServerCidr?: string;
   readonly callers: readonly string[];
+  readonly context?: string;
   readonly metrics: {
     readonly port: number;
     readonly path: string;
@@ -255,6 +266,7 @@ export function resolveKubernetes(...layers: (KubernetesInput | undefined)[]): K
     },
     apiServerCidr: pick('apiServerCidr'),
     callers: pick('callers') ?? [],
+    context: pick('context'),
     metrics: {
       port: metrics.port ?? 9090,
       path: metrics.path ?? '/metrics',

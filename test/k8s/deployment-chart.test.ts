@@ -65,7 +65,8 @@ describe.each(cases)('%s', (_name, definition, environment) => {
   test('every kubectl command on namespaced objects names the namespace', () => {
     const all = [...commandsOf(facts), ...facts.flatMap((f) => [...(f.preDeploy ?? []), ...(f.smoke ?? [])].map((c) => c.command))];
     // Cluster-scoped or API-path commands need none.
-    const clusterScoped = /^kubectl (get crd |get ingressclass |argo rollouts version|get --raw |get pods --all-namespaces)/;
+    const clusterScoped =
+      /^kubectl (version|get crd |get ingressclass |argo rollouts version|get --raw |get pods --all-namespaces|get deployments --all-namespaces)/;
     const kubectl = all
       .flatMap((c) => c.split(/\||;|&&|\$\(/).map((part) => part.trim()))
       .filter((c) => c.startsWith('kubectl ') && !clusterScoped.test(c));
@@ -196,11 +197,13 @@ describe('DeploymentChart', () => {
     });
     const facts = new DeploymentChart(new App(), 'C', { definition, environment: 'staging' }).runbookFacts();
     expect(facts.preDeploy?.map((c) => c.command)).toEqual([
+      'kubectl version',
       'kubectl argo rollouts version',
       'kubectl get pods --all-namespaces -l app.kubernetes.io/name=argo-rollouts',
       'kubectl get ingressclass nginx',
       'kubectl get --raw "/api/v1/namespaces/monitoring/services/prometheus-operated:9090/proxy/api/v1/query?query=count(kube_pod_container_resource_limits)%20and%20count(container_cpu_usage_seconds_total)"',
       'kubectl get crd rollouts.argoproj.io analysistemplates.argoproj.io prometheusrules.monitoring.coreos.com podmonitors.monitoring.coreos.com secretstores.external-secrets.io externalsecrets.external-secrets.io',
+      'kubectl get deployments --all-namespaces -o name | grep -i reloader',
       "kubectl get crd externalsecrets.external-secrets.io -o jsonpath='{.spec.versions[?(@.served==true)].name}'",
       'aws secretsmanager describe-secret --secret-id shop/staging/db --region eu-west-1 --query Name --output text',
       'kubectl diff --server-side -n shop-staging -f k8s/shop-staging.k8s.yaml',
@@ -363,7 +366,9 @@ describe('DeploymentChart', () => {
     });
     const chart = new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' });
     const manifests = Testing.synth(chart);
-    expect(objectOf(manifests, 'ConfigMap', 'shop-feature-flags').data).toEqual({ 'new-search': 'true' });
+    expect(
+      JSON.parse(objectOf(manifests, 'ConfigMap', 'shop-feature-flags').data['flags.flagd.json']).flags['new-search'].defaultVariant,
+    ).toBe('on');
     expect(objectOf(manifests, 'Deployment').spec.template.spec.volumes).toContainEqual({
       name: 'feature-flags',
       configMap: { name: 'shop-feature-flags' },
@@ -401,6 +406,7 @@ describe('DeploymentChart', () => {
     const facts = new DeploymentChart(new App(), 'C', { definition, environment: 'dev' }).runbookFacts();
     expect(facts.context?.budgets?.configuration.toString()).toBe('5m');
     expect(facts.notes).toEqual([
+      "secrets are environment variables, read when a pod starts: after a rotation External Secrets updates the Secret within 1h, then Stakater Reloader (annotation secret.reloader.stakater.com/reload) replaces the pods; until then older and newer pods hold different values, so keep the previous value valid (Secrets Manager's AWSPREVIOUS) until the pods are replaced",
       'generated secrets (shop/dev/signing-key) are created and rotated by the AWS stack; deploy it first, or the ExternalSecrets cannot sync',
     ]);
   });

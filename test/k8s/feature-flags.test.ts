@@ -79,7 +79,7 @@ describe('FeatureFlags', () => {
       'Turn "new-search" off (the new search page) (the other flags as the definition sets them)',
     ]);
     const command = level1.commands[0].command;
-    expect(command).toMatch(/^echo '.*' \| kubectl apply --server-side -f -$/);
+    expect(command).toMatch(/^echo '.*' \| kubectl -n shop-prod apply --server-side -f -$/);
     const applied = JSON.parse(/^echo '(.*)' \|/.exec(command)![1]);
     expect(applied.metadata).toEqual({ name: 'shop-flags', namespace: 'shop-prod' });
     const flags = JSON.parse(applied.data['flags.flagd.json']).flags;
