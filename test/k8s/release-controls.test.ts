@@ -8,6 +8,8 @@ import { Testing } from 'cdk8s';
 import { DeploymentChart } from '../../constructs/k8s/deployment-chart';
 import { waitForJobScript, smokeScript } from '../../constructs/k8s/private/node-scripts';
 import { startTestServer, type TestServer } from '../smoke/server';
+import { parseAllDocuments } from 'yaml';
+import { synthesizeKubernetes } from '../../constructs/k8s';
 import { bashSyntaxError, containerService, objectOf, validateEmbeddedPodSpecs, validateObject, type Manifest } from './helpers';
 
 const SMOKE = { attempts: 2, backoff: '0.01s', timeout: '2s', checks: [{ name: 'health', path: '/healthz', maxLatencyMs: 800 }] };
@@ -21,6 +23,7 @@ function synth(strategy: string) {
     smokeTests: SMOKE,
     migrations: MIGRATIONS,
     secrets: [],
+    kubernetes: { apiServerCidr: '10.0.0.0/24', egress: [{ cidr: '10.0.32.0/20', port: 5432 }] },
   });
   const chart = new DeploymentChart(Testing.app(), 'shop-prod', { definition, environment: 'prod' });
   return { chart, manifests: Testing.synth(chart) as Manifest[] };
@@ -95,11 +98,41 @@ describe('DeploymentChart with smoke tests and migrations', () => {
     expect(logs).toContain('-l app.kubernetes.io/component=smoke-tests');
   });
 
+  test('the reader Role keeps the Job names of the last 6 releases, carried from the previous manifest', () => {
+    const release = (image: string, previousManifest?: string) => {
+      const definition = containerService([{ name: 'prod', rollout: { strategy: 'canary' } }], {
+        workload: { container: { image, port: 8080, healthCheckPath: '/healthz' } },
+        migrations: MIGRATIONS,
+        kubernetes: { apiServerCidr: '10.0.0.0/24', egress: [{ cidr: '10.0.32.0/20', port: 5432 }] },
+      });
+      return synthesizeKubernetes(definition, 'prod', { previousManifest });
+    };
+    let previous: string | undefined;
+    const jobs: string[] = [];
+    for (let n = 1; n <= 8; n++) {
+      const r = release(`ghcr.io/acme/shop:1.${n}.0`, previous);
+      jobs.push(r.chart.migrations!.expandJobNames[0]);
+      previous = r.manifest;
+    }
+    const role = parseAllDocuments(previous!)
+      .map((d) => d.toJS() as Manifest)
+      .find((o) => o.kind === 'Role')!;
+    // Newest first: this release and the 5 before it (the Rollout keeps 5 old ReplicaSets).
+    expect(role.rules[0].resourceNames).toEqual(jobs.slice(2).reverse());
+    expect(JSON.parse(role.metadata.annotations['glidepath.dev/migration-jobs-by-release'])).toEqual(
+      jobs
+        .slice(2)
+        .reverse()
+        .map((j) => [j]),
+    );
+  });
+
   test('the migration Job name changes with anything in its spec (env, resources), since spec.template is immutable', () => {
     const name = (extra: Record<string, unknown>) => {
       const definition = containerService([{ name: 'prod', rollout: { strategy: 'rolling' } }], {
         migrations: MIGRATIONS,
         secrets: [],
+        kubernetes: { apiServerCidr: '10.0.0.0/24', egress: [{ cidr: '10.0.32.0/20', port: 5432 }] },
         ...extra,
       });
       return new DeploymentChart(Testing.app(), 'shop-prod', { definition, environment: 'prod' }).migrations!.expandJobNames[0];
@@ -121,6 +154,10 @@ describe('DeploymentChart with smoke tests and migrations', () => {
     expect(jobs.map((j) => j.metadata.name)).toEqual([blueGreen.chart.migrations!.expandJobNames[0]]);
     expect(jobs[0].metadata.name).toMatch(/^shop-migrate-add-notes-[0-9a-f]{8}$/);
     expect(jobs[0].spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 300 });
+    // A node drain evicts the pod with DisruptionTarget: replaced, not counted as the failure.
+    expect(jobs[0].spec.podFailurePolicy).toEqual({
+      rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }],
+    });
     expect(jobs[0].spec.template.spec.containers[0]).toMatchObject({
       name: 'migrate',
       image: 'ghcr.io/acme/shop:1.0.0',
