@@ -57,7 +57,7 @@ export interface DeploymentChartProps extends Omit<ChartProps, 'namespace'> {
    * The manifest written for the previous release of this environment (its YAML text). The
    * migration reader Role carries the earlier releases' Job names forward from it, so pods of an
    * earlier template (undo, drain) can still read their Job.
-   * @default - none: the Role lists this release's Jobs only, and synth warns when there are migrations
+   * @default - none: the Role lists this release's Jobs only (the runbook says to keep the written manifest)
    */
   readonly previousManifest?: string;
 }
@@ -331,11 +331,6 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       ...this.workload.schedule.deviations,
       ...this.workload.schedule.unheldWaits,
       ...this.budgetWarnings(),
-      ...(this.migrations && this.props.previousManifest === undefined
-        ? [
-            `no previous manifest was given: the migration reader Role lists this release's Jobs only, so pods of an earlier revision (undo, or a drain mid-release) fail their migration wait with 403; keep the written manifest (${this.manifestPath}) so the next synth carries the names forward`,
-          ]
-        : []),
       ...(this.props.definition.runbookBaseUrl
         ? []
         : [
@@ -390,6 +385,11 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         ...(this.workload.kind === 'Rollout' ? [`kubectl argo rollouts dashboard (then open the ${this.namespaceName} namespace)`] : []),
       ],
       notes: [
+        ...(this.migrations
+          ? [
+              `the migration reader Role keeps the Job names of the last releases, carried forward from the manifest written before (${this.manifestPath}): keep the output directory (commit it), or pods of an earlier revision (undo, a drain mid-release) fail their migration wait with 403`,
+            ]
+          : []),
         ...(this.secrets
           ? [
               `secrets are environment variables, read when a pod starts: after a rotation External Secrets updates the Secret within ${this.secrets.refreshInterval}, then Stakater Reloader (annotation secret.reloader.stakater.com/reload) replaces the pods${this.workload.kind === 'Rollout' ? ` as a new Rollout revision that runs the release steps (${this.workload.schedule.totalBake} of bakes${this.workload.argo?.blueGreen && !this.workload.argo.blueGreen.autoPromotionEnabled ? ', and waits for the promotion' : ''})` : ''}; until then older and newer pods hold different values, so keep the previous value valid (Secrets Manager's AWSPREVIOUS) until the pods are replaced`,
