@@ -141,6 +141,12 @@ describe.each(cases)('%s over time', (_name, example, environment) => {
     expect(conflicts.length).toBeGreaterThan(0);
     expect(new Set(conflicts.map((c) => c.manager))).toEqual(new Set([PLUGIN]));
     expect(conflicts.every((c) => c.field.startsWith('.spec.template'))).toBe(true);
+    // ...and the runbook's undo levels say exactly that.
+    const { facts } = synthesizeKubernetes(v1, environment);
+    for (const level of facts.flatMap((f) => f.rollback ?? []).filter((l) => l.level >= 2)) {
+      expect(level.afterwards).toContain('kubectl-argo-rollouts');
+      expect(level.afterwards).toContain('--force-conflicts');
+    }
     applyAll(api, r3, true);
     argo.reconcile({ promote: true });
     expect(applyAll(api, r3)).toEqual([]);
@@ -162,6 +168,12 @@ describe.each(cases)('%s over time', (_name, example, environment) => {
       expect(jobAfterFailures(job.spec, [EVICTED, EVICTED])).toBe('replaced');
       // A migration that fails is not retried blindly: the runbook says to delete the Job before retrying.
       expect(jobAfterFailures(job.spec, [EXITED_1])).toBe('Failed');
+      const fact = synthesizeKubernetes(v1, environment)
+        .facts.flatMap((f) => f.migrations ?? [])
+        .find((m) => m.phase === 'expand')!;
+      expect(fact.commands.map((c) => c.command)).toContain(
+        `kubectl -n ${namespace} delete job ${r1.objects.find((o) => o.kind === 'Job')!.metadata.name}`,
+      );
       // Before: no pod failure policy, backoffLimit 0: one drain failed the migration.
       expect(jobAfterFailures({ ...job.spec, podFailurePolicy: undefined }, [EVICTED])).toBe('Failed');
     }
