@@ -236,7 +236,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
           props.previousManifest === undefined
             ? undefined
             : MigrationJobs.historyOf(
-                parseAllDocuments(props.previousManifest).map((d) => d.toJS() as Record<string, any>),
+                parseAllDocuments(props.previousManifest).map((d): unknown => d.toJS()),
                 definition.service,
               ),
       });

@@ -64,8 +64,9 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
    * The expand Job names per release, newest first, as recorded on the reader Role
    * (`<name>-migration-reader`) of a previously written manifest; empty when there is none.
    */
-  public static historyOf(manifestObjects: readonly Record<string, any>[], name: string): string[][] {
-    const role = manifestObjects.find((o) => o?.kind === 'Role' && o.metadata?.name === `${name}-migration-reader`);
+  public static historyOf(manifestObjects: readonly unknown[], name: string): string[][] {
+    type Role = { kind?: string; metadata?: { name?: string; annotations?: Record<string, string> } };
+    const role = (manifestObjects as (Role | null)[]).find((o) => o?.kind === 'Role' && o.metadata?.name === `${name}-migration-reader`);
     const recorded: unknown = JSON.parse(role?.metadata?.annotations?.[JOB_HISTORY_ANNOTATION] ?? '[]');
     return Array.isArray(recorded) ? recorded.filter((r): r is string[] => Array.isArray(r) && r.every((n) => typeof n === 'string')) : [];
   }

@@ -217,7 +217,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
           progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
           progressDeadlineAbort: true,
           selector: { matchLabels: this.selectorLabels },
-          template: withPreStopSleep(k8s.toJson_PodTemplateSpec(template)!, preStop),
+          template: withPreStopSleep(k8s.toJson_PodTemplateSpec(template) as { spec: { containers: object[] } }, preStop),
           strategy: this.argoStrategy(this.argo),
         },
       });
@@ -390,7 +390,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
 }
 
 /** The rendered pod template with the preStop sleep action on its first (the workload's) container. */
-function withPreStopSleep(template: Record<string, any>, lifecycle: ReturnType<typeof preStopSleep>): Record<string, any> {
-  const [first, ...rest] = template.spec.containers as Record<string, unknown>[];
+function withPreStopSleep(template: { spec: { containers: object[] } }, lifecycle: ReturnType<typeof preStopSleep>): object {
+  const [first, ...rest] = template.spec.containers;
   return { ...template, spec: { ...template.spec, containers: [{ ...first, lifecycle }, ...rest] } };
 }
