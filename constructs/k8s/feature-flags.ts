@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Duration } from '../../lib/model/duration';
-import { timeBound } from '../../lib/plan/timing';
-import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { kubernetesFlagsRunbookFacts } from '../../lib/runbook/platforms/kubernetes-flags';
 
 /** One flag. */
 export interface FeatureFlagSetting {
@@ -128,59 +128,23 @@ export class FeatureFlags extends Construct implements IRunbookContributor {
     };
   }
 
-  private describe(name: string): string {
-    const description = this.props.flags.find((f) => f.name === name)?.description;
-    return description ? ` (${description})` : '';
-  }
-
+  /** Where the flags live and the kill switches (text in lib/runbook/platforms/kubernetes-flags.ts). */
   public runbookFacts(): RunbookFacts {
-    const names = this.props.flags.filter((f) => f.killSwitch ?? true).map((f) => f.name);
-    const resources = [{ type: 'ConfigMap', name: this.configMapName }];
-    const notes = [
-      `feature flags are flagd flag definitions in ${FeatureFlags.MOUNT_PATH}/${FeatureFlags.FILE} (OpenFeature flagd provider, evaluation context "${FLAG_CONTEXT.USER_ID}" and "${FLAG_CONTEXT.INTERNAL}"); the definition stays the source: change it too (enabled: false), or the next deploy sets the flag back`,
-    ];
-    if (names.length === 0) {
-      return { resources, notes };
-    }
-    const ns = `kubectl -n ${this.props.namespace}`;
-    // The whole ConfigMap as the manifest has it, with this flag off: applied by the same field
-    // manager as the manifest (kubectl), so the next release applies without a conflict. One line
-    // of JSON in single quotes.
-    const off = (name: string): RunbookCommand => {
-      const killed = this.props.flags.map((f) => (f.name === name ? { ...f, enabled: false } : f));
-      const manifest = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', ...this.configMap(killed) }).replace(/'/g, `'\\''`);
-      return {
-        description: `Turn "${name}" off${this.describe(name)} (the other flags as the definition sets them)`,
-        command: `echo '${manifest}' | ${ns} apply --server-side -f -`,
-        expected: `configmap/${this.configMapName} serverside-applied`,
-      };
-    };
-    const reload = this.props.reloadInterval ?? Duration.seconds(10);
-    return {
-      rollback: [
-        {
-          level: 1,
-          title: 'Turn the feature flag off',
-          when: 'A feature behind a flag misbehaves and the rest of the release is fine',
-          commands: names.map(off),
-          verify: [
-            {
-              description: 'Show the flags as the pods will read them',
-              command: `${ns} get configmap ${this.configMapName} -o jsonpath='{.data.flags\\.flagd\\.json}'`,
-              expected: 'the flag has "defaultVariant": "off" and no "targeting"',
-            },
-          ],
-          bound: timeBound(
-            [
-              { what: 'kubelet refreshes the mounted ConfigMap (sync period)', duration: FeatureFlags.KUBELET_SYNC_PERIOD },
-              { what: 'the workload re-reads the flag files', duration: reload },
-            ],
-            this.props.budget ?? Duration.minutes(1),
-          ),
-        },
-      ],
-      resources,
-      notes,
-    };
+    return kubernetesFlagsRunbookFacts({
+      namespace: this.props.namespace,
+      configMapName: this.configMapName,
+      flags: this.props.flags,
+      mountPath: FeatureFlags.MOUNT_PATH,
+      file: FeatureFlags.FILE,
+      contextAttributes: [FLAG_CONTEXT.USER_ID, FLAG_CONTEXT.INTERNAL],
+      configMapWithFlagOff: (name) => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        ...this.configMap(this.props.flags.map((f) => (f.name === name ? { ...f, enabled: false } : f))),
+      }),
+      kubeletSyncPeriod: FeatureFlags.KUBELET_SYNC_PERIOD,
+      reloadInterval: this.props.reloadInterval,
+      budget: this.props.budget,
+    });
   }
 }

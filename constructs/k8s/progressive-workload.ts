@@ -21,7 +21,7 @@ import type { SecretEnvironmentVariable } from './external-secrets';
 import type { FeatureFlags } from './feature-flags';
 import { KubeArgoRollout } from './private/crds';
 import { podTemplate, preStopSleep, type ContainerSpec } from './private/pod-template';
-import { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS, WorkloadRunbook } from './private/workload-runbook';
+import { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS, WorkloadRunbook } from '../../lib/runbook/platforms/kubernetes-workload';
 
 /** Stakater Reloader's annotation: replace the pods when one of these Secrets changes. */
 export const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
