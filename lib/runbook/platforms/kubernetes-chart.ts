@@ -197,7 +197,8 @@ function preDeployCommands(input: KubernetesChartRunbookInput): RunbookCommand[]
           {
             description: `Check that Stakater Reloader runs (it replaces the pods when a synced Secret changes; for Rollouts it needs isArgoRollouts: true)`,
             command: 'kubectl get deployments --all-namespaces -o name | grep -i reloader',
-            expected: 'one deployment, e.g. deployment.apps/reloader-reloader (none: rotated secrets reach the pods only at their next restart)',
+            expected:
+              'one deployment, e.g. deployment.apps/reloader-reloader (none: rotated secrets reach the pods only at their next restart)',
           },
           {
             description: 'Check that External Secrets serves external-secrets.io/v1 (v1beta1 alone is not enough)',
