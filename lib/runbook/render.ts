@@ -73,7 +73,15 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
   out.push(
     '## Rollout flow',
     '',
-    rolloutDiagram(f.rollout?.schedule, f.deploy[0]?.command ?? f.preDeploy[0]?.command ?? 'deploy', wiredAlarms(f).length > 0),
+    rolloutDiagram(
+      f.rollout?.schedule,
+      f.deploy[0]?.command ?? f.preDeploy[0]?.command ?? 'deploy',
+      wiredAlarms(f).length > 0,
+      // On Kubernetes only the Argo analysis acts, and only while a rollout runs: no alarm rolls back.
+      ctx?.target === Target.KUBERNETES
+        ? { when: 'analysis fails during a rollout', then: 'Argo Rollouts aborts: all traffic back to the stable version' }
+        : undefined,
+    ),
     '',
   );
   alarmSections(out, f);
