@@ -471,14 +471,21 @@ function migrationSteps(m: MigrationFact): string[] {
 function commandSteps(commands: readonly RunbookCommand[]): string[] {
   const out: string[] = [];
   commands.forEach((c, i) => {
-    out.push(prose(`${i + 1}. ${c.description}${c.expected ? `. Expect: ${c.expected}.` : '.'}`), '', indent(bash([c.command])), '');
+    const marker = `${i + 1}. `;
+    // The block belongs to the item only when indented by the marker's width (4 from item 10 on).
+    out.push(
+      prose(`${marker}${c.description}${c.expected ? `. Expect: ${c.expected}.` : '.'}`),
+      '',
+      indent(bash([c.command]), marker.length),
+      '',
+    );
   });
   return out;
 }
 
-function indent(text: string): string {
+function indent(text: string, width = 3): string {
   return text
     .split('\n')
-    .map((l) => `   ${l}`)
+    .map((l) => `${' '.repeat(width)}${l}`)
     .join('\n');
 }
