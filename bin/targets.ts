@@ -6,7 +6,7 @@
  */
 import type { ServiceDefinition } from '../lib/model/service-definition';
 import { assertPeers, AWS_PEERS, KUBERNETES_PEERS, missingPeers, type Peer } from '../lib/private/peers';
-import { Target, type DeploymentTarget, type TargetArtifacts } from '../lib/targets/target';
+import { Target, type DeploymentTarget, type PreviousArtifact, type TargetArtifacts } from '../lib/targets/target';
 import type * as awsSynthesis from '../constructs/aws/synthesize';
 import type * as kubernetesSynthesis from '../constructs/k8s/synthesize';
 
@@ -99,6 +99,7 @@ export function synthesizeTargets(
   definition: ServiceDefinition,
   targets: readonly Target[],
   environments: readonly string[],
+  previous?: PreviousArtifact,
   command = 'synth',
 ): TargetArtifacts {
   for (const id of targets) {
@@ -108,7 +109,7 @@ export function synthesizeTargets(
   const files: Record<string, string> = {};
   const warnings: string[] = [];
   for (const unit of units) {
-    const out = unit.synthesize(definition, environments);
+    const out = unit.synthesize(definition, environments, previous);
     Object.assign(files, out.files);
     warnings.push(...out.warnings);
   }

@@ -19,7 +19,7 @@ export function registerRunbook(program: Command, { io }: CommandContext): void 
       const definition = loadDefinitionFile(file);
       const env = environmentOf(definition, opts.env).name;
       assertSupported(file, definition, [opts.target]);
-      const { files, warnings } = synthesizeTargets(definition, [opts.target], [env], 'runbook');
+      const { files, warnings } = synthesizeTargets(definition, [opts.target], [env], undefined, 'runbook');
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
       writeOutput(io, files[`runbooks/${runbookFileName(definition.service, env, opts.target)}`], opts.output);
     });

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadDefinitionFile } from '../../lib/model/load';
@@ -25,7 +26,13 @@ export function registerSynth(program: Command, { io }: CommandContext): void {
       const environments = selectEnvironments(definition, opts.env) ?? definition.environments.map((e) => e.name);
       const targets = opts.target ?? defaultTargets(targetsFor(definition), io.err);
       assertSupported(file, definition, targets);
-      const { files, warnings } = synthesizeTargets(definition, targets, environments);
+      // What the previous synth wrote (read before the directory is replaced): the Kubernetes
+      // target carries the migration Job names of earlier releases forward from it.
+      const previous = (file: string): string | undefined => {
+        const at = path.join(opts.out, file);
+        return fs.existsSync(at) ? fs.readFileSync(at, 'utf8') : undefined;
+      };
+      const { files, warnings } = synthesizeTargets(definition, targets, environments, previous);
       writeAll(opts.out, files, io);
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
       io.out(

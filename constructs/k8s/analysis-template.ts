@@ -47,6 +47,14 @@ export interface RollbackAnalysisProps {
    * @default - no health template
    */
   readonly healthMeasurements?: number;
+  /**
+   * Read the stable version's error ratio over this much time back instead of the query window.
+   * After a blue-green switch the previous version gets no traffic, so a same-window comparison
+   * is always empty (and passes); its ratio over its last served period is the baseline then.
+   * Set it to cover the whole post-promotion analysis (DeploymentChart does for blue-green).
+   * @default - the query window (canary: both versions serve at once)
+   */
+  readonly stableLookback?: Duration;
 }
 
 /** An AnalysisTemplate metric as written (the fields glidepath sets). */
@@ -153,14 +161,13 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
         provider: {
           prometheus: {
             address,
-            query: signals.errorRatioVersusStable(
-              window,
-              latest,
-              stable,
-              rollbackTrigger.errorRateMultiplier,
-              Math.max(baseline, 1e-6),
-              min,
-            ),
+            query: props.stableLookback
+              ? versusStableBefore(signals, window, promDuration(props.stableLookback), latest, stable, {
+                  multiplier: rollbackTrigger.errorRateMultiplier,
+                  floor: Math.max(baseline, 1e-6),
+                  minimum: min,
+                })
+              : signals.errorRatioVersusStable(window, latest, stable, rollbackTrigger.errorRateMultiplier, Math.max(baseline, 1e-6), min),
           },
         },
       },
@@ -219,7 +226,7 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
           anchor: anchorOf(`${namespace}-rollback-error-rate`),
           name: this.templateName,
           severity: AlarmSeverity.ROLLBACK,
-          condition: `the new version's 5xx ratio at or above ${rollbackTrigger.errorRatePercent}% (${rollbackTrigger.baselineErrorRatePercent}% baseline × ${rollbackTrigger.errorRateMultiplier}), or at or above ${rollbackTrigger.errorRateMultiplier} × the stable version's (at least ${rollbackTrigger.baselineErrorRatePercent}%, while both versions serve ${this.minimumRequests} requests per window), or its p99 latency at or above ${this.props.p99LatencyMs} ms, over ${this.window} in ${failures} measurement${failures > 1 ? 's' : ''}, one every ${this.interval}; detected within ${this.bounds().detect}, aborted within about ${this.bounds().abort} (AnalysisTemplate ${namespace}/${this.templateName})`,
+          condition: `the new version's 5xx ratio at or above ${rollbackTrigger.errorRatePercent}% (${rollbackTrigger.baselineErrorRatePercent}% baseline × ${rollbackTrigger.errorRateMultiplier}), or at or above ${rollbackTrigger.errorRateMultiplier} × the stable version's (at least ${rollbackTrigger.baselineErrorRatePercent}%, ${this.props.stableLookback ? `the previous version's ratio over its last ${this.props.stableLookback} of traffic, since it serves nothing after the switch; both need ${this.minimumRequests} requests` : `while both versions serve ${this.minimumRequests} requests per window`}), or its p99 latency at or above ${this.props.p99LatencyMs} ms, over ${this.window} in ${failures} measurement${failures > 1 ? 's' : ''}, one every ${this.interval}; detected within ${this.bounds().detect}, aborted within about ${this.bounds().abort} (AnalysisTemplate ${namespace}/${this.templateName})`,
           missingData: `inconclusive: a window with fewer than ${this.minimumRequests} requests to the new version is not judged; after ${this.inconclusiveLimit + 1} such measurement${this.inconclusiveLimit > 0 ? 's' : ''} the rollout pauses for a human (it neither passes nor aborts); 5 consecutive query errors end the analysis in Error and abort`,
           notifies: `Rollout ${namespace}/${rolloutName} (aborts by itself)`,
           meaning: `${trigger.meaning} Here the analysis also fails a version that answers slower than the critical p99 or errs ${rollbackTrigger.errorRateMultiplier}× more than the stable version; Argo Rollouts aborts the rollout and sends all traffic back to the stable version.`,
@@ -245,4 +252,21 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
       ],
     };
   }
+}
+
+/**
+ * The new version's error ratio over `window` divided by `multiplier ×` the stable version's over
+ * `lookback` (at least `floor`), each only once it served `minimum` requests in its span.
+ */
+function versusStableBefore(
+  signals: PrometheusSignals,
+  window: string,
+  lookback: string,
+  latest: string,
+  stable: string,
+  o: { multiplier: number; floor: number; minimum: number },
+): string {
+  const latestRatio = signals.whenServed(signals.errorRatio(window, latest), window, o.minimum, latest);
+  const stableRatio = signals.whenServed(signals.errorRatio(lookback, stable), lookback, o.minimum, stable);
+  return `(${latestRatio}) / clamp_min((${stableRatio}) * ${o.multiplier}, ${o.floor})`;
 }

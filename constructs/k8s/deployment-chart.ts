@@ -1,5 +1,6 @@
 import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictness';
 import { Chart, type ChartProps } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { HeartbeatSource } from '../../lib/model/dead-mans-switch';
@@ -7,6 +8,9 @@ import { type Duration } from '../../lib/model/duration';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import type { EnvironmentDefinition } from '../../lib/model/environment';
 import { RolloutStrategy } from '../../lib/model/rollout';
+import { IngressController } from '../../lib/model/kubernetes';
+import { DefinitionError } from '../../lib/model/problems';
+import { kubernetesNetworkProblems } from '../../lib/model/validate-kubernetes-network';
 import { isContainer, type ContainerWorkload } from '../../lib/model/workload';
 import { ResourceNames } from '../../lib/plan/names';
 import { backendFor, compileRollout } from '../../lib/plan/rollout-plan';
@@ -27,6 +31,9 @@ import { AlertmanagerRouting } from './alertmanager-routing';
 import { receiverSecrets } from '../../lib/model/receivers';
 import { PrometheusSignals } from './prometheus-signals';
 import { ProgressiveWorkload, type WorkloadIngressOptions } from './progressive-workload';
+import { RolloutStatusAlerts } from './rollout-status-alerts';
+import { rateWindow } from './release-bounds';
+import { PROGRESS_DEADLINE_SECONDS } from '../../lib/runbook/platforms/kubernetes-workload';
 
 /** Props of a `DeploymentChart`. */
 export interface DeploymentChartProps extends Omit<ChartProps, 'namespace'> {
@@ -48,6 +55,13 @@ export interface DeploymentChartProps extends Omit<ChartProps, 'namespace'> {
    * @default `k8s/<service>-<environment>.k8s.yaml` (the layout `glidepath synth` writes)
    */
   readonly manifestPath?: string;
+  /**
+   * The manifest written for the previous release of this environment (its YAML text). The
+   * migration reader Role carries the earlier releases' Job names forward from it, so pods of an
+   * earlier template (undo, drain) can still read their Job.
+   * @default - none: the Role lists this release's Jobs only (the runbook says to keep the written manifest)
+   */
+  readonly previousManifest?: string;
 }
 
 /**
@@ -86,6 +100,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   public readonly networkPolicies: WorkloadNetworkPolicies;
   /** Path of the manifest in the runbook's commands. */
   public readonly manifestPath: string;
+  /** Alerts on the Rollout's phase (paused too long, aborted), for Rollouts. */
+  public readonly rolloutStatusAlerts?: RolloutStatusAlerts;
 
   constructor(
     scope: Construct,
@@ -107,6 +123,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
     this.namespaceName = namespace;
     const kube = env.kubernetes;
     const scrapeInterval = props.scrapeInterval ?? kube.scrapeInterval;
+    const networkProblems = kubernetesNetworkProblems(definition, env);
+    if (networkProblems.length > 0) throw new DefinitionError(networkProblems, `${definition.service} (${env.name}, Kubernetes)`);
     if (kube.metrics.port === container.port) {
       throw new Error(
         `kubernetes.metrics.port is ${kube.metrics.port}, the same as workload.container.port; serve metrics on their own port (e.g. 9090) so they stay out of the Services and the Ingress`,
@@ -200,6 +218,11 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         scrapeInterval,
         minimumRequests: kube.minimumRequests,
         measurements: blueGreen ? measurementsIn(stages[stages.length - 1].bake) : undefined,
+        // After the switch the previous version serves nothing: compare with its last served
+        // period, back over the whole post-promotion analysis plus two windows.
+        stableLookback: blueGreen
+          ? interval.times(measurementsIn(stages[stages.length - 1].bake) + 1).plus(rateWindow(interval, scrapeInterval).times(2))
+          : undefined,
         healthMeasurements: blueGreen ? Math.min(3, test ? measurementsIn(test.bake) : 3) : undefined,
       });
     }
@@ -213,6 +236,13 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         serviceAccountName: definition.service,
         environment: container.environment,
         secretEnvironment: this.secrets?.environmentVariables,
+        previousReleases:
+          props.previousManifest === undefined
+            ? undefined
+            : MigrationJobs.historyOf(
+                parseAllDocuments(props.previousManifest).map((d): unknown => d.toJS()),
+                definition.service,
+              ),
       });
     }
     if (definition.smokeTests && this.analysis) {
@@ -239,7 +269,12 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       smokeTests: this.smokeTests,
       gate: this.migrations?.podGate(),
       selectorLabels,
-      ingress: props.ingress ?? { className: kube.ingress.className, host: kube.ingress.host, paths: kube.ingress.paths },
+      ingress: props.ingress ?? {
+        className: kube.ingress.className,
+        controller: kube.ingress.controller,
+        host: kube.ingress.host,
+        paths: kube.ingress.paths,
+      },
       metricsPort: kube.metrics.port,
       configurationRollbackBudget: definition.rollbackBudgets.configuration,
     });
@@ -252,9 +287,11 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       servingPort: container.port,
       metricsPort: kube.metrics.port,
       ingressControllerNamespace: kube.ingress.controllerNamespace,
+      ingressSourceCidr: kube.ingress.controller === IngressController.ALB ? kube.ingress.sourceCidr : undefined,
+      callerNamespaces: kube.callers,
       prometheusNamespace: namespaceOfServiceUrl(props.prometheusAddress ?? kube.prometheusAddress) ?? 'monitoring',
       testerLabels: this.smokeTests ? SmokeTestAnalysis.POD_LABELS(definition.service) : undefined,
-      kubernetesApi: this.migrations?.podGate() !== undefined,
+      kubernetesApi: this.migrations?.podGate() !== undefined && kube.apiServerCidr ? { cidr: kube.apiServerCidr } : undefined,
       egress: kube.egress,
     });
 
@@ -272,6 +309,19 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       runbookBaseUrl: definition.runbookBaseUrl,
       diagnosis: this.workload.diagnosisCommands(),
     });
+    if (this.workload.argo) {
+      this.rolloutStatusAlerts = new RolloutStatusAlerts(this, 'RolloutStatusAlerts', {
+        rolloutName: definition.service,
+        namespace,
+        service: definition.service,
+        environment: env.name,
+        plan: this.workload.argo,
+        progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
+        labels: { ...kube.monitoringLabels },
+        runbookBaseUrl: definition.runbookBaseUrl,
+        diagnosis: this.workload.diagnosisCommands(),
+      });
+    }
     const { receivers } = env;
     if (receivers.critical || receivers.warning || receivers.heartbeat || receivers.optOutReason !== undefined) {
       this.alerting = new AlertmanagerRouting(this, 'Alerting', {
@@ -296,7 +346,16 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
    * its budget; one sentence each (synth warns).
    */
   public warnings(): string[] {
-    return [...this.workload.schedule.deviations, ...this.workload.schedule.unheldWaits, ...this.budgetWarnings()];
+    return [
+      ...this.workload.schedule.deviations,
+      ...this.workload.schedule.unheldWaits,
+      ...this.budgetWarnings(),
+      ...(this.props.definition.runbookBaseUrl
+        ? []
+        : [
+            "runbookBaseUrl is not set: the alerts' runbook_url annotations are relative links (runbooks/<file>#<anchor>) that Alertmanager receivers cannot open; set runbookBaseUrl to where the runbooks are published",
+          ]),
+    ];
   }
 
   /** Rollback levels over budget: warnings, or an error in strict mode, by the rule every target uses. */
@@ -326,6 +385,9 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       workload: this.workload,
       smokeTestAnalysis: this.smokeTests !== undefined,
       externalSecrets: this.secrets !== undefined,
+      secretsRefreshInterval: this.secrets?.refreshInterval.toString(),
+      migrations: this.migrations !== undefined,
+      totalBake: this.workload.schedule.totalBake.toString(),
       alerts: {
         ruleGroup: this.alerts.spec.groups[0].name,
         requestsMetric: this.alerts.signals.requestsMetric,

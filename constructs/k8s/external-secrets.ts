@@ -64,7 +64,7 @@ export class ExternalSecrets extends Construct implements IRunbookContributor {
     props.secrets.forEach((secret, i) => {
       if (secret.rotationDays !== undefined && this.refreshInterval.toSeconds() >= secret.rotationDays * 86400) {
         throw new Error(
-          `secrets[${i}] ("${secret.name}") rotates every ${secret.rotationDays}d but refreshInterval is ${this.refreshInterval}; make refreshInterval shorter than the rotation so pods never read a retired value`,
+          `secrets[${i}] ("${secret.name}") rotates every ${secret.rotationDays}d but refreshInterval is ${this.refreshInterval}; make refreshInterval shorter than the rotation, so the Secret (and, through Reloader, the pods) has the new value before the old one is retired`,
         );
       }
     });

@@ -11,4 +11,5 @@ export * from './prometheus-alerts';
 export * from './prometheus-signals';
 export * from './promtool-tests';
 export * from './release-bounds';
+export * from './rollout-status-alerts';
 export * from './synthesize';

@@ -21,6 +21,16 @@ export interface MigrationJobsProps {
   readonly environment?: Record<string, string>;
   /** Secrets, like the workload's (database credentials). @default - none */
   readonly secretEnvironment?: readonly SecretEnvironmentVariable[];
+  /**
+   * The expand Job names of earlier releases, newest release first (`MigrationJobs.historyOf()`
+   * reads them from the previously written manifest). Pods of an earlier pod template (an undo,
+   * or stable pods recreated by a node drain or the autoscaler mid-release) wait for *their*
+   * release's Job, so the reader Role keeps those names.
+   * @default - none: only this release's Jobs are readable
+   */
+  readonly previousReleases?: readonly (readonly string[])[];
+  /** Releases whose Job names the Role keeps, this one included: the Rollout's ReplicaSet history. @default 6 */
+  readonly releasesKept?: number;
 }
 
 /** An init container and the volumes it needs, added to the workload's pod template. */
@@ -32,6 +42,8 @@ export interface PodGate {
 /** The user the migration runs as, like the workload (the distroless `nonroot`). */
 const NON_ROOT_ID = 65532;
 const TOKEN_DIR = '/var/run/glidepath';
+/** Annotation of the reader Role recording the expand Job names per release, newest first (JSON). */
+export const JOB_HISTORY_ANNOTATION = 'glidepath.dev/migration-jobs-by-release';
 
 /**
  * Database migrations as Kubernetes Jobs. Each **expand** migration is a Job in the manifest,
@@ -46,6 +58,19 @@ const TOKEN_DIR = '/var/run/glidepath';
 export class MigrationJobs extends Construct implements IRunbookContributor {
   /** Names of the expand Jobs, in definition order. */
   public readonly expandJobNames: readonly string[];
+  /** Every Job name the reader Role grants: this release's and the kept earlier releases'. */
+  public readonly readableJobNames: readonly string[];
+
+  /**
+   * The expand Job names per release, newest first, as recorded on the reader Role
+   * (`<name>-migration-reader`) of a previously written manifest; empty when there is none.
+   */
+  public static historyOf(manifestObjects: readonly unknown[], name: string): string[][] {
+    type Role = { kind?: string; metadata?: { name?: string; annotations?: Record<string, string> } };
+    const role = (manifestObjects as (Role | null)[]).find((o) => o?.kind === 'Role' && o.metadata?.name === `${name}-migration-reader`);
+    const recorded: unknown = JSON.parse(role?.metadata?.annotations?.[JOB_HISTORY_ANNOTATION] ?? '[]');
+    return Array.isArray(recorded) ? recorded.filter((r): r is string[] => Array.isArray(r) && r.every((n) => typeof n === 'string')) : [];
+  }
 
   constructor(
     scope: Construct,
@@ -56,11 +81,16 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
     const expand = props.migrations.filter((m) => m.phase === MigrationPhase.EXPAND);
     this.expandJobNames = expand.map((m) => this.jobName(m));
     expand.forEach((m) => new k8s.KubeJob(this, `Job-${m.name}`, this.job(m) as k8s.KubeJobProps));
+    // This release first, then the earlier ones the Rollout can still go back to.
+    const releases = [this.expandJobNames, ...(props.previousReleases ?? []).filter((r) => r.join() !== this.expandJobNames.join())]
+      .filter((r) => r.length > 0)
+      .slice(0, props.releasesKept ?? 6);
+    this.readableJobNames = [...new Set(releases.flat())];
     if (expand.length > 0) {
       const roleName = `${props.name}-migration-reader`;
       new k8s.KubeRole(this, 'Role', {
-        metadata: { name: roleName, namespace: props.namespace },
-        rules: [{ apiGroups: ['batch'], resources: ['jobs'], resourceNames: [...this.expandJobNames], verbs: ['get'] }],
+        metadata: { name: roleName, namespace: props.namespace, annotations: { [JOB_HISTORY_ANNOTATION]: JSON.stringify(releases) } },
+        rules: [{ apiGroups: ['batch'], resources: ['jobs'], resourceNames: [...this.readableJobNames], verbs: ['get'] }],
       });
       new k8s.KubeRoleBinding(this, 'RoleBinding', {
         metadata: { name: roleName, namespace: props.namespace },
@@ -94,6 +124,7 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
         env: [
           { name: 'NAMESPACE', value: this.props.namespace },
           { name: 'JOB', value: job },
+          { name: 'ROLE', value: `${this.props.name}-migration-reader` },
           { name: 'TOKEN_FILE', value: `${TOKEN_DIR}/token` },
           { name: 'NODE_EXTRA_CA_CERTS', value: `${TOKEN_DIR}/ca.crt` },
         ],
@@ -147,6 +178,10 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
     return {
       // A half-applied migration is not retried blindly: a failure stops the rollout for a human.
       backoffLimit: 0,
+      // ...but a pod evicted by a node drain or preemption (condition DisruptionTarget) did not
+      // fail: it is replaced without counting against backoffLimit. Needs restartPolicy Never.
+      // https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-failure-policy
+      podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] },
       activeDeadlineSeconds: m.timeout.toSeconds(),
       template: {
         metadata: { labels: { 'app.kubernetes.io/component': 'migration', 'glidepath.dev/migration': m.name } },

@@ -24,18 +24,33 @@ export interface WorkloadNetworkPoliciesProps {
   readonly servingPort: number;
   /** Container port that serves metrics. @default - metrics on the serving port */
   readonly metricsPort?: number;
-  /** Namespace of the ingress controller. @default 'ingress-nginx' */
+  /** Namespace of the ingress controller, when its pods proxy the traffic (ingress-nginx). @default 'ingress-nginx' */
   readonly ingressControllerNamespace?: string;
+  /**
+   * Where the load balancer's traffic comes from when it is not a pod of the cluster: the AWS
+   * Load Balancer Controller's ALB in IP target mode sends from its addresses in the VPC. Replaces
+   * `ingressControllerNamespace`.
+   * @default - traffic comes from the ingress controller's namespace
+   */
+  readonly ingressSourceCidr?: string;
+  /** Namespaces whose pods call the serving port inside the cluster. @default - none */
+  readonly callerNamespaces?: readonly string[];
   /** Namespace Prometheus runs in. @default 'monitoring' */
   readonly prometheusNamespace?: string;
   /** Labels of pods in the namespace that test the workload (smoke tests). @default - none */
   readonly testerLabels?: Record<string, string>;
-  /** The pods read the Kubernetes API (e.g. a migration gate): allow TCP 443 and 6443. @default false */
-  readonly kubernetesApi?: boolean;
+  /**
+   * The pods read the Kubernetes API (e.g. a migration gate): allow TCP 443 and 6443 to the API
+   * server's endpoints (CNIs match egress after the Service address is translated to them).
+   * @default - no access to the API
+   */
+  readonly kubernetesApi?: { readonly cidr: string };
   /** Where the pods may connect besides DNS. @default - nowhere */
   readonly egress?: readonly EgressRule[];
 }
 
+/** The address NodeLocal DNSCache listens on by default. */
+export const NODE_LOCAL_DNS = '169.254.20.10';
 const nsSelector = (namespace: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': namespace } });
 const tcp = (port: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
 
@@ -73,7 +88,12 @@ export class WorkloadNetworkPolicies extends Construct implements IRunbookContri
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [{ namespaceSelector: nsSelector('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          to: [
+            { namespaceSelector: nsSelector('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+            // NodeLocal DNSCache answers on a link-local address on every node (its default).
+            // https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/
+            { ipBlock: { cidr: `${NODE_LOCAL_DNS}/32` } },
+          ],
           ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, tcp(53)],
         },
       ],
@@ -82,7 +102,17 @@ export class WorkloadNetworkPolicies extends Construct implements IRunbookContri
       podSelector: { matchLabels: podLabels },
       policyTypes: ['Ingress'],
       ingress: [
-        { from: [{ namespaceSelector: nsSelector(props.ingressControllerNamespace ?? 'ingress-nginx') }], ports: [tcp(props.servingPort)] },
+        {
+          from: [
+            props.ingressSourceCidr
+              ? { ipBlock: { cidr: props.ingressSourceCidr } }
+              : { namespaceSelector: nsSelector(props.ingressControllerNamespace ?? 'ingress-nginx') },
+          ],
+          ports: [tcp(props.servingPort)],
+        },
+        ...((props.callerNamespaces ?? []).length > 0
+          ? [{ from: (props.callerNamespaces ?? []).map((n) => ({ namespaceSelector: nsSelector(n) })), ports: [tcp(props.servingPort)] }]
+          : []),
         ...(props.testerLabels ? [{ from: [{ podSelector: { matchLabels: props.testerLabels } }], ports: [tcp(props.servingPort)] }] : []),
         {
           from: [{ namespaceSelector: nsSelector(props.prometheusNamespace ?? 'monitoring') }],
@@ -107,8 +137,8 @@ export class WorkloadNetworkPolicies extends Construct implements IRunbookContri
             to: [e.cidr ? { ipBlock: { cidr: e.cidr } } : { namespaceSelector: nsSelector(e.namespace!) }],
             ports: [tcp(e.port)],
           })),
-          // The API server's address differs per cluster; its ports are fixed.
-          ...(props.kubernetesApi ? [{ ports: [tcp(443), tcp(6443)] }] : []),
+          // The API server's endpoints (443 on managed control planes, 6443 with kubeadm).
+          ...(props.kubernetesApi ? [{ to: [{ ipBlock: { cidr: props.kubernetesApi.cidr } }], ports: [tcp(443), tcp(6443)] }] : []),
         ],
       });
     }
@@ -119,7 +149,7 @@ export class WorkloadNetworkPolicies extends Construct implements IRunbookContri
     return {
       resources: this.policyNames.map((n) => ({ type: 'NetworkPolicy', name: n })),
       notes: [
-        `NetworkPolicies deny every connection in namespace ${this.props.namespace} except: the ingress controller (namespace ${this.props.ingressControllerNamespace ?? 'ingress-nginx'}) to port ${this.props.servingPort}, Prometheus (namespace ${this.props.prometheusNamespace ?? 'monitoring'}) to port ${this.props.metricsPort ?? this.props.servingPort}, DNS${(this.props.egress ?? []).map((e) => `, ${e.cidr ?? `namespace ${e.namespace}`}:${e.port}`).join('')}${this.props.kubernetesApi ? ', the Kubernetes API (443, 6443)' : ''}; a new dependency needs a kubernetes.egress entry first`,
+        `NetworkPolicies deny every connection in namespace ${this.props.namespace} except: the load balancer (${this.props.ingressSourceCidr ?? `namespace ${this.props.ingressControllerNamespace ?? 'ingress-nginx'}`}) to port ${this.props.servingPort}${(this.props.callerNamespaces ?? []).map((n) => `, namespace ${n} to port ${this.props.servingPort}`).join('')}, Prometheus (namespace ${this.props.prometheusNamespace ?? 'monitoring'}) to port ${this.props.metricsPort ?? this.props.servingPort}, DNS (kube-dns and NodeLocal DNSCache ${NODE_LOCAL_DNS})${(this.props.egress ?? []).map((e) => `, ${e.cidr ?? `namespace ${e.namespace}`}:${e.port}`).join('')}${this.props.kubernetesApi ? `, the Kubernetes API (${this.props.kubernetesApi.cidr}:443, 6443)` : ''}; a new dependency needs a kubernetes.egress entry first, a new in-cluster caller a kubernetes.callers entry`,
       ],
     };
   }

@@ -1,6 +1,8 @@
+import { JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Duration } from '../../lib/model/duration';
+import { IngressController } from '../../lib/model/kubernetes';
 import type { Capacity } from '../../lib/model/environment';
 import {
   compileArgoRollout,
@@ -18,15 +20,24 @@ import type { SmokeTestAnalysis } from './smoke-test-analysis';
 import type { SecretEnvironmentVariable } from './external-secrets';
 import type { FeatureFlags } from './feature-flags';
 import { KubeArgoRollout } from './private/crds';
-import { podTemplate, type ContainerSpec } from './private/pod-template';
+import { podTemplate, preStopSleep, type ContainerSpec } from './private/pod-template';
 import { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS, WorkloadRunbook } from '../../lib/runbook/platforms/kubernetes-workload';
+
+/** Stakater Reloader's annotation: replace the pods when one of these Secrets changes. */
+export const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
 
 /** How the workload is exposed outside the cluster. */
 export interface WorkloadIngressOptions {
   /** Host name the Ingress answers. @default - every host (no `host` in the rule) */
   readonly host?: string;
-  /** Ingress class; canary traffic splitting uses the NGINX Ingress Controller. @default 'nginx' */
+  /** Ingress class. @default 'nginx' */
   readonly className?: string;
+  /**
+   * The controller serving the class, which splits canary traffic: ingress-nginx (Argo
+   * `trafficRouting.nginx`) or the AWS Load Balancer Controller (`trafficRouting.alb`, IP targets).
+   * @default IngressController.NGINX
+   */
+  readonly controller?: IngressController;
   /** Path prefixes routed to the workload. @default ['/'] */
   readonly paths?: readonly string[];
 }
@@ -72,7 +83,15 @@ export interface ProgressiveWorkloadProps {
   readonly metricsPort?: number;
   /** Feature flags the container reads from files (see `FeatureFlags`). @default - none */
   readonly featureFlags?: FeatureFlags;
-  /** Secrets the container reads as environment variables (see `ExternalSecrets`). @default - none */
+  /**
+   * Secrets the container reads as environment variables (see `ExternalSecrets`). Environment
+   * variables are read at start, so the workload carries Stakater Reloader's
+   * `secret.reloader.stakater.com/reload` annotation naming them: when a synced Secret changes,
+   * Reloader updates the pod template and the pods are replaced (for a Rollout, a new revision
+   * through its steps; Reloader must run with `isArgoRollouts: true`).
+   * @default - none
+   * @see https://github.com/stakater/Reloader
+   */
   readonly secretEnvironment?: readonly SecretEnvironmentVariable[];
   /** Labels that select the pods. @default - `app.kubernetes.io/name` and `app.kubernetes.io/instance` = `name` */
   readonly selectorLabels?: Record<string, string>;
@@ -80,7 +99,8 @@ export interface ProgressiveWorkloadProps {
   readonly ingress?: WorkloadIngressOptions;
   /**
    * Time between a pod being marked for termination and SIGTERM, so load balancers stop sending
-   * it requests first. The image must contain `sleep`.
+   * it requests first: the kubelet's `sleep` preStop action (Kubernetes 1.30 or later), so the
+   * image needs no `sleep` binary (distroless works).
    * @default 15s
    */
   readonly preStopDelay?: Duration;
@@ -113,6 +133,8 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
   /** Service of the new version during a rollout (canary / preview), for Rollouts. */
   public readonly testServiceName?: string;
 
+  /** Secrets whose change replaces the pods (Stakater Reloader). */
+  public readonly reloadOnSecrets: readonly string[];
   /** The compiled Argo Rollouts plan, when the workload is a `Rollout`. */
   public readonly argo?: ArgoRolloutPlan;
   private readonly resources: NamedResource[] = [];
@@ -129,6 +151,13 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     this.serviceName = name;
     this.selectorLabels = props.selectorLabels ?? { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
     const metadata = (n: string) => ({ name: n, namespace, labels: this.selectorLabels });
+    const secretNames = [...new Set((props.secretEnvironment ?? []).map((s) => s.secretName))];
+    this.reloadOnSecrets = secretNames;
+    const workloadMetadata = (n: string) => ({
+      ...metadata(n),
+      ...(secretNames.length > 0 ? { annotations: { [RELOADER_SECRET_ANNOTATION]: secretNames.join(',') } } : {}),
+    });
+    const preStop = preStopSleep(props.preStopDelay ?? Duration.seconds(15));
     const template = podTemplate({
       containerName: props.containerName ?? name,
       labels: this.selectorLabels,
@@ -147,24 +176,31 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(name), automountServiceAccountToken: false });
     this.resources.push({ type: 'ServiceAccount', name });
 
+    const plan: RolloutPlan =
+      props.plan ??
+      (usesArgoRollouts(props.rollout.rollout.strategy)
+        ? { backend: Backend.ARGO_ROLLOUTS, ...compileArgoRollout(props.rollout) }
+        : { backend: Backend.KUBERNETES_DEPLOYMENT, ...compileKubernetesDeployment(props.rollout) });
+    // Argo Rollouts owns the selector of the Services it routes (it patches in
+    // `rollouts-pod-template-hash`, and `spec.selector` is an atomic map, so it then owns all of
+    // it): applying a selector would conflict on the next `kubectl apply --server-side`
+    // (argoproj/argo-rollouts#3281). Those Services are applied without one; Argo sets it to the
+    // pod-template hash of the ReplicaSet it points them at (rollout/service.go
+    // switchServiceSelector creates the map when it is nil). Only this workload's pods carry
+    // that hash in the namespace.
+    const argoRoutes = plan.backend === Backend.ARGO_ROLLOUTS;
     const service = (id2: string, serviceName: string) => {
       new k8s.KubeService(this, id2, {
         metadata: metadata(serviceName),
         spec: {
           type: 'ClusterIP',
-          selector: this.selectorLabels,
+          ...(argoRoutes ? {} : { selector: this.selectorLabels }),
           ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
         },
       });
       this.resources.push({ type: 'Service', name: serviceName });
     };
     service('Service', this.serviceName);
-
-    const plan: RolloutPlan =
-      props.plan ??
-      (usesArgoRollouts(props.rollout.rollout.strategy)
-        ? { backend: Backend.ARGO_ROLLOUTS, ...compileArgoRollout(props.rollout) }
-        : { backend: Backend.KUBERNETES_DEPLOYMENT, ...compileKubernetesDeployment(props.rollout) });
     if (plan.backend === Backend.ARGO_ROLLOUTS) {
       this.kind = 'Rollout';
       this.argo = plan;
@@ -172,7 +208,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       this.testServiceName = `${name}-${this.argo.canary ? 'canary' : 'preview'}`;
       service('TestService', this.testServiceName);
       new KubeArgoRollout(this, 'Resource', {
-        metadata: metadata(name),
+        metadata: workloadMetadata(name),
         spec: {
           ...(replicas !== undefined ? { replicas } : {}),
           revisionHistoryLimit: 5,
@@ -181,15 +217,15 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
           progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
           progressDeadlineAbort: true,
           selector: { matchLabels: this.selectorLabels },
-          template: k8s.toJson_PodTemplateSpec(template),
+          template: withPreStopSleep(k8s.toJson_PodTemplateSpec(template) as { spec: { containers: object[] } }, preStop),
           strategy: this.argoStrategy(this.argo),
         },
       });
     } else if (plan.backend === Backend.KUBERNETES_DEPLOYMENT) {
       this.kind = 'Deployment';
       this.schedule = plan.schedule;
-      new k8s.KubeDeployment(this, 'Resource', {
-        metadata: metadata(name),
+      const deployment = new k8s.KubeDeployment(this, 'Resource', {
+        metadata: workloadMetadata(name),
         spec: {
           replicas,
           revisionHistoryLimit: 5,
@@ -209,6 +245,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
                 },
         },
       });
+      deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/lifecycle', preStop));
     } else {
       throw new Error(
         `ProgressiveWorkload ${id}: 'plan.backend' is "${plan.backend}"; a Kubernetes workload runs "${Backend.ARGO_ROLLOUTS}" or "${Backend.KUBERNETES_DEPLOYMENT}" plans: compile it with compileRollout(env, backendFor(definition, Target.KUBERNETES, env))`,
@@ -217,8 +254,15 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     this.resources.unshift({ type: this.kind === 'Rollout' ? 'argoproj.io/Rollout' : 'Deployment', name });
 
     const ingress = props.ingress ?? {};
+    // With ALB canary routing the rule targets the stable Service's action, which Argo writes
+    // into the annotation alb.ingress.kubernetes.io/actions.<stable Service> (its key alone, so
+    // not applied here); IP targets send traffic to the pods directly.
+    const albActions = this.albRouted();
     new k8s.KubeIngress(this, 'Ingress', {
-      metadata: metadata(name),
+      metadata: {
+        ...metadata(name),
+        ...(ingress.controller === IngressController.ALB ? { annotations: { 'alb.ingress.kubernetes.io/target-type': 'ip' } } : {}),
+      },
       spec: {
         ingressClassName: ingress.className ?? 'nginx',
         rules: [
@@ -228,7 +272,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
               paths: (ingress.paths ?? ['/']).map((path) => ({
                 path,
                 pathType: 'Prefix',
-                backend: { service: { name: this.serviceName, port: { name: 'http' } } },
+                backend: { service: { name: this.serviceName, port: { name: albActions ? 'use-annotation' : 'http' } } },
               })),
             },
           },
@@ -285,6 +329,11 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     return { ...this.runbook.facts(), resources: this.resources };
   }
 
+  /** Whether canary traffic is split by the AWS Load Balancer Controller (weighted target groups). */
+  private albRouted(): boolean {
+    return this.props.ingress?.controller === IngressController.ALB && this.argo?.canary !== undefined;
+  }
+
   private argoStrategy(plan: ArgoRolloutPlan): { canary: unknown } | { blueGreen: unknown } {
     const analysis = this.props.analysis;
     const args = [
@@ -305,7 +354,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
         canary: {
           stableService: this.serviceName,
           canaryService: this.testServiceName,
-          trafficRouting: { nginx: { stableIngress: this.name } },
+          trafficRouting: this.albRouted() ? { alb: { ingress: this.name, servicePort: 80 } } : { nginx: { stableIngress: this.name } },
           ...(analysis ? { analysis: { templates: [{ templateName: analysis.templateName }], startingStep, args } } : {}),
           steps,
         },
@@ -338,4 +387,10 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       },
     };
   }
+}
+
+/** The rendered pod template with the preStop sleep action on its first (the workload's) container. */
+function withPreStopSleep(template: { spec: { containers: object[] } }, lifecycle: ReturnType<typeof preStopSleep>): object {
+  const [first, ...rest] = template.spec.containers;
+  return { ...template, spec: { ...template.spec, containers: [{ ...first, lifecycle }, ...rest] } };
 }

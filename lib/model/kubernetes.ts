@@ -20,6 +20,30 @@ const labelMap = z.record(
     error: 'is not a Kubernetes label value (63 letters, digits, "-", "_", "." at most)',
   }),
 );
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { error: 'is not an IPv4 CIDR such as "10.20.0.0/16"' });
+const namespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a namespace name such as "storefront-prod"' });
+
+/**
+ * The ingress controllers glidepath splits canary traffic through, each with its Argo Rollouts
+ * traffic router and NetworkPolicy source.
+ * @see https://argo-rollouts.readthedocs.io/en/stable/features/traffic-management/
+ */
+export enum IngressController {
+  /** ingress-nginx: Argo's `trafficRouting.nginx` (a canary Ingress); traffic comes from the controller's pods. */
+  NGINX = 'nginx',
+  /**
+   * AWS Load Balancer Controller: Argo's `trafficRouting.alb` (weighted target groups); in IP
+   * target mode traffic comes from the load balancer's addresses in the VPC (`sourceCidr`).
+   */
+  ALB = 'alb',
+}
+
+/** The controller an Ingress class name means when `controller` is not given: the classes each installs by default. */
+export const DEFAULT_INGRESS_CLASSES: Readonly<Record<string, IngressController>> = {
+  nginx: IngressController.NGINX,
+  alb: IngressController.ALB,
+};
+
 const metricName = z
   .string()
   .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: 'is not a Prometheus metric name such as "http_requests_total"' });
@@ -44,6 +68,19 @@ export const kubernetesIngressSchema = z.strictObject({
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a namespace name such as "ingress-nginx"' })
     .optional()
     .describe('Namespace of the ingress controller; the NetworkPolicy lets only it reach the serving port. Default "ingress-nginx".'),
+  /** Which controller serves the class. @default - from the class name: "nginx" → nginx, "alb" → alb */
+  controller: z
+    .enum(IngressController)
+    .optional()
+    .describe(
+      'Which controller serves the class: "nginx" (ingress-nginx) or "alb" (AWS Load Balancer Controller). Default: from the class name.',
+    ),
+  /** Source addresses of the load balancer's traffic to the pods (ALB IP target mode: the VPC CIDR). */
+  sourceCidr: cidr
+    .optional()
+    .describe(
+      'Where the load balancer\'s traffic to the pods comes from; required for "alb" (IP target mode: the VPC CIDR, e.g. "10.0.0.0/16").',
+    ),
   /** Path prefixes routed to the workload. @default ["/"] */
   paths: z
     .array(z.string().regex(/^\//, { error: 'must start with "/"' }))
@@ -121,6 +158,29 @@ export const kubernetesSchema = z
       .describe(
         "IAM role (IRSA) the SecretStore's ServiceAccount assumes to read this service's secrets. Default: the External Secrets operator's own identity.",
       ),
+    /** Address block of the Kubernetes API server's endpoints, for pods that read the API (the migration gate). */
+    apiServerCidr: cidr
+      .optional()
+      .describe(
+        "IPv4 block of the API server's endpoints (kubectl get endpoints kubernetes -n default), which pods that read the API (the migration gate) may reach on 443 and 6443. Required with migrations.",
+      ),
+    /** The kubeconfig context of the cluster, named in every kubectl command of the runbook. @default - the current context */
+    context: z
+      .string()
+      .regex(/^[A-Za-z0-9][-A-Za-z0-9_.:@/]*$/, {
+        error: 'is not a kubeconfig context name such as "arn:aws:eks:eu-west-1:111111111111:cluster/prod"',
+      })
+      .optional()
+      .describe(
+        'The kubeconfig context of the cluster (kubectl config get-contexts); every kubectl command in the runbook names it, so no command runs against the wrong cluster. Default: the current context.',
+      ),
+    /** Namespaces whose pods call this service inside the cluster. @default - none */
+    callers: z
+      .array(namespaceName)
+      .optional()
+      .describe(
+        'Namespaces whose pods may call the serving port inside the cluster (the NetworkPolicy admits only these and the ingress controller). Default: none.',
+      ),
     /** Where the pods may connect besides DNS (the NetworkPolicy denies everything else). @default - nowhere */
     egress: z
       .array(
@@ -168,7 +228,13 @@ export interface KubernetesSettings {
     readonly host?: string;
     readonly paths: readonly string[];
     readonly controllerNamespace: string;
+    /** Undefined when the class name is not one glidepath knows and no controller was given. */
+    readonly controller?: IngressController;
+    readonly sourceCidr?: string;
   };
+  readonly apiServerCidr?: string;
+  readonly callers: readonly string[];
+  readonly context?: string;
   readonly metrics: {
     readonly port: number;
     readonly path: string;
@@ -198,7 +264,16 @@ export function resolveKubernetes(...layers: (KubernetesInput | undefined)[]): K
       host: ingress.host,
       paths: ingress.paths ?? ['/'],
       controllerNamespace: ingress.controllerNamespace ?? 'ingress-nginx',
+      controller:
+        ingress.controller ??
+        (Object.hasOwn(DEFAULT_INGRESS_CLASSES, ingress.className ?? 'nginx')
+          ? DEFAULT_INGRESS_CLASSES[ingress.className ?? 'nginx']
+          : undefined),
+      sourceCidr: ingress.sourceCidr,
     },
+    apiServerCidr: pick('apiServerCidr'),
+    callers: pick('callers') ?? [],
+    context: pick('context'),
     metrics: {
       port: metrics.port ?? 9090,
       path: metrics.path ?? '/metrics',

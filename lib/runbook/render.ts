@@ -74,7 +74,15 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
   out.push(
     '## Rollout flow',
     '',
-    rolloutDiagram(f.rollout?.schedule, f.deploy[0]?.command ?? f.preDeploy[0]?.command ?? 'deploy', wiredAlarms(f).length > 0),
+    rolloutDiagram(
+      f.rollout?.schedule,
+      f.deploy[0]?.command ?? f.preDeploy[0]?.command ?? 'deploy',
+      wiredAlarms(f).length > 0,
+      // On Kubernetes only the Argo analysis acts, and only while a rollout runs: no alarm rolls back.
+      ctx?.target === Target.KUBERNETES
+        ? { when: 'analysis fails during a rollout', then: 'Argo Rollouts aborts: all traffic back to the stable version' }
+        : undefined,
+    ),
     '',
   );
   alarmSections(out, f);
@@ -467,14 +475,21 @@ function migrationSteps(m: MigrationFact): string[] {
 function commandSteps(commands: readonly RunbookCommand[]): string[] {
   const out: string[] = [];
   commands.forEach((c, i) => {
-    out.push(prose(`${i + 1}. ${c.description}${c.expected ? `. Expect: ${c.expected}.` : '.'}`), '', indent(bash([c.command])), '');
+    const marker = `${i + 1}. `;
+    // The block belongs to the item only when indented by the marker's width (4 from item 10 on).
+    out.push(
+      prose(`${marker}${c.description}${c.expected ? `. Expect: ${c.expected}.` : '.'}`),
+      '',
+      indent(bash([c.command]), marker.length),
+      '',
+    );
   });
   return out;
 }
 
-function indent(text: string): string {
+function indent(text: string, width = 3): string {
   return text
     .split('\n')
-    .map((l) => `   ${l}`)
+    .map((l) => `${' '.repeat(width)}${l}`)
     .join('\n');
 }

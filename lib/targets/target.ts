@@ -30,6 +30,9 @@ export const TARGET_DESCRIPTIONS: Readonly<Record<Target, TargetDescription>> = 
   [Target.PULUMI]: { title: 'Pulumi', scope: (s) => `Pulumi stack \`${s}\``, runbookSuffix: '.pulumi' },
 };
 
+/** The content a previous synthesis wrote at a path relative to the output directory, if any. */
+export type PreviousArtifact = (file: string) => string | undefined;
+
 /** What a target renders for a definition, in memory: nothing is written until every target succeeded. */
 export interface TargetArtifacts {
   /** Path relative to the output directory (`aws/checkout-prod.template.json`) → content. */
@@ -46,6 +49,10 @@ export interface DeploymentTarget {
   readonly id: Target;
   /** Why this target cannot deploy the definition (a sentence with the fix), or undefined when it can. */
   unsupportedReason(definition: ServiceDefinition): string | undefined;
-  /** Renders the given environments: manifests or templates and one runbook per environment. */
-  synthesize(definition: ServiceDefinition, environments: readonly string[]): TargetArtifacts;
+  /**
+   * Renders the given environments: manifests or templates and one runbook per environment.
+   * `previous` returns what the last synthesis wrote at a path, for state carried across
+   * releases (the Kubernetes migration Job names).
+   */
+  synthesize(definition: ServiceDefinition, environments: readonly string[], previous?: PreviousArtifact): TargetArtifacts;
 }

@@ -109,11 +109,12 @@ describe('glidepath CLI', () => {
   test('check passes the examples and fails a risky definition with exit 1', async () => {
     const ok = capture();
     expect(await main(['check', 'examples/checkout/definition.yaml', '--env', 'prod'], ok)).toBe(0);
-    // The one warning `glidepath synth` prints for checkout's prod (Kubernetes target), reported by check too.
+    // The warnings `glidepath synth` prints for checkout's prod (Kubernetes target), reported by check too.
     expect(ok.stdout.join('')).toBe(
       [
         'warning synth checkout-prod (Kubernetes): rollback level 1 (turn the feature flag off) takes up to 1m10s with this configuration, over its 1m budget (kubelet refreshes the mounted ConfigMap (sync period) 1m + the workload re-reads the flag files 10s); make the workload read its flags sooner or raise the budget',
-        'examples/checkout/definition.yaml: 0 error(s), 1 warning(s)',
+        "warning synth checkout-prod (Kubernetes): runbookBaseUrl is not set: the alerts' runbook_url annotations are relative links (runbooks/<file>#<anchor>) that Alertmanager receivers cannot open; set runbookBaseUrl to where the runbooks are published",
+        'examples/checkout/definition.yaml: 0 error(s), 2 warning(s)',
         '',
       ].join('\n'),
     );
@@ -136,7 +137,7 @@ describe('glidepath CLI', () => {
     );
     expect(risky.stderr.join('')).toContain('error GP-PROD2 environments[0] (prod)');
     expect(risky.stdout.join('')).toContain('warning GP-REL1 environments[0] (prod)');
-    expect(risky.stdout.join('')).toContain(`${file}: 2 error(s), 1 warning(s)`);
+    expect(risky.stdout.join('')).toContain(`${file}: 2 error(s), 2 warning(s)`);
   });
 
   test('unknown commands exit 2 with help', async () => {

@@ -28,7 +28,8 @@ run('AWS and Kubernetes agree on thresholds, weights and bakes (examples/checkou
     };
     const ecs = resources.find((r) => r.Type === 'AWS::ECS::Service')!.Properties.DeploymentConfiguration;
     const manifests: Manifest[] = Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment }));
-    const rules: { alert: string; expr: string; for?: string }[] = objectOf(manifests, 'PrometheusRule').spec.groups[0].rules;
+    const rules: { alert: string; expr: string; for?: string }[] = objectOf(manifests, 'PrometheusRule', definition.service).spec.groups[0]
+      .rules;
     const threshold = (alert: string) => Number(/>= ([\d.]+)$/.exec(rules.find((r) => r.alert === alert)!.expr)![1]);
 
     test('critical and warning thresholds (CloudWatch in % and ms, PromQL as ratio and seconds)', () => {

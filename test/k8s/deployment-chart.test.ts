@@ -26,6 +26,10 @@ const cases = EXAMPLES.flatMap((file) => {
   return definition.environments.map((env) => [`${definition.service}-${env.name}`, definition, env.name] as const);
 });
 
+/** The warning of a definition without runbookBaseUrl (the tests' definitions have none). */
+const RELATIVE_RUNBOOK_URLS =
+  "runbookBaseUrl is not set: the alerts' runbook_url annotations are relative links (runbooks/<file>#<anchor>) that Alertmanager receivers cannot open; set runbookBaseUrl to where the runbooks are published";
+
 describe.each(cases)('%s', (_name, definition, environment) => {
   const chart = new DeploymentChart(Testing.app(), 'Chart', { definition, environment });
   const manifests: Manifest[] = Testing.synth(chart);
@@ -61,7 +65,8 @@ describe.each(cases)('%s', (_name, definition, environment) => {
   test('every kubectl command on namespaced objects names the namespace', () => {
     const all = [...commandsOf(facts), ...facts.flatMap((f) => [...(f.preDeploy ?? []), ...(f.smoke ?? [])].map((c) => c.command))];
     // Cluster-scoped or API-path commands need none.
-    const clusterScoped = /^kubectl (get crd |get ingressclass |argo rollouts version|get --raw |get pods --all-namespaces)/;
+    const clusterScoped =
+      /^kubectl (version|get crd |get ingressclass |argo rollouts version|get --raw |get pods --all-namespaces|get deployments --all-namespaces)/;
     const kubectl = all
       .flatMap((c) => c.split(/\||;|&&|\$\(/).map((part) => part.trim()))
       .filter((c) => c.startsWith('kubectl ') && !clusterScoped.test(c));
@@ -92,7 +97,8 @@ describe.each(cases)('%s', (_name, definition, environment) => {
   });
 
   test('every alarm fact has a runbook_url on its rule with the same anchor', () => {
-    const rules = objectOf(manifests, 'PrometheusRule').spec.groups[0].rules;
+    const rules = objectOf(manifests, 'PrometheusRule', manifests.find((m) => m.kind === 'PrometheusRule')!.metadata.name).spec.groups[0]
+      .rules;
     for (const rule of rules) {
       const anchor = rule.annotations.runbook_url.split('#')[1];
       expect(facts.flatMap((f) => f.alarms ?? []).some((a) => a.anchor === anchor && a.name === rule.alert)).toBe(true);
@@ -101,7 +107,8 @@ describe.each(cases)('%s', (_name, definition, environment) => {
 
   test('thresholds, weights and bakes come from the definition', () => {
     const env = chart.environmentDefinition;
-    const rules = objectOf(manifests, 'PrometheusRule').spec.groups[0].rules;
+    const rules = objectOf(manifests, 'PrometheusRule', manifests.find((m) => m.kind === 'PrometheusRule')!.metadata.name).spec.groups[0]
+      .rules;
     expect(rules.find((r: { alert: string }) => r.alert === 'CriticalErrorRate').expr).toMatch(
       new RegExp(`>= ${env.alarms.critical.errorRatePercent / 100}$`),
     );
@@ -158,8 +165,11 @@ describe('DeploymentChart', () => {
 
   test('a service-published heartbeat is what the dead-man switch watches', () => {
     const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], { deadMansSwitch: { source: 'heartbeat' } });
-    const rules = objectOf(Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' })), 'PrometheusRule')
-      .spec.groups[0].rules;
+    const rules = objectOf(
+      Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' })),
+      'PrometheusRule',
+      'shop',
+    ).spec.groups[0].rules;
     expect(rules.find((r: { alert: string }) => r.alert === 'DeadMansSwitch').expr).toBe(
       'sum(absent_over_time(glidepath_heartbeat_total{namespace="shop-dev",job="shop"}[4m])) or (max(max_over_time(up{namespace="shop-dev",job="shop"}[4m])) < 1)',
     );
@@ -183,14 +193,17 @@ describe('DeploymentChart', () => {
   test('pre-deploy: the CRDs in use, each secret in Secrets Manager, then a server-side diff of the written manifest', () => {
     const definition = containerService([{ name: 'staging', region: 'eu-west-1', rollout: { strategy: 'canary' } }], {
       secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD', existing: { secretName: 'shop/{env}/db' } }],
+      kubernetes: { egress: [{ cidr: '10.0.32.0/20', port: 5432 }] },
     });
     const facts = new DeploymentChart(new App(), 'C', { definition, environment: 'staging' }).runbookFacts();
     expect(facts.preDeploy?.map((c) => c.command)).toEqual([
+      'kubectl version',
       'kubectl argo rollouts version',
       'kubectl get pods --all-namespaces -l app.kubernetes.io/name=argo-rollouts',
       'kubectl get ingressclass nginx',
       'kubectl get --raw "/api/v1/namespaces/monitoring/services/prometheus-operated:9090/proxy/api/v1/query?query=count(kube_pod_container_resource_limits)%20and%20count(container_cpu_usage_seconds_total)"',
       'kubectl get crd rollouts.argoproj.io analysistemplates.argoproj.io prometheusrules.monitoring.coreos.com podmonitors.monitoring.coreos.com secretstores.external-secrets.io externalsecrets.external-secrets.io',
+      'kubectl get deployments --all-namespaces -o name | grep -i reloader',
       "kubectl get crd externalsecrets.external-secrets.io -o jsonpath='{.spec.versions[?(@.served==true)].name}'",
       'aws secretsmanager describe-secret --secret-id shop/staging/db --region eu-west-1 --query Name --output text',
       'kubectl diff --server-side -n shop-staging -f k8s/shop-staging.k8s.yaml',
@@ -209,7 +222,13 @@ describe('DeploymentChart', () => {
         monitoringLabels: { release: 'monitoring' },
         scrapeInterval: '15s',
         prometheusAddress: 'http://prometheus-k8s.observability.svc:9090',
-        ingress: { className: 'internal', host: 'shop.example.com', paths: ['/shop', '/api'], controllerNamespace: 'ingress-internal' },
+        ingress: {
+          className: 'internal',
+          controller: 'nginx',
+          host: 'shop.example.com',
+          paths: ['/shop', '/api'],
+          controllerNamespace: 'ingress-internal',
+        },
         metrics: { port: 9102, requestsMetric: 'requests_total', statusLabel: 'status', durationHistogram: 'latency_seconds' },
         egress: [
           { namespace: 'catalog', port: 8080 },
@@ -219,7 +238,9 @@ describe('DeploymentChart', () => {
     });
     const manifests = Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'staging' }));
     expect(objectOf(manifests, 'PodMonitor').metadata.labels).toEqual({ release: 'monitoring' });
-    expect(objectOf(manifests, 'PrometheusRule').metadata.labels).toEqual({ release: 'monitoring' });
+    expect(
+      objectOf(manifests, 'PrometheusRule', manifests.find((m) => m.kind === 'PrometheusRule')!.metadata.name).metadata.labels,
+    ).toEqual({ release: 'monitoring' });
     expect(objectOf(manifests, 'PodMonitor').spec.podMetricsEndpoints[0]).toMatchObject({ port: 'metrics', interval: '15s' });
     const ingress = objectOf(manifests, 'Ingress').spec;
     expect(ingress.ingressClassName).toBe('internal');
@@ -272,7 +293,7 @@ describe('DeploymentChart', () => {
   test('secretStoreRoleArn: the SecretStore authenticates as an IRSA ServiceAccount of its own', () => {
     const definition = containerService([{ name: 'staging', region: 'eu-west-1', rollout: { strategy: 'rolling' } }], {
       secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD', existing: { secretName: 'shop/{env}/db' } }],
-      kubernetes: { secretStoreRoleArn: 'arn:aws:iam::123456789012:role/shop-secrets' },
+      kubernetes: { egress: [{ cidr: '10.0.32.0/20', port: 5432 }], secretStoreRoleArn: 'arn:aws:iam::123456789012:role/shop-secrets' },
     });
     const manifests = Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'staging' }));
     const sa = objectOf(manifests, 'ServiceAccount', 'shop-staging-external-secrets');
@@ -287,7 +308,9 @@ describe('DeploymentChart', () => {
     const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }]);
     const manifests = Testing.synth(new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' }));
     expect(objectOf(manifests, 'PodMonitor').metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
-    expect(objectOf(manifests, 'PrometheusRule').metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
+    expect(
+      objectOf(manifests, 'PrometheusRule', manifests.find((m) => m.kind === 'PrometheusRule')!.metadata.name).metadata.labels,
+    ).toEqual({ release: 'kube-prometheus-stack' });
     expect(objectOf(manifests, 'Deployment').spec.template.spec.containers[0].ports[1]).toEqual({
       name: 'metrics',
       containerPort: 9090,
@@ -343,7 +366,9 @@ describe('DeploymentChart', () => {
     });
     const chart = new DeploymentChart(Testing.app(), 'C', { definition, environment: 'dev' });
     const manifests = Testing.synth(chart);
-    expect(objectOf(manifests, 'ConfigMap', 'shop-feature-flags').data).toEqual({ 'new-search': 'true' });
+    expect(
+      JSON.parse(objectOf(manifests, 'ConfigMap', 'shop-feature-flags').data['flags.flagd.json']).flags['new-search'].defaultVariant,
+    ).toBe('on');
     expect(objectOf(manifests, 'Deployment').spec.template.spec.volumes).toContainEqual({
       name: 'feature-flags',
       configMap: { name: 'shop-feature-flags' },
@@ -351,7 +376,7 @@ describe('DeploymentChart', () => {
     const level1 = chart.featureFlags!.runbookFacts().rollback![0];
     expect(level1.bound?.budget.toString()).toBe('2m');
     expect(chart.runbookFacts().checklist).toEqual(['Feature flags set as intended before the release: new-search']);
-    expect(chart.warnings()).toEqual([]);
+    expect(chart.warnings()).toEqual([RELATIVE_RUNBOOK_URLS]);
   });
 
   test('warns when a rollback level cannot meet its budget', () => {
@@ -360,6 +385,7 @@ describe('DeploymentChart', () => {
     });
     expect(new DeploymentChart(new App(), 'C', { definition, environment: 'dev' }).warnings()).toEqual([
       'rollback level 1 (turn the feature flag off) takes up to 1m10s with this configuration, over its 1m budget (kubelet refreshes the mounted ConfigMap (sync period) 1m + the workload re-reads the flag files 10s); make the workload read its flags sooner or raise the budget',
+      RELATIVE_RUNBOOK_URLS,
     ]);
   });
 
@@ -380,6 +406,7 @@ describe('DeploymentChart', () => {
     const facts = new DeploymentChart(new App(), 'C', { definition, environment: 'dev' }).runbookFacts();
     expect(facts.context?.budgets?.configuration.toString()).toBe('5m');
     expect(facts.notes).toEqual([
+      "secrets are environment variables, read when a pod starts: after a rotation External Secrets updates the Secret within 1h, then Stakater Reloader (annotation secret.reloader.stakater.com/reload) replaces the pods; until then older and newer pods hold different values, so keep the previous value valid (Secrets Manager's AWSPREVIOUS) until the pods are replaced",
       'generated secrets (shop/dev/signing-key) are created and rotated by the AWS stack; deploy it first, or the ExternalSecrets cannot sync',
     ]);
   });
@@ -406,6 +433,7 @@ describe('DeploymentChart', () => {
   test('fails when secrets need a region the environment does not set', () => {
     const definition = containerService([{ name: 'dev', rollout: { strategy: 'rolling' } }], {
       secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD', existing: { secretName: 'shop/{env}/db' } }],
+      kubernetes: { egress: [{ cidr: '10.0.32.0/20', port: 5432 }] },
     });
     expect(() => new DeploymentChart(new App(), 'C', { definition, environment: 'dev' })).toThrow(
       'environments[0].region is not set for "dev"; the External Secrets SecretStore needs the AWS region of the Secrets Manager secrets ("shop/dev/db"); set "region", e.g. "eu-west-1"',
@@ -431,8 +459,11 @@ describe('DeploymentChart', () => {
       /environments\[0\]\.rollout \(shop-staging, argo-rollouts\) cannot run exactly as requested: stage "canary" sends 2.5%; Argo Rollouts sets whole percentages, so it sends 3%/,
     );
     const chart = new DeploymentChart(new App(), 'C', { definition: containerService(environments), environment: 'staging' });
-    expect(chart.warnings()).toEqual(['stage "canary" sends 2.5%; Argo Rollouts sets whole percentages, so it sends 3%']);
-    expect(chart.workload.runbookFacts().rollout?.schedule.deviations).toEqual(chart.warnings());
+    expect(chart.warnings()).toEqual([
+      'stage "canary" sends 2.5%; Argo Rollouts sets whole percentages, so it sends 3%',
+      RELATIVE_RUNBOOK_URLS,
+    ]);
+    expect(chart.workload.runbookFacts().rollout?.schedule.deviations).toEqual(chart.warnings().slice(0, 1));
   });
 
   test('the validator has teeth: a wrong type in a Rollout fails', () => {

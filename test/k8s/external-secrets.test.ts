@@ -75,7 +75,7 @@ describe('ExternalSecrets', () => {
 
   test('fails when the refresh interval is not shorter than a rotation', () => {
     expect(() => synth({ refreshInterval: Duration.days(7) })).toThrow(
-      'secrets[1] ("signing-key") rotates every 7d but refreshInterval is 7d; make refreshInterval shorter than the rotation so pods never read a retired value',
+      'secrets[1] ("signing-key") rotates every 7d but refreshInterval is 7d; make refreshInterval shorter than the rotation, so the Secret (and, through Reloader, the pods) has the new value before the old one is retired',
     );
   });
 });

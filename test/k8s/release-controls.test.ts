@@ -8,6 +8,8 @@ import { Testing } from 'cdk8s';
 import { DeploymentChart } from '../../constructs/k8s/deployment-chart';
 import { waitForJobScript, smokeScript } from '../../constructs/k8s/private/node-scripts';
 import { startTestServer, type TestServer } from '../smoke/server';
+import { parseAllDocuments } from 'yaml';
+import { synthesizeKubernetes } from '../../constructs/k8s';
 import { bashSyntaxError, containerService, objectOf, validateEmbeddedPodSpecs, validateObject, type Manifest } from './helpers';
 import { scaled } from '../support/budget';
 
@@ -22,6 +24,7 @@ function synth(strategy: string) {
     smokeTests: SMOKE,
     migrations: MIGRATIONS,
     secrets: [],
+    kubernetes: { apiServerCidr: '10.0.0.0/24', egress: [{ cidr: '10.0.32.0/20', port: 5432 }] },
   });
   const chart = new DeploymentChart(Testing.app(), 'shop-prod', { definition, environment: 'prod' });
   return { chart, manifests: Testing.synth(chart) as Manifest[] };
@@ -96,11 +99,41 @@ describe('DeploymentChart with smoke tests and migrations', () => {
     expect(logs).toContain('-l app.kubernetes.io/component=smoke-tests');
   });
 
+  test('the reader Role keeps the Job names of the last 6 releases, carried from the previous manifest', () => {
+    const release = (image: string, previousManifest?: string) => {
+      const definition = containerService([{ name: 'prod', rollout: { strategy: 'canary' } }], {
+        workload: { container: { image, port: 8080, healthCheckPath: '/healthz' } },
+        migrations: MIGRATIONS,
+        kubernetes: { apiServerCidr: '10.0.0.0/24', egress: [{ cidr: '10.0.32.0/20', port: 5432 }] },
+      });
+      return synthesizeKubernetes(definition, 'prod', { previousManifest });
+    };
+    let previous: string | undefined;
+    const jobs: string[] = [];
+    for (let n = 1; n <= 8; n++) {
+      const r = release(`ghcr.io/acme/shop:1.${n}.0`, previous);
+      jobs.push(r.chart.migrations!.expandJobNames[0]);
+      previous = r.manifest;
+    }
+    const role = parseAllDocuments(previous!)
+      .map((d) => d.toJS() as Manifest)
+      .find((o) => o.kind === 'Role')!;
+    // Newest first: this release and the 5 before it (the Rollout keeps 5 old ReplicaSets).
+    expect(role.rules[0].resourceNames).toEqual(jobs.slice(2).reverse());
+    expect(JSON.parse(role.metadata.annotations['glidepath.dev/migration-jobs-by-release'])).toEqual(
+      jobs
+        .slice(2)
+        .reverse()
+        .map((j) => [j]),
+    );
+  });
+
   test('the migration Job name changes with anything in its spec (env, resources), since spec.template is immutable', () => {
     const name = (extra: Record<string, unknown>) => {
       const definition = containerService([{ name: 'prod', rollout: { strategy: 'rolling' } }], {
         migrations: MIGRATIONS,
         secrets: [],
+        kubernetes: { apiServerCidr: '10.0.0.0/24', egress: [{ cidr: '10.0.32.0/20', port: 5432 }] },
         ...extra,
       });
       return new DeploymentChart(Testing.app(), 'shop-prod', { definition, environment: 'prod' }).migrations!.expandJobNames[0];
@@ -122,6 +155,10 @@ describe('DeploymentChart with smoke tests and migrations', () => {
     expect(jobs.map((j) => j.metadata.name)).toEqual([blueGreen.chart.migrations!.expandJobNames[0]]);
     expect(jobs[0].metadata.name).toMatch(/^shop-migrate-add-notes-[0-9a-f]{8}$/);
     expect(jobs[0].spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 300 });
+    // A node drain evicts the pod with DisruptionTarget: replaced, not counted as the failure.
+    expect(jobs[0].spec.podFailurePolicy).toEqual({
+      rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }],
+    });
     expect(jobs[0].spec.template.spec.containers[0]).toMatchObject({
       name: 'migrate',
       image: 'ghcr.io/acme/shop:1.0.0',
@@ -250,6 +287,40 @@ describe('the Job scripts, run with node against local servers', () => {
       expect(result.output).toContain(message);
       expect(reads()).toBe(3);
       expect(new Set(seen)).toEqual(new Set(['Bearer test-token /apis/batch/v1/namespaces/shop-prod/jobs/shop-migrate-add-notes-1']));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      api.closeAllConnections();
+      await new Promise<void>((resolve) => api.close(() => resolve()));
+    }
+  });
+  // Before: a 403 (a pod template older than the Role's Job names) or a 404 was logged and
+  // polled forever, leaving the pod in Init with no reason.
+  test.each([
+    [403, 2, 'cannot read Job shop-migrate-add-notes-1 (403 Forbidden): the Role shop-migration-reader does not list it'],
+    [404, 3, 'Job shop-migrate-add-notes-1 not found (404)'],
+  ])('the migration gate fails at once on HTTP %s, saying why', async (status, expectedCode, message) => {
+    let reads = 0;
+    const api = http.createServer((_req, res) => {
+      reads++;
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ kind: 'Status', code: status }));
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
+    fs.writeFileSync(path.join(dir, 'token'), 'test-token\n');
+    try {
+      const result = await runNode(waitForJobScript(), {
+        KUBERNETES_API: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+        NAMESPACE: 'shop-prod',
+        JOB: 'shop-migrate-add-notes-1',
+        ROLE: 'shop-migration-reader',
+        TOKEN_FILE: path.join(dir, 'token'),
+        POLL_MS: '10',
+      });
+      expect(result.code).toBe(expectedCode);
+      expect(result.output).toContain(message);
+      expect(reads).toBe(1);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
       api.closeAllConnections();

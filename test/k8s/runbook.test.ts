@@ -23,6 +23,15 @@ describe.each(cases)('%s runbook', (_name, definition, environment) => {
   const { manifest, facts } = synthesizeKubernetes(definition, environment);
   const markdown = renderRunbook(facts, { budgets: definition.rollbackBudgets });
   const headings = new Set([...markdown.matchAll(/^#{1,6} (.+)$/gm)].map(([, text]) => anchorOf(text)));
+
+  // Before: the flow claimed "deployment alarm fires → automatic rollback", which no alarm does here.
+  test('the flow diagram claims only what Argo Rollouts does: the analysis aborts during a rollout', () => {
+    const flow = markdown.slice(markdown.indexOf('```mermaid'), markdown.indexOf('```', markdown.indexOf('```mermaid') + 3));
+    expect(flow).not.toContain('alarm fires|');
+    if (facts.some((f) => f.automaticRollback?.includes('Argo Rollouts'))) {
+      expect(flow).toContain('analysis fails during a rollout| auto["Argo Rollouts aborts: all traffic back to the stable version"]');
+    }
+  });
   const objects: Manifest[] = parseAllDocuments(manifest).map((d) => d.toJS());
 
   test('every runbook_url of the PrometheusRule lands on a section', () => {

@@ -33,6 +33,7 @@ describe('synthesizeKubernetes', () => {
       'NetworkPolicy',
       'NetworkPolicy',
       'PrometheusRule',
+      'PrometheusRule',
       'SecretStore',
       'ExternalSecret',
       'ExternalSecret',
@@ -65,6 +66,7 @@ describe('synthesizeKubernetes', () => {
     ]);
     expect(synthesizeKubernetes(rounded, 'staging').warnings).toEqual([
       'shop-staging (Kubernetes): stage "canary" sends 0.5%; Argo Rollouts sets whole percentages, so it sends 1%',
+      "shop-staging (Kubernetes): runbookBaseUrl is not set: the alerts' runbook_url annotations are relative links (runbooks/<file>#<anchor>) that Alertmanager receivers cannot open; set runbookBaseUrl to where the runbooks are published",
     ]);
   });
 

@@ -14,7 +14,14 @@ describe('kubernetes settings', () => {
     expect(k.prometheusAddress).toBe('http://prometheus-operated.monitoring.svc:9090');
     expect(k.monitoringLabels).toEqual(KUBE_PROMETHEUS_STACK_LABELS);
     expect(k.monitoringLabels).toEqual({ release: 'kube-prometheus-stack' });
-    expect(k.ingress).toEqual({ className: 'nginx', host: undefined, paths: ['/'], controllerNamespace: 'ingress-nginx' });
+    expect(k.ingress).toEqual({
+      className: 'nginx',
+      controller: 'nginx',
+      host: undefined,
+      paths: ['/'],
+      controllerNamespace: 'ingress-nginx',
+      sourceCidr: undefined,
+    });
     expect(k.metrics).toEqual({
       port: 9090,
       path: '/metrics',

@@ -26,7 +26,8 @@ export function smokeScript(): string {
 }
 
 /**
- * Waits until Job `JOB` in `NAMESPACE` succeeds (exit 0) or fails (exit 1), reading it from the
+ * Waits until Job `JOB` in `NAMESPACE` succeeds (exit 0) or fails (exit 1); exits 2 on 403 and 3
+ * on 404 with a message saying what to do (waiting would never end), reading the Job from the
  * Kubernetes API with the pod's projected service-account token (`TOKEN_FILE`, CA in `CA_FILE` via
  * `NODE_EXTRA_CA_CERTS`). Polls every 5 seconds.
  */
@@ -41,6 +42,9 @@ export function waitForJobScript(): string {
     'const conditions = (job && job.status && job.status.conditions) || [];',
     "if (conditions.some((c) => c.type === 'Complete' && c.status === 'True')) { console.log('migration ' + process.env.JOB + ' complete'); process.exit(0); }",
     "if (conditions.some((c) => c.type === 'Failed' && c.status === 'True')) { console.log('migration ' + process.env.JOB + ' FAILED: kubectl logs job/' + process.env.JOB); process.exit(1); }",
+    // 403/404 never heal by waiting: say why and fail, so the pod shows Init:Error with a reason.
+    "if (res.status === 403) { console.error('cannot read Job ' + process.env.JOB + ' (403 Forbidden): the Role ' + (process.env.ROLE || 'migration-reader') + ' does not list it; this pod template is older than the releases the Role keeps. Re-apply the manifest of a release that lists it, or release again'); process.exit(2); }",
+    "if (res.status === 404) { console.error('Job ' + process.env.JOB + ' not found (404): it was deleted or never applied; apply the manifest of the release that creates it, or release again'); process.exit(3); }",
     "console.log('waiting for migration ' + process.env.JOB + (res.ok ? '' : ' (' + res.status + ')'));",
     'await new Promise((r) => setTimeout(r, Number(process.env.POLL_MS || 5000)));',
     '}',

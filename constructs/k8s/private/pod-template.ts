@@ -89,7 +89,7 @@ export function podTemplate(o: PodTemplateOptions): k8s.PodTemplateSpec {
           startupProbe: { httpGet, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 2 },
           readinessProbe: { httpGet, periodSeconds: 5, failureThreshold: 2, successThreshold: 1, timeoutSeconds: 2 },
           livenessProbe: { httpGet, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
-          lifecycle: { preStop: { exec: { command: ['sleep', String(Math.ceil(o.preStopDelay.toSeconds()))] } } },
+          // lifecycle.preStop is set by preStopSleep() after rendering: cdk8s-plus-28's 1.28 types have no sleep action.
           securityContext: {
             allowPrivilegeEscalation: false,
             readOnlyRootFilesystem: true,
@@ -107,4 +107,15 @@ export function podTemplate(o: PodTemplateOptions): k8s.PodTemplateSpec {
       ],
     },
   };
+}
+
+/**
+ * The preStop hook that delays SIGTERM so endpoints are removed first: the kubelet's own `sleep`
+ * action (KEP-3960; on by default from Kubernetes 1.30), which works in distroless images that
+ * have no `sleep` binary. Added to the rendered JSON because cdk8s-plus-28's types (Kubernetes
+ * 1.28) do not know it.
+ * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations
+ */
+export function preStopSleep(delay: Duration): { preStop: { sleep: { seconds: number } } } {
+  return { preStop: { sleep: { seconds: Math.ceil(delay.toSeconds()) } } };
 }

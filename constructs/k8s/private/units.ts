@@ -1,4 +1,5 @@
 import type { Duration } from '../../../lib/model/duration';
+import { canonicalQuantity } from './quantity';
 
 /** Prometheus/Go duration notation for whole seconds: `1h`, `5m`, `90s` → `1m30s`. */
 export function promDuration(duration: Duration): string {
@@ -19,14 +20,17 @@ export function promDuration(duration: Duration): string {
   return out;
 }
 
-/** Fargate-style CPU units (1024 = 1 vCPU) as a Kubernetes quantity in millicores: 512 → `500m`. */
+/**
+ * Fargate-style CPU units (1024 = 1 vCPU) as a canonical Kubernetes quantity: 512 → `500m`,
+ * 1024 → `1` (not `1000m`, which controllers rewrite and then own; see `canonicalQuantity`).
+ */
 export function cpuQuantity(cpuUnits: number): string {
-  return `${Math.round((cpuUnits * 1000) / 1024)}m`;
+  return canonicalQuantity(`${Math.round((cpuUnits * 1000) / 1024)}m`);
 }
 
-/** MiB as a Kubernetes quantity: `1024Mi`. */
+/** MiB as a canonical Kubernetes quantity: 1024 → `1Gi`, 1536 → `1536Mi`. */
 export function memoryQuantity(memoryMiB: number): string {
-  return `${memoryMiB}Mi`;
+  return canonicalQuantity(`${memoryMiB}Mi`);
 }
 
 /** A number printed without floating-point noise: 0.05, not 0.05000000000000001. */

@@ -26,6 +26,12 @@ export interface KubernetesChartRunbookInput {
   readonly smokeTestAnalysis: boolean;
   /** Whether secrets come through External Secrets. */
   readonly externalSecrets: boolean;
+  /** How often External Secrets re-reads the secrets, when it does. */
+  readonly secretsRefreshInterval?: string;
+  /** Whether the workload has migration Jobs (whose reader Role carries earlier releases' names). */
+  readonly migrations: boolean;
+  /** The bakes of the release schedule, for how long a rotation takes to reach a Rollout's pods. */
+  readonly totalBake?: string;
   /** The PrometheusRule group and the request metric the alerts read. */
   readonly alerts: { readonly ruleGroup: string; readonly requestsMetric: string; readonly matchers: string };
 }
@@ -70,14 +76,26 @@ export function kubernetesChartRunbookFacts(input: KubernetesChartRunbookInput):
       `kubectl -n ${input.namespace} get pods -w`,
       ...(input.workload.kind === 'Rollout' ? [`kubectl argo rollouts dashboard (then open the ${input.namespace} namespace)`] : []),
     ],
-    notes: env.secrets.some((s) => s.generated)
-      ? [
-          `generated secrets (${env.secrets
-            .filter((s) => s.generated)
-            .map((s) => s.secretName)
-            .join(', ')}) are created and rotated by the AWS stack; deploy it first, or the ExternalSecrets cannot sync`,
-        ]
-      : [],
+    notes: [
+      ...(input.migrations
+        ? [
+            `the migration reader Role keeps the Job names of the last releases, carried forward from the manifest written before (${input.manifestPath}): keep the output directory (commit it), or pods of an earlier revision (undo, a drain mid-release) fail their migration wait with 403`,
+          ]
+        : []),
+      ...(input.externalSecrets
+        ? [
+            `secrets are environment variables, read when a pod starts: after a rotation External Secrets updates the Secret within ${input.secretsRefreshInterval}, then Stakater Reloader (annotation secret.reloader.stakater.com/reload) replaces the pods${input.workload.kind === 'Rollout' ? ` as a new Rollout revision that runs the release steps (${input.totalBake} of bakes${input.workload.argo?.blueGreen && !input.workload.argo.blueGreen.autoPromotionEnabled ? ', and waits for the promotion' : ''})` : ''}; until then older and newer pods hold different values, so keep the previous value valid (Secrets Manager's AWSPREVIOUS) until the pods are replaced`,
+          ]
+        : []),
+      ...(env.secrets.some((s) => s.generated)
+        ? [
+            `generated secrets (${env.secrets
+              .filter((s) => s.generated)
+              .map((s) => s.secretName)
+              .join(', ')}) are created and rotated by the AWS stack; deploy it first, or the ExternalSecrets cannot sync`,
+          ]
+        : []),
+    ],
   };
 }
 
@@ -126,6 +144,11 @@ function preDeployCommands(input: KubernetesChartRunbookInput): RunbookCommand[]
     `/api/v1/query?query=${encodeURIComponent('count(kube_pod_container_resource_limits) and count(container_cpu_usage_seconds_total)')}`,
   );
   const prerequisites: RunbookCommand[] = [
+    {
+      description: "Check that the cluster runs Kubernetes 1.30 or later (the pods' preStop hook is the kubelet's sleep action)",
+      command: 'kubectl version',
+      expected: 'Server Version: v1.30 or later',
+    },
     ...(input.workload.kind === 'Rollout'
       ? [
           {
@@ -171,6 +194,12 @@ function preDeployCommands(input: KubernetesChartRunbookInput): RunbookCommand[]
     },
     ...(input.externalSecrets
       ? [
+          {
+            description: `Check that Stakater Reloader runs (it replaces the pods when a synced Secret changes; for Rollouts it needs isArgoRollouts: true)`,
+            command: 'kubectl get deployments --all-namespaces -o name | grep -i reloader',
+            expected:
+              'one deployment, e.g. deployment.apps/reloader-reloader (none: rotated secrets reach the pods only at their next restart)',
+          },
           {
             description: 'Check that External Secrets serves external-secrets.io/v1 (v1beta1 alone is not enough)',
             command: "kubectl get crd externalsecrets.external-secrets.io -o jsonpath='{.spec.versions[?(@.served==true)].name}'",

@@ -10,6 +10,12 @@ export interface KubernetesFlagsRunbookInput {
   readonly flags: readonly { readonly name: string; readonly description?: string; readonly killSwitch?: boolean }[];
   /** Where the pods see the flag files. */
   readonly mountPath: string;
+  /** The flagd flag definitions file under `mountPath` (also the ConfigMap key). */
+  readonly file: string;
+  /** The OpenFeature evaluation context attributes the targeting reads. */
+  readonly contextAttributes: readonly string[];
+  /** The whole ConfigMap as the manifest has it, with one flag off (`enabled: false`). */
+  readonly configMapWithFlagOff: (name: string) => object;
   /** How often the kubelet refreshes a mounted ConfigMap. */
   readonly kubeletSyncPeriod: Duration;
   /** How often the workload re-reads the files. @default 10s */
@@ -23,20 +29,24 @@ function describeFlag(input: KubernetesFlagsRunbookInput, name: string): string 
   return description ? ` (${description})` : '';
 }
 
-/** Feature flags in a ConfigMap: where they live, and rollback level 1 (patch the ConfigMap) with its bound. */
+/** Feature flags (flagd definitions) in a ConfigMap: where they live, and rollback level 1 (apply it with the flag off) with its bound. */
 export function kubernetesFlagsRunbookFacts(input: KubernetesFlagsRunbookInput): RunbookFacts {
   const names = input.flags.filter((f) => f.killSwitch ?? true).map((f) => f.name);
   const resources = [{ type: 'ConfigMap', name: input.configMapName }];
   const notes = [
-    `feature flags are files under ${input.mountPath} (one per flag, "true" or "false"); the definition stays the source: change it too, or the next deploy sets the flag back`,
+    `feature flags are flagd flag definitions in ${input.mountPath}/${input.file} (OpenFeature flagd provider, evaluation context ${input.contextAttributes.map((a) => `"${a}"`).join(' and ')}); the definition stays the source: change it too (enabled: false), or the next deploy sets the flag back`,
   ];
   if (names.length === 0) {
     return { resources, notes };
   }
   const ns = `kubectl -n ${input.namespace}`;
+  // The whole ConfigMap as the manifest has it, with this flag off: applied by the same field
+  // manager as the manifest (kubectl), so the next release applies without a conflict. One line
+  // of JSON in single quotes.
   const off = (name: string): RunbookCommand => ({
-    description: `Turn "${name}" off${describeFlag(input, name)}`,
-    command: `${ns} patch configmap ${input.configMapName} --type merge -p '{"data":{"${name}":"false"}}'`,
+    description: `Turn "${name}" off${describeFlag(input, name)} (the other flags as the definition sets them)`,
+    command: `echo '${JSON.stringify(input.configMapWithFlagOff(name)).replace(/'/g, `'\\''`)}' | ${ns} apply --server-side -f -`,
+    expected: `configmap/${input.configMapName} serverside-applied`,
   });
   const reload = input.reloadInterval ?? Duration.seconds(10);
   return {
@@ -49,8 +59,8 @@ export function kubernetesFlagsRunbookFacts(input: KubernetesFlagsRunbookInput):
         verify: [
           {
             description: 'Show the flags as the pods will read them',
-            command: `${ns} get configmap ${input.configMapName} -o jsonpath='{.data}'`,
-            expected: 'the flag is "false"',
+            command: `${ns} get configmap ${input.configMapName} -o jsonpath='{.data.${input.file.replace(/\./g, '\\.')}}'`,
+            expected: 'the flag has "defaultVariant": "off" and no "targeting"',
           },
         ],
         bound: timeBound(

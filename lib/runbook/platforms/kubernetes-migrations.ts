@@ -35,7 +35,13 @@ export function kubernetesMigrationsRunbookFacts(input: KubernetesMigrationsRunb
           {
             description: 'Follow the migration',
             command: `${ns} get job ${job} -o jsonpath='{.status.conditions[*].type}'`,
-            expected: 'Complete (Failed: read its logs, fix, release again)',
+            expected: 'Complete (Failed: read its logs, fix the cause)',
+          },
+          {
+            // A Failed Job is never retried, and applying the same manifest leaves it as it is.
+            description: `If it Failed and the fix is outside the release (data, database access): delete the Job, then apply the manifest again to run it anew (a new image or migration renames the Job by itself)`,
+            command: `${ns} delete job ${job}`,
+            expected: `job.batch "${job}" deleted`,
           },
         ],
         verify,

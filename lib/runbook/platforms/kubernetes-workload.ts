@@ -118,7 +118,7 @@ export class WorkloadRunbook {
           : []),
         ...(this.props.secretEnvironment?.length
           ? [
-              `a new secret value reaches the pods only when they restart (environment variables are read at start): ${this.restartCommand()}`,
+              `to make every pod read a rotated secret now, without waiting for Reloader${this.kind === 'Rollout' ? ' (a restart recreates the pods in place, without the release steps)' : ''}: ${this.restartCommand()}`,
             ]
           : []),
       ],
@@ -154,9 +154,10 @@ export class WorkloadRunbook {
     }
     const commands: RunbookCommand[] = [
       {
-        description: 'Follow the rollout step by step',
-        command: `kubectl argo rollouts get rollout ${this.name} -n ${namespace} --watch`,
-        expected: 'each step completes in turn; Status "Healthy" at the end',
+        // Once, not --watch: a watch never returns, so a runbook step (or a script) would hang.
+        description: 'Show the step, weights and analysis now (run it again to follow; it returns)',
+        command: `kubectl argo rollouts get rollout ${this.name} -n ${namespace}`,
+        expected: 'the current step; Status "Progressing", "Paused" at a planned pause, "Healthy" at the end',
       },
     ];
     if (this.argo?.blueGreen && !this.argo.blueGreen.autoPromotionEnabled) {
@@ -202,9 +203,10 @@ export class WorkloadRunbook {
           when: 'The previous revision is bad too, or the fault is older',
           commands: [
             {
-              description: 'List revisions and pick the last good one',
+              description: 'List revisions',
               command: `kubectl -n ${namespace} rollout history deployment/${this.name}`,
             },
+            this.twoBackCommand('deployment.kubernetes.io/revision'),
             {
               description: 'Roll back to that revision',
               command: `kubectl -n ${namespace} rollout undo deployment/${this.name} --to-revision="\${REVISION:?set REVISION to the revision number from the history}"`,
@@ -241,6 +243,7 @@ export class WorkloadRunbook {
         ],
         verify: [status],
         bound: abort ?? undo,
+        afterwards: UNDO_OWNS_TEMPLATE,
       },
       {
         level: 3,
@@ -248,9 +251,10 @@ export class WorkloadRunbook {
         when: `The previous revision is bad too, or the fault is older than the rollbackWindow (${ROLLBACK_WINDOW_REVISIONS} revisions): an undo beyond it replays every step (${this.schedule.totalBake} of bakes) unless promoted`,
         commands: [
           {
-            description: 'List revisions and pick the last good one',
+            description: 'List revisions',
             command: `kubectl argo rollouts get rollout ${this.name} -n ${namespace}`,
           },
+          this.twoBackCommand('rollout.argoproj.io/revision'),
           {
             description: 'Roll back to that revision',
             command: `kubectl argo rollouts undo ${this.name} -n ${namespace} --to-revision="\${REVISION:?set REVISION to the revision number shown above}"`,
@@ -268,6 +272,7 @@ export class WorkloadRunbook {
             expected: 'Healthy',
           },
         ],
+        afterwards: UNDO_OWNS_TEMPLATE,
       },
     ];
   }
@@ -327,6 +332,20 @@ export class WorkloadRunbook {
     );
   }
 
+  /**
+   * Sets REVISION to the revision two back (the one before the previous, which level 3 is for),
+   * read from the ReplicaSets' revision annotation, and prints it; set it by hand to go further.
+   */
+  private twoBackCommand(annotation: string): RunbookCommand {
+    const key = annotation.replace(/\./g, '\\.');
+    return {
+      description:
+        'Set REVISION to the revision before the previous one and show it (to go further back, set REVISION to a number from the list)',
+      command: `REVISION="$(kubectl -n ${this.props.namespace} get replicasets -l ${selectorText(this.selectorLabels)} -o jsonpath='{range .items[*]}{.metadata.annotations.${key}}{"\\n"}{end}' | sort -n | tail -n 3 | head -n 1)"; echo "REVISION=$REVISION"`,
+      expected: 'REVISION=<number>, two below the newest revision',
+    };
+  }
+
   private restartCommand(): string {
     return this.kind === 'Rollout'
       ? `kubectl argo rollouts restart ${this.name} -n ${this.props.namespace}`
@@ -339,3 +358,7 @@ function selectorText(labels: Record<string, string>): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
 }
+
+/** After an undo the plugin owns the pod template; what the next release has to do about it. */
+const UNDO_OWNS_TEMPLATE =
+  "an undo patches the Rollout's pod template as field manager kubectl-argo-rollouts, so the next release's kubectl apply --server-side reports conflicts on spec.template fields with that manager: check that they are only those, then apply that release with --force-conflicts added (the manifest holds no controller-owned fields, such as the Services' selectors, so this takes back only the pod template). An abort needs none of this.";

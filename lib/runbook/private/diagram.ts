@@ -9,7 +9,16 @@ function label(text: string): string {
  * A Mermaid flowchart of the rollout: the steps in order, the automatic rollback from any step,
  * and the manual decision points of the rollback ladder.
  */
-export function rolloutDiagram(schedule: CompiledSchedule | undefined, deployCommand: string, automatic: boolean): string {
+export function rolloutDiagram(
+  schedule: CompiledSchedule | undefined,
+  deployCommand: string,
+  automatic: boolean,
+  // What triggers the automatic rollback and what it does, in the target's terms.
+  trigger: { readonly when: string; readonly then: string } = {
+    when: 'deployment alarm fires',
+    then: 'automatic rollback to the previous version',
+  },
+): string {
   const lines = ['```mermaid', 'flowchart TD'];
   lines.push(`  start([${label(deployCommand)}])`);
   const steps = schedule?.steps ?? [];
@@ -35,7 +44,7 @@ export function rolloutDiagram(schedule: CompiledSchedule | undefined, deployCom
     lines.push(`  ${id} -.-> watch`);
   }
   if (automatic) {
-    lines.push(`  watch -->|deployment alarm fires| auto[${label('automatic rollback to the previous version')}]`);
+    lines.push(`  watch -->|${trigger.when}| auto[${label(trigger.then)}]`);
   }
   lines.push(
     `  watch -->|change behind a flag| l1[${label('Level 1: turn the flag off')}]`,
