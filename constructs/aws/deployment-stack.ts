@@ -144,7 +144,11 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       description: 'Commit this stack was synthesized from (level 3 of the runbook reverts it)',
     });
 
-    const removalPolicy = env.retention === RetentionPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // Retained data outlives updates and deletion, but not the rollback of a failed first create
+    // (DeletionPolicy RetainExceptOnCreate): with plain Retain, the named log groups and secrets
+    // a failed create leaves behind make the retry fail with "already exists".
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+    const removalPolicy = env.retention === RetentionPolicy.RETAIN ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
     const logRetention = env.production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH;
     const link = (anchor: string) =>
       runbookUrl({ service: def.service, environment: env.name, target: RunbookTarget.AWS, baseUrl: def.runbookBaseUrl }, anchor);

@@ -41,7 +41,7 @@ export interface MigrationTaskProps {
   readonly memoryMiB?: number;
   /** Log retention. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Removal of the log groups. @default RemovalPolicy.RETAIN */
+  /** Removal of the log groups. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept, except when the first create fails) */
   readonly removalPolicy?: RemovalPolicy;
   /** User (and group) the migration container runs as; never root. @default "1000:1000" */
   readonly user?: string;
@@ -74,7 +74,7 @@ export class MigrationTask extends Construct implements IRunbookContributor {
   ) {
     super(scope, id);
     const m = props.migration;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.logGroupName = `/ecs/${props.family}`;
     const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: this.logGroupName, retention, removalPolicy });
@@ -124,7 +124,11 @@ export class MigrationTask extends Construct implements IRunbookContributor {
       }),
     );
     const tasks = stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${props.clusterName}/*` });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTasks'], resources: [tasks] }));
+    // StopTask: a migration still running at the runner's time limit is stopped, not left behind.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTasks', 'ecs:StopTask'], resources: [tasks] }));
+    // On UPDATE_ROLLBACK CloudFormation re-sends the previous properties; the runner reads the
+    // stack status to answer those without re-running the previous image's migration.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }));
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['iam:PassRole'],
@@ -150,18 +154,23 @@ export class MigrationTask extends Construct implements IRunbookContributor {
       role,
       logGroup,
     });
-    return new CustomResource(this, 'Resource', {
+    const subnets = props.cluster.vpc.selectSubnets(props.subnets);
+    const runner = new CustomResource(this, 'Resource', {
       serviceToken: fn.functionArn,
       resourceType: 'Custom::GlidepathMigration',
       properties: {
         Migration: m.name,
         Cluster: props.cluster.clusterArn,
         TaskDefinition: this.taskDefinition.taskDefinitionArn,
-        Subnets: props.cluster.vpc.selectSubnets(props.subnets).subnetIds,
+        Subnets: subnets.subnetIds,
         SecurityGroups: props.securityGroups.map((g) => g.securityGroupId),
         LogGroup: this.logGroupName,
       },
     });
+    // The task pulls its image and reads its secrets through the private subnets' NAT routes:
+    // started before those exist (a first deploy of a new VPC), it fails on image pull.
+    runner.node.addDependency(subnets.internetConnectivityEstablished);
+    return runner;
   }
 
   public runbookFacts(): RunbookFacts {

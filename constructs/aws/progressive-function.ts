@@ -103,7 +103,7 @@ export interface ProgressiveFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /**
    * What happens to the log group when it leaves the stack.
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept, except when the first create fails)
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
@@ -188,7 +188,7 @@ export class ProgressiveFunction extends Construct implements IRunbookContributo
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: this.logGroupName,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       encryptionKey: props.encryptionKey,
     });
     if (props.encryptionKey) {

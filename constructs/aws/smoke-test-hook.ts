@@ -57,7 +57,7 @@ export interface SmokeTestHookProps {
   readonly target: SmokeTestTarget;
   /** Log retention. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Removal of the log group. @default RemovalPolicy.RETAIN */
+  /** Removal of the log group. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept, except when the first create fails) */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -99,7 +99,7 @@ export class SmokeTestHook extends Construct implements IRunbookContributor {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${props.functionName}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     const role = functionRole(this, 'Role', logGroup, `Runs the smoke tests of ${props.functionName}`);
     const inVpc = target._kind === TargetKind.TEST_LISTENER;

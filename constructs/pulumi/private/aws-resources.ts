@@ -318,34 +318,38 @@ export function createAwsResources(
       opts,
     ),
   ];
-  if (secretArns.length > 0) {
-    executionPolicies.push(
-      new aws.iam.RolePolicy(
-        id('execution-secrets'),
-        {
-          role: executionRole.id,
-          policy: pulumi.jsonStringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-                Resource: secretArns.map((s) => s.arn),
-              },
-              {
-                Effect: 'Allow',
-                Action: 'kms:Decrypt',
-                Resource: '*',
-                Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
-              },
-            ],
-          }),
-        },
-        opts,
-      ),
+  // Reading the secrets: the execution role injects them at task start; the task role reads both
+  // stages (AWSCURRENT, AWSPREVIOUS) at run time, so tasks started before and after a rotation
+  // accept each other's values (the dual-read contract, as ProgressiveFargateService grants it).
+  const secretsPolicy = (role: aws.iam.Role, suffix: string) =>
+    new aws.iam.RolePolicy(
+      id(suffix),
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+              Resource: secretArns.map((s) => s.arn),
+            },
+            {
+              Effect: 'Allow',
+              Action: 'kms:Decrypt',
+              Resource: '*',
+              Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
+            },
+          ],
+        }),
+      },
+      opts,
     );
+  if (secretArns.length > 0) {
+    executionPolicies.push(secretsPolicy(executionRole, 'execution-secrets'));
   }
   const taskRole = new aws.iam.Role(id('task'), { assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'), tags }, opts);
+  const taskPolicies = secretArns.length > 0 ? [secretsPolicy(taskRole, 'task-secrets')] : [];
   const hasFlags = def.featureFlags.length > 0;
   const agentLogs = hasFlags
     ? new aws.cloudwatch.LogGroup(
@@ -548,8 +552,12 @@ export function createAwsResources(
         ...alarms,
         ...(infrastructureAttachment ? [infrastructureAttachment] : []),
         ...(hookPolicy ? [hookPolicy] : []),
+        ...taskPolicies,
         ...migrationRuns,
       ],
+      // With autoscaling, an update must not send desiredCount: it would reset the count
+      // autoscaling chose (aws/aws-cdk#13130); the first create still starts desiredCount tasks.
+      ignoreChanges: env.capacity.scaling ? ['desiredCount'] : [],
     },
   );
 
