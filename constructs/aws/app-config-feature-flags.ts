@@ -67,8 +67,13 @@ const LAMBDA_EXTENSION_VERSION = '2.0.181';
  * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-ecs.html
  */
 export class AppConfigFeatureFlags extends Construct implements IRunbookContributor {
-  /** The AppConfig agent image for the ECS sidecar, pinned to the 2.x line AWS publishes. */
-  public static readonly AGENT_IMAGE = 'public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.x';
+  /**
+   * The AppConfig agent image for the ECS sidecar, pinned to one build: AWS's `2.x` tag floats, so
+   * a task started by autoscaling could run a different agent than its siblings. Feature-flag
+   * variants need 2.0.678 or later. Move the pin on purpose (the test says which line it is on).
+   * @see https://gallery.ecr.aws/aws-appconfig/aws-appconfig-agent
+   */
+  public static readonly AGENT_IMAGE = 'public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.0.13147';
 
   /** Where the workload reads the flags of `applicationName`/`environmentName` from the agent or extension. */
   /**

@@ -35,6 +35,7 @@ import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictne
 import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { timeBound, timeToDetect } from '../../lib/plan/timing';
 import { runbookUrl } from '../../lib/runbook/anchors';
+import { approvalActionName } from './private/approval-action';
 import { releaseCommit } from './private/release-commit';
 import { awsCliOf, literalRegion } from './private/aws-cli';
 import { awsCli } from '../../lib/runbook/aws-cli';
@@ -255,7 +256,12 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         this.smokeTestHook = new SmokeTestHook(this, 'SmokeTests', {
           functionName: `${names.base}-smoke-tests`,
           tests: def.smokeTests,
-          target: SmokeTestTarget.testListener({ loadBalancer: service.loadBalancer, port: service.testListenerPort, vpc: cluster.vpc }),
+          target: SmokeTestTarget.testListener({
+            loadBalancer: service.loadBalancer,
+            port: service.testListenerPort,
+            vpc: cluster.vpc,
+            tls: tls.certificate ? { serverName: tls.tls?.domainName } : undefined,
+          }),
           logRetention,
           removalPolicy,
         });
@@ -547,7 +553,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
   }
 
   /** The CodePipeline stage that deploys this environment, when a delivery pipeline owns it. */
-  private pipelineStage(): { pipeline: string; stage: string; region: string | undefined; approval: boolean } | undefined {
+  private pipelineStage(): { pipeline: string; stage: string; region: string | undefined; approval: boolean; approvalAction: string } | undefined {
     const def = this.definition;
     if (!def.delivery?.connectionArn) return undefined;
     const step = promotionSteps(def).find(
@@ -560,6 +566,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       stage,
       region: def.delivery.region ?? def.environments[0].region,
       approval: step.approval,
+      // An environment deployed on its own approves its change set (`<stack>.Approve`); a wave without canary approves up front.
+      approvalAction: approvalActionName(stage === this.environmentDefinition.name ? this.names.stack : undefined),
     };
   }
 
@@ -591,8 +599,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
                 {
                   description: `When stage ${owner.stage} waits for approval, approve it`,
                   command: [
-                    `TOKEN=$(${pipelineCli`codepipeline get-pipeline-state --name ${owner.pipeline} --query "stageStates[?stageName=='${owner.stage}'].actionStates[] | [?actionName=='Approve'].latestExecution.token" --output text`})`,
-                    pipelineCli`codepipeline put-approval-result --pipeline-name ${owner.pipeline} --stage-name ${owner.stage} --action-name Approve --result "summary=Approved by the on-call,status=Approved" --token "$TOKEN"`,
+                    `TOKEN=$(${pipelineCli`codepipeline get-pipeline-state --name ${owner.pipeline} --query "stageStates[?stageName=='${owner.stage}'].actionStates[] | [?actionName=='${owner.approvalAction}'].latestExecution.token" --output text`})`,
+                    pipelineCli`codepipeline put-approval-result --pipeline-name ${owner.pipeline} --stage-name ${owner.stage} --action-name ${owner.approvalAction} --result "summary=Approved by the on-call,status=Approved" --token "$TOKEN"`,
                   ].join('\n'),
                   expected: 'an approvedAt time',
                 },

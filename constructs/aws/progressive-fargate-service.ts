@@ -319,11 +319,19 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       const testPort = spec.loadBalancer.testListenerPort;
       this.testListenerPort = testPort;
       // Only callers inside the VPC (smoke tests, lifecycle hooks) reach the new version early.
+      // With a certificate, the test listener serves HTTPS with it too: plain HTTP anywhere on the
+      // load balancer fails Control Tower's CT.ELASTICLOADBALANCING.PR.1 where an organisation enables it.
       const testListener = this.loadBalancer.addListener('Test', {
         port: testPort,
-        protocol: elbv2.ApplicationProtocol.HTTP,
         open: false,
         defaultAction: notFound,
+        ...(props.certificate
+          ? {
+              protocol: elbv2.ApplicationProtocol.HTTPS,
+              certificates: [props.certificate],
+              sslPolicy: props.sslPolicy ?? (spec.loadBalancer.https.tlsPolicy as string as elbv2.SslPolicy),
+            }
+          : { protocol: elbv2.ApplicationProtocol.HTTP }),
       });
       this.loadBalancer.connections.allowFrom(
         ec2.Peer.ipv4(vpc.vpcCidrBlock),

@@ -205,13 +205,14 @@ export function createAwsResources(
   const notFound: aws.types.input.lb.ListenerDefaultAction[] = [
     { type: 'fixed-response', fixedResponse: { statusCode: '404', contentType: 'text/plain', messageBody: 'Not found' } },
   ];
+  const certificateArn = tls && certificateOf(tls, id, tags, opts);
   const listener = new aws.lb.Listener(
     id(https ? 'https' : 'http'),
     {
       loadBalancerArn: loadBalancer.arn,
       port: https ? lbSpec.https.port : lbSpec.httpPort,
       protocol: https ? 'HTTPS' : 'HTTP',
-      certificateArn: tls && certificateOf(tls, id, tags, opts),
+      certificateArn,
       sslPolicy: https ? lbSpec.https.tlsPolicy : undefined,
       defaultActions: notFound,
       tags,
@@ -264,7 +265,10 @@ export function createAwsResources(
       {
         loadBalancerArn: loadBalancer.arn,
         port: lbSpec.testListenerPort,
-        protocol: 'HTTP',
+        // HTTPS with the production certificate, as ProgressiveFargateService serves it.
+        protocol: https ? 'HTTPS' : 'HTTP',
+        certificateArn: https ? certificateArn : undefined,
+        sslPolicy: https ? lbSpec.https.tlsPolicy : undefined,
         defaultActions: notFound,
         tags,
       },
@@ -461,6 +465,7 @@ export function createAwsResources(
           {
             loadBalancerFullName: loadBalancer.arnSuffix,
             testPort: lbSpec.testListenerPort,
+            tls: https ? { serverName: tls?.domainName } : undefined,
             subnetIds: network.privateSubnetIds,
             vpcId: network.vpcId,
           },
