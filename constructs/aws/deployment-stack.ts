@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import {
   Annotations,
+  ArnFormat,
   type CfnElement,
   CfnOutput,
   Duration as CdkDuration,
@@ -171,7 +172,13 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
             encryptionKey: secretsKey,
             removalPolicy,
           }).secret
-        : secretsmanager.Secret.fromSecretNameV2(this, `Secret-${s.name}`, s.secretName),
+        : s.kmsKeyArn
+          ? // With its key, grantRead adds kms:Decrypt (through Secrets Manager) for the roles that read it.
+            secretsmanager.Secret.fromSecretAttributes(this, `Secret-${s.name}`, {
+              secretPartialArn: this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: s.secretName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+              encryptionKey: kms.Key.fromKeyArn(this, `SecretKey-${s.name}`, s.kmsKeyArn),
+            })
+          : secretsmanager.Secret.fromSecretNameV2(this, `Secret-${s.name}`, s.secretName),
     }));
 
     let signals: ServiceSignals;

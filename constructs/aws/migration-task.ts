@@ -10,6 +10,7 @@ import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import { MigrationPhase, type Migration } from '../../lib/model/migrations';
 import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { functionRole } from './private/function-role';
+import { grantImportedKeyDecrypt } from './private/secret-key-decrypt';
 import { MIGRATION_RUNNER_SOURCE } from './private/migration-runner-code';
 import { awsCliOf } from './private/aws-cli';
 import { Duration } from '../../lib/model/duration';
@@ -86,6 +87,7 @@ export class MigrationTask extends Construct implements IRunbookContributor {
     const secrets: Record<string, ecs.Secret> = {};
     for (const { envVar, secret } of props.secrets ?? []) {
       secrets[envVar] = ecs.Secret.fromSecretsManager(secret);
+      grantImportedKeyDecrypt(secret, this.taskDefinition.obtainExecutionRole());
     }
     this.taskDefinition.addContainer('migrate', {
       containerName: 'migrate',

@@ -15,6 +15,7 @@ import { Duration } from '../../lib/model/duration';
 import { pollCommand } from '../../lib/runbook/poll';
 import { awsCliOf } from './private/aws-cli';
 import { literalName } from './private/literal-names';
+import { grantImportedKeyDecrypt } from './private/secret-key-decrypt';
 import { trafficRoutingFingerprint } from './private/traffic-routing';
 import { MINIMUM_REQUESTS, TARGET_GROUP_ERROR_METRICS, targetGroupErrorRateExpression } from '../../lib/plan/version-error-rate';
 import type { ServiceSignals } from './service-signals';
@@ -206,6 +207,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       // still mix the two for the length of the rollout). The contract is in the runbook.
       // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
       secret.grantRead(this.taskDefinition.taskRole);
+      grantImportedKeyDecrypt(secret, this.taskDefinition.obtainExecutionRole(), this.taskDefinition.taskRole);
     }
     this.taskDefinition.addContainer(CONTAINER_NAME, {
       containerName: CONTAINER_NAME,

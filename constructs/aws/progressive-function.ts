@@ -11,6 +11,7 @@ import type { LambdaTrafficRouting } from '../../lib/plan/codedeploy-schedule';
 import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { functionRole } from './private/function-role';
+import { grantImportedKeyDecrypt } from './private/secret-key-decrypt';
 import { awsCliOf } from './private/aws-cli';
 import { literalName } from './private/literal-names';
 import { MINIMUM_REQUESTS, functionVersionErrorRateExpression } from '../../lib/plan/version-error-rate';
@@ -234,6 +235,7 @@ export class ProgressiveFunction extends Construct implements IRunbookContributo
     });
     for (const { secret } of this.secrets) {
       secret.grantRead(this.function);
+      grantImportedKeyDecrypt(secret, this.function);
     }
 
     this.alias = new lambda.Alias(this, 'Alias', { aliasName: this.aliasName, version: this.function.currentVersion });

@@ -111,7 +111,7 @@ describe('DeploymentStack', () => {
         'AWS::ElasticLoadBalancingV2::ListenerRule': 2,
         'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
         'AWS::ElasticLoadBalancingV2::TargetGroup': 2,
-        'AWS::IAM::Policy': 10,
+        'AWS::IAM::Policy': 11,
         'AWS::IAM::Role': 14,
         'AWS::KMS::Key': 2,
         'AWS::Lambda::Function': 4,
@@ -146,7 +146,8 @@ describe('DeploymentStack', () => {
       templates.prod.hasResourceProperties('AWS::ECS::Service', {
         ServiceName: 'checkout-prod',
         Cluster: { Ref: Match.stringLikeRegexp('^Cluster') },
-        DesiredCount: 4,
+        // Autoscaling owns the count: a DesiredCount here would reset it on every update (aws/aws-cdk#13130).
+        DesiredCount: Match.absent(),
         DeploymentConfiguration: Match.objectLike({ Strategy: 'BLUE_GREEN', BakeTimeInMinutes: 30 }),
       });
       templates.prod.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'checkout-prod' });
@@ -230,11 +231,46 @@ describe('DeploymentStack', () => {
       });
     });
 
-    test.each(STATEFUL)('prod retains every %s; dev deletes them', (type) => {
+    // RetainExceptOnCreate: kept on update and delete, removed by the rollback of a failed first
+    // create so the retry does not fail on a taken name.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+    test.each(STATEFUL)('prod retains every %s (except when its first create fails); dev deletes them', (type) => {
       const policies = (env: string) => Object.values(templates[env].findResources(type)).map((r) => r.DeletionPolicy);
+      const replace = (env: string) => Object.values(templates[env].findResources(type)).map((r) => r.UpdateReplacePolicy);
       expect(policies('prod').length).toBeGreaterThan(0);
-      expect(new Set(policies('prod'))).toEqual(new Set(['Retain']));
+      expect(new Set(policies('prod'))).toEqual(new Set(['RetainExceptOnCreate']));
+      expect(new Set(replace('prod'))).toEqual(new Set(['Retain']));
       expect(new Set(policies('dev'))).toEqual(new Set(['Delete']));
+    });
+
+    test('an existing secret with a customer managed key: the roles that read it may decrypt with that key, through Secrets Manager only', () => {
+      const key = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      const [stack] = stacksOf(
+        container({ secrets: [{ name: 'api-key', envVar: 'API_KEY', existing: { secretName: 'orders/{env}/api-key', kmsKeyArn: key } }] }),
+      );
+      const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+      const decrypting = policies.filter((p) =>
+        p.Properties.PolicyDocument.Statement.some(
+          (st: { Action: string | string[]; Resource: unknown; Condition?: unknown }) =>
+            [st.Action].flat().includes('kms:Decrypt') &&
+            st.Resource === key &&
+            JSON.stringify(st.Condition).includes('secretsmanager.eu-west-1.amazonaws.com'),
+        ),
+      );
+      // The execution role (injects it at start) and the task role (reads both stages after a rotation).
+      const roles = decrypting.map((p) => JSON.stringify(p.Properties.Roles));
+      expect(roles).toHaveLength(2);
+      expect(roles.some((r) => r.includes('TaskDefinitionExecutionRole'))).toBe(true);
+      expect(roles.some((r) => r.includes('TaskDefinitionTaskRole'))).toBe(true);
+    });
+
+    test('the task role may read the secrets (dual-read after a rotation), the execution role injects them', () => {
+      const readers = Object.values(templates.prod.findResources('AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
+      );
+      const roles = readers.map((p) => JSON.stringify(p.Properties.Roles));
+      expect(roles.some((r) => r.includes('ServiceTaskDefinitionTaskRole'))).toBe(true);
+      expect(roles.some((r) => r.includes('ServiceTaskDefinitionExecutionRole'))).toBe(true);
     });
 
     test('dev empties its access-log bucket on deletion, so the stack can be deleted; prod keeps it', () => {
