@@ -13,7 +13,8 @@
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
  * - **A failed update rolls back**: resources updated go back to their previous properties; a
  *   custom resource gets an Update request whose `ResourceProperties` are the *previous* ones
- *   (and `OldResourceProperties` the failed ones), while the stack is `UPDATE_ROLLBACK_IN_PROGRESS`.
+ *   (and `OldResourceProperties` the failed ones), while the stack is `UPDATE_ROLLBACK_IN_PROGRESS`;
+ *   the custom resource whose update failed is rolled back the same way.
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html
  * - **Resources are created in dependency order** (`DependsOn` and references).
  */
@@ -110,12 +111,21 @@ export class CloudFormationStack {
     const previous = this.resources;
     const requests: CustomResourceRequest[] = [];
     const updated: string[] = [];
+    const replaced = new Set<string>();
     for (const id of creationOrder(next)) {
       const before = previous[id];
       const after = next[id];
-      const changed = !before || JSON.stringify(before.Properties) !== JSON.stringify(after.Properties);
+      // A reference to a replaced resource resolves to a new physical id: the referrer changes too.
+      const changed =
+        !before || JSON.stringify(before.Properties) !== JSON.stringify(after.Properties) || dependencies(after).some((d) => replaced.has(d));
       if (!changed) continue;
+      if (before && REPLACED_ON_UPDATE.has(after.Type)) replaced.add(id);
       if (id === failAt) {
+        // A custom resource that fails got its request first, and is rolled back like the others.
+        if (isCustom(after) && before) {
+          requests.push({ RequestType: 'Update', LogicalResourceId: id, ResourceProperties: after.Properties ?? {}, OldResourceProperties: before.Properties, StackStatus: 'UPDATE_IN_PROGRESS' });
+          updated.push(id);
+        }
         this.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
         for (const u of updated.reverse()) {
           if (isCustom(next[u]) && previous[u]) {
@@ -165,6 +175,13 @@ export class CloudFormationStack {
     return { status: this.status, reason, customResourceRequests: requests };
   }
 }
+
+/**
+ * Types whose every property update replaces the resource (a new physical id): an ECS task
+ * definition revision, a Lambda version.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-taskdefinition.html
+ */
+const REPLACED_ON_UPDATE = new Set(['AWS::ECS::TaskDefinition', 'AWS::Lambda::Version']);
 
 function isCustom(r: Resource): boolean {
   return r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource';

@@ -24,7 +24,11 @@
  * - **Linear**: equal steps of the step percentage, each held for the step bake time, then the bake
  *   time. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/linear-deployment.html
  * - **Rolling**: new tasks replace old ones; both serve through one target group in proportion.
- *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html
+ *   With deployment alarms, ECS keeps the deployment in progress for a bake time after the old
+ *   tasks scaled in, "computed from the alarm configuration" (the page gives no formula: the model
+ *   takes the longest alarm window, `alarmWindowSeconds`, an assumption scenarios state).
+ *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html,
+ *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html
  * - **Alarms** (`DeploymentConfiguration.Alarms` with `Rollback`) roll back a deployment that is
  *   in progress, bake time included; once it is SUCCESSFUL an alarm changes nothing.
  *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html
@@ -79,9 +83,11 @@ export interface EcsTimings {
   readonly taskStartSeconds: number;
   /** Moving listener weights back on a rollback. @default 30 */
   readonly rollbackSeconds: number;
+  /** Rolling update with alarms: the bake time ECS computes from them (see the rules). @default 0 */
+  readonly alarmWindowSeconds: number;
 }
 
-const DEFAULT_TIMINGS: EcsTimings = { taskStartSeconds: 80, rollbackSeconds: 30 };
+const DEFAULT_TIMINGS: EcsTimings = { taskStartSeconds: 80, rollbackSeconds: 30, alarmWindowSeconds: 0 };
 
 type Properties = Record<string, any>;
 
@@ -296,8 +302,8 @@ export class EcsService {
       case 'BLUE_GREEN':
         return bake;
       default:
-        // Rolling: the old tasks drain once the new ones are healthy.
-        return this.timings.taskStartSeconds;
+        // Rolling: the old tasks drain once the new ones are healthy, then the alarms' bake time.
+        return this.timings.taskStartSeconds + (config.Alarms?.Enable ? this.timings.alarmWindowSeconds : 0);
     }
   }
 }
