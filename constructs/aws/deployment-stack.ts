@@ -42,6 +42,8 @@ import { awsCliOf, literalRegion } from './private/aws-cli';
 import { awsCli } from '../../lib/runbook/aws-cli';
 import { promotionSteps } from '../../lib/plan/promotion';
 import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
+import type { SmokeCheckSpec } from '../../lib/smoke/check';
+import { platformSmokeTests } from '../../lib/smoke/inline';
 import {
   CommandKind,
   RunbookTarget,
@@ -55,6 +57,7 @@ import { AlertTopics } from './alert-topics';
 import { AppConfigFeatureFlags } from './app-config-feature-flags';
 import { ProgressiveFunction } from './progressive-function';
 import { DeadMansSwitch } from './dead-mans-switch';
+import { HealthProbe, HealthProbeTarget } from './health-probe';
 import { ManagedSecret } from './managed-secret';
 import { MigrationTask } from './migration-task';
 import { ProgressiveFargateService } from './progressive-fargate-service';
@@ -183,6 +186,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
 
     let signals: ServiceSignals;
     let addDeploymentAlarm: (alarm: cloudwatch.IAlarm) => void;
+    // What the dead-man's switch probes, the way users reach the service (undefined: no way to probe).
+    let probe: { target: HealthProbeTarget; check: SmokeCheckSpec; where: string } | undefined;
     // Where the workload reads its flags (the AppConfig agent sidecar or Lambda extension).
     const flagsEnvironment: Record<string, string> =
       def.featureFlags.length > 0 ? { GLIDEPATH_FLAGS_URL: AppConfigFeatureFlags.localUrlOf(names.base, env.name) } : {};
@@ -236,6 +241,15 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         user: container.user,
       });
       const serviceUrl = this.pointDomain(tls, this.containerService);
+      // An HTTPS service is probed by its name (the certificate's); without one the probe could not verify it.
+      const httpsWithoutName = tls.tls !== undefined && tls.tls.mode !== TlsMode.DISABLED && !tls.tls.domainName;
+      probe = httpsWithoutName
+        ? undefined
+        : {
+            target: HealthProbeTarget.url(serviceUrl),
+            check: { name: 'health', method: 'GET', path: container.healthCheckPath, expectedStatus: 200, maxLatencyMs: 5000, headers: {} },
+            where: `${tls.tls?.domainName ? `https://${tls.tls.domainName}` : 'the load balancer'}${container.healthCheckPath}`,
+          };
       signals = this.containerService.signals;
       const service = this.containerService;
       this.migrations = def.migrations.map(
@@ -299,6 +313,11 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       });
       signals = this.canaryFunction.signals;
       addDeploymentAlarm = (a) => this.canaryFunction?.addRollbackAlarm(a);
+      // A function has no URL in this stack: the probe invokes the live alias with the first smoke check.
+      const [first] = def.smokeTests ? platformSmokeTests(def.smokeTests).checks : [];
+      probe = first
+        ? { target: HealthProbeTarget.functionAlias(this.canaryFunction.alias), check: first, where: `the live alias (smoke check ${first.name})` }
+        : undefined;
       if (def.smokeTests) {
         this.smokeTestHook = new SmokeTestHook(this, 'SmokeTests', {
           functionName: `${names.base}-smoke-tests`,
@@ -338,23 +357,52 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       this.alarms.deploymentAlarms.forEach(addDeploymentAlarm);
     }
     if (env.deadMansSwitch.enabled) {
-      const heartbeat =
-        env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT
-          ? new cloudwatch.Metric({ namespace: 'Glidepath', metricName: 'Heartbeat', dimensionsMap: { Service: names.base } })
-          : signals.heartbeat;
+      const own = env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT;
+      // Independent of user traffic: a probe each minute, so silence means unreachable, not quiet.
+      const prober =
+        !own && probe
+          ? new HealthProbe(this, 'HealthProbe', {
+              serviceName: names.base,
+              functionName: `${names.base}-health-probe`,
+              target: probe.target,
+              check: probe.check,
+              logRetention,
+              removalPolicy,
+            })
+          : undefined;
+      if (!own && !prober) {
+        Annotations.of(this).addWarningV2(
+          'glidepath:dead-mans-switch',
+          `${names.base}: the dead-man's switch watches ${this.containerService ? 'CPU samples (tasks run)' : 'invocations'}, which stop when users are quiet, not only when the service is down; ${this.containerService ? 'set tls.domainName so a probe can reach the service by name' : 'add smokeTests so a probe can invoke the live alias each minute'}`,
+        );
+      }
+      const heartbeat = own
+        ? new cloudwatch.Metric({ namespace: 'Glidepath', metricName: 'Heartbeat', dimensionsMap: { Service: names.base } })
+        : (prober?.metric ?? signals.heartbeat);
       this.deadMansSwitch = new DeadMansSwitch(this, 'DeadMansSwitch', {
         alarmName: names.alarm('dead-mans-switch'),
         heartbeat,
-        heartbeatDescription:
-          env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT
-            ? `metric Glidepath/Heartbeat (Service=${names.base}) published by the service`
+        heartbeatDescription: own
+          ? `metric Glidepath/Heartbeat (Service=${names.base}) published by the service`
+          : prober
+            ? `passing health probes of ${probe!.where} (each minute, by ${names.base}-health-probe)`
             : this.containerService
               ? `ECS CPUUtilization samples of ${names.base}`
               : `Lambda invocations of ${names.base}`,
         missingMinutes: env.deadMansSwitch.missingFor.toMinutes(),
         topic: this.topics.critical,
         runbookLink: link,
-        diagnosis: this.containerService
+        diagnosis: [
+          ...(prober
+            ? [
+                {
+                  description: 'Read what the probe saw',
+                  command: aws`logs tail /aws/lambda/${names.base}-health-probe --since 15m`,
+                  expected: 'One line a minute; "passed": false with the reason when the check fails',
+                },
+              ]
+            : []),
+          ...(this.containerService
           ? [
               {
                 description: 'Count running tasks',
@@ -362,7 +410,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
                 expected: 'Running equals desired; 0 running means the service is down',
               },
             ]
-          : diagnosis,
+          : diagnosis),
+        ],
       });
     }
     if (def.featureFlags.length > 0) {
