@@ -373,7 +373,9 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       if (!own && !prober) {
         Annotations.of(this).addWarningV2(
           'glidepath:dead-mans-switch',
-          `${names.base}: the dead-man's switch watches ${this.containerService ? 'CPU samples (tasks run)' : 'invocations'}, which stop when users are quiet, not only when the service is down; ${this.containerService ? 'set tls.domainName so a probe can reach the service by name' : 'add smokeTests so a probe can invoke the live alias each minute'}`,
+          this.containerService
+            ? `${names.base}: the dead-man's switch watches CPU samples, which prove that tasks run, not that users reach the service; set tls.domainName so a probe can call it by the certificate's name`
+            : `${names.base}: the dead-man's switch watches invocations, which stop on a quiet night as when the function is down; add smokeTests so a probe can invoke the live alias each minute`,
         );
       }
       const heartbeat = own

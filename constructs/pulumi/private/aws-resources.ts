@@ -13,6 +13,7 @@ import { ROTATION_HANDLER_SOURCE } from '../../../lib/handlers/rotation-handler'
 import { containerAlarmSpecs, type AlarmSpec } from './alarm-specs';
 import { agentContainer, createFeatureFlags, flagsEnvironment } from './feature-flags';
 import { createMigration } from './migrations';
+import { createHealthProbe } from './health-probe';
 import { createSmokeHook } from './smoke-hook';
 
 /** The network a container service runs in (the component does not create a VPC). */
@@ -599,12 +600,25 @@ export function createAwsResources(
   const allNames = specs.map((s) => names.alarm(s.kind));
   if (env.deadMansSwitch.enabled) {
     const name = names.alarm('dead-mans-switch');
-    const platform = {
-      description: `ECS CPUUtilization samples of ${names.base}`,
-      namespace: 'AWS/ECS',
-      metricName: 'CPUUtilization',
-      dimensions: { ClusterName: names.base, ServiceName: names.base },
-    };
+    // Independent of user traffic, as DeploymentStack: a probe through the load balancer each
+    // minute; an HTTPS service without a domain cannot be probed by name and keeps CPU samples.
+    const probeable = !https || tls?.domainName !== undefined;
+    const baseUrl = tls?.domainName ? pulumi.output(`https://${tls.domainName}`) : pulumi.interpolate`http://${loadBalancer.dnsName}`;
+    const platform =
+      env.deadMansSwitch.source !== HeartbeatSource.HEARTBEAT && probeable
+        ? createHealthProbe(
+            names.base,
+            { url: baseUrl },
+            { name: 'health', method: 'GET', path: container.healthCheckPath, expectedStatus: 200, maxLatencyMs: 5000, headers: {} },
+            `${tls?.domainName ? `https://${tls.domainName}` : 'the load balancer'}${container.healthCheckPath}`,
+            { retentionInDays: logRetentionDays, tags, opts, keep },
+          )
+        : {
+            description: `ECS CPUUtilization samples of ${names.base}`,
+            namespace: 'AWS/ECS',
+            metricName: 'CPUUtilization',
+            dimensions: { ClusterName: names.base, ServiceName: names.base },
+          };
     allAlarms.push(deadMansSwitchAlarm(name, env, names, platform, critical, runbookLink, tags, opts));
     allNames.push(name);
   }
