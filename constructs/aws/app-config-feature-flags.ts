@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -13,6 +13,7 @@ import type { FeatureFlag } from '../../lib/model/feature-flags';
 import { timeBound } from '../../lib/plan/timing';
 import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { awsCliOf } from './private/aws-cli';
+import { FLAGS_VERSION_OUTPUT, flagDriftGuard } from './private/flag-drift-guard';
 import { pollCommand } from '../../lib/runbook/poll';
 import { literalName } from './private/literal-names';
 
@@ -192,6 +193,11 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
       deploymentStrategyId: release.ref,
       description: 'Flags as declared in the service definition',
     });
+    // The version the stack deployed: the pre-deployment guard compares it with the live one.
+    new CfnOutput(this, 'FlagsVersion', {
+      description: 'Hosted configuration version of the flags this stack deploys (a different live version means a kill switch or a change by hand)',
+      value: this.version.ref,
+    }).overrideLogicalId(FLAGS_VERSION_OUTPUT);
   }
 
   /**
@@ -333,8 +339,15 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
     const notes = [
       `feature flags live in AppConfig application ${app}, environment ${this.props.environmentName}, profile ${this.profileName}; the workload reads them at \`${this.localUrl}\` (AppConfig agent sidecar on ECS, AppConfig Lambda extension on Lambda), polling every ${this.pollInterval}; the definition stays the source: change it too, or the next deploy sets the flag back`,
     ];
+    const preDeploy = flagDriftGuard({
+      aws: awsCliOf(this),
+      stackName: Stack.of(this).stackName,
+      applicationName: app,
+      environmentName: this.props.environmentName,
+      profileName: this.profileName,
+    });
     if (killSwitches.length === 0) {
-      return { resources, notes };
+      return { resources, notes, preDeploy };
     }
     const aws = awsCliOf(this);
     const env = this.props.environmentName;
@@ -386,6 +399,7 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
       expected: 'DEPLOYMENT holds the deployment number, and it is COMPLETE',
     });
     return {
+      preDeploy,
       rollback: [
         {
           level: 1,
