@@ -5,7 +5,6 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import { Duration } from '../../lib/model/duration';
@@ -13,6 +12,7 @@ import type { FeatureFlag } from '../../lib/model/feature-flags';
 import { timeBound } from '../../lib/plan/timing';
 import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { awsCliOf } from './private/aws-cli';
+import { APPCONFIG_LAMBDA_EXTENSION_VERSION, appConfigLambdaLayerArn, appConfigLambdaLayerRegions } from './private/appconfig-lambda-layers';
 import { FLAGS_VERSION_OUTPUT, flagDriftGuard } from './private/flag-drift-guard';
 import { pollCommand } from '../../lib/runbook/poll';
 import { literalName } from './private/literal-names';
@@ -46,11 +46,6 @@ export interface AppConfigFeatureFlagsProps {
 /** The AppConfig agent's local endpoint, where the workload reads its flags. */
 const AGENT_PORT = 2772;
 
-/**
- * Version of the AWS AppConfig Lambda extension layer, the newest that aws-cdk-lib's region facts
- * list for both x86_64 and arm64.
- */
-const LAMBDA_EXTENSION_VERSION = '2.0.181';
 
 /**
  * Feature flags in AWS AppConfig: an application, an environment whose alarm monitors roll a bad
@@ -83,10 +78,10 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
    * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-versions.html
    */
   public static lambdaExtensionArn(region: string, architecture: 'x86_64' | 'arm64', applicationName: string): string {
-    const arn = RegionInfo.get(region).appConfigLambdaArn(LAMBDA_EXTENSION_VERSION, architecture);
+    const arn = appConfigLambdaLayerArn(region, architecture);
     if (arn === undefined) {
       throw new Error(
-        `AppConfigFeatureFlags '${applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${LAMBDA_EXTENSION_VERSION} (${architecture}) in ${region}; use a region where AWS publishes it`,
+        `AppConfigFeatureFlags '${applicationName}': AWS publishes no AppConfig Lambda extension ${APPCONFIG_LAMBDA_EXTENSION_VERSION} (${architecture}) in ${region} (glidepath knows ${appConfigLambdaLayerRegions().join(', ')}); use one of those regions`,
       );
     }
     return arn;

@@ -248,7 +248,9 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         : {
             target: HealthProbeTarget.url(serviceUrl),
             check: { name: 'health', method: 'GET', path: container.healthCheckPath, expectedStatus: 200, maxLatencyMs: 5000, headers: {} },
-            where: `${tls.tls?.domainName ? `https://${tls.tls.domainName}` : 'the load balancer'}${container.healthCheckPath}`,
+            where: tls.tls?.domainName
+              ? `\`https://${tls.tls.domainName}${container.healthCheckPath}\``
+              : `\`${container.healthCheckPath}\` through the load balancer`,
           };
       signals = this.containerService.signals;
       const service = this.containerService;

@@ -674,7 +674,8 @@ describe('DeploymentStack', () => {
       const template = Template.fromStack(prod);
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: 'payments-api-prod',
-        Layers: ['arn:aws:lambda:us-east-1:027255383542:layer:AWS-AppConfig-Extension:113'],
+        // Our own table at 2.0.17054 (variants need 2.0.678); aws-cdk-lib's stops at 2.0.181 (layer 113).
+        Layers: ['arn:aws:lambda:us-east-1:027255383542:layer:AWS-AppConfig-Extension:321'],
         Environment: {
           Variables: Match.objectLike({
             GLIDEPATH_FLAGS_URL: Match.stringLikeRegexp('^http://localhost:2772/'),

@@ -610,7 +610,7 @@ export function createAwsResources(
             names.base,
             { url: baseUrl },
             { name: 'health', method: 'GET', path: container.healthCheckPath, expectedStatus: 200, maxLatencyMs: 5000, headers: {} },
-            `${tls?.domainName ? `https://${tls.domainName}` : 'the load balancer'}${container.healthCheckPath}`,
+            tls?.domainName ? `\`https://${tls.domainName}${container.healthCheckPath}\`` : `\`${container.healthCheckPath}\` through the load balancer`,
             { retentionInDays: logRetentionDays, tags, opts, keep },
           )
         : {
