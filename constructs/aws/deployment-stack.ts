@@ -275,6 +275,12 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       // service resource waits: its security group is an input of the migrations.
       const serviceResource = service.service.node.defaultChild as ecs.CfnService;
       this.migrations.filter((m) => m.runner).forEach((m) => serviceResource.node.addDependency(m.runner!));
+      if (!def.smokeTests && (plan.settings.strategy === 'CANARY' || plan.settings.strategy === 'LINEAR')) {
+        Annotations.of(this).addWarningV2(
+          'glidepath:canary-without-hook',
+          `${names.base}: ECS has no circuit breaker for ${plan.settings.strategy.toLowerCase()} deployments, so a new revision whose tasks crash before taking traffic trips no alarm and the deployment waits; add smokeTests so the test-listener hook fails it before production traffic shifts`,
+        );
+      }
       if (def.smokeTests && service.testListenerPort !== undefined) {
         this.smokeTestHook = new SmokeTestHook(this, 'SmokeTests', {
           functionName: `${names.base}-smoke-tests`,

@@ -400,9 +400,13 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     }
     this.service.node.addDependency(productionRule);
     if (settings.strategy === 'CANARY' || settings.strategy === 'LINEAR') {
+      // ECS documents the circuit breaker (and alarm rollback) for rolling update and blue/green
+      // only (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-failure-detection.html):
+      // a canary whose tasks crash is caught by the per-target-group connection errors when it
+      // takes traffic, and before that by the test-listener lifecycle hook (DeploymentStack warns without one).
       Annotations.of(this.service).acknowledgeWarning(
         '@aws-cdk/aws-ecs:shouldUseCircuitBreaker',
-        'Canary and linear deployments fail and roll back on the deployment alarms instead',
+        'ECS offers no circuit breaker for canary and linear deployments; the deployment alarms (with connection errors per target group) and the test-listener hook fail them instead',
       );
     }
 

@@ -106,17 +106,18 @@ describe('DeploymentStack', () => {
         'AWS::EC2::VPCGatewayAttachment': 1,
         'AWS::ECS::Cluster': 1,
         'AWS::ECS::Service': 1,
+        'AWS::Events::Rule': 1,
         'AWS::ECS::TaskDefinition': 3,
         'AWS::ElasticLoadBalancingV2::Listener': 3,
         'AWS::ElasticLoadBalancingV2::ListenerRule': 2,
         'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
         'AWS::ElasticLoadBalancingV2::TargetGroup': 2,
-        'AWS::IAM::Policy': 11,
-        'AWS::IAM::Role': 14,
+        'AWS::IAM::Policy': 12,
+        'AWS::IAM::Role': 15,
         'AWS::KMS::Key': 2,
-        'AWS::Lambda::Function': 4,
-        'AWS::Lambda::Permission': 1,
-        'AWS::Logs::LogGroup': 8,
+        'AWS::Lambda::Function': 5,
+        'AWS::Lambda::Permission': 2,
+        'AWS::Logs::LogGroup': 9,
         'AWS::Route53::RecordSet': 1,
         'AWS::S3::Bucket': 1,
         'AWS::S3::BucketPolicy': 1,
@@ -176,14 +177,18 @@ describe('DeploymentStack', () => {
         EvaluationPeriods: 5,
         DatapointsToAlarm: 3,
       });
+      // The switch watches the health probe (independent of user traffic), not CPU samples.
       templates.prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'checkout-prod-dead-mans-switch',
         TreatMissingData: 'breaching',
         EvaluationPeriods: 5,
-        Dimensions: [
-          { Name: 'ClusterName', Value: 'checkout-prod' },
-          { Name: 'ServiceName', Value: 'checkout-prod' },
-        ],
+        Namespace: 'Glidepath',
+        MetricName: 'HealthProbe',
+        Dimensions: [{ Name: 'Service', Value: 'checkout-prod' }],
+      });
+      templates.prod.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'checkout-prod-health-probe',
+        Environment: { Variables: Match.objectLike({ PROBE_URL: 'https://checkout.acme.example' }) },
       });
     });
 
@@ -348,13 +353,15 @@ describe('DeploymentStack', () => {
         'AWS::CodeDeploy::Application': 1,
         'AWS::CodeDeploy::DeploymentConfig': 1,
         'AWS::CodeDeploy::DeploymentGroup': 1,
-        'AWS::IAM::Policy': 5,
-        'AWS::IAM::Role': 4,
+        'AWS::Events::Rule': 1,
+        'AWS::Lambda::Permission': 1,
+        'AWS::IAM::Policy': 6,
+        'AWS::IAM::Role': 5,
         'AWS::KMS::Key': 1,
         'AWS::Lambda::Alias': 1,
-        'AWS::Lambda::Function': 2,
+        'AWS::Lambda::Function': 3,
         'AWS::Lambda::Version': 1,
-        'AWS::Logs::LogGroup': 2,
+        'AWS::Logs::LogGroup': 3,
         'AWS::SNS::Topic': 2,
         'AWS::SNS::TopicPolicy': 2,
       });
@@ -392,13 +399,19 @@ describe('DeploymentStack', () => {
       });
     });
 
-    test("the dead-man's switch watches invocations of the alias for 10 minutes", () => {
+    // Invocations stop on every quiet night; a probe of the live alias each minute does not.
+    test("the dead-man's switch watches a probe of the live alias for 10 minutes, not user invocations", () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'payments-api-prod-dead-mans-switch',
-        MetricName: 'Invocations',
+        Namespace: 'Glidepath',
+        MetricName: 'HealthProbe',
         Statistic: 'SampleCount',
         EvaluationPeriods: 10,
         TreatMissingData: 'breaching',
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'payments-api-prod-health-probe',
+        Environment: { Variables: Match.objectLike({ PROBE_FUNCTION: Match.anyValue() }) },
       });
     });
 
