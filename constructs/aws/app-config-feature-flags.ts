@@ -12,7 +12,11 @@ import type { FeatureFlag } from '../../lib/model/feature-flags';
 import { timeBound } from '../../lib/plan/timing';
 import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { awsCliOf } from './private/aws-cli';
-import { APPCONFIG_LAMBDA_EXTENSION_VERSION, appConfigLambdaLayerArn, appConfigLambdaLayerRegions } from './private/appconfig-lambda-layers';
+import {
+  APPCONFIG_LAMBDA_EXTENSION_VERSION,
+  appConfigLambdaLayerArn,
+  appConfigLambdaLayerRegions,
+} from './private/appconfig-lambda-layers';
 import { FLAGS_VERSION_OUTPUT, flagDriftGuard } from './private/flag-drift-guard';
 import { pollCommand } from '../../lib/runbook/poll';
 import { literalName } from './private/literal-names';
@@ -45,7 +49,6 @@ export interface AppConfigFeatureFlagsProps {
 
 /** The AppConfig agent's local endpoint, where the workload reads its flags. */
 const AGENT_PORT = 2772;
-
 
 /**
  * Feature flags in AWS AppConfig: an application, an environment whose alarm monitors roll a bad
@@ -190,7 +193,8 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
     });
     // The version the stack deployed: the pre-deployment guard compares it with the live one.
     new CfnOutput(this, 'FlagsVersion', {
-      description: 'Hosted configuration version of the flags this stack deploys (a different live version means a kill switch or a change by hand)',
+      description:
+        'Hosted configuration version of the flags this stack deploys (a different live version means a kill switch or a change by hand)',
       value: this.version.ref,
     }).overrideLogicalId(FLAGS_VERSION_OUTPUT);
   }

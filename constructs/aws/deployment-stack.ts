@@ -178,7 +178,12 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         : s.kmsKeyArn
           ? // With its key, grantRead adds kms:Decrypt (through Secrets Manager) for the roles that read it.
             secretsmanager.Secret.fromSecretAttributes(this, `Secret-${s.name}`, {
-              secretPartialArn: this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: s.secretName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+              secretPartialArn: this.formatArn({
+                service: 'secretsmanager',
+                resource: 'secret',
+                resourceName: s.secretName,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
               encryptionKey: kms.Key.fromKeyArn(this, `SecretKey-${s.name}`, s.kmsKeyArn),
             })
           : secretsmanager.Secret.fromSecretNameV2(this, `Secret-${s.name}`, s.secretName),
@@ -324,7 +329,11 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       // A function has no URL in this stack: the probe invokes the live alias with the first smoke check.
       const [first] = def.smokeTests ? platformSmokeTests(def.smokeTests).checks : [];
       probe = first
-        ? { target: HealthProbeTarget.functionAlias(this.canaryFunction.alias), check: first, where: `the live alias (smoke check ${first.name})` }
+        ? {
+            target: HealthProbeTarget.functionAlias(this.canaryFunction.alias),
+            check: first,
+            where: `the live alias (smoke check ${first.name})`,
+          }
         : undefined;
       if (def.smokeTests) {
         this.smokeTestHook = new SmokeTestHook(this, 'SmokeTests', {
@@ -413,14 +422,14 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
               ]
             : []),
           ...(this.containerService
-          ? [
-              {
-                description: 'Count running tasks',
-                command: aws`ecs describe-services --cluster ${this.containerService.clusterName} --services ${names.base} --query 'services[0].[desiredCount,runningCount]' --output text`,
-                expected: 'Running equals desired; 0 running means the service is down',
-              },
-            ]
-          : diagnosis),
+            ? [
+                {
+                  description: 'Count running tasks',
+                  command: aws`ecs describe-services --cluster ${this.containerService.clusterName} --services ${names.base} --query 'services[0].[desiredCount,runningCount]' --output text`,
+                  expected: 'Running equals desired; 0 running means the service is down',
+                },
+              ]
+            : diagnosis),
         ],
       });
     }
@@ -619,7 +628,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
   }
 
   /** The CodePipeline stage that deploys this environment, when a delivery pipeline owns it. */
-  private pipelineStage(): { pipeline: string; stage: string; region: string | undefined; approval: boolean; approvalAction: string } | undefined {
+  private pipelineStage():
+    { pipeline: string; stage: string; region: string | undefined; approval: boolean; approvalAction: string } | undefined {
     const def = this.definition;
     if (!def.delivery?.connectionArn) return undefined;
     const step = promotionSteps(def).find(

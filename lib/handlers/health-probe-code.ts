@@ -29,7 +29,7 @@ export function healthProbeSource(): string {
     '};',
     'exports.handler = async () => {',
     'const { check, settings } = JSON.parse(process.env.PROBE_CHECK);',
-    "const fn = process.env.PROBE_FUNCTION;",
+    'const fn = process.env.PROBE_FUNCTION;',
     "const r = await runSmokeCheck(fn ? 'http://function' : process.env.PROBE_URL, check, settings, {}, fn ? invoke : undefined);",
     'console.log(JSON.stringify(r));',
     'if (!r.passed) return false;',

@@ -34,7 +34,8 @@ export const secretSchema = z
         kmsKeyArn: z
           .string()
           .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, {
-            error: 'is not a KMS key ARN; use e.g. "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" (a key ARN, not an alias)',
+            error:
+              'is not a KMS key ARN; use e.g. "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" (a key ARN, not an alias)',
           })
           .optional()
           .describe(

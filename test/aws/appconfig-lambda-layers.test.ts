@@ -21,7 +21,7 @@ describe('the AppConfig Lambda extension layer table', () => {
     expect(newer(VARIANTS_SINCE, '2.0.181')).toBe(true);
   });
 
-  test('is not stale: reviewed against AWS\'s page within a year (refresh the table, REVIEWED and the version)', () => {
+  test("is not stale: reviewed against AWS's page within a year (refresh the table, REVIEWED and the version)", () => {
     const ageDays = (Date.now() - Date.parse(`${REVIEWED}T00:00:00Z`)) / 86_400_000;
     expect(ageDays).toBeLessThan(365);
   });
@@ -46,6 +46,8 @@ describe('the AppConfig Lambda extension layer table', () => {
 
   test('covers every region of the examples', () => {
     expect(appConfigLambdaLayerArn('eu-west-1', 'x86_64')).toBe('arn:aws:lambda:eu-west-1:434848589818:layer:AWS-AppConfig-Extension:303');
-    expect(appConfigLambdaLayerArn('eu-west-1', 'arm64')).toBe('arn:aws:lambda:eu-west-1:434848589818:layer:AWS-AppConfig-Extension-Arm64:241');
+    expect(appConfigLambdaLayerArn('eu-west-1', 'arm64')).toBe(
+      'arn:aws:lambda:eu-west-1:434848589818:layer:AWS-AppConfig-Extension-Arm64:241',
+    );
   });
 });

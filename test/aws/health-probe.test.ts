@@ -40,7 +40,11 @@ describe('HealthProbe', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'Glidepath' } } }),
+          Match.objectLike({
+            Action: 'cloudwatch:PutMetricData',
+            Resource: '*',
+            Condition: { StringEquals: { 'cloudwatch:namespace': 'Glidepath' } },
+          }),
         ]),
       },
     });
@@ -50,7 +54,9 @@ describe('HealthProbe', () => {
     const alarm = alarmFromTemplate(template.toJSON() as Parameters<typeof alarmFromTemplate>[0], 'checkout-prod-dead-mans-switch');
     expect(alarm.treatMissingData).toBe('breaching');
     // No user requests at all; the probe still passes once a minute.
-    const quiet = simulateAlarm(alarm, (m) => (m.namespace === 'Glidepath' && m.metricName === 'HealthProbe' ? 1 : undefined), { datapoints: 8 * 60 });
+    const quiet = simulateAlarm(alarm, (m) => (m.namespace === 'Glidepath' && m.metricName === 'HealthProbe' ? 1 : undefined), {
+      datapoints: 8 * 60,
+    });
     expect(quiet.firstAlarmSeconds).toBeUndefined();
     // Down from minute 60: the probe's checks fail and nothing is published.
     const down = simulateAlarm(alarm, (_m, i) => (i < 60 ? 1 : undefined), { datapoints: 120 });

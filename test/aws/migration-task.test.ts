@@ -222,7 +222,11 @@ describe('the inline migration runner, answering a local CloudFormation response
   });
 
   test('reports FAILED with the exit code and where the logs are when the task fails', async () => {
-    const modules = { '@aws-sdk/client-ecs': ecsStub(3).module, '@aws-sdk/client-cloudformation': cloudFormationStub('UPDATE_IN_PROGRESS'), https: http };
+    const modules = {
+      '@aws-sdk/client-ecs': ecsStub(3).module,
+      '@aws-sdk/client-cloudformation': cloudFormationStub('UPDATE_IN_PROGRESS'),
+      https: http,
+    };
     const handler = loadHandler(MIGRATION_RUNNER_SOURCE, modules, {}, instant);
     await handler(event('Update'), context);
     expect(responses[0]).toMatchObject({
@@ -253,7 +257,11 @@ describe('the inline migration runner, answering a local CloudFormation response
   // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html).
   test('answers SUCCESS without running anything when the update is a rollback (previous properties)', async () => {
     const ecs = ecsStub(3);
-    const modules = { '@aws-sdk/client-ecs': ecs.module, '@aws-sdk/client-cloudformation': cloudFormationStub('UPDATE_ROLLBACK_IN_PROGRESS'), https: http };
+    const modules = {
+      '@aws-sdk/client-ecs': ecs.module,
+      '@aws-sdk/client-cloudformation': cloudFormationStub('UPDATE_ROLLBACK_IN_PROGRESS'),
+      https: http,
+    };
     await loadHandler(MIGRATION_RUNNER_SOURCE, modules, {}, instant)(event('Update'), context);
     expect(ecs.calls).toEqual([]);
     expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'add-notes' });
@@ -261,7 +269,11 @@ describe('the inline migration runner, answering a local CloudFormation response
 
   test('runs the migration on an ordinary update', async () => {
     const ecs = ecsStub(0);
-    const modules = { '@aws-sdk/client-ecs': ecs.module, '@aws-sdk/client-cloudformation': cloudFormationStub('UPDATE_IN_PROGRESS'), https: http };
+    const modules = {
+      '@aws-sdk/client-ecs': ecs.module,
+      '@aws-sdk/client-cloudformation': cloudFormationStub('UPDATE_IN_PROGRESS'),
+      https: http,
+    };
     await loadHandler(MIGRATION_RUNNER_SOURCE, modules, {}, instant)(event('Update'), context);
     expect(ecs.calls).toEqual(['RunTask', 'DescribeTasks', 'DescribeTasks']);
     expect(responses[0]).toMatchObject({ Status: 'SUCCESS' });

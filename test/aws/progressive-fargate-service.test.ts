@@ -287,7 +287,10 @@ describe('ProgressiveFargateService', () => {
       );
       const read = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
       const existing = {
-        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:checkout/prod/db-password-??????']],
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:checkout/prod/db-password-??????'],
+        ],
       };
       const generated = { Ref: expect.stringMatching(/^SessionKey/) };
       const roleOf = (id: string) => /^ServiceTaskDefinition(ExecutionRole|TaskRole)DefaultPolicy/.exec(id)?.[1];

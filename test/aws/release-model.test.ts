@@ -57,7 +57,10 @@ describe('ECS service deployments', () => {
   });
 
   test('linear: equal steps held for the step bake time', () => {
-    const linear = { ...canary, DeploymentConfiguration: { Strategy: 'LINEAR', LinearConfiguration: { StepPercent: 25, StepBakeTimeInMinutes: 2 } } };
+    const linear = {
+      ...canary,
+      DeploymentConfiguration: { Strategy: 'LINEAR', LinearConfiguration: { StepPercent: 25, StepBakeTimeInMinutes: 2 } },
+    };
     const s = new EcsService(linear, 0, { taskStartSeconds: 0 });
     const d = s.cloudFormationUpdate({ ...linear, TaskDefinition: 'app:2' }, 0)!;
     expect([0, 120, 240, 360].map((t) => s.newRevisionPercent(d, t))).toEqual([25, 50, 75, 100]);
@@ -85,7 +88,11 @@ describe('ECS service deployments', () => {
   });
 
   test('the circuit breaker stops a crash-looping rolling or blue/green deployment; canary has none', () => {
-    const rolling = { TaskDefinition: 'app:1', DesiredCount: 4, DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true } } };
+    const rolling = {
+      TaskDefinition: 'app:1',
+      DesiredCount: 4,
+      DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true } },
+    };
     const r = new EcsService(rolling, 0, { taskStartSeconds: 60 });
     r.setBehaviour('app:2', { crashLooping: true });
     const d = r.cloudFormationUpdate({ ...rolling, TaskDefinition: 'app:2' }, 0)!;

@@ -86,7 +86,8 @@ function alarmWindowSeconds(t: Template): number {
   const windows = ofType(t, 'AWS::CloudWatch::Alarm')
     .filter(([, a]) => names.includes(a.Properties!.AlarmName))
     .map(([, a]) => {
-      const period = a.Properties!.Period ?? a.Properties!.Metrics.find((m: { MetricStat?: { Period: number } }) => m.MetricStat).MetricStat.Period;
+      const period =
+        a.Properties!.Period ?? a.Properties!.Metrics.find((m: { MetricStat?: { Period: number } }) => m.MetricStat).MetricStat.Period;
       return a.Properties!.EvaluationPeriods * period;
     });
   return Math.max(0, ...windows);
@@ -226,7 +227,9 @@ describe('releases over time: every checkout environment (ECS, CloudFormation)',
           if (fired! - full > detection) late.push(seed);
         }
         if (process.env.GLIDEPATH_LONG_SCENARIOS) {
-          console.log(`${stack} ${_what} at ${QUIET}/min: detection later than the stated ${detection}s in ${late.length} of ${SEEDS} seeds`);
+          console.log(
+            `${stack} ${_what} at ${QUIET}/min: detection later than the stated ${detection}s in ${late.length} of ${SEEDS} seeds`,
+          );
         }
       });
     });
@@ -270,7 +273,8 @@ describe('releases over time: every checkout environment (ECS, CloudFormation)',
           JSON.stringify(p.Properties!.Roles).includes('ServiceTaskDefinitionTaskRole') &&
           p.Properties!.PolicyDocument.Statement.some(
             (s: { Action: string[] | string; Resource: unknown }) =>
-              [s.Action].flat().includes('secretsmanager:GetSecretValue') && secretIds.some((id) => JSON.stringify(s.Resource).includes(id)),
+              [s.Action].flat().includes('secretsmanager:GetSecretValue') &&
+              secretIds.some((id) => JSON.stringify(s.Resource).includes(id)),
           ),
       );
       expect(taskRoleReads).toBe(true);
@@ -335,7 +339,11 @@ describe('releases over time: every checkout environment (ECS, CloudFormation)',
                 runTasks.push(JSON.stringify(command.input.taskDefinition));
                 return { tasks: [{ taskArn: 'arn:task/1' }] };
               }
-              return { tasks: [{ lastStatus: 'STOPPED', containers: [{ name: 'migrate', exitCode: 1 }], stoppedReason: 'Essential container exited' }] };
+              return {
+                tasks: [
+                  { lastStatus: 'STOPPED', containers: [{ name: 'migrate', exitCode: 1 }], stoppedReason: 'Essential container exited' },
+                ],
+              };
             };
           },
           RunTaskCommand: class {

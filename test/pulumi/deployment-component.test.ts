@@ -81,8 +81,15 @@ describe('DeploymentComponent on AWS', () => {
     expect(probe.inputs.environment.variables.PROBE_URL).toBe('https://checkout.acme.example');
     const [rule] = byType(aws.resources, 'aws:cloudwatch/eventRule:EventRule').filter((r) => r.name === 'checkout-prod-health-probe');
     expect(rule.inputs.scheduleExpression).toBe('rate(1 minute)');
-    const [alarm] = byType(aws.resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').filter((a) => a.name === 'checkout-prod-dead-mans-switch');
-    expect(alarm.inputs).toMatchObject({ namespace: 'Glidepath', metricName: 'HealthProbe', dimensions: { Service: 'checkout-prod' }, treatMissingData: 'breaching' });
+    const [alarm] = byType(aws.resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').filter(
+      (a) => a.name === 'checkout-prod-dead-mans-switch',
+    );
+    expect(alarm.inputs).toMatchObject({
+      namespace: 'Glidepath',
+      metricName: 'HealthProbe',
+      dimensions: { Service: 'checkout-prod' },
+      treatMissingData: 'breaching',
+    });
   });
 
   test('the resource types of a container service', () => {

@@ -39,13 +39,13 @@ export function flagDriftGuard(input: FlagDriftGuardInput): RunbookCommand[] {
     },
     {
       description:
-        'Refuse to deploy while an AppConfig deployment runs in the environment: AppConfig runs one at a time, so the stack\'s flag deployment would fail and roll the release back. If it refuses, wait for that deployment (or stop it with `aws appconfig stop-deployment`), then deploy',
+        "Refuse to deploy while an AppConfig deployment runs in the environment: AppConfig runs one at a time, so the stack's flag deployment would fail and roll the release back. If it refuses, wait for that deployment (or stop it with `aws appconfig stop-deployment`), then deploy",
       command: `RUNNING=$(${aws`appconfig list-deployments --application-id "$APP_ID" --environment-id "$ENV_ID" --query "length(Items[?State=='DEPLOYING' || State=='BAKING' || State=='ROLLING_BACK'])" --output text`} 2>/dev/null || echo 0); if [ -n "$ENV_ID" ] && [ "$RUNNING" != "0" ]; then echo "an AppConfig deployment is running in ${env}; wait for it, then deploy" >&2; exit 1; fi`,
       expected: 'No output',
     },
     {
       description:
-        'Refuse to deploy when the flags deployed now are not the version the stack deployed: a kill switch (rollback level 1) or another change by hand is live, and this deployment would put the definition\'s flags back. If it refuses: write the live state into the definition (for a kill switch, the flag\'s `enabled: false`), commit it, and deploy that; or, when the change by hand is over, deploy the stack\'s version again with `aws appconfig start-deployment` before the release',
+        "Refuse to deploy when the flags deployed now are not the version the stack deployed: a kill switch (rollback level 1) or another change by hand is live, and this deployment would put the definition's flags back. If it refuses: write the live state into the definition (for a kill switch, the flag's `enabled: false`), commit it, and deploy that; or, when the change by hand is over, deploy the stack's version again with `aws appconfig start-deployment` before the release",
       command: [
         `STACK_VERSION=$(${aws`cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='${FLAGS_VERSION_OUTPUT}'].OutputValue" --output text`} 2>/dev/null || echo None)`,
         `LIVE_VERSION=$(${aws`appconfig list-deployments --application-id "$APP_ID" --environment-id "$ENV_ID" --query "Items[?State=='COMPLETE' && ConfigurationName=='${profile}'] | [0].ConfigurationVersion" --output text`} 2>/dev/null || echo None)`,

@@ -610,7 +610,9 @@ export function createAwsResources(
             names.base,
             { url: baseUrl },
             { name: 'health', method: 'GET', path: container.healthCheckPath, expectedStatus: 200, maxLatencyMs: 5000, headers: {} },
-            tls?.domainName ? `\`https://${tls.domainName}${container.healthCheckPath}\`` : `\`${container.healthCheckPath}\` through the load balancer`,
+            tls?.domainName
+              ? `\`https://${tls.domainName}${container.healthCheckPath}\``
+              : `\`${container.healthCheckPath}\` through the load balancer`,
             { retentionInDays: logRetentionDays, tags, opts, keep },
           )
         : {

@@ -21,7 +21,11 @@ export function createHealthProbe(
   const { tags, opts } = scope;
   const name = `${serviceName}-health-probe`;
   const settings = { attempts: 1, backoffMs: 0, timeoutMs: 5000 };
-  const logGroup = new aws.cloudwatch.LogGroup(`/aws/lambda/${name}`, { name: `/aws/lambda/${name}`, retentionInDays: scope.retentionInDays, tags }, scope.keep);
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `/aws/lambda/${name}`,
+    { name: `/aws/lambda/${name}`, retentionInDays: scope.retentionInDays, tags },
+    scope.keep,
+  );
   const role = new aws.iam.Role(
     name,
     {
@@ -43,7 +47,12 @@ export function createHealthProbe(
         Statement: [
           { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` },
           // PutMetricData has no resource-level permissions; the namespace condition confines it.
-          { Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': PROBE_NAMESPACE } } },
+          {
+            Effect: 'Allow',
+            Action: 'cloudwatch:PutMetricData',
+            Resource: '*',
+            Condition: { StringEquals: { 'cloudwatch:namespace': PROBE_NAMESPACE } },
+          },
           ...('aliasArn' in target ? [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: target.aliasArn }] : []),
         ],
       }),
@@ -83,7 +92,11 @@ export function createHealthProbe(
     { action: 'lambda:InvokeFunction', function: fn.name, principal: 'events.amazonaws.com', sourceArn: rule.arn },
     opts,
   );
-  new aws.cloudwatch.EventTarget(name, { rule: rule.name, arn: fn.arn, retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 } }, opts);
+  new aws.cloudwatch.EventTarget(
+    name,
+    { rule: rule.name, arn: fn.arn, retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 } },
+    opts,
+  );
   return {
     description: `passing health probes of ${where} (each minute, by ${name})`,
     namespace: PROBE_NAMESPACE,

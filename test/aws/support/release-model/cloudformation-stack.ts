@@ -83,7 +83,13 @@ export class CloudFormationStack {
       }
       if (id === failAt) return this.rollbackCreate(resources, created, requests, `${id}: resource creation failed`);
       if (name !== undefined) this.account.names.set(name, `${this.name}/${id}`);
-      if (isCustom(r)) requests.push({ RequestType: 'Create', LogicalResourceId: id, ResourceProperties: r.Properties ?? {}, StackStatus: 'CREATE_IN_PROGRESS' });
+      if (isCustom(r))
+        requests.push({
+          RequestType: 'Create',
+          LogicalResourceId: id,
+          ResourceProperties: r.Properties ?? {},
+          StackStatus: 'CREATE_IN_PROGRESS',
+        });
       created.push(id);
     }
     this.resources = resources;
@@ -117,13 +123,21 @@ export class CloudFormationStack {
       const after = next[id];
       // A reference to a replaced resource resolves to a new physical id: the referrer changes too.
       const changed =
-        !before || JSON.stringify(before.Properties) !== JSON.stringify(after.Properties) || dependencies(after).some((d) => replaced.has(d));
+        !before ||
+        JSON.stringify(before.Properties) !== JSON.stringify(after.Properties) ||
+        dependencies(after).some((d) => replaced.has(d));
       if (!changed) continue;
       if (before && REPLACED_ON_UPDATE.has(after.Type)) replaced.add(id);
       if (id === failAt) {
         // A custom resource that fails got its request first, and is rolled back like the others.
         if (isCustom(after) && before) {
-          requests.push({ RequestType: 'Update', LogicalResourceId: id, ResourceProperties: after.Properties ?? {}, OldResourceProperties: before.Properties, StackStatus: 'UPDATE_IN_PROGRESS' });
+          requests.push({
+            RequestType: 'Update',
+            LogicalResourceId: id,
+            ResourceProperties: after.Properties ?? {},
+            OldResourceProperties: before.Properties,
+            StackStatus: 'UPDATE_IN_PROGRESS',
+          });
           updated.push(id);
         }
         this.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
@@ -137,7 +151,12 @@ export class CloudFormationStack {
               StackStatus: this.status,
             });
           } else if (isCustom(next[u])) {
-            requests.push({ RequestType: 'Delete', LogicalResourceId: u, ResourceProperties: next[u].Properties ?? {}, StackStatus: this.status });
+            requests.push({
+              RequestType: 'Delete',
+              LogicalResourceId: u,
+              ResourceProperties: next[u].Properties ?? {},
+              StackStatus: this.status,
+            });
           }
         }
         this.status = 'UPDATE_ROLLBACK_COMPLETE';
@@ -164,7 +183,8 @@ export class CloudFormationStack {
     for (const id of [...created].reverse()) {
       const r = resources[id];
       const name = physicalName(r);
-      if (isCustom(r)) requests.push({ RequestType: 'Delete', LogicalResourceId: id, ResourceProperties: r.Properties ?? {}, StackStatus: this.status });
+      if (isCustom(r))
+        requests.push({ RequestType: 'Delete', LogicalResourceId: id, ResourceProperties: r.Properties ?? {}, StackStatus: this.status });
       if (name === undefined) continue;
       // Retain keeps the resource even when the create is rolled back; RetainExceptOnCreate does not.
       if (r.DeletionPolicy === 'Retain') this.account.names.set(name, 'retained');

@@ -43,12 +43,7 @@
 
 /** `ServiceDeployment.status` values the model reaches. */
 export type ServiceDeploymentStatus =
-  | 'IN_PROGRESS'
-  | 'SUCCESSFUL'
-  | 'STOPPED'
-  | 'ROLLBACK_REQUESTED'
-  | 'ROLLBACK_IN_PROGRESS'
-  | 'ROLLBACK_SUCCESSFUL';
+  'IN_PROGRESS' | 'SUCCESSFUL' | 'STOPPED' | 'ROLLBACK_REQUESTED' | 'ROLLBACK_IN_PROGRESS' | 'ROLLBACK_SUCCESSFUL';
 
 /** How the tasks of a revision behave. */
 export interface RevisionBehaviour {
@@ -199,7 +194,8 @@ export class EcsService {
       case 'LINEAR': {
         const l = config.LinearConfiguration;
         const steps: WeightStep[] = [];
-        for (let i = 1; i * l.StepPercent < 100; i++) steps.push({ at: t0 + (i - 1) * l.StepBakeTimeInMinutes * 60, percent: i * l.StepPercent });
+        for (let i = 1; i * l.StepPercent < 100; i++)
+          steps.push({ at: t0 + (i - 1) * l.StepBakeTimeInMinutes * 60, percent: i * l.StepPercent });
         steps.push({ at: t0 + steps.length * l.StepBakeTimeInMinutes * 60, percent: 100 });
         return steps;
       }
