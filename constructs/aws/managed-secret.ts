@@ -35,8 +35,10 @@ export interface ManagedSecretProps {
  * accept either (the dual-read contract; Secrets Manager keeps exactly those two stages after a
  * rotation, see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html).
  *
- * No resource policy denies `DeleteSecret`: with `RETAIN_ON_UPDATE_OR_DELETE` the rollback of a
- * failed first create must be able to delete the secret, or the retry finds the name taken.
+ * The rotation schedule adds a resource policy denying `DeleteSecret` to the account (aws-cdk-lib
+ * protects rotated secrets from deletion by hand). It is kept: the policy refers to the secret, so
+ * the rollback of a failed first create deletes the policy before the secret, and
+ * `RETAIN_ON_UPDATE_OR_DELETE` then lets it delete the secret, freeing the name for the retry.
  */
 export class ManagedSecret extends Construct implements IRunbookContributor {
   /** The secret. */

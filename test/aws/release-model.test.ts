@@ -142,6 +142,21 @@ describe('CloudFormation', () => {
     expect(account.names.get('AWS::Logs::LogGroup /ecs/app')).toBe('retained');
   });
 
+  test("a secret's DeleteSecret deny goes first on rollback (it refers to the secret), so it does not keep the name taken", () => {
+    const deny = { Statement: [{ Effect: 'Deny', Action: 'secretsmanager:DeleteSecret', Principal: { AWS: 'root' }, Resource: '*' }] };
+    const account = new Account();
+    const op = new CloudFormationStack(account, 'app').create(
+      {
+        Secret: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'app/prod/key' }, DeletionPolicy: 'RetainExceptOnCreate' },
+        Policy: { Type: 'AWS::SecretsManager::ResourcePolicy', Properties: { SecretId: { Ref: 'Secret' }, ResourcePolicy: deny } },
+        Service: { Type: 'AWS::ECS::Service', Properties: {}, DependsOn: 'Policy' },
+      },
+      'Service',
+    );
+    expect(op.status).toBe('ROLLBACK_COMPLETE');
+    expect(account.names.has('AWS::SecretsManager::Secret app/prod/key')).toBe(false);
+  });
+
   test('a failed update sends custom resources an Update with their previous properties', () => {
     const stack = new CloudFormationStack(new Account(), 'app');
     const v1: Resources = {

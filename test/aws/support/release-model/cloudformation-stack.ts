@@ -16,7 +16,11 @@
  *   (and `OldResourceProperties` the failed ones), while the stack is `UPDATE_ROLLBACK_IN_PROGRESS`;
  *   the custom resource whose update failed is rolled back the same way.
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html
- * - **Resources are created in dependency order** (`DependsOn` and references).
+ * - **Resources are created in dependency order** (`DependsOn` and references) and deleted in the
+ *   reverse order. A secret whose resource policy denies `secretsmanager:DeleteSecret` cannot be
+ *   deleted while that policy exists (an explicit deny wins).
+ *   https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html,
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
 
 type Resource = { Type: string; Properties?: Record<string, any>; DependsOn?: string | string[]; DeletionPolicy?: string };
@@ -180,15 +184,20 @@ export class CloudFormationStack {
 
   private rollbackCreate(resources: Resources, created: string[], requests: CustomResourceRequest[], reason: string): StackOperation {
     this.status = 'ROLLBACK_IN_PROGRESS';
+    const present = new Set(created);
     for (const id of [...created].reverse()) {
       const r = resources[id];
       const name = physicalName(r);
       if (isCustom(r))
         requests.push({ RequestType: 'Delete', LogicalResourceId: id, ResourceProperties: r.Properties ?? {}, StackStatus: this.status });
-      if (name === undefined) continue;
-      // Retain keeps the resource even when the create is rolled back; RetainExceptOnCreate does not.
-      if (r.DeletionPolicy === 'Retain') this.account.names.set(name, 'retained');
-      else this.account.names.delete(name);
+      // Retain keeps the resource even when the create is rolled back; RetainExceptOnCreate does not;
+      // a DeleteSecret deny still in place makes the deletion fail (the name stays taken).
+      if (name !== undefined) {
+        if (r.DeletionPolicy === 'Retain') this.account.names.set(name, 'retained');
+        else if (deniesDelete(resources, present, id)) this.account.names.set(name, 'DELETE_FAILED');
+        else this.account.names.delete(name);
+      }
+      present.delete(id);
     }
     this.status = 'ROLLBACK_COMPLETE';
     this.resources = {};
@@ -202,6 +211,20 @@ export class CloudFormationStack {
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-taskdefinition.html
  */
 const REPLACED_ON_UPDATE = new Set(['AWS::ECS::TaskDefinition', 'AWS::Lambda::Version']);
+
+/** A resource policy still present denies deleting the secret `id`. */
+function deniesDelete(resources: Resources, present: ReadonlySet<string>, id: string): boolean {
+  return [...present].some((p) => {
+    const r = resources[p];
+    const policy = JSON.stringify(r.Properties?.ResourcePolicy ?? {});
+    return (
+      r.Type === 'AWS::SecretsManager::ResourcePolicy' &&
+      JSON.stringify(r.Properties?.SecretId) === JSON.stringify({ Ref: id }) &&
+      policy.includes('"Effect":"Deny"') &&
+      policy.includes('secretsmanager:DeleteSecret')
+    );
+  });
+}
 
 function isCustom(r: Resource): boolean {
   return r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource';
