@@ -380,7 +380,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         !own && probe
           ? new HealthProbe(this, 'HealthProbe', {
               serviceName: names.base,
-              functionName: `${names.base}-health-probe`,
+              functionName: names.healthProbeFunction,
               target: probe.target,
               check: probe.check,
               logRetention,
@@ -404,7 +404,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         heartbeatDescription: own
           ? `metric Glidepath/Heartbeat (Service=${names.base}) published by the service`
           : prober
-            ? `passing health probes of ${probe!.where} (each minute, by ${names.base}-health-probe)`
+            ? `passing health probes of ${probe!.where} (each minute, by ${names.healthProbeFunction})`
             : this.containerService
               ? `ECS CPUUtilization samples of ${names.base}`
               : `Lambda invocations of ${names.base}`,
@@ -416,7 +416,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
             ? [
                 {
                   description: 'Read what the probe saw',
-                  command: aws`logs tail /aws/lambda/${names.base}-health-probe --since 15m`,
+                  command: aws`logs tail ${names.lambdaLogGroup(names.healthProbeFunction)} --since 15m`,
                   expected: 'One line a minute; "passed": false with the reason when the check fails',
                 },
               ]
