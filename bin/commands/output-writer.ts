@@ -7,6 +7,15 @@
  * Each rename is atomic. A kill between the two renames leaves the target missing and the previous
  * content complete beside it; the next run puts it back (and says so) before doing anything else.
  *
+ * A directory that cannot be renamed (a mount point: a bind mount or volume in a container or CI,
+ * where `rename` fails with EBUSY) has its contents replaced instead, through a journal inside it:
+ * the new content is written completely into `.glidepath-staging-<pid>` inside the directory, the
+ * old entries are moved into `.glidepath-previous` inside it, a `.glidepath-swap-in` file there
+ * records the point of no return, then the new entries are moved in. Every move is a rename on the
+ * directory's own filesystem. A kill before the journal file leaves the old content to be moved
+ * back; after it, the new content to be moved in: the next run (`recoverInterrupted`) finishes
+ * either way, so what is left is never a mix once it has run.
+ *
  * Only Node's `fs` is imported: the kill test runs this file in child processes it kills.
  */
 import * as fs from 'node:fs';
@@ -20,6 +29,10 @@ const GLIDEPATH_ENTRIES = new Set([OUTPUT_MARKER, 'aws', 'k8s', 'runbooks', 'smo
 const STAGING = '.glidepath-staging-';
 const PREVIOUS = '.glidepath-previous';
 const TEMPORARY = '.glidepath-tmp-';
+/** Inside `.glidepath-previous` of a replaced-in-place directory: the new content is being moved in. */
+const SWAP_IN = '.glidepath-swap-in';
+/** Errors of renaming a directory that is a mount point (EBUSY on Linux; EXDEV/EPERM elsewhere). */
+const NOT_RENAMEABLE = new Set(['EBUSY', 'EXDEV', 'EPERM']);
 
 /** Thrown for an output path the CLI must not write to; the message says why and what to do. */
 export class OutputError extends Error {}
@@ -30,7 +43,7 @@ export class OutputError extends Error {}
  * @returns one line per thing done, for the user
  */
 export function recoverInterrupted(target: string): string[] {
-  const done: string[] = [];
+  const done: string[] = recoverInPlace(target);
   const previous = `${target}${PREVIOUS}`;
   if (fs.existsSync(previous)) {
     if (!fs.existsSync(target)) {
@@ -82,7 +95,7 @@ export function replaceDirectory(outDir: string, files: Readonly<Record<string, 
     if (!fs.statSync(target).isDirectory()) {
       throw new OutputError(`--out ${outDir} is a file; name a directory for the output`);
     }
-    const foreign = fs.readdirSync(target).filter((name) => !GLIDEPATH_ENTRIES.has(name));
+    const foreign = fs.readdirSync(target).filter((name) => !GLIDEPATH_ENTRIES.has(name) && !name.startsWith(STAGING));
     if (foreign.length > 0 && !fs.existsSync(path.join(target, OUTPUT_MARKER))) {
       throw new OutputError(
         `--out ${outDir} holds files glidepath did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}) and is replaced as a whole; choose a new or empty directory, e.g. --out glidepath-out`,
@@ -90,22 +103,19 @@ export function replaceDirectory(outDir: string, files: Readonly<Record<string, 
     }
   }
   const staging = `${target}${STAGING}${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
   try {
-    fs.mkdirSync(staging);
-    fs.writeFileSync(
-      path.join(staging, OUTPUT_MARKER),
-      'Written by glidepath synth; this directory is replaced as a whole by the next run.\n',
-    );
-    for (const [name, text] of Object.entries(files)) {
-      const file = path.resolve(staging, name);
-      if (!file.startsWith(staging + path.sep)) throw new OutputError(`refusing to write ${name} outside the output directory`);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, text);
-    }
+    writeTree(staging, files);
     const previous = `${target}${PREVIOUS}`;
     if (fs.existsSync(target)) {
-      fs.renameSync(target, previous);
+      try {
+        fs.renameSync(target, previous);
+      } catch (error) {
+        if (!NOT_RENAMEABLE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+        // A mount point: replace what is inside it instead (staged inside it, on its own filesystem).
+        fs.rmSync(staging, { recursive: true, force: true });
+        replaceContents(target, files);
+        return recovered;
+      }
       // A kill here leaves `previous` complete and `target` missing: recoverInterrupted() restores it.
       fs.renameSync(staging, target);
       fs.rmSync(previous, { recursive: true, force: true });
@@ -117,6 +127,81 @@ export function replaceDirectory(outDir: string, files: Readonly<Record<string, 
     throw error;
   }
   return recovered;
+}
+
+/** Writes `files` and the output marker into a new directory `dir` (removing what was there). */
+function writeTree(dir: string, files: Readonly<Record<string, string>>): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, OUTPUT_MARKER), 'Written by glidepath synth; this directory is replaced as a whole by the next run.\n');
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.resolve(dir, name);
+    if (!file.startsWith(dir + path.sep)) throw new OutputError(`refusing to write ${name} outside the output directory`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+}
+
+/** Replaces the contents of `target`, which cannot be renamed, through the journal described above. */
+function replaceContents(target: string, files: Readonly<Record<string, string>>): void {
+  const stagingName = `${STAGING}${process.pid}`;
+  const staging = path.join(target, stagingName);
+  const previous = path.join(target, PREVIOUS);
+  try {
+    writeTree(staging, files);
+  } catch (error) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  fs.mkdirSync(previous);
+  for (const name of fs.readdirSync(target)) {
+    if (name !== PREVIOUS && !name.startsWith(STAGING)) fs.renameSync(path.join(target, name), path.join(previous, name));
+  }
+  // The point of no return: from here an interrupted run is finished forwards (the staging is complete).
+  fs.writeFileSync(path.join(previous, SWAP_IN), stagingName);
+  moveIn(target, staging);
+  fs.rmSync(previous, { recursive: true, force: true });
+}
+
+/** Moves every entry of `staging` into `target`, then removes `staging`. */
+function moveIn(target: string, staging: string): void {
+  for (const name of fs.readdirSync(staging)) fs.renameSync(path.join(staging, name), path.join(target, name));
+  fs.rmSync(staging, { recursive: true, force: true });
+}
+
+/** Finishes a replacement in place that a kill interrupted: forwards after the journal's point of no return, else back. */
+function recoverInPlace(target: string): string[] {
+  const previous = path.join(target, PREVIOUS);
+  if (!fs.existsSync(previous)) return removeDeadStaging(target);
+  const journal = path.join(previous, SWAP_IN);
+  if (fs.existsSync(journal)) {
+    const staging = path.join(target, fs.readFileSync(journal, 'utf8'));
+    if (fs.existsSync(staging)) moveIn(target, staging);
+    fs.rmSync(previous, { recursive: true, force: true });
+    return [`finished replacing the contents of ${target}: an earlier run was interrupted while moving the new content in`];
+  }
+  for (const name of fs.readdirSync(previous)) fs.renameSync(path.join(previous, name), path.join(target, name));
+  fs.rmSync(previous, { recursive: true, force: true });
+  removeDeadStaging(target);
+  return [`restored the contents of ${target}: an earlier run was interrupted while moving the old content aside`];
+}
+
+/** Removes staging directories inside `target` whose run is no longer alive. */
+function removeDeadStaging(target: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(target);
+  } catch {
+    return [];
+  }
+  const done: string[] = [];
+  for (const name of names.filter((n) => n.startsWith(STAGING))) {
+    const pid = Number(name.slice(STAGING.length));
+    if (pid !== process.pid && isAlive(pid)) continue;
+    fs.rmSync(path.join(target, name), { recursive: true, force: true });
+    done.push(`removed ${path.join(target, name)}, left by an interrupted earlier run`);
+  }
+  return done;
 }
 
 /**

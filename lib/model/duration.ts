@@ -28,7 +28,8 @@ export class Duration {
   /**
    * Parses the compact notation used in YAML/JSON definitions: one or more `<number><unit>` parts
    * with units `s`, `m`, `h`, `d` (`30s`, `5m`, `1h30m`, `30d`). Returns `undefined` when the text
-   * is not in that notation, so callers can report the field that held it.
+   * is not in that notation or too large to be a finite number of seconds, so callers can report the
+   * field that held it.
    */
   public static parse(text: string): Duration | undefined {
     const trimmed = text.trim();
@@ -39,7 +40,8 @@ export class Duration {
     for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)([smhd])/g)) {
       total += Number(amount) * Duration.UNIT_SECONDS[unit as 's' | 'm' | 'h' | 'd'];
     }
-    return new Duration(total);
+    // Hundreds of digits overflow to Infinity: not a duration, and the caller names the field.
+    return Number.isFinite(total) ? new Duration(total) : undefined;
   }
 
   /** The notation `parse()` accepts, as a regular expression (also used in the JSON Schema). */

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { DefinitionError } from './problems';
 import { DOCUMENT, firstLine } from './private/plain-data';
 import { decodeUtf8, parseSource, SourceFormat } from './private/source-document';
+import { requireWithTypeScript, TypeScriptSyntaxError } from './private/typescript-module';
+import { rememberedInput } from './private/validated-input';
 import type { ServiceDefinition } from './service-definition';
 import { validateDefinition } from './validate';
 
@@ -12,9 +14,11 @@ export const MAX_DEFINITION_BYTES = 1024 * 1024;
 /**
  * Loads and validates a definition file: `.yaml`/`.yml`, `.json`, or `.ts`/`.js` exporting the
  * definition (default export or `definition`). Relative paths inside resolve against the file's
- * directory. Every failure is a `DefinitionError` naming the file, and the field where there is one
- * (`(document)` for the whole file): files that are not regular files (directories, FIFOs, devices)
- * and files over `MAX_DEFINITION_BYTES` are refused before they are read.
+ * directory. `.ts` files are compiled by sucrase (a dependency), so they load under any TypeScript
+ * version or none. Every failure is a `DefinitionError` naming the file, and the field where there
+ * is one (`(document)` for the whole file): files that are not regular files (directories, FIFOs,
+ * devices) and files over `MAX_DEFINITION_BYTES` are refused before they are read; a module's
+ * export is validated like YAML, whatever it looks like.
  */
 export function loadDefinitionFile(file: string): ServiceDefinition {
   const absolute = path.resolve(file);
@@ -60,20 +64,22 @@ export function loadDefinitionFile(file: string): ServiceDefinition {
         DOCUMENT,
       );
     }
-    return validateDefinition(source.data, { source: file, baseDirectory, locate: source.locate });
+    return validateDefinition(source.data, { source: file, baseDirectory, locate: source.locate, targetRules: true });
   }
   if (ext === '.ts' || ext === '.js') {
-    if (ext === '.ts') {
-      registerTypeScript(file);
-    }
     let exported: unknown;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(absolute) as Record<string, unknown>;
-      // CommonJS `module.exports = { service, … }` is the definition itself.
-      exported = mod.default ?? mod.definition ?? (typeof mod === 'object' && mod !== null && 'service' in mod ? mod : undefined);
+      const mod = requireWithTypeScript(absolute) as Record<string, unknown> | null;
+      // CommonJS `module.exports = { service, … }` (any object with fields) is the definition itself.
+      exported =
+        typeof mod === 'object' && mod !== null
+          ? (mod.default ?? mod.definition ?? (Object.keys(mod).length > 0 ? mod : undefined))
+          : mod === undefined || typeof mod === 'function'
+            ? undefined
+            : mod;
     } catch (error) {
       if (error instanceof DefinitionError) throw error.source ? error : new DefinitionError(error.problems, file);
+      if (error instanceof TypeScriptSyntaxError) throw syntaxError(file, absolute, error);
       return fail(
         `${DOCUMENT} could not be loaded: ${firstLine(error)}; fix the error in ${file} (run it with node to see where)`,
         DOCUMENT,
@@ -82,52 +88,30 @@ export function loadDefinitionFile(file: string): ServiceDefinition {
     if (exported === undefined) {
       fail(`${file} exports no definition; export it as "default" or "definition"`);
     }
-    // Already validated by defineService(), or a plain object still to validate.
-    return isValidated(exported) ? exported : validateDefinition(exported, { source: file, baseDirectory });
+    // Whatever the module exports is validated, as YAML is: a defineService() result by the input it was
+    // made from (with this file named), anything else as it is, however validated it looks.
+    const remembered = rememberedInput(exported);
+    return remembered
+      ? validateDefinition(remembered.input, { source: file, baseDirectory: remembered.baseDirectory ?? baseDirectory, targetRules: true })
+      : validateDefinition(exported, { source: file, baseDirectory, targetRules: true });
   }
   return fail(`${file} has extension "${ext}"; use .yaml, .yml, .json or .ts`);
 }
 
-function isValidated(value: unknown): value is ServiceDefinition {
-  try {
-    return typeof value === 'object' && value !== null && 'baseDirectory' in value && 'rollbackBudgets' in value;
-  } catch {
-    // A Proxy that throws is not a validated definition; validation reports it.
-    return false;
-  }
-}
-
-/**
- * Lets `require()` load `.ts` definitions: each file is transpiled in memory with the `typescript`
- * package's public `transpileModule` (types are not checked), so it works with the TypeScript and
- * tsconfig a project has, without ts-node. (`bin/transpile-typescript.js` does the same for the
- * repository's bin shim, which must run before anything is compiled.)
- */
-function registerTypeScript(file: string): void {
-  if (require.extensions['.ts']) {
-    return;
-  }
-  let ts: typeof import('typescript');
-  try {
-    // An optional peer dependency of the package: only .ts definitions need it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    ts = require('typescript') as typeof import('typescript');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') {
-      throw error;
-    }
-    throw new DefinitionError([
+/** A parse error in the definition (or a `.ts` file it imports), at its line and column, with the fix. */
+function syntaxError(file: string, absolute: string, error: TypeScriptSyntaxError): DefinitionError {
+  const where = error.file === absolute ? file : path.relative(path.dirname(absolute), error.file) || error.file;
+  const expected = /expected "(.+)"$/.exec(error.reason)?.[1];
+  const fix = expected
+    ? `write the missing "${expected}" there (for a "," usually at the end of the line before)`
+    : 'fix the TypeScript there';
+  return new DefinitionError(
+    [
       {
-        path: '(file)',
-        message: `${file} is TypeScript; loading it needs the typescript package, an optional peer dependency of glidepath: run \`npm install --save-dev typescript\`, or write the definition as .yaml, .json or compiled .js`,
+        path: DOCUMENT,
+        message: `${DOCUMENT} is not valid TypeScript: ${error.reason}; ${fix}, then check the file with \`npx tsc --noEmit\` (at ${where}:${error.line}:${error.column})`,
       },
-    ]);
-  }
-  require.extensions['.ts'] = (module, filename) => {
-    const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-      fileName: filename,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true },
-    });
-    (module as NodeJS.Module & { _compile(code: string, file: string): void })._compile(outputText, filename);
-  };
+    ],
+    file,
+  );
 }

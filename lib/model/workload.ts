@@ -4,6 +4,9 @@ import { containerUserField } from './container-user';
 import { durationField, positiveInt } from './private/fields';
 import { imageReference } from './private/image-reference';
 
+/** Longest health check path an Application Load Balancer target group accepts. */
+export const HEALTH_CHECK_PATH_MAX = 1024;
+
 /** Fargate-valid CPU units. */
 const FARGATE_CPU = [256, 512, 1024, 2048, 4096, 8192, 16384] as const;
 
@@ -35,7 +38,12 @@ export const containerWorkloadSchema = z
     healthCheckPath: z
       .string()
       .regex(/^\//, { error: 'must be an absolute HTTP path starting with "/", e.g. "/healthz"' })
-      .describe('HTTP path that answers 200 when the container is ready, e.g. "/healthz".'),
+      // The load balancer's target group takes at most 1,024 characters (CloudFormation refuses more).
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+      .max(HEALTH_CHECK_PATH_MAX, {
+        error: `is longer than ${HEALTH_CHECK_PATH_MAX} characters, which the AWS load balancer's health check refuses; use a short path such as "/healthz"`,
+      })
+      .describe('HTTP path that answers 200 when the container is ready, e.g. "/healthz"; at most 1024 characters.'),
     /** CPU units (1024 = 1 vCPU). @default 512 */
     cpu: z
       .number()

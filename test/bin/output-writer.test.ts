@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -158,6 +158,155 @@ for (let gen = start + 1; ; gen++) replaceDirectory(out, files(gen));
   }, 60_000);
 });
 
+/** Compiles the writer to plain JavaScript beside a harness, so child processes start in milliseconds. */
+function writeHarness(into: string, body: string): string {
+  const source = fs.readFileSync(path.join(__dirname, '..', '..', 'bin', 'commands', 'output-writer.ts'), 'utf8');
+  const js = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
+  fs.mkdirSync(into, { recursive: true });
+  fs.writeFileSync(path.join(into, 'output-writer.js'), js);
+  fs.writeFileSync(path.join(into, 'writer.js'), body);
+  return path.join(into, 'writer.js');
+}
+
+/** Whether this machine lets a test make a private mount namespace with a bind mount (root, unshare). */
+function bindMountsWork(): boolean {
+  const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-probe-'));
+  try {
+    fs.mkdirSync(path.join(probe, 'a'));
+    fs.mkdirSync(path.join(probe, 'b'));
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind '${probe}/a' '${probe}/b'`], { encoding: 'utf8' });
+    return r.status === 0;
+  } finally {
+    fs.rmSync(probe, { recursive: true, force: true });
+  }
+}
+
+describe('replaceDirectory on a mount point (the directory itself cannot be renamed)', () => {
+  test('rename fails with EBUSY: the contents are replaced in place, nothing is left beside or inside', () => {
+    const out = path.join(dir, 'out');
+    replaceDirectory(out, generation(1));
+    // The same code path as a real mount point: renaming the directory itself fails with EBUSY
+    // (what Linux returns for a mount point, rename(2)); renames inside it work.
+    // The node:fs module object itself (the writer's namespace import reads through to it).
+    const nodeFs = require('node:fs') as typeof fs;
+    const rename = nodeFs.renameSync;
+    let refused = 0;
+    nodeFs.renameSync = (from: fs.PathLike, to: fs.PathLike) => {
+      if (path.resolve(String(from)) === out) {
+        refused++;
+        throw Object.assign(new Error(`EBUSY: resource busy or locked, rename '${String(from)}'`), { code: 'EBUSY' });
+      }
+      rename(from, to);
+    };
+    try {
+      replaceDirectory(out, generation(2, 30));
+    } finally {
+      nodeFs.renameSync = rename;
+    }
+    expect(refused).toBe(1);
+    expect(completeGeneration(out, 30)).toBe(2);
+    expect(fs.readdirSync(dir)).toEqual(['out']);
+  });
+
+  test('a kill before the point of no return is undone; after it, finished', () => {
+    const out = path.join(dir, 'out');
+    replaceDirectory(out, generation(1));
+    // Before: some old entries moved aside, the new content staged inside, no journal.
+    fs.mkdirSync(path.join(out, '.glidepath-previous'));
+    fs.renameSync(path.join(out, 'd0'), path.join(out, '.glidepath-previous', 'd0'));
+    fs.mkdirSync(path.join(out, '.glidepath-staging-999999999'));
+    expect(recoverInterrupted(out)).toEqual([
+      `restored the contents of ${out}: an earlier run was interrupted while moving the old content aside`,
+    ]);
+    expect(completeGeneration(out)).toBe(1);
+    // After: every old entry aside, the journal written, half the new content moved in.
+    const staging = path.join(out, '.glidepath-staging-999999998');
+    fs.mkdirSync(staging);
+    for (const [name, text] of Object.entries(generation(2))) {
+      fs.mkdirSync(path.dirname(path.join(staging, name)), { recursive: true });
+      fs.writeFileSync(path.join(staging, name), text);
+    }
+    fs.writeFileSync(path.join(staging, OUTPUT_MARKER), 'x');
+    fs.mkdirSync(path.join(out, '.glidepath-previous'));
+    for (const name of fs.readdirSync(out).filter((n) => !n.startsWith('.glidepath-'))) {
+      fs.renameSync(path.join(out, name), path.join(out, '.glidepath-previous', name));
+    }
+    fs.renameSync(path.join(out, OUTPUT_MARKER), path.join(out, '.glidepath-previous', OUTPUT_MARKER));
+    fs.writeFileSync(path.join(out, '.glidepath-previous', '.glidepath-swap-in'), '.glidepath-staging-999999998');
+    fs.renameSync(path.join(staging, 'd1'), path.join(out, 'd1'));
+    expect(recoverInterrupted(out)).toEqual([
+      `finished replacing the contents of ${out}: an earlier run was interrupted while moving the new content in`,
+    ]);
+    expect(completeGeneration(out)).toBe(2);
+  });
+
+  const mounts = bindMountsWork();
+  // Needs root and `unshare -m` (a private mount namespace, so the bind mount is gone when the test ends).
+  (mounts ? test : test.skip)(
+    'a real bind mount: synth-style replacement works, and SIGKILL at random points never leaves a mix',
+    async () => {
+      const volume = path.join(dir, 'volume'); // what the mount shows: the same directory, seen from outside the namespace
+      const out = path.join(dir, 'out');
+      fs.mkdirSync(volume);
+      fs.mkdirSync(out);
+      replaceDirectory(volume, generation(0));
+      const writer = writeHarness(
+        path.join(dir, 'harness'),
+        `const fs = require('node:fs');
+const rename = fs.renameSync;
+fs.renameSync = (a, b) => {
+  try { rename(a, b); } catch (e) { if (e.code === 'EBUSY') process.stdout.write('EBUSY\\n'); throw e; }
+  const end = Date.now() + Math.random() * 20; while (Date.now() < end) {}
+};
+const { replaceDirectory } = require('./output-writer.js');
+const [out, start, once] = [process.argv[2], Number(process.argv[3]), process.argv[4] === 'once'];
+const files = (gen) => Object.fromEntries(Array.from({ length: 60 }, (_, i) => ['d' + (i % 5) + '/f' + i + '.txt', 'generation ' + gen + ' file ' + i + '\\n']));
+process.stdout.write('ready\\n');
+for (let gen = start + 1; ; gen++) { replaceDirectory(out, files(gen)); if (once) break; }
+`,
+      );
+      const inMount = (args: string[]) => [
+        '-m',
+        'sh',
+        '-c',
+        `mount --bind '${volume}' '${out}' && exec '${process.execPath}' '${writer}' '${out}' ${args.join(' ')}`,
+      ];
+      // One complete run: the real rename(2) of the mount point fails with EBUSY, and the content is replaced.
+      const once = spawnSync('unshare', inMount(['1', 'once']), { encoding: 'utf8' });
+      expect(once.status).toBe(0);
+      expect(once.stdout).toContain('EBUSY');
+      expect(completeGeneration(volume)).toBe(2);
+      expect(fs.readdirSync(dir).sort()).toEqual(['harness', 'out', 'volume']);
+      const runs = Number(process.env.GLIDEPATH_KILL_RUNS ?? 12);
+      const next = random(Number(process.env.GLIDEPATH_KILL_SEED ?? 23));
+      let last = 2;
+      let interrupted = 0;
+      for (let run = 0; run < runs; run++) {
+        const child = spawn('unshare', inMount([String(last * 1000)]), { stdio: ['ignore', 'pipe', 'inherit'] });
+        await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+        await new Promise((resolve) => setTimeout(resolve, 50 + next() * 400));
+        child.kill('SIGKILL');
+        await new Promise((resolve) => child.once('exit', resolve));
+        if (fs.existsSync(path.join(volume, '.glidepath-previous'))) interrupted++;
+        recoverInterrupted(volume);
+        last = completeGeneration(volume);
+        expect(fs.readdirSync(volume).filter((n) => n.startsWith('.glidepath-') && n !== OUTPUT_MARKER)).toEqual([]);
+      }
+      // The pauses after each rename make the swap long enough that some kills land in it.
+      expect(runs < 12 || interrupted > 0).toBe(true);
+      process.stdout.write(`mount-point kill test: ${runs} runs, ${interrupted} killed mid-swap and recovered\n`);
+    },
+    120_000,
+  );
+  if (!mounts) {
+    test('(the bind-mount test above is skipped: it needs root and `unshare -m`, which this machine does not allow)', () => {
+      expect(mounts).toBe(false);
+    });
+  }
+});
+
 describe('replaceFile', () => {
   test('on failure leaves neither the target changed nor a temporary file', () => {
     const target = path.join(dir, 'runbook.md');
@@ -175,7 +324,7 @@ describe('CLI', () => {
         `service: ${service}`,
         'owners: { team: t, primary: "@a", backup: "@b", channel: "#c" }',
         'workload: { container: { image: "x:1", port: 8080, healthCheckPath: /healthz } }',
-        `environments: [{ name: ${env}, production: true, rollout: { strategy: canary } }]`,
+        `environments: [{ name: ${env}, production: true, region: eu-west-1, rollout: { strategy: canary }, tls: { enabled: false, reason: "a name-collision fixture, never deployed" } }]`,
       ].join('\n');
     fs.writeFileSync(path.join(dir, 'a.yaml'), yaml('checkout', 'prod-eu'));
     fs.writeFileSync(path.join(dir, 'b.yaml'), yaml('checkout-prod', 'eu'));

@@ -41,6 +41,12 @@ function typescriptExampleInput(): Json {
   return captured;
 }
 
+/** The module is required (and its input captured) once; later calls return the same capture. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
 const EXAMPLES: { readonly name: string; readonly yaml: boolean; readonly input: () => Json }[] = [
   {
     name: 'examples/checkout/definition.yaml',
@@ -52,7 +58,7 @@ const EXAMPLES: { readonly name: string; readonly yaml: boolean; readonly input:
     yaml: true,
     input: () => parseYaml(fs.readFileSync(path.join(ROOT, 'examples/storefront-web/definition.yaml'), 'utf8')),
   },
-  { name: 'examples/payments-api/definition.ts', yaml: false, input: typescriptExampleInput },
+  { name: 'examples/payments-api/definition.ts', yaml: false, input: once(typescriptExampleInput) },
 ];
 
 /** Deep copy that keeps `Duration` instances (the TypeScript example uses them). */
@@ -209,6 +215,40 @@ describe.each(EXAMPLES)('fuzzed mutations of $name', (example) => {
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
+  });
+});
+
+/** Values issue 30 found accepted by validation and refused by a target with a stack trace or an unnamed message. */
+const TARGET_REFUSALS: readonly { readonly field: Path; readonly value: Json; readonly example: string }[] = [
+  { example: 'examples/checkout/definition.yaml', field: ['workload', 'container', 'healthCheckPath'], value: `/${'h'.repeat(1999)}` },
+  {
+    example: 'examples/storefront-web/definition.yaml',
+    field: ['workload', 'container', 'healthCheckPath'],
+    value: `/${'h'.repeat(1024)}`,
+  },
+  { example: 'examples/payments-api/definition.ts', field: ['workload', 'function', 'timeout'], value: '1d' },
+  { example: 'examples/payments-api/definition.ts', field: ['workload', 'function', 'timeout'], value: '0s' },
+  { example: 'examples/payments-api/definition.ts', field: ['workload', 'function', 'code'], value: 'no-such-directory' },
+  { example: 'examples/payments-api/definition.ts', field: ['workload', 'function', 'code'], value: '../'.repeat(40) },
+  { example: 'examples/checkout/definition.yaml', field: ['deadMansSwitch', 'missingFor'], value: `${'7'.repeat(400)}s` },
+  {
+    example: 'examples/checkout/definition.yaml',
+    field: ['environments', 0, 'rollout', 'stages', 0, 'bake'],
+    value: `${'7'.repeat(400)}m`,
+  },
+];
+
+describe('values a target used to refuse with a stack trace (issue 30)', () => {
+  test.each(TARGET_REFUSALS.map((c) => [formatPath(c.field), c.example, c] as const))('%s in %s', (_field, _example, c) => {
+    const example = EXAMPLES.find((e) => e.name === c.example)!;
+    const input: any = clone(example.input());
+    if (c.field[c.field.length - 1] === 'bake')
+      input.environments[0].rollout = { strategy: 'canary', stages: [{ name: 'all', trafficPercent: 100, bake: '5m' }] };
+    if (c.field[0] === 'deadMansSwitch') input.deadMansSwitch = { ...(input.deadMansSwitch ?? {}) };
+    parentOf(input, c.field)[c.field[c.field.length - 1]] = c.value;
+    const error = refuse(example, input);
+    expect(error.message).not.toMatch(/\n\s+at \S+ \(/);
+    expect(error.problems.map((p) => p.path)).toContain(formatPath(c.field));
   });
 });
 

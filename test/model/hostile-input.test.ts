@@ -278,3 +278,166 @@ describe('accepted-but-wrong values are refused', () => {
     ]);
   });
 });
+
+describe('issue 30: refused by validation, never a stack trace from a target', () => {
+  const definition = (): any => require('yaml').parse(CHECKOUT);
+  const problemsOf = (input: unknown, baseDirectory?: string) =>
+    errorOf(() => validateDefinition(input, { baseDirectory })).problems.map((p) => p.message);
+  /** A function workload whose code directory is `code`, relative to `dir`. */
+  const fn = (code: string, timeout = '10s'): any => {
+    const d = definition();
+    d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code, timeout } };
+    d.environments.forEach((e: any) => {
+      e.rollout = { strategy: 'canary' };
+      delete e.capacity;
+      delete e.tls;
+    });
+    delete d.migrations;
+    return d;
+  };
+
+  test('fails when healthCheckPath is over 1,024 characters (the load balancer limit; CloudFormation refused 2,000 with a stack trace)', () => {
+    const d = definition();
+    d.workload.container.healthCheckPath = `/${'a'.repeat(1999)}`;
+    expect(problemsOf(d)).toEqual([
+      `workload.container.healthCheckPath is "/${'a'.repeat(55)}...; it is longer than 1024 characters, which the AWS load balancer's health check refuses; use a short path such as "/healthz"`,
+    ]);
+    d.workload.container.healthCheckPath = `/${'a'.repeat(1023)}`;
+    expect(() => validateDefinition(d)).not.toThrow();
+  });
+
+  test.each([['1d'], ['0s'], ['901s'], ['1.5s']])('fails when a Lambda timeout is %s (Lambda runs 1 to 900 whole seconds)', (timeout) => {
+    fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+    expect(problemsOf(fn('src', timeout), dir)).toEqual([
+      `workload.function.timeout is "${timeout === '901s' ? '15m1s' : timeout}"; Lambda runs a function for a whole number of seconds from "1s" to "15m"; use a value in that range (longer work belongs in a container workload or a queue)`,
+    ]);
+  });
+
+  test('a Lambda timeout of 15m validates', () => {
+    fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+    expect(() => validateDefinition(fn('src', '15m'), { baseDirectory: dir })).not.toThrow();
+  });
+
+  test('fails when a bake or deadMansSwitch.missingFor is a 400-digit number of seconds, naming the field', () => {
+    const d = definition();
+    const huge = `${'9'.repeat(400)}s`;
+    d.environments[0].rollout = { strategy: 'canary', stages: [{ name: 'all', trafficPercent: 100, bake: huge }] };
+    d.deadMansSwitch = { ...(d.deadMansSwitch ?? {}), missingFor: huge };
+    const found = problemsOf(d);
+    const fix = 'it is longer than any duration a definition needs (at most "3650d"); write a shorter one, e.g. "30m"';
+    expect(found).toContain(`environments[0].rollout.stages[0].bake is "${'9'.repeat(56)}...; ${fix}`);
+    expect(found).toContain(`deadMansSwitch.missingFor is "${'9'.repeat(56)}...; ${fix}`);
+  });
+
+  test('fails when the function code directory does not exist, is a file, is the filesystem root or above the definition', () => {
+    const base = path.join(dir, 'service');
+    fs.mkdirSync(path.join(base, 'handler.js'), { recursive: true });
+    fs.rmSync(path.join(base, 'handler.js'), { recursive: true });
+    fs.writeFileSync(path.join(base, 'handler.js'), '');
+    const depth = base.split(path.sep).length;
+    expect(problemsOf(fn('lambda'), base)).toEqual([
+      `workload.function.code is "lambda"; ${base}/lambda does not exist; point "code" at the directory holding the function's code, relative to the definition (${base})`,
+    ]);
+    expect(problemsOf(fn('handler.js'), base)).toEqual([
+      `workload.function.code is "handler.js"; ${base}/handler.js is a file; point "code" at the directory holding it (the whole directory is packaged as the function)`,
+    ]);
+    const root = '../'.repeat(depth + 2);
+    expect(problemsOf(fn(root), base)).toEqual([
+      `workload.function.code is ${root.length > 59 ? `"${root.slice(0, 56)}...` : `"${root}"`}; it resolves to /, which is the filesystem root; the whole directory is packaged as the function, so point "code" at the directory holding only the function's code, e.g. "src"`,
+    ]);
+    expect(problemsOf(fn('..'), base)).toEqual([
+      `workload.function.code is ".."; it resolves to ${dir}, which holds the definition's directory (${base}); the whole directory is packaged as the function, so point "code" at the directory holding only the function's code, e.g. "src"`,
+    ]);
+    // The definition's own directory is fine: a folder holding a handler and its definition.
+    expect(() => validateDefinition(fn('.'), { baseDirectory: base })).not.toThrow();
+  });
+
+  test('fails when a .js module exports an object that only looks validated (baseDirectory, rollbackBudgets): every field is named', () => {
+    const found = messages(
+      refusal('looks-valid.js', 'module.exports = { baseDirectory: "/", rollbackBudgets: {}, environments: { map: 1 } };'),
+      'looks-valid.js',
+    );
+    expect(found).toContain(
+      'baseDirectory is not a known field; known fields here: ' +
+        found.find((m) => m.startsWith('baseDirectory'))!.split('known fields here: ')[1],
+    );
+    expect(found).toContain('environments is {"map":1}; expected a list');
+    expect(found).toContain('service is missing; it is required (a string)');
+  });
+
+  test('a defineService() result is validated again from its input, with the file named', () => {
+    const file = path.join(dir, 'defined.ts');
+    const model = path.join(ROOT, 'lib', 'model');
+    fs.writeFileSync(
+      file,
+      `import { defineService } from ${JSON.stringify(model)};\nimport * as fs from 'node:fs';\nconst { parse } = require(${JSON.stringify(require.resolve('yaml'))});\nexport default defineService(parse(fs.readFileSync(${JSON.stringify(path.join(ROOT, 'examples', 'checkout', 'definition.yaml'))}, 'utf8')));\n`,
+    );
+    expect(loadDefinitionFile(file).service).toBe('checkout');
+  });
+
+  test('fails when a .ts definition misses a comma (tsc rejects it): the file, line and column, and the fix', () => {
+    const text = 'export default {\n  service: "a"\n  owners: {},\n};\n';
+    expect(messages(refusal('comma.ts', text), 'comma.ts')).toEqual([
+      '(document) is not valid TypeScript: Unexpected token, expected ","; write the missing "," there (for a "," usually at the end of the line before), then check the file with `npx tsc --noEmit` (at comma.ts:3:3)',
+    ]);
+  });
+});
+
+describe('YAML indentation mistakes point at the line to fix, with the fix', () => {
+  /** The checkout example with line `line` (1-based) re-indented by `change` spaces (or a tab when "tab"). */
+  const reindented = (needle: string, change: number | 'tab') => {
+    const lines = CHECKOUT.split('\n');
+    const at = lines.findIndex((l) => l.trimStart().startsWith(needle));
+    lines[at] =
+      change === 'tab' ? `\t${lines[at].trimStart()}` : change > 0 ? `${' '.repeat(change)}${lines[at]}` : lines[at].slice(-change);
+    return { text: lines.join('\n'), line: at + 1 };
+  };
+
+  test('fails when a key is one space too deep (the parser blames the line before)', () => {
+    const { text, line } = reindented('port: 8080', 1);
+    expect(messages(refusal('deep-key.yaml', text), 'deep-key.yaml')).toEqual([
+      `(document) is not valid YAML: "port" at line ${line}, column 6 is indented 5 spaces, which lines up with no key above it; YAML nests by indentation, so indent it by 4 to line up with "image" (line ${line - 1})`,
+    ]);
+  });
+
+  test('fails when a key is one space short (the parser says column 1)', () => {
+    const { text, line } = reindented('port: 8080', -1);
+    expect(messages(refusal('short-key.yaml', text), 'short-key.yaml')).toEqual([
+      `(document) is not valid YAML: "port" at line ${line}, column 4 is indented 3 spaces, which lines up with no key above it; YAML nests by indentation, so indent it by 4 to line up with "image" (line ${line - 1}), or by 2 to line up with "container" (line ${line - 2})`,
+    ]);
+  });
+
+  test('fails when a line is indented with a tab', () => {
+    const { text, line } = reindented('port: 8080', 'tab');
+    expect(messages(refusal('tab.yaml', text), 'tab.yaml')).toEqual([
+      `(document) is not valid YAML: line ${line} is indented with a tab; YAML indents with spaces only: replace the tab with spaces (at line ${line}, column 1)`,
+    ]);
+  });
+});
+
+describe('a Duration from another copy of glidepath', () => {
+  const definition = (): any => require('yaml').parse(CHECKOUT);
+  /** What another copy's Duration looks like: its own class, named Duration, with toSeconds(). */
+  class Duration {
+    constructor(private readonly seconds: () => number) {}
+    toSeconds(): number {
+      return this.seconds();
+    }
+  }
+
+  test("is read by its seconds (a definition importing the project's glidepath, read by a CLI installed elsewhere)", () => {
+    const d = definition();
+    d.rollbackBudgets.code = new Duration(() => 1200);
+    expect(validateDefinition(d).rollbackBudgets.code.toString()).toBe('20m');
+  });
+
+  test('fails when its toSeconds() throws, naming the field', () => {
+    const d = definition();
+    d.rollbackBudgets.code = new Duration(() => {
+      throw new Error('token');
+    });
+    expect(errorOf(() => validateDefinition(d)).problems.map((p) => p.message)).toEqual([
+      'rollbackBudgets.code is "<unreadable>"; reading it failed (token); a definition must be plain data, without getters or proxies that throw',
+    ]);
+  });
+});

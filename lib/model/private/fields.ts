@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { Duration } from '../duration';
 
+/** Longest duration a field accepts: ten years, far beyond any bake, timeout or rotation. */
+export const MAX_DURATION = Duration.days(3650);
+
 /**
  * A duration written as `30s`, `5m`, `1h30m`, `7d`, or given as a `Duration` from TypeScript.
  * Normalizes to `Duration`.
@@ -13,7 +16,19 @@ export const durationField = z
       .regex(Duration.PATTERN, {
         error: 'is not a duration; write it as a number and a unit s, m, h or d, e.g. "30s", "5m", "1h30m"',
       })
-      .transform((text) => Duration.parse(text) as Duration),
+      .transform((text, ctx) => {
+        const duration = Duration.parse(text);
+        // A number of 400 digits is "Infinity" seconds; nothing a release waits for lasts ten years.
+        if (duration === undefined || duration.toSeconds() > MAX_DURATION.toSeconds()) {
+          ctx.addIssue({
+            code: 'custom',
+            input: text,
+            message: `is longer than any duration a definition needs (at most "${MAX_DURATION}"); write a shorter one, e.g. "30m"`,
+          });
+          return z.NEVER;
+        }
+        return duration;
+      }),
   )
   .meta({ id: 'Duration', description: 'A duration such as "30s", "5m", "1h30m" or "7d".' });
 

@@ -71,6 +71,10 @@ export function toPlainData(input: unknown): PlainData {
     const object = value as object;
     try {
       if (object instanceof Duration) return object;
+      // A Duration of another copy of glidepath (a definition importing the project's glidepath, read
+      // by a CLI installed elsewhere): the same notation, so taken by its seconds.
+      const seconds = foreignDurationSeconds(object);
+      if (seconds !== undefined) return Duration.seconds(seconds);
     } catch (error) {
       problems.push(
         problem(
@@ -177,4 +181,12 @@ export function firstLine(error: unknown): string {
   }
   const line = text.split('\n', 1)[0];
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}
+
+/** The seconds of an object that is a `Duration` of another module copy (its class is named so and it has `toSeconds()`). */
+function foreignDurationSeconds(object: object): number | undefined {
+  const candidate = object as { constructor?: { name?: unknown }; toSeconds?: unknown };
+  if (candidate.constructor?.name !== 'Duration' || typeof candidate.toSeconds !== 'function') return undefined;
+  const seconds: unknown = (candidate.toSeconds as () => unknown).call(object);
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? seconds : undefined;
 }

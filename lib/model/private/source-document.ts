@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { formatPath, type Problem } from '../problems';
 import { DOCUMENT, firstLine, MAX_DEPTH, MAX_NODES } from './plain-data';
+import { describeIndentationMistake, findIndentationMistake } from './yaml-indentation';
 
 /** Where a field is written in the file, and how its value is spelled there. */
 export interface SourceLocation {
@@ -115,6 +116,13 @@ export function parseSource(text: string, format: SourceFormat): SourceDocument 
     if (doc && doc.errors.length > 0) doc = undefined;
   } else if (doc) {
     if (doc.errors.length > 0) {
+      // The parser reports where its grammar broke; for an indentation mistake that is often the line
+      // before, or column 1: name the line a person would fix instead, when that is the problem.
+      const mistake = findIndentationMistake(text);
+      const reported = doc.errors[0].linePos?.[0].line ?? Infinity;
+      if (mistake && mistake.line <= reported + 1) {
+        return noDocument(documentProblem(`is not valid YAML: ${describeIndentationMistake(mistake)}`));
+      }
       return noDocument(documentProblem(`is not valid YAML: ${firstLine(doc.errors[0])}`));
     }
     try {

@@ -1,11 +1,11 @@
-import type { AwsCli } from '../../../lib/runbook/aws-cli';
-import type { RunbookCommand } from '../../../lib/runbook/facts';
+import type { AwsCli } from '../aws-cli';
+import type { RunbookCommand } from '../facts';
 
 /** Output of the stack that holds the hosted configuration version its template deploys. */
 export const FLAGS_VERSION_OUTPUT = 'FeatureFlagsVersion';
 
 /** What the guard needs to name. */
-export interface FlagDriftGuardInput {
+export interface AppConfigFlagGuardInput {
   readonly aws: AwsCli;
   readonly stackName: string;
   readonly applicationName: string;
@@ -26,7 +26,7 @@ export interface FlagDriftGuardInput {
  * Each refusal says what to do.
  * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-deploying.html
  */
-export function flagDriftGuard(input: FlagDriftGuardInput): RunbookCommand[] {
+export function appConfigFlagGuard(input: AppConfigFlagGuardInput): RunbookCommand[] {
   const { aws, stackName: stack, applicationName: app, environmentName: env, profileName: profile } = input;
   return [
     {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AppConfigFeatureFlags } from '../../constructs/aws/app-config-feature-flags';
-import { flagDriftGuard } from '../../constructs/aws/private/flag-drift-guard';
+import { appConfigFlagGuard } from '../../lib/runbook/platforms/appconfig-flag-guard';
 import { awsCli } from '../../lib/runbook/aws-cli';
 import { AppConfigEnvironment } from './support/release-model/appconfig';
 
@@ -17,7 +17,7 @@ import { AppConfigEnvironment } from './support/release-model/appconfig';
 
 const RELEASE = { DeploymentDurationInMinutes: 10, FinalBakeTimeInMinutes: 10 };
 const KILL_SWITCH = { DeploymentDurationInMinutes: 0, FinalBakeTimeInMinutes: 0 };
-const GUARD = flagDriftGuard({
+const GUARD = appConfigFlagGuard({
   aws: awsCli('eu-west-1'),
   stackName: 'checkout-prod',
   applicationName: 'checkout-prod',

@@ -1,0 +1,213 @@
+/**
+ * What a target refuses at synthesis, refused by validation first (lib/model/validate/targets.ts):
+ * `loadDefinitionFile`, and so `glidepath validate`, names the field and where it is written.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { DefinitionError, loadDefinitionFile, validateDefinition } from '../../lib/model';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CHECKOUT = fs.readFileSync(path.join(ROOT, 'examples', 'checkout', 'definition.yaml'), 'utf8');
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-target-rules-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Loads `text` from `name` and returns the messages, with the temporary directory cut. */
+function refusal(name: string, text: string): string[] {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  try {
+    loadDefinitionFile(file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DefinitionError);
+    return (error as DefinitionError).problems.map((p) => p.message.replaceAll(`${dir}/`, ''));
+  }
+  throw new Error(`${name} loaded`);
+}
+
+/** 1-based line of the first line of `text` that contains `needle` (after `after`). */
+function lineOf(text: string, needle: string, after = 0): number {
+  return text.split('\n').findIndex((l, i) => i >= after && l.includes(needle)) + 1;
+}
+
+const HTTPS_FIX =
+  'set "tls.certificateArn", or "tls.domainName" with "tls.hostedZoneId" and "tls.hostedZoneName" to issue a DNS-validated certificate, or "tls: { enabled: false, reason: ... }" to accept plain HTTP';
+
+describe('HTTPS in production (constructs/aws/deployment-stack.ts refused it at synthesis)', () => {
+  test('fails when a production container environment says nothing about TLS', () => {
+    const d = parse(CHECKOUT);
+    delete d.environments[2].tls;
+    const text = stringify(d);
+    const line = lineOf(text, '- name: prod');
+    expect(refusal('no-tls.yaml', text)).toEqual([
+      `environments[2].tls is missing; production environment "prod" serves users through an internet-facing load balancer and needs HTTPS: ${HTTPS_FIX} (at no-tls.yaml:${line}:5)`,
+    ]);
+  });
+
+  test('plain HTTP with a reason validates; the library API leaves the rule to the AWS target', () => {
+    const d = parse(CHECKOUT);
+    d.environments[2].tls = { enabled: false, reason: 'TLS terminates at the corporate proxy in front of the load balancer' };
+    fs.writeFileSync(path.join(dir, 'plain.yaml'), stringify(d));
+    expect(loadDefinitionFile(path.join(dir, 'plain.yaml')).environments[2].tls?.reason).toContain('corporate proxy');
+    delete d.environments[2].tls;
+    expect(() => validateDefinition(d, { baseDirectory: dir })).not.toThrow();
+  });
+});
+
+describe('regions a target needs', () => {
+  test('fails when an environment with secrets has no region (the Kubernetes SecretStore needs it)', () => {
+    const d = parse(CHECKOUT);
+    delete d.environments[0].region;
+    const text = stringify(d);
+    expect(refusal('no-region.yaml', text)).toEqual([
+      `environments[0].region is missing; "dev" has secrets ("checkout/dev/db-password", "checkout/dev/session-signing-key"), and the Kubernetes SecretStore must name the AWS region that holds them; set "region", e.g. "eu-west-1" (at no-region.yaml:${lineOf(text, '- name: dev')}:5)`,
+    ]);
+  });
+
+  test('fails when a function with feature flags has no region (the AppConfig Lambda extension is per region)', () => {
+    const text = [
+      'service: pay',
+      'owners: { team: t, primary: "@a", backup: "@b", channel: "#c" }',
+      'workload: { function: { runtime: nodejs22.x, handler: index.handler, code: src } }',
+      'featureFlags: [{ name: new-form, description: The new form }]',
+      'environments:',
+      '  - name: staging',
+      '    rollout: { strategy: canary }',
+    ].join('\n');
+    fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+    expect(refusal('function-flags.yaml', text)).toEqual([
+      'environments[0].region is missing; the function reads its feature flags through the AppConfig Lambda extension, a layer published per region, so "staging" must name its region; set "region", e.g. "eu-west-1" (at function-flags.yaml:6:5)',
+    ]);
+  });
+});
+
+describe('secrets of a function (constructs/aws/progressive-function.ts refused them at synthesis)', () => {
+  test("fails when the plain environment already sets the variable a secret's ARN goes to", () => {
+    const text = [
+      'service: pay',
+      'owners: { team: t, primary: "@a", backup: "@b", channel: "#c" }',
+      'workload:',
+      '  function: { runtime: nodejs22.x, handler: index.handler, code: src, environment: { DB_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:x" } }',
+      'secrets:',
+      '  - { name: db, envVar: DB, generate: { rotation: 30d } }',
+      'environments:',
+      '  - { name: staging, region: eu-west-1, rollout: { strategy: canary } }',
+    ].join('\n');
+    fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+    expect(refusal('secret-arn.yaml', text)).toEqual([
+      'secrets[0].envVar is "DB"; a function reads this secret\'s ARN from "DB_SECRET_ARN", which workload.function.environment also sets; remove "DB_SECRET_ARN" there (glidepath sets it) (at secret-arn.yaml:6:17)',
+    ]);
+  });
+});
+
+describe('Kubernetes settings (constructs/k8s refused them at synthesis)', () => {
+  test('fails when the serving port is the metrics port (9090 by default)', () => {
+    const text = CHECKOUT.replace('port: 8080', 'port: 9090');
+    expect(refusal('metrics-port.yaml', text)).toEqual([
+      `workload.container.port is 9090; the Kubernetes target serves metrics on kubernetes.metrics.port (9090), which must differ from the serving port so metrics stay out of the Services and the Ingress; set "kubernetes.metrics.port" to another port, e.g. 9091 (at metrics-port.yaml:${lineOf(text, 'port: 9090')}:5)`,
+    ]);
+  });
+
+  test("fails when the dead-man's switch fires within three scrape intervals", () => {
+    const d = parse(CHECKOUT);
+    d.kubernetes = { ...(d.kubernetes ?? {}), scrapeInterval: '1m' };
+    d.environments[2].deadMansSwitch = { missingFor: '2m' };
+    const text = stringify(d);
+    expect(refusal('scrape.yaml', text)).toEqual([
+      `environments[2].deadMansSwitch.missingFor is "2m"; on Prometheus it must be at least 3 × the scrape interval (3m in "prod") so that one missed scrape does not page; raise it or lower "kubernetes.scrapeInterval" (at scrape.yaml:${lineOf(text, 'missingFor: 2m')}:7)`,
+    ]);
+  });
+});
+
+describe('smoke checks a deployment hook can run (constructs/aws/smoke-test-hook.ts, constructs/k8s/smoke-test-analysis.ts)', () => {
+  test('fails when every check needs a credential', () => {
+    const d = parse(CHECKOUT);
+    for (const check of d.smokeTests.checks) check.headers = { Authorization: '${SMOKE_TOKEN}' };
+    const text = stringify(d);
+    const found = refusal('credentials.yaml', text);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      /^smokeTests\.checks is \["health","cart-page",.*; every check needs a credential from the environment, so none can run inside the platform \(the deployment hook or the analysis Job\) and every release would roll back; add a check without credentials, e\.g\. the health check \(at credentials\.yaml:\d+:3\)$/,
+    );
+  });
+
+  test('fails when the checks can outlast a hook (15 minutes of Lambda, one kept for reporting)', () => {
+    const d = parse(CHECKOUT);
+    d.smokeTests.attempts = 10;
+    d.smokeTests.timeout = '30s';
+    const text = stringify(d);
+    const found = refusal('slow.yaml', text);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      /^smokeTests is "\d+ checks × 10 attempts × 30000 ms"; the checks can take \d+s, longer than a deployment hook may run \(840s\); lower "attempts" or "timeout", or run fewer checks \(at slow\.yaml:\d+:1\)$/,
+    );
+  });
+});
+
+/**
+ * Each rule is a refusal a target really makes, at the same boundary: the definition the rule
+ * refuses makes the target throw when validated without the rule (the library path), and the
+ * nearest definition the rule accepts synthesizes.
+ */
+describe('each rule agrees with the target it stands for', () => {
+  const kubernetes = () => require('../../constructs/k8s/synthesize') as typeof import('../../constructs/k8s/synthesize');
+  const aws = () => require('../../constructs/aws/synthesize') as typeof import('../../constructs/aws/synthesize');
+  const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const library = (d: unknown) => validateDefinition(d, { baseDirectory: dir });
+  const refusedByRules = (d: unknown) =>
+    expect(() => validateDefinition(d, { baseDirectory: dir, targetRules: true })).toThrow(DefinitionError);
+
+  test('metrics port: the Kubernetes chart refuses 9090 = 9090 and renders 9091', () => {
+    const same = parse(CHECKOUT.replace('port: 8080', 'port: 9090'));
+    refusedByRules(same);
+    expect(() => kubernetes().synthesizeKubernetes(library(same), 'dev')).toThrow('the same as workload.container.port');
+    const next = parse(CHECKOUT.replace('port: 8080', 'port: 9091'));
+    expect(() => validateDefinition(next, { baseDirectory: dir, targetRules: true })).not.toThrow();
+    expect(() => kubernetes().synthesizeKubernetes(library(next), 'dev')).not.toThrow();
+  });
+
+  test('region: the SecretStore refuses secrets without a region', () => {
+    const d = parse(CHECKOUT);
+    delete d.environments[0].region;
+    refusedByRules(d);
+    expect(() => kubernetes().synthesizeKubernetes(library(d), 'dev')).toThrow('environments[0].region is not set for "dev"');
+  });
+
+  test('scrape interval: Prometheus alerts refuse missingFor 2m at a 1m scrape and render 3m', () => {
+    const d = parse(CHECKOUT);
+    d.kubernetes = { ...(d.kubernetes ?? {}), scrapeInterval: '1m' };
+    d.environments[0].deadMansSwitch = { missingFor: '2m' };
+    refusedByRules(d);
+    expect(() => kubernetes().synthesizeKubernetes(library(d), 'dev')).toThrow('deadMansSwitch.missingFor is 2m');
+    d.environments[0].deadMansSwitch = { missingFor: '3m' };
+    expect(() => validateDefinition(d, { baseDirectory: dir, targetRules: true })).not.toThrow();
+    expect(() => kubernetes().synthesizeKubernetes(library(d), 'dev')).not.toThrow();
+  });
+
+  test('smoke checks: the Kubernetes analysis refuses checks that all need credentials', () => {
+    const d = parse(CHECKOUT);
+    for (const check of d.smokeTests.checks) check.headers = { Authorization: '${SMOKE_TOKEN}' };
+    refusedByRules(d);
+    expect(() => kubernetes().synthesizeKubernetes(library(d), 'staging')).toThrow('needs a credential header');
+  });
+
+  test('HTTPS: the AWS stack refuses a production container environment without TLS', () => {
+    const d = parse(CHECKOUT);
+    delete d.environments[2].tls;
+    refusedByRules(d);
+    expect(() => aws().addDeploymentStacks(new App(), library(d), ['prod'])).toThrow('environments[2].tls is not set');
+  }, 60_000);
+
+  test('smoke checks: the AWS hook refuses checks that can outlast it', () => {
+    const d = parse(CHECKOUT);
+    d.smokeTests.attempts = 10;
+    d.smokeTests.timeout = '30s';
+    refusedByRules(d);
+    expect(() => aws().addDeploymentStacks(new App(), library(d), ['staging'])).toThrow('longer than a hook may run (840s)');
+  }, 60_000);
+});
