@@ -7,7 +7,8 @@ import { Construct } from 'constructs';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { functionRole } from './private/function-role';
 import { ROTATION_HANDLER_SOURCE } from './private/rotation-handler';
-import { awsCliOf } from './private/aws-cli';
+import { literalRegion } from './private/aws-cli';
+import { managedSecretNote } from '../../lib/runbook/platforms/managed-secret';
 
 /** Props for `ManagedSecret`. */
 export interface ManagedSecretProps {
@@ -74,9 +75,7 @@ export class ManagedSecret extends Construct implements IRunbookContributor {
   public runbookFacts(): RunbookFacts {
     const name = this.props.secretName;
     return {
-      notes: [
-        `Secret \`${name}\` rotates every ${this.props.rotationDays} days; rotate now with \`${awsCliOf(this)`secretsmanager rotate-secret --secret-id ${name}`}\`, then replace running tasks so they read the new value.`,
-      ],
+      notes: [managedSecretNote(literalRegion(this), name, this.props.rotationDays)],
       resources: [{ type: 'AWS::SecretsManager::Secret', name }],
     };
   }

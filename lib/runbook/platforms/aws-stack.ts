@@ -9,6 +9,7 @@ import { timeToDetect } from '../../plan/timing';
 import { describeChecks, smokeTestsFileName } from '../../smoke/file';
 import { Target } from '../../targets/target';
 import { awsCli } from '../aws-cli';
+import { failedCreateNote } from './failed-create';
 import { CommandKind, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../facts';
 
 /** What the CloudFormation stack's runbook text needs: the definition and a few decided values. */
@@ -210,12 +211,20 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
     ],
     deploy,
     smoke: smokeCommands(input),
-    notes:
-      !container && def.smokeTests
+    notes: [
+      ...(!container && def.smokeTests
         ? [
             `the function has no HTTP endpoint in this stack, so the smoke tests run in the pre-traffic hook; behind an API, run them there too: \`npx glidepath smoke-test --url "$API_URL" --config cdk.out/${smokeTestsFileName(input.definition.service)}\``,
           ]
-        : [],
+        : []),
+      // What to do when a failed first deployment's retry finds a name still taken.
+      failedCreateNote(
+        aws,
+        stack,
+        container ? `/ecs/${input.names.base}` : `/aws/lambda/${input.names.base}`,
+        env.secrets.filter((s) => s.generated).map((s) => s.secretName),
+      ),
+    ],
     checklist:
       def.featureFlags.length > 0
         ? [`Feature flags set as intended before the release: ${def.featureFlags.map((f) => f.name).join(', ')}`]

@@ -1,4 +1,4 @@
-import type { AwsCli } from '../../../lib/runbook/aws-cli';
+import type { AwsCli } from '../aws-cli';
 
 /**
  * What to do when a first deployment failed and its retry finds a name still taken. Retained
