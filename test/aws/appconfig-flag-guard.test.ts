@@ -26,8 +26,7 @@ const GUARD = appConfigFlagGuard({
 });
 
 /** A fake `aws`: answers from `state.json` next to it, `--query` applied with jmespath, text output. */
-const FAKE_AWS = `#!/usr/bin/env node
-const jmespath = require(${JSON.stringify(require.resolve('jmespath'))});
+const FAKE_AWS = `const jmespath = require(${JSON.stringify(require.resolve('jmespath'))});
 const state = JSON.parse(require('fs').readFileSync(__dirname + '/state.json', 'utf8'));
 const args = process.argv.slice(2);
 const opt = (name) => { const i = args.indexOf(name); return i < 0 ? undefined : args[i + 1]; };
@@ -47,7 +46,7 @@ console.log(out === null ? 'None' : Array.isArray(out) ? out.join('\\t') : typeo
 function runGuard(env: AppConfigEnvironment, t: number, stackVersion: string): { status: number; stderr: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-guard-'));
   try {
-    fs.writeFileSync(path.join(dir, 'aws'), FAKE_AWS, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'aws.js'), FAKE_AWS);
     env.served(t); // settles the states at t
     const deployments = [...env.deployments].reverse().map((d) => ({
       DeploymentNumber: d.number,
@@ -56,8 +55,10 @@ function runGuard(env: AppConfigEnvironment, t: number, stackVersion: string): {
       State: d.state,
     }));
     fs.writeFileSync(path.join(dir, 'state.json'), JSON.stringify({ deployments, stackVersion }));
-    const script = ['set -e', ...GUARD.map((c) => c.command)].join('\n');
-    const run = spawnSync('bash', ['-c', script], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
+    // A shell function, not a file on PATH: it shadows any real aws CLI and needs no exec permission on the temp dir.
+    const fake = `aws() { ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(dir, 'aws.js'))} "$@"; }`;
+    const script = ['set -e', fake, ...GUARD.map((c) => c.command)].join('\n');
+    const run = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
     return { status: run.status ?? -1, stderr: run.stderr };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
