@@ -1,5 +1,6 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Receivers } from '../../lib/model/receivers';
@@ -23,6 +24,8 @@ export interface AlertTopicsProps {
    * @default - no subscriptions: subscribe your own
    */
   readonly receivers?: Receivers;
+  /** How long the pager forwarder's logs are kept. @default one month */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -69,6 +72,7 @@ export class AlertTopics extends Construct implements IRunbookContributor {
         critical: this.critical,
         warning: this.warning,
         removalPolicy: props.removalPolicy,
+        logRetention: props.logRetention,
       });
       if (props.receivers.optOutReason !== undefined) {
         // Shown under the runbook's accepted risks, like plain HTTP on purpose.

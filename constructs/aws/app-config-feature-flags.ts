@@ -1,11 +1,10 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import { Duration } from '../../lib/model/duration';
@@ -13,6 +12,7 @@ import type { FeatureFlag } from '../../lib/model/feature-flags';
 import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
 import { awsCliOf, literalRegion } from './private/aws-cli';
 import { appConfigFlagsRunbookFacts } from '../../lib/runbook/platforms/appconfig-flags';
+import { FLAGS_VERSION_OUTPUT, appConfigFlagGuard } from '../../lib/runbook/platforms/appconfig-flag-guard';
 import { literalName } from './private/literal-names';
 import { APPCONFIG_AGENT_IMAGE, appConfigFlagsContent, appConfigLambdaExtensionArn, appConfigLocalUrl } from '../../lib/plan/appconfig';
 
@@ -68,12 +68,7 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
    * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-versions.html
    */
   public static lambdaExtensionArn(region: string, architecture: 'x86_64' | 'arm64', applicationName: string): string {
-    return appConfigLambdaExtensionArn(
-      (version, arch) => RegionInfo.get(region).appConfigLambdaArn(version, arch),
-      region,
-      architecture,
-      applicationName,
-    );
+    return appConfigLambdaExtensionArn(region, architecture, applicationName);
   }
 
   public static localUrlOf(applicationName: string, environmentName: string, profileName = 'feature-flags'): string {
@@ -177,6 +172,12 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
       deploymentStrategyId: release.ref,
       description: 'Flags as declared in the service definition',
     });
+    // The version the stack deployed: the pre-deployment guard compares it with the live one.
+    new CfnOutput(this, 'FlagsVersion', {
+      description:
+        'Hosted configuration version of the flags this stack deploys (a different live version means a kill switch or a change by hand)',
+      value: this.version.ref,
+    }).overrideLogicalId(FLAGS_VERSION_OUTPUT);
   }
 
   /**
@@ -292,7 +293,7 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
 
   /** Where the flags live and the kill switches (text in lib/runbook/platforms/appconfig-flags.ts). */
   public runbookFacts(): RunbookFacts {
-    return appConfigFlagsRunbookFacts({
+    const facts = appConfigFlagsRunbookFacts({
       region: literalRegion(this),
       applicationName: this.props.applicationName,
       environmentName: this.props.environmentName,
@@ -306,5 +307,14 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
       workloadChecks: this.workloadChecks,
       budget: this.props.budget,
     });
+    // Before a release: no flag deployment running, and no kill switch the release would undo.
+    const guard = appConfigFlagGuard({
+      aws: awsCliOf(this),
+      stackName: Stack.of(this).stackName,
+      applicationName: this.props.applicationName,
+      environmentName: this.props.environmentName,
+      profileName: this.profileName,
+    });
+    return { ...facts, preDeploy: [...(facts.preDeploy ?? []), ...guard] };
   }
 }

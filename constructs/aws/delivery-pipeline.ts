@@ -1,3 +1,4 @@
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,8 +16,14 @@ import { AlertTopics, EventRulePublishTarget } from './alert-topics';
 import { DeploymentStage } from './deployment-stage';
 import { pipelineName } from '../../lib/plan/names';
 import { acknowledgePipelineFindings } from './private/pipeline-acknowledgements';
+import { approvalActionName, APPROVE } from '../../lib/plan/approval-action';
 import { literalRegion } from './private/aws-cli';
 import { deliveryPipelineRunbookFacts } from '../../lib/runbook/platforms/codepipeline';
+
+/** Node.js major of every CodeBuild project: the one glidepath and the CDK CLI are tested on. */
+export const NODE_RUNTIME = '20';
+/** CodeBuild image offering `NODE_RUNTIME` (Ubuntu standard:7.0 lists Node.js 18, 20 and 22). */
+const BUILD_IMAGE = codebuild.LinuxBuildImage.STANDARD_7_0;
 
 /** Days a pipeline artifact is kept: long enough to retry a release, not an archive. */
 const ARTIFACT_RETENTION_DAYS = 30;
@@ -33,8 +40,7 @@ export interface DeliveryPipelineProps {
   readonly synthCommand?: string;
 }
 
-/** Step ids: they are the CodePipeline action names the runbook's commands use. */
-const APPROVE = 'Approve';
+/** Step ids: they are the CodePipeline action names the runbook's commands use (see approvalActionName). */
 const CHECK = 'Check';
 const SMOKE_TEST = 'SmokeTest';
 
@@ -63,6 +69,8 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
   public readonly pipelineName: string;
   private readonly delivery: Delivery;
   private readonly stageFacts: PipelineStageFact[] = [];
+  /** Pipeline stage name → CodePipeline action name of its approval. */
+  private readonly approvalActions = new Map<string, string>();
   private readonly topicName?: string;
 
   constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
@@ -85,6 +93,13 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
       pipelineType: codepipeline.PipelineType.V2,
       crossAccountKeys: true,
       enableKeyRotation: true,
+      // Every CodeBuild project (synth, checks, smoke tests, assets, self-mutation) runs on a
+      // pinned image and Node.js major: the image's default runtime moves under a release otherwise.
+      // https://docs.aws.amazon.com/codebuild/latest/userguide/available-runtimes.html
+      codeBuildDefaults: {
+        buildEnvironment: { buildImage: BUILD_IMAGE },
+        partialBuildSpec: codebuild.BuildSpec.fromObject({ phases: { install: { 'runtime-versions': { nodejs: NODE_RUNTIME } } } }),
+      },
       synth: new pipelines.ShellStep('Synth', {
         input: source,
         commands: [commands.install, commands.lint, commands.test, commands.build, props.synthCommand ?? 'npx cdk synth'],
@@ -113,23 +128,35 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
             }),
           ]
         : [];
-    const gate = (step: PromotionStep, envs: readonly EnvironmentDefinition[]): pipelines.Step[] => {
-      const checkStep = check(envs);
-      if (!step.approval) return [checkStep];
-      const approve = new pipelines.ManualApprovalStep(APPROVE, {
-        comment: `Release ${def.service} to ${envs.map((e) => e.name).join(', ')}: the previous environments passed their smoke tests; review the change, then approve.`,
+    const approval = (envs: readonly EnvironmentDefinition[]) =>
+      new pipelines.ManualApprovalStep(APPROVE, {
+        comment: `Release ${def.service} to ${envs.map((e) => e.name).join(', ')}: the previous environments passed their smoke tests; review the change set of this stage, then approve.`,
         reviewUrl: delivery.reviewUrl,
       });
-      // A human approves a release that passed the automated checks.
-      approve.addStepDependency(checkStep);
-      return [checkStep, approve];
+    /**
+     * The automated check runs before the stage; the approval of a single environment runs
+     * between preparing its change set and executing it (CDK Pipelines `stackSteps.changeSet`),
+     * so the approver reviews the change set that will really execute. A wave without a canary
+     * deploys its environments in parallel: one approval before the wave gates them all.
+     */
+    const gate = (step: PromotionStep, envs: readonly EnvironmentDefinition[], stage?: DeploymentStage) => {
+      const checkStep = check(envs);
+      if (!step.approval) return { pre: [checkStep], stackSteps: [] };
+      const approve = approval(envs);
+      if (!stage) {
+        approve.addStepDependency(checkStep);
+        this.approvalActions.set(step.name, approvalActionName());
+        return { pre: [checkStep, approve], stackSteps: [] };
+      }
+      this.approvalActions.set(stage.node.id, approvalActionName(stage.deploymentStack.stackName));
+      return { pre: [checkStep], stackSteps: [{ stack: stage.deploymentStack, changeSet: [approve] }] };
     };
 
     for (const step of promotionSteps(def)) {
       if (!step.wave) {
         const env = step.parallel[0];
         const stage = stageOf(env);
-        this.pipeline.addStage(stage, { pre: gate(step, [env]), post: smoke(stage) });
+        this.pipeline.addStage(stage, { ...gate(step, [env], stage), post: smoke(stage) });
         this.stageFacts.push({
           name: env.name,
           environments: [env.name],
@@ -138,10 +165,10 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
         });
         continue;
       }
-      let gateSteps = gate(step, stepEnvironments(step));
+      let gateSteps: pipelines.Step[] = [];
       if (step.canary) {
         const stage = stageOf(step.canary);
-        this.pipeline.addStage(stage, { pre: gateSteps, post: smoke(stage) });
+        this.pipeline.addStage(stage, { ...gate(step, stepEnvironments(step), stage), post: smoke(stage) });
         this.stageFacts.push({
           name: step.canary.name,
           environments: [step.canary.name],
@@ -149,7 +176,8 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
           smokeTests: stage.serviceUrl !== undefined && def.smokeTests !== undefined,
           canaryOf: step.name,
         });
-        gateSteps = [];
+      } else {
+        gateSteps = gate(step, stepEnvironments(step)).pre;
       }
       const wave = this.pipeline.addWave(step.name, { pre: gateSteps });
       for (const env of step.parallel) {
@@ -223,7 +251,9 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
       delivery: this.delivery,
       stages: this.stageFacts,
       topicName: this.topicName,
-      approveAction: APPROVE,
+      approveActions: Object.fromEntries(
+        this.stageFacts.filter((f) => f.approval).map((f) => [f.name, this.approvalActions.get(f.name) ?? APPROVE]),
+      ),
     });
   }
 }

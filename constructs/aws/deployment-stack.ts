@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import {
   Annotations,
+  ArnFormat,
   type CfnElement,
   CfnOutput,
   Duration as CdkDuration,
@@ -40,11 +41,14 @@ import { releaseCommit } from './private/release-commit';
 import { RunbookFile } from './private/runbook-file';
 import { awsCliOf, literalRegion } from './private/aws-cli';
 import { RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookFacts } from '../../lib/runbook/facts';
+import type { SmokeCheckSpec } from '../../lib/smoke/check';
+import { platformSmokeTests } from '../../lib/smoke/inline';
 import { AlarmSet } from './alarm-set';
 import { AlertTopics } from './alert-topics';
 import { AppConfigFeatureFlags } from './app-config-feature-flags';
 import { ProgressiveFunction } from './progressive-function';
 import { DeadMansSwitch } from './dead-mans-switch';
+import { HealthProbe, HealthProbeTarget } from './health-probe';
 import { ManagedSecret } from './managed-secret';
 import { MigrationTask } from './migration-task';
 import { ProgressiveFargateService } from './progressive-fargate-service';
@@ -142,12 +146,16 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       description: 'Commit this stack was synthesized from (level 3 of the runbook reverts it)',
     });
 
-    const removalPolicy = env.retention === RetentionPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // Retained data outlives updates and deletion, but not the rollback of a failed first create
+    // (DeletionPolicy RetainExceptOnCreate): with plain Retain, the named log groups and secrets
+    // a failed create leaves behind make the retry fail with "already exists".
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+    const removalPolicy = env.retention === RetentionPolicy.RETAIN ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
     const logRetention = env.production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH;
     const link = (anchor: string) =>
       runbookUrl({ service: def.service, environment: env.name, target: RunbookTarget.AWS, baseUrl: def.runbookBaseUrl }, anchor);
 
-    this.topics = new AlertTopics(this, 'AlertTopics', { namePrefix: names.base, removalPolicy, receivers: env.receivers });
+    this.topics = new AlertTopics(this, 'AlertTopics', { namePrefix: names.base, removalPolicy, logRetention, receivers: env.receivers });
 
     const generated = env.secrets.filter((s) => s.generated);
     const secretsKey =
@@ -164,11 +172,24 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
             encryptionKey: secretsKey,
             removalPolicy,
           }).secret
-        : secretsmanager.Secret.fromSecretNameV2(this, `Secret-${s.name}`, s.secretName),
+        : s.kmsKeyArn
+          ? // With its key, grantRead adds kms:Decrypt (through Secrets Manager) for the roles that read it.
+            secretsmanager.Secret.fromSecretAttributes(this, `Secret-${s.name}`, {
+              secretPartialArn: this.formatArn({
+                service: 'secretsmanager',
+                resource: 'secret',
+                resourceName: s.secretName,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+              encryptionKey: kms.Key.fromKeyArn(this, `SecretKey-${s.name}`, s.kmsKeyArn),
+            })
+          : secretsmanager.Secret.fromSecretNameV2(this, `Secret-${s.name}`, s.secretName),
     }));
 
     let signals: ServiceSignals;
     let addDeploymentAlarm: (alarm: cloudwatch.IAlarm) => void;
+    // What the dead-man's switch probes, the way users reach the service (undefined: no way to probe).
+    let probe: { target: HealthProbeTarget; check: SmokeCheckSpec; where: string } | undefined;
     // Where the workload reads its flags (the AppConfig agent sidecar or Lambda extension).
     const flagsEnvironment: Record<string, string> =
       def.featureFlags.length > 0 ? { GLIDEPATH_FLAGS_URL: AppConfigFeatureFlags.localUrlOf(names.base, env.name) } : {};
@@ -222,6 +243,17 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         user: container.user,
       });
       const serviceUrl = this.pointDomain(tls, this.containerService);
+      // An HTTPS service is probed by its name (the certificate's); without one the probe could not verify it.
+      const httpsWithoutName = tls.tls !== undefined && tls.tls.mode !== TlsMode.DISABLED && !tls.tls.domainName;
+      probe = httpsWithoutName
+        ? undefined
+        : {
+            target: HealthProbeTarget.url(serviceUrl),
+            check: { name: 'health', method: 'GET', path: container.healthCheckPath, expectedStatus: 200, maxLatencyMs: 5000, headers: {} },
+            where: tls.tls?.domainName
+              ? `\`https://${tls.tls.domainName}${container.healthCheckPath}\``
+              : `\`${container.healthCheckPath}\` through the load balancer`,
+          };
       signals = this.containerService.signals;
       const service = this.containerService;
       this.migrations = def.migrations.map(
@@ -245,11 +277,22 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       // service resource waits: its security group is an input of the migrations.
       const serviceResource = service.service.node.defaultChild as ecs.CfnService;
       this.migrations.filter((m) => m.runner).forEach((m) => serviceResource.node.addDependency(m.runner!));
+      if (!def.smokeTests && (plan.settings.strategy === 'CANARY' || plan.settings.strategy === 'LINEAR')) {
+        Annotations.of(this).addWarningV2(
+          'glidepath:canary-without-hook',
+          `${names.base}: ECS has no circuit breaker for ${plan.settings.strategy.toLowerCase()} deployments, so a new revision whose tasks crash before taking traffic trips no alarm and the deployment waits; add smokeTests so the test-listener hook fails it before production traffic shifts`,
+        );
+      }
       if (def.smokeTests && service.testListenerPort !== undefined) {
         this.smokeTestHook = new SmokeTestHook(this, 'SmokeTests', {
           functionName: `${names.base}-smoke-tests`,
           tests: def.smokeTests,
-          target: SmokeTestTarget.testListener({ loadBalancer: service.loadBalancer, port: service.testListenerPort, vpc: cluster.vpc }),
+          target: SmokeTestTarget.testListener({
+            loadBalancer: service.loadBalancer,
+            port: service.testListenerPort,
+            vpc: cluster.vpc,
+            tls: tls.certificate ? { serverName: tls.tls?.domainName } : undefined,
+          }),
           logRetention,
           removalPolicy,
         });
@@ -280,6 +323,15 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       });
       signals = this.canaryFunction.signals;
       addDeploymentAlarm = (a) => this.canaryFunction?.addRollbackAlarm(a);
+      // A function has no URL in this stack: the probe invokes the live alias with the first smoke check.
+      const [first] = def.smokeTests ? platformSmokeTests(def.smokeTests).checks : [];
+      probe = first
+        ? {
+            target: HealthProbeTarget.functionAlias(this.canaryFunction.alias),
+            check: first,
+            where: `the live alias (smoke check ${first.name})`,
+          }
+        : undefined;
       if (def.smokeTests) {
         this.smokeTestHook = new SmokeTestHook(this, 'SmokeTests', {
           functionName: `${names.base}-smoke-tests`,
@@ -319,31 +371,63 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       this.alarms.deploymentAlarms.forEach(addDeploymentAlarm);
     }
     if (env.deadMansSwitch.enabled) {
-      const heartbeat =
-        env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT
-          ? new cloudwatch.Metric({ namespace: 'Glidepath', metricName: 'Heartbeat', dimensionsMap: { Service: names.base } })
-          : signals.heartbeat;
+      const own = env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT;
+      // Independent of user traffic: a probe each minute, so silence means unreachable, not quiet.
+      const prober =
+        !own && probe
+          ? new HealthProbe(this, 'HealthProbe', {
+              serviceName: names.base,
+              functionName: names.healthProbeFunction,
+              target: probe.target,
+              check: probe.check,
+              logRetention,
+              removalPolicy,
+            })
+          : undefined;
+      if (!own && !prober) {
+        Annotations.of(this).addWarningV2(
+          'glidepath:dead-mans-switch',
+          this.containerService
+            ? `${names.base}: the dead-man's switch watches CPU samples, which prove that tasks run, not that users reach the service; set tls.domainName so a probe can call it by the certificate's name`
+            : `${names.base}: the dead-man's switch watches invocations, which stop on a quiet night as when the function is down; add smokeTests so a probe can invoke the live alias each minute`,
+        );
+      }
+      const heartbeat = own
+        ? new cloudwatch.Metric({ namespace: 'Glidepath', metricName: 'Heartbeat', dimensionsMap: { Service: names.base } })
+        : (prober?.metric ?? signals.heartbeat);
       this.deadMansSwitch = new DeadMansSwitch(this, 'DeadMansSwitch', {
         alarmName: names.alarm('dead-mans-switch'),
         heartbeat,
-        heartbeatDescription:
-          env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT
-            ? `metric Glidepath/Heartbeat (Service=${names.base}) published by the service`
+        heartbeatDescription: own
+          ? `metric Glidepath/Heartbeat (Service=${names.base}) published by the service`
+          : prober
+            ? `passing health probes of ${probe!.where} (each minute, by ${names.healthProbeFunction})`
             : this.containerService
               ? `ECS CPUUtilization samples of ${names.base}`
               : `Lambda invocations of ${names.base}`,
         missingMinutes: env.deadMansSwitch.missingFor.toMinutes(),
         topic: this.topics.critical,
         runbookLink: link,
-        diagnosis: this.containerService
-          ? [
-              {
-                description: 'Count running tasks',
-                command: aws`ecs describe-services --cluster ${this.containerService.clusterName} --services ${names.base} --query 'services[0].[desiredCount,runningCount]' --output text`,
-                expected: 'Running equals desired; 0 running means the service is down',
-              },
-            ]
-          : diagnosis,
+        diagnosis: [
+          ...(prober
+            ? [
+                {
+                  description: 'Read what the probe saw',
+                  command: aws`logs tail ${names.lambdaLogGroup(names.healthProbeFunction)} --since 15m`,
+                  expected: 'One line a minute; "passed": false with the reason when the check fails',
+                },
+              ]
+            : []),
+          ...(this.containerService
+            ? [
+                {
+                  description: 'Count running tasks',
+                  command: aws`ecs describe-services --cluster ${this.containerService.clusterName} --services ${names.base} --query 'services[0].[desiredCount,runningCount]' --output text`,
+                  expected: 'Running equals desired; 0 running means the service is down',
+                },
+              ]
+            : diagnosis),
+        ],
       });
     }
     if (def.featureFlags.length > 0) {

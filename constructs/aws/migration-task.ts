@@ -10,6 +10,7 @@ import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import { MigrationPhase, type Migration } from '../../lib/model/migrations';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { functionRole } from './private/function-role';
+import { grantImportedKeyDecrypt } from './private/secret-key-decrypt';
 import { MIGRATION_RUNNER_SOURCE } from './private/migration-runner-code';
 import { literalRegion } from './private/aws-cli';
 import { ecsMigrationRunbookFacts } from '../../lib/runbook/platforms/ecs-migrations';
@@ -40,7 +41,7 @@ export interface MigrationTaskProps {
   readonly memoryMiB?: number;
   /** Log retention. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Removal of the log groups. @default RemovalPolicy.RETAIN */
+  /** Removal of the log groups. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept, except when the first create fails) */
   readonly removalPolicy?: RemovalPolicy;
   /** User (and group) the migration container runs as; never root. @default "1000:1000" */
   readonly user?: string;
@@ -73,7 +74,7 @@ export class MigrationTask extends Construct implements IRunbookContributor {
   ) {
     super(scope, id);
     const m = props.migration;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.logGroupName = `/ecs/${props.family}`;
     const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: this.logGroupName, retention, removalPolicy });
@@ -85,6 +86,7 @@ export class MigrationTask extends Construct implements IRunbookContributor {
     const secrets: Record<string, ecs.Secret> = {};
     for (const { envVar, secret } of props.secrets ?? []) {
       secrets[envVar] = ecs.Secret.fromSecretsManager(secret);
+      grantImportedKeyDecrypt(secret, this.taskDefinition.obtainExecutionRole());
     }
     this.taskDefinition.addContainer('migrate', {
       containerName: 'migrate',
@@ -123,7 +125,11 @@ export class MigrationTask extends Construct implements IRunbookContributor {
       }),
     );
     const tasks = stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${props.clusterName}/*` });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTasks'], resources: [tasks] }));
+    // StopTask: a migration still running at the runner's time limit is stopped, not left behind.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTasks', 'ecs:StopTask'], resources: [tasks] }));
+    // On UPDATE_ROLLBACK CloudFormation re-sends the previous properties; the runner reads the
+    // stack status to answer those without re-running the previous image's migration.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }));
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['iam:PassRole'],
@@ -149,18 +155,23 @@ export class MigrationTask extends Construct implements IRunbookContributor {
       role,
       logGroup,
     });
-    return new CustomResource(this, 'Resource', {
+    const subnets = props.cluster.vpc.selectSubnets(props.subnets);
+    const runner = new CustomResource(this, 'Resource', {
       serviceToken: fn.functionArn,
       resourceType: 'Custom::GlidepathMigration',
       properties: {
         Migration: m.name,
         Cluster: props.cluster.clusterArn,
         TaskDefinition: this.taskDefinition.taskDefinitionArn,
-        Subnets: props.cluster.vpc.selectSubnets(props.subnets).subnetIds,
+        Subnets: subnets.subnetIds,
         SecurityGroups: props.securityGroups.map((g) => g.securityGroupId),
         LogGroup: this.logGroupName,
       },
     });
+    // The task pulls its image and reads its secrets through the private subnets' NAT routes:
+    // started before those exist (a first deploy of a new VPC), it fails on image pull.
+    runner.node.addDependency(subnets.internetConnectivityEstablished);
+    return runner;
   }
 
   /** The migration's runbook entry (text in lib/runbook/platforms/ecs-migrations.ts). */

@@ -15,8 +15,9 @@ import { ecsDeploymentDuration, ecsServiceRunbookFacts } from '../../lib/runbook
 import type { Duration } from '../../lib/model/duration';
 import { literalRegion } from './private/aws-cli';
 import { literalName } from './private/literal-names';
+import { grantImportedKeyDecrypt } from './private/secret-key-decrypt';
 import { trafficRoutingFingerprint } from './private/traffic-routing';
-import { MINIMUM_REQUESTS, targetGroupErrorRateExpression } from '../../lib/plan/version-error-rate';
+import { MINIMUM_REQUESTS, TARGET_GROUP_ERROR_METRICS, targetGroupErrorRateExpression } from '../../lib/plan/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 
 /** The ECS strategy names, and the definition's spellings of them (`canary`, `blue-green`, …). */
@@ -72,7 +73,11 @@ export interface ProgressiveFargateServiceProps {
   readonly cpu?: number;
   /** Memory in MiB. @default 1024 */
   readonly memoryMiB?: number;
-  /** Tasks to run. @default 2 */
+  /**
+   * Tasks to run. Ignored when `scaling` is set: the template then leaves `DesiredCount` out, so a
+   * stack update keeps the count autoscaling chose (aws/aws-cdk#13130) and `scaling.minCount` sets
+   * the floor. @default 2
+   */
   readonly desiredCount?: number;
   /** Scale on CPU between these bounds. @default - no autoscaling */
   readonly scaling?: { readonly minCount: number; readonly maxCount: number; readonly targetCpuPercent: number };
@@ -91,7 +96,12 @@ export interface ProgressiveFargateServiceProps {
   readonly deploymentAlarms?: readonly cloudwatch.IAlarm[];
   /** Log retention. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Removal of the log group and access-log bucket. @default RemovalPolicy.RETAIN */
+  /**
+   * Removal of the log group and access-log bucket. `RETAIN_ON_UPDATE_OR_DELETE` keeps them on
+   * update and delete but lets the rollback of a failed first create remove them, so the retry
+   * does not fail on a name that is still taken.
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
+   */
   readonly removalPolicy?: RemovalPolicy;
   /** Serve HTTPS with this certificate (and redirect HTTP). @default - HTTP on port 80 */
   readonly certificate?: elbv2.IListenerCertificate;
@@ -167,12 +177,12 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     }
     this.clusterName = clusterName;
     const vpc = props.cluster.vpc;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const settings = resolveFargateDeployment(props.deployment);
     this.settings = settings;
     const shifting = settings.strategy !== 'ROLLING';
     // Numbers and hardening shared with the Pulumi target (lib/plan/container-task-spec).
-    const spec = containerTaskSpec({ ...props, retained: removalPolicy === RemovalPolicy.RETAIN });
+    const spec = containerTaskSpec({ ...props, retained: removalPolicy !== RemovalPolicy.DESTROY });
     const seconds = (d: { toSeconds(): number }) => CdkDuration.seconds(d.toSeconds());
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
@@ -191,6 +201,13 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     const secrets: Record<string, ecs.Secret> = {};
     for (const { envVar, secret } of props.secrets ?? []) {
       secrets[envVar] = ecs.Secret.fromSecretsManager(secret);
+      // ECS injects the value once, at task start: after a rotation, tasks started before it hold
+      // AWSPREVIOUS and tasks started after hold AWSCURRENT. Reading both stages at run time is
+      // the only way every task accepts what any other task issued (a forced redeployment would
+      // still mix the two for the length of the rollout). The contract is in the runbook.
+      // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+      secret.grantRead(this.taskDefinition.taskRole);
+      grantImportedKeyDecrypt(secret, this.taskDefinition.obtainExecutionRole(), this.taskDefinition.taskRole);
     }
     this.taskDefinition.addContainer(CONTAINER_NAME, {
       containerName: CONTAINER_NAME,
@@ -304,11 +321,19 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       const testPort = spec.loadBalancer.testListenerPort;
       this.testListenerPort = testPort;
       // Only callers inside the VPC (smoke tests, lifecycle hooks) reach the new version early.
+      // With a certificate, the test listener serves HTTPS with it too: plain HTTP anywhere on the
+      // load balancer fails Control Tower's CT.ELASTICLOADBALANCING.PR.1 where an organisation enables it.
       const testListener = this.loadBalancer.addListener('Test', {
         port: testPort,
-        protocol: elbv2.ApplicationProtocol.HTTP,
         open: false,
         defaultAction: notFound,
+        ...(props.certificate
+          ? {
+              protocol: elbv2.ApplicationProtocol.HTTPS,
+              certificates: [props.certificate],
+              sslPolicy: props.sslPolicy ?? (spec.loadBalancer.https.tlsPolicy as string as elbv2.SslPolicy),
+            }
+          : { protocol: elbv2.ApplicationProtocol.HTTP }),
       });
       this.loadBalancer.connections.allowFrom(
         ec2.Peer.ipv4(vpc.vpcCidrBlock),
@@ -327,7 +352,12 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       cluster: props.cluster,
       serviceName: props.serviceName,
       taskDefinition: this.taskDefinition,
-      desiredCount: props.desiredCount ?? 2,
+      // With autoscaling, a DesiredCount in the template would reset the scaled count on every
+      // update (aws/aws-cdk#13130). Left out, CloudFormation creates the service with 1 task and
+      // leaves the count alone on updates; registering the scalable target raises it to minCount.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-service.html#cfn-ecs-service-desiredcount
+      // https://docs.aws.amazon.com/autoscaling/application/userguide/getting-started.html
+      desiredCount: props.scaling ? undefined : (props.desiredCount ?? 2),
       assignPublicIp: false,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       minHealthyPercent: settings.minimumHealthyPercent,
@@ -370,9 +400,13 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     }
     this.service.node.addDependency(productionRule);
     if (settings.strategy === 'CANARY' || settings.strategy === 'LINEAR') {
+      // ECS documents the circuit breaker (and alarm rollback) for rolling update and blue/green
+      // only (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-failure-detection.html):
+      // a canary whose tasks crash is caught by the per-target-group connection errors when it
+      // takes traffic, and before that by the test-listener lifecycle hook (DeploymentStack warns without one).
       Annotations.of(this.service).acknowledgeWarning(
         '@aws-cdk/aws-ecs:shouldUseCircuitBreaker',
-        'Canary and linear deployments fail and roll back on the deployment alarms instead',
+        'ECS offers no circuit breaker for canary and linear deployments; the deployment alarms (with connection errors per target group) and the test-listener hook fail them instead',
       );
     }
 
@@ -437,8 +471,9 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     const groups = [this.primaryTargetGroup, ...(this.alternateTargetGroup ? [this.alternateTargetGroup] : [])];
     const usingMetrics: Record<string, cloudwatch.IMetric> = { errors, elbErrors, requests };
     groups.forEach((group, i) => {
-      usingMetrics[`tg${i}Errors`] = group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' });
-      usingMetrics[`tg${i}Requests`] = group.metrics.requestCount({ statistic: 'Sum' });
+      for (const [suffix, metricName] of Object.entries(TARGET_GROUP_ERROR_METRICS)) {
+        usingMetrics[`tg${i}${suffix}`] = group.metrics.custom(metricName, { statistic: 'Sum' });
+      }
     });
     return {
       // Target and load balancer 5xx both fail users; an idle service has no error rate.

@@ -13,6 +13,7 @@ import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts'
 import { lambdaFunctionRunbookFacts } from '../../lib/runbook/platforms/lambda';
 import { secretArnVariable } from '../../lib/plan/secret-bindings';
 import { functionRole } from './private/function-role';
+import { grantImportedKeyDecrypt } from './private/secret-key-decrypt';
 import { literalRegion } from './private/aws-cli';
 import { literalName } from './private/literal-names';
 import { MINIMUM_REQUESTS, functionVersionErrorRateExpression } from '../../lib/plan/version-error-rate';
@@ -105,7 +106,7 @@ export interface ProgressiveFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /**
    * What happens to the log group when it leaves the stack.
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept, except when the first create fails)
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
@@ -190,7 +191,7 @@ export class ProgressiveFunction extends Construct implements IRunbookContributo
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: this.logGroupName,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       encryptionKey: props.encryptionKey,
     });
     if (props.encryptionKey) {
@@ -236,6 +237,7 @@ export class ProgressiveFunction extends Construct implements IRunbookContributo
     });
     for (const { secret } of this.secrets) {
       secret.grantRead(this.function);
+      grantImportedKeyDecrypt(secret, this.function);
     }
 
     this.alias = new lambda.Alias(this, 'Alias', { aliasName: this.aliasName, version: this.function.currentVersion });

@@ -29,8 +29,14 @@ export class SmokeTestTarget {
     readonly loadBalancer: elbv2.ApplicationLoadBalancer;
     readonly port: number;
     readonly vpc: ec2.IVpc;
+    /**
+     * The test listener serves HTTPS: the hook connects to the load balancer's private address
+     * with this TLS server name (SNI and `Host`), and checks the certificate against it.
+     * @default - plain HTTP
+     */
+    readonly tls?: { readonly serverName?: string };
   }): SmokeTestTarget {
-    return new SmokeTestTarget(TargetKind.TEST_LISTENER, options.loadBalancer, options.port, options.vpc);
+    return new SmokeTestTarget(TargetKind.TEST_LISTENER, options.loadBalancer, options.port, options.vpc, undefined, options.tls);
   }
 
   /** A new Lambda version, invoked directly with an HTTP API (payload 2.0) event per check. */
@@ -44,6 +50,7 @@ export class SmokeTestTarget {
     /** @internal */ public readonly _port?: number,
     /** @internal */ public readonly _vpc?: ec2.IVpc,
     /** @internal */ public readonly _version?: lambda.IVersion,
+    /** @internal */ public readonly _tls?: { readonly serverName?: string },
   ) {}
 }
 
@@ -57,7 +64,7 @@ export interface SmokeTestHookProps {
   readonly target: SmokeTestTarget;
   /** Log retention. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Removal of the log group. @default RemovalPolicy.RETAIN */
+  /** Removal of the log group. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept, except when the first create fails) */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -99,7 +106,7 @@ export class SmokeTestHook extends Construct implements IRunbookContributor {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${props.functionName}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     const role = functionRole(this, 'Role', logGroup, `Runs the smoke tests of ${props.functionName}`);
     const inVpc = target._kind === TargetKind.TEST_LISTENER;
@@ -116,7 +123,11 @@ export class SmokeTestHook extends Construct implements IRunbookContributor {
       environment: {
         SMOKE_TESTS: JSON.stringify({ checks: this.checks.checks, settings: this.checks.settings }),
         ...(inVpc
-          ? { LOAD_BALANCER: target._loadBalancer!.loadBalancerFullName, TEST_PORT: String(target._port) }
+          ? {
+              LOAD_BALANCER: target._loadBalancer!.loadBalancerFullName,
+              TEST_PORT: String(target._port),
+              ...(target._tls ? { TEST_SCHEME: 'https', TLS_SERVER_NAME: target._tls.serverName ?? '' } : {}),
+            }
           : { TARGET_VERSION: target._version!.functionArn }),
       },
       ...(inVpc ? { vpc: target._vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, allowPublicSubnet: false } : {}),

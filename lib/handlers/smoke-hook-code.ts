@@ -18,6 +18,22 @@ const RUN_ALL = [
 ].join('\n');
 
 /**
+ * HTTPS to the load balancer's private address with the certificate's name: SNI and `Host` carry
+ * `TLS_SERVER_NAME` and the certificate is checked against it (fetch cannot set SNI). Without a
+ * name (an imported certificate for an unknown domain) the chain is still verified, the host name
+ * is not: the address is the load balancer's own, inside the VPC.
+ */
+const SEND_TLS = [
+  'const sendTls = (url, i) => new Promise((ok, no) => {',
+  'const u = new URL(url), n = process.env.TLS_SERVER_NAME;',
+  "const r = require('https').request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: i.method, signal: i.signal,",
+  'headers: { ...i.headers, host: n || u.hostname }, servername: n || undefined, checkServerIdentity: n ? undefined : () => undefined },',
+  "(s) => { let b = ''; s.on('data', (c) => (b += c)); s.on('end', () => ok({ status: s.statusCode, text: async () => b })); });",
+  "r.on('error', no); r.end(i.body);",
+  '});',
+].join('\n');
+
+/**
  * ECS deployment lifecycle hook (POST_TEST_TRAFFIC_SHIFT): runs the checks against the test
  * listener through the load balancer's private address, from inside the VPC, and answers
  * `{ hookStatus: "SUCCEEDED" | "FAILED" }` (FAILED rolls the deployment back).
@@ -29,12 +45,14 @@ export function ecsHookSource(): string {
     "const { EC2Client, DescribeNetworkInterfacesCommand } = require('@aws-sdk/client-ec2');",
     `const runSmokeCheck = ${inlineSmokeCheckSource()};`,
     RUN_ALL,
+    SEND_TLS,
     'exports.handler = async (event) => {',
     'console.log(JSON.stringify({ stage: event.lifecycleStage, revision: event.executionDetails && event.executionDetails.targetServiceRevisionArn }));',
     "const enis = await new EC2Client({}).send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'description', Values: ['ELB ' + process.env.LOAD_BALANCER] }] }));",
     'const ips = (enis.NetworkInterfaces || []).map((n) => n.PrivateIpAddress).filter(Boolean).sort();',
     "if (ips.length === 0) { console.log('no private address of ' + process.env.LOAD_BALANCER); return { hookStatus: 'FAILED' }; }",
-    "const ok = await runAll('http://' + ips[0] + ':' + process.env.TEST_PORT);",
+    "const tls = process.env.TEST_SCHEME == 'https';",
+    "const ok = await runAll((tls ? 'https://' : 'http://') + ips[0] + ':' + process.env.TEST_PORT, tls && sendTls);",
     "return { hookStatus: ok ? 'SUCCEEDED' : 'FAILED' };",
     '};',
   ].join('\n');

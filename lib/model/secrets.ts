@@ -30,6 +30,17 @@ export const secretSchema = z
           .string()
           .min(1)
           .describe('Secret name, e.g. "checkout/{env}/stripe-api-key"; {env} is replaced by the environment name.'),
+        /** Customer managed KMS key the secret is encrypted with: the workload's roles get `kms:Decrypt` on it. @default - the AWS managed key `aws/secretsmanager` */
+        kmsKeyArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, {
+            error:
+              'is not a KMS key ARN; use e.g. "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" (a key ARN, not an alias)',
+          })
+          .optional()
+          .describe(
+            'ARN of the customer managed KMS key the secret is encrypted with; the workload roles get kms:Decrypt on it. Default: the AWS managed key aws/secretsmanager.',
+          ),
       })
       .optional()
       .describe('An existing Secrets Manager secret (give exactly one of existing or generate).'),
@@ -65,4 +76,6 @@ export interface SecretReference {
   /** Rotation period in days, for generated secrets. */
   readonly rotationDays?: number;
   readonly length?: number;
+  /** Customer managed key of an existing secret. @default - the AWS managed key */
+  readonly kmsKeyArn?: string;
 }

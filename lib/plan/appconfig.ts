@@ -6,18 +6,20 @@
  * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-ecs.html
  */
 import type { FeatureFlag } from '../model/feature-flags';
+import { APPCONFIG_LAMBDA_EXTENSION_VERSION, appConfigLambdaLayerArn, appConfigLambdaLayerRegions } from './appconfig-lambda-layers';
+
+export { APPCONFIG_LAMBDA_EXTENSION_VERSION } from './appconfig-lambda-layers';
 
 /** The AppConfig agent's local endpoint, where the workload reads its flags. */
 export const APPCONFIG_AGENT_PORT = 2772;
 
-/** The AppConfig agent image for the ECS sidecar, pinned to the 2.x line AWS publishes. */
-export const APPCONFIG_AGENT_IMAGE = 'public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.x';
-
 /**
- * Version of the AWS AppConfig Lambda extension layer, the newest that aws-cdk-lib's region facts
- * list for both x86_64 and arm64.
+ * The AppConfig agent image for the ECS sidecar, pinned to one build: AWS's `2.x` tag floats, so
+ * a task started by autoscaling could run a different agent than its siblings. Feature-flag
+ * variants need 2.0.678 or later. Move the pin on purpose (the test says which line it is on).
+ * @see https://gallery.ecr.aws/aws-appconfig/aws-appconfig-agent
  */
-export const APPCONFIG_LAMBDA_EXTENSION_VERSION = '2.0.181';
+export const APPCONFIG_AGENT_IMAGE = 'public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.0.13147';
 
 /** Where the workload reads the flags of `applicationName`/`environmentName` from the agent or extension. */
 export function appConfigLocalUrl(applicationName: string, environmentName: string, profileName = 'feature-flags'): string {
@@ -51,21 +53,16 @@ export function appConfigFlagsContent(flags: readonly FeatureFlag[]): Record<str
 }
 
 /**
- * ARN of the AppConfig Lambda extension layer in `region` for `architecture`, from a lookup of the
- * region facts aws-cdk-lib ships (`RegionInfo.get(region).appConfigLambdaArn`); an error naming the
- * region when AWS publishes none there.
+ * ARN of the AppConfig Lambda extension layer in `region` for `architecture`, from glidepath's own
+ * table (`appconfig-lambda-layers.ts`: aws-cdk-lib's region facts stop before flag variants); an
+ * error naming the regions glidepath knows when the table has none there.
  * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-versions.html
  */
-export function appConfigLambdaExtensionArn(
-  lookup: (version: string, architecture: 'x86_64' | 'arm64') => string | undefined,
-  region: string,
-  architecture: 'x86_64' | 'arm64',
-  applicationName: string,
-): string {
-  const arn = lookup(APPCONFIG_LAMBDA_EXTENSION_VERSION, architecture);
+export function appConfigLambdaExtensionArn(region: string, architecture: 'x86_64' | 'arm64', applicationName: string): string {
+  const arn = appConfigLambdaLayerArn(region, architecture);
   if (arn === undefined) {
     throw new Error(
-      `AppConfigFeatureFlags '${applicationName}': aws-cdk-lib knows no AppConfig Lambda extension ${APPCONFIG_LAMBDA_EXTENSION_VERSION} (${architecture}) in ${region}; use a region where AWS publishes it`,
+      `AppConfigFeatureFlags '${applicationName}': AWS publishes no AppConfig Lambda extension ${APPCONFIG_LAMBDA_EXTENSION_VERSION} (${architecture}) in ${region} (glidepath knows ${appConfigLambdaLayerRegions().join(', ')}); use one of those regions`,
     );
   }
   return arn;

@@ -114,6 +114,11 @@ export function physicalNames(def: ServiceDefinition): PhysicalName[] {
       add('Lambda function running the smoke tests', names.smokeTestsFunction, LAMBDA_FUNCTION_NAME_MAX);
       add('log group', names.lambdaLogGroup(names.smokeTestsFunction), LOG_GROUP_NAME_MAX);
     }
+    if (env.deadMansSwitch.enabled) {
+      // The probe exists only where it can reach the service; its name is checked either way.
+      add("Lambda function probing for the dead-man's switch", names.healthProbeFunction, LAMBDA_FUNCTION_NAME_MAX);
+      add('log group', names.lambdaLogGroup(names.healthProbeFunction), LOG_GROUP_NAME_MAX);
+    }
     if (def.featureFlags.length > 0) {
       add('AppConfig application', names.appConfigApplication, APPCONFIG_NAME_MAX);
       add('AppConfig environment', env.name, APPCONFIG_NAME_MAX, envField, false);

@@ -64,6 +64,11 @@ export class ResourceNames {
     return `${this.base}-smoke-tests`;
   }
 
+  /** Lambda function that probes the service each minute for its dead-man's switch. */
+  get healthProbeFunction(): string {
+    return `${this.base}-health-probe`;
+  }
+
   /** ECS cluster, service and task definition family. */
   get ecsService(): string {
     return this.base;

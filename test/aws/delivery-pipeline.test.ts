@@ -123,6 +123,8 @@ describe('DeliveryPipeline: the checkout example', () => {
       expect(run('Check')).toBeGreaterThan(0);
       expect(run('Check')).toBeLessThan(deploy);
       if (stage.Name === 'prod') expect(run('Approve')).toBeGreaterThan(run('Check'));
+      // The approver reviews the change set that will execute: prepared before, executed after.
+      if (stage.Name === 'prod') expect(run('Approve')).toBeGreaterThan(run(`checkout-${stage.Name}.Prepare`));
       if (stage.Name === 'prod') expect(run('Approve')).toBeLessThan(deploy);
       expect(run('SmokeTest')).toBeGreaterThan(deploy);
       expect(JSON.stringify(action(stage, 'SmokeTest')?.Configuration)).toContain('ServiceUrl');
@@ -131,6 +133,14 @@ describe('DeliveryPipeline: the checkout example', () => {
     expect(specs.filter((s) => s.includes('npx glidepath smoke-test --url \\"$URL\\" --definition glidepath.yaml'))).toHaveLength(3);
     for (const env of ['dev', 'staging', 'prod']) {
       expect(specs.some((s) => s.includes(`npx glidepath check glidepath.yaml --env ${env}`))).toBe(true);
+    }
+  });
+
+  test('every CodeBuild project pins its image and the Node.js major (the image default moves otherwise)', () => {
+    expect(synth.projects.length).toBeGreaterThan(3);
+    for (const project of synth.projects) {
+      expect(project.Properties.Environment.Image).toBe('aws/codebuild/standard:7.0');
+      expect(JSON.parse(project.Properties.Source.BuildSpec).phases.install['runtime-versions']).toEqual({ nodejs: '20' });
     }
   });
 
@@ -179,10 +189,13 @@ describe('DeliveryPipeline: the checkout example', () => {
     const blocks = [...synth.runbook.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1].trim());
     expect(blocks.length).toBeGreaterThanOrEqual(8);
     const text = blocks.join('\n');
-    const used = (flag: string) => [...text.matchAll(new RegExp(`${flag} ([\\w-]+)`, 'g'))].map((m) => m[1]);
+    const used = (flag: string) => [...text.matchAll(new RegExp(`${flag} ([\\w.-]+)`, 'g'))].map((m) => m[1]);
     expect(new Set([...used('--pipeline-name'), ...used('--name')])).toEqual(new Set(['checkout-pipeline']));
     expect(used('--stage-name').every((s) => names(synth.stages).includes(s))).toBe(true);
-    expect(used('--action-name')).toEqual(['Approve']);
+    // The exact action name CodePipeline has (the approval runs between change set and execution).
+    expect(used('--action-name')).toEqual(['checkout-prod.Approve']);
+    const prod = synth.stages.find((s) => s.Name === 'prod')!;
+    expect(prod.Actions.map((a) => a.Name)).toContain('checkout-prod.Approve');
     expect(text).toContain("stageName=='prod'");
     for (const verb of ['put-approval-result', 'retry-stage-execution', 'stop-pipeline-execution', 'start-pipeline-execution']) {
       expect(text).toContain(`aws codepipeline ${verb}`);
@@ -269,6 +282,13 @@ describe('DeliveryPipeline: a production wave across regions, canary region firs
     expect(deploys.map((a) => a.Name).sort()).toEqual(['prod-ap.orders-prod-ap.Deploy', 'prod-us.orders-prod-us.Deploy']);
     expect(new Set(deploys.map((a) => a.RunOrder)).size).toBe(1);
     expect(wave.Actions.filter((a) => a.Name.endsWith('SmokeTest'))).toHaveLength(2);
+  });
+
+  test('the canary stage approves its prepared change set before executing it', () => {
+    const canary = synth.stages.find((s) => s.Name === 'prod-eu')!;
+    const run = (name: string) => canary.Actions.find((a) => a.Name === name)?.RunOrder ?? -1;
+    expect(run('orders-prod-eu.Approve')).toBeGreaterThan(run('orders-prod-eu.Prepare'));
+    expect(run('orders-prod-eu.Approve')).toBeLessThan(run('orders-prod-eu.Deploy'));
   });
 
   test('one approval gates the wave, before its canary', () => {

@@ -110,18 +110,19 @@ describe('DeploymentStack', () => {
         'AWS::EC2::VPCGatewayAttachment': 1,
         'AWS::ECS::Cluster': 1,
         'AWS::ECS::Service': 1,
+        'AWS::Events::Rule': 1,
         'AWS::ECS::TaskDefinition': 3,
         'AWS::ElasticLoadBalancingV2::Listener': 3,
         'AWS::ElasticLoadBalancingV2::ListenerRule': 2,
         'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
         'AWS::ElasticLoadBalancingV2::TargetGroup': 2,
         'AWS::IAM::ManagedPolicy': 1,
-        'AWS::IAM::Policy': 10,
-        'AWS::IAM::Role': 15,
+        'AWS::IAM::Policy': 13,
+        'AWS::IAM::Role': 17,
         'AWS::KMS::Key': 2,
-        'AWS::Lambda::Function': 4,
-        'AWS::Lambda::Permission': 1,
-        'AWS::Logs::LogGroup': 8,
+        'AWS::Lambda::Function': 6,
+        'AWS::Lambda::Permission': 3,
+        'AWS::Logs::LogGroup': 10,
         'AWS::Route53::RecordSet': 1,
         'AWS::S3::Bucket': 1,
         'AWS::S3::BucketPolicy': 1,
@@ -152,7 +153,8 @@ describe('DeploymentStack', () => {
       templates.prod.hasResourceProperties('AWS::ECS::Service', {
         ServiceName: 'checkout-prod',
         Cluster: { Ref: Match.stringLikeRegexp('^Cluster') },
-        DesiredCount: 4,
+        // Autoscaling owns the count: a DesiredCount here would reset it on every update (aws/aws-cdk#13130).
+        DesiredCount: Match.absent(),
         DeploymentConfiguration: Match.objectLike({ Strategy: 'BLUE_GREEN', BakeTimeInMinutes: 30 }),
       });
       templates.prod.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'checkout-prod' });
@@ -181,14 +183,18 @@ describe('DeploymentStack', () => {
         EvaluationPeriods: 5,
         DatapointsToAlarm: 3,
       });
+      // The switch watches the health probe (independent of user traffic), not CPU samples.
       templates.prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'checkout-prod-dead-mans-switch',
         TreatMissingData: 'breaching',
         EvaluationPeriods: 5,
-        Dimensions: [
-          { Name: 'ClusterName', Value: 'checkout-prod' },
-          { Name: 'ServiceName', Value: 'checkout-prod' },
-        ],
+        Namespace: 'Glidepath',
+        MetricName: 'HealthProbe',
+        Dimensions: [{ Name: 'Service', Value: 'checkout-prod' }],
+      });
+      templates.prod.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'checkout-prod-health-probe',
+        Environment: { Variables: Match.objectLike({ PROBE_URL: 'https://checkout.acme.example' }) },
       });
     });
 
@@ -238,11 +244,46 @@ describe('DeploymentStack', () => {
       });
     });
 
-    test.each(STATEFUL)('prod retains every %s; dev deletes them', (type) => {
+    // RetainExceptOnCreate: kept on update and delete, removed by the rollback of a failed first
+    // create so the retry does not fail on a taken name.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+    test.each(STATEFUL)('prod retains every %s (except when its first create fails); dev deletes them', (type) => {
       const policies = (env: string) => Object.values(templates[env].findResources(type)).map((r) => r.DeletionPolicy);
+      const replace = (env: string) => Object.values(templates[env].findResources(type)).map((r) => r.UpdateReplacePolicy);
       expect(policies('prod').length).toBeGreaterThan(0);
-      expect(new Set(policies('prod'))).toEqual(new Set(['Retain']));
+      expect(new Set(policies('prod'))).toEqual(new Set(['RetainExceptOnCreate']));
+      expect(new Set(replace('prod'))).toEqual(new Set(['Retain']));
       expect(new Set(policies('dev'))).toEqual(new Set(['Delete']));
+    });
+
+    test('an existing secret with a customer managed key: the roles that read it may decrypt with that key, through Secrets Manager only', () => {
+      const key = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      const [stack] = stacksOf(
+        container({ secrets: [{ name: 'api-key', envVar: 'API_KEY', existing: { secretName: 'orders/{env}/api-key', kmsKeyArn: key } }] }),
+      );
+      const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+      const decrypting = policies.filter((p) =>
+        p.Properties.PolicyDocument.Statement.some(
+          (st: { Action: string | string[]; Resource: unknown; Condition?: unknown }) =>
+            [st.Action].flat().includes('kms:Decrypt') &&
+            st.Resource === key &&
+            JSON.stringify(st.Condition).includes('secretsmanager.eu-west-1.amazonaws.com'),
+        ),
+      );
+      // The execution role (injects it at start) and the task role (reads both stages after a rotation).
+      const roles = decrypting.map((p) => JSON.stringify(p.Properties.Roles));
+      expect(roles).toHaveLength(2);
+      expect(roles.some((r) => r.includes('TaskDefinitionExecutionRole'))).toBe(true);
+      expect(roles.some((r) => r.includes('TaskDefinitionTaskRole'))).toBe(true);
+    });
+
+    test('the task role may read the secrets (dual-read after a rotation), the execution role injects them', () => {
+      const readers = Object.values(templates.prod.findResources('AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
+      );
+      const roles = readers.map((p) => JSON.stringify(p.Properties.Roles));
+      expect(roles.some((r) => r.includes('ServiceTaskDefinitionTaskRole'))).toBe(true);
+      expect(roles.some((r) => r.includes('ServiceTaskDefinitionExecutionRole'))).toBe(true);
     });
 
     test('dev empties its access-log bucket on deletion, so the stack can be deleted; prod keeps it', () => {
@@ -321,13 +362,15 @@ describe('DeploymentStack', () => {
         'AWS::CodeDeploy::DeploymentConfig': 1,
         'AWS::CodeDeploy::DeploymentGroup': 1,
         'AWS::IAM::ManagedPolicy': 1,
-        'AWS::IAM::Policy': 5,
-        'AWS::IAM::Role': 5,
+        'AWS::Events::Rule': 1,
+        'AWS::Lambda::Permission': 2,
+        'AWS::IAM::Policy': 7,
+        'AWS::IAM::Role': 7,
         'AWS::KMS::Key': 1,
         'AWS::Lambda::Alias': 1,
-        'AWS::Lambda::Function': 2,
+        'AWS::Lambda::Function': 4,
         'AWS::Lambda::Version': 1,
-        'AWS::Logs::LogGroup': 2,
+        'AWS::Logs::LogGroup': 4,
         'AWS::SNS::Topic': 2,
         'AWS::SNS::Subscription': 1,
         'AWS::SNS::TopicPolicy': 2,
@@ -366,13 +409,19 @@ describe('DeploymentStack', () => {
       });
     });
 
-    test("the dead-man's switch watches invocations of the alias for 10 minutes", () => {
+    // Invocations stop on every quiet night; a probe of the live alias each minute does not.
+    test("the dead-man's switch watches a probe of the live alias for 10 minutes, not user invocations", () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'payments-api-prod-dead-mans-switch',
-        MetricName: 'Invocations',
+        Namespace: 'Glidepath',
+        MetricName: 'HealthProbe',
         Statistic: 'SampleCount',
         EvaluationPeriods: 10,
         TreatMissingData: 'breaching',
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'payments-api-prod-health-probe',
+        Environment: { Variables: Match.objectLike({ PROBE_FUNCTION: Match.anyValue() }) },
       });
     });
 
@@ -647,7 +696,8 @@ describe('DeploymentStack', () => {
       const template = Template.fromJSON(exampleTemplates('payments-api')['payments-api-prod']);
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: 'payments-api-prod',
-        Layers: ['arn:aws:lambda:us-east-1:027255383542:layer:AWS-AppConfig-Extension:113'],
+        // Our own table at 2.0.17054 (variants need 2.0.678); aws-cdk-lib's stops at 2.0.181 (layer 113).
+        Layers: ['arn:aws:lambda:us-east-1:027255383542:layer:AWS-AppConfig-Extension:321'],
         Environment: {
           Variables: Match.objectLike({
             GLIDEPATH_FLAGS_URL: Match.stringLikeRegexp('^http://localhost:2772/'),

@@ -90,13 +90,21 @@ describe('MigrationTask', () => {
             Condition: { ArnEquals: { 'ecs:cluster': Match.anyValue() } },
           }),
           Match.objectLike({
-            Action: 'ecs:DescribeTasks',
+            Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
             Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:eu-west-1:111111111111:task/checkout-prod/*']] },
           }),
+          Match.objectLike({ Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } }),
         ]),
         Version: '2012-10-17',
       },
     });
+  });
+
+  test('the migration starts only once the private subnets can reach the internet (NAT routes exist)', () => {
+    const runner = Object.values(template.findResources('Custom::GlidepathMigration'))[0] as { DependsOn?: string[] };
+    const natRoutes = Object.keys(template.findResources('AWS::EC2::Route')).filter((id) => /PrivateSubnet\dDefaultRoute/.test(id));
+    expect(natRoutes.length).toBeGreaterThan(0);
+    expect(runner.DependsOn).toEqual(expect.arrayContaining(natRoutes));
   });
 
   test('runbook: expand is automatic, contract is run by hand after the rollback window with a snapshot first', () => {
@@ -165,6 +173,22 @@ describe('the inline migration runner, answering a local CloudFormation response
           kind = 'DescribeTasks';
           constructor(public readonly input: unknown) {}
         },
+        StopTaskCommand: class {
+          kind = 'StopTask';
+          constructor(public readonly input: unknown) {}
+        },
+      },
+    };
+  }
+
+  /** A CloudFormation stub answering DescribeStacks with `status`. */
+  function cloudFormationStub(status: string) {
+    return {
+      CloudFormationClient: class {
+        send = async () => ({ Stacks: [{ StackStatus: status }] });
+      },
+      DescribeStacksCommand: class {
+        constructor(public readonly input: unknown) {}
       },
     };
   }
@@ -198,7 +222,12 @@ describe('the inline migration runner, answering a local CloudFormation response
   });
 
   test('reports FAILED with the exit code and where the logs are when the task fails', async () => {
-    const handler = loadHandler(MIGRATION_RUNNER_SOURCE, { '@aws-sdk/client-ecs': ecsStub(3).module, https: http }, {}, instant);
+    const modules = {
+      '@aws-sdk/client-ecs': ecsStub(3).module,
+      '@aws-sdk/client-cloudformation': cloudFormationStub('UPDATE_IN_PROGRESS'),
+      https: http,
+    };
+    const handler = loadHandler(MIGRATION_RUNNER_SOURCE, modules, {}, instant);
     await handler(event('Update'), context);
     expect(responses[0]).toMatchObject({
       Status: 'FAILED',
@@ -212,13 +241,42 @@ describe('the inline migration runner, answering a local CloudFormation response
     expect(responses[0]).toMatchObject({ Status: 'FAILED', Reason: 'migration add-notes did not start: [{"reason":"RESOURCE:ENI"}]' });
   });
 
-  test('reports FAILED before its own timeout while the task still runs', async () => {
-    const handler = loadHandler(MIGRATION_RUNNER_SOURCE, { '@aws-sdk/client-ecs': ecsStub(0).module, https: http }, {}, instant);
+  test('reports FAILED before its own timeout while the task still runs, and stops the task', async () => {
+    const ecs = ecsStub(0);
+    const handler = loadHandler(MIGRATION_RUNNER_SOURCE, { '@aws-sdk/client-ecs': ecs.module, https: http }, {}, instant);
     await handler(event('Create'), { getRemainingTimeInMillis: () => 10000 });
     expect(responses[0]).toMatchObject({
       Status: 'FAILED',
-      Reason: expect.stringMatching(/^migration add-notes still running at the time limit/),
+      Reason: expect.stringMatching(/^migration add-notes still running at the time limit; stopped arn:task\/1/),
     });
+    // A migration CloudFormation counts as failed must not go on changing the schema.
+    expect(ecs.calls).toEqual(['RunTask', 'StopTask']);
+  });
+
+  // CloudFormation sends Update with the previous properties during UPDATE_ROLLBACK_IN_PROGRESS
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html).
+  test('answers SUCCESS without running anything when the update is a rollback (previous properties)', async () => {
+    const ecs = ecsStub(3);
+    const modules = {
+      '@aws-sdk/client-ecs': ecs.module,
+      '@aws-sdk/client-cloudformation': cloudFormationStub('UPDATE_ROLLBACK_IN_PROGRESS'),
+      https: http,
+    };
+    await loadHandler(MIGRATION_RUNNER_SOURCE, modules, {}, instant)(event('Update'), context);
+    expect(ecs.calls).toEqual([]);
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'add-notes' });
+  });
+
+  test('runs the migration on an ordinary update', async () => {
+    const ecs = ecsStub(0);
+    const modules = {
+      '@aws-sdk/client-ecs': ecs.module,
+      '@aws-sdk/client-cloudformation': cloudFormationStub('UPDATE_IN_PROGRESS'),
+      https: http,
+    };
+    await loadHandler(MIGRATION_RUNNER_SOURCE, modules, {}, instant)(event('Update'), context);
+    expect(ecs.calls).toEqual(['RunTask', 'DescribeTasks', 'DescribeTasks']);
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS' });
   });
 
   test('does nothing on Delete: a schema is not un-migrated', async () => {

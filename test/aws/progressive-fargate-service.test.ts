@@ -277,34 +277,39 @@ describe('ProgressiveFargateService', () => {
       expect(names).not.toContain('SESSION_SIGNING_KEY');
     });
 
-    test('only the execution role may read the secrets, and only those secrets', () => {
+    // The execution role injects the values at task start; the task role reads AWSCURRENT and
+    // AWSPREVIOUS at run time, so tasks started on either side of a rotation accept each other's values.
+    test('only the execution and task roles may read the secrets, and only those secrets', () => {
       const grants = Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([id, p]) =>
         (p.Properties.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown }[])
           .filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')))
           .flatMap((s) => [s.Resource].flat().map((resource) => ({ id, effect: s.Effect, actions: [s.Action].flat().sort(), resource }))),
       );
-      const executionRole = expect.stringMatching(/^ServiceTaskDefinitionExecutionRoleDefaultPolicy/);
       const read = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
-      expect(grants).toEqual([
-        {
-          id: executionRole,
-          effect: 'Allow',
-          actions: read,
-          resource: {
-            'Fn::Join': [
-              '',
-              ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:checkout/prod/db-password-??????'],
-            ],
-          },
-        },
-        { id: executionRole, effect: 'Allow', actions: read, resource: { Ref: expect.stringMatching(/^SessionKey/) } },
-      ]);
+      const existing = {
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:checkout/prod/db-password-??????'],
+        ],
+      };
+      const generated = { Ref: expect.stringMatching(/^SessionKey/) };
+      const roleOf = (id: string) => /^ServiceTaskDefinition(ExecutionRole|TaskRole)DefaultPolicy/.exec(id)?.[1];
+      expect(grants.map((g) => ({ ...g, id: roleOf(g.id) }))).toEqual(
+        expect.arrayContaining(
+          ['ExecutionRole', 'TaskRole'].flatMap((id) => [
+            { id, effect: 'Allow', actions: read, resource: existing },
+            { id, effect: 'Allow', actions: read, resource: generated },
+          ]),
+        ),
+      );
+      expect(grants).toHaveLength(4);
     });
 
-    test('logs to /ecs/<service> with retention, retained by default', () => {
+    test('logs to /ecs/<service> with retention, retained by default (except when the first create fails)', () => {
       template.hasResource('AWS::Logs::LogGroup', {
         Properties: { LogGroupName: '/ecs/checkout-prod', RetentionInDays: 30 },
-        DeletionPolicy: 'Retain',
+        DeletionPolicy: 'RetainExceptOnCreate',
+        UpdateReplacePolicy: 'Retain',
       });
       template.hasResourceProperties('AWS::ECS::TaskDefinition', {
         ContainerDefinitions: [
@@ -356,7 +361,7 @@ describe('ProgressiveFargateService', () => {
 
     test('the access-log bucket is retained by default; a bucket that goes with the stack is emptied first', () => {
       const retained = built('BLUE_GREEN').template;
-      retained.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+      retained.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'RetainExceptOnCreate' });
       retained.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
       const destroyed = build(SETTINGS.ROLLING, { removalPolicy: RemovalPolicy.DESTROY }).template;
       destroyed.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });

@@ -64,7 +64,11 @@ describe('DeploymentStack release controls: checkout-prod (ECS blue/green)', () 
             },
           ]),
         }),
-        Match.objectLike({ Name: 'appconfig-agent', Image: 'public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.x', Essential: false }),
+        Match.objectLike({
+          Name: 'appconfig-agent',
+          Image: 'public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.0.13147',
+          Essential: false,
+        }),
       ]),
     });
   });

@@ -57,7 +57,8 @@ function feedFor(s: Scenario): MetricFeed {
     const t = traffic(s, i);
     const { dimensions: d, metricName } = metric;
     if (metric.namespace === 'AWS/ApplicationELB') {
-      if (metricName === 'HTTPCode_ELB_5XX_Count') return undefined;
+      // These scenarios fail with target 5xx only; connection errors are in release-scenarios.
+      if (metricName === 'HTTPCode_ELB_5XX_Count' || metricName === 'TargetConnectionErrorCount') return undefined;
       const pick = (v: { requests: number; errors: number }) => datapoint(metricName === 'RequestCount' ? v.requests : v.errors);
       const stray = s.strayRequests ?? 0;
       const all = { requests: t.new.requests + t.stable.requests, errors: t.new.errors + t.stable.errors };

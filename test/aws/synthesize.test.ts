@@ -48,9 +48,13 @@ describe('synthesizeAws', () => {
 
   test('collects the warnings without the acknowledgement suffix', () => {
     expect(artifacts.warnings).toEqual([
+      // No smoke tests: nothing fails a canary whose tasks crash before taking traffic.
+      'orders-prod: ECS has no circuit breaker for canary deployments, so a new revision whose tasks crash before taking traffic trips no alarm and the deployment waits; add smokeTests so the test-listener hook fails it before production traffic shifts',
       expect.stringMatching(
         /^orders-prod: ECS canary deployments shift one canary step and then all traffic, so stages .* will not run; use Kubernetes \(Argo Rollouts\) for a multi-step canary$/,
       ),
+      // HTTPS with an imported certificate and no domain: no probe can check the name.
+      "orders-prod: the dead-man's switch watches CPU samples, which prove that tasks run, not that users reach the service; set tls.domainName so a probe can call it by the certificate's name",
       expect.stringMatching(
         /^orders-prod: rollback level 2 \(redeploy the previous version\) takes up to 12m20s with this configuration, over its 5m budget \(.*\); shorten the bake times before 100% traffic or raise the budget/,
       ),

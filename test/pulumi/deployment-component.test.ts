@@ -14,7 +14,14 @@ const definition = checkout();
 /** Creates a component and records every descendant with its parent, through a transformation. */
 async function deploy(name: string, platform: DeploymentPlatform) {
   const start = registered.length;
-  const parents: { type: string; name: string; parent?: pulumi.Resource; retainOnDelete?: boolean; dependsOn?: string[] }[] = [];
+  const parents: {
+    type: string;
+    name: string;
+    parent?: pulumi.Resource;
+    retainOnDelete?: boolean;
+    dependsOn?: string[];
+    ignoreChanges?: string[];
+  }[] = [];
   // Pulumi keeps a resource's logical name in `__name`; enough to see which resources another waits for.
   const nameOf = (r: unknown) => (r as { __name?: string }).__name ?? '?';
   const component = new DeploymentComponent(
@@ -29,6 +36,7 @@ async function deploy(name: string, platform: DeploymentPlatform) {
             parent: a.opts.parent,
             retainOnDelete: (a.opts as pulumi.CustomResourceOptions).retainOnDelete,
             dependsOn: Array.isArray(a.opts.dependsOn) ? a.opts.dependsOn.map(nameOf) : undefined,
+            ignoreChanges: a.opts.ignoreChanges,
           }) as undefined,
       ],
     },
@@ -52,6 +60,36 @@ describe('DeploymentComponent on AWS', () => {
     const descendants = aws.parents.filter((p) => p.type !== DEPLOYMENT_COMPONENT_TYPE);
     expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual(descendants.map((p) => `${p.type}::${p.name}`).sort());
     for (const p of descendants) expect(p.parent).toBe(aws.component);
+  });
+
+  // Autoscaling owns the count after creation: an update that sent desiredCount would reset a
+  // scaled-out service mid-release (aws/aws-cdk#13130).
+  test('the ECS service starts at the minimum and then leaves desiredCount to autoscaling', () => {
+    const [service] = byType(aws.resources, 'aws:ecs/service:Service');
+    expect(service.inputs.desiredCount).toBe(4);
+    expect(aws.parents.find((p) => p.type === 'aws:ecs/service:Service')?.ignoreChanges).toEqual(['desiredCount']);
+  });
+
+  test('the task role reads the secrets too (dual-read after a rotation)', () => {
+    const policies = byType(aws.resources, 'aws:iam/rolePolicy:RolePolicy').filter((p) => p.name.endsWith('-task-secrets'));
+    expect(policies).toHaveLength(1);
+    expect(JSON.stringify(policies[0].inputs.policy)).toContain('secretsmanager:GetSecretValue');
+  });
+
+  test("the dead-man's switch watches a probe through the load balancer, not CPU samples", () => {
+    const [probe] = byType(aws.resources, 'aws:lambda/function:Function').filter((f) => f.name === 'checkout-prod-health-probe');
+    expect(probe.inputs.environment.variables.PROBE_URL).toBe('https://checkout.acme.example');
+    const [rule] = byType(aws.resources, 'aws:cloudwatch/eventRule:EventRule').filter((r) => r.name === 'checkout-prod-health-probe');
+    expect(rule.inputs.scheduleExpression).toBe('rate(1 minute)');
+    const [alarm] = byType(aws.resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').filter(
+      (a) => a.name === 'checkout-prod-dead-mans-switch',
+    );
+    expect(alarm.inputs).toMatchObject({
+      namespace: 'Glidepath',
+      metricName: 'HealthProbe',
+      dimensions: { Service: 'checkout-prod' },
+      treatMissingData: 'breaching',
+    });
   });
 
   test('the resource types of a container service', () => {

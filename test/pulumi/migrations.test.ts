@@ -31,6 +31,7 @@ async function run(exitCode: number | undefined, stopsAfterPolls: number, remain
     },
     RunTaskCommand: command('RunTask'),
     DescribeTasksCommand: command('DescribeTasks'),
+    StopTaskCommand: command('StopTask'),
   };
   let remaining = remainingMs;
   const module = { exports: {} as { invoke?: (e: unknown, c: unknown) => Promise<unknown> } };
@@ -87,8 +88,12 @@ test('throws (so pulumi up fails before the service update) when the task exits 
   });
 });
 
-test('throws when the task is still running at the time limit', async () => {
-  expect((await run(0, 1000, 60000)).result).toEqual({
-    error: expect.stringMatching(/^migration add-order-notes still running at the time limit/),
+test('throws when the task is still running at the time limit, and stops the task', async () => {
+  const { result, calls } = await run(0, 1000, 60000);
+  expect(result).toEqual({
+    error: expect.stringMatching(
+      /^migration add-order-notes still running at the time limit; stopped arn:aws:ecs:eu-west-1:1:task\/checkout-prod\/abc/,
+    ),
   });
+  expect(calls.at(-1)!.command).toBe('StopTask');
 });

@@ -83,7 +83,11 @@ describe.each(EXAMPLES)('runbooks of %s (AWS)', (example) => {
       const known = templateStrings(template);
       known.add(stack);
       // Pipeline-owned environments deploy through the pipeline, which lives in its own stack.
-      known.add(pipelineName(loadDefinitionFile(example).service)).add('Approve');
+      // Its approval of a single environment runs between change set and execution: CDK Pipelines names it `<stack>.Approve`.
+      known
+        .add(pipelineName(loadDefinitionFile(example).service))
+        .add('Approve')
+        .add(`${stack}.Approve`);
       const names = namesInCommands(bashBlocks(markdown));
       expect(names.length).toBeGreaterThan(5);
       // Secrets managed outside the stack are referenced by ARN: `...:secret:<name>`.

@@ -5,6 +5,7 @@ import type { AlarmSeverity } from '../../../lib/runbook/facts';
 import {
   MINIMUM_REQUESTS,
   functionVersionErrorRateExpression,
+  TARGET_GROUP_ERROR_METRICS,
   targetGroupErrorRateExpression,
   versionErrorRateWording,
 } from '../../../lib/plan/version-error-rate';
@@ -102,10 +103,9 @@ export function containerAlarmSpecs(policy: AlarmPolicy, signals: ContainerSigna
       elbMetric('errors', 'HTTPCode_Target_5XX_Count', 'Sum', period),
       elbMetric('elbErrors', 'HTTPCode_ELB_5XX_Count', 'Sum', period),
       elbMetric('requests', 'RequestCount', 'Sum', period),
-      ...signals.targetGroupFullNames.flatMap((_, i) => [
-        tgMetric(`tg${i}Errors`, 'HTTPCode_Target_5XX_Count', i),
-        tgMetric(`tg${i}Requests`, 'RequestCount', i),
-      ]),
+      ...signals.targetGroupFullNames.flatMap((_, i) =>
+        Object.entries(TARGET_GROUP_ERROR_METRICS).map(([suffix, metricName]) => tgMetric(`tg${i}${suffix}`, metricName, i)),
+      ),
     ];
   };
   const perVersion = versionErrorRateWording(MINIMUM_REQUESTS);

@@ -14,6 +14,7 @@ import { ROTATION_HANDLER_SOURCE } from '../../../lib/handlers/rotation-handler'
 import { containerAlarmSpecs, type AlarmSpec } from './alarm-specs';
 import { agentContainer, createFeatureFlags, flagsEnvironment } from './feature-flags';
 import { createMigration } from './migrations';
+import { createHealthProbe } from './health-probe';
 import { createSmokeHook } from './smoke-hook';
 
 /** The network a container service runs in (the component does not create a VPC). */
@@ -206,13 +207,14 @@ export function createAwsResources(
   const notFound: aws.types.input.lb.ListenerDefaultAction[] = [
     { type: 'fixed-response', fixedResponse: { statusCode: '404', contentType: 'text/plain', messageBody: 'Not found' } },
   ];
+  const certificateArn = tls && certificateOf(tls, id, tags, opts);
   const listener = new aws.lb.Listener(
     id(https ? 'https' : 'http'),
     {
       loadBalancerArn: loadBalancer.arn,
       port: https ? lbSpec.https.port : lbSpec.httpPort,
       protocol: https ? 'HTTPS' : 'HTTP',
-      certificateArn: tls && certificateOf(tls, id, tags, opts),
+      certificateArn,
       sslPolicy: https ? lbSpec.https.tlsPolicy : undefined,
       defaultActions: notFound,
       tags,
@@ -265,7 +267,10 @@ export function createAwsResources(
       {
         loadBalancerArn: loadBalancer.arn,
         port: lbSpec.testListenerPort,
-        protocol: 'HTTP',
+        // HTTPS with the production certificate, as ProgressiveFargateService serves it.
+        protocol: https ? 'HTTPS' : 'HTTP',
+        certificateArn: https ? certificateArn : undefined,
+        sslPolicy: https ? lbSpec.https.tlsPolicy : undefined,
         defaultActions: notFound,
         tags,
       },
@@ -319,34 +324,38 @@ export function createAwsResources(
       opts,
     ),
   ];
-  if (secretArns.length > 0) {
-    executionPolicies.push(
-      new aws.iam.RolePolicy(
-        id('execution-secrets'),
-        {
-          role: executionRole.id,
-          policy: pulumi.jsonStringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-                Resource: secretArns.map((s) => s.arn),
-              },
-              {
-                Effect: 'Allow',
-                Action: 'kms:Decrypt',
-                Resource: '*',
-                Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
-              },
-            ],
-          }),
-        },
-        opts,
-      ),
+  // Reading the secrets: the execution role injects them at task start; the task role reads both
+  // stages (AWSCURRENT, AWSPREVIOUS) at run time, so tasks started before and after a rotation
+  // accept each other's values (the dual-read contract, as ProgressiveFargateService grants it).
+  const secretsPolicy = (role: aws.iam.Role, suffix: string) =>
+    new aws.iam.RolePolicy(
+      id(suffix),
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+              Resource: secretArns.map((s) => s.arn),
+            },
+            {
+              Effect: 'Allow',
+              Action: 'kms:Decrypt',
+              Resource: '*',
+              Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
+            },
+          ],
+        }),
+      },
+      opts,
     );
+  if (secretArns.length > 0) {
+    executionPolicies.push(secretsPolicy(executionRole, 'execution-secrets'));
   }
   const taskRole = new aws.iam.Role(id('task'), { assumeRolePolicy: assumedBy('ecs-tasks.amazonaws.com'), tags }, opts);
+  const taskPolicies = secretArns.length > 0 ? [secretsPolicy(taskRole, 'task-secrets')] : [];
   const hasFlags = def.featureFlags.length > 0;
   const agentLogs = hasFlags
     ? new aws.cloudwatch.LogGroup(
@@ -458,6 +467,7 @@ export function createAwsResources(
           {
             loadBalancerFullName: loadBalancer.arnSuffix,
             testPort: lbSpec.testListenerPort,
+            tls: https ? { serverName: tls?.domainName } : undefined,
             subnetIds: network.privateSubnetIds,
             vpcId: network.vpcId,
           },
@@ -549,8 +559,12 @@ export function createAwsResources(
         ...alarms,
         ...(infrastructureAttachment ? [infrastructureAttachment] : []),
         ...(hookPolicy ? [hookPolicy] : []),
+        ...taskPolicies,
         ...migrationRuns,
       ],
+      // With autoscaling, an update must not send desiredCount: it would reset the count
+      // autoscaling chose (aws/aws-cdk#13130); the first create still starts desiredCount tasks.
+      ignoreChanges: env.capacity.scaling ? ['desiredCount'] : [],
     },
   );
 
@@ -587,12 +601,27 @@ export function createAwsResources(
   const allNames = specs.map((s) => names.alarm(s.kind));
   if (env.deadMansSwitch.enabled) {
     const name = names.alarm('dead-mans-switch');
-    const platform = {
-      description: `ECS CPUUtilization samples of ${names.base}`,
-      namespace: 'AWS/ECS',
-      metricName: 'CPUUtilization',
-      dimensions: { ClusterName: names.base, ServiceName: names.base },
-    };
+    // Independent of user traffic, as DeploymentStack: a probe through the load balancer each
+    // minute; an HTTPS service without a domain cannot be probed by name and keeps CPU samples.
+    const probeable = !https || tls?.domainName !== undefined;
+    const baseUrl = tls?.domainName ? pulumi.output(`https://${tls.domainName}`) : pulumi.interpolate`http://${loadBalancer.dnsName}`;
+    const platform =
+      env.deadMansSwitch.source !== HeartbeatSource.HEARTBEAT && probeable
+        ? createHealthProbe(
+            names.base,
+            { url: baseUrl },
+            { name: 'health', method: 'GET', path: container.healthCheckPath, expectedStatus: 200, maxLatencyMs: 5000, headers: {} },
+            tls?.domainName
+              ? `\`https://${tls.domainName}${container.healthCheckPath}\``
+              : `\`${container.healthCheckPath}\` through the load balancer`,
+            { retentionInDays: logRetentionDays, tags, opts, keep },
+          )
+        : {
+            description: `ECS CPUUtilization samples of ${names.base}`,
+            namespace: 'AWS/ECS',
+            metricName: 'CPUUtilization',
+            dimensions: { ClusterName: names.base, ServiceName: names.base },
+          };
     allAlarms.push(deadMansSwitchAlarm(name, env, names, platform, critical, runbookLink, tags, opts));
     allNames.push(name);
   }

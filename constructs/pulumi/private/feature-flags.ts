@@ -3,7 +3,6 @@ import * as pulumi from '@pulumi/pulumi';
 import type { FeatureFlag } from '../../../lib/model/feature-flags';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { APPCONFIG_AGENT_IMAGE, appConfigFlagsContent, appConfigLambdaExtensionArn, appConfigLocalUrl } from '../../../lib/plan/appconfig';
-import { AWS_PEERS, requireWithPeers } from '../../../lib/private/peers';
 
 /** The AppConfig profile the workload reads. */
 const PROFILE = 'feature-flags';
@@ -26,31 +25,9 @@ export function lambdaExtension(
   architecture: 'x86_64' | 'arm64' = 'x86_64',
 ): { layer: pulumi.Output<string>; environment: Record<string, string> } {
   return {
-    layer: pulumi.output(region).apply((r) => lambdaExtensionArn(r, architecture, names.base)),
+    layer: pulumi.output(region).apply((r) => appConfigLambdaExtensionArn(r, architecture, names.base)),
     environment: { AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: String(POLL_SECONDS) },
   };
-}
-
-/**
- * ARN of the AppConfig Lambda extension layer in `region`, from the region facts aws-cdk-lib ships
- * (the same call `AppConfigFeatureFlags.lambdaExtensionArn` makes). Only a function with feature
- * flags needs it, so only that program needs aws-cdk-lib; the error names it.
- * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-versions.html
- */
-function lambdaExtensionArn(region: string, architecture: 'x86_64' | 'arm64', applicationName: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- aws-cdk-lib stays optional for Pulumi programs
-  const load = () => require('aws-cdk-lib/region-info') as typeof import('aws-cdk-lib/region-info');
-  const { RegionInfo } = requireWithPeers(
-    'DeploymentComponent (feature flags of a function, for the AppConfig extension layer ARN)',
-    AWS_PEERS,
-    load,
-  );
-  return appConfigLambdaExtensionArn(
-    (version, arch) => RegionInfo.get(region).appConfigLambdaArn(version, arch),
-    region,
-    architecture,
-    applicationName,
-  );
 }
 
 /**

@@ -13,7 +13,10 @@ import { functionAlarmSpecs } from './alarm-specs';
 import { ALIAS_DEPLOYER_SOURCE } from './alias-deployer-code';
 import { createFeatureFlags, flagsEnvironment, lambdaExtension } from './feature-flags';
 import { checkRegion, createAlertTopics, deadMansSwitchAlarm, metricAlarm, type AwsResources } from './aws-resources';
+import { createHealthProbe } from './health-probe';
 import { createSmokeHook } from './smoke-hook';
+import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
+import { platformSmokeTests } from '../../../lib/smoke/inline';
 
 /**
  * Creates, as children of `parent`, the @pulumi/aws resources of a function workload that
@@ -285,12 +288,23 @@ export function createFunctionResources(
   const allNames = specs.map((s) => names.alarm(s.kind));
   if (env.deadMansSwitch.enabled) {
     const name = names.alarm('dead-mans-switch');
-    const platform = {
-      description: `Lambda invocations of ${names.base}`,
-      namespace: 'AWS/Lambda',
-      metricName: 'Invocations',
-      dimensions: { FunctionName: release.functionName, Resource: `${release.functionName}:${release.aliasName}` },
-    };
+    // Independent of user traffic, as DeploymentStack: a probe invokes the live alias each minute
+    // with the first smoke check; without smoke tests the switch keeps the invocations.
+    const [first] = def.smokeTests ? platformSmokeTests(def.smokeTests).checks : [];
+    const platform =
+      env.deadMansSwitch.source !== HeartbeatSource.HEARTBEAT && first
+        ? createHealthProbe(names.base, { aliasArn: alias.arn }, first, `the live alias (smoke check ${first.name})`, {
+            retentionInDays,
+            tags,
+            opts,
+            keep,
+          })
+        : {
+            description: `Lambda invocations of ${names.base}`,
+            namespace: 'AWS/Lambda',
+            metricName: 'Invocations',
+            dimensions: { FunctionName: release.functionName, Resource: `${release.functionName}:${release.aliasName}` },
+          };
     allAlarms.push(deadMansSwitchAlarm(name, env, names, platform, critical, runbookLink, tags, opts));
     allNames.push(name);
   }

@@ -104,10 +104,10 @@ export function createMigration(m: Migration, scope: MigrationScope): aws.lambda
             Resource: taskDefinition.arn,
             Condition: { ArnEquals: { 'ecs:cluster': scope.cluster.arn } },
           },
-          // Task IDs are only known at run time: DescribeTasks is limited to tasks of this cluster.
+          // Task IDs are only known at run time: DescribeTasks (and StopTask at the time limit) is limited to tasks of this cluster.
           {
             Effect: 'Allow',
-            Action: 'ecs:DescribeTasks',
+            Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
             Resource: pulumi.interpolate`arn:aws:ecs:${scope.region}:*:task/${scope.cluster.name}/*`,
           },
           { Effect: 'Allow', Action: 'iam:PassRole', Resource: [taskRole.arn, scope.executionRoleArn] },

@@ -8,6 +8,7 @@ import { AppConfigFeatureFlags } from '../../aws/app-config-feature-flags';
 import { ProgressiveFunction } from '../../aws/progressive-function';
 import { DeadMansSwitch } from '../../aws/dead-mans-switch';
 import { DeploymentStack } from '../../aws/deployment-stack';
+import { HealthProbe } from '../../aws/health-probe';
 import { ManagedSecret } from '../../aws/managed-secret';
 import { MigrationTask } from '../../aws/migration-task';
 import { ProgressiveFargateService } from '../../aws/progressive-fargate-service';
@@ -22,6 +23,7 @@ const MIRRORED = [
   AppConfigFeatureFlags,
   ProgressiveFunction,
   DeadMansSwitch,
+  HealthProbe,
   ManagedSecret,
   MigrationTask,
   ProgressiveFargateService,

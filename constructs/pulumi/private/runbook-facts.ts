@@ -149,7 +149,8 @@ export function awsRunbookFacts(
       rollback,
       resources,
       notes: [
-        ...(f.notes ?? []),
+        // A failed `pulumi up` rolls nothing back (the next one continues), so CloudFormation's failed-create advice does not apply.
+        ...(f.notes ?? []).filter((n) => !n.includes('cloudformation delete-stack')),
         isFunction
           ? 'Level 2 moves the alias outside Pulumi, which leaves the alias to CodeDeploy after creating it; revert the release commit before the next `pulumi up`, or it ships the bad version again.'
           : 'Level 2 commands change the ECS service outside Pulumi; revert the release commit before the next `pulumi up`, or it deploys the bad revision again.',

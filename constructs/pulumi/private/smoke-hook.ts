@@ -13,6 +13,8 @@ export type SmokeHookTarget =
   | {
       readonly loadBalancerFullName: pulumi.Input<string>;
       readonly testPort: number;
+      /** The test listener serves HTTPS; the hook checks the certificate against `serverName`. */
+      readonly tls?: { readonly serverName?: string };
       readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
       readonly vpcId: pulumi.Input<string>;
     };
@@ -107,7 +109,11 @@ export function createSmokeHook(
         variables: {
           SMOKE_TESTS: JSON.stringify({ checks: checks.checks, settings: checks.settings }),
           ...(inVpc
-            ? { LOAD_BALANCER: target.loadBalancerFullName, TEST_PORT: String(target.testPort) }
+            ? {
+                LOAD_BALANCER: target.loadBalancerFullName,
+                TEST_PORT: String(target.testPort),
+                ...(target.tls ? { TEST_SCHEME: 'https', TLS_SERVER_NAME: target.tls.serverName ?? '' } : {}),
+              }
             : { TARGET_VERSION: target.functionVersion.qualifiedArn }),
         },
       },

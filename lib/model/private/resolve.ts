@@ -65,6 +65,7 @@ function resolveSecrets(def: Parsed, envName: string): SecretReference[] {
     generated: s.generate !== undefined,
     rotationDays: s.generate ? s.generate.rotation.toSeconds() / 86400 : undefined,
     length: s.generate?.length,
+    kmsKeyArn: s.existing?.kmsKeyArn,
   }));
 }
 

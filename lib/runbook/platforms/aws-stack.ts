@@ -1,6 +1,7 @@
 import type { EnvironmentDefinition } from '../../model/environment';
 import type { ServiceDefinition } from '../../model/service-definition';
-import { pipelineName } from '../../plan/names';
+import { approvalActionName } from '../../plan/approval-action';
+import { pipelineName, ResourceNames } from '../../plan/names';
 import { promotionSteps } from '../../plan/promotion';
 import { Backend } from '../../plan/schedule';
 import { secretVariable } from '../../plan/secret-bindings';
@@ -8,6 +9,7 @@ import { timeToDetect } from '../../plan/timing';
 import { describeChecks, smokeTestsFileName } from '../../smoke/file';
 import { Target } from '../../targets/target';
 import { awsCli } from '../aws-cli';
+import { failedCreateNote } from './failed-create';
 import { CommandKind, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../facts';
 
 /** What the CloudFormation stack's runbook text needs: the definition and a few decided values. */
@@ -76,7 +78,7 @@ function smokeCommands(input: AwsStackRunbookInput): RunbookCommand[] {
 export function pipelineStageOf(
   def: ServiceDefinition,
   environment: string,
-): { pipeline: string; stage: string; region: string | undefined; approval: boolean } | undefined {
+): { pipeline: string; stage: string; region: string | undefined; approval: boolean; approvalAction: string } | undefined {
   if (!def.delivery?.connectionArn) return undefined;
   const step = promotionSteps(def).find((p) => p.canary?.name === environment || p.parallel.some((e) => e.name === environment));
   if (!step) return undefined;
@@ -86,6 +88,8 @@ export function pipelineStageOf(
     stage,
     region: def.delivery.region ?? def.environments[0].region,
     approval: step.approval,
+    // An environment deployed on its own approves its change set (`<stack>.Approve`); a wave without canary approves up front.
+    approvalAction: approvalActionName(stage === environment ? new ResourceNames(def.service, environment).stack : undefined),
   };
 }
 
@@ -119,8 +123,8 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
               {
                 description: `When stage ${owner.stage} waits for approval, approve it`,
                 command: [
-                  `TOKEN=$(${pipelineCli`codepipeline get-pipeline-state --name ${owner.pipeline} --query "stageStates[?stageName=='${owner.stage}'].actionStates[] | [?actionName=='Approve'].latestExecution.token" --output text`})`,
-                  pipelineCli`codepipeline put-approval-result --pipeline-name ${owner.pipeline} --stage-name ${owner.stage} --action-name Approve --result "summary=Approved by the on-call,status=Approved" --token "$TOKEN"`,
+                  `TOKEN=$(${pipelineCli`codepipeline get-pipeline-state --name ${owner.pipeline} --query "stageStates[?stageName=='${owner.stage}'].actionStates[] | [?actionName=='${owner.approvalAction}'].latestExecution.token" --output text`})`,
+                  pipelineCli`codepipeline put-approval-result --pipeline-name ${owner.pipeline} --stage-name ${owner.stage} --action-name ${owner.approvalAction} --result "summary=Approved by the on-call,status=Approved" --token "$TOKEN"`,
                 ].join('\n'),
                 expected: 'an approvedAt time',
               },
@@ -207,12 +211,20 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
     ],
     deploy,
     smoke: smokeCommands(input),
-    notes:
-      !container && def.smokeTests
+    notes: [
+      ...(!container && def.smokeTests
         ? [
             `the function has no HTTP endpoint in this stack, so the smoke tests run in the pre-traffic hook; behind an API, run them there too: \`npx glidepath smoke-test --url "$API_URL" --config cdk.out/${smokeTestsFileName(input.definition.service)}\``,
           ]
-        : [],
+        : []),
+      // What to do when a failed first deployment's retry finds a name still taken.
+      failedCreateNote(
+        aws,
+        stack,
+        container ? `/ecs/${input.names.base}` : `/aws/lambda/${input.names.base}`,
+        env.secrets.filter((s) => s.generated).map((s) => s.secretName),
+      ),
+    ],
     checklist:
       def.featureFlags.length > 0
         ? [`Feature flags set as intended before the release: ${def.featureFlags.map((f) => f.name).join(', ')}`]

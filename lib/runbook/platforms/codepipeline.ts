@@ -13,8 +13,11 @@ export interface DeliveryPipelineRunbookInput {
   readonly stages: readonly PipelineStageFact[];
   /** Topic told when an execution fails. @default - none */
   readonly topicName?: string;
-  /** Name of the manual approval action in each approval stage. */
-  readonly approveAction: string;
+  /**
+   * Name of the manual approval action of each approval stage, by stage name: CDK Pipelines names
+   * an approval between change set and execution `<stack>.Approve`, one before a wave `Approve`.
+   */
+  readonly approveActions: Readonly<Record<string, string>>;
 }
 
 /** The delivery pipeline: how to follow, approve, retry, stop and roll back a release (its own runbook). */
@@ -24,7 +27,7 @@ export function deliveryPipelineRunbookFacts(input: DeliveryPipelineRunbookInput
   const execution = `EXECUTION_ID=$(${aws`codepipeline list-pipeline-executions --pipeline-name ${name} --max-items 1 --query 'pipelineExecutionSummaries[0].pipelineExecutionId' --output text`})`;
   const approvals = input.stages.filter((s) => s.approval);
   const token = (stage: string) =>
-    `TOKEN=$(${aws`codepipeline get-pipeline-state --name ${name} --query "stageStates[?stageName=='${stage}'].actionStates[] | [?actionName=='${input.approveAction}'].latestExecution.token" --output text`})`;
+    `TOKEN=$(${aws`codepipeline get-pipeline-state --name ${name} --query "stageStates[?stageName=='${stage}'].actionStates[] | [?actionName=='${input.approveActions[stage]}'].latestExecution.token" --output text`})`;
   const approve: RunbookCommand[] = approvals.flatMap((s) => [
     {
       description: `Read the approval token of stage ${s.name}`,
@@ -33,7 +36,7 @@ export function deliveryPipelineRunbookFacts(input: DeliveryPipelineRunbookInput
     },
     {
       description: `Approve ${s.environments.join(', ')} (use status=Rejected to stop the release here)`,
-      command: aws`codepipeline put-approval-result --pipeline-name ${name} --stage-name ${s.name} --action-name ${input.approveAction} --result "summary=Reviewed and approved,status=Approved" --token "$TOKEN"`,
+      command: aws`codepipeline put-approval-result --pipeline-name ${name} --stage-name ${s.name} --action-name ${input.approveActions[s.name]} --result "summary=Reviewed and approved,status=Approved" --token "$TOKEN"`,
       expected: 'an approvedAt timestamp',
     },
   ]);

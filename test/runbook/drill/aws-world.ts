@@ -509,7 +509,11 @@ export class AwsWorld {
             latestExecution: { pipelineExecutionId: 'exec-1', status: i === stages.length - 1 ? 'Failed' : 'Succeeded' },
             actionStates: s.Actions.map((a) => ({
               actionName: a.Name,
-              latestExecution: a.Name === 'Approve' ? { status: 'InProgress', token: 'token-1' } : { status: 'Succeeded' },
+              // Manual approvals (category Approval, e.g. `checkout-prod.Approve` between change set and execution) wait with a token.
+              latestExecution:
+                (a as { ActionTypeId?: { Category?: string } }).ActionTypeId?.Category === 'Approval'
+                  ? { status: 'InProgress', token: 'token-1' }
+                  : { status: 'Succeeded' },
             })),
           })),
         };
