@@ -34,8 +34,10 @@ export class Drill {
       if (!dir) return { stdout: `drill: no world for ${cwd}`, status: 97 };
       const world = this.worlds.get(dir)!;
       this.calls++;
-      world.aws.clock = this.host.slept(dir);
-      return world.handle(tool, cwd, args);
+      world.clock = this.host.slept(dir);
+      const result = world.handle(tool, cwd, args);
+      if (result.waited) fs.appendFileSync(this.host.clockFile(dir), `${result.waited}\n`);
+      return result;
     };
   }
 

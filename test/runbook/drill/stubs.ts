@@ -9,7 +9,7 @@ import type { StubResult } from './aws-world';
 export type StubHandler = (tool: string, cwd: string, args: string[]) => StubResult;
 
 /** The tools the drill replaces on PATH; jq stays real. */
-export const STUB_TOOLS = ['aws', 'kubectl', 'npx', 'git', 'curl', 'pulumi'];
+export const STUB_TOOLS = ['aws', 'kubectl', 'npx', 'git', 'gh', 'curl', 'pulumi'];
 
 /** `sleep` only advances the simulated clock: one line of seconds per call, summed by the simulator. */
 const SLEEP = `#!/bin/bash
