@@ -9,9 +9,12 @@ import { CodePipelinePlane } from './planes/codepipeline';
 import { EcsPlane } from './planes/ecs';
 import { checkEnums } from './planes/sdk-enums';
 import { SecretsPlane } from './planes/secrets';
-import { Clock, Fail, Templates, type DeployedStack, type StubResult } from './planes/templates';
+import { Clock, Fail, StateFail, Templates, type DeployedStack, type StubResult } from './planes/templates';
 
 export type { DeployedStack, StubResult } from './planes/templates';
+
+/** Marks a problem caused by the service's state rather than by an invalid call. */
+export const STATE_PREFIX = 'state: ';
 
 /**
  * A simulated AWS account built from synthesized templates: every call is checked against the SDK
@@ -77,11 +80,12 @@ export class AwsWorld {
     try {
       checkEnums(call);
       const response = this.respond(call.service, call, region, cwd);
+      if (call.operation === 'wait') return { stdout: '', status: 0, waited: (response as { waited: number }).waited };
       return { stdout: format(query(response, call.options.get('--query')?.[0]), call.options.get('--output')?.[0] ?? 'json'), status: 0 };
     } catch (e) {
       if (!(e instanceof Fail)) throw e;
-      this.problems.push(`aws ${argv.slice(0, 2).join(' ')}: ${e.message}`);
-      return { stdout: '', status: 254 };
+      this.problems.push(`${e instanceof StateFail ? STATE_PREFIX : ''}aws ${argv.slice(0, 2).join(' ')}: ${e.message}`);
+      return { stdout: e.message, status: 254 };
     }
   }
 
@@ -126,6 +130,12 @@ export class AwsWorld {
         return this.secrets.respond(call, region);
       case 'cloudwatch':
         return this.alarms.respond(call, region);
+      case 'elbv2': {
+        const arn = call.options.get('--listener-arn')?.[0] ?? '';
+        if (!new RegExp(`^arn:aws:elasticloadbalancing:${region}:\\d{12}:listener/app/[^/]+/[0-9a-f]+/[0-9a-f]+$`).test(arn))
+          throw new Fail(`--listener-arn "${arn}" is not a listener ARN`);
+        return { Rules: [{ IsDefault: true, Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ Weight: 100 }] } }] }] };
+      }
       case 'logs':
         this.templates.need('AWS::Logs::LogGroup', call.positionals[0], region);
         return undefined;

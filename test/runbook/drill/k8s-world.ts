@@ -19,7 +19,8 @@ const KUBECTL: Record<string, string[]> = {
   get: ['-o', '--output', '--raw', '--sort-by', '-l', '--selector', '--all-namespaces!', '-A!', '--watch!', '-w!'],
   describe: [],
   logs: ['-l', '--selector', '--all-containers!', '--prefix!', '--since', '--tail', '-f!', '--follow!', '-c', '--container'],
-  apply: ['-f', '--filename', '--server-side!', '--dry-run'],
+  apply: ['-f', '--filename', '--server-side!', '--dry-run', '--force-conflicts!', '--field-manager'],
+  delete: ['--ignore-not-found!', '--wait!'],
   diff: ['-f', '--filename', '--server-side!'],
   wait: ['--for', '--timeout'],
   patch: ['--type', '-p', '--patch'],
@@ -37,9 +38,15 @@ const KUBECTL: Record<string, string[]> = {
   'config current-context': [],
   'argo rollouts pause': [],
   'argo rollouts list': [],
+  'argo rollouts version': [],
 };
 const GLOBAL = ['-n', '--namespace', '--context'];
 /** The kube context a runbook pins (`--context`) must be the one the environment names. */
+
+/** `configmaps` → `configmap`, `ingressclass` stays. */
+function singular(kind: string): string {
+  return kind.endsWith('ses') ? kind.slice(0, -2) : kind.endsWith('ss') ? kind : kind.replace(/s$/, '');
+}
 
 function seconds(text: string): number {
   let total = 0;
@@ -59,6 +66,11 @@ export class KubernetesWorld {
   private lastAction: 'undo' | 'abort' | 'promote' | 'retry' | undefined;
   /** Simulated seconds (advanced by `sleep`, and by commands that block). */
   public clock = 0;
+  /** What the current command read on stdin (`-f -`). */
+  public stdin?: string;
+  private readonly jobs = new Map<string, { startedAt: number; failed: boolean }>();
+  /** Jobs whose container exits non-zero (a migration failed halfway). */
+  public readonly failingJobs = new Set<string>();
   /**
    * The Rollout as the controller reports it (https://argo-rollouts.readthedocs.io/en/stable/features/specification/,
    * status.phase: Healthy, Progressing, Paused, Degraded). Default: revision 3 finished and is stable.
@@ -211,11 +223,15 @@ export class KubernetesWorld {
           missing =
             names.find((n) => !groups.has(n.slice(n.indexOf('.') + 1))) &&
             `CRD ${names.find((n) => !groups.has(n.slice(n.indexOf('.') + 1)))} is not used by this environment`;
+        } else if (kind === 'ingressclass' || kind === 'ingressclasses') {
+          // Cluster-scoped and provided by the cluster: the classes the environment's Ingresses name.
+          const classes = this.objects.filter((o) => o.kind === 'Ingress').map((o) => String(o.spec?.ingressClassName));
+          missing = names.find((n) => !classes.includes(n)) && `no IngressClass ${names.find((n) => !classes.includes(n))} in the cluster`;
         } else if (names.length > 0 && !kind.includes('/') && !kind.startsWith('$')) {
-          missing = names.map((n) => named(kind.replace(/s$/, ''), n)).find((m) => m);
+          missing = names.map((n) => named(singular(kind), n)).find((m) => m);
         }
         const output = String(flags.get('-o') ?? '');
-        const obj = names[0] ? this.find(kind.replace(/s$/, ''), names[0], namespace) : undefined;
+        const obj = names[0] ? this.find(singular(kind), names[0], namespace) : undefined;
         stdout =
           output === 'name'
             ? `${kind.replace(/s$/, '')}.argoproj.io/${namespace}-run-1`
@@ -226,12 +242,48 @@ export class KubernetesWorld {
                 : 'NAME\tSTATUS';
         break;
       }
+      case 'apply': {
+        if (this.stdin === undefined) break;
+        for (const doc of parseAllDocuments(this.stdin)
+          .map((d) => d.toJSON() as Obj)
+          .filter((o) => o && o.kind)) {
+          const existing = this.find(doc.kind, doc.metadata.name, doc.metadata.namespace);
+          // A Job's spec.template is immutable (https://kubernetes.io/docs/concepts/workloads/controllers/job/):
+          // re-applying a changed Job fails; delete it first.
+          if (existing && doc.kind === 'Job' && JSON.stringify(existing.spec) !== JSON.stringify(doc.spec))
+            return this.fail(`kubectl apply: Job.batch "${doc.metadata.name}" is invalid: spec.template: field is immutable`);
+          if (!existing) this.objects.push(doc);
+          if (doc.kind === 'Job')
+            this.jobs.set(doc.metadata.name, { startedAt: this.clock, failed: this.failingJobs.has(doc.metadata.name) });
+          stdout += `${doc.kind.toLowerCase()}.${doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : ''}/${doc.metadata.name} ${existing ? 'unchanged' : 'created'}\n`;
+        }
+        break;
+      }
+      case 'delete': {
+        const [kind, name] = rest[0]?.includes('/') ? rest[0].split('/') : [rest[0], rest[1]];
+        missing = named(singular(kind), name);
+        if (!missing) {
+          this.objects.splice(this.objects.indexOf(this.find(singular(kind), name, namespace)!), 1);
+          this.jobs.delete(name);
+        }
+        break;
+      }
       case 'logs':
         if (rest[0]?.startsWith('job/')) missing = named('Job', rest[0].slice(4));
         break;
-      case 'wait':
+      case 'wait': {
         missing = rest[0]?.startsWith('job/') ? named('Job', rest[0].slice(4)) : undefined;
+        const job = this.jobs.get(rest[0]?.slice(4) ?? '');
+        if (!missing && job) {
+          // A migration Job runs about a minute; a failed one never meets condition=complete.
+          const timeout = seconds(String(flags.get('--timeout') ?? '30s'));
+          const left = Math.max(0, job.startedAt + 60 - this.clock);
+          if (job.failed || left > timeout)
+            return { stdout: `error: timed out waiting for the condition on jobs/${rest[0].slice(4)}`, status: 1, waited: timeout };
+          return { stdout: `job.batch/${rest[0].slice(4)} condition met`, status: 0, waited: left };
+        }
         break;
+      }
       case 'patch':
         missing = named(rest[0], rest[1]);
         break;

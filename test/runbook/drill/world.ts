@@ -52,7 +52,10 @@ export class DrillWorld {
     return { stdout: problem, status: 1 };
   }
 
-  public handle(tool: string, cwd: string, args: string[]): StubResult {
+  public handle(tool: string, cwd: string, argv: string[]): StubResult {
+    const stdinFile = argv.find((a) => a.startsWith('--drill-stdin-file='))?.slice('--drill-stdin-file='.length);
+    const args = argv.filter((a) => !a.startsWith('--drill-stdin-file='));
+    if (this.k8s) this.k8s.stdin = stdinFile ? fs.readFileSync(stdinFile, 'utf8') : undefined;
     switch (tool) {
       case 'aws':
         return this.aws.aws(args, cwd);
@@ -72,6 +75,7 @@ export class DrillWorld {
         return url ? { stdout: 'ok', status: 0 } : this.fail(`curl without an http(s) URL: ${args.join(' ')}`);
       }
       case 'npx': {
+        if (args[0] === 'cdk' && args[1] === 'synth') return { stdout: '', status: 0 };
         if (args[0] === 'cdk' && ['diff', 'deploy'].includes(args[1])) {
           return this.aws.stacks.some((s) => s.name === args[2])
             ? { stdout: '', status: 0 }

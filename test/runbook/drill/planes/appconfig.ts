@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { AwsCall } from '../aws-command-model';
 import type { AlarmsPlane } from './alarms';
 import { sdkEnum } from './sdk-enums';
-import { Fail, type Clock, type Resource, type Templates } from './templates';
+import { Fail, StateFail, type Clock, type Resource, type Templates } from './templates';
 
 const STATE = Object.fromEntries(sdkEnum('@aws-sdk/client-appconfig', 'DeploymentState').map((s) => [s, s])) as Record<string, string>;
 
@@ -156,7 +156,7 @@ export class AppConfigPlane {
         if (
           this.deployments.some((d) => [STATE.DEPLOYING, STATE.BAKING, STATE.VALIDATING, STATE.ROLLING_BACK].includes(this.stateOf(d, e)))
         )
-          throw new Fail('ConflictException: a deployment is already in progress in this environment');
+          throw new StateFail('ConflictException: a deployment is already in progress in this environment');
         const d: Deployment = { number: this.deployments.length + 1, version, startedAt: this.clock.now, seconds: 0 };
         this.deployments.push(d);
         return { DeploymentNumber: d.number, State: this.stateOf(d, e) === STATE.COMPLETE ? STATE.DEPLOYING : this.stateOf(d, e) };
@@ -165,7 +165,7 @@ export class AppConfigPlane {
         const e = env();
         const d = deployment();
         if (this.stateOf(d, e) !== STATE.DEPLOYING && this.stateOf(d, e) !== STATE.BAKING)
-          throw new Fail(`BadRequestException: deployment ${d.number} is ${this.stateOf(d, e)}`);
+          throw new StateFail(`BadRequestException: deployment ${d.number} is ${this.stateOf(d, e)}`);
         d.state = STATE.ROLLED_BACK;
         return { DeploymentNumber: d.number, State: STATE.ROLLING_BACK };
       }

@@ -1,6 +1,6 @@
 import type { AwsCall } from '../aws-command-model';
 import { sdkEnum } from './sdk-enums';
-import { Fail, iso, type Clock, type Templates } from './templates';
+import { Fail, StateFail, iso, type Clock, type Templates } from './templates';
 
 const STATUS = Object.fromEntries(sdkEnum('@aws-sdk/client-codedeploy', 'DeploymentStatus').map((s) => [s, s])) as Record<string, string>;
 
@@ -173,7 +173,7 @@ export class CodeDeployPlane {
       case 'stop-deployment': {
         const [g, d] = this.find(call.options.get('--deployment-id')?.[0]);
         if (this.statusOf(d) !== STATUS.InProgress && this.statusOf(d) !== STATUS.Created)
-          throw new Fail(`DeploymentAlreadyCompletedException: deployment ${d.id} is ${this.statusOf(d)}`);
+          throw new StateFail(`DeploymentAlreadyCompletedException: deployment ${d.id} is ${this.statusOf(d)}`);
         d.stoppedAt = this.clock.now;
         if (call.options.has('--auto-rollback-enabled')) {
           const good = [...g.deployments].reverse().find((x) => x !== d && this.statusOf(x) === STATUS.Succeeded)!;

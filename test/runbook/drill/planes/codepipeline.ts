@@ -1,6 +1,6 @@
 import type { AwsCall } from '../aws-command-model';
 import { sdkEnum } from './sdk-enums';
-import { Fail, iso, type Clock, type Templates } from './templates';
+import { Fail, StateFail, iso, type Clock, type Templates } from './templates';
 
 const EXEC = Object.fromEntries(sdkEnum('@aws-sdk/client-codepipeline', 'PipelineExecutionStatus').map((s) => [s, s])) as Record<
   string,
@@ -101,6 +101,12 @@ export class CodePipelinePlane {
         this.released.push({ stage: s.name, commit: pending, at: -3600 });
       }
     }
+  }
+
+  /** Seeds history: an execution of `commit` that failed in `stage`. */
+  public failedAt(commit: string, stage: string): void {
+    const e = this.start(commit);
+    Object.assign(e, { status: EXEC.Failed, stage: this.stageNamed(stage), phase: 'running', endedAt: this.clock.now });
   }
 
   private isDeploy(s: Stage): boolean {
@@ -229,7 +235,7 @@ export class CodePipelinePlane {
         const e = this.executions.find((x) => x.status === EXEC.InProgress && x.stage === i && x.phase === 'approval');
         const token = call.options.get('--token')?.[0];
         if (!e || e.token !== token)
-          throw new Fail(`InvalidApprovalTokenException: token "${token}" is not the pending approval of stage ${stageName}`);
+          throw new StateFail(`InvalidApprovalTokenException: token "${token}" is not the pending approval of stage ${stageName}`);
         if (/status=Rejected/.test(call.options.get('--result')?.[0] ?? ''))
           Object.assign(e, { status: EXEC.Failed, endedAt: this.clock.now });
         else Object.assign(e, { phase: 'deploying', since: this.clock.now - 60 });
@@ -237,7 +243,7 @@ export class CodePipelinePlane {
       }
       case 'stop-pipeline-execution': {
         const e = this.execution(call.options.get('--pipeline-execution-id')?.[0]);
-        if (e.status !== EXEC.InProgress) throw new Fail(`PipelineExecutionNotStoppableException: ${e.id} is ${e.status}`);
+        if (e.status !== EXEC.InProgress) throw new StateFail(`PipelineExecutionNotStoppableException: ${e.id} is ${e.status}`);
         Object.assign(e, { status: call.options.has('--abandon') ? EXEC.Stopped : EXEC.Stopping, endedAt: this.clock.now });
         return { pipelineExecutionId: e.id };
       }
@@ -250,7 +256,7 @@ export class CodePipelinePlane {
       case 'retry-stage-execution': {
         const e = this.execution(call.options.get('--pipeline-execution-id')?.[0]);
         if (e.status !== EXEC.Failed || this.stages[e.stage]?.name !== stageName)
-          throw new Fail(`StageNotRetryableException: ${e.id} has no failed stage ${stageName}`);
+          throw new StateFail(`StageNotRetryableException: ${e.id} has no failed stage ${stageName}`);
         Object.assign(e, { status: EXEC.InProgress, phase: 'running', since: this.clock.now });
         return { pipelineExecutionId: e.id };
       }

@@ -1,6 +1,6 @@
 import type { AwsCall } from '../aws-command-model';
 import { sdkEnum } from './sdk-enums';
-import { Fail, iso, type Clock, type Templates } from './templates';
+import { Fail, StateFail, iso, type Clock, type Templates } from './templates';
 
 const STATUS = Object.fromEntries(sdkEnum('@aws-sdk/client-ecs', 'ServiceDeploymentStatus').map((s) => [s, s])) as Record<string, string>;
 const ACCOUNT = '111111111111';
@@ -291,7 +291,9 @@ export class EcsPlane {
         if ([STATUS.PENDING, STATUS.IN_PROGRESS].includes(status))
           d.rollback = { requestedAt: this.clock.now, reason: 'stopped by request' };
         else if (![STATUS.STOP_REQUESTED, STATUS.ROLLBACK_REQUESTED, STATUS.ROLLBACK_IN_PROGRESS].includes(status))
-          throw new Fail(`InvalidParameterException: service deployment ${d.id} is ${status}; only an ongoing deployment can be stopped`);
+          throw new StateFail(
+            `InvalidParameterException: service deployment ${d.id} is ${status}; only an ongoing deployment can be stopped`,
+          );
         return { serviceDeploymentArn: one('--service-deployment-arn') };
       }
       case 'update-service': {
@@ -305,7 +307,7 @@ export class EcsPlane {
             const m = new RegExp(`^(?:${this.arn(region, 'task-definition', '')})?${s.family}:(\\d+)$`).exec(td);
             if (!m || !s.revisions.has(Number(m[1]))) throw new Fail(`ClientException: unknown task definition ${td}`);
             if (s.revisions.get(Number(m[1])) !== 'ACTIVE')
-              throw new Fail(`ClientException: TaskDefinition ${td} is inactive; an INACTIVE revision cannot be deployed`);
+              throw new StateFail(`ClientException: TaskDefinition ${td} is inactive; an INACTIVE revision cannot be deployed`);
             target = Number(m[1]);
           }
           const last = s.deployments[s.deployments.length - 1];
@@ -394,6 +396,21 @@ export class EcsPlane {
             };
           }),
         };
+      }
+      case 'wait': {
+        // Waiters poll every 15s (services-stable) or 6s (tasks-stopped), 40 or 100 times: 10 minutes
+        // (https://awscli.amazonaws.com/v2/documentation/api/latest/reference/ecs/wait/services-stable.html).
+        const waiter = call.positionals[0];
+        if (waiter !== 'services-stable' && waiter !== 'tasks-stopped') throw new Fail(`aws ecs wait ${waiter}: no such waiter`);
+        if (waiter === 'services-stable') {
+          const s = this.service(call, region, one('--services'));
+          const last = s.deployments[s.deployments.length - 1];
+          const left = Math.max(0, last.createdAt + last.work - this.clock.now);
+          if (last.rollback || left > 600 || this.running(s) < s.desiredCount)
+            throw new StateFail('Waiter ServicesStable failed: Max attempts exceeded');
+          return { waited: left };
+        }
+        return { waited: 90 };
       }
       default:
         throw new Fail(`the drill does not simulate aws ecs ${op} yet: add it to EcsPlane`);

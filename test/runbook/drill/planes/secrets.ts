@@ -1,5 +1,5 @@
 import type { AwsCall } from '../aws-command-model';
-import { Fail, iso, type Clock, type Templates } from './templates';
+import { Fail, StateFail, iso, type Clock, type Templates } from './templates';
 
 interface Version {
   readonly id: string;
@@ -98,7 +98,7 @@ export class SecretsPlane {
       case 'rotate-secret': {
         // Rotation refuses to start while another version holds AWSPENDING (a rotation in progress).
         if (s.versions.some((v) => v.stages.includes('AWSPENDING') && !v.stages.includes('AWSCURRENT')))
-          throw new Fail('InvalidRequestException: A previous rotation isn’t complete. That rotation will be reattempted.');
+          throw new StateFail('InvalidRequestException: A previous rotation isn’t complete. That rotation will be reattempted.');
         const v = `v${s.versions.length + 1}`;
         for (const x of s.versions)
           x.stages = x.stages.filter((st) => st !== 'AWSPREVIOUS').map((st) => (st === 'AWSCURRENT' ? 'AWSPREVIOUS' : st));

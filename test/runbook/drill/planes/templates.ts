@@ -30,6 +30,12 @@ export interface Resource {
 /** A refusal of the simulated service: the call fails with this message (an API error or a missing resource). */
 export class Fail extends Error {}
 
+/**
+ * A refusal because of the state the service is in (a deployment already running, a token of
+ * another execution): valid call, wrong moment. Prose mentions are checked for validity only.
+ */
+export class StateFail extends Fail {}
+
 /** The physical-name property of each resource type the runbooks name. */
 const NAME_PROPERTY: Record<string, string> = {
   'AWS::ECS::Cluster': 'ClusterName',
