@@ -35,6 +35,8 @@ export class AwsWorld {
   public readonly pipeline: CodePipelinePlane;
   public readonly appconfig: AppConfigPlane;
   public readonly secrets: SecretsPlane;
+  /** Stacks not in UPDATE_COMPLETE: the incident's state. */
+  public readonly stackStatus = new Map<string, { status: string; since: number }>();
 
   constructor(
     public readonly stacks: readonly DeployedStack[],
@@ -137,13 +139,38 @@ export class AwsWorld {
         return { Rules: [{ IsDefault: true, Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ Weight: 100 }] } }] }] };
       }
       case 'logs':
-        this.templates.need('AWS::Logs::LogGroup', call.positionals[0], region);
+        if (!this.secrets.logGroups().includes(call.positionals[0]))
+          this.templates.need('AWS::Logs::LogGroup', call.positionals[0], region);
         return undefined;
       case 'cloudformation': {
         const name = call.options.get('--stack-name')?.[0];
         const stack = this.stacks.find((s) => s.name === name && s.region === region);
         if (!stack) throw new Fail(`no stack ${name} in ${region}`);
-        if (call.operation === 'describe-stack-events') return { StackEvents: [] };
+        // CloudFormation stack states (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html):
+        // a rollback that cannot finish stops in UPDATE_ROLLBACK_FAILED until continue-update-rollback
+        // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed).
+        const status = this.stackStatus.get(name!) ?? { status: 'UPDATE_COMPLETE', since: -86400 };
+        if (call.operation === 'continue-update-rollback') {
+          if (status.status !== 'UPDATE_ROLLBACK_FAILED')
+            throw new StateFail(`ValidationError: Stack ${name} is in ${status.status} state and can not continue update rollback`);
+          this.stackStatus.set(name!, { status: 'UPDATE_ROLLBACK_IN_PROGRESS', since: this.clock });
+          return undefined;
+        }
+        if (status.status === 'UPDATE_ROLLBACK_IN_PROGRESS' && this.clock - status.since >= 120)
+          this.stackStatus.set(name!, { status: 'UPDATE_ROLLBACK_COMPLETE', since: status.since + 120 });
+        const current = this.stackStatus.get(name!)?.status ?? status.status;
+        if (call.operation === 'describe-stack-events')
+          return {
+            StackEvents: this.stackStatus.has(name!)
+              ? [
+                  {
+                    LogicalResourceId: 'MigrationaddordernotesRun',
+                    ResourceStatus: 'UPDATE_FAILED',
+                    ResourceStatusReason: 'migration task exited 1',
+                  },
+                ]
+              : [],
+          };
         const outputs = Object.entries(stack.template.Outputs ?? {}).map(([k, o]) => ({
           OutputKey: k,
           OutputValue:
@@ -155,7 +182,7 @@ export class AwsWorld {
                   ? `http://${name}-123.${region}.elb.amazonaws.com`
                   : `<${k}>`,
         }));
-        return { Stacks: [{ StackName: name, StackStatus: 'UPDATE_COMPLETE', Outputs: outputs }] };
+        return { Stacks: [{ StackName: name, StackStatus: current, Outputs: outputs }] };
       }
       default:
         throw new Fail(`the drill does not simulate aws ${service} yet`);

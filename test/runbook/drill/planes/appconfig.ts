@@ -49,9 +49,14 @@ export class AppConfigPlane {
     }
   }
 
+  /** Version 2 (every flag on) was released last week: the flags the workload reads now. */
+  public allFlagsOnDeployed(): void {
+    this.deployments.push({ number: this.deployments.length + 1, version: 2, startedAt: -7 * 86400, seconds: 0, state: STATE.COMPLETE });
+  }
+
   /** The incident: a flag release (version 2) is still deploying with a slow strategy. */
   public flagReleaseDeploying(): void {
-    this.deployments.push({ number: 2, version: 2, startedAt: -60, seconds: 1800 });
+    this.deployments.push({ number: this.deployments.length + 1, version: 2, startedAt: -60, seconds: 1800 });
   }
 
   private stateOf(d: Deployment, env?: Resource): string {
