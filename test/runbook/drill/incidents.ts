@@ -15,6 +15,11 @@ export interface Incident {
   readonly firing?: readonly string[];
   /** End-state failures, one line each (empty: the incident ended as intended). */
   readonly check: (r: SectionResult) => string[];
+  /**
+   * When service was restored, if earlier than the end of the section (whose verify may wait for a
+   * bake to finish): the time compared with the bound. @default - the section's whole time
+   */
+  readonly restoredAt?: (r: SectionResult) => number;
 }
 
 /** "1m30s", "2h", "40m" → seconds. */
@@ -172,6 +177,7 @@ export const INCIDENTS: readonly Incident[] = [
     heading: /^Incident: nothing reports/,
     firing: ['checkout-prod-dead-mans-switch'],
     setup: (w) => w.aws.ecs.tasksCrash(),
+    restoredAt: (r) => r.world.aws.ecs.restoredAt(ECS),
     check: (r) => expectThat(r.world.aws.ecs.serving(ECS) === 2, `serves revision ${r.world.aws.ecs.serving(ECS)}`),
   },
   {

@@ -165,6 +165,8 @@ export class KubernetesWorld {
         missing = named('Rollout', rest[0]);
         if (missing) break;
         const timeout = seconds(String(flags.get('--timeout') ?? flags.get('-t') ?? '0s'));
+        if (argv.includes('--watch=false'))
+          return { stdout: `${this.rollout.phase}${this.rollout.message ? ` - ${this.rollout.message}` : ''}`, status: 0 };
         // `status` watches until Healthy (exit 0) or Degraded (error), or until --timeout; a Paused rollout
         // is neither, so it blocks (https://argo-rollouts.readthedocs.io/en/stable/generated/kubectl-argo-rollouts/kubectl-argo-rollouts_status/).
         if (this.rollout.phase === 'Paused') {

@@ -147,6 +147,19 @@ export class EcsPlane {
     return last.rollback ? last.source : last.target;
   }
 
+  /**
+   * When the revision serving now took all traffic back, in simulated seconds (0 when it already
+   * did before the drill): a rollback moves traffic back in about a minute; a new blue/green
+   * deployment after its tasks start and pass health checks (about two) plus the shift.
+   */
+  public restoredAt(service: string): number {
+    const s = this.services.get(service)!;
+    const last = s.deployments[s.deployments.length - 1];
+    this.statusOf(last);
+    if (last.rollback) return Math.max(0, last.rollback.requestedAt + 70);
+    return last.byRunbook ? last.createdAt + 140 : 0;
+  }
+
   /** Deployments created after the incident started (by the runbook). */
   public deploymentsSinceStart(service: string): { source: number; target: number }[] {
     return this.services.get(service)!.deployments.filter((d) => d.byRunbook);
@@ -323,10 +336,11 @@ export class EcsPlane {
             byRunbook: true,
           });
         }
-        return this.respond(
+        const described = this.respond(
           { ...call, operation: 'describe-services', options: new Map([...call.options, ['--services', [s.name]]]) },
           region,
-        );
+        ) as { services: unknown[] };
+        return { service: described.services[0] };
       }
       case 'list-task-definitions': {
         const family = one('--family-prefix');
@@ -338,14 +352,19 @@ export class EcsPlane {
         return { taskDefinitionArns: revisions.map((r) => this.arn(region, 'task-definition', `${family}:${r}`)) };
       }
       case 'describe-task-definition': {
-        const family = one('--task-definition')
-          .replace(/:\d+$/, '')
-          .replace(/^.*task-definition\//, '');
+        const ref = one('--task-definition').replace(/^.*task-definition\//, '');
+        const family = ref.replace(/:\d+$/, '');
         const td = this.t.need('AWS::ECS::TaskDefinition', family, region);
+        const svc = [...this.services.values()].find((x) => x.family === family);
+        const revision = /:(\d+)$/.exec(ref)?.[1];
+        if (revision && svc && !svc.revisions.has(Number(revision)))
+          throw new Fail(`ClientException: unable to describe task definition ${ref}`);
+        const status = revision && svc ? svc.revisions.get(Number(revision)) : 'ACTIVE';
         const containers = (td.props.ContainerDefinitions as { Name: string; Image: unknown }[]) ?? [];
         return {
           taskDefinition: {
             family,
+            status,
             containerDefinitions: containers.map((c) => ({
               name: c.Name,
               image: typeof c.Image === 'string' ? c.Image : `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${family}:latest`,
