@@ -1,3 +1,4 @@
+import { accessSchema, type Access } from './incident-response';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { alarmPolicySchema, type AlarmPolicy } from './alarm-policy';
@@ -91,6 +92,8 @@ export const environmentSchema = z
       .describe('ACM certificate ARN for HTTPS on the load balancer. Default: HTTP only.'),
     /** Kubernetes settings here, merged over the service's. @default - the service's */
     kubernetes: kubernetesSchema.optional(),
+    /** The AWS profile and kubectl context the runbook uses here. @default - the current ones */
+    access: accessSchema.optional(),
   })
   .describe('One environment the service ships to, in promotion order.');
 
@@ -125,6 +128,8 @@ export interface EnvironmentDefinition {
   readonly tls?: Tls;
   /** Kubernetes target settings (Prometheus, analysis, Ingress, metrics). */
   readonly kubernetes: KubernetesSettings;
+  /** The AWS profile and kubectl context of this environment. */
+  readonly access: Access;
 }
 
 /** The known region closest to a misspelt one, if it is close. */
