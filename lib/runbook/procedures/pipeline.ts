@@ -143,3 +143,41 @@ export function stopRelease(n: PipelineNames): RunbookCommand[] {
     },
   ];
 }
+
+/** Runs a command only when the revert went straight to main (not waiting for review in a pull request). */
+function ifPushedToMain(c: RunbookCommand): RunbookCommand {
+  return {
+    ...c,
+    description: `Pushed to main: ${c.description.charAt(0).toLowerCase()}${c.description.slice(1)}`,
+    command: `if [ "$PUSHED" = main ]; then\n${c.command
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n')}\nfi`,
+  };
+}
+
+/**
+ * Code rollback through the pipeline: the commit production runs (from the pipeline, not the
+ * newest execution), a safe revert, the execution of the revert, its own approval (rejecting a
+ * newer release that holds it), then waits until it succeeded.
+ */
+export function rollBackThroughPipeline(n: PipelineNames, deployAction: string): RunbookCommand[] {
+  return [
+    deployedCommit(n, deployAction),
+    ...revertCommit(),
+    ...[
+      executionOfHead(n),
+      ...approveExecution(n, 'Rollback: revert of the release production runs'),
+      {
+        description: `Follow the revert until it succeeded (up to ${n.toApproval}: prod deploys and runs its smoke tests)`,
+        command: pollCommand({
+          check: n.aws`codepipeline get-pipeline-execution --pipeline-name ${n.pipeline} --pipeline-execution-id "$EXECUTION_ID" --query pipelineExecution.status --output text`,
+          until: 'Succeeded',
+          timeout: n.toApproval,
+          what: `the revert execution did not succeed`,
+        }),
+        expected: 'returns once the revert runs in production',
+      },
+    ].map(ifPushedToMain),
+  ];
+}

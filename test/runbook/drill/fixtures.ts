@@ -109,7 +109,7 @@ export function situationFor(
   if (/dead-mans-switch/.test(h)) world.aws.ecs.tasksCrash();
   if (r.target === 'pipeline') {
     const p = world.aws.pipeline;
-    if (/^Approve|^Roll back|^Stop/.test(h)) p.seed(RELEASE_COMMIT, world.git.remoteHead());
+    if (/^Approve|^Roll back|^Stop/.test(h)) p.awaitingApproval(world.git.remoteHead());
     if (/^Retry/.test(h)) p.failedAt(world.git.remoteHead(), 'staging');
   }
   return world;

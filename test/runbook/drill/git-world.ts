@@ -88,7 +88,7 @@ export class GitWorld {
         return { stdout: '', status: 0 };
       case 'switch':
       case 'checkout': {
-        const create = rest.includes('-c') || rest.includes('-b');
+        const create = rest.includes('-c') || rest.includes('-b') || rest.includes('--create');
         const target = positional[0];
         if (create) {
           const start = positional[1] ?? 'HEAD';
@@ -116,6 +116,7 @@ export class GitWorld {
         const sha = positional[0];
         if (sha && !this.known(sha)) return this.fail(`bad object ${sha}`);
         const c = this.objects.get(sha ?? this.local.get(this.branch)!.at(-1)!);
+        if (rest.includes('--format=%P')) return { stdout: (c?.parents ?? []).join(' '), status: 0 };
         return { stdout: `${c?.sha.slice(0, 7)} ${c?.subject}`, status: 0 };
       }
       case 'rev-parse': {
@@ -151,11 +152,13 @@ export class GitWorld {
         if (!commits) return this.fail(`src refspec ${src} does not match any`);
         const target = dst.replace(/^refs\/heads\//, '');
         const remoteCommits = this.remote.get(target) ?? [];
+        // The remote's answer to a push to a protected branch: a refusal the runbook must handle, not a mistake.
         if (target === 'main' && this.protectedMain)
-          return this.fail(
-            'remote: error: GH006: Protected branch update failed for refs/heads/main. Changes must be made through a pull request.',
-            1,
-          );
+          return {
+            stdout:
+              'remote: error: GH006: Protected branch update failed for refs/heads/main. Changes must be made through a pull request.',
+            status: 1,
+          };
         if (!remoteCommits.every((c) => commits.includes(c))) return this.fail(`! [rejected] ${src} -> ${target} (non-fast-forward)`, 1);
         const added = commits.filter((c) => !remoteCommits.includes(c));
         this.remote.set(target, [...commits]);

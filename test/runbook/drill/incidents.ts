@@ -71,16 +71,17 @@ export async function runIncident(
   const script: DrillSection = { ...section, script: `${incident.prefix ?? ''}\n${section.script}` };
   const result = await drill.section({ ...runbook, markdown }, script, world);
   const bound = statedBound(markdown, incident.heading);
+  const took = incident.restoredAt ? incident.restoredAt(result) : result.seconds;
   const failures = [
     ...result.problems,
     ...incident.check(result),
     ...(bound === undefined
       ? [`the section states no time bound`]
-      : result.seconds > bound
-        ? [`took ${result.seconds}s, over its bound of ${bound}s`]
+      : took > bound
+        ? [`restored after ${took}s, over its bound of ${bound}s`]
         : []),
   ];
-  return { failures, seconds: result.seconds, bound };
+  return { failures, seconds: took, bound };
 }
 
 const ECS = 'checkout-prod';
@@ -97,6 +98,7 @@ export const INCIDENTS: readonly Incident[] = [
     runbook: `${ECS}.md`,
     heading: /^Level 2/,
     setup: (w) => w.aws.ecs.releaseWentBad(how),
+    restoredAt: (r) => r.world.aws.ecs.restoredAt(ECS),
     check: (r) => {
       const ecs = r.world.aws.ecs;
       const created = ecs.deploymentsSinceStart(ECS);
@@ -153,23 +155,23 @@ export const INCIDENTS: readonly Incident[] = [
     runbook: `${ECS}.md`,
     heading: /^Level 3/,
     git,
-    setup: (w) => w.aws.pipeline.seed(RELEASE_COMMIT, w.git.remoteHead()),
+    setup: (w) => w.aws.pipeline.awaitingApproval(w.git.remoteHead()),
     check: (r) => pipelineChecks(r, !git.protectedMain),
   })),
   {
     name: 'pipeline: roll back a release while a newer one awaits approval',
     runbook: 'checkout-pipeline.md',
     heading: /^Roll back a release/,
-    setup: (w) => w.aws.pipeline.seed(RELEASE_COMMIT, w.git.remoteHead()),
+    setup: (w) => w.aws.pipeline.awaitingApproval(w.git.remoteHead()),
     check: (r) => pipelineChecks(r, true),
   },
   {
     name: 'pipeline: stop a release',
     runbook: 'checkout-pipeline.md',
     heading: /^Stop a release/,
-    setup: (w) => w.aws.pipeline.seed(RELEASE_COMMIT, w.git.remoteHead()),
+    setup: (w) => w.aws.pipeline.awaitingApproval(w.git.remoteHead()),
     check: (r) =>
-      expectThat(r.world.aws.pipeline.executions[1].status === 'Stopped', `execution is ${r.world.aws.pipeline.executions[1].status}`),
+      expectThat(r.world.aws.pipeline.pending?.status === 'Stopped', `the pending execution is ${r.world.aws.pipeline.pending?.status}`),
   },
   {
     name: "dead-man's switch at night: tasks crash at start",
@@ -227,7 +229,7 @@ function pipelineChecks(r: SectionResult, revertReachesProd: boolean): string[] 
   const g = r.world.git;
   const p = r.world.aws.pipeline;
   const proposed = [...g.pushed.filter((x) => x.ref === 'main').flatMap((x) => x.commits), ...g.proposed()];
-  const pending = p.executions[1]?.commit;
+  const pending = p.pending?.commit;
   return [
     ...expectThat(proposed.length === 1 && proposed[0].startsWith('Revert '), `proposed for main: ${JSON.stringify(proposed)}`),
     ...expectThat(!p.released.some((x) => x.stage === 'prod' && x.commit === pending), 'the release waiting for approval reached prod'),

@@ -84,23 +84,29 @@ export class CodePipelinePlane {
     return e;
   }
 
-  /** Seeds history: an execution that already released `commit` everywhere, and one waiting at prod's approval. */
-  public seed(released: string, pending?: string): void {
+  /** Seeds history: an execution that already released `commit` everywhere. */
+  public seed(released: string): void {
     const e = this.start(released);
     Object.assign(e, { status: EXEC.Succeeded, stage: this.stages.length, phase: 'running' });
     for (const s of this.stages.filter((x) => this.isDeploy(x))) {
       this.deployed.set(s.name, released);
       this.released.push({ stage: s.name, commit: released, at: -86400 });
     }
-    if (pending) {
-      const p = this.start(pending);
-      const prod = this.stages.findIndex((s) => s.actions.some((a) => a.category === 'Approval'));
-      Object.assign(p, { stage: prod, phase: 'approval', token: `token-${p.id}` });
-      for (const s of this.stages.slice(0, prod).filter((x) => this.isDeploy(x))) {
-        this.deployed.set(s.name, pending);
-        this.released.push({ stage: s.name, commit: pending, at: -3600 });
-      }
+  }
+
+  /** The execution waiting at the approval when the incident starts (a newer release), if any. */
+  public pending?: Execution;
+
+  /** Seeds a newer release, deployed up to the approval stage and waiting there for a human. */
+  public awaitingApproval(commit: string): void {
+    const p = this.start(commit);
+    const prod = this.stages.findIndex((s) => s.actions.some((a) => a.category === 'Approval'));
+    Object.assign(p, { stage: prod, phase: 'approval', token: `token-${p.id}` });
+    for (const s of this.stages.slice(0, prod).filter((x) => this.isDeploy(x))) {
+      this.deployed.set(s.name, commit);
+      this.released.push({ stage: s.name, commit, at: -3600 });
     }
+    this.pending = p;
   }
 
   /** Seeds history: an execution of `commit` that failed in `stage`. */
@@ -207,7 +213,7 @@ export class CodePipelinePlane {
               actionStates: s.actions.map((a) => ({
                 actionName: a.name,
                 latestExecution:
-                  a.category === 'Approval' && latest?.stage === i && latest.phase === 'approval'
+                  a.category === 'Approval' && latest?.stage === i && latest.phase === 'approval' && latest.status === EXEC.InProgress
                     ? { status: 'InProgress', token: latest.token }
                     : { status: 'Succeeded' },
               })),
@@ -265,10 +271,11 @@ export class CodePipelinePlane {
           actionExecutionDetails: this.released
             .map((r) => {
               const e = this.executions.find((x) => x.commit === r.commit)!;
+              const action = this.stages.find((x) => x.name === r.stage)?.actions.find((a) => a.name.endsWith('.Deploy'))?.name;
               return {
                 pipelineExecutionId: e.id,
                 stageName: r.stage,
-                actionName: `${r.stage}.Deploy`,
+                actionName: action,
                 status: 'Succeeded',
                 lastUpdateTime: iso(r.at),
               };
