@@ -10,13 +10,14 @@ import type { Delivery } from '../../lib/model/delivery';
 import type { EnvironmentDefinition } from '../../lib/model/environment';
 import type { ServiceDefinition } from '../../lib/model/service-definition';
 import { promotionSteps, stepEnvironments, type PromotionStep } from '../../lib/plan/promotion';
-import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
-import type { PipelineFacts, PipelineStageFact } from '../../lib/runbook/pipeline-facts';
+import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import type { PipelineStageFact } from '../../lib/runbook/pipeline-facts';
 import { AlertTopics } from './alert-topics';
 import { DeploymentStage } from './deployment-stage';
 import { pipelineName } from '../../lib/plan/names';
 import { acknowledgePipelineFindings } from './private/pipeline-acknowledgements';
-import { awsCliOf } from './private/aws-cli';
+import { literalRegion } from './private/aws-cli';
+import { deliveryPipelineRunbookFacts } from '../../lib/runbook/platforms/codepipeline';
 
 /** Days a pipeline artifact is kept: long enough to retry a release, not an archive. */
 const ARTIFACT_RETENTION_DAYS = 30;
@@ -213,101 +214,15 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
     });
   }
 
+  /** The pipeline's own runbook (text in lib/runbook/platforms/codepipeline.ts). */
   public runbookFacts(): RunbookFacts {
-    const name = this.pipelineName;
-    const aws = awsCliOf(this);
-    const execution = `EXECUTION_ID=$(${aws`codepipeline list-pipeline-executions --pipeline-name ${name} --max-items 1 --query 'pipelineExecutionSummaries[0].pipelineExecutionId' --output text`})`;
-    const approvals = this.stageFacts.filter((s) => s.approval);
-    const token = (stage: string) =>
-      `TOKEN=$(${aws`codepipeline get-pipeline-state --name ${name} --query "stageStates[?stageName=='${stage}'].actionStates[] | [?actionName=='${APPROVE}'].latestExecution.token" --output text`})`;
-    const approve: RunbookCommand[] = approvals.flatMap((s) => [
-      {
-        description: `Read the approval token of stage ${s.name}`,
-        command: token(s.name),
-        expected: 'TOKEN holds a UUID (empty when no approval is waiting)',
-      },
-      {
-        description: `Approve ${s.environments.join(', ')} (use status=Rejected to stop the release here)`,
-        command: aws`codepipeline put-approval-result --pipeline-name ${name} --stage-name ${s.name} --action-name ${APPROVE} --result "summary=Reviewed and approved,status=Approved" --token "$TOKEN"`,
-        expected: 'an approvedAt timestamp',
-      },
-    ]);
-    const facts: PipelineFacts = {
-      pipelineName: name,
-      workingDirectory: `a clone of ${this.delivery.repository} on branch ${this.delivery.branch}`,
-      prerequisites: ['AWS CLI v2 with credentials for the pipeline account', 'git with push access to the branch'],
-      source: `${this.delivery.repository}@${this.delivery.branch}`,
+    return deliveryPipelineRunbookFacts({
+      region: literalRegion(this),
+      pipelineName: this.pipelineName,
+      delivery: this.delivery,
       stages: this.stageFacts,
-      failureTopic: this.topicName,
-      follow: [
-        {
-          description: 'Start a release of the branch head by hand',
-          command: aws`codepipeline start-pipeline-execution --name ${name}`,
-          expected: 'a pipelineExecutionId',
-        },
-        {
-          description: 'Show where the latest release is',
-          command: aws`codepipeline get-pipeline-state --name ${name} --query 'stageStates[].[stageName,latestExecution.status]' --output table`,
-          expected: 'each stage with Succeeded, InProgress or Failed',
-        },
-      ],
-      approve,
-      retry: [
-        {
-          description: 'Find the failed stage and its execution',
-          command: `read -r STAGE EXECUTION_ID < <(${aws`codepipeline get-pipeline-state --name ${name} --query "stageStates[?latestExecution.status=='Failed'] | [0].[stageName,latestExecution.pipelineExecutionId]" --output text`})`,
-          expected: `STAGE holds one of ${this.stageFacts.map((s) => s.name).join(', ')} (or Build, UpdatePipeline, Assets)`,
-        },
-        {
-          description: 'Retry only the actions that failed in that stage',
-          command: aws`codepipeline retry-stage-execution --pipeline-name ${name} --stage-name "$STAGE" --pipeline-execution-id "$EXECUTION_ID" --retry-mode FAILED_ACTIONS`,
-          expected: 'the same pipelineExecutionId',
-        },
-      ],
-      rollback: [
-        {
-          description:
-            'Stop the running execution first, so it does not deploy the bad commit further (see "Stop a release" below for the commands)',
-          command: `read -r EXECUTION_ID STATUS RELEASE_COMMIT < <(${aws`codepipeline list-pipeline-executions --pipeline-name ${name} --max-items 1 --query 'pipelineExecutionSummaries[0].[pipelineExecutionId,status,sourceRevisions[0].revisionId]' --output text`}) && echo "$EXECUTION_ID $STATUS $RELEASE_COMMIT"`,
-          expected: 'the latest execution, its status and the commit it releases (RELEASE_COMMIT); stop it if InProgress',
-        },
-        {
-          description: `Roll each affected environment back with its own runbook (level 1 or 2 restores service in minutes), then revert the release commit on ${this.delivery.branch} and push: the pipeline releases the revert through every stage, with the same approvals and smoke tests`,
-          command: `git revert --no-edit "$RELEASE_COMMIT" && git push origin HEAD:${this.delivery.branch}`,
-          expected: 'a new execution starts for the revert commit',
-        },
-        {
-          description: 'Follow the revert through the stages',
-          command: aws`codepipeline get-pipeline-state --name ${name} --query 'stageStates[].[stageName,latestExecution.status]' --output table`,
-          expected: 'every stage Succeeded for the revert commit',
-        },
-      ],
-      stop: [
-        { description: 'Find the latest execution', command: execution, expected: 'EXECUTION_ID holds an execution id' },
-        {
-          description:
-            'Stop it now, abandoning running actions (a stack update already running still finishes or rolls back in CloudFormation)',
-          command: aws`codepipeline stop-pipeline-execution --pipeline-name ${name} --pipeline-execution-id "$EXECUTION_ID" --abandon --reason "Stopped by the release owner"`,
-          expected: 'the pipelineExecutionId',
-        },
-        ...this.stageFacts.slice(-1).flatMap((s) => [
-          {
-            description: `Hold every later release before ${s.name}`,
-            command: aws`codepipeline disable-stage-transition --pipeline-name ${name} --stage-name ${s.name} --transition-type Inbound --reason "Release on hold"`,
-          },
-          {
-            description: 'Release the hold',
-            command: aws`codepipeline enable-stage-transition --pipeline-name ${name} --stage-name ${s.name} --transition-type Inbound`,
-          },
-        ]),
-      ],
-    };
-    return {
-      pipeline: facts,
-      resources: [
-        { type: 'AWS::CodePipeline::Pipeline', name },
-        { type: 'AWS::Events::Rule', name: `${name}-failed` },
-      ],
-    };
+      topicName: this.topicName,
+      approveAction: APPROVE,
+    });
   }
 }

@@ -8,12 +8,11 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_CONTAINER_USER } from '../../lib/model/container-user';
 import { MigrationPhase, type Migration } from '../../lib/model/migrations';
-import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { functionRole } from './private/function-role';
 import { MIGRATION_RUNNER_SOURCE } from './private/migration-runner-code';
-import { awsCliOf } from './private/aws-cli';
-import { Duration } from '../../lib/model/duration';
-import { pollCommand } from '../../lib/runbook/poll';
+import { literalRegion } from './private/aws-cli';
+import { ecsMigrationRunbookFacts } from '../../lib/runbook/platforms/ecs-migrations';
 
 /** Props for `MigrationTask`. */
 export interface MigrationTaskProps {
@@ -164,68 +163,15 @@ export class MigrationTask extends Construct implements IRunbookContributor {
     });
   }
 
+  /** The migration's runbook entry (text in lib/runbook/platforms/ecs-migrations.ts). */
   public runbookFacts(): RunbookFacts {
-    const { props } = this;
-    const m = props.migration;
-    const cluster = props.clusterName;
-    const aws = awsCliOf(this);
-    // The task's own timeout plus time to pull the image and start.
-    const waitFor = m.timeout.plus(Duration.minutes(2));
-    const run: RunbookCommand[] = [
-      {
-        description: 'Reuse the network configuration of the service',
-        command: `NETWORK=$(${aws`ecs describe-services --cluster ${cluster} --services ${props.serviceName} --query 'services[0].networkConfiguration' --output json`})`,
-        expected: 'NETWORK holds the subnets and security groups',
-      },
-      {
-        description: `Start migration ${m.name}`,
-        command: `TASK=$(${aws`ecs run-task --cluster ${cluster} --task-definition ${props.family} --launch-type FARGATE --network-configuration "$NETWORK" --started-by glidepath-${m.phase} --query 'tasks[0].taskArn' --output text`})`,
-        expected: 'TASK holds the task ARN',
-      },
-    ];
-    const verify: RunbookCommand[] = [
-      {
-        description: `Wait for the task to stop (polls up to ${waitFor}: its ${m.timeout} timeout plus 2m to start; \`aws ecs wait tasks-stopped\` gives up after 10m)`,
-        command: pollCommand({
-          check: aws`ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].lastStatus' --output text`,
-          until: 'STOPPED',
-          timeout: waitFor,
-          what: 'the migration task did not stop',
-        }),
-      },
-      {
-        description: 'Read its exit code',
-        command: aws`ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode' --output text`,
-        expected: '0',
-      },
-      { description: 'Read its output', command: aws`logs tail ${this.logGroupName} --since 1h` },
-    ];
-    const command = m.command.join(' ');
-    const fact =
-      m.phase === MigrationPhase.EXPAND
-        ? {
-            name: m.name,
-            phase: m.phase,
-            summary: `Automatic: \`cdk deploy\` runs \`${command}\` as ECS task \`${props.family}\` before the service update and waits up to ${m.timeout} for exit code 0; a failure rolls the stack back before any new task starts. To re-run it by hand (it must be idempotent):`,
-            commands: run,
-            verify,
-            rollback:
-              'stays applied: the previous version runs on the expanded schema (backward compatible); undo it, if ever, with a new migration',
-          }
-        : {
-            name: m.name,
-            phase: m.phase,
-            summary: `By hand, after the rollback window: runs \`${command}\` as ECS task \`${props.family}\`. The code that stopped using the old schema shipped in ${m.codeReleasedIn}; check that no running or rollback-target version is older.`,
-            commands: run,
-            verify,
-            rollback: 'cannot be undone by redeploying code: take a database snapshot first; restoring it loses writes made since',
-          };
-    return {
-      migrations: [fact],
-      resources: [
-        { type: 'AWS::ECS::TaskDefinition', name: props.family },
-        { type: 'AWS::Logs::LogGroup', name: this.logGroupName },
-      ],
-    };
+    return ecsMigrationRunbookFacts({
+      region: literalRegion(this),
+      migration: this.props.migration,
+      clusterName: this.props.clusterName,
+      serviceName: this.props.serviceName,
+      family: this.props.family,
+      logGroupName: this.logGroupName,
+    });
   }
 }

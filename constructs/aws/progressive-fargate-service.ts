@@ -10,10 +10,10 @@ import { Construct } from 'constructs';
 import { APP_CONTAINER_NAME, containerTaskSpec } from '../../lib/plan/container-task-spec';
 import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
 import type { CompiledSchedule } from '../../lib/plan/schedule';
-import type { IRunbookContributor, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
-import { Duration } from '../../lib/model/duration';
-import { pollCommand } from '../../lib/runbook/poll';
-import { awsCliOf } from './private/aws-cli';
+import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { ecsDeploymentDuration, ecsServiceRunbookFacts } from '../../lib/runbook/platforms/ecs';
+import type { Duration } from '../../lib/model/duration';
+import { literalRegion } from './private/aws-cli';
 import { literalName } from './private/literal-names';
 import { trafficRoutingFingerprint } from './private/traffic-routing';
 import { MINIMUM_REQUESTS, targetGroupErrorRateExpression } from '../../lib/plan/version-error-rate';
@@ -470,126 +470,20 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
    * and draining tasks. Waits in the runbook poll this long.
    */
   public get deploymentDuration(): Duration {
-    const s = this.settings;
-    const steps = s.strategy === 'CANARY' ? 1 : s.strategy === 'LINEAR' ? Math.ceil(100 / (s.stepPercent ?? 100)) - 1 : 0;
-    return Duration.minutes(10 + steps * (s.stepBakeMinutes ?? 0) + (s.strategy === 'ROLLING' ? 0 : (s.bakeMinutes ?? 0)));
+    return ecsDeploymentDuration(this.settings);
   }
 
-  /**
-   * Refuses a stack update that would rewrite the listener rules ECS shifts traffic on: it would
-   * reset the live weights (aws/aws-cdk#36649). The safe order: a deployment that leaves production
-   * on the primary target group (the one the template's 100/0 weights name), then the update.
-   */
-  private routingGuard(fingerprint: string, ecsArgs: string): RunbookCommand {
-    const stack = Stack.of(this).stackName;
-    return {
-      description:
-        'Refuse an update that rewrites the traffic-shifting listener rules: CloudFormation would reset the weights ECS set (aws/aws-cdk#36649). ' +
-        `If it refuses: when the primary target group already serves 100% (\`aws elbv2 describe-rules --listener-arn <production listener> --query 'Rules[].Actions[].ForwardConfig'\`) deploy anyway; otherwise first run \`aws ecs update-service ${ecsArgs} --force-new-deployment\` and wait for it (ECS moves production to the other target group, the primary), then deploy`,
-      command: `DEPLOYED=$(${awsCliOf(this)`cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='TrafficRouting'].OutputValue" --output text`} 2>/dev/null || echo None); if [ "$DEPLOYED" != "None" ] && [ "$DEPLOYED" != "${fingerprint}" ]; then echo "this update rewrites the listener rules and resets live traffic weights; see the step description" >&2; exit 1; fi`,
-      expected: 'No output: the update leaves the listener rules, and so the live weights, alone',
-    };
-  }
-
+  /** The ECS part of the runbook (text in lib/runbook/platforms/ecs.ts). */
   public runbookFacts(): RunbookFacts {
-    const aws = awsCliOf(this);
-    const cluster = this.clusterName;
-    const service = this.props.serviceName;
-    const ecsArgs = `--cluster ${cluster} --service ${service}`;
-    const duration = this.deploymentDuration;
-    const waitStable = (what: string): RunbookCommand => ({
-      description: `${what} (polls up to ${duration}: the deployment runs its bake times before the old revision stops; \`aws ecs wait services-stable\` gives up after 10m)`,
-      command: pollCommand({
-        check: aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'length(services[?length(deployments) == \`1\` && runningCount == desiredCount])' --output text`,
-        until: '1',
-        timeout: duration,
-        what: `${service} did not settle on one deployment`,
-      }),
-      expected: 'Returns without error once one deployment remains and all tasks run',
+    return ecsServiceRunbookFacts({
+      region: literalRegion(this),
+      stack: Stack.of(this).stackName,
+      cluster: this.clusterName,
+      service: this.props.serviceName,
+      settings: this.settings,
+      schedule: this.props.schedule,
+      routingFingerprint: this.routingFingerprint?.(),
+      deploymentAlarms: this.deploymentAlarms.flatMap((a) => literalName(a, a.alarmName, 'alarmName') ?? []),
     });
-    const inFlight: RunbookCommand[] = [
-      {
-        description: 'During a deployment: find it',
-        command: `DEPLOYMENT_ARN=$(${aws`ecs list-service-deployments ${ecsArgs} --status IN_PROGRESS --query 'serviceDeployments[0].serviceDeploymentArn' --output text`})`,
-        expected: 'DEPLOYMENT_ARN holds an ARN (None when nothing is deploying: skip to step 3)',
-      },
-      {
-        description: 'During a deployment: stop it and return all traffic to the previous revision',
-        command: `[ "$DEPLOYMENT_ARN" = None ] || ${aws`ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK`}`,
-        expected: 'The deployment moves to ROLLBACK_IN_PROGRESS, then ROLLBACK_SUCCESSFUL',
-      },
-    ];
-    const afterwards: RunbookCommand[] = [
-      {
-        description:
-          'After the deployment completed: find the revision before the one serving now. Replaced revisions stay ACTIVE (the task definition is retained on stack updates), so ECS can deploy them',
-        command: [
-          `CURRENT=$(${aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].taskDefinition' --output text`})`,
-          `PREVIOUS=$(${aws`ecs list-task-definitions --family-prefix ${service} --status ACTIVE --sort DESC --query 'taskDefinitionArns[]' --output text`} | tr '\\t' '\\n' | awk -F: -v current="\${CURRENT##*:}" -v family=":task-definition/${service}:" 'index($0, family) && $NF + 0 < current + 0 { print; exit }')`,
-          'echo "current $CURRENT, rolling back to ${PREVIOUS:?no earlier ACTIVE revision: use level 3}"',
-        ].join('\n'),
-        expected: 'PREVIOUS holds the ARN of the newest ACTIVE revision older than the current one',
-      },
-      {
-        description: 'After the deployment completed: deploy that revision (it runs the same rollout strategy, watched by the same alarms)',
-        command: aws`ecs update-service ${ecsArgs} --task-definition "$PREVIOUS"`,
-      },
-    ];
-    const verify: RunbookCommand[] = [
-      waitStable('Wait until the service is stable'),
-      {
-        description: 'Check which revision serves traffic',
-        command: aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].taskDefinition' --output text`,
-        expected: 'The previous revision',
-      },
-    ];
-    const level2: RollbackLevelFact = {
-      level: 2,
-      title: 'Configuration: previous task definition revision',
-      when: 'A flag cannot turn the change off, or the problem is in configuration or the image; no build needed.',
-      commands: [...inFlight, ...afterwards],
-      verify,
-      afterwards:
-        'update-service changed the service outside CloudFormation: revert the release commit and deploy the revert (level 3), so the next deployment does not bring the bad revision back.',
-    };
-    const alarmNames = this.deploymentAlarms.flatMap((a) => literalName(a, a.alarmName, 'alarmName') ?? []);
-    const s = this.settings;
-    const summary =
-      s.strategy === 'ROLLING'
-        ? `ECS rolling update: up to ${s.maximumPercent}% of desired tasks run during the update and at least ${s.minimumHealthyPercent}% stay healthy; the circuit breaker rolls back failed deployments.`
-        : s.strategy === 'BLUE_GREEN'
-          ? `ECS blue/green: the new revision starts beside the old one and is reachable on the test listener; then all traffic shifts and the old revision is kept for ${s.bakeMinutes}m of bake time.`
-          : `ECS ${s.strategy.toLowerCase()}: ${s.stepPercent}% of traffic ${s.strategy === 'LINEAR' ? 'more' : ''} every ${s.stepBakeMinutes}m${
-              s.strategy === 'CANARY' ? ' once, then the rest' : ''
-            }, then ${s.bakeMinutes}m of bake time before the old revision stops.`;
-    return {
-      rollout: this.props.schedule ? { schedule: this.props.schedule, summary: summary.replace(/\s+/g, ' ') } : undefined,
-      preDeploy: this.routingFingerprint ? [this.routingGuard(this.routingFingerprint(), ecsArgs)] : [],
-      deploy: [
-        {
-          description: 'Follow the rollout',
-          command: aws`ecs list-service-deployments ${ecsArgs} --max-results 5`,
-          expected: 'The newest deployment is IN_PROGRESS, then SUCCESSFUL',
-        },
-        waitStable('Wait for the service to settle'),
-        {
-          description: 'Tail the service logs',
-          command: aws`logs tail /ecs/${service} --since 15m`,
-        },
-      ],
-      rollback: [level2],
-      automaticRollback:
-        alarmNames.length > 0
-          ? `Automatic: ECS stops a deployment of ${service} and returns traffic to the previous revision when any of these alarms fires during it: ${alarmNames.join(', ')}.`
-          : undefined,
-      deploymentAlarms: alarmNames,
-      watch: [`ECS service \`${service}\` in cluster \`${cluster}\`; logs in \`/ecs/${service}\`.`],
-      resources: [
-        { type: 'AWS::ECS::Service', name: service },
-        { type: 'AWS::ECS::Cluster', name: cluster },
-        { type: 'AWS::ECS::TaskDefinition', name: service },
-        { type: 'AWS::Logs::LogGroup', name: `/ecs/${service}` },
-      ],
-    };
   }
 }

@@ -9,9 +9,11 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { LambdaTrafficRouting } from '../../lib/plan/codedeploy-schedule';
 import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
-import type { IRunbookContributor, NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { lambdaFunctionRunbookFacts } from '../../lib/runbook/platforms/lambda';
+import { secretArnVariable } from '../../lib/plan/secret-bindings';
 import { functionRole } from './private/function-role';
-import { awsCliOf } from './private/aws-cli';
+import { literalRegion } from './private/aws-cli';
 import { literalName } from './private/literal-names';
 import { MINIMUM_REQUESTS, functionVersionErrorRateExpression } from '../../lib/plan/version-error-rate';
 import type { ServiceSignals } from './service-signals';
@@ -285,143 +287,22 @@ export class ProgressiveFunction extends Construct implements IRunbookContributo
     this.deploymentGroup.addAlarm(alarm);
   }
 
-  /** Rollout, deploy commands, the level-2 rollback, and every name those commands use. */
+  /** Rollout, deploy commands, the level-2 rollback, and every name those commands use (text in lib/runbook/platforms/lambda.ts). */
   public runbookFacts(): RunbookFacts {
-    const aws = awsCliOf(this);
-    const fn = this.functionName;
-    const group = `--application-name ${this.applicationName} --deployment-group-name ${this.deploymentGroupName}`;
-    const findInFlight: RunbookCommand = {
-      description: 'Find the deployment in flight and keep its id in DEPLOYMENT_ID',
-      command: `DEPLOYMENT_ID=$(${aws`deploy list-deployments ${group} --include-only-statuses Created Queued InProgress Ready --query 'deployments[0]' --output text`}) && echo "$DEPLOYMENT_ID"`,
-      expected: 'a deployment id such as d-AB12CD34E; None when nothing is in flight',
-    };
-    const getAlias: RunbookCommand = {
-      description: `Show which version alias ${this.aliasName} serves and any weight still on another version`,
-      command: aws`lambda get-alias --function-name ${fn} --name ${this.aliasName} --query '{version: FunctionVersion, weights: RoutingConfig.AdditionalVersionWeights}'`,
-      expected: 'during a shift, weights maps the new version to its share (0.1 = 10%); afterwards weights is null',
-    };
-    const secrets = this.secrets.flatMap(({ envVar, secret }) => {
-      const name = secretNameOf(secret);
-      return name ? [{ name, envVar: secretArnVariable(envVar) }] : [];
+    return lambdaFunctionRunbookFacts({
+      region: literalRegion(this),
+      functionName: this.functionName,
+      aliasName: this.aliasName,
+      logGroupName: this.logGroupName,
+      applicationName: this.applicationName,
+      deploymentGroupName: this.deploymentGroupName,
+      deploymentConfigName: this.deploymentConfigName,
+      routing: this.routing,
+      schedule: this.schedule,
+      secrets: this.secrets.map(({ envVar, secret }) => ({ name: secretNameOf(secret), arnVariable: secretArnVariable(envVar) })),
+      rollbackAlarms: this.rollbackAlarms.flatMap((a) => literalName(a, a.alarmName, 'alarmName') ?? []),
+      signalsSource: this.signals.source,
     });
-    const unnamed = this.secrets.filter(({ secret }) => !secretNameOf(secret)).map(({ envVar }) => secretArnVariable(envVar));
-    const alarmNames = this.rollbackAlarms.flatMap((a) => literalName(a, a.alarmName, 'alarmName') ?? []);
-    const notes = [
-      `A manual update-alias leaves the stack believing the alias serves the bad version; ship the fix or the revert with cdk deploy so template and alias agree again.`,
-    ];
-    if (unnamed.length > 0) {
-      notes.push(
-        `${unnamed.join(', ')} ${unnamed.length === 1 ? 'points at a secret' : 'point at secrets'} without a fixed name; give ${unnamed.length === 1 ? 'it' : 'them'} a name so the runbook can show it.`,
-      );
-    }
-    const summary = this.rolloutSummary();
-    if (!this.schedule) {
-      notes.unshift(summary);
-    }
-    const resources: NamedResource[] = [
-      { type: 'AWS::Lambda::Function', name: fn },
-      { type: 'AWS::Lambda::Alias', name: this.aliasName },
-      { type: 'AWS::Logs::LogGroup', name: this.logGroupName },
-      { type: 'AWS::CodeDeploy::Application', name: this.applicationName },
-      { type: 'AWS::CodeDeploy::DeploymentGroup', name: this.deploymentGroupName },
-      { type: 'AWS::CodeDeploy::DeploymentConfig', name: this.deploymentConfigName },
-    ];
-    return {
-      rollout: this.schedule ? { schedule: this.schedule, summary } : undefined,
-      deploy: [
-        findInFlight,
-        {
-          description: 'Follow the deployment: status, config, and the error if it failed',
-          command: `[ "$DEPLOYMENT_ID" = None ] || ${aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.{status: status, config: deploymentConfigName, created: createTime, error: errorInformation, rollback: rollbackInfo}'`}`,
-          expected: 'status InProgress while shifting, Succeeded at the end; error is null',
-        },
-        getAlias,
-        {
-          description: 'Tail the function logs',
-          command: aws`logs tail ${this.logGroupName} --since 15m`,
-        },
-      ],
-      rollback: [this.rollbackLevel(findInFlight, getAlias)],
-      automaticRollback:
-        alarmNames.length > 0
-          ? `Automatic: CodeDeploy stops and rolls back ${this.deploymentGroupName} when any of these alarms fires during a deployment: ${alarmNames.join(', ')}.`
-          : undefined,
-      deploymentAlarms: alarmNames,
-      watch: [`${this.signals.source}: Errors, Invocations and Duration p99 (AWS/Lambda, dimension Resource=${fn}:${this.aliasName})`],
-      secrets: secrets.length > 0 ? secrets : undefined,
-      resources,
-      notes,
-    };
-  }
-
-  private rolloutSummary(): string {
-    const target = `alias ${this.aliasName} of ${this.functionName}`;
-    const guard =
-      'if the deployment fails, is stopped, or a rollback alarm fires, CodeDeploy moves all traffic back to the previous version';
-    const routing = this.routing;
-    switch (routing.type) {
-      case 'canary':
-        return `CodeDeploy (${this.deploymentConfigName}) shifts ${routing.percentage}% of ${target} to the new version, waits ${minutes(routing.intervalMinutes)}, then shifts the remaining ${100 - routing.percentage}%; ${guard}.`;
-      case 'linear': {
-        const shifts = Math.ceil(100 / routing.percentage);
-        return `CodeDeploy (${this.deploymentConfigName}) shifts ${routing.percentage}% more of ${target} to the new version every ${minutes(routing.intervalMinutes)} until all traffic has moved (${shifts} shifts over ${minutes((shifts - 1) * routing.intervalMinutes)}); ${guard}.`;
-      }
-      case 'all-at-once':
-        return `CodeDeploy (${this.deploymentConfigName}) shifts all of ${target} to the new version at once; ${guard}.`;
-    }
-  }
-
-  private rollbackLevel(findInFlight: RunbookCommand, getAlias: RunbookCommand): RollbackLevelFact {
-    const fn = this.functionName;
-    const group = `--application-name ${this.applicationName} --deployment-group-name ${this.deploymentGroupName}`;
-    const aws = awsCliOf(this);
-    return {
-      level: 2,
-      afterwards:
-        'the alias was moved outside CloudFormation: revert the release commit and deploy the revert (level 3), so the next deployment does not shift traffic back to the bad version.',
-      title: `Move alias ${this.aliasName} of ${fn} back to the previous version`,
-      when: 'The new version misbehaves. While CodeDeploy is still shifting, stop the deployment and CodeDeploy rolls back (the CloudFormation update then fails and rolls back too); after it has finished, point the alias at the previous version.',
-      commands: [
-        findInFlight,
-        {
-          description: 'In flight: stop the deployment; CodeDeploy moves all traffic back to the previous version',
-          command: `[ "$DEPLOYMENT_ID" = None ] || ${aws`deploy stop-deployment --deployment-id "$DEPLOYMENT_ID" --auto-rollback-enabled`}`,
-          expected: '"status": "Pending" (stopping)',
-        },
-        {
-          description:
-            'Finished: find the last successful deployment (listed newest first) and the version it replaced: CurrentVersion in its AppSpec',
-          command: [
-            `DEPLOYMENT_ID=$(${aws`deploy list-deployments ${group} --include-only-statuses Succeeded --query 'deployments[0]' --output text`})`,
-            `PREVIOUS_VERSION=$(${aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.revision.appSpecContent.content || deploymentInfo.revision.string.content' --output text`} | jq -r '[.Resources[] | to_entries[].value.Properties.CurrentVersion][0]')`,
-            'echo "going back to version ${PREVIOUS_VERSION:?no previous version in the AppSpec: use level 3}"',
-          ].join('\n'),
-          expected: 'PREVIOUS_VERSION holds the version the last successful deployment replaced (CurrentVersion of its AppSpec)',
-        },
-        {
-          description: 'Finished, or to cross-check: list the retained versions with their dates',
-          command: aws`lambda list-versions-by-function --function-name ${fn} --query 'Versions[?Version!=\`$LATEST\`].{version: Version, modified: LastModified, sha256: CodeSha256}' --output table`,
-        },
-        {
-          description: 'Finished: send all traffic on the alias to PREVIOUS_VERSION',
-          command: aws`lambda update-alias --function-name ${fn} --name ${this.aliasName} --function-version "$PREVIOUS_VERSION" --routing-config '{"AdditionalVersionWeights": {}}'`,
-          expected: `FunctionVersion equals PREVIOUS_VERSION`,
-        },
-      ],
-      verify: [
-        {
-          description: 'In flight: the deployment stopped and a rollback deployment ran',
-          command: aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.{status: status, rollback: rollbackInfo}'`,
-          expected: 'status Stopped, rollback.rollbackDeploymentId set',
-        },
-        { ...getAlias, expected: 'version is the previous version and weights is null' },
-        {
-          description: 'Errors on the alias over the last 15 minutes (GNU date) fall back to the baseline',
-          command: aws`cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name Errors --dimensions Name=FunctionName,Value=${fn} Name=Resource,Value=${fn}:${this.aliasName} --statistics Sum --period 60 --start-time "$(date -u -d '15 minutes ago' +%Y-%m-%dT%H:%M:%SZ)" --end-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"`,
-          expected: 'Sum drops to the pre-deployment level within a few minutes of the rollback',
-        },
-      ],
-    };
   }
 }
 
@@ -503,14 +384,6 @@ function routingSlug(routing: LambdaTrafficRouting): string {
 /** The secret's name when it is known at synth time: imported by name, or owned with a fixed name. */
 function secretNameOf(secret: secretsmanager.ISecret): string | undefined {
   return literalName(secret, secret.secretName, 'name');
-}
-
-function minutes(n: number): string {
-  return n === 1 ? '1 minute' : `${n} minutes`;
-}
-
-function secretArnVariable(envVar: string): string {
-  return `${envVar}_SECRET_ARN`;
 }
 
 function secretEnvironment(environment: Record<string, string>, secrets: readonly ProgressiveFunctionSecret[]): Record<string, string> {

@@ -13,11 +13,11 @@ import { backendFor, compileRollout } from '../../lib/plan/rollout-plan';
 import { Backend } from '../../lib/plan/schedule';
 import { Target } from '../../lib/targets/target';
 import { enforceStrict } from '../../lib/plan/schedule';
-import { RunbookTarget, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
+import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { RollbackAnalysis } from './analysis-template';
 import { ExternalSecrets } from './external-secrets';
 import { FeatureFlags } from './feature-flags';
-import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
+import { kubernetesChartRunbookFacts } from '../../lib/runbook/platforms/kubernetes-chart';
 import { MigrationJobs } from './migration-jobs';
 import { WorkloadNetworkPolicies } from './network-policies';
 import { SmokeTestAnalysis } from './smoke-test-analysis';
@@ -286,186 +286,23 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
     return applyStrictness(rollbackBudgetFindings(undefined, levels), this.props.definition.strict);
   }
 
+  /** The namespace's part of the runbook (text in lib/runbook/platforms/kubernetes-chart.ts). */
   public runbookFacts(): RunbookFacts {
-    const { definition } = this.props;
-    const env = this.environmentDefinition;
-    return {
-      context: {
-        service: definition.service,
-        environment: env.name,
-        target: RunbookTarget.KUBERNETES,
-        owners: definition.owners,
-        description: definition.description,
-        scope: this.namespaceName,
-        production: env.production,
-        approval: env.approval,
-        strategy: env.rollout.strategy,
-        rationale: env.rollout.rationale,
-        budgets: definition.rollbackBudgets,
-        dora: definition.dora,
-        communication: definition.communication,
+    return kubernetesChartRunbookFacts({
+      definition: this.props.definition,
+      environment: this.environmentDefinition,
+      namespace: this.namespaceName,
+      manifestPath: this.manifestPath,
+      prometheusAddress: this.props.prometheusAddress,
+      workload: this.workload,
+      smokeTestAnalysis: this.smokeTests !== undefined,
+      externalSecrets: this.secrets !== undefined,
+      alerts: {
+        ruleGroup: this.alerts.spec.groups[0].name,
+        requestsMetric: this.alerts.signals.requestsMetric,
+        matchers: this.alerts.signals.matchers,
       },
-      preDeploy: this.preDeployCommands(),
-      deploy: [
-        {
-          description: 'Apply the manifest (server-side, so the controllers own the fields they manage)',
-          command: `kubectl apply --server-side -n ${this.namespaceName} -f ${this.manifestPath}`,
-          expected: 'every object "serverside-applied" or "unchanged"',
-        },
-        ...this.monitoringChecks(),
-      ],
-      // SmokeTestAnalysis contributes its own commands where the Rollout runs the checks.
-      smoke: this.smokeTests ? [] : [this.smokeCommand()],
-      checklist:
-        definition.featureFlags.length > 0
-          ? [`Feature flags set as intended before the release: ${definition.featureFlags.map((f) => f.name).join(', ')}`]
-          : [],
-      resources: [{ type: 'Namespace', name: this.namespaceName }],
-      watch: [
-        `kubectl -n ${this.namespaceName} get pods -w`,
-        ...(this.workload.kind === 'Rollout' ? [`kubectl argo rollouts dashboard (then open the ${this.namespaceName} namespace)`] : []),
-      ],
-      notes: env.secrets.some((s) => s.generated)
-        ? [
-            `generated secrets (${env.secrets
-              .filter((s) => s.generated)
-              .map((s) => s.secretName)
-              .join(', ')}) are created and rotated by the AWS stack; deploy it first, or the ExternalSecrets cannot sync`,
-          ]
-        : [],
-    };
-  }
-
-  /** A `kubectl get --raw` through the API server's service proxy to Prometheus, when it runs in the cluster. */
-  private prometheusApi(pathAndQuery: string): string | undefined {
-    const address = this.props.prometheusAddress ?? this.environmentDefinition.kubernetes.prometheusAddress;
-    const m = /^(https?):\/\/([^./:]+)\.([^./:]+)\.svc(?:\.cluster\.local)?(?::(\d+))?\/?$/.exec(address);
-    if (!m) return undefined;
-    const [, scheme, service, namespace, port] = m;
-    const target = `${scheme === 'https' ? 'https:' : ''}${service}:${port ?? (scheme === 'https' ? '443' : '80')}`;
-    return `kubectl get --raw "/api/v1/namespaces/${namespace}/services/${target}/proxy${pathAndQuery}"`;
-  }
-
-  /** After applying: Prometheus loaded the rules and scrapes the metrics the alerts read. */
-  private monitoringChecks(): RunbookCommand[] {
-    const group = this.alerts.spec.groups[0].name;
-    const labels = Object.entries(this.environmentDefinition.kubernetes.monitoringLabels)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(', ');
-    const rules = this.prometheusApi('/api/v1/rules');
-    const requests = this.prometheusApi(
-      `/api/v1/query?query=${encodeURIComponent(`count(${this.alerts.signals.requestsMetric}{${this.alerts.signals.matchers}})`)}`,
-    );
-    if (!rules || !requests) return [];
-    return [
-      {
-        description: `Check that Prometheus loaded the rule group (it selects PrometheusRules by labels: ${labels || 'none set'}); nothing is alerted otherwise`,
-        command: `${rules} | grep -o '"name":"${group}"'`,
-        expected: `"name":"${group}" (no output: the Prometheus's ruleSelector does not match kubernetes.monitoringLabels)`,
-      },
-      {
-        description: `Once pods run: check that Prometheus scrapes ${this.alerts.signals.requestsMetric} from them (a wrong metric name or port silences every alert and the analysis)`,
-        command: requests,
-        expected:
-          '"result":[{…"value":[…,"N"]}] with N at least the number of pods; "result":[] means not scraped or a different metric name (kubernetes.metrics)',
-      },
-    ];
-  }
-
-  private preDeployCommands(): RunbookCommand[] {
-    const env = this.environmentDefinition;
-    const kube = env.kubernetes;
-    const saturation = this.prometheusApi(
-      `/api/v1/query?query=${encodeURIComponent('count(kube_pod_container_resource_limits) and count(container_cpu_usage_seconds_total)')}`,
-    );
-    const prerequisites: RunbookCommand[] = [
-      ...(this.workload.kind === 'Rollout'
-        ? [
-            {
-              description: 'Check the Argo Rollouts kubectl plugin',
-              command: 'kubectl argo rollouts version',
-              expected: 'kubectl-argo-rollouts: v1.4 or later (rollbackWindow)',
-            },
-            {
-              description: 'Check that the Argo Rollouts controller runs',
-              command: 'kubectl get pods --all-namespaces -l app.kubernetes.io/name=argo-rollouts',
-              expected: 'at least one pod Running and READY',
-            },
-          ]
-        : []),
-      {
-        description: `Check the ingress controller of class ${kube.ingress.className}`,
-        command: `kubectl get ingressclass ${kube.ingress.className}`,
-        expected: `one row${kube.ingress.host ? '' : '; no other Ingress of this class answers every host on the same path (this one has no host)'}`,
-      },
-      ...(saturation
-        ? [
-            {
-              description:
-                'Check that Prometheus answers and has kube-state-metrics and cAdvisor series (the CPU and memory alerts need them)',
-              command: saturation,
-              expected: '"status":"success" and a non-empty "result"',
-            },
-          ]
-        : []),
-    ];
-    const crds = [
-      ...(this.workload.kind === 'Rollout' ? ['rollouts.argoproj.io', 'analysistemplates.argoproj.io'] : []),
-      'prometheusrules.monitoring.coreos.com',
-      'podmonitors.monitoring.coreos.com',
-      ...(this.secrets ? ['secretstores.external-secrets.io', 'externalsecrets.external-secrets.io'] : []),
-    ];
-    return [
-      ...prerequisites,
-      {
-        description: 'Check that the controllers this manifest needs are installed',
-        command: `kubectl get crd ${crds.join(' ')}`,
-        expected: `${crds.length} rows, no "NotFound"`,
-      },
-      ...(this.secrets
-        ? [
-            {
-              description: 'Check that External Secrets serves external-secrets.io/v1 (v1beta1 alone is not enough)',
-              command: "kubectl get crd externalsecrets.external-secrets.io -o jsonpath='{.spec.versions[?(@.served==true)].name}'",
-              expected: 'a list that contains v1',
-            },
-          ]
-        : []),
-      ...env.secrets.map((s) => ({
-        description: `Check that secret ${s.secretName} exists in Secrets Manager`,
-        command: `aws secretsmanager describe-secret --secret-id ${s.secretName} --region ${env.region} --query Name --output text`,
-        expected: s.secretName,
-      })),
-      {
-        description: 'Review what the release changes in the cluster',
-        command: `kubectl diff --server-side -n ${this.namespaceName} -f ${this.manifestPath}`,
-        expected: 'only the changes this release intends (exit code 1 means "differences found")',
-      },
-    ];
-  }
-
-  private smokeCommand(): RunbookCommand {
-    const container = this.props.definition.workload.container!;
-    const service = this.workload.testServiceName ?? this.workload.serviceName;
-    const when =
-      this.workload.kind === 'Deployment'
-        ? 'after the rollout'
-        : this.workload.argo?.blueGreen
-          ? 'on the preview Service, before promotion'
-          : 'on the canary Service, during the 0% stage';
-    const tests = this.props.definition.smokeTests;
-    if (tests) {
-      return {
-        description: `Run the smoke tests against the new version ${when}: ${describeChecks(tests)}`,
-        command: `kubectl -n ${this.namespaceName} port-forward svc/${service} 18080:80 >/dev/null & PF=$!; sleep 3; npx glidepath smoke-test --url http://127.0.0.1:18080 --config ${smokeTestsFileName(this.props.definition.service)}; kill "$PF"`,
-        expected: 'every check PASS and exit code 0',
-      };
-    }
-    return {
-      description: `Call the health check of the new version ${when}`,
-      command: `kubectl -n ${this.namespaceName} port-forward svc/${service} 18080:80 >/dev/null & PF=$!; sleep 3; curl -fsS "http://127.0.0.1:18080${container.healthCheckPath}"; kill "$PF"`,
-      expected: 'HTTP 200 from the health check',
-    };
+    });
   }
 }
 

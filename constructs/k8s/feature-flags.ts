@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Duration } from '../../lib/model/duration';
-import { timeBound } from '../../lib/plan/timing';
-import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { kubernetesFlagsRunbookFacts } from '../../lib/runbook/platforms/kubernetes-flags';
 
 /** One flag. */
 export interface FeatureFlagSetting {
@@ -78,51 +78,16 @@ export class FeatureFlags extends Construct implements IRunbookContributor {
     };
   }
 
-  private describe(name: string): string {
-    const description = this.props.flags.find((f) => f.name === name)?.description;
-    return description ? ` (${description})` : '';
-  }
-
+  /** Where the flags live and the kill switches (text in lib/runbook/platforms/kubernetes-flags.ts). */
   public runbookFacts(): RunbookFacts {
-    const names = this.props.flags.filter((f) => f.killSwitch ?? true).map((f) => f.name);
-    const resources = [{ type: 'ConfigMap', name: this.configMapName }];
-    const notes = [
-      `feature flags are files under ${FeatureFlags.MOUNT_PATH} (one per flag, "true" or "false"); the definition stays the source: change it too, or the next deploy sets the flag back`,
-    ];
-    if (names.length === 0) {
-      return { resources, notes };
-    }
-    const ns = `kubectl -n ${this.props.namespace}`;
-    const off = (name: string): RunbookCommand => ({
-      description: `Turn "${name}" off${this.describe(name)}`,
-      command: `${ns} patch configmap ${this.configMapName} --type merge -p '{"data":{"${name}":"false"}}'`,
+    return kubernetesFlagsRunbookFacts({
+      namespace: this.props.namespace,
+      configMapName: this.configMapName,
+      flags: this.props.flags,
+      mountPath: FeatureFlags.MOUNT_PATH,
+      kubeletSyncPeriod: FeatureFlags.KUBELET_SYNC_PERIOD,
+      reloadInterval: this.props.reloadInterval,
+      budget: this.props.budget,
     });
-    const reload = this.props.reloadInterval ?? Duration.seconds(10);
-    return {
-      rollback: [
-        {
-          level: 1,
-          title: 'Turn the feature flag off',
-          when: 'A feature behind a flag misbehaves and the rest of the release is fine',
-          commands: names.map(off),
-          verify: [
-            {
-              description: 'Show the flags as the pods will read them',
-              command: `${ns} get configmap ${this.configMapName} -o jsonpath='{.data}'`,
-              expected: 'the flag is "false"',
-            },
-          ],
-          bound: timeBound(
-            [
-              { what: 'kubelet refreshes the mounted ConfigMap (sync period)', duration: FeatureFlags.KUBELET_SYNC_PERIOD },
-              { what: 'the workload re-reads the flag files', duration: reload },
-            ],
-            this.props.budget ?? Duration.minutes(1),
-          ),
-        },
-      ],
-      resources,
-      notes,
-    };
   }
 }

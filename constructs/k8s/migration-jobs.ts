@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MigrationPhase, type Migration } from '../../lib/model/migrations';
-import type { IRunbookContributor, MigrationFact, RunbookFacts } from '../../lib/runbook/facts';
+import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { kubernetesMigrationsRunbookFacts } from '../../lib/runbook/platforms/kubernetes-migrations';
 import type { SecretEnvironmentVariable } from './external-secrets';
 import { HELPER_SECURITY_CONTEXT, NODE_IMAGE, waitForJobScript } from './private/node-scripts';
 
@@ -185,52 +186,15 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
     };
   }
 
+  /** The migrations' runbook entries (text in lib/runbook/platforms/kubernetes-migrations.ts). */
   public runbookFacts(): RunbookFacts {
-    const ns = `kubectl -n ${this.props.namespace}`;
-    const migrations: MigrationFact[] = this.props.migrations.map((m) => {
-      const job = this.jobName(m);
-      const verify = [
-        {
-          description: `Wait for Job ${job} to complete`,
-          command: `${ns} wait --for=condition=complete job/${job} --timeout=${m.timeout.toSeconds()}s`,
-          expected: `job.batch/${job} condition met`,
-        },
-        { description: 'Read its output', command: `${ns} logs job/${job}` },
-      ];
-      if (m.phase === MigrationPhase.EXPAND) {
-        return {
-          name: m.name,
-          phase: m.phase,
-          summary: `Automatic: applying the manifest creates Job \`${job}\` (\`${m.command.join(' ')}\`); the new pods' init container waits for it, so no pod of the release starts before it completes, and a failure holds the rollout until its progress deadline aborts it.`,
-          commands: [
-            {
-              description: 'Follow the migration',
-              command: `${ns} get job ${job} -o jsonpath='{.status.conditions[*].type}'`,
-              expected: 'Complete (Failed: read its logs, fix, release again)',
-            },
-          ],
-          verify,
-          rollback:
-            'stays applied: the previous version runs on the expanded schema (backward compatible); undo it, if ever, with a new migration',
-        };
-      }
-      // One line of JSON in single quotes (kubectl reads JSON too): copyable from an indented block.
-      const manifest = JSON.stringify(plain({ apiVersion: 'batch/v1', kind: 'Job', ...this.job(m) })).replace(/'/g, `'\\''`);
-      return {
-        name: m.name,
-        phase: m.phase,
-        summary: `By hand, after the rollback window: creates Job \`${job}\` (\`${m.command.join(' ')}\`). The code that stopped using the old schema shipped in ${m.codeReleasedIn}; check that no running or rollback-target version is older.`,
-        commands: [
-          { description: `Create Job ${job}`, command: `echo '${manifest}' | ${ns} apply -f -`, expected: `job.batch/${job} created` },
-        ],
-        verify,
-        rollback: 'cannot be undone by redeploying code: take a database snapshot first; restoring it loses writes made since',
-      };
+    return kubernetesMigrationsRunbookFacts({
+      namespace: this.props.namespace,
+      migrations: this.props.migrations,
+      jobName: (m) => this.jobName(m),
+      jobManifest: (m) => plain({ apiVersion: 'batch/v1', kind: 'Job', ...this.job(m) }),
+      expandJobNames: this.expandJobNames,
     });
-    return {
-      migrations,
-      resources: this.expandJobNames.map((name) => ({ type: 'Job', name })),
-    };
   }
 }
 

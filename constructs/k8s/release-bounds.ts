@@ -1,4 +1,5 @@
 import { Duration } from '../../lib/model/duration';
+import { ARGO_ABORT_ESTIMATE } from '../../lib/plan/argo-bounds';
 
 /**
  * The time bounds the Kubernetes runbook states, computed in one place from the generated
@@ -9,8 +10,8 @@ import { Duration } from '../../lib/model/duration';
 /** Rate windows span at least this many scrapes, so one missed scrape leaves enough samples. */
 export const SCRAPES_PER_WINDOW = 4;
 
-/** Time the Argo Rollouts controller takes to abort once an analysis failed (an estimate: not measured here). */
-export const ARGO_ABORT_ESTIMATE = Duration.seconds(30);
+// Defined with the plan (lib/plan/argo-bounds) so the runbook reads the same estimate.
+export { ARGO_ABORT_ESTIMATE };
 
 /** The `increase()`/`rate()` window for an evaluation period: the period, but at least 4 scrapes. */
 export function rateWindow(period: Duration, scrapeInterval: Duration): Duration {

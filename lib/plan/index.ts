@@ -10,3 +10,6 @@ export * from './strictness';
 export * from './rollout-plan';
 export * from './container-task-spec';
 export * from './function-release-spec';
+export * from './secret-bindings';
+export * from './deployment-plan';
+export * from './argo-bounds';

@@ -1,23 +1,33 @@
-import { Duration } from '../../../lib/model/duration';
-import { RolloutStrategy } from '../../../lib/model/rollout';
-import type { ArgoRolloutPlan } from '../../../lib/plan/argo-schedule';
-import type { CompiledSchedule } from '../../../lib/plan/schedule';
-import { timeBound, type TimeBound } from '../../../lib/plan/timing';
-import type { RollbackLevelFact, RunbookCommand, RunbookFacts } from '../../../lib/runbook/facts';
-import type { Capacity } from '../../../lib/model/environment';
-import type { RolloutTarget } from '../../../lib/plan/argo-schedule';
-import type { RollbackAnalysis } from '../analysis-template';
-import type { SecretEnvironmentVariable } from '../external-secrets';
+import { Duration } from '../../model/duration';
+import { RolloutStrategy } from '../../model/rollout';
+import type { ArgoRolloutPlan } from '../../plan/argo-schedule';
+import type { CompiledSchedule } from '../../plan/schedule';
+import { timeBound, type TimeBound } from '../../plan/timing';
+import type { RollbackLevelFact, RunbookCommand, RunbookFacts } from '../facts';
+import type { Capacity } from '../../model/environment';
+import type { RolloutTarget } from '../../plan/argo-schedule';
+import { ARGO_ABORT_ESTIMATE } from '../../plan/argo-bounds';
 
-import { ARGO_ABORT_ESTIMATE } from '../release-bounds';
+/** What the runbook reads of the rollback analysis (`RollbackAnalysis` in constructs/k8s). */
+export interface WorkloadAnalysisFacts {
+  /** Name of the error-rate AnalysisTemplate. */
+  readonly templateName: string;
+  /** Name of the pre-promotion health template, when there is one. */
+  readonly healthTemplateName?: string;
+  /** Failed measurements tolerated before the analysis fails. */
+  readonly failureLimit: number;
+  /** The detect bound's parts, as the scenario tests measure them. */
+  bounds(): { readonly parts: readonly { readonly what: string; readonly duration: Duration }[] };
+}
 
 /** What the workload's runbook reads of `ProgressiveWorkloadProps` (a narrow input, not the construct's props). */
 export interface WorkloadRunbookSettings {
   readonly namespace: string;
   readonly capacity: Capacity;
   readonly rollout: RolloutTarget;
-  readonly analysis?: RollbackAnalysis;
-  readonly secretEnvironment?: readonly SecretEnvironmentVariable[];
+  readonly analysis?: WorkloadAnalysisFacts;
+  /** Secrets the pods read as environment variables. */
+  readonly secretEnvironment?: readonly { readonly envVar: string; readonly secretName: string; readonly key: string }[];
   readonly configurationRollbackBudget?: Duration;
 }
 

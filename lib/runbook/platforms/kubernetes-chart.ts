@@ -1,0 +1,216 @@
+import type { EnvironmentDefinition } from '../../model/environment';
+import type { ServiceDefinition } from '../../model/service-definition';
+import type { ArgoRolloutPlan } from '../../plan/argo-schedule';
+import { describeChecks, smokeTestsFileName } from '../../smoke/file';
+import { Target } from '../../targets/target';
+import type { RunbookCommand, RunbookFacts } from '../facts';
+
+/** What the Kubernetes namespace's runbook text needs: the definition and a few decided values. */
+export interface KubernetesChartRunbookInput {
+  readonly definition: ServiceDefinition;
+  readonly environment: EnvironmentDefinition;
+  /** Namespace every command runs in, e.g. `checkout-prod`. */
+  readonly namespace: string;
+  /** Path of the manifest `kubectl apply` reads, e.g. `k8s/checkout-prod.k8s.yaml`. */
+  readonly manifestPath: string;
+  /** Prometheus base URL, when the chart overrides the environment's. @default - `kubernetes.prometheusAddress` */
+  readonly prometheusAddress?: string;
+  /** The workload: its kind, Services and Argo plan. */
+  readonly workload: {
+    readonly kind: 'Rollout' | 'Deployment';
+    readonly serviceName: string;
+    readonly testServiceName?: string;
+    readonly argo?: Pick<ArgoRolloutPlan, 'blueGreen'>;
+  };
+  /** Whether the Rollout runs the smoke tests itself (SmokeTestAnalysis contributes their commands). */
+  readonly smokeTestAnalysis: boolean;
+  /** Whether secrets come through External Secrets. */
+  readonly externalSecrets: boolean;
+  /** The PrometheusRule group and the request metric the alerts read. */
+  readonly alerts: { readonly ruleGroup: string; readonly requestsMetric: string; readonly matchers: string };
+}
+
+/** The Kubernetes namespace: context, prerequisites, apply and monitoring checks, smoke test. */
+export function kubernetesChartRunbookFacts(input: KubernetesChartRunbookInput): RunbookFacts {
+  const { definition } = input;
+  const env = input.environment;
+  return {
+    context: {
+      service: definition.service,
+      environment: env.name,
+      target: Target.KUBERNETES,
+      owners: definition.owners,
+      description: definition.description,
+      scope: input.namespace,
+      production: env.production,
+      approval: env.approval,
+      strategy: env.rollout.strategy,
+      rationale: env.rollout.rationale,
+      budgets: definition.rollbackBudgets,
+      dora: definition.dora,
+      communication: definition.communication,
+    },
+    preDeploy: preDeployCommands(input),
+    deploy: [
+      {
+        description: 'Apply the manifest (server-side, so the controllers own the fields they manage)',
+        command: `kubectl apply --server-side -n ${input.namespace} -f ${input.manifestPath}`,
+        expected: 'every object "serverside-applied" or "unchanged"',
+      },
+      ...monitoringChecks(input),
+    ],
+    // SmokeTestAnalysis contributes its own commands where the Rollout runs the checks.
+    smoke: input.smokeTestAnalysis ? [] : [smokeCommand(input)],
+    checklist:
+      definition.featureFlags.length > 0
+        ? [`Feature flags set as intended before the release: ${definition.featureFlags.map((f) => f.name).join(', ')}`]
+        : [],
+    resources: [{ type: 'Namespace', name: input.namespace }],
+    watch: [
+      `kubectl -n ${input.namespace} get pods -w`,
+      ...(input.workload.kind === 'Rollout' ? [`kubectl argo rollouts dashboard (then open the ${input.namespace} namespace)`] : []),
+    ],
+    notes: env.secrets.some((s) => s.generated)
+      ? [
+          `generated secrets (${env.secrets
+            .filter((s) => s.generated)
+            .map((s) => s.secretName)
+            .join(', ')}) are created and rotated by the AWS stack; deploy it first, or the ExternalSecrets cannot sync`,
+        ]
+      : [],
+  };
+}
+
+/** A `kubectl get --raw` through the API server's service proxy to Prometheus, when it runs in the cluster. */
+function prometheusApi(input: KubernetesChartRunbookInput, pathAndQuery: string): string | undefined {
+  const address = input.prometheusAddress ?? input.environment.kubernetes.prometheusAddress;
+  const m = /^(https?):\/\/([^./:]+)\.([^./:]+)\.svc(?:\.cluster\.local)?(?::(\d+))?\/?$/.exec(address);
+  if (!m) return undefined;
+  const [, scheme, service, namespace, port] = m;
+  const target = `${scheme === 'https' ? 'https:' : ''}${service}:${port ?? (scheme === 'https' ? '443' : '80')}`;
+  return `kubectl get --raw "/api/v1/namespaces/${namespace}/services/${target}/proxy${pathAndQuery}"`;
+}
+
+/** After applying: Prometheus loaded the rules and scrapes the metrics the alerts read. */
+function monitoringChecks(input: KubernetesChartRunbookInput): RunbookCommand[] {
+  const group = input.alerts.ruleGroup;
+  const labels = Object.entries(input.environment.kubernetes.monitoringLabels)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
+  const rules = prometheusApi(input, '/api/v1/rules');
+  const requests = prometheusApi(
+    input,
+    `/api/v1/query?query=${encodeURIComponent(`count(${input.alerts.requestsMetric}{${input.alerts.matchers}})`)}`,
+  );
+  if (!rules || !requests) return [];
+  return [
+    {
+      description: `Check that Prometheus loaded the rule group (it selects PrometheusRules by labels: ${labels || 'none set'}); nothing is alerted otherwise`,
+      command: `${rules} | grep -o '"name":"${group}"'`,
+      expected: `"name":"${group}" (no output: the Prometheus's ruleSelector does not match kubernetes.monitoringLabels)`,
+    },
+    {
+      description: `Once pods run: check that Prometheus scrapes ${input.alerts.requestsMetric} from them (a wrong metric name or port silences every alert and the analysis)`,
+      command: requests,
+      expected:
+        '"result":[{…"value":[…,"N"]}] with N at least the number of pods; "result":[] means not scraped or a different metric name (kubernetes.metrics)',
+    },
+  ];
+}
+
+function preDeployCommands(input: KubernetesChartRunbookInput): RunbookCommand[] {
+  const env = input.environment;
+  const kube = env.kubernetes;
+  const saturation = prometheusApi(
+    input,
+    `/api/v1/query?query=${encodeURIComponent('count(kube_pod_container_resource_limits) and count(container_cpu_usage_seconds_total)')}`,
+  );
+  const prerequisites: RunbookCommand[] = [
+    ...(input.workload.kind === 'Rollout'
+      ? [
+          {
+            description: 'Check the Argo Rollouts kubectl plugin',
+            command: 'kubectl argo rollouts version',
+            expected: 'kubectl-argo-rollouts: v1.4 or later (rollbackWindow)',
+          },
+          {
+            description: 'Check that the Argo Rollouts controller runs',
+            command: 'kubectl get pods --all-namespaces -l app.kubernetes.io/name=argo-rollouts',
+            expected: 'at least one pod Running and READY',
+          },
+        ]
+      : []),
+    {
+      description: `Check the ingress controller of class ${kube.ingress.className}`,
+      command: `kubectl get ingressclass ${kube.ingress.className}`,
+      expected: `one row${kube.ingress.host ? '' : '; no other Ingress of this class answers every host on the same path (this one has no host)'}`,
+    },
+    ...(saturation
+      ? [
+          {
+            description:
+              'Check that Prometheus answers and has kube-state-metrics and cAdvisor series (the CPU and memory alerts need them)',
+            command: saturation,
+            expected: '"status":"success" and a non-empty "result"',
+          },
+        ]
+      : []),
+  ];
+  const crds = [
+    ...(input.workload.kind === 'Rollout' ? ['rollouts.argoproj.io', 'analysistemplates.argoproj.io'] : []),
+    'prometheusrules.monitoring.coreos.com',
+    'podmonitors.monitoring.coreos.com',
+    ...(input.externalSecrets ? ['secretstores.external-secrets.io', 'externalsecrets.external-secrets.io'] : []),
+  ];
+  return [
+    ...prerequisites,
+    {
+      description: 'Check that the controllers this manifest needs are installed',
+      command: `kubectl get crd ${crds.join(' ')}`,
+      expected: `${crds.length} rows, no "NotFound"`,
+    },
+    ...(input.externalSecrets
+      ? [
+          {
+            description: 'Check that External Secrets serves external-secrets.io/v1 (v1beta1 alone is not enough)',
+            command: "kubectl get crd externalsecrets.external-secrets.io -o jsonpath='{.spec.versions[?(@.served==true)].name}'",
+            expected: 'a list that contains v1',
+          },
+        ]
+      : []),
+    ...env.secrets.map((s) => ({
+      description: `Check that secret ${s.secretName} exists in Secrets Manager`,
+      command: `aws secretsmanager describe-secret --secret-id ${s.secretName} --region ${env.region} --query Name --output text`,
+      expected: s.secretName,
+    })),
+    {
+      description: 'Review what the release changes in the cluster',
+      command: `kubectl diff --server-side -n ${input.namespace} -f ${input.manifestPath}`,
+      expected: 'only the changes this release intends (exit code 1 means "differences found")',
+    },
+  ];
+}
+
+function smokeCommand(input: KubernetesChartRunbookInput): RunbookCommand {
+  const container = input.definition.workload.container!;
+  const service = input.workload.testServiceName ?? input.workload.serviceName;
+  const when =
+    input.workload.kind === 'Deployment'
+      ? 'after the rollout'
+      : input.workload.argo?.blueGreen
+        ? 'on the preview Service, before promotion'
+        : 'on the canary Service, during the 0% stage';
+  const tests = input.definition.smokeTests;
+  if (tests) {
+    return {
+      description: `Run the smoke tests against the new version ${when}: ${describeChecks(tests)}`,
+      command: `kubectl -n ${input.namespace} port-forward svc/${service} 18080:80 >/dev/null & PF=$!; sleep 3; npx glidepath smoke-test --url http://127.0.0.1:18080 --config ${smokeTestsFileName(input.definition.service)}; kill "$PF"`,
+      expected: 'every check PASS and exit code 0',
+    };
+  }
+  return {
+    description: `Call the health check of the new version ${when}`,
+    command: `kubectl -n ${input.namespace} port-forward svc/${service} 18080:80 >/dev/null & PF=$!; sleep 3; curl -fsS "http://127.0.0.1:18080${container.healthCheckPath}"; kill "$PF"`,
+    expected: 'HTTP 200 from the health check',
+  };
+}
