@@ -8,6 +8,7 @@ import type { RollbackBudgets } from '../model/service-definition';
 import type { CompiledSchedule } from '../plan/schedule';
 import type { TimeBound } from '../plan/timing';
 import type { RunbookCommand } from './command';
+import type { IncidentResponseFacts } from './incident-response';
 import type { PipelineFacts } from './pipeline-facts';
 
 /**
@@ -154,6 +155,10 @@ export interface RunbookFacts {
   readonly dashboard?: { readonly name: string; readonly url: string };
   /** The delivery pipeline that releases the service (its own runbook: `renderPipelineRunbook`). */
   readonly pipeline?: PipelineFacts;
+  /** How incidents are run, and the procedures for pages that are not a bad release. @default - no incident sections */
+  readonly incident?: IncidentResponseFacts;
+  /** Commands that pin the account and the cluster before anything else (in "Before you start"). @default - none */
+  readonly access?: readonly RunbookCommand[];
 }
 
 /** A construct that contributes to runbooks. */

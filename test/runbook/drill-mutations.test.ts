@@ -26,7 +26,8 @@ let runbooks: DrillRunbook[] = [];
 beforeAll(async () => {
   await driller.start();
   runbooks = buildRunbooks(root).filter((r) => RUNBOOKS.includes(r.name));
-});
+  // Synthesizes three examples and, here, drills every section: minutes on a loaded machine.
+}, 900_000);
 
 afterAll(async () => {
   await driller.stop();

@@ -25,7 +25,8 @@ beforeAll(async () => {
   await driller.start();
   runbooks = buildRunbooks(root);
   for (const r of runbooks) results.set(r.name, await driller.results(r));
-});
+  // Synthesizes three examples and, here, drills every section: minutes on a loaded machine.
+}, 900_000);
 
 afterAll(async () => {
   await driller.stop();

@@ -67,7 +67,9 @@ export class Drill {
     const cwd = fs.mkdtempSync(path.join(this.root, 'run-'));
     fs.cpSync(runbook.dir, cwd, { recursive: true });
     this.worlds.set(cwd, world);
-    const result = await this.host.run(section.script, cwd);
+    // A section that asks the engineer to choose ("set FLAG to one of: a b") runs with the first choice.
+    const choices = [...section.script.matchAll(/set (\w+) to one of: ([^\s"]+)/g)].map((m) => `${m[1]}=${m[2]}`);
+    const result = await this.host.run([...new Set(choices), section.script].join('\n'), cwd);
     const seconds = this.host.slept(cwd);
     this.worlds.delete(cwd);
     fs.rmSync(cwd, { recursive: true, force: true });
