@@ -15,7 +15,7 @@ import { drillSections, SectionKind } from './drill/stubs';
  * GLIDEPATH_RUNBOOK_MUTATIONS=all (or a number) runs more than the default sample of 60;
  * GLIDEPATH_RUNBOOK_MUTATION_SEED changes the seed.
  */
-const RUNBOOKS = ['checkout-prod.md', 'payments-api-prod.md', 'checkout-pipeline.md', 'checkout-prod.k8s.md'];
+const RUNBOOKS = ['checkout-prod.md', 'payments-api-prod.md', 'checkout-pipeline.md', 'checkout-staging.k8s.md'];
 const wanted = process.env.GLIDEPATH_RUNBOOK_MUTATIONS ?? '60';
 const seed = Number(process.env.GLIDEPATH_RUNBOOK_MUTATION_SEED ?? 25);
 

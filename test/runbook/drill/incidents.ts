@@ -207,7 +207,7 @@ export const INCIDENTS: readonly Incident[] = [
   },
   {
     name: 'Kubernetes canary paused, no routed traffic',
-    runbook: 'checkout-prod.k8s.md',
+    runbook: 'checkout-staging.k8s.md',
     heading: /^Incident: canary paused/,
     setup: (w) => w.k8s!.canaryPaused({ routed: false }),
     check: (r) => [
@@ -217,7 +217,7 @@ export const INCIDENTS: readonly Incident[] = [
   },
   {
     name: 'Kubernetes canary paused on a quiet night (traffic routed)',
-    runbook: 'checkout-prod.k8s.md',
+    runbook: 'checkout-staging.k8s.md',
     heading: /^Incident: canary paused/,
     setup: (w) => w.k8s!.canaryPaused({ routed: true }),
     check: (r) => expectThat(!r.world.k8s!.rollout.actions.includes('abort'), 'aborted a canary that was receiving traffic'),
