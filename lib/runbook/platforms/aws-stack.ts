@@ -10,11 +10,10 @@ import { describeChecks, smokeTestsFileName } from '../../smoke/file';
 import { Target } from '../../targets/target';
 import { awsCli } from '../aws-cli';
 import { CommandKind, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../facts';
-import { pollCommand } from '../poll';
 import { awsIncidentFacts } from './aws-incident';
 import { ecsDeploymentDuration } from './ecs';
 import { compileEcsRollout } from '../../plan/ecs-schedule';
-import { approveExecution, revertCommit, rollBackThroughPipeline } from '../procedures/pipeline';
+import { approveExecution, followStage, revertCommit, rollBackThroughPipeline } from '../procedures/pipeline';
 
 /** What the CloudFormation stack's runbook text needs: the definition and a few decided values. */
 export interface AwsStackRunbookInput {
@@ -123,6 +122,7 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
         pipeline: owner.pipeline,
         approvalStage: owner.stage,
         toApproval: Duration.minutes(15 + 7 * env.order),
+        approval: owner.approval,
       }
     : undefined;
   const deploy: RunbookCommand[] = owner
@@ -133,16 +133,7 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
           expected: 'EXECUTION_ID holds the execution',
         },
         ...(owner.approval ? approveExecution(pipelineNames!, 'Approved by the on-call') : []),
-        {
-          description: `Follow the execution until it succeeded (up to ${pipelineNames!.toApproval}${owner.approval ? ' after the approval' : ''})`,
-          command: pollCommand({
-            check: pipelineCli`codepipeline get-pipeline-execution --pipeline-name ${owner.pipeline} --pipeline-execution-id "$EXECUTION_ID" --query pipelineExecution.status --output text`,
-            until: 'Succeeded',
-            timeout: pipelineNames!.toApproval,
-            what: 'the execution did not succeed',
-          }),
-          expected: 'returns once the execution succeeded',
-        },
+        followStage(pipelineNames!),
       ]
     : [
         {

@@ -154,9 +154,10 @@ export class WorkloadRunbook {
     }
     const commands: RunbookCommand[] = [
       {
-        description: 'Follow the rollout step by step',
-        command: `kubectl argo rollouts get rollout ${this.name} -n ${namespace} --watch`,
-        expected: 'each step completes in turn; Status "Healthy" at the end',
+        description:
+          'Show the rollout and its current step (once: `--watch` never returns, and a Paused rollout is neither Healthy nor Degraded; see "Incident: canary paused" when it pauses)',
+        command: `kubectl argo rollouts get rollout ${this.name} -n ${namespace}`,
+        expected: 'the step and the canary weight; Status "Healthy" once every step passed',
       },
     ];
     if (this.argo?.blueGreen && !this.argo.blueGreen.autoPromotionEnabled) {

@@ -11,6 +11,22 @@ export interface PipelineNames {
   readonly approvalStage: string;
   /** How long an execution can take from source to the approval: the wait before approving. */
   readonly toApproval: Duration;
+  /** Whether the stage waits for a human (action Approve). @default true */
+  readonly approval?: boolean;
+}
+
+/** Waits until EXECUTION_ID succeeded in the stage (not the whole execution: later stages may wait for a human). */
+export function followStage(n: PipelineNames): RunbookCommand {
+  return {
+    description: `Follow execution EXECUTION_ID until stage ${n.approvalStage} succeeded with it (up to ${n.toApproval})`,
+    command: pollCommand({
+      check: n.aws`codepipeline get-pipeline-state --name ${n.pipeline} --query "stageStates[?stageName=='${n.approvalStage}'].[latestExecution.pipelineExecutionId, latestExecution.status] | [0] | join(' ', @)" --output text`,
+      until: '$EXECUTION_ID Succeeded',
+      timeout: n.toApproval,
+      what: `stage ${n.approvalStage} did not succeed with the execution`,
+    }),
+    expected: 'returns once the stage deployed it',
+  };
 }
 
 /**
@@ -167,17 +183,8 @@ export function rollBackThroughPipeline(n: PipelineNames, deployAction: string):
     ...revertCommit(),
     ...[
       executionOfHead(n),
-      ...approveExecution(n, 'Rollback: revert of the release production runs'),
-      {
-        description: `Follow the revert until it succeeded (up to ${n.toApproval}: prod deploys and runs its smoke tests)`,
-        command: pollCommand({
-          check: n.aws`codepipeline get-pipeline-execution --pipeline-name ${n.pipeline} --pipeline-execution-id "$EXECUTION_ID" --query pipelineExecution.status --output text`,
-          until: 'Succeeded',
-          timeout: n.toApproval,
-          what: `the revert execution did not succeed`,
-        }),
-        expected: 'returns once the revert runs in production',
-      },
+      ...(n.approval === false ? [] : approveExecution(n, 'Rollback: revert of the release production runs')),
+      followStage(n),
     ].map(ifPushedToMain),
   ];
 }

@@ -185,7 +185,7 @@ export class KubernetesWorld {
       case 'argo rollouts promote':
       case 'argo rollouts abort':
       case 'argo rollouts undo':
-      case 'argo rollouts retry':
+      case 'argo rollouts retry': {
         missing = named('Rollout', verb === 'argo rollouts retry' ? rest[1] : rest[0]);
         if (missing) break;
         this.lastAction = verb.split(' ')[2] as NonNullable<KubernetesWorld['lastAction']>;
@@ -205,6 +205,7 @@ export class KubernetesWorld {
         if (action === 'retry') Object.assign(this.rollout, { phase: 'Progressing', message: '' });
         if (action === 'undo') Object.assign(this.rollout, { phase: 'Healthy', canary: this.rollout.stable, message: '' });
         break;
+      }
       case 'get':
       case 'describe': {
         const raw = flags.get('--raw');
