@@ -168,8 +168,7 @@ export function secretRotationFailed(n: EcsIncidentNames): IncidentProcedure {
       {
         description: 'Check: one version AWSCURRENT, none left AWSPENDING on its own',
         command: aws`secretsmanager describe-secret --secret-id "$SECRET_ID" --query VersionIdsToStages`,
-        expected:
-          'AWSCURRENT on the working version; fix the cause in the log before rotating again (`aws secretsmanager rotate-secret --secret-id "$SECRET_ID"`)',
+        expected: 'AWSCURRENT on the working version; fix the cause in the log before rotating again (rotate-secret)',
       },
     ],
     bound: timeBound(

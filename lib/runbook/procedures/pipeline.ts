@@ -184,7 +184,18 @@ export function rollBackThroughPipeline(n: PipelineNames, deployAction: string):
     ...[
       executionOfHead(n),
       ...(n.approval === false ? [] : approveExecution(n, 'Rollback: revert of the release production runs')),
-      followStage(n),
+      n.approval === false
+        ? followStage(n)
+        : {
+            description: `Follow the revert until it succeeded (up to ${n.toApproval}: production deploys it and runs its smoke tests)`,
+            command: pollCommand({
+              check: n.aws`codepipeline get-pipeline-execution --pipeline-name ${n.pipeline} --pipeline-execution-id "$EXECUTION_ID" --query pipelineExecution.status --output text`,
+              until: 'Succeeded',
+              timeout: n.toApproval,
+              what: 'the revert execution did not succeed',
+            }),
+            expected: 'returns once the revert runs in production',
+          },
     ].map(ifPushedToMain),
   ];
 }
