@@ -102,7 +102,16 @@ export class DeliveryPipeline extends Construct implements IRunbookContributor {
       },
       synth: new pipelines.ShellStep('Synth', {
         input: source,
-        commands: [commands.install, commands.lint, commands.test, commands.build, props.synthCommand ?? 'npx cdk synth'],
+        commands: [
+          // The source zip has no .git: the commit the stacks record (output ReleaseCommit, runbook level 3)
+          // comes from CodeBuild (https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html).
+          'export GLIDEPATH_RELEASE_COMMIT="$CODEBUILD_RESOLVED_SOURCE_VERSION"',
+          commands.install,
+          commands.lint,
+          commands.test,
+          commands.build,
+          props.synthCommand ?? 'npx cdk synth',
+        ],
       }),
     });
 

@@ -1,3 +1,4 @@
+import { accessSchema, type Access } from './incident-response';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { alarmPolicySchema, type AlarmPolicy } from './alarm-policy';
@@ -94,6 +95,8 @@ export const environmentSchema = z
     kubernetes: kubernetesSchema.optional(),
     /** Who hears about alerts here, each role replacing the service's. @default - the service's */
     receivers: receiversSchema.optional(),
+    /** The AWS profile and kubectl context the runbook uses here. @default - the current ones */
+    access: accessSchema.optional(),
   })
   .describe('One environment the service ships to, in promotion order.');
 
@@ -130,6 +133,8 @@ export interface EnvironmentDefinition {
   readonly kubernetes: KubernetesSettings;
   /** Who is paged and notified (environment over service). */
   readonly receivers: Receivers;
+  /** The AWS profile and kubectl context of this environment. */
+  readonly access: Access;
 }
 
 /** The known region closest to a misspelt one, if it is close. */

@@ -7,6 +7,7 @@ import { environmentSchema, type EnvironmentDefinition } from './environment';
 import { kubernetesSchema } from './kubernetes';
 import { featureFlagSchema, type FeatureFlag } from './feature-flags';
 import { migrationSchema, type Migration } from './migrations';
+import { incidentResponseSchema, type IncidentResponse } from './incident-response';
 import { ownersSchema, type Owners } from './owners';
 import { dnsLabel, durationField } from './private/fields';
 import { communicationSchema, doraTargetsSchema, type CommunicationPlan, type DoraTargets } from './release-practice';
@@ -88,6 +89,8 @@ export const serviceDefinitionSchema = z
     communication: communicationSchema
       .optional()
       .describe('Who hears what before, during and after a release. Default: derived from the owners.'),
+    /** How incidents are run beyond primary and backup. @default - channel and commander from the owners */
+    incidentResponse: incidentResponseSchema.optional(),
     /** Time budgets of the rollback levels. @default 1m / 5m / 15m */
     rollbackBudgets: rollbackBudgetsSchema.optional().describe('Time budgets of the three rollback levels. Default 1m / 5m / 15m.'),
     /** Kubernetes target settings for every environment (each may override). @default - see `kubernetesSchema` */
@@ -165,6 +168,7 @@ export interface ServiceDefinition {
   readonly migrations: readonly Migration[];
   readonly dora?: DoraTargets;
   readonly communication: CommunicationPlan;
+  readonly incidentResponse: IncidentResponse;
   readonly strict: boolean;
   readonly runbookBaseUrl?: string;
   /** Directory that relative paths (function code) are resolved against. */

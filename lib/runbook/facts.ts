@@ -9,6 +9,7 @@ import type { CompiledSchedule } from '../plan/schedule';
 import type { TimeBound } from '../plan/timing';
 import type { RunbookCommand } from './command';
 import type { PagingFacts } from './paging';
+import type { IncidentResponseFacts } from './incident-response';
 import type { PipelineFacts } from './pipeline-facts';
 
 /**
@@ -157,6 +158,10 @@ export interface RunbookFacts {
   readonly paging?: PagingFacts;
   /** The delivery pipeline that releases the service (its own runbook: `renderPipelineRunbook`). */
   readonly pipeline?: PipelineFacts;
+  /** How incidents are run, and the procedures for pages that are not a bad release. @default - no incident sections */
+  readonly incident?: IncidentResponseFacts;
+  /** Commands that pin the account and the cluster before anything else (in "Before you start"). @default - none */
+  readonly access?: readonly RunbookCommand[];
 }
 
 /** A construct that contributes to runbooks. */

@@ -23,6 +23,8 @@ export interface MergedFacts {
   readonly deploymentAlarms: readonly string[];
   readonly dashboard?: RunbookFacts['dashboard'];
   readonly paging?: PagingFacts;
+  readonly incident?: RunbookFacts['incident'];
+  readonly access: readonly RunbookCommand[];
 }
 
 /**
@@ -71,5 +73,21 @@ export function mergeFacts(all: readonly RunbookFacts[]): MergedFacts {
     deploymentAlarms: [...new Set(all.flatMap((f) => f.deploymentAlarms ?? []))],
     dashboard: all.find((f) => f.dashboard)?.dashboard,
     paging: mergePaging(all),
+    incident: mergeIncident(all),
+    access: all.flatMap((f) => f.access ?? []),
+  };
+}
+
+/** The first contributor's incident facts, with every contributor's procedures and commands added. */
+function mergeIncident(all: readonly RunbookFacts[]): RunbookFacts['incident'] {
+  const parts = all.flatMap((f) => (f.incident ? [f.incident] : []));
+  if (parts.length === 0) return undefined;
+  return {
+    ...parts[0],
+    whatChanged: parts.flatMap((p) => p.whatChanged),
+    mitigations: parts.flatMap((p) => p.mitigations),
+    verification: parts.flatMap((p) => p.verification),
+    afterwards: parts.flatMap((p) => p.afterwards),
+    procedures: parts.flatMap((p) => p.procedures),
   };
 }

@@ -1,3 +1,4 @@
+import type { TimeBound } from '../plan/timing';
 import type { RunbookCommand } from './command';
 
 /** One stage of a delivery pipeline, as the runbook describes it. */
@@ -33,6 +34,8 @@ export interface PipelineFacts {
   readonly stop: readonly RunbookCommand[];
   /** How to roll a release back through the pipeline. @default - no rollback section */
   readonly rollback?: readonly RunbookCommand[];
+  /** Time bounds of the rollback and stop procedures. @default - none stated */
+  readonly bounds?: { readonly rollback?: TimeBound; readonly stop?: TimeBound };
   /** Where the commands run. @default - not stated */
   readonly workingDirectory?: string;
   /** Tools the commands need. @default - none stated */

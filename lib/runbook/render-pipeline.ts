@@ -1,3 +1,4 @@
+import type { TimeBound } from '../plan/timing';
 import type { RunbookCommand, RunbookFacts } from './facts';
 import { GENERATED_MARKER } from './render';
 import { bash, prose, table } from './private/markdown';
@@ -72,9 +73,9 @@ export function renderPipelineRunbook(facts: readonly RunbookFacts[]): string {
     ...commandSteps(p.retry),
   );
   if (p.rollback && p.rollback.length > 0) {
-    out.push('### Roll back a release', '', ...commandSteps(p.rollback));
+    out.push('### Roll back a release', '', ...commandSteps(p.rollback), ...boundLine(p.bounds?.rollback));
   }
-  out.push('### Stop a release', '', ...commandSteps(p.stop));
+  out.push('### Stop a release', '', ...commandSteps(p.stop), ...boundLine(p.bounds?.stop));
   out.push('## Accepted risks', '');
   out.push(
     risks.length === 0
@@ -91,6 +92,15 @@ export function renderPipelineRunbook(facts: readonly RunbookFacts[]): string {
       .replace(/\n{3,}/g, '\n\n')
       .trimEnd() + '\n'
   );
+}
+
+function boundLine(b: TimeBound | undefined): string[] {
+  return b
+    ? [
+        `Time bound: **${b.total}** (${b.parts.map((x) => `${x.what} ${x.duration}`).join(' + ')}), ${b.withinBudget ? `within the ${b.budget} budget` : `**over the ${b.budget} budget**`}.`,
+        '',
+      ]
+    : [];
 }
 
 function commandSteps(commands: readonly RunbookCommand[]): string[] {

@@ -3,6 +3,7 @@ import { MigrationPhase } from '../model/migrations';
 import type { RollbackBudgets } from '../model/service-definition';
 import { AlarmSeverity, type AlarmFact, type MigrationFact, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from './facts';
 import { TARGET_DESCRIPTIONS, Target } from '../targets/target';
+import { renderIncidentResponse } from './incident-response';
 import { mergeFacts, type MergedFacts } from './merge';
 import { rollbackEffect } from './private/decision';
 import { rolloutDiagram } from './private/diagram';
@@ -87,6 +88,7 @@ export function renderRunbook(facts: readonly RunbookFacts[], options: RenderRun
   );
   alarmSections(out, f);
   renderPagingCheck(out, f.paging, commandSteps);
+  if (f.incident) out.push(...renderIncidentResponse(f.incident));
   communication(out, f);
   if (f.secrets.length > 0) {
     out.push(
@@ -436,11 +438,12 @@ function kubernetesDefaults(f: MergedFacts): { workingDirectory?: string; prereq
 /** Tools and the directory the commands assume, before any command. */
 function prerequisites(out: string[], f: MergedFacts): void {
   const { workingDirectory, prerequisites: tools } = kubernetesDefaults(f);
-  if (tools.length === 0 && !workingDirectory) return;
+  if (tools.length === 0 && !workingDirectory && f.access.length === 0) return;
   out.push('## Before you start', '');
   if (workingDirectory) out.push(prose(`Working directory: ${workingDirectory}. Every relative path resolves from there.`), '');
   out.push('Run the commands of a section in order, in one bash shell: later steps use variables set by earlier ones.', '');
   if (tools.length > 0) out.push('You need:', '', ...tools.map((p) => prose(`- ${p}`)), '');
+  if (f.access.length > 0) out.push('First, in the shell you will use:', '', ...commandSteps(f.access));
 }
 
 function communication(out: string[], f: MergedFacts): void {

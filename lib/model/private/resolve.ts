@@ -1,3 +1,4 @@
+import { resolveIncidentResponse } from '../incident-response';
 import * as path from 'node:path';
 import { resolveKubernetes } from '../kubernetes';
 import { resolveReceivers } from '../receivers';
@@ -110,6 +111,7 @@ export function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDe
       tls: resolveTls(env.tls, env.certificateArn),
       kubernetes: resolveKubernetes(def.kubernetes, env.kubernetes),
       receivers: resolveReceivers(env.name, def.receivers, env.receivers),
+      access: { awsProfile: env.access?.awsProfile, kubeContext: env.access?.kubeContext },
     };
   });
   return {
@@ -144,6 +146,7 @@ export function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDe
         `${def.owners.primary} decides on rollback (backup ${def.owners.backup}); post status in ${def.owners.channel} every 15 minutes until resolved.`,
       checklist: def.communication?.checklist ?? [],
     },
+    incidentResponse: resolveIncidentResponse(def.incidentResponse, def.owners),
     strict: def.strict ?? false,
     runbookBaseUrl: def.runbookBaseUrl,
     baseDirectory: path.resolve(baseDirectory),

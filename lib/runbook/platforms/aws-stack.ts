@@ -1,3 +1,4 @@
+import { Duration } from '../../model/duration';
 import type { EnvironmentDefinition } from '../../model/environment';
 import type { ServiceDefinition } from '../../model/service-definition';
 import { approvalActionName } from '../../plan/approval-action';
@@ -5,12 +6,16 @@ import { pipelineName, ResourceNames } from '../../plan/names';
 import { promotionSteps } from '../../plan/promotion';
 import { Backend } from '../../plan/schedule';
 import { secretVariable } from '../../plan/secret-bindings';
-import { timeToDetect } from '../../plan/timing';
+import { timeBound, timeToDetect } from '../../plan/timing';
 import { describeChecks, smokeTestsFileName } from '../../smoke/file';
 import { Target } from '../../targets/target';
 import { awsCli } from '../aws-cli';
 import { failedCreateNote } from './failed-create';
 import { CommandKind, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../facts';
+import { awsIncidentFacts } from './aws-incident';
+import { ecsDeploymentDuration } from './ecs';
+import { compileEcsRollout } from '../../plan/ecs-schedule';
+import { approveExecution, followStage, revertCommit, rollBackThroughPipeline } from '../procedures/pipeline';
 
 /** What the CloudFormation stack's runbook text needs: the definition and a few decided values. */
 export interface AwsStackRunbookInput {
@@ -107,10 +112,24 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
     ? `The rollback alarm fires about ${timeToDetect(env.alarms.rollbackTrigger.evaluation)} after the new version's own error rate reaches ${env.alarms.rollbackTrigger.errorRatePercent}% (measured apart from the old version's traffic).`
     : 'Automatic rollback is off: alarms are disabled in this environment.';
   const readCommit: RunbookCommand = {
-    description: 'Read the commit the stack was deployed from (stack output ReleaseCommit, recorded at synthesis)',
-    command: `RELEASE_COMMIT=$(${aws`cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='ReleaseCommit'].OutputValue" --output text`}) && git show --no-patch --oneline "$RELEASE_COMMIT"`,
-    expected: 'the release commit and its subject',
+    description:
+      'Read the commit the stack was deployed from (stack output ReleaseCommit: the pipeline records the commit CodeBuild resolved, a deploy by hand the HEAD it was synthesized from)',
+    command: [
+      `RELEASE_COMMIT=$(${aws`cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='ReleaseCommit'].OutputValue" --output text`})`,
+      '[ "$RELEASE_COMMIT" != unknown ] && echo "deployed from ${RELEASE_COMMIT:?no ReleaseCommit output}" || { echo "the stack does not know its commit: find it in git log" >&2; exit 1; }',
+    ].join('\n'),
+    expected: 'the release commit',
   };
+  const pipelineNames = owner
+    ? {
+        aws: pipelineCli,
+        pipeline: owner.pipeline,
+        approvalStage: owner.stage,
+        toApproval: Duration.minutes(15 + 7 * env.order),
+        approval: owner.approval,
+        approvalAction: owner.approvalAction,
+      }
+    : undefined;
   const deploy: RunbookCommand[] = owner
     ? [
         {
@@ -118,23 +137,8 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
           command: `EXECUTION_ID=$(${pipelineCli`codepipeline start-pipeline-execution --name ${owner.pipeline} --query pipelineExecutionId --output text`})`,
           expected: 'EXECUTION_ID holds the execution',
         },
-        ...(owner.approval
-          ? [
-              {
-                description: `When stage ${owner.stage} waits for approval, approve it`,
-                command: [
-                  `TOKEN=$(${pipelineCli`codepipeline get-pipeline-state --name ${owner.pipeline} --query "stageStates[?stageName=='${owner.stage}'].actionStates[] | [?actionName=='${owner.approvalAction}'].latestExecution.token" --output text`})`,
-                  pipelineCli`codepipeline put-approval-result --pipeline-name ${owner.pipeline} --stage-name ${owner.stage} --action-name ${owner.approvalAction} --result "summary=Approved by the on-call,status=Approved" --token "$TOKEN"`,
-                ].join('\n'),
-                expected: 'an approvedAt time',
-              },
-            ]
-          : []),
-        {
-          description: `Follow the execution`,
-          command: pipelineCli`codepipeline get-pipeline-execution --pipeline-name ${owner.pipeline} --pipeline-execution-id "$EXECUTION_ID" --query pipelineExecution.status --output text`,
-          expected: 'InProgress, then Succeeded',
-        },
+        ...(owner.approval ? approveExecution(pipelineNames!, 'Approved by the on-call') : []),
+        followStage(pipelineNames!),
       ]
     : [
         {
@@ -144,28 +148,47 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
           expected: `${stack} UPDATE_COMPLETE`,
         },
       ];
+  // Issue 25 item 4: the commit prod runs (from the pipeline), a safe revert, the revert's own approval.
   const revertDeploy: RunbookCommand[] = owner
-    ? [
-        {
-          description: `Revert the release commit and push it to ${def.delivery?.branch ?? 'main'}: the pipeline releases the revert through every stage before ${owner.stage} too`,
-          command: `git revert --no-edit "$RELEASE_COMMIT" && git push origin HEAD:${def.delivery?.branch ?? 'main'}`,
-        },
-        {
-          description: 'Find the execution the push started',
-          command: `EXECUTION_ID=$(${pipelineCli`codepipeline list-pipeline-executions --pipeline-name ${owner.pipeline} --max-items 1 --query 'pipelineExecutionSummaries[0].pipelineExecutionId' --output text`})`,
-          expected: 'EXECUTION_ID holds the execution of the revert commit',
-        },
-        ...deploy.slice(1),
-      ]
+    ? rollBackThroughPipeline(pipelineNames!, `${stack}.Deploy`)
     : [
-        { description: 'Revert the release commit', command: 'git revert --no-edit "$RELEASE_COMMIT"' },
+        readCommit,
+        ...revertCommit(),
         {
           description: 'Deploy the reverted code through the same rollout',
           command: `npx cdk deploy ${stack} --require-approval never`,
           kind: CommandKind.DEPLOY,
         },
       ];
+  const level3Bound =
+    owner && input.bounds.level3
+      ? timeBound(
+          [
+            { what: 'the pipeline builds the revert (allowance)', duration: Duration.minutes(15) },
+            ...(env.order > 0
+              ? [
+                  {
+                    what: `${env.order} earlier stage(s) deploy and smoke-test it (allowance 7m each)`,
+                    duration: Duration.minutes(7 * env.order),
+                  },
+                ]
+              : []),
+            ...input.bounds.level3.parts,
+          ],
+          input.bounds.level3.budget,
+        )
+      : input.bounds.level3;
+  const { incident, access } = awsIncidentFacts({
+    definition: def,
+    environment: env,
+    region,
+    container,
+    deploymentDuration: container ? ecsDeploymentDuration(compileEcsRollout(env).settings) : Duration.minutes(10),
+    pipeline: owner?.pipeline,
+  });
   return {
+    incident,
+    access,
     context: {
       service: def.service,
       environment: env.name,
@@ -214,7 +237,7 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
     notes: [
       ...(!container && def.smokeTests
         ? [
-            `the function has no HTTP endpoint in this stack, so the smoke tests run in the pre-traffic hook; behind an API, run them there too: \`npx glidepath smoke-test --url "$API_URL" --config cdk.out/${smokeTestsFileName(input.definition.service)}\``,
+            `the function has no HTTP endpoint in this stack, so the smoke tests run in the pre-traffic hook; behind an API, run them there too: \`glidepath smoke-test\` with \`--url\` set to the API's address and \`--config cdk.out/${smokeTestsFileName(input.definition.service)}\``,
           ]
         : []),
       // What to do when a failed first deployment's retry finds a name still taken.
@@ -247,7 +270,7 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
         level: 3,
         title: 'Code: redeploy the previous commit',
         when: 'The previous revision is no longer deployable, or infrastructure changed with the release.',
-        commands: [readCommit, ...revertDeploy],
+        commands: revertDeploy,
         verify: [
           {
             description: 'The stack update finished',
@@ -255,7 +278,7 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
             expected: 'UPDATE_COMPLETE',
           },
         ],
-        bound: input.bounds.level3,
+        bound: level3Bound,
       },
     ],
     secrets: env.secrets.map((s) => ({

@@ -1,7 +1,10 @@
 import type { Delivery } from '../../model/delivery';
+import { Duration } from '../../model/duration';
+import { timeBound } from '../../plan/timing';
 import { awsCli } from '../aws-cli';
 import type { RunbookCommand, RunbookFacts } from '../facts';
 import type { PipelineFacts, PipelineStageFact } from '../pipeline-facts';
+import { rollBackThroughPipeline, stopRelease } from '../procedures/pipeline';
 
 /** What the pipeline's runbook text needs: names and stages, no constructs. */
 export interface DeliveryPipelineRunbookInput {
@@ -18,32 +21,49 @@ export interface DeliveryPipelineRunbookInput {
    * an approval between change set and execution `<stack>.Approve`, one before a wave `Approve`.
    */
   readonly approveActions: Readonly<Record<string, string>>;
+  /** Service name: stacks are `<service>-<environment>`, deployed by action `<stack>.Deploy`. @default - the pipeline name without "-pipeline" */
+  readonly service?: string;
 }
 
 /** The delivery pipeline: how to follow, approve, retry, stop and roll back a release (its own runbook). */
 export function deliveryPipelineRunbookFacts(input: DeliveryPipelineRunbookInput): RunbookFacts {
   const name = input.pipelineName;
   const aws = awsCli(input.region);
-  const execution = `EXECUTION_ID=$(${aws`codepipeline list-pipeline-executions --pipeline-name ${name} --max-items 1 --query 'pipelineExecutionSummaries[0].pipelineExecutionId' --output text`})`;
   const approvals = input.stages.filter((s) => s.approval);
-  const token = (stage: string) =>
-    `TOKEN=$(${aws`codepipeline get-pipeline-state --name ${name} --query "stageStates[?stageName=='${stage}'].actionStates[] | [?actionName=='${input.approveActions[stage]}'].latestExecution.token" --output text`})`;
+  // The approval belongs to the execution holding the stage: show its commit and approve that one (issue 25 item 4).
   const approve: RunbookCommand[] = approvals.flatMap((s) => [
     {
-      description: `Read the approval token of stage ${s.name}`,
-      command: token(s.name),
-      expected: 'TOKEN holds a UUID (empty when no approval is waiting)',
+      description: `Read which execution waits for approval in stage ${s.name}, its token and the commit it releases`,
+      command: [
+        `read -r HOLDER TOKEN < <(${aws`codepipeline get-pipeline-state --name ${name} --query "stageStates[?stageName=='${s.name}'] | [0].[latestExecution.pipelineExecutionId, actionStates[?actionName=='${input.approveActions[s.name]}'] | [0].latestExecution.token]" --output text`})`,
+        `[ "$TOKEN" != None ] || { echo "no approval waits in stage ${s.name}" >&2; exit 1; }`,
+        `echo "$HOLDER releases $(${aws`codepipeline get-pipeline-execution --pipeline-name ${name} --pipeline-execution-id "$HOLDER" --query 'pipelineExecution.artifactRevisions[0].revisionId' --output text`})"`,
+      ].join('\n'),
+      expected: 'the execution, and the commit you are about to approve',
     },
     {
-      description: `Approve ${s.environments.join(', ')} (use status=Rejected to stop the release here)`,
+      description: `Approve that execution's release of ${s.environments.join(', ')} with its own token (use status=Rejected to stop this release here)`,
       command: aws`codepipeline put-approval-result --pipeline-name ${name} --stage-name ${s.name} --action-name ${input.approveActions[s.name]} --result "summary=Reviewed and approved,status=Approved" --token "$TOKEN"`,
       expected: 'an approvedAt timestamp',
     },
   ]);
+  const last = input.stages[input.stages.length - 1];
+  const service = input.service ?? name.replace(/-pipeline$/, '');
+  const pipelineNames = {
+    aws,
+    pipeline: name,
+    approvalStage: last?.name ?? 'prod',
+    approvalAction: last ? input.approveActions[last.name] : undefined,
+    toApproval: Duration.minutes(15 + 7 * Math.max(0, input.stages.length - 1)),
+  };
   const facts: PipelineFacts = {
     pipelineName: name,
     workingDirectory: `a clone of ${input.delivery.repository} on branch ${input.delivery.branch}`,
-    prerequisites: ['AWS CLI v2 with credentials for the pipeline account', 'git with push access to the branch'],
+    prerequisites: [
+      'AWS CLI v2 with credentials for the pipeline account',
+      'git with push access to the branch',
+      'GitHub CLI (`gh`), when the branch is protected: a revert goes through a pull request',
+    ],
     source: `${input.delivery.repository}@${input.delivery.branch}`,
     stages: input.stages,
     failureTopic: input.topicName,
@@ -72,43 +92,24 @@ export function deliveryPipelineRunbookFacts(input: DeliveryPipelineRunbookInput
         expected: 'the same pipelineExecutionId',
       },
     ],
-    rollback: [
-      {
-        description:
-          'Stop the running execution first, so it does not deploy the bad commit further (see "Stop a release" below for the commands)',
-        command: `read -r EXECUTION_ID STATUS RELEASE_COMMIT < <(${aws`codepipeline list-pipeline-executions --pipeline-name ${name} --max-items 1 --query 'pipelineExecutionSummaries[0].[pipelineExecutionId,status,sourceRevisions[0].revisionId]' --output text`}) && echo "$EXECUTION_ID $STATUS $RELEASE_COMMIT"`,
-        expected: 'the latest execution, its status and the commit it releases (RELEASE_COMMIT); stop it if InProgress',
-      },
-      {
-        description: `Roll each affected environment back with its own runbook (level 1 or 2 restores service in minutes), then revert the release commit on ${input.delivery.branch} and push: the pipeline releases the revert through every stage, with the same approvals and smoke tests`,
-        command: `git revert --no-edit "$RELEASE_COMMIT" && git push origin HEAD:${input.delivery.branch}`,
-        expected: 'a new execution starts for the revert commit',
-      },
-      {
-        description: 'Follow the revert through the stages',
-        command: aws`codepipeline get-pipeline-state --name ${name} --query 'stageStates[].[stageName,latestExecution.status]' --output table`,
-        expected: 'every stage Succeeded for the revert commit',
-      },
-    ],
-    stop: [
-      { description: 'Find the latest execution', command: execution, expected: 'EXECUTION_ID holds an execution id' },
-      {
-        description:
-          'Stop it now, abandoning running actions (a stack update already running still finishes or rolls back in CloudFormation)',
-        command: aws`codepipeline stop-pipeline-execution --pipeline-name ${name} --pipeline-execution-id "$EXECUTION_ID" --abandon --reason "Stopped by the release owner"`,
-        expected: 'the pipelineExecutionId',
-      },
-      ...input.stages.slice(-1).flatMap((s) => [
-        {
-          description: `Hold every later release before ${s.name}`,
-          command: aws`codepipeline disable-stage-transition --pipeline-name ${name} --stage-name ${s.name} --transition-type Inbound --reason "Release on hold"`,
-        },
-        {
-          description: 'Release the hold',
-          command: aws`codepipeline enable-stage-transition --pipeline-name ${name} --stage-name ${s.name} --transition-type Inbound`,
-        },
-      ]),
-    ],
+    rollback: rollBackThroughPipeline(pipelineNames, `${service}-${last?.environments[0] ?? 'prod'}.Deploy`),
+    stop: stopRelease(pipelineNames),
+    bounds: {
+      rollback: timeBound(
+        [
+          { what: 'the pipeline builds the revert (allowance)', duration: Duration.minutes(15) },
+          {
+            what: `each stage deploys and smoke-tests it (allowance 7m each, ${input.stages.length} stages)`,
+            duration: Duration.minutes(7 * input.stages.length),
+          },
+        ],
+        Duration.minutes(15),
+      ),
+      stop: timeBound(
+        [{ what: 'hold the production stage and stop the executions in progress (allowance)', duration: Duration.minutes(1) }],
+        Duration.minutes(5),
+      ),
+    },
   };
   return {
     pipeline: facts,

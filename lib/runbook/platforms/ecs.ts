@@ -4,6 +4,7 @@ import type { CompiledSchedule } from '../../plan/schedule';
 import { awsCli } from '../aws-cli';
 import type { RollbackLevelFact, RunbookCommand, RunbookFacts } from '../facts';
 import { pollCommand } from '../poll';
+import { ecsLevel2 } from '../procedures/ecs-rollback';
 
 /** What the ECS runbook text needs about one service: plain data, no constructs. */
 export interface EcsServiceRunbookInput {
@@ -55,7 +56,7 @@ function routingGuard(input: EcsServiceRunbookInput, fingerprint: string, ecsArg
   return {
     description:
       'Refuse an update that rewrites the traffic-shifting listener rules: CloudFormation would reset the weights ECS set (aws/aws-cdk#36649). ' +
-      `If it refuses: when the primary target group already serves 100% (\`aws elbv2 describe-rules --listener-arn <production listener> --query 'Rules[].Actions[].ForwardConfig'\`) deploy anyway; otherwise first run \`aws ecs update-service ${ecsArgs} --force-new-deployment\` and wait for it (ECS moves production to the other target group, the primary), then deploy`,
+      `If it refuses: when the primary target group already serves 100% (the weights of the production listener's rule, shown by \`aws elbv2 describe-rules\` for that listener) deploy anyway; otherwise first run \`${awsCli(input.region)`ecs update-service ${ecsArgs} --force-new-deployment --query service.serviceName --output text`}\` and wait for it (ECS moves production to the other target group, the primary), then deploy`,
     command: `DEPLOYED=$(${awsCli(input.region)`cloudformation describe-stacks --stack-name ${input.stack} --query "Stacks[0].Outputs[?OutputKey=='TrafficRouting'].OutputValue" --output text`} 2>/dev/null || echo None); if [ "$DEPLOYED" != "None" ] && [ "$DEPLOYED" != "${fingerprint}" ]; then echo "this update rewrites the listener rules and resets live traffic weights; see the step description" >&2; exit 1; fi`,
     expected: 'No output: the update leaves the listener rules, and so the live weights, alone',
   };
@@ -78,50 +79,16 @@ export function ecsServiceRunbookFacts(input: EcsServiceRunbookInput): RunbookFa
     }),
     expected: 'Returns without error once one deployment remains and all tasks run',
   });
-  const inFlight: RunbookCommand[] = [
-    {
-      description: 'During a deployment: find it',
-      command: `DEPLOYMENT_ARN=$(${aws`ecs list-service-deployments ${ecsArgs} --status IN_PROGRESS --query 'serviceDeployments[0].serviceDeploymentArn' --output text`})`,
-      expected: 'DEPLOYMENT_ARN holds an ARN (None when nothing is deploying: skip to step 3)',
-    },
-    {
-      description: 'During a deployment: stop it and return all traffic to the previous revision',
-      command: `[ "$DEPLOYMENT_ARN" = None ] || ${aws`ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK`}`,
-      expected: 'The deployment moves to ROLLBACK_IN_PROGRESS, then ROLLBACK_SUCCESSFUL',
-    },
-  ];
-  const afterwards: RunbookCommand[] = [
-    {
-      description:
-        'After the deployment completed: find the revision before the one serving now. Replaced revisions stay ACTIVE (the task definition is retained on stack updates), so ECS can deploy them',
-      command: [
-        `CURRENT=$(${aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].taskDefinition' --output text`})`,
-        `PREVIOUS=$(${aws`ecs list-task-definitions --family-prefix ${service} --status ACTIVE --sort DESC --query 'taskDefinitionArns[]' --output text`} | tr '\\t' '\\n' | awk -F: -v current="\${CURRENT##*:}" -v family=":task-definition/${service}:" 'index($0, family) && $NF + 0 < current + 0 { print; exit }')`,
-        'echo "current $CURRENT, rolling back to ${PREVIOUS:?no earlier ACTIVE revision: use level 3}"',
-      ].join('\n'),
-      expected: 'PREVIOUS holds the ARN of the newest ACTIVE revision older than the current one',
-    },
-    {
-      description: 'After the deployment completed: deploy that revision (it runs the same rollout strategy, watched by the same alarms)',
-      command: aws`ecs update-service ${ecsArgs} --task-definition "$PREVIOUS"`,
-    },
-  ];
-  const verify: RunbookCommand[] = [
-    waitStable('Wait until the service is stable'),
-    {
-      description: 'Check which revision serves traffic',
-      command: aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].taskDefinition' --output text`,
-      expected: 'The previous revision',
-    },
-  ];
+  // Safe in every state the last release can be in, automatic rollbacks included (issue 25 item 1).
+  const { commands, verify } = ecsLevel2({ aws, cluster, service, deploymentDuration: duration });
   const level2: RollbackLevelFact = {
     level: 2,
-    title: 'Configuration: previous task definition revision',
-    when: 'A flag cannot turn the change off, or the problem is in configuration or the image; no build needed.',
-    commands: [...inFlight, ...afterwards],
+    title: 'Configuration: the revision the bad release replaced',
+    when: 'A flag cannot turn the change off, or the problem is in configuration or the image; no build needed. Safe right after ECS rolled back by itself: it then starts nothing.',
+    commands,
     verify,
     afterwards:
-      'update-service changed the service outside CloudFormation: revert the release commit and deploy the revert (level 3), so the next deployment does not bring the bad revision back.',
+      'a rollback made here (by hand or by ECS) leaves the stack naming the bad revision: revert the release commit and deploy the revert (level 3), so the next deployment does not bring it back.',
   };
   const alarmNames = input.deploymentAlarms;
   return {

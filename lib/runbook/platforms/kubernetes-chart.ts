@@ -1,3 +1,5 @@
+import { accessCommands } from '../incident-response';
+import { canaryPaused } from '../procedures/incidents-k8s';
 import type { EnvironmentDefinition } from '../../model/environment';
 import type { ServiceDefinition } from '../../model/service-definition';
 import type { ArgoRolloutPlan } from '../../plan/argo-schedule';
@@ -40,7 +42,56 @@ export interface KubernetesChartRunbookInput {
 export function kubernetesChartRunbookFacts(input: KubernetesChartRunbookInput): RunbookFacts {
   const { definition } = input;
   const env = input.environment;
+  const rolloutName =
+    input.workload.kind === 'Rollout' ? input.workload.serviceName.replace(/-(canary|preview|active|stable)$/, '') : undefined;
+  const proxy = /"([^"]*\/proxy)"/.exec(prometheusApi(input, '') ?? '')?.[1];
+  const canary = rolloutName && !input.workload.argo?.blueGreen && proxy;
   return {
+    access: accessCommands(env.access, { kubectl: true }),
+    incident: {
+      service: definition.service,
+      environment: env.name,
+      production: env.production,
+      owners: definition.owners,
+      incident: definition.incidentResponse,
+      criticalAlarms: [],
+      whatChanged: [
+        ...(rolloutName
+          ? [
+              {
+                description: 'Rollout revisions and their state',
+                command: `kubectl argo rollouts get rollout ${rolloutName} -n ${input.namespace}`,
+              },
+            ]
+          : []),
+        {
+          description: 'Events in the namespace, newest last (pods, jobs, secrets synced)',
+          command: `kubectl -n ${input.namespace} get events --sort-by=.lastTimestamp`,
+        },
+      ],
+      mitigations: [],
+      verification: rolloutName
+        ? [
+            {
+              description: 'The rollout is Healthy (read once, without waiting)',
+              command: `kubectl argo rollouts status ${rolloutName} -n ${input.namespace} --watch=false`,
+              expected: 'Healthy',
+            },
+          ]
+        : [],
+      afterwards: [],
+      procedures: canary
+        ? [
+            canaryPaused({
+              namespace: input.namespace,
+              rollout: rolloutName,
+              prometheusProxy: proxy,
+              requests: `${input.alerts.requestsMetric}{${input.alerts.matchers}}`,
+              budget: definition.rollbackBudgets.configuration,
+            }),
+          ]
+        : [],
+    },
     context: {
       service: definition.service,
       environment: env.name,

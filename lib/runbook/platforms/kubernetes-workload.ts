@@ -154,10 +154,10 @@ export class WorkloadRunbook {
     }
     const commands: RunbookCommand[] = [
       {
-        // Once, not --watch: a watch never returns, so a runbook step (or a script) would hang.
-        description: 'Show the step, weights and analysis now (run it again to follow; it returns)',
+        description:
+          'Show the rollout and its current step (once: `--watch` never returns, and a Paused rollout is neither Healthy nor Degraded; see "Incident: canary paused" when it pauses)',
         command: `kubectl argo rollouts get rollout ${this.name} -n ${namespace}`,
-        expected: 'the current step; Status "Progressing", "Paused" at a planned pause, "Healthy" at the end',
+        expected: 'the step and the canary weight; Status "Healthy" once every step passed',
       },
     ];
     if (this.argo?.blueGreen && !this.argo.blueGreen.autoPromotionEnabled) {

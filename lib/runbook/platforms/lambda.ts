@@ -2,6 +2,7 @@ import type { LambdaTrafficRouting } from '../../plan/codedeploy-schedule';
 import type { CompiledSchedule } from '../../plan/schedule';
 import { awsCli } from '../aws-cli';
 import type { NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../facts';
+import { lambdaLevel2 } from '../procedures/lambda-rollback';
 
 /** What the Lambda runbook text needs about one function: plain data, no constructs. */
 export interface LambdaFunctionRunbookInput {
@@ -45,56 +46,23 @@ export function lambdaRolloutSummary(input: LambdaFunctionRunbookInput): string 
   }
 }
 
-function rollbackLevel(input: LambdaFunctionRunbookInput, findInFlight: RunbookCommand, getAlias: RunbookCommand): RollbackLevelFact {
-  const fn = input.functionName;
-  const group = `--application-name ${input.applicationName} --deployment-group-name ${input.deploymentGroupName}`;
-  const aws = awsCli(input.region);
+/** Level 2, safe after CodeDeploy's own rollback (a new deployment) and setting DEPLOYMENT_ID for its verify (issue 25 item 2). */
+function rollbackLevel(input: LambdaFunctionRunbookInput): RollbackLevelFact {
+  const { commands, verify } = lambdaLevel2({
+    aws: awsCli(input.region),
+    functionName: input.functionName,
+    alias: input.aliasName,
+    application: input.applicationName,
+    deploymentGroup: input.deploymentGroupName,
+  });
   return {
     level: 2,
     afterwards:
-      'the alias was moved outside CloudFormation: revert the release commit and deploy the revert (level 3), so the next deployment does not shift traffic back to the bad version.',
-    title: `Move alias ${input.aliasName} of ${fn} back to the previous version`,
-    when: 'The new version misbehaves. While CodeDeploy is still shifting, stop the deployment and CodeDeploy rolls back (the CloudFormation update then fails and rolls back too); after it has finished, point the alias at the previous version.',
-    commands: [
-      findInFlight,
-      {
-        description: 'In flight: stop the deployment; CodeDeploy moves all traffic back to the previous version',
-        command: `[ "$DEPLOYMENT_ID" = None ] || ${aws`deploy stop-deployment --deployment-id "$DEPLOYMENT_ID" --auto-rollback-enabled`}`,
-        expected: '"status": "Pending" (stopping)',
-      },
-      {
-        description:
-          'Finished: find the last successful deployment (listed newest first) and the version it replaced: CurrentVersion in its AppSpec',
-        command: [
-          `DEPLOYMENT_ID=$(${aws`deploy list-deployments ${group} --include-only-statuses Succeeded --query 'deployments[0]' --output text`})`,
-          `PREVIOUS_VERSION=$(${aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.revision.appSpecContent.content || deploymentInfo.revision.string.content' --output text`} | jq -r '[.Resources[] | to_entries[].value.Properties.CurrentVersion][0]')`,
-          'echo "going back to version ${PREVIOUS_VERSION:?no previous version in the AppSpec: use level 3}"',
-        ].join('\n'),
-        expected: 'PREVIOUS_VERSION holds the version the last successful deployment replaced (CurrentVersion of its AppSpec)',
-      },
-      {
-        description: 'Finished, or to cross-check: list the retained versions with their dates',
-        command: aws`lambda list-versions-by-function --function-name ${fn} --query 'Versions[?Version!=\`$LATEST\`].{version: Version, modified: LastModified, sha256: CodeSha256}' --output table`,
-      },
-      {
-        description: 'Finished: send all traffic on the alias to PREVIOUS_VERSION',
-        command: aws`lambda update-alias --function-name ${fn} --name ${input.aliasName} --function-version "$PREVIOUS_VERSION" --routing-config '{"AdditionalVersionWeights": {}}'`,
-        expected: `FunctionVersion equals PREVIOUS_VERSION`,
-      },
-    ],
-    verify: [
-      {
-        description: 'In flight: the deployment stopped and a rollback deployment ran',
-        command: aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.{status: status, rollback: rollbackInfo}'`,
-        expected: 'status Stopped, rollback.rollbackDeploymentId set',
-      },
-      { ...getAlias, expected: 'version is the previous version and weights is null' },
-      {
-        description: 'Errors on the alias over the last 15 minutes (GNU date) fall back to the baseline',
-        command: aws`cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name Errors --dimensions Name=FunctionName,Value=${fn} Name=Resource,Value=${fn}:${input.aliasName} --statistics Sum --period 60 --start-time "$(date -u -d '15 minutes ago' +%Y-%m-%dT%H:%M:%SZ)" --end-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"`,
-        expected: 'Sum drops to the pre-deployment level within a few minutes of the rollback',
-      },
-    ],
+      'the alias was moved outside CloudFormation (by hand or by CodeDeploy): revert the release commit and deploy the revert (level 3), so the next deployment does not shift traffic back to the bad version.',
+    title: `Move alias ${input.aliasName} of ${input.functionName} back to the version the bad release replaced`,
+    when: 'The new version misbehaves. While CodeDeploy is still shifting, stop the deployment and CodeDeploy rolls back; after it finished, point the alias at the version that deployment replaced. Safe right after CodeDeploy rolled back by itself: it then changes nothing.',
+    commands,
+    verify,
   };
 }
 
@@ -151,7 +119,7 @@ export function lambdaFunctionRunbookFacts(input: LambdaFunctionRunbookInput): R
         command: aws`logs tail ${input.logGroupName} --since 15m`,
       },
     ],
-    rollback: [rollbackLevel(input, findInFlight, getAlias)],
+    rollback: [rollbackLevel(input)],
     automaticRollback:
       alarmNames.length > 0
         ? `Automatic: CodeDeploy stops and rolls back ${input.deploymentGroupName} when any of these alarms fires during a deployment: ${alarmNames.join(', ')}.`

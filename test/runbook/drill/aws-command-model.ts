@@ -87,6 +87,29 @@ const CUSTOM: Record<string, OperationModel> = {
     required: [],
     positionals: 1,
   },
+  // CLI waiters (https://awscli.amazonaws.com/v2/documentation/api/latest/reference/ecs/wait/index.html):
+  // `aws ecs wait services-stable|tasks-stopped`, the waiter name as positional.
+  'ecs wait': {
+    options: new Map([
+      ['--cluster', Arity.ONE],
+      ['--services', Arity.MANY],
+      ['--tasks', Arity.MANY],
+    ]),
+    required: ['--cluster'],
+    positionals: 1,
+  },
+  // No SDK client of ELBv2 is installed; the one command the runbooks name, from its CLI reference
+  // (https://awscli.amazonaws.com/v2/documentation/api/latest/reference/elbv2/describe-rules.html).
+  'elbv2 describe-rules': {
+    options: new Map([
+      ['--listener-arn', Arity.ONE],
+      ['--rule-arns', Arity.MANY],
+      ['--marker', Arity.ONE],
+      ['--page-size', Arity.ONE],
+    ]),
+    required: [],
+    positionals: 0,
+  },
 };
 
 /** `ListServiceDeployments` → `list-service-deployments`. */
@@ -115,9 +138,9 @@ const cache = new Map<string, Map<string, OperationModel>>();
 export function serviceModel(service: string): Map<string, OperationModel> | undefined {
   if (cache.has(service)) return cache.get(service);
   const pkg = CLIENTS[service];
-  if (!pkg) return undefined;
+  if (!pkg && !Object.keys(CUSTOM).some((c) => c.startsWith(`${service} `))) return undefined;
 
-  const client = require(pkg) as Record<string, unknown>;
+  const client = (pkg ? require(pkg) : {}) as Record<string, unknown>;
   const ops = new Map<string, OperationModel>();
   for (const [key, value] of Object.entries(client)) {
     if (!key.endsWith('$') || !Array.isArray(value) || value[0] !== 9) continue;

@@ -19,7 +19,8 @@ const KUBECTL: Record<string, string[]> = {
   get: ['-o', '--output', '--raw', '--sort-by', '-l', '--selector', '--all-namespaces!', '-A!', '--watch!', '-w!'],
   describe: [],
   logs: ['-l', '--selector', '--all-containers!', '--prefix!', '--since', '--tail', '-f!', '--follow!', '-c', '--container'],
-  apply: ['-f', '--filename', '--server-side!', '--dry-run'],
+  apply: ['-f', '--filename', '--server-side!', '--dry-run', '--force-conflicts!', '--field-manager'],
+  delete: ['--ignore-not-found!', '--wait!'],
   diff: ['-f', '--filename', '--server-side!'],
   wait: ['--for', '--timeout'],
   patch: ['--type', '-p', '--patch'],
@@ -28,15 +29,24 @@ const KUBECTL: Record<string, string[]> = {
   'rollout undo': ['--to-revision'],
   'rollout history': ['--revision'],
   'argo rollouts get': ['--watch!', '-w!', '--no-color!'],
-  'argo rollouts status': ['--timeout', '--watch!', '-w!'],
+  'argo rollouts status': ['--timeout', '-t', '--watch!', '-w!'],
   'argo rollouts promote': ['--full!'],
   'argo rollouts abort': [],
   'argo rollouts undo': ['--to-revision'],
   'argo rollouts retry': [],
+  'config use-context': [],
+  'config current-context': [],
   'argo rollouts pause': [],
   'argo rollouts list': [],
+  'argo rollouts version': [],
 };
 const GLOBAL = ['-n', '--namespace', '--context'];
+/** The kube context a runbook pins (`--context`) must be the one the environment names. */
+
+/** `configmaps` → `configmap`, `ingressclass` stays. */
+function singular(kind: string): string {
+  return kind.endsWith('ses') ? kind.slice(0, -2) : kind.endsWith('ss') ? kind : kind.replace(/s$/, '');
+}
 
 function seconds(text: string): number {
   let total = 0;
@@ -53,7 +63,42 @@ function seconds(text: string): number {
 export class KubernetesWorld {
   public readonly problems: string[] = [];
   private readonly objects: Obj[];
-  private lastAction: 'undo' | 'abort' | 'promote' | undefined;
+  private lastAction: 'undo' | 'abort' | 'promote' | 'retry' | undefined;
+  /** Simulated seconds (advanced by `sleep`, and by commands that block). */
+  public clock = 0;
+  /** What the current command read on stdin (`-f -`). */
+  public stdin?: string;
+  private readonly jobs = new Map<string, { startedAt: number; failed: boolean }>();
+  /** Jobs whose container exits non-zero (a migration failed halfway). */
+  public readonly failingJobs = new Set<string>();
+  /**
+   * The Rollout as the controller reports it (https://argo-rollouts.readthedocs.io/en/stable/features/specification/,
+   * status.phase: Healthy, Progressing, Paused, Degraded). Default: revision 3 finished and is stable.
+   */
+  public readonly rollout = {
+    phase: 'Healthy' as 'Healthy' | 'Progressing' | 'Paused' | 'Degraded',
+    message: '',
+    stable: 3,
+    canary: 3,
+    weight: 100,
+    /** Requests per second the canary pods receive, and the stable pods. */
+    canaryRps: 0,
+    stableRps: 20,
+    /** Changes made by runbook commands: promote, abort, retry, undo. */
+    actions: [] as string[],
+  };
+
+  /** The incident: revision 4 paused at a canary step; its analysis was Inconclusive (no canary traffic reached it). */
+  public canaryPaused(opts: { routed: boolean }): void {
+    Object.assign(this.rollout, {
+      phase: 'Paused',
+      message: 'CanaryPauseStep',
+      canary: 4,
+      weight: 5,
+      canaryRps: opts.routed ? 1 : 0,
+      stableRps: opts.routed ? 19 : 20,
+    });
+  }
 
   constructor(manifest: string) {
     this.objects = parseAllDocuments(manifest)
@@ -70,7 +115,7 @@ export class KubernetesWorld {
     );
   }
 
-  public kubectl(argv: readonly string[]): StubResult {
+  public kubectl(argv: readonly string[]): StubResult & { waited?: number } {
     const args = [...argv];
     const flags = new Map<string, string | true>();
     const words: string[] = [];
@@ -107,25 +152,60 @@ export class KubernetesWorld {
         missing = named('Rollout', rest[1]);
         if (flags.has('--watch') || flags.has('-w'))
           return this.fail('kubectl argo rollouts get --watch never returns: a runbook step must end');
-        stdout = `Name: ${rest[1]}\nStatus: ✔ Healthy\nRevision 3 (stable)\nRevision 2\nRevision 1`;
+        stdout = [
+          `Name: ${rest[1]}`,
+          `Status: ${this.rollout.phase}${this.rollout.message ? ` (${this.rollout.message})` : ''}`,
+          `SetWeight: ${this.rollout.weight}`,
+          ...[4, 3, 2, 1]
+            .filter((r) => r <= Math.max(this.rollout.canary, this.rollout.stable))
+            .map((r) => `revision:${r}${r === this.rollout.stable ? ' (stable)' : r === this.rollout.canary ? ' (canary)' : ''}`),
+        ].join('\n');
         break;
       case 'argo rollouts status': {
         missing = named('Rollout', rest[0]);
-        const timeout = seconds(String(flags.get('--timeout') ?? '0s'));
+        if (missing) break;
+        const timeout = seconds(String(flags.get('--timeout') ?? flags.get('-t') ?? '0s'));
+        if (argv.includes('--watch=false'))
+          return { stdout: `${this.rollout.phase}${this.rollout.message ? ` - ${this.rollout.message}` : ''}`, status: 0 };
+        // `status` watches until Healthy (exit 0) or Degraded (error), or until --timeout; a Paused rollout
+        // is neither, so it blocks (https://argo-rollouts.readthedocs.io/en/stable/generated/kubectl-argo-rollouts/kubectl-argo-rollouts_status/).
+        if (this.rollout.phase === 'Paused') {
+          if (timeout === 0) return this.fail(`kubectl argo rollouts status ${rest[0]} never returns on a Paused rollout (no --timeout)`);
+          return { stdout: `Paused - ${this.rollout.message}\nError: timed out waiting for the rollout`, status: 1, waited: timeout };
+        }
         const work = this.rolloutSeconds(rest[0]);
         if (timeout > 0 && timeout < work)
           return this.fail(
             `kubectl argo rollouts status --timeout ${flags.get('--timeout')} gives up while the rollout runs ${Math.round(work / 60)}m (after ${this.lastAction ?? 'a release'})`,
           );
+        if (this.rollout.phase === 'Degraded') return { stdout: `Degraded - ${this.rollout.message}`, status: 1, waited: 0 };
         stdout = 'Healthy';
         break;
       }
       case 'argo rollouts promote':
       case 'argo rollouts abort':
       case 'argo rollouts undo':
-        missing = named('Rollout', rest[0]);
-        this.lastAction = verb.split(' ')[2] as 'undo';
+      case 'argo rollouts retry': {
+        missing = named('Rollout', verb === 'argo rollouts retry' ? rest[1] : rest[0]);
+        if (missing) break;
+        this.lastAction = verb.split(' ')[2] as NonNullable<KubernetesWorld['lastAction']>;
+        this.rollout.actions.push(verb.split(' ')[2]);
+        const action: string = this.lastAction;
+        // Promote moves to the next step (--full: to 100%); abort returns all traffic to stable and the
+        // Rollout is Degraded (RolloutAborted); retry restarts an aborted update
+        // (https://argo-rollouts.readthedocs.io/en/stable/generated/kubectl-argo-rollouts/kubectl-argo-rollouts_promote/).
+        if (action === 'promote' && (flags.has('--full') || this.rollout.phase === 'Paused'))
+          Object.assign(this.rollout, { phase: 'Healthy', stable: this.rollout.canary, weight: 100, message: '' });
+        if (action === 'abort')
+          Object.assign(this.rollout, {
+            phase: 'Degraded',
+            message: 'RolloutAborted: Rollout aborted update to revision ' + this.rollout.canary,
+            weight: 0,
+          });
+        if (action === 'retry') Object.assign(this.rollout, { phase: 'Progressing', message: '' });
+        if (action === 'undo') Object.assign(this.rollout, { phase: 'Healthy', canary: this.rollout.stable, message: '' });
         break;
+      }
       case 'get':
       case 'describe': {
         const raw = flags.get('--raw');
@@ -137,7 +217,7 @@ export class KubernetesWorld {
             .flatMap((o) => ((o.spec?.groups ?? []) as { name: string }[]).map((g) => ({ name: g.name, rules: [] })));
           stdout = raw.includes('/api/v1/rules')
             ? JSON.stringify({ status: 'success', data: { groups } })
-            : JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '2'] }] } });
+            : JSON.stringify({ status: 'success', data: { resultType: 'vector', result: this.queryResult(raw) } });
           break;
         }
         const [kind, ...names] = rest;
@@ -146,11 +226,15 @@ export class KubernetesWorld {
           missing =
             names.find((n) => !groups.has(n.slice(n.indexOf('.') + 1))) &&
             `CRD ${names.find((n) => !groups.has(n.slice(n.indexOf('.') + 1)))} is not used by this environment`;
+        } else if (kind === 'ingressclass' || kind === 'ingressclasses') {
+          // Cluster-scoped and provided by the cluster: the classes the environment's Ingresses name.
+          const classes = this.objects.filter((o) => o.kind === 'Ingress').map((o) => String(o.spec?.ingressClassName));
+          missing = names.find((n) => !classes.includes(n)) && `no IngressClass ${names.find((n) => !classes.includes(n))} in the cluster`;
         } else if (names.length > 0 && !kind.includes('/') && !kind.startsWith('$')) {
-          missing = names.map((n) => named(kind.replace(/s$/, ''), n)).find((m) => m);
+          missing = names.map((n) => named(singular(kind), n)).find((m) => m);
         }
         const output = String(flags.get('-o') ?? '');
-        const obj = names[0] ? this.find(kind.replace(/s$/, ''), names[0], namespace) : undefined;
+        const obj = names[0] ? this.find(singular(kind), names[0], namespace) : undefined;
         stdout =
           output === 'name'
             ? `${kind.replace(/s$/, '')}.argoproj.io/${namespace}-run-1`
@@ -161,12 +245,48 @@ export class KubernetesWorld {
                 : 'NAME\tSTATUS';
         break;
       }
+      case 'apply': {
+        if (this.stdin === undefined) break;
+        for (const doc of parseAllDocuments(this.stdin)
+          .map((d) => d.toJSON() as Obj)
+          .filter((o) => o && o.kind)) {
+          const existing = this.find(doc.kind, doc.metadata.name, doc.metadata.namespace);
+          // A Job's spec.template is immutable (https://kubernetes.io/docs/concepts/workloads/controllers/job/):
+          // re-applying a changed Job fails; delete it first.
+          if (existing && doc.kind === 'Job' && JSON.stringify(existing.spec) !== JSON.stringify(doc.spec))
+            return this.fail(`kubectl apply: Job.batch "${doc.metadata.name}" is invalid: spec.template: field is immutable`);
+          if (!existing) this.objects.push(doc);
+          if (doc.kind === 'Job')
+            this.jobs.set(doc.metadata.name, { startedAt: this.clock, failed: this.failingJobs.has(doc.metadata.name) });
+          stdout += `${doc.kind.toLowerCase()}.${doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : ''}/${doc.metadata.name} ${existing ? 'unchanged' : 'created'}\n`;
+        }
+        break;
+      }
+      case 'delete': {
+        const [kind, name] = rest[0]?.includes('/') ? rest[0].split('/') : [rest[0], rest[1]];
+        missing = named(singular(kind), name);
+        if (!missing) {
+          this.objects.splice(this.objects.indexOf(this.find(singular(kind), name, namespace)!), 1);
+          this.jobs.delete(name);
+        }
+        break;
+      }
       case 'logs':
         if (rest[0]?.startsWith('job/')) missing = named('Job', rest[0].slice(4));
         break;
-      case 'wait':
+      case 'wait': {
         missing = rest[0]?.startsWith('job/') ? named('Job', rest[0].slice(4)) : undefined;
+        const job = this.jobs.get(rest[0]?.slice(4) ?? '');
+        if (!missing && job) {
+          // A migration Job runs about a minute; a failed one never meets condition=complete.
+          const timeout = seconds(String(flags.get('--timeout') ?? '30s'));
+          const left = Math.max(0, job.startedAt + 60 - this.clock);
+          if (job.failed || left > timeout)
+            return { stdout: `error: timed out waiting for the condition on jobs/${rest[0].slice(4)}`, status: 1, waited: timeout };
+          return { stdout: `job.batch/${rest[0].slice(4)} condition met`, status: 0, waited: left };
+        }
         break;
+      }
       case 'patch':
         missing = named(rest[0], rest[1]);
         break;
@@ -183,6 +303,20 @@ export class KubernetesWorld {
     }
     if (missing) return this.fail(`kubectl ${verb}: ${missing}`);
     return { stdout, status: 0 };
+  }
+
+  /**
+   * A Prometheus instant query through the API server proxy: request rates by role (canary pods
+   * carry the `rollouts-pod-template-hash` of the canary ReplicaSet), else one series.
+   */
+  private queryResult(raw: string): { metric: Record<string, string>; value: [number, string] }[] {
+    const q = decodeURIComponent(raw.replace(/^.*[?&]query=/, '').replace(/\+/g, ' '));
+    if (/canary|rollouts_pod_template_hash|role/.test(q) && /rate|increase/.test(q))
+      return [
+        { metric: { role: 'canary' }, value: [this.clock, String(this.rollout.canaryRps)] },
+        { metric: { role: 'stable' }, value: [this.clock, String(this.rollout.stableRps)] },
+      ];
+    return [{ metric: {}, value: [this.clock, '2'] }];
   }
 
   /** How long a rollout runs after the last action: an undo replays the canary steps unless the rollback window covers it. */

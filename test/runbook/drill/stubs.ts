@@ -9,7 +9,7 @@ import type { StubResult } from './aws-world';
 export type StubHandler = (tool: string, cwd: string, args: string[]) => StubResult;
 
 /** The tools the drill replaces on PATH; jq stays real. */
-export const STUB_TOOLS = ['aws', 'kubectl', 'npx', 'git', 'curl', 'pulumi'];
+export const STUB_TOOLS = ['aws', 'kubectl', 'npx', 'git', 'gh', 'curl', 'pulumi'];
 
 /** `sleep` only advances the simulated clock: one line of seconds per call, summed by the simulator. */
 const SLEEP = `#!/bin/bash
@@ -18,13 +18,16 @@ echo "\${1:-0}" >> "$DRILL_CLOCK"
 
 const STUB = `#!/bin/bash
 # Drill stub: sends the call to the test's simulated platform over TCP and prints its answer.
-case " $* " in *" - "*) cat >/dev/null ;; esac
+stdin=()
+case " $* " in *" - "*) f=$(mktemp "$PWD/.drill-stdin.XXXXXX"); cat >"$f"; stdin=("--drill-stdin-file=$f") ;; esac
 exec 3<>"/dev/tcp/127.0.0.1/\${DRILL_PORT}" || { echo "drill stub: simulator unreachable" >&2; exit 99; }
-printf '%s\\0' "$(( $# + 2 ))" "\${0##*/}" "$PWD" "$@" >&3
+printf '%s\\0' "$(( $# + \${#stdin[@]} + 2 ))" "\${0##*/}" "$PWD" "$@" "\${stdin[@]}" >&3
 IFS= read -r -d '' out <&3 || true
 code=\${out##*$'\\n'}
 body=\${out%$'\\n'*}
 [ -z "$body" ] || printf '%s\\n' "$body"
+# A port-forward runs until it is killed, as kubectl's does.
+[ "\${0##*/} $1" != "kubectl port-forward" ] && [ "\${0##*/} $3" != "kubectl port-forward" ] || [ "$code" != 0 ] || exec /bin/sleep 600
 exit "$code"
 `;
 
@@ -93,6 +96,7 @@ export class StubHost {
       // stdin from /dev/null: bash reads /etc/bash.bashrc when stdin is a socket (the rshd heuristic).
       const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
         cwd,
+        detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           PATH: `${this.binDir}:/usr/bin:/bin`,
@@ -106,24 +110,47 @@ export class StubHost {
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (status) => resolve({ status: status ?? 1, stdout, stderr }));
+      // Kill what the script left running in the background (a port-forward never killed), then report.
+      child.on('exit', (status) => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // the group is gone already
+        }
+        resolve({ status: status ?? 1, stdout, stderr });
+      });
     });
   }
 }
 
-/** A runbook section to drill: its heading and its bash blocks, in order. */
+/** How a section's commands appear in the runbook. */
+export enum SectionKind {
+  /** Fenced bash blocks, run in order in one shell. */
+  BLOCKS = 'blocks',
+  /** The first command of a row of the "Paged? Start here" table. */
+  TRIAGE = 'triage',
+  /** A command written inline in prose (`aws ...`): it must run as written too. */
+  PROSE = 'prose',
+}
+
+/** A runbook section to drill: its heading and its commands, in order. */
 export interface DrillSection {
   readonly heading: string;
   readonly script: string;
+  readonly kind: SectionKind;
 }
 
+/** Tools whose inline mentions are commands to run. */
+const INLINE = /`((?:aws|kubectl|npx|git|pulumi|gh) [^`]+)`/g;
+
 /**
- * The sections of a runbook an on-call engineer executes: the deployment phase, each rollback
- * level (commands and verify), each alarm's diagnosis, and each section of a pipeline runbook.
+ * Every section of a runbook an on-call engineer executes: each `##` or `###` heading with fenced
+ * bash blocks (all phases, migrations, each rollback level, each alarm, each pipeline procedure,
+ * each incident procedure), each command of the triage table, and each command written in prose.
  */
 export function drillSections(markdown: string): DrillSection[] {
   const sections: { heading: string; blocks: string[] }[] = [];
-  let h2 = '';
+  const inline: DrillSection[] = [];
   let current: { heading: string; blocks: string[] } | undefined;
   let block: string[] | undefined;
   for (const line of markdown.split('\n')) {
@@ -140,14 +167,68 @@ export function drillSections(markdown: string): DrillSection[] {
       block = [];
       continue;
     }
+    if (/^\s*```/.test(line)) {
+      block = [];
+      current = undefined;
+      continue;
+    }
     const heading = /^(##|###) (.+)$/.exec(line);
-    if (!heading) continue;
-    if (heading[1] === '##') h2 = heading[2];
-    const wanted =
-      (heading[1] === '##' && /^Phase 3/.test(heading[2])) ||
-      (heading[1] === '###' && (/^Level [123]/.test(heading[2]) || h2 === 'Alarms' || h2 === 'Pipeline'));
-    current = wanted ? { heading: heading[2], blocks: [] } : undefined;
-    if (current) sections.push(current);
+    if (heading) {
+      current = { heading: heading[2], blocks: [] };
+      sections.push(current);
+      continue;
+    }
+    const heading2 = current?.heading ?? '';
+    for (const m of line.matchAll(INLINE)) {
+      const command = decodeEntities(m[1]);
+      if (!isInstruction(command)) continue;
+      inline.push({
+        heading: `${heading2}: \`${command}\``,
+        script: command,
+        kind: heading2.startsWith('Paged?') && line.startsWith('|') ? SectionKind.TRIAGE : SectionKind.PROSE,
+      });
+    }
   }
-  return sections.filter((s) => s.blocks.length > 0).map((s) => ({ heading: s.heading, script: s.blocks.join('\n') }));
+  return [
+    ...sections
+      .filter((s) => s.blocks.length > 0)
+      .map((s) => ({ heading: s.heading, script: s.blocks.join('\n'), kind: SectionKind.BLOCKS })),
+    ...inline.filter((s, i) => inline.findIndex((x) => x.script === s.script) === i),
+  ];
+}
+
+/**
+ * Whether an inline command is something to run rather than the name of one: an `aws` command with
+ * at least one option, any other with a subcommand and an argument (`npx cdk synth`, not `npx cdk`).
+ */
+function isInstruction(command: string): boolean {
+  const words = command.split(/\s+/);
+  return words[0] === 'aws' ? words.some((w) => w.startsWith('--')) : words.length >= 3;
+}
+
+/** Markdown escapes in table cells and prose, as a reader copying the command would see them rendered. */
+function decodeEntities(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\\\|/g, '|');
+}
+
+/** Every `##`/`###` heading of a runbook whose body has a command (fenced or inline): what "every section" means. */
+export function headingsWithCommands(markdown: string): string[] {
+  const out: string[] = [];
+  let heading: string | undefined;
+  let inCode = false;
+  for (const line of markdown.split('\n')) {
+    const h = /^(##|###) (.+)$/.exec(line);
+    if (h && !inCode) {
+      heading = h[2];
+      continue;
+    }
+    if (/^\s*```/.test(line)) {
+      if (!inCode && /```bash/.test(line) && heading && !out.includes(heading)) out.push(heading);
+      inCode = !inCode;
+      continue;
+    }
+    if (!inCode && heading && [...line.matchAll(INLINE)].some((m) => isInstruction(decodeEntities(m[1]))) && !out.includes(heading))
+      out.push(heading);
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AwsWorld, type DeployedStack, type StubResult } from './aws-world';
+import { GitWorld } from './git-world';
 import { KubernetesWorld } from './k8s-world';
 
 /**
@@ -11,18 +12,39 @@ import { KubernetesWorld } from './k8s-world';
 export class DrillWorld {
   public readonly aws: AwsWorld;
   public readonly k8s?: KubernetesWorld;
+  public readonly git: GitWorld;
   private readonly other: string[] = [];
 
   constructor(
     stacks: readonly DeployedStack[],
-    private readonly opts: { releaseCommit: string; firing?: readonly string[]; manifest?: string; pulumiStack?: string },
+    private readonly opts: {
+      releaseCommit: string;
+      firing?: readonly string[];
+      manifest?: string;
+      pulumiStack?: string;
+      /** The release was a merge commit; main refuses direct pushes. */
+      git?: { merge?: boolean; protectedMain?: boolean };
+    },
   ) {
-    this.aws = new AwsWorld(stacks, opts.releaseCommit, opts.firing ?? []);
+    let git: GitWorld | undefined;
+    this.aws = new AwsWorld(stacks, opts.releaseCommit, opts.firing ?? [], () => git!.remoteHead());
+    this.git = git = new GitWorld(opts.releaseCommit, {
+      ...opts.git,
+      onPushToMain: (sha) => {
+        if (this.aws.pipeline.name) this.aws.pipeline.start(sha);
+      },
+    });
     this.k8s = opts.manifest ? new KubernetesWorld(opts.manifest) : undefined;
   }
 
   public get problems(): string[] {
-    return [...this.aws.problems, ...(this.k8s?.problems ?? []), ...this.other];
+    return [...this.aws.problems, ...(this.k8s?.problems ?? []), ...this.git.problems, ...this.other];
+  }
+
+  /** Simulated seconds since the section started. */
+  public set clock(seconds: number) {
+    this.aws.clock = seconds;
+    if (this.k8s) this.k8s.clock = seconds;
   }
 
   private fail(problem: string): StubResult {
@@ -30,7 +52,10 @@ export class DrillWorld {
     return { stdout: problem, status: 1 };
   }
 
-  public handle(tool: string, cwd: string, args: string[]): StubResult {
+  public handle(tool: string, cwd: string, argv: string[]): StubResult {
+    const stdinFile = argv.find((a) => a.startsWith('--drill-stdin-file='))?.slice('--drill-stdin-file='.length);
+    const args = argv.filter((a) => !a.startsWith('--drill-stdin-file='));
+    if (this.k8s) this.k8s.stdin = stdinFile ? fs.readFileSync(stdinFile, 'utf8') : undefined;
     switch (tool) {
       case 'aws':
         return this.aws.aws(args, cwd);
@@ -41,20 +66,16 @@ export class DrillWorld {
           return this.fail(`kubectl: -f ${file} does not exist in the working directory`);
         return this.k8s.kubectl(args);
       }
-      case 'git': {
-        const commit = args.find((a) => !a.startsWith('-') && a !== args[0]);
-        if (args[0] === 'revert' || args[0] === 'show') {
-          return commit === this.opts.releaseCommit
-            ? { stdout: `${commit} release`, status: 0 }
-            : this.fail(`git ${args[0]}: unknown commit "${commit}"`);
-        }
-        return args[0] === 'push' ? { stdout: '', status: 0 } : this.fail(`git ${args[0]}: not expected in a runbook`);
-      }
+      case 'git':
+        return this.git.git(args);
+      case 'gh':
+        return this.git.gh(args);
       case 'curl': {
         const url = args.find((a) => /^https?:\/\//.test(a));
         return url ? { stdout: 'ok', status: 0 } : this.fail(`curl without an http(s) URL: ${args.join(' ')}`);
       }
       case 'npx': {
+        if (args[0] === 'cdk' && args[1] === 'synth') return { stdout: '', status: 0 };
         if (args[0] === 'cdk' && ['diff', 'deploy'].includes(args[1])) {
           return this.aws.stacks.some((s) => s.name === args[2])
             ? { stdout: '', status: 0 }
@@ -75,7 +96,15 @@ export class DrillWorld {
         if (!args.includes('--stack') || stack !== this.opts.pulumiStack)
           return this.fail(`pulumi ${args[0]}: --stack ${stack} is not the runbook's stack ${this.opts.pulumiStack}`);
         if (args[0] === 'stack' && args[1] === 'history')
-          return { stdout: JSON.stringify([{ result: 'succeeded', environment: { 'git.head': this.opts.releaseCommit } }]), status: 0 };
+          // `pulumi stack history` lists newest first; a refresh is an update of kind "refresh" without a commit
+          // (https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_history/).
+          return {
+            stdout: JSON.stringify([
+              { kind: 'refresh', result: 'succeeded', environment: {} },
+              { kind: 'update', result: 'succeeded', environment: { 'git.head': this.opts.releaseCommit } },
+            ]),
+            status: 0,
+          };
         if (args[0] === 'stack' && args[1] === 'output') return { stdout: 'http://lb.example.com', status: 0 };
         return ['preview', 'up'].includes(args[0]) ? { stdout: '', status: 0 } : this.fail(`pulumi ${args[0]}: not expected`);
       }

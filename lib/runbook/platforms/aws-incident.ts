@@ -1,0 +1,92 @@
+import type { EnvironmentDefinition } from '../../model/environment';
+import type { ServiceDefinition } from '../../model/service-definition';
+import { ResourceNames } from '../../plan/names';
+import { awsCli } from '../aws-cli';
+import type { RunbookCommand } from '../command';
+import { accessCommands, type IncidentResponseFacts } from '../incident-response';
+import { awsAfterwards, awsMitigations, awsVerification, awsWhatChanged } from '../procedures/incident-facts-aws';
+import { ecsDeadMansSwitch, ecsMigrationFailed, secretRotationFailed } from '../procedures/incidents-ecs';
+import type { Duration } from '../../model/duration';
+
+/** What the incident sections of an AWS stack runbook need. */
+export interface AwsIncidentInput {
+  readonly definition: ServiceDefinition;
+  readonly environment: EnvironmentDefinition;
+  readonly region?: string;
+  readonly container: boolean;
+  /** How long one ECS deployment can run (the verify waits). */
+  readonly deploymentDuration: Duration;
+  /** The pipeline that releases the environment, if any. */
+  readonly pipeline?: string;
+}
+
+/** Incident response and procedures of an AWS stack, every name derived as the stack names it. */
+export function awsIncidentFacts(input: AwsIncidentInput): { incident: IncidentResponseFacts; access: RunbookCommand[] } {
+  const def = input.definition;
+  const env = input.environment;
+  const names = new ResourceNames(def.service, env.name);
+  const aws = awsCli(input.region);
+  const ecs = input.container ? { cluster: names.base, service: names.ecsService } : undefined;
+  const rotatedSecrets = env.secrets.filter((s) => s.generated && s.rotationDays !== undefined).map((s) => s.secretName);
+  const userFacing = env.alarms.enabled ? [names.alarm('critical-error-rate'), names.alarm('critical-latency-p99')] : [];
+  const common = {
+    aws,
+    stack: names.stack,
+    alarmPrefix: `${names.base}-`,
+    userFacingAlarms: userFacing,
+    ecs,
+    lambda: input.container
+      ? undefined
+      : { functionName: names.function, alias: 'live', application: names.base, deploymentGroup: names.base },
+    flags: def.featureFlags.length > 0 ? { application: names.appConfigApplication, environment: env.name } : undefined,
+    rotatedSecrets,
+    pipeline: input.pipeline ? { name: input.pipeline } : undefined,
+  };
+  const databaseOwner =
+    def.incidentResponse.escalation.find((r) => /database|dba/i.test(r.role))?.contact ??
+    `${def.owners.team} (no database owner in incidentResponse.escalation)`;
+  const ecsNames = ecs
+    ? {
+        aws,
+        stack: names.stack,
+        cluster: ecs.cluster,
+        service: ecs.service,
+        desiredCount: env.capacity.desiredCount,
+        deploymentDuration: input.deploymentDuration,
+        rotatedSecrets,
+        migrations: def.migrations.map((m) => ({
+          name: m.name,
+          family: names.migrationFamily(m.name),
+          logGroup: `/ecs/${names.migrationFamily(m.name)}`,
+          timeout: m.timeout,
+        })),
+        databaseOwner,
+        budget: def.rollbackBudgets.code,
+      }
+    : undefined;
+  return {
+    incident: {
+      service: def.service,
+      environment: env.name,
+      production: env.production,
+      owners: def.owners,
+      incident: def.incidentResponse,
+      criticalAlarms: userFacing,
+      deadMansSwitch: env.deadMansSwitch.enabled ? names.alarm('dead-mans-switch') : undefined,
+      whatChanged: awsWhatChanged(common),
+      mitigations: awsMitigations(common),
+      verification: userFacing.length > 0 ? awsVerification(common) : [],
+      afterwards: awsAfterwards(common),
+      procedures: ecsNames
+        ? [
+            ...(env.deadMansSwitch.enabled ? [ecsDeadMansSwitch(ecsNames)] : []),
+            ...(rotatedSecrets.length > 0 ? [secretRotationFailed(ecsNames)] : []),
+            ...(ecsNames.migrations.length > 0 ? [ecsMigrationFailed(ecsNames)] : []),
+          ]
+        : [],
+    },
+    access: accessCommands(env.access, {
+      aws: aws`cloudformation describe-stacks --stack-name ${names.stack} --query 'Stacks[0].StackName' --output text`,
+    }),
+  };
+}

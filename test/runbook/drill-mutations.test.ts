@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildRunbooks, type DrillRunbook } from './drill/fixtures';
+import { INCIDENTS, runIncident } from './drill/incidents';
+import { apply, mutationsOf, sample, sectionOf, type Mutation } from './drill/mutations';
+import { Drill } from './drill/run';
+import { drillSections, SectionKind } from './drill/stubs';
+
+/*
+ * Mutation check of the runbook text: generated breakages of the rendered commands (a flag renamed,
+ * an enum value misspelled, an argument dropped or two swapped, a guard removed) must each make
+ * the drill fail: the section's own drill in its situation world, or an incident that follows the
+ * section. At least 95% must be caught; survivors are listed.
+ * GLIDEPATH_RUNBOOK_MUTATIONS=all (or a number) runs more than the default sample of 60;
+ * GLIDEPATH_RUNBOOK_MUTATION_SEED changes the seed.
+ */
+const RUNBOOKS = ['checkout-prod.md', 'payments-api-prod.md', 'checkout-pipeline.md', 'checkout-staging.k8s.md'];
+const wanted = process.env.GLIDEPATH_RUNBOOK_MUTATIONS ?? '60';
+const seed = Number(process.env.GLIDEPATH_RUNBOOK_MUTATION_SEED ?? 25);
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-mutations-'));
+const driller = new Drill(root);
+let runbooks: DrillRunbook[] = [];
+
+beforeAll(async () => {
+  await driller.start();
+  runbooks = buildRunbooks(root).filter((r) => RUNBOOKS.includes(r.name));
+  // Synthesizes three examples and, here, drills every section: minutes on a loaded machine.
+}, 900_000);
+
+afterAll(async () => {
+  await driller.stop();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** Whether the drill catches a mutation: the section fails in its world, or an incident on it fails. */
+async function caught(r: DrillRunbook, m: Mutation): Promise<boolean> {
+  const markdown = apply(r.markdown, m);
+  const heading = sectionOf(markdown, m.line);
+  const section = drillSections(markdown).find((s) => s.kind === SectionKind.BLOCKS && s.heading === heading);
+  if (!section) return false;
+  const own = await driller.section({ ...r, markdown }, section);
+  if (own.problems.length > 0) return true;
+  for (const incident of INCIDENTS.filter((i) => i.runbook === r.name && i.heading.test(heading))) {
+    if ((await runIncident(driller, r, incident, markdown)).failures.length > 0) return true;
+  }
+  return false;
+}
+
+test('the drill catches at least 95% of generated mutations of the runbook commands', async () => {
+  const all = runbooks.flatMap((r) => mutationsOf(r.markdown).map((m) => ({ r, m })));
+  const chosen = wanted === 'all' ? all : sample(all, Number(wanted), seed);
+  const survivors: string[] = [];
+  const byKind: Record<string, [number, number]> = {};
+  for (let i = 0; i < chosen.length; i += 6) {
+    const batch = chosen.slice(i, i + 6);
+    const results = await Promise.all(batch.map(({ r, m }) => caught(r, m)));
+    batch.forEach(({ r, m }, j) => {
+      const k = (byKind[m.kind] ??= [0, 0]);
+      k[1]++;
+      if (results[j]) k[0]++;
+      else survivors.push(`${r.name} § ${sectionOf(r.markdown, m.line)} [${m.kind}]: ${m.after.trim().slice(0, 240)}`);
+    });
+  }
+  const score = (chosen.length - survivors.length) / chosen.length;
+  console.log(
+    `mutation score ${(score * 100).toFixed(1)}% (${chosen.length - survivors.length}/${chosen.length} caught of ${all.length} generated, seed ${seed}); by kind ${JSON.stringify(byKind)}\nsurvivors:\n${survivors.join('\n')}`,
+  );
+  expect(score).toBeGreaterThanOrEqual(0.95);
+}, 1_800_000);

@@ -1,0 +1,96 @@
+import type { AwsCall } from '../aws-command-model';
+import { Fail, iso, type Clock, type Templates } from './templates';
+
+/**
+ * CloudWatch alarms: state, whether their actions are enabled, and history.
+ * `disable-alarm-actions` keeps the state visible but sends nothing: nobody is paged until
+ * `enable-alarm-actions` (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DisableAlarmActions.html).
+ * Alarm evaluation itself is modelled in test/aws/support/cloudwatch-alarm-simulator.ts; here the
+ * incident decides which alarms are in ALARM.
+ */
+export class AlarmsPlane {
+  private readonly actions = new Map<string, boolean>();
+  /** Seconds each alarm's actions were disabled, summed, and since when they are disabled now. */
+  private readonly disabledSince = new Map<string, number>();
+
+  constructor(
+    private readonly t: Templates,
+    private readonly clock: Clock,
+    /** Alarms in ALARM: the incident the runbook is followed for. */
+    public firing: string[],
+  ) {}
+
+  public actionsEnabled(name: string): boolean {
+    return this.actions.get(name) ?? true;
+  }
+
+  /** Alarms whose actions are disabled now: nobody would be paged by them. */
+  public silenced(): string[] {
+    return [...this.actions].filter(([, on]) => !on).map(([n]) => n);
+  }
+
+  public inAlarm(name: string | undefined): boolean {
+    return name !== undefined && this.firing.includes(name);
+  }
+
+  public respond(call: AwsCall, region: string): unknown {
+    const names = call.options.get('--alarm-names') ?? [];
+    switch (call.operation) {
+      case 'describe-alarm-history': {
+        const name = call.options.get('--alarm-name')?.[0];
+        this.t.need('AWS::CloudWatch::Alarm', name, region);
+        return {
+          AlarmHistoryItems: this.inAlarm(name)
+            ? [{ AlarmName: name, Timestamp: iso(-300), HistoryItemType: 'StateUpdate', HistorySummary: 'Alarm updated from OK to ALARM' }]
+            : [],
+        };
+      }
+      case 'describe-alarms': {
+        const prefix = call.options.get('--alarm-name-prefix')?.[0];
+        const state = call.options.get('--state-value')?.[0];
+        const all = this.t.all('AWS::CloudWatch::Alarm', region).map((r) => String(r.props.AlarmName));
+        for (const n of names) this.t.need('AWS::CloudWatch::Alarm', n, region);
+        const selected = names.length > 0 ? names : all.filter((n) => !prefix || n.startsWith(prefix));
+        return {
+          MetricAlarms: selected
+            .map((n) => ({
+              AlarmName: n,
+              StateValue: this.inAlarm(n) ? 'ALARM' : 'OK',
+              StateReason: this.inAlarm(n)
+                ? 'Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold'
+                : 'Threshold Crossed: no datapoint breached',
+              StateUpdatedTimestamp: iso(-300),
+              ActionsEnabled: this.actionsEnabled(n),
+            }))
+            .filter((a) => !state || a.StateValue === state),
+          CompositeAlarms: [],
+        };
+      }
+      case 'disable-alarm-actions':
+      case 'enable-alarm-actions':
+        if (names.length === 0) throw new Fail(`aws cloudwatch ${call.operation}: --alarm-names is empty`);
+        for (const n of names) {
+          this.t.need('AWS::CloudWatch::Alarm', n, region);
+          this.actions.set(n, call.operation === 'enable-alarm-actions');
+          if (call.operation === 'disable-alarm-actions') this.disabledSince.set(n, this.clock.now);
+        }
+        return undefined;
+      case 'get-metric-statistics': {
+        for (const d of call.options.get('--dimensions') ?? []) {
+          const m = /^Name=FunctionName,Value=(.+)$/.exec(d);
+          if (m) this.t.need('AWS::Lambda::Function', m[1], region);
+        }
+        for (const o of ['--start-time', '--end-time']) {
+          const v = call.options.get(o)?.[0] ?? '';
+          if (Number.isNaN(Date.parse(v))) throw new Fail(`${o} "${v}" is not a timestamp`);
+        }
+        return { Label: call.options.get('--metric-name')?.[0], Datapoints: [] };
+      }
+      case 'get-dashboard':
+        this.t.need('AWS::CloudWatch::Dashboard', call.options.get('--dashboard-name')?.[0], region);
+        return { DashboardName: call.options.get('--dashboard-name')?.[0] };
+      default:
+        throw new Fail(`the drill does not simulate aws cloudwatch ${call.operation} yet: add it to AlarmsPlane`);
+    }
+  }
+}
