@@ -8,6 +8,7 @@ import { dnsLabel, percent, positiveInt } from './private/fields';
 import { rolloutSchema, type Rollout } from './rollout';
 import type { SecretReference } from './secrets';
 import { tlsSchema, type Tls } from './tls';
+import { trafficSchema, type Traffic } from './traffic';
 
 /** What happens to stateful resources (secrets, keys, log groups) when the stack is deleted. */
 export enum RetentionPolicy {
@@ -91,6 +92,8 @@ export const environmentSchema = z
       .describe('ACM certificate ARN for HTTPS on the load balancer. Default: HTTP only.'),
     /** Kubernetes settings here, merged over the service's. @default - the service's */
     kubernetes: kubernetesSchema.optional(),
+    /** Expected request rate here, for the detection-power check. @default - by environment kind, with a warning */
+    traffic: trafficSchema.optional(),
   })
   .describe('One environment the service ships to, in promotion order.');
 
@@ -125,6 +128,8 @@ export interface EnvironmentDefinition {
   readonly tls?: Tls;
   /** Kubernetes target settings (Prometheus, analysis, Ingress, metrics). */
   readonly kubernetes: KubernetesSettings;
+  /** Expected request rate (declared, or the environment kind's default). */
+  readonly traffic: Traffic;
 }
 
 /** The known region closest to a misspelt one, if it is close. */

@@ -16,5 +16,6 @@ export * from './secrets';
 export * from './service-definition';
 export * from './smoke-tests';
 export * from './tls';
+export * from './traffic';
 export * from './validate';
 export * from './workload';

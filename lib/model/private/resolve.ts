@@ -12,6 +12,7 @@ import { blueGreenStages, RolloutStrategy, standardStages, type Rollout, type St
 import type { SecretReference } from '../secrets';
 import type { serviceDefinitionSchema, ServiceDefinition } from '../service-definition';
 import { resolveSmokeTests } from '../smoke-tests';
+import { resolveTraffic } from '../traffic';
 
 type Parsed = z.output<typeof serviceDefinitionSchema>;
 
@@ -107,6 +108,7 @@ export function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDe
       certificateArn: env.certificateArn ?? env.tls?.certificateArn,
       tls: resolveTls(env.tls, env.certificateArn),
       kubernetes: resolveKubernetes(def.kubernetes, env.kubernetes),
+      traffic: resolveTraffic(env.traffic, production),
     };
   });
   return {
