@@ -32,6 +32,7 @@ import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
 import { pipelineName, ResourceNames } from '../../lib/plan/names';
 import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictness';
+import { detectionReport } from '../../lib/plan/detection/detection-plan';
 import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { timeBound, timeToDetect } from '../../lib/plan/timing';
 import { runbookUrl } from '../../lib/runbook/anchors';
@@ -456,6 +457,10 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     for (const wait of this.schedule.unheldWaits) {
       Annotations.of(this).addInfo(`${this.names.base}: ${wait}`);
     }
+    // Detection power of the rollback alarm at the declared traffic (lib/plan/detection).
+    const detection = detectionReport(env, { label: this.names.base, environmentIndex: env.order, schedule: this.schedule });
+    for (const note of detection?.notes ?? []) Annotations.of(this).addWarningV2('glidepath:traffic', note);
+    for (const warning of applyStrictness(detection?.findings ?? [], def.strict)) Annotations.of(this).addWarningV2('glidepath:detection', warning);
   }
 
   /**

@@ -72,7 +72,8 @@ export interface ArgoGateChoice {
  * settings that meet 90 % detection in every traffic step and at most 1 % false rollback (stray
  * errors, and a 30-second burst), the fastest to detect (window × failures needed), then the
  * highest threshold, then the largest minimum-requests gate. When none meets both, the one with
- * the best worst-step detection among those within the false-rollback limit (or else the one with
+ * the best mean step detection (each capped at the target) among those within the stray-error
+ * false-rollback limit, preferring one that also survives the burst (or else the one with
  * the fewest false rollbacks), for the findings to name what is missing.
  */
 export function chooseArgoGate(
@@ -107,7 +108,8 @@ export function chooseArgoGate(
   const speed = (g: ArgoGate) => g.windowSeconds * (g.failureLimit + 1);
   const prefer = (a: Scored, b: Scored) =>
     speed(a.gate) - speed(b.gate) || b.gate.threshold - a.gate.threshold || b.gate.minimumRequests - a.gate.minimumRequests;
-  const worst = (s: Scored) => Math.min(...s.detection.filter((d): d is number => d !== undefined), 1);
+  const judged = (s: Scored) => s.detection.filter((d): d is number => d !== undefined);
+  const mean = (s: Scored) => judged(s).reduce((a, d) => a + Math.min(d, DETECTION_TARGET), 0) / Math.max(1, judged(s).length);
   const burstOf = (s: Scored) => (s.burst ??= argoBurstRollback(timeline, s.gate, baseline, 30, scrapeSeconds));
   const score = (s: Scored): GateScore => ({ detection: s.detection, falseRollback: s.falseRollback, burstRollback: burstOf(s) });
   // The burst is the costly part: only for settings that pass the rest, best first.
@@ -116,7 +118,7 @@ export function chooseArgoGate(
     .sort(prefer);
   const winner = hopeful.find((s) => burstOf(s) <= FALSE_ROLLBACK_LIMIT);
   if (winner) return { gate: winner.gate, quiet: score(winner), meetsTargets: true };
-  const safe = scored.filter((s) => s.falseRollback <= FALSE_ROLLBACK_LIMIT).sort((a, b) => worst(b) - worst(a) || prefer(a, b));
-  const pick = safe.slice(0, 40).find((s) => burstOf(s) <= FALSE_ROLLBACK_LIMIT) ?? safe[0] ?? scored.sort((a, b) => a.falseRollback - b.falseRollback)[0];
+  const safe = scored.filter((s) => s.falseRollback <= FALSE_ROLLBACK_LIMIT).sort((a, b) => mean(b) - mean(a) || prefer(a, b));
+  const pick = safe.slice(0, 5).find((s) => burstOf(s) <= FALSE_ROLLBACK_LIMIT) ?? safe[0] ?? scored.sort((a, b) => a.falseRollback - b.falseRollback)[0];
   return { gate: pick.gate, quiet: score(pick), meetsTargets: false };
 }

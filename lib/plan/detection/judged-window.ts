@@ -24,6 +24,8 @@ export interface SpanJudge {
 }
 
 const cache = new Map<string, number>();
+/** Cache keys round the means and ratios to 10 significant digits (sums of pieces differ in the last bits). */
+const r = (x: number) => (x === 0 ? '0' : x.toPrecision(10));
 function cached(key: string, compute: () => number): number {
   let v = cache.get(key);
   if (v === undefined) {
@@ -40,7 +42,7 @@ function cached(key: string, compute: () => number): number {
  */
 export function seriesBreach(mean: number, errorRatio: number, judge: SpanJudge): number {
   const scale = judge.scale ?? 1;
-  return cached(`s|${mean}|${errorRatio}|${judge.threshold}|${scale}|${judge.minimumRequests}`, () => {
+  return cached(`s|${r(mean)}|${r(errorRatio)}|${judge.threshold}|${scale}|${judge.minimumRequests}`, () => {
     const [low, high] = poissonSupport(mean);
     let p = 0;
     for (let n = Math.max(low, judge.minimumRequests, 1); n <= high; n++) {
@@ -61,9 +63,10 @@ export function seriesBreach(mean: number, errorRatio: number, judge: SpanJudge)
  */
 export function measurementFailure(span: SpanTraffic, judge: SpanJudge & { readonly lostTrafficRequests?: number }): number {
   const breach = seriesBreach(span.canaryRequests, span.canaryErrorRatio, judge);
+  const r0 = judge.lostTrafficRequests;
   const lost =
-    judge.lostTrafficRequests !== undefined && judge.minimumRequests > 0
-      ? poissonPmf(0, span.canaryRequests) * poissonAtLeast(judge.lostTrafficRequests, span.stableRequests)
+    r0 !== undefined && judge.minimumRequests > 0
+      ? poissonPmf(0, span.canaryRequests) * cached(`l|${r0}|${r(span.stableRequests)}`, () => poissonAtLeast(r0, span.stableRequests))
       : 0;
   return Math.min(1, breach + lost);
 }
@@ -83,7 +86,7 @@ export function measurementFailure(span: SpanTraffic, judge: SpanJudge & { reado
 export function periodBreach(span: SpanTraffic, judge: SpanJudge, oldVersionJudged: boolean): number {
   const scale = judge.scale ?? 1;
   const g = judge.minimumRequests;
-  const key = `p|${span.canaryRequests}|${span.canaryErrorRatio}|${span.stableRequests}|${span.stableErrorRatio}|${judge.threshold}|${scale}|${g}|${oldVersionJudged}`;
+  const key = `p|${r(span.canaryRequests)}|${r(span.canaryErrorRatio)}|${r(span.stableRequests)}|${r(span.stableErrorRatio)}|${judge.threshold}|${scale}|${g}|${oldVersionJudged}`;
   return cached(key, () => {
     const surelyJudged = (mean: number) => 1 - poissonAtLeast(g, mean) < 1e-9;
     const bNew = seriesBreach(span.canaryRequests, span.canaryErrorRatio, judge);
