@@ -32,7 +32,7 @@ import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
 import { pipelineName, ResourceNames } from '../../lib/plan/names';
 import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictness';
-import { detectionReport } from '../../lib/plan/detection/detection-plan';
+import { detectionReport, type DetectionReport } from '../../lib/plan/detection/detection-plan';
 import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { timeBound, timeToDetect } from '../../lib/plan/timing';
 import { runbookUrl } from '../../lib/runbook/anchors';
@@ -206,6 +206,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       const container = def.workload.container;
       const tls = this.tlsOf(env);
       this.containerService = new ProgressiveFargateService(this, 'Service', {
+        minimumRequests: this.detectionOf(env).report?.cloudWatchGate?.minimumRequests,
         cluster,
         serviceName: names.base,
         image: container.image,
@@ -268,6 +269,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       const plan = compileLambdaRollout(env);
       this.schedule = plan.schedule;
       this.canaryFunction = new ProgressiveFunction(this, 'Function', {
+        minimumRequests: this.detectionOf(env).report?.cloudWatchGate?.minimumRequests,
         functionName: names.base,
         runtime: lambdaRuntime(fn.runtime),
         handler: fn.handler,
@@ -449,6 +451,14 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     return this.stageIndependentNames ? this.stageIndependentNames.logicalId(element) : super.allocateLogicalId(element);
   }
 
+  /** Detection power of the rollback alarm at the declared traffic, and its per-period request gate (lib/plan/detection). */
+  private detectionOf(env: EnvironmentDefinition): { report?: DetectionReport } {
+    this.detection ??= { report: detectionReport(env, { label: `${this.definition.service}-${env.name}`, environmentIndex: env.order, schedule: this.schedule }) };
+    return this.detection;
+  }
+
+  private detection?: { report?: DetectionReport };
+
   private reportDeviations(def: ServiceDefinition, env: EnvironmentDefinition): void {
     enforceStrict(this.schedule, env, def.strict, def.service);
     for (const deviation of this.schedule.deviations) {
@@ -457,8 +467,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     for (const wait of this.schedule.unheldWaits) {
       Annotations.of(this).addInfo(`${this.names.base}: ${wait}`);
     }
-    // Detection power of the rollback alarm at the declared traffic (lib/plan/detection).
-    const detection = detectionReport(env, { label: this.names.base, environmentIndex: env.order, schedule: this.schedule });
+    const detection = this.detectionOf(env).report;
     for (const note of detection?.notes ?? []) Annotations.of(this).addWarningV2('glidepath:traffic', note);
     for (const warning of applyStrictness(detection?.findings ?? [], def.strict)) Annotations.of(this).addWarningV2('glidepath:detection', warning);
   }

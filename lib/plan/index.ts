@@ -10,3 +10,4 @@ export * from './strictness';
 export * from './rollout-plan';
 export * from './container-task-spec';
 export * from './function-release-spec';
+export * from './detection';

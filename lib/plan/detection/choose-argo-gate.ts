@@ -70,7 +70,7 @@ export interface ArgoGateChoice {
  * unmeasured). The threshold is placed between the baseline and the regression to catch (at the
  * regression itself a window is a coin toss: half of them fall below their own mean). Among the
  * settings that meet 90 % detection in every traffic step and at most 1 % false rollback (stray
- * errors, and a 30-second burst), the fastest to detect (window × failures needed), then the
+ * errors at the quietest and the peak rate, and a 30-second burst), the fastest to detect (window × failures needed), then the
  * highest threshold, then the largest minimum-requests gate. When none meets both, the one with
  * the best mean step detection (each capped at the target) among those within the stray-error
  * false-rollback limit, preferring one that also survives the burst (or else the one with
@@ -82,8 +82,10 @@ export function chooseArgoGate(
   scrapeSeconds: number,
   baseline: number,
   regression: number,
+  peakRatePerSecond = quietRatePerSecond,
 ): ArgoGateChoice {
   const timeline = new ReleaseTimeline(steps, quietRatePerSecond);
+  const peak = new ReleaseTimeline(steps, peakRatePerSecond);
   const weights = steps.map((s) => s.weight).filter((w) => w > 0);
   const lost = lostTrafficRequests(Math.min(...weights));
   const longest = Math.max(...steps.filter(judgedStep).map((s) => s.seconds), 0);
@@ -99,7 +101,7 @@ export function chooseArgoGate(
           scored.push({
             gate,
             detection: timeline.steps.map((s, i) => (judgedStep(s) ? argoStepDetection(timeline, gate, i, baseline, regression) : undefined)),
-            falseRollback: argoFalseRollback(timeline, gate, baseline),
+            falseRollback: Math.max(argoFalseRollback(timeline, gate, baseline), argoFalseRollback(peak, gate, baseline)),
           });
         }
       }

@@ -14,7 +14,7 @@ export interface CloudWatchGate {
   readonly thresholdPercent: number;
   /** Whether the old version has a ratio of its own (ECS: its target group; Lambda: no, only the alias's). */
   readonly oldVersionJudged: boolean;
-  /** Seconds from a period's end until its datapoint is evaluated (ingestion). @default the period */
+  /** Seconds from a period's end until its datapoint is evaluated (ingestion). @default the period, at most 60 s */
   readonly delaySeconds?: number;
 }
 
@@ -27,7 +27,7 @@ export interface CloudWatchGate {
  */
 export function alarmFires(timeline: ReleaseTimeline, gate: CloudWatchGate, scenario: ErrorScenario, from: number, to: number): number {
   const P = gate.periodSeconds;
-  const delay = gate.delaySeconds ?? P;
+  const delay = gate.delaySeconds ?? Math.min(P, 60);
   const N = gate.evaluationPeriods;
   const keep = (1 << Math.max(0, N - 1)) - 1;
   let states = new Map<number, number>([[0, 1]]);

@@ -11,8 +11,9 @@ import {
   cloudWatchStepDetection,
   type CloudWatchGate,
 } from './cloudwatch-detection';
+import { chooseCloudWatchMinimum, suggestEvaluation } from './choose-cloudwatch-gate';
 import { ReleaseTimeline, type ReleaseStep } from './release-timeline';
-import { argoStepDetector, stepFixes, type StepDetector } from './step-fixes';
+import { argoStepDetector, cloudWatchStepDetector, stepFixes, type StepDetector } from './step-fixes';
 
 /** Detection of one rollout step at peak and at the quietest traffic. */
 export interface StepDetection {
@@ -77,6 +78,7 @@ function releaseSteps(schedule: CompiledSchedule): { steps: ReleaseStep[]; offse
 }
 
 const choices = new Map<string, ReturnType<typeof chooseArgoGate>>();
+const cloudWatchChoices = new Map<string, { gate: CloudWatchGate; suggestion?: ReturnType<typeof suggestEvaluation> }>();
 
 /**
  * The detection power of an environment's release: per step, the probability that a regression of
@@ -102,10 +104,11 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
   let burstOf: (t: ReleaseTimeline) => number;
   let argoGate: ArgoGate | undefined;
   let cloudWatchGate: CloudWatchGate | undefined;
+  let evaluationSuggestion: ReturnType<typeof suggestEvaluation>;
   if (schedule.backend === Backend.ARGO_ROLLOUTS) {
     const scrape = (options.scrapeInterval ?? Duration.seconds(30)).toSeconds();
-    const key = JSON.stringify([steps, quietRate, scrape, baseline, regression]);
-    if (!choices.has(key)) choices.set(key, chooseArgoGate(steps, quietRate, scrape, baseline, regression));
+    const key = JSON.stringify([steps, quietRate, peakRate, scrape, baseline, regression]);
+    if (!choices.has(key)) choices.set(key, chooseArgoGate(steps, quietRate, scrape, baseline, regression, peakRate));
     const gate = choices.get(key)!.gate;
     argoGate = gate;
     detect = (t, i) => argoStepDetection(t, gate, i, baseline, regression);
@@ -113,7 +116,7 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
     burstOf = (t) => argoBurstRollback(t, gate, baseline, 30, scrape);
   } else {
     const e = trigger.evaluation;
-    const gate: CloudWatchGate = {
+    const configured: CloudWatchGate = {
       periodSeconds: e.period.toSeconds(),
       evaluationPeriods: e.evaluationPeriods,
       datapointsToAlarm: e.datapointsToAlarm,
@@ -121,6 +124,16 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
       thresholdPercent: trigger.errorRatePercent,
       oldVersionJudged: schedule.backend === Backend.ECS,
     };
+    const key = JSON.stringify([steps, quietRate, peakRate, configured, baseline, regression]);
+    if (!cloudWatchChoices.has(key)) {
+      const chosen = chooseCloudWatchMinimum(steps, quietRate, peakRate, configured, baseline, regression);
+      cloudWatchChoices.set(key, {
+        gate: chosen.gate,
+        suggestion: chosen.meetsTargets ? undefined : suggestEvaluation(steps, quietRate, peakRate, configured, baseline, regression),
+      });
+    }
+    const { gate, suggestion } = cloudWatchChoices.get(key)!;
+    evaluationSuggestion = suggestion;
     cloudWatchGate = gate;
     detect = (t, i) => cloudWatchStepDetection(t, gate, i, baseline, regression);
     falseOf = (t) => cloudWatchFalseRollback(t, gate, baseline);
@@ -153,8 +166,8 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
   };
   const detector: StepDetector = argoGate
     ? argoStepDetector((options.scrapeInterval ?? Duration.seconds(30)).toSeconds(), baseline, regression)
-    : (changed, rate, index) => detect(new ReleaseTimeline(changed, rate), index);
-  const findings = detectionFindings(report, env, options, steps, offset, detector);
+    : cloudWatchStepDetector(cloudWatchGate!, baseline, regression);
+  const findings = detectionFindings(report, env, options, steps, offset, detector, evaluationSuggestion);
   const notes = env.traffic.declared
     ? []
     : [
@@ -170,6 +183,7 @@ function detectionFindings(
   steps: readonly ReleaseStep[],
   offset: number,
   detector: StepDetector,
+  suggestion?: ReturnType<typeof suggestEvaluation>,
 ): PlanFinding[] {
   const at = `environments[${options.environmentIndex}]`;
   const findings: PlanFinding[] = [];
@@ -181,6 +195,7 @@ function detectionFindings(
     const stageIndex = env.rollout.stages.findIndex((s) => s.name === row.name);
     const unit = report.argoGate?.windowSeconds ?? report.cloudWatchGate?.periodSeconds ?? 60;
     const fixes = stepFixes(steps, i - offset, quietRate, unit, detector, `${at}.traffic.quietRequestsPerSecond`);
+    if (suggestion) fixes.push(`set ${at}.alarms.rollbackTrigger.evaluation to ${suggestion.datapointsToAlarm} of ${suggestion.evaluationPeriods} periods`);
     findings.push({
       path: stageIndex >= 0 ? `${at}.rollout.stages[${stageIndex}].bake` : `${at}.rollout.stages`,
       value: String(row.bake),
@@ -198,7 +213,9 @@ function detectionFindings(
         : 'the chosen analysis',
       message: `${report.label}: a healthy release is rolled back with ${percent(worstFalse)} probability${burst ? ' when every request fails for 30 seconds once during the release' : ' from stray errors alone'} (the limit is ${percent(FALSE_ROLLBACK_LIMIT)})`,
       fix: report.cloudWatchGate
-        ? 'require more breaching periods (datapointsToAlarm) or longer periods'
+        ? suggestion
+          ? `set ${at}.alarms.rollbackTrigger.evaluation to ${suggestion.datapointsToAlarm} of ${suggestion.evaluationPeriods} periods`
+          : 'require more breaching periods (datapointsToAlarm) or longer periods, or release at higher traffic'
         : 'no analysis setting meets both targets at this traffic; release at higher traffic or with larger canary steps',
     });
   }

@@ -1,5 +1,6 @@
 import { Duration } from '../../model/duration';
 import { argoFalseRollback, argoStepDetection, type ArgoGate } from './argo-detection';
+import { cloudWatchFalseRollback, cloudWatchStepDetection, type CloudWatchGate } from './cloudwatch-detection';
 import { DETECTION_TARGET, FALSE_ROLLBACK_LIMIT, lostTrafficRequests } from './choose-argo-gate';
 import { ReleaseTimeline, type ReleaseStep } from './release-timeline';
 
@@ -85,6 +86,32 @@ export function argoStepDetector(scrapeSeconds: number, baseline: number, regres
         }
         if (best >= DETECTION_TARGET) break;
       }
+      if (best >= DETECTION_TARGET) break;
+    }
+    memo.set(key, best);
+    return best;
+  };
+}
+
+/** Per-period gates tried when looking for a fix on AWS. */
+const CLOUDWATCH_MINIMUMS = [10, 30, 100, 300, 1000];
+
+/**
+ * A detector for the AWS rollback alarm with the definition's evaluation: the best detection of the
+ * step among per-period minimum-request gates that keep stray-error rollbacks within the limit.
+ */
+export function cloudWatchStepDetector(gate: CloudWatchGate, baseline: number, regression: number): StepDetector {
+  const memo = new Map<string, number>();
+  return (steps, rate, index) => {
+    const key = JSON.stringify([steps, rate, index]);
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    const timeline = new ReleaseTimeline(steps, rate);
+    let best = 0;
+    for (const minimumRequests of CLOUDWATCH_MINIMUMS) {
+      const g = { ...gate, minimumRequests };
+      const d = cloudWatchStepDetection(timeline, g, index, baseline, regression);
+      if (d > best && cloudWatchFalseRollback(timeline, g, baseline) <= FALSE_ROLLBACK_LIMIT) best = d;
       if (best >= DETECTION_TARGET) break;
     }
     memo.set(key, best);
