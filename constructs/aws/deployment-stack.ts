@@ -453,7 +453,13 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
 
   /** Detection power of the rollback alarm at the declared traffic, and its per-period request gate (lib/plan/detection). */
   private detectionOf(env: EnvironmentDefinition): { report?: DetectionReport } {
-    this.detection ??= { report: detectionReport(env, { label: `${this.definition.service}-${env.name}`, environmentIndex: env.order, schedule: this.schedule }) };
+    this.detection ??= {
+      report: detectionReport(env, {
+        label: `${this.definition.service}-${env.name}`,
+        environmentIndex: env.order,
+        schedule: this.schedule,
+      }),
+    };
     return this.detection;
   }
 
@@ -469,7 +475,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     }
     const detection = this.detectionOf(env).report;
     for (const note of detection?.notes ?? []) Annotations.of(this).addWarningV2('glidepath:traffic', note);
-    for (const warning of applyStrictness(detection?.findings ?? [], def.strict)) Annotations.of(this).addWarningV2('glidepath:detection', warning);
+    for (const warning of applyStrictness(detection?.findings ?? [], def.strict))
+      Annotations.of(this).addWarningV2('glidepath:detection', warning);
   }
 
   /**

@@ -211,7 +211,9 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         gate,
         // Requests to the canary Service's port "http", as ingress-nginx names the upstream.
         ingressCanaryUpstream:
-          kube.ingress.className === 'nginx' && !blueGreen ? ingressUpstreamName(namespace, `${definition.service}-canary`, 'http') : undefined,
+          kube.ingress.className === 'nginx' && !blueGreen
+            ? ingressUpstreamName(namespace, `${definition.service}-canary`, 'http')
+            : undefined,
         measurementsInRelease: Math.ceil(fromFirstShift.reduce((t, x) => t + x.bake.toSeconds(), 0) / interval.toSeconds()) + 1,
         measurements: blueGreen ? measurementsIn(stages[stages.length - 1].bake) : undefined,
         healthMeasurements: blueGreen ? Math.min(3, test ? measurementsIn(test.bake) : 3) : undefined,

@@ -96,7 +96,8 @@ export const definition = defineService(
         traffic: { peakRequestsPerSecond: 600, quietRequestsPerSecond: 120 },
         rollout: {
           strategy: RolloutStrategy.CANARY,
-          rationale: 'Payment failures are costly; 20% of traffic for 20 minutes catches a 2x regression (90% at the quietest business-hours traffic) before it reaches most customers.',
+          rationale:
+            'Payment failures are costly; 20% of traffic for 20 minutes catches a 2x regression (90% at the quietest business-hours traffic) before it reaches most customers.',
           stages: [
             { name: 'canary', trafficPercent: 20, bake: Duration.minutes(20), validation: 'Authorization error rate at or below 0.5%' },
             { name: 'full', trafficPercent: 100, bake: '30m', validation: 'All alarms OK through the rollback window' },

@@ -54,7 +54,12 @@ export function canaryErrorRatioQuery(o: CanaryQueryOptions): string {
   }
   if (o.lostTrafficRequests !== undefined) {
     const canaryServed = `(max(${seen.join(' or ')}) or vector(0))`;
-    sources.push(labelled(`vector(1) and on() (${canaryServed} == 0) and on() (${signals.served(window, o.stable)} >= ${o.lostTrafficRequests})`, 'lost-traffic'));
+    sources.push(
+      labelled(
+        `vector(1) and on() (${canaryServed} == 0) and on() (${signals.served(window, o.stable)} >= ${o.lostTrafficRequests})`,
+        'lost-traffic',
+      ),
+    );
   }
   return `max(${sources.join(' or ')})`;
 }

@@ -30,7 +30,12 @@ export function measurementTimes(gate: ArgoGate, end: number): number[] {
 }
 
 /** P(each measurement fails) in a scenario. */
-export function measurementFailures(timeline: ReleaseTimeline, gate: ArgoGate, scenario: ErrorScenario, times: readonly number[]): number[] {
+export function measurementFailures(
+  timeline: ReleaseTimeline,
+  gate: ArgoGate,
+  scenario: ErrorScenario,
+  times: readonly number[],
+): number[] {
   return times.map((t) => measurementFailure(timeline.span(t - gate.windowSeconds, t, scenario), gate));
 }
 
@@ -61,7 +66,13 @@ export function argoFalseRollback(timeline: ReleaseTimeline, gate: ArgoGate, bas
  * time, every request of both versions fails for `burstSeconds` (a dependency's blip)): the
  * average over burst starts every `stepSeconds`.
  */
-export function argoBurstRollback(timeline: ReleaseTimeline, gate: ArgoGate, baseline: number, burstSeconds = 30, stepSeconds = 10): number {
+export function argoBurstRollback(
+  timeline: ReleaseTimeline,
+  gate: ArgoGate,
+  baseline: number,
+  burstSeconds = 30,
+  stepSeconds = 10,
+): number {
   const times = measurementTimes(gate, timeline.end);
   if (times.length === 0) return 0;
   const healthy = measurementFailures(timeline, gate, { baseline }, times);
@@ -71,7 +82,10 @@ export function argoBurstRollback(timeline: ReleaseTimeline, gate: ArgoGate, bas
     const p = healthy.slice();
     times.forEach((t, i) => {
       if (t - gate.windowSeconds < from + burstSeconds && t > from) {
-        p[i] = measurementFailure(timeline.span(t - gate.windowSeconds, t, { baseline, burst: { fromSeconds: from, seconds: burstSeconds } }), gate);
+        p[i] = measurementFailure(
+          timeline.span(t - gate.windowSeconds, t, { baseline, burst: { fromSeconds: from, seconds: burstSeconds } }),
+          gate,
+        );
       }
     });
     total += atLeastOf(gate.failureLimit + 1, p);

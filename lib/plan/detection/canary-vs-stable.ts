@@ -21,7 +21,13 @@ export function normalCdf(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
@@ -54,7 +60,10 @@ export function zStatisticPromql(canaryErrors: string, canaryRequests: string, s
  * from `minimumRequests` requests a period, as the fixed-ratio alarm does; below that the result
  * is 0 (not judged).
  */
-export function zStatisticMetricMath(ids: { canaryErrors: string; canaryRequests: string; stableErrors: string; stableRequests: string }, minimumRequests: number): string {
+export function zStatisticMetricMath(
+  ids: { canaryErrors: string; canaryRequests: string; stableErrors: string; stableRequests: string },
+  minimumRequests: number,
+): string {
   const e1 = `FILL(${ids.canaryErrors}, 0)`;
   const e2 = `FILL(${ids.stableErrors}, 0)`;
   const n1 = `FILL(${ids.canaryRequests}, 0)`;

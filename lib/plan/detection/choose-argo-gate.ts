@@ -97,10 +97,19 @@ export function chooseArgoGate(
     for (const failureLimit of FAILURE_LIMITS) {
       for (const minimumRequests of MINIMUM_REQUESTS) {
         for (const threshold of thresholds) {
-          const gate: ArgoGate = { windowSeconds, intervalSeconds: windowSeconds, failureLimit, minimumRequests, lostTrafficRequests: lost, threshold };
+          const gate: ArgoGate = {
+            windowSeconds,
+            intervalSeconds: windowSeconds,
+            failureLimit,
+            minimumRequests,
+            lostTrafficRequests: lost,
+            threshold,
+          };
           scored.push({
             gate,
-            detection: timeline.steps.map((s, i) => (judgedStep(s) ? argoStepDetection(timeline, gate, i, baseline, regression) : undefined)),
+            detection: timeline.steps.map((s, i) =>
+              judgedStep(s) ? argoStepDetection(timeline, gate, i, baseline, regression) : undefined,
+            ),
             falseRollback: Math.max(argoFalseRollback(timeline, gate, baseline), argoFalseRollback(peak, gate, baseline)),
           });
         }
@@ -121,6 +130,9 @@ export function chooseArgoGate(
   const winner = hopeful.find((s) => burstOf(s) <= FALSE_ROLLBACK_LIMIT);
   if (winner) return { gate: winner.gate, quiet: score(winner), meetsTargets: true };
   const safe = scored.filter((s) => s.falseRollback <= FALSE_ROLLBACK_LIMIT).sort((a, b) => mean(b) - mean(a) || prefer(a, b));
-  const pick = safe.slice(0, 5).find((s) => burstOf(s) <= FALSE_ROLLBACK_LIMIT) ?? safe[0] ?? scored.sort((a, b) => a.falseRollback - b.falseRollback)[0];
+  const pick =
+    safe.slice(0, 5).find((s) => burstOf(s) <= FALSE_ROLLBACK_LIMIT) ??
+    safe[0] ??
+    scored.sort((a, b) => a.falseRollback - b.falseRollback)[0];
   return { gate: pick.gate, quiet: score(pick), meetsTargets: false };
 }

@@ -21,7 +21,14 @@ interface Scored {
   readonly falseRollback: number;
 }
 
-function score(steps: readonly ReleaseStep[], quiet: number, peak: number, gate: CloudWatchGate, baseline: number, regression: number): Scored {
+function score(
+  steps: readonly ReleaseStep[],
+  quiet: number,
+  peak: number,
+  gate: CloudWatchGate,
+  baseline: number,
+  regression: number,
+): Scored {
   const q = new ReleaseTimeline(steps, quiet);
   const p = new ReleaseTimeline(steps, peak);
   const detections = steps.map((s, i) => (judgedStep(s) ? cloudWatchStepDetection(q, gate, i, baseline, regression) : 1));

@@ -33,7 +33,11 @@ export function alarmFires(timeline: ReleaseTimeline, gate: CloudWatchGate, scen
   let states = new Map<number, number>([[0, 1]]);
   let fired = 0;
   for (let k = 0; (k + 1) * P + delay <= to + 1e-9; k++) {
-    const q = periodBreach(timeline.span(k * P, (k + 1) * P, scenario), { threshold: gate.thresholdPercent, scale: 100, minimumRequests: gate.minimumRequests }, gate.oldVersionJudged);
+    const q = periodBreach(
+      timeline.span(k * P, (k + 1) * P, scenario),
+      { threshold: gate.thresholdPercent, scale: 100, minimumRequests: gate.minimumRequests },
+      gate.oldVersionJudged,
+    );
     const counts = (k + 1) * P + delay > from + 1e-9;
     const next = new Map<number, number>();
     for (const [state, p] of states) {
@@ -63,7 +67,13 @@ function popcount(x: number): number {
 }
 
 /** P(the alarm fires during step `index`, the new version failing with `ratio` from the step's start). */
-export function cloudWatchStepDetection(timeline: ReleaseTimeline, gate: CloudWatchGate, index: number, baseline: number, ratio: number): number {
+export function cloudWatchStepDetection(
+  timeline: ReleaseTimeline,
+  gate: CloudWatchGate,
+  index: number,
+  baseline: number,
+  ratio: number,
+): number {
   const start = timeline.starts[index];
   return alarmFires(timeline, gate, { baseline, regression: { fromSeconds: start, ratio } }, start, start + timeline.steps[index].seconds);
 }
@@ -78,6 +88,9 @@ export function cloudWatchBurstRollback(timeline: ReleaseTimeline, gate: CloudWa
   const starts: number[] = [];
   for (let t = 0; t + burstSeconds <= timeline.end; t += gate.periodSeconds / 2) starts.push(t);
   if (starts.length === 0) return 0;
-  const sum = starts.reduce((acc, from) => acc + alarmFires(timeline, gate, { baseline, burst: { fromSeconds: from, seconds: burstSeconds } }, 0, timeline.end), 0);
+  const sum = starts.reduce(
+    (acc, from) => acc + alarmFires(timeline, gate, { baseline, burst: { fromSeconds: from, seconds: burstSeconds } }, 0, timeline.end),
+    0,
+  );
   return sum / starts.length;
 }

@@ -13,7 +13,8 @@
  *   and conditional Bernoulli distributions").
  */
 
-const LANCZOS = [76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2, -0.5395239384953e-5];
+// eslint-disable-next-line no-loss-of-precision -- Numerical Recipes' coefficients as published
+const LANCZOS = [76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.001208650973866179, -0.5395239384953e-5];
 
 /** ln Γ(x) for x > 0. */
 export function logGamma(x: number): number {
@@ -21,6 +22,7 @@ export function logGamma(x: number): number {
   const tmp = x + 5.5 - (x + 0.5) * Math.log(x + 5.5);
   let ser = 1.000000000190015;
   for (const c of LANCZOS) ser += c / ++y;
+  // eslint-disable-next-line no-loss-of-precision -- √(2π) as Numerical Recipes prints it
   return -tmp + Math.log((2.5066282746310005 * ser) / x);
 }
 

@@ -5,12 +5,7 @@ import type { PlanFinding } from '../strictness';
 import { MINIMUM_REQUESTS } from '../version-error-rate';
 import { argoBurstRollback, argoFalseRollback, argoStepDetection, type ArgoGate } from './argo-detection';
 import { chooseArgoGate, DETECTION_TARGET, FALSE_ROLLBACK_LIMIT, judgedStep } from './choose-argo-gate';
-import {
-  cloudWatchBurstRollback,
-  cloudWatchFalseRollback,
-  cloudWatchStepDetection,
-  type CloudWatchGate,
-} from './cloudwatch-detection';
+import { cloudWatchBurstRollback, cloudWatchFalseRollback, cloudWatchStepDetection, type CloudWatchGate } from './cloudwatch-detection';
 import { chooseCloudWatchMinimum, suggestEvaluation } from './choose-cloudwatch-gate';
 import { ReleaseTimeline, type ReleaseStep } from './release-timeline';
 import { argoStepDetector, cloudWatchStepDetector, stepFixes, type StepDetector } from './step-fixes';
@@ -195,17 +190,24 @@ function detectionFindings(
     const stageIndex = env.rollout.stages.findIndex((s) => s.name === row.name);
     const unit = report.argoGate?.windowSeconds ?? report.cloudWatchGate?.periodSeconds ?? 60;
     const fixes = stepFixes(steps, i - offset, quietRate, unit, detector, `${at}.traffic.quietRequestsPerSecond`);
-    if (suggestion) fixes.push(`set ${at}.alarms.rollbackTrigger.evaluation to ${suggestion.datapointsToAlarm} of ${suggestion.evaluationPeriods} periods`);
+    if (suggestion)
+      fixes.push(
+        `set ${at}.alarms.rollbackTrigger.evaluation to ${suggestion.datapointsToAlarm} of ${suggestion.evaluationPeriods} periods`,
+      );
     findings.push({
       path: stageIndex >= 0 ? `${at}.rollout.stages[${stageIndex}].bake` : `${at}.rollout.stages`,
       value: String(row.bake),
       message: `${report.label}: step "${row.name}" (${row.trafficPercent}% for ${row.bake}) catches ${regression} before it ends with ${percent(row.quiet)} probability at the quietest declared traffic of ${rps(quietRate)} (the target is ${percent(DETECTION_TARGET)})`,
-      fix: fixes.length > 0 ? fixes.join(', or ') : 'no bake, weight or traffic within reach makes it pass: raise the baseline error rate or the multiplier',
+      fix:
+        fixes.length > 0
+          ? fixes.join(', or ')
+          : 'no bake, weight or traffic within reach makes it pass: raise the baseline error rate or the multiplier',
     });
   });
   const worstFalse = Math.max(report.falseRollback.quiet, report.falseRollback.peak, report.burstRollback.quiet, report.burstRollback.peak);
   if (worstFalse > FALSE_ROLLBACK_LIMIT) {
-    const burst = Math.max(report.burstRollback.quiet, report.burstRollback.peak) > Math.max(report.falseRollback.quiet, report.falseRollback.peak);
+    const burst =
+      Math.max(report.burstRollback.quiet, report.burstRollback.peak) > Math.max(report.falseRollback.quiet, report.falseRollback.peak);
     findings.push({
       path: `${at}.alarms.rollbackTrigger.evaluation`,
       value: report.cloudWatchGate

@@ -68,7 +68,8 @@ export class ReleaseTimeline {
     for (let i = 0; i + 1 < points.length; i++) {
       const [a, z] = [points[i], points[i + 1]];
       const mid = (a + z) / 2;
-      const weight = mid < 0 || mid >= this.end ? (mid < 0 ? 0 : this.steps[this.steps.length - 1].weight) : this.steps[this.stepAt(mid)].weight;
+      const weight =
+        mid < 0 || mid >= this.end ? (mid < 0 ? 0 : this.steps[this.steps.length - 1].weight) : this.steps[this.stepAt(mid)].weight;
       const n = this.ratePerSecond * (z - a);
       const inBurst = b !== undefined && mid >= b.fromSeconds && mid < b.fromSeconds + b.seconds;
       const canaryRatio = inBurst ? 1 : r && mid >= r.fromSeconds ? r.ratio : scenario.baseline;

@@ -5,7 +5,7 @@ import { loadDefinitionFile } from '../../../lib/model';
 import type { InputSeries } from '../../k8s/support/promql';
 import { Phase, simulateAnalysis, type SimulatedMetric } from '../../k8s/support/argo-analysis';
 import { queryMany } from './support/promtool-batch';
-import { Random, trialsPerScenario, wilsonInterval } from './support/random';
+import { Random, recordResult, trialsPerScenario, wilsonInterval } from './support/random';
 
 /*
  * Monte Carlo of the generated Argo Rollouts analysis: Poisson arrivals per scrape interval at the
@@ -32,7 +32,9 @@ describe.each(CASES)('%s: the analysis as the model says', (label, definition, e
   const analysis = chart.analysis!;
   const namespace = chart.namespaceName;
   const scrape = chart.environmentDefinition.kubernetes.scrapeInterval.toSeconds();
-  const metrics = analysis.metrics.filter((m) => m.name !== 'latency-p99') as unknown as (SimulatedMetric & { provider: { prometheus: { query: string } } })[];
+  const metrics = analysis.metrics.filter((m) => m.name !== 'latency-p99') as unknown as (SimulatedMetric & {
+    provider: { prometheus: { query: string } };
+  })[];
   const steps = report.steps.slice(report.steps.findIndex((s) => s.trafficPercent > 0));
   const starts: number[] = [];
   const end = steps.reduce((t, s) => (starts.push(t), t + s.bake.toSeconds()), 0);
@@ -91,7 +93,9 @@ describe.each(CASES)('%s: the analysis as the model says', (label, definition, e
     const series = Array.from({ length: TRIALS }, (_, k) => trialSeries(k, rate, until, regressionFrom, random)).flat();
     const times: number[] = [];
     for (let t = analysis.window.toSeconds(); t <= until; t += analysis.interval.toSeconds()) times.push(t);
-    const queries = Array.from({ length: TRIALS }, (_, k) => metrics.flatMap((m) => times.map((at) => ({ expr: queryOf(m, k), at })))).flat();
+    const queries = Array.from({ length: TRIALS }, (_, k) =>
+      metrics.flatMap((m) => times.map((at) => ({ expr: queryOf(m, k), at }))),
+    ).flat();
     const results = queryMany(scrape, series, queries);
     return Array.from({ length: TRIALS }, (_, k) =>
       simulateAnalysis(metrics, until, (m, at) => results.get(`${queryOf(m as (typeof metrics)[number], k)}@${at}`) ?? []),
@@ -112,13 +116,21 @@ describe.each(CASES)('%s: the analysis as the model says', (label, definition, e
     const outcomes = run(rate, until, from, which === 'peak' ? 11 : 12);
     const caught = outcomes.filter((o) => o.phase === Phase.FAILED && o.atSeconds > from && o.atSeconds <= until).length;
     const [low, high] = wilsonInterval(caught, TRIALS);
-    if (modelled < low - 1e-9 || modelled > high + 1e-9) throw new Error(`${label}: model ${modelled}, measured ${caught}/${TRIALS} (${low}–${high})`);
+    recordResult(`${label} detection step ${first.name} at ${which} ${rate} rps`, modelled, caught, TRIALS);
+    if (modelled < low - 1e-9 || modelled > high + 1e-9)
+      throw new Error(`${label}: model ${modelled}, measured ${caught}/${TRIALS} (${low}–${high})`);
   });
 
   test('a healthy release at the quietest rate: measured false rollbacks agree with the model', () => {
     const outcomes = run(report.quietRequestsPerSecond, end, undefined, 21);
     const rolledBack = outcomes.filter((o) => o.phase === Phase.FAILED || o.phase === Phase.ERROR).length;
     const [low, high] = wilsonInterval(rolledBack, TRIALS);
+    recordResult(
+      `${label} false rollback at quietest ${report.quietRequestsPerSecond} rps`,
+      report.falseRollback.quiet,
+      rolledBack,
+      TRIALS,
+    );
     expect(report.falseRollback.quiet).toBeGreaterThanOrEqual(low - 1e-9);
     expect(report.falseRollback.quiet).toBeLessThanOrEqual(high + 1e-9);
     expect(outcomes.every((o) => o.phase !== Phase.INCONCLUSIVE)).toBe(true);

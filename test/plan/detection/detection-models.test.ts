@@ -1,4 +1,11 @@
-import { argoFalseRollback, argoStepDetection, cloudWatchStepDetection, ReleaseTimeline, type ArgoGate, type CloudWatchGate } from '../../../lib/plan/detection';
+import {
+  argoFalseRollback,
+  argoStepDetection,
+  cloudWatchStepDetection,
+  ReleaseTimeline,
+  type ArgoGate,
+  type CloudWatchGate,
+} from '../../../lib/plan/detection';
 
 /*
  * Worked examples with closed forms. With a threshold so low that one error fails a window and a

@@ -11,11 +11,22 @@ import { promTime, type InputSeries } from '../../../k8s/support/promql';
  * promtool prints what it got for every non-empty result. A sentinel `vector(1)` proves the run
  * evaluated. Returns the sample values by `expr@seconds`; an absent key is an empty result.
  */
-export function queryMany(scrapeSeconds: number, series: readonly InputSeries[], queries: readonly { expr: string; at: number }[]): Map<string, number[]> {
+export function queryMany(
+  scrapeSeconds: number,
+  series: readonly InputSeries[],
+  queries: readonly { expr: string; at: number }[],
+): Map<string, number[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-mc-'));
   try {
-    const tests = [{ expr: 'vector(1)', eval_time: '0s', exp_samples: [] }, ...queries.map((q) => ({ expr: q.expr, eval_time: promTime(q.at), exp_samples: [] }))];
-    const file = { rule_files: [], evaluation_interval: promTime(scrapeSeconds), tests: [{ name: 'mc', interval: promTime(scrapeSeconds), input_series: series, promql_expr_test: tests }] };
+    const tests = [
+      { expr: 'vector(1)', eval_time: '0s', exp_samples: [] },
+      ...queries.map((q) => ({ expr: q.expr, eval_time: promTime(q.at), exp_samples: [] })),
+    ];
+    const file = {
+      rule_files: [],
+      evaluation_interval: promTime(scrapeSeconds),
+      tests: [{ name: 'mc', interval: promTime(scrapeSeconds), input_series: series, promql_expr_test: tests }],
+    };
     fs.writeFileSync(path.join(dir, 'test.yaml'), stringify(file, { lineWidth: 0 }));
     const r = spawnSync('promtool', ['test', 'rules', 'test.yaml'], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (r.error) throw new Error(`promtool could not run (${r.error.message}); install it: apt-get install -y prometheus`);

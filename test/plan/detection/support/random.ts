@@ -78,3 +78,13 @@ export function trialsPerScenario(fallback: number): number {
   const n = Number(process.env.GLIDEPATH_MC_TRIALS);
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback;
 }
+
+/** Appends a measured-versus-modelled line to the file GLIDEPATH_MC_REPORT names, if any (for reports). */
+export function recordResult(what: string, modelled: number, measured: number, trials: number): void {
+  const file = process.env.GLIDEPATH_MC_REPORT;
+  if (!file) return;
+  (require('node:fs') as typeof import('node:fs')).appendFileSync(
+    file,
+    `${what}\tmodel ${modelled.toFixed(4)}\tmeasured ${measured}/${trials}\n`,
+  );
+}
