@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { loadDefinitionFile } from '../../lib/model/load';
+import { detectionReport } from '../../lib/plan/detection/detection-plan';
+import { formatDetectionTable } from '../../lib/plan/detection/detection-table';
+import { backendFor, compileRollout } from '../../lib/plan/rollout-plan';
 import { checkDefinitionPolicy, checkTemplatePolicy, PolicySeverity, type PolicyFinding } from '../../lib/policy';
 import { synthesizeArtifacts, Target, targetsFor } from '../artifacts';
 import { awsRenderer, isTargetInstalled } from '../targets';
@@ -37,6 +40,19 @@ export function registerCheck(program: Command, { io, setExitCode }: CommandCont
       const errors = findings.filter((f) => f.severity === PolicySeverity.ERROR);
       for (const f of findings) {
         (f.severity === PolicySeverity.ERROR ? io.err : io.out)(`${f.severity} ${f.rule} ${f.subject}: ${f.message}\n`);
+      }
+      // Detection power per step, from the plan alone (no synthesis needed).
+      for (const target of targets) {
+        for (const env of definition.environments.filter((e) => environments === undefined || environments.includes(e.name))) {
+          const plan = compileRollout(env, backendFor(definition, target, env));
+          const report = detectionReport(env, {
+            label: `${definition.service}-${env.name}`,
+            environmentIndex: env.order,
+            schedule: plan.schedule,
+            scrapeInterval: env.kubernetes.scrapeInterval,
+          });
+          if (report) io.out(`${formatDetectionTable(report)}\n`);
+        }
       }
       io.out(`${file}: ${errors.length} error(s), ${findings.length - errors.length} warning(s)\n`);
       if (errors.length > 0) setExitCode(1);

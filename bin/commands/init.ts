@@ -14,7 +14,7 @@ export enum StarterStrategy {
 // ECS runs one canary step and then all traffic (Argo Rollouts runs any steps): the starter asks for
 // what every target runs as written, so its first synth has no warning.
 const CANARY_STAGES = `      stages:
-        - { name: canary, trafficPercent: 10, bake: 5m, validation: Canary error rate and latency within the alarm thresholds }
+        - { name: canary, trafficPercent: 10, bake: 12m, validation: Canary error rate and latency within the alarm thresholds }
         - { name: full, trafficPercent: 100, bake: 10m, validation: All alarms OK through the rollback window }`;
 
 const PROD_ROLLOUT: Record<StarterStrategy, string> = {
@@ -89,7 +89,12 @@ receivers:
   heartbeat: { service: healthchecks, urlSecret: "my-service/{env}/healthchecks-ping-url" }
 # How long each rollback level may take: 1 turns a feature flag off, 2 redeploys the previous
 # configuration (bake before 100% traffic included), 3 deploys the previous code through a stack update.
-rollbackBudgets: { featureFlag: 1m, configuration: 10m, code: 15m }
+rollbackBudgets: { featureFlag: 1m, configuration: 15m, code: 20m }
+# A 2x regression sits right at the rollback trigger, so any one minute is a coin toss: 2 of 3
+# one-minute periods give the canary step enough chances (see the table "glidepath check" prints).
+alarms:
+  rollbackTrigger:
+    evaluation: { period: 1m, evaluationPeriods: 3, datapointsToAlarm: 2 }
 environments:
   - name: dev
     region: eu-west-1
@@ -97,11 +102,15 @@ environments:
     capacity: { desiredCount: 1 }
   - name: staging
     region: eu-west-1
+    # Requests a second during a release (a load generator in staging); every step is judged against it.
+    traffic: { peakRequestsPerSecond: 200, quietRequestsPerSecond: 150 }
     rollout:
 ${STAGING_ROLLOUT[strategy]}
   - name: prod
     region: eu-west-1
     approval: true
+    # Requests a second at peak and at the quietest time a release may run: edit to your traffic.
+    traffic: { peakRequestsPerSecond: 500, quietRequestsPerSecond: 150 }
     # Production serves HTTPS: the ARN of your ACM certificate for the service's domain, in this
     # region (or domainName + hostedZoneId + hostedZoneName to have one issued).
     tls:

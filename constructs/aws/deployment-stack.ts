@@ -33,6 +33,7 @@ import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
 import { ResourceNames } from '../../lib/plan/names';
 import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictness';
+import { detectionReport, type DetectionReport } from '../../lib/plan/detection/detection-plan';
 import { Backend, enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { awsStackRunbookFacts } from '../../lib/runbook/platforms/aws-stack';
 import { timeBound } from '../../lib/plan/timing';
@@ -224,6 +225,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       const container = def.workload.container;
       const tls = this.tlsOf(env);
       this.containerService = new ProgressiveFargateService(this, 'Service', {
+        minimumRequests: this.detectionOf(env).report?.cloudWatchGate?.minimumRequests,
         cluster,
         serviceName: names.base,
         image: container.image,
@@ -308,6 +310,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       const plan = compileLambdaRollout(env);
       this.schedule = plan.schedule;
       this.canaryFunction = new ProgressiveFunction(this, 'Function', {
+        minimumRequests: this.detectionOf(env).report?.cloudWatchGate?.minimumRequests,
         functionName: names.base,
         runtime: lambdaRuntime(fn.runtime),
         handler: fn.handler,
@@ -530,6 +533,20 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     return this.stageIndependentNames ? this.stageIndependentNames.logicalId(element) : super.allocateLogicalId(element);
   }
 
+  /** Detection power of the rollback alarm at the declared traffic, and its per-period request gate (lib/plan/detection). */
+  private detectionOf(env: EnvironmentDefinition): { report?: DetectionReport } {
+    this.detection ??= {
+      report: detectionReport(env, {
+        label: `${this.definition.service}-${env.name}`,
+        environmentIndex: env.order,
+        schedule: this.schedule,
+      }),
+    };
+    return this.detection;
+  }
+
+  private detection?: { report?: DetectionReport };
+
   private reportDeviations(def: ServiceDefinition, env: EnvironmentDefinition): void {
     enforceStrict(this.schedule, env, def.strict, def.service);
     for (const deviation of this.schedule.deviations) {
@@ -537,6 +554,10 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     }
     // Waits the platform does not hold are in the runbook's rollout section, not on the console:
     // `cdk synth` stays quiet unless something needs the user (and a pipeline stage would repeat them).
+    const detection = this.detectionOf(env).report;
+    for (const note of detection?.notes ?? []) Annotations.of(this).addWarningV2('glidepath:traffic', note);
+    for (const warning of applyStrictness(detection?.findings ?? [], def.strict))
+      Annotations.of(this).addWarningV2('glidepath:detection', warning);
   }
 
   /**

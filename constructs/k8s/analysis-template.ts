@@ -3,6 +3,9 @@ import type { AlarmPolicy } from '../../lib/model/alarm-policy';
 import { DEFAULT_PROMETHEUS_ADDRESS } from '../../lib/model/kubernetes';
 import { Duration } from '../../lib/model/duration';
 import { rollbackTriggerAlarm } from '../../lib/plan/alarm-catalogue';
+import type { ArgoGate } from '../../lib/plan/detection/argo-detection';
+import { criticalZ, zStatisticPromql } from '../../lib/plan/detection/canary-vs-stable';
+import { canaryErrorRatioQuery } from './private/canary-queries';
 import { anchorOf } from '../../lib/runbook/anchors';
 import { AlarmSeverity, type IRunbookContributor, type RunbookFacts } from '../../lib/runbook/facts';
 import { WorkloadPodMonitor } from './pod-monitor';
@@ -55,6 +58,26 @@ export interface RollbackAnalysisProps {
    * @default - the query window (canary: both versions serve at once)
    */
   readonly stableLookback?: Duration;
+  /**
+   * Window, interval, failure limit, minimum requests, threshold and lost-traffic check chosen by
+   * the detection model (`lib/plan/detection`) for the declared traffic.
+   * @default - one measurement per rollback-trigger period over a window of at least 4 scrapes,
+   * failing at `datapointsToAlarm` failures, at the rollback trigger, no lost-traffic check
+   */
+  readonly gate?: ArgoGate;
+  /**
+   * ingress-nginx's name of the canary upstream (`<namespace>-<canary service>-<port>`): the
+   * measurement also counts what the ingress answered for it (502/504 of a hung pod).
+   * @default - the app's own counters only
+   */
+  readonly ingressCanaryUpstream?: string;
+  /**
+   * Measurements a release takes (background canary analysis): inconclusive windows (too little
+   * traffic to judge) up to this many never pause the rollout, and the comparison with the stable
+   * version spends its 95 % confidence over them.
+   * @default - failureLimit inconclusive windows; 20 for the comparison
+   */
+  readonly measurementsInRelease?: number;
 }
 
 /** An AnalysisTemplate metric as written (the fields glidepath sets). */
@@ -105,6 +128,14 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
   public readonly scrapeInterval: Duration;
   /** Requests a window needs before it is judged. */
   public readonly minimumRequests: number;
+  /** Error ratio (0–1) at or above which a judged window fails. */
+  public readonly thresholdRatio: number;
+  /** Old-version requests in a window with none on the new version that fail it as lost traffic. */
+  public readonly lostTrafficRequests?: number;
+  /** Consecutive query errors tolerated (Prometheus unreachable) before the analysis ends in Error. */
+  public readonly consecutiveErrorLimit: number;
+  /** z the comparison with the stable version must reach (one-sided, 95 % over the release). */
+  public readonly comparisonZ: number;
   /** The metrics of `<name>`, as written (for tests and scenario simulation). */
   public readonly metrics: readonly AnalysisMetric[];
   /** The metrics of `<name>-health`, when written. */
@@ -119,12 +150,18 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
     const { rollbackTrigger, signals } = props;
     this.templateName = props.name;
     this.healthTemplateName = props.healthMeasurements !== undefined ? `${props.name}-health` : undefined;
-    this.interval = rollbackTrigger.evaluation.period;
-    this.failureLimit = rollbackTrigger.evaluation.datapointsToAlarm - 1;
-    this.inconclusiveLimit = this.failureLimit;
+    const gate = props.gate;
     this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
-    this.minimumRequests = props.minimumRequests ?? 50;
-    this.window = rateWindow(this.interval, this.scrapeInterval);
+    this.interval = gate ? Duration.seconds(gate.intervalSeconds) : rollbackTrigger.evaluation.period;
+    this.failureLimit = gate ? gate.failureLimit : rollbackTrigger.evaluation.datapointsToAlarm - 1;
+    this.inconclusiveLimit = props.measurementsInRelease ?? this.failureLimit;
+    this.minimumRequests = gate?.minimumRequests ?? props.minimumRequests ?? 50;
+    this.window = gate ? Duration.seconds(gate.windowSeconds) : rateWindow(this.interval, this.scrapeInterval);
+    this.thresholdRatio = gate?.threshold ?? rollbackTrigger.errorRatePercent / 100;
+    this.lostTrafficRequests = gate?.lostTrafficRequests;
+    // A Prometheus outage of up to max(2 minutes, 2 intervals) is retried (every 10 s) without aborting.
+    this.consecutiveErrorLimit = Math.ceil(Math.max(120, 2 * this.interval.toSeconds()) / 10);
+    this.comparisonZ = criticalZ(props.measurementsInRelease ?? 20);
     const window = promDuration(this.window);
     const address = props.prometheusAddress ?? RollbackAnalysis.DEFAULT_PROMETHEUS_ADDRESS;
     const hashLabel = WorkloadPodMonitor.POD_TEMPLATE_HASH_LABEL.replace(/-/g, '_');
@@ -143,31 +180,48 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
       ...(props.measurements !== undefined ? { count: props.measurements } : {}),
       failureLimit: this.failureLimit,
       inconclusiveLimit: this.inconclusiveLimit,
-      consecutiveErrorLimit: 4,
+      consecutiveErrorLimit: this.consecutiveErrorLimit,
     };
-    const baseline = rollbackTrigger.baselineErrorRatePercent / 100;
+    const served = (extra: string) => signals.served(window, extra);
+    const failed = (extra: string) => signals.failed(window, extra);
     this.metrics = [
       {
         name: 'error-rate',
         ...common,
-        ...judged(plain(rollbackTrigger.errorRatePercent / 100)),
-        provider: { prometheus: { address, query: signals.whenServed(signals.errorRatio(window, latest), window, min, latest) } },
+        ...judged(plain(this.thresholdRatio)),
+        provider: {
+          prometheus: {
+            address,
+            query: canaryErrorRatioQuery({
+              signals,
+              window,
+              canary: latest,
+              stable,
+              minimumRequests: min,
+              ingressCanaryUpstream: props.ingressCanaryUpstream,
+              lostTrafficRequests: this.lostTrafficRequests,
+            }),
+          },
+        },
       },
       {
         name: 'error-rate-vs-stable',
         ...common,
-        // No comparison without traffic on both versions: error-rate decides then.
-        successCondition: 'len(result) == 0 || result[0] < 1',
+        // Blue-green (stableLookback): the ratio over multiplier × the previous version's, under 1 passes.
+        // Canary: a z statistic judged only while both versions served the minimum; NaN (no error anywhere) passes.
+        successCondition: props.stableLookback
+          ? 'len(result) == 0 || result[0] < 1'
+          : `len(result) == 0 || isNaN(result[0]) || result[0] < ${this.comparisonZ}`,
         provider: {
           prometheus: {
             address,
             query: props.stableLookback
               ? versusStableBefore(signals, window, promDuration(props.stableLookback), latest, stable, {
                   multiplier: rollbackTrigger.errorRateMultiplier,
-                  floor: Math.max(baseline, 1e-6),
+                  floor: Math.max(rollbackTrigger.baselineErrorRatePercent / 100, 1e-6),
                   minimum: min,
                 })
-              : signals.errorRatioVersusStable(window, latest, stable, rollbackTrigger.errorRateMultiplier, Math.max(baseline, 1e-6), min),
+              : `(${zStatisticPromql(failed(latest), served(latest), failed(stable), served(stable))}) and on() (${served(latest)} >= ${min}) and on() (${served(stable)} >= ${min})`,
           },
         },
       },
@@ -226,8 +280,8 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
           anchor: anchorOf(`${namespace}-rollback-error-rate`),
           name: this.templateName,
           severity: AlarmSeverity.ROLLBACK,
-          condition: `the new version's 5xx ratio at or above ${rollbackTrigger.errorRatePercent}% (${rollbackTrigger.baselineErrorRatePercent}% baseline × ${rollbackTrigger.errorRateMultiplier}), or at or above ${rollbackTrigger.errorRateMultiplier} × the stable version's (at least ${rollbackTrigger.baselineErrorRatePercent}%, ${this.props.stableLookback ? `the previous version's ratio over its last ${this.props.stableLookback} of traffic, since it serves nothing after the switch; both need ${this.minimumRequests} requests` : `while both versions serve ${this.minimumRequests} requests per window`}), or its p99 latency at or above ${this.props.p99LatencyMs} ms, over ${this.window} in ${failures} measurement${failures > 1 ? 's' : ''}, one every ${this.interval}; detected within ${this.bounds().detect}, aborted within about ${this.bounds().abort} (AnalysisTemplate ${namespace}/${this.templateName})`,
-          missingData: `inconclusive: a window with fewer than ${this.minimumRequests} requests to the new version is not judged; after ${this.inconclusiveLimit + 1} such measurement${this.inconclusiveLimit > 0 ? 's' : ''} the rollout pauses for a human (it neither passes nor aborts); 5 consecutive query errors end the analysis in Error and abort`,
+          condition: `the new version's 5xx ratio at or above ${plain(100 * this.thresholdRatio)}% (the rollback trigger is ${rollbackTrigger.errorRatePercent}%: ${rollbackTrigger.baselineErrorRatePercent}% baseline × ${rollbackTrigger.errorRateMultiplier}), counted by its own metrics${this.props.ingressCanaryUpstream ? ' and by the ingress controller (its 502/504 for the canary included)' : ''} over the last ${this.window} once it served ${this.minimumRequests} requests${this.lostTrafficRequests !== undefined ? `, or no request at all reaching it while the stable version served ${this.lostTrafficRequests} (lost traffic)` : ''}; ${this.props.stableLookback ? `or at or above ${rollbackTrigger.errorRateMultiplier} × the previous version's ratio over its last ${this.props.stableLookback} of traffic (it serves nothing after the switch; both need ${this.minimumRequests} requests);` : `or higher than the stable version's with 95% confidence over the release (z ≥ ${this.comparisonZ});`} or its p99 latency at or above ${this.props.p99LatencyMs} ms; in ${failures} measurement${failures > 1 ? 's' : ''}, one every ${this.interval}; detected within ${this.bounds().detect}, aborted within about ${this.bounds().abort} (AnalysisTemplate ${namespace}/${this.templateName})`,
+          missingData: `inconclusive: a window with fewer than ${this.minimumRequests} requests to the new version is not judged${this.lostTrafficRequests !== undefined ? ' (unless the stable version served enough to call it lost traffic, which fails)' : ''}; after ${this.inconclusiveLimit + 1} such measurement${this.inconclusiveLimit > 0 ? 's' : ''} the rollout pauses for a human (it neither passes nor aborts); ${this.consecutiveErrorLimit + 1} consecutive query errors (Prometheus unreachable for about ${(this.consecutiveErrorLimit + 1) * 10} s) end the analysis in Error and abort`,
           notifies: `Rollout ${namespace}/${rolloutName} (aborts by itself)`,
           meaning: `${trigger.meaning} Here the analysis also fails a version that answers slower than the critical p99 or errs ${rollbackTrigger.errorRateMultiplier}× more than the stable version; Argo Rollouts aborts the rollout and sends all traffic back to the stable version.`,
           impact: trigger.impact,

@@ -1,10 +1,12 @@
 import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictness';
+import { detectionReport, type DetectionReport } from '../../lib/plan/detection/detection-plan';
+import { ingressUpstreamName } from './private/canary-queries';
 import { Chart, type ChartProps } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { HeartbeatSource } from '../../lib/model/dead-mans-switch';
-import { type Duration } from '../../lib/model/duration';
+import { Duration } from '../../lib/model/duration';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import type { EnvironmentDefinition } from '../../lib/model/environment';
 import { RolloutStrategy } from '../../lib/model/rollout';
@@ -87,6 +89,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   public readonly alerting?: AlertmanagerRouting;
   /** Present for Rollouts. */
   public readonly analysis?: RollbackAnalysis;
+  /** Detection power of the release at the declared traffic, and the analysis settings it chose. */
+  public readonly detection?: DetectionReport;
   /** Present when the definition declares secrets. */
   public readonly secrets?: ExternalSecrets;
   public readonly podMonitor: WorkloadPodMonitor;
@@ -201,8 +205,17 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
 
     // The rollout is compiled once, here, and handed to the workload.
     const plan = compileRollout(env, backendFor(definition, Target.KUBERNETES, env));
+    // Detection power at the declared traffic: chooses the analysis settings (lib/plan/detection).
+    this.detection = detectionReport(env, {
+      label: `${definition.service}-${env.name}`,
+      environmentIndex: env.order,
+      schedule: plan.schedule,
+      scrapeInterval,
+    });
     if (plan.backend === Backend.ARGO_ROLLOUTS) {
-      const interval = env.alarms.rollbackTrigger.evaluation.period;
+      const gate = this.detection?.argoGate;
+      const interval = gate ? Duration.seconds(gate.intervalSeconds) : env.alarms.rollbackTrigger.evaluation.period;
+      const fromFirstShift = plan.schedule.steps.filter((_, i) => i >= plan.schedule.steps.findIndex((x) => x.trafficPercent > 0));
       const stages = env.rollout.stages;
       const blueGreen = env.rollout.strategy === RolloutStrategy.BLUE_GREEN;
       const measurementsIn = (bake: Duration) => Math.max(1, Math.floor(bake.toSeconds() / interval.toSeconds()));
@@ -217,6 +230,13 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         prometheusAddress: props.prometheusAddress ?? kube.prometheusAddress,
         scrapeInterval,
         minimumRequests: kube.minimumRequests,
+        gate,
+        // Requests to the canary Service's port "http", as ingress-nginx names the upstream.
+        ingressCanaryUpstream:
+          kube.ingress.className === 'nginx' && !blueGreen
+            ? ingressUpstreamName(namespace, `${definition.service}-canary`, 'http')
+            : undefined,
+        measurementsInRelease: Math.ceil(fromFirstShift.reduce((t, x) => t + x.bake.toSeconds(), 0) / interval.toSeconds()) + 1,
         measurements: blueGreen ? measurementsIn(stages[stages.length - 1].bake) : undefined,
         // After the switch the previous version serves nothing: compare with its last served
         // period, back over the whole post-promotion analysis plus two windows.
@@ -337,8 +357,9 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         environment: env.name,
       });
     }
-    // Strict mode refuses a rollback level over its budget here, as DeploymentStack does.
+    // Strict mode refuses a rollback level over its budget, or a step that cannot catch a regression, here, as DeploymentStack does.
     this.budgetWarnings();
+    applyStrictness(this.detection?.findings ?? [], definition.strict);
   }
 
   /**
@@ -355,6 +376,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         : [
             "runbookBaseUrl is not set: the alerts' runbook_url annotations are relative links (runbooks/<file>#<anchor>) that Alertmanager receivers cannot open; set runbookBaseUrl to where the runbooks are published",
           ]),
+      ...(this.detection?.notes ?? []),
+      ...applyStrictness(this.detection?.findings ?? [], this.props.definition.strict),
     ];
   }
 

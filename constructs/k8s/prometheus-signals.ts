@@ -99,6 +99,29 @@ export class PrometheusSignals {
     return `(${canaryRatio}) / clamp_min((${stableRatio}) * ${multiplier}, ${floor})`;
   }
 
+  /**
+   * Requests counted over exactly the last `window` (e.g. `2m`): each series' value now minus its
+   * value `window` ago, or minus 0 for a series born since (a client library exports a status
+   * code's counter at its first request, so a new 5xx series counts its first error). Unlike
+   * `increase()`, nothing is extrapolated: `increase()` stretches a series to the window's edges
+   * unless its first sample is 0 (Prometheus `promql/functions.go` `extrapolatedRate`), so a
+   * 5xx counter at 0 and a request counter far above it are stretched differently and their ratio
+   * is off by up to a scrape interval's share of the window. A counter reset counts 0, not less.
+   */
+  public static windowCount(selector: string, window: string): string {
+    return `sum(clamp_min(${selector} - (${selector} offset ${window} or ${selector} * 0), 0))`;
+  }
+
+  /** Requests the series narrowed by `extra` served over exactly the last `window` (see `windowCount`). */
+  public served(window: string, extra?: string): string {
+    return PrometheusSignals.windowCount(`${this.requestsMetric}{${this.with(extra)}}`, window);
+  }
+
+  /** 5xx answers of the series narrowed by `extra` over exactly the last `window`; 0 when there were none. */
+  public failed(window: string, extra?: string): string {
+    return `(${PrometheusSignals.windowCount(`${this.requestsMetric}{${this.with(extra)},${this.statusLabel}=~"5.."}`, window)} or vector(0))`;
+  }
+
   /** The `up` series of the workload's scrape targets. */
   public up(extra?: string): string {
     return `up{${this.with(extra)}}`;

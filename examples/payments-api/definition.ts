@@ -2,7 +2,7 @@ import { defineService, Duration, HeartbeatService, RolloutStrategy, SmokeMethod
 
 /**
  * The payments API: a Lambda function behind API clients, shifted by CodeDeploy.
- * A canary in every environment; prod waits longer at 5 % and requires an approval.
+ * A canary in every environment; prod waits at 20 % and requires an approval.
  */
 export const definition = defineService(
   {
@@ -34,7 +34,14 @@ export const definition = defineService(
     alarms: {
       critical: { errorRatePercent: 2, p99LatencyMs: 2500 },
       warning: { errorRatePercent: 1, p95LatencyMs: 1000 },
-      rollbackTrigger: { baselineErrorRatePercent: 0.5, errorRateMultiplier: 2 },
+      // 2 of 3 two-minute periods: a 2x regression sits right at the trigger, so each period is a
+      // coin toss; longer periods and a third chance let the canary step catch it, and one
+      // 30-second burst of failures breaches at most two periods (see glidepath check).
+      rollbackTrigger: {
+        baselineErrorRatePercent: 0.5,
+        errorRateMultiplier: 2,
+        evaluation: { period: '2m', evaluationPeriods: 3, datapointsToAlarm: 2 },
+      },
     },
     deadMansSwitch: { missingFor: '10m' },
     // Pages and alarm descriptions link to the section of the alarm that fired.
@@ -87,10 +94,12 @@ export const definition = defineService(
       {
         name: 'staging',
         region: 'us-east-1',
+        // Contract tests from the checkout team's staging load generator call it during releases.
+        traffic: { peakRequestsPerSecond: 150, quietRequestsPerSecond: 100 },
         rollout: {
           strategy: RolloutStrategy.CANARY,
           stages: [
-            { name: 'canary', trafficPercent: 10, bake: '5m' },
+            { name: 'canary', trafficPercent: 25, bake: '20m' },
             { name: 'full', trafficPercent: 100, bake: '10m' },
           ],
         },
@@ -98,11 +107,14 @@ export const definition = defineService(
       {
         name: 'prod',
         region: 'us-east-1',
+        // Releases run in business hours: at least 120 authorizations a second then.
+        traffic: { peakRequestsPerSecond: 600, quietRequestsPerSecond: 120 },
         rollout: {
           strategy: RolloutStrategy.CANARY,
-          rationale: 'Payment failures are costly; 5% of traffic for 10 minutes catches regressions before they reach most customers.',
+          rationale:
+            'Payment failures are costly; 20% of traffic for 20 minutes catches a 2x regression (90% at the quietest business-hours traffic) before it reaches most customers.',
           stages: [
-            { name: 'canary', trafficPercent: 5, bake: Duration.minutes(10), validation: 'Authorization error rate at or below 0.5%' },
+            { name: 'canary', trafficPercent: 20, bake: Duration.minutes(20), validation: 'Authorization error rate at or below 0.5%' },
             { name: 'full', trafficPercent: 100, bake: '30m', validation: 'All alarms OK through the rollback window' },
           ],
         },

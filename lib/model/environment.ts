@@ -10,6 +10,7 @@ import { receiversSchema, type Receivers } from './receivers';
 import { rolloutSchema, type Rollout } from './rollout';
 import type { SecretReference } from './secrets';
 import { tlsSchema, type Tls } from './tls';
+import { trafficSchema, type Traffic } from './traffic';
 
 /** What happens to stateful resources (secrets, keys, log groups) when the stack is deleted. */
 export enum RetentionPolicy {
@@ -97,6 +98,8 @@ export const environmentSchema = z
     receivers: receiversSchema.optional(),
     /** The AWS profile and kubectl context the runbook uses here. @default - the current ones */
     access: accessSchema.optional(),
+    /** Expected request rate here, for the detection-power check. @default - by environment kind, with a warning */
+    traffic: trafficSchema.optional(),
   })
   .describe('One environment the service ships to, in promotion order.');
 
@@ -135,6 +138,8 @@ export interface EnvironmentDefinition {
   readonly receivers: Receivers;
   /** The AWS profile and kubectl context of this environment. */
   readonly access: Access;
+  /** Expected request rate (declared, or the environment kind's default). */
+  readonly traffic: Traffic;
 }
 
 /** The known region closest to a misspelt one, if it is close. */

@@ -17,5 +17,6 @@ export * from './secrets';
 export * from './service-definition';
 export * from './smoke-tests';
 export * from './tls';
+export * from './traffic';
 export * from './validate';
 export * from './workload';

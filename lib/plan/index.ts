@@ -13,3 +13,4 @@ export * from './function-release-spec';
 export * from './secret-bindings';
 export * from './deployment-plan';
 export * from './argo-bounds';
+export * from './detection';

@@ -52,9 +52,29 @@ describe('RollbackAnalysis', () => {
   test('queries read only the new version, selected by the pod-template-hash argument', () => {
     expect(template.spec.args).toEqual([{ name: 'pod-template-hash' }, { name: 'stable-pod-template-hash' }]);
     const canary = 'namespace="shop-prod",job="shop",rollouts_pod_template_hash="{{args.pod-template-hash}}"';
+    // Exact window counts (value now minus value 2m ago, or 0 for a series born since), no extrapolation.
+    const served = `sum(clamp_min(http_requests_total{${canary}} - (http_requests_total{${canary}} offset 2m or http_requests_total{${canary}} * 0), 0))`;
+    const failed = `(sum(clamp_min(http_requests_total{${canary},code=~"5.."} - (http_requests_total{${canary},code=~"5.."} offset 2m or http_requests_total{${canary},code=~"5.."} * 0), 0)) or vector(0))`;
     expect(metric('error-rate').provider.prometheus.query).toBe(
-      `((sum(increase(http_requests_total{${canary},code=~"5.."}[2m])) or vector(0)) / sum(increase(http_requests_total{${canary}}[2m]))) and on() (sum(increase(http_requests_total{${canary}}[2m])) >= 50)`,
+      `max(label_replace((${failed} / ${served}) and on() (${served} >= 50), "source", "app", "", ""))`,
     );
+  });
+
+  test('with the ingress upstream and a lost-traffic limit, it also counts what ingress-nginx saw and fails lost traffic', () => {
+    const { analysis: a } = synth({
+      ingressCanaryUpstream: 'shop-prod-shop-canary-http',
+      gate: { windowSeconds: 60, intervalSeconds: 60, failureLimit: 2, minimumRequests: 300, threshold: 0.01, lostTrafficRequests: 456 },
+      measurementsInRelease: 71,
+    });
+    const m = a.metrics.find((x) => x.name === 'error-rate')!;
+    const query = (m.provider as { prometheus: { query: string } }).prometheus.query;
+    expect(query).toContain('nginx_ingress_controller_requests{canary="shop-prod-shop-canary-http",status=~"5.."}');
+    expect(query).toContain('"source", "lost-traffic"');
+    expect(query).toContain('>= 456');
+    expect(m).toMatchObject({ interval: '1m', initialDelay: '1m', failureLimit: 2, inconclusiveLimit: 71, consecutiveErrorLimit: 12 });
+    expect(m.successCondition).toBe('len(result) > 0 && !isNaN(result[0]) && result[0] < 0.01');
+    // Lost traffic gives 1: every request failed.
+    expect(measurementPhase(m, [1])).toBe(Phase.FAILED);
   });
 
   test('a result is judged only with traffic: empty is inconclusive, never an Error or a pass', () => {
@@ -69,12 +89,15 @@ describe('RollbackAnalysis', () => {
     expect(measurementPhase(metric('error-rate'), [0.0149])).toBe(Phase.SUCCESSFUL);
   });
 
-  test('the canary is compared with the stable version: multiplier × its ratio, at least the baseline', () => {
+  test('the canary is compared with the stable version: a one-sided two-proportion z-test, 95% over the release', () => {
     const m = metric('error-rate-vs-stable');
     expect(m.provider.prometheus.query).toContain('rollouts_pod_template_hash="{{args.stable-pod-template-hash}}"');
-    expect(m.provider.prometheus.query).toMatch(/\/ clamp_min\(\(.*\) \* 3, 0\.005\)$/);
+    expect(m.provider.prometheus.query).toContain(') / sqrt(');
+    // 20 measurements by default: z at 1 − 0.05 / 20 = 0.9975 is 2.807.
+    expect(m.successCondition).toBe('len(result) == 0 || isNaN(result[0]) || result[0] < 2.807');
     expect(measurementPhase(m, [])).toBe(Phase.SUCCESSFUL);
-    expect(measurementPhase(m, [1])).toBe(Phase.FAILED);
+    expect(measurementPhase(m, [NaN])).toBe(Phase.SUCCESSFUL);
+    expect(measurementPhase(m, [3])).toBe(Phase.FAILED);
   });
 
   test('latency fails at the critical p99, in seconds', () => {
@@ -116,7 +139,7 @@ describe('RollbackAnalysis', () => {
   test('contributes the rollback alarm with commands that parse', () => {
     const [fact] = analysis.runbookFacts().alarms ?? [];
     expect(fact).toMatchObject({ anchor: 'shop-prod-rollback-error-rate', name: 'shop-rollback', severity: AlarmSeverity.ROLLBACK });
-    expect(fact.condition).toContain('at or above 1.5% (0.5% baseline × 3)');
+    expect(fact.condition).toContain('at or above 1.5% (the rollback trigger is 1.5%: 0.5% baseline × 3)');
     expect(fact.condition).toContain('in 3 measurements, one every 2m');
     expect(fact.condition).toContain(`detected within ${analysis.bounds().detect}`);
     expect(fact.missingData).toContain('inconclusive');

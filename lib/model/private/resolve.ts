@@ -14,6 +14,7 @@ import { blueGreenStages, RolloutStrategy, standardStages, type Rollout, type St
 import type { SecretReference } from '../secrets';
 import type { serviceDefinitionSchema, ServiceDefinition } from '../service-definition';
 import { resolveSmokeTests } from '../smoke-tests';
+import { resolveTraffic } from '../traffic';
 
 type Parsed = z.output<typeof serviceDefinitionSchema>;
 
@@ -112,6 +113,7 @@ export function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDe
       kubernetes: resolveKubernetes(def.kubernetes, env.kubernetes),
       receivers: resolveReceivers(env.name, def.receivers, env.receivers),
       access: { awsProfile: env.access?.awsProfile, kubeContext: env.access?.kubeContext },
+      traffic: resolveTraffic(env.traffic, production),
     };
   });
   return {

@@ -1,0 +1,96 @@
+import { periodBreach } from './judged-window';
+import type { ErrorScenario, ReleaseTimeline } from './release-timeline';
+
+/** The rollback alarm's settings that decide detection on AWS. */
+export interface CloudWatchGate {
+  readonly periodSeconds: number;
+  /** N: datapoints in the evaluation range. */
+  readonly evaluationPeriods: number;
+  /** M: breaching datapoints among them that put the alarm in ALARM. */
+  readonly datapointsToAlarm: number;
+  /** Requests a version needs in a period before its ratio counts (`MINIMUM_REQUESTS`). */
+  readonly minimumRequests: number;
+  /** Threshold in percent (`100 · errors / requests ≥ threshold`). */
+  readonly thresholdPercent: number;
+  /** Whether the old version has a ratio of its own (ECS: its target group; Lambda: no, only the alias's). */
+  readonly oldVersionJudged: boolean;
+  /** Seconds from a period's end until its datapoint is evaluated (ingestion). @default the period, at most 60 s */
+  readonly delaySeconds?: number;
+}
+
+/**
+ * P(the alarm goes to ALARM at an evaluation within (from, to]) — CloudWatch's M-of-N rule over
+ * datapoints of consecutive periods (AWS docs, "Evaluating an alarm"): after each period ends and
+ * its datapoint is ingested, ALARM when at least M of the last N datapoints breach. Periods are
+ * disjoint, so their breaches are independent; the state of a dynamic programme is the outcome of
+ * the last N − 1 periods (2^(N−1) states). Periods start with the release.
+ */
+export function alarmFires(timeline: ReleaseTimeline, gate: CloudWatchGate, scenario: ErrorScenario, from: number, to: number): number {
+  const P = gate.periodSeconds;
+  const delay = gate.delaySeconds ?? Math.min(P, 60);
+  const N = gate.evaluationPeriods;
+  const keep = (1 << Math.max(0, N - 1)) - 1;
+  let states = new Map<number, number>([[0, 1]]);
+  let fired = 0;
+  for (let k = 0; (k + 1) * P + delay <= to + 1e-9; k++) {
+    const q = periodBreach(
+      timeline.span(k * P, (k + 1) * P, scenario),
+      { threshold: gate.thresholdPercent, scale: 100, minimumRequests: gate.minimumRequests },
+      gate.oldVersionJudged,
+    );
+    const counts = (k + 1) * P + delay > from + 1e-9;
+    const next = new Map<number, number>();
+    for (const [state, p] of states) {
+      for (const [bit, pb] of [
+        [1, q],
+        [0, 1 - q],
+      ] as const) {
+        if (pb === 0) continue;
+        const window = ((state << 1) | bit) & ((1 << N) - 1);
+        if (counts && popcount(window) >= gate.datapointsToAlarm) {
+          fired += p * pb;
+          continue;
+        }
+        const s = window & keep;
+        next.set(s, (next.get(s) ?? 0) + p * pb);
+      }
+    }
+    states = next;
+  }
+  return Math.min(1, fired);
+}
+
+function popcount(x: number): number {
+  let c = 0;
+  for (let v = x; v; v &= v - 1) c++;
+  return c;
+}
+
+/** P(the alarm fires during step `index`, the new version failing with `ratio` from the step's start). */
+export function cloudWatchStepDetection(
+  timeline: ReleaseTimeline,
+  gate: CloudWatchGate,
+  index: number,
+  baseline: number,
+  ratio: number,
+): number {
+  const start = timeline.starts[index];
+  return alarmFires(timeline, gate, { baseline, regression: { fromSeconds: start, ratio } }, start, start + timeline.steps[index].seconds);
+}
+
+/** P(the alarm fires while a healthy release runs: from the first traffic shift to the end of the last bake). */
+export function cloudWatchFalseRollback(timeline: ReleaseTimeline, gate: CloudWatchGate, baseline: number): number {
+  return alarmFires(timeline, gate, { baseline }, 0, timeline.end);
+}
+
+/** The same with one burst of `burstSeconds` in which every request fails, at a random time (every period start). */
+export function cloudWatchBurstRollback(timeline: ReleaseTimeline, gate: CloudWatchGate, baseline: number, burstSeconds = 30): number {
+  const starts: number[] = [];
+  for (let t = 0; t + burstSeconds <= timeline.end; t += gate.periodSeconds / 2) starts.push(t);
+  if (starts.length === 0) return 0;
+  const sum = starts.reduce(
+    (acc, from) => acc + alarmFires(timeline, gate, { baseline, burst: { fromSeconds: from, seconds: burstSeconds } }, 0, timeline.end),
+    0,
+  );
+  return sum / starts.length;
+}

@@ -1,0 +1,179 @@
+import * as path from 'node:path';
+import { synthesizeAws } from '../../../constructs/aws/synthesize';
+import { loadDefinitionFile, type EnvironmentDefinition, type ServiceDefinition } from '../../../lib/model';
+import { compileLambdaRollout } from '../../../lib/plan/codedeploy-schedule';
+import { detectionReport } from '../../../lib/plan/detection/detection-plan';
+import { compileEcsRollout } from '../../../lib/plan/ecs-schedule';
+import { alarmFromTemplate, simulateAlarm, type MetricFeed } from '../../aws/support/cloudwatch-alarm-simulator';
+import { Random, recordResult, trialsPerScenario, wilsonInterval } from './support/random';
+
+/*
+ * Monte Carlo of the AWS rollback alarm, as synthesized, through the CloudWatch alarm simulator
+ * (test/aws/support): Poisson arrivals per period at the declared rates, split by the schedule's
+ * weights over time, errors by Poisson thinning; the measured detection and false-rollback rates
+ * must agree with the detection model (lib/plan/detection) within the 99.9 % Wilson interval.
+ * GLIDEPATH_MC_TRIALS raises the trials per scenario (default 40).
+ */
+
+const TRIALS = trialsPerScenario(40);
+const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
+const DEFINITIONS = [path.join(EXAMPLES, 'checkout', 'definition.yaml'), path.join(EXAMPLES, 'payments-api', 'definition.ts')].map((f) =>
+  loadDefinitionFile(f),
+);
+
+interface Case {
+  readonly def: ServiceDefinition;
+  readonly env: EnvironmentDefinition;
+}
+// Synthesized once per example (every environment), as `cdk synth` does.
+const TEMPLATES = new Map(DEFINITIONS.map((d) => [d.service, synthesizeAws(d).templates]));
+const CASES: Case[] = DEFINITIONS.flatMap((def) =>
+  def.environments.filter((e) => e.rollout.stages.length > 0).map((env) => ({ def, env })),
+);
+
+function scheduleOf({ def, env }: Case) {
+  return def.workload.container ? compileEcsRollout(env).schedule : compileLambdaRollout(env).schedule;
+}
+
+/** One simulated release: per period, requests and errors of each version. */
+function release(c: Case, rate: number, periodSeconds: number, periods: number, regressionFrom: number | undefined, random: Random) {
+  const steps = scheduleOf(c).steps;
+  const trigger = c.env.alarms.rollbackTrigger;
+  const starts: number[] = [];
+  steps.reduce((t, s) => (starts.push(t), t + s.bake.toSeconds()), 0);
+  const weightAt = (t: number) => {
+    let w = steps[0].trafficPercent / 100;
+    steps.forEach((s, i) => {
+      if (t >= starts[i]) w = s.trafficPercent / 100;
+    });
+    return w;
+  };
+  return Array.from({ length: periods }, (_, k) => {
+    // Periods line up with step boundaries (bakes are whole minutes).
+    const t = k * periodSeconds;
+    const w = weightAt(t);
+    const canaryRatio =
+      regressionFrom !== undefined && t >= regressionFrom ? trigger.errorRatePercent / 100 : trigger.baselineErrorRatePercent / 100;
+    const stableRatio = trigger.baselineErrorRatePercent / 100;
+    const n = rate * periodSeconds;
+    const newErrors = random.poisson(n * w * canaryRatio);
+    const newOk = random.poisson(n * w * (1 - canaryRatio));
+    const oldErrors = random.poisson(n * (1 - w) * stableRatio);
+    const oldOk = random.poisson(n * (1 - w) * (1 - stableRatio));
+    return { new: { requests: newErrors + newOk, errors: newErrors }, old: { requests: oldErrors + oldOk, errors: oldErrors } };
+  });
+}
+
+/** ALB and Lambda publish no datapoint for a count of zero. */
+const datapoint = (n: number) => (n === 0 ? undefined : n);
+
+function feed(_c: Case, traffic: ReturnType<typeof release>): MetricFeed {
+  return (metric, i) => {
+    const p = traffic[i];
+    const { dimensions: d, metricName } = metric;
+    const all = { requests: p.new.requests + p.old.requests, errors: p.new.errors + p.old.errors };
+    if (metric.namespace === 'AWS/ApplicationELB') {
+      if (metricName === 'HTTPCode_ELB_5XX_Count') return undefined;
+      // The new version in the alternate target group (ECS swaps them every deployment).
+      const v = d.TargetGroup === undefined ? all : d.TargetGroup.includes('AlternateTargetGroup') ? p.new : p.old;
+      return datapoint(metricName === 'RequestCount' ? v.requests : v.errors);
+    }
+    if (metric.namespace === 'AWS/Lambda') {
+      const v = d.ExecutedVersion !== undefined ? p.new : all;
+      return datapoint(metricName === 'Invocations' ? v.requests : v.errors);
+    }
+    throw new Error(`unexpected metric ${metric.namespace}/${metricName}`);
+  };
+}
+
+describe.each(CASES.map((c) => [`${c.def.service}-${c.env.name}`, c] as const))('%s: the rollback alarm as the model says', (stack, c) => {
+  const schedule = scheduleOf(c);
+  const report = detectionReport(c.env, { label: stack, environmentIndex: c.env.order, schedule })!;
+  const template = JSON.parse(TEMPLATES.get(c.def.service)![`${stack}.template.json`]);
+  const alarm = alarmFromTemplate(template, `${stack}-rollback-error-rate`);
+  const P = alarm.periodSeconds;
+  const delay = Math.min(P, 60);
+  const starts: number[] = [];
+  const end = schedule.steps.reduce((t, s) => (starts.push(t), t + s.bake.toSeconds()), 0);
+
+  test('the template carries the gate the model judged', () => {
+    expect(alarm.datapointsToAlarm).toBe(report.cloudWatchGate!.datapointsToAlarm);
+    expect(alarm.evaluationPeriods).toBe(report.cloudWatchGate!.evaluationPeriods);
+    expect(JSON.stringify(alarm.queries)).toContain(`>= ${report.cloudWatchGate!.minimumRequests},`);
+  });
+
+  const rates = [
+    ['quietest', report.quietRequestsPerSecond],
+    ['peak', report.peakRequestsPerSecond],
+  ] as const;
+  const judged = report.steps.map((s, i) => [s, i] as const).filter(([s]) => s.quiet !== undefined);
+
+  describe.each(rates)('at the %s rate (%d rps)', (which, rate) => {
+    test.each(judged.map(([s, i]) => [s.name, i] as const))('step "%s": measured detection agrees with the model', (_name, i) => {
+      const modelled = which === 'peak' ? report.steps[i].peak! : report.steps[i].quiet!;
+      const random = new Random(1000 + i * 17 + (which === 'peak' ? 1 : 0));
+      const stepEnd = starts[i] + schedule.steps[i].bake.toSeconds();
+      let caught = 0;
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const traffic = release(c, rate, P, Math.ceil(stepEnd / P) + 1, starts[i], random);
+        const r = simulateAlarm(alarm, feed(c, traffic), { datapoints: traffic.length, delaySeconds: delay });
+        if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds > starts[i] && r.firstAlarmSeconds <= stepEnd) caught++;
+      }
+      const [low, high] = wilsonInterval(caught, TRIALS);
+      recordResult(`${stack} detection step ${report.steps[i].name} at ${which} ${rate} rps`, modelled, caught, TRIALS);
+      expect(modelled).toBeGreaterThanOrEqual(low - 1e-9);
+      expect(modelled).toBeLessThanOrEqual(high + 1e-9);
+    });
+
+    test('measured false rollbacks of a healthy release agree with the model', () => {
+      const modelled = which === 'peak' ? report.falseRollback.peak : report.falseRollback.quiet;
+      const random = new Random(77 + (which === 'peak' ? 1 : 0));
+      let rolledBack = 0;
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const traffic = release(c, rate, P, Math.ceil(end / P) + 1, undefined, random);
+        const r = simulateAlarm(alarm, feed(c, traffic), { datapoints: traffic.length, delaySeconds: delay });
+        if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds <= end) rolledBack++;
+      }
+      const [low, high] = wilsonInterval(rolledBack, TRIALS);
+      recordResult(`${stack} false rollback at ${which} ${rate} rps`, modelled, rolledBack, TRIALS);
+      expect(modelled).toBeGreaterThanOrEqual(low - 1e-9);
+      expect(modelled).toBeLessThanOrEqual(high + 1e-9);
+    });
+  });
+
+  test("from 0.1 to 1,000 rps, the first traffic step's measured detection agrees with the model", () => {
+    const [first] = judged[0];
+    const i = report.steps.indexOf(first);
+    const stepEnd = starts[i] + schedule.steps[i].bake.toSeconds();
+    for (const rate of [0.1, 1, 10, 100, 1000]) {
+      const modelled = detectionReport(
+        { ...c.env, traffic: { peakRequestsPerSecond: rate, quietRequestsPerSecond: rate, declared: true } },
+        {
+          label: stack,
+          environmentIndex: c.env.order,
+          schedule,
+        },
+      )!;
+      // The model chooses the per-period gate for that traffic; the synthesized alarm with that gate.
+      const env = { ...c.env, traffic: { peakRequestsPerSecond: rate, quietRequestsPerSecond: rate, declared: true } };
+      const def = { ...c.def, environments: c.def.environments.map((e) => (e.name === env.name ? env : e)) };
+      const gate = modelled.cloudWatchGate!.minimumRequests;
+      const a = {
+        ...alarm,
+        queries: alarm.queries.map((q) => (q.expression ? { ...q, expression: q.expression.replace(/>= \d+,/g, `>= ${gate},`) } : q)),
+      };
+      const random = new Random(4242 + rate);
+      let caught = 0;
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const traffic = release({ def, env }, rate, P, Math.ceil(stepEnd / P) + 1, starts[i], random);
+        const r = simulateAlarm(a, feed(c, traffic), { datapoints: traffic.length, delaySeconds: delay });
+        if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds > starts[i] && r.firstAlarmSeconds <= stepEnd) caught++;
+      }
+      const [low, high] = wilsonInterval(caught, TRIALS);
+      const p = modelled.steps[i].quiet!;
+      recordResult(`${stack} detection step ${first.name} at ${rate} rps`, p, caught, TRIALS);
+      if (p < low - 1e-9 || p > high + 1e-9)
+        throw new Error(`${stack} at ${rate} rps: model ${p}, measured ${caught}/${TRIALS} (${low}–${high})`);
+    }
+  });
+});
