@@ -102,10 +102,7 @@ export class AlarmSet extends Construct implements IRunbookContributor {
     const anchor = anchorOf(name);
     const evaluation = spec.evaluation as Evaluation;
     const { period, evaluationPeriods, datapointsToAlarm } = evaluation;
-    const metric =
-      source instanceof cloudwatch.MathExpression
-        ? source.with({ period: CdkDuration.seconds(period.toSeconds()) })
-        : (source as cloudwatch.Metric).with({ period: CdkDuration.seconds(period.toSeconds()) });
+    const metric = withPeriod(source, CdkDuration.seconds(period.toSeconds()));
     const condition = describeCondition(spec);
     const link = this.props.runbookLink ? this.props.runbookLink(anchor) : anchor;
     const alarm = new cloudwatch.Alarm(this, spec.kind, {
@@ -152,4 +149,23 @@ export class AlarmSet extends Construct implements IRunbookContributor {
       resources: this.facts.map((f) => ({ type: 'AWS::CloudWatch::Alarm', name: f.name })),
     };
   }
+}
+
+/**
+ * `metric` measured over `period`. A math expression's own metrics take the period too: aws-cdk-lib's
+ * `MathExpression.with({ period })` would override them anyway, with a synth warning per alarm
+ * whenever the alarm's period is not the metrics' (e.g. a 2-minute rollback trigger).
+ */
+function withPeriod(metric: cloudwatch.IMetric, period: CdkDuration): cloudwatch.IMetric {
+  if (metric instanceof cloudwatch.MathExpression) {
+    return new cloudwatch.MathExpression({
+      expression: metric.expression,
+      usingMetrics: Object.fromEntries(Object.entries(metric.usingMetrics).map(([id, m]) => [id, withPeriod(m, period)])),
+      label: metric.label,
+      period,
+      searchAccount: metric.searchAccount,
+      searchRegion: metric.searchRegion,
+    });
+  }
+  return (metric as cloudwatch.Metric).with({ period });
 }

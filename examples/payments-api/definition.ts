@@ -90,6 +90,9 @@ export const definition = defineService(
         },
       ],
     },
+    // The 20-minute canary gives a 2x regression enough invocations to be caught at quiet traffic
+    // (glidepath check); a revert deploys through it, so level 3 gets a budget that includes it.
+    rollbackBudgets: { code: Duration.minutes(25) },
     environments: [
       {
         name: 'staging',
