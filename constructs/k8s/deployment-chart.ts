@@ -30,7 +30,8 @@ import { PrometheusAlerts } from './prometheus-alerts';
 import { AlertmanagerRouting } from './alertmanager-routing';
 import { receiverSecrets } from '../../lib/model/receivers';
 import { PrometheusSignals } from './prometheus-signals';
-import { ProgressiveWorkload, type WorkloadIngressOptions } from './progressive-workload';
+import { ProgressiveWorkload } from './progressive-workload';
+import { ingressOptionsOf, type WorkloadIngressOptions } from './workload-ingress';
 import { RolloutStatusAlerts } from './rollout-status-alerts';
 import { rateWindow } from './release-bounds';
 import { PROGRESS_DEADLINE_SECONDS } from '../../lib/runbook/platforms/kubernetes-workload';
@@ -269,12 +270,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       smokeTests: this.smokeTests,
       gate: this.migrations?.podGate(),
       selectorLabels,
-      ingress: props.ingress ?? {
-        className: kube.ingress.className,
-        controller: kube.ingress.controller,
-        host: kube.ingress.host,
-        paths: kube.ingress.paths,
-      },
+      ingress: props.ingress ?? ingressOptionsOf(env),
       metricsPort: kube.metrics.port,
       configurationRollbackBudget: definition.rollbackBudgets.configuration,
     });
