@@ -36,7 +36,7 @@ export function kubernetesTlsProblems(env: EnvironmentDefinition, i: number, par
       problem(
         ingressPath(parsed, i, 'tls'),
         ingress.tls,
-        `the AWS Load Balancer Controller (class "${ingress.className}") reads no TLS Secret and runs no cert-manager issuer: it serves an ACM certificate; remove "kubernetes.ingress.tls" and set "tls.certificateArn" in "${env.name}"`,
+        `the AWS Load Balancer Controller (class "${ingress.className}") reads no TLS Secret and runs no cert-manager issuer: it serves an ACM certificate; remove "kubernetes.ingress.tls" and set "tls.certificateArn" (an ACM certificate for the host) where HTTPS is needed`,
       ),
     ];
   }
@@ -47,7 +47,7 @@ export function kubernetesTlsProblems(env: EnvironmentDefinition, i: number, par
       problem(
         ingressPath(parsed, i, 'host'),
         undefined,
-        `${where} that answers every host over plain HTTP; set "kubernetes.ingress.host" (e.g. "shop.acme.example") and HTTPS for it (${alb ? '"tls.certificateArn", an ACM certificate for the host' : `"kubernetes.ingress.tls": ${SECRET_FIX.replace('set ', '')}`}), or ${OPT_OUT}`,
+        `${where} that answers every host over plain HTTP; set "kubernetes.ingress.host" (e.g. "shop.acme.example") and ${alb ? '"tls.certificateArn" (an ACM certificate for the host)' : '"kubernetes.ingress.tls" with "clusterIssuer" (a cert-manager ClusterIssuer, e.g. "letsencrypt-prod") or "secretName" (an existing TLS Secret in the namespace)'}, or ${OPT_OUT}`,
       ),
     ];
   }
