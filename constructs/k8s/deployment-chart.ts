@@ -32,6 +32,7 @@ import { receiverSecrets } from '../../lib/model/receivers';
 import { PrometheusSignals } from './prometheus-signals';
 import { ProgressiveWorkload } from './progressive-workload';
 import { ingressOptionsOf, type WorkloadIngressOptions } from './workload-ingress';
+import { namespaceOfServiceUrl } from './private/service-url';
 import { RolloutStatusAlerts } from './rollout-status-alerts';
 import { rateWindow } from './release-bounds';
 import { PROGRESS_DEADLINE_SECONDS } from '../../lib/runbook/platforms/kubernetes-workload';
@@ -80,6 +81,10 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
 
   /** The rendered environment. */
   public readonly environmentDefinition: EnvironmentDefinition;
+  /** The definition the chart renders. */
+  public get definition(): ServiceDefinition {
+    return this.props.definition;
+  }
   /** The namespace every object lives in, e.g. `checkout-prod`. */
   public readonly namespaceName: string;
   public readonly workload: ProgressiveWorkload;
@@ -391,9 +396,4 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       },
     });
   }
-}
-
-/** The namespace of an in-cluster Service URL (`http://svc.NAMESPACE.svc:9090`), if it is one. */
-function namespaceOfServiceUrl(url: string): string | undefined {
-  return /^https?:\/\/[^./:]+\.([^./:]+)\.svc(\.|:|\/|$)/.exec(url)?.[1];
 }

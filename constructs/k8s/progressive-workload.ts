@@ -19,8 +19,6 @@ import type { PodGate } from './migration-jobs';
 import type { SmokeTestAnalysis } from './smoke-test-analysis';
 import { ingressProps } from './private/ingress-spec';
 import type { WorkloadIngressOptions } from './workload-ingress';
-
-export type { WorkloadIngressOptions, WorkloadIngressTls } from './workload-ingress';
 import type { SecretEnvironmentVariable } from './external-secrets';
 import type { FeatureFlags } from './feature-flags';
 import { KubeArgoRollout } from './private/crds';
