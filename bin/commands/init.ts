@@ -115,6 +115,12 @@ ${STAGING_ROLLOUT[strategy]}
     # region (or domainName + hostedZoneId + hostedZoneName to have one issued).
     tls:
       certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000
+    # On Kubernetes, the Ingress answers your domain with a certificate cert-manager issues (or
+    # tls: { secretName: <an existing TLS Secret> }); the ALB controller uses certificateArn instead.
+    kubernetes:
+      ingress:
+        host: my-service.example.com
+        tls: { clusterIssuer: letsencrypt-prod }
     rollout:
 ${PROD_ROLLOUT[strategy]}
 delivery:

@@ -32,7 +32,9 @@ import { PrometheusAlerts } from './prometheus-alerts';
 import { AlertmanagerRouting } from './alertmanager-routing';
 import { receiverSecrets } from '../../lib/model/receivers';
 import { PrometheusSignals } from './prometheus-signals';
-import { ProgressiveWorkload, type WorkloadIngressOptions } from './progressive-workload';
+import { ProgressiveWorkload } from './progressive-workload';
+import { ingressOptionsOf, type WorkloadIngressOptions } from './workload-ingress';
+import { namespaceOfServiceUrl } from './private/service-url';
 import { RolloutStatusAlerts } from './rollout-status-alerts';
 import { rateWindow } from './release-bounds';
 import { PROGRESS_DEADLINE_SECONDS } from '../../lib/runbook/platforms/kubernetes-workload';
@@ -81,6 +83,10 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
 
   /** The rendered environment. */
   public readonly environmentDefinition: EnvironmentDefinition;
+  /** The definition the chart renders. */
+  public get definition(): ServiceDefinition {
+    return this.props.definition;
+  }
   /** The namespace every object lives in, e.g. `checkout-prod`. */
   public readonly namespaceName: string;
   public readonly workload: ProgressiveWorkload;
@@ -289,12 +295,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       smokeTests: this.smokeTests,
       gate: this.migrations?.podGate(),
       selectorLabels,
-      ingress: props.ingress ?? {
-        className: kube.ingress.className,
-        controller: kube.ingress.controller,
-        host: kube.ingress.host,
-        paths: kube.ingress.paths,
-      },
+      ingress: props.ingress ?? ingressOptionsOf(env),
       metricsPort: kube.metrics.port,
       configurationRollbackBudget: definition.rollbackBudgets.configuration,
     });
@@ -418,9 +419,4 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       },
     });
   }
-}
-
-/** The namespace of an in-cluster Service URL (`http://svc.NAMESPACE.svc:9090`), if it is one. */
-function namespaceOfServiceUrl(url: string): string | undefined {
-  return /^https?:\/\/[^./:]+\.([^./:]+)\.svc(\.|:|\/|$)/.exec(url)?.[1];
 }

@@ -13,3 +13,5 @@ export * from './promtool-tests';
 export * from './release-bounds';
 export * from './rollout-status-alerts';
 export * from './synthesize';
+export * from './workload-ingress';
+export * from './write-runbooks';

@@ -17,6 +17,8 @@ import type { IRunbookContributor, NamedResource, RunbookCommand, RunbookFacts }
 import { RollbackAnalysis } from './analysis-template';
 import type { PodGate } from './migration-jobs';
 import type { SmokeTestAnalysis } from './smoke-test-analysis';
+import { ingressProps } from './private/ingress-spec';
+import type { WorkloadIngressOptions } from './workload-ingress';
 import type { SecretEnvironmentVariable } from './external-secrets';
 import type { FeatureFlags } from './feature-flags';
 import { KubeArgoRollout } from './private/crds';
@@ -25,22 +27,6 @@ import { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS, WorkloadRunbook }
 
 /** Stakater Reloader's annotation: replace the pods when one of these Secrets changes. */
 export const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
-
-/** How the workload is exposed outside the cluster. */
-export interface WorkloadIngressOptions {
-  /** Host name the Ingress answers. @default - every host (no `host` in the rule) */
-  readonly host?: string;
-  /** Ingress class. @default 'nginx' */
-  readonly className?: string;
-  /**
-   * The controller serving the class, which splits canary traffic: ingress-nginx (Argo
-   * `trafficRouting.nginx`) or the AWS Load Balancer Controller (`trafficRouting.alb`, IP targets).
-   * @default IngressController.NGINX
-   */
-  readonly controller?: IngressController;
-  /** Path prefixes routed to the workload. @default ['/'] */
-  readonly paths?: readonly string[];
-}
 
 /** Props of `ProgressiveWorkload`. */
 export interface ProgressiveWorkloadProps {
@@ -253,32 +239,17 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     }
     this.resources.unshift({ type: this.kind === 'Rollout' ? 'argoproj.io/Rollout' : 'Deployment', name });
 
-    const ingress = props.ingress ?? {};
-    // With ALB canary routing the rule targets the stable Service's action, which Argo writes
-    // into the annotation alb.ingress.kubernetes.io/actions.<stable Service> (its key alone, so
-    // not applied here); IP targets send traffic to the pods directly.
-    const albActions = this.albRouted();
-    new k8s.KubeIngress(this, 'Ingress', {
-      metadata: {
-        ...metadata(name),
-        ...(ingress.controller === IngressController.ALB ? { annotations: { 'alb.ingress.kubernetes.io/target-type': 'ip' } } : {}),
-      },
-      spec: {
-        ingressClassName: ingress.className ?? 'nginx',
-        rules: [
-          {
-            ...(ingress.host ? { host: ingress.host } : {}),
-            http: {
-              paths: (ingress.paths ?? ['/']).map((path) => ({
-                path,
-                pathType: 'Prefix',
-                backend: { service: { name: this.serviceName, port: { name: albActions ? 'use-annotation' : 'http' } } },
-              })),
-            },
-          },
-        ],
-      },
-    });
+    new k8s.KubeIngress(
+      this,
+      'Ingress',
+      ingressProps(props.ingress ?? {}, {
+        name,
+        namespace,
+        labels: this.selectorLabels,
+        serviceName: this.serviceName,
+        albActions: this.albRouted(),
+      }),
+    );
     this.resources.push({ type: 'Ingress', name });
 
     new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
@@ -326,7 +297,12 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
   }
 
   public runbookFacts(): RunbookFacts {
-    return { ...this.runbook.facts(), resources: this.resources };
+    const reason = this.props.ingress?.plainHttpReason;
+    // Like the AWS listener's acknowledged glidepath-https finding: plain HTTP on purpose is a risk someone accepted.
+    const risks = reason
+      ? { acceptedRisks: [{ rule: 'glidepath-https', resource: `Ingress ${this.name}`, reason: `Plain HTTP on purpose: ${reason}` }] }
+      : {};
+    return { ...this.runbook.facts(), ...risks, resources: this.resources };
   }
 
   /** Whether canary traffic is split by the AWS Load Balancer Controller (weighted target groups). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Duration } from './duration';
+import { ingressTlsSchema, type IngressTls } from './ingress-tls';
 import { durationField, positiveInt } from './private/fields';
 
 /**
@@ -87,6 +88,8 @@ export const kubernetesIngressSchema = z.strictObject({
     .min(1, { error: 'must list at least one path' })
     .optional()
     .describe('Path prefixes routed to the workload. Default ["/"].'),
+  /** HTTPS on the Ingress: a TLS Secret or a cert-manager ClusterIssuer. @default - plain HTTP (refused in production) */
+  tls: ingressTlsSchema.optional(),
 });
 
 /** The metrics the workload exposes; a mismatch silently disables every alert and the analysis. */
@@ -231,6 +234,8 @@ export interface KubernetesSettings {
     /** Undefined when the class name is not one glidepath knows and no controller was given. */
     readonly controller?: IngressController;
     readonly sourceCidr?: string;
+    /** HTTPS on the Ingress through a Secret (ingress-nginx); the ALB controller uses the environment's ACM certificate. */
+    readonly tls?: IngressTls;
   };
   readonly apiServerCidr?: string;
   readonly callers: readonly string[];
@@ -270,6 +275,7 @@ export function resolveKubernetes(...layers: (KubernetesInput | undefined)[]): K
           ? DEFAULT_INGRESS_CLASSES[ingress.className ?? 'nginx']
           : undefined),
       sourceCidr: ingress.sourceCidr,
+      tls: ingress.tls,
     },
     apiServerCidr: pick('apiServerCidr'),
     callers: pick('callers') ?? [],

@@ -199,6 +199,8 @@ describeSlow('SLOW: the first hour of a new user, from the packed tarball', () =
       run(process.execPath, ['main.js'], app);
       for (const env of ['dev', 'staging', 'prod']) {
         expect(fs.readFileSync(path.join(app, 'dist', `my-service-${env}.k8s.yaml`), 'utf8')).toContain(`namespace: my-service-${env}`);
+        // writeRunbooks(app): the file the alerts' runbook_url (runbooks/my-service-<env>.k8s.md#…) links to, from dist/.
+        expect(fs.readFileSync(path.join(app, 'dist', 'runbooks', `my-service-${env}.k8s.md`), 'utf8')).toContain('## Accepted risks');
       }
     });
 

@@ -9,6 +9,7 @@ import type { EnvironmentDefinition } from '../environment';
 import { problem, type Problem } from '../problems';
 import type { ServiceDefinition } from '../service-definition';
 import type { Parsed } from './checkable';
+import { kubernetesTlsProblems } from './kubernetes-tls';
 
 /**
  * Longest a smoke-test hook may run: CodeDeploy and ECS lifecycle hooks run a Lambda function,
@@ -82,6 +83,8 @@ function environmentProblems(def: ServiceDefinition, env: EnvironmentDefinition,
         ),
       );
     }
+    // constructs/k8s/workload-ingress.ts: the Kubernetes Ingress needs its own HTTPS (a Secret, or ACM for the ALB controller).
+    problems.push(...kubernetesTlsProblems(env, i, parsed));
     // constructs/k8s/deployment-chart.ts: metrics stay off the Services and the Ingress.
     if (env.kubernetes.metrics.port === container.port) {
       problems.push(

@@ -1,7 +1,7 @@
 import { type Construct } from 'constructs';
 import { App, Chart, type ChartProps } from 'cdk8s';
 import { loadDefinitionFile } from 'glidepath';
-import { DeploymentChart } from 'glidepath/k8s';
+import { DeploymentChart, writeRunbooks } from 'glidepath/k8s';
 
 export class MyChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = { }) {
@@ -20,3 +20,5 @@ for (const environment of definition.environments) {
   new DeploymentChart(app, `${definition.service}-${environment.name}`, { definition, environment: environment.name });
 }
 app.synth();
+// The runbooks, where the alerts' runbook_url links: dist/runbooks/<service>-<env>.k8s.md.
+writeRunbooks(app);
