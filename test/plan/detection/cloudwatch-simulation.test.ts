@@ -12,7 +12,9 @@ import { Random, recordResult, trialsPerScenario, wilsonInterval } from './suppo
  * (test/aws/support): Poisson arrivals per period at the declared rates, split by the schedule's
  * weights over time, errors by Poisson thinning; the measured detection and false-rollback rates
  * must agree with the detection model (lib/plan/detection) within the 99.9 % Wilson interval.
- * GLIDEPATH_MC_TRIALS raises the trials per scenario (default 40).
+ * A long run, not in the default `npm test` (about half an hour on 2 cores, mostly the 0.1–1,000 rps
+ * sweep): `GLIDEPATH_MC_TRIALS=40 npx jest test/plan/detection/cloudwatch-simulation.test.ts`.
+ * The Argo Monte Carlo (argo-simulation.test.ts) stays in the default run.
  */
 
 const TRIALS = trialsPerScenario(40);
@@ -26,8 +28,8 @@ interface Case {
   readonly env: EnvironmentDefinition;
 }
 // Synthesized once per example (every environment), as `cdk synth` does.
-const TEMPLATES = new Map(DEFINITIONS.map((d) => [d.service, synthesizeAws(d).templates]));
-const CASES: Case[] = DEFINITIONS.flatMap((def) =>
+const TEMPLATES = new Map(process.env.GLIDEPATH_MC_TRIALS ? DEFINITIONS.map((d) => [d.service, synthesizeAws(d).templates]) : []);
+const CASES: Case[] = (process.env.GLIDEPATH_MC_TRIALS ? DEFINITIONS : []).flatMap((def) =>
   def.environments.filter((e) => e.rollout.stages.length > 0).map((env) => ({ def, env })),
 );
 
@@ -86,94 +88,101 @@ function feed(_c: Case, traffic: ReturnType<typeof release>): MetricFeed {
   };
 }
 
-describe.each(CASES.map((c) => [`${c.def.service}-${c.env.name}`, c] as const))('%s: the rollback alarm as the model says', (stack, c) => {
-  const schedule = scheduleOf(c);
-  const report = detectionReport(c.env, { label: stack, environmentIndex: c.env.order, schedule })!;
-  const template = JSON.parse(TEMPLATES.get(c.def.service)![`${stack}.template.json`]);
-  const alarm = alarmFromTemplate(template, `${stack}-rollback-error-rate`);
-  const P = alarm.periodSeconds;
-  const delay = Math.min(P, 60);
-  const starts: number[] = [];
-  const end = schedule.steps.reduce((t, s) => (starts.push(t), t + s.bake.toSeconds()), 0);
+const LONG_RUN = Boolean(process.env.GLIDEPATH_MC_TRIALS);
+if (!LONG_RUN) test.skip('AWS detection Monte Carlo: a long run, set GLIDEPATH_MC_TRIALS to run it', () => undefined);
 
-  test('the template carries the gate the model judged', () => {
-    expect(alarm.datapointsToAlarm).toBe(report.cloudWatchGate!.datapointsToAlarm);
-    expect(alarm.evaluationPeriods).toBe(report.cloudWatchGate!.evaluationPeriods);
-    expect(JSON.stringify(alarm.queries)).toContain(`>= ${report.cloudWatchGate!.minimumRequests},`);
-  });
+if (LONG_RUN)
+  describe.each(CASES.map((c) => [`${c.def.service}-${c.env.name}`, c] as const))(
+    '%s: the rollback alarm as the model says',
+    (stack, c) => {
+      const schedule = scheduleOf(c);
+      const report = detectionReport(c.env, { label: stack, environmentIndex: c.env.order, schedule })!;
+      const template = JSON.parse(TEMPLATES.get(c.def.service)![`${stack}.template.json`]);
+      const alarm = alarmFromTemplate(template, `${stack}-rollback-error-rate`);
+      const P = alarm.periodSeconds;
+      const delay = Math.min(P, 60);
+      const starts: number[] = [];
+      const end = schedule.steps.reduce((t, s) => (starts.push(t), t + s.bake.toSeconds()), 0);
 
-  const rates = [
-    ['quietest', report.quietRequestsPerSecond],
-    ['peak', report.peakRequestsPerSecond],
-  ] as const;
-  const judged = report.steps.map((s, i) => [s, i] as const).filter(([s]) => s.quiet !== undefined);
+      test('the template carries the gate the model judged', () => {
+        expect(alarm.datapointsToAlarm).toBe(report.cloudWatchGate!.datapointsToAlarm);
+        expect(alarm.evaluationPeriods).toBe(report.cloudWatchGate!.evaluationPeriods);
+        expect(JSON.stringify(alarm.queries)).toContain(`>= ${report.cloudWatchGate!.minimumRequests},`);
+      });
 
-  describe.each(rates)('at the %s rate (%d rps)', (which, rate) => {
-    test.each(judged.map(([s, i]) => [s.name, i] as const))('step "%s": measured detection agrees with the model', (_name, i) => {
-      const modelled = which === 'peak' ? report.steps[i].peak! : report.steps[i].quiet!;
-      const random = new Random(1000 + i * 17 + (which === 'peak' ? 1 : 0));
-      const stepEnd = starts[i] + schedule.steps[i].bake.toSeconds();
-      let caught = 0;
-      for (let trial = 0; trial < TRIALS; trial++) {
-        const traffic = release(c, rate, P, Math.ceil(stepEnd / P) + 1, starts[i], random);
-        const r = simulateAlarm(alarm, feed(c, traffic), { datapoints: traffic.length, delaySeconds: delay });
-        if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds > starts[i] && r.firstAlarmSeconds <= stepEnd) caught++;
-      }
-      const [low, high] = wilsonInterval(caught, TRIALS);
-      recordResult(`${stack} detection step ${report.steps[i].name} at ${which} ${rate} rps`, modelled, caught, TRIALS);
-      expect(modelled).toBeGreaterThanOrEqual(low - 1e-9);
-      expect(modelled).toBeLessThanOrEqual(high + 1e-9);
-    });
+      const rates = [
+        ['quietest', report.quietRequestsPerSecond],
+        ['peak', report.peakRequestsPerSecond],
+      ] as const;
+      const judged = report.steps.map((s, i) => [s, i] as const).filter(([s]) => s.quiet !== undefined);
 
-    test('measured false rollbacks of a healthy release agree with the model', () => {
-      const modelled = which === 'peak' ? report.falseRollback.peak : report.falseRollback.quiet;
-      const random = new Random(77 + (which === 'peak' ? 1 : 0));
-      let rolledBack = 0;
-      for (let trial = 0; trial < TRIALS; trial++) {
-        const traffic = release(c, rate, P, Math.ceil(end / P) + 1, undefined, random);
-        const r = simulateAlarm(alarm, feed(c, traffic), { datapoints: traffic.length, delaySeconds: delay });
-        if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds <= end) rolledBack++;
-      }
-      const [low, high] = wilsonInterval(rolledBack, TRIALS);
-      recordResult(`${stack} false rollback at ${which} ${rate} rps`, modelled, rolledBack, TRIALS);
-      expect(modelled).toBeGreaterThanOrEqual(low - 1e-9);
-      expect(modelled).toBeLessThanOrEqual(high + 1e-9);
-    });
-  });
+      describe.each(rates)('at the %s rate (%d rps)', (which, rate) => {
+        test.each(judged.map(([s, i]) => [s.name, i] as const))('step "%s": measured detection agrees with the model', (_name, i) => {
+          const modelled = which === 'peak' ? report.steps[i].peak! : report.steps[i].quiet!;
+          const random = new Random(1000 + i * 17 + (which === 'peak' ? 1 : 0));
+          const stepEnd = starts[i] + schedule.steps[i].bake.toSeconds();
+          let caught = 0;
+          for (let trial = 0; trial < TRIALS; trial++) {
+            const traffic = release(c, rate, P, Math.ceil(stepEnd / P) + 1, starts[i], random);
+            const r = simulateAlarm(alarm, feed(c, traffic), { datapoints: traffic.length, delaySeconds: delay });
+            if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds > starts[i] && r.firstAlarmSeconds <= stepEnd) caught++;
+          }
+          const [low, high] = wilsonInterval(caught, TRIALS);
+          recordResult(`${stack} detection step ${report.steps[i].name} at ${which} ${rate} rps`, modelled, caught, TRIALS);
+          expect(modelled).toBeGreaterThanOrEqual(low - 1e-9);
+          expect(modelled).toBeLessThanOrEqual(high + 1e-9);
+        });
 
-  test("from 0.1 to 1,000 rps, the first traffic step's measured detection agrees with the model", () => {
-    const [first] = judged[0];
-    const i = report.steps.indexOf(first);
-    const stepEnd = starts[i] + schedule.steps[i].bake.toSeconds();
-    for (const rate of [0.1, 1, 10, 100, 1000]) {
-      const modelled = detectionReport(
-        { ...c.env, traffic: { peakRequestsPerSecond: rate, quietRequestsPerSecond: rate, declared: true } },
-        {
-          label: stack,
-          environmentIndex: c.env.order,
-          schedule,
-        },
-      )!;
-      // The model chooses the per-period gate for that traffic; the synthesized alarm with that gate.
-      const env = { ...c.env, traffic: { peakRequestsPerSecond: rate, quietRequestsPerSecond: rate, declared: true } };
-      const def = { ...c.def, environments: c.def.environments.map((e) => (e.name === env.name ? env : e)) };
-      const gate = modelled.cloudWatchGate!.minimumRequests;
-      const a = {
-        ...alarm,
-        queries: alarm.queries.map((q) => (q.expression ? { ...q, expression: q.expression.replace(/>= \d+,/g, `>= ${gate},`) } : q)),
-      };
-      const random = new Random(4242 + rate);
-      let caught = 0;
-      for (let trial = 0; trial < TRIALS; trial++) {
-        const traffic = release({ def, env }, rate, P, Math.ceil(stepEnd / P) + 1, starts[i], random);
-        const r = simulateAlarm(a, feed(c, traffic), { datapoints: traffic.length, delaySeconds: delay });
-        if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds > starts[i] && r.firstAlarmSeconds <= stepEnd) caught++;
-      }
-      const [low, high] = wilsonInterval(caught, TRIALS);
-      const p = modelled.steps[i].quiet!;
-      recordResult(`${stack} detection step ${first.name} at ${rate} rps`, p, caught, TRIALS);
-      if (p < low - 1e-9 || p > high + 1e-9)
-        throw new Error(`${stack} at ${rate} rps: model ${p}, measured ${caught}/${TRIALS} (${low}–${high})`);
-    }
-  });
-});
+        test('measured false rollbacks of a healthy release agree with the model', () => {
+          const modelled = which === 'peak' ? report.falseRollback.peak : report.falseRollback.quiet;
+          const random = new Random(77 + (which === 'peak' ? 1 : 0));
+          let rolledBack = 0;
+          for (let trial = 0; trial < TRIALS; trial++) {
+            const traffic = release(c, rate, P, Math.ceil(end / P) + 1, undefined, random);
+            const r = simulateAlarm(alarm, feed(c, traffic), { datapoints: traffic.length, delaySeconds: delay });
+            if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds <= end) rolledBack++;
+          }
+          const [low, high] = wilsonInterval(rolledBack, TRIALS);
+          recordResult(`${stack} false rollback at ${which} ${rate} rps`, modelled, rolledBack, TRIALS);
+          expect(modelled).toBeGreaterThanOrEqual(low - 1e-9);
+          expect(modelled).toBeLessThanOrEqual(high + 1e-9);
+        });
+      });
+
+      test("from 0.1 to 1,000 rps, the first traffic step's measured detection agrees with the model", () => {
+        const [first] = judged[0];
+        const i = report.steps.indexOf(first);
+        const stepEnd = starts[i] + schedule.steps[i].bake.toSeconds();
+        for (const rate of [0.1, 1, 10, 100, 1000]) {
+          const modelled = detectionReport(
+            { ...c.env, traffic: { peakRequestsPerSecond: rate, quietRequestsPerSecond: rate, declared: true } },
+            {
+              label: stack,
+              environmentIndex: c.env.order,
+              schedule,
+            },
+          )!;
+          // The model chooses the per-period gate for that traffic; the synthesized alarm with that gate.
+          const env = { ...c.env, traffic: { peakRequestsPerSecond: rate, quietRequestsPerSecond: rate, declared: true } };
+          const def = { ...c.def, environments: c.def.environments.map((e) => (e.name === env.name ? env : e)) };
+          const gate = modelled.cloudWatchGate!.minimumRequests;
+          const a = {
+            ...alarm,
+            queries: alarm.queries.map((q) => (q.expression ? { ...q, expression: q.expression.replace(/>= \d+,/g, `>= ${gate},`) } : q)),
+          };
+          const random = new Random(4242 + rate);
+          let caught = 0;
+          for (let trial = 0; trial < TRIALS; trial++) {
+            const traffic = release({ def, env }, rate, P, Math.ceil(stepEnd / P) + 1, starts[i], random);
+            const r = simulateAlarm(a, feed(c, traffic), { datapoints: traffic.length, delaySeconds: delay });
+            if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds > starts[i] && r.firstAlarmSeconds <= stepEnd) caught++;
+          }
+          const [low, high] = wilsonInterval(caught, TRIALS);
+          const p = modelled.steps[i].quiet!;
+          recordResult(`${stack} detection step ${first.name} at ${rate} rps`, p, caught, TRIALS);
+          if (p < low - 1e-9 || p > high + 1e-9)
+            throw new Error(`${stack} at ${rate} rps: model ${p}, measured ${caught}/${TRIALS} (${low}–${high})`);
+        }
+      });
+    },
+  );
