@@ -75,6 +75,18 @@ secrets:
   - name: db-password
     envVar: DB_PASSWORD
     existing: { secretName: "my-service/{env}/db-password" }
+# HTTP checks each new version must pass before it takes production traffic (ECS canary and
+# blue-green run them from the test listener). Add a check of a page that uses the database.
+smokeTests:
+  checks:
+    - name: health
+      path: /healthz
+      maxLatencyMs: 1000
+# On Kubernetes the NetworkPolicy lets the pods connect only where listed (besides DNS): the
+# database's address block and port. Edit to your database; an environment may override it.
+kubernetes:
+  egress:
+    - { cidr: 10.0.32.0/20, port: 5432 }
 # Alarm descriptions and pages link to the runbook section of the alarm that fired.
 runbookBaseUrl: https://runbooks.example.com/my-service
 # Who hears about alerts. Credentials are Secrets Manager secret names, never values.
@@ -111,9 +123,11 @@ ${STAGING_ROLLOUT[strategy]}
     approval: true
     # Requests a second at peak and at the quietest time a release may run: edit to your traffic.
     traffic: { peakRequestsPerSecond: 500, quietRequestsPerSecond: 150 }
-    # Production serves HTTPS: the ARN of your ACM certificate for the service's domain, in this
-    # region (or domainName + hostedZoneId + hostedZoneName to have one issued).
+    # Production serves HTTPS at your domain: the ARN of your ACM certificate for it, in this region
+    # (or add hostedZoneId + hostedZoneName instead of the ARN to have one issued and the domain
+    # pointed at the load balancer). The dead-man's switch probes the health check by this name.
     tls:
+      domainName: my-service.example.com
       certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000
     # On Kubernetes, the Ingress answers your domain with a certificate cert-manager issues (or
     # tls: { secretName: <an existing TLS Secret> }); the ALB controller uses certificateArn instead.

@@ -24,7 +24,9 @@ export function chartRunbook(chart: DeploymentChart): string {
  * @returns the paths written
  */
 export function writeRunbooks(app: App): string[] {
-  const charts = app.node.findAll().filter((c): c is DeploymentChart => c instanceof DeploymentChart);
+  // Not `instanceof`: cdk8s's Chart defines Symbol.hasInstance as Chart.isChart, which subclasses
+  // inherit, so every Chart of the app (the user's own too) would pass for a DeploymentChart.
+  const charts = app.node.findAll().filter((c): c is DeploymentChart => Object.prototype.isPrototypeOf.call(DeploymentChart.prototype, c));
   return charts.map((chart) => {
     const file = path.join(
       app.outdir,

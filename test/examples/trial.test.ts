@@ -158,10 +158,11 @@ describeSlow('SLOW: the first hour of a new user, from the packed tarball', () =
       const scripts = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8')).scripts;
       expect(commands).toEqual(expect.arrayContaining(['npm ci', 'npm test', 'npm run build --if-present']));
       expect(scripts).toHaveProperty('test');
-      // No smoke-test step: the starter has no smokeTests.
-      expect(commands.filter((c) => c.includes('smoke-test'))).toEqual([]);
-      // Every glidepath command of the workflow succeeds here.
-      const glidepathRuns = commands.filter((c) => c.startsWith('npx glidepath '));
+      // The starter has smokeTests: each environment's deploy job runs them against the deployed URL.
+      const smoke = commands.filter((c) => c.includes('smoke-test'));
+      expect(smoke).toEqual(['dev', 'staging', 'prod'].map(() => 'npx glidepath smoke-test --url "$URL" --definition service.yaml'));
+      // Every other glidepath command of the workflow succeeds here (smoke-test needs the live URL).
+      const glidepathRuns = commands.filter((c) => c.startsWith('npx glidepath ') && !smoke.includes(c));
       expect(glidepathRuns.length).toBeGreaterThanOrEqual(4);
       expect(glidepathRuns).toContain('npx glidepath check service.yaml');
       for (const command of glidepathRuns) {

@@ -7,6 +7,7 @@ const definition = (extra: Record<string, unknown> = {}) =>
     owners: { team: 'web', primary: '@ana', backup: '@ben', channel: '#shop' },
     workload: { container: { image: 'ghcr.io/acme/shop:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
     environments: [{ name: 'prod', region: 'eu-west-1', rollout: { strategy: 'canary' } }],
+    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     ...extra,
   });
 const problems = (extra: Record<string, unknown> = {}) => {

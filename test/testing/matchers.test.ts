@@ -178,7 +178,7 @@ describe('glidepath matchers', () => {
     test('passes with the weights the platform really runs', () => {
       expect(shop).toShiftTraffic([5, 100]);
       expect(shopStack({ deployment: SETTINGS.linear25 })).toShiftTraffic([25, 50, 75, 100]);
-      expect(storefrontProd).toShiftTraffic([2, 20, 50, 100]);
+      expect(storefrontProd).toShiftTraffic([5, 20, 50, 100]);
       expect(synthesizeKubernetes(canary, 'prod').chart).toShiftTraffic([5, 25, 50, 100]);
       expect(careless).toShiftTraffic([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     });
