@@ -41,13 +41,32 @@ run('AWS and Kubernetes agree on thresholds, weights and bakes (examples/checkou
       expect(threshold('WarningMemory') * 100).toBeCloseTo(alarm('warning-memory').Threshold, 9);
     });
 
-    test('the rollback trigger: the same error-rate threshold and datapoints', () => {
+    /*
+     * The error-rate threshold is the same number on both targets. How many failed judgements roll
+     * back is not: CloudWatch takes the definition's evaluation (M of the last N periods), while
+     * Argo Rollouts counts failed measurements over the whole analysis run, and the detection model
+     * (README, "What the model chooses") picks that count for the declared traffic. The literals
+     * are the definition's evaluation and what `glidepath check examples/checkout/definition.yaml`
+     * prints ("fails at N failed windows").
+     */
+    const evaluation: Record<string, { datapointsToAlarm: number; evaluationPeriods: number; argoFailures?: number }> = {
+      // rolling: no analysis on Kubernetes; `alarms.evaluation` (3 of 5) is the other alarms', the
+      // rollback trigger keeps its default of 2 of 2
+      dev: { datapointsToAlarm: 2, evaluationPeriods: 2 },
+      staging: { datapointsToAlarm: 2, evaluationPeriods: 3, argoFailures: 3 },
+      prod: { datapointsToAlarm: 2, evaluationPeriods: 2, argoFailures: 2 }, // the default 2 of 2
+    };
+
+    test('the rollback trigger: the same error-rate threshold; datapoints from the definition on AWS, failures chosen for Argo', () => {
       const rollback = alarm('rollback-error-rate');
+      expect(rollback.DatapointsToAlarm).toBe(evaluation[environment].datapointsToAlarm);
+      expect(rollback.EvaluationPeriods).toBe(evaluation[environment].evaluationPeriods);
       const template = manifests.find((m) => m.kind === 'AnalysisTemplate' && m.metadata.name === `${definition.service}-rollback`);
-      if (!template) return; // rolling: no analysis on Kubernetes
+      expect(template === undefined).toBe(evaluation[environment].argoFailures === undefined);
+      if (!template) return;
       const metric = template.spec.metrics[0];
       expect(Number(/< ([\d.]+)$/.exec(metric.successCondition)![1]) * 100).toBeCloseTo(rollback.Threshold, 9);
-      expect(metric.failureLimit + 1).toBe(rollback.DatapointsToAlarm);
+      expect(metric.failureLimit + 1).toBe(evaluation[environment].argoFailures);
     });
 
     test('the dead-man switch window', () => {

@@ -64,10 +64,20 @@ describe('synthesizeKubernetes', () => {
         },
       },
     ]);
-    expect(synthesizeKubernetes(rounded, 'staging').warnings).toEqual([
+    // This fixture declares no traffic and a 1% step, so the detection check adds its own findings
+    // (undeclared traffic, steps that cannot catch the regression, the level-2 budget); every
+    // warning still names service, environment and target.
+    const warnings = synthesizeKubernetes(rounded, 'staging').warnings;
+    expect(warnings.filter((w) => /whole percentages/.test(w))).toEqual([
       'shop-staging (Kubernetes): stage "canary" sends 0.5%; Argo Rollouts sets whole percentages, so it sends 1%',
-      "shop-staging (Kubernetes): runbookBaseUrl is not set: the alerts' runbook_url annotations are relative links (runbooks/<file>#<anchor>) that Alertmanager receivers cannot open; set runbookBaseUrl to where the runbooks are published",
     ]);
+    expect(warnings).toContain(
+      "shop-staging (Kubernetes): runbookBaseUrl is not set: the alerts' runbook_url annotations are relative links (runbooks/<file>#<anchor>) that Alertmanager receivers cannot open; set runbookBaseUrl to where the runbooks are published",
+    );
+    expect(warnings).toContain(
+      'shop-staging (Kubernetes): shop-staging: traffic is not declared; the detection check assumes 2 requests a second at peak and 0.5 at the quietest (the non-production default); declare environments[0].traffic',
+    );
+    for (const w of warnings) expect(w).toMatch(/^shop-staging \(Kubernetes\): /);
   });
 
   test('is the same on every call', () => {
