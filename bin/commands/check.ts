@@ -50,6 +50,7 @@ export function registerCheck(program: Command, { io, setExitCode }: CommandCont
             environmentIndex: env.order,
             schedule: plan.schedule,
             scrapeInterval: env.kubernetes.scrapeInterval,
+            minimumRequests: env.kubernetes.declaredMinimumRequests,
           });
           if (report) io.out(`${formatDetectionTable(report)}\n`);
         }

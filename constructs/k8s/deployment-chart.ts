@@ -217,6 +217,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       environmentIndex: env.order,
       schedule: plan.schedule,
       scrapeInterval,
+      minimumRequests: env.kubernetes.declaredMinimumRequests,
     });
     if (plan.backend === Backend.ARGO_ROLLOUTS) {
       const gate = this.detection?.argoGate;

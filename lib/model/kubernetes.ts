@@ -143,7 +143,7 @@ export const kubernetesSchema = z
     minimumRequests: positiveInt
       .optional()
       .describe(
-        'Requests the new version must serve in an analysis window before it is judged; fewer makes the measurement inconclusive (the rollout pauses). Default 50.',
+        'Requests the new version must serve in an analysis window before it is judged; fewer makes the measurement inconclusive. Default: chosen by the detection model for the declared traffic on Argo Rollouts (50 where no model applies); a declared value is kept and judged as is.',
       ),
     /** The Ingress. @default class nginx, every host, path / */
     ingress: kubernetesIngressSchema.optional().describe('The Ingress. Default: class "nginx", every host, path "/".'),
@@ -226,6 +226,8 @@ export interface KubernetesSettings {
   /** Labels the Alertmanager selects AlertmanagerConfigs by. */
   readonly alertmanagerConfigLabels: Readonly<Record<string, string>>;
   readonly minimumRequests: number;
+  /** `minimumRequests` as the definition declared it; the detection model keeps it fixed then. */
+  readonly declaredMinimumRequests?: number;
   readonly ingress: {
     readonly className: string;
     readonly host?: string;
@@ -264,6 +266,7 @@ export function resolveKubernetes(...layers: (KubernetesInput | undefined)[]): K
     monitoringLabels: pick('monitoringLabels') ?? KUBE_PROMETHEUS_STACK_LABELS,
     alertmanagerConfigLabels: pick('alertmanagerConfigLabels') ?? pick('monitoringLabels') ?? KUBE_PROMETHEUS_STACK_LABELS,
     minimumRequests: pick('minimumRequests') ?? 50,
+    declaredMinimumRequests: pick('minimumRequests'),
     ingress: {
       className: ingress.className ?? 'nginx',
       host: ingress.host,

@@ -83,6 +83,7 @@ export function chooseArgoGate(
   baseline: number,
   regression: number,
   peakRatePerSecond = quietRatePerSecond,
+  fixedMinimumRequests?: number,
 ): ArgoGateChoice {
   const timeline = new ReleaseTimeline(steps, quietRatePerSecond);
   const peak = new ReleaseTimeline(steps, peakRatePerSecond);
@@ -95,7 +96,7 @@ export function chooseArgoGate(
   const scored: Scored[] = [];
   for (const windowSeconds of windows) {
     for (const failureLimit of FAILURE_LIMITS) {
-      for (const minimumRequests of MINIMUM_REQUESTS) {
+      for (const minimumRequests of fixedMinimumRequests !== undefined ? [fixedMinimumRequests] : MINIMUM_REQUESTS) {
         for (const threshold of thresholds) {
           const gate: ArgoGate = {
             windowSeconds,

@@ -55,6 +55,11 @@ export interface DetectionOptions {
   readonly schedule: CompiledSchedule;
   /** The scrape interval (Argo). */
   readonly scrapeInterval?: Duration;
+  /**
+   * Requests a window needs before it is judged, as the definition declared it (Argo): the gate
+   * keeps it and the report judges it. @default - chosen with the other gate settings
+   */
+  readonly minimumRequests?: number;
 }
 
 const percent = (p: number | undefined) => (p === undefined ? '-' : `${(100 * p).toFixed(p > 0.999 && p < 1 ? 1 : 0)}%`);
@@ -102,8 +107,9 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
   let evaluationSuggestion: ReturnType<typeof suggestEvaluation>;
   if (schedule.backend === Backend.ARGO_ROLLOUTS) {
     const scrape = (options.scrapeInterval ?? Duration.seconds(30)).toSeconds();
-    const key = JSON.stringify([steps, quietRate, peakRate, scrape, baseline, regression]);
-    if (!choices.has(key)) choices.set(key, chooseArgoGate(steps, quietRate, scrape, baseline, regression, peakRate));
+    const fixed = options.minimumRequests;
+    const key = JSON.stringify([steps, quietRate, peakRate, scrape, baseline, regression, fixed]);
+    if (!choices.has(key)) choices.set(key, chooseArgoGate(steps, quietRate, scrape, baseline, regression, peakRate, fixed));
     const gate = choices.get(key)!.gate;
     argoGate = gate;
     detect = (t, i) => argoStepDetection(t, gate, i, baseline, regression);
