@@ -612,6 +612,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       backend: this.containerService ? Backend.ECS : Backend.LAMBDA_CODEDEPLOY,
       flagsContributeLevel1: this.featureFlags !== undefined,
       bounds: this.levelBounds,
+      cluster: this.containerService?.clusterName,
     });
   }
 }

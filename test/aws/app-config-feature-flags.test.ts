@@ -127,15 +127,17 @@ describe('AppConfigFeatureFlags', () => {
     const [level1] = flags.runbookFacts().rollback!;
     const commands = level1.commands.map((c) => c.command).join('\n');
     expect(commands).toContain(`--query "Items[?Name=='checkout-prod-kill-switch'].Id"`);
-    // Each kill switch builds on the last (flags.json is rewritten), from the version deployed now.
-    expect(commands).toContain(
-      `jq '.values["one-click"] = {"enabled": false}' flags.json > flags-next.json && mv flags-next.json flags.json`,
-    );
+    // One declared flag per run (FLAG, refused unless declared), turned off on top of the version
+    // deployed now, so a second kill switch keeps the first.
+    expect(commands).toContain('case "$FLAG" in one-click|autocomplete)');
+    expect(commands).toContain(`jq --arg flag "$FLAG" '.values[$flag] = {"enabled": false}' flags.json > flags-off.json`);
     expect(commands).toContain(`Items[?State=='COMPLETE' && ConfigurationName=='feature-flags'] | [0].ConfigurationVersion`);
     // The monitors in ALARM would roll the kill switch back: their actions are paused, then re-enabled.
     expect(commands).toContain('aws cloudwatch disable-alarm-actions --alarm-names checkout-prod-rollback --region eu-west-1');
+    // Re-enabled on exit of the subshell (a trap), whatever happens; verify finds none left disabled.
+    expect(commands).toContain("trap 'aws cloudwatch enable-alarm-actions --alarm-names checkout-prod-rollback --region eu-west-1' EXIT");
     expect(level1.verify.map((c) => c.command).join('\n')).toContain(
-      'aws cloudwatch enable-alarm-actions --alarm-names checkout-prod-rollback --region eu-west-1',
+      "aws cloudwatch describe-alarms --alarm-names checkout-prod-rollback --query 'MetricAlarms[?ActionsEnabled==`false`].AlarmName'",
     );
     expect(commands).toContain('aws appconfig start-deployment');
     expect(commands).not.toContain('banner');

@@ -146,7 +146,7 @@ describe('DeploymentStack', () => {
         DesiredCount: 2,
         DeploymentConfiguration: Match.objectLike({
           Strategy: 'CANARY',
-          CanaryConfiguration: { CanaryPercent: 10, CanaryBakeTimeInMinutes: 2 },
+          CanaryConfiguration: { CanaryPercent: 10, CanaryBakeTimeInMinutes: 12 },
           BakeTimeInMinutes: 10,
         }),
       });
@@ -377,10 +377,10 @@ describe('DeploymentStack', () => {
       });
     });
 
-    test('CodeDeploy shifts 5% for 10 minutes and rolls back on the rollback and critical alarms', () => {
+    test('CodeDeploy shifts 20% for 20 minutes and rolls back on the rollback and critical alarms', () => {
       template.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
-        DeploymentConfigName: 'payments-api-prod-canary-5pct-10m',
-        TrafficRoutingConfig: { Type: 'TimeBasedCanary', TimeBasedCanary: { CanaryPercentage: 5, CanaryInterval: 10 } },
+        DeploymentConfigName: 'payments-api-prod-canary-20pct-20m',
+        TrafficRoutingConfig: { Type: 'TimeBasedCanary', TimeBasedCanary: { CanaryPercentage: 20, CanaryInterval: 20 } },
       });
       const [group] = Object.values(template.findResources('AWS::CodeDeploy::DeploymentGroup'));
       expect(group.Properties.AutoRollbackConfiguration).toEqual({
@@ -404,7 +404,8 @@ describe('DeploymentStack', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'payments-api-prod-rollback-error-rate',
         Threshold: 1,
-        EvaluationPeriods: 2,
+        // 2 of 3 two-minute periods (examples/payments-api/definition.ts)
+        EvaluationPeriods: 3,
         DatapointsToAlarm: 2,
       });
     });

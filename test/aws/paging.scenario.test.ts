@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { synthesizeAws } from '../../constructs/aws/synthesize';
+import { PROBE_METRIC, PROBE_NAMESPACE } from '../../lib/handlers/health-probe-code';
 import { loadDefinitionFile, type ServiceDefinition } from '../../lib/model';
 import { alarmDeliveries, delivered } from './support/alarm-delivery';
 import { alarmFromTemplate, simulateAlarm, type MetricFeed } from './support/cloudwatch-alarm-simulator';
@@ -21,11 +22,17 @@ const ONSET = 10;
 const MINUTES = 60;
 const ACCOUNT = '111111111111';
 
-/** Healthy until ONSET, then every request fails (or, with `silent`, nothing is published at all). */
+/**
+ * Healthy until ONSET, then half the requests fail (or, with `silent`, the service cannot be reached:
+ * nothing is published at all, not even the health probe's datapoint).
+ */
 function incident(kind: 'errors' | 'silent'): MetricFeed {
   return (metric, i) => {
     const after = i >= ONSET;
     if (kind === 'silent' && after) return undefined;
+    // The dead-man's switch watches the HealthProbe (constructs/aws/health-probe.ts): a scheduled
+    // function checks the service each minute and publishes one sample when the check passes.
+    if (metric.namespace === PROBE_NAMESPACE && metric.metricName === PROBE_METRIC) return 1;
     const requests = 10_000;
     const errors = after ? requests / 2 : 0;
     switch (metric.metricName) {
@@ -81,7 +88,14 @@ describe.each(DEFINITIONS.map((d) => [`${d.service}-prod`, d] as const))('%s', (
 
   test("the service goes silent: the dead-man's switch pages the pager after missingFor", () => {
     const name = `${stack}-dead-mans-switch`;
-    const result = simulateAlarm(alarmFromTemplate(template, name), incident('silent'), { datapoints: MINUTES });
+    const alarm = alarmFromTemplate(template, name);
+    // The feed above publishes the probe's datapoint: the switch must watch exactly that metric.
+    expect(alarm.queries.map((q) => q.metric && [q.metric.namespace, q.metric.metricName, q.metric.stat])).toContainEqual([
+      PROBE_NAMESPACE,
+      PROBE_METRIC,
+      'SampleCount',
+    ]);
+    const result = simulateAlarm(alarm, incident('silent'), { datapoints: MINUTES });
     expect(result.firstAlarmSeconds).toBeDefined();
     const after = result.firstAlarmSeconds! - ONSET * 60;
     const missing = env.deadMansSwitch.missingFor.toSeconds();

@@ -451,7 +451,8 @@ describe('ProgressiveFargateService', () => {
       expect(facts.rollout).toBeUndefined();
       const commands = facts.rollback?.[0].commands.map((c) => c.command).join('\n');
       expect(commands).toContain('aws ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK');
-      expect(commands).toContain('aws ecs update-service --cluster checkout-prod --service checkout-prod --task-definition "$PREVIOUS"');
+      // A finished deployment is undone by redeploying the revision it replaced (its source revision).
+      expect(commands).toContain('aws ecs update-service --cluster checkout-prod --service checkout-prod --task-definition "$EXPECTED"');
     });
   });
 });

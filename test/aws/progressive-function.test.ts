@@ -387,19 +387,29 @@ describe('ProgressiveFunction', () => {
       const text = allCommands(rollback?.commands ?? []);
       expect(text).toContain('aws deploy stop-deployment --deployment-id "$DEPLOYMENT_ID" --auto-rollback-enabled');
       expect(text).toContain(
-        'aws lambda update-alias --function-name payments-api-prod --name live --function-version "$PREVIOUS_VERSION"',
+        'aws lambda update-alias --function-name payments-api-prod --name live --function-version "${PREVIOUS_VERSION:?',
       );
-      expect(text).toContain('aws lambda list-versions-by-function --function-name payments-api-prod');
+      // The version to go back to is the CurrentVersion of the last attempted deployment's AppSpec.
+      expect(text).toContain(
+        "aws deploy get-deployment-group --application-name payments-api-prod --deployment-group-name payments-api-prod --query 'deploymentGroupInfo.lastAttemptedDeployment.deploymentId'",
+      );
+      expect(text).toContain('to_entries[].value.Properties.CurrentVersion');
       expect(allCommands(rollback?.verify ?? [])).toContain('aws lambda get-alias --function-name payments-api-prod --name live');
     });
 
     test('every command is valid bash and uses only run-time variables', () => {
+      const assigned: string[] = [];
       for (const { command } of commands) {
         const check = spawnSync('bash', ['-n'], { input: command, encoding: 'utf8' });
         expect({ command, stderr: check.stderr, status: check.status }).toEqual({ command, stderr: '', status: 0 });
         const variables = [...command.matchAll(/"\$([A-Z_]+)"/g)].map((m) => m[1]);
+        // Each variable is set by this step or an earlier one (NAME=… or read -r A B).
+        assigned.push(
+          ...[...command.matchAll(/\b([A-Z_]+)=/g)].map((m) => m[1]),
+          ...[...command.matchAll(/read -r ([A-Z_ ]+)/g)].flatMap((m) => m[1].trim().split(/ +/)),
+        );
         for (const v of variables) {
-          expect(['DEPLOYMENT_ID', 'PREVIOUS_VERSION']).toContain(v);
+          expect(assigned).toContain(v);
         }
       }
     });

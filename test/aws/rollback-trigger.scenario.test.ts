@@ -18,7 +18,7 @@ const ARTIFACTS = new Map(DEFINITIONS.map((d, i) => [d.service, exampleAws(FILES
 
 /** Requests per minute on the service as a whole. */
 const TRAFFIC = 10_000;
-/** Minutes of stable traffic before the new version gets any. */
+/** Periods (of the alarm simulated: 1 or 2 minutes) of stable traffic before the new version gets any. */
 const WARM_UP = 10;
 /** Minutes simulated after the shift. */
 const AFTER = 60;
@@ -38,7 +38,7 @@ interface Scenario {
   readonly singleGroup?: boolean;
 }
 
-/** Requests and errors per version in minute `i`: the shift happens at minute WARM_UP. */
+/** Requests and errors per version in period `i` (a datapoint): the shift happens at period WARM_UP. */
 function traffic(s: Scenario, i: number): Record<Version, { requests: number; errors: number }> {
   const weight = i < WARM_UP ? 0 : s.weight;
   const newRequests = Math.round((TRAFFIC * weight) / 100);
@@ -147,7 +147,9 @@ describe('rollback trigger scenarios for every AWS example environment', () => {
           };
           const result = simulateAlarm(rollback, feedFor(bad), { datapoints: WARM_UP + AFTER });
           expect(result.firstAlarmSeconds).toBeDefined();
-          const afterShift = result.firstAlarmSeconds! - WARM_UP * 60;
+          // Feed index i is the alarm's i-th period (2 minutes for payments-api since the detection
+          // merge), so the shift happens WARM_UP periods in, not WARM_UP minutes.
+          const afterShift = result.firstAlarmSeconds! - WARM_UP * rollback.periodSeconds;
           const bound = statedBound(runbook, rollback.name);
           expect(afterShift).toBeGreaterThan(0);
           expect(afterShift).toBeLessThanOrEqual(bound);

@@ -18,6 +18,8 @@ export interface AwsIncidentInput {
   readonly deploymentDuration: Duration;
   /** The pipeline that releases the environment, if any. */
   readonly pipeline?: string;
+  /** ECS cluster name, when not the stack's own (an existing cluster). @default - the base name */
+  readonly cluster?: string;
 }
 
 /** Incident response and procedures of an AWS stack, every name derived as the stack names it. */
@@ -26,7 +28,7 @@ export function awsIncidentFacts(input: AwsIncidentInput): { incident: IncidentR
   const env = input.environment;
   const names = new ResourceNames(def.service, env.name);
   const aws = awsCli(input.region);
-  const ecs = input.container ? { cluster: names.base, service: names.ecsService } : undefined;
+  const ecs = input.container ? { cluster: input.cluster ?? names.base, service: names.ecsService } : undefined;
   const rotatedSecrets = env.secrets.filter((s) => s.generated && s.rotationDays !== undefined).map((s) => s.secretName);
   const userFacing = env.alarms.enabled ? [names.alarm('critical-error-rate'), names.alarm('critical-latency-p99')] : [];
   const common = {

@@ -33,6 +33,8 @@ export interface AwsStackRunbookInput {
   readonly flagsContributeLevel1: boolean;
   /** Computed bounds of rollback levels 2 and 3. */
   readonly bounds: { readonly level2: RollbackLevelFact['bound']; readonly level3: RollbackLevelFact['bound'] };
+  /** ECS cluster name (an existing cluster passed to the stack). @default - `names.base` */
+  readonly cluster?: string;
 }
 
 /** Checks that the new version answers, through the same entry point users reach. */
@@ -185,6 +187,7 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
     container,
     deploymentDuration: container ? ecsDeploymentDuration(compileEcsRollout(env).settings) : Duration.minutes(10),
     pipeline: owner?.pipeline,
+    cluster: input.cluster,
   });
   return {
     incident,

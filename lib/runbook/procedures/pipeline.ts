@@ -111,7 +111,7 @@ export function revertCommit(): RunbookCommand[] {
     {
       description:
         'Push the revert to main (a fast-forward of origin/main by that one commit); a protected main refuses it: then push the branch and open a pull request, and the pipeline releases it once merged',
-      command: `if git push origin HEAD:main; then PUSHED=main; else git push origin "HEAD:refs/heads/$BRANCH" && gh pr create --base main --head "$BRANCH" --title "Revert \${RELEASE_COMMIT:0:12}" --body "Rollback of \${RELEASE_COMMIT} (see the runbook)" && PUSHED=pr; fi`,
+      command: `if git push origin HEAD:main; then PUSHED=main; else git push origin "HEAD:refs/heads/$BRANCH" && gh pr create --base main --head "$BRANCH" --title "Revert \${RELEASE_COMMIT:0:12}" --body "Rollback of \${RELEASE_COMMIT} (see the runbook)" && PUSHED='pr'; fi`,
       expected: 'PUSHED=main, or PUSHED=pr and the URL of the pull request (the rest waits for its review and merge)',
     },
   ];
