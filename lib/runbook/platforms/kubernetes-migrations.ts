@@ -34,14 +34,15 @@ export function kubernetesMigrationsRunbookFacts(input: KubernetesMigrationsRunb
         commands: [
           {
             description: 'Follow the migration',
-            command: `${ns} get job ${job} -o jsonpath='{.status.conditions[*].type}'`,
+            command: `CONDITIONS=$(${ns} get job ${job} -o jsonpath='{.status.conditions[*].type}'); echo "$CONDITIONS"`,
             expected: 'Complete (Failed: read its logs, fix the cause)',
           },
           {
             // A Failed Job is never retried, and applying the same manifest leaves it as it is.
             description: `If it Failed and the fix is outside the release (data, database access): delete the Job, then apply the manifest again to run it anew (a new image or migration renames the Job by itself)`,
-            command: `${ns} delete job ${job}`,
-            expected: `job.batch "${job}" deleted`,
+            // Only a Failed Job: deleting a running or completed one would run the migration again.
+            command: `case "$CONDITIONS" in *Failed*) ${ns} delete job ${job} ;; *) echo "not failed: keep it" ;; esac`,
+            expected: `job.batch "${job}" deleted, or "not failed: keep it"`,
           },
         ],
         verify,

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as jmespath from 'jmespath';
+import { FLAGS_VERSION_OUTPUT } from '../../../lib/runbook/platforms/appconfig-flag-guard';
 import { parseAwsCall } from './aws-command-model';
 import { AlarmsPlane } from './planes/alarms';
 import { AppConfigPlane } from './planes/appconfig';
@@ -138,10 +139,12 @@ export class AwsWorld {
           throw new Fail(`--listener-arn "${arn}" is not a listener ARN`);
         return { Rules: [{ IsDefault: true, Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ Weight: 100 }] } }] }] };
       }
-      case 'logs':
-        if (!this.secrets.logGroups().includes(call.positionals[0]))
-          this.templates.need('AWS::Logs::LogGroup', call.positionals[0], region);
+      case 'logs': {
+        // `logs tail GROUP` names it as a positional, `delete-log-group` and the others as --log-group-name.
+        const group = call.positionals[0] ?? call.options.get('--log-group-name')?.[0];
+        if (!this.secrets.logGroups().includes(group)) this.templates.need('AWS::Logs::LogGroup', group, region);
         return undefined;
+      }
       case 'cloudformation': {
         const name = call.options.get('--stack-name')?.[0];
         const stack = this.stacks.find((s) => s.name === name && s.region === region);
@@ -176,11 +179,13 @@ export class AwsWorld {
           OutputValue:
             k === 'ReleaseCommit'
               ? this.releaseCommitOutput(name!, o.Value)
-              : typeof o.Value === 'string'
-                ? o.Value
-                : k === 'ServiceUrl'
-                  ? `http://${name}-123.${region}.elb.amazonaws.com`
-                  : `<${k}>`,
+              : k === FLAGS_VERSION_OUTPUT && this.appconfig.stackVersion() !== undefined
+                ? String(this.appconfig.stackVersion())
+                : typeof o.Value === 'string'
+                  ? o.Value
+                  : k === 'ServiceUrl'
+                    ? `http://${name}-123.${region}.elb.amazonaws.com`
+                    : `<${k}>`,
         }));
         return { Stacks: [{ StackName: name, StackStatus: current, Outputs: outputs }] };
       }

@@ -39,6 +39,8 @@ const KUBECTL: Record<string, string[]> = {
   'argo rollouts pause': [],
   'argo rollouts list': [],
   'argo rollouts version': [],
+  // https://kubernetes.io/docs/reference/kubectl/generated/kubectl_version/
+  version: ['--client!', '-o', '--output'],
 };
 const GLOBAL = ['-n', '--namespace', '--context'];
 /** The kube context a runbook pins (`--context`) must be the one the environment names. */
@@ -297,6 +299,10 @@ export class KubernetesWorld {
         break;
       case 'port-forward':
         missing = named('Service', rest[0].replace(/^svc\//, ''));
+        break;
+      case 'version':
+        // The simulated cluster runs Kubernetes 1.31 (the runbooks require 1.30 or later).
+        stdout = `Client Version: v1.31.0\nKustomize Version: v5.4.2${flags.has('--client') ? '' : '\nServer Version: v1.31.0'}\n`;
         break;
       default:
         break;

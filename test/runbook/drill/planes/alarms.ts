@@ -5,6 +5,11 @@ import { Fail, iso, type Clock, type Templates } from './templates';
  * CloudWatch alarms: state, whether their actions are enabled, and history.
  * `disable-alarm-actions` keeps the state visible but sends nothing: nobody is paged until
  * `enable-alarm-actions` (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DisableAlarmActions.html).
+ * `set-alarm-state` (--alarm-name, --state-value and --state-reason required) sets the state for a
+ * moment and runs the actions of that state like a real transition, if they are enabled; the next
+ * evaluation returns the alarm to its real state
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html): the
+ * runbook's paging test. The model records the transition and the action in the alarm's history.
  * Alarm evaluation itself is modelled in test/aws/support/cloudwatch-alarm-simulator.ts; here the
  * incident decides which alarms are in ALARM.
  */
@@ -12,6 +17,8 @@ export class AlarmsPlane {
   private readonly actions = new Map<string, boolean>();
   /** Seconds each alarm's actions were disabled, summed, and since when they are disabled now. */
   private readonly disabledSince = new Map<string, number>();
+  /** History items written by `set-alarm-state`, newest last. */
+  private readonly history: { AlarmName: string; Timestamp: string; HistoryItemType: string; HistorySummary: string }[] = [];
 
   constructor(
     private readonly t: Templates,
@@ -39,11 +46,15 @@ export class AlarmsPlane {
       case 'describe-alarm-history': {
         const name = call.options.get('--alarm-name')?.[0];
         this.t.need('AWS::CloudWatch::Alarm', name, region);
-        return {
-          AlarmHistoryItems: this.inAlarm(name)
-            ? [{ AlarmName: name, Timestamp: iso(-300), HistoryItemType: 'StateUpdate', HistorySummary: 'Alarm updated from OK to ALARM' }]
-            : [],
-        };
+        const type = call.options.get('--history-item-type')?.[0];
+        const items = [
+          ...(this.inAlarm(name)
+            ? [{ AlarmName: name!, Timestamp: iso(-300), HistoryItemType: 'StateUpdate', HistorySummary: 'Alarm updated from OK to ALARM' }]
+            : []),
+          ...this.history.filter((h) => h.AlarmName === name),
+        ];
+        // Newest first, as CloudWatch returns them.
+        return { AlarmHistoryItems: items.filter((h) => !type || h.HistoryItemType === type).reverse() };
       }
       case 'describe-alarms': {
         const prefix = call.options.get('--alarm-name-prefix')?.[0];
@@ -75,6 +86,33 @@ export class AlarmsPlane {
           if (call.operation === 'disable-alarm-actions') this.disabledSince.set(n, this.clock.now);
         }
         return undefined;
+      case 'set-alarm-state': {
+        const name = call.options.get('--alarm-name')?.[0];
+        const alarm = this.t.need('AWS::CloudWatch::Alarm', name, region);
+        const state = call.options.get('--state-value')?.[0] ?? '';
+        if (!['OK', 'ALARM', 'INSUFFICIENT_DATA'].includes(state))
+          throw new Fail(`--state-value "${state}" is not OK, ALARM or INSUFFICIENT_DATA`);
+        if (!call.options.get('--state-reason')?.[0]) throw new Fail('aws cloudwatch set-alarm-state: --state-reason is required');
+        const now = iso(this.clock.now);
+        this.history.push({
+          AlarmName: name!,
+          Timestamp: now,
+          HistoryItemType: 'StateUpdate',
+          HistorySummary: `Alarm updated to ${state}`,
+        });
+        const actions =
+          (alarm.props[`${state === 'OK' ? 'OK' : state === 'ALARM' ? 'Alarm' : 'InsufficientData'}Actions`] as unknown[] | undefined) ??
+          [];
+        if (this.actionsEnabled(name!))
+          for (const a of actions)
+            this.history.push({
+              AlarmName: name!,
+              Timestamp: now,
+              HistoryItemType: 'Action',
+              HistorySummary: `Successfully executed action ${typeof a === 'string' ? a : JSON.stringify(a)}`,
+            });
+        return undefined;
+      }
       case 'get-metric-statistics': {
         for (const d of call.options.get('--dimensions') ?? []) {
           const m = /^Name=FunctionName,Value=(.+)$/.exec(d);

@@ -49,6 +49,15 @@ export class AppConfigPlane {
     }
   }
 
+  /**
+   * The version the stack's AWS::AppConfig::HostedConfigurationVersion created and deployed (1), or
+   * undefined without one: what its Ref, and so the stack output of it, returns ("Ref returns the
+   * version number", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-hostedconfigurationversion.html).
+   */
+  public stackVersion(): number | undefined {
+    return this.versions.length > 0 ? 1 : undefined;
+  }
+
   /** Version 2 (every flag on) was released last week: the flags the workload reads now. */
   public allFlagsOnDeployed(): void {
     this.deployments.push({ number: this.deployments.length + 1, version: 2, startedAt: -7 * 86400, seconds: 0, state: STATE.COMPLETE });

@@ -1,6 +1,6 @@
 import type { AwsCall } from '../aws-command-model';
 import { sdkEnum } from './sdk-enums';
-import { Fail, StateFail, iso, type Clock, type Templates } from './templates';
+import { Fail, StateFail, iso, type Clock, type DeployedStack, type Templates } from './templates';
 
 const STATUS = Object.fromEntries(sdkEnum('@aws-sdk/client-codedeploy', 'DeploymentStatus').map((s) => [s, s])) as Record<string, string>;
 
@@ -43,6 +43,19 @@ interface Group {
  * - The AppSpec of a Lambda deployment names the alias, CurrentVersion and TargetVersion
  *   (https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-resources.html).
  */
+/**
+ * The deployment group an alias's `UpdatePolicy.CodeDeployLambdaAliasUpdate` names: CloudFormation
+ * shifts that alias through that group
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html#cfn-attributes-updatepolicy-codedeploylambdaaliasupdate).
+ */
+function shiftedBy(stack: DeployedStack, aliasLogicalId: string): string | undefined {
+  const raw = stack.template.Resources[aliasLogicalId] as {
+    UpdatePolicy?: { CodeDeployLambdaAliasUpdate?: { DeploymentGroupName?: unknown } };
+  };
+  const name = raw.UpdatePolicy?.CodeDeployLambdaAliasUpdate?.DeploymentGroupName as { Ref?: string } | undefined;
+  return name?.Ref;
+}
+
 export class CodeDeployPlane {
   private readonly groups = new Map<string, Group>();
 
@@ -52,8 +65,12 @@ export class CodeDeployPlane {
   ) {
     for (const g of t.all('AWS::CodeDeploy::DeploymentGroup')) {
       const name = String(g.props.DeploymentGroupName);
-      const fn = t.all('AWS::Lambda::Function', g.stack.region).find((f) => f.stack === g.stack);
-      const alias = t.all('AWS::Lambda::Alias', g.stack.region).find((a) => a.stack === g.stack);
+      // The alias this group shifts is the one whose UpdatePolicy names it; the function is the one
+      // that alias points at (its FunctionName), not just any function of the stack (a health probe
+      // or a smoke-test hook is a Lambda function too).
+      const aliases = t.all('AWS::Lambda::Alias', g.stack.region).filter((a) => a.stack === g.stack);
+      const alias = aliases.find((a) => shiftedBy(g.stack, a.logicalId) === g.logicalId) ?? aliases[0];
+      const fn = alias && t.ref(g.stack, alias.props.FunctionName);
       if (!fn || !alias) continue;
       this.groups.set(name, {
         fn: String(fn.props.FunctionName),

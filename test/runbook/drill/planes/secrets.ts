@@ -16,9 +16,17 @@ interface Version {
  * `update-secret-version-stage` moves a label: to move AWSCURRENT, name the version that has it
  * with `--remove-from-version-id`
  * (https://docs.aws.amazon.com/cli/latest/reference/secretsmanager/update-secret-version-stage.html).
+ * `get-secret-value` reads the version with `--version-id` or `--version-stage` (AWSCURRENT by
+ * default); no version with that label is ResourceNotFoundException
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html).
+ * `delete-secret` schedules the deletion (`--recovery-window-in-days`, 7 to 30) or, with
+ * `--force-delete-without-recovery`, deletes at once; the two together are refused
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html); a secret
+ * scheduled for deletion refuses reads until `restore-secret` removes its DeletedDate
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RestoreSecret.html).
  */
 export class SecretsPlane {
-  private readonly secrets = new Map<string, { versions: Version[]; accepted?: string; rotationFailed: boolean }>();
+  private readonly secrets = new Map<string, { versions: Version[]; accepted?: string; rotationFailed: boolean; deletedAt?: number }>();
 
   constructor(
     private readonly t: Templates,
@@ -118,6 +126,29 @@ export class SecretsPlane {
         return { ARN: arn, Name: id, VersionId: v };
       }
       case 'cancel-rotate-secret':
+        return { ARN: arn, Name: id };
+      case 'get-secret-value': {
+        if (s.deletedAt !== undefined)
+          throw new StateFail(`InvalidRequestException: secret ${id} is marked for deletion; restore it first`);
+        const versionId = call.options.get('--version-id')?.[0];
+        const stage = call.options.get('--version-stage')?.[0] ?? (versionId ? undefined : 'AWSCURRENT');
+        const v = s.versions.find((x) => (!versionId || x.id === versionId) && (!stage || x.stages.includes(stage)));
+        if (!v) throw new StateFail(`ResourceNotFoundException: no version of ${id} with ${versionId ?? ''} ${stage ?? ''}`);
+        return { ARN: arn, Name: id, VersionId: v.id, VersionStages: v.stages, SecretString: `value-${v.id}`, CreatedDate: iso(v.created) };
+      }
+      case 'delete-secret': {
+        const force = call.options.has('--force-delete-without-recovery');
+        const window = call.options.get('--recovery-window-in-days')?.[0];
+        if (force && window)
+          throw new Fail('InvalidParameterException: use either --force-delete-without-recovery or --recovery-window-in-days');
+        if (window && !(Number(window) >= 7 && Number(window) <= 30))
+          throw new Fail(`InvalidParameterException: --recovery-window-in-days ${window} is not 7 to 30`);
+        s.deletedAt = this.clock.now;
+        const days = force ? 0 : Number(window ?? 30);
+        return { ARN: arn, Name: id, DeletionDate: iso(this.clock.now + days * 86400) };
+      }
+      case 'restore-secret':
+        s.deletedAt = undefined;
         return { ARN: arn, Name: id };
       default:
         throw new Fail(`the drill does not simulate aws secretsmanager ${call.operation} yet: add it to SecretsPlane`);
