@@ -262,7 +262,8 @@ describe('DeploymentChart', () => {
     expect(analysis.provider.prometheus.query).toContain('status=~"5.."');
     expect(analysis.provider.prometheus.query).toContain('>= 200)');
     // Requests counted over exactly the window (README: `x - (x offset W or x * 0)`), not increase().
-    expect(analysis.provider.prometheus.query).toMatch(/requests_total\{[^}]*\} offset \d+[sm] or requests_total/);
+    // (The selectors hold Argo's `{{args.…}}` placeholders, so no `[^}]*` here.)
+    expect(analysis.provider.prometheus.query).toMatch(/requests_total\{.*?\} offset \d+[sm] or requests_total/);
     expect(analysis.provider.prometheus.query).not.toContain('increase(');
     const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
     expect(policies.map((p) => p.metadata.name)).toEqual([
