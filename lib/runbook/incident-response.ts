@@ -1,7 +1,7 @@
 import type { Access, IncidentResponse } from '../model/incident-response';
 import type { Owners } from '../model/owners';
 import type { RunbookCommand } from './command';
-import { bash, prose, table } from './private/markdown';
+import { autolink, bash, prose, table } from './private/markdown';
 import type { IncidentProcedure } from './procedures/incident-procedure';
 
 /** What the "Incident response" and "Incident procedures" sections of a runbook say. */
@@ -140,7 +140,7 @@ export function renderIncidentResponse(f: IncidentResponseFacts): string[] {
     ...steps(f.afterwards),
     '- [ ] Every alarm has its actions enabled and every pipeline transition is enabled (the commands above print nothing).',
     '- [ ] Every change made by hand (a flag turned off, an alias or revision moved, a secret stage moved) is folded back into the definition or reverted through the pipeline (level 3), so the next deploy does not undo it.',
-    `- [ ] A postmortem is written${ir.postmortems ? ` (${ir.postmortems})` : ''} within five working days, linked in ${ir.channel}.`,
+    `- [ ] A postmortem is written${ir.postmortems ? ` (${autolink(ir.postmortems)})` : ''} within five working days, linked in ${ir.channel}.`,
     '',
   );
   if (f.procedures.length > 0) {

@@ -171,9 +171,9 @@ describe.each(cases)('%s over time', (_name, example, environment) => {
       const fact = synthesizeKubernetes(v1, environment)
         .facts.flatMap((f) => f.migrations ?? [])
         .find((m) => m.phase === 'expand')!;
-      expect(fact.commands.map((c) => c.command)).toContain(
-        `kubectl -n ${namespace} delete job ${r1.objects.find((o) => o.kind === 'Job')!.metadata.name}`,
-      );
+      // The delete is guarded: only a Job whose conditions include Failed is removed.
+      const jobName = r1.objects.find((o) => o.kind === 'Job')!.metadata.name;
+      expect(fact.commands.map((c) => c.command).join('\n')).toContain(`*Failed*) kubectl -n ${namespace} delete job ${jobName} ;;`);
       // Before: no pod failure policy, backoffLimit 0: one drain failed the migration.
       expect(jobAfterFailures({ ...job.spec, podFailurePolicy: undefined }, [EVICTED])).toBe('Failed');
     }

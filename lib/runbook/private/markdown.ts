@@ -3,9 +3,14 @@ export function prose(text: string): string {
   return text.replace(/<(?=[A-Za-z/])/g, '&lt;');
 }
 
+/** A value that is one bare http(s) URL becomes an autolink (`<https://…>`), which markdownlint accepts (MD034). */
+export function autolink(text: string): string {
+  return /^https?:\/\/[^\s<>|`]+$/.test(text) ? `<${text}>` : text;
+}
+
 /** Escapes text for a Markdown table cell; an empty cell shows a dash. */
 export function cell(text: string | number): string {
-  const value = prose(String(text)).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const value = autolink(prose(String(text)).replace(/\|/g, '\\|').replace(/\n/g, ' '));
   return value.trim() === '' ? '-' : value;
 }
 
