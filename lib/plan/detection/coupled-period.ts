@@ -86,6 +86,39 @@ export function exactPeriodPass(outer: PeriodSide, inner: PeriodSide, judge: Per
   return Math.min(1, Math.max(0, pass));
 }
 
+/**
+ * P(no ratio breaches) with the outer (smaller) version summed exactly, as in `exactPeriodPass`,
+ * and the inner one, surely past the gate, by the normal approximation of its breach statistic
+ * D = (1 − θ)E − θS (θ = threshold / scale; mean μ(p − θ), variance μ((1 − θ)²p + θ²(1 − p)),
+ * a sum of independent Poisson terms, so normal with a Berry–Esseen error of order 1/√(expected
+ * errors)). Given the outer errors e and successes s, the inner passes its own judge when D < 0 and
+ * the overall one when D < −((1 − θ)e − θs). For periods whose outer version may fall below the gate
+ * (the gate decides there, and is summed exactly) while the inner one is too large to sum.
+ */
+export function semiExactPeriodPass(outer: PeriodSide, inner: PeriodSide, judge: PeriodJudge): number {
+  const g = Math.max(1, judge.minimumRequests);
+  const theta = judge.threshold / judge.scale;
+  const [eo, so] = [poissonTable(outer.mean * outer.errorRatio), poissonTable(outer.mean * (1 - outer.errorRatio))];
+  const mean = inner.mean * (inner.errorRatio - theta);
+  const sd = Math.sqrt(inner.mean * ((1 - theta) ** 2 * inner.errorRatio + theta ** 2 * (1 - inner.errorRatio)));
+  const below = (c: number) => (sd > 0 ? normalCdf((c - mean) / sd) : c > mean ? 1 : 0);
+  const gated = { ...judge, minimumRequests: g };
+  let pass = 0;
+  for (let e = eo.low; e <= eo.high; e++) {
+    const we = eo.pmf(e);
+    if (we < 1e-300) continue;
+    const [ob, oe] = breachInterval(e, gated);
+    for (let s = so.low; s <= so.high; s++) {
+      const w = we * so.pmf(s);
+      if (w < 1e-18) continue;
+      if (outer.judged && s >= ob && s <= oe) continue;
+      const overall = -((1 - theta) * e - theta * s);
+      pass += w * below(inner.judged ? Math.min(0, overall) : overall);
+    }
+  }
+  return Math.min(1, Math.max(0, pass));
+}
+
 /** Φ2(a, b; ρ) = ∫_{−∞}^{a} φ(x) Φ((b − ρx) / √(1 − ρ²)) dx by Simpson's rule (Genz 2004, eq. 3, the same integral). */
 export function bivariateNormalCdf(a: number, b: number, rho: number): number {
   if (rho >= 1 - 1e-12) return normalCdf(Math.min(a, b));

@@ -1,5 +1,5 @@
 import { poissonAtLeast, poissonPmf } from './counts';
-import { copulaPeriodPass, EXACT_TERMS, exactPeriodPass, exactTerms, type PeriodSide } from './coupled-period';
+import { copulaPeriodPass, EXACT_TERMS, exactPeriodPass, exactTerms, semiExactPeriodPass, type PeriodSide } from './coupled-period';
 import { thinnedSeriesBreach } from './poisson-table';
 
 /**
@@ -74,10 +74,12 @@ export function measurementFailure(span: SpanTraffic, judge: SpanJudge & { reado
  * When both versions are sure to be judged (P(n < g) < 1e-9 each), the overall ratio cannot breach
  * unless one of them does (a weighted mean of two ratios below the threshold is below it), so the
  * period breaches with 1 − (1 − b_new)(1 − b_old), exactly. Otherwise the counts are summed exactly
- * (`exactPeriodPass`) while that takes at most `EXACT_TERMS` terms. Beyond that, where the old
- * version has no ratio of its own (Lambda), the new version's and the overall ratio are joined by a
- * Gaussian copula (`copulaPeriodPass`); on ECS the overall term is left out (it breaches alone only
- * when a version is below the gate, and the larger one then holds thousands of requests).
+ * (`exactPeriodPass`) while that takes at most `EXACT_TERMS` terms or while the larger version may
+ * fall below the gate (both are then small). Beyond that: on Lambda (the old version has no ratio of
+ * its own) with the new version past the gate, its ratio and the overall one joined by a Gaussian
+ * copula (`copulaPeriodPass`); else the smaller version, near the gate, summed exactly and the
+ * larger one by a normal approximation (`semiExactPeriodPass`). Their largest error against the
+ * exact sum beyond the budget is measured in test/plan/detection/fast-model.test.ts.
  */
 export function periodBreach(span: SpanTraffic, judge: SpanJudge, oldVersionJudged: boolean): number {
   const scale = judge.scale ?? 1;
@@ -95,8 +97,10 @@ export function periodBreach(span: SpanTraffic, judge: SpanJudge, oldVersionJudg
     // The smaller side outside, the larger one summed inside.
     const [outer, inner] = canary.mean <= old.mean ? [canary, old] : [old, canary];
     const periodJudge = { threshold: judge.threshold, scale, minimumRequests: g };
-    if (exactTerms(outer, inner) <= EXACT_TERMS) return 1 - exactPeriodPass(outer, inner, periodJudge);
-    if (oldVersionJudged) return 1 - (1 - bNew) * (1 - bOld);
-    return 1 - copulaPeriodPass(canary, old, periodJudge);
+    if (exactTerms(outer, inner) <= EXACT_TERMS || !surelyJudged(inner.mean)) return 1 - exactPeriodPass(outer, inner, periodJudge);
+    // Lambda with the new version past the gate: its ratio and the overall one, joined by a copula.
+    if (!oldVersionJudged && surelyJudged(canary.mean)) return 1 - copulaPeriodPass(canary, old, periodJudge);
+    // The smaller version near the gate: summed exactly, the larger one by its normal approximation.
+    return 1 - semiExactPeriodPass(outer, inner, periodJudge);
   });
 }
