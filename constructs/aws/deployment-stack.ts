@@ -610,6 +610,13 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
 
   /** The stack's part of the runbook: context, deploy, level 3, smoke (text in lib/runbook/platforms/aws-stack.ts). */
   public runbookFacts(): RunbookFacts {
+    return {
+      ...this.stackRunbookFacts(),
+      detection: this.detectionOf(this.environmentDefinition).report,
+    };
+  }
+
+  private stackRunbookFacts(): RunbookFacts {
     return awsStackRunbookFacts({
       definition: this.definition,
       environment: this.environmentDefinition,

@@ -405,6 +405,10 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
 
   /** The namespace's part of the runbook (text in lib/runbook/platforms/kubernetes-chart.ts). */
   public runbookFacts(): RunbookFacts {
+    return { ...this.chartRunbookFacts(), detection: this.detection };
+  }
+
+  private chartRunbookFacts(): RunbookFacts {
     return kubernetesChartRunbookFacts({
       definition: this.props.definition,
       environment: this.environmentDefinition,

@@ -5,6 +5,7 @@ import type { MigrationPhase } from '../model/migrations';
 import type { Owners } from '../model/owners';
 import type { CommunicationPlan, DoraTargets } from '../model/release-practice';
 import type { RollbackBudgets } from '../model/service-definition';
+import type { DetectionReport } from '../plan/detection/detection-plan';
 import type { CompiledSchedule } from '../plan/schedule';
 import type { TimeBound } from '../plan/timing';
 import type { RunbookCommand } from './command';
@@ -122,6 +123,8 @@ export interface RunbookFacts {
   readonly context?: DeploymentContext;
   /** The rollout schedule that will really run, with a sentence on what each setting means. */
   readonly rollout?: { readonly schedule: CompiledSchedule; readonly summary: string };
+  /** Detection power of each rollout step at the declared traffic (lib/plan/detection). */
+  readonly detection?: DetectionReport;
   readonly alarms?: readonly AlarmFact[];
   readonly rollback?: readonly RollbackLevelFact[];
   /** What rolls a deployment back without a human, one sentence. */
