@@ -7,6 +7,7 @@ import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import { logRetentionDays } from '../../../lib/plan/container-task-spec';
 import type { LambdaRolloutPlan, LambdaTrafficRouting } from '../../../lib/plan/codedeploy-schedule';
 import { functionReleaseSpec, type FunctionReleaseSpec } from '../../../lib/plan/function-release-spec';
+import { rollbackAlarmMinimumRequests } from '../../../lib/plan/detection/detection-plan';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
 import { functionAlarmSpecs } from './alarm-specs';
@@ -128,7 +129,12 @@ export function createFunctionResources(
 
   // Alarms on the alias; the rollback, critical error and p99 alarms stop the shift.
   const specs = env.alarms.enabled
-    ? functionAlarmSpecs(env.alarms, { functionName: release.functionName, aliasName: release.aliasName, version: lambdaFunction.version })
+    ? functionAlarmSpecs(env.alarms, {
+        functionName: release.functionName,
+        aliasName: release.aliasName,
+        version: lambdaFunction.version,
+        minimumRequests: rollbackAlarmMinimumRequests(def.service, env, plan.schedule),
+      })
     : [];
   const alarms = specs.map((spec) =>
     metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts),

@@ -27,7 +27,7 @@ function breachInterval(e: number, judge: PeriodJudge): [number, number] {
 }
 
 /** P(X ∈ [a1, b1] ∪ [a2, b2]) for intervals that may be empty. */
-function union(t: PoissonTable, [a1, b1]: [number, number], [a2, b2]: [number, number]): number {
+function union(t: PoissonTable, a1: number, b1: number, a2: number, b2: number): number {
   const p1 = b1 >= a1 ? t.between(a1, b1) : 0;
   const p2 = b2 >= a2 ? t.between(a2, b2) : 0;
   const lo = Math.max(a1, a2);
@@ -56,14 +56,25 @@ export function exactPeriodPass(outer: PeriodSide, inner: PeriodSide, judge: Per
   const innerSurelyJudged = inner.judged && ei.low + si.low >= g;
   const innerPass = inner.judged ? 1 - thinnedSeriesBreach(inner.mean, inner.errorRatio, judge.threshold, judge.scale, g) : 1;
   const gated = { ...judge, minimumRequests: g };
+  // Per inner error count: its weight and its own breach interval; per total error count, the most
+  // successes that still reach the threshold (both independent of the outer counts).
+  const xs: number[] = [];
+  for (let x = ei.low; x <= ei.high; x++) if (ei.pmf(x) > 1e-17) xs.push(x);
+  const own = xs.map((x) => (inner.judged ? breachInterval(x, gated) : ([1, 0] as [number, number])));
+  const mostFor = new Map<number, number>();
+  const mostOf = (t: number) => {
+    let m = mostFor.get(t);
+    if (m === undefined) mostFor.set(t, (m = mostSuccessesReaching(t, judge.threshold, judge.scale)));
+    return m;
+  };
   let pass = 0;
   for (let e = eo.low; e <= eo.high; e++) {
     const we = eo.pmf(e);
-    if (we < 1e-300) continue;
+    if (we < 1e-17) continue;
     const [ob, oe] = breachInterval(e, gated);
     for (let s = so.low; s <= so.high; s++) {
       const w = we * so.pmf(s);
-      if (w < 1e-18) continue;
+      if (w < 1e-17) continue;
       const n = e + s;
       if (outer.judged && s >= ob && s <= oe) continue;
       if (outer.judged && n >= g && innerSurelyJudged) {
@@ -71,14 +82,11 @@ export function exactPeriodPass(outer: PeriodSide, inner: PeriodSide, judge: Per
         continue;
       }
       let inside = 0;
-      for (let x = ei.low; x <= ei.high; x++) {
-        const wx = ei.pmf(x);
-        if (wx === 0) continue;
-        const own: [number, number] = inner.judged ? breachInterval(x, gated) : [1, 0];
-        // Overall: e + x errors among n + x + s requests; s ≤ (most total successes) − (outer successes).
-        const most = mostSuccessesReaching(e + x, judge.threshold, judge.scale);
-        const overall: [number, number] = [Math.max(0, g - n - x), most < 0 ? -1 : most - s];
-        inside += wx * (1 - union(si, own, overall));
+      for (let k = 0; k < xs.length; k++) {
+        const x = xs[k];
+        // Overall: e + x errors among n + x + s' requests; s' ≤ (most total successes) − (outer successes).
+        const most = mostOf(e + x);
+        inside += ei.pmf(x) * (1 - union(si, own[k][0], own[k][1], Math.max(0, g - n - x), most < 0 ? -1 : most - s));
       }
       pass += w * inside;
     }

@@ -256,3 +256,13 @@ function detectionFindings(
   }
   return findings;
 }
+
+/**
+ * The per-period request gate of an AWS rollback alarm as the detection model chooses it for the
+ * environment's declared traffic (what DeploymentStack writes into the alarm, and the Pulumi target
+ * too); the fixed `MINIMUM_REQUESTS` when the environment has no rollback alarm or no traffic step.
+ */
+export function rollbackAlarmMinimumRequests(service: string, env: EnvironmentDefinition, schedule: CompiledSchedule): number {
+  const report = detectionReport(env, { label: `${service}-${env.name}`, environmentIndex: env.order, schedule });
+  return report?.cloudWatchGate?.minimumRequests ?? MINIMUM_REQUESTS;
+}
