@@ -563,8 +563,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     // `cdk synth` stays quiet unless something needs the user (and a pipeline stage would repeat them).
     const detection = this.detectionOf(env).report;
     for (const note of detection?.notes ?? []) Annotations.of(this).addWarningV2('glidepath:traffic', note);
-    for (const warning of this.findings.warn(detection?.findings ?? []))
-      Annotations.of(this).addWarningV2('glidepath:detection', warning);
+    for (const warning of this.findings.warn(detection?.findings ?? [])) Annotations.of(this).addWarningV2('glidepath:detection', warning);
   }
 
   /**

@@ -70,7 +70,11 @@ export function argoFalseRollbackDuring(timeline: ReleaseTimeline, gate: ArgoGat
   const stop = start + timeline.steps[index].seconds;
   const times = measurementTimes(gate, timeline.end);
   const p = measurementFailures(timeline, gate, { baseline }, times);
-  const by = (t: number) => atLeastOf(gate.failureLimit + 1, p.filter((_, i) => times[i] <= t + 1e-9));
+  const by = (t: number) =>
+    atLeastOf(
+      gate.failureLimit + 1,
+      p.filter((_, i) => times[i] <= t + 1e-9),
+    );
   return Math.max(0, by(stop) - by(start));
 }
 

@@ -175,7 +175,9 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
       peak: judged ? detect(peak, j) : undefined,
       quiet: judged ? detect(quiet, j) : undefined,
       falseRollbackQuiet: j >= 0 ? falseDuring(quiet, j) : undefined,
-      lowestRate: judged ? lowestRate(steps, quietRate, (rate) => detect(new ReleaseTimeline(steps, rate), j) >= DETECTION_TARGET) : undefined,
+      lowestRate: judged
+        ? lowestRate(steps, quietRate, (rate) => detect(new ReleaseTimeline(steps, rate), j) >= DETECTION_TARGET)
+        : undefined,
     };
   });
   const report = {

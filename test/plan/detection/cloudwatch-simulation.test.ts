@@ -208,7 +208,8 @@ describe.each(SHORT_CASES)('short run: %s-%s at its quietest rate', (example, en
   const c: Case = { def, env };
   const schedule = scheduleOf(c);
   const report = detectionReport(env, { label: stack, environmentIndex: env.order, schedule })!;
-  const alarm = () => alarmFromTemplate(JSON.parse(exampleAws(example).templates[`${stack}.template.json`]), `${stack}-rollback-error-rate`);
+  const alarm = () =>
+    alarmFromTemplate(JSON.parse(exampleAws(example).templates[`${stack}.template.json`]), `${stack}-rollback-error-rate`);
   const starts: number[] = [];
   const end = schedule.steps.reduce((t, s) => (starts.push(t), t + s.bake.toSeconds()), 0);
   const rate = report.quietRequestsPerSecond;

@@ -31,7 +31,8 @@ import {
 function binomialSeriesBreach(mean: number, p: number, threshold: number, scale: number, gate: number): number {
   const [low, high] = poissonSupport(mean);
   let sum = 0;
-  for (let n = Math.max(low, gate, 1); n <= high; n++) sum += poissonPmf(n, mean) * binomialAtLeast(errorsToReach(threshold, n, scale), n, p);
+  for (let n = Math.max(low, gate, 1); n <= high; n++)
+    sum += poissonPmf(n, mean) * binomialAtLeast(errorsToReach(threshold, n, scale), n, p);
   return sum;
 }
 
@@ -116,12 +117,15 @@ describe('beyond the exact budget', () => {
   test.each([
     [2000, 0.25, 0.05, 1000, false],
     [2000, 0.25, 0.05, 1000, true],
-  ])('%d requests, %d new, %d errors, gate %d (old judged: %s): the semi-exact form within 5e-3', (total, weight, ratio, gate, oldJudged) => {
-    const [canary, old] = sides(total, weight, ratio, oldJudged);
-    const [outer, inner] = canary.mean <= old.mean ? [canary, old] : [old, canary];
-    expect(exactTerms(outer, inner)).toBeGreaterThan(EXACT_TERMS);
-    expect(Math.abs(semiExactPeriodPass(outer, inner, judge(gate)) - exactPeriodPass(outer, inner, judge(gate)))).toBeLessThan(5e-3);
-  });
+  ])(
+    '%d requests, %d new, %d errors, gate %d (old judged: %s): the semi-exact form within 5e-3',
+    (total, weight, ratio, gate, oldJudged) => {
+      const [canary, old] = sides(total, weight, ratio, oldJudged);
+      const [outer, inner] = canary.mean <= old.mean ? [canary, old] : [old, canary];
+      expect(exactTerms(outer, inner)).toBeGreaterThan(EXACT_TERMS);
+      expect(Math.abs(semiExactPeriodPass(outer, inner, judge(gate)) - exactPeriodPass(outer, inner, judge(gate)))).toBeLessThan(5e-3);
+    },
+  );
 
   test('a period of 3 million requests (50,000 rps for a minute) is judged in milliseconds', () => {
     const started = process.hrtime.bigint();
