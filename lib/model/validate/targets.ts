@@ -9,6 +9,7 @@ import type { EnvironmentDefinition } from '../environment';
 import { problem, type Problem } from '../problems';
 import type { ServiceDefinition } from '../service-definition';
 import type { Parsed } from './checkable';
+import { kubernetesNetworkRuleProblems } from './kubernetes-network';
 import { kubernetesTlsProblems } from './kubernetes-tls';
 
 /**
@@ -85,6 +86,8 @@ function environmentProblems(def: ServiceDefinition, env: EnvironmentDefinition,
     }
     // constructs/k8s/workload-ingress.ts: the Kubernetes Ingress needs its own HTTPS (a Secret, or ACM for the ALB controller).
     problems.push(...kubernetesTlsProblems(env, i, parsed));
+    // constructs/k8s/deployment-chart.ts: the NetworkPolicies admit only what the definition lists.
+    problems.push(...kubernetesNetworkRuleProblems(def, env, i, parsed));
     // constructs/k8s/deployment-chart.ts: metrics stay off the Services and the Ingress.
     if (env.kubernetes.metrics.port === container.port) {
       problems.push(
