@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { explainEnd, scaled } from '../support/budget';
 import { cacheDir, produceOnce } from '../support/run-cache';
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain Node script of the build
+
+// The build's own Node script (bin/publish-manifest.js), as `prepack` runs it.
 const { publishedManifest } = require('../../bin/publish-manifest') as { publishedManifest: (text: string) => string };
 
 /** The repository root. */

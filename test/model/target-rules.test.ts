@@ -253,7 +253,7 @@ describe('each rule agrees with the target it stands for', () => {
     expect(() => kubernetes().synthesizeKubernetes(library(d), 'staging')).toThrow('needs a credential header');
   });
 
-  test('network: the Kubernetes chart refuses migrations without egress and renders with the example\'s', () => {
+  test("network: the Kubernetes chart refuses migrations without egress and renders with the example's", () => {
     const d = parse(CHECKOUT);
     d.kubernetes = { egress: [] };
     refusedByRules(d);

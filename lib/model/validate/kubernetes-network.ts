@@ -14,7 +14,8 @@ import type { Parsed } from './checkable';
 /** The network problems of environment `i` of a container service, located where they are written. */
 export function kubernetesNetworkRuleProblems(def: ServiceDefinition, env: EnvironmentDefinition, i: number, parsed: Parsed): Problem[] {
   const inEnvironment = (field: readonly string[]) =>
-    field.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], parsed.environments[i]?.kubernetes) !== undefined;
+    field.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], parsed.environments[i]?.kubernetes) !==
+    undefined;
   // A field written nowhere is reported where a service-wide value would go.
   return kubernetesNetworkProblems(def, env, (...field) =>
     inEnvironment(field) ? ['environments', i, 'kubernetes', ...field] : ['kubernetes', ...field],

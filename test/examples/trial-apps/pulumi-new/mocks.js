@@ -1,7 +1,8 @@
 /*
  * Runs the compiled program (bin/index.js) under Pulumi's mocks, as a unit test of the program
  * does (https://www.pulumi.com/docs/iac/guides/testing/unit/): no Pulumi CLI, no cloud. Prints
- * one JSON line: the alarm names the component exported and the resource types it registered.
+ * one JSON line when the program is done: the alarm names the component exported and the types of
+ * the resources it registered.
  * Usage: node mocks.js <stack>
  */
 const stack = process.argv[2];
@@ -41,6 +42,9 @@ pulumi.runtime.setMocks(
 );
 
 const program = require('./bin/index.js');
-program.alarmNames.apply((alarmNames) => {
-  console.log(JSON.stringify({ alarmNames, types: [...types].sort() }));
+let alarmNames;
+program.alarmNames.apply((names) => {
+  alarmNames = names;
 });
+// Registrations reach the mocks asynchronously: report once nothing is left to run.
+process.once('beforeExit', () => console.log(JSON.stringify({ alarmNames, types: [...types].sort() })));
