@@ -181,6 +181,40 @@ describe('the Kubernetes network (constructs/k8s/deployment-chart.ts refused it 
   });
 });
 
+describe('receivers each target delivers to (constructs/aws/private/alert-subscriptions.ts, constructs/k8s refused them at synthesis)', () => {
+  test('fails when a Slack channel has no AWS Chatbot workspace id (AWS)', () => {
+    const text = CHECKOUT.replace(/^ {6}workspaceId: .*\n/m, '');
+    expect(refusal('no-workspace.yaml', text)).toEqual([
+      `receivers.warning.slack.workspaceId is missing; on AWS warnings reach the Slack channel through AWS Chatbot, which needs "workspaceId", "channelId"; add "workspaceId" (the ids of the channel authorized in AWS Chatbot) (at no-workspace.yaml:${lineOf(text, 'slack:')}:5)`,
+    ]);
+  });
+
+  test('fails when a chat channel has no webhook secret (Kubernetes Alertmanager posts to the webhook)', () => {
+    const text = CHECKOUT.replace(/^ {6}webhookUrlSecret: .*\n/m, '');
+    expect(refusal('no-webhook.yaml', text)).toEqual([
+      `receivers.warning.slack.webhookUrlSecret is missing; on Kubernetes Alertmanager posts warnings to the channel's incoming webhook; store its URL in Secrets Manager and name the secret, e.g. "checkout/{env}/slack-webhook-url" (at no-webhook.yaml:${lineOf(text, 'slack:')}:5)`,
+    ]);
+  });
+
+  test('a function service needs no webhook (the Kubernetes target renders containers only)', () => {
+    const d = parse(CHECKOUT);
+    delete d.receivers.warning.slack.webhookUrlSecret;
+    d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: '.' } };
+    expect(() => validateDefinition(d, { baseDirectory: dir, targetRules: true })).not.toThrow(/webhookUrlSecret/);
+  });
+
+  test("fails when an environment without secrets has receivers' credentials and no region (the Kubernetes SecretStore)", () => {
+    const d = parse(CHECKOUT);
+    delete d.secrets;
+    delete d.migrations;
+    delete d.environments[1].region;
+    const text = stringify(d);
+    expect(refusal('receivers-region.yaml', text)).toEqual([
+      `environments[1].region is missing; on Kubernetes Alertmanager of "staging" reads the receivers' credentials ("checkout/staging/pagerduty-integration-key", "checkout/staging/slack-webhook-url", "checkout/staging/healthchecks-ping-url") from Secrets Manager through the SecretStore, which must name their AWS region; set "region", e.g. "eu-west-1" (at receivers-region.yaml:${lineOf(text, '- name: staging')}:5)`,
+    ]);
+  });
+});
+
 describe('smoke checks a deployment hook can run (constructs/aws/smoke-test-hook.ts, constructs/k8s/smoke-test-analysis.ts)', () => {
   test('fails when every check needs a credential', () => {
     const d = parse(CHECKOUT);
@@ -273,6 +307,26 @@ describe('each rule agrees with the target it stands for', () => {
     alb.kubernetes.ingress.sourceCidr = '10.0.0.0/16';
     expect(() => kubernetes().synthesizeKubernetes(library(alb), 'dev')).not.toThrow();
   });
+
+  test('receivers: the Kubernetes chart refuses a chat channel without webhook secret, and receivers without a region', () => {
+    const chat = parse(CHECKOUT);
+    delete chat.receivers.warning.slack.webhookUrlSecret;
+    refusedByRules(chat);
+    expect(() => kubernetes().synthesizeKubernetes(library(chat), 'prod')).toThrow('has no "webhookUrlSecret"');
+    const region = parse(CHECKOUT);
+    delete region.secrets;
+    delete region.migrations;
+    delete region.environments[1].region;
+    refusedByRules(region);
+    expect(() => kubernetes().synthesizeKubernetes(library(region), 'staging')).toThrow("the AWS region of the receivers' credentials");
+  });
+
+  test('receivers: the AWS stack refuses a Slack channel without AWS Chatbot workspace id', () => {
+    const d = parse(CHECKOUT);
+    delete d.receivers.warning.slack.workspaceId;
+    refusedByRules(d);
+    expect(() => aws().addDeploymentStacks(new App(), library(d), ['staging'])).toThrow('has no AWS Chatbot ids');
+  }, 60_000);
 
   test('HTTPS: the AWS stack refuses a production container environment without TLS', () => {
     const d = parse(CHECKOUT);

@@ -10,6 +10,7 @@ import { problem, type Problem } from '../problems';
 import type { ServiceDefinition } from '../service-definition';
 import type { Parsed } from './checkable';
 import { kubernetesNetworkRuleProblems } from './kubernetes-network';
+import { receiverTargetProblems } from './receiver-targets';
 import { kubernetesTlsProblems } from './kubernetes-tls';
 
 /**
@@ -65,6 +66,9 @@ export function targetProblems(def: ServiceDefinition, parsed: Parsed): Problem[
     }
   });
   def.environments.forEach((env, i) => problems.push(...environmentProblems(def, env, i, parsed)));
+  def.environments.forEach((env, i) =>
+    problems.push(...receiverTargetProblems(def.service, env, i, parsed, Boolean(def.workload.container))),
+  );
   // A service-level value that is wrong for several environments is one problem, reported once.
   const seen = new Set<string>();
   return problems.filter((p) => !seen.has(p.message) && Boolean(seen.add(p.message)));
