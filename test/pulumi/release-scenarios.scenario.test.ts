@@ -25,6 +25,7 @@ import {
   type Template,
 } from '../aws/support/release-model/scenario-steps';
 import { EcsService } from '../aws/support/release-model/ecs-service';
+import { accepts, Secret, startTask } from '../aws/support/release-model/secrets-manager';
 import { healthy, seededRandom, type FailureProfile } from '../aws/support/release-model/traffic';
 import { installMocks, network, payments, setMockRegion, settle } from './helpers';
 
@@ -33,7 +34,8 @@ import { installMocks, network, payments, setMockRegion, settle } from './helper
  * `DeploymentComponent` registers (captured under Pulumi mocks, with the `ignoreChanges` each was
  * created with) go through the same stateful release model as the CloudFormation scenarios
  * (test/aws/release-scenarios.scenario.test.ts): first deploy, the next release, a release during
- * a scale-out (with and without `pulumi up --refresh`), a bad release rolled back by the alarms
+ * a scale-out (with and without `pulumi up --refresh`), a rotation then a scale-out, a bad release
+ * rolled back by the alarms
  * at peak and quiet traffic, the release after an automatic rollback; on Lambda, the real alias
  * deployer that `pulumi up` invokes runs against a CodeDeploy model. Expected values are the
  * definitions' literals and the runbook's stated bounds.
@@ -211,6 +213,33 @@ describe('releases over time: every checkout environment (ECS, Pulumi)', () => {
       expect(firstAlarm(alarm, service, fourth.deployment, PEAK, baseline, 3, baseline)).toBeUndefined();
       expect(service.serving(fourth.deployment.completesAt)).toBe('v4');
       expect(service.desiredCount).toBe(facts.max ?? facts.desired);
+    });
+
+    test('a rotation then a scale-out: every task accepts what any other task issued (the task role reads both stages)', () => {
+      const d = deployed.get(stack)!;
+      const secrets = d.resources.filter((r) => r.type === 'aws:secretsmanager/secret:Secret');
+      expect(secrets.length).toBeGreaterThan(0);
+      // The mocks give every resource the ARN arn:aws:mock:<region>:<account>:<type>/<name>.
+      const secretArns = secrets.map((r) => `arn:aws:mock:eu-west-1:123456789012:${r.type}/${r.name}`);
+      const taskRole = d.resources.find((r) => r.type === 'aws:iam/role:Role' && r.name === `${stack}-task`)!;
+      const taskRoleReads = d.resources
+        .filter((r) => r.type === 'aws:iam/rolePolicy:RolePolicy' && r.inputs.role === `${taskRole.name}-id`)
+        .some((r) =>
+          (JSON.parse(r.inputs.policy).Statement as { Action: string | string[]; Resource: unknown }[]).some(
+            (st) =>
+              [st.Action].flat().includes('secretsmanager:GetSecretValue') &&
+              secretArns.every((a) => JSON.stringify(st.Resource).includes(a)),
+          ),
+        );
+      expect(taskRoleReads).toBe(true);
+      const service = create(d);
+      const secret = new Secret('first');
+      const before = Array.from({ length: service.desiredCount }, () => startTask(secret, taskRoleReads));
+      secret.rotate('second');
+      if (facts.max) service.autoscaleTo(facts.max);
+      const after = Array.from({ length: service.desiredCount - before.length }, () => startTask(secret, taskRoleReads));
+      const tasks = [...before, ...after];
+      for (const a of tasks) for (const b of tasks) expect(accepts(a, secret, b.injected)).toBe(true);
     });
 
     test('a healthy release at peak traffic is not rolled back', () => {
