@@ -1,60 +1,10 @@
 import { parseAllDocuments } from 'yaml';
+import { AlertmanagerWorld } from './alertmanager-world';
 import type { StubResult } from './aws-world';
+import { clusterAddOns, selects, type KubeObject } from './k8s-cluster';
+import { GLOBAL, KUBECTL, seconds, singular } from './kubectl-reference';
 
-type Obj = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  spec?: Record<string, unknown>;
-  data?: Record<string, string>;
-};
-
-/**
- * kubectl commands and flags the runbooks may use, from the kubectl reference
- * (https://kubernetes.io/docs/reference/kubectl/generated/, v1.30) and the Argo Rollouts kubectl
- * plugin reference (https://argo-rollouts.readthedocs.io/en/stable/generated/kubectl-argo-rollouts/).
- * Flags listed take a value unless marked `!` (boolean).
- */
-const KUBECTL: Record<string, string[]> = {
-  get: ['-o', '--output', '--raw', '--sort-by', '-l', '--selector', '--all-namespaces!', '-A!', '--watch!', '-w!'],
-  describe: [],
-  logs: ['-l', '--selector', '--all-containers!', '--prefix!', '--since', '--tail', '-f!', '--follow!', '-c', '--container'],
-  apply: ['-f', '--filename', '--server-side!', '--dry-run', '--force-conflicts!', '--field-manager'],
-  delete: ['--ignore-not-found!', '--wait!'],
-  diff: ['-f', '--filename', '--server-side!'],
-  wait: ['--for', '--timeout'],
-  patch: ['--type', '-p', '--patch'],
-  'port-forward': [],
-  'rollout status': ['--timeout', '-w!', '--watch!'],
-  'rollout undo': ['--to-revision'],
-  'rollout history': ['--revision'],
-  'argo rollouts get': ['--watch!', '-w!', '--no-color!'],
-  'argo rollouts status': ['--timeout', '-t', '--watch!', '-w!'],
-  'argo rollouts promote': ['--full!'],
-  'argo rollouts abort': [],
-  'argo rollouts undo': ['--to-revision'],
-  'argo rollouts retry': [],
-  'config use-context': [],
-  'config current-context': [],
-  'argo rollouts pause': [],
-  'argo rollouts list': [],
-  'argo rollouts version': [],
-  // https://kubernetes.io/docs/reference/kubectl/generated/kubectl_version/
-  version: ['--client!', '-o', '--output'],
-};
-const GLOBAL = ['-n', '--namespace', '--context'];
-/** The kube context a runbook pins (`--context`) must be the one the environment names. */
-
-/** `configmaps` → `configmap`, `ingressclass` stays. */
-function singular(kind: string): string {
-  return kind.endsWith('ses') ? kind.slice(0, -2) : kind.endsWith('ss') ? kind : kind.replace(/s$/, '');
-}
-
-function seconds(text: string): number {
-  let total = 0;
-  for (const [, n, u] of text.matchAll(/(\d+)([smh])/g)) total += Number(n) * { s: 1, m: 60, h: 3600 }[u as 's' | 'm' | 'h'];
-  return total;
-}
+type Obj = KubeObject;
 
 /**
  * A simulated cluster holding the synthesized manifests of one environment: kubectl calls are
@@ -102,10 +52,35 @@ export class KubernetesWorld {
     });
   }
 
-  constructor(manifest: string) {
-    this.objects = parseAllDocuments(manifest)
-      .map((d) => d.toJSON() as Obj)
-      .filter((o) => o && o.kind);
+  /** Local ports a port-forward of the section listens on, and the Service each reaches. */
+  private readonly forwards = new Map<number, { namespace: string; service: string }>();
+  private readonly alertmanagers = new Map<string, AlertmanagerWorld>();
+
+  /** The manifest of one environment, in a cluster that runs what the chart requires (k8s-cluster.ts). */
+  constructor(manifest: string, addOns: Obj[] = clusterAddOns()) {
+    this.objects = [
+      ...parseAllDocuments(manifest)
+        .map((d) => d.toJSON() as Obj)
+        .filter((o) => o && o.kind),
+      ...addOns,
+    ];
+  }
+
+  /** The Alertmanager behind the `alertmanager-operated` Service of a namespace (the operator's governing Service). */
+  public alertmanager(namespace: string): AlertmanagerWorld | undefined {
+    const am = this.objects.find((o) => o.kind === 'Alertmanager' && o.metadata.namespace === namespace);
+    if (!am) return undefined;
+    if (!this.alertmanagers.has(namespace)) this.alertmanagers.set(namespace, new AlertmanagerWorld(am, this.objects));
+    return this.alertmanagers.get(namespace);
+  }
+
+  /** An HTTP request to 127.0.0.1:`port`: the Service a port-forward reaches, or nothing (connection refused). */
+  public http(port: number, method: string, urlPath: string, body: string): { status: number; body: string } | undefined {
+    const forward = this.forwards.get(port);
+    if (!forward) return undefined;
+    const am = forward.service === 'alertmanager-operated' ? this.alertmanager(forward.namespace) : undefined;
+    if (!am) return { status: 404, body: `the drill does not simulate the HTTP API of ${forward.namespace}/${forward.service}` };
+    return am.http(method, urlPath, body);
   }
 
   private find(kind: string, name: string, namespace: string | undefined): Obj | undefined {
@@ -236,6 +211,13 @@ export class KubernetesWorld {
           missing = names.map((n) => named(singular(kind), n)).find((m) => m);
         }
         const output = String(flags.get('-o') ?? '');
+        const listed =
+          names.length === 0 ? this.list(kind, flags.has('-A') || flags.has('--all-namespaces') ? undefined : namespace, flags) : undefined;
+        if (listed) {
+          stdout =
+            listed.length === 0 ? '' : output === 'name' ? listed.map((r) => r.name).join('\n') : listed.map((r) => r.row).join('\n');
+          break;
+        }
         const obj = names[0] ? this.find(singular(kind), names[0], namespace) : undefined;
         stdout =
           output === 'name'
@@ -297,9 +279,18 @@ export class KubernetesWorld {
       case 'rollout history':
         missing = named('Deployment', rest[0].replace(/^deployment\//, ''));
         break;
-      case 'port-forward':
-        missing = named('Service', rest[0].replace(/^svc\//, ''));
+      case 'port-forward': {
+        const service = rest[0].replace(/^(svc|service)\//, '');
+        missing = named('Service', service);
+        if (missing) break;
+        // LOCAL:REMOTE or PORT (https://kubernetes.io/docs/reference/kubectl/generated/kubectl_port-forward/).
+        const [local, remote = local] = (rest[1] ?? '').split(':').map(Number);
+        const ports = ((this.find('Service', service, namespace)!.spec?.ports ?? []) as { port: number }[]).map((p) => p.port);
+        if (!ports.includes(remote))
+          return this.fail(`kubectl port-forward: Service ${service} has no port ${remote} (ports ${ports.join(', ')})`);
+        this.forwards.set(local, { namespace: namespace ?? 'default', service });
         break;
+      }
       case 'version':
         // The simulated cluster runs Kubernetes 1.31 (the runbooks require 1.30 or later).
         stdout = `Client Version: v1.31.0\nKustomize Version: v5.4.2${flags.has('--client') ? '' : '\nServer Version: v1.31.0'}\n`;
@@ -309,6 +300,35 @@ export class KubernetesWorld {
     }
     if (missing) return this.fail(`kubectl ${verb}: ${missing}`);
     return { stdout, status: 0 };
+  }
+
+  /**
+   * `kubectl get deployments|pods` without names: the Deployments of the namespace (all with `-A`),
+   * and one Running pod per replica of each, carrying its pod template's labels; `-l k=v,...`
+   * filters on labels. Other kinds are not listed (undefined).
+   */
+  private list(
+    kind: string,
+    namespace: string | undefined,
+    flags: Map<string, string | true>,
+  ): { name: string; row: string }[] | undefined {
+    const pods = ['pods', 'pod', 'po'].includes(kind);
+    if (!pods && !['deployments', 'deployment', 'deploy'].includes(kind)) return undefined;
+    const selector = String(flags.get('-l') ?? flags.get('--selector') ?? '');
+    const matchLabels = Object.fromEntries(selector ? selector.split(',').map((kv) => kv.split('=') as [string, string]) : []);
+    const deployments = this.objects.filter((o) => o.kind === 'Deployment' && (!namespace || o.metadata.namespace === namespace));
+    if (!pods)
+      return deployments
+        .filter((d) => selects({ matchLabels }, d.metadata.labels))
+        .map((d) => ({ name: `deployment.apps/${d.metadata.name}`, row: `${d.metadata.namespace}\t${d.metadata.name}\t1/1\t1\t1` }));
+    return deployments
+      .filter((d) =>
+        selects({ matchLabels }, (d.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata?.labels),
+      )
+      .map((d) => ({
+        name: `pod/${d.metadata.name}-7d9f8-abcde`,
+        row: `${d.metadata.namespace}\t${d.metadata.name}-7d9f8-abcde\t1/1\tRunning\t0`,
+      }));
   }
 
   /**
