@@ -229,6 +229,20 @@ export const INCIDENTS: readonly Incident[] = [
       expectThat(r.world.aws.stackStatus.get(ECS)?.status !== 'UPDATE_ROLLBACK_FAILED', 'the stack is still UPDATE_ROLLBACK_FAILED'),
   },
   {
+    name: 'Kubernetes migration Job failed halfway, the rollout aborted at its progress deadline',
+    runbook: 'checkout-prod.k8s.md',
+    heading: /^Incident: migration failed halfway/,
+    setup: (w) => w.k8s!.migrationFailed(),
+    check: (r) => {
+      const k8s = r.world.k8s!;
+      return [
+        ...expectThat(k8s.failedJobs.length > 0, 'no migration Job failed: the incident was not set up'),
+        ...k8s.failedJobs.flatMap((j) => expectThat(k8s.jobConditions(j) === 'Complete', `Job ${j} is "${k8s.jobConditions(j)}"`)),
+        ...expectThat(k8s.rollout.actions.join() === 'retry', `rollout actions: ${k8s.rollout.actions.join() || 'none'} (retry expected)`),
+      ];
+    },
+  },
+  {
     name: 'Kubernetes canary paused, no routed traffic',
     runbook: 'checkout-staging.k8s.md',
     heading: /^Incident: canary paused/,

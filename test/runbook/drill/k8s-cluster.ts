@@ -93,3 +93,39 @@ export function selects(
   );
   return byLabels && byExpressions;
 }
+
+/** `kubectl get deployments|pods|jobs` without names (`-A`: all namespaces, `-l k=v,...` on labels); other kinds: undefined. */
+export function listObjects(
+  objects: readonly KubeObject[],
+  kind: string,
+  namespace: string | undefined,
+  flags: Map<string, string | true>,
+  jobConditions: (job: string) => string,
+): { name: string; row: string }[] | undefined {
+  const pods = ['pods', 'pod', 'po'].includes(kind);
+  const jobs = ['jobs', 'job'].includes(kind);
+  if (!pods && !jobs && !['deployments', 'deployment', 'deploy'].includes(kind)) return undefined;
+  const selector = String(flags.get('-l') ?? flags.get('--selector') ?? '');
+  const matchLabels = Object.fromEntries(
+    selector ? selector.split(',').map((kv) => kv.split('=').map((x) => x.replace(/^"|"$/g, '')) as [string, string]) : [],
+  );
+  if (jobs) {
+    // `-o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.conditions[*].type}{"\n"}{end}'`, or names.
+    return objects
+      .filter((o) => o.kind === 'Job' && (!namespace || o.metadata.namespace === namespace) && selects({ matchLabels }, o.metadata.labels))
+      .map((o) => ({ name: `job.batch/${o.metadata.name}`, row: `${o.metadata.name} ${jobConditions(o.metadata.name)}` }));
+  }
+  const deployments = objects.filter((o) => o.kind === 'Deployment' && (!namespace || o.metadata.namespace === namespace));
+  if (!pods)
+    return deployments
+      .filter((d) => selects({ matchLabels }, d.metadata.labels))
+      .map((d) => ({ name: `deployment.apps/${d.metadata.name}`, row: `${d.metadata.namespace}\t${d.metadata.name}\t1/1\t1\t1` }));
+  return deployments
+    .filter((d) =>
+      selects({ matchLabels }, (d.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata?.labels),
+    )
+    .map((d) => ({
+      name: `pod/${d.metadata.name}-7d9f8-abcde`,
+      row: `${d.metadata.namespace}\t${d.metadata.name}-7d9f8-abcde\t1/1\tRunning\t0`,
+    }));
+}

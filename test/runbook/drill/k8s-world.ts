@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { AlertmanagerWorld } from './alertmanager-world';
 import type { StubResult } from './aws-world';
-import { clusterAddOns, selects, type KubeObject } from './k8s-cluster';
+import { clusterAddOns, listObjects, type KubeObject } from './k8s-cluster';
 import { GLOBAL, KUBECTL, seconds, singular } from './kubectl-reference';
 
 type Obj = KubeObject;
@@ -18,6 +18,8 @@ export class KubernetesWorld {
   private lastAction: 'undo' | 'abort' | 'promote' | 'retry' | undefined;
   /** Simulated seconds (advanced by `sleep`, and by commands that block). */
   public clock = 0;
+  /** The migration Jobs the incident failed (`migrationFailed`). */
+  public failedJobs: string[] = [];
   /** What the current command read on stdin (`-f -`). */
   public stdin?: string;
   private readonly jobs = new Map<string, { startedAt: number; failed: boolean }>();
@@ -64,6 +66,33 @@ export class KubernetesWorld {
         .filter((o) => o && o.kind),
       ...addOns,
     ];
+  }
+
+  /**
+   * The incident: every expand migration Job of the manifest ran 10 minutes ago and Failed
+   * (`backoffLimit: 0`), so the release's pods never left their init container and Argo aborted the
+   * Rollout at its progress deadline (`progressDeadlineAbort`): Degraded, all traffic on stable.
+   */
+  public migrationFailed(): string[] {
+    const failed = this.objects
+      .filter((o) => o.kind === 'Job' && o.metadata.labels?.['glidepath.dev/migration'])
+      .map((o) => o.metadata.name);
+    failed.forEach((name) => this.jobs.set(name, { startedAt: -600, failed: true }));
+    this.failedJobs = failed;
+    Object.assign(this.rollout, { phase: 'Degraded', message: 'ProgressDeadlineExceeded', canary: 4, weight: 0 });
+    return failed;
+  }
+
+  /**
+   * A Job's condition types, as `.status.conditions[*].type` prints them: a manifest Job not run
+   * here completed at its apply; a failed one has FailureTarget then Failed (Kubernetes 1.31,
+   * https://kubernetes.io/docs/concepts/workloads/controllers/job/#termination-of-job-pods).
+   */
+  public jobConditions(name: string | undefined): string {
+    const job = this.jobs.get(name ?? '');
+    if (!job) return 'Complete';
+    if (job.failed) return 'FailureTarget Failed';
+    return this.clock >= job.startedAt + 60 ? 'Complete' : '';
   }
 
   /** The Alertmanager behind the `alertmanager-operated` Service of a namespace (the operator's governing Service). */
@@ -212,7 +241,11 @@ export class KubernetesWorld {
         }
         const output = String(flags.get('-o') ?? '');
         const listed =
-          names.length === 0 ? this.list(kind, flags.has('-A') || flags.has('--all-namespaces') ? undefined : namespace, flags) : undefined;
+          names.length === 0
+            ? listObjects(this.objects, kind, flags.has('-A') || flags.has('--all-namespaces') ? undefined : namespace, flags, (j) =>
+                this.jobConditions(j),
+              )
+            : undefined;
         if (listed) {
           stdout =
             listed.length === 0 ? '' : output === 'name' ? listed.map((r) => r.name).join('\n') : listed.map((r) => r.row).join('\n');
@@ -225,7 +258,7 @@ export class KubernetesWorld {
             : output.includes('.data')
               ? JSON.stringify(obj?.data ?? {})
               : output.includes('conditions')
-                ? 'Complete'
+                ? this.jobConditions(names[0])
                 : 'NAME\tSTATUS';
         break;
       }
@@ -240,7 +273,8 @@ export class KubernetesWorld {
           if (existing && doc.kind === 'Job' && JSON.stringify(existing.spec) !== JSON.stringify(doc.spec))
             return this.fail(`kubectl apply: Job.batch "${doc.metadata.name}" is invalid: spec.template: field is immutable`);
           if (!existing) this.objects.push(doc);
-          if (doc.kind === 'Job')
+          // A Job runs when it is created; applying it unchanged runs nothing.
+          if (doc.kind === 'Job' && !existing)
             this.jobs.set(doc.metadata.name, { startedAt: this.clock, failed: this.failingJobs.has(doc.metadata.name) });
           stdout += `${doc.kind.toLowerCase()}.${doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : ''}/${doc.metadata.name} ${existing ? 'unchanged' : 'created'}\n`;
         }
@@ -300,35 +334,6 @@ export class KubernetesWorld {
     }
     if (missing) return this.fail(`kubectl ${verb}: ${missing}`);
     return { stdout, status: 0 };
-  }
-
-  /**
-   * `kubectl get deployments|pods` without names: the Deployments of the namespace (all with `-A`),
-   * and one Running pod per replica of each, carrying its pod template's labels; `-l k=v,...`
-   * filters on labels. Other kinds are not listed (undefined).
-   */
-  private list(
-    kind: string,
-    namespace: string | undefined,
-    flags: Map<string, string | true>,
-  ): { name: string; row: string }[] | undefined {
-    const pods = ['pods', 'pod', 'po'].includes(kind);
-    if (!pods && !['deployments', 'deployment', 'deploy'].includes(kind)) return undefined;
-    const selector = String(flags.get('-l') ?? flags.get('--selector') ?? '');
-    const matchLabels = Object.fromEntries(selector ? selector.split(',').map((kv) => kv.split('=') as [string, string]) : []);
-    const deployments = this.objects.filter((o) => o.kind === 'Deployment' && (!namespace || o.metadata.namespace === namespace));
-    if (!pods)
-      return deployments
-        .filter((d) => selects({ matchLabels }, d.metadata.labels))
-        .map((d) => ({ name: `deployment.apps/${d.metadata.name}`, row: `${d.metadata.namespace}\t${d.metadata.name}\t1/1\t1\t1` }));
-    return deployments
-      .filter((d) =>
-        selects({ matchLabels }, (d.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata?.labels),
-      )
-      .map((d) => ({
-        name: `pod/${d.metadata.name}-7d9f8-abcde`,
-        row: `${d.metadata.namespace}\t${d.metadata.name}-7d9f8-abcde\t1/1\tRunning\t0`,
-      }));
   }
 
   /**
