@@ -56,7 +56,7 @@ const HTTP_FORWARD_WAIT_MS = 10_000;
 const AMTOOL = `#!/bin/bash
 args=()
 for a in "$@"; do
-  if [[ $a =~ ^--alertmanager\.url=http://(127\.0\.0\.1|localhost):([0-9]+)/?$ ]]; then
+  if [[ $a =~ ^--alertmanager\\.url=http://(127\\.0\\.0\\.1|localhost):([0-9]+)/?$ ]]; then
     a="--alertmanager.url=http://127.0.0.1:\${DRILL_HTTP_PORT}/drill/\${BASH_REMATCH[2]}\${PWD}"
   fi
   args+=("$a")
