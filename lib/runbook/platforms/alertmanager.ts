@@ -49,12 +49,13 @@ sleep 3`,
     },
     {
       description: 'Check that the Alertmanager loaded this routing',
-      command: `amtool config routes test ${url} alertname=DeadMansSwitch severity=critical ${labels}`,
-      expected: `${ns}/${input.name}/${critical} (only "null" means the operator did not select AlertmanagerConfig ${ns}/${input.name}: see the prerequisites)`,
+      command: `amtool config routes test ${url} --verify.receivers=${ns}/${input.name}/${critical} alertname=DeadMansSwitch severity=critical ${labels}`,
+      expected: `${ns}/${input.name}/${critical} (exit code 1, "null" and "WARNING: Expected receivers did not match resolved receivers" mean the operator did not select AlertmanagerConfig ${ns}/${input.name}: see the prerequisites)`,
     },
     {
+      // GNU date reads -d, BSD/macOS date -v: the second form runs where the first fails.
       description: 'Send a test page that resolves itself after 5 minutes',
-      command: `amtool alert add ${url} alertname=GlidepathPagingTest severity=critical ${labels} --annotation=summary="Paging test from the runbook" --end="$(date -u -d '+5 minutes' +%Y-%m-%dT%H:%M:%SZ)"`,
+      command: `amtool alert add ${url} alertname=GlidepathPagingTest severity=critical ${labels} --annotation=summary="Paging test from the runbook" --end="$(date -u -d '+5 minutes' +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u -v+5M +%Y-%m-%dT%H:%M:%SZ)"`,
       expected: `${critical === 'pager' ? 'the pager' : 'the team channel'} hears GlidepathPagingTest within ${input.pageDelay.plus(Duration.seconds(30))}`,
     },
     { description: 'Stop the port-forward', command: 'kill %1', expected: 'no output' },

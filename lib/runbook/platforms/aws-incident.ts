@@ -1,4 +1,5 @@
 import type { EnvironmentDefinition } from '../../model/environment';
+import { HeartbeatSource } from '../../model/dead-mans-switch';
 import type { ServiceDefinition } from '../../model/service-definition';
 import { ResourceNames } from '../../plan/names';
 import { awsCli } from '../aws-cli';
@@ -6,6 +7,7 @@ import type { RunbookCommand } from '../command';
 import { accessCommands, type IncidentResponseFacts } from '../incident-response';
 import { awsAfterwards, awsMitigations, awsVerification, awsWhatChanged } from '../procedures/incident-facts-aws';
 import { ecsDeadMansSwitch, ecsMigrationFailed, secretRotationFailed } from '../procedures/incidents-ecs';
+import { lambdaDeadMansSwitch } from '../procedures/incidents-lambda';
 import type { Duration } from '../../model/duration';
 
 /** What the incident sections of an AWS stack runbook need. */
@@ -85,7 +87,18 @@ export function awsIncidentFacts(input: AwsIncidentInput): { incident: IncidentR
             ...(rotatedSecrets.length > 0 ? [secretRotationFailed(ecsNames)] : []),
             ...(ecsNames.migrations.length > 0 ? [ecsMigrationFailed(ecsNames)] : []),
           ]
-        : [],
+        : common.lambda && env.deadMansSwitch.enabled && env.deadMansSwitch.source !== HeartbeatSource.HEARTBEAT && def.smokeTests
+          ? // The function's switch watches the HealthProbe, which the stack adds only with a smoke check to send.
+            [
+              lambdaDeadMansSwitch({
+                aws,
+                ...common.lambda,
+                probeFunction: names.healthProbeFunction,
+                probeLogGroup: names.lambdaLogGroup(names.healthProbeFunction),
+                budget: def.rollbackBudgets.code,
+              }),
+            ]
+          : [],
     },
     access: accessCommands(env.access, {
       aws: aws`cloudformation describe-stacks --stack-name ${names.stack} --query 'Stacks[0].StackName' --output text`,

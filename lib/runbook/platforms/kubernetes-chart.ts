@@ -1,5 +1,7 @@
 import { accessCommands } from '../incident-response';
-import { canaryPaused } from '../procedures/incidents-k8s';
+import { canaryPaused, kubernetesMigrationFailed } from '../procedures/incidents-k8s';
+import { MigrationPhase } from '../../model/migrations';
+import type { IncidentProcedure } from '../procedures/incident-procedure';
 import type { EnvironmentDefinition } from '../../model/environment';
 import type { ServiceDefinition } from '../../model/service-definition';
 import type { ArgoRolloutPlan } from '../../plan/argo-schedule';
@@ -36,6 +38,26 @@ export interface KubernetesChartRunbookInput {
   readonly totalBake?: string;
   /** The PrometheusRule group and the request metric the alerts read. */
   readonly alerts: { readonly ruleGroup: string; readonly requestsMetric: string; readonly matchers: string };
+}
+
+/** The failed-migration procedure, for a Rollout with expand migrations (their Jobs run on apply). */
+function migrationProcedure(input: KubernetesChartRunbookInput, rollout: string): IncidentProcedure[] {
+  const def = input.definition;
+  const expand = def.migrations.filter((m) => m.phase === MigrationPhase.EXPAND);
+  if (!input.migrations || expand.length === 0) return [];
+  const owner =
+    def.incidentResponse.escalation.find((r) => /database|dba/i.test(r.role))?.contact ??
+    `${def.owners.team} (no database owner in incidentResponse.escalation)`;
+  return [
+    kubernetesMigrationFailed({
+      namespace: input.namespace,
+      rollout,
+      manifestPath: input.manifestPath,
+      migrations: expand.map((m) => ({ name: m.name, timeout: m.timeout })),
+      databaseOwner: owner,
+      budget: def.rollbackBudgets.code,
+    }),
+  ];
 }
 
 /** The Kubernetes namespace: context, prerequisites, apply and monitoring checks, smoke test. */
@@ -80,17 +102,20 @@ export function kubernetesChartRunbookFacts(input: KubernetesChartRunbookInput):
           ]
         : [],
       afterwards: [],
-      procedures: canary
-        ? [
-            canaryPaused({
-              namespace: input.namespace,
-              rollout: rolloutName,
-              prometheusProxy: proxy,
-              requests: `${input.alerts.requestsMetric}{${input.alerts.matchers}}`,
-              budget: definition.rollbackBudgets.configuration,
-            }),
-          ]
-        : [],
+      procedures: [
+        ...(canary
+          ? [
+              canaryPaused({
+                namespace: input.namespace,
+                rollout: rolloutName,
+                prometheusProxy: proxy,
+                requests: `${input.alerts.requestsMetric}{${input.alerts.matchers}}`,
+                budget: definition.rollbackBudgets.configuration,
+              }),
+            ]
+          : []),
+        ...(rolloutName ? migrationProcedure(input, rolloutName) : []),
+      ],
     },
     context: {
       service: definition.service,

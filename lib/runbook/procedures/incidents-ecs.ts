@@ -25,8 +25,8 @@ export interface EcsIncidentNames {
   readonly budget: Duration;
 }
 
-/** Runs a command only when a shell condition holds. */
-function when(condition: string, command: string): string {
+/** Runs a command only when a shell condition holds (indented under `if ...; then`). */
+export function when(condition: string, command: string): string {
   return `if ${condition}; then\n${command
     .split('\n')
     .map((l) => `  ${l}`)

@@ -77,3 +77,93 @@ export function canaryPaused(n: KubernetesIncidentNames): IncidentProcedure {
     notes: ['A canary that received no traffic has proved nothing: promoting it is releasing unmeasured.'],
   };
 }
+
+/** What the Kubernetes failed-migration procedure names. */
+export interface KubernetesMigrationNames {
+  readonly namespace: string;
+  readonly rollout: string;
+  /** Path of the manifest the release applied, e.g. `k8s/checkout-prod.k8s.yaml`. */
+  readonly manifestPath: string;
+  /** Expand migrations (their Jobs run on apply), with the Job's deadline. */
+  readonly migrations: readonly { readonly name: string; readonly timeout: Duration }[];
+  /** Who owns the database, for the snapshot and the decision to re-run. */
+  readonly databaseOwner: string;
+  readonly budget: Duration;
+}
+
+/**
+ * An expand migration Job failed halfway. The Job runs once (`backoffLimit: 0`) and is never
+ * retried; its `spec.template` is immutable, so re-applying the same manifest leaves the Failed Job
+ * as it is: delete it, then apply to run it anew
+ * (https://kubernetes.io/docs/concepts/workloads/controllers/job/). The release's pods wait for the
+ * Job in an init container, so the Rollout makes no progress and Argo aborts it at its progress
+ * deadline (`progressDeadlineAbort`), leaving stable serving
+ * (https://argo-rollouts.readthedocs.io/en/stable/features/specification/); `retry` restarts the
+ * aborted update once the migration has run. Rolling back does not undo what the migration applied.
+ */
+export function kubernetesMigrationFailed(n: KubernetesMigrationNames): IncidentProcedure {
+  const ns = `kubectl -n ${n.namespace}`;
+  const ro = `${n.rollout} -n ${n.namespace}`;
+  const names = n.migrations.map((m) => m.name);
+  const longest = Math.max(...n.migrations.map((m) => m.timeout.toSeconds()));
+  return {
+    title: 'migration failed halfway',
+    when: `a migration Job of ${n.namespace} Failed: the release's pods wait in their init container and rollout ${n.rollout} stops (Argo aborts it at its progress deadline)`,
+    inputs: [{ name: 'MIGRATION', meaning: 'the migration that failed', values: names }],
+    commands: [
+      {
+        description: 'Name the migration that failed',
+        command: `MIGRATION=\${MIGRATION:-}; case "$MIGRATION" in ${names.join('|')}) ;; *) echo "set MIGRATION to one of: ${names.join(' ')}" >&2; exit 1 ;; esac`,
+      },
+      {
+        description: `First, before anything else: ${n.databaseOwner} takes a snapshot of the database; the migration may have applied part of its changes, and a retry or a fix builds on what is there`,
+        command: 'echo "snapshot taken by the database owner? continue only once it is"',
+      },
+      {
+        description: 'Find its Failed Job and read how far it got (the Job keeps its pod and log)',
+        command: [
+          `${ns} get jobs -l glidepath.dev/migration="$MIGRATION" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.conditions[*].type}{"\\n"}{end}' > jobs.txt`,
+          `JOB=$(awk '{ for (i = 2; i <= NF; i++) if ($i == "Failed") { print $1; exit } }' jobs.txt)`,
+          'echo "failed Job: ${JOB:?no Failed Job of migration $MIGRATION (see jobs.txt): not this procedure}"',
+          `${ns} logs job/"$JOB" --tail 50`,
+        ].join('\n'),
+        expected: 'the Job name, then the end of its output: the error and what it applied before it',
+      },
+      {
+        description:
+          'Read the rollout once: Degraded (aborted at its progress deadline) means stable serves, on the schema the migration left; still Progressing or Paused: abort now so that stable keeps serving',
+        command: [
+          `PHASE=$(kubectl argo rollouts status ${ro} --watch=false | awk '{ print $1 }')`,
+          'echo "rollout $PHASE"',
+          `case "$PHASE" in Progressing|Paused) kubectl argo rollouts abort ${ro} ;; esac`,
+        ].join('\n'),
+        expected: 'Degraded, or Progressing/Paused followed by the abort',
+      },
+      {
+        description: `Once the cause is fixed (with ${n.databaseOwner}): delete the Failed Job (its template is immutable, re-applying leaves it Failed), apply the manifest to run it anew, and wait for it; it must be idempotent, as it runs on a schema it changed halfway`,
+        command: [
+          `${ns} delete job "$JOB"`,
+          `kubectl apply --server-side -n ${n.namespace} -f ${n.manifestPath}`,
+          `${ns} wait --for=condition=complete job/"$JOB" --timeout=${longest}s`,
+        ].join('\n'),
+        expected: `job.batch/<job> condition met (a timeout: read its log again and stop here)`,
+      },
+      {
+        description: 'Restart the aborted release: its pods start once the migration completed',
+        command: `kubectl argo rollouts retry rollout ${ro}\nkubectl argo rollouts status ${ro} --watch=false`,
+        expected: 'Progressing: the release runs its steps again, from the first',
+      },
+    ],
+    bound: timeBound(
+      [
+        { what: 'read the Job, its log and the rollout (allowance)', duration: Duration.minutes(3) },
+        { what: 'the migration Job runs again (its deadline)', duration: Duration.seconds(longest) },
+      ],
+      n.budget,
+    ),
+    notes: [
+      'Rolling back code does not roll back the database: what the migration applied before it failed stays applied.',
+      'Never re-apply with the Failed Job in place expecting a retry: it stays Failed, and the release waits forever.',
+    ],
+  };
+}

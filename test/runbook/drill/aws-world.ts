@@ -80,16 +80,37 @@ export class AwsWorld {
       );
       return { stdout: '', status: 253 };
     }
+    this.payload = '';
     try {
       checkEnums(call);
       const response = this.respond(call.service, call, region, cwd);
       if (call.operation === 'wait') return { stdout: '', status: 0, waited: (response as { waited: number }).waited };
-      return { stdout: format(query(response, call.options.get('--query')?.[0]), call.options.get('--output')?.[0] ?? 'json'), status: 0 };
+      const printed = format(query(response, call.options.get('--query')?.[0]), call.options.get('--output')?.[0] ?? 'json');
+      return { stdout: `${this.payload}${printed}`, status: 0 };
     } catch (e) {
       if (!(e instanceof Fail)) throw e;
       this.problems.push(`${e instanceof StateFail ? STATE_PREFIX : ''}aws ${argv.slice(0, 2).join(' ')}: ${e.message}`);
       return { stdout: e.message, status: 254 };
     }
+  }
+
+  /** What the CLI process wrote to its own stdout through an outfile of `/dev/stdout`. */
+  private payload = '';
+
+  /**
+   * Writes an outfile (`lambda invoke`, `appconfig get-configuration`, ...) as the CLI process that
+   * was called writes it, not as this simulator would: `/dev/stdout` is the caller's stdout (the
+   * payload comes before the response the CLI prints), `/dev/null` and `/dev/stderr` are not files
+   * of the working directory. Opening `/dev/stdout` here would open the test runner's stdout, which
+   * is a socket in a jest worker (ENXIO) and a file or terminal when jest runs in band: the
+   * drill then passed or failed depending on how jest scheduled it.
+   */
+  private outfile(file: string | undefined, cwd: string): (content: string) => void {
+    return (content) => {
+      if (file === undefined) throw new Fail('outfile missing');
+      if (file === '/dev/stdout' || file === '/proc/self/fd/1') this.payload += content;
+      else if (file !== '/dev/null' && file !== '/dev/stderr') fs.writeFileSync(path.resolve(cwd, file), content);
+    };
   }
 
   /**
@@ -123,12 +144,12 @@ export class AwsWorld {
           const layers = ((resource.props.Layers as unknown[]) ?? []).filter((l): l is string => typeof l === 'string');
           return { FunctionName: resource.props.FunctionName, Layers: layers.map((arn) => ({ Arn: arn })) };
         }
-        return this.codedeploy.lambda(call, region, (c) => fs.writeFileSync(path.resolve(cwd, call.positionals[0]), c));
+        return this.codedeploy.lambda(call, region, this.outfile(call.positionals[0], cwd));
       case 'codepipeline':
         return this.pipeline.respond(call, region, this.templates);
       case 'appconfig':
       case 'appconfigdata':
-        return this.appconfig.respond(call, region, cwd);
+        return this.appconfig.respond(call, region, cwd, this.outfile(call.positionals[0], cwd));
       case 'secretsmanager':
         return this.secrets.respond(call, region);
       case 'cloudwatch':

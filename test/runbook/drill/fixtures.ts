@@ -107,6 +107,7 @@ export function situationFor(
   const world = new DrillWorld(r.stacks, { firing: r.firing, manifest: r.manifest, ...opts });
   const h = section.heading;
   if (/dead-mans-switch/.test(h)) world.aws.ecs.tasksCrash();
+  if (r.target === 'k8s' && /^Incident: migration failed/.test(h)) world.k8s!.migrationFailed();
   if (r.target === 'pipeline') {
     const p = world.aws.pipeline;
     if (/^Approve|^Roll back|^Stop/.test(h)) p.awaitingApproval(world.git.remoteHead());

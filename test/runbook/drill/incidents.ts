@@ -183,6 +183,29 @@ export const INCIDENTS: readonly Incident[] = [
     check: (r) => expectThat(r.world.aws.ecs.serving(ECS) === 2, `serves revision ${r.world.aws.ecs.serving(ECS)}`),
   },
   {
+    name: "Lambda dead-man's switch: reserved concurrency 0 throttles every call",
+    runbook: `${LAMBDA}.md`,
+    heading: /^Incident: nothing reports/,
+    firing: ['payments-api-prod-dead-mans-switch'],
+    setup: (w) => w.aws.codedeploy.reserved.set(LAMBDA, 0),
+    check: (r) => [
+      ...expectThat(!r.world.aws.codedeploy.reserved.has(LAMBDA), `reserved concurrency ${r.world.aws.codedeploy.reserved.get(LAMBDA)}`),
+      // The release is good: nothing to roll back.
+      ...expectThat(r.world.aws.codedeploy.changesByRunbook(LAMBDA) === 0, 'rolled back a good release'),
+    ],
+  },
+  {
+    name: "Lambda dead-man's switch: the live version fails every call",
+    runbook: `${LAMBDA}.md`,
+    heading: /^Incident: nothing reports/,
+    firing: ['payments-api-prod-dead-mans-switch'],
+    setup: (w) => w.aws.codedeploy.releaseWentBad('completed'),
+    check: (r) => {
+      const alias = r.world.aws.codedeploy.aliasOf(LAMBDA);
+      return expectThat(alias.version === 2 && alias.weights === null, `alias serves ${JSON.stringify(alias)}`);
+    },
+  },
+  {
     name: 'secret rotation failed halfway',
     runbook: `${ECS}.md`,
     heading: /^Incident: secret rotation failed/,
@@ -204,6 +227,20 @@ export const INCIDENTS: readonly Incident[] = [
     setup: (w) => w.aws.stackStatus.set(ECS, { status: 'UPDATE_ROLLBACK_FAILED', since: -600 }),
     check: (r) =>
       expectThat(r.world.aws.stackStatus.get(ECS)?.status !== 'UPDATE_ROLLBACK_FAILED', 'the stack is still UPDATE_ROLLBACK_FAILED'),
+  },
+  {
+    name: 'Kubernetes migration Job failed halfway, the rollout aborted at its progress deadline',
+    runbook: 'checkout-prod.k8s.md',
+    heading: /^Incident: migration failed halfway/,
+    setup: (w) => w.k8s!.migrationFailed(),
+    check: (r) => {
+      const k8s = r.world.k8s!;
+      return [
+        ...expectThat(k8s.failedJobs.length > 0, 'no migration Job failed: the incident was not set up'),
+        ...k8s.failedJobs.flatMap((j) => expectThat(k8s.jobConditions(j) === 'Complete', `Job ${j} is "${k8s.jobConditions(j)}"`)),
+        ...expectThat(k8s.rollout.actions.join() === 'retry', `rollout actions: ${k8s.rollout.actions.join() || 'none'} (retry expected)`),
+      ];
+    },
   },
   {
     name: 'Kubernetes canary paused, no routed traffic',

@@ -1,60 +1,10 @@
 import { parseAllDocuments } from 'yaml';
+import { AlertmanagerWorld } from './alertmanager-world';
 import type { StubResult } from './aws-world';
+import { clusterAddOns, listObjects, type KubeObject } from './k8s-cluster';
+import { GLOBAL, KUBECTL, seconds, singular } from './kubectl-reference';
 
-type Obj = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  spec?: Record<string, unknown>;
-  data?: Record<string, string>;
-};
-
-/**
- * kubectl commands and flags the runbooks may use, from the kubectl reference
- * (https://kubernetes.io/docs/reference/kubectl/generated/, v1.30) and the Argo Rollouts kubectl
- * plugin reference (https://argo-rollouts.readthedocs.io/en/stable/generated/kubectl-argo-rollouts/).
- * Flags listed take a value unless marked `!` (boolean).
- */
-const KUBECTL: Record<string, string[]> = {
-  get: ['-o', '--output', '--raw', '--sort-by', '-l', '--selector', '--all-namespaces!', '-A!', '--watch!', '-w!'],
-  describe: [],
-  logs: ['-l', '--selector', '--all-containers!', '--prefix!', '--since', '--tail', '-f!', '--follow!', '-c', '--container'],
-  apply: ['-f', '--filename', '--server-side!', '--dry-run', '--force-conflicts!', '--field-manager'],
-  delete: ['--ignore-not-found!', '--wait!'],
-  diff: ['-f', '--filename', '--server-side!'],
-  wait: ['--for', '--timeout'],
-  patch: ['--type', '-p', '--patch'],
-  'port-forward': [],
-  'rollout status': ['--timeout', '-w!', '--watch!'],
-  'rollout undo': ['--to-revision'],
-  'rollout history': ['--revision'],
-  'argo rollouts get': ['--watch!', '-w!', '--no-color!'],
-  'argo rollouts status': ['--timeout', '-t', '--watch!', '-w!'],
-  'argo rollouts promote': ['--full!'],
-  'argo rollouts abort': [],
-  'argo rollouts undo': ['--to-revision'],
-  'argo rollouts retry': [],
-  'config use-context': [],
-  'config current-context': [],
-  'argo rollouts pause': [],
-  'argo rollouts list': [],
-  'argo rollouts version': [],
-  // https://kubernetes.io/docs/reference/kubectl/generated/kubectl_version/
-  version: ['--client!', '-o', '--output'],
-};
-const GLOBAL = ['-n', '--namespace', '--context'];
-/** The kube context a runbook pins (`--context`) must be the one the environment names. */
-
-/** `configmaps` → `configmap`, `ingressclass` stays. */
-function singular(kind: string): string {
-  return kind.endsWith('ses') ? kind.slice(0, -2) : kind.endsWith('ss') ? kind : kind.replace(/s$/, '');
-}
-
-function seconds(text: string): number {
-  let total = 0;
-  for (const [, n, u] of text.matchAll(/(\d+)([smh])/g)) total += Number(n) * { s: 1, m: 60, h: 3600 }[u as 's' | 'm' | 'h'];
-  return total;
-}
+type Obj = KubeObject;
 
 /**
  * A simulated cluster holding the synthesized manifests of one environment: kubectl calls are
@@ -68,6 +18,8 @@ export class KubernetesWorld {
   private lastAction: 'undo' | 'abort' | 'promote' | 'retry' | undefined;
   /** Simulated seconds (advanced by `sleep`, and by commands that block). */
   public clock = 0;
+  /** The migration Jobs the incident failed (`migrationFailed`). */
+  public failedJobs: string[] = [];
   /** What the current command read on stdin (`-f -`). */
   public stdin?: string;
   private readonly jobs = new Map<string, { startedAt: number; failed: boolean }>();
@@ -102,10 +54,62 @@ export class KubernetesWorld {
     });
   }
 
-  constructor(manifest: string) {
-    this.objects = parseAllDocuments(manifest)
-      .map((d) => d.toJSON() as Obj)
-      .filter((o) => o && o.kind);
+  /** Local ports a port-forward of the section listens on, and the Service each reaches. */
+  private readonly forwards = new Map<number, { namespace: string; service: string }>();
+  private readonly alertmanagers = new Map<string, AlertmanagerWorld>();
+
+  /** The manifest of one environment, in a cluster that runs what the chart requires (k8s-cluster.ts). */
+  constructor(manifest: string, addOns: Obj[] = clusterAddOns()) {
+    this.objects = [
+      ...parseAllDocuments(manifest)
+        .map((d) => d.toJSON() as Obj)
+        .filter((o) => o && o.kind),
+      ...addOns,
+    ];
+  }
+
+  /**
+   * The incident: every expand migration Job of the manifest ran 10 minutes ago and Failed
+   * (`backoffLimit: 0`), so the release's pods never left their init container and Argo aborted the
+   * Rollout at its progress deadline (`progressDeadlineAbort`): Degraded, all traffic on stable.
+   */
+  public migrationFailed(): string[] {
+    const failed = this.objects
+      .filter((o) => o.kind === 'Job' && o.metadata.labels?.['glidepath.dev/migration'])
+      .map((o) => o.metadata.name);
+    failed.forEach((name) => this.jobs.set(name, { startedAt: -600, failed: true }));
+    this.failedJobs = failed;
+    Object.assign(this.rollout, { phase: 'Degraded', message: 'ProgressDeadlineExceeded', canary: 4, weight: 0 });
+    return failed;
+  }
+
+  /**
+   * A Job's condition types, as `.status.conditions[*].type` prints them: a manifest Job not run
+   * here completed at its apply; a failed one has FailureTarget then Failed (Kubernetes 1.31,
+   * https://kubernetes.io/docs/concepts/workloads/controllers/job/#termination-of-job-pods).
+   */
+  public jobConditions(name: string | undefined): string {
+    const job = this.jobs.get(name ?? '');
+    if (!job) return 'Complete';
+    if (job.failed) return 'FailureTarget Failed';
+    return this.clock >= job.startedAt + 60 ? 'Complete' : '';
+  }
+
+  /** The Alertmanager behind the `alertmanager-operated` Service of a namespace (the operator's governing Service). */
+  public alertmanager(namespace: string): AlertmanagerWorld | undefined {
+    const am = this.objects.find((o) => o.kind === 'Alertmanager' && o.metadata.namespace === namespace);
+    if (!am) return undefined;
+    if (!this.alertmanagers.has(namespace)) this.alertmanagers.set(namespace, new AlertmanagerWorld(am, this.objects));
+    return this.alertmanagers.get(namespace);
+  }
+
+  /** An HTTP request to 127.0.0.1:`port`: the Service a port-forward reaches, or nothing (connection refused). */
+  public http(port: number, method: string, urlPath: string, body: string): { status: number; body: string } | undefined {
+    const forward = this.forwards.get(port);
+    if (!forward) return undefined;
+    const am = forward.service === 'alertmanager-operated' ? this.alertmanager(forward.namespace) : undefined;
+    if (!am) return { status: 404, body: `the drill does not simulate the HTTP API of ${forward.namespace}/${forward.service}` };
+    return am.http(method, urlPath, body);
   }
 
   private find(kind: string, name: string, namespace: string | undefined): Obj | undefined {
@@ -236,6 +240,17 @@ export class KubernetesWorld {
           missing = names.map((n) => named(singular(kind), n)).find((m) => m);
         }
         const output = String(flags.get('-o') ?? '');
+        const listed =
+          names.length === 0
+            ? listObjects(this.objects, kind, flags.has('-A') || flags.has('--all-namespaces') ? undefined : namespace, flags, (j) =>
+                this.jobConditions(j),
+              )
+            : undefined;
+        if (listed) {
+          stdout =
+            listed.length === 0 ? '' : output === 'name' ? listed.map((r) => r.name).join('\n') : listed.map((r) => r.row).join('\n');
+          break;
+        }
         const obj = names[0] ? this.find(singular(kind), names[0], namespace) : undefined;
         stdout =
           output === 'name'
@@ -243,7 +258,7 @@ export class KubernetesWorld {
             : output.includes('.data')
               ? JSON.stringify(obj?.data ?? {})
               : output.includes('conditions')
-                ? 'Complete'
+                ? this.jobConditions(names[0])
                 : 'NAME\tSTATUS';
         break;
       }
@@ -258,7 +273,8 @@ export class KubernetesWorld {
           if (existing && doc.kind === 'Job' && JSON.stringify(existing.spec) !== JSON.stringify(doc.spec))
             return this.fail(`kubectl apply: Job.batch "${doc.metadata.name}" is invalid: spec.template: field is immutable`);
           if (!existing) this.objects.push(doc);
-          if (doc.kind === 'Job')
+          // A Job runs when it is created; applying it unchanged runs nothing.
+          if (doc.kind === 'Job' && !existing)
             this.jobs.set(doc.metadata.name, { startedAt: this.clock, failed: this.failingJobs.has(doc.metadata.name) });
           stdout += `${doc.kind.toLowerCase()}.${doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : ''}/${doc.metadata.name} ${existing ? 'unchanged' : 'created'}\n`;
         }
@@ -297,9 +313,18 @@ export class KubernetesWorld {
       case 'rollout history':
         missing = named('Deployment', rest[0].replace(/^deployment\//, ''));
         break;
-      case 'port-forward':
-        missing = named('Service', rest[0].replace(/^svc\//, ''));
+      case 'port-forward': {
+        const service = rest[0].replace(/^(svc|service)\//, '');
+        missing = named('Service', service);
+        if (missing) break;
+        // LOCAL:REMOTE or PORT (https://kubernetes.io/docs/reference/kubectl/generated/kubectl_port-forward/).
+        const [local, remote = local] = (rest[1] ?? '').split(':').map(Number);
+        const ports = ((this.find('Service', service, namespace)!.spec?.ports ?? []) as { port: number }[]).map((p) => p.port);
+        if (!ports.includes(remote))
+          return this.fail(`kubectl port-forward: Service ${service} has no port ${remote} (ports ${ports.join(', ')})`);
+        this.forwards.set(local, { namespace: namespace ?? 'default', service });
         break;
+      }
       case 'version':
         // The simulated cluster runs Kubernetes 1.31 (the runbooks require 1.30 or later).
         stdout = `Client Version: v1.31.0\nKustomize Version: v5.4.2${flags.has('--client') ? '' : '\nServer Version: v1.31.0'}\n`;

@@ -52,6 +52,10 @@ export class Drill {
       if (result.waited) fs.appendFileSync(this.host.clockFile(dir), `${result.waited}\n`);
       return result;
     };
+    this.host.httpHandler = (port, cwd, method, urlPath, body) => {
+      const dir = [...this.worlds.keys()].find((d) => cwd === d || cwd.startsWith(`${d}/`));
+      return dir ? this.worlds.get(dir)!.http(port, method, urlPath, body) : undefined;
+    };
   }
 
   public start(): Promise<void> {

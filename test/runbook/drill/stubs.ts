@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -7,6 +8,18 @@ import type { StubResult } from './aws-world';
 
 /** Answers one stubbed tool call: tool name, working directory, arguments. */
 export type StubHandler = (tool: string, cwd: string, args: string[]) => StubResult;
+
+/**
+ * Answers one HTTP request a real client (amtool) sent to `127.0.0.1:<port>` from a working
+ * directory: what a port-forward of that section reaches, or `undefined` when nothing listens there.
+ */
+export type HttpHandler = (
+  port: number,
+  cwd: string,
+  method: string,
+  path: string,
+  body: string,
+) => { status: number; body: string } | undefined;
 
 /** The tools the drill replaces on PATH; jq stays real. */
 export const STUB_TOOLS = ['aws', 'kubectl', 'npx', 'git', 'gh', 'curl', 'pulumi'];
@@ -31,14 +44,37 @@ body=\${out%$'\\n'*}
 exit "$code"
 `;
 
+/** How long (real milliseconds) an HTTP request waits for the port-forward its section started. */
+const HTTP_FORWARD_WAIT_MS = 10_000;
+
+/**
+ * amtool runs for real; a `--alertmanager.url` on 127.0.0.1 or localhost (what a port-forward
+ * listens on) goes to the drill's HTTP endpoint instead, with the port and the working directory in
+ * the path (amtool keeps a URL's path as the API prefix: alertmanager `cli/root.go`), so the section's
+ * own world answers as the service its port-forward reaches.
+ */
+const AMTOOL = `#!/bin/bash
+args=()
+for a in "$@"; do
+  if [[ $a =~ ^--alertmanager\\.url=http://(127\\.0\\.0\\.1|localhost):([0-9]+)/?$ ]]; then
+    a="--alertmanager.url=http://127.0.0.1:\${DRILL_HTTP_PORT}/drill/\${BASH_REMATCH[2]}\${PWD}"
+  fi
+  args+=("$a")
+done
+PATH=\${PATH#*:} exec amtool "\${args[@]}"
+`;
+
 /**
  * A local TCP server the stub scripts call, and a directory of stub scripts to put first on PATH.
  * Scripts run asynchronously so the server (in this process) can answer.
  */
 export class StubHost {
   public handler: StubHandler = () => ({ stdout: 'no handler', status: 1 });
+  public httpHandler: HttpHandler = () => undefined;
   private server?: net.Server;
+  private http?: http.Server;
   public port = 0;
+  public httpPort = 0;
 
   constructor(public readonly binDir: string) {}
 
@@ -48,8 +84,11 @@ export class StubHost {
       fs.writeFileSync(path.join(this.binDir, tool), STUB, { mode: 0o755 });
     }
     fs.writeFileSync(path.join(this.binDir, 'sleep'), SLEEP, { mode: 0o755 });
+    fs.writeFileSync(path.join(this.binDir, 'amtool'), AMTOOL, { mode: 0o755 });
     // Each call: a field count, then tool, working directory and arguments, NUL-terminated.
     this.server = net.createServer((socket) => {
+      // A stub killed mid-call (its section ended, a background port-forward) resets the connection.
+      socket.on('error', () => undefined);
       let buffer = Buffer.alloc(0);
       socket.on('data', (chunk) => {
         buffer = Buffer.concat([buffer, chunk]);
@@ -68,10 +107,41 @@ export class StubHost {
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
+    // `/drill/<local port><working directory>/<path>`: see the amtool stub.
+    this.http = http.createServer((req, res) => {
+      req.socket.on('error', () => undefined);
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        const m = /^\/drill\/(\d+)(\/.*?)(\/api\/.*)$/.exec((req.url ?? '').replace(/\?.*$/, ''));
+        const ask = (): ReturnType<HttpHandler> => {
+          try {
+            return m ? this.httpHandler(Number(m[1]), m[2], req.method ?? 'GET', m[3], body) : undefined;
+          } catch (e) {
+            return { status: 500, body: `drill: ${(e as Error).stack}` };
+          }
+        };
+        // The section's `sleep` after starting a port-forward takes no real time, so the stub of a
+        // port-forward started before may not have reached the world yet: wait for it (real time,
+        // bounded) before refusing the connection, as nothing would listen on that port.
+        const deadline = Date.now() + HTTP_FORWARD_WAIT_MS;
+        const answer = (): void => {
+          const a = ask();
+          if (!a && Date.now() < deadline) return void setTimeout(answer, 50);
+          if (!a) return void req.socket.destroy();
+          res.writeHead(a.status, { 'Content-Type': 'application/json' });
+          res.end(a.body);
+        };
+        answer();
+      });
+    });
+    await new Promise<void>((resolve) => this.http!.listen(0, '127.0.0.1', resolve));
+    this.httpPort = (this.http.address() as AddressInfo).port;
   }
 
   public async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
   }
 
   /** The file the `sleep` stub appends to, per working directory. */
@@ -101,6 +171,7 @@ export class StubHost {
         env: {
           PATH: `${this.binDir}:/usr/bin:/bin`,
           DRILL_PORT: String(this.port),
+          DRILL_HTTP_PORT: String(this.httpPort),
           DRILL_CLOCK: this.clockFile(cwd),
           HOME: cwd,
           LANG: 'C.UTF-8',

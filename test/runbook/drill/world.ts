@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AwsWorld, type DeployedStack, type StubResult } from './aws-world';
 import { GitWorld } from './git-world';
+import type { KubeObject } from './k8s-cluster';
 import { KubernetesWorld } from './k8s-world';
 
 /**
@@ -21,6 +22,8 @@ export class DrillWorld {
       releaseCommit: string;
       firing?: readonly string[];
       manifest?: string;
+      /** What the cluster runs beside the manifest. @default - clusterAddOns(): every controller the chart requires */
+      cluster?: KubeObject[];
       pulumiStack?: string;
       /** The release was a merge commit; main refuses direct pushes. */
       git?: { merge?: boolean; protectedMain?: boolean };
@@ -34,7 +37,7 @@ export class DrillWorld {
         if (this.aws.pipeline.name) this.aws.pipeline.start(sha);
       },
     });
-    this.k8s = opts.manifest ? new KubernetesWorld(opts.manifest) : undefined;
+    this.k8s = opts.manifest ? new KubernetesWorld(opts.manifest, opts.cluster) : undefined;
   }
 
   public get problems(): string[] {
@@ -52,6 +55,11 @@ export class DrillWorld {
     return { stdout: problem, status: 1 };
   }
 
+  /** An HTTP request to 127.0.0.1:`port` (amtool): what a port-forward of the section reaches, if any. */
+  public http(port: number, method: string, urlPath: string, body: string): { status: number; body: string } | undefined {
+    return this.k8s?.http(port, method, urlPath, body);
+  }
+
   public handle(tool: string, cwd: string, argv: string[]): StubResult {
     const stdinFile = argv.find((a) => a.startsWith('--drill-stdin-file='))?.slice('--drill-stdin-file='.length);
     const args = argv.filter((a) => !a.startsWith('--drill-stdin-file='));
@@ -64,6 +72,9 @@ export class DrillWorld {
         const file = args[args.indexOf('-f') + 1];
         if (args.includes('-f') && file !== '-' && !fs.existsSync(path.resolve(cwd, file)))
           return this.fail(`kubectl: -f ${file} does not exist in the working directory`);
+        // `apply -f FILE` reads the file as `apply -f -` reads stdin.
+        if (args.includes('-f') && file !== '-' && args.includes('apply'))
+          this.k8s.stdin = fs.readFileSync(path.resolve(cwd, file), 'utf8');
         return this.k8s.kubectl(args);
       }
       case 'git':

@@ -86,14 +86,14 @@ export class AppConfigPlane {
     return done ? JSON.parse(this.versions[done.version - 1]).values : {};
   }
 
-  public respond(call: AwsCall, region: string, cwd: string): unknown {
+  /** `outfile` writes the call's outfile as the CLI process would (see AwsWorld). */
+  public respond(call: AwsCall, region: string, cwd: string, outfile: (content: string) => void): unknown {
     const op = `${call.service} ${call.operation}`;
     const one = (o: string) => {
       const v = call.options.get(o)?.[0];
       if (v === undefined) throw new Fail(`aws ${op}: ${o} missing`);
       return v;
     };
-    const outfile = (content: string) => fs.writeFileSync(path.resolve(cwd, call.positionals[0]), content);
     const appId = (r: Resource) => `app-${r.logicalId}`;
     const app = () => {
       const r = this.t.all('AWS::AppConfig::Application', region).find((a) => appId(a) === one('--application-id'));

@@ -58,6 +58,13 @@ function shiftedBy(stack: DeployedStack, aliasLogicalId: string): string | undef
 
 export class CodeDeployPlane {
   private readonly groups = new Map<string, Group>();
+  /** The version that fails every call (the bad release), if any. */
+  private bad?: number;
+  /**
+   * Reserved concurrency by function (none: the unreserved pool, as the stacks declare). 0 throttles
+   * every invocation (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+   */
+  public readonly reserved = new Map<string, number>();
 
   constructor(
     private readonly t: Templates,
@@ -87,6 +94,7 @@ export class CodeDeployPlane {
 
   /** The incident's starting point: version 3 is bad. */
   public releaseWentBad(how: 'auto-rolled-back' | 'in-flight' | 'completed'): void {
+    this.bad = 3;
     for (const g of this.groups.values()) {
       g.deployments.pop();
       if (how === 'auto-rolled-back') {
@@ -237,9 +245,24 @@ export class CodeDeployPlane {
       }
       case 'list-versions-by-function':
         return { Versions: ['$LATEST', '1', '2', '3'].map((v) => ({ Version: v, LastModified: '2026-01-01', CodeSha256: `sha-${v}` })) };
-      case 'invoke':
+      case 'invoke': {
+        // Reserved concurrency 0: Lambda refuses the call (TooManyRequestsException, "Rate Exceeded").
+        if (fn && this.reserved.get(fn) === 0) throw new StateFail('TooManyRequestsException: Rate Exceeded.');
+        // A function error is a 200 answer with FunctionError set and the error as payload
+        // (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+        if (served.version === this.bad) {
+          outfile('{"errorType":"Error","errorMessage":"release 3 fails every call"}');
+          return { StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: String(served.version) };
+        }
         outfile('{"statusCode":200}');
         return { StatusCode: 200, ExecutedVersion: String(served.version) };
+      }
+      case 'get-function-concurrency':
+        // No ReservedConcurrentExecutions member when none is reserved (API_GetFunctionConcurrency).
+        return this.reserved.has(fn!) ? { ReservedConcurrentExecutions: this.reserved.get(fn!) } : {};
+      case 'delete-function-concurrency':
+        this.reserved.delete(fn!);
+        return undefined;
       default:
         throw new Fail(`the drill does not simulate aws lambda ${call.operation} yet: add it to CodeDeployPlane`);
     }
