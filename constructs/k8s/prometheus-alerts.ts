@@ -1,11 +1,7 @@
 import { Construct } from 'constructs';
 import type { Duration } from '../../lib/model/duration';
 import { AlarmKind, alertNameOf } from '../../lib/plan/alarm-catalogue';
-import {
-  prometheusAlertRules,
-  type GeneratedAlert,
-  type PrometheusAlertsSettings,
-} from '../../lib/plan/kubernetes/prometheus-alert-rules';
+import { prometheusAlertRules, type GeneratedAlert, type PrometheusAlertsSettings } from '../../lib/plan/kubernetes/prometheus-alert-rules';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { prometheusAlertsRunbookFacts } from '../../lib/runbook/platforms/kubernetes-alerts';
 import type { PrometheusSignals } from './prometheus-signals';

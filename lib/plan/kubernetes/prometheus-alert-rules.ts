@@ -1,7 +1,15 @@
 import type { AlarmPolicy, Evaluation } from '../../model/alarm-policy';
 import type { DeadMansSwitchPolicy } from '../../model/dead-mans-switch';
 import { Duration } from '../../model/duration';
-import { AlarmKind, AlarmSeverity, AlarmSignal, ThresholdUnit, alarmCatalogue, alertNameOf, type AlarmDefinition } from '../alarm-catalogue';
+import {
+  AlarmKind,
+  AlarmSeverity,
+  AlarmSignal,
+  ThresholdUnit,
+  alarmCatalogue,
+  alertNameOf,
+  type AlarmDefinition,
+} from '../alarm-catalogue';
 import { anchorOf, runbookUrl } from '../../runbook/anchors';
 import type { RunbookCommand } from '../../runbook/command';
 import { Target } from '../../targets/target';

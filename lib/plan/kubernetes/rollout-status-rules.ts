@@ -44,45 +44,45 @@ export interface RolloutStatusRules {
 
 /** `RolloutPausedTooLong` and `RolloutFailed` for one Rollout (see `RolloutStatusAlerts` in constructs/k8s). */
 export function rolloutStatusRules(settings: RolloutStatusSettings): RolloutStatusRules {
-    const { rolloutName, namespace } = settings;
-    const name = `${rolloutName}-rollout-status`;
-    // Consecutive pause steps can read as one Paused period (the Progressing moments between them
-    // are shorter than a scrape), so the whole planned bake is the longest legitimate pause.
-    const pausedFor = settings.plan.schedule.totalBake.plus(Duration.seconds(settings.progressDeadlineSeconds));
-    // A paused canary may keep users on the new version; a paused blue-green preview serves none.
-    const pausedSeverity = settings.plan.canary ? 'critical' : 'warning';
-    const phase = (matcher: string) =>
-      `max(rollout_info{name="${rolloutName}",namespace="${namespace}",phase=${matcher}} or rollout_info{name="${rolloutName}",exported_namespace="${namespace}",phase=${matcher}})`;
-    const labels = (severity: string) => ({ severity, service: settings.service, environment: settings.environment, namespace });
-    const anchors = [anchorOf(`${namespace}-rollout-paused`), anchorOf(`${namespace}-rollout-failed`)];
-    const url = (anchor: string) =>
-      runbookUrl(
-        { service: settings.service, environment: settings.environment, target: Target.KUBERNETES, baseUrl: settings.runbookBaseUrl },
-        anchor,
-      );
-    const rules: AlertingRule[] = [
-      {
-        alert: 'RolloutPausedTooLong',
-        expr: `${phase('"Paused"')} == 1`,
-        for: promDuration(pausedFor),
-        labels: labels(pausedSeverity),
-        annotations: {
-          summary: `${settings.service} (${settings.environment}): Rollout ${rolloutName} paused for more than ${pausedFor}`,
-          description: `Argo Rollouts reports Rollout ${namespace}/${rolloutName} Paused for longer than its whole planned bake plus the progress deadline: an inconclusive analysis (too little traffic, or a hung or crashing new version that reports nothing) or a promotion nobody gave. The new version may still receive traffic.`,
-          runbook_url: url(anchors[0]),
-        },
+  const { rolloutName, namespace } = settings;
+  const name = `${rolloutName}-rollout-status`;
+  // Consecutive pause steps can read as one Paused period (the Progressing moments between them
+  // are shorter than a scrape), so the whole planned bake is the longest legitimate pause.
+  const pausedFor = settings.plan.schedule.totalBake.plus(Duration.seconds(settings.progressDeadlineSeconds));
+  // A paused canary may keep users on the new version; a paused blue-green preview serves none.
+  const pausedSeverity = settings.plan.canary ? 'critical' : 'warning';
+  const phase = (matcher: string) =>
+    `max(rollout_info{name="${rolloutName}",namespace="${namespace}",phase=${matcher}} or rollout_info{name="${rolloutName}",exported_namespace="${namespace}",phase=${matcher}})`;
+  const labels = (severity: string) => ({ severity, service: settings.service, environment: settings.environment, namespace });
+  const anchors = [anchorOf(`${namespace}-rollout-paused`), anchorOf(`${namespace}-rollout-failed`)];
+  const url = (anchor: string) =>
+    runbookUrl(
+      { service: settings.service, environment: settings.environment, target: Target.KUBERNETES, baseUrl: settings.runbookBaseUrl },
+      anchor,
+    );
+  const rules: AlertingRule[] = [
+    {
+      alert: 'RolloutPausedTooLong',
+      expr: `${phase('"Paused"')} == 1`,
+      for: promDuration(pausedFor),
+      labels: labels(pausedSeverity),
+      annotations: {
+        summary: `${settings.service} (${settings.environment}): Rollout ${rolloutName} paused for more than ${pausedFor}`,
+        description: `Argo Rollouts reports Rollout ${namespace}/${rolloutName} Paused for longer than its whole planned bake plus the progress deadline: an inconclusive analysis (too little traffic, or a hung or crashing new version that reports nothing) or a promotion nobody gave. The new version may still receive traffic.`,
+        runbook_url: url(anchors[0]),
       },
-      {
-        alert: 'RolloutFailed',
-        expr: `${phase(`~"${FAILED_ROLLOUT_PHASES.join('|')}"`)} == 1`,
-        for: '1m',
-        labels: labels('warning'),
-        annotations: {
-          summary: `${settings.service} (${settings.environment}): Rollout ${rolloutName} aborted or failed`,
-          description: `Argo Rollouts reports Rollout ${namespace}/${rolloutName} in phase Abort, Timeout, Error or InvalidSpec: the release stopped and the stable version serves all traffic.`,
-          runbook_url: url(anchors[1]),
-        },
+    },
+    {
+      alert: 'RolloutFailed',
+      expr: `${phase(`~"${FAILED_ROLLOUT_PHASES.join('|')}"`)} == 1`,
+      for: '1m',
+      labels: labels('warning'),
+      annotations: {
+        summary: `${settings.service} (${settings.environment}): Rollout ${rolloutName} aborted or failed`,
+        description: `Argo Rollouts reports Rollout ${namespace}/${rolloutName} in phase Abort, Timeout, Error or InvalidSpec: the release stopped and the stable version serves all traffic.`,
+        runbook_url: url(anchors[1]),
       },
-    ];
-    return { name, rules, anchors, pausedFor };
+    },
+  ];
+  return { name, rules, anchors, pausedFor };
 }
