@@ -2,11 +2,8 @@ import { Construct } from 'constructs';
 import type { Duration } from '../../lib/model/duration';
 import type { SecretReference } from '../../lib/model/secrets';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
-import {
-  EXTERNAL_SECRETS_REFRESH_INTERVAL,
-  externalSecretName,
-  externalSecretsRunbookFacts,
-} from '../../lib/runbook/platforms/kubernetes-secrets';
+import { EXTERNAL_SECRET_KEY, EXTERNAL_SECRETS_REFRESH_INTERVAL, externalSecretName } from '../../lib/plan/kubernetes/external-secrets';
+import { externalSecretsRunbookFacts } from '../../lib/runbook/platforms/kubernetes-secrets';
 import { KubeExternalSecret, KubeSecretStore } from './private/crds';
 import { promDuration } from './private/units';
 
@@ -52,7 +49,7 @@ export interface SecretEnvironmentVariable {
  */
 export class ExternalSecrets extends Construct implements IRunbookContributor {
   /** Key of the value inside each Kubernetes Secret. */
-  public static readonly KEY = 'value';
+  public static readonly KEY = EXTERNAL_SECRET_KEY;
 
   /** What the workload's containers read, in declaration order. */
   public readonly environmentVariables: readonly SecretEnvironmentVariable[];

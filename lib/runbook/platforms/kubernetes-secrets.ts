@@ -1,14 +1,7 @@
-import { Duration } from '../../model/duration';
+import type { Duration } from '../../model/duration';
+import { EXTERNAL_SECRETS_REFRESH_INTERVAL, externalSecretName } from '../../plan/kubernetes/external-secrets';
 import type { SecretReference } from '../../model/secrets';
 import type { RunbookCommand, RunbookFacts } from '../facts';
-
-/** How often External Secrets re-reads a secret unless told otherwise. */
-export const EXTERNAL_SECRETS_REFRESH_INTERVAL = Duration.hours(1);
-
-/** Name of the Kubernetes Secret (and ExternalSecret) of a secret: `<store name>-<secret name>`, e.g. `checkout-prod-db-password`. */
-export function externalSecretName(storeName: string, secretName: string): string {
-  return `${storeName}-${secretName}`;
-}
 
 /** What the External Secrets runbook text needs: the SecretStore, the secrets by reference, the refresh interval. */
 export interface ExternalSecretsRunbookInput {
