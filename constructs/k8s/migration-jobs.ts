@@ -2,7 +2,14 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MigrationPhase, type Migration } from '../../lib/model/migrations';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
-import { expandJobNames, migrationJob, migrationJobName, type MigrationJobSettings } from '../../lib/plan/kubernetes/migration-jobs';
+import {
+  JOB_HISTORY_ANNOTATION,
+  expandJobNames,
+  migrationJob,
+  migrationJobHistory,
+  migrationJobName,
+  type MigrationJobSettings,
+} from '../../lib/plan/kubernetes/migration-jobs';
 import { migrationJobsRunbookFacts } from '../../lib/runbook/platforms/kubernetes-migrations';
 import type { SecretEnvironmentVariable } from './external-secrets';
 import { HELPER_SECURITY_CONTEXT, NODE_IMAGE, waitForJobScript } from './private/node-scripts';
@@ -20,8 +27,7 @@ export interface PodGate {
 }
 
 const TOKEN_DIR = '/var/run/glidepath';
-/** Annotation of the reader Role recording the expand Job names per release, newest first (JSON). */
-export const JOB_HISTORY_ANNOTATION = 'glidepath.dev/migration-jobs-by-release';
+export { JOB_HISTORY_ANNOTATION } from '../../lib/plan/kubernetes/migration-jobs';
 
 /**
  * Database migrations as Kubernetes Jobs. Each **expand** migration is a Job in the manifest,
@@ -44,10 +50,7 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
    * (`<name>-migration-reader`) of a previously written manifest; empty when there is none.
    */
   public static historyOf(manifestObjects: readonly unknown[], name: string): string[][] {
-    type Role = { kind?: string; metadata?: { name?: string; annotations?: Record<string, string> } };
-    const role = (manifestObjects as (Role | null)[]).find((o) => o?.kind === 'Role' && o.metadata?.name === `${name}-migration-reader`);
-    const recorded: unknown = JSON.parse(role?.metadata?.annotations?.[JOB_HISTORY_ANNOTATION] ?? '[]');
-    return Array.isArray(recorded) ? recorded.filter((r): r is string[] => Array.isArray(r) && r.every((n) => typeof n === 'string')) : [];
+    return migrationJobHistory(manifestObjects, name);
   }
 
   constructor(

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { smokeTestPodLabels } from '../../lib/plan/kubernetes/smoke-tests';
 import type { SmokeTests } from '../../lib/model/smoke-tests';
 import { platformSmokeTests, worstCaseMs, type PlatformSmokeTests } from '../../lib/smoke/inline';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
@@ -30,10 +31,7 @@ export interface SmokeTestAnalysisProps {
  */
 export class SmokeTestAnalysis extends Construct implements IRunbookContributor {
   /** Labels of the smoke-test Job and its pods. */
-  public static readonly POD_LABELS = (service: string): Record<string, string> => ({
-    'app.kubernetes.io/component': 'smoke-tests',
-    'app.kubernetes.io/part-of': service,
-  });
+  public static readonly POD_LABELS = smokeTestPodLabels;
 
   /** Name of the AnalysisTemplate. */
   public readonly templateName: string;

@@ -27,6 +27,20 @@ export interface MigrationJobSettings {
   readonly releasesKept?: number;
 }
 
+/** Annotation of the reader Role recording the expand Job names per release, newest first (JSON). */
+export const JOB_HISTORY_ANNOTATION = 'glidepath.dev/migration-jobs-by-release';
+
+/**
+ * The expand Job names per release, newest first, as recorded on the reader Role
+ * (`<name>-migration-reader`) of a previously written manifest; empty when there is none.
+ */
+export function migrationJobHistory(manifestObjects: readonly unknown[], name: string): string[][] {
+  type Role = { kind?: string; metadata?: { name?: string; annotations?: Record<string, string> } };
+  const role = (manifestObjects as (Role | null)[]).find((o) => o?.kind === 'Role' && o.metadata?.name === `${name}-migration-reader`);
+  const recorded: unknown = JSON.parse(role?.metadata?.annotations?.[JOB_HISTORY_ANNOTATION] ?? '[]');
+  return Array.isArray(recorded) ? recorded.filter((r): r is string[] => Array.isArray(r) && r.every((n) => typeof n === 'string')) : [];
+}
+
 /** The user the migration runs as, like the workload (the distroless `nonroot`). */
 const NON_ROOT_ID = 65532;
 

@@ -9,6 +9,12 @@ import {
 import type { RolloutPlan } from '../rollout-plan';
 import { Backend, type CompiledSchedule } from '../schedule';
 
+/** Revisions a Rollout's `rollbackWindow` covers: an undo to one of them skips steps and analysis. */
+export const ROLLBACK_WINDOW_REVISIONS = 3;
+
+/** Seconds without progress after which a rollout is marked failed (and a Rollout aborts). */
+export const PROGRESS_DEADLINE_SECONDS = 600;
+
 /** What decides a workload's shape: its name, how it rolls out, the plan when already compiled. */
 export interface WorkloadShapeInput {
   /** Name of the Rollout or Deployment and its Services. */
