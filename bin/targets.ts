@@ -115,3 +115,25 @@ export function synthesizeTargets(
   }
   return { files, warnings };
 }
+
+/**
+ * Renders the runbooks of each requested target, in memory: from the plan where the target can
+ * (`renderRunbooks`, which needs none of its peers), else through synthesis.
+ */
+export function renderTargetRunbooks(
+  definition: ServiceDefinition,
+  targets: readonly Target[],
+  environments: readonly string[],
+): TargetArtifacts {
+  const files: Record<string, string> = {};
+  const warnings: string[] = [];
+  for (const id of targets) {
+    const unit = targetUnit(id);
+    const out = unit.renderRunbooks
+      ? unit.renderRunbooks(definition, environments)
+      : synthesizeTargets(definition, [id], environments, undefined, 'runbook');
+    Object.assign(files, out.files);
+    warnings.push(...out.warnings);
+  }
+  return { files, warnings };
+}

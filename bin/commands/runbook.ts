@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { loadDefinitionFile } from '../../lib/model/load';
 import { environmentOf } from '../../lib/model/service-definition';
 import { Target } from '../../lib/targets/target';
-import { assertSupported, CLI_TARGETS, synthesizeTargets } from '../targets';
+import { assertSupported, CLI_TARGETS, renderTargetRunbooks } from '../targets';
 import { runbookFileName } from '../../lib/runbook/anchors';
 import { writeOutput, type CommandContext } from './context';
 
@@ -19,7 +19,7 @@ export function registerRunbook(program: Command, { io }: CommandContext): void 
       const definition = loadDefinitionFile(file);
       const env = environmentOf(definition, opts.env).name;
       assertSupported(file, definition, [opts.target]);
-      const { files, warnings } = synthesizeTargets(definition, [opts.target], [env], undefined, 'runbook');
+      const { files, warnings } = renderTargetRunbooks(definition, [opts.target], [env]);
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
       writeOutput(io, files[`runbooks/${runbookFileName(definition.service, env, opts.target)}`], opts.output);
     });

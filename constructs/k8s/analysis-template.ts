@@ -1,84 +1,24 @@
 import { Construct } from 'constructs';
-import type { AlarmPolicy } from '../../lib/model/alarm-policy';
 import { DEFAULT_PROMETHEUS_ADDRESS } from '../../lib/model/kubernetes';
-import { Duration } from '../../lib/model/duration';
-import { rollbackTriggerAlarm } from '../../lib/plan/alarm-catalogue';
-import type { ArgoGate } from '../../lib/plan/detection/argo-detection';
-import { criticalZ, zStatisticPromql } from '../../lib/plan/detection/canary-vs-stable';
+import { zStatisticPromql } from '../../lib/plan/detection/canary-vs-stable';
+import {
+  rollbackAnalysisBounds,
+  rollbackAnalysisNumbers,
+  type RollbackAnalysisNumbers,
+  type RollbackAnalysisSettings,
+} from '../../lib/plan/kubernetes/rollback-analysis';
+import type { AnalysisBounds } from '../../lib/plan/kubernetes/release-bounds';
+import type { Duration } from '../../lib/model/duration';
+import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { rollbackAnalysisRunbookFacts } from '../../lib/runbook/platforms/kubernetes-analysis';
 import { canaryErrorRatioQuery } from './private/canary-queries';
-import { anchorOf } from '../../lib/runbook/anchors';
-import { AlarmSeverity, type IRunbookContributor, type RunbookFacts } from '../../lib/runbook/facts';
 import { WorkloadPodMonitor } from './pod-monitor';
 import type { PrometheusSignals } from './prometheus-signals';
 import { KubeArgoAnalysisTemplate, type AnalysisTemplateSpec } from './private/crds';
-import { analysisBounds, rateWindow, type AnalysisBounds } from './release-bounds';
 import { plain, promDuration } from './private/units';
 
 /** Props of `RollbackAnalysis`. */
-export interface RollbackAnalysisProps {
-  /** Name of the error-rate template; the health template is `<name>-health`. */
-  readonly name: string;
-  /** Namespace of the objects. */
-  readonly namespace: string;
-  /** Where the queries read from; the series must carry `rollouts_pod_template_hash` (see `WorkloadPodMonitor`). */
-  readonly signals: PrometheusSignals;
-  /** The alarm policy's rollback trigger: threshold and evaluation. */
-  readonly rollbackTrigger: AlarmPolicy['rollbackTrigger'];
-  /** p99 latency that fails a measurement, milliseconds (the critical threshold). */
-  readonly p99LatencyMs: number;
-  /** The Rollout that runs the analysis, for the runbook's commands. */
-  readonly rolloutName: string;
-  /** Prometheus base URL as seen from the Argo Rollouts controller. @default 'http://prometheus-operated.monitoring.svc:9090' */
-  readonly prometheusAddress?: string;
-  /** Scrape interval; query windows span at least 4 scrapes. @default 30s */
-  readonly scrapeInterval?: Duration;
-  /**
-   * Requests the new version must have served in a query window before a measurement judges it;
-   * with fewer the measurement is inconclusive, and the analysis pauses the rollout for a human.
-   * @default 50
-   */
-  readonly minimumRequests?: number;
-  /**
-   * Measurements the error-rate template takes, one per rollback-trigger period. Background canary
-   * analysis runs until the rollout ends; blue-green post-promotion analysis needs a count.
-   * @default - unlimited
-   */
-  readonly measurements?: number;
-  /**
-   * Write the `<name>-health` template too, taking this many measurements (one per rollback-trigger
-   * period): blue-green pre-promotion analysis uses it.
-   * @default - no health template
-   */
-  readonly healthMeasurements?: number;
-  /**
-   * Read the stable version's error ratio over this much time back instead of the query window.
-   * After a blue-green switch the previous version gets no traffic, so a same-window comparison
-   * is always empty (and passes); its ratio over its last served period is the baseline then.
-   * Set it to cover the whole post-promotion analysis (DeploymentChart does for blue-green).
-   * @default - the query window (canary: both versions serve at once)
-   */
-  readonly stableLookback?: Duration;
-  /**
-   * Window, interval, failure limit, minimum requests, threshold and lost-traffic check chosen by
-   * the detection model (`lib/plan/detection`) for the declared traffic.
-   * @default - one measurement per rollback-trigger period over a window of at least 4 scrapes,
-   * failing at `datapointsToAlarm` failures, at the rollback trigger, no lost-traffic check
-   */
-  readonly gate?: ArgoGate;
-  /**
-   * ingress-nginx's name of the canary upstream (`<namespace>-<canary service>-<port>`): the
-   * measurement also counts what the ingress answered for it (502/504 of a hung pod).
-   * @default - the app's own counters only
-   */
-  readonly ingressCanaryUpstream?: string;
-  /**
-   * Measurements a release takes (background canary analysis): inconclusive windows (too little
-   * traffic to judge) up to this many never pause the rollout, and the comparison with the stable
-   * version spends its 95 % confidence over them.
-   * @default - failureLimit inconclusive windows; 20 for the comparison
-   */
-  readonly measurementsInRelease?: number;
-}
+export type RollbackAnalysisProps = RollbackAnalysisSettings;
 
 /** An AnalysisTemplate metric as written (the fields glidepath sets). */
 export type AnalysisMetric = AnalysisTemplateSpec['metrics'][number];
@@ -140,6 +80,7 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
   public readonly metrics: readonly AnalysisMetric[];
   /** The metrics of `<name>-health`, when written. */
   public readonly healthMetrics?: readonly AnalysisMetric[];
+  private readonly numbers: RollbackAnalysisNumbers;
 
   constructor(
     scope: Construct,
@@ -148,22 +89,22 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
   ) {
     super(scope, id);
     const { rollbackTrigger, signals } = props;
-    this.templateName = props.name;
-    this.healthTemplateName = props.healthMeasurements !== undefined ? `${props.name}-health` : undefined;
-    const gate = props.gate;
-    this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
-    this.interval = gate ? Duration.seconds(gate.intervalSeconds) : rollbackTrigger.evaluation.period;
-    this.failureLimit = gate ? gate.failureLimit : rollbackTrigger.evaluation.datapointsToAlarm - 1;
-    this.inconclusiveLimit = props.measurementsInRelease ?? this.failureLimit;
-    this.minimumRequests = gate?.minimumRequests ?? props.minimumRequests ?? 50;
-    this.window = gate ? Duration.seconds(gate.windowSeconds) : rateWindow(this.interval, this.scrapeInterval);
-    this.thresholdRatio = gate?.threshold ?? rollbackTrigger.errorRatePercent / 100;
-    this.lostTrafficRequests = gate?.lostTrafficRequests;
-    // A Prometheus outage of up to max(2 minutes, 2 intervals) is retried (every 10 s) without aborting.
-    this.consecutiveErrorLimit = Math.ceil(Math.max(120, 2 * this.interval.toSeconds()) / 10);
-    this.comparisonZ = criticalZ(props.measurementsInRelease ?? 20);
+    const numbers = rollbackAnalysisNumbers(props);
+    this.numbers = numbers;
+    this.templateName = numbers.templateName;
+    this.healthTemplateName = numbers.healthTemplateName;
+    this.scrapeInterval = numbers.scrapeInterval;
+    this.interval = numbers.interval;
+    this.failureLimit = numbers.failureLimit;
+    this.inconclusiveLimit = numbers.inconclusiveLimit;
+    this.minimumRequests = numbers.minimumRequests;
+    this.window = numbers.window;
+    this.thresholdRatio = numbers.thresholdRatio;
+    this.lostTrafficRequests = numbers.lostTrafficRequests;
+    this.consecutiveErrorLimit = numbers.consecutiveErrorLimit;
+    this.comparisonZ = numbers.comparisonZ;
     const window = promDuration(this.window);
-    const address = props.prometheusAddress ?? RollbackAnalysis.DEFAULT_PROMETHEUS_ADDRESS;
+    const address = numbers.address;
     const hashLabel = WorkloadPodMonitor.POD_TEMPLATE_HASH_LABEL.replace(/-/g, '_');
     const latest = `${hashLabel}="{{args.${RollbackAnalysis.POD_TEMPLATE_HASH_ARG}}}"`;
     const stable = `${hashLabel}="{{args.${RollbackAnalysis.STABLE_POD_TEMPLATE_HASH_ARG}}}"`;
@@ -261,50 +202,12 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
 
   /** Detect and abort bounds (the runbook's and the scenario tests' single source). */
   public bounds(): AnalysisBounds {
-    return analysisBounds({
-      interval: this.interval,
-      window: this.window,
-      failureLimit: this.failureLimit,
-      scrapeInterval: this.scrapeInterval,
-    });
+    return rollbackAnalysisBounds(this.numbers);
   }
 
+  /** The analysis' part of the runbook (text in lib/runbook/platforms/kubernetes-analysis.ts). */
   public runbookFacts(): RunbookFacts {
-    const { namespace, rollbackTrigger, rolloutName } = this.props;
-    const ns = `kubectl -n ${namespace}`;
-    const failures = this.failureLimit + 1;
-    const trigger = rollbackTriggerAlarm(rollbackTrigger);
-    return {
-      alarms: [
-        {
-          anchor: anchorOf(`${namespace}-rollback-error-rate`),
-          name: this.templateName,
-          severity: AlarmSeverity.ROLLBACK,
-          condition: `the new version's 5xx ratio at or above ${plain(100 * this.thresholdRatio)}% (the rollback trigger is ${rollbackTrigger.errorRatePercent}%: ${rollbackTrigger.baselineErrorRatePercent}% baseline × ${rollbackTrigger.errorRateMultiplier}), counted by its own metrics${this.props.ingressCanaryUpstream ? ' and by the ingress controller (its 502/504 for the canary included)' : ''} over the last ${this.window} once it served ${this.minimumRequests} requests${this.lostTrafficRequests !== undefined ? `, or no request at all reaching it while the stable version served ${this.lostTrafficRequests} (lost traffic)` : ''}; ${this.props.stableLookback ? `or at or above ${rollbackTrigger.errorRateMultiplier} × the previous version's ratio over its last ${this.props.stableLookback} of traffic (it serves nothing after the switch; both need ${this.minimumRequests} requests);` : `or higher than the stable version's with 95% confidence over the release (z ≥ ${this.comparisonZ});`} or its p99 latency at or above ${this.props.p99LatencyMs} ms; in ${failures} measurement${failures > 1 ? 's' : ''}, one every ${this.interval}; detected within ${this.bounds().detect}, aborted within about ${this.bounds().abort} (AnalysisTemplate ${namespace}/${this.templateName})`,
-          missingData: `inconclusive: a window with fewer than ${this.minimumRequests} requests to the new version is not judged${this.lostTrafficRequests !== undefined ? ' (unless the stable version served enough to call it lost traffic, which fails)' : ''}; after ${this.inconclusiveLimit + 1} such measurement${this.inconclusiveLimit > 0 ? 's' : ''} the rollout pauses for a human (it neither passes nor aborts); ${this.consecutiveErrorLimit + 1} consecutive query errors (Prometheus unreachable for about ${(this.consecutiveErrorLimit + 1) * 10} s) end the analysis in Error and abort`,
-          notifies: `Rollout ${namespace}/${rolloutName} (aborts by itself)`,
-          meaning: `${trigger.meaning} Here the analysis also fails a version that answers slower than the critical p99 or errs ${rollbackTrigger.errorRateMultiplier}× more than the stable version; Argo Rollouts aborts the rollout and sends all traffic back to the stable version.`,
-          impact: trigger.impact,
-          diagnosis: [
-            {
-              description: 'Show the rollout, its steps and the failed analysis',
-              command: `kubectl argo rollouts get rollout ${rolloutName} -n ${namespace}`,
-              expected: 'Status "Degraded" with "RolloutAborted" and the failed AnalysisRun',
-            },
-            {
-              description: 'Show the measurements of the latest analysis run',
-              command: `${ns} describe "$(${ns} get analysisruns --sort-by=.metadata.creationTimestamp -o name | tail -n 1)"`,
-              expected: 'the measurements that failed, with their values',
-            },
-          ],
-          mitigation: [...trigger.mitigation, 'Fix forward with a new image, or retry the same image only when the cause was external.'],
-        },
-      ],
-      resources: [
-        { type: 'argoproj.io/AnalysisTemplate', name: this.templateName },
-        ...(this.healthTemplateName ? [{ type: 'argoproj.io/AnalysisTemplate', name: this.healthTemplateName }] : []),
-      ],
-    };
+    return rollbackAnalysisRunbookFacts(this.props, this.numbers);
   }
 }
 

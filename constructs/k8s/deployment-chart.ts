@@ -1,42 +1,26 @@
-import { applyStrictness, rollbackBudgetFindings, scheduleFindings, StrictFindings, type PlanFinding } from '../../lib/plan/strictness';
-import { detectionReport, type DetectionReport } from '../../lib/plan/detection/detection-plan';
-import { ingressUpstreamName } from './private/canary-queries';
 import { Chart, type ChartProps } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { HeartbeatSource } from '../../lib/model/dead-mans-switch';
-import { Duration } from '../../lib/model/duration';
-import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
+import type { Duration } from '../../lib/model/duration';
+import type { ServiceDefinition } from '../../lib/model/service-definition';
 import type { EnvironmentDefinition } from '../../lib/model/environment';
-import { RolloutStrategy } from '../../lib/model/rollout';
-import { IngressController } from '../../lib/model/kubernetes';
-import { DefinitionError } from '../../lib/model/problems';
-import { kubernetesNetworkProblems } from '../../lib/model/validate-kubernetes-network';
-import { isContainer, type ContainerWorkload } from '../../lib/model/workload';
-import { ResourceNames } from '../../lib/plan/names';
-import { backendFor, compileRollout } from '../../lib/plan/rollout-plan';
-import { Backend } from '../../lib/plan/schedule';
-import { Target } from '../../lib/targets/target';
-import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import type { DetectionReport } from '../../lib/plan/detection/detection-plan';
+import { HEARTBEAT_METRIC, kubernetesPlan, type KubernetesPlan } from '../../lib/plan/kubernetes/kubernetes-plan';
+import { kubernetesWarnings, refuseStrictFindings, type KubernetesWarningsInput } from '../../lib/plan/kubernetes/release-warnings';
+import type { IRunbookContributor, RollbackLevelFact, RunbookFacts } from '../../lib/runbook/facts';
+import { kubernetesChartRunbookFacts } from '../../lib/runbook/platforms/kubernetes-chart';
+import { AlertmanagerRouting } from './alertmanager-routing';
 import { RollbackAnalysis } from './analysis-template';
 import { ExternalSecrets } from './external-secrets';
 import { FeatureFlags } from './feature-flags';
-import { kubernetesChartRunbookFacts } from '../../lib/runbook/platforms/kubernetes-chart';
 import { MigrationJobs } from './migration-jobs';
 import { WorkloadNetworkPolicies } from './network-policies';
-import { SmokeTestAnalysis } from './smoke-test-analysis';
 import { WorkloadPodMonitor } from './pod-monitor';
-import { PrometheusAlerts } from './prometheus-alerts';
-import { AlertmanagerRouting } from './alertmanager-routing';
-import { receiverSecrets } from '../../lib/model/receivers';
-import { PrometheusSignals } from './prometheus-signals';
 import { ProgressiveWorkload } from './progressive-workload';
-import { ingressOptionsOf, type WorkloadIngressOptions } from './workload-ingress';
-import { namespaceOfServiceUrl } from './private/service-url';
+import { PrometheusAlerts } from './prometheus-alerts';
 import { RolloutStatusAlerts } from './rollout-status-alerts';
-import { rateWindow } from './release-bounds';
-import { PROGRESS_DEADLINE_SECONDS } from '../../lib/runbook/platforms/kubernetes-workload';
+import { SmokeTestAnalysis } from './smoke-test-analysis';
+import type { WorkloadIngressOptions } from './workload-ingress';
 
 /** Props of a `DeploymentChart`. */
 export interface DeploymentChartProps extends Omit<ChartProps, 'namespace'> {
@@ -78,7 +62,7 @@ export interface DeploymentChartProps extends Omit<ChartProps, 'namespace'> {
  */
 export class DeploymentChart extends Chart implements IRunbookContributor {
   /** The series a service with `deadMansSwitch.source: heartbeat` exposes on its metrics endpoint while it works. */
-  public static readonly HEARTBEAT_METRIC = 'glidepath_heartbeat_total';
+  public static readonly HEARTBEAT_METRIC = HEARTBEAT_METRIC;
 
   /** The rendered environment. */
   public readonly environmentDefinition: EnvironmentDefinition;
@@ -111,6 +95,8 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   public readonly manifestPath: string;
   /** Alerts on the Rollout's phase (paused too long, aborted), for Rollouts. */
   public readonly rolloutStatusAlerts?: RolloutStatusAlerts;
+  /** Every setting of the chart, decided in lib/plan (`kubernetesPlan`). */
+  public readonly plan: KubernetesPlan;
 
   constructor(
     scope: Construct,
@@ -119,26 +105,14 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
   ) {
     super(scope, id, { labels: props.labels, disableResourceNameHashes: props.disableResourceNameHashes });
     const { definition } = props;
-    const env = environmentOf(definition, props.environment);
+    // Every setting is decided once, in lib/plan (the runbook reads the same plan without cdk8s).
+    const plan = kubernetesPlan(definition, props.environment, props);
+    this.plan = plan;
+    const env = plan.environment;
     this.environmentDefinition = env;
-    if (!isContainer(definition.workload)) {
-      throw new Error(
-        `workload.function: service "${definition.service}" is a function; the Kubernetes target runs containers ("workload.container"); render functions with the AWS target`,
-      );
-    }
-    const container: ContainerWorkload = definition.workload.container;
-    const names = new ResourceNames(definition.service, env.name);
-    const namespace = names.base;
+    const { container, namespace } = plan;
     this.namespaceName = namespace;
     const kube = env.kubernetes;
-    const scrapeInterval = props.scrapeInterval ?? kube.scrapeInterval;
-    const networkProblems = kubernetesNetworkProblems(definition, env);
-    if (networkProblems.length > 0) throw new DefinitionError(networkProblems, `${definition.service} (${env.name}, Kubernetes)`);
-    if (kube.metrics.port === container.port) {
-      throw new Error(
-        `kubernetes.metrics.port is ${kube.metrics.port}, the same as workload.container.port; serve metrics on their own port (e.g. 9090) so they stay out of the Services and the Ingress`,
-      );
-    }
 
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -152,216 +126,55 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       },
     });
 
-    if (env.secrets.length > 0) {
-      if (!env.region) {
-        throw new Error(
-          `environments[${env.order}].region is not set for "${env.name}"; the External Secrets SecretStore needs the AWS region of the Secrets Manager secrets (${env.secrets
-            .map((s) => `"${s.secretName}"`)
-            .join(', ')}); set "region", e.g. "eu-west-1"`,
-        );
-      }
-      const roleArn = env.kubernetes.secretStoreRoleArn;
-      if (roleArn) {
+    if (plan.secrets) {
+      if (plan.secrets.serviceAccountName) {
         // An explicit identity for the SecretStore (JWT auth through IRSA), not the operator's own.
         new k8s.KubeServiceAccount(this, 'SecretStoreServiceAccount', {
-          metadata: { name: `${namespace}-external-secrets`, namespace, annotations: { 'eks.amazonaws.com/role-arn': roleArn } },
+          metadata: {
+            name: plan.secrets.serviceAccountName,
+            namespace,
+            annotations: { 'eks.amazonaws.com/role-arn': kube.secretStoreRoleArn! },
+          },
           automountServiceAccountToken: false,
         });
       }
-      this.secrets = new ExternalSecrets(this, 'Secrets', {
-        namespace,
-        name: namespace,
-        region: env.region,
-        secrets: env.secrets,
-        serviceAccountName: roleArn ? `${namespace}-external-secrets` : undefined,
-      });
+      this.secrets = new ExternalSecrets(this, 'Secrets', plan.secrets);
     }
 
-    this.manifestPath = props.manifestPath ?? `k8s/${namespace}.k8s.yaml`;
-    if (definition.featureFlags.length > 0) {
-      this.featureFlags = new FeatureFlags(this, 'FeatureFlags', {
-        name: `${definition.service}-feature-flags`,
-        namespace,
-        flags: definition.featureFlags,
-        budget: definition.rollbackBudgets.featureFlag,
-      });
-    }
+    this.manifestPath = plan.manifestPath;
+    if (plan.featureFlags) this.featureFlags = new FeatureFlags(this, 'FeatureFlags', plan.featureFlags);
+    this.podMonitor = new WorkloadPodMonitor(this, 'PodMonitor', plan.podMonitor);
+    this.detection = plan.detection;
+    if (plan.analysis) this.analysis = new RollbackAnalysis(this, 'Analysis', plan.analysis);
 
-    const selectorLabels = { 'app.kubernetes.io/name': definition.service, 'app.kubernetes.io/instance': namespace };
-    this.podMonitor = new WorkloadPodMonitor(this, 'PodMonitor', {
-      name: definition.service,
-      namespace,
-      selector: selectorLabels,
-      job: definition.service,
-      path: props.metricsPath ?? kube.metrics.path,
-      port: 'metrics',
-      interval: scrapeInterval,
-      labels: { ...kube.monitoringLabels },
-    });
-    const signals = PrometheusSignals.forWorkload({
-      namespace,
-      job: definition.service,
-      requestsMetric: kube.metrics.requestsMetric,
-      statusLabel: kube.metrics.statusLabel,
-      durationHistogram: kube.metrics.durationHistogram,
-      // The Prometheus counterpart of the CloudWatch Glidepath/Heartbeat metric.
-      heartbeatMetric: env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT ? DeploymentChart.HEARTBEAT_METRIC : undefined,
-    });
-
-    // The rollout is compiled once, here, and handed to the workload.
-    const plan = compileRollout(env, backendFor(definition, Target.KUBERNETES, env));
-    // Detection power at the declared traffic: chooses the analysis settings (lib/plan/detection).
-    this.detection = detectionReport(env, {
-      label: `${definition.service}-${env.name}`,
-      environmentIndex: env.order,
-      schedule: plan.schedule,
-      scrapeInterval,
-      minimumRequests: env.kubernetes.declaredMinimumRequests,
-    });
-    if (plan.backend === Backend.ARGO_ROLLOUTS) {
-      const gate = this.detection?.argoGate;
-      const interval = gate ? Duration.seconds(gate.intervalSeconds) : env.alarms.rollbackTrigger.evaluation.period;
-      const fromFirstShift = plan.schedule.steps.filter((_, i) => i >= plan.schedule.steps.findIndex((x) => x.trafficPercent > 0));
-      const stages = env.rollout.stages;
-      const blueGreen = env.rollout.strategy === RolloutStrategy.BLUE_GREEN;
-      const measurementsIn = (bake: Duration) => Math.max(1, Math.floor(bake.toSeconds() / interval.toSeconds()));
-      const test = stages.find((s) => s.trafficPercent === 0);
-      this.analysis = new RollbackAnalysis(this, 'Analysis', {
-        name: `${definition.service}-rollback`,
-        namespace,
-        signals,
-        rollbackTrigger: env.alarms.rollbackTrigger,
-        p99LatencyMs: env.alarms.critical.p99LatencyMs,
-        rolloutName: definition.service,
-        prometheusAddress: props.prometheusAddress ?? kube.prometheusAddress,
-        scrapeInterval,
-        minimumRequests: kube.minimumRequests,
-        gate,
-        // Requests to the canary Service's port "http", as ingress-nginx names the upstream.
-        ingressCanaryUpstream:
-          kube.ingress.className === 'nginx' && !blueGreen
-            ? ingressUpstreamName(namespace, `${definition.service}-canary`, 'http')
-            : undefined,
-        measurementsInRelease: Math.ceil(fromFirstShift.reduce((t, x) => t + x.bake.toSeconds(), 0) / interval.toSeconds()) + 1,
-        measurements: blueGreen ? measurementsIn(stages[stages.length - 1].bake) : undefined,
-        // After the switch the previous version serves nothing: compare with its last served
-        // period, back over the whole post-promotion analysis plus two windows.
-        stableLookback: blueGreen
-          ? interval.times(measurementsIn(stages[stages.length - 1].bake) + 1).plus(rateWindow(interval, scrapeInterval).times(2))
-          : undefined,
-        healthMeasurements: blueGreen ? Math.min(3, test ? measurementsIn(test.bake) : 3) : undefined,
-      });
-    }
-
-    if (definition.migrations.length > 0) {
+    if (plan.migrations) {
       this.migrations = new MigrationJobs(this, 'Migrations', {
-        name: definition.service,
-        namespace,
-        migrations: definition.migrations,
-        // The workload's ServiceAccount (named after the service) reads the expand Jobs.
-        serviceAccountName: definition.service,
-        environment: container.environment,
+        ...plan.migrations,
         secretEnvironment: this.secrets?.environmentVariables,
-        previousReleases:
-          props.previousManifest === undefined
-            ? undefined
-            : MigrationJobs.historyOf(
-                parseAllDocuments(props.previousManifest).map((d): unknown => d.toJS()),
-                definition.service,
-              ),
       });
     }
-    if (definition.smokeTests && this.analysis) {
-      this.smokeTests = new SmokeTestAnalysis(this, 'SmokeTests', {
-        name: `${definition.service}-smoke-tests`,
-        namespace,
-        tests: definition.smokeTests,
-        // The Service ProgressiveWorkload creates for the new version.
-        serviceName: `${definition.service}-${env.rollout.strategy === RolloutStrategy.BLUE_GREEN ? 'preview' : 'canary'}`,
-        service: definition.service,
-      });
-    }
+    if (plan.smokeTests) this.smokeTests = new SmokeTestAnalysis(this, 'SmokeTests', plan.smokeTests);
 
     this.workload = new ProgressiveWorkload(this, 'Workload', {
-      name: definition.service,
-      namespace,
+      ...plan.workload,
       container,
-      capacity: env.capacity,
-      rollout: env,
-      plan,
       analysis: this.analysis,
       secretEnvironment: this.secrets?.environmentVariables,
       featureFlags: this.featureFlags,
       smokeTests: this.smokeTests,
       gate: this.migrations?.podGate(),
-      selectorLabels,
-      ingress: props.ingress ?? ingressOptionsOf(env),
-      metricsPort: kube.metrics.port,
-      configurationRollbackBudget: definition.rollbackBudgets.configuration,
     });
 
-    this.networkPolicies = new WorkloadNetworkPolicies(this, 'NetworkPolicies', {
-      name: definition.service,
-      namespace,
-      podLabels: selectorLabels,
-      servingPort: container.port,
-      metricsPort: kube.metrics.port,
-      ingressControllerNamespace: kube.ingress.controllerNamespace,
-      ingressSourceCidr: kube.ingress.controller === IngressController.ALB ? kube.ingress.sourceCidr : undefined,
-      callerNamespaces: kube.callers,
-      prometheusNamespace: namespaceOfServiceUrl(props.prometheusAddress ?? kube.prometheusAddress) ?? 'monitoring',
-      testerLabels: this.smokeTests ? SmokeTestAnalysis.POD_LABELS(definition.service) : undefined,
-      kubernetesApi: this.migrations?.podGate() !== undefined && kube.apiServerCidr ? { cidr: kube.apiServerCidr } : undefined,
-      egress: kube.egress,
-    });
-
-    this.alerts = new PrometheusAlerts(this, 'Alerts', {
-      name: definition.service,
-      namespace,
-      service: definition.service,
-      environment: env.name,
-      signals,
-      policy: env.alarms,
-      deadMansSwitch: env.deadMansSwitch,
-      container: definition.service,
-      scrapeInterval,
-      labels: { ...kube.monitoringLabels },
-      runbookBaseUrl: definition.runbookBaseUrl,
-      diagnosis: this.workload.diagnosisCommands(),
-    });
-    if (this.workload.argo) {
+    this.networkPolicies = new WorkloadNetworkPolicies(this, 'NetworkPolicies', plan.networkPolicies);
+    this.alerts = new PrometheusAlerts(this, 'Alerts', { ...plan.alerts, diagnosis: this.workload.diagnosisCommands() });
+    if (plan.rolloutStatus) {
       this.rolloutStatusAlerts = new RolloutStatusAlerts(this, 'RolloutStatusAlerts', {
-        rolloutName: definition.service,
-        namespace,
-        service: definition.service,
-        environment: env.name,
-        plan: this.workload.argo,
-        progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
-        labels: { ...kube.monitoringLabels },
-        runbookBaseUrl: definition.runbookBaseUrl,
+        ...plan.rolloutStatus,
         diagnosis: this.workload.diagnosisCommands(),
       });
     }
-    const { receivers } = env;
-    if (receivers.critical || receivers.warning || receivers.heartbeat || receivers.optOutReason !== undefined) {
-      this.alerting = new AlertmanagerRouting(this, 'Alerting', {
-        name: `${namespace}-alerting`,
-        namespace,
-        receivers,
-        region: receiverSecrets(receivers).length > 0 ? this.regionFor(env, "the receivers' credentials") : env.region,
-        labels: { ...kube.alertmanagerConfigLabels },
-        serviceAccountName: kube.secretStoreRoleArn ? `${namespace}-external-secrets` : undefined,
-        evaluationInterval: this.alerts.evaluationInterval,
-        alertmanagerNamespace: namespaceOfServiceUrl(props.prometheusAddress ?? kube.prometheusAddress) ?? 'monitoring',
-        service: definition.service,
-        environment: env.name,
-      });
-    }
-    // Strict mode refuses every finding at once (the schedule, the detection steps, the rollback budgets), as DeploymentStack does.
-    const findings = new StrictFindings(definition.strict);
-    findings.warn([...scheduleFindings(this.workload.schedule, env, definition.service), ...(this.detection?.findings ?? [])]);
-    findings.warn(this.budgetFindings());
-    findings.refuse();
+    if (plan.alerting) this.alerting = new AlertmanagerRouting(this, 'Alerting', plan.alerting);
+    refuseStrictFindings(this.releaseWarningsInput(), env, definition.service);
   }
 
   /**
@@ -369,38 +182,21 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
    * its budget; one sentence each (synth warns).
    */
   public warnings(): string[] {
-    return [
-      ...this.workload.schedule.deviations,
-      ...this.workload.schedule.unheldWaits,
-      ...this.budgetWarnings(),
-      ...(this.props.definition.runbookBaseUrl
-        ? []
-        : [
-            "runbookBaseUrl is not set: the alerts' runbook_url annotations are relative links (runbooks/<file>#<anchor>) that Alertmanager receivers cannot open; set runbookBaseUrl to where the runbooks are published",
-          ]),
-      ...(this.detection?.notes ?? []),
-      ...applyStrictness(this.detection?.findings ?? [], this.props.definition.strict),
-    ];
+    return kubernetesWarnings(this.releaseWarningsInput());
   }
 
-  /** Rollback levels over budget: warnings, or an error in strict mode, by the rule every target uses. */
-  private budgetWarnings(): string[] {
-    return applyStrictness(this.budgetFindings(), this.props.definition.strict);
+  private releaseWarningsInput(): KubernetesWarningsInput {
+    return {
+      schedule: this.workload.schedule,
+      detection: this.detection,
+      strict: this.props.definition.strict,
+      runbookBaseUrl: this.props.definition.runbookBaseUrl,
+      rollbackLevels: this.rollbackLevels(),
+    };
   }
 
-  private budgetFindings(): PlanFinding[] {
-    const levels = [...(this.featureFlags?.runbookFacts().rollback ?? []), ...(this.workload.runbookFacts().rollback ?? [])];
-    return rollbackBudgetFindings(undefined, levels);
-  }
-
-  /** The environment's region, which External Secrets needs to read Secrets Manager. */
-  private regionFor(env: EnvironmentDefinition, what: string): string {
-    if (!env.region) {
-      throw new Error(
-        `environments[${env.order}].region is not set for "${env.name}"; the External Secrets SecretStore needs the AWS region of ${what} in Secrets Manager; set "region", e.g. "eu-west-1"`,
-      );
-    }
-    return env.region;
+  private rollbackLevels(): RollbackLevelFact[] {
+    return [...(this.featureFlags?.runbookFacts().rollback ?? []), ...(this.workload.runbookFacts().rollback ?? [])];
   }
 
   /** The namespace's part of the runbook (text in lib/runbook/platforms/kubernetes-chart.ts). */

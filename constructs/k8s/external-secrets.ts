@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
-import { Duration } from '../../lib/model/duration';
+import type { Duration } from '../../lib/model/duration';
 import type { SecretReference } from '../../lib/model/secrets';
-import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { EXTERNAL_SECRET_KEY, EXTERNAL_SECRETS_REFRESH_INTERVAL, externalSecretName } from '../../lib/plan/kubernetes/external-secrets';
+import { externalSecretsRunbookFacts } from '../../lib/runbook/platforms/kubernetes-secrets';
 import { KubeExternalSecret, KubeSecretStore } from './private/crds';
 import { promDuration } from './private/units';
 
@@ -47,7 +49,7 @@ export interface SecretEnvironmentVariable {
  */
 export class ExternalSecrets extends Construct implements IRunbookContributor {
   /** Key of the value inside each Kubernetes Secret. */
-  public static readonly KEY = 'value';
+  public static readonly KEY = EXTERNAL_SECRET_KEY;
 
   /** What the workload's containers read, in declaration order. */
   public readonly environmentVariables: readonly SecretEnvironmentVariable[];
@@ -60,7 +62,7 @@ export class ExternalSecrets extends Construct implements IRunbookContributor {
     private readonly props: ExternalSecretsProps,
   ) {
     super(scope, id);
-    this.refreshInterval = props.refreshInterval ?? Duration.hours(1);
+    this.refreshInterval = props.refreshInterval ?? EXTERNAL_SECRETS_REFRESH_INTERVAL;
     props.secrets.forEach((secret, i) => {
       if (secret.rotationDays !== undefined && this.refreshInterval.toSeconds() >= secret.rotationDays * 86400) {
         throw new Error(
@@ -97,34 +99,11 @@ export class ExternalSecrets extends Construct implements IRunbookContributor {
 
   /** Name of the Kubernetes Secret (and ExternalSecret) for a secret, e.g. `checkout-prod-db-password`. */
   public kubernetesSecretName(name: string): string {
-    return `${this.props.name}-${name}`;
+    return externalSecretName(this.props.name, name);
   }
 
+  /** The secrets' part of the runbook (text in lib/runbook/platforms/kubernetes-secrets.ts). */
   public runbookFacts(): RunbookFacts {
-    const ns = `kubectl -n ${this.props.namespace}`;
-    const deploy: RunbookCommand[] = [
-      {
-        description: 'Check that every secret has synced from Secrets Manager',
-        command: `${ns} get externalsecrets`,
-        expected: 'STATUS "SecretSynced" and READY "True" on every row',
-      },
-    ];
-    return {
-      secrets: this.props.secrets.map((s) => ({
-        name: `${s.secretName} → Secret ${this.props.namespace}/${this.kubernetesSecretName(s.name)}`,
-        envVar: s.envVar,
-        rotation: s.rotationDays !== undefined ? `${s.rotationDays}d, re-read every ${this.refreshInterval}` : undefined,
-      })),
-      deploy,
-      resources: [
-        { type: 'external-secrets.io/SecretStore', name: this.props.name },
-        ...this.props.secrets.map((s) => ({ type: 'external-secrets.io/ExternalSecret', name: this.kubernetesSecretName(s.name) })),
-      ],
-      notes: this.props.secrets.length
-        ? [
-            `to re-read a secret now: ${ns} annotate externalsecret ${this.kubernetesSecretName(this.props.secrets[0].name)} force-sync="$(date +%s)" --overwrite`,
-          ]
-        : [],
-    };
+    return externalSecretsRunbookFacts({ ...this.props, refreshInterval: this.refreshInterval });
   }
 }

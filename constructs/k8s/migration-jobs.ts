@@ -1,36 +1,23 @@
-import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MigrationPhase, type Migration } from '../../lib/model/migrations';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
-import { kubernetesMigrationsRunbookFacts } from '../../lib/runbook/platforms/kubernetes-migrations';
+import {
+  JOB_HISTORY_ANNOTATION,
+  expandJobNames,
+  migrationJob,
+  migrationJobHistory,
+  migrationJobName,
+  type MigrationJobSettings,
+} from '../../lib/plan/kubernetes/migration-jobs';
+import { migrationJobsRunbookFacts } from '../../lib/runbook/platforms/kubernetes-migrations';
 import type { SecretEnvironmentVariable } from './external-secrets';
 import { HELPER_SECURITY_CONTEXT, NODE_IMAGE, waitForJobScript } from './private/node-scripts';
 
 /** Props of `MigrationJobs`. */
-export interface MigrationJobsProps {
-  /** Prefix of the Job names, e.g. `checkout`. */
-  readonly name: string;
-  /** Namespace of the objects. */
-  readonly namespace: string;
-  /** The migrations (a definition's `migrations`). */
-  readonly migrations: readonly Migration[];
-  /** ServiceAccount of the workload's pods, allowed to read the expand Jobs. */
-  readonly serviceAccountName: string;
-  /** Plain configuration, like the workload's. @default - none */
-  readonly environment?: Record<string, string>;
+export interface MigrationJobsProps extends MigrationJobSettings {
   /** Secrets, like the workload's (database credentials). @default - none */
   readonly secretEnvironment?: readonly SecretEnvironmentVariable[];
-  /**
-   * The expand Job names of earlier releases, newest release first (`MigrationJobs.historyOf()`
-   * reads them from the previously written manifest). Pods of an earlier pod template (an undo,
-   * or stable pods recreated by a node drain or the autoscaler mid-release) wait for *their*
-   * release's Job, so the reader Role keeps those names.
-   * @default - none: only this release's Jobs are readable
-   */
-  readonly previousReleases?: readonly (readonly string[])[];
-  /** Releases whose Job names the Role keeps, this one included: the Rollout's ReplicaSet history. @default 6 */
-  readonly releasesKept?: number;
 }
 
 /** An init container and the volumes it needs, added to the workload's pod template. */
@@ -39,11 +26,8 @@ export interface PodGate {
   readonly volumes: readonly k8s.Volume[];
 }
 
-/** The user the migration runs as, like the workload (the distroless `nonroot`). */
-const NON_ROOT_ID = 65532;
 const TOKEN_DIR = '/var/run/glidepath';
-/** Annotation of the reader Role recording the expand Job names per release, newest first (JSON). */
-export const JOB_HISTORY_ANNOTATION = 'glidepath.dev/migration-jobs-by-release';
+export { JOB_HISTORY_ANNOTATION } from '../../lib/plan/kubernetes/migration-jobs';
 
 /**
  * Database migrations as Kubernetes Jobs. Each **expand** migration is a Job in the manifest,
@@ -66,10 +50,7 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
    * (`<name>-migration-reader`) of a previously written manifest; empty when there is none.
    */
   public static historyOf(manifestObjects: readonly unknown[], name: string): string[][] {
-    type Role = { kind?: string; metadata?: { name?: string; annotations?: Record<string, string> } };
-    const role = (manifestObjects as (Role | null)[]).find((o) => o?.kind === 'Role' && o.metadata?.name === `${name}-migration-reader`);
-    const recorded: unknown = JSON.parse(role?.metadata?.annotations?.[JOB_HISTORY_ANNOTATION] ?? '[]');
-    return Array.isArray(recorded) ? recorded.filter((r): r is string[] => Array.isArray(r) && r.every((n) => typeof n === 'string')) : [];
+    return migrationJobHistory(manifestObjects, name);
   }
 
   constructor(
@@ -79,8 +60,8 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
   ) {
     super(scope, id);
     const expand = props.migrations.filter((m) => m.phase === MigrationPhase.EXPAND);
-    this.expandJobNames = expand.map((m) => this.jobName(m));
-    expand.forEach((m) => new k8s.KubeJob(this, `Job-${m.name}`, this.job(m) as k8s.KubeJobProps));
+    this.expandJobNames = expandJobNames(props);
+    expand.forEach((m) => new k8s.KubeJob(this, `Job-${m.name}`, withQuantities(migrationJob(props, m)) as k8s.KubeJobProps));
     // This release first, then the earlier ones the Rollout can still go back to.
     const releases = [this.expandJobNames, ...(props.previousReleases ?? []).filter((r) => r.join() !== this.expandJobNames.join())]
       .filter((r) => r.length > 0)
@@ -106,11 +87,7 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
    * timeout) must give a new name, or `kubectl apply` is rejected.
    */
   public jobName(m: Migration): string {
-    const hash = createHash('sha256')
-      .update(JSON.stringify(plain(this.jobSpec(m))))
-      .digest('hex')
-      .slice(0, 8);
-    return `${this.props.name}-migrate-${m.name}`.slice(0, 54) + `-${hash}`;
+    return migrationJobName(this.props, m);
   }
 
   /** Init containers that wait for each expand Job, with the token they read the Jobs with. */
@@ -150,93 +127,25 @@ export class MigrationJobs extends Construct implements IRunbookContributor {
     };
   }
 
-  private job(m: Migration) {
-    return {
-      metadata: {
-        name: this.jobName(m),
-        namespace: this.props.namespace,
-        labels: {
-          'app.kubernetes.io/component': 'migration',
-          'app.kubernetes.io/part-of': this.props.name,
-          'glidepath.dev/migration': m.name,
-        },
-      },
-      spec: this.jobSpec(m),
-    };
-  }
-
-  private jobSpec(m: Migration) {
-    const env = [
-      ...Object.keys(this.props.environment ?? {})
-        .sort()
-        .map((name) => ({ name, value: this.props.environment![name] })),
-      ...(this.props.secretEnvironment ?? []).map((s) => ({
-        name: s.envVar,
-        valueFrom: { secretKeyRef: { name: s.secretName, key: s.key } },
-      })),
-    ];
-    return {
-      // A half-applied migration is not retried blindly: a failure stops the rollout for a human.
-      backoffLimit: 0,
-      // ...but a pod evicted by a node drain or preemption (condition DisruptionTarget) did not
-      // fail: it is replaced without counting against backoffLimit. Needs restartPolicy Never.
-      // https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-failure-policy
-      podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] },
-      activeDeadlineSeconds: m.timeout.toSeconds(),
-      template: {
-        metadata: { labels: { 'app.kubernetes.io/component': 'migration', 'glidepath.dev/migration': m.name } },
-        spec: {
-          restartPolicy: 'Never',
-          serviceAccountName: this.props.serviceAccountName,
-          automountServiceAccountToken: false,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: NON_ROOT_ID,
-            runAsGroup: NON_ROOT_ID,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
-          containers: [
-            {
-              name: 'migrate',
-              image: m.image,
-              command: [...m.command],
-              env,
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('512Mi') },
-                limits: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('512Mi') },
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                privileged: false,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-              },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            },
-          ],
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
-        },
-      },
-    };
-  }
-
   /** The migrations' runbook entries (text in lib/runbook/platforms/kubernetes-migrations.ts). */
   public runbookFacts(): RunbookFacts {
-    return kubernetesMigrationsRunbookFacts({
-      namespace: this.props.namespace,
-      migrations: this.props.migrations,
-      jobName: (m) => this.jobName(m),
-      jobManifest: (m) => plain({ apiVersion: 'batch/v1', kind: 'Job', ...this.job(m) }),
-      expandJobNames: this.expandJobNames,
-    });
+    return migrationJobsRunbookFacts(this.props);
   }
 }
 
-/** Replaces cdk8s `Quantity` values with their text, for YAML written outside a chart. */
-function plain(value: unknown): unknown {
-  if (value instanceof k8s.Quantity) return value.value;
-  if (Array.isArray(value)) return value.map(plain);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+/** The Job's resource quantities as cdk8s `Quantity` values, which `KubeJob` serializes. */
+function withQuantities(value: unknown, key?: string): unknown {
+  if (typeof value === 'string' && key === 'sizeLimit') return k8s.Quantity.fromString(value);
+  if (Array.isArray(value)) return value.map((v) => withQuantities(v));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === 'requests' || k === 'limits'
+          ? Object.fromEntries(Object.entries(v as Record<string, string>).map(([r, q]) => [r, k8s.Quantity.fromString(q)]))
+          : withQuantities(v, k),
+      ]),
+    );
+  }
   return value;
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Duration } from '../../lib/model/duration';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { podMonitorRunbookFacts } from '../../lib/runbook/platforms/kubernetes-pod-monitor';
 import { KubePodMonitor } from './private/crds';
 import { promDuration } from './private/units';
 
@@ -68,12 +69,8 @@ export class WorkloadPodMonitor extends Construct implements IRunbookContributor
     });
   }
 
+  /** The PodMonitor's part of the runbook (text in lib/runbook/platforms/kubernetes-pod-monitor.ts). */
   public runbookFacts(): RunbookFacts {
-    return {
-      resources: [{ type: 'monitoring.coreos.com/PodMonitor', name: this.props.name }],
-      watch: [
-        `Prometheus scrapes ${this.props.path ?? '/metrics'} on every pod every ${this.interval} (PodMonitor ${this.props.namespace}/${this.props.name}, job="${this.props.job}")`,
-      ],
-    };
+    return podMonitorRunbookFacts({ ...this.props, interval: this.interval });
   }
 }

@@ -4,16 +4,12 @@ import { Construct } from 'constructs';
 import { Duration } from '../../lib/model/duration';
 import { IngressController } from '../../lib/model/kubernetes';
 import type { Capacity } from '../../lib/model/environment';
-import {
-  compileArgoRollout,
-  compileKubernetesDeployment,
-  usesArgoRollouts,
-  type ArgoRolloutPlan,
-  type RolloutTarget,
-} from '../../lib/plan/argo-schedule';
+import type { ArgoRolloutPlan, RolloutTarget } from '../../lib/plan/argo-schedule';
+import { workloadShape, type WorkloadShape } from '../../lib/plan/kubernetes/workload-shape';
 import type { RolloutPlan } from '../../lib/plan/rollout-plan';
-import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
-import type { IRunbookContributor, NamedResource, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import type { CompiledSchedule } from '../../lib/plan/schedule';
+import type { IRunbookContributor, RunbookCommand, RunbookFacts } from '../../lib/runbook/facts';
+import { progressiveWorkloadRunbookFacts, workloadRunbook } from '../../lib/runbook/platforms/kubernetes-workload-facts';
 import { RollbackAnalysis } from './analysis-template';
 import type { PodGate } from './migration-jobs';
 import type { SmokeTestAnalysis } from './smoke-test-analysis';
@@ -23,7 +19,11 @@ import type { SecretEnvironmentVariable } from './external-secrets';
 import type { FeatureFlags } from './feature-flags';
 import { KubeArgoRollout } from './private/crds';
 import { podTemplate, preStopSleep, type ContainerSpec } from './private/pod-template';
-import { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS, WorkloadRunbook } from '../../lib/runbook/platforms/kubernetes-workload';
+import {
+  PROGRESS_DEADLINE_SECONDS,
+  ROLLBACK_WINDOW_REVISIONS,
+  type WorkloadRunbook,
+} from '../../lib/runbook/platforms/kubernetes-workload';
 
 /** Stakater Reloader's annotation: replace the pods when one of these Secrets changes. */
 export const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
@@ -123,7 +123,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
   public readonly reloadOnSecrets: readonly string[];
   /** The compiled Argo Rollouts plan, when the workload is a `Rollout`. */
   public readonly argo?: ArgoRolloutPlan;
-  private readonly resources: NamedResource[] = [];
+  private readonly shape: WorkloadShape;
   private readonly runbook: WorkloadRunbook;
 
   constructor(
@@ -160,13 +160,8 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     const replicas = capacity.scaling ? undefined : capacity.desiredCount;
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(name), automountServiceAccountToken: false });
-    this.resources.push({ type: 'ServiceAccount', name });
 
-    const plan: RolloutPlan =
-      props.plan ??
-      (usesArgoRollouts(props.rollout.rollout.strategy)
-        ? { backend: Backend.ARGO_ROLLOUTS, ...compileArgoRollout(props.rollout) }
-        : { backend: Backend.KUBERNETES_DEPLOYMENT, ...compileKubernetesDeployment(props.rollout) });
+    const shape = workloadShape(props);
     // Argo Rollouts owns the selector of the Services it routes (it patches in
     // `rollouts-pod-template-hash`, and `spec.selector` is an atomic map, so it then owns all of
     // it): applying a selector would conflict on the next `kubectl apply --server-side`
@@ -174,7 +169,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     // pod-template hash of the ReplicaSet it points them at (rollout/service.go
     // switchServiceSelector creates the map when it is nil). Only this workload's pods carry
     // that hash in the namespace.
-    const argoRoutes = plan.backend === Backend.ARGO_ROLLOUTS;
+    const argoRoutes = shape.kind === 'Rollout';
     const service = (id2: string, serviceName: string) => {
       new k8s.KubeService(this, id2, {
         metadata: metadata(serviceName),
@@ -184,15 +179,14 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
           ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
         },
       });
-      this.resources.push({ type: 'Service', name: serviceName });
     };
     service('Service', this.serviceName);
-    if (plan.backend === Backend.ARGO_ROLLOUTS) {
-      this.kind = 'Rollout';
-      this.argo = plan;
-      this.schedule = this.argo.schedule;
-      this.testServiceName = `${name}-${this.argo.canary ? 'canary' : 'preview'}`;
-      service('TestService', this.testServiceName);
+    this.kind = shape.kind;
+    this.schedule = shape.schedule;
+    if (shape.argo) {
+      this.argo = shape.argo;
+      this.testServiceName = shape.testServiceName;
+      service('TestService', shape.testServiceName!);
       new KubeArgoRollout(this, 'Resource', {
         metadata: workloadMetadata(name),
         spec: {
@@ -207,9 +201,8 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
           strategy: this.argoStrategy(this.argo),
         },
       });
-    } else if (plan.backend === Backend.KUBERNETES_DEPLOYMENT) {
-      this.kind = 'Deployment';
-      this.schedule = plan.schedule;
+    } else {
+      const plan = shape.deployment!;
       const deployment = new k8s.KubeDeployment(this, 'Resource', {
         metadata: workloadMetadata(name),
         spec: {
@@ -232,12 +225,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
         },
       });
       deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/lifecycle', preStop));
-    } else {
-      throw new Error(
-        `ProgressiveWorkload ${id}: 'plan.backend' is "${plan.backend}"; a Kubernetes workload runs "${Backend.ARGO_ROLLOUTS}" or "${Backend.KUBERNETES_DEPLOYMENT}" plans: compile it with compileRollout(env, backendFor(definition, Target.KUBERNETES, env))`,
-      );
     }
-    this.resources.unshift({ type: this.kind === 'Rollout' ? 'argoproj.io/Rollout' : 'Deployment', name });
 
     new k8s.KubeIngress(
       this,
@@ -250,13 +238,11 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
         albActions: this.albRouted(),
       }),
     );
-    this.resources.push({ type: 'Ingress', name });
 
     new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
       metadata: metadata(name),
       spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
     });
-    this.resources.push({ type: 'PodDisruptionBudget', name });
 
     if (capacity.scaling) {
       new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
@@ -276,19 +262,10 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
           ],
         },
       });
-      this.resources.push({ type: 'HorizontalPodAutoscaler', name });
     }
 
-    this.runbook = new WorkloadRunbook({
-      kind: this.kind,
-      name,
-      serviceName: this.serviceName,
-      testServiceName: this.testServiceName,
-      selectorLabels: this.selectorLabels,
-      schedule: this.schedule,
-      argo: this.argo,
-      props,
-    });
+    this.shape = shape;
+    this.runbook = workloadRunbook(props, shape);
   }
 
   /** Commands that show the workload's state, for alert diagnosis. */
@@ -296,13 +273,9 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
     return this.runbook.diagnosisCommands();
   }
 
+  /** The workload's part of the runbook (text in lib/runbook/platforms/kubernetes-workload*.ts). */
   public runbookFacts(): RunbookFacts {
-    const reason = this.props.ingress?.plainHttpReason;
-    // Like the AWS listener's acknowledged glidepath-https finding: plain HTTP on purpose is a risk someone accepted.
-    const risks = reason
-      ? { acceptedRisks: [{ rule: 'glidepath-https', resource: `Ingress ${this.name}`, reason: `Plain HTTP on purpose: ${reason}` }] }
-      : {};
-    return { ...this.runbook.facts(), ...risks, resources: this.resources };
+    return progressiveWorkloadRunbookFacts(this.props, this.shape);
   }
 
   /** Whether canary traffic is split by the AWS Load Balancer Controller (weighted target groups). */

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
+import { smokeTestPodLabels } from '../../lib/plan/kubernetes/smoke-tests';
 import type { SmokeTests } from '../../lib/model/smoke-tests';
-import { describeChecks, smokeTestsFileName } from '../../lib/smoke/file';
 import { platformSmokeTests, worstCaseMs, type PlatformSmokeTests } from '../../lib/smoke/inline';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { smokeTestAnalysisRunbookFacts } from '../../lib/runbook/platforms/kubernetes-smoke-tests';
 import { KubeArgoAnalysisTemplate } from './private/crds';
 import { HELPER_SECURITY_CONTEXT, NODE_IMAGE, smokeScript } from './private/node-scripts';
 
@@ -30,10 +31,7 @@ export interface SmokeTestAnalysisProps {
  */
 export class SmokeTestAnalysis extends Construct implements IRunbookContributor {
   /** Labels of the smoke-test Job and its pods. */
-  public static readonly POD_LABELS = (service: string): Record<string, string> => ({
-    'app.kubernetes.io/component': 'smoke-tests',
-    'app.kubernetes.io/part-of': service,
-  });
+  public static readonly POD_LABELS = smokeTestPodLabels;
 
   /** Name of the AnalysisTemplate. */
   public readonly templateName: string;
@@ -102,28 +100,8 @@ export class SmokeTestAnalysis extends Construct implements IRunbookContributor 
     });
   }
 
+  /** The smoke tests' part of the runbook (text in lib/runbook/platforms/kubernetes-smoke-tests.ts). */
   public runbookFacts(): RunbookFacts {
-    const ns = this.props.namespace;
-    return {
-      smoke: [
-        {
-          description: `Automatic: Argo Rollouts runs the smoke tests (${describeChecks(this.props.tests)}) as a Job against Service ${this.props.serviceName} before the new version gets production traffic; a failure aborts the rollout. Read the last run`,
-          command: `kubectl -n ${ns} logs -l app.kubernetes.io/component=smoke-tests --tail=50`,
-          expected: 'one JSON line per check with "passed": true, then "all N smoke tests passed"',
-        },
-        {
-          description: 'Run them by hand through a port-forward to the same Service',
-          command: `kubectl -n ${ns} port-forward svc/${this.props.serviceName} 18080:80 >/dev/null & PF=$!; sleep 3; npx glidepath smoke-test --url http://127.0.0.1:18080 --config ${smokeTestsFileName(this.props.service)}; kill "$PF"`,
-          expected: 'every check PASS and exit code 0',
-        },
-      ],
-      notes:
-        this.checks.skipped.length > 0
-          ? [
-              `smoke checks ${this.checks.skipped.join(', ')} need credentials from the environment, so they run only with glidepath smoke-test, not in the ${this.templateName} analysis`,
-            ]
-          : [],
-      resources: [{ type: 'argoproj.io/AnalysisTemplate', name: this.templateName }],
-    };
+    return smokeTestAnalysisRunbookFacts(this.props);
   }
 }

@@ -55,4 +55,10 @@ export interface DeploymentTarget {
    * releases (the Kubernetes migration Job names).
    */
   synthesize(definition: ServiceDefinition, environments: readonly string[], previous?: PreviousArtifact): TargetArtifacts;
+  /**
+   * Renders only the runbooks of the given environments, from the plan, without synthesizing
+   * templates or manifests (so without the target's construct library), with the warnings
+   * synthesis would print. Targets without it render runbooks through `synthesize`.
+   */
+  renderRunbooks?(definition: ServiceDefinition, environments: readonly string[], previous?: PreviousArtifact): TargetArtifacts;
 }

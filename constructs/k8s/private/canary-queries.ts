@@ -3,15 +3,7 @@ import { PrometheusSignals } from '../prometheus-signals';
 /** ingress-nginx's request counter (`internal/ingress/metric/collectors/socket.go`). */
 export const INGRESS_NGINX_REQUESTS = 'nginx_ingress_controller_requests';
 
-/**
- * The upstream name ingress-nginx gives a Service port (`<namespace>-<service>-<port>`,
- * `internal/ingress/controller/util.go` `upstreamName`); requests it routed to a canary upstream
- * carry that name in the `canary` label (`rootfs/etc/nginx/lua/monitor.lua` reads
- * `proxy_alternative_upstream_name`, which `balancer.lua` sets when it picks the canary backend).
- */
-export function ingressUpstreamName(namespace: string, service: string, port: string): string {
-  return `${namespace}-${service}-${port}`;
-}
+export { ingressUpstreamName } from '../../../lib/plan/kubernetes/ingress-upstream';
 
 /** What the error-rate measurement of the new version reads. */
 export interface CanaryQueryOptions {

@@ -1,5 +1,8 @@
 import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
+import type { PrometheusRuleSpec } from '../../../lib/plan/kubernetes/prometheus-rule';
+
+export type { AlertingRule, PrometheusRuleSpec } from '../../../lib/plan/kubernetes/prometheus-rule';
 
 /*
  * Small typed wrappers for the custom resources glidepath emits, in the style of cdk8s `import`
@@ -74,18 +77,6 @@ export class KubeArgoAnalysisTemplate extends CustomResource<AnalysisTemplateSpe
   }
 }
 
-/** One Prometheus alerting rule. */
-export interface AlertingRule {
-  readonly alert: string;
-  readonly expr: string;
-  readonly for?: string;
-  readonly labels: Record<string, string>;
-  readonly annotations: Record<string, string>;
-}
-/** `monitoring.coreos.com/v1` PrometheusRule spec. */
-export interface PrometheusRuleSpec {
-  readonly groups: readonly { readonly name: string; readonly interval?: string; readonly rules: readonly AlertingRule[] }[];
-}
 /** A prometheus-operator `PrometheusRule`. @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusRule */
 export class KubePrometheusRule extends CustomResource<PrometheusRuleSpec> {
   public static readonly GVK = { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' };

@@ -2,6 +2,13 @@ import { Duration } from '../../model/duration';
 import type { Receivers } from '../../model/receivers';
 import type { RunbookCommand, RunbookFacts } from '../facts';
 import { receiverWords } from '../paging';
+import {
+  GROUP_WAIT,
+  prometheusDownBounds,
+  receiverOf,
+  type AlertmanagerRoutingPlan,
+  type AlertmanagerRoutingSettings,
+} from '../../plan/kubernetes/alertmanager-routing';
 
 /** What the Alertmanager routing's runbook text needs: names, receivers and timings, no constructs. */
 export interface AlertmanagerRunbookInput {
@@ -99,4 +106,24 @@ export function alertmanagerRunbookFacts(input: AlertmanagerRunbookInput): Runbo
       `Alertmanager routes critical alerts to ${r.critical ? `the pager (${r.critical.kind})` : 'the team channel (nobody is paged)'}, warnings to ${r.warning ? `${r.warning.kind === 'slack' ? 'Slack' : 'Microsoft Teams'}` : 'nobody'}, and Watchdog to ${r.heartbeat ? `${r.heartbeat.service} every ${input.prometheusDown.period}` : 'nobody (declare receivers.heartbeat so that a dead Prometheus pages)'} (AlertmanagerConfig ${input.namespace}/${input.name}).`,
     ],
   };
+}
+
+/** The runbook facts of a service's Alertmanager routing (what `AlertmanagerRouting` in constructs/k8s writes). */
+export function alertmanagerRoutingRunbookFacts(
+  settings: AlertmanagerRoutingSettings,
+  plan: Pick<AlertmanagerRoutingPlan, 'spec' | 'routed'>,
+): RunbookFacts {
+  return alertmanagerRunbookFacts({
+    namespace: settings.namespace,
+    name: settings.name,
+    routed: plan.routed,
+    receivers: settings.receivers,
+    labels: settings.labels,
+    alertmanagerNamespace: settings.alertmanagerNamespace ?? 'monitoring',
+    service: settings.service ?? settings.namespace,
+    environment: settings.environment ?? settings.namespace,
+    criticalReceiver: receiverOf(plan.spec, 'critical', 'DeadMansSwitch'),
+    pageDelay: GROUP_WAIT,
+    prometheusDown: prometheusDownBounds(settings),
+  });
 }

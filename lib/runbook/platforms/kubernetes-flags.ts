@@ -1,6 +1,14 @@
 import { Duration } from '../../model/duration';
 import { timeBound } from '../../plan/timing';
 import type { RunbookCommand, RunbookFacts } from '../facts';
+import {
+  FLAG_CONTEXT,
+  FLAGS_FILE,
+  FLAGS_MOUNT_PATH,
+  KUBELET_SYNC_PERIOD,
+  flagsConfigMap,
+  type FeatureFlagsSettings,
+} from '../../plan/kubernetes/feature-flags';
 
 /** What the ConfigMap flags' runbook text needs: names and timings, no constructs. */
 export interface KubernetesFlagsRunbookInput {
@@ -75,4 +83,27 @@ export function kubernetesFlagsRunbookFacts(input: KubernetesFlagsRunbookInput):
     resources,
     notes,
   };
+}
+
+/** The runbook facts of the flags' ConfigMap (what `FeatureFlags` in constructs/k8s writes). */
+export function featureFlagsRunbookFacts(settings: FeatureFlagsSettings): RunbookFacts {
+  return kubernetesFlagsRunbookFacts({
+    namespace: settings.namespace,
+    configMapName: settings.name,
+    flags: settings.flags,
+    mountPath: FLAGS_MOUNT_PATH,
+    file: FLAGS_FILE,
+    contextAttributes: [FLAG_CONTEXT.USER_ID, FLAG_CONTEXT.INTERNAL],
+    configMapWithFlagOff: (name) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      ...flagsConfigMap(
+        settings,
+        settings.flags.map((f) => (f.name === name ? { ...f, enabled: false } : f)),
+      ),
+    }),
+    kubeletSyncPeriod: KUBELET_SYNC_PERIOD,
+    reloadInterval: settings.reloadInterval,
+    budget: settings.budget,
+  });
 }

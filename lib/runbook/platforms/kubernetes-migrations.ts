@@ -1,4 +1,5 @@
 import { MigrationPhase, type Migration } from '../../model/migrations';
+import { expandJobNames, migrationJob, migrationJobName, type MigrationJobSettings } from '../../plan/kubernetes/migration-jobs';
 import type { MigrationFact, RunbookFacts } from '../facts';
 
 /** What the migration Jobs' runbook text needs: names and manifests, no constructs. */
@@ -67,4 +68,15 @@ export function kubernetesMigrationsRunbookFacts(input: KubernetesMigrationsRunb
     migrations,
     resources: input.expandJobNames.map((name) => ({ type: 'Job', name })),
   };
+}
+
+/** The runbook facts of the migration Jobs (what `MigrationJobs` in constructs/k8s writes). */
+export function migrationJobsRunbookFacts(settings: MigrationJobSettings): RunbookFacts {
+  return kubernetesMigrationsRunbookFacts({
+    namespace: settings.namespace,
+    migrations: settings.migrations,
+    jobName: (m) => migrationJobName(settings, m),
+    jobManifest: (m) => ({ apiVersion: 'batch/v1', kind: 'Job', ...migrationJob(settings, m) }),
+    expandJobNames: expandJobNames(settings),
+  });
 }

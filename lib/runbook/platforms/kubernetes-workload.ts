@@ -7,6 +7,7 @@ import type { RollbackLevelFact, RunbookCommand, RunbookFacts } from '../facts';
 import type { Capacity } from '../../model/environment';
 import type { RolloutTarget } from '../../plan/argo-schedule';
 import { ARGO_ABORT_ESTIMATE } from '../../plan/argo-bounds';
+import { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS } from '../../plan/kubernetes/workload-shape';
 
 /** What the runbook reads of the rollback analysis (`RollbackAnalysis` in constructs/k8s). */
 export interface WorkloadAnalysisFacts {
@@ -31,11 +32,7 @@ export interface WorkloadRunbookSettings {
   readonly configurationRollbackBudget?: Duration;
 }
 
-/** Revisions a Rollout's `rollbackWindow` covers: an undo to one of them skips steps and analysis. */
-export const ROLLBACK_WINDOW_REVISIONS = 3;
-
-/** Seconds without progress after which a rollout is marked failed (and a Rollout aborts). */
-export const PROGRESS_DEADLINE_SECONDS = 600;
+export { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS };
 
 /** What `WorkloadRunbook` reads of a `ProgressiveWorkload`. */
 export interface WorkloadRunbookInput {
