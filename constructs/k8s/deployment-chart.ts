@@ -1,6 +1,7 @@
 import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictness';
 import { detectionReport, type DetectionReport } from '../../lib/plan/detection/detection-plan';
-import { ingressUpstreamName } from './private/canary-queries';
+import { chartAnalysisProps } from './private/chart-analysis';
+import { createExternalSecrets } from './private/chart-secrets';
 import { Chart, type ChartProps } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { k8s } from 'cdk8s-plus-28';
@@ -21,7 +22,7 @@ import { Target } from '../../lib/targets/target';
 import { enforceStrict } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { RollbackAnalysis } from './analysis-template';
-import { ExternalSecrets } from './external-secrets';
+import type { ExternalSecrets } from './external-secrets';
 import { FeatureFlags } from './feature-flags';
 import { kubernetesChartRunbookFacts } from '../../lib/runbook/platforms/kubernetes-chart';
 import { MigrationJobs } from './migration-jobs';
@@ -36,7 +37,6 @@ import { ProgressiveWorkload } from './progressive-workload';
 import { ingressOptionsOf, type WorkloadIngressOptions } from './workload-ingress';
 import { namespaceOfServiceUrl } from './private/service-url';
 import { RolloutStatusAlerts } from './rollout-status-alerts';
-import { rateWindow } from './release-bounds';
 import { PROGRESS_DEADLINE_SECONDS } from '../../lib/runbook/platforms/kubernetes-workload';
 
 /** Props of a `DeploymentChart`. */
@@ -153,30 +153,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       },
     });
 
-    if (env.secrets.length > 0) {
-      if (!env.region) {
-        throw new Error(
-          `environments[${env.order}].region is not set for "${env.name}"; the External Secrets SecretStore needs the AWS region of the Secrets Manager secrets (${env.secrets
-            .map((s) => `"${s.secretName}"`)
-            .join(', ')}); set "region", e.g. "eu-west-1"`,
-        );
-      }
-      const roleArn = env.kubernetes.secretStoreRoleArn;
-      if (roleArn) {
-        // An explicit identity for the SecretStore (JWT auth through IRSA), not the operator's own.
-        new k8s.KubeServiceAccount(this, 'SecretStoreServiceAccount', {
-          metadata: { name: `${namespace}-external-secrets`, namespace, annotations: { 'eks.amazonaws.com/role-arn': roleArn } },
-          automountServiceAccountToken: false,
-        });
-      }
-      this.secrets = new ExternalSecrets(this, 'Secrets', {
-        namespace,
-        name: namespace,
-        region: env.region,
-        secrets: env.secrets,
-        serviceAccountName: roleArn ? `${namespace}-external-secrets` : undefined,
-      });
-    }
+    this.secrets = createExternalSecrets(this, env, namespace);
 
     this.manifestPath = props.manifestPath ?? `k8s/${namespace}.k8s.yaml`;
     if (definition.featureFlags.length > 0) {
@@ -220,38 +197,19 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       minimumRequests: env.kubernetes.declaredMinimumRequests,
     });
     if (plan.backend === Backend.ARGO_ROLLOUTS) {
-      const gate = this.detection?.argoGate;
-      const interval = gate ? Duration.seconds(gate.intervalSeconds) : env.alarms.rollbackTrigger.evaluation.period;
-      const fromFirstShift = plan.schedule.steps.filter((_, i) => i >= plan.schedule.steps.findIndex((x) => x.trafficPercent > 0));
-      const stages = env.rollout.stages;
-      const blueGreen = env.rollout.strategy === RolloutStrategy.BLUE_GREEN;
-      const measurementsIn = (bake: Duration) => Math.max(1, Math.floor(bake.toSeconds() / interval.toSeconds()));
-      const test = stages.find((s) => s.trafficPercent === 0);
-      this.analysis = new RollbackAnalysis(this, 'Analysis', {
-        name: `${definition.service}-rollback`,
-        namespace,
-        signals,
-        rollbackTrigger: env.alarms.rollbackTrigger,
-        p99LatencyMs: env.alarms.critical.p99LatencyMs,
-        rolloutName: definition.service,
-        prometheusAddress: props.prometheusAddress ?? kube.prometheusAddress,
-        scrapeInterval,
-        minimumRequests: kube.minimumRequests,
-        gate,
-        // Requests to the canary Service's port "http", as ingress-nginx names the upstream.
-        ingressCanaryUpstream:
-          kube.ingress.className === 'nginx' && !blueGreen
-            ? ingressUpstreamName(namespace, `${definition.service}-canary`, 'http')
-            : undefined,
-        measurementsInRelease: Math.ceil(fromFirstShift.reduce((t, x) => t + x.bake.toSeconds(), 0) / interval.toSeconds()) + 1,
-        measurements: blueGreen ? measurementsIn(stages[stages.length - 1].bake) : undefined,
-        // After the switch the previous version serves nothing: compare with its last served
-        // period, back over the whole post-promotion analysis plus two windows.
-        stableLookback: blueGreen
-          ? interval.times(measurementsIn(stages[stages.length - 1].bake) + 1).plus(rateWindow(interval, scrapeInterval).times(2))
-          : undefined,
-        healthMeasurements: blueGreen ? Math.min(3, test ? measurementsIn(test.bake) : 3) : undefined,
-      });
+      this.analysis = new RollbackAnalysis(
+        this,
+        'Analysis',
+        chartAnalysisProps(env, {
+          service: definition.service,
+          namespace,
+          signals,
+          schedule: plan.schedule,
+          gate: this.detection?.argoGate,
+          prometheusAddress: props.prometheusAddress ?? kube.prometheusAddress,
+          scrapeInterval,
+        }),
+      );
     }
 
     if (definition.migrations.length > 0) {
