@@ -6,12 +6,12 @@ import { AlarmKind, AlarmSignal, ThresholdUnit, alarmCatalogue, alertNameOf, typ
 import { anchorOf, runbookUrl } from '../../lib/runbook/anchors';
 import {
   AlarmSeverity,
-  RunbookTarget,
   type AlarmFact,
   type IRunbookContributor,
   type RunbookCommand,
   type RunbookFacts,
 } from '../../lib/runbook/facts';
+import { Target } from '../../lib/targets/target';
 import type { PrometheusSignals } from './prometheus-signals';
 import { KubePrometheusRule, type AlertingRule, type PrometheusRuleSpec } from './private/crds';
 import { plain, promDuration } from './private/units';
@@ -54,7 +54,10 @@ export interface PrometheusAlertsProps {
   readonly mitigation?: readonly string[];
 }
 
-/** The kinds of alerts `PrometheusAlerts` writes, named like the AWS alarms. */
+/**
+ * The kinds of alerts `PrometheusAlerts` writes, named like the AWS alarms.
+ * @deprecated use `AlarmKind` from the core alarm catalogue.
+ */
 export const AlertKind = AlarmKind;
 /** @deprecated use `AlarmKind` from the core alarm catalogue. */
 export type AlertKind = AlarmKind;
@@ -213,7 +216,7 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
       {
         service: this.props.service,
         environment: this.props.environment,
-        target: RunbookTarget.KUBERNETES,
+        target: Target.KUBERNETES,
         baseUrl: this.props.runbookBaseUrl,
       },
       anchor,
@@ -229,7 +232,7 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
   }
 
   private fact(a: GeneratedAlert): AlarmFact {
-    const deadMan = a.kind === AlertKind.DEAD_MANS_SWITCH;
+    const deadMan = a.kind === AlarmKind.DEAD_MANS_SWITCH;
     const ns = this.props.namespace;
     return {
       anchor: a.anchor,
@@ -237,19 +240,19 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
       severity: a.definition.severity,
       condition: `${a.rule.expr}${a.rule.for ? ` for ${a.rule.for}` : ''}${this.timing(a)} (PrometheusRule ${ns}/${this.props.name})`,
       missingData:
-        a.kind === AlertKind.WATCHDOG
+        a.kind === AlarmKind.WATCHDOG
           ? 'not applicable: the expression is a constant'
           : deadMan
             ? 'breaching: the alert is about missing data'
             : 'not breaching: without the metrics the expression is empty; the DeadMansSwitch alert covers missing data',
       notifies:
-        a.kind === AlertKind.WATCHDOG
+        a.kind === AlarmKind.WATCHDOG
           ? 'Alertmanager, severity="none": route it to a dead-man\'s-switch receiver (a service that pages when it stops arriving), never to people'
           : `Alertmanager, severity="${a.rule.labels.severity}"`,
       meaning: a.definition.meaning,
       impact: a.definition.impact,
       diagnosis:
-        a.kind === AlertKind.WATCHDOG
+        a.kind === AlarmKind.WATCHDOG
           ? WATCHDOG_DIAGNOSIS
           : [
               ...(this.props.diagnosis ?? []),
@@ -282,7 +285,7 @@ export class PrometheusAlerts extends Construct implements IRunbookContributor {
 
   /** The alert's time bound, from the same functions the scenario tests measure against. */
   private timing(a: GeneratedAlert): string {
-    if (a.kind === AlertKind.DEAD_MANS_SWITCH) {
+    if (a.kind === AlarmKind.DEAD_MANS_SWITCH) {
       const b = deadMansSwitchBounds(a.window!.plus(a.holdFor), this.evaluationInterval);
       return `; fires within ${b.latest} of the last good scrape`;
     }

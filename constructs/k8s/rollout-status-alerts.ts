@@ -4,12 +4,12 @@ import type { ArgoRolloutPlan } from '../../lib/plan/argo-schedule';
 import { anchorOf, runbookUrl } from '../../lib/runbook/anchors';
 import {
   AlarmSeverity,
-  RunbookTarget,
   type AlarmFact,
   type IRunbookContributor,
   type RunbookCommand,
   type RunbookFacts,
 } from '../../lib/runbook/facts';
+import { Target } from '../../lib/targets/target';
 import { KubePrometheusRule, type AlertingRule } from './private/crds';
 import { promDuration } from './private/units';
 
@@ -84,7 +84,7 @@ export class RolloutStatusAlerts extends Construct implements IRunbookContributo
     this.anchors = [anchorOf(`${namespace}-rollout-paused`), anchorOf(`${namespace}-rollout-failed`)];
     const url = (anchor: string) =>
       runbookUrl(
-        { service: props.service, environment: props.environment, target: RunbookTarget.KUBERNETES, baseUrl: props.runbookBaseUrl },
+        { service: props.service, environment: props.environment, target: Target.KUBERNETES, baseUrl: props.runbookBaseUrl },
         anchor,
       );
     this.rules = [

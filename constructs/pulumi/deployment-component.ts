@@ -6,7 +6,8 @@ import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
 import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { runbookUrl } from '../../lib/runbook/anchors';
-import { RunbookTarget, type RunbookFacts } from '../../lib/runbook/facts';
+import type { RunbookFacts } from '../../lib/runbook/facts';
+import { Target } from '../../lib/targets/target';
 import type { KubernetesSynthesis } from '../k8s/synthesize';
 import type { AwsNetworkInput, AwsResources } from './private/aws-resources';
 import { awsPlatform, kubernetesPlatform, referenceStackModule } from './private/platform-modules';
@@ -128,7 +129,7 @@ export class DeploymentComponent extends pulumi.ComponentResource {
           {
             service: args.definition.service,
             environment: env.name,
-            target: RunbookTarget.PULUMI,
+            target: Target.PULUMI,
             baseUrl: args.definition.runbookBaseUrl,
           },
           anchor,
