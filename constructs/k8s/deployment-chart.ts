@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { HeartbeatSource } from '../../lib/model/dead-mans-switch';
-import { Duration } from '../../lib/model/duration';
+import type { Duration } from '../../lib/model/duration';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import type { EnvironmentDefinition } from '../../lib/model/environment';
 import { RolloutStrategy } from '../../lib/model/rollout';
@@ -16,7 +16,7 @@ import { DefinitionError } from '../../lib/model/problems';
 import { kubernetesNetworkProblems } from '../../lib/model/validate-kubernetes-network';
 import { isContainer, type ContainerWorkload } from '../../lib/model/workload';
 import { ResourceNames } from '../../lib/plan/names';
-import { backendFor, compileRollout } from '../../lib/plan/rollout-plan';
+import { planRollout } from '../../lib/plan/rollout-plan';
 import { Backend } from '../../lib/plan/schedule';
 import { Target } from '../../lib/targets/target';
 import { enforceStrict } from '../../lib/plan/schedule';
@@ -187,7 +187,7 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
     });
 
     // The rollout is compiled once, here, and handed to the workload.
-    const plan = compileRollout(env, backendFor(definition, Target.KUBERNETES, env));
+    const plan = planRollout(definition, Target.KUBERNETES, env);
     // Detection power at the declared traffic: chooses the analysis settings (lib/plan/detection).
     this.detection = detectionReport(env, {
       label: `${definition.service}-${env.name}`,

@@ -46,7 +46,7 @@ export interface ProgressiveWorkloadProps {
    */
   readonly rollout: RolloutTarget;
   /**
-   * The rollout already compiled for this environment (`compileRollout(env, backendFor(...))`), so
+   * The rollout already compiled for this environment (`planRollout(definition, Target.KUBERNETES, env)`), so
    * the plan is compiled once, in lib/plan, and shared with whoever composes this workload.
    * @default - compiled here from `rollout`
    */
@@ -234,7 +234,7 @@ export class ProgressiveWorkload extends Construct implements IRunbookContributo
       deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/lifecycle', preStop));
     } else {
       throw new Error(
-        `ProgressiveWorkload ${id}: 'plan.backend' is "${plan.backend}"; a Kubernetes workload runs "${Backend.ARGO_ROLLOUTS}" or "${Backend.KUBERNETES_DEPLOYMENT}" plans: compile it with compileRollout(env, backendFor(definition, Target.KUBERNETES, env))`,
+        `ProgressiveWorkload ${id}: 'plan.backend' is "${plan.backend}"; a Kubernetes workload runs "${Backend.ARGO_ROLLOUTS}" or "${Backend.KUBERNETES_DEPLOYMENT}" plans: compile it with planRollout(definition, Target.KUBERNETES, env)`,
       );
     }
     this.resources.unshift({ type: this.kind === 'Rollout' ? 'argoproj.io/Rollout' : 'Deployment', name });

@@ -4,13 +4,7 @@ import type { DeadMansSwitchPolicy } from '../../lib/model/dead-mans-switch';
 import { Duration } from '../../lib/model/duration';
 import { AlarmKind, AlarmSignal, ThresholdUnit, alarmCatalogue, alertNameOf, type AlarmDefinition } from '../../lib/plan/alarm-catalogue';
 import { anchorOf, runbookUrl } from '../../lib/runbook/anchors';
-import {
-  AlarmSeverity,
-  type AlarmFact,
-  type IRunbookContributor,
-  type RunbookCommand,
-  type RunbookFacts,
-} from '../../lib/runbook/facts';
+import { AlarmSeverity, type AlarmFact, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { Target } from '../../lib/targets/target';
 import type { PrometheusSignals } from './prometheus-signals';
 import { KubePrometheusRule, type AlertingRule, type PrometheusRuleSpec } from './private/crds';

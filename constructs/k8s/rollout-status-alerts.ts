@@ -2,13 +2,7 @@ import { Construct } from 'constructs';
 import { Duration } from '../../lib/model/duration';
 import type { ArgoRolloutPlan } from '../../lib/plan/argo-schedule';
 import { anchorOf, runbookUrl } from '../../lib/runbook/anchors';
-import {
-  AlarmSeverity,
-  type AlarmFact,
-  type IRunbookContributor,
-  type RunbookCommand,
-  type RunbookFacts,
-} from '../../lib/runbook/facts';
+import { AlarmSeverity, type AlarmFact, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { Target } from '../../lib/targets/target';
 import { KubePrometheusRule, type AlertingRule } from './private/crds';
 import { promDuration } from './private/units';

@@ -27,7 +27,6 @@ export interface RenderRunbookOptions {
   readonly budgets?: RollbackBudgets;
 }
 
-
 /**
  * Renders a deployment runbook in Markdown from the facts of a construct tree
  * (`collectRunbookFacts(stack)`): header, decision record, checklist, the phases in order, the

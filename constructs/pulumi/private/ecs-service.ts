@@ -4,7 +4,7 @@ import type { Tls } from '../../../lib/model/tls';
 import type { ContainerWorkload } from '../../../lib/model/workload';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import type { ContainerTaskSpec } from '../../../lib/plan/container-task-spec';
-import type { EcsRolloutPlan } from '../../../lib/plan/ecs-schedule';
+import { ecsDeploymentConfiguration, type EcsRolloutPlan } from '../../../lib/plan/ecs-schedule';
 import type { AwsNetworkInput } from './aws-network';
 import type { EcsTask } from './ecs-task';
 import type { SecretReference } from './generated-secrets';
@@ -42,6 +42,7 @@ export function createEcsService(ctx: AwsContext, input: EcsServiceInput): aws.e
   const { loadBalancer, serviceSecurityGroup, primary, alternate, productionRule, testRule } = input.loadBalancing;
   const { cluster, executionRole, executionPolicies, taskPolicies, taskDefinition } = input.task;
   const settings = input.plan.settings;
+  const deployment = ecsDeploymentConfiguration(settings);
   const shifting = settings.strategy !== 'ROLLING';
   const https = tls !== undefined;
   const lbSpec = spec.loadBalancer;
@@ -129,24 +130,22 @@ export function createEcsService(ctx: AwsContext, input: EcsServiceInput): aws.e
       deploymentMinimumHealthyPercent: settings.minimumHealthyPercent,
       deploymentMaximumPercent: settings.maximumPercent,
       deploymentConfiguration: {
-        strategy: settings.strategy,
-        bakeTimeInMinutes: minutes(settings.bakeMinutes),
-        canaryConfiguration:
-          settings.strategy === 'CANARY'
-            ? { canaryPercent: settings.stepPercent, canaryBakeTimeInMinutes: minutes(settings.stepBakeMinutes ?? 0) }
-            : undefined,
-        linearConfiguration:
-          settings.strategy === 'LINEAR'
-            ? { stepPercent: settings.stepPercent, stepBakeTimeInMinutes: minutes(settings.stepBakeMinutes ?? 0) }
-            : undefined,
+        strategy: deployment.strategy,
+        bakeTimeInMinutes: minutes(deployment.bakeMinutes),
+        canaryConfiguration: deployment.canary && {
+          canaryPercent: deployment.canary.stepPercent,
+          canaryBakeTimeInMinutes: minutes(deployment.canary.stepBakeMinutes),
+        },
+        linearConfiguration: deployment.linear && {
+          stepPercent: deployment.linear.stepPercent,
+          stepBakeTimeInMinutes: minutes(deployment.linear.stepBakeMinutes),
+        },
         lifecycleHooks:
           smokeHook && hookRole
             ? [{ hookTargetArn: smokeHook.arn, roleArn: hookRole.arn, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }]
             : undefined,
       },
-      // ECS supports the circuit breaker for rolling and blue/green; canary and linear rely on alarms.
-      deploymentCircuitBreaker:
-        settings.strategy === 'ROLLING' || settings.strategy === 'BLUE_GREEN' ? { enable: true, rollback: true } : undefined,
+      deploymentCircuitBreaker: deployment.circuitBreaker ? { enable: true, rollback: true } : undefined,
       alarms: deploymentAlarmNames.length > 0 ? { alarmNames: deploymentAlarmNames, enable: true, rollback: true } : undefined,
       loadBalancers: [
         {

@@ -68,5 +68,8 @@ export function checkRegion(providerRegion: string, env: EnvironmentDefinition, 
 
 /** An IAM trust policy that lets one AWS service assume the role. */
 export function assumedBy(service: string): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  });
 }
