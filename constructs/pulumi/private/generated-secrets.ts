@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { ROTATION_HANDLER_SOURCE } from '../../../lib/handlers/rotation-handler';
-import type { AwsContext } from './resource-context';
+import { assumedBy, type AwsContext } from './resource-context';
 
 /** A secret a container reads: the variable it is injected under and the secret's ARN. */
 export interface SecretReference {
@@ -30,10 +30,7 @@ export function createSecrets(ctx: AwsContext): SecretReference[] {
       `${names.base}-secret-rotation`,
       {
         description: 'Rotates glidepath-generated opaque secrets',
-        assumeRolePolicy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-        }),
+        assumeRolePolicy: assumedBy('lambda.amazonaws.com'),
         tags,
       },
       opts,
