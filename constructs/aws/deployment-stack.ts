@@ -31,9 +31,9 @@ import { TlsMode, type Tls } from '../../lib/model/tls';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import { planAwsRollout } from '../../lib/plan/rollout-plan';
 import { ResourceNames } from '../../lib/plan/names';
-import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictness';
+import { rollbackBudgetFindings, scheduleFindings, StrictFindings } from '../../lib/plan/strictness';
 import { detectionReport, type DetectionReport } from '../../lib/plan/detection/detection-plan';
-import { Backend, enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
+import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
 import { awsStackRunbookFacts } from '../../lib/runbook/platforms/aws-stack';
 import { timeBound } from '../../lib/plan/timing';
 import { runbookFileName, runbookUrl } from '../../lib/runbook/anchors';
@@ -125,6 +125,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     });
     const def = props.definition;
     this.definition = def;
+    this.findings = new StrictFindings(def.strict);
     // `cdk deploy <stack>` and the pipeline deploy the same stack: it must not depend on where it sits.
     if (StageIndependentNames.isStaged(this)) {
       this.stageIndependentNames = new StageIndependentNames(this);
@@ -462,6 +463,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       ],
     });
     this.levelBounds = this.computeBounds(def);
+    this.findings.refuse();
     // Log retention and encryption, stated per environment (AWS Control Tower CT.LOGS.PR.2 asks for a customer-managed key).
     Validations.of(this).acknowledge({
       id: 'CT.LOGS.PR.2',
@@ -546,17 +548,21 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
 
   private detection?: { report?: DetectionReport };
 
+  /** Schedule, detection and budget findings; strict mode refuses them all at once when the stack is built. */
+  private readonly findings: StrictFindings;
+
   private reportDeviations(def: ServiceDefinition, env: EnvironmentDefinition): void {
-    enforceStrict(this.schedule, env, def.strict, def.service);
-    for (const deviation of this.schedule.deviations) {
-      Annotations.of(this).addWarningV2('glidepath:schedule', `${this.names.base}: ${deviation}`);
+    if (def.strict) this.findings.warn(scheduleFindings(this.schedule, env, def.service));
+    else {
+      for (const deviation of this.schedule.deviations) {
+        Annotations.of(this).addWarningV2('glidepath:schedule', `${this.names.base}: ${deviation}`);
+      }
     }
     // Waits the platform does not hold are in the runbook's rollout section, not on the console:
     // `cdk synth` stays quiet unless something needs the user (and a pipeline stage would repeat them).
     const detection = this.detectionOf(env).report;
     for (const note of detection?.notes ?? []) Annotations.of(this).addWarningV2('glidepath:traffic', note);
-    for (const warning of applyStrictness(detection?.findings ?? [], def.strict))
-      Annotations.of(this).addWarningV2('glidepath:detection', warning);
+    for (const warning of this.findings.warn(detection?.findings ?? [])) Annotations.of(this).addWarningV2('glidepath:detection', warning);
   }
 
   /**
@@ -594,7 +600,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       { level: 2, bound: level2 },
       { level: 3, bound: level3 },
     ]);
-    for (const warning of applyStrictness(findings, def.strict)) {
+    for (const warning of this.findings.warn(findings)) {
       Annotations.of(this).addWarningV2('glidepath:rollback-budget', `${warning} (the runbook's rollback ladder has the steps)`);
     }
     return { level2, level3 };
@@ -602,6 +608,13 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
 
   /** The stack's part of the runbook: context, deploy, level 3, smoke (text in lib/runbook/platforms/aws-stack.ts). */
   public runbookFacts(): RunbookFacts {
+    return {
+      ...this.stackRunbookFacts(),
+      detection: this.detectionOf(this.environmentDefinition).report,
+    };
+  }
+
+  private stackRunbookFacts(): RunbookFacts {
     return awsStackRunbookFacts({
       definition: this.definition,
       environment: this.environmentDefinition,

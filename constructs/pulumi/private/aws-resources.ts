@@ -5,6 +5,7 @@ import { TlsMode } from '../../../lib/model/tls';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import { containerTaskSpec } from '../../../lib/plan/container-task-spec';
 import type { EcsRolloutPlan } from '../../../lib/plan/ecs-schedule';
+import { rollbackAlarmMinimumRequests } from '../../../lib/plan/detection/detection-plan';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { containerAlarmSpecs } from './alarm-specs';
 import { createAlertTopics } from './alert-topics';
@@ -85,6 +86,7 @@ export function createAwsResources(
         targetGroupFullNames: [primary, ...(alternate ? [alternate] : [])].map((g) => g.arnSuffix),
         clusterName: names.base,
         serviceName: names.base,
+        minimumRequests: rollbackAlarmMinimumRequests(def.service, env, plan.schedule),
       })
     : [];
   const alarms = createAlarms(ctx, specs, topics);

@@ -1,5 +1,6 @@
 import { MigrationPhase } from '../../model/migrations';
 import type { MigrationFact } from '../facts';
+import { detectionSection } from '../detection-section';
 import type { MergedFacts } from '../merge';
 import { commandSteps } from '../private/command-steps';
 import { prose, table } from '../private/markdown';
@@ -44,6 +45,7 @@ export function phases(out: string[], f: MergedFacts): void {
         '',
       );
     }
+    out.push(...detectionSection(f.detection));
     if (f.rollout.schedule.deviations.length > 0) {
       out.push('Where this differs from the requested plan:', '', ...f.rollout.schedule.deviations.map((d) => `- ${d}`), '');
     }
