@@ -7,6 +7,7 @@ import type { LambdaRolloutPlan, LambdaTrafficRouting } from '../../../lib/plan/
 import { functionReleaseSpec, type FunctionReleaseSpec } from '../../../lib/plan/function-release-spec';
 import { rollbackAlarmMinimumRequests } from '../../../lib/plan/detection/detection-plan';
 import type { ResourceNames } from '../../../lib/plan/names';
+import { secretArnVariable } from '../../../lib/plan/secret-bindings';
 import { functionAlarmSpecs } from './alarm-specs';
 import { createAliasShift } from './alias-shift';
 import { createFeatureFlags, flagsEnvironment, lambdaExtension } from './feature-flags';
@@ -54,7 +55,7 @@ export function createFunctionResources(
     opts,
   );
   const secrets = env.secrets.map((s) => ({
-    envVar: `${s.envVar}_SECRET_ARN`,
+    envVar: secretArnVariable(s.envVar),
     arn: aws.secretsmanager.getSecretOutput({ name: s.secretName }, { parent }).arn,
   }));
   const rolePolicy = new aws.iam.RolePolicy(
