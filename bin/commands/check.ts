@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadDefinitionFile } from '../../lib/model/load';
 import { detectionReport } from '../../lib/plan/detection/detection-plan';
 import { formatDetectionTable } from '../../lib/plan/detection/detection-table';
-import { backendFor, compileRollout } from '../../lib/plan/rollout-plan';
+import { planRollout } from '../../lib/plan/rollout-plan';
 import { checkDefinitionPolicy, checkTemplatePolicy, PolicySeverity, type PolicyFinding } from '../../lib/policy';
 import { synthesizeArtifacts, Target, targetsFor } from '../artifacts';
 import { awsRenderer, isTargetInstalled } from '../targets';
@@ -44,7 +44,7 @@ export function registerCheck(program: Command, { io, setExitCode }: CommandCont
       // Detection power per step, from the plan alone (no synthesis needed).
       for (const target of targets) {
         for (const env of definition.environments.filter((e) => environments === undefined || environments.includes(e.name))) {
-          const plan = compileRollout(env, backendFor(definition, target, env));
+          const plan = planRollout(definition, target, env);
           const report = detectionReport(env, {
             label: `${definition.service}-${env.name}`,
             environmentIndex: env.order,

@@ -29,8 +29,7 @@ import { RetentionPolicy, type EnvironmentDefinition } from '../../lib/model/env
 import { DefinitionError } from '../../lib/model/problems';
 import { TlsMode, type Tls } from '../../lib/model/tls';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
-import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
-import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
+import { planAwsRollout } from '../../lib/plan/rollout-plan';
 import { ResourceNames } from '../../lib/plan/names';
 import { rollbackBudgetFindings, scheduleFindings, StrictFindings } from '../../lib/plan/strictness';
 import { detectionReport, type DetectionReport } from '../../lib/plan/detection/detection-plan';
@@ -195,8 +194,9 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     // Where the workload reads its flags (the AppConfig agent sidecar or Lambda extension).
     const flagsEnvironment: Record<string, string> =
       def.featureFlags.length > 0 ? { GLIDEPATH_FLAGS_URL: AppConfigFeatureFlags.localUrlOf(names.base, env.name) } : {};
-    if (def.workload.container) {
-      const plan = compileEcsRollout(env);
+    // The plan decides the backend: ECS for a container, a CodeDeploy-shifted Lambda alias for a function.
+    const plan = planAwsRollout(def, env);
+    if (plan.backend === Backend.ECS) {
       this.schedule = plan.schedule;
       if (props.cluster && props.vpc) {
         throw new Error(`DeploymentStack ${id}: pass 'cluster' or 'vpc', not both: the service runs in the cluster's VPC`);
@@ -223,7 +223,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
           clusterName: names.base,
           containerInsightsV2: ecs.ContainerInsights.ENABLED,
         });
-      const container = def.workload.container;
+      const container = def.workload.container!;
       const tls = this.tlsOf(env);
       this.containerService = new ProgressiveFargateService(this, 'Service', {
         minimumRequests: this.detectionOf(env).report?.cloudWatchGate?.minimumRequests,
@@ -308,7 +308,6 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       addDeploymentAlarm = (a) => this.containerService?.addDeploymentAlarm(a);
     } else {
       const fn = def.workload.function!;
-      const plan = compileLambdaRollout(env);
       this.schedule = plan.schedule;
       this.canaryFunction = new ProgressiveFunction(this, 'Function', {
         minimumRequests: this.detectionOf(env).report?.cloudWatchGate?.minimumRequests,

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { APP_CONTAINER_NAME, containerTaskSpec } from '../../lib/plan/container-task-spec';
-import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
+import { ecsDeploymentConfiguration, type EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
 import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { ecsDeploymentDuration, ecsServiceRunbookFacts } from '../../lib/runbook/platforms/ecs';
@@ -180,6 +180,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const settings = resolveFargateDeployment(props.deployment);
     this.settings = settings;
+    const deployment = ecsDeploymentConfiguration(settings);
     const shifting = settings.strategy !== 'ROLLING';
     // Numbers and hardening shared with the Pulumi target (lib/plan/container-task-spec).
     const spec = containerTaskSpec({ ...props, retained: removalPolicy !== RemovalPolicy.DESTROY });
@@ -363,17 +364,16 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       minHealthyPercent: settings.minimumHealthyPercent,
       maxHealthyPercent: settings.maximumPercent,
       deploymentStrategy: ecs.DeploymentStrategy[settings.strategy],
-      bakeTime: settings.bakeMinutes !== undefined ? CdkDuration.minutes(settings.bakeMinutes) : undefined,
-      canaryConfiguration:
-        settings.strategy === 'CANARY'
-          ? { stepPercent: settings.stepPercent, stepBakeTime: CdkDuration.minutes(settings.stepBakeMinutes ?? 0) }
-          : undefined,
-      linearConfiguration:
-        settings.strategy === 'LINEAR'
-          ? { stepPercent: settings.stepPercent, stepBakeTime: CdkDuration.minutes(settings.stepBakeMinutes ?? 0) }
-          : undefined,
-      // ECS supports the circuit breaker for rolling and blue/green; canary and linear rely on alarms.
-      circuitBreaker: settings.strategy === 'ROLLING' || settings.strategy === 'BLUE_GREEN' ? { enable: true, rollback: true } : undefined,
+      bakeTime: deployment.bakeMinutes !== undefined ? CdkDuration.minutes(deployment.bakeMinutes) : undefined,
+      canaryConfiguration: deployment.canary && {
+        stepPercent: deployment.canary.stepPercent,
+        stepBakeTime: CdkDuration.minutes(deployment.canary.stepBakeMinutes),
+      },
+      linearConfiguration: deployment.linear && {
+        stepPercent: deployment.linear.stepPercent,
+        stepBakeTime: CdkDuration.minutes(deployment.linear.stepBakeMinutes),
+      },
+      circuitBreaker: deployment.circuitBreaker ? { enable: true, rollback: true } : undefined,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       healthCheckGracePeriod: seconds(spec.healthCheckGracePeriod),
     });

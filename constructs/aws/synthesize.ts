@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import type { ServiceDefinition } from '../../lib/model/service-definition';
 import { runbookFileName } from '../../lib/runbook/anchors';
-import { collectRunbookFacts, RunbookTarget } from '../../lib/runbook/facts';
+import { collectRunbookFacts } from '../../lib/runbook/facts';
+import { Target } from '../../lib/targets/target';
 import { renderRunbook } from '../../lib/runbook/render';
 import { DeploymentStack } from './deployment-stack';
 
@@ -50,7 +51,7 @@ export function synthesizeAws(definition: ServiceDefinition, environments?: read
     for (const stack of stacks) {
       const artifact = assembly.getStackArtifact(stack.artifactId);
       templates[`${stack.stackName}.template.json`] = JSON.stringify(artifact.template, null, 1) + '\n';
-      runbooks[runbookFileName(definition.service, stack.environmentDefinition.name, RunbookTarget.AWS)] = renderStackRunbook(stack);
+      runbooks[runbookFileName(definition.service, stack.environmentDefinition.name, Target.AWS)] = renderStackRunbook(stack);
       for (const message of artifact.messages) {
         if (message.level === 'warning') {
           warnings.push(String(message.entry.data).replace(/ \[ack: [^\]]*\]$/, ''));

@@ -46,7 +46,7 @@ export interface ProgressiveWorkloadProps {
    */
   readonly rollout: RolloutTarget;
   /**
-   * The rollout already compiled for this environment (`compileRollout(env, backendFor(...))`), so
+   * The rollout already compiled for this environment (`planRollout(definition, Target.KUBERNETES, env)`), so
    * the plan is compiled once, in lib/plan, and shared with whoever composes this workload.
    * @default - compiled here from `rollout`
    */

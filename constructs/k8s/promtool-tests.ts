@@ -1,4 +1,5 @@
-import { AlertKind, type GeneratedAlert, type PrometheusAlerts } from './prometheus-alerts';
+import { AlarmKind } from '../../lib/plan/alarm-catalogue';
+import type { GeneratedAlert, PrometheusAlerts } from './prometheus-alerts';
 import { promDuration } from './private/units';
 
 /** One `promtool test rules` alert expectation. */
@@ -45,9 +46,9 @@ export function promtoolTests(alerts: PrometheusAlerts, ruleFile: string): Promt
     exp_labels: { ...extraLabels, ...a.rule.labels },
     exp_annotations: a.rule.annotations,
   });
-  const find = (kind: AlertKind) => alerts.alerts.find((a) => a.kind === kind);
+  const find = (kind: AlarmKind) => alerts.alerts.find((a) => a.kind === kind);
 
-  const deadMan = find(AlertKind.DEAD_MANS_SWITCH);
+  const deadMan = find(AlarmKind.DEAD_MANS_SWITCH);
   if (deadMan) {
     const missingFor = deadMan.window!.plus(deadMan.holdFor);
     const samples = 20;
@@ -98,7 +99,7 @@ export function promtoolTests(alerts: PrometheusAlerts, ruleFile: string): Promt
     );
   }
 
-  const errorRate = find(AlertKind.CRITICAL_ERROR_RATE);
+  const errorRate = find(AlarmKind.CRITICAL_ERROR_RATE);
   if (errorRate) {
     const ratio = errorRate.threshold!;
     // Requests per scrape such that the threshold is a whole number of errors.
@@ -128,7 +129,7 @@ export function promtoolTests(alerts: PrometheusAlerts, ruleFile: string): Promt
     );
   }
 
-  const watchdog = find(AlertKind.WATCHDOG);
+  const watchdog = find(AlarmKind.WATCHDOG);
   if (watchdog) {
     tests.push({
       name: 'Watchdog: always fires',

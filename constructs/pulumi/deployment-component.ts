@@ -2,11 +2,11 @@ import * as pulumi from '@pulumi/pulumi';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import type { EnvironmentDefinition } from '../../lib/model/environment';
 import { ResourceNames } from '../../lib/plan/names';
-import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
-import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
-import { enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
+import { planAwsRollout } from '../../lib/plan/rollout-plan';
+import { Backend, enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
 import { runbookUrl } from '../../lib/runbook/anchors';
-import { RunbookTarget, type RunbookFacts } from '../../lib/runbook/facts';
+import type { RunbookFacts } from '../../lib/runbook/facts';
+import { Target } from '../../lib/targets/target';
 import type { KubernetesSynthesis } from '../k8s/synthesize';
 import type { AwsNetworkInput, AwsResources } from './private/aws-resources';
 import { awsPlatform, kubernetesPlatform, referenceStackModule } from './private/platform-modules';
@@ -117,8 +117,9 @@ export class DeploymentComponent extends pulumi.ComponentResource {
       this.topicArns = pulumi.output<{ critical: string; warning: string } | undefined>(undefined);
       this.namespace = pulumi.output<string | undefined>(synthesis.chart.namespaceName);
     } else {
-      const isFunction = args.definition.workload.function !== undefined;
-      if (!isFunction && !args.network) {
+      // The plan decides the backend: ECS for a container, a CodeDeploy-shifted Lambda alias for a function.
+      const plan = planAwsRollout(args.definition, env);
+      if (plan.backend === Backend.ECS && !args.network) {
         throw new Error(
           `DeploymentComponent 'network' is required for container workloads on AWS: pass the VPC and subnets '${this.names.base}' runs in (for example from @pulumi/awsx ec2.Vpc)`,
         );
@@ -128,22 +129,21 @@ export class DeploymentComponent extends pulumi.ComponentResource {
           {
             service: args.definition.service,
             environment: env.name,
-            target: RunbookTarget.PULUMI,
+            target: Target.PULUMI,
             baseUrl: args.definition.runbookBaseUrl,
           },
           anchor,
         );
-      const plan = isFunction ? compileLambdaRollout(env) : compileEcsRollout(env);
       // Strict definitions fail here exactly as DeploymentStack fails them, before any resource exists.
       enforceStrict(plan.schedule, env, args.definition.strict, args.definition.service);
       this.schedule = plan.schedule;
       this.warnings = plan.schedule.deviations.map((d) => `${this.names.base} (Pulumi/AWS): ${d}`);
       const platform = awsPlatform();
       const aws: AwsResources =
-        'routing' in plan
+        plan.backend === Backend.LAMBDA_CODEDEPLOY
           ? platform.createFunctionResources(this, args.definition, env, this.names, plan, link)
           : platform.createAwsResources(this, args.definition, env, this.names, plan, args.network!, link);
-      this.serviceUrl = isFunction ? pulumi.output<string | undefined>(undefined) : aws.serviceUrl;
+      this.serviceUrl = plan.backend === Backend.LAMBDA_CODEDEPLOY ? pulumi.output<string | undefined>(undefined) : aws.serviceUrl;
       this.dashboardName = aws.dashboardName;
       this.alarmNames = pulumi.output(aws.alarmNames);
       this.alarmArns = aws.alarmArns;

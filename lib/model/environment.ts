@@ -128,8 +128,6 @@ export interface EnvironmentDefinition {
   readonly deadMansSwitch: DeadMansSwitchPolicy;
   readonly retention: RetentionPolicy;
   readonly secrets: readonly SecretReference[];
-  /** @deprecated use `tls` */
-  readonly certificateArn?: string;
   /** HTTPS on the load balancer; absent when the definition says nothing. */
   readonly tls?: Tls;
   /** Kubernetes target settings (Prometheus, analysis, Ingress, metrics). */

@@ -26,6 +26,7 @@ import {
   IAM_ROLE_NAME_MAX,
 } from './limits';
 import { pipelineName, ResourceNames } from './names';
+import { secretArnVariable } from './secret-bindings';
 
 /** One physical name a target derives, the limit it must respect and the field that makes it long. */
 export interface PhysicalName {
@@ -256,7 +257,7 @@ function functionEnvironmentProblems(def: ServiceDefinition): Problem[] {
       const variables: Record<string, string> = { ...fn.environment };
       if (def.featureFlags.length > 0)
         variables.GLIDEPATH_FLAGS_URL = `http://localhost:2772/applications/${names.base}/environments/${env.name}/configurations/feature-flags`;
-      for (const s of env.secrets) variables[`${s.envVar}_SECRET_ARN`] = secretArn(env, s.secretName);
+      for (const s of env.secrets) variables[secretArnVariable(s.envVar)] = secretArn(env, s.secretName);
       return environmentBytes(variables);
     }),
   );

@@ -22,6 +22,47 @@ export interface EcsRolloutPlan {
   readonly schedule: CompiledSchedule;
 }
 
+/** One traffic step of an ECS canary or linear deployment. */
+export interface EcsTrafficStep {
+  /** % of traffic each step moves. */
+  readonly stepPercent?: number;
+  /** Wait after each step, whole minutes. */
+  readonly stepBakeMinutes: number;
+}
+
+/**
+ * ECS's deployment configuration of a rollout, in the terms both AWS targets write it
+ * (CloudFormation `DeploymentConfiguration`, @pulumi/aws `deploymentConfiguration`): the strategy,
+ * the canary or the linear step, the bake time, and whether the circuit breaker watches it.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html
+ */
+export interface EcsDeploymentConfiguration {
+  readonly strategy: EcsDeploymentSettings['strategy'];
+  /** Wait with all traffic on the new version, whole minutes. */
+  readonly bakeMinutes?: number;
+  /** Present for CANARY. */
+  readonly canary?: EcsTrafficStep;
+  /** Present for LINEAR. */
+  readonly linear?: EcsTrafficStep;
+  /**
+   * ECS supports the deployment circuit breaker for rolling and blue/green deployments; canary and
+   * linear deployments rely on the deployment alarms.
+   */
+  readonly circuitBreaker: boolean;
+}
+
+/** The deployment configuration ECS runs for compiled settings; the one place the mapping is made. */
+export function ecsDeploymentConfiguration(settings: EcsDeploymentSettings): EcsDeploymentConfiguration {
+  const step = { stepPercent: settings.stepPercent, stepBakeMinutes: settings.stepBakeMinutes ?? 0 };
+  return {
+    strategy: settings.strategy,
+    bakeMinutes: settings.bakeMinutes,
+    canary: settings.strategy === 'CANARY' ? step : undefined,
+    linear: settings.strategy === 'LINEAR' ? step : undefined,
+    circuitBreaker: settings.strategy === 'ROLLING' || settings.strategy === 'BLUE_GREEN',
+  };
+}
+
 const MAX_BAKE_MINUTES = 1440;
 
 /**

@@ -49,11 +49,6 @@ export class ResourceNames {
     return `${this.service}/${this.environment}/${name}`;
   }
 
-  /** CodeDeploy deployment config name. */
-  get deploymentConfig(): string {
-    return `${this.base}-rollout`;
-  }
-
   /** Lambda function of a function workload (also its CodeDeploy application and deployment group). */
   get function(): string {
     return this.base;

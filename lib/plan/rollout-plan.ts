@@ -24,7 +24,30 @@ export function backendFor(definition: ServiceDefinition, target: Target, env: E
   if (target === Target.KUBERNETES) {
     return usesArgoRollouts(env.rollout.strategy) ? Backend.ARGO_ROLLOUTS : Backend.KUBERNETES_DEPLOYMENT;
   }
+  return awsBackend(definition);
+}
+
+/** A rollout on AWS (CloudFormation or Pulumi): ECS native deployments or a CodeDeploy-shifted Lambda alias. */
+export type AwsRolloutPlan = Extract<RolloutPlan, { readonly backend: Backend.ECS | Backend.LAMBDA_CODEDEPLOY }>;
+
+/** The rollout of an environment on AWS, compiled for the backend the workload runs on. */
+export function planAwsRollout(definition: ServiceDefinition, env: EnvironmentDefinition): AwsRolloutPlan {
+  return awsBackend(definition) === Backend.ECS
+    ? { backend: Backend.ECS, ...compileEcsRollout(env) }
+    : { backend: Backend.LAMBDA_CODEDEPLOY, ...compileLambdaRollout(env) };
+}
+
+/** On AWS a container runs on ECS, a function on Lambda shifted by CodeDeploy. */
+function awsBackend(definition: ServiceDefinition): Backend.ECS | Backend.LAMBDA_CODEDEPLOY {
   return definition.workload.container ? Backend.ECS : Backend.LAMBDA_CODEDEPLOY;
+}
+
+/**
+ * The rollout of an environment on a target, compiled once for the backend `backendFor` chooses:
+ * the one call a target makes, so no target decides between ECS, Lambda and Kubernetes itself.
+ */
+export function planRollout(definition: ServiceDefinition, target: Target, env: EnvironmentDefinition): RolloutPlan {
+  return compileRollout(env, backendFor(definition, target, env));
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { TimeBound } from '../plan/timing';
-import type { RunbookCommand, RunbookFacts } from './facts';
+import type { RunbookFacts } from './facts';
 import { GENERATED_MARKER } from './render';
-import { bash, prose, table } from './private/markdown';
+import { prose, table } from './private/markdown';
+import { commandSteps } from './private/command-steps';
 
 /**
  * Renders the runbook of a delivery pipeline from the facts of its construct tree: the stages in
@@ -101,16 +102,4 @@ function boundLine(b: TimeBound | undefined): string[] {
         '',
       ]
     : [];
-}
-
-function commandSteps(commands: readonly RunbookCommand[]): string[] {
-  return commands.flatMap((c, i) => [
-    prose(`${i + 1}. ${c.description}${c.expected ? `. Expect: ${c.expected}.` : '.'}`),
-    '',
-    bash([c.command])
-      .split('\n')
-      .map((l) => `   ${l}`)
-      .join('\n'),
-    '',
-  ]);
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { loadDefinitionFile } from '../../lib/model/load';
 import { environmentOf } from '../../lib/model/service-definition';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
-import { backendFor, compileRollout } from '../../lib/plan/rollout-plan';
+import { backendFor, compileRollout, planRollout } from '../../lib/plan/rollout-plan';
 import { Backend } from '../../lib/plan/schedule';
 import { Target } from '../../lib/targets/target';
 
@@ -34,6 +34,19 @@ describe('compileRollout', () => {
       const plan = compileRollout(env, Backend.LAMBDA_CODEDEPLOY);
       expect(plan.schedule.backend).toBe(Backend.LAMBDA_CODEDEPLOY);
     }
+  });
+
+  test('planRollout: the workload decides ECS or Lambda on AWS and Pulumi, the strategy Argo or a Deployment on Kubernetes', () => {
+    const prod = environmentOf(checkout, 'prod');
+    expect(planRollout(checkout, Target.AWS, prod).backend).toBe(Backend.ECS);
+    expect(planRollout(checkout, Target.PULUMI, prod).backend).toBe(Backend.ECS);
+    expect(planRollout(checkout, Target.AWS, prod)).toEqual({ backend: Backend.ECS, ...compileEcsRollout(prod) });
+    const paymentsProd = environmentOf(payments, 'prod');
+    expect(planRollout(payments, Target.AWS, paymentsProd).backend).toBe(Backend.LAMBDA_CODEDEPLOY);
+    expect(planRollout(payments, Target.PULUMI, paymentsProd).backend).toBe(Backend.LAMBDA_CODEDEPLOY);
+    // checkout's prod runs blue/green (Argo Rollouts), its dev a rolling update (a plain Deployment).
+    expect(planRollout(checkout, Target.KUBERNETES, prod).backend).toBe(Backend.ARGO_ROLLOUTS);
+    expect(planRollout(checkout, Target.KUBERNETES, environmentOf(checkout, 'dev')).backend).toBe(Backend.KUBERNETES_DEPLOYMENT);
   });
 
   test('fails when the backend cannot run the strategy, naming the field', () => {

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { DeploymentComponent, DeploymentPlatform, DEPLOYMENT_COMPONENT_TYPE } from '../../constructs/pulumi';
 import { environmentOf, validateDefinition } from '../../lib/model';
 import { ResourceNames } from '../../lib/plan/names';
-import { checkRegion } from '../../constructs/pulumi/private/aws-resources';
+import { checkRegion } from '../../constructs/pulumi/private/resource-context';
 import { renderRunbook } from '../../lib/runbook/render';
 import { synthesizeKubernetes } from '../../constructs/k8s/synthesize';
 import { checkout, installMocks, network, settle, valueOf, type Registered } from './helpers';

@@ -7,6 +7,7 @@ import type { ResourceNames } from '../../../lib/plan/names';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
 import type { AlarmSpec } from './alarm-specs';
 import { CHAT_NOTIFICATION_ACTIONS } from '../../../lib/plan/chat-guardrail';
+import { assumedBy } from './resource-context';
 
 /** What `routeAlerts` needs: the topics, their key, and which alarms publish to which topic. */
 export interface AlertRoutingInput {
@@ -140,10 +141,7 @@ function subscribe(input: AlertRoutingInput): void {
     {
       name: names.chat.role,
       description: `AWS Chatbot channel role of ${names.base}: renders alarm notifications`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'chatbot.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
+      assumeRolePolicy: assumedBy('chatbot.amazonaws.com'),
       managedPolicyArns: [guardrail.arn],
       tags,
     },
@@ -202,10 +200,7 @@ function pagerForwarder({ names, region, account, topics, tags, opts }: AlertRou
     name,
     {
       description: `Forwards the critical alerts of ${names.base} to the pager`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
+      assumeRolePolicy: assumedBy('lambda.amazonaws.com'),
       tags,
     },
     opts,

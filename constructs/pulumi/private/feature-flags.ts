@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { FeatureFlag } from '../../../lib/model/feature-flags';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { APPCONFIG_AGENT_IMAGE, appConfigFlagsContent, appConfigLambdaExtensionArn, appConfigLocalUrl } from '../../../lib/plan/appconfig';
+import { assumedBy } from './resource-context';
 
 /** The AppConfig profile the workload reads. */
 const PROFILE = 'feature-flags';
@@ -74,10 +75,7 @@ export function createFeatureFlags(
       `${app}-flags-monitor`,
       {
         description: `Lets AppConfig read the rollback alarms of ${app}`,
-        assumeRolePolicy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'appconfig.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-        }),
+        assumeRolePolicy: assumedBy('appconfig.amazonaws.com'),
         tags,
       },
       opts,

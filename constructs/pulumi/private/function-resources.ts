@@ -1,19 +1,20 @@
 import * as path from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { publishersOf, routeAlerts } from './alert-routing';
-import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/environment';
+import type { EnvironmentDefinition } from '../../../lib/model/environment';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
-import { logRetentionDays } from '../../../lib/plan/container-task-spec';
 import type { LambdaRolloutPlan, LambdaTrafficRouting } from '../../../lib/plan/codedeploy-schedule';
 import { functionReleaseSpec, type FunctionReleaseSpec } from '../../../lib/plan/function-release-spec';
 import { rollbackAlarmMinimumRequests } from '../../../lib/plan/detection/detection-plan';
 import type { ResourceNames } from '../../../lib/plan/names';
-import { AlarmSeverity } from '../../../lib/runbook/facts';
+import { secretArnVariable } from '../../../lib/plan/secret-bindings';
 import { functionAlarmSpecs } from './alarm-specs';
 import { createAliasShift } from './alias-shift';
 import { createFeatureFlags, flagsEnvironment, lambdaExtension } from './feature-flags';
-import { checkRegion, createAlertTopics, deadMansSwitchAlarm, metricAlarm, type AwsResources } from './aws-resources';
+import { createAlertTopics } from './alert-topics';
+import type { AwsResources } from './aws-resources';
+import { createAlarms, createMonitoring } from './monitoring';
+import { assumedBy, awsContext } from './resource-context';
 import { createHealthProbe } from './health-probe';
 import { createSmokeHook } from './smoke-hook';
 import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
@@ -40,17 +41,11 @@ export function createFunctionResources(
   readonly roleName: pulumi.Output<string>;
 } {
   const fn = def.workload.function!;
-  const opts: pulumi.CustomResourceOptions = { parent };
-  const keep: pulumi.CustomResourceOptions = { parent, retainOnDelete: env.retention === RetentionPolicy.RETAIN };
-  const tags = { 'glidepath:service': def.service, 'glidepath:environment': env.name, 'glidepath:team': def.owners.team };
-  const region = aws.getRegionOutput({}, { parent }).region.apply((r) => checkRegion(r, env, names));
-  const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
-  const retentionInDays = logRetentionDays(env.production);
+  const ctx = awsContext(parent, def, env, names, runbookLink);
+  const { opts, keep, tags, region, account, retentionInDays } = ctx;
   const release = functionReleaseSpec(names.base, plan.routing);
-  const assumedBy = (service: string) =>
-    JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
 
-  const { critical, warning, key: topicKey } = createAlertTopics(names, tags, opts, keep);
+  const topics = createAlertTopics(ctx);
 
   // The function: its own log group, a role that may write only there, secrets by ARN only.
   const logGroup = new aws.cloudwatch.LogGroup(release.logGroupName, { name: release.logGroupName, retentionInDays, tags }, keep);
@@ -60,7 +55,7 @@ export function createFunctionResources(
     opts,
   );
   const secrets = env.secrets.map((s) => ({
-    envVar: `${s.envVar}_SECRET_ARN`,
+    envVar: secretArnVariable(s.envVar),
     arn: aws.secretsmanager.getSecretOutput({ name: s.secretName }, { parent }).arn,
   }));
   const rolePolicy = new aws.iam.RolePolicy(
@@ -136,14 +131,10 @@ export function createFunctionResources(
         minimumRequests: rollbackAlarmMinimumRequests(def.service, env, plan.schedule),
       })
     : [];
-  const alarms = specs.map((spec) =>
-    metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts),
-  );
-  const rollbackAlarmNames = specs.filter((s) => s.severity !== AlarmSeverity.WARNING).map((s) => names.alarm(s.kind));
+  const alarms = createAlarms(ctx, specs, topics);
   if (def.featureFlags.length > 0) {
     // The alarms that roll a deployment back also roll a bad flag change back.
-    const monitors = alarms.filter((_, i) => specs[i].severity !== AlarmSeverity.WARNING);
-    createFeatureFlags(names, env.name, def.featureFlags, monitors, [role.id], { region, account, tags, opts });
+    createFeatureFlags(names, env.name, def.featureFlags, alarms.rollback, [role.id], { region, account, tags, opts });
   }
 
   // CodeDeploy: application, the custom config compiled from the plan, the group with auto-rollback.
@@ -207,10 +198,10 @@ export function createFunctionResources(
       deploymentConfigName: config.deploymentConfigName,
       deploymentStyle: { deploymentOption: 'WITH_TRAFFIC_CONTROL', deploymentType: 'BLUE_GREEN' },
       autoRollbackConfiguration: { enabled: true, events: [...release.autoRollbackEvents] },
-      alarmConfiguration: rollbackAlarmNames.length > 0 ? { alarms: rollbackAlarmNames, enabled: true } : undefined,
+      alarmConfiguration: alarms.rollbackNames.length > 0 ? { alarms: alarms.rollbackNames, enabled: true } : undefined,
       tags,
     },
-    { ...opts, dependsOn: alarms },
+    { ...opts, dependsOn: alarms.all },
   );
 
   // The shift itself: CloudFormation's CodeDeployLambdaAliasUpdate, as a deployment `pulumi up` waits for.
@@ -232,15 +223,16 @@ export function createFunctionResources(
     keep,
   });
 
-  const allAlarms = [...alarms];
-  const allNames = specs.map((s) => names.alarm(s.kind));
-  if (env.deadMansSwitch.enabled) {
-    const name = names.alarm('dead-mans-switch');
+  const dimensions = ['FunctionName', release.functionName, 'Resource', `${release.functionName}:${release.aliasName}`];
+  const monitoring = createMonitoring(ctx, {
+    specs,
+    alarms,
+    topics,
     // Independent of user traffic, as DeploymentStack: a probe invokes the live alias each minute
     // with the first smoke check; without smoke tests the switch keeps the invocations.
-    const [first] = def.smokeTests ? platformSmokeTests(def.smokeTests).checks : [];
-    const platform =
-      env.deadMansSwitch.source !== HeartbeatSource.HEARTBEAT && first
+    heartbeat: () => {
+      const [first] = def.smokeTests ? platformSmokeTests(def.smokeTests).checks : [];
+      return env.deadMansSwitch.source !== HeartbeatSource.HEARTBEAT && first
         ? createHealthProbe(names.base, { aliasArn: alias.arn }, first, `the live alias (smoke check ${first.name})`, {
             retentionInDays,
             tags,
@@ -253,72 +245,32 @@ export function createFunctionResources(
             metricName: 'Invocations',
             dimensions: { FunctionName: release.functionName, Resource: `${release.functionName}:${release.aliasName}` },
           };
-    allAlarms.push(deadMansSwitchAlarm(name, env, names, platform, critical, runbookLink, tags, opts));
-    allNames.push(name);
-  }
-  routeAlerts({
-    names,
-    env,
-    region,
-    account,
-    topics: { critical, warning },
-    key: topicKey,
-    publishers: publishersOf(specs, names, env),
-    tags,
-    opts,
-  });
-
-  const dimensions = ['FunctionName', release.functionName, 'Resource', `${release.functionName}:${release.aliasName}`];
-  const dashboard = new aws.cloudwatch.Dashboard(
-    `${names.base}-dashboard`,
-    {
-      dashboardName: names.base,
-      dashboardBody: pulumi.jsonStringify({
-        widgets: [
-          { type: 'alarm', width: 24, height: 3, x: 0, y: 0, properties: { title: 'Alarms', alarms: allAlarms.map((a) => a.arn) } },
-          {
-            type: 'metric',
-            width: 12,
-            height: 6,
-            x: 0,
-            y: 3,
-            properties: {
-              title: 'Invocations and errors',
-              region,
-              stat: 'Sum',
-              metrics: [
-                ['AWS/Lambda', 'Invocations', ...dimensions],
-                ['AWS/Lambda', 'Errors', ...dimensions],
-              ],
-            },
-          },
-          {
-            type: 'metric',
-            width: 12,
-            height: 6,
-            x: 12,
-            y: 3,
-            properties: {
-              title: 'Duration (ms)',
-              region,
-              metrics: [
-                ['AWS/Lambda', 'Duration', ...dimensions, { stat: 'p99' }],
-                ['AWS/Lambda', 'Duration', ...dimensions, { stat: 'p95' }],
-              ],
-            },
-          },
-        ],
-      }),
     },
-    opts,
-  );
+    widgets: [
+      {
+        title: 'Invocations and errors',
+        stat: 'Sum',
+        metrics: [
+          ['AWS/Lambda', 'Invocations', ...dimensions],
+          ['AWS/Lambda', 'Errors', ...dimensions],
+        ],
+      },
+      {
+        title: 'Duration (ms)',
+        metrics: [
+          ['AWS/Lambda', 'Duration', ...dimensions, { stat: 'p99' }],
+          ['AWS/Lambda', 'Duration', ...dimensions, { stat: 'p95' }],
+        ],
+      },
+    ],
+  });
 
   return {
     serviceUrl: pulumi.output(''),
-    alarmNames: allNames,
-    alarmArns: pulumi.all(allAlarms.map((a) => a.arn)),
-    topicArns: { critical: critical.arn, warning: warning.arn },
-    dashboardName: dashboard.dashboardName,
+    alarmNames: monitoring.alarmNames,
+    alarmArns: monitoring.alarmArns,
+    topicArns: { critical: topics.critical.arn, warning: topics.warning.arn },
+    dashboardName: monitoring.dashboardName,
     release,
     functionArn: lambdaFunction.arn,
     roleName: role.name,

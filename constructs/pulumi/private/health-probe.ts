@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { healthProbeSource, PROBE_METRIC, PROBE_NAMESPACE } from '../../../lib/handlers/health-probe-code';
 import type { SmokeCheckSpec } from '../../../lib/smoke/check';
+import { assumedBy } from './resource-context';
 
 /** What the probe calls: a base URL users reach, or the ARN of the live alias. */
 export type ProbeTarget = { readonly url: pulumi.Input<string> } | { readonly aliasArn: pulumi.Input<string> };
@@ -30,10 +31,7 @@ export function createHealthProbe(
     name,
     {
       description: `Probes ${serviceName} every minute for its dead-man's switch`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
+      assumeRolePolicy: assumedBy('lambda.amazonaws.com'),
       tags,
     },
     opts,

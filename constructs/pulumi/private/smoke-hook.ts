@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ecsHookSource, lambdaHookSource } from '../../../lib/handlers/smoke-hook-code';
 import type { SmokeTests } from '../../../lib/model/smoke-tests';
 import { platformSmokeTests, worstCaseMs } from '../../../lib/smoke/inline';
+import { assumedBy } from './resource-context';
 
 /** A hook may run for at most this long (CodeDeploy waits up to an hour; Lambda stops at 15 minutes). */
 const MAX_HOOK_MS = 14 * 60 * 1000;
@@ -53,10 +54,7 @@ export function createSmokeHook(
     name,
     {
       description: `Runs the smoke tests of ${name}`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
+      assumeRolePolicy: assumedBy('lambda.amazonaws.com'),
       tags,
     },
     opts,

@@ -108,7 +108,6 @@ export function resolveDefinition(def: Parsed, baseDirectory: string): ServiceDe
       deadMansSwitch: resolveDeadMansSwitch(def.deadMansSwitch, env.deadMansSwitch),
       retention: env.retention ?? (production ? RetentionPolicy.RETAIN : RetentionPolicy.DESTROY),
       secrets: resolveSecrets(def, env.name),
-      certificateArn: env.certificateArn ?? env.tls?.certificateArn,
       tls: resolveTls(env.tls, env.certificateArn),
       kubernetes: resolveKubernetes(def.kubernetes, env.kubernetes),
       receivers: resolveReceivers(env.name, def.receivers, env.receivers),
