@@ -185,6 +185,8 @@ export class DeploymentComponent extends pulumi.ComponentResource {
         namespace: this.kubernetes.chart.namespaceName,
         schedule: this.schedule,
         budget: this.definition.rollbackBudgets.code,
+        service: this.definition.service,
+        smokeTests: this.definition.smokeTests,
       });
     }
     return awsRunbookFacts(this.definition, this.referenceStack('DeploymentComponent.runbookFacts() (platform aws)'), {
