@@ -95,5 +95,4 @@ export class DeadMansSwitch extends Construct implements IRunbookContributor {
       resources: [{ type: 'AWS::CloudWatch::Alarm', name }],
     };
   }
-
 }

@@ -21,7 +21,8 @@ import { LAST_UPDATE, pulumiSmokeTestsFile } from '../../../lib/runbook/platform
 import { revertCommit } from '../../../lib/runbook/procedures/pipeline';
 import { compileEcsRollout } from '../../../lib/plan/ecs-schedule';
 import { environmentOf } from '../../../lib/model/service-definition';
-import type { ReferenceStack } from './reference-stack';
+import { ResourceNames } from '../../../lib/plan/names';
+import { awsPlanRunbookFacts } from '../../../lib/runbook/platforms/aws-plan';
 
 /** Pulumi resource types of the CloudFormation types the AWS runbook names. */
 const PULUMI_TYPES: Record<string, string> = {
@@ -103,19 +104,20 @@ function withoutToolCommands(commands: readonly RunbookCommand[] | undefined): R
 const PULUMI_UP = Duration.minutes(3);
 
 /**
- * The AWS runbook facts of the same definition, from the `DeploymentStack` constructs (built in
- * memory, never synthesized). Commands the CloudFormation tool runs (tagged `PREVIEW` or `DEPLOY`)
- * give way to Pulumi's own: preview, `pulumi up`, the stack outputs, and `pulumi up` of the
- * previous commit for level 3. Alarm, ECS, Lambda and secret commands stay: the physical names
- * are the same on both targets.
+ * The AWS runbook facts of the environment from the plan (`awsPlanRunbookFacts`: the names and
+ * commands `DeploymentStack` would print, no aws-cdk-lib), rendered for Pulumi: commands the
+ * CloudFormation tool runs (tagged `PREVIEW` or `DEPLOY`) and reads of CloudFormation outputs give
+ * way to Pulumi's own: preview, `pulumi up`, the stack outputs, the stack history, and `pulumi up`
+ * of the reverted commit for level 3. Alarm, ECS, Lambda and secret commands stay: the physical
+ * names are the same on both targets.
  */
 export function awsRunbookFacts(
   definition: ServiceDefinition,
-  reference: ReferenceStack,
+  environment: string,
   scope: PulumiScope & { readonly serviceUrlOutput: string },
 ): RunbookFacts[] {
-  const facts = reference.mirrored.map((c) => c.runbookFacts());
-  const missing = reference.missing.map((p) => `\`${p}\``);
+  const base = new ResourceNames(definition.service, environment).base;
+  const facts = awsPlanRunbookFacts(definition, environment);
   const s = scope.stack;
   return facts.map((f) => {
     const resources = f.resources?.map((r): NamedResource => ({
@@ -129,7 +131,7 @@ export function awsRunbookFacts(
         ...f,
         preDeploy,
         deploy: withoutToolCommands(f.deploy),
-        migrations: f.migrations?.map((m) => pulumiMigration(m, definition, reference)),
+        migrations: f.migrations?.map((m) => pulumiMigration(m, definition, base)),
         resources,
       };
     }
@@ -173,7 +175,7 @@ export function awsRunbookFacts(
         },
         ...withoutToolCommands(f.deploy).filter((c) => !c.command.includes('codepipeline')),
       ],
-      smoke: smokeCommands(definition, reference.stack.names.base, s, scope.serviceUrlOutput, f.context.region),
+      smoke: smokeCommands(definition, base, s, scope.serviceUrlOutput, f.context.region),
       rollback,
       resources,
       notes: [
@@ -184,23 +186,18 @@ export function awsRunbookFacts(
           : 'Level 2 commands change the ECS service outside Pulumi; revert the release commit before the next `pulumi up`, or it deploys the bad revision again.',
         // https://www.pulumi.com/docs/iac/cli/commands/pulumi_cancel/: cancelling a running update can corrupt the state.
         'An interrupted `pulumi up` (the shell or the CI job killed) leaves the stack locked on Pulumi Cloud until `pulumi cancel` ends that update: run it only once no `pulumi up` runs any more, since cancelling a running update can leave the state inconsistent. Operations it left pending are reported by the next update; `pulumi refresh` resolves them before you deploy again.',
-        ...(missing.length > 0
-          ? [
-              `The Pulumi target does not deploy these parts of the CloudFormation target yet, so this runbook leaves them out: ${missing.join(', ')}.`,
-            ]
-          : []),
       ],
     };
   });
 }
 
 /** How Pulumi runs an expand migration: its own sentence (the task, command and timeout are the same). */
-function pulumiMigration(fact: MigrationFact, definition: ServiceDefinition, reference: ReferenceStack): MigrationFact {
+function pulumiMigration(fact: MigrationFact, definition: ServiceDefinition, base: string): MigrationFact {
   const m = definition.migrations.find((x) => x.name === fact.name);
   if (!m || m.phase !== MigrationPhase.EXPAND) {
     return fact;
   }
-  const family = `${reference.stack.names.base}-migrate-${m.name}`;
+  const family = `${base}-migrate-${m.name}`;
   return {
     ...fact,
     summary: `Automatic: \`pulumi up\` runs \`${m.command.join(' ')}\` as ECS task \`${family}\` before the service update and waits up to ${m.timeout} for exit code 0; a failure fails the update before any new task starts. To re-run it by hand (it must be idempotent):`,

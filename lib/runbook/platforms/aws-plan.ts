@@ -235,7 +235,10 @@ export function awsPlanRunbookFacts(definition: ServiceDefinition, environment: 
   }
   facts.push({
     dashboard: region
-      ? { name: names.base, url: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${names.base}` }
+      ? {
+          name: names.base,
+          url: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${names.base}`,
+        }
       : undefined,
     watch: [
       `CloudWatch dashboard \`${names.base}\`: open it before the release (\`${aws`cloudwatch get-dashboard --dashboard-name ${names.base}`}\` shows it exists).`,

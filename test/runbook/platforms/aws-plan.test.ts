@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { DeploymentStack } from '../../../constructs/aws/deployment-stack';
 import { loadDefinitionFile } from '../../../lib/model/load';
-import { isRunbookContributor, type RunbookFacts } from '../../../lib/runbook/facts';
+import { isRunbookContributor, type IRunbookContributor, type RunbookFacts } from '../../../lib/runbook/facts';
 import { awsPlanRunbookFacts } from '../../../lib/runbook/platforms/aws-plan';
 import { renderRunbook } from '../../../lib/runbook/render';
 
@@ -24,7 +24,7 @@ function stackFacts(file: string, environment: string): RunbookFacts[] {
   const stack = new DeploymentStack(new App(), `${definition.service}-${environment}`, { definition, environment });
   return stack.node
     .findAll()
-    .filter(isRunbookContributor)
+    .filter((c): c is typeof c & IRunbookContributor => isRunbookContributor(c))
     .map((c) => c.runbookFacts());
 }
 
