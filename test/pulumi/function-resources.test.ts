@@ -33,8 +33,8 @@ test('a function needs no network and gets the function, alias, CodeDeploy, hook
     shifts: count('aws:lambda/invocation:Invocation'),
     alarms: count('aws:cloudwatch/metricAlarm:MetricAlarm'),
     services: count('aws:ecs/service:Service'),
-    // Functions: the workload, the smoke-test hook, the alias deployer and the dead-man's switch probe.
-  }).toEqual({ functions: 4, aliases: 1, applications: 1, configs: 1, groups: 1, shifts: 1, alarms: 6, services: 0 });
+    // Functions: the workload, the smoke-test hook, the alias deployer, the dead-man's switch probe and the pager forwarder.
+  }).toEqual({ functions: 5, aliases: 1, applications: 1, configs: 1, groups: 1, shifts: 1, alarms: 6, services: 0 });
   expect(component.warnings.join('\n')).not.toMatch(/Function|SmokeTests/);
 });
 
