@@ -182,7 +182,9 @@ describe('the Pulumi runbook of a function', () => {
     expect(text).toContain('pulumi preview --stack prod --diff');
     expect(text).toContain('pulumi up --stack prod --yes');
     // Guarded: nothing to stop when no deployment is in flight.
-    expect(text.some((c) => /^\[ "\$DEPLOYMENT_ID" = None \] \|\| aws deploy stop-deployment /.test(c))).toBe(true);
+    expect(text.some((c) => /^case "\$STATUS" in Created\|Queued\|InProgress\|Baking\|Ready\) aws deploy stop-deployment /.test(c))).toBe(
+      true,
+    );
     expect(text.some((c) => c.startsWith('aws lambda update-alias --function-name payments-api-prod --name live'))).toBe(true);
     expect(text.filter((c) => /npx cdk|aws cloudformation/.test(c))).toEqual([]);
     const result = spawnSync('bash', ['-n'], { input: text.join('\n'), encoding: 'utf8' });
