@@ -193,7 +193,8 @@ describe('the Pulumi runbook of a function', () => {
     expect(level3).toHaveLength(1);
     expect(level3[0].bound!.parts[0].what).toBe('`pulumi up` (allowance)');
     const notes = facts.flatMap((f) => f.notes ?? []).join('\n');
-    expect(notes).toContain('pulumi cancel --stack prod --yes');
+    expect(notes).toContain('leaves the stack locked on Pulumi Cloud until `pulumi cancel` ends that update');
+    expect(notes).not.toMatch(/cdk deploy|npx cdk/);
     expect(notes).not.toContain('does not deploy these parts');
   });
 

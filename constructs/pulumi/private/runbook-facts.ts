@@ -131,6 +131,8 @@ export function awsRunbookFacts(
         ...f,
         preDeploy,
         deploy: withoutToolCommands(f.deploy),
+        // The stack's own advice to ship with `cdk deploy`; the context's notes say how on Pulumi.
+        notes: f.notes?.filter((n) => !n.includes('cdk deploy')),
         migrations: f.migrations?.map((m) => pulumiMigration(m, definition, base)),
         resources,
       };
