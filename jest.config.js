@@ -15,7 +15,9 @@ module.exports = {
   // The trial apps' own tests run inside the installed apps (test/examples/trial.test.ts).
   testPathIgnorePatterns: ['/node_modules/', '/test/examples/trial-apps/'],
   // Type-checking happens once in `npm test` (tsc --noEmit); per-file checks cost ~15 s each.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  // ts-jest, plus module-level bindings of Math & co: global lookups in jest's vm context cost ~60×
+  // (test/support/module-globals-transformer.js).
+  transform: { '^.+\\.ts$': ['<rootDir>/test/support/module-globals-transformer.js', { isolatedModules: true }] },
   // Two minutes on an idle machine, times the load per core when jest starts (as test/support/budget.ts
   // scales the limits of spawned commands), or GLIDEPATH_TIMEOUT_SCALE.
   testTimeout: Math.min(2 ** 31 - 1, Math.round(120000 * timeoutScale())),

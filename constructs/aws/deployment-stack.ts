@@ -31,9 +31,9 @@ import { environmentOf, type ServiceDefinition } from '../../lib/model/service-d
 import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
 import { ResourceNames } from '../../lib/plan/names';
-import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictness';
+import { rollbackBudgetFindings, scheduleFindings, StrictFindings } from '../../lib/plan/strictness';
 import { detectionReport, type DetectionReport } from '../../lib/plan/detection/detection-plan';
-import { Backend, enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
+import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
 import { awsStackRunbookFacts } from '../../lib/runbook/platforms/aws-stack';
 import { awsLevelBounds } from '../../lib/runbook/platforms/aws-bounds';
 import { runbookFileName, runbookUrl } from '../../lib/runbook/anchors';
@@ -120,6 +120,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     });
     const def = props.definition;
     this.definition = def;
+    this.findings = new StrictFindings(def.strict);
     // `cdk deploy <stack>` and the pipeline deploy the same stack: it must not depend on where it sits.
     if (StageIndependentNames.isStaged(this)) {
       this.stageIndependentNames = new StageIndependentNames(this);
@@ -457,6 +458,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       ],
     });
     this.levelBounds = this.computeBounds(def);
+    this.findings.refuse();
     // Log retention and encryption, stated per environment (AWS Control Tower CT.LOGS.PR.2 asks for a customer-managed key).
     Validations.of(this).acknowledge({
       id: 'CT.LOGS.PR.2',
@@ -541,17 +543,21 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
 
   private detection?: { report?: DetectionReport };
 
+  /** Schedule, detection and budget findings; strict mode refuses them all at once when the stack is built. */
+  private readonly findings: StrictFindings;
+
   private reportDeviations(def: ServiceDefinition, env: EnvironmentDefinition): void {
-    enforceStrict(this.schedule, env, def.strict, def.service);
-    for (const deviation of this.schedule.deviations) {
-      Annotations.of(this).addWarningV2('glidepath:schedule', `${this.names.base}: ${deviation}`);
+    if (def.strict) this.findings.warn(scheduleFindings(this.schedule, env, def.service));
+    else {
+      for (const deviation of this.schedule.deviations) {
+        Annotations.of(this).addWarningV2('glidepath:schedule', `${this.names.base}: ${deviation}`);
+      }
     }
     // Waits the platform does not hold are in the runbook's rollout section, not on the console:
     // `cdk synth` stays quiet unless something needs the user (and a pipeline stage would repeat them).
     const detection = this.detectionOf(env).report;
     for (const note of detection?.notes ?? []) Annotations.of(this).addWarningV2('glidepath:traffic', note);
-    for (const warning of applyStrictness(detection?.findings ?? [], def.strict))
-      Annotations.of(this).addWarningV2('glidepath:detection', warning);
+    for (const warning of this.findings.warn(detection?.findings ?? [])) Annotations.of(this).addWarningV2('glidepath:detection', warning);
   }
 
   /**
@@ -568,7 +574,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       { level: 2, bound: level2 },
       { level: 3, bound: level3 },
     ]);
-    for (const warning of applyStrictness(findings, def.strict)) {
+    for (const warning of this.findings.warn(findings)) {
       Annotations.of(this).addWarningV2('glidepath:rollback-budget', `${warning} (the runbook's rollback ladder has the steps)`);
     }
     return { level2, level3 };
@@ -576,6 +582,13 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
 
   /** The stack's part of the runbook: context, deploy, level 3, smoke (text in lib/runbook/platforms/aws-stack.ts). */
   public runbookFacts(): RunbookFacts {
+    return {
+      ...this.stackRunbookFacts(),
+      detection: this.detectionOf(this.environmentDefinition).report,
+    };
+  }
+
+  private stackRunbookFacts(): RunbookFacts {
     return awsStackRunbookFacts({
       definition: this.definition,
       environment: this.environmentDefinition,

@@ -1,4 +1,4 @@
-import { applyStrictness, rollbackBudgetFindings } from '../../lib/plan/strictness';
+import { applyStrictness, rollbackBudgetFindings, scheduleFindings, StrictFindings, type PlanFinding } from '../../lib/plan/strictness';
 import { detectionReport, type DetectionReport } from '../../lib/plan/detection/detection-plan';
 import { ingressUpstreamName } from './private/canary-queries';
 import { Chart, type ChartProps } from 'cdk8s';
@@ -18,7 +18,6 @@ import { ResourceNames } from '../../lib/plan/names';
 import { backendFor, compileRollout } from '../../lib/plan/rollout-plan';
 import { Backend } from '../../lib/plan/schedule';
 import { Target } from '../../lib/targets/target';
-import { enforceStrict } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { RollbackAnalysis } from './analysis-template';
 import { ExternalSecrets } from './external-secrets';
@@ -300,7 +299,6 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
       metricsPort: kube.metrics.port,
       configurationRollbackBudget: definition.rollbackBudgets.configuration,
     });
-    enforceStrict(this.workload.schedule, env, definition.strict, definition.service);
 
     this.networkPolicies = new WorkloadNetworkPolicies(this, 'NetworkPolicies', {
       name: definition.service,
@@ -359,9 +357,11 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
         environment: env.name,
       });
     }
-    // Strict mode refuses a rollback level over its budget, or a step that cannot catch a regression, here, as DeploymentStack does.
-    this.budgetWarnings();
-    applyStrictness(this.detection?.findings ?? [], definition.strict);
+    // Strict mode refuses every finding at once (the schedule, the detection steps, the rollback budgets), as DeploymentStack does.
+    const findings = new StrictFindings(definition.strict);
+    findings.warn([...scheduleFindings(this.workload.schedule, env, definition.service), ...(this.detection?.findings ?? [])]);
+    findings.warn(this.budgetFindings());
+    findings.refuse();
   }
 
   /**
@@ -385,8 +385,12 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
 
   /** Rollback levels over budget: warnings, or an error in strict mode, by the rule every target uses. */
   private budgetWarnings(): string[] {
+    return applyStrictness(this.budgetFindings(), this.props.definition.strict);
+  }
+
+  private budgetFindings(): PlanFinding[] {
     const levels = [...(this.featureFlags?.runbookFacts().rollback ?? []), ...(this.workload.runbookFacts().rollback ?? [])];
-    return applyStrictness(rollbackBudgetFindings(undefined, levels), this.props.definition.strict);
+    return rollbackBudgetFindings(undefined, levels);
   }
 
   /** The environment's region, which External Secrets needs to read Secrets Manager. */
@@ -401,6 +405,10 @@ export class DeploymentChart extends Chart implements IRunbookContributor {
 
   /** The namespace's part of the runbook (text in lib/runbook/platforms/kubernetes-chart.ts). */
   public runbookFacts(): RunbookFacts {
+    return { ...this.chartRunbookFacts(), detection: this.detection };
+  }
+
+  private chartRunbookFacts(): RunbookFacts {
     return kubernetesChartRunbookFacts({
       definition: this.props.definition,
       environment: this.environmentDefinition,

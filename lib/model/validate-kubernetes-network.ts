@@ -19,11 +19,16 @@ const DATABASE_SECRET = /(^|[-_/])(db|database|postgres(ql)?|pg|mysql|mariadb|mo
  * - the Ingress class must be one glidepath routes traffic through (ingress-nginx or the AWS Load
  *   Balancer Controller), and "alb" needs `kubernetes.ingress.sourceCidr`.
  *
- * Target-specific, so the Kubernetes target calls it (the AWS target has security groups).
+ * The Kubernetes target calls it before rendering (the AWS target has security groups), and
+ * `glidepath validate` calls it first for container services (validate/kubernetes-network.ts).
  */
-export function kubernetesNetworkProblems(definition: ServiceDefinition, env: EnvironmentDefinition): Problem[] {
+export function kubernetesNetworkProblems(
+  definition: ServiceDefinition,
+  env: EnvironmentDefinition,
+  /** Where `kubernetes.<field>` is written (validate points at the environment's override). @default - `kubernetes.<field>` */
+  at: (...field: string[]) => PropertyKey[] = (...field) => ['kubernetes', ...field],
+): Problem[] {
   const kube = env.kubernetes;
-  const at = (...rest: PropertyKey[]) => ['kubernetes', ...rest];
   const problems: Problem[] = [];
   const databaseSecrets = env.secrets.filter((s) => DATABASE_SECRET.test(s.name) || DATABASE_SECRET.test(s.envVar));
   if (kube.egress.length === 0 && (definition.migrations.length > 0 || databaseSecrets.length > 0)) {

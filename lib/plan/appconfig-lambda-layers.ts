@@ -6,9 +6,12 @@
  * would silently serve its default there.
  *
  * Transcribed from AWS's "Understanding available versions of the AWS AppConfig Agent Lambda
- * extension" (x86-64 and ARM64 platform tables), as copied with its version into a public project
- * (the search tool reaches that page only in excerpts); the test cross-checks every account with
- * aws-cdk-lib's independent fact table and fails when `REVIEWED` is a year old.
+ * extension", x86-64 and ARM64 platform tables headed "Version 2.0.17054.0" (release notes:
+ * 2.0.17054.0, 05/14/2026, the newest). Verified row by row on 2026-12-05 against a verbatim
+ * copy of that page: all 68 ARNs (34 regions × 2 architectures) match. The page also lists the
+ * China (`arn:aws-cn:`) and GovCloud (`arn:aws-us-gov:`) partitions, which this table leaves out
+ * (glidepath builds `arn:aws:` ARNs). The test cross-checks every account with aws-cdk-lib's
+ * independent fact table and fails when `REVIEWED` is a year old.
  * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-versions.html
  */
 
@@ -17,7 +20,7 @@ export const APPCONFIG_LAMBDA_EXTENSION_VERSION = '2.0.17054';
 /** Oldest extension version with feature-flag variants (AWS's release notes: 2.0.678). */
 export const VARIANTS_SINCE = '2.0.678';
 /** When the table was last compared with AWS's page; the staleness test counts from here. */
-export const REVIEWED = '2026-12-04';
+export const REVIEWED = '2026-12-05';
 
 /** region, account, x86_64 layer version, arm64 layer version */
 const LAYERS: readonly (readonly [string, string, number, number])[] = [

@@ -17,7 +17,14 @@ export const APPCONFIG_AGENT_PORT = 2772;
  * The AppConfig agent image for the ECS sidecar, pinned to one build: AWS's `2.x` tag floats, so
  * a task started by autoscaling could run a different agent than its siblings. Feature-flag
  * variants need 2.0.678 or later. Move the pin on purpose (the test says which line it is on).
+ * AWS's pages name only the floating `2.x` tag (checked 2026-12-05: "Starting the AWS AppConfig
+ * agent for Amazon ECS integration" and the EKS page) and publish no release notes per container
+ * build; the build `2.0.13147` is a tag of the public gallery repository (also pulled by name in
+ * public projects). Its number sits between the Lambda extension's 2.0.11962.0 (02/2026) and
+ * 2.0.14126.0 (03/2026), far past 2.0.678; that the two share one numbering is our reading, not
+ * a documented fact, so the container pin has no AWS page to check against.
  * @see https://gallery.ecr.aws/aws-appconfig/aws-appconfig-agent
+ * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-containers-agent-starting-ecs.html
  */
 export const APPCONFIG_AGENT_IMAGE = 'public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.0.13147';
 

@@ -1,4 +1,6 @@
 import { DefinitionError, type Problem } from '../model/problems';
+import type { EnvironmentDefinition } from '../model/environment';
+import type { CompiledSchedule } from './schedule';
 import type { TimeBound } from './timing';
 
 /** Something a target found it cannot do exactly as the definition asks; a warning, or an error in strict mode. */
@@ -26,6 +28,50 @@ export function applyStrictness(findings: readonly PlanFinding[], strict: boolea
     throw new DefinitionError(problems);
   }
   return findings.map((f) => `${f.message}; ${f.fix}`);
+}
+
+/**
+ * The findings of one target, gathered where each is found (the schedule, the detection model,
+ * the rollback bounds) and refused together: in strict mode `warn` holds them and `refuse` throws
+ * one error listing every field with its value and fix; otherwise `warn` returns the warnings at
+ * once and `refuse` does nothing.
+ */
+export class StrictFindings {
+  private readonly held: PlanFinding[] = [];
+
+  constructor(private readonly strict: boolean) {}
+
+  /** The warnings for these findings, or none in strict mode (they wait for `refuse`). */
+  public warn(findings: readonly PlanFinding[]): string[] {
+    if (!this.strict) return applyStrictness(findings, false);
+    this.held.push(...findings);
+    return [];
+  }
+
+  /** In strict mode, throws a `DefinitionError` naming every finding held so far. */
+  public refuse(): void {
+    applyStrictness(this.held, this.strict);
+  }
+}
+
+/** The stages as written, for a finding's value: `canary 10% for 10m, full 100% for 10m`. */
+function stagesAsWritten(env: EnvironmentDefinition): string {
+  const stages = env.rollout.stages.map((s) => `${s.name} ${s.trafficPercent}% for ${s.bake}`).join(', ');
+  return stages ? `${env.rollout.strategy} (${stages})` : env.rollout.strategy;
+}
+
+/**
+ * Where the platform runs a different schedule than requested, as findings of
+ * `environments[i].rollout` (strict mode refuses them with the other findings; `enforceStrict`
+ * alone when the target has no others).
+ */
+export function scheduleFindings(schedule: CompiledSchedule, env: EnvironmentDefinition, service: string): PlanFinding[] {
+  return schedule.deviations.map((d) => ({
+    path: `environments[${env.order}].rollout`,
+    value: stagesAsWritten(env),
+    message: `environments[${env.order}].rollout (${service}-${env.name}, ${schedule.backend}) cannot run exactly as requested: ${d}`,
+    fix: 'adjust the stages or set "strict: false" to accept the schedule that will run',
+  }));
 }
 
 /** Which budget each rollback level is held to, and what the level does. */

@@ -1,10 +1,10 @@
-import type { IConstruct } from 'constructs';
 import { AlarmSeverity } from '../plan/alarm-catalogue';
 import { Target } from '../targets/target';
 import type { MigrationPhase } from '../model/migrations';
 import type { Owners } from '../model/owners';
 import type { CommunicationPlan, DoraTargets } from '../model/release-practice';
 import type { RollbackBudgets } from '../model/service-definition';
+import type { DetectionReport } from '../plan/detection/detection-plan';
 import type { CompiledSchedule } from '../plan/schedule';
 import type { TimeBound } from '../plan/timing';
 import type { RunbookCommand } from './command';
@@ -122,6 +122,8 @@ export interface RunbookFacts {
   readonly context?: DeploymentContext;
   /** The rollout schedule that will really run, with a sentence on what each setting means. */
   readonly rollout?: { readonly schedule: CompiledSchedule; readonly summary: string };
+  /** Detection power of each rollout step at the declared traffic (lib/plan/detection). */
+  readonly detection?: DetectionReport;
   readonly alarms?: readonly AlarmFact[];
   readonly rollback?: readonly RollbackLevelFact[];
   /** What rolls a deployment back without a human, one sentence. */
@@ -169,6 +171,20 @@ export interface IRunbookContributor {
   runbookFacts(): RunbookFacts;
 }
 
+/**
+ * The part of a construct (`IConstruct` of the constructs package) the runbook reads: its path,
+ * its metadata and its subtree. Written out so that the declarations of the `glidepath` entry
+ * point name no `constructs` package, which a Pulumi program does not install; every construct of
+ * aws-cdk-lib or cdk8s is one.
+ */
+export interface RunbookTreeNode {
+  readonly node: {
+    readonly path: string;
+    readonly metadata: readonly { readonly type: string; readonly data?: unknown }[];
+    findAll(): RunbookTreeNode[];
+  };
+}
+
 /** Whether a construct contributes runbook facts. */
 export function isRunbookContributor(x: unknown): x is IRunbookContributor {
   return typeof x === 'object' && x !== null && typeof (x as IRunbookContributor).runbookFacts === 'function';
@@ -178,9 +194,9 @@ export function isRunbookContributor(x: unknown): x is IRunbookContributor {
  * Collects the facts of every contributor in a construct tree, in tree order (depth first), so a
  * runbook can be rendered from any tree: a `DeploymentStack`, a chart, or a user's own stack.
  */
-export function collectRunbookFacts(root: IConstruct): RunbookFacts[] {
+export function collectRunbookFacts(root: RunbookTreeNode): RunbookFacts[] {
   const all = root.node.findAll();
-  const facts = all.filter((c): c is IConstruct & IRunbookContributor => isRunbookContributor(c)).map((c) => c.runbookFacts());
+  const facts = all.filter((c): c is RunbookTreeNode & IRunbookContributor => isRunbookContributor(c)).map((c) => c.runbookFacts());
   const acceptedRisks = all.flatMap(acknowledgedRules);
   return acceptedRisks.length > 0 ? [...facts, { acceptedRisks }] : facts;
 }
@@ -192,7 +208,7 @@ export function collectRunbookFacts(root: IConstruct): RunbookFacts[] {
 const ACKNOWLEDGED_RULES_METADATA = 'aws:cdk:acknowledged-rules';
 
 /** The policy findings acknowledged on one construct (not its children), with their reasons. */
-export function acknowledgedRules(construct: IConstruct): AcceptedRisk[] {
+export function acknowledgedRules(construct: RunbookTreeNode): AcceptedRisk[] {
   return construct.node.metadata
     .filter((m) => m.type === ACKNOWLEDGED_RULES_METADATA && typeof m.data === 'object' && m.data !== null)
     .flatMap((m) =>

@@ -5,6 +5,7 @@ import type { AcceptedRisk, AlarmFact, MigrationFact, NamedResource, RollbackLev
 export interface MergedFacts {
   readonly context?: RunbookFacts['context'];
   readonly rollout?: RunbookFacts['rollout'];
+  readonly detection?: RunbookFacts['detection'];
   readonly automaticRollback: readonly string[];
   readonly alarms: readonly AlarmFact[];
   readonly rollback: readonly RollbackLevelFact[];
@@ -54,6 +55,7 @@ export function mergeFacts(all: readonly RunbookFacts[]): MergedFacts {
   return {
     context: all.find((f) => f.context)?.context,
     rollout: all.find((f) => f.rollout)?.rollout,
+    detection: all.find((f) => f.detection)?.detection,
     automaticRollback: all.flatMap((f) => (f.automaticRollback ? [f.automaticRollback] : [])),
     alarms: all.flatMap((f) => f.alarms ?? []),
     rollback: [...levels.values()].sort((a, b) => a.level - b.level),

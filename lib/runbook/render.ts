@@ -5,6 +5,7 @@ import { AlarmSeverity, type AlarmFact, type MigrationFact, type RollbackLevelFa
 import { TARGET_DESCRIPTIONS, Target } from '../targets/target';
 import { renderIncidentResponse } from './incident-response';
 import { mergeFacts, type MergedFacts } from './merge';
+import { detectionSection } from './detection-section';
 import { rollbackEffect } from './private/decision';
 import { rolloutDiagram } from './private/diagram';
 import { bash, prose, table } from './private/markdown';
@@ -216,6 +217,7 @@ function phases(out: string[], f: MergedFacts): void {
         '',
       );
     }
+    out.push(...detectionSection(f.detection));
     if (f.rollout.schedule.deviations.length > 0) {
       out.push('Where this differs from the requested plan:', '', ...f.rollout.schedule.deviations.map((d) => `- ${d}`), '');
     }

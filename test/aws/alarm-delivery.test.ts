@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { synthesizeAws } from '../../constructs/aws/synthesize';
 import { loadDefinitionFile, type ServiceDefinition } from '../../lib/model';
+import { exampleTemplates } from '../support/example-outputs';
 import { alarmDeliveries, delivered, type AlarmDelivery } from './support/alarm-delivery';
 
 /*
@@ -34,16 +34,17 @@ const PAGED: Record<string, string[]> = {
 };
 
 const synthesized = new Map<string, { env: string; at: { account: string; region: string }; template: Record<string, any> }[]>();
+/** Each environment's template, as `synthesizeAws` writes it: read from the run's synthesized examples. */
 function templatesOf(example: string) {
   if (!synthesized.has(example)) {
     const def = examples[example]();
-    const out = synthesizeAws(def);
+    const templates = exampleTemplates(example);
     synthesized.set(
       example,
       def.environments.map((env) => ({
         env: env.name,
         at: { account: ACCOUNT, region: env.region! },
-        template: JSON.parse(out.templates[`${def.service}-${env.name}.template.json`]),
+        template: templates[`${def.service}-${env.name}`],
       })),
     );
   }

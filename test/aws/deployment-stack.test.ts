@@ -471,11 +471,7 @@ describe('DeploymentStack', () => {
       );
     });
 
-    // TODO (issues 27/28, open): strict mode now stops at the detection findings and never reports the
-    // budget finding with them, and the detection model takes minutes at 500 rps here. Skipped until
-    // strict mode reports every finding together and the model is fast; the non-strict warning is
-    // covered by the examples' budget tests.
-    test.skip('strict mode refuses a rollback level over its budget', () => {
+    test('strict mode refuses a rollback level over its budget, with every other finding', () => {
       const slow = {
         name: 'prod',
         region: 'eu-west-1',
@@ -494,10 +490,27 @@ describe('DeploymentStack', () => {
         'orders-prod: rollback level 2 (redeploy the previous version) takes up to 12m20s with this configuration, over its 5m budget';
       const [stack] = stacksOf(container({ environments: [slow] }));
       annotationsOf(stack).hasWarning('/orders-prod', Match.stringLikeRegexp(`^${message.replace(/[()]/g, '\\$&')}`));
-      expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow(message);
-      expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow(DefinitionError);
-      expect(() => stacksOf(container({ strict: true, environments: [slow] }))).toThrow(
+      let error: unknown;
+      try {
+        stacksOf(container({ strict: true, environments: [slow] }));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DefinitionError);
+      expect(String(error)).toMatch(
         /rollbackBudgets\.configuration is 5m; orders-prod: rollback level 2 \(redeploy the previous version\) takes up to 12m20s .*; shorten the bake times before 100% traffic or raise the budget \(strict mode\)/,
+      );
+      // Every finding at once, each with its field, value and fix: the 2-of-2 alarm catches a 2× regression
+      // in the 10-minute canary step only about 82% of the time (each period breaches about half the time at
+      // the threshold itself), so the step is refused in the same error.
+      expect((error as DefinitionError).problems.map((p) => p.path)).toEqual([
+        'environments[0].rollout.stages[0].bake',
+        'environments[0].rollout.stages[1].bake',
+        'rollbackBudgets.configuration',
+        'rollbackBudgets.code',
+      ]);
+      expect(String(error)).toMatch(
+        /environments\[0\]\.rollout\.stages\[0\]\.bake is 10m; orders-prod: step "canary" \(10% for 10m\) catches a 2× regression \(2% errors\) before it ends with 82% probability .*; bake it at least 13m.* \(strict mode\)/,
       );
     });
 

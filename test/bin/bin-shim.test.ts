@@ -40,4 +40,31 @@ describe('the glidepath bin in a checkout', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('the packed package.json has no install-time script: prepack strips them, postpack puts the original back', () => {
+    expect(manifest.scripts).toMatchObject({
+      prepack: 'npm run build && node bin/publish-manifest.js strip',
+      postpack: 'node bin/publish-manifest.js restore',
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-manifest-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'bin'));
+      fs.copyFileSync(path.join(ROOT, 'bin', 'publish-manifest.js'), path.join(dir, 'bin', 'publish-manifest.js'));
+      const original = fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8');
+      fs.writeFileSync(path.join(dir, 'package.json'), original);
+      const script = path.join(dir, 'bin', 'publish-manifest.js');
+      // Twice: a pack that stopped before postpack is repaired, not stripped from a stripped copy.
+      for (let i = 0; i < 2; i++) expect(spawnSync(process.execPath, [script, 'strip']).status).toBe(0);
+      const packed = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      // npm 11 lists these for approval on every consumer's install (docs.npmjs.com, "Life Cycle Scripts").
+      for (const name of ['preinstall', 'install', 'postinstall', 'prepare']) expect(packed.scripts).not.toHaveProperty(name);
+      expect(packed.scripts.build).toBe('node bin/build.js');
+      expect({ ...packed, scripts: undefined }).toEqual({ ...manifest, scripts: undefined });
+      expect(spawnSync(process.execPath, [script, 'restore']).status).toBe(0);
+      expect(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).toBe(original);
+      expect(fs.readdirSync(dir).sort()).toEqual(['bin', 'package.json']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

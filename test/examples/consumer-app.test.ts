@@ -23,6 +23,7 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
   let app: string;
   let tarball: string;
   let files: ReturnType<typeof packGlidepath>['files'];
+  let installed: ReturnType<typeof run>;
 
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-consumer-'));
@@ -32,15 +33,22 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
     const manifest = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8'));
     manifest.dependencies.glidepath = `file:${tarball}`;
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify(manifest, null, 2));
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], app);
+    installed = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], app);
   }, scaled(300_000));
   afterAll(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
   test('npm pack builds first (prepack)', () => {
     expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts).toMatchObject({
-      prepack: 'npm run build',
+      prepack: 'npm run build && node bin/publish-manifest.js strip',
       build: 'node bin/build.js',
     });
+  });
+
+  test("npm install asks the consumer to approve no glidepath script (the package's manifest has none)", () => {
+    // npm 11 prints "<name>@<version> (<script>: …)" for each package whose install-time scripts it did not run.
+    expect(`${installed.stdout}${installed.stderr}`).not.toMatch(/glidepath@\S+ \((preinstall|install|postinstall|prepare):/);
+    const manifest = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', 'glidepath', 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.scripts ?? {}).filter((s) => /^(pre|post)?(install|prepare)$/.test(s))).toEqual([]);
   });
 
   test('the tarball holds compiled JavaScript, declarations, the schema and an executable CLI; no tests, examples, bench or quick-start app', () => {

@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import { explainEnd, scaled } from '../support/budget';
 import { cacheDir, produceOnce } from '../support/run-cache';
 
+// The build's own Node script (bin/publish-manifest.js), as `prepack` runs it.
+const { publishedManifest } = require('../../bin/publish-manifest') as { publishedManifest: (text: string) => string };
+
 /** The repository root. */
 export const ROOT = path.join(__dirname, '..', '..');
 /** Environment of the commands the slow example tests run: offline CDK, no npm notices. */
@@ -71,9 +74,11 @@ function pack(dir: string): Packed {
   const stage = fs.mkdtempSync(path.join(dir, 'stage-'));
   try {
     run(process.execPath, [path.join(ROOT, 'bin', 'build.js'), path.join(stage, 'dist')], ROOT);
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'schema', path.join('bin', 'glidepath-bin.js')]) {
+    for (const file of ['README.md', 'LICENSE', 'schema', path.join('bin', 'glidepath-bin.js')]) {
       fs.cpSync(path.join(ROOT, file), path.join(stage, file), { recursive: true });
     }
+    // What `prepack` writes before `npm pack` (bin/publish-manifest.js strip): no install-time scripts.
+    fs.writeFileSync(path.join(stage, 'package.json'), publishedManifest(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')));
     const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], stage).stdout) as {
       filename: string;
       files: Packed['files'];

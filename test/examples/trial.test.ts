@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { scaled } from '../support/budget';
 import { ENV, packGlidepath, ROOT, run } from './pack';
 
@@ -31,7 +31,9 @@ const BINS: Record<string, string> = { tsc: 'typescript/bin/tsc', jest: 'jest/bi
 
 /**
  * Installs the tarball into `app/node_modules/glidepath` and links glidepath's own dependencies
- * and `packages` from this repository's node_modules; nothing else is there.
+ * and `packages` from this repository's node_modules; nothing else is there. `packages` may name
+ * an alias of this repository as `name=alias` (`typescript=typescript-7`: TypeScript 7, installed
+ * here as the devDependency "typescript-7", is the app's `typescript`).
  */
 function install(app: string, tarball: string, packages: readonly string[]): void {
   const modules = path.join(app, 'node_modules');
@@ -39,14 +41,16 @@ function install(app: string, tarball: string, packages: readonly string[]): voi
   fs.mkdirSync(glidepath, { recursive: true });
   run('tar', ['-xzf', tarball, '-C', glidepath, '--strip-components=1'], app);
   const manifest = JSON.parse(fs.readFileSync(path.join(glidepath, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  for (const name of [...Object.keys(manifest.dependencies), ...packages]) {
+  const names = packages.map((p) => p.split('=')[0]);
+  for (const entry of [...Object.keys(manifest.dependencies), ...packages]) {
+    const [name, source = name] = entry.split('=');
     fs.mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
-    fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules', name)), path.join(modules, name));
+    fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules', source)), path.join(modules, name));
   }
   fs.mkdirSync(path.join(modules, '.bin'));
   fs.symlinkSync('../glidepath/bin/glidepath-bin.js', path.join(modules, '.bin', 'glidepath'));
   for (const [bin, target] of Object.entries(BINS)) {
-    if (packages.includes(target.split('/')[0])) fs.symlinkSync(`../${target}`, path.join(modules, '.bin', bin));
+    if (names.includes(target.split('/')[0])) fs.symlinkSync(`../${target}`, path.join(modules, '.bin', bin));
   }
 }
 
@@ -67,7 +71,7 @@ describeSlow('SLOW: the first hour of a new user, from the packed tarball', () =
   }, scaled(300_000));
   afterAll(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
-  test('the package needs aws-cdk-lib, cdk8s and cdk8s-plus-28 only where used, and its declarations never name zod', () => {
+  test('the package needs aws-cdk-lib, cdk8s and cdk8s-plus-28 only where used; its declarations never name zod, nor a peer in the glidepath entry', () => {
     const dir = path.join(tmp, 'inspect');
     fs.mkdirSync(dir);
     run('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1'], dir);
@@ -82,6 +86,15 @@ describeSlow('SLOW: the first hour of a new user, from the packed tarball', () =
       /from ['"]zod['"]|import\(['"]zod['"]\)/.test(fs.readFileSync(path.join(dir, 'dist', f), 'utf8')),
     );
     expect(withZod).toEqual([]);
+    // The `glidepath` entry point needs no peer: its declarations name none (a Pulumi program has no constructs).
+    const withPeers = declarations.filter(
+      (f) =>
+        f.startsWith(`lib${path.sep}`) &&
+        /from ['"](constructs|aws-cdk-lib|cdk8s|cdk8s-plus-28|@pulumi\/[a-z]+)(\/[^'"]*)?['"]|import\(['"](constructs|aws-cdk-lib|cdk8s)/.test(
+          fs.readFileSync(path.join(dir, 'dist', f), 'utf8'),
+        ),
+    );
+    expect(withPeers).toEqual([]);
   });
 
   describe('(c) the CLI from init to pipeline github', () => {
@@ -179,12 +192,12 @@ describeSlow('SLOW: the first hour of a new user, from the packed tarball', () =
     });
   });
 
-  describe('(b) a cdk8s init app with glidepath, cdk8s and cdk8s-plus-28', () => {
+  describe('(b) a cdk8s init app (cdk8s-plus-33) with glidepath, cdk8s and cdk8s-plus-28', () => {
     let app: string;
     beforeAll(() => {
       app = path.join(tmp, 'cdk8s-init');
       fs.cpSync(path.join(TRIAL_APPS, 'cdk8s-init'), app, { recursive: true });
-      install(app, tarball, ['cdk8s', 'cdk8s-plus-28', 'constructs', 'typescript', '@types/node', '@types/jest']);
+      install(app, tarball, ['cdk8s', 'cdk8s-plus-28', 'cdk8s-plus-33', 'constructs', 'typescript', '@types/node', '@types/jest']);
       npx(app, 'glidepath', ['init', '--output', 'service.yaml']);
     });
 
@@ -201,6 +214,10 @@ describeSlow('SLOW: the first hour of a new user, from the packed tarball', () =
       expect(options).not.toHaveProperty('skipLibCheck');
       npx(app, 'tsc', []);
       run(process.execPath, ['main.js'], app);
+      // The app's own chart, built with the cdk8s-plus-33 that cdk8s init installs, beside glidepath's.
+      const own = parseAllDocuments(fs.readFileSync(path.join(app, 'dist', 'trial-k8s.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
+      expect(own.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([expect.stringMatching(/^ConfigMap\/trial-k8s-settings-/)]);
+      expect(own[0].data).toEqual({ GREETING: 'hello' });
       for (const env of ['dev', 'staging', 'prod']) {
         expect(fs.readFileSync(path.join(app, 'dist', `my-service-${env}.k8s.yaml`), 'utf8')).toContain(`namespace: my-service-${env}`);
         // writeRunbooks(app): the file the alerts' runbook_url (runbooks/my-service-<env>.k8s.md#…) links to, from dist/.
@@ -219,6 +236,74 @@ describeSlow('SLOW: the first hour of a new user, from the packed tarball', () =
         'console.log(JSON.stringify([toRollBackOnAlarm.call({}, chart).pass, toHaveDeadMansSwitch.call({}, chart).pass, Object.keys(snapshot)]));',
       ].join('\n');
       expect(JSON.parse(run(process.execPath, ['-e', script], app).stdout)).toEqual([true, true, ['manifests', 'runbooks']]);
+    });
+  });
+
+  describe.each([
+    // What `npm install typescript` and `cdk init` bring today: the native compiler, without a JavaScript transpile API.
+    { typescript: 'typescript-7', version: '7.0.2' },
+    // The lowest version of the peer range.
+    { typescript: 'typescript-5', version: '5.0.4' },
+  ])("(d) TypeScript $version: a user's .ts definition loads and every declaration compiles", ({ typescript, version }) => {
+    let app: string;
+    beforeAll(() => {
+      app = path.join(tmp, typescript);
+      fs.cpSync(path.join(TRIAL_APPS, 'typescript-versions'), app, { recursive: true });
+      // The tsconfig cdk8s init writes: no skipLibCheck, so the compiler checks the declarations too.
+      fs.copyFileSync(path.join(TRIAL_APPS, 'cdk8s-init', 'tsconfig.json'), path.join(app, 'tsconfig.json'));
+      const peers = ['aws-cdk-lib', 'constructs', 'cdk8s', 'cdk8s-plus-28', '@pulumi/pulumi', '@pulumi/aws', '@pulumi/kubernetes'];
+      install(app, tarball, [...peers, `typescript=${typescript}`, '@types/node']);
+    });
+
+    test('tsc compiles the definition and every entry point against the published declarations', () => {
+      expect(npx(app, 'tsc', ['--version']).stdout.trim()).toBe(`Version ${version}`);
+      const files = npx(app, 'tsc', ['--noEmit', '--listFiles']).stdout.split('\n');
+      const declarations = files.filter((f) => /node_modules\/glidepath\/dist\/.*\.d\.ts$/.test(f));
+      expect(declarations.length).toBeGreaterThan(100);
+      for (const entry of ['lib', 'constructs/aws', 'constructs/k8s', 'constructs/pulumi', 'constructs/testing']) {
+        expect(declarations).toContainEqual(expect.stringMatching(new RegExp(`dist/${entry}/index\\.d\\.ts$`)));
+      }
+    });
+
+    test('glidepath validate loads service.ts, and refuses a missing comma with the file, line and column', () => {
+      expect(npx(app, 'glidepath', ['validate', 'service.ts']).stdout).toBe('service.ts: valid (my-service: dev → staging)\n');
+      const text = fs.readFileSync(path.join(app, 'service.ts'), 'utf8');
+      fs.writeFileSync(path.join(app, 'broken.ts'), text.replace("service: 'my-service',", "service: 'my-service'"));
+      const line = text.split('\n').findIndex((l) => l.includes("service: 'my-service'")) + 2;
+      expect(() => npx(app, 'glidepath', ['validate', 'broken.ts'])).toThrow(
+        new RegExp(`\\(document\\) is not valid TypeScript: Unexpected token, expected ","; .*\\(at broken\\.ts:${line}:\\d+\\)`),
+      );
+    });
+  });
+
+  describe('(e) a Pulumi program with only @pulumi/pulumi and @pulumi/aws', () => {
+    let app: string;
+    beforeAll(() => {
+      app = path.join(tmp, 'pulumi-new');
+      fs.cpSync(path.join(TRIAL_APPS, 'pulumi-new'), app, { recursive: true });
+      install(app, tarball, ['@pulumi/pulumi', '@pulumi/aws', 'typescript', '@types/node']);
+      npx(app, 'glidepath', ['init', '--output', 'service.yaml']);
+    });
+
+    test('holds no aws-cdk-lib, constructs, cdk8s or @pulumi/kubernetes', () => {
+      for (const name of ['aws-cdk-lib', 'constructs', 'cdk8s', 'cdk8s-plus-28', '@pulumi/kubernetes']) {
+        expect(fs.existsSync(path.join(app, 'node_modules', name))).toBe(false);
+      }
+    });
+
+    test('the program compiles with the tsconfig pulumi new writes', () => {
+      npx(app, 'tsc', []);
+      expect(fs.existsSync(path.join(app, 'bin', 'index.js'))).toBe(true);
+    });
+
+    test('the program runs under Pulumi mocks: the component creates its alarms', () => {
+      if (!fs.existsSync(path.join(app, 'bin', 'index.js'))) npx(app, 'tsc', []);
+      const out = JSON.parse(run(process.execPath, ['mocks.js', 'prod'], app).stdout.trim().split('\n').pop()!) as {
+        alarmNames: string[];
+        types: string[];
+      };
+      expect(out.alarmNames).toContain('my-service-prod-dead-mans-switch');
+      expect(out.types).toEqual(expect.arrayContaining(['aws:cloudwatch/metricAlarm:MetricAlarm', 'aws:ecs/service:Service']));
     });
   });
 });

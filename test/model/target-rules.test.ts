@@ -124,6 +124,100 @@ describe('Kubernetes settings (constructs/k8s refused them at synthesis)', () =>
   });
 });
 
+describe('the Kubernetes network (constructs/k8s/deployment-chart.ts refused it at synthesis)', () => {
+  const EGRESS_FIX = 'add the database, e.g. kubernetes.egress: [{ cidr: "10.0.32.0/20", port: 5432 }]';
+  const API_FIX =
+    'set it to the block of "kubectl get endpoints kubernetes -n default -o jsonpath=\'{.subsets[*].addresses[*].ip}\'", e.g. "10.0.0.0/16"';
+
+  test('fails when migrations have no egress entry and no API server CIDR, at the kubernetes block, once per environment', () => {
+    const d = parse(CHECKOUT);
+    d.kubernetes = { egress: [] };
+    const text = stringify(d);
+    const at = `(at no-egress.yaml:${lineOf(text, 'egress: []')}:3)`;
+    const found = refusal('no-egress.yaml', text);
+    expect(found).toHaveLength(6);
+    expect(found[0]).toBe(
+      `kubernetes.egress is []; the migrations ("add-order-notes", "drop-legacy-coupons") must reach the database, but the NetworkPolicy of environment "dev" allows only DNS; ${EGRESS_FIX} ${at}`,
+    );
+    // Not written: reported at the nearest written field, the kubernetes block.
+    expect(found[1]).toBe(
+      `kubernetes.apiServerCidr is missing; the migration gate of environment "dev" reads its Job from the Kubernetes API, and the NetworkPolicy opens 443/6443 only to the API server; ${API_FIX} (at no-egress.yaml:${lineOf(text, 'kubernetes:')}:1)`,
+    );
+    expect(found.filter((m) => m.includes('environment "prod"'))).toHaveLength(2);
+  });
+
+  test('fails when a database credential has no egress entry (no migrations)', () => {
+    const d = parse(CHECKOUT);
+    delete d.migrations;
+    delete d.kubernetes;
+    const text = stringify(d);
+    const found = refusal('db-secret.yaml', text);
+    expect(found[0]).toMatch(
+      /^kubernetes\.egress is \[\]; secret "db-password" \(DB_PASSWORD\) is a database credential, so the pods must reach the database, but the NetworkPolicy of environment "dev" allows only DNS; add the database/,
+    );
+    expect(found.every((m) => / \(at db-secret\.yaml:\d+:\d+\)$/.test(m))).toBe(true);
+  });
+
+  test("fails at the environment's own ingress when its class is one glidepath cannot route", () => {
+    const d = parse(CHECKOUT);
+    d.environments[2].kubernetes.ingress.className = 'traefik';
+    const text = stringify(d);
+    expect(refusal('traefik.yaml', text)).toEqual([
+      `environments[2].kubernetes.ingress.className is "traefik"; glidepath splits traffic through ingress-nginx (class "nginx") or the AWS Load Balancer Controller (class "alb"), which Argo Rollouts routes; set kubernetes.ingress.controller to "nginx" or "alb" if one of them serves this class (at traefik.yaml:${lineOf(text, 'className: traefik')}:9)`,
+    ]);
+  });
+
+  test('fails when the ALB controller has no source CIDR: one problem for the service-wide value of three environments', () => {
+    const d = parse(CHECKOUT);
+    d.kubernetes.ingress = { className: 'alb' };
+    delete d.environments[2].kubernetes.ingress.tls;
+    d.environments[2].tls = { certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/0123' };
+    const text = stringify(d);
+    const found = refusal('alb.yaml', text);
+    // Not written: reported at the nearest written field, the service's ingress.
+    expect(found).toEqual([
+      `kubernetes.ingress.sourceCidr is missing; the AWS Load Balancer Controller in IP target mode sends traffic from the load balancer's addresses in the VPC, which the NetworkPolicy must admit; set it to the VPC CIDR, e.g. "10.0.0.0/16" (at alb.yaml:${lineOf(text, 'className: alb') - 1}:3)`,
+    ]);
+  });
+});
+
+describe('receivers each target delivers to (constructs/aws/private/alert-subscriptions.ts, constructs/k8s refused them at synthesis)', () => {
+  test('fails when a Slack channel has no AWS Chatbot workspace id (AWS)', () => {
+    const text = CHECKOUT.replace(/^ {6}workspaceId: .*\n/m, '');
+    expect(refusal('no-workspace.yaml', text)).toEqual([
+      `receivers.warning.slack.workspaceId is missing; on AWS warnings reach the Slack channel through AWS Chatbot, which needs "workspaceId", "channelId"; add "workspaceId" (the ids of the channel authorized in AWS Chatbot) (at no-workspace.yaml:${lineOf(text, 'slack:')}:5)`,
+    ]);
+  });
+
+  test('fails when a chat channel has no webhook secret (Kubernetes Alertmanager posts to the webhook)', () => {
+    const text = CHECKOUT.replace(/^ {6}webhookUrlSecret: .*\n/m, '');
+    expect(refusal('no-webhook.yaml', text)).toEqual([
+      `receivers.warning.slack.webhookUrlSecret is missing; on Kubernetes Alertmanager posts warnings to the channel's incoming webhook; store its URL in Secrets Manager and name the secret, e.g. "checkout/{env}/slack-webhook-url" (at no-webhook.yaml:${lineOf(text, 'slack:')}:5)`,
+    ]);
+  });
+
+  test('a function service needs no webhook (the Kubernetes target renders containers only)', () => {
+    const d = parse(CHECKOUT);
+    delete d.receivers.warning.slack.webhookUrlSecret;
+    d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: '.' } };
+    // What a function cannot have either: migrations and a rolling dev.
+    delete d.migrations;
+    d.environments[0].rollout = { strategy: 'canary' };
+    expect(() => validateDefinition(d, { baseDirectory: dir, targetRules: true })).not.toThrow();
+  });
+
+  test("fails when an environment without secrets has receivers' credentials and no region (the Kubernetes SecretStore)", () => {
+    const d = parse(CHECKOUT);
+    delete d.secrets;
+    delete d.migrations;
+    delete d.environments[1].region;
+    const text = stringify(d);
+    expect(refusal('receivers-region.yaml', text)).toEqual([
+      `environments[1].region is missing; on Kubernetes Alertmanager of "staging" reads the receivers' credentials ("checkout/staging/pagerduty-integration-key", "checkout/staging/slack-webhook-url", "checkout/staging/healthchecks-ping-url") from Secrets Manager through the SecretStore, which must name their AWS region; set "region", e.g. "eu-west-1" (at receivers-region.yaml:${lineOf(text, '- name: staging')}:5)`,
+    ]);
+  });
+});
+
 describe('smoke checks a deployment hook can run (constructs/aws/smoke-test-hook.ts, constructs/k8s/smoke-test-analysis.ts)', () => {
   test('fails when every check needs a credential', () => {
     const d = parse(CHECKOUT);
@@ -195,6 +289,47 @@ describe('each rule agrees with the target it stands for', () => {
     refusedByRules(d);
     expect(() => kubernetes().synthesizeKubernetes(library(d), 'staging')).toThrow('needs a credential header');
   });
+
+  test("network: the Kubernetes chart refuses migrations without egress and renders with the example's", () => {
+    const d = parse(CHECKOUT);
+    d.kubernetes = { egress: [] };
+    refusedByRules(d);
+    expect(() => kubernetes().synthesizeKubernetes(library(d), 'dev')).toThrow('kubernetes.egress is []');
+    expect(() => kubernetes().synthesizeKubernetes(library(parse(CHECKOUT)), 'dev')).not.toThrow();
+  });
+
+  test('network: the Kubernetes chart refuses an ingress class it cannot route, and "alb" without a source CIDR', () => {
+    const traefik = parse(CHECKOUT);
+    traefik.kubernetes.ingress = { className: 'traefik' };
+    refusedByRules(traefik);
+    expect(() => kubernetes().synthesizeKubernetes(library(traefik), 'dev')).toThrow('kubernetes.ingress.className is "traefik"');
+    const alb = parse(CHECKOUT);
+    alb.kubernetes.ingress = { className: 'alb' };
+    refusedByRules(alb);
+    expect(() => kubernetes().synthesizeKubernetes(library(alb), 'dev')).toThrow('kubernetes.ingress.sourceCidr is missing');
+    alb.kubernetes.ingress.sourceCidr = '10.0.0.0/16';
+    expect(() => kubernetes().synthesizeKubernetes(library(alb), 'dev')).not.toThrow();
+  });
+
+  test('receivers: the Kubernetes chart refuses a chat channel without webhook secret, and receivers without a region', () => {
+    const chat = parse(CHECKOUT);
+    delete chat.receivers.warning.slack.webhookUrlSecret;
+    refusedByRules(chat);
+    expect(() => kubernetes().synthesizeKubernetes(library(chat), 'prod')).toThrow('has no "webhookUrlSecret"');
+    const region = parse(CHECKOUT);
+    delete region.secrets;
+    delete region.migrations;
+    delete region.environments[1].region;
+    refusedByRules(region);
+    expect(() => kubernetes().synthesizeKubernetes(library(region), 'staging')).toThrow("the AWS region of the receivers' credentials");
+  });
+
+  test('receivers: the AWS stack refuses a Slack channel without AWS Chatbot workspace id', () => {
+    const d = parse(CHECKOUT);
+    delete d.receivers.warning.slack.workspaceId;
+    refusedByRules(d);
+    expect(() => aws().addDeploymentStacks(new App(), library(d), ['staging'])).toThrow('has no AWS Chatbot ids');
+  }, 60_000);
 
   test('HTTPS: the AWS stack refuses a production container environment without TLS', () => {
     const d = parse(CHECKOUT);

@@ -33,8 +33,10 @@ test('a function needs no network and gets the function, alias, CodeDeploy, hook
     shifts: count('aws:lambda/invocation:Invocation'),
     alarms: count('aws:cloudwatch/metricAlarm:MetricAlarm'),
     services: count('aws:ecs/service:Service'),
-    // Functions: the workload, the smoke-test hook, the alias deployer, the dead-man's switch probe and the pager forwarder.
-  }).toEqual({ functions: 5, aliases: 1, applications: 1, configs: 1, groups: 1, shifts: 1, alarms: 6, services: 0 });
+    // Functions: the workload, the smoke-test hook, the alias deployer, the dead-man's switch probe
+    // and the pager forwarder. Shifts: the 20-minute canary of prod plus the pre-traffic hook outlast
+    // one 15-minute deployer invocation, so two more invocations wait for the same deployment.
+  }).toEqual({ functions: 5, aliases: 1, applications: 1, configs: 1, groups: 1, shifts: 3, alarms: 6, services: 0 });
   expect(component.warnings.join('\n')).not.toMatch(/Function|SmokeTests/);
 });
 
@@ -59,7 +61,7 @@ test('stack outputs: alarm names, dashboard and topic ARNs; no service URL for a
 describe('the alias deployer (run against a fake AWS SDK)', () => {
   type Call = { command: string; input: Record<string, unknown> };
   /** Runs the handler source with fake clients; `statuses` are the deployment states GetDeployment returns in turn. */
-  async function run(current: string, statuses: string[], remainingMs = 600000) {
+  async function run(current: string, statuses: string[], remainingMs = 600000, waitFor?: string) {
     const calls: Call[] = [];
     const command = (name: string) =>
       class {
@@ -118,6 +120,7 @@ describe('the alias deployer (run against a fake AWS SDK)', () => {
       applicationName: 'payments-api-prod',
       deploymentGroupName: 'payments-api-prod',
       beforeAllowTraffic: 'payments-api-prod-smoke-tests',
+      ...(waitFor ? { waitFor } : {}),
     };
     const result = module.exports.handler!(event, context).then(
       (value) => ({ value }),
@@ -164,7 +167,21 @@ describe('the alias deployer (run against a fake AWS SDK)', () => {
 
   test("leaves a shift still running near Lambda's time limit to CodeDeploy and says so", async () => {
     const { result } = await run('7', [], 60000);
-    expect(result).toEqual({ value: { status: 'InProgress', deploymentId: 'd-TEST', version: '8' } });
+    expect(result).toEqual({ value: { status: 'InProgress', deploymentId: 'd-TEST', from: '7', version: '8' } });
+  });
+
+  test('the next invocation of the release waits for the same deployment instead of starting one', async () => {
+    const previous = JSON.stringify({ status: 'InProgress', deploymentId: 'd-TEST', from: '7', version: '8' });
+    const { result, calls } = await run('7', ['InProgress', 'Succeeded'], 600000, previous);
+    expect(result).toEqual({ value: { status: 'Succeeded', deploymentId: 'd-TEST', version: '8' } });
+    expect(calls.map((c) => c.command)).toEqual(['GetDeployment', 'GetDeployment']);
+    // A stop while waiting names the version CodeDeploy went back to.
+    expect((await run('7', ['Stopped'], 600000, previous)).result).toEqual({
+      error: expect.stringMatching(/^CodeDeploy deployment d-TEST Stopped .*back on version 7$/),
+    });
+    // Once the shift is over, later invocations pass the answer on.
+    const done = JSON.stringify({ status: 'Succeeded', deploymentId: 'd-TEST', version: '8' });
+    expect((await run('7', [], 600000, done)).result).toEqual({ value: JSON.parse(done) });
   });
 });
 

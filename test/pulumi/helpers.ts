@@ -45,7 +45,7 @@ export function installMocks(stack = 'prod', project = 'glidepath-test', region 
           state.zoneId = 'Z32O12XQLNTSW2';
         }
         if (type === 'aws:lb/targetGroup:TargetGroup') {
-          state.arnSuffix = `targetgroup/${inputs.name}/0123456789abcdef`;
+          state.arnSuffix = `targetgroup/${inputs.name ?? name}/0123456789abcdef`;
         }
         if (type === 'aws:s3/bucket:Bucket') state.bucket = `${name}-0123abcd`;
         if (type === 'aws:acm/certificate:Certificate') {

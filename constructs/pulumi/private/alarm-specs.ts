@@ -55,6 +55,8 @@ export interface ContainerSignals {
   readonly targetGroupFullNames: readonly pulumi.Input<string>[];
   readonly clusterName: string;
   readonly serviceName: string;
+  /** Requests a target group needs in a period before its ratio counts (the plan's gate). @default MINIMUM_REQUESTS */
+  readonly minimumRequests?: number;
 }
 
 const ELB = 'AWS/ApplicationELB';
@@ -96,7 +98,7 @@ export function containerAlarmSpecs(policy: AlarmPolicy, signals: ContainerSigna
     return [
       {
         id: 'expr_1',
-        expression: targetGroupErrorRateExpression(signals.targetGroupFullNames.length, MINIMUM_REQUESTS),
+        expression: targetGroupErrorRateExpression(signals.targetGroupFullNames.length, signals.minimumRequests ?? MINIMUM_REQUESTS),
         label: 'Error rate of the worst target group (%)',
         returnData: true,
       },
@@ -108,7 +110,7 @@ export function containerAlarmSpecs(policy: AlarmPolicy, signals: ContainerSigna
       ),
     ];
   };
-  const perVersion = versionErrorRateWording(MINIMUM_REQUESTS);
+  const perVersion = versionErrorRateWording(signals.minimumRequests ?? MINIMUM_REQUESTS);
   const latency = (statistic: string, e: Evaluation): MetricQuery[] => [
     { id: 'expr_1', expression: `1000 * latency${statistic}`, label: `${statistic} latency (ms)`, returnData: true },
     elbMetric(`latency${statistic}`, 'TargetResponseTime', statistic, e.period.toSeconds()),
@@ -157,6 +159,8 @@ export interface FunctionSignals {
   readonly aliasName: string;
   /** The version the update publishes (`ExecutedVersion` of its own invocations). */
   readonly version: pulumi.Input<string>;
+  /** Invocations a version needs in a period before its ratio counts (the plan's gate). @default MINIMUM_REQUESTS */
+  readonly minimumRequests?: number;
 }
 
 /**
@@ -186,7 +190,7 @@ export function functionAlarmSpecs(policy: AlarmPolicy, signals: FunctionSignals
   const versionErrorRate = (e: Evaluation): MetricQuery[] => [
     {
       id: 'expr_1',
-      expression: functionVersionErrorRateExpression(MINIMUM_REQUESTS),
+      expression: functionVersionErrorRateExpression(signals.minimumRequests ?? MINIMUM_REQUESTS),
       label: 'Error rate of the worst version (%)',
       returnData: true,
     },
@@ -197,7 +201,7 @@ export function functionAlarmSpecs(policy: AlarmPolicy, signals: FunctionSignals
   ];
   const duration = (statistic: string): PlainMetric => ({ namespace: 'AWS/Lambda', metricName: 'Duration', dimensions, statistic });
   const source = `Lambda alias ${signals.functionName}:${signals.aliasName}`;
-  const perVersion = versionErrorRateWording(MINIMUM_REQUESTS);
+  const perVersion = versionErrorRateWording(signals.minimumRequests ?? MINIMUM_REQUESTS);
   return alarmCatalogue(policy, { saturation: false }).map((alarm) => {
     const e = alarm.evaluation as Evaluation;
     if (alarm.signal !== AlarmSignal.ERROR_RATIO) {

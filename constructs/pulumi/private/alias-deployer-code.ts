@@ -8,7 +8,9 @@
  * deployment group's config (and the pre-traffic hook), and waits: Succeeded returns, Failed or
  * Stopped throws (so `pulumi up` fails, as the CloudFormation update would; CodeDeploy has already
  * moved the alias back). A deployment still shifting when the invocation nears Lambda's 15-minute
- * limit is left running, watched by its alarms; the result says so.
+ * limit is answered `InProgress`; the next invocation of the release gets that answer as
+ * `waitFor` and waits for the same deployment (see `alias-shift.ts`), so `pulumi up` ends only
+ * when the shift has.
  */
 export const ALIAS_DEPLOYER_SOURCE = `
 const cd = require('@aws-sdk/client-codedeploy');
@@ -16,6 +18,9 @@ const lambda = require('@aws-sdk/client-lambda');
 const deploy = new cd.CodeDeployClient({});
 exports.handler = async (event, context) => {
   const e = typeof event === 'string' ? JSON.parse(event) : event;
+  const previous = typeof e.waitFor === 'string' ? JSON.parse(e.waitFor) : e.waitFor;
+  if (previous && previous.status !== 'InProgress') return previous;
+  if (previous) return watch(previous.deploymentId, e, previous.from, context);
   const alias = await new lambda.LambdaClient({}).send(new lambda.GetAliasCommand({ FunctionName: e.functionName, Name: e.aliasName }));
   if (alias.FunctionVersion === e.targetVersion) return { status: 'Unchanged', version: e.targetVersion };
   const appSpec = {
@@ -30,14 +35,17 @@ exports.handler = async (event, context) => {
     revision: { revisionType: 'AppSpecContent', appSpecContent: { content: JSON.stringify(appSpec) } },
   }));
   console.log(JSON.stringify({ deploymentId, from: alias.FunctionVersion, to: e.targetVersion }));
+  return watch(deploymentId, e, alias.FunctionVersion, context);
+};
+async function watch(deploymentId, e, from, context) {
   while (context.getRemainingTimeInMillis() > 30000) {
     await new Promise((resolve) => setTimeout(resolve, 15000));
     const { deploymentInfo: d } = await deploy.send(new cd.GetDeploymentCommand({ deploymentId }));
     if (d.status === 'Succeeded') return { status: 'Succeeded', deploymentId, version: e.targetVersion };
     if (d.status === 'Failed' || d.status === 'Stopped') {
-      throw new Error('CodeDeploy deployment ' + deploymentId + ' ' + d.status + ' (' + ((d.errorInformation && d.errorInformation.message) || 'no detail') + '); alias ' + e.aliasName + ' is back on version ' + alias.FunctionVersion);
+      throw new Error('CodeDeploy deployment ' + deploymentId + ' ' + d.status + ' (' + ((d.errorInformation && d.errorInformation.message) || 'no detail') + '); alias ' + e.aliasName + ' is back on version ' + from);
     }
   }
-  return { status: 'InProgress', deploymentId, version: e.targetVersion };
-};
+  return { status: 'InProgress', deploymentId, from, version: e.targetVersion };
+}
 `;

@@ -7,6 +7,7 @@ import { TlsMode, type Tls } from '../../../lib/model/tls';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import { containerTaskSpec, logRetentionDays as retentionDaysOf, type ContainerTaskSpec } from '../../../lib/plan/container-task-spec';
 import type { EcsRolloutPlan } from '../../../lib/plan/ecs-schedule';
+import { rollbackAlarmMinimumRequests } from '../../../lib/plan/detection/detection-plan';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { anchorOf } from '../../../lib/runbook/anchors';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
@@ -414,6 +415,7 @@ export function createAwsResources(
         targetGroupFullNames: [primary, ...(alternate ? [alternate] : [])].map((g) => g.arnSuffix),
         clusterName: names.base,
         serviceName: names.base,
+        minimumRequests: rollbackAlarmMinimumRequests(def.service, env, plan.schedule),
       })
     : [];
   const alarms = specs.map((spec) =>

@@ -7,10 +7,11 @@ import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import { logRetentionDays } from '../../../lib/plan/container-task-spec';
 import type { LambdaRolloutPlan, LambdaTrafficRouting } from '../../../lib/plan/codedeploy-schedule';
 import { functionReleaseSpec, type FunctionReleaseSpec } from '../../../lib/plan/function-release-spec';
+import { rollbackAlarmMinimumRequests } from '../../../lib/plan/detection/detection-plan';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { AlarmSeverity } from '../../../lib/runbook/facts';
 import { functionAlarmSpecs } from './alarm-specs';
-import { ALIAS_DEPLOYER_SOURCE } from './alias-deployer-code';
+import { createAliasShift } from './alias-shift';
 import { createFeatureFlags, flagsEnvironment, lambdaExtension } from './feature-flags';
 import { checkRegion, createAlertTopics, deadMansSwitchAlarm, metricAlarm, type AwsResources } from './aws-resources';
 import { createHealthProbe } from './health-probe';
@@ -128,7 +129,12 @@ export function createFunctionResources(
 
   // Alarms on the alias; the rollback, critical error and p99 alarms stop the shift.
   const specs = env.alarms.enabled
-    ? functionAlarmSpecs(env.alarms, { functionName: release.functionName, aliasName: release.aliasName, version: lambdaFunction.version })
+    ? functionAlarmSpecs(env.alarms, {
+        functionName: release.functionName,
+        aliasName: release.aliasName,
+        version: lambdaFunction.version,
+        minimumRequests: rollbackAlarmMinimumRequests(def.service, env, plan.schedule),
+      })
     : [];
   const alarms = specs.map((spec) =>
     metricAlarm(spec, names, spec.severity === AlarmSeverity.WARNING ? warning : critical, runbookLink, tags, opts),
@@ -208,81 +214,23 @@ export function createFunctionResources(
   );
 
   // The shift itself: CloudFormation's CodeDeployLambdaAliasUpdate, as a deployment `pulumi up` waits for.
-  const deployerLogs = new aws.cloudwatch.LogGroup(
-    `${names.base}-alias-deployer`,
-    { name: `/aws/lambda/${names.base}-alias-deployer`, retentionInDays, tags },
+  createAliasShift({
+    names,
+    release,
+    routing: plan.routing,
+    region,
+    account,
+    alias,
+    version: lambdaFunction.version,
+    application,
+    group,
+    config,
+    hook,
+    retentionInDays,
+    tags,
+    opts,
     keep,
-  );
-  const deployerRole = new aws.iam.Role(
-    `${names.base}-alias-deployer`,
-    {
-      description: `Shifts alias ${release.aliasName} of ${names.base} through CodeDeploy during pulumi up`,
-      assumeRolePolicy: assumedBy('lambda.amazonaws.com'),
-      tags,
-    },
-    opts,
-  );
-  const deployerPolicy = new aws.iam.RolePolicy(
-    `${names.base}-alias-deployer`,
-    {
-      role: deployerRole.id,
-      policy: pulumi.jsonStringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: deployerLogs.arn },
-          { Effect: 'Allow', Action: 'lambda:GetAlias', Resource: alias.arn },
-          {
-            Effect: 'Allow',
-            Action: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment'],
-            Resource: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:deploymentgroup:${application.name}/${group.deploymentGroupName}`,
-          },
-          {
-            Effect: 'Allow',
-            Action: 'codedeploy:GetDeploymentConfig',
-            Resource: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:deploymentconfig:${config.deploymentConfigName}`,
-          },
-          {
-            Effect: 'Allow',
-            Action: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
-            Resource: pulumi.interpolate`arn:aws:codedeploy:${region}:${account}:application:${application.name}`,
-          },
-        ],
-      }),
-    },
-    opts,
-  );
-  const deployer = new aws.lambda.Function(
-    `${names.base}-alias-deployer`,
-    {
-      name: `${names.base}-alias-deployer`,
-      description: `Shifts ${names.base}:${release.aliasName} to a new version through CodeDeploy (${release.deploymentConfigName})`,
-      runtime: aws.lambda.Runtime.NodeJS24dX,
-      handler: 'index.handler',
-      role: deployerRole.arn,
-      // Lambda's limit; a longer shift keeps running in CodeDeploy, watched by its alarms.
-      timeout: 900,
-      code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(ALIAS_DEPLOYER_SOURCE) }),
-      loggingConfig: { logFormat: 'Text', logGroup: deployerLogs.name },
-      tags,
-    },
-    { ...opts, dependsOn: [deployerPolicy] },
-  );
-  new aws.lambda.Invocation(
-    `${names.base}-shift`,
-    {
-      functionName: deployer.name,
-      // A new version changes the input, so Pulumi invokes the deployer once per release.
-      input: pulumi.jsonStringify({
-        functionName: release.functionName,
-        aliasName: release.aliasName,
-        targetVersion: lambdaFunction.version,
-        applicationName: application.name,
-        deploymentGroupName: group.deploymentGroupName,
-        beforeAllowTraffic: hook?.name,
-      }),
-    },
-    { ...opts, dependsOn: [alias, group] },
-  );
+  });
 
   const allAlarms = [...alarms];
   const allNames = specs.map((s) => names.alarm(s.kind));

@@ -1,3 +1,4 @@
+import { flagGuardForPulumi } from '../../../lib/runbook/platforms/appconfig-flag-guard';
 import { Duration } from '../../../lib/model/duration';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import type { SmokeTests } from '../../../lib/model/smoke-tests';
@@ -126,7 +127,10 @@ export function awsRunbookFacts(
     }));
     if (!f.context) {
       // The listener-rule guard reads a CloudFormation output; `pulumi preview` shows such changes instead.
-      const preDeploy = withoutToolCommands(f.preDeploy).filter((c) => !c.command.includes('cloudformation describe-stacks'));
+      // The flag guard reads the version `pulumi up` deployed from the Pulumi state.
+      const preDeploy = flagGuardForPulumi(withoutToolCommands(f.preDeploy), s).filter(
+        (c) => !c.command.includes('cloudformation describe-stacks'),
+      );
       return {
         ...f,
         preDeploy,

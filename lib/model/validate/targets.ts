@@ -9,6 +9,8 @@ import type { EnvironmentDefinition } from '../environment';
 import { problem, type Problem } from '../problems';
 import type { ServiceDefinition } from '../service-definition';
 import type { Parsed } from './checkable';
+import { kubernetesNetworkRuleProblems } from './kubernetes-network';
+import { receiverTargetProblems } from './receiver-targets';
 import { kubernetesTlsProblems } from './kubernetes-tls';
 
 /**
@@ -64,6 +66,9 @@ export function targetProblems(def: ServiceDefinition, parsed: Parsed): Problem[
     }
   });
   def.environments.forEach((env, i) => problems.push(...environmentProblems(def, env, i, parsed)));
+  def.environments.forEach((env, i) =>
+    problems.push(...receiverTargetProblems(def.service, env, i, parsed, Boolean(def.workload.container))),
+  );
   // A service-level value that is wrong for several environments is one problem, reported once.
   const seen = new Set<string>();
   return problems.filter((p) => !seen.has(p.message) && Boolean(seen.add(p.message)));
@@ -85,6 +90,8 @@ function environmentProblems(def: ServiceDefinition, env: EnvironmentDefinition,
     }
     // constructs/k8s/workload-ingress.ts: the Kubernetes Ingress needs its own HTTPS (a Secret, or ACM for the ALB controller).
     problems.push(...kubernetesTlsProblems(env, i, parsed));
+    // constructs/k8s/deployment-chart.ts: the NetworkPolicies admit only what the definition lists.
+    problems.push(...kubernetesNetworkRuleProblems(def, env, i, parsed));
     // constructs/k8s/deployment-chart.ts: metrics stay off the Services and the Ingress.
     if (env.kubernetes.metrics.port === container.port) {
       problems.push(

@@ -62,6 +62,23 @@ export function argoFalseRollback(timeline: ReleaseTimeline, gate: ArgoGate, bas
 }
 
 /**
+ * P(a healthy new version fails the analysis during step `index`): the failures counted over the
+ * whole run reach `failureLimit + 1` by the step's end but not before its start.
+ */
+export function argoFalseRollbackDuring(timeline: ReleaseTimeline, gate: ArgoGate, baseline: number, index: number): number {
+  const start = timeline.starts[index];
+  const stop = start + timeline.steps[index].seconds;
+  const times = measurementTimes(gate, timeline.end);
+  const p = measurementFailures(timeline, gate, { baseline }, times);
+  const by = (t: number) =>
+    atLeastOf(
+      gate.failureLimit + 1,
+      p.filter((_, i) => times[i] <= t + 1e-9),
+    );
+  return Math.max(0, by(stop) - by(start));
+}
+
+/**
  * P(a healthy new version fails the analysis when, once during the release at a uniformly random
  * time, every request of both versions fails for `burstSeconds` (a dependency's blip)): the
  * average over burst starts every `stepSeconds`.

@@ -83,6 +83,12 @@ export function cloudWatchFalseRollback(timeline: ReleaseTimeline, gate: CloudWa
   return alarmFires(timeline, gate, { baseline }, 0, timeline.end);
 }
 
+/** P(the alarm fires during step `index` of a healthy release: at an evaluation within the step). */
+export function cloudWatchFalseRollbackDuring(timeline: ReleaseTimeline, gate: CloudWatchGate, baseline: number, index: number): number {
+  const start = timeline.starts[index];
+  return alarmFires(timeline, gate, { baseline }, start, start + timeline.steps[index].seconds);
+}
+
 /** The same with one burst of `burstSeconds` in which every request fails, at a random time (every period start). */
 export function cloudWatchBurstRollback(timeline: ReleaseTimeline, gate: CloudWatchGate, baseline: number, burstSeconds = 30): number {
   const starts: number[] = [];

@@ -3,12 +3,18 @@ import type { EnvironmentDefinition } from '../../model/environment';
 import { Backend, type CompiledSchedule } from '../schedule';
 import type { PlanFinding } from '../strictness';
 import { MINIMUM_REQUESTS } from '../version-error-rate';
-import { argoBurstRollback, argoFalseRollback, argoStepDetection, type ArgoGate } from './argo-detection';
+import { argoBurstRollback, argoFalseRollback, argoFalseRollbackDuring, argoStepDetection, type ArgoGate } from './argo-detection';
 import { chooseArgoGate, DETECTION_TARGET, FALSE_ROLLBACK_LIMIT, judgedStep } from './choose-argo-gate';
-import { cloudWatchBurstRollback, cloudWatchFalseRollback, cloudWatchStepDetection, type CloudWatchGate } from './cloudwatch-detection';
+import {
+  cloudWatchBurstRollback,
+  cloudWatchFalseRollback,
+  cloudWatchFalseRollbackDuring,
+  cloudWatchStepDetection,
+  type CloudWatchGate,
+} from './cloudwatch-detection';
 import { chooseCloudWatchMinimum, suggestEvaluation } from './choose-cloudwatch-gate';
 import { ReleaseTimeline, type ReleaseStep } from './release-timeline';
-import { argoStepDetector, cloudWatchStepDetector, stepFixes, type StepDetector } from './step-fixes';
+import { argoStepDetector, cloudWatchStepDetector, smallestPassing, stepFixes, type StepDetector } from './step-fixes';
 
 /** Detection of one rollout step at peak and at the quietest traffic. */
 export interface StepDetection {
@@ -18,6 +24,14 @@ export interface StepDetection {
   /** P(a regression starting with the step is caught before it ends); undefined when the step is not judged. */
   readonly peak?: number;
   readonly quiet?: number;
+  /** P(a healthy release is rolled back during this step, stray errors only) at the quietest traffic. */
+  readonly falseRollbackQuiet?: number;
+  /**
+   * The lowest overall rate (requests a second, on a grid of 5 % steps) at which this step still
+   * catches the regression with the target probability with the gate as chosen; undefined when
+   * no rate up to 1,000× the quietest does.
+   */
+  readonly lowestRate?: number;
 }
 
 /** The detection power of one environment's release on one backend. */
@@ -77,6 +91,14 @@ function releaseSteps(schedule: CompiledSchedule): { steps: ReleaseStep[]; offse
   };
 }
 
+/** The lowest rate on the grid quiet · 1.05^i (−1,000× to 1,000×) at which `passes` holds; detection grows with the rate. */
+function lowestRate(steps: readonly ReleaseStep[], quietRate: number, passes: (rate: number) => boolean): number | undefined {
+  const span = Math.ceil(Math.log(1000) / Math.log(1.05));
+  const grid = (i: number) => quietRate * Math.pow(1.05, i - span);
+  const i = steps.length > 0 ? smallestPassing(0, 2 * span, (k) => passes(grid(k))) : undefined;
+  return i === undefined ? undefined : Number(grid(i).toPrecision(3));
+}
+
 const choices = new Map<string, ReturnType<typeof chooseArgoGate>>();
 const cloudWatchChoices = new Map<string, { gate: CloudWatchGate; suggestion?: ReturnType<typeof suggestEvaluation> }>();
 
@@ -102,6 +124,7 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
   let detect: (t: ReleaseTimeline, i: number) => number;
   let falseOf: (t: ReleaseTimeline) => number;
   let burstOf: (t: ReleaseTimeline) => number;
+  let falseDuring: (t: ReleaseTimeline, i: number) => number;
   let argoGate: ArgoGate | undefined;
   let cloudWatchGate: CloudWatchGate | undefined;
   let evaluationSuggestion: ReturnType<typeof suggestEvaluation>;
@@ -115,6 +138,7 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
     detect = (t, i) => argoStepDetection(t, gate, i, baseline, regression);
     falseOf = (t) => argoFalseRollback(t, gate, baseline);
     burstOf = (t) => argoBurstRollback(t, gate, baseline, 30, scrape);
+    falseDuring = (t, i) => argoFalseRollbackDuring(t, gate, baseline, i);
   } else {
     const e = trigger.evaluation;
     const configured: CloudWatchGate = {
@@ -139,6 +163,7 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
     detect = (t, i) => cloudWatchStepDetection(t, gate, i, baseline, regression);
     falseOf = (t) => cloudWatchFalseRollback(t, gate, baseline);
     burstOf = (t) => cloudWatchBurstRollback(t, gate, baseline);
+    falseDuring = (t, i) => cloudWatchFalseRollbackDuring(t, gate, baseline, i);
   }
   const rows: StepDetection[] = schedule.steps.map((s, i) => {
     const j = i - offset;
@@ -149,6 +174,10 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
       bake: s.bake,
       peak: judged ? detect(peak, j) : undefined,
       quiet: judged ? detect(quiet, j) : undefined,
+      falseRollbackQuiet: j >= 0 ? falseDuring(quiet, j) : undefined,
+      lowestRate: judged
+        ? lowestRate(steps, quietRate, (rate) => detect(new ReleaseTimeline(steps, rate), j) >= DETECTION_TARGET)
+        : undefined,
     };
   });
   const report = {
@@ -228,4 +257,14 @@ function detectionFindings(
     });
   }
   return findings;
+}
+
+/**
+ * The per-period request gate of an AWS rollback alarm as the detection model chooses it for the
+ * environment's declared traffic (what DeploymentStack writes into the alarm, and the Pulumi target
+ * too); the fixed `MINIMUM_REQUESTS` when the environment has no rollback alarm or no traffic step.
+ */
+export function rollbackAlarmMinimumRequests(service: string, env: EnvironmentDefinition, schedule: CompiledSchedule): number {
+  const report = detectionReport(env, { label: `${service}-${env.name}`, environmentIndex: env.order, schedule });
+  return report?.cloudWatchGate?.minimumRequests ?? MINIMUM_REQUESTS;
 }

@@ -8,3 +8,5 @@ export * from './detection-table';
 export * from './judged-window';
 export * from './release-timeline';
 export * from './step-fixes';
+export * from './poisson-table';
+export * from './coupled-period';

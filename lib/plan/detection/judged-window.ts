@@ -1,4 +1,6 @@
-import { binomialAtLeast, errorsToReach, poissonAtLeast, poissonPmf, poissonSupport } from './counts';
+import { poissonAtLeast, poissonPmf } from './counts';
+import { copulaPeriodPass, EXACT_TERMS, exactPeriodPass, exactTerms, semiExactPeriodPass, type PeriodSide } from './coupled-period';
+import { thinnedSeriesBreach } from './poisson-table';
 
 /**
  * One judged span of traffic (an Argo measurement window, a CloudWatch period): the expected
@@ -38,20 +40,14 @@ function cached(key: string, compute: () => number): number {
 
 /**
  * P(a series of Poisson(mean) requests, each failing with `errorRatio`, is judged and breaches):
- * Σ_{n ≥ g} P(N = n) · P(Binomial(n, p) ≥ k(n)), k(n) the fewest errors reaching the threshold.
+ * Σ_{n ≥ g} P(N = n) · P(Binomial(n, p) ≥ k(n)), k(n) the fewest errors reaching the threshold,
+ * summed as errors and successes (independent Poisson streams, `thinnedSeriesBreach`).
  */
 export function seriesBreach(mean: number, errorRatio: number, judge: SpanJudge): number {
   const scale = judge.scale ?? 1;
-  return cached(`s|${r(mean)}|${r(errorRatio)}|${judge.threshold}|${scale}|${judge.minimumRequests}`, () => {
-    const [low, high] = poissonSupport(mean);
-    let p = 0;
-    for (let n = Math.max(low, judge.minimumRequests, 1); n <= high; n++) {
-      const w = poissonPmf(n, mean);
-      if (w < 1e-16) continue;
-      p += w * binomialAtLeast(errorsToReach(judge.threshold, n, scale), n, errorRatio);
-    }
-    return Math.min(1, p);
-  });
+  return cached(`s|${r(mean)}|${r(errorRatio)}|${judge.threshold}|${scale}|${judge.minimumRequests}`, () =>
+    thinnedSeriesBreach(mean, errorRatio, judge.threshold, scale, judge.minimumRequests),
+  );
 }
 
 /**
@@ -77,11 +73,13 @@ export function measurementFailure(span: SpanTraffic, judge: SpanJudge & { reado
  *
  * When both versions are sure to be judged (P(n < g) < 1e-9 each), the overall ratio cannot breach
  * unless one of them does (a weighted mean of two ratios below the threshold is below it), so the
- * period breaches with 1 − (1 − b_new)(1 − b_old). Otherwise the counts are summed exactly: the
- * overall term couples the versions only through their errors. Above 5,000 expected requests on
- * the side summed inside, the overall term is left out (its ratio is then within a few tenths of a
- * standard error of that side's); where the old version has no ratio of its own (Lambda: only the
- * alias's overall one), the overall ratio is then taken as one series with the mixed error ratio.
+ * period breaches with 1 − (1 − b_new)(1 − b_old), exactly. Otherwise the counts are summed exactly
+ * (`exactPeriodPass`) while that takes at most `EXACT_TERMS` terms or while the larger version may
+ * fall below the gate (both are then small). Beyond that: on Lambda (the old version has no ratio of
+ * its own) with the new version past the gate, its ratio and the overall one joined by a Gaussian
+ * copula (`copulaPeriodPass`); else the smaller version, near the gate, summed exactly and the
+ * larger one by a normal approximation (`semiExactPeriodPass`). Their largest error against the
+ * exact sum beyond the budget is measured in test/plan/detection/fast-model.test.ts.
  */
 export function periodBreach(span: SpanTraffic, judge: SpanJudge, oldVersionJudged: boolean): number {
   const scale = judge.scale ?? 1;
@@ -94,60 +92,15 @@ export function periodBreach(span: SpanTraffic, judge: SpanJudge, oldVersionJudg
     if (oldVersionJudged && surelyJudged(span.canaryRequests) && surelyJudged(span.stableRequests)) {
       return 1 - (1 - bNew) * (1 - bOld);
     }
+    const canary: PeriodSide = { mean: span.canaryRequests, errorRatio: span.canaryErrorRatio, judged: true };
+    const old: PeriodSide = { mean: span.stableRequests, errorRatio: span.stableErrorRatio, judged: oldVersionJudged };
     // The smaller side outside, the larger one summed inside.
-    const newOutside = span.canaryRequests <= span.stableRequests;
-    const outer = newOutside
-      ? { mean: span.canaryRequests, p: span.canaryErrorRatio, judged: true }
-      : { mean: span.stableRequests, p: span.stableErrorRatio, judged: oldVersionJudged };
-    const inner = newOutside
-      ? { mean: span.stableRequests, p: span.stableErrorRatio, judged: oldVersionJudged }
-      : { mean: span.canaryRequests, p: span.canaryErrorRatio, judged: true };
-    if (inner.mean > 5000) {
-      if (oldVersionJudged) return 1 - (1 - bNew) * (1 - bOld);
-      // Lambda: the old version is judged only through the overall ratio, dominated by its own requests.
-      const total = span.canaryRequests + span.stableRequests;
-      const mixed = (span.canaryRequests * span.canaryErrorRatio + span.stableRequests * span.stableErrorRatio) / total;
-      return 1 - (1 - bNew) * (1 - seriesBreach(total, mixed, judge));
-    }
-    const [il, ih] = poissonSupport(inner.mean);
-    // For each inner n: P(N = n) and the cumulative distribution of its errors.
-    const innerRows: { n: number; w: number; cdf: number[] }[] = [];
-    for (let n = il; n <= ih; n++) {
-      const w = poissonPmf(n, inner.mean);
-      if (w < 1e-15) continue;
-      const kmax = Math.min(n, errorsToReach(judge.threshold, Math.max(n, 1), scale) + 60);
-      const cdf: number[] = [];
-      let pmf = Math.pow(1 - inner.p, n);
-      let acc = 0;
-      for (let k = 0; k <= kmax; k++) {
-        acc += pmf;
-        cdf.push(Math.min(1, acc));
-        pmf = inner.p >= 1 ? (k + 1 === n ? 1 : 0) : (pmf * (n - k) * inner.p) / ((k + 1) * (1 - inner.p));
-      }
-      innerRows.push({ n, w, cdf });
-    }
-    const innerCdf = (row: { n: number; cdf: number[] }, k: number) => (k < 0 ? 0 : k >= row.cdf.length ? 1 : row.cdf[k]);
-    const [ol, oh] = poissonSupport(outer.mean);
-    let ok = 0;
-    for (let n = ol; n <= oh; n++) {
-      const w = poissonPmf(n, outer.mean);
-      if (w < 1e-15) continue;
-      const outerLimit = outer.judged && n >= g && n > 0 ? errorsToReach(judge.threshold, n, scale) - 1 : n;
-      let pe = Math.pow(1 - outer.p, n);
-      for (let e = 0; e <= Math.min(n, outerLimit); e++) {
-        if (pe > 1e-16) {
-          let inside = 0;
-          for (const row of innerRows) {
-            const total = n + row.n;
-            const innerLimit = inner.judged && row.n >= g && row.n > 0 ? errorsToReach(judge.threshold, row.n, scale) - 1 : row.n;
-            const overallLimit = total >= g && total > 0 ? errorsToReach(judge.threshold, total, scale) - 1 - e : row.n;
-            inside += row.w * innerCdf(row, Math.min(innerLimit, overallLimit));
-          }
-          ok += w * pe * inside;
-        }
-        pe = outer.p >= 1 ? 0 : (pe * (n - e) * outer.p) / ((e + 1) * (1 - outer.p));
-      }
-    }
-    return Math.min(1, Math.max(0, 1 - ok));
+    const [outer, inner] = canary.mean <= old.mean ? [canary, old] : [old, canary];
+    const periodJudge = { threshold: judge.threshold, scale, minimumRequests: g };
+    if (exactTerms(outer, inner) <= EXACT_TERMS || !surelyJudged(inner.mean)) return 1 - exactPeriodPass(outer, inner, periodJudge);
+    // Lambda with the new version past the gate: its ratio and the overall one, joined by a copula.
+    if (!oldVersionJudged && surelyJudged(canary.mean)) return 1 - copulaPeriodPass(canary, old, periodJudge);
+    // The smaller version near the gate: summed exactly, the larger one by its normal approximation.
+    return 1 - semiExactPeriodPass(outer, inner, periodJudge);
   });
 }

@@ -5,6 +5,7 @@ import { compileLambdaRollout } from '../../../lib/plan/codedeploy-schedule';
 import { detectionReport } from '../../../lib/plan/detection/detection-plan';
 import { compileEcsRollout } from '../../../lib/plan/ecs-schedule';
 import { alarmFromTemplate, simulateAlarm, type MetricFeed } from '../../aws/support/cloudwatch-alarm-simulator';
+import { exampleAws } from '../../support/example-outputs';
 import { Random, recordResult, trialsPerScenario, wilsonInterval } from './support/random';
 
 /*
@@ -13,8 +14,8 @@ import { Random, recordResult, trialsPerScenario, wilsonInterval } from './suppo
  * weights over time, errors by Poisson thinning; the measured detection and false-rollback rates
  * must agree with the detection model (lib/plan/detection) within the 99.9 % Wilson interval.
  * A long run, not in the default `npm test` (about half an hour on 2 cores, mostly the 0.1–1,000 rps
- * sweep): `GLIDEPATH_MC_TRIALS=40 npx jest test/plan/detection/cloudwatch-simulation.test.ts`.
- * The Argo Monte Carlo (argo-simulation.test.ts) stays in the default run.
+ * sweep): `GLIDEPATH_MC_TRIALS=40 npx jest test/plan/detection/cloudwatch-simulation.test.ts`. A short
+ * run (below) is in the default `npm test`; so is the Argo Monte Carlo (argo-simulation.test.ts).
  */
 
 const TRIALS = trialsPerScenario(40);
@@ -75,7 +76,8 @@ function feed(_c: Case, traffic: ReturnType<typeof release>): MetricFeed {
     const { dimensions: d, metricName } = metric;
     const all = { requests: p.new.requests + p.old.requests, errors: p.new.errors + p.old.errors };
     if (metric.namespace === 'AWS/ApplicationELB') {
-      if (metricName === 'HTTPCode_ELB_5XX_Count') return undefined;
+      // The regression is 5xx from the targets; the load balancer's own 5xx and connection errors stay at zero.
+      if (metricName === 'HTTPCode_ELB_5XX_Count' || metricName === 'TargetConnectionErrorCount') return undefined;
       // The new version in the alternate target group (ECS swaps them every deployment).
       const v = d.TargetGroup === undefined ? all : d.TargetGroup.includes('AlternateTargetGroup') ? p.new : p.old;
       return datapoint(metricName === 'RequestCount' ? v.requests : v.errors);
@@ -186,3 +188,65 @@ if (LONG_RUN)
       });
     },
   );
+
+/*
+ * The short default run: 300 seeded releases per check on one ECS and one Lambda example environment
+ * at their quietest declared rate, through the simulator and the synthesized alarm (from the shared
+ * example cache); the model must lie inside the 99.9 % Wilson interval of the measured rate (about
+ * ±6 points at 90 % detection, 0 to 2.5 % for a false-rollback rate near 0). A few seconds of CPU.
+ */
+const SHORT_TRIALS = 300;
+const SHORT_CASES = [
+  ['checkout', 'staging'],
+  ['payments-api', 'staging'],
+] as const;
+
+describe.each(SHORT_CASES)('short run: %s-%s at its quietest rate', (example, envName) => {
+  const stack = `${example}-${envName}`;
+  const def = loadDefinitionFile(path.join(EXAMPLES, example, example === 'checkout' ? 'definition.yaml' : 'definition.ts'));
+  const env = def.environments.find((e) => e.name === envName)!;
+  const c: Case = { def, env };
+  const schedule = scheduleOf(c);
+  const report = detectionReport(env, { label: stack, environmentIndex: env.order, schedule })!;
+  const alarm = () =>
+    alarmFromTemplate(JSON.parse(exampleAws(example).templates[`${stack}.template.json`]), `${stack}-rollback-error-rate`);
+  const starts: number[] = [];
+  const end = schedule.steps.reduce((t, s) => (starts.push(t), t + s.bake.toSeconds()), 0);
+  const rate = report.quietRequestsPerSecond;
+  const i = report.steps.findIndex((s) => s.quiet !== undefined);
+
+  test(`the first traffic step's measured detection agrees with the model`, () => {
+    const a = alarm();
+    expect(JSON.stringify(a.queries)).toContain(`>= ${report.cloudWatchGate!.minimumRequests},`);
+    const P = a.periodSeconds;
+    const stepEnd = starts[i] + schedule.steps[i].bake.toSeconds();
+    const random = new Random(2027 + i);
+    let caught = 0;
+    for (let trial = 0; trial < SHORT_TRIALS; trial++) {
+      const traffic = release(c, rate, P, Math.ceil(stepEnd / P) + 1, starts[i], random);
+      const r = simulateAlarm(a, feed(c, traffic), { datapoints: traffic.length, delaySeconds: Math.min(P, 60) });
+      if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds > starts[i] && r.firstAlarmSeconds <= stepEnd) caught++;
+    }
+    const [low, high] = wilsonInterval(caught, SHORT_TRIALS);
+    const modelled = report.steps[i].quiet!;
+    recordResult(`${stack} short run: detection step ${report.steps[i].name} at ${rate} rps`, modelled, caught, SHORT_TRIALS);
+    expect(modelled).toBeGreaterThanOrEqual(low - 1e-9);
+    expect(modelled).toBeLessThanOrEqual(high + 1e-9);
+  });
+
+  test('measured false rollbacks of a healthy release agree with the model', () => {
+    const a = alarm();
+    const P = a.periodSeconds;
+    const random = new Random(2028);
+    let rolledBack = 0;
+    for (let trial = 0; trial < SHORT_TRIALS; trial++) {
+      const traffic = release(c, rate, P, Math.ceil(end / P) + 1, undefined, random);
+      const r = simulateAlarm(a, feed(c, traffic), { datapoints: traffic.length, delaySeconds: Math.min(P, 60) });
+      if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds <= end) rolledBack++;
+    }
+    const [low, high] = wilsonInterval(rolledBack, SHORT_TRIALS);
+    recordResult(`${stack} short run: false rollback at ${rate} rps`, report.falseRollback.quiet, rolledBack, SHORT_TRIALS);
+    expect(report.falseRollback.quiet).toBeGreaterThanOrEqual(low - 1e-9);
+    expect(report.falseRollback.quiet).toBeLessThanOrEqual(high + 1e-9);
+  });
+});

@@ -35,11 +35,14 @@ export class CodeDeployAlias {
     private readonly routing: TrafficRouting,
   ) {}
 
-  /** Starts a deployment to `to` at `now`. */
+  /**
+   * Starts a deployment to `to` at `now`, from the version the alias serves then (the AppSpec's
+   * `CurrentVersion`, which a rollback restores).
+   */
   public deploy(to: string, now: number): LambdaDeployment {
     const d: LambdaDeployment = {
       id: `d-${this.deployments.length + 1}`,
-      from: this.version,
+      from: this.serving(now),
       to,
       startedAt: now,
       endsAt: now + this.durationSeconds(),

@@ -53,7 +53,7 @@ export function releaseFeed(traffic: ReleaseTraffic): MetricFeed {
       if (group === undefined) c = all;
       else if (traffic.newGroup === undefined) c = all;
       else {
-        const alternate = group.includes('Alternate');
+        const alternate = /alternate/i.test(group);
         c = (alternate ? 1 : 0) === traffic.newGroup ? m.candidate : m.stable;
       }
       switch (metric.metricName) {

@@ -1,5 +1,6 @@
 import { type Construct } from 'constructs';
 import { App, Chart, type ChartProps } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-33';
 import { loadDefinitionFile } from 'glidepath';
 import { DeploymentChart, writeRunbooks } from 'glidepath/k8s';
 
@@ -8,6 +9,8 @@ export class MyChart extends Chart {
     super(scope, id, props);
 
     // define resources here
+    // The user's own resources, with the cdk8s-plus-33 that cdk8s init installs.
+    new kplus.ConfigMap(this, 'Settings', { data: { GREETING: 'hello' } });
 
   }
 }
