@@ -7,6 +7,7 @@ import { APPCONFIG_AGENT_IMAGE, appConfigLambdaExtensionArn, appConfigLocalUrl }
 import { compileLambdaRollout } from '../../plan/codedeploy-schedule';
 import { compileEcsRollout } from '../../plan/ecs-schedule';
 import { ResourceNames } from '../../plan/names';
+import { detectionReport } from '../../plan/detection/detection-plan';
 import { Backend } from '../../plan/schedule';
 import { secretArnVariable } from '../../plan/secret-bindings';
 import { platformSmokeTests } from '../../smoke/inline';
@@ -88,17 +89,21 @@ export function awsPlanRunbookFacts(definition: ServiceDefinition, environment: 
     : undefined;
 
   const facts: RunbookFacts[] = [
-    awsStackRunbookFacts({
-      definition: def,
-      environment: env,
-      stack: names.stack,
-      region,
-      names,
-      backend: container ? Backend.ECS : Backend.LAMBDA_CODEDEPLOY,
-      flagsContributeLevel1: flags,
-      bounds: awsLevelBounds(schedule, container, def.rollbackBudgets),
-      cluster: container ? cluster : undefined,
-    }),
+    {
+      ...awsStackRunbookFacts({
+        definition: def,
+        environment: env,
+        stack: names.stack,
+        region,
+        names,
+        backend: container ? Backend.ECS : Backend.LAMBDA_CODEDEPLOY,
+        flagsContributeLevel1: flags,
+        bounds: awsLevelBounds(schedule, container, def.rollbackBudgets),
+        cluster: container ? cluster : undefined,
+      }),
+      // Detection power of each step, as DeploymentStack reports it.
+      detection: detectionReport(env, { label: `${def.service}-${env.name}`, environmentIndex: env.order, schedule }),
+    },
     alertTopicsRunbookFacts({
       namePrefix: names.base,
       receivers: env.receivers,
