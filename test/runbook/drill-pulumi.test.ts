@@ -151,10 +151,12 @@ afterAll(async () => {
  * TODO(constructs/k8s): findings of the Pulumi drill left to another engineer's change, reported
  * rather than asserted; the Kubernetes platform shares the Kubernetes drill's known defects
  * (drill.test.ts, issue 25): Phase 1 checks for Stakater Reloader and "Check that paging works"
- * needs an Alertmanager, neither of which the simulated cluster runs yet. The AWS platform has
- * none: every section runs.
+ * needs an Alertmanager, neither of which the simulated cluster runs yet. On AWS, Phase 1's flag
+ * guard (merged from main: it reads the flags version from the Pulumi state with `pulumi stack`)
+ * is not simulated by the drill world's `pulumi` stub yet (TODO: test/runbook/drill/world.ts).
  */
 const KNOWN: Record<string, RegExp> = {
+  'checkout-prod-aws.pulumi.md': /^Phase 1: Pre-deployment$/,
   'checkout-prod-kubernetes.pulumi.md': /^(Phase 1|Check that paging works)/,
 };
 
