@@ -32,11 +32,11 @@ const REGISTRY: ReadonlyArray<{
     byDefault: true,
     load: () => (require('../constructs/k8s/target') as { kubernetesTarget: DeploymentTarget }).kubernetesTarget,
   },
-  // A Pulumi stack is deployed by `pulumi up` of a program; the CLI renders its runbook (the AWS
-  // platform's, whose text comes from the in-memory DeploymentStack: aws-cdk-lib, no @pulumi/*).
+  // A Pulumi stack is deployed by `pulumi up` of a program; the CLI renders its runbook from the
+  // plan (the AWS platform's), which needs no peer: neither @pulumi/* nor aws-cdk-lib.
   {
     id: Target.PULUMI,
-    peers: AWS_PEERS,
+    peers: [],
     byDefault: false,
     load: () => (require('../constructs/pulumi/target') as { pulumiTarget: DeploymentTarget }).pulumiTarget,
   },

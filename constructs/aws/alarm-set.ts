@@ -3,10 +3,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { AlarmPolicy, Evaluation } from '../../lib/model/alarm-policy';
-import { timeToDetect } from '../../lib/plan/timing';
 import { anchorOf } from '../../lib/runbook/anchors';
 import { AlarmSignal, alarmCatalogue, describeCondition, type AlarmDefinition } from '../../lib/plan/alarm-catalogue';
 import { AlarmSeverity, type AlarmFact, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
+import { thresholdAlarmFact } from '../../lib/runbook/platforms/cloudwatch-alarms';
 import { topicName } from './private/literal-names';
 import { versionErrorRateWording } from '../../lib/plan/version-error-rate';
 import type { ServiceSignals } from './service-signals';
@@ -121,25 +121,9 @@ export class AlarmSet extends Construct implements IRunbookContributor {
     if (spec.severity !== AlarmSeverity.ROLLBACK) {
       alarm.addOkAction(new AlarmPublishAction(topic));
     }
-    this.facts.push({
-      anchor,
-      name,
-      severity: spec.severity,
-      condition: `${condition}; fires about ${timeToDetect(evaluation)} after the condition starts`,
-      missingData: "not breaching (silence is watched by the dead-man's switch)",
-      notifies: topicName(topic),
-      meaning: spec.meaning,
-      impact: spec.impact,
-      diagnosis: [
-        {
-          description: 'See the alarm state and its recent history',
-          command: awsCliOf(this)`cloudwatch describe-alarm-history --alarm-name ${name} --history-item-type StateUpdate --max-records 5`,
-          expected: 'The transitions to ALARM with the datapoints that breached',
-        },
-        ...(this.props.diagnosis ?? []),
-      ],
-      mitigation: [...spec.mitigation],
-    });
+    this.facts.push(
+      thresholdAlarmFact({ name, alarm: spec, topic: topicName(topic), aws: awsCliOf(this), diagnosis: this.props.diagnosis }),
+    );
     return alarm;
   }
 

@@ -2,11 +2,10 @@ import { Duration as CdkDuration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { Duration } from '../../lib/model/duration';
-import { deadMansSwitchAlarm } from '../../lib/plan/alarm-catalogue';
 import { anchorOf } from '../../lib/runbook/anchors';
 import { topicName } from './private/literal-names';
-import { AlarmSeverity, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
+import { deadMansSwitchFact } from '../../lib/runbook/platforms/cloudwatch-alarms';
+import { type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { awsCliOf } from './private/aws-cli';
 import { AlarmPublishAction } from './private/alarm-publish';
 
@@ -82,28 +81,16 @@ export class DeadMansSwitch extends Construct implements IRunbookContributor {
 
   public runbookFacts(): RunbookFacts {
     const name = this.props.alarmName;
-    const definition = deadMansSwitchAlarm(Duration.minutes(this.minutes));
     return {
       alarms: [
-        {
-          anchor: anchorOf(name),
+        deadMansSwitchFact({
           name,
-          severity: AlarmSeverity.CRITICAL,
-          condition: `no datapoint of ${this.props.heartbeatDescription} for ${this.minutes} consecutive minutes`,
-          missingData: 'breaching (this alarm exists to catch silence)',
-          notifies: topicName(this.props.topic),
-          meaning: definition.meaning,
-          impact: definition.impact,
-          diagnosis: [
-            {
-              description: 'Confirm the heartbeat metric really stopped',
-              command: awsCliOf(this)`cloudwatch describe-alarms --alarm-names ${name} --query 'MetricAlarms[0].StateReason' --output text`,
-              expected: 'The reason names the missing datapoints',
-            },
-            ...(this.props.diagnosis ?? []),
-          ],
-          mitigation: [...definition.mitigation],
-        },
+          heartbeatDescription: this.props.heartbeatDescription,
+          minutes: this.minutes,
+          topic: topicName(this.props.topic),
+          aws: awsCliOf(this),
+          diagnosis: this.props.diagnosis,
+        }),
       ],
       resources: [{ type: 'AWS::CloudWatch::Alarm', name }],
     };

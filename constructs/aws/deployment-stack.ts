@@ -24,7 +24,6 @@ import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { HeartbeatSource } from '../../lib/model/dead-mans-switch';
-import { Duration } from '../../lib/model/duration';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../lib/model/environment';
 import { DefinitionError } from '../../lib/model/problems';
 import { TlsMode, type Tls } from '../../lib/model/tls';
@@ -35,7 +34,7 @@ import { rollbackBudgetFindings, scheduleFindings, StrictFindings } from '../../
 import { detectionReport, type DetectionReport } from '../../lib/plan/detection/detection-plan';
 import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
 import { awsStackRunbookFacts } from '../../lib/runbook/platforms/aws-stack';
-import { timeBound } from '../../lib/plan/timing';
+import { awsLevelBounds } from '../../lib/runbook/platforms/aws-bounds';
 import { runbookFileName, runbookUrl } from '../../lib/runbook/anchors';
 import { releaseCommit } from './private/release-commit';
 import { RunbookFile } from './private/runbook-file';
@@ -72,11 +71,6 @@ export interface DeploymentStackProps extends StackProps {
    */
   readonly cluster?: ecs.ICluster;
 }
-
-/** Allowances the rollback bounds use for work whose duration the configuration does not fix. */
-const TASK_START = Duration.seconds(60);
-const TRAFFIC_SWITCH = Duration.seconds(60);
-const STACK_UPDATE = Duration.minutes(3);
 
 /**
  * Everything one service needs to ship safely to one environment, from its definition: the
@@ -566,33 +560,12 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
   }
 
   /**
-   * Rollback bounds from the configuration: level 2 stops an in-flight deployment (traffic returns
+   * Rollback bounds (lib/runbook/platforms/aws-bounds.ts), checked against the budgets. Level 2 stops an in-flight deployment (traffic returns
    * to the previous version at once) or redeploys the previous revision through the same schedule;
    * level 3 adds a stack update. Only the time until all traffic is on the good version counts.
    */
   private computeBounds(def: ServiceDefinition) {
-    const steps = this.schedule.steps;
-    const beforeFull = steps.slice(0, -1).reduce((acc, s) => acc.plus(s.bake), Duration.seconds(0));
-    // A redeploy through the rollout counts until all traffic is on the good version.
-    const redeploy = [
-      {
-        what: this.containerService
-          ? 'start and health-check new tasks (allowance 1m + 2 × 10s)'
-          : 'CodeDeploy starts the deployment (allowance)',
-        duration: this.containerService ? TASK_START.plus(Duration.seconds(20)) : Duration.seconds(30),
-      },
-      ...(beforeFull.toSeconds() > 0 ? [{ what: 'bake of the steps before 100% traffic', duration: beforeFull }] : []),
-      { what: 'shift traffic', duration: TRAFFIC_SWITCH },
-    ];
-    // Level 2 on Lambda moves the alias directly, outside CodeDeploy; on ECS it redeploys the previous revision.
-    const level2 = timeBound(
-      this.containerService ? redeploy : [{ what: 'update the alias to the previous version', duration: Duration.seconds(10) }],
-      def.rollbackBudgets.configuration,
-    );
-    const level3 = timeBound(
-      [{ what: 'CloudFormation stack update (allowance)', duration: STACK_UPDATE }, ...redeploy],
-      def.rollbackBudgets.code,
-    );
+    const { level2, level3 } = awsLevelBounds(this.schedule, this.containerService !== undefined, def.rollbackBudgets);
     // The same rule on every target: over budget warns, or fails in strict mode (lib/plan/strictness).
     const level1 = this.featureFlags?.runbookFacts().rollback?.find((l) => l.level === 1)?.bound;
     const findings = rollbackBudgetFindings(this.names.base, [

@@ -9,8 +9,7 @@ import type { RunbookFacts } from '../../lib/runbook/facts';
 import { Target } from '../../lib/targets/target';
 import type { KubernetesSynthesis } from '../k8s/synthesize';
 import type { AwsNetworkInput, AwsResources } from './private/aws-resources';
-import { awsPlatform, kubernetesPlatform, referenceStackModule } from './private/platform-modules';
-import type { ReferenceStack } from './private/reference-stack';
+import { awsPlatform, kubernetesPlatform } from './private/platform-modules';
 import { awsRunbookFacts, kubernetesRunbookFacts } from './private/runbook-facts';
 
 /** Where a `DeploymentComponent` deploys the service. */
@@ -91,7 +90,6 @@ export class DeploymentComponent extends pulumi.ComponentResource {
   /** Warnings: schedule deviations the platform cannot run exactly, and parts of the definition this target does not deploy yet. */
   public readonly warnings: readonly string[];
   private readonly kubernetes?: KubernetesSynthesis;
-  private reference?: ReferenceStack;
   private readonly serviceUrlOutput: string;
 
   constructor(name: string, args: DeploymentComponentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -161,21 +159,19 @@ export class DeploymentComponent extends pulumi.ComponentResource {
   }
 
   /**
-   * Construct paths of `DeploymentStack` parts (runbook contributors) the Pulumi AWS target does not
-   * deploy yet, e.g. `Migration-add-order-notes`; empty on Kubernetes, where every object is applied.
-   * On AWS it compares with the `DeploymentStack` of the same definition built in memory, so it
-   * needs aws-cdk-lib (deploying does not). The runbook lists these parts in its notes.
+   * Parts of the AWS deployment the Pulumi target does not deploy: none, since both targets render
+   * the same plan (every `DeploymentStack` part has its Pulumi resources). Empty on Kubernetes too.
+   * @deprecated always empty; kept for programs that read it.
    */
   public get missingParts(): readonly string[] {
-    return this.kubernetes ? [] : this.referenceStack('DeploymentComponent.missingParts').missing;
+    return [];
   }
 
   /**
    * Runbook facts for this deployment with Pulumi commands where they replace `cdk`/`kubectl`
-   * (preview, `pulumi up`, stack outputs, `pulumi up` of the previous commit for level 3), for
-   * `renderRunbook`. The AWS facts come from the same `DeploymentStack` constructs (built in memory,
-   * not synthesized), so alarm meanings and rollback commands are the ones the CloudFormation
-   * runbook prints: on AWS this needs aws-cdk-lib (deploying does not).
+   * (preview, `pulumi up`, stack outputs and history, `pulumi up` of the reverted commit for level
+   * 3), for `renderRunbook`. On AWS they come from the plan (`awsPlanRunbookFacts`), so alarm
+   * meanings and rollback commands are the ones the CloudFormation runbook prints, without aws-cdk-lib.
    */
   public runbookFacts(): RunbookFacts[] {
     const stack = pulumi.getStack();
@@ -185,17 +181,10 @@ export class DeploymentComponent extends pulumi.ComponentResource {
         namespace: this.kubernetes.chart.namespaceName,
         schedule: this.schedule,
         budget: this.definition.rollbackBudgets.code,
+        service: this.definition.service,
+        smokeTests: this.definition.smokeTests,
       });
     }
-    return awsRunbookFacts(this.definition, this.referenceStack('DeploymentComponent.runbookFacts() (platform aws)'), {
-      stack,
-      serviceUrlOutput: this.serviceUrlOutput,
-    });
-  }
-
-  /** The `DeploymentStack` of the same definition, built in memory on first use. */
-  private referenceStack(user: string): ReferenceStack {
-    this.reference ??= new (referenceStackModule(user).ReferenceStack)(this.definition, this.environmentDefinition.name);
-    return this.reference;
+    return awsRunbookFacts(this.definition, this.environmentDefinition.name, { stack, serviceUrlOutput: this.serviceUrlOutput });
   }
 }

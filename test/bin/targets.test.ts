@@ -17,6 +17,18 @@ describe('target registry', () => {
     expect(loaded).toEqual([]);
   });
 
+  test('the Pulumi runbook renders from the plan: it loads neither aws-cdk-lib, cdk8s nor @pulumi/*', () => {
+    jest.isolateModules(() => {
+      const { synthesizeTargets } = require('../../bin/targets') as typeof import('../../bin/targets');
+      const definition = loadDefinitionFile(path.join(root, 'examples/checkout/definition.yaml'));
+      const { files, warnings } = synthesizeTargets(definition, [Target.PULUMI], ['prod'], undefined, 'runbook');
+      expect(warnings).toEqual([]);
+      expect(files['runbooks/checkout-prod.pulumi.md']).toContain('pulumi up --stack prod --yes');
+    });
+    const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](aws-cdk-lib|cdk8s|cdk8s-plus-28|@pulumi)[\\/]/.test(f));
+    expect(loaded).toEqual([]);
+  });
+
   test('fails when a target cannot deploy the definition, naming the file and the fix', () => {
     const { assertSupported } = require('../../bin/targets') as typeof import('../../bin/targets');
     const file = path.join(root, 'examples/payments-api/definition.ts');

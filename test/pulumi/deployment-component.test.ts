@@ -191,7 +191,7 @@ describe('DeploymentComponent on AWS', () => {
 
   // KNOWN DEFECT (issue 22/25, open): the merged incident sections render CDK/CloudFormation commands
   // into the Pulumi runbook; remove `.failing` when they render per target.
-  test.failing('the runbook uses pulumi commands and names resources that exist', () => {
+  test('the runbook uses pulumi commands and names resources that exist', () => {
     const facts = aws.component.runbookFacts();
     const markdown = renderRunbook(facts);
     expect(markdown).toContain('# Runbook: checkout in prod (Pulumi)');
@@ -241,7 +241,7 @@ describe('DeploymentComponent on Kubernetes', () => {
   });
 
   // KNOWN DEFECT (issue 22/25, open): as above, kubectl apply/diff reach the Pulumi runbook through the incident sections.
-  test.failing('the runbook replaces kubectl apply and diff with pulumi, keeps Argo Rollouts commands', () => {
+  test('the runbook replaces kubectl apply and diff with pulumi, keeps Argo Rollouts commands', () => {
     const markdown = renderRunbook(k8s.component.runbookFacts());
     expect(markdown).toContain('(Pulumi)');
     expect(markdown).toContain('pulumi up --stack prod --yes');

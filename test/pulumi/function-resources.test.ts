@@ -199,8 +199,10 @@ describe('the Pulumi runbook of a function', () => {
     expect(text).toContain('pulumi preview --stack prod --diff');
     expect(text).toContain('pulumi up --stack prod --yes');
     // Guarded: nothing to stop when no deployment is in flight.
-    expect(text.some((c) => /^\[ "\$DEPLOYMENT_ID" = None \] \|\| aws deploy stop-deployment /.test(c))).toBe(true);
-    expect(text.some((c) => c.startsWith('aws lambda update-alias --function-name payments-api-prod --name live'))).toBe(true);
+    expect(text.some((c) => /^case "\$STATUS" in Created\|Queued\|InProgress\|Baking\|Ready\) aws deploy stop-deployment /.test(c))).toBe(
+      true,
+    );
+    expect(text.some((c) => c.includes('aws lambda update-alias --function-name payments-api-prod --name live'))).toBe(true);
     expect(text.filter((c) => /npx cdk|aws cloudformation/.test(c))).toEqual([]);
     const result = spawnSync('bash', ['-n'], { input: text.join('\n'), encoding: 'utf8' });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
@@ -208,7 +210,8 @@ describe('the Pulumi runbook of a function', () => {
     expect(level3).toHaveLength(1);
     expect(level3[0].bound!.parts[0].what).toBe('`pulumi up` (allowance)');
     const notes = facts.flatMap((f) => f.notes ?? []).join('\n');
-    expect(notes).toContain('pulumi cancel --stack prod --yes');
+    expect(notes).toContain('leaves the stack locked on Pulumi Cloud until `pulumi cancel` ends that update');
+    expect(notes).not.toMatch(/cdk deploy|npx cdk/);
     expect(notes).not.toContain('does not deploy these parts');
   });
 

@@ -46,11 +46,19 @@ test('level 3 is `pulumi up` of the previous version, within the code budget as 
   for (const { facts } of runbooks) {
     const level3 = facts.flatMap((f) => f.rollback ?? []).filter((l) => l.level === 3);
     expect(level3).toHaveLength(1);
-    expect(level3[0].commands.map((c) => c.command)).toEqual([
-      `RELEASE_COMMIT=$(pulumi stack history --stack prod --page-size 1 --json | jq -r '.[0].environment["git.head"]') && git show --no-patch --oneline "$RELEASE_COMMIT"`,
-      'git revert --no-edit "$RELEASE_COMMIT"',
-      'pulumi up --stack prod --yes',
-    ]);
+    const commands = level3[0].commands.map((c) => c.command);
+    // The commit of the last *update* (a refresh records none), refused when it is missing.
+    expect(commands[0]).toBe(
+      [
+        `RELEASE_COMMIT=$(pulumi stack history --stack prod --page-size 10 --json | jq -r '[.[] | select(.kind == "update")][0].environment["git.head"] // empty')`,
+        'echo "deployed from ${RELEASE_COMMIT:?the last update records no git.head: find the release commit in git log}"',
+      ].join('\n'),
+    );
+    // Reverted on a fresh branch from origin/main, pushed (or a pull request), as on the CloudFormation target.
+    expect(commands[1]).toContain('git switch --create "$BRANCH" origin/main');
+    expect(commands[2]).toMatch(/^if git push origin HEAD:main; then PUSHED=main;/);
+    expect(commands[3]).toBe('pulumi up --stack prod --yes');
+    expect(commands).toHaveLength(4);
     expect(level3[0].bound).toBeDefined();
   }
 });

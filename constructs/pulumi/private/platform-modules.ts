@@ -3,12 +3,11 @@
  * AWS needs only `@pulumi/pulumi` and `@pulumi/aws`; one on Kubernetes needs `@pulumi/kubernetes`
  * and cdk8s (which renders the objects) instead. A missing peer is named with its install command.
  */
-import { AWS_PEERS, PULUMI_AWS_PEERS, PULUMI_KUBERNETES_PEERS, requireWithPeers } from '../../../lib/private/peers';
+import { PULUMI_AWS_PEERS, PULUMI_KUBERNETES_PEERS, requireWithPeers } from '../../../lib/private/peers';
 import type * as k8sSynthesis from '../../k8s/synthesize';
 import type * as awsResources from './aws-resources';
 import type * as functionResources from './function-resources';
 import type * as kubernetesResources from './kubernetes-resources';
-import type * as referenceStack from './reference-stack';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading keeps each platform's peers optional */
 
@@ -28,11 +27,4 @@ export function kubernetesPlatform(): typeof k8sSynthesis & typeof kubernetesRes
   }));
 }
 
-/**
- * The in-memory `DeploymentStack` the AWS runbook borrows its text from: aws-cdk-lib is needed to
- * render the runbook (`runbookFacts()`, `missingParts`), not to deploy.
- */
-export function referenceStackModule(user: string): typeof referenceStack {
-  return requireWithPeers(user, AWS_PEERS, () => require('./reference-stack') as typeof referenceStack);
-}
 /* eslint-enable @typescript-eslint/no-require-imports */

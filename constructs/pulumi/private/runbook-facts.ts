@@ -1,6 +1,7 @@
 import { flagGuardForPulumi } from '../../../lib/runbook/platforms/appconfig-flag-guard';
 import { Duration } from '../../../lib/model/duration';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
+import type { SmokeTests } from '../../../lib/model/smoke-tests';
 import type { CompiledSchedule } from '../../../lib/plan/schedule';
 import { timeBound } from '../../../lib/plan/timing';
 import { describeChecks, smokeTestsFileName } from '../../../lib/smoke/file';
@@ -14,7 +15,15 @@ import {
   type RunbookCommand,
   type RunbookFacts,
 } from '../../../lib/runbook/facts';
-import type { ReferenceStack } from './reference-stack';
+import { awsIncidentFacts } from '../../../lib/runbook/platforms/aws-incident';
+import { ecsDeploymentDuration } from '../../../lib/runbook/platforms/ecs';
+import { awsCli } from '../../../lib/runbook/aws-cli';
+import { LAST_UPDATE, pulumiSmokeTestsFile } from '../../../lib/runbook/platforms/pulumi-aws';
+import { revertCommit } from '../../../lib/runbook/procedures/pipeline';
+import { compileEcsRollout } from '../../../lib/plan/ecs-schedule';
+import { environmentOf } from '../../../lib/model/service-definition';
+import { ResourceNames } from '../../../lib/plan/names';
+import { awsPlanRunbookFacts } from '../../../lib/runbook/platforms/aws-plan';
 
 /** Pulumi resource types of the CloudFormation types the AWS runbook names. */
 const PULUMI_TYPES: Record<string, string> = {
@@ -53,7 +62,11 @@ const up = (stack: string, what: string): RunbookCommand => ({
   kind: CommandKind.DEPLOY,
 });
 
-/** Level 3 on Pulumi: the program of the previous commit, through the same rollout. */
+/**
+ * Level 3 on Pulumi: the commit of the last update (Pulumi records the program's git HEAD as
+ * `git.head`, https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_history/), reverted on a
+ * fresh branch as on the CloudFormation target, then `pulumi up` of the revert through the same rollout.
+ */
 function level3(stack: string, bound: RollbackLevelFact['bound']): RollbackLevelFact {
   return {
     level: 3,
@@ -61,18 +74,22 @@ function level3(stack: string, bound: RollbackLevelFact['bound']): RollbackLevel
     when: 'The previous revision is no longer deployable, or infrastructure changed with the release.',
     commands: [
       {
-        description: 'Read the commit of the last update (Pulumi records the git HEAD of the program as git.head)',
-        command: `RELEASE_COMMIT=$(pulumi stack history --stack ${stack} --page-size 1 --json | jq -r '.[0].environment["git.head"]') && git show --no-patch --oneline "$RELEASE_COMMIT"`,
-        expected: 'the release commit and its subject',
+        description:
+          'Read the commit of the last update (a refresh records no commit, so it is skipped; an update run outside a git clone has none)',
+        command: [
+          `RELEASE_COMMIT=$(pulumi stack history --stack ${stack} --page-size 10 --json | jq -r '${LAST_UPDATE}.environment["git.head"] // empty')`,
+          'echo "deployed from ${RELEASE_COMMIT:?the last update records no git.head: find the release commit in git log}"',
+        ].join('\n'),
+        expected: 'the release commit',
       },
-      { description: 'Revert the release commit', command: 'git revert --no-edit "$RELEASE_COMMIT"' },
-      up(stack, 'Deploy the previous version through the same rollout'),
+      ...revertCommit(),
+      up(stack, 'Deploy the reverted code through the same rollout'),
     ],
     verify: [
       {
         description: 'The last update succeeded',
-        command: `pulumi stack history --stack ${stack} --page-size 1 --json`,
-        expected: '"result": "succeeded"',
+        command: `pulumi stack history --stack ${stack} --page-size 10 --json | jq -r '${LAST_UPDATE}.result'`,
+        expected: 'succeeded',
       },
     ],
     bound,
@@ -88,19 +105,20 @@ function withoutToolCommands(commands: readonly RunbookCommand[] | undefined): R
 const PULUMI_UP = Duration.minutes(3);
 
 /**
- * The AWS runbook facts of the same definition, from the `DeploymentStack` constructs (built in
- * memory, never synthesized). Commands the CloudFormation tool runs (tagged `PREVIEW` or `DEPLOY`)
- * give way to Pulumi's own: preview, `pulumi up`, the stack outputs, and `pulumi up` of the
- * previous commit for level 3. Alarm, ECS, Lambda and secret commands stay: the physical names
- * are the same on both targets.
+ * The AWS runbook facts of the environment from the plan (`awsPlanRunbookFacts`: the names and
+ * commands `DeploymentStack` would print, no aws-cdk-lib), rendered for Pulumi: commands the
+ * CloudFormation tool runs (tagged `PREVIEW` or `DEPLOY`) and reads of CloudFormation outputs give
+ * way to Pulumi's own: preview, `pulumi up`, the stack outputs, the stack history, and `pulumi up`
+ * of the reverted commit for level 3. Alarm, ECS, Lambda and secret commands stay: the physical
+ * names are the same on both targets.
  */
 export function awsRunbookFacts(
   definition: ServiceDefinition,
-  reference: ReferenceStack,
+  environment: string,
   scope: PulumiScope & { readonly serviceUrlOutput: string },
 ): RunbookFacts[] {
-  const facts = reference.mirrored.map((c) => c.runbookFacts());
-  const missing = reference.missing.map((p) => `\`${p}\``);
+  const base = new ResourceNames(definition.service, environment).base;
+  const facts = awsPlanRunbookFacts(definition, environment);
   const s = scope.stack;
   return facts.map((f) => {
     const resources = f.resources?.map((r): NamedResource => ({
@@ -117,7 +135,9 @@ export function awsRunbookFacts(
         ...f,
         preDeploy,
         deploy: withoutToolCommands(f.deploy),
-        migrations: f.migrations?.map((m) => pulumiMigration(m, definition, reference)),
+        // The stack's own advice to ship with `cdk deploy`; the context's notes say how on Pulumi.
+        notes: f.notes?.filter((n) => !n.includes('cdk deploy')),
+        migrations: f.migrations?.map((m) => pulumiMigration(m, definition, base)),
         resources,
       };
     }
@@ -127,8 +147,20 @@ export function awsRunbookFacts(
     const bound = level2 && timeBound([{ what: '`pulumi up` (allowance)', duration: PULUMI_UP }, ...level2.parts], code);
     const rollback = f.rollback?.map((l) => (l.level === 3 ? level3(s, bound ?? l.bound) : l));
     const isFunction = definition.workload.function !== undefined;
+    const env = environmentOf(definition, f.context.environment);
+    // The incident sections with Pulumi's stack history and no pipeline (a Pulumi stack is released by `pulumi up`).
+    const { incident, access } = awsIncidentFacts({
+      definition,
+      environment: env,
+      region: f.context.region,
+      container: !isFunction,
+      deploymentDuration: isFunction ? Duration.minutes(10) : ecsDeploymentDuration(compileEcsRollout(env).settings),
+      pulumiStack: s,
+    });
     return {
       ...f,
+      incident,
+      access,
       // A pipeline releases the CloudFormation stacks; the Pulumi stack is released with `pulumi up`.
       context: { ...f.context, target: RunbookTarget.PULUMI, scope: s, pipeline: undefined },
       workingDirectory: 'the Pulumi project directory (the one holding Pulumi.yaml)',
@@ -149,7 +181,7 @@ export function awsRunbookFacts(
         },
         ...withoutToolCommands(f.deploy).filter((c) => !c.command.includes('codepipeline')),
       ],
-      smoke: smokeCommands(definition, reference.stack.names.base, s, scope.serviceUrlOutput),
+      smoke: smokeCommands(definition, base, s, scope.serviceUrlOutput, f.context.region),
       rollback,
       resources,
       notes: [
@@ -158,28 +190,20 @@ export function awsRunbookFacts(
         isFunction
           ? 'Level 2 moves the alias outside Pulumi, which leaves the alias to CodeDeploy after creating it; revert the release commit before the next `pulumi up`, or it ships the bad version again.'
           : 'Level 2 commands change the ECS service outside Pulumi; revert the release commit before the next `pulumi up`, or it deploys the bad revision again.',
-        'A `pulumi up` that hangs or was interrupted leaves the stack locked: `pulumi cancel --stack ' +
-          s +
-          ' --yes`, then check `pulumi stack history --stack ' +
-          s +
-          '`.',
-        ...(missing.length > 0
-          ? [
-              `The Pulumi target does not deploy these parts of the CloudFormation target yet, so this runbook leaves them out: ${missing.join(', ')}.`,
-            ]
-          : []),
+        // https://www.pulumi.com/docs/iac/cli/commands/pulumi_cancel/: cancelling a running update can corrupt the state.
+        'An interrupted `pulumi up` (the shell or the CI job killed) leaves the stack locked on Pulumi Cloud until `pulumi cancel` ends that update: run it only once no `pulumi up` runs any more, since cancelling a running update can leave the state inconsistent. Operations it left pending are reported by the next update; `pulumi refresh` resolves them before you deploy again.',
       ],
     };
   });
 }
 
 /** How Pulumi runs an expand migration: its own sentence (the task, command and timeout are the same). */
-function pulumiMigration(fact: MigrationFact, definition: ServiceDefinition, reference: ReferenceStack): MigrationFact {
+function pulumiMigration(fact: MigrationFact, definition: ServiceDefinition, base: string): MigrationFact {
   const m = definition.migrations.find((x) => x.name === fact.name);
   if (!m || m.phase !== MigrationPhase.EXPAND) {
     return fact;
   }
-  const family = `${reference.stack.names.base}-migrate-${m.name}`;
+  const family = `${base}-migrate-${m.name}`;
   return {
     ...fact,
     summary: `Automatic: \`pulumi up\` runs \`${m.command.join(' ')}\` as ECS task \`${family}\` before the service update and waits up to ${m.timeout} for exit code 0; a failure fails the update before any new task starts. To re-run it by hand (it must be idempotent):`,
@@ -187,13 +211,21 @@ function pulumiMigration(fact: MigrationFact, definition: ServiceDefinition, ref
 }
 
 /** The service URL from the Pulumi stack outputs, then the smoke tests (or the health check) through it. */
-function smokeCommands(definition: ServiceDefinition, base: string, stack: string, output: string): RunbookCommand[] {
+function smokeCommands(
+  definition: ServiceDefinition,
+  base: string,
+  stack: string,
+  output: string,
+  region: string | undefined,
+): RunbookCommand[] {
   if (definition.workload.function) {
     // The pre-traffic hook ran the smoke tests against the new version; call the live alias once more.
     return [
       {
         description: 'Invoke the live alias once',
-        command: `aws lambda invoke --function-name ${base} --qualifier live --payload '{}' --cli-binary-format raw-in-base64-out /dev/stdout`,
+        command: awsCli(
+          region,
+        )`lambda invoke --function-name ${base} --qualifier live --payload '{}' --cli-binary-format raw-in-base64-out /dev/stdout`,
         expected: '"StatusCode": 200 and no "FunctionError"',
         kind: CommandKind.INSPECT,
       },
@@ -209,9 +241,10 @@ function smokeCommands(definition: ServiceDefinition, base: string, stack: strin
   if (tests) {
     return [
       url,
+      pulumiSmokeTestsFile(tests),
       {
         description: `Run the smoke tests through the load balancer: ${describeChecks(tests)}`,
-        command: `npx glidepath smoke-test --url "$URL" --config ${smokeTestsFileName(definition.service)}`,
+        command: 'npx glidepath smoke-test --url "$URL" --config "$SMOKE_TESTS"',
         expected: `every check PASS and exit code 0 (${tests.attempts} attempts per check, ${tests.timeout} per request)`,
         kind: CommandKind.INSPECT,
       },
@@ -229,6 +262,10 @@ function smokeCommands(definition: ServiceDefinition, base: string, stack: strin
   ];
 }
 
+/** After an Argo Rollouts undo, on Pulumi: the program still holds the bad version. */
+const UNDO_BEFORE_PULUMI_UP =
+  "an undo patches the Rollout's pod template outside Pulumi (field manager kubectl-argo-rollouts): revert the release commit before the next `pulumi up`, and check that its preview changes only the pod template back. An abort needs none of this.";
+
 /**
  * The Kubernetes runbook facts of the chart with Pulumi commands where they replace `kubectl`:
  * preview instead of `kubectl diff`, `pulumi up` instead of `kubectl apply`, and `pulumi up` of the
@@ -237,7 +274,14 @@ function smokeCommands(definition: ServiceDefinition, base: string, stack: strin
  */
 export function kubernetesRunbookFacts(
   chartFacts: readonly RunbookFacts[],
-  scope: PulumiScope & { readonly namespace: string; readonly schedule: CompiledSchedule; readonly budget: Duration },
+  scope: PulumiScope & {
+    readonly namespace: string;
+    readonly schedule: CompiledSchedule;
+    readonly budget: Duration;
+    /** The definition's service and smoke tests: a Pulumi project holds no synthesized smoke-test file. */
+    readonly service: string;
+    readonly smokeTests?: SmokeTests;
+  },
 ): RunbookFacts[] {
   const s = scope.stack;
   // The reverted objects go through the same rollout: count until all traffic is on the good version.
@@ -250,10 +294,20 @@ export function kubernetesRunbookFacts(
     ],
     scope.budget,
   );
+  const config = `--config ${smokeTestsFileName(scope.service)}`;
+  const smoke = (commands: readonly RunbookCommand[] | undefined): RunbookCommand[] | undefined => {
+    if (!commands || !scope.smokeTests || !commands.some((c) => c.command.includes(config))) return commands && [...commands];
+    const at = commands.findIndex((c) => c.command.includes(config));
+    const local = commands.map((c) => ({ ...c, command: c.command.split(config).join('--config "$SMOKE_TESTS"') }));
+    return [...local.slice(0, at), pulumiSmokeTestsFile(scope.smokeTests), ...local.slice(at)];
+  };
   const facts = chartFacts.map((f): RunbookFacts => {
-    const rollback = f.rollback?.filter((l) => l.level !== 3);
+    // An undo's field-manager conflict is the next `kubectl apply`'s; here `pulumi up` applies the objects.
+    const rollback = f.rollback
+      ?.filter((l) => l.level !== 3)
+      .map((l) => (l.afterwards && /kubectl apply/.test(l.afterwards) ? { ...l, afterwards: UNDO_BEFORE_PULUMI_UP } : l));
     if (!f.context) {
-      return { ...f, rollback };
+      return { ...f, rollback, smoke: smoke(f.smoke) };
     }
     return {
       ...f,
@@ -266,6 +320,7 @@ export function kubernetesRunbookFacts(
         },
       ],
       rollback,
+      smoke: smoke(f.smoke),
       resources: [...(f.resources ?? []), { type: 'pulumi:pulumi:Stack', name: s }],
       notes: [
         ...(f.notes ?? []),

@@ -9,6 +9,7 @@ import { awsAfterwards, awsMitigations, awsVerification, awsWhatChanged } from '
 import { ecsDeadMansSwitch, ecsMigrationFailed, secretRotationFailed } from '../procedures/incidents-ecs';
 import { lambdaDeadMansSwitch } from '../procedures/incidents-lambda';
 import type { Duration } from '../../model/duration';
+import { pulumiMigrationFailed, pulumiStackUpdates } from './pulumi-aws';
 
 /** What the incident sections of an AWS stack runbook need. */
 export interface AwsIncidentInput {
@@ -22,6 +23,12 @@ export interface AwsIncidentInput {
   readonly pipeline?: string;
   /** ECS cluster name, when not the stack's own (an existing cluster). @default - the base name */
   readonly cluster?: string;
+  /**
+   * The Pulumi stack that deploys the resources, when Pulumi does instead of CloudFormation: stack
+   * updates come from `pulumi stack history`, and a failed migration fails `pulumi up` (nothing to
+   * roll back). @default - a CloudFormation stack named after the environment
+   */
+  readonly pulumiStack?: string;
 }
 
 /** Incident response and procedures of an AWS stack, every name derived as the stack names it. */
@@ -33,6 +40,7 @@ export function awsIncidentFacts(input: AwsIncidentInput): { incident: IncidentR
   const ecs = input.container ? { cluster: input.cluster ?? names.base, service: names.ecsService } : undefined;
   const rotatedSecrets = env.secrets.filter((s) => s.generated && s.rotationDays !== undefined).map((s) => s.secretName);
   const userFacing = env.alarms.enabled ? [names.alarm('critical-error-rate'), names.alarm('critical-latency-p99')] : [];
+  const pulumi = input.pulumiStack;
   const common = {
     aws,
     stack: names.stack,
@@ -77,7 +85,8 @@ export function awsIncidentFacts(input: AwsIncidentInput): { incident: IncidentR
       incident: def.incidentResponse,
       criticalAlarms: userFacing,
       deadMansSwitch: env.deadMansSwitch.enabled ? names.alarm('dead-mans-switch') : undefined,
-      whatChanged: awsWhatChanged(common),
+      // On Pulumi the first "what changed" step reads the Pulumi stack's history, not CloudFormation's events.
+      whatChanged: pulumi ? [pulumiStackUpdates(pulumi), ...awsWhatChanged(common).slice(1)] : awsWhatChanged(common),
       mitigations: awsMitigations(common),
       verification: userFacing.length > 0 ? awsVerification(common) : [],
       afterwards: awsAfterwards(common),
@@ -85,7 +94,7 @@ export function awsIncidentFacts(input: AwsIncidentInput): { incident: IncidentR
         ? [
             ...(env.deadMansSwitch.enabled ? [ecsDeadMansSwitch(ecsNames)] : []),
             ...(rotatedSecrets.length > 0 ? [secretRotationFailed(ecsNames)] : []),
-            ...(ecsNames.migrations.length > 0 ? [ecsMigrationFailed(ecsNames)] : []),
+            ...(ecsNames.migrations.length > 0 ? [pulumi ? pulumiMigrationFailed(ecsNames, pulumi) : ecsMigrationFailed(ecsNames)] : []),
           ]
         : common.lambda && env.deadMansSwitch.enabled && env.deadMansSwitch.source !== HeartbeatSource.HEARTBEAT && def.smokeTests
           ? // The function's switch watches the HealthProbe, which the stack adds only with a smoke check to send.
@@ -101,7 +110,8 @@ export function awsIncidentFacts(input: AwsIncidentInput): { incident: IncidentR
           : [],
     },
     access: accessCommands(env.access, {
-      aws: aws`cloudformation describe-stacks --stack-name ${names.stack} --query 'Stacks[0].StackName' --output text`,
+      // A Pulumi stack is not in the account; the AWS commands of the runbook use the profile.
+      aws: pulumi ? undefined : aws`cloudformation describe-stacks --stack-name ${names.stack} --query 'Stacks[0].StackName' --output text`,
     }),
   };
 }
