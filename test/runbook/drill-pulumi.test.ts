@@ -9,7 +9,7 @@ import { renderSmokeTestsFile, smokeTestsFileName } from '../../lib/smoke/file';
 import { checkout, installMocks, network, settle, type Registered } from '../pulumi/helpers';
 import type { DeployedStack } from './drill/aws-world';
 import { Drill, type Runbook } from './drill/run';
-import { DrillWorld } from './drill/world';
+import { secretStoreStacks, situationFor } from './drill/fixtures';
 
 /*
  * The runbook drill for the Pulumi target (see drill.test.ts): the Pulumi runbooks of the checkout
@@ -132,13 +132,18 @@ beforeAll(async () => {
       .flatMap((r) => (r.inputs.objs ?? []) as object[])
       .map((o) => stringify(o))
       .join('---\n');
-    runbooks.push({
+    // On Kubernetes the Secrets Manager secrets the ExternalSecrets read exist beside the cluster, as in drill.test.ts.
+    const base = {
       name: `checkout-prod-${platform}.pulumi.md`,
       markdown,
       dir,
-      world: () =>
-        new DrillWorld([awsStack('prod', mine)], { releaseCommit: RELEASE_COMMIT, pulumiStack: 'prod', manifest: manifest || undefined }),
-    });
+      stacks: [awsStack('prod', mine), ...(manifest ? secretStoreStacks('checkout-prod', manifest) : [])],
+      firing: [],
+      manifest: manifest || undefined,
+      target: manifest ? ('k8s' as const) : ('ecs' as const),
+    };
+    // Each section starts in the situation it is written for (a failed migration Job for that incident, ...).
+    runbooks.push({ ...base, world: (s) => situationFor(base, s, { releaseCommit: RELEASE_COMMIT, pulumiStack: 'prod' }) });
   }
 });
 
@@ -147,29 +152,12 @@ afterAll(async () => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-/**
- * TODO(constructs/k8s): findings of the Pulumi drill left to another engineer's change, reported
- * rather than asserted; the Kubernetes platform shares the Kubernetes drill's known defects
- * (drill.test.ts, issue 25): Phase 1 checks for Stakater Reloader and "Check that paging works"
- * needs an Alertmanager, neither of which the simulated cluster runs yet. On AWS, Phase 1's flag
- * guard (merged from main: it reads the flags version from the Pulumi state with `pulumi stack`)
- * is not simulated by the drill world's `pulumi` stub yet (TODO: test/runbook/drill/world.ts).
- */
-const KNOWN: Record<string, RegExp> = {
-  'checkout-prod-aws.pulumi.md': /^Phase 1: Pre-deployment$/,
-  'checkout-prod-kubernetes.pulumi.md': /^(Phase 1|Check that paging works)/,
-};
-
 test('Pulumi runbooks: every command runs against the registered resources, in order, with set -u', async () => {
   const report: Record<string, unknown> = {};
-  const known: Record<string, unknown> = {};
   expect(runbooks).toHaveLength(2);
   for (const r of runbooks) {
     const failures = await driller.run(r);
-    const open = failures.filter((f) => !KNOWN[r.name]?.test(f.section));
-    if (open.length > 0) report[r.name] = open;
-    if (failures.length > open.length) known[r.name] = failures.filter((f) => KNOWN[r.name]?.test(f.section));
+    if (failures.length > 0) report[r.name] = failures;
   }
-  console.log(`Pulumi drill findings left to constructs/pulumi and constructs/k8s (TODO):\n${JSON.stringify(known, null, 1)}`);
   expect(report).toEqual({});
 });

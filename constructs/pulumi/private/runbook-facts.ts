@@ -19,6 +19,7 @@ import { awsIncidentFacts } from '../../../lib/runbook/platforms/aws-incident';
 import { ecsDeploymentDuration } from '../../../lib/runbook/platforms/ecs';
 import { awsCli } from '../../../lib/runbook/aws-cli';
 import { LAST_UPDATE, pulumiSmokeTestsFile } from '../../../lib/runbook/platforms/pulumi-aws';
+import type { IncidentProcedure } from '../../../lib/runbook/procedures/incident-procedure';
 import { revertCommit } from '../../../lib/runbook/procedures/pipeline';
 import { compileEcsRollout } from '../../../lib/plan/ecs-schedule';
 import { environmentOf } from '../../../lib/model/service-definition';
@@ -311,6 +312,7 @@ export function kubernetesRunbookFacts(
     }
     return {
       ...f,
+      incident: f.incident && { ...f.incident, procedures: f.incident.procedures.map((p) => withPulumiReapply(p, s)) },
       context: { ...f.context, target: RunbookTarget.PULUMI, scope: s },
       preDeploy: [...withoutToolCommands(f.preDeploy).filter((c) => !isUntaggedKubectlDiff(c)), preview(s)],
       deploy: [
@@ -329,6 +331,34 @@ export function kubernetesRunbookFacts(
     };
   });
   return [...facts, { rollback: [level3(s, bound)] }];
+}
+
+/** The chart's `kubectl apply` of its manifest, as an incident procedure writes it (a Pulumi project has no manifest file). */
+const MANIFEST_APPLY = /^kubectl apply --server-side -n \S+ -f \S+$/m;
+
+/**
+ * An incident procedure with `pulumi up --refresh` where it re-applies the manifest: the refresh
+ * finds the objects deleted out of band (a Failed Job) and the update creates them anew; without
+ * it Pulumi's state still holds them and the update changes nothing
+ * (https://www.pulumi.com/docs/iac/cli/commands/pulumi_refresh/).
+ */
+function withPulumiReapply(p: IncidentProcedure, stack: string): IncidentProcedure {
+  if (!p.commands.some((c) => MANIFEST_APPLY.test(c.command))) return p;
+  return {
+    ...p,
+    commands: p.commands.map((c) =>
+      MANIFEST_APPLY.test(c.command)
+        ? {
+            ...c,
+            description: c.description.replace(
+              'apply the manifest',
+              'update the stack with a refresh (it sees the Job gone and creates it anew)',
+            ),
+            command: c.command.replace(MANIFEST_APPLY, `pulumi up --stack ${stack} --refresh --yes`),
+          }
+        : c,
+    ),
+  };
 }
 
 /**

@@ -72,7 +72,7 @@ export function firingAlarms(stacks: readonly DeployedStack[]): string[] {
  * The AWS side of a Kubernetes environment, as its manifest names it: the Secrets Manager secrets
  * its ExternalSecrets read, in the region of their SecretStore.
  */
-function secretStoreStacks(name: string, manifest: string): DeployedStack[] {
+export function secretStoreStacks(name: string, manifest: string): DeployedStack[] {
   const objects = parseAllDocuments(manifest)
     .map((d) => d.toJSON())
     .filter((o) => o && o.kind);

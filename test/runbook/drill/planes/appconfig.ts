@@ -58,6 +58,29 @@ export class AppConfigPlane {
     return this.versions.length > 0 ? 1 : undefined;
   }
 
+  /**
+   * The hosted configuration versions as `pulumi stack export` records them after the last
+   * `pulumi up`: the provider's output names (`applicationId`, `versionNumber`,
+   * https://www.pulumi.com/registry/packages/aws/api-docs/appconfig/hostedconfigurationversion/#outputs)
+   * under `deployment.resources[]` (https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_export/).
+   */
+  public pulumiStateResources(): { type: string; outputs: Record<string, unknown> }[] {
+    const app = this.t.all('AWS::AppConfig::Application')[0];
+    const version = this.stackVersion();
+    if (!app || version === undefined) return [];
+    return [
+      {
+        type: 'aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion',
+        outputs: { applicationId: AppConfigPlane.appId(app), versionNumber: version },
+      },
+    ];
+  }
+
+  /** The id the simulated account gives an application. */
+  private static appId(r: Resource): string {
+    return `app-${r.logicalId}`;
+  }
+
   /** Version 2 (every flag on) was released last week: the flags the workload reads now. */
   public allFlagsOnDeployed(): void {
     this.deployments.push({ number: this.deployments.length + 1, version: 2, startedAt: -7 * 86400, seconds: 0, state: STATE.COMPLETE });
@@ -94,7 +117,7 @@ export class AppConfigPlane {
       if (v === undefined) throw new Fail(`aws ${op}: ${o} missing`);
       return v;
     };
-    const appId = (r: Resource) => `app-${r.logicalId}`;
+    const appId = AppConfigPlane.appId;
     const app = () => {
       const r = this.t.all('AWS::AppConfig::Application', region).find((a) => appId(a) === one('--application-id'));
       if (!r) throw new Fail(`no AppConfig application with id ${one('--application-id')} in ${region}`);
