@@ -1,32 +1,11 @@
-import * as path from 'node:path';
-import {
-  Annotations,
-  ArnFormat,
-  type CfnElement,
-  CfnOutput,
-  Duration as CdkDuration,
-  RemovalPolicy,
-  Stack,
-  Tags,
-  Validations,
-  type StackProps,
-} from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Annotations, type CfnElement, CfnOutput, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { HeartbeatSource } from '../../lib/model/dead-mans-switch';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../lib/model/environment';
-import { DefinitionError } from '../../lib/model/problems';
-import { TlsMode, type Tls } from '../../lib/model/tls';
+import { TlsMode } from '../../lib/model/tls';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import { planAwsRollout } from '../../lib/plan/rollout-plan';
 import { ResourceNames } from '../../lib/plan/names';
@@ -39,16 +18,18 @@ import { runbookFileName, runbookUrl } from '../../lib/runbook/anchors';
 import { releaseCommit } from './private/release-commit';
 import { RunbookFile } from './private/runbook-file';
 import { awsCliOf, literalRegion } from './private/aws-cli';
+import { environmentSecrets } from './private/environment-secrets';
+import { functionWorkload } from './private/function-workload';
+import { serviceCluster } from './private/service-cluster';
+import { serviceDeadMansSwitch, type ServiceProbe } from './private/service-dead-mans-switch';
+import { pointDomain, stackTls } from './private/stack-tls';
 import { RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookFacts } from '../../lib/runbook/facts';
-import type { SmokeCheckSpec } from '../../lib/smoke/check';
-import { platformSmokeTests } from '../../lib/smoke/inline';
 import { AlarmSet } from './alarm-set';
 import { AlertTopics } from './alert-topics';
 import { AppConfigFeatureFlags } from './app-config-feature-flags';
-import { ProgressiveFunction } from './progressive-function';
-import { DeadMansSwitch } from './dead-mans-switch';
-import { HealthProbe, HealthProbeTarget } from './health-probe';
-import { ManagedSecret } from './managed-secret';
+import type { ProgressiveFunction } from './progressive-function';
+import type { DeadMansSwitch } from './dead-mans-switch';
+import { HealthProbeTarget } from './health-probe';
 import { MigrationTask } from './migration-task';
 import { ProgressiveFargateService } from './progressive-fargate-service';
 import { StageIndependentNames } from './private/stage-independent-names';
@@ -152,39 +133,12 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
 
     this.topics = new AlertTopics(this, 'AlertTopics', { namePrefix: names.base, removalPolicy, logRetention, receivers: env.receivers });
 
-    const generated = env.secrets.filter((s) => s.generated);
-    const secretsKey =
-      generated.length > 0
-        ? new kms.Key(this, 'SecretsKey', { description: `Encrypts the secrets of ${names.base}`, enableKeyRotation: true, removalPolicy })
-        : undefined;
-    const secrets = env.secrets.map((s) => ({
-      envVar: s.envVar,
-      secret: s.generated
-        ? new ManagedSecret(this, `Secret-${s.name}`, {
-            secretName: s.secretName,
-            rotationDays: s.rotationDays as number,
-            length: s.length,
-            encryptionKey: secretsKey,
-            removalPolicy,
-          }).secret
-        : s.kmsKeyArn
-          ? // With its key, grantRead adds kms:Decrypt (through Secrets Manager) for the roles that read it.
-            secretsmanager.Secret.fromSecretAttributes(this, `Secret-${s.name}`, {
-              secretPartialArn: this.formatArn({
-                service: 'secretsmanager',
-                resource: 'secret',
-                resourceName: s.secretName,
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-              encryptionKey: kms.Key.fromKeyArn(this, `SecretKey-${s.name}`, s.kmsKeyArn),
-            })
-          : secretsmanager.Secret.fromSecretNameV2(this, `Secret-${s.name}`, s.secretName),
-    }));
+    const secrets = environmentSecrets(this, env, names, removalPolicy);
 
     let signals: ServiceSignals;
     let addDeploymentAlarm: (alarm: cloudwatch.IAlarm) => void;
     // What the dead-man's switch probes, the way users reach the service (undefined: no way to probe).
-    let probe: { target: HealthProbeTarget; check: SmokeCheckSpec; where: string } | undefined;
+    let probe: ServiceProbe | undefined;
     // Where the workload reads its flags (the AppConfig agent sidecar or Lambda extension).
     const flagsEnvironment: Record<string, string> =
       def.featureFlags.length > 0 ? { GLIDEPATH_FLAGS_URL: AppConfigFeatureFlags.localUrlOf(names.base, env.name) } : {};
@@ -192,33 +146,9 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     const plan = planAwsRollout(def, env);
     if (plan.backend === Backend.ECS) {
       this.schedule = plan.schedule;
-      if (props.cluster && props.vpc) {
-        throw new Error(`DeploymentStack ${id}: pass 'cluster' or 'vpc', not both: the service runs in the cluster's VPC`);
-      }
-      const vpc = (): ec2.IVpc =>
-        props.vpc ??
-        new ec2.Vpc(this, 'Vpc', {
-          maxAzs: 2,
-          natGateways: env.production ? 2 : 1,
-          flowLogs: {
-            all: {
-              trafficType: ec2.FlowLogTrafficType.REJECT,
-              // An explicit log group, so flow logs follow the environment's retention like every other log group.
-              destination: ec2.FlowLogDestination.toCloudWatchLogs(
-                new logs.LogGroup(this, 'FlowLogs', { retention: logRetention, removalPolicy }),
-              ),
-            },
-          },
-        });
-      const cluster =
-        props.cluster ??
-        new ecs.Cluster(this, 'Cluster', {
-          vpc: vpc(),
-          clusterName: names.base,
-          containerInsightsV2: ecs.ContainerInsights.ENABLED,
-        });
+      const cluster = serviceCluster(this, { stackId: id, environment: env, names, vpc: props.vpc, cluster: props.cluster, logRetention, removalPolicy });
       const container = def.workload.container!;
-      const tls = this.tlsOf(env);
+      const tls = stackTls(this, env);
       this.containerService = new ProgressiveFargateService(this, 'Service', {
         minimumRequests: this.detectionOf(env).report?.cloudWatchGate?.minimumRequests,
         cluster,
@@ -239,7 +169,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         certificate: tls.certificate,
         user: container.user,
       });
-      const serviceUrl = this.pointDomain(tls, this.containerService);
+      const serviceUrl = pointDomain(this, tls, this.containerService);
       // An HTTPS service is probed by its name (the certificate's); without one the probe could not verify it.
       const httpsWithoutName = tls.tls !== undefined && tls.tls.mode !== TlsMode.DISABLED && !tls.tls.domainName;
       probe = httpsWithoutName
@@ -301,50 +231,22 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       });
       addDeploymentAlarm = (a) => this.containerService?.addDeploymentAlarm(a);
     } else {
-      const fn = def.workload.function!;
       this.schedule = plan.schedule;
-      this.canaryFunction = new ProgressiveFunction(this, 'Function', {
-        minimumRequests: this.detectionOf(env).report?.cloudWatchGate?.minimumRequests,
-        functionName: names.base,
-        runtime: lambdaRuntime(fn.runtime),
-        handler: fn.handler,
-        code: lambda.Code.fromAsset(path.resolve(def.baseDirectory, fn.code)),
-        memoryMiB: fn.memoryMiB,
-        timeout: CdkDuration.seconds(fn.timeout.toSeconds()),
-        environment: { ...fn.environment, ...flagsEnvironment },
+      const workload = functionWorkload(this, {
+        definition: def,
+        names,
+        plan,
+        flagsEnvironment,
         secrets,
-        routing: plan.routing,
-        schedule: plan.schedule,
+        minimumRequests: this.detectionOf(env).report?.cloudWatchGate?.minimumRequests,
         logRetention,
         removalPolicy,
       });
+      this.canaryFunction = workload.canaryFunction;
+      this.smokeTestHook = workload.smokeTestHook;
+      probe = workload.probe;
       signals = this.canaryFunction.signals;
       addDeploymentAlarm = (a) => this.canaryFunction?.addRollbackAlarm(a);
-      // A function has no URL in this stack: the probe invokes the live alias with the first smoke check.
-      const [first] = def.smokeTests ? platformSmokeTests(def.smokeTests).checks : [];
-      probe = first
-        ? {
-            target: HealthProbeTarget.functionAlias(this.canaryFunction.alias),
-            check: first,
-            where: `the live alias (smoke check ${first.name})`,
-          }
-        : undefined;
-      if (def.smokeTests) {
-        this.smokeTestHook = new SmokeTestHook(this, 'SmokeTests', {
-          functionName: `${names.base}-smoke-tests`,
-          tests: def.smokeTests,
-          target: SmokeTestTarget.functionVersion(this.canaryFunction.function.currentVersion),
-          logRetention,
-          removalPolicy,
-        });
-        this.canaryFunction.deploymentGroup.addPreHook(this.smokeTestHook.function);
-        const hookId = this.getLogicalId(this.smokeTestHook.function.node.defaultChild as lambda.CfnFunction);
-        Validations.of(this.canaryFunction.deploymentGroup).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::<${hookId}.Arn>:*]`,
-          reason:
-            'aws-cdk-lib lets CodeDeploy invoke the pre-traffic hook function and its versions; it is one function in this stack that only runs the smoke tests',
-        });
-      }
     }
     this.reportDeviations(def, env);
 
@@ -368,63 +270,17 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       this.alarms.deploymentAlarms.forEach(addDeploymentAlarm);
     }
     if (env.deadMansSwitch.enabled) {
-      const own = env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT;
-      // Independent of user traffic: a probe each minute, so silence means unreachable, not quiet.
-      const prober =
-        !own && probe
-          ? new HealthProbe(this, 'HealthProbe', {
-              serviceName: names.base,
-              functionName: names.healthProbeFunction,
-              target: probe.target,
-              check: probe.check,
-              logRetention,
-              removalPolicy,
-            })
-          : undefined;
-      if (!own && !prober) {
-        Annotations.of(this).addWarningV2(
-          'glidepath:dead-mans-switch',
-          this.containerService
-            ? `${names.base}: the dead-man's switch watches CPU samples, which prove that tasks run, not that users reach the service; set tls.domainName so a probe can call it by the certificate's name`
-            : `${names.base}: the dead-man's switch watches invocations, which stop on a quiet night as when the function is down; add smokeTests so a probe can invoke the live alias each minute`,
-        );
-      }
-      const heartbeat = own
-        ? new cloudwatch.Metric({ namespace: 'Glidepath', metricName: 'Heartbeat', dimensionsMap: { Service: names.base } })
-        : (prober?.metric ?? signals.heartbeat);
-      this.deadMansSwitch = new DeadMansSwitch(this, 'DeadMansSwitch', {
-        alarmName: names.alarm('dead-mans-switch'),
-        heartbeat,
-        heartbeatDescription: own
-          ? `metric Glidepath/Heartbeat (Service=${names.base}) published by the service`
-          : prober
-            ? `passing health probes of ${probe!.where} (each minute, by ${names.healthProbeFunction})`
-            : this.containerService
-              ? `ECS CPUUtilization samples of ${names.base}`
-              : `Lambda invocations of ${names.base}`,
-        missingMinutes: env.deadMansSwitch.missingFor.toMinutes(),
+      this.deadMansSwitch = serviceDeadMansSwitch(this, {
+        environment: env,
+        names,
+        probe,
+        signals,
+        containerService: this.containerService,
         topic: this.topics.critical,
         runbookLink: link,
-        diagnosis: [
-          ...(prober
-            ? [
-                {
-                  description: 'Read what the probe saw',
-                  command: aws`logs tail ${names.lambdaLogGroup(names.healthProbeFunction)} --since 15m`,
-                  expected: 'One line a minute; "passed": false with the reason when the check fails',
-                },
-              ]
-            : []),
-          ...(this.containerService
-            ? [
-                {
-                  description: 'Count running tasks',
-                  command: aws`ecs describe-services --cluster ${this.containerService.clusterName} --services ${names.base} --query 'services[0].[desiredCount,runningCount]' --output text`,
-                  expected: 'Running equals desired; 0 running means the service is down',
-                },
-              ]
-            : diagnosis),
-        ],
+        diagnosis,
+        logRetention,
+        removalPolicy,
       });
     }
     if (def.featureFlags.length > 0) {
@@ -465,63 +321,6 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
         `Log groups of ${names.base} keep ${env.production ? 'one year' : 'one month'} of logs (${env.production ? 'production' : 'non-production'} retention) and are encrypted at rest by CloudWatch Logs with AWS-owned keys; ` +
         'they hold no secret values (secrets reach the workload by reference), so a customer-managed key would add a key policy to keep right without protecting anything more',
     });
-  }
-
-  /**
-   * The certificate of the environment's load balancer. Production refuses plain HTTP unless the
-   * definition disables TLS with a reason, which is then acknowledged on the listener (accepted risks).
-   */
-  private tlsOf(env: EnvironmentDefinition): { tls?: Tls; certificate?: elbv2.IListenerCertificate } {
-    const tls = env.tls;
-    if (!tls && env.production) {
-      const path = `environments[${env.order}].tls`;
-      throw new DefinitionError([
-        {
-          path,
-          message:
-            `${path} is not set; production environment "${env.name}" serves users through an internet-facing load balancer and needs HTTPS: ` +
-            'set "tls.certificateArn", or "tls.domainName" with "tls.hostedZoneId" and "tls.hostedZoneName" to issue a DNS-validated certificate, ' +
-            'or "tls: { enabled: false, reason: ... }" to accept plain HTTP',
-        },
-      ]);
-    }
-    switch (tls?.mode) {
-      case TlsMode.CERTIFICATE:
-        return { tls, certificate: elbv2.ListenerCertificate.fromArn(tls.certificateArn!) };
-      case TlsMode.DNS_VALIDATED: {
-        const certificate = new acm.Certificate(this, 'Certificate', {
-          domainName: tls.domainName!,
-          validation: acm.CertificateValidation.fromDns(this.hostedZone(tls)),
-        });
-        return { tls, certificate: elbv2.ListenerCertificate.fromCertificateManager(certificate) };
-      }
-      default:
-        return { tls };
-    }
-  }
-
-  private hostedZone(tls: Tls): route53.IHostedZone {
-    return (
-      (this.node.tryFindChild('HostedZone') as route53.IHostedZone | undefined) ??
-      route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', { hostedZoneId: tls.hostedZone!.id, zoneName: tls.hostedZone!.name })
-    );
-  }
-
-  /** Points the environment's domain at the load balancer, acknowledges plain HTTP, and returns the service URL. */
-  private pointDomain(settings: { tls?: Tls }, service: ProgressiveFargateService): string {
-    const tls = settings.tls;
-    if (tls?.mode === TlsMode.DISABLED) {
-      Validations.of(service.listener).acknowledge({ id: 'glidepath-https', reason: `Plain HTTP on purpose: ${tls.reason}` });
-    }
-    if (tls?.domainName && tls.hostedZone) {
-      new route53.ARecord(this, 'DomainRecord', {
-        zone: this.hostedZone(tls),
-        recordName: tls.domainName,
-        target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(service.loadBalancer)),
-      });
-    }
-    const https = tls !== undefined && tls.mode !== TlsMode.DISABLED;
-    return `${https ? 'https' : 'http'}://${tls?.domainName ?? service.loadBalancer.loadBalancerDnsName}`;
   }
 
   protected allocateLogicalId(element: CfnElement): string {
@@ -600,13 +399,4 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       cluster: this.containerService?.clusterName,
     });
   }
-}
-
-/**
- * The aws-cdk-lib runtime of a name. Reuses the library's instance where there is one: every
- * `new lambda.Runtime()` is appended to the global `Runtime.ALL`, which would make two syntheses in
- * one process differ.
- */
-function lambdaRuntime(name: string): lambda.Runtime {
-  return lambda.Runtime.ALL.find((r) => r.name === name && r.family !== undefined) ?? new lambda.Runtime(name, lambda.RuntimeFamily.NODEJS);
 }
