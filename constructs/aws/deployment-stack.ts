@@ -1,6 +1,6 @@
 import { Annotations, type CfnElement, CfnOutput, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -21,6 +21,7 @@ import { awsCliOf, literalRegion } from './private/aws-cli';
 import { environmentSecrets } from './private/environment-secrets';
 import { functionWorkload } from './private/function-workload';
 import { serviceCluster } from './private/service-cluster';
+import { serviceMigrations } from './private/service-migrations';
 import { serviceDeadMansSwitch, type ServiceProbe } from './private/service-dead-mans-switch';
 import { pointDomain, stackTls } from './private/stack-tls';
 import { RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookFacts } from '../../lib/runbook/facts';
@@ -30,7 +31,7 @@ import { AppConfigFeatureFlags } from './app-config-feature-flags';
 import type { ProgressiveFunction } from './progressive-function';
 import type { DeadMansSwitch } from './dead-mans-switch';
 import { HealthProbeTarget } from './health-probe';
-import { MigrationTask } from './migration-task';
+import type { MigrationTask } from './migration-task';
 import { ProgressiveFargateService } from './progressive-fargate-service';
 import { StageIndependentNames } from './private/stage-independent-names';
 import { ServiceDashboard } from './service-dashboard';
@@ -183,27 +184,8 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
           };
       signals = this.containerService.signals;
       const service = this.containerService;
-      this.migrations = def.migrations.map(
-        (m) =>
-          new MigrationTask(this, `Migration-${m.name}`, {
-            migration: m,
-            cluster,
-            clusterName: names.base,
-            serviceName: names.base,
-            family: `${names.base}-migrate-${m.name}`,
-            subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-            securityGroups: service.service.connections.securityGroups,
-            secrets,
-            environment: container.environment,
-            logRetention,
-            removalPolicy,
-            user: container.user,
-          }),
-      );
-      // Expand migrations finish before ECS starts a single task of the new revision. Only the
-      // service resource waits: its security group is an input of the migrations.
-      const serviceResource = service.service.node.defaultChild as ecs.CfnService;
-      this.migrations.filter((m) => m.runner).forEach((m) => serviceResource.node.addDependency(m.runner!));
+      // Expand migrations finish before ECS starts a single task of the new revision.
+      this.migrations = serviceMigrations(this, { definition: def, names, cluster, service, secrets, logRetention, removalPolicy });
       if (!def.smokeTests && (plan.settings.strategy === 'CANARY' || plan.settings.strategy === 'LINEAR')) {
         Annotations.of(this).addWarningV2(
           'glidepath:canary-without-hook',
