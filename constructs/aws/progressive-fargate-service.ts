@@ -1,10 +1,9 @@
-import { Annotations, CfnOutput, Duration as CdkDuration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Annotations, CfnOutput, Duration as CdkDuration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { APP_CONTAINER_NAME, containerTaskSpec } from '../../lib/plan/container-task-spec';
@@ -15,42 +14,14 @@ import { ecsDeploymentDuration, ecsServiceRunbookFacts } from '../../lib/runbook
 import type { Duration } from '../../lib/model/duration';
 import { literalRegion } from './private/aws-cli';
 import { literalName } from './private/literal-names';
-import { grantImportedKeyDecrypt } from './private/secret-key-decrypt';
+import { fargateServiceSignals } from './private/fargate-service-signals';
+import { fargateTaskDefinition } from './private/fargate-task-definition';
+import { loadBalancerAccessLogs } from './private/load-balancer-access-logs';
 import { trafficRoutingFingerprint } from './private/traffic-routing';
-import { MINIMUM_REQUESTS, TARGET_GROUP_ERROR_METRICS, targetGroupErrorRateExpression } from '../../lib/plan/version-error-rate';
 import type { ServiceSignals } from './service-signals';
+import { resolveFargateDeployment, type FargateDeploymentOptions } from './fargate-deployment-options';
 
-/** The ECS strategy names, and the definition's spellings of them (`canary`, `blue-green`, …). */
-export type FargateDeploymentStrategy = EcsDeploymentSettings['strategy'] | 'canary' | 'linear' | 'blue-green' | 'rolling';
-
-/**
- * ECS deployment settings as written by hand. Strategies take the ECS names or the YAML spellings;
- * the healthy percentages have defaults.
- */
-export interface FargateDeploymentOptions extends Omit<EcsDeploymentSettings, 'strategy' | 'minimumHealthyPercent' | 'maximumPercent'> {
-  /** `'CANARY'` or `'canary'`, `'LINEAR'`, `'BLUE_GREEN'` or `'blue-green'`, `'ROLLING'`. */
-  readonly strategy: FargateDeploymentStrategy;
-  /** Tasks kept healthy during a deployment, % of the desired count. @default 100 */
-  readonly minimumHealthyPercent?: number;
-  /** Tasks allowed during a deployment, % of the desired count. @default 200 */
-  readonly maximumPercent?: number;
-}
-
-/** Fills the defaults of `FargateDeploymentOptions` and maps YAML spellings to the ECS names. */
-export function resolveFargateDeployment(options: FargateDeploymentOptions): EcsDeploymentSettings {
-  const strategy = options.strategy.toUpperCase().replace('-', '_') as EcsDeploymentSettings['strategy'];
-  if (!['BLUE_GREEN', 'CANARY', 'LINEAR', 'ROLLING'].includes(strategy)) {
-    throw new Error(
-      `ProgressiveFargateService 'deployment.strategy' is "${options.strategy}"; use 'canary', 'linear', 'blue-green' or 'rolling' (or the ECS names 'CANARY', 'LINEAR', 'BLUE_GREEN', 'ROLLING')`,
-    );
-  }
-  return {
-    ...options,
-    strategy,
-    minimumHealthyPercent: options.minimumHealthyPercent ?? 100,
-    maximumPercent: options.maximumPercent ?? 200,
-  };
-}
+export * from './fargate-deployment-options';
 
 /** Props for `ProgressiveFargateService`. */
 export interface ProgressiveFargateServiceProps {
@@ -186,49 +157,12 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     const spec = containerTaskSpec({ ...props, retained: removalPolicy !== RemovalPolicy.DESTROY });
     const seconds = (d: { toSeconds(): number }) => CdkDuration.seconds(d.toSeconds());
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: spec.container.logging.logGroupName,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    this.taskDefinition = fargateTaskDefinition(this, spec, {
+      environment: props.environment,
+      secrets: props.secrets,
+      logRetention: props.logRetention,
       removalPolicy,
     });
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-      family: spec.family,
-      cpu: spec.cpu,
-      memoryLimitMiB: spec.memoryMiB,
-    });
-    // CloudFormation deregisters a replaced revision (INACTIVE, not deployable) unless retained;
-    // level 2 of the runbook deploys the previous revision, so every revision stays ACTIVE.
-    (this.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition).applyRemovalPolicy(RemovalPolicy.RETAIN);
-    const secrets: Record<string, ecs.Secret> = {};
-    for (const { envVar, secret } of props.secrets ?? []) {
-      secrets[envVar] = ecs.Secret.fromSecretsManager(secret);
-      // ECS injects the value once, at task start: after a rotation, tasks started before it hold
-      // AWSPREVIOUS and tasks started after hold AWSCURRENT. Reading both stages at run time is
-      // the only way every task accepts what any other task issued (a forced redeployment would
-      // still mix the two for the length of the rollout). The contract is in the runbook.
-      // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
-      secret.grantRead(this.taskDefinition.taskRole);
-      grantImportedKeyDecrypt(secret, this.taskDefinition.obtainExecutionRole(), this.taskDefinition.taskRole);
-    }
-    this.taskDefinition.addContainer(CONTAINER_NAME, {
-      containerName: CONTAINER_NAME,
-      image: ecs.ContainerImage.fromRegistry(spec.container.image),
-      portMappings: [{ containerPort: spec.container.port, name: spec.container.portName }],
-      environment: props.environment,
-      secrets,
-      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: spec.container.logging.streamPrefix }),
-      readonlyRootFilesystem: spec.container.readonlyRootFilesystem,
-      user: spec.container.user,
-      // Give in-flight requests time to finish after the load balancer stops sending new ones.
-      stopTimeout: seconds(spec.container.stopTimeout),
-    });
-    if (props.environment && Object.keys(props.environment).length > 0) {
-      Validations.of(this.taskDefinition).acknowledge({
-        id: 'AwsSolutions-ECS2',
-        reason:
-          'Only plain, non-secret configuration is set as environment variables (the definition refuses credential-looking values); secrets come from Secrets Manager',
-      });
-    }
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc,
@@ -241,29 +175,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       reason:
         'An internet-facing load balancer accepts users from anywhere on its listener port; the test listener is open to the VPC only',
     });
-    // The log delivery principal depends on the region, so region-agnostic stacks cannot log.
-    if (Token.isUnresolved(Stack.of(this).region)) {
-      Annotations.of(this).addWarningV2(
-        'glidepath:access-logs',
-        `${props.serviceName}: load balancer access logs need a region; set the environment's region (or the stack's env) to enable them`,
-      );
-    } else {
-      const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        removalPolicy,
-        // The load balancer keeps writing logs, so a bucket that should go with the stack must be
-        // emptied first, or the stack deletion fails on a non-empty bucket.
-        autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
-        lifecycleRules: [{ expiration: seconds(spec.loadBalancer.accessLogs.expiration) }],
-      });
-      this.loadBalancer.logAccessLogs(accessLogs, spec.loadBalancer.accessLogs.prefix);
-      Validations.of(accessLogs).acknowledge({
-        id: 'AwsSolutions-S1',
-        reason: 'This bucket holds the load balancer access logs; logging access to the log bucket itself would only log the log delivery',
-      });
-    }
+    loadBalancerAccessLogs(this, this.loadBalancer, spec.loadBalancer, props.serviceName, removalPolicy);
 
     const targetGroup = (id: string) =>
       new elbv2.ApplicationTargetGroup(this, id, {
@@ -448,55 +360,13 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
   }
 
   private buildSignals(): ServiceSignals {
-    const lb = this.loadBalancer.metrics;
-    const errors = lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum' });
-    const elbErrors = lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum' });
-    const requests = lb.requestCount({ statistic: 'Sum' });
-    const latency = (statistic: string) =>
-      new cloudwatch.MathExpression({
-        expression: `1000 * latency${statistic}`,
-        usingMetrics: { [`latency${statistic}`]: lb.targetResponseTime({ statistic }) },
-        label: `${statistic} latency (ms)`,
-      });
-    const serviceMetric = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/ECS',
-        metricName,
-        dimensionsMap: { ClusterName: this.clusterName, ServiceName: this.props.serviceName },
-        statistic: 'Average',
-      });
-    const minimumRequests = this.props.minimumRequests ?? MINIMUM_REQUESTS;
-    // Each target group on its own traffic: ECS swaps the two between deployments, so the new
-    // version may be behind either; the load balancer as a whole adds its own 5xx (no healthy target).
-    const groups = [this.primaryTargetGroup, ...(this.alternateTargetGroup ? [this.alternateTargetGroup] : [])];
-    const usingMetrics: Record<string, cloudwatch.IMetric> = { errors, elbErrors, requests };
-    groups.forEach((group, i) => {
-      for (const [suffix, metricName] of Object.entries(TARGET_GROUP_ERROR_METRICS)) {
-        usingMetrics[`tg${i}${suffix}`] = group.metrics.custom(metricName, { statistic: 'Sum' });
-      }
+    return fargateServiceSignals({
+      loadBalancer: this.loadBalancer,
+      targetGroups: [this.primaryTargetGroup, ...(this.alternateTargetGroup ? [this.alternateTargetGroup] : [])],
+      clusterName: this.clusterName,
+      serviceName: this.props.serviceName,
+      minimumRequests: this.props.minimumRequests,
     });
-    return {
-      // Target and load balancer 5xx both fail users; an idle service has no error rate.
-      errorRatePercent: new cloudwatch.MathExpression({
-        expression: 'IF(requests > 0, 100 * (FILL(errors, 0) + FILL(elbErrors, 0)) / requests, 0)',
-        usingMetrics: { errors, elbErrors, requests },
-        label: 'Error rate (%)',
-      }),
-      versionErrorRatePercent: new cloudwatch.MathExpression({
-        expression: targetGroupErrorRateExpression(groups.length, minimumRequests),
-        usingMetrics,
-        label: 'Error rate of the worst target group (%)',
-      }),
-      minimumRequests,
-      latencyP99Ms: latency('p99'),
-      latencyP95Ms: latency('p95'),
-      requests,
-      cpuPercent: serviceMetric('CPUUtilization'),
-      memoryPercent: serviceMetric('MemoryUtilization'),
-      heartbeat: serviceMetric('CPUUtilization').with({ statistic: 'SampleCount' }),
-      source: `load balancer of ECS service ${this.props.serviceName}`,
-      saturationSource: `ECS service ${this.props.serviceName} in cluster ${this.clusterName}`,
-    };
   }
 
   /**
