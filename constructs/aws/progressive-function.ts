@@ -1,5 +1,5 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { LambdaTrafficRouting } from '../../lib/plan/codedeploy-schedule';
-import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
+import type { CompiledSchedule } from '../../lib/plan/schedule';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { lambdaFunctionRunbookFacts } from '../../lib/runbook/platforms/lambda';
 import { secretArnVariable } from '../../lib/plan/secret-bindings';
@@ -16,7 +16,9 @@ import { functionRole } from './private/function-role';
 import { grantImportedKeyDecrypt } from './private/secret-key-decrypt';
 import { literalRegion } from './private/aws-cli';
 import { literalName } from './private/literal-names';
-import { MINIMUM_REQUESTS, functionVersionErrorRateExpression } from '../../lib/plan/version-error-rate';
+import { MINIMUM_REQUESTS } from '../../lib/plan/version-error-rate';
+import { aliasSignals } from './private/function-alias-signals';
+import { checkedRouting, checkedSchedule, routingSlug, trafficRoutingOf } from './private/lambda-traffic-routing';
 import type { ServiceSignals } from './service-signals';
 
 /** A Secrets Manager secret handed to a `ProgressiveFunction` by reference. */
@@ -308,81 +310,6 @@ export class ProgressiveFunction extends Construct implements IRunbookContributo
   }
 }
 
-/** Health signals measured on a Lambda alias: error rate, p99/p95 duration, invocations. */
-function aliasSignals(alias: lambda.Alias, version: lambda.IVersion, source: string, minimumRequests: number): ServiceSignals {
-  const period = Duration.minutes(1);
-  const invocations = alias.metricInvocations({ statistic: cloudwatch.Stats.SUM, period });
-  // The version this template deploys, on its own invocations: alias metrics mix both versions
-  // while CodeDeploy shifts weights, so a 10% canary's errors would be diluted tenfold.
-  const executed = (metricName: string) =>
-    new cloudwatch.Metric({
-      namespace: 'AWS/Lambda',
-      metricName,
-      dimensionsMap: {
-        FunctionName: alias.lambda.functionName,
-        Resource: `${alias.lambda.functionName}:${alias.aliasName}`,
-        ExecutedVersion: version.version,
-      },
-      statistic: cloudwatch.Stats.SUM,
-      period,
-    });
-  return {
-    versionErrorRatePercent: new cloudwatch.MathExpression({
-      // MAX of an array is the per-datapoint maximum; the alias term covers the previous version.
-      expression: functionVersionErrorRateExpression(minimumRequests),
-      usingMetrics: {
-        newErrors: executed('Errors'),
-        newInvocations: executed('Invocations'),
-        errors: alias.metricErrors({ statistic: cloudwatch.Stats.SUM, period }),
-        invocations,
-      },
-      label: 'Error rate of the worst version (%)',
-      period,
-    }),
-    minimumRequests,
-    errorRatePercent: new cloudwatch.MathExpression({
-      // Without the guard a minute with zero invocations divides by zero.
-      expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-      usingMetrics: { errors: alias.metricErrors({ statistic: cloudwatch.Stats.SUM, period }), invocations },
-      label: 'Error rate (%)',
-      period,
-    }),
-    latencyP99Ms: alias.metricDuration({ statistic: cloudwatch.Stats.p(99), period }),
-    latencyP95Ms: alias.metricDuration({ statistic: cloudwatch.Stats.p(95), period }),
-    requests: invocations,
-    heartbeat: invocations,
-    source,
-  };
-}
-
-function trafficRoutingOf(routing: LambdaTrafficRouting): codedeploy.TrafficRouting {
-  switch (routing.type) {
-    case 'canary':
-      return codedeploy.TrafficRouting.timeBasedCanary({
-        interval: Duration.minutes(routing.intervalMinutes),
-        percentage: routing.percentage,
-      });
-    case 'linear':
-      return codedeploy.TrafficRouting.timeBasedLinear({
-        interval: Duration.minutes(routing.intervalMinutes),
-        percentage: routing.percentage,
-      });
-    case 'all-at-once':
-      return codedeploy.TrafficRouting.allAtOnce();
-  }
-}
-
-function routingSlug(routing: LambdaTrafficRouting): string {
-  switch (routing.type) {
-    case 'canary':
-      return `canary-${routing.percentage}pct-${routing.intervalMinutes}m`;
-    case 'linear':
-      return `linear-${routing.percentage}pct-every-${routing.intervalMinutes}m`;
-    case 'all-at-once':
-      return 'all-at-once';
-  }
-}
-
 /** The secret's name when it is known at synth time: imported by name, or owned with a fixed name. */
 function secretNameOf(secret: secretsmanager.ISecret): string | undefined {
   return literalName(secret, secret.secretName, 'name');
@@ -426,41 +353,4 @@ function checkedAliasName(name: string): string {
     );
   }
   return name;
-}
-
-function checkedRouting(routing: LambdaTrafficRouting): LambdaTrafficRouting {
-  if (routing.type === 'all-at-once') {
-    return routing;
-  }
-  if (!Number.isInteger(routing.percentage) || routing.percentage < 1 || routing.percentage > 99) {
-    throw new Error(
-      `'routing.percentage' (${routing.percentage}) must be a whole number from 1 to 99: CodeDeploy shifts whole percentages`,
-    );
-  }
-  if (!Number.isInteger(routing.intervalMinutes) || routing.intervalMinutes < 1) {
-    throw new Error(
-      `'routing.intervalMinutes' (${routing.intervalMinutes}) must be a whole number of minutes, at least 1: CodeDeploy counts whole minutes`,
-    );
-  }
-  return routing;
-}
-
-function checkedSchedule(schedule: CompiledSchedule, routing: LambdaTrafficRouting): CompiledSchedule {
-  if (schedule.backend !== Backend.LAMBDA_CODEDEPLOY) {
-    throw new Error(
-      `'schedule.backend' (${schedule.backend}) must be '${Backend.LAMBDA_CODEDEPLOY}': pass the schedule compileLambdaRollout returned with 'routing'`,
-    );
-  }
-  const first = schedule.steps[0];
-  const expected =
-    routing.type === 'all-at-once'
-      ? { trafficPercent: 100, bakeMinutes: 0 }
-      : { trafficPercent: routing.percentage, bakeMinutes: routing.intervalMinutes };
-  if (!first || first.trafficPercent !== expected.trafficPercent || first.bake.toMinutes() !== expected.bakeMinutes) {
-    const got = first ? `${first.trafficPercent}% for ${first.bake}` : 'no steps';
-    throw new Error(
-      `'schedule' starts with ${got} but 'routing' (${routingSlug(routing)}) starts with ${expected.trafficPercent}% for ${expected.bakeMinutes}m; pass the schedule and routing from the same compileLambdaRollout call`,
-    );
-  }
-  return schedule;
 }
