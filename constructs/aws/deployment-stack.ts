@@ -147,7 +147,15 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     const plan = planAwsRollout(def, env);
     if (plan.backend === Backend.ECS) {
       this.schedule = plan.schedule;
-      const cluster = serviceCluster(this, { stackId: id, environment: env, names, vpc: props.vpc, cluster: props.cluster, logRetention, removalPolicy });
+      const cluster = serviceCluster(this, {
+        stackId: id,
+        environment: env,
+        names,
+        vpc: props.vpc,
+        cluster: props.cluster,
+        logRetention,
+        removalPolicy,
+      });
       const container = def.workload.container!;
       const tls = stackTls(this, env);
       this.containerService = new ProgressiveFargateService(this, 'Service', {

@@ -23,7 +23,11 @@ export interface FargateTaskDefinitionOptions {
  * application container from the shared spec, hardened, logging to its own group, with its
  * secrets read by reference. Every revision is retained, so the runbook can deploy the previous one.
  */
-export function fargateTaskDefinition(scope: Construct, spec: ContainerTaskSpec, options: FargateTaskDefinitionOptions): ecs.FargateTaskDefinition {
+export function fargateTaskDefinition(
+  scope: Construct,
+  spec: ContainerTaskSpec,
+  options: FargateTaskDefinitionOptions,
+): ecs.FargateTaskDefinition {
   const logGroup = new logs.LogGroup(scope, 'Logs', {
     logGroupName: spec.container.logging.logGroupName,
     retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH,

@@ -41,7 +41,9 @@ export function serviceCluster(stack: Stack, options: ServiceClusterOptions): ec
         all: {
           trafficType: ec2.FlowLogTrafficType.REJECT,
           // An explicit log group, so flow logs follow the environment's retention like every other log group.
-          destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(stack, 'FlowLogs', { retention: logRetention, removalPolicy })),
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(
+            new logs.LogGroup(stack, 'FlowLogs', { retention: logRetention, removalPolicy }),
+          ),
         },
       },
     });
