@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', '.stryker-tmp/**', 'reports/**', 'cdk.out/**', 'coverage/**', 'bench/.out/**', 'examples/consumer-app/**', '**/*.d.ts', '**/*.js', '**/*.mjs'],
+    ignores: ['node_modules/**', 'dist/**', '.stryker-tmp/**', 'reports/**', 'cdk.out/**', 'coverage/**', 'bench/.out/**', 'examples/consumer-app/**', 'test/examples/trial-apps/**', '**/*.d.ts', '**/*.js', '**/*.mjs'],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,

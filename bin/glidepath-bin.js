@@ -2,7 +2,8 @@
 /**
  * The `glidepath` command (package.json "bin"). In the published package it runs the compiled CLI
  * in dist/. In a checkout of the repository (the TypeScript sources sit beside this file) it runs
- * the sources, transpiled in memory with the `typescript` package, so `npx glidepath` works there
+ * the sources, transpiled with the `typescript` package (cached by content in
+ * node_modules/.cache/glidepath-transpile: see transpile-typescript.js), so `npx glidepath` works there
  * without a build, as the generated runbooks, pipelines and workflows expect.
  */
 const fs = require('node:fs');

@@ -6,8 +6,14 @@ import * as path from 'node:path';
  * Pulumi target may import it.
  */
 const root = path.join(__dirname, '..', '..');
-// The runbook drill runs the Pulumi runbooks too (under Pulumi mocks).
-const allowed = ['constructs/pulumi/', 'examples/pulumi-', 'test/pulumi/', 'test/runbook/drill-pulumi.test.ts'];
+// The runbook drill runs the Pulumi runbooks too (under Pulumi mocks); the trial's Pulumi app is a user's Pulumi project.
+const allowed = [
+  'constructs/pulumi/',
+  'examples/pulumi-',
+  'test/pulumi/',
+  'test/runbook/drill-pulumi.test.ts',
+  'test/examples/trial-apps/pulumi-new/',
+];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
