@@ -3,8 +3,7 @@ import type { SmokeTests } from '../../model/smoke-tests';
 import { timeBound } from '../../plan/timing';
 import { renderSmokeTestsFile } from '../../smoke/file';
 import type { RunbookCommand } from '../command';
-import { pollCommand } from '../poll';
-import type { EcsIncidentNames } from '../procedures/incidents-ecs';
+import { rerunEcsMigration, type EcsIncidentNames } from '../procedures/incidents-ecs';
 import type { IncidentProcedure } from '../procedures/incident-procedure';
 
 /**
@@ -63,21 +62,7 @@ export function pulumiMigrationFailed(n: EcsIncidentNames, stack: string): Incid
         description: "Read the migration's output: how far it got",
         command: aws`logs tail "$LOGS" --since 2h`,
       },
-      {
-        description: `Once the cause is fixed (with ${n.databaseOwner}): re-run the migration by hand; it must be idempotent, as it runs on a schema it changed halfway`,
-        command: [
-          `NETWORK=$(${aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].networkConfiguration' --output json`})`,
-          `TASK=$(${aws`ecs run-task --cluster ${cluster} --task-definition "$FAMILY" --launch-type FARGATE --network-configuration "$NETWORK" --started-by glidepath-retry --query 'tasks[0].taskArn' --output text`})`,
-          pollCommand({
-            check: aws`ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].lastStatus' --output text`,
-            until: 'STOPPED',
-            timeout: Duration.minutes(12),
-            what: 'the migration task did not stop',
-          }),
-          `[ "$(${aws`ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode' --output text`})" = 0 ] && echo "migration $MIGRATION applied" || { echo "the migration failed again: read $LOGS" >&2; exit 1; }`,
-        ].join('\n'),
-        expected: 'migration applied',
-      },
+      rerunEcsMigration(n),
     ],
     bound: timeBound(
       [

@@ -190,7 +190,7 @@ export function secretRotationFailed(n: EcsIncidentNames): IncidentProcedure {
  * but a rollback does not undo the schema changes the migration made before it failed.
  */
 export function ecsMigrationFailed(n: EcsIncidentNames): IncidentProcedure {
-  const { aws, stack, cluster, service } = n;
+  const { aws, stack } = n;
   const names = n.migrations.map((m) => m.name);
   const family = (m: (typeof n.migrations)[number]) => m.family;
   return {
@@ -238,21 +238,7 @@ export function ecsMigrationFailed(n: EcsIncidentNames): IncidentProcedure {
         ),
         expected: 'UPDATE_ROLLBACK_COMPLETE: the previous release serves, on the schema the migration left',
       },
-      {
-        description: `Once the cause is fixed (with ${n.databaseOwner}): re-run the migration by hand; it must be idempotent, as it runs on a schema it changed halfway`,
-        command: [
-          `NETWORK=$(${aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].networkConfiguration' --output json`})`,
-          `TASK=$(${aws`ecs run-task --cluster ${cluster} --task-definition "$FAMILY" --launch-type FARGATE --network-configuration "$NETWORK" --started-by glidepath-retry --query 'tasks[0].taskArn' --output text`})`,
-          pollCommand({
-            check: aws`ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].lastStatus' --output text`,
-            until: 'STOPPED',
-            timeout: Duration.minutes(12),
-            what: 'the migration task did not stop',
-          }),
-          `[ "$(${aws`ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode' --output text`})" = 0 ] && echo "migration $MIGRATION applied" || { echo "the migration failed again: read $LOGS" >&2; exit 1; }`,
-        ].join('\n'),
-        expected: 'migration applied',
-      },
+      rerunEcsMigration(n),
     ],
     bound: timeBound(
       [
@@ -266,5 +252,28 @@ export function ecsMigrationFailed(n: EcsIncidentNames): IncidentProcedure {
       'Rolling back code does not roll back the database: what the migration applied before it failed stays applied.',
       'Deploy again only after the migration succeeded by hand or the change was fixed: the next deployment runs it again.',
     ],
+  };
+}
+
+/**
+ * Re-runs the failed migration's task definition ($FAMILY) by hand in the service's network and
+ * waits for it to stop; shared by the CloudFormation and Pulumi failed-migration procedures.
+ */
+export function rerunEcsMigration(n: EcsIncidentNames): RunbookCommand {
+  const { aws, cluster, service } = n;
+  return {
+    description: `Once the cause is fixed (with ${n.databaseOwner}): re-run the migration by hand; it must be idempotent, as it runs on a schema it changed halfway`,
+    command: [
+      `NETWORK=$(${aws`ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].networkConfiguration' --output json`})`,
+      `TASK=$(${aws`ecs run-task --cluster ${cluster} --task-definition "$FAMILY" --launch-type FARGATE --network-configuration "$NETWORK" --started-by glidepath-retry --query 'tasks[0].taskArn' --output text`})`,
+      pollCommand({
+        check: aws`ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].lastStatus' --output text`,
+        until: 'STOPPED',
+        timeout: Duration.minutes(12),
+        what: 'the migration task did not stop',
+      }),
+      `[ "$(${aws`ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode' --output text`})" = 0 ] && echo "migration $MIGRATION applied" || { echo "the migration failed again: read $LOGS" >&2; exit 1; }`,
+    ].join('\n'),
+    expected: 'migration applied',
   };
 }
