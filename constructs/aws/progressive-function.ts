@@ -18,7 +18,8 @@ import { literalRegion } from './private/aws-cli';
 import { literalName } from './private/literal-names';
 import { MINIMUM_REQUESTS } from '../../lib/plan/version-error-rate';
 import { aliasSignals } from './private/function-alias-signals';
-import { checkedRouting, checkedSchedule, routingSlug, trafficRoutingOf } from './private/lambda-traffic-routing';
+import { routingSlug } from '../../lib/plan/function-release-spec';
+import { checkedRouting, checkedSchedule, trafficRoutingOf } from './private/lambda-traffic-routing';
 import type { ServiceSignals } from './service-signals';
 
 /** A Secrets Manager secret handed to a `ProgressiveFunction` by reference. */

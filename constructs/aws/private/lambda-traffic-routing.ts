@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import type { LambdaTrafficRouting } from '../../../lib/plan/codedeploy-schedule';
+import { routingSlug } from '../../../lib/plan/function-release-spec';
 import { Backend, type CompiledSchedule } from '../../../lib/plan/schedule';
 
 /** The aws-cdk-lib traffic routing of a compiled CodeDeploy routing. */
@@ -18,18 +19,6 @@ export function trafficRoutingOf(routing: LambdaTrafficRouting): codedeploy.Traf
       });
     case 'all-at-once':
       return codedeploy.TrafficRouting.allAtOnce();
-  }
-}
-
-/** The routing in a deployment config name, e.g. `canary-10pct-5m` (configs are immutable, so the name changes with the routing). */
-export function routingSlug(routing: LambdaTrafficRouting): string {
-  switch (routing.type) {
-    case 'canary':
-      return `canary-${routing.percentage}pct-${routing.intervalMinutes}m`;
-    case 'linear':
-      return `linear-${routing.percentage}pct-every-${routing.intervalMinutes}m`;
-    case 'all-at-once':
-      return 'all-at-once';
   }
 }
 
