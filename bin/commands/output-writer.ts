@@ -29,6 +29,12 @@ const GLIDEPATH_ENTRIES = new Set([OUTPUT_MARKER, 'aws', 'k8s', 'runbooks', 'smo
 const STAGING = '.glidepath-staging-';
 const PREVIOUS = '.glidepath-previous';
 const TEMPORARY = '.glidepath-tmp-';
+/**
+ * Inside a replaced-in-place directory: the old content once the new one is in, renamed here in one
+ * step before it is removed (a recursive removal is not atomic: it could delete the journal first
+ * and leave old entries that a later recovery would take for content being moved aside).
+ */
+const DISCARDED = '.glidepath-discarded';
 /** Inside `.glidepath-previous` of a replaced-in-place directory: the new content is being moved in. */
 const SWAP_IN = '.glidepath-swap-in';
 /** Errors of renaming a directory that is a mount point (EBUSY on Linux; EXDEV/EPERM elsewhere). */
@@ -155,12 +161,20 @@ function replaceContents(target: string, files: Readonly<Record<string, string>>
   }
   fs.mkdirSync(previous);
   for (const name of fs.readdirSync(target)) {
-    if (name !== PREVIOUS && !name.startsWith(STAGING)) fs.renameSync(path.join(target, name), path.join(previous, name));
+    if (name !== PREVIOUS && name !== DISCARDED && !name.startsWith(STAGING))
+      fs.renameSync(path.join(target, name), path.join(previous, name));
   }
   // The point of no return: from here an interrupted run is finished forwards (the staging is complete).
   fs.writeFileSync(path.join(previous, SWAP_IN), stagingName);
   moveIn(target, staging);
-  fs.rmSync(previous, { recursive: true, force: true });
+  discard(target, previous);
+}
+
+/** Removes the old content `previous` of `target`: first renamed to DISCARDED (atomic), then deleted. */
+function discard(target: string, previous: string): void {
+  const discarded = path.join(target, DISCARDED);
+  fs.renameSync(previous, discarded);
+  fs.rmSync(discarded, { recursive: true, force: true });
 }
 
 /** Moves every entry of `staging` into `target`, then removes `staging`. */
@@ -172,12 +186,17 @@ function moveIn(target: string, staging: string): void {
 /** Finishes a replacement in place that a kill interrupted: forwards after the journal's point of no return, else back. */
 function recoverInPlace(target: string): string[] {
   const previous = path.join(target, PREVIOUS);
+  // Old content already replaced, interrupted while being deleted: finish deleting it.
+  fs.rmSync(path.join(target, DISCARDED), { recursive: true, force: true });
   if (!fs.existsSync(previous)) return removeDeadStaging(target);
   const journal = path.join(previous, SWAP_IN);
   if (fs.existsSync(journal)) {
-    const staging = path.join(target, fs.readFileSync(journal, 'utf8'));
-    if (fs.existsSync(staging)) moveIn(target, staging);
-    fs.rmSync(previous, { recursive: true, force: true });
+    // A kill while the journal was written leaves it empty: the staging is then the one left in target.
+    const named = fs.readFileSync(journal, 'utf8');
+    const stagingName = named.startsWith(STAGING) ? named : fs.readdirSync(target).find((n) => n.startsWith(STAGING));
+    const staging = stagingName && path.join(target, stagingName);
+    if (staging && fs.existsSync(staging)) moveIn(target, staging);
+    discard(target, previous);
     return [`finished replacing the contents of ${target}: an earlier run was interrupted while moving the new content in`];
   }
   for (const name of fs.readdirSync(previous)) fs.renameSync(path.join(previous, name), path.join(target, name));

@@ -247,6 +247,38 @@ describe('replaceDirectory on a mount point (the directory itself cannot be rena
     expect(completeGeneration(out)).toBe(2);
   });
 
+  test('a kill while the old content is deleted finishes the deletion, never restores old entries over new ones', () => {
+    const out = path.join(dir, 'out');
+    replaceDirectory(out, generation(1));
+    replaceDirectory(out, generation(2));
+    // The new content is in; the old one was renamed aside in one step and half deleted (its journal first).
+    fs.mkdirSync(path.join(out, '.glidepath-discarded', 'd1'), { recursive: true });
+    fs.writeFileSync(path.join(out, '.glidepath-discarded', 'd1', 'old'), 'generation 1');
+    expect(() => recoverInterrupted(out)).not.toThrow();
+    expect(fs.existsSync(path.join(out, '.glidepath-discarded'))).toBe(false);
+    expect(completeGeneration(out)).toBe(2);
+  });
+
+  test('an empty journal (a kill while it was written) still finishes forwards with the staged content', () => {
+    const out = path.join(dir, 'out');
+    replaceDirectory(out, generation(1));
+    const staging = path.join(out, '.glidepath-staging-999999997');
+    fs.mkdirSync(staging);
+    for (const [name, text] of Object.entries(generation(2))) {
+      fs.mkdirSync(path.dirname(path.join(staging, name)), { recursive: true });
+      fs.writeFileSync(path.join(staging, name), text);
+    }
+    fs.writeFileSync(path.join(staging, OUTPUT_MARKER), 'x');
+    fs.mkdirSync(path.join(out, '.glidepath-previous'));
+    for (const name of fs.readdirSync(out).filter((n) => !n.startsWith('.glidepath-'))) {
+      fs.renameSync(path.join(out, name), path.join(out, '.glidepath-previous', name));
+    }
+    fs.renameSync(path.join(out, OUTPUT_MARKER), path.join(out, '.glidepath-previous', OUTPUT_MARKER));
+    fs.writeFileSync(path.join(out, '.glidepath-previous', '.glidepath-swap-in'), '');
+    recoverInterrupted(out);
+    expect(completeGeneration(out)).toBe(2);
+  });
+
   const mounts = bindMountsWork();
   // Needs root and `unshare -m` (a private mount namespace, so the bind mount is gone when the test ends).
   (mounts ? test : test.skip)(
