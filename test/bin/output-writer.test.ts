@@ -54,6 +54,23 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** A replacement in place stopped at its point of no return: generation 2 staged, every old entry moved aside. */
+function stageAndMoveAside(out: string, stagingName: string): string {
+  const staging = path.join(out, stagingName);
+  fs.mkdirSync(staging);
+  for (const [name, text] of Object.entries(generation(2))) {
+    fs.mkdirSync(path.dirname(path.join(staging, name)), { recursive: true });
+    fs.writeFileSync(path.join(staging, name), text);
+  }
+  fs.writeFileSync(path.join(staging, OUTPUT_MARKER), 'x');
+  fs.mkdirSync(path.join(out, '.glidepath-previous'));
+  for (const name of fs.readdirSync(out).filter((n) => !n.startsWith('.glidepath-'))) {
+    fs.renameSync(path.join(out, name), path.join(out, '.glidepath-previous', name));
+  }
+  fs.renameSync(path.join(out, OUTPUT_MARKER), path.join(out, '.glidepath-previous', OUTPUT_MARKER));
+  return staging;
+}
+
 describe('replaceDirectory', () => {
   test('replaces the whole directory, leaves nothing beside it', () => {
     const out = path.join(dir, 'out');
@@ -227,18 +244,7 @@ describe('replaceDirectory on a mount point (the directory itself cannot be rena
     ]);
     expect(completeGeneration(out)).toBe(1);
     // After: every old entry aside, the journal written, half the new content moved in.
-    const staging = path.join(out, '.glidepath-staging-999999998');
-    fs.mkdirSync(staging);
-    for (const [name, text] of Object.entries(generation(2))) {
-      fs.mkdirSync(path.dirname(path.join(staging, name)), { recursive: true });
-      fs.writeFileSync(path.join(staging, name), text);
-    }
-    fs.writeFileSync(path.join(staging, OUTPUT_MARKER), 'x');
-    fs.mkdirSync(path.join(out, '.glidepath-previous'));
-    for (const name of fs.readdirSync(out).filter((n) => !n.startsWith('.glidepath-'))) {
-      fs.renameSync(path.join(out, name), path.join(out, '.glidepath-previous', name));
-    }
-    fs.renameSync(path.join(out, OUTPUT_MARKER), path.join(out, '.glidepath-previous', OUTPUT_MARKER));
+    const staging = stageAndMoveAside(out, '.glidepath-staging-999999998');
     fs.writeFileSync(path.join(out, '.glidepath-previous', '.glidepath-swap-in'), '.glidepath-staging-999999998');
     fs.renameSync(path.join(staging, 'd1'), path.join(out, 'd1'));
     expect(recoverInterrupted(out)).toEqual([
@@ -262,18 +268,7 @@ describe('replaceDirectory on a mount point (the directory itself cannot be rena
   test('an empty journal (a kill while it was written) still finishes forwards with the staged content', () => {
     const out = path.join(dir, 'out');
     replaceDirectory(out, generation(1));
-    const staging = path.join(out, '.glidepath-staging-999999997');
-    fs.mkdirSync(staging);
-    for (const [name, text] of Object.entries(generation(2))) {
-      fs.mkdirSync(path.dirname(path.join(staging, name)), { recursive: true });
-      fs.writeFileSync(path.join(staging, name), text);
-    }
-    fs.writeFileSync(path.join(staging, OUTPUT_MARKER), 'x');
-    fs.mkdirSync(path.join(out, '.glidepath-previous'));
-    for (const name of fs.readdirSync(out).filter((n) => !n.startsWith('.glidepath-'))) {
-      fs.renameSync(path.join(out, name), path.join(out, '.glidepath-previous', name));
-    }
-    fs.renameSync(path.join(out, OUTPUT_MARKER), path.join(out, '.glidepath-previous', OUTPUT_MARKER));
+    stageAndMoveAside(out, '.glidepath-staging-999999997');
     fs.writeFileSync(path.join(out, '.glidepath-previous', '.glidepath-swap-in'), '');
     recoverInterrupted(out);
     expect(completeGeneration(out)).toBe(2);
