@@ -58,11 +58,7 @@ const LIGHT = { windows: [60, 120, 300], failureLimits: [1, 2], minimumRequests:
  * detection of the step among light settings that keep stray-error rollbacks within the limit.
  */
 export function argoStepDetector(scrapeSeconds: number, baseline: number, regression: number): StepDetector {
-  const memo = new Map<string, number>();
-  return (steps, rate, index) => {
-    const key = JSON.stringify([steps, rate, index]);
-    const hit = memo.get(key);
-    if (hit !== undefined) return hit;
+  return memoized((steps, rate, index) => {
     const timeline = new ReleaseTimeline(steps, rate);
     const lost = lostTrafficRequests(Math.min(...steps.map((s) => s.weight).filter((w) => w > 0)));
     let best = 0;
@@ -80,16 +76,25 @@ export function argoStepDetector(scrapeSeconds: number, baseline: number, regres
             };
             const d = argoStepDetection(timeline, gate, index, baseline, regression);
             if (d > best && argoFalseRollback(timeline, gate, baseline) <= FALSE_ROLLBACK_LIMIT) best = d;
-            if (best >= DETECTION_TARGET) break;
+            if (best >= DETECTION_TARGET) return best;
           }
-          if (best >= DETECTION_TARGET) break;
         }
-        if (best >= DETECTION_TARGET) break;
       }
-      if (best >= DETECTION_TARGET) break;
     }
-    memo.set(key, best);
     return best;
+  });
+}
+
+/** A detector that computes each (steps, rate, step) once: fix searches ask for the same one many times. */
+function memoized(detect: StepDetector): StepDetector {
+  const memo = new Map<string, number>();
+  return (steps, rate, index) => {
+    const key = JSON.stringify([steps, rate, index]);
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    const detection = detect(steps, rate, index);
+    memo.set(key, detection);
+    return detection;
   };
 }
 
@@ -101,11 +106,7 @@ const CLOUDWATCH_MINIMUMS = [10, 30, 100, 300, 1000];
  * step among per-period minimum-request gates that keep stray-error rollbacks within the limit.
  */
 export function cloudWatchStepDetector(gate: CloudWatchGate, baseline: number, regression: number): StepDetector {
-  const memo = new Map<string, number>();
-  return (steps, rate, index) => {
-    const key = JSON.stringify([steps, rate, index]);
-    const hit = memo.get(key);
-    if (hit !== undefined) return hit;
+  return memoized((steps, rate, index) => {
     const timeline = new ReleaseTimeline(steps, rate);
     let best = 0;
     for (const minimumRequests of CLOUDWATCH_MINIMUMS) {
@@ -114,7 +115,6 @@ export function cloudWatchStepDetector(gate: CloudWatchGate, baseline: number, r
       if (d > best && cloudWatchFalseRollback(timeline, g, baseline) <= FALSE_ROLLBACK_LIMIT) best = d;
       if (best >= DETECTION_TARGET) break;
     }
-    memo.set(key, best);
     return best;
-  };
+  });
 }
