@@ -40,6 +40,8 @@ interface SizeResult {
   readonly sample: Record<AppKind, Measurement>;
 }
 
+const sizeList = (value: string) => value.split(',').map(positive);
+
 const positive = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
@@ -51,17 +53,26 @@ const positive = (value: string) => {
 function main(): void {
   const options = new Command('bench')
     .description('Synthesis cost of glidepath against hand-written aws-cdk-lib, how it grows, and the CLI')
-    .option('--services <n>', 'run one size only (services × 3 environments)', positive)
+    .option('--services <n,...>', 'sizes to run (services × 3 environments), e.g. 50 or 10,50', sizeList)
     .option('--repetitions <k>', 'runs per app and size (default 5 at 10 services, 3 at 50, 1 at 200)', positive)
     .option('--cli-repetitions <k>', 'runs per CLI command and way', positive, 3)
     .option('--no-cli', 'skip the CLI figures')
     .option('--no-synthesis', 'skip the synthesis figures')
+    .option('--no-readme', 'print the results without rewriting bench/README.md')
     .option('--definition <file>', 'definition to copy', path.join(repositoryRoot(), 'examples/checkout/definition.yaml'))
     .parse()
-    .opts<{ services?: number; repetitions?: number; cliRepetitions: number; cli: boolean; synthesis: boolean; definition: string }>();
+    .opts<{
+      services?: number[];
+      repetitions?: number;
+      cliRepetitions: number;
+      cli: boolean;
+      synthesis: boolean;
+      readme: boolean;
+      definition: string;
+    }>();
 
   const started = { at: new Date(), load: os.loadavg() };
-  const sizes = options.services ? [options.services] : DEFAULT_SIZES;
+  const sizes = options.services ?? DEFAULT_SIZES;
   const results: SizeResult[] = [];
   if (options.synthesis) {
     // One untimed run of each app first: the first process after the compile reads cold files,
@@ -86,11 +97,11 @@ function main(): void {
     cliRepetitions: options.cliRepetitions,
   });
   log(block);
-  if (options.synthesis && options.cli && !options.services) {
+  if (options.readme && options.synthesis && options.cli) {
     writeResults(path.join(root, RESULTS_FILE), block);
     log(`  ${RESULTS_FILE}: results section rewritten`);
   } else {
-    log(`  ${RESULTS_FILE} not rewritten: only a full run (every size and the CLI) replaces its results`);
+    log(`  ${RESULTS_FILE} not rewritten: only a run that measures both synthesis and the CLI replaces its results`);
   }
   process.stdout.write(summaryLine(results, cli) + '\n');
 }
