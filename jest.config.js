@@ -9,7 +9,8 @@ function timeoutScale() {
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // jest's node environment, measuring each suite's CPU seconds for the timing reporter.
+  testEnvironment: '<rootDir>/test/support/cpu-environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // The trial apps' own tests run inside the installed apps (test/examples/trial.test.ts).
