@@ -25,6 +25,9 @@ module.exports = {
   // Jest's default on 2 cores is one worker; suites spend much of their time in child processes
   // (promtool, tsc, npm, bash), so two keep both cores busy.
   maxWorkers: 2,
+  // Known-slow suites first, longest first: on a clean clone jest has no durations to order by
+  // (test/support/test-sequencer.js, test/support/slow-suites.json).
+  testSequencer: '<rootDir>/test/support/test-sequencer.js',
   // Pins the release commit recorded at synthesis (see test/setup-env.ts).
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   // The slowest suites and jest's wall time after every run, before the default summary (which

@@ -17,6 +17,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { cpuFile } = require('./cpu-environment');
+const slowSuites = require('./slow-suites.json');
 
 class TimingReporter {
   /**
@@ -57,6 +58,19 @@ class TimingReporter {
   }
 
   /**
+   * A note naming the slow suites that test/support/slow-suites.json does not list: on a clean
+   * clone the sequencer (test/support/test-sequencer.js) cannot start them first.
+   * @param {{ suite: string, cpuSeconds?: number }[]} slowest
+   */
+  unlisted(slowest) {
+    const missing = slowest.filter(
+      (s) => (s.cpuSeconds ?? 0) >= slowSuites.listFrom && !(s.suite.split(path.sep).join('/') in slowSuites.cpuSeconds),
+    );
+    if (missing.length === 0) return [];
+    return [`  (not in test/support/slow-suites.json, so not started first on a clean clone: ${missing.map((s) => s.suite).join(', ')})`];
+  }
+
+  /**
    * @param {unknown} _contexts
    * @param {{ startTime: number, numTotalTestSuites: number }} results
    */
@@ -77,6 +91,7 @@ class TimingReporter {
       ...slowest.map(
         (s) => `  ${s.seconds.toFixed(1).padStart(7)} s  ${s.suite.padEnd(width)}  (${s.tests} tests${cpuText(s)}${s.failed ? `, ${s.failed} failed` : ''})`,
       ),
+      ...this.unlisted(slowest),
       `jest: ${wall.toFixed(1)} s wall, ${sum.toFixed(1)} s summed over suites, ${cpu.toFixed(1)} s CPU (suites and their child processes)`,
       '',
     ];
