@@ -5,7 +5,7 @@
  * jest orders by the durations of the previous run, which it keeps in its cache; on a clean clone
  * (every CI run) there is no cache and it orders by file size, so a two-minute suite may start
  * last and run alone on one core while the other idles. The known costs are checked in
- * (test/support/slow-suites.json: CPU seconds on the 2-core machine, from the timing reporter);
+ * (test/support/slow-suites.json: about the seconds each takes on the idle 2-core machine);
  * the timing reporter names a slow suite missing from that list.
  */
 const Sequencer = require('@jest/test-sequencer').default;
