@@ -50,9 +50,15 @@ async function staticChecks() {
 
 async function main() {
   const start = Date.now();
-  const [checksFailed, jest] = await Promise.all([staticChecks(), run(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...process.argv.slice(2)], 'inherit')]);
+  const [checksFailed, jest] = await Promise.all([
+    staticChecks(),
+    run(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...process.argv.slice(2)], 'inherit'),
+  ]);
   const seconds = ((Date.now() - start) / 1000).toFixed(1);
-  const failures = [checksFailed ? `${checksFailed} static check(s) failed (see [name] above)` : '', jest.code ? `jest exited ${jest.code}` : ''];
+  const failures = [
+    checksFailed ? `${checksFailed} static check(s) failed (see [name] above)` : '',
+    jest.code ? `jest exited ${jest.code}` : '',
+  ];
   const summary = failures.filter(Boolean).join('; ');
   process.stderr.write(`\nnpm test: ${summary || 'type-check, lint and jest passed'} in ${seconds} s wall\n`);
   process.exitCode = summary ? 1 : 0;

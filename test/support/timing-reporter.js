@@ -89,7 +89,8 @@ class TimingReporter {
       '',
       `Slowest ${slowest.length} of ${this.suites.length} suites (wall seconds in a worker; load average ${load1.toFixed(1)} on ${os.cpus().length} cores):`,
       ...slowest.map(
-        (s) => `  ${s.seconds.toFixed(1).padStart(7)} s  ${s.suite.padEnd(width)}  (${s.tests} tests${cpuText(s)}${s.failed ? `, ${s.failed} failed` : ''})`,
+        (s) =>
+          `  ${s.seconds.toFixed(1).padStart(7)} s  ${s.suite.padEnd(width)}  (${s.tests} tests${cpuText(s)}${s.failed ? `, ${s.failed} failed` : ''})`,
       ),
       ...this.unlisted(slowest),
       `jest: ${wall.toFixed(1)} s wall, ${sum.toFixed(1)} s summed over suites, ${cpu.toFixed(1)} s CPU (suites and their child processes)`,
@@ -98,7 +99,14 @@ class TimingReporter {
     process.stderr.write(lines.join('\n') + '\n');
     const file = process.env.GLIDEPATH_TIMING_FILE;
     if (file) {
-      fs.writeFileSync(file, JSON.stringify({ wallSeconds: wall, summedSeconds: sum, cpuSeconds: cpu, load1, suites: slowest, allSuites: this.suites }, null, 1) + '\n');
+      fs.writeFileSync(
+        file,
+        JSON.stringify(
+          { wallSeconds: wall, summedSeconds: sum, cpuSeconds: cpu, load1, suites: slowest, allSuites: this.suites },
+          null,
+          1,
+        ) + '\n',
+      );
     }
   }
 }
