@@ -18,7 +18,13 @@ module.exports = {
   // Type-checking happens once in `npm test` (tsc --noEmit); per-file checks cost ~15 s each.
   // ts-jest, plus module-level bindings of Math & co: global lookups in jest's vm context cost ~60×
   // (test/support/module-globals-transformer.js).
-  transform: { '^.+\\.ts$': ['<rootDir>/test/support/module-globals-transformer.js', { isolatedModules: true }] },
+  transform: {
+    '^.+\\.ts$': ['<rootDir>/test/support/module-globals-transformer.js', { isolatedModules: true }],
+    // aws-cdk-lib's built-in CloudFormation validation only in Apps where it can fail the test
+    // (~2.8 s of CPU per suite otherwise; test/support/cdk-validation-transformer.js).
+    'aws-cdk-lib/core/lib/private/synthesis-validation\\.js$': '<rootDir>/test/support/cdk-validation-transformer.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!aws-cdk-lib/core/lib/private/synthesis-validation\\.js$)'],
   // Two minutes on an idle machine, times the load per core when jest starts (as test/support/budget.ts
   // scales the limits of spawned commands), or GLIDEPATH_TIMEOUT_SCALE.
   testTimeout: Math.min(2 ** 31 - 1, Math.round(120000 * timeoutScale())),
