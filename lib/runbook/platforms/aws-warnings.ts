@@ -52,9 +52,7 @@ export function awsPlanWarnings(definition: ServiceDefinition, environment: stri
   warnings.push(...findings.warn(budgets).map((w) => `${w} (the runbook's rollback ladder has the steps)`));
   findings.refuse();
   if (container && !env.region) {
-    warnings.push(
-      `${base}: load balancer access logs need a region; set the environment's region (or the stack's env) to enable them`,
-    );
+    warnings.push(`${base}: load balancer access logs need a region; set the environment's region (or the stack's env) to enable them`);
   }
   return warnings;
 }
