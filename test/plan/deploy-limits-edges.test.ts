@@ -98,6 +98,29 @@ describe("the function's 4 KB environment, counted with glidepath's own variable
     expect(withFunction(4001, 'x/{env}')).toEqual(over(4097));
   });
 
+  test('with feature flags the AppConfig agent URL counts too: http://localhost:2772/applications/<service>-<env>/environments/<env>/configurations/feature-flags', () => {
+    const withFlags = (bigBytes: number) => {
+      const d = base();
+      d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { BIG: 'v'.repeat(bigBytes) } } };
+      d.featureFlags = [{ name: 'one', description: 'x', enabled: true }];
+      return problemsOf(d);
+    };
+    // BIG (3) + 3973 + GLIDEPATH_FLAGS_URL (19) + the staging URL (101) = 4096
+    expect(withFlags(3973)).toEqual([]);
+    expect(withFlags(3974)).toEqual(over(4097));
+  });
+
+  test('a reserved variable and an oversized environment are both reported', () => {
+    const d = base();
+    d.workload = {
+      function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { AWS_REGION: 'x', BIG: 'v'.repeat(4100) } },
+    };
+    expect(problemsOf(d)).toEqual([
+      'workload.function.environment.AWS_REGION is "AWS_REGION"; Lambda sets this variable itself and refuses a function that sets it; rename it',
+      expect.stringMatching(/^workload\.function\.environment is "<2 variables>"; with glidepath's own variables/),
+    ]);
+  });
+
   test("an environment's own region replaces the longest one (eu-west-1 is 5 characters shorter)", () => {
     expect(withFunction(4005, 'x/{env}', 'eu-west-1')).toEqual([]);
     expect(withFunction(4006, 'x/{env}', 'eu-west-1')).toEqual(over(4097));
