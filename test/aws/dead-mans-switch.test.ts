@@ -101,7 +101,8 @@ describe('DeadMansSwitch', () => {
   test('without a runbook link the description names the anchor alone; the facts count the default 5 minutes', () => {
     const plain = build({ runbookLink: undefined, missingMinutes: undefined });
     plain.template().hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmDescription: 'CRITICAL: no heartbeat (ECS CPUUtilization samples of checkout-prod) for 5 minutes. Runbook: checkout-prod-dead-mans-switch',
+      AlarmDescription:
+        'CRITICAL: no heartbeat (ECS CPUUtilization samples of checkout-prod) for 5 minutes. Runbook: checkout-prod-dead-mans-switch',
     });
     expect(plain.sw.runbookFacts().alarms?.[0].condition).toBe(
       'no datapoint of ECS CPUUtilization samples of checkout-prod for 5 consecutive minutes',

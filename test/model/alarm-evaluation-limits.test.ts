@@ -49,7 +49,9 @@ describe('CloudWatch evaluation limits', () => {
   test("the rollback trigger's evaluation is held to the same limits, at the environment's field", () => {
     const d = baseDefinition();
     d.environments[1].alarms = { rollbackTrigger: { evaluation: { period: '1h', evaluationPeriods: 2, datapointsToAlarm: 3 } } };
-    expect(problemsOf(d)).toEqual(['environments[1].alarms.rollbackTrigger.evaluation.datapointsToAlarm is 3; it must not exceed evaluationPeriods (2)']);
+    expect(problemsOf(d)).toEqual([
+      'environments[1].alarms.rollbackTrigger.evaluation.datapointsToAlarm is 3; it must not exceed evaluationPeriods (2)',
+    ]);
   });
 });
 

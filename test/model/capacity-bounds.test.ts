@@ -7,7 +7,12 @@ function definition(capacity: unknown, desiredCount?: number): unknown {
     owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#checkout-releases' },
     receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
     workload: {
-      container: { image: 'public.ecr.aws/acme/checkout:1.0.0', port: 8080, healthCheckPath: '/healthz', ...(desiredCount ? { desiredCount } : {}) },
+      container: {
+        image: 'public.ecr.aws/acme/checkout:1.0.0',
+        port: 8080,
+        healthCheckPath: '/healthz',
+        ...(desiredCount ? { desiredCount } : {}),
+      },
     },
     environments: [{ name: 'prod', rollout: { strategy: 'canary' }, capacity }],
   };
@@ -25,7 +30,9 @@ function problemsOf(input: unknown): string[] {
 
 describe('autoscaling bounds: both given, ordered, and holding the desired count', () => {
   test('only maxCount names the missing minCount', () => {
-    expect(problemsOf(definition({ maxCount: 4 }))).toEqual(['environments[0].capacity.minCount is missing; autoscaling needs both minCount and maxCount']);
+    expect(problemsOf(definition({ maxCount: 4 }))).toEqual([
+      'environments[0].capacity.minCount is missing; autoscaling needs both minCount and maxCount',
+    ]);
   });
 
   test('equal bounds, and a desired count on either bound, are accepted', () => {

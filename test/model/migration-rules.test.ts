@@ -30,7 +30,9 @@ describe('migrations a release can run and roll back', () => {
   });
 
   test('a contract migration of an earlier release that says nothing about compatibility is accepted', () => {
-    expect(withMigrations([{ name: 'drop', phase: 'contract', command: ['m'], codeReleasedIn: 'public.ecr.aws/acme/checkout:0.9.0' }])).toEqual([]);
+    expect(
+      withMigrations([{ name: 'drop', phase: 'contract', command: ['m'], codeReleasedIn: 'public.ecr.aws/acme/checkout:0.9.0' }]),
+    ).toEqual([]);
   });
 
   test('a function workload has no cluster to run a migration in', () => {

@@ -100,7 +100,11 @@ describe('one destination per role, and production pages someone with a runbook 
 
   test('both Slack and Teams for warnings is refused, naming both', () => {
     expect(
-      problems(definition({ receivers: { ...PAGER, warning: { slack: { channelId: 'C1', webhookUrlSecret: 'a/b' }, teams: { webhookUrlSecret: 'c/d' } } } })),
+      problems(
+        definition({
+          receivers: { ...PAGER, warning: { slack: { channelId: 'C1', webhookUrlSecret: 'a/b' }, teams: { webhookUrlSecret: 'c/d' } } },
+        }),
+      ),
     ).toEqual(['receivers.warning is "slack, teams"; give exactly one of "slack" or "teams"']);
   });
 

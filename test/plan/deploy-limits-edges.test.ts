@@ -58,7 +58,9 @@ describe('the 33-hour limit on an ECS deployment', () => {
     expect(withStages('linear', [stage(30, '9h'), stage(100, '1m')])).toEqual([]);
     // 3 × 11 h + 1 h = 34 h
     expect(withStages('linear', [stage(30, '11h'), stage(100, '1h')])).toEqual([
-      expect.stringMatching(/^environments\[1\]\.rollout\.stages is "<bake times adding up to 34h>"; ECS runs these bake times as one deployment of 34h/),
+      expect.stringMatching(
+        /^environments\[1\]\.rollout\.stages is "<bake times adding up to 34h>"; ECS runs these bake times as one deployment of 34h/,
+      ),
     ]);
   });
 
@@ -83,7 +85,9 @@ describe('the 33-hour limit on an ECS deployment', () => {
 describe("the function's 4 KB environment, counted with glidepath's own variables", () => {
   const withFunction = (bigBytes: number, secretName: string, region?: string) => {
     const d = base();
-    d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { BIG: 'v'.repeat(bigBytes) } } };
+    d.workload = {
+      function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { BIG: 'v'.repeat(bigBytes) } },
+    };
     d.secrets = [{ name: 'db', envVar: 'DB', existing: { secretName } }];
     if (region) d.environments.forEach((e: any) => (e.region = region));
     return problemsOf(d);
@@ -101,7 +105,9 @@ describe("the function's 4 KB environment, counted with glidepath's own variable
   test('with feature flags the AppConfig agent URL counts too: http://localhost:2772/applications/<service>-<env>/environments/<env>/configurations/feature-flags', () => {
     const withFlags = (bigBytes: number) => {
       const d = base();
-      d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { BIG: 'v'.repeat(bigBytes) } } };
+      d.workload = {
+        function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { BIG: 'v'.repeat(bigBytes) } },
+      };
       d.featureFlags = [{ name: 'one', description: 'x', enabled: true }];
       return problemsOf(d);
     };
@@ -152,7 +158,11 @@ describe('names the AWS target creates', () => {
     const d = base();
     d.delivery = { repository: 'acme/orders' };
     const def = { ...validateDefinition(d), service: 'a'.repeat(50) };
-    expect(deployLimitProblems(def).filter((p) => p.path === 'service').map((p) => p.message)).toEqual([
+    expect(
+      deployLimitProblems(def)
+        .filter((p) => p.path === 'service')
+        .map((p) => p.message),
+    ).toEqual([
       `service is "${'a'.repeat(50)}"; it makes the EventBridge rule name "${'a'.repeat(50)}-pipeline-failed" (66 characters), over AWS's limit of 64; shorten it by 2 characters`,
     ]);
   });

@@ -77,8 +77,8 @@ test('a container service: stack, logs, alarms, topics, dashboard, pager, chat, 
 });
 
 test('a function: its own name for the function, CodeDeploy application and the longest deployment config name', () => {
-  const rows = rowsOf({ function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist' } }, false).filter(
-    (r) => /^(Lambda function|CodeDeploy|ECS|log group \| \/ecs|log group \| \/aws\/lambda\/checkout-prod \|)/.test(r),
+  const rows = rowsOf({ function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist' } }, false).filter((r) =>
+    /^(Lambda function|CodeDeploy|ECS|log group \| \/ecs|log group \| \/aws\/lambda\/checkout-prod \|)/.test(r),
   );
   expect(rows).toEqual(
     [

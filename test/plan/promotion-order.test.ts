@@ -1,7 +1,11 @@
 import { validateDefinition } from '../../lib/model/validate';
 import { promotionSteps, stepEnvironments } from '../../lib/plan';
 
-const env = (name: string, approval?: boolean) => ({ name, ...(approval === undefined ? {} : { approval }), rollout: { strategy: 'all-at-once' } });
+const env = (name: string, approval?: boolean) => ({
+  name,
+  ...(approval === undefined ? {} : { approval }),
+  rollout: { strategy: 'all-at-once' },
+});
 
 function definition(environments: unknown[], waves?: unknown[]) {
   return validateDefinition({
@@ -38,13 +42,19 @@ describe('promotion order', () => {
 
   test('a wave is one step wherever it is written; its canary (written last) starts first; environments after it keep their place', () => {
     const steps = promotionSteps(
-      definition([env('staging', false), env('eu', false), env('us', false), env('dr', false)], [{ name: 'regions', environments: ['eu', 'us'], canary: 'us' }]),
+      definition(
+        [env('staging', false), env('eu', false), env('us', false), env('dr', false)],
+        [{ name: 'regions', environments: ['eu', 'us'], canary: 'us' }],
+      ),
     );
-    expect(steps.map((s) => `${s.name}: ${stepEnvironments(s).map((e) => e.name).join(', ')}`)).toEqual([
-      'staging: staging',
-      'regions: us, eu',
-      'dr: dr',
-    ]);
+    expect(
+      steps.map(
+        (s) =>
+          `${s.name}: ${stepEnvironments(s)
+            .map((e) => e.name)
+            .join(', ')}`,
+      ),
+    ).toEqual(['staging: staging', 'regions: us, eu', 'dr: dr']);
     expect(steps[1].parallel.map((e) => e.name)).toEqual(['eu']);
   });
 });

@@ -97,7 +97,8 @@ describe('rollbackBudgetFindings: each level names its own budget field and fix'
       {
         path: 'rollbackBudgets.featureFlag',
         value: '5m',
-        message: 'rollback level 1 (turn the feature flag off) takes up to 7m with this configuration, over its 5m budget (alarm 3m + shift back 4m)',
+        message:
+          'rollback level 1 (turn the feature flag off) takes up to 7m with this configuration, over its 5m budget (alarm 3m + shift back 4m)',
         fix: 'make the workload read its flags sooner or raise the budget',
       },
     ]);
@@ -108,6 +109,8 @@ describe('rollbackBudgetFindings: each level names its own budget field and fix'
     expect(findings.map((f) => [f.path, f.fix])).toEqual([
       ['rollbackBudgets.code', 'shorten the bake times before 100% traffic or raise the budget'],
     ]);
-    expect(findings[0].message).toMatch(/^checkout-prod: rollback level 3 \(revert the code and deploy it through the rollout\) takes up to 7m/);
+    expect(findings[0].message).toMatch(
+      /^checkout-prod: rollback level 3 \(revert the code and deploy it through the rollout\) takes up to 7m/,
+    );
   });
 });

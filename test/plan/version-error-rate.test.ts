@@ -14,7 +14,9 @@ import { alarmSeries, type Datapoint } from '../aws/support/cloudwatch-alarm-sim
  * Each metric id gets one series; an id left out has no data at all.
  */
 function evaluate(expression: string, data: Record<string, Datapoint[]>, length = 1): Datapoint[] {
-  const ids = [...expression.matchAll(/\b(tg\d+[A-Za-z]+|requests|errors|elbErrors|newInvocations|newErrors|invocations)\b/g)].map((m) => m[1]);
+  const ids = [...expression.matchAll(/\b(tg\d+[A-Za-z]+|requests|errors|elbErrors|newInvocations|newErrors|invocations)\b/g)].map(
+    (m) => m[1],
+  );
   const metricIds = [...new Set(ids)];
   return alarmSeries(
     {
