@@ -42,11 +42,12 @@ function evaluate(expression: string, data: Record<string, Datapoint[]>, length 
 }
 
 describe('the per-target-group error rate of an ECS service behind an ALB', () => {
-  const twoGroups = targetGroupErrorRateExpression(2, 10);
+  // Built inside each test, not once per describe: code run while jest collects tests is outside any test.
+  const twoGroups = () => targetGroupErrorRateExpression(2, 10);
 
   test("the new target group's own 5xx and failed connections count against its own requests, not the load balancer's", () => {
     // 100 requests to the new group, 5 target 5xx and 5 failed connections: 10%; the old group is clean.
-    const rate = evaluate(twoGroups, {
+    const rate = evaluate(twoGroups(), {
       tg0Requests: [100],
       tg0Errors: [5],
       tg0ConnectionErrors: [5],
@@ -61,7 +62,7 @@ describe('the per-target-group error rate of an ECS service behind an ALB', () =
   });
 
   test('the worst target group decides, whichever index it has', () => {
-    const rate = evaluate(twoGroups, {
+    const rate = evaluate(twoGroups(), {
       tg0Requests: [900],
       tg0Errors: [9],
       tg1Requests: [100],
@@ -73,20 +74,20 @@ describe('the per-target-group error rate of an ECS service behind an ALB', () =
   });
 
   test("the load balancer's own 503s (no healthy target) count in the overall rate", () => {
-    const rate = evaluate(twoGroups, { tg0Requests: [50], tg1Requests: [50], requests: [100], elbErrors: [40] });
+    const rate = evaluate(twoGroups(), { tg0Requests: [50], tg1Requests: [50], requests: [100], elbErrors: [40] });
     expect(rate).toEqual([40]);
   });
 
   test('below the minimum requests a period a group is not judged; at the minimum it is', () => {
-    expect(evaluate(twoGroups, { tg0Requests: [9], tg0Errors: [9], requests: [9], errors: [9] })).toEqual([0]);
-    expect(evaluate(twoGroups, { tg0Requests: [10], tg0Errors: [1], requests: [10], errors: [1] })).toEqual([10]);
-    expect(evaluate(twoGroups, { tg1Requests: [10], tg1ConnectionErrors: [2], requests: [10] })).toEqual([20]);
+    expect(evaluate(twoGroups(), { tg0Requests: [9], tg0Errors: [9], requests: [9], errors: [9] })).toEqual([0]);
+    expect(evaluate(twoGroups(), { tg0Requests: [10], tg0Errors: [1], requests: [10], errors: [1] })).toEqual([10]);
+    expect(evaluate(twoGroups(), { tg1Requests: [10], tg1ConnectionErrors: [2], requests: [10] })).toEqual([20]);
   });
 
   test('periods without any data give 0 %, not a missing datapoint (the alarm judges every period)', () => {
-    expect(evaluate(twoGroups, {}, 3)).toEqual([0, 0, 0]);
+    expect(evaluate(twoGroups(), {}, 3)).toEqual([0, 0, 0]);
     // errors and connection errors without data are zero, not a gap that hides the requests
-    expect(evaluate(twoGroups, { tg0Requests: [20], tg0ConnectionErrors: [4], requests: [20] })).toEqual([20]);
+    expect(evaluate(twoGroups(), { tg0Requests: [20], tg0ConnectionErrors: [4], requests: [20] })).toEqual([20]);
   });
 
   test('one target group per index, plus the overall rate', () => {
@@ -108,21 +109,21 @@ describe('the per-target-group error rate of an ECS service behind an ALB', () =
 });
 
 describe("the new Lambda version's error rate during a CodeDeploy shift", () => {
-  const expression = functionVersionErrorRateExpression(10);
+  const expression = () => functionVersionErrorRateExpression(10);
 
   test("a 10 % canary's errors are judged on its own invocations, not diluted by the alias", () => {
     // 20 invocations of the new version, 10 errors: 50 %; the alias sees 10 of 200 (5 %).
-    expect(evaluate(expression, { newInvocations: [20], newErrors: [10], invocations: [200], errors: [10] })).toEqual([50]);
+    expect(evaluate(expression(), { newInvocations: [20], newErrors: [10], invocations: [200], errors: [10] })).toEqual([50]);
   });
 
   test("the alias's overall rate still counts (it covers the previous version)", () => {
-    expect(evaluate(expression, { newInvocations: [20], invocations: [200], errors: [60] })).toEqual([30]);
+    expect(evaluate(expression(), { newInvocations: [20], invocations: [200], errors: [60] })).toEqual([30]);
   });
 
   test('below the minimum invocations a period nothing is judged; at the minimum it is', () => {
-    expect(evaluate(expression, { newInvocations: [9], newErrors: [9], invocations: [9], errors: [9] })).toEqual([0]);
-    expect(evaluate(expression, { newInvocations: [10], newErrors: [3], invocations: [10], errors: [3] })).toEqual([30]);
-    expect(evaluate(expression, {}, 2)).toEqual([0, 0]);
+    expect(evaluate(expression(), { newInvocations: [9], newErrors: [9], invocations: [9], errors: [9] })).toEqual([0]);
+    expect(evaluate(expression(), { newInvocations: [10], newErrors: [3], invocations: [10], errors: [3] })).toEqual([30]);
+    expect(evaluate(expression(), {}, 2)).toEqual([0, 0]);
   });
 });
 
