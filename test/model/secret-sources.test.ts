@@ -34,6 +34,12 @@ describe('secret rotation: Secrets Manager rotates every 1 to 1000 days', () => 
     expect(problemsOf(rotation('1000d'))).toEqual([]);
   });
 
+  test('zero days is refused', () => {
+    expect(problemsOf(rotation('0d'))).toContainEqual(
+      expect.stringMatching(/^secrets\[0\]\.generate\.rotation is "0s"; rotation must be a whole number of days/),
+    );
+  });
+
   test('one day more than 1000, or a part of a day, is refused', () => {
     expect(problemsOf(rotation('1001d'))).toEqual([`secrets[0].generate.rotation is "1001d"; ${ROTATION}`]);
     expect(problemsOf(rotation('36h'))).toEqual([`secrets[0].generate.rotation is "1d12h"; ${ROTATION}`]);

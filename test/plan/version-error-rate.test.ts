@@ -98,6 +98,12 @@ describe('the per-target-group error rate of an ECS service behind an ALB', () =
     expect(evaluate(none, { requests: [5], errors: [1] })).toEqual([20]);
   });
 
+  test('the array of rates is written as metric math requires: items separated by commas', () => {
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html (MAX([m1, m2]))
+    expect(targetGroupErrorRateExpression(1, 10)).toMatch(/^MAX\(\[IF\(.*, 0\), IF\(.*, 0\)\]\)$/);
+    expect(targetGroupErrorRateExpression(1, 10).split('), IF(')).toHaveLength(2);
+  });
+
   test('reads the ALB metrics AWS documents per target group', () => {
     // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
     expect(TARGET_GROUP_ERROR_METRICS).toEqual({
