@@ -8,6 +8,11 @@ const base = require('./jest.config.js');
 
 module.exports = {
   ...base,
+  // The sources are roots too: jest's related-test search (Stryker's enableFindRelatedTests) follows
+  // imports only through files in its module map, so with the tests alone as root it found just the
+  // suites importing a mutated file directly, and a rule reached through lib/model/validate.ts had
+  // no covering test at all.
+  roots: ['<rootDir>/test', '<rootDir>/lib', '<rootDir>/constructs'],
   testMatch: [
     '<rootDir>/test/plan/**/*.test.ts',
     '<rootDir>/test/model/**/*.test.ts',
