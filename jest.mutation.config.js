@@ -8,6 +8,10 @@ const base = require('./jest.config.js');
 
 module.exports = {
   ...base,
+  // Stryker's jest runner asks jest for the tests related to the mutated file
+  // (enableFindRelatedTests); jest only follows imports of files inside its roots, so with the base
+  // config's `test` root alone every run found no tests and stopped.
+  roots: ['<rootDir>/test', '<rootDir>/lib', '<rootDir>/constructs'],
   testMatch: [
     '<rootDir>/test/plan/**/*.test.ts',
     '<rootDir>/test/model/**/*.test.ts',
