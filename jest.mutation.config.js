@@ -29,7 +29,7 @@ module.exports = {
     '<rootDir>/test/aws/{alarm-set,dead-mans-switch,rollback-trigger.scenario,deployment-safety-checks}.test.ts',
     '<rootDir>/test/k8s/{analysis-template,argo-analysis,argo-schedule,prometheus-alerts,prometheus-signals,scenarios}.test.ts',
     // Alertmanager routing (amtool), Rollout phase alerts (promtool) and NetworkPolicy reachability.
-    '<rootDir>/test/k8s/{alertmanager-routing,paging.scenario,rollout-status-alerts,network-policies}.test.ts',
+    '<rootDir>/test/k8s/{alertmanager-routing,paging.scenario,rollout-status-alerts,network-policies,rollback-analysis-blue-green}.test.ts',
   ],
   // Stryker reports progress itself; the timing report would repeat for every mutant.
   reporters: ['default'],
