@@ -1,25 +1,26 @@
 import { PrometheusSignals } from '../../constructs/k8s';
 
 describe('PrometheusSignals', () => {
-  const signals = PrometheusSignals.forWorkload({ namespace: 'shop-prod', job: 'shop' });
+  // Built in each test, so mutation testing's per-test coverage sees which tests read it.
+  const signals = () => PrometheusSignals.forWorkload({ namespace: 'shop-prod', job: 'shop' });
 
   test('error ratio from whole counts (increase); no 5xx series (a healthy pod) counts as 0 errors, not as an empty result', () => {
-    expect(signals.errorRatio('1m')).toBe(
+    expect(signals().errorRatio('1m')).toBe(
       '(sum(increase(http_requests_total{namespace="shop-prod",job="shop",code=~"5.."}[1m])) or vector(0)) / sum(increase(http_requests_total{namespace="shop-prod",job="shop"}[1m]))',
     );
   });
 
   test('whenServed keeps a result only with enough requests', () => {
-    expect(signals.whenServed('x', '2m', 50)).toBe(
+    expect(signals().whenServed('x', '2m', 50)).toBe(
       '(x) and on() (sum(increase(http_requests_total{namespace="shop-prod",job="shop"}[2m])) >= 50)',
     );
   });
 
   test('extra matchers narrow every selector', () => {
-    expect(signals.latencySeconds(0.99, '2m', 'pod="a"')).toBe(
+    expect(signals().latencySeconds(0.99, '2m', 'pod="a"')).toBe(
       'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="shop-prod",job="shop",pod="a"}[2m])))',
     );
-    expect(signals.minUp('pod="a"')).toBe('min(up{namespace="shop-prod",job="shop",pod="a"})');
+    expect(signals().minUp('pod="a"')).toBe('min(up{namespace="shop-prod",job="shop",pod="a"})');
   });
 
   test('metric names and the status label are configurable', () => {
@@ -38,9 +39,9 @@ describe('PrometheusSignals', () => {
   });
 
   test('CPU and memory as a share of the limit, by container', () => {
-    expect(signals.cpuRatio('5m', 'shop')).toBe(
+    expect(signals().cpuRatio('5m', 'shop')).toBe(
       'sum(rate(container_cpu_usage_seconds_total{namespace="shop-prod",container="shop"}[5m])) / sum(kube_pod_container_resource_limits{namespace="shop-prod",container="shop",resource="cpu"})',
     );
-    expect(signals.memoryRatio('shop')).toContain('container_memory_working_set_bytes{namespace="shop-prod",container="shop"}');
+    expect(signals().memoryRatio('shop')).toContain('container_memory_working_set_bytes{namespace="shop-prod",container="shop"}');
   });
 });
