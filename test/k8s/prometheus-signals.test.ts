@@ -44,4 +44,42 @@ describe('PrometheusSignals', () => {
     );
     expect(signals().memoryRatio('shop')).toContain('container_memory_working_set_bytes{namespace="shop-prod",container="shop"}');
   });
+  test('window counts subtract the value a window ago (or 0 for a series born since), never below 0', () => {
+    expect(PrometheusSignals.windowCount('m{a="b"}', '2m')).toBe('sum(clamp_min(m{a="b"} - (m{a="b"} offset 2m or m{a="b"} * 0), 0))');
+    expect(signals().served('2m', 'pod="a"')).toBe(
+      'sum(clamp_min(http_requests_total{namespace="shop-prod",job="shop",pod="a"} - (http_requests_total{namespace="shop-prod",job="shop",pod="a"} offset 2m or http_requests_total{namespace="shop-prod",job="shop",pod="a"} * 0), 0))',
+    );
+    expect(signals().failed('1m')).toBe(
+      '(sum(clamp_min(http_requests_total{namespace="shop-prod",job="shop",code=~"5.."} - (http_requests_total{namespace="shop-prod",job="shop",code=~"5.."} offset 1m or http_requests_total{namespace="shop-prod",job="shop",code=~"5.."} * 0), 0)) or vector(0))',
+    );
+  });
+
+  test('requests, heartbeat and up select the workload; the default metric names', () => {
+    const s = signals();
+    expect(s.requests('5m')).toBe('sum(increase(http_requests_total{namespace="shop-prod",job="shop"}[5m]))');
+    expect(s.heartbeat()).toBe('up{namespace="shop-prod",job="shop"}');
+    expect(s.up()).toBe('up{namespace="shop-prod",job="shop"}');
+    expect(s.minUp()).toBe('min(up{namespace="shop-prod",job="shop"})');
+    expect([s.matchers, s.heartbeatMetric, s.requestsMetric, s.statusLabel, s.durationHistogram]).toEqual([
+      'namespace="shop-prod",job="shop"',
+      'up',
+      'http_requests_total',
+      'code',
+      'http_request_duration_seconds',
+    ]);
+    expect(s.requestSeries('503')).toBe('http_requests_total{namespace="shop-prod",job="shop",code="503"}');
+    expect(s.memoryRatio('shop')).toBe(
+      'sum(container_memory_working_set_bytes{namespace="shop-prod",container="shop"}) / sum(kube_pod_container_resource_limits{namespace="shop-prod",container="shop",resource="memory"})',
+    );
+  });
+
+  test('the canary against multiplier × the stable ratio, at least the floor, only while both served the minimum', () => {
+    const canaryRatio =
+      '((sum(increase(http_requests_total{namespace="shop-prod",job="shop",v="new",code=~"5.."}[2m])) or vector(0)) / sum(increase(http_requests_total{namespace="shop-prod",job="shop",v="new"}[2m]))) and on() (sum(increase(http_requests_total{namespace="shop-prod",job="shop",v="new"}[2m])) >= 50)';
+    const stableRatio =
+      '((sum(increase(http_requests_total{namespace="shop-prod",job="shop",v="old",code=~"5.."}[2m])) or vector(0)) / sum(increase(http_requests_total{namespace="shop-prod",job="shop",v="old"}[2m]))) and on() (sum(increase(http_requests_total{namespace="shop-prod",job="shop",v="old"}[2m])) >= 50)';
+    expect(signals().errorRatioVersusStable('2m', 'v="new"', 'v="old"', 3, 0.005, 50)).toBe(
+      `(${canaryRatio}) / clamp_min((${stableRatio}) * 3, 0.005)`,
+    );
+  });
 });
