@@ -98,6 +98,12 @@ describe('alertmanagerRouting: who hears what', () => {
     expect(spec.receivers.map((r) => r.name)).toEqual(['heartbeat', 'none']);
   });
 
+  test('any one receiver makes it routed', () => {
+    expect(routing({ critical: PAGERDUTY }).routed).toBe(true);
+    expect(routing({ warning: SLACK }).routed).toBe(true);
+    expect(routing({ heartbeat: HEARTBEAT }).routed).toBe(true);
+  });
+
   test('nothing declared: not routed, no credentials, and no region needed', () => {
     const plan = alertmanagerRouting({ name: 'x', namespace: 'shop-dev', receivers: {} });
     expect(plan.routed).toBe(false);
@@ -172,7 +178,18 @@ describe('receiverOf', () => {
         groupWait: '30s',
         groupInterval: '5m',
         repeatInterval: '4h',
-        routes: [{ receiver: 'pager', matchers: [{ name: 'team', value: 'web', matchType: '=' }] }],
+        routes: [
+          // Another label, whatever its value: never matched by receiverOf's two labels.
+          { receiver: 'pager', matchers: [{ name: 'team', value: 'critical', matchType: '=' }] },
+          // Every matcher must match, not some.
+          {
+            receiver: 'heartbeat',
+            matchers: [
+              { name: 'alertname', value: 'X', matchType: '=' },
+              { name: 'severity', value: 'none', matchType: '=' },
+            ],
+          },
+        ],
       },
       receivers: [],
       inhibitRules: [],
