@@ -169,6 +169,25 @@ describe('WorkloadNetworkPolicies', () => {
     expect(canConnect(cluster, tester, outside('internet', '203.0.113.9'), 443)).toBe(false);
     // The same labels in another namespace are not the tester.
     expect(canConnect(cluster, pod('smoke', 'strangers', { role: 'smoke' }), app, 8080)).toBe(false);
+    // The testers reach the workload's serving port only, not the same port elsewhere.
+    expect(canConnect(cluster, tester, outside('internet', '203.0.113.9'), 8080)).toBe(false);
+  });
+
+  test('smoke tests: the workload admits the testers, not every pod that may send to it', () => {
+    // Egress to the pod network lets every pod of the namespace send; the workload's ingress must still refuse them.
+    const cluster = clusterOf({
+      testerLabels: { role: 'smoke' },
+      metricsPort: 9090,
+      egress: [
+        { cidr: '10.244.0.0/16', port: 8080 },
+        { cidr: '10.244.0.0/16', port: 9090 },
+      ],
+    });
+    const tester = pod('smoke', NS, { role: 'smoke' }, '10.244.1.12');
+    expect(canConnect(cluster, tester, app, 8080)).toBe(true);
+    expect(canConnect(cluster, otherPod, app, 8080)).toBe(false);
+    expect(canConnect(cluster, tester, app, 9090)).toBe(false);
+    expect(canConnect(cluster, pod('stranger', 'strangers', {}, '10.244.7.7'), app, 8080)).toBe(false);
   });
 
   test('egress: each declared CIDR or namespace on its port, nothing else', () => {
