@@ -29,7 +29,18 @@ function policiesOf(props: Partial<WorkloadNetworkPoliciesProps> = {}): { polici
 
 const namespaces = (...names: string[]): Record<string, Record<string, string>> =>
   Object.fromEntries(names.map((n) => [n, { 'kubernetes.io/metadata.name': n }]));
-const ALL_NAMESPACES = namespaces(NS, 'ingress-nginx', 'monitoring', 'kube-system', 'strangers', 'orders', 'billing', 'traefik', 'observability', 'db');
+const ALL_NAMESPACES = namespaces(
+  NS,
+  'ingress-nginx',
+  'monitoring',
+  'kube-system',
+  'strangers',
+  'orders',
+  'billing',
+  'traefik',
+  'observability',
+  'db',
+);
 
 const pod = (name: string, namespace: string, labels: Record<string, string> = {}, ip = '10.244.9.9'): Endpoint => ({
   name,
@@ -139,7 +150,9 @@ describe('WorkloadNetworkPolicies', () => {
     expect(canConnect(declared, pod('caller', 'strangers'), app, 8080)).toBe(false);
     const none = clusterOf({ callerNamespaces: [] });
     expect(canConnect(none, pod('caller', 'orders'), app, 8080)).toBe(false);
-    expect(policiesOf({ callerNamespaces: [] }).policies.find((p) => p.metadata.name === 'shop-allow-ingress')!.spec.ingress).toHaveLength(2);
+    expect(policiesOf({ callerNamespaces: [] }).policies.find((p) => p.metadata.name === 'shop-allow-ingress')!.spec.ingress).toHaveLength(
+      2,
+    );
   });
 
   test('Prometheus: the monitoring namespace reaches the metrics port, or the serving port when metrics share it', () => {

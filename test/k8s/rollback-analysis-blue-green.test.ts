@@ -62,7 +62,14 @@ describe('RollbackAnalysis after a blue-green switch', () => {
   test('a fixed number of measurements on every metric, with the shared timing and limits', () => {
     const { analysis } = build({ stableLookback: Duration.minutes(30), measurements: 5 });
     for (const m of analysis.metrics) {
-      expect(m).toMatchObject({ count: 5, interval: '2m', initialDelay: '2m', failureLimit: 2, inconclusiveLimit: 2, consecutiveErrorLimit: 24 });
+      expect(m).toMatchObject({
+        count: 5,
+        interval: '2m',
+        initialDelay: '2m',
+        failureLimit: 2,
+        inconclusiveLimit: 2,
+        consecutiveErrorLimit: 24,
+      });
     }
     expect(analysis.metrics.map((m) => m.name)).toEqual(['error-rate', 'error-rate-vs-stable', 'latency-p99']);
   });
@@ -99,12 +106,16 @@ describe('RollbackAnalysis after a blue-green switch', () => {
   });
 
   test('the template is namespaced, takes both hashes, and exposes the numbers it runs with', () => {
-    const { analysis, manifests } = build({ gate: { windowSeconds: 60, intervalSeconds: 60, failureLimit: 1, minimumRequests: 30, threshold: 0.04 } });
+    const { analysis, manifests } = build({
+      gate: { windowSeconds: 60, intervalSeconds: 60, failureLimit: 1, minimumRequests: 30, threshold: 0.04 },
+    });
     const t = objectOf(manifests, 'AnalysisTemplate', 'shop-rollback');
     expect(t.metadata.namespace).toBe('shop-prod');
     expect(t.spec.args).toEqual([{ name: 'pod-template-hash' }, { name: 'stable-pod-template-hash' }]);
     expect([analysis.window.toSeconds(), analysis.interval.toSeconds(), analysis.scrapeInterval.toSeconds()]).toEqual([60, 60, 30]);
-    expect([analysis.failureLimit, analysis.inconclusiveLimit, analysis.minimumRequests, analysis.thresholdRatio]).toEqual([1, 1, 30, 0.04]);
+    expect([analysis.failureLimit, analysis.inconclusiveLimit, analysis.minimumRequests, analysis.thresholdRatio]).toEqual([
+      1, 1, 30, 0.04,
+    ]);
     expect(analysis.lostTrafficRequests).toBeUndefined();
     expect(analysis.consecutiveErrorLimit).toBe(12);
     expect(analysis.comparisonZ).toBeCloseTo(2.807, 3);

@@ -235,7 +235,12 @@ describe('judged windows', () => {
     expect(measurementFailure(span, { threshold: 0.1, minimumRequests: 5 })).toBe(0);
     expect(measurementFailure(span, { ...judge, minimumRequests: 0 })).toBe(0);
     // Never above 1.
-    expect(measurementFailure({ canaryRequests: 1e-9, canaryErrorRatio: 1, stableRequests: 500, stableErrorRatio: 0 }, { threshold: 0, minimumRequests: 1, lostTrafficRequests: 1 })).toBeLessThanOrEqual(1);
+    expect(
+      measurementFailure(
+        { canaryRequests: 1e-9, canaryErrorRatio: 1, stableRequests: 500, stableErrorRatio: 0 },
+        { threshold: 0, minimumRequests: 1, lostTrafficRequests: 1 },
+      ),
+    ).toBeLessThanOrEqual(1);
   });
 
   test('a CloudWatch period with both versions surely judged breaches with 1 − (1 − b_new)(1 − b_old)', () => {

@@ -113,16 +113,30 @@ describe('alertmanagerRouting: who hears what', () => {
 
   test('Opsgenie and an HTTPS pager; Slack without a channel id', () => {
     const ops = routing({ critical: { kind: PagerKind.OPSGENIE, secretName: 'o' } }).spec.receivers[0];
-    expect(ops).toEqual({ name: 'pager', opsgenieConfigs: [{ apiKey: { name: 'shop-prod-alerting-pager', key: 'value' }, sendResolved: true }] });
+    expect(ops).toEqual({
+      name: 'pager',
+      opsgenieConfigs: [{ apiKey: { name: 'shop-prod-alerting-pager', key: 'value' }, sendResolved: true }],
+    });
     const https = routing({ critical: { kind: PagerKind.HTTPS, secretName: 'h' } }).spec.receivers[0];
-    expect(https).toEqual({ name: 'pager', webhookConfigs: [{ urlSecret: { name: 'shop-prod-alerting-pager', key: 'value' }, sendResolved: true }] });
+    expect(https).toEqual({
+      name: 'pager',
+      webhookConfigs: [{ urlSecret: { name: 'shop-prod-alerting-pager', key: 'value' }, sendResolved: true }],
+    });
     const slack = routing({ warning: { kind: 'slack', webhookUrlSecret: 's' } }).spec.receivers[0];
-    expect(slack).toEqual({ name: 'chat', slackConfigs: [{ apiURL: { name: 'shop-prod-alerting-chat', key: 'value' }, sendResolved: true }] });
+    expect(slack).toEqual({
+      name: 'chat',
+      slackConfigs: [{ apiURL: { name: 'shop-prod-alerting-chat', key: 'value' }, sendResolved: true }],
+    });
   });
 
   test('timings: Watchdog at once and every heartbeat interval, pages re-sent hourly, the rest every 4 hours', () => {
     const { spec } = routing({ critical: PAGERDUTY, warning: SLACK, heartbeat: HEARTBEAT });
-    expect(spec.route).toMatchObject({ groupBy: ['alertname', 'service', 'environment'], groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' });
+    expect(spec.route).toMatchObject({
+      groupBy: ['alertname', 'service', 'environment'],
+      groupWait: '30s',
+      groupInterval: '5m',
+      repeatInterval: '4h',
+    });
     expect(GROUP_WAIT.toSeconds()).toBe(30);
     expect(walk(spec, WATCHDOG)).toMatchObject({ groupWait: '0s', groupInterval: '1m', repeatInterval: '50s' });
     expect(walk(spec, CRITICAL)).toMatchObject({ repeatInterval: '1h' });
@@ -158,7 +172,12 @@ describe('alertmanagerRouting: who hears what', () => {
 
 describe('receiverOf', () => {
   test('agrees with the documented walk for every severity and the Watchdog', () => {
-    for (const receivers of [{ critical: PAGERDUTY, warning: SLACK, heartbeat: HEARTBEAT }, { critical: PAGERDUTY }, { heartbeat: HEARTBEAT }, {}] as Receivers[]) {
+    for (const receivers of [
+      { critical: PAGERDUTY, warning: SLACK, heartbeat: HEARTBEAT },
+      { critical: PAGERDUTY },
+      { heartbeat: HEARTBEAT },
+      {},
+    ] as Receivers[]) {
       const { spec } = routing(receivers);
       for (const labels of [CRITICAL, WARNING, WATCHDOG, OTHER, { alertname: 'Watchdog', severity: 'critical' }]) {
         expect(receiverOf(spec, labels.severity, labels.alertname)).toBe(destination(spec, labels));

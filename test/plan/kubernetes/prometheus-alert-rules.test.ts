@@ -36,7 +36,9 @@ describe('prometheusAlertRules', () => {
 
   test('defaults: thresholds as ratios and seconds, 2m windows (4 scrapes of 30 s), held 3 × 1m', () => {
     const r = rules();
-    expect(r.alerts.map((a) => [a.rule.alert, a.threshold, a.window?.toSeconds(), a.holdFor.toSeconds(), a.rule.for, a.rule.labels.severity])).toEqual([
+    expect(
+      r.alerts.map((a) => [a.rule.alert, a.threshold, a.window?.toSeconds(), a.holdFor.toSeconds(), a.rule.for, a.rule.labels.severity]),
+    ).toEqual([
       ['CriticalErrorRate', 0.05, 120, 180, '3m', 'critical'],
       ['CriticalLatencyP99', 5, 120, 180, '3m', 'critical'],
       ['WarningErrorRate', 0.02, 120, 180, '3m', 'warning'],
@@ -92,9 +94,10 @@ describe('prometheusAlertRules', () => {
 
   test('the dead-man’s switch: for two scrapes, the window the rest of missingFor; at least 3 scrapes in all', () => {
     const dms = (scrape: number, missing: number) =>
-      rules({ scrapeInterval: Duration.seconds(scrape), deadMansSwitch: resolveDeadMansSwitch({ missingFor: Duration.seconds(missing) }) }).alerts.find(
-        (a) => a.rule.alert === 'DeadMansSwitch',
-      )!;
+      rules({
+        scrapeInterval: Duration.seconds(scrape),
+        deadMansSwitch: resolveDeadMansSwitch({ missingFor: Duration.seconds(missing) }),
+      }).alerts.find((a) => a.rule.alert === 'DeadMansSwitch')!;
     const exact = dms(30, 90);
     expect([exact.holdFor.toSeconds(), exact.window?.toSeconds()]).toEqual([60, 30]);
     expect(() => dms(30, 89)).toThrow(

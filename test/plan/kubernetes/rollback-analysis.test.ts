@@ -7,7 +7,13 @@ import {
   rollbackAnalysisNumbers,
   type RollbackAnalysisSettings,
 } from '../../../lib/plan/kubernetes/rollback-analysis';
-import { alertBounds, analysisBounds, deadMansSwitchBounds, rateWindow, SCRAPES_PER_WINDOW } from '../../../lib/plan/kubernetes/release-bounds';
+import {
+  alertBounds,
+  analysisBounds,
+  deadMansSwitchBounds,
+  rateWindow,
+  SCRAPES_PER_WINDOW,
+} from '../../../lib/plan/kubernetes/release-bounds';
 
 /*
  * The numbers an Argo Rollouts analysis runs with, and the time bounds the runbook states, from
@@ -20,7 +26,11 @@ import { alertBounds, analysisBounds, deadMansSwitchBounds, rateWindow, SCRAPES_
 
 const seconds = (d: Duration | undefined) => d?.toSeconds();
 
-function settings(overrides: Partial<RollbackAnalysisSettings> = {}, period = Duration.minutes(2), datapointsToAlarm = 3): RollbackAnalysisSettings {
+function settings(
+  overrides: Partial<RollbackAnalysisSettings> = {},
+  period = Duration.minutes(2),
+  datapointsToAlarm = 3,
+): RollbackAnalysisSettings {
   return {
     name: 'shop-rollback',
     namespace: 'shop-prod',

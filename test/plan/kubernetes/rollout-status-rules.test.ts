@@ -10,8 +10,19 @@ import { FAILED_ROLLOUT_PHASES, rolloutStatusRules, type RolloutStatusSettings }
 
 function settings(overrides: Partial<RolloutStatusSettings> = {}, canary = true): RolloutStatusSettings {
   // The fields the rules read: the planned bake, and whether the Rollout is a canary.
-  const plan = { schedule: { totalBake: Duration.minutes(15) }, ...(canary ? { canary: {} } : { blueGreen: {} }) } as unknown as ArgoRolloutPlan;
-  return { rolloutName: 'shop', namespace: 'shop-prod', service: 'shop', environment: 'prod', plan, progressDeadlineSeconds: 600, ...overrides };
+  const plan = {
+    schedule: { totalBake: Duration.minutes(15) },
+    ...(canary ? { canary: {} } : { blueGreen: {} }),
+  } as unknown as ArgoRolloutPlan;
+  return {
+    rolloutName: 'shop',
+    namespace: 'shop-prod',
+    service: 'shop',
+    environment: 'prod',
+    plan,
+    progressDeadlineSeconds: 600,
+    ...overrides,
+  };
 }
 
 describe('rolloutStatusRules', () => {
