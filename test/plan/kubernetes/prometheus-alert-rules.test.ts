@@ -62,6 +62,9 @@ describe('prometheusAlertRules', () => {
     expect(expr('WarningCpu')).toContain('container="shop"');
     expect(expr('WarningCpu')).toMatch(/\[2m\].* >= 0\.8$/);
     expect(expr('WarningMemory')).not.toMatch(/\[\d+m\]/);
+    expect(expr('WarningMemory')).toBe(
+      '(sum(container_memory_working_set_bytes{namespace="shop-prod",container="shop"}) / sum(kube_pod_container_resource_limits{namespace="shop-prod",container="shop",resource="memory"})) >= 0.8',
+    );
     expect(expr('Watchdog')).toBe('vector(1)');
     expect(expr('DeadMansSwitch')).toBe(
       'sum(absent_over_time(up{namespace="shop-prod",job="shop"}[4m])) or (max(max_over_time(up{namespace="shop-prod",job="shop"}[4m])) < 1)',
