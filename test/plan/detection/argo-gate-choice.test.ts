@@ -78,6 +78,12 @@ describe('chooseArgoGate', () => {
     expect(passes(choice.quiet)).toBe(true);
   });
 
+  test('the lost-traffic check is sized for the smallest canary weight that sends traffic', () => {
+    // A zero-weight, zero-length step changes nothing but must not make the smallest weight 0.
+    const withEmpty = [...STEPS, { name: 'after', weight: 0, seconds: 0 }];
+    expect(chooseArgoGate(withEmpty, 100, 30, 0.01, 0.05).gate.lostTrafficRequests).toBe(88);
+  });
+
   test('a fixed minimum is kept', () => {
     expect(chooseArgoGate(STEPS, 100, 30, 0.01, 0.05, 100, 50).gate.minimumRequests).toBe(50);
   });

@@ -265,6 +265,23 @@ describe('judged windows', () => {
     expect(periodBreach(oldOnly, judge, true)).toBeCloseTo(1 - Math.exp(-0.4), 10);
   });
 
+  test('the new version is judged on its own ratio: its errors breach even when the overall ratio stays low', () => {
+    // Every request of the new version fails; it serves Poisson(1) requests against 50 of the old
+    // one: its ratio (1) breaches whenever it served one, P = 1 − e^−1; the overall ratio almost never does.
+    const span = { canaryRequests: 1, canaryErrorRatio: 1, stableRequests: 50, stableErrorRatio: 0 };
+    expect(periodBreach(span, { threshold: 0.5, minimumRequests: 1 }, true)).toBeCloseTo(1 - Math.exp(-1), 9);
+    expect(periodBreach(span, { threshold: 0.5, minimumRequests: 1 }, false)).toBeCloseTo(1 - Math.exp(-1), 9);
+  });
+
+  test('lost traffic depends on the old version’s requests', () => {
+    const judge = { threshold: 0.1, minimumRequests: 5, lostTrafficRequests: 40 };
+    const few = { canaryRequests: 2, canaryErrorRatio: 0, stableRequests: 20, stableErrorRatio: 0 };
+    let atLeast = 0;
+    for (let n = 40; n < 150; n++) atLeast += pmf(n, 20);
+    expect(measurementFailure(few, judge) / (Math.exp(-2) * atLeast)).toBeCloseTo(1, 6);
+    expect(measurementFailure({ ...few, stableRequests: 80 }, judge)).toBeGreaterThan(0.13);
+  });
+
   test('a gate no version reaches never breaches', () => {
     const span = { canaryRequests: 5, canaryErrorRatio: 0.5, stableRequests: 5, stableErrorRatio: 0.5 };
     expect(periodBreach(span, { threshold: 0.1, minimumRequests: 1000 }, true)).toBeLessThan(1e-12);
