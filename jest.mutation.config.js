@@ -31,6 +31,8 @@ module.exports = {
     // Alertmanager routing (amtool), Rollout phase alerts (promtool) and NetworkPolicy reachability.
     '<rootDir>/test/k8s/{alertmanager-routing,paging.scenario,rollout-status-alerts,network-policies,rollback-analysis-blue-green}.test.ts',
   ],
-  // Stryker reports progress itself; the timing report would repeat for every mutant.
+  // Stryker reports progress itself; the timing report would repeat for every mutant, and so would
+  // the CPU measurement that feeds it (test/support/cpu-environment.js).
   reporters: ['default'],
+  testEnvironment: 'node',
 };

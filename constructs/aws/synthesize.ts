@@ -8,6 +8,7 @@ import { collectRunbookFacts } from '../../lib/runbook/facts';
 import { Target } from '../../lib/targets/target';
 import { renderRunbook } from '../../lib/runbook/render';
 import { DeploymentStack } from './deployment-stack';
+import { RunbookFile } from './private/runbook-file';
 
 /**
  * Adds one `DeploymentStack` per environment of a definition (or the named ones) to an app.
@@ -18,8 +19,13 @@ export function addDeploymentStacks(app: App, definition: ServiceDefinition, env
   return names.map((environment) => new DeploymentStack(app, `${definition.service}-${environment}`, { definition, environment }));
 }
 
-/** Renders the runbook of any stack from the facts its constructs contribute. */
+/**
+ * Renders the runbook of any stack from the facts its constructs contribute. A `DeploymentStack`
+ * that has been synthesized already wrote it into the cloud assembly: that text is returned.
+ */
 export function renderStackRunbook(stack: Stack): string {
+  const file = stack instanceof DeploymentStack ? stack.node.tryFindChild('Runbook') : undefined;
+  if (file instanceof RunbookFile && file.text !== undefined) return file.text;
   const budgets = stack instanceof DeploymentStack ? stack.definition.rollbackBudgets : undefined;
   return renderRunbook(collectRunbookFacts(stack), { title: `Runbook: ${stack.stackName}`, budgets });
 }
