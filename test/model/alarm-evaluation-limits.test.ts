@@ -76,4 +76,31 @@ describe('thresholds: a warning fires before the critical alarm, the rollback tr
     d.environments[0].alarms = { enabled: false };
     expect(problemsOf(d)).toEqual([]);
   });
+
+  // A problem is reported where the value was written: the environment's override when it has one
+  // for that field, else the service's alarms, even when the environment overrides other fields.
+  test("a service-level threshold is reported at the service's field when the environment overrides other alarm fields", () => {
+    const d = baseDefinition();
+    d.alarms = { warning: { errorRatePercent: 6 } };
+    d.environments[1].alarms = { critical: { p99LatencyMs: 4000 } };
+    expect(problemsOf(d)).toEqual([
+      'alarms.warning.errorRatePercent is 6; a warning must fire before the critical alarm; make it lower than critical.errorRatePercent (5)',
+    ]);
+  });
+
+  test("a rollback trigger above 100% written in the environment is reported at the environment's field", () => {
+    const d = baseDefinition();
+    d.environments[1].alarms = { rollbackTrigger: { baselineErrorRatePercent: 40, errorRateMultiplier: 3 } };
+    expect(problemsOf(d)).toEqual([
+      'environments[1].alarms.rollbackTrigger.errorRateMultiplier is 3; baseline 40% × 3 is above 100%; lower the multiplier or the baseline',
+    ]);
+  });
+
+  test("the rollback trigger's period is held to CloudWatch's periods", () => {
+    const d = baseDefinition();
+    d.alarms = { rollbackTrigger: { evaluation: { period: '20s' } } };
+    expect(problemsOf(d)).toEqual([
+      'alarms.rollbackTrigger.evaluation.period is "20s"; CloudWatch periods are 10s, 30s or a whole number of minutes',
+    ]);
+  });
 });

@@ -48,4 +48,27 @@ describe('stages each strategy can run', () => {
     expect(withRollout({ strategy: 'linear', stages: [stage(10), stage(100)] }, fn)).toEqual([]);
     expect(withRollout({ strategy: 'blue-green' }, fn)).toEqual([]);
   });
+
+  test('linear: a step smaller than the first is refused too, with the step it should be', () => {
+    expect(withRollout({ strategy: 'linear', stages: [stage(20), stage(30), stage(100)] })).toEqual([
+      'environments[0].rollout.stages[1].trafficPercent is 30; linear rollouts move in equal steps of 20%, so this stage must be 40%; use "canary" for uneven stages',
+    ]);
+  });
+
+  test('blue-green: a partial stage between the test route and full traffic is refused', () => {
+    expect(withRollout({ strategy: 'blue-green', stages: [stage(0), stage(50), stage(100)] })).toEqual([
+      'environments[0].rollout.stages[1].trafficPercent is 50; blue-green shifts all traffic at once, so stages may only be 0% (test route) and 100%; use "canary" for partial stages',
+    ]);
+  });
+
+  test('canary: a stage repeating the previous traffic is refused', () => {
+    expect(withRollout({ strategy: 'canary', stages: [stage(10, '5m', 'a'), stage(10, '5m', 'b'), stage(100)] })).toEqual([
+      'environments[0].rollout.stages[1].trafficPercent is 10; it must be greater than stages[0] (10); stages run in order of increasing traffic',
+    ]);
+  });
+
+  test('a function may shift canary stages', () => {
+    const fn = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist' } };
+    expect(withRollout({ strategy: 'canary', stages: [stage(10), stage(100)] }, fn)).toEqual([]);
+  });
 });
