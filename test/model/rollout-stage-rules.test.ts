@@ -71,4 +71,10 @@ describe('stages each strategy can run', () => {
     const fn = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist' } };
     expect(withRollout({ strategy: 'canary', stages: [stage(10), stage(100)] }, fn)).toEqual([]);
   });
+
+  test('linear: a lone 0 % stage is refused for not reaching 100 %, not as a step', () => {
+    expect(withRollout({ strategy: 'linear', stages: [stage(0)] })).toEqual([
+      'environments[0].rollout.stages[0].trafficPercent is 0; the last stage must send 100% of traffic to the new version',
+    ]);
+  });
 });
