@@ -18,6 +18,7 @@ describe('CloudWatch evaluation limits', () => {
   });
 
   test.each([
+    ['0s', '0s'],
     ['20s', '20s'],
     ['50s', '50s'],
     ['61s', '1m1s'],

@@ -52,4 +52,11 @@ describe('expand and contract migrations a rollback survives', () => {
   test('a migration with no timeout is accepted (the default applies)', () => {
     expect(withMigrations([{ name: 'add', phase: 'expand', command: ['m'] }])).toEqual([]);
   });
+
+  test('migrations on a definition without a workload get the missing workload reported, not a crash', () => {
+    const d = baseDefinition();
+    delete d.workload;
+    d.migrations = [{ name: 'add', phase: 'expand', command: ['m'] }];
+    expect(problemsOf(d)).toEqual(['workload is missing; it is required (an object)']);
+  });
 });
