@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadDefinitionFile } from '../../lib/model/load';
 import { detectionReport } from '../../lib/plan/detection/detection-plan';
 import { formatDetectionTable } from '../../lib/plan/detection/detection-table';
-import { planRollout } from '../../lib/plan/rollout-plan';
+import { planRollout } from '../../lib/plan/rollout/rollout-plan';
 import { checkDefinitionPolicy, checkTemplatePolicy, PolicySeverity, type PolicyFinding } from '../../lib/policy';
 import { synthesizeArtifacts, Target, targetsFor } from '../artifacts';
 import { awsRenderer, isTargetInstalled } from '../targets';

@@ -4,7 +4,7 @@ import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/
 import { TlsMode } from '../../../lib/model/tls';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import { containerTaskSpec } from '../../../lib/plan/container-task-spec';
-import type { EcsRolloutPlan } from '../../../lib/plan/ecs-schedule';
+import type { EcsRolloutPlan } from '../../../lib/plan/rollout/ecs-schedule';
 import { rollbackAlarmMinimumRequests } from '../../../lib/plan/detection/detection-plan';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { containerAlarmSpecs } from './alarm-specs';

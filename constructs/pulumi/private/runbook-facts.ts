@@ -2,7 +2,7 @@ import { flagGuardForPulumi } from '../../../lib/runbook/platforms/appconfig-fla
 import { Duration } from '../../../lib/model/duration';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import type { SmokeTests } from '../../../lib/model/smoke-tests';
-import type { CompiledSchedule } from '../../../lib/plan/schedule';
+import type { CompiledSchedule } from '../../../lib/plan/rollout/schedule';
 import { timeBound } from '../../../lib/plan/timing';
 import { describeChecks, smokeTestsFileName } from '../../../lib/smoke/file';
 import { MigrationPhase } from '../../../lib/model/migrations';
@@ -21,7 +21,7 @@ import { awsCli } from '../../../lib/runbook/aws-cli';
 import { LAST_UPDATE, pulumiSmokeTestsFile } from '../../../lib/runbook/platforms/pulumi-aws';
 import type { IncidentProcedure } from '../../../lib/runbook/procedures/incident-procedure';
 import { revertCommit } from '../../../lib/runbook/procedures/pipeline';
-import { compileEcsRollout } from '../../../lib/plan/ecs-schedule';
+import { compileEcsRollout } from '../../../lib/plan/rollout/ecs-schedule';
 import { environmentOf } from '../../../lib/model/service-definition';
 import { ResourceNames } from '../../../lib/plan/names';
 import { awsPlanRunbookFacts } from '../../../lib/runbook/platforms/aws-plan';

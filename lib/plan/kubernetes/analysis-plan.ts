@@ -3,7 +3,7 @@ import type { EnvironmentDefinition } from '../../model/environment';
 import { RolloutStrategy } from '../../model/rollout';
 import type { ServiceDefinition } from '../../model/service-definition';
 import type { DetectionReport } from '../detection/detection-plan';
-import type { RolloutPlan } from '../rollout-plan';
+import type { RolloutPlan } from '../rollout/rollout-plan';
 import { ingressUpstreamName } from './ingress-upstream';
 import type { PrometheusSignals } from './prometheus-signals';
 import { rateWindow } from './release-bounds';

@@ -4,7 +4,7 @@ import { MigrationPhase } from '../../model/migrations';
 import type { IncidentProcedure } from '../procedures/incident-procedure';
 import type { EnvironmentDefinition } from '../../model/environment';
 import type { ServiceDefinition } from '../../model/service-definition';
-import type { ArgoRolloutPlan } from '../../plan/argo-schedule';
+import type { ArgoRolloutPlan } from '../../plan/rollout/argo-schedule';
 import { describeChecks, smokeTestsFileName } from '../../smoke/file';
 import { Target } from '../../targets/target';
 import type { RunbookCommand, RunbookFacts } from '../facts';
