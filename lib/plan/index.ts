@@ -10,3 +10,4 @@ export * from './secret-bindings';
 export * from './deployment-plan';
 export * from './argo-bounds';
 export * from './detection';
+export * from './cloudwatch';

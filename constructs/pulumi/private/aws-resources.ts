@@ -82,8 +82,8 @@ export function createAwsResources(
   // Alarms: the same specs as AlarmSet; deployment alarms roll the ECS deployment back.
   const specs = env.alarms.enabled
     ? containerAlarmSpecs(env.alarms, {
-        loadBalancerFullName: loadBalancer.arnSuffix,
-        targetGroupFullNames: [primary, ...(alternate ? [alternate] : [])].map((g) => g.arnSuffix),
+        loadBalancer: loadBalancer.arnSuffix,
+        targetGroups: [primary, ...(alternate ? [alternate] : [])].map((g) => ({ targetGroup: g.arnSuffix, loadBalancer: loadBalancer.arnSuffix })),
         clusterName: names.base,
         serviceName: names.base,
         minimumRequests: rollbackAlarmMinimumRequests(def.service, env, plan.schedule),
