@@ -24,7 +24,8 @@ import { serviceCluster } from './private/service-cluster';
 import { serviceMigrations } from './private/service-migrations';
 import { serviceDeadMansSwitch, type ServiceProbe } from './private/service-dead-mans-switch';
 import { pointDomain, stackTls } from './private/stack-tls';
-import { RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookFacts } from '../../lib/runbook/facts';
+import { type IRunbookContributor, type RollbackLevelFact, type RunbookFacts } from '../../lib/runbook/facts';
+import { Target } from '../../lib/targets/target';
 import { AlarmSet } from './alarm-set';
 import { AlertTopics } from './alert-topics';
 import { AppConfigFeatureFlags } from './app-config-feature-flags';
@@ -113,7 +114,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     Tags.of(this).add('glidepath:team', def.owners.team);
     // The runbook the alarms link to, written into the cloud assembly on synthesis.
     new RunbookFile(this, 'Runbook', {
-      relativePath: `runbooks/${runbookFileName(def.service, env.name, RunbookTarget.AWS)}`,
+      relativePath: `runbooks/${runbookFileName(def.service, env.name, Target.AWS)}`,
       title: `Runbook: ${this.stackName}`,
       budgets: def.rollbackBudgets,
     });
@@ -130,7 +131,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     const removalPolicy = env.retention === RetentionPolicy.RETAIN ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
     const logRetention = env.production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH;
     const link = (anchor: string) =>
-      runbookUrl({ service: def.service, environment: env.name, target: RunbookTarget.AWS, baseUrl: def.runbookBaseUrl }, anchor);
+      runbookUrl({ service: def.service, environment: env.name, target: Target.AWS, baseUrl: def.runbookBaseUrl }, anchor);
 
     this.topics = new AlertTopics(this, 'AlertTopics', { namePrefix: names.base, removalPolicy, logRetention, receivers: env.receivers });
 

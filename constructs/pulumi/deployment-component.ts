@@ -161,7 +161,9 @@ export class DeploymentComponent extends pulumi.ComponentResource {
   /**
    * Parts of the AWS deployment the Pulumi target does not deploy: none, since both targets render
    * the same plan (every `DeploymentStack` part has its Pulumi resources). Empty on Kubernetes too.
-   * @deprecated always empty; kept for programs that read it.
+   * @deprecated always empty, kept for programs that read it: every part is deployed. Read
+   * `warnings` for what the platform runs differently from the definition (e.g. a rollout schedule
+   * it cannot run exactly).
    */
   public get missingParts(): readonly string[] {
     return [];

@@ -7,7 +7,7 @@ import type { ServiceDefinition } from '../../model/service-definition';
 import type { ArgoRolloutPlan } from '../../plan/rollout/argo-schedule';
 import { describeChecks, smokeTestsFileName } from '../../smoke/file';
 import { Target } from '../../targets/target';
-import type { RunbookCommand, RunbookFacts } from '../facts';
+import { CommandKind, type RunbookCommand, type RunbookFacts } from '../facts';
 
 /** What the Kubernetes namespace's runbook text needs: the definition and a few decided values. */
 export interface KubernetesChartRunbookInput {
@@ -292,6 +292,7 @@ function preDeployCommands(input: KubernetesChartRunbookInput): RunbookCommand[]
       description: 'Review what the release changes in the cluster',
       command: `kubectl diff --server-side -n ${input.namespace} -f ${input.manifestPath}`,
       expected: 'only the changes this release intends (exit code 1 means "differences found")',
+      kind: CommandKind.PREVIEW,
     },
   ];
 }
