@@ -26,6 +26,7 @@ import { serviceDeadMansSwitch, type ServiceProbe } from './private/service-dead
 import { pointDomain, stackTls } from './private/stack-tls';
 import { type IRunbookContributor, type RollbackLevelFact, type RunbookFacts } from '../../lib/runbook/facts';
 import { Target } from '../../lib/targets/target';
+import { containerTaskInputOf } from '../../lib/plan/container-task-spec';
 import { AlarmSet } from './alarm-set';
 import { AlertTopics } from './alert-topics';
 import { AppConfigFeatureFlags } from './app-config-feature-flags';
@@ -162,12 +163,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       this.containerService = new ProgressiveFargateService(this, 'Service', {
         minimumRequests: this.detectionOf(env).report?.cloudWatchGate?.minimumRequests,
         cluster,
-        serviceName: names.base,
-        image: container.image,
-        containerPort: container.port,
-        healthCheckPath: container.healthCheckPath,
-        cpu: container.cpu,
-        memoryMiB: container.memoryMiB,
+        ...containerTaskInputOf(names.base, container),
         desiredCount: env.capacity.desiredCount,
         scaling: env.capacity.scaling,
         deployment: plan.settings,

@@ -3,7 +3,7 @@ import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/environment';
 import { TlsMode } from '../../../lib/model/tls';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
-import { containerTaskSpec } from '../../../lib/plan/container-task-spec';
+import { containerTaskInputOf, containerTaskSpec } from '../../../lib/plan/container-task-spec';
 import type { EcsRolloutPlan } from '../../../lib/plan/rollout/ecs-schedule';
 import { rollbackAlarmMinimumRequests } from '../../../lib/plan/detection/detection-plan';
 import type { ResourceNames } from '../../../lib/plan/names';
@@ -51,12 +51,7 @@ export function createAwsResources(
   const { region, account, tags, opts, keep, retentionInDays } = ctx;
   // Numbers and hardening shared with ProgressiveFargateService (lib/plan/container-task-spec).
   const spec = containerTaskSpec({
-    serviceName: names.base,
-    image: container.image,
-    containerPort: container.port,
-    healthCheckPath: container.healthCheckPath,
-    cpu: container.cpu,
-    memoryMiB: container.memoryMiB,
+    ...containerTaskInputOf(names.base, container),
     retained: env.retention === RetentionPolicy.RETAIN,
   });
 
