@@ -46,7 +46,7 @@ export function cloudWatchAlarmSpecs<S>(catalogue: readonly AlarmDefinition[], s
           ? { signal: signals.versionErrorRatePercent ?? signals.errorRatePercent, source: `${signals.source}${perVersion}` }
           : { signal: signals.errorRatePercent, source: signals.source };
       case AlarmSignal.LATENCY:
-        return { signal: alarm.quantile === 0.99 ? signals.latencyP99Ms : signals.latencyP95Ms, source: signals.source };
+        return { signal: latencyOf(signals, alarm), source: signals.source };
       case AlarmSignal.CPU:
         return { signal: required(signals.cpuPercent, alarm), source: saturation };
       case AlarmSignal.MEMORY:
@@ -72,6 +72,15 @@ export function cloudWatchAlarmSpecs<S>(catalogue: readonly AlarmDefinition[], s
       notifiesOk: alarm.severity !== AlarmSeverity.ROLLBACK,
     };
   });
+}
+
+/** The latency quantiles CloudWatch signals carry: p99 and p95; another quantile needs its signal first. */
+function latencyOf<S>(signals: SignalSet<S>, alarm: AlarmDefinition): S {
+  if (alarm.quantile === 0.99) return signals.latencyP99Ms;
+  if (alarm.quantile === 0.95) return signals.latencyP95Ms;
+  throw new Error(
+    `alarm "${alarm.kind}" reads latency quantile ${alarm.quantile}; CloudWatch signals carry p99 and p95: add the quantile to lib/plan/cloudwatch/signal-specs.ts`,
+  );
 }
 
 function required<S>(signal: S | undefined, alarm: AlarmDefinition): S {
