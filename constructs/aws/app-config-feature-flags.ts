@@ -14,7 +14,14 @@ import { awsCliOf, literalRegion } from './private/aws-cli';
 import { appConfigFlagsRunbookFacts } from '../../lib/runbook/platforms/appconfig-flags';
 import { FLAGS_VERSION_OUTPUT, appConfigFlagGuard } from '../../lib/runbook/platforms/appconfig-flag-guard';
 import { literalName } from './private/literal-names';
-import { APPCONFIG_AGENT_IMAGE, appConfigFlagsContent, appConfigLambdaExtensionArn, appConfigLocalUrl, flagReleaseStrategy, KILL_SWITCH_STRATEGY } from '../../lib/plan/appconfig';
+import {
+  APPCONFIG_AGENT_IMAGE,
+  appConfigFlagsContent,
+  appConfigLambdaExtensionArn,
+  appConfigLocalUrl,
+  flagReleaseStrategy,
+  KILL_SWITCH_STRATEGY,
+} from '../../lib/plan/appconfig';
 
 /** Props for `AppConfigFeatureFlags`. */
 export interface AppConfigFeatureFlagsProps {

@@ -10,7 +10,11 @@ describe('rolloutAnalysisAlarms', () => {
 
   test('the rollback trigger and the critical p99, with their thresholds, even when the alarms are not deployed', () => {
     const { rollback, latency } = rolloutAnalysisAlarms(policy);
-    expect(rollback).toMatchObject({ kind: AlarmKind.ROLLBACK_ERROR_RATE, threshold: 2, baseline: { errorRatePercent: 0.5, multiplier: 4 } });
+    expect(rollback).toMatchObject({
+      kind: AlarmKind.ROLLBACK_ERROR_RATE,
+      threshold: 2,
+      baseline: { errorRatePercent: 0.5, multiplier: 4 },
+    });
     expect(latency).toMatchObject({ kind: AlarmKind.CRITICAL_LATENCY_P99, quantile: 0.99, threshold: 1800 });
   });
 });

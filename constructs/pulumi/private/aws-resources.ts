@@ -78,7 +78,10 @@ export function createAwsResources(
   const specs = env.alarms.enabled
     ? containerAlarmSpecs(env.alarms, {
         loadBalancer: loadBalancer.arnSuffix,
-        targetGroups: [primary, ...(alternate ? [alternate] : [])].map((g) => ({ targetGroup: g.arnSuffix, loadBalancer: loadBalancer.arnSuffix })),
+        targetGroups: [primary, ...(alternate ? [alternate] : [])].map((g) => ({
+          targetGroup: g.arnSuffix,
+          loadBalancer: loadBalancer.arnSuffix,
+        })),
         clusterName: names.base,
         serviceName: names.base,
         minimumRequests: rollbackAlarmMinimumRequests(def.service, env, plan.schedule),

@@ -87,7 +87,12 @@ export function deadMansSwitchAlarm(
   const published = publishedHeartbeatSpec(names.base);
   const own = env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT;
   const heartbeat = own ? published.metric : { ...platform, statistic: HEARTBEAT_STATISTIC };
-  const spec = deadMansSwitchSpec(name, heartbeat, own ? published.description : platform.description, env.deadMansSwitch.missingFor.toMinutes());
+  const spec = deadMansSwitchSpec(
+    name,
+    heartbeat,
+    own ? published.description : platform.description,
+    env.deadMansSwitch.missingFor.toMinutes(),
+  );
   return new aws.cloudwatch.MetricAlarm(
     name,
     {

@@ -85,7 +85,9 @@ function latencyOf<S>(signals: SignalSet<S>, alarm: AlarmDefinition): S {
 
 function required<S>(signal: S | undefined, alarm: AlarmDefinition): S {
   if (signal === undefined) {
-    throw new Error(`alarm "${alarm.kind}" reads ${alarm.signal}, which these signals do not provide; leave saturation alarms out of the catalogue`);
+    throw new Error(
+      `alarm "${alarm.kind}" reads ${alarm.signal}, which these signals do not provide; leave saturation alarms out of the catalogue`,
+    );
   }
   return signal;
 }
@@ -95,7 +97,12 @@ function required<S>(signal: S | undefined, alarm: AlarmDefinition): S {
  * minutes in a row, missing data breaching (silence is the failure it exists to catch), paging
  * and reporting recovery.
  */
-export function deadMansSwitchSpec<S>(kind: string, heartbeat: S, heartbeatDescription: string, missingMinutes: number): CloudWatchAlarmSpec<S> {
+export function deadMansSwitchSpec<S>(
+  kind: string,
+  heartbeat: S,
+  heartbeatDescription: string,
+  missingMinutes: number,
+): CloudWatchAlarmSpec<S> {
   return {
     kind,
     severity: AlarmSeverity.CRITICAL,

@@ -1,4 +1,9 @@
-import { MINIMUM_REQUESTS, TARGET_GROUP_ERROR_METRICS, functionVersionErrorRateExpression, targetGroupErrorRateExpression } from '../version-error-rate';
+import {
+  MINIMUM_REQUESTS,
+  TARGET_GROUP_ERROR_METRICS,
+  functionVersionErrorRateExpression,
+  targetGroupErrorRateExpression,
+} from '../version-error-rate';
 import type { MathSpec, MetricSpec, SignalSpec } from './metric-spec';
 
 /**
@@ -124,7 +129,12 @@ export interface FunctionSignalSources<V> {
  */
 export function functionSignalSpecs<V>(sources: FunctionSignalSources<V>): SignalSet<SignalSpec<V | string>> {
   const dimensions = { FunctionName: sources.functionName, Resource: `${sources.functionName}:${sources.aliasName}` };
-  const lambda = (metricName: string, statistic = 'Sum'): MetricSpec<string> => ({ namespace: 'AWS/Lambda', metricName, dimensions, statistic });
+  const lambda = (metricName: string, statistic = 'Sum'): MetricSpec<string> => ({
+    namespace: 'AWS/Lambda',
+    metricName,
+    dimensions,
+    statistic,
+  });
   // The version this update deploys, on its own invocations: alias metrics mix both versions
   // while CodeDeploy shifts weights, so a 10% canary's errors would be diluted tenfold.
   const executed = (metricName: string): MetricSpec<V | string> => ({

@@ -44,7 +44,10 @@ describe('cloudWatchAlarmSpecs', () => {
   });
 
   test('saturation reads CPU and memory from their own source', () => {
-    expect(of(AlarmKind.WARNING_CPU)).toMatchObject({ signal: 'cpu', description: expect.stringContaining('(ECS service checkout-prod in cluster checkout-prod)') });
+    expect(of(AlarmKind.WARNING_CPU)).toMatchObject({
+      signal: 'cpu',
+      description: expect.stringContaining('(ECS service checkout-prod in cluster checkout-prod)'),
+    });
     expect(of(AlarmKind.WARNING_MEMORY).signal).toBe('memory');
   });
 
@@ -61,13 +64,15 @@ describe('cloudWatchAlarmSpecs', () => {
 });
 
 test('deadMansSwitchSpec: fewer than 1 sample a minute for N minutes, missing data breaching', () => {
-  expect(deadMansSwitchSpec('checkout-prod-dead-mans-switch', 'heartbeat', 'ECS CPUUtilization samples of checkout-prod', 5)).toMatchObject({
-    threshold: 1,
-    comparison: 'LessThanThreshold',
-    evaluationPeriods: 5,
-    datapointsToAlarm: 5,
-    treatMissingData: 'breaching',
-    notifiesOk: true,
-    description: 'CRITICAL: no heartbeat (ECS CPUUtilization samples of checkout-prod) for 5 minutes',
-  });
+  expect(deadMansSwitchSpec('checkout-prod-dead-mans-switch', 'heartbeat', 'ECS CPUUtilization samples of checkout-prod', 5)).toMatchObject(
+    {
+      threshold: 1,
+      comparison: 'LessThanThreshold',
+      evaluationPeriods: 5,
+      datapointsToAlarm: 5,
+      treatMissingData: 'breaching',
+      notifiesOk: true,
+      description: 'CRITICAL: no heartbeat (ECS CPUUtilization samples of checkout-prod) for 5 minutes',
+    },
+  );
 });
