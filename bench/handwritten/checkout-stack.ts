@@ -2,7 +2,7 @@
  * The benchmark's baseline: what a platform team would write by hand with aws-cdk-lib to ship one
  * checkout-shaped service to one environment, creating the same resources as `DeploymentStack`
  * (same ECS native deployment, alarms, topics, secrets, dashboard, database migrations, smoke-test
- * lifecycle hook and AppConfig feature flags) without glidepath's model, plan or runbook facts.
+ * lifecycle hook, AppConfig feature flags, pager forwarder, chat channel and health probe) without glidepath's model, plan or runbook facts.
  *
  * When `DeploymentStack` grows a resource (feature flags, migrations, ...), the benchmark fails
  * with the per-type difference; add the same resource here, in the section it belongs to.
@@ -26,8 +26,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { addAlertReceivers } from './alert-receivers';
 import { CHECKOUT_FEATURE_FLAGS, CHECKOUT_MIGRATIONS, CHECKOUT_SMOKE_TESTS, type CheckoutEnvironment } from './environments';
 import { MIGRATION_RUNNER_HANDLER, ROTATION_HANDLER, SMOKE_TEST_HANDLER } from './handlers';
+import { addHealthProbe } from './health-probe';
 
 /** Props for `HandWrittenCheckoutStack`. */
 export interface HandWrittenCheckoutStackProps extends StackProps {
@@ -88,6 +90,14 @@ export class HandWrittenCheckoutStack extends Stack {
       });
     const critical = topic('Critical', 'critical');
     const warning = topic('Warning', 'warning');
+    addAlertReceivers(this, {
+      base,
+      pagerSecretName: env.paged ? `${props.service}/${env.name}/pagerduty-integration-key` : undefined,
+      critical,
+      warning,
+      logRetention,
+      removalPolicy,
+    });
 
     // Secrets: one managed elsewhere, one generated and rotated by a function.
     const secretsKey = new kms.Key(this, 'SecretsKey', {
@@ -153,6 +163,9 @@ export class HandWrittenCheckoutStack extends Stack {
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', { family: base, cpu: 512, memoryLimitMiB: 1024 });
     // Keep replaced revisions ACTIVE, so the previous one can be deployed again.
     (taskDefinition.node.defaultChild as ecs.CfnTaskDefinition).applyRemovalPolicy(RemovalPolicy.RETAIN);
+    // The app reads its secrets again at run time (both stages, across a rotation), so the task role may read them too.
+    dbPassword.grantRead(taskDefinition.taskRole);
+    signingKey.grantRead(taskDefinition.taskRole);
     taskDefinition.addContainer('app', {
       containerName: 'app',
       image: ecs.ContainerImage.fromRegistry(IMAGE),
@@ -323,9 +336,8 @@ export class HandWrittenCheckoutStack extends Stack {
         .autoScaleTaskCount({ minCapacity: env.scaling.minCount, maxCapacity: env.scaling.maxCount })
         .scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: env.scaling.targetCpuPercent });
     }
-    new CfnOutput(this, 'ServiceUrl', {
-      value: env.tls ? `https://${env.tls.domainName}` : `http://${loadBalancer.loadBalancerDnsName}`,
-    });
+    const serviceUrl = env.tls ? `https://${env.tls.domainName}` : `http://${loadBalancer.loadBalancerDnsName}`;
+    new CfnOutput(this, 'ServiceUrl', { value: serviceUrl });
     if (alternate && testRule) {
       // Tells a pre-deployment check whether an update would rewrite the rules ECS shifts traffic on.
       new CfnOutput(this, 'TrafficRouting', {
@@ -559,8 +571,8 @@ export class HandWrittenCheckoutStack extends Stack {
     });
     const deadMansSwitch = new cloudwatch.Alarm(this, 'DeadMansSwitch', {
       alarmName: `${base}-dead-mans-switch`,
-      alarmDescription: `No CPU samples from ${base} for 5 minutes`,
-      metric: ecsMetric('CPUUtilization', 'SampleCount'),
+      alarmDescription: `No passing health probe of ${base} for 5 minutes`,
+      metric: addHealthProbe(this, { base, serviceUrl, healthCheckPath: HEALTH_CHECK_PATH, logRetention, removalPolicy }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 5,
@@ -602,7 +614,7 @@ export class HandWrittenCheckoutStack extends Stack {
         finalBakeTime: Duration.minutes(0),
       }),
     });
-    new appconfig.HostedConfiguration(this, 'Flags', {
+    const flags = new appconfig.HostedConfiguration(this, 'Flags', {
       application: flagsApp,
       name: FLAGS_PROFILE,
       type: appconfig.ConfigurationType.FEATURE_FLAGS,
@@ -610,7 +622,22 @@ export class HandWrittenCheckoutStack extends Stack {
       deploymentStrategy: releaseStrategy,
       deployTo: [flagsEnvironment],
     });
-    flagsEnvironment.grantReadConfig(taskDefinition.taskRole);
+    // A policy of its own (not the task role's default policy), as glidepath writes it.
+    new iam.Policy(this, 'FlagsRead', {
+      roles: [taskDefinition.taskRole],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'],
+          resources: [
+            this.formatArn({
+              service: 'appconfig',
+              resource: 'application',
+              resourceName: `${flagsApp.applicationId}/environment/${flagsEnvironment.environmentId}/configuration/${flags.configurationProfileId}`,
+            }),
+          ],
+        }),
+      ],
+    });
 
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: base });
     dashboard.addWidgets(

@@ -22,7 +22,12 @@ export interface CheckoutEnvironment {
   readonly evaluation: { readonly evaluationPeriods: number; readonly datapointsToAlarm: number };
   /** HTTPS with a DNS-validated certificate for this domain, and an alias record to the load balancer. */
   readonly tls?: { readonly domainName: string; readonly hostedZoneId: string; readonly hostedZoneName: string };
+  /** Critical alerts page through PagerDuty (staging, prod); in dev they go to the team channel. */
+  readonly paged: boolean;
 }
+
+/** The team's Slack channel for warnings (AWS Chatbot ids). */
+export const CHECKOUT_SLACK = { workspaceId: 'T0ACME0001', channelId: 'C0CHECKOUT1' };
 
 /** dev (rolling), staging (canary 10% for 2m, then 10m bake), prod (blue/green, 30m bake, autoscaling, HTTPS). */
 export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
@@ -34,6 +39,7 @@ export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
     desiredCount: 1,
     deployment: { strategy: ecs.DeploymentStrategy.ROLLING },
     evaluation: { evaluationPeriods: 5, datapointsToAlarm: 3 },
+    paged: false,
   },
   {
     name: 'staging',
@@ -43,6 +49,7 @@ export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
     desiredCount: 2,
     deployment: { strategy: ecs.DeploymentStrategy.CANARY, bakeMinutes: 10, canary: { stepPercent: 10, stepBakeMinutes: 2 } },
     evaluation: { evaluationPeriods: 3, datapointsToAlarm: 3 },
+    paged: true,
   },
   {
     name: 'prod',
@@ -54,6 +61,7 @@ export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
     deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, bakeMinutes: 30 },
     evaluation: { evaluationPeriods: 3, datapointsToAlarm: 3 },
     tls: { domainName: 'checkout.acme.example', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'acme.example' },
+    paged: true,
   },
 ];
 

@@ -9,3 +9,8 @@ import { ecsHookSource } from '../../constructs/aws/private/smoke-hook-code';
 
 /** The ECS lifecycle hook that runs the smoke checks against the test listener. */
 export const SMOKE_TEST_HANDLER = ecsHookSource();
+export { PAGER_FORWARDER_SOURCE as PAGER_FORWARDER_HANDLER } from '../../lib/handlers/pager-forwarder-code';
+import { healthProbeSource } from '../../lib/handlers/health-probe-code';
+
+/** The dead-man's switch probe: one check a minute, a `Glidepath/HealthProbe` datapoint when it passes. */
+export const HEALTH_PROBE_HANDLER = healthProbeSource();

@@ -89,4 +89,23 @@ describe('DeadMansSwitch', () => {
     });
     expect(facts.alarms?.[0].missingData).toMatch(/^breaching/);
   });
+
+  // CloudWatch evaluates at most one day: 1440 one-minute periods (PutMetricAlarm, EvaluationPeriods × Period ≤ 86,400 s).
+  test.each([1, 1440])('accepts missingMinutes %d, the bounds CloudWatch evaluates', (missingMinutes) => {
+    build({ missingMinutes }).template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      EvaluationPeriods: missingMinutes,
+      DatapointsToAlarm: missingMinutes,
+    });
+  });
+
+  test('without a runbook link the description names the anchor alone; the facts count the default 5 minutes', () => {
+    const plain = build({ runbookLink: undefined, missingMinutes: undefined });
+    plain.template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription:
+        'CRITICAL: no heartbeat (ECS CPUUtilization samples of checkout-prod) for 5 minutes. Runbook: checkout-prod-dead-mans-switch',
+    });
+    expect(plain.sw.runbookFacts().alarms?.[0].condition).toBe(
+      'no datapoint of ECS CPUUtilization samples of checkout-prod for 5 consecutive minutes',
+    );
+  });
 });

@@ -27,13 +27,16 @@ function synth(overrides: Partial<RollbackAnalysisProps> = {}): { analysis: Roll
 }
 
 describe('RollbackAnalysis', () => {
-  const { analysis, manifests } = synth();
-  const template = objectOf(manifests, 'AnalysisTemplate', 'shop-rollback');
-  const metric = (name: string) => template.spec.metrics.find((m: { name: string }) => m.name === name);
+  // Built afresh in each test, not once per describe: mutation testing (per-test coverage) then
+  // knows which tests read the construct, instead of running every suite for every mutant.
+  const analysis = () => synth().analysis;
+  const manifests = () => synth().manifests;
+  const template = () => objectOf(manifests(), 'AnalysisTemplate', 'shop-rollback');
+  const metric = (name: string) => template().spec.metrics.find((m: { name: string }) => m.name === name);
 
   test('both templates validate', () => {
-    expect(manifests.map((m) => m.metadata.name)).toEqual(['shop-rollback', 'shop-rollback-health']);
-    for (const m of manifests) expect(() => validateObject(m)).not.toThrow();
+    expect(manifests().map((m) => m.metadata.name)).toEqual(['shop-rollback', 'shop-rollback-health']);
+    for (const m of manifests()) expect(() => validateObject(m)).not.toThrow();
   });
 
   test('the error-rate metric fails above baseline × multiplier, measured every period, failing at datapointsToAlarm failures', () => {
@@ -50,7 +53,7 @@ describe('RollbackAnalysis', () => {
   });
 
   test('queries read only the new version, selected by the pod-template-hash argument', () => {
-    expect(template.spec.args).toEqual([{ name: 'pod-template-hash' }, { name: 'stable-pod-template-hash' }]);
+    expect(template().spec.args).toEqual([{ name: 'pod-template-hash' }, { name: 'stable-pod-template-hash' }]);
     const canary = 'namespace="shop-prod",job="shop",rollouts_pod_template_hash="{{args.pod-template-hash}}"';
     // Exact window counts (value now minus value 2m ago, or 0 for a series born since), no extrapolation.
     const served = `sum(clamp_min(http_requests_total{${canary}} - (http_requests_total{${canary}} offset 2m or http_requests_total{${canary}} * 0), 0))`;
@@ -105,7 +108,7 @@ describe('RollbackAnalysis', () => {
   });
 
   test('the health template checks every new pod is up, a fixed number of times', () => {
-    const health = objectOf(manifests, 'AnalysisTemplate', 'shop-rollback-health').spec.metrics[0];
+    const health = objectOf(manifests(), 'AnalysisTemplate', 'shop-rollback-health').spec.metrics[0];
     // A fresh pod's first scrape can precede readiness: wait two scrapes, tolerate one failure.
     expect(health).toMatchObject({
       name: 'pods-up',
@@ -137,11 +140,11 @@ describe('RollbackAnalysis', () => {
   });
 
   test('contributes the rollback alarm with commands that parse', () => {
-    const [fact] = analysis.runbookFacts().alarms ?? [];
+    const [fact] = analysis().runbookFacts().alarms ?? [];
     expect(fact).toMatchObject({ anchor: 'shop-prod-rollback-error-rate', name: 'shop-rollback', severity: AlarmSeverity.ROLLBACK });
     expect(fact.condition).toContain('at or above 1.5% (the rollback trigger is 1.5%: 0.5% baseline × 3)');
     expect(fact.condition).toContain('in 3 measurements, one every 2m');
-    expect(fact.condition).toContain(`detected within ${analysis.bounds().detect}`);
+    expect(fact.condition).toContain(`detected within ${analysis().bounds().detect}`);
     expect(fact.missingData).toContain('inconclusive');
     for (const c of fact.diagnosis) expect(bashSyntaxError(c.command)).toBeUndefined();
   });

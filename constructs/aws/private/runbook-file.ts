@@ -28,13 +28,21 @@ export interface RunbookFileProps {
  * contributed its runbook facts.
  */
 export class RunbookFile extends Construct {
+  /** The runbook as the last synthesis wrote it; undefined before the app synthesizes. */
+  public get text(): string | undefined {
+    return this.written;
+  }
+
+  private written?: string;
+
   constructor(scope: Stack, id: string, props: RunbookFileProps) {
     super(scope, id);
     attachCustomSynthesis(this, {
       onSynthesize: (session: ISynthesisSession) => {
         const file = path.join(session.outdir, props.relativePath);
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, renderRunbook(collectRunbookFacts(scope), { title: props.title, budgets: props.budgets }));
+        this.written = renderRunbook(collectRunbookFacts(scope), { title: props.title, budgets: props.budgets });
+        fs.writeFileSync(file, this.written);
       },
     });
   }

@@ -90,7 +90,10 @@ export function chooseArgoGate(
   const weights = steps.map((s) => s.weight).filter((w) => w > 0);
   const lost = lostTrafficRequests(Math.min(...weights));
   const longest = Math.max(...steps.filter(judgedStep).map((s) => s.seconds), 0);
-  const windows = WINDOWS.filter((w) => w >= 2 * scrapeSeconds && w % scrapeSeconds === 0 && w <= Math.max(longest, WINDOWS[0]));
+  const tried = WINDOWS.filter((w) => w >= 2 * scrapeSeconds && w % scrapeSeconds === 0 && w <= Math.max(longest, WINDOWS[0]));
+  // A scrape interval that divides none of them (45 s, 90 s) gets the shortest whole number of
+  // scrapes, at least two, covering the shortest window: without it nothing was scored.
+  const windows = tried.length > 0 ? tried : [Math.max(2, Math.ceil(WINDOWS[0] / scrapeSeconds)) * scrapeSeconds];
   const thresholds = THRESHOLD_SHARES.map((share) => Number((baseline + share * (regression - baseline)).toPrecision(6)));
   type Scored = { gate: ArgoGate; detection: (number | undefined)[]; falseRollback: number; burst?: number };
   const scored: Scored[] = [];

@@ -101,6 +101,10 @@ function lowestRate(steps: readonly ReleaseStep[], quietRate: number, passes: (r
 
 const choices = new Map<string, ReturnType<typeof chooseArgoGate>>();
 const cloudWatchChoices = new Map<string, { gate: CloudWatchGate; suggestion?: ReturnType<typeof suggestEvaluation> }>();
+const detectionNumbers = new Map<
+  string,
+  Pick<DetectionReport, 'falseRollback' | 'burstRollback'> & { readonly rows: readonly StepDetection[] }
+>();
 
 /**
  * The detection power of an environment's release: per step, the probability that a regression of
@@ -165,21 +169,43 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
     burstOf = (t) => cloudWatchBurstRollback(t, gate, baseline);
     falseDuring = (t, i) => cloudWatchFalseRollbackDuring(t, gate, baseline, i);
   }
-  const rows: StepDetection[] = schedule.steps.map((s, i) => {
-    const j = i - offset;
-    const judged = j >= 0 && judgedStep(steps[j]);
-    return {
-      name: s.name,
-      trafficPercent: s.trafficPercent,
-      bake: s.bake,
-      peak: judged ? detect(peak, j) : undefined,
-      quiet: judged ? detect(quiet, j) : undefined,
-      falseRollbackQuiet: j >= 0 ? falseDuring(quiet, j) : undefined,
-      lowestRate: judged
-        ? lowestRate(steps, quietRate, (rate) => detect(new ReleaseTimeline(steps, rate), j) >= DETECTION_TARGET)
-        : undefined,
+  // The probabilities depend only on the schedule, the traffic and the gate, not on the service:
+  // an app with many services of the same shape computes them once.
+  const numbersKey = JSON.stringify([
+    schedule.backend,
+    schedule.steps,
+    offset,
+    peakRate,
+    quietRate,
+    baseline,
+    regression,
+    argoGate,
+    cloudWatchGate,
+    options.scrapeInterval?.toSeconds(),
+  ]);
+  let numbers = detectionNumbers.get(numbersKey);
+  if (!numbers) {
+    numbers = {
+      rows: schedule.steps.map((s, i) => {
+        const j = i - offset;
+        const judged = j >= 0 && judgedStep(steps[j]);
+        return {
+          name: s.name,
+          trafficPercent: s.trafficPercent,
+          bake: s.bake,
+          peak: judged ? detect(peak, j) : undefined,
+          quiet: judged ? detect(quiet, j) : undefined,
+          falseRollbackQuiet: j >= 0 ? falseDuring(quiet, j) : undefined,
+          lowestRate: judged
+            ? lowestRate(steps, quietRate, (rate) => detect(new ReleaseTimeline(steps, rate), j) >= DETECTION_TARGET)
+            : undefined,
+        };
+      }),
+      falseRollback: { peak: falseOf(peak), quiet: falseOf(quiet) },
+      burstRollback: { peak: burstOf(peak), quiet: burstOf(quiet) },
     };
-  });
+    detectionNumbers.set(numbersKey, numbers);
+  }
   const report = {
     label,
     backend: schedule.backend,
@@ -188,9 +214,9 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
     trafficDeclared: env.traffic.declared,
     baselineErrorRatio: baseline,
     regressionErrorRatio: regression,
-    steps: rows,
-    falseRollback: { peak: falseOf(peak), quiet: falseOf(quiet) },
-    burstRollback: { peak: burstOf(peak), quiet: burstOf(quiet) },
+    steps: numbers.rows,
+    falseRollback: numbers.falseRollback,
+    burstRollback: numbers.burstRollback,
     argoGate,
     cloudWatchGate,
   };
