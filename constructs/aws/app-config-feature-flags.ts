@@ -14,14 +14,8 @@ import { awsCliOf, literalRegion } from './private/aws-cli';
 import { appConfigFlagsRunbookFacts } from '../../lib/runbook/platforms/appconfig-flags';
 import { FLAGS_VERSION_OUTPUT, appConfigFlagGuard } from '../../lib/runbook/platforms/appconfig-flag-guard';
 import { literalName } from './private/literal-names';
-import {
-  APPCONFIG_AGENT_IMAGE,
-  appConfigFlagsContent,
-  appConfigLambdaExtensionArn,
-  appConfigLocalUrl,
-  flagReleaseStrategy,
-  KILL_SWITCH_STRATEGY,
-} from '../../lib/plan/appconfig';
+import { APPCONFIG_AGENT_IMAGE, appConfigFlagsContent, appConfigLambdaExtensionArn, appConfigLocalUrl } from '../../lib/plan/appconfig';
+import { flagReleaseStrategy, KILL_SWITCH_STRATEGY } from '../../lib/plan/appconfig-strategies';
 
 /** Props for `AppConfigFeatureFlags`. */
 export interface AppConfigFeatureFlagsProps {

@@ -2,14 +2,8 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { FeatureFlag } from '../../../lib/model/feature-flags';
 import type { ResourceNames } from '../../../lib/plan/names';
-import {
-  APPCONFIG_AGENT_IMAGE,
-  appConfigFlagsContent,
-  appConfigLambdaExtensionArn,
-  appConfigLocalUrl,
-  flagReleaseStrategy,
-  KILL_SWITCH_STRATEGY,
-} from '../../../lib/plan/appconfig';
+import { APPCONFIG_AGENT_IMAGE, appConfigFlagsContent, appConfigLambdaExtensionArn, appConfigLocalUrl } from '../../../lib/plan/appconfig';
+import { flagReleaseStrategy, KILL_SWITCH_STRATEGY } from '../../../lib/plan/appconfig-strategies';
 import { assumedBy } from './resource-context';
 
 /** The AppConfig profile the workload reads. */
