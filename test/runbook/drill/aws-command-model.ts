@@ -52,6 +52,16 @@ const GLOBAL: Record<string, Arity> = {
   '--no-cli-pager': Arity.FLAG,
   '--debug': Arity.FLAG,
 };
+/**
+ * Global options with a closed set of values: `--output` (json, text, table, yaml, yaml-stream:
+ * https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-output-format.html) and
+ * `--cli-binary-format` (https://docs.aws.amazon.com/cli/latest/reference/#options). The CLI refuses
+ * any other value before calling the service.
+ */
+const GLOBAL_CHOICES: Record<string, readonly string[]> = {
+  '--output': ['json', 'text', 'table', 'yaml', 'yaml-stream'],
+  '--cli-binary-format': ['base64', 'raw-in-base64-out'],
+};
 const PAGINATION: Record<string, Arity> = {
   '--max-items': Arity.ONE,
   '--starting-token': Arity.ONE,
@@ -214,6 +224,11 @@ export function parseAwsCall(argv: readonly string[]): { call?: AwsCall; problem
         positionals.push(values.pop() as string);
     }
     options.set(arg, values);
+  }
+  for (const [option, choices] of Object.entries(GLOBAL_CHOICES)) {
+    const value = options.get(option)?.[0];
+    if (value !== undefined && !choices.includes(value))
+      problems.push(`aws: error: argument ${option}: Invalid choice '${value}', valid choices are: ${choices.join(' | ')}`);
   }
   for (const r of model.required) {
     if (!options.has(r)) problems.push(`aws ${service} ${operation}: required option ${r} missing`);

@@ -147,6 +147,31 @@ export const INCIDENTS: readonly Incident[] = [
       ];
     },
   },
+  {
+    name: 'kill switch of one flag while a flag release is still deploying (no alarm fired: users reported it)',
+    runbook: `${ECS}.md`,
+    heading: /^Level 1/,
+    prefix: 'FLAG=one-click-checkout',
+    firing: [],
+    setup: (w) => {
+      w.aws.appconfig.allFlagsOnDeployed();
+      w.aws.appconfig.flagReleaseDeploying();
+    },
+    check: (r) => {
+      const flags = r.world.aws.appconfig.served();
+      return [
+        ...expectThat(
+          JSON.stringify(flags['one-click-checkout']) === '{"enabled":false}',
+          `one-click-checkout is ${JSON.stringify(flags['one-click-checkout'])}`,
+        ),
+        ...expectThat(
+          JSON.stringify(flags['address-autocomplete']) === '{"enabled":true}',
+          `address-autocomplete is ${JSON.stringify(flags['address-autocomplete'])}`,
+        ),
+        ...expectThat(r.world.aws.alarms.silenced().length === 0, `alarms still silenced: ${r.world.aws.alarms.silenced()}`),
+      ];
+    },
+  },
   ...[
     { merge: false, protectedMain: false },
     { merge: true, protectedMain: true },
