@@ -16,7 +16,7 @@ import { drillSections, SectionKind } from './drill/stubs';
  * sample of 60; GLIDEPATH_RUNBOOK_MUTATIONS=all (or a number) sets the sample,
  * GLIDEPATH_RUNBOOK_MUTATION_SEED changes the seed. Last measured score: README, "Mutation testing".
  */
-const RUNBOOKS = ['checkout-prod.md', 'payments-api-prod.md', 'checkout-pipeline.md', 'checkout-staging.k8s.md'];
+const RUNBOOKS = ['checkout-prod.md', 'payments-api-prod.md', 'checkout-pipeline.md', 'checkout-staging.k8s.md', 'checkout-dev.k8s.md'];
 const wanted = process.env.GLIDEPATH_RUNBOOK_MUTATIONS ?? '60';
 let root = '';
 let driller: Drill;
