@@ -134,6 +134,20 @@ export function casePatterns(script: string): string[] {
   return out.map((p) => p.trim()).filter((p) => /^[A-Za-z][A-Za-z_]+$/.test(p));
 }
 
+/** Options that name a resource of the runbook's stacks, per CLI service: the resource type (or a stack). */
+const NAMED: Record<string, Record<string, string>> = {
+  ecs: {
+    '--cluster': 'AWS::ECS::Cluster',
+    '--service': 'AWS::ECS::Service',
+    '--services': 'AWS::ECS::Service',
+    '--service-name': 'AWS::ECS::Service',
+  },
+  cloudwatch: { '--alarm-name': 'AWS::CloudWatch::Alarm', '--alarm-names': 'AWS::CloudWatch::Alarm' },
+  cloudformation: { '--stack-name': 'stack' },
+  codepipeline: { '--pipeline-name': 'AWS::CodePipeline::Pipeline' },
+  deploy: { '--application-name': 'AWS::CodeDeploy::Application', '--deployment-group-name': 'AWS::CodeDeploy::DeploymentGroup' },
+};
+
 /**
  * Values a `case` arm may test: every enum value of the AWS SDK clients the runbooks call (what the
  * APIs return) and the Argo Rollouts phases (https://argo-rollouts.readthedocs.io/en/stable/features/specification/).
@@ -169,6 +183,13 @@ export function staticProblems(script: string, world: DrillWorld): string[] {
       if (!region) problems.push(`as written: aws ${args.slice(0, 2).join(' ')}: no --region`);
       else if (!dynamic(region) && !world.aws.stacks.some((s) => s.region === region))
         problems.push(`as written: aws ${args.slice(0, 2).join(' ')}: region ${region} holds no stack of this runbook`);
+      for (const [option, type] of Object.entries(NAMED[call.service] ?? {})) {
+        for (const name of call.options.get(option) ?? []) {
+          if (dynamic(name) || !region || dynamic(region)) continue;
+          if (type === 'stack' ? !world.aws.stacks.some((st) => st.name === name && st.region === region) : !world.aws.templates.all(type, region).some((r) => world.aws.templates.nameOf(r) === name))
+            problems.push(`as written: aws ${args.slice(0, 2).join(' ')}: ${option} ${name}: no ${type} of that name in ${region}`);
+        }
+      }
       try {
         checkEnums(call);
       } catch (e) {
