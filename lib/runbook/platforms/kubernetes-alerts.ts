@@ -72,7 +72,8 @@ function fact(settings: PrometheusAlertsSettings, rules: PrometheusAlertRules, a
                   expected: `firing (pending: the condition holds, not yet for ${a.rule.for ?? 'its "for" duration'}; inactive: it has stopped firing)`,
                 }
               : {
-                  description: 'Show the rule Prometheus evaluates (Prometheus is outside the cluster: ask it there whether the alert fires)',
+                  description:
+                    'Show the rule Prometheus evaluates (Prometheus is outside the cluster: ask it there whether the alert fires)',
                   command: `kubectl -n ${ns} get prometheusrule ${settings.name} -o yaml`,
                   expected: `a rule "${a.rule.alert}" with the expression above`,
                 },

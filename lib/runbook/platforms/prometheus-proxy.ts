@@ -25,8 +25,5 @@ export function prometheusApiCommand(address: string, pathAndQuery: string): str
 export function alertStateCommand(alert: string, namespace: string, address = DEFAULT_PROMETHEUS_ADDRESS): string | undefined {
   const query = `ALERTS{alertname="${alert}",namespace="${namespace}"}`;
   const raw = prometheusApiCommand(address, `/api/v1/query?query=${encodeURIComponent(query)}`);
-  return (
-    raw &&
-    `${raw} | jq -r '[.data.result[].metric.alertstate] | unique | if length == 0 then "inactive" else join(" ") end'`
-  );
+  return raw && `${raw} | jq -r '[.data.result[].metric.alertstate] | unique | if length == 0 then "inactive" else join(" ") end'`;
 }

@@ -80,7 +80,11 @@ export class DeploymentModel {
     return {
       replicas: this.replicas,
       updatedReplicas: this.replicas,
-      ...(ready ? { availableReplicas: this.replicas } : this.keptDuringRollout() > 0 ? { availableReplicas: this.keptDuringRollout() } : {}),
+      ...(ready
+        ? { availableReplicas: this.replicas }
+        : this.keptDuringRollout() > 0
+          ? { availableReplicas: this.keptDuringRollout() }
+          : {}),
       conditions: [
         {
           type: 'Progressing',

@@ -7,7 +7,6 @@ import { parseKubectl, seconds, singular } from './kubectl-reference';
 
 type Obj = KubeObject;
 
-
 /**
  * A simulated cluster holding the synthesized manifests of one environment: kubectl calls are
  * checked against the command reference above, must name an existing namespace and objects in it,
@@ -65,7 +64,9 @@ export class KubernetesWorld {
    */
   public alertFires(anchor: string): boolean {
     for (const o of this.objects.filter((x) => x.kind === 'PrometheusRule')) {
-      const groups = (o.spec?.groups ?? []) as { rules: { alert?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
+      const groups = (o.spec?.groups ?? []) as {
+        rules: { alert?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[];
+      }[];
       const rule = groups.flatMap((g) => g.rules).find((r) => r.alert && r.annotations?.runbook_url?.endsWith(`#${anchor}`));
       if (rule) {
         this.firing.push({ alert: rule.alert!, labels: { ...rule.labels } });
@@ -87,7 +88,9 @@ export class KubernetesWorld {
         .filter((o) => o && o.kind),
       ...addOns,
     ];
-    this.expandJobs = this.objects.filter((o) => o.kind === 'Job' && o.metadata.labels?.['glidepath.dev/migration']).map((o) => o.metadata.name);
+    this.expandJobs = this.objects
+      .filter((o) => o.kind === 'Job' && o.metadata.labels?.['glidepath.dev/migration'])
+      .map((o) => o.metadata.name);
     const deployment = this.objects.find((o) => o.kind === 'Deployment');
     this.deployment = deployment && new DeploymentModel(deployment, () => this.jobsDoneAt());
   }
@@ -296,7 +299,9 @@ export class KubernetesWorld {
         const obj = names[0] ? this.find(singular(kind), names[0], namespace) : undefined;
         if (obj && output === 'json') {
           stdout = JSON.stringify(
-            obj.kind === 'Deployment' && this.deployment?.name === obj.metadata.name ? { ...obj, status: this.deployment.status(this.clock) } : obj,
+            obj.kind === 'Deployment' && this.deployment?.name === obj.metadata.name
+              ? { ...obj, status: this.deployment.status(this.clock) }
+              : obj,
           );
           break;
         }
@@ -374,7 +379,8 @@ export class KubernetesWorld {
           // (https://kubernetes.io/docs/reference/kubectl/generated/kubectl_rollout/kubectl_rollout_status/).
           const timeout = seconds(String(flags.get('--timeout') ?? '0s'));
           const r = this.deployment.rolloutStatus(this.clock, timeout || Infinity);
-          if (r.waited === Infinity) return this.fail(`kubectl rollout status ${name} never returns: the rollout cannot finish and no --timeout`);
+          if (r.waited === Infinity)
+            return this.fail(`kubectl rollout status ${name} never returns: the rollout cannot finish and no --timeout`);
           return r;
         }
         break;
@@ -427,10 +433,13 @@ export class KubernetesWorld {
    */
   private alertsSeries(matchers: string): { metric: Record<string, string>; value: [number, string] }[] | string {
     const wanted = [...matchers.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v] as const);
-    if (wanted.map(([k, v]) => `${k}="${v}"`).join(',') !== matchers) return `ALERTS{${matchers}}: only label="value" matchers are simulated`;
+    if (wanted.map(([k, v]) => `${k}="${v}"`).join(',') !== matchers)
+      return `ALERTS{${matchers}}: only label="value" matchers are simulated`;
     const defined = this.objects
       .filter((o) => o.kind === 'PrometheusRule')
-      .flatMap((o) => ((o.spec?.groups ?? []) as { rules: { alert?: string; labels?: Record<string, string> }[] }[]).flatMap((g) => g.rules))
+      .flatMap((o) =>
+        ((o.spec?.groups ?? []) as { rules: { alert?: string; labels?: Record<string, string> }[] }[]).flatMap((g) => g.rules),
+      )
       .filter((r) => r.alert)
       .map((r) => ({ alertname: r.alert!, ...r.labels }) as Record<string, string>);
     if (!defined.some((d) => wanted.every(([k, v]) => k === 'alertstate' || d[k] === v)))

@@ -65,9 +65,17 @@ export function kubectlVerb(args: readonly string[]): string | undefined {
  * time.ParseDuration refuses is an error before anything is sent. Returns the error, or the flags
  * and the other words.
  */
-export function parseKubectl(args: readonly string[]): { error: string } | { verb: string; flags: Map<string, string | true>; words: string[] } {
+export function parseKubectl(
+  args: readonly string[],
+): { error: string } | { verb: string; flags: Map<string, string | true>; words: string[] } {
   const verb = kubectlVerb(args);
-  if (!verb) return { error: `unknown kubectl command "kubectl ${args.filter((a) => !a.startsWith('-')).slice(0, 3).join(' ')}"` };
+  if (!verb)
+    return {
+      error: `unknown kubectl command "kubectl ${args
+        .filter((a) => !a.startsWith('-'))
+        .slice(0, 3)
+        .join(' ')}"`,
+    };
   const known = [...KUBECTL[verb], ...GLOBAL];
   const flags = new Map<string, string | true>();
   const words: string[] = [];
@@ -80,7 +88,9 @@ export function parseKubectl(args: readonly string[]): { error: string } | { ver
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     if (known.includes(`${flag}!`)) {
       if (inline !== undefined && !GO_BOOLS.includes(inline))
-        return { error: `kubectl ${verb}: invalid argument "${inline}" for "${flag}" flag: strconv.ParseBool: parsing "${inline}": invalid syntax` };
+        return {
+          error: `kubectl ${verb}: invalid argument "${inline}" for "${flag}" flag: strconv.ParseBool: parsing "${inline}": invalid syntax`,
+        };
       if (inline === undefined || ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(inline)) flags.set(flag, true);
     } else if (known.includes(flag)) {
       const value = inline ?? args[++i];

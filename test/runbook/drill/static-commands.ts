@@ -186,7 +186,11 @@ export function staticProblems(script: string, world: DrillWorld): string[] {
       for (const [option, type] of Object.entries(NAMED[call.service] ?? {})) {
         for (const name of call.options.get(option) ?? []) {
           if (dynamic(name) || !region || dynamic(region)) continue;
-          if (type === 'stack' ? !world.aws.stacks.some((st) => st.name === name && st.region === region) : !world.aws.templates.all(type, region).some((r) => world.aws.templates.nameOf(r) === name))
+          if (
+            type === 'stack'
+              ? !world.aws.stacks.some((st) => st.name === name && st.region === region)
+              : !world.aws.templates.all(type, region).some((r) => world.aws.templates.nameOf(r) === name)
+          )
             problems.push(`as written: aws ${args.slice(0, 2).join(' ')}: ${option} ${name}: no ${type} of that name in ${region}`);
         }
       }

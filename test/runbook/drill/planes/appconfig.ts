@@ -141,7 +141,8 @@ export class AppConfigPlane {
     const profile = () => {
       const id = one('--configuration-profile-id');
       const r = this.t.all('AWS::AppConfig::ConfigurationProfile', region).find((x) => `configurationprofile-${x.logicalId}` === id);
-      if (!r || !inApp(r)) throw new Fail(`ResourceNotFoundException: no configuration profile ${id} in application ${one('--application-id')}`);
+      if (!r || !inApp(r))
+        throw new Fail(`ResourceNotFoundException: no configuration profile ${id} in application ${one('--application-id')}`);
       return r;
     };
     const strategy = () => {
