@@ -131,8 +131,32 @@ export function casePatterns(script: string): string[] {
   const out: string[] = [];
   for (const m of script.matchAll(/\bcase [^\n]*? in ((?:[^;]|;(?!;))*?)\)/g)) out.push(...m[1].split('|'));
   for (const m of script.matchAll(/;;\s*([A-Za-z_|*]+)\)/g)) out.push(...m[1].split('|'));
-  return out.map((p) => p.trim()).filter((p) => /^[A-Za-z][A-Za-z_]+$/.test(p));
+  // `*Failed*` tests for a word in a list (`.status.conditions[*].type`).
+  return out.map((p) => p.trim().replace(/^\*([A-Za-z_]+)\*$/, '$1')).filter((p) => /^[A-Za-z][A-Za-z_]+$/.test(p));
 }
+
+/** Literals a script compares a status, state or phase variable with: `[ "$STATUS" = Succeeded ]`. */
+export function statusComparisons(script: string): string[] {
+  return [...script.matchAll(/\[ "\$(\w*(?:STATUS|STATE|PHASE)\w*)" !?= "?([A-Za-z_]+)"? \]/g)].map((m) => m[2]);
+}
+
+/**
+ * Literals a JMESPath `--query` compares an API enum field with (`State=='DEPLOYING'`,
+ * `status=='Succeeded'`), and the staging labels it looks for (`contains(VersionStages, 'AWSCURRENT')`).
+ */
+export function queryLiterals(query: string): { enums: string[]; stages: string[] } {
+  return {
+    enums: [...query.matchAll(/(\w+)\s*==\s*'([^']*)'/g)].filter((m) => /(state|status)$/i.test(m[1])).map((m) => m[2]),
+    stages: [...query.matchAll(/contains\(VersionStages,\s*'([^']*)'\)/g)].map((m) => m[1]),
+  };
+}
+
+/**
+ * The staging labels Secrets Manager itself moves during rotation
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/whats-in-a-secret.html: AWSCURRENT,
+ * AWSPENDING, AWSPREVIOUS).
+ */
+const STAGING_LABELS = ['AWSCURRENT', 'AWSPENDING', 'AWSPREVIOUS'];
 
 /** Options that name a resource of the runbook's stacks, per CLI service: the resource type (or a stack). */
 const NAMED: Record<string, Record<string, string>> = {
@@ -155,7 +179,18 @@ const NAMED: Record<string, Record<string, string>> = {
 let returnable: Set<string> | undefined;
 function returnableValues(): Set<string> {
   if (returnable) return returnable;
-  const values = new Set(['Healthy', 'Progressing', 'Paused', 'Degraded']);
+  const values = new Set([
+    'Healthy',
+    'Progressing',
+    'Paused',
+    'Degraded',
+    // Job condition types (https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/job-v1/#JobStatus).
+    'Complete',
+    'Failed',
+    'Suspended',
+    'FailureTarget',
+    'SuccessCriteriaMet',
+  ]);
   for (const pkg of SDK_CLIENTS) {
     for (const e of Object.values(require(pkg) as Record<string, unknown>)) {
       if (e && typeof e === 'object' && !Array.isArray(e) && Object.values(e).every((v) => typeof v === 'string'))
@@ -174,8 +209,21 @@ function returnableValues(): Set<string> {
  */
 export function staticProblems(script: string, world: DrillWorld): string[] {
   const problems: string[] = [];
-  for (const [tool, ...args] of simpleCommands(script)) {
+  const values = returnableValues();
+  // A command printed for later (`echo "when ready: aws …"`) must run as written too.
+  const printed = simpleCommands(script)
+    .filter(([tool]) => tool === 'echo')
+    .flatMap(([, ...words]) => words.map((w) => /\b(aws|kubectl|git) [a-z][^]*/.exec(w)?.[0]).filter((w): w is string => !!w))
+    .flatMap((w) => simpleCommands(w));
+  for (const [tool, ...args] of [...simpleCommands(script), ...printed]) {
     if (tool === 'aws') {
+      const literals = queryLiterals(args[args.indexOf('--query') + 1] ?? '');
+      if (args.includes('--query')) {
+        for (const v of literals.enums.filter((x) => !values.has(x)))
+          problems.push(`as written: aws ${args.slice(0, 2).join(' ')}: --query compares with '${v}', which the API never returns`);
+        for (const v of literals.stages.filter((x) => !STAGING_LABELS.includes(x)))
+          problems.push(`as written: aws ${args.slice(0, 2).join(' ')}: --query looks for staging label '${v}', which rotation never sets`);
+      }
       const { call, problems: parse } = parseAwsCall(args);
       problems.push(...parse.map((p) => `as written: ${p}`));
       if (!call) continue;
@@ -212,9 +260,11 @@ export function staticProblems(script: string, world: DrillWorld): string[] {
       if (refused) problems.push(`as written: git ${args[0]}: ${refused}`);
     }
   }
-  const values = returnableValues();
   for (const p of casePatterns(script)) {
     if (!values.has(p)) problems.push(`as written: case arm ${p} matches no value the APIs return`);
+  }
+  for (const p of statusComparisons(script)) {
+    if (!values.has(p)) problems.push(`as written: a status compared with ${p}, which the APIs never return`);
   }
   return problems;
 }
