@@ -11,9 +11,11 @@ import { drillSections, SectionKind } from './drill/stubs';
  * Mutation check of the runbook text: generated breakages of the rendered commands (a flag renamed,
  * an enum value misspelled, an argument dropped or two swapped, a guard removed) must each make
  * the drill fail: the section's own drill in its situation world, or an incident that follows the
- * section. At least 95% must be caught; survivors are listed.
- * Not in the default `npm test` (minutes, like the Stryker run): `npm run mutation:runbook` runs a
- * sample of 60; GLIDEPATH_RUNBOOK_MUTATIONS=all (or a number) sets the sample,
+ * section. At least 95% must be caught; survivors are listed. A mutant of a class of equivalent
+ * mutants (drill/mutations.ts, `Equivalence`, one written reason per class) is listed, not scored.
+ * Not in the default `npm test`, not even as a small sample: its setup alone synthesizes three
+ * examples and renders their runbooks (about 20 s of CPU before the first mutant), over the 20 s a
+ * default-run addition may cost. `npm run mutation:runbook` runs a sample of 60; GLIDEPATH_RUNBOOK_MUTATIONS=all (or a number) sets the sample,
  * GLIDEPATH_RUNBOOK_MUTATION_SEED changes the seed. Last measured score: README, "Mutation testing".
  */
 const RUNBOOKS = ['checkout-prod.md', 'payments-api-prod.md', 'checkout-pipeline.md', 'checkout-staging.k8s.md', 'checkout-dev.k8s.md'];
