@@ -9,7 +9,8 @@ function timeoutScale() {
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // jest's node environment, measuring each suite's CPU seconds for the timing reporter.
+  testEnvironment: '<rootDir>/test/support/cpu-environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // The trial apps' own tests run inside the installed apps (test/examples/trial.test.ts).
@@ -17,13 +18,22 @@ module.exports = {
   // Type-checking happens once in `npm test` (tsc --noEmit); per-file checks cost ~15 s each.
   // ts-jest, plus module-level bindings of Math & co: global lookups in jest's vm context cost ~60×
   // (test/support/module-globals-transformer.js).
-  transform: { '^.+\\.ts$': ['<rootDir>/test/support/module-globals-transformer.js', { isolatedModules: true }] },
+  transform: {
+    '^.+\\.ts$': ['<rootDir>/test/support/module-globals-transformer.js', { isolatedModules: true }],
+    // aws-cdk-lib's built-in CloudFormation validation only in Apps where it can fail the test
+    // (~2.8 s of CPU per suite otherwise; test/support/cdk-validation-transformer.js).
+    'aws-cdk-lib/core/lib/private/synthesis-validation\\.js$': '<rootDir>/test/support/cdk-validation-transformer.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!aws-cdk-lib/core/lib/private/synthesis-validation\\.js$)'],
   // Two minutes on an idle machine, times the load per core when jest starts (as test/support/budget.ts
   // scales the limits of spawned commands), or GLIDEPATH_TIMEOUT_SCALE.
   testTimeout: Math.min(2 ** 31 - 1, Math.round(120000 * timeoutScale())),
   // Jest's default on 2 cores is one worker; suites spend much of their time in child processes
   // (promtool, tsc, npm, bash), so two keep both cores busy.
   maxWorkers: 2,
+  // Known-slow suites first, longest first: on a clean clone jest has no durations to order by
+  // (test/support/test-sequencer.js, test/support/slow-suites.json).
+  testSequencer: '<rootDir>/test/support/test-sequencer.js',
   // Pins the release commit recorded at synthesis (see test/setup-env.ts).
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   // The slowest suites and jest's wall time after every run, before the default summary (which

@@ -15,6 +15,8 @@ module.exports = {
     '<rootDir>/test/aws/{alarm-set,dead-mans-switch,rollback-trigger.scenario,deployment-safety-checks}.test.ts',
     '<rootDir>/test/k8s/{analysis-template,argo-analysis,argo-schedule,prometheus-alerts,prometheus-signals,scenarios}.test.ts',
   ],
-  // Stryker reports progress itself; the timing report would repeat for every mutant.
+  // Stryker reports progress itself; the timing report would repeat for every mutant, and so would
+  // the CPU measurement that feeds it (test/support/cpu-environment.js).
   reporters: ['default'],
+  testEnvironment: 'node',
 };

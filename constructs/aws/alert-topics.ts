@@ -9,6 +9,7 @@ import { alertTopicsRunbookFacts } from '../../lib/runbook/platforms/alert-topic
 import { awsCliOf } from './private/aws-cli';
 import { alarmNamesPublishingTo } from './private/alarm-publish';
 import { AlertSubscriptions } from './private/alert-subscriptions';
+import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
 
 /** Props for `AlertTopics`. */
 export interface AlertTopicsProps {
@@ -76,7 +77,7 @@ export class AlertTopics extends Construct implements IRunbookContributor {
       });
       if (props.receivers.optOutReason !== undefined) {
         // Shown under the runbook's accepted risks, like plain HTTP on purpose.
-        Validations.of(this.critical).acknowledge({ id: 'glidepath-paging', reason: `Nobody is paged: ${props.receivers.optOutReason}` });
+        Validations.of(this.critical).acknowledge(ACKNOWLEDGEMENTS.pagingOptOut(props.receivers.optOutReason));
       }
     }
   }

@@ -37,6 +37,7 @@ import { StageIndependentNames } from './private/stage-independent-names';
 import { ServiceDashboard } from './service-dashboard';
 import type { ServiceSignals } from './service-signals';
 import { SmokeTestHook, SmokeTestTarget } from './smoke-test-hook';
+import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
 
 /** Props for `DeploymentStack`. */
 export interface DeploymentStackProps extends StackProps {
@@ -305,12 +306,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     this.levelBounds = this.computeBounds(def);
     this.findings.refuse();
     // Log retention and encryption, stated per environment (AWS Control Tower CT.LOGS.PR.2 asks for a customer-managed key).
-    Validations.of(this).acknowledge({
-      id: 'CT.LOGS.PR.2',
-      reason:
-        `Log groups of ${names.base} keep ${env.production ? 'one year' : 'one month'} of logs (${env.production ? 'production' : 'non-production'} retention) and are encrypted at rest by CloudWatch Logs with AWS-owned keys; ` +
-        'they hold no secret values (secrets reach the workload by reference), so a customer-managed key would add a key policy to keep right without protecting anything more',
-    });
+    Validations.of(this).acknowledge(ACKNOWLEDGEMENTS.logGroups(names.base, env.production));
   }
 
   protected allocateLogicalId(element: CfnElement): string {

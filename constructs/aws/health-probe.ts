@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { healthProbeSource, PROBE_METRIC, PROBE_NAMESPACE } from '../../lib/handlers/health-probe-code';
 import type { SmokeCheckSpec, SmokeSettings } from '../../lib/smoke/check';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
+import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
 
 /** What a `HealthProbe` calls: a URL through the load balancer, or the live alias of a function. */
 export class HealthProbeTarget {
@@ -84,10 +85,7 @@ export class HealthProbe extends Construct implements IRunbookContributor {
         conditions: { StringEquals: { 'cloudwatch:namespace': PROBE_NAMESPACE } },
       }),
     );
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; the cloudwatch:namespace condition limits it to Glidepath',
-    });
+    Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.healthProbe);
     this.function = new lambda.Function(this, 'Resource', {
       functionName: props.functionName,
       description: `Dead-man's switch probe of ${props.serviceName}: ${props.check.method} ${props.check.path} each minute`,

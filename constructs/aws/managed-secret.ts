@@ -9,6 +9,7 @@ import { functionRole } from './private/function-role';
 import { ROTATION_HANDLER_SOURCE } from './private/rotation-handler';
 import { literalRegion } from './private/aws-cli';
 import { managedSecretNote } from '../../lib/runbook/platforms/managed-secret';
+import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
 
 /** Props for `ManagedSecret`. */
 export interface ManagedSecretProps {
@@ -114,10 +115,7 @@ function rotationFunction(scope: Construct, removalPolicy: RemovalPolicy): lambd
   }
   const logGroup = new logs.LogGroup(stack, 'GlidepathSecretRotationLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy });
   const role = functionRole(stack, 'GlidepathSecretRotationRole', logGroup, 'Rotates glidepath-generated opaque secrets');
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'secretsmanager:GetRandomPassword does not support resource-level permissions; every other action is scoped to the secrets',
-  });
+  Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.secretRotation);
   return new lambda.SingletonFunction(stack, functionId, {
     uuid: ROTATION_UUID,
     role,

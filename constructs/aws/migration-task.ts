@@ -14,6 +14,7 @@ import { grantImportedKeyDecrypt } from './private/secret-key-decrypt';
 import { MIGRATION_RUNNER_SOURCE } from './private/migration-runner-code';
 import { literalRegion } from './private/aws-cli';
 import { ecsMigrationRunbookFacts } from '../../lib/runbook/platforms/ecs-migrations';
+import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
 
 /** Props for `MigrationTask`. */
 export interface MigrationTaskProps {
@@ -99,11 +100,7 @@ export class MigrationTask extends Construct implements IRunbookContributor {
       user: props.user ?? DEFAULT_CONTAINER_USER,
     });
     if (props.environment && Object.keys(props.environment).length > 0) {
-      Validations.of(this.taskDefinition).acknowledge({
-        id: 'AwsSolutions-ECS2',
-        reason:
-          'The migration gets the same plain, non-secret configuration as the workload (the definition refuses credential-looking values); secrets come from Secrets Manager',
-      });
+      Validations.of(this.taskDefinition).acknowledge(ACKNOWLEDGEMENTS.migrationEnvironment);
     }
     if (m.phase === MigrationPhase.EXPAND) {
       this.runner = this.expandRunner(removalPolicy, retention);
@@ -140,10 +137,7 @@ export class MigrationTask extends Construct implements IRunbookContributor {
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:${partition}:ecs:${region}:${account}:task/${props.clusterName}/*]`,
-      reason: `The runner reads the state of the migration task it started; task IDs are only known at run time, so DescribeTasks is limited to tasks of cluster ${props.clusterName}`,
-    });
+    Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.migrationRunner({ partition, region, account }, props.clusterName));
     const fn = new lambda.Function(this, 'Runner', {
       functionName,
       description: `Runs migration ${m.name} (expand) before the service update and waits for exit code 0`,

@@ -20,6 +20,7 @@ import { loadBalancerAccessLogs } from './private/load-balancer-access-logs';
 import { trafficRoutingFingerprint } from './private/traffic-routing';
 import type { ServiceSignals } from './service-signals';
 import { resolveFargateDeployment, type FargateDeploymentOptions } from './fargate-deployment-options';
+import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
 
 export * from './fargate-deployment-options';
 
@@ -170,11 +171,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       dropInvalidHeaderFields: spec.loadBalancer.dropInvalidHeaderFields,
       deletionProtection: spec.loadBalancer.deletionProtection,
     });
-    Validations.of(this.loadBalancer).acknowledge({
-      id: 'AwsSolutions-EC23',
-      reason:
-        'An internet-facing load balancer accepts users from anywhere on its listener port; the test listener is open to the VPC only',
-    });
+    Validations.of(this.loadBalancer).acknowledge(ACKNOWLEDGEMENTS.publicLoadBalancer);
     loadBalancerAccessLogs(this, this.loadBalancer, spec.loadBalancer, props.serviceName, removalPolicy);
 
     const targetGroup = (id: string) =>
@@ -302,11 +299,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         }),
       });
       target.attachToApplicationTargetGroup(this.primaryTargetGroup);
-      Validations.of(this.service).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
-        reason:
-          'ECS native blue/green, canary and linear deployments need this AWS-managed policy to move traffic between the target groups',
-      });
+      Validations.of(this.service).acknowledge(ACKNOWLEDGEMENTS.ecsLoadBalancerRole);
     } else {
       this.service.attachToApplicationTargetGroup(this.primaryTargetGroup);
     }

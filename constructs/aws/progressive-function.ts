@@ -21,6 +21,7 @@ import { aliasSignals } from './private/function-alias-signals';
 import { routingSlug } from '../../lib/plan/function-release-spec';
 import { checkedRouting, checkedSchedule, trafficRoutingOf } from './private/lambda-traffic-routing';
 import type { ServiceSignals } from './service-signals';
+import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
 
 /** A Secrets Manager secret handed to a `ProgressiveFunction` by reference. */
 export interface ProgressiveFunctionSecret {
@@ -220,10 +221,7 @@ export class ProgressiveFunction extends Construct implements IRunbookContributo
 
     const role = functionRole(this, 'ServiceRole', this.logGroup, `Runs ${this.functionName}`);
     // Tracing is on: X-Ray's PutTraceSegments and PutTelemetryRecords have no resource to scope to.
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions',
-    });
+    Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.functionTracing);
     this.function = new lambda.Function(this, 'Resource', {
       functionName: this.functionName,
       role,
@@ -261,10 +259,7 @@ export class ProgressiveFunction extends Construct implements IRunbookContributo
       // makes aws-cdk-lib fail synth with a resolution error before the validation below can say why.
       autoRollback: { failedDeployment: true, stoppedDeployment: true },
     });
-    Validations.of(this.deploymentGroup).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
-      reason: 'CodeDeploy needs this AWS-managed service-role policy to shift Lambda aliases; AWS scopes and maintains it',
-    });
+    Validations.of(this.deploymentGroup).acknowledge(ACKNOWLEDGEMENTS.codeDeployRole);
     for (const alarm of props.rollbackAlarms ?? []) {
       this.addRollbackAlarm(alarm);
     }

@@ -12,6 +12,7 @@ import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts'
 import { functionRole } from './private/function-role';
 import { ecsHookSource, lambdaHookSource } from './private/smoke-hook-code';
 import { awsCliOf } from './private/aws-cli';
+import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
 
 /** Kinds of `SmokeTestTarget`. */
 enum TargetKind {
@@ -135,16 +136,8 @@ export class SmokeTestHook extends Construct implements IRunbookContributor {
     if (inVpc) {
       // DescribeNetworkInterfaces supports no resource-level permissions.
       role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces'], resources: ['*'] }));
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'ec2:DescribeNetworkInterfaces (to find the private address of the load balancer) and the VPC network-interface actions of a Lambda function in a VPC support no resource-level permissions',
-      });
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason:
-          'A Lambda function in a VPC needs this AWS-managed policy to create its network interfaces; the smoke-test hook runs in the VPC to reach the test listener, which accepts the VPC only',
-      });
+      Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.smokeHookNetwork);
+      Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.smokeHookVpcAccess);
     } else {
       target._version!.grantInvoke(this.function);
     }

@@ -34,15 +34,31 @@ export interface AwsArtifacts {
   readonly warnings: readonly string[];
 }
 
+/** What `synthesizeAws` does besides building the templates. */
+export interface SynthesizeAwsOptions {
+  /**
+   * Run aws-cdk-lib's built-in CloudFormation validation (its cfn-lint rules, compiled to
+   * WebAssembly: about 6 s of CPU per process, most of a synthesis), which fails on an invalid
+   * template. @default true
+   */
+  readonly specValidation?: boolean;
+  /** Render each stack's runbook. @default true */
+  readonly runbooks?: boolean;
+}
+
 /**
  * Synthesizes the AWS stacks of a definition into memory: templates, runbooks and warnings. The
  * cloud assembly goes to a temporary directory that is removed afterwards, so a failure leaves
  * nothing behind.
  */
-export function synthesizeAws(definition: ServiceDefinition, environments?: readonly string[]): AwsArtifacts {
+export function synthesizeAws(
+  definition: ServiceDefinition,
+  environments?: readonly string[],
+  options: SynthesizeAwsOptions = {},
+): AwsArtifacts {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'glidepath-aws-'));
   try {
-    const app = new App({ outdir, context: awsContext() });
+    const app = new App({ outdir, context: awsContext(), builtinCloudFormationValidation: options.specValidation ?? true });
     const stacks = addDeploymentStacks(app, definition, environments);
     const assembly = app.synth();
     const templates: Record<string, string> = {};
@@ -51,7 +67,9 @@ export function synthesizeAws(definition: ServiceDefinition, environments?: read
     for (const stack of stacks) {
       const artifact = assembly.getStackArtifact(stack.artifactId);
       templates[`${stack.stackName}.template.json`] = JSON.stringify(artifact.template, null, 1) + '\n';
-      runbooks[runbookFileName(definition.service, stack.environmentDefinition.name, Target.AWS)] = renderStackRunbook(stack);
+      if (options.runbooks ?? true) {
+        runbooks[runbookFileName(definition.service, stack.environmentDefinition.name, Target.AWS)] = renderStackRunbook(stack);
+      }
       for (const message of artifact.messages) {
         if (message.level === 'warning') {
           warnings.push(String(message.entry.data).replace(/ \[ack: [^\]]*\]$/, ''));

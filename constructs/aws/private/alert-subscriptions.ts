@@ -11,6 +11,7 @@ import { functionRole } from './function-role';
 import { Construct } from 'constructs';
 import { PagerKind, type Pager, type Receivers } from '../../../lib/model/receivers';
 import { CHAT_NOTIFICATION_ACTIONS } from '../../../lib/plan/chat-guardrail';
+import { ACKNOWLEDGEMENTS } from '../../../lib/runbook/platforms/aws-accepted-risks';
 
 /** Props of `AlertSubscriptions`. */
 export interface AlertSubscriptionsProps {
@@ -61,12 +62,7 @@ export class AlertSubscriptions extends Construct {
         assumedBy: new iam.ServicePrincipal('chatbot.amazonaws.com'),
         managedPolicies: [guardrail],
       });
-      const acknowledgement = {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'CloudWatch DescribeAlarms, DescribeAlarmHistory and GetMetricData support no resource-level permissions; the actions are read-only',
-      };
-      Validations.of(guardrail).acknowledge(acknowledgement);
+      Validations.of(guardrail).acknowledge(ACKNOWLEDGEMENTS.chatGuardrail);
       const common = {
         configurationName: `${props.namePrefix}-alerts`,
         iamRoleArn: role.roleArn,
@@ -115,11 +111,7 @@ export class AlertSubscriptions extends Construct {
     const role = functionRole(this, 'PagerRole', logGroup, `Forwards the critical alerts of ${props.namePrefix} to the pager`);
     const secret = secretsmanager.Secret.fromSecretNameV2(this, 'PagerSecret', pager.secretName);
     secret.grantRead(role);
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${pager.secretName}-??????]`,
-      reason:
-        'Secrets Manager appends six random characters to a secret ARN; the wildcard matches only that suffix of the one pager secret',
-    });
+    Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.pagerSecret(pager.secretName));
     return new lambda.Function(this, 'Pager', {
       functionName: name,
       description: `Forwards the critical alerts of ${props.namePrefix} to ${pagerLabel(pager)} with the key from Secrets Manager`,

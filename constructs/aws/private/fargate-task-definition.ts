@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { APP_CONTAINER_NAME, type ContainerTaskSpec } from '../../../lib/plan/container-task-spec';
 import type { WorkloadSecret } from './environment-secrets';
 import { grantImportedKeyDecrypt } from './secret-key-decrypt';
+import { ACKNOWLEDGEMENTS } from '../../../lib/runbook/platforms/aws-accepted-risks';
 
 /** Inputs of `fargateTaskDefinition` beyond the shared task spec. */
 export interface FargateTaskDefinitionOptions {
@@ -65,11 +66,7 @@ export function fargateTaskDefinition(
     stopTimeout: CdkDuration.seconds(spec.container.stopTimeout.toSeconds()),
   });
   if (options.environment && Object.keys(options.environment).length > 0) {
-    Validations.of(taskDefinition).acknowledge({
-      id: 'AwsSolutions-ECS2',
-      reason:
-        'Only plain, non-secret configuration is set as environment variables (the definition refuses credential-looking values); secrets come from Secrets Manager',
-    });
+    Validations.of(taskDefinition).acknowledge(ACKNOWLEDGEMENTS.taskEnvironment);
   }
   return taskDefinition;
 }

@@ -11,6 +11,7 @@ import { ProgressiveFunction } from '../progressive-function';
 import { SmokeTestHook, SmokeTestTarget } from '../smoke-test-hook';
 import type { ServiceProbe } from './service-dead-mans-switch';
 import type { WorkloadSecret } from './environment-secrets';
+import { ACKNOWLEDGEMENTS } from '../../../lib/runbook/platforms/aws-accepted-risks';
 
 /** Inputs of `functionWorkload`. */
 export interface FunctionWorkloadOptions {
@@ -83,11 +84,7 @@ export function functionWorkload(stack: Stack, options: FunctionWorkloadOptions)
   });
   canaryFunction.deploymentGroup.addPreHook(smokeTestHook.function);
   const hookId = stack.getLogicalId(smokeTestHook.function.node.defaultChild as lambda.CfnFunction);
-  Validations.of(canaryFunction.deploymentGroup).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${hookId}.Arn>:*]`,
-    reason:
-      'aws-cdk-lib lets CodeDeploy invoke the pre-traffic hook function and its versions; it is one function in this stack that only runs the smoke tests',
-  });
+  Validations.of(canaryFunction.deploymentGroup).acknowledge(ACKNOWLEDGEMENTS.preTrafficHook(hookId));
   return { canaryFunction, smokeTestHook, probe };
 }
 

@@ -3,6 +3,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { LoadBalancerSpec } from '../../../lib/plan/container-task-spec';
+import { ACKNOWLEDGEMENTS } from '../../../lib/runbook/platforms/aws-accepted-risks';
 
 /**
  * Access logs of a load balancer, to an encrypted, private bucket (`scope`'s child `AccessLogs`)
@@ -34,8 +35,5 @@ export function loadBalancerAccessLogs(
     lifecycleRules: [{ expiration: CdkDuration.seconds(spec.accessLogs.expiration.toSeconds()) }],
   });
   loadBalancer.logAccessLogs(accessLogs, spec.accessLogs.prefix);
-  Validations.of(accessLogs).acknowledge({
-    id: 'AwsSolutions-S1',
-    reason: 'This bucket holds the load balancer access logs; logging access to the log bucket itself would only log the log delivery',
-  });
+  Validations.of(accessLogs).acknowledge(ACKNOWLEDGEMENTS.accessLogBucket);
 }

@@ -7,6 +7,7 @@ import type { EnvironmentDefinition } from '../../../lib/model/environment';
 import { DefinitionError } from '../../../lib/model/problems';
 import { TlsMode, type Tls } from '../../../lib/model/tls';
 import type { ProgressiveFargateService } from '../progressive-fargate-service';
+import { ACKNOWLEDGEMENTS } from '../../../lib/runbook/platforms/aws-accepted-risks';
 
 /** The environment's TLS settings and the certificate of its load balancer (none for plain HTTP). */
 export interface StackTls {
@@ -65,7 +66,7 @@ function hostedZone(stack: Stack, tls: Tls): route53.IHostedZone {
 export function pointDomain(stack: Stack, settings: StackTls, service: ProgressiveFargateService): string {
   const tls = settings.tls;
   if (tls?.mode === TlsMode.DISABLED) {
-    Validations.of(service.listener).acknowledge({ id: 'glidepath-https', reason: `Plain HTTP on purpose: ${tls.reason}` });
+    Validations.of(service.listener).acknowledge(ACKNOWLEDGEMENTS.plainHttp(tls.reason!));
   }
   if (tls?.domainName && tls.hostedZone) {
     new route53.ARecord(stack, 'DomainRecord', {

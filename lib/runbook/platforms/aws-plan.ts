@@ -24,15 +24,17 @@ import { ecsMigrationRunbookFacts } from './ecs-migrations';
 import { lambdaFunctionRunbookFacts } from './lambda';
 import { routingSlug } from '../../plan/function-release-spec';
 import { managedSecretNote } from './managed-secret';
+import { awsTrafficRoutingFingerprint } from './aws-traffic-routing';
 
 /**
  * The runbook facts of the AWS platform for one environment, from the definition alone: what
  * `collectRunbookFacts(new DeploymentStack(...))` gives, contributor by contributor in the stack's
  * tree order (stack, alert topics, generated secrets, service or function, migrations, smoke-test
  * hook, alarms, health probe, dead-man's switch, feature flags, dashboard), with the same names
- * and commands, without aws-cdk-lib. Two things only a synthesized stack knows are left out: the
- * policy findings acknowledged on its constructs (accepted risks) and the fingerprint of the ECS
- * listener rules (the pre-deployment guard that reads the stack's `TrafficRouting` output).
+ * and commands, without aws-cdk-lib, the guard of the ECS listener rules included (its fingerprint
+ * computed as the stack renders it: aws-traffic-routing.ts). The policy findings the stack
+ * acknowledges are `awsAcceptedRisks` (aws-accepted-risks.ts), added by `awsPlanRunbook`, since a
+ * Pulumi stack acknowledges none of them.
  *
  * The stack is the one `DeploymentStack` builds with its defaults: its own ECS cluster named after
  * the service, the environment's region.
@@ -132,6 +134,7 @@ export function awsPlanRunbookFacts(definition: ServiceDefinition, environment: 
         service: names.base,
         settings: ecs.settings,
         schedule,
+        routingFingerprint: awsTrafficRoutingFingerprint(def, env.name),
         deploymentAlarms: rollbackFirst,
       }),
       ...def.migrations.map((m) =>
