@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadDefinitionFile } from '../../lib/model/load';
 import { detectionReport } from '../../lib/plan/detection/detection-plan';
 import { formatDetectionTable } from '../../lib/plan/detection/detection-table';
-import { planRollout } from '../../lib/plan/rollout-plan';
+import { planRollout } from '../../lib/plan/rollout/rollout-plan';
 import { checkDefinitionPolicy, checkTemplatePolicy, PolicySeverity, type PolicyFinding } from '../../lib/policy';
 import { awsRenderer, isTargetInstalled, renderTargetRunbooks, Target, targetsFor } from '../targets';
 import { selectEnvironments, type CommandContext } from './context';

@@ -2,16 +2,17 @@ import { Duration as CdkDuration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { AlarmPolicy, Evaluation } from '../../lib/model/alarm-policy';
+import type { AlarmPolicy } from '../../lib/model/alarm-policy';
 import { anchorOf } from '../../lib/runbook/anchors';
-import { AlarmSignal, alarmCatalogue, describeCondition, type AlarmDefinition } from '../../lib/plan/alarm-catalogue';
+import { alarmCatalogue, type AlarmDefinition } from '../../lib/plan/alarm-catalogue';
+import { cloudWatchAlarmSpecs, type CloudWatchAlarmSpec } from '../../lib/plan/cloudwatch/alarm-spec';
 import { AlarmSeverity, type AlarmFact, type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { thresholdAlarmFact } from '../../lib/runbook/platforms/cloudwatch-alarms';
 import { topicName } from './private/literal-names';
-import { versionErrorRateWording } from '../../lib/plan/version-error-rate';
 import type { ServiceSignals } from './service-signals';
 import { awsCliOf } from './private/aws-cli';
 import { AlarmPublishAction } from './private/alarm-publish';
+import { cdkAlarmCondition } from './private/cloudwatch-metric';
 
 /** Props for `AlarmSet`. */
 export interface AlarmSetProps {
@@ -55,40 +56,20 @@ export class AlarmSet extends Construct implements IRunbookContributor {
   ) {
     super(scope, id);
     const { policy, signals } = props;
-    // Rollback and paging judge each version on its own traffic, so a canary's errors are not
-    // diluted by the stable version's; warnings keep the service-wide rate.
-    const versionRate = signals.versionErrorRatePercent ?? signals.errorRatePercent;
-    const perVersion = signals.versionErrorRatePercent ? `; error rate${versionErrorRateWording(signals.minimumRequests)}` : '';
-    const metricOf = (alarm: AlarmDefinition): { metric: cloudwatch.IMetric; source: string } => {
-      switch (alarm.signal) {
-        case AlarmSignal.ERROR_RATIO:
-          return alarm.triggersRollback
-            ? { metric: versionRate, source: `${signals.source}${perVersion}` }
-            : { metric: signals.errorRatePercent, source: signals.source };
-        case AlarmSignal.LATENCY:
-          return { metric: alarm.quantile === 0.99 ? signals.latencyP99Ms : signals.latencyP95Ms, source: signals.source };
-        case AlarmSignal.CPU:
-          return { metric: signals.cpuPercent as cloudwatch.IMetric, source: signals.saturationSource ?? signals.source };
-        case AlarmSignal.MEMORY:
-          return { metric: signals.memoryPercent as cloudwatch.IMetric, source: signals.saturationSource ?? signals.source };
-        default:
-          throw new Error(`AlarmSet renders threshold alarms; "${alarm.kind}" belongs to DeadMansSwitch`);
-      }
-    };
     const catalogue = alarmCatalogue(policy, { saturation: signals.cpuPercent !== undefined && signals.memoryPercent !== undefined });
-    const specs = catalogue.map((alarm) => ({ alarm, ...metricOf(alarm) }));
+    const specs = cloudWatchAlarmSpecs(catalogue, signals);
 
     let rollback: cloudwatch.IAlarm | undefined;
-    for (const spec of specs) {
-      const alarm = this.alarmFor(spec.alarm, spec.metric, spec.source);
-      if (spec.alarm.severity === AlarmSeverity.ROLLBACK) {
+    specs.forEach((spec, i) => {
+      const alarm = this.alarmFor(catalogue[i], spec);
+      if (spec.severity === AlarmSeverity.ROLLBACK) {
         rollback = alarm;
-      } else if (spec.alarm.severity === AlarmSeverity.CRITICAL) {
+      } else if (spec.severity === AlarmSeverity.CRITICAL) {
         this.critical.push(alarm);
       } else {
         this.warning.push(alarm);
       }
-    }
+    });
     this.rollback = rollback as cloudwatch.IAlarm;
   }
 
@@ -97,32 +78,24 @@ export class AlarmSet extends Construct implements IRunbookContributor {
     return [this.rollback, ...this.critical];
   }
 
-  private alarmFor(spec: AlarmDefinition, source: cloudwatch.IMetric, sourceDescription: string): cloudwatch.IAlarm {
+  private alarmFor(definition: AlarmDefinition, spec: CloudWatchAlarmSpec<cloudwatch.IMetric>): cloudwatch.IAlarm {
     const name = `${this.props.namePrefix}-${spec.kind}`;
     const anchor = anchorOf(name);
-    const evaluation = spec.evaluation as Evaluation;
-    const { period, evaluationPeriods, datapointsToAlarm } = evaluation;
-    const metric = withPeriod(source, CdkDuration.seconds(period.toSeconds()));
-    const condition = describeCondition(spec);
     const link = this.props.runbookLink ? this.props.runbookLink(anchor) : anchor;
     const alarm = new cloudwatch.Alarm(this, spec.kind, {
       alarmName: name,
-      alarmDescription: `${spec.severity.toUpperCase()}: ${condition} (${sourceDescription}). Runbook: ${link}`,
-      metric,
-      threshold: spec.threshold as number,
+      alarmDescription: `${spec.description}. Runbook: ${link}`,
+      metric: withPeriod(spec.signal, CdkDuration.seconds(spec.period.toSeconds())),
       // Fires at the threshold, like the Prometheus alerts and Argo analysis of the same policy (>=).
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods,
-      datapointsToAlarm,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...cdkAlarmCondition(spec),
     });
     const topic = spec.severity === AlarmSeverity.WARNING ? this.props.warningTopic : this.props.criticalTopic;
     alarm.addAlarmAction(new AlarmPublishAction(topic));
-    if (spec.severity !== AlarmSeverity.ROLLBACK) {
+    if (spec.notifiesOk) {
       alarm.addOkAction(new AlarmPublishAction(topic));
     }
     this.facts.push(
-      thresholdAlarmFact({ name, alarm: spec, topic: topicName(topic), aws: awsCliOf(this), diagnosis: this.props.diagnosis }),
+      thresholdAlarmFact({ name, alarm: definition, topic: topicName(topic), aws: awsCliOf(this), diagnosis: this.props.diagnosis }),
     );
     return alarm;
   }

@@ -15,6 +15,7 @@ import { appConfigFlagsRunbookFacts } from '../../lib/runbook/platforms/appconfi
 import { FLAGS_VERSION_OUTPUT, appConfigFlagGuard } from '../../lib/runbook/platforms/appconfig-flag-guard';
 import { literalName } from './private/literal-names';
 import { APPCONFIG_AGENT_IMAGE, appConfigFlagsContent, appConfigLambdaExtensionArn, appConfigLocalUrl } from '../../lib/plan/appconfig';
+import { flagReleaseStrategy, KILL_SWITCH_STRATEGY } from '../../lib/plan/appconfig-strategies';
 
 /** Props for `AppConfigFeatureFlags`. */
 export interface AppConfigFeatureFlagsProps {
@@ -148,21 +149,11 @@ export class AppConfigFeatureFlags extends Construct implements IRunbookContribu
     const bake = props.releaseBake ?? Duration.minutes(10);
     const release = new appconfig.CfnDeploymentStrategy(this, 'ReleaseStrategy', {
       name: this.releaseStrategyName,
-      description: 'Flag releases: 20% of hosts more every 2 minutes, then watch the alarms for the bake time',
-      deploymentDurationInMinutes: 10,
-      growthType: 'LINEAR',
-      growthFactor: 20,
-      finalBakeTimeInMinutes: Math.round(bake.toSeconds() / 60),
-      replicateTo: 'NONE',
+      ...flagReleaseStrategy(Math.round(bake.toSeconds() / 60)),
     });
     new appconfig.CfnDeploymentStrategy(this, 'KillSwitchStrategy', {
       name: this.killSwitchStrategyName,
-      description: 'Kill switch: every host at once, no bake (turning a feature off must not wait)',
-      deploymentDurationInMinutes: 0,
-      growthType: 'LINEAR',
-      growthFactor: 100,
-      finalBakeTimeInMinutes: 0,
-      replicateTo: 'NONE',
+      ...KILL_SWITCH_STRATEGY,
     });
     this.deployment = new appconfig.CfnDeployment(this, 'Deployment', {
       applicationId: this.application.ref,

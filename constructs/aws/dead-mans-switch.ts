@@ -8,6 +8,9 @@ import { deadMansSwitchFact } from '../../lib/runbook/platforms/cloudwatch-alarm
 import { type IRunbookContributor, type RunbookCommand, type RunbookFacts } from '../../lib/runbook/facts';
 import { awsCliOf } from './private/aws-cli';
 import { AlarmPublishAction } from './private/alarm-publish';
+import { cdkAlarmCondition } from './private/cloudwatch-metric';
+import { deadMansSwitchSpec } from '../../lib/plan/cloudwatch/alarm-spec';
+import { HEARTBEAT_STATISTIC } from '../../lib/plan/cloudwatch/signal-specs';
 
 /** Props for `DeadMansSwitch`. */
 export interface DeadMansSwitchProps {
@@ -56,19 +59,17 @@ export class DeadMansSwitch extends Construct implements IRunbookContributor {
         `DeadMansSwitch 'heartbeat' must be a plain cloudwatch.Metric, not a math expression: the switch counts its samples each minute`,
       );
     }
-    const metric = props.heartbeat.with({ period: CdkDuration.minutes(1), statistic: 'SampleCount' });
+    const spec = deadMansSwitchSpec(props.alarmName, props.heartbeat, props.heartbeatDescription, minutes);
     this.alarm = new cloudwatch.Alarm(this, 'Resource', {
       alarmName: props.alarmName,
-      alarmDescription: `CRITICAL: no heartbeat (${props.heartbeatDescription}) for ${minutes} minutes. Runbook: ${this.link()}`,
-      metric,
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: minutes,
-      datapointsToAlarm: minutes,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      alarmDescription: `${spec.description}. Runbook: ${this.link()}`,
+      metric: spec.signal.with({ period: CdkDuration.seconds(spec.period.toSeconds()), statistic: HEARTBEAT_STATISTIC }),
+      ...cdkAlarmCondition(spec),
     });
     this.alarm.addAlarmAction(new AlarmPublishAction(props.topic));
-    this.alarm.addOkAction(new AlarmPublishAction(props.topic));
+    if (spec.notifiesOk) {
+      this.alarm.addOkAction(new AlarmPublishAction(props.topic));
+    }
     this.minutes = minutes;
   }
 

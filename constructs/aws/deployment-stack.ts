@@ -7,11 +7,11 @@ import type { Construct } from 'constructs';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../lib/model/environment';
 import { TlsMode } from '../../lib/model/tls';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
-import { planAwsRollout } from '../../lib/plan/rollout-plan';
+import { planAwsRollout } from '../../lib/plan/rollout/rollout-plan';
 import { ResourceNames } from '../../lib/plan/names';
 import { rollbackBudgetFindings, scheduleFindings, StrictFindings } from '../../lib/plan/strictness';
 import { detectionReport, type DetectionReport } from '../../lib/plan/detection/detection-plan';
-import { Backend, type CompiledSchedule } from '../../lib/plan/schedule';
+import { Backend, type CompiledSchedule } from '../../lib/plan/rollout/schedule';
 import { awsStackRunbookFacts } from '../../lib/runbook/platforms/aws-stack';
 import { awsLevelBounds } from '../../lib/runbook/platforms/aws-bounds';
 import { runbookFileName, runbookUrl } from '../../lib/runbook/anchors';
@@ -24,7 +24,9 @@ import { serviceCluster } from './private/service-cluster';
 import { serviceMigrations } from './private/service-migrations';
 import { serviceDeadMansSwitch, type ServiceProbe } from './private/service-dead-mans-switch';
 import { pointDomain, stackTls } from './private/stack-tls';
-import { RunbookTarget, type IRunbookContributor, type RollbackLevelFact, type RunbookFacts } from '../../lib/runbook/facts';
+import { type IRunbookContributor, type RollbackLevelFact, type RunbookFacts } from '../../lib/runbook/facts';
+import { Target } from '../../lib/targets/target';
+import { containerTaskInputOf } from '../../lib/plan/container-task-spec';
 import { AlarmSet } from './alarm-set';
 import { AlertTopics } from './alert-topics';
 import { AppConfigFeatureFlags } from './app-config-feature-flags';
@@ -114,7 +116,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     Tags.of(this).add('glidepath:team', def.owners.team);
     // The runbook the alarms link to, written into the cloud assembly on synthesis.
     new RunbookFile(this, 'Runbook', {
-      relativePath: `runbooks/${runbookFileName(def.service, env.name, RunbookTarget.AWS)}`,
+      relativePath: `runbooks/${runbookFileName(def.service, env.name, Target.AWS)}`,
       title: `Runbook: ${this.stackName}`,
       budgets: def.rollbackBudgets,
     });
@@ -131,7 +133,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     const removalPolicy = env.retention === RetentionPolicy.RETAIN ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
     const logRetention = env.production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH;
     const link = (anchor: string) =>
-      runbookUrl({ service: def.service, environment: env.name, target: RunbookTarget.AWS, baseUrl: def.runbookBaseUrl }, anchor);
+      runbookUrl({ service: def.service, environment: env.name, target: Target.AWS, baseUrl: def.runbookBaseUrl }, anchor);
 
     this.topics = new AlertTopics(this, 'AlertTopics', { namePrefix: names.base, removalPolicy, logRetention, receivers: env.receivers });
 
@@ -162,12 +164,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
       this.containerService = new ProgressiveFargateService(this, 'Service', {
         minimumRequests: this.detectionOf(env).report?.cloudWatchGate?.minimumRequests,
         cluster,
-        serviceName: names.base,
-        image: container.image,
-        containerPort: container.port,
-        healthCheckPath: container.healthCheckPath,
-        cpu: container.cpu,
-        memoryMiB: container.memoryMiB,
+        ...containerTaskInputOf(names.base, container),
         desiredCount: env.capacity.desiredCount,
         scaling: env.capacity.scaling,
         deployment: plan.settings,

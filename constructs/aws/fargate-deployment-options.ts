@@ -1,4 +1,4 @@
-import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
+import type { EcsDeploymentSettings } from '../../lib/plan/rollout/ecs-schedule';
 
 /** The ECS strategy names, and the definition's spellings of them (`canary`, `blue-green`, …). */
 export type FargateDeploymentStrategy = EcsDeploymentSettings['strategy'] | 'canary' | 'linear' | 'blue-green' | 'rolling';

@@ -88,7 +88,7 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
     private readonly props: RollbackAnalysisProps,
   ) {
     super(scope, id);
-    const { rollbackTrigger, signals } = props;
+    const { signals } = props;
     const numbers = rollbackAnalysisNumbers(props);
     this.numbers = numbers;
     this.templateName = numbers.templateName;
@@ -158,8 +158,8 @@ export class RollbackAnalysis extends Construct implements IRunbookContributor {
             address,
             query: props.stableLookback
               ? versusStableBefore(signals, window, promDuration(props.stableLookback), latest, stable, {
-                  multiplier: rollbackTrigger.errorRateMultiplier,
-                  floor: Math.max(rollbackTrigger.baselineErrorRatePercent / 100, 1e-6),
+                  multiplier: numbers.baseline.multiplier,
+                  floor: Math.max(numbers.baseline.errorRatePercent / 100, 1e-6),
                   minimum: min,
                 })
               : `(${zStatisticPromql(failed(latest), served(latest), failed(stable), served(stable))}) and on() (${served(latest)} >= ${min}) and on() (${served(stable)} >= ${min})`,

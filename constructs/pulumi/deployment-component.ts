@@ -2,8 +2,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import type { EnvironmentDefinition } from '../../lib/model/environment';
 import { ResourceNames } from '../../lib/plan/names';
-import { planAwsRollout } from '../../lib/plan/rollout-plan';
-import { Backend, enforceStrict, type CompiledSchedule } from '../../lib/plan/schedule';
+import { planAwsRollout } from '../../lib/plan/rollout/rollout-plan';
+import { Backend, enforceStrict, type CompiledSchedule } from '../../lib/plan/rollout/schedule';
 import { runbookUrl } from '../../lib/runbook/anchors';
 import type { RunbookFacts } from '../../lib/runbook/facts';
 import { Target } from '../../lib/targets/target';
@@ -161,7 +161,9 @@ export class DeploymentComponent extends pulumi.ComponentResource {
   /**
    * Parts of the AWS deployment the Pulumi target does not deploy: none, since both targets render
    * the same plan (every `DeploymentStack` part has its Pulumi resources). Empty on Kubernetes too.
-   * @deprecated always empty; kept for programs that read it.
+   * @deprecated always empty, kept for programs that read it: every part is deployed. Read
+   * `warnings` for what the platform runs differently from the definition (e.g. a rollout schedule
+   * it cannot run exactly).
    */
   public get missingParts(): readonly string[] {
     return [];

@@ -75,6 +75,11 @@ export interface AlarmDefinition {
    * For HEARTBEAT: how long without any data before it fires. Missing data is breaching.
    */
   readonly missingFor?: Duration;
+  /**
+   * For the rollback trigger: the normal error rate and the multiple of it at which it fires
+   * (`threshold` is their product); rollout analyses compare the new version with the stable one by it.
+   */
+  readonly baseline?: { readonly errorRatePercent: number; readonly multiplier: number };
   /** Whether a deployment in progress watches this alarm to roll back (where the target wires it). */
   readonly triggersRollback: boolean;
   /** One sentence: what is true when it fires. */
@@ -149,23 +154,7 @@ export function alarmCatalogue(policy: AlarmPolicy, options: AlarmCatalogueOptio
           'Otherwise check dependencies (database, downstream APIs) and recent configuration changes.',
         ],
       },
-      {
-        kind: AlarmKind.CRITICAL_LATENCY_P99,
-        severity: AlarmSeverity.CRITICAL,
-        signal: AlarmSignal.LATENCY,
-        quantile: 0.99,
-        threshold: critical.p99LatencyMs,
-        unit: ThresholdUnit.MILLISECONDS,
-        what: 'p99 latency',
-        evaluation,
-        triggersRollback: true,
-        meaning: `The slowest 1% of requests take ${critical.p99LatencyMs} ms or longer.`,
-        impact: 'Users wait or time out; callers may retry and add load.',
-        mitigation: [
-          'Roll back if a release coincides.',
-          'Check saturation (CPU, memory, connection pools) and slow dependencies; scale out if saturated.',
-        ],
-      },
+      criticalLatencyAlarm(policy),
       {
         kind: AlarmKind.WARNING_ERROR_RATE,
         severity: AlarmSeverity.WARNING,
@@ -259,6 +248,7 @@ export function rollbackTriggerAlarm(trigger: AlarmPolicy['rollbackTrigger']): A
     unit: ThresholdUnit.PERCENT,
     what: `error rate (${trigger.errorRateMultiplier}× the ${trigger.baselineErrorRatePercent}% baseline)`,
     evaluation: trigger.evaluation,
+    baseline: { errorRatePercent: trigger.baselineErrorRatePercent, multiplier: trigger.errorRateMultiplier },
     triggersRollback: true,
     meaning: `Errors of the new version reached ${trigger.errorRateMultiplier}× their normal level (${trigger.errorRatePercent}%); a deployment in progress rolls back.`,
     impact: 'Users routed to the new version see errors. During a deployment, traffic returns to the previous version.',
@@ -267,6 +257,39 @@ export function rollbackTriggerAlarm(trigger: AlarmPolicy['rollbackTrigger']): A
       'If no deployment is in progress, treat it as an early warning and check dependencies.',
     ],
   };
+}
+
+/**
+ * The critical p99 latency alarm. Exported for the rollout analyses that judge a new version by it
+ * (Argo Rollouts fails a measurement at this latency).
+ */
+export function criticalLatencyAlarm(policy: AlarmPolicy): AlarmDefinition {
+  return {
+    kind: AlarmKind.CRITICAL_LATENCY_P99,
+    severity: AlarmSeverity.CRITICAL,
+    signal: AlarmSignal.LATENCY,
+    quantile: 0.99,
+    threshold: policy.critical.p99LatencyMs,
+    unit: ThresholdUnit.MILLISECONDS,
+    what: 'p99 latency',
+    evaluation: policy.evaluation,
+    triggersRollback: true,
+    meaning: `The slowest 1% of requests take ${policy.critical.p99LatencyMs} ms or longer.`,
+    impact: 'Users wait or time out; callers may retry and add load.',
+    mitigation: [
+      'Roll back if a release coincides.',
+      'Check saturation (CPU, memory, connection pools) and slow dependencies; scale out if saturated.',
+    ],
+  };
+}
+
+/**
+ * The alarms a rollout analysis judges a new version by, whether or not the alarms themselves are
+ * deployed (`alarms.enabled`): the rollback trigger (threshold, evaluation, baseline) and the
+ * critical p99 latency. Every analysis reads its thresholds from these, as every alarm does.
+ */
+export function rolloutAnalysisAlarms(policy: AlarmPolicy): { readonly rollback: AlarmDefinition; readonly latency: AlarmDefinition } {
+  return { rollback: rollbackTriggerAlarm(policy.rollbackTrigger), latency: criticalLatencyAlarm(policy) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { DEFAULT_CONTAINER_USER } from '../model/container-user';
 import { Duration } from '../model/duration';
+import type { ContainerWorkload } from '../model/workload';
 
 /** Name of the application container; the load balancer target and the runbook name it. */
 export const APP_CONTAINER_NAME = 'app';
@@ -106,6 +107,21 @@ export interface ContainerTaskSpec {
   readonly loadBalancer: LoadBalancerSpec;
   /** Time new tasks get before load balancer health checks count. */
   readonly healthCheckGracePeriod: Duration;
+}
+
+/** The task inputs a definition's container states, for the service `serviceName` (both AWS targets start from these). */
+export function containerTaskInputOf(
+  serviceName: string,
+  container: ContainerWorkload,
+): Pick<ContainerTaskInput, 'serviceName' | 'image' | 'containerPort' | 'healthCheckPath' | 'cpu' | 'memoryMiB'> {
+  return {
+    serviceName,
+    image: container.image,
+    containerPort: container.port,
+    healthCheckPath: container.healthCheckPath,
+    cpu: container.cpu,
+    memoryMiB: container.memoryMiB,
+  };
 }
 
 /** The task, container and load balancer settings of a container service. */

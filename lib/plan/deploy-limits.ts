@@ -2,7 +2,7 @@ import type { EnvironmentDefinition } from '../model/environment';
 import { formatPath, problem, type Problem } from '../model/problems';
 import type { ServiceDefinition } from '../model/service-definition';
 import { platformSmokeTests } from '../smoke/inline';
-import { compileEcsRollout } from './ecs-schedule';
+import { compileEcsRollout } from './rollout/ecs-schedule';
 import {
   ALARM_NAME_MAX,
   APPCONFIG_NAME_MAX,

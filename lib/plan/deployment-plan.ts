@@ -4,8 +4,8 @@ import { environmentOf, type ServiceDefinition } from '../model/service-definiti
 import { Target } from '../targets/target';
 import { alarmCatalogue, type AlarmDefinition } from './alarm-catalogue';
 import { ResourceNames } from './names';
-import { backendFor, compileRollout, type RolloutPlan } from './rollout-plan';
-import { Backend } from './schedule';
+import { backendFor, compileRollout, type RolloutPlan } from './rollout/rollout-plan';
+import { Backend } from './rollout/schedule';
 import { secretVariable } from './secret-bindings';
 
 /** A secret as the workload receives it: the reference from the definition and the variable it lands in. */

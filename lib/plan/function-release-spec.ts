@@ -1,4 +1,4 @@
-import type { LambdaTrafficRouting } from './codedeploy-schedule';
+import type { LambdaTrafficRouting } from './rollout/codedeploy-schedule';
 
 /** Why CodeDeploy moves an alias back to the previous version by itself. */
 export enum AutoRollbackEvent {

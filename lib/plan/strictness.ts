@@ -1,6 +1,6 @@
 import { DefinitionError, type Problem } from '../model/problems';
 import type { EnvironmentDefinition } from '../model/environment';
-import type { CompiledSchedule } from './schedule';
+import type { CompiledSchedule } from './rollout/schedule';
 import type { TimeBound } from './timing';
 
 /** Something a target found it cannot do exactly as the definition asks; a warning, or an error in strict mode. */

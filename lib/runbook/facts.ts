@@ -5,7 +5,7 @@ import type { Owners } from '../model/owners';
 import type { CommunicationPlan, DoraTargets } from '../model/release-practice';
 import type { RollbackBudgets } from '../model/service-definition';
 import type { DetectionReport } from '../plan/detection/detection-plan';
-import type { CompiledSchedule } from '../plan/schedule';
+import type { CompiledSchedule } from '../plan/rollout/schedule';
 import type { TimeBound } from '../plan/timing';
 import type { RunbookCommand } from './command';
 import type { PagingFacts } from './paging';

@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ProgressiveFargateService, type ProgressiveFargateServiceProps } from '../../constructs/aws/progressive-fargate-service';
-import type { EcsDeploymentSettings } from '../../lib/plan/ecs-schedule';
+import type { EcsDeploymentSettings } from '../../lib/plan/rollout/ecs-schedule';
 
 const SETTINGS: Record<EcsDeploymentSettings['strategy'], EcsDeploymentSettings> = {
   ROLLING: { strategy: 'ROLLING', minimumHealthyPercent: 50, maximumPercent: 150 },

@@ -10,8 +10,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ProgressiveFunction, type ProgressiveFunctionProps } from '../../constructs/aws/progressive-function';
 import { Duration } from '../../lib/model/duration';
 import { RolloutStrategy } from '../../lib/model/rollout';
-import type { LambdaTrafficRouting } from '../../lib/plan/codedeploy-schedule';
-import { Backend, compiledSchedule } from '../../lib/plan/schedule';
+import type { LambdaTrafficRouting } from '../../lib/plan/rollout/codedeploy-schedule';
+import { Backend, compiledSchedule } from '../../lib/plan/rollout/schedule';
 import type { RunbookCommand } from '../../lib/runbook/facts';
 
 const CANARY: LambdaTrafficRouting = { type: 'canary', percentage: 10, intervalMinutes: 5 };

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { exampleAws } from '../support/example-outputs';
 import { loadDefinitionFile, type ServiceDefinition } from '../../lib/model';
-import { compileLambdaRollout } from '../../lib/plan/codedeploy-schedule';
-import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
+import { compileLambdaRollout } from '../../lib/plan/rollout/codedeploy-schedule';
+import { compileEcsRollout } from '../../lib/plan/rollout/ecs-schedule';
 import { alarmFromTemplate, simulateAlarm, type MetricFeed, type MetricRef } from './support/cloudwatch-alarm-simulator';
 
 /**

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Testing } from 'cdk8s';
 import { loadDefinitionFile, validateDefinition } from '../../lib/model';
-import { RunbookTarget } from '../../lib/runbook/facts';
+import { Target } from '../../lib/targets/target';
 import { DeploymentChart } from '../../constructs/k8s';
 import {
   bashSyntaxError,
@@ -93,7 +93,7 @@ describe.each(cases)('%s', (_name, definition, environment) => {
 
   test('the context names the namespace as scope, for the Kubernetes runbook', () => {
     const context = facts.find((f) => f.context)?.context;
-    expect(context).toMatchObject({ service: definition.service, environment, target: RunbookTarget.KUBERNETES, scope: namespace });
+    expect(context).toMatchObject({ service: definition.service, environment, target: Target.KUBERNETES, scope: namespace });
   });
 
   test('every alarm fact has a runbook_url on its rule with the same anchor', () => {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { DeploymentChart } from '../../constructs/k8s';
-import { AlertKind, alertName } from '../../constructs/k8s/prometheus-alerts';
+import { AlarmKind, alertNameOf } from '../../lib/plan/alarm-catalogue';
 import { deadMansSwitchBounds } from '../../constructs/k8s/release-bounds';
 import { loadDefinitionFile } from '../../lib/model';
 import { collectRunbookFacts } from '../../lib/runbook/facts';
@@ -45,7 +45,7 @@ describe.each(EXAMPLES.map((d) => [`${d.service}-prod`, d] as const))('%s', (ns,
   const seconds = (d: string) => Number(/^(\d+)s$/.exec(d)?.[1] ?? Number(/^(\d+)m$/.exec(d)?.[1]) * 60);
 
   test('the app is down at 3 a.m.: DeadMansSwitch fires (promtool), routes to the pager (amtool), pages within the stated minutes', () => {
-    const deadMan = chart.alerts.alerts.find((a) => a.kind === AlertKind.DEAD_MANS_SWITCH)!;
+    const deadMan = chart.alerts.alerts.find((a) => a.kind === AlarmKind.DEAD_MANS_SWITCH)!;
     const bounds = deadMansSwitchBounds(deadMan.window!.plus(deadMan.holdFor), chart.alerts.evaluationInterval);
     // 03:00 is 10800 s after midnight; the series run from 02:50 so the last good scrape is at 03:00.
     const lastGood = 600;
@@ -56,7 +56,7 @@ describe.each(EXAMPLES.map((d) => [`${d.service}-prod`, d] as const))('%s', (ns,
       END,
       2.5,
     );
-    const fired = new PromqlEngine(scrape, series, evaluation).firingTimes(chart.alerts.spec, alertName(AlertKind.DEAD_MANS_SWITCH), END);
+    const fired = new PromqlEngine(scrape, series, evaluation).firingTimes(chart.alerts.spec, alertNameOf(AlarmKind.DEAD_MANS_SWITCH), END);
     expect(fired.length).toBeGreaterThan(0);
     const receivers = routesTest(file, { alertname: deadMan.rule.alert, ...deadMan.rule.labels });
     expect(receivers).toEqual([`${ns}/${ns}-alerting/pager`]);
@@ -78,7 +78,7 @@ describe.each(EXAMPLES.map((d) => [`${d.service}-prod`, d] as const))('%s', (ns,
   });
 
   test('Prometheus is down: the Watchdog (amtool: heartbeat receiver) stops reaching the heartbeat service, which pages within the stated minutes', () => {
-    const watchdog = chart.alerts.alerts.find((a) => a.kind === AlertKind.WATCHDOG)!;
+    const watchdog = chart.alerts.alerts.find((a) => a.kind === AlarmKind.WATCHDOG)!;
     expect(routesTest(file, { alertname: watchdog.rule.alert, ...watchdog.rule.labels })).toEqual([
       `${ns}/${ns}-alerting/heartbeat`,
       'null',

@@ -140,7 +140,11 @@ describe('PrometheusAlerts', () => {
     expect(deadMan.diagnosis.map((c) => c.command)).toEqual([
       'kubectl -n shop-prod get pods -o wide',
       'kubectl -n shop-prod get podmonitors,servicemonitors',
-      'kubectl -n shop-prod get prometheusrule shop -o yaml',
+      // Whether it fires now: Prometheus's ALERTS series (alertname, alertstate, the alert's labels:
+      // https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/#inspecting-alerts-during-runtime),
+      // through the API server's proxy to the prometheus-operator's governing Service (the default address).
+      'kubectl get --raw "/api/v1/namespaces/monitoring/services/prometheus-operated:9090/proxy/api/v1/query?query=ALERTS%7Balertname%3D%22DeadMansSwitch%22%2Cnamespace%3D%22shop-prod%22%7D"' +
+        ` | jq -r '[.data.result[].metric.alertstate] | unique | if length == 0 then "inactive" else join(" ") end'`,
     ]);
   });
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { Testing } from 'cdk8s';
 import { DeploymentChart, promtoolTests } from '../../constructs/k8s';
-import { AlertKind, alertName } from '../../constructs/k8s/prometheus-alerts';
+import { AlarmKind, alertNameOf } from '../../lib/plan/alarm-catalogue';
 import { alertBounds, deadMansSwitchBounds } from '../../constructs/k8s/release-bounds';
 import { loadDefinitionFile } from '../../lib/model';
 import { collectRunbookFacts } from '../../lib/runbook/facts';
@@ -43,9 +43,9 @@ describe.each(cases)('%s', (_name, definition, environment) => {
 
   describe('alerts', () => {
     const rules = chart.alerts.spec;
-    const deadMan = chart.alerts.alerts.find((a) => a.kind === AlertKind.DEAD_MANS_SWITCH);
-    const fires = (versions: VersionBehaviour[], kind: AlertKind) =>
-      new PromqlEngine(scrape, series(versions), evaluation).firingTimes(rules, alertName(kind), END);
+    const deadMan = chart.alerts.alerts.find((a) => a.kind === AlarmKind.DEAD_MANS_SWITCH);
+    const fires = (versions: VersionBehaviour[], kind: AlarmKind) =>
+      new PromqlEngine(scrape, series(versions), evaluation).firingTimes(rules, alertNameOf(kind), END);
     const steady = (hash: string, extra: Partial<VersionBehaviour> = {}): VersionBehaviour => ({ hash, requests: () => 1000, ...extra });
 
     test('the generated promtool unit tests pass on the generated rules (promtool test rules)', () => {
@@ -67,7 +67,7 @@ describe.each(cases)('%s', (_name, definition, environment) => {
       for (const a of chart.alerts.alerts) {
         expect([a.rule.alert, engine.firingTimes(rules, a.rule.alert, END).length > 0]).toEqual([
           a.rule.alert,
-          a.kind === AlertKind.WATCHDOG,
+          a.kind === AlarmKind.WATCHDOG,
         ]);
       }
     });
@@ -82,18 +82,18 @@ describe.each(cases)('%s', (_name, definition, environment) => {
         expect(after).toBeLessThanOrEqual(bounds.latest.toSeconds());
       };
       test(`app down (targets present, up == 0): DeadMansSwitch fires within ${bounds.latest}`, () => {
-        expectWithin(fires([steady('stable', { up: (t) => (t <= lastGood ? 1 : 0) })], AlertKind.DEAD_MANS_SWITCH));
+        expectWithin(fires([steady('stable', { up: (t) => (t <= lastGood ? 1 : 0) })], AlarmKind.DEAD_MANS_SWITCH));
       });
       test(`metrics gone (no targets): DeadMansSwitch fires within ${bounds.latest}`, () => {
-        expectWithin(fires([steady('stable', { to: lastGood })], AlertKind.DEAD_MANS_SWITCH));
+        expectWithin(fires([steady('stable', { to: lastGood })], AlarmKind.DEAD_MANS_SWITCH));
       });
       test('rollout pod churn (old hash ends, new hash starts): no DeadMansSwitch', () => {
-        expect(fires([steady('old', { to: lastGood }), steady('new', { from: lastGood + scrape })], AlertKind.DEAD_MANS_SWITCH)).toEqual(
+        expect(fires([steady('old', { to: lastGood }), steady('new', { from: lastGood + scrape })], AlarmKind.DEAD_MANS_SWITCH)).toEqual(
           [],
         );
       });
       test('one missed scrape: no DeadMansSwitch', () => {
-        expect(fires([steady('stable', { missed: [lastGood] })], AlertKind.DEAD_MANS_SWITCH)).toEqual([]);
+        expect(fires([steady('stable', { missed: [lastGood] })], AlarmKind.DEAD_MANS_SWITCH)).toEqual([]);
       });
       test('the runbook states the dead-man bound', () => {
         const fact = facts.flatMap((f) => f.alarms ?? []).find((a) => a.name === deadMan.rule.alert)!;
@@ -103,13 +103,13 @@ describe.each(cases)('%s', (_name, definition, environment) => {
       test("the dead-man's switch is only off outside production", () => expect(env.production).toBe(false));
     }
 
-    const critical = chart.alerts.alerts.find((a) => a.kind === AlertKind.CRITICAL_ERROR_RATE);
+    const critical = chart.alerts.alerts.find((a) => a.kind === AlarmKind.CRITICAL_ERROR_RATE);
     if (critical) {
       const bounds = alertBounds(critical.window!, critical.holdFor, env.kubernetes.scrapeInterval, chart.alerts.evaluationInterval);
       test(`critical error ratio sustained: fires between ${bounds.earliest} and ${bounds.latest} after it starts, not before`, () => {
         const times = fires(
           [steady('stable', { errorRatio: (t) => (t > faultAt ? critical.threshold! : 0) })],
-          AlertKind.CRITICAL_ERROR_RATE,
+          AlarmKind.CRITICAL_ERROR_RATE,
         );
         expect(times.length).toBeGreaterThan(0);
         expect(times[0] - faultAt).toBeGreaterThanOrEqual(bounds.earliest.toSeconds());

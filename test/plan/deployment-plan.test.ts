@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { loadDefinitionFile } from '../../lib/model/load';
 import { AlarmKind } from '../../lib/plan/alarm-catalogue';
 import { planDeployment } from '../../lib/plan/deployment-plan';
-import { Backend } from '../../lib/plan/schedule';
+import { Backend } from '../../lib/plan/rollout/schedule';
 import { Target } from '../../lib/targets/target';
 
 const root = path.resolve(__dirname, '../..');

@@ -1,4 +1,4 @@
-import { ecsDeploymentConfiguration } from '../../lib/plan/ecs-schedule';
+import { ecsDeploymentConfiguration } from '../../lib/plan/rollout/ecs-schedule';
 
 /*
  * ECS deployment types: canary moves one step then the rest, linear moves equal steps, each step

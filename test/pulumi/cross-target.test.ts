@@ -25,7 +25,6 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
   let cfn: Json[];
   let pulumiAws: Registered[];
   let pulumiK8s: Registered[];
-  let missingParts: readonly string[];
 
   beforeAll(async () => {
     const resources: Record<string, Json> = JSON.parse(templates[`${base}.template.json`]).Resources;
@@ -38,13 +37,9 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
     let start = registered.length;
     const component = new DeploymentComponent(`${base}-aws`, { definition, environment, platform: DeploymentPlatform.AWS, network });
     await settle();
-    // Parts the component declares it does not deploy (warnings, runbook note) are left out of the comparison.
-    missingParts = component.missingParts;
-    const missing = component.missingParts.map((p) => p.replace(/[^A-Za-z0-9]/g, ''));
-    cfn = Object.entries(resources)
-      .filter(([logicalId]) => !missing.some((m) => logicalId.startsWith(m)))
-      .map(([, r]) => ({ ...r, nameOf }));
-    for (const part of component.missingParts) expect(component.warnings.join('\n')).toContain(part);
+    // Every part of the stack is compared: the component deploys them all.
+    cfn = Object.values(resources).map((r) => ({ ...r, nameOf }));
+    expect(component.warnings.join('\n')).not.toMatch(/not deployed by the Pulumi target/);
     pulumiAws = registered.slice(start);
     start = registered.length;
     new DeploymentComponent(`${base}-k8s`, { definition, environment, platform: DeploymentPlatform.KUBERNETES });
@@ -188,9 +183,7 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
 
   test('the task definition: image, ports, hardening, stop timeout, cpu/memory and logging', () => {
     const task = cfnOf('AWS::ECS::TaskDefinition').find((r) => r.Properties.Family === base)!.Properties;
-    // The AppConfig agent sidecar and its URL belong to the feature flags, compared while the component deploys them.
-    const flagsMissing = missingParts.includes('FeatureFlags');
-    const containers = task.ContainerDefinitions.filter((c: Json) => !(flagsMissing && c.Name === 'appconfig-agent'));
+    const containers = task.ContainerDefinitions;
     const app = containers.find((c: Json) => c.Name === 'app');
     const logGroup = (ref: Json) => cfnOf('AWS::Logs::LogGroup').find((r) => r.Properties.LogGroupName === `/ecs/${base}`) && ref.Ref;
     expect(logGroup(app.LogConfiguration.Options['awslogs-group'])).toBeDefined();
@@ -209,7 +202,7 @@ describe.each(environments.map((e) => [e]))('examples/checkout %s: CloudFormatio
         readonlyRootFilesystem: app.ReadonlyRootFilesystem,
         user: app.User,
         stopTimeout: app.StopTimeout,
-        environment: app.Environment.filter((e: Json) => !(flagsMissing && e.Name === 'GLIDEPATH_FLAGS_URL')).map((e: Json) => ({
+        environment: app.Environment.map((e: Json) => ({
           name: e.Name,
           value: e.Value,
         })),

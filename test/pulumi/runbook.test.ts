@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DeploymentComponent, DeploymentPlatform } from '../../constructs/pulumi';
 import { runbookFileName } from '../../lib/runbook/anchors';
-import { CommandKind, RunbookTarget, type RunbookFacts } from '../../lib/runbook/facts';
+import { CommandKind, type RunbookFacts } from '../../lib/runbook/facts';
+import { Target } from '../../lib/targets/target';
 import { renderRunbook } from '../../lib/runbook/render';
 import { checkout, installMocks, network, settle } from './helpers';
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
 });
 
 test('the runbook file of the Pulumi target is <service>-<env>.pulumi.md, the alarms link to it', () => {
-  expect(runbookFileName('checkout', 'prod', RunbookTarget.PULUMI)).toBe('checkout-prod.pulumi.md');
+  expect(runbookFileName('checkout', 'prod', Target.PULUMI)).toBe('checkout-prod.pulumi.md');
 });
 
 test('every command passes bash -n', () => {

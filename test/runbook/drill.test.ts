@@ -91,6 +91,26 @@ test('Kubernetes paging check: the test page reaches the Alertmanager the port-f
   }
 });
 
+test('Kubernetes alert sections: Prometheus is asked whether the paging alert fires, and says it does', () => {
+  const k8s = runbooks.filter((r) => r.target === 'k8s');
+  let asked = 0;
+  for (const r of k8s) {
+    // The workload's alerts. Watchdog always fires by design (its section checks that Prometheus and
+    // Alertmanager run); the rollout-status alerts' sections read the Rollout itself.
+    const workloadAlert = (f: { alert: string }) => !/^(Watchdog|Rollout\w+)$/.test(f.alert);
+    for (const section of results.get(r.name)!.filter((s) => s.world.k8s!.firing.some(workloadAlert))) {
+      asked++;
+      // The jq of the runbook prints the alert states of the ALERTS series, "inactive" when there is none.
+      expect({ section: section.section, states: section.stdout.split('\n').filter((l) => /^(firing|pending|inactive)/.test(l)) }).toEqual({
+        section: section.section,
+        states: ['firing'],
+      });
+    }
+  }
+  // Six environments, each with at least its critical, warning and dead-man's-switch alerts.
+  expect(asked).toBeGreaterThanOrEqual(6 * 5);
+});
+
 /** The problems of one section after a change to the runbook text or to the synthesized world. */
 async function mutated(name: string, section: RegExp, edit: (md: string) => string, world?: (r: DrillRunbook) => DrillRunbook['world']) {
   const r = runbooks.find((x) => x.name === name)!;

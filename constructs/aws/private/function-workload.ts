@@ -3,7 +3,7 @@ import { Duration as CdkDuration, type RemovalPolicy, type Stack, Validations } 
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
-import type { LambdaRolloutPlan } from '../../../lib/plan/codedeploy-schedule';
+import type { LambdaRolloutPlan } from '../../../lib/plan/rollout/codedeploy-schedule';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { platformSmokeTests } from '../../../lib/smoke/inline';
 import { HealthProbeTarget } from '../health-probe';

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
-import type { LambdaTrafficRouting } from '../../../lib/plan/codedeploy-schedule';
+import type { LambdaTrafficRouting } from '../../../lib/plan/rollout/codedeploy-schedule';
 import { routingSlug } from '../../../lib/plan/function-release-spec';
-import { Backend, type CompiledSchedule } from '../../../lib/plan/schedule';
+import { Backend, type CompiledSchedule } from '../../../lib/plan/rollout/schedule';
 
 /** The aws-cdk-lib traffic routing of a compiled CodeDeploy routing. */
 export function trafficRoutingOf(routing: LambdaTrafficRouting): codedeploy.TrafficRouting {

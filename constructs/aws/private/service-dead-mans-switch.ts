@@ -1,5 +1,4 @@
 import { Annotations, type RemovalPolicy, type Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
@@ -12,6 +11,8 @@ import { HealthProbe, type HealthProbeTarget } from '../health-probe';
 import type { ProgressiveFargateService } from '../progressive-fargate-service';
 import type { ServiceSignals } from '../service-signals';
 import { awsCliOf } from './aws-cli';
+import { cdkMetricOf } from './cloudwatch-metric';
+import { publishedHeartbeatSpec } from '../../../lib/plan/cloudwatch/signal-specs';
 
 /** What the dead-man's switch probes, the way users reach the service. */
 export interface ServiceProbe {
@@ -76,14 +77,13 @@ export function serviceDeadMansSwitch(stack: Stack, options: ServiceDeadMansSwit
         : `${names.base}: the dead-man's switch watches invocations, which stop on a quiet night as when the function is down; add smokeTests so a probe can invoke the live alias each minute`,
     );
   }
-  const heartbeat = own
-    ? new cloudwatch.Metric({ namespace: 'Glidepath', metricName: 'Heartbeat', dimensionsMap: { Service: names.base } })
-    : (prober?.metric ?? signals.heartbeat);
+  const published = publishedHeartbeatSpec(names.base);
+  const heartbeat = own ? cdkMetricOf(published.metric) : (prober?.metric ?? signals.heartbeat);
   return new DeadMansSwitch(stack, 'DeadMansSwitch', {
     alarmName: names.alarm('dead-mans-switch'),
     heartbeat,
     heartbeatDescription: own
-      ? `metric Glidepath/Heartbeat (Service=${names.base}) published by the service`
+      ? published.description
       : prober
         ? `passing health probes of ${probe!.where} (each minute, by ${names.healthProbeFunction})`
         : containerService

@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { LambdaTrafficRouting } from '../../../lib/plan/codedeploy-schedule';
+import type { LambdaTrafficRouting } from '../../../lib/plan/rollout/codedeploy-schedule';
 import type { FunctionReleaseSpec } from '../../../lib/plan/function-release-spec';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { ALIAS_DEPLOYER_SOURCE } from './alias-deployer-code';

@@ -3,8 +3,8 @@ import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
 import { RetentionPolicy, type EnvironmentDefinition } from '../../../lib/model/environment';
 import { TlsMode } from '../../../lib/model/tls';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
-import { containerTaskSpec } from '../../../lib/plan/container-task-spec';
-import type { EcsRolloutPlan } from '../../../lib/plan/ecs-schedule';
+import { containerTaskInputOf, containerTaskSpec } from '../../../lib/plan/container-task-spec';
+import type { EcsRolloutPlan } from '../../../lib/plan/rollout/ecs-schedule';
 import { rollbackAlarmMinimumRequests } from '../../../lib/plan/detection/detection-plan';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { containerAlarmSpecs } from './alarm-specs';
@@ -51,12 +51,7 @@ export function createAwsResources(
   const { region, account, tags, opts, keep, retentionInDays } = ctx;
   // Numbers and hardening shared with ProgressiveFargateService (lib/plan/container-task-spec).
   const spec = containerTaskSpec({
-    serviceName: names.base,
-    image: container.image,
-    containerPort: container.port,
-    healthCheckPath: container.healthCheckPath,
-    cpu: container.cpu,
-    memoryMiB: container.memoryMiB,
+    ...containerTaskInputOf(names.base, container),
     retained: env.retention === RetentionPolicy.RETAIN,
   });
 
@@ -82,8 +77,11 @@ export function createAwsResources(
   // Alarms: the same specs as AlarmSet; deployment alarms roll the ECS deployment back.
   const specs = env.alarms.enabled
     ? containerAlarmSpecs(env.alarms, {
-        loadBalancerFullName: loadBalancer.arnSuffix,
-        targetGroupFullNames: [primary, ...(alternate ? [alternate] : [])].map((g) => g.arnSuffix),
+        loadBalancer: loadBalancer.arnSuffix,
+        targetGroups: [primary, ...(alternate ? [alternate] : [])].map((g) => ({
+          targetGroup: g.arnSuffix,
+          loadBalancer: loadBalancer.arnSuffix,
+        })),
         clusterName: names.base,
         serviceName: names.base,
         minimumRequests: rollbackAlarmMinimumRequests(def.service, env, plan.schedule),

@@ -4,7 +4,9 @@ import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';
 import type { EnvironmentDefinition } from '../../../lib/model/environment';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { anchorOf } from '../../../lib/runbook/anchors';
-import { AlarmSeverity } from '../../../lib/runbook/facts';
+import { deadMansSwitchSpec } from '../../../lib/plan/cloudwatch/alarm-spec';
+import { isExtendedStatistic, isMathSpec } from '../../../lib/plan/cloudwatch/metric-spec';
+import { HEARTBEAT_STATISTIC, publishedHeartbeatSpec } from '../../../lib/plan/cloudwatch/signal-specs';
 import type { AlarmSpec } from './alarm-specs';
 
 /**
@@ -20,32 +22,39 @@ export function metricAlarm(
   opts: pulumi.CustomResourceOptions,
 ): aws.cloudwatch.MetricAlarm {
   const name = names.alarm(spec.kind);
-  const { period, evaluationPeriods, datapointsToAlarm } = spec.evaluation;
+  const period = spec.period.toSeconds();
+  const signal = spec.signal;
   return new aws.cloudwatch.MetricAlarm(
     name,
     {
       name,
       alarmDescription: `${spec.description}. Runbook: ${runbookLink(anchorOf(name))}`,
       threshold: spec.threshold,
-      // Fires at the threshold, like the Prometheus alerts and Argo analysis of the same policy (>=).
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      evaluationPeriods,
-      datapointsToAlarm,
-      // A quiet service has no errors; silence is the dead-man's switch's job.
-      treatMissingData: 'notBreaching',
-      metricQueries: spec.queries?.map((q) => ({ ...q, metric: q.metric && { ...q.metric, dimensions: q.metric.dimensions } })),
-      ...(spec.metric
-        ? {
-            namespace: spec.metric.namespace,
-            metricName: spec.metric.metricName,
-            dimensions: spec.metric.dimensions,
-            // Percentiles are CloudWatch's extended statistics.
-            ...(/^p\d/.test(spec.metric.statistic) ? { extendedStatistic: spec.metric.statistic } : { statistic: spec.metric.statistic }),
-            period: period.toSeconds(),
-          }
-        : {}),
+      comparisonOperator: spec.comparison,
+      evaluationPeriods: spec.evaluationPeriods,
+      datapointsToAlarm: spec.datapointsToAlarm,
+      treatMissingData: spec.treatMissingData,
+      metricQueries: isMathSpec(signal)
+        ? [
+            { id: 'expr_1', expression: signal.expression, label: signal.label, returnData: true, metric: undefined },
+            ...Object.entries(signal.usingMetrics).map(([id, m]) => ({
+              id,
+              returnData: false,
+              metric: { namespace: m.namespace, metricName: m.metricName, dimensions: m.dimensions, period, stat: m.statistic },
+            })),
+          ]
+        : undefined,
+      ...(isMathSpec(signal)
+        ? {}
+        : {
+            namespace: signal.namespace,
+            metricName: signal.metricName,
+            dimensions: signal.dimensions,
+            ...(isExtendedStatistic(signal.statistic) ? { extendedStatistic: signal.statistic } : { statistic: signal.statistic }),
+            period,
+          }),
       alarmActions: [topic.arn],
-      okActions: spec.severity === AlarmSeverity.ROLLBACK ? [] : [topic.arn],
+      okActions: spec.notifiesOk ? [topic.arn] : [],
       tags,
     },
     opts,
@@ -75,27 +84,33 @@ export function deadMansSwitchAlarm(
   tags: Record<string, string>,
   opts: pulumi.CustomResourceOptions,
 ): aws.cloudwatch.MetricAlarm {
-  const minutesMissing = env.deadMansSwitch.missingFor.toMinutes();
+  const published = publishedHeartbeatSpec(names.base);
   const own = env.deadMansSwitch.source === HeartbeatSource.HEARTBEAT;
-  const heartbeat = own ? `metric Glidepath/Heartbeat (Service=${names.base}) published by the service` : platform.description;
+  const heartbeat = own ? published.metric : { ...platform, statistic: HEARTBEAT_STATISTIC };
+  const spec = deadMansSwitchSpec(
+    name,
+    heartbeat,
+    own ? published.description : platform.description,
+    env.deadMansSwitch.missingFor.toMinutes(),
+  );
   return new aws.cloudwatch.MetricAlarm(
     name,
     {
       name,
-      alarmDescription: `CRITICAL: no heartbeat (${heartbeat}) for ${minutesMissing} minutes. Runbook: ${runbookLink(anchorOf(name))}`,
-      namespace: own ? 'Glidepath' : platform.namespace,
-      metricName: own ? 'Heartbeat' : platform.metricName,
-      dimensions: own ? { Service: names.base } : platform.dimensions,
-      statistic: 'SampleCount',
-      period: 60,
-      threshold: 1,
-      comparisonOperator: 'LessThanThreshold',
-      evaluationPeriods: minutesMissing,
-      datapointsToAlarm: minutesMissing,
+      alarmDescription: `${spec.description}. Runbook: ${runbookLink(anchorOf(name))}`,
+      namespace: heartbeat.namespace,
+      metricName: heartbeat.metricName,
+      dimensions: heartbeat.dimensions,
+      statistic: HEARTBEAT_STATISTIC,
+      period: spec.period.toSeconds(),
+      threshold: spec.threshold,
+      comparisonOperator: spec.comparison,
+      evaluationPeriods: spec.evaluationPeriods,
+      datapointsToAlarm: spec.datapointsToAlarm,
       // Silence is the failure this alarm exists to catch.
-      treatMissingData: 'breaching',
+      treatMissingData: spec.treatMissingData,
       alarmActions: [critical.arn],
-      okActions: [critical.arn],
+      okActions: spec.notifiesOk ? [critical.arn] : [],
       tags,
     },
     opts,

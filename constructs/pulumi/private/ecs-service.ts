@@ -4,7 +4,7 @@ import type { Tls } from '../../../lib/model/tls';
 import type { ContainerWorkload } from '../../../lib/model/workload';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import type { ContainerTaskSpec } from '../../../lib/plan/container-task-spec';
-import { ecsDeploymentConfiguration, type EcsRolloutPlan } from '../../../lib/plan/ecs-schedule';
+import { ecsDeploymentConfiguration, type EcsRolloutPlan } from '../../../lib/plan/rollout/ecs-schedule';
 import type { AwsNetworkInput } from './aws-network';
 import type { EcsTask } from './ecs-task';
 import type { SecretReference } from './generated-secrets';

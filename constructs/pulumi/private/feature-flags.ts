@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { FeatureFlag } from '../../../lib/model/feature-flags';
 import type { ResourceNames } from '../../../lib/plan/names';
 import { APPCONFIG_AGENT_IMAGE, appConfigFlagsContent, appConfigLambdaExtensionArn, appConfigLocalUrl } from '../../../lib/plan/appconfig';
+import { flagReleaseStrategy, KILL_SWITCH_STRATEGY } from '../../../lib/plan/appconfig-strategies';
 import { assumedBy } from './resource-context';
 
 /** The AppConfig profile the workload reads. */
@@ -128,12 +129,7 @@ export function createFeatureFlags(
     `${app}-release`,
     {
       name: `${app}-release`,
-      description: 'Flag releases: 20% of hosts more every 2 minutes, then watch the alarms for the bake time',
-      deploymentDurationInMinutes: 10,
-      growthType: 'LINEAR',
-      growthFactor: 20,
-      finalBakeTimeInMinutes: 10,
-      replicateTo: 'NONE',
+      ...flagReleaseStrategy(10),
       tags,
     },
     opts,
@@ -142,12 +138,7 @@ export function createFeatureFlags(
     `${app}-kill-switch`,
     {
       name: `${app}-kill-switch`,
-      description: 'Kill switch: every host at once, no bake (turning a feature off must not wait)',
-      deploymentDurationInMinutes: 0,
-      growthType: 'LINEAR',
-      growthFactor: 100,
-      finalBakeTimeInMinutes: 0,
-      replicateTo: 'NONE',
+      ...KILL_SWITCH_STRATEGY,
       tags,
     },
     opts,

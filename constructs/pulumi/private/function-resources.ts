@@ -3,7 +3,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { EnvironmentDefinition } from '../../../lib/model/environment';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
-import type { LambdaRolloutPlan, LambdaTrafficRouting } from '../../../lib/plan/codedeploy-schedule';
+import type { LambdaRolloutPlan, LambdaTrafficRouting } from '../../../lib/plan/rollout/codedeploy-schedule';
 import { functionReleaseSpec, type FunctionReleaseSpec } from '../../../lib/plan/function-release-spec';
 import { rollbackAlarmMinimumRequests } from '../../../lib/plan/detection/detection-plan';
 import type { ResourceNames } from '../../../lib/plan/names';

@@ -2,13 +2,13 @@ import { flagGuardForPulumi } from '../../../lib/runbook/platforms/appconfig-fla
 import { Duration } from '../../../lib/model/duration';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
 import type { SmokeTests } from '../../../lib/model/smoke-tests';
-import type { CompiledSchedule } from '../../../lib/plan/schedule';
+import type { CompiledSchedule } from '../../../lib/plan/rollout/schedule';
 import { timeBound } from '../../../lib/plan/timing';
 import { describeChecks, smokeTestsFileName } from '../../../lib/smoke/file';
 import { MigrationPhase } from '../../../lib/model/migrations';
+import { Target } from '../../../lib/targets/target';
 import {
   CommandKind,
-  RunbookTarget,
   type MigrationFact,
   type NamedResource,
   type RollbackLevelFact,
@@ -21,7 +21,7 @@ import { awsCli } from '../../../lib/runbook/aws-cli';
 import { LAST_UPDATE, pulumiSmokeTestsFile } from '../../../lib/runbook/platforms/pulumi-aws';
 import type { IncidentProcedure } from '../../../lib/runbook/procedures/incident-procedure';
 import { revertCommit } from '../../../lib/runbook/procedures/pipeline';
-import { compileEcsRollout } from '../../../lib/plan/ecs-schedule';
+import { compileEcsRollout } from '../../../lib/plan/rollout/ecs-schedule';
 import { environmentOf } from '../../../lib/model/service-definition';
 import { ResourceNames } from '../../../lib/plan/names';
 import { awsPlanRunbookFacts } from '../../../lib/runbook/platforms/aws-plan';
@@ -163,7 +163,7 @@ export function awsRunbookFacts(
       incident,
       access,
       // A pipeline releases the CloudFormation stacks; the Pulumi stack is released with `pulumi up`.
-      context: { ...f.context, target: RunbookTarget.PULUMI, scope: s, pipeline: undefined },
+      context: { ...f.context, target: Target.PULUMI, scope: s, pipeline: undefined },
       workingDirectory: 'the Pulumi project directory (the one holding Pulumi.yaml)',
       prerequisites: [
         ...(f.prerequisites ?? []).filter((p) => !p.includes('npx cdk')),
@@ -313,8 +313,8 @@ export function kubernetesRunbookFacts(
     return {
       ...f,
       incident: f.incident && { ...f.incident, procedures: f.incident.procedures.map((p) => withPulumiReapply(p, s)) },
-      context: { ...f.context, target: RunbookTarget.PULUMI, scope: s },
-      preDeploy: [...withoutToolCommands(f.preDeploy).filter((c) => !isUntaggedKubectlDiff(c)), preview(s)],
+      context: { ...f.context, target: Target.PULUMI, scope: s },
+      preDeploy: [...withoutToolCommands(f.preDeploy), preview(s)],
       deploy: [
         {
           ...up(s, `Apply the objects of namespace ${scope.namespace}; the rollout then runs in the cluster (follow it below)`),
@@ -359,12 +359,4 @@ function withPulumiReapply(p: IncidentProcedure, stack: string): IncidentProcedu
         : c,
     ),
   };
-}
-
-/**
- * DeploymentChart (constructs/k8s) does not tag its `kubectl diff` with `CommandKind.PREVIEW` yet;
- * until it does, recognise that one command. Remove when the chart tags it.
- */
-function isUntaggedKubectlDiff(c: RunbookCommand): boolean {
-  return c.kind === undefined && /^kubectl diff /.test(c.command);
 }

@@ -1,6 +1,6 @@
 import { Duration } from '../../model/duration';
 import type { EnvironmentDefinition } from '../../model/environment';
-import { Backend, type CompiledSchedule } from '../schedule';
+import { Backend, type CompiledSchedule } from '../rollout/schedule';
 import type { PlanFinding } from '../strictness';
 import { MINIMUM_REQUESTS } from '../version-error-rate';
 import { argoBurstRollback, argoFalseRollback, argoFalseRollbackDuring, argoStepDetection, type ArgoGate } from './argo-detection';

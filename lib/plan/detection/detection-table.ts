@@ -1,4 +1,4 @@
-import { Backend } from '../schedule';
+import { Backend } from '../rollout/schedule';
 import type { DetectionReport } from './detection-plan';
 
 const BACKENDS: Record<Backend, string> = {

@@ -1,9 +1,11 @@
+import type { Evaluation } from '../../model/alarm-policy';
 import { Duration } from '../../model/duration';
+import { rolloutAnalysisAlarms } from '../alarm-catalogue';
 import type { EnvironmentDefinition } from '../../model/environment';
 import { RolloutStrategy } from '../../model/rollout';
 import type { ServiceDefinition } from '../../model/service-definition';
 import type { DetectionReport } from '../detection/detection-plan';
-import type { RolloutPlan } from '../rollout-plan';
+import type { RolloutPlan } from '../rollout/rollout-plan';
 import { ingressUpstreamName } from './ingress-upstream';
 import type { PrometheusSignals } from './prometheus-signals';
 import { rateWindow } from './release-bounds';
@@ -19,7 +21,9 @@ export function analysisSettings(
 ): RollbackAnalysisSettings {
   const kube = env.kubernetes;
   const gate = detection?.argoGate;
-  const interval = gate ? Duration.seconds(gate.intervalSeconds) : env.alarms.rollbackTrigger.evaluation.period;
+  // The thresholds are the catalogue's (lib/plan/alarm-catalogue), as on every other target.
+  const { rollback, latency } = rolloutAnalysisAlarms(env.alarms);
+  const interval = gate ? Duration.seconds(gate.intervalSeconds) : (rollback.evaluation as Evaluation).period;
   const fromFirstShift = plan.schedule.steps.filter((_, i) => i >= plan.schedule.steps.findIndex((x) => x.trafficPercent > 0));
   const stages = env.rollout.stages;
   const blueGreen = env.rollout.strategy === RolloutStrategy.BLUE_GREEN;
@@ -30,7 +34,7 @@ export function analysisSettings(
     namespace: o.namespace,
     signals: o.signals,
     rollbackTrigger: env.alarms.rollbackTrigger,
-    p99LatencyMs: env.alarms.critical.p99LatencyMs,
+    p99LatencyMs: latency.threshold as number,
     rolloutName: definition.service,
     prometheusAddress: o.prometheusAddress,
     scrapeInterval: o.scrapeInterval,

@@ -12,8 +12,8 @@ import { kubernetesNetworkProblems } from '../../model/validate-kubernetes-netwo
 import { isContainer, type ContainerWorkload } from '../../model/workload';
 import { detectionReport, type DetectionReport } from '../detection/detection-plan';
 import { ResourceNames } from '../names';
-import { backendFor, compileRollout, type RolloutPlan } from '../rollout-plan';
-import { Backend } from '../schedule';
+import { backendFor, compileRollout, type RolloutPlan } from '../rollout/rollout-plan';
+import { Backend } from '../rollout/schedule';
 import { Target } from '../../targets/target';
 import type { AlertmanagerRoutingSettings } from './alertmanager-routing';
 import type { FeatureFlagsSettings } from './feature-flags';

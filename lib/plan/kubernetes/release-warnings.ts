@@ -1,5 +1,5 @@
 import type { DetectionReport } from '../detection/detection-plan';
-import type { CompiledSchedule } from '../schedule';
+import type { CompiledSchedule } from '../rollout/schedule';
 import type { EnvironmentDefinition } from '../../model/environment';
 import { applyStrictness, rollbackBudgetFindings, scheduleFindings, StrictFindings } from '../strictness';
 import type { RollbackLevelFact } from '../../runbook/facts';

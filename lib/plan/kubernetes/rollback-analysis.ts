@@ -1,5 +1,6 @@
 import { DEFAULT_PROMETHEUS_ADDRESS } from '../../model/kubernetes';
-import type { AlarmPolicy } from '../../model/alarm-policy';
+import type { AlarmPolicy, Evaluation } from '../../model/alarm-policy';
+import { rollbackTriggerAlarm } from '../alarm-catalogue';
 import { Duration } from '../../model/duration';
 import type { ArgoGate } from '../detection/argo-detection';
 import { criticalZ } from '../detection/canary-vs-stable';
@@ -92,6 +93,8 @@ export interface RollbackAnalysisNumbers {
   readonly minimumRequests: number;
   /** Error ratio (0–1) at or above which a judged window fails. */
   readonly thresholdRatio: number;
+  /** The rollback trigger's baseline error rate and multiple (the comparison with the stable version's ratio). */
+  readonly baseline: { readonly errorRatePercent: number; readonly multiplier: number };
   /** Old-version requests in a window with none on the new version that fail it as lost traffic. */
   readonly lostTrafficRequests?: number;
   /** Consecutive query errors tolerated (Prometheus unreachable) before the analysis ends in Error. */
@@ -104,10 +107,13 @@ export interface RollbackAnalysisNumbers {
 
 /** The analysis' interval, window, limits and threshold: the detection model's gate, or the rollback trigger's. */
 export function rollbackAnalysisNumbers(settings: RollbackAnalysisSettings): RollbackAnalysisNumbers {
-  const { rollbackTrigger, gate } = settings;
+  const { gate } = settings;
+  // The rollback trigger as the catalogue defines it: its threshold and evaluation, decided once.
+  const trigger = rollbackTriggerAlarm(settings.rollbackTrigger);
+  const evaluation = trigger.evaluation as Evaluation;
   const scrapeInterval = settings.scrapeInterval ?? Duration.seconds(30);
-  const interval = gate ? Duration.seconds(gate.intervalSeconds) : rollbackTrigger.evaluation.period;
-  const failureLimit = gate ? gate.failureLimit : rollbackTrigger.evaluation.datapointsToAlarm - 1;
+  const interval = gate ? Duration.seconds(gate.intervalSeconds) : evaluation.period;
+  const failureLimit = gate ? gate.failureLimit : evaluation.datapointsToAlarm - 1;
   return {
     templateName: settings.name,
     healthTemplateName: settings.healthMeasurements !== undefined ? `${settings.name}-health` : undefined,
@@ -117,7 +123,8 @@ export function rollbackAnalysisNumbers(settings: RollbackAnalysisSettings): Rol
     inconclusiveLimit: settings.measurementsInRelease ?? failureLimit,
     minimumRequests: gate?.minimumRequests ?? settings.minimumRequests ?? 50,
     window: gate ? Duration.seconds(gate.windowSeconds) : rateWindow(interval, scrapeInterval),
-    thresholdRatio: gate?.threshold ?? rollbackTrigger.errorRatePercent / 100,
+    thresholdRatio: gate?.threshold ?? (trigger.threshold as number) / 100,
+    baseline: trigger.baseline as RollbackAnalysisNumbers['baseline'],
     lostTrafficRequests: gate?.lostTrafficRequests,
     // A Prometheus outage of up to max(2 minutes, 2 intervals) is retried (every 10 s) without aborting.
     consecutiveErrorLimit: Math.ceil(Math.max(120, 2 * interval.toSeconds()) / 10),

@@ -1,5 +1,5 @@
 import { Duration } from '../../model/duration';
-import type { ArgoRolloutPlan } from '../argo-schedule';
+import type { ArgoRolloutPlan } from '../rollout/argo-schedule';
 import { anchorOf, runbookUrl } from '../../runbook/anchors';
 import type { RunbookCommand } from '../../runbook/command';
 import { Target } from '../../targets/target';

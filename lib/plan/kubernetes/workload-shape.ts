@@ -5,9 +5,9 @@ import {
   type ArgoRolloutPlan,
   type KubernetesDeploymentPlan,
   type RolloutTarget,
-} from '../argo-schedule';
-import type { RolloutPlan } from '../rollout-plan';
-import { Backend, type CompiledSchedule } from '../schedule';
+} from '../rollout/argo-schedule';
+import type { RolloutPlan } from '../rollout/rollout-plan';
+import { Backend, type CompiledSchedule } from '../rollout/schedule';
 
 /** Revisions a Rollout's `rollbackWindow` covers: an undo to one of them skips steps and analysis. */
 export const ROLLBACK_WINDOW_REVISIONS = 3;

@@ -2,7 +2,7 @@ import { environmentOf, type ServiceDefinition } from '../../model/service-defin
 import { TlsMode } from '../../model/tls';
 import { HeartbeatSource } from '../../model/dead-mans-switch';
 import { MigrationPhase } from '../../model/migrations';
-import { compileEcsRollout } from '../../plan/ecs-schedule';
+import { compileEcsRollout } from '../../plan/rollout/ecs-schedule';
 import { ResourceNames } from '../../plan/names';
 import type { AcceptedRisk } from '../facts';
 import { cdkLogicalId } from './aws-logical-id';

@@ -1,6 +1,6 @@
 import { Duration } from '../../model/duration';
 import type { RollbackBudgets } from '../../model/service-definition';
-import type { CompiledSchedule } from '../../plan/schedule';
+import type { CompiledSchedule } from '../../plan/rollout/schedule';
 import { timeBound, type TimeBound } from '../../plan/timing';
 
 /** Allowances the rollback bounds use for work whose duration the configuration does not fix. */

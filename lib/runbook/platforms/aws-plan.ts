@@ -4,11 +4,11 @@ import { environmentOf, type ServiceDefinition } from '../../model/service-defin
 import { TlsMode } from '../../model/tls';
 import { AlarmSeverity, alarmCatalogue } from '../../plan/alarm-catalogue';
 import { APPCONFIG_AGENT_IMAGE, appConfigLambdaExtensionArn, appConfigLocalUrl } from '../../plan/appconfig';
-import { compileLambdaRollout } from '../../plan/codedeploy-schedule';
-import { compileEcsRollout } from '../../plan/ecs-schedule';
+import { compileLambdaRollout } from '../../plan/rollout/codedeploy-schedule';
+import { compileEcsRollout } from '../../plan/rollout/ecs-schedule';
 import { ResourceNames } from '../../plan/names';
 import { detectionReport } from '../../plan/detection/detection-plan';
-import { Backend } from '../../plan/schedule';
+import { Backend } from '../../plan/rollout/schedule';
 import { secretArnVariable } from '../../plan/secret-bindings';
 import { platformSmokeTests } from '../../smoke/inline';
 import { awsCli } from '../aws-cli';

@@ -4,7 +4,7 @@ import type { ServiceDefinition } from '../../model/service-definition';
 import { approvalActionName } from '../../plan/approval-action';
 import { pipelineName, ResourceNames } from '../../plan/names';
 import { promotionSteps } from '../../plan/promotion';
-import { Backend } from '../../plan/schedule';
+import { Backend } from '../../plan/rollout/schedule';
 import { secretVariable } from '../../plan/secret-bindings';
 import { timeBound, timeToDetect } from '../../plan/timing';
 import { describeChecks, smokeTestsFileName } from '../../smoke/file';
@@ -14,7 +14,7 @@ import { failedCreateNote } from './failed-create';
 import { CommandKind, type RollbackLevelFact, type RunbookCommand, type RunbookFacts } from '../facts';
 import { awsIncidentFacts } from './aws-incident';
 import { ecsDeploymentDuration } from './ecs';
-import { compileEcsRollout } from '../../plan/ecs-schedule';
+import { compileEcsRollout } from '../../plan/rollout/ecs-schedule';
 import { approveExecution, followStage, revertCommit, rollBackThroughPipeline } from '../procedures/pipeline';
 
 /** What the CloudFormation stack's runbook text needs: the definition and a few decided values. */

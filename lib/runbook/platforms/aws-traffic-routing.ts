@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { environmentOf, type ServiceDefinition } from '../../model/service-definition';
 import { TlsMode } from '../../model/tls';
 import { containerTaskSpec } from '../../plan/container-task-spec';
-import { compileEcsRollout } from '../../plan/ecs-schedule';
+import { compileEcsRollout } from '../../plan/rollout/ecs-schedule';
 import { cdkLogicalId } from './aws-logical-id';
 
 /** One resource as rendered in the template: logical id and the properties that count. */

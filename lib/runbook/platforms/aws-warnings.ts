@@ -1,9 +1,9 @@
 import { HeartbeatSource } from '../../model/dead-mans-switch';
 import { environmentOf, type ServiceDefinition } from '../../model/service-definition';
 import { TlsMode } from '../../model/tls';
-import { compileLambdaRollout } from '../../plan/codedeploy-schedule';
+import { compileLambdaRollout } from '../../plan/rollout/codedeploy-schedule';
 import { detectionReport } from '../../plan/detection/detection-plan';
-import { compileEcsRollout } from '../../plan/ecs-schedule';
+import { compileEcsRollout } from '../../plan/rollout/ecs-schedule';
 import { ResourceNames } from '../../plan/names';
 import { rollbackBudgetFindings, scheduleFindings, StrictFindings } from '../../plan/strictness';
 import type { RunbookFacts } from '../facts';

@@ -1,6 +1,6 @@
 import { Duration } from '../../model/duration';
-import type { EcsDeploymentSettings } from '../../plan/ecs-schedule';
-import type { CompiledSchedule } from '../../plan/schedule';
+import type { EcsDeploymentSettings } from '../../plan/rollout/ecs-schedule';
+import type { CompiledSchedule } from '../../plan/rollout/schedule';
 import { awsCli } from '../aws-cli';
 import type { RollbackLevelFact, RunbookCommand, RunbookFacts } from '../facts';
 import { pollCommand } from '../poll';

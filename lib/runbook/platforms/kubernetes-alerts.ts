@@ -3,11 +3,19 @@ import { AlarmKind, AlarmSignal } from '../../plan/alarm-catalogue';
 import type { GeneratedAlert, PrometheusAlertRules, PrometheusAlertsSettings } from '../../plan/kubernetes/prometheus-alert-rules';
 import { alertBounds, deadMansSwitchBounds } from '../../plan/kubernetes/release-bounds';
 import type { AlarmFact, RunbookCommand, RunbookFacts } from '../facts';
+import { alertStateCommand } from './prometheus-proxy';
 
-/** The workload's Prometheus alerts in the runbook: condition, timing, diagnosis and mitigation of each. */
-export function prometheusAlertsRunbookFacts(settings: PrometheusAlertsSettings, rules: PrometheusAlertRules): RunbookFacts {
+/**
+ * The workload's Prometheus alerts in the runbook: condition, timing, diagnosis and mitigation of each.
+ * @param prometheusAddress Prometheus as the cluster reaches it, to ask whether an alert fires now. @default DEFAULT_PROMETHEUS_ADDRESS
+ */
+export function prometheusAlertsRunbookFacts(
+  settings: PrometheusAlertsSettings,
+  rules: PrometheusAlertRules,
+  prometheusAddress?: string,
+): RunbookFacts {
   return {
-    alarms: rules.alerts.map((a) => fact(settings, rules, a)),
+    alarms: rules.alerts.map((a) => fact(settings, rules, a, prometheusAddress)),
     resources: [{ type: 'monitoring.coreos.com/PrometheusRule', name: settings.name }],
     notes: [
       `alert "Watchdog" (${settings.namespace}) always fires; route it to a dead-man's-switch receiver so that a broken Prometheus or Alertmanager is noticed`,
@@ -15,9 +23,10 @@ export function prometheusAlertsRunbookFacts(settings: PrometheusAlertsSettings,
   };
 }
 
-function fact(settings: PrometheusAlertsSettings, rules: PrometheusAlertRules, a: GeneratedAlert): AlarmFact {
+function fact(settings: PrometheusAlertsSettings, rules: PrometheusAlertRules, a: GeneratedAlert, prometheusAddress?: string): AlarmFact {
   const deadMan = a.kind === AlarmKind.DEAD_MANS_SWITCH;
   const ns = settings.namespace;
+  const state = alertStateCommand(a.rule.alert, ns, prometheusAddress);
   return {
     anchor: a.anchor,
     name: a.rule.alert,
@@ -54,11 +63,20 @@ function fact(settings: PrometheusAlertsSettings, rules: PrometheusAlertRules, a
                   },
                 ]
               : []),
-            {
-              description: 'Show the alert as Prometheus evaluates it',
-              command: `kubectl -n ${ns} get prometheusrule ${settings.name} -o yaml`,
-              expected: `a rule "${a.rule.alert}" with the expression above`,
-            },
+            // Whether it fires now, from Prometheus itself; outside the cluster kubectl cannot reach it,
+            // so the rule as loaded is the most the runbook can show.
+            state
+              ? {
+                  description: 'Ask Prometheus whether the alert fires now (its ALERTS series)',
+                  command: state,
+                  expected: `firing (pending: the condition holds, not yet for ${a.rule.for ?? 'its "for" duration'}; inactive: it has stopped firing)`,
+                }
+              : {
+                  description:
+                    'Show the rule Prometheus evaluates (Prometheus is outside the cluster: ask it there whether the alert fires)',
+                  command: `kubectl -n ${ns} get prometheusrule ${settings.name} -o yaml`,
+                  expected: `a rule "${a.rule.alert}" with the expression above`,
+                },
           ],
     mitigation:
       a.definition.signal === AlarmSignal.HEARTBEAT || a.definition.signal === AlarmSignal.CONSTANT

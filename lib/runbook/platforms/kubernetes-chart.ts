@@ -1,13 +1,17 @@
 import { accessCommands } from '../incident-response';
 import { canaryPaused, kubernetesMigrationFailed } from '../procedures/incidents-k8s';
 import { MigrationPhase } from '../../model/migrations';
+import { Duration } from '../../model/duration';
+import { PROGRESS_DEADLINE_SECONDS } from '../../plan/kubernetes/workload-shape';
 import type { IncidentProcedure } from '../procedures/incident-procedure';
 import type { EnvironmentDefinition } from '../../model/environment';
 import type { ServiceDefinition } from '../../model/service-definition';
-import type { ArgoRolloutPlan } from '../../plan/argo-schedule';
+import type { ArgoRolloutPlan } from '../../plan/rollout/argo-schedule';
 import { describeChecks, smokeTestsFileName } from '../../smoke/file';
 import { Target } from '../../targets/target';
-import type { RunbookCommand, RunbookFacts } from '../facts';
+import { CommandKind, type RunbookCommand, type RunbookFacts } from '../facts';
+import { deploymentMigrationFailed } from '../procedures/incidents-k8s-deployment';
+import { prometheusApiCommand } from './prometheus-proxy';
 
 /** What the Kubernetes namespace's runbook text needs: the definition and a few decided values. */
 export interface KubernetesChartRunbookInput {
@@ -40,23 +44,25 @@ export interface KubernetesChartRunbookInput {
   readonly alerts: { readonly ruleGroup: string; readonly requestsMetric: string; readonly matchers: string };
 }
 
-/** The failed-migration procedure, for a Rollout with expand migrations (their Jobs run on apply). */
-function migrationProcedure(input: KubernetesChartRunbookInput, rollout: string): IncidentProcedure[] {
+/** The failed-migration procedure, for a Rollout or a Deployment with expand migrations (their Jobs run on apply). */
+function migrationProcedure(input: KubernetesChartRunbookInput, workload: string): IncidentProcedure[] {
   const def = input.definition;
   const expand = def.migrations.filter((m) => m.phase === MigrationPhase.EXPAND);
   if (!input.migrations || expand.length === 0) return [];
   const owner =
     def.incidentResponse.escalation.find((r) => /database|dba/i.test(r.role))?.contact ??
     `${def.owners.team} (no database owner in incidentResponse.escalation)`;
+  const names = {
+    namespace: input.namespace,
+    manifestPath: input.manifestPath,
+    migrations: expand.map((m) => ({ name: m.name, timeout: m.timeout })),
+    databaseOwner: owner,
+    budget: def.rollbackBudgets.code,
+  };
   return [
-    kubernetesMigrationFailed({
-      namespace: input.namespace,
-      rollout,
-      manifestPath: input.manifestPath,
-      migrations: expand.map((m) => ({ name: m.name, timeout: m.timeout })),
-      databaseOwner: owner,
-      budget: def.rollbackBudgets.code,
-    }),
+    input.workload.kind === 'Rollout'
+      ? kubernetesMigrationFailed({ ...names, rollout: workload })
+      : deploymentMigrationFailed({ ...names, deployment: workload, progressDeadline: Duration.seconds(PROGRESS_DEADLINE_SECONDS) }),
   ];
 }
 
@@ -114,7 +120,7 @@ export function kubernetesChartRunbookFacts(input: KubernetesChartRunbookInput):
               }),
             ]
           : []),
-        ...(rolloutName ? migrationProcedure(input, rolloutName) : []),
+        ...migrationProcedure(input, input.workload.serviceName.replace(/-(canary|preview|active|stable)$/, '')),
       ],
     },
     context: {
@@ -177,12 +183,7 @@ export function kubernetesChartRunbookFacts(input: KubernetesChartRunbookInput):
 
 /** A `kubectl get --raw` through the API server's service proxy to Prometheus, when it runs in the cluster. */
 function prometheusApi(input: KubernetesChartRunbookInput, pathAndQuery: string): string | undefined {
-  const address = input.prometheusAddress ?? input.environment.kubernetes.prometheusAddress;
-  const m = /^(https?):\/\/([^./:]+)\.([^./:]+)\.svc(?:\.cluster\.local)?(?::(\d+))?\/?$/.exec(address);
-  if (!m) return undefined;
-  const [, scheme, service, namespace, port] = m;
-  const target = `${scheme === 'https' ? 'https:' : ''}${service}:${port ?? (scheme === 'https' ? '443' : '80')}`;
-  return `kubectl get --raw "/api/v1/namespaces/${namespace}/services/${target}/proxy${pathAndQuery}"`;
+  return prometheusApiCommand(input.prometheusAddress ?? input.environment.kubernetes.prometheusAddress, pathAndQuery);
 }
 
 /** After applying: Prometheus loaded the rules and scrapes the metrics the alerts read. */
@@ -292,6 +293,7 @@ function preDeployCommands(input: KubernetesChartRunbookInput): RunbookCommand[]
       description: 'Review what the release changes in the cluster',
       command: `kubectl diff --server-side -n ${input.namespace} -f ${input.manifestPath}`,
       expected: 'only the changes this release intends (exit code 1 means "differences found")',
+      kind: CommandKind.PREVIEW,
     },
   ];
 }

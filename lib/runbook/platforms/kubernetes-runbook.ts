@@ -100,7 +100,7 @@ export function planRunbookFacts(plan: KubernetesPlan): KubernetesRunbookFacts {
     plan.smokeTests && smokeTestAnalysisRunbookFacts(plan.smokeTests),
     workloadFacts,
     networkPoliciesRunbookFacts(plan.networkPolicies),
-    prometheusAlertsRunbookFacts(alerts, rules),
+    prometheusAlertsRunbookFacts(alerts, rules, plan.prometheusAddress ?? env.kubernetes.prometheusAddress),
     plan.rolloutStatus && rolloutStatusRunbookFacts({ ...plan.rolloutStatus, diagnosis }, rolloutStatusRules(plan.rolloutStatus)),
     plan.alerting && routing && alertmanagerRoutingRunbookFacts(plan.alerting, routing),
     // The receivers' credentials, synced like the workload's secrets (AlertmanagerRouting's ExternalSecrets).

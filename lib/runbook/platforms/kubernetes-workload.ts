@@ -1,11 +1,11 @@
 import { Duration } from '../../model/duration';
 import { RolloutStrategy } from '../../model/rollout';
-import type { ArgoRolloutPlan } from '../../plan/argo-schedule';
-import type { CompiledSchedule } from '../../plan/schedule';
+import type { ArgoRolloutPlan } from '../../plan/rollout/argo-schedule';
+import type { CompiledSchedule } from '../../plan/rollout/schedule';
 import { timeBound, type TimeBound } from '../../plan/timing';
 import type { RollbackLevelFact, RunbookCommand, RunbookFacts } from '../facts';
 import type { Capacity } from '../../model/environment';
-import type { RolloutTarget } from '../../plan/argo-schedule';
+import type { RolloutTarget } from '../../plan/rollout/argo-schedule';
 import { ARGO_ABORT_ESTIMATE } from '../../plan/argo-bounds';
 import { PROGRESS_DEADLINE_SECONDS, ROLLBACK_WINDOW_REVISIONS } from '../../plan/kubernetes/workload-shape';
 

@@ -1,5 +1,5 @@
-import type { LambdaTrafficRouting } from '../../plan/codedeploy-schedule';
-import type { CompiledSchedule } from '../../plan/schedule';
+import type { LambdaTrafficRouting } from '../../plan/rollout/codedeploy-schedule';
+import type { CompiledSchedule } from '../../plan/rollout/schedule';
 import { awsCli } from '../aws-cli';
 import type { NamedResource, RollbackLevelFact, RunbookCommand, RunbookFacts } from '../facts';
 import { lambdaLevel2 } from '../procedures/lambda-rollback';

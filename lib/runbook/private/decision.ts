@@ -1,4 +1,4 @@
-import type { CompiledSchedule } from '../../plan/schedule';
+import type { CompiledSchedule } from '../../plan/rollout/schedule';
 
 /** One paragraph on how the rollout pattern shapes rollback, from the schedule that will run. */
 export function rollbackEffect(strategy: string, schedule: CompiledSchedule | undefined): string {

@@ -1,4 +1,4 @@
-import type { CompiledSchedule } from '../../plan/schedule';
+import type { CompiledSchedule } from '../../plan/rollout/schedule';
 
 /** Text safe inside a quoted Mermaid label. */
 function label(text: string): string {

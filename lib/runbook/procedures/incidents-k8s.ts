@@ -1,5 +1,6 @@
 import { Duration } from '../../model/duration';
 import { timeBound } from '../../plan/timing';
+import type { RunbookCommand } from '../command';
 import type { IncidentProcedure } from './incident-procedure';
 
 /** What the Kubernetes incident procedures name. */
@@ -105,30 +106,13 @@ export function kubernetesMigrationFailed(n: KubernetesMigrationNames): Incident
   const ns = `kubectl -n ${n.namespace}`;
   const ro = `${n.rollout} -n ${n.namespace}`;
   const names = n.migrations.map((m) => m.name);
-  const longest = Math.max(...n.migrations.map((m) => m.timeout.toSeconds()));
+  const longest = longestMigration(n);
   return {
     title: 'migration failed halfway',
     when: `a migration Job of ${n.namespace} Failed: the release's pods wait in their init container and rollout ${n.rollout} stops (Argo aborts it at its progress deadline)`,
     inputs: [{ name: 'MIGRATION', meaning: 'the migration that failed', values: names }],
     commands: [
-      {
-        description: 'Name the migration that failed',
-        command: `MIGRATION=\${MIGRATION:-}; case "$MIGRATION" in ${names.join('|')}) ;; *) echo "set MIGRATION to one of: ${names.join(' ')}" >&2; exit 1 ;; esac`,
-      },
-      {
-        description: `First, before anything else: ${n.databaseOwner} takes a snapshot of the database; the migration may have applied part of its changes, and a retry or a fix builds on what is there`,
-        command: 'echo "snapshot taken by the database owner? continue only once it is"',
-      },
-      {
-        description: 'Find its Failed Job and read how far it got (the Job keeps its pod and log)',
-        command: [
-          `${ns} get jobs -l glidepath.dev/migration="$MIGRATION" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.conditions[*].type}{"\\n"}{end}' > jobs.txt`,
-          `JOB=$(awk '{ for (i = 2; i <= NF; i++) if ($i == "Failed") { print $1; exit } }' jobs.txt)`,
-          'echo "failed Job: ${JOB:?no Failed Job of migration $MIGRATION (see jobs.txt): not this procedure}"',
-          `${ns} logs job/"$JOB" --tail 50`,
-        ].join('\n'),
-        expected: 'the Job name, then the end of its output: the error and what it applied before it',
-      },
+      ...failedJobSteps(n),
       {
         description:
           'Read the rollout once: Degraded (aborted at its progress deadline) means stable serves, on the schema the migration left; still Progressing or Paused: abort now so that stable keeps serving',
@@ -166,4 +150,45 @@ export function kubernetesMigrationFailed(n: KubernetesMigrationNames): Incident
       'Never re-apply with the Failed Job in place expecting a retry: it stays Failed, and the release waits forever.',
     ],
   };
+}
+
+/** What the first steps of a failed-migration procedure name, whatever the workload. */
+export interface FailedJobNames {
+  readonly namespace: string;
+  readonly migrations: readonly { readonly name: string; readonly timeout: Duration }[];
+  readonly databaseOwner: string;
+}
+
+/** The longest deadline of the expand migrations, in seconds. */
+export function longestMigration(n: FailedJobNames): number {
+  return Math.max(...n.migrations.map((m) => m.timeout.toSeconds()));
+}
+
+/**
+ * The first steps of every failed-migration procedure on Kubernetes: name the migration, have the
+ * database owner take a snapshot, find the Failed Job (sets `JOB`) and read its log.
+ */
+export function failedJobSteps(n: FailedJobNames): RunbookCommand[] {
+  const ns = `kubectl -n ${n.namespace}`;
+  const names = n.migrations.map((m) => m.name);
+  return [
+    {
+      description: 'Name the migration that failed',
+      command: `MIGRATION=\${MIGRATION:-}; case "$MIGRATION" in ${names.join('|')}) ;; *) echo "set MIGRATION to one of: ${names.join(' ')}" >&2; exit 1 ;; esac`,
+    },
+    {
+      description: `First, before anything else: ${n.databaseOwner} takes a snapshot of the database; the migration may have applied part of its changes, and a retry or a fix builds on what is there`,
+      command: 'echo "snapshot taken by the database owner? continue only once it is"',
+    },
+    {
+      description: 'Find its Failed Job and read how far it got (the Job keeps its pod and log)',
+      command: [
+        `${ns} get jobs -l glidepath.dev/migration="$MIGRATION" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.conditions[*].type}{"\\n"}{end}' > jobs.txt`,
+        `JOB=$(awk '{ for (i = 2; i <= NF; i++) if ($i == "Failed") { print $1; exit } }' jobs.txt)`,
+        'echo "failed Job: ${JOB:?no Failed Job of migration $MIGRATION (see jobs.txt): not this procedure}"',
+        `${ns} logs job/"$JOB" --tail 50`,
+      ].join('\n'),
+      expected: 'the Job name, then the end of its output: the error and what it applied before it',
+    },
+  ];
 }

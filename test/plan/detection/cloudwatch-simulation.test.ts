@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { synthesizeAws } from '../../../constructs/aws/synthesize';
 import { loadDefinitionFile, type EnvironmentDefinition, type ServiceDefinition } from '../../../lib/model';
-import { compileLambdaRollout } from '../../../lib/plan/codedeploy-schedule';
+import { compileLambdaRollout } from '../../../lib/plan/rollout/codedeploy-schedule';
 import { detectionReport } from '../../../lib/plan/detection/detection-plan';
-import { compileEcsRollout } from '../../../lib/plan/ecs-schedule';
+import { compileEcsRollout } from '../../../lib/plan/rollout/ecs-schedule';
 import { alarmFromTemplate, simulateAlarm, type MetricFeed } from '../../aws/support/cloudwatch-alarm-simulator';
 import { exampleAws } from '../../support/example-outputs';
 import { Random, recordResult, trialsPerScenario, wilsonInterval } from './support/random';

@@ -1,5 +1,5 @@
 import { Duration } from '../../../lib/model/duration';
-import type { ArgoRolloutPlan } from '../../../lib/plan/argo-schedule';
+import type { ArgoRolloutPlan } from '../../../lib/plan/rollout/argo-schedule';
 import { FAILED_ROLLOUT_PHASES, rolloutStatusRules, type RolloutStatusSettings } from '../../../lib/plan/kubernetes/rollout-status-rules';
 
 /*

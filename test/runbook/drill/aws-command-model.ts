@@ -32,6 +32,8 @@ export enum Arity {
 
 export interface OperationModel {
   readonly options: ReadonlyMap<string, Arity>;
+  /** Options whose member is a number (smithy schema NUMERIC, 1): the CLI refuses a value that is not one. @default - none */
+  readonly numeric?: ReadonlySet<string>;
   readonly required: readonly string[];
   /** Positional arguments after the options (an output file for streaming or blob outputs). */
   readonly positionals: number;
@@ -51,6 +53,16 @@ const GLOBAL: Record<string, Arity> = {
   '--cli-binary-format': Arity.ONE,
   '--no-cli-pager': Arity.FLAG,
   '--debug': Arity.FLAG,
+};
+/**
+ * Global options with a closed set of values: `--output` (json, text, table, yaml, yaml-stream:
+ * https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-output-format.html) and
+ * `--cli-binary-format` (https://docs.aws.amazon.com/cli/latest/reference/#options). The CLI refuses
+ * any other value before calling the service.
+ */
+const GLOBAL_CHOICES: Record<string, readonly string[]> = {
+  '--output': ['json', 'text', 'table', 'yaml', 'yaml-stream'],
+  '--cli-binary-format': ['base64', 'raw-in-base64-out'],
 };
 const PAGINATION: Record<string, Arity> = {
   '--max-items': Arity.ONE,
@@ -132,6 +144,14 @@ function arityOf(schema: Schema): Arity {
   return Arity.ONE;
 }
 
+/** A member schema of type NUMERIC (1), possibly wrapped with traits (`[1, traits]`). */
+function isNumeric(schema: Schema): boolean {
+  let s: unknown = schema;
+  if (Array.isArray(s) && s.length === 2 && typeof s[1] === 'object') s = s[0];
+  if (typeof s === 'function') s = (s as () => unknown)();
+  return s === 1;
+}
+
 const cache = new Map<string, Map<string, OperationModel>>();
 
 /** The operations of one CLI service, from its SDK client. */
@@ -150,8 +170,10 @@ export function serviceModel(service: string): Map<string, OperationModel> | und
     const schemas = (input[5] ?? []) as Schema[];
     const requiredCount = typeof input[6] === 'number' ? input[6] : 0;
     const options = new Map<string, Arity>(Object.entries(GLOBAL));
+    const numeric = new Set<string>();
     names.forEach((n, i) => {
       const arity = arityOf(schemas[i]);
+      if (isNumeric(schemas[i])) numeric.add(`--${kebab(n)}`);
       options.set(`--${kebab(n)}`, arity);
       if (arity === Arity.FLAG) options.set(`--no-${kebab(n)}`, Arity.FLAG);
     });
@@ -161,6 +183,7 @@ export function serviceModel(service: string): Map<string, OperationModel> | und
     const cli = `${service} ${kebab(opName)}`;
     ops.set(kebab(opName), {
       options,
+      numeric,
       required: names.slice(0, requiredCount).map((n) => `--${kebab(n)}`),
       positionals: OUTFILE.has(cli) ? 1 : 0,
     });
@@ -215,6 +238,22 @@ export function parseAwsCall(argv: readonly string[]): { call?: AwsCall; problem
     }
     options.set(arg, values);
   }
+  for (const [option, choices] of Object.entries(GLOBAL_CHOICES)) {
+    const value = options.get(option)?.[0];
+    if (value !== undefined && !choices.includes(value))
+      problems.push(`aws: error: argument ${option}: Invalid choice '${value}', valid choices are: ${choices.join(' | ')}`);
+  }
+  // Integer parameters must be whole numbers (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters-types.html#parameter-type-integer).
+  for (const option of model.numeric ?? []) {
+    const value = options.get(option)?.[0];
+    if (value !== undefined && !value.includes('$') && !/^-?\d+(\.\d+)?$/.test(value))
+      problems.push(`aws ${service} ${operation}: invalid value for ${option}: ${value} is not a number`);
+  }
+  // `logs tail --since`: an ISO 8601 timestamp or a relative time with unit s, m, h, d or w
+  // (https://awscli.amazonaws.com/v2/documentation/api/latest/reference/logs/tail.html).
+  const since = service === 'logs' && operation === 'tail' ? options.get('--since')?.[0] : undefined;
+  if (since !== undefined && !since.includes('$') && !/^\d+[smhdw]$/.test(since) && Number.isNaN(Date.parse(since)))
+    problems.push(`aws logs tail: invalid value for --since: ${since} (a relative time such as 30m, or an ISO 8601 timestamp)`);
   for (const r of model.required) {
     if (!options.has(r)) problems.push(`aws ${service} ${operation}: required option ${r} missing`);
   }

@@ -108,6 +108,8 @@ export function situationFor(
   const h = section.heading;
   if (/dead-mans-switch/.test(h)) world.aws.ecs.tasksCrash();
   if (r.target === 'k8s' && /^Incident: migration failed/.test(h)) world.k8s!.migrationFailed();
+  // An alert's section is read because that alert pages: Prometheus has it firing.
+  if (r.target === 'k8s') world.k8s!.alertFires(h);
   if (r.target === 'pipeline') {
     const p = world.aws.pipeline;
     if (/^Approve|^Roll back|^Stop/.test(h)) p.awaitingApproval(world.git.remoteHead());

@@ -1,5 +1,48 @@
 import type { StubResult } from './planes/templates';
 
+/**
+ * The options each git command the runbooks use accepts, from its manual page (a subset: the ones a
+ * runbook has reason to use). Anything else is refused as git refuses an unknown option ("error:
+ * unknown option `no-patchs'", exit 129). Options marked `=` take a value (`--format=%P`, or the next
+ * word for the short ones).
+ * - show: https://git-scm.com/docs/git-show (`--no-patch`, `--oneline`, `--format=`, `--pretty=`, `--stat`)
+ * - log: https://git-scm.com/docs/git-log (`--oneline`, `--format=`, `-n`, `--max-count=`, `--no-patch`)
+ * - revert: https://git-scm.com/docs/git-revert (`--no-edit`, `--edit`, `-m`/`--mainline`, `--no-commit`)
+ * - switch: https://git-scm.com/docs/git-switch (`-c`/`--create`, `--detach`)
+ * - checkout: https://git-scm.com/docs/git-checkout (`-b`)
+ * - push: https://git-scm.com/docs/git-push (`--force-with-lease`, `-u`/`--set-upstream`)
+ * - fetch: https://git-scm.com/docs/git-fetch (`--prune`, `--tags`)
+ * - merge / pull: https://git-scm.com/docs/git-merge (`--ff-only`), https://git-scm.com/docs/git-pull
+ * - rev-parse: https://git-scm.com/docs/git-rev-parse (`--abbrev-ref`, `--verify`, `-q`/`--quiet`, `--short`)
+ * - status: https://git-scm.com/docs/git-status (`--porcelain`, `--short`, `-s`)
+ */
+const GIT_OPTIONS: Record<string, readonly string[]> = {
+  show: ['--no-patch', '-s', '--oneline', '--format=', '--pretty=', '--stat'],
+  log: ['--oneline', '--format=', '--pretty=', '-n=', '--max-count=', '--no-patch', '-1'],
+  revert: ['--no-edit', '--edit', '-m=', '--mainline=', '--no-commit', '-n'],
+  switch: ['-c=', '--create=', '--detach'],
+  checkout: ['-b='],
+  push: ['--force-with-lease', '-u', '--set-upstream'],
+  fetch: ['--prune', '--tags'],
+  merge: ['--ff-only'],
+  pull: ['--ff-only'],
+  'rev-parse': ['--abbrev-ref', '--verify', '-q', '--quiet', '--short'],
+  status: ['--porcelain', '--short', '-s'],
+};
+
+/** git's refusal of an option its command does not have, or undefined. */
+export function checkGitOptions(verb: string, rest: readonly string[]): string | undefined {
+  const known = GIT_OPTIONS[verb];
+  if (!known) return undefined;
+  for (const a of rest) {
+    if (!a.startsWith('-') || a === '-') continue;
+    const name = a.includes('=') ? a.slice(0, a.indexOf('=') + 1) : a;
+    if (!known.includes(name) && !known.includes(`${name}=`))
+      return `error: unknown option \`${a.replace(/^-+/, '').replace(/=.*$/, '')}' (git ${verb})`;
+  }
+  return undefined;
+}
+
 interface Commit {
   readonly sha: string;
   readonly parents: readonly string[];
@@ -81,6 +124,8 @@ export class GitWorld {
 
   public git(args: string[]): StubResult {
     const [verb, ...rest] = args;
+    const refused = checkGitOptions(verb, rest);
+    if (refused) return this.fail(refused, 129);
     const positional = rest.filter((a) => !a.startsWith('-'));
     switch (verb) {
       case 'fetch':

@@ -147,6 +147,31 @@ export const INCIDENTS: readonly Incident[] = [
       ];
     },
   },
+  {
+    name: 'kill switch of one flag while a flag release is still deploying (no alarm fired: users reported it)',
+    runbook: `${ECS}.md`,
+    heading: /^Level 1/,
+    prefix: 'FLAG=one-click-checkout',
+    firing: [],
+    setup: (w) => {
+      w.aws.appconfig.allFlagsOnDeployed();
+      w.aws.appconfig.flagReleaseDeploying();
+    },
+    check: (r) => {
+      const flags = r.world.aws.appconfig.served();
+      return [
+        ...expectThat(
+          JSON.stringify(flags['one-click-checkout']) === '{"enabled":false}',
+          `one-click-checkout is ${JSON.stringify(flags['one-click-checkout'])}`,
+        ),
+        ...expectThat(
+          JSON.stringify(flags['address-autocomplete']) === '{"enabled":true}',
+          `address-autocomplete is ${JSON.stringify(flags['address-autocomplete'])}`,
+        ),
+        ...expectThat(r.world.aws.alarms.silenced().length === 0, `alarms still silenced: ${r.world.aws.alarms.silenced()}`),
+      ];
+    },
+  },
   ...[
     { merge: false, protectedMain: false },
     { merge: true, protectedMain: true },
@@ -242,6 +267,25 @@ export const INCIDENTS: readonly Incident[] = [
       ];
     },
   },
+  ...[false, true].map((recreate): Incident => ({
+    name: `Kubernetes Deployment (no Argo): migration Job failed halfway, ${recreate ? 'Recreate: no old pod serves' : 'rolling update: the old pods serve'}`,
+    runbook: 'checkout-dev.k8s.md',
+    heading: /^Incident: migration failed halfway/,
+    prefix: 'MIGRATION=add-order-notes',
+    setup: (w) => w.k8s!.migrationFailed({ recreate }),
+    check: (r) => {
+      const k8s = r.world.k8s!;
+      const d = k8s.deployment!;
+      return [
+        ...expectThat(k8s.failedJobs.length > 0, 'no migration Job failed: the incident was not set up'),
+        ...k8s.failedJobs.flatMap((j) => expectThat(k8s.jobConditions(j) === 'Complete', `Job ${j} is "${k8s.jobConditions(j)}"`)),
+        ...expectThat(d.template === 'release', `the Deployment runs the ${d.template} template`),
+        ...expectThat(r.world.k8s!.clock >= d.readyAt(), `the release's pods are not ready (at ${d.readyAt()}s)`),
+        // Undo only when capacity was short: with old pods serving, an undo is a needless second rollout.
+        ...expectThat(d.actions.includes('undo') === recreate, `actions: ${d.actions.join() || 'none'}`),
+      ];
+    },
+  })),
   {
     name: 'Kubernetes canary paused, no routed traffic',
     runbook: 'checkout-staging.k8s.md',

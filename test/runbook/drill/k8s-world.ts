@@ -2,7 +2,8 @@ import { parseAllDocuments } from 'yaml';
 import { AlertmanagerWorld } from './alertmanager-world';
 import type { StubResult } from './aws-world';
 import { clusterAddOns, listObjects, type KubeObject } from './k8s-cluster';
-import { GLOBAL, KUBECTL, seconds, singular } from './kubectl-reference';
+import { DeploymentModel } from './k8s-deployment';
+import { parseKubectl, seconds, singular } from './kubectl-reference';
 
 type Obj = KubeObject;
 
@@ -54,6 +55,27 @@ export class KubernetesWorld {
     });
   }
 
+  /** Alerts firing now, as Prometheus evaluates them: the rule's name, namespace and labels. */
+  public readonly firing: { alert: string; labels: Record<string, string> }[] = [];
+
+  /**
+   * The page: the alert whose runbook section is `anchor` (its `runbook_url` ends in `#anchor`)
+   * fires. Returns whether the manifest has such an alert.
+   */
+  public alertFires(anchor: string): boolean {
+    for (const o of this.objects.filter((x) => x.kind === 'PrometheusRule')) {
+      const groups = (o.spec?.groups ?? []) as {
+        rules: { alert?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[];
+      }[];
+      const rule = groups.flatMap((g) => g.rules).find((r) => r.alert && r.annotations?.runbook_url?.endsWith(`#${anchor}`));
+      if (rule) {
+        this.firing.push({ alert: rule.alert!, labels: { ...rule.labels } });
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Local ports a port-forward of the section listens on, and the Service each reaches. */
   private readonly forwards = new Map<number, { namespace: string; service: string }>();
   private readonly alertmanagers = new Map<string, AlertmanagerWorld>();
@@ -66,6 +88,28 @@ export class KubernetesWorld {
         .filter((o) => o && o.kind),
       ...addOns,
     ];
+    this.expandJobs = this.objects
+      .filter((o) => o.kind === 'Job' && o.metadata.labels?.['glidepath.dev/migration'])
+      .map((o) => o.metadata.name);
+    const deployment = this.objects.find((o) => o.kind === 'Deployment');
+    this.deployment = deployment && new DeploymentModel(deployment, () => this.jobsDoneAt());
+  }
+
+  /** The expand migration Jobs of the manifest. */
+  private readonly expandJobs: string[];
+  /** The plain Deployment of the manifest, if the workload is one. */
+  public readonly deployment?: DeploymentModel;
+
+  /** When every expand migration Job is Complete: a Job deleted and not applied again, or Failed, never is. */
+  private jobsDoneAt(): number {
+    return Math.max(
+      -Infinity,
+      ...this.expandJobs.map((name) => {
+        if (!this.objects.some((o) => o.kind === 'Job' && o.metadata.name === name)) return Infinity;
+        const job = this.jobs.get(name);
+        return !job ? -Infinity : job.failed ? Infinity : job.startedAt + 60;
+      }),
+    );
   }
 
   /**
@@ -73,13 +117,15 @@ export class KubernetesWorld {
    * (`backoffLimit: 0`), so the release's pods never left their init container and Argo aborted the
    * Rollout at its progress deadline (`progressDeadlineAbort`): Degraded, all traffic on stable.
    */
-  public migrationFailed(): string[] {
+  public migrationFailed(opts: { recreate?: boolean } = {}): string[] {
     const failed = this.objects
       .filter((o) => o.kind === 'Job' && o.metadata.labels?.['glidepath.dev/migration'])
       .map((o) => o.metadata.name);
     failed.forEach((name) => this.jobs.set(name, { startedAt: -600, failed: true }));
     this.failedJobs = failed;
-    Object.assign(this.rollout, { phase: 'Degraded', message: 'ProgressDeadlineExceeded', canary: 4, weight: 0 });
+    if (this.objects.some((o) => o.kind === 'Rollout'))
+      Object.assign(this.rollout, { phase: 'Degraded', message: 'ProgressDeadlineExceeded', canary: 4, weight: 0 });
+    this.deployment?.stuck(opts.recreate ? { type: 'Recreate' } : undefined);
     return failed;
   }
 
@@ -89,6 +135,7 @@ export class KubernetesWorld {
    * https://kubernetes.io/docs/concepts/workloads/controllers/job/#termination-of-job-pods).
    */
   public jobConditions(name: string | undefined): string {
+    if (!this.objects.some((o) => o.kind === 'Job' && o.metadata.name === name)) return 'NotFound';
     const job = this.jobs.get(name ?? '');
     if (!job) return 'Complete';
     if (job.failed) return 'FailureTarget Failed';
@@ -112,6 +159,11 @@ export class KubernetesWorld {
     return am.http(method, urlPath, body);
   }
 
+  /** Whether a namespace holds an object of this environment (or of the cluster's add-ons). */
+  public hasNamespace(namespace: string): boolean {
+    return this.objects.some((o) => o.metadata.namespace === namespace);
+  }
+
   private find(kind: string, name: string, namespace: string | undefined): Obj | undefined {
     return this.objects.find(
       (o) =>
@@ -122,29 +174,9 @@ export class KubernetesWorld {
   }
 
   public kubectl(argv: readonly string[]): StubResult & { waited?: number } {
-    const args = [...argv];
-    const flags = new Map<string, string | true>();
-    const words: string[] = [];
-    // The verb decides which flags take values; find it first.
-    const verbWords = args.filter((a, i) => !a.startsWith('-') && !['-n', '--namespace', '--context'].includes(args[i - 1] ?? ''));
-    const verb = [3, 2, 1].map((n) => verbWords.slice(0, n).join(' ')).find((v) => KUBECTL[v] !== undefined);
-    if (!verb) return this.fail(`unknown kubectl command "kubectl ${verbWords.slice(0, 3).join(' ')}"`);
-    const known = [...KUBECTL[verb], ...GLOBAL];
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (a.startsWith('-') && a !== '-') {
-        const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-        if (known.includes(`${flag}!`)) {
-          flags.set(flag, true);
-        } else if (known.includes(flag)) {
-          flags.set(flag, inline ?? args[++i]);
-        } else {
-          return this.fail(`kubectl ${verb}: unknown flag ${flag}`);
-        }
-      } else {
-        words.push(a);
-      }
-    }
+    const parsed = parseKubectl(argv);
+    if ('error' in parsed) return this.fail(parsed.error);
+    const { verb, flags, words } = parsed;
     const namespace = (flags.get('-n') ?? flags.get('--namespace')) as string | undefined;
     if (namespace && !this.objects.some((o) => o.metadata.namespace === namespace))
       return this.fail(`kubectl ${verb}: namespace ${namespace} holds no object of this environment`);
@@ -221,9 +253,22 @@ export class KubernetesWorld {
           const groups = this.objects
             .filter((o) => o.kind === 'PrometheusRule')
             .flatMap((o) => ((o.spec?.groups ?? []) as { name: string }[]).map((g) => ({ name: g.name, rules: [] })));
-          stdout = raw.includes('/api/v1/rules')
-            ? JSON.stringify({ status: 'success', data: { groups } })
-            : JSON.stringify({ status: 'success', data: { resultType: 'vector', result: this.queryResult(raw) } });
+          // The path names a Service of the cluster and one of its ports
+          // (https://kubernetes.io/docs/tasks/access-application-cluster/access-cluster-services/#manually-constructing-apiserver-proxy-urls).
+          const proxy = /^\/api\/v1\/namespaces\/([^/]+)\/services\/(?:https?:)?([^/:]+):(\d+)\/proxy(\/.*)$/.exec(raw);
+          if (raw.includes('/proxy')) {
+            const service = proxy && this.find('Service', proxy[2], proxy[1]);
+            const ports = ((service?.spec?.ports ?? []) as { port: number }[]).map((p) => p.port);
+            if (!proxy || !service || !ports.includes(Number(proxy[3])))
+              return this.fail(`kubectl get --raw ${raw}: no Service port behind this proxy path`);
+          }
+          if (raw.includes('/api/v1/rules')) {
+            stdout = JSON.stringify({ status: 'success', data: { groups } });
+            break;
+          }
+          const result = this.queryResult(raw);
+          if (typeof result === 'string') return this.fail(`kubectl get --raw: ${result}`);
+          stdout = JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
           break;
         }
         const [kind, ...names] = rest;
@@ -252,6 +297,14 @@ export class KubernetesWorld {
           break;
         }
         const obj = names[0] ? this.find(singular(kind), names[0], namespace) : undefined;
+        if (obj && output === 'json') {
+          stdout = JSON.stringify(
+            obj.kind === 'Deployment' && this.deployment?.name === obj.metadata.name
+              ? { ...obj, status: this.deployment.status(this.clock) }
+              : obj,
+          );
+          break;
+        }
         stdout =
           output === 'name'
             ? `${kind.replace(/s$/, '')}.argoproj.io/${namespace}-run-1`
@@ -264,9 +317,8 @@ export class KubernetesWorld {
       }
       case 'apply': {
         if (this.stdin === undefined) break;
-        for (const doc of parseAllDocuments(this.stdin)
-          .map((d) => d.toJSON() as Obj)
-          .filter((o) => o && o.kind)) {
+        const docs = parseAllDocuments(this.stdin).map((d) => d.toJSON() as Obj);
+        for (const doc of docs.filter((o) => o && o.kind)) {
           const existing = this.find(doc.kind, doc.metadata.name, doc.metadata.namespace);
           // A Job's spec.template is immutable (https://kubernetes.io/docs/concepts/workloads/controllers/job/):
           // re-applying a changed Job fails; delete it first.
@@ -277,6 +329,11 @@ export class KubernetesWorld {
           if (doc.kind === 'Job' && !existing)
             this.jobs.set(doc.metadata.name, { startedAt: this.clock, failed: this.failingJobs.has(doc.metadata.name) });
           stdout += `${doc.kind.toLowerCase()}.${doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : ''}/${doc.metadata.name} ${existing ? 'unchanged' : 'created'}\n`;
+        }
+        // The Deployment last: its new pods find the Jobs this apply created.
+        if (this.deployment && docs.some((d) => d?.kind === 'Deployment' && d.metadata.name === this.deployment!.name)) {
+          const conflict = this.deployment.apply(this.clock, flags.has('--force-conflicts'));
+          if (conflict) return this.fail(`kubectl apply: ${conflict}`);
         }
         break;
       }
@@ -310,9 +367,24 @@ export class KubernetesWorld {
         break;
       case 'rollout status':
       case 'rollout undo':
-      case 'rollout history':
-        missing = named('Deployment', rest[0].replace(/^deployment\//, ''));
+      case 'rollout restart':
+      case 'rollout history': {
+        const name = rest[0].replace(/^deployment\//, '');
+        missing = named('Deployment', name);
+        if (missing || this.deployment?.name !== name) break;
+        if (verb === 'rollout undo') this.deployment.undo(this.clock);
+        if (verb === 'rollout restart') this.deployment.restart(this.clock);
+        if (verb === 'rollout status') {
+          // Without --timeout (0) `rollout status` watches until the rollout ends
+          // (https://kubernetes.io/docs/reference/kubectl/generated/kubectl_rollout/kubectl_rollout_status/).
+          const timeout = seconds(String(flags.get('--timeout') ?? '0s'));
+          const r = this.deployment.rolloutStatus(this.clock, timeout || Infinity);
+          if (r.waited === Infinity)
+            return this.fail(`kubectl rollout status ${name} never returns: the rollout cannot finish and no --timeout`);
+          return r;
+        }
         break;
+      }
       case 'port-forward': {
         const service = rest[0].replace(/^(svc|service)\//, '');
         missing = named('Service', service);
@@ -340,14 +412,42 @@ export class KubernetesWorld {
    * A Prometheus instant query through the API server proxy: request rates by role (canary pods
    * carry the `rollouts-pod-template-hash` of the canary ReplicaSet), else one series.
    */
-  private queryResult(raw: string): { metric: Record<string, string>; value: [number, string] }[] {
+  private queryResult(raw: string): { metric: Record<string, string>; value: [number, string] }[] | string {
     const q = decodeURIComponent(raw.replace(/^.*[?&]query=/, '').replace(/\+/g, ' '));
+    const alerts = /^ALERTS\{(.*)\}$/.exec(q);
+    if (alerts) return this.alertsSeries(alerts[1]);
     if (/canary|rollouts_pod_template_hash|role/.test(q) && /rate|increase/.test(q))
       return [
         { metric: { role: 'canary' }, value: [this.clock, String(this.rollout.canaryRps)] },
         { metric: { role: 'stable' }, value: [this.clock, String(this.rollout.stableRps)] },
       ];
     return [{ metric: {}, value: [this.clock, '2'] }];
+  }
+
+  /**
+   * `ALERTS{...}`: one series per pending or firing alert, labelled `alertname`, `alertstate` and the
+   * alert's labels, value 1; an inactive alert has none
+   * (https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/#inspecting-alerts-during-runtime).
+   * Prometheus answers an empty vector for an alert no rule defines, which reads as "inactive": the
+   * drill refuses the query instead, as the runbook must name an alert that exists.
+   */
+  private alertsSeries(matchers: string): { metric: Record<string, string>; value: [number, string] }[] | string {
+    const wanted = [...matchers.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v] as const);
+    if (wanted.map(([k, v]) => `${k}="${v}"`).join(',') !== matchers)
+      return `ALERTS{${matchers}}: only label="value" matchers are simulated`;
+    const defined = this.objects
+      .filter((o) => o.kind === 'PrometheusRule')
+      .flatMap((o) =>
+        ((o.spec?.groups ?? []) as { rules: { alert?: string; labels?: Record<string, string> }[] }[]).flatMap((g) => g.rules),
+      )
+      .filter((r) => r.alert)
+      .map((r) => ({ alertname: r.alert!, ...r.labels }) as Record<string, string>);
+    if (!defined.some((d) => wanted.every(([k, v]) => k === 'alertstate' || d[k] === v)))
+      return `ALERTS{${matchers}}: no alerting rule of the cluster has these labels`;
+    return this.firing
+      .map((f) => ({ __name__: 'ALERTS', alertname: f.alert, alertstate: 'firing', ...f.labels }) as Record<string, string>)
+      .filter((m) => wanted.every(([k, v]) => m[k] === v))
+      .map((metric) => ({ metric, value: [this.clock, '1'] as [number, string] }));
   }
 
   /** How long a rollout runs after the last action: an undo replays the canary steps unless the rollback window covers it. */

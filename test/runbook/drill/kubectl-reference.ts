@@ -16,6 +16,8 @@ export const KUBECTL: Record<string, string[]> = {
   'port-forward': [],
   'rollout status': ['--timeout', '-w!', '--watch!'],
   'rollout undo': ['--to-revision'],
+  // https://kubernetes.io/docs/reference/kubectl/generated/kubectl_rollout/kubectl_rollout_restart/
+  'rollout restart': [],
   'rollout history': ['--revision'],
   'argo rollouts get': ['--watch!', '-w!', '--no-color!'],
   'argo rollouts status': ['--timeout', '-t', '--watch!', '-w!'],
@@ -44,4 +46,61 @@ export function seconds(text: string): number {
   let total = 0;
   for (const [, n, u] of text.matchAll(/(\d+)([smh])/g)) total += Number(n) * { s: 1, m: 60, h: 3600 }[u as 's' | 'm' | 'h'];
   return total;
+}
+
+/** What Go's strconv.ParseBool accepts (https://pkg.go.dev/strconv#ParseBool). */
+export const GO_BOOLS = ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'];
+/** Flags of type time.Duration in the kubectl and Argo Rollouts references (`--timeout`, `--since`). */
+export const DURATION_FLAGS = ['--timeout', '-t', '--since'];
+
+/** The verb of a kubectl call (`get`, `rollout status`, `argo rollouts promote`), or undefined. */
+export function kubectlVerb(args: readonly string[]): string | undefined {
+  const verbWords = args.filter((a, i) => !a.startsWith('-') && !['-n', '--namespace', '--context'].includes(args[i - 1] ?? ''));
+  return [3, 2, 1].map((n) => verbWords.slice(0, n).join(' ')).find((v) => KUBECTL[v] !== undefined);
+}
+
+/**
+ * Parses a kubectl call's flags as kubectl (cobra/pflag) does: an unknown flag, a boolean flag
+ * given a value Go's ParseBool refuses, a flag without its value, or a duration Go's
+ * time.ParseDuration refuses is an error before anything is sent. Returns the error, or the flags
+ * and the other words.
+ */
+export function parseKubectl(
+  args: readonly string[],
+): { error: string } | { verb: string; flags: Map<string, string | true>; words: string[] } {
+  const verb = kubectlVerb(args);
+  if (!verb)
+    return {
+      error: `unknown kubectl command "kubectl ${args
+        .filter((a) => !a.startsWith('-'))
+        .slice(0, 3)
+        .join(' ')}"`,
+    };
+  const known = [...KUBECTL[verb], ...GLOBAL];
+  const flags = new Map<string, string | true>();
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('-') || a === '-') {
+      words.push(a);
+      continue;
+    }
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (known.includes(`${flag}!`)) {
+      if (inline !== undefined && !GO_BOOLS.includes(inline))
+        return {
+          error: `kubectl ${verb}: invalid argument "${inline}" for "${flag}" flag: strconv.ParseBool: parsing "${inline}": invalid syntax`,
+        };
+      if (inline === undefined || ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(inline)) flags.set(flag, true);
+    } else if (known.includes(flag)) {
+      const value = inline ?? args[++i];
+      if (value === undefined) return { error: `kubectl ${verb}: flag needs an argument: ${flag}` };
+      if (DURATION_FLAGS.includes(flag) && !value.includes('$') && !/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(value) && value !== '0')
+        return { error: `kubectl ${verb}: invalid argument "${value}" for "${flag}" flag: time: invalid duration "${value}"` };
+      flags.set(flag, value);
+    } else {
+      return { error: `kubectl ${verb}: unknown flag ${flag}` };
+    }
+  }
+  return { verb, flags, words };
 }

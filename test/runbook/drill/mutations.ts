@@ -103,6 +103,36 @@ function replaceAt(text: string, index: number, from: string, to: string): strin
   return text.slice(0, index) + to + text.slice(index + from.length);
 }
 
+/**
+ * Classes of equivalent mutants: a mutation that cannot change what any command does. Each class
+ * says why; a mutant of no class counts, caught or not.
+ */
+export enum Equivalence {
+  /**
+   * A word misspelled inside free text no tool interprets: the value of `--reason`, `--description`,
+   * `--title` or `--body`, the `summary=` of an approval result, the message of `${VAR:?message}`, or
+   * the text of an `echo` that prints no command. The text reaches a log or a person unchanged in
+   * meaning; no API compares it with anything.
+   */
+  FREE_TEXT = 'word inside free text no tool interprets',
+}
+
+/** The class of equivalent mutants a mutation belongs to, or undefined (it counts). */
+export function equivalence(m: Mutation): Equivalence | undefined {
+  if (m.kind !== MutationKind.ENUM_MISSPELLED) return undefined;
+  let i = 0;
+  while (m.before[i] === m.after[i]) i++;
+  const prefix = m.before.slice(0, i);
+  const echo = /echo "([^"]*)$/.exec(prefix);
+  if (echo) {
+    const text = m.before.slice(prefix.length - echo[1].length).split('"')[0];
+    return /\b(aws|kubectl|git|gh|pulumi) [a-z]/.test(text) ? undefined : Equivalence.FREE_TEXT;
+  }
+  return /(--(reason|description|title|body) ("[^"]*|'[^']*)|summary=[^,"]*|\$\{\w+:\?[^}]*)$/.test(prefix)
+    ? Equivalence.FREE_TEXT
+    : undefined;
+}
+
 /** Applies a mutation to the markdown. */
 export function apply(markdown: string, m: Mutation): string {
   const lines = markdown.split('\n');

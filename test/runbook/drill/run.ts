@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { STATE_PREFIX } from './aws-world';
+import { staticProblems } from './static-commands';
 import { drillSections, SectionKind, StubHost, type DrillSection } from './stubs';
 import type { DrillWorld } from './world';
 
@@ -78,7 +79,8 @@ export class Drill {
     this.worlds.delete(cwd);
     fs.rmSync(cwd, { recursive: true, force: true });
     world.clock = seconds;
-    const all = world.problems;
+    // Every command as written, also in branches this situation does not take.
+    const all = [...(section.kind === SectionKind.BLOCKS ? staticProblems(section.script, world) : []), ...world.problems];
     // Inline mentions must be valid calls on resources that exist; the state of the moment may refuse them.
     const problems = section.kind === SectionKind.BLOCKS ? all : all.filter((p) => !p.startsWith(STATE_PREFIX));
     const stateOnly = all.length > 0 && problems.length === 0;

@@ -181,15 +181,19 @@ export class StubHost {
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
-      // Kill what the script left running in the background (a port-forward never killed), then report.
+      // Kill what the script left running in the background (a port-forward never killed), then report
+      // once the output pipes are drained: 'exit' may come before the last output is read (Node's
+      // child_process docs), which lost a section's last line on a loaded machine.
+      let exitStatus = 1;
       child.on('exit', (status) => {
+        exitStatus = status ?? 1;
         try {
           process.kill(-child.pid!, 'SIGKILL');
         } catch {
           // the group is gone already
         }
-        resolve({ status: status ?? 1, stdout, stderr });
       });
+      child.on('close', () => resolve({ status: exitStatus, stdout, stderr }));
     });
   }
 }

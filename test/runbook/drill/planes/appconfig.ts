@@ -135,6 +135,21 @@ export class AppConfigPlane {
       if (!e || !inApp(e)) throw new Fail(`no environment ${one('--environment-id')} in application ${one('--application-id')}`);
       return e;
     };
+    // Ids name resources of the application (GetHostedConfigurationVersion, CreateHostedConfigurationVersion
+    // and StartDeployment answer ResourceNotFoundException otherwise:
+    // https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/API_StartDeployment.html#API_StartDeployment_Errors).
+    const profile = () => {
+      const id = one('--configuration-profile-id');
+      const r = this.t.all('AWS::AppConfig::ConfigurationProfile', region).find((x) => `configurationprofile-${x.logicalId}` === id);
+      if (!r || !inApp(r))
+        throw new Fail(`ResourceNotFoundException: no configuration profile ${id} in application ${one('--application-id')}`);
+      return r;
+    };
+    const strategy = () => {
+      const id = one('--deployment-strategy-id');
+      if (!this.t.all('AWS::AppConfig::DeploymentStrategy', region).some((x) => `deploymentstrategy-${x.logicalId}` === id))
+        throw new Fail(`ResourceNotFoundException: no deployment strategy ${id}`);
+    };
     const deployment = () => {
       const d = this.deployments[Number(one('--deployment-number')) - 1];
       if (!d) throw new Fail(`ResourceNotFoundException: no deployment ${one('--deployment-number')}`);
@@ -166,14 +181,14 @@ export class AppConfigPlane {
         app();
         return { Items: this.versions.map((_, i) => ({ VersionNumber: i + 1 })) };
       case 'appconfig get-hosted-configuration-version': {
-        app();
+        profile();
         const v = Number(one('--version-number'));
         if (!this.versions[v - 1]) throw new Fail(`no hosted configuration version ${one('--version-number')}`);
         outfile(this.versions[v - 1]);
         return { VersionNumber: v, ContentType: 'application/json' };
       }
       case 'appconfig create-hosted-configuration-version': {
-        app();
+        profile();
         const file = one('--content').replace(/^fileb:\/\//, '');
         const content = JSON.parse(fs.readFileSync(path.resolve(cwd, file), 'utf8'));
         const served = this.served();
@@ -188,6 +203,8 @@ export class AppConfigPlane {
       }
       case 'appconfig start-deployment': {
         const e = env();
+        profile();
+        strategy();
         const version = Number(one('--configuration-version'));
         if (!this.versions[version - 1]) throw new Fail(`no configuration version ${version}`);
         if (

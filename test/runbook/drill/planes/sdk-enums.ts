@@ -37,7 +37,8 @@ export function checkEnums(call: AwsCall): void {
     if (!e) continue;
     const allowed = sdkEnum(...e);
     for (const v of values) {
-      if (!allowed.includes(v)) throw new Fail(`${option} ${v} is not one of ${allowed.join(', ')} (${e[1]})`);
+      // A value known only when the command runs (a variable, read as written) is checked then.
+      if (!v.includes('$') && !allowed.includes(v)) throw new Fail(`${option} ${v} is not one of ${allowed.join(', ')} (${e[1]})`);
     }
   }
   // put-approval-result --result "summary=...,status=Approved" (shorthand syntax).

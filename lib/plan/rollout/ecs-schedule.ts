@@ -1,6 +1,6 @@
-import type { EnvironmentDefinition } from '../model/environment';
-import { RolloutStrategy, type Stage } from '../model/rollout';
-import { Duration } from '../model/duration';
+import type { EnvironmentDefinition } from '../../model/environment';
+import { RolloutStrategy, type Stage } from '../../model/rollout';
+import { Duration } from '../../model/duration';
 import { Backend, compiledSchedule, wholeMinutes, type CompiledSchedule, type ScheduleStep } from './schedule';
 
 /** ECS native deployment settings compiled from a rollout. */

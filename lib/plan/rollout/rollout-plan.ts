@@ -1,6 +1,6 @@
-import type { EnvironmentDefinition } from '../model/environment';
-import type { ServiceDefinition } from '../model/service-definition';
-import { Target } from '../targets/target';
+import type { EnvironmentDefinition } from '../../model/environment';
+import type { ServiceDefinition } from '../../model/service-definition';
+import { Target } from '../../targets/target';
 import {
   compileArgoRollout,
   compileKubernetesDeployment,

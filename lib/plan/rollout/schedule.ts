@@ -1,7 +1,7 @@
-import { type Duration, sumDurations } from '../model/duration';
-import type { EnvironmentDefinition } from '../model/environment';
-import { DefinitionError } from '../model/problems';
-import type { RolloutStrategy } from '../model/rollout';
+import { type Duration, sumDurations } from '../../model/duration';
+import type { EnvironmentDefinition } from '../../model/environment';
+import { DefinitionError } from '../../model/problems';
+import type { RolloutStrategy } from '../../model/rollout';
 
 /** The platforms a rollout can be compiled for; each runs a different set of schedules. */
 export enum Backend {

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
-import { loadDefinitionFile } from '../../lib/model/load';
-import { environmentOf } from '../../lib/model/service-definition';
-import { compileEcsRollout } from '../../lib/plan/ecs-schedule';
-import { backendFor, compileRollout, planRollout } from '../../lib/plan/rollout-plan';
-import { Backend } from '../../lib/plan/schedule';
-import { Target } from '../../lib/targets/target';
+import { loadDefinitionFile } from '../../../lib/model/load';
+import { environmentOf } from '../../../lib/model/service-definition';
+import { compileEcsRollout } from '../../../lib/plan/rollout/ecs-schedule';
+import { backendFor, compileRollout, planRollout } from '../../../lib/plan/rollout/rollout-plan';
+import { Backend } from '../../../lib/plan/rollout/schedule';
+import { Target } from '../../../lib/targets/target';
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '../../..');
 const checkout = loadDefinitionFile(path.join(root, 'examples/checkout/definition.yaml'));
 const payments = loadDefinitionFile(path.join(root, 'examples/payments-api/definition.ts'));
 

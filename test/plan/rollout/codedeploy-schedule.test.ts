@@ -1,6 +1,6 @@
-import { DefinitionError } from '../../lib/model';
-import { Backend, compileLambdaRollout, enforceStrict } from '../../lib/plan';
-import { environmentWith, stage, stepsOf } from './helpers';
+import { DefinitionError } from '../../../lib/model';
+import { Backend, compileLambdaRollout, enforceStrict } from '../../../lib/plan';
+import { environmentWith, stage, stepsOf } from '../helpers';
 
 const fnEnv = (rollout: unknown) => environmentWith(rollout, 'function');
 const afterShift = (name: string, bake: string) =>

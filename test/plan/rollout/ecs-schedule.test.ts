@@ -1,6 +1,6 @@
-import { DefinitionError } from '../../lib/model';
-import { Backend, compileEcsRollout, enforceStrict } from '../../lib/plan';
-import { environmentWith, stage, stepsOf } from './helpers';
+import { DefinitionError } from '../../../lib/model';
+import { Backend, compileEcsRollout, enforceStrict } from '../../../lib/plan';
+import { environmentWith, stage, stepsOf } from '../helpers';
 
 const TEST_ROUTE_DEVIATION =
   'stage "infrastructure" (0%) bakes 5m in the request; ECS moves on as soon as the new tasks are healthy on the test listener, unless a lifecycle hook holds the deployment, so it runs 0m';

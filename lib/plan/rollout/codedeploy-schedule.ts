@@ -1,6 +1,6 @@
-import { Duration } from '../model/duration';
-import type { EnvironmentDefinition } from '../model/environment';
-import { RolloutStrategy, type Stage } from '../model/rollout';
+import { Duration } from '../../model/duration';
+import type { EnvironmentDefinition } from '../../model/environment';
+import { RolloutStrategy, type Stage } from '../../model/rollout';
 import { Backend, compiledSchedule, wholeMinutes, type CompiledSchedule, type ScheduleStep } from './schedule';
 
 /** CodeDeploy traffic routing for a Lambda alias. */

@@ -1,0 +1,3 @@
+export * from './metric-spec';
+export * from './signal-specs';
+export * from './alarm-spec';

@@ -1,0 +1,48 @@
+/**
+ * CloudWatch metrics and metric math as plain data, for every AWS target to render: aws-cdk-lib
+ * (`cloudwatch.Metric` / `MathExpression`) and Pulumi (`aws.cloudwatch.MetricAlarm` queries).
+ * Dimension values are of the target's type `V`: a CloudFormation token, a Pulumi input, a literal.
+ */
+
+/** One CloudWatch metric: namespace, name, dimensions and statistic; the period is the alarm's. */
+export interface MetricSpec<V = string> {
+  readonly namespace: string;
+  readonly metricName: string;
+  /** Dimension name → value, in the order the targets write them. */
+  readonly dimensions: Readonly<Record<string, V>>;
+  /** `Sum`, `Average`, `SampleCount` or a percentile such as `p99` (CloudWatch's extended statistic). */
+  readonly statistic: string;
+}
+
+/** A metric-math expression over named metrics (the names are the expression's query ids). */
+export interface MathSpec<V = string> {
+  readonly expression: string;
+  readonly label: string;
+  /** Query id → metric, in the order the targets write them. */
+  readonly usingMetrics: Readonly<Record<string, MetricSpec<V>>>;
+}
+
+/** What an alarm or a dashboard line reads: one metric or one expression. */
+export type SignalSpec<V = string> = MetricSpec<V> | MathSpec<V>;
+
+/** Whether a signal is metric math. */
+export function isMathSpec<V>(signal: SignalSpec<V>): signal is MathSpec<V> {
+  return 'expression' in signal;
+}
+
+/** CloudWatch's `ComparisonOperator`, the values CloudFormation and the API take. */
+export enum ComparisonOperator {
+  GREATER_THAN_OR_EQUAL_TO_THRESHOLD = 'GreaterThanOrEqualToThreshold',
+  LESS_THAN_THRESHOLD = 'LessThanThreshold',
+}
+
+/** CloudWatch's `TreatMissingData`, the values CloudFormation and the API take. */
+export enum TreatMissingData {
+  BREACHING = 'breaching',
+  NOT_BREACHING = 'notBreaching',
+}
+
+/** Percentiles are CloudWatch's extended statistics (`ExtendedStatistic`), the rest plain ones. */
+export function isExtendedStatistic(statistic: string): boolean {
+  return /^p\d/.test(statistic);
+}
