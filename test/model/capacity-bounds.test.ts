@@ -1,4 +1,4 @@
-import { DefinitionError, validateDefinition } from '../../lib/model';
+import { problemsOf } from './support-definition';
 
 /** A container service with one environment whose capacity is `capacity`. */
 function definition(capacity: unknown, desiredCount?: number): unknown {
@@ -16,16 +16,6 @@ function definition(capacity: unknown, desiredCount?: number): unknown {
     },
     environments: [{ name: 'prod', rollout: { strategy: 'canary' }, capacity }],
   };
-}
-
-function problemsOf(input: unknown): string[] {
-  try {
-    validateDefinition(input);
-    return [];
-  } catch (err) {
-    if (!(err instanceof DefinitionError)) throw err;
-    return err.problems.map((p) => p.message);
-  }
 }
 
 describe('autoscaling bounds: both given, ordered, and holding the desired count', () => {

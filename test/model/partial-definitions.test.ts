@@ -1,15 +1,5 @@
-import { DefinitionError, validateDefinition } from '../../lib/model';
-
-/** A definition that fails the schema still gets every rule's problems, never a TypeError. */
-function problemsOf(input: unknown): string[] {
-  try {
-    validateDefinition(input);
-    return [];
-  } catch (err) {
-    if (!(err instanceof DefinitionError)) throw err;
-    return err.problems.map((p) => p.message);
-  }
-}
+// A definition that fails the schema still gets every rule's problems, never a TypeError.
+import { problemsOf } from './support-definition';
 
 const partial = (extra: Record<string, unknown>) => ({
   service: 'checkout',

@@ -1,4 +1,4 @@
-import { DefinitionError, validateDefinition } from '../../lib/model';
+import { problemsOf } from './support-definition';
 
 function definition(secret: Record<string, unknown>, workload: 'container' | 'function' = 'container', environment = {}): unknown {
   return {
@@ -12,16 +12,6 @@ function definition(secret: Record<string, unknown>, workload: 'container' | 'fu
     environments: [{ name: 'prod', rollout: { strategy: 'canary' } }],
     secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD', ...secret }],
   };
-}
-
-function problemsOf(input: unknown): string[] {
-  try {
-    validateDefinition(input);
-    return [];
-  } catch (err) {
-    if (!(err instanceof DefinitionError)) throw err;
-    return err.problems.map((p) => p.message);
-  }
 }
 
 const rotation = (r: string) => definition({ generate: { rotation: r } });

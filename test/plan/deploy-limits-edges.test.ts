@@ -1,28 +1,6 @@
-import { DefinitionError, validateDefinition } from '../../lib/model';
+import { baseDefinition, problemsOf } from '../model/support-definition';
+import { validateDefinition } from '../../lib/model';
 import { deployLimitProblems, nameCollisions, physicalNames } from '../../lib/plan/deploy-limits';
-
-function base(): any {
-  return {
-    service: 'checkout',
-    owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#checkout-releases' },
-    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
-    workload: { container: { image: 'public.ecr.aws/acme/checkout:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
-    environments: [
-      { name: 'staging', rollout: { strategy: 'canary' } },
-      { name: 'prod', rollout: { strategy: 'canary' } },
-    ],
-  };
-}
-
-function problemsOf(input: unknown): string[] {
-  try {
-    validateDefinition(input);
-    return [];
-  } catch (err) {
-    if (!(err instanceof DefinitionError)) throw err;
-    return err.problems.map((p) => p.message);
-  }
-}
 
 /**
  * CloudFormation refuses an ECS canary or linear deployment longer than 33 h (1980 minutes): bake
@@ -31,7 +9,7 @@ function problemsOf(input: unknown): string[] {
  */
 describe('the 33-hour limit on an ECS deployment', () => {
   const withStages = (strategy: string, stages: unknown[]) => {
-    const d = base();
+    const d = baseDefinition();
     d.environments[1].rollout = { strategy, stages };
     return problemsOf(d);
   };
@@ -84,7 +62,7 @@ describe('the 33-hour limit on an ECS deployment', () => {
  */
 describe("the function's 4 KB environment, counted with glidepath's own variables", () => {
   const withFunction = (bigBytes: number, secretName: string, region?: string) => {
-    const d = base();
+    const d = baseDefinition();
     d.workload = {
       function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { BIG: 'v'.repeat(bigBytes) } },
     };
@@ -104,7 +82,7 @@ describe("the function's 4 KB environment, counted with glidepath's own variable
 
   test('with feature flags the AppConfig agent URL counts too: http://localhost:2772/applications/<service>-<env>/environments/<env>/configurations/feature-flags', () => {
     const withFlags = (bigBytes: number) => {
-      const d = base();
+      const d = baseDefinition();
       d.workload = {
         function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { BIG: 'v'.repeat(bigBytes) } },
       };
@@ -117,7 +95,7 @@ describe("the function's 4 KB environment, counted with glidepath's own variable
   });
 
   test('a reserved variable and an oversized environment are both reported', () => {
-    const d = base();
+    const d = baseDefinition();
     d.workload = {
       function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { AWS_REGION: 'x', BIG: 'v'.repeat(4100) } },
     };
@@ -140,7 +118,7 @@ describe('names the AWS target creates', () => {
       .map((n) => n.name);
 
   test('one alarm per kind AlarmSet and DeadMansSwitch create, and both alert topics', () => {
-    expect(names(base(), 'CloudWatch alarm')).toEqual([
+    expect(names(baseDefinition(), 'CloudWatch alarm')).toEqual([
       'checkout-prod-rollback-error-rate',
       'checkout-prod-critical-error-rate',
       'checkout-prod-critical-latency-p99',
@@ -150,12 +128,12 @@ describe('names the AWS target creates', () => {
       'checkout-prod-warning-memory',
       'checkout-prod-dead-mans-switch',
     ]);
-    expect(names(base(), 'SNS topic')).toEqual(['checkout-prod-critical', 'checkout-prod-warning']);
+    expect(names(baseDefinition(), 'SNS topic')).toEqual(['checkout-prod-critical', 'checkout-prod-warning']);
   });
 
   test('a long service name makes the pipeline names too long, at "service"', () => {
     // validate caps "service" at 40 characters; the check itself holds for any definition it is given.
-    const d = base();
+    const d = baseDefinition();
     d.delivery = { repository: 'acme/orders' };
     const def = { ...validateDefinition(d), service: 'a'.repeat(50) };
     expect(
@@ -168,7 +146,7 @@ describe('names the AWS target creates', () => {
   });
 
   test('two secrets referencing one existing secret are not a clash (it is referenced, not created)', () => {
-    const d = base();
+    const d = baseDefinition();
     d.secrets = [
       { name: 'db', envVar: 'DB', existing: { secretName: 'shared/db' } },
       { name: 'db-again', envVar: 'DB_AGAIN', existing: { secretName: 'shared/db' } },
@@ -179,9 +157,9 @@ describe('names the AWS target creates', () => {
 
 describe('nameCollisions across definitions', () => {
   test('two services with feature flags may both have an AppConfig environment "prod" (it is scoped to each application)', () => {
-    const a = base();
+    const a = baseDefinition();
     a.featureFlags = [{ name: 'one', description: 'x', enabled: true }];
-    const b = base();
+    const b = baseDefinition();
     b.service = 'payments';
     b.featureFlags = [{ name: 'one', description: 'x', enabled: true }];
     expect(
@@ -193,7 +171,7 @@ describe('nameCollisions across definitions', () => {
   });
 
   test('the same definition under two sources clashes with itself, once per field', () => {
-    const def = validateDefinition(base());
+    const def = validateDefinition(baseDefinition());
     const problems = nameCollisions([
       { source: 'a.yaml', definition: def },
       { source: 'copy.yaml', definition: def },
