@@ -18,7 +18,9 @@ import { drillSections, SectionKind } from './drill/stubs';
  * default-run addition may cost. `npm run mutation:runbook` runs a sample of 60; GLIDEPATH_RUNBOOK_MUTATIONS=all (or a number) sets the sample,
  * GLIDEPATH_RUNBOOK_MUTATION_SEED changes the seed. Last measured score: README, "Mutation testing".
  */
-const RUNBOOKS = ['checkout-prod.md', 'payments-api-prod.md', 'checkout-pipeline.md', 'checkout-staging.k8s.md', 'checkout-dev.k8s.md'];
+const ALL_RUNBOOKS = ['checkout-prod.md', 'payments-api-prod.md', 'checkout-pipeline.md', 'checkout-staging.k8s.md', 'checkout-dev.k8s.md'];
+/** GLIDEPATH_RUNBOOK_MUTATION_RUNBOOKS (comma-separated names) limits the check to some runbooks. */
+const RUNBOOKS = process.env.GLIDEPATH_RUNBOOK_MUTATION_RUNBOOKS?.split(',').map((n) => n.trim()) ?? ALL_RUNBOOKS;
 const wanted = process.env.GLIDEPATH_RUNBOOK_MUTATIONS ?? '60';
 let root = '';
 let driller: Drill;
