@@ -1,0 +1,103 @@
+import { baseDefinition, problemsOf } from '../model/support-definition';
+import { validateDefinition } from '../../lib/model';
+import { deployLimitProblems, physicalNames, type PhysicalName } from '../../lib/plan/deploy-limits';
+
+/**
+ * Edges of the deploy-limit checks the other suites leave open: only the resources a definition
+ * asks for are named, the pipeline's own names, a name exactly at its limit, and how a long name is
+ * quoted. Limits are AWS's documented ones (Lambda function names 64 characters,
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html; EventBridge rule names
+ * 64, https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html; CodePipeline
+ * names 100, https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html).
+ */
+const row = (n: PhysicalName) =>
+  `${n.what} | ${n.name} | ${n.limit} | ${n.unique === false ? 'shared' : 'unique'} | ${n.field.join('.')} | ${n.environment ?? '-'}`;
+
+test('a bare container service names no pager, chat, smoke-test, probe, AppConfig, secret or pipeline resource', () => {
+  const d = baseDefinition();
+  d.environments[0].deadMansSwitch = { enabled: false };
+  const rows = physicalNames(validateDefinition(d))
+    .filter((n) => n.environment === 'staging')
+    .map(row);
+  const at = (what: string, name: string, limit: number) => `${what} | ${name} | ${limit} | unique | environments.0.name | staging`;
+  expect(rows).toEqual([
+    at('CloudFormation stack', 'checkout-staging', 128),
+    at('log group', '/glidepath/checkout/staging', 512),
+    ...[
+      'rollback-error-rate',
+      'critical-error-rate',
+      'critical-latency-p99',
+      'warning-error-rate',
+      'warning-latency-p95',
+      'warning-cpu',
+      'warning-memory',
+      'dead-mans-switch',
+    ].map((kind) => at('CloudWatch alarm', `checkout-staging-${kind}`, 255)),
+    at('SNS topic', 'checkout-staging-critical', 256),
+    at('SNS topic', 'checkout-staging-warning', 256),
+    at('CloudWatch dashboard', 'checkout-staging', 255),
+    at('ECS cluster, service and task family', 'checkout-staging', 255),
+    at('log group', '/ecs/checkout-staging', 512),
+  ]);
+});
+
+test('a delivery pipeline names its stack, pipeline, failure rule and topics after the service, in no environment', () => {
+  const d = baseDefinition();
+  d.delivery = { repository: 'acme/orders' };
+  const rows = physicalNames(validateDefinition(d))
+    .filter((n) => n.environment === undefined)
+    .map(row);
+  expect(rows).toEqual([
+    'CloudFormation stack of the pipeline | checkout-pipeline | 128 | unique | service | -',
+    'CodePipeline pipeline | checkout-pipeline | 100 | unique | service | -',
+    'EventBridge rule | checkout-pipeline-failed | 64 | unique | service | -',
+    'SNS topic of the pipeline | checkout-pipeline-critical | 256 | unique | service | -',
+    'SNS topic of the pipeline | checkout-pipeline-warning | 256 | unique | service | -',
+  ]);
+});
+
+describe('a name exactly at its limit is accepted, one character more is refused', () => {
+  // The dead-man's switch probe, "<service>-<environment>-health-probe", is the longest Lambda function name here.
+  const withEnvironment = (name: string) => {
+    const d = baseDefinition();
+    d.service = 'a'.repeat(40);
+    d.environments = [{ name, rollout: { strategy: 'canary' } }];
+    return problemsOf(d);
+  };
+
+  test('40 + 1 + 10 + 13 = 64 characters', () => {
+    expect(withEnvironment('e'.repeat(10))).toEqual([]);
+  });
+
+  test('40 + 1 + 11 + 13 = 65 characters, over by 1', () => {
+    expect(withEnvironment('e'.repeat(11))).toEqual([
+      `environments[0].name is "${'e'.repeat(11)}"; it makes the Lambda function probing for the dead-man's switch name "${'a'.repeat(40)}-${'e'.repeat(11)}-health-probe" (65 characters), over AWS's limit of 64; shorten it or "service" by 1 characters`,
+    ]);
+  });
+});
+
+describe('a name over its limit is quoted whole up to 120 characters, then cut to 117 and "..."', () => {
+  // validate caps "service" at 40 characters; the check itself holds for any definition it is given.
+  const pipelineMessages = (serviceLength: number) => {
+    const d = baseDefinition();
+    d.delivery = { repository: 'acme/orders' };
+    const def = { ...validateDefinition(d), service: 'a'.repeat(serviceLength) };
+    return deployLimitProblems(def)
+      .filter((p) => p.path === 'service')
+      .map((p) => p.message.slice(p.message.indexOf('; ') + 2));
+  };
+
+  test('"<104 a>-pipeline-failed" is 120 characters: quoted whole', () => {
+    expect(pipelineMessages(104)).toEqual([
+      `it makes the CodePipeline pipeline name "${'a'.repeat(104)}-pipeline" (113 characters), over AWS's limit of 100; shorten it by 13 characters`,
+      `it makes the EventBridge rule name "${'a'.repeat(104)}-pipeline-failed" (120 characters), over AWS's limit of 64; shorten it by 56 characters`,
+    ]);
+  });
+
+  test('"<105 a>-pipeline-failed" is 121 characters: its first 117 and "..."', () => {
+    // 105 + "-pipeline-fa" (12) = 117
+    expect(pipelineMessages(105)[1]).toBe(
+      `it makes the EventBridge rule name "${'a'.repeat(105)}-pipeline-fa..." (121 characters), over AWS's limit of 64; shorten it by 57 characters`,
+    );
+  });
+});
