@@ -1,6 +1,7 @@
 import { baseDefinition, problemsOf } from '../model/support-definition';
 import { validateDefinition } from '../../lib/model';
-import { deployLimitProblems, physicalNames, type PhysicalName } from '../../lib/plan/deploy-limits';
+import { deployLimitProblems, nameCollisions, physicalNames, type PhysicalName } from '../../lib/plan/deploy-limits';
+import { platformSmokeTests } from '../../lib/smoke/inline';
 
 /**
  * Edges of the deploy-limit checks the other suites leave open: only the resources a definition
@@ -99,5 +100,79 @@ describe('a name over its limit is quoted whole up to 120 characters, then cut t
     expect(pipelineMessages(105)[1]).toBe(
       `it makes the EventBridge rule name "${'a'.repeat(105)}-pipeline-fa..." (121 characters), over AWS's limit of 64; shorten it by 57 characters`,
     );
+  });
+});
+
+describe('nameCollisions within one source', () => {
+  test('two environments of one definition making one name are reported, naming the other environment', () => {
+    // "prod" forwards pages through "checkout-prod-pager"; a function service's environment "prod-pager" is itself "checkout-prod-pager".
+    const d = baseDefinition();
+    d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist' } };
+    d.runbookBaseUrl = 'https://runbooks.example.com/checkout';
+    d.receivers = { critical: { pagerDuty: { integrationKeySecret: 'checkout/{env}/pagerduty' } } };
+    d.environments = [{ name: 'prod', rollout: { strategy: 'canary' } }];
+    const prod = validateDefinition(d);
+    d.environments = [{ name: 'prod-pager', production: true, rollout: { strategy: 'canary' } }];
+    const other = validateDefinition(d);
+    const both = { ...prod, environments: [...prod.environments, ...other.environments] };
+    expect(nameCollisions([{ source: 'a.yaml', definition: both }]).map((p) => p.message)).toEqual([
+      'a.yaml: environments[1].name makes the log group "/aws/lambda/checkout-prod-pager", which a.yaml (environment "prod") makes too; rename the service or environment of one of them',
+    ]);
+  });
+
+  test('two migrations of one environment making one name are left to deployLimitProblems', () => {
+    const d = baseDefinition();
+    d.migrations = [{ name: 'one', phase: 'expand', command: ['migrate'] }];
+    const def = validateDefinition(d);
+    const twice = { ...def, migrations: [...def.migrations, def.migrations[0]] };
+    expect(nameCollisions([{ source: 'a.yaml', definition: twice }])).toEqual([]);
+    expect(deployLimitProblems(twice).map((p) => p.path)).toContain('migrations[1].name');
+  });
+});
+
+describe('the 33-hour ECS limit applies to ECS only', () => {
+  const stages = [
+    { name: 'canary', trafficPercent: 10, bake: '20h' },
+    { name: 'full', trafficPercent: 100, bake: '20h' },
+  ];
+  const ecsProblems = (def: ReturnType<typeof validateDefinition>) =>
+    deployLimitProblems(def).filter((p) => p.message.includes('ECS runs these bake times'));
+
+  test('a function rolled out by CodeDeploy with 20 h + 20 h of bakes', () => {
+    const d = baseDefinition();
+    d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist' } };
+    d.environments[1].rollout = { strategy: 'canary', stages };
+    expect(ecsProblems(validateDefinition(d))).toEqual([]);
+  });
+
+  test.each(['rolling', 'blue-green', 'all-at-once'])('an ECS %s deployment has no canary or linear time to add up', (strategy) => {
+    const d = baseDefinition();
+    d.environments[1].rollout = { strategy };
+    expect(ecsProblems(validateDefinition(d))).toEqual([]);
+  });
+});
+
+/**
+ * The smoke-test hook carries its checks as one SMOKE_TESTS variable; Lambda counts keys and values
+ * against 4096 bytes (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). The
+ * hook's other variables are CloudFormation tokens, counted at their longest: 160 bytes.
+ */
+describe("the smoke-test hook's 4 KB environment", () => {
+  const withBody = (bodyLength: number) => {
+    const d = baseDefinition();
+    d.smokeTests = { checks: [{ name: 'order', method: 'POST', path: '/orders', body: 'b'.repeat(bodyLength) }] };
+    return d;
+  };
+  const bytesOf = (d: unknown) => {
+    const tests = platformSmokeTests(validateDefinition(d).smokeTests!);
+    return 'SMOKE_TESTS'.length + JSON.stringify({ checks: tests.checks, settings: tests.settings }).length + 160;
+  };
+
+  test('exactly 4096 bytes with the tokens is accepted, 4097 refused', () => {
+    const body = 4096 - bytesOf(withBody(0));
+    expect(problemsOf(withBody(body))).toEqual([]);
+    expect(problemsOf(withBody(body + 1))).toEqual([
+      'smokeTests.checks is "<1 checks>"; the smoke-test function carries the checks in its environment, about 4097 bytes, over Lambda\'s limit of 4096; keep fewer or shorter checks (paths, bodies and headers count)',
+    ]);
   });
 });
