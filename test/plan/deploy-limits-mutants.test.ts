@@ -120,6 +120,19 @@ describe('nameCollisions within one source', () => {
     ]);
   });
 
+  test('a pipeline name made twice names no environment (the pipeline belongs to the service)', () => {
+    const d = baseDefinition();
+    d.delivery = { repository: 'acme/orders' };
+    const def = validateDefinition(d);
+    const problems = nameCollisions([
+      { source: 'a.yaml', definition: def },
+      { source: 'b.yaml', definition: def },
+    ]).filter((p) => p.path === 'service');
+    expect(problems.map((p) => p.message)).toEqual([
+      'b.yaml: service makes the CloudFormation stack of the pipeline "checkout-pipeline", which a.yaml makes too; rename the service or environment of one of them',
+    ]);
+  });
+
   test('two migrations of one environment making one name are left to deployLimitProblems', () => {
     const d = baseDefinition();
     d.migrations = [{ name: 'one', phase: 'expand', command: ['migrate'] }];
