@@ -98,9 +98,8 @@ export function addAlarms(scope: Construct, options: AlarmsOptions): ServiceAlar
       statistic: 'Average',
       period,
     });
-  const e = options.environment.evaluation;
-  // The description an operator reads in the notification: severity, condition, what is measured,
-  // and the runbook section of this alarm.
+  // The description an operator reads in the notification: severity and condition, the evaluation,
+  // what is measured, and the runbook section of this alarm.
   const subjects = {
     loadBalancer: `load balancer of ECS service ${base}`,
     versions: `load balancer of ECS service ${base}; error rate of each version on its own requests (from 10 a period)`,
@@ -109,86 +108,85 @@ export function addAlarms(scope: Construct, options: AlarmsOptions): ServiceAlar
   const runbook = (kind: string) => `Runbook: ${RUNBOOK_BASE_URL}/${base}.md#${base}-${kind}`;
   const alarm = (
     kind: string,
-    metric: cloudwatch.IMetric,
-    threshold: number,
-    topic: sns.ITopic,
-    evaluationPeriods: number,
-    datapointsToAlarm: number,
-    condition: string,
+    spec: {
+      readonly metric: cloudwatch.IMetric;
+      readonly threshold: number;
+      readonly topic: sns.ITopic;
+      readonly condition: string;
+      readonly subject: string;
+      readonly evaluation?: { readonly evaluationPeriods: number; readonly datapointsToAlarm: number };
+    },
   ) => {
+    const { evaluationPeriods, datapointsToAlarm } = spec.evaluation ?? options.environment.evaluation;
     const a = new cloudwatch.Alarm(scope, kind, {
       alarmName: `${base}-${kind}`,
-      alarmDescription: `${condition} for ${datapointsToAlarm} of ${evaluationPeriods} periods of 1m (${
-        kind.includes('error-rate') && !kind.startsWith('warning')
-          ? subjects.versions
-          : kind.match(/cpu|memory/)
-            ? subjects.service
-            : subjects.loadBalancer
-      }). ${runbook(kind)}`,
-      metric,
-      threshold,
+      alarmDescription: `${spec.condition} for ${datapointsToAlarm} of ${evaluationPeriods} periods of 1m (${spec.subject}). ${runbook(kind)}`,
+      metric: spec.metric,
+      threshold: spec.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods,
       datapointsToAlarm,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    a.addAlarmAction(new actions.SnsAction(topic));
+    a.addAlarmAction(new actions.SnsAction(spec.topic));
     if (!kind.startsWith('rollback')) {
-      a.addOkAction(new actions.SnsAction(topic));
+      a.addOkAction(new actions.SnsAction(spec.topic));
     }
     return a;
   };
-  const r = options.environment.rollbackEvaluation;
-  const rollback = alarm(
-    'rollback-error-rate',
-    versionErrorRate,
-    2,
-    critical,
-    r.evaluationPeriods,
-    r.datapointsToAlarm,
-    'ROLLBACK: error rate (2× the 1% baseline) ≥ 2%',
-  );
+  const rollback = alarm('rollback-error-rate', {
+    metric: versionErrorRate,
+    threshold: 2,
+    topic: critical,
+    condition: 'ROLLBACK: error rate (2× the 1% baseline) ≥ 2%',
+    subject: subjects.versions,
+    evaluation: options.environment.rollbackEvaluation,
+  });
   const criticals = [
-    alarm('critical-error-rate', versionErrorRate, 5, critical, e.evaluationPeriods, e.datapointsToAlarm, 'CRITICAL: error rate ≥ 5%'),
-    alarm(
-      'critical-latency-p99',
-      latency('p99', minute),
-      3000,
-      critical,
-      e.evaluationPeriods,
-      e.datapointsToAlarm,
-      'CRITICAL: p99 latency ≥ 3000 ms',
-    ),
+    alarm('critical-error-rate', {
+      metric: versionErrorRate,
+      threshold: 5,
+      topic: critical,
+      condition: 'CRITICAL: error rate ≥ 5%',
+      subject: subjects.versions,
+    }),
+    alarm('critical-latency-p99', {
+      metric: latency('p99', minute),
+      threshold: 3000,
+      topic: critical,
+      condition: 'CRITICAL: p99 latency ≥ 3000 ms',
+      subject: subjects.loadBalancer,
+    }),
   ];
   const warnings = [
-    alarm('warning-error-rate', errorRateOf(minute), 2, warning, e.evaluationPeriods, e.datapointsToAlarm, 'WARNING: error rate ≥ 2%'),
-    alarm(
-      'warning-latency-p95',
-      latency('p95', minute),
-      1200,
-      warning,
-      e.evaluationPeriods,
-      e.datapointsToAlarm,
-      'WARNING: p95 latency ≥ 1200 ms',
-    ),
-    alarm(
-      'warning-cpu',
-      ecsMetric('CPUUtilization', minute),
-      80,
-      warning,
-      e.evaluationPeriods,
-      e.datapointsToAlarm,
-      'WARNING: CPU utilization ≥ 80%',
-    ),
-    alarm(
-      'warning-memory',
-      ecsMetric('MemoryUtilization', minute),
-      80,
-      warning,
-      e.evaluationPeriods,
-      e.datapointsToAlarm,
-      'WARNING: memory utilization ≥ 80%',
-    ),
+    alarm('warning-error-rate', {
+      metric: errorRateOf(minute),
+      threshold: 2,
+      topic: warning,
+      condition: 'WARNING: error rate ≥ 2%',
+      subject: subjects.loadBalancer,
+    }),
+    alarm('warning-latency-p95', {
+      metric: latency('p95', minute),
+      threshold: 1200,
+      topic: warning,
+      condition: 'WARNING: p95 latency ≥ 1200 ms',
+      subject: subjects.loadBalancer,
+    }),
+    alarm('warning-cpu', {
+      metric: ecsMetric('CPUUtilization', minute),
+      threshold: 80,
+      topic: warning,
+      condition: 'WARNING: CPU utilization ≥ 80%',
+      subject: subjects.service,
+    }),
+    alarm('warning-memory', {
+      metric: ecsMetric('MemoryUtilization', minute),
+      threshold: 80,
+      topic: warning,
+      condition: 'WARNING: memory utilization ≥ 80%',
+      subject: subjects.service,
+    }),
   ];
   // Rendered by hand: enableDeploymentAlarms() drops alarms (aws/aws-cdk#36308).
   (options.service.node.defaultChild as ecs.CfnService).addPropertyOverride('DeploymentConfiguration.Alarms', {
