@@ -6,7 +6,9 @@ import {
   LOST_TRAFFIC_FALSE_ALARM,
   lostTrafficRequests,
   passes,
+  scoreArgoGate,
 } from '../../../lib/plan/detection/choose-argo-gate';
+import { ReleaseTimeline } from '../../../lib/plan/detection/release-timeline';
 
 /*
  * How the Argo analysis settings are chosen for a release (lib/plan/detection/choose-argo-gate.ts):
@@ -137,5 +139,99 @@ describe('chooseArgoGate', () => {
     expect(choice.meetsTargets).toBe(true);
     expect(choice.quiet.falseRollback).toBeLessThanOrEqual(FALSE_ROLLBACK_LIMIT);
     expect([0.03, 0.04, 0.05]).toContain(choice.gate.threshold);
+  });
+});
+
+describe('scoring and the choice when no setting meets the targets', () => {
+  test('scoreArgoGate: detection per judged step, false and burst rollbacks (closed forms)', () => {
+    // One error fails a window (threshold 1e-9, gate 1): a window fails when it holds an error, and
+    // errors of a Poisson stream are Poisson: 1 − e^(−λ T p) over the step's five one-minute windows.
+    const timeline = new ReleaseTimeline(
+      [
+        { name: 'all', weight: 1, seconds: 300 },
+        { name: 'done', weight: 1, seconds: 0 },
+      ],
+      1,
+    );
+    const gate = { windowSeconds: 60, intervalSeconds: 60, failureLimit: 0, minimumRequests: 1, threshold: 1e-9 };
+    const score = scoreArgoGate(timeline, gate, 0.005, 0.01);
+    expect(score.detection).toHaveLength(2);
+    expect(score.detection[0]).toBeCloseTo(1 - Math.exp(-3), 9);
+    expect(score.detection[1]).toBeUndefined();
+    expect(score.falseRollback).toBeCloseTo(1 - Math.exp(-1.5), 9);
+    // A 30-second burst in which every request fails: the window it falls in holds ~30 failing requests.
+    expect(score.burstRollback).toBeCloseTo(1, 9);
+  });
+
+  test('every setting rolls a healthy release back too often: the one with the fewest false rollbacks', () => {
+    // A 30 % baseline against thresholds of 31, 31.5 and 32 %: a 300-second window of the 50 % canary
+    // at 1 req/s holds 150 requests, and reaches 32 % with P ≈ P(Z ≥ 0.53) ≈ 0.3; four of its twelve
+    // windows do with P ≈ 0.5. Fewer failures tolerated, a lower threshold or a shorter window (fewer
+    // requests, more windows) only make it worse, so the pick is the longest window, the largest
+    // failure limit and the highest threshold.
+    const steps = [
+      { name: 'canary', weight: 0.5, seconds: 3600 },
+      { name: 'full', weight: 1, seconds: 0 },
+    ];
+    const choice = chooseArgoGate(steps, 1, 30, 0.3, 0.32, 1, 1);
+    expect(choice.meetsTargets).toBe(false);
+    expect(choice.gate).toEqual({
+      windowSeconds: 300,
+      intervalSeconds: 300,
+      failureLimit: 3,
+      minimumRequests: 1,
+      lostTrafficRequests: 14, // ⌈ln 1e-4 / ln 0.5⌉ = ⌈13.3⌉
+      threshold: 0.32,
+    });
+    expect(choice.quiet.falseRollback).toBeGreaterThan(FALSE_ROLLBACK_LIMIT);
+  });
+
+  // One 10-minute step at full weight (no lost-traffic check), 0.2 req/s, 150-second scrapes: only
+  // five-minute windows are tried (two scrapes or more, a whole number of them, at most the step), so
+  // two measurements; failure limits 2 and 3 (three or four failures) can never fail it. A window
+  // holds N ~ Poisson(60) requests and E ~ Poisson(60 p) errors; with the 5 % regression E ~ Poisson(3).
+  const TEN_MINUTES = [
+    { name: 'all', weight: 1, seconds: 600 },
+    { name: 'done', weight: 1, seconds: 0 },
+  ];
+
+  test('none detects 90 %: the best mean detection among the safe settings', () => {
+    // Baseline 0.2 %: thresholds 2.6, 3.85 and 5 %. At 2.6 % two errors of about 60 fail a window:
+    // detection P(E ≥ 2 | 3)² ≈ 0.80² = 0.64 < 0.9, the best (a higher threshold needs three or four
+    // errors). Healthy, P(E ≥ 2 | 0.12) ≈ 0.0067 per window: false rollbacks 4.5e-5, and a burst
+    // (which fails the one window it falls in) needs the other to fail too: 0.0067 ≤ 1 %.
+    const choice = chooseArgoGate(TEN_MINUTES, 0.2, 150, 0.002, 0.05, 0.2, 1);
+    expect(choice.meetsTargets).toBe(false);
+    expect(choice.gate).toEqual({
+      windowSeconds: 300,
+      intervalSeconds: 300,
+      failureLimit: 1,
+      minimumRequests: 1,
+      lostTrafficRequests: undefined,
+      threshold: 0.026,
+    });
+    expect(choice.quiet.detection[0]).toBeGreaterThan(0.55);
+    expect(choice.quiet.detection[0]).toBeLessThan(0.75);
+    expect(choice.quiet.burstRollback).toBeLessThanOrEqual(FALSE_ROLLBACK_LIMIT);
+  });
+
+  test('none detects 90 %, and the best ones do not survive a burst: the first safe one that does', () => {
+    // Baseline 1 %: thresholds 3, 4 and 5 %. With failure limit 1 a burst fails one window and the
+    // other fails on its own with P(E ≥ 3 | 0.6) ≈ 0.023 at 4-5 % (about 0.014 at 5 %, where 61 or more
+    // requests need four errors), at 3 % with about 0.1: every burst rollback is above 1 %. With
+    // failure limit 2 two windows can never fail the analysis: detection 0, no rollback; among those
+    // (tied) the fastest, then the highest threshold.
+    const choice = chooseArgoGate(TEN_MINUTES, 0.2, 150, 0.01, 0.05, 0.2, 1);
+    expect(choice.meetsTargets).toBe(false);
+    expect(choice.gate).toEqual({
+      windowSeconds: 300,
+      intervalSeconds: 300,
+      failureLimit: 2,
+      minimumRequests: 1,
+      lostTrafficRequests: undefined,
+      threshold: 0.05,
+    });
+    expect(choice.quiet.detection[0]).toBe(0);
+    expect(choice.quiet.burstRollback).toBe(0);
   });
 });
