@@ -196,6 +196,19 @@ describe('Poisson tables', () => {
 });
 
 describe('a thinned series at its edges', () => {
+  test('the most successes that still reach a threshold, corrected both ways', () => {
+    // 7 / 0.07 − 7 = 92.99999999999999, ⌊⌋ = 92, but 7 / (7 + 93) = 0.07 still reaches 0.07.
+    expect(7 / 0.07 - 7).toBeLessThan(93);
+    expect(7 / (7 + 93) >= 0.07).toBe(true);
+    expect(mostSuccessesReaching(7, 0.07, 1)).toBe(93);
+    // The double just above 0.41 (0.041 · 10) as a percentage: 100 · 41 / t − 41 = 9959, but
+    // 100 · 41 / 10,000 = 0.41 is below it, so 9958.
+    const t = 0.041 * 10;
+    expect(t).toBeGreaterThan(0.41);
+    expect(Math.floor((100 * 41) / t - 41)).toBe(9959);
+    expect(mostSuccessesReaching(41, t, 100)).toBe(9958);
+  });
+
   test('a threshold of 1: only windows without a success breach', () => {
     // P(S = 0) · P(E ≥ gate) with E ~ Poisson(μp), S ~ Poisson(μ(1 − p)): every e ≥ 1 has s*(e) = 0.
     const [mu, p] = [6, 0.4];

@@ -84,6 +84,21 @@ describe('a CloudWatch period, by the way it is computed', () => {
     expect(periodBreach(span, judge, true)).toBeCloseTo(1 - Math.exp(-6), 9);
   });
 
+  test('the smaller version is summed outside, whichever it is: exact, not the copula', () => {
+    // Lambda (the old version has no ratio of its own): 25 requests at 4 % errors beside 20,000 at
+    // 0.01 %. Summed with the small version outside the budget holds; the overall ratio is always
+    // judged, and any error reaches the threshold: 1 − e^−(1 + 2). With the large one outside it
+    // would not, and the copula joining the two ratios is far from this when errors are this few.
+    const judge = { threshold: ANY_ERROR, minimumRequests: 1 };
+    const smallNew = { canaryRequests: 25, canaryErrorRatio: 0.04, stableRequests: 20_000, stableErrorRatio: 1e-4 };
+    expect(periodBreach(smallNew, judge, false)).toBeCloseTo(1 - Math.exp(-3), 9);
+    const smallOld = { canaryRequests: 20_000, canaryErrorRatio: 1e-4, stableRequests: 25, stableErrorRatio: 0.04 };
+    expect(periodBreach(smallOld, judge, false)).toBeCloseTo(1 - Math.exp(-3), 9);
+    expect(exactTerms({ mean: 20_000, errorRatio: 1e-4, judged: false }, { mean: 25, errorRatio: 0.04, judged: true })).toBeGreaterThan(
+      EXACT_TERMS,
+    );
+  });
+
   test('an old version judged on its own ratio, near its gate, beside a large new version: its breaches count', () => {
     // 300 old requests at 20 % errors against a 10 % threshold and a gate of 300: they breach whenever
     // judged; 20,000 new requests at 0.1 %, and the overall ratio (0.4 %), never come near 10 %.
