@@ -4,6 +4,8 @@ import type { StubResult } from './aws-world';
 import { clusterAddOns, listObjects, type KubeObject } from './k8s-cluster';
 import { DeploymentModel } from './k8s-deployment';
 import { parseKubectl, seconds, singular } from './kubectl-reference';
+import { ObservedCluster } from './k8s-observed';
+import { observedKubectl } from './k8s-observed-kubectl';
 
 type Obj = KubeObject;
 
@@ -91,10 +93,13 @@ export class KubernetesWorld {
     this.expandJobs = this.objects
       .filter((o) => o.kind === 'Job' && o.metadata.labels?.['glidepath.dev/migration'])
       .map((o) => o.metadata.name);
+    this.observed = new ObservedCluster(this.objects);
     const deployment = this.objects.find((o) => o.kind === 'Deployment');
     this.deployment = deployment && new DeploymentModel(deployment, () => this.jobsDoneAt());
   }
 
+  /** What the running cluster shows beyond the manifest: pods and their logs, events, ReplicaSets, AnalysisRuns. */
+  public readonly observed: ObservedCluster;
   /** The expand migration Jobs of the manifest. */
   private readonly expandJobs: string[];
   /** The plain Deployment of the manifest, if the workload is one. */
@@ -122,6 +127,8 @@ export class KubernetesWorld {
       .filter((o) => o.kind === 'Job' && o.metadata.labels?.['glidepath.dev/migration'])
       .map((o) => o.metadata.name);
     failed.forEach((name) => this.jobs.set(name, { startedAt: -600, failed: true }));
+    for (const job of this.objects.filter((o) => o.kind === 'Job' && failed.includes(o.metadata.name)))
+      this.observed.addJobPod(job, -600, true);
     this.failedJobs = failed;
     if (this.objects.some((o) => o.kind === 'Rollout'))
       Object.assign(this.rollout, { phase: 'Degraded', message: 'ProgressDeadlineExceeded', canary: 4, weight: 0 });
@@ -271,6 +278,8 @@ export class KubernetesWorld {
           stdout = JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
           break;
         }
+        const observed = observedKubectl(this.observed, verb, rest, flags, namespace, this.clock);
+        if (observed) return observed.status === 0 ? observed : this.fail(observed.stdout);
         const [kind, ...names] = rest;
         if (kind === 'crd') {
           const groups = new Set(this.objects.map((o) => o.apiVersion.split('/')[0]));
@@ -287,8 +296,12 @@ export class KubernetesWorld {
         const output = String(flags.get('-o') ?? '');
         const listed =
           names.length === 0
-            ? listObjects(this.objects, kind, flags.has('-A') || flags.has('--all-namespaces') ? undefined : namespace, flags, (j) =>
-                this.jobConditions(j),
+            ? listObjects(
+                this.objects,
+                kind,
+                flags.has('-A') || flags.has('--all-namespaces') ? undefined : (namespace ?? 'default'),
+                flags,
+                (j) => this.jobConditions(j),
               )
             : undefined;
         if (listed) {
@@ -316,6 +329,9 @@ export class KubernetesWorld {
         break;
       }
       case 'apply': {
+        // kubectl refuses --force-conflicts without --server-side (kubectl `pkg/cmd/apply/apply.go`, Validate).
+        if (flags.has('--force-conflicts') && !flags.has('--server-side'))
+          return this.fail('error: --force-conflicts only works with --server-side');
         if (this.stdin === undefined) break;
         const docs = parseAllDocuments(this.stdin).map((d) => d.toJSON() as Obj);
         for (const doc of docs.filter((o) => o && o.kind)) {
@@ -326,9 +342,12 @@ export class KubernetesWorld {
             return this.fail(`kubectl apply: Job.batch "${doc.metadata.name}" is invalid: spec.template: field is immutable`);
           if (!existing) this.objects.push(doc);
           // A Job runs when it is created; applying it unchanged runs nothing.
-          if (doc.kind === 'Job' && !existing)
+          if (doc.kind === 'Job' && !existing) {
             this.jobs.set(doc.metadata.name, { startedAt: this.clock, failed: this.failingJobs.has(doc.metadata.name) });
-          stdout += `${doc.kind.toLowerCase()}.${doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : ''}/${doc.metadata.name} ${existing ? 'unchanged' : 'created'}\n`;
+            this.observed.addJobPod(doc, this.clock, this.failingJobs.has(doc.metadata.name));
+          }
+          stdout += `${applied(doc, existing, flags.has('--server-side'))}\n`;
+          if (existing && doc.kind !== 'Job') Object.assign(existing, { spec: doc.spec ?? existing.spec, data: doc.data ?? existing.data });
         }
         // The Deployment last: its new pods find the Jobs this apply created.
         if (this.deployment && docs.some((d) => d?.kind === 'Deployment' && d.metadata.name === this.deployment!.name)) {
@@ -346,9 +365,12 @@ export class KubernetesWorld {
         }
         break;
       }
-      case 'logs':
+      case 'logs': {
         if (rest[0]?.startsWith('job/')) missing = named('Job', rest[0].slice(4));
-        break;
+        if (missing) break;
+        const logs = observedKubectl(this.observed, verb, rest, flags, namespace, this.clock)!;
+        return logs.status === 0 ? logs : this.fail(logs.stdout);
+      }
       case 'wait': {
         missing = rest[0]?.startsWith('job/') ? named('Job', rest[0].slice(4)) : undefined;
         const job = this.jobs.get(rest[0]?.slice(4) ?? '');
@@ -467,4 +489,21 @@ export class KubernetesWorld {
     this.problems.push(problem);
     return { stdout: problem, status: 1 };
   }
+}
+
+/**
+ * What `kubectl apply` prints for one object: server-side, `<resource>/<name> serverside-applied`
+ * whatever changed; client-side, `created`, `configured` or `unchanged`
+ * (kubectl `pkg/cmd/apply/apply.go`, the printer's operation). The resource is the lower-case kind
+ * with its API group (`deployment.apps`, `rollout.argoproj.io`; none for the core group).
+ */
+function applied(doc: Obj, existing: Obj | undefined, serverSide: boolean): string {
+  const group = doc.apiVersion.includes('/') ? `.${doc.apiVersion.split('/')[0]}` : '';
+  const resource = `${doc.kind.toLowerCase()}${group}/${doc.metadata.name}`;
+  if (serverSide) return `${resource} serverside-applied`;
+  if (!existing) return `${resource} created`;
+  const same =
+    JSON.stringify(existing.spec ?? null) === JSON.stringify(doc.spec ?? null) &&
+    JSON.stringify(existing.data ?? null) === JSON.stringify(doc.data ?? null);
+  return `${resource} ${same ? 'unchanged' : 'configured'}`;
 }
