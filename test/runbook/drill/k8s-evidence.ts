@@ -103,3 +103,15 @@ export function analysisFailed(k8s: KubernetesWorld, rollout: string): Evidence 
   Object.assign(k8s.rollout, { phase: 'Degraded', message: 'RolloutAborted: Rollout aborted update to revision 4', canary: 4, weight: 0 });
   return { text };
 }
+
+/**
+ * Before a release: the cluster runs the previous one (the workload's containers on the image tag
+ * before), so applying the release's manifest changes the workload.
+ */
+export function runsPreviousRelease(k8s: KubernetesWorld): void {
+  for (const o of k8s.objectsOf(['Rollout', 'Deployment'])) {
+    const spec = JSON.parse(JSON.stringify(o.spec ?? {})) as { template?: { spec?: { containers?: { image?: string }[] } } };
+    for (const c of spec.template?.spec?.containers ?? []) c.image = c.image?.replace(/:[^:]+$/, ':previous');
+    o.spec = spec as Record<string, unknown>;
+  }
+}

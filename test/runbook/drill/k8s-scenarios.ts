@@ -1,5 +1,5 @@
 import type { Incident } from './incidents';
-import { analysisFailed, podCannotReadItsJob, prometheusDown, type Evidence } from './k8s-evidence';
+import { analysisFailed, podCannotReadItsJob, prometheusDown, runsPreviousRelease, type Evidence } from './k8s-evidence';
 import { MIGRATION_ERROR } from './k8s-observed';
 import type { SectionResult } from './run';
 
@@ -126,7 +126,61 @@ function preflightScenario(env: string, argo: boolean): Incident {
   };
 }
 
+/**
+ * The test page, as the Alertmanager received it: the labels the routing test verified (the
+ * environment's own namespace and name), a summary for the person paged, and an end 5 minutes
+ * later (`--end`; without it the page lasts Alertmanager's `resolve_timeout`, a setting the runbook
+ * does not control: https://prometheus.io/docs/alerting/latest/configuration/#file-layout-and-global-settings).
+ */
+function pagingScenario(env: string): Incident {
+  return {
+    name: `${env}: paging check: the pager gets the test page with the environment's labels, a summary, and an end 5 minutes later`,
+    runbook: `${env}.k8s.md`,
+    heading: /^Check that paging works$/,
+    untimed: true,
+    setup: () => undefined,
+    check: (r) => {
+      const alerts = r.world.k8s!.alertmanager('monitoring')?.alerts ?? [];
+      const page = alerts.find((a) => a.labels.alertname === 'GlidepathPagingTest');
+      if (!page) return ['no test page reached the Alertmanager'];
+      const minutes = (Date.parse(page.endsAt ?? '') - Date.now()) / 60_000;
+      return [
+        ...expectThat(
+          page.labels.namespace === env && page.labels.environment === env.replace(/^checkout-/, '') && page.labels.service === 'checkout',
+          `the test page is labelled ${JSON.stringify(page.labels)}`,
+        ),
+        ...expectThat(
+          typeof page.annotations.summary === 'string' &&
+            page.annotations.summary.length > 0 &&
+            !/\d{4}-\d\d-\d\dT/.test(page.annotations.summary),
+          `the test page's summary is ${JSON.stringify(page.annotations.summary)}`,
+        ),
+        ...expectThat(minutes > 3 && minutes <= 5, `the test page ends ${minutes.toFixed(1)} minutes from now, not 5`),
+      ];
+    },
+  };
+}
+
 export const K8S_SCENARIOS: readonly Incident[] = [
+  ...['checkout-staging', 'checkout-dev'].map((env): Incident => ({
+    name: `${env}: migration procedure followed for a migration whose Job completed: it stops before touching anything`,
+    runbook: `${env}.k8s.md`,
+    heading: /^Incident: migration failed halfway/,
+    prefix: 'MIGRATION=add-order-notes',
+    untimed: true,
+    stops: true,
+    setup: () => undefined,
+    check: (r) => {
+      const k8s = r.world.k8s!;
+      return [
+        ...expectThat(k8s.rollout.actions.length === 0, `rollout actions: ${k8s.rollout.actions.join()}`),
+        ...expectThat((k8s.deployment?.actions ?? []).length === 0, `Deployment actions: ${k8s.deployment?.actions.join()}`),
+        ...expectThat(k8s.objectsOf(['Job']).length > 0, 'the completed migration Job was deleted'),
+      ];
+    },
+  })),
+  pagingScenario('checkout-staging'),
+  pagingScenario('checkout-dev'),
   ...['checkout-staging', 'checkout-dev'].map((env): Incident => ({
     name: `${env}: migration failed halfway: the reader sees the database's error at the end of the Job's long log`,
     runbook: `${env}.k8s.md`,
@@ -188,7 +242,10 @@ export const K8S_SCENARIOS: readonly Incident[] = [
     heading: /^Phase 3: App deployment$/,
     untimed: true,
     stops: true,
-    setup: (w) => w.k8s!.canaryPaused({ routed: true }),
+    setup: (w) => {
+      runsPreviousRelease(w.k8s!);
+      w.k8s!.canaryPaused({ routed: true });
+    },
     check: (r) => [
       ...expectThat(/^Paused/m.test(r.stdout), 'the reader does not see that the rollout is Paused'),
       // "Expect: every object "serverside-applied" or "unchanged"".
@@ -206,7 +263,7 @@ export const K8S_SCENARIOS: readonly Incident[] = [
     runbook: 'checkout-dev.k8s.md',
     heading: /^Phase 3: App deployment$/,
     untimed: true,
-    setup: () => undefined,
+    setup: (w) => runsPreviousRelease(w.k8s!),
     check: (r) => {
       const applied = r.stdout.split('\n').filter((l) => /^[a-z.]+\/\S+ [a-z-]+$/.test(l));
       return expectThat(
@@ -220,10 +277,13 @@ export const K8S_SCENARIOS: readonly Incident[] = [
     runbook: `${env}.k8s.md`,
     heading: /^Level 1/,
     setup: () => undefined,
-    check: (r) =>
-      expectThat(
-        r.stdout.split('\n').includes('configmap/checkout-feature-flags serverside-applied'),
-        'the reader does not see configmap/checkout-feature-flags serverside-applied (Expect)',
-      ),
+    // Each step: "Expect: configmap/checkout-feature-flags serverside-applied".
+    check: (r) => {
+      const applied = r.stdout.split('\n').filter((l) => l.startsWith('configmap/checkout-feature-flags '));
+      return expectThat(
+        applied.length > 0 && applied.every((l) => l === 'configmap/checkout-feature-flags serverside-applied'),
+        `kubectl apply printed ${JSON.stringify(applied)}, not configmap/checkout-feature-flags serverside-applied at each step`,
+      );
+    },
   })),
 ];

@@ -45,6 +45,11 @@ export class KubernetesWorld {
     actions: [] as string[],
   };
 
+  /** The manifest's objects of these kinds (for incidents to set their state). */
+  public objectsOf(kinds: readonly string[]): Obj[] {
+    return this.objects.filter((o) => kinds.includes(o.kind) && !['argo-rollouts', 'reloader'].includes(o.metadata.namespace ?? ''));
+  }
+
   /** The incident: revision 4 paused at a canary step; its analysis was Inconclusive (no canary traffic reached it). */
   public canaryPaused(opts: { routed: boolean }): void {
     Object.assign(this.rollout, {
