@@ -115,3 +115,21 @@ export function runsPreviousRelease(k8s: KubernetesWorld): void {
     o.spec = spec as Record<string, unknown>;
   }
 }
+
+/** A pod-template annotation the previous release set and this release's manifest no longer does. */
+export const REMOVED_ANNOTATION = 'checkout.acme.example/legacy-coupons';
+
+/**
+ * Before a release that stops setting something: the cluster runs the previous release, whose pod
+ * template carried an annotation this manifest no longer has. Applying server-side removes it; the
+ * reader reviewing the diff must see that removal.
+ */
+export function previousReleaseSetMore(k8s: KubernetesWorld): void {
+  runsPreviousRelease(k8s);
+  for (const o of k8s.objectsOf(['Rollout', 'Deployment'])) {
+    const spec = o.spec as { template?: { metadata?: { annotations?: Record<string, string> } } };
+    spec.template ??= {};
+    spec.template.metadata ??= {};
+    spec.template.metadata.annotations = { ...spec.template.metadata.annotations, [REMOVED_ANNOTATION]: 'true' };
+  }
+}

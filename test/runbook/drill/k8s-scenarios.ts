@@ -1,5 +1,13 @@
 import type { Incident } from './incidents';
-import { analysisFailed, podCannotReadItsJob, prometheusDown, runsPreviousRelease, type Evidence } from './k8s-evidence';
+import {
+  analysisFailed,
+  podCannotReadItsJob,
+  previousReleaseSetMore,
+  prometheusDown,
+  REMOVED_ANNOTATION,
+  runsPreviousRelease,
+  type Evidence,
+} from './k8s-evidence';
 import { MIGRATION_ERROR } from './k8s-observed';
 import type { SectionResult } from './run';
 
@@ -162,6 +170,19 @@ function pagingScenario(env: string): Incident {
 }
 
 export const K8S_SCENARIOS: readonly Incident[] = [
+  ...['checkout-staging', 'checkout-dev'].map((env): Incident => ({
+    name: `${env}: pre-deployment review of a release that stops setting a pod-template annotation: the diff shows the removal (exit 1: differences found)`,
+    runbook: `${env}.k8s.md`,
+    heading: /^Phase 1: Pre-deployment$/,
+    untimed: true,
+    stops: true,
+    setup: (w) => previousReleaseSetMore(w.k8s!),
+    check: (r) =>
+      expectThat(
+        r.stdout.split('\n').some((l) => l.startsWith('-') && l.includes(REMOVED_ANNOTATION)),
+        `the reader reviewing the diff does not see ${REMOVED_ANNOTATION} removed`,
+      ),
+  })),
   ...['checkout-staging', 'checkout-dev'].map((env): Incident => ({
     name: `${env}: migration procedure followed for a migration whose Job completed: it stops before touching anything`,
     runbook: `${env}.k8s.md`,

@@ -6,6 +6,7 @@ import { DeploymentModel } from './k8s-deployment';
 import { parseKubectl, seconds, singular } from './kubectl-reference';
 import { ObservedCluster } from './k8s-observed';
 import { observedKubectl } from './k8s-observed-kubectl';
+import { kubectlDiff } from './k8s-diff';
 
 type Obj = KubeObject;
 
@@ -423,6 +424,13 @@ export class KubernetesWorld {
           return this.fail(`kubectl port-forward: Service ${service} has no port ${remote} (ports ${ports.join(', ')})`);
         this.forwards.set(local, { namespace: namespace ?? 'default', service });
         break;
+      }
+      case 'diff': {
+        if (this.stdin === undefined) break;
+        const docs = parseAllDocuments(this.stdin)
+          .map((d) => d.toJSON() as Obj)
+          .filter((o) => o && o.kind);
+        return kubectlDiff((d) => this.find(d.kind, d.metadata.name, d.metadata.namespace), docs, flags.has('--server-side'));
       }
       case 'version':
         // The simulated cluster runs Kubernetes 1.31 (the runbooks require 1.30 or later).
