@@ -6,7 +6,8 @@ import { DeploymentModel } from './k8s-deployment';
 import { parseKubectl, seconds, singular } from './kubectl-reference';
 import { ObservedCluster } from './k8s-observed';
 import { observedKubectl } from './k8s-observed-kubectl';
-import { kubectlDiff } from './k8s-diff';
+import { appliedLine, kubectlDiff } from './k8s-apply';
+import { prometheusRaw } from './k8s-prometheus';
 
 type Obj = KubeObject;
 
@@ -261,28 +262,8 @@ export class KubernetesWorld {
       case 'describe': {
         const raw = flags.get('--raw');
         if (typeof raw === 'string') {
-          // The Prometheus HTTP API through the API server's service proxy: rule groups from the
-          // PrometheusRules of this environment, and a query that has one series.
-          const groups = this.objects
-            .filter((o) => o.kind === 'PrometheusRule')
-            .flatMap((o) => ((o.spec?.groups ?? []) as { name: string }[]).map((g) => ({ name: g.name, rules: [] })));
-          // The path names a Service of the cluster and one of its ports
-          // (https://kubernetes.io/docs/tasks/access-application-cluster/access-cluster-services/#manually-constructing-apiserver-proxy-urls).
-          const proxy = /^\/api\/v1\/namespaces\/([^/]+)\/services\/(?:https?:)?([^/:]+):(\d+)\/proxy(\/.*)$/.exec(raw);
-          if (raw.includes('/proxy')) {
-            const service = proxy && this.find('Service', proxy[2], proxy[1]);
-            const ports = ((service?.spec?.ports ?? []) as { port: number }[]).map((p) => p.port);
-            if (!proxy || !service || !ports.includes(Number(proxy[3])))
-              return this.fail(`kubectl get --raw ${raw}: no Service port behind this proxy path`);
-          }
-          if (raw.includes('/api/v1/rules')) {
-            stdout = JSON.stringify({ status: 'success', data: { groups } });
-            break;
-          }
-          const result = this.queryResult(raw);
-          if (typeof result === 'string') return this.fail(`kubectl get --raw: ${result}`);
-          stdout = JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
-          break;
+          const answer = prometheusRaw(raw, { objects: this.objects, firing: this.firing, rollout: this.rollout, clock: this.clock });
+          return answer.status === 0 ? answer : this.fail(answer.stdout);
         }
         const observed = observedKubectl(this.observed, verb, rest, flags, namespace, this.clock);
         if (observed) return observed.status === 0 ? observed : this.fail(observed.stdout);
@@ -352,7 +333,7 @@ export class KubernetesWorld {
             this.jobs.set(doc.metadata.name, { startedAt: this.clock, failed: this.failingJobs.has(doc.metadata.name) });
             this.observed.addJobPod(doc, this.clock, this.failingJobs.has(doc.metadata.name));
           }
-          stdout += `${applied(doc, existing, flags.has('--server-side'))}\n`;
+          stdout += `${appliedLine(doc, existing, flags.has('--server-side'))}\n`;
           if (existing && doc.kind !== 'Job') Object.assign(existing, { spec: doc.spec ?? existing.spec, data: doc.data ?? existing.data });
         }
         // The Deployment last: its new pods find the Jobs this apply created.
@@ -443,48 +424,6 @@ export class KubernetesWorld {
     return { stdout, status: 0 };
   }
 
-  /**
-   * A Prometheus instant query through the API server proxy: request rates by role (canary pods
-   * carry the `rollouts-pod-template-hash` of the canary ReplicaSet), else one series.
-   */
-  private queryResult(raw: string): { metric: Record<string, string>; value: [number, string] }[] | string {
-    const q = decodeURIComponent(raw.replace(/^.*[?&]query=/, '').replace(/\+/g, ' '));
-    const alerts = /^ALERTS\{(.*)\}$/.exec(q);
-    if (alerts) return this.alertsSeries(alerts[1]);
-    if (/canary|rollouts_pod_template_hash|role/.test(q) && /rate|increase/.test(q))
-      return [
-        { metric: { role: 'canary' }, value: [this.clock, String(this.rollout.canaryRps)] },
-        { metric: { role: 'stable' }, value: [this.clock, String(this.rollout.stableRps)] },
-      ];
-    return [{ metric: {}, value: [this.clock, '2'] }];
-  }
-
-  /**
-   * `ALERTS{...}`: one series per pending or firing alert, labelled `alertname`, `alertstate` and the
-   * alert's labels, value 1; an inactive alert has none
-   * (https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/#inspecting-alerts-during-runtime).
-   * Prometheus answers an empty vector for an alert no rule defines, which reads as "inactive": the
-   * drill refuses the query instead, as the runbook must name an alert that exists.
-   */
-  private alertsSeries(matchers: string): { metric: Record<string, string>; value: [number, string] }[] | string {
-    const wanted = [...matchers.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v] as const);
-    if (wanted.map(([k, v]) => `${k}="${v}"`).join(',') !== matchers)
-      return `ALERTS{${matchers}}: only label="value" matchers are simulated`;
-    const defined = this.objects
-      .filter((o) => o.kind === 'PrometheusRule')
-      .flatMap((o) =>
-        ((o.spec?.groups ?? []) as { rules: { alert?: string; labels?: Record<string, string> }[] }[]).flatMap((g) => g.rules),
-      )
-      .filter((r) => r.alert)
-      .map((r) => ({ alertname: r.alert!, ...r.labels }) as Record<string, string>);
-    if (!defined.some((d) => wanted.every(([k, v]) => k === 'alertstate' || d[k] === v)))
-      return `ALERTS{${matchers}}: no alerting rule of the cluster has these labels`;
-    return this.firing
-      .map((f) => ({ __name__: 'ALERTS', alertname: f.alert, alertstate: 'firing', ...f.labels }) as Record<string, string>)
-      .filter((m) => wanted.every(([k, v]) => m[k] === v))
-      .map((metric) => ({ metric, value: [this.clock, '1'] as [number, string] }));
-  }
-
   /** How long a rollout runs after the last action: an undo replays the canary steps unless the rollback window covers it. */
   private rolloutSeconds(name: string): number {
     const rollout = this.find('Rollout', name, undefined);
@@ -502,21 +441,4 @@ export class KubernetesWorld {
     this.problems.push(problem);
     return { stdout: problem, status: 1 };
   }
-}
-
-/**
- * What `kubectl apply` prints for one object: server-side, `<resource>/<name> serverside-applied`
- * whatever changed; client-side, `created`, `configured` or `unchanged`
- * (kubectl `pkg/cmd/apply/apply.go`, the printer's operation). The resource is the lower-case kind
- * with its API group (`deployment.apps`, `rollout.argoproj.io`; none for the core group).
- */
-function applied(doc: Obj, existing: Obj | undefined, serverSide: boolean): string {
-  const group = doc.apiVersion.includes('/') ? `.${doc.apiVersion.split('/')[0]}` : '';
-  const resource = `${doc.kind.toLowerCase()}${group}/${doc.metadata.name}`;
-  if (serverSide) return `${resource} serverside-applied`;
-  if (!existing) return `${resource} created`;
-  const same =
-    JSON.stringify(existing.spec ?? null) === JSON.stringify(doc.spec ?? null) &&
-    JSON.stringify(existing.data ?? null) === JSON.stringify(doc.data ?? null);
-  return `${resource} ${same ? 'unchanged' : 'configured'}`;
 }

@@ -63,3 +63,20 @@ export function kubectlDiff(
   }
   return { stdout: out.join('\n'), status: out.length > 0 ? 1 : 0 };
 }
+
+/**
+ * What `kubectl apply` prints for one object: server-side, `<resource>/<name> serverside-applied`
+ * whatever changed; client-side, `created`, `configured` or `unchanged`
+ * (kubectl `pkg/cmd/apply/apply.go`, the printer's operation). The resource is the lower-case kind
+ * with its API group (`deployment.apps`, `rollout.argoproj.io`; none for the core group).
+ */
+export function appliedLine(doc: KubeObject, existing: KubeObject | undefined, serverSide: boolean): string {
+  const group = doc.apiVersion.includes('/') ? `.${doc.apiVersion.split('/')[0]}` : '';
+  const resource = `${doc.kind.toLowerCase()}${group}/${doc.metadata.name}`;
+  if (serverSide) return `${resource} serverside-applied`;
+  if (!existing) return `${resource} created`;
+  const same =
+    JSON.stringify(existing.spec ?? null) === JSON.stringify(doc.spec ?? null) &&
+    JSON.stringify(existing.data ?? null) === JSON.stringify(doc.data ?? null);
+  return `${resource} ${same ? 'unchanged' : 'configured'}`;
+}
