@@ -94,7 +94,11 @@ export class ObservedCluster {
     this.addControllers(objects);
   }
 
-  /** Adds an Event; its name sorts by involved object, then time, as the API server lists it. */
+  /**
+   * Adds an Event, named as client-go's recorder names it (`tools/record/event.go`:
+   * `fmt.Sprintf("%v.%x", ref.Name, t.UnixNano())`), so a list, which the API server returns in
+   * key (name) order, groups events by involved object, not by time.
+   */
   public event(e: Omit<ObservedEvent, 'name'>): void {
     const name = `${e.object.split('/')[1]}.${(EPOCH_NS + BigInt(Math.round(e.lastTimestamp * 1e9))).toString(16)}`;
     this.events.push({ ...e, name });
