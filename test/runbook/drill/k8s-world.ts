@@ -7,6 +7,7 @@ import { parseKubectl, seconds, singular } from './kubectl-reference';
 import { ObservedCluster } from './k8s-observed';
 import { observedKubectl } from './k8s-observed-kubectl';
 import { appliedLine, kubectlDiff } from './k8s-apply';
+import { ArgoRollout } from './k8s-argo';
 import { prometheusRaw } from './k8s-prometheus';
 
 type Obj = KubeObject;
@@ -20,7 +21,6 @@ type Obj = KubeObject;
 export class KubernetesWorld {
   public readonly problems: string[] = [];
   private readonly objects: Obj[];
-  private lastAction: 'undo' | 'abort' | 'promote' | 'retry' | undefined;
   /** Simulated seconds (advanced by `sleep`, and by commands that block). */
   public clock = 0;
   /** The migration Jobs the incident failed (`migrationFailed`). */
@@ -30,22 +30,8 @@ export class KubernetesWorld {
   private readonly jobs = new Map<string, { startedAt: number; failed: boolean }>();
   /** Jobs whose container exits non-zero (a migration failed halfway). */
   public readonly failingJobs = new Set<string>();
-  /**
-   * The Rollout as the controller reports it (https://argo-rollouts.readthedocs.io/en/stable/features/specification/,
-   * status.phase: Healthy, Progressing, Paused, Degraded). Default: revision 3 finished and is stable.
-   */
-  public readonly rollout = {
-    phase: 'Healthy' as 'Healthy' | 'Progressing' | 'Paused' | 'Degraded',
-    message: '',
-    stable: 3,
-    canary: 3,
-    weight: 100,
-    /** Requests per second the canary pods receive, and the stable pods. */
-    canaryRps: 0,
-    stableRps: 20,
-    /** Changes made by runbook commands: promote, abort, retry, undo. */
-    actions: [] as string[],
-  };
+  /** The Rollout as the controller reports it, and what the runbook's Argo commands do to it (k8s-argo.ts). */
+  public readonly rollout = new ArgoRollout();
 
   /** The manifest's objects of these kinds (for incidents to set their state). */
   public objectsOf(kinds: readonly string[]): Obj[] {
@@ -201,62 +187,21 @@ export class KubernetesWorld {
     let stdout = '';
     switch (verb) {
       case 'argo rollouts get':
-        missing = named('Rollout', rest[1]);
-        if (flags.has('--watch') || flags.has('-w'))
-          return this.fail('kubectl argo rollouts get --watch never returns: a runbook step must end');
-        stdout = [
-          `Name: ${rest[1]}`,
-          `Status: ${this.rollout.phase}${this.rollout.message ? ` (${this.rollout.message})` : ''}`,
-          `SetWeight: ${this.rollout.weight}`,
-          ...[4, 3, 2, 1]
-            .filter((r) => r <= Math.max(this.rollout.canary, this.rollout.stable))
-            .map((r) => `revision:${r}${r === this.rollout.stable ? ' (stable)' : r === this.rollout.canary ? ' (canary)' : ''}`),
-        ].join('\n');
-        break;
-      case 'argo rollouts status': {
-        missing = named('Rollout', rest[0]);
-        if (missing) break;
-        const timeout = seconds(String(flags.get('--timeout') ?? flags.get('-t') ?? '0s'));
-        if (argv.includes('--watch=false'))
-          return { stdout: `${this.rollout.phase}${this.rollout.message ? ` - ${this.rollout.message}` : ''}`, status: 0 };
-        // `status` watches until Healthy (exit 0) or Degraded (error), or until --timeout; a Paused rollout
-        // is neither, so it blocks (https://argo-rollouts.readthedocs.io/en/stable/generated/kubectl-argo-rollouts/kubectl-argo-rollouts_status/).
-        if (this.rollout.phase === 'Paused') {
-          if (timeout === 0) return this.fail(`kubectl argo rollouts status ${rest[0]} never returns on a Paused rollout (no --timeout)`);
-          return { stdout: `Paused - ${this.rollout.message}\nError: timed out waiting for the rollout`, status: 1, waited: timeout };
-        }
-        const work = this.rolloutSeconds(rest[0]);
-        if (timeout > 0 && timeout < work)
-          return this.fail(
-            `kubectl argo rollouts status --timeout ${flags.get('--timeout')} gives up while the rollout runs ${Math.round(work / 60)}m (after ${this.lastAction ?? 'a release'})`,
-          );
-        if (this.rollout.phase === 'Degraded') return { stdout: `Degraded - ${this.rollout.message}`, status: 1, waited: 0 };
-        stdout = 'Healthy';
-        break;
-      }
+      case 'argo rollouts status':
       case 'argo rollouts promote':
       case 'argo rollouts abort':
       case 'argo rollouts undo':
       case 'argo rollouts retry': {
-        missing = named('Rollout', verb === 'argo rollouts retry' ? rest[1] : rest[0]);
+        missing = named('Rollout', verb === 'argo rollouts get' || verb === 'argo rollouts retry' ? rest[1] : rest[0]);
         if (missing) break;
-        this.lastAction = verb.split(' ')[2] as NonNullable<KubernetesWorld['lastAction']>;
-        this.rollout.actions.push(verb.split(' ')[2]);
-        const action: string = this.lastAction;
-        // Promote moves to the next step (--full: to 100%); abort returns all traffic to stable and the
-        // Rollout is Degraded (RolloutAborted); retry restarts an aborted update
-        // (https://argo-rollouts.readthedocs.io/en/stable/generated/kubectl-argo-rollouts/kubectl-argo-rollouts_promote/).
-        if (action === 'promote' && (flags.has('--full') || this.rollout.phase === 'Paused'))
-          Object.assign(this.rollout, { phase: 'Healthy', stable: this.rollout.canary, weight: 100, message: '' });
-        if (action === 'abort')
-          Object.assign(this.rollout, {
-            phase: 'Degraded',
-            message: 'RolloutAborted: Rollout aborted update to revision ' + this.rollout.canary,
-            weight: 0,
-          });
-        if (action === 'retry') Object.assign(this.rollout, { phase: 'Progressing', message: '' });
-        if (action === 'undo') Object.assign(this.rollout, { phase: 'Healthy', canary: this.rollout.stable, message: '' });
-        break;
+        const answer = this.rollout.kubectl(
+          verb,
+          rest,
+          flags,
+          argv,
+          this.find('Rollout', rest[verb === 'argo rollouts get' || verb === 'argo rollouts retry' ? 1 : 0], namespace),
+        );
+        return 'problem' in answer ? this.fail(answer.problem) : answer;
       }
       case 'get':
       case 'describe': {
@@ -422,19 +367,6 @@ export class KubernetesWorld {
     }
     if (missing) return this.fail(`kubectl ${verb}: ${missing}`);
     return { stdout, status: 0 };
-  }
-
-  /** How long a rollout runs after the last action: an undo replays the canary steps unless the rollback window covers it. */
-  private rolloutSeconds(name: string): number {
-    const rollout = this.find('Rollout', name, undefined);
-    const spec = (rollout?.spec ?? {}) as {
-      rollbackWindow?: { revisions?: number };
-      strategy?: { canary?: { steps?: { pause?: { duration?: string } }[] } };
-    };
-    if (this.lastAction === 'abort' || this.lastAction === 'promote') return 120;
-    if (this.lastAction === 'undo' && (spec.rollbackWindow?.revisions ?? 0) >= 1) return 120;
-    const steps = spec.strategy?.canary?.steps ?? [];
-    return 120 + steps.reduce((acc, s) => acc + seconds(String(s.pause?.duration ?? '0s')), 0);
   }
 
   private fail(problem: string): StubResult {
