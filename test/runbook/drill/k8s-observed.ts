@@ -191,7 +191,7 @@ export class ObservedCluster {
         : { at: at + 50, text: `migration ${job.metadata.labels?.['glidepath.dev/migration'] ?? job.metadata.name} complete` },
     ];
     const pod: ObservedPod = {
-      name: `${job.metadata.name}-${'k7f2q'}`,
+      name: `${job.metadata.name}-k7f2q`,
       namespace: ns,
       labels: { ...(spec.template?.metadata?.labels ?? {}), 'job-name': job.metadata.name },
       containers: (spec.template?.spec?.containers ?? [{ name: 'main' }]).map((c) => ({ name: c.name, log: [...batches] })),
