@@ -11,7 +11,13 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const outDir = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
 fs.rmSync(outDir, { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir], { stdio: 'inherit' });
+// TypeScript 7's native compiler (the devDependency "typescript-7"), single-threaded: the same
+// JavaScript as TypeScript 6's tsc and the same declarations (string literal types in single
+// quotes), for 4.5 s of CPU instead of 21 s. The flattening below reads them with TypeScript 6's API.
+const tsc7 = path.join(path.dirname(require.resolve('typescript-7/package.json')), 'bin', 'tsc');
+const tsc = spawnSync(process.execPath, [tsc7, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir, '--singleThreaded'], {
+  stdio: 'inherit',
+});
 if (tsc.status !== 0) {
   process.exit(tsc.status ?? 1);
 }

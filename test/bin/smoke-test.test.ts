@@ -60,11 +60,17 @@ describe('glidepath smoke-test', () => {
   test("uses a definition's smokeTests with --definition", async () => {
     const io = capture();
     const definition = path.join(dir, 'definition.yaml');
-    fs.writeFileSync(definition, fs.readFileSync(path.join(ROOT, 'examples', 'checkout', 'definition.yaml'), 'utf8'));
+    // The checkout definition with a 10 ms backoff instead of its 2 s: its checks fail here (below),
+    // and every retry would otherwise wait on the clock (about 20 s of an idle jest worker).
+    const checkout = fs.readFileSync(path.join(ROOT, 'examples', 'checkout', 'definition.yaml'), 'utf8');
+    expect(checkout).toMatch(/^ {2}attempts: 3\n {2}backoff: 2s$/m);
+    fs.writeFileSync(definition, checkout.replace(/^ {2}backoff: 2s$/m, '  backoff: 0.01s'));
     const code = await main(['smoke-test', '--url', server.url, '--definition', definition], io);
     // The checkout checks call paths this server does not serve: a clean failure, not a crash.
     expect(code).toBe(1);
     expect(io.stdout.join('')).toMatch(/FAIL +\S+ +GET \//);
+    // The definition's checks and attempts were used: its health check, tried 3 times.
+    expect(server.hits.get('/healthz')).toBe(3);
   });
 
   test('fails when the config file is invalid, naming the field', async () => {

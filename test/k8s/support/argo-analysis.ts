@@ -36,7 +36,7 @@ export enum Phase {
 }
 
 const ORDER = [Phase.SUCCESSFUL, Phase.RUNNING, Phase.PENDING, Phase.INCONCLUSIVE, Phase.ERROR, Phase.FAILED];
-const DEFAULT_ERROR_RETRY_SECONDS = 10;
+export const DEFAULT_ERROR_RETRY_SECONDS = 10;
 const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
 
 /** The fields of an AnalysisTemplate metric the simulator reads (as glidepath writes them). */
