@@ -8,9 +8,11 @@ import { AppConfigPlane } from './planes/appconfig';
 import { CodeDeployPlane } from './planes/codedeploy';
 import { CodePipelinePlane } from './planes/codepipeline';
 import { EcsPlane } from './planes/ecs';
+import { LogsPlane, ROTATION_AT } from './planes/logs';
 import { checkEnums } from './planes/sdk-enums';
 import { SecretsPlane } from './planes/secrets';
 import { Clock, Fail, StateFail, Templates, type DeployedStack, type StubResult } from './planes/templates';
+import type { Evidence, Printed } from './screen';
 
 export type { DeployedStack, StubResult } from './planes/templates';
 
@@ -36,6 +38,9 @@ export class AwsWorld {
   public readonly pipeline: CodePipelinePlane;
   public readonly appconfig: AppConfigPlane;
   public readonly secrets: SecretsPlane;
+  public readonly logs: LogsPlane;
+  /** Calls whose output reached the section's stdout: what the reader saw. */
+  public readonly printed: Printed[] = [];
   /** Stacks not in UPDATE_COMPLETE: the incident's state. */
   public readonly stackStatus = new Map<string, { status: string; since: number }>();
 
@@ -53,7 +58,24 @@ export class AwsWorld {
     this.pipeline = new CodePipelinePlane(this.templates, this.clockState, head);
     this.appconfig = new AppConfigPlane(this.templates, this.clockState, this.alarms);
     this.secrets = new SecretsPlane(this.templates, this.clockState);
+    this.logs = new LogsPlane(this.clockState, () => ({
+      serviceErrors: this.alarms.firing.some((a) => /-(error-rate|latency-p\d+)$/.test(a)),
+      probeFailing: this.alarms.firing.some((a) => a.endsWith('-dead-mans-switch')),
+      failedRotations: this.secrets.failedRotationLogGroups(),
+      // A migration that failed during the deploy the stack rolled back from, else the last run by the runbook.
+      migration: (family) =>
+        this.ecs.lastRunOf(family) ??
+        ([...this.stackStatus].some(([stack, st]) => /ROLLBACK/.test(st.status) && family === `${stack}-migrate-add-order-notes`)
+          ? { at: ROTATION_AT - 60, failed: true }
+          : undefined),
+    }));
     if (this.pipeline.name) this.pipeline.seed(releaseCommit);
+  }
+
+  /** What the reader must see in what a section prints: the incident's traces. */
+  public evidence(): Evidence[] {
+    const groups = [...new Set(this.printed.filter((p) => p.argv[0] === 'logs' && p.argv[1] === 'tail').map((p) => p.argv[2]))];
+    return [...this.logs.evidence(groups), ...this.alarms.evidence()];
   }
 
   /** Seconds of simulated time (advanced by the `sleep` stub). */
@@ -164,6 +186,10 @@ export class AwsWorld {
         // `logs tail GROUP` names it as a positional, `delete-log-group` and the others as --log-group-name.
         const group = call.positionals[0] ?? call.options.get('--log-group-name')?.[0];
         if (!this.secrets.logGroups().includes(group)) this.templates.need('AWS::Logs::LogGroup', group, region);
+        if (call.operation === 'tail') {
+          this.payload = this.logs.tail(call, group!);
+          return undefined;
+        }
         return undefined;
       }
       case 'cloudformation': {
@@ -223,7 +249,8 @@ function query(response: unknown, expression: string | undefined): unknown {
 
 /** Prints a value the way the AWS CLI's `--output` does (text: tabs within a row, one row per line). */
 function format(value: unknown, output: string): string {
-  if (output === 'json' || output === 'table' || output === 'yaml')
+  if (output === 'table') return table(value);
+  if (output === 'json' || output === 'yaml')
     return value === null || value === undefined ? '' : JSON.stringify(value, null, 4);
   const scalar = (v: unknown): string =>
     v === null || v === undefined
@@ -238,4 +265,17 @@ function format(value: unknown, output: string): string {
       ? value.map(scalar).join('\t')
       : value.map((v) => (Array.isArray(v) ? v.map(scalar).join('\t') : scalar(v))).join('\n');
   return scalar(value);
+}
+
+/**
+ * `--output table`: one row a line between `|` borders, cells of a row side by side
+ * (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-output-format.html#table-output): plain text.
+ */
+function table(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const cell = (v: unknown): string => (v === null || v === undefined ? 'None' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const rows: string[][] = (Array.isArray(value) ? value : [value]).map((r) =>
+    Array.isArray(r) ? r.map(cell) : r !== null && typeof r === 'object' ? Object.values(r as object).map(cell) : [cell(r)],
+  );
+  return rows.map((r) => `|  ${r.join('  |  ')}  |`).join('\n');
 }

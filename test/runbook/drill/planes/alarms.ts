@@ -1,5 +1,18 @@
 import type { AwsCall } from '../aws-command-model';
+import type { Evidence } from '../screen';
 import { Fail, iso, type Clock, type Templates } from './templates';
+
+/**
+ * The incident of an alarm that pages now: the errors began 25 minutes ago (logs plane,
+ * FIRST_ERROR_AT) and the alarm flapped: ALARM 22, 16 and 11 minutes ago, OK between.
+ */
+const INCIDENT_TRANSITIONS: readonly (readonly [number, string])[] = [
+  [-1320, 'ALARM'],
+  [-1140, 'OK'],
+  [-960, 'ALARM'],
+  [-840, 'OK'],
+  [-660, 'ALARM'],
+];
 
 /**
  * CloudWatch alarms: state, whether their actions are enabled, and history.
@@ -40,21 +53,79 @@ export class AlarmsPlane {
     return name !== undefined && this.firing.includes(name);
   }
 
+  /**
+   * An alarm's history before the drill, oldest first: created 30 days ago, a transition to ALARM
+   * and back every 12 hours (a warning that flaps at the nightly peak), each running the alarm's
+   * actions (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-actions),
+   * and, for an alarm that pages now, the incident (INCIDENT_TRANSITIONS).
+   * CloudWatch keeps 30 days of alarm history.
+   */
+  private pastHistory(name: string, props: Record<string, unknown>): { AlarmName: string; Timestamp: string; HistoryItemType: string; HistorySummary: string; HistoryData?: string }[] {
+    const items: { AlarmName: string; Timestamp: string; HistoryItemType: string; HistorySummary: string; HistoryData?: string }[] = [];
+    const actions = (state: string) => ((props[`${state === 'OK' ? 'OK' : 'Alarm'}Actions`] as unknown[] | undefined) ?? []).map(String);
+    const transition = (at: number, from: string, to: string) => {
+      items.push({
+        AlarmName: name,
+        Timestamp: iso(at),
+        HistoryItemType: 'StateUpdate',
+        HistorySummary: `Alarm updated from ${from} to ${to}`,
+        HistoryData: JSON.stringify({
+          version: '1.0',
+          oldState: { stateValue: from },
+          newState: {
+            stateValue: to,
+            stateReason:
+              to === 'ALARM'
+                ? `Threshold Crossed: 3 out of the last 3 datapoints [6.1 (${iso(at - 60).slice(0, 16)}), 5.8, 5.4] were greater than or equal to the threshold.`
+                : 'Threshold Crossed: no datapoint breached the threshold.',
+          },
+        }),
+      });
+      for (const a of actions(to))
+        items.push({ AlarmName: name, Timestamp: iso(at + 1), HistoryItemType: 'Action', HistorySummary: `Successfully executed action ${a}` });
+    };
+    items.push({ AlarmName: name, Timestamp: iso(-30 * 86400), HistoryItemType: 'ConfigurationUpdate', HistorySummary: `Alarm "${name}" created` });
+    for (let at = -30 * 86400 + 3600; at < -3 * 3600; at += 12 * 3600) {
+      transition(at, 'OK', 'ALARM');
+      transition(at + 600, 'ALARM', 'OK');
+    }
+    items.push({ AlarmName: name, Timestamp: iso(-2 * 3600), HistoryItemType: 'ConfigurationUpdate', HistorySummary: `Alarm "${name}" updated` });
+    if (this.inAlarm(name)) for (const [at, to] of INCIDENT_TRANSITIONS) transition(at, to === 'ALARM' ? 'OK' : 'ALARM', to);
+    return items;
+  }
+
+  /** What the reader must see of an alarm that pages now: each transition to ALARM of the incident. */
+  public evidence(): Evidence[] {
+    return this.firing.map((name) => ({
+      reads: (argv: readonly string[]) =>
+        argv[0] === 'cloudwatch' &&
+        argv[1] === 'describe-alarm-history' &&
+        argv.includes(name) &&
+        !['Action', 'ConfigurationUpdate'].includes(argv[argv.indexOf('--history-item-type') + 1]),
+      what: `the transitions of ${name} to ALARM`,
+      mustShow: INCIDENT_TRANSITIONS.filter(([, to]) => to === 'ALARM').map(([at]) => iso(at)),
+    }));
+  }
+
   public respond(call: AwsCall, region: string): unknown {
     const names = call.options.get('--alarm-names') ?? [];
     switch (call.operation) {
       case 'describe-alarm-history': {
         const name = call.options.get('--alarm-name')?.[0];
-        this.t.need('AWS::CloudWatch::Alarm', name, region);
+        const alarm = this.t.need('AWS::CloudWatch::Alarm', name, region);
         const type = call.options.get('--history-item-type')?.[0];
-        const items = [
-          ...(this.inAlarm(name)
-            ? [{ AlarmName: name!, Timestamp: iso(-300), HistoryItemType: 'StateUpdate', HistorySummary: 'Alarm updated from OK to ALARM' }]
-            : []),
-          ...this.history.filter((h) => h.AlarmName === name),
-        ];
+        // `--max-records` is the operation's page size: given by hand, the CLI makes one call and
+        // prints that page; without it the CLI follows every page
+        // (aws/aws-cli awscli/customizations/paginate.py, check_should_enable_pagination).
+        const max = Number(call.options.get('--max-records')?.[0] ?? Infinity);
+        const items = [...this.pastHistory(name!, alarm.props), ...this.history.filter((h) => h.AlarmName === name)];
         // Newest first, as CloudWatch returns them.
-        return { AlarmHistoryItems: items.filter((h) => !type || h.HistoryItemType === type).reverse() };
+        return {
+          AlarmHistoryItems: items
+            .filter((h) => !type || h.HistoryItemType === type)
+            .reverse()
+            .slice(0, max),
+        };
       }
       case 'describe-alarms': {
         const prefix = call.options.get('--alarm-name-prefix')?.[0];
@@ -70,7 +141,7 @@ export class AlarmsPlane {
               StateReason: this.inAlarm(n)
                 ? 'Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold'
                 : 'Threshold Crossed: no datapoint breached',
-              StateUpdatedTimestamp: iso(-300),
+              StateUpdatedTimestamp: iso(this.inAlarm(n) ? -660 : -3 * 3600),
               ActionsEnabled: this.actionsEnabled(n),
             }))
             .filter((a) => !state || a.StateValue === state),

@@ -131,6 +131,13 @@ export class EcsPlane {
     return last.byRunbook ? last.createdAt + 140 : 0;
   }
 
+  /** When the newest task of a family started (a migration run by the runbook), if one ran. */
+  public lastRunOf(family: string): { at: number; failed: boolean } | undefined {
+    const runs = [...this.tasks.values()].filter((t) => t.family === family);
+    const last = runs[runs.length - 1];
+    return last && { at: last.startedAt, failed: last.exitCode !== 0 };
+  }
+
   /** Deployments created after the incident started (by the runbook). */
   public deploymentsSinceStart(service: string): { source: number; target: number }[] {
     return this.services.get(service)!.deployments.filter((d) => d.byRunbook);
