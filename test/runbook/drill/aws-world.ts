@@ -247,24 +247,75 @@ function query(response: unknown, expression: string | undefined): unknown {
   return jmespath.search(response ?? {}, expression);
 }
 
-/** Prints a value the way the AWS CLI's `--output` does (text: tabs within a row, one row per line). */
+/** Prints a value the way the AWS CLI's `--output` does (text: awscli's text formatter, below). */
 function format(value: unknown, output: string): string {
   if (output === 'table') return table(value);
-  if (output === 'json' || output === 'yaml')
-    return value === null || value === undefined ? '' : JSON.stringify(value, null, 4);
-  const scalar = (v: unknown): string =>
-    v === null || v === undefined
-      ? 'None'
-      : typeof v === 'object'
-        ? Object.values(v as object)
-            .map(scalar)
-            .join('\t')
-        : String(v);
-  if (Array.isArray(value))
-    return value.every((v) => !Array.isArray(v) && (v === null || typeof v !== 'object'))
-      ? value.map(scalar).join('\t')
-      : value.map((v) => (Array.isArray(v) ? v.map(scalar).join('\t') : scalar(v))).join('\n');
-  return scalar(value);
+  if (output === 'json' || output === 'yaml') return value === null || value === undefined ? '' : JSON.stringify(value, null, 4);
+  if (value === null || value === undefined) return 'None';
+  const lines: string[] = [];
+  formatText(value, lines);
+  return lines.join('\n');
+}
+
+type Json = null | undefined | string | number | boolean | Json[] | { [k: string]: Json };
+
+/** A scalar as Python's str() prints it (the CLI is Python): None, True, False. */
+function pyStr(v: unknown): string {
+  return v === null || v === undefined ? 'None' : v === true ? 'True' : v === false ? 'False' : String(v);
+}
+
+const isNested = (v: unknown): boolean => v !== null && typeof v === 'object';
+
+/**
+ * `--output text`, as aws/aws-cli awscli/text.py formats a response: a dict prints its scalars on
+ * one tab-separated line (sorted by key, after the upper-cased key that holds it), then each nested
+ * value on its own lines; a list of dicts prints each with the scalar keys of all; a list of scalars
+ * prints on one line, or one line each under a key (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-output-format.html#text-output).
+ */
+function formatText(item: unknown, out: string[], identifier?: string, scalarKeys?: string[]): void {
+  if (Array.isArray(item)) {
+    if (item.length === 0) return;
+    if (item.some((e) => isNested(e) && !Array.isArray(e))) {
+      const keys = [
+        ...new Set(
+          item.flatMap((e) =>
+            isNested(e) && !Array.isArray(e)
+              ? Object.entries(e as object)
+                  .filter(([, v]) => !isNested(v))
+                  .map(([k]) => k)
+              : [],
+          ),
+        ),
+      ].sort();
+      for (const e of item) formatText(e, out, identifier, keys);
+    } else if (item.some((e) => Array.isArray(e))) {
+      const scalars = item.filter((e) => !isNested(e));
+      if (scalars.length > 0) scalarList(scalars, out, identifier);
+      for (const e of item.filter((x) => isNested(x))) formatText(e, out, identifier);
+    } else scalarList(item, out, identifier);
+  } else if (isNested(item)) {
+    const dict = item as Record<string, Json>;
+    const scalars: string[] = [];
+    const nested: [string, Json][] = [];
+    if (scalarKeys === undefined) {
+      for (const [k, v] of Object.entries(dict).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        if (isNested(v)) nested.push([k, v]);
+        else scalars.push(pyStr(v));
+    } else {
+      for (const k of scalarKeys) scalars.push(k in dict ? pyStr(dict[k]) : '');
+      for (const k of Object.keys(dict)
+        .filter((x) => !scalarKeys.includes(x))
+        .sort())
+        nested.push([k, dict[k]]);
+    }
+    if (scalars.length > 0) out.push([...(identifier !== undefined ? [identifier.toUpperCase()] : []), ...scalars].join('\t'));
+    for (const [k, v] of nested) formatText(v, out, k);
+  } else out.push(pyStr(item));
+}
+
+function scalarList(elements: readonly unknown[], out: string[], identifier?: string): void {
+  if (identifier !== undefined) for (const e of elements) out.push(`${identifier.toUpperCase()}\t${pyStr(e)}`);
+  else out.push(elements.map(pyStr).join('\t'));
 }
 
 /**

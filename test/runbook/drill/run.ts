@@ -86,7 +86,9 @@ export class Drill {
       ...(section.kind === SectionKind.BLOCKS ? staticProblems(section.script, world) : []),
       ...world.problems,
       // What the reader saw: each printed diagnostic readable, the incident's evidence on screen.
-      ...(section.kind === SectionKind.BLOCKS ? screenProblems(section.heading, sectionBody(runbook.markdown, section.heading), world.aws.printed, world.aws.evidence()) : []),
+      ...(section.kind === SectionKind.BLOCKS
+        ? screenProblems(section.heading, sectionBody(runbook.markdown, section.heading), world.aws.printed, world.aws.evidence())
+        : []),
     ];
     // Inline mentions must be valid calls on resources that exist; the state of the moment may refuse them.
     const problems = section.kind === SectionKind.BLOCKS ? all : all.filter((p) => !p.startsWith(STATE_PREFIX));

@@ -89,12 +89,7 @@ function looksLikeJson(text: string): boolean {
 }
 
 /** What is wrong with what a section printed, one line each. */
-export function screenProblems(
-  heading: string,
-  sectionBody: string,
-  printed: readonly Printed[],
-  evidence: readonly Evidence[],
-): string[] {
+export function screenProblems(heading: string, sectionBody: string, printed: readonly Printed[], evidence: readonly Evidence[]): string[] {
   const steps = stepsOf(sectionBody);
   const problems: string[] = [];
   for (const p of printed) {
@@ -104,6 +99,10 @@ export function screenProblems(
     const expect = /Expect: (.*)$/.exec(stepOf(steps, p.argv)?.text ?? '')?.[1];
     // A read (a diagnostic) whose step promises lines or values, not JSON (named, or quoted as `"key":` or `{…}`).
     const read = /^(describe|list|get|tail|filter)/.test(p.argv[1] ?? '');
+    // "Expect: nothing": a check whose passing answer is no output; the drill's worlds are clean of
+    // what these checks look for (no alarm left silenced, no transition left disabled).
+    if (expect !== undefined && /^nothing\.?$/.test(expect.trim()) && p.stdout.trim() !== '')
+      problems.push(`${command} printed "${p.stdout.trim().slice(0, 60)}" where its step promises nothing`);
     if (read && expect !== undefined && !/JSON|[{}]|"\w+":/.test(expect) && looksLikeJson(p.stdout))
       problems.push(`${command} printed JSON where its step promises "${expect.slice(0, 60)}"`);
   }

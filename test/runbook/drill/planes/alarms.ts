@@ -3,6 +3,28 @@ import type { Evidence } from '../screen';
 import { Fail, iso, type Clock, type Templates } from './templates';
 
 /**
+ * Alarms of the other services of the account in every region: what `describe-alarms` without
+ * names or prefix also lists. The shared database the service depends on has been in ALARM since
+ * just before the incident's errors began; a team silenced its staging alarms for maintenance.
+ */
+const OTHER_ALARMS: readonly { name: string; state: 'OK' | 'ALARM'; since: number; actionsEnabled: boolean }[] = [
+  { name: 'orders-db-prod-cpu', state: 'ALARM', since: -1560, actionsEnabled: true },
+  ...['orders', 'inventory', 'search', 'shipping', 'identity', 'notifications'].flatMap((svc) =>
+    ['prod', 'staging'].flatMap((env) =>
+      ['error-rate', 'latency-p99', 'cpu', 'memory', '5xx'].map((metric) => ({
+        name: `${svc}-${env}-${metric}`,
+        state: 'OK' as const,
+        since: -2 * 86400,
+        actionsEnabled: !(svc === 'search' && env === 'staging'),
+      })),
+    ),
+  ),
+];
+
+/** What the reader of "What changed?" must see: the dependency in ALARM. */
+export const DEPENDENCY_ALARM = OTHER_ALARMS[0].name;
+
+/**
  * The incident of an alarm that pages now: the errors began 25 minutes ago (logs plane,
  * FIRST_ERROR_AT) and the alarm flapped: ALARM 22, 16 and 11 minutes ago, OK between.
  */
@@ -60,7 +82,10 @@ export class AlarmsPlane {
    * and, for an alarm that pages now, the incident (INCIDENT_TRANSITIONS).
    * CloudWatch keeps 30 days of alarm history.
    */
-  private pastHistory(name: string, props: Record<string, unknown>): { AlarmName: string; Timestamp: string; HistoryItemType: string; HistorySummary: string; HistoryData?: string }[] {
+  private pastHistory(
+    name: string,
+    props: Record<string, unknown>,
+  ): { AlarmName: string; Timestamp: string; HistoryItemType: string; HistorySummary: string; HistoryData?: string }[] {
     const items: { AlarmName: string; Timestamp: string; HistoryItemType: string; HistorySummary: string; HistoryData?: string }[] = [];
     const actions = (state: string) => ((props[`${state === 'OK' ? 'OK' : 'Alarm'}Actions`] as unknown[] | undefined) ?? []).map(String);
     const transition = (at: number, from: string, to: string) => {
@@ -82,29 +107,53 @@ export class AlarmsPlane {
         }),
       });
       for (const a of actions(to))
-        items.push({ AlarmName: name, Timestamp: iso(at + 1), HistoryItemType: 'Action', HistorySummary: `Successfully executed action ${a}` });
+        items.push({
+          AlarmName: name,
+          Timestamp: iso(at + 1),
+          HistoryItemType: 'Action',
+          HistorySummary: `Successfully executed action ${a}`,
+        });
     };
-    items.push({ AlarmName: name, Timestamp: iso(-30 * 86400), HistoryItemType: 'ConfigurationUpdate', HistorySummary: `Alarm "${name}" created` });
+    items.push({
+      AlarmName: name,
+      Timestamp: iso(-30 * 86400),
+      HistoryItemType: 'ConfigurationUpdate',
+      HistorySummary: `Alarm "${name}" created`,
+    });
     for (let at = -30 * 86400 + 3600; at < -3 * 3600; at += 12 * 3600) {
       transition(at, 'OK', 'ALARM');
       transition(at + 600, 'ALARM', 'OK');
     }
-    items.push({ AlarmName: name, Timestamp: iso(-2 * 3600), HistoryItemType: 'ConfigurationUpdate', HistorySummary: `Alarm "${name}" updated` });
+    items.push({
+      AlarmName: name,
+      Timestamp: iso(-2 * 3600),
+      HistoryItemType: 'ConfigurationUpdate',
+      HistorySummary: `Alarm "${name}" updated`,
+    });
     if (this.inAlarm(name)) for (const [at, to] of INCIDENT_TRANSITIONS) transition(at, to === 'ALARM' ? 'OK' : 'ALARM', to);
     return items;
   }
 
-  /** What the reader must see of an alarm that pages now: each transition to ALARM of the incident. */
+  /** What the reader must see of an alarm that pages now: each transition to ALARM of the incident; the dependency in ALARM. */
   public evidence(): Evidence[] {
-    return this.firing.map((name) => ({
-      reads: (argv: readonly string[]) =>
-        argv[0] === 'cloudwatch' &&
-        argv[1] === 'describe-alarm-history' &&
-        argv.includes(name) &&
-        !['Action', 'ConfigurationUpdate'].includes(argv[argv.indexOf('--history-item-type') + 1]),
-      what: `the transitions of ${name} to ALARM`,
-      mustShow: INCIDENT_TRANSITIONS.filter(([, to]) => to === 'ALARM').map(([at]) => iso(at)),
-    }));
+    const dependency: Evidence = {
+      reads: (argv) => argv[0] === 'cloudwatch' && argv[1] === 'describe-alarms' && !argv.includes('--alarm-names'),
+      what: 'the dependency in ALARM',
+      mustShow: [DEPENDENCY_ALARM],
+      sections: /^What changed/,
+    };
+    return [
+      dependency,
+      ...this.firing.map((name) => ({
+        reads: (argv: readonly string[]) =>
+          argv[0] === 'cloudwatch' &&
+          argv[1] === 'describe-alarm-history' &&
+          argv.includes(name) &&
+          !['Action', 'ConfigurationUpdate'].includes(argv[argv.indexOf('--history-item-type') + 1]),
+        what: `the transitions of ${name} to ALARM`,
+        mustShow: INCIDENT_TRANSITIONS.filter(([, to]) => to === 'ALARM').map(([at]) => iso(at)),
+      })),
+    ];
   }
 
   public respond(call: AwsCall, region: string): unknown {
@@ -130,20 +179,39 @@ export class AlarmsPlane {
       case 'describe-alarms': {
         const prefix = call.options.get('--alarm-name-prefix')?.[0];
         const state = call.options.get('--state-value')?.[0];
-        const all = this.t.all('AWS::CloudWatch::Alarm', region).map((r) => String(r.props.AlarmName));
+        const own = this.t.all('AWS::CloudWatch::Alarm', region);
+        const all = [...own.map((r) => String(r.props.AlarmName)), ...OTHER_ALARMS.map((o) => o.name)];
         for (const n of names) this.t.need('AWS::CloudWatch::Alarm', n, region);
         const selected = names.length > 0 ? names : all.filter((n) => !prefix || n.startsWith(prefix));
         return {
           MetricAlarms: selected
-            .map((n) => ({
-              AlarmName: n,
-              StateValue: this.inAlarm(n) ? 'ALARM' : 'OK',
-              StateReason: this.inAlarm(n)
-                ? 'Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold'
-                : 'Threshold Crossed: no datapoint breached',
-              StateUpdatedTimestamp: iso(this.inAlarm(n) ? -660 : -3 * 3600),
-              ActionsEnabled: this.actionsEnabled(n),
-            }))
+            .map((n) => {
+              const other = OTHER_ALARMS.find((o) => o.name === n);
+              const props = own.find((r) => r.props.AlarmName === n)?.props ?? {};
+              const alarm = other ? other.state === 'ALARM' : this.inAlarm(n);
+              return {
+                AlarmName: n,
+                AlarmArn: `arn:aws:cloudwatch:${region}:111111111111:alarm:${n}`,
+                ActionsEnabled: other ? other.actionsEnabled : this.actionsEnabled(n),
+                OKActions: (props.OKActions as unknown[] | undefined)?.map(String) ?? [],
+                AlarmActions: (props.AlarmActions as unknown[] | undefined)?.map(String) ?? [
+                  `arn:aws:sns:${region}:111111111111:${n.split('-')[0]}-alerts`,
+                ],
+                StateValue: alarm ? 'ALARM' : 'OK',
+                StateReason: alarm
+                  ? 'Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold'
+                  : 'Threshold Crossed: no datapoint breached',
+                StateUpdatedTimestamp: iso(other ? other.since : alarm ? -660 : -3 * 3600),
+                MetricName: typeof props.MetricName === 'string' ? props.MetricName : 'CPUUtilization',
+                Namespace: typeof props.Namespace === 'string' ? props.Namespace : 'AWS/ECS',
+                Statistic: 'Average',
+                Period: 60,
+                EvaluationPeriods: typeof props.EvaluationPeriods === 'number' ? props.EvaluationPeriods : 3,
+                Threshold: typeof props.Threshold === 'number' ? props.Threshold : 80,
+                ComparisonOperator:
+                  typeof props.ComparisonOperator === 'string' ? props.ComparisonOperator : 'GreaterThanOrEqualToThreshold',
+              };
+            })
             .filter((a) => !state || a.StateValue === state),
           CompositeAlarms: [],
         };

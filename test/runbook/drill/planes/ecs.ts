@@ -187,6 +187,33 @@ export class EcsPlane {
     throw new Fail(`ServiceDeploymentNotFoundException: ${arn}`);
   }
 
+  /**
+   * The service's events, newest first: ECS keeps the last 100
+   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html):
+   * "has reached a steady state" every 6 hours while nothing changes; while the serving revision
+   * crashes at start, a task started and stopped every minute.
+   */
+  private events(s: ServiceState, serving: number): { id: string; createdAt: string; message: string }[] {
+    const now = this.clock.now;
+    const events: { at: number; message: string }[] = [];
+    for (let at = Math.floor(now / 21600) * 21600 - 100 * 21600; at <= now; at += 21600)
+      events.push({ at, message: `(service ${s.name}) has reached a steady state.` });
+    if (s.crashing.has(serving))
+      for (let at = -3600; at <= now; at += 60)
+        events.push(
+          { at, message: `(service ${s.name}) has started 1 tasks: (task ${(at & 0xffff).toString(16)}).` },
+          {
+            at: at + 30,
+            message: `(service ${s.name}) has stopped 1 running tasks: (task ${(at & 0xffff).toString(16)}): Essential container in task exited.`,
+          },
+        );
+    return events
+      .filter((e) => e.at <= now)
+      .sort((a, b) => b.at - a.at)
+      .slice(0, 100)
+      .map((e, i) => ({ id: `e${i}`, createdAt: iso(e.at), message: e.message }));
+  }
+
   /** Running tasks: none while the serving revision crashes at start. */
   private running(s: ServiceState): number {
     return s.crashing.has(this.serving(s.name)) ? 0 : s.desiredCount;
@@ -223,9 +250,7 @@ export class EcsPlane {
               deployments: ongoing
                 ? [primary, { status: 'ACTIVE', taskDefinition: this.taskDefinitionArn(s, last.rollback ? last.target : last.source) }]
                 : [primary],
-              events: s.crashing.has(serving)
-                ? [{ createdAt: iso(this.clock.now - 60), message: `(service ${name}) has started 2 tasks: (task 1) (task 2).` }]
-                : [{ createdAt: iso(this.clock.now - 60), message: `(service ${name}) has reached a steady state.` }],
+              events: this.events(s, serving),
               networkConfiguration: {
                 awsvpcConfiguration: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' },
               },
@@ -235,17 +260,28 @@ export class EcsPlane {
       case 'list-service-deployments': {
         const s = this.service(call, region, one('--service'));
         const statuses = call.options.get('--status');
+        // Deployments of the last 90 days ListServiceDeployments keeps, before the three the model
+        // plays: three releases a week, each SUCCESSFUL.
+        const history = Array.from({ length: 30 }, (_, i) => ({
+          serviceDeploymentArn: this.arn(region, 'service-deployment', `${s.cluster}/${s.name}/h${i}`),
+          serviceArn: this.arn(region, 'service', `${s.cluster}/${s.name}`),
+          clusterArn: this.arn(region, 'cluster', s.cluster),
+          createdAt: iso(-88 * 86400 + i * 2 * 86400),
+          targetServiceRevisionArn: this.revisionArn(s, 0),
+          status: STATUS.SUCCESSFUL,
+        }));
         return {
-          serviceDeployments: s.deployments
-            .map((d) => ({
+          serviceDeployments: [
+            ...history,
+            ...s.deployments.map((d) => ({
               serviceDeploymentArn: this.deploymentArn(s, d),
               serviceArn: this.arn(region, 'service', `${s.cluster}/${s.name}`),
               clusterArn: this.arn(region, 'cluster', s.cluster),
               createdAt: iso(d.createdAt),
               targetServiceRevisionArn: this.revisionArn(s, d.target),
               status: this.statusOf(d),
-            }))
-            .filter((d) => !statuses || statuses.includes(d.status)),
+            })),
+          ].filter((d) => !statuses || statuses.includes(d.status)),
         };
       }
       case 'describe-service-deployments':

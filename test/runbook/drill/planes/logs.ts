@@ -102,7 +102,11 @@ export class LogsPlane {
         );
     } else {
       // A service (tasks or execution environments): a status line a minute per stream.
-      every(['web/app/3f9c1e07', 'web/app/8b2d4a61'], 60, (at, i) => `INFO served ${120 + ((at / 60 + i) % 17)} requests in the last minute`);
+      every(
+        ['web/app/3f9c1e07', 'web/app/8b2d4a61'],
+        60,
+        (at, i) => `INFO served ${120 + ((at / 60 + i) % 17)} requests in the last minute`,
+      );
       if (serviceErrors)
         every(['web/app/3f9c1e07'], 60, (at) =>
           at < FIRST_ERROR_AT || (at - FIRST_ERROR_AT) % 120 !== 0
@@ -125,8 +129,7 @@ export class LogsPlane {
         const mustShow = events.filter(pick).map((e) => e.message);
         return mustShow.length > 0 ? [{ reads: reads(group), what: `${what} in ${group}`, mustShow: [...new Set(mustShow)] }] : [];
       };
-      if (/-health-probe$/.test(group))
-        return probeFailing ? show('when the probe last passed', (e) => e.at === PROBE_LAST_PASS_AT) : [];
+      if (/-health-probe$/.test(group)) return probeFailing ? show('when the probe last passed', (e) => e.at === PROBE_LAST_PASS_AT) : [];
       if (/-smoke-tests$/.test(group)) return show("the release's smoke test results", (e) => e.at >= SMOKE_RUN_AT);
       if (/-migrate-|rotation|rotate/i.test(group)) return show('the failing step', (e) => /ERROR/.test(e.message));
       // The errors' onset is what an alarm's section and the incident procedures look for; a deploy step's tail is not about it.
@@ -157,9 +160,7 @@ export class LogsPlane {
       .filter((e) => e.at >= from && e.at <= this.clock.now)
       .filter((e) => all.every((t) => e.message.includes(t)) && (any.length === 0 || any.some((t) => e.message.includes(t))))
       .map((e) =>
-        format === 'short'
-          ? `${iso(e.at).slice(11, 19)} ${e.message}`
-          : `${iso(e.at).replace('Z', '000+00:00')} ${e.stream} ${e.message}`,
+        format === 'short' ? `${iso(e.at).slice(11, 19)} ${e.message}` : `${iso(e.at).replace('Z', '000+00:00')} ${e.stream} ${e.message}`,
       )
       .join('\n');
   }
