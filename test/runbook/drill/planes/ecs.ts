@@ -94,6 +94,24 @@ export class EcsPlane {
     }
   }
 
+  /** Night incident: the release deploying now (revision 3) crashes at start; its deployment is still IN_PROGRESS. */
+  public tasksCrashWhileDeploying(): void {
+    for (const s of this.services.values()) {
+      s.deployments[s.deployments.length - 1] = { ...s.deployments[s.deployments.length - 1], createdAt: -600, work: 3600 };
+      s.crashing.add(3);
+    }
+  }
+
+  /** Night incident: someone scaled the service to zero (desired count 0); nothing runs, nothing crashes. */
+  public scaledToZero(): void {
+    for (const s of this.services.values()) s.desiredCount = 0;
+  }
+
+  /** The desired count of a service now. */
+  public desiredCount(service: string): number {
+    return this.services.get(service)!.desiredCount;
+  }
+
   public statusOf(d: ServiceDeployment): string {
     const now = this.clock.now;
     if (!d.rollback && d.alarmAt !== undefined && now >= d.alarmAt) d.rollback = { requestedAt: d.alarmAt, reason: 'CloudWatch alarm' };

@@ -53,6 +53,17 @@ export class SecretsPlane {
     s.rotationFailed = true;
   }
 
+  /**
+   * The incident: a rotation finished (v2 is AWSCURRENT, v1 AWSPREVIOUS) but the database kept the
+   * old password: the value clients read now is refused (the split-key symptom after a rotation).
+   */
+  public rotationRefused(id: string, region: string): void {
+    const s = this.secret(id, region);
+    s.versions[0].stages = ['AWSPREVIOUS'];
+    s.versions.push({ id: 'v2', stages: ['AWSCURRENT'], created: ROTATION_AT });
+    s.accepted = 'v1';
+  }
+
   public stagesOf(id: string): Record<string, string[]> {
     return Object.fromEntries((this.secrets.get(id)?.versions ?? []).map((v) => [v.id, v.stages]));
   }
@@ -87,10 +98,22 @@ export class SecretsPlane {
         return {
           Name: id,
           ARN: arn,
+          Description: `Managed by Glidepath: ${id}`,
+          KmsKeyId: `arn:aws:kms:${region}:111111111111:key/5d1c3e2a-7f40-4b8e-9a61-0c2f7e3d9b14`,
           RotationEnabled: true,
           RotationLambdaARN: `arn:aws:lambda:${region}:111111111111:function:${this.rotationFunction(id)}`,
-          LastRotatedDate: iso(-30 * 86400),
+          RotationRules: { AutomaticallyAfterDays: 30 },
+          LastRotatedDate: iso(s.versions.length > 1 ? ROTATION_AT : -30 * 86400),
+          LastChangedDate: iso(s.versions.length > 1 ? ROTATION_AT : -30 * 86400),
+          LastAccessedDate: iso(-86400),
+          NextRotationDate: iso(30 * 86400),
+          Tags: [
+            { Key: 'aws:cloudformation:stack-name', Value: id.split('/').slice(0, 2).join('-') },
+            { Key: 'aws:cloudformation:logical-id', Value: 'Secret' },
+            { Key: 'service', Value: id.split('/')[0] },
+          ],
           VersionIdsToStages: Object.fromEntries(s.versions.map((v) => [v.id, v.stages])),
+          CreatedDate: iso(-180 * 86400),
         };
       case 'list-secret-version-ids':
         return {
