@@ -118,9 +118,10 @@ export enum Equivalence {
   FREE_TEXT = 'word inside free text no tool interprets',
   /**
    * An optional free-text annotation of an aws command dropped: `--description` (AppConfig
-   * versions and deployments) or `--reason` (`stop-pipeline-execution`) only label the change for a
-   * person who later opens it; no API compares or acts on the text, and no runbook step reads it
-   * back. Where the API requires it (`disable-stage-transition --reason`), dropping it counts.
+   * versions and deployments), `--reason` (`stop-pipeline-execution`) or `--started-by` (`ecs
+   * run-task`) only label the change for a person who later opens it; no API compares or acts on the
+   * text, and no runbook step reads it back (none lists tasks by `--started-by`). Where the API
+   * requires it (`disable-stage-transition --reason`), dropping it counts.
    */
   FREE_TEXT_DROPPED = 'optional free-text annotation dropped',
 }
@@ -184,7 +185,7 @@ function droppedAnnotation(m: Mutation): boolean {
   // The common prefix may run into the next option's dashes: the dropped text starts at its option.
   i = m.before.lastIndexOf(' --', i);
   const dropped = m.before.slice(i, i + m.before.length - m.after.length);
-  const option = /^ ?(--description|--reason)\b/.exec(dropped)?.[1];
+  const option = /^ ?(--description|--reason|--started-by)\b/.exec(dropped)?.[1];
   if (!option) return false;
   const command = /aws ([a-z0-9-]+) ([a-z0-9-]+)[^|;&()]*$/.exec(m.before.slice(0, i));
   const model = command ? serviceModel(command[1])?.get(command[2]) : undefined;

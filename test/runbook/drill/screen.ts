@@ -5,8 +5,9 @@
  *
  * - it fits a screen: at most {@link SCREEN_ROWS} rows of {@link SCREEN_COLUMNS} columns (a laptop
  *   terminal at a readable font size), so the answer is not scrolled away by a flood;
- * - where the step's "Expect:" promises lines or values (every Expect but one that names JSON), it
- *   is plain text: no line of JSON punctuation, no quoted strings;
+ * - where the step's "Expect:" promises lines or values (every Expect but one that names or quotes
+ *   JSON), it is plain text: no line of JSON punctuation, no quoted strings; "Expect: nothing" is
+ *   no output at all;
  * - the evidence the incident left in what the command reads (the world plants it: the first error
  *   line in the logs, the transitions to ALARM in an alarm's history) is on the screen.
  *
@@ -97,13 +98,12 @@ export function screenProblems(heading: string, sectionBody: string, printed: re
     const n = rows(p.stdout);
     if (n > SCREEN_ROWS) problems.push(`${command} printed ${n} rows: more than a screen (${SCREEN_ROWS}); the answer scrolls away`);
     const expect = /Expect: (.*)$/.exec(stepOf(steps, p.argv)?.text ?? '')?.[1];
-    // A read (a diagnostic) whose step promises lines or values, not JSON (named, or quoted as `"key":` or `{…}`).
-    const read = /^(describe|list|get|tail|filter)/.test(p.argv[1] ?? '');
     // "Expect: nothing": a check whose passing answer is no output; the drill's worlds are clean of
     // what these checks look for (no alarm left silenced, no transition left disabled).
-    if (expect !== undefined && /^nothing\.?$/.test(expect.trim()) && p.stdout.trim() !== '')
+    if (expect !== undefined && /^nothing\b/.test(expect.trim()) && p.stdout.trim() !== '')
       problems.push(`${command} printed "${p.stdout.trim().slice(0, 60)}" where its step promises nothing`);
-    if (read && expect !== undefined && !/JSON|[{}]|"\w+":/.test(expect) && looksLikeJson(p.stdout))
+    // A step that promises lines or values, not JSON (named, or quoted as `"key":` or `{…}`).
+    if (expect !== undefined && !/JSON|[{}]|"\w+":/.test(expect) && looksLikeJson(p.stdout))
       problems.push(`${command} printed JSON where its step promises "${expect.slice(0, 60)}"`);
   }
   for (const e of evidence.filter((x) => !x.sections || x.sections.test(heading))) {

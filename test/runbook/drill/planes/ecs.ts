@@ -411,9 +411,38 @@ export class EcsPlane {
         this.t.need('AWS::ECS::TaskDefinition', family, region);
         const net = JSON.parse(one('--network-configuration'));
         if (!net?.awsvpcConfiguration?.subnets) throw new Fail('--network-configuration has no awsvpcConfiguration.subnets');
+        // Without --launch-type or --capacity-provider-strategy a task takes the cluster's default
+        // capacity provider strategy, and without one the EC2 launch type
+        // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html, launchType):
+        // a cluster with no container instances places nothing and answers a failure, not an error.
+        const defaultStrategy = this.t
+          .all('AWS::ECS::ClusterCapacityProviderAssociations', region)
+          .some((r) => Array.isArray(r.props.DefaultCapacityProviderStrategy) && r.props.DefaultCapacityProviderStrategy.length > 0);
+        if (!call.options.has('--launch-type') && !call.options.has('--capacity-provider-strategy') && !defaultStrategy)
+          return {
+            tasks: [],
+            failures: [{ arn: this.arn(region, 'cluster', cluster), reason: 'No Container Instances were found in your cluster.' }],
+          };
         const arn = this.arn(region, 'task', `${cluster}/${this.tasks.size + 1}`);
         this.tasks.set(arn, { startedAt: this.clock.now, family, exitCode: this.failingMigrations.has(family) ? 1 : 0 });
-        return { tasks: [{ taskArn: arn }] };
+        return {
+          tasks: [
+            {
+              taskArn: arn,
+              clusterArn: this.arn(region, 'cluster', cluster),
+              taskDefinitionArn: this.arn(region, 'task-definition', `${family}:1`),
+              lastStatus: 'PROVISIONING',
+              desiredStatus: 'RUNNING',
+              launchType: call.options.get('--launch-type')?.[0],
+              startedBy: call.options.get('--started-by')?.[0],
+              cpu: '256',
+              memory: '512',
+              createdAt: iso(this.clock.now),
+              containers: [{ name: 'migrate', lastStatus: 'PENDING' }],
+            },
+          ],
+          failures: [],
+        };
       }
       case 'list-tasks': {
         const cluster = one('--cluster');
