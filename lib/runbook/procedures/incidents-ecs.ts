@@ -146,7 +146,7 @@ export function secretRotationFailed(n: EcsIncidentNames): IncidentProcedure {
           'Stopped halfway (AWSPENDING on another version than AWSCURRENT): AWSCURRENT still holds the working value; remove AWSPENDING so the next rotation starts clean',
         command: when(
           '[ "$PENDING" != None ] && [ "$PENDING" != "$CURRENT" ]',
-          aws`secretsmanager update-secret-version-stage --secret-id "$SECRET_ID" --version-stage AWSPENDING --remove-from-version-id "$PENDING"`,
+          aws`secretsmanager update-secret-version-stage --secret-id "$SECRET_ID" --version-stage AWSPENDING --remove-from-version-id "$PENDING" --output text`,
         ),
         expected: 'the secret name and ARN, or nothing',
       },

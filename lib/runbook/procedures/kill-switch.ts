@@ -61,7 +61,7 @@ export function killSwitch(n: KillSwitchNames): { commands: RunbookCommand[]; ve
           'A flag release still deploying holds the environment (one deployment at a time): stop it, which returns its flags to the previous version',
         command: [
           `RUNNING=$(${aws`appconfig list-deployments --application-id "$APP_ID" --environment-id "$ENV_ID" --query "Items[?State=='DEPLOYING' || State=='BAKING'] | [0].DeploymentNumber" --output text`})`,
-          `[ "$RUNNING" = None ] || ${aws`appconfig stop-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --deployment-number "$RUNNING"`}`,
+          `[ "$RUNNING" = None ] || ${aws`appconfig stop-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --deployment-number "$RUNNING" --output text`}`,
         ].join('\n'),
         expected: 'no output when nothing was deploying',
       },

@@ -11,7 +11,7 @@ import { EcsPlane } from './planes/ecs';
 import { LogsPlane, ROTATION_AT } from './planes/logs';
 import { checkEnums } from './planes/sdk-enums';
 import { SecretsPlane } from './planes/secrets';
-import { Clock, Fail, StateFail, Templates, type DeployedStack, type StubResult } from './planes/templates';
+import { Clock, Fail, StateFail, Templates, iso, type DeployedStack, type StubResult } from './planes/templates';
 import type { Evidence, Printed } from './screen';
 
 export type { DeployedStack, StubResult } from './planes/templates';
@@ -209,18 +209,7 @@ export class AwsWorld {
         if (status.status === 'UPDATE_ROLLBACK_IN_PROGRESS' && this.clock - status.since >= 120)
           this.stackStatus.set(name!, { status: 'UPDATE_ROLLBACK_COMPLETE', since: status.since + 120 });
         const current = this.stackStatus.get(name!)?.status ?? status.status;
-        if (call.operation === 'describe-stack-events')
-          return {
-            StackEvents: this.stackStatus.has(name!)
-              ? [
-                  {
-                    LogicalResourceId: 'MigrationaddordernotesRun',
-                    ResourceStatus: 'UPDATE_FAILED',
-                    ResourceStatusReason: 'migration task exited 1',
-                  },
-                ]
-              : [],
-          };
+        if (call.operation === 'describe-stack-events') return { StackEvents: stackEvents(stack, this.stackStatus.get(name!)) };
         const outputs = Object.entries(stack.template.Outputs ?? {}).map(([k, o]) => ({
           OutputKey: k,
           OutputValue:
@@ -329,4 +318,48 @@ function table(value: unknown): string {
     Array.isArray(r) ? r.map(cell) : r !== null && typeof r === 'object' ? Object.values(r as object).map(cell) : [cell(r)],
   );
   return rows.map((r) => `|  ${r.join('  |  ')}  |`).join('\n');
+}
+
+/**
+ * A stack's events, newest first, as `describe-stack-events` pages through all of them
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html): each of
+ * the last eight updates (one every two days) updated every resource of the template, then, in an
+ * incident's stack, the update that failed at the migration and its rollback.
+ */
+function stackEvents(stack: DeployedStack, incident?: { status: string; since: number }): Record<string, string>[] {
+  const events: Record<string, string>[] = [];
+  const event = (at: number, id: string, type: string, status: string, reason?: string) =>
+    events.push({
+      StackName: stack.name,
+      EventId: `${id}-${status}-${at}`,
+      LogicalResourceId: id,
+      ResourceType: type,
+      Timestamp: iso(at),
+      ResourceStatus: status,
+      ...(reason ? { ResourceStatusReason: reason } : {}),
+    });
+  const resources = Object.entries(stack.template.Resources);
+  for (let n = 8; n >= 1; n--) {
+    const at = -n * 2 * 86400;
+    event(at, stack.name, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'User Initiated');
+    resources.forEach(([id, r], i) => {
+      event(at + 10 + i, id, r.Type, 'UPDATE_IN_PROGRESS');
+      event(at + 20 + i, id, r.Type, 'UPDATE_COMPLETE');
+    });
+    event(at + 600, stack.name, 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE');
+  }
+  if (incident) {
+    const at = incident.since - 600;
+    event(at, stack.name, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'User Initiated');
+    event(at + 60, 'MigrationaddordernotesRun', 'Custom::Migration', 'UPDATE_FAILED', 'migration task exited 1');
+    event(
+      at + 61,
+      stack.name,
+      'AWS::CloudFormation::Stack',
+      'UPDATE_ROLLBACK_IN_PROGRESS',
+      'The following resource(s) failed to update: [MigrationaddordernotesRun].',
+    );
+    event(incident.since, stack.name, 'AWS::CloudFormation::Stack', incident.status);
+  }
+  return events.reverse();
 }

@@ -1,6 +1,6 @@
 import type { AwsCall } from '../aws-command-model';
 import type { Evidence } from '../screen';
-import { Fail, iso, type Clock, type Templates } from './templates';
+import { Fail, iso, type Clock, type Resource, type Templates } from './templates';
 
 /**
  * Alarms of the other services of the account in every region: what `describe-alarms` without
@@ -85,9 +85,10 @@ export class AlarmsPlane {
   private pastHistory(
     name: string,
     props: Record<string, unknown>,
+    arnOf: (action: unknown) => string,
   ): { AlarmName: string; Timestamp: string; HistoryItemType: string; HistorySummary: string; HistoryData?: string }[] {
     const items: { AlarmName: string; Timestamp: string; HistoryItemType: string; HistorySummary: string; HistoryData?: string }[] = [];
-    const actions = (state: string) => ((props[`${state === 'OK' ? 'OK' : 'Alarm'}Actions`] as unknown[] | undefined) ?? []).map(String);
+    const actions = (state: string) => ((props[`${state === 'OK' ? 'OK' : 'Alarm'}Actions`] as unknown[] | undefined) ?? []).map(arnOf);
     const transition = (at: number, from: string, to: string) => {
       items.push({
         AlarmName: name,
@@ -156,6 +157,14 @@ export class AlarmsPlane {
     ];
   }
 
+  /** An alarm action as CloudWatch records it: the topic's ARN (a `Ref` to a topic of the stack resolved). */
+  private actionArn(alarm: Resource, action: unknown): string {
+    if (typeof action === 'string') return action;
+    const topic = this.t.ref(alarm.stack, action);
+    const name = typeof topic?.props.TopicName === 'string' ? topic.props.TopicName : (topic?.logicalId ?? 'topic');
+    return `arn:aws:sns:${alarm.stack.region}:111111111111:${name}`;
+  }
+
   public respond(call: AwsCall, region: string): unknown {
     const names = call.options.get('--alarm-names') ?? [];
     switch (call.operation) {
@@ -167,7 +176,10 @@ export class AlarmsPlane {
         // prints that page; without it the CLI follows every page
         // (aws/aws-cli awscli/customizations/paginate.py, check_should_enable_pagination).
         const max = Number(call.options.get('--max-records')?.[0] ?? Infinity);
-        const items = [...this.pastHistory(name!, alarm.props), ...this.history.filter((h) => h.AlarmName === name)];
+        const items = [
+          ...this.pastHistory(name!, alarm.props, (a) => this.actionArn(alarm, a)),
+          ...this.history.filter((h) => h.AlarmName === name),
+        ];
         // Newest first, as CloudWatch returns them.
         return {
           AlarmHistoryItems: items
@@ -187,16 +199,18 @@ export class AlarmsPlane {
           MetricAlarms: selected
             .map((n) => {
               const other = OTHER_ALARMS.find((o) => o.name === n);
-              const props = own.find((r) => r.props.AlarmName === n)?.props ?? {};
+              const ownAlarm = own.find((r) => r.props.AlarmName === n);
+              const props = ownAlarm?.props ?? {};
               const alarm = other ? other.state === 'ALARM' : this.inAlarm(n);
               return {
                 AlarmName: n,
                 AlarmArn: `arn:aws:cloudwatch:${region}:111111111111:alarm:${n}`,
                 ActionsEnabled: other ? other.actionsEnabled : this.actionsEnabled(n),
-                OKActions: (props.OKActions as unknown[] | undefined)?.map(String) ?? [],
-                AlarmActions: (props.AlarmActions as unknown[] | undefined)?.map(String) ?? [
-                  `arn:aws:sns:${region}:111111111111:${n.split('-')[0]}-alerts`,
-                ],
+                OKActions:
+                  (props.OKActions as unknown[] | undefined)?.map((a) => (ownAlarm ? this.actionArn(ownAlarm, a) : String(a))) ?? [],
+                AlarmActions: (props.AlarmActions as unknown[] | undefined)?.map((a) =>
+                  ownAlarm ? this.actionArn(ownAlarm, a) : String(a),
+                ) ?? [`arn:aws:sns:${region}:111111111111:${n.split('-')[0]}-alerts`],
                 StateValue: alarm ? 'ALARM' : 'OK',
                 StateReason: alarm
                   ? 'Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold'
@@ -248,7 +262,7 @@ export class AlarmsPlane {
               AlarmName: name!,
               Timestamp: now,
               HistoryItemType: 'Action',
-              HistorySummary: `Successfully executed action ${typeof a === 'string' ? a : JSON.stringify(a)}`,
+              HistorySummary: `Successfully executed action ${this.actionArn(alarm, a)}`,
             });
         return undefined;
       }

@@ -48,7 +48,9 @@ export class AppConfigPlane {
         JSON.stringify(content),
         JSON.stringify({ ...content, values: Object.fromEntries(Object.keys(content.values).map((k) => [k, { enabled: true }])) }),
       );
-      this.deployments.push({ number: 1, version: 1, startedAt: -86400, seconds: 0, state: STATE.COMPLETE });
+      // Version 1 was deployed by each of the last 20 stack updates (a flag deployment each), the last yesterday.
+      for (let i = 19; i >= 0; i--)
+        this.deployments.push({ number: 20 - i, version: 1, startedAt: -86400 - i * 2 * 86400, seconds: 0, state: STATE.COMPLETE });
     }
   }
 
@@ -173,6 +175,12 @@ export class AppConfigPlane {
           Items: this.deployments
             .map((d) => ({
               DeploymentNumber: d.number,
+              StartedAt: iso(d.startedAt),
+              DeploymentDurationInMinutes: 0,
+              GrowthType: 'LINEAR',
+              GrowthFactor: 100,
+              FinalBakeTimeInMinutes: 0,
+              PercentageComplete: 100,
               State: this.stateOf(d, e),
               ConfigurationName: this.t.nameOf(this.t.all('AWS::AppConfig::ConfigurationProfile', region)[0]),
               ConfigurationVersion: String(d.version),

@@ -397,10 +397,20 @@ export class EcsPlane {
           taskDefinition: {
             family,
             status,
+            // The synthesized definitions as the API names their members (camelCase), intrinsic
+            // functions resolved to placeholders: what the full answer carries.
             containerDefinitions: containers.map((c) => ({
+              ...(camel(c) as object),
               name: c.Name,
               image: typeof c.Image === 'string' ? c.Image : `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${family}:latest`,
             })),
+            taskDefinitionArn: this.arn(region, 'task-definition', `${family}:${revision ?? 3}`),
+            revision: Number(revision ?? 3),
+            networkMode: td.props.NetworkMode,
+            requiresCompatibilities: td.props.RequiresCompatibilities,
+            cpu: td.props.Cpu,
+            memory: td.props.Memory,
+            registeredAt: iso(-14 * 86400),
           },
         };
       }
@@ -496,4 +506,13 @@ export class EcsPlane {
         throw new Fail(`the drill does not simulate aws ecs ${op} yet: add it to EcsPlane`);
     }
   }
+}
+
+/** A template value as the ECS API returns it: member names in camelCase, intrinsics as placeholders. */
+function camel(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(camel);
+  if (v === null || typeof v !== 'object') return v;
+  const keys = Object.keys(v as object);
+  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return `<${keys[0]}>`;
+  return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k.charAt(0).toLowerCase() + k.slice(1), camel(x)]));
 }
