@@ -374,6 +374,27 @@ export const INCIDENTS: readonly Incident[] = [
       ];
     },
   },
+  {
+    name: 'kill switch of one flag (Lambda) while a flag release is still deploying',
+    runbook: `${LAMBDA}.md`,
+    heading: /^Level 1/,
+    prefix: 'FLAG=network-tokens',
+    firing: [],
+    setup: (w) => {
+      w.aws.appconfig.allFlagsOnDeployed();
+      w.aws.appconfig.flagReleaseDeploying();
+    },
+    check: (r) => {
+      const flags = r.world.aws.appconfig.served();
+      return [
+        ...expectThat(
+          JSON.stringify(flags['network-tokens']) === '{"enabled":false}',
+          `network-tokens is ${JSON.stringify(flags['network-tokens'])}`,
+        ),
+        ...expectThat(r.world.aws.alarms.silenced().length === 0, `alarms still silenced: ${r.world.aws.alarms.silenced()}`),
+      ];
+    },
+  },
 ];
 
 /** A revert reaches main (or a pull request) alone; the release waiting for approval never reaches prod. */
