@@ -6,7 +6,9 @@ import {
   LOST_TRAFFIC_FALSE_ALARM,
   lostTrafficRequests,
   passes,
+  scoreArgoGate,
 } from '../../../lib/plan/detection/choose-argo-gate';
+import { ReleaseTimeline } from '../../../lib/plan/detection/release-timeline';
 
 /*
  * How the Argo analysis settings are chosen for a release (lib/plan/detection/choose-argo-gate.ts):
@@ -131,11 +133,173 @@ describe('chooseArgoGate', () => {
     expect(passes(choice.quiet)).toBe(false);
   });
 
+  test('settings that detect but do not survive a 30-second burst are passed over for slower ones that do', () => {
+    // 20 req/s: the 10 % canary serves 120 requests a minute. With failure limit 1 (two failures) a
+    // burst fails the window it falls in and one stray failure of the other canary windows ends the
+    // release: at 1 % errors a window reaches 4 % (5 errors) with P(Poisson(1.2) ≥ 5) ≈ 0.008, so
+    // about 4 × 0.008 ≈ 3 % > 1 %, and more at 3 %. Failure limit 2 needs two strays besides the
+    // burst, ≈ C(5, 2) · P(Poisson(1.2) ≥ 4)² ≈ 0.01 at 3 % and detects 3 of 5 windows at 5 % errors
+    // (each ≥ 4 of 120 with P ≈ 0.85): the first of those that passes, the largest gate still judged
+    // (300 requests never are).
+    const choice = chooseArgoGate(STEPS, 20, 30, 0.01, 0.05);
+    expect(choice.meetsTargets).toBe(true);
+    expect(choice.gate).toEqual({
+      windowSeconds: 60,
+      intervalSeconds: 60,
+      failureLimit: 2,
+      minimumRequests: 100,
+      lostTrafficRequests: 88,
+      threshold: 0.03,
+    });
+    expect(choice.quiet.burstRollback).toBeLessThanOrEqual(FALSE_ROLLBACK_LIMIT);
+  });
+
   test('a quiet service with a peak: stray errors at the peak rate count against false rollbacks too', () => {
     // Quiet traffic alone would allow the lowest threshold; the peak's 100× the requests must not roll back.
     const choice = chooseArgoGate(STEPS, 100, 30, 0.01, 0.05, 10_000);
     expect(choice.meetsTargets).toBe(true);
     expect(choice.quiet.falseRollback).toBeLessThanOrEqual(FALSE_ROLLBACK_LIMIT);
     expect([0.03, 0.04, 0.05]).toContain(choice.gate.threshold);
+  });
+});
+
+describe('scoring and the choice when no setting meets the targets', () => {
+  test('scoreArgoGate: detection per judged step, false and burst rollbacks (closed forms)', () => {
+    // One error fails a window (threshold 1e-9, gate 1): a window fails when it holds an error, and
+    // errors of a Poisson stream are Poisson: 1 − e^(−λ T p) over the step's five one-minute windows.
+    const timeline = new ReleaseTimeline(
+      [
+        { name: 'all', weight: 1, seconds: 300 },
+        { name: 'done', weight: 1, seconds: 0 },
+      ],
+      1,
+    );
+    const gate = { windowSeconds: 60, intervalSeconds: 60, failureLimit: 0, minimumRequests: 1, threshold: 1e-9 };
+    const score = scoreArgoGate(timeline, gate, 0.005, 0.01);
+    expect(score.detection).toHaveLength(2);
+    expect(score.detection[0]).toBeCloseTo(1 - Math.exp(-3), 9);
+    expect(score.detection[1]).toBeUndefined();
+    expect(score.falseRollback).toBeCloseTo(1 - Math.exp(-1.5), 9);
+    // A 30-second burst in which every request fails: the window it falls in holds ~30 failing requests.
+    expect(score.burstRollback).toBeCloseTo(1, 9);
+  });
+
+  test('windows stay within the longest judged step, even when none of them is safe', () => {
+    // Ten one-minute steps: a 50 % canary at 1 req/s serves 30 requests a minute against a 30 %
+    // baseline and thresholds of 31–32 %: each window fails with P ≈ 0.4, four of ten do with
+    // P ≈ 0.6, so no one-minute setting is safe. A five-minute window (two measurements in the
+    // release, so failure limits 2 and 3 could never fail) would look safe, but is longer than any step.
+    const steps = [
+      ...Array.from({ length: 10 }, (_, i) => ({ name: `s${i}`, weight: 0.5, seconds: 60 })),
+      { name: 'full', weight: 1, seconds: 0 },
+    ];
+    const choice = chooseArgoGate(steps, 1, 30, 0.3, 0.32, 1, 1);
+    expect(choice.meetsTargets).toBe(false);
+    expect(choice.gate.windowSeconds).toBe(60);
+    expect(choice.quiet.falseRollback).toBeGreaterThan(FALSE_ROLLBACK_LIMIT);
+  });
+
+  test('every setting rolls a healthy release back too often: the one with the fewest false rollbacks', () => {
+    // A 30 % baseline against thresholds of 31, 31.5 and 32 %: a 300-second window of the 50 % canary
+    // at 1 req/s holds 150 requests, and reaches 32 % with P ≈ P(Z ≥ 0.53) ≈ 0.3; four of its twelve
+    // windows do with P ≈ 0.5. Fewer failures tolerated, a lower threshold or a shorter window (fewer
+    // requests, more windows) only make it worse, so the pick is the longest window, the largest
+    // failure limit and the highest threshold.
+    const steps = [
+      { name: 'canary', weight: 0.5, seconds: 3600 },
+      { name: 'full', weight: 1, seconds: 0 },
+    ];
+    const choice = chooseArgoGate(steps, 1, 30, 0.3, 0.32, 1, 1);
+    expect(choice.meetsTargets).toBe(false);
+    expect(choice.gate).toEqual({
+      windowSeconds: 300,
+      intervalSeconds: 300,
+      failureLimit: 3,
+      minimumRequests: 1,
+      lostTrafficRequests: 14, // ⌈ln 1e-4 / ln 0.5⌉ = ⌈13.3⌉
+      threshold: 0.32,
+    });
+    expect(choice.quiet.falseRollback).toBeGreaterThan(FALSE_ROLLBACK_LIMIT);
+  });
+
+  /** P(a window of Poisson(mu) requests, each failing with p, holds one and errors / requests ≥ threshold), summed. */
+  function windowFailure(mu: number, p: number, threshold: number): number {
+    const poisson = (m: number, n: number) => {
+      let ln = -m;
+      for (let i = 1; i <= n; i++) ln += Math.log(m) - Math.log(i);
+      return Math.exp(ln);
+    };
+    let total = 0;
+    for (let e = 1; e < 60; e++) {
+      let most = -1;
+      while (e / (e + most + 1) >= threshold) most++;
+      let successes = 0;
+      for (let n = 0; n <= most; n++) successes += poisson(mu * (1 - p), n);
+      total += poisson(mu * p, e) * successes;
+    }
+    return total;
+  }
+
+  // One 10-minute step at full weight (no lost-traffic check), 0.2 req/s, 150-second scrapes: only
+  // five-minute windows are tried (two scrapes or more, a whole number of them, at most the step), so
+  // two measurements; failure limits 2 and 3 (three or four failures) can never fail it. A window
+  // holds N ~ Poisson(60) requests and E ~ Poisson(60 p) errors; with the 5 % regression E ~ Poisson(3).
+  const TEN_MINUTES = [
+    { name: 'all', weight: 1, seconds: 600 },
+    { name: 'done', weight: 1, seconds: 0 },
+  ];
+
+  test('none detects 90 %: the best mean detection among the safe settings', () => {
+    // Baseline 0.2 %: thresholds 2.6, 3.85 and 5 %. At 2.6 % two errors of about 60 fail a window:
+    // detection P(E ≥ 2 | 3)² ≈ 0.80² = 0.64 < 0.9, the best (a higher threshold needs three or four
+    // errors). Healthy, P(E ≥ 2 | 0.12) ≈ 0.0067 per window: false rollbacks 4.5e-5, and a burst
+    // (which fails the one window it falls in) needs the other to fail too: 0.0067 ≤ 1 %.
+    const choice = chooseArgoGate(TEN_MINUTES, 0.2, 150, 0.002, 0.05, 0.2, 1);
+    expect(choice.meetsTargets).toBe(false);
+    expect(choice.gate).toEqual({
+      windowSeconds: 300,
+      intervalSeconds: 300,
+      failureLimit: 1,
+      minimumRequests: 1,
+      lostTrafficRequests: undefined,
+      threshold: 0.026,
+    });
+    expect(choice.quiet.detection[0]).toBeGreaterThan(0.55);
+    expect(choice.quiet.detection[0]).toBeLessThan(0.75);
+    expect(choice.quiet.burstRollback).toBeLessThanOrEqual(FALSE_ROLLBACK_LIMIT);
+    // False rollbacks: both windows fail, q², q = Σ_e P(E = e) · P(S ≤ s*(e)) with E ~ Poisson(0.12)
+    // and S ~ Poisson(59.88) (errors and successes of a Poisson stream are independent Poisson
+    // streams), s*(e) the most successes with which e errors still reach 2.6 %.
+    const q = windowFailure(60, 0.002, 0.026);
+    expect(q).toBeGreaterThan(0.005);
+    expect(q).toBeLessThan(0.008);
+    expect(choice.quiet.falseRollback / (q * q)).toBeCloseTo(1, 6);
+    // A peak of 1 req/s (300 requests a window, eight errors needed) changes nothing: the false
+    // rollbacks reported are the larger of the two rates'.
+    const peak = windowFailure(300, 0.002, 0.026);
+    expect(peak * peak).toBeLessThan(1e-12);
+    const withPeak = chooseArgoGate(TEN_MINUTES, 0.2, 150, 0.002, 0.05, 1, 1);
+    expect(withPeak.gate).toEqual(choice.gate);
+    expect(withPeak.quiet.falseRollback / (q * q)).toBeCloseTo(1, 6);
+  });
+
+  test('none detects 90 %, and the best ones do not survive a burst: the first safe one that does', () => {
+    // Baseline 1 %: thresholds 3, 4 and 5 %. With failure limit 1 a burst fails one window and the
+    // other fails on its own with P(E ≥ 3 | 0.6) ≈ 0.023 at 4-5 % (about 0.014 at 5 %, where 61 or more
+    // requests need four errors), at 3 % with about 0.1: every burst rollback is above 1 %. With
+    // failure limit 2 two windows can never fail the analysis: detection 0, no rollback; among those
+    // (tied) the fastest, then the highest threshold.
+    const choice = chooseArgoGate(TEN_MINUTES, 0.2, 150, 0.01, 0.05, 0.2, 1);
+    expect(choice.meetsTargets).toBe(false);
+    expect(choice.gate).toEqual({
+      windowSeconds: 300,
+      intervalSeconds: 300,
+      failureLimit: 2,
+      minimumRequests: 1,
+      lostTrafficRequests: undefined,
+      threshold: 0.05,
+    });
+    expect(choice.quiet.detection[0]).toBe(0);
+    expect(choice.quiet.burstRollback).toBe(0);
   });
 });
