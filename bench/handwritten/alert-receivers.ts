@@ -37,10 +37,14 @@ export function addAlertReceivers(scope: Construct, options: AlertReceiversOptio
       retention: options.logRetention,
       removalPolicy: options.removalPolicy,
     });
-    const role = new iam.Role(scope, 'PagerRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const role = new iam.Role(scope, 'PagerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Forwards the critical alerts of ${base} to the pager`,
+    });
     logGroup.grantWrite(role);
     secretsmanager.Secret.fromSecretNameV2(scope, 'PagerSecret', options.pagerSecretName).grantRead(role);
     const pager = new lambda.Function(scope, 'Pager', {
+      description: `Forwards the critical alerts of ${base} to PagerDuty with the key from Secrets Manager`,
       functionName: name,
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
@@ -54,6 +58,7 @@ export function addAlertReceivers(scope: Construct, options: AlertReceiversOptio
     options.critical.addSubscription(new subscriptions.LambdaSubscription(pager));
   }
   const guardrail = new iam.ManagedPolicy(scope, 'ChatGuardrail', {
+    description: `What anyone in the alert channel of ${base} may do through chat: read alarms, nothing else`,
     managedPolicyName: `${base}-chat-guardrail`,
     statements: [
       new iam.PolicyStatement({
@@ -63,6 +68,7 @@ export function addAlertReceivers(scope: Construct, options: AlertReceiversOptio
     ],
   });
   const chatRole = new iam.Role(scope, 'ChatRole', {
+    description: `AWS Chatbot channel role of ${base}: renders alarm notifications`,
     roleName: `${base}-chat`,
     assumedBy: new iam.ServicePrincipal('chatbot.amazonaws.com'),
     managedPolicies: [guardrail],

@@ -9,6 +9,7 @@
  * file per section in this folder). The sections are called in the order the construct tree and
  * the template list them, so keep that order when adding one.
  */
+import { execFileSync } from 'node:child_process';
 import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -35,8 +36,20 @@ export interface HandWrittenCheckoutStackProps extends StackProps {
   readonly environment: CheckoutEnvironment;
 }
 
-/** Stands in for the commit the app is synthesized from (glidepath reads it from git or the CI environment). */
-const RELEASE_COMMIT = process.env.GITHUB_SHA ?? 'unknown';
+/** The commit the app is synthesized from, as glidepath reads it: the CI environment, else `git rev-parse HEAD` once per process. */
+let releaseCommit: string | undefined;
+function currentCommit(): string {
+  releaseCommit ??=
+    process.env.GITHUB_SHA ??
+    (() => {
+      try {
+        return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'unknown';
+      } catch {
+        return 'unknown';
+      }
+    })();
+  return releaseCommit;
+}
 
 /** One checkout-shaped service in one environment, in plain aws-cdk-lib. */
 export class HandWrittenCheckoutStack extends Stack {
@@ -52,14 +65,18 @@ export class HandWrittenCheckoutStack extends Stack {
     Tags.of(this).add('glidepath:service', props.service);
     Tags.of(this).add('glidepath:environment', env.name);
     Tags.of(this).add('glidepath:team', 'commerce-platform');
-    new CfnOutput(this, 'ReleaseCommit', { value: RELEASE_COMMIT, description: 'Commit this stack was synthesized from' });
+    new CfnOutput(this, 'ReleaseCommit', {
+      value: currentCommit(),
+      description: 'Commit this stack was synthesized from (level 3 of the runbook reverts it)',
+    });
     const basics: SectionBasics = {
       base,
       logRetention: env.production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
-      removalPolicy: env.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Retained, except what a failed first create leaves behind (nothing to keep yet).
+      removalPolicy: env.retain ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY,
     };
 
-    const { critical, warning } = addAlertTopics(this, basics);
+    const { critical, warning } = addAlertTopics(this, { ...basics, region: env.region });
     addAlertReceivers(this, {
       ...basics,
       pagerSecretName: env.paged ? `${props.service}/${env.name}/pagerduty-integration-key` : undefined,
@@ -73,7 +90,7 @@ export class HandWrittenCheckoutStack extends Stack {
     const { service, serviceUrl } = addFargateService(this, { base, cluster, taskDefinition, loadBalancer, environment: env });
     addMigrations(this, { ...basics, vpc, cluster, service, appSecrets });
     if (loadBalancer.alternate) {
-      addSmokeTests(this, { ...basics, vpc, loadBalancer: loadBalancer.loadBalancer, service });
+      addSmokeTests(this, { ...basics, vpc, loadBalancer: loadBalancer.loadBalancer, service, tlsDomainName: env.tls?.domainName });
     }
     const alarms = addAlarms(this, { ...basics, environment: env, loadBalancer, service, serviceUrl, critical, warning });
     addFeatureFlags(this, {

@@ -20,6 +20,8 @@ export interface CheckoutEnvironment {
   };
   /** Evaluation of the critical and warning alarms (1-minute periods). */
   readonly evaluation: { readonly evaluationPeriods: number; readonly datapointsToAlarm: number };
+  /** Evaluation of the rollback alarm (2 breaching periods), as glidepath's plan derives it from the environment's schedule. */
+  readonly rollbackEvaluation: { readonly evaluationPeriods: number; readonly datapointsToAlarm: number };
   /** HTTPS with a DNS-validated certificate for this domain, and an alias record to the load balancer. */
   readonly tls?: { readonly domainName: string; readonly hostedZoneId: string; readonly hostedZoneName: string };
   /** Critical alerts page through PagerDuty (staging, prod); in dev they go to the team channel. */
@@ -29,7 +31,7 @@ export interface CheckoutEnvironment {
 /** The team's Slack channel for warnings (AWS Chatbot ids). */
 export const CHECKOUT_SLACK = { workspaceId: 'T0ACME0001', channelId: 'C0CHECKOUT1' };
 
-/** dev (rolling), staging (canary 10% for 2m, then 10m bake), prod (blue/green, 30m bake, autoscaling, HTTPS). */
+/** dev (rolling), staging (canary 10% for 12m, then 10m bake), prod (blue/green, 30m bake, autoscaling, HTTPS). */
 export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
   {
     name: 'dev',
@@ -39,6 +41,7 @@ export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
     desiredCount: 1,
     deployment: { strategy: ecs.DeploymentStrategy.ROLLING },
     evaluation: { evaluationPeriods: 5, datapointsToAlarm: 3 },
+    rollbackEvaluation: { evaluationPeriods: 2, datapointsToAlarm: 2 },
     paged: false,
   },
   {
@@ -47,8 +50,9 @@ export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
     production: false,
     retain: false,
     desiredCount: 2,
-    deployment: { strategy: ecs.DeploymentStrategy.CANARY, bakeMinutes: 10, canary: { stepPercent: 10, stepBakeMinutes: 2 } },
+    deployment: { strategy: ecs.DeploymentStrategy.CANARY, bakeMinutes: 10, canary: { stepPercent: 10, stepBakeMinutes: 12 } },
     evaluation: { evaluationPeriods: 3, datapointsToAlarm: 3 },
+    rollbackEvaluation: { evaluationPeriods: 3, datapointsToAlarm: 2 },
     paged: true,
   },
   {
@@ -60,6 +64,7 @@ export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
     scaling: { minCount: 4, maxCount: 12, targetCpuPercent: 60 },
     deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, bakeMinutes: 30 },
     evaluation: { evaluationPeriods: 3, datapointsToAlarm: 3 },
+    rollbackEvaluation: { evaluationPeriods: 2, datapointsToAlarm: 2 },
     tls: { domainName: 'checkout.acme.example', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'acme.example' },
     paged: true,
   },

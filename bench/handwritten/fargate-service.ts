@@ -40,7 +40,8 @@ export function addFargateService(scope: Construct, options: FargateServiceOptio
     cluster: options.cluster,
     serviceName: options.base,
     taskDefinition: options.taskDefinition,
-    desiredCount: env.desiredCount,
+    // With autoscaling the scaler owns the count: a deploy must not reset it.
+    desiredCount: env.scaling ? undefined : env.desiredCount,
     assignPublicIp: false,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     minHealthyPercent: 100,
@@ -77,11 +78,14 @@ export function addFargateService(scope: Construct, options: FargateServiceOptio
       .scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: env.scaling.targetCpuPercent });
   }
   const serviceUrl = env.tls ? `https://${env.tls.domainName}` : `http://${loadBalancer.loadBalancerDnsName}`;
-  new CfnOutput(scope, 'ServiceUrl', { value: serviceUrl });
+  new CfnOutput(scope, 'ServiceUrl', {
+    value: serviceUrl,
+    description: 'Where users reach the service (the smoke tests in the runbook call it)',
+  });
   if (testRule) {
     // Tells a pre-deployment check whether an update would rewrite the rules ECS shifts traffic on.
     new CfnOutput(scope, 'TrafficRouting', {
-      description: 'Fingerprint of the listener rules ECS shifts traffic on',
+      description: 'Fingerprint of the listener rules ECS shifts traffic on; a change means the update resets live weights',
       value: Lazy.string({
         produce: () => {
           const rules = [productionRule, testRule].map((r) => {

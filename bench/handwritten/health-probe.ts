@@ -31,7 +31,10 @@ export function addHealthProbe(scope: Construct, options: HealthProbeOptions): c
     retention: options.logRetention,
     removalPolicy: options.removalPolicy,
   });
-  const role = new iam.Role(scope, 'HealthProbeRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const role = new iam.Role(scope, 'HealthProbeRole', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `Probes ${options.base} every minute for its dead-man's switch`,
+  });
   logGroup.grantWrite(role);
   role.addToPolicy(
     new iam.PolicyStatement({
@@ -42,6 +45,7 @@ export function addHealthProbe(scope: Construct, options: HealthProbeOptions): c
   );
   const check = { name: 'health', method: 'GET', path: options.healthCheckPath, expectedStatus: 200, maxLatencyMs: 5000, headers: {} };
   const probe = new lambda.Function(scope, 'HealthProbe', {
+    description: `Dead-man's switch probe of ${options.base}: GET ${options.healthCheckPath} each minute`,
     functionName,
     runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
@@ -58,6 +62,7 @@ export function addHealthProbe(scope: Construct, options: HealthProbeOptions): c
     },
   });
   new events.Rule(scope, 'HealthProbeSchedule', {
+    description: `Runs the health probe of ${options.base} every minute`,
     schedule: events.Schedule.rate(Duration.minutes(1)),
     targets: [new targets.LambdaFunction(probe, { retryAttempts: 0 })],
   });

@@ -92,8 +92,9 @@ export function addLoadBalancer(scope: Construct, options: LoadBalancerOptions):
       })
     : undefined;
   let listener: elbv2.ApplicationListener;
+  let certificate: acm.Certificate | undefined;
   if (env.tls && hostedZone) {
-    const certificate = new acm.Certificate(scope, 'Certificate', {
+    certificate = new acm.Certificate(scope, 'Certificate', {
       domainName: env.tls.domainName,
       validation: acm.CertificateValidation.fromDns(hostedZone),
     });
@@ -123,7 +124,14 @@ export function addLoadBalancer(scope: Construct, options: LoadBalancerOptions):
   if (shifting) {
     const testListener = loadBalancer.addListener('Test', {
       port: TEST_PORT,
-      protocol: elbv2.ApplicationProtocol.HTTP,
+      // The test listener serves the production certificate too, so the smoke tests check TLS as users see it.
+      ...(certificate
+        ? {
+            protocol: elbv2.ApplicationProtocol.HTTPS,
+            certificates: [elbv2.ListenerCertificate.fromCertificateManager(certificate)],
+            sslPolicy: elbv2.SslPolicy.TLS13_12_PQ,
+          }
+        : { protocol: elbv2.ApplicationProtocol.HTTP }),
       open: false,
       defaultAction: notFound,
     });

@@ -58,6 +58,7 @@ export function addMigrations(scope: Construct, options: MigrationsOptions): voi
     });
     const runnerRole = new iam.Role(scope, `Migrate-${m.name}-RunnerRole`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs migration ${m.name} during cdk deploy`,
     });
     runnerLogs.grantWrite(runnerRole);
     runnerRole.addToPolicy(
@@ -69,10 +70,13 @@ export function addMigrations(scope: Construct, options: MigrationsOptions): voi
     );
     runnerRole.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['ecs:DescribeTasks'],
+        // StopTask: a migration that outlives its timeout is stopped, not left running.
+        actions: ['ecs:DescribeTasks', 'ecs:StopTask'],
         resources: [Stack.of(scope).formatArn({ service: 'ecs', resource: 'task', resourceName: `${base}/*` })],
       }),
     );
+    // On UPDATE_ROLLBACK the runner reads the stack status, so it does not re-run the previous image's migration.
+    runnerRole.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [Stack.of(scope).stackId] }));
     runnerRole.addToPolicy(
       new iam.PolicyStatement({
         actions: ['iam:PassRole'],
@@ -81,6 +85,7 @@ export function addMigrations(scope: Construct, options: MigrationsOptions): voi
     );
     const runner = new lambda.Function(scope, `Migrate-${m.name}-Runner`, {
       functionName: runnerName,
+      description: `Runs migration ${m.name} (${m.phase}) before the service update and waits for exit code 0`,
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline(MIGRATION_RUNNER_HANDLER),
@@ -102,6 +107,8 @@ export function addMigrations(scope: Construct, options: MigrationsOptions): voi
         LogGroup: `/ecs/${family}`,
       },
     });
+    // The task needs its private subnets' route out (to pull the image) before it can run.
+    migration.node.addDependency(privateSubnets.internetConnectivityEstablished);
     // Only the ECS service waits: its security group is an input of the migration.
     (service.node.defaultChild as ecs.CfnService).node.addDependency(migration);
   }

@@ -13,6 +13,8 @@ export const IMAGE = 'public.ecr.aws/acme/checkout:1.42.0';
 export const APP_ENVIRONMENT = { LOG_LEVEL: 'info', PAYMENTS_API_URL: 'https://payments.internal.acme.example' };
 /** The AppConfig configuration profile that holds the feature flags. */
 export const FLAGS_PROFILE = 'feature-flags';
+/** Where the runbooks are published: every alarm's description links its section. */
+export const RUNBOOK_BASE_URL = 'https://runbooks.acme.example/checkout';
 /** Never root: the image's user is not trusted to be non-root. */
 export const CONTAINER_USER = '1000:1000';
 

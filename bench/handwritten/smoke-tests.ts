@@ -17,6 +17,8 @@ export interface SmokeTestsOptions extends SectionBasics {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   /** The service whose deployments the checks gate. */
   readonly service: ecs.FargateService;
+  /** The domain of the certificate the test listener serves (production); plain HTTP without. */
+  readonly tlsDomainName?: string;
 }
 
 /**
@@ -30,12 +32,16 @@ export function addSmokeTests(scope: Construct, options: SmokeTestsOptions): voi
     retention: options.logRetention,
     removalPolicy: options.removalPolicy,
   });
-  const smokeRole = new iam.Role(scope, 'SmokeTestRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const smokeRole = new iam.Role(scope, 'SmokeTestRole', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `Runs the smoke tests of ${smokeName}`,
+  });
   smokeLogs.grantWrite(smokeRole);
   // To find the load balancer's private address; the action has no resource-level permissions.
   smokeRole.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces'], resources: ['*'] }));
   const smokeTests = new lambda.Function(scope, 'SmokeTests', {
     functionName: smokeName,
+    description: `Smoke tests (${CHECKOUT_SMOKE_TESTS.checks.map((c) => c.name).join(', ')}) before production traffic`,
     runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline(SMOKE_TEST_HANDLER),
@@ -48,6 +54,8 @@ export function addSmokeTests(scope: Construct, options: SmokeTestsOptions): voi
       SMOKE_TESTS: JSON.stringify(CHECKOUT_SMOKE_TESTS),
       LOAD_BALANCER: options.loadBalancer.loadBalancerFullName,
       TEST_PORT: String(TEST_PORT),
+      // The test listener serves HTTPS where production does: the checks verify the certificate for the domain.
+      ...(options.tlsDomainName ? { TEST_SCHEME: 'https', TLS_SERVER_NAME: options.tlsDomainName } : {}),
     },
     vpc: options.vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },

@@ -56,9 +56,10 @@ export function addTaskDefinition(scope: Construct, options: TaskDefinitionOptio
   });
   taskDefinition.addContainer('appconfig-agent', {
     containerName: 'appconfig-agent',
-    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.x'),
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.0.13147'),
     essential: false,
-    environment: { POLL_INTERVAL: '15' },
+    // Both names: the agent's documented variable and the one older agent images read.
+    environment: { POLL_INTERVAL: '15', AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: '15' },
     readonlyRootFilesystem: true,
     user: CONTAINER_USER,
     logging: ecs.LogDrivers.awsLogs({

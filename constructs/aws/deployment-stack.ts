@@ -306,9 +306,23 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     Validations.of(this).acknowledge(ACKNOWLEDGEMENTS.logGroups(names.base, env.production));
   }
 
+  /**
+   * aws-cdk-lib asks for an element's logical id (an MD5 of its path) again each time a reference
+   * to it is resolved (`CfnElement.logicalId` is an uncached Lazy); the path never changes, so each
+   * element's id is computed once. Renames (`renameLogicalId`) still apply: they act after this.
+   */
   protected allocateLogicalId(element: CfnElement): string {
-    return this.stageIndependentNames ? this.stageIndependentNames.logicalId(element) : super.allocateLogicalId(element);
+    // Created on first use: aws-cdk-lib may ask before this class's fields are initialized.
+    this.logicalIds ??= new WeakMap();
+    let id = this.logicalIds.get(element);
+    if (id === undefined) {
+      id = this.stageIndependentNames ? this.stageIndependentNames.logicalId(element) : super.allocateLogicalId(element);
+      this.logicalIds.set(element, id);
+    }
+    return id;
   }
+
+  private logicalIds?: WeakMap<CfnElement, string>;
 
   /** Detection power of the rollback alarm at the declared traffic, and its per-period request gate (lib/plan/detection). */
   private detectionOf(env: EnvironmentDefinition): { report?: DetectionReport } {

@@ -68,7 +68,7 @@ export class GitWorld {
   private branch = 'feature/search-filters';
   /** Commits that reached the remote main, and branches pushed for review. */
   public readonly pushed: { ref: string; commits: string[] }[] = [];
-  public readonly pullRequests: { head: string; base: string }[] = [];
+  public readonly pullRequests: { head: string; base: string; title?: string; body?: string }[] = [];
   private counter = 0;
 
   constructor(
@@ -160,9 +160,8 @@ export class GitWorld {
       case 'log': {
         const sha = positional[0];
         if (sha && !this.known(sha)) return this.fail(`bad object ${sha}`);
-        const c = this.objects.get(sha ?? this.local.get(this.branch)!.at(-1)!);
-        if (rest.includes('--format=%P')) return { stdout: (c?.parents ?? []).join(' '), status: 0 };
-        return { stdout: `${c?.sha.slice(0, 7)} ${c?.subject}`, status: 0 };
+        const c = this.objects.get(sha ?? this.local.get(this.branch)!.at(-1)!)!;
+        return { stdout: shown(c, verb, rest), status: 0 };
       }
       case 'rev-parse': {
         const ref = positional[0];
@@ -184,6 +183,13 @@ export class GitWorld {
         const m = rest.indexOf('-m') >= 0 ? rest[rest.indexOf('-m') + 1] : undefined;
         if (c.parents.length > 1 && m !== '1') return this.fail(`commit ${sha} is a merge but no -m option was given.`);
         if (c.parents.length === 1 && m) return this.fail(`mainline was specified but commit ${sha} is not a merge.`);
+        // From a terminal, revert opens the commit message editor unless --no-edit
+        // (https://git-scm.com/docs/git-revert#Documentation/git-revert.txt---edit: "the default if you run
+        // the command from a terminal"): the lines pasted after it go into the editor, not the shell.
+        if (!rest.includes('--no-edit') && !rest.includes('--no-commit') && !rest.includes('-n'))
+          return this.fail(
+            'git revert opened the commit message editor (no --no-edit, from a terminal): the rest of the pasted block went into it',
+          );
         if (!(this.local.get(this.branch) ?? []).includes(sha)) return this.fail(`commit ${sha} is not on branch ${this.branch}`);
         const revert = this.commit([this.local.get(this.branch)!.at(-1)!], `Revert "${c.subject}"`);
         this.local.get(this.branch)!.push(revert);
@@ -216,16 +222,32 @@ export class GitWorld {
     }
   }
 
-  /** `gh pr create --base main --head BRANCH ...`: opens a pull request from a pushed branch. */
+  /**
+   * `gh pr create`, parsed as gh documents it (https://cli.github.com/manual/gh_pr_create): an unknown
+   * flag is refused; without `--title` and `--body` (or `--fill`) gh starts an interactive session,
+   * which from a pasted block takes the next lines as answers; `--head` must name a pushed branch and
+   * `--base` the branch the revert is for. The pull request records what the reviewer gets.
+   */
   public gh(args: string[]): StubResult {
     if (args[0] !== 'pr' || args[1] !== 'create') return this.fail(`gh ${args.slice(0, 2).join(' ')}: not expected in a runbook`);
-    const opt = (o: string) => (args.includes(o) ? args[args.indexOf(o) + 1] : undefined);
-    const head = opt('--head');
-    const base = opt('--base');
+    const parsed = parseGhPrCreate(args.slice(2));
+    if ('error' in parsed) return this.fail(`gh pr create: ${parsed.error}`, 1);
+    const { head, base, title, body } = parsed;
+    if (title === undefined || body === undefined)
+      return this.fail(
+        'gh pr create: without --title and --body gh prompts for them: the rest of the pasted block went into the prompts',
+        1,
+      );
     if (!head || !this.remote.has(head)) return this.fail(`gh pr create: head branch ${head} was not pushed`);
     if (base !== 'main') return this.fail(`gh pr create: base ${base} is not main`);
-    this.pullRequests.push({ head, base });
+    this.pullRequests.push({ head, base, title, body });
     return { stdout: `https://github.com/acme/checkout/pull/${100 + this.pullRequests.length}`, status: 0 };
+  }
+
+  /** The commits a pull request proposes: those of its head branch not on the remote main, oldest first. */
+  public proposedBy(pr: { head: string }): string[] {
+    const main = this.remote.get('main')!;
+    return (this.remote.get(pr.head) ?? []).filter((c) => !main.includes(c)).map((c) => this.objects.get(c)!.subject);
   }
 
   /** Subjects of the commits a pull request or a push to main would add to main. */
@@ -234,4 +256,95 @@ export class GitWorld {
     const refs = [...this.pullRequests.map((p) => p.head)];
     return refs.flatMap((r) => (this.remote.get(r) ?? []).filter((c) => !main.includes(c)).map((c) => this.objects.get(c)!.subject));
   }
+}
+
+/** Lines of the diff a release commit carries: many files, as a release does. */
+const RELEASE_DIFF_LINES = 600;
+
+/**
+ * What `git show` / `git log` print for a commit (https://git-scm.com/docs/git-show): the header in
+ * the chosen format (`--oneline`: abbreviated hash and subject; `--format=%P`: the parents; default
+ * `medium`: commit, Author, Date, the indented message), then, for `show`, the patch unless
+ * `--no-patch`/`-s`. A merge commit's patch is the combined diff, empty for a merge without conflicts.
+ */
+function shown(c: Commit, verb: string, rest: readonly string[]): string {
+  const format = rest.find((a) => a.startsWith('--format=') || a.startsWith('--pretty='))?.replace(/^--(format|pretty)=/, '');
+  const header =
+    format === '%P'
+      ? c.parents.join(' ')
+      : rest.includes('--oneline')
+        ? `${c.sha.slice(0, 7)} ${c.subject}`
+        : `commit ${c.sha}\nAuthor: Dev <dev@acme.example>\nDate:   Fri Dec 4 17:02:11 2026 +0000\n\n    ${c.subject}`;
+  const patch =
+    verb !== 'show' || rest.includes('--no-patch') || rest.includes('-s') || c.parents.length > 1
+      ? []
+      : ['', 'diff --git a/src/checkout.ts b/src/checkout.ts', ...Array.from({ length: RELEASE_DIFF_LINES }, (_, i) => `+  step${i}();`)];
+  return [header, ...patch].join('\n');
+}
+
+/** The options of `gh pr create` (https://cli.github.com/manual/gh_pr_create), `=`: takes a value. */
+const GH_PR_CREATE: Record<string, string> = {
+  '-a': '--assignee=',
+  '--assignee=': '--assignee=',
+  '-B': '--base=',
+  '--base=': '--base=',
+  '-b': '--body=',
+  '--body=': '--body=',
+  '-F': '--body-file=',
+  '--body-file=': '--body-file=',
+  '-d': '--draft',
+  '--draft': '--draft',
+  '--dry-run': '--dry-run',
+  '-e': '--editor',
+  '--editor': '--editor',
+  '-f': '--fill',
+  '--fill': '--fill',
+  '--fill-first': '--fill-first',
+  '--fill-verbose': '--fill-verbose',
+  '-H': '--head=',
+  '--head=': '--head=',
+  '-l': '--label=',
+  '--label=': '--label=',
+  '-m': '--milestone=',
+  '--milestone=': '--milestone=',
+  '--no-maintainer-edit': '--no-maintainer-edit',
+  '-p': '--project=',
+  '--project=': '--project=',
+  '--recover=': '--recover=',
+  '-r': '--reviewer=',
+  '--reviewer=': '--reviewer=',
+  '-T': '--template=',
+  '--template=': '--template=',
+  '-t': '--title=',
+  '--title=': '--title=',
+  '-w': '--web',
+  '--web': '--web',
+  '-R': '--repo=',
+  '--repo=': '--repo=',
+};
+
+/** Parses `gh pr create` options as gh (cobra/pflag) does: an unknown flag or a missing value is an error. */
+export function parseGhPrCreate(
+  args: readonly string[],
+): { error: string } | { head?: string; base?: string; title?: string; body?: string } {
+  const values = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('-')) return { error: `accepts 0 arg(s), received ${a}` };
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const canonical = GH_PR_CREATE[flag] ?? GH_PR_CREATE[`${flag}=`];
+    if (!canonical) return { error: `unknown flag: ${flag}` };
+    if (canonical.endsWith('=')) {
+      const value = inline ?? args[++i];
+      if (value === undefined) return { error: `flag needs an argument: ${flag}` };
+      values.set(canonical.slice(0, -1), value);
+    } else values.set(canonical, 'true');
+  }
+  const fill = ['--fill', '--fill-first', '--fill-verbose'].some((f) => values.has(f));
+  return {
+    head: values.get('--head'),
+    base: values.get('--base'),
+    title: values.get('--title') ?? (fill ? '(commit subject)' : undefined),
+    body: values.get('--body') ?? (fill || values.has('--body-file') ? '(commit body)' : undefined),
+  };
 }

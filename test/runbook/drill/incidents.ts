@@ -1,4 +1,6 @@
 import { RELEASE_COMMIT, type DrillRunbook } from './fixtures';
+import { GIT_SCENARIOS } from './git-scenarios';
+import { K8S_SCENARIOS } from './k8s-scenarios';
 import type { Drill, SectionResult } from './run';
 import { drillSections, SectionKind, type DrillSection } from './stubs';
 import { DrillWorld } from './world';
@@ -20,6 +22,10 @@ export interface Incident {
    * bake to finish): the time compared with the bound. @default - the section's whole time
    */
   readonly restoredAt?: (r: SectionResult) => number;
+  /** A diagnosis or a phase, not a procedure with a stated time bound. */
+  readonly untimed?: boolean;
+  /** The section must stop with a non-zero exit (it found what it checks for missing, or gave up waiting). */
+  readonly stops?: boolean;
 }
 
 /** "1m30s", "2h", "40m" → seconds. */
@@ -72,14 +78,18 @@ export async function runIncident(
   const result = await drill.section({ ...runbook, markdown }, script, world);
   const bound = statedBound(markdown, incident.heading);
   const took = incident.restoredAt ? incident.restoredAt(result) : result.seconds;
+  const exited = result.problems.filter((p) => /^exit \d+:/.test(p));
   const failures = [
-    ...result.problems,
+    ...(incident.stops ? result.problems.filter((p) => !exited.includes(p)) : result.problems),
+    ...(incident.stops && exited.length === 0 ? ['the section went on where it should have stopped'] : []),
     ...incident.check(result),
-    ...(bound === undefined
-      ? [`the section states no time bound`]
-      : took > bound
-        ? [`restored after ${took}s, over its bound of ${bound}s`]
-        : []),
+    ...(incident.untimed
+      ? []
+      : bound === undefined
+        ? [`the section states no time bound`]
+        : took > bound
+          ? [`restored after ${took}s, over its bound of ${bound}s`]
+          : []),
   ];
   return { failures, seconds: took, bound };
 }
@@ -395,6 +405,8 @@ export const INCIDENTS: readonly Incident[] = [
       ];
     },
   },
+  ...K8S_SCENARIOS,
+  ...GIT_SCENARIOS,
 ];
 
 /** A revert reaches main (or a pull request) alone; the release waiting for approval never reaches prod. */

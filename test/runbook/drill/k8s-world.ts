@@ -4,6 +4,11 @@ import type { StubResult } from './aws-world';
 import { clusterAddOns, listObjects, type KubeObject } from './k8s-cluster';
 import { DeploymentModel } from './k8s-deployment';
 import { parseKubectl, seconds, singular } from './kubectl-reference';
+import { ObservedCluster } from './k8s-observed';
+import { observedKubectl } from './k8s-observed-kubectl';
+import { appliedLine, kubectlDiff } from './k8s-apply';
+import { ArgoRollout } from './k8s-argo';
+import { prometheusRaw } from './k8s-prometheus';
 
 type Obj = KubeObject;
 
@@ -16,7 +21,6 @@ type Obj = KubeObject;
 export class KubernetesWorld {
   public readonly problems: string[] = [];
   private readonly objects: Obj[];
-  private lastAction: 'undo' | 'abort' | 'promote' | 'retry' | undefined;
   /** Simulated seconds (advanced by `sleep`, and by commands that block). */
   public clock = 0;
   /** The migration Jobs the incident failed (`migrationFailed`). */
@@ -26,22 +30,13 @@ export class KubernetesWorld {
   private readonly jobs = new Map<string, { startedAt: number; failed: boolean }>();
   /** Jobs whose container exits non-zero (a migration failed halfway). */
   public readonly failingJobs = new Set<string>();
-  /**
-   * The Rollout as the controller reports it (https://argo-rollouts.readthedocs.io/en/stable/features/specification/,
-   * status.phase: Healthy, Progressing, Paused, Degraded). Default: revision 3 finished and is stable.
-   */
-  public readonly rollout = {
-    phase: 'Healthy' as 'Healthy' | 'Progressing' | 'Paused' | 'Degraded',
-    message: '',
-    stable: 3,
-    canary: 3,
-    weight: 100,
-    /** Requests per second the canary pods receive, and the stable pods. */
-    canaryRps: 0,
-    stableRps: 20,
-    /** Changes made by runbook commands: promote, abort, retry, undo. */
-    actions: [] as string[],
-  };
+  /** The Rollout as the controller reports it, and what the runbook's Argo commands do to it (k8s-argo.ts). */
+  public readonly rollout = new ArgoRollout();
+
+  /** The manifest's objects of these kinds (for incidents to set their state). */
+  public objectsOf(kinds: readonly string[]): Obj[] {
+    return this.objects.filter((o) => kinds.includes(o.kind) && !['argo-rollouts', 'reloader'].includes(o.metadata.namespace ?? ''));
+  }
 
   /** The incident: revision 4 paused at a canary step; its analysis was Inconclusive (no canary traffic reached it). */
   public canaryPaused(opts: { routed: boolean }): void {
@@ -91,10 +86,13 @@ export class KubernetesWorld {
     this.expandJobs = this.objects
       .filter((o) => o.kind === 'Job' && o.metadata.labels?.['glidepath.dev/migration'])
       .map((o) => o.metadata.name);
+    this.observed = new ObservedCluster(this.objects);
     const deployment = this.objects.find((o) => o.kind === 'Deployment');
     this.deployment = deployment && new DeploymentModel(deployment, () => this.jobsDoneAt());
   }
 
+  /** What the running cluster shows beyond the manifest: pods and their logs, events, ReplicaSets, AnalysisRuns. */
+  public readonly observed: ObservedCluster;
   /** The expand migration Jobs of the manifest. */
   private readonly expandJobs: string[];
   /** The plain Deployment of the manifest, if the workload is one. */
@@ -122,6 +120,8 @@ export class KubernetesWorld {
       .filter((o) => o.kind === 'Job' && o.metadata.labels?.['glidepath.dev/migration'])
       .map((o) => o.metadata.name);
     failed.forEach((name) => this.jobs.set(name, { startedAt: -600, failed: true }));
+    for (const job of this.objects.filter((o) => o.kind === 'Job' && failed.includes(o.metadata.name)))
+      this.observed.addJobPod(job, -600, true);
     this.failedJobs = failed;
     if (this.objects.some((o) => o.kind === 'Rollout'))
       Object.assign(this.rollout, { phase: 'Degraded', message: 'ProgressDeadlineExceeded', canary: 4, weight: 0 });
@@ -187,90 +187,31 @@ export class KubernetesWorld {
     let stdout = '';
     switch (verb) {
       case 'argo rollouts get':
-        missing = named('Rollout', rest[1]);
-        if (flags.has('--watch') || flags.has('-w'))
-          return this.fail('kubectl argo rollouts get --watch never returns: a runbook step must end');
-        stdout = [
-          `Name: ${rest[1]}`,
-          `Status: ${this.rollout.phase}${this.rollout.message ? ` (${this.rollout.message})` : ''}`,
-          `SetWeight: ${this.rollout.weight}`,
-          ...[4, 3, 2, 1]
-            .filter((r) => r <= Math.max(this.rollout.canary, this.rollout.stable))
-            .map((r) => `revision:${r}${r === this.rollout.stable ? ' (stable)' : r === this.rollout.canary ? ' (canary)' : ''}`),
-        ].join('\n');
-        break;
-      case 'argo rollouts status': {
-        missing = named('Rollout', rest[0]);
-        if (missing) break;
-        const timeout = seconds(String(flags.get('--timeout') ?? flags.get('-t') ?? '0s'));
-        if (argv.includes('--watch=false'))
-          return { stdout: `${this.rollout.phase}${this.rollout.message ? ` - ${this.rollout.message}` : ''}`, status: 0 };
-        // `status` watches until Healthy (exit 0) or Degraded (error), or until --timeout; a Paused rollout
-        // is neither, so it blocks (https://argo-rollouts.readthedocs.io/en/stable/generated/kubectl-argo-rollouts/kubectl-argo-rollouts_status/).
-        if (this.rollout.phase === 'Paused') {
-          if (timeout === 0) return this.fail(`kubectl argo rollouts status ${rest[0]} never returns on a Paused rollout (no --timeout)`);
-          return { stdout: `Paused - ${this.rollout.message}\nError: timed out waiting for the rollout`, status: 1, waited: timeout };
-        }
-        const work = this.rolloutSeconds(rest[0]);
-        if (timeout > 0 && timeout < work)
-          return this.fail(
-            `kubectl argo rollouts status --timeout ${flags.get('--timeout')} gives up while the rollout runs ${Math.round(work / 60)}m (after ${this.lastAction ?? 'a release'})`,
-          );
-        if (this.rollout.phase === 'Degraded') return { stdout: `Degraded - ${this.rollout.message}`, status: 1, waited: 0 };
-        stdout = 'Healthy';
-        break;
-      }
+      case 'argo rollouts status':
       case 'argo rollouts promote':
       case 'argo rollouts abort':
       case 'argo rollouts undo':
       case 'argo rollouts retry': {
-        missing = named('Rollout', verb === 'argo rollouts retry' ? rest[1] : rest[0]);
+        missing = named('Rollout', verb === 'argo rollouts get' || verb === 'argo rollouts retry' ? rest[1] : rest[0]);
         if (missing) break;
-        this.lastAction = verb.split(' ')[2] as NonNullable<KubernetesWorld['lastAction']>;
-        this.rollout.actions.push(verb.split(' ')[2]);
-        const action: string = this.lastAction;
-        // Promote moves to the next step (--full: to 100%); abort returns all traffic to stable and the
-        // Rollout is Degraded (RolloutAborted); retry restarts an aborted update
-        // (https://argo-rollouts.readthedocs.io/en/stable/generated/kubectl-argo-rollouts/kubectl-argo-rollouts_promote/).
-        if (action === 'promote' && (flags.has('--full') || this.rollout.phase === 'Paused'))
-          Object.assign(this.rollout, { phase: 'Healthy', stable: this.rollout.canary, weight: 100, message: '' });
-        if (action === 'abort')
-          Object.assign(this.rollout, {
-            phase: 'Degraded',
-            message: 'RolloutAborted: Rollout aborted update to revision ' + this.rollout.canary,
-            weight: 0,
-          });
-        if (action === 'retry') Object.assign(this.rollout, { phase: 'Progressing', message: '' });
-        if (action === 'undo') Object.assign(this.rollout, { phase: 'Healthy', canary: this.rollout.stable, message: '' });
-        break;
+        const answer = this.rollout.kubectl(
+          verb,
+          rest,
+          flags,
+          argv,
+          this.find('Rollout', rest[verb === 'argo rollouts get' || verb === 'argo rollouts retry' ? 1 : 0], namespace),
+        );
+        return 'problem' in answer ? this.fail(answer.problem) : answer;
       }
       case 'get':
       case 'describe': {
         const raw = flags.get('--raw');
         if (typeof raw === 'string') {
-          // The Prometheus HTTP API through the API server's service proxy: rule groups from the
-          // PrometheusRules of this environment, and a query that has one series.
-          const groups = this.objects
-            .filter((o) => o.kind === 'PrometheusRule')
-            .flatMap((o) => ((o.spec?.groups ?? []) as { name: string }[]).map((g) => ({ name: g.name, rules: [] })));
-          // The path names a Service of the cluster and one of its ports
-          // (https://kubernetes.io/docs/tasks/access-application-cluster/access-cluster-services/#manually-constructing-apiserver-proxy-urls).
-          const proxy = /^\/api\/v1\/namespaces\/([^/]+)\/services\/(?:https?:)?([^/:]+):(\d+)\/proxy(\/.*)$/.exec(raw);
-          if (raw.includes('/proxy')) {
-            const service = proxy && this.find('Service', proxy[2], proxy[1]);
-            const ports = ((service?.spec?.ports ?? []) as { port: number }[]).map((p) => p.port);
-            if (!proxy || !service || !ports.includes(Number(proxy[3])))
-              return this.fail(`kubectl get --raw ${raw}: no Service port behind this proxy path`);
-          }
-          if (raw.includes('/api/v1/rules')) {
-            stdout = JSON.stringify({ status: 'success', data: { groups } });
-            break;
-          }
-          const result = this.queryResult(raw);
-          if (typeof result === 'string') return this.fail(`kubectl get --raw: ${result}`);
-          stdout = JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
-          break;
+          const answer = prometheusRaw(raw, { objects: this.objects, firing: this.firing, rollout: this.rollout, clock: this.clock });
+          return answer.status === 0 ? answer : this.fail(answer.stdout);
         }
+        const observed = observedKubectl(this.observed, verb, rest, flags, namespace, this.clock);
+        if (observed) return observed.status === 0 ? observed : this.fail(observed.stdout);
         const [kind, ...names] = rest;
         if (kind === 'crd') {
           const groups = new Set(this.objects.map((o) => o.apiVersion.split('/')[0]));
@@ -287,8 +228,12 @@ export class KubernetesWorld {
         const output = String(flags.get('-o') ?? '');
         const listed =
           names.length === 0
-            ? listObjects(this.objects, kind, flags.has('-A') || flags.has('--all-namespaces') ? undefined : namespace, flags, (j) =>
-                this.jobConditions(j),
+            ? listObjects(
+                this.objects,
+                kind,
+                flags.has('-A') || flags.has('--all-namespaces') ? undefined : (namespace ?? 'default'),
+                flags,
+                (j) => this.jobConditions(j),
               )
             : undefined;
         if (listed) {
@@ -316,6 +261,9 @@ export class KubernetesWorld {
         break;
       }
       case 'apply': {
+        // kubectl refuses --force-conflicts without --server-side (kubectl `pkg/cmd/apply/apply.go`, Validate).
+        if (flags.has('--force-conflicts') && !flags.has('--server-side'))
+          return this.fail('error: --force-conflicts only works with --server-side');
         if (this.stdin === undefined) break;
         const docs = parseAllDocuments(this.stdin).map((d) => d.toJSON() as Obj);
         for (const doc of docs.filter((o) => o && o.kind)) {
@@ -326,9 +274,12 @@ export class KubernetesWorld {
             return this.fail(`kubectl apply: Job.batch "${doc.metadata.name}" is invalid: spec.template: field is immutable`);
           if (!existing) this.objects.push(doc);
           // A Job runs when it is created; applying it unchanged runs nothing.
-          if (doc.kind === 'Job' && !existing)
+          if (doc.kind === 'Job' && !existing) {
             this.jobs.set(doc.metadata.name, { startedAt: this.clock, failed: this.failingJobs.has(doc.metadata.name) });
-          stdout += `${doc.kind.toLowerCase()}.${doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : ''}/${doc.metadata.name} ${existing ? 'unchanged' : 'created'}\n`;
+            this.observed.addJobPod(doc, this.clock, this.failingJobs.has(doc.metadata.name));
+          }
+          stdout += `${appliedLine(doc, existing, flags.has('--server-side'))}\n`;
+          if (existing && doc.kind !== 'Job') Object.assign(existing, { spec: doc.spec ?? existing.spec, data: doc.data ?? existing.data });
         }
         // The Deployment last: its new pods find the Jobs this apply created.
         if (this.deployment && docs.some((d) => d?.kind === 'Deployment' && d.metadata.name === this.deployment!.name)) {
@@ -346,9 +297,12 @@ export class KubernetesWorld {
         }
         break;
       }
-      case 'logs':
+      case 'logs': {
         if (rest[0]?.startsWith('job/')) missing = named('Job', rest[0].slice(4));
-        break;
+        if (missing) break;
+        const logs = observedKubectl(this.observed, verb, rest, flags, namespace, this.clock)!;
+        return logs.status === 0 ? logs : this.fail(logs.stdout);
+      }
       case 'wait': {
         missing = rest[0]?.startsWith('job/') ? named('Job', rest[0].slice(4)) : undefined;
         const job = this.jobs.get(rest[0]?.slice(4) ?? '');
@@ -397,6 +351,13 @@ export class KubernetesWorld {
         this.forwards.set(local, { namespace: namespace ?? 'default', service });
         break;
       }
+      case 'diff': {
+        if (this.stdin === undefined) break;
+        const docs = parseAllDocuments(this.stdin)
+          .map((d) => d.toJSON() as Obj)
+          .filter((o) => o && o.kind);
+        return kubectlDiff((d) => this.find(d.kind, d.metadata.name, d.metadata.namespace), docs, flags.has('--server-side'));
+      }
       case 'version':
         // The simulated cluster runs Kubernetes 1.31 (the runbooks require 1.30 or later).
         stdout = `Client Version: v1.31.0\nKustomize Version: v5.4.2${flags.has('--client') ? '' : '\nServer Version: v1.31.0'}\n`;
@@ -406,61 +367,6 @@ export class KubernetesWorld {
     }
     if (missing) return this.fail(`kubectl ${verb}: ${missing}`);
     return { stdout, status: 0 };
-  }
-
-  /**
-   * A Prometheus instant query through the API server proxy: request rates by role (canary pods
-   * carry the `rollouts-pod-template-hash` of the canary ReplicaSet), else one series.
-   */
-  private queryResult(raw: string): { metric: Record<string, string>; value: [number, string] }[] | string {
-    const q = decodeURIComponent(raw.replace(/^.*[?&]query=/, '').replace(/\+/g, ' '));
-    const alerts = /^ALERTS\{(.*)\}$/.exec(q);
-    if (alerts) return this.alertsSeries(alerts[1]);
-    if (/canary|rollouts_pod_template_hash|role/.test(q) && /rate|increase/.test(q))
-      return [
-        { metric: { role: 'canary' }, value: [this.clock, String(this.rollout.canaryRps)] },
-        { metric: { role: 'stable' }, value: [this.clock, String(this.rollout.stableRps)] },
-      ];
-    return [{ metric: {}, value: [this.clock, '2'] }];
-  }
-
-  /**
-   * `ALERTS{...}`: one series per pending or firing alert, labelled `alertname`, `alertstate` and the
-   * alert's labels, value 1; an inactive alert has none
-   * (https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/#inspecting-alerts-during-runtime).
-   * Prometheus answers an empty vector for an alert no rule defines, which reads as "inactive": the
-   * drill refuses the query instead, as the runbook must name an alert that exists.
-   */
-  private alertsSeries(matchers: string): { metric: Record<string, string>; value: [number, string] }[] | string {
-    const wanted = [...matchers.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v] as const);
-    if (wanted.map(([k, v]) => `${k}="${v}"`).join(',') !== matchers)
-      return `ALERTS{${matchers}}: only label="value" matchers are simulated`;
-    const defined = this.objects
-      .filter((o) => o.kind === 'PrometheusRule')
-      .flatMap((o) =>
-        ((o.spec?.groups ?? []) as { rules: { alert?: string; labels?: Record<string, string> }[] }[]).flatMap((g) => g.rules),
-      )
-      .filter((r) => r.alert)
-      .map((r) => ({ alertname: r.alert!, ...r.labels }) as Record<string, string>);
-    if (!defined.some((d) => wanted.every(([k, v]) => k === 'alertstate' || d[k] === v)))
-      return `ALERTS{${matchers}}: no alerting rule of the cluster has these labels`;
-    return this.firing
-      .map((f) => ({ __name__: 'ALERTS', alertname: f.alert, alertstate: 'firing', ...f.labels }) as Record<string, string>)
-      .filter((m) => wanted.every(([k, v]) => m[k] === v))
-      .map((metric) => ({ metric, value: [this.clock, '1'] as [number, string] }));
-  }
-
-  /** How long a rollout runs after the last action: an undo replays the canary steps unless the rollback window covers it. */
-  private rolloutSeconds(name: string): number {
-    const rollout = this.find('Rollout', name, undefined);
-    const spec = (rollout?.spec ?? {}) as {
-      rollbackWindow?: { revisions?: number };
-      strategy?: { canary?: { steps?: { pause?: { duration?: string } }[] } };
-    };
-    if (this.lastAction === 'abort' || this.lastAction === 'promote') return 120;
-    if (this.lastAction === 'undo' && (spec.rollbackWindow?.revisions ?? 0) >= 1) return 120;
-    const steps = spec.strategy?.canary?.steps ?? [];
-    return 120 + steps.reduce((acc, s) => acc + seconds(String(s.pause?.duration ?? '0s')), 0);
   }
 
   private fail(problem: string): StubResult {

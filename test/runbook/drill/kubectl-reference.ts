@@ -52,6 +52,73 @@ export function seconds(text: string): number {
 export const GO_BOOLS = ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'];
 /** Flags of type time.Duration in the kubectl and Argo Rollouts references (`--timeout`, `--since`). */
 export const DURATION_FLAGS = ['--timeout', '-t', '--since'];
+/** Integer flags (`--tail` int64, `--to-revision` int64): strconv.ParseInt refuses anything else, an empty value included. */
+export const INT_FLAGS = ['--tail', '--to-revision'];
+
+/** One requirement of a label selector. */
+export interface LabelRequirement {
+  readonly key: string;
+  readonly operator: 'in' | 'notin' | 'exists' | '!';
+  readonly values: readonly string[];
+}
+
+/** A label value as the API server validates it: 63 characters at most, alphanumerics, '-', '_', '.', alphanumeric at both ends. */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** A label key: an optional DNS-subdomain prefix and a name. */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+
+/**
+ * Parses a label selector as kubectl does (k8s.io/apimachinery `pkg/labels/selector.go`, `Parse`):
+ * `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, comma-separated; a key or value
+ * the API server would refuse is an error before anything is sent
+ * (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set).
+ */
+export function parseSelector(text: string): { error: string } | LabelRequirement[] {
+  const out: LabelRequirement[] = [];
+  // Split on commas outside parentheses.
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const c of text) {
+    if (c === '(') depth++;
+    if (c === ')') depth--;
+    if (c === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += c;
+  }
+  if (current.trim() !== '' || parts.length > 0) parts.push(current);
+  const invalid = (what: string, v: string) => ({
+    error: `unable to parse requirement: ${what}: Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+  });
+  for (const raw of parts) {
+    const part = raw.trim();
+    const set = /^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
+    const eq = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(part);
+    let req: LabelRequirement;
+    if (set) req = { key: set[1], operator: set[2] as 'in' | 'notin', values: set[3].split(',').map((v) => v.trim()) };
+    else if (eq) req = { key: eq[1], operator: eq[2] === '!=' ? 'notin' : 'in', values: [eq[3]] };
+    else if (part.startsWith('!')) req = { key: part.slice(1), operator: '!', values: [] };
+    else req = { key: part, operator: 'exists', values: [] };
+    if (!LABEL_KEY.test(req.key) || req.key.length > 316) return { error: `unable to parse requirement: invalid label key "${req.key}"` };
+    for (const v of req.values) if (!LABEL_VALUE.test(v) || v.length > 63) return invalid(`values[0][${req.key}]`, v);
+    out.push(req);
+  }
+  return out;
+}
+
+/** Whether labels satisfy every requirement of a parsed selector. */
+export function matchesSelector(requirements: readonly LabelRequirement[], labels: Record<string, string> = {}): boolean {
+  return requirements.every((r) =>
+    r.operator === 'in'
+      ? r.values.includes(labels[r.key])
+      : r.operator === 'notin'
+        ? !r.values.includes(labels[r.key])
+        : r.operator === 'exists'
+          ? r.key in labels
+          : !(r.key in labels),
+  );
+}
 
 /** The verb of a kubectl call (`get`, `rollout status`, `argo rollouts promote`), or undefined. */
 export function kubectlVerb(args: readonly string[]): string | undefined {
@@ -97,6 +164,14 @@ export function parseKubectl(
       if (value === undefined) return { error: `kubectl ${verb}: flag needs an argument: ${flag}` };
       if (DURATION_FLAGS.includes(flag) && !value.includes('$') && !/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(value) && value !== '0')
         return { error: `kubectl ${verb}: invalid argument "${value}" for "${flag}" flag: time: invalid duration "${value}"` };
+      if (INT_FLAGS.includes(flag) && !value.includes('$') && !/^-?\d+$/.test(value))
+        return {
+          error: `kubectl ${verb}: invalid argument "${value}" for "${flag}" flag: strconv.ParseInt: parsing "${value}": invalid syntax`,
+        };
+      if (['-l', '--selector'].includes(flag) && !value.includes('$')) {
+        const selector = parseSelector(value);
+        if ('error' in selector) return { error: `kubectl ${verb}: ${selector.error}` };
+      }
       flags.set(flag, value);
     } else {
       return { error: `kubectl ${verb}: unknown flag ${flag}` };

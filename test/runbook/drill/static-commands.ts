@@ -1,5 +1,5 @@
 import { parseAwsCall } from './aws-command-model';
-import { checkGitOptions } from './git-world';
+import { checkGitOptions, parseGhPrCreate } from './git-world';
 import { parseKubectl } from './kubectl-reference';
 import { checkEnums } from './planes/sdk-enums';
 import type { DrillWorld } from './world';
@@ -258,6 +258,9 @@ export function staticProblems(script: string, world: DrillWorld): string[] {
     } else if (tool === 'git') {
       const refused = checkGitOptions(args[0], args.slice(1));
       if (refused) problems.push(`as written: git ${args[0]}: ${refused}`);
+    } else if (tool === 'gh' && args[0] === 'pr' && args[1] === 'create') {
+      const parsed = parseGhPrCreate(args.slice(2));
+      if ('error' in parsed) problems.push(`as written: gh pr create: ${parsed.error}`);
     }
   }
   for (const p of casePatterns(script)) {

@@ -72,8 +72,8 @@ export class DrillWorld {
         const file = args[args.indexOf('-f') + 1];
         if (args.includes('-f') && file !== '-' && !fs.existsSync(path.resolve(cwd, file)))
           return this.fail(`kubectl: -f ${file} does not exist in the working directory`);
-        // `apply -f FILE` reads the file as `apply -f -` reads stdin.
-        if (args.includes('-f') && file !== '-' && args.includes('apply'))
+        // `apply|diff -f FILE` reads the file as `apply -f -` reads stdin.
+        if (args.includes('-f') && file !== '-' && (args.includes('apply') || args.includes('diff')))
           this.k8s.stdin = fs.readFileSync(path.resolve(cwd, file), 'utf8');
         return this.k8s.kubectl(args);
       }
