@@ -1,5 +1,7 @@
 import type { AwsCall } from '../aws-command-model';
 import { sdkEnum } from './sdk-enums';
+import { deploymentHistory, serviceEvents } from './ecs-history';
+import { describeTaskDefinition, describeTasks, runTask } from './ecs-tasks';
 import { deploymentSeconds, type ServiceDeployment, type ServiceState } from './ecs-model';
 import { Fail, StateFail, iso, type Clock, type Templates } from './templates';
 
@@ -86,18 +88,17 @@ export class EcsPlane {
     }
   }
 
-  /** Night incident: the service's tasks crash at start (revision 3 is bad) and nothing runs. */
-  public tasksCrash(): void {
+  /**
+   * Night incident: the service's tasks crash at start (revision 3 is bad) and nothing runs; its
+   * deployment finished two hours ago, or (`deploying`) is still IN_PROGRESS.
+   */
+  public tasksCrash(deploying = false): void {
     for (const s of this.services.values()) {
-      s.deployments[s.deployments.length - 1] = { ...s.deployments[s.deployments.length - 1], createdAt: -7200, work: 0 };
-      s.crashing.add(3);
-    }
-  }
-
-  /** Night incident: the release deploying now (revision 3) crashes at start; its deployment is still IN_PROGRESS. */
-  public tasksCrashWhileDeploying(): void {
-    for (const s of this.services.values()) {
-      s.deployments[s.deployments.length - 1] = { ...s.deployments[s.deployments.length - 1], createdAt: -600, work: 3600 };
+      const last = s.deployments[s.deployments.length - 1];
+      s.deployments[s.deployments.length - 1] = {
+        ...last,
+        ...(deploying ? { createdAt: -600, work: 3600 } : { createdAt: -7200, work: 0 }),
+      };
       s.crashing.add(3);
     }
   }
@@ -106,7 +107,6 @@ export class EcsPlane {
   public scaledToZero(): void {
     for (const s of this.services.values()) s.desiredCount = 0;
   }
-
   /** The desired count of a service now. */
   public desiredCount(service: string): number {
     return this.services.get(service)!.desiredCount;
@@ -205,33 +205,6 @@ export class EcsPlane {
     throw new Fail(`ServiceDeploymentNotFoundException: ${arn}`);
   }
 
-  /**
-   * The service's events, newest first: ECS keeps the last 100
-   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html):
-   * "has reached a steady state" every 6 hours while nothing changes; while the serving revision
-   * crashes at start, a task started and stopped every minute.
-   */
-  private events(s: ServiceState, serving: number): { id: string; createdAt: string; message: string }[] {
-    const now = this.clock.now;
-    const events: { at: number; message: string }[] = [];
-    for (let at = Math.floor(now / 21600) * 21600 - 100 * 21600; at <= now; at += 21600)
-      events.push({ at, message: `(service ${s.name}) has reached a steady state.` });
-    if (s.crashing.has(serving))
-      for (let at = -3600; at <= now; at += 60)
-        events.push(
-          { at, message: `(service ${s.name}) has started 1 tasks: (task ${(at & 0xffff).toString(16)}).` },
-          {
-            at: at + 30,
-            message: `(service ${s.name}) has stopped 1 running tasks: (task ${(at & 0xffff).toString(16)}): Essential container in task exited.`,
-          },
-        );
-    return events
-      .filter((e) => e.at <= now)
-      .sort((a, b) => b.at - a.at)
-      .slice(0, 100)
-      .map((e, i) => ({ id: `e${i}`, createdAt: iso(e.at), message: e.message }));
-  }
-
   /** Running tasks: none while the serving revision crashes at start. */
   private running(s: ServiceState): number {
     return s.crashing.has(this.serving(s.name)) ? 0 : s.desiredCount;
@@ -268,7 +241,7 @@ export class EcsPlane {
               deployments: ongoing
                 ? [primary, { status: 'ACTIVE', taskDefinition: this.taskDefinitionArn(s, last.rollback ? last.target : last.source) }]
                 : [primary],
-              events: this.events(s, serving),
+              events: serviceEvents(s, serving, this.clock.now),
               networkConfiguration: {
                 awsvpcConfiguration: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' },
               },
@@ -278,16 +251,11 @@ export class EcsPlane {
       case 'list-service-deployments': {
         const s = this.service(call, region, one('--service'));
         const statuses = call.options.get('--status');
-        // Deployments of the last 90 days ListServiceDeployments keeps, before the three the model
-        // plays: three releases a week, each SUCCESSFUL.
-        const history = Array.from({ length: 30 }, (_, i) => ({
-          serviceDeploymentArn: this.arn(region, 'service-deployment', `${s.cluster}/${s.name}/h${i}`),
-          serviceArn: this.arn(region, 'service', `${s.cluster}/${s.name}`),
-          clusterArn: this.arn(region, 'cluster', s.cluster),
-          createdAt: iso(-88 * 86400 + i * 2 * 86400),
-          targetServiceRevisionArn: this.revisionArn(s, 0),
-          status: STATUS.SUCCESSFUL,
-        }));
+        const history = deploymentHistory(
+          s,
+          (kind, rest) => this.arn(region, kind, rest),
+          (rev) => this.revisionArn(s, rev),
+        );
         return {
           serviceDeployments: [
             ...history,
@@ -384,109 +352,32 @@ export class EcsPlane {
         return { taskDefinitionArns: revisions.map((r) => this.arn(region, 'task-definition', `${family}:${r}`)) };
       }
       case 'describe-task-definition': {
-        const ref = one('--task-definition').replace(/^.*task-definition\//, '');
-        const family = ref.replace(/:\d+$/, '');
-        const td = this.t.need('AWS::ECS::TaskDefinition', family, region);
-        const svc = [...this.services.values()].find((x) => x.family === family);
-        const revision = /:(\d+)$/.exec(ref)?.[1];
-        if (revision && svc && !svc.revisions.has(Number(revision)))
-          throw new Fail(`ClientException: unable to describe task definition ${ref}`);
-        const status = revision && svc ? svc.revisions.get(Number(revision)) : 'ACTIVE';
-        const containers = (td.props.ContainerDefinitions as { Name: string; Image: unknown }[]) ?? [];
-        return {
-          taskDefinition: {
-            family,
-            status,
-            // The synthesized definitions as the API names their members (camelCase), intrinsic
-            // functions resolved to placeholders: what the full answer carries.
-            containerDefinitions: containers.map((c) => ({
-              ...(camel(c) as object),
-              name: c.Name,
-              image: typeof c.Image === 'string' ? c.Image : `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${family}:latest`,
-            })),
-            taskDefinitionArn: this.arn(region, 'task-definition', `${family}:${revision ?? 3}`),
-            revision: Number(revision ?? 3),
-            networkMode: td.props.NetworkMode,
-            requiresCompatibilities: td.props.RequiresCompatibilities,
-            cpu: td.props.Cpu,
-            memory: td.props.Memory,
-            registeredAt: iso(-14 * 86400),
+        const arn = (kind: string, rest: string) => this.arn(region, kind, rest);
+        return describeTaskDefinition(one('--task-definition'), region, this.t, [...this.services.values()], arn);
+      }
+      case 'run-task':
+        return runTask(
+          call,
+          region,
+          this.t,
+          this.clock.now,
+          (kind, rest) => this.arn(region, kind, rest),
+          (cluster, family) => {
+            const arn = this.arn(region, 'task', `${cluster}/${this.tasks.size + 1}`);
+            this.tasks.set(arn, { startedAt: this.clock.now, family, exitCode: this.failingMigrations.has(family) ? 1 : 0 });
+            return arn;
           },
-        };
-      }
-      case 'run-task': {
-        const cluster = one('--cluster');
-        this.t.need('AWS::ECS::Cluster', cluster, region);
-        const family = one('--task-definition');
-        this.t.need('AWS::ECS::TaskDefinition', family, region);
-        const net = JSON.parse(one('--network-configuration'));
-        if (!net?.awsvpcConfiguration?.subnets) throw new Fail('--network-configuration has no awsvpcConfiguration.subnets');
-        // Without --launch-type or --capacity-provider-strategy a task takes the cluster's default
-        // capacity provider strategy, and without one the EC2 launch type
-        // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html, launchType):
-        // a cluster with no container instances places nothing and answers a failure, not an error.
-        const defaultStrategy = this.t
-          .all('AWS::ECS::ClusterCapacityProviderAssociations', region)
-          .some((r) => Array.isArray(r.props.DefaultCapacityProviderStrategy) && r.props.DefaultCapacityProviderStrategy.length > 0);
-        if (!call.options.has('--launch-type') && !call.options.has('--capacity-provider-strategy') && !defaultStrategy)
-          return {
-            tasks: [],
-            failures: [{ arn: this.arn(region, 'cluster', cluster), reason: 'No Container Instances were found in your cluster.' }],
-          };
-        const arn = this.arn(region, 'task', `${cluster}/${this.tasks.size + 1}`);
-        this.tasks.set(arn, { startedAt: this.clock.now, family, exitCode: this.failingMigrations.has(family) ? 1 : 0 });
-        return {
-          tasks: [
-            {
-              taskArn: arn,
-              clusterArn: this.arn(region, 'cluster', cluster),
-              taskDefinitionArn: this.arn(region, 'task-definition', `${family}:1`),
-              lastStatus: 'PROVISIONING',
-              desiredStatus: 'RUNNING',
-              launchType: call.options.get('--launch-type')?.[0],
-              startedBy: call.options.get('--started-by')?.[0],
-              cpu: '256',
-              memory: '512',
-              createdAt: iso(this.clock.now),
-              containers: [{ name: 'migrate', lastStatus: 'PENDING' }],
-            },
-          ],
-          failures: [],
-        };
-      }
+        );
       case 'list-tasks': {
-        const cluster = one('--cluster');
-        this.t.need('AWS::ECS::Cluster', cluster, region);
         const name = call.options.get('--service-name')?.[0];
         const s = name ? this.service(call, region, name) : undefined;
-        const stopped = call.options.get('--desired-status')?.[0] === 'STOPPED';
-        const arns = s && stopped && s.crashing.has(this.serving(s.name)) ? ['crash-1', 'crash-2'] : [];
-        return { taskArns: arns.map((a) => this.arn(region, 'task', `${cluster}/${a}`)) };
-      }
-      case 'describe-tasks': {
+        const crashing = s !== undefined && call.options.get('--desired-status')?.[0] === 'STOPPED' && s.crashing.has(this.serving(s.name));
         this.t.need('AWS::ECS::Cluster', one('--cluster'), region);
-        return {
-          tasks: (call.options.get('--tasks') ?? []).map((arn) => {
-            if (/\/crash-\d$/.test(arn))
-              return {
-                taskArn: arn,
-                lastStatus: 'STOPPED',
-                stopCode: 'EssentialContainerExited',
-                stoppedReason: 'Essential container in task exited',
-                containers: [{ name: 'app', exitCode: 1, reason: 'exit code 1' }],
-              };
-            const task = this.tasks.get(arn);
-            if (!task) throw new Fail(`no task ${arn}`);
-            // A Fargate task takes about a minute to start; the migration itself about 30 seconds.
-            const stopped = this.clock.now - task.startedAt >= 90;
-            return {
-              taskArn: arn,
-              lastStatus: stopped ? 'STOPPED' : 'RUNNING',
-              containers: [{ name: 'migrate', exitCode: stopped ? task.exitCode : null }],
-            };
-          }),
-        };
+        return { taskArns: (crashing ? ['crash-1', 'crash-2'] : []).map((a) => this.arn(region, 'task', `${one('--cluster')}/${a}`)) };
       }
+      case 'describe-tasks':
+        this.t.need('AWS::ECS::Cluster', one('--cluster'), region);
+        return describeTasks(call.options.get('--tasks') ?? [], this.tasks, this.clock.now);
       case 'wait': {
         // Waiters poll every 15s (services-stable) or 6s (tasks-stopped), 40 or 100 times: 10 minutes
         // (https://awscli.amazonaws.com/v2/documentation/api/latest/reference/ecs/wait/services-stable.html).
@@ -506,13 +397,4 @@ export class EcsPlane {
         throw new Fail(`the drill does not simulate aws ecs ${op} yet: add it to EcsPlane`);
     }
   }
-}
-
-/** A template value as the ECS API returns it: member names in camelCase, intrinsics as placeholders. */
-function camel(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(camel);
-  if (v === null || typeof v !== 'object') return v;
-  const keys = Object.keys(v as object);
-  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return `<${keys[0]}>`;
-  return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k.charAt(0).toLowerCase() + k.slice(1), camel(x)]));
 }
