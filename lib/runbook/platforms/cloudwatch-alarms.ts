@@ -34,7 +34,7 @@ export function thresholdAlarmFact(input: ThresholdAlarmFactInput): AlarmFact {
       {
         description: 'See the alarm state and its recent history',
         command: input.aws`cloudwatch describe-alarm-history --alarm-name ${name} --history-item-type StateUpdate --max-records 5`,
-        expected: 'The transitions to ALARM with the datapoints that breached',
+        expected: 'JSON, newest first: the transitions to ALARM, with the datapoints that breached in HistoryData',
       },
       ...(input.diagnosis ?? []),
     ],

@@ -43,7 +43,7 @@ export function deliveryPipelineRunbookFacts(input: DeliveryPipelineRunbookInput
     },
     {
       description: `Approve that execution's release of ${s.environments.join(', ')} with its own token (use status=Rejected to stop this release here)`,
-      command: aws`codepipeline put-approval-result --pipeline-name ${name} --stage-name ${s.name} --action-name ${input.approveActions[s.name]} --result "summary=Reviewed and approved,status=Approved" --token "$TOKEN"`,
+      command: aws`codepipeline put-approval-result --pipeline-name ${name} --stage-name ${s.name} --action-name ${input.approveActions[s.name]} --result "summary=Reviewed and approved,status=Approved" --token "$TOKEN" --output text`,
       expected: 'an approvedAt timestamp',
     },
   ]);
@@ -70,7 +70,7 @@ export function deliveryPipelineRunbookFacts(input: DeliveryPipelineRunbookInput
     follow: [
       {
         description: 'Start a release of the branch head by hand',
-        command: aws`codepipeline start-pipeline-execution --name ${name}`,
+        command: aws`codepipeline start-pipeline-execution --name ${name} --output text`,
         expected: 'a pipelineExecutionId',
       },
       {
@@ -88,7 +88,7 @@ export function deliveryPipelineRunbookFacts(input: DeliveryPipelineRunbookInput
       },
       {
         description: 'Retry only the actions that failed in that stage',
-        command: aws`codepipeline retry-stage-execution --pipeline-name ${name} --stage-name "$STAGE" --pipeline-execution-id "$EXECUTION_ID" --retry-mode FAILED_ACTIONS`,
+        command: aws`codepipeline retry-stage-execution --pipeline-name ${name} --stage-name "$STAGE" --pipeline-execution-id "$EXECUTION_ID" --retry-mode FAILED_ACTIONS --output text`,
         expected: 'the same pipelineExecutionId',
       },
     ],

@@ -97,8 +97,9 @@ export function ecsServiceRunbookFacts(input: EcsServiceRunbookInput): RunbookFa
     deploy: [
       {
         description: 'Follow the rollout',
-        command: aws`ecs list-service-deployments ${ecsArgs} --max-results 5`,
-        expected: 'The newest deployment is IN_PROGRESS, then SUCCESSFUL',
+        // ECS lists deployments in no documented order: sort them (a page of --max-results may miss the newest).
+        command: aws`ecs list-service-deployments ${ecsArgs} --query 'sort_by(serviceDeployments, &createdAt)[-3:].[createdAt,status]' --output text`,
+        expected: 'the three newest deployments, newest last: the newest IN_PROGRESS, then SUCCESSFUL',
       },
       waitStable('Wait for the service to settle'),
       {

@@ -79,7 +79,7 @@ export function lambdaFunctionRunbookFacts(input: LambdaFunctionRunbookInput): R
   const getAlias: RunbookCommand = {
     description: `Show which version alias ${input.aliasName} serves and any weight still on another version`,
     command: aws`lambda get-alias --function-name ${fn} --name ${input.aliasName} --query '{version: FunctionVersion, weights: RoutingConfig.AdditionalVersionWeights}'`,
-    expected: 'during a shift, weights maps the new version to its share (0.1 = 10%); afterwards weights is null',
+    expected: 'JSON: during a shift, weights maps the new version to its share (0.1 = 10%); afterwards weights is null',
   };
   const secrets = input.secrets.flatMap(({ name, arnVariable }) => (name ? [{ name, envVar: arnVariable }] : []));
   const unnamed = input.secrets.filter(({ name }) => !name).map(({ arnVariable }) => arnVariable);
@@ -111,7 +111,7 @@ export function lambdaFunctionRunbookFacts(input: LambdaFunctionRunbookInput): R
       {
         description: 'Follow the deployment: status, config, and the error if it failed',
         command: `[ "$DEPLOYMENT_ID" = None ] || ${aws`deploy get-deployment --deployment-id "$DEPLOYMENT_ID" --query 'deploymentInfo.{status: status, config: deploymentConfigName, created: createTime, error: errorInformation, rollback: rollbackInfo}'`}`,
-        expected: 'status InProgress while shifting, Succeeded at the end; error is null',
+        expected: 'JSON: status InProgress while shifting, Succeeded at the end; error is null',
       },
       getAlias,
       {

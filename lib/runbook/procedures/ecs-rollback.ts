@@ -45,7 +45,7 @@ export function ecsLevel2(n: EcsRollbackNames): { commands: RunbookCommand[]; ve
       {
         description:
           'Still deploying (PENDING or IN_PROGRESS): stop it; ECS returns all traffic to the revision it replaced. In any ROLLBACK_* state ECS is already doing this: start nothing',
-        command: `case "$STATUS" in PENDING|IN_PROGRESS) ${aws`ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK`} ;; *) echo "nothing to stop: $STATUS" ;; esac`,
+        command: `case "$STATUS" in PENDING|IN_PROGRESS) ${aws`ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK --output text`} ;; *) echo "nothing to stop: $STATUS" ;; esac`,
         expected: 'the deployment moves to ROLLBACK_REQUESTED, then ROLLBACK_IN_PROGRESS and ROLLBACK_SUCCESSFUL',
       },
       {

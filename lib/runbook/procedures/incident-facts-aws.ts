@@ -56,17 +56,20 @@ export function awsWhatChanged(n: AwsIncidentNames): RunbookCommand[] {
               `ENV_ID=$(${aws`appconfig list-environments --application-id "$APP_ID" --query "Items[?Name=='${n.flags.environment}'].Id" --output text`})`,
               aws`appconfig list-deployments --application-id "$APP_ID" --environment-id "$ENV_ID" --query 'Items[:3].[DeploymentNumber,State,ConfigurationVersion]' --output text`,
             ].join('\n'),
+            expected: 'one line per deployment: its number, state and configuration version',
           },
         ]
       : []),
     ...n.rotatedSecrets.map((s) => ({
       description: `When secret ${s} last rotated`,
       command: aws`secretsmanager describe-secret --secret-id ${s} --query '[LastRotatedDate,LastChangedDate]' --output text`,
+      expected: 'two times: the last rotation and the last change',
     })),
     {
       description:
         'Dependencies: every alarm in ALARM in this account and region now (a shared database or a downstream service shows here)',
       command: aws`cloudwatch describe-alarms --state-value ALARM --query 'MetricAlarms[].[AlarmName,StateUpdatedTimestamp]' --output text`,
+      expected: "one line per alarm in ALARM and when it went there; another service's alarm names the dependency",
     },
   ];
 }

@@ -121,7 +121,7 @@ export function secretRotationFailed(n: EcsIncidentNames): IncidentProcedure {
       {
         description: 'Read the rotation state and the version stages',
         command: aws`secretsmanager describe-secret --secret-id "$SECRET_ID" --query '{rotation: RotationEnabled, last: LastRotatedDate, next: NextRotationDate, stages: VersionIdsToStages}'`,
-        expected: 'one version AWSCURRENT; a second with AWSPENDING only means a rotation stopped halfway',
+        expected: 'JSON: one version AWSCURRENT; a second with AWSPENDING only means a rotation stopped halfway',
       },
       {
         description: "Read the rotation function's log: the step that failed (createSecret, setSecret, testSecret, finishSecret) and why",
@@ -146,7 +146,7 @@ export function secretRotationFailed(n: EcsIncidentNames): IncidentProcedure {
           'Stopped halfway (AWSPENDING on another version than AWSCURRENT): AWSCURRENT still holds the working value; remove AWSPENDING so the next rotation starts clean',
         command: when(
           '[ "$PENDING" != None ] && [ "$PENDING" != "$CURRENT" ]',
-          aws`secretsmanager update-secret-version-stage --secret-id "$SECRET_ID" --version-stage AWSPENDING --remove-from-version-id "$PENDING"`,
+          aws`secretsmanager update-secret-version-stage --secret-id "$SECRET_ID" --version-stage AWSPENDING --remove-from-version-id "$PENDING" --output text`,
         ),
         expected: 'the secret name and ARN, or nothing',
       },
@@ -168,7 +168,7 @@ export function secretRotationFailed(n: EcsIncidentNames): IncidentProcedure {
       {
         description: 'Check: one version AWSCURRENT, none left AWSPENDING on its own',
         command: aws`secretsmanager describe-secret --secret-id "$SECRET_ID" --query VersionIdsToStages`,
-        expected: 'AWSCURRENT on the working version; fix the cause in the log before rotating again (rotate-secret)',
+        expected: 'JSON: AWSCURRENT on the working version; fix the cause in the log before rotating again (rotate-secret)',
       },
     ],
     bound: timeBound(

@@ -61,7 +61,7 @@ export function killSwitch(n: KillSwitchNames): { commands: RunbookCommand[]; ve
           'A flag release still deploying holds the environment (one deployment at a time): stop it, which returns its flags to the previous version',
         command: [
           `RUNNING=$(${aws`appconfig list-deployments --application-id "$APP_ID" --environment-id "$ENV_ID" --query "Items[?State=='DEPLOYING' || State=='BAKING'] | [0].DeploymentNumber" --output text`})`,
-          `[ "$RUNNING" = None ] || ${aws`appconfig stop-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --deployment-number "$RUNNING"`}`,
+          `[ "$RUNNING" = None ] || ${aws`appconfig stop-deployment --application-id "$APP_ID" --environment-id "$ENV_ID" --deployment-number "$RUNNING" --output text`}`,
         ].join('\n'),
         expected: 'no output when nothing was deploying',
       },
@@ -72,7 +72,7 @@ export function killSwitch(n: KillSwitchNames): { commands: RunbookCommand[]; ve
           `DEPLOYED=$(${aws`appconfig list-deployments --application-id "$APP_ID" --environment-id "$ENV_ID" --query "Items[?State=='COMPLETE' && ConfigurationName=='${n.profile}'] | [0].ConfigurationVersion" --output text`})`,
           `${aws`appconfig get-hosted-configuration-version --application-id "$APP_ID" --configuration-profile-id "$PROFILE_ID" --version-number "$DEPLOYED"`} flags.json`,
         ].join('\n'),
-        expected: 'flags.json holds the flags the workload reads now',
+        expected: 'flags.json holds the flags the workload reads now; the CLI prints the JSON metadata of the version',
       },
       {
         description: `Turn FLAG off for everyone and deploy it at once. ${

@@ -78,7 +78,7 @@ export function lambdaLevel2(n: LambdaRollbackNames): { commands: RunbookCommand
           aws`lambda get-alias --function-name ${fn} --name ${alias} --query '{version: FunctionVersion, weights: RoutingConfig.AdditionalVersionWeights}'`,
         ].join('\n'),
         expected:
-          'after a rollback: a Succeeded deployment whose rollback names the bad one; the alias on the previous version, weights null',
+          'JSON: after a rollback, a Succeeded deployment whose rollback names the bad one; the alias on the previous version, weights null',
       },
     ],
   };

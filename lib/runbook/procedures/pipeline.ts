@@ -45,7 +45,7 @@ export function followStage(n: PipelineNames): RunbookCommand {
 export function approveExecution(n: PipelineNames, summary: string): RunbookCommand[] {
   const action = n.approvalAction ?? 'Approve';
   const state = n.aws`codepipeline get-pipeline-state --name ${n.pipeline} --query "stageStates[?stageName=='${n.approvalStage}'] | [0].[latestExecution.pipelineExecutionId, actionStates[?actionName=='${action}'] | [0].latestExecution.token]" --output text`;
-  const reject = n.aws`codepipeline put-approval-result --pipeline-name ${n.pipeline} --stage-name ${n.approvalStage} --action-name ${action} --result "summary=Rejected: another release ($EXECUTION_ID) goes first,status=Rejected" --token "$TOKEN"`;
+  const reject = n.aws`codepipeline put-approval-result --pipeline-name ${n.pipeline} --stage-name ${n.approvalStage} --action-name ${action} --result "summary=Rejected: another release ($EXECUTION_ID) goes first,status=Rejected" --token "$TOKEN" --output text`;
   const interval = 30;
   const attempts = Math.ceil(n.toApproval.toSeconds() / interval);
   return [
@@ -64,7 +64,7 @@ export function approveExecution(n: PipelineNames, summary: string): RunbookComm
       command: [
         `read -r HOLDER TOKEN < <(${state})`,
         `[ "$HOLDER" = "$EXECUTION_ID" ] || { echo "the approval belongs to $HOLDER, not $EXECUTION_ID" >&2; exit 1; }`,
-        n.aws`codepipeline put-approval-result --pipeline-name ${n.pipeline} --stage-name ${n.approvalStage} --action-name ${action} --result "summary=${summary},status=Approved" --token "$TOKEN"`,
+        n.aws`codepipeline put-approval-result --pipeline-name ${n.pipeline} --stage-name ${n.approvalStage} --action-name ${action} --result "summary=${summary},status=Approved" --token "$TOKEN" --output text`,
       ].join('\n'),
       expected: 'an approvedAt time',
     },
@@ -155,7 +155,7 @@ export function stopRelease(n: PipelineNames): RunbookCommand[] {
     {
       description:
         'Stop each of them now, abandoning running actions (a stack update already running still finishes or rolls back in CloudFormation)',
-      command: `while read -r EXECUTION_ID _; do ${n.aws`codepipeline stop-pipeline-execution --pipeline-name ${n.pipeline} --pipeline-execution-id "$EXECUTION_ID" --abandon --reason "Stopped by the on-call"`}; done < in-progress.txt`,
+      command: `while read -r EXECUTION_ID _; do ${n.aws`codepipeline stop-pipeline-execution --pipeline-name ${n.pipeline} --pipeline-execution-id "$EXECUTION_ID" --abandon --reason "Stopped by the on-call" --output text`}; done < in-progress.txt`,
       expected: 'the pipelineExecutionId of each',
     },
     {

@@ -235,6 +235,8 @@ export function parseAwsCall(argv: readonly string[]): { call?: AwsCall; problem
       // An output file after a list option belongs to the command, not the list.
       if (model.positionals > 0 && positionals.length === 0 && i === rest.length - 1 && values.length > 1)
         positionals.push(values.pop() as string);
+      // A list option takes one value or more (the CLI's argparse nargs='+'): "expected at least one argument".
+      if (values.length === 0) problems.push(`aws ${service} ${operation}: argument ${arg}: expected at least one argument`);
     }
     options.set(arg, values);
   }

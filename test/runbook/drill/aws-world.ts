@@ -8,9 +8,11 @@ import { AppConfigPlane } from './planes/appconfig';
 import { CodeDeployPlane } from './planes/codedeploy';
 import { CodePipelinePlane } from './planes/codepipeline';
 import { EcsPlane } from './planes/ecs';
+import { LogsPlane, ROTATION_AT } from './planes/logs';
 import { checkEnums } from './planes/sdk-enums';
 import { SecretsPlane } from './planes/secrets';
-import { Clock, Fail, StateFail, Templates, type DeployedStack, type StubResult } from './planes/templates';
+import { Clock, Fail, StateFail, Templates, iso, type DeployedStack, type StubResult } from './planes/templates';
+import type { Evidence, Printed } from './screen';
 
 export type { DeployedStack, StubResult } from './planes/templates';
 
@@ -36,6 +38,9 @@ export class AwsWorld {
   public readonly pipeline: CodePipelinePlane;
   public readonly appconfig: AppConfigPlane;
   public readonly secrets: SecretsPlane;
+  public readonly logs: LogsPlane;
+  /** Calls whose output reached the section's stdout: what the reader saw. */
+  public readonly printed: Printed[] = [];
   /** Stacks not in UPDATE_COMPLETE: the incident's state. */
   public readonly stackStatus = new Map<string, { status: string; since: number }>();
 
@@ -53,7 +58,24 @@ export class AwsWorld {
     this.pipeline = new CodePipelinePlane(this.templates, this.clockState, head);
     this.appconfig = new AppConfigPlane(this.templates, this.clockState, this.alarms);
     this.secrets = new SecretsPlane(this.templates, this.clockState);
+    this.logs = new LogsPlane(this.clockState, () => ({
+      serviceErrors: this.alarms.firing.some((a) => /-(error-rate|latency-p\d+)$/.test(a)),
+      probeFailing: this.alarms.firing.some((a) => a.endsWith('-dead-mans-switch')),
+      failedRotations: this.secrets.failedRotationLogGroups(),
+      // A migration that failed during the deploy the stack rolled back from, else the last run by the runbook.
+      migration: (family) =>
+        this.ecs.lastRunOf(family) ??
+        ([...this.stackStatus].some(([stack, st]) => /ROLLBACK/.test(st.status) && family === `${stack}-migrate-add-order-notes`)
+          ? { at: ROTATION_AT - 60, failed: true }
+          : undefined),
+    }));
     if (this.pipeline.name) this.pipeline.seed(releaseCommit);
+  }
+
+  /** What the reader must see in what a section prints: the incident's traces. */
+  public evidence(): Evidence[] {
+    const groups = [...new Set(this.printed.filter((p) => p.argv[0] === 'logs' && p.argv[1] === 'tail').map((p) => p.argv[2]))];
+    return [...this.logs.evidence(groups), ...this.alarms.evidence()];
   }
 
   /** Seconds of simulated time (advanced by the `sleep` stub). */
@@ -164,6 +186,10 @@ export class AwsWorld {
         // `logs tail GROUP` names it as a positional, `delete-log-group` and the others as --log-group-name.
         const group = call.positionals[0] ?? call.options.get('--log-group-name')?.[0];
         if (!this.secrets.logGroups().includes(group)) this.templates.need('AWS::Logs::LogGroup', group, region);
+        if (call.operation === 'tail') {
+          this.payload = this.logs.tail(call, group!);
+          return undefined;
+        }
         return undefined;
       }
       case 'cloudformation': {
@@ -183,18 +209,7 @@ export class AwsWorld {
         if (status.status === 'UPDATE_ROLLBACK_IN_PROGRESS' && this.clock - status.since >= 120)
           this.stackStatus.set(name!, { status: 'UPDATE_ROLLBACK_COMPLETE', since: status.since + 120 });
         const current = this.stackStatus.get(name!)?.status ?? status.status;
-        if (call.operation === 'describe-stack-events')
-          return {
-            StackEvents: this.stackStatus.has(name!)
-              ? [
-                  {
-                    LogicalResourceId: 'MigrationaddordernotesRun',
-                    ResourceStatus: 'UPDATE_FAILED',
-                    ResourceStatusReason: 'migration task exited 1',
-                  },
-                ]
-              : [],
-          };
+        if (call.operation === 'describe-stack-events') return { StackEvents: stackEvents(stack, this.stackStatus.get(name!)) };
         const outputs = Object.entries(stack.template.Outputs ?? {}).map(([k, o]) => ({
           OutputKey: k,
           OutputValue:
@@ -221,21 +236,130 @@ function query(response: unknown, expression: string | undefined): unknown {
   return jmespath.search(response ?? {}, expression);
 }
 
-/** Prints a value the way the AWS CLI's `--output` does (text: tabs within a row, one row per line). */
+/** Prints a value the way the AWS CLI's `--output` does (text: awscli's text formatter, below). */
 function format(value: unknown, output: string): string {
-  if (output === 'json' || output === 'table' || output === 'yaml')
-    return value === null || value === undefined ? '' : JSON.stringify(value, null, 4);
-  const scalar = (v: unknown): string =>
-    v === null || v === undefined
-      ? 'None'
-      : typeof v === 'object'
-        ? Object.values(v as object)
-            .map(scalar)
-            .join('\t')
-        : String(v);
-  if (Array.isArray(value))
-    return value.every((v) => !Array.isArray(v) && (v === null || typeof v !== 'object'))
-      ? value.map(scalar).join('\t')
-      : value.map((v) => (Array.isArray(v) ? v.map(scalar).join('\t') : scalar(v))).join('\n');
-  return scalar(value);
+  if (output === 'table') return table(value);
+  if (output === 'json' || output === 'yaml') return value === null || value === undefined ? '' : JSON.stringify(value, null, 4);
+  if (value === null || value === undefined) return 'None';
+  const lines: string[] = [];
+  formatText(value, lines);
+  return lines.join('\n');
+}
+
+type Json = null | undefined | string | number | boolean | Json[] | { [k: string]: Json };
+
+/** A scalar as Python's str() prints it (the CLI is Python): None, True, False. */
+function pyStr(v: unknown): string {
+  return v === null || v === undefined ? 'None' : v === true ? 'True' : v === false ? 'False' : String(v);
+}
+
+const isNested = (v: unknown): boolean => v !== null && typeof v === 'object';
+
+/**
+ * `--output text`, as aws/aws-cli awscli/text.py formats a response: a dict prints its scalars on
+ * one tab-separated line (sorted by key, after the upper-cased key that holds it), then each nested
+ * value on its own lines; a list of dicts prints each with the scalar keys of all; a list of scalars
+ * prints on one line, or one line each under a key (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-output-format.html#text-output).
+ */
+function formatText(item: unknown, out: string[], identifier?: string, scalarKeys?: string[]): void {
+  if (Array.isArray(item)) {
+    if (item.length === 0) return;
+    if (item.some((e) => isNested(e) && !Array.isArray(e))) {
+      const keys = [
+        ...new Set(
+          item.flatMap((e) =>
+            isNested(e) && !Array.isArray(e)
+              ? Object.entries(e as object)
+                  .filter(([, v]) => !isNested(v))
+                  .map(([k]) => k)
+              : [],
+          ),
+        ),
+      ].sort();
+      for (const e of item) formatText(e, out, identifier, keys);
+    } else if (item.some((e) => Array.isArray(e))) {
+      const scalars = item.filter((e) => !isNested(e));
+      if (scalars.length > 0) scalarList(scalars, out, identifier);
+      for (const e of item.filter((x) => isNested(x))) formatText(e, out, identifier);
+    } else scalarList(item, out, identifier);
+  } else if (isNested(item)) {
+    const dict = item as Record<string, Json>;
+    const scalars: string[] = [];
+    const nested: [string, Json][] = [];
+    if (scalarKeys === undefined) {
+      for (const [k, v] of Object.entries(dict).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        if (isNested(v)) nested.push([k, v]);
+        else scalars.push(pyStr(v));
+    } else {
+      for (const k of scalarKeys) scalars.push(k in dict ? pyStr(dict[k]) : '');
+      for (const k of Object.keys(dict)
+        .filter((x) => !scalarKeys.includes(x))
+        .sort())
+        nested.push([k, dict[k]]);
+    }
+    if (scalars.length > 0) out.push([...(identifier !== undefined ? [identifier.toUpperCase()] : []), ...scalars].join('\t'));
+    for (const [k, v] of nested) formatText(v, out, k);
+  } else out.push(pyStr(item));
+}
+
+function scalarList(elements: readonly unknown[], out: string[], identifier?: string): void {
+  if (identifier !== undefined) for (const e of elements) out.push(`${identifier.toUpperCase()}\t${pyStr(e)}`);
+  else out.push(elements.map(pyStr).join('\t'));
+}
+
+/**
+ * `--output table`: one row a line between `|` borders, cells of a row side by side
+ * (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-output-format.html#table-output): plain text.
+ */
+function table(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const cell = (v: unknown): string => (v === null || v === undefined ? 'None' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const rows: string[][] = (Array.isArray(value) ? value : [value]).map((r) =>
+    Array.isArray(r) ? r.map(cell) : r !== null && typeof r === 'object' ? Object.values(r as object).map(cell) : [cell(r)],
+  );
+  return rows.map((r) => `|  ${r.join('  |  ')}  |`).join('\n');
+}
+
+/**
+ * A stack's events, newest first, as `describe-stack-events` pages through all of them
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html): each of
+ * the last eight updates (one every two days) updated every resource of the template, then, in an
+ * incident's stack, the update that failed at the migration and its rollback.
+ */
+function stackEvents(stack: DeployedStack, incident?: { status: string; since: number }): Record<string, string>[] {
+  const events: Record<string, string>[] = [];
+  const event = (at: number, id: string, type: string, status: string, reason?: string) =>
+    events.push({
+      StackName: stack.name,
+      EventId: `${id}-${status}-${at}`,
+      LogicalResourceId: id,
+      ResourceType: type,
+      Timestamp: iso(at),
+      ResourceStatus: status,
+      ...(reason ? { ResourceStatusReason: reason } : {}),
+    });
+  const resources = Object.entries(stack.template.Resources);
+  for (let n = 8; n >= 1; n--) {
+    const at = -n * 2 * 86400;
+    event(at, stack.name, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'User Initiated');
+    resources.forEach(([id, r], i) => {
+      event(at + 10 + i, id, r.Type, 'UPDATE_IN_PROGRESS');
+      event(at + 20 + i, id, r.Type, 'UPDATE_COMPLETE');
+    });
+    event(at + 600, stack.name, 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE');
+  }
+  if (incident) {
+    const at = incident.since - 600;
+    event(at, stack.name, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'User Initiated');
+    event(at + 60, 'MigrationaddordernotesRun', 'Custom::Migration', 'UPDATE_FAILED', 'migration task exited 1');
+    event(
+      at + 61,
+      stack.name,
+      'AWS::CloudFormation::Stack',
+      'UPDATE_ROLLBACK_IN_PROGRESS',
+      'The following resource(s) failed to update: [MigrationaddordernotesRun].',
+    );
+    event(incident.since, stack.name, 'AWS::CloudFormation::Stack', incident.status);
+  }
+  return events.reverse();
 }

@@ -107,6 +107,12 @@ export function situationFor(
   const world = new DrillWorld(r.stacks, { firing: r.firing, manifest: r.manifest, ...opts });
   const h = section.heading;
   if (/dead-mans-switch/.test(h)) world.aws.ecs.tasksCrash();
+  // An alarm's section is read because that alarm pages: it is in ALARM.
+  if (
+    r.stacks.some((s) => Object.values(s.template.Resources).some((x) => x.Properties?.AlarmName === h)) &&
+    !world.aws.alarms.firing.includes(h)
+  )
+    world.aws.alarms.firing.push(h);
   if (r.target === 'k8s' && /^Incident: migration failed/.test(h)) world.k8s!.migrationFailed();
   // An alert's section is read because that alert pages: Prometheus has it firing.
   if (r.target === 'k8s') world.k8s!.alertFires(h);

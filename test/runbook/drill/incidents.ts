@@ -1,4 +1,5 @@
 import { RELEASE_COMMIT, type DrillRunbook } from './fixtures';
+import { AWS_SCENARIOS } from './aws-scenarios';
 import { GIT_SCENARIOS } from './git-scenarios';
 import { K8S_SCENARIOS } from './k8s-scenarios';
 import type { Drill, SectionResult } from './run';
@@ -313,6 +314,7 @@ export const INCIDENTS: readonly Incident[] = [
     setup: (w) => w.k8s!.canaryPaused({ routed: true }),
     check: (r) => expectThat(!r.world.k8s!.rollout.actions.includes('abort'), 'aborted a canary that was receiving traffic'),
   },
+  ...AWS_SCENARIOS,
   ...K8S_SCENARIOS,
   ...GIT_SCENARIOS,
 ];

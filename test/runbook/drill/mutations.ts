@@ -1,3 +1,4 @@
+import { serviceModel } from './aws-command-model';
 import { sdkEnum } from './planes/sdk-enums';
 
 /** The kinds of breakage the mutation check applies to rendered commands (issue 25). */
@@ -115,10 +116,19 @@ export enum Equivalence {
    * meaning; no API compares it with anything.
    */
   FREE_TEXT = 'word inside free text no tool interprets',
+  /**
+   * An optional free-text annotation of an aws command dropped: `--description` (AppConfig
+   * versions and deployments), `--reason` (`stop-pipeline-execution`) or `--started-by` (`ecs
+   * run-task`) only label the change for a person who later opens it; no API compares or acts on the
+   * text, and no runbook step reads it back (none lists tasks by `--started-by`). Where the API
+   * requires it (`disable-stage-transition --reason`), dropping it counts.
+   */
+  FREE_TEXT_DROPPED = 'optional free-text annotation dropped',
 }
 
 /** The class of equivalent mutants a mutation belongs to, or undefined (it counts). */
 export function equivalence(m: Mutation): Equivalence | undefined {
+  if (m.kind === MutationKind.ARGUMENT_DROPPED) return droppedAnnotation(m) ? Equivalence.FREE_TEXT_DROPPED : undefined;
   if (m.kind !== MutationKind.ENUM_MISSPELLED) return undefined;
   let i = 0;
   while (m.before[i] === m.after[i]) i++;
@@ -166,4 +176,18 @@ export function sectionOf(markdown: string, line: number): string {
     if (h) return h[1];
   }
   return '';
+}
+
+/** Whether a dropped argument is an optional `--description`/`--reason` of the aws command it belongs to. */
+function droppedAnnotation(m: Mutation): boolean {
+  let i = 0;
+  while (m.before[i] === m.after[i]) i++;
+  // The common prefix may run into the next option's dashes: the dropped text starts at its option.
+  i = m.before.lastIndexOf(' --', i);
+  const dropped = m.before.slice(i, i + m.before.length - m.after.length);
+  const option = /^ ?(--description|--reason|--started-by)\b/.exec(dropped)?.[1];
+  if (!option) return false;
+  const command = /aws ([a-z0-9-]+) ([a-z0-9-]+)[^|;&()]*$/.exec(m.before.slice(0, i));
+  const model = command ? serviceModel(command[1])?.get(command[2]) : undefined;
+  return model !== undefined && model.options.has(option) && !model.required.includes(option);
 }

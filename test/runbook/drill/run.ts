@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { STATE_PREFIX } from './aws-world';
+import { screenProblems, sectionBody } from './screen';
 import { staticProblems } from './static-commands';
 import { drillSections, SectionKind, StubHost, type DrillSection } from './stubs';
 import type { DrillWorld } from './world';
@@ -43,13 +44,14 @@ export class Drill {
 
   constructor(private readonly root: string) {
     this.host = new StubHost(path.join(root, 'bin'));
-    this.host.handler = (tool, cwd, args) => {
+    this.host.handler = (tool, cwd, args, screen) => {
       const dir = [...this.worlds.keys()].find((d) => cwd === d || cwd.startsWith(`${d}/`));
       if (!dir) return { stdout: `drill: no world for ${cwd}`, status: 97 };
       const world = this.worlds.get(dir)!;
       this.calls++;
       world.clock = this.host.slept(dir);
       const result = world.handle(tool, cwd, args);
+      if (screen && tool === 'aws') world.aws.printed.push({ argv: args, stdout: result.stdout });
       if (result.waited) fs.appendFileSync(this.host.clockFile(dir), `${result.waited}\n`);
       return result;
     };
@@ -80,7 +82,14 @@ export class Drill {
     fs.rmSync(cwd, { recursive: true, force: true });
     world.clock = seconds;
     // Every command as written, also in branches this situation does not take.
-    const all = [...(section.kind === SectionKind.BLOCKS ? staticProblems(section.script, world) : []), ...world.problems];
+    const all = [
+      ...(section.kind === SectionKind.BLOCKS ? staticProblems(section.script, world) : []),
+      ...world.problems,
+      // What the reader saw: each printed diagnostic readable, the incident's evidence on screen.
+      ...(section.kind === SectionKind.BLOCKS
+        ? screenProblems(section.heading, sectionBody(runbook.markdown, section.heading), world.aws.printed, world.aws.evidence())
+        : []),
+    ];
     // Inline mentions must be valid calls on resources that exist; the state of the moment may refuse them.
     const problems = section.kind === SectionKind.BLOCKS ? all : all.filter((p) => !p.startsWith(STATE_PREFIX));
     const stateOnly = all.length > 0 && problems.length === 0;

@@ -6,8 +6,11 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { StubResult } from './aws-world';
 
-/** Answers one stubbed tool call: tool name, working directory, arguments. */
-export type StubHandler = (tool: string, cwd: string, args: string[]) => StubResult;
+/**
+ * Answers one stubbed tool call: tool name, working directory, arguments, and whether what it
+ * prints reaches the section's own stdout (the reader's screen) rather than a `$(…)` capture or a pipe.
+ */
+export type StubHandler = (tool: string, cwd: string, args: string[], screen: boolean) => StubResult;
 
 /**
  * Answers one HTTP request a real client (amtool) sent to `127.0.0.1:<port>` from a working
@@ -33,8 +36,10 @@ const STUB = `#!/bin/bash
 # Drill stub: sends the call to the test's simulated platform over TCP and prints its answer.
 stdin=()
 case " $* " in *" - "*) f=$(mktemp "$PWD/.drill-stdin.XXXXXX"); cat >"$f"; stdin=("--drill-stdin-file=$f") ;; esac
+# On screen: this call's stdout is the section's stdout (DRILL_SCREEN, set by the section's shell).
+screen=0; [ -n "\${DRILL_SCREEN:-}" ] && [ "$(readlink /proc/$$/fd/1 2>/dev/null)" = "$DRILL_SCREEN" ] && screen=1
 exec 3<>"/dev/tcp/127.0.0.1/\${DRILL_PORT}" || { echo "drill stub: simulator unreachable" >&2; exit 99; }
-printf '%s\\0' "$(( $# + \${#stdin[@]} + 2 ))" "\${0##*/}" "$PWD" "$@" "\${stdin[@]}" >&3
+printf '%s\\0' "$(( $# + \${#stdin[@]} + 3 ))" "$screen" "\${0##*/}" "$PWD" "$@" "\${stdin[@]}" >&3
 IFS= read -r -d '' out <&3 || true
 code=\${out##*$'\\n'}
 body=\${out%$'\\n'*}
@@ -95,10 +100,10 @@ export class StubHost {
         const fields = buffer.toString('utf8').split('\0');
         const count = Number(fields[0]);
         if (!(fields.length - 2 >= count)) return;
-        const [tool, cwd, ...args] = fields.slice(1, count + 1);
+        const [screen, tool, cwd, ...args] = fields.slice(1, count + 1);
         let result: StubResult;
         try {
-          result = this.handler(tool, cwd, args);
+          result = this.handler(tool, cwd, args, screen === '1');
         } catch (e) {
           result = { stdout: `drill: ${(e as Error).stack}`, status: 98 };
         }
@@ -164,7 +169,8 @@ export class StubHost {
   public run(script: string, cwd: string): Promise<{ status: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
       // stdin from /dev/null: bash reads /etc/bash.bashrc when stdin is a socket (the rshd heuristic).
-      const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
+      // DRILL_SCREEN: the pipe the section's own stdout is, so a stub can tell whether it prints to the reader.
+      const child = spawn('bash', ['-euo', 'pipefail', '-c', `export DRILL_SCREEN="$(readlink /proc/$$/fd/1)"\n${script}`], {
         cwd,
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],

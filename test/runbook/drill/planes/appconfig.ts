@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import type { AwsCall } from '../aws-command-model';
 import type { AlarmsPlane } from './alarms';
 import { sdkEnum } from './sdk-enums';
-import { Fail, StateFail, type Clock, type Resource, type Templates } from './templates';
+import { Fail, StateFail, iso, type Clock, type Resource, type Templates } from './templates';
+
+/** An opaque session token, as AppConfig hands them out (base64, hundreds of characters in reality). */
+const SESSION_TOKEN = 'AYADeO1V9mYb2q0K3wFz7pQAXwABABVhd3MtY3J5cHRvLXB1YmxpYy1rZXkAREF3dDhx';
 
 const STATE = Object.fromEntries(sdkEnum('@aws-sdk/client-appconfig', 'DeploymentState').map((s) => [s, s])) as Record<string, string>;
 
@@ -45,7 +48,9 @@ export class AppConfigPlane {
         JSON.stringify(content),
         JSON.stringify({ ...content, values: Object.fromEntries(Object.keys(content.values).map((k) => [k, { enabled: true }])) }),
       );
-      this.deployments.push({ number: 1, version: 1, startedAt: -86400, seconds: 0, state: STATE.COMPLETE });
+      // Version 1 was deployed by each of the last 20 stack updates (a flag deployment each), the last yesterday.
+      for (let i = 19; i >= 0; i--)
+        this.deployments.push({ number: 20 - i, version: 1, startedAt: -86400 - i * 2 * 86400, seconds: 0, state: STATE.COMPLETE });
     }
   }
 
@@ -170,6 +175,12 @@ export class AppConfigPlane {
           Items: this.deployments
             .map((d) => ({
               DeploymentNumber: d.number,
+              StartedAt: iso(d.startedAt),
+              DeploymentDurationInMinutes: 0,
+              GrowthType: 'LINEAR',
+              GrowthFactor: 100,
+              FinalBakeTimeInMinutes: 0,
+              PercentageComplete: 100,
               State: this.stateOf(d, e),
               ConfigurationName: this.t.nameOf(this.t.all('AWS::AppConfig::ConfigurationProfile', region)[0]),
               ConfigurationVersion: String(d.version),
@@ -199,7 +210,14 @@ export class AppConfigPlane {
         }
         this.versions.push(JSON.stringify(content));
         outfile('');
-        return { VersionNumber: this.versions.length };
+        // The response's metadata (https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/API_CreateHostedConfigurationVersion.html#API_CreateHostedConfigurationVersion_ResponseSyntax).
+        return {
+          ApplicationId: one('--application-id'),
+          ConfigurationProfileId: one('--configuration-profile-id'),
+          VersionNumber: this.versions.length,
+          Description: call.options.get('--description')?.[0],
+          ContentType: one('--content-type'),
+        };
       }
       case 'appconfig start-deployment': {
         const e = env();
@@ -213,7 +231,23 @@ export class AppConfigPlane {
           throw new StateFail('ConflictException: a deployment is already in progress in this environment');
         const d: Deployment = { number: this.deployments.length + 1, version, startedAt: this.clock.now, seconds: 0 };
         this.deployments.push(d);
-        return { DeploymentNumber: d.number, State: this.stateOf(d, e) === STATE.COMPLETE ? STATE.DEPLOYING : this.stateOf(d, e) };
+        // The Deployment it started (https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/API_StartDeployment.html#API_StartDeployment_ResponseSyntax).
+        return {
+          ApplicationId: one('--application-id'),
+          EnvironmentId: one('--environment-id'),
+          DeploymentStrategyId: one('--deployment-strategy-id'),
+          ConfigurationProfileId: one('--configuration-profile-id'),
+          DeploymentNumber: d.number,
+          ConfigurationVersion: String(version),
+          Description: call.options.get('--description')?.[0],
+          DeploymentDurationInMinutes: 0,
+          GrowthType: 'LINEAR',
+          GrowthFactor: 100,
+          FinalBakeTimeInMinutes: 0,
+          State: this.stateOf(d, e) === STATE.COMPLETE ? STATE.DEPLOYING : this.stateOf(d, e),
+          PercentageComplete: 0,
+          StartedAt: iso(this.clock.now),
+        };
       }
       case 'appconfig stop-deployment': {
         const e = env();
@@ -232,9 +266,13 @@ export class AppConfigPlane {
         this.t.need('AWS::AppConfig::Application', one('--application-identifier'), region);
         this.t.need('AWS::AppConfig::Environment', one('--environment-identifier'), region);
         this.t.need('AWS::AppConfig::ConfigurationProfile', one('--configuration-profile-identifier'), region);
-        return { InitialConfigurationToken: 'token-1' };
+        return { InitialConfigurationToken: SESSION_TOKEN };
       }
       case 'appconfigdata get-latest-configuration':
+        // A token is the opaque string a session handed out; anything else is refused
+        // (https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/API_appconfigdata_GetLatestConfiguration.html#API_appconfigdata_GetLatestConfiguration_Errors).
+        if (one('--configuration-token') !== SESSION_TOKEN)
+          throw new Fail(`BadRequestException: invalid configuration token ${one('--configuration-token').slice(0, 40)}`);
         outfile(JSON.stringify({ values: this.served() }));
         return { ContentType: 'application/json' };
       default:

@@ -1,5 +1,7 @@
 import type { AwsCall } from '../aws-command-model';
 import { sdkEnum } from './sdk-enums';
+import { deploymentHistory, serviceEvents } from './ecs-history';
+import { describeTaskDefinition, describeTasks, runTask } from './ecs-tasks';
 import { deploymentSeconds, type ServiceDeployment, type ServiceState } from './ecs-model';
 import { Fail, StateFail, iso, type Clock, type Templates } from './templates';
 
@@ -86,12 +88,28 @@ export class EcsPlane {
     }
   }
 
-  /** Night incident: the service's tasks crash at start (revision 3 is bad) and nothing runs. */
-  public tasksCrash(): void {
+  /**
+   * Night incident: the service's tasks crash at start (revision 3 is bad) and nothing runs; its
+   * deployment finished two hours ago, or (`deploying`) is still IN_PROGRESS.
+   */
+  public tasksCrash(deploying = false): void {
     for (const s of this.services.values()) {
-      s.deployments[s.deployments.length - 1] = { ...s.deployments[s.deployments.length - 1], createdAt: -7200, work: 0 };
+      const last = s.deployments[s.deployments.length - 1];
+      s.deployments[s.deployments.length - 1] = {
+        ...last,
+        ...(deploying ? { createdAt: -600, work: 3600 } : { createdAt: -7200, work: 0 }),
+      };
       s.crashing.add(3);
     }
+  }
+
+  /** Night incident: someone scaled the service to zero (desired count 0); nothing runs, nothing crashes. */
+  public scaledToZero(): void {
+    for (const s of this.services.values()) s.desiredCount = 0;
+  }
+  /** The desired count of a service now. */
+  public desiredCount(service: string): number {
+    return this.services.get(service)!.desiredCount;
   }
 
   public statusOf(d: ServiceDeployment): string {
@@ -129,6 +147,13 @@ export class EcsPlane {
     this.statusOf(last);
     if (last.rollback) return Math.max(0, last.rollback.requestedAt + 70);
     return last.byRunbook ? last.createdAt + 140 : 0;
+  }
+
+  /** When the newest task of a family started (a migration run by the runbook), if one ran. */
+  public lastRunOf(family: string): { at: number; failed: boolean } | undefined {
+    const runs = [...this.tasks.values()].filter((t) => t.family === family);
+    const last = runs[runs.length - 1];
+    return last && { at: last.startedAt, failed: last.exitCode !== 0 };
   }
 
   /** Deployments created after the incident started (by the runbook). */
@@ -216,9 +241,7 @@ export class EcsPlane {
               deployments: ongoing
                 ? [primary, { status: 'ACTIVE', taskDefinition: this.taskDefinitionArn(s, last.rollback ? last.target : last.source) }]
                 : [primary],
-              events: s.crashing.has(serving)
-                ? [{ createdAt: iso(this.clock.now - 60), message: `(service ${name}) has started 2 tasks: (task 1) (task 2).` }]
-                : [{ createdAt: iso(this.clock.now - 60), message: `(service ${name}) has reached a steady state.` }],
+              events: serviceEvents(s, serving, this.clock.now),
               networkConfiguration: {
                 awsvpcConfiguration: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' },
               },
@@ -228,17 +251,23 @@ export class EcsPlane {
       case 'list-service-deployments': {
         const s = this.service(call, region, one('--service'));
         const statuses = call.options.get('--status');
+        const history = deploymentHistory(
+          s,
+          (kind, rest) => this.arn(region, kind, rest),
+          (rev) => this.revisionArn(s, rev),
+        );
         return {
-          serviceDeployments: s.deployments
-            .map((d) => ({
+          serviceDeployments: [
+            ...history,
+            ...s.deployments.map((d) => ({
               serviceDeploymentArn: this.deploymentArn(s, d),
               serviceArn: this.arn(region, 'service', `${s.cluster}/${s.name}`),
               clusterArn: this.arn(region, 'cluster', s.cluster),
               createdAt: iso(d.createdAt),
               targetServiceRevisionArn: this.revisionArn(s, d.target),
               status: this.statusOf(d),
-            }))
-            .filter((d) => !statuses || statuses.includes(d.status)),
+            })),
+          ].filter((d) => !statuses || statuses.includes(d.status)),
         };
       }
       case 'describe-service-deployments':
@@ -323,70 +352,32 @@ export class EcsPlane {
         return { taskDefinitionArns: revisions.map((r) => this.arn(region, 'task-definition', `${family}:${r}`)) };
       }
       case 'describe-task-definition': {
-        const ref = one('--task-definition').replace(/^.*task-definition\//, '');
-        const family = ref.replace(/:\d+$/, '');
-        const td = this.t.need('AWS::ECS::TaskDefinition', family, region);
-        const svc = [...this.services.values()].find((x) => x.family === family);
-        const revision = /:(\d+)$/.exec(ref)?.[1];
-        if (revision && svc && !svc.revisions.has(Number(revision)))
-          throw new Fail(`ClientException: unable to describe task definition ${ref}`);
-        const status = revision && svc ? svc.revisions.get(Number(revision)) : 'ACTIVE';
-        const containers = (td.props.ContainerDefinitions as { Name: string; Image: unknown }[]) ?? [];
-        return {
-          taskDefinition: {
-            family,
-            status,
-            containerDefinitions: containers.map((c) => ({
-              name: c.Name,
-              image: typeof c.Image === 'string' ? c.Image : `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${family}:latest`,
-            })),
+        const arn = (kind: string, rest: string) => this.arn(region, kind, rest);
+        return describeTaskDefinition(one('--task-definition'), region, this.t, [...this.services.values()], arn);
+      }
+      case 'run-task':
+        return runTask(
+          call,
+          region,
+          this.t,
+          this.clock.now,
+          (kind, rest) => this.arn(region, kind, rest),
+          (cluster, family) => {
+            const arn = this.arn(region, 'task', `${cluster}/${this.tasks.size + 1}`);
+            this.tasks.set(arn, { startedAt: this.clock.now, family, exitCode: this.failingMigrations.has(family) ? 1 : 0 });
+            return arn;
           },
-        };
-      }
-      case 'run-task': {
-        const cluster = one('--cluster');
-        this.t.need('AWS::ECS::Cluster', cluster, region);
-        const family = one('--task-definition');
-        this.t.need('AWS::ECS::TaskDefinition', family, region);
-        const net = JSON.parse(one('--network-configuration'));
-        if (!net?.awsvpcConfiguration?.subnets) throw new Fail('--network-configuration has no awsvpcConfiguration.subnets');
-        const arn = this.arn(region, 'task', `${cluster}/${this.tasks.size + 1}`);
-        this.tasks.set(arn, { startedAt: this.clock.now, family, exitCode: this.failingMigrations.has(family) ? 1 : 0 });
-        return { tasks: [{ taskArn: arn }] };
-      }
+        );
       case 'list-tasks': {
-        const cluster = one('--cluster');
-        this.t.need('AWS::ECS::Cluster', cluster, region);
         const name = call.options.get('--service-name')?.[0];
         const s = name ? this.service(call, region, name) : undefined;
-        const stopped = call.options.get('--desired-status')?.[0] === 'STOPPED';
-        const arns = s && stopped && s.crashing.has(this.serving(s.name)) ? ['crash-1', 'crash-2'] : [];
-        return { taskArns: arns.map((a) => this.arn(region, 'task', `${cluster}/${a}`)) };
-      }
-      case 'describe-tasks': {
+        const crashing = s !== undefined && call.options.get('--desired-status')?.[0] === 'STOPPED' && s.crashing.has(this.serving(s.name));
         this.t.need('AWS::ECS::Cluster', one('--cluster'), region);
-        return {
-          tasks: (call.options.get('--tasks') ?? []).map((arn) => {
-            if (/\/crash-\d$/.test(arn))
-              return {
-                taskArn: arn,
-                lastStatus: 'STOPPED',
-                stopCode: 'EssentialContainerExited',
-                stoppedReason: 'Essential container in task exited',
-                containers: [{ name: 'app', exitCode: 1, reason: 'exit code 1' }],
-              };
-            const task = this.tasks.get(arn);
-            if (!task) throw new Fail(`no task ${arn}`);
-            // A Fargate task takes about a minute to start; the migration itself about 30 seconds.
-            const stopped = this.clock.now - task.startedAt >= 90;
-            return {
-              taskArn: arn,
-              lastStatus: stopped ? 'STOPPED' : 'RUNNING',
-              containers: [{ name: 'migrate', exitCode: stopped ? task.exitCode : null }],
-            };
-          }),
-        };
+        return { taskArns: (crashing ? ['crash-1', 'crash-2'] : []).map((a) => this.arn(region, 'task', `${one('--cluster')}/${a}`)) };
       }
+      case 'describe-tasks':
+        this.t.need('AWS::ECS::Cluster', one('--cluster'), region);
+        return describeTasks(call.options.get('--tasks') ?? [], this.tasks, this.clock.now);
       case 'wait': {
         // Waiters poll every 15s (services-stable) or 6s (tasks-stopped), 40 or 100 times: 10 minutes
         // (https://awscli.amazonaws.com/v2/documentation/api/latest/reference/ecs/wait/services-stable.html).

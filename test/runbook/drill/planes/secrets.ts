@@ -1,4 +1,5 @@
 import type { AwsCall } from '../aws-command-model';
+import { ROTATION_AT } from './logs';
 import { Fail, StateFail, iso, type Clock, type Templates } from './templates';
 
 interface Version {
@@ -48,8 +49,19 @@ export class SecretsPlane {
   /** The incident: a rotation failed at setSecret (AWSPENDING left on v2; the database still accepts v1). */
   public rotationFailed(id: string, region: string): void {
     const s = this.secret(id, region);
-    s.versions.push({ id: 'v2', stages: ['AWSPENDING'], created: -600 });
+    s.versions.push({ id: 'v2', stages: ['AWSPENDING'], created: ROTATION_AT });
     s.rotationFailed = true;
+  }
+
+  /**
+   * The incident: a rotation finished (v2 is AWSCURRENT, v1 AWSPREVIOUS) but the database kept the
+   * old password: the value clients read now is refused (the split-key symptom after a rotation).
+   */
+  public rotationRefused(id: string, region: string): void {
+    const s = this.secret(id, region);
+    s.versions[0].stages = ['AWSPREVIOUS'];
+    s.versions.push({ id: 'v2', stages: ['AWSCURRENT'], created: ROTATION_AT });
+    s.accepted = 'v1';
   }
 
   public stagesOf(id: string): Record<string, string[]> {
@@ -67,6 +79,11 @@ export class SecretsPlane {
     return `${id.split('/').slice(0, 2).join('-')}-GlidepathSecretRotation-AbC123`;
   }
 
+  /** Log groups of rotation functions whose last rotation failed. */
+  public failedRotationLogGroups(): string[] {
+    return [...this.secrets].filter(([, s]) => s.rotationFailed).map(([id]) => `/aws/lambda/${this.rotationFunction(id)}`);
+  }
+
   /** Log groups the rotation functions write to. */
   public logGroups(): string[] {
     return [...this.secrets.keys()].map((id) => `/aws/lambda/${this.rotationFunction(id)}`);
@@ -81,10 +98,22 @@ export class SecretsPlane {
         return {
           Name: id,
           ARN: arn,
+          Description: `Managed by Glidepath: ${id}`,
+          KmsKeyId: `arn:aws:kms:${region}:111111111111:key/5d1c3e2a-7f40-4b8e-9a61-0c2f7e3d9b14`,
           RotationEnabled: true,
           RotationLambdaARN: `arn:aws:lambda:${region}:111111111111:function:${this.rotationFunction(id)}`,
-          LastRotatedDate: iso(-30 * 86400),
+          RotationRules: { AutomaticallyAfterDays: 30 },
+          LastRotatedDate: iso(s.versions.length > 1 ? ROTATION_AT : -30 * 86400),
+          LastChangedDate: iso(s.versions.length > 1 ? ROTATION_AT : -30 * 86400),
+          LastAccessedDate: iso(-86400),
+          NextRotationDate: iso(30 * 86400),
+          Tags: [
+            { Key: 'aws:cloudformation:stack-name', Value: id.split('/').slice(0, 2).join('-') },
+            { Key: 'aws:cloudformation:logical-id', Value: 'Secret' },
+            { Key: 'service', Value: id.split('/')[0] },
+          ],
           VersionIdsToStages: Object.fromEntries(s.versions.map((v) => [v.id, v.stages])),
+          CreatedDate: iso(-180 * 86400),
         };
       case 'list-secret-version-ids':
         return {
