@@ -155,11 +155,20 @@ export function awsStackRunbookFacts(input: AwsStackRunbookInput): RunbookFacts 
     ? rollBackThroughPipeline(pipelineNames!, `${stack}.Deploy`)
     : [
         readCommit,
-        ...revertCommit(),
+        ...revertCommit('hand'),
         {
           description: 'Deploy the reverted code through the same rollout',
           command: `npx cdk deploy ${stack} --require-approval never`,
           kind: CommandKind.DEPLOY,
+        },
+        {
+          // Issue 25 item 4: a revert waiting for review leaves main with the bad commit.
+          description:
+            'When the revert went up as a pull request, main still holds RELEASE_COMMIT: nobody deploys from main until it merges',
+          command:
+            '[ "${PUSHED:?set by the push step}" = main ] || echo "main still holds ${RELEASE_COMMIT}: merge the pull request before anyone deploys from main" >&2',
+          expected: 'nothing after a push to main; after a pull request, the reminder (on stderr)',
+          kind: CommandKind.INSPECT,
         },
       ];
   const level3Bound =

@@ -92,9 +92,11 @@ export function deployedCommit(n: PipelineNames, deployAction: string): RunbookC
  * Reverts a commit safely: fetch, a fresh branch from origin/main (never the branch you are on,
  * which may hold unreviewed commits), `-m 1` for a merge commit, then a fast-forward push to main;
  * where main is protected, the same branch goes up for review as a pull request.
+ * @param releasedBy who deploys the revert: the pipeline once it reaches main, or the engineer by hand
+ *   from this branch (then main must still get the revert, or the next deploy from main undoes it).
  * @see https://git-scm.com/docs/git-revert#Documentation/git-revert.txt--mparent-number
  */
-export function revertCommit(): RunbookCommand[] {
+export function revertCommit(releasedBy: 'pipeline' | 'hand' = 'pipeline'): RunbookCommand[] {
   return [
     {
       description:
@@ -110,9 +112,14 @@ export function revertCommit(): RunbookCommand[] {
     },
     {
       description:
-        'Push the revert to main (a fast-forward of origin/main by that one commit); a protected main refuses it: then push the branch and open a pull request, and the pipeline releases it once merged',
+        releasedBy === 'pipeline'
+          ? 'Push the revert to main (a fast-forward of origin/main by that one commit); a protected main refuses it: then push the branch and open a pull request, and the pipeline releases it once merged'
+          : 'Push the revert to main (a fast-forward of origin/main by that one commit); a protected main refuses it: then push the branch and open a pull request so main gets the revert too (the next step deploys this branch either way: origin/main plus the revert, nothing else)',
       command: `if git push origin HEAD:main; then PUSHED=main; else git push origin "HEAD:refs/heads/$BRANCH" && gh pr create --base main --head "$BRANCH" --title "Revert \${RELEASE_COMMIT:0:12}" --body "Rollback of \${RELEASE_COMMIT} (see the runbook)" && PUSHED='pr'; fi`,
-      expected: 'PUSHED=main, or PUSHED=pr and the URL of the pull request (the rest waits for its review and merge)',
+      expected:
+        releasedBy === 'pipeline'
+          ? 'PUSHED=main, or PUSHED=pr and the URL of the pull request (the rest waits for its review and merge)'
+          : 'PUSHED=main, or PUSHED=pr and the URL of the pull request',
     },
   ];
 }
