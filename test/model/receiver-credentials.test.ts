@@ -1,21 +1,6 @@
 import { DefinitionError, validateDefinition } from '../../lib/model';
+import { PAGER, receiverDefinition } from './support-definition';
 
-/** A container service with a prod environment; `extra` fields go at the top of the definition. */
-function definition(extra: Record<string, unknown> = {}, prod: Record<string, unknown> = {}): any {
-  return {
-    service: 'checkout',
-    owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#checkout-releases' },
-    workload: { container: { image: 'public.ecr.aws/acme/checkout:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
-    runbookBaseUrl: 'https://runbooks.example.com/checkout',
-    ...extra,
-    environments: [
-      { name: 'staging', rollout: { strategy: 'rolling' } },
-      { name: 'prod', rollout: { strategy: 'rolling' }, ...prod },
-    ],
-  };
-}
-
-const PAGER = { critical: { pagerDuty: { integrationKeySecret: 'checkout/{env}/pagerduty' } } };
 const LOOKS_LIKE =
   'this looks like the credential itself, not the name of a secret; store it in Secrets Manager and give the secret\'s name, e.g. "checkout/{env}/pager"';
 const NOT_A_NAME = 'is not a Secrets Manager secret name; use letters, digits and /_+=.@- (and {env}), e.g. "checkout/{env}/pager"';
@@ -30,7 +15,7 @@ function problems(input: unknown): string[] {
   return [];
 }
 
-const withUrlSecret = (urlSecret: string) => problems(definition({ receivers: { critical: { https: { urlSecret } } } }));
+const withUrlSecret = (urlSecret: string) => problems(receiverDefinition({ receivers: { critical: { https: { urlSecret } } } }));
 
 describe('credentials are referenced by Secrets Manager name, never written', () => {
   test.each([
@@ -63,7 +48,7 @@ describe('credentials are referenced by Secrets Manager name, never written', ()
 
   test('inline Opsgenie, Slack and heartbeat credentials each name the field to use instead', () => {
     const found = problems(
-      definition({
+      receiverDefinition({
         receivers: {
           critical: { opsgenie: { apiKeySecret: 'a/b', apiKey: 'k' } },
           warning: { slack: { channelId: 'C1', webhookUrlSecret: 'c/d', webhookUrl: 'https://hooks.slack.com/x' } },
@@ -80,20 +65,22 @@ describe('credentials are referenced by Secrets Manager name, never written', ()
 
   test("a heartbeat's secret name is checked like a pager's", () => {
     expect(
-      problems(definition({ receivers: { ...PAGER, heartbeat: { service: 'healthchecks', urlSecret: 'https://hc-ping.com/abc' } } })),
+      problems(
+        receiverDefinition({ receivers: { ...PAGER, heartbeat: { service: 'healthchecks', urlSecret: 'https://hc-ping.com/abc' } } }),
+      ),
     ).toEqual([`receivers.heartbeat.urlSecret is "<redacted>"; ${LOOKS_LIKE}`]);
   });
 });
 
 describe('one destination per role, and production pages someone with a runbook link', () => {
   test('a reason without "enabled: false" is refused', () => {
-    expect(problems(definition({ receivers: { critical: { ...PAGER.critical, reason: 'the team watches the channel' } } }))).toEqual([
-      'receivers.critical.reason is "the team watches the channel"; a reason is only needed with "enabled: false"; remove it',
-    ]);
+    expect(
+      problems(receiverDefinition({ receivers: { critical: { ...PAGER.critical, reason: 'the team watches the channel' } } })),
+    ).toEqual(['receivers.critical.reason is "the team watches the channel"; a reason is only needed with "enabled: false"; remove it']);
   });
 
   test('no pager at all is refused without naming one', () => {
-    expect(problems(definition({ receivers: { critical: {} } }))).toEqual([
+    expect(problems(receiverDefinition({ receivers: { critical: {} } }))).toEqual([
       'receivers.critical is missing; give exactly one of "pagerDuty", "opsgenie" or "https" (or "enabled: false" with a "reason")',
     ]);
   });
@@ -101,7 +88,7 @@ describe('one destination per role, and production pages someone with a runbook 
   test('both Slack and Teams for warnings is refused, naming both', () => {
     expect(
       problems(
-        definition({
+        receiverDefinition({
           receivers: { ...PAGER, warning: { slack: { channelId: 'C1', webhookUrlSecret: 'a/b' }, teams: { webhookUrlSecret: 'c/d' } } },
         }),
       ),
@@ -109,12 +96,14 @@ describe('one destination per role, and production pages someone with a runbook 
   });
 
   test('a Slack channel with a workspace, or a Teams channel with only a webhook, is enough', () => {
-    expect(problems(definition({ receivers: { ...PAGER, warning: { slack: { workspaceId: 'T1', channelId: 'C1' } } } }))).toEqual([]);
-    expect(problems(definition({ receivers: { ...PAGER, warning: { teams: { webhookUrlSecret: 'c/d' } } } }))).toEqual([]);
+    expect(problems(receiverDefinition({ receivers: { ...PAGER, warning: { slack: { workspaceId: 'T1', channelId: 'C1' } } } }))).toEqual(
+      [],
+    );
+    expect(problems(receiverDefinition({ receivers: { ...PAGER, warning: { teams: { webhookUrlSecret: 'c/d' } } } }))).toEqual([]);
   });
 
   test("an environment's own pager is named when the runbook link is missing", () => {
-    const def = definition({}, { receivers: PAGER });
+    const def = receiverDefinition({}, { receivers: PAGER });
     delete def.runbookBaseUrl;
     expect(problems(def)).toEqual([
       'runbookBaseUrl is missing; production environment "prod" pages someone (environments[1].receivers.critical), and a page must link to its runbook section; set "runbookBaseUrl" to where the rendered runbooks are published, e.g. "https://runbooks.example.com/checkout"',
@@ -122,13 +111,13 @@ describe('one destination per role, and production pages someone with a runbook 
   });
 
   test('production with paging off (and a reason) needs no runbook link', () => {
-    const def = definition({ receivers: { critical: { enabled: false, reason: 'Internal tool; office hours only' } } });
+    const def = receiverDefinition({ receivers: { critical: { enabled: false, reason: 'Internal tool; office hours only' } } });
     delete def.runbookBaseUrl;
     expect(problems(def)).toEqual([]);
   });
 
   test("an environment's own receivers are checked at its own path", () => {
-    expect(problems(definition({ receivers: PAGER }, { receivers: { critical: { enabled: false } } }))).toEqual([
+    expect(problems(receiverDefinition({ receivers: PAGER }, { receivers: { critical: { enabled: false } } }))).toEqual([
       'environments[1].receivers.critical.enabled is false; paging nobody needs a "reason" next to "enabled: false" (it is listed under accepted risks); or declare pagerDuty, opsgenie or https',
     ]);
   });
