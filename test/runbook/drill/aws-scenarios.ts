@@ -1,4 +1,5 @@
 import type { Incident } from './incidents';
+import { killSwitchIncident } from './kill-switch-scenarios';
 import type { DrillWorld } from './world';
 
 /*
@@ -73,42 +74,6 @@ export const AWS_SCENARIOS: readonly Incident[] = [
       ];
     },
   },
-  {
-    name: 'kill switch of one flag (Lambda)',
-    runbook: `${LAMBDA}.md`,
-    heading: /^Level 1/,
-    prefix: 'FLAG=network-tokens',
-    setup: (w) => w.aws.appconfig.allFlagsOnDeployed(),
-    check: (r) => {
-      const flags = r.world.aws.appconfig.served();
-      return [
-        ...expectThat(
-          JSON.stringify(flags['network-tokens']) === '{"enabled":false}',
-          `network-tokens is ${JSON.stringify(flags['network-tokens'])}`,
-        ),
-        ...expectThat(r.world.aws.alarms.silenced().length === 0, `alarms still silenced: ${r.world.aws.alarms.silenced()}`),
-      ];
-    },
-  },
-  {
-    name: 'kill switch of one flag (Lambda) while a flag release is still deploying',
-    runbook: `${LAMBDA}.md`,
-    heading: /^Level 1/,
-    prefix: 'FLAG=network-tokens',
-    firing: [],
-    setup: (w) => {
-      w.aws.appconfig.allFlagsOnDeployed();
-      w.aws.appconfig.flagReleaseDeploying();
-    },
-    check: (r) => {
-      const flags = r.world.aws.appconfig.served();
-      return [
-        ...expectThat(
-          JSON.stringify(flags['network-tokens']) === '{"enabled":false}',
-          `network-tokens is ${JSON.stringify(flags['network-tokens'])}`,
-        ),
-        ...expectThat(r.world.aws.alarms.silenced().length === 0, `alarms still silenced: ${r.world.aws.alarms.silenced()}`),
-      ];
-    },
-  },
+  killSwitchIncident({ runbook: `${LAMBDA}.md`, flag: 'network-tokens', suffix: ' (Lambda)' }),
+  killSwitchIncident({ runbook: `${LAMBDA}.md`, flag: 'network-tokens', suffix: ' (Lambda)', deploying: true }),
 ];

@@ -5,6 +5,7 @@ import { K8S_SCENARIOS } from './k8s-scenarios';
 import type { Drill, SectionResult } from './run';
 import { drillSections, SectionKind, type DrillSection } from './stubs';
 import { DrillWorld } from './world';
+import { killSwitchIncident } from './kill-switch-scenarios';
 
 /** An incident: the runbook section to follow, the world it leaves, and what must hold at the end. */
 export interface Incident {
@@ -137,52 +138,8 @@ export const INCIDENTS: readonly Incident[] = [
       ];
     },
   })),
-  {
-    name: 'kill switch of one flag',
-    runbook: `${ECS}.md`,
-    heading: /^Level 1/,
-    prefix: 'FLAG=one-click-checkout',
-    setup: (w) => w.aws.appconfig.allFlagsOnDeployed(),
-    check: (r) => {
-      const flags = r.world.aws.appconfig.served();
-      return [
-        ...expectThat(
-          JSON.stringify(flags['one-click-checkout']) === '{"enabled":false}',
-          `one-click-checkout is ${JSON.stringify(flags['one-click-checkout'])}`,
-        ),
-        ...expectThat(
-          JSON.stringify(flags['address-autocomplete']) === '{"enabled":true}',
-          `address-autocomplete is ${JSON.stringify(flags['address-autocomplete'])}`,
-        ),
-        ...expectThat(r.world.aws.alarms.silenced().length === 0, `alarms still silenced: ${r.world.aws.alarms.silenced()}`),
-      ];
-    },
-  },
-  {
-    name: 'kill switch of one flag while a flag release is still deploying (no alarm fired: users reported it)',
-    runbook: `${ECS}.md`,
-    heading: /^Level 1/,
-    prefix: 'FLAG=one-click-checkout',
-    firing: [],
-    setup: (w) => {
-      w.aws.appconfig.allFlagsOnDeployed();
-      w.aws.appconfig.flagReleaseDeploying();
-    },
-    check: (r) => {
-      const flags = r.world.aws.appconfig.served();
-      return [
-        ...expectThat(
-          JSON.stringify(flags['one-click-checkout']) === '{"enabled":false}',
-          `one-click-checkout is ${JSON.stringify(flags['one-click-checkout'])}`,
-        ),
-        ...expectThat(
-          JSON.stringify(flags['address-autocomplete']) === '{"enabled":true}',
-          `address-autocomplete is ${JSON.stringify(flags['address-autocomplete'])}`,
-        ),
-        ...expectThat(r.world.aws.alarms.silenced().length === 0, `alarms still silenced: ${r.world.aws.alarms.silenced()}`),
-      ];
-    },
-  },
+  killSwitchIncident({ runbook: `${ECS}.md`, flag: 'one-click-checkout', kept: ['address-autocomplete'] }),
+  killSwitchIncident({ runbook: `${ECS}.md`, flag: 'one-click-checkout', kept: ['address-autocomplete'], deploying: true }),
   ...[
     { merge: false, protectedMain: false },
     { merge: true, protectedMain: true },
