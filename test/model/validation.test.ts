@@ -12,39 +12,15 @@ import {
   validateDefinition,
   type ServiceDefinitionInput,
 } from '../../lib/model';
+import { baseDefinition, problemsOf } from './support-definition';
 
 /** The top-level fields, in schema order, as suggestions list them (sections added later need no edit here). */
 const TOP_LEVEL_FIELDS = Object.keys(serviceDefinitionSchema.shape)
   .filter((k) => k !== '$schema')
   .join(', ');
 
-/** A small valid definition; each case breaks one thing in a fresh copy. */
-function base(): any {
-  return {
-    service: 'checkout',
-    owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#checkout-releases' },
-    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
-    workload: { container: { image: 'public.ecr.aws/acme/checkout:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
-    environments: [
-      { name: 'staging', rollout: { strategy: 'canary' } },
-      { name: 'prod', rollout: { strategy: 'canary' } },
-    ],
-  };
-}
-
 const fn = { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist' };
 const stage = (trafficPercent: number, bake = '5m', name = `s${trafficPercent}`) => ({ name, trafficPercent, bake });
-
-/** The messages of the problems a definition has ([] when valid). */
-function problemsOf(input: unknown): string[] {
-  try {
-    validateDefinition(input);
-    return [];
-  } catch (err) {
-    if (!(err instanceof DefinitionError)) throw err;
-    return err.problems.map((p) => p.message);
-  }
-}
 
 type Case = [what: string, mutate: (d: any) => void, messages: string[]];
 
@@ -748,17 +724,17 @@ const cases: Case[] = [
 
 describe('validateDefinition refuses bad definitions with one exact message per problem', () => {
   test('the base definition is valid', () => {
-    expect(problemsOf(base())).toEqual([]);
+    expect(problemsOf(baseDefinition())).toEqual([]);
   });
 
   test.each(cases)('fails when %s', (_what, mutate, messages) => {
-    const input = base();
+    const input = baseDefinition();
     mutate(input);
     expect(problemsOf(input)).toEqual(messages);
   });
 
   test('the thrown error lists every problem, prefixed by the source', () => {
-    const input = base();
+    const input = baseDefinition();
     input.strict = 'yes';
     input.workload.container.port = '80';
     expect(() => validateDefinition(input, { source: 'checkout.yaml' })).toThrow(
@@ -769,7 +745,7 @@ describe('validateDefinition refuses bad definitions with one exact message per 
   });
 
   test('each problem carries its field path', () => {
-    const input = base();
+    const input = baseDefinition();
     input.environments[0].rollout.stages = [stage(5, '0s'), stage(100)];
     try {
       validateDefinition(input);
@@ -780,7 +756,7 @@ describe('validateDefinition refuses bad definitions with one exact message per 
   });
 
   test('a secret value never appears in the error', () => {
-    const input = base();
+    const input = baseDefinition();
     input.secrets = [{ name: 'db-password', envVar: 'DB_PASSWORD', generate: { rotation: '30d' }, value: 'hunter2-s3cret' }];
     input.workload.container.environment = { API_TOKEN: 'tok-abcdef', DATABASE_URL: 'postgres://u:pw-9876@db/app' };
     expect(() => validateDefinition(input)).toThrow(DefinitionError);
@@ -819,7 +795,7 @@ describe('validateDefinition refuses bad definitions with one exact message per 
 });
 
 describe('validateDefinition fills defaults', () => {
-  const definition = validateDefinition(base());
+  const definition = validateDefinition(baseDefinition());
   const [staging, prod] = definition.environments;
 
   test('five standard stages 0/5/25/50/100 for a canary', () => {
@@ -835,7 +811,7 @@ describe('validateDefinition fills defaults', () => {
   });
 
   test('blue-green defaults to the test route then all traffic; linear to 25% steps', () => {
-    const input = base();
+    const input = baseDefinition();
     input.environments[0].rollout = { strategy: 'linear' };
     input.environments[1].rollout = { strategy: 'blue-green' };
     const [linear, blueGreen] = validateDefinition(input).environments;
@@ -888,7 +864,7 @@ describe('validateDefinition fills defaults', () => {
   });
 
   test('rolling defaults: 100% surge, 0% unavailable; no stages', () => {
-    const input = base();
+    const input = baseDefinition();
     input.environments[0].rollout = { strategy: 'rolling' };
     const [rolling] = validateDefinition(input).environments;
     expect(rolling.rollout.stages).toEqual([]);
@@ -898,7 +874,7 @@ describe('validateDefinition fills defaults', () => {
 
 describe('validateDefinition merges and resolves', () => {
   test("an environment's alarms merge field by field over the service's", () => {
-    const input = base();
+    const input = baseDefinition();
     input.alarms = { critical: { errorRatePercent: 8, p99LatencyMs: 3000 }, warning: { cpuPercent: 70 }, evaluation: { period: '30s' } };
     input.environments[1].alarms = { critical: { errorRatePercent: 4 }, evaluation: { evaluationPeriods: 5 } };
     const [staging, prod] = validateDefinition(input).environments;
@@ -913,7 +889,7 @@ describe('validateDefinition merges and resolves', () => {
   });
 
   test("an environment's dead-man's switch merges over the service's", () => {
-    const input = base();
+    const input = baseDefinition();
     input.deadMansSwitch = { missingFor: '10m', source: 'heartbeat' };
     input.environments[0].deadMansSwitch = { enabled: false };
     const [staging, prod] = validateDefinition(input).environments;
@@ -926,7 +902,7 @@ describe('validateDefinition merges and resolves', () => {
   });
 
   test('{env} in an existing secret name becomes the environment name; generated secrets get a derived name', () => {
-    const input = base();
+    const input = baseDefinition();
     input.secrets = [
       { name: 'stripe-api-key', envVar: 'STRIPE_API_KEY', existing: { secretName: 'shared/{env}/stripe-{env}' } },
       { name: 'db-password', envVar: 'DB_PASSWORD', generate: { rotation: '30d' } },
@@ -954,7 +930,7 @@ describe('validateDefinition merges and resolves', () => {
   });
 
   test('an ARN under a secret-sounding key is a reference, not a credential', () => {
-    const input = base();
+    const input = baseDefinition();
     input.workload.container.environment = {
       DB_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf',
       LOG_LEVEL: 'info',
@@ -963,7 +939,7 @@ describe('validateDefinition merges and resolves', () => {
   });
 
   test('TypeScript definitions may give Duration objects', () => {
-    const input: ServiceDefinitionInput = base();
+    const input: ServiceDefinitionInput = baseDefinition();
     input.environments[0].rollout = {
       strategy: RolloutStrategy.CANARY,
       stages: [
@@ -976,7 +952,7 @@ describe('validateDefinition merges and resolves', () => {
   });
 
   test('the resolved definition round-trips through JSON with durations in the compact notation', () => {
-    const json = JSON.parse(JSON.stringify(validateDefinition(base())));
+    const json = JSON.parse(JSON.stringify(validateDefinition(baseDefinition())));
     expect(json.environments[1].rollout.stages[1].bake).toBe('10m');
     expect(json.rollbackBudgets).toEqual({ featureFlag: '1m', configuration: '5m', code: '15m' });
   });

@@ -1,32 +1,10 @@
-import { DefinitionError, validateDefinition } from '../../lib/model';
+import { validateDefinition } from '../../lib/model';
 import { deployLimitProblems, nameCollisions, physicalNames } from '../../lib/plan/deploy-limits';
-
-function base(): any {
-  return {
-    service: 'checkout',
-    owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#checkout-releases' },
-    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
-    workload: { container: { image: 'public.ecr.aws/acme/checkout:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
-    environments: [
-      { name: 'staging', rollout: { strategy: 'canary' } },
-      { name: 'prod', rollout: { strategy: 'canary' } },
-    ],
-  };
-}
-
-function problemsOf(input: unknown): string[] {
-  try {
-    validateDefinition(input);
-    return [];
-  } catch (err) {
-    if (!(err instanceof DefinitionError)) throw err;
-    return err.problems.map((p) => p.message);
-  }
-}
+import { baseDefinition, problemsOf } from '../model/support-definition';
 
 describe('deploy limits: validate refuses what AWS would refuse, naming the field', () => {
   test('a 40-character service with a 19-character environment: AppConfig and smoke-test function names over 64', () => {
-    const d = base();
+    const d = baseDefinition();
     d.service = 'a'.repeat(40);
     d.environments = [{ name: 'e'.repeat(19), rollout: { strategy: 'canary' } }];
     d.featureFlags = [{ name: 'one', description: 'x', enabled: true }];
@@ -39,7 +17,7 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
   });
 
   test("20 smoke checks with bodies overflow the hook function's 4 KB environment", () => {
-    const d = base();
+    const d = baseDefinition();
     d.smokeTests = {
       checks: Array.from({ length: 20 }, (_, i) => ({
         name: `check-${i}`,
@@ -57,7 +35,7 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
   });
 
   test("a function environment over 4 KB with glidepath's own variables", () => {
-    const d = base();
+    const d = baseDefinition();
     d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { BIG: 'v'.repeat(4094) } } };
     expect(problemsOf(d)).toEqual([
       expect.stringMatching(
@@ -69,7 +47,7 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
   });
 
   test('a variable Lambda reserves (AWS_REGION) in a function environment', () => {
-    const d = base();
+    const d = baseDefinition();
     d.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: 'dist', environment: { AWS_REGION: 'eu-west-1' } } };
     expect(problemsOf(d)).toEqual([
       'workload.function.environment.AWS_REGION is "AWS_REGION"; Lambda sets this variable itself and refuses a function that sets it; rename it',
@@ -77,7 +55,7 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
   });
 
   test('canary bake times of 20h + 20h exceed the 33h CloudFormation refuses for an ECS deployment', () => {
-    const d = base();
+    const d = baseDefinition();
     d.environments[1].rollout.stages = [
       { name: 'canary', trafficPercent: 10, bake: '20h' },
       { name: 'full', trafficPercent: 100, bake: '20h' },
@@ -90,7 +68,7 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
   });
 
   test('an environment named "pipeline" would take the pipeline stack\'s name', () => {
-    const d = base();
+    const d = baseDefinition();
     d.environments[0].name = 'pipeline';
     expect(problemsOf(d)).toEqual([
       'environments[0].name is "pipeline"; its stack would be "checkout-pipeline", the name of the delivery pipeline\'s stack; name the environment differently',
@@ -98,7 +76,7 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
   });
 
   test('a memory size Fargate does not run for the CPU (a huge one included) is refused before any construct sees it', () => {
-    const d = base();
+    const d = baseDefinition();
     d.workload.container.memoryMiB = 1e9;
     expect(problemsOf(d)).toEqual([
       'workload.container.memoryMiB is 1000000000; Fargate runs 512 CPU units with 1024 to 4096 in steps of 1024 MiB of memory; use one of those, or change "cpu"',
@@ -108,7 +86,7 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
   });
 
   test('a long existing secret name is refused at its field', () => {
-    const d = base();
+    const d = baseDefinition();
     d.secrets = [{ name: 'db', envVar: 'DB', existing: { secretName: `x/{env}/${'s'.repeat(510)}` } }];
     const messages = problemsOf(d);
     expect(messages[0]).toMatch(
@@ -117,7 +95,7 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
   });
 
   test('every name of the checkout-shaped base is listed with its limit, and none is over', () => {
-    const def = validateDefinition(base());
+    const def = validateDefinition(baseDefinition());
     const names = physicalNames(def);
     expect(names.map((n) => n.name)).toEqual(
       expect.arrayContaining(['checkout-prod', '/ecs/checkout-prod', 'checkout-prod-critical-error-rate']),
@@ -128,9 +106,9 @@ describe('deploy limits: validate refuses what AWS would refuse, naming the fiel
 
 describe('nameCollisions', () => {
   test('service "checkout" + environment "prod-eu" and service "checkout-prod" + environment "eu" make the same names', () => {
-    const a = base();
+    const a = baseDefinition();
     a.environments = [{ name: 'prod-eu', production: true, rollout: { strategy: 'canary' } }];
-    const b = base();
+    const b = baseDefinition();
     b.service = 'checkout-prod';
     b.environments = [{ name: 'eu', production: true, rollout: { strategy: 'canary' } }];
     const problems = nameCollisions([
@@ -144,11 +122,11 @@ describe('nameCollisions', () => {
   });
 
   test('distinct services do not collide', () => {
-    const b = base();
+    const b = baseDefinition();
     b.service = 'payments';
     expect(
       nameCollisions([
-        { source: 'a.yaml', definition: validateDefinition(base()) },
+        { source: 'a.yaml', definition: validateDefinition(baseDefinition()) },
         { source: 'b.yaml', definition: validateDefinition(b) },
       ]),
     ).toEqual([]);
@@ -157,7 +135,7 @@ describe('nameCollisions', () => {
 
 describe('names within one definition', () => {
   test('two migrations whose runner functions are cut to the same 64 characters', () => {
-    const d = base();
+    const d = baseDefinition();
     d.service = 'a'.repeat(40);
     d.environments = [{ name: 'e'.repeat(19), rollout: { strategy: 'canary' } }];
     d.migrations = [
