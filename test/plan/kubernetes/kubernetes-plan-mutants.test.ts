@@ -116,7 +116,7 @@ describe('kubernetesPlan: a canary on Argo Rollouts with the defaults', () => {
       container: 'checkout',
       labels: { release: 'kube-prometheus-stack' },
     });
-    expect(plan.alerts.scrapeInterval.toSeconds()).toBe(30);
+    expect(plan.alerts.scrapeInterval?.toSeconds()).toBe(30);
     expect(plan.alerts.deadMansSwitch.missingFor.toSeconds()).toBe(300);
     expect(plan.rolloutStatus).toMatchObject({
       rolloutName: 'checkout',
@@ -272,7 +272,7 @@ describe('kubernetesPlan: options and settings that change it', () => {
     );
     expect(plan.featureFlags).toMatchObject({ name: 'checkout-feature-flags', namespace: 'checkout-staging' });
     expect(plan.featureFlags?.flags.map((f) => f.name)).toEqual(['one-click']);
-    expect(plan.featureFlags?.budget.toSeconds()).toBe(180);
+    expect(plan.featureFlags?.budget?.toSeconds()).toBe(180);
   });
 
   test('secrets: a SecretStore named after the namespace, in the region, read as the IRSA account when a role is given', () => {
@@ -381,7 +381,7 @@ describe('kubernetesPlan: Alertmanager routing', () => {
       service: 'checkout',
       environment: 'staging',
     });
-    expect(plan.alerting?.evaluationInterval.toSeconds()).toBe(30);
+    expect(plan.alerting?.evaluationInterval?.toSeconds()).toBe(30);
     expect(plan.alerting?.receivers.critical).toBeDefined();
   });
 
