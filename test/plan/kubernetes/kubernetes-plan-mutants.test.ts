@@ -408,3 +408,85 @@ describe('kubernetesPlan: Alertmanager routing', () => {
     expect(heartbeat.alerting?.receivers.heartbeat).toBeDefined();
   });
 });
+
+describe('kubernetesPlan: what the parts are given', () => {
+  test('the signals read the metric names the environment declares, selected by namespace and job', () => {
+    const plan = kubernetesPlan(
+      definition({
+        receivers: NO_PAGING,
+        runbookBaseUrl: 'https://runbooks.acme.example/checkout',
+        kubernetes: { metrics: { requestsMetric: 'requests_total', statusLabel: 'status', durationHistogram: 'latency_seconds' } },
+      }),
+      'staging',
+    );
+    expect(plan.signals.matchers).toBe('namespace="checkout-staging",job="checkout"');
+    expect([plan.signals.requestsMetric, plan.signals.statusLabel, plan.signals.durationHistogram]).toEqual([
+      'requests_total',
+      'status',
+      'latency_seconds',
+    ]);
+    expect(plan.alerts.signals).toBe(plan.signals);
+    expect(plan.alerts.policy).toBe(plan.environment.alarms);
+    expect(plan.alerts.deadMansSwitch).toBe(plan.environment.deadMansSwitch);
+    expect(plan.alerts.runbookBaseUrl).toBe('https://runbooks.acme.example/checkout');
+    expect(plan.rolloutStatus?.runbookBaseUrl).toBe('https://runbooks.acme.example/checkout');
+    expect(plan.analysis).toMatchObject({
+      namespace: 'checkout-staging',
+      prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090',
+    });
+    expect(plan.analysis?.signals).toBe(plan.signals);
+    expect(plan.analysis?.scrapeInterval).toBe(plan.scrapeInterval);
+  });
+
+  test('detection is labelled with the service and environment, and keeps a declared minimum of requests', () => {
+    const plan = kubernetesPlan(definition({ receivers: NO_PAGING, kubernetes: { minimumRequests: 80 } }), 'staging');
+    expect(plan.detection?.label).toBe('checkout-staging');
+    expect(plan.detection?.argoGate?.minimumRequests).toBe(80);
+    // Traffic is not declared: the note names the environment's field by its position.
+    expect(plan.detection?.notes.join('\n')).toContain('checkout-staging: traffic is not declared');
+    expect(plan.detection?.notes.join('\n')).toContain('declare environments[0].traffic');
+  });
+
+  test('every secret without a region is named in the error', () => {
+    const d = definition(
+      {
+        secrets: [
+          { name: 'db-password', envVar: 'DB_PASSWORD', existing: { secretName: 'checkout/{env}/db-password' } },
+          { name: 'api-key', envVar: 'API_KEY', existing: { secretName: 'checkout/{env}/api-key' } },
+        ],
+      },
+      { region: undefined, kubernetes: { egress: [{ cidr: '10.0.32.0/20', port: 5432 }] } },
+    );
+    expect(() => kubernetesPlan(d, 'staging')).toThrow(
+      'the AWS region of the Secrets Manager secrets ("checkout/staging/db-password", "checkout/staging/api-key"); set "region"',
+    );
+  });
+
+  test('migrations read the same synced secrets as the workload', () => {
+    const plan = kubernetesPlan(
+      definition({
+        receivers: NO_PAGING,
+        ...MIGRATIONS,
+        secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD', existing: { secretName: 'checkout/{env}/db-password' } }],
+      }),
+      'staging',
+    );
+    expect(plan.migrations?.secretEnvironment).toEqual([
+      { envVar: 'DB_PASSWORD', secretName: 'checkout-staging-db-password', key: 'value' },
+    ]);
+  });
+
+  test("the ingress controller's namespace is allowed in; the Alertmanager labels default to the monitoring labels", () => {
+    const plan = kubernetesPlan(
+      definition({
+        receivers: NO_PAGING,
+        kubernetes: { ingress: { controllerNamespace: 'edge' }, monitoringLabels: { prometheus: 'main' } },
+      }),
+      'staging',
+    );
+    expect(plan.networkPolicies.ingressControllerNamespace).toBe('edge');
+    expect(plan.podMonitor.labels).toEqual({ prometheus: 'main' });
+    expect(plan.alerting?.labels).toEqual({ prometheus: 'main' });
+    expect(plan.alerting?.region).toBe('eu-west-1');
+  });
+});
