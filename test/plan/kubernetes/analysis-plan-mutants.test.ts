@@ -172,4 +172,15 @@ describe('analysisSettings: blue/green', () => {
     // Rate window max(120 s, 4 × 30 s) = 120 s: (5 + 1) × 120 + 2 × 120.
     expect(settings.stableLookback?.toSeconds()).toBe(960);
   });
+
+  test('without a test stage a short bake does not lower the health checks: still 3', () => {
+    const { definition, env } = environment(
+      {},
+      { rollout: { strategy: 'blue-green', stages: [{ name: 'full', trafficPercent: 100, bake: '2m' }] } },
+    );
+    const settings = analysisSettings(definition, env, planOf([100, Duration.minutes(2)]), gate(60), options());
+    // The 100 % stage is not a test stage, though its 2m hold only 2 measurements.
+    expect(settings.measurements).toBe(2);
+    expect(settings.healthMeasurements).toBe(3);
+  });
 });

@@ -489,4 +489,13 @@ describe('kubernetesPlan: what the parts are given', () => {
     expect(plan.alerting?.labels).toEqual({ prometheus: 'main' });
     expect(plan.alerting?.region).toBe('eu-west-1');
   });
+
+  test('behind ingress-nginx a source block is not a way in: the controller pods reach the workload from their namespace', () => {
+    const plan = kubernetesPlan(
+      definition({ receivers: NO_PAGING, kubernetes: { ingress: { className: 'nginx', sourceCidr: '10.0.0.0/16' } } }),
+      'staging',
+    );
+    expect(plan.networkPolicies.ingressSourceCidr).toBeUndefined();
+    expect(plan.networkPolicies.ingressControllerNamespace).toBe('ingress-nginx');
+  });
 });

@@ -179,6 +179,7 @@ describe('migrationJobHistory', () => {
     expect(migrationJobHistory([], 'checkout')).toEqual([]);
     expect(migrationJobHistory([{ kind: 'Role' }], 'checkout')).toEqual([]);
     expect(migrationJobHistory([role('checkout-migration-reader')], 'checkout')).toEqual([]);
+    expect(migrationJobHistory([{ kind: 'Role', metadata: { name: 'checkout-migration-reader' } }], 'checkout')).toEqual([]);
     expect(migrationJobHistory([role('checkout-migration-reader', '{"release": ["a"]}')], 'checkout')).toEqual([]);
   });
 });
