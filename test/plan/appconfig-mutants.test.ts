@@ -39,6 +39,10 @@ describe('appConfigFlagsContent', () => {
       flags: { alpha: { name: 'alpha', description: 'alpha flag' }, zeta: { name: 'zeta', description: 'zeta flag' } },
       values: { alpha: { enabled: true }, zeta: { enabled: false } },
     });
+    // Sorted, so the same flags always give the same document (and no new AppConfig version).
+    const content = appConfigFlagsContent([flag('zeta'), flag('mid'), flag('alpha')]);
+    expect(Object.keys(content.flags as object)).toEqual(['alpha', 'mid', 'zeta']);
+    expect(Object.keys(content.values as object)).toEqual(['alpha', 'mid', 'zeta']);
   });
 
   test('a description longer than AppConfig allows is cut at 1024 characters', () => {
