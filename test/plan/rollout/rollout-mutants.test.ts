@@ -40,6 +40,8 @@ describe('ECS bakes', () => {
     );
     expect(linear.schedule.deviations).toEqual([wholeMinutesNote('half', '1m30s', 2), wholeMinutesNote('full', '2m30s', 3)]);
     expect(stepsOf(linear.schedule)).toEqual(['half 50% 2m', 'full 100% 3m']);
+    const blueGreen = compileEcsRollout(environmentWith({ strategy: 'blue-green', stages: [stage(100, '90s', 'switch')] }));
+    expect(blueGreen.schedule.deviations).toEqual([wholeMinutesNote('switch', '1m30s', 2)]);
   });
 });
 
