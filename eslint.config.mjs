@@ -24,6 +24,17 @@ export default tseslint.config(
     },
   },
   {
+    // The package's declarations name aws-cdk-lib's modules one by one: its root re-exports every
+    // service, which makes a user's tsc read 1.07 M lines of declarations instead of 0.39 M.
+    files: ['constructs/**/*.ts', 'lib/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'aws-cdk-lib', message: "Import from 'aws-cdk-lib/core' (or the service's module).", allowTypeImports: false }] },
+      ],
+    },
+  },
+  {
     // Tests and glidepath/testing read synthesized templates and manifests as untyped JSON, and load
     // modules lazily or in isolation.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'constructs/testing/**/*.ts'],
