@@ -14,8 +14,13 @@ module.exports = {
     // aws-cdk-lib's built-in CloudFormation validation only in Apps where it can fail the test
     // (~2.8 s of CPU per suite otherwise; test/support/cdk-validation-transformer.js).
     'aws-cdk-lib/core/lib/private/synthesis-validation\\.js$': '<rootDir>/test/support/cdk-validation-transformer.js',
+    // Where it runs, one validation engine per worker and configuration, not per suite
+    // (test/support/shared-cfn-validation.js).
+    '@aws/cloudformation-validate/index\\.js$': '<rootDir>/test/support/shared-cfn-validation-transformer.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!aws-cdk-lib/core/lib/private/synthesis-validation\\.js$)'],
+  // Every file under node_modules is used as is, except those two (the second sits in
+  // aws-cdk-lib/node_modules/, so the exception is on the whole path).
+  transformIgnorePatterns: ['^(?!.*/node_modules/(aws-cdk-lib/core/lib/private/synthesis-validation|@aws/cloudformation-validate/index)\\.js$).*/node_modules/'],
   // Two minutes on an idle machine; test/setup-env.ts scales it by the load per core when each suite
   // starts (test/support/budget.ts), or by GLIDEPATH_TIMEOUT_SCALE. Not scaled here: ts-jest keys its
   // transform cache by this whole config, so a figure that follows the load made every run with a
