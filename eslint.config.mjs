@@ -1,5 +1,6 @@
-// Lint configuration: typescript-eslint's recommended rules, type-aware where they are cheap.
-// `npm test` runs `npm run lint` (eslint with zero warnings, then prettier --check).
+// Lint configuration: typescript-eslint's recommended rules, without type information.
+// `npm test` runs `npm run lint`: eslint with zero warnings, then the type-aware rules with oxlint
+// (.oxlintrc.json), prettier --check and the import-cycle check.
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -11,21 +12,26 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    languageOptions: {
-      // One program per tsconfig rather than the project service (which opens every file as an editor
-      // would): 53 s of CPU instead of 73 s for the whole tree, the same rules and findings. A .ts file
-      // outside both tsconfigs is refused, so every linted file is also type-checked.
-      parserOptions: { project: ['./tsconfig.json', './bench/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
-    },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
-      // Type-aware rules that catch real release-safety bugs (a forgotten await skips a check).
-      '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/await-thenable': 'error',
+      // The type-aware rules that catch real release-safety bugs (a forgotten await skips a check:
+      // no-floating-promises, no-misused-promises, await-thenable) run in oxlint's type-aware mode
+      // (.oxlintrc.json, typescript-go): 6 s of CPU instead of the 40 s that building TypeScript
+      // programs for typescript-eslint cost here.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       // `typeof import('…')` types the lazy require() that keeps peer dependencies optional.
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+    },
+  },
+  {
+    // The package's declarations name aws-cdk-lib's modules one by one: its root re-exports every
+    // service, which makes a user's tsc read 1.07 M lines of declarations instead of 0.39 M.
+    files: ['constructs/**/*.ts', 'lib/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'aws-cdk-lib', message: "Import from 'aws-cdk-lib/core' (or the service's module).", allowTypeImports: false }] },
+      ],
     },
   },
   {

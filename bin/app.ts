@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib/core';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeploymentSafetyChecks } from '../constructs/aws/deployment-safety-checks';
 import { PipelineStack } from '../constructs/aws/pipeline-stack';

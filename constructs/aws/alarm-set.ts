@@ -1,4 +1,4 @@
-import { Duration as CdkDuration } from 'aws-cdk-lib';
+import { Duration as CdkDuration } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';

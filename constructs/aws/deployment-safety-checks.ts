@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib/core';
 import { TEMPLATE_RULES, RuleOutcome, PolicySeverity, type CfnTemplate } from '../../lib/policy';
 
 /** Props for `DeploymentSafetyChecks`. */

@@ -1,4 +1,4 @@
-import { CfnOutput, Stage, type StageProps } from 'aws-cdk-lib';
+import { CfnOutput, Stage, type StageProps } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import { environmentOf, type ServiceDefinition } from '../../lib/model/service-definition';
 import { DeploymentStack } from './deployment-stack';

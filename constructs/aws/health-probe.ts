@@ -1,4 +1,4 @@
-import { Duration as CdkDuration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration as CdkDuration, RemovalPolicy, Validations } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';

@@ -1,4 +1,4 @@
-import { CustomResource, Duration as CdkDuration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration as CdkDuration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib/core';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';

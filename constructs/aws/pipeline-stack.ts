@@ -1,4 +1,4 @@
-import { Stack, Stage, Tags, type StackProps } from 'aws-cdk-lib';
+import { Stack, Stage, Tags, type StackProps } from 'aws-cdk-lib/core';
 import type { Construct, IConstruct } from 'constructs';
 import type { ServiceDefinition } from '../../lib/model/service-definition';
 import { acknowledgedRules, isRunbookContributor, type IRunbookContributor, type RunbookFacts } from '../../lib/runbook/facts';

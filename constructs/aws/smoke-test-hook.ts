@@ -1,4 +1,4 @@
-import { Duration as CdkDuration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration as CdkDuration, RemovalPolicy, Validations } from 'aws-cdk-lib/core';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, type Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib/core';
 import type { ServiceDefinition } from '../../lib/model/service-definition';
 import { runbookFileName } from '../../lib/runbook/anchors';
 import { collectRunbookFacts } from '../../lib/runbook/facts';

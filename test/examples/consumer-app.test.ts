@@ -99,12 +99,13 @@ describeSlow('SLOW: examples/consumer-app installs the packed tarball and passes
     expect(runbook).toContain('--cluster shop --service shop-web');
   });
 
-  test('its own type-check and jest suite pass against the committed snapshots, also after an asset-only change', () => {
-    const first = run('npm', ['test', '--', '--ci'], app);
-    expect(first.stderr).toMatch(/Snapshots: +2 passed, 2 total/);
+  test('its own type-check and jest suite pass against the committed snapshots after an asset-only change', () => {
+    // The snapshots were recorded from the Lambda code as committed; a change to that code alone
+    // (a new asset hash) must not fail them. One run proves both: a snapshot that passes with the
+    // changed asset holds nothing that depends on it, so it passes with the committed one too.
     const handler = path.join(app, 'lambda', 'thumbnailer', 'index.js');
     fs.appendFileSync(handler, '// a change to the asset only\n');
-    const second = run('npx', ['jest', '--ci'], app);
-    expect(second.stderr).toMatch(/Snapshots: +2 passed, 2 total/);
+    const result = run('npm', ['test', '--', '--ci'], app);
+    expect(result.stderr).toMatch(/Snapshots: +2 passed, 2 total/);
   });
 });

@@ -1,4 +1,4 @@
-import { ArnFormat, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Lazy, Stack, Token } from 'aws-cdk-lib/core';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as events from 'aws-cdk-lib/aws-events';

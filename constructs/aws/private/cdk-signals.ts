@@ -1,4 +1,4 @@
-import type { Duration } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib/core';
 import type { SignalSpec } from '../../../lib/plan/cloudwatch/metric-spec';
 import type { SignalSet } from '../../../lib/plan/cloudwatch/signal-specs';
 import type { ServiceSignals } from '../service-signals';

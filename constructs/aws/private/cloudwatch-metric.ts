@@ -1,4 +1,4 @@
-import type { Duration } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { CloudWatchAlarmSpec } from '../../../lib/plan/cloudwatch/alarm-spec';
 import { ComparisonOperator, TreatMissingData, isMathSpec, type SignalSpec } from '../../../lib/plan/cloudwatch/metric-spec';

@@ -1,4 +1,4 @@
-import { ArnFormat, type RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { ArnFormat, type RemovalPolicy, type Stack } from 'aws-cdk-lib/core';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { EnvironmentDefinition } from '../../../lib/model/environment';

@@ -1,4 +1,4 @@
-import { Duration as CdkDuration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration as CdkDuration, RemovalPolicy, Validations } from 'aws-cdk-lib/core';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';

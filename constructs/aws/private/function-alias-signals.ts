@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib/core';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { functionSignalSpecs } from '../../../lib/plan/cloudwatch/signal-specs';
 import type { ServiceSignals } from '../service-signals';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration as CdkDuration, type RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import { Duration as CdkDuration, type RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib/core';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib/core';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import type { LambdaTrafficRouting } from '../../../lib/plan/rollout/codedeploy-schedule';
 import { routingSlug } from '../../../lib/plan/function-release-spec';

@@ -1,4 +1,4 @@
-import { Annotations, Duration as CdkDuration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration as CdkDuration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib/core';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';

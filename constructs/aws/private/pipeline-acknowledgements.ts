@@ -1,4 +1,4 @@
-import { Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib/core';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import type * as pipelines from 'aws-cdk-lib/pipelines';
 

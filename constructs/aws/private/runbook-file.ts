@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { attachCustomSynthesis, type ISynthesisSession, type Stack } from 'aws-cdk-lib';
+import { attachCustomSynthesis, type ISynthesisSession, type Stack } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import type { RollbackBudgets } from '../../../lib/model/service-definition';
 import { collectRunbookFacts } from '../../../lib/runbook/facts';

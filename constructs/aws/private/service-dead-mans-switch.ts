@@ -1,4 +1,4 @@
-import { Annotations, type RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { Annotations, type RemovalPolicy, type Stack } from 'aws-cdk-lib/core';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { HeartbeatSource } from '../../../lib/model/dead-mans-switch';

@@ -1,4 +1,4 @@
-import type { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { RemovalPolicy, Stack } from 'aws-cdk-lib/core';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';

@@ -1,4 +1,4 @@
-import { Aspects, CfnResource, Names, Stage, TagManager, type CfnElement, type IAspect, type Stack } from 'aws-cdk-lib';
+import { Aspects, CfnResource, Names, Stage, TagManager, type CfnElement, type IAspect, type Stack } from 'aws-cdk-lib/core';
 import * as applicationautoscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, type IConstruct } from 'constructs';

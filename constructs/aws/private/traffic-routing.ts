@@ -1,4 +1,4 @@
-import { Stack, type CfnResource } from 'aws-cdk-lib';
+import { Stack, type CfnResource } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';
 import { trafficRoutingFingerprint as fingerprintOf, type RenderedResource } from '../../../lib/runbook/platforms/aws-traffic-routing';
 
