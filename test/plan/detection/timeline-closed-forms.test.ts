@@ -2,6 +2,7 @@ import {
   argoBurstRollback,
   argoFalseRollback,
   argoFalseRollbackDuring,
+  argoStepDetection,
   measurementTimes,
   type ArgoGate,
 } from '../../../lib/plan/detection/argo-detection';
@@ -67,7 +68,9 @@ describe('ReleaseTimeline', () => {
     expect(span.canaryErrorRatio).toBeCloseTo(33.15 / 180, 12);
     expect(span.stableErrorRatio).toBeCloseTo(0.01, 12);
     // Started before the span: all of it at 20 %; starting after it: none.
-    expect(timeline.span(30, 90, { baseline: 0.01, regression: { fromSeconds: 0, ratio: 0.2 } }).canaryErrorRatio).toBeCloseTo(0.2, 12);
+    const early = timeline.span(30, 90, { baseline: 0.01, regression: { fromSeconds: 0, ratio: 0.2 } });
+    expect(early.canaryErrorRatio).toBeCloseTo(0.2, 12);
+    expect(early.canaryRequests).toBeCloseTo(180, 9);
     expect(timeline.span(30, 90, { baseline: 0.01, regression: { fromSeconds: 90, ratio: 0.2 } }).canaryErrorRatio).toBeCloseTo(0.01, 12);
   });
 
@@ -116,6 +119,20 @@ describe('Argo: measurement times, false rollbacks per step, bursts', () => {
     expect(argoFalseRollbackDuring(timeline, gate, 0.01, 0)).toBeCloseTo(1 - Math.exp(-1.2), 9);
     expect(argoFalseRollbackDuring(timeline, gate, 0.01, 1)).toBeCloseTo(Math.exp(-1.2) * (1 - Math.exp(-1.8)), 9);
     expect(argoFalseRollback(timeline, gate, 0.01)).toBeCloseTo(1 - Math.exp(-3), 9);
+  });
+
+  test('detection in a step counts the measurements taken in it, not those before', () => {
+    // The same release failing with 2 % from the second step on: its windows end at 180, 240 and
+    // 300 s, each with 60 requests, 1.2 errors expected; the window ending at 120 s (the step's start)
+    // belongs to the first step.
+    const timeline = new ReleaseTimeline(
+      [
+        { name: 'first', weight: 1, seconds: 120 },
+        { name: 'second', weight: 1, seconds: 180 },
+      ],
+      1,
+    );
+    expect(argoStepDetection(timeline, gate, 1, 0.01, 0.02)).toBeCloseTo(1 - Math.exp(-3.6), 9);
   });
 
   test('a burst ends the release when it spans two windows and two failures are needed', () => {
