@@ -72,6 +72,9 @@ describe('ReleaseTimeline', () => {
     expect(early.canaryErrorRatio).toBeCloseTo(0.2, 12);
     expect(early.canaryRequests).toBeCloseTo(180, 9);
     expect(timeline.span(30, 90, { baseline: 0.01, regression: { fromSeconds: 90, ratio: 0.2 } }).canaryErrorRatio).toBeCloseTo(0.01, 12);
+    const late = timeline.span(30, 90, { baseline: 0.01, regression: { fromSeconds: 120, ratio: 0.2 } });
+    expect(late.canaryErrorRatio).toBeCloseTo(0.01, 12);
+    expect(late.canaryRequests).toBeCloseTo(180, 9);
   });
 
   test('a burst fails every request of both versions while it lasts', () => {
@@ -133,6 +136,8 @@ describe('Argo: measurement times, false rollbacks per step, bursts', () => {
       1,
     );
     expect(argoStepDetection(timeline, gate, 1, 0.01, 0.02)).toBeCloseTo(1 - Math.exp(-3.6), 9);
+    // The first step's: its windows ending at 60 and 120 s (2.4 errors), not the later ones.
+    expect(argoStepDetection(timeline, gate, 0, 0.01, 0.02)).toBeCloseTo(1 - Math.exp(-2.4), 9);
   });
 
   test('a burst ends the release when it spans two windows and two failures are needed', () => {
