@@ -1,4 +1,5 @@
-import { smallestPassing, stepFixes, type StepDetector } from '../../../lib/plan/detection/step-fixes';
+import type { CloudWatchGate } from '../../../lib/plan/detection/cloudwatch-detection';
+import { cloudWatchStepDetector, smallestPassing, stepFixes, type StepDetector } from '../../../lib/plan/detection/step-fixes';
 
 /*
  * The search for the fixes a finding names (lib/plan/detection/step-fixes.ts `stepFixes`): the
@@ -56,5 +57,35 @@ describe('stepFixes', () => {
       { name: 'canary', weight: 0.1, seconds: 300 },
     ];
     expect(stepFixes(steps, 1, 10, 60, closedForm, FIELD)[0]).toBe('bake it at least 39m');
+  });
+});
+
+describe('the CloudWatch detector a fix is searched with', () => {
+  // One error breaches a period (threshold 1e-7 %), 1 of 1 one-minute periods, everything on the new
+  // version at 1 req/s for five minutes: four periods are evaluated by the step's end (a minute of
+  // ingestion), each holding Poisson(60) requests, judged from any of the gates tried (10 to 1,000
+  // requests: the smallest, 10, is reached with P(Poisson(60) < 10) < 1e-15).
+  const gate: CloudWatchGate = {
+    periodSeconds: 60,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    minimumRequests: 10,
+    thresholdPercent: 1e-7,
+    oldVersionJudged: true,
+  };
+  const steps = [{ name: 'all', weight: 1, seconds: 300 }];
+
+  test('the best detection among the gates: 1 − e^(−240 p)', () => {
+    expect(cloudWatchStepDetector(gate, 0, 0.005)(steps, 1, 0)).toBeCloseTo(1 - Math.exp(-1.2), 9);
+    expect(cloudWatchStepDetector(gate, 0, 0.01)(steps, 1, 0)).toBeCloseTo(1 - Math.exp(-2.4), 9);
+  });
+
+  test('gates that roll a healthy release back more than 1 % do not count', () => {
+    // At a 1 % baseline the gates of 10 and 30 requests fire on a healthy release with
+    // 1 − e^−2.4 ≈ 0.91; those of 100 and more are within the limit only because a minute of
+    // Poisson(60) requests almost never reaches them, and so they almost never detect either
+    // (without the limit the best would be 1 − e^−12).
+    const best = cloudWatchStepDetector(gate, 0.01, 0.05)(steps, 1, 0);
+    expect(best).toBeLessThan(1e-4);
   });
 });
