@@ -1,12 +1,3 @@
-const os = require('node:os');
-
-/** GLIDEPATH_TIMEOUT_SCALE (0: no limit), else the load average per core, at least 1. */
-function timeoutScale() {
-  const configured = process.env.GLIDEPATH_TIMEOUT_SCALE;
-  if (configured) return Number(configured) === 0 ? Infinity : Number(configured);
-  return Math.max(1, os.loadavg()[0] / os.cpus().length);
-}
-
 /** @type {import('jest').Config} */
 module.exports = {
   // jest's node environment, measuring each suite's CPU seconds for the timing reporter.
@@ -23,11 +14,23 @@ module.exports = {
     // aws-cdk-lib's built-in CloudFormation validation only in Apps where it can fail the test
     // (~2.8 s of CPU per suite otherwise; test/support/cdk-validation-transformer.js).
     'aws-cdk-lib/core/lib/private/synthesis-validation\\.js$': '<rootDir>/test/support/cdk-validation-transformer.js',
+    // Where it runs, one validation engine per worker and configuration, not per suite
+    // (test/support/shared-cfn-validation.js).
+    '@aws/cloudformation-validate/index\\.js$': '<rootDir>/test/support/shared-cfn-validation-transformer.js',
+    // Pulumi's promises without the stack trace each records for leak reports (~10 % of a Pulumi
+    // suite's CPU under jest: test/support/pulumi-promise-stack-transformer.js).
+    '@pulumi/pulumi/runtime/debuggable\\.js$': '<rootDir>/test/support/pulumi-promise-stack-transformer.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!aws-cdk-lib/core/lib/private/synthesis-validation\\.js$)'],
-  // Two minutes on an idle machine, times the load per core when jest starts (as test/support/budget.ts
-  // scales the limits of spawned commands), or GLIDEPATH_TIMEOUT_SCALE.
-  testTimeout: Math.min(2 ** 31 - 1, Math.round(120000 * timeoutScale())),
+  // Every file under node_modules is used as is, except those three (the second sits in
+  // aws-cdk-lib/node_modules/, so the exception is on the whole path).
+  transformIgnorePatterns: [
+    '^(?!.*/node_modules/(aws-cdk-lib/core/lib/private/synthesis-validation|@aws/cloudformation-validate/index|@pulumi/pulumi/runtime/debuggable)\\.js$).*/node_modules/',
+  ],
+  // Two minutes on an idle machine; test/setup-env.ts scales it by the load per core when each suite
+  // starts (test/support/budget.ts), or by GLIDEPATH_TIMEOUT_SCALE. Not scaled here: ts-jest keys its
+  // transform cache by this whole config, so a figure that follows the load made every run with a
+  // different load transpile every source again (1.4 s of CPU per suite instead of 0.15 s).
+  testTimeout: 120000,
   // Jest's default on 2 cores is one worker; suites spend much of their time in child processes
   // (promtool, tsc, npm, bash), so two keep both cores busy.
   maxWorkers: 2,

@@ -288,12 +288,15 @@ describe('replaceDirectory on a mount point (the directory itself cannot be rena
         path.join(dir, 'harness'),
         `const fs = require('node:fs');
 const rename = fs.renameSync;
+const [out, start, once, stopAfter] = [process.argv[2], Number(process.argv[3]), process.argv[4] === 'once', Number(process.argv[4])];
+let renames = 0;
 fs.renameSync = (a, b) => {
   try { rename(a, b); } catch (e) { if (e.code === 'EBUSY') process.stdout.write('EBUSY\\n'); throw e; }
+  // Told to stop after a given rename: it says so and waits there for the kill, whatever the load.
+  if (++renames === stopAfter) { process.stdout.write('stopped\\n'); for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000); }
   const end = Date.now() + Math.random() * 20; while (Date.now() < end) {}
 };
 const { replaceDirectory } = require('./output-writer.js');
-const [out, start, once] = [process.argv[2], Number(process.argv[3]), process.argv[4] === 'once'];
 const files = (gen) => Object.fromEntries(Array.from({ length: 60 }, (_, i) => ['d' + (i % 5) + '/f' + i + '.txt', 'generation ' + gen + ' file ' + i + '\\n']));
 process.stdout.write('ready\\n');
 for (let gen = start + 1; ; gen++) { replaceDirectory(out, files(gen)); if (once) break; }
@@ -315,19 +318,39 @@ for (let gen = start + 1; ; gen++) { replaceDirectory(out, files(gen)); if (once
       const next = random(Number(process.env.GLIDEPATH_KILL_SEED ?? 23));
       let last = 2;
       let interrupted = 0;
+      let stoppedMidSwap = 0;
       for (let run = 0; run < runs; run++) {
-        const child = spawn('unshare', inMount([String(last * 1000)]), { stdio: ['ignore', 'pipe', 'inherit'] });
-        await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-        await new Promise((resolve) => setTimeout(resolve, 50 + next() * 400));
+        // Every other run stops the writer right after its k-th rename of the swap (k of 1–11: 6 old
+        // entries move aside, 6 new ones move in, then the old ones are discarded), so kills land
+        // mid-swap however slow the machine; the others are killed at a random time.
+        const stopAfter = run % 2 === 1 ? 1 + Math.floor(next() * 11) : undefined;
+        const child = spawn('unshare', inMount([String(last * 1000), ...(stopAfter ? [String(stopAfter)] : [])]), {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+        const waitFor = (line: string) =>
+          new Promise<void>((resolve) => {
+            const check = () => (output.includes(`${line}\n`) ? resolve() : child.stdout.once('data', check));
+            check();
+          });
+        await waitFor('ready');
+        if (stopAfter) await waitFor('stopped');
+        else await new Promise((resolve) => setTimeout(resolve, 50 + next() * 400));
         child.kill('SIGKILL');
         await new Promise((resolve) => child.once('exit', resolve));
-        if (fs.existsSync(path.join(volume, '.glidepath-previous'))) interrupted++;
+        const midSwap = fs.existsSync(path.join(volume, '.glidepath-previous'));
+        if (stopAfter) {
+          expect({ stopAfter, midSwap }).toEqual({ stopAfter, midSwap: true });
+          stoppedMidSwap++;
+        }
+        if (midSwap) interrupted++;
         recoverInterrupted(volume);
         last = completeGeneration(volume);
         expect(fs.readdirSync(volume).filter((n) => n.startsWith('.glidepath-') && n !== OUTPUT_MARKER)).toEqual([]);
       }
-      // The pauses after each rename make the swap long enough that some kills land in it.
-      expect(runs < 12 || interrupted > 0).toBe(true);
+      expect(interrupted).toBeGreaterThanOrEqual(stoppedMidSwap);
+      expect(stoppedMidSwap).toBe(Math.floor(runs / 2));
       process.stdout.write(`mount-point kill test: ${runs} runs, ${interrupted} killed mid-swap and recovered\n`);
     },
     120_000,

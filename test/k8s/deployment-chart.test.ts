@@ -6,6 +6,7 @@ import { Target } from '../../lib/targets/target';
 import { DeploymentChart } from '../../constructs/k8s';
 import {
   bashSyntaxError,
+  bashSyntaxErrors,
   commandsOf,
   containerService,
   objectOf,
@@ -59,7 +60,8 @@ describe.each(cases)('%s', (_name, definition, environment) => {
   test('every runbook command parses with bash -n', () => {
     const commands = commandsOf(facts);
     expect(commands.length).toBeGreaterThan(5);
-    for (const command of commands) expect([command, bashSyntaxError(command)]).toEqual([command, undefined]);
+    const errors = bashSyntaxErrors(commands);
+    commands.forEach((command, i) => expect([command, errors[i]]).toEqual([command, undefined]));
   });
 
   test('every kubectl command on namespaced objects names the namespace', () => {

@@ -5,7 +5,7 @@ import { loadDefinitionFile } from '../../lib/model';
 import { anchorOf } from '../../lib/runbook/anchors';
 import { renderRunbook } from '../../lib/runbook/render';
 import { synthesizeKubernetes } from '../../constructs/k8s';
-import { bashSyntaxError, shellcheckFindings, type Manifest } from './helpers';
+import { bashSyntaxErrors, shellcheckFindings, type Manifest } from './helpers';
 
 /*
  * The Kubernetes runbook as on-call reads it: every link an alert carries lands on a section, and
@@ -45,7 +45,8 @@ describe.each(cases)('%s runbook', (_name, definition, environment) => {
   test('every bash block parses and passes shellcheck', () => {
     const blocks = [...markdown.matchAll(/```bash\n([\s\S]*?)```/g)].map(([, body]) => body.trim());
     expect(blocks.length).toBeGreaterThan(5);
-    for (const block of blocks) expect([block, bashSyntaxError(block)]).toEqual([block, undefined]);
+    const errors = bashSyntaxErrors(blocks);
+    blocks.forEach((block, i) => expect([block, errors[i]]).toEqual([block, undefined]));
     const findings = shellcheckFindings(blocks);
     if (findings !== undefined) expect(findings).toBe('');
   });

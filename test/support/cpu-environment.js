@@ -11,6 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { TestEnvironment } = require('jest-environment-node');
+const { SHARED, sharedCloudformationValidate } = require('./shared-cfn-validation');
 
 /** Kernel clock ticks per second (USER_HZ): 100 on every Linux architecture jest runs on. */
 const TICKS = 100;
@@ -41,6 +42,9 @@ class CpuEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     this.testPath = context.testPath;
+    // One CloudFormation validation engine per worker (./shared-cfn-validation.js);
+    // GLIDEPATH_SHARED_CFN_VALIDATION=off builds one per suite, as aws-cdk-lib does.
+    if (process.env.GLIDEPATH_SHARED_CFN_VALIDATION !== 'off') this.global[SHARED] = sharedCloudformationValidate();
     this.startCpu = cpuSeconds();
   }
 
