@@ -338,11 +338,15 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
     if (testRule) {
       const rules = [productionRule, testRule];
       const groups = [this.primaryTargetGroup, this.alternateTargetGroup!];
-      this.routingFingerprint = () => trafficRoutingFingerprint(rules, [this.listener], groups);
+      // Rendering the rules is most of the cost. `Lazy.string` keeps the value the output resolved
+      // to (at the latest when the template is written); the runbook, rendered during synthesis,
+      // reuses it instead of rendering the rules again, and so always states the template's value.
+      let synthesized: string | undefined;
+      this.routingFingerprint = () => synthesized ?? trafficRoutingFingerprint(rules, [this.listener], groups);
       // The deployed value tells the runbook's pre-deployment guard whether an update would rewrite the rules.
       new CfnOutput(this, 'TrafficRouting', {
         description: 'Fingerprint of the listener rules ECS shifts traffic on; a change means the update resets live weights',
-        value: Lazy.string({ produce: () => this.routingFingerprint!() }),
+        value: Lazy.string({ produce: () => (synthesized = trafficRoutingFingerprint(rules, [this.listener], groups)) }),
       }).overrideLogicalId('TrafficRouting');
     }
   }

@@ -10,9 +10,11 @@ const TEST_ROUTE_DEVIATION =
 
 describe('compileLambdaRollout', () => {
   describe('canary', () => {
-    const { routing, schedule } = compileLambdaRollout(fnEnv({ strategy: 'canary' }));
+    // Built inside each test: code run while jest collects tests makes every mutant it reaches "static".
+    const standard = () => compileLambdaRollout(fnEnv({ strategy: 'canary' }));
 
     test('runs the standard plan as 5% for 10 minutes, then all traffic', () => {
+      const { routing, schedule } = standard();
       expect(routing).toEqual({ type: 'canary', percentage: 5, intervalMinutes: 10 });
       expect(stepsOf(schedule)).toEqual(['canary 5% 10m', 'full 100% 0s']);
       expect(schedule.backend).toBe(Backend.LAMBDA_CODEDEPLOY);
@@ -20,6 +22,7 @@ describe('compileLambdaRollout', () => {
     });
 
     test('reports the test stage, the unenforced final bake and the skipped stages', () => {
+      const { schedule } = standard();
       expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([
         TEST_ROUTE_DEVIATION,
         afterShift('full', '30m'),

@@ -7,10 +7,11 @@ const TEST_ROUTE_DEVIATION =
 
 describe('compileEcsRollout', () => {
   describe('canary', () => {
-    const env = environmentWith({ strategy: 'canary' });
-    const { settings, schedule } = compileEcsRollout(env);
+    // Built inside each test: code run while jest collects tests makes every mutant it reaches "static".
+    const standard = () => compileEcsRollout(environmentWith({ strategy: 'canary' }));
 
     test('runs the standard plan as one 5% step, then all traffic', () => {
+      const { settings, schedule } = standard();
       expect(settings).toEqual({
         strategy: 'CANARY',
         stepPercent: 5,
@@ -25,6 +26,7 @@ describe('compileEcsRollout', () => {
     });
 
     test('reports the stages that will not run, and the unheld test stage', () => {
+      const { schedule } = standard();
       expect([...schedule.unheldWaits, ...schedule.deviations]).toEqual([
         TEST_ROUTE_DEVIATION,
         'ECS canary deployments shift one canary step and then all traffic, so stages "partial" (25%), "majority" (50%) will not run; use Kubernetes (Argo Rollouts) for a multi-step canary',
@@ -170,10 +172,14 @@ describe('compileEcsRollout', () => {
   });
 
   describe('strict mode', () => {
-    const env = environmentWith({ strategy: 'canary' });
-    const { schedule } = compileEcsRollout(env);
+    // Built inside each test: code run while jest collects tests makes every mutant it reaches "static".
+    const canary = () => {
+      const env = environmentWith({ strategy: 'canary' });
+      return { env, schedule: compileEcsRollout(env).schedule };
+    };
 
     test('throws every deviation as a problem of the rollout, but not the waits ECS does not hold', () => {
+      const { env, schedule } = canary();
       expect(() => enforceStrict(schedule, env, true, 'checkout')).toThrow(DefinitionError);
       try {
         enforceStrict(schedule, env, true, 'checkout');
@@ -189,6 +195,7 @@ describe('compileEcsRollout', () => {
     });
 
     test('does nothing when not strict, or when the schedule runs exactly', () => {
+      const { env, schedule } = canary();
       expect(() => enforceStrict(schedule, env, false, 'checkout')).not.toThrow();
       const exactEnv = environmentWith({ strategy: 'canary', stages: [stage(10, '5m'), stage(100, '20m')] });
       expect(() => enforceStrict(compileEcsRollout(exactEnv).schedule, exactEnv, true, 'checkout')).not.toThrow();

@@ -7,11 +7,16 @@ import { Backend } from '../../../lib/plan/rollout/schedule';
 import { Target } from '../../../lib/targets/target';
 
 const root = path.resolve(__dirname, '../../..');
-const checkout = loadDefinitionFile(path.join(root, 'examples/checkout/definition.yaml'));
-const payments = loadDefinitionFile(path.join(root, 'examples/payments-api/definition.ts'));
+// Loaded inside each test: validation compiles rollouts, and code run while jest collects tests
+// makes every mutant it reaches "static" for mutation testing.
+const examples = () => ({
+  checkout: loadDefinitionFile(path.join(root, 'examples/checkout/definition.yaml')),
+  payments: loadDefinitionFile(path.join(root, 'examples/payments-api/definition.ts')),
+});
 
 describe('compileRollout', () => {
   test('picks the backend from the target, the workload and the strategy', () => {
+    const { checkout, payments } = examples();
     const prod = environmentOf(checkout, 'prod');
     expect(backendFor(checkout, Target.AWS, prod)).toBe(Backend.ECS);
     expect(backendFor(payments, Target.AWS, environmentOf(payments, 'prod'))).toBe(Backend.LAMBDA_CODEDEPLOY);
@@ -24,6 +29,7 @@ describe('compileRollout', () => {
   });
 
   test('compiles once per backend to the same plan as the backend compiler, tagged with the backend', () => {
+    const { checkout, payments } = examples();
     for (const env of checkout.environments) {
       const plan = compileRollout(env, Backend.ECS);
       expect(plan.backend).toBe(Backend.ECS);
@@ -37,6 +43,7 @@ describe('compileRollout', () => {
   });
 
   test('planRollout: the workload decides ECS or Lambda on AWS and Pulumi, the strategy Argo or a Deployment on Kubernetes', () => {
+    const { checkout, payments } = examples();
     const prod = environmentOf(checkout, 'prod');
     expect(planRollout(checkout, Target.AWS, prod).backend).toBe(Backend.ECS);
     expect(planRollout(checkout, Target.PULUMI, prod).backend).toBe(Backend.ECS);
@@ -50,6 +57,7 @@ describe('compileRollout', () => {
   });
 
   test('fails when the backend cannot run the strategy, naming the field', () => {
+    const { checkout } = examples();
     const rolling = checkout.environments.find((e) => e.rollout.strategy === 'rolling');
     if (rolling) {
       expect(() => compileRollout(rolling, Backend.ARGO_ROLLOUTS)).toThrow(/rollout\.strategy is "rolling"/);

@@ -12,6 +12,7 @@ import type { DeployedStack } from './aws-world';
 import type { Runbook } from './run';
 import type { DrillSection } from './stubs';
 import { DrillWorld } from './world';
+import { cacheDir, produceOnce } from '../../support/run-cache';
 
 /** The commit the examples were released from: pinned so the runbooks are deterministic. */
 export const RELEASE_COMMIT = process.env.GLIDEPATH_RELEASE_COMMIT ?? '0123456789abcdef0123456789abcdef01234567';
@@ -25,7 +26,31 @@ export interface DrillRunbook extends Runbook {
   readonly target: 'ecs' | 'lambda' | 'pipeline' | 'k8s';
 }
 
-function synthAws(root: string, definition: ServiceDefinition, withPipeline: boolean) {
+/** What the drill reads of an AWS synthesis: each stack's template, the runbooks. */
+interface AwsSynthesis {
+  readonly stacks: DeployedStack[];
+  readonly runbooks: Record<string, string>;
+  readonly pipelineRunbook?: string;
+}
+
+/** What synthesis reads besides node_modules (the lockfile stands for those). */
+const SYNTHESIS_SOURCES = ['lib', 'constructs', 'bin', 'examples/checkout', 'examples/payments-api', 'examples/storefront-web'];
+
+/**
+ * `produce()`, once per run for the drill suites (drill, drill-incidents, drill-mutations): the
+ * first one synthesizes, the others read its JSON (test/support/run-cache.ts, keyed by the sources'
+ * content; GLIDEPATH_TEST_CACHE=off synthesizes in each).
+ */
+function onceForDrills<T>(name: string, produce: () => T): T {
+  if (process.env.GLIDEPATH_TEST_CACHE === 'off') return produce();
+  return JSON.parse(produceOnce(path.join(cacheDir(SYNTHESIS_SOURCES), `drill-${name}.json`), () => JSON.stringify(produce()))) as T;
+}
+
+function synthAws(root: string, definition: ServiceDefinition, withPipeline: boolean): AwsSynthesis {
+  return onceForDrills(`aws-${definition.service}-${withPipeline}`, () => synthesizeAwsNow(root, definition, withPipeline));
+}
+
+function synthesizeAwsNow(root: string, definition: ServiceDefinition, withPipeline: boolean): AwsSynthesis {
   const app = new App({ outdir: path.join(root, `cdk-${definition.service}`) });
   const stacks = addDeploymentStacks(app, definition);
   const pipeline = withPipeline
@@ -156,9 +181,11 @@ export function buildRunbooks(root: string): DrillRunbook[] {
     }
   }
   for (const definition of [checkout, storefront]) {
-    const { files } = kubernetesArtifacts(
-      definition,
-      definition.environments.map((e) => e.name),
+    const { files } = onceForDrills(`k8s-${definition.service}`, () =>
+      kubernetesArtifacts(
+        definition,
+        definition.environments.map((e) => e.name),
+      ),
     );
     const dir = projectDir(root, definition, Object.fromEntries(Object.entries(files).filter(([f]) => f.startsWith('k8s/'))));
     // Kubernetes runbooks run from the synthesis output directory, as their "Before you start" says.
