@@ -73,8 +73,9 @@ export interface ArgoGateChoice {
  * errors at the quietest and the peak rate, and a 30-second burst), the fastest to detect (window × failures needed), then the
  * highest threshold, then the largest minimum-requests gate. When none meets both, the one with
  * the best mean step detection (each capped at the target) among those within the stray-error
- * false-rollback limit, preferring one that also survives the burst (or else the one with
- * the fewest false rollbacks), for the findings to name what is missing.
+ * false-rollback limit, preferring the first of the five best that also survives the burst (a
+ * burst costs a model run per burst start, so no more are tried; when none of them does, the best);
+ * when none is within the limit, the one with the fewest false rollbacks. The findings name what is missing.
  */
 export function chooseArgoGate(
   steps: ReleaseTimeline['steps'],
@@ -123,8 +124,8 @@ export function chooseArgoGate(
   const speed = (g: ArgoGate) => g.windowSeconds * (g.failureLimit + 1);
   const prefer = (a: Scored, b: Scored) =>
     speed(a.gate) - speed(b.gate) || b.gate.threshold - a.gate.threshold || b.gate.minimumRequests - a.gate.minimumRequests;
-  const judged = (s: Scored) => s.detection.filter((d): d is number => d !== undefined);
-  const mean = (s: Scored) => judged(s).reduce((a, d) => a + Math.min(d, DETECTION_TARGET), 0) / Math.max(1, judged(s).length);
+  // Every setting judges the same steps, so the sum of their detections orders settings as the mean does.
+  const detectionSum = (s: Scored) => s.detection.reduce((a: number, d) => a + Math.min(d ?? 0, DETECTION_TARGET), 0);
   const burstOf = (s: Scored) => (s.burst ??= argoBurstRollback(timeline, s.gate, baseline, 30, scrapeSeconds));
   const score = (s: Scored): GateScore => ({ detection: s.detection, falseRollback: s.falseRollback, burstRollback: burstOf(s) });
   // The burst is the costly part: only for settings that pass the rest, best first.
@@ -133,7 +134,9 @@ export function chooseArgoGate(
     .sort(prefer);
   const winner = hopeful.find((s) => burstOf(s) <= FALSE_ROLLBACK_LIMIT);
   if (winner) return { gate: winner.gate, quiet: score(winner), meetsTargets: true };
-  const safe = scored.filter((s) => s.falseRollback <= FALSE_ROLLBACK_LIMIT).sort((a, b) => mean(b) - mean(a) || prefer(a, b));
+  const safe = scored
+    .filter((s) => s.falseRollback <= FALSE_ROLLBACK_LIMIT)
+    .sort((a, b) => detectionSum(b) - detectionSum(a) || prefer(a, b));
   const pick =
     safe.slice(0, 5).find((s) => burstOf(s) <= FALSE_ROLLBACK_LIMIT) ??
     safe[0] ??

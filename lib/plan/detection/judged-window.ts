@@ -26,8 +26,11 @@ export interface SpanJudge {
 }
 
 const cache = new Map<string, number>();
-/** Cache keys round the means and ratios to 10 significant digits (sums of pieces differ in the last bits). */
-const r = (x: number) => (x === 0 ? '0' : x.toPrecision(10));
+/**
+ * Cache keys round the means and ratios to 10 significant digits (sums of pieces differ in the last
+ * bits). Zero needs no case of its own: `(0).toPrecision(10)` is `0.000000000`, which no other number gives.
+ */
+const r = (x: number) => x.toPrecision(10);
 function cached(key: string, compute: () => number): number {
   let v = cache.get(key);
   if (v === undefined) {
