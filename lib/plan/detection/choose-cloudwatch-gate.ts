@@ -45,9 +45,9 @@ const meets = (s: Scored) => s.worstDetection >= DETECTION_TARGET && s.falseRoll
  * The per-period minimum-request gate of the rollback alarm for the definition's evaluation: the
  * smallest that keeps stray-error rollbacks within 1 % at the quietest and the peak rate while
  * every traffic step catches the regression (a smaller gate judges more periods, so it detects
- * more, and also breaches more on stray errors). When none meets both, the one with the fewest
- * false rollbacks among those with the best detection that stay within the limit, or else the
- * largest.
+ * more, and also breaches more on stray errors). When none meets both, the one with the best
+ * detection among those whose false rollbacks stay within the limit (the smallest of them on a tie;
+ * false rollbacks are not compared further), or else the largest.
  */
 export function chooseCloudWatchMinimum(
   steps: readonly ReleaseStep[],
