@@ -34,8 +34,11 @@ describe('partialParse keeps the parts that pass', () => {
   });
 
   test('environment names as written, a failed environment included; no name unless it is a string', () => {
-    const parsed = partialParse({ environments: [GOOD_ENV, { name: 'staging', rollout: 'fast' }, 'junk', { name: 7 }, null, {}] });
-    expect(parsed.environmentNames).toEqual(['prod', 'staging', undefined, undefined, undefined, undefined]);
+    // `undefined` in the list: a TypeScript definition spreading optional environments.
+    const parsed = partialParse({
+      environments: [GOOD_ENV, { name: 'staging', rollout: 'fast' }, 'junk', { name: 7 }, null, {}, undefined],
+    });
+    expect(parsed.environmentNames).toEqual(['prod', 'staging', undefined, undefined, undefined, undefined, undefined]);
     expect(parsed.environmentsUnknown).toBe(false);
   });
 
