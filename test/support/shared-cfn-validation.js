@@ -13,11 +13,13 @@
  * The test environment (test/support/cpu-environment.js) hands every suite of a worker the same
  * copy of `@aws/cloudformation-validate`, loaded once in the worker's own realm (jest.config.js
  * rewrites the package's entry point to take it: `transformer` below), whose `CompositeEngine`
- * returns an engine already built for the same configuration (the same rules for the same resource
- * types) instead of building it again. The engine is the package's own; only its construction is
- * shared. Validating a template reads nothing but the template and the engine's rules, so sharing
- * the engine changes no finding. Child processes (the CLI, `cdk synth` of the trial and consumer
- * apps) are not transformed and validate as a user's would.
+ * returns the worker's engine instead of building another (see `sharedCloudformationValidate`), and
+ * a template validated again with the same options gets the report that engine gave it before. The
+ * engine is the package's own; only its construction and its reports are shared. Validating a
+ * template reads nothing but the template and the engine's rules, so sharing changes no finding
+ * (test/support/shared-cfn-validation.test.ts: a refused template is refused again from a known
+ * report). Child processes (the CLI, `cdk synth` of the trial and consumer apps) are not
+ * transformed and validate as a user's would.
  */
 const crypto = require('node:crypto');
 const path = require('node:path');
