@@ -1,4 +1,5 @@
 import { EXACT_TERMS, exactTerms } from '../../../lib/plan/detection/coupled-period';
+import { ownBreach } from './support/poisson-sums';
 
 /*
  * Which computation answers a CloudWatch period (lib/plan/detection/judged-window.ts `periodBreach`):
@@ -34,36 +35,6 @@ function fresh(): { periodBreach: JudgedWindowModule['periodBreach']; paths: Pat
     semiExact: jest.spyOn(cp!, 'semiExactPeriodPass'),
   };
   return { periodBreach: jw!.periodBreach, paths };
-}
-
-/** P(N = n) for n = 0 … μ + 20√μ + 40, N ~ Poisson(mu): ln P(N = n) = n ln μ − μ − ln n!, term by term. */
-function poisson(mu: number): number[] {
-  const out: number[] = [];
-  let ln = -mu;
-  for (let n = 0; n <= mu + 20 * Math.sqrt(mu) + 40; n++) {
-    out.push(Math.exp(ln));
-    ln += Math.log(mu) - Math.log(n + 1);
-  }
-  return out;
-}
-
-/**
- * P(one version, judged on its own ratio `errors / requests ≥ threshold` from `gate` requests,
- * breaches): Σ_e P(E = e) · P(max(0, g − e) ≤ S ≤ s*(e)), errors E ~ Poisson(μp) and successes
- * S ~ Poisson(μ(1 − p)) independent (thinning, Kingman 1993 §5.1), s*(e) the most successes with
- * which e errors still reach the threshold, found by counting.
- */
-function ownBreach(mu: number, p: number, threshold: number, gate: number): number {
-  const [pe, ps] = [poisson(mu * p), poisson(mu * (1 - p))];
-  let total = 0;
-  for (let e = 1; e < pe.length; e++) {
-    let most = -1;
-    while (e / (e + most + 1) >= threshold) most++;
-    let successes = 0;
-    for (let s = Math.max(0, gate - e); s <= Math.min(most, ps.length - 1); s++) successes += ps[s];
-    total += pe[e] * successes;
-  }
-  return total;
 }
 
 /** One error reaches the threshold. */

@@ -1,5 +1,6 @@
 import { EXACT_TERMS, exactTerms } from '../../../lib/plan/detection/coupled-period';
 import { periodBreach } from '../../../lib/plan/detection/judged-window';
+import { poisson, between, ownBreach } from './support/poisson-sums';
 
 /*
  * Which way a CloudWatch period's breach is computed (lib/plan/detection/judged-window.ts
@@ -16,42 +17,12 @@ import { periodBreach } from '../../../lib/plan/detection/judged-window';
 
 const ANY_ERROR = 1e-9;
 
-/** P(N = n) for n = 0 … μ + 20√μ + 40, N ~ Poisson(mu): ln P(N = n) = n ln μ − μ − ln n!, term by term. */
-function poisson(mu: number): number[] {
-  const out: number[] = [];
-  let ln = -mu;
-  for (let n = 0; n <= mu + 20 * Math.sqrt(mu) + 40; n++) {
-    out.push(mu === 0 ? (n === 0 ? 1 : 0) : Math.exp(ln));
-    ln += Math.log(mu) - Math.log(n + 1);
-  }
-  return out;
-}
-
-/** P(a ≤ N ≤ b) from `poisson(mu)`. */
-function between(p: readonly number[], a: number, b: number): number {
-  let s = 0;
-  for (let n = Math.max(0, a); n <= Math.min(b, p.length - 1); n++) s += p[n];
-  return s;
-}
-
 /** P(the whole period is judged and holds an error), errors and successes of mean `errors` and `successes`. */
 function anyErrorJudged(errors: number, successes: number, gate: number): number {
   const [pe, ps] = [poisson(errors), poisson(successes)];
   let p = 0;
   for (let e = 1; e < pe.length; e++) p += pe[e] * (1 - between(ps, 0, gate - e - 1));
   return p;
-}
-
-/** P(one version, judged on its own ratio `errors / requests ≥ threshold` from `gate` requests, breaches). */
-function ownBreach(mu: number, p: number, threshold: number, gate: number): number {
-  const [pe, ps] = [poisson(mu * p), poisson(mu * (1 - p))];
-  let total = 0;
-  for (let e = 1; e < pe.length; e++) {
-    let most = -1;
-    while (e / (e + most + 1) >= threshold) most++;
-    if (most >= 0) total += pe[e] * between(ps, Math.max(0, gate - e), most);
-  }
-  return total;
 }
 
 describe('a CloudWatch period, by the way it is computed', () => {
