@@ -6,6 +6,8 @@ import { cacheDir, produceOnce } from '../support/run-cache';
 
 // The build's own Node script (bin/publish-manifest.js), as `prepack` runs it.
 const { publishedManifest } = require('../../bin/publish-manifest') as { publishedManifest: (text: string) => string };
+// CPU seconds of the commands this process waited for (undefined without /proc).
+const { endedChildrenCpuSeconds } = require('../support/proc-cpu') as { endedChildrenCpuSeconds: () => number | undefined };
 
 /** The repository root. */
 export const ROOT = path.join(__dirname, '..', '..');
@@ -32,7 +34,7 @@ const SKIP = 'GLIDEPATH_SKIP_CONSUMER=1';
  */
 export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = ENV): SpawnSyncReturns<string> {
   const limit = scaled(COMMAND_LIMIT_MS);
-  const started = { wall: Date.now(), cpu: endedChildrenCpu() };
+  const started = { wall: Date.now(), cpu: endedChildrenCpuSeconds() };
   const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: limit });
   traceCommand(command, args, cwd, started);
   if (result.status !== 0) {
@@ -43,28 +45,14 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
 }
 
 /**
- * CPU seconds of this process's ended children (user + system, from /proc/self/stat; 0 without
- * /proc). `spawnSync` waits for its child, so the difference across one call is that command's CPU.
- */
-function endedChildrenCpu(): number {
-  try {
-    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // cutime and cstime: fields 16-17, i.e. 13-14 counted from field 3; USER_HZ is 100 on Linux.
-    return (Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/**
  * With `GLIDEPATH_TRACE_COMMANDS=<file>`, appends each command's CPU and wall seconds to the file:
  * where these suites' minutes go, command by command.
  */
-function traceCommand(command: string, args: string[], cwd: string, started: { wall: number; cpu: number }): void {
+function traceCommand(command: string, args: string[], cwd: string, started: { wall: number; cpu: number | undefined }): void {
   const file = process.env.GLIDEPATH_TRACE_COMMANDS;
   if (!file) return;
-  const cpu = (endedChildrenCpu() - started.cpu).toFixed(1);
+  const end = endedChildrenCpuSeconds();
+  const cpu = end === undefined || started.cpu === undefined ? '?' : (end - started.cpu).toFixed(1);
   const wall = ((Date.now() - started.wall) / 1000).toFixed(1);
   fs.appendFileSync(
     file,

@@ -12,22 +12,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const { TestEnvironment } = require('jest-environment-node');
 const { SHARED, sharedCloudformationValidate } = require('./shared-cfn-validation');
-
-/** Kernel clock ticks per second (USER_HZ): 100 on every Linux architecture jest runs on. */
-const TICKS = 100;
-
-/** CPU seconds of this process and its waited-for children; undefined without /proc. */
-function cpuSeconds() {
-  try {
-    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-    // Fields after the command name (which may contain spaces) start at field 3 (state).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime, stime, cutime, cstime are fields 14-17, i.e. 11-14 here (0-based from field 3).
-    return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) / TICKS;
-  } catch {
-    return undefined;
-  }
-}
+const { processCpuSeconds: cpuSeconds } = require('./proc-cpu');
 
 /** The file a suite's CPU seconds go to. */
 function cpuFile(dir, testPath) {

@@ -37,20 +37,11 @@ function run(command, args, stdio) {
 }
 
 /**
- * CPU seconds (user + system) of this process's children that have ended, from /proc/self/stat;
- * undefined without /proc. A check's CPU is the difference across it: its npm process waits for
- * the tools it starts, and jest (the other child) is only counted when it ends.
+ * CPU seconds of this process's children that have ended (./proc-cpu.js). A check's CPU is the
+ * difference across it: its npm process waits for the tools it starts, and jest (the other child)
+ * is only counted when it ends.
  */
-function endedChildrenCpu() {
-  try {
-    const stat = require('node:fs').readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // cutime and cstime: fields 16-17, i.e. 13-14 counted from field 3; USER_HZ is 100 on Linux.
-    return (Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return undefined;
-  }
-}
+const { endedChildrenCpuSeconds: endedChildrenCpu } = require('./proc-cpu');
 
 /** Whether jest has ended (then the CPU difference across a check would include jest's). */
 let jestEnded = false;
