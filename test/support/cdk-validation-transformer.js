@@ -23,22 +23,8 @@ const PATCHED =
   'function defaultValidationEnabled(app){return app._builtinCloudFormationValidation&&process.env.CDK_VALIDATION!=="false"' +
   '&&feature_flags_1().FeatureFlags.of(app).isEnabled("@aws-cdk/core:validateAgainstDefaultRules")}';
 
-let warned = false;
-
-module.exports = {
-  /** @param {string} source */
-  process(source) {
-    if (source.includes(ORIGINAL)) return { code: source.replace(ORIGINAL, PATCHED) };
-    if (!warned) {
-      warned = true;
-      process.stderr.write(
-        'test/support/cdk-validation-transformer.js: aws-cdk-lib changed defaultValidationEnabled; its built-in validation runs in every App\n',
-      );
-    }
-    return { code: source };
-  },
-  /** @param {string} source */
-  getCacheKey(source) {
-    return require('node:crypto').createHash('sha1').update(PATCHED).update('\0').update(source).digest('hex');
-  },
-};
+module.exports = require('./source-patch').sourcePatch({
+  original: ORIGINAL,
+  patched: PATCHED,
+  changed: 'test/support/cdk-validation-transformer.js: aws-cdk-lib changed defaultValidationEnabled; its built-in validation runs in every App',
+});

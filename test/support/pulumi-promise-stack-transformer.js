@@ -15,24 +15,10 @@ const ORIGINAL = 'Object.defineProperty(p, "_debugStackTrace", { writable: true,
 const PATCHED =
   'Object.defineProperty(p, "_debugStackTrace", { writable: true, value: "(not recorded in glidepath\'s tests: test/support/pulumi-promise-stack-transformer.js)" });';
 
-let warned = false;
-
-/** Whether the traces are kept (part of the cache key). */
-const keepTraces = () => process.env.GLIDEPATH_PULUMI_PROMISE_STACKS === 'on';
-
-module.exports = {
-  /** @param {string} source */
-  process(source) {
-    if (keepTraces()) return { code: source };
-    if (source.includes(ORIGINAL)) return { code: source.replace(ORIGINAL, PATCHED) };
-    if (!warned) {
-      warned = true;
-      process.stderr.write('test/support/pulumi-promise-stack-transformer.js: @pulumi/pulumi changed debuggablePromise; its stack traces are recorded\n');
-    }
-    return { code: source };
-  },
-  /** @param {string} source */
-  getCacheKey(source) {
-    return require('node:crypto').createHash('sha1').update(PATCHED).update(String(keepTraces())).update('\0').update(source).digest('hex');
-  },
-};
+module.exports = require('./source-patch').sourcePatch({
+  original: ORIGINAL,
+  patched: PATCHED,
+  changed: 'test/support/pulumi-promise-stack-transformer.js: @pulumi/pulumi changed debuggablePromise; its stack traces are recorded',
+  // GLIDEPATH_PULUMI_PROMISE_STACKS=on keeps the traces.
+  skip: () => process.env.GLIDEPATH_PULUMI_PROMISE_STACKS === 'on',
+});
