@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib/core';
+import { RemovalPolicy } from 'aws-cdk-lib/core';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,6 +10,7 @@ import { awsCliOf } from './private/aws-cli';
 import { alarmNamesPublishingTo } from './private/alarm-publish';
 import { AlertSubscriptions } from './private/alert-subscriptions';
 import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './private/acknowledge';
 
 /** Props for `AlertTopics`. */
 export interface AlertTopicsProps {
@@ -77,7 +78,7 @@ export class AlertTopics extends Construct implements IRunbookContributor {
       });
       if (props.receivers.optOutReason !== undefined) {
         // Shown under the runbook's accepted risks, like plain HTTP on purpose.
-        Validations.of(this.critical).acknowledge(ACKNOWLEDGEMENTS.pagingOptOut(props.receivers.optOutReason));
+        acknowledge(this.critical, ACKNOWLEDGEMENTS.pagingOptOut(props.receivers.optOutReason));
       }
     }
   }

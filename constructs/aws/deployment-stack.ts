@@ -1,4 +1,4 @@
-import { Annotations, type CfnElement, CfnOutput, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib/core';
+import { Annotations, type CfnElement, CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib/core';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -40,6 +40,7 @@ import { ServiceDashboard } from './service-dashboard';
 import type { ServiceSignals } from './service-signals';
 import { SmokeTestHook, SmokeTestTarget } from './smoke-test-hook';
 import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './private/acknowledge';
 
 /** Props for `DeploymentStack`. */
 export interface DeploymentStackProps extends StackProps {
@@ -303,7 +304,7 @@ export class DeploymentStack extends Stack implements IRunbookContributor {
     this.levelBounds = this.computeBounds(def);
     this.findings.refuse();
     // Log retention and encryption, stated per environment (AWS Control Tower CT.LOGS.PR.2 asks for a customer-managed key).
-    Validations.of(this).acknowledge(ACKNOWLEDGEMENTS.logGroups(names.base, env.production));
+    acknowledge(this, ACKNOWLEDGEMENTS.logGroups(names.base, env.production));
   }
 
   /**

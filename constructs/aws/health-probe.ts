@@ -1,4 +1,4 @@
-import { Duration as CdkDuration, RemovalPolicy, Validations } from 'aws-cdk-lib/core';
+import { Duration as CdkDuration, RemovalPolicy } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -10,6 +10,7 @@ import { healthProbeSource, PROBE_METRIC, PROBE_NAMESPACE } from '../../lib/hand
 import type { SmokeCheckSpec, SmokeSettings } from '../../lib/smoke/check';
 import type { IRunbookContributor, RunbookFacts } from '../../lib/runbook/facts';
 import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './private/acknowledge';
 
 /** What a `HealthProbe` calls: a URL through the load balancer, or the live alias of a function. */
 export class HealthProbeTarget {
@@ -85,7 +86,7 @@ export class HealthProbe extends Construct implements IRunbookContributor {
         conditions: { StringEquals: { 'cloudwatch:namespace': PROBE_NAMESPACE } },
       }),
     );
-    Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.healthProbe);
+    acknowledge(role, ACKNOWLEDGEMENTS.healthProbe);
     this.function = new lambda.Function(this, 'Resource', {
       functionName: props.functionName,
       description: `Dead-man's switch probe of ${props.serviceName}: ${props.check.method} ${props.check.path} each minute`,

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration as CdkDuration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib/core';
+import { ArnFormat, Duration as CdkDuration, RemovalPolicy, Stack } from 'aws-cdk-lib/core';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +10,7 @@ import { ROTATION_HANDLER_SOURCE } from './private/rotation-handler';
 import { literalRegion } from './private/aws-cli';
 import { managedSecretNote } from '../../lib/runbook/platforms/managed-secret';
 import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './private/acknowledge';
 
 /** Props for `ManagedSecret`. */
 export interface ManagedSecretProps {
@@ -115,7 +116,7 @@ function rotationFunction(scope: Construct, removalPolicy: RemovalPolicy): lambd
   }
   const logGroup = new logs.LogGroup(stack, 'GlidepathSecretRotationLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy });
   const role = functionRole(stack, 'GlidepathSecretRotationRole', logGroup, 'Rotates glidepath-generated opaque secrets');
-  Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.secretRotation);
+  acknowledge(role, ACKNOWLEDGEMENTS.secretRotation);
   return new lambda.SingletonFunction(stack, functionId, {
     uuid: ROTATION_UUID,
     role,

@@ -1,4 +1,4 @@
-import { CustomResource, Duration as CdkDuration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib/core';
+import { CustomResource, Duration as CdkDuration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib/core';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +15,7 @@ import { MIGRATION_RUNNER_SOURCE } from './private/migration-runner-code';
 import { literalRegion } from './private/aws-cli';
 import { ecsMigrationRunbookFacts } from '../../lib/runbook/platforms/ecs-migrations';
 import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './private/acknowledge';
 
 /** Props for `MigrationTask`. */
 export interface MigrationTaskProps {
@@ -100,7 +101,7 @@ export class MigrationTask extends Construct implements IRunbookContributor {
       user: props.user ?? DEFAULT_CONTAINER_USER,
     });
     if (props.environment && Object.keys(props.environment).length > 0) {
-      Validations.of(this.taskDefinition).acknowledge(ACKNOWLEDGEMENTS.migrationEnvironment);
+      acknowledge(this.taskDefinition, ACKNOWLEDGEMENTS.migrationEnvironment);
     }
     if (m.phase === MigrationPhase.EXPAND) {
       this.runner = this.expandRunner(removalPolicy, retention);
@@ -137,7 +138,7 @@ export class MigrationTask extends Construct implements IRunbookContributor {
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
-    Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.migrationRunner({ partition, region, account }, props.clusterName));
+    acknowledge(role, ACKNOWLEDGEMENTS.migrationRunner({ partition, region, account }, props.clusterName));
     const fn = new lambda.Function(this, 'Runner', {
       functionName,
       description: `Runs migration ${m.name} (expand) before the service update and waits for exit code 0`,

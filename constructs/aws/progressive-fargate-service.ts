@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration as CdkDuration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib/core';
+import { Annotations, CfnOutput, Duration as CdkDuration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib/core';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -21,6 +21,7 @@ import { trafficRoutingFingerprint } from './private/traffic-routing';
 import type { ServiceSignals } from './service-signals';
 import { resolveFargateDeployment, type FargateDeploymentOptions } from './fargate-deployment-options';
 import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './private/acknowledge';
 
 export * from './fargate-deployment-options';
 
@@ -171,7 +172,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
       dropInvalidHeaderFields: spec.loadBalancer.dropInvalidHeaderFields,
       deletionProtection: spec.loadBalancer.deletionProtection,
     });
-    Validations.of(this.loadBalancer).acknowledge(ACKNOWLEDGEMENTS.publicLoadBalancer);
+    acknowledge(this.loadBalancer, ACKNOWLEDGEMENTS.publicLoadBalancer);
     loadBalancerAccessLogs(this, this.loadBalancer, spec.loadBalancer, props.serviceName, removalPolicy);
 
     const targetGroup = (id: string) =>
@@ -299,7 +300,7 @@ export class ProgressiveFargateService extends Construct implements IRunbookCont
         }),
       });
       target.attachToApplicationTargetGroup(this.primaryTargetGroup);
-      Validations.of(this.service).acknowledge(ACKNOWLEDGEMENTS.ecsLoadBalancerRole);
+      acknowledge(this.service, ACKNOWLEDGEMENTS.ecsLoadBalancerRole);
     } else {
       this.service.attachToApplicationTargetGroup(this.primaryTargetGroup);
     }

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib/core';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib/core';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -22,6 +22,7 @@ import { routingSlug } from '../../lib/plan/function-release-spec';
 import { checkedRouting, checkedSchedule, trafficRoutingOf } from './private/lambda-traffic-routing';
 import type { ServiceSignals } from './service-signals';
 import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './private/acknowledge';
 
 /** A Secrets Manager secret handed to a `ProgressiveFunction` by reference. */
 export interface ProgressiveFunctionSecret {
@@ -221,7 +222,7 @@ export class ProgressiveFunction extends Construct implements IRunbookContributo
 
     const role = functionRole(this, 'ServiceRole', this.logGroup, `Runs ${this.functionName}`);
     // Tracing is on: X-Ray's PutTraceSegments and PutTelemetryRecords have no resource to scope to.
-    Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.functionTracing);
+    acknowledge(role, ACKNOWLEDGEMENTS.functionTracing);
     this.function = new lambda.Function(this, 'Resource', {
       functionName: this.functionName,
       role,
@@ -259,7 +260,7 @@ export class ProgressiveFunction extends Construct implements IRunbookContributo
       // makes aws-cdk-lib fail synth with a resolution error before the validation below can say why.
       autoRollback: { failedDeployment: true, stoppedDeployment: true },
     });
-    Validations.of(this.deploymentGroup).acknowledge(ACKNOWLEDGEMENTS.codeDeployRole);
+    acknowledge(this.deploymentGroup, ACKNOWLEDGEMENTS.codeDeployRole);
     for (const alarm of props.rollbackAlarms ?? []) {
       this.addRollbackAlarm(alarm);
     }

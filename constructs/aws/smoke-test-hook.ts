@@ -1,4 +1,4 @@
-import { Duration as CdkDuration, RemovalPolicy, Validations } from 'aws-cdk-lib/core';
+import { Duration as CdkDuration, RemovalPolicy } from 'aws-cdk-lib/core';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -13,6 +13,7 @@ import { functionRole } from './private/function-role';
 import { ecsHookSource, lambdaHookSource } from './private/smoke-hook-code';
 import { awsCliOf } from './private/aws-cli';
 import { ACKNOWLEDGEMENTS } from '../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './private/acknowledge';
 
 /** Kinds of `SmokeTestTarget`. */
 enum TargetKind {
@@ -136,8 +137,8 @@ export class SmokeTestHook extends Construct implements IRunbookContributor {
     if (inVpc) {
       // DescribeNetworkInterfaces supports no resource-level permissions.
       role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces'], resources: ['*'] }));
-      Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.smokeHookNetwork);
-      Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.smokeHookVpcAccess);
+      acknowledge(role, ACKNOWLEDGEMENTS.smokeHookNetwork);
+      acknowledge(role, ACKNOWLEDGEMENTS.smokeHookVpcAccess);
     } else {
       target._version!.grantInvoke(this.function);
     }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib/core';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { PagerKind, type Pager, type Receivers } from '../../../lib/model/receivers';
 import { CHAT_NOTIFICATION_ACTIONS } from '../../../lib/plan/chat-guardrail';
 import { ACKNOWLEDGEMENTS } from '../../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './acknowledge';
 
 /** Props of `AlertSubscriptions`. */
 export interface AlertSubscriptionsProps {
@@ -62,7 +63,7 @@ export class AlertSubscriptions extends Construct {
         assumedBy: new iam.ServicePrincipal('chatbot.amazonaws.com'),
         managedPolicies: [guardrail],
       });
-      Validations.of(guardrail).acknowledge(ACKNOWLEDGEMENTS.chatGuardrail);
+      acknowledge(guardrail, ACKNOWLEDGEMENTS.chatGuardrail);
       const common = {
         configurationName: `${props.namePrefix}-alerts`,
         iamRoleArn: role.roleArn,
@@ -111,7 +112,7 @@ export class AlertSubscriptions extends Construct {
     const role = functionRole(this, 'PagerRole', logGroup, `Forwards the critical alerts of ${props.namePrefix} to the pager`);
     const secret = secretsmanager.Secret.fromSecretNameV2(this, 'PagerSecret', pager.secretName);
     secret.grantRead(role);
-    Validations.of(role).acknowledge(ACKNOWLEDGEMENTS.pagerSecret(pager.secretName));
+    acknowledge(role, ACKNOWLEDGEMENTS.pagerSecret(pager.secretName));
     return new lambda.Function(this, 'Pager', {
       functionName: name,
       description: `Forwards the critical alerts of ${props.namePrefix} to ${pagerLabel(pager)} with the key from Secrets Manager`,

@@ -1,4 +1,4 @@
-import { Duration as CdkDuration, RemovalPolicy, Validations } from 'aws-cdk-lib/core';
+import { Duration as CdkDuration, RemovalPolicy } from 'aws-cdk-lib/core';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -6,6 +6,7 @@ import { APP_CONTAINER_NAME, type ContainerTaskSpec } from '../../../lib/plan/co
 import type { WorkloadSecret } from './environment-secrets';
 import { grantImportedKeyDecrypt } from './secret-key-decrypt';
 import { ACKNOWLEDGEMENTS } from '../../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './acknowledge';
 
 /** Inputs of `fargateTaskDefinition` beyond the shared task spec. */
 export interface FargateTaskDefinitionOptions {
@@ -66,7 +67,7 @@ export function fargateTaskDefinition(
     stopTimeout: CdkDuration.seconds(spec.container.stopTimeout.toSeconds()),
   });
   if (options.environment && Object.keys(options.environment).length > 0) {
-    Validations.of(taskDefinition).acknowledge(ACKNOWLEDGEMENTS.taskEnvironment);
+    acknowledge(taskDefinition, ACKNOWLEDGEMENTS.taskEnvironment);
   }
   return taskDefinition;
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration as CdkDuration, type RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib/core';
+import { Duration as CdkDuration, type RemovalPolicy, type Stack } from 'aws-cdk-lib/core';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ServiceDefinition } from '../../../lib/model/service-definition';
@@ -12,6 +12,7 @@ import { SmokeTestHook, SmokeTestTarget } from '../smoke-test-hook';
 import type { ServiceProbe } from './service-dead-mans-switch';
 import type { WorkloadSecret } from './environment-secrets';
 import { ACKNOWLEDGEMENTS } from '../../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './acknowledge';
 
 /** Inputs of `functionWorkload`. */
 export interface FunctionWorkloadOptions {
@@ -84,7 +85,7 @@ export function functionWorkload(stack: Stack, options: FunctionWorkloadOptions)
   });
   canaryFunction.deploymentGroup.addPreHook(smokeTestHook.function);
   const hookId = stack.getLogicalId(smokeTestHook.function.node.defaultChild as lambda.CfnFunction);
-  Validations.of(canaryFunction.deploymentGroup).acknowledge(ACKNOWLEDGEMENTS.preTrafficHook(hookId));
+  acknowledge(canaryFunction.deploymentGroup, ACKNOWLEDGEMENTS.preTrafficHook(hookId));
   return { canaryFunction, smokeTestHook, probe };
 }
 

@@ -1,9 +1,10 @@
-import { Annotations, Duration as CdkDuration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib/core';
+import { Annotations, Duration as CdkDuration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib/core';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { LoadBalancerSpec } from '../../../lib/plan/container-task-spec';
 import { ACKNOWLEDGEMENTS } from '../../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './acknowledge';
 
 /**
  * Access logs of a load balancer, to an encrypted, private bucket (`scope`'s child `AccessLogs`)
@@ -35,5 +36,5 @@ export function loadBalancerAccessLogs(
     lifecycleRules: [{ expiration: CdkDuration.seconds(spec.accessLogs.expiration.toSeconds()) }],
   });
   loadBalancer.logAccessLogs(accessLogs, spec.accessLogs.prefix);
-  Validations.of(accessLogs).acknowledge(ACKNOWLEDGEMENTS.accessLogBucket);
+  acknowledge(accessLogs, ACKNOWLEDGEMENTS.accessLogBucket);
 }

@@ -1,6 +1,7 @@
-import { Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib/core';
+import { Stack, Token, type CfnElement } from 'aws-cdk-lib/core';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import type * as pipelines from 'aws-cdk-lib/pipelines';
+import { acknowledge } from './acknowledge';
 
 /**
  * Acknowledges, one finding id at a time and each with its reason, the wildcard permissions CDK
@@ -15,9 +16,9 @@ export function acknowledgePipelineFindings(pipeline: pipelines.CodePipeline): v
   const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
   const bucket = pipeline.pipeline.artifactBucket.node.defaultChild as CfnElement;
-  const ack = (id: string, reason: string) => Validations.of(pipeline).acknowledge({ id: `AwsSolutions-IAM5[${id}]`, reason });
+  const ack = (id: string, reason: string) => acknowledge(pipeline, { id: `AwsSolutions-IAM5[${id}]`, reason });
 
-  Validations.of(pipeline.pipeline.artifactBucket).acknowledge({
+  acknowledge(pipeline.pipeline.artifactBucket, {
     id: 'AwsSolutions-S1',
     reason:
       "The artifact bucket is written and read only by this pipeline's roles; each access is an action of a pipeline execution, recorded in the execution history and CloudTrail",
@@ -54,7 +55,7 @@ export function acknowledgePipelineFindings(pipeline: pipelines.CodePipeline): v
   for (const support of Object.values(pipeline.pipeline.crossRegionSupport)) {
     const name = stack.resolve(support.replicationBucket.bucketName) as string;
     ack(`Resource::arn:${partition}:s3:::${name}/*`, `${artifacts}; ${name} is the replication bucket of region ${support.stack.region}`);
-    Validations.of(support.replicationBucket).acknowledge({
+    acknowledge(support.replicationBucket, {
       id: 'AwsSolutions-S1',
       reason: `The replication bucket of region ${support.stack.region} holds this pipeline's artifacts for deployments there; only the pipeline's roles use it`,
     });

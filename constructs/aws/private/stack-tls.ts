@@ -1,4 +1,4 @@
-import { Validations, type Stack } from 'aws-cdk-lib/core';
+import type { Stack } from 'aws-cdk-lib/core';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -8,6 +8,7 @@ import { DefinitionError } from '../../../lib/model/problems';
 import { TlsMode, type Tls } from '../../../lib/model/tls';
 import type { ProgressiveFargateService } from '../progressive-fargate-service';
 import { ACKNOWLEDGEMENTS } from '../../../lib/runbook/platforms/aws-accepted-risks';
+import { acknowledge } from './acknowledge';
 
 /** The environment's TLS settings and the certificate of its load balancer (none for plain HTTP). */
 export interface StackTls {
@@ -66,7 +67,7 @@ function hostedZone(stack: Stack, tls: Tls): route53.IHostedZone {
 export function pointDomain(stack: Stack, settings: StackTls, service: ProgressiveFargateService): string {
   const tls = settings.tls;
   if (tls?.mode === TlsMode.DISABLED) {
-    Validations.of(service.listener).acknowledge(ACKNOWLEDGEMENTS.plainHttp(tls.reason!));
+    acknowledge(service.listener, ACKNOWLEDGEMENTS.plainHttp(tls.reason!));
   }
   if (tls?.domainName && tls.hostedZone) {
     new route53.ARecord(stack, 'DomainRecord', {
