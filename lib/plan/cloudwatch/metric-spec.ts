@@ -42,7 +42,15 @@ export enum TreatMissingData {
   NOT_BREACHING = 'notBreaching',
 }
 
-/** Percentiles are CloudWatch's extended statistics (`ExtendedStatistic`), the rest plain ones. */
+/**
+ * CloudWatch's plain statistics, the only values `PutMetricAlarm` takes as `Statistic`; every other
+ * statistic (`p90`, `tm90`, `tc90`, `ts90`, `wm90`, `IQM`, `PR(n:m)`, `TM(X%:X%)`, …) is an
+ * `ExtendedStatistic`
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+ */
+const PLAIN_STATISTICS: ReadonlySet<string> = new Set(['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum']);
+
+/** Whether a statistic goes in an alarm's `ExtendedStatistic` rather than its `Statistic`. */
 export function isExtendedStatistic(statistic: string): boolean {
-  return /^p\d/.test(statistic);
+  return !PLAIN_STATISTICS.has(statistic);
 }

@@ -237,9 +237,28 @@ describe('functionSignalSpecs, evaluated', () => {
 });
 
 describe('metric-spec helpers', () => {
-  test('percentiles are extended statistics, the plain statistics are not', () => {
-    for (const stat of ['p99', 'p95', 'p99.9', 'p0.0', 'p100']) expect(isExtendedStatistic(stat)).toBe(true);
-    for (const stat of ['Sum', 'Average', 'SampleCount', 'Minimum', 'Maximum', 'p', 'pmax']) expect(isExtendedStatistic(stat)).toBe(false);
+  // PutMetricAlarm: `Statistic` is one of SampleCount, Average, Sum, Minimum, Maximum; the valid
+  // `ExtendedStatistic` values are p90, tm90, tc90, ts90, wm90, IQM, PR(n:m), TC/TM/TS/WM(X%:X%)
+  // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+  test('percentiles and the other extended statistics are extended, the five plain statistics are not', () => {
+    for (const stat of [
+      'p99',
+      'p95',
+      'p99.9',
+      'p0.0',
+      'p100',
+      'tm90',
+      'tc90',
+      'ts90',
+      'wm90',
+      'IQM',
+      'PR(0:300)',
+      'TM(10%:90%)',
+      'WM(25%:75%)',
+    ]) {
+      expect(isExtendedStatistic(stat)).toBe(true);
+    }
+    for (const stat of ['Sum', 'Average', 'SampleCount', 'Minimum', 'Maximum']) expect(isExtendedStatistic(stat)).toBe(false);
   });
 
   test('metric math is told from a metric by its expression', () => {
