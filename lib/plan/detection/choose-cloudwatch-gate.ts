@@ -46,9 +46,8 @@ const meets = (s: Scored) => s.worstDetection >= DETECTION_TARGET && s.falseRoll
  * smallest that keeps stray-error rollbacks within 1 % at the quietest and the peak rate, and with
  * one 30-second burst at the quietest, while every traffic step catches the regression (a smaller
  * gate judges more periods, so it detects more, and also breaches more on stray errors and
- * bursts). When none meets both, the one with the best
- * detection among those whose false rollbacks stay within the limit (the smallest of them on a tie;
- * false rollbacks are not compared further), or else the largest.
+ * bursts). When none meets both, the smallest whose false rollbacks stay within the limit (of
+ * those, the one that detects best), or else the largest.
  */
 export function chooseCloudWatchMinimum(
   steps: readonly ReleaseStep[],
@@ -64,8 +63,11 @@ export function chooseCloudWatchMinimum(
   const q = new ReleaseTimeline(steps, quiet);
   const passing = scored.find((s) => meets(s) && cloudWatchBurstRollback(q, s.gate, baseline) <= FALSE_ROLLBACK_LIMIT);
   if (passing) return { gate: passing.gate, meetsTargets: true };
-  const safe = scored.filter((s) => s.falseRollback <= FALSE_ROLLBACK_LIMIT).sort((a, b) => b.worstDetection - a.worstDetection);
-  return { gate: (safe[0] ?? scored[scored.length - 1]).gate, meetsTargets: false };
+  // Detection and false rollbacks both fall as the gate rises (a series is judged only from the
+  // gate's count of requests on, so a larger gate removes breaching outcomes and adds none): the
+  // smallest gate within the false-rollback limit is also the one of them that detects best.
+  const safe = scored.find((s) => s.falseRollback <= FALSE_ROLLBACK_LIMIT);
+  return { gate: (safe ?? scored[scored.length - 1]).gate, meetsTargets: false };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { chooseCloudWatchMinimum, suggestEvaluation } from '../../../lib/plan/detection/choose-cloudwatch-gate';
 import type { CloudWatchGate } from '../../../lib/plan/detection/cloudwatch-detection';
-import { ownBreach } from './support/poisson-sums';
+import { alarmProbability, judgeAt } from './support/minute-alarm';
 
 /*
  * How the per-period request gate of the AWS rollback alarm is chosen, and which evaluation is
@@ -9,24 +9,10 @@ import { ownBreach } from './support/poisson-sums';
  * with ≥ 90 %, a healthy release is rolled back with ≤ 1 % at the quietest and at the peak rate, and
  * with ≤ 1 % when every request fails for 30 seconds once (at a random time).
  *
- * CloudWatch's alarm (AWS docs, "Alarm evaluation",
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html, and
- * PutMetricAlarm's `DatapointsToAlarm`, "the M" of an "M out of N" alarm,
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html): one
- * datapoint per period; at each evaluation the N most recent datapoints (`EvaluationPeriods`) form the
- * range, and the alarm goes to ALARM when at least M of them (`DatapointsToAlarm`) breach. Here every
- * datapoint is evaluated as soon as its period ends (`delaySeconds: 0`), periods start with the
- * release, and a period before it counts as not breaching.
- *
- * The releases send all their traffic to the new version (weight 1) in whole one-minute periods, so a
- * period is one series of Poisson(60 λ) requests judged on its own ratio (the old version and the
- * overall ratio add nothing: the old version serves none, and the overall ratio is the new version's).
- * It breaches when it holds at least `minimumRequests` requests and 100 · errors / requests reaches the
- * threshold: `ownBreach` (test/plan/detection/support/poisson-sums.ts), errors and successes being
- * independent Poisson streams. Periods are disjoint, so they breach independently, and the alarm's
- * probability is summed over the outcomes of the last N − 1 periods below (`alarmProbability`).
- * A 30-second burst starting at a multiple of 30 s lies inside one minute, which then fails half its
- * requests on top of the baseline: ratio (1 + baseline) / 2.
+ * The releases send all their traffic to the new version in whole one-minute periods, and every
+ * datapoint is evaluated as soon as its period ends (`delaySeconds: 0`); the alarm's probabilities
+ * come from the model of CloudWatch's M-of-N evaluation in support/minute-alarm.ts (AWS docs, "Alarm
+ * evaluation"), whose per-minute breaches are the closed-form Poisson sums of support/poisson-sums.ts.
  */
 
 const GATES = [10, 30, 100, 300, 1000];
@@ -50,78 +36,17 @@ const alarm = (release: Release, datapointsToAlarm: number, evaluationPeriods: n
   delaySeconds: 0,
 });
 
-/**
- * P(ALARM at an evaluation of a datapoint k with `counts(k)`), datapoint k breaching with q[k],
- * independently: the state is the outcomes of the last n − 1 datapoints, oldest first.
- */
-function alarmProbability(q: readonly number[], m: number, n: number, counts: (k: number) => boolean): number {
-  let states = new Map<string, number>([['0'.repeat(n - 1), 1]]);
-  let fired = 0;
-  q.forEach((qk, k) => {
-    const next = new Map<string, number>();
-    for (const [state, p] of states) {
-      for (const [outcome, po] of [
-        ['1', qk],
-        ['0', 1 - qk],
-      ] as const) {
-        const range = state + outcome;
-        if (counts(k) && [...range].filter((c) => c === '1').length >= m) {
-          fired += p * po;
-          continue;
-        }
-        const kept = range.slice(1);
-        next.set(kept, (next.get(kept) ?? 0) + p * po);
-      }
-    }
-    states = next;
-  });
-  return fired;
-}
-
-const breaches = new Map<string, number>();
-/** P(a minute of Poisson(60 · rate) requests failing with `ratio` breaches the alarm's threshold from `gate` requests). */
-function minuteBreach(rate: number, ratio: number, threshold: number, gate: number): number {
-  const key = [rate, ratio, threshold, gate].join('|');
-  if (!breaches.has(key)) breaches.set(key, ownBreach(60 * rate, ratio, threshold, gate));
-  return breaches.get(key)!;
-}
-
-/** How an alarm does on a release, by the model above. */
+/** How an alarm does on a release at the quietest and the peak rate, by the model. */
 function judge(release: Release, m: number, n: number, gate: number) {
-  const { steps, baseline, regression } = release;
-  const starts = steps.map((_, i) => steps.slice(0, i).reduce((t, s) => t + s.seconds, 0));
-  const minutes = steps.reduce((t, s) => t + s.seconds, 0) / 60;
-  const at = (rate: number, ratioOf: (minute: number) => number) =>
-    Array.from({ length: minutes }, (_, k) => minuteBreach(rate, ratioOf(k), regression, gate));
-  const healthy = (rate: number) => at(rate, () => baseline);
-  // A regression from the start of step i: caught at an evaluation within the step, (start, end].
-  const detection = steps
-    .map((s, i) => ({ s, i }))
-    .filter(({ s }) => s.seconds > 0)
-    .map(({ s, i }) =>
-      alarmProbability(
-        at(release.quiet, (k) => (60 * k >= starts[i] ? regression : baseline)),
-        m,
-        n,
-        (k) => 60 * (k + 1) > starts[i] && 60 * (k + 1) <= starts[i] + s.seconds,
-      ),
-    );
-  const always = () => true;
-  // Bursts start every 30 seconds (half a period) while one fits before the end: two per minute.
-  let burst = 0;
-  for (let k = 0; k < minutes; k++) {
-    burst += alarmProbability(
-      at(release.quiet, (j) => (j === k ? (1 + baseline) / 2 : baseline)),
-      m,
-      n,
-      always,
-    );
-  }
+  const r = { seconds: release.steps.map((s) => s.seconds), baseline: release.baseline, regression: release.regression };
+  const a = { m, n, gate, delay: 0 };
+  const quiet = judgeAt(r, a, release.quiet);
+  const peak = judgeAt(r, a, release.peak);
   return {
-    worstDetection: Math.min(...detection),
-    falseQuiet: alarmProbability(healthy(release.quiet), m, n, always),
-    falsePeak: alarmProbability(healthy(release.peak), m, n, always),
-    burst: burst / minutes,
+    worstDetection: Math.min(...quiet.detection.filter((d): d is number => d !== undefined)),
+    falseQuiet: quiet.falseRollback,
+    falsePeak: peak.falseRollback,
+    burst: quiet.burst,
   };
 }
 
@@ -181,6 +106,28 @@ function expectFirstMeeting(r: Release, pairs: readonly (readonly [number, numbe
   throw new Error(`${m} of ${n} is not tried`);
 }
 
+describe('the gates', () => {
+  test('detection, false rollbacks and bursts all fall as the gate rises', () => {
+    // A series is judged only from the gate's count of requests on, so a larger gate removes
+    // breaching outcomes and adds none; this is why, among the gates within the false-rollback
+    // limit, the smallest detects best.
+    for (const r of [release([300], 0.01, 0.05, 0.1, 1), release([600], 0.2, 0.8, 0.5, 0.5), release([600], 0.15, 0.5, 0.3, 0.3)]) {
+      for (const [m, n] of [
+        [1, 1],
+        [2, 3],
+      ]) {
+        const judged = GATES.map((g) => judge(r, m, n, g));
+        for (let i = 1; i < judged.length; i++) {
+          expect(judged[i].worstDetection).toBeLessThanOrEqual(judged[i - 1].worstDetection);
+          expect(judged[i].falseQuiet).toBeLessThanOrEqual(judged[i - 1].falseQuiet);
+          expect(judged[i].falsePeak).toBeLessThanOrEqual(judged[i - 1].falsePeak);
+          expect(judged[i].burst).toBeLessThanOrEqual(judged[i - 1].burst);
+        }
+      }
+    }
+  });
+});
+
 describe('chooseCloudWatchMinimum: the gate of the configured evaluation', () => {
   // 0.7 req/s: Poisson(42) requests a minute, judged by gates of 10 and 30 (P(N < 30) ≈ 0.03) and
   // almost never by 100. Baseline 20 %, regression and threshold 80 %: a 30-second burst makes its
@@ -236,7 +183,7 @@ describe('chooseCloudWatchMinimum: the gate of the configured evaluation', () =>
     expect(choose(r, 1, 1)).toEqual({ gate: { ...alarm(r, 1, 1), minimumRequests: 100 }, meetsTargets: false });
   });
 
-  test('when a burst ends every release that detects, the best detection is kept, the smallest on a tie', () => {
+  test('when a burst ends every release that detects, the smallest gate within the stray-error limit, which detects best', () => {
     // 5 req/s: Poisson(300) a minute, 1 % baseline, 5 % regression: a minute reaches 5 % about half
     // the time under the regression (ten minutes: ≈ 0.999) and almost never at 1 % (15 errors for a
     // mean of 3), but a burst's minute fails ≈ 50 % of its requests and breaches whenever judged. Gates
