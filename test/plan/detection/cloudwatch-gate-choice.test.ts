@@ -50,13 +50,11 @@ function judge(release: Release, m: number, n: number, gate: number) {
   };
 }
 
-const meetsAll = (j: ReturnType<typeof judge>) =>
-  j.worstDetection >= 0.9 && j.falseQuiet <= 0.01 && j.falsePeak <= 0.01 && j.burst <= 0.01;
+const meetsAll = (j: ReturnType<typeof judge>) => j.worstDetection >= 0.9 && j.falseQuiet <= 0.01 && j.falsePeak <= 0.01 && j.burst <= 0.01;
 
 const choose = (r: Release, m: number, n: number) =>
   chooseCloudWatchMinimum(r.steps, r.quiet, r.peak, alarm(r, m, n), r.baseline, r.regression);
-const suggest = (r: Release, m: number, n: number) =>
-  suggestEvaluation(r.steps, r.quiet, r.peak, alarm(r, m, n), r.baseline, r.regression);
+const suggest = (r: Release, m: number, n: number) => suggestEvaluation(r.steps, r.quiet, r.peak, alarm(r, m, n), r.baseline, r.regression);
 
 describe('the model of the releases', () => {
   test('the alarm probability sums the outcomes of the evaluation range', () => {
