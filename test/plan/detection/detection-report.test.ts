@@ -264,6 +264,18 @@ describe('detectionReport on AWS: findings', () => {
         fix: 'require more breaching periods (datapointsToAlarm) or longer periods, or release at higher traffic',
       },
     ]);
+    // The same with 0.1 req/s at the quietest: the largest gate (every one rolls back at peak) never
+    // judges a quiet minute of Poisson(6) requests, so nothing is rolled back there, burst or not. The
+    // worst of each, both certain at peak, still names the strays.
+    const night = environment({ baseline: 4.9, multiplier: 5 / 4.9, traffic: { peak: 20, quiet: 0.1 } });
+    const quiet = detectionReport(night, options(schedule(Backend.LAMBDA_CODEDEPLOY, [['canary', 100, 5400]])))!;
+    expect(quiet.cloudWatchGate?.minimumRequests).toBe(1000);
+    expect(quiet.falseRollback.quiet).toBeLessThan(1e-12);
+    expect(quiet.burstRollback.quiet).toBeLessThan(1e-12);
+    expect([quiet.falseRollback.peak, quiet.burstRollback.peak]).toEqual([1, 1]);
+    expect(quiet.findings.find((f) => f.path === 'environments[0].alarms.rollbackTrigger.evaluation')?.message).toBe(
+      'payments-staging: a healthy release is rolled back with 100% probability from stray errors alone (the limit is 1%)',
+    );
   });
 
   test('a burst that ends the release with 1 of 1 while 2 of 3 survives it: the evaluation to set', () => {
