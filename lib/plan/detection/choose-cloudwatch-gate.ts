@@ -58,8 +58,8 @@ export function chooseCloudWatchMinimum(
   regression: number,
 ): { readonly gate: CloudWatchGate; readonly meetsTargets: boolean } {
   const scored = MINIMUM_REQUESTS.map((minimumRequests) => score(steps, quiet, peak, { ...gate, minimumRequests }, baseline, regression));
-  // A gate that fails only the burst is passed over for the next: a larger gate judges fewer small
-  // periods, and a burst's period is one of them at the quietest rate.
+  // A gate that fails only the burst is passed over for the next: a larger one leaves more of the
+  // quietest rate's small periods unjudged, the burst's among them, and may still detect enough.
   const q = new ReleaseTimeline(steps, quiet);
   const passing = scored.find((s) => meets(s) && cloudWatchBurstRollback(q, s.gate, baseline) <= FALSE_ROLLBACK_LIMIT);
   if (passing) return { gate: passing.gate, meetsTargets: true };
