@@ -167,10 +167,11 @@ describe('chooseCloudWatchMinimum: the gate of the configured evaluation', () =>
 
   test('the peak rate decides when stray errors breach there and not at the quietest', () => {
     // Baseline 1 %, regression 5 %. At the peak, 1 req/s, every minute (Poisson(60)) passes gates of
-    // 10 and 30, and 3 stray errors (5 %) come with P(Poisson(0.6) ≥ 3) ≈ 0.023 a minute: ≈ 11 % in
-    // five minutes. A gate of 100 is met by Poisson(60) with P ≈ 1e-6. At the quietest, 0.1 req/s
-    // (Poisson(6) a minute), a gate of 30 is out of reach, so 30 is safe there; 10 is not (one error
-    // in a minute of 10–20 requests: ≈ 0.084 · 0.1 a minute, ≈ 4 % in five). Safe at both rates: 100
+    // 10 and 30, and stray errors reach 5 % with ≈ 0.012 a minute (3 errors of 41–60 requests,
+    // P(Poisson(0.6) ≥ 3) ≈ 0.023, or 4 of 61–80, ≈ 0.003): ≈ 6 % in five minutes. A gate of 100 is
+    // met by Poisson(60) with P ≈ 1e-6. At the quietest, 0.1 req/s (Poisson(6) a minute), a gate of
+    // 30 is out of reach, so 30 is safe there; 10 is not (one error in a minute of 10–20 requests:
+    // ≈ 0.084 · 0.1 a minute, ≈ 4 % in five). Safe at both rates: 100
     // and up, none judging any quiet minute, so none detects: the smallest of them, targets missed.
     const r = release([300], 0.01, 0.05, 0.1, 1);
     expect(judge(r, 1, 1, 10).falseQuiet).toBeGreaterThan(0.01);

@@ -172,7 +172,8 @@ describe('detectionReport on AWS: findings', () => {
   test('a step that cannot catch the regression: its stage, its bake, the figure and the bake that would', () => {
     // The release above, its first minute a step of its own: the first datapoint is evaluated a
     // minute after that minute, when the step is over, so the step catches nothing. The next step
-    // (five minutes, datapoints of minutes 1–4 evaluated within it) catches ≈ 1 − 0.44⁴ ≈ 0.96.
+    // (five minutes; the datapoints of minutes 1–4, under the regression, are evaluated within it)
+    // catches ≈ 1 − 0.44⁴ ≈ 0.96.
     // The fix: the shortest bake whose evaluated minutes reach 90 % (by the model, at the gate of 10,
     // which is within the false-rollback limit and detects best); no weight above 100 %, and no
     // rate makes a one-minute step evaluate anything. No evaluation meets every target either.
@@ -467,7 +468,7 @@ describe('detectionReport: more findings and their fixes', () => {
 
   test('no fix within reach: stray errors breach every gate at every rate', () => {
     // Baseline 4.99 %, alarm at 5 %: at 20 req/s half the minutes breach on stray errors alone, and even
-    // at 1,000× the ratio's spread (≈ 0.02 points) dwarfs the gap (0.01 points), so no gate stays
+    // at 1,000× the ratio's spread (≈ 0.02 points) is twice the gap (0.01 points), so no gate stays
     // within 1 % false rollbacks: no bake, weight or rate makes the step pass.
     const env = environment({ baseline: 4.99, multiplier: 5 / 4.99, traffic: { peak: 20, quiet: 20 } });
     expect(env.alarms.rollbackTrigger.errorRatePercent).toBe(5);
