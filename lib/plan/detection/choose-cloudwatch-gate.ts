@@ -43,11 +43,11 @@ const meets = (s: Scored) => s.worstDetection >= DETECTION_TARGET && s.falseRoll
 
 /**
  * The per-period minimum-request gate of the rollback alarm for the definition's evaluation: the
- * smallest that keeps stray-error rollbacks within 1 % at the quietest and the peak rate while
- * every traffic step catches the regression (a smaller gate judges more periods, so it detects
- * more, and also breaches more on stray errors). When none meets both, the one with the best
- * detection among those whose false rollbacks stay within the limit (the smallest of them on a tie;
- * false rollbacks are not compared further), or else the largest.
+ * smallest that keeps stray-error rollbacks within 1 % at the quietest and the peak rate, and with
+ * one 30-second burst at the quietest, while every traffic step catches the regression (a smaller
+ * gate judges more periods, so it detects more, and also breaches more on stray errors and
+ * bursts). When none meets both, the smallest whose false rollbacks stay within the limit (of
+ * those, the one that detects best), or else the largest.
  */
 export function chooseCloudWatchMinimum(
   steps: readonly ReleaseStep[],
@@ -58,13 +58,16 @@ export function chooseCloudWatchMinimum(
   regression: number,
 ): { readonly gate: CloudWatchGate; readonly meetsTargets: boolean } {
   const scored = MINIMUM_REQUESTS.map((minimumRequests) => score(steps, quiet, peak, { ...gate, minimumRequests }, baseline, regression));
-  const passing = scored.find(meets);
-  if (passing) {
-    const q = new ReleaseTimeline(steps, quiet);
-    if (cloudWatchBurstRollback(q, passing.gate, baseline) <= FALSE_ROLLBACK_LIMIT) return { gate: passing.gate, meetsTargets: true };
-  }
-  const safe = scored.filter((s) => s.falseRollback <= FALSE_ROLLBACK_LIMIT).sort((a, b) => b.worstDetection - a.worstDetection);
-  return { gate: (safe[0] ?? scored[scored.length - 1]).gate, meetsTargets: false };
+  // A gate that fails only the burst is passed over for the next: a larger one leaves more of the
+  // quietest rate's small periods unjudged, the burst's among them, and may still detect enough.
+  const q = new ReleaseTimeline(steps, quiet);
+  const passing = scored.find((s) => meets(s) && cloudWatchBurstRollback(q, s.gate, baseline) <= FALSE_ROLLBACK_LIMIT);
+  if (passing) return { gate: passing.gate, meetsTargets: true };
+  // Detection and false rollbacks both fall as the gate rises (a series is judged only from the
+  // gate's count of requests on, so a larger gate removes breaching outcomes and adds none): the
+  // smallest gate within the false-rollback limit is also the one of them that detects best.
+  const safe = scored.find((s) => s.falseRollback <= FALSE_ROLLBACK_LIMIT);
+  return { gate: (safe ?? scored[scored.length - 1]).gate, meetsTargets: false };
 }
 
 /**

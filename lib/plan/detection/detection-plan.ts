@@ -76,7 +76,7 @@ export interface DetectionOptions {
   readonly minimumRequests?: number;
 }
 
-const percent = (p: number | undefined) => (p === undefined ? '-' : `${(100 * p).toFixed(p > 0.999 && p < 1 ? 1 : 0)}%`);
+const percent = (p: number) => `${(100 * p).toFixed(p > 0.999 && p < 1 ? 1 : 0)}%`;
 
 /** The steps a detection model runs over: from the first traffic step on (the analysis starts there). */
 function releaseSteps(schedule: CompiledSchedule): { steps: ReleaseStep[]; offset: number } {
@@ -91,11 +91,11 @@ function releaseSteps(schedule: CompiledSchedule): { steps: ReleaseStep[]; offse
   };
 }
 
-/** The lowest rate on the grid quiet · 1.05^i (−1,000× to 1,000×) at which `passes` holds; detection grows with the rate. */
-function lowestRate(steps: readonly ReleaseStep[], quietRate: number, passes: (rate: number) => boolean): number | undefined {
+/** The lowest rate on the grid quiet · 1.05^i (−1,000× to 1,000×) at which `passes` holds (a judged step's detection, which grows with the rate). */
+function lowestRate(quietRate: number, passes: (rate: number) => boolean): number | undefined {
   const span = Math.ceil(Math.log(1000) / Math.log(1.05));
   const grid = (i: number) => quietRate * Math.pow(1.05, i - span);
-  const i = steps.length > 0 ? smallestPassing(0, 2 * span, (k) => passes(grid(k))) : undefined;
+  const i = smallestPassing(0, 2 * span, (k) => passes(grid(k)));
   return i === undefined ? undefined : Number(grid(i).toPrecision(3));
 }
 
@@ -115,7 +115,8 @@ const detectionNumbers = new Map<
  */
 export function detectionReport(env: EnvironmentDefinition, options: DetectionOptions): DetectionReport | undefined {
   const { schedule, label } = options;
-  if (schedule.backend === Backend.KUBERNETES_DEPLOYMENT || schedule.steps.length === 0 || !env.alarms.enabled) return undefined;
+  // An empty schedule has no judged step either (below).
+  if (schedule.backend === Backend.KUBERNETES_DEPLOYMENT || !env.alarms.enabled) return undefined;
   const trigger = env.alarms.rollbackTrigger;
   const baseline = trigger.baselineErrorRatePercent / 100;
   const regression = trigger.errorRatePercent / 100;
@@ -196,9 +197,7 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
           peak: judged ? detect(peak, j) : undefined,
           quiet: judged ? detect(quiet, j) : undefined,
           falseRollbackQuiet: j >= 0 ? falseDuring(quiet, j) : undefined,
-          lowestRate: judged
-            ? lowestRate(steps, quietRate, (rate) => detect(new ReleaseTimeline(steps, rate), j) >= DETECTION_TARGET)
-            : undefined,
+          lowestRate: judged ? lowestRate(quietRate, (rate) => detect(new ReleaseTimeline(steps, rate), j) >= DETECTION_TARGET) : undefined,
         };
       }),
       falseRollback: { peak: falseOf(peak), quiet: falseOf(quiet) },
