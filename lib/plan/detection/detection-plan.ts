@@ -76,7 +76,8 @@ export interface DetectionOptions {
   readonly minimumRequests?: number;
 }
 
-const percent = (p: number) => `${(100 * p).toFixed(p > 0.999 && p < 1 ? 1 : 0)}%`;
+/** A probability in whole percents; one decimal where rounding would print a certainty, and `>99.9%` above that. */
+const percent = (p: number) => (p > 0.999 && p < 1 ? '>99.9%' : `${(100 * p).toFixed(p >= 0.995 && p < 1 ? 1 : 0)}%`);
 
 /** The steps a detection model runs over: from the first traffic step on (the analysis starts there). */
 function releaseSteps(schedule: CompiledSchedule): { steps: ReleaseStep[]; offset: number } {

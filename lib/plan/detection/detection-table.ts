@@ -14,7 +14,8 @@ export function formatProbability(p: number | undefined): string {
   if (p > 0 && p < 0.001) return '<0.1%';
   if (p > 0.999 && p < 1) return '>99.9%';
   const pct = 100 * p;
-  return `${pct >= 10 || pct === 0 ? Math.round(pct) : pct.toFixed(1)}%`;
+  // Whole percents from 10 % on, except where rounding would print a certainty (99.5 % to 99.9 %).
+  return `${(pct >= 10 && Math.round(pct) < 100) || pct === 0 || p === 1 ? Math.round(pct) : pct.toFixed(1)}%`;
 }
 
 /** Requests a second, to three significant digits. */

@@ -22,6 +22,11 @@ describe('probabilities and rates as people read them', () => {
     expect(formatProbability(0.085)).toBe('8.5%');
     expect(formatProbability(0.1)).toBe('10%');
     expect(formatProbability(0.956)).toBe('96%');
+    // 99.5 % to 99.9 % would round to a certainty: one decimal instead.
+    expect(formatProbability(0.9949)).toBe('99%');
+    expect(formatProbability(0.995)).toBe('99.5%');
+    expect(formatProbability(0.9986)).toBe('99.9%');
+    expect(formatProbability(0.999)).toBe('99.9%');
     expect(formatProbability(0.9995)).toBe('>99.9%');
     expect(formatProbability(1)).toBe('100%');
   });
