@@ -164,6 +164,12 @@ describe('the exact sum against the enumeration of all four counts', () => {
       { threshold: 90, scale: 100, minimumRequests: 1 },
     ],
     [
+      'a 90 % threshold from 4 requests: errors of both versions together, with no success, reach it',
+      { mean: 3, errorRatio: 0.8, judged: true },
+      { mean: 4, errorRatio: 0.8, judged: true },
+      { threshold: 90, scale: 100, minimumRequests: 4 },
+    ],
+    [
       'a 50 % threshold on ratios around it, ties at exactly half',
       { mean: 3, errorRatio: 0.5, judged: true },
       { mean: 6, errorRatio: 0.45, judged: true },
@@ -227,26 +233,38 @@ describe('the semi-exact form as documented', () => {
 });
 
 describe('the copula form as documented', () => {
+  // Overall ratios near the threshold, so that both ratios breach often and their dependence matters.
   test.each<[string, PeriodSide, PeriodSide, PeriodJudge]>([
     [
-      '4,000 requests, 25 % new failing 2 %, 1 % old, threshold 2 %',
-      { mean: 1000, errorRatio: 0.02, judged: true },
-      { mean: 3000, errorRatio: 0.01, judged: false },
+      '4,000 requests, 25 % new failing 2.4 %, 1.8 % old, threshold 2 %',
+      { mean: 1000, errorRatio: 0.024, judged: true },
+      { mean: 3000, errorRatio: 0.018, judged: false },
       { threshold: 2, scale: 100, minimumRequests: 100 },
     ],
     [
-      '2,000 requests, half new failing 3 %, 1 % old, threshold 2.5 %',
-      { mean: 1000, errorRatio: 0.03, judged: true },
-      { mean: 1000, errorRatio: 0.01, judged: false },
+      '2,000 requests, half new failing 2.8 %, 2.2 % old, threshold 2.5 %',
+      { mean: 1000, errorRatio: 0.028, judged: true },
+      { mean: 1000, errorRatio: 0.022, judged: false },
       { threshold: 2.5, scale: 100, minimumRequests: 10 },
     ],
     [
-      'the ratio as a fraction (scale 1), 10 % new failing 4 %, threshold 3 %',
-      { mean: 500, errorRatio: 0.04, judged: true },
-      { mean: 4500, errorRatio: 0.02, judged: false },
+      'the ratio as a fraction (scale 1), 10 % new failing 3.5 %, 2.9 % old, threshold 3 %',
+      { mean: 500, errorRatio: 0.035, judged: true },
+      { mean: 4500, errorRatio: 0.029, judged: false },
       { threshold: 0.03, scale: 1, minimumRequests: 300 },
     ],
+    [
+      'a 30 % threshold, where θ²(1 − p) weighs in the variances: 1,000 new requests failing 31.5 %, 2,000 old at 28.5 %',
+      { mean: 1000, errorRatio: 0.315, judged: true },
+      { mean: 2000, errorRatio: 0.285, judged: false },
+      { threshold: 30, scale: 100, minimumRequests: 100 },
+    ],
   ])('%s', (_, canary, old, judge) => {
+    const total = canary.mean + old.mean;
+    const mixed = (canary.mean * canary.errorRatio + old.mean * old.errorRatio) / total;
+    const bAll = ownBreach(total, mixed, judge.threshold / judge.scale, judge.minimumRequests);
+    expect(bAll).toBeGreaterThan(0.1);
+    expect(bAll).toBeLessThan(0.9);
     const expected = copulaByDefinition(canary, old, judge);
     expect(expected).toBeGreaterThan(0.05);
     expect(expected).toBeLessThan(0.95);
