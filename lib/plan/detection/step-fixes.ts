@@ -56,7 +56,8 @@ const LIGHT = { windows: [60, 120, 300], failureLimits: [1, 2], minimumRequests:
 
 /**
  * A detector for Argo Rollouts that re-chooses the analysis for the changed release: the best
- * detection of the step among light settings that keep stray-error rollbacks within the limit.
+ * detection of the step among light settings that keep stray-error rollbacks within the limit, or
+ * the first that reaches the target (a fix search only asks whether one does).
  */
 export function argoStepDetector(scrapeSeconds: number, baseline: number, regression: number): StepDetector {
   return memoized((steps, rate, index) => {
