@@ -26,13 +26,12 @@ function breachInterval(e: number, judge: PeriodJudge): [number, number] {
   return [Math.max(0, judge.minimumRequests - e), mostSuccessesReaching(e, judge.threshold, judge.scale)];
 }
 
-/** P(X ∈ [a1, b1] ∪ [a2, b2]) for intervals that may be empty. */
+/**
+ * P(X ∈ [a1, b1] ∪ [a2, b2]) for intervals that may be empty: `between` gives 0 for an empty one,
+ * and the intersection of an empty interval with any other is empty too.
+ */
 function union(t: PoissonTable, a1: number, b1: number, a2: number, b2: number): number {
-  const p1 = b1 >= a1 ? t.between(a1, b1) : 0;
-  const p2 = b2 >= a2 ? t.between(a2, b2) : 0;
-  const lo = Math.max(a1, a2);
-  const hi = Math.min(b1, b2);
-  return p1 + p2 - (b1 >= a1 && b2 >= a2 && hi >= lo ? t.between(lo, hi) : 0);
+  return t.between(a1, b1) + t.between(a2, b2) - t.between(Math.max(a1, a2), Math.min(b1, b2));
 }
 
 /** The terms the exact sum would take (0 when the period factorises). */
@@ -131,8 +130,8 @@ export function semiExactPeriodPass(outer: PeriodSide, inner: PeriodSide, judge:
 export function bivariateNormalCdf(a: number, b: number, rho: number): number {
   if (rho >= 1 - 1e-12) return normalCdf(Math.min(a, b));
   const from = -9;
+  // a ≤ −9 gives an empty range: h = 0 and the sum below is 0.
   const to = Math.max(from, Math.min(a, 9));
-  if (to <= from) return 0;
   const steps = 400;
   const h = (to - from) / steps;
   const root = Math.sqrt(1 - rho * rho);

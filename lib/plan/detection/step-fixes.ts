@@ -35,7 +35,8 @@ export function stepFixes(
   const passes = (changed: readonly ReleaseStep[], rate = quietRate) => detect(changed, rate, index) >= DETECTION_TARGET;
   const withStep = (patch: Partial<ReleaseStep>) => steps.map((s, k) => (k === index ? { ...s, ...patch } : s));
   const fixes: string[] = [];
-  const units = Math.ceil(steps[index].seconds / unitSeconds);
+  // The first whole unit strictly longer than the step's bake (a bake of 90 s with 60-s units: 2).
+  const units = Math.floor(steps[index].seconds / unitSeconds);
   const bake = smallestPassing(units + 1, Math.floor((4 * 3600) / unitSeconds), (u) => passes(withStep({ seconds: u * unitSeconds })));
   if (bake !== undefined) fixes.push(`bake it at least ${Duration.seconds(bake * unitSeconds)}`);
   const current = Math.floor(100 * steps[index].weight);
@@ -55,7 +56,8 @@ const LIGHT = { windows: [60, 120, 300], failureLimits: [1, 2], minimumRequests:
 
 /**
  * A detector for Argo Rollouts that re-chooses the analysis for the changed release: the best
- * detection of the step among light settings that keep stray-error rollbacks within the limit.
+ * detection of the step among light settings that keep stray-error rollbacks within the limit, or
+ * the first that reaches the target (a fix search only asks whether one does).
  */
 export function argoStepDetector(scrapeSeconds: number, baseline: number, regression: number): StepDetector {
   return memoized((steps, rate, index) => {
