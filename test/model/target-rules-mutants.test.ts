@@ -241,6 +241,12 @@ describe("secrets of a function (it reads each secret's ARN from <envVar>_SECRET
     box.workload.container.environment = { SESSION_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:x' };
     expect(targetMessages(box)).toEqual([]);
   });
+
+  test('without secrets no variable is reserved, not even the one a secret without "envVar" would name', () => {
+    const def = lambda();
+    def.workload.function.environment = { undefined_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:x' };
+    expect(targetMessages(def)).toEqual([]);
+  });
 });
 
 describe('smoke checks a deployment hook can run (840 s: the 15 minutes of a Lambda function, one kept for reporting)', () => {
