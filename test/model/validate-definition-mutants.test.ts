@@ -86,7 +86,7 @@ describe('every problem at once', () => {
     expect(messages(def)).toEqual(['workload.container.port is 70000; it must be at most 65535']);
   });
 
-  test('what AWS refuses at deployment is refused too: a function environment over Lambda\'s 4 KB', () => {
+  test("what AWS refuses at deployment is refused too: a function environment over Lambda's 4 KB", () => {
     const def = baseDefinition();
     def.workload = { function: { runtime: 'nodejs22.x', handler: 'index.handler', code: '.', environment: { BIG: 'x'.repeat(5000) } } };
     const found = messages(def);
