@@ -259,3 +259,27 @@ describe("the dead-man's switch", () => {
     expect(messages(enabledOnly)).toEqual([`deadMansSwitch.missingFor is "2d"; ${ONE_DAY}`]);
   });
 });
+
+describe('delivery waves name environments', () => {
+  const delivery = {
+    repository: 'acme/checkout',
+    connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+    waves: [{ name: 'regions', environments: ['prod-eu', 'prod-us'] }],
+  };
+
+  test('when "environments" is not a list, no wave is said to name an unknown environment', () => {
+    const def = baseDefinition();
+    def.delivery = delivery;
+    def.environments = 'prod-eu';
+    expect(messages(def)).toEqual(['environments is "prod-eu"; expected a list']);
+  });
+
+  test('when it is, a wave naming environments it does not list is refused', () => {
+    const def = baseDefinition();
+    def.delivery = delivery;
+    expect(messages(def)).toEqual([
+      'delivery.waves[0].environments[0] is "prod-eu"; no environment has this name; use one of "staging", "prod"',
+      'delivery.waves[0].environments[1] is "prod-us"; no environment has this name; use one of "staging", "prod"',
+    ]);
+  });
+});
