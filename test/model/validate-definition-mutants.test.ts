@@ -84,6 +84,8 @@ describe('every problem at once', () => {
       'workload.container.port is 7e4; it must be at most 65535 (at checkout.yaml:4:9)',
     ]);
     expect(messages(def)).toEqual(['workload.container.port is 70000; it must be at most 65535']);
+    // A locator that does not know the field: the value as read, no position.
+    expect(messages(def, { locate: () => undefined })).toEqual(['workload.container.port is 70000; it must be at most 65535']);
   });
 
   test("what AWS refuses at deployment is refused too: a function environment over Lambda's 4 KB", () => {
@@ -114,6 +116,9 @@ describe('rollback budgets', () => {
     def.rollbackBudgets = { featureFlag: '1s', code: '0s' };
     expect(messages(def)).toEqual(['rollbackBudgets.code is "0s"; a rollback budget must be longer than 0s']);
     def.rollbackBudgets.code = '1s';
+    expect(messages(def)).toEqual([]);
+    // A level written as undefined (a TypeScript definition) takes its default.
+    def.rollbackBudgets.code = undefined;
     expect(messages(def)).toEqual([]);
   });
 });
@@ -230,6 +235,7 @@ describe("the dead-man's switch", () => {
 
   test('less than a minute, or not whole minutes, is refused once for the service-wide value', () => {
     for (const [missingFor, found] of [
+      ['0s', '"0s"'],
       ['30s', '"30s"'],
       ['59s', '"59s"'],
       ['90s', '"1m30s"'],
