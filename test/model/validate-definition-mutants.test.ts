@@ -2,10 +2,10 @@
  * `validateDefinition` and its service-wide rules (lib/model/validate.ts), called directly on small
  * definitions built in each test: what it refuses, with the field as written, the value and the
  * fix; what it accepts; every problem at once, each reported once. The limits come from the
- * platforms: CloudWatch evaluates at most one day of datapoints (Period × EvaluationPeriods ≤ 86,400 s,
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html), and its
- * heartbeat alarm works in whole minutes; a stack and a namespace are named "<service>-<environment>",
- * kept to 60 characters.
+ * platforms: the dead-man's switch is a CloudWatch alarm over one-minute periods (so whole minutes),
+ * and for a period under an hour Period × EvaluationPeriods can't be more than 86,400 s, one day
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html, "Period");
+ * a stack and a namespace are named "<service>-<environment>", kept to 60 characters.
  */
 import * as path from 'node:path';
 import { DefinitionError, validateDefinition } from '../../lib/model';
