@@ -97,6 +97,16 @@ describe('delivery', () => {
       ],
     ],
     [
+      'a wave of one environment',
+      (d) => {
+        d.delivery.waves[0].environments = ['prod-eu'];
+        delete d.delivery.waves[0].canary;
+      },
+      [
+        'delivery.waves[0].environments is ["prod-eu"]; it must list at least two environments: a wave deploys several in parallel; a single environment is a stage of its own',
+      ],
+    ],
+    [
       'a canary outside its wave',
       (d) => (d.delivery.waves[0].canary = 'staging'),
       ['delivery.waves[0].canary is "staging"; it must be one of the wave\'s environments ("prod-eu", "prod-us")'],
