@@ -26,7 +26,9 @@ export const waveSchema = z.strictObject({
   /** Environments of the wave, adjacent in the promotion order. */
   environments: z
     .array(z.string())
-    .min(2, { error: 'must list at least two environments: a wave deploys several in parallel; a single environment is a stage of its own' })
+    .min(2, {
+      error: 'must list at least two environments: a wave deploys several in parallel; a single environment is a stage of its own',
+    })
     .describe('Environments deployed in parallel; adjacent in the promotion order.'),
   /** Environment that deploys (and passes its smoke tests) before the others of the wave start. @default - all in parallel */
   canary: z
