@@ -30,10 +30,14 @@ export interface RunbookFileProps {
 export class RunbookFile extends Construct {
   /** The runbook as the last synthesis wrote it; undefined before the app synthesizes. */
   public get text(): string | undefined {
-    return this.written;
+    return this.written?.toString('utf8');
   }
 
-  private written?: string;
+  /**
+   * Kept as UTF-8 bytes, outside the JavaScript heap: a runbook is ~75,000 characters of two-byte
+   * string (150 kB) per stack, which every later garbage collection of a large app would carry.
+   */
+  private written?: Buffer;
 
   constructor(scope: Stack, id: string, props: RunbookFileProps) {
     super(scope, id);
@@ -41,7 +45,7 @@ export class RunbookFile extends Construct {
       onSynthesize: (session: ISynthesisSession) => {
         const file = path.join(session.outdir, props.relativePath);
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        this.written = renderRunbook(collectRunbookFacts(scope), { title: props.title, budgets: props.budgets });
+        this.written = Buffer.from(renderRunbook(collectRunbookFacts(scope), { title: props.title, budgets: props.budgets }), 'utf8');
         fs.writeFileSync(file, this.written);
       },
     });
