@@ -12,6 +12,7 @@
  * check times out, the backoff doubling after each retry.
  */
 import { DefinitionError, validateDefinition } from '../../lib/model';
+import { baseDefinition } from './support-definition';
 
 /** The messages (path first) the target rules add to a definition that validates without them. */
 function targetMessages(input: unknown): string[] {
@@ -29,16 +30,9 @@ const PLAIN_HTTP = { enabled: false, reason: 'TLS ends at the corporate proxy' }
 
 /** A container service, staging then prod, that every target accepts; tests change one thing in a fresh copy. */
 function container(): any {
-  return {
-    service: 'checkout',
-    owners: { team: 'payments', primary: '@ana', backup: '@ben', channel: '#checkout-releases' },
-    receivers: { critical: { enabled: false, reason: 'A test definition: nobody is paged' } },
-    workload: { container: { image: 'public.ecr.aws/acme/checkout:1.0.0', port: 8080, healthCheckPath: '/healthz' } },
-    environments: [
-      { name: 'staging', rollout: { strategy: 'canary' } },
-      { name: 'prod', rollout: { strategy: 'canary' }, tls: PLAIN_HTTP },
-    ],
-  };
+  const def = baseDefinition();
+  def.environments[1].tls = PLAIN_HTTP;
+  return def;
 }
 
 /** The same service as a Lambda function (code in the current directory). */
