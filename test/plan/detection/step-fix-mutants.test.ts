@@ -1,6 +1,7 @@
 import * as cloudWatchDetection from '../../../lib/plan/detection/cloudwatch-detection';
 import type { CloudWatchGate } from '../../../lib/plan/detection/cloudwatch-detection';
 import { argoStepDetector, cloudWatchStepDetector, stepFixes, type StepDetector } from '../../../lib/plan/detection/step-fixes';
+import { poisson } from './support/poisson-sums';
 
 /*
  * lib/plan/detection/step-fixes.ts where test/plan/detection/step-fix-search.test.ts does not reach:
@@ -91,13 +92,6 @@ describe('stepFixes: what a fix changes and what counts as passing', () => {
   });
 });
 
-/** P(N = n) for N ~ Poisson(mean), by logarithms. */
-function poissonPmf(n: number, mean: number): number {
-  let logFactorial = 0;
-  for (let i = 2; i <= n; i++) logFactorial += Math.log(i);
-  return Math.exp(n * Math.log(mean) - mean - logFactorial);
-}
-
 /** P(Binomial(n, p) ≥ k), summed term by term. */
 function binomialAtLeast(k: number, n: number, p: number): number {
   let logChoose = 0; // log C(n, 0)
@@ -131,7 +125,8 @@ describe('the CloudWatch detector', () => {
     // failing every request then breaches every judged period: detection 1 − (1 − q)^4, the best
     // of the safe gates (300 and 1,000 requests are judged less often).
     let q = 0;
-    for (let n = 100; n <= 400; n++) q += poissonPmf(n, 60);
+    const requests = poisson(60);
+    for (let n = 100; n < requests.length; n++) q += requests[n];
     const expected = 1 - (1 - q) ** 4;
     expect(q).toBeGreaterThan(1e-6);
     // To 1e-4 of itself: the model's Poisson tails are 1 − (the sum below), good to about 1e-10 absolute.
@@ -171,9 +166,9 @@ describe('the Argo Rollouts detector', () => {
    * Σ_{n ≥ minimum} P(N = n) · P(Binomial(n, p) ≥ k) with 1000 k ≥ threshold·1000 · n, in integers.
    */
   function windowFails(mean: number, p: number, minimum: number, thousandths: number): number {
+    const requests = poisson(mean);
     let sum = 0;
-    for (let n = minimum; n <= mean + 20 * Math.sqrt(mean) + 20; n++)
-      sum += poissonPmf(n, mean) * binomialAtLeast(Math.ceil((thousandths * n) / 1000), n, p);
+    for (let n = minimum; n < requests.length; n++) sum += requests[n] * binomialAtLeast(Math.ceil((thousandths * n) / 1000), n, p);
     return sum;
   }
 
