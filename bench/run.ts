@@ -26,7 +26,7 @@ const MAX_EXTRA_TARGETS = 0.1;
 
 const DEFAULT_SIZES = [10, 50, 200];
 /** Repetitions per size: fewer at 200, where one run takes minutes, to keep the whole run under ~15 minutes on 2 cores. */
-const DEFAULT_REPETITIONS: Record<number, number> = { 10: 5, 50: 3, 200: 1 };
+const DEFAULT_REPETITIONS: Record<number, number> = { 10: 3, 50: 5, 200: 1 };
 const KINDS = [AppKind.GLIDEPATH, AppKind.HANDWRITTEN, AppKind.FULL];
 
 interface Measurement extends RunResult {
@@ -54,7 +54,7 @@ function main(): void {
   const options = new Command('bench')
     .description('Synthesis cost of glidepath against hand-written aws-cdk-lib, how it grows, and the CLI')
     .option('--services <n,...>', 'sizes to run (services × 3 environments), e.g. 50 or 10,50', sizeList)
-    .option('--repetitions <k>', 'runs per app and size (default 5 at 10 services, 3 at 50, 1 at 200)', positive)
+    .option('--repetitions <k>', 'runs per app and size (default 3 at 10 services, 5 at 50, 1 at 200)', positive)
     .option('--cli-repetitions <k>', 'runs per CLI command and way', positive, 3)
     .option('--no-cli', 'skip the CLI figures')
     .option('--no-synthesis', 'skip the synthesis figures')

@@ -33,10 +33,10 @@ function main(): void {
     const assembly = app.synth();
     mark('synthesized');
     let extraBytes = 0;
-    bench.writeExtras?.((relative, text) => {
+    bench.writeExtras?.((relative, content) => {
       fs.mkdirSync(path.dirname(path.join(outdir, relative)), { recursive: true });
-      fs.writeFileSync(path.join(outdir, relative), text);
-      extraBytes += Buffer.byteLength(text);
+      fs.writeFileSync(path.join(outdir, relative), content);
+      extraBytes += Buffer.byteLength(content);
     });
     mark('extras');
 

@@ -8,5 +8,5 @@ export interface BenchApp {
    * Renders the extra targets after synthesis, as the quick-start app writes them next to the
    * cloud assembly, through `write`. @default - none
    */
-  writeExtras?(write: (relative: string, text: string) => void): void;
+  writeExtras?(write: (relative: string, content: string | Uint8Array) => void): void;
 }
