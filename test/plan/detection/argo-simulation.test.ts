@@ -5,7 +5,7 @@ import { loadDefinitionFile } from '../../../lib/model';
 import type { InputSeries } from '../../k8s/support/promql';
 import { Phase, simulateAnalysis, type SimulatedMetric } from '../../k8s/support/argo-analysis';
 import { queryMany } from './support/promtool-batch';
-import { Random, recordResult, trialsPerScenario, wilsonInterval } from './support/random';
+import { Random, recordResult, trialsPerScenario, exactInterval } from './support/random';
 
 /*
  * Monte Carlo of the generated Argo Rollouts analysis: Poisson arrivals per scrape interval at the
@@ -115,7 +115,7 @@ describe.each(CASES)('%s: the analysis as the model says', (label, definition, e
     const until = from + steps[firstIndex].bake.toSeconds();
     const outcomes = run(rate, until, from, which === 'peak' ? 11 : 12);
     const caught = outcomes.filter((o) => o.phase === Phase.FAILED && o.atSeconds > from && o.atSeconds <= until).length;
-    const [low, high] = wilsonInterval(caught, TRIALS);
+    const [low, high] = exactInterval(caught, TRIALS);
     recordResult(`${label} detection step ${first.name} at ${which} ${rate} rps`, modelled, caught, TRIALS);
     if (modelled < low - 1e-9 || modelled > high + 1e-9)
       throw new Error(`${label}: model ${modelled}, measured ${caught}/${TRIALS} (${low}–${high})`);
@@ -124,7 +124,7 @@ describe.each(CASES)('%s: the analysis as the model says', (label, definition, e
   test('a healthy release at the quietest rate: measured false rollbacks agree with the model', () => {
     const outcomes = run(report.quietRequestsPerSecond, end, undefined, 21);
     const rolledBack = outcomes.filter((o) => o.phase === Phase.FAILED || o.phase === Phase.ERROR).length;
-    const [low, high] = wilsonInterval(rolledBack, TRIALS);
+    const [low, high] = exactInterval(rolledBack, TRIALS);
     recordResult(
       `${label} false rollback at quietest ${report.quietRequestsPerSecond} rps`,
       report.falseRollback.quiet,

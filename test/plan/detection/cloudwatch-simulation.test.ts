@@ -6,7 +6,7 @@ import { detectionReport } from '../../../lib/plan/detection/detection-plan';
 import { compileEcsRollout } from '../../../lib/plan/rollout/ecs-schedule';
 import { alarmFromTemplate, simulateAlarm, type MetricFeed } from '../../aws/support/cloudwatch-alarm-simulator';
 import { exampleAws } from '../../support/example-outputs';
-import { Random, recordResult, trialsPerScenario, wilsonInterval } from './support/random';
+import { Random, recordResult, trialsPerScenario, exactInterval } from './support/random';
 
 /*
  * Monte Carlo of the AWS rollback alarm, as synthesized, through the CloudWatch alarm simulator
@@ -129,7 +129,7 @@ if (LONG_RUN)
             const r = simulateAlarm(alarm, feed(c, traffic), { datapoints: traffic.length, delaySeconds: delay });
             if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds > starts[i] && r.firstAlarmSeconds <= stepEnd) caught++;
           }
-          const [low, high] = wilsonInterval(caught, TRIALS);
+          const [low, high] = exactInterval(caught, TRIALS);
           recordResult(`${stack} detection step ${report.steps[i].name} at ${which} ${rate} rps`, modelled, caught, TRIALS);
           expect(modelled).toBeGreaterThanOrEqual(low - 1e-9);
           expect(modelled).toBeLessThanOrEqual(high + 1e-9);
@@ -144,7 +144,7 @@ if (LONG_RUN)
             const r = simulateAlarm(alarm, feed(c, traffic), { datapoints: traffic.length, delaySeconds: delay });
             if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds <= end) rolledBack++;
           }
-          const [low, high] = wilsonInterval(rolledBack, TRIALS);
+          const [low, high] = exactInterval(rolledBack, TRIALS);
           recordResult(`${stack} false rollback at ${which} ${rate} rps`, modelled, rolledBack, TRIALS);
           expect(modelled).toBeGreaterThanOrEqual(low - 1e-9);
           expect(modelled).toBeLessThanOrEqual(high + 1e-9);
@@ -179,7 +179,7 @@ if (LONG_RUN)
             const r = simulateAlarm(a, feed(c, traffic), { datapoints: traffic.length, delaySeconds: delay });
             if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds > starts[i] && r.firstAlarmSeconds <= stepEnd) caught++;
           }
-          const [low, high] = wilsonInterval(caught, TRIALS);
+          const [low, high] = exactInterval(caught, TRIALS);
           const p = modelled.steps[i].quiet!;
           recordResult(`${stack} detection step ${first.name} at ${rate} rps`, p, caught, TRIALS);
           if (p < low - 1e-9 || p > high + 1e-9)
@@ -227,7 +227,7 @@ describe.each(SHORT_CASES)('short run: %s-%s at its quietest rate', (example, en
       const r = simulateAlarm(a, feed(c, traffic), { datapoints: traffic.length, delaySeconds: Math.min(P, 60) });
       if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds > starts[i] && r.firstAlarmSeconds <= stepEnd) caught++;
     }
-    const [low, high] = wilsonInterval(caught, SHORT_TRIALS);
+    const [low, high] = exactInterval(caught, SHORT_TRIALS);
     const modelled = report.steps[i].quiet!;
     recordResult(`${stack} short run: detection step ${report.steps[i].name} at ${rate} rps`, modelled, caught, SHORT_TRIALS);
     expect(modelled).toBeGreaterThanOrEqual(low - 1e-9);
@@ -244,7 +244,7 @@ describe.each(SHORT_CASES)('short run: %s-%s at its quietest rate', (example, en
       const r = simulateAlarm(a, feed(c, traffic), { datapoints: traffic.length, delaySeconds: Math.min(P, 60) });
       if (r.firstAlarmSeconds !== undefined && r.firstAlarmSeconds <= end) rolledBack++;
     }
-    const [low, high] = wilsonInterval(rolledBack, SHORT_TRIALS);
+    const [low, high] = exactInterval(rolledBack, SHORT_TRIALS);
     recordResult(`${stack} short run: false rollback at ${rate} rps`, report.falseRollback.quiet, rolledBack, SHORT_TRIALS);
     expect(report.falseRollback.quiet).toBeGreaterThanOrEqual(low - 1e-9);
     expect(report.falseRollback.quiet).toBeLessThanOrEqual(high + 1e-9);

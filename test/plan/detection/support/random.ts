@@ -61,16 +61,45 @@ function logFactorial(k: number): number {
 }
 
 /**
- * The Wilson score interval of a proportion measured as `successes` of `trials` (Wilson 1927;
- * Agresti & Coull 1998), at `z` standard errors (3.29: 99.9 %, so that a seeded run that agrees
- * does not turn into a flaky one when seeds are added).
+ * The exact (Clopper–Pearson, 1934) interval of a proportion measured as `successes` of `trials`,
+ * at `confidence` (99.9 %, so that a seeded run that agrees does not turn into a flaky one when
+ * seeds are added): the proportions p for which `successes` is not in a tail of Binomial(trials, p)
+ * holding less than (1 − confidence) / 2. It replaced the Wilson score interval, which covers poorly
+ * near 0 and 1 with few trials: 12 of 16 at p = 0.944 happens 1.2 % of the time, yet lay outside
+ * Wilson's 99.9 % interval (upper end 0.942); this one covers at least `confidence` for every p.
  */
-export function wilsonInterval(successes: number, trials: number, z = 3.29): [number, number] {
-  const p = successes / trials;
-  const denom = 1 + (z * z) / trials;
-  const centre = (p + (z * z) / (2 * trials)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials))) / denom;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+export function exactInterval(successes: number, trials: number, confidence = 0.999): [number, number] {
+  const tail = (1 - confidence) / 2;
+  const pmf = (p: number, i: number) => Math.exp(logChoose(trials, i) + i * Math.log(p) + (trials - i) * Math.log1p(-p));
+  const atMost = (p: number) => {
+    let sum = 0;
+    for (let i = 0; i <= successes; i++) sum += pmf(p, i);
+    return sum;
+  };
+  const atLeast = (p: number) => {
+    let sum = 0;
+    for (let i = successes; i <= trials; i++) sum += pmf(p, i);
+    return sum;
+  };
+  // Both tails are monotone in p: bisect for where each reaches `tail`.
+  const bisect = (rising: (p: number) => boolean) => {
+    let [lo, hi] = [0, 1];
+    for (let k = 0; k < 60; k++) {
+      const mid = (lo + hi) / 2;
+      if (rising(mid)) hi = mid;
+      else lo = mid;
+    }
+    return (lo + hi) / 2;
+  };
+  const low = successes === 0 ? 0 : bisect((p) => atLeast(p) >= tail);
+  const high = successes === trials ? 1 : bisect((p) => atMost(p) < tail);
+  return [low, high];
+}
+
+function logChoose(n: number, k: number): number {
+  let s = 0;
+  for (let i = 1; i <= k; i++) s += Math.log(n - k + i) - Math.log(i);
+  return s;
 }
 
 /** Trials per scenario: small by default, more with GLIDEPATH_MC_TRIALS. */
