@@ -31,7 +31,7 @@ export interface CheckoutEnvironment {
 /** The team's Slack channel for warnings (AWS Chatbot ids). */
 export const CHECKOUT_SLACK = { workspaceId: 'T0ACME0001', channelId: 'C0CHECKOUT1' };
 
-/** dev (rolling), staging (canary 10% for 12m, then 10m bake), prod (blue/green, 30m bake, autoscaling, HTTPS). */
+/** dev (rolling), staging (canary 10% for 15m, then 15m bake), prod (blue/green, 30m bake, autoscaling, HTTPS). */
 export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
   {
     name: 'dev',
@@ -50,9 +50,9 @@ export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
     production: false,
     retain: false,
     desiredCount: 2,
-    deployment: { strategy: ecs.DeploymentStrategy.CANARY, bakeMinutes: 10, canary: { stepPercent: 10, stepBakeMinutes: 12 } },
+    deployment: { strategy: ecs.DeploymentStrategy.CANARY, bakeMinutes: 15, canary: { stepPercent: 10, stepBakeMinutes: 15 } },
     evaluation: { evaluationPeriods: 3, datapointsToAlarm: 3 },
-    rollbackEvaluation: { evaluationPeriods: 3, datapointsToAlarm: 2 },
+    rollbackEvaluation: { evaluationPeriods: 5, datapointsToAlarm: 3 },
     paged: true,
   },
   {
@@ -64,7 +64,7 @@ export const CHECKOUT_ENVIRONMENTS: readonly CheckoutEnvironment[] = [
     scaling: { minCount: 4, maxCount: 12, targetCpuPercent: 60 },
     deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, bakeMinutes: 30 },
     evaluation: { evaluationPeriods: 3, datapointsToAlarm: 3 },
-    rollbackEvaluation: { evaluationPeriods: 2, datapointsToAlarm: 2 },
+    rollbackEvaluation: { evaluationPeriods: 5, datapointsToAlarm: 3 },
     tls: { domainName: 'checkout.acme.example', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'acme.example' },
     paged: true,
   },

@@ -14,8 +14,8 @@ export enum StarterStrategy {
 // ECS runs one canary step and then all traffic (Argo Rollouts runs any steps): the starter asks for
 // what every target runs as written, so its first synth has no warning.
 const CANARY_STAGES = `      stages:
-        - { name: canary, trafficPercent: 10, bake: 12m, validation: Canary error rate and latency within the alarm thresholds }
-        - { name: full, trafficPercent: 100, bake: 10m, validation: All alarms OK through the rollback window }`;
+        - { name: canary, trafficPercent: 10, bake: 15m, validation: Canary error rate and latency within the alarm thresholds }
+        - { name: full, trafficPercent: 100, bake: 15m, validation: All alarms OK through the rollback window }`;
 
 const PROD_ROLLOUT: Record<StarterStrategy, string> = {
   [StarterStrategy.CANARY]: `      strategy: canary
@@ -101,12 +101,14 @@ receivers:
   heartbeat: { service: healthchecks, urlSecret: "my-service/{env}/healthchecks-ping-url" }
 # How long each rollback level may take: 1 turns a feature flag off, 2 redeploys the previous
 # configuration (bake before 100% traffic included), 3 deploys the previous code through a stack update.
-rollbackBudgets: { featureFlag: 1m, configuration: 15m, code: 20m }
-# A 2x regression sits right at the rollback trigger, so any one minute is a coin toss: 2 of 3
-# one-minute periods give the canary step enough chances (see the table "glidepath check" prints).
+rollbackBudgets: { featureFlag: 1m, configuration: 18m, code: 21m }
+# A 2x regression sits right at the rollback trigger, so any one minute is a coin toss: 3 of 5
+# one-minute periods give each step enough chances (see the table "glidepath check" prints), and a
+# 30-second outage of a dependency, which breaches two minutes when it falls across a minute's end,
+# does not roll a healthy release back.
 alarms:
   rollbackTrigger:
-    evaluation: { period: 1m, evaluationPeriods: 3, datapointsToAlarm: 2 }
+    evaluation: { period: 1m, evaluationPeriods: 5, datapointsToAlarm: 3 }
 environments:
   - name: dev
     region: eu-west-1

@@ -34,13 +34,15 @@ export const definition = defineService(
     alarms: {
       critical: { errorRatePercent: 2, p99LatencyMs: 2500 },
       warning: { errorRatePercent: 1, p95LatencyMs: 1000 },
-      // 2 of 3 two-minute periods: a 2x regression sits right at the trigger, so each period is a
-      // coin toss; longer periods and a third chance let the canary step catch it, and one
-      // 30-second burst of failures breaches at most two periods (see glidepath check).
+      // 3 of 5 two-minute periods: a 2x regression sits right at the trigger, so each period is a
+      // coin toss; longer periods and five chances let the canary step catch it. One 30-second
+      // burst of failures breaches two periods when it falls across a period's end, so it takes a
+      // third to roll back (with 2 of 3 such a blip rolled a healthy release back 17% of the time).
+      // See glidepath check.
       rollbackTrigger: {
         baselineErrorRatePercent: 0.5,
         errorRateMultiplier: 2,
-        evaluation: { period: '2m', evaluationPeriods: 3, datapointsToAlarm: 2 },
+        evaluation: { period: '2m', evaluationPeriods: 5, datapointsToAlarm: 3 },
       },
     },
     deadMansSwitch: { missingFor: '10m' },
@@ -90,9 +92,9 @@ export const definition = defineService(
         },
       ],
     },
-    // The 20-minute canary gives a 2x regression enough invocations to be caught at quiet traffic
+    // The 30-minute canary gives a 2x regression enough invocations to be caught at quiet traffic
     // (glidepath check); a revert deploys through it, so level 3 gets a budget that includes it.
-    rollbackBudgets: { code: Duration.minutes(25) },
+    rollbackBudgets: { code: Duration.minutes(35) },
     environments: [
       {
         name: 'staging',
@@ -102,7 +104,7 @@ export const definition = defineService(
         rollout: {
           strategy: RolloutStrategy.CANARY,
           stages: [
-            { name: 'canary', trafficPercent: 25, bake: '20m' },
+            { name: 'canary', trafficPercent: 25, bake: '30m' },
             { name: 'full', trafficPercent: 100, bake: '10m' },
           ],
         },
@@ -115,9 +117,9 @@ export const definition = defineService(
         rollout: {
           strategy: RolloutStrategy.CANARY,
           rationale:
-            'Payment failures are costly; 20% of traffic for 20 minutes catches a 2x regression (90% at the quietest business-hours traffic) before it reaches most customers.',
+            'Payment failures are costly; 20% of traffic for 30 minutes catches a 2x regression (90% at the quietest business-hours traffic) before it reaches most customers.',
           stages: [
-            { name: 'canary', trafficPercent: 20, bake: Duration.minutes(20), validation: 'Authorization error rate at or below 0.5%' },
+            { name: 'canary', trafficPercent: 20, bake: Duration.minutes(30), validation: 'Authorization error rate at or below 0.5%' },
             { name: 'full', trafficPercent: 100, bake: '30m', validation: 'All alarms OK through the rollback window' },
           ],
         },

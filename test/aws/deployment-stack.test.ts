@@ -146,8 +146,8 @@ describe('DeploymentStack', () => {
         DesiredCount: 2,
         DeploymentConfiguration: Match.objectLike({
           Strategy: 'CANARY',
-          CanaryConfiguration: { CanaryPercent: 10, CanaryBakeTimeInMinutes: 12 },
-          BakeTimeInMinutes: 10,
+          CanaryConfiguration: { CanaryPercent: 10, CanaryBakeTimeInMinutes: 15 },
+          BakeTimeInMinutes: 15,
         }),
       });
       templates.prod.hasResourceProperties('AWS::ECS::Service', {
@@ -377,10 +377,10 @@ describe('DeploymentStack', () => {
       });
     });
 
-    test('CodeDeploy shifts 20% for 20 minutes and rolls back on the rollback and critical alarms', () => {
+    test('CodeDeploy shifts 20% for 30 minutes and rolls back on the rollback and critical alarms', () => {
       template.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
-        DeploymentConfigName: 'payments-api-prod-canary-20pct-20m',
-        TrafficRoutingConfig: { Type: 'TimeBasedCanary', TimeBasedCanary: { CanaryPercentage: 20, CanaryInterval: 20 } },
+        DeploymentConfigName: 'payments-api-prod-canary-20pct-30m',
+        TrafficRoutingConfig: { Type: 'TimeBasedCanary', TimeBasedCanary: { CanaryPercentage: 20, CanaryInterval: 30 } },
       });
       const [group] = Object.values(template.findResources('AWS::CodeDeploy::DeploymentGroup'));
       expect(group.Properties.AutoRollbackConfiguration).toEqual({
@@ -404,9 +404,9 @@ describe('DeploymentStack', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'payments-api-prod-rollback-error-rate',
         Threshold: 1,
-        // 2 of 3 two-minute periods (examples/payments-api/definition.ts)
-        EvaluationPeriods: 3,
-        DatapointsToAlarm: 2,
+        // 3 of 5 two-minute periods (examples/payments-api/definition.ts)
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 3,
       });
     });
 
@@ -502,10 +502,12 @@ describe('DeploymentStack', () => {
       );
       // Every finding at once, each with its field, value and fix: the 2-of-2 alarm catches a 2× regression
       // in the 10-minute canary step only about 82% of the time (each period breaches about half the time at
-      // the threshold itself), so the step is refused in the same error.
+      // the threshold itself), so the step is refused in the same error; and a 30-second burst across a
+      // minute's end breaches two periods, which rolls a healthy release back (the evaluation to change).
       expect((error as DefinitionError).problems.map((p) => p.path)).toEqual([
         'environments[0].rollout.stages[0].bake',
         'environments[0].rollout.stages[1].bake',
+        'environments[0].alarms.rollbackTrigger.evaluation',
         'rollbackBudgets.configuration',
         'rollbackBudgets.code',
       ]);

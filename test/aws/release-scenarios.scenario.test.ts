@@ -51,8 +51,8 @@ const CONTAINER_STACKS = CHECKOUT.environments.map((e) => ({ stack: `checkout-${
 const CHECKOUT_FACTS: Record<string, { desired: number; max?: number; trafficMinutes: number }> = {
   // rolling: replaced as soon as the new tasks are healthy
   'checkout-dev': { desired: 1, trafficMinutes: 0 },
-  // canary 10% for 12m, then 100% for the 10m bake
-  'checkout-staging': { desired: 2, trafficMinutes: 12 + 10 },
+  // canary 10% for 15m, then 100% for the 15m bake
+  'checkout-staging': { desired: 2, trafficMinutes: 15 + 15 },
   // blue/green: 100% for the 30m bake; minCount 4, maxCount 12
   'checkout-prod': { desired: 4, max: 12, trafficMinutes: 30 },
 };

@@ -52,6 +52,8 @@ describe('synthesizeAws', () => {
       /^orders-prod: traffic is not declared; the detection check assumes 50 requests a second at peak and 5 at the quietest \(the production default\); declare environments\[\d+\]\.traffic$/,
       /^orders-prod: step "canary" \(.*\) catches .* before it ends with .* probability at the quietest declared traffic of 5/,
       /^orders-prod: step "full" \(.*\) catches .* before it ends with .* probability at the quietest declared traffic of 5/,
+      // The default 2-of-2 alarm: a 30-second burst across a minute's end breaches both periods.
+      /^orders-prod: a healthy release is rolled back with \d+% probability when every request fails for 30 seconds once during the release \(the limit is 1%\)/,
     ];
     for (const pattern of detection) expect(artifacts.warnings).toContainEqual(expect.stringMatching(pattern));
     expect(artifacts.warnings.filter((w) => !detection.some((p) => p.test(w)))).toEqual([

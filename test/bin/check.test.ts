@@ -25,7 +25,7 @@ describe('glidepath check reports every warning glidepath synth prints', () => {
       starterDefinition(StarterStrategy.CANARY)
         .replace(/rollout:\n {6}strategy: canary\n {6}stages:\n(?: {8}- .*\n)+/g, 'rollout: { strategy: canary }\n')
         .replace(/ {6}rationale: .*\n {6}# ECS runs.*\n {6}stages:\n(?: {8}- .*\n)+/, '      rationale: Canary.\n')
-        .replace('configuration: 15m', 'configuration: 5m'),
+        .replace('configuration: 18m', 'configuration: 5m'),
     );
     const synth = capture();
     expect(await main(['synth', file, '--target', 'aws', '--out', path.join(dir, 'out')], synth)).toBe(0);

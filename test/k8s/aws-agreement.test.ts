@@ -53,8 +53,8 @@ run('AWS and Kubernetes agree on thresholds, weights and bakes (examples/checkou
       // rolling: no analysis on Kubernetes; `alarms.evaluation` (3 of 5) is the other alarms', the
       // rollback trigger keeps its default of 2 of 2
       dev: { datapointsToAlarm: 2, evaluationPeriods: 2 },
-      staging: { datapointsToAlarm: 2, evaluationPeriods: 3, argoFailures: 3 },
-      prod: { datapointsToAlarm: 2, evaluationPeriods: 2, argoFailures: 2 }, // the default 2 of 2
+      staging: { datapointsToAlarm: 3, evaluationPeriods: 5, argoFailures: 4 },
+      prod: { datapointsToAlarm: 3, evaluationPeriods: 5, argoFailures: 3 },
     };
 
     test('the rollback trigger: the same error-rate threshold; datapoints from the definition on AWS, failures chosen for Argo', () => {

@@ -14,8 +14,8 @@ test('examples/pulumi-payments deploys the payments-api prod function through Co
   await settle();
   expect(registered.find((r) => r.type === 'glidepath:index:Deployment')?.name).toBe('payments-api-prod');
   expect(registered.find((r) => r.type === 'aws:codedeploy/deploymentConfig:DeploymentConfig')?.inputs.deploymentConfigName).toBe(
-    // examples/payments-api/definition.ts: prod's canary is 20% for 20 minutes.
-    'payments-api-prod-canary-20pct-20m',
+    // examples/payments-api/definition.ts: prod's canary is 20% for 30 minutes.
+    'payments-api-prod-canary-20pct-30m',
   );
   expect(await valueOf(program.alarmNames)).toEqual([
     'payments-api-prod-rollback-error-rate',

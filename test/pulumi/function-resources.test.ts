@@ -34,9 +34,10 @@ test('a function needs no network and gets the function, alias, CodeDeploy, hook
     alarms: count('aws:cloudwatch/metricAlarm:MetricAlarm'),
     services: count('aws:ecs/service:Service'),
     // Functions: the workload, the smoke-test hook, the alias deployer, the dead-man's switch probe
-    // and the pager forwarder. Shifts: the 20-minute canary of prod plus the pre-traffic hook outlast
-    // one 15-minute deployer invocation, so two more invocations wait for the same deployment.
-  }).toEqual({ functions: 5, aliases: 1, applications: 1, configs: 1, groups: 1, shifts: 3, alarms: 6, services: 0 });
+    // and the pager forwarder. Shifts: the 30-minute canary of prod plus up to 15 minutes for the
+    // pre-traffic hook outlast three deployer invocations (14 minutes of polling each, under Lambda's
+    // 15), so a fourth waits for the same deployment.
+  }).toEqual({ functions: 5, aliases: 1, applications: 1, configs: 1, groups: 1, shifts: 4, alarms: 6, services: 0 });
   expect(component.warnings.join('\n')).not.toMatch(/Function|SmokeTests/);
 });
 

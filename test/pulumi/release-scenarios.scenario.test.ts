@@ -88,7 +88,7 @@ const one = (d: Deployed, type: string) => {
 /** Literal expectations from examples/checkout/definition.yaml (as the CloudFormation scenarios). */
 const CHECKOUT_FACTS: Record<string, { desired: number; max?: number; trafficMinutes: number }> = {
   'checkout-dev': { desired: 1, trafficMinutes: 0 },
-  'checkout-staging': { desired: 2, trafficMinutes: 12 + 10 },
+  'checkout-staging': { desired: 2, trafficMinutes: 15 + 15 },
   'checkout-prod': { desired: 4, max: 12, trafficMinutes: 30 },
 };
 
@@ -352,8 +352,8 @@ describe('releases over time: payments-api (Lambda + CodeDeploy, Pulumi)', () =>
 
   describe.each(PAYMENTS.environments.map((e) => [`payments-api-${e.name}`, e] as const))('%s', (stack, env) => {
     const rollbackName = `${stack}-rollback-error-rate`;
-    // examples/payments-api/definition.ts: the canary stage bakes 20m in staging and in prod.
-    const canaryMinutes = 20;
+    // examples/payments-api/definition.ts: the canary stage bakes 30m in staging and in prod.
+    const canaryMinutes = 30;
     const trigger = env.alarms.rollbackTrigger;
     const bad = { targetErrorRate: (5 * trigger.errorRatePercent) / 100, connectionErrorRate: 0 };
     const setup = () => {
@@ -386,7 +386,7 @@ describe('releases over time: payments-api (Lambda + CodeDeploy, Pulumi)', () =>
       expect(input.deploymentGroupName).toBe(group.deploymentGroupName);
       expect(group.alarmConfiguration.alarms).toContain(rollbackName);
       expect(group.autoRollbackConfiguration.enabled).toBe(true);
-      // A 20-minute canary outlasts one deployer invocation (Lambda's 15 minutes): later ones wait for it.
+      // A 30-minute canary outlasts one deployer invocation (Lambda's 15 minutes): later ones wait for it.
       const invocations = deployed.get(env.name)!.resources.filter((r) => r.type === 'aws:lambda/invocation:Invocation');
       expect(invocations.length).toBeGreaterThanOrEqual(2);
       // The alias itself is left to CodeDeploy after its creation.

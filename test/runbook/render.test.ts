@@ -120,7 +120,7 @@ describe('example runbooks', () => {
     expect(md).toContain('| Human approval before deploy | required |');
     expect(md).toContain('| full | 100% | 30m |');
     expect(md).toContain('### Level 1: Turn the feature flag off (budget 2m)');
-    expect(md).toContain('### Level 2: Configuration: the revision the bad release replaced (budget 15m)');
+    expect(md).toContain('### Level 2: Configuration: the revision the bad release replaced (budget 18m)');
     expect(md).toContain('Time bound: **2m20s**');
     expect(md).toContain('aws ecs stop-service-deployment --service-deployment-arn "$DEPLOYMENT_ARN" --stop-type ROLLBACK');
     expect(md).toContain('| `checkout/prod/session-signing-key` | `SESSION_SIGNING_KEY` | every 30 days (generated) |');
@@ -129,7 +129,7 @@ describe('example runbooks', () => {
   test('checkout-staging with a 5-minute canary: the level-2 bound is over budget, in the runbook and as a warning', () => {
     const raw = parseYaml(fs.readFileSync('examples/checkout/definition.yaml', 'utf8'));
     raw.environments[1].rollout.stages[1].bake = '5m';
-    // The example's budget (15m) covers its 12m canary; this one keeps the 5m a fast rollback needs.
+    // The example's budget (18m) covers its 15m canary; this one keeps the 5m a fast rollback needs.
     raw.rollbackBudgets.configuration = '5m';
     const slow = synthesizeAws(validateDefinition(raw), ['staging']);
     const md = slow.runbooks['checkout-staging.md'];
@@ -139,13 +139,13 @@ describe('example runbooks', () => {
     expect(slow.warnings).toContain(
       "checkout-staging: rollback level 2 (redeploy the previous version) takes up to 7m20s with this configuration, over its 5m budget (start and health-check new tasks (allowance 1m + 2 × 10s) 1m20s + bake of the steps before 100% traffic 5m + shift traffic 1m); shorten the bake times before 100% traffic or raise the budget (the runbook's rollback ladder has the steps)",
     );
-    expect(checkout.runbooks['checkout-staging.md']).toContain('Time bound: **14m20s**');
+    expect(checkout.runbooks['checkout-staging.md']).toContain('Time bound: **17m20s**');
     expect(checkout.warnings).toEqual([]);
   });
 
   test('payments-api-prod: the CodeDeploy canary and the alias rollback', () => {
     const md = payments.runbooks['payments-api-prod.md'];
-    expect(md).toContain('| canary | 20% | 20m |');
+    expect(md).toContain('| canary | 20% | 30m |');
     expect(md).toContain('aws lambda update-alias --function-name payments-api-prod --name live');
     expect(md).toMatch(/Time bound: \*\*10s\*\*/);
   });

@@ -1,6 +1,6 @@
 import { atLeastOf } from './counts';
 import { measurementFailure } from './judged-window';
-import type { ErrorScenario, ReleaseTimeline } from './release-timeline';
+import { burstStartStep, type ErrorScenario, type ReleaseTimeline } from './release-timeline';
 
 /** The analysis settings that decide detection on Argo Rollouts (what `RollbackAnalysis` writes). */
 export interface ArgoGate {
@@ -81,21 +81,23 @@ export function argoFalseRollbackDuring(timeline: ReleaseTimeline, gate: ArgoGat
 /**
  * P(a healthy new version fails the analysis when, once during the release at a uniformly random
  * time, every request of both versions fails for `burstSeconds` (a dependency's blip)): the
- * average over burst starts every `stepSeconds`.
+ * average over burst starts every `stepSeconds` (by default `burstStartStep`: 5 s, so that starts
+ * fall across the windows' ends as often as a random burst does).
  */
 export function argoBurstRollback(
   timeline: ReleaseTimeline,
   gate: ArgoGate,
   baseline: number,
   burstSeconds = 30,
-  stepSeconds = 10,
+  stepSeconds = burstStartStep(burstSeconds, gate.intervalSeconds),
 ): number {
   const times = measurementTimes(gate, timeline.end);
   if (times.length === 0) return 0;
   const healthy = measurementFailures(timeline, gate, { baseline }, times);
   let total = 0;
   let count = 0;
-  for (let from = 0; from + burstSeconds <= timeline.end; from += stepSeconds) {
+  for (let k = 0; k * stepSeconds + burstSeconds <= timeline.end + 1e-9; k++) {
+    const from = k * stepSeconds;
     const p = healthy.slice();
     times.forEach((t, i) => {
       if (t - gate.windowSeconds < from + burstSeconds && t > from) {

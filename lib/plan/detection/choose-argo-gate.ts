@@ -126,7 +126,7 @@ export function chooseArgoGate(
     speed(a.gate) - speed(b.gate) || b.gate.threshold - a.gate.threshold || b.gate.minimumRequests - a.gate.minimumRequests;
   // Every setting judges the same steps, so the sum of their detections orders settings as the mean does.
   const detectionSum = (s: Scored) => s.detection.reduce((a: number, d) => a + Math.min(d ?? 0, DETECTION_TARGET), 0);
-  const burstOf = (s: Scored) => (s.burst ??= argoBurstRollback(timeline, s.gate, baseline, 30, scrapeSeconds));
+  const burstOf = (s: Scored) => (s.burst ??= argoBurstRollback(timeline, s.gate, baseline));
   const score = (s: Scored): GateScore => ({ detection: s.detection, falseRollback: s.falseRollback, burstRollback: burstOf(s) });
   // The burst is the costly part: only for settings that pass the rest, best first.
   const hopeful = scored

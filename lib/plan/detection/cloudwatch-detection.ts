@@ -1,5 +1,5 @@
 import { periodBreach } from './judged-window';
-import type { ErrorScenario, ReleaseTimeline } from './release-timeline';
+import { burstStartStep, type ErrorScenario, type ReleaseTimeline } from './release-timeline';
 
 /** The rollback alarm's settings that decide detection on AWS. */
 export interface CloudWatchGate {
@@ -89,10 +89,19 @@ export function cloudWatchFalseRollbackDuring(timeline: ReleaseTimeline, gate: C
   return alarmFires(timeline, gate, { baseline }, start, start + timeline.steps[index].seconds);
 }
 
-/** The same with one burst of `burstSeconds` in which every request fails, at a random time (every period start). */
-export function cloudWatchBurstRollback(timeline: ReleaseTimeline, gate: CloudWatchGate, baseline: number, burstSeconds = 30): number {
+/**
+ * The same with one burst of `burstSeconds` in which every request fails, at a uniformly random
+ * time: the average over starts every `stepSeconds` (by default `burstStartStep`: 5 s).
+ */
+export function cloudWatchBurstRollback(
+  timeline: ReleaseTimeline,
+  gate: CloudWatchGate,
+  baseline: number,
+  burstSeconds = 30,
+  stepSeconds = burstStartStep(burstSeconds, gate.periodSeconds),
+): number {
   const starts: number[] = [];
-  for (let t = 0; t + burstSeconds <= timeline.end; t += gate.periodSeconds / 2) starts.push(t);
+  for (let k = 0; k * stepSeconds + burstSeconds <= timeline.end + 1e-9; k++) starts.push(k * stepSeconds);
   if (starts.length === 0) return 0;
   const sum = starts.reduce(
     (acc, from) => acc + alarmFires(timeline, gate, { baseline, burst: { fromSeconds: from, seconds: burstSeconds } }, 0, timeline.end),

@@ -143,7 +143,7 @@ export function detectionReport(env: EnvironmentDefinition, options: DetectionOp
     argoGate = gate;
     detect = (t, i) => argoStepDetection(t, gate, i, baseline, regression);
     falseOf = (t) => argoFalseRollback(t, gate, baseline);
-    burstOf = (t) => argoBurstRollback(t, gate, baseline, 30, scrape);
+    burstOf = (t) => argoBurstRollback(t, gate, baseline);
     falseDuring = (t, i) => argoFalseRollbackDuring(t, gate, baseline, i);
   } else {
     const e = trigger.evaluation;

@@ -207,10 +207,30 @@ describe('CloudWatch: ingestion delay, false rollbacks per step, bursts', () => 
   });
 
   test('a burst fires the alarm when its period is evaluated within the release', () => {
-    // Bursts start every half period: 0, 30, …, 270 s (ten). Those up to 210 s fall in periods
-    // evaluated by 300 s and fail 30 requests (1 − e^−30); the two from 240 s are evaluated at 360 s.
-    expect(cloudWatchBurstRollback(fiveMinutes, gate, 0)).toBeCloseTo((8 * (1 - Math.exp(-30))) / 10, 9);
+    // A burst starts at a uniformly random time: every twelfth of a period, 0, 5, …, 270 s (55
+    // starts). The periods evaluated by 300 s end by 240 s. Bursts starting up to 210 s lie in them
+    // and fail 30 requests (1 − e^−30); those from 215 to 235 s keep 25, 20, 15, 10 and 5 s of
+    // their failures there; the seven from 240 s are evaluated at 360 s, after the release.
+    const partly = [25, 20, 15, 10, 5].reduce((sum, seconds) => sum + (1 - Math.exp(-seconds)), 0);
+    expect(cloudWatchBurstRollback(fiveMinutes, gate, 0)).toBeCloseTo((43 * (1 - Math.exp(-30)) + partly) / 55, 9);
+    // Starts on the half-period grid alone (0, 30, …, 270 s: ten) are the old estimate: 8 of 10.
+    expect(cloudWatchBurstRollback(fiveMinutes, gate, 0, 30, 30)).toBeCloseTo((8 * (1 - Math.exp(-30))) / 10, 9);
     // A burst longer than the release never fits.
     expect(cloudWatchBurstRollback(fiveMinutes, gate, 0, 400)).toBe(0);
+  });
+
+  test('a burst across a period boundary breaches both periods: a 2-of-2 alarm fires on it', () => {
+    // "Evaluating an alarm" (CloudWatch user guide): ALARM when M of the last N datapoints breach.
+    // 100 requests a second, no stray errors, a 5 % threshold: a period breaches when the burst
+    // covers at least 3 of its 60 s (with ~6,000 requests the ratio is within a few tenths of a
+    // percent of covered / 60). Ten minutes: the periods evaluated by 600 s end by 540 s (nine).
+    // Starts 0, 5, …, 570 s (115); one at 60k + φ covers 60 − φ s of period k and φ − 30 s of
+    // period k + 1, both at least 3 s for φ = 35 … 55 (five phases), both periods evaluated for
+    // k = 0 … 7: 40 starts.
+    const busy = new ReleaseTimeline([{ name: 'all', weight: 1, seconds: 600 }], 100);
+    const twoOfTwo: CloudWatchGate = { ...gate, evaluationPeriods: 2, datapointsToAlarm: 2, thresholdPercent: 5 };
+    expect(cloudWatchBurstRollback(busy, twoOfTwo, 0)).toBeCloseTo(40 / 115, 6);
+    // Starts on the half-period grid never cross a boundary: that estimate said the alarm survives.
+    expect(cloudWatchBurstRollback(busy, twoOfTwo, 0, 30, 30)).toBeCloseTo(0, 6);
   });
 });

@@ -16,9 +16,10 @@
  * judged on its own ratio (the old version serves none, and the overall ratio is the new version's). It breaches
  * when it holds at least `gate` requests and errors / requests reaches the threshold: `ownBreach`
  * (poisson-sums.ts), errors and successes being independent Poisson streams. Periods are disjoint, so
- * they breach independently. A 30-second burst starting at a multiple of P / 2 lies inside one period,
- * which then fails those 30 seconds' requests on top of the baseline: ratio (30 + (P − 30) · baseline) / P,
- * (1 + baseline) / 2 for one minute.
+ * they breach independently. A 30-second burst starts at a uniformly random time (every 5 s here);
+ * it fails every request of the c seconds it covers of a period on top of the baseline: ratio
+ * (c + (P − c) · baseline) / P, (1 + baseline) / 2 for a whole burst in one minute. A burst across a
+ * period boundary fails part of two consecutive datapoints, which an M-of-N alarm with M ≥ 2 counts twice.
  */
 import { ownBreach } from './poisson-sums';
 
@@ -88,17 +89,22 @@ export function judgeAt(r: MinuteRelease, a: MinuteAlarm, rate: number) {
     Array.from({ length: periods }, (_, k) => periodBreach(P * rate, ratioOf(k), r.regression, a.gate));
   const healthy = at(() => r.baseline);
   const within = (from: number, to: number) => (k: number) => evaluated(k) > from && evaluated(k) <= to;
-  // Bursts start every half period while one fits before the end: two per period, each inside one
-  // period (P ≥ 60), which then fails its 30 seconds entirely and the rest at the baseline.
-  const burstRatio = (30 + (P - 30) * r.baseline) / P;
+  // A burst starts at a uniformly random time: every 5 s while one fits before the end. One
+  // starting at P · k + φ fails the min(30, P − φ) seconds it covers of period k and the rest of its
+  // 30 in period k + 1 (P ≥ 60), each period's other seconds failing at the baseline.
+  const covering = (seconds: number) => (seconds + (P - seconds) * r.baseline) / P;
   let burst = 0;
-  for (let k = 0; k < periods; k++) {
+  let bursts = 0;
+  for (let i = 0; 5 * i + 30 <= end; i++) {
+    const k = Math.floor((5 * i) / P);
+    const inFirst = Math.min(30, P * (k + 1) - 5 * i);
     burst += alarmProbability(
-      at((j) => (j === k ? burstRatio : r.baseline)),
+      at((j) => (j === k ? covering(inFirst) : j === k + 1 && inFirst < 30 ? covering(30 - inFirst) : r.baseline)),
       a.m,
       a.n,
       within(0, end),
     );
+    bursts++;
   }
   return {
     /** Per step: a regression from its start caught at an evaluation within it; undefined for a step that does not wait. */
@@ -115,6 +121,6 @@ export function judgeAt(r: MinuteRelease, a: MinuteAlarm, rate: number) {
     /** Per step: a healthy release rolled back at an evaluation within it. */
     falseDuring: r.seconds.map((s, i) => alarmProbability(healthy, a.m, a.n, within(starts[i], starts[i] + s))),
     falseRollback: alarmProbability(healthy, a.m, a.n, within(0, end)),
-    burst: burst / periods,
+    burst: bursts === 0 ? 0 : burst / bursts,
   };
 }
