@@ -20,15 +20,16 @@ export interface ErrorScenario {
 
 /**
  * Seconds between the burst starts a model averages over for a burst at a uniformly random time: a
- * sixth of the burst, or of the period (Argo: the measurement interval) when that is shorter. A
+ * `startsPerBurst`th of the burst, or of the period (Argo: the measurement interval) when that is
+ * shorter (6 by default: 5 s for a 30-second burst; CloudWatch's model takes 30, 1 s). A
  * burst falls across a period's end in burst / period of the starts (a 30-second burst in one-minute
  * periods: half of them), failing part of two consecutive datapoints or windows, which an alarm
  * needing two breaches counts twice. Starts only at period starts and midpoints never do (an
  * earlier estimate, which called a 2-of-3 alarm safe from a burst that rolls it back ≈ 40 % of the
  * time); steps this fine sample the phase of the burst against every grid.
  */
-export function burstStartStep(burstSeconds: number, periodSeconds: number): number {
-  return Math.min(burstSeconds, periodSeconds) / 6;
+export function burstStartStep(burstSeconds: number, periodSeconds: number, startsPerBurst = 6): number {
+  return Math.min(burstSeconds, periodSeconds) / startsPerBurst;
 }
 
 /**

@@ -207,12 +207,13 @@ describe('CloudWatch: ingestion delay, false rollbacks per step, bursts', () => 
   });
 
   test('a burst fires the alarm when its period is evaluated within the release', () => {
-    // A burst starts at a uniformly random time: every twelfth of a period, 0, 5, …, 270 s (55
-    // starts). The periods evaluated by 300 s end by 240 s. Bursts starting up to 210 s lie in them
-    // and fail 30 requests (1 − e^−30); those from 215 to 235 s keep 25, 20, 15, 10 and 5 s of
-    // their failures there; the seven from 240 s are evaluated at 360 s, after the release.
-    const partly = [25, 20, 15, 10, 5].reduce((sum, seconds) => sum + (1 - Math.exp(-seconds)), 0);
-    expect(cloudWatchBurstRollback(fiveMinutes, gate, 0)).toBeCloseTo((43 * (1 - Math.exp(-30)) + partly) / 55, 9);
+    // A burst starts at a uniformly random time: every second, 0, 1, …, 270 s (271 starts). The
+    // periods evaluated by 300 s end by 240 s. Bursts starting up to 210 s lie in them and fail 30
+    // requests (1 − e^−30); those from 211 to 239 s keep 29, 28, …, 1 s of their failures there;
+    // the 31 from 240 s are evaluated at 360 s, after the release.
+    let partly = 0;
+    for (let seconds = 1; seconds <= 29; seconds++) partly += 1 - Math.exp(-seconds);
+    expect(cloudWatchBurstRollback(fiveMinutes, gate, 0)).toBeCloseTo((211 * (1 - Math.exp(-30)) + partly) / 271, 9);
     // Starts on the half-period grid alone (0, 30, …, 270 s: ten) are the old estimate: 8 of 10.
     expect(cloudWatchBurstRollback(fiveMinutes, gate, 0, 30, 30)).toBeCloseTo((8 * (1 - Math.exp(-30))) / 10, 9);
     // A burst longer than the release never fits.
@@ -221,15 +222,15 @@ describe('CloudWatch: ingestion delay, false rollbacks per step, bursts', () => 
 
   test('a burst across a period boundary breaches both periods: a 2-of-2 alarm fires on it', () => {
     // "Evaluating an alarm" (CloudWatch user guide): ALARM when M of the last N datapoints breach.
-    // 100 requests a second, no stray errors, a 5 % threshold: a period breaches when the burst
-    // covers at least 3 of its 60 s (with ~6,000 requests the ratio is within a few tenths of a
-    // percent of covered / 60). Ten minutes: the periods evaluated by 600 s end by 540 s (nine).
-    // Starts 0, 5, …, 570 s (115); one at 60k + φ covers 60 − φ s of period k and φ − 30 s of
-    // period k + 1, both at least 3 s for φ = 35 … 55 (five phases), both periods evaluated for
-    // k = 0 … 7: 40 starts.
+    // 100 requests a second, no stray errors, a 4 % threshold: a period breaches when the burst
+    // covers 3 or more of its 60 s (5 %: ~300 errors of ~6,000, 3.5 standard deviations above 4 %)
+    // and almost never with 2 s or less (3.3 %). Ten minutes: the periods evaluated by 600 s end by
+    // 540 s (nine). Starts 0, 1, …, 570 s (571); one at 60k + φ covers 60 − φ s of period k and
+    // φ − 30 s of period k + 1, both at least 3 s for φ = 33 … 57 (25 phases), both periods
+    // evaluated for k = 0 … 7: 200 starts.
     const busy = new ReleaseTimeline([{ name: 'all', weight: 1, seconds: 600 }], 100);
-    const twoOfTwo: CloudWatchGate = { ...gate, evaluationPeriods: 2, datapointsToAlarm: 2, thresholdPercent: 5 };
-    expect(cloudWatchBurstRollback(busy, twoOfTwo, 0)).toBeCloseTo(40 / 115, 6);
+    const twoOfTwo: CloudWatchGate = { ...gate, evaluationPeriods: 2, datapointsToAlarm: 2, thresholdPercent: 4 };
+    expect(cloudWatchBurstRollback(busy, twoOfTwo, 0)).toBeCloseTo(200 / 571, 2);
     // Starts on the half-period grid never cross a boundary: that estimate said the alarm survives.
     expect(cloudWatchBurstRollback(busy, twoOfTwo, 0, 30, 30)).toBeCloseTo(0, 6);
   });

@@ -16,7 +16,7 @@
  * judged on its own ratio (the old version serves none, and the overall ratio is the new version's). It breaches
  * when it holds at least `gate` requests and errors / requests reaches the threshold: `ownBreach`
  * (poisson-sums.ts), errors and successes being independent Poisson streams. Periods are disjoint, so
- * they breach independently. A 30-second burst starts at a uniformly random time (every 5 s here);
+ * they breach independently. A 30-second burst starts at a uniformly random time (every second here);
  * it fails every request of the c seconds it covers of a period on top of the baseline: ratio
  * (c + (P − c) · baseline) / P, (1 + baseline) / 2 for a whole burst in one minute. A burst across a
  * period boundary fails part of two consecutive datapoints, which an M-of-N alarm with M ≥ 2 counts twice.
@@ -89,15 +89,15 @@ export function judgeAt(r: MinuteRelease, a: MinuteAlarm, rate: number) {
     Array.from({ length: periods }, (_, k) => periodBreach(P * rate, ratioOf(k), r.regression, a.gate));
   const healthy = at(() => r.baseline);
   const within = (from: number, to: number) => (k: number) => evaluated(k) > from && evaluated(k) <= to;
-  // A burst starts at a uniformly random time: every 5 s while one fits before the end. One
+  // A burst starts at a uniformly random time: every second while one fits before the end. One
   // starting at P · k + φ fails the min(30, P − φ) seconds it covers of period k and the rest of its
   // 30 in period k + 1 (P ≥ 60), each period's other seconds failing at the baseline.
   const covering = (seconds: number) => (seconds + (P - seconds) * r.baseline) / P;
   let burst = 0;
   let bursts = 0;
-  for (let i = 0; 5 * i + 30 <= end; i++) {
-    const k = Math.floor((5 * i) / P);
-    const inFirst = Math.min(30, P * (k + 1) - 5 * i);
+  for (let i = 0; i + 30 <= end; i++) {
+    const k = Math.floor(i / P);
+    const inFirst = Math.min(30, P * (k + 1) - i);
     burst += alarmProbability(
       at((j) => (j === k ? covering(inFirst) : j === k + 1 && inFirst < 30 ? covering(30 - inFirst) : r.baseline)),
       a.m,
