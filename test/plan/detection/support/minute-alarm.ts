@@ -95,15 +95,24 @@ export function judgeAt(r: MinuteRelease, a: MinuteAlarm, rate: number) {
   const covering = (seconds: number) => (seconds + (P - seconds) * r.baseline) / P;
   let burst = 0;
   let bursts = 0;
+  // A start's outcome depends only on its period and the seconds it keeps there.
+  const outcomes = new Map<string, number>();
   for (let i = 0; i + 30 <= end; i++) {
     const k = Math.floor(i / P);
     const inFirst = Math.min(30, P * (k + 1) - i);
-    burst += alarmProbability(
-      at((j) => (j === k ? covering(inFirst) : j === k + 1 && inFirst < 30 ? covering(30 - inFirst) : r.baseline)),
-      a.m,
-      a.n,
-      within(0, end),
-    );
+    const key = `${k}|${inFirst}`;
+    if (!outcomes.has(key)) {
+      outcomes.set(
+        key,
+        alarmProbability(
+          at((j) => (j === k ? covering(inFirst) : j === k + 1 && inFirst < 30 ? covering(30 - inFirst) : r.baseline)),
+          a.m,
+          a.n,
+          within(0, end),
+        ),
+      );
+    }
+    burst += outcomes.get(key)!;
     bursts++;
   }
   return {
