@@ -28,36 +28,60 @@ export interface CloudWatchGate {
 export function alarmFires(timeline: ReleaseTimeline, gate: CloudWatchGate, scenario: ErrorScenario, from: number, to: number): number {
   const P = gate.periodSeconds;
   const delay = gate.delaySeconds ?? Math.min(P, 60);
-  const N = gate.evaluationPeriods;
-  const keep = (1 << Math.max(0, N - 1)) - 1;
-  let states = new Map<number, number>([[0, 1]]);
+  let states = initialStates(gate);
   let fired = 0;
   for (let k = 0; (k + 1) * P + delay <= to + 1e-9; k++) {
-    const q = periodBreach(
-      timeline.span(k * P, (k + 1) * P, scenario),
-      { threshold: gate.thresholdPercent, scale: 100, minimumRequests: gate.minimumRequests },
-      gate.oldVersionJudged,
-    );
-    const counts = (k + 1) * P + delay > from + 1e-9;
-    const next = new Map<number, number>();
-    for (const [state, p] of states) {
-      for (const [bit, pb] of [
-        [1, q],
-        [0, 1 - q],
-      ] as const) {
-        if (pb === 0) continue;
-        const window = ((state << 1) | bit) & ((1 << N) - 1);
-        if (counts && popcount(window) >= gate.datapointsToAlarm) {
-          fired += p * pb;
-          continue;
-        }
-        const s = window & keep;
-        next.set(s, (next.get(s) ?? 0) + p * pb);
-      }
-    }
-    states = next;
+    const step = nextPeriod(states, periodBreachOf(timeline, gate, k, scenario), gate, (k + 1) * P + delay > from + 1e-9);
+    states = step.next;
+    fired += step.fired;
   }
   return Math.min(1, fired);
+}
+
+/** P(period k's datapoint breaches the rollback threshold). */
+function periodBreachOf(timeline: ReleaseTimeline, gate: CloudWatchGate, k: number, scenario: ErrorScenario): number {
+  const P = gate.periodSeconds;
+  return periodBreach(
+    timeline.span(k * P, (k + 1) * P, scenario),
+    { threshold: gate.thresholdPercent, scale: 100, minimumRequests: gate.minimumRequests },
+    gate.oldVersionJudged,
+  );
+}
+
+/** The programme's states before the first period: the last N − 1 outcomes, none breaching. */
+function initialStates(gate: CloudWatchGate): Float64Array {
+  const states = new Float64Array(1 << Math.max(0, gate.evaluationPeriods - 1));
+  states[0] = 1;
+  return states;
+}
+
+/**
+ * One period of the M-of-N programme: from the distribution over the last N − 1 outcomes, the
+ * period breaching with `q`; when its evaluation `counts`, M breaches among the last N fire (and
+ * leave the programme), else the window slides on.
+ */
+function nextPeriod(
+  states: Float64Array,
+  q: number,
+  gate: CloudWatchGate,
+  counts: boolean,
+): { readonly next: Float64Array; readonly fired: number } {
+  const window = (1 << gate.evaluationPeriods) - 1;
+  const next = new Float64Array(states.length);
+  let fired = 0;
+  for (let s = 0; s < states.length; s++) {
+    if (states[s] === 0) continue;
+    for (const [bit, pb] of [
+      [1, q],
+      [0, 1 - q],
+    ] as const) {
+      if (pb === 0) continue;
+      const w = ((s << 1) | bit) & window;
+      if (counts && popcount(w) >= gate.datapointsToAlarm) fired += states[s] * pb;
+      else next[w & (states.length - 1)] += states[s] * pb;
+    }
+  }
+  return { next, fired };
 }
 
 function popcount(x: number): number {
@@ -117,36 +141,13 @@ export function cloudWatchBurstRollback(
   // Periods whose datapoint is evaluated within the release (as `alarmFires` with (0, end]).
   let K = 0;
   while ((K + 1) * P + delay <= timeline.end + 1e-9) K++;
-  const breachOf = (k: number, scenario: ErrorScenario) =>
-    periodBreach(
-      timeline.span(k * P, (k + 1) * P, scenario),
-      { threshold: gate.thresholdPercent, scale: 100, minimumRequests: gate.minimumRequests },
-      gate.oldVersionJudged,
-    );
   const S = 1 << Math.max(0, N - 1);
   const window = (1 << N) - 1;
-  const through = (dist: Float64Array, q: number): { readonly next: Float64Array; readonly fired: number } => {
-    const next = new Float64Array(S);
-    let fired = 0;
-    for (let s = 0; s < S; s++) {
-      if (dist[s] === 0) continue;
-      for (const [bit, pb] of [
-        [1, q],
-        [0, 1 - q],
-      ] as const) {
-        if (pb === 0) continue;
-        const w = ((s << 1) | bit) & window;
-        if (popcount(w) >= M) fired += dist[s] * pb;
-        else next[w & (S - 1)] += dist[s] * pb;
-      }
-    }
-    return { next, fired };
-  };
-  const healthy = Array.from({ length: K }, (_, k) => breachOf(k, { baseline }));
-  const before: Float64Array[] = [Float64Array.from({ length: S }, (_, s) => (s === 0 ? 1 : 0))];
+  const healthy = Array.from({ length: K }, (_, k) => periodBreachOf(timeline, gate, k, { baseline }));
+  const before: Float64Array[] = [initialStates(gate)];
   const firedBefore = [0];
   for (let k = 0; k < K; k++) {
-    const { next, fired } = through(before[k], healthy[k]);
+    const { next, fired } = nextPeriod(before[k], healthy[k], gate, true);
     before.push(next);
     firedBefore.push(firedBefore[k] + fired);
   }
@@ -177,7 +178,12 @@ export function cloudWatchBurstRollback(
     let dist = before[first];
     let fired = firedBefore[first];
     for (let k = first; k <= last; k++) {
-      const step = through(dist, breachOf(k, { baseline, burst: { fromSeconds: from, seconds: burstSeconds } }));
+      const step = nextPeriod(
+        dist,
+        periodBreachOf(timeline, gate, k, { baseline, burst: { fromSeconds: from, seconds: burstSeconds } }),
+        gate,
+        true,
+      );
       dist = step.next;
       fired += step.fired;
     }
